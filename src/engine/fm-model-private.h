@@ -1,0 +1,26 @@
+/* fm-model-private.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Engine-internal entry points of fm-model.c, for tests that build decoded
+ * models in memory and for the other engine files.
+ */
+#pragma once
+
+#include "fm-model.h"
+#include "fm-onnx-proto.h"
+
+G_BEGIN_DECLS
+
+/* Builds a model from decoded structs (borrowed; the caller frees them).
+ * @path names the model in messages; @base_dir resolves external data
+ * (NULL refuses it). This is what fm_model_load_bytes() does after
+ * decoding. */
+FmModel *fm_model_build (const FmOnnxModel   *proto,
+                         const char           *path,
+                         const char           *base_dir,
+                         const FmModelOptions *options,
+                         GError              **error);
+
+G_END_DECLS

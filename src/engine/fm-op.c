@@ -1,0 +1,346 @@
+/* fm-op.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The op tables generated from fm-ops.def, and the helpers ops use in
+ * prepare (attribute access, input checks, output shapes, error messages).
+ * Nothing here runs during a forward pass.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fm-op.h"
+
+#define FM_OP(Name, name) #Name,
+static const char * const op_names[] = {
+#include "fm-ops.def"
+};
+#undef FM_OP
+
+#define FM_OP(Name, name) &fm_op_##name,
+static const FmOpInfo * const op_infos[] = {
+#include "fm-ops.def"
+};
+#undef FM_OP
+
+G_STATIC_ASSERT (G_N_ELEMENTS (op_names) == FM_N_OPS);
+G_STATIC_ASSERT (G_N_ELEMENTS (op_infos) == FM_N_OPS);
+
+const char *
+fm_op_type_name (FmOpType op)
+{
+  if ((guint) op >= FM_N_OPS)
+    return "?";
+  return op_names[op];
+}
+
+const FmOpInfo *
+fm_op_info_get (FmOpType op)
+{
+  if ((guint) op >= FM_N_OPS)
+    return NULL;
+  return op_infos[op];
+}
+
+const FmOpInfo *
+fm_op_info_lookup (const char *op_type)
+{
+  for (guint i = 0; i < FM_N_OPS; i++)
+    if (g_strcmp0 (op_names[i], op_type) == 0)
+      return op_infos[i];
+  return NULL;
+}
+
+gboolean
+fm_op_fail (FmOpContext  *ctx,
+            GError      **error,
+            FmError       code,
+            const char   *format,
+            ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, FM_ERROR, code, "%s: node '%s' (%s): %s",
+               ctx->model->path, ctx->node->name,
+               fm_op_type_name (ctx->node->op), message);
+  return FALSE;
+}
+
+FmValue *
+fm_op_input (FmOpContext *ctx,
+             guint        i)
+{
+  if (i >= ctx->node->n_inputs || ctx->node->inputs[i] < 0)
+    return NULL;
+  return &ctx->model->values[ctx->node->inputs[i]];
+}
+
+FmValue *
+fm_op_output (FmOpContext *ctx,
+              guint        i)
+{
+  if (i >= ctx->node->n_outputs || ctx->node->outputs[i] < 0)
+    return NULL;
+  return &ctx->model->values[ctx->node->outputs[i]];
+}
+
+gboolean
+fm_op_check_n_inputs (FmOpContext  *ctx,
+                      guint         min,
+                      guint         max,
+                      GError      **error)
+{
+  guint n = ctx->node->n_inputs;
+
+  /* Trailing omitted inputs do not count. */
+  while (n > 0 && ctx->node->inputs[n - 1] < 0)
+    n--;
+
+  if (n > max)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       "has %u inputs, at most %u allowed", n, max);
+  for (guint i = 0; i < min; i++)
+    if (i >= n || ctx->node->inputs[i] < 0)
+      return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                         "needs at least %u inputs, input %u is missing",
+                         min, i);
+  return TRUE;
+}
+
+gboolean
+fm_op_check_input (FmOpContext  *ctx,
+                   guint         i,
+                   FmDType       dtype,
+                   int           rank,
+                   GError      **error)
+{
+  FmValue *v = fm_op_input (ctx, i);
+
+  if (v == NULL)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       "input %u is missing", i);
+  if (v->dtype != dtype)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       "input '%s' has type %s, expected %s",
+                       v->name, fm_dtype_name (v->dtype), fm_dtype_name (dtype));
+  if (rank >= 0 && v->shape.rank != rank)
+    {
+      g_autofree char *s = fm_shape_to_string (&v->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         "input '%s' has shape %s, expected rank %d",
+                         v->name, s, rank);
+    }
+  return TRUE;
+}
+
+const FmConstTensor *
+fm_op_const_input (FmOpContext  *ctx,
+                   guint         i,
+                   FmDType       dtype,
+                   const char   *what,
+                   GError      **error)
+{
+  FmValue *v = fm_op_input (ctx, i);
+
+  if (v == NULL)
+    {
+      fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "%s (input %u) is missing",
+                  what, i);
+      return NULL;
+    }
+  if (v->kind != FM_VALUE_CONST)
+    {
+      fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                  "%s ('%s') must be known when the model loads, but it is "
+                  "computed from the input", what, v->name);
+      return NULL;
+    }
+  if (v->dtype != dtype)
+    {
+      fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                  "%s ('%s') has type %s, expected %s", what, v->name,
+                  fm_dtype_name (v->dtype), fm_dtype_name (dtype));
+      return NULL;
+    }
+  return v->constant;
+}
+
+void
+fm_op_set_output (FmOpContext   *ctx,
+                  guint          i,
+                  FmDType        dtype,
+                  const FmShape *shape)
+{
+  FmValue *v = fm_op_output (ctx, i);
+
+  if (v == NULL)
+    return;
+  v->dtype = dtype;
+  v->shape = *shape;
+}
+
+void
+fm_op_set_output_const (FmOpContext   *ctx,
+                        guint          i,
+                        FmConstTensor *t)
+{
+  FmValue *v = fm_op_output (ctx, i);
+
+  if (v == NULL)
+    {
+      fm_const_tensor_free (t);
+      return;
+    }
+  g_clear_pointer (&v->constant, fm_const_tensor_free);
+  v->kind = FM_VALUE_CONST;
+  v->dtype = t->dtype;
+  v->shape = t->shape;
+  v->numel = t->numel;
+  v->constant = t;
+}
+
+const FmOnnxAttribute *
+fm_op_attr (FmOpContext *ctx,
+            const char  *name)
+{
+  GPtrArray *attrs = ctx->proto->attributes;
+
+  if (attrs == NULL)
+    return NULL;
+  /* The last one wins if a name repeats, as for protobuf fields. */
+  for (guint i = attrs->len; i > 0; i--)
+    {
+      const FmOnnxAttribute *a = g_ptr_array_index (attrs, i - 1);
+      if (g_strcmp0 (a->name, name) == 0)
+        return a;
+    }
+  return NULL;
+}
+
+/* Attributes of very old files may lack their type field (0); they are
+ * read as the type the op asks for. */
+static gboolean
+attr_type_error (FmOpContext           *ctx,
+                 const FmOnnxAttribute *a,
+                 const char            *expected,
+                 GError               **error)
+{
+  return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                     "attribute '%s' has type %d, expected %s",
+                     a->name, a->type, expected);
+}
+
+gboolean
+fm_op_attr_int (FmOpContext  *ctx,
+                const char   *name,
+                gint64        def,
+                gint64       *out,
+                GError      **error)
+{
+  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
+
+  *out = def;
+  if (a == NULL)
+    return TRUE;
+  if (a->type != FM_ONNX_ATTR_INT && a->type != 0)
+    return attr_type_error (ctx, a, "INT", error);
+  *out = a->i;
+  return TRUE;
+}
+
+gboolean
+fm_op_attr_float (FmOpContext  *ctx,
+                  const char   *name,
+                  float         def,
+                  float        *out,
+                  GError      **error)
+{
+  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
+
+  *out = def;
+  if (a == NULL)
+    return TRUE;
+  if (a->type != FM_ONNX_ATTR_FLOAT && a->type != 0)
+    return attr_type_error (ctx, a, "FLOAT", error);
+  *out = a->f;
+  return TRUE;
+}
+
+gboolean
+fm_op_attr_string (FmOpContext  *ctx,
+                   const char   *name,
+                   const char   *def,
+                   const char  **out,
+                   GError      **error)
+{
+  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
+
+  *out = def;
+  if (a == NULL)
+    return TRUE;
+  if (a->type != FM_ONNX_ATTR_STRING && a->type != 0)
+    return attr_type_error (ctx, a, "STRING", error);
+  *out = a->s != NULL ? a->s : "";
+  return TRUE;
+}
+
+gboolean
+fm_op_attr_ints (FmOpContext  *ctx,
+                 const char   *name,
+                 gint64       *out,
+                 guint         max,
+                 guint        *n_out,
+                 GError      **error)
+{
+  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
+  guint n;
+
+  *n_out = 0;
+  if (a == NULL)
+    return TRUE;
+  if (a->type != FM_ONNX_ATTR_INTS && a->type != 0)
+    return attr_type_error (ctx, a, "INTS", error);
+  n = a->ints != NULL ? a->ints->len : 0;
+  if (n > max)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       "attribute '%s' has %u values, at most %u supported",
+                       name, n, max);
+  for (guint i = 0; i < n; i++)
+    out[i] = g_array_index (a->ints, gint64, i);
+  *n_out = n;
+  return TRUE;
+}
+
+gboolean
+fm_op_attr_floats (FmOpContext  *ctx,
+                   const char   *name,
+                   float        *out,
+                   guint         max,
+                   guint        *n_out,
+                   GError      **error)
+{
+  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
+  guint n;
+
+  *n_out = 0;
+  if (a == NULL)
+    return TRUE;
+  if (a->type != FM_ONNX_ATTR_FLOATS && a->type != 0)
+    return attr_type_error (ctx, a, "FLOATS", error);
+  n = a->floats != NULL ? a->floats->len : 0;
+  if (n > max)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       "attribute '%s' has %u values, at most %u supported",
+                       name, n, max);
+  for (guint i = 0; i < n; i++)
+    out[i] = g_array_index (a->floats, float, i);
+  *n_out = n;
+  return TRUE;
+}
