@@ -126,9 +126,11 @@ fm_op_check_input (FmOpContext  *ctx,
   if (v == NULL)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                        "input %u is missing", i);
+  /* A valid model that feeds integers to a float op uses a typed variant
+   * of the op that we do not implement. */
   if (v->dtype != dtype)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       "input '%s' has type %s, expected %s",
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_OP,
+                       "input '%s' has type %s; only %s is supported here",
                        v->name, fm_dtype_name (v->dtype), fm_dtype_name (dtype));
   if (rank >= 0 && v->shape.rank != rank)
     {

@@ -1,0 +1,186 @@
+/* fm-test-pb.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The protobuf writer of fm-test-pb.h. Little-endian output on any host.
+ * Test-only: written independently of the decoder so that the two check
+ * each other.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fm-test-pb.h"
+
+void
+fm_pb_raw (GByteArray *b,
+           const void *data,
+           gsize       len)
+{
+  g_byte_array_append (b, data, (guint) len);
+}
+
+void
+fm_pb_varint (GByteArray *b,
+              guint64     v)
+{
+  do
+    {
+      guint8 byte = v & 0x7f;
+
+      v >>= 7;
+      if (v != 0)
+        byte |= 0x80;
+      g_byte_array_append (b, &byte, 1);
+    }
+  while (v != 0);
+}
+
+void
+fm_pb_tag (GByteArray *b,
+           guint       field,
+           guint       wire)
+{
+  fm_pb_varint (b, ((guint64) field << 3) | (wire & 7));
+}
+
+void
+fm_pb_int (GByteArray *b,
+           guint       field,
+           gint64      v)
+{
+  fm_pb_tag (b, field, FM_PB_VARINT);
+  fm_pb_varint (b, (guint64) v);
+}
+
+void
+fm_pb_fixed32 (GByteArray *b,
+               guint       field,
+               guint32     v)
+{
+  guint8 le[4];
+
+  for (int i = 0; i < 4; i++)
+    le[i] = (v >> (8 * i)) & 0xff;
+  fm_pb_tag (b, field, FM_PB_FIXED32);
+  fm_pb_raw (b, le, 4);
+}
+
+void
+fm_pb_fixed64 (GByteArray *b,
+               guint       field,
+               guint64     v)
+{
+  guint8 le[8];
+
+  for (int i = 0; i < 8; i++)
+    le[i] = (v >> (8 * i)) & 0xff;
+  fm_pb_tag (b, field, FM_PB_FIXED64);
+  fm_pb_raw (b, le, 8);
+}
+
+void
+fm_pb_float (GByteArray *b,
+             guint       field,
+             float       v)
+{
+  guint32 bits;
+
+  memcpy (&bits, &v, 4);
+  fm_pb_fixed32 (b, field, bits);
+}
+
+void
+fm_pb_double (GByteArray *b,
+              guint       field,
+              double      v)
+{
+  guint64 bits;
+
+  memcpy (&bits, &v, 8);
+  fm_pb_fixed64 (b, field, bits);
+}
+
+void
+fm_pb_bytes (GByteArray *b,
+             guint       field,
+             const void *data,
+             gsize       len)
+{
+  fm_pb_tag (b, field, FM_PB_LEN);
+  fm_pb_varint (b, len);
+  if (len > 0)
+    fm_pb_raw (b, data, len);
+}
+
+void
+fm_pb_string (GByteArray *b,
+              guint       field,
+              const char *s)
+{
+  fm_pb_bytes (b, field, s, strlen (s));
+}
+
+void
+fm_pb_message (GByteArray *b,
+               guint       field,
+               GByteArray *child)
+{
+  fm_pb_bytes (b, field, child->data, child->len);
+}
+
+void
+fm_pb_packed_ints (GByteArray   *b,
+                   guint         field,
+                   const gint64 *v,
+                   gsize         n)
+{
+  g_autoptr(GByteArray) run = g_byte_array_new ();
+
+  for (gsize i = 0; i < n; i++)
+    fm_pb_varint (run, (guint64) v[i]);
+  fm_pb_message (b, field, run);
+}
+
+void
+fm_pb_packed_floats (GByteArray  *b,
+                     guint        field,
+                     const float *v,
+                     gsize        n)
+{
+  g_autoptr(GByteArray) run = g_byte_array_new ();
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 bits;
+      guint8 le[4];
+
+      memcpy (&bits, &v[i], 4);
+      for (int k = 0; k < 4; k++)
+        le[k] = (bits >> (8 * k)) & 0xff;
+      fm_pb_raw (run, le, 4);
+    }
+  fm_pb_message (b, field, run);
+}
+
+void
+fm_pb_packed_doubles (GByteArray   *b,
+                      guint         field,
+                      const double *v,
+                      gsize         n)
+{
+  g_autoptr(GByteArray) run = g_byte_array_new ();
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint64 bits;
+      guint8 le[8];
+
+      memcpy (&bits, &v[i], 8);
+      for (int k = 0; k < 8; k++)
+        le[k] = (bits >> (8 * k)) & 0xff;
+      fm_pb_raw (run, le, 8);
+    }
+  fm_pb_message (b, field, run);
+}

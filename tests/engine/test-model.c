@@ -1,0 +1,578 @@
+/* test-model.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Model loading from bytes: graph-level checks (sorting, cycles, missing
+ * producers, unknown ops and domains, old opsets, unknown attributes,
+ * inputs, budgets) and running one model from several threads. The bytes
+ * are built with the test protobuf writer, so each case is a real file.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "fm-model.h"
+#include "fm-run.h"
+#include "fm-test-pb.h"
+
+/* ---- a few ONNX messages, by field number (shared/ONNX-NOTES.md) ------- */
+
+static GByteArray *
+value_info (const char   *name,
+            const gint64 *dims,   /* -1 = symbolic */
+            guint         rank)
+{
+  GByteArray *vi = g_byte_array_new ();
+  g_autoptr(GByteArray) type = g_byte_array_new ();
+  g_autoptr(GByteArray) tensor = g_byte_array_new ();
+  g_autoptr(GByteArray) shape = g_byte_array_new ();
+
+  for (guint i = 0; i < rank; i++)
+    {
+      g_autoptr(GByteArray) dim = g_byte_array_new ();
+      if (dims[i] >= 0)
+        fm_pb_int (dim, 1, dims[i]);
+      else
+        fm_pb_string (dim, 2, i == 0 ? "batch" : "size");
+      fm_pb_message (shape, 1, dim);
+    }
+  fm_pb_int (tensor, 1, 1); /* FLOAT */
+  fm_pb_message (tensor, 2, shape);
+  fm_pb_message (type, 1, tensor);
+  fm_pb_string (vi, 1, name);
+  fm_pb_message (vi, 2, type);
+  return vi;
+}
+
+/* A node; @inputs and @outputs are NULL-terminated. */
+static GByteArray *
+node (const char         *name,
+      const char         *op,
+      const char * const *inputs,
+      const char * const *outputs)
+{
+  GByteArray *n = g_byte_array_new ();
+
+  for (guint i = 0; inputs[i] != NULL; i++)
+    fm_pb_string (n, 1, inputs[i]);
+  for (guint i = 0; outputs[i] != NULL; i++)
+    fm_pb_string (n, 2, outputs[i]);
+  fm_pb_string (n, 3, name);
+  fm_pb_string (n, 4, op);
+  return n;
+}
+
+static GByteArray *
+float_tensor (const char   *name,
+              const gint64 *dims,
+              guint         rank,
+              const float  *values,
+              gsize         n_values)
+{
+  GByteArray *t = g_byte_array_new ();
+
+  fm_pb_packed_ints (t, 1, dims, rank);
+  fm_pb_int (t, 2, 1); /* FLOAT */
+  fm_pb_packed_floats (t, 4, values, n_values);
+  fm_pb_string (t, 8, name);
+  return t;
+}
+
+/* Wraps a graph into a ModelProto importing @opset; frees @graph. */
+static GBytes *
+model_bytes (GByteArray *graph,
+             gint64      opset)
+{
+  g_autoptr(GByteArray) m = g_byte_array_new ();
+  g_autoptr(GByteArray) imp = g_byte_array_new ();
+
+  fm_pb_int (m, 1, 8);
+  fm_pb_string (m, 2, "test-model.c");
+  fm_pb_message (m, 7, graph);
+  fm_pb_string (imp, 1, "");
+  fm_pb_int (imp, 2, opset);
+  fm_pb_message (m, 8, imp);
+  g_byte_array_unref (graph);
+  return g_bytes_new (m->data, m->len);
+}
+
+static void
+graph_add (GByteArray *graph,
+           guint       field,
+           GByteArray *child)
+{
+  fm_pb_message (graph, field, child);
+  g_byte_array_unref (child);
+}
+
+#define STRV(...) ((const char * const[]) { __VA_ARGS__, NULL })
+
+static const gint64 dims_1144[] = { -1, 1, 4, 4 };
+
+/* x [batch, 1, 4, 4] -> Relu -> y */
+static GByteArray *
+relu_graph (void)
+{
+  GByteArray *g = g_byte_array_new ();
+
+  graph_add (g, 1, node ("relu", "Relu", STRV ("x"), STRV ("y")));
+  fm_pb_string (g, 2, "relu-graph");
+  graph_add (g, 11, value_info ("x", dims_1144, 4));
+  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  return g;
+}
+
+static FmModel *
+load (GBytes               *bytes,
+      const FmModelOptions *options,
+      GError              **error)
+{
+  return fm_model_load_bytes (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                              "test.onnx", NULL, options, error);
+}
+
+static void
+assert_error (GBytes     *bytes,
+              FmError     code,
+              const char *fragment1,
+              const char *fragment2)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = load (bytes, NULL, &error);
+
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, (int) code);
+  g_test_message ("error: %s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "test.onnx: "));
+  g_assert_nonnull (strstr (error->message, fragment1));
+  if (fragment2 != NULL)
+    g_assert_nonnull (strstr (error->message, fragment2));
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void
+test_relu_runs (void)
+{
+  g_autoptr(GBytes) bytes = model_bytes (relu_graph (), 13);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = load (bytes, NULL, &error);
+  g_autoptr(FmRun) run = NULL;
+  const FmValue *x;
+  const float *y;
+  float *in;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (model->n_inputs, ==, 1);
+  x = &model->values[model->inputs[0]];
+  /* The symbolic batch dim becomes 1. */
+  g_assert_cmpint (x->shape.rank, ==, 4);
+  g_assert_cmpint (x->shape.dims[0], ==, 1);
+  g_assert_cmpint (x->shape.dims[3], ==, 4);
+  g_assert_cmpuint (model->n_plan, ==, 1);
+  g_assert_true (fm_model_is_feature_map (model, fm_model_find_value (model, "y")));
+  g_assert_false (fm_model_is_feature_map (model, fm_model_find_value (model, "x")));
+
+  run = fm_run_new (model, &error);
+  g_assert_no_error (error);
+  in = fm_run_input_data (run, 0);
+  for (int i = 0; i < 16; i++)
+    in[i] = (float) (i - 8) * 0.5f;  /* -4.0 .. 3.5 */
+  g_assert_true (fm_run_execute (run, NULL, &error));
+  g_assert_no_error (error);
+  y = fm_run_value_data (run, fm_model_find_value (model, "y"));
+  for (int i = 0; i < 16; i++)
+    g_assert_cmpfloat (y[i], ==, i < 8 ? 0.0f : (float) (i - 8) * 0.5f);
+}
+
+static void
+test_unsorted (void)
+{
+  /* t = Relu (x); y = Add (t, b) with b = 1 everywhere, nodes listed in
+   * reverse order: the loader must sort them. */
+  GByteArray *g = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmRun) run = NULL;
+  static const gint64 one[] = { 1 };
+  static const float bias[] = { 1.0f };
+  const float *y;
+  float *in;
+
+  graph_add (g, 1, node ("add", "Add", STRV ("t", "b"), STRV ("y")));
+  graph_add (g, 1, node ("relu", "Relu", STRV ("x"), STRV ("t")));
+  graph_add (g, 5, float_tensor ("b", one, 1, bias, 1));
+  graph_add (g, 11, value_info ("x", dims_1144, 4));
+  /* Before IR v4 initializers were also listed as inputs. */
+  graph_add (g, 11, value_info ("b", one, 1));
+  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  bytes = model_bytes (g, 13);
+
+  model = load (bytes, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (model->n_inputs, ==, 1);
+  g_assert_cmpstr (model->values[model->inputs[0]].name, ==, "x");
+  g_assert_cmpuint (model->n_plan, ==, 2);
+  g_assert_cmpstr (model->nodes[model->plan[0]].name, ==, "relu");
+  g_assert_cmpstr (model->nodes[model->plan[1]].name, ==, "add");
+
+  run = fm_run_new (model, &error);
+  g_assert_no_error (error);
+  in = fm_run_input_data (run, 0);
+  for (int i = 0; i < 16; i++)
+    in[i] = (float) (i - 8);
+  g_assert_true (fm_run_execute (run, NULL, &error));
+  y = fm_run_value_data (run, fm_model_find_value (model, "y"));
+  /* max (x, 0) + 1 */
+  g_assert_cmpfloat (y[0], ==, 1.0f);
+  g_assert_cmpfloat (y[8], ==, 1.0f);
+  g_assert_cmpfloat (y[15], ==, 8.0f);
+}
+
+static void
+test_cycle (void)
+{
+  GByteArray *g = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  graph_add (g, 1, node ("a", "Add", STRV ("x", "t2"), STRV ("t1")));
+  graph_add (g, 1, node ("b", "Relu", STRV ("t1"), STRV ("t2")));
+  graph_add (g, 11, value_info ("x", dims_1144, 4));
+  graph_add (g, 12, value_info ("t2", dims_1144, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_INVALID_MODEL, "cycle", "node '");
+}
+
+static void
+test_missing_producer (void)
+{
+  GByteArray *g = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  graph_add (g, 1, node ("r", "Relu", STRV ("nowhere"), STRV ("y")));
+  graph_add (g, 11, value_info ("x", dims_1144, 4));
+  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_INVALID_MODEL, "'nowhere'", "node 'r'");
+}
+
+static void
+test_unknown_op (void)
+{
+  GByteArray *g = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  graph_add (g, 1, node ("loop1", "Loop", STRV ("x"), STRV ("y")));
+  graph_add (g, 11, value_info ("x", dims_1144, 4));
+  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_UNSUPPORTED_OP, "op 'Loop'", "opset 13");
+  assert_error (bytes, FM_ERROR_UNSUPPORTED_OP, "node 'loop1'", "domain 'ai.onnx'");
+}
+
+static void
+test_foreign_domain (void)
+{
+  GByteArray *g = g_byte_array_new ();
+  GByteArray *n = node ("fused", "FusedConv", STRV ("x"), STRV ("y"));
+  g_autoptr(GBytes) bytes = NULL;
+
+  fm_pb_string (n, 7, "com.microsoft");
+  graph_add (g, 1, n);
+  graph_add (g, 11, value_info ("x", dims_1144, 4));
+  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_UNSUPPORTED_OP, "'com.microsoft'", "'FusedConv'");
+}
+
+static void
+test_old_opset (void)
+{
+  g_autoptr(GBytes) bytes = model_bytes (relu_graph (), 6);
+
+  assert_error (bytes, FM_ERROR_UNSUPPORTED_OP, "opset 6", "too old");
+}
+
+static void
+test_unknown_attribute (void)
+{
+  GByteArray *g = g_byte_array_new ();
+  GByteArray *n = node ("r", "Relu", STRV ("x"), STRV ("y"));
+  g_autoptr(GByteArray) attr = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  fm_pb_string (attr, 1, "sparkle");
+  fm_pb_int (attr, 3, 1);
+  fm_pb_int (attr, 20, 2); /* INT */
+  fm_pb_message (n, 5, attr);
+  graph_add (g, 1, n);
+  graph_add (g, 11, value_info ("x", dims_1144, 4));
+  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "'sparkle'", "node 'r' (Relu)");
+}
+
+static void
+test_duplicate_output (void)
+{
+  GByteArray *g = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  graph_add (g, 1, node ("r1", "Relu", STRV ("x"), STRV ("y")));
+  graph_add (g, 1, node ("r2", "Relu", STRV ("x"), STRV ("y")));
+  graph_add (g, 11, value_info ("x", dims_1144, 4));
+  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_INVALID_MODEL, "'y'", "more than once");
+}
+
+static void
+test_output_not_produced (void)
+{
+  GByteArray *g = relu_graph ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  graph_add (g, 12, value_info ("ghost", dims_1144, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_INVALID_MODEL, "'ghost'", "not produced");
+}
+
+static void
+test_huge_input (void)
+{
+  /* 1 x 3 x 100000 x 100000 floats = 1.2e11 bytes: must be refused by the
+   * budget before anything is allocated for it. */
+  static const gint64 huge[] = { 1, 3, 100000, 100000 };
+  GByteArray *g = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  graph_add (g, 1, node ("r", "Relu", STRV ("x"), STRV ("y")));
+  graph_add (g, 11, value_info ("x", huge, 4));
+  graph_add (g, 12, value_info ("y", huge, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_LIMIT, "'x'", "budget");
+}
+
+static void
+test_overflowing_input (void)
+{
+  /* 2^31 * 2^31 * 2^31 elements overflow 64 bits. */
+  static const gint64 over[] = { 1, G_GINT64_CONSTANT (1) << 31,
+                                 G_GINT64_CONSTANT (1) << 31, G_GINT64_CONSTANT (1) << 31 };
+  GByteArray *g = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  graph_add (g, 1, node ("r", "Relu", STRV ("x"), STRV ("y")));
+  graph_add (g, 11, value_info ("x", over, 4));
+  graph_add (g, 12, value_info ("y", over, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_LIMIT, "'x'", "impossible shape");
+}
+
+static void
+test_symbolic_spatial (void)
+{
+  static const gint64 dims[] = { -1, 1, -1, -1 };
+  GByteArray *g = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = NULL;
+  FmModelOptions options;
+
+  graph_add (g, 1, node ("r", "Relu", STRV ("x"), STRV ("y")));
+  graph_add (g, 11, value_info ("x", dims, 4));
+  graph_add (g, 12, value_info ("y", dims, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_SHAPE, "'x'", "symbolic");
+
+  fm_model_options_init (&options);
+  options.default_height = 28;
+  options.default_width = 20;
+  model = load (bytes, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (model->values[model->inputs[0]].shape.dims[2], ==, 28);
+  g_assert_cmpint (model->values[model->inputs[0]].shape.dims[3], ==, 20);
+}
+
+static void
+test_weights_budget (void)
+{
+  static const gint64 dims[] = { 1000 };
+  g_autofree float *w = g_new0 (float, 1000);
+  GByteArray *g = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = NULL;
+  FmModelOptions options;
+
+  graph_add (g, 1, node ("add", "Add", STRV ("x", "w"), STRV ("y")));
+  graph_add (g, 5, float_tensor ("w", dims, 1, w, 1000));
+  graph_add (g, 11, value_info ("x", dims, 1));
+  graph_add (g, 12, value_info ("y", dims, 1));
+  bytes = model_bytes (g, 13);
+
+  /* 4,000 bytes of weights do not fit a 1 KiB budget. */
+  fm_model_options_init (&options);
+  options.memory_budget = 1024;
+  model = load (bytes, &options, &error);
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, FM_ERROR_LIMIT);
+  g_assert_nonnull (strstr (error->message, "'w'"));
+  g_clear_error (&error);
+
+  /* 3 x 4,000 bytes (weights, input, output) fit in 16 KiB. */
+  options.memory_budget = 16384;
+  model = load (bytes, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (model->weights_size, ==, 4000);
+}
+
+static void
+test_data_size_mismatch (void)
+{
+  static const gint64 dims[] = { 2, 3 };
+  static const float five[5] = { 1, 2, 3, 4, 5 };
+  GByteArray *g = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  graph_add (g, 1, node ("add", "Add", STRV ("x", "w"), STRV ("y")));
+  graph_add (g, 5, float_tensor ("w", dims, 2, five, 5));
+  graph_add (g, 11, value_info ("x", dims, 2));
+  graph_add (g, 12, value_info ("y", dims, 2));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_INVALID_MODEL, "'w'", NULL);
+}
+
+static void
+test_file_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fm-test-model-XXXXXX", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.onnx", NULL);
+  g_autofree char *garbage = g_build_filename (dir, "garbage.onnx", NULL);
+
+  model = fm_model_load_file ("/nonexistent/model.onnx", NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/model.onnx"));
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  model = fm_model_load_file (empty, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL);
+  g_assert_true (g_str_has_prefix (error->message, empty));
+  g_clear_error (&error);
+
+  /* A PNG signature is not a model. */
+  g_assert_true (g_file_set_contents (garbage, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, NULL));
+  model = fm_model_load_file (garbage, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL);
+  g_assert_true (g_str_has_prefix (error->message, garbage));
+  g_clear_error (&error);
+
+  g_unlink (empty);
+  g_unlink (garbage);
+  g_rmdir (dir);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GBytes) bytes = model_bytes (relu_graph (), 13);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = load (bytes, NULL, &error);
+  g_autoptr(FmRun) run = fm_run_new (model, &error);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  g_assert_no_error (error);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (fm_run_execute (run, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+typedef struct
+{
+  FmModel *model;
+  float    offset;
+  gboolean ok;
+} ThreadJob;
+
+static gpointer
+thread_run (gpointer data)
+{
+  ThreadJob *job = data;
+  g_autoptr(FmRun) run = fm_run_new (job->model, NULL);
+  int y_id = fm_model_find_value (job->model, "y");
+
+  job->ok = run != NULL;
+  for (int iter = 0; iter < 2000 && job->ok; iter++)
+    {
+      float *in = fm_run_input_data (run, 0);
+      const float *y;
+
+      for (int i = 0; i < 16; i++)
+        in[i] = job->offset + (float) (i + iter % 7);
+      if (!fm_run_execute (run, NULL, NULL))
+        job->ok = FALSE;
+      y = fm_run_value_data (run, y_id);
+      for (int i = 0; i < 16; i++)
+        {
+          float x = job->offset + (float) (i + iter % 7);
+          if (y[i] != (x > 0 ? x : 0.0f))
+            job->ok = FALSE;
+        }
+    }
+  return NULL;
+}
+
+static void
+test_threads_share_model (void)
+{
+  g_autoptr(GBytes) bytes = model_bytes (relu_graph (), 13);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = load (bytes, NULL, &error);
+  ThreadJob jobs[2] = { { model, -10.0f, FALSE }, { model, 3.0f, FALSE } };
+  GThread *threads[2];
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("run", thread_run, &jobs[i]);
+  for (int i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+  g_assert_true (jobs[0].ok);
+  g_assert_true (jobs[1].ok);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/model/relu-runs", test_relu_runs);
+  g_test_add_func ("/engine/model/unsorted", test_unsorted);
+  g_test_add_func ("/engine/model/cycle", test_cycle);
+  g_test_add_func ("/engine/model/missing-producer", test_missing_producer);
+  g_test_add_func ("/engine/model/unknown-op", test_unknown_op);
+  g_test_add_func ("/engine/model/foreign-domain", test_foreign_domain);
+  g_test_add_func ("/engine/model/old-opset", test_old_opset);
+  g_test_add_func ("/engine/model/unknown-attribute", test_unknown_attribute);
+  g_test_add_func ("/engine/model/duplicate-output", test_duplicate_output);
+  g_test_add_func ("/engine/model/output-not-produced", test_output_not_produced);
+  g_test_add_func ("/engine/model/huge-input", test_huge_input);
+  g_test_add_func ("/engine/model/overflowing-input", test_overflowing_input);
+  g_test_add_func ("/engine/model/symbolic-spatial", test_symbolic_spatial);
+  g_test_add_func ("/engine/model/weights-budget", test_weights_budget);
+  g_test_add_func ("/engine/model/data-size-mismatch", test_data_size_mismatch);
+  g_test_add_func ("/engine/model/file-errors", test_file_errors);
+  g_test_add_func ("/engine/model/cancel", test_cancel);
+  g_test_add_func ("/engine/model/threads-share-model", test_threads_share_model);
+
+  return g_test_run ();
+}
