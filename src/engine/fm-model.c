@@ -132,7 +132,7 @@ budget_take (Builder  *b,
   if (bytes > b->budget || b->used > b->budget - bytes)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "%s: %s needs %.1f MiB, which takes the model past its "
+                   "%s: '%s' needs %.1f MiB, which takes the model past its "
                    "memory budget of %.0f MiB for weights and activations",
                    b->model->path, what, bytes / 1048576.0,
                    b->budget / 1048576.0);
@@ -754,7 +754,7 @@ plan (Builder  *b,
       offset += bytes;
     }
   model->arena_size = offset;
-  return budget_take (b, model->scratch_size, "scratch memory", error);
+  return budget_take (b, model->scratch_size, "scratch", error);
 }
 
 static gboolean

@@ -291,3 +291,50 @@ fm_bfloat16_to_float (guint16 b)
 {
   return float_from_bits ((guint32) b << 16);
 }
+
+static guint16
+float_to_half_bits (float f)
+{
+  guint32 x, absx, sign, h, rem;
+
+  memcpy (&x, &f, sizeof x);
+  sign = (x >> 16) & 0x8000;
+  absx = x & 0x7fffffff;
+  if (absx > 0x7f800000)
+    return sign | 0x7e00;                 /* NaN */
+  if (absx >= 0x477ff000)
+    return sign | 0x7c00;                 /* >= 65520 rounds to infinity */
+  if (absx < 0x38800000)
+    {
+      /* Below 2^-14: a subnormal half counts units of 2^-24. Scaling by a
+       * power of two is exact; nearbyintf rounds ties to even. */
+      float a;
+      memcpy (&a, &absx, sizeof a);
+      return sign | (guint32) nearbyintf (a * 16777216.0f);
+    }
+  h = (((absx >> 23) - 112) << 10) | ((absx & 0x7fffff) >> 13);
+  rem = absx & 0x1fff;
+  if (rem > 0x1000 || (rem == 0x1000 && (h & 1)))
+    h++;                                  /* a carry into the exponent is right */
+  return sign | h;
+}
+
+float
+fm_round_to_half (float f)
+{
+  return fm_half_to_float (float_to_half_bits (f));
+}
+
+float
+fm_round_to_bfloat16 (float f)
+{
+  guint32 b;
+
+  memcpy (&b, &f, sizeof b);
+  if ((b & 0x7fffffff) > 0x7f800000)
+    return f;
+  b += 0x7fff + ((b >> 16) & 1);
+  b &= 0xffff0000;
+  memcpy (&f, &b, sizeof f);
+  return f;
+}

@@ -73,5 +73,9 @@ void         fm_aligned_free      (gpointer mem);
 /* IEEE half and bfloat16 to float. */
 float        fm_half_to_float     (guint16 h);
 float        fm_bfloat16_to_float (guint16 b);
+/* @f rounded (to nearest, ties to even) to the nearest value a half or a
+ * bfloat16 can hold, as float: what Cast to FLOAT16/BFLOAT16 yields. */
+float        fm_round_to_half     (float   f);
+float        fm_round_to_bfloat16 (float   f);
 
 G_END_DECLS

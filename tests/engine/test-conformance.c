@@ -88,6 +88,31 @@ first_unsupported_node (const FmOnnxModel *proto)
   return NULL;
 }
 
+/* Tests whose expected data this version of the test data got from a rule
+ * that the ONNX spec and ONNX Runtime have since replaced. Each is skipped
+ * with its reason printed, never silently. */
+static const struct
+{
+  const char *test;
+  const char *reason;
+} known_divergences[] = {
+  { "test_cast_FLOAT_to_BFLOAT16",
+    "the data truncates float32 to bfloat16; we round to nearest even, as "
+    "ONNX Runtime and current ONNX do (onnx/onnx#3876, #5004)" },
+  { "test_castlike_FLOAT_to_BFLOAT16_expanded",
+    "the data truncates float32 to bfloat16; we round to nearest even, as "
+    "ONNX Runtime and current ONNX do (onnx/onnx#3876, #5004)" },
+};
+
+static const char *
+known_divergence (const char *test)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (known_divergences); i++)
+    if (g_str_equal (known_divergences[i].test, test))
+      return known_divergences[i].reason;
+  return NULL;
+}
+
 static void
 add_skip (Summary    *s,
           const char *test,
@@ -575,6 +600,12 @@ test_conformance (void)
       g_autofree char *name = g_path_get_basename (dir);
       g_autofree char *why = NULL;
 
+      if (known_divergence (name) != NULL)
+        {
+          s.n_skipped++;
+          add_skip (&s, name, known_divergence (name));
+          continue;
+        }
       switch (run_test (dir, &why))
         {
         case RESULT_PASS:

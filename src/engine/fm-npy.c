@@ -1,0 +1,549 @@
+/* fm-npy.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reads and writes float32 tensors as NumPy .npy files (see fm-npy.h and
+ * numpy/lib/format.py for the format). The header is a Python dict
+ * literal; the reader accepts exactly the three keys numpy writes, with
+ * the value syntax numpy and hand-written files use, and nothing else: it
+ * is not a Python parser. Files are mapped, not read, so a huge file is
+ * refused by its header before any memory is spent on it.
+ */
+#include "config.h"
+
+#include "fm-npy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#define NPY_MAGIC     "\x93NUMPY"
+#define NPY_MAGIC_LEN 6
+#define NPY_ALIGN     64
+/* numpy itself refuses headers above 10000 bytes; be a little kinder. */
+#define NPY_MAX_HEADER 65536
+
+gboolean
+fm_npy_has_magic (const guint8 *bytes,
+                  gsize         len)
+{
+  return len >= NPY_MAGIC_LEN && memcmp (bytes, NPY_MAGIC, NPY_MAGIC_LEN) == 0;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static gboolean
+check_shape (const FmShape *shape,
+             gsize         *numel,
+             GError       **error)
+{
+  if (shape->rank < 0 || shape->rank > FM_MAX_RANK)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
+                   "rank %d is outside 0..%d", shape->rank, FM_MAX_RANK);
+      return FALSE;
+    }
+  if (!fm_shape_numel (shape, G_MAXSIZE / sizeof (float), numel))
+    {
+      g_autofree char *s = fm_shape_to_string (shape);
+      g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
+                   "shape %s has a negative dim or too many elements", s);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The header exactly as numpy 1.x writes it: the sorted dict with a
+ * trailing ", " after each item, padded with spaces and a final '\n' so
+ * that preamble + header is a multiple of 64 bytes. Like numpy, an
+ * already aligned header still gets 64 bytes of padding. */
+static GString *
+build_header (const FmShape *shape)
+{
+  GString *dict = g_string_new ("{'descr': '<f4', 'fortran_order': False, 'shape': (");
+  GString *out;
+  gsize hlen, padlen;
+
+  for (int i = 0; i < shape->rank; i++)
+    {
+      if (i > 0)
+        g_string_append (dict, ", ");
+      g_string_append_printf (dict, "%" G_GINT64_FORMAT, shape->dims[i]);
+    }
+  if (shape->rank == 1)
+    g_string_append_c (dict, ',');
+  g_string_append (dict, "), }");
+
+  hlen = dict->len + 1;  /* + '\n' */
+  padlen = NPY_ALIGN - ((NPY_MAGIC_LEN + 2 + 2 + hlen) % NPY_ALIGN);
+
+  out = g_string_sized_new (NPY_MAGIC_LEN + 4 + hlen + padlen);
+  g_string_append_len (out, NPY_MAGIC, NPY_MAGIC_LEN);
+  g_string_append_c (out, 1);   /* major */
+  g_string_append_c (out, 0);   /* minor */
+  g_string_append_c (out, (char) ((hlen + padlen) & 0xff));
+  g_string_append_c (out, (char) ((hlen + padlen) >> 8));
+  g_string_append_len (out, dict->str, dict->len);
+  for (gsize i = 0; i < padlen; i++)
+    g_string_append_c (out, ' ');
+  g_string_append_c (out, '\n');
+  g_string_free (dict, TRUE);
+  return out;
+}
+
+guint8 *
+fm_npy_encode (const FmShape  *shape,
+               const float    *data,
+               gsize          *len_out,
+               GError        **error)
+{
+  g_autoptr(GString) header = NULL;
+  gsize numel, nbytes, total;
+  guint8 *buf;
+
+  g_return_val_if_fail (shape != NULL, NULL);
+  g_return_val_if_fail (len_out != NULL, NULL);
+
+  if (!check_shape (shape, &numel, error))
+    return NULL;
+  g_return_val_if_fail (numel == 0 || data != NULL, NULL);
+
+  header = build_header (shape);
+  nbytes = numel * sizeof (float);
+  if (!g_size_checked_add (&total, header->len, nbytes)
+      || (buf = g_try_malloc (total)) == NULL)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
+                   "cannot allocate %" G_GSIZE_FORMAT " bytes for an npy file",
+                   nbytes);
+      return NULL;
+    }
+
+  memcpy (buf, header->str, header->len);
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (nbytes > 0)
+    memcpy (buf + header->len, data, nbytes);
+#else
+  for (gsize i = 0; i < numel; i++)
+    {
+      guint32 u;
+      memcpy (&u, &data[i], 4);
+      u = GUINT32_TO_LE (u);
+      memcpy (buf + header->len + 4 * i, &u, 4);
+    }
+#endif
+  *len_out = total;
+  return buf;
+}
+
+gboolean
+fm_npy_write (const char     *path,
+              const FmShape  *shape,
+              const float    *data,
+              GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree guint8 *buf = NULL;
+  gsize len;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  buf = fm_npy_encode (shape, data, &len, &local_error);
+  if (buf == NULL)
+    {
+      g_set_error (error, FM_ERROR, local_error->code, "%s: %s",
+                   path, local_error->message);
+      return FALSE;
+    }
+
+  /* CONSISTENT: written to a temporary file in the same folder and
+   * renamed over @path; on failure the temporary file is removed. */
+  if (!g_file_set_contents_full (path, (const char *) buf, len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666,
+                                 &local_error))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot write: %s",
+                   path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+} Lexer;
+
+static void
+skip_space (Lexer *lx)
+{
+  while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t'
+                             || *lx->p == '\n' || *lx->p == '\r'))
+    lx->p++;
+}
+
+static gboolean
+accept (Lexer *lx,
+        char   c)
+{
+  skip_space (lx);
+  if (lx->p < lx->end && *lx->p == c)
+    {
+      lx->p++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* A '...' or "..." literal without escapes; NULL if there is none. */
+static char *
+parse_string (Lexer *lx)
+{
+  char quote;
+  const char *start;
+
+  skip_space (lx);
+  if (lx->p >= lx->end || (*lx->p != '\'' && *lx->p != '"'))
+    return NULL;
+  quote = *lx->p++;
+  start = lx->p;
+  while (lx->p < lx->end && *lx->p != quote)
+    {
+      if (*lx->p == '\\' || *lx->p == '\n')
+        return NULL;
+      lx->p++;
+    }
+  if (lx->p >= lx->end)
+    return NULL;
+  lx->p++;
+  return g_strndup (start, lx->p - 1 - start);
+}
+
+static gboolean
+parse_word (Lexer      *lx,
+            const char *word)
+{
+  gsize n = strlen (word);
+
+  skip_space (lx);
+  if ((gsize) (lx->end - lx->p) >= n && memcmp (lx->p, word, n) == 0)
+    {
+      lx->p += n;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* "(2, 3)", "(5,)", "()"; Python 2 files may write "2L". */
+static gboolean
+parse_shape (Lexer   *lx,
+             FmShape *shape,
+             GError **error,
+             const char *name)
+{
+  shape->rank = 0;
+  if (!accept (lx, '('))
+    goto bad;
+  if (accept (lx, ')'))
+    return TRUE;
+  for (;;)
+    {
+      gint64 v = 0;
+      gboolean digits = FALSE;
+
+      skip_space (lx);
+      while (lx->p < lx->end && g_ascii_isdigit (*lx->p))
+        {
+          int d = *lx->p - '0';
+          if (v > (G_MAXINT64 - d) / 10)
+            {
+              g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
+                           "%s: npy shape has a dimension that does not fit in 64 bits",
+                           name);
+              return FALSE;
+            }
+          v = v * 10 + d;
+          digits = TRUE;
+          lx->p++;
+        }
+      if (!digits)
+        goto bad;
+      if (lx->p < lx->end && *lx->p == 'L')
+        lx->p++;
+      if (shape->rank == FM_MAX_RANK)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
+                       "%s: npy shape has more than %d dimensions",
+                       name, FM_MAX_RANK);
+          return FALSE;
+        }
+      shape->dims[shape->rank++] = v;
+      if (accept (lx, ')'))
+        {
+          /* "(5)" is an int in Python, not a tuple. */
+          if (shape->rank == 1)
+            goto bad;
+          return TRUE;
+        }
+      if (!accept (lx, ','))
+        goto bad;
+      if (accept (lx, ')'))
+        return TRUE;
+    }
+
+bad:
+  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+               "%s: npy header has a malformed 'shape' (expected a tuple of integers)",
+               name);
+  return FALSE;
+}
+
+static gboolean
+parse_header (const char *text,
+              gsize       len,
+              const char *name,
+              FmShape    *shape,
+              GError    **error)
+{
+  Lexer lx = { text, text + len };
+  gboolean have_descr = FALSE, have_order = FALSE, have_shape = FALSE;
+
+  if (!accept (&lx, '{'))
+    goto bad;
+
+  while (!accept (&lx, '}'))
+    {
+      g_autofree char *key = parse_string (&lx);
+
+      if (key == NULL || !accept (&lx, ':'))
+        goto bad;
+
+      if (strcmp (key, "descr") == 0 && !have_descr)
+        {
+          g_autofree char *descr = parse_string (&lx);
+
+          if (descr == NULL)
+            {
+              g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                           "%s: unsupported npy dtype (a structured or non-string "
+                           "'descr'); only little-endian float32 '<f4' is read",
+                           name);
+              return FALSE;
+            }
+          if (strcmp (descr, "<f4") != 0)
+            {
+              g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                           "%s: unsupported npy dtype '%s'; only little-endian "
+                           "float32 '<f4' is read",
+                           name, descr);
+              return FALSE;
+            }
+          have_descr = TRUE;
+        }
+      else if (strcmp (key, "fortran_order") == 0 && !have_order)
+        {
+          if (parse_word (&lx, "True"))
+            {
+              g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                           "%s: npy data in Fortran order is not supported; "
+                           "save a C-ordered array", name);
+              return FALSE;
+            }
+          if (!parse_word (&lx, "False"))
+            goto bad;
+          have_order = TRUE;
+        }
+      else if (strcmp (key, "shape") == 0 && !have_shape)
+        {
+          if (!parse_shape (&lx, shape, error, name))
+            return FALSE;
+          have_shape = TRUE;
+        }
+      else
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       "%s: npy header has an unexpected or repeated key '%s'",
+                       name, key);
+          return FALSE;
+        }
+
+      if (accept (&lx, '}'))
+        break;
+      if (!accept (&lx, ','))
+        goto bad;
+    }
+
+  skip_space (&lx);
+  if (lx.p != lx.end)
+    goto bad;
+  if (!have_descr || !have_order || !have_shape)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   "%s: npy header lacks '%s'", name,
+                   !have_descr ? "descr" : !have_order ? "fortran_order" : "shape");
+      return FALSE;
+    }
+  return TRUE;
+
+bad:
+  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+               "%s: malformed npy header (byte %" G_GSIZE_FORMAT " of the header)",
+               name, (gsize) (lx.p - text));
+  return FALSE;
+}
+
+float *
+fm_npy_parse (const guint8   *bytes,
+              gsize           len,
+              const char     *name,
+              FmShape        *shape_out,
+              gsize           max_bytes,
+              GError        **error)
+{
+  FmShape shape = { 0 };
+  gsize preamble, hlen, numel, nbytes;
+  float *data;
+
+  g_return_val_if_fail (bytes != NULL || len == 0, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (shape_out != NULL, NULL);
+
+  if (max_bytes == 0)
+    max_bytes = FM_NPY_DEFAULT_MAX_BYTES;
+
+  if (!fm_npy_has_magic (bytes, len) || len < 8)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   "%s: not an npy file (no \\x93NUMPY magic)", name);
+      return NULL;
+    }
+  if (bytes[6] == 1 && bytes[7] == 0)
+    {
+      preamble = 10;
+      if (len < preamble)
+        goto truncated;
+      hlen = bytes[8] | ((gsize) bytes[9] << 8);
+    }
+  else if (bytes[6] == 2 && bytes[7] == 0)
+    {
+      preamble = 12;
+      if (len < preamble)
+        goto truncated;
+      hlen = bytes[8] | ((gsize) bytes[9] << 8)
+             | ((gsize) bytes[10] << 16) | ((gsize) bytes[11] << 24);
+    }
+  else
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   "%s: npy format version %u.%u is not supported (only 1.0 and 2.0)",
+                   name, bytes[6], bytes[7]);
+      return NULL;
+    }
+
+  if (hlen > NPY_MAX_HEADER)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
+                   "%s: npy header of %" G_GSIZE_FORMAT " bytes is above the "
+                   "limit of %d", name, hlen, NPY_MAX_HEADER);
+      return NULL;
+    }
+  if (len - preamble < hlen)
+    goto truncated;
+
+  if (!parse_header ((const char *) bytes + preamble, hlen, name, &shape, error))
+    return NULL;
+
+  if (!fm_shape_numel (&shape, max_bytes / sizeof (float), &numel))
+    {
+      g_autofree char *s = fm_shape_to_string (&shape);
+      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
+                   "%s: npy shape %s is above the limit of %" G_GSIZE_FORMAT
+                   " bytes", name, s, max_bytes);
+      return NULL;
+    }
+  nbytes = numel * sizeof (float);
+  if (len - preamble - hlen != nbytes)
+    {
+      g_autofree char *s = fm_shape_to_string (&shape);
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   "%s: npy data is %" G_GSIZE_FORMAT " bytes but shape %s of "
+                   "float32 needs %" G_GSIZE_FORMAT,
+                   name, len - preamble - hlen, s, nbytes);
+      return NULL;
+    }
+
+  data = g_try_malloc (MAX (nbytes, 1));
+  if (data == NULL)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
+                   "%s: cannot allocate %" G_GSIZE_FORMAT " bytes", name, nbytes);
+      return NULL;
+    }
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (nbytes > 0)
+    memcpy (data, bytes + preamble + hlen, nbytes);
+#else
+  for (gsize i = 0; i < numel; i++)
+    {
+      guint32 u;
+      memcpy (&u, bytes + preamble + hlen + 4 * i, 4);
+      u = GUINT32_FROM_LE (u);
+      memcpy (&data[i], &u, 4);
+    }
+#endif
+  *shape_out = shape;
+  return data;
+
+truncated:
+  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+               "%s: npy file is truncated inside its header", name);
+  return NULL;
+}
+
+float *
+fm_npy_read (const char     *path,
+             FmShape        *shape_out,
+             gsize           max_bytes,
+             GError        **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot open: %s",
+                   path, g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: not a regular file", path);
+      close (fd);
+      return NULL;
+    }
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
+  close (fd);
+  if (mapped == NULL)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot read: %s",
+                   path, local_error->message);
+      return NULL;
+    }
+  return fm_npy_parse ((const guint8 *) g_mapped_file_get_contents (mapped),
+                       g_mapped_file_get_length (mapped), path, shape_out,
+                       max_bytes, error);
+}

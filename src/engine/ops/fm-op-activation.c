@@ -1,0 +1,190 @@
+/* fm-op-activation.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Element-wise activations on float tensors: Relu, LeakyRelu (alpha 0.01),
+ * Sigmoid, Tanh, Clip (min/max as attributes before opset 11, as optional
+ * constant inputs from 11), HardSigmoid (alpha 0.2, beta 0.5) and
+ * HardSwish. Integer inputs are refused; Clip's bounds must be known at
+ * load.
+ */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "fm-op-common.h"
+
+typedef enum
+{
+  ACT_RELU,
+  ACT_LEAKY_RELU,
+  ACT_SIGMOID,
+  ACT_TANH,
+  ACT_CLIP,
+  ACT_HARD_SIGMOID,
+  ACT_HARD_SWISH,
+} ActOp;
+
+typedef struct
+{
+  ActOp  op;
+  gsize  numel;
+  float  a, b;         /* alpha/beta, or Clip's min/max */
+} FmActParams;
+
+static gboolean
+clip_bound (FmOpContext  *ctx,
+            guint         i,
+            const char   *what,
+            float        *out,
+            GError      **error)
+{
+  const FmConstTensor *t;
+
+  if (fm_op_input (ctx, i) == NULL)
+    return TRUE;
+  t = fm_op_const_input (ctx, i, FM_DTYPE_FLOAT, what, error);
+  if (t == NULL)
+    return FALSE;
+  if (t->numel != 1)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       "%s must be a scalar, it has %" G_GSIZE_FORMAT " elements",
+                       what, t->numel);
+  *out = ((const float *) t->data)[0];
+  return TRUE;
+}
+
+static gboolean
+act_prepare (FmOpContext  *ctx,
+             ActOp         op,
+             GError      **error)
+{
+  FmValue *x;
+  FmActParams *p;
+  float a = 0.0f, b = 0.0f;
+
+  if (!fm_op_check_n_inputs (ctx, 1, op == ACT_CLIP ? 3 : 1, error) ||
+      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  switch (op)
+    {
+    case ACT_LEAKY_RELU:
+      if (!fm_op_attr_float (ctx, "alpha", 0.01f, &a, error))
+        return FALSE;
+      break;
+    case ACT_HARD_SIGMOID:
+      if (!fm_op_attr_float (ctx, "alpha", 0.2f, &a, error) ||
+          !fm_op_attr_float (ctx, "beta", 0.5f, &b, error))
+        return FALSE;
+      break;
+    case ACT_CLIP:
+      a = -FLT_MAX;
+      b = FLT_MAX;
+      if (ctx->node->opset < 11)
+        {
+          if (!fm_op_attr_float (ctx, "min", -FLT_MAX, &a, error) ||
+              !fm_op_attr_float (ctx, "max", FLT_MAX, &b, error))
+            return FALSE;
+        }
+      else
+        {
+          if (fm_op_attr (ctx, "min") != NULL || fm_op_attr (ctx, "max") != NULL)
+            return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                               "min and max are inputs from opset 11, not attributes");
+          if (!clip_bound (ctx, 1, "min", &a, error) ||
+              !clip_bound (ctx, 2, "max", &b, error))
+            return FALSE;
+        }
+      break;
+    case ACT_RELU:
+    case ACT_SIGMOID:
+    case ACT_TANH:
+    case ACT_HARD_SWISH:
+    default:
+      break;
+    }
+  if (op != ACT_CLIP && ctx->node->n_inputs > 1)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "expected one input");
+
+  p = g_new0 (FmActParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  if (!fm_op_numel (ctx, &x->shape, &p->numel, error))
+    return FALSE;
+  p->op = op;
+  p->a = a;
+  p->b = b;
+  fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &x->shape);
+  return TRUE;
+}
+
+static void
+act_run (const FmNode *node,
+         FmRunCtx     *rc)
+{
+  const FmActParams *p = node->params;
+  const float *x = FM_IN_F (rc, node, 0);
+  float *y = FM_OUT_F (rc, node, 0);
+  gsize n = p->numel;
+  float a = p->a, b = p->b;
+
+  switch (p->op)
+    {
+    case ACT_RELU:
+      for (gsize i = 0; i < n; i++)
+        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+      break;
+    case ACT_LEAKY_RELU:
+      for (gsize i = 0; i < n; i++)
+        y[i] = x[i] >= 0.0f ? x[i] : a * x[i];
+      break;
+    case ACT_SIGMOID:
+      for (gsize i = 0; i < n; i++)
+        y[i] = 1.0f / (1.0f + expf (-x[i]));
+      break;
+    case ACT_TANH:
+      for (gsize i = 0; i < n; i++)
+        y[i] = tanhf (x[i]);
+      break;
+    case ACT_CLIP:
+      /* max wins when min > max, as the spec and numpy.clip say */
+      for (gsize i = 0; i < n; i++)
+        y[i] = MIN (b, MAX (a, x[i]));
+      break;
+    case ACT_HARD_SIGMOID:
+      for (gsize i = 0; i < n; i++)
+        y[i] = MAX (0.0f, MIN (1.0f, a * x[i] + b));
+      break;
+    case ACT_HARD_SWISH:
+      for (gsize i = 0; i < n; i++)
+        y[i] = x[i] * MAX (0.0f, MIN (1.0f, x[i] / 6.0f + 0.5f));
+      break;
+    default:
+      break;
+    }
+}
+
+#define DEFINE_ACT(Name, name, OP, attrs)                               \
+  static gboolean                                                       \
+  name##_prepare (FmOpContext  *ctx,                                    \
+                  GError      **error)                                  \
+  {                                                                     \
+    return act_prepare (ctx, OP, error);                                \
+  }                                                                     \
+  const FmOpInfo fm_op_##name = { #Name, attrs, name##_prepare, act_run };
+
+static const char * const no_attributes[] = { NULL };
+static const char * const alpha_attributes[] = { "alpha", NULL };
+static const char * const alpha_beta_attributes[] = { "alpha", "beta", NULL };
+static const char * const clip_attributes[] = { "min", "max", NULL };
+
+DEFINE_ACT (Relu, relu, ACT_RELU, no_attributes)
+DEFINE_ACT (LeakyRelu, leaky_relu, ACT_LEAKY_RELU, alpha_attributes)
+DEFINE_ACT (Sigmoid, sigmoid, ACT_SIGMOID, no_attributes)
+DEFINE_ACT (Tanh, tanh, ACT_TANH, no_attributes)
+DEFINE_ACT (Clip, clip, ACT_CLIP, clip_attributes)
+DEFINE_ACT (HardSigmoid, hard_sigmoid, ACT_HARD_SIGMOID, alpha_beta_attributes)
+DEFINE_ACT (HardSwish, hard_swish, ACT_HARD_SWISH, no_attributes)

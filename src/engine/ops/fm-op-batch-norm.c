@@ -1,0 +1,122 @@
+/* fm-op-batch-norm.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * BatchNormalization for inference: y = (x - mean) / sqrt(var + epsilon)
+ * * scale + B per channel of [N, C, ...]. momentum is accepted and has no
+ * effect at inference. training_mode = 1, spatial = 0 and the training
+ * outputs (running mean/var) are refused.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "fm-op-common.h"
+
+typedef struct
+{
+  gint64 n, c, size;   /* x as [N, C, size] */
+  float  epsilon;
+} FmBatchNormParams;
+
+static gboolean
+batch_normalization_prepare (FmOpContext  *ctx,
+                             GError      **error)
+{
+  static const char * const names[] = { "X", "scale", "B", "input_mean", "input_var" };
+  FmValue *x;
+  FmBatchNormParams *p;
+  gint64 training_mode, spatial;
+  float epsilon, momentum;
+
+  if (!fm_op_check_n_inputs (ctx, 5, 5, error) ||
+      !fm_op_attr_float (ctx, "epsilon", 1e-5f, &epsilon, error) ||
+      !fm_op_attr_float (ctx, "momentum", 0.9f, &momentum, error) ||
+      !fm_op_attr_int (ctx, "training_mode", 0, &training_mode, error) ||
+      !fm_op_attr_int (ctx, "spatial", 1, &spatial, error))
+    return FALSE;
+  if (training_mode != 0)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       "training_mode %" G_GINT64_FORMAT " is not supported (inference only)",
+                       training_mode);
+  if (spatial != 1)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       "spatial %" G_GINT64_FORMAT " is not supported (only 1)", spatial);
+  for (guint i = 1; i < ctx->node->n_outputs; i++)
+    if (ctx->node->outputs[i] != -1)
+      return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                         "training outputs (output %u) are not supported", i);
+  if (!fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  if (x->shape.rank < 2)
+    {
+      g_autofree char *xs = fm_shape_to_string (&x->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         "input X has shape %s; expected [N, C, ...]", xs);
+    }
+  for (guint i = 1; i < 5; i++)
+    {
+      FmValue *v = fm_op_input (ctx, i);
+
+      if (v->dtype != FM_DTYPE_FLOAT || v->shape.rank != 1 ||
+          v->shape.dims[0] != x->shape.dims[1])
+        {
+          g_autofree char *xs = fm_shape_to_string (&x->shape);
+          g_autofree char *vs = fm_shape_to_string (&v->shape);
+          return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                             "input X has shape %s but %s has shape %s; expected [%" G_GINT64_FORMAT "]",
+                             xs, names[i], vs, x->shape.dims[1]);
+        }
+    }
+
+  p = g_new0 (FmBatchNormParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->n = x->shape.dims[0];
+  p->c = x->shape.dims[1];
+  p->size = 1;
+  for (int d = 2; d < x->shape.rank; d++)
+    p->size *= x->shape.dims[d];
+  p->epsilon = epsilon;
+  fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &x->shape);
+  return TRUE;
+}
+
+static void
+batch_normalization_run (const FmNode *node,
+                         FmRunCtx     *rc)
+{
+  const FmBatchNormParams *p = node->params;
+  const float *x = FM_IN_F (rc, node, 0);      /* [N, C, size] */
+  const float *scale = FM_IN_F (rc, node, 1);  /* [C] */
+  const float *bias = FM_IN_F (rc, node, 2);   /* [C] */
+  const float *mean = FM_IN_F (rc, node, 3);   /* [C] */
+  const float *var = FM_IN_F (rc, node, 4);    /* [C] */
+  float *y = FM_OUT_F (rc, node, 0);           /* [N, C, size] */
+
+  for (gint64 c = 0; c < p->c; c++)
+    {
+      float a = scale[c] / sqrtf (var[c] + p->epsilon);
+      float b = bias[c] - mean[c] * a;
+
+      for (gint64 n = 0; n < p->n; n++)
+        {
+          const float *xc = x + (n * p->c + c) * p->size;
+          float *yc = y + (n * p->c + c) * p->size;
+
+          for (gint64 i = 0; i < p->size; i++)
+            yc[i] = xc[i] * a + b;
+        }
+    }
+}
+
+static const char * const batch_normalization_attributes[] = {
+  "epsilon", "momentum", "training_mode", "spatial", NULL
+};
+
+const FmOpInfo fm_op_batch_normalization = {
+  "BatchNormalization", batch_normalization_attributes,
+  batch_normalization_prepare, batch_normalization_run
+};

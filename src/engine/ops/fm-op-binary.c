@@ -1,0 +1,170 @@
+/* fm-op-binary.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Add, Sub, Mul, Div with numpy broadcasting (float and int64; int64 is
+ * what folded shape arithmetic uses) and PRelu (float, slope broadcast to
+ * X). Integer division truncates toward zero and gives 0 for a zero
+ * divisor instead of trapping. Mixed dtypes are refused.
+ */
+#include "config.h"
+
+#include "fm-op-common.h"
+
+typedef enum
+{
+  BIN_ADD,
+  BIN_SUB,
+  BIN_MUL,
+  BIN_DIV,
+  BIN_PRELU,
+} BinOp;
+
+typedef struct
+{
+  BinOp   op;
+  FmDType dtype;
+  FmWalk  walk;
+} FmBinaryParams;
+
+static gboolean
+binary_prepare (FmOpContext  *ctx,
+                BinOp         op,
+                GError      **error)
+{
+  FmValue *a, *b;
+  FmBinaryParams *p;
+  FmShape out;
+  FmDType dtype;
+  gint64 strides[2][FM_MAX_RANK];
+
+  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
+      !fm_op_check_numeric (ctx, 0, &dtype, error))
+    return FALSE;
+  a = fm_op_input (ctx, 0);
+  b = fm_op_input (ctx, 1);
+  if (op == BIN_PRELU && dtype != FM_DTYPE_FLOAT)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_OP,
+                       "input X has type %s; only float is supported",
+                       fm_dtype_name (dtype));
+  if (b->dtype != dtype)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       "inputs have different types %s and %s",
+                       fm_dtype_name (dtype), fm_dtype_name (b->dtype));
+  if (!fm_shape_broadcast (&a->shape, &b->shape, &out) ||
+      (op == BIN_PRELU && !fm_shape_equal (&out, &a->shape)))
+    {
+      g_autofree char *as = fm_shape_to_string (&a->shape);
+      g_autofree char *bs = fm_shape_to_string (&b->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         "input shapes %s and %s do not broadcast%s", as, bs,
+                         op == BIN_PRELU ? " to X" : "");
+    }
+  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
+    return FALSE;
+
+  p = g_new0 (FmBinaryParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->op = op;
+  p->dtype = dtype;
+  fm_broadcast_strides (&a->shape, &out, strides[0]);
+  fm_broadcast_strides (&b->shape, &out, strides[1]);
+  fm_walk_init (&p->walk, &out, 2, strides);
+  fm_op_set_output (ctx, 0, dtype, &out);
+  return TRUE;
+}
+
+#define BINARY_LOOP(T, EXPR)                                            \
+  G_STMT_START                                                          \
+  {                                                                     \
+    const T *A = rc->ptrs[node->inputs[0]];                             \
+    const T *B = rc->ptrs[node->inputs[1]];                             \
+    T *Y = rc->ptrs[node->outputs[0]];                                  \
+    int last = w->rank - 1;                                             \
+    gint64 n = w->dims[last];                                           \
+    gint64 sa = w->strides[0][last], sb = w->strides[1][last];          \
+    do                                                                  \
+      {                                                                 \
+        const T *pa = A + off[0], *pb = B + off[1];                     \
+        if (sa == 1 && sb == 1)                                         \
+          for (gint64 i = 0; i < n; i++)                                \
+            {                                                           \
+              T x = pa[i], y = pb[i];                                   \
+              Y[i] = (EXPR);                                            \
+            }                                                           \
+        else if (sa == 1 && sb == 0)                                    \
+          for (gint64 i = 0; i < n; i++)                                \
+            {                                                           \
+              T x = pa[i], y = pb[0];                                   \
+              Y[i] = (EXPR);                                            \
+            }                                                           \
+        else                                                            \
+          for (gint64 i = 0; i < n; i++)                                \
+            {                                                           \
+              T x = pa[i * sa], y = pb[i * sb];                         \
+              Y[i] = (EXPR);                                            \
+            }                                                           \
+        Y += n;                                                         \
+      }                                                                 \
+    while (fm_walk_next (w, idx, off, 2));                              \
+  }                                                                     \
+  G_STMT_END
+
+static void
+binary_run (const FmNode *node,
+            FmRunCtx     *rc)
+{
+  const FmBinaryParams *p = node->params;
+  const FmWalk *w = &p->walk;
+  gint64 idx[FM_MAX_RANK] = { 0 };
+  gint64 off[2] = { 0, 0 };
+
+  if (w->numel == 0)
+    return;
+  if (p->dtype == FM_DTYPE_FLOAT)
+    {
+      switch (p->op)
+        {
+        case BIN_ADD: BINARY_LOOP (float, x + y); break;
+        case BIN_SUB: BINARY_LOOP (float, x - y); break;
+        case BIN_MUL: BINARY_LOOP (float, x * y); break;
+        case BIN_DIV: BINARY_LOOP (float, x / y); break;
+        case BIN_PRELU: BINARY_LOOP (float, x < 0.0f ? x * y : x); break;
+        default: break;
+        }
+    }
+  else
+    {
+      /* Wrapping arithmetic through guint64 avoids signed overflow. */
+      switch (p->op)
+        {
+        case BIN_ADD: BINARY_LOOP (gint64, (gint64) ((guint64) x + (guint64) y)); break;
+        case BIN_SUB: BINARY_LOOP (gint64, (gint64) ((guint64) x - (guint64) y)); break;
+        case BIN_MUL: BINARY_LOOP (gint64, (gint64) ((guint64) x * (guint64) y)); break;
+        case BIN_DIV:
+          BINARY_LOOP (gint64, y == 0 || (y == -1 && x == G_MININT64) ? 0 : x / y);
+          break;
+        case BIN_PRELU:
+        default: break;
+        }
+    }
+}
+
+#define DEFINE_BINARY(Name, name, OP)                                   \
+  static gboolean                                                       \
+  name##_prepare (FmOpContext  *ctx,                                    \
+                  GError      **error)                                  \
+  {                                                                     \
+    return binary_prepare (ctx, OP, error);                             \
+  }                                                                     \
+  const FmOpInfo fm_op_##name = { #Name, no_attributes, name##_prepare, binary_run };
+
+static const char * const no_attributes[] = { NULL };
+
+DEFINE_BINARY (Add, add, BIN_ADD)
+DEFINE_BINARY (Sub, sub, BIN_SUB)
+DEFINE_BINARY (Mul, mul, BIN_MUL)
+DEFINE_BINARY (Div, div, BIN_DIV)
+DEFINE_BINARY (PRelu, prelu, BIN_PRELU)

@@ -1,0 +1,326 @@
+/* fm-op-common.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Helpers shared by the op files (see fm-op-common.h): planning strided
+ * walks, axis checks and the copy kernel of the layout ops. No op lives
+ * here.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fm-op-common.h"
+
+void
+fm_broadcast_strides (const FmShape *in,
+                      const FmShape *out,
+                      gint64        *strides)
+{
+  gint64 s = 1;
+
+  for (int d = out->rank - 1; d >= 0; d--)
+    {
+      int di = d - (out->rank - in->rank);
+
+      if (di < 0 || in->dims[di] == 1)
+        strides[d] = 0;
+      else
+        strides[d] = s;
+      if (di >= 0)
+        s *= in->dims[di];
+    }
+}
+
+void
+fm_walk_init (FmWalk        *walk,
+              const FmShape *out,
+              guint          n_in,
+              gint64         in_strides[][FM_MAX_RANK])
+{
+  int r = 0;
+
+  g_assert (n_in <= FM_WALK_MAX_IN);
+  memset (walk, 0, sizeof *walk);
+  walk->numel = 1;
+  for (int d = 0; d < out->rank; d++)
+    walk->numel *= out->dims[d];
+
+  /* Drop dims of size 1, then merge d into the previous kept dim when
+   * every input is contiguous across the pair. */
+  for (int d = 0; d < out->rank; d++)
+    {
+      gboolean merge = r > 0;
+
+      if (out->dims[d] == 1)
+        continue;
+      for (guint k = 0; k < n_in && merge; k++)
+        if (walk->strides[k][r - 1] != in_strides[k][d] * out->dims[d])
+          merge = FALSE;
+      if (merge)
+        {
+          walk->dims[r - 1] *= out->dims[d];
+          for (guint k = 0; k < n_in; k++)
+            walk->strides[k][r - 1] = in_strides[k][d];
+        }
+      else
+        {
+          walk->dims[r] = out->dims[d];
+          for (guint k = 0; k < n_in; k++)
+            walk->strides[k][r] = in_strides[k][d];
+          r++;
+        }
+    }
+  if (r == 0)
+    {
+      walk->dims[0] = 1;
+      r = 1;
+    }
+  walk->rank = r;
+}
+
+#define WALK_COPY(T)                                                    \
+  G_STMT_START                                                          \
+  {                                                                     \
+    const T *s = src;                                                   \
+    T *o = dst;                                                         \
+    gint64 n = walk->dims[walk->rank - 1];                              \
+    gint64 st = walk->strides[0][walk->rank - 1];                       \
+    do                                                                  \
+      {                                                                 \
+        const T *p = s + off[0];                                        \
+        if (st == 1)                                                    \
+          memcpy (o, p, n * sizeof (T));                                \
+        else                                                            \
+          for (gint64 i = 0; i < n; i++)                                \
+            o[i] = p[i * st];                                           \
+        o += n;                                                         \
+      }                                                                 \
+    while (fm_walk_next (walk, idx, off, 1));                           \
+  }                                                                     \
+  G_STMT_END
+
+void
+fm_walk_copy (const FmWalk  *walk,
+              gconstpointer  src,
+              gpointer       dst,
+              gsize          elem_size)
+{
+  gint64 idx[FM_MAX_RANK] = { 0 };
+  gint64 off[1] = { 0 };
+
+  if (walk->numel == 0)
+    return;
+  if (elem_size == 8)
+    WALK_COPY (gint64);
+  else
+    WALK_COPY (float);
+}
+
+gboolean
+fm_op_norm_axis (FmOpContext  *ctx,
+                 gint64        axis,
+                 int           rank,
+                 const char   *what,
+                 int          *out,
+                 GError      **error)
+{
+  if (axis < -rank || axis >= rank)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       "%s %" G_GINT64_FORMAT " is out of range for rank %d",
+                       what, axis, rank);
+  *out = (int) (axis < 0 ? axis + rank : axis);
+  return TRUE;
+}
+
+gboolean
+fm_op_numel (FmOpContext    *ctx,
+             const FmShape  *shape,
+             gsize          *out,
+             GError        **error)
+{
+  if (!fm_shape_numel (shape, G_MAXSIZE / 8, out))
+    {
+      g_autofree char *s = fm_shape_to_string (shape);
+      return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                         "output shape %s is invalid or too large", s);
+    }
+  return TRUE;
+}
+
+gboolean
+fm_op_check_numeric (FmOpContext  *ctx,
+                     guint         i,
+                     FmDType      *out,
+                     GError      **error)
+{
+  FmValue *v = fm_op_input (ctx, i);
+
+  if (v == NULL)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       "input %u is missing", i);
+  if (v->dtype != FM_DTYPE_FLOAT && v->dtype != FM_DTYPE_INT64)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_OP,
+                       "input %u has unsupported type %s", i,
+                       fm_dtype_name (v->dtype));
+  *out = v->dtype;
+  return TRUE;
+}
+
+gboolean
+fm_op_set_copy_params (FmOpContext    *ctx,
+                       const FmShape  *in_shape,
+                       FmDType         dtype,
+                       GError        **error)
+{
+  FmCopyParams *p;
+  gsize numel;
+
+  if (!fm_op_numel (ctx, in_shape, &numel, error))
+    return FALSE;
+  p = g_new0 (FmCopyParams, 1);
+  p->nbytes = numel * fm_dtype_size (dtype);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  return TRUE;
+}
+
+void
+fm_op_copy_run (const FmNode *node,
+                FmRunCtx     *rc)
+{
+  const FmCopyParams *p = node->params;
+  gconstpointer src = rc->ptrs[node->inputs[0]];
+  gpointer dst = rc->ptrs[node->outputs[0]];
+
+  if (src != dst && p->nbytes > 0)
+    memcpy (dst, src, p->nbytes);
+}
+
+gboolean
+fm_op_window_init (FmOpContext    *ctx,
+                   const FmShape  *x,
+                   const gint64   *kernel,
+                   gboolean        ceil_mode,
+                   FmWindow       *win,
+                   GError        **error)
+{
+  int n = x->rank - 2;
+  gint64 strides[2], dil[2], pads[4];
+  guint n_strides, n_dil, n_pads;
+  const char *auto_pad;
+  gboolean any_pad = FALSE;
+
+  memset (win, 0, sizeof *win);
+  if (n < 1 || n > 2)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       "only 1-D and 2-D windows are supported, input has rank %d",
+                       x->rank);
+  if (!fm_op_attr_ints (ctx, "strides", strides, 2, &n_strides, error) ||
+      !fm_op_attr_ints (ctx, "dilations", dil, 2, &n_dil, error) ||
+      !fm_op_attr_ints (ctx, "pads", pads, 4, &n_pads, error) ||
+      !fm_op_attr_string (ctx, "auto_pad", "NOTSET", &auto_pad, error))
+    return FALSE;
+  if ((n_strides != 0 && n_strides != (guint) n) ||
+      (n_dil != 0 && n_dil != (guint) n) ||
+      (n_pads != 0 && n_pads != (guint) (2 * n)))
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       "strides, dilations and pads must have %d, %d and %d values for a %d-D input",
+                       n, n, 2 * n, n);
+
+  win->n_spatial = n;
+  for (int i = 0; i < 2; i++)
+    {
+      win->in[i] = win->k[i] = win->s[i] = win->d[i] = 1;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      int j = i + 2 - n; /* 1-D goes to the W slot */
+
+      win->in[j] = x->dims[2 + i];
+      win->k[j] = kernel[i];
+      win->s[j] = n_strides ? strides[i] : 1;
+      win->d[j] = n_dil ? dil[i] : 1;
+      win->pb[j] = n_pads ? pads[i] : 0;
+      win->pe[j] = n_pads ? pads[n + i] : 0;
+      if (win->k[j] < 1 || win->s[j] < 1 || win->d[j] < 1 ||
+          win->pb[j] < 0 || win->pe[j] < 0)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "kernel %" G_GINT64_FORMAT ", stride %" G_GINT64_FORMAT
+                           ", dilation %" G_GINT64_FORMAT " must be positive and pads not negative",
+                           win->k[j], win->s[j], win->d[j]);
+      if (win->pb[j] != 0 || win->pe[j] != 0)
+        any_pad = TRUE;
+      if (win->k[j] > G_MAXINT32 || win->s[j] > G_MAXINT32 ||
+          win->d[j] > G_MAXINT32 || win->pb[j] > G_MAXINT32 ||
+          win->pe[j] > G_MAXINT32)
+        return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                           "kernel, stride, dilation or pad too large");
+    }
+
+  if (g_strcmp0 (auto_pad, "NOTSET") != 0 && auto_pad[0] != '\0')
+    {
+      gboolean upper = g_strcmp0 (auto_pad, "SAME_UPPER") == 0;
+      gboolean lower = g_strcmp0 (auto_pad, "SAME_LOWER") == 0;
+      gboolean valid = g_strcmp0 (auto_pad, "VALID") == 0;
+
+      if (!upper && !lower && !valid)
+        return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                           "auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID",
+                           auto_pad);
+      if (any_pad)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "auto_pad '%s' cannot be combined with explicit pads",
+                           auto_pad);
+      for (int j = 0; j < 2; j++)
+        {
+          gint64 ek = (win->k[j] - 1) * win->d[j] + 1;
+
+          if (valid)
+            {
+              win->out[j] = fm_floor_div (win->in[j] - ek, win->s[j]) + 1;
+            }
+          else
+            {
+              gint64 total;
+
+              win->out[j] = fm_ceil_div (win->in[j], win->s[j]);
+              total = MAX (0, (win->out[j] - 1) * win->s[j] + ek - win->in[j]);
+              win->pb[j] = upper ? total / 2 : total - total / 2;
+              win->pe[j] = total - win->pb[j];
+            }
+        }
+    }
+  else
+    {
+      for (int j = 0; j < 2; j++)
+        {
+          gint64 ek = (win->k[j] - 1) * win->d[j] + 1;
+          gint64 span = win->in[j] + win->pb[j] + win->pe[j] - ek;
+
+          if (span < 0)
+            win->out[j] = 0;
+          else if (ceil_mode)
+            {
+              win->out[j] = fm_ceil_div (span, win->s[j]) + 1;
+              /* A window may not start inside the end padding. */
+              if ((win->out[j] - 1) * win->s[j] >= win->in[j] + win->pb[j])
+                win->out[j]--;
+            }
+          else
+            win->out[j] = span / win->s[j] + 1;
+        }
+    }
+
+  for (int j = 0; j < 2; j++)
+    if (win->out[j] < 1)
+      {
+        g_autofree char *s = fm_shape_to_string (x);
+        return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                           "input has shape %s but the window (kernel %" G_GINT64_FORMAT
+                           ", dilation %" G_GINT64_FORMAT ") does not fit even once",
+                           s, win->k[j], win->d[j]);
+      }
+  return TRUE;
+}

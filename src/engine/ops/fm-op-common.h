@@ -1,0 +1,140 @@
+/* fm-op-common.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Helpers shared by the op files in this folder (private to ops/): axis
+ * normalisation, and a strided walk that covers broadcasting, Transpose,
+ * Slice and Expand. A walk is planned in prepare (dims of size 1 dropped,
+ * contiguous dims merged) and executed in run without allocating. Nothing
+ * here knows about a particular op.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "fm-error.h"
+#include "fm-op.h"
+#include "fm-tensor.h"
+
+G_BEGIN_DECLS
+
+#define FM_WALK_MAX_IN 2
+
+/* Output is contiguous; input k is read at sum (idx[d] * strides[k][d]). */
+typedef struct
+{
+  int    rank;                                 /* >= 1 */
+  gint64 dims[FM_MAX_RANK];
+  gint64 strides[FM_WALK_MAX_IN][FM_MAX_RANK]; /* in elements, 0 = broadcast */
+  gint64 numel;
+} FmWalk;
+
+/* Plans a walk over @out with @n_in inputs given their strides laid out
+ * against out's dims (rank out->rank). */
+void     fm_walk_init           (FmWalk         *walk,
+                                 const FmShape  *out,
+                                 guint           n_in,
+                                 gint64          in_strides[][FM_MAX_RANK]);
+/* Strides of @in broadcast against @out (numpy rules, right-aligned;
+ * the caller has checked compatibility). */
+void     fm_broadcast_strides   (const FmShape  *in,
+                                 const FmShape  *out,
+                                 gint64         *strides);
+
+/* Advances the odometer over all dims but the last; returns FALSE when
+ * done. */
+static inline gboolean
+fm_walk_next (const FmWalk *walk,
+              gint64       *idx,
+              gint64       *off,
+              guint         n_in)
+{
+  for (int d = walk->rank - 2; d >= 0; d--)
+    {
+      idx[d]++;
+      for (guint k = 0; k < n_in; k++)
+        off[k] += walk->strides[k][d];
+      if (idx[d] < walk->dims[d])
+        return TRUE;
+      for (guint k = 0; k < n_in; k++)
+        off[k] -= walk->strides[k][d] * walk->dims[d];
+      idx[d] = 0;
+    }
+  return FALSE;
+}
+
+/* Strided copy of 4- or 8-byte elements following @walk (one input). */
+void     fm_walk_copy           (const FmWalk   *walk,
+                                 gconstpointer   src,
+                                 gpointer        dst,
+                                 gsize           elem_size);
+
+/* Normalises @axis against @rank (accepting [-rank, rank-1]); fails with
+ * FM_ERROR_INVALID_MODEL naming @what. */
+gboolean fm_op_norm_axis        (FmOpContext    *ctx,
+                                 gint64          axis,
+                                 int             rank,
+                                 const char     *what,
+                                 int            *out,
+                                 GError        **error);
+/* Numel of @shape, failing with FM_ERROR_LIMIT when it overflows. */
+gboolean fm_op_numel            (FmOpContext    *ctx,
+                                 const FmShape  *shape,
+                                 gsize          *out,
+                                 GError        **error);
+/* Requires input @i to be FLOAT or INT64; returns its dtype in @out. */
+gboolean fm_op_check_numeric    (FmOpContext    *ctx,
+                                 guint           i,
+                                 FmDType        *out,
+                                 GError        **error);
+/* Sliding-window geometry of Conv and the pools, 1-D and 2-D (a 1-D
+ * window is stored as 2-D with a height of 1). */
+typedef struct
+{
+  int    n_spatial;                      /* 1 or 2 as in the file */
+  gint64 in[2], k[2], s[2], d[2];        /* [H, W] */
+  gint64 pb[2], pe[2];                   /* pads at the begin and end */
+  gint64 out[2];
+} FmWindow;
+
+/* Reads strides, dilations, pads and auto_pad of the node against input
+ * @x ([N, C, spatial...], rank 3 or 4) and kernel @kernel (n_spatial
+ * values) and computes the output size. @ceil_mode as in the pools (a
+ * window that would start inside the end padding is dropped). */
+gboolean fm_op_window_init      (FmOpContext    *ctx,
+                                 const FmShape  *x,
+                                 const gint64   *kernel,
+                                 gboolean        ceil_mode,
+                                 FmWindow       *win,
+                                 GError        **error);
+
+/* Floor division for possibly negative numerators, positive d. */
+static inline gint64
+fm_floor_div (gint64 a,
+              gint64 d)
+{
+  return a >= 0 ? a / d : -((-a + d - 1) / d);
+}
+
+static inline gint64
+fm_ceil_div (gint64 a,
+             gint64 d)
+{
+  return -fm_floor_div (-a, d);
+}
+
+/* Params of the ops whose run is a plain copy (Reshape, Flatten...). */
+typedef struct
+{
+  gsize nbytes;
+} FmCopyParams;
+
+gboolean fm_op_set_copy_params  (FmOpContext    *ctx,
+                                 const FmShape  *in_shape,
+                                 FmDType         dtype,
+                                 GError        **error);
+void     fm_op_copy_run         (const FmNode   *node,
+                                 FmRunCtx       *rc);
+
+G_END_DECLS

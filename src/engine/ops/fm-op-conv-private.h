@@ -1,0 +1,47 @@
+/* fm-op-conv-private.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Conv's kernels, exposed so tests can check the fast path (im2col +
+ * sgemm, direct depthwise) against the naive nested loops on random
+ * shapes. Not for use outside the engine and its tests.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint64 n, c, h, w;        /* input [N, C, H, W]; 1-D convs have h = 1 */
+  gint64 m, group;          /* output channels, groups */
+  gint64 kh, kw;            /* weights [M, C / group, kh, kw] */
+  gint64 sh, sw, dh, dw;    /* strides, dilations */
+  gint64 ph, pw;            /* pads at the top and left */
+  gint64 oh, ow;            /* output [N, M, oh, ow] */
+  gboolean has_bias;
+} FmConvParams;
+
+/* Fills oh/ow from the rest and the end pads @pe_h, @pe_w; FALSE if the
+ * output would be empty. */
+gboolean fm_conv_params_finish    (FmConvParams       *p,
+                                   gint64              pe_h,
+                                   gint64              pe_w);
+/* Scratch bytes fm_conv_fast() needs. */
+gsize    fm_conv_scratch_size     (const FmConvParams *p);
+/* @b may be NULL when !has_bias. */
+void     fm_conv_reference        (const FmConvParams *p,
+                                   const float        *x,
+                                   const float        *w,
+                                   const float        *b,
+                                   float              *y);
+void     fm_conv_fast             (const FmConvParams *p,
+                                   const float        *x,
+                                   const float        *w,
+                                   const float        *b,
+                                   float              *y,
+                                   float              *scratch);
+
+G_END_DECLS

@@ -1,0 +1,918 @@
+/* fm-op-glue.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The shape glue of exported models, normally folded at load: Shape
+ * (start/end), Gather (constant indices), Concat, Cast, Slice (attributes
+ * before opset 10, constant inputs from 10), Constant, ConstantOfShape and
+ * Pad (constant mode). Every run here handles float and int64. Cast maps
+ * float targets to float and integer/BOOL targets to int64 (truncating
+ * toward zero; narrower integer types are not wrapped). Pad modes other
+ * than constant and non-constant shape inputs are refused.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fm-op-common.h"
+
+/* Shape: output made in prepare. */
+
+static gboolean
+shape_prepare (FmOpContext  *ctx,
+               GError      **error)
+{
+  FmValue *x;
+  FmConstTensor *t;
+  FmShape out = { 1, { 0 } };
+  gint64 start, end;
+  int r;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+      !fm_op_attr_int (ctx, "start", 0, &start, error) ||
+      !fm_op_attr_int (ctx, "end", G_MAXINT64, &end, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  r = x->shape.rank;
+  if (start < 0)
+    start += r;
+  if (end < 0)
+    end += r;
+  start = CLAMP (start, 0, r);
+  end = CLAMP (end, 0, r);
+  out.dims[0] = MAX (0, end - start);
+  t = fm_const_tensor_new (FM_DTYPE_INT64, &out, error);
+  if (t == NULL)
+    return FALSE;
+  for (gint64 i = 0; i < out.dims[0]; i++)
+    ((gint64 *) t->data)[i] = x->shape.dims[start + i];
+  fm_op_set_output_const (ctx, 0, t);
+  return TRUE;
+}
+
+static void
+nothing_run (const FmNode *node,
+             FmRunCtx     *rc)
+{
+  /* The output was made in prepare. */
+}
+
+static const char * const shape_attributes[] = { "start", "end", NULL };
+
+const FmOpInfo fm_op_shape = { "Shape", shape_attributes, shape_prepare, nothing_run };
+
+/* Gather with indices known at load. */
+
+typedef struct
+{
+  gint64  outer, axis_dim, inner, n_idx;
+  gsize   elem_size;
+  gint64 *idx;         /* [n_idx], normalised to [0, axis_dim) */
+} FmGatherParams;
+
+static void
+gather_params_free (gpointer data)
+{
+  FmGatherParams *p = data;
+
+  g_free (p->idx);
+  g_free (p);
+}
+
+static gboolean
+gather_prepare (FmOpContext  *ctx,
+                GError      **error)
+{
+  const FmConstTensor *it;
+  FmValue *x;
+  FmDType dtype;
+  FmGatherParams *p;
+  FmShape out;
+  gint64 axis;
+  int ax;
+
+  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
+      !fm_op_check_numeric (ctx, 0, &dtype, error) ||
+      !fm_op_attr_int (ctx, "axis", 0, &axis, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  it = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "indices", error);
+  if (it == NULL ||
+      !fm_op_norm_axis (ctx, axis, x->shape.rank, "axis", &ax, error))
+    return FALSE;
+  if (x->shape.rank - 1 + it->shape.rank > FM_MAX_RANK)
+    return fm_op_fail (ctx, error, FM_ERROR_LIMIT, "output rank is above %d", FM_MAX_RANK);
+
+  p = g_new0 (FmGatherParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = gather_params_free;
+  p->outer = p->inner = 1;
+  p->axis_dim = x->shape.dims[ax];
+  p->elem_size = fm_dtype_size (dtype);
+  p->n_idx = it->numel;
+  p->idx = g_new (gint64, MAX (it->numel, 1));
+  for (gsize i = 0; i < it->numel; i++)
+    {
+      gint64 v = ((const gint64 *) it->data)[i];
+
+      if (v < -p->axis_dim || v >= p->axis_dim)
+        return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                           "index %" G_GINT64_FORMAT " is out of range for axis %d of size %"
+                           G_GINT64_FORMAT, v, ax, p->axis_dim);
+      p->idx[i] = v < 0 ? v + p->axis_dim : v;
+    }
+  out.rank = 0;
+  for (int d = 0; d < x->shape.rank; d++)
+    {
+      if (d < ax)
+        {
+          p->outer *= x->shape.dims[d];
+          out.dims[out.rank++] = x->shape.dims[d];
+        }
+      else if (d == ax)
+        {
+          for (int k = 0; k < it->shape.rank; k++)
+            out.dims[out.rank++] = it->shape.dims[k];
+        }
+      else
+        {
+          p->inner *= x->shape.dims[d];
+          out.dims[out.rank++] = x->shape.dims[d];
+        }
+    }
+  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
+    return FALSE;
+  fm_op_set_output (ctx, 0, dtype, &out);
+  return TRUE;
+}
+
+static void
+gather_run (const FmNode *node,
+            FmRunCtx     *rc)
+{
+  const FmGatherParams *p = node->params;
+  const guint8 *x = rc->ptrs[node->inputs[0]];   /* [outer, axis_dim, inner] */
+  guint8 *y = rc->ptrs[node->outputs[0]];        /* [outer, n_idx, inner] */
+  gsize row = p->inner * p->elem_size;
+
+  for (gint64 o = 0; o < p->outer; o++)
+    for (gint64 j = 0; j < p->n_idx; j++)
+      {
+        memcpy (y, x + (o * p->axis_dim + p->idx[j]) * row, row);
+        y += row;
+      }
+}
+
+static const char * const axis_attributes[] = { "axis", NULL };
+
+const FmOpInfo fm_op_gather = { "Gather", axis_attributes, gather_prepare, gather_run };
+
+/* Concat */
+
+typedef struct
+{
+  gint64  outer;
+  guint   n;
+  gsize  *chunk;      /* [n] bytes per outer step of each input */
+} FmConcatParams;
+
+static void
+concat_params_free (gpointer data)
+{
+  FmConcatParams *p = data;
+
+  g_free (p->chunk);
+  g_free (p);
+}
+
+static gboolean
+concat_prepare (FmOpContext  *ctx,
+                GError      **error)
+{
+  FmValue *x0;
+  FmDType dtype;
+  FmConcatParams *p;
+  FmShape out;
+  gint64 axis, inner = 1;
+  int ax;
+  guint n = ctx->node->n_inputs;
+
+  if (!fm_op_check_n_inputs (ctx, 1, G_MAXUINT, error) ||
+      !fm_op_check_numeric (ctx, 0, &dtype, error) ||
+      !fm_op_attr_int (ctx, "axis", G_MININT64, &axis, error))
+    return FALSE;
+  if (axis == G_MININT64)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "attribute 'axis' is required");
+  x0 = fm_op_input (ctx, 0);
+  if (!fm_op_norm_axis (ctx, axis, x0->shape.rank, "axis", &ax, error))
+    return FALSE;
+
+  p = g_new0 (FmConcatParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = concat_params_free;
+  p->n = n;
+  p->chunk = g_new0 (gsize, MAX (n, 1));
+  p->outer = 1;
+  for (int d = 0; d < ax; d++)
+    p->outer *= x0->shape.dims[d];
+  for (int d = ax + 1; d < x0->shape.rank; d++)
+    inner *= x0->shape.dims[d];
+  out = x0->shape;
+  out.dims[ax] = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      FmValue *v = fm_op_input (ctx, i);
+      gboolean ok;
+
+      if (v == NULL)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "input %u is missing", i);
+      ok = v->dtype == dtype && v->shape.rank == x0->shape.rank;
+      for (int d = 0; ok && d < x0->shape.rank; d++)
+        if (d != ax && v->shape.dims[d] != x0->shape.dims[d])
+          ok = FALSE;
+      if (!ok)
+        {
+          g_autofree char *s0 = fm_shape_to_string (&x0->shape);
+          g_autofree char *si = fm_shape_to_string (&v->shape);
+          return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                             "input %u ('%s') has shape %s %s, which cannot be joined on axis %d "
+                             "to input 0 of shape %s %s", i, v->name, si,
+                             fm_dtype_name (v->dtype), ax, s0, fm_dtype_name (dtype));
+        }
+      out.dims[ax] += v->shape.dims[ax];
+      p->chunk[i] = v->shape.dims[ax] * inner * fm_dtype_size (dtype);
+    }
+  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
+    return FALSE;
+  fm_op_set_output (ctx, 0, dtype, &out);
+  return TRUE;
+}
+
+static void
+concat_run (const FmNode *node,
+            FmRunCtx     *rc)
+{
+  const FmConcatParams *p = node->params;
+  guint8 *y = rc->ptrs[node->outputs[0]];
+
+  for (gint64 o = 0; o < p->outer; o++)
+    for (guint i = 0; i < p->n; i++)
+      {
+        const guint8 *x = rc->ptrs[node->inputs[i]];
+
+        memcpy (y, x + o * p->chunk[i], p->chunk[i]);
+        y += p->chunk[i];
+      }
+}
+
+const FmOpInfo fm_op_concat = { "Concat", axis_attributes, concat_prepare, concat_run };
+
+/* Cast */
+
+typedef struct
+{
+  FmDType  from, to;
+  gboolean to_bool;
+  int      target;   /* FM_ONNX_FLOAT16 / BFLOAT16 round the values */
+  gsize    numel;
+} FmCastParams;
+
+static gboolean
+cast_prepare (FmOpContext  *ctx,
+              GError      **error)
+{
+  FmValue *x;
+  FmCastParams *p;
+  FmDType from, to;
+  gint64 target, saturate;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+      !fm_op_check_numeric (ctx, 0, &from, error) ||
+      !fm_op_attr_int (ctx, "to", -1, &target, error) ||
+      !fm_op_attr_int (ctx, "saturate", 1, &saturate, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  switch (target)
+    {
+    case FM_ONNX_FLOAT:
+    case FM_ONNX_FLOAT16:
+    case FM_ONNX_DOUBLE:
+    case FM_ONNX_BFLOAT16:
+      to = FM_DTYPE_FLOAT;
+      break;
+    case FM_ONNX_UINT8:
+    case FM_ONNX_INT8:
+    case FM_ONNX_UINT16:
+    case FM_ONNX_INT16:
+    case FM_ONNX_INT32:
+    case FM_ONNX_INT64:
+    case FM_ONNX_UINT32:
+    case FM_ONNX_UINT64:
+    case FM_ONNX_BOOL:
+      to = FM_DTYPE_INT64;
+      break;
+    default:
+      return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                         "cast to data type %" G_GINT64_FORMAT " is not supported", target);
+    }
+  p = g_new0 (FmCastParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->from = from;
+  p->to = to;
+  p->to_bool = target == FM_ONNX_BOOL;
+  p->target = (int) target;
+  if (!fm_op_numel (ctx, &x->shape, &p->numel, error))
+    return FALSE;
+  fm_op_set_output (ctx, 0, to, &x->shape);
+  return TRUE;
+}
+
+static inline gint64
+float_to_int64 (float v)
+{
+  if (isnan (v))
+    return 0;
+  if (v >= 9.2233720368547758e18f)
+    return G_MAXINT64;
+  if (v <= -9.2233720368547758e18f)
+    return G_MININT64;
+  return (gint64) v;
+}
+
+static void
+cast_run (const FmNode *node,
+          FmRunCtx     *rc)
+{
+  const FmCastParams *p = node->params;
+  gconstpointer src = rc->ptrs[node->inputs[0]];
+  gpointer dst = rc->ptrs[node->outputs[0]];
+
+  if (p->to == FM_DTYPE_FLOAT)
+    {
+      float *out = dst;
+
+      if (p->from == FM_DTYPE_FLOAT)
+        memmove (dst, src, p->numel * sizeof (float));
+      else
+        for (gsize i = 0; i < p->numel; i++)
+          out[i] = (float) ((const gint64 *) src)[i];
+      if (p->target == FM_ONNX_FLOAT16)
+        for (gsize i = 0; i < p->numel; i++)
+          out[i] = fm_round_to_half (out[i]);
+      else if (p->target == FM_ONNX_BFLOAT16)
+        for (gsize i = 0; i < p->numel; i++)
+          out[i] = fm_round_to_bfloat16 (out[i]);
+    }
+  else if (p->from == FM_DTYPE_FLOAT)
+    {
+      for (gsize i = 0; i < p->numel; i++)
+        {
+          float v = ((const float *) src)[i];
+          ((gint64 *) dst)[i] = p->to_bool ? v != 0.0f : float_to_int64 (v);
+        }
+    }
+  else
+    {
+      for (gsize i = 0; i < p->numel; i++)
+        {
+          gint64 v = ((const gint64 *) src)[i];
+          ((gint64 *) dst)[i] = p->to_bool ? v != 0 : v;
+        }
+    }
+}
+
+static const char * const cast_attributes[] = { "to", "saturate", NULL };
+
+const FmOpInfo fm_op_cast = { "Cast", cast_attributes, cast_prepare, cast_run };
+
+/* Slice */
+
+typedef struct
+{
+  FmWalk walk;
+  gint64 base;          /* element offset of the first output element */
+  gsize  elem_size;
+} FmSliceParams;
+
+static gboolean
+slice_const_ints (FmOpContext  *ctx,
+                  guint         i,
+                  const char   *what,
+                  gint64       *out,
+                  guint        *n_out,
+                  GError      **error)
+{
+  const FmConstTensor *t = fm_op_const_input (ctx, i, FM_DTYPE_INT64, what, error);
+
+  if (t == NULL)
+    return FALSE;
+  if (t->shape.rank != 1 || t->numel > FM_MAX_RANK)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       "%s must be 1-D with at most %d values", what, FM_MAX_RANK);
+  memcpy (out, t->data, t->numel * sizeof (gint64));
+  *n_out = t->numel;
+  return TRUE;
+}
+
+static gboolean
+slice_prepare (FmOpContext  *ctx,
+               GError      **error)
+{
+  FmValue *x;
+  FmDType dtype;
+  FmSliceParams *p;
+  FmShape out;
+  gint64 starts[FM_MAX_RANK], ends[FM_MAX_RANK], axes[FM_MAX_RANK], steps[FM_MAX_RANK];
+  gint64 in_strides[FM_MAX_RANK], strides[1][FM_MAX_RANK];
+  gint64 start_d[FM_MAX_RANK] = { 0 }, step_d[FM_MAX_RANK];
+  gboolean seen[FM_MAX_RANK] = { FALSE };
+  guint n_starts, n_ends, n_axes = 0, n_steps = 0;
+  gboolean has_axes;
+
+  if (!fm_op_check_numeric (ctx, 0, &dtype, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  if (ctx->node->opset < 10)
+    {
+      if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+          !fm_op_attr_ints (ctx, "starts", starts, FM_MAX_RANK, &n_starts, error) ||
+          !fm_op_attr_ints (ctx, "ends", ends, FM_MAX_RANK, &n_ends, error) ||
+          !fm_op_attr_ints (ctx, "axes", axes, FM_MAX_RANK, &n_axes, error))
+        return FALSE;
+      has_axes = fm_op_attr (ctx, "axes") != NULL;
+    }
+  else
+    {
+      if (fm_op_attr (ctx, "starts") || fm_op_attr (ctx, "ends") || fm_op_attr (ctx, "axes"))
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "starts, ends and axes are inputs from opset 10, not attributes");
+      if (!fm_op_check_n_inputs (ctx, 3, 5, error) ||
+          !slice_const_ints (ctx, 1, "starts", starts, &n_starts, error) ||
+          !slice_const_ints (ctx, 2, "ends", ends, &n_ends, error))
+        return FALSE;
+      has_axes = fm_op_input (ctx, 3) != NULL;
+      if (has_axes && !slice_const_ints (ctx, 3, "axes", axes, &n_axes, error))
+        return FALSE;
+      if (fm_op_input (ctx, 4) != NULL &&
+          !slice_const_ints (ctx, 4, "steps", steps, &n_steps, error))
+        return FALSE;
+    }
+  if (n_ends != n_starts || (has_axes && n_axes != n_starts) ||
+      (n_steps != 0 && n_steps != n_starts) || n_starts > (guint) x->shape.rank)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       "starts, ends, axes and steps must have the same length, at most the rank %d",
+                       x->shape.rank);
+
+  out = x->shape;
+  for (int d = 0; d < x->shape.rank; d++)
+    step_d[d] = 1;
+  for (guint i = 0; i < n_starts; i++)
+    {
+      gint64 step = n_steps ? steps[i] : 1;
+      gint64 dim, s = starts[i], e = ends[i];
+      int ax;
+
+      if (!fm_op_norm_axis (ctx, has_axes ? axes[i] : (gint64) i, x->shape.rank,
+                            "axes value", &ax, error))
+        return FALSE;
+      if (seen[ax])
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "axis %d is repeated", ax);
+      seen[ax] = TRUE;
+      if (step == 0)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "steps must not be 0");
+      dim = x->shape.dims[ax];
+      if (s < 0)
+        s += dim;
+      if (e < 0)
+        e += dim;
+      if (step > 0)
+        {
+          s = CLAMP (s, 0, dim);
+          e = CLAMP (e, 0, dim);
+          out.dims[ax] = e > s ? (e - s + step - 1) / step : 0;
+        }
+      else
+        {
+          s = CLAMP (s, 0, dim - 1);
+          e = CLAMP (e, -1, dim - 1);
+          out.dims[ax] = s > e ? (s - e - step - 1) / -step : 0;
+        }
+      start_d[ax] = s;
+      step_d[ax] = step;
+    }
+
+  p = g_new0 (FmSliceParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->elem_size = fm_dtype_size (dtype);
+  fm_shape_strides (&x->shape, in_strides);
+  for (int d = 0; d < x->shape.rank; d++)
+    {
+      strides[0][d] = in_strides[d] * step_d[d];
+      p->base += start_d[d] * in_strides[d];
+    }
+  fm_walk_init (&p->walk, &out, 1, strides);
+  if (p->walk.numel == 0)
+    p->base = 0;
+  fm_op_set_output (ctx, 0, dtype, &out);
+  return TRUE;
+}
+
+static void
+slice_run (const FmNode *node,
+           FmRunCtx     *rc)
+{
+  const FmSliceParams *p = node->params;
+  const guint8 *x = rc->ptrs[node->inputs[0]];
+
+  fm_walk_copy (&p->walk, x + p->base * p->elem_size, rc->ptrs[node->outputs[0]],
+                p->elem_size);
+}
+
+static const char * const slice_attributes[] = { "starts", "ends", "axes", NULL };
+
+const FmOpInfo fm_op_slice = { "Slice", slice_attributes, slice_prepare, slice_run };
+
+/* Constant: output made in prepare. */
+
+static FmConstTensor *
+constant_from_numbers (FmOpContext      *ctx,
+                       const FmOnnxAttribute *a,
+                       GError          **error)
+{
+  FmShape shape = { 0, { 0 } };
+  FmConstTensor *t;
+  gboolean is_list = g_str_has_suffix (a->name, "s");
+  gboolean is_float = g_str_has_prefix (a->name, "value_float");
+  GArray *arr = is_float ? a->floats : a->ints;
+
+  if (is_list)
+    {
+      shape.rank = 1;
+      shape.dims[0] = arr != NULL ? arr->len : 0;
+    }
+  t = fm_const_tensor_new (is_float ? FM_DTYPE_FLOAT : FM_DTYPE_INT64, &shape, error);
+  if (t == NULL)
+    return NULL;
+  if (!is_list && is_float)
+    ((float *) t->data)[0] = a->f;
+  else if (!is_list)
+    ((gint64 *) t->data)[0] = a->i;
+  else if (arr != NULL && arr->len > 0)
+    memcpy (t->data, arr->data, arr->len * (is_float ? sizeof (float) : sizeof (gint64)));
+  return t;
+}
+
+static gboolean
+constant_prepare (FmOpContext  *ctx,
+                  GError      **error)
+{
+  GPtrArray *attrs = ctx->proto->attributes;
+  const FmOnnxAttribute *a;
+  FmConstTensor *t;
+
+  if (!fm_op_check_n_inputs (ctx, 0, 0, error))
+    return FALSE;
+  if (attrs == NULL || attrs->len != 1)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       "needs exactly one of value, value_float(s), value_int(s)");
+  a = g_ptr_array_index (attrs, 0);
+  if (g_strcmp0 (a->name, "value") == 0)
+    {
+      GError *local = NULL;
+
+      if (a->t == NULL)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "attribute 'value' holds no tensor");
+      t = fm_onnx_tensor_to_const (a->t, NULL, ctx->max_bytes, &local);
+      if (t == NULL)
+        {
+          fm_op_fail (ctx, error, local->code, "attribute 'value': %s", local->message);
+          g_error_free (local);
+          return FALSE;
+        }
+    }
+  else if (g_str_has_prefix (a->name, "value_float") ||
+           g_str_has_prefix (a->name, "value_int"))
+    {
+      const char *expect = g_str_has_suffix (a->name, "s") ?
+                           (g_str_has_prefix (a->name, "value_float") ? "FLOATS" : "INTS") :
+                           (g_str_has_prefix (a->name, "value_float") ? "FLOAT" : "INT");
+      int type = g_str_has_suffix (a->name, "s") ?
+                 (g_str_has_prefix (a->name, "value_float") ? FM_ONNX_ATTR_FLOATS : FM_ONNX_ATTR_INTS) :
+                 (g_str_has_prefix (a->name, "value_float") ? FM_ONNX_ATTR_FLOAT : FM_ONNX_ATTR_INT);
+
+      if (a->type != type && a->type != 0)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "attribute '%s' has type %d, expected %s", a->name, a->type, expect);
+      t = constant_from_numbers (ctx, a, error);
+      if (t == NULL)
+        return FALSE;
+    }
+  else
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       "attribute '%s' is not supported (only value, value_float(s), value_int(s))",
+                       a->name);
+  fm_op_set_output_const (ctx, 0, t);
+  return TRUE;
+}
+
+static const char * const constant_attributes[] = {
+  "value", "value_float", "value_floats", "value_int", "value_ints",
+  "sparse_value", "value_string", "value_strings", NULL
+};
+
+const FmOpInfo fm_op_constant = { "Constant", constant_attributes, constant_prepare, nothing_run };
+
+/* ConstantOfShape */
+
+typedef struct
+{
+  FmDType dtype;
+  gsize   numel;
+  float   f;
+  gint64  i;
+} FmFillParams;
+
+static gboolean
+constant_of_shape_prepare (FmOpContext  *ctx,
+                           GError      **error)
+{
+  const FmConstTensor *st;
+  const FmOnnxAttribute *a;
+  FmFillParams *p;
+  FmShape out;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error))
+    return FALSE;
+  st = fm_op_const_input (ctx, 0, FM_DTYPE_INT64, "shape", error);
+  if (st == NULL)
+    return FALSE;
+  if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       "shape must be 1-D with at most %d values", FM_MAX_RANK);
+  out.rank = (int) st->numel;
+  for (int d = 0; d < out.rank; d++)
+    {
+      out.dims[d] = ((const gint64 *) st->data)[d];
+      if (out.dims[d] < 0)
+        return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                           "shape[%d] is %" G_GINT64_FORMAT, d, out.dims[d]);
+    }
+  p = g_new0 (FmFillParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->dtype = FM_DTYPE_FLOAT;
+  if (!fm_op_numel (ctx, &out, &p->numel, error))
+    return FALSE;
+  a = fm_op_attr (ctx, "value");
+  if (a != NULL)
+    {
+      g_autoptr(FmConstTensor) v = NULL;
+      GError *local = NULL;
+
+      if (a->t == NULL)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "attribute 'value' holds no tensor");
+      v = fm_onnx_tensor_to_const (a->t, NULL, ctx->max_bytes, &local);
+      if (v == NULL)
+        {
+          fm_op_fail (ctx, error, local->code, "attribute 'value': %s", local->message);
+          g_error_free (local);
+          return FALSE;
+        }
+      if (v->numel != 1)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "attribute 'value' must hold one element, it has %" G_GSIZE_FORMAT,
+                           v->numel);
+      p->dtype = v->dtype;
+      if (v->dtype == FM_DTYPE_FLOAT)
+        p->f = ((const float *) v->data)[0];
+      else
+        p->i = ((const gint64 *) v->data)[0];
+    }
+  fm_op_set_output (ctx, 0, p->dtype, &out);
+  return TRUE;
+}
+
+static void
+constant_of_shape_run (const FmNode *node,
+                       FmRunCtx     *rc)
+{
+  const FmFillParams *p = node->params;
+
+  if (p->dtype == FM_DTYPE_FLOAT)
+    {
+      float *y = FM_OUT_F (rc, node, 0);
+      for (gsize i = 0; i < p->numel; i++)
+        y[i] = p->f;
+    }
+  else
+    {
+      gint64 *y = FM_OUT_I (rc, node, 0);
+      for (gsize i = 0; i < p->numel; i++)
+        y[i] = p->i;
+    }
+}
+
+static const char * const value_attributes[] = { "value", NULL };
+
+const FmOpInfo fm_op_constant_of_shape = {
+  "ConstantOfShape", value_attributes, constant_of_shape_prepare, constant_of_shape_run
+};
+
+/* Pad, constant mode; negative pads crop. */
+
+typedef struct
+{
+  FmDType dtype;
+  int     rank;                  /* >= 1 (a scalar is padded as [1]) */
+  gint64  in[FM_MAX_RANK];
+  gint64  out[FM_MAX_RANK];
+  gint64  pb[FM_MAX_RANK];       /* pads at the begin; may be negative */
+  gint64  in_strides[FM_MAX_RANK];
+  gint64  numel;
+  float   f;
+  gint64  i;
+} FmPadParams;
+
+static gboolean
+pad_prepare (FmOpContext  *ctx,
+             GError      **error)
+{
+  FmValue *x;
+  FmDType dtype;
+  FmPadParams *p;
+  FmShape out;
+  const char *mode;
+  gint64 pads[2 * FM_MAX_RANK] = { 0 }, raw[2 * FM_MAX_RANK], axes[FM_MAX_RANK];
+  guint n_raw = 0, n_axes;
+  float value = 0.0f;
+  gint64 ivalue = 0;
+  int r;
+
+  if (!fm_op_check_numeric (ctx, 0, &dtype, error) ||
+      !fm_op_attr_string (ctx, "mode", "constant", &mode, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  r = x->shape.rank;
+  if (g_strcmp0 (mode, "constant") != 0)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       "mode '%s' is not supported (only constant)", mode);
+  if (ctx->node->opset < 11)
+    {
+      if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+          !fm_op_attr_ints (ctx, "pads", raw, 2 * FM_MAX_RANK, &n_raw, error) ||
+          !fm_op_attr_float (ctx, "value", 0.0f, &value, error))
+        return FALSE;
+      ivalue = (gint64) value;
+      if (fm_op_attr (ctx, "pads") == NULL)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "attribute 'pads' is required");
+      n_axes = r;
+      for (int d = 0; d < r; d++)
+        axes[d] = d;
+    }
+  else
+    {
+      const FmConstTensor *t;
+
+      if (fm_op_attr (ctx, "pads") || fm_op_attr (ctx, "value"))
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "pads and value are inputs from opset 11, not attributes");
+      if (!fm_op_check_n_inputs (ctx, 2, 4, error))
+        return FALSE;
+      t = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "pads", error);
+      if (t == NULL)
+        return FALSE;
+      if (t->shape.rank != 1 || t->numel > 2 * FM_MAX_RANK)
+        return fm_op_fail (ctx, error, FM_ERROR_SHAPE, "pads must be 1-D");
+      n_raw = t->numel;
+      memcpy (raw, t->data, n_raw * sizeof (gint64));
+      if (fm_op_input (ctx, 2) != NULL)
+        {
+          t = fm_op_const_input (ctx, 2, dtype, "constant_value", error);
+          if (t == NULL)
+            return FALSE;
+          if (t->numel != 1)
+            return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                               "constant_value must hold one element");
+          if (dtype == FM_DTYPE_FLOAT)
+            value = ((const float *) t->data)[0];
+          else
+            ivalue = ((const gint64 *) t->data)[0];
+        }
+      n_axes = r;
+      for (int d = 0; d < r; d++)
+        axes[d] = d;
+      if (fm_op_input (ctx, 3) != NULL)
+        {
+          t = fm_op_const_input (ctx, 3, FM_DTYPE_INT64, "axes", error);
+          if (t == NULL)
+            return FALSE;
+          if (t->shape.rank != 1 || t->numel > (gsize) r)
+            return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                               "axes must be 1-D with at most %d values", r);
+          n_axes = t->numel;
+          memcpy (axes, t->data, n_axes * sizeof (gint64));
+        }
+    }
+  if (n_raw != 2 * n_axes)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       "pads has %u values; expected %u for %u axes",
+                       n_raw, 2 * n_axes, n_axes);
+  for (guint i = 0; i < n_axes; i++)
+    {
+      int ax;
+
+      if (!fm_op_norm_axis (ctx, axes[i], r, "axes value", &ax, error))
+        return FALSE;
+      pads[ax] = raw[i];
+      pads[r + ax] = raw[n_axes + i];
+    }
+
+  p = g_new0 (FmPadParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->dtype = dtype;
+  p->f = value;
+  p->i = ivalue;
+  out = x->shape;
+  for (int d = 0; d < r; d++)
+    {
+      out.dims[d] = x->shape.dims[d] + pads[d] + pads[r + d];
+      if (out.dims[d] < 0)
+        {
+          g_autofree char *xs = fm_shape_to_string (&x->shape);
+          return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                             "pads crop axis %d of shape %s below zero", d, xs);
+        }
+    }
+  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
+    return FALSE;
+  p->rank = MAX (r, 1);
+  p->numel = 1;
+  for (int d = 0; d < p->rank; d++)
+    {
+      p->in[d] = r > 0 ? x->shape.dims[d] : 1;
+      p->out[d] = r > 0 ? out.dims[d] : 1;
+      p->pb[d] = r > 0 ? pads[d] : 0;
+      p->numel *= p->out[d];
+    }
+  p->in_strides[p->rank - 1] = 1;
+  for (int d = p->rank - 2; d >= 0; d--)
+    p->in_strides[d] = p->in_strides[d + 1] * p->in[d + 1];
+  fm_op_set_output (ctx, 0, dtype, &out);
+  return TRUE;
+}
+
+#define PAD_LOOP(T, VALUE)                                              \
+  G_STMT_START                                                          \
+  {                                                                     \
+    const T *x = rc->ptrs[node->inputs[0]];                             \
+    T *y = rc->ptrs[node->outputs[0]];                                  \
+    T v = (VALUE);                                                      \
+    for (gint64 row = 0; row < n_rows; row++)                           \
+      {                                                                 \
+        gint64 off = 0, rem = row;                                      \
+        gboolean inside = TRUE;                                         \
+        for (int d = last - 1; d >= 0; d--)                             \
+          {                                                             \
+            gint64 o = rem % p->out[d], i = o - p->pb[d];               \
+            rem /= p->out[d];                                           \
+            if (i < 0 || i >= p->in[d])                                 \
+              inside = FALSE;                                           \
+            off += i * p->in_strides[d];                                \
+          }                                                             \
+        for (gint64 o = 0; o < p->out[last]; o++)                       \
+          {                                                             \
+            gint64 i = o - p->pb[last];                                 \
+            y[o] = inside && i >= 0 && i < p->in[last] ? x[off + i] : v;\
+          }                                                             \
+        y += p->out[last];                                              \
+      }                                                                 \
+  }                                                                     \
+  G_STMT_END
+
+static void
+pad_run (const FmNode *node,
+         FmRunCtx     *rc)
+{
+  const FmPadParams *p = node->params;
+  int last = p->rank - 1;
+  gint64 n_rows;
+
+  if (p->numel == 0)
+    return;
+  n_rows = p->numel / p->out[last];
+  if (p->dtype == FM_DTYPE_FLOAT)
+    PAD_LOOP (float, p->f);
+  else
+    PAD_LOOP (gint64, p->i);
+}
+
+static const char * const pad_attributes[] = { "mode", "pads", "value", NULL };
+
+const FmOpInfo fm_op_pad = { "Pad", pad_attributes, pad_prepare, pad_run };

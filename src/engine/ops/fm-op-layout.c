@@ -1,0 +1,513 @@
+/* fm-op-layout.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Ops that move data without arithmetic, on float and int64: Flatten,
+ * Reshape (0 copies a dim unless allowzero, one -1 inferred), Transpose,
+ * Squeeze, Unsqueeze (axes as attribute before opset 13, as constant input
+ * from 13), Identity, Dropout (identity at inference; its optional mask is
+ * all true) and Expand (numpy broadcast to a constant shape). Shapes given
+ * as inputs must be known at load.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fm-op-common.h"
+
+static gboolean
+input_numeric (FmOpContext  *ctx,
+               FmValue     **x,
+               FmDType      *dtype,
+               GError      **error)
+{
+  if (!fm_op_check_numeric (ctx, 0, dtype, error))
+    return FALSE;
+  *x = fm_op_input (ctx, 0);
+  return TRUE;
+}
+
+/* Output @out of the same size as the input: plain copy. */
+static gboolean
+finish_copy (FmOpContext    *ctx,
+             const FmValue  *x,
+             const FmShape  *out,
+             GError        **error)
+{
+  gsize a, b;
+
+  if (!fm_op_numel (ctx, &x->shape, &a, error) ||
+      !fm_op_numel (ctx, out, &b, error))
+    return FALSE;
+  if (a != b)
+    {
+      g_autofree char *xs = fm_shape_to_string (&x->shape);
+      g_autofree char *os = fm_shape_to_string (out);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         "cannot reshape %s (%" G_GSIZE_FORMAT " elements) to %s (%"
+                         G_GSIZE_FORMAT " elements)", xs, a, os, b);
+    }
+  if (!fm_op_set_copy_params (ctx, &x->shape, x->dtype, error))
+    return FALSE;
+  fm_op_set_output (ctx, 0, x->dtype, out);
+  return TRUE;
+}
+
+/* Flatten */
+
+static gboolean
+flatten_prepare (FmOpContext  *ctx,
+                 GError      **error)
+{
+  FmValue *x;
+  FmDType dtype;
+  FmShape out = { 2, { 1, 1 } };
+  gint64 axis;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+      !input_numeric (ctx, &x, &dtype, error) ||
+      !fm_op_attr_int (ctx, "axis", 1, &axis, error))
+    return FALSE;
+  if (axis < -x->shape.rank || axis > x->shape.rank)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       "axis %" G_GINT64_FORMAT " is out of range for rank %d",
+                       axis, x->shape.rank);
+  if (axis < 0)
+    axis += x->shape.rank;
+  for (int d = 0; d < x->shape.rank; d++)
+    out.dims[d < axis ? 0 : 1] *= x->shape.dims[d];
+  return finish_copy (ctx, x, &out, error);
+}
+
+static const char * const axis_attributes[] = { "axis", NULL };
+
+const FmOpInfo fm_op_flatten = {
+  "Flatten", axis_attributes, flatten_prepare, fm_op_copy_run
+};
+
+/* Reshape */
+
+static gboolean
+reshape_prepare (FmOpContext  *ctx,
+                 GError      **error)
+{
+  const FmConstTensor *st;
+  const gint64 *s;
+  FmValue *x;
+  FmDType dtype;
+  FmShape out;
+  gint64 allowzero;
+  gsize known = 1;
+  int infer = -1;
+  gboolean has_zero = FALSE;
+  gsize numel;
+
+  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
+      !input_numeric (ctx, &x, &dtype, error) ||
+      !fm_op_attr_int (ctx, "allowzero", 0, &allowzero, error))
+    return FALSE;
+  st = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "shape", error);
+  if (st == NULL)
+    return FALSE;
+  if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       "shape must be 1-D with at most %d values", FM_MAX_RANK);
+  if (!fm_op_numel (ctx, &x->shape, &numel, error))
+    return FALSE;
+  s = st->data;
+  out.rank = (int) st->numel;
+  for (int i = 0; i < out.rank; i++)
+    {
+      gint64 v = s[i];
+
+      if (v == 0 && !allowzero)
+        {
+          if (i >= x->shape.rank)
+            return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                               "shape[%d] is 0 (copy) but the input has rank %d",
+                               i, x->shape.rank);
+          v = x->shape.dims[i];
+        }
+      else if (v == 0)
+        has_zero = TRUE;
+      if (v == -1)
+        {
+          if (infer >= 0)
+            return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                               "shape has more than one -1");
+          infer = i;
+          v = 1;
+        }
+      else if (v < 0)
+        return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                           "shape[%d] is %" G_GINT64_FORMAT, i, v);
+      out.dims[i] = v;
+      if (!g_size_checked_mul (&known, known, (gsize) v))
+        return fm_op_fail (ctx, error, FM_ERROR_LIMIT, "shape is too large");
+    }
+  if (infer >= 0)
+    {
+      if (has_zero || known == 0 || numel % known != 0)
+        {
+          g_autofree char *xs = fm_shape_to_string (&x->shape);
+          return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                             "cannot infer -1 when reshaping %s to a shape of %"
+                             G_GSIZE_FORMAT " known elements", xs, known);
+        }
+      out.dims[infer] = (gint64) (numel / known);
+    }
+  return finish_copy (ctx, x, &out, error);
+}
+
+static const char * const reshape_attributes[] = { "allowzero", NULL };
+
+const FmOpInfo fm_op_reshape = {
+  "Reshape", reshape_attributes, reshape_prepare, fm_op_copy_run
+};
+
+/* Identity */
+
+static gboolean
+identity_prepare (FmOpContext  *ctx,
+                  GError      **error)
+{
+  FmValue *x;
+  FmDType dtype;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+      !input_numeric (ctx, &x, &dtype, error))
+    return FALSE;
+  return finish_copy (ctx, x, &x->shape, error);
+}
+
+static const char * const no_attributes[] = { NULL };
+
+const FmOpInfo fm_op_identity = {
+  "Identity", no_attributes, identity_prepare, fm_op_copy_run
+};
+
+/* Dropout */
+
+typedef struct
+{
+  gsize nbytes;
+  gsize mask_numel;   /* 0 without a mask output */
+} FmDropoutParams;
+
+static gboolean
+dropout_prepare (FmOpContext  *ctx,
+                 GError      **error)
+{
+  FmValue *x;
+  FmDType dtype;
+  FmDropoutParams *p;
+  gsize numel;
+  float ratio;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 3, error) ||
+      !input_numeric (ctx, &x, &dtype, error) ||
+      !fm_op_attr_float (ctx, "ratio", 0.5f, &ratio, error))
+    return FALSE;
+  if (fm_op_input (ctx, 2) != NULL)
+    {
+      const FmConstTensor *t;
+
+      t = fm_op_const_input (ctx, 2, FM_DTYPE_INT64, "training_mode", error);
+      if (t == NULL)
+        return FALSE;
+      if (t->numel != 1 || ((const gint64 *) t->data)[0] != 0)
+        return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                           "training_mode true is not supported (inference only)");
+    }
+  if (!fm_op_numel (ctx, &x->shape, &numel, error))
+    return FALSE;
+  p = g_new0 (FmDropoutParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->nbytes = numel * fm_dtype_size (dtype);
+  fm_op_set_output (ctx, 0, dtype, &x->shape);
+  if (ctx->node->n_outputs > 1 && ctx->node->outputs[1] != -1)
+    {
+      p->mask_numel = numel;
+      fm_op_set_output (ctx, 1, FM_DTYPE_INT64, &x->shape);
+    }
+  return TRUE;
+}
+
+static void
+dropout_run (const FmNode *node,
+             FmRunCtx     *rc)
+{
+  const FmDropoutParams *p = node->params;
+
+  if (rc->ptrs[node->outputs[0]] != rc->ptrs[node->inputs[0]] && p->nbytes > 0)
+    memcpy (rc->ptrs[node->outputs[0]], rc->ptrs[node->inputs[0]], p->nbytes);
+  if (p->mask_numel > 0)
+    {
+      gint64 *mask = FM_OUT_I (rc, node, 1);
+
+      for (gsize i = 0; i < p->mask_numel; i++)
+        mask[i] = 1;
+    }
+}
+
+static const char * const dropout_attributes[] = { "ratio", "seed", NULL };
+
+const FmOpInfo fm_op_dropout = {
+  "Dropout", dropout_attributes, dropout_prepare, dropout_run
+};
+
+/* Squeeze / Unsqueeze: axes from the attribute (opset < 13) or input 1. */
+
+static gboolean
+read_axes (FmOpContext  *ctx,
+           gboolean      required,
+           gint64       *axes,
+           guint        *n_axes,
+           gboolean     *present,
+           GError      **error)
+{
+  *n_axes = 0;
+  *present = FALSE;
+  if (ctx->node->opset < 13)
+    {
+      if (!fm_op_attr_ints (ctx, "axes", axes, FM_MAX_RANK, n_axes, error))
+        return FALSE;
+      *present = fm_op_attr (ctx, "axes") != NULL;
+      if (ctx->node->n_inputs > 1)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "axes is an attribute before opset 13, not an input");
+    }
+  else
+    {
+      const FmConstTensor *t;
+
+      if (fm_op_attr (ctx, "axes") != NULL)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "axes is an input from opset 13, not an attribute");
+      if (fm_op_input (ctx, 1) != NULL)
+        {
+          t = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "axes", error);
+          if (t == NULL)
+            return FALSE;
+          if (t->shape.rank > 1 || t->numel > FM_MAX_RANK)
+            return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                               "axes must be 1-D with at most %d values", FM_MAX_RANK);
+          memcpy (axes, t->data, t->numel * sizeof (gint64));
+          *n_axes = t->numel;
+          *present = TRUE;
+        }
+    }
+  if (required && !*present)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "axes are required");
+  return TRUE;
+}
+
+static gboolean
+squeeze_prepare (FmOpContext  *ctx,
+                 GError      **error)
+{
+  FmValue *x;
+  FmDType dtype;
+  FmShape out;
+  gint64 axes[FM_MAX_RANK];
+  gboolean drop[FM_MAX_RANK] = { FALSE };
+  gboolean present;
+  guint n_axes;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 2, error) ||
+      !input_numeric (ctx, &x, &dtype, error) ||
+      !read_axes (ctx, FALSE, axes, &n_axes, &present, error))
+    return FALSE;
+  if (!present)
+    {
+      for (int d = 0; d < x->shape.rank; d++)
+        drop[d] = x->shape.dims[d] == 1;
+    }
+  for (guint i = 0; i < n_axes; i++)
+    {
+      int ax;
+
+      if (!fm_op_norm_axis (ctx, axes[i], x->shape.rank, "axes value", &ax, error))
+        return FALSE;
+      if (x->shape.dims[ax] != 1)
+        {
+          g_autofree char *xs = fm_shape_to_string (&x->shape);
+          return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                             "cannot squeeze axis %d of shape %s: its size is not 1",
+                             ax, xs);
+        }
+      drop[ax] = TRUE;
+    }
+  out.rank = 0;
+  for (int d = 0; d < x->shape.rank; d++)
+    if (!drop[d])
+      out.dims[out.rank++] = x->shape.dims[d];
+  return finish_copy (ctx, x, &out, error);
+}
+
+static gboolean
+unsqueeze_prepare (FmOpContext  *ctx,
+                   GError      **error)
+{
+  FmValue *x;
+  FmDType dtype;
+  FmShape out;
+  gint64 axes[FM_MAX_RANK];
+  gboolean add[FM_MAX_RANK] = { FALSE };
+  gboolean present;
+  guint n_axes;
+  int r, k = 0;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 2, error) ||
+      !input_numeric (ctx, &x, &dtype, error) ||
+      !read_axes (ctx, TRUE, axes, &n_axes, &present, error))
+    return FALSE;
+  r = x->shape.rank + (int) n_axes;
+  if (r > FM_MAX_RANK)
+    return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                       "output rank %d is above %d", r, FM_MAX_RANK);
+  for (guint i = 0; i < n_axes; i++)
+    {
+      int ax;
+
+      if (!fm_op_norm_axis (ctx, axes[i], r, "axes value", &ax, error))
+        return FALSE;
+      if (add[ax])
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "axis %d is repeated", ax);
+      add[ax] = TRUE;
+    }
+  out.rank = r;
+  for (int d = 0; d < r; d++)
+    out.dims[d] = add[d] ? 1 : x->shape.dims[k++];
+  return finish_copy (ctx, x, &out, error);
+}
+
+static const char * const axes_attributes[] = { "axes", NULL };
+
+const FmOpInfo fm_op_squeeze = {
+  "Squeeze", axes_attributes, squeeze_prepare, fm_op_copy_run
+};
+
+const FmOpInfo fm_op_unsqueeze = {
+  "Unsqueeze", axes_attributes, unsqueeze_prepare, fm_op_copy_run
+};
+
+/* Transpose and Expand: a strided walk over one input. */
+
+typedef struct
+{
+  FmWalk walk;
+  gsize  elem_size;
+} FmWalkParams;
+
+static void
+walk_run (const FmNode *node,
+          FmRunCtx     *rc)
+{
+  const FmWalkParams *p = node->params;
+
+  fm_walk_copy (&p->walk, rc->ptrs[node->inputs[0]], rc->ptrs[node->outputs[0]],
+                p->elem_size);
+}
+
+static gboolean
+transpose_prepare (FmOpContext  *ctx,
+                   GError      **error)
+{
+  FmValue *x;
+  FmDType dtype;
+  FmWalkParams *p;
+  FmShape out;
+  gint64 perm[FM_MAX_RANK], in_strides[FM_MAX_RANK], strides[1][FM_MAX_RANK];
+  gboolean seen[FM_MAX_RANK] = { FALSE };
+  guint n_perm;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+      !input_numeric (ctx, &x, &dtype, error) ||
+      !fm_op_attr_ints (ctx, "perm", perm, FM_MAX_RANK, &n_perm, error))
+    return FALSE;
+  if (fm_op_attr (ctx, "perm") == NULL)
+    {
+      n_perm = x->shape.rank;
+      for (int d = 0; d < x->shape.rank; d++)
+        perm[d] = x->shape.rank - 1 - d;
+    }
+  if (n_perm != (guint) x->shape.rank)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       "perm has %u values but the input has rank %d",
+                       n_perm, x->shape.rank);
+  fm_shape_strides (&x->shape, in_strides);
+  out.rank = x->shape.rank;
+  for (int d = 0; d < out.rank; d++)
+    {
+      if (perm[d] < 0 || perm[d] >= out.rank || seen[perm[d]])
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "perm is not a permutation of 0..%d", out.rank - 1);
+      seen[perm[d]] = TRUE;
+      out.dims[d] = x->shape.dims[perm[d]];
+      strides[0][d] = in_strides[perm[d]];
+    }
+  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
+    return FALSE;
+  p = g_new0 (FmWalkParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->elem_size = fm_dtype_size (dtype);
+  fm_walk_init (&p->walk, &out, 1, strides);
+  fm_op_set_output (ctx, 0, dtype, &out);
+  return TRUE;
+}
+
+static const char * const perm_attributes[] = { "perm", NULL };
+
+const FmOpInfo fm_op_transpose = {
+  "Transpose", perm_attributes, transpose_prepare, walk_run
+};
+
+static gboolean
+expand_prepare (FmOpContext  *ctx,
+                GError      **error)
+{
+  const FmConstTensor *st;
+  FmValue *x;
+  FmDType dtype;
+  FmWalkParams *p;
+  FmShape target, out;
+  gint64 strides[1][FM_MAX_RANK];
+
+  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
+      !input_numeric (ctx, &x, &dtype, error))
+    return FALSE;
+  st = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "shape", error);
+  if (st == NULL)
+    return FALSE;
+  if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       "shape must be 1-D with at most %d values", FM_MAX_RANK);
+  target.rank = (int) st->numel;
+  memcpy (target.dims, st->data, st->numel * sizeof (gint64));
+  if (!fm_shape_broadcast (&x->shape, &target, &out))
+    {
+      g_autofree char *xs = fm_shape_to_string (&x->shape);
+      g_autofree char *ts = fm_shape_to_string (&target);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         "input of shape %s cannot be expanded to %s", xs, ts);
+    }
+  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
+    return FALSE;
+  p = g_new0 (FmWalkParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->elem_size = fm_dtype_size (dtype);
+  fm_broadcast_strides (&x->shape, &out, strides[0]);
+  fm_walk_init (&p->walk, &out, 1, strides);
+  fm_op_set_output (ctx, 0, dtype, &out);
+  return TRUE;
+}
+
+const FmOpInfo fm_op_expand = {
+  "Expand", no_attributes, expand_prepare, walk_run
+};

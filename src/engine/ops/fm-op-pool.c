@@ -1,0 +1,263 @@
+/* fm-op-pool.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * MaxPool and AveragePool (1-D and 2-D, with kernel_shape, strides, pads,
+ * auto_pad, ceil_mode, dilations, count_include_pad), GlobalAveragePool
+ * and GlobalMaxPool (any spatial rank). Padding never wins a max and is
+ * counted by an average only with count_include_pad = 1. MaxPool's Indices
+ * output, storage_order = 1 and 3-D windows are refused.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "fm-op-common.h"
+
+typedef struct
+{
+  FmWindow win;
+  gint64   planes;             /* N * C */
+  gboolean is_max;
+  gboolean count_include_pad;
+} FmPoolParams;
+
+static gboolean
+pool_prepare (FmOpContext  *ctx,
+              gboolean      is_max,
+              GError      **error)
+{
+  FmValue *x;
+  FmPoolParams *p;
+  gint64 kernel[2], ceil_mode, cip = 0;
+  guint n_kernel;
+  FmShape out;
+  int n;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  n = x->shape.rank - 2;
+  if (is_max)
+    {
+      gint64 storage_order;
+
+      if (ctx->node->n_outputs > 1 && ctx->node->outputs[1] != -1)
+        return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                           "the Indices output is not supported");
+      if (!fm_op_attr_int (ctx, "storage_order", 0, &storage_order, error))
+        return FALSE;
+      if (storage_order != 0)
+        return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                           "storage_order %" G_GINT64_FORMAT " is not supported (only 0)",
+                           storage_order);
+    }
+  else if (!fm_op_attr_int (ctx, "count_include_pad", 0, &cip, error))
+    return FALSE;
+  if (!fm_op_attr_ints (ctx, "kernel_shape", kernel, 2, &n_kernel, error) ||
+      !fm_op_attr_int (ctx, "ceil_mode", 0, &ceil_mode, error))
+    return FALSE;
+  if (n < 1 || n > 2)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       "only 1-D and 2-D pooling is supported, input has rank %d",
+                       x->shape.rank);
+  if (n_kernel != (guint) n)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       "kernel_shape must have %d values", n);
+  if (ceil_mode != 0 && ceil_mode != 1)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       "ceil_mode %" G_GINT64_FORMAT " is not 0 or 1", ceil_mode);
+  if (cip != 0 && cip != 1)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       "count_include_pad %" G_GINT64_FORMAT " is not 0 or 1", cip);
+
+  p = g_new0 (FmPoolParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  if (!fm_op_window_init (ctx, &x->shape, kernel, ceil_mode, &p->win, error))
+    return FALSE;
+  p->planes = x->shape.dims[0] * x->shape.dims[1];
+  p->is_max = is_max;
+  p->count_include_pad = cip;
+
+  out = x->shape;
+  for (int i = 0; i < n; i++)
+    out.dims[2 + i] = p->win.out[i + 2 - n];
+  fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
+  return TRUE;
+}
+
+static void
+pool_run (const FmNode *node,
+          FmRunCtx     *rc)
+{
+  const FmPoolParams *p = node->params;
+  const FmWindow *w = &p->win;
+  const float *x = FM_IN_F (rc, node, 0);  /* [planes, h, w] */
+  float *y = FM_OUT_F (rc, node, 0);       /* [planes, oh, ow] */
+  gint64 h = w->in[0], wd = w->in[1];
+
+  for (gint64 pl = 0; pl < p->planes; pl++)
+    {
+      const float *xp = x + pl * h * wd;
+
+      for (gint64 oy = 0; oy < w->out[0]; oy++)
+        for (gint64 ox = 0; ox < w->out[1]; ox++)
+          {
+            gint64 y0 = oy * w->s[0] - w->pb[0];
+            gint64 x0 = ox * w->s[1] - w->pb[1];
+            float acc = p->is_max ? -INFINITY : 0.0f;
+            gint64 count = 0, padded = 0;
+
+            for (gint64 ky = 0; ky < w->k[0]; ky++)
+              {
+                gint64 iy = y0 + ky * w->d[0];
+
+                if (iy >= h + w->pe[0])
+                  break;
+                for (gint64 kx = 0; kx < w->k[1]; kx++)
+                  {
+                    gint64 ix = x0 + kx * w->d[1];
+
+                    if (ix >= wd + w->pe[1])
+                      break;
+                    padded++;
+                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd)
+                      continue;
+                    count++;
+                    if (p->is_max)
+                      acc = MAX (acc, xp[iy * wd + ix]);
+                    else
+                      acc += xp[iy * wd + ix];
+                  }
+              }
+            if (count == 0)
+              acc = 0.0f;
+            else if (!p->is_max)
+              acc /= (float) (p->count_include_pad ? padded : count);
+            *y++ = acc;
+          }
+    }
+}
+
+static gboolean
+max_pool_prepare (FmOpContext  *ctx,
+                  GError      **error)
+{
+  return pool_prepare (ctx, TRUE, error);
+}
+
+static gboolean
+average_pool_prepare (FmOpContext  *ctx,
+                      GError      **error)
+{
+  return pool_prepare (ctx, FALSE, error);
+}
+
+static const char * const max_pool_attributes[] = {
+  "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads",
+  "storage_order", "strides", NULL
+};
+
+static const char * const average_pool_attributes[] = {
+  "auto_pad", "ceil_mode", "count_include_pad", "dilations",
+  "kernel_shape", "pads", "strides", NULL
+};
+
+const FmOpInfo fm_op_max_pool = {
+  "MaxPool", max_pool_attributes, max_pool_prepare, pool_run
+};
+
+const FmOpInfo fm_op_average_pool = {
+  "AveragePool", average_pool_attributes, average_pool_prepare, pool_run
+};
+
+/* Global pools: params are [planes, spatial size]. */
+typedef struct
+{
+  gint64 planes;
+  gint64 size;
+} FmGlobalPoolParams;
+
+static gboolean
+global_pool_prepare (FmOpContext  *ctx,
+                     GError      **error)
+{
+  FmValue *x;
+  FmGlobalPoolParams *p;
+  FmShape out;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  if (x->shape.rank < 3)
+    {
+      g_autofree char *xs = fm_shape_to_string (&x->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         "input X has shape %s; expected [N, C, spatial...]", xs);
+    }
+  p = g_new0 (FmGlobalPoolParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->planes = x->shape.dims[0] * x->shape.dims[1];
+  p->size = 1;
+  out = x->shape;
+  for (int d = 2; d < x->shape.rank; d++)
+    {
+      p->size *= x->shape.dims[d];
+      out.dims[d] = 1;
+    }
+  if (p->size == 0)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE, "input X has no spatial elements");
+  fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
+  return TRUE;
+}
+
+static void
+global_average_pool_run (const FmNode *node,
+                         FmRunCtx     *rc)
+{
+  const FmGlobalPoolParams *p = node->params;
+  const float *x = FM_IN_F (rc, node, 0);  /* [planes, size] */
+  float *y = FM_OUT_F (rc, node, 0);       /* [planes] */
+
+  for (gint64 pl = 0; pl < p->planes; pl++)
+    {
+      double acc = 0.0;
+
+      for (gint64 i = 0; i < p->size; i++)
+        acc += x[pl * p->size + i];
+      y[pl] = (float) (acc / p->size);
+    }
+}
+
+static void
+global_max_pool_run (const FmNode *node,
+                     FmRunCtx     *rc)
+{
+  const FmGlobalPoolParams *p = node->params;
+  const float *x = FM_IN_F (rc, node, 0);  /* [planes, size] */
+  float *y = FM_OUT_F (rc, node, 0);       /* [planes] */
+
+  for (gint64 pl = 0; pl < p->planes; pl++)
+    {
+      float acc = x[pl * p->size];
+
+      for (gint64 i = 1; i < p->size; i++)
+        acc = MAX (acc, x[pl * p->size + i]);
+      y[pl] = acc;
+    }
+}
+
+static const char * const no_attributes[] = { NULL };
+
+const FmOpInfo fm_op_global_average_pool = {
+  "GlobalAveragePool", no_attributes, global_pool_prepare, global_average_pool_run
+};
+
+const FmOpInfo fm_op_global_max_pool = {
+  "GlobalMaxPool", no_attributes, global_pool_prepare, global_max_pool_run
+};

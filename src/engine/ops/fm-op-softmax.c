@@ -1,0 +1,138 @@
+/* fm-op-softmax.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Softmax and LogSoftmax on float tensors. Before opset 13 the input is
+ * coerced to 2-D at axis (default 1) and normalised over the whole second
+ * part; from opset 13 it is normalised along one axis (default -1). Both
+ * subtract the maximum first for stability.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "fm-op-common.h"
+
+typedef struct
+{
+  gint64   outer, n, inner;  /* x as [outer, n, inner], normalised over n */
+  gboolean log;
+} FmSoftmaxParams;
+
+static gboolean
+softmax_prepare_common (FmOpContext  *ctx,
+                        gboolean      log,
+                        GError      **error)
+{
+  FmValue *x;
+  FmSoftmaxParams *p;
+  gint64 axis;
+  int ax;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
+      !fm_op_attr_int (ctx, "axis", ctx->node->opset < 13 ? 1 : -1, &axis, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  if (x->shape.rank == 0)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE, "input must not be a scalar");
+  p = g_new0 (FmSoftmaxParams, 1);
+  ctx->node->params = p;
+  ctx->node->free_params = g_free;
+  p->log = log;
+  p->outer = p->n = p->inner = 1;
+  if (ctx->node->opset < 13)
+    {
+      /* axis may equal rank here ([outer, 1]) per the old spec */
+      if (axis < -x->shape.rank || axis > x->shape.rank)
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           "axis %" G_GINT64_FORMAT " is out of range for rank %d",
+                           axis, x->shape.rank);
+      ax = (int) (axis < 0 ? axis + x->shape.rank : axis);
+      for (int d = 0; d < x->shape.rank; d++)
+        {
+          if (d < ax)
+            p->outer *= x->shape.dims[d];
+          else
+            p->n *= x->shape.dims[d];
+        }
+    }
+  else
+    {
+      if (!fm_op_norm_axis (ctx, axis, x->shape.rank, "axis", &ax, error))
+        return FALSE;
+      for (int d = 0; d < x->shape.rank; d++)
+        {
+          if (d < ax)
+            p->outer *= x->shape.dims[d];
+          else if (d == ax)
+            p->n = x->shape.dims[d];
+          else
+            p->inner *= x->shape.dims[d];
+        }
+    }
+  fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &x->shape);
+  return TRUE;
+}
+
+static void
+softmax_run (const FmNode *node,
+             FmRunCtx     *rc)
+{
+  const FmSoftmaxParams *p = node->params;
+  const float *x = FM_IN_F (rc, node, 0);   /* [outer, n, inner] */
+  float *y = FM_OUT_F (rc, node, 0);        /* [outer, n, inner] */
+
+  if (p->n == 0)
+    return;
+  for (gint64 o = 0; o < p->outer; o++)
+    for (gint64 j = 0; j < p->inner; j++)
+      {
+        const float *xs = x + o * p->n * p->inner + j;
+        float *ys = y + o * p->n * p->inner + j;
+        float max = xs[0];
+        double sum = 0.0;
+
+        for (gint64 i = 1; i < p->n; i++)
+          max = MAX (max, xs[i * p->inner]);
+        for (gint64 i = 0; i < p->n; i++)
+          sum += exp ((double) xs[i * p->inner] - max);
+        if (p->log)
+          {
+            double lse = log (sum);
+
+            for (gint64 i = 0; i < p->n; i++)
+              ys[i * p->inner] = (float) ((double) xs[i * p->inner] - max - lse);
+          }
+        else
+          {
+            for (gint64 i = 0; i < p->n; i++)
+              ys[i * p->inner] = (float) (exp ((double) xs[i * p->inner] - max) / sum);
+          }
+      }
+}
+
+static gboolean
+softmax_prepare (FmOpContext  *ctx,
+                 GError      **error)
+{
+  return softmax_prepare_common (ctx, FALSE, error);
+}
+
+static gboolean
+log_softmax_prepare (FmOpContext  *ctx,
+                     GError      **error)
+{
+  return softmax_prepare_common (ctx, TRUE, error);
+}
+
+static const char * const softmax_attributes[] = { "axis", NULL };
+
+const FmOpInfo fm_op_softmax = {
+  "Softmax", softmax_attributes, softmax_prepare, softmax_run
+};
+
+const FmOpInfo fm_op_log_softmax = {
+  "LogSoftmax", softmax_attributes, log_softmax_prepare, softmax_run
+};

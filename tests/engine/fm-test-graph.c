@@ -1,0 +1,376 @@
+/* fm-test-graph.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Builds FmOnnxModel structs in memory for engine tests and runs them (see
+ * fm-test-graph.h). Everything allocated here is freed here; the structs
+ * are only borrowed by fm_model_build().
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fm-model-private.h"
+#include "fm-test-graph.h"
+
+struct _FmTestGraph
+{
+  FmOnnxModel  model;
+  FmOnnxGraph  graph;
+  FmOnnxOpset  opset;
+};
+
+static void
+tensor_free (gpointer data)
+{
+  FmOnnxTensor *t = data;
+
+  if (t == NULL)
+    return;
+  g_free (t->name);
+  g_clear_pointer (&t->float_data, g_array_unref);
+  g_clear_pointer (&t->int64_data, g_array_unref);
+  g_free (t);
+}
+
+static void
+attribute_free (gpointer data)
+{
+  FmOnnxAttribute *a = data;
+
+  g_free (a->name);
+  g_free (a->s);
+  tensor_free (a->t);
+  g_clear_pointer (&a->floats, g_array_unref);
+  g_clear_pointer (&a->ints, g_array_unref);
+  g_free (a);
+}
+
+static void
+node_free (gpointer data)
+{
+  FmOnnxNode *n = data;
+
+  g_ptr_array_unref (n->inputs);
+  g_ptr_array_unref (n->outputs);
+  g_ptr_array_unref (n->attributes);
+  g_free (n->name);
+  g_free (n->op_type);
+  g_free (n->domain);
+  g_free (n);
+}
+
+static void
+value_info_free (gpointer data)
+{
+  FmOnnxValueInfo *v = data;
+
+  g_free (v->name);
+  g_free (v);
+}
+
+FmTestGraph *
+fm_test_graph_new (gint64 opset)
+{
+  FmTestGraph *g = g_new0 (FmTestGraph, 1);
+
+  g->model.ir_version = 8;
+  g->model.producer_name = (char *) "fm-test-graph";
+  g->model.graph = &g->graph;
+  g->model.opset_imports = g_ptr_array_new ();
+  g->opset.domain = (char *) "";
+  g->opset.version = opset;
+  g_ptr_array_add (g->model.opset_imports, &g->opset);
+  g->graph.name = (char *) "test";
+  g->graph.nodes = g_ptr_array_new_with_free_func (node_free);
+  g->graph.initializers = g_ptr_array_new_with_free_func (tensor_free);
+  g->graph.inputs = g_ptr_array_new_with_free_func (value_info_free);
+  g->graph.outputs = g_ptr_array_new_with_free_func (value_info_free);
+  g->graph.value_infos = g_ptr_array_new_with_free_func (value_info_free);
+  return g;
+}
+
+void
+fm_test_graph_free (FmTestGraph *g)
+{
+  if (g == NULL)
+    return;
+  g_ptr_array_unref (g->model.opset_imports);
+  g_ptr_array_unref (g->graph.nodes);
+  g_ptr_array_unref (g->graph.initializers);
+  g_ptr_array_unref (g->graph.inputs);
+  g_ptr_array_unref (g->graph.outputs);
+  g_ptr_array_unref (g->graph.value_infos);
+  g_free (g);
+}
+
+void
+fm_test_graph_input (FmTestGraph  *g,
+                     const char   *name,
+                     int           rank,
+                     const gint64 *dims)
+{
+  FmOnnxValueInfo *v = g_new0 (FmOnnxValueInfo, 1);
+
+  g_assert_cmpint (rank, <=, FM_MAX_RANK);
+  v->name = g_strdup (name);
+  v->has_type = TRUE;
+  v->elem_type = FM_ONNX_FLOAT;
+  v->has_shape = TRUE;
+  v->rank = rank;
+  if (rank > 0)
+    memcpy (v->dims, dims, rank * sizeof (gint64));
+  g_ptr_array_add (g->graph.inputs, v);
+}
+
+void
+fm_test_graph_output (FmTestGraph *g,
+                      const char  *name)
+{
+  FmOnnxValueInfo *v = g_new0 (FmOnnxValueInfo, 1);
+
+  v->name = g_strdup (name);
+  g_ptr_array_add (g->graph.outputs, v);
+}
+
+static gsize
+dims_numel (int           rank,
+            const gint64 *dims)
+{
+  gsize n = 1;
+
+  for (int i = 0; i < rank; i++)
+    n *= dims[i];
+  return n;
+}
+
+static FmOnnxTensor *
+tensor_new (const char   *name,
+            int           data_type,
+            int           rank,
+            const gint64 *dims,
+            gconstpointer data)
+{
+  FmOnnxTensor *t = g_new0 (FmOnnxTensor, 1);
+  gsize n = dims_numel (rank, dims);
+
+  g_assert_cmpint (rank, <=, FM_MAX_RANK);
+  t->name = g_strdup (name);
+  t->data_type = data_type;
+  t->rank = rank;
+  if (rank > 0)
+    memcpy (t->dims, dims, rank * sizeof (gint64));
+  if (data_type == FM_ONNX_FLOAT)
+    {
+      t->float_data = g_array_sized_new (FALSE, FALSE, sizeof (float), n);
+      g_array_append_vals (t->float_data, data, n);
+    }
+  else
+    {
+      t->int64_data = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+      g_array_append_vals (t->int64_data, data, n);
+    }
+  return t;
+}
+
+void
+fm_test_graph_float (FmTestGraph  *g,
+                     const char   *name,
+                     int           rank,
+                     const gint64 *dims,
+                     const float  *data)
+{
+  g_ptr_array_add (g->graph.initializers,
+                   tensor_new (name, FM_ONNX_FLOAT, rank, dims, data));
+}
+
+void
+fm_test_graph_int64 (FmTestGraph  *g,
+                     const char   *name,
+                     int           rank,
+                     const gint64 *dims,
+                     const gint64 *data)
+{
+  g_ptr_array_add (g->graph.initializers,
+                   tensor_new (name, FM_ONNX_INT64, rank, dims, data));
+}
+
+static GPtrArray *
+split_names (const char *list)
+{
+  GPtrArray *arr = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) parts = NULL;
+
+  if (list == NULL || list[0] == '\0')
+    return arr;
+  parts = g_strsplit (list, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    g_ptr_array_add (arr, g_strdup (parts[i]));
+  return arr;
+}
+
+FmOnnxNode *
+fm_test_graph_node (FmTestGraph *g,
+                    const char  *op_type,
+                    const char  *inputs,
+                    const char  *outputs)
+{
+  FmOnnxNode *n = g_new0 (FmOnnxNode, 1);
+
+  n->op_type = g_strdup (op_type);
+  n->name = g_strdup_printf ("%s_%u", op_type, g->graph.nodes->len);
+  n->domain = g_strdup ("");
+  n->inputs = split_names (inputs);
+  n->outputs = split_names (outputs);
+  n->attributes = g_ptr_array_new_with_free_func (attribute_free);
+  g_ptr_array_add (g->graph.nodes, n);
+  return n;
+}
+
+static FmOnnxAttribute *
+attr_new (FmOnnxNode *node,
+          const char *name,
+          int         type)
+{
+  FmOnnxAttribute *a = g_new0 (FmOnnxAttribute, 1);
+
+  a->name = g_strdup (name);
+  a->type = type;
+  g_ptr_array_add (node->attributes, a);
+  return a;
+}
+
+void
+fm_test_node_int (FmOnnxNode *node,
+                  const char *name,
+                  gint64      value)
+{
+  attr_new (node, name, FM_ONNX_ATTR_INT)->i = value;
+}
+
+void
+fm_test_node_float (FmOnnxNode *node,
+                    const char *name,
+                    float       value)
+{
+  attr_new (node, name, FM_ONNX_ATTR_FLOAT)->f = value;
+}
+
+void
+fm_test_node_string (FmOnnxNode *node,
+                     const char *name,
+                     const char *value)
+{
+  FmOnnxAttribute *a = attr_new (node, name, FM_ONNX_ATTR_STRING);
+
+  a->s = g_strdup (value);
+  a->s_len = strlen (value);
+}
+
+void
+fm_test_node_ints (FmOnnxNode   *node,
+                   const char   *name,
+                   guint         n,
+                   const gint64 *values)
+{
+  FmOnnxAttribute *a = attr_new (node, name, FM_ONNX_ATTR_INTS);
+
+  a->ints = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_vals (a->ints, values, n);
+}
+
+void
+fm_test_node_floats (FmOnnxNode  *node,
+                     const char  *name,
+                     guint        n,
+                     const float *values)
+{
+  FmOnnxAttribute *a = attr_new (node, name, FM_ONNX_ATTR_FLOATS);
+
+  a->floats = g_array_new (FALSE, FALSE, sizeof (float));
+  g_array_append_vals (a->floats, values, n);
+}
+
+void
+fm_test_node_float_tensor (FmOnnxNode   *node,
+                           const char   *name,
+                           int           rank,
+                           const gint64 *dims,
+                           const float  *data)
+{
+  attr_new (node, name, FM_ONNX_ATTR_TENSOR)->t =
+    tensor_new (name, FM_ONNX_FLOAT, rank, dims, data);
+}
+
+void
+fm_test_node_int64_tensor (FmOnnxNode   *node,
+                           const char   *name,
+                           int           rank,
+                           const gint64 *dims,
+                           const gint64 *data)
+{
+  attr_new (node, name, FM_ONNX_ATTR_TENSOR)->t =
+    tensor_new (name, FM_ONNX_INT64, rank, dims, data);
+}
+
+FmModel *
+fm_test_graph_build (FmTestGraph  *g,
+                     GError      **error)
+{
+  FmModelOptions options;
+
+  fm_model_options_init (&options);
+  return fm_model_build (&g->model, "test.onnx", NULL, &options, error);
+}
+
+gpointer
+fm_test_run (FmModel             *model,
+             const float * const *inputs,
+             const char          *name,
+             gsize               *n_out,
+             GError             **error)
+{
+  g_autoptr(FmRun) run = NULL;
+  const FmValue *v;
+  int id;
+
+  id = fm_model_find_value (model, name);
+  if (id < 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL, "no value '%s'", name);
+      return NULL;
+    }
+  run = fm_run_new (model, error);
+  if (run == NULL)
+    return NULL;
+  for (guint i = 0; i < model->n_inputs; i++)
+    {
+      const FmValue *in = &model->values[model->inputs[i]];
+      memcpy (fm_run_input_data (run, i), inputs[i], in->numel * sizeof (float));
+    }
+  if (!fm_run_execute (run, NULL, error))
+    return NULL;
+  v = &model->values[id];
+  *n_out = v->numel;
+  return g_memdup2 (fm_run_value_data (run, id), v->numel * fm_dtype_size (v->dtype));
+}
+
+int
+fm_test_model_producer (FmModel    *model,
+                        const char *value)
+{
+  int id = fm_model_find_value (model, value);
+
+  return id < 0 ? -1 : model->values[id].producer;
+}
+
+gboolean
+fm_test_model_in_plan (FmModel *model,
+                       int      node)
+{
+  for (guint k = 0; k < model->n_plan; k++)
+    if ((int) model->plan[k] == node)
+      return TRUE;
+  return FALSE;
+}

@@ -1,0 +1,104 @@
+/* fm-test-graph.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Test helper: builds decoded ONNX models (FmOnnxModel) in memory, a few
+ * nodes at a time, hands them to fm_model_build() and runs them. It owns
+ * every struct it makes and frees them itself; it does no decoding and no
+ * checking of its own (that is what the tests exercise).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "fm-model.h"
+#include "fm-onnx-proto.h"
+#include "fm-run.h"
+
+G_BEGIN_DECLS
+
+typedef struct _FmTestGraph FmTestGraph;
+
+/* A rank and dims in one argument: FM_DIMS (1, 3, 28, 28). */
+#define FM_DIMS(...) \
+  (sizeof ((const gint64[]) { __VA_ARGS__ }) / sizeof (gint64)), ((const gint64[]) { __VA_ARGS__ })
+
+FmTestGraph *fm_test_graph_new          (gint64             opset);
+void         fm_test_graph_free         (FmTestGraph       *g);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmTestGraph, fm_test_graph_free)
+
+/* A float graph input with a fixed shape. */
+void         fm_test_graph_input        (FmTestGraph       *g,
+                                         const char        *name,
+                                         int                rank,
+                                         const gint64      *dims);
+void         fm_test_graph_output       (FmTestGraph       *g,
+                                         const char        *name);
+/* Initializers, stored in float_data / int64_data. */
+void         fm_test_graph_float        (FmTestGraph       *g,
+                                         const char        *name,
+                                         int                rank,
+                                         const gint64      *dims,
+                                         const float       *data);
+void         fm_test_graph_int64        (FmTestGraph       *g,
+                                         const char        *name,
+                                         int                rank,
+                                         const gint64      *dims,
+                                         const gint64      *data);
+/* @inputs and @outputs are comma-separated names; an empty name is an
+ * omitted optional input ("x,,b"). The node belongs to the graph. */
+FmOnnxNode  *fm_test_graph_node         (FmTestGraph       *g,
+                                         const char        *op_type,
+                                         const char        *inputs,
+                                         const char        *outputs);
+
+void         fm_test_node_int           (FmOnnxNode        *node,
+                                         const char        *name,
+                                         gint64             value);
+void         fm_test_node_float         (FmOnnxNode        *node,
+                                         const char        *name,
+                                         float              value);
+void         fm_test_node_string        (FmOnnxNode        *node,
+                                         const char        *name,
+                                         const char        *value);
+void         fm_test_node_ints          (FmOnnxNode        *node,
+                                         const char        *name,
+                                         guint              n,
+                                         const gint64      *values);
+void         fm_test_node_floats        (FmOnnxNode        *node,
+                                         const char        *name,
+                                         guint              n,
+                                         const float       *values);
+/* A TENSOR attribute (Constant value, ConstantOfShape value). */
+void         fm_test_node_float_tensor  (FmOnnxNode        *node,
+                                         const char        *name,
+                                         int                rank,
+                                         const gint64      *dims,
+                                         const float       *data);
+void         fm_test_node_int64_tensor  (FmOnnxNode        *node,
+                                         const char        *name,
+                                         int                rank,
+                                         const gint64      *dims,
+                                         const gint64      *data);
+
+/* fm_model_build() on the graph, named "test.onnx" in messages. */
+FmModel     *fm_test_graph_build        (FmTestGraph       *g,
+                                         GError           **error);
+
+/* Runs @model with @inputs[i] copied to input i, and returns a copy of
+ * value @name (any value: input, constant, activation) and its element
+ * count; NULL with an error on failure. */
+gpointer     fm_test_run                (FmModel           *model,
+                                         const float * const *inputs,
+                                         const char        *name,
+                                         gsize             *n_out,
+                                         GError           **error);
+
+/* Index of the node producing @value, or -1. */
+int          fm_test_model_producer     (FmModel           *model,
+                                         const char        *value);
+gboolean     fm_test_model_in_plan      (FmModel           *model,
+                                         int                node);
+
+G_END_DECLS

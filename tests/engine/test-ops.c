@@ -1,0 +1,1114 @@
+/* test-ops.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Per-op tests: tiny graphs built in memory (fm-test-graph.c), loaded with
+ * fm_model_build() and run. Expected values are worked out by hand in the
+ * comments. The fast Conv kernels are checked against the naive reference
+ * on random shapes. Whole models are tested elsewhere (test-reference.c).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fm-model-private.h"
+#include "fm-run.h"
+#include "fm-test-graph.h"
+#include "ops/fm-op-conv-private.h"
+
+static FmModel *
+build_ok (FmTestGraph *g)
+{
+  GError *error = NULL;
+  FmModel *model = fm_test_graph_build (g, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  return model;
+}
+
+static void
+build_fails (FmTestGraph *g,
+             FmError      code,
+             const char  *fragment)
+{
+  GError *error = NULL;
+  FmModel *model = fm_test_graph_build (g, &error);
+
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, (int) code);
+  if (fragment != NULL && strstr (error->message, fragment) == NULL)
+    g_error ("message '%s' lacks '%s'", error->message, fragment);
+  g_test_message ("refused as expected: %s", error->message);
+  g_error_free (error);
+}
+
+/* Runs the model on up to two float inputs and returns value @name. */
+static gpointer
+run_value (FmModel     *model,
+           const float *in0,
+           const float *in1,
+           const char  *name,
+           gsize       *n)
+{
+  const float *inputs[2] = { in0, in1 };
+  GError *error = NULL;
+  gpointer out = fm_test_run (model, inputs, name, n, &error);
+
+  g_assert_no_error (error);
+  return out;
+}
+
+static void
+assert_floats (const float *got,
+               gsize        n_got,
+               const float *want,
+               gsize        n_want,
+               float        tol)
+{
+  g_assert_cmpuint (n_got, ==, n_want);
+  for (gsize i = 0; i < n_want; i++)
+    if (!(fabsf (got[i] - want[i]) <= tol))
+      g_error ("element %" G_GSIZE_FORMAT ": got %.7g, want %.7g", i, got[i], want[i]);
+}
+
+static void
+assert_shape (FmModel      *model,
+              const char   *name,
+              int           rank,
+              const gint64 *dims)
+{
+  int id = fm_model_find_value (model, name);
+  const FmValue *v;
+
+  g_assert_cmpint (id, >=, 0);
+  v = &model->values[id];
+  g_assert_cmpint (v->shape.rank, ==, rank);
+  for (int i = 0; i < rank; i++)
+    g_assert_cmpint (v->shape.dims[i], ==, dims[i]);
+}
+
+#define CHECK(model, in0, in1, name, tol, ...)                                  \
+  G_STMT_START                                                                  \
+  {                                                                             \
+    static const float want_[] = { __VA_ARGS__ };                               \
+    gsize n_;                                                                   \
+    g_autofree float *got_ = run_value (model, in0, in1, name, &n_);           \
+    assert_floats (got_, n_, want_, G_N_ELEMENTS (want_), tol);                 \
+  }                                                                             \
+  G_STMT_END
+
+static const float x9[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 }; /* [1, 1, 3, 3] */
+static const float ones9[] = { 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+
+/* Conv */
+
+static void
+test_conv_basic (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float w[] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  static const float b[] = { 0.5f };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
+  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), w);
+  fm_test_graph_float (g, "b", FM_DIMS (1), b);
+  fm_test_graph_node (g, "Conv", "x,w,b", "y");
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  assert_shape (m, "y", FM_DIMS (1, 1, 1, 1));
+  /* diagonal kernel: 1 + 5 + 9 + bias 0.5 */
+  CHECK (m, x9, NULL, "y", 1e-6f, 15.5f);
+}
+
+static void
+test_conv_pads (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
+  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), ones9);
+  fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w", "y"), "pads",
+                     FM_DIMS (1, 1, 1, 1));
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
+  /* all-ones 3x3 with zero padding: sum of each 3x3 neighbourhood of
+   * 1 2 3 / 4 5 6 / 7 8 9:
+   * 1+2+4+5=12, 1+..+6=21, 2+3+5+6=16,
+   * 1+2+4+5+7+8=27, 45, 2+3+5+6+8+9=33,
+   * 4+5+7+8=24, 4+..+9=39, 5+6+8+9=28 */
+  CHECK (m, x9, NULL, "y", 1e-5f, 12, 21, 16, 27, 45, 33, 24, 39, 28);
+}
+
+static void
+test_conv_strides (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  FmOnnxNode *n;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
+  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), ones9);
+  n = fm_test_graph_node (g, "Conv", "x,w", "y");
+  fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
+  fm_test_node_ints (n, "strides", FM_DIMS (2, 2));
+  fm_test_node_ints (n, "kernel_shape", FM_DIMS (3, 3));
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  /* (3 + 2 - 3) / 2 + 1 = 2; the corners of the padded case above */
+  assert_shape (m, "y", FM_DIMS (1, 1, 2, 2));
+  CHECK (m, x9, NULL, "y", 1e-5f, 12, 16, 24, 28);
+}
+
+static void
+test_conv_dilations (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float w[] = { 1, 1, 1, 1 };
+  float x[25];
+
+  for (int i = 0; i < 25; i++)
+    x[i] = i; /* x[r][c] = 5r + c */
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 5, 5));
+  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
+  fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w", "y"), "dilations",
+                     FM_DIMS (2, 2));
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  /* effective kernel 3: out 3x3, y[i][j] = x[i][j] + x[i][j+2] + x[i+2][j]
+   * + x[i+2][j+2] = 4 (5i + j) + 2 + 10 + 12 = 20i + 4j + 24 */
+  assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
+  CHECK (m, x, NULL, "y", 1e-5f, 24, 28, 32, 44, 48, 52, 64, 68, 72);
+}
+
+static void
+conv_same (const char *auto_pad,
+           const float *want)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  g_autofree float *y = NULL;
+  static const float x[] = { 1, 2, 3, 4 };
+  static const float w[] = { 1, 10 };
+  gsize n;
+
+  /* A 1-D conv with an even kernel. */
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 4));
+  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2), w);
+  fm_test_node_string (fm_test_graph_node (g, "Conv", "x,w", "y"), "auto_pad", auto_pad);
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  assert_shape (m, "y", FM_DIMS (1, 1, 4));
+  y = run_value (m, x, NULL, "y", &n);
+  assert_floats (y, n, want, 4, 1e-6f);
+}
+
+static void
+test_conv_same (void)
+{
+  /* out = ceil(4 / 1) = 4, total pad = 3 * 1 + 2 - 4 = 1.
+   * SAME_UPPER puts it at the end: y[i] = x[i] + 10 x[i+1]
+   *   = 1+20, 2+30, 3+40, 4+0
+   * SAME_LOWER at the begin:     y[i] = x[i-1] + 10 x[i]
+   *   = 0+10, 1+20, 2+30, 3+40 */
+  static const float upper[] = { 21, 32, 43, 4 };
+  static const float lower[] = { 10, 21, 32, 43 };
+
+  conv_same ("SAME_UPPER", upper);
+  conv_same ("SAME_LOWER", lower);
+}
+
+static void
+test_conv_depthwise (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { 1, 2, 3, 4, 10, 20, 30, 40 };   /* [1, 2, 2, 2] */
+  static const float w[] = { 1, 1, 1, 1, 1, 0, 0, -1 };      /* [2, 1, 2, 2] */
+  static const float b[] = { 0.5f, -1 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 2, 2), w);
+  fm_test_graph_float (g, "b", FM_DIMS (2), b);
+  fm_test_node_int (fm_test_graph_node (g, "Conv", "x,w,b", "y"), "group", 2);
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  /* channel 0: 1+2+3+4 + 0.5 = 10.5; channel 1: 10 - 40 - 1 = -31 */
+  CHECK (m, x, NULL, "y", 1e-5f, 10.5f, -31);
+}
+
+static void
+test_conv_channel_mismatch (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  float w[8 * 9] = { 0 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 28, 28));
+  fm_test_graph_float (g, "w", FM_DIMS (8, 1, 3, 3), w);
+  fm_test_graph_node (g, "Conv", "x,w", "y");
+  fm_test_graph_output (g, "y");
+  build_fails (g, FM_ERROR_SHAPE, "expect 1 channel");
+}
+
+static float
+rand_float (void)
+{
+  return (float) g_test_rand_double_range (-1.0, 1.0);
+}
+
+static void
+test_conv_fast_vs_naive (void)
+{
+  int n_checked = 0;
+
+  for (int iter = 0; iter < 300; iter++)
+    {
+      FmConvParams p = { 0 };
+      gint64 peh, pew;
+      g_autofree float *x = NULL, *w = NULL, *b = NULL, *y0 = NULL, *y1 = NULL;
+      g_autofree float *scratch = NULL;
+      gsize nx, nw, ny;
+      float max_diff = 0.0f;
+
+      p.n = g_test_rand_int_range (1, 3);
+      p.group = g_test_rand_int_range (1, 4);
+      p.c = p.group * g_test_rand_int_range (1, 5);
+      if (iter % 4 == 0)
+        {
+          p.group = p.c;          /* depthwise */
+          p.m = p.c;
+        }
+      else
+        p.m = p.group * g_test_rand_int_range (1, 5);
+      p.h = iter % 5 == 0 ? 1 : g_test_rand_int_range (1, 12); /* h = 1: 1-D */
+      p.w = g_test_rand_int_range (1, 12);
+      p.kh = p.h == 1 ? 1 : g_test_rand_int_range (1, 5);
+      p.kw = g_test_rand_int_range (1, 5);
+      p.sh = g_test_rand_int_range (1, 4);
+      p.sw = g_test_rand_int_range (1, 4);
+      p.dh = g_test_rand_int_range (1, 3);
+      p.dw = g_test_rand_int_range (1, 3);
+      p.ph = p.h == 1 ? 0 : g_test_rand_int_range (0, 3);
+      p.pw = g_test_rand_int_range (0, 3);
+      peh = p.h == 1 ? 0 : g_test_rand_int_range (0, 3);
+      pew = g_test_rand_int_range (0, 3);
+      p.has_bias = g_test_rand_bit ();
+      if (!fm_conv_params_finish (&p, peh, pew))
+        continue;
+
+      nx = p.n * p.c * p.h * p.w;
+      nw = p.m * (p.c / p.group) * p.kh * p.kw;
+      ny = p.n * p.m * p.oh * p.ow;
+      x = g_new (float, nx);
+      w = g_new (float, nw);
+      b = g_new (float, p.m);
+      y0 = g_new (float, ny);
+      y1 = g_new (float, ny);
+      scratch = g_malloc (MAX (fm_conv_scratch_size (&p), 4));
+      for (gsize i = 0; i < nx; i++)
+        x[i] = rand_float ();
+      for (gsize i = 0; i < nw; i++)
+        w[i] = rand_float ();
+      for (gint64 i = 0; i < p.m; i++)
+        b[i] = rand_float ();
+      for (gsize i = 0; i < ny; i++)
+        y1[i] = NAN; /* every output must be written */
+
+      fm_conv_reference (&p, x, w, b, y0);
+      fm_conv_fast (&p, x, w, b, y1, scratch);
+      for (gsize i = 0; i < ny; i++)
+        max_diff = MAX (max_diff, isnan (y1[i]) ? INFINITY : fabsf (y0[i] - y1[i]));
+      if (max_diff > 1e-4f)
+        g_error ("n %" G_GINT64_FORMAT " c %" G_GINT64_FORMAT " m %" G_GINT64_FORMAT
+                 " group %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+                 " k %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " s %" G_GINT64_FORMAT
+                 ",%" G_GINT64_FORMAT " d %" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                 " p %" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ": max diff %g",
+                 p.n, p.c, p.m, p.group, p.h, p.w, p.kh, p.kw, p.sh, p.sw,
+                 p.dh, p.dw, p.ph, p.pw, max_diff);
+      n_checked++;
+    }
+  g_test_message ("%d random convs match the reference", n_checked);
+  g_assert_cmpint (n_checked, >, 100);
+}
+
+/* Pools */
+
+static void
+test_max_pool_ceil_mode (void)
+{
+  for (int ceil = 0; ceil <= 1; ceil++)
+    {
+      g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+      g_autoptr(FmModel) m = NULL;
+      FmOnnxNode *n;
+
+      fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
+      n = fm_test_graph_node (g, "MaxPool", "x", "y");
+      fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
+      fm_test_node_ints (n, "strides", FM_DIMS (2, 2));
+      fm_test_node_int (n, "ceil_mode", ceil);
+      fm_test_graph_output (g, "y");
+      m = build_ok (g);
+      /* floor((3 - 2) / 2) + 1 = 1; ceil gives 2 and the second window
+       * (starting at 2 < 3) is partly outside: max(3, 6), max(7, 8), 9 */
+      if (ceil)
+        CHECK (m, x9, NULL, "y", 0, 5, 6, 8, 9);
+      else
+        CHECK (m, x9, NULL, "y", 0, 5);
+    }
+}
+
+static void
+test_max_pool_ceil_drop (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { 1, 2, 3 };
+  FmOnnxNode *n;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3));
+  n = fm_test_graph_node (g, "MaxPool", "x", "y");
+  fm_test_node_ints (n, "kernel_shape", FM_DIMS (1));
+  fm_test_node_ints (n, "strides", FM_DIMS (2));
+  fm_test_node_ints (n, "pads", FM_DIMS (0, 1));
+  fm_test_node_int (n, "ceil_mode", 1);
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  /* ceil((3 + 1 - 1) / 2) + 1 = 3 windows at 0, 2, 4; the one at 4 starts
+   * in the end padding (4 >= 3) and is dropped: [x0, x2] */
+  assert_shape (m, "y", FM_DIMS (1, 1, 2));
+  CHECK (m, x, NULL, "y", 0, 1, 3);
+}
+
+static void
+test_max_pool_pads (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { -1, -2, -3, -4 };
+  FmOnnxNode *n;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  n = fm_test_graph_node (g, "MaxPool", "x", "y");
+  fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
+  fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  /* all values negative: a zero from padding must never win.
+   * windows of -1 -2 / -3 -4 with one pad all round, 3x3 out:
+   * {-1}, {-1,-2}, {-2} / {-1,-3}, all, {-2,-4} / {-3}, {-3,-4}, {-4} */
+  CHECK (m, x, NULL, "y", 0, -1, -1, -2, -1, -1, -2, -3, -3, -4);
+}
+
+static void
+test_max_pool_indices_refused (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
+  fm_test_node_ints (fm_test_graph_node (g, "MaxPool", "x", "y,idx"), "kernel_shape",
+                     FM_DIMS (2, 2));
+  fm_test_graph_output (g, "y");
+  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "Indices");
+}
+
+static void
+average_pool (gint64       cip,
+              const float *want)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  g_autofree float *y = NULL;
+  static const float x[] = { 1, 2, 3, 4 };
+  FmOnnxNode *n;
+  gsize ny;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  n = fm_test_graph_node (g, "AveragePool", "x", "y");
+  fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
+  fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
+  fm_test_node_int (n, "count_include_pad", cip);
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  y = run_value (m, x, NULL, "y", &ny);
+  assert_floats (y, ny, want, 9, 1e-6f);
+}
+
+static void
+test_average_pool_count_include_pad (void)
+{
+  /* x = 1 2 / 3 4, kernel 2, pads 1: windows hold
+   * {1} {1,2} {2} / {1,3} {1,2,3,4} {2,4} / {3} {3,4} {4}.
+   * count_include_pad 0 divides by the real count, 1 by 4. */
+  static const float excl[] = { 1, 1.5f, 2, 2, 2.5f, 3, 3, 3.5f, 4 };
+  static const float incl[] = { 0.25f, 0.75f, 0.5f, 1, 2.5f, 1.5f, 0.75f, 1.75f, 1 };
+
+  average_pool (0, excl);
+  average_pool (1, incl);
+}
+
+static void
+test_global_pools (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { 1, 2, 3, 6, -1, -5, -2, -4 }; /* [1, 2, 2, 2] */
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2, 2));
+  fm_test_graph_node (g, "GlobalAveragePool", "x", "a");
+  fm_test_graph_node (g, "GlobalMaxPool", "x", "b");
+  fm_test_graph_output (g, "a");
+  fm_test_graph_output (g, "b");
+  m = build_ok (g);
+  assert_shape (m, "a", FM_DIMS (1, 2, 1, 1));
+  /* means 12/4 = 3 and -12/4 = -3; maxima 6 and -1 */
+  CHECK (m, x, NULL, "a", 1e-6f, 3, -3);
+  CHECK (m, x, NULL, "b", 0, 6, -1);
+}
+
+/* Dense */
+
+static void
+test_gemm_trans_b (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float a[] = { 1, 2, 3, 4, 5, 6 };  /* [2, 3] */
+  static const float b[] = { 1, 0, 1, 0, 1, 0 };  /* [2, 3], used as B^T */
+  static const float c[] = { 10, 20 };            /* [2], broadcast to [2, 2] */
+  FmOnnxNode *n;
+
+  fm_test_graph_input (g, "a", FM_DIMS (2, 3));
+  fm_test_graph_float (g, "b", FM_DIMS (2, 3), b);
+  fm_test_graph_float (g, "c", FM_DIMS (2), c);
+  n = fm_test_graph_node (g, "Gemm", "a,b,c", "y");
+  fm_test_node_int (n, "transB", 1);
+  fm_test_node_float (n, "alpha", 2.0f);
+  fm_test_node_float (n, "beta", 0.5f);
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  /* A B^T = [1+3, 2; 4+6, 5] = [4, 2; 10, 5]; x2 = [8, 4; 20, 10];
+   * + 0.5 [10, 20] per row = [13, 14; 25, 20] */
+  CHECK (m, a, NULL, "y", 1e-5f, 13, 14, 25, 20);
+}
+
+static void
+test_mat_mul_batched (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float a[] = { 1, 2, 3, 4, 1, 0, 0, 1 };  /* [2, 2, 2] */
+  static const float b[] = { 1, 1, 0, 1, 2, 3, 4, 5 };  /* [2, 2, 2] */
+  static const float v[] = { 1, 1 };                    /* [2] */
+  static const float s[] = { 1, 0, 0, 2 };              /* [1, 2, 2] */
+
+  fm_test_graph_input (g, "a", FM_DIMS (2, 2, 2));
+  fm_test_graph_float (g, "b", FM_DIMS (2, 2, 2), b);
+  fm_test_graph_float (g, "v", FM_DIMS (2), v);
+  fm_test_graph_float (g, "s", FM_DIMS (1, 2, 2), s);
+  fm_test_graph_node (g, "MatMul", "a,b", "y");
+  fm_test_graph_node (g, "MatMul", "a,v", "z");
+  fm_test_graph_node (g, "MatMul", "s,a", "u");
+  fm_test_graph_output (g, "y");
+  fm_test_graph_output (g, "z");
+  fm_test_graph_output (g, "u");
+  m = build_ok (g);
+  /* [1 2; 3 4] [1 1; 0 1] = [1, 3; 3, 7]; I [2 3; 4 5] = [2, 3; 4, 5] */
+  CHECK (m, a, NULL, "y", 1e-5f, 1, 3, 3, 7, 2, 3, 4, 5);
+  /* 1-D b: row sums, the appended dim removed: [2, 2] */
+  assert_shape (m, "z", FM_DIMS (2, 2));
+  CHECK (m, a, NULL, "z", 1e-5f, 3, 7, 1, 1);
+  /* s broadcast over the batch: diag(1, 2) a doubles the second row */
+  CHECK (m, a, NULL, "u", 1e-5f, 1, 2, 6, 8, 1, 0, 0, 2);
+}
+
+static void
+test_batch_norm (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { 1, 2, 3, 4 };   /* [1, 2, 1, 2] */
+  static const float scale[] = { 1, 2 }, bias[] = { 0, 1 };
+  static const float mean[] = { 1, 3 }, var[] = { 4, 0.25f };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 1, 2));
+  fm_test_graph_float (g, "s", FM_DIMS (2), scale);
+  fm_test_graph_float (g, "b", FM_DIMS (2), bias);
+  fm_test_graph_float (g, "m", FM_DIMS (2), mean);
+  fm_test_graph_float (g, "v", FM_DIMS (2), var);
+  fm_test_node_float (fm_test_graph_node (g, "BatchNormalization", "x,s,b,m,v", "y"),
+                      "momentum", 0.9f);
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  /* ch0: (x - 1) / 2 * 1 + 0 -> 0, 0.5; ch1: (x - 3) / 0.5 * 2 + 1 -> 1, 5
+   * (epsilon 1e-5 moves these by < 1e-4) */
+  CHECK (m, x, NULL, "y", 1e-4f, 0, 0.5f, 1, 5);
+}
+
+static void
+test_batch_norm_training_refused (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (15);
+  static const float one[] = { 1 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "s", FM_DIMS (1), one);
+  fm_test_graph_float (g, "b", FM_DIMS (1), one);
+  fm_test_graph_float (g, "m", FM_DIMS (1), one);
+  fm_test_graph_float (g, "v", FM_DIMS (1), one);
+  fm_test_node_int (fm_test_graph_node (g, "BatchNormalization", "x,s,b,m,v", "y"),
+                    "training_mode", 1);
+  fm_test_graph_output (g, "y");
+  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "training_mode");
+}
+
+/* Element-wise */
+
+static void
+test_add_broadcast (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float a[] = { 1, 2 };             /* [2, 1] */
+  static const float b[] = { 10, 20, 30 };       /* [1, 3] */
+  static const float x[] = { 1, 2, 3, 4, 5, 6 }; /* [2, 3] */
+
+  fm_test_graph_input (g, "a", FM_DIMS (2, 1));
+  fm_test_graph_input (g, "x", FM_DIMS (2, 3));
+  fm_test_graph_float (g, "b", FM_DIMS (1, 3), b);
+  fm_test_graph_node (g, "Add", "a,b", "y");
+  fm_test_graph_node (g, "Sub", "x,a", "z");
+  fm_test_graph_node (g, "Div", "x,b", "q");
+  fm_test_graph_output (g, "y");
+  fm_test_graph_output (g, "z");
+  fm_test_graph_output (g, "q");
+  m = build_ok (g);
+  assert_shape (m, "y", FM_DIMS (2, 3));
+  /* [1; 2] + [10 20 30] = [11 21 31; 12 22 32] */
+  CHECK (m, a, x, "y", 0, 11, 21, 31, 12, 22, 32);
+  /* [1 2 3; 4 5 6] - [1; 2] = [0 1 2; 2 3 4] */
+  CHECK (m, a, x, "z", 0, 0, 1, 2, 2, 3, 4);
+  /* [1 2 3; 4 5 6] / [10 20 30] */
+  CHECK (m, a, x, "q", 1e-6f, 0.1f, 0.1f, 0.1f, 0.4f, 0.25f, 0.2f);
+}
+
+static void
+test_activations (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { -4, -1, 0, 2, 7 };
+  static const float lo[] = { 0 }, hi[] = { 6 }, slope[] = { 0.5f };
+
+  fm_test_graph_input (g, "x", FM_DIMS (5));
+  fm_test_graph_float (g, "lo", 0, NULL, lo);
+  fm_test_graph_float (g, "hi", 0, NULL, hi);
+  fm_test_graph_float (g, "slope", FM_DIMS (1), slope);
+  fm_test_graph_node (g, "Relu", "x", "relu");
+  fm_test_graph_node (g, "LeakyRelu", "x", "leaky");
+  fm_test_graph_node (g, "Clip", "x,lo,hi", "relu6");
+  fm_test_graph_node (g, "Clip", "x,,hi", "max6");
+  fm_test_graph_node (g, "HardSigmoid", "x", "hsig");
+  fm_test_graph_node (g, "HardSwish", "x", "hswish");
+  fm_test_graph_node (g, "PRelu", "x,slope", "prelu");
+  fm_test_graph_node (g, "Sigmoid", "x", "sig");
+  fm_test_graph_output (g, "relu");
+  m = build_ok (g);
+  CHECK (m, x, NULL, "relu", 0, 0, 0, 0, 2, 7);
+  /* alpha 0.01 */
+  CHECK (m, x, NULL, "leaky", 1e-7f, -0.04f, -0.01f, 0, 2, 7);
+  CHECK (m, x, NULL, "relu6", 0, 0, 0, 0, 2, 6);
+  CHECK (m, x, NULL, "max6", 0, -4, -1, 0, 2, 6);
+  /* clamp(0.2 x + 0.5, 0, 1): -0.3 -> 0, 0.3, 0.5, 0.9, 1.9 -> 1 */
+  CHECK (m, x, NULL, "hsig", 1e-6f, 0, 0.3f, 0.5f, 0.9f, 1);
+  /* x * clamp(x / 6 + 0.5, 0, 1): 0, -1 * 1/3, 0, 2 * 5/6, 7 */
+  CHECK (m, x, NULL, "hswish", 1e-6f, 0, -1.0f / 3, 0, 5.0f / 3, 7);
+  CHECK (m, x, NULL, "prelu", 0, -2, -0.5f, 0, 2, 7);
+  /* 1 / (1 + e^4) = 0.0179862, 1 / (1 + e) = 0.2689414, 0.5,
+   * 1 / (1 + e^-2) = 0.8807971, 1 / (1 + e^-7) = 0.9990889 */
+  CHECK (m, x, NULL, "sig", 1e-6f, 0.0179862f, 0.2689414f, 0.5f, 0.8807971f, 0.9990889f);
+}
+
+static void
+test_clip_attributes (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (9);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { -4, -1, 0, 2, 7 };
+  FmOnnxNode *n;
+
+  fm_test_graph_input (g, "x", FM_DIMS (5));
+  n = fm_test_graph_node (g, "Clip", "x", "y");
+  fm_test_node_float (n, "min", -1.5f);
+  fm_test_node_float (n, "max", 1.5f);
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  CHECK (m, x, NULL, "y", 0, -1.5f, -1, 0, 1.5f, 1.5f);
+}
+
+static void
+softmax_case (gint64      opset,
+              const char *op,
+              gint64      axis,
+              const float *want)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (opset);
+  g_autoptr(FmModel) m = NULL;
+  g_autofree float *y = NULL;
+  float l3 = logf (3.0f);
+  float x[] = { 0, l3, l3, 0 }; /* [1, 2, 2] */
+  gsize n;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2));
+  fm_test_node_int (fm_test_graph_node (g, op, "x", "y"), "axis", axis);
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  y = run_value (m, x, NULL, "y", &n);
+  assert_floats (y, n, want, 4, 1e-6f);
+}
+
+static void
+test_softmax_axis (void)
+{
+  /* x = [[0, ln 3], [ln 3, 0]], e^x = [[1, 3], [3, 1]].
+   * opset 11, axis 1: coerced to [1, 4], one softmax over 1 3 3 1 (sum 8).
+   * opset 13, axis 1: per column: 1/4, 3/4 and 3/4, 1/4.
+   * opset 13, axis 0 (size 1): all ones. */
+  static const float v11[] = { 0.125f, 0.375f, 0.375f, 0.125f };
+  static const float v13[] = { 0.25f, 0.75f, 0.75f, 0.25f };
+  static const float v13a0[] = { 1, 1, 1, 1 };
+  float log11[4];
+
+  for (int i = 0; i < 4; i++)
+    log11[i] = logf (v11[i]);
+  softmax_case (11, "Softmax", 1, v11);
+  softmax_case (13, "Softmax", 1, v13);
+  softmax_case (13, "Softmax", 0, v13a0);
+  softmax_case (11, "LogSoftmax", 1, log11);
+}
+
+/* Layout and glue */
+
+static void
+test_reshape_zero_minus_one (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const gint64 s1[] = { 0, -1 }, s2[] = { -1, 0, 2 };
+  float x[24];
+
+  for (int i = 0; i < 24; i++)
+    x[i] = i;
+  fm_test_graph_input (g, "x", FM_DIMS (2, 3, 4));
+  fm_test_graph_int64 (g, "s1", FM_DIMS (2), s1);
+  fm_test_graph_int64 (g, "s2", FM_DIMS (3), s2);
+  fm_test_graph_node (g, "Reshape", "x,s1", "y1");
+  fm_test_graph_node (g, "Reshape", "x,s2", "y2");
+  fm_test_graph_output (g, "y1");
+  fm_test_graph_output (g, "y2");
+  m = build_ok (g);
+  /* [0, -1]: keep 2, infer 24 / 2 = 12. [-1, 0, 2]: copy 3, 24 / 6 = 4 */
+  assert_shape (m, "y1", FM_DIMS (2, 12));
+  assert_shape (m, "y2", FM_DIMS (4, 3, 2));
+  {
+    gsize n;
+    g_autofree float *y = run_value (m, x, NULL, "y2", &n);
+    assert_floats (y, n, x, 24, 0);
+  }
+}
+
+static void
+test_reshape_allowzero (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (14);
+  static const gint64 s[] = { 0, -1 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (2, 3));
+  fm_test_graph_int64 (g, "s", FM_DIMS (2), s);
+  fm_test_node_int (fm_test_graph_node (g, "Reshape", "x,s", "y"), "allowzero", 1);
+  fm_test_graph_output (g, "y");
+  /* with allowzero the 0 is a real 0 and -1 cannot be inferred */
+  build_fails (g, FM_ERROR_SHAPE, "-1");
+}
+
+static void
+test_slice_negative_steps (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const gint64 starts[] = { -1 }, ends[] = { G_MININT64 }, axes[] = { 1 };
+  static const gint64 steps[] = { -2 };
+  static const gint64 s2[] = { 1 }, e2[] = { 100 };
+  float x[10];
+
+  for (int i = 0; i < 10; i++)
+    x[i] = i; /* [2, 5] */
+  fm_test_graph_input (g, "x", FM_DIMS (2, 5));
+  fm_test_graph_int64 (g, "starts", FM_DIMS (1), starts);
+  fm_test_graph_int64 (g, "ends", FM_DIMS (1), ends);
+  fm_test_graph_int64 (g, "axes", FM_DIMS (1), axes);
+  fm_test_graph_int64 (g, "steps", FM_DIMS (1), steps);
+  fm_test_graph_int64 (g, "s2", FM_DIMS (1), s2);
+  fm_test_graph_int64 (g, "e2", FM_DIMS (1), e2);
+  fm_test_graph_node (g, "Slice", "x,starts,ends,axes,steps", "y");
+  fm_test_graph_node (g, "Slice", "x,s2,e2", "z");
+  fm_test_graph_output (g, "y");
+  fm_test_graph_output (g, "z");
+  m = build_ok (g);
+  /* axis 1 from -1 (= 4) down to the clamped start, step -2: cols 4, 2, 0 */
+  assert_shape (m, "y", FM_DIMS (2, 3));
+  CHECK (m, x, NULL, "y", 0, 4, 2, 0, 9, 7, 5);
+  /* axis 0 (default axes) from 1 to 100 clamped to 2: the second row */
+  assert_shape (m, "z", FM_DIMS (1, 5));
+  CHECK (m, x, NULL, "z", 0, 5, 6, 7, 8, 9);
+}
+
+static void
+test_slice_opset9 (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (9);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { 0, 1, 2, 3, 4, 5 }; /* [2, 3] */
+  FmOnnxNode *n;
+
+  fm_test_graph_input (g, "x", FM_DIMS (2, 3));
+  n = fm_test_graph_node (g, "Slice", "x", "y");
+  fm_test_node_ints (n, "starts", FM_DIMS (1));
+  fm_test_node_ints (n, "ends", FM_DIMS (-1));
+  fm_test_node_ints (n, "axes", FM_DIMS (-1));
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  /* last axis [1, 3 - 1): column 1 only */
+  CHECK (m, x, NULL, "y", 0, 1, 4);
+}
+
+static void
+test_pad (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { 1, 2, 3, 4 };                       /* [1, 1, 2, 2] */
+  static const gint64 pads[] = { 0, 0, 1, 0, 0, 0, 0, -1 };
+  static const float value[] = { 9 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_int64 (g, "pads", FM_DIMS (8), pads);
+  fm_test_graph_float (g, "value", 0, NULL, value);
+  fm_test_graph_node (g, "Pad", "x,pads,value", "y");
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  /* one row of 9 on top, the last column cropped: [9; 1; 3] */
+  assert_shape (m, "y", FM_DIMS (1, 1, 3, 1));
+  CHECK (m, x, NULL, "y", 0, 9, 1, 3);
+}
+
+static void
+test_pad_opset2 (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (9);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { 1, 2 };
+  FmOnnxNode *n;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 2));
+  n = fm_test_graph_node (g, "Pad", "x", "y");
+  fm_test_node_ints (n, "pads", FM_DIMS (0, 1, 0, 2));
+  fm_test_node_float (n, "value", -1);
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+  CHECK (m, x, NULL, "y", 0, -1, 1, 2, -1, -1);
+}
+
+static void
+test_pad_reflect_refused (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  static const gint64 pads[] = { 0, 0, 1, 1, 0, 0, 1, 1 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_int64 (g, "pads", FM_DIMS (8), pads);
+  fm_test_node_string (fm_test_graph_node (g, "Pad", "x,pads", "y"), "mode", "reflect");
+  fm_test_graph_output (g, "y");
+  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "reflect");
+}
+
+static void
+test_unknown_attribute_refused (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 4));
+  fm_test_node_int (fm_test_graph_node (g, "Relu", "x", "y"), "inplace", 1);
+  fm_test_graph_output (g, "y");
+  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "inplace");
+}
+
+static void
+test_transpose_flatten (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { 0, 1, 2, 3, 4, 5 }; /* [1, 2, 3] */
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 3));
+  fm_test_node_ints (fm_test_graph_node (g, "Transpose", "x", "t"), "perm",
+                     FM_DIMS (0, 2, 1));
+  fm_test_graph_node (g, "Transpose", "x", "r");
+  fm_test_node_int (fm_test_graph_node (g, "Flatten", "x", "f"), "axis", -1);
+  fm_test_graph_output (g, "t");
+  m = build_ok (g);
+  /* [[0 1 2] [3 4 5]] transposed: [[0 3] [1 4] [2 5]] */
+  assert_shape (m, "t", FM_DIMS (1, 3, 2));
+  CHECK (m, x, NULL, "t", 0, 0, 3, 1, 4, 2, 5);
+  /* default perm reverses: [3, 2, 1], same data order here */
+  assert_shape (m, "r", FM_DIMS (3, 2, 1));
+  CHECK (m, x, NULL, "r", 0, 0, 3, 1, 4, 2, 5);
+  /* axis -1 = 2: [1 * 2, 3] */
+  assert_shape (m, "f", FM_DIMS (2, 3));
+}
+
+/* Shape -> Gather -> Unsqueeze -> Concat -> Reshape, as PyTorch's
+ * x.view(x.size(0), -1) exports it: everything before the Reshape is
+ * folded at load. */
+static void
+test_view_glue_folded (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const gint64 zero = 0, axes0[] = { 0 }, minus1[] = { -1 };
+  FmOnnxNode *n;
+  const char *glue[] = { "s", "n", "n1", "shape" };
+  float x[24];
+
+  for (int i = 0; i < 24; i++)
+    x[i] = i * 0.5f;
+  fm_test_graph_input (g, "x", FM_DIMS (2, 3, 4));
+  fm_test_graph_int64 (g, "idx", 0, NULL, &zero);
+  fm_test_graph_int64 (g, "axes", FM_DIMS (1), axes0);
+  fm_test_graph_node (g, "Shape", "x", "s");
+  fm_test_graph_node (g, "Gather", "s,idx", "n");
+  fm_test_graph_node (g, "Unsqueeze", "n,axes", "n1");
+  n = fm_test_graph_node (g, "Constant", "", "m1");
+  fm_test_node_int64_tensor (n, "value", FM_DIMS (1), minus1);
+  fm_test_node_int (fm_test_graph_node (g, "Concat", "n1,m1", "shape"), "axis", 0);
+  fm_test_graph_node (g, "Reshape", "x,shape", "y");
+  fm_test_graph_output (g, "y");
+  m = build_ok (g);
+
+  for (guint i = 0; i < G_N_ELEMENTS (glue); i++)
+    {
+      int p = fm_test_model_producer (m, glue[i]);
+      g_assert_cmpint (p, >=, 0);
+      g_assert_true (m->nodes[p].folded);
+      g_assert_false (fm_test_model_in_plan (m, p));
+    }
+  g_assert_true (fm_test_model_in_plan (m, fm_test_model_producer (m, "y")));
+  g_assert_cmpuint (m->n_plan, ==, 1);
+  {
+    gsize nn;
+    g_autofree gint64 *shape = run_value (m, x, NULL, "shape", &nn);
+    g_autofree float *y = run_value (m, x, NULL, "y", &nn);
+
+    /* shape = [dims[0]] ++ [-1] = [2, -1] */
+    g_assert_cmpint (shape[0], ==, 2);
+    g_assert_cmpint (shape[1], ==, -1);
+    assert_shape (m, "y", FM_DIMS (2, 12));
+    assert_floats (y, nn, x, 24, 0);
+  }
+}
+
+/* int64 glue, all folded at load: Gather with a negative index, Concat,
+ * Cast, Mul, Slice, Squeeze, Expand, ConstantOfShape. */
+static void
+test_int64_glue (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const gint64 d[] = { 10, 20, 30, 40, 50, 60 };  /* [2, 3] */
+  static const gint64 idx[] = { -1, 0 };
+  static const gint64 two[] = { 2 };
+  static const gint64 st[] = { 2 }, en[] = { 0 }, ax[] = { 1 }, sp[] = { -1 };
+  static const gint64 eshape[] = { 2, 2 };
+  static const gint64 cshape[] = { 2, 1 };
+  static const gint64 val[] = { 7 };
+  static const float f[] = { -1.7f, 2.9f };
+  gsize n;
+
+  fm_test_graph_int64 (g, "d", FM_DIMS (2, 3), d);
+  fm_test_graph_int64 (g, "idx", FM_DIMS (2), idx);
+  fm_test_graph_int64 (g, "two", FM_DIMS (1), two);
+  fm_test_graph_int64 (g, "st", FM_DIMS (1), st);
+  fm_test_graph_int64 (g, "en", FM_DIMS (1), en);
+  fm_test_graph_int64 (g, "ax", FM_DIMS (1), ax);
+  fm_test_graph_int64 (g, "sp", FM_DIMS (1), sp);
+  fm_test_graph_int64 (g, "es", FM_DIMS (2), eshape);
+  fm_test_graph_int64 (g, "cs", FM_DIMS (2), cshape);
+  fm_test_graph_float (g, "f", FM_DIMS (2), f);
+  fm_test_node_int (fm_test_graph_node (g, "Gather", "d,idx", "g"), "axis", 1);
+  fm_test_node_int (fm_test_graph_node (g, "Concat", "d,g", "c"), "axis", 1);
+  fm_test_graph_node (g, "Mul", "g,two", "mul");
+  fm_test_graph_node (g, "Slice", "d,st,en,ax,sp", "sl");
+  fm_test_node_int (fm_test_graph_node (g, "Cast", "f", "ci"), "to", 7);
+  fm_test_node_int (fm_test_graph_node (g, "Cast", "d", "cf"), "to", 1);
+  fm_test_graph_node (g, "Expand", "two,es", "ex");
+  fm_test_node_int64_tensor (fm_test_graph_node (g, "ConstantOfShape", "cs", "cos"),
+                             "value", FM_DIMS (1), val);
+  fm_test_graph_node (g, "Squeeze", "cos,ax", "sq");
+  fm_test_graph_output (g, "c");
+  m = build_ok (g);
+  g_assert_cmpuint (m->n_plan, ==, 0);
+  {
+    /* d = [10 20 30; 40 50 60]; columns -1 (= 2) and 0 */
+    g_autofree gint64 *gg = run_value (m, NULL, NULL, "g", &n);
+    g_assert_cmpuint (n, ==, 4);
+    g_assert_cmpint (gg[0], ==, 30); g_assert_cmpint (gg[1], ==, 10);
+    g_assert_cmpint (gg[2], ==, 60); g_assert_cmpint (gg[3], ==, 40);
+  }
+  {
+    /* rows of d then rows of g: [10 20 30 30 10; 40 50 60 60 40] */
+    static const gint64 want[] = { 10, 20, 30, 30, 10, 40, 50, 60, 60, 40 };
+    g_autofree gint64 *c = run_value (m, NULL, NULL, "c", &n);
+    g_assert_cmpuint (n, ==, 10);
+    g_assert_cmpmem (c, n * sizeof (gint64), want, sizeof want);
+  }
+  {
+    static const gint64 want[] = { 60, 20, 120, 80 };
+    g_autofree gint64 *v = run_value (m, NULL, NULL, "mul", &n);
+    g_assert_cmpmem (v, n * sizeof (gint64), want, sizeof want);
+  }
+  {
+    /* axis 1 from 2 down to (not including) 0: columns 2, 1 */
+    static const gint64 want[] = { 30, 20, 60, 50 };
+    g_autofree gint64 *v = run_value (m, NULL, NULL, "sl", &n);
+    g_assert_cmpmem (v, n * sizeof (gint64), want, sizeof want);
+  }
+  {
+    /* truncation toward zero: -1.7 -> -1, 2.9 -> 2 */
+    static const gint64 want[] = { -1, 2 };
+    g_autofree gint64 *v = run_value (m, NULL, NULL, "ci", &n);
+    g_assert_cmpmem (v, n * sizeof (gint64), want, sizeof want);
+  }
+  {
+    g_autofree float *v = run_value (m, NULL, NULL, "cf", &n);
+    static const float want[] = { 10, 20, 30, 40, 50, 60 };
+    assert_floats (v, n, want, 6, 0);
+  }
+  {
+    static const gint64 want[] = { 2, 2, 2, 2 };
+    g_autofree gint64 *v = run_value (m, NULL, NULL, "ex", &n);
+    assert_shape (m, "ex", FM_DIMS (2, 2));
+    g_assert_cmpmem (v, n * sizeof (gint64), want, sizeof want);
+  }
+  {
+    static const gint64 want[] = { 7, 7 };
+    g_autofree gint64 *v = run_value (m, NULL, NULL, "sq", &n);
+    assert_shape (m, "sq", FM_DIMS (2));
+    g_assert_cmpmem (v, n * sizeof (gint64), want, sizeof want);
+  }
+}
+
+static void
+test_reduce_mean_lrn (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { 1, 2, 3, 4, 5, 6 }; /* [1, 3, 1, 2] */
+  FmOnnxNode *n;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 1, 2));
+  fm_test_node_ints (fm_test_graph_node (g, "ReduceMean", "x", "mc"), "axes", FM_DIMS (1));
+  n = fm_test_graph_node (g, "ReduceMean", "x", "mhw");
+  fm_test_node_ints (n, "axes", FM_DIMS (-1, -2));
+  fm_test_node_int (n, "keepdims", 0);
+  n = fm_test_graph_node (g, "LRN", "x", "lrn");
+  fm_test_node_int (n, "size", 3);
+  fm_test_node_float (n, "alpha", 3.0f);
+  fm_test_node_float (n, "beta", 1.0f);
+  fm_test_node_float (n, "bias", 1.0f);
+  fm_test_graph_output (g, "mc");
+  m = build_ok (g);
+  /* over channels: (1+3+5)/3 = 3, (2+4+6)/3 = 4 */
+  assert_shape (m, "mc", FM_DIMS (1, 1, 1, 2));
+  CHECK (m, x, NULL, "mc", 1e-6f, 3, 4);
+  /* over H, W without keepdims: 1.5, 3.5, 5.5 */
+  assert_shape (m, "mhw", FM_DIMS (1, 3));
+  CHECK (m, x, NULL, "mhw", 1e-6f, 1.5f, 3.5f, 5.5f);
+  /* size 3, alpha / size = 1: y = x / (1 + sum of squares of c-1..c+1).
+   * c0 (x=1): 1 / (1 + 1 + 9) = 1/11; (x=2): 2 / (1 + 4 + 16) = 2/21;
+   * c1 (x=3): 3 / (1 + 1 + 9 + 25) = 3/36; (x=4): 4 / (1 + 4 + 16 + 36) = 4/57;
+   * c2 (x=5): 5 / (1 + 9 + 25) = 5/35; (x=6): 6 / (1 + 16 + 36) = 6/53 */
+  CHECK (m, x, NULL, "lrn", 1e-6f, 1.0f / 11, 2.0f / 21, 3.0f / 36, 4.0f / 57,
+         5.0f / 35, 6.0f / 53);
+}
+
+static void
+test_constant_and_dropout (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  static const float x[] = { 1, 2 };
+  static const float fl[] = { 0.5f, 4 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (2));
+  fm_test_node_floats (fm_test_graph_node (g, "Constant", "", "k"), "value_floats",
+                       2, fl);
+  fm_test_graph_node (g, "Mul", "x,k", "y");
+  fm_test_graph_node (g, "Dropout", "y", "z");
+  fm_test_graph_output (g, "z");
+  m = build_ok (g);
+  /* [1 2] * [0.5 4] = [0.5 8], Dropout passes it through */
+  CHECK (m, x, NULL, "z", 0, 0.5f, 8);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/ops/conv/basic", test_conv_basic);
+  g_test_add_func ("/engine/ops/conv/pads", test_conv_pads);
+  g_test_add_func ("/engine/ops/conv/strides", test_conv_strides);
+  g_test_add_func ("/engine/ops/conv/dilations", test_conv_dilations);
+  g_test_add_func ("/engine/ops/conv/same-upper-lower", test_conv_same);
+  g_test_add_func ("/engine/ops/conv/depthwise", test_conv_depthwise);
+  g_test_add_func ("/engine/ops/conv/channel-mismatch", test_conv_channel_mismatch);
+  g_test_add_func ("/engine/ops/conv/fast-vs-naive", test_conv_fast_vs_naive);
+  g_test_add_func ("/engine/ops/max-pool/ceil-mode", test_max_pool_ceil_mode);
+  g_test_add_func ("/engine/ops/max-pool/ceil-drop", test_max_pool_ceil_drop);
+  g_test_add_func ("/engine/ops/max-pool/pads", test_max_pool_pads);
+  g_test_add_func ("/engine/ops/max-pool/indices-refused", test_max_pool_indices_refused);
+  g_test_add_func ("/engine/ops/average-pool/count-include-pad",
+                   test_average_pool_count_include_pad);
+  g_test_add_func ("/engine/ops/global-pools", test_global_pools);
+  g_test_add_func ("/engine/ops/gemm/trans-b", test_gemm_trans_b);
+  g_test_add_func ("/engine/ops/mat-mul/batched", test_mat_mul_batched);
+  g_test_add_func ("/engine/ops/batch-norm/basic", test_batch_norm);
+  g_test_add_func ("/engine/ops/batch-norm/training-refused", test_batch_norm_training_refused);
+  g_test_add_func ("/engine/ops/add/broadcast", test_add_broadcast);
+  g_test_add_func ("/engine/ops/activations", test_activations);
+  g_test_add_func ("/engine/ops/clip/attributes", test_clip_attributes);
+  g_test_add_func ("/engine/ops/softmax/axis", test_softmax_axis);
+  g_test_add_func ("/engine/ops/reshape/zero-minus-one", test_reshape_zero_minus_one);
+  g_test_add_func ("/engine/ops/reshape/allowzero", test_reshape_allowzero);
+  g_test_add_func ("/engine/ops/slice/negative-steps", test_slice_negative_steps);
+  g_test_add_func ("/engine/ops/slice/opset9", test_slice_opset9);
+  g_test_add_func ("/engine/ops/pad/constant", test_pad);
+  g_test_add_func ("/engine/ops/pad/opset2", test_pad_opset2);
+  g_test_add_func ("/engine/ops/pad/reflect-refused", test_pad_reflect_refused);
+  g_test_add_func ("/engine/ops/unknown-attribute-refused", test_unknown_attribute_refused);
+  g_test_add_func ("/engine/ops/transpose-flatten", test_transpose_flatten);
+  g_test_add_func ("/engine/ops/glue/view-folded", test_view_glue_folded);
+  g_test_add_func ("/engine/ops/glue/int64", test_int64_glue);
+  g_test_add_func ("/engine/ops/reduce-mean-lrn", test_reduce_mean_lrn);
+  g_test_add_func ("/engine/ops/constant-dropout", test_constant_and_dropout);
+
+  return g_test_run ();
+}
