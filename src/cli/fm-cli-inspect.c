@@ -1,0 +1,263 @@
+/* fm-cli-inspect.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps inspect MODEL [--json]`: loads a model (which checks every
+ * node and plans every shape) and describes it: producer, opset, inputs
+ * and outputs with shapes, metadata, every node with its op, output
+ * shapes and parameter count (the elements of its constant inputs), and
+ * which outputs are feature-map layers. It runs nothing.
+ */
+#include "config.h"
+
+#include "fm-cli.h"
+
+#include <glib/gi18n.h>
+
+#include "fm-model.h"
+
+static guint64
+node_parameters (const FmModel *model,
+                 const FmNode  *node)
+{
+  guint64 n = 0;
+
+  for (guint i = 0; i < node->n_inputs; i++)
+    if (node->inputs[i] >= 0 && model->values[node->inputs[i]].kind == FM_VALUE_CONST)
+      n += model->values[node->inputs[i]].numel;
+  return n;
+}
+
+static JsonNode *
+value_to_json (const FmModel *model,
+               int            id)
+{
+  const FmValue *v = &model->values[id];
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, v->name);
+  json_builder_set_member_name (b, "dtype");
+  json_builder_add_string_value (b, fm_dtype_name (v->dtype));
+  json_builder_set_member_name (b, "shape");
+  json_builder_add_value (b, fm_cli_shape_to_json (&v->shape));
+  json_builder_set_member_name (b, "feature_map");
+  json_builder_add_boolean_value (b, fm_model_is_feature_map (model, id));
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+add_values (JsonBuilder   *b,
+            const FmModel *model,
+            const char    *member,
+            const int     *ids,
+            guint          n)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    if (ids[i] >= 0)
+      json_builder_add_value (b, value_to_json (model, ids[i]));
+  json_builder_end_array (b);
+}
+
+static int
+print_json (const FmModel *model)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, model->path);
+  json_builder_set_member_name (b, "producer");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, model->producer_name ? model->producer_name : "");
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, model->producer_version ? model->producer_version : "");
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "ir_version");
+  json_builder_add_int_value (b, model->ir_version);
+  json_builder_set_member_name (b, "opset");
+  json_builder_add_int_value (b, model->opset);
+  json_builder_set_member_name (b, "weights_bytes");
+  json_builder_add_int_value (b, (gint64) model->weights_size);
+  json_builder_set_member_name (b, "activations_bytes");
+  json_builder_add_int_value (b, (gint64) model->arena_size);
+
+  json_builder_set_member_name (b, "metadata");
+  json_builder_begin_object (b);
+  if (model->metadata != NULL)
+    {
+      g_autoptr(GList) keys = g_hash_table_get_keys (model->metadata);
+
+      keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
+      for (GList *l = keys; l != NULL; l = l->next)
+        {
+          json_builder_set_member_name (b, l->data);
+          json_builder_add_string_value (b, g_hash_table_lookup (model->metadata, l->data));
+        }
+    }
+  json_builder_end_object (b);
+
+  add_values (b, model, "inputs", model->inputs, model->n_inputs);
+  add_values (b, model, "outputs", model->outputs, model->n_outputs);
+
+  json_builder_set_member_name (b, "nodes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < model->n_nodes; i++)
+    {
+      const FmNode *node = &model->nodes[i];
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, node->name);
+      json_builder_set_member_name (b, "op");
+      json_builder_add_string_value (b, fm_op_type_name (node->op));
+      json_builder_set_member_name (b, "folded");
+      json_builder_add_boolean_value (b, node->folded);
+      json_builder_set_member_name (b, "parameters");
+      json_builder_add_int_value (b, (gint64) node_parameters (model, node));
+      add_values (b, model, "outputs", node->outputs, node->n_outputs);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "feature_maps");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < model->n_values; i++)
+    if (fm_model_is_feature_map (model, (int) i))
+      json_builder_add_string_value (b, model->values[i].name);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  fm_cli_print_json (root);
+  return FM_CLI_EXIT_OK;
+}
+
+static void
+print_value_line (const FmModel *model,
+                  int            id)
+{
+  const FmValue *v = &model->values[id];
+  g_autofree char *shape = fm_shape_to_string (&v->shape);
+
+  g_print ("  %-24s %-8s %s\n", v->name, fm_dtype_name (v->dtype), shape);
+}
+
+static int
+print_text (const FmModel *model)
+{
+  guint n_maps = 0;
+
+  g_print ("%-11s %s\n", _("Model:"), model->path);
+  g_print ("%-11s %s %s\n", _("Producer:"),
+           model->producer_name && *model->producer_name ? model->producer_name : _("(unknown)"),
+           model->producer_version ? model->producer_version : "");
+  g_print ("%-11s %" G_GINT64_FORMAT ", %s %" G_GINT64_FORMAT "\n", _("IR version:"),
+           model->ir_version, _("opset"), model->opset);
+  g_print ("%-11s %s %.2f MiB, %s %.2f MiB\n", _("Memory:"),
+           _("weights"), model->weights_size / 1048576.0,
+           _("activations per run"), model->arena_size / 1048576.0);
+
+  g_print ("\n%s\n", _("Inputs:"));
+  for (guint i = 0; i < model->n_inputs; i++)
+    print_value_line (model, model->inputs[i]);
+  g_print ("%s\n", _("Outputs:"));
+  for (guint i = 0; i < model->n_outputs; i++)
+    if (model->outputs[i] >= 0)
+      print_value_line (model, model->outputs[i]);
+
+  if (model->metadata != NULL && g_hash_table_size (model->metadata) > 0)
+    {
+      g_autoptr(GList) keys = g_hash_table_get_keys (model->metadata);
+
+      g_print ("%s\n", _("Metadata:"));
+      keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
+      for (GList *l = keys; l != NULL; l = l->next)
+        g_print ("  %s = %s\n", (const char *) l->data,
+                 (const char *) g_hash_table_lookup (model->metadata, l->data));
+    }
+
+  g_print ("\n%s\n", _("Nodes:"));
+  g_print ("  %-4s %-20s %-24s %-24s %-18s %10s\n", "#", _("op"), _("node"),
+           _("output"), _("shape"), _("parameters"));
+  for (guint i = 0; i < model->n_nodes; i++)
+    {
+      const FmNode *node = &model->nodes[i];
+      guint64 params = node_parameters (model, node);
+
+      for (guint k = 0; k < node->n_outputs; k++)
+        {
+          int id = node->outputs[k];
+          g_autofree char *shape = NULL;
+          const char *note = "";
+
+          if (id < 0)
+            continue;
+          shape = fm_shape_to_string (&model->values[id].shape);
+          if (node->folded)
+            note = _("folded at load");
+          else if (fm_model_is_feature_map (model, id))
+            {
+              note = _("feature map");
+              n_maps++;
+            }
+          if (k == 0)
+            g_print ("  %-4u %-20s %-24s %-24s %-18s %10" G_GUINT64_FORMAT "  %s\n",
+                     i, fm_op_type_name (node->op), node->name,
+                     model->values[id].name, shape, params, note);
+          else
+            g_print ("  %-4s %-20s %-24s %-24s %-18s %10s  %s\n",
+                     "", "", "", model->values[id].name, shape, "", note);
+        }
+    }
+  g_print ("\n");
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u feature-map layer\n",
+                        "%u feature-map layers\n", n_maps), n_maps);
+  return FM_CLI_EXIT_OK;
+}
+
+int
+fm_cli_inspect (int    argc,
+                char **argv)
+{
+  gboolean json = FALSE;
+  int threads = 1;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      N_("Print one JSON object instead of text"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      N_("Number of BLAS threads (default 1)"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = NULL;
+
+  context = fm_cli_option_context_new ("inspect", _("MODEL"),
+                                       _("Describe a model: inputs, outputs, nodes and "
+                                         "feature-map layers.\nMODEL is an .onnx file or a "
+                                         "bundled model name (mnist-cnn, mnist-cnn-dying)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fm_cli_usage_error (context, "inspect", "%s", error->message);
+  if (argc < 2)
+    return fm_cli_usage_error (context, "inspect", "%s", _("missing MODEL"));
+  if (argc > 2)
+    return fm_cli_usage_error (context, "inspect", _("unexpected argument “%s”"), argv[2]);
+  if (!fm_cli_set_threads (threads))
+    return fm_cli_usage_error (context, "inspect", _("--threads must be 1 to 256, not %d"),
+                               threads);
+
+  model = fm_cli_load_model (argv[1], NULL, &error);
+  if (model == NULL)
+    return fm_cli_fail (error);
+
+  return json ? print_json (model) : print_text (model);
+}

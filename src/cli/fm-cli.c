@@ -1,0 +1,229 @@
+/* fm-cli.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Subcommand dispatch and what the subcommands share (see fm-cli.h): the
+ * table of subcommands, error and usage printing with the exit statuses
+ * 1 and 2, bundled model names, the OpenBLAS thread count and JSON
+ * printing. Each subcommand lives in its own fm-cli-NAME.c.
+ */
+#include "config.h"
+
+#include "fm-cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cblas.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+typedef struct
+{
+  const char *name;
+  int       (*func) (int argc, char **argv);
+  const char *summary;
+} FmCliCommand;
+
+static const FmCliCommand commands[] = {
+  { "inspect", fm_cli_inspect, N_("Show a model's inputs, outputs, nodes and feature-map layers") },
+  { "run",     fm_cli_run,     N_("Run a model on a picture or .npy tensor and print the prediction") },
+};
+
+/* Names that resolve to data/models/NAME.onnx. */
+static const char * const bundled_models[] = { "mnist-cnn", "mnist-cnn-dying" };
+
+gboolean
+fm_cli_is_subcommand (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (name, commands[i].name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+void
+fm_cli_print_usage (FILE *out)
+{
+  fprintf (out, _("Usage: %s COMMAND [OPTION…] ARGUMENTS…\n"), "feature-maps");
+  fprintf (out, "\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Bundled models (usable as MODEL): mnist-cnn, mnist-cnn-dying"));
+  fprintf (out, _("Run “%s COMMAND --help” for the options of a command.\n"),
+           "feature-maps");
+}
+
+int
+fm_cli_main (int    argc,
+             char **argv)
+{
+  g_return_val_if_fail (argc >= 2, FM_CLI_EXIT_USAGE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].func (argc - 1, argv + 1);
+
+  fprintf (stderr, _("feature-maps: unknown command “%s”\n"), argv[1]);
+  fm_cli_print_usage (stderr);
+  return FM_CLI_EXIT_USAGE;
+}
+
+int
+fm_cli_fail (const GError *error)
+{
+  fprintf (stderr, "feature-maps: %s\n", error->message);
+  return FM_CLI_EXIT_FAILURE;
+}
+
+GOptionContext *
+fm_cli_option_context_new (const char *subcommand,
+                           const char *parameters,
+                           const char *summary)
+{
+  GOptionContext *context;
+  g_autofree char *prgname = g_strdup_printf ("feature-maps %s", subcommand);
+
+  /* The usage line that --help prints starts with the program name. */
+  g_set_prgname (prgname);
+  context = g_option_context_new (parameters);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  return context;
+}
+
+int
+fm_cli_usage_error (GOptionContext *context,
+                    const char     *subcommand,
+                    const char     *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *help = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "feature-maps %s: %s\n", subcommand, message);
+  if (context != NULL)
+    {
+      /* The first line of the help is "Usage:\n  feature-maps SUB ...". */
+      g_auto(GStrv) lines = NULL;
+
+      help = g_option_context_get_help (context, TRUE, NULL);
+      lines = g_strsplit (help, "\n", 3);
+      if (lines[0] != NULL && lines[1] != NULL)
+        fprintf (stderr, "%s\n%s\n", lines[0], lines[1]);
+    }
+  fprintf (stderr, _("Run “feature-maps %s --help” for more information.\n"),
+           subcommand);
+  return FM_CLI_EXIT_USAGE;
+}
+
+static gboolean
+is_bundled_name (const char *arg)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bundled_models); i++)
+    if (strcmp (arg, bundled_models[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+char *
+fm_cli_resolve_model (const char  *arg,
+                      GError     **error)
+{
+  const char *env = g_getenv ("FEATURE_MAPS_DATADIR");
+  const char *dirs[3];
+  g_autoptr(GString) tried = NULL;
+  g_autofree char *file = NULL;
+  guint n = 0;
+
+  if (!is_bundled_name (arg))
+    return g_strdup (arg);
+
+  if (env != NULL && *env != '\0')
+    dirs[n++] = env;
+  dirs[n++] = PKGDATADIR;
+  dirs[n++] = FM_SOURCE_DATADIR;
+
+  file = g_strconcat (arg, ".onnx", NULL);
+  tried = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], "models", file, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+      g_string_append_printf (tried, "%s%s", i > 0 ? ", " : "", path);
+    }
+
+  g_set_error (error, FM_ERROR, FM_ERROR_IO,
+               _("%s: bundled model not found (looked for %s)"), arg, tried->str);
+  return NULL;
+}
+
+FmModel *
+fm_cli_load_model (const char           *arg,
+                   const FmModelOptions *options,
+                   GError              **error)
+{
+  g_autofree char *path = fm_cli_resolve_model (arg, error);
+  int fd;
+
+  if (path == NULL)
+    return NULL;
+  /* Say "FILE: REASON" like every other message when it cannot be read. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
+                   path, g_strerror (saved));
+      return NULL;
+    }
+  close (fd);
+  return fm_model_load_file (path, options, error);
+}
+
+gboolean
+fm_cli_set_threads (int n)
+{
+  if (n < 1 || n > 256)
+    return FALSE;
+  openblas_set_num_threads (n);
+  return TRUE;
+}
+
+void
+fm_cli_print_json (JsonNode *root)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+JsonNode *
+fm_cli_shape_to_json (const FmShape *shape)
+{
+  JsonArray *array = json_array_sized_new (shape->rank);
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (int i = 0; i < shape->rank; i++)
+    json_array_add_int_element (array, shape->dims[i]);
+  json_node_take_array (node, array);
+  return node;
+}

@@ -1,0 +1,79 @@
+/* fm-cli.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The headless command line: `feature-maps SUBCOMMAND ...`. main.c hands
+ * over here before any GTK exists. This file declares the dispatcher, the
+ * subcommands and what they share: exit codes, error and usage printing,
+ * bundled model names, thread count and JSON output. Unlike the engine,
+ * this code prints and returns exit statuses; it never calls exit()
+ * itself (GOptionContext does, for --help).
+ */
+#pragma once
+
+#include <stdio.h>
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "fm-model.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  FM_CLI_EXIT_OK = 0,
+  FM_CLI_EXIT_FAILURE = 1,  /* bad input: "feature-maps: FILE: REASON" */
+  FM_CLI_EXIT_USAGE = 2,    /* bad command line: message and a usage line */
+} FmCliExit;
+
+/* TRUE if @name is a subcommand (inspect, run). */
+gboolean  fm_cli_is_subcommand   (const char     *name);
+/* Runs argv[1] as a subcommand; returns the exit status. */
+int       fm_cli_main            (int             argc,
+                                  char          **argv);
+/* The general usage text, to @out (stdout for --help, stderr otherwise). */
+void      fm_cli_print_usage     (FILE           *out);
+
+int       fm_cli_inspect         (int             argc,
+                                  char          **argv);
+int       fm_cli_run             (int             argc,
+                                  char          **argv);
+
+/* ---- shared by the subcommands ---------------------------------------- */
+
+/* "feature-maps: MESSAGE" on stderr (the message names the file);
+ * returns FM_CLI_EXIT_FAILURE. */
+int       fm_cli_fail            (const GError   *error);
+/* "feature-maps SUB: MESSAGE", the usage line of @context and a hint to
+ * --help on stderr; returns FM_CLI_EXIT_USAGE. */
+int       fm_cli_usage_error     (GOptionContext *context,
+                                  const char     *subcommand,
+                                  const char     *format,
+                                  ...) G_GNUC_PRINTF (3, 4);
+/* A GOptionContext for `feature-maps SUB` with translation set up. */
+GOptionContext *fm_cli_option_context_new (const char *subcommand,
+                                           const char *parameters,
+                                           const char *summary);
+
+/* A bundled model name (mnist-cnn, mnist-cnn-dying) becomes
+ * DATADIR/models/NAME.onnx, looked up in $FEATURE_MAPS_DATADIR, then the
+ * installed PKGDATADIR, then the source tree; anything else is a path and
+ * is returned as is. NULL with FM_ERROR_IO if a bundled model is found
+ * nowhere. Use ./NAME for a file that happens to have a bundled name. */
+char     *fm_cli_resolve_model   (const char     *arg,
+                                  GError        **error);
+FmModel  *fm_cli_load_model      (const char     *arg,
+                                  const FmModelOptions *options,
+                                  GError        **error);
+
+/* OpenBLAS threads; FALSE if @n is outside 1..256. */
+gboolean  fm_cli_set_threads     (int             n);
+
+/* Writes @root to stdout, pretty printed, with a final newline. */
+void      fm_cli_print_json      (JsonNode       *root);
+/* [d0, d1, ...] */
+JsonNode *fm_cli_shape_to_json   (const FmShape  *shape);
+
+G_END_DECLS

@@ -1,0 +1,54 @@
+/* main.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The `feature-maps` entry point. It sets up the locale and translations,
+ * then hands a known subcommand (inspect, run) to the command line in
+ * src/cli/ before anything graphical exists, so the CLI works without a
+ * display. Without a subcommand it will start the GUI; until the GUI
+ * lands it prints the usage and exits with status 2.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gi18n.h>
+
+#include "fm-cli.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("feature-maps");
+
+  if (argc > 1 && fm_cli_is_subcommand (argv[1]))
+    return fm_cli_main (argc, argv);
+
+  if (argc > 1 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+                   || strcmp (argv[1], "help") == 0))
+    {
+      fm_cli_print_usage (stdout);
+      return FM_CLI_EXIT_OK;
+    }
+  if (argc > 1 && strcmp (argv[1], "--version") == 0)
+    {
+      printf ("feature-maps %s\n", PACKAGE_VERSION);
+      return FM_CLI_EXIT_OK;
+    }
+
+  if (argc > 1)
+    fprintf (stderr, _("feature-maps: unknown command “%s”\n"), argv[1]);
+  else
+    fprintf (stderr, "%s\n", _("feature-maps: no command given (the window is not there yet)"));
+  fm_cli_print_usage (stderr);
+  return FM_CLI_EXIT_USAGE;
+}

@@ -1,0 +1,840 @@
+/* test-cli.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs the built `feature-maps` binary (path in $FM_CLI_BINARY or the
+ * first argument) as a child process and checks exit statuses, stderr and
+ * the JSON it prints. The model is a tiny ONNX file encoded here byte by
+ * byte (so the test needs no Python and no bundled file), small enough to
+ * compute its answers by hand:
+ *
+ *   image [1,1,4,4] -> Conv (2 filters 3x3, pads 1) -> "a/b" [1,2,4,4]
+ *     filter 0: 1 at the centre, 0 elsewhere, bias 0   (copies the input)
+ *     filter 1: all 0, bias -1                         (-1 everywhere)
+ *   -> Relu -> "a:b" [1,2,4,4]: channel 0 = input (>= 0), channel 1 = 0
+ *   -> Flatten -> "flat" [1,32]
+ *   -> Gemm (transB) W [3,32], C [3] -> "logits" [1,3]
+ *     W row 0 = +1 on channel 0 (elements 0..15), row 1 = 0,
+ *     row 2 = -1 on channel 0; C = [0, 0.5, 0]
+ *
+ * So an input of all v gives logits [16 v, 0.5, -16 v]. The bundled
+ * mnist-cnn model is exercised too when it is present.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <png.h>
+
+#include "fm-npy.h"
+
+static const char *binary;
+static char *tmpdir;
+static char *model_path;
+static char *npy_path;
+static char *png_path;
+
+/* ---- a minimal protobuf writer ---------------------------------------- */
+
+static void
+put_varint (GByteArray *b,
+            guint64     v)
+{
+  do
+    {
+      guint8 byte = (v & 0x7f) | (v > 0x7f ? 0x80 : 0);
+      g_byte_array_append (b, &byte, 1);
+      v >>= 7;
+    }
+  while (v != 0);
+}
+
+static void
+put_int (GByteArray *b,
+         guint       field,
+         gint64      v)
+{
+  put_varint (b, (field << 3) | 0);
+  put_varint (b, (guint64) v);
+}
+
+static void
+put_bytes (GByteArray  *b,
+           guint        field,
+           const void  *data,
+           gsize        len)
+{
+  put_varint (b, (field << 3) | 2);
+  put_varint (b, len);
+  g_byte_array_append (b, data, len);
+}
+
+static void
+put_string (GByteArray *b,
+            guint       field,
+            const char *s)
+{
+  put_bytes (b, field, s, strlen (s));
+}
+
+/* Appends @sub as a length-delimited field and frees it. */
+static void
+put_msg (GByteArray *b,
+         guint       field,
+         GByteArray *sub)
+{
+  put_bytes (b, field, sub->data, sub->len);
+  g_byte_array_unref (sub);
+}
+
+/* TensorProto: dims 1, data_type 2 (FLOAT = 1), name 8, raw_data 9. */
+static GByteArray *
+tensor (const char   *name,
+        const gint64 *dims,
+        int           rank,
+        const float  *data)
+{
+  GByteArray *t = g_byte_array_new ();
+  gsize n = 1;
+
+  for (int i = 0; i < rank; i++)
+    {
+      put_int (t, 1, dims[i]);
+      n *= dims[i];
+    }
+  put_int (t, 2, 1);
+  put_string (t, 8, name);
+  put_bytes (t, 9, data, n * sizeof (float));
+  return t;
+}
+
+/* ValueInfoProto name 1, type 2 -> TypeProto tensor_type 1 -> elem_type 1,
+ * shape 2 -> TensorShapeProto dim 1 -> dim_value 1. */
+static GByteArray *
+value_info (const char   *name,
+            const gint64 *dims,
+            int           rank)
+{
+  GByteArray *vi = g_byte_array_new ();
+  GByteArray *type = g_byte_array_new ();
+  GByteArray *tt = g_byte_array_new ();
+  GByteArray *shape = g_byte_array_new ();
+
+  for (int i = 0; i < rank; i++)
+    {
+      GByteArray *dim = g_byte_array_new ();
+      put_int (dim, 1, dims[i]);
+      put_msg (shape, 1, dim);
+    }
+  put_int (tt, 1, 1);
+  put_msg (tt, 2, shape);
+  put_msg (type, 1, tt);
+  put_string (vi, 1, name);
+  put_msg (vi, 2, type);
+  return vi;
+}
+
+/* AttributeProto name 1, i 3, ints 8, type 20 (INT 2, INTS 7). */
+static GByteArray *
+attr_ints (const char   *name,
+           const gint64 *v,
+           int           n)
+{
+  GByteArray *a = g_byte_array_new ();
+
+  put_string (a, 1, name);
+  for (int i = 0; i < n; i++)
+    put_int (a, 8, v[i]);
+  put_int (a, 20, 7);
+  return a;
+}
+
+static GByteArray *
+attr_int (const char *name,
+          gint64      v)
+{
+  GByteArray *a = g_byte_array_new ();
+
+  put_string (a, 1, name);
+  put_int (a, 3, v);
+  put_int (a, 20, 2);
+  return a;
+}
+
+/* NodeProto input 1, output 2, name 3, op_type 4, attribute 5. */
+static GByteArray *
+node (const char  *name,
+      const char  *op,
+      const char **inputs,
+      const char  *output)
+{
+  GByteArray *n = g_byte_array_new ();
+
+  for (int i = 0; inputs[i] != NULL; i++)
+    put_string (n, 1, inputs[i]);
+  put_string (n, 2, output);
+  put_string (n, 3, name);
+  put_string (n, 4, op);
+  return n;
+}
+
+/* With @softmax, a Softmax node turns "logits" into the graph output
+ * "probs", which the CLI must not soften a second time. */
+static GByteArray *
+build_model (gboolean softmax)
+{
+  GByteArray *model = g_byte_array_new ();
+  GByteArray *graph = g_byte_array_new ();
+  GByteArray *opset = g_byte_array_new ();
+  GByteArray *meta = g_byte_array_new ();
+  GByteArray *n;
+  const gint64 in_dims[4] = { 1, 1, 4, 4 }, w_dims[4] = { 2, 1, 3, 3 };
+  const gint64 b_dims[1] = { 2 }, g_dims[2] = { 3, 32 }, c_dims[1] = { 3 };
+  const gint64 out_dims[2] = { 1, 3 };
+  const gint64 pads[4] = { 1, 1, 1, 1 }, kernel[2] = { 3, 3 };
+  float w[18] = { 0 }, bias[2] = { 0.0f, -1.0f }, gw[96] = { 0 }, gc[3] = { 0.0f, 0.5f, 0.0f };
+  const char *conv_in[] = { "image", "W", "B", NULL };
+  const char *relu_in[] = { "a/b", NULL };
+  const char *flat_in[] = { "a:b", NULL };
+  const char *gemm_in[] = { "flat", "GW", "GC", NULL };
+
+  w[4] = 1.0f;   /* filter 0, centre */
+  for (int i = 0; i < 16; i++)
+    {
+      gw[i] = 1.0f;         /* row 0, channel 0 */
+      gw[64 + i] = -1.0f;   /* row 2, channel 0 */
+    }
+
+  n = node ("conv", "Conv", conv_in, "a/b");
+  put_msg (n, 5, attr_ints ("pads", pads, 4));
+  put_msg (n, 5, attr_ints ("kernel_shape", kernel, 2));
+  put_msg (graph, 1, n);
+  put_msg (graph, 1, node ("relu", "Relu", relu_in, "a:b"));
+  n = node ("flatten", "Flatten", flat_in, "flat");
+  put_msg (n, 5, attr_int ("axis", 1));
+  put_msg (graph, 1, n);
+  n = node ("fc", "Gemm", gemm_in, "logits");
+  put_msg (n, 5, attr_int ("transB", 1));
+  put_msg (graph, 1, n);
+  if (softmax)
+    {
+      const char *sm_in[] = { "logits", NULL };
+      put_msg (graph, 1, node ("softmax", "Softmax", sm_in, "probs"));
+    }
+  put_string (graph, 2, "tiny");
+  put_msg (graph, 5, tensor ("W", w_dims, 4, w));
+  put_msg (graph, 5, tensor ("B", b_dims, 1, bias));
+  put_msg (graph, 5, tensor ("GW", g_dims, 2, gw));
+  put_msg (graph, 5, tensor ("GC", c_dims, 1, gc));
+  put_msg (graph, 11, value_info ("image", in_dims, 4));
+  put_msg (graph, 12, value_info (softmax ? "probs" : "logits", out_dims, 2));
+
+  /* ModelProto ir_version 1, producer_name 2, graph 7, opset_import 8,
+   * metadata_props 14. */
+  put_int (model, 1, 7);
+  put_string (model, 2, "test-cli");
+  put_msg (model, 7, graph);
+  put_string (opset, 1, "");
+  put_int (opset, 2, 13);
+  put_msg (model, 8, opset);
+  put_string (meta, 1, "feature_maps.labels");
+  put_string (meta, 2, "cat, dog ,bird");
+  put_msg (model, 14, meta);
+  return model;
+}
+
+static void
+png_write_cb (png_structp png,
+              png_bytep   data,
+              png_size_t  len)
+{
+  g_byte_array_append (png_get_io_ptr (png), data, len);
+}
+
+static void
+png_flush_cb (png_structp png)
+{
+}
+
+/* A 4 x 4 gray PNG, every pixel 51 (0.2 after / 255). */
+static GByteArray *
+build_png (void)
+{
+  GByteArray *out = g_byte_array_new ();
+  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_infop info = png_create_info_struct (png);
+  guint8 row[4] = { 51, 51, 51, 51 };
+
+  if (setjmp (png_jmpbuf (png)))
+    g_assert_not_reached ();
+  png_set_write_fn (png, out, png_write_cb, png_flush_cb);
+  png_set_IHDR (png, info, 4, 4, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info (png, info);
+  for (int y = 0; y < 4; y++)
+    png_write_row (png, row);
+  png_write_end (png, NULL);
+  png_destroy_write_struct (&png, &info);
+  return out;
+}
+
+/* ---- running the binary ----------------------------------------------- */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+/* argv ends with NULL; @env_extra is "KEY=VALUE" or NULL. */
+static Result
+run_cli (const char  *env_extra,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  Result r = { 0 };
+  int wait_status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) binary);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
+  if (env_extra != NULL)
+    {
+      g_auto(GStrv) kv = g_strsplit (env_extra, "=", 2);
+      envp = g_environ_setenv (envp, kv[0], kv[1], TRUE);
+    }
+
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                &r.out, &r.err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  r.status = WEXITSTATUS (wait_status);
+  return r;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+assert_shape (JsonArray    *a,
+              const gint64 *dims,
+              guint         rank)
+{
+  g_assert_nonnull (a);
+  g_assert_cmpuint (json_array_get_length (a), ==, rank);
+  for (guint i = 0; i < rank; i++)
+    g_assert_cmpint (json_array_get_int_element (a, i), ==, dims[i]);
+}
+
+/* Softmax of logits [16 v, 0.5, -16 v], computed here independently. */
+static void
+assert_prediction_full (JsonObject *root,
+                        double      v,
+                        const char *output)
+{
+  JsonObject *pred = json_object_get_object_member (root, "prediction");
+  JsonArray *top = json_object_get_array_member (pred, "top");
+  const double logits[3] = { 16 * v, 0.5, -16 * v };
+  const char *labels[3] = { "cat", "dog", "bird" };
+  double sum = exp (logits[0]) + exp (logits[1]) + exp (logits[2]);
+
+  g_assert_cmpstr (json_object_get_string_member (pred, "output"), ==, output);
+  g_assert_cmpuint (json_array_get_length (top), ==, 3);
+  for (guint k = 0; k < 3; k++)
+    {
+      JsonObject *t = json_array_get_object_element (top, k);
+
+      /* 16 v > 0.5 > -16 v for the inputs used, so the order is 0, 1, 2. */
+      g_assert_cmpint (json_object_get_int_member (t, "index"), ==, k);
+      g_assert_cmpstr (json_object_get_string_member (t, "label"), ==, labels[k]);
+      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (t, "probability"),
+                                      exp (logits[k]) / sum, 1e-5);
+    }
+}
+
+static void
+assert_prediction (JsonObject *root,
+                   double      v)
+{
+  assert_prediction_full (root, v, "logits");
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void
+test_run_probabilities (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "tiny-softmax.onnx", NULL);
+  g_autoptr(GByteArray) model = build_model (TRUE);
+  g_autoptr(JsonNode) node = NULL;
+  Result r;
+
+  g_assert_true (g_file_set_contents (path, (const char *) model->data, model->len, NULL));
+  r = run_cli (NULL, "run", path, npy_path, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  node = parse_json (r.out);
+  /* The same probabilities as softmax (logits): not softmax applied twice. */
+  assert_prediction_full (json_node_get_object (node), 0.1, "probs");
+  g_assert_false (json_object_get_boolean_member (
+                    json_object_get_object_member (json_node_get_object (node), "prediction"),
+                    "softmax_applied"));
+  result_clear (&r);
+}
+
+static void
+test_run_npy_json (void)
+{
+  Result r = run_cli (NULL, "run", model_path, npy_path, "--json", NULL);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *root, *input, *l0, *l1;
+  JsonArray *layers, *zeros;
+  const gint64 in_dims[4] = { 1, 1, 4, 4 }, fm_dims[4] = { 1, 2, 4, 4 };
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  node = parse_json (r.out);
+  root = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (root, "model"), ==, model_path);
+  input = json_object_get_object_member (root, "input");
+  g_assert_cmpstr (json_object_get_string_member (input, "name"), ==, "image");
+  assert_shape (json_object_get_array_member (input, "shape"), in_dims, 4);
+
+  /* The .npy is all 0.1. */
+  assert_prediction (root, 0.1);
+
+  layers = json_object_get_array_member (root, "layers");
+  g_assert_cmpuint (json_array_get_length (layers), ==, 2);
+  l0 = json_array_get_object_element (layers, 0);
+  l1 = json_array_get_object_element (layers, 1);
+  g_assert_cmpstr (json_object_get_string_member (l0, "name"), ==, "a/b");
+  g_assert_cmpstr (json_object_get_string_member (l0, "op"), ==, "Conv");
+  g_assert_cmpint (json_object_get_int_member (l0, "channels"), ==, 2);
+  assert_shape (json_object_get_array_member (l0, "shape"), fm_dims, 4);
+  /* Conv channel 1 is -1 everywhere: not zero. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (l0, "zero_channels")),
+                    ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (l1, "name"), ==, "a:b");
+  g_assert_cmpstr (json_object_get_string_member (l1, "op"), ==, "Relu");
+  zeros = json_object_get_array_member (l1, "zero_channels");
+  g_assert_cmpuint (json_array_get_length (zeros), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (zeros, 0), ==, 1);
+
+  result_clear (&r);
+}
+
+static void
+test_run_png (void)
+{
+  Result r = run_cli (NULL, "run", model_path, png_path, "--json", NULL);
+  Result t = run_cli (NULL, "run", model_path, png_path, NULL);
+  Result m = run_cli (NULL, "run", model_path, png_path, "--json", "--mean", "0.1", NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) mnode = NULL;
+
+  /* No metadata: mean 0, std 1, white background, no inversion: every
+   * input value is 51 / 255 = 0.2. */
+  g_assert_cmpint (r.status, ==, 0);
+  node = parse_json (r.out);
+  assert_prediction (json_node_get_object (node), 0.2);
+
+  /* --mean 0.1: 0.2 - 0.1 = 0.1. */
+  g_assert_cmpint (m.status, ==, 0);
+  mnode = parse_json (m.out);
+  assert_prediction (json_node_get_object (mnode), 0.1);
+
+  /* Text: the top label and the dead channel of "a:b". */
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_nonnull (strstr (t.out, "cat"));
+  g_assert_nonnull (strstr (t.out, "all zero: 1"));
+
+  result_clear (&r);
+  result_clear (&t);
+  result_clear (&m);
+}
+
+static void
+test_dump (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "dump", "sub", NULL);
+  g_autofree char *manifest = g_build_filename (dir, "manifest.json", NULL);
+  Result r = run_cli (NULL, "run", model_path, npy_path, "--dump", dir, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  JsonArray *tensors;
+  const char *names[4] = { "a/b", "a:b", "flat", "logits" };
+  /* "a/b" and "a:b" both become "a_b": the second gets _2. */
+  const char *files[4] = { "a_b.npy", "a_b_2.npy", "flat.npy", "logits.npy" };
+  const char *ops[4] = { "Conv", "Relu", "Flatten", "Gemm" };
+
+  g_assert_cmpint (r.status, ==, 0);
+  json_parser_load_from_file (parser, manifest, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "input"), ==, "input.npy");
+  tensors = json_object_get_array_member (root, "tensors");
+  g_assert_cmpuint (json_array_get_length (tensors), ==, 4);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      JsonObject *t = json_array_get_object_element (tensors, i);
+      JsonArray *shape = json_object_get_array_member (t, "shape");
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+      g_autofree float *data = NULL;
+      FmShape fs;
+
+      g_assert_cmpstr (json_object_get_string_member (t, "name"), ==, names[i]);
+      g_assert_cmpstr (json_object_get_string_member (t, "file"), ==, files[i]);
+      g_assert_cmpstr (json_object_get_string_member (t, "op"), ==, ops[i]);
+      g_assert_true (json_object_has_member (t, "node"));
+      data = fm_npy_read (path, &fs, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (json_array_get_length (shape), ==, fs.rank);
+      for (int d = 0; d < fs.rank; d++)
+        g_assert_cmpint (json_array_get_int_element (shape, d), ==, fs.dims[d]);
+
+      if (i == 1)
+        {
+          /* Relu: channel 0 = 0.1 (the input), channel 1 = 0. */
+          for (int k = 0; k < 16; k++)
+            {
+              g_assert_cmpfloat (data[k], ==, 0.1f);
+              g_assert_cmpfloat (data[16 + k], ==, 0.0f);
+            }
+        }
+      if (i == 3)
+        {
+          /* logits = [16 * 0.1, 0.5, -16 * 0.1] */
+          g_assert_cmpfloat_with_epsilon (data[0], 1.6, 1e-5);
+          g_assert_cmpfloat_with_epsilon (data[1], 0.5, 1e-6);
+          g_assert_cmpfloat_with_epsilon (data[2], -1.6, 1e-5);
+        }
+    }
+
+  {
+    g_autofree char *path = g_build_filename (dir, "input.npy", NULL);
+    g_autofree float *data = NULL;
+    FmShape fs;
+
+    data = fm_npy_read (path, &fs, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (fs.rank, ==, 4);
+    g_assert_cmpint (fs.dims[3], ==, 4);
+    g_assert_cmpfloat (data[5], ==, 0.1f);
+  }
+  result_clear (&r);
+}
+
+static void
+test_inspect (void)
+{
+  Result r = run_cli (NULL, "inspect", model_path, "--json", NULL);
+  Result t = run_cli (NULL, "inspect", model_path, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *root;
+  JsonArray *nodes, *maps;
+  /* Parameters: Conv 2*1*3*3 + 2 = 20, Relu 0, Flatten 0,
+   * Gemm 3*32 + 3 = 99. */
+  const gint64 params[4] = { 20, 0, 0, 99 };
+  const char *ops[4] = { "Conv", "Relu", "Flatten", "Gemm" };
+
+  g_assert_cmpint (r.status, ==, 0);
+  node = parse_json (r.out);
+  root = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (root, "opset"), ==, 13);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (root, "producer"), "name"), ==, "test-cli");
+  nodes = json_object_get_array_member (root, "nodes");
+  g_assert_cmpuint (json_array_get_length (nodes), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      JsonObject *n = json_array_get_object_element (nodes, i);
+
+      g_assert_cmpstr (json_object_get_string_member (n, "op"), ==, ops[i]);
+      g_assert_cmpint (json_object_get_int_member (n, "parameters"), ==, params[i]);
+    }
+  maps = json_object_get_array_member (root, "feature_maps");
+  g_assert_cmpuint (json_array_get_length (maps), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (maps, 0), ==, "a/b");
+  g_assert_cmpstr (json_array_get_string_element (maps, 1), ==, "a:b");
+
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_nonnull (strstr (t.out, "feature map"));
+  result_clear (&r);
+  result_clear (&t);
+}
+
+static void
+assert_failure (Result     *r,
+                const char *file)
+{
+  g_autofree char *prefix = g_strdup_printf ("feature-maps: %s", file);
+
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_cmpstr (r->out, ==, "");
+  if (strstr (r->err, prefix) == NULL)
+    g_error ("stderr '%s' lacks '%s'", r->err, prefix);
+  result_clear (r);
+}
+
+static void
+test_exit_1 (void)
+{
+  g_autofree char *missing = g_build_filename (tmpdir, "missing.onnx", NULL);
+  g_autofree char *garbage = g_build_filename (tmpdir, "garbage.onnx", NULL);
+  g_autofree char *bad_png = g_build_filename (tmpdir, "bad.png", NULL);
+  g_autofree char *bad_npy = g_build_filename (tmpdir, "wrong-shape.npy", NULL);
+  g_autofree char *text = g_build_filename (tmpdir, "notes.txt", NULL);
+  FmShape s = { 4, { 1, 1, 2, 8 } };
+  float zeros[16] = { 0 };
+  Result r;
+
+  g_assert_true (g_file_set_contents (garbage, "\xff\xff\xff\xff not protobuf", -1, NULL));
+  g_assert_true (g_file_set_contents (bad_png, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, NULL));
+  g_assert_true (g_file_set_contents (text, "hello", -1, NULL));
+  g_assert_true (fm_npy_write (bad_npy, &s, zeros, NULL));
+
+  r = run_cli (NULL, "inspect", missing, NULL);
+  assert_failure (&r, "");
+  r = run_cli (NULL, "inspect", missing, NULL);
+  g_assert_nonnull (strstr (r.err, missing));
+  result_clear (&r);
+  r = run_cli (NULL, "inspect", garbage, NULL);
+  assert_failure (&r, garbage);
+  r = run_cli (NULL, "run", garbage, npy_path, NULL);
+  assert_failure (&r, garbage);
+  r = run_cli (NULL, "run", model_path, bad_png, NULL);
+  assert_failure (&r, bad_png);
+  r = run_cli (NULL, "run", model_path, bad_npy, "--json", NULL);
+  assert_failure (&r, bad_npy);
+  r = run_cli (NULL, "run", model_path, text, NULL);
+  assert_failure (&r, text);
+  r = run_cli ("FEATURE_MAPS_DATADIR=/nonexistent", "inspect", "mnist-cnn-dying", NULL);
+  if (r.status == 0)
+    result_clear (&r);   /* installed or in the source tree: fine */
+  else
+    assert_failure (&r, "mnist-cnn-dying");
+}
+
+static void
+assert_usage (Result *r)
+{
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_cmpstr (r->out, ==, "");
+  if (strstr (r->err, "Usage") == NULL)
+    g_error ("stderr '%s' lacks a usage line", r->err);
+  result_clear (r);
+}
+
+static void
+test_exit_2 (void)
+{
+  Result r;
+
+  r = run_cli (NULL, NULL, NULL);
+  assert_usage (&r);
+  r = run_cli (NULL, "frobnicate", NULL);
+  assert_usage (&r);
+  r = run_cli (NULL, "run", NULL);
+  assert_usage (&r);
+  r = run_cli (NULL, "run", model_path, NULL);
+  assert_usage (&r);
+  r = run_cli (NULL, "run", model_path, npy_path, "extra", NULL);
+  assert_usage (&r);
+  r = run_cli (NULL, "inspect", NULL);
+  assert_usage (&r);
+  r = run_cli (NULL, "inspect", model_path, "--bogus", NULL);
+  assert_usage (&r);
+  r = run_cli (NULL, "run", model_path, npy_path, "--threads", "0", NULL);
+  assert_usage (&r);
+  r = run_cli (NULL, "run", model_path, png_path, "--invert", "maybe", NULL);
+  assert_usage (&r);
+  r = run_cli (NULL, "run", model_path, png_path, "--mean", "x", NULL);
+  assert_usage (&r);
+  r = run_cli (NULL, "run", model_path, png_path, "--std", "0", NULL);
+  assert_usage (&r);
+  /* Two means for a one-channel input. */
+  r = run_cli (NULL, "run", model_path, png_path, "--mean", "0.1,0.2", NULL);
+  assert_usage (&r);
+
+  /* --help succeeds and prints to stdout. */
+  r = run_cli (NULL, "run", "--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "feature-maps run"));
+  g_assert_nonnull (strstr (r.out, "--dump"));
+  result_clear (&r);
+  r = run_cli (NULL, "--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "inspect"));
+  result_clear (&r);
+}
+
+static void
+test_bundled_name (void)
+{
+  /* $FEATURE_MAPS_DATADIR/models/mnist-cnn.onnx wins. */
+  g_autofree char *data = g_build_filename (tmpdir, "datadir", NULL);
+  g_autofree char *models = g_build_filename (data, "models", NULL);
+  g_autofree char *copy = g_build_filename (models, "mnist-cnn.onnx", NULL);
+  g_autofree char *env = g_strconcat ("FEATURE_MAPS_DATADIR=", data, NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+  Result r;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (models, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (model_path, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  r = run_cli (env, "inspect", "mnist-cnn", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  node = parse_json (r.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "model"),
+                   ==, copy);
+  result_clear (&r);
+  g_remove (copy);
+  g_rmdir (models);
+  g_rmdir (data);
+}
+
+static void
+test_bundled_mnist (void)
+{
+  g_autofree char *model = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn.onnx", NULL);
+  g_autofree char *digits = g_build_filename (FM_SOURCE_DATADIR, "digits", NULL);
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *png = NULL;
+  const char *name;
+  Result r;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *root;
+  JsonArray *top;
+  double sum = 0.0;
+
+  if (!g_file_test (model, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("data/models/mnist-cnn.onnx is not there yet");
+      return;
+    }
+  dir = g_dir_open (digits, 0, NULL);
+  while (dir != NULL && png == NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".png"))
+      png = g_build_filename (digits, name, NULL);
+  if (png == NULL)
+    {
+      g_test_skip ("no PNG in data/digits");
+      return;
+    }
+
+  r = run_cli (NULL, "run", model, png, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  node = parse_json (r.out);
+  root = json_node_get_object (node);
+  top = json_object_get_array_member (json_object_get_object_member (root, "prediction"),
+                                      "top");
+  /* Ten classes: five shown, in decreasing probability, summing to <= 1. */
+  g_assert_cmpuint (json_array_get_length (top), ==, 5);
+  for (guint k = 0; k < 5; k++)
+    {
+      double p = json_object_get_double_member (json_array_get_object_element (top, k),
+                                                "probability");
+      if (k > 0)
+        g_assert_cmpfloat (p, <=, json_object_get_double_member (
+                             json_array_get_object_element (top, k - 1), "probability"));
+      sum += p;
+    }
+  g_assert_cmpfloat (sum, <=, 1.0 + 1e-6);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "layers")), >, 0);
+  result_clear (&r);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GByteArray) model = NULL;
+  g_autoptr(GByteArray) png = NULL;
+  FmShape in_shape = { 4, { 1, 1, 4, 4 } };
+  float ones[16];
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  binary = g_getenv ("FM_CLI_BINARY");
+  if (binary == NULL && argc > 1)
+    binary = argv[1];
+  if (binary == NULL)
+    {
+      g_printerr ("usage: FM_CLI_BINARY=path/to/feature-maps %s\n", argv[0]);
+      return 1;
+    }
+
+  tmpdir = g_dir_make_tmp ("fm-test-cli-XXXXXX", NULL);
+  g_assert_nonnull (tmpdir);
+  model_path = g_build_filename (tmpdir, "tiny.onnx", NULL);
+  npy_path = g_build_filename (tmpdir, "in.npy", NULL);
+  png_path = g_build_filename (tmpdir, "in.png", NULL);
+  model = build_model (FALSE);
+  png = build_png ();
+  g_assert_true (g_file_set_contents (model_path, (const char *) model->data, model->len, NULL));
+  g_assert_true (g_file_set_contents (png_path, (const char *) png->data, png->len, NULL));
+  for (int i = 0; i < 16; i++)
+    ones[i] = 0.1f;
+  g_assert_true (fm_npy_write (npy_path, &in_shape, ones, NULL));
+
+  g_test_add_func ("/cli/run/npy-json", test_run_npy_json);
+  g_test_add_func ("/cli/run/png", test_run_png);
+  g_test_add_func ("/cli/run/probabilities", test_run_probabilities);
+  g_test_add_func ("/cli/run/dump", test_dump);
+  g_test_add_func ("/cli/inspect", test_inspect);
+  g_test_add_func ("/cli/exit/failure", test_exit_1);
+  g_test_add_func ("/cli/exit/usage", test_exit_2);
+  g_test_add_func ("/cli/bundled/name", test_bundled_name);
+  g_test_add_func ("/cli/bundled/mnist", test_bundled_mnist);
+
+  status = g_test_run ();
+
+  {
+    const char *argv_rm[] = { "rm", "-rf", tmpdir, NULL };
+
+    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                  NULL, NULL, NULL, NULL);
+  }
+  g_free (model_path);
+  g_free (npy_path);
+  g_free (png_path);
+  g_free (tmpdir);
+  return status;
+}
