@@ -1,0 +1,455 @@
+/* test-layers.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The viewer's layer list (fm-layers.c) on small graphs built in memory
+ * (fm-test-graph.c): which values are listed with and without merging,
+ * their pre-activations, op labels and biases, the per-channel maximum
+ * pre-activation of a run worked out by hand, and the all-zero
+ * explanation. Then the PyTorch "mixed" fixture, whose expected list was
+ * read off its graph (Netron / onnx.load), not from this code.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fm-layers.h"
+#include "fm-run.h"
+#include "fm-stats.h"
+#include "fm-test-graph.h"
+
+static FmModel *
+build_ok (FmTestGraph *g)
+{
+  GError *error = NULL;
+  FmModel *model = fm_test_graph_build (g, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  return model;
+}
+
+static int
+value_id (FmModel    *model,
+          const char *name)
+{
+  int id = fm_model_find_value (model, name);
+
+  if (id < 0)
+    g_error ("no value '%s'", name);
+  return id;
+}
+
+/* Checks entry @i of @layers: its value, its pre-activation value (NULL
+ * for none), its bias value (NULL for none), merged and the op label. */
+static void
+check_layer (FmModel    *model,
+             GArray     *layers,
+             guint       i,
+             const char *value,
+             const char *pre,
+             const char *bias,
+             gboolean    merged,
+             const char *label)
+{
+  const FmLayer *l;
+
+  g_assert_cmpuint (i, <, layers->len);
+  l = &g_array_index (layers, FmLayer, i);
+  g_assert_cmpstr (model->values[l->value_id].name, ==, value);
+  g_assert_cmpint (l->node, ==, model->values[l->value_id].producer);
+  if (pre == NULL)
+    {
+      g_assert_cmpint (l->pre_value_id, ==, -1);
+      g_assert_cmpint (l->pre_node, ==, -1);
+    }
+  else
+    {
+      g_assert_cmpint (l->pre_value_id, ==, value_id (model, pre));
+      g_assert_cmpint (l->pre_node, ==, model->values[l->pre_value_id].producer);
+    }
+  if (bias == NULL)
+    g_assert_cmpint (l->bias_value_id, ==, -1);
+  else
+    g_assert_cmpint (l->bias_value_id, ==, value_id (model, bias));
+  g_assert_cmpint (l->merged, ==, merged);
+  g_assert_cmpstr (fm_layer_op_label (model, l), ==, label);
+  g_assert_true (fm_model_is_feature_map (model, l->value_id));
+}
+
+/* Conv(+bias) -> Relu -> MaxPool -> Conv -> Relu -> Flatten -> Gemm.
+ *
+ * x [1, 1, 3, 3] = 1 2 3 / 4 5 6 / 7 8 9
+ * w1 [2, 1, 2, 2]: channel 0 = 1 0 / 0 1, channel 1 = 0.1 0 / 0 0
+ * b1 [2] = 0.5, -0.92
+ * c1 [1, 2, 2, 2], windows top-left, top-right, bottom-left, bottom-right:
+ *   channel 0: 1+5, 2+6, 4+8, 5+9 = 6, 8, 12, 14; + 0.5 -> 6.5, 8.5, 12.5, 14.5
+ *   channel 1: 0.1, 0.2, 0.4, 0.5; - 0.92 -> -0.82, -0.72, -0.52, -0.42
+ * r1 = Relu (c1): channel 0 as is, channel 1 all zero
+ * p1 = MaxPool 2x2 (r1) [1, 2, 1, 1] = 14.5, 0
+ * c2 = Conv (p1, w2 = -1, 1) [1, 1, 1, 1] = -14.5 + 0 = -14.5 (no bias)
+ * r2 = Relu (c2) = 0
+ * f = Flatten (r2) [1, 1] = 0; y = Gemm (f, B = [1, 2], C = 0.25, 0.75) [1, 2]
+ */
+static const float net_x[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+
+static FmModel *
+build_net (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  static const float w1[] = { 1, 0, 0, 1, 0.1f, 0, 0, 0 };
+  static const float b1[] = { 0.5f, -0.92f };
+  static const float w2[] = { -1, 1 };
+  static const float gb[] = { 1, 2 };
+  static const float gc[] = { 0.25f, 0.75f };
+  static const gint64 k2[] = { 2, 2 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
+  fm_test_graph_float (g, "w1", FM_DIMS (2, 1, 2, 2), w1);
+  fm_test_graph_float (g, "b1", FM_DIMS (2), b1);
+  fm_test_graph_float (g, "w2", FM_DIMS (1, 2, 1, 1), w2);
+  fm_test_graph_float (g, "gb", FM_DIMS (1, 2), gb);
+  fm_test_graph_float (g, "gc", FM_DIMS (2), gc);
+  fm_test_graph_node (g, "Conv", "x,w1,b1", "c1");
+  fm_test_graph_node (g, "Relu", "c1", "r1");
+  fm_test_node_ints (fm_test_graph_node (g, "MaxPool", "r1", "p1"), "kernel_shape", 2, k2);
+  fm_test_graph_node (g, "Conv", "p1,w2", "c2");
+  fm_test_graph_node (g, "Relu", "c2", "r2");
+  fm_test_graph_node (g, "Flatten", "r2", "f");
+  fm_test_graph_node (g, "Gemm", "f,gb,gc", "y");
+  fm_test_graph_output (g, "y");
+  return build_ok (g);
+}
+
+static FmRun *
+run_net (FmModel *model)
+{
+  GError *error = NULL;
+  FmRun *run = fm_run_new (model, &error);
+
+  g_assert_no_error (error);
+  memcpy (fm_run_input_data (run, 0), net_x, sizeof net_x);
+  fm_run_execute (run, NULL, &error);
+  g_assert_no_error (error);
+  return run;
+}
+
+static void
+test_layers_merged (void)
+{
+  g_autoptr(FmModel) m = build_net ();
+  g_autoptr(GArray) layers = fm_layers_list (m, TRUE);
+  const FmLayer *r1, *p1, *r2;
+
+  /* c1 and c2 feed only their Relu: folded. f and y are rank 2. */
+  g_assert_cmpuint (layers->len, ==, 3);
+  check_layer (m, layers, 0, "r1", "c1", "b1", TRUE, "Conv + Relu");
+  check_layer (m, layers, 1, "p1", NULL, NULL, FALSE, "MaxPool");
+  check_layer (m, layers, 2, "r2", "c2", NULL, TRUE, "Conv + Relu");
+
+  r1 = &g_array_index (layers, FmLayer, 0);
+  p1 = &g_array_index (layers, FmLayer, 1);
+  r2 = &g_array_index (layers, FmLayer, 2);
+  g_assert_cmpstr (fm_op_type_name (m->nodes[r1->pre_node].op), ==, "Conv");
+  g_assert_cmpuint (fm_layer_channels (m, r1), ==, 2);
+  g_assert_cmpuint (fm_layer_channels (m, r2), ==, 1);
+
+  /* biases: b1 = 0.5, -0.92; c2 has none; MaxPool has none */
+  g_assert_cmpfloat (fm_layer_bias (m, r1, 0), ==, 0.5f);
+  g_assert_cmpfloat (fm_layer_bias (m, r1, 1), ==, -0.92f);
+  g_assert_cmpfloat (fm_layer_bias (m, r1, 2), ==, 0.0f);
+  g_assert_cmpfloat (fm_layer_bias (m, r2, 0), ==, 0.0f);
+  g_assert_cmpfloat (fm_layer_bias (m, p1, 0), ==, 0.0f);
+}
+
+static void
+test_layers_unmerged (void)
+{
+  g_autoptr(FmModel) m = build_net ();
+  g_autoptr(GArray) layers = fm_layers_list (m, FALSE);
+
+  /* every rank-4 activation in execution order; the Relu entries keep
+   * their pre-activation, the Conv entries their own bias */
+  g_assert_cmpuint (layers->len, ==, 5);
+  check_layer (m, layers, 0, "c1", NULL, "b1", FALSE, "Conv");
+  check_layer (m, layers, 1, "r1", "c1", "b1", FALSE, "Relu");
+  check_layer (m, layers, 2, "p1", NULL, NULL, FALSE, "MaxPool");
+  check_layer (m, layers, 3, "c2", NULL, NULL, FALSE, "Conv");
+  check_layer (m, layers, 4, "r2", "c2", NULL, FALSE, "Relu");
+  g_assert_cmpfloat (fm_layer_bias (m, &g_array_index (layers, FmLayer, 0), 1), ==, -0.92f);
+}
+
+static void
+test_layers_pre_max (void)
+{
+  g_autoptr(FmModel) m = build_net ();
+  g_autoptr(GArray) layers = fm_layers_list (m, TRUE);
+  g_autoptr(FmRun) run = run_net (m);
+  const FmLayer *r1 = &g_array_index (layers, FmLayer, 0);
+  const FmLayer *p1 = &g_array_index (layers, FmLayer, 1);
+  const FmLayer *r2 = &g_array_index (layers, FmLayer, 2);
+  FmChannelStats stats[2];
+  float pre[2];
+
+  /* c1 maxima (see build_net): channel 0 14.5, channel 1 -0.42 */
+  fm_layer_pre_activation_max (m, r1, run, pre);
+  g_assert_cmpfloat_with_epsilon (pre[0], 14.5f, 1e-5f);
+  g_assert_cmpfloat_with_epsilon (pre[1], -0.42f, 1e-5f);
+
+  /* c2 = -14.5 */
+  fm_layer_pre_activation_max (m, r2, run, pre);
+  g_assert_cmpfloat_with_epsilon (pre[0], -14.5f, 1e-5f);
+
+  /* MaxPool has no pre-activation: NaN */
+  pre[0] = pre[1] = 0.0f;
+  fm_layer_pre_activation_max (m, p1, run, pre);
+  g_assert_true (isnan (pre[0]) && isnan (pre[1]));
+
+  /* r1's stats from the same run: channel 0 = 6.5, 8.5, 12.5, 14.5 (mean
+   * 42 / 4 = 10.5, all active), channel 1 all zero */
+  fm_channel_stats_compute (fm_run_value_data (run, r1->value_id), 2, 4, 0.0f, stats);
+  g_assert_cmpfloat_with_epsilon (stats[0].min, 6.5f, 1e-5f);
+  g_assert_cmpfloat_with_epsilon (stats[0].max, 14.5f, 1e-5f);
+  g_assert_cmpfloat_with_epsilon (stats[0].mean, 10.5f, 1e-5f);
+  g_assert_cmpfloat (stats[0].active_share, ==, 1.0f);
+  g_assert_false (stats[0].all_zero);
+  g_assert_true (stats[1].all_zero);
+}
+
+static void
+test_layers_explain (void)
+{
+  g_autoptr(FmModel) m = build_net ();
+  g_autoptr(GArray) layers = fm_layers_list (m, TRUE);
+  g_autoptr(FmRun) run = run_net (m);
+  const FmLayer *r1 = &g_array_index (layers, FmLayer, 0);
+  const FmLayer *p1 = &g_array_index (layers, FmLayer, 1);
+  const FmLayer *r2 = &g_array_index (layers, FmLayer, 2);
+  const char *absent = "This map is zero for this input. A channel that is zero for one "
+                       "input is normal: its pattern is absent here.";
+  float pre[2];
+  char *s;
+
+  /* r1 channel 1: max pre-activation -0.42, bias -0.92 */
+  fm_layer_pre_activation_max (m, r1, run, pre);
+  s = fm_layer_explain_zero (m, r1, 1, pre[1], TRUE);
+  g_assert_cmpstr (s, ==, "The largest pre-activation was -0.42, so ReLU zeroed every "
+                          "position; the bias is -0.92.");
+  g_free (s);
+
+  /* r2: -14.5 and no bias */
+  fm_layer_pre_activation_max (m, r2, run, pre);
+  s = fm_layer_explain_zero (m, r2, 0, pre[0], TRUE);
+  g_assert_cmpstr (s, ==, "The largest pre-activation was -14.50, so ReLU zeroed every "
+                          "position.");
+  g_free (s);
+
+  /* no pre-activation: the MaxPool entry, or have_pre FALSE, or NaN */
+  s = fm_layer_explain_zero (m, p1, 1, NAN, FALSE);
+  g_assert_cmpstr (s, ==, absent);
+  g_free (s);
+  s = fm_layer_explain_zero (m, p1, 1, -1.0f, TRUE);
+  g_assert_cmpstr (s, ==, absent);
+  g_free (s);
+  s = fm_layer_explain_zero (m, r1, 1, -0.42f, FALSE);
+  g_assert_cmpstr (s, ==, absent);
+  g_free (s);
+  s = fm_layer_explain_zero (m, r1, 1, NAN, TRUE);
+  g_assert_cmpstr (s, ==, absent);
+  g_free (s);
+}
+
+/* x -> Conv(+b) -> c; c -> Sigmoid -> s; Add (c, s) -> a. c has two
+ * consumers, so it is never folded; s still knows its pre-activation. */
+static void
+test_layers_shared_pre (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  g_autoptr(GArray) merged = NULL;
+  g_autoptr(GArray) plain = NULL;
+  static const float w[] = { 1, 1 };
+  static const float b[] = { -3, 0.125f };
+  char *text;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), w);
+  fm_test_graph_float (g, "b", FM_DIMS (2), b);
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Sigmoid", "c", "s");
+  fm_test_graph_node (g, "Add", "c,s", "a");
+  fm_test_graph_output (g, "a");
+  m = build_ok (g);
+
+  merged = fm_layers_list (m, TRUE);
+  g_assert_cmpuint (merged->len, ==, 3);
+  check_layer (m, merged, 0, "c", NULL, "b", FALSE, "Conv");
+  check_layer (m, merged, 1, "s", "c", "b", FALSE, "Sigmoid");
+  check_layer (m, merged, 2, "a", NULL, NULL, FALSE, "Add");
+
+  plain = fm_layers_list (m, FALSE);
+  g_assert_cmpuint (plain->len, ==, 3);
+  check_layer (m, plain, 1, "s", "c", "b", FALSE, "Sigmoid");
+
+  /* not a Relu: the general wording, with the bias of channel 0 (-3) */
+  text = fm_layer_explain_zero (m, &g_array_index (merged, FmLayer, 1), 0, -30.0f, TRUE);
+  g_assert_cmpstr (text, ==, "The largest pre-activation was -30.00; after Sigmoid every "
+                             "position is zero or close to it; the bias is -3.00.");
+  g_free (text);
+}
+
+/* A Conv output that is also a graph output is not folded away. */
+static void
+test_layers_graph_output (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  g_autoptr(GArray) layers = NULL;
+  static const float w[] = { 2 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 1, 1), w);
+  fm_test_graph_node (g, "Conv", "x,w", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_graph_output (g, "c");
+  fm_test_graph_output (g, "r");
+  m = build_ok (g);
+
+  layers = fm_layers_list (m, TRUE);
+  g_assert_cmpuint (layers->len, ==, 2);
+  check_layer (m, layers, 0, "c", NULL, NULL, FALSE, "Conv");
+  check_layer (m, layers, 1, "r", "c", NULL, FALSE, "Relu");
+}
+
+/* Conv -> BatchNormalization -> Relu: the BN output is the Relu's
+ * pre-activation (its direct producer); BN has no bias constant. */
+static void
+test_layers_batch_norm (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  g_autoptr(GArray) merged = NULL;
+  g_autoptr(GArray) plain = NULL;
+  static const float w[] = { 1, -1 };
+  static const float b[] = { 0.25f, 0.5f };
+  static const float scale[] = { 1, 1 };
+  static const float shift[] = { 0, 0 };
+  static const float mean[] = { 0, 0 };
+  static const float var[] = { 1, 1 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), w);
+  fm_test_graph_float (g, "b", FM_DIMS (2), b);
+  fm_test_graph_float (g, "scale", FM_DIMS (2), scale);
+  fm_test_graph_float (g, "shift", FM_DIMS (2), shift);
+  fm_test_graph_float (g, "mean", FM_DIMS (2), mean);
+  fm_test_graph_float (g, "var", FM_DIMS (2), var);
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "BatchNormalization", "c,scale,shift,mean,var", "n");
+  fm_test_graph_node (g, "Relu", "n", "r");
+  fm_test_graph_output (g, "r");
+  m = build_ok (g);
+
+  merged = fm_layers_list (m, TRUE);
+  g_assert_cmpuint (merged->len, ==, 2);
+  check_layer (m, merged, 0, "c", NULL, "b", FALSE, "Conv");
+  check_layer (m, merged, 1, "r", "n", NULL, TRUE, "BatchNormalization + Relu");
+  g_assert_cmpfloat (fm_layer_bias (m, &g_array_index (merged, FmLayer, 1), 0), ==, 0.0f);
+
+  plain = fm_layers_list (m, FALSE);
+  g_assert_cmpuint (plain->len, ==, 3);
+  check_layer (m, plain, 0, "c", NULL, "b", FALSE, "Conv");
+  check_layer (m, plain, 1, "n", NULL, NULL, FALSE, "BatchNormalization");
+  check_layer (m, plain, 2, "r", "n", NULL, FALSE, "Relu");
+}
+
+/* tests/fixtures/pytorch/mixed: Conv -> BN -> Relu -> AvgPool -> dw Conv ->
+ * Clip -> pw Conv -> Sigmoid -> Add -> dilated Conv -> LeakyRelu ->
+ * MaxPool -> HardSigmoid, Mul (hard swish) -> strided Conv -> Tanh ->
+ * AvgPool -> GlobalAveragePool -> Flatten -> Gemm -> Softmax. The graph
+ * (onnx.load of the file) gives the expected lists below. */
+static void
+test_layers_pytorch_mixed (void)
+{
+  g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "mixed",
+                                            "model.onnx", NULL);
+  GError *error = NULL;
+  g_autoptr(FmModel) m = NULL;
+  g_autoptr(GArray) merged = NULL;
+  g_autoptr(GArray) plain = NULL;
+  FmModelOptions options;
+
+  fm_model_options_init (&options);
+  m = fm_model_load_file (path, &options, &error);
+  g_assert_no_error (error);
+
+  merged = fm_layers_list (m, TRUE);
+  g_assert_cmpuint (merged->len, ==, 13);
+  check_layer (m, merged, 0, "/conv1/Conv_output_0", NULL, NULL, FALSE, "Conv");
+  check_layer (m, merged, 1, "/Relu_output_0", "/bn1/BatchNormalization_output_0", NULL, TRUE,
+               "BatchNormalization + Relu");
+  check_layer (m, merged, 2, "/pool1/AveragePool_output_0", NULL, NULL, FALSE, "AveragePool");
+  check_layer (m, merged, 3, "/relu6/Clip_output_0", "/dw/Conv_output_0", "dw.bias", TRUE,
+               "Conv + Clip");
+  check_layer (m, merged, 4, "/Sigmoid_output_0", "/pw/Conv_output_0", "pw.bias", TRUE,
+               "Conv + Sigmoid");
+  check_layer (m, merged, 5, "/Add_output_0", NULL, NULL, FALSE, "Add");
+  check_layer (m, merged, 6, "/leaky/LeakyRelu_output_0", "/dil/Conv_output_0", "dil.bias", TRUE,
+               "Conv + LeakyRelu");
+  check_layer (m, merged, 7, "/pool2/MaxPool_output_0", NULL, NULL, FALSE, "MaxPool");
+  /* HardSigmoid's input comes from MaxPool: no pre-activation */
+  check_layer (m, merged, 8, "/hswish/HardSigmoid_output_0", NULL, NULL, FALSE, "HardSigmoid");
+  check_layer (m, merged, 9, "/hswish/Mul_output_0", NULL, NULL, FALSE, "Mul");
+  check_layer (m, merged, 10, "/Tanh_output_0", "/strided/Conv_output_0", "strided.bias", TRUE,
+               "Conv + Tanh");
+  check_layer (m, merged, 11, "/pool3/AveragePool_output_0", NULL, NULL, FALSE, "AveragePool");
+  check_layer (m, merged, 12, "/gap/GlobalAveragePool_output_0", NULL, NULL, FALSE,
+               "GlobalAveragePool");
+
+  /* unmerged: the 18 rank-4 tensors of the fixture's manifest (21 minus
+   * Flatten, Gemm and Softmax outputs), in its order */
+  plain = fm_layers_list (m, FALSE);
+  g_assert_cmpuint (plain->len, ==, 18);
+  {
+    static const char *const names[] = {
+      "/conv1/Conv_output_0", "/bn1/BatchNormalization_output_0", "/Relu_output_0",
+      "/pool1/AveragePool_output_0", "/dw/Conv_output_0", "/relu6/Clip_output_0",
+      "/pw/Conv_output_0", "/Sigmoid_output_0", "/Add_output_0", "/dil/Conv_output_0",
+      "/leaky/LeakyRelu_output_0", "/pool2/MaxPool_output_0", "/hswish/HardSigmoid_output_0",
+      "/hswish/Mul_output_0", "/strided/Conv_output_0", "/Tanh_output_0",
+      "/pool3/AveragePool_output_0", "/gap/GlobalAveragePool_output_0",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        const FmLayer *l = &g_array_index (plain, FmLayer, i);
+
+        g_assert_cmpstr (m->values[l->value_id].name, ==, names[i]);
+        g_assert_cmpint (m->values[l->value_id].shape.rank, ==, 4);
+        g_assert_false (l->merged);
+      }
+  }
+  check_layer (m, plain, 4, "/dw/Conv_output_0", NULL, "dw.bias", FALSE, "Conv");
+  check_layer (m, plain, 5, "/relu6/Clip_output_0", "/dw/Conv_output_0", "dw.bias", FALSE,
+               "Clip");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/layers/merged", test_layers_merged);
+  g_test_add_func ("/engine/layers/unmerged", test_layers_unmerged);
+  g_test_add_func ("/engine/layers/pre-max", test_layers_pre_max);
+  g_test_add_func ("/engine/layers/explain", test_layers_explain);
+  g_test_add_func ("/engine/layers/shared-pre", test_layers_shared_pre);
+  g_test_add_func ("/engine/layers/graph-output", test_layers_graph_output);
+  g_test_add_func ("/engine/layers/batch-norm", test_layers_batch_norm);
+  g_test_add_func ("/engine/layers/pytorch-mixed", test_layers_pytorch_mixed);
+
+  return g_test_run ();
+}
