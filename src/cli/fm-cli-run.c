@@ -28,6 +28,7 @@
 #include "fm-image.h"
 #include "fm-model.h"
 #include "fm-npy.h"
+#include "fm-predict.h"
 #include "fm-preprocess.h"
 #include "fm-run.h"
 
@@ -52,11 +53,7 @@ typedef struct
   FmModel   *model;
   FmRun     *run;
   gboolean   inverted;
-  gboolean   softmax_applied;
-  int        output_id;
-  guint      n_top;
-  guint      top_index[TOP_K];
-  double     top_prob[TOP_K];
+  FmPrediction prediction;
 } RunState;
 
 static void
@@ -190,96 +187,6 @@ feed_input (RunState  *s,
 }
 
 /* ---- prediction ------------------------------------------------------- */
-
-static void
-predict (RunState *s)
-{
-  const FmModel *model = s->model;
-  const FmValue *v;
-  const float *x;
-  g_autofree double *p = NULL;
-  gsize n;
-  double sum = 0.0, max;
-  gboolean is_prob = TRUE;
-
-  s->n_top = 0;
-  s->output_id = model->n_outputs > 0 ? model->outputs[0] : -1;
-  if (s->output_id < 0)
-    return;
-  v = &model->values[s->output_id];
-  if (v->dtype != FM_DTYPE_FLOAT || v->numel == 0)
-    return;
-  n = v->numel;
-  x = fm_run_value_data (s->run, s->output_id);
-
-  p = g_new (double, n);
-  max = x[0];
-  for (gsize i = 0; i < n; i++)
-    {
-      if (!(x[i] >= 0.0f && x[i] <= 1.0f))
-        is_prob = FALSE;
-      sum += x[i];
-      max = MAX (max, (double) x[i]);
-    }
-  if (is_prob && fabs (sum - 1.0) <= 1e-3)
-    {
-      for (gsize i = 0; i < n; i++)
-        p[i] = x[i];
-      s->softmax_applied = FALSE;
-    }
-  else
-    {
-      sum = 0.0;
-      for (gsize i = 0; i < n; i++)
-        sum += p[i] = exp ((double) x[i] - max);
-      for (gsize i = 0; i < n; i++)
-        p[i] /= sum;
-      s->softmax_applied = TRUE;
-    }
-
-  /* Top k by repeated selection; ties keep the lower index first. */
-  for (guint k = 0; k < TOP_K && k < n; k++)
-    {
-      gssize best = -1;
-
-      for (gsize i = 0; i < n; i++)
-        {
-          gboolean taken = FALSE;
-
-          for (guint j = 0; j < k; j++)
-            taken |= s->top_index[j] == i;
-          if (!taken && (best < 0 || p[i] > p[best] || isnan (p[best])))
-            best = (gssize) i;
-        }
-      s->top_index[k] = (guint) best;
-      s->top_prob[k] = p[best];
-      s->n_top = k + 1;
-    }
-}
-
-/* "feature_maps.labels": comma-separated, one per class. */
-static GStrv
-get_labels (const FmModel *model)
-{
-  const char *text = fm_model_get_metadata (model, "feature_maps.labels");
-  GStrv labels;
-
-  if (text == NULL)
-    return NULL;
-  labels = g_strsplit (text, ",", -1);
-  for (int i = 0; labels[i] != NULL; i++)
-    g_strstrip (labels[i]);
-  return labels;
-}
-
-static const char *
-label_for (GStrv labels,
-           guint index)
-{
-  if (labels == NULL || index >= g_strv_length (labels) || *labels[index] == '\0')
-    return NULL;
-  return labels[index];
-}
 
 /* Channels of a [N, C, H, W] activation that are 0 everywhere. */
 static GArray *
@@ -444,7 +351,7 @@ print_json (RunState *s)
 {
   const FmModel *model = s->model;
   const FmValue *input = &model->values[model->inputs[0]];
-  g_auto(GStrv) labels = get_labels (model);
+  g_auto(GStrv) labels = fm_model_dup_labels (model);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
@@ -467,31 +374,31 @@ print_json (RunState *s)
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "prediction");
-  if (s->n_top == 0)
+  if (s->prediction.n_top == 0)
     json_builder_add_null_value (b);
   else
     {
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "output");
-      json_builder_add_string_value (b, model->values[s->output_id].name);
+      json_builder_add_string_value (b, model->values[s->prediction.output_id].name);
       json_builder_set_member_name (b, "softmax_applied");
-      json_builder_add_boolean_value (b, s->softmax_applied);
+      json_builder_add_boolean_value (b, s->prediction.softmax_applied);
       json_builder_set_member_name (b, "top");
       json_builder_begin_array (b);
-      for (guint k = 0; k < s->n_top; k++)
+      for (guint k = 0; k < s->prediction.n_top; k++)
         {
-          const char *label = label_for (labels, s->top_index[k]);
+          const char *label = fm_labels_get (labels, s->prediction.index[k]);
 
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "index");
-          json_builder_add_int_value (b, s->top_index[k]);
+          json_builder_add_int_value (b, s->prediction.index[k]);
           json_builder_set_member_name (b, "label");
           if (label != NULL)
             json_builder_add_string_value (b, label);
           else
             json_builder_add_null_value (b);
           json_builder_set_member_name (b, "probability");
-          json_builder_add_double_value (b, s->top_prob[k]);
+          json_builder_add_double_value (b, s->prediction.probability[k]);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -541,27 +448,27 @@ print_text (RunState *s)
 {
   const FmModel *model = s->model;
   const FmValue *input = &model->values[model->inputs[0]];
-  g_auto(GStrv) labels = get_labels (model);
+  g_auto(GStrv) labels = fm_model_dup_labels (model);
   g_autofree char *in_shape = fm_shape_to_string (&input->shape);
 
   g_print ("%-8s %s\n", _("Model:"), model->path);
   g_print ("%-8s %s -> “%s” %s%s\n", _("Input:"), s->input_path, input->name, in_shape,
            s->inverted ? _(" (inverted)") : "");
 
-  if (s->n_top > 0)
+  if (s->prediction.n_top > 0)
     {
       g_print ("\n");
-      if (s->softmax_applied)
+      if (s->prediction.softmax_applied)
         g_print (_("Prediction (output “%s”, softmax applied):\n"),
-                 model->values[s->output_id].name);
+                 model->values[s->prediction.output_id].name);
       else
-        g_print (_("Prediction (output “%s”):\n"), model->values[s->output_id].name);
-      for (guint k = 0; k < s->n_top; k++)
+        g_print (_("Prediction (output “%s”):\n"), model->values[s->prediction.output_id].name);
+      for (guint k = 0; k < s->prediction.n_top; k++)
         {
-          const char *label = label_for (labels, s->top_index[k]);
+          const char *label = fm_labels_get (labels, s->prediction.index[k]);
 
-          g_print ("  %u. %-6u %-16s %7.3f %%\n", k + 1, s->top_index[k],
-                   label ? label : "", 100.0 * s->top_prob[k]);
+          g_print ("  %u. %-6u %-16s %7.3f %%\n", k + 1, s->prediction.index[k],
+                   label ? label : "", 100.0 * s->prediction.probability[k]);
         }
     }
 
@@ -733,7 +640,7 @@ fm_cli_run (int    argc,
   if (s.run == NULL || !feed_input (&s, &error) || !fm_run_execute (s.run, NULL, &error))
     goto fail;
 
-  predict (&s);
+  fm_predict (s.model, s.run, TOP_K, &s.prediction);
   if (s.dump_dir != NULL && !dump (&s, &error))
     goto fail;
 
