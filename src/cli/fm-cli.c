@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "fm-cli.h"
+#include "fm-data.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,8 +36,6 @@ static const FmCliCommand commands[] = {
 };
 
 /* Names that resolve to data/models/NAME.onnx. */
-static const char * const bundled_models[] = { "mnist-cnn", "mnist-cnn-dying" };
-
 gboolean
 fm_cli_is_subcommand (const char *name)
 {
@@ -126,47 +125,11 @@ fm_cli_usage_error (GOptionContext *context,
   return FM_CLI_EXIT_USAGE;
 }
 
-static gboolean
-is_bundled_name (const char *arg)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (bundled_models); i++)
-    if (strcmp (arg, bundled_models[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 char *
 fm_cli_resolve_model (const char  *arg,
                       GError     **error)
 {
-  const char *env = g_getenv ("FEATURE_MAPS_DATADIR");
-  const char *dirs[3];
-  g_autoptr(GString) tried = NULL;
-  g_autofree char *file = NULL;
-  guint n = 0;
-
-  if (!is_bundled_name (arg))
-    return g_strdup (arg);
-
-  if (env != NULL && *env != '\0')
-    dirs[n++] = env;
-  dirs[n++] = PKGDATADIR;
-  dirs[n++] = FM_SOURCE_DATADIR;
-
-  file = g_strconcat (arg, ".onnx", NULL);
-  tried = g_string_new (NULL);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *path = g_build_filename (dirs[i], "models", file, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-      g_string_append_printf (tried, "%s%s", i > 0 ? ", " : "", path);
-    }
-
-  g_set_error (error, FM_ERROR, FM_ERROR_IO,
-               _("%s: bundled model not found (looked for %s)"), arg, tried->str);
-  return NULL;
+  return fm_data_resolve_model (arg, error);
 }
 
 FmModel *
