@@ -6,8 +6,7 @@
  * The `feature-maps` entry point. It sets up the locale and translations,
  * then hands a known subcommand (inspect, run) to the command line in
  * src/cli/ before anything graphical exists, so the CLI works without a
- * display. Without a subcommand it will start the GUI; until the GUI
- * lands it prints the usage and exits with status 2.
+ * display. Anything else starts the window: `feature-maps [MODEL [IMAGE]]`.
  */
 #include "config.h"
 
@@ -18,7 +17,9 @@
 #include <glib.h>
 #include <glib/gi18n.h>
 
+#include "fm-application.h"
 #include "fm-cli.h"
+#include "fm-data.h"
 
 int
 main (int   argc,
@@ -45,10 +46,18 @@ main (int   argc,
       return FM_CLI_EXIT_OK;
     }
 
-  if (argc > 1)
-    fprintf (stderr, _("feature-maps: unknown command “%s”\n"), argv[1]);
-  else
-    fprintf (stderr, "%s\n", _("feature-maps: no command given (the window is not there yet)"));
-  fm_cli_print_usage (stderr);
-  return FM_CLI_EXIT_USAGE;
+  /* A bare word that is no file, no bundled model and no option is a
+   * mistyped subcommand, not a model to open in a window. */
+  if (argc > 1 && argv[1][0] != '-' && strpbrk (argv[1], "./") == NULL &&
+      !fm_data_is_bundled_model (argv[1]) && !g_file_test (argv[1], G_FILE_TEST_EXISTS))
+    {
+      fprintf (stderr, _("feature-maps: unknown command “%s”\n"), argv[1]);
+      fm_cli_print_usage (stderr);
+      return FM_CLI_EXIT_USAGE;
+    }
+
+  {
+    g_autoptr(FmApplication) app = fm_application_new ();
+    return g_application_run (G_APPLICATION (app), argc, argv);
+  }
 }

@@ -1,0 +1,420 @@
+/* fm-draw-pad.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The input canvas: a picture at the model's resolution ([C, H, W] values
+ * in [0, 1]), shown enlarged with square, unsmoothed cells. A drag paints
+ * with an antialiased round brush about as wide as an MNIST stroke; every
+ * pointer motion updates the picture and emits ::changed, so the window can
+ * hand it to the live worker while the stroke is still moving. It keeps an
+ * undo history of whole pictures (one per stroke or replacement). It does
+ * not normalise or run anything.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "fm-draw-pad.h"
+
+#define MAX_UNDO     64
+#define BRUSH_RADIUS 1.15  /* canvas cells; full ink inside, 1-cell soft edge */
+
+struct _FmDrawPad
+{
+  GtkWidget  parent_instance;
+
+  int        channels;
+  int        height;
+  int        width;
+  gboolean   ink_white;
+  float     *pixels;      /* [C, H, W] */
+  GPtrArray *undo;        /* float* pictures */
+
+  double     last_x;      /* last stamp, canvas cells */
+  double     last_y;
+  double     drag_x;      /* drag start, widget coordinates */
+  double     drag_y;
+};
+
+G_DEFINE_FINAL_TYPE (FmDrawPad, fm_draw_pad, GTK_TYPE_WIDGET)
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gsize
+n_values (FmDrawPad *self)
+{
+  return (gsize) self->channels * self->height * self->width;
+}
+
+static float
+background (FmDrawPad *self)
+{
+  return self->ink_white ? 0.0f : 1.0f;
+}
+
+/* Where the canvas sits in the widget: a centred square-celled rectangle. */
+static void
+get_layout (FmDrawPad *self,
+            double    *ox,
+            double    *oy,
+            double    *cell)
+{
+  double w = gtk_widget_get_width (GTK_WIDGET (self));
+  double h = gtk_widget_get_height (GTK_WIDGET (self));
+  double c = MIN (w / self->width, h / self->height);
+
+  if (c >= 2.0)
+    c = floor (c);
+  *cell = MAX (c, 0.01);
+  *ox = floor ((w - *cell * self->width) / 2);
+  *oy = floor ((h - *cell * self->height) / 2);
+}
+
+static void
+push_undo (FmDrawPad *self)
+{
+  if (self->undo->len >= MAX_UNDO)
+    g_ptr_array_remove_index (self->undo, 0);
+  g_ptr_array_add (self->undo, g_memdup2 (self->pixels, n_values (self) * sizeof (float)));
+}
+
+static void
+stamp (FmDrawPad *self,
+       double     cx,
+       double     cy)
+{
+  int x0 = MAX (0, (int) floor (cx - BRUSH_RADIUS - 1));
+  int x1 = MIN (self->width - 1, (int) ceil (cx + BRUSH_RADIUS + 1));
+  int y0 = MAX (0, (int) floor (cy - BRUSH_RADIUS - 1));
+  int y1 = MIN (self->height - 1, (int) ceil (cy + BRUSH_RADIUS + 1));
+  gsize plane = (gsize) self->height * self->width;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        double d = hypot (x + 0.5 - cx, y + 0.5 - cy);
+        float v = (float) CLAMP (BRUSH_RADIUS + 0.5 - d, 0.0, 1.0);
+
+        if (v <= 0.0f)
+          continue;
+        for (int c = 0; c < self->channels; c++)
+          {
+            float *p = &self->pixels[c * plane + (gsize) y * self->width + x];
+            if (self->ink_white)
+              *p = MAX (*p, v);
+            else
+              *p = MIN (*p, 1.0f - v);
+          }
+      }
+}
+
+/* Paints from the last stamp to (x, y), every quarter cell. */
+static void
+line_to (FmDrawPad *self,
+         double     x,
+         double     y)
+{
+  double dx = x - self->last_x;
+  double dy = y - self->last_y;
+  int steps = MAX (1, (int) ceil (hypot (dx, dy) * 4));
+
+  for (int i = 1; i <= steps; i++)
+    stamp (self, self->last_x + dx * i / steps, self->last_y + dy * i / steps);
+  self->last_x = x;
+  self->last_y = y;
+}
+
+static void
+to_canvas (FmDrawPad *self,
+           double     wx,
+           double     wy,
+           double    *cx,
+           double    *cy)
+{
+  double ox, oy, cell;
+
+  get_layout (self, &ox, &oy, &cell);
+  *cx = (wx - ox) / cell;
+  *cy = (wy - oy) / cell;
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               FmDrawPad      *self)
+{
+  self->drag_x = x;
+  self->drag_y = y;
+  push_undo (self);
+  to_canvas (self, x, y, &self->last_x, &self->last_y);
+  stamp (self, self->last_x, self->last_y);
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+drag_update_cb (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                FmDrawPad      *self)
+{
+  double cx, cy;
+
+  to_canvas (self, self->drag_x + dx, self->drag_y + dy, &cx, &cy);
+  line_to (self, cx, cy);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+fm_draw_pad_snapshot (GtkWidget   *widget,
+                      GtkSnapshot *snapshot)
+{
+  FmDrawPad *self = FM_DRAW_PAD (widget);
+  gsize plane = (gsize) self->height * self->width;
+  double ox, oy, cell;
+  cairo_t *cr;
+  cairo_surface_t *surface;
+  guint32 *row;
+
+  get_layout (self, &ox, &oy, &cell);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, self->width, self->height);
+  cairo_surface_flush (surface);
+  for (int y = 0; y < self->height; y++)
+    {
+      row = (guint32 *) (cairo_image_surface_get_data (surface) +
+                         y * cairo_image_surface_get_stride (surface));
+      for (int x = 0; x < self->width; x++)
+        {
+          gsize i = (gsize) y * self->width + x;
+          guint r = (guint) lrintf (CLAMP (self->pixels[i], 0.0f, 1.0f) * 255);
+          guint g = r, b = r;
+
+          if (self->channels == 3)
+            {
+              g = (guint) lrintf (CLAMP (self->pixels[plane + i], 0.0f, 1.0f) * 255);
+              b = (guint) lrintf (CLAMP (self->pixels[2 * plane + i], 0.0f, 1.0f) * 255);
+            }
+          row[x] = (r << 16) | (g << 8) | b;
+        }
+    }
+  cairo_surface_mark_dirty (surface);
+
+  cr = gtk_snapshot_append_cairo (snapshot,
+                                  &GRAPHENE_RECT_INIT (ox, oy, cell * self->width,
+                                                       cell * self->height));
+  cairo_translate (cr, ox, oy);
+  cairo_scale (cr, cell, cell);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+static void
+fm_draw_pad_measure (GtkWidget      *widget,
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
+{
+  FmDrawPad *self = FM_DRAW_PAD (widget);
+  int cells = orientation == GTK_ORIENTATION_HORIZONTAL ? self->width : self->height;
+
+  *minimum = MAX (cells * 4, 112);
+  *natural = MAX (cells * 10, 280);
+}
+
+static void
+fm_draw_pad_finalize (GObject *object)
+{
+  FmDrawPad *self = FM_DRAW_PAD (object);
+
+  g_clear_pointer (&self->pixels, g_free);
+  g_clear_pointer (&self->undo, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (fm_draw_pad_parent_class)->finalize (object);
+}
+
+static void
+fm_draw_pad_class_init (FmDrawPadClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = fm_draw_pad_finalize;
+  widget_class->snapshot = fm_draw_pad_snapshot;
+  widget_class->measure = fm_draw_pad_measure;
+
+  /**
+   * FmDrawPad::changed:
+   *
+   * The picture changed: a stroke moved, or it was cleared, undone or
+   * replaced.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_css_name (widget_class, "drawpad");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+fm_draw_pad_init (FmDrawPad *self)
+{
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
+  self->undo = g_ptr_array_new_with_free_func (g_free);
+  fm_draw_pad_set_size (self, 1, 28, 28, TRUE);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Drawing canvas"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Draw a digit with the pointer; the feature maps follow the stroke"),
+                                  -1);
+}
+
+GtkWidget *
+fm_draw_pad_new (void)
+{
+  return g_object_new (FM_TYPE_DRAW_PAD, NULL);
+}
+
+void
+fm_draw_pad_set_size (FmDrawPad *self,
+                      int        channels,
+                      int        height,
+                      int        width,
+                      gboolean   ink_white)
+{
+  g_return_if_fail (FM_IS_DRAW_PAD (self));
+  g_return_if_fail (channels == 1 || channels == 3);
+  g_return_if_fail (height > 0 && width > 0);
+
+  self->channels = channels;
+  self->height = height;
+  self->width = width;
+  self->ink_white = ink_white;
+  g_free (self->pixels);
+  self->pixels = g_new (float, n_values (self));
+  for (gsize i = 0; i < n_values (self); i++)
+    self->pixels[i] = background (self);
+  g_ptr_array_set_size (self->undo, 0);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+int
+fm_draw_pad_get_width (FmDrawPad *self)
+{
+  return self->width;
+}
+
+int
+fm_draw_pad_get_height (FmDrawPad *self)
+{
+  return self->height;
+}
+
+int
+fm_draw_pad_get_channels (FmDrawPad *self)
+{
+  return self->channels;
+}
+
+const float *
+fm_draw_pad_get_pixels (FmDrawPad *self)
+{
+  return self->pixels;
+}
+
+void
+fm_draw_pad_set_pixels (FmDrawPad   *self,
+                        const float *pixels)
+{
+  push_undo (self);
+  memcpy (self->pixels, pixels, n_values (self) * sizeof (float));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+fm_draw_pad_clear (FmDrawPad *self)
+{
+  if (fm_draw_pad_is_empty (self))
+    return;
+  push_undo (self);
+  for (gsize i = 0; i < n_values (self); i++)
+    self->pixels[i] = background (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+gboolean
+fm_draw_pad_undo (FmDrawPad *self)
+{
+  float *last;
+
+  if (self->undo->len == 0)
+    return FALSE;
+  last = g_ptr_array_steal_index (self->undo, self->undo->len - 1);
+  memcpy (self->pixels, last, n_values (self) * sizeof (float));
+  g_free (last);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+gboolean
+fm_draw_pad_can_undo (FmDrawPad *self)
+{
+  return self->undo->len > 0;
+}
+
+gboolean
+fm_draw_pad_is_empty (FmDrawPad *self)
+{
+  for (gsize i = 0; i < n_values (self); i++)
+    if (self->pixels[i] != background (self))
+      return FALSE;
+  return TRUE;
+}
+
+void
+fm_draw_pad_stroke (FmDrawPad    *self,
+                    const double *xy,
+                    guint         n)
+{
+  if (n == 0)
+    return;
+  push_undo (self);
+  self->last_x = xy[0];
+  self->last_y = xy[1];
+  stamp (self, xy[0], xy[1]);
+  for (guint i = 1; i < n; i++)
+    line_to (self, xy[2 * i], xy[2 * i + 1]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+}

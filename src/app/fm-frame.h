@@ -1,0 +1,45 @@
+/* fm-frame.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the window shows for one input: a finished worker result plus what
+ * is derived from it once (per-channel statistics and pre-activation
+ * maxima of every listed layer), shared by the sidebar, the tiles and the
+ * tile detail so nothing is computed twice. Immutable once made.
+ */
+#pragma once
+
+#include "fm-layers.h"
+#include "fm-stats.h"
+#include "fm-worker.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint             ref_count;
+  FmWorkerResult  *result;
+  FmModel         *model;     /* borrowed from result */
+  GArray          *layers;    /* FmLayer, shared with the window */
+  float            epsilon;
+  FmChannelStats **stats;     /* [n_layers][C] */
+  float          **pre_max;   /* [n_layers][C], NaN without a pre-activation */
+  guint           *n_zero;    /* [n_layers] */
+} FmFrame;
+
+FmFrame     *fm_frame_new       (FmWorkerResult *result,
+                                 GArray         *layers,
+                                 float           epsilon);
+FmFrame     *fm_frame_ref       (FmFrame        *frame);
+void         fm_frame_unref     (FmFrame        *frame);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmFrame, fm_frame_unref)
+
+guint        fm_frame_n_layers  (FmFrame        *frame);
+const FmLayer *fm_frame_layer   (FmFrame        *frame,
+                                 guint           index);
+/* [C, H, W] of batch item 0 of layer @index. */
+const float *fm_frame_data      (FmFrame        *frame,
+                                 guint           index);
+
+G_END_DECLS

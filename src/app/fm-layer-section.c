@@ -1,0 +1,266 @@
+/* fm-layer-section.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One feature-map layer on screen: a heading (tensor name, op, shape, and
+ * how many channels are all zero for this input), the colormap legend with
+ * its value range, and one FmTile per channel in a flow box that wraps to
+ * the window width. Built once per model; each new result only repoints
+ * the tiles at new data and redraws, so live drawing creates no widgets.
+ * Activating a tile (click, or arrow keys and Enter) triggers the window
+ * action win.open-tile (layer, channel).
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "fm-layer-section.h"
+#include "fm-tile.h"
+
+struct _FmLayerSection
+{
+  GtkWidget      parent_instance;
+
+  guint          index;
+  GtkWidget     *title;
+  GtkWidget     *subtitle;
+  GtkWidget     *legend;
+  GtkWidget     *flow;
+  GPtrArray     *tiles;      /* FmTile*, borrowed (children of flow) */
+  FmFrame       *frame;
+  FmViewOptions  options;
+  char          *shape_text;
+  char          *op_label;
+};
+
+G_DEFINE_FINAL_TYPE (FmLayerSection, fm_layer_section, GTK_TYPE_WIDGET)
+
+void
+fm_view_options_range (const FmViewOptions *options,
+                       FmFrame             *frame,
+                       guint                layer,
+                       int                  channel,
+                       float               *vmin,
+                       float               *vmax)
+{
+  const FmLayer *l = fm_frame_layer (frame, layer);
+  guint channels = fm_layer_channels (frame->model, l);
+
+  switch (options->normalize)
+    {
+    case FM_NORMALIZE_FIXED:
+      *vmin = options->fixed_min;
+      *vmax = options->fixed_max;
+      return;
+    case FM_NORMALIZE_TILE:
+      if (channel >= 0)
+        {
+          *vmin = frame->stats[layer][channel].min;
+          *vmax = frame->stats[layer][channel].max;
+          return;
+        }
+      G_GNUC_FALLTHROUGH;
+    case FM_NORMALIZE_LAYER:
+    default:
+      fm_channel_stats_range (frame->stats[layer], channels, vmin, vmax);
+      return;
+    }
+}
+
+static void
+legend_draw (GtkDrawingArea *area,
+             cairo_t        *cr,
+             int             width,
+             int             height,
+             gpointer        user_data)
+{
+  FmLayerSection *self = user_data;
+  float vmin = 0, vmax = 0;
+
+  if (self->frame == NULL)
+    return;
+  fm_view_options_range (&self->options, self->frame, self->index, -1, &vmin, &vmax);
+  fm_legend_render (cr, self->options.colormap, vmin, vmax, width, height,
+                    adw_style_manager_get_dark (adw_style_manager_get_default ()));
+}
+
+static void
+child_activated_cb (GtkFlowBox      *flow,
+                    GtkFlowBoxChild *child,
+                    FmLayerSection  *self)
+{
+  FmTile *tile = FM_TILE (gtk_flow_box_child_get_child (child));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-tile", "(uu)",
+                              self->index, fm_tile_get_channel (tile));
+}
+
+static void
+fm_layer_section_dispose (GObject *object)
+{
+  FmLayerSection *self = FM_LAYER_SECTION (object);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->frame, fm_frame_unref);
+
+  G_OBJECT_CLASS (fm_layer_section_parent_class)->dispose (object);
+}
+
+static void
+fm_layer_section_finalize (GObject *object)
+{
+  FmLayerSection *self = FM_LAYER_SECTION (object);
+
+  g_clear_pointer (&self->tiles, g_ptr_array_unref);
+  g_free (self->shape_text);
+  g_free (self->op_label);
+
+  G_OBJECT_CLASS (fm_layer_section_parent_class)->finalize (object);
+}
+
+static void
+fm_layer_section_class_init (FmLayerSectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fm_layer_section_dispose;
+  object_class->finalize = fm_layer_section_finalize;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "layersection");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+fm_layer_section_init (FmLayerSection *self)
+{
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
+  self->tiles = g_ptr_array_new ();
+
+  self->title = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->title), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_add_css_class (self->title, "heading");
+  self->subtitle = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->subtitle), 0);
+  gtk_widget_add_css_class (self->subtitle, "dim-label");
+  gtk_widget_add_css_class (self->subtitle, "caption");
+  gtk_box_append (GTK_BOX (titles), self->title);
+  gtk_box_append (GTK_BOX (titles), self->subtitle);
+  gtk_widget_set_hexpand (titles, TRUE);
+
+  self->legend = gtk_drawing_area_new ();
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->legend), 220);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->legend), 30);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend), legend_draw, self, NULL);
+  gtk_widget_set_valign (self->legend, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Colour scale"), -1);
+
+  gtk_box_append (GTK_BOX (header), titles);
+  gtk_box_append (GTK_BOX (header), self->legend);
+  gtk_widget_set_parent (header, GTK_WIDGET (self));
+
+  self->flow = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_activate_on_single_click (GTK_FLOW_BOX (self->flow), TRUE);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->flow), TRUE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->flow), 128);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow), 4);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->flow), 4);
+  gtk_widget_add_css_class (self->flow, "tiles");
+  g_signal_connect (self->flow, "child-activated", G_CALLBACK (child_activated_cb), self);
+  gtk_widget_set_parent (self->flow, GTK_WIDGET (self));
+}
+
+GtkWidget *
+fm_layer_section_new (const FmModel *model,
+                      const FmLayer *layer,
+                      guint          index,
+                      int            tile_size)
+{
+  FmLayerSection *self = g_object_new (FM_TYPE_LAYER_SECTION, NULL);
+  const FmValue *v = &model->values[layer->value_id];
+  guint channels = fm_layer_channels (model, layer);
+
+  self->index = index;
+  self->shape_text = fm_shape_to_string (&v->shape);
+  self->op_label = g_strdup (fm_layer_op_label (model, layer));
+  gtk_label_set_text (GTK_LABEL (self->title), v->name);
+  gtk_widget_set_tooltip_text (self->title, v->name);
+  gtk_label_set_text (GTK_LABEL (self->subtitle), self->op_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, v->name, -1);
+
+  for (guint c = 0; c < channels; c++)
+    {
+      GtkWidget *tile = fm_tile_new (c, (int) v->shape.dims[2], (int) v->shape.dims[3],
+                                     tile_size);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->flow), tile);
+      g_ptr_array_add (self->tiles, tile);
+    }
+  return GTK_WIDGET (self);
+}
+
+guint
+fm_layer_section_get_index (FmLayerSection *self)
+{
+  return self->index;
+}
+
+void
+fm_layer_section_update (FmLayerSection      *self,
+                         FmFrame             *frame,
+                         const FmViewOptions *options)
+{
+  const FmLayer *layer = fm_frame_layer (frame, self->index);
+  const FmValue *v = &frame->model->values[layer->value_id];
+  gsize plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
+  const float *data = fm_frame_data (frame, self->index);
+  g_autofree char *subtitle = NULL;
+  FmTileStyle style = { 0 };
+
+  fm_frame_ref (frame);
+  g_clear_pointer (&self->frame, fm_frame_unref);
+  self->frame = frame;
+  self->options = *options;
+
+  /* TRANSLATORS: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero" */
+  subtitle = g_strdup_printf (_("%s · %s · %u / %u zero"), self->op_label, self->shape_text,
+                              frame->n_zero[self->index], self->tiles->len);
+  gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
+
+  style.colormap = options->colormap;
+  for (guint c = 0; c < self->tiles->len; c++)
+    {
+      fm_view_options_range (options, frame, self->index, (int) c, &style.vmin, &style.vmax);
+      style.all_zero = frame->stats[self->index][c].all_zero;
+      fm_tile_set_map (g_ptr_array_index (self->tiles, c), data + c * plane, &style);
+    }
+  gtk_widget_queue_draw (self->legend);
+}
+
+GtkWidget *
+fm_layer_section_get_tile (FmLayerSection *self,
+                           guint           channel)
+{
+  g_return_val_if_fail (channel < self->tiles->len, NULL);
+  return g_ptr_array_index (self->tiles, channel);
+}
+
+guint
+fm_layer_section_n_tiles (FmLayerSection *self)
+{
+  return self->tiles->len;
+}

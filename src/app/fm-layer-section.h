@@ -1,0 +1,53 @@
+/* fm-layer-section.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fm-colormap.h"
+#include "fm-frame.h"
+#include "fm-tile-render.h"
+
+G_BEGIN_DECLS
+
+/* How tiles are coloured; owned by the window, from GSettings. */
+typedef struct
+{
+  const FmColormap *colormap;
+  FmNormalize       normalize;
+  float             fixed_min;
+  float             fixed_max;
+  int               tile_size;   /* pixels per tile side */
+} FmViewOptions;
+
+/* The range tiles of layer @layer use under @options; channel -1 means the
+ * layer's own range, else the tile's (for FM_NORMALIZE_TILE). */
+void fm_view_options_range (const FmViewOptions *options,
+                            FmFrame             *frame,
+                            guint                layer,
+                            int                  channel,
+                            float               *vmin,
+                            float               *vmax);
+
+#define FM_TYPE_LAYER_SECTION (fm_layer_section_get_type ())
+
+G_DECLARE_FINAL_TYPE (FmLayerSection, fm_layer_section, FM, LAYER_SECTION, GtkWidget)
+
+GtkWidget *fm_layer_section_new        (const FmModel *model,
+                                        const FmLayer *layer,
+                                        guint          index,
+                                        int            tile_size);
+guint      fm_layer_section_get_index  (FmLayerSection *self);
+/* Points the tiles at @frame's data (kept alive by the section). */
+void       fm_layer_section_update     (FmLayerSection      *self,
+                                        FmFrame             *frame,
+                                        const FmViewOptions *options);
+/* The tile widgets, for tests: channel @c. */
+GtkWidget *fm_layer_section_get_tile   (FmLayerSection *self,
+                                        guint           channel);
+guint      fm_layer_section_n_tiles    (FmLayerSection *self);
+
+G_END_DECLS

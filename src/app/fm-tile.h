@@ -1,0 +1,35 @@
+/* fm-tile.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fm-tile-render.h"
+
+G_BEGIN_DECLS
+
+#define FM_TYPE_TILE (fm_tile_get_type ())
+
+G_DECLARE_FINAL_TYPE (FmTile, fm_tile, FM, TILE, GtkWidget)
+
+GtkWidget   *fm_tile_new          (guint              channel,
+                                   int                map_height,
+                                   int                map_width,
+                                   int                size);
+guint        fm_tile_get_channel  (FmTile            *self);
+/* @map ([H, W], borrowed: must stay valid until the next call or until
+ * the tile is destroyed) and how to draw it. */
+void         fm_tile_set_map      (FmTile            *self,
+                                   const float       *map,
+                                   const FmTileStyle *style);
+const float *fm_tile_get_map      (FmTile            *self);
+gboolean     fm_tile_get_all_zero (FmTile            *self);
+/* Fires rarely ("fires on 0 of 2,000") from a dataset scan; NULL hides it. */
+void         fm_tile_set_note     (FmTile            *self,
+                                   const char        *note,
+                                   gboolean           dead);
+
+G_END_DECLS

@@ -1,0 +1,986 @@
+/* fm-window.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main window: the input canvas with its preview and prediction on the
+ * left, the layer sidebar, and the tiles of every feature-map layer. It
+ * owns the live worker: each canvas change is normalised and submitted
+ * (latest wins), and each result that still belongs to the current model
+ * and input becomes an FmFrame that the sections, the sidebar and the
+ * prediction show. Models and images load off the main thread; a failure
+ * is a toast naming the file and the reason, and the previous model stays.
+ * Actions: win.open-model, win.open-image, win.open-bundled, win.clear,
+ * win.undo, win.open-tile, and view.show-all-nodes (bound to GSettings).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "fm-data.h"
+#include "fm-draw-pad.h"
+#include "fm-image.h"
+#include "fm-layer-section.h"
+#include "fm-layers.h"
+#include "fm-predict.h"
+#include "fm-preprocess.h"
+#include "fm-tile-detail.h"
+#include "fm-tile.h"
+#include "fm-window.h"
+#include "fm-worker.h"
+
+#define TOP_K 5
+
+struct _FmWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template children */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle  *window_title;
+  GtkSpinner      *spinner;
+  FmDrawPad       *draw_pad;
+  GtkDrawingArea  *preview;
+  GtkLabel        *input_caption;
+  GtkBox          *prediction_box;
+  GtkListBox      *layer_list;
+  GtkStack        *content_stack;
+  GtkScrolledWindow *layers_scroller;
+  GtkBox          *sections_box;
+
+  GSettings       *settings;
+  FmWorker        *worker;
+  GCancellable    *load_cancellable;
+
+  FmModel         *model;
+  GArray          *layers;       /* FmLayer */
+  FmPreprocess     pp;
+  float           *input;        /* [C, H, W] normalised, last submitted */
+  gsize            input_len;
+  GStrv            labels;
+
+  FmFrame         *frame;
+  FmViewOptions    options;
+  GPtrArray       *sections;     /* FmLayerSection*, borrowed */
+  GPtrArray       *zero_labels;  /* GtkLabel* of the sidebar rows, borrowed */
+  int              selected;     /* layer index, -1 = all layers */
+
+  GtkWidget       *top_labels[TOP_K];
+  GtkWidget       *top_bars[TOP_K];
+  GtkWidget       *top_values[TOP_K];
+
+  guint            n_frames;
+  char            *last_toast;
+};
+
+G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void
+show_toast (FmWindow   *self,
+            const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
+}
+
+static void
+show_error (FmWindow     *self,
+            const GError *error)
+{
+  /* Engine messages already begin with the file name. */
+  g_autofree char *text = g_strdup_printf (_("Could not open: %s"), error->message);
+  show_toast (self, text);
+}
+
+static void
+set_busy (FmWindow *self,
+          gboolean  busy)
+{
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+}
+
+static void
+update_undo_action (FmWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 fm_draw_pad_can_undo (self->draw_pad));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear",
+                                 !fm_draw_pad_is_empty (self->draw_pad));
+}
+
+static void
+read_view_options (FmWindow *self)
+{
+  g_autofree char *cm = g_settings_get_string (self->settings, "colormap");
+
+  self->options.colormap = fm_colormap_lookup (cm);
+  if (self->options.colormap == NULL)
+    self->options.colormap = fm_colormap_get_default ();
+  self->options.normalize = g_settings_get_enum (self->settings, "normalize");
+  self->options.fixed_min = (float) g_settings_get_double (self->settings, "fixed-min");
+  self->options.fixed_max = (float) g_settings_get_double (self->settings, "fixed-max");
+  self->options.tile_size = g_settings_get_int (self->settings, "tile-size");
+}
+
+/* ---- live results --------------------------------------------------------- */
+
+static void
+update_prediction (FmWindow *self)
+{
+  FmPrediction p;
+
+  fm_predict (self->frame->model, fm_worker_result_get_run (self->frame->result), TOP_K, &p);
+  for (guint k = 0; k < TOP_K; k++)
+    {
+      gboolean shown = k < p.n_top;
+
+      gtk_widget_set_visible (self->top_labels[k], shown);
+      gtk_widget_set_visible (self->top_bars[k], shown);
+      gtk_widget_set_visible (self->top_values[k], shown);
+      if (shown)
+        {
+          const char *label = fm_labels_get (self->labels, p.index[k]);
+          g_autofree char *index = g_strdup_printf ("%u", p.index[k]);
+          g_autofree char *percent = g_strdup_printf ("%.1f %%", 100.0 * p.probability[k]);
+          g_autofree char *a11y = g_strdup_printf (_("Class %s: %.1f percent"),
+                                                   label != NULL ? label : index,
+                                                   100.0 * p.probability[k]);
+
+          gtk_label_set_text (GTK_LABEL (self->top_labels[k]), label != NULL ? label : index);
+          gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->top_bars[k]), p.probability[k]);
+          gtk_label_set_text (GTK_LABEL (self->top_values[k]), percent);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self->top_bars[k]),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+        }
+    }
+}
+
+static void
+refresh_frame (FmWindow *self)
+{
+  if (self->frame == NULL)
+    return;
+  for (guint i = 0; i < self->sections->len; i++)
+    fm_layer_section_update (g_ptr_array_index (self->sections, i), self->frame,
+                             &self->options);
+  for (guint i = 0; i < self->zero_labels->len; i++)
+    {
+      guint channels = fm_layer_channels (self->model, fm_frame_layer (self->frame, i));
+      /* TRANSLATORS: channels that are all zero for this input, e.g. "5 / 32 zero" */
+      g_autofree char *text = g_strdup_printf (_("%u / %u zero"), self->frame->n_zero[i],
+                                               channels);
+      gtk_label_set_text (g_ptr_array_index (self->zero_labels, i), text);
+    }
+  update_prediction (self);
+}
+
+static void
+worker_result_cb (FmWorker       *worker,
+                  FmWorkerResult *result,
+                  FmWindow       *self)
+{
+  float epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
+
+  if (fm_worker_result_get_model (result) != self->model)
+    return;
+  g_clear_pointer (&self->frame, fm_frame_unref);
+  self->frame = fm_frame_new (result, self->layers, epsilon);
+  self->n_frames++;
+  refresh_frame (self);
+}
+
+static void
+worker_error_cb (FmWorker     *worker,
+                 const GError *error,
+                 FmWindow     *self)
+{
+  show_toast (self, error->message);
+}
+
+/* The canvas holds the picture in [0, 1]; the model gets it normalised. */
+static void
+submit_input (FmWindow *self)
+{
+  const float *pixels = fm_draw_pad_get_pixels (self->draw_pad);
+  gsize plane = (gsize) self->pp.height * self->pp.width;
+
+  if (self->model == NULL)
+    return;
+  for (int c = 0; c < self->pp.channels; c++)
+    {
+      float mean = self->pp.mean[self->pp.n_mean > 1 ? c : 0];
+      float std = self->pp.std[self->pp.n_std > 1 ? c : 0];
+
+      for (gsize i = 0; i < plane; i++)
+        self->input[c * plane + i] = (pixels[c * plane + i] - mean) / std;
+    }
+  fm_worker_submit (self->worker, self->input, self->input_len);
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview));
+}
+
+static void
+draw_pad_changed_cb (FmDrawPad *pad,
+                     FmWindow  *self)
+{
+  update_undo_action (self);
+  submit_input (self);
+}
+
+/* The tensor the model receives, scaled to its own range. */
+static void
+preview_draw (GtkDrawingArea *area,
+              cairo_t        *cr,
+              int             width,
+              int             height,
+              gpointer        user_data)
+{
+  FmWindow *self = user_data;
+  FmTileStyle style = { 0 };
+  gsize plane;
+
+  if (self->model == NULL || self->input == NULL)
+    return;
+  plane = (gsize) self->pp.height * self->pp.width;
+  style.colormap = fm_colormap_lookup ("gray");
+  style.vmin = G_MAXFLOAT;
+  style.vmax = -G_MAXFLOAT;
+  for (gsize i = 0; i < plane; i++)
+    {
+      style.vmin = MIN (style.vmin, self->input[i]);
+      style.vmax = MAX (style.vmax, self->input[i]);
+    }
+  fm_tile_render (cr, self->input, self->pp.height, self->pp.width, width, height, &style);
+}
+
+/* ---- layers --------------------------------------------------------------- */
+
+static void
+show_selected (FmWindow *self)
+{
+  for (guint i = 0; i < self->sections->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (self->sections, i),
+                            self->selected < 0 || (guint) self->selected == i);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->layers_scroller), 0);
+}
+
+static void
+layer_row_selected_cb (GtkListBox    *list,
+                       GtkListBoxRow *row,
+                       FmWindow      *self)
+{
+  if (row == NULL)
+    return;
+  self->selected = gtk_list_box_row_get_index (row) - 1;
+  show_selected (self);
+}
+
+static GtkWidget *
+make_layer_row (FmWindow      *self,
+                const FmLayer *layer)
+{
+  const FmValue *v = &self->model->values[layer->value_id];
+  g_autofree char *shape = fm_shape_to_string (&v->shape);
+  g_autofree char *caption = g_strdup_printf ("%s · %s", fm_layer_op_label (self->model, layer),
+                                              shape);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (v->name);
+  GtkWidget *sub = gtk_label_new (caption);
+  GtkWidget *zero = gtk_label_new ("");
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_set_tooltip_text (name, v->name);
+  gtk_label_set_xalign (GTK_LABEL (sub), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (sub, "caption");
+  gtk_widget_add_css_class (sub, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (zero), 0);
+  gtk_widget_add_css_class (zero, "caption");
+  gtk_widget_add_css_class (zero, "numeric");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), sub);
+  gtk_box_append (GTK_BOX (box), zero);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  g_ptr_array_add (self->zero_labels, zero);
+  return box;
+}
+
+static void
+rebuild_layers (FmWindow *self)
+{
+  GtkWidget *child;
+  GtkWidget *all;
+
+  g_clear_pointer (&self->frame, fm_frame_unref);
+  g_ptr_array_set_size (self->sections, 0);
+  g_ptr_array_set_size (self->zero_labels, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sections_box))) != NULL)
+    gtk_box_remove (self->sections_box, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->layer_list))) != NULL)
+    gtk_list_box_remove (self->layer_list, child);
+
+  g_clear_pointer (&self->layers, g_array_unref);
+  self->layers = fm_layers_list (self->model,
+                                 !g_settings_get_boolean (self->settings, "show-all-nodes"));
+
+  all = gtk_label_new (_("All Layers"));
+  gtk_label_set_xalign (GTK_LABEL (all), 0);
+  gtk_widget_set_margin_top (all, 6);
+  gtk_widget_set_margin_bottom (all, 6);
+  gtk_list_box_append (self->layer_list, all);
+
+  for (guint i = 0; i < self->layers->len; i++)
+    {
+      const FmLayer *layer = &g_array_index (self->layers, FmLayer, i);
+      GtkWidget *section = fm_layer_section_new (self->model, layer, i, self->options.tile_size);
+
+      gtk_box_append (self->sections_box, section);
+      g_ptr_array_add (self->sections, section);
+      gtk_list_box_append (self->layer_list, make_layer_row (self, layer));
+    }
+  self->selected = -1;
+  gtk_list_box_select_row (self->layer_list, gtk_list_box_get_row_at_index (self->layer_list, 0));
+  gtk_stack_set_visible_child_name (self->content_stack,
+                                    self->layers->len > 0 ? "layers" : "empty");
+  /* The worker re-runs so the new sections get a frame. */
+  submit_input (self);
+}
+
+/* ---- models --------------------------------------------------------------- */
+
+static gboolean
+set_model (FmWindow  *self,
+           FmModel   *model,
+           GError   **error)
+{
+  FmPreprocess pp;
+  const FmShape *shape;
+
+  if (!fm_preprocess_init_from_model (&pp, model, error))
+    return FALSE;
+  if (!fm_worker_set_model (self->worker, model, error))
+    {
+      /* The worker dropped its model; give it back the current one. */
+      fm_worker_set_model (self->worker, self->model, NULL);
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->model, fm_model_unref);
+  self->model = fm_model_ref (model);
+  self->pp = pp;
+  shape = &model->values[model->inputs[0]].shape;
+  self->input_len = (gsize) pp.channels * pp.height * pp.width;
+  g_free (self->input);
+  self->input = g_new0 (float, self->input_len);
+  g_clear_pointer (&self->labels, g_strfreev);
+  self->labels = fm_model_dup_labels (model);
+
+  {
+    g_autofree char *s = fm_shape_to_string (shape);
+    g_autofree char *caption = NULL;
+    g_autofree char *subtitle = NULL;
+
+    caption = g_strdup_printf (_("%s, normalised with mean %.4g and std %.4g"), s,
+                               pp.mean[0], pp.std[0]);
+    gtk_label_set_text (self->input_caption, caption);
+    adw_window_title_set_title (self->window_title, model->display_name);
+    if (model->producer_name != NULL && *model->producer_name != '\0')
+      subtitle = g_strdup_printf (_("%s %s · opset %" G_GINT64_FORMAT), model->producer_name,
+                                  model->producer_version != NULL ? model->producer_version : "",
+                                  model->opset);
+    else
+      subtitle = g_strdup_printf (_("opset %" G_GINT64_FORMAT), model->opset);
+    adw_window_title_set_subtitle (self->window_title, subtitle);
+  }
+
+  g_signal_handlers_block_by_func (self->draw_pad, draw_pad_changed_cb, self);
+  fm_draw_pad_set_size (self->draw_pad, pp.channels, pp.height, pp.width, pp.background_black);
+  g_signal_handlers_unblock_by_func (self->draw_pad, draw_pad_changed_cb, self);
+  update_undo_action (self);
+
+  rebuild_layers (self);
+  return TRUE;
+}
+
+static void
+load_model_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+  FmModel *model;
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_task_return_new_error (task, FM_ERROR, FM_ERROR_IO, _("%s: not a local file"), uri);
+      return;
+    }
+  model = fm_model_load_file (path, NULL, &error);
+  if (model == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, model, (GDestroyNotify) fm_model_unref);
+}
+
+static void
+load_model_done (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  FmWindow *self = FM_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = g_task_propagate_pointer (G_TASK (res), &error);
+
+  set_busy (self, FALSE);
+  if (model == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      if (self->model != NULL)
+        gtk_stack_set_visible_child_name (self->content_stack,
+                                          self->layers->len > 0 ? "layers" : "empty");
+      return;
+    }
+  if (!set_model (self, model, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  g_settings_set_string (self->settings, "last-model", model->path);
+}
+
+void
+fm_window_open_model (FmWindow *self,
+                      GFile    *file)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  set_busy (self, TRUE);
+  if (self->model == NULL)
+    gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  task = g_task_new (self, self->load_cancellable, load_model_done, NULL);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, load_model_thread);
+}
+
+/* ---- images --------------------------------------------------------------- */
+
+typedef struct
+{
+  GFile        *file;
+  FmPreprocess  pp;
+} ImageJob;
+
+static void
+image_job_free (ImageJob *job)
+{
+  g_object_unref (job->file);
+  g_free (job);
+}
+
+static void
+load_image_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ImageJob *job = task_data;
+  g_autofree char *path = g_file_get_path (job->file);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmImage) image = NULL;
+  gsize plane = (gsize) job->pp.height * job->pp.width;
+  float *pixels;
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (job->file);
+      g_task_return_new_error (task, FM_ERROR, FM_ERROR_IO, _("%s: not a local file"), uri);
+      return;
+    }
+  image = fm_image_load (path, 0, &error);
+  if (image == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  pixels = g_new (float, plane * job->pp.channels);
+  if (!fm_preprocess_image (&job->pp, image, pixels, &error))
+    {
+      g_free (pixels);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Back from the normalised tensor to the [0, 1] picture the canvas holds. */
+  for (int c = 0; c < job->pp.channels; c++)
+    {
+      float mean = job->pp.mean[job->pp.n_mean > 1 ? c : 0];
+      float std = job->pp.std[job->pp.n_std > 1 ? c : 0];
+
+      for (gsize i = 0; i < plane; i++)
+        pixels[c * plane + i] = CLAMP (pixels[c * plane + i] * std + mean, 0.0f, 1.0f);
+    }
+  g_task_return_pointer (task, pixels, g_free);
+}
+
+static void
+load_image_done (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  FmWindow *self = FM_WINDOW (source);
+  ImageJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  g_autofree float *pixels = g_task_propagate_pointer (G_TASK (res), &error);
+
+  if (pixels == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  /* The model may have changed while the picture loaded. */
+  if (job->pp.channels != fm_draw_pad_get_channels (self->draw_pad) ||
+      job->pp.height != fm_draw_pad_get_height (self->draw_pad) ||
+      job->pp.width != fm_draw_pad_get_width (self->draw_pad))
+    return;
+  fm_draw_pad_set_pixels (self->draw_pad, pixels);
+}
+
+void
+fm_window_open_image (FmWindow *self,
+                      GFile    *file)
+{
+  g_autoptr(GTask) task = NULL;
+  ImageJob *job;
+
+  if (self->model == NULL)
+    return;
+  job = g_new0 (ImageJob, 1);
+  job->file = g_object_ref (file);
+  job->pp = self->pp;
+  task = g_task_new (self, NULL, load_image_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) image_job_free);
+  g_task_run_in_thread (task, load_image_thread);
+}
+
+/* ---- file choosers and drops --------------------------------------------- */
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     FmWindow        *self)
+{
+  gboolean model = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "fm-model"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      if (model)
+        fm_window_open_model (self, file);
+      else
+        fm_window_open_image (self, file);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+open_chooser (FmWindow *self,
+              gboolean  model)
+{
+  GtkFileChooserNative *dialog;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  GtkFileFilter *all = gtk_file_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (model ? _("Open Model") : _("Open Image"),
+                                        GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  if (model)
+    {
+      gtk_file_filter_set_name (filter, _("ONNX Models"));
+      gtk_file_filter_add_pattern (filter, "*.onnx");
+      gtk_file_filter_add_pattern (filter, "*.ONNX");
+    }
+  else
+    {
+      gtk_file_filter_set_name (filter, _("PNG and JPEG Images"));
+      gtk_file_filter_add_mime_type (filter, "image/png");
+      gtk_file_filter_add_mime_type (filter, "image/jpeg");
+    }
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+  g_object_unref (all);
+  g_object_unref (filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_object_set_data (G_OBJECT (dialog), "fm-model", GINT_TO_POINTER (model));
+  g_signal_connect (dialog, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static gboolean
+looks_like_image (GFile *file)
+{
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  guint8 magic[8] = { 0 };
+
+  if (in == NULL ||
+      g_input_stream_read (G_INPUT_STREAM (in), magic, sizeof magic, NULL, NULL) < 3)
+    return FALSE;
+  return memcmp (magic, "\x89PNG", 4) == 0 || memcmp (magic, "\xff\xd8\xff", 3) == 0;
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         FmWindow      *self)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      if (looks_like_image (l->data))
+        fm_window_open_image (self, l->data);
+      else
+        fm_window_open_model (self, l->data);
+    }
+  g_slist_free (files);
+  return TRUE;
+}
+
+/* ---- actions -------------------------------------------------------------- */
+
+static void
+open_model_action (GtkWidget  *widget,
+                   const char *name,
+                   GVariant   *param)
+{
+  open_chooser (FM_WINDOW (widget), TRUE);
+}
+
+static void
+open_image_action (GtkWidget  *widget,
+                   const char *name,
+                   GVariant   *param)
+{
+  open_chooser (FM_WINDOW (widget), FALSE);
+}
+
+static void
+open_bundled_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fm_data_resolve_model (g_variant_get_string (param, NULL), &error);
+  g_autoptr(GFile) file = NULL;
+
+  if (path == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  file = g_file_new_for_path (path);
+  fm_window_open_model (self, file);
+}
+
+static void
+clear_action (GtkWidget  *widget,
+              const char *name,
+              GVariant   *param)
+{
+  fm_draw_pad_clear (FM_WINDOW (widget)->draw_pad);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  fm_draw_pad_undo (FM_WINDOW (widget)->draw_pad);
+}
+
+static void
+open_tile_action (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  guint layer, channel;
+  GtkWindow *detail;
+
+  g_variant_get (param, "(uu)", &layer, &channel);
+  if (self->frame == NULL || layer >= fm_frame_n_layers (self->frame))
+    return;
+  detail = fm_tile_detail_new (GTK_WINDOW (self), self->frame, layer, channel, &self->options);
+  gtk_window_present (detail);
+}
+
+static void
+settings_changed_cb (GSettings  *settings,
+                     const char *key,
+                     FmWindow   *self)
+{
+  if (g_str_equal (key, "show-all-nodes"))
+    {
+      if (self->model != NULL)
+        rebuild_layers (self);
+      return;
+    }
+  if (g_str_equal (key, "tile-size"))
+    {
+      read_view_options (self);
+      if (self->model != NULL)
+        rebuild_layers (self);
+      return;
+    }
+  if (g_str_equal (key, "zero-threshold"))
+    {
+      /* Recompute the statistics of the frame on screen. */
+      if (self->frame != NULL)
+        {
+          g_autoptr(FmWorkerResult) result = fm_worker_result_ref (self->frame->result);
+          worker_result_cb (self->worker, result, self);
+        }
+      return;
+    }
+  read_view_options (self);
+  refresh_frame (self);
+}
+
+/* ---- lifecycle -------------------------------------------------------------- */
+
+static gboolean
+fm_window_close_request (GtkWindow *window)
+{
+  FmWindow *self = FM_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_cancellable_cancel (self->load_cancellable);
+  fm_worker_shutdown (self->worker);
+
+  return GTK_WINDOW_CLASS (fm_window_parent_class)->close_request (window);
+}
+
+static void
+fm_window_dispose (GObject *object)
+{
+  FmWindow *self = FM_WINDOW (object);
+
+  if (self->worker != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->worker, self);
+      fm_worker_shutdown (self->worker);
+      g_clear_object (&self->worker);
+    }
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_pointer (&self->frame, fm_frame_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (fm_window_parent_class)->dispose (object);
+}
+
+static void
+fm_window_finalize (GObject *object)
+{
+  FmWindow *self = FM_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->model, fm_model_unref);
+  g_clear_pointer (&self->layers, g_array_unref);
+  g_clear_pointer (&self->labels, g_strfreev);
+  g_clear_pointer (&self->sections, g_ptr_array_unref);
+  g_clear_pointer (&self->zero_labels, g_ptr_array_unref);
+  g_free (self->input);
+  g_free (self->last_toast);
+
+  G_OBJECT_CLASS (fm_window_parent_class)->finalize (object);
+}
+
+static void
+fm_window_class_init (FmWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = fm_window_dispose;
+  object_class->finalize = fm_window_finalize;
+  window_class->close_request = fm_window_close_request;
+
+  g_type_ensure (FM_TYPE_DRAW_PAD);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/featuremaps/FeatureMaps/fm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, draw_pad);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, preview);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, input_caption);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, prediction_box);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, layer_list);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, layers_scroller);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, sections_box);
+
+  gtk_widget_class_install_action (widget_class, "win.open-model", NULL, open_model_action);
+  gtk_widget_class_install_action (widget_class, "win.open-image", NULL, open_image_action);
+  gtk_widget_class_install_action (widget_class, "win.open-bundled", "s", open_bundled_action);
+  gtk_widget_class_install_action (widget_class, "win.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.open-tile", "(uu)", open_tile_action);
+}
+
+static void
+fm_window_init (FmWindow *self)
+{
+  GtkDropTarget *drop;
+  g_autoptr(GAction) all_nodes = NULL;
+  GSimpleActionGroup *group;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  self->sections = g_ptr_array_new ();
+  self->zero_labels = g_ptr_array_new ();
+  self->selected = -1;
+  read_view_options (self);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  /* A stateful toggle bound to GSettings, in the window's action group. */
+  group = g_simple_action_group_new ();
+  all_nodes = g_settings_create_action (self->settings, "show-all-nodes");
+  g_action_map_add_action (G_ACTION_MAP (group), all_nodes);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "view", G_ACTION_GROUP (group));
+  g_object_unref (group);
+
+  self->worker = fm_worker_new ();
+  g_signal_connect (self->worker, "result", G_CALLBACK (worker_result_cb), self);
+  g_signal_connect (self->worker, "error", G_CALLBACK (worker_error_cb), self);
+  g_signal_connect (self->draw_pad, "changed", G_CALLBACK (draw_pad_changed_cb), self);
+  g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect (self->layer_list, "row-selected", G_CALLBACK (layer_row_selected_cb), self);
+  gtk_drawing_area_set_draw_func (self->preview, preview_draw, self, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->preview),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("The tensor the model receives"), -1);
+
+  for (guint k = 0; k < TOP_K; k++)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+      self->top_labels[k] = gtk_label_new ("");
+      gtk_label_set_width_chars (GTK_LABEL (self->top_labels[k]), 4);
+      gtk_label_set_xalign (GTK_LABEL (self->top_labels[k]), 0);
+      gtk_widget_add_css_class (self->top_labels[k], k == 0 ? "heading" : "body");
+      self->top_bars[k] = gtk_progress_bar_new ();
+      gtk_widget_set_hexpand (self->top_bars[k], TRUE);
+      gtk_widget_set_valign (self->top_bars[k], GTK_ALIGN_CENTER);
+      self->top_values[k] = gtk_label_new ("");
+      gtk_label_set_width_chars (GTK_LABEL (self->top_values[k]), 7);
+      gtk_label_set_xalign (GTK_LABEL (self->top_values[k]), 1);
+      gtk_widget_add_css_class (self->top_values[k], "numeric");
+      gtk_box_append (GTK_BOX (row), self->top_labels[k]);
+      gtk_box_append (GTK_BOX (row), self->top_bars[k]);
+      gtk_box_append (GTK_BOX (row), self->top_values[k]);
+      gtk_box_append (self->prediction_box, row);
+      gtk_widget_set_visible (self->top_labels[k], FALSE);
+      gtk_widget_set_visible (self->top_bars[k], FALSE);
+      gtk_widget_set_visible (self->top_values[k], FALSE);
+    }
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  set_busy (self, FALSE);
+  update_undo_action (self);
+  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+}
+
+FmWindow *
+fm_window_new (AdwApplication *application)
+{
+  return g_object_new (FM_TYPE_WINDOW, "application", application, NULL);
+}
+
+FmModel *
+fm_window_get_model (FmWindow *self)
+{
+  return self->model;
+}
+
+FmDrawPad *
+fm_window_get_draw_pad (FmWindow *self)
+{
+  return self->draw_pad;
+}
+
+FmFrame *
+fm_window_get_frame (FmWindow *self)
+{
+  return self->frame;
+}
+
+GArray *
+fm_window_dup_marked_zero (FmWindow *self,
+                           guint     index)
+{
+  GArray *zeros = g_array_new (FALSE, FALSE, sizeof (guint));
+  FmLayerSection *section;
+
+  if (index >= self->sections->len)
+    return zeros;
+  section = g_ptr_array_index (self->sections, index);
+  for (guint c = 0; c < fm_layer_section_n_tiles (section); c++)
+    if (fm_tile_get_all_zero (FM_TILE (fm_layer_section_get_tile (section, c))))
+      g_array_append_val (zeros, c);
+  return zeros;
+}
+
+guint
+fm_window_get_n_frames (FmWindow *self)
+{
+  return self->n_frames;
+}
+
+const char *
+fm_window_get_last_toast (FmWindow *self)
+{
+  return self->last_toast;
+}

@@ -1,0 +1,42 @@
+/* fm-window.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "fm-draw-pad.h"
+#include "fm-frame.h"
+#include "fm-model.h"
+
+G_BEGIN_DECLS
+
+#define FM_TYPE_WINDOW (fm_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (FmWindow, fm_window, FM, WINDOW, AdwApplicationWindow)
+
+FmWindow  *fm_window_new             (AdwApplication *application);
+/* Loads @file off the main thread; on failure a toast names the file and
+ * the reason and the current model stays. */
+void       fm_window_open_model      (FmWindow       *self,
+                                      GFile          *file);
+/* Loads a picture into the canvas (PNG or JPEG), off the main thread. */
+void       fm_window_open_image      (FmWindow       *self,
+                                      GFile          *file);
+
+/* For tests and benchmarks. */
+FmModel   *fm_window_get_model       (FmWindow       *self);
+FmDrawPad *fm_window_get_draw_pad    (FmWindow       *self);
+/* The frame on screen (NULL before the first result). */
+FmFrame   *fm_window_get_frame       (FmWindow       *self);
+/* Channels marked all zero in the section of layer @index (-1 terminated
+ * array owned by the caller: g_array_unref). */
+GArray    *fm_window_dup_marked_zero (FmWindow       *self,
+                                      guint           index);
+/* Counts of results shown, and the last toast's text. */
+guint      fm_window_get_n_frames    (FmWindow       *self);
+const char *fm_window_get_last_toast (FmWindow       *self);
+
+G_END_DECLS

@@ -1,0 +1,745 @@
+/* fm-worker.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The live forward pass off the main thread (see fm-worker.h). All state
+ * the worker thread touches lives in a reference-counted FmWorkerShared
+ * guarded by one mutex: the current model and its generation, the pending
+ * input slot, the cancellable of the pass in flight, a small pool of
+ * FmRun arenas and the counters. The thread, every result and every
+ * queued main-context callback hold a reference to the shared state, never
+ * to the GObject, so the last reference to the FmWorker is always dropped
+ * by its owner on the main thread. Callbacks reach the GObject through
+ * shared->owner, which dispose clears under the mutex.
+ *
+ * Steady drawing allocates no arenas and no input buffers: runs come from
+ * the pool and go back when their result is released; the pending input
+ * buffer is overwritten in place and reused once the thread has copied it.
+ * What remains per pass is small bookkeeping (a cancellable, a result, an
+ * idle source).
+ *
+ * Results are delivered if their model generation is current and their
+ * input generation is newer than the last delivered one. They are not
+ * held back because a newer input is pending: while someone draws there
+ * always is one, and the view would never update.
+ *
+ * OpenBLAS's thread count is process-global, so the worker leaves it
+ * alone; the application chooses it once at startup.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fm-worker.h"
+
+#define FM_WORKER_POOL_SIZE 4
+
+typedef struct
+{
+  gatomicrefcount ref_count;
+  GMutex          mutex;
+  GCond           cond;
+  GMainContext   *context;          /* results are dispatched here */
+  FmWorker       *owner;            /* cleared by dispose */
+
+  FmModel        *model;
+  guint64         model_generation;
+  gsize           input_numel;      /* elements of the model's input */
+
+  float          *pending;          /* [input_numel] or NULL: nothing to do */
+  guint64         pending_generation;
+  float          *spare;            /* [input_numel], a free input buffer */
+  guint64         input_generation; /* last one handed out by submit */
+  guint64         delivered_generation;
+
+  GCancellable   *in_flight;        /* the running pass's, or NULL */
+  gboolean        quit;
+  GThread        *thread;
+
+  FmRun          *pool[FM_WORKER_POOL_SIZE]; /* runs of the current model */
+  guint           n_pool;
+
+  FmWorkerStats   stats;
+} FmWorkerShared;
+
+struct _FmWorkerResult
+{
+  gatomicrefcount  ref_count;
+  FmWorkerShared  *shared;
+  FmModel         *model;
+  FmRun           *run;
+  guint64          input_generation;
+  guint64          model_generation;
+  gint64           duration;
+};
+
+typedef struct
+{
+  FmWorkerShared *shared;
+  GError         *error;
+  guint64         model_generation;
+} FmWorkerFailure;
+
+struct _FmWorker
+{
+  GObject         parent_instance;
+
+  FmWorkerShared *shared;
+};
+
+G_DEFINE_FINAL_TYPE (FmWorker, fm_worker, G_TYPE_OBJECT)
+
+G_DEFINE_BOXED_TYPE (FmWorkerResult, fm_worker_result,
+                     fm_worker_result_ref, fm_worker_result_unref)
+
+enum
+{
+  SIGNAL_RESULT,
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Shared state */
+
+static FmWorkerShared *
+shared_new (void)
+{
+  FmWorkerShared *s = g_new0 (FmWorkerShared, 1);
+
+  g_atomic_ref_count_init (&s->ref_count);
+  g_mutex_init (&s->mutex);
+  g_cond_init (&s->cond);
+  s->context = g_main_context_ref_thread_default ();
+  return s;
+}
+
+static FmWorkerShared *
+shared_ref (FmWorkerShared *s)
+{
+  g_atomic_ref_count_inc (&s->ref_count);
+  return s;
+}
+
+/* Takes the pooled runs out; the caller frees them outside the mutex. */
+static guint
+shared_steal_pool (FmWorkerShared *s,
+                   FmRun         **out)
+{
+  guint n = s->n_pool;
+
+  memcpy (out, s->pool, n * sizeof (FmRun *));
+  s->n_pool = 0;
+  return n;
+}
+
+static void
+free_runs (FmRun **runs,
+           guint   n)
+{
+  for (guint i = 0; i < n; i++)
+    fm_run_free (runs[i]);
+}
+
+static void
+shared_unref (FmWorkerShared *s)
+{
+  if (!g_atomic_ref_count_dec (&s->ref_count))
+    return;
+  /* The thread holds a reference until it exits, so it is gone. */
+  for (guint i = 0; i < s->n_pool; i++)
+    fm_run_free (s->pool[i]);
+  g_clear_object (&s->in_flight);
+  g_free (s->pending);
+  g_free (s->spare);
+  g_clear_pointer (&s->model, fm_model_unref);
+  g_clear_pointer (&s->context, g_main_context_unref);
+  g_mutex_clear (&s->mutex);
+  g_cond_clear (&s->cond);
+  g_free (s);
+}
+
+/* Keeps @run for the next pass if it belongs to the current model and the
+ * pool has room; frees it otherwise. Any thread. */
+static void
+shared_recycle_run (FmWorkerShared *s,
+                    FmRun          *run,
+                    guint64         model_generation)
+{
+  g_mutex_lock (&s->mutex);
+  if (!s->quit && model_generation == s->model_generation &&
+      s->n_pool < FM_WORKER_POOL_SIZE)
+    {
+      s->pool[s->n_pool++] = run;
+      run = NULL;
+    }
+  g_mutex_unlock (&s->mutex);
+  g_clear_pointer (&run, fm_run_free);
+}
+
+/* Results */
+
+FmWorkerResult *
+fm_worker_result_ref (FmWorkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, NULL);
+
+  g_atomic_ref_count_inc (&result->ref_count);
+  return result;
+}
+
+void
+fm_worker_result_unref (FmWorkerResult *result)
+{
+  g_return_if_fail (result != NULL);
+
+  if (!g_atomic_ref_count_dec (&result->ref_count))
+    return;
+  shared_recycle_run (result->shared, result->run, result->model_generation);
+  fm_model_unref (result->model);
+  shared_unref (result->shared);
+  g_free (result);
+}
+
+FmModel *
+fm_worker_result_get_model (FmWorkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, NULL);
+
+  return result->model;
+}
+
+FmRun *
+fm_worker_result_get_run (FmWorkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, NULL);
+
+  return result->run;
+}
+
+guint64
+fm_worker_result_get_input_generation (FmWorkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, 0);
+
+  return result->input_generation;
+}
+
+guint64
+fm_worker_result_get_model_generation (FmWorkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, 0);
+
+  return result->model_generation;
+}
+
+gint64
+fm_worker_result_get_duration (FmWorkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, 0);
+
+  return result->duration;
+}
+
+/* Main-context side */
+
+/* A strong reference to the owner if it may still hear from us. */
+static FmWorker *
+shared_dup_owner (FmWorkerShared *s)
+{
+  if (s->owner == NULL || s->quit)
+    return NULL;
+  return g_object_ref (s->owner);
+}
+
+static gboolean
+dispatch_result (gpointer data)
+{
+  FmWorkerResult *result = data;
+  FmWorkerShared *s = result->shared;
+  g_autoptr(FmWorker) owner = NULL;
+
+  g_mutex_lock (&s->mutex);
+  owner = shared_dup_owner (s);
+  if (owner != NULL &&
+      result->model_generation == s->model_generation &&
+      result->input_generation > s->delivered_generation)
+    {
+      s->delivered_generation = result->input_generation;
+      s->stats.n_delivered++;
+    }
+  else
+    {
+      s->stats.n_stale++;
+      g_clear_object (&owner);
+    }
+  g_mutex_unlock (&s->mutex);
+
+  if (owner != NULL)
+    g_signal_emit (owner, signals[SIGNAL_RESULT], 0, result);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+failure_free (gpointer data)
+{
+  FmWorkerFailure *f = data;
+
+  g_clear_error (&f->error);
+  shared_unref (f->shared);
+  g_free (f);
+}
+
+static gboolean
+dispatch_failure (gpointer data)
+{
+  FmWorkerFailure *f = data;
+  FmWorkerShared *s = f->shared;
+  g_autoptr(FmWorker) owner = NULL;
+
+  g_mutex_lock (&s->mutex);
+  owner = shared_dup_owner (s);
+  if (owner != NULL && f->model_generation != s->model_generation)
+    g_clear_object (&owner);
+  g_mutex_unlock (&s->mutex);
+
+  if (owner != NULL)
+    g_signal_emit (owner, signals[SIGNAL_ERROR], 0, f->error);
+  return G_SOURCE_REMOVE;
+}
+
+/* An idle source rather than g_main_context_invoke(): invoke runs the
+ * callback right here, on the worker thread, when nobody owns the
+ * context. */
+static void
+shared_post (FmWorkerShared *s,
+             GSourceFunc     func,
+             gpointer        data,
+             GDestroyNotify  notify)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, "[fm-worker] deliver");
+  g_source_attach (source, s->context);
+  g_source_unref (source);
+}
+
+static void
+shared_post_failure (FmWorkerShared *s,
+                     guint64         model_generation,
+                     GError         *error)
+{
+  FmWorkerFailure *f = g_new0 (FmWorkerFailure, 1);
+
+  f->shared = shared_ref (s);
+  f->error = error;
+  f->model_generation = model_generation;
+  shared_post (s, dispatch_failure, f, failure_free);
+}
+
+/* Worker thread */
+
+/* One pass. Called without the mutex; @input belongs to the pass. */
+static void
+worker_run_pass (FmWorkerShared *s,
+                 FmModel        *model,
+                 guint64         model_generation,
+                 float          *input,        /* [input numel] */
+                 guint64         input_generation,
+                 FmRun          *run,          /* from the pool, or NULL */
+                 GCancellable   *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  const FmValue *in = &model->values[model->inputs[0]];
+  FmWorkerResult *result = NULL;
+  FmWorkerFailure *failure = NULL;
+  gboolean created = FALSE;
+  gint64 start, duration = 0;
+  gboolean ok;
+
+  if (run == NULL)
+    {
+      run = fm_run_new (model, &error);
+      created = run != NULL;
+    }
+  if (run != NULL)
+    memcpy (fm_run_input_data (run, 0), input, in->numel * sizeof (float));
+
+  g_mutex_lock (&s->mutex);
+  if (created)
+    s->stats.n_runs_created++;
+  /* Give the buffer back for the next submit unless the model changed. */
+  if (model_generation == s->model_generation && s->spare == NULL && !s->quit)
+    {
+      s->spare = input;
+      input = NULL;
+    }
+  g_mutex_unlock (&s->mutex);
+  g_free (input);
+
+  if (run != NULL)
+    {
+      start = g_get_monotonic_time ();
+      ok = fm_run_execute (run, cancellable, &error);
+      duration = g_get_monotonic_time () - start;
+    }
+  else
+    ok = FALSE;
+
+  /* The result is filled in under the mutex the main context takes before
+   * reading it, which also orders the arena's writes before its reads. */
+  g_mutex_lock (&s->mutex);
+  g_clear_object (&s->in_flight);
+  if (ok)
+    {
+      s->stats.n_completed++;
+      s->stats.last_duration = duration;
+      if (s->quit || model_generation != s->model_generation)
+        {
+          /* Dropped here rather than after a trip to the main context. */
+          s->stats.n_stale++;
+        }
+      else
+        {
+          result = g_new0 (FmWorkerResult, 1);
+          g_atomic_ref_count_init (&result->ref_count);
+          result->shared = shared_ref (s);
+          result->model = fm_model_ref (model);
+          result->run = g_steal_pointer (&run);
+          result->input_generation = input_generation;
+          result->model_generation = model_generation;
+          result->duration = duration;
+        }
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    s->stats.n_cancelled++;
+  else
+    {
+      s->stats.n_failed++;
+      failure = g_new0 (FmWorkerFailure, 1);
+      failure->shared = shared_ref (s);
+      failure->error = g_steal_pointer (&error);
+      failure->model_generation = model_generation;
+    }
+  g_mutex_unlock (&s->mutex);
+
+  if (result != NULL)
+    shared_post (s, dispatch_result, result, (GDestroyNotify) fm_worker_result_unref);
+  if (failure != NULL)
+    shared_post (s, dispatch_failure, failure, failure_free);
+  if (run != NULL)
+    shared_recycle_run (s, run, model_generation);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  FmWorkerShared *s = data;
+
+  g_mutex_lock (&s->mutex);
+  for (;;)
+    {
+      g_autoptr(FmModel) model = NULL;
+      g_autoptr(GCancellable) cancellable = NULL;
+      float *input;
+      guint64 model_generation, input_generation;
+      FmRun *run = NULL;
+
+      while (!s->quit && s->pending == NULL)
+        g_cond_wait (&s->cond, &s->mutex);
+      if (s->quit)
+        break;
+
+      model = fm_model_ref (s->model);
+      model_generation = s->model_generation;
+      input = g_steal_pointer (&s->pending);
+      input_generation = s->pending_generation;
+      if (s->n_pool > 0)
+        run = s->pool[--s->n_pool];
+      cancellable = g_cancellable_new ();
+      s->in_flight = g_object_ref (cancellable);
+      s->stats.n_started++;
+      g_mutex_unlock (&s->mutex);
+
+      worker_run_pass (s, model, model_generation, input, input_generation,
+                       run, cancellable);
+
+      g_mutex_lock (&s->mutex);
+    }
+  g_mutex_unlock (&s->mutex);
+
+  shared_unref (s);
+  return NULL;
+}
+
+/* GObject */
+
+static void
+fm_worker_dispose (GObject *object)
+{
+  FmWorker *self = FM_WORKER (object);
+
+  fm_worker_shutdown (self);
+  g_mutex_lock (&self->shared->mutex);
+  self->shared->owner = NULL;
+  g_mutex_unlock (&self->shared->mutex);
+
+  G_OBJECT_CLASS (fm_worker_parent_class)->dispose (object);
+}
+
+static void
+fm_worker_finalize (GObject *object)
+{
+  FmWorker *self = FM_WORKER (object);
+
+  /* Queued callbacks and live results may keep the shared state a while. */
+  g_clear_pointer (&self->shared, shared_unref);
+
+  G_OBJECT_CLASS (fm_worker_parent_class)->finalize (object);
+}
+
+static void
+fm_worker_class_init (FmWorkerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fm_worker_dispose;
+  object_class->finalize = fm_worker_finalize;
+
+  /**
+   * FmWorker::result:
+   * @result: the finished pass; take a reference to keep it
+   *
+   * A pass for the current model finished, newer than any delivered so
+   * far. Emitted in the worker's main context.
+   */
+  signals[SIGNAL_RESULT] =
+    g_signal_new ("result",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL,
+                  g_cclosure_marshal_VOID__BOXED,
+                  G_TYPE_NONE, 1, FM_TYPE_WORKER_RESULT);
+
+  /**
+   * FmWorker::error:
+   * @error: why the pass failed (never a cancellation)
+   *
+   * A pass for the current model could not run, e.g. its arena could not
+   * be allocated.
+   */
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL,
+                  g_cclosure_marshal_VOID__BOXED,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+fm_worker_init (FmWorker *self)
+{
+  self->shared = shared_new ();
+  self->shared->owner = self;
+}
+
+/* Public API */
+
+FmWorker *
+fm_worker_new (void)
+{
+  return g_object_new (FM_TYPE_WORKER, NULL);
+}
+
+gboolean
+fm_worker_set_model (FmWorker  *self,
+                     FmModel   *model,
+                     GError   **error)
+{
+  FmWorkerShared *s;
+  FmModel *old_model;
+  FmRun *old_runs[FM_WORKER_POOL_SIZE];
+  guint n_old_runs;
+  float *old_pending, *old_spare;
+  gsize numel = 0;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (FM_IS_WORKER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (model != NULL)
+    {
+      if (model->n_inputs != 1 ||
+          model->values[model->inputs[0]].dtype != FM_DTYPE_FLOAT)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       "%s: the live view needs exactly one float input; "
+                       "this model has %u input(s)%s",
+                       model->path, model->n_inputs,
+                       model->n_inputs == 1 ? " of integer type" : "");
+          model = NULL;
+          ok = FALSE;
+        }
+      else
+        numel = model->values[model->inputs[0]].numel;
+    }
+
+  s = self->shared;
+  g_mutex_lock (&s->mutex);
+  s->model_generation++;
+  old_model = g_steal_pointer (&s->model);
+  s->model = model != NULL ? fm_model_ref (model) : NULL;
+  s->input_numel = numel;
+  old_pending = g_steal_pointer (&s->pending);
+  old_spare = g_steal_pointer (&s->spare);
+  if (s->in_flight != NULL)
+    g_cancellable_cancel (s->in_flight);
+  n_old_runs = shared_steal_pool (s, old_runs);
+  g_mutex_unlock (&s->mutex);
+
+  free_runs (old_runs, n_old_runs);
+  g_free (old_pending);
+  g_free (old_spare);
+  g_clear_pointer (&old_model, fm_model_unref);
+  return ok;
+}
+
+FmModel *
+fm_worker_get_model (FmWorker *self)
+{
+  FmModel *model;
+
+  g_return_val_if_fail (FM_IS_WORKER (self), NULL);
+
+  /* Only the main thread changes it, so it stays valid for the caller. */
+  g_mutex_lock (&self->shared->mutex);
+  model = self->shared->model;
+  g_mutex_unlock (&self->shared->mutex);
+  return model;
+}
+
+guint64
+fm_worker_get_model_generation (FmWorker *self)
+{
+  guint64 generation;
+
+  g_return_val_if_fail (FM_IS_WORKER (self), 0);
+
+  g_mutex_lock (&self->shared->mutex);
+  generation = self->shared->model_generation;
+  g_mutex_unlock (&self->shared->mutex);
+  return generation;
+}
+
+guint64
+fm_worker_submit (FmWorker    *self,
+                  const float *input,
+                  gsize        n_values)
+{
+  g_autoptr(GError) error = NULL;
+  FmWorkerShared *s;
+  FmWorkerShared *unstarted = NULL;
+  guint64 generation = 0;
+
+  g_return_val_if_fail (FM_IS_WORKER (self), 0);
+  g_return_val_if_fail (input != NULL, 0);
+
+  s = self->shared;
+  g_mutex_lock (&s->mutex);
+  if (s->model == NULL || s->quit)
+    goto out;
+  if (n_values != s->input_numel)
+    {
+      g_critical ("%s: %s: submitted %" G_GSIZE_FORMAT " values, the input "
+                  "of %s has %" G_GSIZE_FORMAT,
+                  G_STRLOC, G_STRFUNC, n_values, s->model->path, s->input_numel);
+      goto out;
+    }
+  if (s->pending == NULL)
+    {
+      /* The buffer is allocated once per model; see worker_run_pass(). */
+      s->pending = g_steal_pointer (&s->spare);
+      if (s->pending == NULL)
+        s->pending = g_try_new (float, n_values);
+      if (s->pending == NULL)
+        goto out;
+    }
+  memcpy (s->pending, input, n_values * sizeof (float));
+  generation = ++s->input_generation;
+  s->pending_generation = generation;
+
+  if (s->thread == NULL)
+    {
+      s->thread = g_thread_try_new ("fm-worker", worker_thread, shared_ref (s), &error);
+      if (s->thread == NULL)
+        {
+          /* Its reference, dropped once the mutex is released. */
+          unstarted = s;
+          g_clear_pointer (&s->pending, g_free);
+          s->stats.n_failed++;
+          g_prefix_error (&error, "Cannot start the live view's worker thread: ");
+          shared_post_failure (s, s->model_generation, g_steal_pointer (&error));
+          generation = 0;
+          goto out;
+        }
+    }
+  g_cond_signal (&s->cond);
+
+out:
+  g_mutex_unlock (&s->mutex);
+  g_clear_pointer (&unstarted, shared_unref);
+  return generation;
+}
+
+void
+fm_worker_shutdown (FmWorker *self)
+{
+  FmWorkerShared *s;
+  FmRun *old_runs[FM_WORKER_POOL_SIZE];
+  guint n_old_runs;
+  GMainContext *context;
+  GThread *thread;
+
+  g_return_if_fail (FM_IS_WORKER (self));
+
+  s = self->shared;
+  g_mutex_lock (&s->mutex);
+  s->quit = TRUE;
+  if (s->in_flight != NULL)
+    g_cancellable_cancel (s->in_flight);
+  g_clear_pointer (&s->pending, g_free);
+  g_clear_pointer (&s->spare, g_free);
+  thread = g_steal_pointer (&s->thread);
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->mutex);
+
+  /* Waits for at most one node: cancellation is checked between nodes. */
+  if (thread != NULL)
+    g_thread_join (thread);
+
+  /* Nothing posts any more. Queued callbacks hold the shared state, so
+   * dropping the context here keeps them from holding it in a cycle. */
+  g_mutex_lock (&s->mutex);
+  n_old_runs = shared_steal_pool (s, old_runs);
+  context = g_steal_pointer (&s->context);
+  g_mutex_unlock (&s->mutex);
+  free_runs (old_runs, n_old_runs);
+  g_clear_pointer (&context, g_main_context_unref);
+}
+
+void
+fm_worker_get_stats (FmWorker      *self,
+                     FmWorkerStats *stats)
+{
+  g_return_if_fail (FM_IS_WORKER (self));
+  g_return_if_fail (stats != NULL);
+
+  g_mutex_lock (&self->shared->mutex);
+  *stats = self->shared->stats;
+  g_mutex_unlock (&self->shared->mutex);
+}

@@ -1,0 +1,91 @@
+/* fm-worker.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The live forward pass, off the main thread. One worker thread runs one
+ * pass at a time; a single pending slot holds the newest input, and each
+ * submit overwrites it (latest wins, never a queue). Results come back to
+ * the main context the worker was created in, as the "result" signal,
+ * only while they belong to the current model and are newer than the last
+ * result delivered. Changing the model or shutting down cancels the pass
+ * in flight; submitting does not, so continuous drawing keeps showing
+ * results. Everything here is called from the thread that owns that main
+ * context; only results may be released from any thread.
+ *
+ * It does not preprocess (the caller submits the model's input tensor),
+ * draw, or set the BLAS thread count (process-global: the application's
+ * business at startup).
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "fm-model.h"
+#include "fm-run.h"
+
+G_BEGIN_DECLS
+
+/* FmWorkerResult: one finished pass. It holds the model and the FmRun
+ * whose arena has every activation; releasing the last reference hands
+ * the run back to the worker's pool when the model is still current. */
+typedef struct _FmWorkerResult FmWorkerResult;
+
+#define FM_TYPE_WORKER_RESULT (fm_worker_result_get_type ())
+
+GType           fm_worker_result_get_type             (void) G_GNUC_CONST;
+FmWorkerResult *fm_worker_result_ref                  (FmWorkerResult *result);
+void            fm_worker_result_unref                (FmWorkerResult *result);
+FmModel        *fm_worker_result_get_model            (FmWorkerResult *result);
+FmRun          *fm_worker_result_get_run              (FmWorkerResult *result);
+/* What fm_worker_submit() returned for the input of this pass. */
+guint64         fm_worker_result_get_input_generation (FmWorkerResult *result);
+guint64         fm_worker_result_get_model_generation (FmWorkerResult *result);
+/* Time spent in fm_run_execute(), in microseconds. */
+gint64          fm_worker_result_get_duration         (FmWorkerResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmWorkerResult, fm_worker_result_unref)
+
+/* Counters since the worker was made, for benchmarks and tests. Every
+ * started pass ends as exactly one of completed, cancelled or failed; a
+ * completed pass is then delivered or dropped as stale (or is still on its
+ * way to the main context). */
+typedef struct
+{
+  guint64 n_started;
+  guint64 n_completed;
+  guint64 n_delivered;     /* "result" emitted */
+  guint64 n_stale;         /* completed, then dropped: model changed or older */
+  guint64 n_cancelled;
+  guint64 n_failed;        /* "error" emitted or due */
+  guint64 n_runs_created;  /* FmRun arenas allocated; the rest were reused */
+  gint64  last_duration;   /* microseconds of the last completed pass */
+} FmWorkerStats;
+
+#define FM_TYPE_WORKER (fm_worker_get_type ())
+
+G_DECLARE_FINAL_TYPE (FmWorker, fm_worker, FM, WORKER, GObject)
+
+/* Results go to the thread-default main context at the time of the call. */
+FmWorker *fm_worker_new                  (void);
+/* Cancels the pass in flight, drops the pending input and the pooled runs
+ * of the old model. @model may be NULL; otherwise it must have exactly one
+ * input, of float type (else FALSE with FM_ERROR_INVALID_INPUT and the
+ * worker keeps no model). */
+gboolean  fm_worker_set_model            (FmWorker       *self,
+                                          FmModel        *model,
+                                          GError        **error);
+FmModel  *fm_worker_get_model            (FmWorker       *self);
+guint64   fm_worker_get_model_generation (FmWorker       *self);
+/* Copies @input (@n_values floats, the model input's element count) into
+ * the pending slot and returns its input generation (increasing, > 0), or
+ * 0 if there is no model or the worker was shut down. */
+guint64   fm_worker_submit               (FmWorker       *self,
+                                          const float    *input,
+                                          gsize           n_values);
+/* Cancels the pass in flight and joins the thread; no signal is emitted
+ * afterwards and further submits are ignored. Dispose does this too. */
+void      fm_worker_shutdown             (FmWorker       *self);
+void      fm_worker_get_stats            (FmWorker       *self,
+                                          FmWorkerStats  *stats);
+
+G_END_DECLS

@@ -1,0 +1,69 @@
+/* fm-tile-render.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Draws one channel's feature map (a [H, W] float plane) into a cairo
+ * context, and the colour-bar legend that goes with it. The window and
+ * the PNG export both call these on their own cairo context, so an
+ * exported image has the pixels the window shows. GTK-free. This file
+ * does not compute value ranges (the caller passes vmin/vmax) and does
+ * not lay tiles out into a grid.
+ */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+#include "fm-colormap.h"
+
+G_BEGIN_DECLS
+
+/* How the caller chose vmin/vmax; fm_tile_render itself only uses the
+ * numbers. */
+typedef enum
+{
+  FM_NORMALIZE_LAYER, /* the range of every channel in the layer */
+  FM_NORMALIZE_TILE,  /* this channel's own range */
+  FM_NORMALIZE_FIXED, /* a range the person typed */
+} FmNormalize;
+
+typedef struct
+{
+  const FmColormap *colormap; /* NULL means fm_colormap_get_default () */
+  float vmin, vmax;           /* the range to map (layer range, tile range, or fixed) */
+  gboolean all_zero;          /* draw the zero mark */
+  gboolean dark;              /* dark UI style (affects mark colours only) */
+} FmTileStyle;
+
+/* The colour of NaN cells, whatever the colormap. */
+#define FM_TILE_NAN_RGB 0x808080
+
+void fm_tile_render   (cairo_t           *cr,
+                       const float       *map,
+                       int                h,
+                       int                w,
+                       double             width,
+                       double             height,
+                       const FmTileStyle *style);
+
+void fm_tile_colorize (const float       *map,
+                       int                h,
+                       int                w,
+                       const FmTileStyle *style,
+                       guint32           *argb_out);
+
+void fm_tile_render_zero_mark (cairo_t *cr,
+                               double   width,
+                               double   height,
+                               gboolean dark);
+
+void fm_legend_render (cairo_t          *cr,
+                       const FmColormap *cm,
+                       float             vmin,
+                       float             vmax,
+                       double            width,
+                       double            height,
+                       gboolean          dark);
+
+G_END_DECLS

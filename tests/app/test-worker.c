@@ -1,0 +1,573 @@
+/* test-worker.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Tests of FmWorker, the latest-wins live forward pass, without a
+ * display. Models are built in memory: a small Conv -> Relu whose output
+ * is worked out by hand, and a chain of identity convs (the kernel is 1 at
+ * the centre of channel o -> o and 0 elsewhere, padding 1) that is slow but
+ * returns its input exactly, so a result tells which input it came from.
+ * The tests wait on conditions with a timeout, iterating the default main
+ * context only where the test says so; no sleep is an assertion.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fm-test-graph.h"
+#include "fm-worker.h"
+
+#define TIMEOUT_S 60
+
+/* Slow model: [1, 32, 64, 64], each conv 2 * 32 * 32 * 9 * 4096 = 75 MFLOP. */
+#define SLOW_C 32
+#define SLOW_HW 64
+
+typedef struct
+{
+  GPtrArray *results;      /* FmWorkerResult*, in delivery order */
+  guint      n_errors;
+  gboolean   out_of_order; /* a result not newer than the one before */
+  gboolean   keep;         /* keep results (else only the last one) */
+} Sink;
+
+static void
+on_result (FmWorker       *worker,
+           FmWorkerResult *result,
+           Sink           *sink)
+{
+  if (sink->results->len > 0)
+    {
+      FmWorkerResult *last = g_ptr_array_index (sink->results, sink->results->len - 1);
+      if (fm_worker_result_get_input_generation (result) <=
+          fm_worker_result_get_input_generation (last))
+        sink->out_of_order = TRUE;
+    }
+  if (!sink->keep)
+    g_ptr_array_set_size (sink->results, 0);
+  g_ptr_array_add (sink->results, fm_worker_result_ref (result));
+}
+
+static void
+on_error (FmWorker     *worker,
+          const GError *error,
+          Sink         *sink)
+{
+  g_test_message ("error: %s", error->message);
+  sink->n_errors++;
+}
+
+static void
+sink_init (Sink     *sink,
+           FmWorker *worker,
+           gboolean  keep)
+{
+  sink->results = g_ptr_array_new_with_free_func ((GDestroyNotify) fm_worker_result_unref);
+  sink->n_errors = 0;
+  sink->out_of_order = FALSE;
+  sink->keep = keep;
+  g_signal_connect (worker, "result", G_CALLBACK (on_result), sink);
+  g_signal_connect (worker, "error", G_CALLBACK (on_error), sink);
+}
+
+static void
+sink_clear (Sink *sink)
+{
+  g_clear_pointer (&sink->results, g_ptr_array_unref);
+}
+
+/* Waits until @cond (which may use the stats snapshot `st`) holds, failing
+ * after TIMEOUT_S. Iterates the default main context only if @iterate. */
+#define WAIT_FOR(worker, iterate, cond)                                     \
+  G_STMT_START                                                              \
+  {                                                                         \
+    gint64 deadline_ = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC; \
+    for (;;)                                                                \
+      {                                                                     \
+        FmWorkerStats st;                                                   \
+        fm_worker_get_stats ((worker), &st);                                \
+        if (cond)                                                           \
+          break;                                                            \
+        if (g_get_monotonic_time () > deadline_)                            \
+          g_error ("timed out waiting for %s", #cond);                      \
+        if (!(iterate) || !g_main_context_iteration (NULL, FALSE))          \
+          g_usleep (200);                                                   \
+      }                                                                     \
+  }                                                                         \
+  G_STMT_END
+
+/* Runs whatever the main context has queued, for @ms milliseconds. */
+static void
+drain_main_context (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (500);
+}
+
+static int
+model_refs (FmModel *model)
+{
+  return g_atomic_int_get (&model->ref_count);
+}
+
+/* x [1, 1, 28, 28] -> Conv (3x3 of ones, bias @bias) -> y [1, 1, 26, 26]
+ * -> Relu -> z. */
+static FmModel *
+build_small (float bias)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(GError) error = NULL;
+  static const float ones[9] = { 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+  FmModel *model;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 28, 28));
+  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), ones);
+  fm_test_graph_float (g, "b", FM_DIMS (1), &bias);
+  fm_test_graph_node (g, "Conv", "x,w,b", "y");
+  fm_test_graph_node (g, "Relu", "y", "z");
+  fm_test_graph_output (g, "z");
+  model = fm_test_graph_build (g, &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+/* x [1, SLOW_C, SLOW_HW, SLOW_HW] -> @n_convs identity convs -> v<n>. */
+static FmModel *
+build_slow (guint n_convs)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *w = g_new0 (float, SLOW_C * SLOW_C * 9); /* [C, C, 3, 3] */
+  static const gint64 pads[] = { 1, 1, 1, 1 };
+  g_autofree char *out = NULL;
+  FmModel *model;
+
+  for (guint o = 0; o < SLOW_C; o++)
+    w[(o * SLOW_C + o) * 9 + 4] = 1.0f;
+  fm_test_graph_input (g, "v0", FM_DIMS (1, SLOW_C, SLOW_HW, SLOW_HW));
+  fm_test_graph_float (g, "w", FM_DIMS (SLOW_C, SLOW_C, 3, 3), w);
+  for (guint i = 0; i < n_convs; i++)
+    {
+      g_autofree char *io = g_strdup_printf ("v%u,w", i);
+      g_autofree char *o = g_strdup_printf ("v%u", i + 1);
+      fm_test_node_ints (fm_test_graph_node (g, "Conv", io, o), "pads", 4, pads);
+    }
+  out = g_strdup_printf ("v%u", n_convs);
+  fm_test_graph_output (g, out);
+  model = fm_test_graph_build (g, &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+#define SLOW_NUMEL ((gsize) SLOW_C * SLOW_HW * SLOW_HW)
+
+static float *
+filled (gsize n,
+        float value)
+{
+  float *data = g_new (float, n);
+
+  for (gsize i = 0; i < n; i++)
+    data[i] = value;
+  return data;
+}
+
+/* Every element of value @name in @result's run equals @want. */
+static void
+assert_result_filled (FmWorkerResult *result,
+                      const char     *name,
+                      float           want)
+{
+  FmModel *model = fm_worker_result_get_model (result);
+  int id = fm_model_find_value (model, name);
+  const float *data;
+
+  g_assert_cmpint (id, >=, 0);
+  data = fm_run_value_data (fm_worker_result_get_run (result), id);
+  for (gsize i = 0; i < model->values[id].numel; i++)
+    if (data[i] != want)
+      g_error ("%s[%" G_GSIZE_FORMAT "] = %g, want %g", name, i, data[i], want);
+}
+
+static void
+test_single (void)
+{
+  g_autoptr(FmModel) model = build_small (-4.5f);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autoptr(GError) error = NULL;
+  float x[28 * 28]; /* [1, 1, 28, 28] */
+  const float *inputs[] = { x };
+  const char *names[] = { "x", "y", "z" };
+  FmWorkerResult *result;
+  FmWorkerStats stats;
+  guint64 gen;
+  Sink sink;
+
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = (float) (i % 7) - 3.0f;
+
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model, &error));
+  g_assert_no_error (error);
+  g_assert_true (fm_worker_get_model (worker) == model);
+  gen = fm_worker_submit (worker, x, G_N_ELEMENTS (x));
+  g_assert_cmpuint (gen, >, 0);
+  WAIT_FOR (worker, TRUE, sink.results->len >= 1);
+  drain_main_context (20);
+
+  g_assert_cmpuint (sink.results->len, ==, 1);
+  g_assert_cmpuint (sink.n_errors, ==, 0);
+  result = g_ptr_array_index (sink.results, 0);
+  g_assert_true (fm_worker_result_get_model (result) == model);
+  g_assert_cmpuint (fm_worker_result_get_input_generation (result), ==, gen);
+  g_assert_cmpuint (fm_worker_result_get_model_generation (result), ==,
+                    fm_worker_get_model_generation (worker));
+  g_assert_cmpint (fm_worker_result_get_duration (result), >=, 0);
+
+  /* Every value equals a direct run on the same input, bit for bit. */
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      g_autofree float *want = NULL;
+      gsize n = 0;
+      int id = fm_model_find_value (model, names[k]);
+      const float *got = fm_run_value_data (fm_worker_result_get_run (result), id);
+
+      want = fm_test_run (model, inputs, names[k], &n, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (n, ==, model->values[id].numel);
+      g_assert_cmpmem (got, n * sizeof (float), want, n * sizeof (float));
+    }
+
+  /* By hand: x[r][c] = (r * 28 + c) % 7 - 3 and 28 % 7 = 0, so every row
+   * starts the same. y[0][4] sums columns 4..6 of rows 0..2: 3 * (1 + 2 + 3)
+   * = 18, plus bias -4.5 = 13.5; Relu keeps it. y[0][0] sums columns 0..2:
+   * 3 * (-3 - 2 - 1) - 4.5 = -22.5, and Relu makes it 0. */
+  {
+    FmRun *run = fm_worker_result_get_run (result);
+    const float *y = fm_run_value_data (run, fm_model_find_value (model, "y"));
+    const float *z = fm_run_value_data (run, fm_model_find_value (model, "z"));
+
+    g_assert_cmpfloat (y[4], ==, 13.5f);
+    g_assert_cmpfloat (z[4], ==, 13.5f);
+    g_assert_cmpfloat (y[0], ==, -22.5f);
+    g_assert_cmpfloat (z[0], ==, 0.0f);
+  }
+
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_started, ==, 1);
+  g_assert_cmpuint (stats.n_completed, ==, 1);
+  g_assert_cmpuint (stats.n_delivered, ==, 1);
+  g_assert_cmpuint (stats.n_stale, ==, 0);
+  g_assert_cmpuint (stats.n_cancelled, ==, 0);
+  g_assert_cmpint (stats.last_duration, ==, fm_worker_result_get_duration (result));
+
+  sink_clear (&sink);
+}
+
+static void
+test_latest_wins (void)
+{
+  g_autoptr(FmModel) model = build_slow (24);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autofree float *x = g_new (float, SLOW_NUMEL);
+  guint64 gens[101] = { 0 };
+  FmWorkerStats stats;
+  FmWorkerResult *first, *last;
+  Sink sink;
+
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+
+  /* Input k is filled with k; the identity chain returns it unchanged. */
+  for (guint k = 1; k <= 100; k++)
+    {
+      for (gsize i = 0; i < SLOW_NUMEL; i++)
+        x[i] = (float) k;
+      gens[k] = fm_worker_submit (worker, x, SLOW_NUMEL);
+      g_assert_cmpuint (gens[k], >, gens[k - 1]);
+      if (k == 1)
+        WAIT_FOR (worker, FALSE, st.n_started == 1);
+    }
+
+  WAIT_FOR (worker, TRUE,
+            sink.results->len > 0 &&
+            fm_worker_result_get_input_generation (
+              g_ptr_array_index (sink.results, sink.results->len - 1)) == gens[100]);
+  drain_main_context (50);
+  fm_worker_get_stats (worker, &stats);
+  g_test_message ("%u results, %" G_GUINT64_FORMAT " passes, last took %.1f ms",
+                  sink.results->len, stats.n_started, stats.last_duration / 1000.0);
+
+  /* The first pass, in flight during the burst, is not cancelled by it and
+   * is shown; then at most the pass that took whatever was pending when it
+   * finished, then the last input. */
+  g_assert_cmpuint (sink.results->len, >=, 2);
+  g_assert_cmpuint (sink.results->len, <=, 3);
+  g_assert_false (sink.out_of_order);
+  g_assert_cmpuint (sink.n_errors, ==, 0);
+  first = g_ptr_array_index (sink.results, 0);
+  last = g_ptr_array_index (sink.results, sink.results->len - 1);
+  g_assert_cmpuint (fm_worker_result_get_input_generation (first), ==, gens[1]);
+  assert_result_filled (first, "v24", 1.0f);
+  assert_result_filled (last, "v0", 100.0f);
+  assert_result_filled (last, "v24", 100.0f);
+  for (guint r = 0; r < sink.results->len; r++)
+    {
+      FmWorkerResult *result = g_ptr_array_index (sink.results, r);
+      guint64 gen = fm_worker_result_get_input_generation (result);
+      guint k = 1;
+
+      while (k <= 100 && gens[k] != gen)
+        k++;
+      g_assert_cmpuint (k, <=, 100);
+      assert_result_filled (result, "v24", (float) k);
+    }
+
+  g_assert_cmpuint (stats.n_started, ==, sink.results->len);
+  g_assert_cmpuint (stats.n_cancelled, ==, 0);
+  g_assert_cmpuint (stats.n_stale, ==, 0);
+
+  sink_clear (&sink);
+}
+
+static void
+test_stale_model (void)
+{
+  g_autoptr(FmModel) model_a = build_small (-4.5f);
+  g_autoptr(FmModel) model_b = build_small (100.0f);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autofree float *ones = filled (28 * 28, 1.0f);
+  FmWorkerResult *result;
+  FmWorkerStats stats;
+  Sink sink;
+
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model_a, NULL));
+  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+  /* Finished but not dispatched: the main context is not iterated. */
+  WAIT_FOR (worker, FALSE, st.n_completed == 1);
+  g_assert_true (fm_worker_set_model (worker, model_b, NULL));
+  WAIT_FOR (worker, TRUE, st.n_stale == 1);
+  drain_main_context (20);
+  g_assert_cmpuint (sink.results->len, ==, 0);
+
+  /* The worker still delivers for the new model: a 3x3 window of ones
+   * sums to 9, plus bias 100 = 109 (A would give 9 - 4.5 = 4.5). */
+  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+  WAIT_FOR (worker, TRUE, sink.results->len == 1);
+  result = g_ptr_array_index (sink.results, 0);
+  g_assert_true (fm_worker_result_get_model (result) == model_b);
+  assert_result_filled (result, "z", 109.0f);
+
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_delivered, ==, 1);
+  g_assert_cmpuint (stats.n_stale, ==, 1);
+  g_assert_cmpuint (sink.n_errors, ==, 0);
+  sink_clear (&sink);
+}
+
+static void
+test_cancel_on_model_swap (void)
+{
+  g_autoptr(FmModel) slow = build_slow (200);
+  g_autoptr(FmModel) small = build_small (-4.5f);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autofree float *x = filled (SLOW_NUMEL, 7.0f);
+  g_autofree float *ones = filled (28 * 28, 1.0f);
+  FmWorkerStats stats;
+  gint64 t0;
+  Sink sink;
+
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, slow, NULL));
+  g_assert_cmpuint (fm_worker_submit (worker, x, SLOW_NUMEL), >, 0);
+  WAIT_FOR (worker, FALSE, st.n_started == 1);
+  t0 = g_get_monotonic_time ();
+  g_assert_true (fm_worker_set_model (worker, small, NULL));
+  WAIT_FOR (worker, FALSE, st.n_cancelled == 1);
+  g_test_message ("cancelled %.1f ms after the model swap",
+                  (g_get_monotonic_time () - t0) / 1000.0);
+  drain_main_context (50);
+
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_completed, ==, 0);
+  g_assert_cmpuint (stats.n_failed, ==, 0);
+  g_assert_cmpuint (sink.results->len, ==, 0);
+  g_assert_cmpuint (sink.n_errors, ==, 0); /* cancelling is not an error */
+
+  /* 9 * 1 - 4.5 = 4.5 */
+  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+  WAIT_FOR (worker, TRUE, sink.results->len == 1);
+  assert_result_filled (g_ptr_array_index (sink.results, 0), "z", 4.5f);
+  sink_clear (&sink);
+}
+
+static void
+test_dispose_during_run (void)
+{
+  g_autoptr(FmModel) slow = build_slow (200);
+  FmWorker *worker = fm_worker_new ();
+  g_autofree float *x = filled (SLOW_NUMEL, 3.0f);
+  FmWorkerStats stats;
+  gint64 t0;
+  Sink sink;
+
+  sink_init (&sink, worker, TRUE);
+  g_object_add_weak_pointer (G_OBJECT (worker), (gpointer *) &worker);
+  g_assert_true (fm_worker_set_model (worker, slow, NULL));
+  g_assert_cmpuint (fm_worker_submit (worker, x, SLOW_NUMEL), >, 0);
+  WAIT_FOR (worker, FALSE, st.n_started == 1);
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_completed, ==, 0);
+
+  t0 = g_get_monotonic_time ();
+  g_object_unref (worker);
+  g_test_message ("dispose returned after %.1f ms",
+                  (g_get_monotonic_time () - t0) / 1000.0);
+  g_assert_null (worker);
+  /* Thread joined, pass cancelled, pool freed: only our reference left. */
+  g_assert_cmpint (model_refs (slow), ==, 1);
+
+  drain_main_context (200);
+  g_assert_cmpuint (sink.results->len, ==, 0);
+  g_assert_cmpuint (sink.n_errors, ==, 0);
+  g_assert_cmpint (model_refs (slow), ==, 1);
+  sink_clear (&sink);
+}
+
+static void
+test_dispose_queued (void)
+{
+  g_autoptr(FmModel) model = build_small (-4.5f);
+  FmWorker *worker = fm_worker_new ();
+  g_autofree float *ones = filled (28 * 28, 1.0f);
+  Sink sink;
+
+  sink_init (&sink, worker, TRUE);
+  g_object_add_weak_pointer (G_OBJECT (worker), (gpointer *) &worker);
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+  WAIT_FOR (worker, FALSE, st.n_completed == 1);
+
+  g_object_unref (worker);
+  g_assert_null (worker);
+  /* The queued result still holds the model through its run. */
+  g_assert_cmpint (model_refs (model), >, 1);
+  drain_main_context (100);
+  g_assert_cmpuint (sink.results->len, ==, 0);
+  g_assert_cmpint (model_refs (model), ==, 1);
+  sink_clear (&sink);
+}
+
+static void
+test_pool (void)
+{
+  g_autoptr(FmModel) model = build_small (-4.5f);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autofree float *ones = filled (28 * 28, 1.0f);
+  FmWorkerStats stats;
+  Sink sink;
+
+  /* Results dropped as soon as they arrive: one arena serves every pass. */
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  for (guint i = 1; i <= 10; i++)
+    {
+      g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+      WAIT_FOR (worker, TRUE, sink.results->len == 1);
+      g_ptr_array_set_size (sink.results, 0);
+    }
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_delivered, ==, 10);
+  g_assert_cmpuint (stats.n_runs_created, ==, 1);
+
+  /* The view holds the shown result until the next one replaces it: two
+   * arenas alternate. */
+  sink.keep = FALSE;
+  for (guint i = 1; i <= 10; i++)
+    {
+      g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+      WAIT_FOR (worker, TRUE, st.n_delivered == 10 + i);
+    }
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_runs_created, ==, 2);
+
+  /* A new model starts over. */
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+  WAIT_FOR (worker, TRUE, st.n_delivered == 21);
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_runs_created, ==, 3);
+  sink_clear (&sink);
+}
+
+static void
+test_refuse_model (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autoptr(GError) error = NULL;
+  float x[4] = { 0 };
+
+  fm_test_graph_input (g, "a", FM_DIMS (1, 4));
+  fm_test_graph_input (g, "b", FM_DIMS (1, 4));
+  fm_test_graph_node (g, "Add", "a,b", "c");
+  fm_test_graph_output (g, "c");
+  model = fm_test_graph_build (g, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (fm_worker_set_model (worker, model, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "test.onnx"));
+  g_assert_nonnull (strstr (error->message, "2 input"));
+  g_assert_null (fm_worker_get_model (worker));
+  g_assert_cmpuint (fm_worker_submit (worker, x, 4), ==, 0);
+}
+
+static void
+test_shutdown (void)
+{
+  g_autoptr(FmModel) model = build_small (-4.5f);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autofree float *ones = filled (28 * 28, 1.0f);
+  FmWorkerStats stats;
+  Sink sink;
+
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+  WAIT_FOR (worker, FALSE, st.n_completed == 1);
+  fm_worker_shutdown (worker);
+  fm_worker_shutdown (worker);
+  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), ==, 0);
+  drain_main_context (50);
+  g_assert_cmpuint (sink.results->len, ==, 0);
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_started, ==, 1);
+  g_assert_cmpuint (stats.n_stale, ==, 1);
+  sink_clear (&sink);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/app/worker/single", test_single);
+  g_test_add_func ("/app/worker/latest-wins", test_latest_wins);
+  g_test_add_func ("/app/worker/stale-model", test_stale_model);
+  g_test_add_func ("/app/worker/cancel-on-model-swap", test_cancel_on_model_swap);
+  g_test_add_func ("/app/worker/dispose-during-run", test_dispose_during_run);
+  g_test_add_func ("/app/worker/dispose-queued", test_dispose_queued);
+  g_test_add_func ("/app/worker/pool", test_pool);
+  g_test_add_func ("/app/worker/refuse-model", test_refuse_model);
+  g_test_add_func ("/app/worker/shutdown", test_shutdown);
+
+  return g_test_run ();
+}

@@ -1,0 +1,366 @@
+/* test-tile-render.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Tests fm-tile-render by drawing into cairo image surfaces and reading
+ * the pixels back: value-to-colour mapping, NEAREST upscaling into exact
+ * blocks, the zero mark's veil, hatching and badge in both styles and
+ * every colormap, and the legend's bar.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fm-tile-render.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+
+/* Pixel (x, y) of an ARGB32 surface, as cairo stores it (premultiplied). */
+static guint32
+pixel_at (cairo_surface_t *surface,
+          int              x,
+          int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  return ((const guint32 *) (data + (gsize) y * stride))[x];
+}
+
+static cairo_surface_t *
+new_surface (int width,
+             int height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  return surface;
+}
+
+static int
+max_channel_diff (guint32 a,
+                  guint32 b)
+{
+  int d = 0;
+
+  for (int shift = 0; shift <= 16; shift += 8)
+    d = MAX (d, ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)));
+  return d;
+}
+
+/* t = (x - vmin) / (vmax - vmin) with vmin = -2, vmax = 2, entry =
+ * floor (t * 256) clamped:
+ *   -2 -> t 0 -> 0;   2 -> t 1 -> 255;   0 -> t 0.5 -> 128;
+ *   -1 -> t 0.25 -> 64;   1.5 -> t 0.875 -> 224;   9 -> clamped 255;
+ *   -7 -> clamped 0;   NaN -> FM_TILE_NAN_RGB. */
+static void
+test_colorize (void)
+{
+  static const float map[2][4] = { /* [2, 4] */
+    { -2.0f, 2.0f, 0.0f, -1.0f },
+    { 1.5f, 9.0f, -7.0f, NAN },
+  };
+  static const int expected_entry[8] = { 0, 255, 128, 64, 224, 255, 0, -1 };
+  const FmColormap *viridis = fm_colormap_lookup ("viridis");
+  FmTileStyle style = { viridis, -2.0f, 2.0f, FALSE, FALSE };
+  guint32 out[8]; /* [2, 4] */
+
+  fm_tile_colorize (&map[0][0], 2, 4, &style, out);
+  for (int i = 0; i < 8; i++)
+    {
+      guint32 want = expected_entry[i] < 0 ? FM_TILE_NAN_RGB
+                                           : fm_colormap_get_entry (viridis, expected_entry[i]);
+      g_assert_cmphex (out[i], ==, 0xff000000u | want);
+    }
+  g_assert_cmphex (out[0], ==, 0xff440154u);
+  g_assert_cmphex (out[1], ==, 0xfffde725u);
+
+  /* Gray, where entry i is (i, i, i): vmin 10, vmax 20, x = 12.5 -> t
+   * 0.25 -> entry 64 = 0x40; x = 15 -> 128 = 0x80. */
+  {
+    static const float g[2] = { 12.5f, 15.0f };
+    FmTileStyle gs = { fm_colormap_lookup ("gray"), 10.0f, 20.0f, FALSE, FALSE };
+    guint32 go[2];
+
+    fm_tile_colorize (g, 1, 2, &gs, go);
+    g_assert_cmphex (go[0], ==, 0xff404040u);
+    g_assert_cmphex (go[1], ==, 0xff808080u);
+  }
+
+  /* A NULL colormap means the default, viridis. */
+  style.colormap = NULL;
+  fm_tile_colorize (&map[0][0], 1, 2, &style, out);
+  g_assert_cmphex (out[0], ==, 0xff440154u);
+  g_assert_cmphex (out[1], ==, 0xfffde725u);
+}
+
+/* An empty or inverted range maps every cell to entry 0; NaN stays grey. */
+static void
+test_flat_range (void)
+{
+  static const float zeros[3] = { 0.0f, 0.0f, 0.0f };
+  static const float mixed[3] = { 3.0f, -5.0f, NAN };
+  const FmColormap *magma = fm_colormap_lookup ("magma");
+  FmTileStyle style = { magma, 0.0f, 0.0f, TRUE, FALSE };
+  guint32 out[3];
+
+  fm_tile_colorize (zeros, 1, 3, &style, out);
+  for (int i = 0; i < 3; i++)
+    g_assert_cmphex (out[i], ==, 0xff000004u);
+
+  style.vmin = 3.0f;
+  style.vmax = 1.0f;
+  fm_tile_colorize (mixed, 1, 3, &style, out);
+  g_assert_cmphex (out[0], ==, 0xff000004u);
+  g_assert_cmphex (out[1], ==, 0xff000004u);
+  g_assert_cmphex (out[2], ==, 0xff000000u | FM_TILE_NAN_RGB);
+
+  style.vmin = -INFINITY;
+  style.vmax = 1.0f;
+  fm_tile_colorize (mixed, 1, 3, &style, out);
+  g_assert_cmphex (out[0], ==, 0xff000004u);
+}
+
+/* A 2x2 map drawn at 8x8 is four uniform 4x4 blocks; a [2, 3] map drawn
+ * at 9x4 is six 3x2 blocks; drawing honours the current transform and
+ * touches nothing outside the tile. */
+static void
+test_nearest (void)
+{
+  static const float map[2][2] = { { 0.0f, 1.0f }, { 2.0f, 3.0f } }; /* [2, 2] */
+  static const float map23[2][3] = { { 0, 1, 2 }, { 3, 4, 5 } };     /* [2, 3] */
+  const FmColormap *gray = fm_colormap_lookup ("gray");
+  /* vmin 0, vmax 3: t = 0, 1/3, 2/3, 1 -> entries 0, 85, 170, 255. */
+  static const guint32 want[2][2] = { { 0xff000000, 0xff555555 }, { 0xffaaaaaa, 0xffffffff } };
+  FmTileStyle style = { gray, 0.0f, 3.0f, FALSE, FALSE };
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  surface = new_surface (8, 8);
+  cr = cairo_create (surface);
+  fm_tile_render (cr, &map[0][0], 2, 2, 8, 8, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  for (int y = 0; y < 8; y++)
+    for (int x = 0; x < 8; x++)
+      g_assert_cmphex (pixel_at (surface, x, y), ==, want[y / 4][x / 4]);
+  cairo_surface_destroy (surface);
+
+  /* vmin 0, vmax 5: t = k / 5 -> entries floor (k * 51.2) = 0, 51, 102,
+   * 153, 204, 255. Drawn at offset (2, 1) in a 12x6 surface. */
+  style.vmax = 5.0f;
+  surface = new_surface (12, 6);
+  cr = cairo_create (surface);
+  cairo_translate (cr, 2, 1);
+  fm_tile_render (cr, &map23[0][0], 2, 3, 9, 4, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  for (int y = 0; y < 6; y++)
+    for (int x = 0; x < 12; x++)
+      {
+        static const guint entries[6] = { 0, 51, 102, 153, 204, 255 };
+        int tx = x - 2, ty = y - 1;
+        guint32 expect = 0; /* untouched, transparent */
+
+        if (tx >= 0 && tx < 9 && ty >= 0 && ty < 4)
+          {
+            guint e = entries[(ty / 2) * 3 + tx / 3];
+            expect = 0xff000000u | e << 16 | e << 8 | e;
+          }
+        g_assert_cmphex (pixel_at (surface, x, y), ==, expect);
+      }
+  cairo_surface_destroy (surface);
+}
+
+/* The zero mark, as documented in fm-tile-render.c, on a 64x64 tile of
+ * an all-zero map (vmin = vmax = 0, so the plain tile is entry 0):
+ *  - hatch lines are x + y = 6k; pixel (x, y), centre (x + .5, y + .5),
+ *    with (x + y + 1) % 6 == 0 lies on a line whose 1.5 width covers
+ *    the whole pixel (the pixel reaches 0.71 from its centre across the
+ *    line, the line 0.75), so it is exactly the hatch colour;
+ *  - pixels with (x + y + 1) % 6 == 3 are 3 / sqrt 2 = 2.12 from the
+ *    nearest line, out of reach (0.75 + 0.71 = 1.46): the veil only,
+ *    0.25 * colour + 0.75 * background;
+ *  - the badge is size min (64 * 0.3, 20) = 19.2 at x = 64 - 19.2 -
+ *    2.88 = 41.92, y = 2.88; pixel (44, 12) is inside it, left of the
+ *    centred "0", so it is the background colour; its "0" puts some
+ *    text-coloured pixels inside the badge.
+ * Hatch pixels differ from the plain colour by at least 64 in some
+ * channel, in every colormap and both styles, and from the veil too, so
+ * the mark cannot pass for a dark map. Pixels in the badge's bounding
+ * box (x >= 41, y <= 23) are skipped in the stripe checks. */
+static void
+test_zero_mark (void)
+{
+  static const float zeros[4][4] = { { 0 } }; /* [4, 4] */
+  const FmColormap * const *list = fm_colormap_list (NULL);
+
+  for (int dark = 0; dark <= 1; dark++)
+    for (guint m = 0; list[m] != NULL; m++)
+      {
+        FmTileStyle style = { list[m], 0.0f, 0.0f, TRUE, dark };
+        guint32 plain = 0xff000000u | fm_colormap_get_entry (list[m], 0);
+        guint32 bg = dark ? 0x242424 : 0xffffff;
+        guint32 hatch = dark ? 0xc0c0c0 : 0x6e6e6e;
+        guint32 text = dark ? 0xf0f0f0 : 0x303030;
+        guint32 veil = 0;
+        cairo_surface_t *surface = new_surface (64, 64);
+        cairo_t *cr = cairo_create (surface);
+        int n_text = 0;
+
+        g_test_message ("%s, %s style", fm_colormap_get_name (list[m]), dark ? "dark" : "light");
+        for (int shift = 0; shift <= 16; shift += 8)
+          {
+            double c = (plain >> shift) & 0xff, b = (bg >> shift) & 0xff;
+            veil |= (guint32) lround (0.25 * c + 0.75 * b) << shift;
+          }
+
+        fm_tile_render (cr, &zeros[0][0], 4, 4, 64, 64, &style);
+        cairo_destroy (cr);
+        cairo_surface_flush (surface);
+
+        for (int y = 0; y < 64; y++)
+          for (int x = 0; x < 64; x++)
+            {
+              guint32 p = pixel_at (surface, x, y);
+
+              g_assert_cmphex (p >> 24, ==, 0xff);
+              if (x >= 41 && y <= 23)
+                continue;
+              if ((x + y + 1) % 6 == 0)
+                g_assert_cmpint (max_channel_diff (p, hatch), <=, 1);
+              else if ((x + y + 1) % 6 == 3)
+                g_assert_cmpint (max_channel_diff (p, veil), <=, 2);
+            }
+
+        g_assert_cmpint (max_channel_diff (hatch, plain), >=, 64);
+        g_assert_cmpint (max_channel_diff (hatch, veil), >=, 64);
+        /* Unmarked, the same map is plain entry 0 everywhere (checked
+         * here at the hatch and veil pixels used above). */
+        g_assert_cmpint (max_channel_diff (pixel_at (surface, 5, 0), plain), >=, 64);
+
+        g_assert_cmpint (max_channel_diff (pixel_at (surface, 44, 12), bg), ==, 0);
+        for (int y = 4; y < 22; y++)
+          for (int x = 43; x < 61; x++)
+            if (max_channel_diff (pixel_at (surface, x, y), text) <= 16)
+              n_text++;
+        g_assert_cmpint (n_text, >=, 10);
+
+        cairo_surface_destroy (surface);
+
+        /* Without the mark: plain. */
+        style.all_zero = FALSE;
+        surface = new_surface (64, 64);
+        cr = cairo_create (surface);
+        fm_tile_render (cr, &zeros[0][0], 4, 4, 64, 64, &style);
+        cairo_destroy (cr);
+        cairo_surface_flush (surface);
+        g_assert_cmphex (pixel_at (surface, 5, 0), ==, plain);
+        g_assert_cmphex (pixel_at (surface, 44, 12), ==, plain);
+        g_assert_cmphex (pixel_at (surface, 63, 63), ==, plain);
+        cairo_surface_destroy (surface);
+      }
+}
+
+/* A tile smaller than 28 units gets hatching but no badge: pixel (11,
+ * 3) of a 16x16 tile is off the lines ((11 + 3 + 1) % 6 == 3), so it is
+ * the veil, not a badge. */
+static void
+test_zero_mark_small (void)
+{
+  static const float zeros[1] = { 0 };
+  FmTileStyle style = { fm_colormap_lookup ("gray"), 0.0f, 0.0f, TRUE, FALSE };
+  cairo_surface_t *surface = new_surface (16, 16);
+  cairo_t *cr = cairo_create (surface);
+
+  fm_tile_render (cr, zeros, 1, 1, 16, 16, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  /* veil over black: 0.75 * 255 = 191.25 */
+  g_assert_cmpint (max_channel_diff (pixel_at (surface, 11, 3), 0xbfbfbf), <=, 2);
+  g_assert_cmpint (max_channel_diff (pixel_at (surface, 14, 3), 0x6e6e6e), <=, 1);
+  cairo_surface_destroy (surface);
+}
+
+/* A 256-wide legend shows entry x at column x (1:1 NEAREST) in the bar;
+ * 40 high: label font clamp (40 / 3, 8, 13) = 13, bar 40 - 16.9 - 2 =
+ * 21.1 high, labels below it. At 512 wide, column x shows entry x / 2.
+ * At 6 high there is no room for labels and the bar fills the height. */
+static void
+test_legend (void)
+{
+  const FmColormap *viridis = fm_colormap_lookup ("viridis");
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int left_ink = 0, right_ink = 0;
+
+  surface = new_surface (256, 40);
+  cr = cairo_create (surface);
+  fm_legend_render (cr, viridis, -1.5f, 2.0f, 256, 40, FALSE);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  for (int x = 0; x < 256; x++)
+    {
+      g_assert_cmphex (pixel_at (surface, x, 0), ==, 0xff000000u | fm_colormap_get_entry (viridis, x));
+      g_assert_cmphex (pixel_at (surface, x, 20), ==, 0xff000000u | fm_colormap_get_entry (viridis, x));
+    }
+  /* Labels: dark text on a transparent surface, below the bar. */
+  for (int y = 23; y < 40; y++)
+    for (int x = 0; x < 256; x++)
+      if (pixel_at (surface, x, y) >> 24 > 0x80)
+        {
+          if (x < 64)
+            left_ink++;
+          else if (x >= 192)
+            right_ink++;
+          else
+            g_assert_not_reached ();
+        }
+  g_assert_cmpint (left_ink, >, 10);
+  g_assert_cmpint (right_ink, >, 10);
+  cairo_surface_destroy (surface);
+
+  surface = new_surface (512, 6);
+  cr = cairo_create (surface);
+  fm_legend_render (cr, viridis, 0.0f, 1.0f, 512, 6, TRUE);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  for (int x = 0; x < 512; x++)
+    for (int y = 0; y < 6; y++)
+      g_assert_cmphex (pixel_at (surface, x, y), ==,
+                       0xff000000u | fm_colormap_get_entry (viridis, x / 2));
+  cairo_surface_destroy (surface);
+}
+
+/* Frees pango's, cairo's and fontconfig's process-wide font caches, so
+ * LeakSanitizer reports only leaks of our own. Call once, at exit. */
+static void
+free_font_caches (void)
+{
+  pango_cairo_font_map_set_default (NULL);
+  cairo_debug_reset_static_data ();
+  FcFini ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/render/tile/colorize", test_colorize);
+  g_test_add_func ("/render/tile/flat-range", test_flat_range);
+  g_test_add_func ("/render/tile/nearest", test_nearest);
+  g_test_add_func ("/render/tile/zero-mark", test_zero_mark);
+  g_test_add_func ("/render/tile/zero-mark-small", test_zero_mark_small);
+  g_test_add_func ("/render/legend/bar", test_legend);
+
+  ret = g_test_run ();
+  free_font_caches ();
+  return ret;
+}
