@@ -24,7 +24,7 @@ packages=(
   libglib2.0-dev libjson-glib-dev libpng-dev libjpeg-dev zlib1g-dev libopenblas-dev
   libgtk-4-dev libadwaita-1-dev
   # tests
-  libonnx-testdata python3 xvfb xauth xdotool imagemagick
+  libonnx-testdata python3 xvfb xauth dbus xdotool imagemagick
   desktop-file-utils appstream
 )
 
@@ -105,7 +105,7 @@ run_tests() {
   setup "$asan_dir" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
   ninja -C "$asan_dir"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C "$asan_dir" --suite engine --suite cli --print-errorlogs \
+    meson test -C "$asan_dir" --suite engine --suite render --suite cli --suite app-worker --print-errorlogs \
     --num-processes 2 --timeout-multiplier 4 || status=1
 
   summarise "$build_dir/meson-logs/testlog.json" "$asan_dir/meson-logs/testlog.json" || status=1

@@ -1,0 +1,268 @@
+/* test-window.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window under a real display (meson runs it under xvfb-run and
+ * dbus-run-session): it opens on the bundled model, strokes change the
+ * tiles, the zero marks shown for a digit are exactly the zero channels
+ * `feature-maps run --json` reports for the same picture, a bad model
+ * leaves the previous one loaded and says why, and a zero tile's detail
+ * explains it with its pre-activation.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "fm-application.h"
+#include "fm-data.h"
+#include "fm-draw-pad.h"
+#include "fm-tile-detail.h"
+#include "fm-window.h"
+
+static const char *cli_binary;
+
+/* Iterates the main loop until @cond holds or 20 s pass. */
+#define WAIT_FOR(cond) \
+  G_STMT_START { \
+    gint64 end_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC; \
+    while (!(cond) && g_get_monotonic_time () < end_) \
+      g_main_context_iteration (NULL, FALSE), g_usleep (1000); \
+    g_assert_true (cond); \
+  } G_STMT_END
+
+static FmWindow *
+open_window (const char *model_name)
+{
+  FmWindow *window = fm_window_new (NULL);
+  g_autofree char *path = fm_data_resolve_model (model_name, NULL);
+  g_autoptr(GFile) file = NULL;
+
+  g_assert_nonnull (path);
+  file = g_file_new_for_path (path);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_model (window) != NULL && fm_window_get_frame (window) != NULL);
+  return window;
+}
+
+static void
+close_window (FmWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+test_opens_bundled (void)
+{
+  FmWindow *window = open_window ("mnist-cnn");
+  FmFrame *frame = fm_window_get_frame (window);
+
+  /* relu1, pool1, relu2, pool2, relu3: each Conv folded into its Relu. */
+  g_assert_cmpuint (fm_frame_n_layers (frame), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpuint (fm_layer_channels (frame->model, fm_frame_layer (frame, i)), ==, 32);
+  g_assert_cmpstr (frame->model->values[fm_frame_layer (frame, 0)->value_id].name, ==,
+                   "/relu1/Relu_output_0");
+  close_window (window);
+}
+
+static void
+test_stroke_changes_tiles (void)
+{
+  FmWindow *window = open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  FmFrame *before = fm_frame_ref (fm_window_get_frame (window));
+  guint frames = fm_window_get_n_frames (window);
+  /* A vertical bar down the middle, like a "1". */
+  static const double stroke[] = { 14, 5, 14, 10, 14, 15, 14, 20, 14, 23 };
+  FmFrame *after;
+  gboolean differs = FALSE;
+
+  g_assert_true (fm_draw_pad_is_empty (pad));
+  fm_draw_pad_stroke (pad, stroke, G_N_ELEMENTS (stroke) / 2);
+  g_assert_false (fm_draw_pad_is_empty (pad));
+  WAIT_FOR (fm_window_get_n_frames (window) > frames &&
+            fm_window_get_frame (window) != before);
+  after = fm_window_get_frame (window);
+  for (guint c = 0; c < 32; c++)
+    if (after->stats[0][c].max != before->stats[0][c].max)
+      differs = TRUE;
+  g_assert_true (differs);
+
+  /* Undo brings back the empty canvas and, once more, its statistics. */
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (fm_draw_pad_is_empty (pad));
+  frames = fm_window_get_n_frames (window);
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  after = fm_window_get_frame (window);
+  for (guint c = 0; c < 32; c++)
+    g_assert_cmpfloat (after->stats[0][c].max, ==, before->stats[0][c].max);
+
+  fm_frame_unref (before);
+  close_window (window);
+}
+
+/* Zero channels per layer name from `feature-maps run --json`. */
+static GHashTable *
+cli_zero_channels (const char *model,
+                   const char *image)
+{
+  const char *argv[] = { cli_binary, "run", model, image, "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GHashTable *zeros = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_array_unref);
+  JsonArray *layers;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("feature-maps run failed: %s", err);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  layers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "layers");
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+      JsonArray *z = json_object_get_array_member (l, "zero_channels");
+      GArray *channels = g_array_new (FALSE, FALSE, sizeof (guint));
+
+      for (guint k = 0; k < json_array_get_length (z); k++)
+        {
+          guint c = (guint) json_array_get_int_element (z, k);
+          g_array_append_val (channels, c);
+        }
+      g_hash_table_insert (zeros, g_strdup (json_object_get_string_member (l, "name")), channels);
+    }
+  return zeros;
+}
+
+static void
+check_marks_match_cli (const char *model_name,
+                       const char *digit)
+{
+  FmWindow *window = open_window (model_name);
+  g_autofree char *relative = g_strconcat ("digits/", digit, NULL);
+  g_autofree char *image = fm_data_find (relative, NULL);
+  g_autofree char *model_path = fm_data_resolve_model (model_name, NULL);
+  g_autoptr(GHashTable) cli = NULL;
+  g_autoptr(GFile) file = NULL;
+  guint frames = fm_window_get_n_frames (window);
+  FmFrame *frame;
+  guint total = 0;
+
+  g_assert_nonnull (image);
+  file = g_file_new_for_path (image);
+  fm_window_open_image (window, file);
+  WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)) &&
+            fm_window_get_n_frames (window) > frames);
+  /* Let the last submitted input's result arrive. */
+  for (int i = 0; i < 200; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+
+  cli = cli_zero_channels (model_path, image);
+  frame = fm_window_get_frame (window);
+  for (guint i = 0; i < fm_frame_n_layers (frame); i++)
+    {
+      const char *name = frame->model->values[fm_frame_layer (frame, i)->value_id].name;
+      GArray *expected = g_hash_table_lookup (cli, name);
+      g_autoptr(GArray) shown = fm_window_dup_marked_zero (window, i);
+
+      g_assert_nonnull (expected);
+      g_test_message ("%s: %u zero channels", name, shown->len);
+      g_assert_cmpuint (shown->len, ==, expected->len);
+      for (guint k = 0; k < shown->len; k++)
+        g_assert_cmpuint (g_array_index (shown, guint, k), ==, g_array_index (expected, guint, k));
+      total += shown->len;
+    }
+  if (g_str_equal (model_name, "mnist-cnn-dying"))
+    g_assert_cmpuint (total, >, 0);  /* the comparison is not vacuous */
+  close_window (window);
+}
+
+static void
+test_marks_match_cli (void)
+{
+  check_marks_match_cli ("mnist-cnn", "digit-7.png");
+  check_marks_match_cli ("mnist-cnn-dying", "digit-2.png");
+}
+
+static void
+test_bad_model_keeps_old (void)
+{
+  FmWindow *window = open_window ("mnist-cnn");
+  FmModel *old = fm_window_get_model (window);
+  g_autofree char *dir = g_dir_make_tmp ("fm-test-window-XXXXXX", NULL);
+  g_autofree char *bad = g_build_filename (dir, "broken.onnx", NULL);
+  g_autoptr(GFile) file = NULL;
+
+  /* A truncated varint: field 1, wire type 0, then a continuation byte. */
+  g_assert_true (g_file_set_contents (bad, "\x08\xff", 2, NULL));
+  file = g_file_new_for_path (bad);
+  fm_window_open_model (window, file);
+  WAIT_FOR (fm_window_get_last_toast (window) != NULL);
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), bad));
+  g_assert_true (fm_window_get_model (window) == old);
+  g_assert_nonnull (fm_window_get_frame (window));
+
+  g_unlink (bad);
+  g_rmdir (dir);
+  close_window (window);
+}
+
+static void
+test_zero_tile_detail (void)
+{
+  FmWindow *window = open_window ("mnist-cnn-dying");
+  FmFrame *frame = fm_window_get_frame (window);
+  GtkWindow *detail = NULL;
+  const char *text;
+
+  /* On the empty canvas, find a zero channel of the first layer. */
+  for (guint c = 0; c < 32 && detail == NULL; c++)
+    if (frame->stats[0][c].all_zero)
+      {
+        FmViewOptions options = { 0 };
+        options.colormap = fm_colormap_get_default ();
+        detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, c, &options);
+        g_test_message ("channel %u, pre-activation max %g", c, frame->pre_max[0][c]);
+        g_assert_cmpfloat (frame->pre_max[0][c], <=, 0.0f);
+      }
+  g_assert_nonnull (detail);
+  text = fm_tile_detail_get_explanation (FM_TILE_DETAIL (detail));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "pre-activation"));
+  gtk_window_destroy (detail);
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  cli_binary = argc > 1 ? argv[1] : g_getenv ("FM_CLI_BINARY");
+  g_assert_nonnull (cli_binary);
+  g_type_ensure (FM_TYPE_APPLICATION);
+
+  g_test_add_func ("/app/window/opens-bundled", test_opens_bundled);
+  g_test_add_func ("/app/window/stroke-changes-tiles", test_stroke_changes_tiles);
+  g_test_add_func ("/app/window/marks-match-cli", test_marks_match_cli);
+  g_test_add_func ("/app/window/bad-model-keeps-old", test_bad_model_keeps_old);
+  g_test_add_func ("/app/window/zero-tile-detail", test_zero_tile_detail);
+
+  return g_test_run ();
+}
