@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build-aux/dev.sh: the README's set-up commands.
 #
-#   build-aux/dev.sh run [ARGS...]  install missing Debian packages, build, start the app
+#   build-aux/dev.sh run [ARGS...]  install missing Debian packages, build, start the app on the
+#                                   bundled model (ARGS go to feature-maps: a model, a subcommand)
 #   build-aux/dev.sh test           same set-up, then the whole test suite (also under
 #                                   AddressSanitizer + UndefinedBehaviorSanitizer), ending
 #                                   with a line "N passed, N failed"
@@ -119,9 +120,8 @@ case "$cmd" in
   test) run_tests ;;
   run)
     build
-    if [ $# -eq 0 ]; then
-      set -- run mnist-cnn "$top/data/digits/digit-7.png"
-    fi
+    # The uninstalled app finds its compiled settings schema in the build folder.
+    export GSETTINGS_SCHEMA_DIR="$top/$build_dir/data"
     exec "$build_dir/src/feature-maps" "$@"
     ;;
   *) echo "usage: build-aux/dev.sh run|test|build" >&2; exit 2 ;;
