@@ -183,8 +183,15 @@ fm_tile_detail_new (GtkWindow           *parent,
 #undef ADD_NUMBER
 
   if (st->all_zero)
-    text = fm_layer_explain_zero (frame->model, l, channel, pre,
-                                  l->pre_value_id >= 0 && !isnan (pre));
+    {
+      g_autofree char *why = fm_layer_explain_zero (frame->model, l, channel, pre,
+                                                    l->pre_value_id >= 0 && !isnan (pre));
+      /* Until a dataset scan says otherwise, one zero input proves nothing. */
+      text = g_strconcat (why, " ",
+                          _("Zero for one input is normal: the channel’s pattern may simply be "
+                            "absent here. Only a channel that is zero for every input of a "
+                            "dataset is dead."), NULL);
+    }
   else
     text = g_strdup_printf (_("This channel is active on %.1f %% of the positions for this "
                               "input."), 100.0 * st->active_share);
