@@ -53,6 +53,7 @@ struct _FmWindow
   GSettings       *settings;
   FmWorker        *worker;
   GCancellable    *load_cancellable;
+  GFile           *pending_image;  /* opened before any model had loaded */
 
   FmModel         *model;
   GArray          *layers;       /* FmLayer */
@@ -461,6 +462,11 @@ load_model_done (GObject      *source,
       return;
     }
   g_settings_set_string (self->settings, "last-model", model->path);
+  if (self->pending_image != NULL)
+    {
+      g_autoptr(GFile) image = g_steal_pointer (&self->pending_image);
+      fm_window_open_image (self, image);
+    }
 }
 
 void
@@ -571,7 +577,11 @@ fm_window_open_image (FmWindow *self,
   ImageJob *job;
 
   if (self->model == NULL)
-    return;
+    {
+      /* `feature-maps MODEL IMAGE`: the image waits for the model. */
+      g_set_object (&self->pending_image, file);
+      return;
+    }
   job = g_new0 (ImageJob, 1);
   job->file = g_object_ref (file);
   job->pp = self->pp;
@@ -805,6 +815,7 @@ fm_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->pending_image);
   g_clear_pointer (&self->frame, fm_frame_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_WINDOW);
 

@@ -20,6 +20,7 @@
 #include "fm-application.h"
 #include "fm-data.h"
 #include "fm-draw-pad.h"
+#include "fm-predict.h"
 #include "fm-tile-detail.h"
 #include "fm-window.h"
 
@@ -198,6 +199,30 @@ test_marks_match_cli (void)
   check_marks_match_cli ("mnist-cnn-dying", "digit-2.png");
 }
 
+/* `feature-maps MODEL IMAGE`: the image is asked for before the model has
+ * loaded, and must be shown once it has. */
+static void
+test_model_then_image (void)
+{
+  FmWindow *window = fm_window_new (NULL);
+  g_autofree char *model = fm_data_resolve_model ("mnist-cnn", NULL);
+  g_autofree char *image = fm_data_find ("digits/digit-7.png", NULL);
+  g_autoptr(GFile) model_file = g_file_new_for_path (model);
+  g_autoptr(GFile) image_file = g_file_new_for_path (image);
+  FmPrediction p;
+
+  fm_window_open_model (window, model_file);
+  fm_window_open_image (window, image_file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
+  for (int i = 0; i < 200; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  fm_predict (fm_window_get_model (window),
+              fm_worker_result_get_run (fm_window_get_frame (window)->result), 1, &p);
+  g_assert_cmpuint (p.index[0], ==, 7);
+  close_window (window);
+}
+
 static void
 test_bad_model_keeps_old (void)
 {
@@ -261,6 +286,7 @@ main (int   argc,
   g_test_add_func ("/app/window/opens-bundled", test_opens_bundled);
   g_test_add_func ("/app/window/stroke-changes-tiles", test_stroke_changes_tiles);
   g_test_add_func ("/app/window/marks-match-cli", test_marks_match_cli);
+  g_test_add_func ("/app/window/model-then-image", test_model_then_image);
   g_test_add_func ("/app/window/bad-model-keeps-old", test_bad_model_keeps_old);
   g_test_add_func ("/app/window/zero-tile-detail", test_zero_tile_detail);
 
