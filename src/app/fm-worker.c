@@ -440,20 +440,23 @@ worker_thread (gpointer data)
 {
   FmWorkerShared *s = data;
 
-  g_mutex_lock (&s->mutex);
   for (;;)
     {
+      /* Released at the end of each pass, without the mutex. */
       g_autoptr(FmModel) model = NULL;
       g_autoptr(GCancellable) cancellable = NULL;
       float *input;
       guint64 model_generation, input_generation;
       FmRun *run = NULL;
 
+      g_mutex_lock (&s->mutex);
       while (!s->quit && s->pending == NULL)
         g_cond_wait (&s->cond, &s->mutex);
       if (s->quit)
-        break;
-
+        {
+          g_mutex_unlock (&s->mutex);
+          break;
+        }
       model = fm_model_ref (s->model);
       model_generation = s->model_generation;
       input = g_steal_pointer (&s->pending);
@@ -467,10 +470,7 @@ worker_thread (gpointer data)
 
       worker_run_pass (s, model, model_generation, input, input_generation,
                        run, cancellable);
-
-      g_mutex_lock (&s->mutex);
     }
-  g_mutex_unlock (&s->mutex);
 
   shared_unref (s);
   return NULL;

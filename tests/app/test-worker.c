@@ -271,7 +271,8 @@ test_single (void)
 static void
 test_latest_wins (void)
 {
-  g_autoptr(FmModel) model = build_slow (24);
+  /* A pass (40 convs, ~0.1 s here) outlasts the burst of submits. */
+  g_autoptr(FmModel) model = build_slow (40);
   g_autoptr(FmWorker) worker = fm_worker_new ();
   g_autofree float *x = g_new (float, SLOW_NUMEL);
   guint64 gens[101] = { 0 };
@@ -312,9 +313,9 @@ test_latest_wins (void)
   first = g_ptr_array_index (sink.results, 0);
   last = g_ptr_array_index (sink.results, sink.results->len - 1);
   g_assert_cmpuint (fm_worker_result_get_input_generation (first), ==, gens[1]);
-  assert_result_filled (first, "v24", 1.0f);
+  assert_result_filled (first, "v40", 1.0f);
   assert_result_filled (last, "v0", 100.0f);
-  assert_result_filled (last, "v24", 100.0f);
+  assert_result_filled (last, "v40", 100.0f);
   for (guint r = 0; r < sink.results->len; r++)
     {
       FmWorkerResult *result = g_ptr_array_index (sink.results, r);
@@ -324,7 +325,7 @@ test_latest_wins (void)
       while (k <= 100 && gens[k] != gen)
         k++;
       g_assert_cmpuint (k, <=, 100);
-      assert_result_filled (result, "v24", (float) k);
+      assert_result_filled (result, "v40", (float) k);
     }
 
   g_assert_cmpuint (stats.n_started, ==, sink.results->len);
@@ -530,6 +531,23 @@ test_refuse_model (void)
 }
 
 static void
+test_wrong_size (void)
+{
+  g_autoptr(FmModel) model = build_small (-4.5f);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  float x[3] = { 0 };
+  FmWorkerStats stats;
+
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL,
+                         "*submitted 3 values, the input of test.onnx has 784*");
+  g_assert_cmpuint (fm_worker_submit (worker, x, 3), ==, 0);
+  g_test_assert_expected_messages ();
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_started, ==, 0);
+}
+
+static void
 test_shutdown (void)
 {
   g_autoptr(FmModel) model = build_small (-4.5f);
@@ -567,6 +585,7 @@ main (int   argc,
   g_test_add_func ("/app/worker/dispose-queued", test_dispose_queued);
   g_test_add_func ("/app/worker/pool", test_pool);
   g_test_add_func ("/app/worker/refuse-model", test_refuse_model);
+  g_test_add_func ("/app/worker/wrong-size", test_wrong_size);
   g_test_add_func ("/app/worker/shutdown", test_shutdown);
 
   return g_test_run ();
