@@ -1,0 +1,133 @@
+/* fm-dataset.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reads the items of a dataset one at a time, for the dataset scan (CLI
+ * and window) and for tests that run held-out digits through a model.
+ * Two kinds:
+ *
+ *  - an MNIST-style IDX images file (idx3-ubyte: magic 0x00000803, then
+ *    big-endian int32 N, H, W, then N * H * W unsigned bytes), plain or
+ *    gzip-compressed (found from the magic bytes 1f 8b, not the name),
+ *    with an optional IDX labels file (idx1-ubyte: magic 0x00000801, N,
+ *    then N bytes). Items are gray H x W FmImages with the stored bytes
+ *    as they are (MNIST: white strokes on black, never inverted here);
+ *  - a folder of PNG and JPEG pictures, searched recursively and read in
+ *    the bytewise order of their paths relative to the folder, so every
+ *    machine sees the same order. Files that are not PNG or JPEG by their
+ *    magic bytes (README.txt, ...) are skipped silently; a picture that
+ *    cannot be decoded becomes a warning ("rel/path.png: reason") and the
+ *    reading goes on. Folder items have no labels.
+ *
+ * Streaming: pixels are read item by item (zlib's gzread, which also reads
+ * plain files), never a whole file, so memory stays flat however large the
+ * dataset is. Only a folder's list of file names is held in memory.
+ *
+ * Threads: one FmDataset is shared by all reader threads. fm_dataset_next()
+ * hands out each item index exactly once under a mutex; IDX bytes are read
+ * inside the lock (the stream is sequential and the copy is cheap), folder
+ * pictures are decoded outside it, so two workers decode in parallel. Items
+ * therefore come back in index order per thread but interleaved across
+ * threads; use the index, not the arrival order. A fatal error (truncated
+ * or corrupt file) is sticky: every later call returns a copy of it.
+ *
+ * It does not shuffle, rewind, take labels from folder names, or read IDX
+ * types other than unsigned bytes.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fm-error.h"
+#include "fm-image.h"
+#include "fm-preprocess.h"
+
+G_BEGIN_DECLS
+
+/* Limits checked on the IDX header before anything is allocated. */
+#define FM_DATASET_MAX_ITEMS       ((guint64) 100 * 1000 * 1000)
+#define FM_DATASET_MAX_ITEM_PIXELS ((guint64) 64 * 1000 * 1000)
+
+typedef enum
+{
+  FM_DATASET_IDX,
+  FM_DATASET_FOLDER,
+} FmDatasetKind;
+
+typedef struct _FmDataset FmDataset;
+
+/* Opens @path: a folder becomes a folder dataset, anything else must be an
+ * IDX images file. @labels_path (IDX only, may be NULL) names the labels
+ * file; when NULL, a labels file next to the images is used if one exists
+ * under the usual name: "images" -> "labels" and "idx3" -> "idx1" in the
+ * file name (train-images-idx3-ubyte.gz -> train-labels-idx1-ubyte.gz,
+ * t10k-images.idx3-ubyte -> t10k-labels.idx1-ubyte), with or without
+ * ".gz". The headers are checked here (magic, dims, limits, image and
+ * label counts, size of a plain file); a folder is listed here.
+ * Errors, each naming the file: FM_ERROR_IO (missing, unreadable),
+ * FM_ERROR_INVALID_INPUT (wrong magic, zero dims, count mismatch,
+ * truncated, corrupt gzip, empty folder), FM_ERROR_LIMIT (absurd dims). */
+FmDataset     *fm_dataset_open             (const char    *path,
+                                            const char    *labels_path,
+                                            GError       **error);
+void           fm_dataset_free             (FmDataset     *dataset);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmDataset, fm_dataset_free)
+
+FmDatasetKind  fm_dataset_get_kind         (FmDataset     *dataset);
+const char    *fm_dataset_get_path         (FmDataset     *dataset);
+/* The labels file in use, or NULL. */
+const char    *fm_dataset_get_labels_path  (FmDataset     *dataset);
+gboolean       fm_dataset_has_labels       (FmDataset     *dataset);
+/* IDX: N from the header. Folder: the number of files with PNG or JPEG
+ * magic; a picture that then fails to decode is a warning, so next()
+ * may return fewer items than this, and its index is never returned. */
+guint64        fm_dataset_get_n_items      (FmDataset     *dataset);
+/* IDX: the item size from the header. Folder: 0 (pictures vary). */
+int            fm_dataset_get_width        (FmDataset     *dataset);
+int            fm_dataset_get_height       (FmDataset     *dataset);
+
+/* Reads the next item: *@index_out its index (0-based), *@image_out a new
+ * FmImage (gray W x H for IDX), *@label_out its label or -1 if there are
+ * none. Any out argument may be NULL. Returns FALSE at the end (with
+ * @error untouched) or on a fatal error (set). Thread-safe. */
+gboolean       fm_dataset_next             (FmDataset     *dataset,
+                                            guint64       *index_out,
+                                            FmImage      **image_out,
+                                            int           *label_out,
+                                            GError       **error);
+
+/* The same, preprocessed for a model: writes @pp's [1, C, H, W] float
+ * tensor (C * H * W floats) into @input. For IDX datasets invert AUTO is
+ * taken as NO, so the model sees the stored bytes / 255 (then mean/std),
+ * whatever the picture's border looks like; an explicit YES is honoured.
+ * Folder pictures use @pp as it is. Preprocessing runs outside the lock. */
+gboolean       fm_dataset_next_input       (FmDataset          *dataset,
+                                            const FmPreprocess *pp,
+                                            guint64            *index_out,
+                                            float              *input,
+                                            int                *label_out,
+                                            GError            **error);
+
+/* Folder datasets: the warnings so far ("rel/path: reason"), sorted by
+ * item index; a new array of strings. Empty for IDX. */
+GPtrArray     *fm_dataset_dup_warnings     (FmDataset     *dataset);
+
+/* The item's name for reports: its decimal index for IDX ("123"), its
+ * relative path for a folder; NULL if @index is out of range. */
+char          *fm_dataset_dup_item_name    (FmDataset     *dataset,
+                                            guint64        index);
+
+/* A stable identity of the contents, for caching scan results: the
+ * lowercase hex SHA-256 of the images file's bytes followed by the labels
+ * file's bytes (IDX; as stored, compressed or not, so for an unlabelled
+ * file it equals `sha256sum FILE`), or of one line "relpath\tsize\tmtime"
+ * per listed picture, mtime in microseconds (folder; sizes and mtimes as
+ * seen when the folder was listed). Computed on the first call, streaming
+ * in 64 KiB pieces and checking @cancellable between them; later calls
+ * return the cached value. Thread-safe and does not block next(). */
+char          *fm_dataset_dup_content_key  (FmDataset     *dataset,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+
+G_END_DECLS
