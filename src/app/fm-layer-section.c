@@ -264,3 +264,10 @@ fm_layer_section_n_tiles (FmLayerSection *self)
 {
   return self->tiles->len;
 }
+
+void
+fm_layer_section_queue_draw_tiles (FmLayerSection *self)
+{
+  for (guint c = 0; c < self->tiles->len; c++)
+    gtk_widget_queue_draw (g_ptr_array_index (self->tiles, c));
+}

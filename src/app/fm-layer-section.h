@@ -45,6 +45,8 @@ guint      fm_layer_section_get_index  (FmLayerSection *self);
 void       fm_layer_section_update     (FmLayerSection      *self,
                                         FmFrame             *frame,
                                         const FmViewOptions *options);
+/* Redraws every tile (after scrolling: tiles out of sight draw nothing). */
+void       fm_layer_section_queue_draw_tiles (FmLayerSection *self);
 /* The tile widgets, for tests: channel @c. */
 GtkWidget *fm_layer_section_get_tile   (FmLayerSection *self,
                                         guint           channel);

@@ -28,6 +28,8 @@ struct _FmTile
   int          map_width;
   int          size;
   const float *map;        /* [H, W], borrowed */
+  GtkWidget   *index_label;
+  GtkWidget   *scroller;   /* ancestor GtkScrolledWindow, borrowed */
   FmTileStyle  style;
   char        *note;
   gboolean     dead;
@@ -58,6 +60,32 @@ update_label (FmTile *self)
 }
 
 
+/* The scrolled window the tile lives in, if any. */
+static GtkWidget *
+find_scroller (FmTile *self)
+{
+  if (self->scroller == NULL)
+    self->scroller = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  return self->scroller;
+}
+
+/* Tiles scrolled out of sight draw nothing: with every layer's tiles in one
+ * page, most are out of sight while drawing. The window redraws the tiles
+ * when the page scrolls. */
+static gboolean
+is_visible_in_scroller (FmTile *self)
+{
+  GtkWidget *scroller = find_scroller (self);
+  graphene_rect_t bounds;
+
+  if (scroller == NULL || !gtk_widget_compute_bounds (GTK_WIDGET (self), scroller, &bounds))
+    return TRUE;
+  return bounds.origin.y + bounds.size.height >= 0 &&
+         bounds.origin.y <= gtk_widget_get_height (scroller) &&
+         bounds.origin.x + bounds.size.width >= 0 &&
+         bounds.origin.x <= gtk_widget_get_width (scroller);
+}
+
 static void
 fm_tile_snapshot (GtkWidget   *widget,
                   GtkSnapshot *snapshot)
@@ -66,49 +94,41 @@ fm_tile_snapshot (GtkWidget   *widget,
   double w = gtk_widget_get_width (widget);
   double side = MIN (w, gtk_widget_get_height (widget) - LABEL_HEIGHT);
   double x0 = floor ((w - side) / 2);
-  g_autofree char *index = g_strdup_printf ("%u", self->channel);
   cairo_t *cr;
-  GdkRGBA fg;
 
   if (side <= 0)
     return;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_widget_snapshot_child (widget, self->index_label, snapshot);
+  if (self->map == NULL || !is_visible_in_scroller (self))
+    return;
   self->style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
 
-  cr = gtk_snapshot_append_cairo (snapshot,
-                                  &GRAPHENE_RECT_INIT (0, 0, w, side + LABEL_HEIGHT));
-  cairo_save (cr);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, 0, side, side));
   cairo_translate (cr, x0, 0);
-  if (self->map != NULL)
-    fm_tile_render (cr, self->map, self->map_height, self->map_width, side, side,
-                    &self->style);
-  cairo_restore (cr);
-
+  fm_tile_render (cr, self->map, self->map_height, self->map_width, side, side, &self->style);
   if (self->dead)
     {
       /* A dead channel (from a scan) gets a red frame, distinct from the
        * per-input zero mark drawn by fm_tile_render. */
       cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
       cairo_set_line_width (cr, 2);
-      cairo_rectangle (cr, x0 + 1, 1, side - 2, side - 2);
+      cairo_rectangle (cr, 1, 1, side - 2, side - 2);
       cairo_stroke (cr);
     }
-
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-                          self->style.all_zero ? CAIRO_FONT_WEIGHT_BOLD
-                                               : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, 11);
-  {
-    cairo_text_extents_t ext;
-    cairo_text_extents (cr, index, &ext);
-    cairo_move_to (cr, x0 + (side - ext.x_advance) / 2, side + 12);
-  }
-  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, self->style.all_zero ? 1.0 : 0.7);
-  cairo_show_text (cr, index);
   cairo_destroy (cr);
+}
 
+static void
+fm_tile_size_allocate (GtkWidget *widget,
+                       int        width,
+                       int        height,
+                       int        baseline)
+{
+  FmTile *self = FM_TILE (widget);
+
+  gtk_widget_size_allocate (self->index_label,
+                            &(GtkAllocation) { 0, height - LABEL_HEIGHT, width, LABEL_HEIGHT },
+                            -1);
 }
 
 static void
@@ -126,6 +146,15 @@ fm_tile_measure (GtkWidget      *widget,
 }
 
 static void
+fm_tile_dispose (GObject *object)
+{
+  FmTile *self = FM_TILE (object);
+
+  g_clear_pointer (&self->index_label, gtk_widget_unparent);
+  G_OBJECT_CLASS (fm_tile_parent_class)->dispose (object);
+}
+
+static void
 fm_tile_finalize (GObject *object)
 {
   FmTile *self = FM_TILE (object);
@@ -140,8 +169,10 @@ fm_tile_class_init (FmTileClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = fm_tile_dispose;
   object_class->finalize = fm_tile_finalize;
   widget_class->snapshot = fm_tile_snapshot;
+  widget_class->size_allocate = fm_tile_size_allocate;
   widget_class->measure = fm_tile_measure;
 
   gtk_widget_class_set_css_name (widget_class, "fmtile");
@@ -164,6 +195,13 @@ fm_tile_new (guint channel,
   FmTile *self = g_object_new (FM_TYPE_TILE, NULL);
 
   self->channel = channel;
+  {
+    g_autofree char *index = g_strdup_printf ("%u", channel);
+    self->index_label = gtk_label_new (index);
+    gtk_widget_add_css_class (self->index_label, "caption");
+    gtk_widget_add_css_class (self->index_label, "dim-label");
+    gtk_widget_set_parent (self->index_label, GTK_WIDGET (self));
+  }
   self->map_height = map_height;
   self->map_width = map_width;
   self->size = size;
@@ -187,7 +225,22 @@ fm_tile_set_map (FmTile            *self,
   self->map = map;
   self->style = *style;
   if (was_zero != style->all_zero)
-    update_label (self);
+    {
+      update_label (self);
+      /* The index of a zero map stands out, in bold and full contrast. */
+      if (style->all_zero)
+        {
+          gtk_widget_remove_css_class (self->index_label, "dim-label");
+          gtk_widget_remove_css_class (self->index_label, "caption");
+          gtk_widget_add_css_class (self->index_label, "caption-heading");
+        }
+      else
+        {
+          gtk_widget_remove_css_class (self->index_label, "caption-heading");
+          gtk_widget_add_css_class (self->index_label, "caption");
+          gtk_widget_add_css_class (self->index_label, "dim-label");
+        }
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fm-bench-live.h"
 #include "fm-data.h"
 #include "fm-draw-pad.h"
 #include "fm-image.h"
@@ -197,6 +198,8 @@ worker_result_cb (FmWorker       *worker,
   self->frame = fm_frame_new (result, self->layers, epsilon);
   self->n_frames++;
   refresh_frame (self);
+  fm_bench_live_shown (GTK_WIDGET (self->sections_box),
+                       fm_worker_result_get_input_generation (result));
 }
 
 static void
@@ -224,7 +227,7 @@ submit_input (FmWindow *self)
       for (gsize i = 0; i < plane; i++)
         self->input[c * plane + i] = (pixels[c * plane + i] - mean) / std;
     }
-  fm_worker_submit (self->worker, self->input, self->input_len);
+  fm_bench_live_input (fm_worker_submit (self->worker, self->input, self->input_len));
   gtk_widget_queue_draw (GTK_WIDGET (self->preview));
 }
 
@@ -271,6 +274,14 @@ show_selected (FmWindow *self)
     gtk_widget_set_visible (g_ptr_array_index (self->sections, i),
                             self->selected < 0 || (guint) self->selected == i);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->layers_scroller), 0);
+}
+
+static void
+scrolled_cb (GtkAdjustment *adjustment,
+             FmWindow      *self)
+{
+  for (guint i = 0; i < self->sections->len; i++)
+    fm_layer_section_queue_draw_tiles (g_ptr_array_index (self->sections, i));
 }
 
 static void
@@ -796,6 +807,7 @@ fm_window_close_request (GtkWindow *window)
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
   g_cancellable_cancel (self->load_cancellable);
   fm_worker_shutdown (self->worker);
+  fm_bench_live_report ();
 
   return GTK_WINDOW_CLASS (fm_window_parent_class)->close_request (window);
 }
@@ -906,6 +918,8 @@ fm_window_init (FmWindow *self)
   g_signal_connect (self->draw_pad, "changed", G_CALLBACK (draw_pad_changed_cb), self);
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
   g_signal_connect (self->layer_list, "row-selected", G_CALLBACK (layer_row_selected_cb), self);
+  g_signal_connect (gtk_scrolled_window_get_vadjustment (self->layers_scroller), "value-changed",
+                    G_CALLBACK (scrolled_cb), self);
   gtk_drawing_area_set_draw_func (self->preview, preview_draw, self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->preview),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# build-aux/bench-live.sh [SECONDS]: how live the window is while drawing.
+#
+# Starts the app on the bundled model under its own Xvfb, draws continuous
+# strokes on the canvas with real X input events (xdotool, about 125
+# pointer motions a second) for SECONDS (default 10), quits, and prints
+# what the app measured (FM_BENCH_LIVE): for each pointer motion the time
+# until a painted frame shows tiles from that input or a newer one
+# (p50 / p95), and the longest stall of the main thread. A benchmark, not
+# a test: it prints figures and never fails on a slow machine.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+seconds=${1:-10}
+build_dir=${FM_BUILD_DIR:-_build}
+"$top/build-aux/dev.sh" build >/dev/null
+
+inner=$(mktemp)
+trap 'rm -f "$inner"' EXIT
+cat >"$inner" <<'INNER'
+set -euo pipefail
+app=$1; seconds=$2
+FM_BENCH_LIVE=1 GSETTINGS_BACKEND=memory GSK_RENDERER=${GSK_RENDERER:-} "$app" mnist-cnn > "$3" 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do xdotool search --name "mnist-cnn" >/dev/null 2>&1 && break; sleep 0.1; done
+sleep 1
+# The canvas of a 1280x820 window at the top-left corner is centred near
+# (208, 230); draw loops and zigzags across it.
+cmd=(mousemove 150 160 mousedown 1)
+n=$((seconds * 125))
+for i in $(seq 0 $n); do
+  x=$(( 150 + (i * 7) % 120 ))
+  y=$(( 160 + (i * 3) % 140 ))
+  cmd+=(mousemove "$x" "$y" sleep 0.008)
+  if (( i % 250 == 249 )); then cmd+=(mouseup 1 key Delete mousedown 1); fi
+done
+cmd+=(mouseup 1)
+xdotool "${cmd[@]}"
+sleep 0.5
+xdotool key ctrl+q
+wait "$pid" || true
+INNER
+out=$(mktemp)
+GSETTINGS_SCHEMA_DIR="$top/$build_dir/data" \
+  xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- \
+  bash "$inner" "$top/$build_dir/src/feature-maps" "$seconds" "$out"
+echo "bench-live: bundled mnist-cnn, $(nproc) cores, ${seconds} s of drawing"
+cat "$out"
+rm -f "$out"

@@ -1,0 +1,154 @@
+/* fm-bench-live.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Measures what a person drawing feels. For every pointer motion: the time
+ * until a painted frame shows tiles computed from that input or a newer
+ * one (a skipped stale input is answered by the newer frame), and how many
+ * frames the tiles lag behind the canvas, which shows the stroke in the
+ * frame that handled the motion. Also the time from the motion to its
+ * result reaching the main thread, and the longest stall of the main loop,
+ * seen by a 1 ms timer that should fire on time. Off unless FM_BENCH_LIVE
+ * is set; the figures go to stdout when the window closes. It changes
+ * nothing in what the app does.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "fm-bench-live.h"
+
+typedef struct
+{
+  guint64 generation;
+  gint64  time;
+  guint64 frame;      /* frames painted before the motion was handled */
+} Pending;
+
+static int enabled = -1;
+static GArray *pending;      /* Pending, oldest first */
+static GArray *latencies;    /* double, ms */
+static GArray *lags;         /* double, frames */
+static GArray *compute;      /* double, ms: motion to result on the main thread */
+static guint64 shown_generation;
+static guint64 frames_painted;
+static gint64 last_tick;
+static gint64 longest_stall;
+static GdkFrameClock *frame_clock_used;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (last_tick != 0 && now - last_tick - 1000 > longest_stall)
+    longest_stall = now - last_tick - 1000;
+  last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+fm_bench_live_enabled (void)
+{
+  if (enabled < 0)
+    {
+      enabled = g_getenv ("FM_BENCH_LIVE") != NULL;
+      if (enabled)
+        {
+          pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+          latencies = g_array_new (FALSE, FALSE, sizeof (double));
+          lags = g_array_new (FALSE, FALSE, sizeof (double));
+          compute = g_array_new (FALSE, FALSE, sizeof (double));
+          g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, NULL, NULL);
+        }
+    }
+  return enabled;
+}
+
+void
+fm_bench_live_input (guint64 generation)
+{
+  Pending p = { generation, g_get_monotonic_time (), frames_painted };
+
+  if (!fm_bench_live_enabled () || generation == 0)
+    return;
+  g_array_append_val (pending, p);
+}
+
+static void
+after_paint_cb (GdkFrameClock *frame_clock,
+                gpointer       data)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint n = 0;
+
+  frames_painted++;
+  while (n < pending->len && g_array_index (pending, Pending, n).generation <= shown_generation)
+    {
+      const Pending *p = &g_array_index (pending, Pending, n);
+      double ms = (now - p->time) / 1000.0;
+      /* The canvas showed the motion in frame p->frame + 1. */
+      double lag = (double) (frames_painted - (p->frame + 1));
+
+      g_array_append_val (latencies, ms);
+      g_array_append_val (lags, lag);
+      n++;
+    }
+  g_array_remove_range (pending, 0, n);
+}
+
+void
+fm_bench_live_shown (GtkWidget *widget,
+                     guint64    generation)
+{
+  if (!fm_bench_live_enabled ())
+    return;
+  for (guint i = 0; i < pending->len; i++)
+    if (g_array_index (pending, Pending, i).generation == generation)
+      {
+        double ms = (g_get_monotonic_time () - g_array_index (pending, Pending, i).time) / 1000.0;
+        g_array_append_val (compute, ms);
+      }
+  shown_generation = MAX (shown_generation, generation);
+  if (frame_clock_used == NULL && gtk_widget_get_frame_clock (widget) != NULL)
+    {
+      frame_clock_used = g_object_ref (gtk_widget_get_frame_clock (widget));
+      g_signal_connect (frame_clock_used, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+    }
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  g_array_sort (values, compare_doubles);
+  if (values->len == 0)
+    return 0;
+  return g_array_index (values, double, (guint) ((values->len - 1) * p));
+}
+
+void
+fm_bench_live_report (void)
+{
+  if (!fm_bench_live_enabled ())
+    return;
+  printf ("live: %u pointer motions, %u unanswered at close, %" G_GUINT64_FORMAT
+          " frames painted\n", latencies->len, pending->len, frames_painted);
+  printf ("live: stroke-to-tiles latency p50 %.1f ms, p95 %.1f ms, max %.1f ms\n",
+          percentile (latencies, 0.5), percentile (latencies, 0.95), percentile (latencies, 1.0));
+  printf ("live: tiles behind the canvas p50 %.0f frames, p95 %.0f frames, max %.0f frames\n",
+          percentile (lags, 0.5), percentile (lags, 0.95), percentile (lags, 1.0));
+  printf ("live: motion to result on the main thread p50 %.1f ms, p95 %.1f ms\n",
+          percentile (compute, 0.5), percentile (compute, 0.95));
+  printf ("live: longest main-thread stall %.1f ms\n", longest_stall / 1000.0);
+  fflush (stdout);
+}
