@@ -105,7 +105,7 @@ run_tests() {
   log "Running the engine and command-line tests under ASan + UBSan"
   setup "$asan_dir" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
   ninja -C "$asan_dir"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/build-aux/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C "$asan_dir" --suite engine --suite render --suite cli --suite app-worker --print-errorlogs \
     --num-processes 2 --timeout-multiplier 4 || status=1
 

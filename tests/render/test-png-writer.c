@@ -23,7 +23,6 @@
 #include "fm-png-writer.h"
 #include "fm-tile-render.h"
 
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 static char *tmpdir;
@@ -467,16 +466,6 @@ test_bad_input (void)
   clear_dir ();
 }
 
-/* Frees pango's, cairo's and fontconfig's process-wide font caches, so
- * LeakSanitizer reports only leaks of our own. Call once, at exit. */
-static void
-free_font_caches (void)
-{
-  pango_cairo_font_map_set_default (NULL);
-  cairo_debug_reset_static_data ();
-  FcFini ();
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -502,6 +491,5 @@ main (int   argc,
   clear_dir ();
   g_rmdir (tmpdir);
   g_free (tmpdir);
-  free_font_caches ();
   return ret;
 }
