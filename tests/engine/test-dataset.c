@@ -542,7 +542,13 @@ test_fashion_train (void)
     }
   g_test_message ("peak RSS %" G_GINT64_FORMAT " kB -> %" G_GINT64_FORMAT " kB",
                   before, after);
+#if defined(__SANITIZE_ADDRESS__)
+  /* AddressSanitizer keeps freed memory in quarantine: RSS says nothing
+   * here. The plain build checks it. */
+  g_test_message ("built with AddressSanitizer; peak memory not checked");
+#else
   g_assert_cmpint (after - before, <, 4096);
+#endif
 }
 
 static void
