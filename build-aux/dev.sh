@@ -26,7 +26,7 @@ packages=(
   libgtk-4-dev libadwaita-1-dev
   # tests
   libonnx-testdata python3 xvfb xauth dbus xdotool imagemagick
-  desktop-file-utils appstream
+  desktop-file-utils appstream shared-mime-info
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -169,6 +169,7 @@ fm_application_startup (GApplication *app)
     { "win.open-image", { "<Control><Shift>o", NULL } },
     { "win.clear", { "Delete", NULL } },
     { "win.undo", { "<Control>z", NULL } },
+    { "win.export", { "<Control>e", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
 

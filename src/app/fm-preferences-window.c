@@ -11,8 +11,8 @@
 
 #include <glib/gi18n.h>
 
-#include "fm-colormap.h"
 #include "fm-preferences-window.h"
+#include "fm-settings-rows.h"
 
 struct _FmPreferencesWindow
 {
@@ -31,58 +31,6 @@ struct _FmPreferencesWindow
 };
 
 G_DEFINE_FINAL_TYPE (FmPreferencesWindow, fm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
-
-static gboolean
-colormap_get (GValue   *value,
-              GVariant *variant,
-              gpointer  user_data)
-{
-  guint n;
-  const FmColormap * const *list = fm_colormap_list (&n);
-  const char *name = g_variant_get_string (variant, NULL);
-
-  for (guint i = 0; i < n; i++)
-    if (g_str_equal (fm_colormap_get_name (list[i]), name))
-      {
-        g_value_set_uint (value, i);
-        return TRUE;
-      }
-  g_value_set_uint (value, 0);
-  return TRUE;
-}
-
-static GVariant *
-colormap_set (const GValue       *value,
-              const GVariantType *type,
-              gpointer            user_data)
-{
-  guint n;
-  const FmColormap * const *list = fm_colormap_list (&n);
-  guint i = g_value_get_uint (value);
-
-  return g_variant_new_string (fm_colormap_get_name (list[MIN (i, n - 1)]));
-}
-
-static gboolean
-normalize_get (GValue   *value,
-               GVariant *variant,
-               gpointer  user_data)
-{
-  const char *nick = g_variant_get_string (variant, NULL);
-
-  g_value_set_uint (value, g_str_equal (nick, "tile") ? 1 : g_str_equal (nick, "fixed") ? 2 : 0);
-  return TRUE;
-}
-
-static GVariant *
-normalize_set (const GValue       *value,
-               const GVariantType *type,
-               gpointer            user_data)
-{
-  static const char * const nicks[] = { "layer", "tile", "fixed" };
-
-  return g_variant_new_string (nicks[MIN (g_value_get_uint (value), 2)]);
-}
 
 static void
 update_sensitivity (FmPreferencesWindow *self)
@@ -125,22 +73,11 @@ fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
 static void
 fm_preferences_window_init (FmPreferencesWindow *self)
 {
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  const FmColormap * const *list;
-  guint n;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (APP_ID);
 
-  list = fm_colormap_list (&n);
-  for (guint i = 0; i < n; i++)
-    gtk_string_list_append (names, fm_colormap_get_display_name (list[i]));
-  adw_combo_row_set_model (self->colormap_row, G_LIST_MODEL (names));
-
-  g_settings_bind_with_mapping (self->settings, "colormap", self->colormap_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT, colormap_get, colormap_set, NULL, NULL);
-  g_settings_bind_with_mapping (self->settings, "normalize", self->normalize_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT, normalize_get, normalize_set, NULL, NULL);
+  fm_settings_bind_colormap_row (self->settings, self->colormap_row);
+  fm_settings_bind_normalize_row (self->settings, self->normalize_row);
   g_settings_bind (self->settings, "fixed-min", self->fixed_min, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "fixed-max", self->fixed_max, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "zero-threshold", self->threshold, "value",

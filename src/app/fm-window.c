@@ -22,6 +22,7 @@
 #include "fm-bench-live.h"
 #include "fm-data.h"
 #include "fm-draw-pad.h"
+#include "fm-export-dialog.h"
 #include "fm-image.h"
 #include "fm-layer-section.h"
 #include "fm-layers.h"
@@ -55,6 +56,7 @@ struct _FmWindow
   FmWorker        *worker;
   GCancellable    *load_cancellable;
   GFile           *pending_image;  /* opened before any model had loaded */
+  char            *input_name;     /* the picture loaded, or "canvas" */
 
   FmModel         *model;
   GArray          *layers;       /* FmLayer */
@@ -577,6 +579,8 @@ load_image_done (GObject      *source,
       job->pp.height != fm_draw_pad_get_height (self->draw_pad) ||
       job->pp.width != fm_draw_pad_get_width (self->draw_pad))
     return;
+  g_free (self->input_name);
+  self->input_name = g_file_get_basename (job->file);
   fm_draw_pad_set_pixels (self->draw_pad, pixels);
 }
 
@@ -734,7 +738,32 @@ clear_action (GtkWidget  *widget,
               const char *name,
               GVariant   *param)
 {
-  fm_draw_pad_clear (FM_WINDOW (widget)->draw_pad);
+  FmWindow *self = FM_WINDOW (widget);
+
+  g_free (self->input_name);
+  self->input_name = g_strdup (_("canvas"));
+  fm_draw_pad_clear (self->draw_pad);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *name,
+               GVariant   *param)
+{
+  GtkWindow *dialog = fm_window_open_export (FM_WINDOW (widget));
+
+  if (dialog != NULL)
+    gtk_window_present (dialog);
+}
+
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *param)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_show_uri (GTK_WINDOW (widget), g_variant_get_string (param, NULL), GDK_CURRENT_TIME);
+  G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
 static void
@@ -846,6 +875,7 @@ fm_window_finalize (GObject *object)
   g_clear_pointer (&self->sections, g_ptr_array_unref);
   g_clear_pointer (&self->zero_labels, g_ptr_array_unref);
   g_free (self->input);
+  g_free (self->input_name);
   g_free (self->last_toast);
 
   G_OBJECT_CLASS (fm_window_parent_class)->finalize (object);
@@ -883,6 +913,8 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.open-tile", "(uu)", open_tile_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-folder", "s", open_folder_action);
 }
 
 static void
@@ -898,6 +930,7 @@ fm_window_init (FmWindow *self)
   self->sections = g_ptr_array_new ();
   self->zero_labels = g_ptr_array_new ();
   self->selected = -1;
+  self->input_name = g_strdup (_("canvas"));
   read_view_options (self);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -996,6 +1029,36 @@ fm_window_dup_marked_zero (FmWindow *self,
     if (fm_tile_get_all_zero (FM_TILE (fm_layer_section_get_tile (section, c))))
       g_array_append_val (zeros, c);
   return zeros;
+}
+
+void
+fm_window_show_exported (FmWindow *self,
+                         GFile    *file)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *text = g_strdup_printf (_("Exported “%s”"), name);
+  AdwToast *toast = adw_toast_new (text);
+
+  if (parent != NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (parent);
+      adw_toast_set_button_label (toast, _("Open Folder"));
+      adw_toast_set_action_name (toast, "win.open-folder");
+      adw_toast_set_action_target (toast, "s", uri);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
+}
+
+GtkWindow *
+fm_window_open_export (FmWindow *self)
+{
+  if (self->frame == NULL)
+    return NULL;
+  return fm_export_dialog_new (self, self->frame, self->selected, self->input_name, self->input,
+                               self->pp.channels, self->pp.height, self->pp.width);
 }
 
 guint

@@ -26,6 +26,12 @@ void       fm_window_open_model      (FmWindow       *self,
 void       fm_window_open_image      (FmWindow       *self,
                                       GFile          *file);
 
+/* After a successful export: a toast naming the file, with Open Folder. */
+void       fm_window_show_exported   (FmWindow       *self,
+                                      GFile          *file);
+/* Opens the export dialog for what is on screen (NULL without a frame). */
+GtkWindow *fm_window_open_export     (FmWindow       *self);
+
 /* For tests and benchmarks. */
 FmModel   *fm_window_get_model       (FmWindow       *self);
 FmDrawPad *fm_window_get_draw_pad    (FmWindow       *self);

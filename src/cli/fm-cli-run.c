@@ -11,7 +11,8 @@
  * probability vector) and, for each feature-map layer, which channels
  * are entirely zero ("dead" for this input). --dump writes every
  * activation as .npy with a manifest. The format is told by magic bytes.
- * It does not batch, and feeds only models with a single input.
+ * It does not batch, and feeds only models with a single input. Reading
+ * INPUT and running are shared with `export` (fm-cli-input.c).
  */
 #include "config.h"
 
@@ -25,6 +26,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "fm-export.h"
 #include "fm-image.h"
 #include "fm-model.h"
 #include "fm-npy.h"
@@ -39,20 +41,8 @@ typedef struct
   /* options */
   gboolean   json;
   char      *dump_dir;
-  char      *mean;
-  char      *std;
-  char      *invert;
-  int        threads;
-  /* state */
-  const char *model_arg;
-  const char *input_path;
-  gboolean   input_is_npy;
-  FmImage   *image;
-  float     *npy;         /* as read, numel(npy_shape) */
-  FmShape    npy_shape;
-  FmModel   *model;
-  FmRun     *run;
-  gboolean   inverted;
+  /* MODEL INPUT options and the executed run (fm-cli-input.c) */
+  FmCliInput in;
   FmPrediction prediction;
 } RunState;
 
@@ -60,130 +50,7 @@ static void
 run_state_clear (RunState *s)
 {
   g_free (s->dump_dir);
-  g_free (s->mean);
-  g_free (s->std);
-  g_free (s->invert);
-  g_clear_pointer (&s->image, fm_image_free);
-  g_clear_pointer (&s->npy, g_free);
-  g_clear_pointer (&s->run, fm_run_free);
-  g_clear_pointer (&s->model, fm_model_unref);
-}
-
-/* ---- input ------------------------------------------------------------ */
-
-static gboolean
-read_magic (const char *path,
-            guint8     *buf,
-            gsize      *len,
-            GError    **error)
-{
-  FILE *f = g_fopen (path, "rb");
-
-  if (f == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  *len = fread (buf, 1, 8, f);
-  fclose (f);
-  return TRUE;
-}
-
-static gboolean
-load_input (RunState  *s,
-            GError   **error)
-{
-  guint8 magic[8];
-  gsize len = 0;
-
-  if (g_file_test (s->input_path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: is a folder, not a picture"),
-                   s->input_path);
-      return FALSE;
-    }
-  if (!read_magic (s->input_path, magic, &len, error))
-    return FALSE;
-
-  if (fm_npy_has_magic (magic, len))
-    {
-      s->input_is_npy = TRUE;
-      s->npy = fm_npy_read (s->input_path, &s->npy_shape, 0, error);
-      return s->npy != NULL;
-    }
-  if (fm_image_has_magic (magic, len))
-    {
-      s->image = fm_image_load (s->input_path, 0, error);
-      return s->image != NULL;
-    }
-  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-               _("%s: not a PNG, JPEG or .npy file"), s->input_path);
-  return FALSE;
-}
-
-static gboolean
-feed_input (RunState  *s,
-            GError   **error)
-{
-  const FmModel *model = s->model;
-  const FmValue *input;
-  float *dest;
-
-  if (model->n_inputs != 1)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   _("%s: the model has %u inputs; run feeds models with one input"),
-                   model->path, model->n_inputs);
-      return FALSE;
-    }
-  input = &model->values[model->inputs[0]];
-  dest = fm_run_input_data (s->run, 0);
-
-  if (s->input_is_npy)
-    {
-      if (input->dtype != FM_DTYPE_FLOAT || !fm_shape_equal (&input->shape, &s->npy_shape))
-        {
-          g_autofree char *want = fm_shape_to_string (&input->shape);
-          g_autofree char *got = fm_shape_to_string (&s->npy_shape);
-
-          g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                       _("%s: the tensor has shape %s but the model input “%s” "
-                         "is a %s tensor of shape %s"),
-                       s->input_path, got, input->name,
-                       fm_dtype_name (input->dtype), want);
-          return FALSE;
-        }
-      memcpy (dest, s->npy, input->numel * sizeof (float));
-      return TRUE;
-    }
-  else
-    {
-      FmPreprocess pp;
-      g_autoptr(GError) local_error = NULL;
-
-      if (!fm_preprocess_init_from_model (&pp, model, error))
-        return FALSE;
-      if (s->mean != NULL
-          && !fm_preprocess_parse_floats (s->mean, "--mean", pp.mean,
-                                          FM_PREPROCESS_MAX_CHANNELS, &pp.n_mean, error))
-        return FALSE;
-      if (s->std != NULL
-          && !fm_preprocess_parse_floats (s->std, "--std", pp.std,
-                                          FM_PREPROCESS_MAX_CHANNELS, &pp.n_std, error))
-        return FALSE;
-      if (s->invert != NULL && !fm_preprocess_parse_invert (s->invert, &pp.invert, error))
-        return FALSE;
-      s->inverted = fm_preprocess_will_invert (&pp, s->image);
-      if (!fm_preprocess_image (&pp, s->image, dest, &local_error))
-        {
-          g_set_error (error, FM_ERROR, local_error->code, "%s: %s",
-                       s->input_path, local_error->message);
-          return FALSE;
-        }
-      return TRUE;
-    }
+  fm_cli_input_clear (&s->in);
 }
 
 /* ---- prediction ------------------------------------------------------- */
@@ -193,8 +60,8 @@ static GArray *
 zero_channels (RunState *s,
                int       id)
 {
-  const FmValue *v = &s->model->values[id];
-  const float *x = fm_run_value_data (s->run, id);
+  const FmValue *v = &s->in.model->values[id];
+  const float *x = fm_run_value_data (s->in.run, id);
   gint64 N = v->shape.dims[0], C = v->shape.dims[1];
   gsize plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
   GArray *zeros = g_array_new (FALSE, FALSE, sizeof (int));
@@ -227,42 +94,11 @@ zero_channels (RunState *s,
 
 /* Tensor name -> file name: chars outside [A-Za-z0-9._-] become '_', then
  * _2, _3... until unique (ignoring case, for case-insensitive disks). */
-static char *
-dump_file_name (const char *tensor,
-                GHashTable *used)
-{
-  g_autoptr(GString) base = g_string_new (NULL);
-  char *name;
-
-  for (const char *p = tensor; *p != '\0' && base->len < 200; p++)
-    {
-      char c = *p;
-      g_string_append_c (base, (g_ascii_isalnum (c) || c == '.' || c == '_' || c == '-')
-                                 ? c : '_');
-    }
-  if (base->len == 0)
-    g_string_assign (base, "tensor");
-
-  name = g_strdup_printf ("%s.npy", base->str);
-  for (int k = 2; ; k++)
-    {
-      g_autofree char *key = g_ascii_strdown (name, -1);
-
-      if (!g_hash_table_contains (used, key))
-        {
-          g_hash_table_add (used, g_steal_pointer (&key));
-          return name;
-        }
-      g_free (name);
-      name = g_strdup_printf ("%s_%d.npy", base->str, k);
-    }
-}
-
 static gboolean
 dump (RunState  *s,
       GError   **error)
 {
-  const FmModel *model = s->model;
+  const FmModel *model = s->in.model;
   g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -285,7 +121,7 @@ dump (RunState  *s,
   g_hash_table_add (used, g_strdup ("input.npy"));
   g_hash_table_add (used, g_strdup ("manifest.json"));
   input_file = g_build_filename (s->dump_dir, "input.npy", NULL);
-  if (!fm_npy_write (input_file, &input->shape, fm_run_input_data (s->run, 0), error))
+  if (!fm_npy_write (input_file, &input->shape, fm_run_input_data (s->in.run, 0), error))
     return FALSE;
   json_builder_set_member_name (b, "input");
   json_builder_add_string_value (b, "input.npy");
@@ -309,9 +145,9 @@ dump (RunState  *s,
           if (v->kind != FM_VALUE_ACTIVATION || v->dtype != FM_DTYPE_FLOAT)
             continue;
 
-          file = dump_file_name (v->name, used);
+          file = fm_export_file_name (v->name, ".npy", used);
           path = g_build_filename (s->dump_dir, file, NULL);
-          if (!fm_npy_write (path, &v->shape, fm_run_value_data (s->run, id), error))
+          if (!fm_npy_write (path, &v->shape, fm_run_value_data (s->in.run, id), error))
             return FALSE;
 
           json_builder_begin_object (b);
@@ -349,7 +185,7 @@ dump (RunState  *s,
 static void
 print_json (RunState *s)
 {
-  const FmModel *model = s->model;
+  const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
   g_auto(GStrv) labels = fm_model_dup_labels (model);
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -362,15 +198,15 @@ print_json (RunState *s)
   json_builder_set_member_name (b, "input");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "file");
-  json_builder_add_string_value (b, s->input_path);
+  json_builder_add_string_value (b, s->in.input_path);
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, input->name);
   json_builder_set_member_name (b, "shape");
   json_builder_add_value (b, fm_cli_shape_to_json (&input->shape));
   json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, s->input_is_npy ? "npy" : "image");
+  json_builder_add_string_value (b, s->in.input_is_npy ? "npy" : "image");
   json_builder_set_member_name (b, "inverted");
-  json_builder_add_boolean_value (b, s->inverted);
+  json_builder_add_boolean_value (b, s->in.inverted);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "prediction");
@@ -446,14 +282,14 @@ print_json (RunState *s)
 static void
 print_text (RunState *s)
 {
-  const FmModel *model = s->model;
+  const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
   g_auto(GStrv) labels = fm_model_dup_labels (model);
   g_autofree char *in_shape = fm_shape_to_string (&input->shape);
 
   g_print ("%-8s %s\n", _("Model:"), model->path);
-  g_print ("%-8s %s -> “%s” %s%s\n", _("Input:"), s->input_path, input->name, in_shape,
-           s->inverted ? _(" (inverted)") : "");
+  g_print ("%-8s %s -> “%s” %s%s\n", _("Input:"), s->in.input_path, input->name, in_shape,
+           s->in.inverted ? _(" (inverted)") : "");
 
   if (s->prediction.n_top > 0)
     {
@@ -517,28 +353,20 @@ fm_cli_run (int    argc,
       N_("Print one JSON object instead of text"), NULL },
     { "dump", 0, 0, G_OPTION_ARG_FILENAME, &s.dump_dir,
       N_("Write every activation as .npy and a manifest.json into DIR"), N_("DIR") },
-    { "mean", 0, 0, G_OPTION_ARG_STRING, &s.mean,
-      N_("Per-channel mean for pictures (overrides the model's metadata)"), N_("M[,M,M]") },
-    { "std", 0, 0, G_OPTION_ARG_STRING, &s.std,
-      N_("Per-channel standard deviation for pictures"), N_("S[,S,S]") },
-    { "invert", 0, 0, G_OPTION_ARG_STRING, &s.invert,
-      N_("Invert pictures: auto (default), yes or no"), N_("auto|yes|no") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &s.threads,
-      N_("Number of BLAS threads (default 1)"), N_("N") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  FmModelOptions options;
   int status = FM_CLI_EXIT_OK;
 
-  s.threads = 1;
+  fm_cli_input_init (&s.in);
   context = fm_cli_option_context_new ("run", _("MODEL INPUT"),
                                        _("Run MODEL (an .onnx file or a bundled model name) "
                                          "on INPUT (a PNG or JPEG picture, or a float32 .npy "
                                          "of exactly the model's input shape).\n"
                                          "--mean, --std and --invert apply to pictures only."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  fm_cli_input_add_options (&s.in, context);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       status = fm_cli_usage_error (context, "run", "%s", error->message);
@@ -555,103 +383,25 @@ fm_cli_run (int    argc,
       status = fm_cli_usage_error (context, "run", _("unexpected argument “%s”"), argv[3]);
       goto out;
     }
-  if (!fm_cli_set_threads (s.threads))
+  status = fm_cli_input_check_options (&s.in, context, "run");
+  if (status != FM_CLI_EXIT_OK)
+    goto out;
+  status = fm_cli_input_run (&s.in, context, "run", argv[1], argv[2]);
+  if (status != FM_CLI_EXIT_OK)
+    goto out;
+
+  fm_predict (s.in.model, s.in.run, TOP_K, &s.prediction);
+  if (s.dump_dir != NULL && !dump (&s, &error))
     {
-      status = fm_cli_usage_error (context, "run", _("--threads must be 1 to 256, not %d"),
-                                   s.threads);
+      status = fm_cli_fail (error);
       goto out;
     }
-  /* Flag values are checked before any file is touched. */
-  {
-    float v[FM_PREPROCESS_MAX_CHANNELS];
-    int n;
-    FmInvert inv;
-
-    if ((s.mean != NULL && !fm_preprocess_parse_floats (s.mean, "--mean", v,
-                                                        FM_PREPROCESS_MAX_CHANNELS, &n, &error))
-        || (s.std != NULL && !fm_preprocess_parse_floats (s.std, "--std", v,
-                                                          FM_PREPROCESS_MAX_CHANNELS, &n, &error))
-        || (s.invert != NULL && !fm_preprocess_parse_invert (s.invert, &inv, &error)))
-      {
-        status = fm_cli_usage_error (context, "run", "%s", error->message);
-        goto out;
-      }
-    if (s.std != NULL)
-      for (int i = 0; i < n; i++)
-        if (v[i] == 0.0f)
-          {
-            status = fm_cli_usage_error (context, "run", "%s",
-                                         _("--std: a standard deviation of 0 would "
-                                           "divide by zero"));
-            goto out;
-          }
-  }
-  s.model_arg = argv[1];
-  s.input_path = argv[2];
-
-  /* The input first: its size fills in symbolic spatial dims. */
-  if (!load_input (&s, &error))
-    goto fail;
-
-  fm_model_options_init (&options);
-  if (s.image != NULL)
-    {
-      options.default_height = s.image->height;
-      options.default_width = s.image->width;
-    }
-  else if (s.npy_shape.rank == 4)
-    {
-      options.default_height = s.npy_shape.dims[2];
-      options.default_width = s.npy_shape.dims[3];
-    }
-  s.model = fm_cli_load_model (s.model_arg, &options, &error);
-  if (s.model == NULL)
-    goto fail;
-
-  /* --mean and --std must fit the model's channels: a usage error. */
-  if (s.image != NULL && s.model->n_inputs > 0)
-    {
-      const FmValue *in = &s.model->values[s.model->inputs[0]];
-      gint64 channels = in->shape.rank == 4 ? in->shape.dims[1] : 0;
-      const char *flags[2] = { s.mean, s.std };
-      const char *names[2] = { "--mean", "--std" };
-
-      for (int f = 0; f < 2 && channels > 0; f++)
-        {
-          float v[FM_PREPROCESS_MAX_CHANNELS];
-          int n = 0;
-
-          if (flags[f] == NULL)
-            continue;
-          fm_preprocess_parse_floats (flags[f], names[f], v,
-                                      FM_PREPROCESS_MAX_CHANNELS, &n, NULL);
-          if (n != 1 && n != channels)
-            {
-              status = fm_cli_usage_error (context, "run",
-                                           _("%s has %d values but the model input has "
-                                             "%" G_GINT64_FORMAT " channels (give 1, or "
-                                             "one per channel)"),
-                                           names[f], n, channels);
-              goto out;
-            }
-        }
-    }
-  s.run = fm_run_new (s.model, &error);
-  if (s.run == NULL || !feed_input (&s, &error) || !fm_run_execute (s.run, NULL, &error))
-    goto fail;
-
-  fm_predict (s.model, s.run, TOP_K, &s.prediction);
-  if (s.dump_dir != NULL && !dump (&s, &error))
-    goto fail;
 
   if (s.json)
     print_json (&s);
   else
     print_text (&s);
-  goto out;
 
-fail:
-  status = fm_cli_fail (error);
 out:
   run_state_clear (&s);
   return status;

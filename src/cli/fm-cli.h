@@ -17,7 +17,10 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "fm-image.h"
 #include "fm-model.h"
+#include "fm-preprocess.h"
+#include "fm-run.h"
 
 G_BEGIN_DECLS
 
@@ -28,7 +31,7 @@ typedef enum
   FM_CLI_EXIT_USAGE = 2,    /* bad command line: message and a usage line */
 } FmCliExit;
 
-/* TRUE if @name is a subcommand (inspect, run). */
+/* TRUE if @name is a subcommand (inspect, run, export). */
 gboolean  fm_cli_is_subcommand   (const char     *name);
 /* Runs argv[1] as a subcommand; returns the exit status. */
 int       fm_cli_main            (int             argc,
@@ -39,6 +42,10 @@ void      fm_cli_print_usage     (FILE           *out);
 int       fm_cli_inspect         (int             argc,
                                   char          **argv);
 int       fm_cli_run             (int             argc,
+                                  char          **argv);
+int       fm_cli_export          (int             argc,
+                                  char          **argv);
+int       fm_cli_scan            (int             argc,
                                   char          **argv);
 
 /* ---- shared by the subcommands ---------------------------------------- */
@@ -75,5 +82,45 @@ gboolean  fm_cli_set_threads     (int             n);
 void      fm_cli_print_json      (JsonNode       *root);
 /* [d0, d1, ...] */
 JsonNode *fm_cli_shape_to_json   (const FmShape  *shape);
+
+/* ---- MODEL INPUT to an executed run, shared by run and export --------- */
+
+typedef struct
+{
+  /* options, filled by GOptionContext */
+  char       *mean;
+  char       *std;
+  char       *invert;
+  int         threads;
+  /* state, after fm_cli_input_run () */
+  const char *model_arg;
+  const char *input_path;
+  gboolean    input_is_npy;
+  FmImage    *image;
+  float      *npy;          /* as read, numel (npy_shape) */
+  FmShape     npy_shape;
+  FmModel    *model;
+  FmRun      *run;          /* executed */
+  gboolean    inverted;     /* the picture was inverted */
+} FmCliInput;
+
+void      fm_cli_input_init          (FmCliInput     *in);
+void      fm_cli_input_clear         (FmCliInput     *in);
+/* Adds --mean, --std, --invert and --threads to @context's main group. */
+void      fm_cli_input_add_options   (FmCliInput     *in,
+                                      GOptionContext *context);
+/* Checks those options' values (a usage error names the flag) and sets
+ * the thread count; returns an exit status. */
+int       fm_cli_input_check_options (FmCliInput     *in,
+                                      GOptionContext *context,
+                                      const char     *subcommand);
+/* Reads INPUT, loads MODEL, feeds and executes one run; returns an exit
+ * status, having printed the error (FILE: REASON, or a usage error when
+ * --mean/--std do not fit the model's channels). */
+int       fm_cli_input_run           (FmCliInput     *in,
+                                      GOptionContext *context,
+                                      const char     *subcommand,
+                                      const char     *model_arg,
+                                      const char     *input_path);
 
 G_END_DECLS

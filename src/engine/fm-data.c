@@ -3,11 +3,19 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Finds the bundled data files (fm-data.h).
+ * Finds the bundled data files (fm-data.h). The source tree's data/ is
+ * looked at only by an uninstalled build: one whose executable lies inside
+ * the build folder it was configured in (FM_BUILD_ROOT), as with
+ * build-aux/dev.sh, the tests and _build/src/feature-maps. An installed
+ * binary never reads the checkout, so an install that lacks its data fails
+ * instead of passing on the source tree's copy. The check reads
+ * /proc/self/exe; where that does not exist, the binary counts as installed.
+ * It does not load anything; it only builds paths.
  */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fm-data.h"
@@ -27,6 +35,31 @@ fm_data_is_bundled_model (const char *name)
   return name != NULL && g_strv_contains (bundled_models, name);
 }
 
+/* Whether the running executable lies inside the build folder, both
+ * paths with symbolic links resolved. */
+static gboolean
+running_uninstalled (void)
+{
+  static gsize once = 0;
+  static gboolean uninstalled = FALSE;
+
+  if (g_once_init_enter (&once))
+    {
+      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+      char *root = realpath (FM_BUILD_ROOT, NULL);
+
+      if (exe != NULL && root != NULL)
+        {
+          g_autofree char *prefix = g_strconcat (root, G_DIR_SEPARATOR_S, NULL);
+
+          uninstalled = g_str_has_prefix (exe, prefix);
+        }
+      free (root);
+      g_once_init_leave (&once, 1);
+    }
+  return uninstalled;
+}
+
 /* Returns the path, or NULL with @tried_out listing where it looked. */
 static char *
 find_in_data_dirs (const char  *relative,
@@ -40,7 +73,8 @@ find_in_data_dirs (const char  *relative,
   if (env != NULL && *env != '\0')
     dirs[n++] = env;
   dirs[n++] = PKGDATADIR;
-  dirs[n++] = FM_SOURCE_DATADIR;
+  if (running_uninstalled ())
+    dirs[n++] = FM_SOURCE_DATADIR;
 
   for (guint i = 0; i < n; i++)
     {

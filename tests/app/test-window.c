@@ -20,6 +20,7 @@
 #include "fm-application.h"
 #include "fm-data.h"
 #include "fm-draw-pad.h"
+#include "fm-export-dialog.h"
 #include "fm-predict.h"
 #include "fm-tile-detail.h"
 #include "fm-window.h"
@@ -272,6 +273,52 @@ test_zero_tile_detail (void)
   close_window (window);
 }
 
+/* Export from the window: a PNG that is a PNG; a failed export leaves the
+ * old file alone, says why and keeps the dialog open for another try. */
+static void
+test_export (void)
+{
+  FmWindow *window = open_window ("mnist-cnn");
+  g_autofree char *dir = g_dir_make_tmp ("fm-test-export-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "relu1.png", NULL);
+  g_autofree char *blocker = g_build_filename (dir, "not-a-folder", NULL);
+  g_autofree char *bad = g_build_filename (blocker, "out.png", NULL);
+  g_autoptr(GFile) png_file = g_file_new_for_path (png);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad);
+  g_autofree char *contents = NULL;
+  gsize len;
+  GtkWindow *dialog;
+
+  dialog = fm_window_open_export (window);
+  g_assert_nonnull (dialog);
+  gtk_window_present (dialog);
+  fm_export_dialog_export_to (FM_EXPORT_DIALOG (dialog), png_file);
+  /* Success closes the dialog and shows a toast naming the file. */
+  WAIT_FOR (fm_window_get_last_toast (window) != NULL &&
+            strstr (fm_window_get_last_toast (window), "relu1.png") != NULL);
+  g_assert_true (g_file_get_contents (png, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 8);
+  g_assert_true (memcmp (contents, "\x89PNG\r\n\x1a\n", 8) == 0);
+
+  /* A path whose parent is a file cannot be written, even as root. */
+  g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
+  dialog = fm_window_open_export (window);
+  gtk_window_present (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  fm_export_dialog_export_to (FM_EXPORT_DIALOG (dialog), bad_file);
+  WAIT_FOR (!fm_export_dialog_is_busy (FM_EXPORT_DIALOG (dialog)) &&
+            fm_export_dialog_get_status (FM_EXPORT_DIALOG (dialog)) != NULL);
+  g_test_message ("%s", fm_export_dialog_get_status (FM_EXPORT_DIALOG (dialog)));
+  g_assert_nonnull (strstr (fm_export_dialog_get_status (FM_EXPORT_DIALOG (dialog)), bad));
+  g_assert_nonnull (dialog);
+  gtk_window_destroy (dialog);
+
+  g_unlink (png);
+  g_unlink (blocker);
+  g_rmdir (dir);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -289,6 +336,7 @@ main (int   argc,
   g_test_add_func ("/app/window/model-then-image", test_model_then_image);
   g_test_add_func ("/app/window/bad-model-keeps-old", test_bad_model_keeps_old);
   g_test_add_func ("/app/window/zero-tile-detail", test_zero_tile_detail);
+  g_test_add_func ("/app/window/export", test_export);
 
   return g_test_run ();
 }

@@ -1,0 +1,489 @@
+/* fm-export-dialog.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Export (Ctrl+E): the selected layer or every layer of the frame on
+ * screen, as a PNG grid drawn by the same fm_tile_render as the tiles
+ * (fm_sheet_write_png), the per-channel statistics as CSV, or the
+ * activations as .npy. The options are settings, so they are remembered;
+ * colormap and normalisation are the window's own. The writing runs in a
+ * thread on the frame it was opened on (frames are immutable), every file
+ * is replaced atomically, and on failure the dialog stays open with the
+ * reason so the person can choose another place: nothing is lost.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "fm-export-dialog.h"
+#include "fm-export.h"
+#include "fm-predict.h"
+#include "fm-settings-rows.h"
+#include "fm-sheet.h"
+
+#define TOP_K 5
+
+struct _FmExportDialog
+{
+  AdwWindow    parent_instance;
+
+  AdwComboRow *scope_row;
+  AdwComboRow *format_row;
+  AdwComboRow *colormap_row;
+  AdwComboRow *normalize_row;
+  GtkSpinButton *tile_size;
+  GtkWidget   *image_group;
+  GtkWidget   *export_button;
+  GtkLabel    *status_label;
+
+  GSettings   *settings;
+  FmWindow    *window;     /* weak: the dialog is transient for it */
+  FmFrame     *frame;
+  int          selected;   /* layer index, -1 when all layers are shown */
+  char        *input_name;
+  float       *input;      /* [C, H, W] copy of the tensor the model got */
+  int          input_c, input_h, input_w;
+  gboolean     busy;
+};
+
+G_DEFINE_FINAL_TYPE (FmExportDialog, fm_export_dialog, ADW_TYPE_WINDOW)
+
+typedef enum { FORMAT_PNG, FORMAT_CSV, FORMAT_NPY } Format;
+
+/* Everything the thread needs, owned by it. */
+typedef struct
+{
+  FmFrame    *frame;
+  GArray     *indexes;      /* guint: the layers to export */
+  Format      format;
+  char       *path;         /* file, or folder for several .npy */
+  char       *input_name;
+  float      *input;
+  int         input_c, input_h, input_w;
+  const FmColormap *colormap;
+  FmNormalize normalize;
+  float       fixed_min, fixed_max;
+  int         tile_side;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  fm_frame_unref (job->frame);
+  g_array_unref (job->indexes);
+  g_free (job->path);
+  g_free (job->input_name);
+  g_free (job->input);
+  g_free (job);
+}
+
+static gboolean
+write_png (Job     *job,
+           GError **error)
+{
+  FmFrame *frame = job->frame;
+  g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, job->indexes->len);
+  g_auto(GStrv) labels = fm_model_dup_labels (frame->model);
+  FmSheetClass top[TOP_K];
+  FmSheetSpec spec = { 0 };
+  FmPrediction p;
+
+  for (guint i = 0; i < job->indexes->len; i++)
+    {
+      guint index = g_array_index (job->indexes, guint, i);
+      const FmLayer *l = fm_frame_layer (frame, index);
+      const FmValue *v = &frame->model->values[l->value_id];
+
+      layers[i].name = v->name;
+      layers[i].op_label = fm_layer_op_label (frame->model, l);
+      layers[i].batch = (int) v->shape.dims[0];
+      layers[i].channels = (int) v->shape.dims[1];
+      layers[i].height = (int) v->shape.dims[2];
+      layers[i].width = (int) v->shape.dims[3];
+      layers[i].data = fm_frame_data (frame, index);
+      layers[i].stats = frame->stats[index];
+    }
+  spec.model_name = frame->model->display_name;
+  spec.model_file = frame->model->path;
+  spec.input_name = job->input_name;
+  spec.input = job->input;
+  spec.input_channels = job->input_c;
+  spec.input_height = job->input_h;
+  spec.input_width = job->input_w;
+  spec.layers = layers;
+  spec.n_layers = job->indexes->len;
+  spec.colormap = job->colormap;
+  spec.normalize = job->normalize;
+  spec.fixed_min = job->fixed_min;
+  spec.fixed_max = job->fixed_max;
+  spec.tile_side = job->tile_side;
+
+  /* The prediction goes on the sheet of every layer. */
+  fm_predict (frame->model, fm_worker_result_get_run (frame->result), TOP_K, &p);
+  if (job->indexes->len > 1 && p.n_top > 0)
+    {
+      for (guint k = 0; k < p.n_top; k++)
+        {
+          top[k].label = fm_labels_get (labels, p.index[k]);
+          top[k].index = p.index[k];
+          top[k].probability = p.probability[k];
+        }
+      spec.top = top;
+      spec.n_top = p.n_top;
+      spec.output_name = frame->model->values[p.output_id].name;
+    }
+  return fm_sheet_write_png (&spec, job->path, error);
+}
+
+static gboolean
+write_csv (Job     *job,
+           GError **error)
+{
+  g_autofree FmExportStats *layers = g_new0 (FmExportStats, job->indexes->len);
+
+  for (guint i = 0; i < job->indexes->len; i++)
+    {
+      guint index = g_array_index (job->indexes, guint, i);
+      const FmLayer *l = fm_frame_layer (job->frame, index);
+
+      layers[i].name = job->frame->model->values[l->value_id].name;
+      layers[i].channels = fm_layer_channels (job->frame->model, l);
+      layers[i].stats = job->frame->stats[index];
+    }
+  return fm_export_write_stats_csv (job->path, layers, job->indexes->len, error);
+}
+
+static gboolean
+write_npy (Job     *job,
+           GError **error)
+{
+  g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < job->indexes->len; i++)
+    {
+      guint index = g_array_index (job->indexes, guint, i);
+      const FmValue *v = &job->frame->model->values[fm_frame_layer (job->frame, index)->value_id];
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+
+      /* One layer: the chosen file; several: files in the chosen folder. */
+      if (job->indexes->len == 1)
+        path = g_strdup (job->path);
+      else
+        {
+          name = fm_export_file_name (v->name, ".npy", used);
+          path = g_build_filename (job->path, name, NULL);
+        }
+      if (!fm_export_write_npy (path, &v->shape, fm_frame_data (job->frame, index), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = FALSE;
+
+  switch (job->format)
+    {
+    case FORMAT_PNG:
+      ok = write_png (job, &error);
+      break;
+    case FORMAT_CSV:
+      ok = write_csv (job, &error);
+      break;
+    case FORMAT_NPY:
+      ok = write_npy (job, &error);
+      break;
+    }
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+set_busy (FmExportDialog *self,
+          gboolean        busy)
+{
+  self->busy = busy;
+  gtk_widget_set_sensitive (self->export_button, !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.choose", !busy);
+}
+
+static void
+export_done (GObject      *source,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  FmExportDialog *self = FM_EXPORT_DIALOG (source);
+  Job *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+
+  set_busy (self, FALSE);
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      /* The frame is still here: the person can pick another place. */
+      g_autofree char *text = g_strdup_printf (_("%s\nNothing was changed. Choose another "
+                                                 "place to try again."), error->message);
+      gtk_label_set_text (self->status_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+      return;
+    }
+  if (self->window != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (job->path);
+      fm_window_show_exported (self->window, file);
+    }
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static Format
+current_format (FmExportDialog *self)
+{
+  return (Format) adw_combo_row_get_selected (self->format_row);
+}
+
+static GArray *
+current_layers (FmExportDialog *self)
+{
+  GArray *indexes = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean all = adw_combo_row_get_selected (self->scope_row) == 1 || self->selected < 0;
+
+  for (guint i = 0; i < fm_frame_n_layers (self->frame); i++)
+    if (all || (int) i == self->selected)
+      g_array_append_val (indexes, i);
+  return indexes;
+}
+
+static void
+start_export (FmExportDialog *self,
+              GFile          *target)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job = g_new0 (Job, 1);
+  g_autofree char *cm = g_settings_get_string (self->settings, "colormap");
+
+  job->frame = fm_frame_ref (self->frame);
+  job->indexes = current_layers (self);
+  job->format = current_format (self);
+  job->path = g_file_get_path (target);
+  job->input_name = g_strdup (self->input_name);
+  job->input = g_memdup2 (self->input, sizeof (float) * self->input_c * self->input_h *
+                                       self->input_w);
+  job->input_c = self->input_c;
+  job->input_h = self->input_h;
+  job->input_w = self->input_w;
+  job->colormap = fm_colormap_lookup (cm);
+  job->normalize = g_settings_get_enum (self->settings, "normalize");
+  job->fixed_min = (float) g_settings_get_double (self->settings, "fixed-min");
+  job->fixed_max = (float) g_settings_get_double (self->settings, "fixed-max");
+  job->tile_side = g_settings_get_int (self->settings, "export-tile-size");
+
+  if (job->path == NULL)
+    {
+      gtk_label_set_text (self->status_label, _("Only local files can be written."));
+      gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+      job_free (job);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), FALSE);
+  set_busy (self, TRUE);
+  task = g_task_new (self, NULL, export_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     FmExportDialog  *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      start_export (self, file);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static char *
+suggested_name (FmExportDialog *self,
+                const char     *suffix)
+{
+  g_autoptr(GArray) indexes = current_layers (self);
+  g_autofree char *stem = g_strdup (self->frame->model->display_name);
+  g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *layer = NULL;
+  char *dot = strrchr (stem, '.');
+
+  if (dot != NULL)
+    *dot = '\0';
+  if (indexes->len == 1)
+    {
+      const FmLayer *l = fm_frame_layer (self->frame, g_array_index (indexes, guint, 0));
+      layer = fm_export_file_name (self->frame->model->values[l->value_id].name, "", used);
+      return g_strconcat (stem, "-", layer, suffix, NULL);
+    }
+  return g_strconcat (stem, "-all-layers", suffix, NULL);
+}
+
+static void
+choose_action (GtkWidget  *widget,
+               const char *name,
+               GVariant   *param)
+{
+  FmExportDialog *self = FM_EXPORT_DIALOG (widget);
+  g_autoptr(GArray) indexes = current_layers (self);
+  Format format = current_format (self);
+  gboolean folder = format == FORMAT_NPY && indexes->len > 1;
+  GtkFileChooserNative *chooser;
+  g_autofree char *suggestion = NULL;
+
+  if (self->busy)
+    return;
+  chooser = gtk_file_chooser_native_new (folder ? _("Choose a Folder for the .npy Files")
+                                                : _("Export As"),
+                                         GTK_WINDOW (self),
+                                         folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                                : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         folder ? _("_Select") : _("_Save"), _("_Cancel"));
+  if (!folder)
+    {
+      suggestion = suggested_name (self, format == FORMAT_PNG ? ".png"
+                                         : format == FORMAT_CSV ? ".csv" : ".npy");
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggestion);
+    }
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+update_rows (FmExportDialog *self)
+{
+  gtk_widget_set_sensitive (self->image_group, current_format (self) == FORMAT_PNG);
+}
+
+static void
+fm_export_dialog_dispose (GObject *object)
+{
+  FmExportDialog *self = FM_EXPORT_DIALOG (object);
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->frame, fm_frame_unref);
+  g_clear_weak_pointer (&self->window);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_EXPORT_DIALOG);
+  G_OBJECT_CLASS (fm_export_dialog_parent_class)->dispose (object);
+}
+
+static void
+fm_export_dialog_finalize (GObject *object)
+{
+  FmExportDialog *self = FM_EXPORT_DIALOG (object);
+
+  g_free (self->input_name);
+  g_free (self->input);
+  G_OBJECT_CLASS (fm_export_dialog_parent_class)->finalize (object);
+}
+
+static void
+fm_export_dialog_class_init (FmExportDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fm_export_dialog_dispose;
+  object_class->finalize = fm_export_dialog_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/featuremaps/FeatureMaps/fm-export-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, scope_row);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, format_row);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, colormap_row);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, normalize_row);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, tile_size);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, image_group);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, export_button);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, status_label);
+  gtk_widget_class_install_action (widget_class, "export.choose", NULL, choose_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+fm_export_dialog_init (FmExportDialog *self)
+{
+  static const char * const scopes[] = { "layer", "all", NULL };
+  static const char * const formats[] = { "png", "csv", "npy", NULL };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (APP_ID);
+  fm_settings_bind_choice_row (self->settings, "export-scope", self->scope_row, scopes);
+  fm_settings_bind_choice_row (self->settings, "export-format", self->format_row, formats);
+  fm_settings_bind_colormap_row (self->settings, self->colormap_row);
+  fm_settings_bind_normalize_row (self->settings, self->normalize_row);
+  g_settings_bind (self->settings, "export-tile-size", self->tile_size, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_swapped (self->format_row, "notify::selected", G_CALLBACK (update_rows), self);
+  update_rows (self);
+}
+
+GtkWindow *
+fm_export_dialog_new (FmWindow    *window,
+                      FmFrame     *frame,
+                      int          selected,
+                      const char  *input_name,
+                      const float *input,
+                      int          input_c,
+                      int          input_h,
+                      int          input_w)
+{
+  FmExportDialog *self = g_object_new (FM_TYPE_EXPORT_DIALOG, "transient-for", window, NULL);
+
+  g_set_weak_pointer (&self->window, window);
+  self->frame = fm_frame_ref (frame);
+  self->selected = selected;
+  self->input_name = g_strdup (input_name);
+  self->input = g_memdup2 (input, sizeof (float) * input_c * input_h * input_w);
+  self->input_c = input_c;
+  self->input_h = input_h;
+  self->input_w = input_w;
+  /* With every layer on screen there is no selected layer to offer. */
+  if (selected < 0)
+    {
+      /* Show it without changing the remembered choice. */
+      g_settings_unbind (self->scope_row, "selected");
+      adw_combo_row_set_selected (self->scope_row, 1);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->scope_row), FALSE);
+    }
+  return GTK_WINDOW (self);
+}
+
+void
+fm_export_dialog_export_to (FmExportDialog *self,
+                            GFile          *target)
+{
+  start_export (self, target);
+}
+
+gboolean
+fm_export_dialog_is_busy (FmExportDialog *self)
+{
+  return self->busy;
+}
+
+const char *
+fm_export_dialog_get_status (FmExportDialog *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->status_label))
+           ? gtk_label_get_text (self->status_label) : NULL;
+}

@@ -1,0 +1,28 @@
+/* fm-settings-rows.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Binds combo rows to the string settings they choose from, for the
+ * preferences and the export dialog.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* Fills @row with the colormaps' display names and binds it to "colormap". */
+void fm_settings_bind_colormap_row  (GSettings   *settings,
+                                     AdwComboRow *row);
+/* Binds @row (items: per layer, per tile, fixed) to "normalize". */
+void fm_settings_bind_normalize_row (GSettings   *settings,
+                                     AdwComboRow *row);
+/* Binds @row to the string key @key whose choices are @nicks, in the
+ * order of the row's items. */
+void fm_settings_bind_choice_row    (GSettings          *settings,
+                                     const char         *key,
+                                     AdwComboRow        *row,
+                                     const char * const *nicks);
+
+G_END_DECLS

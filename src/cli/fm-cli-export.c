@@ -1,0 +1,463 @@
+/* fm-cli-export.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps export MODEL INPUT -o OUT.png`: one forward pass (shared
+ * with `run`, fm-cli-input.c), then the feature maps as a PNG sheet drawn
+ * by fm-sheet.c with the window's tile renderer, the per-channel
+ * statistics as CSV (--csv) and the layers' activations as .npy (--npy).
+ * Layers: --layer NAME (repeatable, any feature-map value), --all-layers
+ * (the window's list, with the prediction in the header), or by default
+ * the first layer of the window's list. Every file is written atomically.
+ * It does not open a window and does not batch.
+ */
+#include "config.h"
+
+#include "fm-cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "fm-colormap.h"
+#include "fm-export.h"
+#include "fm-layers.h"
+#include "fm-predict.h"
+#include "fm-sheet.h"
+#include "fm-stats.h"
+
+#define DEFAULT_SCALE 72  /* the window's default tile size */
+#define TOP_K         5
+
+typedef struct
+{
+  /* options */
+  char       *output;
+  char      **layer_names;
+  gboolean    all_layers;
+  char       *colormap;
+  char       *normalize;
+  char       *range;
+  int         scale;
+  char       *csv;
+  char       *npy_dir;
+  char       *theme;
+  double      zero_threshold;
+  FmCliInput  in;
+  /* state */
+  FmNormalize norm;
+  float       fixed_min;
+  float       fixed_max;
+  const FmColormap *cm;
+  GArray     *value_ids;    /* int, the exported values in order */
+  GPtrArray  *op_labels;    /* const char *, interned or static */
+  FmChannelStats **stats;   /* [n][C] */
+} ExportState;
+
+static void
+export_state_clear (ExportState *s)
+{
+  if (s->stats != NULL)
+    for (guint i = 0; s->value_ids != NULL && i < s->value_ids->len; i++)
+      g_free (s->stats[i]);
+  g_free (s->stats);
+  g_free (s->output);
+  g_strfreev (s->layer_names);
+  g_free (s->colormap);
+  g_free (s->normalize);
+  g_free (s->range);
+  g_free (s->csv);
+  g_free (s->npy_dir);
+  g_free (s->theme);
+  g_clear_pointer (&s->value_ids, g_array_unref);
+  g_clear_pointer (&s->op_labels, g_ptr_array_unref);
+  fm_cli_input_clear (&s->in);
+}
+
+/* "MIN:MAX" -> two finite floats, MIN < MAX (C locale). */
+static gboolean
+parse_range (const char *text,
+             float      *lo,
+             float      *hi)
+{
+  const char *colon = strchr (text, ':');
+  g_autofree char *a = NULL;
+  char *end;
+  double x, y;
+
+  if (colon == NULL || colon == text || colon[1] == '\0')
+    return FALSE;
+  a = g_strndup (text, colon - text);
+  x = g_ascii_strtod (a, &end);
+  if (*end != '\0' || end == a)
+    return FALSE;
+  y = g_ascii_strtod (colon + 1, &end);
+  if (*end != '\0' || end == colon + 1)
+    return FALSE;
+  if (!(x < y) || !isfinite ((float) x) || !isfinite ((float) y))
+    return FALSE;
+  *lo = (float) x;
+  *hi = (float) y;
+  return TRUE;
+}
+
+static int
+check_options (ExportState    *s,
+               GOptionContext *context)
+{
+  if (s->output == NULL && s->csv == NULL && s->npy_dir == NULL)
+    return fm_cli_usage_error (context, "export", "%s",
+                               _("nothing to write: give -o OUT.png, --csv OUT.csv or "
+                                 "--npy DIR"));
+  if (s->all_layers && s->layer_names != NULL)
+    return fm_cli_usage_error (context, "export", "%s",
+                               _("--layer and --all-layers exclude each other"));
+  if (s->scale < FM_SHEET_MIN_TILE_SIDE || s->scale > FM_SHEET_MAX_TILE_SIDE)
+    return fm_cli_usage_error (context, "export", _("--scale must be %d to %d pixels, not %d"),
+                               FM_SHEET_MIN_TILE_SIDE, FM_SHEET_MAX_TILE_SIDE, s->scale);
+  s->cm = fm_colormap_get_default ();
+  if (s->colormap != NULL)
+    {
+      s->cm = fm_colormap_lookup (s->colormap);
+      if (s->cm == NULL)
+        {
+          guint n = 0;
+          const FmColormap * const *all = fm_colormap_list (&n);
+          g_autoptr(GString) names = g_string_new (NULL);
+
+          for (guint i = 0; i < n; i++)
+            g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
+                                    fm_colormap_get_name (all[i]));
+          return fm_cli_usage_error (context, "export",
+                                     _("unknown colormap “%s” (one of: %s)"),
+                                     s->colormap, names->str);
+        }
+    }
+  s->norm = FM_NORMALIZE_LAYER;
+  if (s->normalize != NULL)
+    {
+      if (strcmp (s->normalize, "layer") == 0)
+        s->norm = FM_NORMALIZE_LAYER;
+      else if (strcmp (s->normalize, "tile") == 0)
+        s->norm = FM_NORMALIZE_TILE;
+      else if (strcmp (s->normalize, "fixed") == 0)
+        s->norm = FM_NORMALIZE_FIXED;
+      else
+        return fm_cli_usage_error (context, "export",
+                                   _("--normalize must be layer, tile or fixed, not “%s”"),
+                                   s->normalize);
+    }
+  if (s->range != NULL)
+    {
+      if (!parse_range (s->range, &s->fixed_min, &s->fixed_max))
+        return fm_cli_usage_error (context, "export",
+                                   _("--range must be MIN:MAX with MIN < MAX, not “%s”"),
+                                   s->range);
+      if (s->normalize == NULL)
+        s->norm = FM_NORMALIZE_FIXED;
+      else if (s->norm != FM_NORMALIZE_FIXED)
+        return fm_cli_usage_error (context, "export", "%s",
+                                   _("--range goes with --normalize fixed"));
+    }
+  else if (s->norm == FM_NORMALIZE_FIXED)
+    return fm_cli_usage_error (context, "export", "%s",
+                               _("--normalize fixed needs --range MIN:MAX"));
+  if (s->theme != NULL && strcmp (s->theme, "light") != 0 && strcmp (s->theme, "dark") != 0)
+    return fm_cli_usage_error (context, "export", _("--theme must be light or dark, not “%s”"),
+                               s->theme);
+  if (!(s->zero_threshold >= 0.0) || s->zero_threshold > 1000.0)
+    return fm_cli_usage_error (context, "export", "%s",
+                               _("--zero-threshold must be 0 to 1000"));
+  return FM_CLI_EXIT_OK;
+}
+
+/* The op label of a feature-map value: its entry in the window's list
+ * (merged) or in the list of every node, else its node's op. */
+static const char *
+op_label_for (const FmModel *model,
+              GArray        *merged,
+              GArray        *every,
+              int            id)
+{
+  for (guint i = 0; i < merged->len; i++)
+    if (g_array_index (merged, FmLayer, i).value_id == id)
+      return fm_layer_op_label (model, &g_array_index (merged, FmLayer, i));
+  for (guint i = 0; i < every->len; i++)
+    if (g_array_index (every, FmLayer, i).value_id == id)
+      return fm_layer_op_label (model, &g_array_index (every, FmLayer, i));
+  return fm_op_type_name (model->nodes[model->values[id].producer].op);
+}
+
+static gboolean
+choose_layers (ExportState  *s,
+               GError      **error)
+{
+  const FmModel *model = s->in.model;
+  g_autoptr(GArray) merged = fm_layers_list (model, TRUE);
+  g_autoptr(GArray) every = fm_layers_list (model, FALSE);
+
+  s->value_ids = g_array_new (FALSE, FALSE, sizeof (int));
+  s->op_labels = g_ptr_array_new ();
+
+  if (s->layer_names != NULL)
+    {
+      for (char **name = s->layer_names; *name != NULL; name++)
+        {
+          int id = fm_model_find_value (model, *name);
+
+          if (id < 0 || !fm_model_is_feature_map (model, id))
+            {
+              g_autoptr(GString) list = g_string_new (NULL);
+
+              for (guint i = 0; i < every->len; i++)
+                g_string_append_printf (list, "%s%s", i > 0 ? ", " : "",
+                                        model->values[g_array_index (every, FmLayer, i).value_id].name);
+              g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                           _("%s: no feature-map layer “%s” (a rank-4 float activation); "
+                             "the layers are: %s"),
+                           model->path, *name, list->str);
+              return FALSE;
+            }
+          g_array_append_val (s->value_ids, id);
+          g_ptr_array_add (s->op_labels, (gpointer) op_label_for (model, merged, every, id));
+        }
+    }
+  else
+    {
+      guint n = s->all_layers ? merged->len : MIN (merged->len, 1);
+
+      if (merged->len == 0)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       _("%s: the model has no feature-map layers (rank-4 float "
+                         "activations) to export"), model->path);
+          return FALSE;
+        }
+      for (guint i = 0; i < n; i++)
+        {
+          const FmLayer *l = &g_array_index (merged, FmLayer, i);
+
+          g_array_append_val (s->value_ids, l->value_id);
+          g_ptr_array_add (s->op_labels, (gpointer) fm_layer_op_label (model, l));
+        }
+    }
+
+  /* Statistics of batch item 0, as the window computes them. */
+  s->stats = g_new0 (FmChannelStats *, s->value_ids->len);
+  for (guint i = 0; i < s->value_ids->len; i++)
+    {
+      int id = g_array_index (s->value_ids, int, i);
+      const FmValue *v = &model->values[id];
+      guint channels = (guint) v->shape.dims[1];
+
+      s->stats[i] = g_new0 (FmChannelStats, MAX (channels, 1));
+      fm_channel_stats_compute (fm_run_value_data (s->in.run, id), channels,
+                                (gsize) (v->shape.dims[2] * v->shape.dims[3]),
+                                (float) s->zero_threshold, s->stats[i]);
+    }
+  return TRUE;
+}
+
+static gboolean
+write_png (ExportState  *s,
+           GError      **error)
+{
+  const FmModel *model = s->in.model;
+  const FmValue *input = &model->values[model->inputs[0]];
+  g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, s->value_ids->len);
+  g_autofree char *input_name = g_path_get_basename (s->in.input_path);
+  g_auto(GStrv) labels = fm_model_dup_labels (model);
+  FmSheetClass top[FM_PREDICT_MAX_TOP];
+  FmPrediction prediction = { 0 };
+  FmSheetSpec spec = { 0 };
+  int width, height;
+
+  for (guint i = 0; i < s->value_ids->len; i++)
+    {
+      int id = g_array_index (s->value_ids, int, i);
+      const FmValue *v = &model->values[id];
+
+      layers[i].name = v->name;
+      layers[i].op_label = g_ptr_array_index (s->op_labels, i);
+      layers[i].batch = (int) v->shape.dims[0];
+      layers[i].channels = (int) v->shape.dims[1];
+      layers[i].height = (int) v->shape.dims[2];
+      layers[i].width = (int) v->shape.dims[3];
+      layers[i].data = fm_run_value_data (s->in.run, id);
+      layers[i].stats = s->stats[i];
+    }
+
+  spec.model_name = model->display_name;
+  spec.model_file = model->path;
+  spec.input_name = input_name;
+  spec.inverted = s->in.inverted;
+  if (input->dtype == FM_DTYPE_FLOAT && input->shape.rank == 4)
+    {
+      spec.input = fm_run_input_data (s->in.run, 0);
+      spec.input_channels = (int) input->shape.dims[1];
+      spec.input_height = (int) input->shape.dims[2];
+      spec.input_width = (int) input->shape.dims[3];
+    }
+  spec.layers = layers;
+  spec.n_layers = s->value_ids->len;
+  spec.colormap = s->cm;
+  spec.normalize = s->norm;
+  spec.fixed_min = s->fixed_min;
+  spec.fixed_max = s->fixed_max;
+  spec.tile_side = s->scale;
+  spec.dark = g_strcmp0 (s->theme, "dark") == 0;
+
+  if (s->all_layers)
+    {
+      fm_predict (model, s->in.run, TOP_K, &prediction);
+      for (guint k = 0; k < prediction.n_top; k++)
+        {
+          top[k].label = fm_labels_get (labels, prediction.index[k]);
+          top[k].index = prediction.index[k];
+          top[k].probability = prediction.probability[k];
+        }
+      spec.top = top;
+      spec.n_top = prediction.n_top;
+      if (prediction.n_top > 0)
+        spec.output_name = model->values[prediction.output_id].name;
+    }
+
+  if (!fm_sheet_write_png (&spec, s->output, error))
+    return FALSE;
+  fm_sheet_get_size (&spec, &width, &height, NULL);
+  g_print (_("Wrote %s (%d × %d pixels)\n"), s->output, width, height);
+  return TRUE;
+}
+
+static gboolean
+write_csv (ExportState  *s,
+           GError      **error)
+{
+  const FmModel *model = s->in.model;
+  g_autofree FmExportStats *layers = g_new0 (FmExportStats, s->value_ids->len);
+
+  for (guint i = 0; i < s->value_ids->len; i++)
+    {
+      const FmValue *v = &model->values[g_array_index (s->value_ids, int, i)];
+
+      layers[i].name = v->name;
+      layers[i].channels = (guint) v->shape.dims[1];
+      layers[i].stats = s->stats[i];
+    }
+  if (!fm_export_write_stats_csv (s->csv, layers, s->value_ids->len, error))
+    return FALSE;
+  g_print (_("Wrote %s\n"), s->csv);
+  return TRUE;
+}
+
+static gboolean
+write_npy (ExportState  *s,
+           GError      **error)
+{
+  const FmModel *model = s->in.model;
+  g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (g_mkdir_with_parents (s->npy_dir, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot create the folder: %s"),
+                   s->npy_dir, g_strerror (saved));
+      return FALSE;
+    }
+  for (guint i = 0; i < s->value_ids->len; i++)
+    {
+      int id = g_array_index (s->value_ids, int, i);
+      const FmValue *v = &model->values[id];
+      g_autofree char *file = fm_export_file_name (v->name, ".npy", used);
+      g_autofree char *path = g_build_filename (s->npy_dir, file, NULL);
+
+      if (!fm_export_write_npy (path, &v->shape, fm_run_value_data (s->in.run, id), error))
+        return FALSE;
+      g_print (_("Wrote %s\n"), path);
+    }
+  return TRUE;
+}
+
+int
+fm_cli_export (int    argc,
+               char **argv)
+{
+  ExportState s = { 0 };
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s.output,
+      N_("Write the feature maps as a PNG picture to FILE"), N_("FILE") },
+    { "layer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &s.layer_names,
+      N_("Export this feature-map layer (repeatable; default: the first layer)"), N_("NAME") },
+    { "all-layers", 0, 0, G_OPTION_ARG_NONE, &s.all_layers,
+      N_("Export every layer the window lists, with the prediction"), NULL },
+    { "colormap", 0, 0, G_OPTION_ARG_STRING, &s.colormap,
+      N_("Colormap (default viridis)"), N_("NAME") },
+    { "normalize", 0, 0, G_OPTION_ARG_STRING, &s.normalize,
+      N_("Colour range per layer (default), per tile, or fixed (--range)"),
+      N_("layer|tile|fixed") },
+    { "range", 0, 0, G_OPTION_ARG_STRING, &s.range,
+      N_("The fixed colour range"), N_("MIN:MAX") },
+    { "scale", 0, 0, G_OPTION_ARG_INT, &s.scale,
+      N_("Tile side in pixels (default 72, as in the window)"), N_("N") },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &s.theme,
+      N_("Light (default) or dark background"), N_("light|dark") },
+    { "zero-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &s.zero_threshold,
+      N_("Values with |x| up to E count as zero (default 0)"), N_("E") },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &s.csv,
+      N_("Write per-channel statistics of the exported layers as CSV to FILE"), N_("FILE") },
+    { "npy", 0, 0, G_OPTION_ARG_FILENAME, &s.npy_dir,
+      N_("Write each exported layer's activations as .npy into DIR"), N_("DIR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  fm_cli_input_init (&s.in);
+  s.scale = DEFAULT_SCALE;
+  context = fm_cli_option_context_new ("export", _("MODEL INPUT"),
+                                       _("Run MODEL on INPUT (as “run” does) and write the "
+                                         "feature maps as a PNG with the window's drawing, the "
+                                         "per-channel statistics as CSV, and the activations "
+                                         "as .npy. Every file is replaced atomically."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  fm_cli_input_add_options (&s.in, context);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      status = fm_cli_usage_error (context, "export", "%s", error->message);
+      goto out;
+    }
+  if (argc < 3)
+    {
+      status = fm_cli_usage_error (context, "export", "%s",
+                                   argc < 2 ? _("missing MODEL and INPUT") : _("missing INPUT"));
+      goto out;
+    }
+  if (argc > 3)
+    {
+      status = fm_cli_usage_error (context, "export", _("unexpected argument “%s”"), argv[3]);
+      goto out;
+    }
+  status = check_options (&s, context);
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_input_check_options (&s.in, context, "export");
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_input_run (&s.in, context, "export", argv[1], argv[2]);
+  if (status != FM_CLI_EXIT_OK)
+    goto out;
+
+  if (!choose_layers (&s, &error)
+      || (s.output != NULL && !write_png (&s, &error))
+      || (s.csv != NULL && !write_csv (&s, &error))
+      || (s.npy_dir != NULL && !write_npy (&s, &error)))
+    status = fm_cli_fail (error);
+
+out:
+  export_state_clear (&s);
+  return status;
+}

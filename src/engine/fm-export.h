@@ -1,0 +1,64 @@
+/* fm-export.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The numbers behind an exported picture, as files: per-channel
+ * statistics of the current input as CSV, and one layer's raw
+ * activations as .npy. Every write is atomic: the file is written to a
+ * temporary file in the same folder, flushed and renamed over the
+ * target, so a failure leaves the old file with its bytes and no
+ * temporary file; the error names the file and the reason. No global
+ * state: the window calls these from a worker thread. This file does not
+ * run models, compute statistics or draw pictures (see fm-sheet.h).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "fm-error.h"
+#include "fm-stats.h"
+#include "fm-tensor.h"
+
+G_BEGIN_DECLS
+
+/* One layer's statistics for the CSV. */
+typedef struct
+{
+  const char           *name;      /* the layer (tensor) name */
+  guint                 channels;
+  const FmChannelStats *stats;     /* [channels] */
+} FmExportStats;
+
+/* The CSV text: the header line
+ *   layer,channel,min,max,mean,active_share,all_zero
+ * then one line per channel of each layer in order. Numbers are printed
+ * with "%.9g" in the C locale, so each parses back to the same float32;
+ * NaN and infinities as "nan", "inf", "-inf"; all_zero as true/false. A
+ * layer name holding a comma, quote or line break is quoted as RFC 4180
+ * says. Lines end with "\n". Free with g_free(). */
+char     *fm_export_stats_csv        (const FmExportStats *layers,
+                                      guint                n_layers);
+
+/* Writes that text to @path atomically. FM_ERROR_IO naming the file. */
+gboolean  fm_export_write_stats_csv  (const char          *path,
+                                      const FmExportStats *layers,
+                                      guint                n_layers,
+                                      GError             **error);
+
+/* Writes one layer's activations (@shape, numel floats in C order, as the
+ * run holds them) as a float32 .npy at @path, atomically (fm_npy_write). */
+gboolean  fm_export_write_npy        (const char          *path,
+                                      const FmShape       *shape,
+                                      const float         *data,
+                                      GError             **error);
+
+/* A file name for a tensor: every character outside [A-Za-z0-9._-]
+ * replaced by '_', at most 200 of them, "tensor" when empty, then
+ * @suffix (".npy"); made unique against @used (lower-cased keys, which
+ * this adds to) with _2, _3, ... as `run --dump` names its files. */
+char     *fm_export_file_name        (const char          *tensor,
+                                      const char          *suffix,
+                                      GHashTable          *used);
+
+G_END_DECLS

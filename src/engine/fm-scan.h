@@ -1,0 +1,207 @@
+/* fm-scan.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The dataset scan: runs every item of a dataset (fm-dataset.h) through a
+ * model and counts, for every channel of every feature-map layer, how
+ * often it fires, to tell a channel that is quiet for one input (normal)
+ * from one that is zero for every input (dead). Shared by `feature-maps
+ * scan` and the window.
+ *
+ * The layers are fm_layers_list (model, FALSE): every rank-4 float
+ * activation in execution order, nothing merged, so result layer i is
+ * entry i of that list for the same model and the window can look any
+ * layer up. Per channel: how many images left it entirely zero (|x| <=
+ * epsilon everywhere; a NaN counts as firing, as in fm-stats.h) and so
+ * how many it fired on, its largest value and its mean over every cell of
+ * every image, the largest pre-activation for entries that have one
+ * (fm-layers.h: the Conv/Gemm/BatchNormalization output an activation
+ * reads), and the top-k images by the channel's maximum (only images it
+ * fired on; ties go to the smaller index, so the result does not depend
+ * on thread timing). Dead: zero for every scanned image. Rare: fires on
+ * at least one image but on fewer than rare_below of them. Each dead
+ * channel gets a diagnosis (FmScanDiagnosis) and a plain-words
+ * explanation with the usual remedies.
+ *
+ * Running: the dataset is streamed; each worker thread has its own FmRun
+ * and accumulators, merged at the end, so memory does not grow with the
+ * number of images and there are no locks per image. While a scan runs,
+ * OpenBLAS is set to one thread (and restored afterwards): the workers are
+ * the parallelism, and BLAS threads on one image's small GEMMs only spin.
+ * Cancelling (or a fatal dataset error) stops the workers after their
+ * current image; the images finished so far form a result flagged
+ * partial.
+ *
+ * Results are immutable and reference counted, and go to and from JSON
+ * (the `scan --json` format plus the fields the cache needs; exact round
+ * trip) and CSV. The cache keeps complete results under
+ * $XDG_CACHE_HOME/feature-maps/scans/, keyed by the model file's bytes,
+ * the dataset's content key and the options that change results.
+ *
+ * It does not use labels (per-class counts), store per-image values, or
+ * batch several images into one run (models are loaded with batch 1).
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "fm-dataset.h"
+#include "fm-model.h"
+#include "fm-preprocess.h"
+
+G_BEGIN_DECLS
+
+#define FM_SCAN_MAX_TOP_K   100
+#define FM_SCAN_MAX_THREADS 64
+/* A Conv channel whose weights all have |w| at or below this has collapsed. */
+#define FM_SCAN_WEIGHT_COLLAPSED 1e-6f
+
+typedef struct
+{
+  /* How items become model inputs. channels == 0 (what
+   * fm_scan_options_init leaves) means: from the model
+   * (fm_preprocess_init_from_model). */
+  FmPreprocess preprocess;
+  guint        threads;     /* worker threads; 0 = 2 */
+  guint64      limit;       /* scan items with index < limit; 0 = all */
+  guint        top_k;       /* 0..FM_SCAN_MAX_TOP_K; default 9 */
+  double       rare_below;  /* share of images; default 0.01 */
+  float        epsilon;     /* |x| <= epsilon is zero; default 0 */
+} FmScanOptions;
+
+typedef enum
+{
+  FM_SCAN_DIAGNOSIS_NONE,                  /* not dead */
+  FM_SCAN_DIAGNOSIS_WEIGHTS_COLLAPSED,     /* its Conv weights are all ~0 */
+  FM_SCAN_DIAGNOSIS_INPUTS_DEAD,           /* every input channel it reads is dead */
+  FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE,         /* largest pre-activation <= 0 */
+  FM_SCAN_DIAGNOSIS_NEVER_ABOVE_THRESHOLD, /* none of the above */
+} FmScanDiagnosis;
+
+typedef struct
+{
+  char            *name;               /* tensor name */
+  char            *op;                 /* op name of its node ("Relu") */
+  guint            channels;           /* C */
+  guint64         *zero_count;         /* [C] images that left it all zero */
+  guint64         *fire_count;         /* [C] images - zero_count */
+  float           *max;                /* [C] largest value; NaN if none */
+  float           *mean;               /* [C] mean over all cells; NaN if none */
+  float           *pre_activation_max; /* [C] or NULL when the entry has none */
+  float           *bias;               /* [C] or NULL when there is no constant bias */
+  float           *weight_max_abs;     /* [C] largest |w| of its Conv, or NULL */
+  FmScanDiagnosis *diagnosis;          /* [C] */
+  gint64          *top_index;          /* [C * top_k] image indexes, -1 = empty */
+  float           *top_max;            /* [C * top_k] their maxima, NaN = empty */
+  guint            n_dead;
+  guint           *dead;               /* [n_dead] channel indexes, ascending */
+  guint            n_rare;
+  guint           *rare;               /* [n_rare] channel indexes, ascending */
+} FmScanLayer;
+
+typedef struct
+{
+  /*< private >*/
+  gint         ref_count;
+  /*< public, read-only >*/
+  char        *model_path;
+  char        *dataset_path;
+  guint64      images;      /* images scanned */
+  guint64      total;       /* images the scan meant to cover */
+  gboolean     partial;     /* cancelled or stopped by an error */
+  guint        top_k;
+  double       rare_below;
+  float        epsilon;
+  double       elapsed;     /* seconds the scan took */
+  char       **warnings;    /* unreadable folder items, NULL-terminated */
+  guint        n_layers;
+  FmScanLayer *layers;      /* [n_layers], fm_layers_list (model, FALSE) order */
+} FmScanResult;
+
+typedef struct _FmScan FmScan;
+
+/* Called from worker threads at most about 20 times a second, and once
+ * more at the end from the thread that called fm_scan_run(). */
+typedef void (*FmScanProgressFunc) (guint64  done,
+                                    guint64  total,
+                                    double   elapsed,
+                                    gpointer user_data);
+
+void          fm_scan_options_init    (FmScanOptions      *options);
+
+/* @dataset is borrowed: keep it until the scan is freed. Never NULL;
+ * problems with the options or the model are reported by fm_scan_run(). */
+FmScan       *fm_scan_new             (FmModel            *model,
+                                       FmDataset          *dataset,
+                                       const FmScanOptions *options);
+void          fm_scan_free            (FmScan             *scan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmScan, fm_scan_free)
+
+/* Runs the scan (once). FALSE with G_IO_ERROR_CANCELLED when cancelled,
+ * or the dataset's or the model's error; fm_scan_get_result() then still
+ * has the partial result (unless nothing could start, e.g. a bad option:
+ * FM_ERROR_INVALID_INPUT, result NULL). */
+gboolean      fm_scan_run             (FmScan             *scan,
+                                       FmScanProgressFunc  progress,
+                                       gpointer            user_data,
+                                       GCancellable       *cancellable,
+                                       GError            **error);
+/* The result after fm_scan_run(), or NULL. Transfer none: ref it to keep. */
+FmScanResult *fm_scan_get_result      (FmScan             *scan);
+
+FmScanResult *fm_scan_result_ref      (FmScanResult       *result);
+void          fm_scan_result_unref    (FmScanResult       *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmScanResult, fm_scan_result_unref)
+
+/* Index of the layer named @name, or -1. */
+int           fm_scan_result_find_layer (const FmScanResult *result,
+                                         const char         *name);
+
+/* The diagnosis of a channel in plain, translated words, with the usual
+ * remedies for a dead one; for a live channel how often it fires. */
+char         *fm_scan_result_explain  (const FmScanResult *result,
+                                       guint               layer,
+                                       guint               channel);
+/* Stable names: "none", "weights-collapsed", "inputs-dead",
+ * "bias-negative", "never-above-threshold". */
+const char   *fm_scan_diagnosis_to_string (FmScanDiagnosis diagnosis);
+
+/* The `scan --json` object: model, dataset, images, partial, layers with
+ * name, op, channels, zero_count, fire_count, max, mean,
+ * pre_activation_max (array or null), dead, rare, top; plus total, top_k,
+ * rare_below, epsilon, elapsed, warnings and per layer top_max, bias,
+ * weight_max_abs and diagnosis, so that fm_scan_result_from_json() gives
+ * back an equal result. NaN is written as null. */
+JsonNode     *fm_scan_result_to_json  (const FmScanResult *result);
+/* @what names the source in messages. FM_ERROR_INVALID_INPUT naming the
+ * member when something is missing or inconsistent. */
+FmScanResult *fm_scan_result_from_json (JsonNode          *root,
+                                        const char        *what,
+                                        GError           **error);
+/* CSV, atomically: a header line, then one line per channel:
+ * layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare
+ * (floats with 9 significant digits, empty for NaN or no pre-activation;
+ * dead and rare are true/false; a layer name with a comma or quote is
+ * quoted). */
+gboolean      fm_scan_result_write_csv (const FmScanResult *result,
+                                        const char         *path,
+                                        GError            **error);
+
+/* $XDG_CACHE_HOME/feature-maps/scans/KEY.json, KEY the SHA-256 of the
+ * model file's bytes, @dataset_key (fm_dataset_dup_content_key) and the
+ * options that change results. Reads the model file (FM_ERROR_IO). */
+char         *fm_scan_cache_path      (const char          *model_path,
+                                       const char          *dataset_key,
+                                       const FmScanOptions *options,
+                                       GError             **error);
+/* NULL with G_IO_ERROR_NOT_FOUND when there is no cached result. */
+FmScanResult *fm_scan_cache_load      (const char          *path,
+                                       GError             **error);
+/* Creates the folder and writes the JSON atomically. */
+gboolean      fm_scan_cache_save      (const FmScanResult  *result,
+                                       const char          *path,
+                                       GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,423 @@
+/* test-cli-export.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps export`, run as a user would (the built binary in a
+ * subprocess): the bundled model on a committed digit gives exactly the
+ * pixels of the committed reference PNG (tests/fixtures/export/README.md);
+ * --csv and --npy hold the engine's own numbers, computed here by running
+ * the engine directly; command-line mistakes exit 2, unusable files 1;
+ * a file-size limit (RLIMIT_FSIZE, set in the child) and a path under a
+ * regular file fail with the file and the reason, keep the old file's
+ * bytes and leave no other file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <png.h>
+
+#include "fm-data.h"
+#include "fm-image.h"
+#include "fm-layers.h"
+#include "fm-npy.h"
+#include "fm-preprocess.h"
+#include "fm-run.h"
+#include "fm-stats.h"
+
+#define OLD_BYTES "old file: must survive a failed export\n"
+
+static const char *binary;
+static char *tmpdir;
+static char *digit;
+
+typedef struct
+{
+  int   status;   /* exit status, or -1 when killed */
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+/* Limits the child's file size to 2048 bytes, with SIGXFSZ ignored so a
+ * write fails with EFBIG (an ignored signal stays ignored across exec). */
+static void
+small_fsize (gpointer data)
+{
+  struct rlimit limit = { 2048, 2048 };
+
+  setrlimit (RLIMIT_FSIZE, &limit);
+  signal (SIGXFSZ, SIG_IGN);
+}
+
+static Result
+run_export (gboolean    limit_fsize,
+            const char *first,
+            ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Result r = { 0 };
+  int wait_status = 0;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) binary);
+  g_ptr_array_add (args, "export");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT,
+                               limit_fsize ? small_fsize : NULL, NULL,
+                               &r.out, &r.err, &wait_status, &error));
+  g_assert_no_error (error);
+  r.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  return r;
+}
+
+/* ---- PNG reading -------------------------------------------------------- */
+
+typedef struct
+{
+  int         width, height;
+  guint8     *rgba;   /* [height, width, 4] */
+  GHashTable *text;
+} ReadPng;
+
+static void
+read_png (const char *path,
+          ReadPng    *r)
+{
+  FILE *fp = fopen (path, "rb");
+  png_structp png;
+  png_infop info;
+  png_textp text = NULL;
+  int n_text = 0, ct;
+  png_bytepp rows;
+
+  g_assert_nonnull (fp);
+  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  info = png_create_info_struct (png);
+  if (setjmp (png_jmpbuf (png)))
+    g_assert_not_reached ();
+  png_init_io (png, fp);
+  png_read_png (png, info, PNG_TRANSFORM_EXPAND | PNG_TRANSFORM_STRIP_16, NULL);
+  r->width = png_get_image_width (png, info);
+  r->height = png_get_image_height (png, info);
+  ct = png_get_color_type (png, info);
+  r->rgba = g_malloc ((gsize) r->width * r->height * 4);
+  rows = png_get_rows (png, info);
+  for (int y = 0; y < r->height; y++)
+    for (int x = 0; x < r->width; x++)
+      {
+        guint8 *o = r->rgba + ((gsize) y * r->width + x) * 4;
+
+        if (ct == PNG_COLOR_TYPE_RGB_ALPHA)
+          memcpy (o, rows[y] + x * 4, 4);
+        else
+          {
+            g_assert_cmpint (ct, ==, PNG_COLOR_TYPE_RGB);
+            memcpy (o, rows[y] + x * 3, 3);
+            o[3] = 0xff;
+          }
+      }
+  r->text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  png_get_text (png, info, &text, &n_text);
+  for (int i = 0; i < n_text; i++)
+    g_hash_table_insert (r->text, g_strdup (text[i].key), g_strdup (text[i].text));
+  png_destroy_read_struct (&png, &info, NULL);
+  fclose (fp);
+}
+
+static void
+read_png_free (ReadPng *r)
+{
+  g_free (r->rgba);
+  g_hash_table_unref (r->text);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static char *
+list_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static char *
+fresh_dir (const char *name)
+{
+  char *dir = g_build_filename (tmpdir, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  return dir;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void
+test_reference (void)
+{
+  g_autofree char *dir = fresh_dir ("reference");
+  g_autofree char *out = g_build_filename (dir, "sheet.png", NULL);
+  g_autofree char *ref_path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "export",
+                                                "mnist-cnn-digit-7.png", NULL);
+  Result r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--all-layers",
+                         "--scale", "28", NULL);
+  ReadPng got, want;
+  gsize differ = 0;
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "1052 × 764"));
+  read_png (out, &got);
+  read_png (ref_path, &want);
+  g_assert_cmpint (got.width, ==, want.width);
+  g_assert_cmpint (got.height, ==, want.height);
+  for (gsize i = 0; i < (gsize) got.width * got.height; i++)
+    if (memcmp (got.rgba + i * 4, want.rgba + i * 4, 4) != 0)
+      differ++;
+  if (differ > 0)
+    g_test_message ("%" G_GSIZE_FORMAT " pixels differ from %s", differ, ref_path);
+  g_assert_cmpuint (differ, ==, 0);
+
+  /* MNIST digits are light on black already: not inverted. */
+  g_assert_cmpstr (g_hash_table_lookup (got.text, "Input"), ==, "digit-7.png");
+  g_assert_cmpstr (g_hash_table_lookup (got.text, "Normalisation"), ==, "layer");
+  g_assert_cmpstr (g_hash_table_lookup (got.text, "Zero channels"), ==,
+                   "/relu1/Relu_output_0: none; /pool1/MaxPool_output_0: none; "
+                   "/relu2/Relu_output_0: none; /pool2/MaxPool_output_0: none; "
+                   "/relu3/Relu_output_0: none");
+  read_png_free (&got);
+  read_png_free (&want);
+  result_clear (&r);
+}
+
+/* The CSV and .npy of one layer hold the numbers the engine computes. */
+static void
+test_csv_npy (void)
+{
+  g_autofree char *dir = fresh_dir ("numbers");
+  g_autofree char *csv = g_build_filename (dir, "stats.csv", NULL);
+  g_autofree char *npy_dir = g_build_filename (dir, "acts", NULL);
+  g_autofree char *npy = g_build_filename (npy_dir, "_relu2_Relu_output_0.npy", NULL);
+  g_autofree char *model_path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree float *back = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmRun) run = NULL;
+  g_autoptr(FmImage) image = NULL;
+  FmChannelStats stats[32];
+  FmModelOptions options;
+  FmPreprocess pp;
+  FmShape shape;
+  const FmValue *v;
+  int id;
+  Result r = run_export (FALSE, "mnist-cnn", digit, "--csv", csv, "--npy", npy_dir,
+                         "--layer", "/relu2/Relu_output_0", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (list_dir (dir), ==, "acts stats.csv");
+  g_assert_cmpstr (list_dir (npy_dir), ==, "_relu2_Relu_output_0.npy");
+
+  /* The engine, run here directly. */
+  model_path = fm_data_resolve_model ("mnist-cnn", &error);
+  fm_model_options_init (&options);
+  model = fm_model_load_file (model_path, &options, &error);
+  g_assert_no_error (error);
+  image = fm_image_load (digit, 0, &error);
+  g_assert_true (fm_preprocess_init_from_model (&pp, model, &error));
+  run = fm_run_new (model, &error);
+  g_assert_true (fm_preprocess_image (&pp, image, fm_run_input_data (run, 0), &error));
+  g_assert_true (fm_run_execute (run, NULL, &error));
+  id = fm_model_find_value (model, "/relu2/Relu_output_0");
+  g_assert_cmpint (id, >=, 0);
+  v = &model->values[id];
+  fm_channel_stats_compute (fm_run_value_data (run, id), 32, 14 * 14, 0.0f, stats);
+
+  back = fm_npy_read (npy, &shape, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_shape_equal (&shape, &v->shape));
+  g_assert_cmpmem (back, v->numel * 4, fm_run_value_data (run, id), v->numel * 4);
+
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "layer,channel,min,max,mean,active_share,all_zero");
+  for (int c = 0; c < 32; c++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[c + 1], ",", -1);
+      float got[4];
+      const float want[4] = { stats[c].min, stats[c].max, stats[c].mean, stats[c].active_share };
+
+      g_assert_cmpuint (g_strv_length (f), ==, 7);
+      g_assert_cmpstr (f[0], ==, "/relu2/Relu_output_0");
+      g_assert_cmpint (atoi (f[1]), ==, c);
+      for (int k = 0; k < 4; k++)
+        got[k] = (float) g_ascii_strtod (f[k + 2], NULL);
+      g_assert_cmpmem (got, sizeof got, want, sizeof want);
+      g_assert_cmpstr (f[6], ==, stats[c].all_zero ? "true" : "false");
+    }
+  g_assert_cmpstr (lines[33], ==, "");
+  result_clear (&r);
+}
+
+static void
+test_usage (void)
+{
+  g_autofree char *out = g_build_filename (tmpdir, "never.png", NULL);
+  const char *cases[][6] = {
+    { "mnist-cnn", NULL },                                   /* missing INPUT */
+    { "mnist-cnn", "DIGIT", NULL },                          /* nothing to write */
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--scale", "3" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--normalize", "log" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--normalize", "fixed" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--range", "2:1" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--colormap", "rainbowz" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--theme", "blue" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--mean", "x" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *a[6];
+      Result r;
+
+      for (int k = 0; k < 6; k++)
+        a[k] = g_strcmp0 (cases[i][k], "DIGIT") == 0 ? digit
+             : g_strcmp0 (cases[i][k], "OUT") == 0 ? out : cases[i][k];
+      r = run_export (FALSE, a[0], a[1], a[2], a[3], a[4], a[5], NULL);
+      g_test_message ("case %u: %s", i, r.err);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "feature-maps export"));
+      result_clear (&r);
+    }
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_bad_files (void)
+{
+  g_autofree char *out = g_build_filename (tmpdir, "never.png", NULL);
+  g_autofree char *missing = g_build_filename (tmpdir, "missing.onnx", NULL);
+  Result r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--layer", "nope", NULL);
+
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "no feature-map layer"));
+  g_assert_nonnull (strstr (r.err, "/relu1/Relu_output_0"));  /* lists the layers */
+  result_clear (&r);
+  r = run_export (FALSE, missing, digit, "-o", out, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, missing));
+  result_clear (&r);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+/* A file-size limit in the child: the PNG (about 20 KB) cannot be written. */
+static void
+test_fsize_limit (void)
+{
+  g_autofree char *dir = fresh_dir ("fsize");
+  g_autofree char *out = g_build_filename (dir, "sheet.png", NULL);
+  g_autofree char *contents = NULL;
+  Result r;
+
+  g_assert_true (g_file_set_contents (out, OLD_BYTES, -1, NULL));
+  r = run_export (TRUE, "mnist-cnn", digit, "-o", out, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, out));
+  g_assert_nonnull (strstr (r.err, g_strerror (EFBIG)));
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, OLD_BYTES);
+  g_assert_cmpstr (list_dir (dir), ==, "sheet.png");
+  result_clear (&r);
+}
+
+static void
+test_not_a_directory (void)
+{
+  g_autofree char *dir = fresh_dir ("notdir");
+  g_autofree char *file = g_build_filename (dir, "plain", NULL);
+  g_autofree char *out = g_build_filename (file, "sheet.png", NULL);
+  g_autofree char *csv = g_build_filename (file, "stats.csv", NULL);
+  Result r;
+
+  g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
+  r = run_export (FALSE, "mnist-cnn", digit, "-o", out, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, out));
+  g_assert_nonnull (strstr (r.err, g_strerror (ENOTDIR)));
+  result_clear (&r);
+  r = run_export (FALSE, "mnist-cnn", digit, "--csv", csv, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, csv));
+  result_clear (&r);
+  g_assert_cmpstr (list_dir (dir), ==, "plain");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  binary = g_getenv ("FM_CLI_BINARY");
+  if (binary == NULL && argc > 1)
+    binary = argv[1];
+  if (binary == NULL)
+    {
+      g_printerr ("usage: FM_CLI_BINARY=path/to/feature-maps %s\n", argv[0]);
+      return 1;
+    }
+  tmpdir = g_dir_make_tmp ("fm-test-cli-export-XXXXXX", NULL);
+  digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png", NULL);
+
+  g_test_add_func ("/cli/export/reference", test_reference);
+  g_test_add_func ("/cli/export/csv-npy", test_csv_npy);
+  g_test_add_func ("/cli/export/usage", test_usage);
+  g_test_add_func ("/cli/export/bad-files", test_bad_files);
+  g_test_add_func ("/cli/export/fsize-limit", test_fsize_limit);
+  g_test_add_func ("/cli/export/not-a-directory", test_not_a_directory);
+  status = g_test_run ();
+
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    if (system (cmd) != 0)
+      g_printerr ("could not remove %s\n", tmpdir);
+  }
+  g_free (tmpdir);
+  g_free (digit);
+  return status;
+}

@@ -1,0 +1,1028 @@
+/* test-scan.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The dataset scan (fm-scan.c). Small graphs built in memory
+ * (fm-test-graph.c) over IDX files written here, with counts and
+ * diagnoses worked out by hand: a channel made dead with bias -100, a
+ * channel that fires on exactly k of n images, collapsed weights, a
+ * channel whose inputs are all dead. Then the bundled mnist-cnn-dying
+ * over its 2,000 held-out digits against a naive loop of single runs with
+ * fm-stats (every array) and against the dead channels PyTorch found
+ * (tests/fixtures/mnist/mnist-cnn-dying/dead.json). Also cancelling,
+ * JSON and CSV round trips, the cache and bad datasets.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <zlib.h>
+
+#include "fm-data.h"
+#include "fm-layers.h"
+#include "fm-run.h"
+#include "fm-scan.h"
+#include "fm-stats.h"
+#include "fm-test-graph.h"
+
+static char *tmp_dir;
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static void
+put_be32 (guint8 *p,
+          guint32 v)
+{
+  p[0] = v >> 24;
+  p[1] = v >> 16;
+  p[2] = v >> 8;
+  p[3] = v;
+}
+
+/* An idx3-ubyte file of @n items of @h x @w bytes; gzip-compressed when
+ * @gz. @stored_n is the count written in the header (normally @n). */
+static char *
+write_idx (const char   *name,
+           guint         n,
+           guint         stored_n,
+           guint         h,
+           guint         w,
+           const guint8 *pixels,
+           gboolean      gz)
+{
+  char *path = g_build_filename (tmp_dir, name, NULL);
+  guint8 header[16];
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  GError *error = NULL;
+
+  put_be32 (header, 0x803);
+  put_be32 (header + 4, stored_n);
+  put_be32 (header + 8, h);
+  put_be32 (header + 12, w);
+  g_byte_array_append (bytes, header, 16);
+  g_byte_array_append (bytes, pixels, n * h * w);
+  if (gz)
+    {
+      gzFile f = gzopen (path, "wb");
+
+      g_assert_nonnull (f);
+      g_assert_cmpint (gzwrite (f, bytes->data, bytes->len), ==, (int) bytes->len);
+      g_assert_cmpint (gzclose (f), ==, Z_OK);
+    }
+  else
+    {
+      g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error);
+      g_assert_no_error (error);
+    }
+  return path;
+}
+
+static FmModel *
+build_ok (FmTestGraph *g)
+{
+  GError *error = NULL;
+  FmModel *model = fm_test_graph_build (g, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  return model;
+}
+
+/* Options for the in-memory models: input = byte / 255 exactly. */
+static void
+plain_options (FmScanOptions *o,
+               int            h,
+               int            w)
+{
+  fm_scan_options_init (o);
+  fm_preprocess_init (&o->preprocess, 1, h, w);
+  o->preprocess.invert = FM_INVERT_NO;
+}
+
+static FmScanResult *
+scan_ok (FmModel             *model,
+         const char          *path,
+         const FmScanOptions *options)
+{
+  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmScan) scan = NULL;
+  GError *error = NULL;
+
+  dataset = fm_dataset_open (path, NULL, &error);
+  g_assert_no_error (error);
+  scan = fm_scan_new (model, dataset, options);
+  g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (fm_scan_get_result (scan));
+  return fm_scan_result_ref (fm_scan_get_result (scan));
+}
+
+static const FmScanLayer *
+layer_named (const FmScanResult *r,
+             const char         *name)
+{
+  int i = fm_scan_result_find_layer (r, name);
+
+  g_assert_cmpint (i, >=, 0);
+  return &r->layers[i];
+}
+
+static gboolean
+list_has (const guint *list,
+          guint        n,
+          guint        c)
+{
+  for (guint i = 0; i < n; i++)
+    if (list[i] == c)
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- a channel made dead with bias -100 ------------------------------- */
+
+/* x [1, 1, 2, 2] -> Conv 1x1 (2 channels: w = 1, 1; b = -100, 0) -> c -> Relu -> r.
+ * Pixels are bytes / 255 in [0, 1], so channel 0 of c is x - 100 in
+ * [-100, -99]: Relu zeroes it for every image; channel 1 is x itself. */
+static void
+test_dead_bias (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  static const float w[] = { 1, 1 };
+  static const float b[] = { -100, 0 };
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmScanResult) r = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  const FmScanLayer *lc, *lr;
+  FmScanOptions o;
+  /* 5 images of 2 x 2; image 3 has the only 255 and image 0 is black. */
+  static const guint8 px[20] = { 0, 0, 0, 0,  10, 20, 30, 40,  0, 0, 0, 51,
+                                 255, 0, 0, 0,  1, 1, 1, 1 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), w);
+  fm_test_graph_float (g, "b", FM_DIMS (2), b);
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_graph_output (g, "r");
+  model = build_ok (g);
+  path = write_idx ("dead-bias.idx", 5, 5, 2, 2, px, FALSE);
+
+  plain_options (&o, 2, 2);
+  r = scan_ok (model, path, &o);
+  g_assert_false (r->partial);
+  g_assert_cmpuint (r->images, ==, 5);
+  g_assert_cmpuint (r->total, ==, 5);
+  g_assert_cmpuint (r->n_layers, ==, 2);
+
+  /* c: channel 0 is never exactly 0 (fires on all 5); channel 1 is zero
+   * only for the black image 0. */
+  lc = layer_named (r, "c");
+  g_assert_cmpuint (lc->zero_count[0], ==, 0);
+  g_assert_cmpuint (lc->zero_count[1], ==, 1);
+  g_assert_cmpuint (lc->n_dead, ==, 0);
+  g_assert_null (lc->pre_activation_max);
+  /* max of channel 0: 255/255 - 100 = -99 */
+  g_assert_cmpfloat_with_epsilon (lc->max[0], -99.0f, 1e-5);
+
+  lr = layer_named (r, "r");
+  g_assert_cmpstr (lr->op, ==, "Relu");
+  g_assert_cmpuint (lr->zero_count[0], ==, 5);
+  g_assert_cmpuint (lr->fire_count[0], ==, 0);
+  g_assert_cmpuint (lr->fire_count[1], ==, 4);
+  g_assert_cmpuint (lr->n_dead, ==, 1);
+  g_assert_cmpuint (lr->dead[0], ==, 0);
+  g_assert_cmpfloat (lr->max[0], ==, 0.0f);
+  g_assert_nonnull (lr->pre_activation_max);
+  g_assert_cmpfloat_with_epsilon (lr->pre_activation_max[0], -99.0f, 1e-5);
+  g_assert_cmpfloat_with_epsilon (lr->pre_activation_max[1], 1.0f, 1e-6);
+  g_assert_nonnull (lr->bias);
+  g_assert_cmpfloat (lr->bias[0], ==, -100.0f);
+  g_assert_cmpint (lr->diagnosis[0], ==, FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE);
+  g_assert_cmpint (lr->diagnosis[1], ==, FM_SCAN_DIAGNOSIS_NONE);
+  /* A dead channel has no top images; channel 1's are 3 (max 1), 2
+   * (51/255 = 0.2), 1 (40/255), 4 (1/255). */
+  g_assert_cmpint (lr->top_index[0], ==, -1);
+  g_assert_cmpint (lr->top_index[r->top_k + 0], ==, 3);
+  g_assert_cmpint (lr->top_index[r->top_k + 1], ==, 2);
+  g_assert_cmpint (lr->top_index[r->top_k + 2], ==, 1);
+  g_assert_cmpint (lr->top_index[r->top_k + 3], ==, 4);
+  g_assert_cmpint (lr->top_index[r->top_k + 4], ==, -1);
+  g_assert_cmpfloat_with_epsilon (lr->top_max[r->top_k + 1], 0.2f, 1e-6);
+  /* mean of channel 1 over 5 * 4 cells: (100 + 51 + 255 + 4) / 255 / 20 */
+  g_assert_cmpfloat_with_epsilon (lr->mean[1], 410.0 / 255.0 / 20.0, 1e-6);
+
+  text = fm_scan_result_explain (r, 1, 0);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "dead"));
+  g_assert_nonnull (strstr (text, "-99.00"));
+  g_assert_nonnull (strstr (text, "bias, -100.00"));
+  g_assert_nonnull (strstr (text, "learning rate"));
+  g_assert_nonnull (strstr (text, "LeakyReLU"));
+  g_clear_pointer (&text, g_free);
+  text = fm_scan_result_explain (r, 1, 1);
+  g_assert_nonnull (strstr (text, "4 of 5 images"));
+}
+
+/* ---- a channel that fires on exactly k of n images -------------------- */
+
+/* x [1, 1, 3, 3] -> Conv 1x1 (w = 1, b = -0.5) -> c -> Relu -> r. A pixel
+ * fires the channel only above 0.5 (byte 128 or more). n = 50 images with
+ * bytes 0..100 (x <= 0.392), of which k = 3 (indexes 7, 20, 41) get one
+ * bright pixel: 255, 230, 204 -> r max 0.5, 0.40196, 0.3. */
+#define FIRE_N 50
+static void
+test_fire_count (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  static const float w[] = { 1 };
+  static const float b[] = { -0.5f };
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmScanResult) r = NULL;
+  g_autoptr(FmScanResult) r2 = NULL;
+  g_autofree char *path = NULL;
+  guint8 px[FIRE_N * 9];
+  const FmScanLayer *l;
+  FmScanOptions o;
+  double want_mean;
+
+  for (guint i = 0; i < sizeof px; i++)
+    px[i] = (guint8) ((i * 37) % 101);  /* 0..100 */
+  px[7 * 9 + 4] = 255;
+  px[20 * 9 + 0] = 230;
+  px[41 * 9 + 8] = 204;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
+  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 1, 1), w);
+  fm_test_graph_float (g, "b", FM_DIMS (1), b);
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_graph_output (g, "r");
+  model = build_ok (g);
+  path = write_idx ("fire.idx.gz", FIRE_N, FIRE_N, 3, 3, px, TRUE);
+
+  /* 3 / 50 = 6 %: rare under 10 %, not under 1 %. */
+  plain_options (&o, 3, 3);
+  o.rare_below = 0.1;
+  o.threads = 2;
+  r = scan_ok (model, path, &o);
+  l = layer_named (r, "r");
+  g_assert_cmpuint (r->images, ==, FIRE_N);
+  g_assert_cmpuint (l->fire_count[0], ==, 3);
+  g_assert_cmpuint (l->zero_count[0], ==, FIRE_N - 3);
+  g_assert_cmpuint (l->n_dead, ==, 0);
+  g_assert_cmpuint (l->n_rare, ==, 1);
+  g_assert_cmpuint (l->rare[0], ==, 0);
+  g_assert_cmpint (l->diagnosis[0], ==, FM_SCAN_DIAGNOSIS_NONE);
+  g_assert_cmpint (l->top_index[0], ==, 7);
+  g_assert_cmpint (l->top_index[1], ==, 20);
+  g_assert_cmpint (l->top_index[2], ==, 41);
+  g_assert_cmpint (l->top_index[3], ==, -1);
+  g_assert_cmpfloat_with_epsilon (l->top_max[0], 0.5f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (l->top_max[1], 230.0f / 255 - 0.5f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (l->max[0], 0.5f, 1e-6);
+  want_mean = (0.5 + (230.0 / 255 - 0.5) + (204.0 / 255 - 0.5)) / (FIRE_N * 9);
+  g_assert_cmpfloat_with_epsilon (l->mean[0], want_mean, 1e-7);
+  g_assert_cmpfloat_with_epsilon (l->pre_activation_max[0], 0.5f, 1e-6);
+
+  /* The default threshold (1 %), one thread, and a limit of 30 images
+   * (only 7 and 20 fire): 2 of 30 = 6.7 %, not rare. */
+  plain_options (&o, 3, 3);
+  o.threads = 1;
+  o.limit = 30;
+  r2 = scan_ok (model, path, &o);
+  l = layer_named (r2, "r");
+  g_assert_cmpuint (r2->images, ==, 30);
+  g_assert_cmpuint (r2->total, ==, 30);
+  g_assert_cmpuint (l->fire_count[0], ==, 2);
+  g_assert_cmpuint (l->n_rare, ==, 0);
+}
+
+/* ---- collapsed weights and dead inputs -------------------------------- */
+
+/* x [1, 1, 2, 2] -> Conv 1x1 c1 (3 channels: w = 1, 0, 1; b = -100, -1, 0)
+ *   -> Relu r1 -> Conv 1x1 c2 (group 3, w = 1, 1, 1, b = 0, 0, 0.5) -> Relu r2.
+ * r1: channel 0 dead (x - 100), channel 1 dead with weights 0 (bias -1),
+ * channel 2 = x. c2 channel m reads r1 channel m only: channels 0 and 1
+ * are exactly 0 for every image (dead, inputs dead), channel 2 fires.
+ * r2 likewise; the weights-collapsed check comes first, so r1 channel 1 is
+ * "weights collapsed" although its pre-activation (-1) is negative too. */
+static void
+test_diagnoses (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  static const float w1[] = { 1, 0, 1 };
+  static const float b1[] = { -100, -1, 0 };
+  static const float w2[] = { 1, 1, 1 };
+  static const float b2[] = { 0, 0, 0.5f };
+  static const guint8 px[12] = { 0, 10, 20, 30,  200, 0, 0, 0,  5, 5, 5, 5 };
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmScanResult) r = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  const FmScanLayer *l;
+  FmScanOptions o;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w1", FM_DIMS (3, 1, 1, 1), w1);
+  fm_test_graph_float (g, "b1", FM_DIMS (3), b1);
+  fm_test_graph_float (g, "w2", FM_DIMS (3, 1, 1, 1), w2);
+  fm_test_graph_float (g, "b2", FM_DIMS (3), b2);
+  fm_test_graph_node (g, "Conv", "x,w1,b1", "c1");
+  fm_test_graph_node (g, "Relu", "c1", "r1");
+  fm_test_node_int (fm_test_graph_node (g, "Conv", "r1,w2,b2", "c2"), "group", 3);
+  fm_test_graph_node (g, "Relu", "c2", "r2");
+  fm_test_graph_output (g, "r2");
+  model = build_ok (g);
+  path = write_idx ("diag.idx", 3, 3, 2, 2, px, FALSE);
+
+  plain_options (&o, 2, 2);
+  r = scan_ok (model, path, &o);
+  g_assert_cmpuint (r->n_layers, ==, 4);
+
+  l = layer_named (r, "r1");
+  g_assert_cmpuint (l->n_dead, ==, 2);
+  g_assert_cmpint (l->diagnosis[0], ==, FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE);
+  g_assert_cmpint (l->diagnosis[1], ==, FM_SCAN_DIAGNOSIS_WEIGHTS_COLLAPSED);
+  g_assert_cmpint (l->diagnosis[2], ==, FM_SCAN_DIAGNOSIS_NONE);
+  g_assert_cmpfloat (l->weight_max_abs[1], ==, 0.0f);
+  g_assert_cmpfloat (l->weight_max_abs[0], ==, 1.0f);
+  text = fm_scan_result_explain (r, fm_scan_result_find_layer (r, "r1"), 1);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "collapsed"));
+  g_assert_nonnull (strstr (text, "-1.00"));
+  g_clear_pointer (&text, g_free);
+
+  /* c2 channels 0 and 1: 1 * 0 + 0 = 0 at every position. */
+  l = layer_named (r, "c2");
+  g_assert_cmpuint (l->n_dead, ==, 2);
+  g_assert_cmpint (l->diagnosis[0], ==, FM_SCAN_DIAGNOSIS_INPUTS_DEAD);
+  g_assert_cmpint (l->diagnosis[1], ==, FM_SCAN_DIAGNOSIS_INPUTS_DEAD);
+  g_assert_cmpuint (l->fire_count[2], ==, 3);
+
+  l = layer_named (r, "r2");
+  g_assert_cmpuint (l->n_dead, ==, 2);
+  g_assert_cmpint (l->diagnosis[0], ==, FM_SCAN_DIAGNOSIS_INPUTS_DEAD);
+  g_assert_cmpint (l->diagnosis[1], ==, FM_SCAN_DIAGNOSIS_INPUTS_DEAD);
+  g_assert_cmpint (l->diagnosis[2], ==, FM_SCAN_DIAGNOSIS_NONE);
+  text = fm_scan_result_explain (r, fm_scan_result_find_layer (r, "r2"), 0);
+  g_assert_nonnull (strstr (text, "input channel it reads is itself dead"));
+}
+
+/* ---- the bundled model against a naive loop --------------------------- */
+
+typedef struct
+{
+  guint64 *zero;     /* [C] */
+  float   *max;      /* [C] */
+  double  *mean;     /* [C] sum of per-image means */
+  float   *pre;      /* [C] */
+  float   *img_max;  /* [n_images, C] every image's channel max */
+  gboolean *fired;   /* [n_images, C] */
+} NaiveLayer;
+
+static int
+cmp_desc (gconstpointer a,
+          gconstpointer b,
+          gpointer      data)
+{
+  const float *v = data;
+  int i = *(const int *) a, j = *(const int *) b;
+
+  if (v[i] != v[j])
+    return v[i] > v[j] ? -1 : 1;
+  return i - j;
+}
+
+static void
+test_bundled_naive (void)
+{
+  GError *error = NULL;
+  g_autofree char *model_path = fm_data_find ("models/mnist-cnn-dying.onnx", &error);
+  g_autofree char *digits = NULL;
+  g_autofree char *dead_json = NULL;
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmScan) scan = NULL;
+  g_autoptr(FmRun) run = NULL;
+  g_autoptr(GArray) layers = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  FmScanResult *r;
+  FmScanOptions o;
+  FmPreprocess pp;
+  NaiveLayer *naive;
+  guint n = 0;
+  guint64 index;
+  const guint N = 2000;
+  JsonArray *dead_layers;
+  guint checked = 0;
+
+  g_assert_no_error (error);
+  digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
+  g_assert_no_error (error);
+  model = fm_model_load_file (model_path, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The scan, with two workers. */
+  dataset = fm_dataset_open (digits, NULL, &error);
+  g_assert_no_error (error);
+  fm_scan_options_init (&o);
+  o.threads = 2;
+  scan = fm_scan_new (model, dataset, &o);
+  g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  r = fm_scan_get_result (scan);
+  g_assert_cmpuint (r->images, ==, N);
+  g_assert_false (r->partial);
+
+  /* The naive loop: one run per image, statistics by fm-stats. */
+  g_clear_pointer (&dataset, fm_dataset_free);
+  dataset = fm_dataset_open (digits, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_preprocess_init_from_model (&pp, model, &error));
+  run = fm_run_new (model, &error);
+  g_assert_no_error (error);
+  layers = fm_layers_list (model, FALSE);
+  g_assert_cmpuint (layers->len, ==, r->n_layers);
+  g_assert_cmpuint (layers->len, ==, 8);  /* Conv, Relu, MaxPool three times, less one pool */
+  naive = g_new0 (NaiveLayer, layers->len);
+  for (guint l = 0; l < layers->len; l++)
+    {
+      guint C = fm_layer_channels (model, &g_array_index (layers, FmLayer, l));
+
+      naive[l].zero = g_new0 (guint64, C);
+      naive[l].max = g_new (float, C);
+      naive[l].mean = g_new0 (double, C);
+      naive[l].pre = g_new (float, C);
+      naive[l].img_max = g_new (float, (gsize) N * C);
+      naive[l].fired = g_new (gboolean, (gsize) N * C);
+      for (guint c = 0; c < C; c++)
+        naive[l].max[c] = naive[l].pre[c] = -INFINITY;
+    }
+  while (fm_dataset_next_input (dataset, &pp, &index, fm_run_input_data (run, 0), NULL, &error))
+    {
+      g_assert_cmpuint (index, ==, n);
+      g_assert_true (fm_run_execute (run, NULL, &error));
+      for (guint l = 0; l < layers->len; l++)
+        {
+          const FmLayer *layer = &g_array_index (layers, FmLayer, l);
+          const FmShape *shape = &model->values[layer->value_id].shape;
+          guint C = fm_layer_channels (model, layer);
+          FmChannelStats stats[64];
+          float pre[64];
+
+          g_assert_cmpuint (C, <=, 64);
+          fm_channel_stats_compute (fm_run_value_data (run, layer->value_id), C,
+                                    (gsize) (shape->dims[2] * shape->dims[3]), 0.0f, stats);
+          fm_layer_pre_activation_max (model, layer, run, pre);
+          for (guint c = 0; c < C; c++)
+            {
+              naive[l].zero[c] += stats[c].all_zero;
+              naive[l].max[c] = MAX (naive[l].max[c], stats[c].max);
+              naive[l].mean[c] += stats[c].mean;
+              if (layer->pre_value_id >= 0)
+                naive[l].pre[c] = MAX (naive[l].pre[c], pre[c]);
+              naive[l].img_max[(gsize) n * C + c] = stats[c].max;
+              naive[l].fired[(gsize) n * C + c] = !stats[c].all_zero;
+            }
+        }
+      n++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, N);
+
+  for (guint l = 0; l < layers->len; l++)
+    {
+      const FmLayer *layer = &g_array_index (layers, FmLayer, l);
+      const FmScanLayer *L = &r->layers[l];
+      guint C = fm_layer_channels (model, layer);
+      guint k = r->top_k;
+      g_autofree int *order = g_new (int, N);
+      g_autofree float *v = g_new (float, N);
+
+      g_assert_cmpstr (L->name, ==, model->values[layer->value_id].name);
+      g_assert_cmpuint (L->channels, ==, C);
+      g_assert_cmpint (L->pre_activation_max != NULL, ==, layer->pre_value_id >= 0);
+      for (guint c = 0; c < C; c++)
+        {
+          guint m = 0;
+
+          g_assert_cmpuint (L->zero_count[c], ==, naive[l].zero[c]);
+          g_assert_cmpuint (L->fire_count[c], ==, N - naive[l].zero[c]);
+          g_assert_cmpfloat (L->max[c], ==, naive[l].max[c]);
+          g_assert_cmpfloat_with_epsilon (L->mean[c], naive[l].mean[c] / N,
+                                          1e-5 * MAX (1.0, fabs (naive[l].mean[c] / N)));
+          if (L->pre_activation_max != NULL)
+            g_assert_cmpfloat (L->pre_activation_max[c], ==, naive[l].pre[c]);
+          g_assert_cmpint (list_has (L->dead, L->n_dead, c), ==, naive[l].zero[c] == N);
+
+          /* top-k: the images it fired on, sorted by max, then index. */
+          for (guint i = 0; i < N; i++)
+            {
+              v[i] = naive[l].img_max[(gsize) i * C + c];
+              if (naive[l].fired[(gsize) i * C + c])
+                order[m++] = (int) i;
+            }
+          g_qsort_with_data (order, m, sizeof (int), cmp_desc, v);
+          for (guint j = 0; j < k; j++)
+            {
+              gint64 want = j < m ? order[j] : -1;
+
+              g_assert_cmpint (L->top_index[(gsize) c * k + j], ==, want);
+              if (want >= 0)
+                g_assert_cmpfloat (L->top_max[(gsize) c * k + j], ==, v[want]);
+            }
+          checked++;
+        }
+      g_free (naive[l].zero);
+      g_free (naive[l].max);
+      g_free (naive[l].mean);
+      g_free (naive[l].pre);
+      g_free (naive[l].img_max);
+      g_free (naive[l].fired);
+    }
+  g_free (naive);
+  g_assert_cmpuint (checked, ==, 8 * 32);
+
+  /* The dead ReLU channels PyTorch found over the same 2,000 digits. */
+  dead_json = g_build_filename (FM_TEST_SRCDIR, "fixtures", "mnist", "mnist-cnn-dying",
+                                "dead.json", NULL);
+  g_assert_true (json_parser_load_from_file (parser, dead_json, &error));
+  g_assert_no_error (error);
+  dead_layers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                              "layers");
+  g_assert_cmpuint (json_array_get_length (dead_layers), ==, 3);
+  for (guint i = 0; i < json_array_get_length (dead_layers); i++)
+    {
+      JsonObject *jl = json_array_get_object_element (dead_layers, i);
+      JsonArray *want = json_object_get_array_member (jl, "dead");
+      const FmScanLayer *L = layer_named (r, json_object_get_string_member (jl, "name"));
+
+      g_assert_cmpuint (L->n_dead, ==, json_array_get_length (want));
+      for (guint j = 0; j < L->n_dead; j++)
+        g_assert_cmpuint (L->dead[j], ==, json_array_get_int_element (want, j));
+      /* Every dead first-layer ReLU reads the image: never "inputs dead". */
+      for (guint j = 0; j < L->n_dead; j++)
+        g_assert_cmpint (L->diagnosis[L->dead[j]], !=, FM_SCAN_DIAGNOSIS_NONE);
+    }
+  {
+    const FmScanLayer *r1 = layer_named (r, "/relu1/Relu_output_0");
+
+    for (guint j = 0; j < r1->n_dead; j++)
+      g_assert_cmpint (r1->diagnosis[r1->dead[j]], !=, FM_SCAN_DIAGNOSIS_INPUTS_DEAD);
+  }
+}
+
+/* ---- cancelling ------------------------------------------------------- */
+
+typedef struct
+{
+  GCancellable *cancellable;
+  guint64       done_at_cancel;
+  guint         calls;
+  guint64       last_total;
+} CancelData;
+
+static void
+cancel_progress (guint64  done,
+                 guint64  total,
+                 double   elapsed,
+                 gpointer user_data)
+{
+  CancelData *d = user_data;
+
+  g_assert_cmpfloat (elapsed, >=, 0.0);
+  d->calls++;
+  d->last_total = total;
+  if (!g_cancellable_is_cancelled (d->cancellable))
+    {
+      d->done_at_cancel = done;
+      g_cancellable_cancel (d->cancellable);
+    }
+}
+
+static void
+test_cancel (void)
+{
+  GError *error = NULL;
+  g_autofree char *model_path = fm_data_find ("models/mnist-cnn.onnx", &error);
+  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmScan) scan = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(FmScanResult) kept = NULL;
+  CancelData d = { cancellable, 0, 0, 0 };
+  FmScanOptions o;
+  const FmScanLayer *l;
+
+  g_assert_no_error (error);
+  model = fm_model_load_file (model_path, NULL, &error);
+  g_assert_no_error (error);
+  dataset = fm_dataset_open (digits, NULL, &error);
+  g_assert_no_error (error);
+  fm_scan_options_init (&o);
+  scan = fm_scan_new (model, dataset, &o);
+  g_assert_false (fm_scan_run (scan, cancel_progress, &d, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  kept = fm_scan_result_ref (fm_scan_get_result (scan));
+  g_assert_nonnull (kept);
+  g_assert_true (kept->partial);
+  g_assert_cmpuint (d.last_total, ==, 2000);
+  g_assert_cmpuint (kept->total, ==, 2000);
+  /* At most the two workers' images in flight finish after the cancel. */
+  g_assert_cmpuint (kept->images, >=, d.done_at_cancel);
+  g_assert_cmpuint (kept->images, <=, d.done_at_cancel + 2);
+  g_assert_cmpuint (kept->images, <, 2000);
+  g_assert_cmpuint (d.calls, >=, 2);  /* the cancelling call and the final one */
+  l = &kept->layers[0];
+  for (guint c = 0; c < l->channels; c++)
+    g_assert_cmpuint (l->zero_count[c] + l->fire_count[c], ==, kept->images);
+
+  /* The result outlives the scan. */
+  g_clear_pointer (&scan, fm_scan_free);
+  g_assert_true (kept->partial);
+  g_assert_cmpuint (kept->n_layers, ==, 8);
+}
+
+/* ---- JSON, CSV and the cache ------------------------------------------ */
+
+static void
+assert_float_same (float a,
+                   float b)
+{
+  if (isnan (a) || isnan (b))
+    g_assert_true (isnan (a) && isnan (b));
+  else
+    g_assert_cmpfloat (a, ==, b);
+}
+
+static void
+assert_results_equal (const FmScanResult *a,
+                      const FmScanResult *b)
+{
+  g_assert_cmpstr (a->model_path, ==, b->model_path);
+  g_assert_cmpstr (a->dataset_path, ==, b->dataset_path);
+  g_assert_cmpuint (a->images, ==, b->images);
+  g_assert_cmpuint (a->total, ==, b->total);
+  g_assert_cmpint (a->partial, ==, b->partial);
+  g_assert_cmpuint (a->top_k, ==, b->top_k);
+  g_assert_cmpfloat (a->rare_below, ==, b->rare_below);
+  g_assert_cmpfloat (a->epsilon, ==, b->epsilon);
+  g_assert_cmpfloat (a->elapsed, ==, b->elapsed);
+  g_assert_cmpuint (g_strv_length (a->warnings), ==, g_strv_length (b->warnings));
+  g_assert_cmpuint (a->n_layers, ==, b->n_layers);
+  for (guint l = 0; l < a->n_layers; l++)
+    {
+      const FmScanLayer *x = &a->layers[l], *y = &b->layers[l];
+
+      g_assert_cmpstr (x->name, ==, y->name);
+      g_assert_cmpstr (x->op, ==, y->op);
+      g_assert_cmpuint (x->channels, ==, y->channels);
+      g_assert_cmpuint (x->n_dead, ==, y->n_dead);
+      g_assert_cmpuint (x->n_rare, ==, y->n_rare);
+      g_assert_cmpmem (x->dead, x->n_dead * sizeof (guint), y->dead, y->n_dead * sizeof (guint));
+      g_assert_cmpmem (x->rare, x->n_rare * sizeof (guint), y->rare, y->n_rare * sizeof (guint));
+      g_assert_cmpint (x->pre_activation_max != NULL, ==, y->pre_activation_max != NULL);
+      g_assert_cmpint (x->bias != NULL, ==, y->bias != NULL);
+      g_assert_cmpint (x->weight_max_abs != NULL, ==, y->weight_max_abs != NULL);
+      for (guint c = 0; c < x->channels; c++)
+        {
+          g_assert_cmpuint (x->zero_count[c], ==, y->zero_count[c]);
+          g_assert_cmpuint (x->fire_count[c], ==, y->fire_count[c]);
+          assert_float_same (x->max[c], y->max[c]);
+          assert_float_same (x->mean[c], y->mean[c]);
+          if (x->pre_activation_max != NULL)
+            assert_float_same (x->pre_activation_max[c], y->pre_activation_max[c]);
+          if (x->bias != NULL)
+            assert_float_same (x->bias[c], y->bias[c]);
+          if (x->weight_max_abs != NULL)
+            assert_float_same (x->weight_max_abs[c], y->weight_max_abs[c]);
+          g_assert_cmpint (x->diagnosis[c], ==, y->diagnosis[c]);
+          for (guint j = 0; j < a->top_k; j++)
+            {
+              g_assert_cmpint (x->top_index[c * a->top_k + j], ==, y->top_index[c * a->top_k + j]);
+              assert_float_same (x->top_max[c * a->top_k + j], y->top_max[c * a->top_k + j]);
+            }
+        }
+    }
+}
+
+static FmScanResult *
+bundled_result (guint64 limit)
+{
+  GError *error = NULL;
+  g_autofree char *model_path = fm_data_find ("models/mnist-cnn-dying.onnx", &error);
+  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
+  g_autoptr(FmModel) model = NULL;
+  FmScanOptions o;
+
+  g_assert_no_error (error);
+  model = fm_model_load_file (model_path, NULL, &error);
+  g_assert_no_error (error);
+  fm_scan_options_init (&o);
+  o.limit = limit;
+  o.rare_below = 0.2;  /* so that some channels are rare */
+  return scan_ok (model, digits, &o);
+}
+
+static void
+test_json_round_trip (void)
+{
+  g_autoptr(FmScanResult) r = bundled_result (300);
+  g_autoptr(FmScanResult) back = NULL;
+  g_autoptr(JsonNode) root = fm_scan_result_to_json (r);
+  g_autoptr(JsonNode) root2 = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = json_to_string (root, FALSE);
+  g_autofree char *text2 = NULL;
+  GError *error = NULL;
+  JsonObject *o, *l0;
+  guint n_rare = 0;
+
+  /* The documented members. */
+  o = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (o, "images"), ==, 300);
+  g_assert_false (json_object_get_boolean_member (o, "partial"));
+  l0 = json_array_get_object_element (json_object_get_array_member (o, "layers"), 1);
+  g_assert_cmpstr (json_object_get_string_member (l0, "name"), ==, "/relu1/Relu_output_0");
+  g_assert_cmpstr (json_object_get_string_member (l0, "op"), ==, "Relu");
+  g_assert_cmpint (json_object_get_int_member (l0, "channels"), ==, 32);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (l0, "zero_count")), ==, 32);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (l0, "top")), ==, 32);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (l0, "pre_activation_max")));
+  l0 = json_array_get_object_element (json_object_get_array_member (o, "layers"), 0);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (l0, "pre_activation_max")));
+  for (guint l = 0; l < r->n_layers; l++)
+    n_rare += r->layers[l].n_rare;
+  g_assert_cmpuint (n_rare, >, 0);
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  back = fm_scan_result_from_json (json_parser_get_root (parser), "test", &error);
+  g_assert_no_error (error);
+  assert_results_equal (r, back);
+  root2 = fm_scan_result_to_json (back);
+  text2 = json_to_string (root2, FALSE);
+  g_assert_cmpstr (text, ==, text2);
+
+  /* A broken object names what is wrong. */
+  json_object_remove_member (json_node_get_object (json_parser_get_root (parser)), "layers");
+  g_assert_null (fm_scan_result_from_json (json_parser_get_root (parser), "test", &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "layers"));
+  g_clear_error (&error);
+}
+
+static void
+test_csv_round_trip (void)
+{
+  g_autoptr(FmScanResult) r = bundled_result (200);
+  g_autofree char *path = g_build_filename (tmp_dir, "scan.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GError *error = NULL;
+  guint line = 1;
+
+  g_assert_true (fm_scan_result_write_csv (r, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==,
+                   "layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare");
+  for (guint l = 0; l < r->n_layers; l++)
+    for (guint c = 0; c < r->layers[l].channels; c++, line++)
+      {
+        const FmScanLayer *L = &r->layers[l];
+        g_auto(GStrv) f = g_strsplit (lines[line], ",", -1);
+
+        g_assert_cmpuint (g_strv_length (f), ==, 9);
+        g_assert_cmpstr (f[0], ==, L->name);
+        g_assert_cmpuint (g_ascii_strtoull (f[1], NULL, 10), ==, c);
+        g_assert_cmpuint (g_ascii_strtoull (f[2], NULL, 10), ==, L->zero_count[c]);
+        g_assert_cmpuint (g_ascii_strtoull (f[3], NULL, 10), ==, L->fire_count[c]);
+        g_assert_cmpfloat ((float) g_ascii_strtod (f[4], NULL), ==, L->max[c]);
+        g_assert_cmpfloat ((float) g_ascii_strtod (f[5], NULL), ==, L->mean[c]);
+        if (L->pre_activation_max == NULL)
+          g_assert_cmpstr (f[6], ==, "");
+        else
+          g_assert_cmpfloat ((float) g_ascii_strtod (f[6], NULL), ==, L->pre_activation_max[c]);
+        g_assert_cmpstr (f[7], ==, list_has (L->dead, L->n_dead, c) ? "true" : "false");
+        g_assert_cmpstr (f[8], ==, list_has (L->rare, L->n_rare, c) ? "true" : "false");
+      }
+  g_assert_cmpstr (lines[line], ==, "");
+  g_assert_null (lines[line + 1]);
+}
+
+static void
+test_cache (void)
+{
+  g_autoptr(FmScanResult) r = bundled_result (100);
+  g_autoptr(FmScanResult) back = NULL;
+  g_autoptr(FmDataset) dataset = NULL;
+  GError *error = NULL;
+  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
+  g_autofree char *key = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *path2 = NULL;
+  g_autofree char *dir = NULL;
+  FmScanOptions o;
+
+  dataset = fm_dataset_open (digits, NULL, &error);
+  g_assert_no_error (error);
+  key = fm_dataset_dup_content_key (dataset, NULL, &error);
+  g_assert_no_error (error);
+  fm_scan_options_init (&o);
+  o.limit = 100;
+  path = fm_scan_cache_path (r->model_path, key, &o, &error);
+  g_assert_no_error (error);
+  dir = g_build_filename (g_get_user_cache_dir (), "feature-maps", "scans", NULL);
+  g_assert_true (g_str_has_prefix (path, dir));
+  g_assert_true (g_str_has_suffix (path, ".json"));
+
+  /* A different option that changes results gives another file. */
+  o.limit = 101;
+  path2 = fm_scan_cache_path (r->model_path, key, &o, &error);
+  g_assert_cmpstr (path, !=, path2);
+  /* The thread count does not. */
+  g_clear_pointer (&path2, g_free);
+  o.limit = 100;
+  o.threads = 1;
+  path2 = fm_scan_cache_path (r->model_path, key, &o, &error);
+  g_assert_cmpstr (path, ==, path2);
+
+  g_assert_null (fm_scan_cache_load (path, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (fm_scan_cache_save (r, path, &error));
+  g_assert_no_error (error);
+  back = fm_scan_cache_load (path, &error);
+  g_assert_no_error (error);
+  assert_results_equal (r, back);
+
+  /* A corrupt cache file is an error, not a crash. */
+  g_assert_true (g_file_set_contents (path, "{\"format\": 1, \"model\": 3}", -1, NULL));
+  g_assert_null (fm_scan_cache_load (path, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+}
+
+/* ---- bad datasets ----------------------------------------------------- */
+
+static FmModel *
+tiny_model (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  static const float w[] = { 1 };
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 1, 1), w);
+  fm_test_graph_node (g, "Conv", "x,w", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_graph_output (g, "r");
+  return build_ok (g);
+}
+
+static void
+test_bad_datasets (void)
+{
+  g_autoptr(FmModel) model = tiny_model ();
+  guint8 px[40];
+  GError *error = NULL;
+  FmScanOptions o;
+
+  memset (px, 200, sizeof px);
+  plain_options (&o, 2, 2);
+
+  /* Missing, and wrong magic: fm_dataset_open says so, naming the file. */
+  {
+    g_autofree char *missing = g_build_filename (tmp_dir, "missing.idx", NULL);
+    g_autofree char *junk = g_build_filename (tmp_dir, "junk.idx", NULL);
+
+    g_assert_null (fm_dataset_open (missing, NULL, &error));
+    g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+    g_assert_nonnull (strstr (error->message, "missing.idx"));
+    g_clear_error (&error);
+    g_assert_true (g_file_set_contents (junk, "this is not an IDX file at all", -1, NULL));
+    g_assert_null (fm_dataset_open (junk, NULL, &error));
+    g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+    g_assert_nonnull (strstr (error->message, "junk.idx"));
+    g_clear_error (&error);
+  }
+
+  /* A gzip file whose header promises 10 items but holds 6: the scan
+   * stops with the reader's error, naming the file, and keeps the 6. */
+  {
+    g_autofree char *path = write_idx ("short.idx.gz", 6, 10, 2, 2, px, TRUE);
+    g_autoptr(FmDataset) dataset = fm_dataset_open (path, NULL, &error);
+    g_autoptr(FmScan) scan = NULL;
+    FmScanResult *r;
+
+    g_assert_no_error (error);
+    scan = fm_scan_new (model, dataset, &o);
+    g_assert_false (fm_scan_run (scan, NULL, NULL, NULL, &error));
+    g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "short.idx.gz"));
+    g_clear_error (&error);
+    r = fm_scan_get_result (scan);
+    g_assert_nonnull (r);
+    g_assert_true (r->partial);
+    g_assert_cmpuint (r->images, ==, 6);
+    g_assert_cmpuint (r->total, ==, 10);
+  }
+
+  /* A folder with one broken picture: a warning, and the scan goes on. */
+  {
+    g_autofree char *dir = g_build_filename (tmp_dir, "pictures", NULL);
+    g_autofree char *bad = g_build_filename (dir, "b-broken.png", NULL);
+    g_autofree char *good = NULL;
+    g_autofree char *good_src = fm_data_find ("digits/digit-7.png", &error);
+    g_autofree char *contents = NULL;
+    g_autoptr(FmDataset) dataset = NULL;
+    g_autoptr(FmScan) scan = NULL;
+    gsize len;
+    FmScanResult *r;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+    g_assert_true (g_file_get_contents (good_src, &contents, &len, NULL));
+    good = g_build_filename (dir, "a-seven.png", NULL);
+    g_assert_true (g_file_set_contents (good, contents, len, NULL));
+    g_clear_pointer (&good, g_free);
+    good = g_build_filename (dir, "c-seven.png", NULL);
+    g_assert_true (g_file_set_contents (good, contents, len, NULL));
+    g_assert_true (g_file_set_contents (bad, "\x89PNG\r\n\x1a\n truncated", 20, NULL));
+
+    dataset = fm_dataset_open (dir, NULL, &error);
+    g_assert_no_error (error);
+    scan = fm_scan_new (model, dataset, &o);
+    g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    r = fm_scan_get_result (scan);
+    g_assert_false (r->partial);
+    g_assert_cmpuint (r->total, ==, 3);
+    g_assert_cmpuint (r->images, ==, 2);
+    g_assert_cmpuint (g_strv_length (r->warnings), ==, 1);
+    g_assert_nonnull (strstr (r->warnings[0], "b-broken.png"));
+  }
+
+  /* Options the scan refuses before it starts. */
+  {
+    g_autofree char *path = write_idx ("ok.idx", 2, 2, 2, 2, px, FALSE);
+    g_autoptr(FmDataset) dataset = fm_dataset_open (path, NULL, &error);
+    g_autoptr(FmScan) scan = NULL;
+    FmScanOptions bad = o;
+
+    g_assert_no_error (error);
+    bad.top_k = FM_SCAN_MAX_TOP_K + 1;
+    scan = fm_scan_new (model, dataset, &bad);
+    g_assert_false (fm_scan_run (scan, NULL, NULL, NULL, &error));
+    g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+    g_clear_error (&error);
+    g_assert_null (fm_scan_get_result (scan));
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  GError *error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "C");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  tmp_dir = g_dir_make_tmp ("fm-test-scan-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/engine/scan/dead-bias", test_dead_bias);
+  g_test_add_func ("/engine/scan/fire-count", test_fire_count);
+  g_test_add_func ("/engine/scan/diagnoses", test_diagnoses);
+  g_test_add_func ("/engine/scan/bundled-naive", test_bundled_naive);
+  g_test_add_func ("/engine/scan/cancel", test_cancel);
+  g_test_add_func ("/engine/scan/json-round-trip", test_json_round_trip);
+  g_test_add_func ("/engine/scan/csv-round-trip", test_csv_round_trip);
+  g_test_add_func ("/engine/scan/cache", test_cache);
+  g_test_add_func ("/engine/scan/bad-datasets", test_bad_datasets);
+
+  status = g_test_run ();
+
+  /* Remove what the tests wrote. */
+  {
+    const char *argv_rm[] = { "rm", "-rf", tmp_dir, NULL };
+
+    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                  NULL, NULL, NULL, NULL);
+  }
+  g_free (tmp_dir);
+  return status;
+}

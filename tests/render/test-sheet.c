@@ -1,0 +1,604 @@
+/* test-sheet.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Tests fm-sheet on the bundled model's run on a committed digit: the PNG
+ * written by fm_sheet_write_png, decoded with libpng's own reader, has
+ * the size fm_sheet_get_size says, the text chunks (zero channels found
+ * by scanning the data here, not by fm-stats), and every tile equal pixel
+ * for pixel to fm_tile_render of the same channel drawn alone at the
+ * same side, as the window draws it; a few cells are checked against
+ * fm_colormap_map of the activation itself. Also the layout of a
+ * 512-channel layer (sizes by hand), the size limit, the tile side
+ * range, the dark style and a failed write keeping the old file.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <png.h>
+
+#include "fm-data.h"
+#include "fm-error.h"
+#include "fm-image.h"
+#include "fm-layers.h"
+#include "fm-png-writer.h"
+#include "fm-preprocess.h"
+#include "fm-run.h"
+#include "fm-sheet.h"
+#include "fm-stats.h"
+
+static char *tmpdir;
+
+typedef struct
+{
+  int         width, height;
+  guint8     *rgb;     /* [height, width, 3] */
+  GHashTable *text;    /* key -> value */
+} ReadPng;
+
+static void
+read_png_free (ReadPng *r)
+{
+  g_free (r->rgb);
+  g_clear_pointer (&r->text, g_hash_table_unref);
+}
+
+/* Reads @path with libpng, expanded to 8-bit RGB (alpha must be opaque). */
+static void
+read_png (const char *path,
+          ReadPng    *r)
+{
+  FILE *fp = fopen (path, "rb");
+  png_structp png;
+  png_infop info;
+  png_textp text = NULL;
+  int n_text = 0, ct;
+  png_bytepp rows;
+
+  g_assert_nonnull (fp);
+  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  info = png_create_info_struct (png);
+  if (setjmp (png_jmpbuf (png)))
+    g_assert_not_reached ();
+  png_init_io (png, fp);
+  png_read_png (png, info, PNG_TRANSFORM_EXPAND | PNG_TRANSFORM_STRIP_16, NULL);
+  memset (r, 0, sizeof *r);
+  r->width = png_get_image_width (png, info);
+  r->height = png_get_image_height (png, info);
+  ct = png_get_color_type (png, info);
+  g_assert_true (ct == PNG_COLOR_TYPE_RGB || ct == PNG_COLOR_TYPE_RGB_ALPHA);
+  r->rgb = g_malloc ((gsize) r->width * r->height * 3);
+  rows = png_get_rows (png, info);
+  for (int y = 0; y < r->height; y++)
+    for (int x = 0; x < r->width; x++)
+      {
+        int bpp = ct == PNG_COLOR_TYPE_RGB ? 3 : 4;
+
+        memcpy (r->rgb + ((gsize) y * r->width + x) * 3, rows[y] + x * bpp, 3);
+        if (bpp == 4)
+          g_assert_cmpint (rows[y][x * 4 + 3], ==, 0xff);
+      }
+  r->text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  png_get_text (png, info, &text, &n_text);
+  for (int i = 0; i < n_text; i++)
+    g_hash_table_insert (r->text, g_strdup (text[i].key), g_strdup (text[i].text));
+  png_destroy_read_struct (&png, &info, NULL);
+  fclose (fp);
+}
+
+static guint32
+png_pixel (const ReadPng *r,
+           int            x,
+           int            y)
+{
+  const guint8 *p = r->rgb + ((gsize) y * r->width + x) * 3;
+
+  return ((guint32) p[0] << 16) | ((guint32) p[1] << 8) | p[2];
+}
+
+/* ---- the bundled model on digit-7.png ----------------------------------- */
+
+typedef struct
+{
+  FmModel         *model;
+  FmRun           *run;
+  GArray          *layers;
+  FmChannelStats **stats;
+  FmSheetLayer    *sheet_layers;
+} Fixture;
+
+static Fixture fx;
+
+static void
+fixture_setup (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model_path = fm_data_resolve_model ("mnist-cnn", &error);
+  g_autofree char *digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits",
+                                             "digit-7.png", NULL);
+  g_autoptr(FmImage) image = NULL;
+  FmModelOptions options;
+  FmPreprocess pp;
+
+  if (fx.model != NULL)
+    return;
+  fm_model_options_init (&options);
+  fx.model = fm_model_load_file (model_path, &options, &error);
+  g_assert_no_error (error);
+  image = fm_image_load (digit, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_preprocess_init_from_model (&pp, fx.model, &error));
+  fx.run = fm_run_new (fx.model, &error);
+  g_assert_true (fm_preprocess_image (&pp, image, fm_run_input_data (fx.run, 0), &error));
+  g_assert_true (fm_run_execute (fx.run, NULL, &error));
+  g_assert_no_error (error);
+
+  fx.layers = fm_layers_list (fx.model, TRUE);
+  fx.stats = g_new0 (FmChannelStats *, fx.layers->len);
+  fx.sheet_layers = g_new0 (FmSheetLayer, fx.layers->len);
+  for (guint i = 0; i < fx.layers->len; i++)
+    {
+      const FmLayer *l = &g_array_index (fx.layers, FmLayer, i);
+      const FmValue *v = &fx.model->values[l->value_id];
+      FmSheetLayer *s = &fx.sheet_layers[i];
+
+      fx.stats[i] = g_new0 (FmChannelStats, v->shape.dims[1]);
+      fm_channel_stats_compute (fm_run_value_data (fx.run, l->value_id),
+                                (guint) v->shape.dims[1],
+                                (gsize) (v->shape.dims[2] * v->shape.dims[3]), 0.0f,
+                                fx.stats[i]);
+      s->name = v->name;
+      s->op_label = fm_layer_op_label (fx.model, l);
+      s->batch = 1;
+      s->channels = (int) v->shape.dims[1];
+      s->height = (int) v->shape.dims[2];
+      s->width = (int) v->shape.dims[3];
+      s->data = fm_run_value_data (fx.run, l->value_id);
+      s->stats = fx.stats[i];
+    }
+}
+
+static void
+fixture_free (void)
+{
+  if (fx.model == NULL)
+    return;
+  for (guint i = 0; i < fx.layers->len; i++)
+    g_free (fx.stats[i]);
+  g_free (fx.stats);
+  g_free (fx.sheet_layers);
+  g_array_unref (fx.layers);
+  fm_run_free (fx.run);
+  fm_model_unref (fx.model);
+}
+
+static void
+fixture_spec (FmSheetSpec *spec)
+{
+  const FmValue *in;
+
+  fixture_setup ();
+  in = &fx.model->values[fx.model->inputs[0]];
+  memset (spec, 0, sizeof *spec);
+  spec->model_name = fx.model->display_name;
+  spec->model_file = fx.model->path;
+  spec->input_name = "digit-7.png";
+  spec->input = fm_run_input_data (fx.run, 0);
+  spec->input_channels = (int) in->shape.dims[1];
+  spec->input_height = (int) in->shape.dims[2];
+  spec->input_width = (int) in->shape.dims[3];
+  spec->layers = fx.sheet_layers;
+  spec->n_layers = fx.layers->len;
+  spec->colormap = fm_colormap_lookup ("viridis");
+  spec->normalize = FM_NORMALIZE_LAYER;
+  spec->tile_side = 28;
+}
+
+/* ---- tiles equal the window's rendering ---------------------------------- */
+
+/* The range the window uses for a tile, computed here from the data:
+ * LAYER the min and max over every cell of the layer, TILE over the
+ * channel's cells, FIXED as given. */
+static void
+expected_range (const FmSheetSpec  *spec,
+                const FmSheetLayer *l,
+                int                 c,
+                float              *lo,
+                float              *hi)
+{
+  gsize plane = (gsize) l->height * l->width;
+  gsize from = spec->normalize == FM_NORMALIZE_TILE ? (gsize) c * plane : 0;
+  gsize to = spec->normalize == FM_NORMALIZE_TILE ? from + plane : (gsize) l->channels * plane;
+
+  if (spec->normalize == FM_NORMALIZE_FIXED)
+    {
+      *lo = spec->fixed_min;
+      *hi = spec->fixed_max;
+      return;
+    }
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (gsize i = from; i < to; i++)
+    {
+      *lo = MIN (*lo, l->data[i]);
+      *hi = MAX (*hi, l->data[i]);
+    }
+}
+
+static gboolean
+channel_is_zero (const FmSheetLayer *l,
+                 int                 c)
+{
+  gsize plane = (gsize) l->height * l->width;
+
+  for (gsize i = 0; i < plane; i++)
+    if (l->data[(gsize) c * plane + i] != 0.0f)
+      return FALSE;
+  return TRUE;
+}
+
+/* Renders each tile alone with fm_tile_render, as FmTile does, and
+ * compares it with the decoded PNG's tile rectangle, pixel by pixel. */
+static void
+check_tiles (const FmSheetSpec *spec,
+             const ReadPng     *png)
+{
+  int side = spec->tile_side;
+  guint checked_cells = 0;
+
+  for (guint i = 0; i < spec->n_layers; i++)
+    {
+      const FmSheetLayer *l = &spec->layers[i];
+      gsize plane = (gsize) l->height * l->width;
+
+      for (int c = 0; c < l->channels; c++)
+        {
+          cairo_rectangle_int_t r;
+          FmTileStyle style = { 0 };
+          cairo_surface_t *alone;
+          cairo_t *cr;
+          const guint8 *data;
+          int stride;
+
+          g_assert_true (fm_sheet_tile_rect (spec, i, c, &r));
+          g_assert_cmpint (r.width, ==, side);
+          g_assert_cmpint (r.height, ==, side);
+          g_assert_cmpint (r.x + r.width, <=, png->width);
+          g_assert_cmpint (r.y + r.height, <=, png->height);
+
+          style.colormap = spec->colormap;
+          expected_range (spec, l, c, &style.vmin, &style.vmax);
+          style.all_zero = channel_is_zero (l, c);
+          style.dark = spec->dark;
+
+          alone = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, side, side);
+          cr = cairo_create (alone);
+          fm_tile_render (cr, l->data + c * plane, l->height, l->width, side, side, &style);
+          cairo_destroy (cr);
+          cairo_surface_flush (alone);
+          data = cairo_image_surface_get_data (alone);
+          stride = cairo_image_surface_get_stride (alone);
+          for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++)
+              {
+                guint32 want = *(const guint32 *) (data + y * stride + x * 4) & 0xffffff;
+                guint32 got = png_pixel (png, r.x + x, r.y + y);
+
+                if (want != got)
+                  g_error ("layer %u channel %d pixel (%d, %d): sheet %06x, alone %06x",
+                           i, c, x, y, got, want);
+              }
+          cairo_surface_destroy (alone);
+
+          /* Independently: cell (row, col)'s block centre has the colormap's
+           * colour of that activation. */
+          if (!style.all_zero && style.vmax > style.vmin)
+            for (int k = 0; k < 3; k++)
+              {
+                int row = (k * 5 + c) % l->height, col = (k * 3 + 2 * c) % l->width;
+                float v = l->data[c * plane + (gsize) row * l->width + col];
+                int px = (int) floor ((col + 0.5) * side / l->width);
+                int py = (int) floor ((row + 0.5) * side / l->height);
+                double t = ((double) v - style.vmin) / ((double) style.vmax - style.vmin);
+
+                g_assert_cmphex (png_pixel (png, r.x + px, r.y + py), ==,
+                                 fm_colormap_map (spec->colormap, CLAMP (t, 0.0, 1.0)));
+                checked_cells++;
+              }
+        }
+    }
+  g_assert_cmpuint (checked_cells, >, 0);
+}
+
+static char *
+expected_zero_text (const FmSheetSpec *spec)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < spec->n_layers; i++)
+    {
+      gboolean any = FALSE;
+
+      g_string_append_printf (s, "%s%s:", i > 0 ? "; " : "", spec->layers[i].name);
+      for (int c = 0; c < spec->layers[i].channels; c++)
+        if (channel_is_zero (&spec->layers[i], c))
+          {
+            g_string_append_printf (s, "%s %d", any ? "," : "", c);
+            any = TRUE;
+          }
+      if (!any)
+        g_string_append (s, " none");
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+check_png (FmSheetSpec *spec,
+           const char  *name,
+           const char  *normalisation)
+{
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autofree char *zeros = expected_zero_text (spec);
+  g_autoptr(GError) error = NULL;
+  int w = 0, h = 0;
+  ReadPng png;
+
+  g_assert_true (fm_sheet_get_size (spec, &w, &h, &error));
+  g_assert_true (fm_sheet_write_png (spec, path, &error));
+  g_assert_no_error (error);
+  read_png (path, &png);
+  g_assert_cmpint (png.width, ==, w);
+  g_assert_cmpint (png.height, ==, h);
+
+  g_assert_cmpstr (g_hash_table_lookup (png.text, "Software"), ==, "Feature Maps " PACKAGE_VERSION);
+  g_assert_cmpstr (g_hash_table_lookup (png.text, "Source"), ==, fx.model->path);
+  g_assert_cmpstr (g_hash_table_lookup (png.text, "Input"), ==, "digit-7.png");
+  g_assert_cmpstr (g_hash_table_lookup (png.text, "Normalisation"), ==, normalisation);
+  g_assert_cmpstr (g_hash_table_lookup (png.text, "Colormap"), ==, "viridis");
+  g_assert_cmpstr (g_hash_table_lookup (png.text, "Zero channels"), ==, zeros);
+  g_assert_cmpstr (g_hash_table_lookup (png.text, "Layer"), ==,
+                   "/relu1/Relu_output_0, /pool1/MaxPool_output_0, /relu2/Relu_output_0, "
+                   "/pool2/MaxPool_output_0, /relu3/Relu_output_0");
+  /* The light style's background at the top-left corner. */
+  g_assert_cmphex (png_pixel (&png, 0, 0), ==, spec->dark ? 0x242424 : 0xffffff);
+  check_tiles (spec, &png);
+  read_png_free (&png);
+}
+
+static void
+test_png_layer (void)
+{
+  FmSheetSpec spec;
+
+  fixture_spec (&spec);
+  check_png (&spec, "layer.png", "layer");
+}
+
+static void
+test_png_tile_scale (void)
+{
+  FmSheetSpec spec;
+
+  /* 40 is not a multiple of 28, 14 or 7: nearest sampling of uneven blocks. */
+  fixture_spec (&spec);
+  spec.normalize = FM_NORMALIZE_TILE;
+  spec.tile_side = 40;
+  check_png (&spec, "tile.png", "tile");
+}
+
+static void
+test_png_fixed_dark (void)
+{
+  FmSheetSpec spec;
+
+  fixture_spec (&spec);
+  spec.normalize = FM_NORMALIZE_FIXED;
+  spec.fixed_min = -1.0f;
+  spec.fixed_max = 2.5f;
+  spec.dark = TRUE;
+  check_png (&spec, "fixed.png", "fixed -1:2.5");
+}
+
+/* A layer with zero channels: the zero mark is in the sheet's tiles
+ * (check_tiles renders them with all_zero from the data). */
+static void
+test_zero_channels (void)
+{
+  enum { C = 4, H = 3, W = 3 };
+  float data[C * H * W] = { 0 };  /* [C, H, W]; channels 1 and 3 stay zero */
+  FmChannelStats stats[C];
+  FmSheetLayer layers[2];
+  FmSheetSpec spec = { 0 };
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_build_filename (tmpdir, "zeros.png", NULL);
+  g_autoptr(GError) error = NULL;
+  ReadPng png;
+
+  for (int i = 0; i < H * W; i++)
+    {
+      data[0 * H * W + i] = (float) i;
+      data[2 * H * W + i] = -(float) i;
+    }
+  fm_channel_stats_compute (data, C, H * W, 0.0f, stats);
+  layers[0] = (FmSheetLayer) { "a", "Relu", 1, C, H, W, data, stats };
+  layers[1] = (FmSheetLayer) { "b", "Conv", 1, 1, H, W, data, stats };
+  spec.model_name = "synthetic";
+  spec.input_name = "none";
+  spec.layers = layers;
+  spec.n_layers = 2;
+  spec.colormap = fm_colormap_lookup ("viridis");
+  spec.tile_side = 32;
+  text = fm_sheet_zero_channels_text (&spec);
+  g_assert_cmpstr (text, ==, "a: 1, 3; b: none");
+
+  g_assert_true (fm_sheet_write_png (&spec, path, &error));
+  g_assert_no_error (error);
+  read_png (path, &png);
+  g_assert_cmpstr (g_hash_table_lookup (png.text, "Zero channels"), ==, "a: 1, 3; b: none");
+  g_assert_null (g_hash_table_lookup (png.text, "Source"));
+  check_tiles (&spec, &png);
+  read_png_free (&png);
+}
+
+/* ---- layout and limits -------------------------------------------------- */
+
+static void
+test_512_channels (void)
+{
+  enum { C = 512, H = 4, W = 4 };
+  g_autofree float *data = g_new (float, C * H * W); /* [C, H, W] */
+  g_autofree FmChannelStats *stats = g_new (FmChannelStats, C);
+  FmSheetLayer layer;
+  FmSheetSpec spec = { 0 };
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *surface;
+  cairo_rectangle_int_t r0, r31, r32, r511;
+  int w, h;
+
+  for (int i = 0; i < C * H * W; i++)
+    data[i] = (float) (i % 37) - 5.0f;
+  fm_channel_stats_compute (data, C, H * W, 0.0f, stats);
+  layer = (FmSheetLayer) { "wide", "Conv", 1, C, H, W, data, stats };
+  spec.model_name = "wide";
+  spec.layers = &layer;
+  spec.n_layers = 1;
+  spec.tile_side = 64;
+
+  surface = fm_sheet_render (&spec, &error);
+  g_assert_no_error (error);
+  w = cairo_image_surface_get_width (surface);
+  h = cairo_image_surface_get_height (surface);
+  /* 32 columns of 64-pixel tiles 4 pixels apart and 16-pixel margins:
+   * 16 + 32 * 68 - 4 + 16 = 2204. 16 rows of (64 + 14 index + 4 gap). */
+  g_assert_cmpint (w, ==, 2204);
+  g_assert_cmpint (h, <, 2000);
+  g_assert_true (fm_sheet_tile_rect (&spec, 0, 0, &r0));
+  g_assert_true (fm_sheet_tile_rect (&spec, 0, 31, &r31));
+  g_assert_true (fm_sheet_tile_rect (&spec, 0, 32, &r32));
+  g_assert_true (fm_sheet_tile_rect (&spec, 0, 511, &r511));
+  g_assert_false (fm_sheet_tile_rect (&spec, 0, 512, &r511));
+  g_assert_cmpint (r0.x, ==, 16);
+  g_assert_cmpint (r31.x, ==, 16 + 31 * 68);
+  g_assert_cmpint (r31.y, ==, r0.y);
+  g_assert_cmpint (r32.x, ==, 16);
+  g_assert_cmpint (r32.y, ==, r0.y + 64 + 14 + 4);
+  g_assert_cmpint (r511.y, ==, r0.y + 15 * 82);
+  g_assert_cmpint (r511.y + 64, <=, h);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_limits (void)
+{
+  enum { C = 20000 };
+  g_autofree float *data = g_new0 (float, C);  /* [C, 1, 1] */
+  g_autofree FmChannelStats *stats = g_new (FmChannelStats, C);
+  FmSheetLayer layer;
+  FmSheetSpec spec = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  fm_channel_stats_compute (data, C, 1, 0.0f, stats);
+  layer = (FmSheetLayer) { "huge", "Conv", 1, C, 1, 1, data, stats };
+  spec.layers = &layer;
+  spec.n_layers = 1;
+
+  /* 20000 / 32 = 625 rows of 512 + 18 = 530 pixels: far over 32767. */
+  spec.tile_side = 512;
+  g_assert_null (fm_sheet_render (&spec, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_LIMIT);
+  g_assert_nonnull (strstr (error->message, "smaller tile size"));
+  g_clear_error (&error);
+
+  spec.tile_side = FM_SHEET_MIN_TILE_SIDE - 1;
+  g_assert_null (fm_sheet_render (&spec, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  spec.tile_side = FM_SHEET_MAX_TILE_SIDE + 1;
+  g_assert_false (fm_sheet_write_png (&spec, "/nonexistent/x.png", &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/x.png"));
+}
+
+/* A write that fails half way keeps the old file and leaves no other. */
+static void
+test_failed_write (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "fail", NULL);
+  g_autofree char *path = g_build_filename (dir, "sheet.png", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GDir) d = NULL;
+  g_autoptr(GError) error = NULL;
+  FmSheetSpec spec;
+  const char *name;
+  int n = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, "old bytes", -1, NULL));
+  fixture_spec (&spec);
+  fm_png_writer_set_fail_after_for_testing (1000);
+  g_assert_false (fm_sheet_write_png (&spec, path, &error));
+  fm_png_writer_set_fail_after_for_testing (-1);
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "old bytes");
+  d = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_assert_cmpstr (name, ==, "sheet.png");
+      n++;
+    }
+  g_assert_cmpint (n, ==, 1);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("fm-test-sheet-XXXXXX", NULL);
+  g_assert_nonnull (tmpdir);
+
+  g_test_add_func ("/render/sheet/png-layer", test_png_layer);
+  g_test_add_func ("/render/sheet/png-tile-scale-40", test_png_tile_scale);
+  g_test_add_func ("/render/sheet/png-fixed-dark", test_png_fixed_dark);
+  g_test_add_func ("/render/sheet/zero-channels", test_zero_channels);
+  g_test_add_func ("/render/sheet/512-channels", test_512_channels);
+  g_test_add_func ("/render/sheet/limits", test_limits);
+  g_test_add_func ("/render/sheet/failed-write", test_failed_write);
+  status = g_test_run ();
+
+  fixture_free ();
+  remove_tree (tmpdir);
+  g_free (tmpdir);
+  return status;
+}
