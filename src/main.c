@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The `feature-maps` entry point. It sets up the locale and translations,
- * then hands a known subcommand (inspect, run) to the command line in
+ * then hands a known subcommand (inspect, run, export, scan) to the command line in
  * src/cli/ before anything graphical exists, so the CLI works without a
  * display. Anything else starts the window: `feature-maps [MODEL [IMAGE]]`.
  */
