@@ -34,7 +34,10 @@ fi
 if [ ! -d "$build" ]; then
   meson setup "$build" "$top" --buildtype=release >/dev/null
 fi
-nice ninja -C "$build" src/feature-maps >/dev/null
+if ! nice ninja -C "$build" src/feature-maps >"$out/build.log" 2>&1; then
+  cat "$out/build.log" >&2
+  exit 1
+fi
 
 now () { date +%s.%N; }
 
@@ -46,15 +49,15 @@ start=$(now)
 "$build/src/feature-maps" scan mnist-cnn "$dataset" --json --no-cache --threads 2 \
   --limit "$limit" >"$out/scan.json"
 end=$(now)
-images=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['images'])" "$out/scan.json")
-fm_rate=$(python3 -c "import sys; print('%.0f' % (int(sys.argv[1]) / (float(sys.argv[3]) - float(sys.argv[2]))))" \
+images=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['images'])" "$out/scan.json")
+fm_rate=$(/usr/bin/python3 -c "import sys; print('%.0f' % (int(sys.argv[1]) / (float(sys.argv[3]) - float(sys.argv[2]))))" \
   "$images" "$start" "$end")
-echo "feature-maps: $images images in $(python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$end") s, $fm_rate images/s (2 threads, whole process)"
+echo "feature-maps: $images images in $(/usr/bin/python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$end") s, $fm_rate images/s (2 threads, whole process)"
 
 /usr/bin/python3 "$top/build-aux/bench-scan-torch.py" "$top/data/models/mnist-cnn.onnx" \
   "$dataset" --batch 64 --threads 2 --limit "$limit" --json "$out/torch.json" | tee "$out/torch.txt"
 
-python3 - "$out/scan.json" "$out/torch.json" "$fm_rate" <<'EOF'
+/usr/bin/python3 - "$out/scan.json" "$out/torch.json" "$fm_rate" <<'EOF'
 import json, sys
 fm = json.load(open(sys.argv[1]))
 th = json.load(open(sys.argv[2]))

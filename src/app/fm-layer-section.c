@@ -28,6 +28,10 @@ struct _FmLayerSection
   GtkWidget     *title;
   GtkWidget     *subtitle;
   GtkWidget     *legend;
+  GtkWidget     *histogram;
+  FmScanResult  *scan;
+  int            scan_layer;
+  double         rare_below;
   GtkWidget     *flow;
   GPtrArray     *tiles;      /* FmTile*, borrowed (children of flow) */
   FmFrame       *frame;
@@ -87,6 +91,56 @@ legend_draw (GtkDrawingArea *area,
                     adw_style_manager_get_dark (adw_style_manager_get_default ()));
 }
 
+#define N_BINS 10
+
+/* Fire rates of the layer's channels from the scan: a red bar for the dead
+ * (never fired), then ten bins of the share of images each fired on. */
+static void
+histogram_draw (GtkDrawingArea *area,
+                cairo_t        *cr,
+                int             width,
+                int             height,
+                gpointer        user_data)
+{
+  FmLayerSection *self = user_data;
+  const FmScanLayer *sl;
+  guint bins[N_BINS + 1] = { 0 };
+  guint most = 1;
+  double bar;
+  GdkRGBA fg;
+
+  if (self->scan == NULL || self->scan_layer < 0)
+    return;
+  sl = &self->scan->layers[self->scan_layer];
+  for (guint c = 0; c < sl->channels; c++)
+    {
+      double rate = self->scan->images > 0 ? (double) sl->fire_count[c] / self->scan->images : 0;
+      guint bin = sl->fire_count[c] == 0 ? 0 : 1 + MIN ((guint) (rate * N_BINS), N_BINS - 1);
+      bins[bin]++;
+    }
+  for (guint b = 0; b <= N_BINS; b++)
+    most = MAX (most, bins[b]);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  bar = (double) width / (N_BINS + 1);
+  for (guint b = 0; b <= N_BINS; b++)
+    {
+      double h = (height - 2) * (double) bins[b] / most;
+
+      if (b == 0)
+        cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
+      else
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
+      cairo_rectangle (cr, b * bar + 1, height - h, bar - 2, h);
+      cairo_fill (cr);
+    }
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.3);
+  cairo_rectangle (cr, 0, height - 1, width, 1);
+  cairo_fill (cr);
+}
+
 static void
 child_activated_cb (GtkFlowBox      *flow,
                     GtkFlowBoxChild *child,
@@ -107,6 +161,7 @@ fm_layer_section_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->frame, fm_frame_unref);
+  g_clear_pointer (&self->scan, fm_scan_result_unref);
 
   G_OBJECT_CLASS (fm_layer_section_parent_class)->dispose (object);
 }
@@ -168,7 +223,16 @@ fm_layer_section_init (FmLayerSection *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Colour scale"), -1);
 
+  self->histogram = gtk_drawing_area_new ();
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->histogram), 110);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->histogram), 30);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->histogram), histogram_draw, self, NULL);
+  gtk_widget_set_valign (self->histogram, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->histogram, FALSE);
+  self->scan_layer = -1;
+
   gtk_box_append (GTK_BOX (header), titles);
+  gtk_box_append (GTK_BOX (header), self->histogram);
   gtk_box_append (GTK_BOX (header), self->legend);
   gtk_widget_set_parent (header, GTK_WIDGET (self));
 
@@ -270,4 +334,73 @@ fm_layer_section_queue_draw_tiles (FmLayerSection *self)
 {
   for (guint c = 0; c < self->tiles->len; c++)
     gtk_widget_queue_draw (g_ptr_array_index (self->tiles, c));
+}
+
+void
+fm_layer_section_set_scan (FmLayerSection *self,
+                           FmScanResult   *scan,
+                           int             scan_layer,
+                           double          rare_below)
+{
+  const FmScanLayer *sl = NULL;
+  g_autofree char *images = NULL;
+
+  if (scan != NULL)
+    fm_scan_result_ref (scan);
+  g_clear_pointer (&self->scan, fm_scan_result_unref);
+  self->scan = scan;
+  self->scan_layer = scan != NULL ? scan_layer : -1;
+  self->rare_below = rare_below;
+  if (scan != NULL && scan_layer >= 0)
+    {
+      sl = &scan->layers[scan_layer];
+      images = g_strdup_printf ("%'" G_GUINT64_FORMAT, scan->images);
+    }
+
+  for (guint c = 0; c < self->tiles->len; c++)
+    {
+      FmTile *tile = g_ptr_array_index (self->tiles, c);
+      g_autofree char *fired = NULL;
+      g_autofree char *note = NULL;
+      FmTileScan state;
+
+      if (sl == NULL || c >= sl->channels)
+        {
+          fm_tile_set_scan (tile, FM_TILE_SCAN_NONE, NULL);
+          continue;
+        }
+      fired = g_strdup_printf ("%'" G_GUINT64_FORMAT, sl->fire_count[c]);
+      /* TRANSLATORS: "fires on 12 of 2,000 images" (a dataset scan) */
+      note = g_strdup_printf (_("fires on %s of %s images%s"), fired, images,
+                              scan->partial ? _(" scanned so far") : "");
+      if (sl->fire_count[c] == 0)
+        state = FM_TILE_SCAN_DEAD;
+      else if (sl->fire_count[c] < rare_below * scan->images)
+        state = FM_TILE_SCAN_RARE;
+      else
+        state = FM_TILE_SCAN_LIVE;
+      fm_tile_set_scan (tile, state, note);
+    }
+
+  gtk_widget_set_visible (self->histogram, sl != NULL);
+  if (sl != NULL)
+    {
+      /* TRANSLATORS: accessible label of the fire-rate histogram */
+      g_autofree char *label = g_strdup_printf (_("Fire rates over %s images: %u channels dead"),
+                                                images, sl->n_dead);
+      gtk_widget_set_tooltip_text (self->histogram,
+                                   _("How many channels fire on what share of the images; "
+                                     "the red bar counts the dead"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->histogram),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    }
+  gtk_widget_queue_draw (self->histogram);
+}
+
+FmScanResult *
+fm_layer_section_get_scan (FmLayerSection *self,
+                           int            *scan_layer)
+{
+  *scan_layer = self->scan_layer;
+  return self->scan;
 }

@@ -9,6 +9,7 @@
 
 #include "fm-colormap.h"
 #include "fm-frame.h"
+#include "fm-scan.h"
 #include "fm-tile-render.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,15 @@ guint      fm_layer_section_get_index  (FmLayerSection *self);
 void       fm_layer_section_update     (FmLayerSection      *self,
                                         FmFrame             *frame,
                                         const FmViewOptions *options);
+/* Marks dead and rarely active channels from layer @scan_layer of @scan
+ * (NULL clears), and shows the histogram of fire rates. */
+void       fm_layer_section_set_scan   (FmLayerSection     *self,
+                                        FmScanResult       *scan,
+                                        int                 scan_layer,
+                                        double              rare_below);
+/* The scan shown and its layer index, or NULL. */
+FmScanResult *fm_layer_section_get_scan (FmLayerSection *self,
+                                         int            *scan_layer);
 /* Redraws every tile (after scrolling: tiles out of sight draw nothing). */
 void       fm_layer_section_queue_draw_tiles (FmLayerSection *self);
 /* The tile widgets, for tests: channel @c. */

@@ -5,7 +5,7 @@
  *
  * Preferences, every one bound to GSettings (the window follows the
  * settings' changes): colormap, normalisation and its fixed range, the
- * zero threshold and the tile size.
+ * zero threshold, the rarely-active threshold of a scan and the tile size.
  */
 #include "config.h"
 
@@ -25,6 +25,7 @@ struct _FmPreferencesWindow
   GtkSpinButton *fixed_min;
   GtkSpinButton *fixed_max;
   GtkSpinButton *threshold;
+  GtkSpinButton *rare;
   GtkSpinButton *tile_size;
 
   GSettings     *settings;
@@ -67,6 +68,7 @@ fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, fixed_min);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, fixed_max);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, threshold);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, rare);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, tile_size);
 }
 
@@ -81,6 +83,8 @@ fm_preferences_window_init (FmPreferencesWindow *self)
   g_settings_bind (self->settings, "fixed-min", self->fixed_min, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "fixed-max", self->fixed_max, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "zero-threshold", self->threshold, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "rare-threshold", self->rare, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "tile-size", self->tile_size, "value", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_swapped (self->normalize_row, "notify::selected",

@@ -32,7 +32,7 @@ struct _FmTile
   GtkWidget   *scroller;   /* ancestor GtkScrolledWindow, borrowed */
   FmTileStyle  style;
   char        *note;
-  gboolean     dead;
+  FmTileScan   scan;
 };
 
 G_DEFINE_FINAL_TYPE (FmTile, fm_tile, GTK_TYPE_WIDGET)
@@ -42,12 +42,19 @@ update_label (FmTile *self)
 {
   g_autofree char *label = NULL;
 
-  if (self->dead)
-    label = g_strdup_printf (_("Channel %u, dead across the dataset"), self->channel);
-  else if (self->style.all_zero)
-    label = g_strdup_printf (_("Channel %u, all zero"), self->channel);
+  const char *zero = self->style.all_zero ? _(", all zero for this input") : "";
+
+  /* TRANSLATORS: accessible label of a tile: "Channel 7, all zero for this
+   * input, dead: fires on 0 of 2,000 images" */
+  if (self->scan == FM_TILE_SCAN_DEAD)
+    label = g_strdup_printf (_("Channel %u%s, dead: %s"), self->channel, zero, self->note);
+  else if (self->scan == FM_TILE_SCAN_RARE)
+    label = g_strdup_printf (_("Channel %u%s, rarely active: %s"), self->channel, zero,
+                             self->note);
+  else if (self->scan == FM_TILE_SCAN_LIVE)
+    label = g_strdup_printf (_("Channel %u%s, %s"), self->channel, zero, self->note);
   else
-    label = g_strdup_printf (_("Channel %u"), self->channel);
+    label = g_strdup_printf (_("Channel %u%s"), self->channel, zero);
   GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -56,7 +63,7 @@ update_label (FmTile *self)
   if (parent != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (parent),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->note != NULL ? self->note : label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), label);
 }
 
 
@@ -106,13 +113,21 @@ fm_tile_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, 0, side, side));
   cairo_translate (cr, x0, 0);
   fm_tile_render (cr, self->map, self->map_height, self->map_width, side, side, &self->style);
-  if (self->dead)
+  if (self->scan == FM_TILE_SCAN_DEAD || self->scan == FM_TILE_SCAN_RARE)
     {
-      /* A dead channel (from a scan) gets a red frame, distinct from the
-       * per-input zero mark drawn by fm_tile_render. */
-      cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
-      cairo_set_line_width (cr, 2);
-      cairo_rectangle (cr, 1, 1, side - 2, side - 2);
+      /* What the dataset says, distinct from the per-input zero mark of
+       * fm_tile_render: a solid red frame for dead, dashed amber for rare. */
+      static const double dash[] = { 4, 3 };
+
+      if (self->scan == FM_TILE_SCAN_DEAD)
+        cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
+      else
+        {
+          cairo_set_source_rgb (cr, 0.90, 0.57, 0.04);
+          cairo_set_dash (cr, dash, 2, 0);
+        }
+      cairo_set_line_width (cr, 3);
+      cairo_rectangle (cr, 1.5, 1.5, side - 3, side - 3);
       cairo_stroke (cr);
     }
   cairo_destroy (cr);
@@ -257,13 +272,21 @@ fm_tile_get_all_zero (FmTile *self)
 }
 
 void
-fm_tile_set_note (FmTile     *self,
-                  const char *note,
-                  gboolean    dead)
+fm_tile_set_scan (FmTile     *self,
+                  FmTileScan  state,
+                  const char *note)
 {
+  if (self->scan == state && g_strcmp0 (self->note, note) == 0)
+    return;
   g_free (self->note);
   self->note = g_strdup (note);
-  self->dead = dead;
+  self->scan = state;
   update_label (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+FmTileScan
+fm_tile_get_scan (FmTile *self)
+{
+  return self->scan;
 }

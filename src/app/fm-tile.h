@@ -27,9 +27,19 @@ void         fm_tile_set_map      (FmTile            *self,
                                    const FmTileStyle *style);
 const float *fm_tile_get_map      (FmTile            *self);
 gboolean     fm_tile_get_all_zero (FmTile            *self);
-/* Fires rarely ("fires on 0 of 2,000") from a dataset scan; NULL hides it. */
-void         fm_tile_set_note     (FmTile            *self,
-                                   const char        *note,
-                                   gboolean           dead);
+typedef enum
+{
+  FM_TILE_SCAN_NONE,  /* no dataset scan */
+  FM_TILE_SCAN_LIVE,  /* fires often enough */
+  FM_TILE_SCAN_RARE,  /* fires on fewer images than the rare threshold */
+  FM_TILE_SCAN_DEAD,  /* zero for every scanned image */
+} FmTileScan;
+
+/* What a dataset scan says of this channel, and the note for its tooltip
+ * and accessible label ("fires on 0 of 2,000 images"). */
+void         fm_tile_set_scan     (FmTile            *self,
+                                   FmTileScan         state,
+                                   const char        *note);
+FmTileScan   fm_tile_get_scan     (FmTile            *self);
 
 G_END_DECLS

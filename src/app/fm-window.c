@@ -15,6 +15,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -30,62 +32,16 @@
 #include "fm-preprocess.h"
 #include "fm-tile-detail.h"
 #include "fm-tile.h"
-#include "fm-window.h"
+#include "fm-window-private.h"
 #include "fm-worker.h"
-
-#define TOP_K 5
-
-struct _FmWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* template children */
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle  *window_title;
-  GtkSpinner      *spinner;
-  FmDrawPad       *draw_pad;
-  GtkDrawingArea  *preview;
-  GtkLabel        *input_caption;
-  GtkBox          *prediction_box;
-  GtkListBox      *layer_list;
-  GtkStack        *content_stack;
-  GtkScrolledWindow *layers_scroller;
-  GtkBox          *sections_box;
-
-  GSettings       *settings;
-  FmWorker        *worker;
-  GCancellable    *load_cancellable;
-  GFile           *pending_image;  /* opened before any model had loaded */
-  char            *input_name;     /* the picture loaded, or "canvas" */
-
-  FmModel         *model;
-  GArray          *layers;       /* FmLayer */
-  FmPreprocess     pp;
-  float           *input;        /* [C, H, W] normalised, last submitted */
-  gsize            input_len;
-  GStrv            labels;
-
-  FmFrame         *frame;
-  FmViewOptions    options;
-  GPtrArray       *sections;     /* FmLayerSection*, borrowed */
-  GPtrArray       *zero_labels;  /* GtkLabel* of the sidebar rows, borrowed */
-  int              selected;     /* layer index, -1 = all layers */
-
-  GtkWidget       *top_labels[TOP_K];
-  GtkWidget       *top_bars[TOP_K];
-  GtkWidget       *top_values[TOP_K];
-
-  guint            n_frames;
-  char            *last_toast;
-};
 
 G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static void
-show_toast (FmWindow   *self,
-            const char *text)
+void
+fm_window_toast (FmWindow   *self,
+                 const char *text)
 {
   AdwToast *toast = adw_toast_new (text);
 
@@ -101,7 +57,7 @@ show_error (FmWindow     *self,
 {
   /* Engine messages already begin with the file name. */
   g_autofree char *text = g_strdup_printf (_("Could not open: %s"), error->message);
-  show_toast (self, text);
+  fm_window_toast (self, text);
 }
 
 static void
@@ -209,7 +165,7 @@ worker_error_cb (FmWorker     *worker,
                  const GError *error,
                  FmWindow     *self)
 {
-  show_toast (self, error->message);
+  fm_window_toast (self, error->message);
 }
 
 /* The canvas holds the picture in [0, 1]; the model gets it normalised. */
@@ -326,6 +282,15 @@ make_layer_row (FmWindow      *self,
   gtk_widget_set_margin_top (box, 4);
   gtk_widget_set_margin_bottom (box, 4);
   g_ptr_array_add (self->zero_labels, zero);
+  {
+    GtkWidget *dead = gtk_label_new ("");
+    gtk_label_set_xalign (GTK_LABEL (dead), 0);
+    gtk_widget_add_css_class (dead, "caption");
+    gtk_widget_add_css_class (dead, "error");
+    gtk_widget_set_visible (dead, FALSE);
+    gtk_box_append (GTK_BOX (box), dead);
+    g_ptr_array_add (self->dead_labels, dead);
+  }
   return box;
 }
 
@@ -338,6 +303,7 @@ rebuild_layers (FmWindow *self)
   g_clear_pointer (&self->frame, fm_frame_unref);
   g_ptr_array_set_size (self->sections, 0);
   g_ptr_array_set_size (self->zero_labels, 0);
+  g_ptr_array_set_size (self->dead_labels, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sections_box))) != NULL)
     gtk_box_remove (self->sections_box, child);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->layer_list))) != NULL)
@@ -366,6 +332,7 @@ rebuild_layers (FmWindow *self)
   gtk_list_box_select_row (self->layer_list, gtk_list_box_get_row_at_index (self->layer_list, 0));
   gtk_stack_set_visible_child_name (self->content_stack,
                                     self->layers->len > 0 ? "layers" : "empty");
+  fm_window_scan_apply (self);
   /* The worker re-runs so the new sections get a frame. */
   submit_input (self);
 }
@@ -389,6 +356,7 @@ set_model (FmWindow  *self,
       return FALSE;
     }
 
+  fm_window_scan_reset (self);
   g_clear_pointer (&self->model, fm_model_unref);
   self->model = fm_model_ref (model);
   self->pp = pp;
@@ -409,11 +377,11 @@ set_model (FmWindow  *self,
     gtk_label_set_text (self->input_caption, caption);
     adw_window_title_set_title (self->window_title, model->display_name);
     if (model->producer_name != NULL && *model->producer_name != '\0')
-      subtitle = g_strdup_printf (_("%s %s · opset %" G_GINT64_FORMAT), model->producer_name,
+      subtitle = g_strdup_printf (_("%s %s · opset %" PRId64), model->producer_name,
                                   model->producer_version != NULL ? model->producer_version : "",
                                   model->opset);
     else
-      subtitle = g_strdup_printf (_("opset %" G_GINT64_FORMAT), model->opset);
+      subtitle = g_strdup_printf (_("opset %" PRId64), model->opset);
     adw_window_title_set_subtitle (self->window_title, subtitle);
   }
 
@@ -786,7 +754,13 @@ open_tile_action (GtkWidget  *widget,
   g_variant_get (param, "(uu)", &layer, &channel);
   if (self->frame == NULL || layer >= fm_frame_n_layers (self->frame))
     return;
-  detail = fm_tile_detail_new (GTK_WINDOW (self), self->frame, layer, channel, &self->options);
+  {
+    int scan_layer = -1;
+    FmScanResult *scan = fm_layer_section_get_scan (g_ptr_array_index (self->sections, layer),
+                                                    &scan_layer);
+    detail = fm_tile_detail_new (GTK_WINDOW (self), self->frame, layer, channel, &self->options,
+                                 scan, scan_layer);
+  }
   gtk_window_present (detail);
 }
 
@@ -806,6 +780,11 @@ settings_changed_cb (GSettings  *settings,
       read_view_options (self);
       if (self->model != NULL)
         rebuild_layers (self);
+      return;
+    }
+  if (g_str_equal (key, "rare-threshold"))
+    {
+      fm_window_scan_apply (self);
       return;
     }
   if (g_str_equal (key, "zero-threshold"))
@@ -857,6 +836,7 @@ fm_window_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->pending_image);
+  fm_window_scan_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_WINDOW);
 
@@ -874,6 +854,7 @@ fm_window_finalize (GObject *object)
   g_clear_pointer (&self->labels, g_strfreev);
   g_clear_pointer (&self->sections, g_ptr_array_unref);
   g_clear_pointer (&self->zero_labels, g_ptr_array_unref);
+  g_clear_pointer (&self->dead_labels, g_ptr_array_unref);
   g_free (self->input);
   g_free (self->input_name);
   g_free (self->last_toast);
@@ -906,6 +887,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, layers_scroller);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, sections_box);
+  fm_window_scan_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.open-model", NULL, open_model_action);
   gtk_widget_class_install_action (widget_class, "win.open-image", NULL, open_image_action);
@@ -929,6 +911,7 @@ fm_window_init (FmWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->sections = g_ptr_array_new ();
   self->zero_labels = g_ptr_array_new ();
+  self->dead_labels = g_ptr_array_new ();
   self->selected = -1;
   self->input_name = g_strdup (_("canvas"));
   read_view_options (self);
@@ -989,6 +972,7 @@ fm_window_init (FmWindow *self)
   set_busy (self, FALSE);
   update_undo_action (self);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  fm_window_scan_init (self);
 }
 
 FmWindow *
@@ -1059,6 +1043,14 @@ fm_window_open_export (FmWindow *self)
     return NULL;
   return fm_export_dialog_new (self, self->frame, self->selected, self->input_name, self->input,
                                self->pp.channels, self->pp.height, self->pp.width);
+}
+
+GtkWidget *
+fm_window_get_section (FmWindow *self,
+                       guint     index)
+{
+  g_return_val_if_fail (index < self->sections->len, NULL);
+  return g_ptr_array_index (self->sections, index);
 }
 
 guint

@@ -10,6 +10,7 @@
 #include "fm-draw-pad.h"
 #include "fm-frame.h"
 #include "fm-model.h"
+#include "fm-scan.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,16 @@ void       fm_window_show_exported   (FmWindow       *self,
 /* Opens the export dialog for what is on screen (NULL without a frame). */
 GtkWindow *fm_window_open_export     (FmWindow       *self);
 
+/* Scans the dataset at @dataset_path (IDX file or folder of images) in the
+ * background; progress and Stop in a bar above the tiles. */
+void       fm_window_start_scan      (FmWindow       *self,
+                                      const char     *dataset_path);
+gboolean   fm_window_is_scanning     (FmWindow       *self);
+/* Writes the scan result as JSON, or CSV for a .csv path. */
+gboolean   fm_window_export_scan     (FmWindow       *self,
+                                      const char     *path,
+                                      GError        **error);
+
 /* For tests and benchmarks. */
 FmModel   *fm_window_get_model       (FmWindow       *self);
 FmDrawPad *fm_window_get_draw_pad    (FmWindow       *self);
@@ -43,6 +54,12 @@ GArray    *fm_window_dup_marked_zero (FmWindow       *self,
                                       guint           index);
 /* Counts of results shown, and the last toast's text. */
 guint      fm_window_get_n_frames    (FmWindow       *self);
+/* The scan result for the current model, or NULL, and the scan bar's text. */
+FmScanResult *fm_window_get_scan     (FmWindow       *self);
+const char   *fm_window_get_scan_status (FmWindow    *self);
+/* The section of layer @index. */
+GtkWidget    *fm_window_get_section  (FmWindow       *self,
+                                      guint           index);
 const char *fm_window_get_last_toast (FmWindow       *self);
 
 G_END_DECLS

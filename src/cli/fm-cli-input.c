@@ -15,6 +15,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "fm-cli.h"
 
 #include <errno.h>
@@ -260,7 +262,7 @@ fm_cli_input_run (FmCliInput     *in,
           if (n != 1 && n != channels)
             return fm_cli_usage_error (context, subcommand,
                                        _("%s has %d values but the model input has "
-                                         "%" G_GINT64_FORMAT " channels (give 1, or "
+                                         "%" PRId64 " channels (give 1, or "
                                          "one per channel)"),
                                        names[f], n, channels);
         }

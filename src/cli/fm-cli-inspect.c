@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "fm-cli.h"
 
 #include <glib/gi18n.h>
@@ -159,7 +161,7 @@ print_text (const FmModel *model)
   g_print ("%-11s %s %s\n", _("Producer:"),
            model->producer_name && *model->producer_name ? model->producer_name : _("(unknown)"),
            model->producer_version ? model->producer_version : "");
-  g_print ("%-11s %" G_GINT64_FORMAT ", %s %" G_GINT64_FORMAT "\n", _("IR version:"),
+  g_print ("%-11s %" PRId64 ", %s %" PRId64 "\n", _("IR version:"),
            model->ir_version, _("opset"), model->opset);
   g_print ("%-11s %s %.2f MiB, %s %.2f MiB\n", _("Memory:"),
            _("weights"), model->weights_size / 1048576.0,

@@ -16,6 +16,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "fm-cli.h"
 
 #include <errno.h>
@@ -330,8 +332,8 @@ print_text (RunState *s)
                                     g_array_index (zeros, int, i));
           g_print ("  %-24s %-18s %-18s ", model->values[id].name,
                    fm_op_type_name (node->op), shape);
-          g_print (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " channel",
-                                "%" G_GINT64_FORMAT " channels",
+          g_print (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " channel",
+                                "%" PRId64 " channels",
                                 (gulong) model->values[id].shape.dims[1]),
                    model->values[id].shape.dims[1]);
           if (zeros->len > 0)

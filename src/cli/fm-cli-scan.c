@@ -17,6 +17,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "fm-cli.h"
 
 #include <math.h>
@@ -85,7 +87,7 @@ on_progress (guint64  done,
   if (interrupted)
     g_cancellable_cancel (s->cancellable);
   if (s->tty)
-    fprintf (stderr, _("\rScanning: %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT
+    fprintf (stderr, _("\rScanning: %" PRIu64 " / %" PRIu64
                        " images (%.0f images/s)   "),
              done, total, elapsed > 0 ? done / elapsed : 0.0);
 }
@@ -108,12 +110,12 @@ print_text (const FmScanResult *r,
   g_print ("%-9s %s\n", _("Model:"), r->model_path);
   g_print ("%-9s %s\n", _("Dataset:"), r->dataset_path);
   if (from_cache)
-    g_print (_("Scanned %" G_GUINT64_FORMAT " images (result from the cache)\n"), r->images);
+    g_print (_("Scanned %" PRIu64 " images (result from the cache)\n"), r->images);
   else
-    g_print (_("Scanned %" G_GUINT64_FORMAT " images in %.1f s (%.0f images/s)\n"),
+    g_print (_("Scanned %" PRIu64 " images in %.1f s (%.0f images/s)\n"),
              r->images, r->elapsed, r->elapsed > 0 ? r->images / r->elapsed : 0.0);
   if (r->partial)
-    g_print (_("PARTIAL: the scan stopped after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+    g_print (_("PARTIAL: the scan stopped after %" PRIu64 " of %" PRIu64
                " images; the counts cover those only.\n"), r->images, r->total);
   for (guint i = 0; r->warnings != NULL && r->warnings[i] != NULL; i++)
     g_print (_("Skipped: %s\n"), r->warnings[i]);
@@ -319,7 +321,7 @@ fm_cli_scan (int    argc,
   if (s.limit < 0)
     {
       status = fm_cli_usage_error (context, "scan", _("--limit must be 0 (all) or more, not %"
-                                                      G_GINT64_FORMAT), s.limit);
+                                                      PRId64), s.limit);
       goto out;
     }
   if (s.top_k < 0 || s.top_k > FM_SCAN_MAX_TOP_K)
@@ -408,7 +410,7 @@ fm_cli_scan (int    argc,
         fprintf (stderr, "\r%80s\r", "");
       result = fm_scan_result_ref (fm_scan_get_result (scan));
       if (s.tty)
-        fprintf (stderr, _("Scanned %" G_GUINT64_FORMAT " images in %.2f s (%.0f images/s)\n"),
+        fprintf (stderr, _("Scanned %" PRIu64 " images in %.2f s (%.0f images/s)\n"),
                  result->images, result->elapsed,
                  result->elapsed > 0 ? result->images / result->elapsed : 0.0);
       if (!result->partial && cache_path != NULL)
@@ -435,7 +437,7 @@ fm_cli_scan (int    argc,
 
   if (cancelled)
     {
-      fprintf (stderr, _("feature-maps: the scan was cancelled after %" G_GUINT64_FORMAT
+      fprintf (stderr, _("feature-maps: the scan was cancelled after %" PRIu64
                          " images; the result is partial\n"), result->images);
       status = FM_CLI_EXIT_FAILURE;
     }

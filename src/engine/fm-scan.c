@@ -14,6 +14,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "fm-scan.h"
 
 #include <errno.h>
@@ -778,7 +780,7 @@ scan_prepare (FmScan  *scan,
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                    _("%s: the preprocessing makes %d x %d x %d inputs but input “%s” needs "
-                     "%" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT),
+                     "%" PRId64 " x %" PRId64 " x %" PRId64),
                    model->path, scan->options.preprocess.channels,
                    scan->options.preprocess.height, scan->options.preprocess.width,
                    input->name, input->shape.dims[1], input->shape.dims[2],
@@ -978,7 +980,7 @@ fm_scan_result_explain (const FmScanResult *result,
       double share = 100.0 * (double) l->fire_count[channel] / (double) result->images;
 
       /* Translators: how many images of how many a channel fired on, and the share. */
-      g_string_printf (text, _("This channel fires on %" G_GUINT64_FORMAT " of %s images "
+      g_string_printf (text, _("This channel fires on %" PRIu64 " of %s images "
                                "(%.2f %%)."),
                        l->fire_count[channel], images, share);
       if (l->fire_count[channel] > 0 && share < 100.0 * result->rare_below)

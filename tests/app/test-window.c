@@ -22,6 +22,8 @@
 #include "fm-draw-pad.h"
 #include "fm-export-dialog.h"
 #include "fm-predict.h"
+#include "fm-layer-section.h"
+#include "fm-tile.h"
 #include "fm-tile-detail.h"
 #include "fm-window.h"
 
@@ -261,7 +263,7 @@ test_zero_tile_detail (void)
       {
         FmViewOptions options = { 0 };
         options.colormap = fm_colormap_get_default ();
-        detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, c, &options);
+        detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, c, &options, NULL, -1);
         g_test_message ("channel %u, pre-activation max %g", c, frame->pre_max[0][c]);
         g_assert_cmpfloat (frame->pre_max[0][c], <=, 0.0f);
       }
@@ -319,6 +321,107 @@ test_export (void)
   close_window (window);
 }
 
+/* Scanning the bundled digits marks exactly PyTorch's dead channels on the
+ * tiles; scanning again comes from the cache; Stop keeps a partial result. */
+static void
+test_scan (void)
+{
+  FmWindow *window = open_window ("mnist-cnn-dying");
+  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
+  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *dead_path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "mnist",
+                                                 "mnist-cnn-dying", "dead.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  FmScanResult *scan;
+  JsonArray *layers;
+  FmFrame *frame;
+  gint64 start;
+
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_window_start_scan (window, digits);
+  g_assert_true (fm_window_is_scanning (window));
+  WAIT_FOR (!fm_window_is_scanning (window));
+  scan = fm_window_get_scan (window);
+  g_assert_nonnull (scan);
+  g_assert_false (scan->partial);
+  g_assert_cmpuint (scan->images, ==, 2000);
+
+  json_parser_load_from_file (parser, dead_path, &error);
+  g_assert_no_error (error);
+  layers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "layers");
+  frame = fm_window_get_frame (window);
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+      JsonArray *expected = json_object_get_array_member (l, "dead");
+      const char *name = json_object_get_string_member (l, "name");
+      GtkWidget *section = NULL;
+      guint n_dead = 0;
+
+      for (guint k = 0; k < fm_frame_n_layers (frame); k++)
+        if (g_str_equal (frame->model->values[fm_frame_layer (frame, k)->value_id].name, name))
+          section = fm_window_get_section (window, k);
+      g_assert_nonnull (section);
+      for (guint c = 0; c < 32; c++)
+        {
+          FmTileScan state = fm_tile_get_scan (FM_TILE (fm_layer_section_get_tile (FM_LAYER_SECTION (section), c)));
+          gboolean listed = FALSE;
+
+          for (guint k = 0; k < json_array_get_length (expected); k++)
+            listed |= (guint) json_array_get_int_element (expected, k) == c;
+          g_assert_cmpint (state == FM_TILE_SCAN_DEAD, ==, listed);
+          g_assert_cmpint (state, !=, FM_TILE_SCAN_NONE);
+          n_dead += state == FM_TILE_SCAN_DEAD;
+        }
+      g_test_message ("%s: %u dead tiles, as PyTorch found", name, n_dead);
+    }
+
+  /* The same model and dataset again: from the cache, at once. */
+  start = g_get_monotonic_time ();
+  fm_window_start_scan (window, digits);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  g_test_message ("second scan took %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpuint (fm_window_get_scan (window)->images, ==, 2000);
+  g_assert_nonnull (strstr (fm_window_get_scan_status (window), "earlier scan"));
+
+  close_window (window);
+  g_unsetenv ("XDG_CACHE_HOME");
+}
+
+static void
+test_scan_stop (void)
+{
+  FmWindow *window = open_window ("mnist-cnn");
+  const char *fashion = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
+  FmScanResult *scan;
+
+  if (!g_file_test (fashion, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("Fashion-MNIST is not installed (dataset-fashion-mnist)");
+      close_window (window);
+      return;
+    }
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_window_start_scan (window, fashion);
+  /* Let it scan a little, then Stop (win.scan-cancel). */
+  for (int i = 0; i < 300; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  g_assert_true (fm_window_is_scanning (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.scan-cancel", NULL);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  scan = fm_window_get_scan (window);
+  g_assert_nonnull (scan);
+  g_assert_true (scan->partial);
+  g_assert_cmpuint (scan->images, <, 60000);
+  g_test_message ("stopped after %" G_GUINT64_FORMAT " images", scan->images);
+  g_assert_nonnull (strstr (fm_window_get_scan_status (window), "Partial"));
+  close_window (window);
+  g_unsetenv ("XDG_CACHE_HOME");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -337,6 +440,8 @@ main (int   argc,
   g_test_add_func ("/app/window/bad-model-keeps-old", test_bad_model_keeps_old);
   g_test_add_func ("/app/window/zero-tile-detail", test_zero_tile_detail);
   g_test_add_func ("/app/window/export", test_export);
+  g_test_add_func ("/app/window/scan", test_scan);
+  g_test_add_func ("/app/window/scan-stop", test_scan_stop);
 
   return g_test_run ();
 }

@@ -1,0 +1,91 @@
+/* fm-window-private.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's state, shared by fm-window.c (input, live results, layers)
+ * and fm-window-scan.c (the dataset scan). Other files use fm-window.h.
+ */
+#pragma once
+
+#include "fm-draw-pad.h"
+#include "fm-frame.h"
+#include "fm-layer-section.h"
+#include "fm-preprocess.h"
+#include "fm-scan.h"
+#include "fm-window.h"
+#include "fm-worker.h"
+
+G_BEGIN_DECLS
+
+#define TOP_K 5
+
+struct _FmWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template children */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle  *window_title;
+  GtkSpinner      *spinner;
+  FmDrawPad       *draw_pad;
+  GtkDrawingArea  *preview;
+  GtkLabel        *input_caption;
+  GtkBox          *prediction_box;
+  GtkListBox      *layer_list;
+  GtkStack        *content_stack;
+  GtkScrolledWindow *layers_scroller;
+  GtkBox          *sections_box;
+
+  GSettings       *settings;
+  FmWorker        *worker;
+  GCancellable    *load_cancellable;
+  GFile           *pending_image;  /* opened before any model had loaded */
+  char            *input_name;     /* the picture loaded, or "canvas" */
+
+  FmModel         *model;
+  GArray          *layers;       /* FmLayer */
+  FmPreprocess     pp;
+  float           *input;        /* [C, H, W] normalised, last submitted */
+  gsize            input_len;
+  GStrv            labels;
+
+  FmFrame         *frame;
+  FmViewOptions    options;
+  GPtrArray       *sections;     /* FmLayerSection*, borrowed */
+  GPtrArray       *zero_labels;  /* GtkLabel* of the sidebar rows, borrowed */
+  int              selected;     /* layer index, -1 = all layers */
+
+  GtkWidget       *top_labels[TOP_K];
+  GtkWidget       *top_bars[TOP_K];
+  GtkWidget       *top_values[TOP_K];
+
+  guint            n_frames;
+  char            *last_toast;
+
+  /* dataset scan (fm-window-scan.c) */
+  GtkRevealer     *scan_revealer;
+  GtkProgressBar  *scan_progress;
+  GtkLabel        *scan_label;
+  GtkWidget       *scan_cancel;
+  GtkWidget       *scan_export;
+  GtkWidget       *scan_close;
+  GCancellable    *scan_cancellable;
+  FmScanResult    *scan;           /* for the current model, or NULL */
+  GPtrArray       *dead_labels;    /* GtkLabel* of the sidebar rows, borrowed */
+};
+
+
+void fm_window_toast             (FmWindow     *self,
+                                  const char   *text);
+
+/* fm-window-scan.c */
+void fm_window_scan_class_init   (GtkWidgetClass *widget_class);
+void fm_window_scan_init         (FmWindow     *self);
+/* The model changed: cancel a running scan and forget the result. */
+void fm_window_scan_reset        (FmWindow     *self);
+/* Marks dead and rarely active channels in the sections and the sidebar. */
+void fm_window_scan_apply        (FmWindow     *self);
+void fm_window_scan_dispose      (FmWindow     *self);
+
+G_END_DECLS

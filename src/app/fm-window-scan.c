@@ -1,0 +1,548 @@
+/* fm-window-scan.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's dataset scan: choosing a dataset (the bundled held-out
+ * digits first), running fm_scan in a thread with its own runs while the
+ * window stays usable, a bar with progress, images per second, time left
+ * and Stop (a stopped scan keeps its partial result, labelled partial),
+ * the result cache (an identical model and dataset open at once), marking
+ * dead and rarely active channels on the tiles and in the sidebar, and
+ * exporting the result as JSON or CSV. The scan itself is src/engine.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "fm-data.h"
+#include "fm-dataset.h"
+#include "fm-window-private.h"
+
+typedef struct
+{
+  FmModel      *model;
+  char         *dataset_path;
+  FmScanOptions options;
+  GMutex        lock;
+  guint64       done;
+  guint64       total;
+  double        elapsed;
+  gboolean      from_cache;
+} ScanJob;
+
+static void
+scan_job_free (ScanJob *job)
+{
+  fm_model_unref (job->model);
+  g_free (job->dataset_path);
+  g_mutex_clear (&job->lock);
+  g_free (job);
+}
+
+static void
+progress_cb (guint64  done,
+             guint64  total,
+             double   elapsed,
+             gpointer user_data)
+{
+  ScanJob *job = user_data;
+
+  g_mutex_lock (&job->lock);
+  job->done = done;
+  job->total = total;
+  job->elapsed = elapsed;
+  g_mutex_unlock (&job->lock);
+}
+
+static void
+scan_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ScanJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmScan) scan = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *cache = NULL;
+  FmScanResult *result;
+
+  dataset = fm_dataset_open (job->dataset_path, NULL, &error);
+  if (dataset == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_mutex_lock (&job->lock);
+  job->total = fm_dataset_get_n_items (dataset);
+  g_mutex_unlock (&job->lock);
+
+  /* A result for these exact model bytes, dataset contents and options. */
+  key = fm_dataset_dup_content_key (dataset, cancellable, NULL);
+  if (key != NULL)
+    cache = fm_scan_cache_path (job->model->path, key, &job->options, NULL);
+  if (cache != NULL)
+    {
+      result = fm_scan_cache_load (cache, NULL);
+      if (result != NULL)
+        {
+          job->from_cache = TRUE;
+          g_task_return_pointer (task, result, (GDestroyNotify) fm_scan_result_unref);
+          return;
+        }
+    }
+
+  scan = fm_scan_new (job->model, dataset, &job->options);
+  if (!fm_scan_run (scan, progress_cb, job, cancellable, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* A dataset that breaks mid-way: keep what was scanned, say why. */
+      if (fm_scan_get_result (scan) == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_warning ("%s", error->message);
+    }
+  result = fm_scan_get_result (scan);
+  if (result == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (cache != NULL && !result->partial)
+    fm_scan_cache_save (result, cache, NULL);
+  g_task_return_pointer (task, fm_scan_result_ref (result), (GDestroyNotify) fm_scan_result_unref);
+}
+
+static char *
+format_count (guint64 n)
+{
+  /* "60,000" in English, "60.000" in German: the locale's grouping. */
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+}
+
+static gboolean
+poll_progress (gpointer user_data)
+{
+  GTask *task = user_data;
+  FmWindow *self = g_task_get_source_object (task);
+  ScanJob *job = g_task_get_task_data (task);
+  guint64 done, total;
+  double elapsed;
+  g_autofree char *done_s = NULL;
+  g_autofree char *total_s = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_task_get_completed (task))
+    return G_SOURCE_REMOVE;
+  g_mutex_lock (&job->lock);
+  done = job->done;
+  total = job->total;
+  elapsed = job->elapsed;
+  g_mutex_unlock (&job->lock);
+
+  done_s = format_count (done);
+  total_s = format_count (total);
+  if (done > 0 && elapsed > 0)
+    {
+      double rate = done / elapsed;
+      double left = total > done ? (total - done) / rate : 0;
+
+      /* TRANSLATORS: "1,200 of 60,000 images · 850 images/s · about 70 s left" */
+      text = g_strdup_printf (_("%s of %s images · %.0f images/s · about %.0f s left"),
+                              done_s, total_s, rate, left);
+    }
+  else
+    text = g_strdup_printf (_("Preparing to scan %s images…"), total_s);
+  gtk_label_set_text (self->scan_label, text);
+  gtk_progress_bar_set_fraction (self->scan_progress, total > 0 ? (double) done / total : 0);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+show_bar (FmWindow *self,
+          gboolean  running)
+{
+  gtk_revealer_set_reveal_child (self->scan_revealer, TRUE);
+  gtk_widget_set_visible (self->scan_cancel, running);
+  gtk_widget_set_visible (self->scan_export, !running && self->scan != NULL);
+  gtk_widget_set_visible (self->scan_close, !running);
+  gtk_widget_set_visible (GTK_WIDGET (self->scan_progress), running);
+}
+
+static void
+scan_done (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  FmWindow *self = FM_WINDOW (source);
+  ScanJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmScanResult) result = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autofree char *images = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *dataset = NULL;
+  guint dead = 0, rare = 0;
+
+  g_clear_object (&self->scan_cancellable);
+  if (result == NULL || job->model != self->model)
+    {
+      gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+      if (result == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *msg = g_strdup_printf (_("Could not scan: %s"), error->message);
+          fm_window_toast (self, msg);
+        }
+      return;
+    }
+
+  g_clear_pointer (&self->scan, fm_scan_result_unref);
+  self->scan = fm_scan_result_ref (result);
+  fm_window_scan_apply (self);
+
+  /* Count the activations computed from a Conv, Gemm or BatchNorm, so a
+   * pool after a dead ReLU does not count its channels twice. */
+  for (guint i = 0; i < self->layers->len; i++)
+    {
+      const FmLayer *layer = &g_array_index (self->layers, FmLayer, i);
+      int l = fm_scan_result_find_layer (result, self->model->values[layer->value_id].name);
+
+      if (l < 0 || layer->pre_value_id < 0)
+        continue;
+      dead += result->layers[l].n_dead;
+      rare += result->layers[l].n_rare;
+    }
+  images = format_count (result->images);
+  dataset = g_path_get_basename (result->dataset_path);
+  if (result->partial)
+    {
+      g_autofree char *total = format_count (result->total);
+      /* TRANSLATORS: a stopped scan; the counts hold for the images scanned */
+      text = g_strdup_printf (_("Partial scan of %s: stopped after %s of %s images · "
+                                "%u channels never fired so far"), dataset, images, total, dead);
+    }
+  else
+    text = g_strdup_printf (_("%s: %s images · %u dead channels · %u rarely active%s"),
+                            dataset, images, dead, rare,
+                            job->from_cache ? _(" · from an earlier scan") : "");
+  gtk_label_set_text (self->scan_label, text);
+  show_bar (self, FALSE);
+}
+
+void
+fm_window_start_scan (FmWindow   *self,
+                      const char *dataset_path)
+{
+  g_autoptr(GTask) task = NULL;
+  ScanJob *job;
+
+  if (self->model == NULL || self->scan_cancellable != NULL)
+    return;
+  job = g_new0 (ScanJob, 1);
+  job->model = fm_model_ref (self->model);
+  job->dataset_path = g_strdup (dataset_path);
+  g_mutex_init (&job->lock);
+  fm_scan_options_init (&job->options);
+  fm_preprocess_init_from_model (&job->options.preprocess, self->model, NULL);
+  job->options.rare_below = g_settings_get_double (self->settings, "rare-threshold");
+  job->options.epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
+
+  self->scan_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->scan_cancellable, scan_done, NULL);
+  /* A stopped scan still returns its partial result. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, job, (GDestroyNotify) scan_job_free);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 100, poll_progress, g_object_ref (task), g_object_unref);
+  gtk_label_set_text (self->scan_label, _("Opening the dataset…"));
+  gtk_progress_bar_set_fraction (self->scan_progress, 0);
+  show_bar (self, TRUE);
+  g_task_run_in_thread (task, scan_thread);
+}
+
+FmScanResult *
+fm_window_get_scan (FmWindow *self)
+{
+  return self->scan;
+}
+
+const char *
+fm_window_get_scan_status (FmWindow *self)
+{
+  return gtk_label_get_text (self->scan_label);
+}
+
+gboolean
+fm_window_is_scanning (FmWindow *self)
+{
+  return self->scan_cancellable != NULL;
+}
+
+void
+fm_window_scan_apply (FmWindow *self)
+{
+  double rare_below = g_settings_get_double (self->settings, "rare-threshold");
+
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      FmLayerSection *section = g_ptr_array_index (self->sections, i);
+      const FmLayer *layer = &g_array_index (self->layers, FmLayer, i);
+      const char *name = self->model->values[layer->value_id].name;
+      int index = self->scan != NULL ? fm_scan_result_find_layer (self->scan, name) : -1;
+      GtkWidget *label = i < self->dead_labels->len ? g_ptr_array_index (self->dead_labels, i) : NULL;
+      guint dead = 0, rare = 0;
+
+      fm_layer_section_set_scan (section, index >= 0 ? self->scan : NULL, index, rare_below);
+      if (label == NULL)
+        continue;
+      if (index >= 0)
+        {
+          const FmScanLayer *sl = &self->scan->layers[index];
+          g_autofree char *text = NULL;
+
+          for (guint c = 0; c < sl->channels; c++)
+            {
+              dead += sl->fire_count[c] == 0;
+              rare += sl->fire_count[c] > 0 && sl->fire_count[c] < rare_below * self->scan->images;
+            }
+          /* TRANSLATORS: from a dataset scan, e.g. "5 dead, 2 rarely active" */
+          text = g_strdup_printf (_("%u dead, %u rarely active"), dead, rare);
+          gtk_label_set_text (GTK_LABEL (label), text);
+        }
+      gtk_widget_set_visible (label, index >= 0);
+    }
+}
+
+void
+fm_window_scan_reset (FmWindow *self)
+{
+  g_cancellable_cancel (self->scan_cancellable);
+  g_clear_pointer (&self->scan, fm_scan_result_unref);
+  gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+}
+
+void
+fm_window_scan_dispose (FmWindow *self)
+{
+  g_cancellable_cancel (self->scan_cancellable);
+  g_clear_object (&self->scan_cancellable);
+  g_clear_pointer (&self->scan, fm_scan_result_unref);
+}
+
+/* ---- choosing a dataset ----------------------------------------------- */
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     FmWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        fm_window_start_scan (self, path);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+choose_dataset (FmWindow *self,
+                gboolean  folder)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (folder ? _("Choose a Folder of Images")
+                                                : _("Choose an IDX Images File"),
+                                         GTK_WINDOW (self),
+                                         folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                                : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Scan"), _("_Cancel"));
+  if (!folder)
+    {
+      GtkFileFilter *filter = gtk_file_filter_new ();
+      GtkFileFilter *all = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _("IDX Files (MNIST Style)"));
+      gtk_file_filter_add_pattern (filter, "*idx3*");
+      gtk_file_filter_add_pattern (filter, "*-ubyte*");
+      gtk_file_filter_set_name (all, _("All Files"));
+      gtk_file_filter_add_pattern (all, "*");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+      g_object_unref (filter);
+      g_object_unref (all);
+    }
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+dataset_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     FmWindow         *self)
+{
+  if (g_str_equal (response, "bundled"))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
+
+      if (path == NULL)
+        fm_window_toast (self, error->message);
+      else
+        fm_window_start_scan (self, path);
+    }
+  else if (g_str_equal (response, "file"))
+    choose_dataset (self, FALSE);
+  else if (g_str_equal (response, "folder"))
+    choose_dataset (self, TRUE);
+}
+
+static void
+scan_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  AdwMessageDialog *dialog;
+
+  if (self->model == NULL || self->scan_cancellable != NULL)
+    return;
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Scan a Dataset"),
+      _("Every image of the dataset goes through the model to find the channels that never "
+        "fire. A channel that is zero for one input is normal; one that is zero for every "
+        "input is dead.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "folder", _("_Folder of Images…"),
+                                    "file", _("_IDX File…"),
+                                    "bundled", _("_Bundled Digits"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "bundled", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "bundled");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (dataset_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+scan_cancel_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *param)
+{
+  g_cancellable_cancel (FM_WINDOW (widget)->scan_cancellable);
+}
+
+static void
+scan_hide_action (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *param)
+{
+  gtk_revealer_set_reveal_child (FM_WINDOW (widget)->scan_revealer, FALSE);
+}
+
+/* ---- exporting the result ---------------------------------------------- */
+
+gboolean
+fm_window_export_scan (FmWindow    *self,
+                       const char  *path,
+                       GError     **error)
+{
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->scan == NULL)
+    return TRUE;
+  if (g_str_has_suffix (path, ".csv") || g_str_has_suffix (path, ".CSV"))
+    return fm_scan_result_write_csv (self->scan, path, error);
+
+  root = fm_scan_result_to_json (self->scan);
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+    {
+      g_prefix_error (error, _("Could not write “%s”: "), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+export_response_cb (GtkNativeDialog *chooser,
+                    int              response,
+                    FmWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && fm_window_export_scan (self, path, &error))
+        fm_window_show_exported (self, file);
+      else if (error != NULL)
+        fm_window_toast (self, error->message);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+scan_export_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *json = gtk_file_filter_new ();
+  GtkFileFilter *csv = gtk_file_filter_new ();
+
+  if (self->scan == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export Scan Results"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_filter_set_name (json, _("JSON (every number)"));
+  gtk_file_filter_add_pattern (json, "*.json");
+  gtk_file_filter_set_name (csv, _("CSV (one line per channel)"));
+  gtk_file_filter_add_pattern (csv, "*.csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), json);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
+  g_object_unref (json);
+  g_object_unref (csv);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "scan.json");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- set-up --------------------------------------------------------------- */
+
+void
+fm_window_scan_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, scan_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, scan_progress);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, scan_label);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, scan_cancel);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, scan_export);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, scan_close);
+  gtk_widget_class_install_action (widget_class, "win.scan", NULL, scan_action);
+  gtk_widget_class_install_action (widget_class, "win.scan-cancel", NULL, scan_cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.scan-hide", NULL, scan_hide_action);
+  gtk_widget_class_install_action (widget_class, "win.scan-export", NULL, scan_export_action);
+}
+
+void
+fm_window_scan_init (FmWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+}

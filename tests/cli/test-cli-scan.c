@@ -1,0 +1,297 @@
+/* test-cli-scan.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps scan`, run as a user would: the built binary (argv[1]) in
+ * a subprocess with its own XDG_CACHE_HOME. Checks the --json object
+ * against the documented format and against the dead channels PyTorch
+ * found (tests/fixtures/mnist/mnist-cnn-dying/dead.json), --csv, the text
+ * report, --limit, the cache (a second run reads it), a folder dataset
+ * with a broken picture, bad datasets (exit 1 naming the file) and bad
+ * flags (exit 2).
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+static const char *binary;
+static char *tmp_dir;
+static char *cache_dir;
+
+/* Runs the binary with @args (NULL-terminated); returns the exit status. */
+static int
+run_scan (char       **out,
+          char       **err,
+          const char  *first,
+          ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  GError *error = NULL;
+  int status = 0;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  g_ptr_array_add (argv, (gpointer) "scan");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  envp = g_environ_setenv (envp, "XDG_CACHE_HOME", cache_dir, TRUE);
+  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                out, err, &status, &error);
+  g_assert_no_error (error);
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  return -1;
+}
+
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *text)
+{
+  GError *error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static JsonObject *
+find_layer (JsonObject *o,
+            const char *name)
+{
+  JsonArray *layers = json_object_get_array_member (o, "layers");
+
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+
+      if (g_strcmp0 (json_object_get_string_member (l, "name"), name) == 0)
+        return l;
+    }
+  g_error ("no layer %s", name);
+  return NULL;
+}
+
+/* The bundled dying model over the bundled digits: the documented members,
+ * and the dead ReLU channels PyTorch found. */
+static void
+test_json_bundled (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *fixture = g_build_filename (FM_TEST_SRCDIR, "fixtures", "mnist",
+                                               "mnist-cnn-dying", "dead.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) want_parser = json_parser_new ();
+  GError *error = NULL;
+  JsonObject *o;
+  JsonArray *layers, *want_layers;
+
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn-dying", "mnist-heldout", "--json",
+                             "--no-cache", NULL), ==, 0);
+  o = parse_object (parser, out);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (o, "model"),
+                                   "mnist-cnn-dying.onnx"));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (o, "dataset"),
+                                   "mnist-heldout-images-idx3-ubyte.gz"));
+  g_assert_cmpint (json_object_get_int_member (o, "images"), ==, 2000);
+  g_assert_false (json_object_get_boolean_member (o, "partial"));
+  layers = json_object_get_array_member (o, "layers");
+  /* Conv, Relu, MaxPool, Conv, Relu, MaxPool, Conv, Relu */
+  g_assert_cmpuint (json_array_get_length (layers), ==, 8);
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+      gint64 C = json_object_get_int_member (l, "channels");
+      const char *arrays[] = { "zero_count", "fire_count", "max", "mean", "top" };
+
+      g_assert_cmpint (C, ==, 32);
+      for (guint a = 0; a < G_N_ELEMENTS (arrays); a++)
+        g_assert_cmpuint (json_array_get_length (json_object_get_array_member (l, arrays[a])),
+                          ==, 32);
+      for (guint c = 0; c < 32; c++)
+        g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (l, "zero_count"), c)
+                         + json_array_get_int_element (json_object_get_array_member (l, "fire_count"), c),
+                         ==, 2000);
+      /* pre_activation_max: an array after Conv (the ReLUs), else null. */
+      if (g_strcmp0 (json_object_get_string_member (l, "op"), "Relu") == 0)
+        g_assert_cmpuint (json_array_get_length (json_object_get_array_member (l, "pre_activation_max")),
+                          ==, 32);
+      else
+        g_assert_true (json_object_get_null_member (l, "pre_activation_max"));
+    }
+
+  g_assert_true (json_parser_load_from_file (want_parser, fixture, &error));
+  g_assert_no_error (error);
+  want_layers = json_object_get_array_member (json_node_get_object (json_parser_get_root (want_parser)),
+                                              "layers");
+  for (guint i = 0; i < json_array_get_length (want_layers); i++)
+    {
+      JsonObject *w = json_array_get_object_element (want_layers, i);
+      JsonArray *want = json_object_get_array_member (w, "dead");
+      JsonArray *got = json_object_get_array_member (find_layer (o, json_object_get_string_member (w, "name")),
+                                                     "dead");
+
+      g_assert_cmpuint (json_array_get_length (got), ==, json_array_get_length (want));
+      for (guint j = 0; j < json_array_get_length (want); j++)
+        g_assert_cmpint (json_array_get_int_element (got, j), ==,
+                         json_array_get_int_element (want, j));
+    }
+}
+
+/* Text, --limit, --csv, --rare-below and the cache. */
+static void
+test_text_csv_cache (void)
+{
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+  g_autofree char *csv = g_build_filename (tmp_dir, "scan.csv", NULL);
+  g_autofree char *csv_text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn-dying", "mnist-heldout", "--limit", "200",
+                             "--rare-below", "0.05", "--csv", csv, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Scanned 200 images in"));
+  g_assert_nonnull (strstr (out, "/relu1/Relu_output_0"));
+  g_assert_nonnull (strstr (out, "the bias keeps it negative"));
+  g_assert_nonnull (strstr (out, "Usual remedies"));
+  g_assert_nonnull (strstr (out, "fewer than 5 % of the images"));
+
+  g_assert_true (g_file_get_contents (csv, &csv_text, NULL, NULL));
+  lines = g_strsplit (csv_text, "\n", -1);
+  /* header + 8 layers * 32 channels + the empty string after the last \n */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 8 * 32 + 1);
+  g_assert_cmpstr (lines[0], ==,
+                   "layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare");
+  /* relu1 channel 0 is dead over the first 200 digits as over all 2000:
+   * zero 200 times, fired 0 times. */
+  g_assert_true (g_str_has_prefix (lines[1 + 32 + 0], "/relu1/Relu_output_0,0,200,0,0,"));
+  g_assert_true (g_str_has_suffix (lines[1 + 32 + 0], ",true,false"));
+
+  /* The same scan again comes from the cache. */
+  g_assert_cmpint (run_scan (&out2, &err2, "mnist-cnn-dying", "mnist-heldout", "--limit", "200",
+                             "--rare-below", "0.05", NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, "Scanned 200 images (result from the cache)"));
+  /* ... but not with --no-cache, nor with another limit. */
+  g_clear_pointer (&out2, g_free);
+  g_clear_pointer (&err2, g_free);
+  g_assert_cmpint (run_scan (&out2, &err2, "mnist-cnn-dying", "mnist-heldout", "--limit", "201",
+                             "--rare-below", "0.05", NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, "Scanned 201 images in"));
+}
+
+/* A folder: a broken picture is reported, the rest is scanned. */
+static void
+test_folder (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "pictures", "sub", NULL);
+  g_autofree char *top = g_build_filename (tmp_dir, "pictures", NULL);
+  g_autofree char *src = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png",
+                                           NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *a = g_build_filename (top, "a.png", NULL);
+  g_autofree char *b = g_build_filename (dir, "b.png", NULL);
+  g_autofree char *bad = g_build_filename (top, "broken.png", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  JsonArray *warnings;
+  gsize len;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (a, contents, len, NULL));
+  g_assert_true (g_file_set_contents (b, contents, len, NULL));
+  g_assert_true (g_file_set_contents (bad, "\x89PNG\r\n\x1a\n nope", 13, NULL));
+
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", top, "--json", NULL), ==, 0);
+  o = parse_object (parser, out);
+  g_assert_cmpint (json_object_get_int_member (o, "images"), ==, 2);
+  warnings = json_object_get_array_member (o, "warnings");
+  g_assert_cmpuint (json_array_get_length (warnings), ==, 1);
+  g_assert_nonnull (strstr (json_array_get_string_element (warnings, 0), "broken.png"));
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *missing = g_build_filename (tmp_dir, "missing-images-idx3-ubyte", NULL);
+  g_autofree char *junk = g_build_filename (tmp_dir, "junk.idx", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", missing, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "feature-maps: "));
+  g_assert_nonnull (strstr (err, "missing-images-idx3-ubyte"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_true (g_file_set_contents (junk, "not an idx file at all....", -1, NULL));
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", junk, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "junk.idx"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Command-line mistakes: exit 2 with a usage line. */
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "missing DATASET"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", "mnist-heldout", "--rare-below", "2", NULL),
+                   ==, 2);
+  g_assert_nonnull (strstr (err, "--rare-below"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", "mnist-heldout", "--std", "0", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--std"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", "mnist-heldout", "--threads", "0", NULL),
+                   ==, 2);
+  g_assert_nonnull (strstr (err, "--threads"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  GError *error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (argc < 2)
+    {
+      g_printerr ("usage: test-cli-scan FEATURE-MAPS-BINARY\n");
+      return 2;
+    }
+  binary = argv[1];
+  tmp_dir = g_dir_make_tmp ("fm-test-cli-scan-XXXXXX", &error);
+  g_assert_no_error (error);
+  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
+
+  g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);
+  g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);
+  g_test_add_func ("/cli/scan/folder", test_folder);
+  g_test_add_func ("/cli/scan/errors", test_errors);
+  status = g_test_run ();
+
+  {
+    const char *rm[] = { "rm", "-rf", tmp_dir, NULL };
+
+    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                  NULL, NULL);
+  }
+  g_free (cache_dir);
+  g_free (tmp_dir);
+  return status;
+}
