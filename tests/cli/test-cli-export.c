@@ -175,6 +175,16 @@ list_dir (const char *dir)
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
+/* The folder holds exactly @expected (names sorted, space-separated). */
+static void
+assert_listing (const char *dir,
+                const char *expected)
+{
+  g_autofree char *listing = list_dir (dir);
+
+  g_assert_cmpstr (listing, ==, expected);
+}
+
 static char *
 fresh_dir (const char *name)
 {
@@ -249,8 +259,8 @@ test_csv_npy (void)
                          "--layer", "/relu2/Relu_output_0", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_cmpstr (list_dir (dir), ==, "acts stats.csv");
-  g_assert_cmpstr (list_dir (npy_dir), ==, "_relu2_Relu_output_0.npy");
+  assert_listing (dir, "acts stats.csv");
+  assert_listing (npy_dir, "_relu2_Relu_output_0.npy");
 
   /* The engine, run here directly. */
   model_path = fm_data_resolve_model ("mnist-cnn", &error);
@@ -360,7 +370,7 @@ test_fsize_limit (void)
   g_assert_nonnull (strstr (r.err, g_strerror (EFBIG)));
   g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, OLD_BYTES);
-  g_assert_cmpstr (list_dir (dir), ==, "sheet.png");
+  assert_listing (dir, "sheet.png");
   result_clear (&r);
 }
 
@@ -383,7 +393,7 @@ test_not_a_directory (void)
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, csv));
   result_clear (&r);
-  g_assert_cmpstr (list_dir (dir), ==, "plain");
+  assert_listing (dir, "plain");
 }
 
 int

@@ -157,6 +157,16 @@ list_dir (const char *dir)
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
+/* The folder holds exactly @expected (names sorted, space-separated). */
+static void
+assert_listing (const char *dir,
+                const char *expected)
+{
+  g_autofree char *listing = list_dir (dir);
+
+  g_assert_cmpstr (listing, ==, expected);
+}
+
 static void
 assert_file_is (const char *path,
                 const char *expected)
@@ -276,7 +286,7 @@ test_csv_roundtrip (void)
   g_assert_cmpuint (rows, ==, 160);
   g_assert_cmpstr (lines[line], ==, "");
   g_assert_null (lines[line + 1]);
-  g_assert_cmpstr (list_dir (dir), ==, "stats.csv");
+  assert_listing (dir, "stats.csv");
 }
 
 static void
@@ -304,7 +314,7 @@ test_npy_roundtrip (void)
       g_assert_cmpmem (back, v->numel * sizeof (float),
                        fm_run_value_data (fx.run, l->value_id), v->numel * sizeof (float));
     }
-  g_assert_cmpstr (list_dir (dir), ==, "layer0.npy layer1.npy layer2.npy layer3.npy layer4.npy");
+  assert_listing (dir, "layer0.npy layer1.npy layer2.npy layer3.npy layer4.npy");
 }
 
 static void
@@ -381,7 +391,7 @@ test_fsize_limit (void)
       g_test_trap_assert_stderr (pattern);
       assert_file_is (npy, OLD_BYTES);
       assert_file_is (csv, OLD_BYTES);
-      g_assert_cmpstr (list_dir (d), ==, "old.csv old.npy");
+      assert_listing (d, "old.csv old.npy");
     }
 }
 
@@ -410,7 +420,7 @@ test_not_a_directory (void)
   want_npy = g_strdup_printf ("Could not write “%s”: %s", npy, g_strerror (ENOTDIR));
   g_assert_cmpstr (error->message, ==, want_npy);
   assert_file_is (file, OLD_BYTES);
-  g_assert_cmpstr (list_dir (d), ==, "plain");
+  assert_listing (d, "plain");
 }
 
 static void
@@ -438,7 +448,7 @@ test_read_only_dir (void)
   want = g_strdup_printf ("Could not write “%s”: %s", csv, g_strerror (EACCES));
   g_assert_cmpstr (error->message, ==, want);
   assert_file_is (csv, OLD_BYTES);
-  g_assert_cmpstr (list_dir (d), ==, "stats.csv");
+  assert_listing (d, "stats.csv");
 }
 
 /* Replacing an existing file works and leaves only the new file. */
@@ -456,7 +466,7 @@ test_replace (void)
   g_assert_no_error (error);
   assert_file_is (csv, "layer,channel,min,max,mean,active_share,all_zero\n"
                        "l,0,-1,2,0.5,1,false\n");
-  g_assert_cmpstr (list_dir (d), ==, "stats.csv");
+  assert_listing (d, "stats.csv");
 }
 
 static void

@@ -959,7 +959,7 @@ test_bad_datasets (void)
     g_clear_pointer (&good, g_free);
     good = g_build_filename (dir, "c-seven.png", NULL);
     g_assert_true (g_file_set_contents (good, contents, len, NULL));
-    g_assert_true (g_file_set_contents (bad, "\x89PNG\r\n\x1a\n truncated", 20, NULL));
+    g_assert_true (g_file_set_contents (bad, "\x89PNG\r\n\x1a\n truncated", -1, NULL));
 
     dataset = fm_dataset_open (dir, NULL, &error);
     g_assert_no_error (error);
