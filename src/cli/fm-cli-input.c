@@ -59,7 +59,7 @@ fm_cli_input_add_options (FmCliInput     *in,
     { "invert", 0, 0, G_OPTION_ARG_STRING, &in->invert,
       N_("Invert pictures: auto (default), yes or no"), N_("auto|yes|no") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &in->threads,
-      N_("Number of BLAS threads (default 1)"), N_("N") },
+      N_("Number of threads of the forward pass (default 1)"), N_("N") },
     { NULL }
   };
 
@@ -268,7 +268,10 @@ fm_cli_input_run (FmCliInput     *in,
         }
     }
   in->run = fm_run_new (in->model, &error);
-  if (in->run == NULL || !feed_input (in, &error) || !fm_run_execute (in->run, NULL, &error))
+  if (in->run == NULL)
+    return fm_cli_fail (error);
+  fm_run_set_threads (in->run, (guint) in->threads);
+  if (!feed_input (in, &error) || !fm_run_execute (in->run, NULL, &error))
     return fm_cli_fail (error);
   return FM_CLI_EXIT_OK;
 }

@@ -35,6 +35,7 @@ static const FmCliCommand commands[] = {
   { "run",     fm_cli_run,     N_("Run a model on a picture or .npy tensor and print the prediction") },
   { "export",  fm_cli_export,  N_("Write a layer's feature maps as PNG, statistics as CSV, activations as .npy") },
   { "scan",    fm_cli_scan,    N_("Scan a dataset and report, per channel, how often it fires and which channels are dead") },
+  { "bench",   fm_cli_bench,   N_("Measure a model's load time, forward-pass latency and peak memory") },
 };
 
 /* Names that resolve to data/models/NAME.onnx. */

@@ -47,6 +47,8 @@ int       fm_cli_export          (int             argc,
                                   char          **argv);
 int       fm_cli_scan            (int             argc,
                                   char          **argv);
+int       fm_cli_bench           (int             argc,
+                                  char          **argv);
 
 /* ---- shared by the subcommands ---------------------------------------- */
 

@@ -23,10 +23,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <zlib.h>
 
@@ -146,20 +148,20 @@ gz_open_file (const char  *path,
     {
       int saved = errno;
 
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot open: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
                    path, g_strerror (saved));
       return NULL;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: not a regular file", path);
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: not a regular file"), path);
       close (fd);
       return NULL;
     }
   gz = gzdopen (fd, "rb");
   if (gz == NULL)
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot open: out of memory",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: out of memory"),
                    path);
       close (fd);
       return NULL;
@@ -191,13 +193,13 @@ read_header (gzFile       gz,
     {
     case READ_CORRUPT:
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: corrupt gzip data: %s", path, reason);
+                   _("%s: corrupt gzip data: %s"), path, reason);
       return FALSE;
     case READ_SHORT:
       if (*got == 0)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "%s: empty file, not an IDX file", path);
+                       _("%s: empty file, not an IDX file"), path);
           return FALSE;
         }
       break;
@@ -225,9 +227,11 @@ check_plain_size (gzFile       gz,
   if (!gzdirect (gz) || file_size >= need)
     return TRUE;
   g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-               "%s: truncated at %s %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-               ": the header promises %" G_GUINT64_FORMAT " bytes but the file has %"
-               G_GUINT64_FORMAT, path, what, (file_size - header) / record, n,
+               /* Translators: the file, then the untranslated English word “item” or “label”,
+                  then which item of how many, then the byte sizes expected and found. */
+               _("%s: truncated at %s %" PRIu64 " of %" PRIu64
+                 ": the header promises %" PRIu64 " bytes but the file has %"
+                 PRIu64), path, what, (file_size - header) / record, n,
                need, file_size);
   return FALSE;
 }
@@ -254,32 +258,32 @@ idx_open_images (FmDataset  *ds,
     {
       if (got >= 4 && magic == IDX_LABELS_MAGIC)
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     "%s: an IDX label file (magic 0x%08x), not an IDX image file; "
-                     "give the images file and this one as its labels",
+                     _("%s: an IDX label file (magic 0x%08x), not an IDX image file; "
+                       "give the images file and this one as its labels"),
                      ds->path, magic);
       else if (got >= 4 && header[0] == 0 && header[1] == 0 && header[3] == 3)
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     "%s: IDX element type 0x%02x is not supported (magic 0x%08x); "
-                     "only 0x08, unsigned bytes", ds->path, header[2], magic);
+                     _("%s: IDX element type 0x%02x is not supported (magic 0x%08x); "
+                       "only 0x08, unsigned bytes"), ds->path, header[2], magic);
       else if (fm_image_has_magic (header, got))
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     "%s: not an IDX image file (magic 0x%08x) but a picture; "
-                     "to read pictures, give the folder that holds them",
+                     _("%s: not an IDX image file (magic 0x%08x) but a picture; "
+                       "to read pictures, give the folder that holds them"),
                      ds->path, magic);
       else if (got < 4)
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     "%s: not an IDX image file (only %" G_GSIZE_FORMAT " bytes)",
+                     _("%s: not an IDX image file (only %zu bytes)"),
                      ds->path, got);
       else
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     "%s: not an IDX image file (magic 0x%08x, expected 0x%08x)",
+                     _("%s: not an IDX image file (magic 0x%08x, expected 0x%08x)"),
                      ds->path, magic, IDX_IMAGES_MAGIC);
       return FALSE;
     }
   if (got < sizeof header)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: truncated IDX header (%" G_GSIZE_FORMAT " of 16 bytes)",
+                   _("%s: truncated IDX header (%zu of 16 bytes)"),
                    ds->path, got);
       return FALSE;
     }
@@ -290,22 +294,22 @@ idx_open_images (FmDataset  *ds,
   if (n == 0 || h == 0 || w == 0)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: the IDX header gives %u items of %u x %u pixels; "
-                   "none may be 0", ds->path, n, h, w);
+                   _("%s: the IDX header gives %u items of %u x %u pixels; "
+                     "none may be 0"), ds->path, n, h, w);
       return FALSE;
     }
   if (n > FM_DATASET_MAX_ITEMS)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "%s: the IDX header gives %u items, above the limit of %"
-                   G_GUINT64_FORMAT, ds->path, n, FM_DATASET_MAX_ITEMS);
+                   _("%s: the IDX header gives %u items, above the limit of %"
+                     PRIu64), ds->path, n, FM_DATASET_MAX_ITEMS);
       return FALSE;
     }
   if ((guint64) h * w > FM_DATASET_MAX_ITEM_PIXELS)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "%s: the IDX header gives items of %u x %u pixels, above the "
-                   "limit of %" G_GUINT64_FORMAT " pixels", ds->path, h, w,
+                   _("%s: the IDX header gives items of %u x %u pixels, above the "
+                     "limit of %" PRIu64 " pixels"), ds->path, h, w,
                    FM_DATASET_MAX_ITEM_PIXELS);
       return FALSE;
     }
@@ -335,14 +339,14 @@ idx_open_labels (FmDataset  *ds,
   if (got < 4 || magic != IDX_LABELS_MAGIC)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: not an IDX label file (magic 0x%08x, expected 0x%08x)",
+                   _("%s: not an IDX label file (magic 0x%08x, expected 0x%08x)"),
                    ds->labels_path, magic, IDX_LABELS_MAGIC);
       return FALSE;
     }
   if (got < sizeof header)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: truncated IDX header (%" G_GSIZE_FORMAT " of 8 bytes)",
+                   _("%s: truncated IDX header (%zu of 8 bytes)"),
                    ds->labels_path, got);
       return FALSE;
     }
@@ -350,7 +354,7 @@ idx_open_labels (FmDataset  *ds,
   if (n != ds->n_items)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s has %" G_GUINT64_FORMAT " images but %s has %u labels",
+                   _("%s has %" PRIu64 " images but %s has %u labels"),
                    ds->path, ds->n_items, ds->labels_path, n);
       return FALSE;
     }
@@ -400,12 +404,17 @@ idx_fail_read (FmDataset   *ds,
 {
   if (result == READ_CORRUPT)
     g_set_error (&ds->failed, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                 "%s: corrupt gzip data at %s %" G_GUINT64_FORMAT ": %s",
+                 /* Translators: the file, then the untranslated English word “item” or “label”
+                    and its index, then zlib's (English) reason. */
+                 _("%s: corrupt gzip data at %s %" PRIu64 ": %s"),
                  path, what, index, reason);
   else
     g_set_error (&ds->failed, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                 "%s: truncated at %s %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                 " (%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes)%s%s",
+                 /* Translators: the file, then the untranslated English word “item” or “label”,
+                    which one of how many, the bytes read of the bytes needed; the two final %s
+                    add “: ” and zlib's reason when there is one and must stay at the end. */
+                 _("%s: truncated at %s %" PRIu64 " of %" PRIu64
+                   " (%zu of %zu bytes)%s%s"),
                  path, what, index, ds->n_items, got, len,
                  reason != NULL ? ": " : "", reason != NULL ? reason : "");
 }
@@ -426,7 +435,7 @@ idx_check_end (FmDataset  *ds,
     return;
   if (reason != NULL)
     g_set_error (&ds->failed, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                 "%s: corrupt gzip data after the last item: %s", path, reason);
+                 _("%s: corrupt gzip data after the last item: %s"), path, reason);
 }
 
 static gboolean
@@ -550,7 +559,7 @@ file_has_image_magic (const char *full,
     {
       int saved = errno;
 
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "cannot open: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("cannot open: %s"),
                    g_strerror (saved));
       return FALSE;
     }
@@ -561,7 +570,7 @@ file_has_image_magic (const char *full,
     {
       int saved = errno;
 
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "cannot read: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("cannot read: %s"),
                    g_strerror (saved));
       close (fd);
       return FALSE;
@@ -589,12 +598,12 @@ list_folder (FmDataset   *ds,
     {
       if (*rel == '\0')
         {
-          g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot open folder: %s",
+          g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open folder: %s"),
                        ds->path, local_error->message);
           return FALSE;
         }
       g_ptr_array_add (ds->list_warnings,
-                       g_strdup_printf ("%s: cannot open folder: %s", rel,
+                       g_strdup_printf (_("%s: cannot open folder: %s"), rel,
                                         local_error->message));
       return TRUE;
     }
@@ -618,7 +627,7 @@ list_folder (FmDataset   *ds,
           int saved = errno;
 
           g_ptr_array_add (ds->list_warnings,
-                           g_strdup_printf ("%s: cannot read: %s", child,
+                           g_strdup_printf (_("%s: cannot read: %s"), child,
                                             g_strerror (saved)));
           continue;
         }
@@ -630,7 +639,7 @@ list_folder (FmDataset   *ds,
           if (S_ISDIR (st.st_mode))
             {
               g_ptr_array_add (ds->list_warnings,
-                               g_strdup_printf ("%s: a link to a folder, not followed",
+                               g_strdup_printf (_("%s: a link to a folder, not followed"),
                                                 child));
               continue;
             }
@@ -676,7 +685,7 @@ folder_open (FmDataset  *ds,
   if (ds->files->len == 0)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: no PNG or JPEG pictures in this folder or below it",
+                   _("%s: no PNG or JPEG pictures in this folder or below it"),
                    ds->path);
       return FALSE;
     }
@@ -758,9 +767,9 @@ fm_dataset_open (const char  *path,
       int saved = errno;
 
       if (saved == ENOENT)
-        g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: no such file or folder", path);
+        g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: no such file or folder"), path);
       else
-        g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot open: %s",
+        g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
                      path, g_strerror (saved));
       return NULL;
     }
@@ -775,7 +784,7 @@ fm_dataset_open (const char  *path,
       if (labels_path != NULL)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "%s: a folder of pictures has no labels file (given %s)",
+                       _("%s: a folder of pictures has no labels file (given %s)"),
                        path, labels_path);
           return NULL;
         }
@@ -902,7 +911,9 @@ fm_dataset_next_input (FmDataset          *dataset,
     {
       g_autofree char *name = fm_dataset_dup_item_name (dataset, index);
 
-      g_prefix_error (error, "%s: item %s: ", dataset->path, name);
+      /* Translators: a prefix put before another error message: the dataset file or folder and
+         the item's name or number. */
+      g_prefix_error (error, _("%s: item %s: "), dataset->path, name);
       return FALSE;
     }
   return TRUE;
@@ -965,7 +976,7 @@ checksum_file (GChecksum     *checksum,
     {
       int saved = errno;
 
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot open: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
                    path, g_strerror (saved));
       return FALSE;
     }
@@ -985,7 +996,7 @@ checksum_file (GChecksum     *checksum,
         {
           int saved = errno;
 
-          g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot read: %s",
+          g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot read: %s"),
                        path, g_strerror (saved));
           close (fd);
           return FALSE;

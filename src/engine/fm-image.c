@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <jpeglib.h>
 #include <png.h>
@@ -54,8 +56,8 @@ fm_image_new (int     width,
       || (guint64) width * (guint64) height > max_pixels)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "a %d x %d image is outside the limit of 1 to %" G_GSIZE_FORMAT
-                   " pixels", width, height, max_pixels);
+                   _("a %d x %d image is outside the limit of 1 to %zu"
+                     " pixels"), width, height, max_pixels);
       return NULL;
     }
   n = (gsize) width * (gsize) height * (gsize) channels;
@@ -69,7 +71,7 @@ fm_image_new (int     width,
     {
       g_free (image);
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "cannot allocate %" G_GSIZE_FORMAT " bytes for a %d x %d image",
+                   _("cannot allocate %zu bytes for a %d x %d image"),
                    n, width, height);
       return NULL;
     }
@@ -101,8 +103,8 @@ set_limit_error (GError    **error,
                  gsize       max_pixels)
 {
   g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-               "%s: the picture is %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
-               " pixels, above the limit of %" G_GSIZE_FORMAT " pixels",
+               _("%s: the picture is %" PRIu64 " x %" PRIu64
+                 " pixels, above the limit of %zu pixels"),
                name, width, height, max_pixels);
 }
 
@@ -185,7 +187,7 @@ load_png (const guint8 *data,
       png_destroy_read_struct (&png, NULL, NULL);
       g_free (ctx);
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "%s: cannot create a PNG decoder (out of memory)", name);
+                   _("%s: cannot create a PNG decoder (out of memory)"), name);
       return NULL;
     }
 
@@ -193,7 +195,7 @@ load_png (const guint8 *data,
     {
       png_destroy_read_struct (&png, &info, NULL);
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: invalid PNG: %s", name, ctx->message);
+                   _("%s: invalid PNG: %s"), name, ctx->message);
       fm_image_free (ctx->image);
       g_free (ctx->rows);
       g_free (ctx->raw);
@@ -344,7 +346,7 @@ load_jpeg (const guint8 *data,
   if (len > ULONG_MAX)
     {
       g_free (ctx);
-      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT, "%s: file too large", name);
+      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT, _("%s: file too large"), name);
       return NULL;
     }
 
@@ -358,7 +360,7 @@ load_jpeg (const guint8 *data,
     {
       jpeg_destroy_decompress (&ctx->cinfo);
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: invalid JPEG: %s", name, ctx->message);
+                   _("%s: invalid JPEG: %s"), name, ctx->message);
       fm_image_free (ctx->image);
       g_free (ctx);
       return NULL;
@@ -435,7 +437,7 @@ fm_image_load_bytes (const guint8  *data,
     return load_jpeg (data, len, name, max_pixels, error);
 
   g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-               "%s: not a PNG or JPEG image", name);
+               _("%s: not a PNG or JPEG image"), name);
   return NULL;
 }
 
@@ -455,13 +457,13 @@ fm_image_load (const char    *path,
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot open: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
                    path, g_strerror (saved));
       return NULL;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: not a regular file", path);
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: not a regular file"), path);
       close (fd);
       return NULL;
     }
@@ -469,7 +471,7 @@ fm_image_load (const char    *path,
   close (fd);
   if (mapped == NULL)
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot read: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot read: %s"),
                    path, local_error->message);
       return NULL;
     }

@@ -16,7 +16,10 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "fm-model-private.h"
 #include "fm-op.h"
@@ -132,8 +135,10 @@ budget_take (Builder  *b,
   if (bytes > b->budget || b->used > b->budget - bytes)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "%s: '%s' needs %.1f MiB, which takes the model past its "
-                   "memory budget of %.0f MiB for weights and activations",
+                   /* Translators: the model file, then a tensor name (or “scratch”, the shared
+                      working memory), then its size and the memory budget in MiB. */
+                   _("%s: '%s' needs %.1f MiB, which takes the model past its "
+                     "memory budget of %.0f MiB for weights and activations"),
                    b->model->path, what, bytes / 1048576.0,
                    b->budget / 1048576.0);
       return FALSE;
@@ -159,7 +164,7 @@ builder_add_value (Builder    *b,
   if (builder_lookup (b, name) >= 0)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "%s: tensor '%s' is defined more than once",
+                   _("%s: tensor '%s' is defined more than once"),
                    b->model->path, name);
       return -1;
     }
@@ -191,14 +196,14 @@ check_opsets (Builder  *b,
     {
       /* IR version 1/2 files may omit it; treat as opset 1 and refuse. */
       g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_OP,
-                   "%s: the model imports no default ONNX opset", b->model->path);
+                   _("%s: the model imports no default ONNX opset"), b->model->path);
       return FALSE;
     }
   if (opset < MIN_OPSET)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_OP,
-                   "%s: opset %" G_GINT64_FORMAT " is too old; opset %d or newer "
-                   "is supported", b->model->path, opset, MIN_OPSET);
+                   _("%s: opset %" PRId64 " is too old; opset %d or newer "
+                     "is supported"), b->model->path, opset, MIN_OPSET);
       return FALSE;
     }
   b->model->opset = opset;
@@ -222,7 +227,7 @@ add_initializers (Builder  *b,
       if (t->name == NULL || t->name[0] == '\0')
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                       "%s: initializer %u has no name", b->model->path, i);
+                       _("%s: initializer %u has no name"), b->model->path, i);
           return FALSE;
         }
       id = builder_add_value (b, t->name, error);
@@ -233,7 +238,9 @@ add_initializers (Builder  *b,
       if (c == NULL)
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      "%s: initializer '%s': ", b->model->path,
+                                      /* Translators: a prefix put before another error message:
+                                         the model file and the name of a stored weight tensor. */
+                                      _("%s: initializer '%s': "), b->model->path,
                                       t->name);
           return FALSE;
         }
@@ -264,7 +271,7 @@ input_shape (Builder               *b,
   if (!info->has_shape)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                   "%s: input '%s' declares no shape", b->model->path, info->name);
+                   _("%s: input '%s' declares no shape"), b->model->path, info->name);
       return FALSE;
     }
   shape->rank = info->rank;
@@ -283,8 +290,8 @@ input_shape (Builder               *b,
       else
         {
           g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                       "%s: input '%s' has a symbolic dimension %d ('%s'); "
-                       "only the batch dimension may be symbolic",
+                       _("%s: input '%s' has a symbolic dimension %d ('%s'); "
+                         "only the batch dimension may be symbolic"),
                        b->model->path, info->name, d,
                        info->dim_params[d] != NULL ? info->dim_params[d] : "?");
           return FALSE;
@@ -311,7 +318,7 @@ add_inputs (Builder  *b,
       if (info->name == NULL || info->name[0] == '\0')
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                       "%s: graph input %u has no name", b->model->path, i);
+                       _("%s: graph input %u has no name"), b->model->path, i);
           goto fail;
         }
       /* Before IR v4 initializers were also listed as inputs. */
@@ -349,8 +356,8 @@ add_inputs (Builder  *b,
       if (info->has_type && info->elem_type != FM_ONNX_FLOAT)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "%s: input '%s' has element type %d; only float32 "
-                       "inputs can be fed", b->model->path, info->name,
+                       _("%s: input '%s' has element type %d; only float32 "
+                         "inputs can be fed"), b->model->path, info->name,
                        info->elem_type);
           goto fail;
         }
@@ -362,7 +369,7 @@ add_inputs (Builder  *b,
         {
           g_autofree char *s = fm_shape_to_string (&v->shape);
           g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                       "%s: input '%s' has an impossible shape %s",
+                       _("%s: input '%s' has an impossible shape %s"),
                        b->model->path, info->name, s);
           goto fail;
         }
@@ -414,8 +421,8 @@ sort_nodes (Builder  *b,
           if (g_hash_table_contains (producers, name) || builder_lookup (b, name) >= 0)
             {
               g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                           "%s: tensor '%s' is produced more than once (again "
-                           "by node %u '%s')", b->model->path, name, i,
+                           _("%s: tensor '%s' is produced more than once (again "
+                             "by node %u '%s')"), b->model->path, name, i,
                            node->name != NULL ? node->name : "");
               return NULL;
             }
@@ -437,8 +444,8 @@ sort_nodes (Builder  *b,
           if (p == 0)
             {
               g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                           "%s: node '%s' (%s) reads tensor '%s', which no node, "
-                           "initializer or input provides", b->model->path,
+                           _("%s: node '%s' (%s) reads tensor '%s', which no node, "
+                             "initializer or input provides"), b->model->path,
                            node->name != NULL ? node->name : "",
                            node->op_type != NULL ? node->op_type : "", name);
               return NULL;
@@ -471,7 +478,7 @@ sort_nodes (Builder  *b,
           {
             const FmOnnxNode *node = g_ptr_array_index (nodes, i);
             g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                         "%s: the graph has a cycle through node '%s' (%s)",
+                         _("%s: the graph has a cycle through node '%s' (%s)"),
                          b->model->path, node->name != NULL ? node->name : "",
                          node->op_type != NULL ? node->op_type : "");
             return NULL;
@@ -497,12 +504,12 @@ check_attributes (FmOpContext    *ctx,
           known = TRUE;
       if (!known)
         return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                           "attribute '%s' is not supported",
+                           _("attribute '%s' is not supported"),
                            a->name != NULL ? a->name : "");
       if (a->n_graphs > 0)
         return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                           "attribute '%s' holds a subgraph; control flow is "
-                           "not supported", a->name);
+                           _("attribute '%s' holds a subgraph; control flow is "
+                             "not supported"), a->name);
     }
   return TRUE;
 }
@@ -546,8 +553,8 @@ fold_node (Builder         *b,
       if (scratch == NULL)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                       "%s: node '%s': out of memory for %" G_GSIZE_FORMAT
-                       " bytes of scratch", b->model->path, node->name,
+                       _("%s: node '%s': out of memory for %zu"
+                         " bytes of scratch"), b->model->path, node->name,
                        scratch_size);
           return FALSE;
         }
@@ -601,8 +608,8 @@ add_nodes (Builder  *b,
       if (!is_default_domain (proto->domain))
         {
           g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_OP,
-                       "%s: node '%s': op '%s' of domain '%s' is not supported "
-                       "(only the default ONNX domain is)", model->path,
+                       _("%s: node '%s': op '%s' of domain '%s' is not supported "
+                         "(only the default ONNX domain is)"), model->path,
                        node->name, op_type, proto->domain);
           return FALSE;
         }
@@ -610,8 +617,8 @@ add_nodes (Builder  *b,
       if (info == NULL)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_OP,
-                       "%s: node '%s': op '%s' (domain 'ai.onnx', opset %"
-                       G_GINT64_FORMAT ") is not supported", model->path,
+                       _("%s: node '%s': op '%s' (domain 'ai.onnx', opset %"
+                         PRId64 ") is not supported"), model->path,
                        node->name, op_type, model->opset);
           return FALSE;
         }
@@ -655,7 +662,7 @@ add_nodes (Builder  *b,
       ctx.max_bytes = b->budget - b->used;
       if (!any_output)
         {
-          fm_op_fail (&ctx, error, FM_ERROR_INVALID_MODEL, "has no outputs");
+          fm_op_fail (&ctx, error, FM_ERROR_INVALID_MODEL, _("has no outputs"));
           return FALSE;
         }
       if (!check_attributes (&ctx, info, error))
@@ -681,14 +688,14 @@ add_nodes (Builder  *b,
           if (v->shape.rank < 0)
             {
               fm_op_fail (&ctx, error, FM_ERROR_INVALID_MODEL,
-                          "output %u ('%s') is not produced", i, v->name);
+                          _("output %u ('%s') is not produced"), i, v->name);
               return FALSE;
             }
           if (!fm_shape_numel (&v->shape, G_MAXSIZE / 8, &v->numel))
             {
               g_autofree char *s = fm_shape_to_string (&v->shape);
               fm_op_fail (&ctx, error, FM_ERROR_LIMIT,
-                          "output '%s' would have an impossible shape %s",
+                          _("output '%s' would have an impossible shape %s"),
                           v->name, s);
               return FALSE;
             }
@@ -698,7 +705,7 @@ add_nodes (Builder  *b,
       if (ctx.scratch_size > b->budget)
         {
           fm_op_fail (&ctx, error, FM_ERROR_LIMIT,
-                      "needs %" G_GSIZE_FORMAT " bytes of scratch memory",
+                      _("needs %zu bytes of scratch memory"),
                       ctx.scratch_size);
           return FALSE;
         }
@@ -748,7 +755,7 @@ plan (Builder  *b,
       if (offset > G_MAXSIZE - bytes)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                       "%s: activations do not fit in memory", model->path);
+                       _("%s: activations do not fit in memory"), model->path);
           return FALSE;
         }
       offset += bytes;
@@ -773,7 +780,7 @@ add_outputs (Builder  *b,
       if (id < 0)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                       "%s: graph output '%s' is not produced by any node",
+                       _("%s: graph output '%s' is not produced by any node"),
                        b->model->path, info->name != NULL ? info->name : "");
           return FALSE;
         }
@@ -782,7 +789,7 @@ add_outputs (Builder  *b,
   if (n == 0)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "%s: the graph has no outputs", b->model->path);
+                   _("%s: the graph has no outputs"), b->model->path);
       return FALSE;
     }
   return TRUE;
@@ -824,7 +831,7 @@ fm_model_build (const FmOnnxModel    *proto,
   if (proto->graph == NULL)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "%s: the file holds no graph", path);
+                   _("%s: the file holds no graph"), path);
       return NULL;
     }
 
@@ -891,7 +898,7 @@ fm_model_load_file (const char           *path,
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: is a folder, not a model file", path);
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: is a folder, not a model file"), path);
       return NULL;
     }
   file = g_mapped_file_new (path, FALSE, &local_error);
@@ -904,7 +911,7 @@ fm_model_load_file (const char           *path,
   len = g_mapped_file_get_length (file);
   if (len == 0)
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL, "%s: the file is empty", path);
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL, _("%s: the file is empty"), path);
       return NULL;
     }
   dir = g_path_get_dirname (path);

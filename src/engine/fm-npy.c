@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #define NPY_MAGIC     "\x93NUMPY"
@@ -45,14 +46,14 @@ check_shape (const FmShape *shape,
   if (shape->rank < 0 || shape->rank > FM_MAX_RANK)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                   "rank %d is outside 0..%d", shape->rank, FM_MAX_RANK);
+                   _("rank %d is outside 0..%d"), shape->rank, FM_MAX_RANK);
       return FALSE;
     }
   if (!fm_shape_numel (shape, G_MAXSIZE / sizeof (float), numel))
     {
       g_autofree char *s = fm_shape_to_string (shape);
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                   "shape %s has a negative dim or too many elements", s);
+                   _("shape %s has a negative dim or too many elements"), s);
       return FALSE;
     }
   return TRUE;
@@ -119,7 +120,7 @@ fm_npy_encode (const FmShape  *shape,
       || (buf = g_try_malloc (total)) == NULL)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "cannot allocate %" G_GSIZE_FORMAT " bytes for an npy file",
+                   _("cannot allocate %zu bytes for an npy file"),
                    nbytes);
       return NULL;
     }
@@ -167,7 +168,7 @@ fm_npy_write (const char     *path,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0666,
                                  &local_error))
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot write: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot write: %s"),
                    path, local_error->message);
       return FALSE;
     }
@@ -266,7 +267,7 @@ parse_shape (Lexer   *lx,
           if (v > (G_MAXINT64 - d) / 10)
             {
               g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                           "%s: npy shape has a dimension that does not fit in 64 bits",
+                           _("%s: npy shape has a dimension that does not fit in 64 bits"),
                            name);
               return FALSE;
             }
@@ -281,7 +282,7 @@ parse_shape (Lexer   *lx,
       if (shape->rank == FM_MAX_RANK)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                       "%s: npy shape has more than %d dimensions",
+                       _("%s: npy shape has more than %d dimensions"),
                        name, FM_MAX_RANK);
           return FALSE;
         }
@@ -301,7 +302,7 @@ parse_shape (Lexer   *lx,
 
 bad:
   g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-               "%s: npy header has a malformed 'shape' (expected a tuple of integers)",
+               _("%s: npy header has a malformed 'shape' (expected a tuple of integers)"),
                name);
   return FALSE;
 }
@@ -333,16 +334,16 @@ parse_header (const char *text,
           if (descr == NULL)
             {
               g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                           "%s: unsupported npy dtype (a structured or non-string "
-                           "'descr'); only little-endian float32 '<f4' is read",
+                           _("%s: unsupported npy dtype (a structured or non-string "
+                             "'descr'); only little-endian float32 '<f4' is read"),
                            name);
               return FALSE;
             }
           if (strcmp (descr, "<f4") != 0)
             {
               g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                           "%s: unsupported npy dtype '%s'; only little-endian "
-                           "float32 '<f4' is read",
+                           _("%s: unsupported npy dtype '%s'; only little-endian "
+                             "float32 '<f4' is read"),
                            name, descr);
               return FALSE;
             }
@@ -353,8 +354,8 @@ parse_header (const char *text,
           if (parse_word (&lx, "True"))
             {
               g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                           "%s: npy data in Fortran order is not supported; "
-                           "save a C-ordered array", name);
+                           _("%s: npy data in Fortran order is not supported; "
+                             "save a C-ordered array"), name);
               return FALSE;
             }
           if (!parse_word (&lx, "False"))
@@ -370,7 +371,7 @@ parse_header (const char *text,
       else
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "%s: npy header has an unexpected or repeated key '%s'",
+                       _("%s: npy header has an unexpected or repeated key '%s'"),
                        name, key);
           return FALSE;
         }
@@ -387,7 +388,7 @@ parse_header (const char *text,
   if (!have_descr || !have_order || !have_shape)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: npy header lacks '%s'", name,
+                   _("%s: npy header lacks '%s'"), name,
                    !have_descr ? "descr" : !have_order ? "fortran_order" : "shape");
       return FALSE;
     }
@@ -395,7 +396,7 @@ parse_header (const char *text,
 
 bad:
   g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-               "%s: malformed npy header (byte %" G_GSIZE_FORMAT " of the header)",
+               _("%s: malformed npy header (byte %zu of the header)"),
                name, (gsize) (lx.p - text));
   return FALSE;
 }
@@ -422,7 +423,7 @@ fm_npy_parse (const guint8   *bytes,
   if (!fm_npy_has_magic (bytes, len) || len < 8)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: not an npy file (no \\x93NUMPY magic)", name);
+                   _("%s: not an npy file (no \\x93NUMPY magic)"), name);
       return NULL;
     }
   if (bytes[6] == 1 && bytes[7] == 0)
@@ -443,7 +444,7 @@ fm_npy_parse (const guint8   *bytes,
   else
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: npy format version %u.%u is not supported (only 1.0 and 2.0)",
+                   _("%s: npy format version %u.%u is not supported (only 1.0 and 2.0)"),
                    name, bytes[6], bytes[7]);
       return NULL;
     }
@@ -451,8 +452,8 @@ fm_npy_parse (const guint8   *bytes,
   if (hlen > NPY_MAX_HEADER)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "%s: npy header of %" G_GSIZE_FORMAT " bytes is above the "
-                   "limit of %d", name, hlen, NPY_MAX_HEADER);
+                   _("%s: npy header of %zu bytes is above the "
+                     "limit of %d"), name, hlen, NPY_MAX_HEADER);
       return NULL;
     }
   if (len - preamble < hlen)
@@ -465,8 +466,8 @@ fm_npy_parse (const guint8   *bytes,
     {
       g_autofree char *s = fm_shape_to_string (&shape);
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "%s: npy shape %s is above the limit of %" G_GSIZE_FORMAT
-                   " bytes", name, s, max_bytes);
+                   _("%s: npy shape %s is above the limit of %zu"
+                     " bytes"), name, s, max_bytes);
       return NULL;
     }
   nbytes = numel * sizeof (float);
@@ -474,8 +475,8 @@ fm_npy_parse (const guint8   *bytes,
     {
       g_autofree char *s = fm_shape_to_string (&shape);
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: npy data is %" G_GSIZE_FORMAT " bytes but shape %s of "
-                   "float32 needs %" G_GSIZE_FORMAT,
+                   _("%s: npy data is %zu bytes but shape %s of "
+                     "float32 needs %zu"),
                    name, len - preamble - hlen, s, nbytes);
       return NULL;
     }
@@ -484,7 +485,7 @@ fm_npy_parse (const guint8   *bytes,
   if (data == NULL)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "%s: cannot allocate %" G_GSIZE_FORMAT " bytes", name, nbytes);
+                   _("%s: cannot allocate %zu bytes"), name, nbytes);
       return NULL;
     }
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
@@ -504,7 +505,7 @@ fm_npy_parse (const guint8   *bytes,
 
 truncated:
   g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-               "%s: npy file is truncated inside its header", name);
+               _("%s: npy file is truncated inside its header"), name);
   return NULL;
 }
 
@@ -525,13 +526,13 @@ fm_npy_read (const char     *path,
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot open: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
                    path, g_strerror (saved));
       return NULL;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: not a regular file", path);
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: not a regular file"), path);
       close (fd);
       return NULL;
     }
@@ -539,7 +540,7 @@ fm_npy_read (const char     *path,
   close (fd);
   if (mapped == NULL)
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: cannot read: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot read: %s"),
                    path, local_error->message);
       return NULL;
     }

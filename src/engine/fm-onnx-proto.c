@@ -25,12 +25,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "fm-error.h"
@@ -117,7 +119,9 @@ fail (Decoder     *d,
   if (where->len == 0)
     g_string_append (where, d->root);
 
-  g_set_error (error, FM_ERROR, code, "%s: %s at byte %" G_GSIZE_FORMAT,
+  /* Translators: the first %s is where in the file, like “model.graph.node[3].attribute[0]”;
+     the second is the reason (one of the messages below); %zu is the byte offset in the file. */
+  g_set_error (error, FM_ERROR, code, _("%s: %s at byte %zu"),
                where->str, reason, offset);
 }
 
@@ -140,7 +144,9 @@ read_varint (Decoder     *d,
       if (s->pos >= s->end)
         {
           fail (d, error, FM_ERROR_INVALID_MODEL, field, start,
-                "truncated varint");
+                /* Translators: a reason for the “%s: %s at byte %zu” message. A varint is
+                   protobuf's variable-length integer encoding. */
+                _("truncated varint"));
           return FALSE;
         }
       b = d->buf[s->pos++];
@@ -153,7 +159,9 @@ read_varint (Decoder     *d,
     }
 
   fail (d, error, FM_ERROR_INVALID_MODEL, field, start,
-        "varint longer than 10 bytes");
+        /* Translators: a reason for the “%s: %s at byte %zu” message. A varint is protobuf's
+           variable-length integer encoding. */
+        _("varint longer than 10 bytes"));
   return FALSE;
 }
 
@@ -173,7 +181,9 @@ read_tag (Decoder  *d,
   if ((tag >> 3) == 0 || (tag >> 3) > 0x1fffffff)
     {
       fail (d, error, FM_ERROR_INVALID_MODEL, NULL, start,
-            "invalid field number %" G_GUINT64_FORMAT, tag >> 3);
+            /* Translators: a reason for the “%s: %s at byte %zu” message; the number is a
+               protobuf field number. */
+            _("invalid field number %" PRIu64), tag >> 3);
       return FALSE;
     }
 
@@ -190,12 +200,16 @@ read_tag (Decoder  *d,
     case 3:
     case 4:
       fail (d, error, FM_ERROR_INVALID_MODEL, NULL, start,
-            "field %u has unsupported wire type %d (group)",
+            /* Translators: a reason for the “%s: %s at byte %zu” message; a protobuf field number
+               and its wire type (how the value is encoded). */
+            _("field %u has unsupported wire type %d (group)"),
             *field_number, *wire);
       return FALSE;
     default:
       fail (d, error, FM_ERROR_INVALID_MODEL, NULL, start,
-            "field %u has invalid wire type %d", *field_number, *wire);
+            /* Translators: a reason for the “%s: %s at byte %zu” message; a protobuf field number
+               and its wire type (how the value is encoded). */
+            _("field %u has invalid wire type %d"), *field_number, *wire);
       return FALSE;
     }
 }
@@ -216,8 +230,10 @@ read_length (Decoder     *d,
   if (n > s->end - s->pos)
     {
       fail (d, error, FM_ERROR_INVALID_MODEL, field, start,
-            "length %" G_GUINT64_FORMAT " past end (%" G_GSIZE_FORMAT
-            " bytes remain)", n, s->end - s->pos);
+            /* Translators: a reason for the “%s: %s at byte %zu” message: a length-delimited
+               field claims more bytes than are left in the enclosing message. */
+            _("length %" PRIu64 " past end (%zu"
+              " bytes remain)"), n, s->end - s->pos);
       return FALSE;
     }
 
@@ -238,7 +254,9 @@ read_fixed (Decoder     *d,
   if (s->end - s->pos < size)
     {
       fail (d, error, FM_ERROR_INVALID_MODEL, field, s->pos,
-            "truncated fixed%d", (int) size * 8);
+            /* Translators: a reason for the “%s: %s at byte %zu” message; “fixed32” / “fixed64”
+               are protobuf's fixed-size number encodings, keep them as they are. */
+            _("truncated fixed%d"), (int) size * 8);
       return FALSE;
     }
 
@@ -295,7 +313,9 @@ expect_wire (Decoder     *d,
   if (wire == want)
     return TRUE;
   fail (d, error, FM_ERROR_INVALID_MODEL, field, tag_at,
-        "wire type %d, expected %d", wire, want);
+        /* Translators: a reason for the “%s: %s at byte %zu” message; protobuf wire types (how a
+           value is encoded), found and expected. */
+        _("wire type %d, expected %d"), wire, want);
   return FALSE;
 }
 
@@ -341,7 +361,7 @@ read_string (Decoder     *d,
   if (memchr (d->buf + str.pos, '\0', n) != NULL)
     {
       fail (d, error, FM_ERROR_INVALID_MODEL, field, str.pos,
-            "string contains a NUL byte");
+            _("string contains a NUL byte"));
       return NULL;
     }
 
@@ -349,7 +369,7 @@ read_string (Decoder     *d,
   if (copy == NULL)
     {
       fail (d, error, FM_ERROR_LIMIT, field, str.pos,
-            "out of memory for a string of %" G_GSIZE_FORMAT " bytes", n);
+            _("out of memory for a string of %zu bytes"), n);
       return NULL;
     }
   if (n > 0)
@@ -394,7 +414,7 @@ append_string (Decoder     *d,
   if (*arr != NULL && (*arr)->len >= limit)
     {
       fail (d, error, FM_ERROR_LIMIT, field, tag_at,
-            "more than %u entries", limit);
+            _("more than %u entries"), limit);
       return FALSE;
     }
 
@@ -546,8 +566,10 @@ packed_count (Decoder     *d,
       if ((run.end - run.pos) % size != 0)
         {
           fail (d, error, FM_ERROR_INVALID_MODEL, field, run.pos,
-                "packed run of %" G_GSIZE_FORMAT " bytes is not a multiple"
-                " of %" G_GSIZE_FORMAT, run.end - run.pos, size);
+                /* Translators: a reason for the “%s: %s at byte %zu” message: a packed array of
+                   numbers whose byte length is not a multiple of the size of one number. */
+                _("packed run of %zu bytes is not a multiple"
+                  " of %zu"), run.end - run.pos, size);
           return FALSE;
         }
       n = (run.end - run.pos) / size;
@@ -573,7 +595,9 @@ check_array_room (Decoder     *d,
   if (count <= MAX_ARRAY_LEN - len)
     return TRUE;
   fail (d, error, FM_ERROR_LIMIT, field, tag_at,
-        "more than %u values", MAX_ARRAY_LEN);
+        /* Translators: a reason for the “%s: %s at byte %zu” message; %u is the limit on the
+           length of one array. */
+        _("more than %u values"), MAX_ARRAY_LEN);
   return FALSE;
 }
 
@@ -648,7 +672,7 @@ enter_message (Decoder     *d,
   if (d->depth >= d->limits.max_depth)
     {
       fail (d, error, FM_ERROR_LIMIT, NULL, tag_at,
-            "messages nested deeper than %u", d->limits.max_depth);
+            _("messages nested deeper than %u"), d->limits.max_depth);
       goto failed;
     }
 
@@ -680,7 +704,7 @@ check_count (Decoder     *d,
   if (arr->len < limit)
     return TRUE;
   fail (d, error, FM_ERROR_LIMIT, field, tag_at,
-        "more than %u entries", limit);
+        _("more than %u entries"), limit);
   return FALSE;
 }
 
@@ -859,7 +883,7 @@ append_string_pair (Decoder     *d,
   if (index >= d->limits.max_strings)
     {
       fail (d, error, FM_ERROR_LIMIT, field, tag_at,
-            "more than %u entries", d->limits.max_strings);
+            _("more than %u entries"), d->limits.max_strings);
       return FALSE;
     }
   if (!enter_message (d, s, wire, tag_at, &sub, &mark, error,
@@ -906,7 +930,9 @@ decode_tensor (Decoder      *d,
               if (ok && count > (gsize) (FM_MAX_RANK - t->rank))
                 {
                   fail (d, error, FM_ERROR_LIMIT, "dims", tag_at,
-                        "rank %" G_GSIZE_FORMAT " exceeds %d",
+                        /* Translators: a reason for the “%s: %s at byte %zu” message; the rank
+                           (number of dimensions) of a tensor and the largest rank supported. */
+                        _("rank %zu exceeds %d"),
                         (gsize) t->rank + count, FM_MAX_RANK);
                   ok = FALSE;
                 }
@@ -925,7 +951,7 @@ decode_tensor (Decoder      *d,
               if (ok && t->rank >= FM_MAX_RANK)
                 {
                   fail (d, error, FM_ERROR_LIMIT, "dims", tag_at,
-                        "rank %d exceeds %d", t->rank + 1, FM_MAX_RANK);
+                        _("rank %d exceeds %d"), t->rank + 1, FM_MAX_RANK);
                   ok = FALSE;
                 }
               if (ok)
@@ -1247,7 +1273,7 @@ decode_shape (Decoder         *d,
           if (i >= FM_MAX_RANK)
             {
               fail (d, error, FM_ERROR_LIMIT, "dim", tag_at,
-                    "rank %d exceeds %d", i + 1, FM_MAX_RANK);
+                    _("rank %d exceeds %d"), i + 1, FM_MAX_RANK);
               return FALSE;
             }
           if (!enter_message (d, &s, wire, tag_at, &sub, &mark, error,
@@ -1953,7 +1979,7 @@ parse_external_number (const char  *tname,
                                                     out, NULL))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "tensor '%s': external data %s '%s' is not a number",
+                   _("tensor '%s': external data %s '%s' is not a number"),
                    tname, key, value != NULL ? value : "");
       return FALSE;
     }
@@ -1988,15 +2014,15 @@ map_external (const FmOnnxTensor  *t,
   if (location == NULL || *location == '\0')
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "tensor '%s': external data has no location", tname);
+                   _("tensor '%s': external data has no location"), tname);
       return NULL;
     }
   if (g_path_is_absolute (location) || location[0] == '/'
       || location[0] == '\\')
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "tensor '%s': external data location '%s' is an absolute"
-                   " path", tname, location);
+                   _("tensor '%s': external data location '%s' is an absolute"
+                     " path"), tname, location);
       return NULL;
     }
   /* Split on both separators, so "a\\..\\b" is refused too. */
@@ -2007,8 +2033,8 @@ map_external (const FmOnnxTensor  *t,
       if (n == 2 && c[0] == '.' && c[1] == '.')
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                       "tensor '%s': external data location '%s' contains"
-                       " '..'", tname, location);
+                       _("tensor '%s': external data location '%s' contains"
+                         " '..'"), tname, location);
           return NULL;
         }
       c += n;
@@ -2020,7 +2046,7 @@ map_external (const FmOnnxTensor  *t,
   if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "tensor '%s': external data file '%s' is a symbolic link",
+                   _("tensor '%s': external data file '%s' is a symbolic link"),
                    tname, location);
       return NULL;
     }
@@ -2032,7 +2058,7 @@ map_external (const FmOnnxTensor  *t,
       int saved = errno;
 
       g_set_error (error, FM_ERROR, FM_ERROR_IO,
-                   "tensor '%s': cannot open external data file '%s': %s",
+                   _("tensor '%s': cannot open external data file '%s': %s"),
                    tname, location, g_strerror (saved));
       return NULL;
     }
@@ -2042,8 +2068,8 @@ map_external (const FmOnnxTensor  *t,
   if (!g_str_has_prefix (canon, prefix))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "tensor '%s': external data file '%s' is outside the"
-                   " model's folder", tname, location);
+                   _("tensor '%s': external data file '%s' is outside the"
+                     " model's folder"), tname, location);
       return NULL;
     }
 
@@ -2053,15 +2079,15 @@ map_external (const FmOnnxTensor  *t,
       int saved = errno;
 
       g_set_error (error, FM_ERROR, FM_ERROR_IO,
-                   "tensor '%s': cannot open external data file '%s': %s",
+                   _("tensor '%s': cannot open external data file '%s': %s"),
                    tname, location, g_strerror (saved));
       return NULL;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IO,
-                   "tensor '%s': external data file '%s' is not a regular"
-                   " file", tname, location);
+                   _("tensor '%s': external data file '%s' is not a regular"
+                     " file"), tname, location);
       close (fd);
       return NULL;
     }
@@ -2084,9 +2110,9 @@ map_external (const FmOnnxTensor  *t,
       || end > (guint64) st.st_size)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "tensor '%s': external data offset %" G_GUINT64_FORMAT
-                   " + length %" G_GUINT64_FORMAT " is past the end of '%s'"
-                   " (%" G_GUINT64_FORMAT " bytes)", tname, offset, length,
+                   _("tensor '%s': external data offset %" PRIu64
+                     " + length %" PRIu64 " is past the end of '%s'"
+                     " (%" PRIu64 " bytes)"), tname, offset, length,
                    location, (guint64) st.st_size);
       close (fd);
       return NULL;
@@ -2094,9 +2120,9 @@ map_external (const FmOnnxTensor  *t,
   if (length != want)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "tensor '%s': external data length %" G_GUINT64_FORMAT
-                   " does not match the %" G_GSIZE_FORMAT " bytes its shape"
-                   " needs", tname, length, want);
+                   _("tensor '%s': external data length %" PRIu64
+                     " does not match the %zu bytes its shape"
+                     " needs"), tname, length, want);
       close (fd);
       return NULL;
     }
@@ -2106,7 +2132,7 @@ map_external (const FmOnnxTensor  *t,
   if (map == NULL)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IO,
-                   "tensor '%s': cannot map external data file '%s': %s",
+                   _("tensor '%s': cannot map external data file '%s': %s"),
                    tname, location, local_error->message);
       return NULL;
     }
@@ -2140,11 +2166,11 @@ fm_onnx_tensor_to_const (const FmOnnxTensor *tensor,
     {
       if (type_name != NULL && tensor->data_type != 0)
         g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                     "tensor '%s': data type %s is not supported", tname,
+                     _("tensor '%s': data type %s is not supported"), tname,
                      type_name);
       else
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                     "tensor '%s': invalid data type %d", tname,
+                     _("tensor '%s': invalid data type %d"), tname,
                      tensor->data_type);
       return NULL;
     }
@@ -2152,7 +2178,7 @@ fm_onnx_tensor_to_const (const FmOnnxTensor *tensor,
   if (tensor->rank < 0 || tensor->rank > FM_MAX_RANK)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "tensor '%s': rank %d exceeds %d", tname, tensor->rank,
+                   _("tensor '%s': rank %d exceeds %d"), tname, tensor->rank,
                    FM_MAX_RANK);
       return NULL;
     }
@@ -2164,7 +2190,7 @@ fm_onnx_tensor_to_const (const FmOnnxTensor *tensor,
     if (shape.dims[i] < 0)
       {
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                     "tensor '%s': negative dimension in shape %s", tname,
+                     _("tensor '%s': negative dimension in shape %s"), tname,
                      shape_str);
         return NULL;
       }
@@ -2174,15 +2200,15 @@ fm_onnx_tensor_to_const (const FmOnnxTensor *tensor,
       || !g_size_checked_mul (&raw_bytes, numel, esize))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "tensor '%s': shape %s has too many elements", tname,
+                   _("tensor '%s': shape %s has too many elements"), tname,
                    shape_str);
       return NULL;
     }
   if (out_bytes > max_bytes)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "tensor '%s': shape %s needs %" G_GSIZE_FORMAT " bytes,"
-                   " more than the limit of %" G_GSIZE_FORMAT, tname,
+                   _("tensor '%s': shape %s needs %zu bytes,"
+                     " more than the limit of %zu"), tname,
                    shape_str, out_bytes, max_bytes);
       return NULL;
     }
@@ -2192,7 +2218,7 @@ fm_onnx_tensor_to_const (const FmOnnxTensor *tensor,
       if (external_base == NULL)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                       "tensor '%s': external data is not allowed here",
+                       _("tensor '%s': external data is not allowed here"),
                        tname);
           return NULL;
         }
@@ -2208,15 +2234,16 @@ fm_onnx_tensor_to_const (const FmOnnxTensor *tensor,
         {
           if (tensor->raw_data.len % esize == 0)
             g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                         "tensor '%s': %" G_GSIZE_FORMAT " values for shape"
-                         " %s (%" G_GSIZE_FORMAT ")", tname,
+                         /* Translators: a tensor name, how many values it stores, its shape like
+                            “[1, 3, 28, 28]” and how many values that shape needs. */
+                         _("tensor '%s': %zu values for shape"
+                           " %s (%zu)"), tname,
                          tensor->raw_data.len / esize, shape_str, numel);
           else
             g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                         "tensor '%s': raw_data of %" G_GSIZE_FORMAT " bytes"
-                         " for shape %s (%" G_GSIZE_FORMAT " values of %"
-                         G_GSIZE_FORMAT " bytes)", tname, tensor->raw_data.len,
-                         shape_str, numel, esize);
+                         _("tensor '%s': raw_data of %zu bytes"
+                           " for shape %s (%zu values of %zu bytes)"),
+                         tname, tensor->raw_data.len, shape_str, numel, esize);
           return NULL;
         }
       raw = tensor->raw_data.data;
@@ -2230,8 +2257,8 @@ fm_onnx_tensor_to_const (const FmOnnxTensor *tensor,
       if (count != numel)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                       "tensor '%s': %" G_GSIZE_FORMAT " values for shape"
-                       " %s (%" G_GSIZE_FORMAT ")", tname, count, shape_str,
+                       _("tensor '%s': %zu values for shape"
+                         " %s (%zu)"), tname, count, shape_str,
                        numel);
           return NULL;
         }

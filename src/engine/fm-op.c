@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "fm-op.h"
 
 #define FM_OP(Name, name) #Name,
@@ -67,7 +69,9 @@ fm_op_fail (FmOpContext  *ctx,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_set_error (error, FM_ERROR, code, "%s: node '%s' (%s): %s",
+  /* Translators: the model file, a node name, the node's ONNX op name (like “Conv”) and the
+     reason, which is another, separately translated message. */
+  g_set_error (error, FM_ERROR, code, _("%s: node '%s' (%s): %s"),
                ctx->model->path, ctx->node->name,
                fm_op_type_name (ctx->node->op), message);
   return FALSE;
@@ -105,11 +109,11 @@ fm_op_check_n_inputs (FmOpContext  *ctx,
 
   if (n > max)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "has %u inputs, at most %u allowed", n, max);
+                       _("has %u inputs, at most %u allowed"), n, max);
   for (guint i = 0; i < min; i++)
     if (i >= n || ctx->node->inputs[i] < 0)
       return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                         "needs at least %u inputs, input %u is missing",
+                         _("needs at least %u inputs, input %u is missing"),
                          min, i);
   return TRUE;
 }
@@ -125,18 +129,18 @@ fm_op_check_input (FmOpContext  *ctx,
 
   if (v == NULL)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "input %u is missing", i);
+                       _("input %u is missing"), i);
   /* A valid model that feeds integers to a float op uses a typed variant
    * of the op that we do not implement. */
   if (v->dtype != dtype)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_OP,
-                       "input '%s' has type %s; only %s is supported here",
+                       _("input '%s' has type %s; only %s is supported here"),
                        v->name, fm_dtype_name (v->dtype), fm_dtype_name (dtype));
   if (rank >= 0 && v->shape.rank != rank)
     {
       g_autofree char *s = fm_shape_to_string (&v->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "input '%s' has shape %s, expected rank %d",
+                         _("input '%s' has shape %s, expected rank %d"),
                          v->name, s, rank);
     }
   return TRUE;
@@ -153,21 +157,21 @@ fm_op_const_input (FmOpContext  *ctx,
 
   if (v == NULL)
     {
-      fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "%s (input %u) is missing",
+      fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("%s (input %u) is missing"),
                   what, i);
       return NULL;
     }
   if (v->kind != FM_VALUE_CONST)
     {
       fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                  "%s ('%s') must be known when the model loads, but it is "
-                  "computed from the input", what, v->name);
+                  _("%s ('%s') must be known when the model loads, but it is "
+                    "computed from the input"), what, v->name);
       return NULL;
     }
   if (v->dtype != dtype)
     {
       fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                  "%s ('%s') has type %s, expected %s", what, v->name,
+                  _("%s ('%s') has type %s, expected %s"), what, v->name,
                   fm_dtype_name (v->dtype), fm_dtype_name (dtype));
       return NULL;
     }
@@ -235,7 +239,7 @@ attr_type_error (FmOpContext           *ctx,
                  GError               **error)
 {
   return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                     "attribute '%s' has type %d, expected %s",
+                     _("attribute '%s' has type %d, expected %s"),
                      a->name, a->type, expected);
 }
 
@@ -312,7 +316,7 @@ fm_op_attr_ints (FmOpContext  *ctx,
   n = a->ints != NULL ? a->ints->len : 0;
   if (n > max)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "attribute '%s' has %u values, at most %u supported",
+                       _("attribute '%s' has %u values, at most %u supported"),
                        name, n, max);
   for (guint i = 0; i < n; i++)
     out[i] = g_array_index (a->ints, gint64, i);
@@ -339,7 +343,7 @@ fm_op_attr_floats (FmOpContext  *ctx,
   n = a->floats != NULL ? a->floats->len : 0;
   if (n > max)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "attribute '%s' has %u values, at most %u supported",
+                       _("attribute '%s' has %u values, at most %u supported"),
                        name, n, max);
   for (guint i = 0; i < n; i++)
     out[i] = g_array_index (a->floats, float, i);

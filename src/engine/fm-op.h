@@ -40,6 +40,7 @@ typedef struct
   const FmModel *model;
   gpointer      *ptrs;            /* value id -> data (const or arena) */
   gpointer       scratch;         /* 64-byte aligned, model->scratch_size */
+  struct _FmThreads *threads;     /* the run's kernel threads; NULL = one */
 } FmRunCtx;
 
 typedef struct

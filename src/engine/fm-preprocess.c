@@ -21,6 +21,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 void
 fm_preprocess_init (FmPreprocess *pp,
                     int           channels,
@@ -65,14 +67,16 @@ fm_preprocess_parse_floats (const char  *text,
       if (*item == '\0')
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "%s: '%s' has an empty value; expected numbers separated "
-                       "by commas", what, text);
+                       /* Translators: the option or metadata key (like “--mean”), then the text
+                          that was given. */
+                       _("%s: '%s' has an empty value; expected numbers separated "
+                         "by commas"), what, text);
           return FALSE;
         }
       if (n == max_values)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "%s: '%s' has more than %d values", what, text, max_values);
+                       _("%s: '%s' has more than %d values"), what, text, max_values);
           return FALSE;
         }
       errno = 0;
@@ -80,13 +84,13 @@ fm_preprocess_parse_floats (const char  *text,
       if (end == item || *end != '\0')
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "%s: '%s' is not a number", what, item);
+                       _("%s: '%s' is not a number"), what, item);
           return FALSE;
         }
       if (errno == ERANGE || !isfinite (v) || fabs (v) > G_MAXFLOAT)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "%s: '%s' is not a finite float", what, item);
+                       _("%s: '%s' is not a finite float"), what, item);
           return FALSE;
         }
       values[n++] = (float) v;
@@ -94,7 +98,7 @@ fm_preprocess_parse_floats (const char  *text,
   if (n == 0)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "%s: no values given; expected numbers separated by commas",
+                   _("%s: no values given; expected numbers separated by commas"),
                    what);
       return FALSE;
     }
@@ -119,7 +123,7 @@ fm_preprocess_parse_invert (const char  *text,
   else
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "--invert: '%s' is not one of auto, yes, no", text);
+                   _("--invert: '%s' is not one of auto, yes, no"), text);
       return FALSE;
     }
   return TRUE;
@@ -132,36 +136,36 @@ fm_preprocess_check (const FmPreprocess  *pp,
   if (pp->channels != 1 && pp->channels != 3)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                   "preprocessing: %d channels (only 1 or 3 are supported)",
+                   _("preprocessing: %d channels (only 1 or 3 are supported)"),
                    pp->channels);
       return FALSE;
     }
   if (pp->height <= 0 || pp->width <= 0)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                   "preprocessing: the input size %d x %d is not positive",
+                   _("preprocessing: the input size %d x %d is not positive"),
                    pp->width, pp->height);
       return FALSE;
     }
   if (pp->n_mean != 1 && pp->n_mean != pp->channels)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "preprocessing: %d mean values for an input of %d channel(s) "
-                   "(give 1, or one per channel)", pp->n_mean, pp->channels);
+                   _("preprocessing: %d mean values for an input of %d channel(s) "
+                     "(give 1, or one per channel)"), pp->n_mean, pp->channels);
       return FALSE;
     }
   if (pp->n_std != 1 && pp->n_std != pp->channels)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "preprocessing: %d std values for an input of %d channel(s) "
-                   "(give 1, or one per channel)", pp->n_std, pp->channels);
+                   _("preprocessing: %d std values for an input of %d channel(s) "
+                     "(give 1, or one per channel)"), pp->n_std, pp->channels);
       return FALSE;
     }
   for (int i = 0; i < pp->n_std; i++)
     if (pp->std[i] == 0.0f || !isfinite (pp->std[i]))
       {
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     "preprocessing: std value %g would divide by zero",
+                     _("preprocessing: std value %g would divide by zero"),
                      (double) pp->std[i]);
         return FALSE;
       }
@@ -190,8 +194,8 @@ parse_metadata_floats (const FmModel       *model,
   if (n != 1 && n != channels)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "%s: '%s' has %d values for an input of %d channels "
-                   "(give 1 or %d)", what, text, n, channels, channels);
+                   _("%s: '%s' has %d values for an input of %d channels "
+                     "(give 1 or %d)"), what, text, n, channels, channels);
       return FALSE;
     }
   *n_values = n;
@@ -212,7 +216,7 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
   if (model->n_inputs == 0)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "%s: the model has no input to feed a picture to", model->path);
+                   _("%s: the model has no input to feed a picture to"), model->path);
       return FALSE;
     }
   input = &model->values[model->inputs[0]];
@@ -224,8 +228,8 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
     {
       g_autofree char *s = fm_shape_to_string (&input->shape);
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                   "%s: input '%s' has shape %s; a picture needs a float "
-                   "[1, C, H, W] input with C = 1 or 3",
+                   _("%s: input '%s' has shape %s; a picture needs a float "
+                     "[1, C, H, W] input with C = 1 or 3"),
                    model->path, input->name, s);
       return FALSE;
     }
@@ -242,7 +246,7 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
     if (pp->std[i] == 0.0f)
       {
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                     "%s: metadata feature_maps.std: a std of 0 would divide by zero",
+                     _("%s: metadata feature_maps.std: a std of 0 would divide by zero"),
                      model->path);
         return FALSE;
       }
@@ -257,8 +261,8 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
       else
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                       "%s: metadata feature_maps.background: '%s' is not "
-                       "\"black\" or \"white\"", model->path, background);
+                       _("%s: metadata feature_maps.background: '%s' is not "
+                         "\"black\" or \"white\""), model->path, background);
           return FALSE;
         }
     }
@@ -426,7 +430,7 @@ fm_preprocess_image (const FmPreprocess *pp,
       || image->width <= 0 || image->height <= 0 || image->pixels == NULL)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "preprocessing: unusable picture (%d x %d, %d channels)",
+                   _("preprocessing: unusable picture (%d x %d, %d channels)"),
                    image->width, image->height, image->channels);
       return FALSE;
     }
@@ -464,7 +468,7 @@ fm_preprocess_image (const FmPreprocess *pp,
   if (tmp == NULL)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "preprocessing: out of memory for a %d x %d picture", w, h);
+                   _("preprocessing: out of memory for a %d x %d picture"), w, h);
       return FALSE;
     }
   axis_init (&ax, w, nw);

@@ -7,13 +7,15 @@
  * every input and activation at the offsets fm-model.c planned; a pointer
  * table maps every value id to its data, so ops read constants and
  * activations alike. Executing allocates nothing and checks cancellation
- * between nodes. It does not check anything about the model: that happened
- * at load.
+ * between nodes. With fm_run_set_threads() the run owns a kernel thread
+ * pool that its kernels share out work on. It does not check anything
+ * about the model: that happened at load.
  */
 #include "config.h"
 
 #include "fm-op.h"
 #include "fm-run.h"
+#include "fm-threads.h"
 
 struct _FmRun
 {
@@ -21,6 +23,7 @@ struct _FmRun
   guint8   *arena;     /* model->arena_size bytes */
   gpointer  scratch;   /* model->scratch_size bytes */
   gpointer *ptrs;      /* [n_values] */
+  FmThreads *threads;  /* NULL for one thread */
 };
 
 FmRun *
@@ -60,6 +63,7 @@ fm_run_free (FmRun *run)
     return;
   fm_aligned_free (run->arena);
   fm_aligned_free (run->scratch);
+  fm_threads_free (run->threads);
   g_free (run->ptrs);
   g_clear_pointer (&run->model, fm_model_unref);
   g_free (run);
@@ -79,13 +83,24 @@ fm_run_input_data (FmRun *run,
   return run->ptrs[run->model->inputs[index]];
 }
 
+void
+fm_run_set_threads (FmRun *run,
+                    guint  n)
+{
+  n = CLAMP (n, 1, 64);
+  if (fm_threads_get_n (run->threads) == n)
+    return;
+  g_clear_pointer (&run->threads, fm_threads_free);
+  run->threads = fm_threads_new (n);
+}
+
 gboolean
 fm_run_execute (FmRun         *run,
                 GCancellable  *cancellable,
                 GError       **error)
 {
   const FmModel *model = run->model;
-  FmRunCtx rc = { model, run->ptrs, run->scratch };
+  FmRunCtx rc = { model, run->ptrs, run->scratch, run->threads };
 
   for (guint k = 0; k < model->n_plan; k++)
     {

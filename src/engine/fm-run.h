@@ -28,6 +28,10 @@ FmModel      *fm_run_get_model    (FmRun         *run);
 /* Where to write input @index (model->inputs[index]) before executing. */
 gpointer      fm_run_input_data   (FmRun         *run,
                                    guint          index);
+/* Threads the kernels of this run may use (default 1, at most 64; fewer
+ * if threads cannot start). The run owns them; they sleep between runs. */
+void          fm_run_set_threads  (FmRun         *run,
+                                   guint          n);
 /* Runs every planned node in order; checks @cancellable between nodes and
  * then fails with G_IO_ERROR_CANCELLED. */
 gboolean      fm_run_execute      (FmRun         *run,

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "fm-error.h"
 #include "fm-tensor.h"
 
@@ -168,14 +170,14 @@ fm_const_tensor_new (FmDType        dtype,
   if (elem_size == 0)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                   "unknown tensor element type %d", (int) dtype);
+                   _("unknown tensor element type %d"), (int) dtype);
       return NULL;
     }
 
   if (shape->rank < 0 || shape->rank > FM_MAX_RANK)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "tensor rank %d is outside 0..%d", shape->rank, FM_MAX_RANK);
+                   _("tensor rank %d is outside 0..%d"), shape->rank, FM_MAX_RANK);
       return NULL;
     }
 
@@ -184,7 +186,7 @@ fm_const_tensor_new (FmDType        dtype,
     if (shape->dims[i] < 0)
       {
         g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                     "tensor shape %s has a negative dimension", shape_str);
+                     _("tensor shape %s has a negative dimension"), shape_str);
         return NULL;
       }
 
@@ -192,7 +194,7 @@ fm_const_tensor_new (FmDType        dtype,
       || !g_size_checked_mul (&bytes, numel, elem_size))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "tensor shape %s has too many elements", shape_str);
+                   _("tensor shape %s has too many elements"), shape_str);
       return NULL;
     }
 
@@ -200,8 +202,8 @@ fm_const_tensor_new (FmDType        dtype,
   if (data == NULL)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "out of memory for a tensor of shape %s (%" G_GSIZE_FORMAT
-                   " bytes)", shape_str, bytes);
+                   _("out of memory for a tensor of shape %s (%zu"
+                     " bytes)"), shape_str, bytes);
       return NULL;
     }
 

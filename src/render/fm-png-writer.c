@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <png.h>
 
@@ -155,7 +156,7 @@ build_text_chunks (const char         *path,
       if (text[n + 1] == NULL)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "Could not write “%s”: text key “%s” has no value",
+                       _("Could not write “%s”: text key “%s” has no value"),
                        display, text[n]);
           return FALSE;
         }
@@ -175,17 +176,17 @@ build_text_chunks (const char         *path,
         {
           g_autofree char *shown = g_strescape (key, NULL);
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "Could not write “%s”: “%s” is not a valid PNG text key "
-                       "(1-79 printable ASCII characters, no leading, trailing "
-                       "or doubled spaces)", display, shown);
+                       _("Could not write “%s”: “%s” is not a valid PNG text key "
+                         "(1-79 printable ASCII characters, no leading, trailing "
+                         "or doubled spaces)"), display, shown);
           g_clear_pointer (chunks, g_free);
           return FALSE;
         }
       if (!g_utf8_validate (value, -1, NULL))
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "Could not write “%s”: the value of text key “%s” is "
-                       "not valid UTF-8", display, key);
+                       _("Could not write “%s”: the value of text key “%s” is "
+                         "not valid UTF-8"), display, key);
           g_clear_pointer (chunks, g_free);
           return FALSE;
         }
@@ -336,8 +337,8 @@ write_source (const char         *path,
       || src->width > PNG_USER_WIDTH_MAX || src->height > PNG_USER_HEIGHT_MAX)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "Could not write “%s”: image size %d × %d is outside "
-                   "1 × 1 .. %d × %d", display, src->width, src->height,
+                   _("Could not write “%s”: image size %d × %d is outside "
+                     "1 × 1 .. %d × %d"), display, src->width, src->height,
                    PNG_USER_WIDTH_MAX, PNG_USER_HEIGHT_MAX);
       return FALSE;
     }
@@ -357,7 +358,7 @@ write_source (const char         *path,
   if (fd < 0)
     {
       int saved_errno = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "Could not write “%s”: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
                    display, g_strerror (saved_errno));
       return FALSE;
     }
@@ -367,7 +368,7 @@ write_source (const char         *path,
       int saved_errno = errno;
       close (fd);
       g_unlink (tmp_path);
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "Could not write “%s”: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
                    display, g_strerror (saved_errno));
       return FALSE;
     }
@@ -376,7 +377,7 @@ write_source (const char         *path,
     {
       fclose (ws.fp);
       g_unlink (tmp_path);
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "Could not write “%s”: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
                    display, ws.saved_errno != 0 ? g_strerror (ws.saved_errno)
                                                 : ws.message);
       return FALSE;
@@ -387,7 +388,7 @@ write_source (const char         *path,
       int saved_errno = errno;
       fclose (ws.fp);
       g_unlink (tmp_path);
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "Could not write “%s”: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
                    display, g_strerror (saved_errno));
       return FALSE;
     }
@@ -395,7 +396,7 @@ write_source (const char         *path,
     {
       int saved_errno = errno;
       g_unlink (tmp_path);
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "Could not write “%s”: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
                    display, g_strerror (saved_errno));
       return FALSE;
     }
@@ -403,7 +404,7 @@ write_source (const char         *path,
     {
       int saved_errno = errno;
       g_unlink (tmp_path);
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "Could not write “%s”: %s",
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
                    display, g_strerror (saved_errno));
       return FALSE;
     }
@@ -446,8 +447,8 @@ fm_png_write_surface (const char         *path,
     {
       g_autofree char *display = g_filename_display_name (path);
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "Could not write “%s”: the image is not an ARGB32 or RGB24 "
-                   "image surface (%s)", display,
+                   _("Could not write “%s”: the image is not an ARGB32 or RGB24 "
+                     "image surface (%s)"), display,
                    cairo_status_to_string (cairo_surface_status (surface)));
       return FALSE;
     }

@@ -32,9 +32,11 @@
 
 #include "fm-sheet.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
 #include "fm-error.h"
@@ -160,7 +162,7 @@ check_spec (const FmSheetSpec  *spec,
   if (spec->tile_side < FM_SHEET_MIN_TILE_SIDE || spec->tile_side > FM_SHEET_MAX_TILE_SIDE)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   "tile size %d is outside %d..%d pixels", spec->tile_side,
+                   _("tile size %d is outside %d..%d pixels"), spec->tile_side,
                    FM_SHEET_MIN_TILE_SIDE, FM_SHEET_MAX_TILE_SIDE);
       return FALSE;
     }
@@ -172,7 +174,7 @@ check_spec (const FmSheetSpec  *spec,
           || l->data == NULL || l->stats == NULL)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       "layer “%s”: no feature maps to draw", l->name ? l->name : "?");
+                       _("layer “%s”: no feature maps to draw"), l->name ? l->name : "?");
           return FALSE;
         }
     }
@@ -201,10 +203,10 @@ fm_sheet_get_size (const FmSheetSpec *spec,
       || (guint64) w * (guint64) h > FM_SHEET_MAX_PIXELS)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "the picture would be %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT
-                   " pixels, more than the %d × %d and %" G_GSIZE_FORMAT
-                   " megapixels an export may have; choose a smaller tile size "
-                   "or fewer layers", w, h, FM_SHEET_MAX_SIDE, FM_SHEET_MAX_SIDE,
+                   _("the picture would be %" PRId64 " × %" PRId64
+                     " pixels, more than the %d × %d and %zu"
+                     " megapixels an export may have; choose a smaller tile size "
+                     "or fewer layers"), w, h, FM_SHEET_MAX_SIDE, FM_SHEET_MAX_SIDE,
                    FM_SHEET_MAX_PIXELS / (1024 * 1024));
       return FALSE;
     }
@@ -607,7 +609,7 @@ fm_sheet_render (const FmSheetSpec *spec,
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "cannot make a %d × %d picture: %s", width, height,
+                   _("cannot make a %d × %d picture: %s"), width, height,
                    cairo_status_to_string (cairo_surface_status (surface)));
       cairo_surface_destroy (surface);
       return NULL;
@@ -644,7 +646,7 @@ fm_sheet_write_png (const FmSheetSpec *spec,
     {
       g_autofree char *display = g_filename_display_name (path);
 
-      g_set_error (error, FM_ERROR, local_error->code, "Could not write “%s”: %s",
+      g_set_error (error, FM_ERROR, local_error->code, _("Could not write “%s”: %s"),
                    display, local_error->message);
       return FALSE;
     }

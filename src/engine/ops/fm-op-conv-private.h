@@ -3,13 +3,16 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Conv's kernels, exposed so tests can check the fast path (im2col +
- * sgemm, direct depthwise) against the naive nested loops on random
- * shapes. Not for use outside the engine and its tests.
+ * Conv's kernels, exposed so tests can check the fast paths (implicit
+ * GEMM for stride 1, im2col + GEMM, direct depthwise) against the naive
+ * nested loops on random shapes. Not for use outside the engine and its
+ * tests.
  */
 #pragma once
 
 #include <glib.h>
+
+#include "fm-threads.h"
 
 G_BEGIN_DECLS
 
@@ -29,7 +32,7 @@ typedef struct
 gboolean fm_conv_params_finish    (FmConvParams       *p,
                                    gint64              pe_h,
                                    gint64              pe_w);
-/* Scratch bytes fm_conv_fast() needs. */
+/* Scratch bytes fm_conv_fast() needs (it packs the weights there). */
 gsize    fm_conv_scratch_size     (const FmConvParams *p);
 /* @b may be NULL when !has_bias. */
 void     fm_conv_reference        (const FmConvParams *p,
@@ -43,5 +46,17 @@ void     fm_conv_fast             (const FmConvParams *p,
                                    const float        *b,
                                    float              *y,
                                    float              *scratch);
+/* As fm_conv_fast() with weights already packed by fm_gemm_pack_a() per
+ * group (@packed, or NULL to pack @w into @scratch) and a thread pool.
+ * With @packed, scratch may be smaller than fm_conv_scratch_size() by the
+ * packed weights. */
+void     fm_conv_fast_full        (const FmConvParams *p,
+                                   const float        *x,
+                                   const float        *w,
+                                   const float        *packed,
+                                   const float        *b,
+                                   float              *y,
+                                   gpointer            scratch,
+                                   FmThreads          *pool);
 
 G_END_DECLS

@@ -4,16 +4,20 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Conv, 1-D and 2-D, with auto_pad, pads, strides, dilations, groups and
- * optional bias. The fast path is im2col into scratch followed by one
- * cblas_sgemm per image and group (1x1 stride-1 unpadded convs skip
- * im2col); depthwise convs (group = C = M) use direct loops. A naive
- * reference kernel lives here too for the tests. 3-D convs are refused.
+ * optional bias. Constant weights are packed for fm-gemm at load. Stride-1
+ * convs multiply straight on the input rows (copied into a zero-padded
+ * buffer when there are pads): row (c, ky, kx) of the im2col matrix is the
+ * padded input shifted, so there is no im2col, and the output columns that
+ * fall in the padding are dropped afterwards. Strided convs use im2col
+ * into scratch; depthwise convs (group = C = M) use direct loops. Bias is
+ * added by the GEMM. A naive reference kernel lives here too for the
+ * tests. 3-D convs are refused.
  */
 #include "config.h"
 
-#include <cblas.h>
 #include <string.h>
 
+#include "fm-gemm.h"
 #include "fm-op-common.h"
 #include "fm-op-conv-private.h"
 
@@ -34,25 +38,17 @@ fm_conv_params_finish (FmConvParams *p,
   return TRUE;
 }
 
-static gboolean
-conv_is_pointwise (const FmConvParams *p)
+typedef enum
 {
-  return p->kh == 1 && p->kw == 1 && p->sh == 1 && p->sw == 1 &&
-         p->ph == 0 && p->pw == 0 && p->oh == p->h && p->ow == p->w;
-}
+  CONV_DEPTHWISE,   /* direct loops */
+  CONV_IMPLICIT,    /* stride 1: GEMM straight on the (padded) input rows */
+  CONV_IM2COL,      /* im2col into scratch, then GEMM */
+} ConvMode;
 
 static gboolean
 conv_is_depthwise (const FmConvParams *p)
 {
   return p->group > 1 && p->group == p->c && p->m == p->c;
-}
-
-gsize
-fm_conv_scratch_size (const FmConvParams *p)
-{
-  if (conv_is_pointwise (p) || conv_is_depthwise (p))
-    return 0;
-  return (gsize) (p->c / p->group) * p->kh * p->kw * p->oh * p->ow * sizeof (float);
 }
 
 void
@@ -185,6 +181,207 @@ conv_depthwise (const FmConvParams *p,
       }
 }
 
+/* How a conv runs and where its buffers sit in scratch (byte offsets). */
+typedef struct
+{
+  ConvMode mode;
+  gint64   cg, mg, rows, cols;  /* per group: weights [mg, rows], output [mg, cols] */
+  gint64   hp, wp;              /* implicit: the (padded) input plane read */
+  gint64   flat;                /* implicit: output columns in input-row pitch */
+  gboolean pad_copy;            /* implicit: copy x into a padded buffer */
+  gboolean compact;             /* implicit: output goes through cbuf */
+  gsize    at_pack, at_boff, at_xpad, at_cbuf, at_col;
+  gsize    size;
+} ConvPlan;
+
+static gsize
+align64 (gsize bytes)
+{
+  return (bytes + 63) & ~(gsize) 63;
+}
+
+static void
+conv_plan (const FmConvParams *p,
+           gboolean            prepacked,
+           ConvPlan           *plan)
+{
+  gint64 ekh = (p->kh - 1) * p->dh + 1;
+  gint64 ekw = (p->kw - 1) * p->dw + 1;
+  gsize at = 0;
+
+  memset (plan, 0, sizeof *plan);
+  plan->cg = p->c / p->group;
+  plan->mg = p->m / p->group;
+  plan->rows = plan->cg * p->kh * p->kw;
+  plan->cols = p->oh * p->ow;
+  if (conv_is_depthwise (p))
+    {
+      plan->mode = CONV_DEPTHWISE;
+      return;
+    }
+  plan->mode = p->sh == 1 && p->sw == 1 ? CONV_IMPLICIT : CONV_IM2COL;
+  if (!prepacked)
+    {
+      plan->at_pack = at;
+      at += align64 (fm_gemm_packed_a_size (plan->mg, plan->rows) * sizeof (float));
+    }
+  plan->at_boff = at;
+  at += align64 (plan->rows * sizeof (gint64));
+  if (plan->mode == CONV_IMPLICIT)
+    {
+      /* Stride 1: output (oy, ox) reads xpad at (oy + ky * dh, ox + kx * dw),
+       * so with the output laid out in rows of pitch wp, row (c, ky, kx)
+       * of the im2col matrix is xpad shifted by c * hp * wp + ky * dh * wp
+       * + kx * dw: no im2col. The wp - ow extra columns are dropped. */
+      plan->hp = p->oh + ekh - 1;
+      plan->wp = p->ow + ekw - 1;
+      plan->flat = (p->oh - 1) * plan->wp + p->ow;
+      plan->pad_copy = plan->hp != p->h || plan->wp != p->w;
+      plan->compact = plan->wp != p->ow;
+      if (plan->pad_copy)
+        {
+          plan->at_xpad = at;
+          at += align64 ((gsize) plan->cg * plan->hp * plan->wp * sizeof (float));
+        }
+      if (plan->compact)
+        {
+          plan->at_cbuf = at;
+          at += align64 ((gsize) plan->mg * plan->flat * sizeof (float));
+        }
+    }
+  else
+    {
+      plan->at_col = at;
+      at += align64 ((gsize) plan->rows * plan->cols * sizeof (float));
+    }
+  plan->size = at;
+}
+
+gsize
+fm_conv_scratch_size (const FmConvParams *p)
+{
+  ConvPlan plan;
+
+  conv_plan (p, FALSE, &plan);
+  return plan.size;
+}
+
+/* xpad [cg, hp, wp] from x [cg, h, w]: x at (ph, pw), zeros around. */
+static void
+pad_copy (const FmConvParams *p,
+          const ConvPlan     *plan,
+          const float        *x,
+          float              *xpad)
+{
+  gint64 right = plan->wp - p->pw - p->w;
+
+  for (gint64 c = 0; c < plan->cg; c++)
+    for (gint64 r = 0; r < plan->hp; r++)
+      {
+        gint64 iy = r - p->ph;
+        float *dst = xpad + (c * plan->hp + r) * plan->wp;
+
+        if (iy < 0 || iy >= p->h)
+          {
+            memset (dst, 0, plan->wp * sizeof (float));
+            continue;
+          }
+        memset (dst, 0, p->pw * sizeof (float));
+        memcpy (dst + p->pw, x + (c * p->h + iy) * p->w, p->w * sizeof (float));
+        memset (dst + p->pw + p->w, 0, right * sizeof (float));
+      }
+}
+
+void
+fm_conv_fast_full (const FmConvParams *p,
+                   const float        *x,
+                   const float        *w,
+                   const float        *packed,
+                   const float        *b,
+                   float              *y,
+                   gpointer            scratch,
+                   FmThreads          *pool)
+{
+  guint8 *s = scratch;
+  ConvPlan plan;
+  gint64 *boff;
+  gsize packed_size;
+
+  conv_plan (p, packed != NULL, &plan);
+  if (plan.mode == CONV_DEPTHWISE)
+    {
+      conv_depthwise (p, x, w, b, y);
+      return;
+    }
+  boff = (gint64 *) (s + plan.at_boff);
+  packed_size = fm_gemm_packed_a_size (plan.mg, plan.rows);
+  for (gint64 c = 0, r = 0; c < plan.cg; c++)
+    for (gint64 ky = 0; ky < p->kh; ky++)
+      for (gint64 kx = 0; kx < p->kw; kx++, r++)
+        if (plan.mode == CONV_IMPLICIT)
+          boff[r] = (c * plan.hp + ky * p->dh) * plan.wp + kx * p->dw;
+        else
+          boff[r] = r * plan.cols;
+
+  for (gint64 n = 0; n < p->n; n++)
+    for (gint64 g = 0; g < p->group; g++)
+      {
+        const float *xg = x + (n * p->c + g * plan.cg) * p->h * p->w; /* [cg, h, w] */
+        float *yg = y + (n * p->m + g * plan.mg) * plan.cols;        /* [mg, oh, ow] */
+        FmGemmPacked gm = { 0 };
+
+        if (packed != NULL)
+          gm.ap = packed + g * packed_size;
+        else
+          {
+            float *ap = (float *) (s + plan.at_pack);
+
+            fm_gemm_pack_a (plan.mg, plan.rows, w + g * plan.mg * plan.rows,
+                            plan.rows, FALSE, ap);
+            gm.ap = ap;
+          }
+        gm.m = plan.mg;
+        gm.k = plan.rows;
+        gm.boff = boff;
+        gm.alpha = 1.0f;
+        gm.bias = p->has_bias ? b + g * plan.mg : NULL;
+        if (plan.mode == CONV_IMPLICIT)
+          {
+            float *cbuf = (float *) (s + plan.at_cbuf);  /* [mg, flat] */
+
+            gm.b = xg;
+            if (plan.pad_copy)
+              {
+                float *xpad = (float *) (s + plan.at_xpad);
+
+                pad_copy (p, &plan, xg, xpad);
+                gm.b = xpad;
+              }
+            gm.n = plan.flat;
+            gm.c = plan.compact ? cbuf : yg;
+            gm.ldc = plan.compact ? plan.flat : plan.cols;
+            fm_gemm_packed (&gm, pool);
+            if (plan.compact)
+              for (gint64 m = 0; m < plan.mg; m++)
+                for (gint64 oy = 0; oy < p->oh; oy++)
+                  memcpy (yg + (m * p->oh + oy) * p->ow,
+                          cbuf + m * plan.flat + oy * plan.wp,
+                          p->ow * sizeof (float));
+          }
+        else
+          {
+            float *col = (float *) (s + plan.at_col);      /* [rows, cols] */
+
+            im2col (p, plan.cg, xg, col);
+            gm.b = col;
+            gm.n = plan.cols;
+            gm.c = yg;
+            gm.ldc = plan.cols;
+            fm_gemm_packed (&gm, pool);
+          }
+      }
+}
+
 void
 fm_conv_fast (const FmConvParams *p,
               const float        *x,
@@ -193,38 +390,23 @@ fm_conv_fast (const FmConvParams *p,
               float              *y,
               float              *scratch)
 {
-  gint64 cg = p->c / p->group, mg = p->m / p->group;
-  gint64 cols = p->oh * p->ow, rows = cg * p->kh * p->kw;
-  gboolean pointwise = conv_is_pointwise (p);
+  fm_conv_fast_full (p, x, w, NULL, b, y, scratch, NULL);
+}
 
-  if (conv_is_depthwise (p))
-    {
-      conv_depthwise (p, x, w, b, y);
-      return;
-    }
+/* Node params: the geometry, then weights packed at load when known. */
+typedef struct
+{
+  FmConvParams p;
+  float       *packed;   /* [group][fm_gemm_packed_a_size (mg, rows)] or NULL */
+} ConvNode;
 
-  for (gint64 n = 0; n < p->n; n++)
-    for (gint64 g = 0; g < p->group; g++)
-      {
-        const float *xg = x + (n * p->c + g * cg) * p->h * p->w; /* [cg, h, w] */
-        const float *wg = w + g * mg * rows;                     /* [mg, rows] */
-        float *yg = y + (n * p->m + g * mg) * cols;              /* [mg, cols] */
-        const float *col = xg;                                   /* [rows, cols] */
+static void
+conv_node_free (gpointer data)
+{
+  ConvNode *cn = data;
 
-        if (p->has_bias)
-          for (gint64 m = 0; m < mg; m++)
-            for (gint64 i = 0; i < cols; i++)
-              yg[m * cols + i] = b[g * mg + m];
-        if (!pointwise)
-          {
-            im2col (p, cg, xg, scratch);
-            col = scratch;
-          }
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                     (blasint) mg, (blasint) cols, (blasint) rows,
-                     1.0f, wg, (blasint) rows, col, (blasint) cols,
-                     p->has_bias ? 1.0f : 0.0f, yg, (blasint) cols);
-      }
+  fm_aligned_free (cn->packed);
+  g_free (cn);
 }
 
 static gboolean
@@ -233,6 +415,8 @@ conv_prepare (FmOpContext  *ctx,
 {
   FmValue *x, *w, *b;
   FmConvParams *p;
+  ConvNode *cn;
+  ConvPlan plan;
   FmWindow win;
   FmShape out;
   gint64 group, kernel[2], kshape[2];
@@ -312,9 +496,10 @@ conv_prepare (FmOpContext  *ctx,
   if (!fm_op_window_init (ctx, &x->shape, kernel, FALSE, &win, error))
     return FALSE;
 
-  p = g_new0 (FmConvParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  cn = g_new0 (ConvNode, 1);
+  ctx->node->params = cn;
+  ctx->node->free_params = conv_node_free;
+  p = &cn->p;
   p->n = x->shape.dims[0];
   p->c = x->shape.dims[1];
   p->h = win.in[0];
@@ -340,7 +525,21 @@ conv_prepare (FmOpContext  *ctx,
     out.dims[2 + i] = win.out[i + 2 - n];
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
-  ctx->scratch_size = fm_conv_scratch_size (p);
+  conv_plan (p, w->kind == FM_VALUE_CONST, &plan);
+  if (w->kind == FM_VALUE_CONST && plan.mode != CONV_DEPTHWISE)
+    {
+      const float *wd = w->constant->data;   /* [M, C / group, kh, kw] */
+      gsize per_group = fm_gemm_packed_a_size (plan.mg, plan.rows);
+
+      cn->packed = fm_aligned_alloc0 (MAX (per_group * p->group * sizeof (float), 64));
+      if (cn->packed == NULL)
+        return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                           "not enough memory to pack the weights");
+      for (gint64 g = 0; g < p->group; g++)
+        fm_gemm_pack_a (plan.mg, plan.rows, wd + g * plan.mg * plan.rows, plan.rows,
+                        FALSE, cn->packed + g * per_group);
+    }
+  ctx->scratch_size = plan.size;
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
   return TRUE;
 }
@@ -349,11 +548,12 @@ static void
 conv_run (const FmNode *node,
           FmRunCtx     *rc)
 {
-  const FmConvParams *p = node->params;
+  const ConvNode *cn = node->params;
+  const FmConvParams *p = &cn->p;
 
-  fm_conv_fast (p, FM_IN_F (rc, node, 0), FM_IN_F (rc, node, 1),
-                p->has_bias ? FM_IN_F (rc, node, 2) : NULL,
-                FM_OUT_F (rc, node, 0), rc->scratch);
+  fm_conv_fast_full (p, FM_IN_F (rc, node, 0), FM_IN_F (rc, node, 1), cn->packed,
+                     p->has_bias ? FM_IN_F (rc, node, 2) : NULL,
+                     FM_OUT_F (rc, node, 0), rc->scratch, rc->threads);
 }
 
 static const char * const conv_attributes[] = {

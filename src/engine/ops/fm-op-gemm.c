@@ -5,12 +5,13 @@
  *
  * Gemm (alpha, beta, transA, transB, optional C broadcast to [M, N]) and
  * MatMul (numpy semantics: 1-D operands, broadcast batch dims), both on
- * cblas_sgemm. Float only.
+ * fm_sgemm() (one-row products, a fully connected layer on one image, are
+ * dot products split over the run's threads). Float only.
  */
 #include "config.h"
 
-#include <cblas.h>
 
+#include "fm-gemm.h"
 #include "fm-op-common.h"
 
 typedef struct
@@ -85,6 +86,7 @@ gemm_prepare (FmOpContext  *ctx,
       p->c_stride_m = strides[0];
       p->c_stride_n = strides[1];
     }
+  ctx->scratch_size = fm_sgemm_scratch_size (p->trans_a, p->trans_b, p->m, p->n, p->k);
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
   return TRUE;
 }
@@ -115,13 +117,10 @@ gemm_run (const FmNode *node,
           y[i] = 0.0f;
       return;
     }
-  cblas_sgemm (CblasRowMajor,
-               p->trans_a ? CblasTrans : CblasNoTrans,
-               p->trans_b ? CblasTrans : CblasNoTrans,
-               (blasint) p->m, (blasint) p->n, (blasint) p->k,
-               p->alpha, a, (blasint) (p->trans_a ? p->m : p->k),
-               b, (blasint) (p->trans_b ? p->k : p->n),
-               p->has_c ? 1.0f : 0.0f, y, (blasint) p->n);
+  fm_sgemm (p->trans_a, p->trans_b, p->m, p->n, p->k,
+            p->alpha, a, p->trans_a ? p->m : p->k,
+            b, p->trans_b ? p->k : p->n,
+            p->has_c ? 1.0f : 0.0f, y, p->n, rc->scratch, rc->threads);
 }
 
 static const char * const gemm_attributes[] = {
@@ -206,6 +205,9 @@ mat_mul_prepare (FmOpContext  *ctx,
     out.dims[out.rank++] = p->n;
   if (out.rank > FM_MAX_RANK)
     return fm_op_fail (ctx, error, FM_ERROR_LIMIT, "output rank too large");
+  ctx->scratch_size = MAX (fm_sgemm_scratch_size (FALSE, FALSE, p->m, p->n, p->k),
+                           fm_sgemm_scratch_size (FALSE, FALSE, p->batch.dims[0] * p->m,
+                                                  p->n, p->k));
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
   return TRUE;
 }
@@ -234,10 +236,8 @@ mat_mul_run (const FmNode *node,
   /* b shared by all batches and a contiguous: one tall product. */
   if (w->rank == 1 && w->strides[1][0] == 0 && w->strides[0][0] == 1)
     {
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                   (blasint) (w->dims[0] * p->m), (blasint) p->n, (blasint) p->k,
-                   1.0f, a, (blasint) p->k, b, (blasint) p->n,
-                   0.0f, y, (blasint) p->n);
+      fm_sgemm (FALSE, FALSE, w->dims[0] * p->m, p->n, p->k,
+                1.0f, a, p->k, b, p->n, 0.0f, y, p->n, rc->scratch, rc->threads);
       return;
     }
   do
@@ -247,10 +247,8 @@ mat_mul_run (const FmNode *node,
           const float *ai = a + (off[0] + i * w->strides[0][last]) * p->m * p->k;
           const float *bi = b + (off[1] + i * w->strides[1][last]) * p->k * p->n;
 
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                       (blasint) p->m, (blasint) p->n, (blasint) p->k,
-                       1.0f, ai, (blasint) p->k, bi, (blasint) p->n,
-                       0.0f, y, (blasint) p->n);
+          fm_sgemm (FALSE, FALSE, p->m, p->n, p->k,
+                    1.0f, ai, p->k, bi, p->n, 0.0f, y, p->n, rc->scratch, rc->threads);
           y += p->m * p->n;
         }
     }

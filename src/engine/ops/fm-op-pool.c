@@ -7,11 +7,18 @@
  * auto_pad, ceil_mode, dilations, count_include_pad), GlobalAveragePool
  * and GlobalMaxPool (any spatial rank). Padding never wins a max and is
  * counted by an average only with count_include_pad = 1. MaxPool's Indices
- * output, storage_order = 1 and 3-D windows are refused.
+ * output, storage_order = 1 and 3-D windows are refused. A 2x2 stride-2
+ * MaxPool without pads (the common CNN one) has its own loop, with AVX2
+ * when the CPU has it.
  */
 #include "config.h"
 
 #include <math.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define FM_POOL_X86 1
+#endif
 
 #include "fm-op-common.h"
 
@@ -21,6 +28,7 @@ typedef struct
   gint64   planes;             /* N * C */
   gboolean is_max;
   gboolean count_include_pad;
+  gboolean max2x2;             /* 2x2, stride 2, no pads or dilation, windows inside */
 } FmPoolParams;
 
 static gboolean
@@ -81,12 +89,103 @@ pool_prepare (FmOpContext  *ctx,
   p->planes = x->shape.dims[0] * x->shape.dims[1];
   p->is_max = is_max;
   p->count_include_pad = cip;
+  p->max2x2 = is_max && p->win.k[0] == 2 && p->win.k[1] == 2 &&
+              p->win.s[0] == 2 && p->win.s[1] == 2 &&
+              p->win.d[0] == 1 && p->win.d[1] == 1 &&
+              p->win.pb[0] == 0 && p->win.pb[1] == 0 &&
+              p->win.out[0] * 2 <= p->win.in[0] && p->win.out[1] * 2 <= p->win.in[1];
 
   out = x->shape;
   for (int i = 0; i < n; i++)
     out.dims[2 + i] = p->win.out[i + 2 - n];
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
   return TRUE;
+}
+
+/* Output pixels [ox0, ow) of one row of the 2x2 pool: the max of
+ * r0[2 ox], r0[2 ox + 1], r1[2 ox], r1[2 ox + 1] in that order. */
+static void
+max2x2_row_scalar (const float *r0,
+                   const float *r1,
+                   float       *y,
+                   gint64       ox0,
+                   gint64       ow)
+{
+  for (gint64 ox = ox0; ox < ow; ox++)
+    {
+      float acc = -INFINITY;
+
+      acc = MAX (acc, r0[2 * ox]);
+      acc = MAX (acc, r0[2 * ox + 1]);
+      acc = MAX (acc, r1[2 * ox]);
+      acc = MAX (acc, r1[2 * ox + 1]);
+      y[ox] = acc;
+    }
+}
+
+#ifdef FM_POOL_X86
+__attribute__ ((target ("avx2")))
+static void
+max2x2_avx2 (const float *x,
+             float       *y,
+             gint64       planes,
+             gint64       h,
+             gint64       wd,
+             gint64       oh,
+             gint64       ow)
+{
+  for (gint64 pl = 0; pl < planes; pl++)
+    for (gint64 oy = 0; oy < oh; oy++)
+      {
+        const float *r0 = x + (pl * h + 2 * oy) * wd;
+        const float *r1 = r0 + wd;
+        float *yr = y + (pl * oh + oy) * ow;
+        gint64 ox = 0;
+
+        for (; ox + 8 <= ow; ox += 8)
+          {
+            /* _mm256_max_ps (a, b) is a > b ? a : b, as MAX */
+            __m256 a0 = _mm256_loadu_ps (r0 + 2 * ox);
+            __m256 a1 = _mm256_loadu_ps (r0 + 2 * ox + 8);
+            __m256 b0 = _mm256_loadu_ps (r1 + 2 * ox);
+            __m256 b1 = _mm256_loadu_ps (r1 + 2 * ox + 8);
+            __m256 ae = _mm256_shuffle_ps (a0, a1, 0x88);   /* even columns */
+            __m256 ao = _mm256_shuffle_ps (a0, a1, 0xdd);   /* odd columns */
+            __m256 be = _mm256_shuffle_ps (b0, b1, 0x88);
+            __m256 bo = _mm256_shuffle_ps (b0, b1, 0xdd);
+            __m256 m = _mm256_max_ps (_mm256_max_ps (_mm256_max_ps (ae, ao), be), bo);
+
+            m = _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (m), 0xd8));
+            _mm256_storeu_ps (yr + ox, m);
+          }
+        max2x2_row_scalar (r0, r1, yr, ox, ow);
+      }
+}
+#endif
+
+static void
+max2x2 (const float *x,     /* [planes, h, wd] */
+        float       *y,     /* [planes, oh, ow] */
+        gint64       planes,
+        gint64       h,
+        gint64       wd,
+        gint64       oh,
+        gint64       ow)
+{
+#ifdef FM_POOL_X86
+  if (__builtin_cpu_supports ("avx2"))
+    {
+      max2x2_avx2 (x, y, planes, h, wd, oh, ow);
+      return;
+    }
+#endif
+  for (gint64 pl = 0; pl < planes; pl++)
+    for (gint64 oy = 0; oy < oh; oy++)
+      {
+        const float *r0 = x + (pl * h + 2 * oy) * wd;
+
+        max2x2_row_scalar (r0, r0 + wd, y + (pl * oh + oy) * ow, 0, ow);
+      }
 }
 
 static void
@@ -98,6 +197,12 @@ pool_run (const FmNode *node,
   const float *x = FM_IN_F (rc, node, 0);  /* [planes, h, w] */
   float *y = FM_OUT_F (rc, node, 0);       /* [planes, oh, ow] */
   gint64 h = w->in[0], wd = w->in[1];
+
+  if (p->max2x2)
+    {
+      max2x2 (x, y, p->planes, h, wd, w->out[0], w->out[1]);
+      return;
+    }
 
   for (gint64 pl = 0; pl < p->planes; pl++)
     {

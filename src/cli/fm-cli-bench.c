@@ -1,0 +1,402 @@
+/* fm-cli-bench.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps bench MODEL [INPUT]`: measures the forward pass the viewer
+ * does (one image, every activation kept in the run's arena). It loads the
+ * model three times, one copy alive at a time, and reports the median
+ * wall time of fm_model_load_file (); then it runs --warmup passes that
+ * are not counted and --runs passes that are, and reports their median
+ * and 90th percentile (nearest rank), and the process's peak resident
+ * memory (getrusage's ru_maxrss) next to the size of the weights and of
+ * one run's arena. INPUT is a PNG/JPEG, preprocessed with the model's
+ * metadata only (no --mean/--std/--invert: the input's values do not
+ * change the work), or a float32 .npy of the input's shape; without it,
+ * every float input is filled with a fixed pattern. It does not batch,
+ * does not compare with other runtimes (build-aux/bench-peers.sh does)
+ * and does not time preprocessing.
+ */
+#include "config.h"
+
+#include "fm-cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "fm-image.h"
+#include "fm-npy.h"
+#include "fm-preprocess.h"
+
+#define BENCH_LOADS       3
+#define BENCH_MAX_RUNS    1000000
+#define BENCH_MAX_WARMUP  20
+
+typedef struct
+{
+  int      threads;
+  int      runs;
+  int      warmup;
+  gboolean json;
+} BenchOptions;
+
+static double
+now_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* @v sorted, n >= 1. */
+static double
+median (const double *v,
+        int           n)
+{
+  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Nearest rank: the smallest value with at least 90 % of @v at or below. */
+static double
+p90 (const double *v,
+     int           n)
+{
+  int rank = (int) ceil (0.9 * n);
+
+  return v[CLAMP (rank, 1, n) - 1];
+}
+
+static double
+peak_rss_mb (void)
+{
+  struct rusage usage;
+
+  if (getrusage (RUSAGE_SELF, &usage) != 0)
+    return 0.0;
+  return usage.ru_maxrss / 1024.0;  /* kilobytes on Linux */
+}
+
+/* Reads INPUT (PNG/JPEG or .npy) into @image or @npy, told by magic bytes. */
+static gboolean
+read_input (const char  *path,
+            FmImage    **image,
+            float      **npy,
+            FmShape     *npy_shape,
+            GError     **error)
+{
+  guint8 magic[8];
+  gsize len;
+  FILE *f;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: is a folder, not a picture"), path);
+      return FALSE;
+    }
+  f = g_fopen (path, "rb");
+  if (f == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  len = fread (magic, 1, sizeof magic, f);
+  fclose (f);
+
+  if (fm_npy_has_magic (magic, len))
+    {
+      *npy = fm_npy_read (path, npy_shape, 0, error);
+      return *npy != NULL;
+    }
+  if (fm_image_has_magic (magic, len))
+    {
+      *image = fm_image_load (path, 0, error);
+      return *image != NULL;
+    }
+  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+               _("%s: not a PNG, JPEG or .npy file"), path);
+  return FALSE;
+}
+
+/* Writes the model's inputs into @run: INPUT as read, or a fixed pattern
+ * (float inputs) and zeros (integer inputs) when there is none. */
+static gboolean
+feed (FmRun         *run,
+      const FmModel *model,
+      const char    *input_path,
+      const FmImage *image,
+      const float   *npy,
+      const FmShape *npy_shape,
+      GError       **error)
+{
+  if (input_path != NULL && model->n_inputs != 1)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
+                   _("%s: the model has %u inputs; bench feeds INPUT to models with one input"),
+                   model->path, model->n_inputs);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < model->n_inputs; i++)
+    {
+      const FmValue *v = &model->values[model->inputs[i]];
+      gpointer dest = fm_run_input_data (run, i);
+
+      if (npy != NULL)
+        {
+          if (v->dtype != FM_DTYPE_FLOAT || !fm_shape_equal (&v->shape, npy_shape))
+            {
+              g_autofree char *want = fm_shape_to_string (&v->shape);
+              g_autofree char *got = fm_shape_to_string (npy_shape);
+
+              g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
+                           _("%s: the tensor has shape %s but the model input “%s” "
+                             "is a %s tensor of shape %s"),
+                           input_path, got, v->name, fm_dtype_name (v->dtype), want);
+              return FALSE;
+            }
+          memcpy (dest, npy, v->numel * sizeof (float));
+        }
+      else if (image != NULL)
+        {
+          FmPreprocess pp;
+          g_autoptr(GError) local_error = NULL;
+
+          if (!fm_preprocess_init_from_model (&pp, model, error))
+            return FALSE;
+          if (!fm_preprocess_image (&pp, image, dest, &local_error))
+            {
+              g_set_error (error, FM_ERROR, local_error->code, "%s: %s",
+                           input_path, local_error->message);
+              return FALSE;
+            }
+        }
+      else if (v->dtype == FM_DTYPE_FLOAT)
+        {
+          float *x = dest;  /* the input's shape, row-major */
+
+          /* Values in [-1, 1] that are not all equal, so no kernel sees
+           * a trivial case. */
+          for (gsize k = 0; k < v->numel; k++)
+            x[k] = sinf ((float) k * 0.37f);
+        }
+      else
+        memset (dest, 0, v->numel * fm_dtype_size (v->dtype));
+    }
+  return TRUE;
+}
+
+static void
+print_text (const FmModel *model,
+            const char    *input_path,
+            const BenchOptions *o,
+            double         load_ms,
+            double         median_ms,
+            double         p90_ms,
+            double         rss_mb)
+{
+  printf (_("Model:       %s\n"), model->path);
+  printf (_("Input:       %s\n"), input_path != NULL ? input_path : _("fixed pattern"));
+  printf (_("Threads:     %d\n"), o->threads);
+  printf (_("Load:        %.2f ms (median of %d loads)\n"), load_ms, BENCH_LOADS);
+  printf (_("Forward:     median %.3f ms, p90 %.3f ms over %d runs after %d warm-up runs\n"),
+          median_ms, p90_ms, o->runs, o->warmup);
+  printf (_("Peak memory: %.1f MB resident (weights %.1f MB, activations %.1f MB, "
+            "scratch %.1f MB)\n"),
+          rss_mb, model->weights_size / 1048576.0, model->arena_size / 1048576.0,
+          model->scratch_size / 1048576.0);
+}
+
+static void
+print_json (const FmModel *model,
+            const BenchOptions *o,
+            double         load_ms,
+            double         median_ms,
+            double         p90_ms,
+            double         rss_mb)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, model->path);
+  json_builder_set_member_name (b, "threads");
+  json_builder_add_int_value (b, o->threads);
+  json_builder_set_member_name (b, "runs");
+  json_builder_add_int_value (b, o->runs);
+  json_builder_set_member_name (b, "warmup");
+  json_builder_add_int_value (b, o->warmup);
+  json_builder_set_member_name (b, "median_ms");
+  json_builder_add_double_value (b, median_ms);
+  json_builder_set_member_name (b, "p90_ms");
+  json_builder_add_double_value (b, p90_ms);
+  json_builder_set_member_name (b, "load_ms");
+  json_builder_add_double_value (b, load_ms);
+  json_builder_set_member_name (b, "peak_rss_mb");
+  json_builder_add_double_value (b, rss_mb);
+  json_builder_set_member_name (b, "weights_mb");
+  json_builder_add_double_value (b, model->weights_size / 1048576.0);
+  json_builder_set_member_name (b, "activations_mb");
+  json_builder_add_double_value (b, model->arena_size / 1048576.0);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  fm_cli_print_json (root);
+}
+
+int
+fm_cli_bench (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model_path = NULL;
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmRun) run = NULL;
+  g_autofree double *times = NULL;
+  g_autofree float *npy = NULL;
+  FmImage *image = NULL;
+  FmShape npy_shape = { 0 };
+  FmModelOptions options;
+  const char *input_path;
+  BenchOptions o = { .threads = 1, .runs = 200, .warmup = G_MININT, .json = FALSE };
+  double loads[BENCH_LOADS];
+  double load_ms, rss_mb;
+  int status = FM_CLI_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads,
+      N_("Number of threads of one forward pass (default 1)"), N_("N") },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &o.runs,
+      N_("Forward passes measured (default 200)"), N_("N") },
+    { "warmup", 0, 0, G_OPTION_ARG_INT, &o.warmup,
+      N_("Forward passes run first and not measured (default 10 % of --runs, 1 to 20)"),
+      N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json,
+      N_("Print one JSON object"), NULL },
+    { NULL }
+  };
+
+  context = fm_cli_option_context_new ("bench", _("MODEL [INPUT]"),
+                                       _("Measure a model's load time, the latency of one "
+                                         "forward pass that keeps every activation (median "
+                                         "and 90th percentile after a warm-up) and the peak "
+                                         "memory.\n"
+                                         "MODEL is an .onnx file or a bundled model name. "
+                                         "INPUT is a PNG/JPEG picture (preprocessed with the "
+                                         "model's metadata) or a float32 .npy; without it the "
+                                         "input is a fixed pattern."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fm_cli_usage_error (context, "bench", "%s", error->message);
+  if (argc < 2)
+    return fm_cli_usage_error (context, "bench", "%s", _("missing MODEL"));
+  if (argc > 3)
+    return fm_cli_usage_error (context, "bench", _("unexpected argument “%s”"), argv[3]);
+  /* Also sets OpenBLAS's, for any kernel that still calls it. */
+  if (!fm_cli_set_threads (o.threads))
+    return fm_cli_usage_error (context, "bench", _("--threads must be 1 to 256, not %d"),
+                               o.threads);
+  if (o.runs < 1 || o.runs > BENCH_MAX_RUNS)
+    return fm_cli_usage_error (context, "bench", _("--runs must be 1 to %d, not %d"),
+                               BENCH_MAX_RUNS, o.runs);
+  if (o.warmup == G_MININT)
+    o.warmup = CLAMP (o.runs / 10, 1, BENCH_MAX_WARMUP);
+  else if (o.warmup < 0 || o.warmup > BENCH_MAX_RUNS)
+    return fm_cli_usage_error (context, "bench", _("--warmup must be 0 to %d, not %d"),
+                               BENCH_MAX_RUNS, o.warmup);
+  input_path = argc == 3 ? argv[2] : NULL;
+
+  /* The input first: its size fills in symbolic spatial dims. */
+  fm_model_options_init (&options);
+  if (input_path != NULL)
+    {
+      if (!read_input (input_path, &image, &npy, &npy_shape, &error))
+        goto fail;
+      if (image != NULL)
+        {
+          options.default_height = image->height;
+          options.default_width = image->width;
+        }
+      else if (npy_shape.rank == 4)
+        {
+          options.default_height = npy_shape.dims[2];
+          options.default_width = npy_shape.dims[3];
+        }
+    }
+
+  /* Resolves the name and says "FILE: REASON" when it cannot be read;
+   * this first load is not timed (it also fills the page cache). */
+  model = fm_cli_load_model (argv[1], &options, &error);
+  if (model == NULL)
+    goto fail;
+  model_path = g_strdup (model->path);
+  g_clear_pointer (&model, fm_model_unref);
+
+  /* One copy alive at a time, so the peak memory is one model's. */
+  for (int i = 0; i < BENCH_LOADS; i++)
+    {
+      double t0 = now_ms ();
+
+      g_clear_pointer (&model, fm_model_unref);
+      model = fm_model_load_file (model_path, &options, &error);
+      if (model == NULL)
+        goto fail;
+      loads[i] = now_ms () - t0;
+    }
+  qsort (loads, BENCH_LOADS, sizeof (double), compare_doubles);
+  load_ms = median (loads, BENCH_LOADS);
+
+  run = fm_run_new (model, &error);
+  if (run == NULL)
+    goto fail;
+  fm_run_set_threads (run, (guint) o.threads);
+  if (!feed (run, model, input_path, image, npy, &npy_shape, &error))
+    goto fail;
+
+  for (int i = 0; i < o.warmup; i++)
+    if (!fm_run_execute (run, NULL, &error))
+      goto fail;
+
+  times = g_new (double, o.runs);
+  for (int i = 0; i < o.runs; i++)
+    {
+      double t0 = now_ms ();
+
+      if (!fm_run_execute (run, NULL, &error))
+        goto fail;
+      times[i] = now_ms () - t0;
+    }
+  qsort (times, o.runs, sizeof (double), compare_doubles);
+  rss_mb = peak_rss_mb ();
+
+  if (o.json)
+    print_json (model, &o, load_ms, median (times, o.runs), p90 (times, o.runs), rss_mb);
+  else
+    print_text (model, input_path, &o, load_ms, median (times, o.runs), p90 (times, o.runs),
+                rss_mb);
+  goto out;
+
+fail:
+  status = fm_cli_fail (error);
+out:
+  g_clear_pointer (&image, fm_image_free);
+  return status;
+}

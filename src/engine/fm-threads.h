@@ -1,0 +1,37 @@
+/* fm-threads.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A small persistent thread pool for the kernels (private to the engine).
+ * A pool of n threads is the caller plus n - 1 workers that sleep on a
+ * condition variable between jobs: nothing spins while idle. One job at a
+ * time: fm_threads_run() calls func (data, i, n) for every i in [0, n),
+ * index 0 on the calling thread, and returns when all are done. A pool
+ * belongs to one FmRun and so to one thread at a time; several runs each
+ * have their own pool. A NULL pool means one thread.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _FmThreads FmThreads;
+
+typedef void (*FmThreadsFunc) (gpointer data,
+                               guint    index,
+                               guint    n);
+
+/* NULL (and no error) when @n_threads <= 1 or no thread could start. */
+FmThreads *fm_threads_new   (guint           n_threads);
+void       fm_threads_free  (FmThreads      *pool);
+/* 1 for NULL. */
+guint      fm_threads_get_n (const FmThreads *pool);
+/* Runs @func on every thread of @pool (just once, index 0 of 1, when
+ * @pool is NULL) and waits for all of them. */
+void       fm_threads_run   (FmThreads      *pool,
+                             FmThreadsFunc   func,
+                             gpointer        data);
+
+G_END_DECLS

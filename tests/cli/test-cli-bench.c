@@ -1,0 +1,277 @@
+/* test-cli-bench.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps bench`, run as a user would: the built binary (argv[1]) in
+ * a subprocess. Checks the --json object (every documented field, numbers
+ * positive and consistent, --runs and --threads echoed, the default runs
+ * and warm-up), that the runs really ran (the process lasts at least half
+ * the runs times the median), the bundled model's weight and activation
+ * sizes against a count by hand, the text report, a picture and a .npy
+ * INPUT, and bad input (exit 1 naming the file) and bad flags (exit 2).
+ * It does not judge the speed.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "fm-npy.h"
+
+static const char *binary;
+static char *tmp_dir;
+
+/* Runs `binary bench ARGS...` (NULL-terminated); returns the exit status
+ * and, in @seconds, the process's wall time. */
+static int
+run_bench (char       **out,
+           char       **err,
+           double      *seconds,
+           const char  *first,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  GError *error = NULL;
+  int status = 0;
+  gint64 t0;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  g_ptr_array_add (argv, (gpointer) "bench");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
+  t0 = g_get_monotonic_time ();
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                out, err, &status, &error);
+  if (seconds != NULL)
+    *seconds = (g_get_monotonic_time () - t0) / 1e6;
+  g_assert_no_error (error);
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  return -1;
+}
+
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *text)
+{
+  GError *error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static double
+number (JsonObject *o,
+        const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  g_assert_nonnull (n);
+  g_assert_true (JSON_NODE_HOLDS_VALUE (n));
+  g_assert_true (json_node_get_value_type (n) == G_TYPE_DOUBLE
+                 || json_node_get_value_type (n) == G_TYPE_INT64);
+  return json_node_get_double (n);
+}
+
+/* The fields every --json object has, with the values that must hold
+ * whatever the machine. */
+static void
+check_common (JsonObject *o,
+              int         threads,
+              int         runs)
+{
+  double median = number (o, "median_ms"), p90 = number (o, "p90_ms");
+
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (o, "model"),
+                                   "/models/mnist-cnn.onnx"));
+  g_assert_cmpint (json_object_get_int_member (o, "threads"), ==, threads);
+  g_assert_cmpint (json_object_get_int_member (o, "runs"), ==, runs);
+  g_assert_cmpfloat (median, >, 0.0);
+  /* The 90th percentile of the same sorted times is never below the median. */
+  g_assert_cmpfloat (p90, >=, median);
+  g_assert_cmpfloat (number (o, "load_ms"), >, 0.0);
+  /* The weights are resident while it runs. */
+  g_assert_cmpfloat (number (o, "peak_rss_mb"), >=, number (o, "weights_mb"));
+}
+
+static void
+test_json (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  double seconds;
+  double act_bytes;
+
+  g_assert_cmpint (run_bench (&out, &err, &seconds, "mnist-cnn", "--runs", "7", "--json",
+                              NULL), ==, 0);
+  o = parse_object (parser, out);
+  check_common (o, 1, 7);
+  /* 10 % of 7 runs rounds to 0; at least one warm-up run. */
+  g_assert_cmpint (json_object_get_int_member (o, "warmup"), ==, 1);
+
+  /* The bundled model's weights by hand (README: three 3x3 convs with 32
+   * channels, one linear layer 32*7*7 -> 10, all with biases):
+   * conv1 32*1*9 + 32 = 320, conv2 and conv3 32*32*9 + 32 = 9248 each,
+   * fc 1568*10 + 10 = 15690; 34506 floats = 138024 bytes. */
+  g_assert_cmpfloat_with_epsilon (number (o, "weights_mb"), 138024 / 1048576.0, 1e-9);
+  /* Every activation of one image, kept: input 784, conv1 and relu1
+   * 32*28*28 = 25088 each, pool1, conv2 and relu2 32*14*14 = 6272 each,
+   * pool2, conv3 and relu3 32*7*7 = 1568 each, flatten 1568, logits 10:
+   * 76058 floats = 304232 bytes, plus at most 64 bytes of alignment for
+   * each of the 11 values. */
+  act_bytes = number (o, "activations_mb") * 1048576.0;
+  g_assert_cmpfloat (act_bytes, >=, 304232.0);
+  g_assert_cmpfloat (act_bytes, <=, 304232.0 + 11 * 64);
+}
+
+static void
+test_runs_and_threads (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  double seconds;
+
+  /* The defaults: 200 runs after 20 warm-up runs, 1 thread. */
+  g_assert_cmpint (run_bench (&out, &err, &seconds, "mnist-cnn", "--json", NULL), ==, 0);
+  o = parse_object (parser, out);
+  check_common (o, 1, 200);
+  g_assert_cmpint (json_object_get_int_member (o, "warmup"), ==, 20);
+  /* Half of the 200 measured runs took at least the median each, so the
+   * process lasted at least 100 medians; fewer runs would not. */
+  g_assert_cmpfloat (seconds * 1e3, >=, 100 * number (o, "median_ms"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", "--runs", "30", "--warmup", "0",
+                              "--threads", "2", "--json", NULL), ==, 0);
+  o = parse_object (parser, out);
+  check_common (o, 2, 30);
+  g_assert_cmpint (json_object_get_int_member (o, "warmup"), ==, 0);
+}
+
+static void
+test_text_and_inputs (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *npy = g_build_filename (tmp_dir, "input.npy", NULL);
+  g_autofree char *bad = g_build_filename (tmp_dir, "bad.npy", NULL);
+  g_autofree char *digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits",
+                                             "digit-7.png", NULL);
+  FmShape shape = { .rank = 4, .dims = { 1, 1, 28, 28 } };
+  FmShape bad_shape = { .rank = 2, .dims = { 28, 28 } };
+  float data[28 * 28] = { 0 };
+  GError *error = NULL;
+
+  g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", digit, "--runs", "5", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "Input:       "));
+  g_assert_nonnull (strstr (out, "digit-7.png"));
+  g_assert_nonnull (strstr (out, "over 5 runs after 1 warm-up runs"));
+  g_assert_nonnull (strstr (out, "Peak memory:"));
+
+  g_assert_true (fm_npy_write (npy, &shape, data, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", npy, "--runs", "3", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "input.npy"));
+
+  /* A tensor of the wrong shape: exit 1, the message names the file. */
+  g_assert_true (fm_npy_write (bad, &bad_shape, data, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", bad, "--runs", "3", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "bad.npy"));
+  g_assert_nonnull (strstr (err, "[1, 1, 28, 28]"));
+}
+
+static void
+test_errors (void)
+{
+  const char *bad_flags[][3] = {
+    { "--runs", "0", NULL },
+    { "--threads", "0", NULL },
+    { "--threads", "257", NULL },
+    { "--warmup", "-2", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_flags); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", bad_flags[i][0],
+                                  bad_flags[i][1], NULL), ==, 2);
+      g_assert_nonnull (strstr (err, bad_flags[i][0]));
+    }
+
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_bench (&out, &err, NULL, NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "missing MODEL"));
+  }
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *missing = g_build_filename (tmp_dir, "no-such-model.onnx", NULL);
+
+    g_assert_cmpint (run_bench (&out, &err, NULL, missing, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "no-such-model.onnx"));
+    g_assert_cmpstr (out, ==, "");
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  GError *error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (argc < 2)
+    {
+      g_printerr ("usage: test-cli-bench FEATURE-MAPS-BINARY\n");
+      return 2;
+    }
+  binary = argv[1];
+  tmp_dir = g_dir_make_tmp ("fm-test-cli-bench-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/cli/bench/json", test_json);
+  g_test_add_func ("/cli/bench/runs-and-threads", test_runs_and_threads);
+  g_test_add_func ("/cli/bench/text-and-inputs", test_text_and_inputs);
+  g_test_add_func ("/cli/bench/errors", test_errors);
+  status = g_test_run ();
+
+  {
+    const char *rm[] = { "rm", "-rf", tmp_dir, NULL };
+
+    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                  NULL, NULL);
+  }
+  g_free (tmp_dir);
+  return status;
+}

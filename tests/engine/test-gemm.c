@@ -1,0 +1,324 @@
+/* test-gemm.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The engine's own SGEMM (fm-gemm.c), its thread pool and the conv paths
+ * built on it, checked against naive loops in double precision on random
+ * shapes (odd sizes, one row, one column, K = 1, alpha and beta), with 1
+ * and 2 threads and every kernel level the CPU has (scalar, AVX2,
+ * AVX-512). Plus one product worked out by hand.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fm-gemm.h"
+#include "fm-tensor.h"
+#include "fm-threads.h"
+#include "ops/fm-op-conv-private.h"
+
+static float
+rand_float (void)
+{
+  return (float) g_test_rand_double_range (-1.0, 1.0);
+}
+
+/* The levels to try: every one up to what the CPU has. */
+static int
+n_isas (void)
+{
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);   /* capped at what the CPU has */
+  return (int) fm_gemm_get_isa () + 1;
+}
+
+static void
+test_hand (void)
+{
+  /* A = [[1, 2], [3, 4]], B = [[5, 6], [7, 8]]:
+   * A B = [[1*5 + 2*7, 1*6 + 2*8], [3*5 + 4*7, 3*6 + 4*8]] = [[19, 22], [43, 50]].
+   * With alpha 2, beta 0.5 and C = [[1, 1], [1, 1]]:
+   * [[38 + 0.5, 44 + 0.5], [86 + 0.5, 100 + 0.5]]. */
+  const float a[] = { 1, 2, 3, 4 };
+  const float b[] = { 5, 6, 7, 8 };
+  const float expected[] = { 38.5f, 44.5f, 86.5f, 100.5f };
+
+  for (int isa = 0; isa < n_isas (); isa++)
+    for (int packed = 0; packed <= 1; packed++)
+      {
+        float c[] = { 1, 1, 1, 1 };
+        gpointer scratch = fm_aligned_alloc0 (MAX (fm_sgemm_scratch_size (TRUE, FALSE, 2, 2, 2), 64));
+        const float at[] = { 1, 3, 2, 4 };   /* A transposed */
+
+        fm_gemm_set_isa (isa);
+        /* transA goes through the packed kernel, plain A (2 rows) through
+         * the one-row loops */
+        fm_sgemm (packed, FALSE, 2, 2, 2, 2.0f, packed ? at : a, 2, b, 2, 0.5f, c, 2,
+                  scratch, NULL);
+        for (int i = 0; i < 4; i++)
+          g_assert_cmpfloat_with_epsilon (c[i], expected[i], 1e-6);
+        fm_aligned_free (scratch);
+      }
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+}
+
+typedef struct
+{
+  gint   hits[8];
+  guint  n_seen;
+} Count;
+
+static void
+count_share (gpointer data,
+             guint    index,
+             guint    n)
+{
+  Count *c = data;
+
+  g_atomic_int_inc (&c->hits[index]);
+  c->n_seen = n;   /* every thread writes the same value */
+}
+
+static void
+test_threads (void)
+{
+  for (guint n = 1; n <= 3; n++)
+    {
+      FmThreads *pool = fm_threads_new (n);
+
+      g_assert_cmpuint (fm_threads_get_n (pool), ==, n);
+      for (int rep = 0; rep < 50; rep++)
+        {
+          Count c = { { 0 }, 0 };
+
+          fm_threads_run (pool, count_share, &c);
+          g_assert_cmpuint (c.n_seen, ==, n);
+          for (guint i = 0; i < 8; i++)
+            g_assert_cmpint (c.hits[i], ==, i < n ? 1 : 0);
+        }
+      fm_threads_free (pool);
+    }
+}
+
+static const gint64 sizes[] = { 1, 2, 3, 7, 8, 9, 15, 16, 17, 33, 47, 48, 49, 95, 100, 130 };
+
+static gint64
+pick (void)
+{
+  return sizes[g_test_rand_int_range (0, G_N_ELEMENTS (sizes))];
+}
+
+static void
+test_sgemm_random (void)
+{
+  FmThreads *pool = fm_threads_new (2);
+  int n_checked = 0;
+
+  for (int iter = 0; iter < 240; iter++)
+    {
+      gint64 m = pick (), n = pick (), k = iter % 10 == 0 ? 1 : pick ();
+      gboolean ta = g_test_rand_bit (), tb = g_test_rand_bit ();
+      float alpha = iter % 3 == 0 ? 1.0f : rand_float ();
+      float beta = (float[]) { 0.0f, 1.0f, 0.5f, -0.75f } [iter % 4];
+      gint64 lda = (ta ? m : k) + iter % 3, ldb = (tb ? k : n) + iter % 2, ldc = n + iter % 5;
+      g_autofree float *a = g_new (float, (ta ? k : m) * lda);
+      g_autofree float *b = g_new (float, (tb ? n : k) * ldb);
+      g_autofree float *c0 = g_new (float, m * ldc);
+      g_autofree float *c = g_new (float, m * ldc);
+      g_autofree double *ref = g_new (double, m * n);
+      gpointer scratch;
+      int isa = iter % n_isas ();
+
+      if (iter < 6)
+        {
+          /* the extremes: one row, one column, K = 1 */
+          m = iter == 0 || iter == 3 ? 1 : m;
+          n = iter == 1 || iter == 3 ? 1 : n;
+        }
+      for (gint64 i = 0; i < (ta ? k : m) * lda; i++)
+        a[i] = rand_float ();
+      for (gint64 i = 0; i < (tb ? n : k) * ldb; i++)
+        b[i] = rand_float ();
+      for (gint64 i = 0; i < m * ldc; i++)
+        c0[i] = rand_float ();
+      for (gint64 i = 0; i < m; i++)
+        for (gint64 j = 0; j < n; j++)
+          {
+            double s = 0.0;
+
+            for (gint64 kk = 0; kk < k; kk++)
+              s += (double) (ta ? a[kk * lda + i] : a[i * lda + kk]) *
+                   (tb ? b[j * ldb + kk] : b[kk * ldb + j]);
+            ref[i * n + j] = alpha * s + (beta == 0.0f ? 0.0 : beta * (double) c0[i * ldc + j]);
+          }
+
+      scratch = fm_aligned_alloc0 (MAX (fm_sgemm_scratch_size (ta, tb, m, n, k), 64));
+      fm_gemm_set_isa (isa);
+      for (int threads = 1; threads <= 2; threads++)
+        {
+          memcpy (c, c0, m * ldc * sizeof (float));
+          if (beta == 0.0f)
+            for (gint64 i = 0; i < m * ldc; i++)
+              c[i] = NAN;   /* beta = 0 must not read C */
+          fm_sgemm (ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                    scratch, threads == 2 ? pool : NULL);
+          for (gint64 i = 0; i < m; i++)
+            for (gint64 j = 0; j < n; j++)
+              {
+                double d = fabs (c[i * ldc + j] - ref[i * n + j]);
+
+                if (!(d <= 1e-5 * (k + 1)))
+                  g_error ("isa %d threads %d m %" G_GINT64_FORMAT " n %" G_GINT64_FORMAT
+                           " k %" G_GINT64_FORMAT " ta %d tb %d: C[%" G_GINT64_FORMAT
+                           ", %" G_GINT64_FORMAT "] = %g, expected %g",
+                           isa, threads, m, n, k, ta, tb, i, j, c[i * ldc + j], ref[i * n + j]);
+              }
+          /* the padding between rows of C is never written */
+          for (gint64 i = 0; i < m; i++)
+            for (gint64 j = n; j < ldc; j++)
+              if (beta != 0.0f)
+                g_assert_cmpfloat (c[i * ldc + j], ==, c0[i * ldc + j]);
+          n_checked++;
+        }
+      fm_aligned_free (scratch);
+    }
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+  fm_threads_free (pool);
+  g_test_message ("%d products match the naive loops", n_checked);
+  g_assert_cmpint (n_checked, ==, 480);
+}
+
+/* A bigger product, large enough to be split over two threads and to
+ * take several K blocks. */
+static void
+test_sgemm_large (void)
+{
+  gint64 m = 70, n = 301, k = 1000;
+  g_autofree float *a = g_new (float, m * k);
+  g_autofree float *b = g_new (float, k * n);
+  g_autofree float *c = g_new (float, m * n);
+  gpointer scratch = fm_aligned_alloc0 (fm_sgemm_scratch_size (FALSE, FALSE, m, n, k));
+  FmThreads *pool = fm_threads_new (2);
+
+  for (gint64 i = 0; i < m * k; i++)
+    a[i] = rand_float ();
+  for (gint64 i = 0; i < k * n; i++)
+    b[i] = rand_float ();
+  for (int isa = 0; isa < n_isas (); isa++)
+    {
+      fm_gemm_set_isa (isa);
+      fm_sgemm (FALSE, FALSE, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n, scratch, pool);
+      for (gint64 i = 0; i < m; i++)
+        for (gint64 j = 0; j < n; j++)
+          {
+            double s = 0.0;
+
+            for (gint64 kk = 0; kk < k; kk++)
+              s += (double) a[i * k + kk] * b[kk * n + j];
+            g_assert_cmpfloat_with_epsilon (c[i * n + j], s, 1e-3);
+          }
+    }
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+  fm_threads_free (pool);
+  fm_aligned_free (scratch);
+}
+
+/* The conv paths (stride 1 on padded rows, im2col, grouped, dilated),
+ * with weights packed ahead as at load and with two threads. */
+static void
+test_conv_paths (void)
+{
+  FmThreads *pool = fm_threads_new (2);
+  int n_checked = 0;
+
+  for (int iter = 0; iter < 200; iter++)
+    {
+      FmConvParams p = { 0 };
+      gint64 peh, pew, cg, mg, rows;
+      g_autofree float *x = NULL, *w = NULL, *b = NULL, *y0 = NULL, *y1 = NULL;
+      g_autofree float *packed = NULL;
+      gpointer scratch;
+      gsize nx, nw, ny, per_group;
+      int isa = iter % n_isas ();
+
+      p.n = g_test_rand_int_range (1, 3);
+      p.group = iter % 5 == 0 ? 2 : 1;
+      p.c = p.group * g_test_rand_int_range (1, 20);
+      p.m = p.group * g_test_rand_int_range (1, 40);
+      p.h = g_test_rand_int_range (1, 30);
+      p.w = g_test_rand_int_range (1, 30);
+      p.kh = g_test_rand_int_range (1, MIN (p.h, 5) + 1);
+      p.kw = g_test_rand_int_range (1, MIN (p.w, 5) + 1);
+      p.sh = p.sw = iter % 3 == 0 ? 2 : 1;
+      p.dh = p.dw = iter % 7 == 0 ? 2 : 1;
+      p.ph = g_test_rand_int_range (0, 3);
+      p.pw = g_test_rand_int_range (0, 3);
+      peh = g_test_rand_int_range (0, 3);
+      pew = g_test_rand_int_range (0, 3);
+      p.has_bias = g_test_rand_bit ();
+      if (!fm_conv_params_finish (&p, peh, pew))
+        continue;
+      cg = p.c / p.group;
+      mg = p.m / p.group;
+      rows = cg * p.kh * p.kw;
+      nx = p.n * p.c * p.h * p.w;
+      nw = p.m * rows;
+      ny = p.n * p.m * p.oh * p.ow;
+      x = g_new (float, nx);
+      w = g_new (float, nw);
+      b = g_new (float, p.m);
+      y0 = g_new (float, ny);
+      y1 = g_new (float, ny);
+      for (gsize i = 0; i < nx; i++)
+        x[i] = rand_float ();
+      for (gsize i = 0; i < nw; i++)
+        w[i] = rand_float ();
+      for (gint64 i = 0; i < p.m; i++)
+        b[i] = rand_float ();
+      per_group = fm_gemm_packed_a_size (mg, rows);
+      packed = g_new (float, per_group * p.group);
+      for (gint64 g = 0; g < p.group; g++)
+        fm_gemm_pack_a (mg, rows, w + g * mg * rows, rows, FALSE, packed + g * per_group);
+      scratch = fm_aligned_alloc0 (MAX (fm_conv_scratch_size (&p), 64));
+
+      fm_conv_reference (&p, x, w, b, y0);
+      fm_gemm_set_isa (isa);
+      for (int threads = 1; threads <= 2; threads++)
+        for (int pre = 0; pre <= 1; pre++)
+          {
+            for (gsize i = 0; i < ny; i++)
+              y1[i] = NAN; /* every output must be written */
+            fm_conv_fast_full (&p, x, w, pre ? packed : NULL, b, y1, scratch,
+                               threads == 2 ? pool : NULL);
+            for (gsize i = 0; i < ny; i++)
+              if (!(fabsf (y0[i] - y1[i]) <= 1e-4f))
+                g_error ("isa %d threads %d packed %d: c %" G_GINT64_FORMAT " m %" G_GINT64_FORMAT
+                         " group %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+                         " k %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " s %" G_GINT64_FORMAT
+                         " d %" G_GINT64_FORMAT " p %" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                         ": y[%" G_GSIZE_FORMAT "] = %g, expected %g",
+                         isa, threads, pre, p.c, p.m, p.group, p.h, p.w, p.kh, p.kw,
+                         p.sh, p.dh, p.ph, p.pw, i, y1[i], y0[i]);
+            n_checked++;
+          }
+      fm_aligned_free (scratch);
+    }
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+  fm_threads_free (pool);
+  g_test_message ("%d conv runs match the reference", n_checked);
+  g_assert_cmpint (n_checked, >, 400);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/gemm/hand", test_hand);
+  g_test_add_func ("/engine/gemm/threads", test_threads);
+  g_test_add_func ("/engine/gemm/random", test_sgemm_random);
+  g_test_add_func ("/engine/gemm/large", test_sgemm_large);
+  g_test_add_func ("/engine/gemm/conv", test_conv_paths);
+  return g_test_run ();
+}
