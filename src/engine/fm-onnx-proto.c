@@ -29,6 +29,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -2141,11 +2143,35 @@ map_external (const FmOnnxTensor  *t,
   return map;
 }
 
+/* Gives back the whole pages of [data, data + len) (see
+ * fm_onnx_tensor_to_const_full). */
+static void
+drop_pages (const guint8 *data,
+            gsize         len)
+{
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  guintptr start = ((guintptr) data + page - 1) & ~(guintptr) (page - 1);
+  guintptr end = ((guintptr) data + len) & ~(guintptr) (page - 1);
+
+  if (end > start)
+    madvise ((void *) start, end - start, MADV_DONTNEED);
+}
+
 FmConstTensor *
 fm_onnx_tensor_to_const (const FmOnnxTensor *tensor,
                          const char         *external_base,
                          gsize               max_bytes,
                          GError            **error)
+{
+  return fm_onnx_tensor_to_const_full (tensor, external_base, max_bytes, FALSE, error);
+}
+
+FmConstTensor *
+fm_onnx_tensor_to_const_full (const FmOnnxTensor *tensor,
+                              const char         *external_base,
+                              gsize               max_bytes,
+                              gboolean            drop_source,
+                              GError            **error)
 {
   const char *tname = tensor->name != NULL ? tensor->name : "";
   const char *type_name = data_type_name (tensor->data_type);
@@ -2270,7 +2296,21 @@ fm_onnx_tensor_to_const (const FmOnnxTensor *tensor,
 
   if (numel > 0)
     {
-      if (have_raw)
+      if (have_raw && drop_source && raw == tensor->raw_data.data)
+        {
+          /* In slices, giving each slice's pages back as soon as it is
+           * converted, so a 400 MB weight never sits in memory twice. */
+          gsize slice = (gsize) 4 << 20;  /* values */
+
+          for (gsize i = 0; i < numel; i += slice)
+            {
+              gsize n = MIN (slice, numel - i);
+              convert_raw (tensor->data_type, raw + i * esize, n,
+                           (guint8 *) out->data + i * fm_dtype_size (dtype));
+              drop_pages (raw + i * esize, n * esize);
+            }
+        }
+      else if (have_raw)
         convert_raw (tensor->data_type, raw, numel, out->data);
       else
         convert_typed (tensor, typed_array (tensor), out->data);

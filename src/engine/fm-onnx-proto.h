@@ -176,5 +176,13 @@ FmConstTensor *fm_onnx_tensor_to_const (const FmOnnxTensor *tensor,
                                         const char         *external_base,
                                         gsize               max_bytes,
                                         GError            **error);
+/* The same; with @drop_source, the tensor's raw_data lies in a private
+ * read-only file mapping whose pages are given back (madvise) as they are
+ * converted, so a model's weights are never held twice while it loads. */
+FmConstTensor *fm_onnx_tensor_to_const_full (const FmOnnxTensor *tensor,
+                                             const char         *external_base,
+                                             gsize               max_bytes,
+                                             gboolean            drop_source,
+                                             GError            **error);
 
 G_END_DECLS
