@@ -92,17 +92,20 @@ stamp (FmDrawPad *self,
        double     cx,
        double     cy)
 {
-  int x0 = MAX (0, (int) floor (cx - BRUSH_RADIUS - 1));
-  int x1 = MIN (self->width - 1, (int) ceil (cx + BRUSH_RADIUS + 1));
-  int y0 = MAX (0, (int) floor (cy - BRUSH_RADIUS - 1));
-  int y1 = MIN (self->height - 1, (int) ceil (cy + BRUSH_RADIUS + 1));
+  /* As wide relative to the picture as an MNIST stroke is to 28 x 28. */
+  double scale = MAX (1.0, MIN (self->width, self->height) / 28.0);
+  double radius = BRUSH_RADIUS * scale;
+  int x0 = MAX (0, (int) floor (cx - radius - scale));
+  int x1 = MIN (self->width - 1, (int) ceil (cx + radius + scale));
+  int y0 = MAX (0, (int) floor (cy - radius - scale));
+  int y1 = MIN (self->height - 1, (int) ceil (cy + radius + scale));
   gsize plane = (gsize) self->height * self->width;
 
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++)
       {
         double d = hypot (x + 0.5 - cx, y + 0.5 - cy);
-        float v = (float) CLAMP (BRUSH_RADIUS + 0.5 - d, 0.0, 1.0);
+        float v = (float) CLAMP ((radius - d) / scale + 0.5, 0.0, 1.0);
 
         if (v <= 0.0f)
           continue;
@@ -235,8 +238,10 @@ fm_draw_pad_measure (GtkWidget      *widget,
   FmDrawPad *self = FM_DRAW_PAD (widget);
   int cells = orientation == GTK_ORIENTATION_HORIZONTAL ? self->width : self->height;
 
-  *minimum = MAX (cells * 4, 112);
-  *natural = MAX (cells * 10, 280);
+  /* Enlarged, but a 224 x 224 input must not widen the window: the cells
+   * shrink instead. */
+  *minimum = 112;
+  *natural = CLAMP (cells * 10, 200, 300);
 }
 
 static void
