@@ -141,20 +141,9 @@ fm_cli_load_model (const char           *arg,
                    GError              **error)
 {
   g_autofree char *path = fm_cli_resolve_model (arg, error);
-  int fd;
 
   if (path == NULL)
     return NULL;
-  /* Say "FILE: REASON" like every other message when it cannot be read. */
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
-                   path, g_strerror (saved));
-      return NULL;
-    }
-  close (fd);
   return fm_model_load_file (path, options, error);
 }
 

@@ -14,6 +14,8 @@
  */
 #include "config.h"
 
+#include "fm-file.h"
+
 #include "fm-image.h"
 
 #include <errno.h>
@@ -447,34 +449,12 @@ fm_image_load (const char    *path,
                GError       **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GError) local_error = NULL;
-  GStatBuf st;
-  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
-                   path, g_strerror (saved));
-      return NULL;
-    }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: not a regular file"), path);
-      close (fd);
-      return NULL;
-    }
-  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
-  close (fd);
+  mapped = fm_file_map (path, error);
   if (mapped == NULL)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot read: %s"),
-                   path, local_error->message);
-      return NULL;
-    }
+    return NULL;
   return fm_image_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
                               g_mapped_file_get_length (mapped), path,
                               max_pixels, error);

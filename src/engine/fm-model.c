@@ -21,6 +21,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fm-file.h"
 #include "fm-model-private.h"
 #include "fm-op.h"
 
@@ -918,22 +919,13 @@ fm_model_load_file (const char           *path,
                     GError              **error)
 {
   g_autoptr(GMappedFile) file = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *dir = NULL;
   const guint8 *data;
   gsize len;
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: is a folder, not a model file"), path);
-      return NULL;
-    }
-  file = g_mapped_file_new (path, FALSE, &local_error);
+  file = fm_file_map (path, error);
   if (file == NULL)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
+    return NULL;
   data = (const guint8 *) g_mapped_file_get_contents (file);
   len = g_mapped_file_get_length (file);
   if (len == 0)
