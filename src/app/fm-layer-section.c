@@ -300,7 +300,7 @@ fm_layer_section_update (FmLayerSection      *self,
   self->frame = frame;
   self->options = *options;
 
-  /* TRANSLATORS: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero" */
+  /* Translators: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero" */
   subtitle = g_strdup_printf (_("%s · %s · %u / %u zero"), self->op_label, self->shape_text,
                               frame->n_zero[self->index], self->tiles->len);
   gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
@@ -370,7 +370,7 @@ fm_layer_section_set_scan (FmLayerSection *self,
           continue;
         }
       fired = g_strdup_printf ("%'" G_GUINT64_FORMAT, sl->fire_count[c]);
-      /* TRANSLATORS: "fires on 12 of 2,000 images" (a dataset scan) */
+      /* Translators: "fires on 12 of 2,000 images" (a dataset scan) */
       note = g_strdup_printf (_("fires on %s of %s images%s"), fired, images,
                               scan->partial ? _(" scanned so far") : "");
       if (sl->fire_count[c] == 0)
@@ -385,7 +385,7 @@ fm_layer_section_set_scan (FmLayerSection *self,
   gtk_widget_set_visible (self->histogram, sl != NULL);
   if (sl != NULL)
     {
-      /* TRANSLATORS: accessible label of the fire-rate histogram */
+      /* Translators: accessible label of the fire-rate histogram */
       g_autofree char *label = g_strdup_printf (_("Fire rates over %s images: %u channels dead"),
                                                 images, sl->n_dead);
       gtk_widget_set_tooltip_text (self->histogram,

@@ -90,7 +90,7 @@ motion_cb (GtkEventControllerMotion *motion,
 
   if (col < 0 || row < 0 || col >= self->width || row >= self->height)
     return;
-  /* TRANSLATORS: row, column and the activation value there */
+  /* Translators: row, column and the activation value there */
   text = g_strdup_printf (_("Row %d, column %d: %.4f"), row, col,
                           channel_map (self)[(gsize) row * self->width + col]);
   gtk_label_set_text (self->hover_label, text);
@@ -272,7 +272,7 @@ top_done (GObject      *source,
       texture = texture_for (image);
       picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
       gtk_widget_set_size_request (picture, 56, 56);
-      /* TRANSLATORS: a dataset image and this channel's largest value on it */
+      /* Translators: a dataset image and this channel's largest value on it */
       tip = g_strdup_printf (_("Image %" PRId64 ": largest activation %.3f"),
                              job->indexes[i], sl->top_max[self->channel * self->scan->top_k + i]);
       gtk_widget_set_tooltip_text (picture, tip);

@@ -44,7 +44,7 @@ update_label (FmTile *self)
 
   const char *zero = self->style.all_zero ? _(", all zero for this input") : "";
 
-  /* TRANSLATORS: accessible label of a tile: "Channel 7, all zero for this
+  /* Translators: accessible label of a tile: "Channel 7, all zero for this
    * input, dead: fires on 0 of 2,000 images" */
   if (self->scan == FM_TILE_SCAN_DEAD)
     label = g_strdup_printf (_("Channel %u%s, dead: %s"), self->channel, zero, self->note);

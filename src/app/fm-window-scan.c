@@ -152,7 +152,7 @@ poll_progress (gpointer user_data)
       double rate = done / elapsed;
       double left = total > done ? (total - done) / rate : 0;
 
-      /* TRANSLATORS: "1,200 of 60,000 images · 850 images/s · about 70 s left" */
+      /* Translators: "1,200 of 60,000 images · 850 images/s · about 70 s left" */
       text = g_strdup_printf (_("%s of %s images · %.0f images/s · about %.0f s left"),
                               done_s, total_s, rate, left);
     }
@@ -221,7 +221,7 @@ scan_done (GObject      *source,
   if (result->partial)
     {
       g_autofree char *total = format_count (result->total);
-      /* TRANSLATORS: a stopped scan; the counts hold for the images scanned */
+      /* Translators: a stopped scan; the counts hold for the images scanned */
       text = g_strdup_printf (_("Partial scan of %s: stopped after %s of %s images · "
                                 "%u channels never fired so far"), dataset, images, total, dead);
     }
@@ -308,7 +308,7 @@ fm_window_scan_apply (FmWindow *self)
               dead += sl->fire_count[c] == 0;
               rare += sl->fire_count[c] > 0 && sl->fire_count[c] < rare_below * self->scan->images;
             }
-          /* TRANSLATORS: from a dataset scan, e.g. "5 dead, 2 rarely active" */
+          /* Translators: from a dataset scan, e.g. "5 dead, 2 rarely active" */
           text = g_strdup_printf (_("%u dead, %u rarely active"), dead, rare);
           gtk_label_set_text (GTK_LABEL (label), text);
         }

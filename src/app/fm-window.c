@@ -135,7 +135,7 @@ refresh_frame (FmWindow *self)
   for (guint i = 0; i < self->zero_labels->len; i++)
     {
       guint channels = fm_layer_channels (self->model, fm_frame_layer (self->frame, i));
-      /* TRANSLATORS: channels that are all zero for this input, e.g. "5 / 32 zero" */
+      /* Translators: channels that are all zero for this input, e.g. "5 / 32 zero" */
       g_autofree char *text = g_strdup_printf (_("%u / %u zero"), self->frame->n_zero[i],
                                                channels);
       gtk_label_set_text (g_ptr_array_index (self->zero_labels, i), text);

@@ -287,6 +287,7 @@ fm_cli_bench (int    argc,
     { "runs", 0, 0, G_OPTION_ARG_INT, &o.runs,
       N_("Forward passes measured (default 200)"), N_("N") },
     { "warmup", 0, 0, G_OPTION_ARG_INT, &o.warmup,
+      /* xgettext:no-c-format */
       N_("Forward passes run first and not measured (default 10 % of --runs, 1 to 20)"),
       N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json,

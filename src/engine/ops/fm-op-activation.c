@@ -19,6 +19,8 @@
 #define FM_ACT_X86 1
 #endif
 
+#include <glib/gi18n-lib.h>
+
 #include "fm-op-common.h"
 
 typedef enum
@@ -55,7 +57,9 @@ clip_bound (FmOpContext  *ctx,
     return FALSE;
   if (t->numel != 1)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "%s must be a scalar, it has %" G_GSIZE_FORMAT " elements",
+                       /* Translators: an input name (“min” or “max”, not translated) and its
+                          element count. */
+                       _("%s must be a scalar, it has %zu elements"),
                        what, t->numel);
   *out = ((const float *) t->data)[0];
   return TRUE;
@@ -98,7 +102,7 @@ act_prepare (FmOpContext  *ctx,
         {
           if (fm_op_attr (ctx, "min") != NULL || fm_op_attr (ctx, "max") != NULL)
             return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                               "min and max are inputs from opset 11, not attributes");
+                               _("min and max are inputs from opset 11, not attributes"));
           if (!clip_bound (ctx, 1, "min", &a, error) ||
               !clip_bound (ctx, 2, "max", &b, error))
             return FALSE;
@@ -112,7 +116,7 @@ act_prepare (FmOpContext  *ctx,
       break;
     }
   if (op != ACT_CLIP && ctx->node->n_inputs > 1)
-    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "expected one input");
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("expected one input"));
 
   p = g_new0 (FmActParams, 1);
   ctx->node->params = p;

@@ -10,7 +10,10 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "fm-op-common.h"
 
@@ -38,15 +41,15 @@ batch_normalization_prepare (FmOpContext  *ctx,
     return FALSE;
   if (training_mode != 0)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "training_mode %" G_GINT64_FORMAT " is not supported (inference only)",
+                       _("training_mode %" PRId64 " is not supported (inference only)"),
                        training_mode);
   if (spatial != 1)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "spatial %" G_GINT64_FORMAT " is not supported (only 1)", spatial);
+                       _("spatial %" PRId64 " is not supported (only 1)"), spatial);
   for (guint i = 1; i < ctx->node->n_outputs; i++)
     if (ctx->node->outputs[i] != -1)
       return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                         "training outputs (output %u) are not supported", i);
+                         _("training outputs (output %u) are not supported"), i);
   if (!fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
     return FALSE;
   x = fm_op_input (ctx, 0);
@@ -54,7 +57,7 @@ batch_normalization_prepare (FmOpContext  *ctx,
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "input X has shape %s; expected [N, C, ...]", xs);
+                         _("input X has shape %s; expected [N, C, ...]"), xs);
     }
   for (guint i = 1; i < 5; i++)
     {
@@ -66,7 +69,10 @@ batch_normalization_prepare (FmOpContext  *ctx,
           g_autofree char *xs = fm_shape_to_string (&x->shape);
           g_autofree char *vs = fm_shape_to_string (&v->shape);
           return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             "input X has shape %s but %s has shape %s; expected [%" G_GINT64_FORMAT "]",
+                             /* Translators: the input shape, then the name of another input
+                                (scale, B, input_mean or input_var) and its shape; the number
+                                is the channel count of X. */
+                             _("input X has shape %s but %s has shape %s; expected [%" PRId64 "]"),
                              xs, names[i], vs, x->shape.dims[1]);
         }
     }

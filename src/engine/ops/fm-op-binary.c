@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "fm-op-common.h"
 
 typedef enum
@@ -46,20 +48,24 @@ binary_prepare (FmOpContext  *ctx,
   b = fm_op_input (ctx, 1);
   if (op == BIN_PRELU && dtype != FM_DTYPE_FLOAT)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_OP,
-                       "input X has type %s; only float is supported",
+                       _("input X has type %s; only float is supported"),
                        fm_dtype_name (dtype));
   if (b->dtype != dtype)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "inputs have different types %s and %s",
+                       _("inputs have different types %s and %s"),
                        fm_dtype_name (dtype), fm_dtype_name (b->dtype));
   if (!fm_shape_broadcast (&a->shape, &b->shape, &out) ||
       (op == BIN_PRELU && !fm_shape_equal (&out, &a->shape)))
     {
       g_autofree char *as = fm_shape_to_string (&a->shape);
       g_autofree char *bs = fm_shape_to_string (&b->shape);
+      if (op == BIN_PRELU)
+        return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                           /* Translators: the shapes of the PRelu inputs X and slope; X is
+                              the input's name, not translated. */
+                           _("input shapes %s and %s do not broadcast to X"), as, bs);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "input shapes %s and %s do not broadcast%s", as, bs,
-                         op == BIN_PRELU ? " to X" : "");
+                         _("input shapes %s and %s do not broadcast"), as, bs);
     }
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;

@@ -9,7 +9,10 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "fm-op-common.h"
 
@@ -128,7 +131,9 @@ fm_op_norm_axis (FmOpContext  *ctx,
 {
   if (axis < -rank || axis >= rank)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "%s %" G_GINT64_FORMAT " is out of range for rank %d",
+                       /* Translators: an ONNX attribute or input name (“axis” or “axes
+                          value”, not translated), the axis number and the tensor's rank. */
+                       _("%s %" PRId64 " is out of range for rank %d"),
                        what, axis, rank);
   *out = (int) (axis < 0 ? axis + rank : axis);
   return TRUE;
@@ -144,7 +149,7 @@ fm_op_numel (FmOpContext    *ctx,
     {
       g_autofree char *s = fm_shape_to_string (shape);
       return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
-                         "output shape %s is invalid or too large", s);
+                         _("output shape %s is invalid or too large"), s);
     }
   return TRUE;
 }
@@ -159,10 +164,10 @@ fm_op_check_numeric (FmOpContext  *ctx,
 
   if (v == NULL)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "input %u is missing", i);
+                       _("input %u is missing"), i);
   if (v->dtype != FM_DTYPE_FLOAT && v->dtype != FM_DTYPE_INT64)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_OP,
-                       "input %u has unsupported type %s", i,
+                       _("input %u has unsupported type %s"), i,
                        fm_dtype_name (v->dtype));
   *out = v->dtype;
   return TRUE;
@@ -215,7 +220,7 @@ fm_op_window_init (FmOpContext    *ctx,
   memset (win, 0, sizeof *win);
   if (n < 1 || n > 2)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "only 1-D and 2-D windows are supported, input has rank %d",
+                       _("only 1-D and 2-D windows are supported, input has rank %d"),
                        x->rank);
   if (!fm_op_attr_ints (ctx, "strides", strides, 2, &n_strides, error) ||
       !fm_op_attr_ints (ctx, "dilations", dil, 2, &n_dil, error) ||
@@ -226,7 +231,10 @@ fm_op_window_init (FmOpContext    *ctx,
       (n_dil != 0 && n_dil != (guint) n) ||
       (n_pads != 0 && n_pads != (guint) (2 * n)))
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "strides, dilations and pads must have %d, %d and %d values for a %d-D input",
+                       /* Translators: strides, dilations and pads are ONNX attribute names; the
+                          last number is the count of spatial axes (1 or 2), as in “2-D”. */
+                       _("strides, dilations and pads must have %d, %d and %d values "
+                         "for a %d-D input"),
                        n, n, 2 * n, n);
 
   win->n_spatial = n;
@@ -247,8 +255,8 @@ fm_op_window_init (FmOpContext    *ctx,
       if (win->k[j] < 1 || win->s[j] < 1 || win->d[j] < 1 ||
           win->pb[j] < 0 || win->pe[j] < 0)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "kernel %" G_GINT64_FORMAT ", stride %" G_GINT64_FORMAT
-                           ", dilation %" G_GINT64_FORMAT " must be positive and pads not negative",
+                           _("kernel %" PRId64 ", stride %" PRId64
+                             ", dilation %" PRId64 " must be positive and pads not negative"),
                            win->k[j], win->s[j], win->d[j]);
       if (win->pb[j] != 0 || win->pe[j] != 0)
         any_pad = TRUE;
@@ -256,7 +264,7 @@ fm_op_window_init (FmOpContext    *ctx,
           win->d[j] > G_MAXINT32 || win->pb[j] > G_MAXINT32 ||
           win->pe[j] > G_MAXINT32)
         return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
-                           "kernel, stride, dilation or pad too large");
+                           _("kernel, stride, dilation or pad too large"));
     }
 
   if (g_strcmp0 (auto_pad, "NOTSET") != 0 && auto_pad[0] != '\0')
@@ -267,11 +275,11 @@ fm_op_window_init (FmOpContext    *ctx,
 
       if (!upper && !lower && !valid)
         return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                           "auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID",
+                           _("auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
                            auto_pad);
       if (any_pad)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "auto_pad '%s' cannot be combined with explicit pads",
+                           _("auto_pad '%s' cannot be combined with explicit pads"),
                            auto_pad);
       for (int j = 0; j < 2; j++)
         {
@@ -318,8 +326,8 @@ fm_op_window_init (FmOpContext    *ctx,
       {
         g_autofree char *s = fm_shape_to_string (x);
         return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                           "input has shape %s but the window (kernel %" G_GINT64_FORMAT
-                           ", dilation %" G_GINT64_FORMAT ") does not fit even once",
+                           _("input has shape %s but the window (kernel %" PRId64
+                             ", dilation %" PRId64 ") does not fit even once"),
                            s, win->k[j], win->d[j]);
       }
   return TRUE;

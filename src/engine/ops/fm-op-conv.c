@@ -15,7 +15,10 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "fm-gemm.h"
 #include "fm-op-common.h"
@@ -433,19 +436,19 @@ conv_prepare (FmOpContext  *ctx,
   n = x->shape.rank - 2;
   if (n == 3)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "3-D convolution is not supported");
+                       _("3-D convolution is not supported"));
   if (n < 1 || n > 2)
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "input X has shape %s; expected [N, C, W] or [N, C, H, W]", xs);
+                         _("input X has shape %s; expected [N, C, W] or [N, C, H, W]"), xs);
     }
   if (w->shape.rank != x->shape.rank)
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);
       g_autofree char *ws = fm_shape_to_string (&w->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "input X has shape %s but weights W have shape %s of another rank",
+                         _("input X has shape %s but weights W have shape %s of another rank"),
                          xs, ws);
     }
   if (!fm_op_attr_int (ctx, "group", 1, &group, error) ||
@@ -460,7 +463,7 @@ conv_prepare (FmOpContext  *ctx,
         {
           g_autofree char *ws = fm_shape_to_string (&w->shape);
           return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             "kernel_shape does not match weights W of shape %s", ws);
+                             _("kernel_shape does not match weights W of shape %s"), ws);
         }
     }
   if (group < 1 || x->shape.dims[1] % group != 0 ||
@@ -468,18 +471,27 @@ conv_prepare (FmOpContext  *ctx,
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);
       g_autofree char *ws = fm_shape_to_string (&w->shape);
+      gint64 want = w->shape.dims[1] * MAX (group, 1);
+
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "input X has shape %s but weights W of shape %s with group %" G_GINT64_FORMAT
-                         " expect %" G_GINT64_FORMAT " channel%s",
-                         xs, ws, group, w->shape.dims[1] * MAX (group, 1),
-                         w->shape.dims[1] * MAX (group, 1) == 1 ? "" : "s");
+                         /* Translators: the input shape, the weight shape, the Conv attribute
+                            “group” and the number of input channels these weights need. */
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "input X has shape %s but weights W of shape %s with group %"
+                                      PRId64 " expect %" PRId64 " channel",
+                                      "input X has shape %s but weights W of shape %s with group %"
+                                      PRId64 " expect %" PRId64 " channels",
+                                      (gulong) want),
+                         xs, ws, group, want);
     }
   if (w->shape.dims[0] < 1 || w->shape.dims[0] % group != 0)
     {
       g_autofree char *ws = fm_shape_to_string (&w->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "weights W of shape %s: %" G_GINT64_FORMAT
-                         " output channels are not divisible by group %" G_GINT64_FORMAT,
+                         /* Translators: the weight shape, its first dimension (the number of
+                            output channels) and the Conv attribute “group”. */
+                         _("weights W of shape %s: %" PRId64
+                           " output channels are not divisible by group %" PRId64),
                          ws, w->shape.dims[0], group);
     }
   if (b != NULL)
@@ -489,7 +501,7 @@ conv_prepare (FmOpContext  *ctx,
         {
           g_autofree char *bs = fm_shape_to_string (&b->shape);
           return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             "bias B has shape %s; expected [%" G_GINT64_FORMAT "] float",
+                             _("bias B has shape %s; expected [%" PRId64 "] float"),
                              bs, w->shape.dims[0]);
         }
     }
@@ -534,7 +546,7 @@ conv_prepare (FmOpContext  *ctx,
       cn->packed = fm_aligned_alloc0 (MAX (per_group * p->group * sizeof (float), 64));
       if (cn->packed == NULL)
         return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
-                           "not enough memory to pack the weights");
+                           _("not enough memory to pack the weights"));
       for (gint64 g = 0; g < p->group; g++)
         fm_gemm_pack_a (plan.mg, plan.rows, wd + g * plan.mg * plan.rows, plan.rows,
                         FALSE, cn->packed + g * per_group);

@@ -10,6 +10,9 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "fm-gemm.h"
 #include "fm-op-common.h"
@@ -61,8 +64,8 @@ gemm_prepare (FmOpContext  *ctx,
       g_autofree char *as = fm_shape_to_string (&a->shape);
       g_autofree char *bs = fm_shape_to_string (&b->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "A has shape %s (transA %d) but B has shape %s (transB %d): "
-                         "inner sizes %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " differ",
+                         _("A has shape %s (transA %d) but B has shape %s (transB %d): "
+                           "inner sizes %" PRId64 " and %" PRId64 " differ"),
                          as, p->trans_a, bs, p->trans_b, p->k, kb);
     }
   out.rank = 2;
@@ -79,7 +82,7 @@ gemm_prepare (FmOpContext  *ctx,
           g_autofree char *cs = fm_shape_to_string (&c->shape);
           g_autofree char *os = fm_shape_to_string (&out);
           return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             "C has shape %s which does not broadcast to %s", cs, os);
+                             _("C has shape %s which does not broadcast to %s"), cs, os);
         }
       fm_broadcast_strides (&c->shape, &out, strides);
       p->has_c = beta != 0.0f;
@@ -152,7 +155,7 @@ mat_mul_prepare (FmOpContext  *ctx,
   a = fm_op_input (ctx, 0);
   b = fm_op_input (ctx, 1);
   if (a->shape.rank < 1 || b->shape.rank < 1)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE, "MatMul operands must not be scalars");
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("MatMul operands must not be scalars"));
 
   /* Promote 1-D operands: a [K] -> [1, K], b [K] -> [K, 1]. */
   sa = a->shape;
@@ -173,7 +176,7 @@ mat_mul_prepare (FmOpContext  *ctx,
       g_autofree char *as = fm_shape_to_string (&a->shape);
       g_autofree char *bs = fm_shape_to_string (&b->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "A has shape %s and B has shape %s: inner sizes differ", as, bs);
+                         _("A has shape %s and B has shape %s: inner sizes differ"), as, bs);
     }
   ba = sa;
   ba.rank -= 2;
@@ -184,7 +187,7 @@ mat_mul_prepare (FmOpContext  *ctx,
       g_autofree char *as = fm_shape_to_string (&a->shape);
       g_autofree char *bs = fm_shape_to_string (&b->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "A has shape %s and B has shape %s: batch dims do not broadcast",
+                         _("A has shape %s and B has shape %s: batch dims do not broadcast"),
                          as, bs);
     }
 
@@ -204,7 +207,7 @@ mat_mul_prepare (FmOpContext  *ctx,
   if (b->shape.rank > 1)
     out.dims[out.rank++] = p->n;
   if (out.rank > FM_MAX_RANK)
-    return fm_op_fail (ctx, error, FM_ERROR_LIMIT, "output rank too large");
+    return fm_op_fail (ctx, error, FM_ERROR_LIMIT, _("output rank too large"));
   ctx->scratch_size = MAX (fm_sgemm_scratch_size (FALSE, FALSE, p->m, p->n, p->k),
                            fm_sgemm_scratch_size (FALSE, FALSE, p->batch.dims[0] * p->m,
                                                   p->n, p->k));

@@ -13,8 +13,11 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "fm-op-common.h"
 
@@ -103,7 +106,7 @@ gather_prepare (FmOpContext  *ctx,
       !fm_op_norm_axis (ctx, axis, x->shape.rank, "axis", &ax, error))
     return FALSE;
   if (x->shape.rank - 1 + it->shape.rank > FM_MAX_RANK)
-    return fm_op_fail (ctx, error, FM_ERROR_LIMIT, "output rank is above %d", FM_MAX_RANK);
+    return fm_op_fail (ctx, error, FM_ERROR_LIMIT, _("output rank is above %d"), FM_MAX_RANK);
 
   p = g_new0 (FmGatherParams, 1);
   ctx->node->params = p;
@@ -119,8 +122,8 @@ gather_prepare (FmOpContext  *ctx,
 
       if (v < -p->axis_dim || v >= p->axis_dim)
         return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                           "index %" G_GINT64_FORMAT " is out of range for axis %d of size %"
-                           G_GINT64_FORMAT, v, ax, p->axis_dim);
+                           _("index %" PRId64 " is out of range for axis %d of size %"
+                             PRId64), v, ax, p->axis_dim);
       p->idx[i] = v < 0 ? v + p->axis_dim : v;
     }
   out.rank = 0;
@@ -204,7 +207,7 @@ concat_prepare (FmOpContext  *ctx,
       !fm_op_attr_int (ctx, "axis", G_MININT64, &axis, error))
     return FALSE;
   if (axis == G_MININT64)
-    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "attribute 'axis' is required");
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("attribute 'axis' is required"));
   x0 = fm_op_input (ctx, 0);
   if (!fm_op_norm_axis (ctx, axis, x0->shape.rank, "axis", &ax, error))
     return FALSE;
@@ -227,7 +230,7 @@ concat_prepare (FmOpContext  *ctx,
       gboolean ok;
 
       if (v == NULL)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "input %u is missing", i);
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("input %u is missing"), i);
       ok = v->dtype == dtype && v->shape.rank == x0->shape.rank;
       for (int d = 0; ok && d < x0->shape.rank; d++)
         if (d != ax && v->shape.dims[d] != x0->shape.dims[d])
@@ -237,8 +240,8 @@ concat_prepare (FmOpContext  *ctx,
           g_autofree char *s0 = fm_shape_to_string (&x0->shape);
           g_autofree char *si = fm_shape_to_string (&v->shape);
           return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             "input %u ('%s') has shape %s %s, which cannot be joined on axis %d "
-                             "to input 0 of shape %s %s", i, v->name, si,
+                             _("input %u ('%s') has shape %s %s, which cannot be joined on axis %d "
+                               "to input 0 of shape %s %s"), i, v->name, si,
                              fm_dtype_name (v->dtype), ax, s0, fm_dtype_name (dtype));
         }
       out.dims[ax] += v->shape.dims[ax];
@@ -315,7 +318,7 @@ cast_prepare (FmOpContext  *ctx,
       break;
     default:
       return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                         "cast to data type %" G_GINT64_FORMAT " is not supported", target);
+                         _("cast to data type %" PRId64 " is not supported"), target);
     }
   p = g_new0 (FmCastParams, 1);
   ctx->node->params = p;
@@ -411,7 +414,7 @@ slice_const_ints (FmOpContext  *ctx,
     return FALSE;
   if (t->shape.rank != 1 || t->numel > FM_MAX_RANK)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       "%s must be 1-D with at most %d values", what, FM_MAX_RANK);
+                       _("%s must be 1-D with at most %d values"), what, FM_MAX_RANK);
   memcpy (out, t->data, t->numel * sizeof (gint64));
   *n_out = t->numel;
   return TRUE;
@@ -448,7 +451,7 @@ slice_prepare (FmOpContext  *ctx,
     {
       if (fm_op_attr (ctx, "starts") || fm_op_attr (ctx, "ends") || fm_op_attr (ctx, "axes"))
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "starts, ends and axes are inputs from opset 10, not attributes");
+                           _("starts, ends and axes are inputs from opset 10, not attributes"));
       if (!fm_op_check_n_inputs (ctx, 3, 5, error) ||
           !slice_const_ints (ctx, 1, "starts", starts, &n_starts, error) ||
           !slice_const_ints (ctx, 2, "ends", ends, &n_ends, error))
@@ -463,7 +466,8 @@ slice_prepare (FmOpContext  *ctx,
   if (n_ends != n_starts || (has_axes && n_axes != n_starts) ||
       (n_steps != 0 && n_steps != n_starts) || n_starts > (guint) x->shape.rank)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       "starts, ends, axes and steps must have the same length, at most the rank %d",
+                       _("starts, ends, axes and steps must have the same length, "
+                         "at most the rank %d"),
                        x->shape.rank);
 
   out = x->shape;
@@ -479,10 +483,10 @@ slice_prepare (FmOpContext  *ctx,
                             "axes value", &ax, error))
         return FALSE;
       if (seen[ax])
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "axis %d is repeated", ax);
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("axis %d is repeated"), ax);
       seen[ax] = TRUE;
       if (step == 0)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "steps must not be 0");
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("steps must not be 0"));
       dim = x->shape.dims[ax];
       if (s < 0)
         s += dim;
@@ -578,7 +582,7 @@ constant_prepare (FmOpContext  *ctx,
     return FALSE;
   if (attrs == NULL || attrs->len != 1)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "needs exactly one of value, value_float(s), value_int(s)");
+                       _("needs exactly one of value, value_float(s), value_int(s)"));
   a = g_ptr_array_index (attrs, 0);
   if (g_strcmp0 (a->name, "value") == 0)
     {
@@ -586,11 +590,11 @@ constant_prepare (FmOpContext  *ctx,
 
       if (a->t == NULL)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "attribute 'value' holds no tensor");
+                           _("attribute 'value' holds no tensor"));
       t = fm_onnx_tensor_to_const (a->t, NULL, ctx->max_bytes, &local);
       if (t == NULL)
         {
-          fm_op_fail (ctx, error, local->code, "attribute 'value': %s", local->message);
+          fm_op_fail (ctx, error, local->code, _("attribute 'value': %s"), local->message);
           g_error_free (local);
           return FALSE;
         }
@@ -607,14 +611,19 @@ constant_prepare (FmOpContext  *ctx,
 
       if (a->type != type && a->type != 0)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "attribute '%s' has type %d, expected %s", a->name, a->type, expect);
+                           /* Translators: an attribute name, the attribute's type number in
+                              the file and the expected ONNX type name (FLOAT, FLOATS, INT or
+                              INTS, not translated). */
+                           _("attribute '%s' has type %d, expected %s"),
+                           a->name, a->type, expect);
       t = constant_from_numbers (ctx, a, error);
       if (t == NULL)
         return FALSE;
     }
   else
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "attribute '%s' is not supported (only value, value_float(s), value_int(s))",
+                       _("attribute '%s' is not supported "
+                         "(only value, value_float(s), value_int(s))"),
                        a->name);
   fm_op_set_output_const (ctx, 0, t);
   return TRUE;
@@ -653,14 +662,14 @@ constant_of_shape_prepare (FmOpContext  *ctx,
     return FALSE;
   if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       "shape must be 1-D with at most %d values", FM_MAX_RANK);
+                       _("shape must be 1-D with at most %d values"), FM_MAX_RANK);
   out.rank = (int) st->numel;
   for (int d = 0; d < out.rank; d++)
     {
       out.dims[d] = ((const gint64 *) st->data)[d];
       if (out.dims[d] < 0)
         return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                           "shape[%d] is %" G_GINT64_FORMAT, d, out.dims[d]);
+                           _("shape[%d] is %" PRId64), d, out.dims[d]);
     }
   p = g_new0 (FmFillParams, 1);
   ctx->node->params = p;
@@ -676,17 +685,17 @@ constant_of_shape_prepare (FmOpContext  *ctx,
 
       if (a->t == NULL)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "attribute 'value' holds no tensor");
+                           _("attribute 'value' holds no tensor"));
       v = fm_onnx_tensor_to_const (a->t, NULL, ctx->max_bytes, &local);
       if (v == NULL)
         {
-          fm_op_fail (ctx, error, local->code, "attribute 'value': %s", local->message);
+          fm_op_fail (ctx, error, local->code, _("attribute 'value': %s"), local->message);
           g_error_free (local);
           return FALSE;
         }
       if (v->numel != 1)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "attribute 'value' must hold one element, it has %" G_GSIZE_FORMAT,
+                           _("attribute 'value' must hold one element, it has %zu"),
                            v->numel);
       p->dtype = v->dtype;
       if (v->dtype == FM_DTYPE_FLOAT)
@@ -761,7 +770,7 @@ pad_prepare (FmOpContext  *ctx,
   r = x->shape.rank;
   if (g_strcmp0 (mode, "constant") != 0)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "mode '%s' is not supported (only constant)", mode);
+                       _("mode '%s' is not supported (only constant)"), mode);
   if (ctx->node->opset < 11)
     {
       if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
@@ -770,7 +779,7 @@ pad_prepare (FmOpContext  *ctx,
         return FALSE;
       ivalue = (gint64) value;
       if (fm_op_attr (ctx, "pads") == NULL)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "attribute 'pads' is required");
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("attribute 'pads' is required"));
       n_axes = r;
       for (int d = 0; d < r; d++)
         axes[d] = d;
@@ -781,14 +790,14 @@ pad_prepare (FmOpContext  *ctx,
 
       if (fm_op_attr (ctx, "pads") || fm_op_attr (ctx, "value"))
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "pads and value are inputs from opset 11, not attributes");
+                           _("pads and value are inputs from opset 11, not attributes"));
       if (!fm_op_check_n_inputs (ctx, 2, 4, error))
         return FALSE;
       t = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "pads", error);
       if (t == NULL)
         return FALSE;
       if (t->shape.rank != 1 || t->numel > 2 * FM_MAX_RANK)
-        return fm_op_fail (ctx, error, FM_ERROR_SHAPE, "pads must be 1-D");
+        return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("pads must be 1-D"));
       n_raw = t->numel;
       memcpy (raw, t->data, n_raw * sizeof (gint64));
       if (fm_op_input (ctx, 2) != NULL)
@@ -798,7 +807,7 @@ pad_prepare (FmOpContext  *ctx,
             return FALSE;
           if (t->numel != 1)
             return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                               "constant_value must hold one element");
+                               _("constant_value must hold one element"));
           if (dtype == FM_DTYPE_FLOAT)
             value = ((const float *) t->data)[0];
           else
@@ -814,14 +823,14 @@ pad_prepare (FmOpContext  *ctx,
             return FALSE;
           if (t->shape.rank != 1 || t->numel > (gsize) r)
             return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                               "axes must be 1-D with at most %d values", r);
+                               _("axes must be 1-D with at most %d values"), r);
           n_axes = t->numel;
           memcpy (axes, t->data, n_axes * sizeof (gint64));
         }
     }
   if (n_raw != 2 * n_axes)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       "pads has %u values; expected %u for %u axes",
+                       _("pads has %u values; expected %u for %u axes"),
                        n_raw, 2 * n_axes, n_axes);
   for (guint i = 0; i < n_axes; i++)
     {
@@ -847,7 +856,7 @@ pad_prepare (FmOpContext  *ctx,
         {
           g_autofree char *xs = fm_shape_to_string (&x->shape);
           return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             "pads crop axis %d of shape %s below zero", d, xs);
+                             _("pads crop axis %d of shape %s below zero"), d, xs);
         }
     }
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))

@@ -12,7 +12,10 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "fm-op-common.h"
 
@@ -45,8 +48,10 @@ finish_copy (FmOpContext    *ctx,
       g_autofree char *xs = fm_shape_to_string (&x->shape);
       g_autofree char *os = fm_shape_to_string (out);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "cannot reshape %s (%" G_GSIZE_FORMAT " elements) to %s (%"
-                         G_GSIZE_FORMAT " elements)", xs, a, os, b);
+                         /* Translators: the input shape and its element count, then the
+                            target shape and its element count. */
+                         _("cannot reshape %s (%zu elements) to %s (%zu elements)"),
+                         xs, a, os, b);
     }
   if (!fm_op_set_copy_params (ctx, &x->shape, x->dtype, error))
     return FALSE;
@@ -71,7 +76,7 @@ flatten_prepare (FmOpContext  *ctx,
     return FALSE;
   if (axis < -x->shape.rank || axis > x->shape.rank)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "axis %" G_GINT64_FORMAT " is out of range for rank %d",
+                       _("axis %" PRId64 " is out of range for rank %d"),
                        axis, x->shape.rank);
   if (axis < 0)
     axis += x->shape.rank;
@@ -112,7 +117,7 @@ reshape_prepare (FmOpContext  *ctx,
     return FALSE;
   if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       "shape must be 1-D with at most %d values", FM_MAX_RANK);
+                       _("shape must be 1-D with at most %d values"), FM_MAX_RANK);
   if (!fm_op_numel (ctx, &x->shape, &numel, error))
     return FALSE;
   s = st->data;
@@ -125,7 +130,7 @@ reshape_prepare (FmOpContext  *ctx,
         {
           if (i >= x->shape.rank)
             return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                               "shape[%d] is 0 (copy) but the input has rank %d",
+                               _("shape[%d] is 0 (copy) but the input has rank %d"),
                                i, x->shape.rank);
           v = x->shape.dims[i];
         }
@@ -135,16 +140,16 @@ reshape_prepare (FmOpContext  *ctx,
         {
           if (infer >= 0)
             return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                               "shape has more than one -1");
+                               _("shape has more than one -1"));
           infer = i;
           v = 1;
         }
       else if (v < 0)
         return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                           "shape[%d] is %" G_GINT64_FORMAT, i, v);
+                           _("shape[%d] is %" PRId64), i, v);
       out.dims[i] = v;
       if (!g_size_checked_mul (&known, known, (gsize) v))
-        return fm_op_fail (ctx, error, FM_ERROR_LIMIT, "shape is too large");
+        return fm_op_fail (ctx, error, FM_ERROR_LIMIT, _("shape is too large"));
     }
   if (infer >= 0)
     {
@@ -152,8 +157,11 @@ reshape_prepare (FmOpContext  *ctx,
         {
           g_autofree char *xs = fm_shape_to_string (&x->shape);
           return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             "cannot infer -1 when reshaping %s to a shape of %"
-                             G_GSIZE_FORMAT " known elements", xs, known);
+                             /* Translators: -1 is the Reshape placeholder for “whatever is
+                                left”; %s is the input shape, %zu the product of the other
+                                target dimensions. */
+                             _("cannot infer -1 when reshaping %s to a shape of "
+                               "%zu known elements"), xs, known);
         }
       out.dims[infer] = (gint64) (numel / known);
     }
@@ -218,7 +226,7 @@ dropout_prepare (FmOpContext  *ctx,
         return FALSE;
       if (t->numel != 1 || ((const gint64 *) t->data)[0] != 0)
         return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                           "training_mode true is not supported (inference only)");
+                           _("training_mode true is not supported (inference only)"));
     }
   if (!fm_op_numel (ctx, &x->shape, &numel, error))
     return FALSE;
@@ -277,7 +285,7 @@ read_axes (FmOpContext  *ctx,
       *present = fm_op_attr (ctx, "axes") != NULL;
       if (ctx->node->n_inputs > 1)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "axes is an attribute before opset 13, not an input");
+                           _("axes is an attribute before opset 13, not an input"));
     }
   else
     {
@@ -285,7 +293,7 @@ read_axes (FmOpContext  *ctx,
 
       if (fm_op_attr (ctx, "axes") != NULL)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "axes is an input from opset 13, not an attribute");
+                           _("axes is an input from opset 13, not an attribute"));
       if (fm_op_input (ctx, 1) != NULL)
         {
           t = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "axes", error);
@@ -293,14 +301,14 @@ read_axes (FmOpContext  *ctx,
             return FALSE;
           if (t->shape.rank > 1 || t->numel > FM_MAX_RANK)
             return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                               "axes must be 1-D with at most %d values", FM_MAX_RANK);
+                               _("axes must be 1-D with at most %d values"), FM_MAX_RANK);
           memcpy (axes, t->data, t->numel * sizeof (gint64));
           *n_axes = t->numel;
           *present = TRUE;
         }
     }
   if (required && !*present)
-    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, "axes are required");
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("axes are required"));
   return TRUE;
 }
 
@@ -335,7 +343,7 @@ squeeze_prepare (FmOpContext  *ctx,
         {
           g_autofree char *xs = fm_shape_to_string (&x->shape);
           return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             "cannot squeeze axis %d of shape %s: its size is not 1",
+                             _("cannot squeeze axis %d of shape %s: its size is not 1"),
                              ax, xs);
         }
       drop[ax] = TRUE;
@@ -367,7 +375,7 @@ unsqueeze_prepare (FmOpContext  *ctx,
   r = x->shape.rank + (int) n_axes;
   if (r > FM_MAX_RANK)
     return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
-                       "output rank %d is above %d", r, FM_MAX_RANK);
+                       _("output rank %d is above %d"), r, FM_MAX_RANK);
   for (guint i = 0; i < n_axes; i++)
     {
       int ax;
@@ -376,7 +384,7 @@ unsqueeze_prepare (FmOpContext  *ctx,
         return FALSE;
       if (add[ax])
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "axis %d is repeated", ax);
+                           _("axis %d is repeated"), ax);
       add[ax] = TRUE;
     }
   out.rank = r;
@@ -437,7 +445,7 @@ transpose_prepare (FmOpContext  *ctx,
     }
   if (n_perm != (guint) x->shape.rank)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       "perm has %u values but the input has rank %d",
+                       _("perm has %u values but the input has rank %d"),
                        n_perm, x->shape.rank);
   fm_shape_strides (&x->shape, in_strides);
   out.rank = x->shape.rank;
@@ -445,7 +453,7 @@ transpose_prepare (FmOpContext  *ctx,
     {
       if (perm[d] < 0 || perm[d] >= out.rank || seen[perm[d]])
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "perm is not a permutation of 0..%d", out.rank - 1);
+                           _("perm is not a permutation of 0..%d"), out.rank - 1);
       seen[perm[d]] = TRUE;
       out.dims[d] = x->shape.dims[perm[d]];
       strides[0][d] = in_strides[perm[d]];
@@ -486,7 +494,7 @@ expand_prepare (FmOpContext  *ctx,
     return FALSE;
   if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       "shape must be 1-D with at most %d values", FM_MAX_RANK);
+                       _("shape must be 1-D with at most %d values"), FM_MAX_RANK);
   target.rank = (int) st->numel;
   memcpy (target.dims, st->data, st->numel * sizeof (gint64));
   if (!fm_shape_broadcast (&x->shape, &target, &out))
@@ -494,7 +502,7 @@ expand_prepare (FmOpContext  *ctx,
       g_autofree char *xs = fm_shape_to_string (&x->shape);
       g_autofree char *ts = fm_shape_to_string (&target);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "input of shape %s cannot be expanded to %s", xs, ts);
+                         _("input of shape %s cannot be expanded to %s"), xs, ts);
     }
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;

@@ -13,12 +13,15 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define FM_POOL_X86 1
 #endif
+
+#include <glib/gi18n-lib.h>
 
 #include "fm-op-common.h"
 
@@ -54,12 +57,12 @@ pool_prepare (FmOpContext  *ctx,
 
       if (ctx->node->n_outputs > 1 && ctx->node->outputs[1] != -1)
         return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                           "the Indices output is not supported");
+                           _("the Indices output is not supported"));
       if (!fm_op_attr_int (ctx, "storage_order", 0, &storage_order, error))
         return FALSE;
       if (storage_order != 0)
         return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                           "storage_order %" G_GINT64_FORMAT " is not supported (only 0)",
+                           _("storage_order %" PRId64 " is not supported (only 0)"),
                            storage_order);
     }
   else if (!fm_op_attr_int (ctx, "count_include_pad", 0, &cip, error))
@@ -69,17 +72,17 @@ pool_prepare (FmOpContext  *ctx,
     return FALSE;
   if (n < 1 || n > 2)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "only 1-D and 2-D pooling is supported, input has rank %d",
+                       _("only 1-D and 2-D pooling is supported, input has rank %d"),
                        x->shape.rank);
   if (n_kernel != (guint) n)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "kernel_shape must have %d values", n);
+                       _("kernel_shape must have %d values"), n);
   if (ceil_mode != 0 && ceil_mode != 1)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "ceil_mode %" G_GINT64_FORMAT " is not 0 or 1", ceil_mode);
+                       _("ceil_mode %" PRId64 " is not 0 or 1"), ceil_mode);
   if (cip != 0 && cip != 1)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       "count_include_pad %" G_GINT64_FORMAT " is not 0 or 1", cip);
+                       _("count_include_pad %" PRId64 " is not 0 or 1"), cip);
 
   p = g_new0 (FmPoolParams, 1);
   ctx->node->params = p;
@@ -302,7 +305,7 @@ global_pool_prepare (FmOpContext  *ctx,
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "input X has shape %s; expected [N, C, spatial...]", xs);
+                         _("input X has shape %s; expected [N, C, spatial...]"), xs);
     }
   p = g_new0 (FmGlobalPoolParams, 1);
   ctx->node->params = p;
@@ -316,7 +319,7 @@ global_pool_prepare (FmOpContext  *ctx,
       out.dims[d] = 1;
     }
   if (p->size == 0)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE, "input X has no spatial elements");
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("input X has no spatial elements"));
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
   return TRUE;
 }

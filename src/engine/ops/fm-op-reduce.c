@@ -12,6 +12,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "fm-op-common.h"
 
 typedef struct
@@ -52,7 +54,7 @@ reduce_mean_prepare (FmOpContext  *ctx,
     {
       if (fm_op_attr (ctx, "axes") != NULL)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "axes is an input from opset 18, not an attribute");
+                           _("axes is an input from opset 18, not an attribute"));
       if (!fm_op_check_n_inputs (ctx, 1, 2, error))
         return FALSE;
       if (fm_op_input (ctx, 1) != NULL)
@@ -64,7 +66,7 @@ reduce_mean_prepare (FmOpContext  *ctx,
             return FALSE;
           if (t->shape.rank != 1 || t->numel > FM_MAX_RANK)
             return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                               "axes must be 1-D with at most %d values", FM_MAX_RANK);
+                               _("axes must be 1-D with at most %d values"), FM_MAX_RANK);
           n_axes = t->numel;
           memcpy (axes, t->data, n_axes * sizeof (gint64));
         }
@@ -92,7 +94,7 @@ reduce_mean_prepare (FmOpContext  *ctx,
         out.dims[out.rank++] = kept.dims[d];
     }
   if (count == 0)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE, "cannot average over an empty axis");
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("cannot average over an empty axis"));
 
   p = g_new0 (FmReduceParams, 1);
   ctx->node->params = p;
@@ -177,13 +179,13 @@ lrn_prepare (FmOpContext  *ctx,
     return FALSE;
   if (fm_op_attr (ctx, "size") == NULL || size < 1)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       "attribute 'size' is required and must be positive");
+                       _("attribute 'size' is required and must be positive"));
   x = fm_op_input (ctx, 0);
   if (x->shape.rank < 3)
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         "input X has shape %s; expected [N, C, spatial...]", xs);
+                         _("input X has shape %s; expected [N, C, spatial...]"), xs);
     }
   p = g_new0 (FmLrnParams, 1);
   ctx->node->params = p;

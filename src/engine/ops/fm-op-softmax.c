@@ -10,7 +10,10 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "fm-op-common.h"
 
@@ -36,7 +39,7 @@ softmax_prepare_common (FmOpContext  *ctx,
     return FALSE;
   x = fm_op_input (ctx, 0);
   if (x->shape.rank == 0)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE, "input must not be a scalar");
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("input must not be a scalar"));
   p = g_new0 (FmSoftmaxParams, 1);
   ctx->node->params = p;
   ctx->node->free_params = g_free;
@@ -47,7 +50,7 @@ softmax_prepare_common (FmOpContext  *ctx,
       /* axis may equal rank here ([outer, 1]) per the old spec */
       if (axis < -x->shape.rank || axis > x->shape.rank)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           "axis %" G_GINT64_FORMAT " is out of range for rank %d",
+                           _("axis %" PRId64 " is out of range for rank %d"),
                            axis, x->shape.rank);
       ax = (int) (axis < 0 ? axis + x->shape.rank : axis);
       for (int d = 0; d < x->shape.rank; d++)
