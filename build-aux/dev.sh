@@ -4,9 +4,15 @@
 #   build-aux/dev.sh run [ARGS...]  install missing Debian packages, build, start the app on the
 #                                   bundled model (ARGS go to feature-maps: a model, a subcommand)
 #   build-aux/dev.sh test           same set-up, then the whole test suite (also under
-#                                   AddressSanitizer + UndefinedBehaviorSanitizer), ending
-#                                   with a line "N passed, N failed"
+#                                   AddressSanitizer + UndefinedBehaviorSanitizer, and a short
+#                                   run of each fuzz target), ending with "N passed, N failed"
 #   build-aux/dev.sh build          set-up and build only
+#   build-aux/dev.sh fuzz [SECONDS]  every libFuzzer target of tests/fuzz/ for SECONDS each
+#                                   (default 60), built with clang + ASan + UBSan in
+#                                   _build-fuzz; prints executions and coverage per target
+#   build-aux/dev.sh tsan           the engine and worker tests under ThreadSanitizer (not yet
+#                                   part of `test`: GLib's own locks are invisible to TSan and
+#                                   the worker test still gets a false report under load)
 #
 # Idempotent: packages already installed are not touched; build folders are reused.
 # CI=true turns warnings into errors.
@@ -17,6 +23,11 @@ cd "$top"
 
 build_dir=${FM_BUILD_DIR:-_build}
 asan_dir=${FM_ASAN_BUILD_DIR:-_build-asan}
+fuzz_dir=${FM_FUZZ_BUILD_DIR:-_build-fuzz}
+tsan_dir=${FM_TSAN_BUILD_DIR:-_build-tsan}
+fuzz_targets=(onnx-proto model-load model-run idx image export)
+# Seconds per target of the fuzz smoke run by `test` (CI).
+fuzz_smoke_seconds=${FM_FUZZ_SMOKE_SECONDS:-20}
 
 # Everything the build, the app and the tests need, as Debian 12 packages.
 packages=(
@@ -26,6 +37,8 @@ packages=(
   libgtk-4-dev libadwaita-1-dev
   # tests
   libonnx-testdata python3 xvfb xauth dbus xdotool imagemagick
+  # fuzzing (libFuzzer) and ThreadSanitizer
+  clang libclang-rt-14-dev
   desktop-file-utils appstream shared-mime-info
 )
 
@@ -96,20 +109,97 @@ sys.exit(1 if failed else 0)
 PY
 }
 
+# Runs libFuzzer target $1 for $2 seconds from its committed corpus (new
+# inputs go to a scratch folder, never into the tree) and prints one line
+# of executions and coverage. Crashes are saved as $fuzz_dir/crash-<target>-*.
+fuzz_one() {
+  local target=$1 seconds=$2
+  local bin="$fuzz_dir/tests/fuzz/fuzz-$target"
+  local work log dict=()
+  work=$(mktemp -d)
+  log="$fuzz_dir/fuzz-$target.log"
+  case $target in
+    onnx-proto|model-load|model-run) dict=(-dict="$top/tests/fuzz/onnx.dict") ;;
+  esac
+  local status=0
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/build-aux/lsan.supp \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 OPENBLAS_NUM_THREADS=1 nice "$bin" "${dict[@]}" -max_total_time="$seconds" -timeout=20 \
+    -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+    -artifact_prefix="$fuzz_dir/crash-$target-" "$work" "$top/tests/fuzz/corpus/$target" \
+    >"$log" 2>&1 || status=1
+  rm -rf "$work"
+  local execs cov
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  cov=$(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*/[0-9a-zA-Z]*' "$log" | tail -n 1)
+  if [ $status -eq 0 ]; then
+    printf 'fuzz-%s: %s executions in %s s, %s\n' "$target" "${execs:-?}" "$seconds" "$cov"
+  else
+    printf 'fuzz-%s: FAILED after %s executions (see %s)\n' "$target" "${execs:-?}" "$log"
+  fi
+  return $status
+}
+
+# No --werror here: the gcc builds already hold the code to that, and a
+# clang-only warning must not hide what the fuzzers find.
+setup_fuzz() {
+  if [ ! -f "$fuzz_dir/build.ninja" ]; then
+    log "Configuring $fuzz_dir"
+    CC=clang meson setup "$fuzz_dir" -Dfuzzing=true -Db_sanitize=address,undefined \
+      -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link -Dbuildtype=debugoptimized
+  fi
+  ninja -C "$fuzz_dir" "${fuzz_targets[@]/#/tests/fuzz/fuzz-}"
+}
+
+# `fuzz [SECONDS]`; with a second argument, also writes one JSON line per
+# target in meson's test-log form, for summarise().
+run_fuzz() {
+  local seconds=${1:-60} results=${2:-}
+  install_packages
+  setup_fuzz
+  local status=0 t ok
+  [ -n "$results" ] && : >"$results"
+  for t in "${fuzz_targets[@]}"; do
+    log "Fuzzing $t for $seconds s"
+    ok=OK
+    fuzz_one "$t" "$seconds" || { ok=FAIL; status=1; }
+    [ -n "$results" ] && printf '{"name": "fuzz-%s", "result": "%s", "stdout": ""}\n' "$t" "$ok" >>"$results"
+  done
+  return $status
+}
+
+run_tsan() {
+  install_packages
+  log "Running the engine and worker tests under ThreadSanitizer"
+  setup "$tsan_dir" -Db_sanitize=thread -Db_lundef=false -Dbuildtype=debug
+  ninja -C "$tsan_dir"
+  # GMutex/GCond are futexes TSan cannot see: the shim annotates them.
+  # shellcheck disable=SC2046
+  gcc -shared -fPIC -O1 $(pkg-config --cflags glib-2.0) build-aux/tsan-glib.c \
+    -o "$tsan_dir/libtsan-glib.so" $(pkg-config --libs glib-2.0) -ldl
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$top/build-aux/tsan.supp" \
+    LD_PRELOAD="$top/$tsan_dir/libtsan-glib.so" \
+    meson test -C "$tsan_dir" --suite engine --suite app-worker --print-errorlogs \
+    --num-processes 2 --timeout-multiplier 6
+}
+
 run_tests() {
   build
   local status=0
   log "Running the test suite"
   meson test -C "$build_dir" --print-errorlogs --num-processes 2 || status=1
 
-  log "Running the engine and command-line tests under ASan + UBSan"
+  log "Running the engine, command-line, worker, stress and fuzz replay tests under ASan + UBSan"
   setup "$asan_dir" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
   ninja -C "$asan_dir"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/build-aux/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C "$asan_dir" --suite engine --suite render --suite cli --suite app-worker --print-errorlogs \
-    --num-processes 2 --timeout-multiplier 4 || status=1
+    meson test -C "$asan_dir" --suite engine --suite render --suite cli --suite app-worker \
+    --suite fuzz-replay --suite app-stress --print-errorlogs --num-processes 2 --timeout-multiplier 4 || status=1
 
-  summarise "$build_dir/meson-logs/testlog.json" "$asan_dir/meson-logs/testlog.json" || status=1
+  log "Running each fuzz target for $fuzz_smoke_seconds s"
+  run_fuzz "$fuzz_smoke_seconds" "$fuzz_dir/fuzz-smoke.json" || status=1
+
+  summarise "$build_dir/meson-logs/testlog.json" "$asan_dir/meson-logs/testlog.json" \
+    "$fuzz_dir/fuzz-smoke.json" || status=1
   return $status
 }
 
@@ -118,11 +208,13 @@ shift || true
 case "$cmd" in
   build) build ;;
   test) run_tests ;;
+  fuzz) run_fuzz "${1:-60}" ;;
+  tsan) run_tsan ;;
   run)
     build
     # The uninstalled app finds its compiled settings schema in the build folder.
     export GSETTINGS_SCHEMA_DIR="$top/$build_dir/data"
     exec "$build_dir/src/feature-maps" "$@"
     ;;
-  *) echo "usage: build-aux/dev.sh run|test|build" >&2; exit 2 ;;
+  *) echo "usage: build-aux/dev.sh run|test|build|fuzz [SECONDS]|tsan" >&2; exit 2 ;;
 esac

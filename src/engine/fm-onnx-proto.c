@@ -341,7 +341,8 @@ read_int_field (Decoder     *d,
 }
 
 /* A length-delimited string, copied NUL-terminated. NUL inside is an
- * error since every consumer treats these as C strings. */
+ * error since every consumer treats these as C strings, and so is text
+ * that is not UTF-8. */
 static char *
 read_string (Decoder     *d,
              Span        *s,
@@ -364,6 +365,14 @@ read_string (Decoder     *d,
     {
       fail (d, error, FM_ERROR_INVALID_MODEL, field, str.pos,
             _("string contains a NUL byte"));
+      return NULL;
+    }
+
+  /* Names end up in messages the window shows: they must be text. */
+  if (!g_utf8_validate ((const char *) d->buf + str.pos, (gssize) n, NULL))
+    {
+      fail (d, error, FM_ERROR_INVALID_MODEL, field, str.pos,
+            _("string is not valid UTF-8"));
       return NULL;
     }
 

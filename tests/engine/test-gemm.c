@@ -66,7 +66,7 @@ test_hand (void)
 typedef struct
 {
   gint   hits[8];
-  guint  n_seen;
+  gint   n_seen;
 } Count;
 
 static void
@@ -77,7 +77,7 @@ count_share (gpointer data,
   Count *c = data;
 
   g_atomic_int_inc (&c->hits[index]);
-  c->n_seen = n;   /* every thread writes the same value */
+  g_atomic_int_set (&c->n_seen, (gint) n);   /* every thread writes the same value */
 }
 
 static void
@@ -93,7 +93,7 @@ test_threads (void)
           Count c = { { 0 }, 0 };
 
           fm_threads_run (pool, count_share, &c);
-          g_assert_cmpuint (c.n_seen, ==, n);
+          g_assert_cmpint (g_atomic_int_get (&c.n_seen), ==, (gint) n);
           for (guint i = 0; i < 8; i++)
             g_assert_cmpint (c.hits[i], ==, i < n ? 1 : 0);
         }

@@ -216,31 +216,34 @@ pool_run (const FmNode *node,
           {
             gint64 y0 = oy * w->s[0] - w->pb[0];
             gint64 x0 = ox * w->s[1] - w->pb[1];
+            /* The window's taps that land on the input, and those inside
+             * the padded extent, computed rather than walked: a window may
+             * be far larger than the input (a fuzzed kernel of 8,388,607). */
+            gint64 ky_lo = MAX (0, fm_ceil_div (-y0, w->d[0]));
+            gint64 ky_hi = MIN (w->k[0], fm_ceil_div (h - y0, w->d[0]));
+            gint64 kx_lo = MAX (0, fm_ceil_div (-x0, w->d[1]));
+            gint64 kx_hi = MIN (w->k[1], fm_ceil_div (wd - x0, w->d[1]));
+            gint64 ky_pad = CLAMP (fm_ceil_div (h + w->pe[0] - y0, w->d[0]), 0, w->k[0]);
+            gint64 kx_pad = CLAMP (fm_ceil_div (wd + w->pe[1] - x0, w->d[1]), 0, w->k[1]);
             float acc = p->is_max ? -INFINITY : 0.0f;
-            gint64 count = 0, padded = 0;
+            gint64 count = 0, padded = ky_pad * kx_pad;
 
-            for (gint64 ky = 0; ky < w->k[0]; ky++)
+            for (gint64 ky = ky_lo; ky < ky_hi; ky++)
               {
-                gint64 iy = y0 + ky * w->d[0];
+                const float *row = xp + (y0 + ky * w->d[0]) * wd;
 
-                if (iy >= h + w->pe[0])
-                  break;
-                for (gint64 kx = 0; kx < w->k[1]; kx++)
+                for (gint64 kx = kx_lo; kx < kx_hi; kx++)
                   {
-                    gint64 ix = x0 + kx * w->d[1];
+                    float v = row[x0 + kx * w->d[1]];
 
-                    if (ix >= wd + w->pe[1])
-                      break;
-                    padded++;
-                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd)
-                      continue;
-                    count++;
                     if (p->is_max)
-                      acc = MAX (acc, xp[iy * wd + ix]);
+                      acc = MAX (acc, v);
                     else
-                      acc += xp[iy * wd + ix];
+                      acc += v;
                   }
               }
+            if (ky_hi > ky_lo && kx_hi > kx_lo)
+              count = (ky_hi - ky_lo) * (kx_hi - kx_lo);
             if (count == 0)
               acc = 0.0f;
             else if (!p->is_max)

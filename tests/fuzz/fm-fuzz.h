@@ -1,0 +1,58 @@
+/* fm-fuzz.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What every fuzz target shares: the libFuzzer entry points, and checks
+ * that stop the process (so libFuzzer and the replay test both see a
+ * crash) when a library call breaks its contract: a failure must come
+ * with a GError in the FM_ERROR domain (or G_IO_ERROR) whose message is
+ * not empty, a success must not set one. Not a test framework: targets
+ * check invariants on whatever the input produces.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <gio/gio.h>
+
+#include "fm-error.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data,
+                            size_t         size);
+int LLVMFuzzerInitialize   (int           *argc,
+                            char        ***argv);
+
+#define FM_FUZZ_CHECK(cond) \
+  G_STMT_START \
+  { \
+    if (G_UNLIKELY (!(cond))) \
+      { \
+        fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+        abort (); \
+      } \
+  } \
+  G_STMT_END
+
+/* @ok: the call's result; @error: its GError (consumed). */
+static inline void
+fm_fuzz_check_result (gboolean  ok,
+                      GError   *error)
+{
+  if (ok)
+    {
+      if (error != NULL)
+        fprintf (stderr, "success with an error set: %s\n", error->message);
+      FM_FUZZ_CHECK (error == NULL);
+      return;
+    }
+  FM_FUZZ_CHECK (error != NULL);
+  FM_FUZZ_CHECK (error->domain == FM_ERROR || error->domain == G_IO_ERROR);
+  FM_FUZZ_CHECK (error->message != NULL && error->message[0] != '\0');
+  /* Messages reach GTK labels: they must be UTF-8 whatever the input. */
+  FM_FUZZ_CHECK (g_utf8_validate (error->message, -1, NULL));
+  g_error_free (error);
+}
