@@ -62,6 +62,7 @@ struct _FmWindow
 
   guint            n_frames;
   char            *last_toast;
+  guint            wait_tick;      /* tick callback of wait_for_result_tick () */
 
   /* dataset scan (fm-window-scan.c) */
   GtkRevealer     *scan_revealer;

@@ -168,6 +168,31 @@ worker_error_cb (FmWorker     *worker,
   fm_window_toast (self, error->message);
 }
 
+/* The frame that handles a pointer motion paints right after it: without
+ * this, the tiles would always show the stroke one frame after the canvas
+ * does. When passes are quick (the bundled model takes well under a
+ * millisecond), the start of that frame waits a little for the result of
+ * its own input, never longer than a small share of the frame; a slow model
+ * (a pass longer than 2 ms) is not waited for at all, and its results come
+ * as they come, newest first. */
+#define WAIT_MAX_US   3000
+#define WAIT_QUICK_US 2000
+
+static gboolean
+wait_for_result_tick (GtkWidget     *widget,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  FmWorkerStats stats;
+
+  self->wait_tick = 0;
+  fm_worker_get_stats (self->worker, &stats);
+  if (stats.last_duration > 0 && stats.last_duration < WAIT_QUICK_US)
+    fm_worker_wait (self->worker, MIN (WAIT_MAX_US, 3 * stats.last_duration + 500));
+  return G_SOURCE_REMOVE;
+}
+
 /* The canvas holds the picture in [0, 1]; the model gets it normalised. */
 static void
 submit_input (FmWindow *self)
@@ -187,6 +212,9 @@ submit_input (FmWindow *self)
     }
   fm_bench_live_input (fm_worker_submit (self->worker, self->input, self->input_len));
   gtk_widget_queue_draw (GTK_WIDGET (self->preview));
+  if (self->wait_tick == 0)
+    self->wait_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), wait_for_result_tick,
+                                                    NULL, NULL);
 }
 
 static void

@@ -52,6 +52,7 @@ typedef struct
   float          *spare;            /* [input_numel], a free input buffer */
   guint64         input_generation; /* last one handed out by submit */
   guint64         delivered_generation;
+  FmWorkerResult *latest;           /* the newest finished pass, for fm_worker_wait () */
 
   GCancellable   *in_flight;        /* the running pass's, or NULL */
   gboolean        quit;
@@ -72,6 +73,7 @@ struct _FmWorkerResult
   guint64          input_generation;
   guint64          model_generation;
   gint64           duration;
+  gboolean         delivered;       /* by fm_worker_wait (); the idle source skips it */
 };
 
 typedef struct
@@ -261,7 +263,18 @@ dispatch_result (gpointer data)
   FmWorkerShared *s = result->shared;
   g_autoptr(FmWorker) owner = NULL;
 
+  FmWorkerResult *latest = NULL;
+
   g_mutex_lock (&s->mutex);
+  if (s->latest == result)
+    latest = g_steal_pointer (&s->latest);
+  if (result->delivered)
+    {
+      /* fm_worker_wait () delivered it already. */
+      g_mutex_unlock (&s->mutex);
+      g_clear_pointer (&latest, fm_worker_result_unref);
+      return G_SOURCE_REMOVE;
+    }
   owner = shared_dup_owner (s);
   if (owner != NULL &&
       result->model_generation == s->model_generation &&
@@ -276,6 +289,7 @@ dispatch_result (gpointer data)
       g_clear_object (&owner);
     }
   g_mutex_unlock (&s->mutex);
+  g_clear_pointer (&latest, fm_worker_result_unref);
 
   if (owner != NULL)
     g_signal_emit (owner, signals[SIGNAL_RESULT], 0, result);
@@ -356,6 +370,7 @@ worker_run_pass (FmWorkerShared *s,
   g_autoptr(GError) error = NULL;
   const FmValue *in = &model->values[model->inputs[0]];
   FmWorkerResult *result = NULL;
+  FmWorkerResult *old_latest = NULL;
   FmWorkerFailure *failure = NULL;
   gboolean created = FALSE;
   gint64 start, duration = 0;
@@ -413,6 +428,10 @@ worker_run_pass (FmWorkerShared *s,
           result->input_generation = input_generation;
           result->model_generation = model_generation;
           result->duration = duration;
+          /* Kept for fm_worker_wait (); the old one is released below. */
+          old_latest = g_steal_pointer (&s->latest);
+          s->latest = fm_worker_result_ref (result);
+          g_cond_broadcast (&s->cond);
         }
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -426,6 +445,7 @@ worker_run_pass (FmWorkerShared *s,
       failure->model_generation = model_generation;
     }
   g_mutex_unlock (&s->mutex);
+  g_clear_pointer (&old_latest, fm_worker_result_unref);
 
   if (result != NULL)
     shared_post (s, dispatch_result, result, (GDestroyNotify) fm_worker_result_unref);
@@ -566,6 +586,7 @@ fm_worker_set_model (FmWorker  *self,
   FmRun *old_runs[FM_WORKER_POOL_SIZE];
   guint n_old_runs;
   float *old_pending, *old_spare;
+  FmWorkerResult *old_latest;
   gsize numel = 0;
   gboolean ok = TRUE;
 
@@ -600,8 +621,10 @@ fm_worker_set_model (FmWorker  *self,
   if (s->in_flight != NULL)
     g_cancellable_cancel (s->in_flight);
   n_old_runs = shared_steal_pool (s, old_runs);
+  old_latest = g_steal_pointer (&s->latest);
   g_mutex_unlock (&s->mutex);
 
+  g_clear_pointer (&old_latest, fm_worker_result_unref);
   free_runs (old_runs, n_old_runs);
   g_free (old_pending);
   g_free (old_spare);
@@ -704,6 +727,7 @@ fm_worker_shutdown (FmWorker *self)
   guint n_old_runs;
   GMainContext *context;
   GThread *thread;
+  FmWorkerResult *latest;
 
   g_return_if_fail (FM_IS_WORKER (self));
 
@@ -725,9 +749,12 @@ fm_worker_shutdown (FmWorker *self)
   /* Nothing posts any more. Queued callbacks hold the shared state, so
    * dropping the context here keeps them from holding it in a cycle. */
   g_mutex_lock (&s->mutex);
+  latest = g_steal_pointer (&s->latest);
   n_old_runs = shared_steal_pool (s, old_runs);
   context = g_steal_pointer (&s->context);
   g_mutex_unlock (&s->mutex);
+  /* Its run goes back to a pool that now refuses it: freed. */
+  g_clear_pointer (&latest, fm_worker_result_unref);
   free_runs (old_runs, n_old_runs);
   g_clear_pointer (&context, g_main_context_unref);
 }
@@ -742,4 +769,44 @@ fm_worker_get_stats (FmWorker      *self,
   g_mutex_lock (&self->shared->mutex);
   *stats = self->shared->stats;
   g_mutex_unlock (&self->shared->mutex);
+}
+
+gboolean
+fm_worker_wait (FmWorker *self,
+                gint64    timeout)
+{
+  FmWorkerShared *s;
+  FmWorkerResult *take = NULL;
+  g_autoptr(FmWorker) owner = NULL;
+  gint64 deadline;
+
+  g_return_val_if_fail (FM_IS_WORKER (self), FALSE);
+
+  s = self->shared;
+  deadline = g_get_monotonic_time () + MAX (timeout, 0);
+  g_mutex_lock (&s->mutex);
+  while (!s->quit && s->model != NULL &&
+         s->input_generation > s->delivered_generation &&
+         !(s->latest != NULL && s->latest->input_generation >= s->input_generation))
+    if (!g_cond_wait_until (&s->cond, &s->mutex, deadline))
+      break;
+  if (!s->quit && s->latest != NULL &&
+      s->latest->input_generation == s->input_generation &&
+      s->latest->model_generation == s->model_generation &&
+      s->latest->input_generation > s->delivered_generation)
+    {
+      take = g_steal_pointer (&s->latest);
+      take->delivered = TRUE;
+      s->delivered_generation = take->input_generation;
+      s->stats.n_delivered++;
+      owner = shared_dup_owner (s);
+    }
+  g_mutex_unlock (&s->mutex);
+
+  if (take == NULL)
+    return FALSE;
+  if (owner != NULL)
+    g_signal_emit (owner, signals[SIGNAL_RESULT], 0, take);
+  fm_worker_result_unref (take);
+  return TRUE;
 }

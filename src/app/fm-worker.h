@@ -8,7 +8,8 @@
  * submit overwrites it (latest wins, never a queue). Results come back to
  * the main context the worker was created in, as the "result" signal,
  * only while they belong to the current model and are newer than the last
- * result delivered. Changing the model or shutting down cancels the pass
+ * result delivered (or sooner, through fm_worker_wait ()). Changing the
+ * model or shutting down cancels the pass
  * in flight; submitting does not, so continuous drawing keeps showing
  * results. Everything here is called from the thread that owns that main
  * context; only results may be released from any thread.
@@ -82,6 +83,15 @@ guint64   fm_worker_get_model_generation (FmWorker       *self);
 guint64   fm_worker_submit               (FmWorker       *self,
                                           const float    *input,
                                           gsize           n_values);
+/* Waits at most @timeout microseconds for the pass of the newest submitted
+ * input; when it finishes in time, emits "result" for it now, from this
+ * call, instead of from the main loop. Returns whether it did. The window
+ * calls it at the start of a frame with a timeout far below the frame's
+ * length (and none when passes are slow), so a stroke's tiles can be
+ * painted in the frame that shows the stroke; otherwise results arrive as
+ * usual. Call from the thread that owns the worker's main context. */
+gboolean  fm_worker_wait                 (FmWorker       *self,
+                                          gint64          timeout);
 /* Cancels the pass in flight and joins the thread; no signal is emitted
  * afterwards and further submits are ignored. Dispose does this too. */
 void      fm_worker_shutdown             (FmWorker       *self);

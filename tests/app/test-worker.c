@@ -571,6 +571,48 @@ test_shutdown (void)
   sink_clear (&sink);
 }
 
+/* fm_worker_wait (): the newest pass's result comes from the call itself,
+ * exactly once; an older one is never delivered that way; a timeout with
+ * nothing finished returns FALSE. */
+static void
+test_wait (void)
+{
+  g_autoptr(FmModel) model = build_small (-4.5f);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autoptr(GError) error = NULL;
+  float x[28 * 28]; /* [1, 1, 28, 28] */
+  FmWorkerStats stats;
+  guint64 gen;
+  Sink sink;
+
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = (float) (i % 5);
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model, &error));
+
+  /* Nothing submitted: nothing to wait for. */
+  g_assert_false (fm_worker_wait (worker, 1000));
+  g_assert_cmpuint (sink.results->len, ==, 0);
+
+  gen = fm_worker_submit (worker, x, G_N_ELEMENTS (x));
+  /* A generous timeout: the pass takes microseconds. */
+  g_assert_true (fm_worker_wait (worker, 5 * G_USEC_PER_SEC));
+  /* Delivered from inside the call, before the main loop ran. */
+  g_assert_cmpuint (sink.results->len, ==, 1);
+  g_assert_cmpuint (fm_worker_result_get_input_generation (g_ptr_array_index (sink.results, 0)),
+                    ==, gen);
+  /* The queued idle delivery of the same pass must not deliver it again. */
+  drain_main_context (50);
+  g_assert_cmpuint (sink.results->len, ==, 1);
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_delivered, ==, 1);
+
+  /* Already delivered: waiting again returns FALSE at once. */
+  g_assert_false (fm_worker_wait (worker, 1000));
+  g_assert_false (sink.out_of_order);
+  sink_clear (&sink);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -587,6 +629,7 @@ main (int   argc,
   g_test_add_func ("/app/worker/refuse-model", test_refuse_model);
   g_test_add_func ("/app/worker/wrong-size", test_wrong_size);
   g_test_add_func ("/app/worker/shutdown", test_shutdown);
+  g_test_add_func ("/app/worker/wait", test_wait);
 
   return g_test_run ();
 }
