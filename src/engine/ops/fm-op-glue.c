@@ -851,7 +851,10 @@ pad_prepare (FmOpContext  *ctx,
   out = x->shape;
   for (int d = 0; d < r; d++)
     {
-      out.dims[d] = x->shape.dims[d] + pads[d] + pads[r + d];
+      if (__builtin_add_overflow (x->shape.dims[d], pads[d], &out.dims[d]) ||
+          __builtin_add_overflow (out.dims[d], pads[r + d], &out.dims[d]))
+        return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                           _("pads of axis %d are too large"), d);
       if (out.dims[d] < 0)
         {
           g_autofree char *xs = fm_shape_to_string (&x->shape);
