@@ -259,12 +259,6 @@ fm_tile_set_map (FmTile            *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-const float *
-fm_tile_get_map (FmTile *self)
-{
-  return self->map;
-}
-
 gboolean
 fm_tile_get_all_zero (FmTile *self)
 {

@@ -25,7 +25,6 @@ guint        fm_tile_get_channel  (FmTile            *self);
 void         fm_tile_set_map      (FmTile            *self,
                                    const float       *map,
                                    const FmTileStyle *style);
-const float *fm_tile_get_map      (FmTile            *self);
 gboolean     fm_tile_get_all_zero (FmTile            *self);
 typedef enum
 {

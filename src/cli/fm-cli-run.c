@@ -35,6 +35,7 @@
 #include "fm-predict.h"
 #include "fm-preprocess.h"
 #include "fm-run.h"
+#include "fm-stats.h"
 
 #define TOP_K 5
 
@@ -64,31 +65,28 @@ zero_channels (RunState *s,
 {
   const FmValue *v = &s->in.model->values[id];
   const float *x = fm_run_value_data (s->in.run, id);
-  gint64 N = v->shape.dims[0], C = v->shape.dims[1];
+  guint N = (guint) v->shape.dims[0], C = (guint) v->shape.dims[1];
   gsize plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
+  g_autofree FmChannelStats *stats = g_new (FmChannelStats, MAX (C, 1));
+  g_autofree gboolean *zero = g_new (gboolean, MAX (C, 1));
   GArray *zeros = g_array_new (FALSE, FALSE, sizeof (int));
 
-  for (gint64 c = 0; c < C; c++)
+  /* A channel is zero when it is zero in every batch item; the same
+   * statistics as the window's tiles (epsilon 0). */
+  for (guint c = 0; c < C; c++)
+    zero[c] = TRUE;
+  for (guint n = 0; n < N; n++)
     {
-      gboolean zero = TRUE;
-
-      for (gint64 n = 0; n < N && zero; n++)
-        {
-          const float *p = x + ((gsize) n * C + c) * plane;
-
-          for (gsize i = 0; i < plane; i++)
-            if (p[i] != 0.0f)
-              {
-                zero = FALSE;
-                break;
-              }
-        }
-      if (zero)
-        {
-          int ci = (int) c;
-          g_array_append_val (zeros, ci);
-        }
+      fm_channel_stats_compute (x + (gsize) n * C * plane, C, plane, 0.0f, stats);
+      for (guint c = 0; c < C; c++)
+        zero[c] &= stats[c].all_zero;
     }
+  for (guint c = 0; c < C; c++)
+    if (zero[c])
+      {
+        int ci = (int) c;
+        g_array_append_val (zeros, ci);
+      }
   return zeros;
 }
 
