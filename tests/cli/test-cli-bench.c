@@ -14,6 +14,8 @@
  */
 #include "config.h"
 
+#include "fm-test-cli.h"
+
 #include <string.h>
 #include <sys/wait.h>
 
@@ -35,43 +37,20 @@ run_bench (char       **out,
            const char  *first,
            ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  GError *error = NULL;
-  int status = 0;
-  gint64 t0;
   va_list ap;
+  int status;
 
-  g_ptr_array_add (argv, (gpointer) binary);
-  g_ptr_array_add (argv, (gpointer) "bench");
   va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+  status = fm_test_cli_runv (binary, "bench", NULL, out, err, seconds, first, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
-  t0 = g_get_monotonic_time ();
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                out, err, &status, &error);
-  if (seconds != NULL)
-    *seconds = (g_get_monotonic_time () - t0) / 1e6;
-  g_assert_no_error (error);
-  if (WIFEXITED (status))
-    return WEXITSTATUS (status);
-  return -1;
+  return status;
 }
 
 static JsonObject *
 parse_object (JsonParser *parser,
               const char *text)
 {
-  GError *error = NULL;
-
-  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_node_get_object (json_parser_get_root (parser));
+  return fm_test_cli_parse_object (parser, text);
 }
 
 static double

@@ -1,0 +1,60 @@
+/* fm-test-cli.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by the command-line tests (fm-test-cli.h).
+ */
+#include "config.h"
+
+#include <sys/wait.h>
+
+#include "fm-test-cli.h"
+
+int
+fm_test_cli_runv (const char         *binary,
+                  const char         *subcommand,
+                  const char * const *env,
+                  char              **out,
+                  char              **err,
+                  double             *seconds,
+                  const char         *first,
+                  va_list             ap)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  GError *error = NULL;
+  int status = 0;
+  gint64 t0;
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  g_ptr_array_add (argv, (gpointer) subcommand);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  g_ptr_array_add (argv, NULL);
+
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
+  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
+  t0 = g_get_monotonic_time ();
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                out, err, &status, &error);
+  if (seconds != NULL)
+    *seconds = (g_get_monotonic_time () - t0) / 1e6;
+  g_assert_no_error (error);
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  return -1;
+}
+
+JsonObject *
+fm_test_cli_parse_object (JsonParser *parser,
+                          const char *text)
+{
+  GError *error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
