@@ -577,6 +577,71 @@ fold_node (Builder         *b,
   return TRUE;
 }
 
+/* name -> how many node inputs read it, plus one if it is a graph output
+ * (so a graph output is never released). GUINT_TO_POINTER counts. */
+static GHashTable *
+count_uses (Builder *b)
+{
+  GHashTable *uses = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *nodes = b->proto->graph->nodes;
+  GPtrArray *outputs = b->proto->graph->outputs;
+
+  for (guint k = 0; nodes != NULL && k < nodes->len; k++)
+    {
+      const FmOnnxNode *proto = g_ptr_array_index (nodes, k);
+
+      for (guint i = 0; proto->inputs != NULL && i < proto->inputs->len; i++)
+        {
+          char *name = g_ptr_array_index (proto->inputs, i);
+
+          g_hash_table_insert (uses, name,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (uses, name)) + 1));
+        }
+    }
+  for (guint i = 0; outputs != NULL && i < outputs->len; i++)
+    {
+      const FmOnnxValueInfo *info = g_ptr_array_index (outputs, i);
+
+      if (info->name != NULL)
+        g_hash_table_insert (uses, info->name,
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (uses, info->name)) + 1));
+    }
+  return uses;
+}
+
+/* After @node is prepared: a constant input is still needed unless @node
+ * keeps its own copy (bit i of @own_copy); once its last reader is
+ * prepared and every reader had its own copy, its data is freed. A use
+ * that reads the original is recorded by keeping the count from reaching
+ * zero (G_MAXUINT / 2 added), so the data stays. */
+static void
+release_constants (Builder    *b,
+                   GHashTable *uses,
+                   FmNode     *node,
+                   guint32     own_copy)
+{
+  for (guint i = 0; i < node->n_inputs; i++)
+    {
+      FmValue *v;
+      guint left;
+
+      if (node->inputs[i] < 0)
+        continue;
+      v = VALUE (b, node->inputs[i]);
+      if (v->kind != FM_VALUE_CONST || v->constant == NULL)
+        continue;
+      left = GPOINTER_TO_UINT (g_hash_table_lookup (uses, v->name));
+      if (left == 0)
+        continue;   /* already released, or not counted */
+      if (i >= 32 || (own_copy & (1u << i)) == 0)
+        left = MAX (left, G_MAXUINT / 2);   /* this reader needs the original */
+      left--;
+      g_hash_table_insert (uses, v->name, GUINT_TO_POINTER (left));
+      if (left == 0)
+        g_clear_pointer (&v->constant->data, fm_aligned_free);
+    }
+}
+
 static gboolean
 add_nodes (Builder  *b,
            GError  **error)
@@ -585,10 +650,12 @@ add_nodes (Builder  *b,
   GPtrArray *nodes = b->proto->graph->nodes;
   guint n = nodes != NULL ? nodes->len : 0;
   g_autofree guint *order = NULL;
+  g_autoptr(GHashTable) uses = NULL;
 
   order = sort_nodes (b, error);
   if (order == NULL)
     return FALSE;
+  uses = count_uses (b);
 
   model->nodes = g_new0 (FmNode, MAX (n, 1));
   for (guint k = 0; k < n; k++)
@@ -714,6 +781,7 @@ add_nodes (Builder  *b,
           return FALSE;
         }
 
+      release_constants (b, uses, node, ctx.own_copy);
       {
         gboolean outputs_const = TRUE;
         for (guint i = 0; i < n_out; i++)

@@ -12,7 +12,11 @@
  *    does not implement), check input count, dtypes and shapes, set each
  *    output's dtype and shape, keep what run needs in node->params, and
  *    ask for scratch memory. Inputs that must be known at load (Reshape's
- *    shape, Slice's starts...) are read from value->constant.
+ *    shape, Slice's starts...) are read from value->constant. An op that
+ *    keeps its own copy of a constant input (Conv packs its weights) sets
+ *    bit i of ctx->own_copy: once every consumer of a constant has its own
+ *    copy, the model frees the original (value->constant->data becomes
+ *    NULL), so the weights are not held twice.
  *  - run: a tight loop with no error paths. It reads and writes through
  *    rc->ptrs[value id]. The same run computes folded nodes at load, so it
  *    must handle every dtype that prepare accepted.
@@ -33,6 +37,9 @@ typedef struct
   const FmOnnxNode *proto;
   gsize             scratch_size; /* set by prepare if run needs scratch */
   gsize             max_bytes;    /* what one new constant may take */
+  guint32           own_copy;     /* bit i: prepare keeps its own copy of
+                                   * constant input i (packed weights) and
+                                   * run never reads the original */
 } FmOpContext;
 
 typedef struct
@@ -136,6 +143,13 @@ gboolean  fm_op_attr_floats       (FmOpContext  *ctx,
                                    guint         max,
                                    guint        *n_out,
                                    GError      **error);
+
+/* Largest |w| over the weights of output channel @m of Conv node @node,
+ * worked out at load (the weights themselves are released once packed);
+ * NaN if @node is not a Conv with weights known at load or @m is out of
+ * range. */
+float     fm_op_conv_weight_max_abs (const FmNode *node,
+                                     guint         m);
 
 /* Shorthands for run. */
 #define FM_IN_F(rc, node, i)   ((const float *) (rc)->ptrs[(node)->inputs[i]])

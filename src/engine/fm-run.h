@@ -37,7 +37,9 @@ void          fm_run_set_threads  (FmRun         *run,
 gboolean      fm_run_execute      (FmRun         *run,
                                    GCancellable  *cancellable,
                                    GError       **error);
-/* The data of any value (input, constant or activation) after a run. */
+/* The data of any value (input, constant or activation) after a run;
+ * NULL for a constant released at load (Conv weights, kept only packed:
+ * see fm-op.h). */
 gconstpointer fm_run_value_data   (FmRun         *run,
                                    int            value_id);
 

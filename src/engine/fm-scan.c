@@ -26,6 +26,7 @@
 #include <glib/gstdio.h>
 
 #include "fm-layers.h"
+#include "fm-op.h"
 #include "fm-run.h"
 
 #define FM_SCAN_FORMAT_VERSION 1
@@ -542,30 +543,6 @@ layer_of_value (FmScan *scan,
   return -1;
 }
 
-/* Largest |w| of Conv output channel @m's weights [M, C/g, kh, kw], or NaN. */
-static float
-conv_weight_max_abs (const FmModel *model,
-                     const FmNode  *node,
-                     guint          m)
-{
-  const FmValue *wv;
-  const float *w;
-  gsize per;
-  float best = 0.0f;
-
-  if (node->op != FM_OP_Conv || node->n_inputs < 2 || node->inputs[1] < 0)
-    return NAN;
-  wv = &model->values[node->inputs[1]];
-  if (wv->kind != FM_VALUE_CONST || wv->constant == NULL || wv->dtype != FM_DTYPE_FLOAT ||
-      wv->shape.rank < 1 || m >= wv->shape.dims[0] || wv->shape.dims[0] == 0)
-    return NAN;
-  per = wv->numel / (gsize) wv->shape.dims[0];
-  w = (const float *) wv->constant->data + (gsize) m * per;
-  for (gsize i = 0; i < per; i++)
-    best = MAX (best, fabsf (w[i]));
-  return best;
-}
-
 /* Whether every input channel that channel @c of layer @l reads is dead. */
 static gboolean
 inputs_dead (FmScan             *scan,
@@ -737,7 +714,8 @@ scan_merge (FmScan  *scan,
         {
           out->weight_max_abs = g_new (float, MAX (C, 1));
           for (guint c = 0; c < C; c++)
-            out->weight_max_abs[c] = conv_weight_max_abs (model, &model->nodes[compute_node], c);
+            /* worked out at load: the weights are released once packed */
+            out->weight_max_abs[c] = fm_op_conv_weight_max_abs (&model->nodes[compute_node], c);
         }
       layer_classify (out, result->images, result->rare_below);
       layer_diagnose (scan, result, l);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fm-model-private.h"
+#include "fm-op.h"
 #include "fm-run.h"
 #include "fm-test-graph.h"
 #include "ops/fm-op-conv-private.h"
@@ -241,6 +242,79 @@ test_conv_depthwise (void)
   m = build_ok (g);
   /* channel 0: 1+2+3+4 + 0.5 = 10.5; channel 1: 10 - 40 - 1 = -31 */
   CHECK (m, x, NULL, "y", 1e-5f, 10.5f, -31);
+}
+
+/* Packed Conv weights are freed once every reader keeps its own copy; a
+ * weight that anything else reads (another op, the graph's outputs) stays.
+ * Either way the outputs and the per-channel largest |w| (for the scan's
+ * diagnosis) are the same. */
+static const float released_w[] = { 1, -2, 3, 0.5f, -4, 1, 0, 2 };  /* [2, 1, 2, 2] */
+
+static FmModel *
+conv_with_reader (const char *extra)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 2, 2), released_w);
+  fm_test_graph_node (g, "Conv", "x,w", "y");
+  fm_test_graph_output (g, "y");
+  if (g_strcmp0 (extra, "relu") == 0)
+    {
+      fm_test_graph_node (g, "Relu", "w", "r");
+      fm_test_graph_output (g, "r");
+    }
+  else if (g_strcmp0 (extra, "output") == 0)
+    fm_test_graph_output (g, "w");
+  else if (g_strcmp0 (extra, "second-conv") == 0)
+    {
+      fm_test_graph_node (g, "Conv", "x,w", "y2");
+      fm_test_graph_output (g, "y2");
+    }
+  return build_ok (g);
+}
+
+static void
+test_conv_weights_released (void)
+{
+  const char *extras[] = { NULL, "second-conv", "relu", "output" };
+
+  for (guint e = 0; e < G_N_ELEMENTS (extras); e++)
+    {
+      g_autoptr(FmModel) m = conv_with_reader (extras[e]);
+      const FmValue *w = &m->values[fm_model_find_value (m, "w")];
+      const FmNode *conv = &m->nodes[fm_test_model_producer (m, "y")];
+      gboolean kept = extras[e] != NULL && strcmp (extras[e], "second-conv") != 0;
+
+      g_test_message ("Conv weights with %s", extras[e] != NULL ? extras[e] : "no other reader");
+      g_assert_true (w->kind == FM_VALUE_CONST);
+      g_assert_cmpuint (w->numel, ==, 8);
+      if (kept)
+        g_assert_nonnull (w->constant->data);
+      else
+        g_assert_null (w->constant->data);
+      /* channel 0: max(|1|, |-2|, |3|, |0.5|) = 3; channel 1: |-4| = 4 */
+      g_assert_cmpfloat (fm_op_conv_weight_max_abs (conv, 0), ==, 3.0f);
+      g_assert_cmpfloat (fm_op_conv_weight_max_abs (conv, 1), ==, 4.0f);
+      g_assert_true (isnan (fm_op_conv_weight_max_abs (conv, 2)));
+      /* x9 = 1..9 as [3, 3]; output (0, 0) of channel 0: 1*1 - 2*2 + 3*4 +
+       * 0.5*5 = 11.5, (0, 1): 2 - 6 + 15 + 3 = 14, (1, 0): 4 - 10 + 21 + 4
+       * = 19, (1, 1): 5 - 12 + 24 + 4.5 = 21.5; channel 1: -4 * x(i, j) +
+       * x(i, j+1) + 2 * x(i+1, j+1): -4 + 2 + 10 = 8, -8 + 3 + 12 = 7,
+       * -16 + 5 + 16 = 5, -20 + 6 + 18 = 4. */
+      CHECK (m, x9, NULL, "y", 1e-5f, 11.5f, 14, 19, 21.5f, 8, 7, 5, 4);
+      if (g_strcmp0 (extras[e], "second-conv") == 0)
+        CHECK (m, x9, NULL, "y2", 1e-5f, 11.5f, 14, 19, 21.5f, 8, 7, 5, 4);
+      if (g_strcmp0 (extras[e], "relu") == 0)
+        CHECK (m, x9, NULL, "r", 0.0f, 1, 0, 3, 0.5f, 0, 1, 0, 2);
+    }
+  /* Not a Conv: no weights to report. */
+  {
+    g_autoptr(FmModel) m = conv_with_reader ("relu");
+
+    g_assert_true (isnan (fm_op_conv_weight_max_abs (&m->nodes[fm_test_model_producer (m, "r")],
+                                                     0)));
+  }
 }
 
 static void
@@ -1074,6 +1148,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/engine/ops/conv/basic", test_conv_basic);
+  g_test_add_func ("/engine/ops/conv/weights-released", test_conv_weights_released);
   g_test_add_func ("/engine/ops/conv/pads", test_conv_pads);
   g_test_add_func ("/engine/ops/conv/strides", test_conv_strides);
   g_test_add_func ("/engine/ops/conv/dilations", test_conv_dilations);

@@ -24,6 +24,24 @@ fm_fuzz_check_value_id (const FmModel *model,
 }
 
 static inline void
+fm_fuzz_check_released (const FmModel *model,
+                        int            id)
+{
+  guint readers = 0;
+
+  for (guint o = 0; o < model->n_outputs; o++)
+    FM_FUZZ_CHECK (model->outputs[o] != id);
+  for (guint k = 0; k < model->n_nodes; k++)
+    for (guint i = 0; i < model->nodes[k].n_inputs; i++)
+      if (model->nodes[k].inputs[i] == id)
+        {
+          FM_FUZZ_CHECK (model->nodes[k].op == FM_OP_Conv && i == 1);
+          readers++;
+        }
+  FM_FUZZ_CHECK (readers > 0);
+}
+
+static inline void
 fm_fuzz_check_model (const FmModel *model,
                      gsize          budget)
 {
@@ -49,7 +67,10 @@ fm_fuzz_check_model (const FmModel *model,
           FM_FUZZ_CHECK (value->constant != NULL);
           FM_FUZZ_CHECK (value->constant->numel == value->numel);
           FM_FUZZ_CHECK (value->constant->dtype == value->dtype);
-          FM_FUZZ_CHECK (value->numel == 0 || value->constant->data != NULL);
+          /* Data is freed only when every reader is a Conv that packed it as
+           * its weights (input 1) and it is not a graph output. */
+          if (value->numel != 0 && value->constant->data == NULL)
+            fm_fuzz_check_released (model, (int) v);
           known[v] = TRUE;
           break;
         case FM_VALUE_INPUT:

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -401,6 +402,7 @@ typedef struct
 {
   FmConvParams p;
   float       *packed;   /* [group][fm_gemm_packed_a_size (mg, rows)] or NULL */
+  float       *w_max_abs; /* [M] largest |w| per output channel, or NULL */
 } ConvNode;
 
 static void
@@ -409,6 +411,7 @@ conv_node_free (gpointer data)
   ConvNode *cn = data;
 
   fm_aligned_free (cn->packed);
+  g_free (cn->w_max_abs);
   g_free (cn);
 }
 
@@ -538,6 +541,24 @@ conv_prepare (FmOpContext  *ctx,
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
   conv_plan (p, w->kind == FM_VALUE_CONST, &plan);
+  if (w->kind == FM_VALUE_CONST)
+    {
+      const float *wd = w->constant->data;   /* [M, C / group, kh, kw] */
+      gsize per_m = w->numel / (gsize) p->m;
+
+      cn->w_max_abs = g_try_new (float, p->m);
+      if (cn->w_max_abs == NULL)
+        return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                           _("not enough memory to pack the weights"));
+      for (gint64 m = 0; m < p->m; m++)
+        {
+          float best = 0.0f;
+
+          for (gsize i = 0; i < per_m; i++)
+            best = MAX (best, fabsf (wd[m * per_m + i]));
+          cn->w_max_abs[m] = best;
+        }
+    }
   if (w->kind == FM_VALUE_CONST && plan.mode != CONV_DEPTHWISE)
     {
       const float *wd = w->constant->data;   /* [M, C / group, kh, kw] */
@@ -550,6 +571,7 @@ conv_prepare (FmOpContext  *ctx,
       for (gint64 g = 0; g < p->group; g++)
         fm_gemm_pack_a (plan.mg, plan.rows, wd + g * plan.mg * plan.rows, plan.rows,
                         FALSE, cn->packed + g * per_group);
+      ctx->own_copy |= 1u << 1;   /* run reads only the packed weights */
     }
   ctx->scratch_size = plan.size;
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
@@ -566,6 +588,20 @@ conv_run (const FmNode *node,
   fm_conv_fast_full (p, FM_IN_F (rc, node, 0), FM_IN_F (rc, node, 1), cn->packed,
                      p->has_bias ? FM_IN_F (rc, node, 2) : NULL,
                      FM_OUT_F (rc, node, 0), rc->scratch, rc->threads);
+}
+
+float
+fm_op_conv_weight_max_abs (const FmNode *node,
+                           guint         m)
+{
+  const ConvNode *cn;
+
+  if (node->op != FM_OP_Conv || node->params == NULL)
+    return NAN;
+  cn = node->params;
+  if (cn->w_max_abs == NULL || m >= (guint64) cn->p.m)
+    return NAN;
+  return cn->w_max_abs[m];
 }
 
 static const char * const conv_attributes[] = {
