@@ -9,8 +9,9 @@
  * wall time of fm_model_load_file (); then it runs --warmup passes that
  * are not counted and --runs passes that are, and reports their median
  * and 90th percentile (nearest rank), and the process's peak resident
- * memory (getrusage's ru_maxrss) next to the size of the weights and of
- * one run's arena. INPUT is a PNG/JPEG, preprocessed with the model's
+ * memory (getrusage's ru_maxrss), the part of it the program and its
+ * libraries held before any model was loaded (VmRSS then), and the sizes
+ * of the weights, of one run's arena and of the scratch buffer. INPUT is a PNG/JPEG, preprocessed with the model's
  * metadata only (no --mean/--std/--invert: the input's values do not
  * change the work), or a float32 .npy of the input's shape; without it,
  * every float input is filled with a fixed pattern. It does not batch,
@@ -27,6 +28,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -91,6 +93,19 @@ peak_rss_mb (void)
   if (getrusage (RUSAGE_SELF, &usage) != 0)
     return 0.0;
   return usage.ru_maxrss / 1024.0;  /* kilobytes on Linux */
+}
+
+/* The resident size now (VmRSS), or 0 if /proc cannot tell. */
+static double
+current_rss_mb (void)
+{
+  g_autofree char *text = NULL;
+  unsigned long pages_total = 0, pages_resident = 0;
+
+  if (!g_file_get_contents ("/proc/self/statm", &text, NULL, NULL) ||
+      sscanf (text, "%lu %lu", &pages_total, &pages_resident) != 2)
+    return 0.0;
+  return (double) pages_resident * (double) sysconf (_SC_PAGESIZE) / 1048576.0;
 }
 
 /* Reads INPUT (PNG/JPEG or .npy) into @image or @npy, told by magic bytes. */
@@ -211,7 +226,8 @@ print_text (const FmModel *model,
             double         load_ms,
             double         median_ms,
             double         p90_ms,
-            double         rss_mb)
+            double         rss_mb,
+            double         base_mb)
 {
   printf (_("Model:       %s\n"), model->path);
   printf (_("Input:       %s\n"), input_path != NULL ? input_path : _("fixed pattern"));
@@ -219,9 +235,10 @@ print_text (const FmModel *model,
   printf (_("Load:        %.2f ms (median of %d loads)\n"), load_ms, BENCH_LOADS);
   printf (_("Forward:     median %.3f ms, p90 %.3f ms over %d runs after %d warm-up runs\n"),
           median_ms, p90_ms, o->runs, o->warmup);
-  printf (_("Peak memory: %.1f MB resident (weights %.1f MB, activations %.1f MB, "
-            "scratch %.1f MB)\n"),
-          rss_mb, model->weights_size / 1048576.0, model->arena_size / 1048576.0,
+  printf (_("Peak memory: %.1f MB resident, %.1f MB of it before the model was loaded "
+            "(the program and its libraries)\n"), rss_mb, base_mb);
+  printf (_("Model data:  weights %.1f MB, activations %.1f MB, scratch %.1f MB\n"),
+          model->weights_size / 1048576.0, model->arena_size / 1048576.0,
           model->scratch_size / 1048576.0);
 }
 
@@ -231,7 +248,8 @@ print_json (const FmModel *model,
             double         load_ms,
             double         median_ms,
             double         p90_ms,
-            double         rss_mb)
+            double         rss_mb,
+            double         base_mb)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -253,10 +271,14 @@ print_json (const FmModel *model,
   json_builder_add_double_value (b, load_ms);
   json_builder_set_member_name (b, "peak_rss_mb");
   json_builder_add_double_value (b, rss_mb);
+  json_builder_set_member_name (b, "base_rss_mb");
+  json_builder_add_double_value (b, base_mb);
   json_builder_set_member_name (b, "weights_mb");
   json_builder_add_double_value (b, model->weights_size / 1048576.0);
   json_builder_set_member_name (b, "activations_mb");
   json_builder_add_double_value (b, model->arena_size / 1048576.0);
+  json_builder_set_member_name (b, "scratch_mb");
+  json_builder_add_double_value (b, model->scratch_size / 1048576.0);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   fm_cli_print_json (root);
@@ -279,7 +301,7 @@ fm_cli_bench (int    argc,
   const char *input_path;
   BenchOptions o = { .threads = 1, .runs = 200, .warmup = G_MININT, .json = FALSE };
   double loads[BENCH_LOADS];
-  double load_ms, rss_mb;
+  double load_ms, rss_mb, base_mb;
   int status = FM_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads,
@@ -343,6 +365,9 @@ fm_cli_bench (int    argc,
         }
     }
 
+  /* What the program and its libraries hold before any model. */
+  base_mb = current_rss_mb ();
+
   /* Resolves the name and says "FILE: REASON" when it cannot be read;
    * this first load is not timed (it also fills the page cache). */
   model = fm_cli_load_model (argv[1], &options, &error);
@@ -389,10 +414,11 @@ fm_cli_bench (int    argc,
   rss_mb = peak_rss_mb ();
 
   if (o.json)
-    print_json (model, &o, load_ms, median (times, o.runs), p90 (times, o.runs), rss_mb);
+    print_json (model, &o, load_ms, median (times, o.runs), p90 (times, o.runs), rss_mb,
+                base_mb);
   else
     print_text (model, input_path, &o, load_ms, median (times, o.runs), p90 (times, o.runs),
-                rss_mb);
+                rss_mb, base_mb);
   goto out;
 
 fail:

@@ -14,6 +14,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -225,6 +227,34 @@ fm_const_tensor_free (FmConstTensor *t)
   g_free (t);
 }
 
+/* Every block starts FM_ALIGNMENT bytes after a header saying how it was
+ * made. Blocks of FM_MAP_MIN bytes and more (weights, packed weights, the
+ * run's arena) are mapped directly and unmapped when freed, so they go
+ * back to the system at once: glibc's malloc raises its mmap threshold
+ * after the first large free, and from then on freed weights (Conv
+ * originals released once packed, the previous model) would stay in its
+ * heap and in the process's resident size. Under AddressSanitizer every
+ * block comes from malloc, which ASan guards. */
+#define FM_MAP_MIN ((gsize) 256 << 10)
+
+typedef struct
+{
+  gsize map_size;   /* bytes mapped from the page before the block; 0 = malloc */
+} BlockHeader;
+
+G_STATIC_ASSERT (sizeof (BlockHeader) <= FM_ALIGNMENT);
+
+#if defined(__SANITIZE_ADDRESS__)
+# define FM_USE_MMAP 0
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define FM_USE_MMAP 0
+# endif
+#endif
+#ifndef FM_USE_MMAP
+# define FM_USE_MMAP 1
+#endif
+
 /* Rounds up to a whole number of 64-byte blocks (at least one), so that
  * kernels may read a full vector past the last element and a zero-sized
  * tensor still has a unique non-NULL pointer. */
@@ -232,25 +262,56 @@ gpointer
 fm_aligned_alloc0 (gsize size)
 {
   gpointer mem = NULL;
+  BlockHeader *h;
   gsize rounded;
 
-  if (size > G_MAXSIZE - (FM_ALIGNMENT - 1))
+  if (size > G_MAXSIZE - 2 * FM_ALIGNMENT)
     return NULL;
   rounded = (size + FM_ALIGNMENT - 1) & ~(gsize) (FM_ALIGNMENT - 1);
   if (rounded == 0)
     rounded = FM_ALIGNMENT;
 
-  if (posix_memalign (&mem, FM_ALIGNMENT, rounded) != 0)
-    return NULL;
-  memset (mem, 0, rounded);
+  if (FM_USE_MMAP && rounded >= FM_MAP_MIN)
+    {
+      gsize page = (gsize) sysconf (_SC_PAGESIZE);
+      gsize map_size;
+      guint8 *base;
 
-  return mem;
+      if (rounded > G_MAXSIZE - 2 * page)
+        return NULL;
+      map_size = (rounded + 2 * page - 1) / page * page;   /* a header page + the block */
+      base = mmap (NULL, map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (base == MAP_FAILED)
+        return NULL;
+      h = (BlockHeader *) (base + page - FM_ALIGNMENT);
+      h->map_size = map_size;
+      return base + page;   /* mapped pages are zero */
+    }
+
+  if (posix_memalign (&mem, FM_ALIGNMENT, rounded + FM_ALIGNMENT) != 0)
+    return NULL;
+  h = mem;
+  h->map_size = 0;
+  memset ((guint8 *) mem + FM_ALIGNMENT, 0, rounded);
+  return (guint8 *) mem + FM_ALIGNMENT;
 }
 
 void
 fm_aligned_free (gpointer mem)
 {
-  free (mem);
+  BlockHeader *h;
+
+  if (mem == NULL)
+    return;
+  h = (BlockHeader *) ((guint8 *) mem - FM_ALIGNMENT);
+  if (h->map_size != 0)
+    {
+      gsize page = (gsize) sysconf (_SC_PAGESIZE);
+
+      munmap ((guint8 *) mem - page, h->map_size);
+    }
+  else
+    free (h);
 }
 
 static float

@@ -85,6 +85,12 @@ check_common (JsonObject *o,
   g_assert_cmpfloat (number (o, "load_ms"), >, 0.0);
   /* The weights are resident while it runs. */
   g_assert_cmpfloat (number (o, "peak_rss_mb"), >=, number (o, "weights_mb"));
+  /* The program itself was resident before the model, and the peak
+   * includes that and the weights loaded afterwards. */
+  g_assert_cmpfloat (number (o, "base_rss_mb"), >, 0.0);
+  g_assert_cmpfloat (number (o, "peak_rss_mb"), >=,
+                     number (o, "base_rss_mb") + number (o, "weights_mb"));
+  g_assert_cmpfloat (number (o, "scratch_mb"), >=, 0.0);
 }
 
 static void

@@ -12,7 +12,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fm-gemm.h"
 #include "fm-tensor.h"
@@ -310,12 +312,73 @@ test_conv_paths (void)
   g_assert_cmpint (n_checked, >, 400);
 }
 
+/* Resident pages now, from /proc/self/statm. */
+static gsize
+resident_bytes (void)
+{
+  g_autofree char *text = NULL;
+  unsigned long total = 0, resident = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/self/statm", &text, NULL, NULL));
+  g_assert_cmpint (sscanf (text, "%lu %lu", &total, &resident), ==, 2);
+  return resident * (gsize) sysconf (_SC_PAGESIZE);
+}
+
+/* fm_aligned_alloc0: 64-byte aligned, zeroed, writable to the rounded-up
+ * end, on both sides of the size (256 KiB) from which blocks are mapped;
+ * and a freed large block leaves the resident size at once (glibc's heap
+ * would keep it). */
+static void
+test_aligned_alloc (void)
+{
+  const gsize lengths[] = { 0, 1, 63, 64, 65, (256 << 10) - 1, 256 << 10, (256 << 10) + 1,
+                          (1 << 20) + 3 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      gsize rounded = MAX ((lengths[i] + 63) / 64 * 64, 64);
+      guint8 *p = fm_aligned_alloc0 (lengths[i]);
+
+      g_assert_nonnull (p);
+      g_assert_cmpuint ((guintptr) p % 64, ==, 0);
+      for (gsize k = 0; k < rounded; k++)
+        g_assert_cmpuint (p[k], ==, 0);
+      memset (p, 0xa5, rounded);
+      fm_aligned_free (p);
+    }
+  fm_aligned_free (NULL);
+  g_assert_null (fm_aligned_alloc0 (G_MAXSIZE - 10));
+
+#if !defined(__SANITIZE_ADDRESS__)
+  {
+    const gsize big = (gsize) 64 << 20;
+    gsize before, touched, after;
+    guint8 *p;
+
+    /* Push glibc's own mmap threshold up first, as a freed model does. */
+    g_free (g_malloc (big));
+    before = resident_bytes ();
+    p = fm_aligned_alloc0 (big);
+    g_assert_nonnull (p);
+    memset (p, 1, big);
+    touched = resident_bytes ();
+    fm_aligned_free (p);
+    after = resident_bytes ();
+    g_test_message ("resident: %zu MiB, %zu MiB with 64 MiB touched, %zu MiB after free",
+                    before >> 20, touched >> 20, after >> 20);
+    g_assert_cmpuint (touched, >=, before + big - ((gsize) 1 << 20));
+    g_assert_cmpuint (after, <=, before + ((gsize) 1 << 20));
+  }
+#endif
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/gemm/hand", test_hand);
+  g_test_add_func ("/engine/gemm/aligned-alloc", test_aligned_alloc);
   g_test_add_func ("/engine/gemm/threads", test_threads);
   g_test_add_func ("/engine/gemm/random", test_sgemm_random);
   g_test_add_func ("/engine/gemm/large", test_sgemm_large);
