@@ -331,6 +331,17 @@ fm_test_run (FmModel             *model,
              gsize               *n_out,
              GError             **error)
 {
+  return fm_test_run_threads (model, inputs, name, 1, n_out, error);
+}
+
+gpointer
+fm_test_run_threads (FmModel             *model,
+                     const float * const *inputs,
+                     const char          *name,
+                     guint                threads,
+                     gsize               *n_out,
+                     GError             **error)
+{
   g_autoptr(FmRun) run = NULL;
   const FmValue *v;
   int id;
@@ -349,6 +360,7 @@ fm_test_run (FmModel             *model,
       const FmValue *in = &model->values[model->inputs[i]];
       memcpy (fm_run_input_data (run, i), inputs[i], in->numel * sizeof (float));
     }
+  fm_run_set_threads (run, threads);
   if (!fm_run_execute (run, NULL, error))
     return NULL;
   v = &model->values[id];

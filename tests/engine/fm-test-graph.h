@@ -95,6 +95,13 @@ gpointer     fm_test_run                (FmModel           *model,
                                          gsize             *n_out,
                                          GError           **error);
 
+/* The same with a run of @threads kernel threads. */
+gpointer     fm_test_run_threads        (FmModel           *model,
+                                         const float * const *inputs,
+                                         const char        *name,
+                                         guint              threads,
+                                         gsize             *n_out,
+                                         GError           **error);
 /* Index of the node producing @value, or -1. */
 int          fm_test_model_producer     (FmModel           *model,
                                          const char        *value);

@@ -234,7 +234,10 @@ test_conv_paths (void)
   FmThreads *pool = fm_threads_new (2);
   int n_checked = 0;
 
-  for (int iter = 0; iter < 200; iter++)
+  /* The last 8 are large enough for the copies around the GEMM (padding,
+   * im2col, compaction) to be split across the threads too (each share at
+   * least 16k floats). */
+  for (int iter = 0; iter < 208; iter++)
     {
       FmConvParams p = { 0 };
       gint64 peh, pew, cg, mg, rows;
@@ -259,6 +262,17 @@ test_conv_paths (void)
       peh = g_test_rand_int_range (0, 3);
       pew = g_test_rand_int_range (0, 3);
       p.has_bias = g_test_rand_bit ();
+      if (iter >= 200)
+        {
+          p.n = 1;
+          p.group = 1;
+          p.c = 48;
+          p.m = 24;
+          p.h = p.w = 40;
+          p.kh = p.kw = 3;
+          p.sh = p.sw = iter % 2 == 0 ? 1 : 2;
+          p.ph = p.pw = iter % 4 < 2 ? 1 : 0;
+        }
       if (!fm_conv_params_finish (&p, peh, pew))
         continue;
       cg = p.c / p.group;

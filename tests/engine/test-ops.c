@@ -317,6 +317,74 @@ test_conv_weights_released (void)
   }
 }
 
+/* Pools and activations split their planes or elements across a run's
+ * threads: two threads give exactly the one-thread result, for windows
+ * inside the input and at every border (pads, ceil_mode, dilation). */
+static void
+test_threads_split (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  g_autofree float *x = g_new (float, 64 * 37 * 37);
+  const char *outputs[] = { "mp", "ap", "dp", "r", "s", "m2" };
+  FmOnnxNode *node;
+
+  for (gsize i = 0; i < 64 * 37 * 37; i++)
+    x[i] = (float) ((i * 7919) % 1000) / 100.0f - 5.0f;
+  fm_test_graph_input (g, "x", FM_DIMS (1, 64, 37, 37));
+  node = fm_test_graph_node (g, "MaxPool", "x", "mp");
+  fm_test_node_ints (node, "kernel_shape", 2, (const gint64[]) { 3, 3 });
+  fm_test_node_ints (node, "strides", 2, (const gint64[]) { 2, 2 });
+  fm_test_node_ints (node, "pads", 4, (const gint64[]) { 1, 1, 1, 1 });
+  node = fm_test_graph_node (g, "AveragePool", "x", "ap");
+  fm_test_node_ints (node, "kernel_shape", 2, (const gint64[]) { 3, 2 });
+  fm_test_node_ints (node, "pads", 4, (const gint64[]) { 1, 0, 2, 1 });
+  fm_test_node_int (node, "ceil_mode", 1);
+  fm_test_node_ints (node, "strides", 2, (const gint64[]) { 2, 3 });
+  node = fm_test_graph_node (g, "MaxPool", "x", "dp");
+  fm_test_node_ints (node, "kernel_shape", 2, (const gint64[]) { 2, 3 });
+  fm_test_node_ints (node, "dilations", 2, (const gint64[]) { 2, 2 });
+  fm_test_node_ints (node, "pads", 4, (const gint64[]) { 0, 2, 1, 0 });
+  fm_test_graph_node (g, "Relu", "x", "r");
+  fm_test_graph_node (g, "Sigmoid", "x", "s");
+  node = fm_test_graph_node (g, "MaxPool", "x", "m2");
+  fm_test_node_ints (node, "kernel_shape", 2, (const gint64[]) { 2, 2 });
+  fm_test_node_ints (node, "strides", 2, (const gint64[]) { 2, 2 });
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    fm_test_graph_output (g, outputs[i]);
+  m = build_ok (g);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      const float *inputs[] = { x };
+      GError *error = NULL;
+      gsize n1 = 0, n2 = 0;
+      g_autofree float *one = fm_test_run_threads (m, inputs, outputs[i], 1, &n1, &error);
+      g_autofree float *two = NULL;
+
+      g_assert_no_error (error);
+      two = fm_test_run_threads (m, inputs, outputs[i], 2, &n2, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (n1, ==, n2);
+      g_assert_cmpuint (n1, >, 0);
+      g_assert_cmpmem (one, n1 * sizeof (float), two, n2 * sizeof (float));
+    }
+  /* A hand check that the split pool is a pool: x is -5 + (i * 7919 mod
+   * 1000) / 100, so plane 0's (0, 0) 2x2 window holds i = 0, 1, 37, 38:
+   * -5, -5 + 9.19 = 4.19, -5 + (293003 mod 1000 = 3) / 100 = -4.97 and
+   * -5 + (300922 mod 1000 = 922) / 100 = 4.22; the max is 4.22. */
+  {
+    const float *inputs[] = { x };
+    GError *error = NULL;
+    gsize n = 0;
+    g_autofree float *m2 = fm_test_run_threads (m, inputs, "m2", 2, &n, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, 64 * 18 * 18);
+    g_assert_cmpfloat_with_epsilon (m2[0], 4.22f, 1e-5f);
+  }
+}
+
 static void
 test_conv_channel_mismatch (void)
 {
@@ -1148,6 +1216,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/engine/ops/conv/basic", test_conv_basic);
+  g_test_add_func ("/engine/ops/threads-split", test_threads_split);
   g_test_add_func ("/engine/ops/conv/weights-released", test_conv_weights_released);
   g_test_add_func ("/engine/ops/conv/pads", test_conv_pads);
   g_test_add_func ("/engine/ops/conv/strides", test_conv_strides);

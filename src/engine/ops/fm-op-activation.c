@@ -6,7 +6,8 @@
  * Element-wise activations on float tensors: Relu, LeakyRelu (alpha 0.01),
  * Sigmoid, Tanh, Clip (min/max as attributes before opset 11, as optional
  * constant inputs from 11), HardSigmoid (alpha 0.2, beta 0.5) and
- * HardSwish; Relu uses AVX2 when the CPU has it. Integer inputs are
+ * HardSwish; Relu uses AVX2 when the CPU has it. Large tensors are split
+ * across the run's threads. Integer inputs are
  * refused; Clip's bounds must be known at load.
  */
 #include "config.h"
@@ -156,14 +157,24 @@ relu_avx2 (const float *x,
 }
 #endif
 
-static void
-act_run (const FmNode *node,
-         FmRunCtx     *rc)
+typedef struct
 {
-  const FmActParams *p = node->params;
-  const float *x = FM_IN_F (rc, node, 0);
-  float *y = FM_OUT_F (rc, node, 0);
-  gsize n = p->numel;
+  const FmActParams *p;
+  const float       *x;
+  float             *y;
+} ActJob;
+
+/* Elements [begin, end) of one activation. */
+static void
+act_range (gpointer data,
+           gint64   begin,
+           gint64   end)
+{
+  const ActJob *job = data;
+  const FmActParams *p = job->p;
+  const float *x = job->x + begin;
+  float *y = job->y + begin;
+  gsize n = (gsize) (end - begin);
   float a = p->a, b = p->b;
 
   switch (p->op)
@@ -207,6 +218,18 @@ act_run (const FmNode *node,
     default:
       break;
     }
+}
+
+/* Split across the run's threads above 64k elements (a Relu of 64k floats
+ * takes about as long as waking a thread). */
+static void
+act_run (const FmNode *node,
+         FmRunCtx     *rc)
+{
+  const FmActParams *p = node->params;
+  ActJob job = { p, FM_IN_F (rc, node, 0), FM_OUT_F (rc, node, 0) };
+
+  fm_op_parallel_for (rc->threads, (gint64) p->numel, 32768, act_range, &job);
 }
 
 #define DEFINE_ACT(Name, name, OP, attrs)                               \

@@ -16,6 +16,7 @@
 #include "fm-error.h"
 #include "fm-op.h"
 #include "fm-tensor.h"
+#include "fm-threads.h"
 
 G_BEGIN_DECLS
 
@@ -125,6 +126,20 @@ fm_ceil_div (gint64 a,
 }
 
 /* Params of the ops whose run is a plain copy (Reshape, Flatten...). */
+/* Runs @func over [0, @n) split into one contiguous range per thread of
+ * @pool (rc->threads; the calling thread takes the first), or once over
+ * the whole range when @pool is NULL or @n < 2 * @grain. Ranges never
+ * overlap, so @func may write its range without locks. */
+typedef void (*FmOpRangeFunc) (gpointer data,
+                               gint64   begin,
+                               gint64   end);
+
+void     fm_op_parallel_for     (FmThreads      *pool,
+                                 gint64          n,
+                                 gint64          grain,
+                                 FmOpRangeFunc   func,
+                                 gpointer        data);
+
 typedef struct
 {
   gsize nbytes;

@@ -104,43 +104,46 @@ valid_range (gint64  len,
     *hi = *lo;
 }
 
-/* col [cg * kh * kw, oh * ow] from x [cg, h, w] */
+/* Rows [r0, r1) of col [cg * kh * kw, oh * ow] from x [cg, h, w]; row r
+ * is (c, ky, kx). */
 static void
-im2col (const FmConvParams *p,
-        gint64              cg,
-        const float        *x,
-        float              *col)
+im2col_rows (const FmConvParams *p,
+             const float        *x,
+             float              *col,
+             gint64              r0,
+             gint64              r1)
 {
   gint64 cols = p->oh * p->ow;
 
-  for (gint64 c = 0; c < cg; c++)
-    for (gint64 ky = 0; ky < p->kh; ky++)
-      for (gint64 kx = 0; kx < p->kw; kx++)
+  for (gint64 r = r0; r < r1; r++)
+    {
+      gint64 c = r / (p->kh * p->kw);
+      gint64 ky = r / p->kw % p->kh;
+      gint64 kx = r % p->kw;
+      float *row = col + r * cols;
+      gint64 ylo, yhi, xlo, xhi;
+
+      valid_range (p->h, p->oh, p->sh, p->ph, ky * p->dh, &ylo, &yhi);
+      valid_range (p->w, p->ow, p->sw, p->pw, kx * p->dw, &xlo, &xhi);
+      memset (row, 0, ylo * p->ow * sizeof (float));
+      for (gint64 oy = ylo; oy < yhi; oy++)
         {
-          float *row = col + ((c * p->kh + ky) * p->kw + kx) * cols;
-          gint64 ylo, yhi, xlo, xhi;
+          const float *src = x + (c * p->h + oy * p->sh - p->ph + ky * p->dh) * p->w;
+          float *dst = row + oy * p->ow;
 
-          valid_range (p->h, p->oh, p->sh, p->ph, ky * p->dh, &ylo, &yhi);
-          valid_range (p->w, p->ow, p->sw, p->pw, kx * p->dw, &xlo, &xhi);
-          memset (row, 0, ylo * p->ow * sizeof (float));
-          for (gint64 oy = ylo; oy < yhi; oy++)
-            {
-              const float *src = x + (c * p->h + oy * p->sh - p->ph + ky * p->dh) * p->w;
-              float *dst = row + oy * p->ow;
-
-              for (gint64 ox = 0; ox < xlo; ox++)
-                dst[ox] = 0.0f;
-              if (p->sw == 1)
-                memcpy (dst + xlo, src + xlo - p->pw + kx * p->dw,
-                        (xhi - xlo) * sizeof (float));
-              else
-                for (gint64 ox = xlo; ox < xhi; ox++)
-                  dst[ox] = src[ox * p->sw - p->pw + kx * p->dw];
-              for (gint64 ox = xhi; ox < p->ow; ox++)
-                dst[ox] = 0.0f;
-            }
-          memset (row + yhi * p->ow, 0, (p->oh - yhi) * p->ow * sizeof (float));
+          for (gint64 ox = 0; ox < xlo; ox++)
+            dst[ox] = 0.0f;
+          if (p->sw == 1)
+            memcpy (dst + xlo, src + xlo - p->pw + kx * p->dw,
+                    (xhi - xlo) * sizeof (float));
+          else
+            for (gint64 ox = xlo; ox < xhi; ox++)
+              dst[ox] = src[ox * p->sw - p->pw + kx * p->dw];
+          for (gint64 ox = xhi; ox < p->ow; ox++)
+            dst[ox] = 0.0f;
         }
+      memset (row + yhi * p->ow, 0, (p->oh - yhi) * p->ow * sizeof (float));
+    }
 }
 
 static void
@@ -270,16 +273,19 @@ fm_conv_scratch_size (const FmConvParams *p)
   return plan.size;
 }
 
-/* xpad [cg, hp, wp] from x [cg, h, w]: x at (ph, pw), zeros around. */
+/* Channels [c0, c1) of xpad [cg, hp, wp] from x [cg, h, w]: x at
+ * (ph, pw), zeros around. */
 static void
 pad_copy (const FmConvParams *p,
           const ConvPlan     *plan,
           const float        *x,
-          float              *xpad)
+          float              *xpad,
+          gint64              c0,
+          gint64              c1)
 {
   gint64 right = plan->wp - p->pw - p->w;
 
-  for (gint64 c = 0; c < plan->cg; c++)
+  for (gint64 c = c0; c < c1; c++)
     for (gint64 r = 0; r < plan->hp; r++)
       {
         gint64 iy = r - p->ph;
@@ -294,6 +300,69 @@ pad_copy (const FmConvParams *p,
         memcpy (dst + p->pw, x + (c * p->h + iy) * p->w, p->w * sizeof (float));
         memset (dst + p->pw + p->w, 0, right * sizeof (float));
       }
+}
+
+/* The copies around the GEMM, split across the run's threads: each share
+ * is a range of channels (pad), im2col rows or output channels (compact). */
+typedef enum
+{
+  STAGE_PAD,
+  STAGE_IM2COL,
+  STAGE_COMPACT,
+} ConvStage;
+
+typedef struct
+{
+  const FmConvParams *p;
+  const ConvPlan     *plan;
+  ConvStage           stage;
+  const float        *src;
+  float              *dst;
+} ConvCopy;
+
+static void
+conv_copy_range (gpointer data,
+                 gint64   begin,
+                 gint64   end)
+{
+  const ConvCopy *job = data;
+  const FmConvParams *p = job->p;
+  const ConvPlan *plan = job->plan;
+
+  switch (job->stage)
+    {
+    case STAGE_PAD:
+      pad_copy (p, plan, job->src, job->dst, begin, end);
+      break;
+    case STAGE_IM2COL:
+      im2col_rows (p, job->src, job->dst, begin, end);
+      break;
+    case STAGE_COMPACT:
+      /* job->src is cbuf [mg, flat] in rows of pitch wp; dst is y [mg, oh, ow] */
+      for (gint64 m = begin; m < end; m++)
+        for (gint64 oy = 0; oy < p->oh; oy++)
+          memcpy (job->dst + (m * p->oh + oy) * p->ow,
+                  job->src + m * plan->flat + oy * plan->wp,
+                  p->ow * sizeof (float));
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+conv_copy (FmThreads          *pool,
+           const FmConvParams *p,
+           const ConvPlan     *plan,
+           ConvStage           stage,
+           gint64              n,
+           gint64              floats_each,
+           const float        *src,
+           float              *dst)
+{
+  ConvCopy job = { p, plan, stage, src, dst };
+
+  fm_op_parallel_for (pool, n, MAX (16384 / MAX (floats_each, 1), 1), conv_copy_range, &job);
 }
 
 void
@@ -358,7 +427,7 @@ fm_conv_fast_full (const FmConvParams *p,
               {
                 float *xpad = (float *) (s + plan.at_xpad);
 
-                pad_copy (p, &plan, xg, xpad);
+                conv_copy (pool, p, &plan, STAGE_PAD, plan.cg, plan.hp * plan.wp, xg, xpad);
                 gm.b = xpad;
               }
             gm.n = plan.flat;
@@ -366,17 +435,13 @@ fm_conv_fast_full (const FmConvParams *p,
             gm.ldc = plan.compact ? plan.flat : plan.cols;
             fm_gemm_packed (&gm, pool);
             if (plan.compact)
-              for (gint64 m = 0; m < plan.mg; m++)
-                for (gint64 oy = 0; oy < p->oh; oy++)
-                  memcpy (yg + (m * p->oh + oy) * p->ow,
-                          cbuf + m * plan.flat + oy * plan.wp,
-                          p->ow * sizeof (float));
+              conv_copy (pool, p, &plan, STAGE_COMPACT, plan.mg, p->oh * p->ow, cbuf, yg);
           }
         else
           {
             float *col = (float *) (s + plan.at_col);      /* [rows, cols] */
 
-            im2col (p, plan.cg, xg, col);
+            conv_copy (pool, p, &plan, STAGE_IM2COL, plan.rows, plan.cols, xg, col);
             gm.b = col;
             gm.n = plan.cols;
             gm.c = yg;

@@ -9,7 +9,7 @@
  * counted by an average only with count_include_pad = 1. MaxPool's Indices
  * output, storage_order = 1 and 3-D windows are refused. A 2x2 stride-2
  * MaxPool without pads (the common CNN one) has its own loop, with AVX2
- * when the CPU has it.
+ * when the CPU has it. Planes are split across the run's threads.
  */
 #include "config.h"
 
@@ -191,66 +191,117 @@ max2x2 (const float *x,     /* [planes, h, wd] */
       }
 }
 
+typedef struct
+{
+  const FmPoolParams *p;
+  const float        *x;   /* [planes, h, w] */
+  float              *y;   /* [planes, oh, ow] */
+} PoolJob;
+
+/* Planes [pl0, pl1). Per output row, the window rows that land on the
+ * input and those inside the padded extent are computed once; a window
+ * whose columns all land on the input (most of them) takes a plain loop,
+ * the others compute their column range rather than walk it: a window may
+ * be far larger than the input (a fuzzed kernel of 8,388,607). Taps are
+ * visited in the same order either way, so NaNs and sums come out the
+ * same. */
+static void
+pool_planes (gpointer data,
+             gint64   pl0,
+             gint64   pl1)
+{
+  const PoolJob *job = data;
+  const FmPoolParams *p = job->p;
+  const FmWindow *w = &p->win;
+  gint64 h = w->in[0], wd = w->in[1], oh = w->out[0], ow = w->out[1];
+  gint64 k1 = w->k[1], d1 = w->d[1];
+
+  if (p->max2x2)
+    {
+      max2x2 (job->x + pl0 * h * wd, job->y + pl0 * oh * ow, pl1 - pl0, h, wd, oh, ow);
+      return;
+    }
+
+  for (gint64 pl = pl0; pl < pl1; pl++)
+    {
+      const float *xp = job->x + pl * h * wd;
+      float *y = job->y + pl * oh * ow;
+
+      for (gint64 oy = 0; oy < oh; oy++)
+        {
+          gint64 y0 = oy * w->s[0] - w->pb[0];
+          gint64 ky_lo = MAX (0, fm_ceil_div (-y0, w->d[0]));
+          gint64 ky_hi = MIN (w->k[0], fm_ceil_div (h - y0, w->d[0]));
+          gint64 ky_pad = CLAMP (fm_ceil_div (h + w->pe[0] - y0, w->d[0]), 0, w->k[0]);
+          gint64 n_rows = MAX (ky_hi - ky_lo, 0);
+
+          for (gint64 ox = 0; ox < ow; ox++)
+            {
+              gint64 x0 = ox * w->s[1] - w->pb[1];
+              float acc = p->is_max ? -INFINITY : 0.0f;
+              gint64 count, padded;
+
+              if (x0 >= 0 && x0 + (k1 - 1) * d1 < wd)
+                {
+                  for (gint64 ky = ky_lo; ky < ky_hi; ky++)
+                    {
+                      const float *row = xp + (y0 + ky * w->d[0]) * wd + x0;
+
+                      if (p->is_max)
+                        for (gint64 kx = 0; kx < k1; kx++)
+                          acc = MAX (acc, row[kx * d1]);
+                      else
+                        for (gint64 kx = 0; kx < k1; kx++)
+                          acc += row[kx * d1];
+                    }
+                  count = n_rows * k1;
+                  padded = ky_pad * k1;
+                }
+              else
+                {
+                  gint64 kx_lo = MAX (0, fm_ceil_div (-x0, d1));
+                  gint64 kx_hi = MIN (k1, fm_ceil_div (wd - x0, d1));
+                  gint64 kx_pad = CLAMP (fm_ceil_div (wd + w->pe[1] - x0, d1), 0, k1);
+
+                  for (gint64 ky = ky_lo; ky < ky_hi; ky++)
+                    {
+                      const float *row = xp + (y0 + ky * w->d[0]) * wd;
+
+                      for (gint64 kx = kx_lo; kx < kx_hi; kx++)
+                        {
+                          float v = row[x0 + kx * d1];
+
+                          if (p->is_max)
+                            acc = MAX (acc, v);
+                          else
+                            acc += v;
+                        }
+                    }
+                  count = kx_hi > kx_lo ? n_rows * (kx_hi - kx_lo) : 0;
+                  padded = ky_pad * kx_pad;
+                }
+              if (count == 0)
+                acc = 0.0f;
+              else if (!p->is_max)
+                acc /= (float) (p->count_include_pad ? padded : count);
+              *y++ = acc;
+            }
+        }
+    }
+}
+
+/* Planes are split across the run's threads when there is enough work. */
 static void
 pool_run (const FmNode *node,
           FmRunCtx     *rc)
 {
   const FmPoolParams *p = node->params;
   const FmWindow *w = &p->win;
-  const float *x = FM_IN_F (rc, node, 0);  /* [planes, h, w] */
-  float *y = FM_OUT_F (rc, node, 0);       /* [planes, oh, ow] */
-  gint64 h = w->in[0], wd = w->in[1];
+  PoolJob job = { p, FM_IN_F (rc, node, 0), FM_OUT_F (rc, node, 0) };
+  double per_plane = (double) w->out[0] * (double) w->out[1] * (double) w->k[0] * (double) w->k[1];
+  gint64 grain = per_plane >= 65536.0 ? 1 : (gint64) (65536.0 / MAX (per_plane, 1.0));
 
-  if (p->max2x2)
-    {
-      max2x2 (x, y, p->planes, h, wd, w->out[0], w->out[1]);
-      return;
-    }
-
-  for (gint64 pl = 0; pl < p->planes; pl++)
-    {
-      const float *xp = x + pl * h * wd;
-
-      for (gint64 oy = 0; oy < w->out[0]; oy++)
-        for (gint64 ox = 0; ox < w->out[1]; ox++)
-          {
-            gint64 y0 = oy * w->s[0] - w->pb[0];
-            gint64 x0 = ox * w->s[1] - w->pb[1];
-            /* The window's taps that land on the input, and those inside
-             * the padded extent, computed rather than walked: a window may
-             * be far larger than the input (a fuzzed kernel of 8,388,607). */
-            gint64 ky_lo = MAX (0, fm_ceil_div (-y0, w->d[0]));
-            gint64 ky_hi = MIN (w->k[0], fm_ceil_div (h - y0, w->d[0]));
-            gint64 kx_lo = MAX (0, fm_ceil_div (-x0, w->d[1]));
-            gint64 kx_hi = MIN (w->k[1], fm_ceil_div (wd - x0, w->d[1]));
-            gint64 ky_pad = CLAMP (fm_ceil_div (h + w->pe[0] - y0, w->d[0]), 0, w->k[0]);
-            gint64 kx_pad = CLAMP (fm_ceil_div (wd + w->pe[1] - x0, w->d[1]), 0, w->k[1]);
-            float acc = p->is_max ? -INFINITY : 0.0f;
-            gint64 count = 0, padded = ky_pad * kx_pad;
-
-            for (gint64 ky = ky_lo; ky < ky_hi; ky++)
-              {
-                const float *row = xp + (y0 + ky * w->d[0]) * wd;
-
-                for (gint64 kx = kx_lo; kx < kx_hi; kx++)
-                  {
-                    float v = row[x0 + kx * w->d[1]];
-
-                    if (p->is_max)
-                      acc = MAX (acc, v);
-                    else
-                      acc += v;
-                  }
-              }
-            if (ky_hi > ky_lo && kx_hi > kx_lo)
-              count = (ky_hi - ky_lo) * (kx_hi - kx_lo);
-            if (count == 0)
-              acc = 0.0f;
-            else if (!p->is_max)
-              acc /= (float) (p->count_include_pad ? padded : count);
-            *y++ = acc;
-          }
-    }
+  fm_op_parallel_for (rc->threads, p->planes, grain, pool_planes, &job);
 }
 
 static gboolean
