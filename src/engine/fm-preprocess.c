@@ -190,7 +190,12 @@ parse_metadata_floats (const FmModel       *model,
   what = g_strdup_printf ("%s: metadata %s", model->path, key);
   if (!fm_preprocess_parse_floats (text, what, values,
                                    FM_PREPROCESS_MAX_CHANNELS, &n, error))
-    return FALSE;
+    {
+      /* The values came from the model, not from the user: a model error. */
+      if (error != NULL && *error != NULL)
+        (*error)->code = FM_ERROR_INVALID_MODEL;
+      return FALSE;
+    }
   if (n != 1 && n != channels)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,

@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "fm-op.h"
 #include "fm-run.h"
 #include "fm-threads.h"
@@ -41,7 +43,7 @@ fm_run_new (FmModel  *model,
       (model->scratch_size > 0 && run->scratch == NULL))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   "%s: not enough memory for the activations (%.1f MiB)",
+                   _("%s: not enough memory for the activations (%.1f MiB)"),
                    model->path, model->arena_size / 1048576.0);
       return NULL;
     }

@@ -472,7 +472,8 @@ test_from_model (void)
   g_assert_true (pp.background_black);
 
   g_hash_table_insert (f.model.metadata, (char *) "feature_maps.mean", (char *) "0.1x");
-  expect_model_error (&f, FM_ERROR_INVALID_INPUT, "feature_maps.mean");
+  /* Bad metadata is the model's fault, whatever is wrong with it. */
+  expect_model_error (&f, FM_ERROR_INVALID_MODEL, "feature_maps.mean");
   g_hash_table_insert (f.model.metadata, (char *) "feature_maps.mean", (char *) "0.1,0.2");
   expect_model_error (&f, FM_ERROR_INVALID_MODEL, "feature_maps.mean");
   g_hash_table_insert (f.model.metadata, (char *) "feature_maps.mean", (char *) "0.5");
