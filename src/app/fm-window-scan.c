@@ -7,7 +7,8 @@
  * digits first), running fm_scan in a thread with its own runs while the
  * window stays usable, a bar with progress, images per second, time left
  * and Stop (a stopped scan keeps its partial result, labelled partial),
- * the result cache (an identical model and dataset open at once), marking
+ * the result cache (an identical model and dataset open at once; a toast
+ * says why when it cannot be written, and the result stays), marking
  * dead and rarely active channels on the tiles and in the sidebar, and
  * exporting the result as JSON or CSV. The scan itself is src/engine.
  */
@@ -30,6 +31,7 @@ typedef struct
   guint64       total;
   double        elapsed;
   gboolean      from_cache;
+  GError       *cache_error;  /* the result could not be kept in the cache */
 } ScanJob;
 
 static void
@@ -37,6 +39,7 @@ scan_job_free (ScanJob *job)
 {
   fm_model_unref (job->model);
   g_free (job->dataset_path);
+  g_clear_error (&job->cache_error);
   g_mutex_clear (&job->lock);
   g_free (job);
 }
@@ -114,7 +117,7 @@ scan_thread (GTask        *task,
       return;
     }
   if (cache != NULL && !result->partial)
-    fm_scan_cache_save (result, cache, NULL);
+    fm_scan_cache_save (result, cache, &job->cache_error);
   g_task_return_pointer (task, fm_scan_result_ref (result), (GDestroyNotify) fm_scan_result_unref);
 }
 
@@ -231,6 +234,16 @@ scan_done (GObject      *source,
                             job->from_cache ? _(" · from an earlier scan") : "");
   gtk_label_set_text (self->scan_label, text);
   show_bar (self, FALSE);
+
+  /* The cache is optional: the result stays shown, but say why the next
+   * identical scan will not open at once. */
+  if (job->cache_error != NULL)
+    {
+      /* Translators: %s names the cache file and the reason */
+      g_autofree char *msg = g_strdup_printf (_("Could not keep the scan result for next "
+                                                "time: %s"), job->cache_error->message);
+      fm_window_toast (self, msg);
+    }
 }
 
 void

@@ -432,8 +432,19 @@ fm_cli_scan (int    argc,
   else
     print_text (result, from_cache);
 
-  if (s.csv != NULL && !fm_scan_result_write_csv (result, s.csv, &error))
-    goto fail;
+  if (s.csv != NULL)
+    {
+      g_autoptr(GError) csv_error = NULL;
+
+      /* @error may already hold why the scan stopped early: report both. */
+      if (!fm_scan_result_write_csv (result, s.csv, &csv_error))
+        {
+          if (error != NULL && !cancelled)
+            fm_cli_fail (error);
+          status = fm_cli_fail (csv_error);
+          goto out;
+        }
+    }
 
   if (cancelled)
     {

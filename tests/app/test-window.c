@@ -7,22 +7,26 @@
  * dbus-run-session): it opens on the bundled model, strokes change the
  * tiles, the zero marks shown for a digit are exactly the zero channels
  * `feature-maps run --json` reports for the same picture, a bad model
- * leaves the previous one loaded and says why, and a zero tile's detail
- * explains it with its pre-activation.
+ * leaves the previous one loaded and says why, a zero tile's detail
+ * explains it with its pre-activation, and a scan whose cache file cannot
+ * be written (a file-size limit) still shows its result and says why.
  */
 #include "config.h"
 
 #include <adwaita.h>
+#include <errno.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "fm-application.h"
 #include "fm-data.h"
+#include "fm-dataset.h"
 #include "fm-draw-pad.h"
 #include "fm-export-dialog.h"
 #include "fm-predict.h"
 #include "fm-layer-section.h"
+#include "fm-test-files.h"
 #include "fm-tile.h"
 #include "fm-tile-detail.h"
 #include "fm-window.h"
@@ -422,6 +426,134 @@ test_scan_stop (void)
   g_unsetenv ("XDG_CACHE_HOME");
 }
 
+/* A scan whose result cannot be kept in the cache (a file-size limit on
+ * the process while it scans) still shows its result; a toast names the
+ * cache file and the reason; the previous cache file keeps its bytes and
+ * no temporary is left next to it. A failed export of the result says
+ * which file and why and leaves the old file whole too. */
+#define OLD_CACHE_BYTES "old cache file: must survive a failed write\n"
+
+static void
+test_scan_cache_write_fails (void)
+{
+  FmWindow *window = open_window ("mnist-cnn");
+  g_autofree char *dir = g_dir_make_tmp ("fm-test-scan-cache-XXXXXX", NULL);
+  g_autofree char *idx = g_build_filename (dir, "noise-images-idx3-ubyte", NULL);
+  g_autofree char *blocker = g_build_filename (dir, "not-a-folder", NULL);
+  g_autofree char *json_bad = g_build_filename (blocker, "scan.json", NULL);
+  g_autofree char *csv_old = g_build_filename (dir, "old.csv", NULL);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmScanResult) cached = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) listing = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *cache = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_autofree char *cache_name = NULL;
+  g_autofree char *want_images = NULL;
+  const guint8 header[16] = { 0, 0, 8, 3, 0, 0, 0, 30, 0, 0, 0, 28, 0, 0, 0, 28 };
+  const char *toast;
+  const char *name;
+  FmScanOptions options;
+  FmTestFsize saved;
+
+  /* 30 digits of noise, new every run, so no earlier run's cache fits. */
+  g_byte_array_append (bytes, header, sizeof header);
+  for (guint i = 0; i < 30 * 28 * 28; i++)
+    {
+      guint8 b = (guint8) g_random_int_range (0, 256);
+
+      g_byte_array_append (bytes, &b, 1);
+    }
+  g_assert_true (g_file_set_contents (idx, (const char *) bytes->data, bytes->len, NULL));
+
+  /* The cache file the window uses: the options as fm_window_start_scan
+   * sets them. The toast naming this path below checks it is the one. */
+  dataset = fm_dataset_open (idx, NULL, &error);
+  g_assert_no_error (error);
+  key = fm_dataset_dup_content_key (dataset, NULL, &error);
+  g_assert_no_error (error);
+  fm_scan_options_init (&options);
+  g_assert_true (fm_preprocess_init_from_model (&options.preprocess,
+                                                fm_window_get_model (window), NULL));
+  options.rare_below = g_settings_get_double (settings, "rare-threshold");
+  options.epsilon = (float) g_settings_get_double (settings, "zero-threshold");
+  cache = fm_scan_cache_path (fm_window_get_model (window)->path, key, &options, &error);
+  g_assert_no_error (error);
+  cache_dir = g_path_get_dirname (cache);
+  cache_name = g_path_get_basename (cache);
+  g_assert_cmpint (g_mkdir_with_parents (cache_dir, 0700), ==, 0);
+  /* Not a valid cache, so the window scans and then tries to replace it. */
+  g_assert_true (g_file_set_contents (cache, OLD_CACHE_BYTES, -1, NULL));
+
+  /* 4096 bytes at most per file (the cache is well over that), SIGXFSZ
+   * ignored so write () fails with EFBIG; only the soft limit, so it can
+   * be raised again without privileges. */
+  fm_test_fsize_limit (4096, &saved);
+  fm_window_start_scan (window, idx);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_fsize_restore (&saved);
+
+  /* The result is shown all the same. */
+  g_assert_nonnull (fm_window_get_scan (window));
+  g_assert_false (fm_window_get_scan (window)->partial);
+  g_assert_cmpuint (fm_window_get_scan (window)->images, ==, 30);
+  want_images = g_strdup_printf ("%d images", 30);
+  g_assert_nonnull (strstr (fm_window_get_scan_status (window), want_images));
+  toast = fm_window_get_last_toast (window);
+  g_assert_nonnull (toast);
+  g_test_message ("%s", toast);
+  g_assert_nonnull (strstr (toast, cache));
+  g_assert_nonnull (strstr (toast, g_strerror (EFBIG)));
+
+  /* The old file is whole, and no NAME.XXXXXX is left beside it (the
+   * folder is shared with other tests: only this file's names count). */
+  fm_test_assert_file_is (cache, OLD_CACHE_BYTES);
+  listing = g_dir_open (cache_dir, 0, NULL);
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, cache_name))
+      g_assert_cmpstr (name, ==, cache_name);
+
+  /* Exporting the result to a path under a regular file fails, even as
+   * root, naming the file and the reason; so does a CSV over the limit,
+   * and the old CSV keeps its bytes. */
+  g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
+  g_assert_false (fm_window_export_scan (window, json_bad, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, json_bad));
+  g_assert_nonnull (strstr (error->message, g_strerror (ENOTDIR)));
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (csv_old, OLD_CACHE_BYTES, -1, NULL));
+  fm_test_fsize_limit (4096, &saved);
+  g_assert_false (fm_window_export_scan (window, csv_old, &error));
+  fm_test_fsize_restore (&saved);
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, csv_old));
+  g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+  g_clear_error (&error);
+  fm_test_assert_file_is (csv_old, OLD_CACHE_BYTES);
+  fm_test_assert_listing (dir, "noise-images-idx3-ubyte not-a-folder old.csv");
+
+  /* Without the limit the same scan replaces the old file with a cache
+   * that loads: so the path above is the one the window writes. */
+  fm_window_start_scan (window, idx);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  cached = fm_scan_cache_load (cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cached->images, ==, 30);
+
+  g_unlink (cache);
+  g_unlink (idx);
+  g_unlink (blocker);
+  g_unlink (csv_old);
+  g_rmdir (dir);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -442,6 +574,7 @@ main (int   argc,
   g_test_add_func ("/app/window/export", test_export);
   g_test_add_func ("/app/window/scan", test_scan);
   g_test_add_func ("/app/window/scan-stop", test_scan_stop);
+  g_test_add_func ("/app/window/scan-cache-write-fails", test_scan_cache_write_fails);
 
   return g_test_run ();
 }

@@ -17,9 +17,7 @@
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <glib.h>
@@ -33,6 +31,7 @@
 #include "fm-preprocess.h"
 #include "fm-run.h"
 #include "fm-stats.h"
+#include "fm-test-files.h"
 
 #define OLD_BYTES "old file: must survive a failed export\n"
 
@@ -54,17 +53,8 @@ result_clear (Result *r)
   g_free (r->err);
 }
 
-/* Limits the child's file size to 2048 bytes, with SIGXFSZ ignored so a
- * write fails with EFBIG (an ignored signal stays ignored across exec). */
-static void
-small_fsize (gpointer data)
-{
-  struct rlimit limit = { 2048, 2048 };
-
-  setrlimit (RLIMIT_FSIZE, &limit);
-  signal (SIGXFSZ, SIG_IGN);
-}
-
+/* Runs `BINARY export ARGS...` (NULL-terminated); when @limit_fsize the
+ * child's file size is limited to 2048 bytes, so a write fails with EFBIG. */
 static Result
 run_export (gboolean    limit_fsize,
             const char *first,
@@ -85,7 +75,8 @@ run_export (gboolean    limit_fsize,
   g_ptr_array_add (args, NULL);
 
   g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT,
-                               limit_fsize ? small_fsize : NULL, NULL,
+                               limit_fsize ? fm_test_fsize_child_setup : NULL,
+                               GSIZE_TO_POINTER (2048),
                                &r.out, &r.err, &wait_status, &error));
   g_assert_no_error (error);
   r.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
@@ -153,53 +144,12 @@ read_png_free (ReadPng *r)
   g_hash_table_unref (r->text);
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-static char *
-list_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (d);
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
-/* The folder holds exactly @expected (names sorted, space-separated). */
-static void
-assert_listing (const char *dir,
-                const char *expected)
-{
-  g_autofree char *listing = list_dir (dir);
-
-  g_assert_cmpstr (listing, ==, expected);
-}
-
-static char *
-fresh_dir (const char *name)
-{
-  char *dir = g_build_filename (tmpdir, name, NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  return dir;
-}
-
 /* ---- tests -------------------------------------------------------------- */
 
 static void
 test_reference (void)
 {
-  g_autofree char *dir = fresh_dir ("reference");
+  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "reference");
   g_autofree char *out = g_build_filename (dir, "sheet.png", NULL);
   g_autofree char *ref_path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "export",
                                                 "mnist-cnn-digit-7.png", NULL);
@@ -237,7 +187,7 @@ test_reference (void)
 static void
 test_csv_npy (void)
 {
-  g_autofree char *dir = fresh_dir ("numbers");
+  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "numbers");
   g_autofree char *csv = g_build_filename (dir, "stats.csv", NULL);
   g_autofree char *npy_dir = g_build_filename (dir, "acts", NULL);
   g_autofree char *npy = g_build_filename (npy_dir, "_relu2_Relu_output_0.npy", NULL);
@@ -259,8 +209,8 @@ test_csv_npy (void)
                          "--layer", "/relu2/Relu_output_0", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
-  assert_listing (dir, "acts stats.csv");
-  assert_listing (npy_dir, "_relu2_Relu_output_0.npy");
+  fm_test_assert_listing (dir, "acts stats.csv");
+  fm_test_assert_listing (npy_dir, "_relu2_Relu_output_0.npy");
 
   /* The engine, run here directly. */
   model_path = fm_data_resolve_model ("mnist-cnn", &error);
@@ -358,9 +308,8 @@ test_bad_files (void)
 static void
 test_fsize_limit (void)
 {
-  g_autofree char *dir = fresh_dir ("fsize");
+  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "fsize");
   g_autofree char *out = g_build_filename (dir, "sheet.png", NULL);
-  g_autofree char *contents = NULL;
   Result r;
 
   g_assert_true (g_file_set_contents (out, OLD_BYTES, -1, NULL));
@@ -368,16 +317,15 @@ test_fsize_limit (void)
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, out));
   g_assert_nonnull (strstr (r.err, g_strerror (EFBIG)));
-  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
-  g_assert_cmpstr (contents, ==, OLD_BYTES);
-  assert_listing (dir, "sheet.png");
+  fm_test_assert_file_is (out, OLD_BYTES);
+  fm_test_assert_listing (dir, "sheet.png");
   result_clear (&r);
 }
 
 static void
 test_not_a_directory (void)
 {
-  g_autofree char *dir = fresh_dir ("notdir");
+  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "notdir");
   g_autofree char *file = g_build_filename (dir, "plain", NULL);
   g_autofree char *out = g_build_filename (file, "sheet.png", NULL);
   g_autofree char *csv = g_build_filename (file, "stats.csv", NULL);
@@ -393,7 +341,7 @@ test_not_a_directory (void)
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, csv));
   result_clear (&r);
-  assert_listing (dir, "plain");
+  fm_test_assert_listing (dir, "plain");
 }
 
 int

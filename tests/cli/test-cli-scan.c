@@ -8,13 +8,18 @@
  * against the documented format and against the dead channels PyTorch
  * found (tests/fixtures/mnist/mnist-cnn-dying/dead.json), --csv, the text
  * report, --limit, the cache (a second run reads it), a folder dataset
- * with a broken picture, bad datasets (exit 1 naming the file) and bad
- * flags (exit 2).
+ * with a broken picture, bad datasets (exit 1 naming the file), bad
+ * flags (exit 2), and writes that fail (a file-size limit set in the child,
+ * a path under a regular file): a --csv file that cannot be written is
+ * exit 1, a cache file a warning; both name the file and the reason and
+ * keep the previous file whole with no temporary left.
  */
 #include "config.h"
 
 #include "fm-test-cli.h"
+#include "fm-test-files.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -244,6 +249,139 @@ test_errors (void)
   g_assert_nonnull (strstr (err, "--threads"));
 }
 
+/* ---- failed writes ---------------------------------------------------- */
+
+#define OLD_BYTES "old scan result: must survive a failed write\n"
+
+/* Like run_scan() with the cache in @cache, and when @limit_fsize a
+ * 4096-byte file-size limit in the child, so a write fails with EFBIG. */
+static int
+run_scan_in (const char  *cache,
+             gboolean     limit_fsize,
+             char       **out,
+             char       **err,
+             const char  *first,
+             ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  GError *error = NULL;
+  int status = 0;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) binary);
+  g_ptr_array_add (args, "scan");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  envp = g_environ_setenv (envp, "XDG_CACHE_HOME", cache, TRUE);
+  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
+
+  g_spawn_sync (NULL, (char **) args->pdata, envp, G_SPAWN_DEFAULT,
+                limit_fsize ? fm_test_fsize_child_setup : NULL, GSIZE_TO_POINTER (4096),
+                out, err, &status, &error);
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* --csv under a file-size limit: exit 1 naming the file and the reason,
+ * after the report; the old CSV is whole and nothing else is left. */
+static void
+test_csv_fsize_limit (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "csv-fsize");
+  g_autofree char *csv = g_build_filename (dir, "scan.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_true (g_file_set_contents (csv, OLD_BYTES, -1, NULL));
+  /* 1 + 8 x 32 lines, about 15 KB */
+  g_assert_cmpint (run_scan_in (cache_dir, TRUE, &out, &err, "mnist-cnn-dying", "mnist-heldout",
+                                "--limit", "100", "--no-cache", "--csv", csv, NULL), ==, 1);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (out, "Scanned 100 images in"));
+  g_assert_nonnull (strstr (err, "feature-maps: "));
+  g_assert_nonnull (strstr (err, csv));
+  g_assert_nonnull (strstr (err, g_strerror (EFBIG)));
+  fm_test_assert_file_is (csv, OLD_BYTES);
+  fm_test_assert_listing (dir, "scan.csv");
+}
+
+static void
+test_csv_not_a_directory (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "csv-notdir");
+  g_autofree char *file = g_build_filename (dir, "plain", NULL);
+  g_autofree char *csv = g_build_filename (file, "scan.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
+  g_assert_cmpint (run_scan_in (cache_dir, FALSE, &out, &err, "mnist-cnn-dying", "mnist-heldout",
+                                "--limit", "20", "--no-cache", "--csv", csv, NULL), ==, 1);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, csv));
+  g_assert_nonnull (strstr (err, g_strerror (ENOTDIR)));
+  fm_test_assert_file_is (file, OLD_BYTES);
+  fm_test_assert_listing (dir, "plain");
+}
+
+/* The cache is a convenience: a cache file that cannot be written is a
+ * warning naming it and the reason, the report is printed and the exit
+ * status stays 0. The previous cache file (here one that is not a valid
+ * cache, so the scan runs and tries to replace it) keeps its bytes. */
+static void
+test_cache_fsize_limit (void)
+{
+  g_autofree char *cache = fm_test_fresh_dir (tmp_dir, "cache-fsize");
+  g_autofree char *scans = g_build_filename (cache, "feature-maps", "scans", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  /* A first run writes the cache file: its name is the key. */
+  g_assert_cmpint (run_scan_in (cache, FALSE, &out, &err, "mnist-cnn-dying", "mnist-heldout",
+                                "--limit", "50", NULL), ==, 0);
+  name = fm_test_list_dir (scans);
+  g_assert_true (g_str_has_suffix (name, ".json"));
+  g_assert_null (strchr (name, ' '));
+  path = g_build_filename (scans, name, NULL);
+  g_assert_true (g_file_set_contents (path, OLD_BYTES, -1, NULL));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_scan_in (cache, TRUE, &out, &err, "mnist-cnn-dying", "mnist-heldout",
+                                "--limit", "50", NULL), ==, 0);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (out, "Scanned 50 images in"));
+  g_assert_nonnull (strstr (err, "warning"));
+  g_assert_nonnull (strstr (err, path));
+  g_assert_nonnull (strstr (err, g_strerror (EFBIG)));
+  fm_test_assert_file_is (path, OLD_BYTES);
+  fm_test_assert_listing (scans, name);
+}
+
+/* XDG_CACHE_HOME is a regular file: the cache folder cannot be made. */
+static void
+test_cache_not_a_directory (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "cache-notdir");
+  g_autofree char *file = g_build_filename (dir, "plain", NULL);
+  g_autofree char *scans = g_build_filename (file, "feature-maps", "scans", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
+  g_assert_cmpint (run_scan_in (file, FALSE, &out, &err, "mnist-cnn-dying", "mnist-heldout",
+                                "--limit", "20", NULL), ==, 0);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (out, "Scanned 20 images in"));
+  g_assert_nonnull (strstr (err, "warning"));
+  g_assert_nonnull (strstr (err, scans));
+  g_assert_nonnull (strstr (err, g_strerror (ENOTDIR)));
+  fm_test_assert_file_is (file, OLD_BYTES);
+  fm_test_assert_listing (dir, "plain");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -266,6 +404,10 @@ main (int    argc,
   g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);
   g_test_add_func ("/cli/scan/folder", test_folder);
   g_test_add_func ("/cli/scan/errors", test_errors);
+  g_test_add_func ("/cli/scan/csv-fsize-limit", test_csv_fsize_limit);
+  g_test_add_func ("/cli/scan/csv-not-a-directory", test_csv_not_a_directory);
+  g_test_add_func ("/cli/scan/cache-fsize-limit", test_cache_fsize_limit);
+  g_test_add_func ("/cli/scan/cache-not-a-directory", test_cache_not_a_directory);
   status = g_test_run ();
 
   {

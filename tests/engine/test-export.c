@@ -17,9 +17,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -33,6 +31,7 @@
 #include "fm-preprocess.h"
 #include "fm-run.h"
 #include "fm-stats.h"
+#include "fm-test-files.h"
 
 #define OLD_BYTES "old file: must survive a failed export\n"
 
@@ -123,62 +122,6 @@ fixture_export_stats (void)
   return e;
 }
 
-/* ---- folder helpers ----------------------------------------------------- */
-
-static char *
-fresh_dir (const char *name)
-{
-  char *dir = g_build_filename (tmpdir, name, NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  return dir;
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/* The names in @dir, sorted, joined by spaces. */
-static char *
-list_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (d);
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
-/* The folder holds exactly @expected (names sorted, space-separated). */
-static void
-assert_listing (const char *dir,
-                const char *expected)
-{
-  g_autofree char *listing = list_dir (dir);
-
-  g_assert_cmpstr (listing, ==, expected);
-}
-
-static void
-assert_file_is (const char *path,
-                const char *expected)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  g_assert_cmpuint (len, ==, strlen (expected));
-  g_assert_cmpmem (contents, len, expected, strlen (expected));
-}
-
 /* ---- CSV text ----------------------------------------------------------- */
 
 static void
@@ -249,7 +192,7 @@ same_float (float a,
 static void
 test_csv_roundtrip (void)
 {
-  g_autofree char *dir = fresh_dir ("csv");
+  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "csv");
   g_autofree char *path = g_build_filename (dir, "stats.csv", NULL);
   g_autofree FmExportStats *e = NULL;
   g_autoptr(GError) error = NULL;
@@ -286,13 +229,13 @@ test_csv_roundtrip (void)
   g_assert_cmpuint (rows, ==, 160);
   g_assert_cmpstr (lines[line], ==, "");
   g_assert_null (lines[line + 1]);
-  assert_listing (dir, "stats.csv");
+  fm_test_assert_listing (dir, "stats.csv");
 }
 
 static void
 test_npy_roundtrip (void)
 {
-  g_autofree char *dir = fresh_dir ("npy");
+  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "npy");
   g_autoptr(GError) error = NULL;
 
   fixture_setup ();
@@ -314,7 +257,7 @@ test_npy_roundtrip (void)
       g_assert_cmpmem (back, v->numel * sizeof (float),
                        fm_run_value_data (fx.run, l->value_id), v->numel * sizeof (float));
     }
-  assert_listing (dir, "layer0.npy layer1.npy layer2.npy layer3.npy layer4.npy");
+  fm_test_assert_listing (dir, "layer0.npy layer1.npy layer2.npy layer3.npy layer4.npy");
 }
 
 static void
@@ -347,7 +290,6 @@ test_fsize_limit (void)
 
   if (g_test_subprocess ())
     {
-      struct rlimit limit = { 4096, 4096 };
       g_autofree char *npy = g_build_filename (dir, "old.npy", NULL);
       g_autofree char *csv = g_build_filename (dir, "old.csv", NULL);
       g_autofree FmExportStats *e = NULL;
@@ -357,8 +299,7 @@ test_fsize_limit (void)
       fixture_setup ();
       e = fixture_export_stats ();
       l = &g_array_index (fx.layers, FmLayer, 0);
-      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
-      signal (SIGXFSZ, SIG_IGN);
+      fm_test_fsize_limit (4096, NULL);
 
       /* 32 x 28 x 28 floats = 100,352 bytes: over the limit. */
       g_assert_false (fm_export_write_npy (npy, &fx.model->values[l->value_id].shape,
@@ -374,7 +315,7 @@ test_fsize_limit (void)
     }
   else
     {
-      g_autofree char *d = fresh_dir ("fsize");
+      g_autofree char *d = fm_test_fresh_dir (tmpdir, "fsize");
       g_autofree char *npy = g_build_filename (d, "old.npy", NULL);
       g_autofree char *csv = g_build_filename (d, "old.csv", NULL);
       g_autofree char *pattern = g_strdup_printf ("*Could not write *%s*: %s*"
@@ -389,16 +330,16 @@ test_fsize_limit (void)
       g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
       g_test_trap_assert_passed ();
       g_test_trap_assert_stderr (pattern);
-      assert_file_is (npy, OLD_BYTES);
-      assert_file_is (csv, OLD_BYTES);
-      assert_listing (d, "old.csv old.npy");
+      fm_test_assert_file_is (npy, OLD_BYTES);
+      fm_test_assert_file_is (csv, OLD_BYTES);
+      fm_test_assert_listing (d, "old.csv old.npy");
     }
 }
 
 static void
 test_not_a_directory (void)
 {
-  g_autofree char *d = fresh_dir ("notdir");
+  g_autofree char *d = fm_test_fresh_dir (tmpdir, "notdir");
   g_autofree char *file = g_build_filename (d, "plain", NULL);
   g_autofree char *csv = g_build_filename (file, "stats.csv", NULL);
   g_autofree char *npy = g_build_filename (file, "x.npy", NULL);
@@ -419,8 +360,8 @@ test_not_a_directory (void)
   g_assert_false (fm_export_write_npy (npy, &shape, &one, &error));
   want_npy = g_strdup_printf ("Could not write “%s”: %s", npy, g_strerror (ENOTDIR));
   g_assert_cmpstr (error->message, ==, want_npy);
-  assert_file_is (file, OLD_BYTES);
-  assert_listing (d, "plain");
+  fm_test_assert_file_is (file, OLD_BYTES);
+  fm_test_assert_listing (d, "plain");
 }
 
 static void
@@ -438,7 +379,7 @@ test_read_only_dir (void)
       g_test_skip ("running as root: a 0555 folder does not stop root's writes");
       return;
     }
-  d = fresh_dir ("readonly");
+  d = fm_test_fresh_dir (tmpdir, "readonly");
   csv = g_build_filename (d, "stats.csv", NULL);
   g_assert_true (g_file_set_contents (csv, OLD_BYTES, -1, NULL));
   g_assert_cmpint (g_chmod (d, 0555), ==, 0);
@@ -447,15 +388,15 @@ test_read_only_dir (void)
   g_assert_error (error, FM_ERROR, FM_ERROR_IO);
   want = g_strdup_printf ("Could not write “%s”: %s", csv, g_strerror (EACCES));
   g_assert_cmpstr (error->message, ==, want);
-  assert_file_is (csv, OLD_BYTES);
-  assert_listing (d, "stats.csv");
+  fm_test_assert_file_is (csv, OLD_BYTES);
+  fm_test_assert_listing (d, "stats.csv");
 }
 
 /* Replacing an existing file works and leaves only the new file. */
 static void
 test_replace (void)
 {
-  g_autofree char *d = fresh_dir ("replace");
+  g_autofree char *d = fm_test_fresh_dir (tmpdir, "replace");
   g_autofree char *csv = g_build_filename (d, "stats.csv", NULL);
   const FmChannelStats st = { -1, 2, 0.5f, 1, FALSE };
   const FmExportStats layer = { "l", 1, &st };
@@ -464,9 +405,9 @@ test_replace (void)
   g_assert_true (g_file_set_contents (csv, OLD_BYTES, -1, NULL));
   g_assert_true (fm_export_write_stats_csv (csv, &layer, 1, &error));
   g_assert_no_error (error);
-  assert_file_is (csv, "layer,channel,min,max,mean,active_share,all_zero\n"
-                       "l,0,-1,2,0.5,1,false\n");
-  assert_listing (d, "stats.csv");
+  fm_test_assert_file_is (csv, "layer,channel,min,max,mean,active_share,all_zero\n"
+                               "l,0,-1,2,0.5,1,false\n");
+  fm_test_assert_listing (d, "stats.csv");
 }
 
 static void

@@ -11,10 +11,13 @@
  * over its 2,000 held-out digits against a naive loop of single runs with
  * fm-stats (every array) and against the dead channels PyTorch found
  * (tests/fixtures/mnist/mnist-cnn-dying/dead.json). Also cancelling,
- * JSON and CSV round trips, the cache and bad datasets.
+ * JSON and CSV round trips, the cache and bad datasets; and writes that
+ * fail (a file-size limit, a path under a regular file) keep the previous
+ * file whole, leave no temporary and name the file and the reason.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <string.h>
@@ -28,6 +31,7 @@
 #include "fm-run.h"
 #include "fm-scan.h"
 #include "fm-stats.h"
+#include "fm-test-files.h"
 #include "fm-test-graph.h"
 
 static char *tmp_dir;
@@ -991,6 +995,121 @@ test_bad_datasets (void)
   }
 }
 
+/* ---- failed writes ---------------------------------------------------- */
+
+/* A write that fails keeps the previous file's bytes, leaves no
+ * temporary (g_file_set_contents writes NAME.XXXXXX and renames it) and
+ * says which file and why, as FM_ERROR_IO. */
+
+#define OLD_BYTES "old scan result: must survive a failed write\n"
+
+/* The message names @path and the reason @errnum. */
+static void
+assert_io_error (const GError *error,
+                 const char   *path,
+                 int           errnum)
+{
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_assert_nonnull (strstr (error->message, g_strerror (errnum)));
+}
+
+/* A result of the tiny model over three 2 x 2 images: its CSV and cache
+ * are a few hundred bytes. */
+static FmScanResult *
+tiny_result (void)
+{
+  g_autoptr(FmModel) model = tiny_model ();
+  guint8 px[12];
+  g_autofree char *path = NULL;
+  FmScanOptions o;
+
+  for (guint i = 0; i < G_N_ELEMENTS (px); i++)
+    px[i] = (guint8) (i * 20);
+  path = write_idx ("tiny.idx", 3, 3, 2, 2, px, FALSE);
+  plain_options (&o, 2, 2);
+  return scan_ok (model, path, &o);
+}
+
+/* Runs in a subprocess: a 4096-byte file-size limit with SIGXFSZ ignored,
+ * so write () fails with EFBIG instead of killing the process. The CSV
+ * (8 layers x 32 channels) and the cache of the bundled dying model are
+ * both well over 4096 bytes. */
+static void
+test_write_fsize_limit (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *dir = g_getenv ("FM_TEST_SCAN_DIR");
+      g_autofree char *csv = g_build_filename (dir, "old.csv", NULL);
+      g_autofree char *cache = g_build_filename (dir, "old.json", NULL);
+      g_autoptr(FmScanResult) r = bundled_result (100);
+      g_autoptr(GError) error = NULL;
+
+      fm_test_fsize_limit (4096, NULL);
+
+      g_assert_false (fm_scan_result_write_csv (r, csv, &error));
+      assert_io_error (error, csv, EFBIG);
+      g_clear_error (&error);
+      g_assert_false (fm_scan_cache_save (r, cache, &error));
+      assert_io_error (error, cache, EFBIG);
+      return;
+    }
+  else
+    {
+      g_autofree char *d = fm_test_fresh_dir (tmp_dir, "fsize");
+      g_autofree char *csv = g_build_filename (d, "old.csv", NULL);
+      g_autofree char *cache = g_build_filename (d, "old.json", NULL);
+      g_autoptr(FmScanResult) r = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_set_contents (csv, OLD_BYTES, -1, NULL));
+      g_assert_true (g_file_set_contents (cache, OLD_BYTES, -1, NULL));
+      g_setenv ("FM_TEST_SCAN_DIR", d, TRUE);
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      fm_test_assert_file_is (csv, OLD_BYTES);
+      fm_test_assert_file_is (cache, OLD_BYTES);
+      fm_test_assert_listing (d, "old.csv old.json");
+
+      /* Without the limit the same paths are written, and replaced. */
+      r = tiny_result ();
+      g_assert_true (fm_scan_result_write_csv (r, csv, &error));
+      g_assert_no_error (error);
+      g_assert_true (fm_scan_cache_save (r, cache, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+      g_assert_true (g_str_has_prefix (text, "layer,channel,zero_count,"));
+      fm_test_assert_listing (d, "old.csv old.json");
+    }
+}
+
+/* A path under a regular file fails with ENOTDIR, even as root. */
+static void
+test_write_not_a_directory (void)
+{
+  g_autofree char *d = fm_test_fresh_dir (tmp_dir, "notdir");
+  g_autofree char *file = g_build_filename (d, "plain", NULL);
+  g_autofree char *csv = g_build_filename (file, "scan.csv", NULL);
+  g_autofree char *cache = g_build_filename (file, "scans", "key.json", NULL);
+  g_autofree char *cache_dir = g_build_filename (file, "scans", NULL);
+  g_autoptr(FmScanResult) r = tiny_result ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
+  g_assert_false (fm_scan_result_write_csv (r, csv, &error));
+  assert_io_error (error, csv, ENOTDIR);
+  g_clear_error (&error);
+  /* The cache creates its folder first: that is what fails, and what the
+   * message names. */
+  g_assert_false (fm_scan_cache_save (r, cache, &error));
+  assert_io_error (error, cache_dir, ENOTDIR);
+  fm_test_assert_file_is (file, OLD_BYTES);
+  fm_test_assert_listing (d, "plain");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1021,6 +1140,8 @@ main (int    argc,
   g_test_add_func ("/engine/scan/csv-round-trip", test_csv_round_trip);
   g_test_add_func ("/engine/scan/cache", test_cache);
   g_test_add_func ("/engine/scan/bad-datasets", test_bad_datasets);
+  g_test_add_func ("/engine/scan/write-fsize-limit", test_write_fsize_limit);
+  g_test_add_func ("/engine/scan/write-not-a-directory", test_write_not_a_directory);
 
   status = g_test_run ();
 

@@ -1,0 +1,105 @@
+/* fm-test-files.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by the engine, command-line and app tests that check what a
+ * failed write leaves behind (fm-test-files.h). It makes no temporary
+ * folder of its own and removes nothing: each test program owns its
+ * scratch folder.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "fm-test-files.h"
+
+char *
+fm_test_fresh_dir (const char *parent,
+                   const char *name)
+{
+  char *dir = g_build_filename (parent, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  return dir;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+char *
+fm_test_list_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+void
+fm_test_assert_listing (const char *dir,
+                        const char *expected)
+{
+  g_autofree char *listing = fm_test_list_dir (dir);
+
+  g_assert_cmpstr (listing, ==, expected);
+}
+
+void
+fm_test_assert_file_is (const char *path,
+                        const char *expected)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, ==, strlen (expected));
+  g_assert_cmpmem (contents, len, expected, strlen (expected));
+}
+
+void
+fm_test_fsize_limit (rlim_t       bytes,
+                     FmTestFsize *saved)
+{
+  struct rlimit limit;
+  void (*handler) (int);
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  if (saved != NULL)
+    saved->limit = limit;
+  limit.rlim_cur = bytes;
+  handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_true (handler != SIG_ERR);
+  if (saved != NULL)
+    saved->handler = handler;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+}
+
+void
+fm_test_fsize_restore (const FmTestFsize *saved)
+{
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved->limit), ==, 0);
+  signal (SIGXFSZ, saved->handler);
+}
+
+void
+fm_test_fsize_child_setup (gpointer bytes)
+{
+  struct rlimit limit;
+
+  getrlimit (RLIMIT_FSIZE, &limit);
+  limit.rlim_cur = (rlim_t) GPOINTER_TO_SIZE (bytes);
+  setrlimit (RLIMIT_FSIZE, &limit);
+  signal (SIGXFSZ, SIG_IGN);
+}

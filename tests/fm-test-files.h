@@ -1,0 +1,53 @@
+/* fm-test-files.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the tests of failed writes check afterwards, and the fault they
+ * inject: scratch folders, a folder's listing, a file's exact bytes, and
+ * a file-size limit (RLIMIT_FSIZE with SIGXFSZ ignored, so a write past
+ * it fails with EFBIG instead of killing the process), for this process
+ * or for a spawned child. GLib only; every check is a g_assert.
+ */
+#pragma once
+
+#include <sys/resource.h>
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The old file-size limit and SIGXFSZ handler, for fm_test_fsize_restore(). */
+typedef struct
+{
+  struct rlimit limit;
+  void        (*handler) (int);
+} FmTestFsize;
+
+/* @parent/@name, made with its parents (0755). Free with g_free(). */
+char *fm_test_fresh_dir          (const char        *parent,
+                                  const char        *name);
+/* The names in @dir, sorted (strcmp), joined by single spaces. */
+char *fm_test_list_dir           (const char        *dir);
+/* @dir holds exactly @expected (names sorted, space-separated). */
+void  fm_test_assert_listing     (const char        *dir,
+                                  const char        *expected);
+/* The file at @path is exactly the bytes of @expected: same length, same
+ * bytes. */
+void  fm_test_assert_file_is     (const char        *path,
+                                  const char        *expected);
+
+/* Lowers this process's soft RLIMIT_FSIZE to @bytes (the hard limit stays,
+ * so it can be raised again) and ignores SIGXFSZ; stores what was there in
+ * @saved when not NULL. */
+void  fm_test_fsize_limit        (rlim_t             bytes,
+                                  FmTestFsize       *saved);
+/* Puts back the limit and handler fm_test_fsize_limit() saved. */
+void  fm_test_fsize_restore      (const FmTestFsize *saved);
+/* A GSpawnChildSetupFunc doing the same in a spawned child (an ignored
+ * signal stays ignored across exec); @bytes is GSIZE_TO_POINTER (limit).
+ * It runs between fork and exec, so it asserts nothing: a limit that did
+ * not take shows as a write that did not fail. */
+void  fm_test_fsize_child_setup  (gpointer           bytes);
+
+G_END_DECLS
