@@ -198,13 +198,103 @@ typedef struct
   float              *y;   /* [planes, oh, ow] */
 } PoolJob;
 
+/* One output of a window whose columns may fall outside the input: its
+ * column range is computed rather than walked, since a window may be far
+ * larger than the input (a fuzzed kernel of 8,388,607). */
+static float
+pool_border (const FmPoolParams *p,
+             const float        *xp,      /* [h, w] */
+             gint64              y0,
+             gint64              ky_lo,
+             gint64              ky_hi,
+             gint64              ky_pad,
+             gint64              ox)
+{
+  const FmWindow *w = &p->win;
+  gint64 wd = w->in[1], k1 = w->k[1], d1 = w->d[1];
+  gint64 x0 = ox * w->s[1] - w->pb[1];
+  gint64 kx_lo = MAX (0, fm_ceil_div (-x0, d1));
+  gint64 kx_hi = MIN (k1, fm_ceil_div (wd - x0, d1));
+  gint64 kx_pad = CLAMP (fm_ceil_div (wd + w->pe[1] - x0, d1), 0, k1);
+  float acc = p->is_max ? -INFINITY : 0.0f;
+  gint64 count;
+
+  for (gint64 ky = ky_lo; ky < ky_hi; ky++)
+    {
+      const float *row = xp + (y0 + ky * w->d[0]) * wd;
+
+      for (gint64 kx = kx_lo; kx < kx_hi; kx++)
+        {
+          float v = row[x0 + kx * d1];
+
+          if (p->is_max)
+            acc = MAX (acc, v);
+          else
+            acc += v;
+        }
+    }
+  count = ky_hi > ky_lo && kx_hi > kx_lo ? (ky_hi - ky_lo) * (kx_hi - kx_lo) : 0;
+  if (count == 0)
+    return 0.0f;
+  if (!p->is_max)
+    acc /= (float) (p->count_include_pad ? ky_pad * kx_pad : count);
+  return acc;
+}
+
+/* Outputs [ox0, ox0 + n) of one row, n <= 8, whose windows' columns all
+ * land on the input. Eight independent accumulators: one running max is
+ * bound by the latency of each compare, eight keep the core busy. */
+static void
+pool_interior (const FmPoolParams *p,
+               const float        *xp,      /* [h, w] */
+               gint64              y0,
+               gint64              ky_lo,
+               gint64              ky_hi,
+               gint64              ky_pad,
+               gint64              ox0,
+               int                 n,
+               float              *y)
+{
+  const FmWindow *w = &p->win;
+  gint64 wd = w->in[1], k1 = w->k[1], d1 = w->d[1], s1 = w->s[1];
+  gint64 count = MAX (ky_hi - ky_lo, 0) * k1;
+  float acc[8];
+
+  for (int u = 0; u < 8; u++)
+    acc[u] = p->is_max ? -INFINITY : 0.0f;
+  for (gint64 ky = ky_lo; ky < ky_hi; ky++)
+    {
+      const float *row = xp + (y0 + ky * w->d[0]) * wd + ox0 * s1 - w->pb[1];
+
+      for (gint64 kx = 0; kx < k1; kx++)
+        {
+          const float *tap = row + kx * d1;
+
+          if (p->is_max)
+            for (int u = 0; u < n; u++)
+              acc[u] = MAX (acc[u], tap[u * s1]);
+          else
+            for (int u = 0; u < n; u++)
+              acc[u] += tap[u * s1];
+        }
+    }
+  for (int u = 0; u < n; u++)
+    {
+      float v = acc[u];
+
+      if (count == 0)
+        v = 0.0f;
+      else if (!p->is_max)
+        v /= (float) (p->count_include_pad ? ky_pad * k1 : count);
+      y[u] = v;
+    }
+}
+
 /* Planes [pl0, pl1). Per output row, the window rows that land on the
- * input and those inside the padded extent are computed once; a window
- * whose columns all land on the input (most of them) takes a plain loop,
- * the others compute their column range rather than walk it: a window may
- * be far larger than the input (a fuzzed kernel of 8,388,607). Taps are
- * visited in the same order either way, so NaNs and sums come out the
- * same. */
+ * input and those inside the padded extent are computed once, and so is
+ * the range of outputs whose windows' columns all land on the input (most
+ * of them). Taps are visited in the same order everywhere, so NaNs and
+ * sums come out as from one plain loop. */
 static void
 pool_planes (gpointer data,
              gint64   pl0,
@@ -214,78 +304,39 @@ pool_planes (gpointer data,
   const FmPoolParams *p = job->p;
   const FmWindow *w = &p->win;
   gint64 h = w->in[0], wd = w->in[1], oh = w->out[0], ow = w->out[1];
-  gint64 k1 = w->k[1], d1 = w->d[1];
+  gint64 reach = (w->k[1] - 1) * w->d[1];   /* last tap's column after the first */
+  gint64 ox_a, ox_b;
 
   if (p->max2x2)
     {
       max2x2 (job->x + pl0 * h * wd, job->y + pl0 * oh * ow, pl1 - pl0, h, wd, oh, ow);
       return;
     }
+  /* Interior outputs: x0 = ox * s - pb >= 0 and x0 + reach <= wd - 1. */
+  ox_a = MIN (fm_ceil_div (w->pb[1], w->s[1]), ow);
+  ox_b = wd - 1 - reach + w->pb[1] >= 0
+         ? MIN ((wd - 1 - reach + w->pb[1]) / w->s[1] + 1, ow) : 0;
+  ox_b = MAX (ox_b, ox_a);
 
   for (gint64 pl = pl0; pl < pl1; pl++)
     {
       const float *xp = job->x + pl * h * wd;
       float *y = job->y + pl * oh * ow;
 
-      for (gint64 oy = 0; oy < oh; oy++)
+      for (gint64 oy = 0; oy < oh; oy++, y += ow)
         {
           gint64 y0 = oy * w->s[0] - w->pb[0];
           gint64 ky_lo = MAX (0, fm_ceil_div (-y0, w->d[0]));
           gint64 ky_hi = MIN (w->k[0], fm_ceil_div (h - y0, w->d[0]));
           gint64 ky_pad = CLAMP (fm_ceil_div (h + w->pe[0] - y0, w->d[0]), 0, w->k[0]);
-          gint64 n_rows = MAX (ky_hi - ky_lo, 0);
 
-          for (gint64 ox = 0; ox < ow; ox++)
-            {
-              gint64 x0 = ox * w->s[1] - w->pb[1];
-              float acc = p->is_max ? -INFINITY : 0.0f;
-              gint64 count, padded;
-
-              if (x0 >= 0 && x0 + (k1 - 1) * d1 < wd)
-                {
-                  for (gint64 ky = ky_lo; ky < ky_hi; ky++)
-                    {
-                      const float *row = xp + (y0 + ky * w->d[0]) * wd + x0;
-
-                      if (p->is_max)
-                        for (gint64 kx = 0; kx < k1; kx++)
-                          acc = MAX (acc, row[kx * d1]);
-                      else
-                        for (gint64 kx = 0; kx < k1; kx++)
-                          acc += row[kx * d1];
-                    }
-                  count = n_rows * k1;
-                  padded = ky_pad * k1;
-                }
-              else
-                {
-                  gint64 kx_lo = MAX (0, fm_ceil_div (-x0, d1));
-                  gint64 kx_hi = MIN (k1, fm_ceil_div (wd - x0, d1));
-                  gint64 kx_pad = CLAMP (fm_ceil_div (wd + w->pe[1] - x0, d1), 0, k1);
-
-                  for (gint64 ky = ky_lo; ky < ky_hi; ky++)
-                    {
-                      const float *row = xp + (y0 + ky * w->d[0]) * wd;
-
-                      for (gint64 kx = kx_lo; kx < kx_hi; kx++)
-                        {
-                          float v = row[x0 + kx * d1];
-
-                          if (p->is_max)
-                            acc = MAX (acc, v);
-                          else
-                            acc += v;
-                        }
-                    }
-                  count = kx_hi > kx_lo ? n_rows * (kx_hi - kx_lo) : 0;
-                  padded = ky_pad * kx_pad;
-                }
-              if (count == 0)
-                acc = 0.0f;
-              else if (!p->is_max)
-                acc /= (float) (p->count_include_pad ? padded : count);
-              *y++ = acc;
-            }
+          for (gint64 ox = 0; ox < ox_a; ox++)
+            y[ox] = pool_border (p, xp, y0, ky_lo, ky_hi, ky_pad, ox);
+          for (gint64 ox = ox_a; ox < ox_b; ox += 8)
+            pool_interior (p, xp, y0, ky_lo, ky_hi, ky_pad, ox, (int) MIN (8, ox_b - ox),
+                           y + ox);
+          for (gint64 ox = ox_b; ox < ow; ox++)
+            y[ox] = pool_border (p, xp, y0, ky_lo, ky_hi, ky_pad, ox);
         }
     }
 }
