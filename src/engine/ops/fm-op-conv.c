@@ -104,45 +104,54 @@ valid_range (gint64  len,
     *hi = *lo;
 }
 
-/* Rows [r0, r1) of col [cg * kh * kw, oh * ow] from x [cg, h, w]; row r
- * is (c, ky, kx). */
+/* Rows [r0, r1) of columns [j0, j0 + jn) of the im2col matrix [cg * kh *
+ * kw, oh * ow] of x [cg, h, w], into col [rows, pitch] (column j at
+ * j - j0); row r is (c, ky, kx), column j is output pixel (j / ow, j % ow). */
 static void
 im2col_rows (const FmConvParams *p,
              const float        *x,
              float              *col,
+             gint64              pitch,
+             gint64              j0,
+             gint64              jn,
              gint64              r0,
              gint64              r1)
 {
-  gint64 cols = p->oh * p->ow;
-
   for (gint64 r = r0; r < r1; r++)
     {
       gint64 c = r / (p->kh * p->kw);
       gint64 ky = r / p->kw % p->kh;
       gint64 kx = r % p->kw;
-      float *row = col + r * cols;
+      float *row = col + r * pitch - j0;   /* row[j] for j in [j0, j0 + jn) */
       gint64 ylo, yhi, xlo, xhi;
 
       valid_range (p->h, p->oh, p->sh, p->ph, ky * p->dh, &ylo, &yhi);
       valid_range (p->w, p->ow, p->sw, p->pw, kx * p->dw, &xlo, &xhi);
-      memset (row, 0, ylo * p->ow * sizeof (float));
-      for (gint64 oy = ylo; oy < yhi; oy++)
+      for (gint64 j = j0; j < j0 + jn;)
         {
-          const float *src = x + (c * p->h + oy * p->sh - p->ph + ky * p->dh) * p->w;
-          float *dst = row + oy * p->ow;
+          gint64 oy = j / p->ow, ox0 = j % p->ow;
+          gint64 ox1 = MIN (p->ow, ox0 + (j0 + jn - j));
+          float *dst = row + oy * p->ow;   /* dst[ox] is column oy * ow + ox */
+          const float *src;
+          gint64 a, b;
 
-          for (gint64 ox = 0; ox < xlo; ox++)
-            dst[ox] = 0.0f;
+          j += ox1 - ox0;
+          if (oy < ylo || oy >= yhi)
+            {
+              memset (dst + ox0, 0, (ox1 - ox0) * sizeof (float));
+              continue;
+            }
+          src = x + (c * p->h + oy * p->sh - p->ph + ky * p->dh) * p->w - p->pw + kx * p->dw;
+          a = CLAMP (xlo, ox0, ox1);
+          b = CLAMP (xhi, a, ox1);
+          memset (dst + ox0, 0, (a - ox0) * sizeof (float));
           if (p->sw == 1)
-            memcpy (dst + xlo, src + xlo - p->pw + kx * p->dw,
-                    (xhi - xlo) * sizeof (float));
+            memcpy (dst + a, src + a, (b - a) * sizeof (float));
           else
-            for (gint64 ox = xlo; ox < xhi; ox++)
-              dst[ox] = src[ox * p->sw - p->pw + kx * p->dw];
-          for (gint64 ox = xhi; ox < p->ow; ox++)
-            dst[ox] = 0.0f;
+            for (gint64 ox = a; ox < b; ox++)
+              dst[ox] = src[ox * p->sw];
+          memset (dst + b, 0, (ox1 - b) * sizeof (float));
         }
-      memset (row + yhi * p->ow, 0, (p->oh - yhi) * p->ow * sizeof (float));
     }
 }
 
@@ -197,6 +206,7 @@ typedef struct
   gint64   flat;                /* implicit: output columns in input-row pitch */
   gboolean pad_copy;            /* implicit: copy x into a padded buffer */
   gboolean compact;             /* implicit: output goes through cbuf */
+  gint64   chunk;               /* im2col: output columns per slice of col */
   gsize    at_pack, at_boff, at_xpad, at_cbuf, at_col;
   gsize    size;
 } ConvPlan;
@@ -258,8 +268,14 @@ conv_plan (const FmConvParams *p,
     }
   else
     {
+      /* im2col in slices of columns whose [rows, chunk] block stays in
+       * the L2 cache (about 512 KiB) until the GEMM reads it, a whole
+       * number of the GEMM's 48-column tiles; ResNet's stem would
+       * otherwise write and read back 7 MB. */
+      plan->chunk = MAX ((gint64) (131072 / MAX (plan->rows, 1)) / 48 * 48, 48);
+      plan->chunk = MIN (plan->chunk, plan->cols);
       plan->at_col = at;
-      at += align64 ((gsize) plan->rows * plan->cols * sizeof (float));
+      at += align64 ((gsize) plan->rows * plan->chunk * sizeof (float));
     }
   plan->size = at;
 }
@@ -318,6 +334,7 @@ typedef struct
   ConvStage           stage;
   const float        *src;
   float              *dst;
+  gint64              j0, jn;   /* im2col: the slice of columns */
 } ConvCopy;
 
 static void
@@ -335,7 +352,7 @@ conv_copy_range (gpointer data,
       pad_copy (p, plan, job->src, job->dst, begin, end);
       break;
     case STAGE_IM2COL:
-      im2col_rows (p, job->src, job->dst, begin, end);
+      im2col_rows (p, job->src, job->dst, plan->chunk, job->j0, job->jn, begin, end);
       break;
     case STAGE_COMPACT:
       /* job->src is cbuf [mg, flat] in rows of pitch wp; dst is y [mg, oh, ow] */
@@ -360,9 +377,24 @@ conv_copy (FmThreads          *pool,
            const float        *src,
            float              *dst)
 {
-  ConvCopy job = { p, plan, stage, src, dst };
+  ConvCopy job = { p, plan, stage, src, dst, 0, 0 };
 
   fm_op_parallel_for (pool, n, MAX (16384 / MAX (floats_each, 1), 1), conv_copy_range, &job);
+}
+
+/* Columns [j0, j0 + jn) of the im2col matrix of x into col [rows, chunk]. */
+static void
+conv_im2col (FmThreads          *pool,
+             const FmConvParams *p,
+             const ConvPlan     *plan,
+             const float        *x,
+             float              *col,
+             gint64              j0,
+             gint64              jn)
+{
+  ConvCopy job = { p, plan, STAGE_IM2COL, x, col, j0, jn };
+
+  fm_op_parallel_for (pool, plan->rows, MAX (16384 / MAX (jn, 1), 1), conv_copy_range, &job);
 }
 
 void
@@ -394,7 +426,7 @@ fm_conv_fast_full (const FmConvParams *p,
         if (plan.mode == CONV_IMPLICIT)
           boff[r] = (c * plan.hp + ky * p->dh) * plan.wp + kx * p->dw;
         else
-          boff[r] = r * plan.cols;
+          boff[r] = r * plan.chunk;
 
   for (gint64 n = 0; n < p->n; n++)
     for (gint64 g = 0; g < p->group; g++)
@@ -439,14 +471,19 @@ fm_conv_fast_full (const FmConvParams *p,
           }
         else
           {
-            float *col = (float *) (s + plan.at_col);      /* [rows, cols] */
+            float *col = (float *) (s + plan.at_col);      /* [rows, chunk] */
 
-            conv_copy (pool, p, &plan, STAGE_IM2COL, plan.rows, plan.cols, xg, col);
-            gm.b = col;
-            gm.n = plan.cols;
-            gm.c = yg;
-            gm.ldc = plan.cols;
-            fm_gemm_packed (&gm, pool);
+            for (gint64 j0 = 0; j0 < plan.cols; j0 += plan.chunk)
+              {
+                gint64 jn = MIN (plan.chunk, plan.cols - j0);
+
+                conv_im2col (pool, p, &plan, xg, col, j0, jn);
+                gm.b = col;
+                gm.n = jn;
+                gm.c = yg + j0;
+                gm.ldc = plan.cols;
+                fm_gemm_packed (&gm, pool);
+              }
           }
       }
 }
