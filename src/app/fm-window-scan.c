@@ -229,9 +229,21 @@ scan_done (GObject      *source,
                                 "%u channels never fired so far"), dataset, images, total, dead);
     }
   else
-    text = g_strdup_printf (_("%s: %s images · %u dead channels · %u rarely active%s"),
-                            dataset, images, dead, rare,
-                            job->from_cache ? _(" · from an earlier scan") : "");
+    {
+      g_autofree char *dead_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                 "%u dead channel",
+                                                                 "%u dead channels", dead),
+                                                    dead);
+      g_autofree char *rare_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                 "%u rarely active",
+                                                                 "%u rarely active", rare),
+                                                    rare);
+
+      /* Translators: the dataset's name, the number of images, "N dead
+         channels", "N rarely active" and maybe " · from an earlier scan" */
+      text = g_strdup_printf (_("%s: %s images · %s · %s%s"), dataset, images, dead_text,
+                              rare_text, job->from_cache ? _(" · from an earlier scan") : "");
+    }
   gtk_label_set_text (self->scan_label, text);
   show_bar (self, FALSE);
 
@@ -321,8 +333,18 @@ fm_window_scan_apply (FmWindow *self)
               dead += sl->fire_count[c] == 0;
               rare += sl->fire_count[c] > 0 && sl->fire_count[c] < rare_below * self->scan->images;
             }
-          /* Translators: from a dataset scan, e.g. "5 dead, 2 rarely active" */
-          text = g_strdup_printf (_("%u dead, %u rarely active"), dead, rare);
+          g_autofree char *dead_text = NULL, *rare_text = NULL;
+
+          /* Translators: from a dataset scan, the first half of "5 dead, 2
+             rarely active" */
+          dead_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u dead", "%u dead", dead),
+                                       dead);
+          /* Translators: from a dataset scan, the second half of "5 dead, 2
+             rarely active" */
+          rare_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u rarely active",
+                                                    "%u rarely active", rare), rare);
+          /* Translators: "5 dead" and "2 rarely active" */
+          text = g_strdup_printf (_("%s, %s"), dead_text, rare_text);
           gtk_label_set_text (GTK_LABEL (label), text);
         }
       gtk_widget_set_visible (label, index >= 0);
