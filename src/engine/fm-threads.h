@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A small persistent thread pool for the kernels (private to the engine).
- * A pool of n threads is the caller plus n - 1 workers that sleep on a
- * condition variable between jobs: nothing spins while idle. One job at a
+ * A pool of n threads is the caller plus n - 1 workers that poll for the
+ * next job for 200 microseconds after the last one (the jobs of a forward
+ * pass come that close together) and then sleep on a condition variable:
+ * nothing spins between passes. One job at a
  * time: fm_threads_run() calls func (data, i, n) for every i in [0, n),
  * index 0 on the calling thread, and returns when all are done. A pool
  * belongs to one FmRun and so to one thread at a time; several runs each
