@@ -236,7 +236,8 @@ test_conv_paths (void)
 
   /* The last 8 are large enough for the copies around the GEMM (padding,
    * im2col, compaction) to be split across the threads too (each share at
-   * least 16k floats). */
+   * least 16k floats), and for im2col and compaction to go in several
+   * slices. */
   for (int iter = 0; iter < 208; iter++)
     {
       FmConvParams p = { 0 };
@@ -272,6 +273,16 @@ test_conv_paths (void)
           p.kh = p.kw = 3;
           p.sh = p.sw = iter % 2 == 0 ? 1 : 2;
           p.ph = p.pw = iter % 4 < 2 ? 1 : 0;
+          if (iter >= 206)
+            {
+              /* Many output channels on a padded stride-1 conv: the
+               * output passes through cbuf a few rows at a time. */
+              p.c = 8;
+              p.m = 256;
+              p.h = p.w = 64;
+              p.sh = p.sw = 1;
+              p.ph = p.pw = iter - 205;
+            }
         }
       if (!fm_conv_params_finish (&p, peh, pew))
         continue;

@@ -206,6 +206,7 @@ typedef struct
   gint64   flat;                /* implicit: output columns in input-row pitch */
   gboolean pad_copy;            /* implicit: copy x into a padded buffer */
   gboolean compact;             /* implicit: output goes through cbuf */
+  gint64   crows;               /* implicit + compact: output rows per pass through cbuf */
   gint64   chunk;               /* im2col: output columns per slice of col */
   gsize    at_pack, at_boff, at_xpad, at_cbuf, at_col;
   gsize    size;
@@ -262,8 +263,12 @@ conv_plan (const FmConvParams *p,
         }
       if (plan->compact)
         {
+          /* The GEMM writes crows output rows at a time into cbuf [mg,
+           * crows * wp] (about 512 KiB, so it is still in L2 when they are
+           * compacted into y), not the whole [mg, flat] through memory. */
+          plan->crows = CLAMP (131072 / MAX (plan->mg * plan->wp, 1), 1, p->oh);
           plan->at_cbuf = at;
-          at += align64 ((gsize) plan->mg * plan->flat * sizeof (float));
+          at += align64 ((gsize) plan->mg * plan->crows * plan->wp * sizeof (float));
         }
     }
   else
@@ -334,7 +339,7 @@ typedef struct
   ConvStage           stage;
   const float        *src;
   float              *dst;
-  gint64              j0, jn;   /* im2col: the slice of columns */
+  gint64              j0, jn;   /* im2col: the slice of columns; compact: of rows */
 } ConvCopy;
 
 static void
@@ -355,11 +360,12 @@ conv_copy_range (gpointer data,
       im2col_rows (p, job->src, job->dst, plan->chunk, job->j0, job->jn, begin, end);
       break;
     case STAGE_COMPACT:
-      /* job->src is cbuf [mg, flat] in rows of pitch wp; dst is y [mg, oh, ow] */
+      /* job->src is cbuf [mg, crows * wp] holding output rows [j0, j0 + jn)
+       * in rows of pitch wp; dst is y [mg, oh, ow] */
       for (gint64 m = begin; m < end; m++)
-        for (gint64 oy = 0; oy < p->oh; oy++)
-          memcpy (job->dst + (m * p->oh + oy) * p->ow,
-                  job->src + m * plan->flat + oy * plan->wp,
+        for (gint64 oy = 0; oy < job->jn; oy++)
+          memcpy (job->dst + (m * p->oh + job->j0 + oy) * p->ow,
+                  job->src + (m * plan->crows + oy) * plan->wp,
                   p->ow * sizeof (float));
       break;
     default:
@@ -452,7 +458,7 @@ fm_conv_fast_full (const FmConvParams *p,
         gm.bias = p->has_bias ? b + g * plan.mg : NULL;
         if (plan.mode == CONV_IMPLICIT)
           {
-            float *cbuf = (float *) (s + plan.at_cbuf);  /* [mg, flat] */
+            float *cbuf = (float *) (s + plan.at_cbuf);  /* [mg, crows * wp] */
 
             gm.b = xg;
             if (plan.pad_copy)
@@ -462,12 +468,33 @@ fm_conv_fast_full (const FmConvParams *p,
                 conv_copy (pool, p, &plan, STAGE_PAD, plan.cg, plan.hp * plan.wp, xg, xpad);
                 gm.b = xpad;
               }
-            gm.n = plan.flat;
-            gm.c = plan.compact ? cbuf : yg;
-            gm.ldc = plan.compact ? plan.flat : plan.cols;
-            fm_gemm_packed (&gm, pool);
-            if (plan.compact)
-              conv_copy (pool, p, &plan, STAGE_COMPACT, plan.mg, p->oh * p->ow, cbuf, yg);
+            if (!plan.compact)
+              {
+                gm.n = plan.flat;
+                gm.c = yg;
+                gm.ldc = plan.cols;
+                fm_gemm_packed (&gm, pool);
+              }
+            else
+              {
+                const float *b0 = gm.b;
+
+                /* Output rows [oy0, oy0 + r): flat columns from oy0 * wp,
+                 * so B moves down by as many input rows. */
+                for (gint64 oy0 = 0; oy0 < p->oh; oy0 += plan.crows)
+                  {
+                    gint64 r = MIN (plan.crows, p->oh - oy0);
+                    ConvCopy job = { p, &plan, STAGE_COMPACT, cbuf, yg, oy0, r };
+
+                    gm.b = b0 + oy0 * plan.wp;
+                    gm.n = (r - 1) * plan.wp + p->ow;
+                    gm.c = cbuf;
+                    gm.ldc = plan.crows * plan.wp;
+                    fm_gemm_packed (&gm, pool);
+                    fm_op_parallel_for (pool, plan.mg, MAX (16384 / MAX (r * p->ow, 1), 1),
+                                        conv_copy_range, &job);
+                  }
+              }
           }
         else
           {
