@@ -15,6 +15,38 @@
 
 #include "fm-test-files.h"
 
+#include <glib/gstdio.h>
+
+char *
+fm_test_make_tmp_dir (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+fm_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (d != NULL)
+    while ((name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
+            !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          fm_test_remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
 char *
 fm_test_fresh_dir (const char *parent,
                    const char *name)

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What the tests of failed writes check afterwards, and the fault they
- * inject: scratch folders, a folder's listing, a file's exact bytes, and
+ * inject: scratch folders (made and removed), a folder's listing, a file's exact bytes, and
  * a file-size limit (RLIMIT_FSIZE with SIGXFSZ ignored, so a write past
  * it fails with EFBIG instead of killing the process), for this process
  * or for a spawned child. GLib only; every check is a g_assert.
@@ -24,6 +24,12 @@ typedef struct
   void        (*handler) (int);
 } FmTestFsize;
 
+/* A new folder in the temporary folder from @tmpl ("fm-test-x-XXXXXX").
+ * Free with g_free(). */
+char *fm_test_make_tmp_dir       (const char        *tmpl);
+/* Removes @path and everything below it (symbolic links are removed, not
+ * followed). */
+void  fm_test_remove_tree        (const char        *path);
 /* @parent/@name, made with its parents (0755). Free with g_free(). */
 char *fm_test_fresh_dir          (const char        *parent,
                                   const char        *name);

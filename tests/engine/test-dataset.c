@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "fm-dataset.h"
+#include "fm-test-files.h"
 
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 
@@ -113,29 +114,6 @@ read_all (const char *path)
   g_file_get_contents (path, &data, &len, &error);
   g_assert_no_error (error);
   return g_byte_array_new_take ((guint8 *) data, len);
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR)
-              && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
 }
 
 static char *
@@ -1121,7 +1099,7 @@ main (int   argc,
   g_test_add_func ("/engine/dataset/threads", test_threads);
 
   ret = g_test_run ();
-  remove_tree (tmp_dir);
+  fm_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }

@@ -410,26 +410,6 @@ test_replace (void)
   fm_test_assert_listing (d, "stats.csv");
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (p, G_FILE_TEST_IS_DIR) && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -456,7 +436,7 @@ main (int   argc,
 
   fixture_free ();
   if (!g_test_subprocess ())
-    remove_tree (tmpdir);
+    fm_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return status;
 }

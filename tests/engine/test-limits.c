@@ -38,6 +38,7 @@
 #include "fm-scan.h"
 #include "fm-tensor.h"
 #include "fm-test-pb.h"
+#include "fm-test-files.h"
 
 /* fm_run_new() must see a failed allocation of a petabyte as NULL, not as
  * an ASan report. */
@@ -86,32 +87,6 @@ expect_past_limit (const GError *error,
   g_assert_nonnull (error);
   g_assert_true (error->code != FM_ERROR_LIMIT || error->domain != FM_ERROR);
   expect_error (error, code, fragment);
-}
-
-static char *
-make_tmp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("fm-limits-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-rm_rf (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
 }
 
 static char *
@@ -956,8 +931,8 @@ external_tensor (const char *location,
 static void
 test_external_data (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autofree char *outside = make_tmp_dir ();
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-limits-XXXXXX");
+  g_autofree char *outside = fm_test_make_tmp_dir ("fm-limits-XXXXXX");
   g_autofree char *bin = NULL;
   g_autofree char *other = NULL;
   g_autofree char *link = NULL;
@@ -1027,8 +1002,8 @@ test_external_data (void)
                   "external data file 'link.bin' is a symbolic link");
     g_clear_error (&error);
   }
-  rm_rf (dir);
-  rm_rf (outside);
+  fm_test_remove_tree (dir);
+  fm_test_remove_tree (outside);
 }
 
 /* ---- ops: window attributes -------------------------------------------- */
@@ -1292,7 +1267,7 @@ idx_header (guint32 n,
 static void
 test_idx_counts (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-limits-XXXXXX");
   g_autoptr(GError) error = NULL;
   struct
   {
@@ -1327,13 +1302,13 @@ test_idx_counts (void)
       g_assert_nonnull (strstr (error->message, path));
       g_clear_error (&error);
     }
-  rm_rf (dir);
+  fm_test_remove_tree (dir);
 }
 
 static void
 test_idx_plain_size (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-limits-XXXXXX");
   g_autoptr(GError) error = NULL;
   g_autoptr(GByteArray) b = idx_header (3, 2, 2);
   g_autofree char *exact = NULL;
@@ -1395,13 +1370,13 @@ test_idx_plain_size (void)
                   "short-labels.idx: truncated at label 2 of 3: the header"
                   " promises 11 bytes but the file has 10");
   }
-  rm_rf (dir);
+  fm_test_remove_tree (dir);
 }
 
 static void
 test_idx_gzip_size (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-limits-XXXXXX");
   g_autoptr(GError) error = NULL;
   g_autoptr(GByteArray) full = idx_header (3, 2, 2);
   g_autoptr(GByteArray) gz_full = NULL;
@@ -1442,7 +1417,7 @@ test_idx_gzip_size (void)
     expect_error (error, FM_ERROR_INVALID_INPUT,
                   "short.idx.gz: truncated at item 2 of 3 (2 of 4 bytes)");
   }
-  rm_rf (dir);
+  fm_test_remove_tree (dir);
 }
 
 /* ---- fm-npy.c ----------------------------------------------------------- */
@@ -1661,7 +1636,7 @@ scan_with (FmModel   *model,
 static void
 test_scan_options (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-limits-XXXXXX");
   g_autoptr(GByteArray) b = idx_header (1, 2, 2);
   g_autoptr(GByteArray) m = relu_model (2, 2, FALSE, NULL);
   g_autofree char *path = NULL;
@@ -1706,7 +1681,7 @@ test_scan_options (void)
           g_clear_error (&error);
         }
     }
-  rm_rf (dir);
+  fm_test_remove_tree (dir);
 }
 
 int

@@ -20,32 +20,7 @@
 #include <glib/gstdio.h>
 
 #include "fm-npy.h"
-
-static char *
-make_tmpdir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("fm-test-npy-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-rm_rf (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (dir);
-}
+#include "fm-test-files.h"
 
 static guint
 count_files (const char *dir)
@@ -86,7 +61,7 @@ test_header_bytes (void)
    * = 58 spaces, header_len = 118 = 0x76, and the data starts at byte
    * 10 + 118 = 128. */
   static const char dict[] = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-test-npy-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "a.npy", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
@@ -112,7 +87,7 @@ test_header_bytes (void)
   g_assert_cmpmem (contents + 128, 4, one_le, 4);
   g_assert_cmpmem (contents + 128, 24, data, 24);   /* little-endian host */
 
-  rm_rf (dir);
+  fm_test_remove_tree (dir);
 }
 
 static void
@@ -146,7 +121,7 @@ test_header_rank (void)
 static void
 test_round_trip (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-test-npy-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "t.npy", NULL);
   g_autoptr(GError) error = NULL;
   FmShape shape = { 4, { 1, 3, 5, 7 } };
@@ -182,7 +157,7 @@ test_round_trip (void)
   g_assert_cmpint (got.dims[1], ==, 0);
   g_assert_cmpuint (count_files (dir), ==, 1);
 
-  rm_rf (dir);
+  fm_test_remove_tree (dir);
 }
 
 static void
@@ -319,7 +294,7 @@ test_bad_files (void)
 static void
 test_write_fails_cleanly (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-test-npy-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "keep.npy", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -384,7 +359,7 @@ test_write_fails_cleanly (void)
     }
   g_chmod (dir, 0755);
 
-  rm_rf (dir);
+  fm_test_remove_tree (dir);
 }
 
 int
