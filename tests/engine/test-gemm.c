@@ -337,6 +337,7 @@ test_conv_paths (void)
   g_assert_cmpint (n_checked, >, 400);
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
 /* Resident pages now, from /proc/self/statm. */
 static gsize
 resident_bytes (void)
@@ -348,6 +349,7 @@ resident_bytes (void)
   g_assert_cmpint (sscanf (text, "%lu %lu", &total, &resident), ==, 2);
   return resident * (gsize) sysconf (_SC_PAGESIZE);
 }
+#endif
 
 /* fm_aligned_alloc0: 64-byte aligned, zeroed, writable to the rounded-up
  * end, on both sides of the size (256 KiB) from which blocks are mapped;
