@@ -8,7 +8,7 @@
 #                                   UndefinedBehaviorSanitizer; the engine, worker and stress
 #                                   tests (all 1,000 sequences) under ThreadSanitizer, as `tsan`;
 #                                   a 60 s smoke of each fuzz target, two at a time; ends with
-#                                   "N passed, N failed" over all of them. About 20 minutes on
+#                                   "N passed, N failed" over all of them. About 22 minutes on
 #                                   2 cores (CI=true bash .ci/run), of which ThreadSanitizer
 #                                   takes about 6 and the fuzz smoke 3
 #   build-aux/dev.sh build          set-up and build only
