@@ -373,34 +373,39 @@ conv_copy_range (gpointer data,
     }
 }
 
+/* One stage of copies, split across @pool: the channels of the padding,
+ * the rows of im2col columns [j0, j0 + jn), or the output channels of
+ * output rows [j0, j0 + jn) for compaction; at least 16k floats a share. */
 static void
 conv_copy (FmThreads          *pool,
            const FmConvParams *p,
            const ConvPlan     *plan,
            ConvStage           stage,
-           gint64              n,
-           gint64              floats_each,
            const float        *src,
-           float              *dst)
+           float              *dst,
+           gint64              j0,
+           gint64              jn)
 {
-  ConvCopy job = { p, plan, stage, src, dst, 0, 0 };
+  ConvCopy job = { p, plan, stage, src, dst, j0, jn };
+  gint64 n, each;
 
-  fm_op_parallel_for (pool, n, MAX (16384 / MAX (floats_each, 1), 1), conv_copy_range, &job);
-}
-
-/* Columns [j0, j0 + jn) of the im2col matrix of x into col [rows, chunk]. */
-static void
-conv_im2col (FmThreads          *pool,
-             const FmConvParams *p,
-             const ConvPlan     *plan,
-             const float        *x,
-             float              *col,
-             gint64              j0,
-             gint64              jn)
-{
-  ConvCopy job = { p, plan, STAGE_IM2COL, x, col, j0, jn };
-
-  fm_op_parallel_for (pool, plan->rows, MAX (16384 / MAX (jn, 1), 1), conv_copy_range, &job);
+  switch (stage)
+    {
+    case STAGE_PAD:
+      n = plan->cg;
+      each = plan->hp * plan->wp;
+      break;
+    case STAGE_IM2COL:
+      n = plan->rows;
+      each = jn;
+      break;
+    case STAGE_COMPACT:
+    default:
+      n = plan->mg;
+      each = jn * p->ow;
+      break;
+    }
+  fm_op_parallel_for (pool, n, MAX (16384 / MAX (each, 1), 1), conv_copy_range, &job);
 }
 
 void
@@ -465,7 +470,7 @@ fm_conv_fast_full (const FmConvParams *p,
               {
                 float *xpad = (float *) (s + plan.at_xpad);
 
-                conv_copy (pool, p, &plan, STAGE_PAD, plan.cg, plan.hp * plan.wp, xg, xpad);
+                conv_copy (pool, p, &plan, STAGE_PAD, xg, xpad, 0, 0);
                 gm.b = xpad;
               }
             if (!plan.compact)
@@ -484,15 +489,13 @@ fm_conv_fast_full (const FmConvParams *p,
                 for (gint64 oy0 = 0; oy0 < p->oh; oy0 += plan.crows)
                   {
                     gint64 r = MIN (plan.crows, p->oh - oy0);
-                    ConvCopy job = { p, &plan, STAGE_COMPACT, cbuf, yg, oy0, r };
 
                     gm.b = b0 + oy0 * plan.wp;
                     gm.n = (r - 1) * plan.wp + p->ow;
                     gm.c = cbuf;
                     gm.ldc = plan.crows * plan.wp;
                     fm_gemm_packed (&gm, pool);
-                    fm_op_parallel_for (pool, plan.mg, MAX (16384 / MAX (r * p->ow, 1), 1),
-                                        conv_copy_range, &job);
+                    conv_copy (pool, p, &plan, STAGE_COMPACT, cbuf, yg, oy0, r);
                   }
               }
           }
@@ -504,7 +507,7 @@ fm_conv_fast_full (const FmConvParams *p,
               {
                 gint64 jn = MIN (plan.chunk, plan.cols - j0);
 
-                conv_im2col (pool, p, &plan, xg, col, j0, jn);
+                conv_copy (pool, p, &plan, STAGE_IM2COL, xg, col, j0, jn);
                 gm.b = col;
                 gm.n = jn;
                 gm.c = yg + j0;
