@@ -129,7 +129,32 @@ typedef struct
   guint8       *raw;     /* [H, rowbytes] as libpng delivers it */
   png_bytep    *rows;
   FmImage      *image;
+  gsize         alloc_cap;   /* the most libpng may allocate at once */
 } PngContext;
+
+/* libpng's own allocations go through here and are refused above
+ * alloc_cap: png_set_chunk_malloc_max() does not cover every path (a
+ * 276-byte file made png_read_info() ask for 2.1 GB). Until the header
+ * is known the cap is 8 MiB; then it also allows two rows of the image,
+ * whose pixel count has been checked. A refusal becomes libpng's "out of
+ * memory" error, which is reported with the file's name. */
+static png_voidp
+png_malloc_cb (png_structp       png,
+               png_alloc_size_t  size)
+{
+  PngContext *ctx = png_get_mem_ptr (png);
+
+  if (ctx != NULL && size > ctx->alloc_cap)
+    return NULL;
+  return g_try_malloc (MAX (size, 1));
+}
+
+static void
+png_free_cb (png_structp png,
+             png_voidp   ptr)
+{
+  g_free (ptr);
+}
 
 static void
 png_error_cb (png_structp     png,
@@ -179,9 +204,10 @@ load_png (const guint8 *data,
 
   ctx->data = data;
   ctx->len = len;
+  ctx->alloc_cap = (gsize) 8 << 20;
 
-  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, ctx,
-                                png_error_cb, png_warning_cb);
+  png = png_create_read_struct_2 (PNG_LIBPNG_VER_STRING, ctx, png_error_cb, png_warning_cb,
+                                  ctx, png_malloc_cb, png_free_cb);
   if (png != NULL)
     info = png_create_info_struct (png);
   if (png == NULL || info == NULL)
@@ -221,6 +247,9 @@ load_png (const guint8 *data,
       set_limit_error (error, name, width, height, max_pixels);
       return NULL;
     }
+
+  /* Row buffers: at most 4 channels of 16 bits, plus slack. */
+  ctx->alloc_cap = MAX (ctx->alloc_cap, (gsize) width * 8 * 2 + 4096);
 
   png_set_expand (png);                 /* palette, gray < 8 bits, tRNS */
   if (png_get_bit_depth (png, info) == 16)
