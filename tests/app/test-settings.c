@@ -274,12 +274,7 @@ main (int   argc,
   g_assert_no_error (error);
   status = g_test_run ();
 
-  {
-    const char *rm[] = { "rm", "-rf", tmp_dir, NULL };
-
-    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                  NULL, NULL);
-  }
+  fm_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -24,6 +24,7 @@
 #include <json-glib/json-glib.h>
 
 #include "fm-npy.h"
+#include "fm-test-files.h"
 
 static const char *binary;
 static char *tmp_dir;
@@ -251,12 +252,7 @@ main (int    argc,
   g_test_add_func ("/cli/bench/errors", test_errors);
   status = g_test_run ();
 
-  {
-    const char *rm[] = { "rm", "-rf", tmp_dir, NULL };
-
-    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                  NULL, NULL);
-  }
+  fm_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

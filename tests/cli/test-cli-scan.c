@@ -410,12 +410,7 @@ main (int    argc,
   g_test_add_func ("/cli/scan/cache-not-a-directory", test_cache_not_a_directory);
   status = g_test_run ();
 
-  {
-    const char *rm[] = { "rm", "-rf", tmp_dir, NULL };
-
-    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                  NULL, NULL);
-  }
+  fm_test_remove_tree (tmp_dir);
   g_free (cache_dir);
   g_free (tmp_dir);
   return status;

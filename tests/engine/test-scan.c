@@ -1146,12 +1146,7 @@ main (int    argc,
   status = g_test_run ();
 
   /* Remove what the tests wrote. */
-  {
-    const char *argv_rm[] = { "rm", "-rf", tmp_dir, NULL };
-
-    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                  NULL, NULL, NULL, NULL);
-  }
+  fm_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }
