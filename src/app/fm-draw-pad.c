@@ -32,6 +32,7 @@ struct _FmDrawPad
   gboolean   ink_white;
   float     *pixels;      /* [C, H, W] */
   GPtrArray *undo;        /* float* pictures */
+  char      *hint;        /* shown on the empty canvas, or NULL */
 
   double     last_x;      /* last stamp, canvas cells */
   double     last_y;
@@ -224,6 +225,25 @@ fm_draw_pad_snapshot (GtkWidget   *widget,
   cairo_paint (cr);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
+
+  /* An empty canvas says what it is for, in grey on its background. */
+  if (self->hint != NULL && fm_draw_pad_is_empty (self))
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, self->hint);
+      GdkRGBA grey = { 0.5f, 0.5f, 0.5f, 1.0f };
+      int lw, lh;
+
+      pango_layout_set_width (layout, (int) (cell * self->width * 0.8) * PANGO_SCALE);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot,
+                              &GRAPHENE_POINT_INIT (ox + cell * self->width * 0.1,
+                                                    oy + (cell * self->height - lh) / 2));
+      gtk_snapshot_append_layout (snapshot, layout, &grey);
+      gtk_snapshot_restore (snapshot);
+    }
 }
 
 static void
@@ -251,6 +271,7 @@ fm_draw_pad_finalize (GObject *object)
 
   g_clear_pointer (&self->pixels, g_free);
   g_clear_pointer (&self->undo, g_ptr_array_unref);
+  g_free (self->hint);
 
   G_OBJECT_CLASS (fm_draw_pad_parent_class)->finalize (object);
 }
@@ -396,6 +417,22 @@ gboolean
 fm_draw_pad_can_undo (FmDrawPad *self)
 {
   return self->undo->len > 0;
+}
+
+void
+fm_draw_pad_set_hint (FmDrawPad  *self,
+                      const char *hint)
+{
+  g_return_if_fail (FM_IS_DRAW_PAD (self));
+  g_free (self->hint);
+  self->hint = g_strdup (hint);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+fm_draw_pad_get_hint (FmDrawPad *self)
+{
+  return fm_draw_pad_is_empty (self) ? self->hint : NULL;
 }
 
 gboolean

@@ -33,6 +33,11 @@ void         fm_draw_pad_clear        (FmDrawPad   *self);
 gboolean     fm_draw_pad_undo         (FmDrawPad   *self);
 gboolean     fm_draw_pad_can_undo     (FmDrawPad   *self);
 gboolean     fm_draw_pad_is_empty     (FmDrawPad   *self);
+/* A line shown on the empty canvas ("Draw a digit here"); NULL for none.
+ * get_hint returns it only while the canvas is empty, that is, shown. */
+void         fm_draw_pad_set_hint     (FmDrawPad   *self,
+                                       const char  *hint);
+const char  *fm_draw_pad_get_hint     (FmDrawPad   *self);
 /* Draws a stroke through @n points in canvas cells, as a pointer would
  * (tests and benchmarks). */
 void         fm_draw_pad_stroke       (FmDrawPad    *self,

@@ -28,6 +28,7 @@ struct _FmLayerSection
   GtkWidget     *title;
   GtkWidget     *subtitle;
   GtkWidget     *legend;
+  GtkWidget     *legend_note;  /* instead of one range, with per-tile scaling */
   GtkWidget     *histogram;
   FmScanResult  *scan;
   int            scan_layer;
@@ -84,7 +85,7 @@ legend_draw (GtkDrawingArea *area,
   FmLayerSection *self = user_data;
   float vmin = 0, vmax = 0;
 
-  if (self->frame == NULL)
+  if (self->frame == NULL || self->options.normalize == FM_NORMALIZE_TILE)
     return;
   fm_view_options_range (&self->options, self->frame, self->index, -1, &vmin, &vmax);
   fm_legend_render (cr, self->options.colormap, vmin, vmax, width, height,
@@ -92,9 +93,12 @@ legend_draw (GtkDrawingArea *area,
 }
 
 #define N_BINS 10
+#define HIST_TEXT 12   /* the height of the axis labels under the bars */
 
 /* Fire rates of the layer's channels from the scan: a red bar for the dead
- * (never fired), then ten bins of the share of images each fired on. */
+ * (never fired), then ten bins of the share of images each fired on, from
+ * 0 to 100 %, labelled under the axis; the tallest bar's count at its top.
+ * Only the dead are coloured: a healthy layer is all neutral. */
 static void
 histogram_draw (GtkDrawingArea *area,
                 cairo_t        *cr,
@@ -106,8 +110,11 @@ histogram_draw (GtkDrawingArea *area,
   const FmScanLayer *sl;
   guint bins[N_BINS + 1] = { 0 };
   guint most = 1;
-  double bar;
+  double bar, plot_h = height - HIST_TEXT;
   GdkRGBA fg;
+  g_autoptr(PangoLayout) layout = NULL;
+  PangoFontDescription *font;
+  int tw, th;
 
   if (self->scan == NULL || self->scan_layer < 0)
     return;
@@ -127,18 +134,44 @@ histogram_draw (GtkDrawingArea *area,
   bar = (double) width / (N_BINS + 1);
   for (guint b = 0; b <= N_BINS; b++)
     {
-      double h = (height - 2) * (double) bins[b] / most;
+      double h = (plot_h - 10) * (double) bins[b] / most;
 
       if (b == 0)
         cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
       else
         cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
-      cairo_rectangle (cr, b * bar + 1, height - h, bar - 2, h);
+      cairo_rectangle (cr, b * bar + 1, plot_h - h, bar - 2, h);
       cairo_fill (cr);
     }
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.3);
-  cairo_rectangle (cr, 0, height - 1, width, 1);
+  cairo_rectangle (cr, 0, plot_h - 1, width, 1);
   cairo_fill (cr);
+
+  /* The axis: "dead" under the red bar, 0 and 100 % at the ends of the
+   * fire-rate bins; the tallest bar's channel count above the plot. */
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), NULL);
+  font = pango_font_description_from_string ("Sans 7");
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.75);
+  {
+    g_autofree char *top = g_strdup_printf ("%u", most);
+    pango_layout_set_text (layout, top, -1);
+    cairo_move_to (cr, 0, -1);
+    pango_cairo_show_layout (cr, layout);
+  }
+  /* Translators: under the fire-rate histogram's first bar (never fired) */
+  pango_layout_set_text (layout, C_("histogram", "dead"), -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  cairo_move_to (cr, MAX (0, bar / 2 - tw / 2.0), plot_h);
+  pango_cairo_show_layout (cr, layout);
+  pango_layout_set_text (layout, "0", -1);
+  cairo_move_to (cr, bar + 1, plot_h);
+  pango_cairo_show_layout (cr, layout);
+  pango_layout_set_text (layout, "100 %", -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  cairo_move_to (cr, width - tw, plot_h);
+  pango_cairo_show_layout (cr, layout);
 }
 
 static void
@@ -222,10 +255,19 @@ fm_layer_section_init (FmLayerSection *self)
   gtk_widget_set_valign (self->legend, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Colour scale"), -1);
+  /* With per-tile scaling no one range is true for the layer. */
+  self->legend_note = gtk_label_new (_("Each tile scaled to its own range\n"
+                                       "(in its tooltip and detail)"));
+  gtk_label_set_justify (GTK_LABEL (self->legend_note), GTK_JUSTIFY_RIGHT);
+  gtk_label_set_xalign (GTK_LABEL (self->legend_note), 1);
+  gtk_widget_add_css_class (self->legend_note, "caption");
+  gtk_widget_add_css_class (self->legend_note, "dim-label");
+  gtk_widget_set_valign (self->legend_note, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->legend_note, FALSE);
 
   self->histogram = gtk_drawing_area_new ();
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->histogram), 110);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->histogram), 30);
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->histogram), 132);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->histogram), 44);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->histogram), histogram_draw, self, NULL);
   gtk_widget_set_valign (self->histogram, GTK_ALIGN_CENTER);
   gtk_widget_set_visible (self->histogram, FALSE);
@@ -234,6 +276,7 @@ fm_layer_section_init (FmLayerSection *self)
   gtk_box_append (GTK_BOX (header), titles);
   gtk_box_append (GTK_BOX (header), self->histogram);
   gtk_box_append (GTK_BOX (header), self->legend);
+  gtk_box_append (GTK_BOX (header), self->legend_note);
   gtk_widget_set_parent (header, GTK_WIDGET (self));
 
   self->flow = gtk_flow_box_new ();
@@ -300,9 +343,9 @@ fm_layer_section_update (FmLayerSection      *self,
   self->frame = frame;
   self->options = *options;
 
-  /* Translators: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero" */
-  subtitle = g_strdup_printf (_("%s · %s · %u / %u zero"), self->op_label, self->shape_text,
-                              frame->n_zero[self->index], self->tiles->len);
+  /* Translators: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero for this input" */
+  subtitle = g_strdup_printf (_("%s · %s · %u / %u zero for this input"), self->op_label,
+                              self->shape_text, frame->n_zero[self->index], self->tiles->len);
   gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
 
   style.colormap = options->colormap;
@@ -312,7 +355,15 @@ fm_layer_section_update (FmLayerSection      *self,
       style.all_zero = frame->stats[self->index][c].all_zero;
       fm_tile_set_map (g_ptr_array_index (self->tiles, c), data + c * plane, &style);
     }
+  gtk_widget_set_visible (self->legend, options->normalize != FM_NORMALIZE_TILE);
+  gtk_widget_set_visible (self->legend_note, options->normalize == FM_NORMALIZE_TILE);
   gtk_widget_queue_draw (self->legend);
+}
+
+gboolean
+fm_layer_section_shows_layer_range (FmLayerSection *self)
+{
+  return gtk_widget_get_visible (self->legend) && !gtk_widget_get_visible (self->legend_note);
 }
 
 GtkWidget *
@@ -334,6 +385,13 @@ fm_layer_section_queue_draw_tiles (FmLayerSection *self)
 {
   for (guint c = 0; c < self->tiles->len; c++)
     gtk_widget_queue_draw (g_ptr_array_index (self->tiles, c));
+}
+
+void
+fm_layer_section_redraw_culled (FmLayerSection *self)
+{
+  for (guint c = 0; c < self->tiles->len; c++)
+    fm_tile_redraw_if_culled (g_ptr_array_index (self->tiles, c));
 }
 
 void
@@ -389,8 +447,9 @@ fm_layer_section_set_scan (FmLayerSection *self,
       g_autofree char *label = g_strdup_printf (_("Fire rates over %s images: %u channels dead"),
                                                 images, sl->n_dead);
       gtk_widget_set_tooltip_text (self->histogram,
-                                   _("How many channels fire on what share of the images; "
-                                     "the red bar counts the dead"));
+                                   _("How many channels (up) fire on what share of the "
+                                     "images (across, 0 to 100 %); the red bar counts the "
+                                     "dead, which never fire"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->histogram),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
     }

@@ -57,6 +57,11 @@ FmScanResult *fm_layer_section_get_scan (FmLayerSection *self,
                                          int            *scan_layer);
 /* Redraws every tile (after scrolling: tiles out of sight draw nothing). */
 void       fm_layer_section_queue_draw_tiles (FmLayerSection *self);
+/* Redraws the tiles whose last snapshot was out of sight. */
+void          fm_layer_section_redraw_culled (FmLayerSection *self);
+/* FALSE when tiles are scaled each to its own range and no layer range is
+ * shown. */
+gboolean      fm_layer_section_shows_layer_range (FmLayerSection *self);
 /* The tile widgets, for tests: channel @c. */
 GtkWidget *fm_layer_section_get_tile   (FmLayerSection *self,
                                         guint           channel);

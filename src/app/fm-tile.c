@@ -14,6 +14,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "fm-tile.h"
 
@@ -32,7 +33,9 @@ struct _FmTile
   GtkWidget   *scroller;   /* ancestor GtkScrolledWindow, borrowed */
   FmTileStyle  style;
   char        *note;
+  char        *label;      /* the accessible label */
   FmTileScan   scan;
+  gboolean     culled;     /* its last snapshot was out of sight: no map */
 };
 
 G_DEFINE_FINAL_TYPE (FmTile, fm_tile, GTK_TYPE_WIDGET)
@@ -63,7 +66,44 @@ update_label (FmTile *self)
   if (parent != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (parent),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), label);
+  g_free (self->label);
+  self->label = g_steal_pointer (&label);
+}
+
+/* The accessible label, then the map's own range of values (what its
+ * colours span when each tile is scaled to its own range). */
+char *
+fm_tile_dup_tooltip (FmTile *self)
+{
+  float lo = G_MAXFLOAT, hi = -G_MAXFLOAT;
+  gsize n = (gsize) self->map_height * self->map_width;
+
+  if (self->map == NULL)
+    return g_strdup (self->label);
+  for (gsize i = 0; i < n; i++)
+    if (!isnan (self->map[i]))
+      {
+        lo = MIN (lo, self->map[i]);
+        hi = MAX (hi, self->map[i]);
+      }
+  if (lo > hi)
+    return g_strdup (self->label);
+  /* Translators: a tile's tooltip: its label, then "values 0 to 3.69" */
+  return g_strdup_printf (_("%s\nvalues %.3g to %.3g"), self->label, lo, hi);
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  FmTile     *self)
+{
+  g_autofree char *text = fm_tile_dup_tooltip (self);
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 
@@ -77,8 +117,11 @@ find_scroller (FmTile *self)
 }
 
 /* Tiles scrolled out of sight draw nothing: with every layer's tiles in one
- * page, most are out of sight while drawing. The window redraws the tiles
- * when the page scrolls. */
+ * page, most are out of sight while drawing. GTK keeps a widget's last
+ * render node when only its position changes, so a tile that skipped its
+ * map remembers it (culled), and the window redraws those whenever what is
+ * in sight may have changed: a scroll, a new page size or content height,
+ * a layer shown or hidden (fm_tile_redraw_if_culled). */
 static gboolean
 is_visible_in_scroller (FmTile *self)
 {
@@ -106,8 +149,14 @@ fm_tile_snapshot (GtkWidget   *widget,
   if (side <= 0)
     return;
   gtk_widget_snapshot_child (widget, self->index_label, snapshot);
-  if (self->map == NULL || !is_visible_in_scroller (self))
+  self->culled = FALSE;
+  if (self->map == NULL)
     return;
+  if (!is_visible_in_scroller (self))
+    {
+      self->culled = TRUE;
+      return;
+    }
   self->style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, 0, side, side));
@@ -175,6 +224,7 @@ fm_tile_finalize (GObject *object)
   FmTile *self = FM_TILE (object);
 
   g_free (self->note);
+  g_free (self->label);
   G_OBJECT_CLASS (fm_tile_parent_class)->finalize (object);
 }
 
@@ -199,6 +249,8 @@ fm_tile_init (FmTile *self)
 {
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
   g_signal_connect (self, "notify::parent", G_CALLBACK (update_label), NULL);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
 }
 
 GtkWidget *
@@ -257,6 +309,19 @@ fm_tile_set_map (FmTile            *self,
         }
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fm_tile_redraw_if_culled (FmTile *self)
+{
+  if (self->culled)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+fm_tile_get_culled (FmTile *self)
+{
+  return self->culled;
 }
 
 gboolean

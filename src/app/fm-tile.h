@@ -26,6 +26,11 @@ void         fm_tile_set_map      (FmTile            *self,
                                    const float       *map,
                                    const FmTileStyle *style);
 gboolean     fm_tile_get_all_zero (FmTile            *self);
+/* The tooltip: the accessible label and the map's range of values. */
+char        *fm_tile_dup_tooltip  (FmTile            *self);
+/* Redraws the tile if its last snapshot skipped the map as out of sight. */
+void         fm_tile_redraw_if_culled (FmTile        *self);
+gboolean     fm_tile_get_culled   (FmTile            *self);
 typedef enum
 {
   FM_TILE_SCAN_NONE,  /* no dataset scan */

@@ -36,6 +36,14 @@ struct _FmWindow
   GtkStack        *content_stack;
   GtkScrolledWindow *layers_scroller;
   GtkBox          *sections_box;
+  AdwFlap         *input_flap;
+  AdwFlap         *layers_flap;
+  GtkFlowBox      *key_flow;
+  GtkWidget       *scan_offer;
+  GtkWidget       *key_dead;     /* key entries shown after a scan */
+  GtkWidget       *key_rare;
+  GtkWidget       *prediction_empty;
+  char            *error_detail; /* technical detail of the last error toast */
 
   GSettings       *settings;
   FmWorker        *worker;
@@ -73,12 +81,15 @@ struct _FmWindow
   GtkWidget       *scan_close;
   GCancellable    *scan_cancellable;
   FmScanResult    *scan;           /* for the current model, or NULL */
+  char            *scan_dataset;   /* the last dataset scanned for this model */
   GPtrArray       *dead_labels;    /* GtkLabel* of the sidebar rows, borrowed */
 };
 
 
 void fm_window_toast             (FmWindow     *self,
                                   const char   *text);
+/* Updates the key to the marks (and the offer to scan) for the scan shown. */
+void fm_window_update_key        (FmWindow     *self);
 
 /* fm-window-scan.c */
 void fm_window_scan_class_init   (GtkWidgetClass *widget_class);
@@ -88,5 +99,8 @@ void fm_window_scan_reset        (FmWindow     *self);
 /* Marks dead and rarely active channels in the sections and the sidebar. */
 void fm_window_scan_apply        (FmWindow     *self);
 void fm_window_scan_dispose      (FmWindow     *self);
+/* The zero threshold changed: a scan made under another one loses its
+ * marks, or is replaced by a cached scan made under the new one. */
+void fm_window_scan_threshold_changed (FmWindow *self);
 
 G_END_DECLS

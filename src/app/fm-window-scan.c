@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 
 #include "fm-data.h"
 #include "fm-dataset.h"
@@ -31,6 +32,8 @@ typedef struct
   guint64       total;
   double        elapsed;
   gboolean      from_cache;
+  gboolean      cache_only;   /* look the result up in the cache, never scan */
+  float         old_epsilon;  /* cache_only: the threshold of the result replaced */
   GError       *cache_error;  /* the result could not be kept in the cache */
 } ScanJob;
 
@@ -96,6 +99,11 @@ scan_thread (GTask        *task,
           g_task_return_pointer (task, result, (GDestroyNotify) fm_scan_result_unref);
           return;
         }
+    }
+  if (job->cache_only)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
     }
 
   scan = fm_scan_new (job->model, dataset, &job->options);
@@ -192,6 +200,27 @@ scan_done (GObject      *source,
   guint dead = 0, rare = 0;
 
   g_clear_object (&self->scan_cancellable);
+  if (job->cache_only && result == NULL && error == NULL && job->model == self->model &&
+      isnan (job->old_epsilon))
+    {
+      /* Nothing was shown, and nothing is found: nothing to say. */
+      gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+      return;
+    }
+  if (job->cache_only && result == NULL && error == NULL && job->model == self->model)
+    {
+      /* No scan under the new threshold: the marks are gone, say so. */
+      g_autofree char *old_eps = g_strdup_printf ("%g", job->old_epsilon);
+      g_autofree char *new_eps = g_strdup_printf ("%g", job->options.epsilon);
+      /* Translators: the two zero thresholds, old and new */
+      g_autofree char *msg = g_strdup_printf (_("The scan's marks are removed: they were made "
+                                                "with zero threshold %s, and it is now %s. "
+                                                "Scan again to see them."), old_eps, new_eps);
+
+      gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+      fm_window_toast (self, msg);
+      return;
+    }
   if (result == NULL || job->model != self->model)
     {
       gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
@@ -203,6 +232,14 @@ scan_done (GObject      *source,
       return;
     }
 
+  if (result->epsilon != (float) g_settings_get_double (self->settings, "zero-threshold"))
+    {
+      /* The threshold changed while it ran: its marks would not hold. */
+      gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+      fm_window_toast (self, _("The zero threshold changed during the scan, so its result is "
+                               "not shown. Scan again to see the marks."));
+      return;
+    }
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   self->scan = fm_scan_result_ref (result);
   fm_window_scan_apply (self);
@@ -244,6 +281,14 @@ scan_done (GObject      *source,
       text = g_strdup_printf (_("%s: %s images · %s · %s%s"), dataset, images, dead_text,
                               rare_text, job->from_cache ? _(" · from an earlier scan") : "");
     }
+  if (job->cache_only)
+    {
+      g_autofree char *eps = g_strdup_printf ("%g", job->options.epsilon);
+      /* Translators: %s is the new zero threshold */
+      g_autofree char *msg = g_strdup_printf (_("The marks now come from an earlier scan made "
+                                                "with zero threshold %s."), eps);
+      fm_window_toast (self, msg);
+    }
   gtk_label_set_text (self->scan_label, text);
   show_bar (self, FALSE);
 
@@ -258,9 +303,38 @@ scan_done (GObject      *source,
     }
 }
 
+static void start_scan (FmWindow *self, const char *dataset_path, gboolean cache_only,
+                        float old_epsilon);
+
 void
 fm_window_start_scan (FmWindow   *self,
                       const char *dataset_path)
+{
+  start_scan (self, dataset_path, FALSE, 0);
+}
+
+void
+fm_window_scan_threshold_changed (FmWindow *self)
+{
+  float epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
+  g_autofree char *dataset = g_strdup (self->scan_dataset);
+  float old = self->scan != NULL ? self->scan->epsilon : NAN;
+
+  if (dataset == NULL || (self->scan != NULL && self->scan->epsilon == epsilon) ||
+      self->scan_cancellable != NULL)
+    return;
+  /* The marks go at once; a scan of the same dataset under the new
+   * threshold, if the cache has one, brings them back. */
+  g_clear_pointer (&self->scan, fm_scan_result_unref);
+  fm_window_scan_apply (self);
+  start_scan (self, dataset, TRUE, old);
+}
+
+static void
+start_scan (FmWindow   *self,
+            const char *dataset_path,
+            gboolean    cache_only,
+            float       old_epsilon)
 {
   g_autoptr(GTask) task = NULL;
   ScanJob *job;
@@ -275,6 +349,13 @@ fm_window_start_scan (FmWindow   *self,
   fm_preprocess_init_from_model (&job->options.preprocess, self->model, NULL);
   job->options.rare_below = g_settings_get_double (self->settings, "rare-threshold");
   job->options.epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
+  job->cache_only = cache_only;
+  if (!cache_only)
+    {
+      g_free (self->scan_dataset);
+      self->scan_dataset = g_strdup (dataset_path);
+    }
+  job->old_epsilon = old_epsilon;
 
   self->scan_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->scan_cancellable, scan_done, NULL);
@@ -282,7 +363,8 @@ fm_window_start_scan (FmWindow   *self,
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, job, (GDestroyNotify) scan_job_free);
   g_timeout_add_full (G_PRIORITY_DEFAULT, 100, poll_progress, g_object_ref (task), g_object_unref);
-  gtk_label_set_text (self->scan_label, _("Opening the dataset…"));
+  gtk_label_set_text (self->scan_label, cache_only ? _("Looking for an earlier scan…")
+                                                   : _("Opening the dataset…"));
   gtk_progress_bar_set_fraction (self->scan_progress, 0);
   show_bar (self, TRUE);
   g_task_run_in_thread (task, scan_thread);
@@ -346,9 +428,16 @@ fm_window_scan_apply (FmWindow *self)
           /* Translators: "5 dead" and "2 rarely active" */
           text = g_strdup_printf (_("%s, %s"), dead_text, rare_text);
           gtk_label_set_text (GTK_LABEL (label), text);
+          /* Only what is bad is coloured. */
+          gtk_widget_remove_css_class (label, "error");
+          gtk_widget_remove_css_class (label, "warning");
+          gtk_widget_remove_css_class (label, "dim-label");
+          gtk_widget_add_css_class (label, dead > 0 ? "error" : rare > 0 ? "warning"
+                                                               : "dim-label");
         }
       gtk_widget_set_visible (label, index >= 0);
     }
+  fm_window_update_key (self);
 }
 
 void
@@ -356,7 +445,9 @@ fm_window_scan_reset (FmWindow *self)
 {
   g_cancellable_cancel (self->scan_cancellable);
   g_clear_pointer (&self->scan, fm_scan_result_unref);
+  g_clear_pointer (&self->scan_dataset, g_free);
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+  fm_window_update_key (self);
 }
 
 void
@@ -365,6 +456,7 @@ fm_window_scan_dispose (FmWindow *self)
   g_cancellable_cancel (self->scan_cancellable);
   g_clear_object (&self->scan_cancellable);
   g_clear_pointer (&self->scan, fm_scan_result_unref);
+  g_clear_pointer (&self->scan_dataset, g_free);
 }
 
 /* ---- choosing a dataset ----------------------------------------------- */

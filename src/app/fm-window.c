@@ -43,7 +43,9 @@ void
 fm_window_toast (FmWindow   *self,
                  const char *text)
 {
-  AdwToast *toast = adw_toast_new (text);
+  /* Toast titles are markup in libadwaita 1.2: a file name is not. */
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (markup);
 
   adw_toast_set_timeout (toast, 8);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -51,13 +53,58 @@ fm_window_toast (FmWindow   *self,
   self->last_toast = g_strdup (text);
 }
 
+/* An error's message is a plain sentence naming the file, then maybe a
+ * technical detail after the first newline: the toast says the sentence,
+ * and its Details button shows the rest. */
 static void
 show_error (FmWindow     *self,
             const GError *error)
 {
+  const char *nl = strchr (error->message, '\n');
+  g_autofree char *first = nl != NULL ? g_strndup (error->message, nl - error->message)
+                                      : g_strdup (error->message);
   /* Engine messages already begin with the file name. */
-  g_autofree char *text = g_strdup_printf (_("Could not open: %s"), error->message);
-  fm_window_toast (self, text);
+  g_autofree char *text = g_strdup_printf (_("Could not open: %s"), first);
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (markup);
+
+  g_free (self->error_detail);
+  self->error_detail = nl != NULL ? g_strstrip (g_strdup (nl + 1)) : NULL;
+  adw_toast_set_timeout (toast, 10);
+  if (self->error_detail != NULL && *self->error_detail != '\0')
+    {
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.error-details");
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_free (self->last_toast);
+  self->last_toast = g_steal_pointer (&text);
+}
+
+static void
+error_details_action (GtkWidget  *widget,
+                      const char *name,
+                      GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  AdwMessageDialog *dialog;
+  GtkWidget *expander, *label;
+
+  if (self->error_detail == NULL)
+    return;
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Could Not Open"),
+                                                       self->last_toast));
+  label = gtk_label_new (self->error_detail);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "monospace");
+  expander = gtk_expander_new_with_mnemonic (_("_Technical Details"));
+  gtk_expander_set_child (GTK_EXPANDER (expander), label);
+  adw_message_dialog_set_extra_child (dialog, expander);
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -97,11 +144,14 @@ static void
 update_prediction (FmWindow *self)
 {
   FmPrediction p;
+  /* An empty canvas has nothing to predict: no bars that suggest a "1". */
+  gboolean empty = fm_draw_pad_is_empty (self->draw_pad);
 
   fm_predict (self->frame->model, fm_worker_result_get_run (self->frame->result), TOP_K, &p);
+  gtk_widget_set_visible (self->prediction_empty, empty);
   for (guint k = 0; k < TOP_K; k++)
     {
-      gboolean shown = k < p.n_top;
+      gboolean shown = k < p.n_top && !empty;
 
       gtk_widget_set_visible (self->top_labels[k], shown);
       gtk_widget_set_visible (self->top_bars[k], shown);
@@ -257,17 +307,27 @@ static void
 show_selected (FmWindow *self)
 {
   for (guint i = 0; i < self->sections->len; i++)
-    gtk_widget_set_visible (g_ptr_array_index (self->sections, i),
-                            self->selected < 0 || (guint) self->selected == i);
+    {
+      GtkWidget *section = g_ptr_array_index (self->sections, i);
+      gboolean shown = self->selected < 0 || (guint) self->selected == i;
+
+      gtk_widget_set_visible (section, shown);
+      /* A hidden tile kept the render node of its last map, and the ones
+       * shown now have moved: draw them all anew. */
+      if (shown)
+        fm_layer_section_queue_draw_tiles (FM_LAYER_SECTION (section));
+    }
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->layers_scroller), 0);
 }
 
+/* What is in sight may have changed (a scroll, a new width or height of
+ * the page or of its content): tiles that skipped their map draw it. */
 static void
-scrolled_cb (GtkAdjustment *adjustment,
-             FmWindow      *self)
+in_sight_changed_cb (GtkAdjustment *adjustment,
+                     FmWindow      *self)
 {
   for (guint i = 0; i < self->sections->len; i++)
-    fm_layer_section_queue_draw_tiles (g_ptr_array_index (self->sections, i));
+    fm_layer_section_redraw_culled (g_ptr_array_index (self->sections, i));
 }
 
 static void
@@ -314,7 +374,7 @@ make_layer_row (FmWindow      *self,
     GtkWidget *dead = gtk_label_new ("");
     gtk_label_set_xalign (GTK_LABEL (dead), 0);
     gtk_widget_add_css_class (dead, "caption");
-    gtk_widget_add_css_class (dead, "error");
+    gtk_label_set_wrap (GTK_LABEL (dead), TRUE);
     gtk_widget_set_visible (dead, FALSE);
     gtk_box_append (GTK_BOX (box), dead);
     g_ptr_array_add (self->dead_labels, dead);
@@ -415,6 +475,10 @@ set_model (FmWindow  *self,
 
   g_signal_handlers_block_by_func (self->draw_pad, draw_pad_changed_cb, self);
   fm_draw_pad_set_size (self->draw_pad, pp.channels, pp.height, pp.width, pp.background_black);
+  fm_draw_pad_set_hint (self->draw_pad,
+                        pp.channels == 1 && pp.height <= 32 && pp.width <= 32
+                        ? _("Draw a digit here")
+                        : _("Draw here, or open or drop a picture"));
   g_signal_handlers_unblock_by_func (self->draw_pad, draw_pad_changed_cb, self);
   update_undo_action (self);
 
@@ -511,6 +575,32 @@ image_job_free (ImageJob *job)
   g_free (job);
 }
 
+/* A picture as the canvas holds it: preprocessed for the model, then back
+ * from the normalised tensor to [0, 1]. */
+static float *
+image_to_canvas (const FmPreprocess *pp,
+                 const FmImage      *image,
+                 GError            **error)
+{
+  gsize plane = (gsize) pp->height * pp->width;
+  float *pixels = g_new (float, plane * pp->channels);
+
+  if (!fm_preprocess_image (pp, image, pixels, error))
+    {
+      g_free (pixels);
+      return NULL;
+    }
+  for (int c = 0; c < pp->channels; c++)
+    {
+      float mean = pp->mean[pp->n_mean > 1 ? c : 0];
+      float std = pp->std[pp->n_std > 1 ? c : 0];
+
+      for (gsize i = 0; i < plane; i++)
+        pixels[c * plane + i] = CLAMP (pixels[c * plane + i] * std + mean, 0.0f, 1.0f);
+    }
+  return pixels;
+}
+
 static void
 load_image_thread (GTask        *task,
                    gpointer      source,
@@ -521,7 +611,6 @@ load_image_thread (GTask        *task,
   g_autofree char *path = g_file_get_path (job->file);
   g_autoptr(GError) error = NULL;
   g_autoptr(FmImage) image = NULL;
-  gsize plane = (gsize) job->pp.height * job->pp.width;
   float *pixels;
 
   if (path == NULL)
@@ -536,21 +625,11 @@ load_image_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  pixels = g_new (float, plane * job->pp.channels);
-  if (!fm_preprocess_image (&job->pp, image, pixels, &error))
+  pixels = image_to_canvas (&job->pp, image, &error);
+  if (pixels == NULL)
     {
-      g_free (pixels);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
-    }
-  /* Back from the normalised tensor to the [0, 1] picture the canvas holds. */
-  for (int c = 0; c < job->pp.channels; c++)
-    {
-      float mean = job->pp.mean[job->pp.n_mean > 1 ? c : 0];
-      float std = job->pp.std[job->pp.n_std > 1 ? c : 0];
-
-      for (gsize i = 0; i < plane; i++)
-        pixels[c * plane + i] = CLAMP (pixels[c * plane + i] * std + mean, 0.0f, 1.0f);
     }
   g_task_return_pointer (task, pixels, g_free);
 }
@@ -599,6 +678,28 @@ fm_window_open_image (FmWindow *self,
   task = g_task_new (self, NULL, load_image_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) image_job_free);
   g_task_run_in_thread (task, load_image_thread);
+}
+
+void
+fm_window_load_image (FmWindow      *self,
+                      const FmImage *image,
+                      const char    *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree float *pixels = NULL;
+
+  if (self->model == NULL)
+    return;
+  pixels = image_to_canvas (&self->pp, image, &error);
+  if (pixels == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  g_free (self->input_name);
+  self->input_name = g_strdup (name);
+  /* The drawing stays on the undo stack. */
+  fm_draw_pad_set_pixels (self->draw_pad, pixels);
 }
 
 /* ---- file choosers and drops --------------------------------------------- */
@@ -817,16 +918,154 @@ settings_changed_cb (GSettings  *settings,
     }
   if (g_str_equal (key, "zero-threshold"))
     {
-      /* Recompute the statistics of the frame on screen. */
+      /* Recompute the statistics of the frame on screen; a scan made
+       * under the old threshold no longer holds. */
       if (self->frame != NULL)
         {
           g_autoptr(FmWorkerResult) result = fm_worker_result_ref (self->frame->result);
           worker_result_cb (self->worker, result, self);
         }
+      fm_window_scan_threshold_changed (self);
       return;
     }
   read_view_options (self);
   refresh_frame (self);
+}
+
+static void
+toggle_flap_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  AdwFlap *flap = g_str_equal (name, "win.toggle-input") ? self->input_flap : self->layers_flap;
+
+  adw_flap_set_reveal_flap (flap, !adw_flap_get_reveal_flap (flap));
+}
+
+/* ---- the key to the marks ------------------------------------------------- */
+
+typedef enum { KEY_ZERO, KEY_DEAD, KEY_RARE } KeyKind;
+
+/* A small sample of each mark, drawn by the code that draws the tiles. */
+static void
+key_swatch_draw (GtkDrawingArea *area,
+                 cairo_t        *cr,
+                 int             width,
+                 int             height,
+                 gpointer        user_data)
+{
+  FmWindow *self = g_object_get_data (G_OBJECT (area), "fm-window");
+  KeyKind kind = GPOINTER_TO_INT (user_data);
+  static const float zero_map[4] = { 0, 0, 0, 0 };
+  static const float live_map[4] = { 0.2f, 0.5f, 0.8f, 0.4f };
+  FmTileStyle style = { 0 };
+  double side = MIN (width, height);
+
+  style.colormap = self != NULL ? self->options.colormap : NULL;
+  style.vmin = 0;
+  style.vmax = 1;
+  style.all_zero = kind == KEY_ZERO;
+  style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  fm_tile_render (cr, kind == KEY_ZERO ? zero_map : live_map, 2, 2, side, side, &style);
+  if (kind != KEY_ZERO)
+    {
+      static const double dash[] = { 3, 2 };
+
+      if (kind == KEY_DEAD)
+        cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
+      else
+        {
+          cairo_set_source_rgb (cr, 0.90, 0.57, 0.04);
+          cairo_set_dash (cr, dash, 2, 0);
+        }
+      cairo_set_line_width (cr, 2);
+      cairo_rectangle (cr, 1, 1, side - 2, side - 2);
+      cairo_stroke (cr);
+    }
+}
+
+static GtkWidget *
+add_key_entry (FmWindow *self,
+               KeyKind   kind)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *swatch = gtk_drawing_area_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  g_object_set_data (G_OBJECT (swatch), "fm-window", self);
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 18);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 18);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), key_swatch_draw,
+                                  GINT_TO_POINTER (kind), NULL);
+  gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), swatch);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_flow_box_append (self->key_flow, box);
+  gtk_widget_set_focusable (gtk_widget_get_parent (box), FALSE);
+  g_object_set_data (G_OBJECT (box), "fm-label", label);
+  return box;
+}
+
+static void
+set_key_text (GtkWidget  *entry,
+              const char *text)
+{
+  gtk_label_set_text (g_object_get_data (G_OBJECT (entry), "fm-label"), text);
+}
+
+void
+fm_window_update_key (FmWindow *self)
+{
+  gboolean scanned = self->scan != NULL;
+
+  if (scanned)
+    {
+      g_autofree char *dataset = g_path_get_basename (self->scan->dataset_path);
+      double rare = g_settings_get_double (self->settings, "rare-threshold");
+      g_autofree char *percent = g_strdup_printf ("%g %%", 100.0 * rare);
+      /* Translators: the key to the tiles' red frame; %s is the dataset */
+      g_autofree char *dead = g_strdup_printf (_("Red frame: never fires on %s (dead)"),
+                                               dataset);
+      /* Translators: the key to the tiles' dashed amber frame: "fires on
+         under 1 % of digits.idx (rarely active)" */
+      g_autofree char *rare_text = g_strdup_printf (_("Dashed amber: fires on under %s of %s "
+                                                      "(rarely active)"), percent, dataset);
+
+      set_key_text (self->key_dead, dead);
+      set_key_text (self->key_rare, rare_text);
+    }
+  gtk_widget_set_visible (gtk_widget_get_parent (self->key_dead), scanned);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->key_rare), scanned);
+  gtk_widget_set_visible (self->scan_offer, !scanned);
+  gtk_widget_queue_draw (GTK_WIDGET (self->key_flow));
+}
+
+/* The sidebar is one stop for Tab, with the arrow keys inside, like GTK's
+ * list views: Tab leaves it for the tiles, Shift+Tab for the input. */
+static gboolean
+layer_list_key_cb (GtkEventControllerKey *controller,
+                   guint                  keyval,
+                   guint                  keycode,
+                   GdkModifierType        state,
+                   FmWindow              *self)
+{
+  GtkWidget *target;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab)
+    return FALSE;
+  if (keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK))
+    {
+      target = GTK_WIDGET (self->draw_pad);
+      if (!adw_flap_get_reveal_flap (self->input_flap) || !gtk_widget_grab_focus (target))
+        return FALSE;
+      return TRUE;
+    }
+  target = gtk_stack_get_visible_child (self->content_stack);
+  return target != NULL && gtk_widget_child_focus (target, GTK_DIR_TAB_FORWARD);
 }
 
 /* ---- lifecycle -------------------------------------------------------------- */
@@ -866,6 +1105,15 @@ fm_window_dispose (GObject *object)
   g_clear_object (&self->pending_image);
   fm_window_scan_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
+  if (self->layers_scroller != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->layers_scroller),
+                                            self);
+      g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_hadjustment (self->layers_scroller),
+                                            self);
+    }
+  if (self->sections != NULL)
+    g_ptr_array_set_size (self->sections, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_WINDOW);
 
   G_OBJECT_CLASS (fm_window_parent_class)->dispose (object);
@@ -886,6 +1134,7 @@ fm_window_finalize (GObject *object)
   g_free (self->input);
   g_free (self->input_name);
   g_free (self->last_toast);
+  g_free (self->error_detail);
 
   G_OBJECT_CLASS (fm_window_parent_class)->finalize (object);
 }
@@ -915,6 +1164,10 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, layers_scroller);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, sections_box);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, input_flap);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, layers_flap);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, key_flow);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, scan_offer);
   fm_window_scan_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.open-model", NULL, open_model_action);
@@ -925,6 +1178,11 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-tile", "(uu)", open_tile_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder", "s", open_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.error-details", NULL, error_details_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-input", NULL, toggle_flap_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-layers", NULL, toggle_flap_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-input", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-layers", NULL);
 }
 
 static void
@@ -963,7 +1221,11 @@ fm_window_init (FmWindow *self)
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
   g_signal_connect (self->layer_list, "row-selected", G_CALLBACK (layer_row_selected_cb), self);
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->layers_scroller), "value-changed",
-                    G_CALLBACK (scrolled_cb), self);
+                    G_CALLBACK (in_sight_changed_cb), self);
+  g_signal_connect (gtk_scrolled_window_get_vadjustment (self->layers_scroller), "changed",
+                    G_CALLBACK (in_sight_changed_cb), self);
+  g_signal_connect (gtk_scrolled_window_get_hadjustment (self->layers_scroller), "changed",
+                    G_CALLBACK (in_sight_changed_cb), self);
   gtk_drawing_area_set_draw_func (self->preview, preview_draw, self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->preview),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -992,6 +1254,25 @@ fm_window_init (FmWindow *self)
       gtk_widget_set_visible (self->top_bars[k], FALSE);
       gtk_widget_set_visible (self->top_values[k], FALSE);
     }
+
+  self->prediction_empty = gtk_label_new (_("Draw or open a picture to see what the model "
+                                            "predicts."));
+  gtk_label_set_wrap (GTK_LABEL (self->prediction_empty), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->prediction_empty), 0);
+  gtk_widget_add_css_class (self->prediction_empty, "dim-label");
+  gtk_box_append (self->prediction_box, self->prediction_empty);
+
+  set_key_text (add_key_entry (self, KEY_ZERO), _("Hatched, “0”: zero for this input"));
+  self->key_dead = add_key_entry (self, KEY_DEAD);
+  self->key_rare = add_key_entry (self, KEY_RARE);
+  fm_window_update_key (self);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (layer_list_key_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->layer_list), keys);
+  }
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
@@ -1079,6 +1360,68 @@ fm_window_get_section (FmWindow *self,
 {
   g_return_val_if_fail (index < self->sections->len, NULL);
   return g_ptr_array_index (self->sections, index);
+}
+
+char *
+fm_window_dup_key_text (FmWindow *self)
+{
+  GString *text = g_string_new (NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->key_flow));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *entry = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, gtk_label_get_text (g_object_get_data (G_OBJECT (entry),
+                                                                    "fm-label")));
+    }
+  return g_string_free (text, FALSE);
+}
+
+gboolean
+fm_window_get_scan_offered (FmWindow *self)
+{
+  return gtk_widget_get_visible (self->scan_offer);
+}
+
+guint
+fm_window_get_n_prediction_rows (FmWindow *self)
+{
+  guint n = 0;
+
+  for (guint k = 0; k < TOP_K; k++)
+    n += gtk_widget_get_visible (self->top_bars[k]);
+  return n;
+}
+
+const char *
+fm_window_get_error_detail (FmWindow *self)
+{
+  return self->error_detail;
+}
+
+void
+fm_window_select_layer (FmWindow *self,
+                        int       index)
+{
+  gtk_list_box_select_row (self->layer_list,
+                           gtk_list_box_get_row_at_index (self->layer_list, index + 1));
+}
+
+GtkWidget *
+fm_window_get_layer_list (FmWindow *self)
+{
+  return GTK_WIDGET (self->layer_list);
+}
+
+GtkWidget *
+fm_window_get_layers_scroller (FmWindow *self)
+{
+  return GTK_WIDGET (self->layers_scroller);
 }
 
 guint

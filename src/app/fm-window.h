@@ -9,6 +9,7 @@
 
 #include "fm-draw-pad.h"
 #include "fm-frame.h"
+#include "fm-image.h"
 #include "fm-model.h"
 #include "fm-scan.h"
 
@@ -26,6 +27,13 @@ void       fm_window_open_model      (FmWindow       *self,
 /* Loads a picture into the canvas (PNG or JPEG), off the main thread. */
 void       fm_window_open_image      (FmWindow       *self,
                                       GFile          *file);
+
+/* Loads a decoded picture (a dataset item, say) into the canvas as
+ * fm_window_open_image () does for a file: preprocessed for the current
+ * model, the drawing kept on the undo stack. @name is what exports call it. */
+void       fm_window_load_image      (FmWindow       *self,
+                                      const FmImage  *image,
+                                      const char     *name);
 
 /* After a successful export: a toast naming the file, with Open Folder. */
 void       fm_window_show_exported   (FmWindow       *self,
@@ -61,5 +69,18 @@ const char   *fm_window_get_scan_status (FmWindow    *self);
 GtkWidget    *fm_window_get_section  (FmWindow       *self,
                                       guint           index);
 const char *fm_window_get_last_toast (FmWindow       *self);
+/* The technical detail behind the last error toast's Details, or NULL. */
+const char *fm_window_get_error_detail (FmWindow     *self);
+/* The key to the marks, one line per entry shown, and whether the offer
+ * to scan a dataset is shown. */
+char       *fm_window_dup_key_text   (FmWindow       *self);
+gboolean    fm_window_get_scan_offered (FmWindow     *self);
+/* Rows of the prediction shown (none for an empty canvas). */
+guint       fm_window_get_n_prediction_rows (FmWindow *self);
+/* Selects layer @index in the sidebar (-1: all layers). */
+void        fm_window_select_layer   (FmWindow       *self,
+                                      int             index);
+GtkWidget  *fm_window_get_layer_list (FmWindow       *self);
+GtkWidget  *fm_window_get_layers_scroller (FmWindow  *self);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "fm-application.h"
@@ -554,6 +555,388 @@ test_scan_cache_write_fails (void)
   close_window (window);
 }
 
+/* ---- what the window shows, in pixels and layout (issue 13) -------------- */
+
+/* Lets the window lay out and paint a few frames. */
+static void
+settle (void)
+{
+  for (int i = 0; i < 60; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+}
+
+/* The layer view as it is on screen: the scroller's render node (built
+ * from each widget's cached node, as the window paints it), rendered by
+ * cairo into a texture of its size. */
+static GdkTexture *
+render_widget (GtkWidget *widget)
+{
+  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GskRenderNode *node;
+  GskRenderer *renderer = gsk_cairo_renderer_new ();
+  GdkTexture *texture;
+
+  g_assert_true (gsk_renderer_realize (renderer, NULL, NULL));
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gsk_render_node_unref (node);
+  gsk_renderer_unrealize (renderer);
+  g_object_unref (renderer);
+  g_object_unref (paintable);
+  return texture;
+}
+
+static guint32
+texture_pixel (const guint8 *data,
+               gsize         stride,
+               int           x,
+               int           y)
+{
+  const guint8 *p = data + (gsize) y * stride + (gsize) x * 4;
+
+  /* GDK_MEMORY_DEFAULT: B, G, R, A on little-endian machines. */
+  return (guint32) p[2] << 16 | (guint32) p[1] << 8 | p[0];
+}
+
+static gboolean
+close_rgb (guint32 a,
+           guint32 b)
+{
+  for (int shift = 0; shift <= 16; shift += 8)
+    if (ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)) > 24)
+      return FALSE;
+  return TRUE;
+}
+
+/* Every tile of layer @index wholly in sight shows its current map: the
+ * pixels at the centres of a few of its cells are those fm_tile_render
+ * draws for that map, not the page's background. Returns the tiles
+ * checked. */
+static guint
+check_tiles_in_sight (FmWindow *window,
+                      guint     index)
+{
+  GtkWidget *scroller = fm_window_get_layers_scroller (window);
+  FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, index));
+  FmFrame *frame = fm_window_get_frame (window);
+  const FmLayer *layer = fm_frame_layer (frame, index);
+  const FmValue *v = &frame->model->values[layer->value_id];
+  int mh = (int) v->shape.dims[2], mw = (int) v->shape.dims[3];
+  g_autoptr(GdkTexture) texture = render_widget (scroller);
+  int tw = gdk_texture_get_width (texture), th = gdk_texture_get_height (texture);
+  gsize stride = (gsize) tw * 4;
+  g_autofree guint8 *data = g_malloc (stride * th);
+  guint checked = 0;
+  FmViewOptions options = { 0 };
+
+  options.colormap = fm_colormap_get_default ();
+  options.normalize = FM_NORMALIZE_LAYER;
+  gdk_texture_download (texture, data, stride);
+  for (guint c = 0; c < fm_layer_section_n_tiles (section); c++)
+    {
+      GtkWidget *tile = fm_layer_section_get_tile (section, c);
+      graphene_rect_t b;
+      int side;
+      FmTileStyle style = { 0 };
+      cairo_surface_t *ref;
+      cairo_t *cr;
+      const float *map = fm_frame_data (frame, index) + (gsize) c * mh * mw;
+
+      if (!gtk_widget_compute_bounds (tile, scroller, &b) || b.origin.y < 0 ||
+          b.origin.x < 0 || b.origin.y + b.size.height > th || b.origin.x + b.size.width > tw)
+        continue;
+      /* The map is the square above the index label, centred. */
+      side = (int) MIN (b.size.width, b.size.height - 16);
+      style.colormap = options.colormap;
+      fm_view_options_range (&options, frame, index, (int) c, &style.vmin, &style.vmax);
+      style.all_zero = frame->stats[index][c].all_zero;
+      style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+      ref = cairo_image_surface_create (CAIRO_FORMAT_RGB24, side, side);
+      cr = cairo_create (ref);
+      fm_tile_render (cr, map, mh, mw, side, side, &style);
+      cairo_destroy (cr);
+      cairo_surface_flush (ref);
+      for (int k = 1; k <= 3; k++)
+        {
+          /* Cells at a quarter, half and three quarters down the diagonal. */
+          int cx = (int) ((floor (mw * k / 4.0) + 0.5) * side / mw);
+          int cy = (int) ((floor (mh * k / 4.0) + 0.5) * side / mh);
+          guint32 want = ((guint32 *) (cairo_image_surface_get_data (ref) +
+                                       cy * cairo_image_surface_get_stride (ref)))[cx] & 0xffffff;
+          int x0 = (int) (b.origin.x + floor ((b.size.width - side) / 2));
+          guint32 got = texture_pixel (data, stride, x0 + cx, (int) b.origin.y + cy);
+
+          if (!close_rgb (got, want))
+            g_error ("layer %u channel %u: pixel (%d, %d) is %06x, its map draws %06x",
+                     index, c, cx, cy, got, want);
+        }
+      cairo_surface_destroy (ref);
+      checked++;
+    }
+  return checked;
+}
+
+/* Draw, clear, undo, then show each layer in turn (from the sidebar and
+ * with the keyboard's Down arrow): every tile in sight shows its map. */
+static void
+test_tiles_drawn_after_layer_change (void)
+{
+  FmWindow *window = open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  GtkWidget *list = fm_window_get_layer_list (window);
+  static const double stroke[] = { 8, 6, 12, 10, 16, 14, 20, 20, 20, 24 };
+  guint n_layers, frames;
+
+  fm_draw_pad_stroke (pad, stroke, G_N_ELEMENTS (stroke) / 2);
+  settle ();
+  frames = fm_window_get_n_frames (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL);
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  settle ();
+  frames = fm_window_get_n_frames (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  settle ();
+  n_layers = fm_frame_n_layers (fm_window_get_frame (window));
+  g_assert_cmpuint (check_tiles_in_sight (window, 0), >, 0);
+
+  /* From All Layers, where the lower layers' tiles were out of sight when
+   * the input last changed, straight to each layer. */
+  for (guint i = 0; i < n_layers; i++)
+    {
+      fm_window_select_layer (window, -1);
+      settle ();
+      fm_window_select_layer (window, (int) i);
+      settle ();
+      g_assert_cmpuint (check_tiles_in_sight (window, i), >, 0);
+    }
+  /* The same with the keyboard: Home, then the Down arrow. */
+  gtk_widget_grab_focus (gtk_widget_get_first_child (list));
+  for (guint i = 0; i < n_layers; i++)
+    {
+      fm_window_select_layer (window, -1);
+      settle ();
+      g_signal_emit_by_name (list, "move-cursor", GTK_MOVEMENT_BUFFER_ENDS, -1, FALSE, FALSE);
+      for (guint k = 0; k <= i; k++)
+        g_signal_emit_by_name (list, "move-cursor", GTK_MOVEMENT_DISPLAY_LINES, 1, FALSE, FALSE);
+      settle ();
+      g_assert_cmpuint (check_tiles_in_sight (window, i), >, 0);
+    }
+  close_window (window);
+}
+
+/* The window fits a 1024 x 600 screen at every moment: before a scan,
+ * while one runs and after it, with each layer selected; the panes do not
+ * move when the layer changes or the scan ends. */
+static void
+check_fits (FmWindow *window)
+{
+  int min_w, nat_w, min_h, nat_h;
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w,
+                      NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, 1024, &min_h, &nat_h,
+                      NULL, NULL);
+  g_test_message ("minimum size %d x %d", min_w, min_h);
+  g_assert_cmpint (min_w, <=, 1024);
+  g_assert_cmpint (min_h, <=, 600);
+}
+
+static void
+test_fits_small_screen (void)
+{
+  FmWindow *window = open_window ("mnist-cnn-dying");
+  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
+  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  GtkWidget *pad = GTK_WIDGET (fm_window_get_draw_pad (window));
+  GtkWidget *list = fm_window_get_layer_list (window);
+  graphene_rect_t pad0, list0, b;
+  guint n_layers = fm_frame_n_layers (fm_window_get_frame (window));
+
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  settle ();
+  check_fits (window);
+  g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &pad0));
+  g_assert_true (gtk_widget_compute_bounds (list, GTK_WIDGET (window), &list0));
+  for (int i = -1; i < (int) n_layers; i++)
+    {
+      fm_window_select_layer (window, i);
+      settle ();
+      check_fits (window);
+      g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &b));
+      g_assert_true (graphene_rect_equal (&b, &pad0));
+      g_assert_true (gtk_widget_compute_bounds (list, GTK_WIDGET (window), &b));
+      g_assert_cmpfloat (b.origin.x, ==, list0.origin.x);
+      g_assert_cmpfloat (b.size.width, ==, list0.size.width);
+    }
+  fm_window_start_scan (window, digits);
+  check_fits (window);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  g_assert_nonnull (fm_window_get_scan (window));
+  for (int i = -1; i < (int) n_layers; i++)
+    {
+      fm_window_select_layer (window, i);
+      settle ();
+      check_fits (window);
+      g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &b));
+      g_assert_true (graphene_rect_equal (&b, &pad0));
+    }
+  /* The scan summary is never cut: its label wraps, it does not ellipsize. */
+  {
+    const char *status = fm_window_get_scan_status (window);
+    g_assert_nonnull (strstr (status, "dead channel"));
+  }
+  close_window (window);
+  g_unsetenv ("XDG_CACHE_HOME");
+}
+
+/* The key to the marks: hatching before a scan, with the offer to scan;
+ * after one, what the red and amber frames mean on that dataset. */
+static void
+test_key_to_marks (void)
+{
+  FmWindow *window = open_window ("mnist-cnn-dying");
+  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
+  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  before = fm_window_dup_key_text (window);
+  g_test_message ("%s", before);
+  g_assert_nonnull (strstr (before, "zero for this input"));
+  g_assert_null (strstr (before, "dead"));
+  g_assert_true (fm_window_get_scan_offered (window));
+
+  fm_window_start_scan (window, digits);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  after = fm_window_dup_key_text (window);
+  g_test_message ("%s", after);
+  g_assert_nonnull (strstr (after, "zero for this input"));
+  g_assert_nonnull (strstr (after, "never fires on mnist-heldout-images-idx3-ubyte.gz (dead)"));
+  g_assert_nonnull (strstr (after, "under 1 % of mnist-heldout-images-idx3-ubyte.gz"));
+  g_assert_false (fm_window_get_scan_offered (window));
+  close_window (window);
+  g_unsetenv ("XDG_CACHE_HOME");
+}
+
+static guint
+count_dead_tiles (FmLayerSection *section)
+{
+  guint dead = 0;
+
+  for (guint c = 0; c < fm_layer_section_n_tiles (section); c++)
+    dead += fm_tile_get_scan (FM_TILE (fm_layer_section_get_tile (section, c))) == FM_TILE_SCAN_DEAD;
+  return dead;
+}
+
+/* A scan's marks hold for the zero threshold it was made with: changing
+ * it removes them and says so; changing it back brings the cached scan
+ * back, and says that too. */
+static void
+test_threshold_change_drops_marks (void)
+{
+  FmWindow *window = open_window ("mnist-cnn-dying");
+  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
+  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_settings_set_double (settings, "zero-threshold", 0.0);
+  fm_window_start_scan (window, digits);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  g_assert_cmpuint (count_dead_tiles (section), >, 0);
+
+  g_settings_set_double (settings, "zero-threshold", 0.5);
+  g_assert_null (fm_window_get_scan (window));
+  for (guint c = 0; c < fm_layer_section_n_tiles (section); c++)
+    g_assert_cmpint (fm_tile_get_scan (FM_TILE (fm_layer_section_get_tile (section, c))), ==,
+                     FM_TILE_SCAN_NONE);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  g_assert_null (fm_window_get_scan (window));
+  g_test_message ("%s", fm_window_get_last_toast (window));
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), "marks are removed"));
+  g_assert_true (fm_window_get_scan_offered (window));
+
+  g_settings_set_double (settings, "zero-threshold", 0.0);
+  WAIT_FOR (!fm_window_is_scanning (window) && fm_window_get_scan (window) != NULL);
+  g_assert_cmpfloat (fm_window_get_scan (window)->epsilon, ==, 0.0f);
+  g_test_message ("%s", fm_window_get_last_toast (window));
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), "earlier scan"));
+  g_assert_cmpuint (count_dead_tiles (section), >, 0);
+  close_window (window);
+  g_unsetenv ("XDG_CACHE_HOME");
+}
+
+/* With each tile scaled to its own range, no layer range is shown, and a
+ * tile's tooltip gives its own range. */
+static void
+test_per_tile_scaling (void)
+{
+  FmWindow *window = open_window ("mnist-cnn");
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+  FmFrame *frame;
+  const FmValue *v;
+  gsize plane;
+  g_autofree char *image = fm_data_find ("digits/digit-7.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (image);
+  guint frames = fm_window_get_n_frames (window);
+
+  fm_window_open_image (window, file);
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  settle ();
+  g_assert_true (fm_layer_section_shows_layer_range (section));
+  g_settings_set_enum (settings, "normalize", FM_NORMALIZE_TILE);
+  settle ();
+  g_assert_false (fm_layer_section_shows_layer_range (section));
+  frame = fm_window_get_frame (window);
+  v = &frame->model->values[fm_frame_layer (frame, 0)->value_id];
+  plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
+  for (guint c = 0; c < fm_layer_section_n_tiles (section); c++)
+    {
+      const float *map = fm_frame_data (frame, 0) + c * plane;
+      float lo = map[0], hi = map[0];
+      g_autofree char *want = NULL;
+      g_autofree char *tip = fm_tile_dup_tooltip (FM_TILE (fm_layer_section_get_tile (section, c)));
+
+      for (gsize i = 1; i < plane; i++)
+        lo = MIN (lo, map[i]), hi = MAX (hi, map[i]);
+      want = g_strdup_printf ("values %.3g to %.3g", lo, hi);
+      g_assert_nonnull (strstr (tip, want));
+    }
+  g_settings_set_enum (settings, "normalize", FM_NORMALIZE_LAYER);
+  settle ();
+  g_assert_true (fm_layer_section_shows_layer_range (section));
+  close_window (window);
+}
+
+/* The empty canvas says what it is for and predicts nothing; a stroke
+ * brings the prediction. */
+static void
+test_empty_canvas (void)
+{
+  FmWindow *window = open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  static const double stroke[] = { 14, 5, 14, 23 };
+  guint frames;
+
+  settle ();
+  g_assert_cmpstr (fm_draw_pad_get_hint (pad), ==, "Draw a digit here");
+  g_assert_cmpuint (fm_window_get_n_prediction_rows (window), ==, 0);
+  frames = fm_window_get_n_frames (window);
+  fm_draw_pad_stroke (pad, stroke, 2);
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  g_assert_null (fm_draw_pad_get_hint (pad));
+  g_assert_cmpuint (fm_window_get_n_prediction_rows (window), ==, 5);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -575,6 +958,13 @@ main (int   argc,
   g_test_add_func ("/app/window/scan", test_scan);
   g_test_add_func ("/app/window/scan-stop", test_scan_stop);
   g_test_add_func ("/app/window/scan-cache-write-fails", test_scan_cache_write_fails);
+  g_test_add_func ("/app/window/tiles-drawn-after-layer-change",
+                   test_tiles_drawn_after_layer_change);
+  g_test_add_func ("/app/window/fits-small-screen", test_fits_small_screen);
+  g_test_add_func ("/app/window/key-to-marks", test_key_to_marks);
+  g_test_add_func ("/app/window/threshold-change-drops-marks", test_threshold_change_drops_marks);
+  g_test_add_func ("/app/window/per-tile-scaling", test_per_tile_scaling);
+  g_test_add_func ("/app/window/empty-canvas", test_empty_canvas);
 
   return g_test_run ();
 }
