@@ -163,10 +163,10 @@ histogram_draw (GtkDrawingArea *area,
   /* Translators: under the fire-rate histogram's first bar (never fired) */
   pango_layout_set_text (layout, C_("histogram", "dead"), -1);
   pango_layout_get_pixel_size (layout, &tw, &th);
-  cairo_move_to (cr, MAX (0, bar / 2 - tw / 2.0), plot_h);
+  cairo_move_to (cr, 0, plot_h);
   pango_cairo_show_layout (cr, layout);
+  cairo_move_to (cr, MAX (bar + 1, tw + 4), plot_h);
   pango_layout_set_text (layout, "0", -1);
-  cairo_move_to (cr, bar + 1, plot_h);
   pango_cairo_show_layout (cr, layout);
   pango_layout_set_text (layout, "100 %", -1);
   pango_layout_get_pixel_size (layout, &tw, &th);
@@ -242,6 +242,8 @@ fm_layer_section_init (FmLayerSection *self)
   gtk_widget_add_css_class (self->title, "heading");
   self->subtitle = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->subtitle), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->subtitle), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->subtitle), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (self->subtitle, "dim-label");
   gtk_widget_add_css_class (self->subtitle, "caption");
   gtk_box_append (GTK_BOX (titles), self->title);

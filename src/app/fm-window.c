@@ -1000,6 +1000,7 @@ add_key_entry (FmWindow *self,
                                   GINT_TO_POINTER (kind), NULL);
   gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (label, "caption");
   gtk_box_append (GTK_BOX (box), swatch);

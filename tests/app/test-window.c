@@ -937,6 +937,49 @@ test_empty_canvas (void)
   close_window (window);
 }
 
+/* The sidebar is one Tab stop: Tab from any of its rows goes to the tiles,
+ * Shift+Tab to the canvas (the arrow keys move inside it). The key goes
+ * to the sidebar's key controller as GTK would deliver it. */
+static gboolean
+send_key (GtkWidget       *widget,
+          guint            keyval,
+          GdkModifierType  state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
+    }
+  return handled;
+}
+
+static void
+test_sidebar_one_tab_stop (void)
+{
+  FmWindow *window = open_window ("mnist-cnn");
+  GtkWidget *list = fm_window_get_layer_list (window);
+  GtkWidget *focus;
+
+  settle ();
+  fm_window_select_layer (window, 2);
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 3)));
+  g_assert_true (send_key (list, GDK_KEY_Tab, 0));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, fm_window_get_section (window, 2)));
+
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1)));
+  g_assert_true (send_key (list, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 GTK_WIDGET (fm_window_get_draw_pad (window)));
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -965,6 +1008,7 @@ main (int   argc,
   g_test_add_func ("/app/window/threshold-change-drops-marks", test_threshold_change_drops_marks);
   g_test_add_func ("/app/window/per-tile-scaling", test_per_tile_scaling);
   g_test_add_func ("/app/window/empty-canvas", test_empty_canvas);
+  g_test_add_func ("/app/window/sidebar-one-tab-stop", test_sidebar_one_tab_stop);
 
   return g_test_run ();
 }
