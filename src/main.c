@@ -4,9 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The `feature-maps` entry point. It sets up the locale and translations,
- * then hands a known subcommand (inspect, run, export, scan) to the command line in
+ * then hands a known subcommand (inspect, run, export, scan, bench) to the command line in
  * src/cli/ before anything graphical exists, so the CLI works without a
- * display. Anything else starts the window: `feature-maps [MODEL [IMAGE]]`.
+ * display. Anything else starts the window: `feature-maps [MODEL [IMAGE]]`,
+ * once the settings schema is found and a display opens (each failure is
+ * one sentence on stderr and exit status 1).
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 
 #include <glib.h>
 #include <glib/gi18n.h>
+#include <gtk/gtk.h>
 
 #include "fm-application.h"
 #include "fm-cli.h"
@@ -54,6 +57,22 @@ main (int   argc,
       fprintf (stderr, _("feature-maps: unknown command “%s”\n"), argv[1]);
       fm_cli_print_usage (stderr);
       return FM_CLI_EXIT_USAGE;
+    }
+
+  /* Without these the window would stop on a GLib error (no schema) or a
+   * Gtk-WARNING (no display): say so in one sentence instead. */
+  if (!fm_application_find_settings_schema ())
+    {
+      fprintf (stderr, _("feature-maps: the settings schema %s is not installed; run "
+                         "“meson install” or set GSETTINGS_SCHEMA_DIR\n"), APP_ID);
+      return FM_CLI_EXIT_FAILURE;
+    }
+  if (!gtk_init_check ())
+    {
+      fprintf (stderr, "%s\n", _("feature-maps: cannot open a display; the window needs one "
+                                 "(the subcommands inspect, run, export, scan and bench do "
+                                 "not)"));
+      return FM_CLI_EXIT_FAILURE;
     }
 
   {

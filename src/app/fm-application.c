@@ -8,7 +8,9 @@
  * last model (or the bundled MNIST model), `feature-maps MODEL [IMAGE]`
  * opens those files; a bundled model name works as MODEL too. It sets the
  * OpenBLAS thread count once: the live worker and GTK's own threads share
- * two cores, and spinning BLAS threads would starve them.
+ * two cores, and spinning BLAS threads would starve them. Before it is
+ * made, fm_application_find_settings_schema() lets an uninstalled binary
+ * find its build folder's settings schema.
  */
 #include "config.h"
 
@@ -196,6 +198,34 @@ fm_application_class_init (FmApplicationClass *klass)
 static void
 fm_application_init (FmApplication *self)
 {
+}
+
+gboolean
+fm_application_find_settings_schema (void)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  GSettingsSchemaSource *source;
+
+  /* GIO reads GSETTINGS_SCHEMA_DIR once, when the default source is first
+   * asked for: this must run before that. Its first folder wins, so an
+   * uninstalled binary uses its own build's schema even when an older one
+   * is installed. */
+  if (fm_data_running_uninstalled ())
+    {
+      const char *old = g_getenv ("GSETTINGS_SCHEMA_DIR");
+      g_autofree char *dirs = NULL;
+
+      if (old != NULL && *old != '\0')
+        dirs = g_strconcat (fm_data_build_schema_dir (), G_SEARCHPATH_SEPARATOR_S, old, NULL);
+      else
+        dirs = g_strdup (fm_data_build_schema_dir ());
+      g_setenv ("GSETTINGS_SCHEMA_DIR", dirs, TRUE);
+    }
+
+  source = g_settings_schema_source_get_default ();
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  return schema != NULL;
 }
 
 FmApplication *

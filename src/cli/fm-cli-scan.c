@@ -101,6 +101,73 @@ resolve_dataset (const char  *arg,
   return g_strdup (arg);
 }
 
+#define TABLE_COLUMNS 5
+
+/* Appends @text padded with spaces to @width characters (not bytes). */
+static void
+append_cell (GString    *line,
+             const char *text,
+             glong       width,
+             gboolean    align_right)
+{
+  glong pad = MAX (width - g_utf8_strlen (text, -1), 0);
+
+  if (!align_right)
+    g_string_append (line, text);
+  for (glong i = 0; i < pad; i++)
+    g_string_append_c (line, ' ');
+  if (align_right)
+    g_string_append (line, text);
+}
+
+/* Layer, op, channels, dead and rare per layer, each column as wide as its
+ * widest cell, counted in characters so any name lines up. */
+static void
+print_layer_table (const FmScanResult *r)
+{
+  const gboolean align_right[TABLE_COLUMNS] = { FALSE, FALSE, TRUE, TRUE, TRUE };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  glong width[TABLE_COLUMNS] = { 0 };
+  guint n_rows = r->n_layers + 1;
+
+  g_ptr_array_add (cells, g_strdup (_("Layer")));
+  g_ptr_array_add (cells, g_strdup (_("Op")));
+  g_ptr_array_add (cells, g_strdup (_("Channels")));
+  g_ptr_array_add (cells, g_strdup (_("Dead")));
+  g_ptr_array_add (cells, g_strdup (_("Rare")));
+  for (guint l = 0; l < r->n_layers; l++)
+    {
+      const FmScanLayer *L = &r->layers[l];
+
+      g_ptr_array_add (cells, g_strdup (L->name));
+      g_ptr_array_add (cells, g_strdup (L->op));
+      g_ptr_array_add (cells, g_strdup_printf ("%u", L->channels));
+      g_ptr_array_add (cells, g_strdup_printf ("%u", L->n_dead));
+      g_ptr_array_add (cells, g_strdup_printf ("%u", L->n_rare));
+    }
+
+  for (guint i = 0; i < cells->len; i++)
+    width[i % TABLE_COLUMNS] = MAX (width[i % TABLE_COLUMNS],
+                                    g_utf8_strlen (g_ptr_array_index (cells, i), -1));
+
+  for (guint row = 0; row < n_rows; row++)
+    {
+      g_autoptr(GString) line = g_string_new ("  ");
+
+      for (guint c = 0; c < TABLE_COLUMNS; c++)
+        {
+          const char *text = g_ptr_array_index (cells, row * TABLE_COLUMNS + c);
+          /* No spaces after a left-aligned last column. */
+          glong w = c + 1 == TABLE_COLUMNS && !align_right[c] ? 0 : width[c];
+
+          if (c > 0)
+            g_string_append_c (line, ' ');
+          append_cell (line, text, w, align_right[c]);
+        }
+      g_print ("%s\n", line->str);
+    }
+}
+
 static void
 print_text (const FmScanResult *r,
             gboolean            from_cache)
@@ -120,16 +187,12 @@ print_text (const FmScanResult *r,
   for (guint i = 0; r->warnings != NULL && r->warnings[i] != NULL; i++)
     g_print (_("Skipped: %s\n"), r->warnings[i]);
 
-  g_print ("\n  %-28s %-12s %8s %6s %6s\n", _("Layer"), _("Op"), _("Channels"), _("Dead"),
-           _("Rare"));
+  g_print ("\n");
+  print_layer_table (r);
   for (guint l = 0; l < r->n_layers; l++)
     {
-      const FmScanLayer *L = &r->layers[l];
-
-      g_print ("  %-28s %-12s %8u %6u %6u\n", L->name, L->op, L->channels, L->n_dead,
-               L->n_rare);
-      total_dead += L->n_dead;
-      total_rare += L->n_rare;
+      total_dead += r->layers[l].n_dead;
+      total_rare += r->layers[l].n_rare;
     }
 
   if (total_dead > 0)

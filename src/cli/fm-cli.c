@@ -78,7 +78,14 @@ fm_cli_main (int    argc,
 int
 fm_cli_fail (const GError *error)
 {
-  fprintf (stderr, "feature-maps: %s\n", error->message);
+  g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
+
+  /* The engine's first line makes sense alone; the rest is detail. */
+  fprintf (stderr, "feature-maps: %s\n", lines[0] != NULL ? lines[0] : "");
+  for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
+    if (*lines[i] != '\0')
+      /* Translators: a line under an error message, with its technical detail. */
+      fprintf (stderr, _("  detail: %s\n"), lines[i]);
   return FM_CLI_EXIT_FAILURE;
 }
 

@@ -27,7 +27,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   FM_CLI_EXIT_OK = 0,
-  FM_CLI_EXIT_FAILURE = 1,  /* bad input: "feature-maps: FILE: REASON" */
+  FM_CLI_EXIT_FAILURE = 1,  /* bad input: "feature-maps: FILE: REASON" (fm_cli_fail) */
   FM_CLI_EXIT_USAGE = 2,    /* bad command line: message and a usage line */
 } FmCliExit;
 
@@ -52,8 +52,9 @@ int       fm_cli_bench           (int             argc,
 
 /* ---- shared by the subcommands ---------------------------------------- */
 
-/* "feature-maps: MESSAGE" on stderr (the message names the file);
- * returns FM_CLI_EXIT_FAILURE. */
+/* "feature-maps: MESSAGE" on stderr (the message names the file); a
+ * message of several lines prints its first line so, and each following
+ * one as "  detail: LINE". Returns FM_CLI_EXIT_FAILURE. */
 int       fm_cli_fail            (const GError   *error);
 /* "feature-maps SUB: MESSAGE", the usage line of @context and a hint to
  * --help on stderr; returns FM_CLI_EXIT_USAGE. */

@@ -10,7 +10,9 @@
  * binary never reads the checkout, so an install that lacks its data fails
  * instead of passing on the source tree's copy. The check reads
  * /proc/self/exe; where that does not exist, the binary counts as installed.
- * It does not load anything; it only builds paths.
+ * The same check lets the window find the GSettings schema compiled in the
+ * build folder (fm_data_build_schema_dir). It does not load anything; it
+ * only builds paths.
  */
 #include "config.h"
 
@@ -37,8 +39,8 @@ fm_data_is_bundled_model (const char *name)
 
 /* Whether the running executable lies inside the build folder, both
  * paths with symbolic links resolved. */
-static gboolean
-running_uninstalled (void)
+gboolean
+fm_data_running_uninstalled (void)
 {
   static gsize once = 0;
   static gboolean uninstalled = FALSE;
@@ -60,6 +62,13 @@ running_uninstalled (void)
   return uninstalled;
 }
 
+const char *
+fm_data_build_schema_dir (void)
+{
+  /* data/meson.build compiles the schema into its own build folder. */
+  return FM_BUILD_ROOT G_DIR_SEPARATOR_S "data";
+}
+
 /* Returns the path, or NULL with @tried_out listing where it looked. */
 static char *
 find_in_data_dirs (const char  *relative,
@@ -73,7 +82,7 @@ find_in_data_dirs (const char  *relative,
   if (env != NULL && *env != '\0')
     dirs[n++] = env;
   dirs[n++] = PKGDATADIR;
-  if (running_uninstalled ())
+  if (fm_data_running_uninstalled ())
     dirs[n++] = FM_SOURCE_DATADIR;
 
   for (guint i = 0; i < n; i++)

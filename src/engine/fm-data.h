@@ -23,5 +23,11 @@ char               *fm_data_find             (const char  *relative,
 /* A bundled model name becomes its file; anything else is returned as is. */
 char               *fm_data_resolve_model    (const char  *arg,
                                               GError     **error);
+/* TRUE when the running executable lies inside the build folder it was
+ * configured in (build-aux/dev.sh, the tests, _build/src/feature-maps). */
+gboolean            fm_data_running_uninstalled (void);
+/* Where the build compiles the GSettings schema (FM_BUILD_ROOT/data); of
+ * use only to an uninstalled binary. */
+const char         *fm_data_build_schema_dir    (void);
 
 G_END_DECLS

@@ -11,8 +11,9 @@
  *   (shape inference), folding of nodes whose inputs are all known ->
  *   arena plan (one slot per activation, nothing reused) -> budget check.
  *
- * Every refusal is a GError naming the file and the node or tensor. It does
- * not run anything per input: that is fm-run.c.
+ * Every refusal is a GError naming the file and the node or tensor; bytes
+ * that do not decode get a plain first line before the decoder's detail
+ * (fm-model.h). It does not run anything per input: that is fm-run.c.
  */
 #include "config.h"
 
@@ -942,6 +943,63 @@ fm_model_build (const FmOnnxModel    *proto,
   return build (proto, path, base_dir, options, FALSE, error);
 }
 
+/* Protobuf refuses messages of 2 GiB or more: a field declaring a length
+ * past that is damage, not the rest of a cut file. */
+#define PROTOBUF_MAX_BYTES ((guint64) G_MAXINT32)
+
+/* "FILE is truncated: 1.2 MB of at least 3.4 MB" (exact byte counts too
+ * when the two round to the same text). */
+static char *
+describe_truncation (const char *name,
+                     gsize       len,
+                     guint64     needed)
+{
+  g_autofree char *have = g_format_size (len);
+  g_autofree char *want = NULL;
+
+  if (needed == 0)
+    /* Translators: the first %s is a file name, the second a size such as “1.2 MB”. */
+    return g_strdup_printf (_("%s is truncated: it ends after %s, in the middle of a value"),
+                            name, have);
+  want = g_format_size (needed);
+  if (strcmp (have, want) == 0)
+    {
+      g_free (have);
+      g_free (want);
+      have = g_format_size_full (len, G_FORMAT_SIZE_LONG_FORMAT);
+      want = g_format_size_full (needed, G_FORMAT_SIZE_LONG_FORMAT);
+    }
+  /* Translators: the first %s is a file name; the others are sizes such as “1.2 MB”: what
+     the file has, and what the lengths written in it say it should have at least. */
+  return g_strdup_printf (_("%s is truncated: %s of at least %s"), name, have, want);
+}
+
+/* Sets @error to "SENTENCE\nDETAIL": a sentence naming the file that says
+ * what is wrong in plain words, then @detail (the decoder's field path and
+ * byte offset, or a reason), keeping @code. */
+static void
+set_file_error (GError                 **error,
+                int                      code,
+                const char              *name,
+                gsize                    len,
+                const FmOnnxDecodeInfo  *info,
+                const char              *detail)
+{
+  g_autofree char *sentence = NULL;
+
+  /* Translators: in the three sentences below, %s is a file name. Each is the first line of
+     an error; the technical detail follows on the next line. */
+  if (len == 0 || !info->looks_like_model)
+    sentence = g_strdup_printf (_("%s is not an ONNX model"), name);
+  else if (code == FM_ERROR_LIMIT)
+    sentence = g_strdup_printf (_("%s is too large or too complex to open"), name);
+  else if (info->truncated && info->needed <= PROTOBUF_MAX_BYTES)
+    sentence = describe_truncation (name, len, info->needed);
+  else
+    sentence = g_strdup_printf (_("%s is a damaged ONNX model"), name);
+  g_set_error (error, FM_ERROR, code, "%s\n%s", sentence, detail);
+}
+
 static FmModel *
 load_bytes (const guint8         *data,
             gsize                 len,
@@ -954,17 +1012,28 @@ load_bytes (const guint8         *data,
   g_autoptr(FmOnnxModel) proto = NULL;
   g_autoptr(GError) local_error = NULL;
   FmModelOptions default_options;
+  FmOnnxDecodeInfo info = { 0 };
 
   if (options == NULL)
     {
       fm_model_options_init (&default_options);
       options = &default_options;
     }
-  proto = fm_onnx_model_decode (data, len, &options->limits, &local_error);
+  if (len == 0)
+    {
+      set_file_error (error, FM_ERROR_INVALID_MODEL, name, len, &info, _("the file is empty"));
+      return NULL;
+    }
+  proto = fm_onnx_model_decode_full (data, len, &options->limits, &info, &local_error);
   if (proto == NULL)
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "%s: ", name);
+      set_file_error (error, local_error->code, name, len, &info, local_error->message);
+      return NULL;
+    }
+  if (proto->graph == NULL)
+    {
+      set_file_error (error, FM_ERROR_INVALID_MODEL, name, len, &info,
+                      _("the file holds no graph"));
       return NULL;
     }
   return build (proto, name, base_dir, options, drop_source, error);
@@ -996,11 +1065,6 @@ fm_model_load_file (const char           *path,
     return NULL;
   data = (const guint8 *) g_mapped_file_get_contents (file);
   len = g_mapped_file_get_length (file);
-  if (len == 0)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL, _("%s: the file is empty"), path);
-      return NULL;
-    }
   dir = g_path_get_dirname (path);
   return load_bytes (data, len, path, dir, options, TRUE, error);
 }

@@ -111,6 +111,12 @@ struct _FmModel
 
 void       fm_model_options_init (FmModelOptions       *options);
 
+/* When the bytes cannot be decoded (or are empty, or hold no graph), the
+ * error message is two lines: a sentence naming the file that makes sense
+ * alone ("FILE is not an ONNX model", "FILE is truncated: 1.2 MB of at
+ * least 3.4 MB", "FILE is a damaged ONNX model", "FILE is too large or too
+ * complex to open"), then after the '\n' the technical detail (the field
+ * path and byte offset). Other errors are one line, "FILE: REASON". */
 FmModel   *fm_model_load_file    (const char           *path,
                                   const FmModelOptions *options,
                                   GError              **error);

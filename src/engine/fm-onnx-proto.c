@@ -56,6 +56,7 @@ typedef struct
   GString      *path;      /* "graph.node[3].attribute[1]" */
   const char   *root;      /* used when path is empty */
   guint         depth;
+  FmOnnxDecodeInfo *info;  /* what a failure says about the whole input */
 } Decoder;
 
 /* A message's bytes: absolute offsets into Decoder.buf. */
@@ -127,6 +128,23 @@ fail (Decoder     *d,
                where->str, reason, offset);
 }
 
+/* Notes that the input ends inside a top-level field: a read at the root
+ * message (depth 1, whose span is the whole input) ran past the end.
+ * @needed is the size the field's declared length implies, or 0 when the
+ * input ends inside a number. Deeper spans lie inside a length already
+ * checked against the input, so running past them is damage, not a cut. */
+static void
+note_truncated (Decoder *d,
+                Span    *s,
+                guint64  needed)
+{
+  if (d->depth == 1 && s->end == d->len)
+    {
+      d->info->truncated = TRUE;
+      d->info->needed = needed;
+    }
+}
+
 /* ---- wire primitives ---------------------------------------------------- */
 
 static gboolean
@@ -145,6 +163,7 @@ read_varint (Decoder     *d,
 
       if (s->pos >= s->end)
         {
+          note_truncated (d, s, 0);
           fail (d, error, FM_ERROR_INVALID_MODEL, field, start,
                 /* Translators: a reason for the “%s: %s at byte %zu” message. A varint is
                    protobuf's variable-length integer encoding. */
@@ -231,6 +250,7 @@ read_length (Decoder     *d,
 
   if (n > s->end - s->pos)
     {
+      note_truncated (d, s, n > G_MAXUINT64 - s->pos ? G_MAXUINT64 : s->pos + n);
       fail (d, error, FM_ERROR_INVALID_MODEL, field, start,
             /* Translators: a reason for the “%s: %s at byte %zu” message: a length-delimited
                field claims more bytes than are left in the enclosing message. */
@@ -255,6 +275,7 @@ read_fixed (Decoder     *d,
 {
   if (s->end - s->pos < size)
     {
+      note_truncated (d, s, 0);
       fail (d, error, FM_ERROR_INVALID_MODEL, field, s->pos,
             /* Translators: a reason for the “%s: %s at byte %zu” message; “fixed32” / “fixed64”
                are protobuf's fixed-size number encodings, keep them as they are. */
@@ -1623,6 +1644,11 @@ decode_model (Decoder      *d,
         case 1:
           ok = read_int_field (d, &s, wire, tag_at, "ir_version",
                                &m->ir_version, error);
+          /* Every ONNX writer puts ir_version first (fields in number
+           * order); no text file starts with its tag byte 0x08. */
+          if (ok && tag_at == 0 && m->ir_version >= 1
+              && m->ir_version <= FM_ONNX_MAX_PLAUSIBLE_IR_VERSION)
+            d->info->looks_like_model = TRUE;
           break;
         case 2:
           ok = read_string_field (d, &s, wire, tag_at, "producer_name",
@@ -1698,7 +1724,8 @@ decoder_init (Decoder            *d,
               const guint8       *data,
               gsize               len,
               const FmOnnxLimits *limits,
-              const char         *root)
+              const char         *root,
+              FmOnnxDecodeInfo   *info)
 {
   static const guint8 empty[1] = { 0 };
 
@@ -1710,6 +1737,8 @@ decoder_init (Decoder            *d,
   d->path = g_string_new (strcmp (root, "tensor") == 0 ? root : NULL);
   d->root = root;
   d->depth = 1; /* the root message itself */
+  d->info = info;
+  memset (info, 0, sizeof *info);
 }
 
 FmOnnxModel *
@@ -1718,14 +1747,27 @@ fm_onnx_model_decode (const guint8       *data,
                       const FmOnnxLimits *limits,
                       GError            **error)
 {
+  FmOnnxDecodeInfo info;
+
+  return fm_onnx_model_decode_full (data, len, limits, &info, error);
+}
+
+FmOnnxModel *
+fm_onnx_model_decode_full (const guint8       *data,
+                           gsize               len,
+                           const FmOnnxLimits *limits,
+                           FmOnnxDecodeInfo   *info,
+                           GError            **error)
+{
   g_autoptr(FmOnnxModel) m = g_new0 (FmOnnxModel, 1);
   Decoder d;
   Span s;
   gboolean ok;
 
+  g_return_val_if_fail (info != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  decoder_init (&d, data, len, limits, "model");
+  decoder_init (&d, data, len, limits, "model", info);
   s.pos = 0;
   s.end = d.len;
 
@@ -1747,13 +1789,14 @@ fm_onnx_tensor_decode (const guint8       *data,
                        GError            **error)
 {
   g_autoptr(FmOnnxTensor) t = g_new0 (FmOnnxTensor, 1);
+  FmOnnxDecodeInfo info;
   Decoder d;
   Span s;
   gboolean ok;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  decoder_init (&d, data, len, limits, "tensor");
+  decoder_init (&d, data, len, limits, "tensor", &info);
   s.pos = 0;
   s.end = d.len;
   ok = decode_tensor (&d, s, t, error);

@@ -156,6 +156,32 @@ FmOnnxModel  *fm_onnx_model_decode  (const guint8       *data,
                                      gsize               len,
                                      const FmOnnxLimits *limits,
                                      GError            **error);
+
+/* The highest ir_version taken as a sign that bytes are an ONNX model (the
+ * IR was at version 10 in 2024). */
+#define FM_ONNX_MAX_PLAUSIBLE_IR_VERSION 100
+
+/* What the bytes looked like, for telling people what is wrong with a file
+ * in plain words; filled by fm_onnx_model_decode_full () on success and on
+ * failure. */
+typedef struct
+{
+  gboolean looks_like_model; /* the first field is an ir_version of 1 to
+                              * FM_ONNX_MAX_PLAUSIBLE_IR_VERSION, as every
+                              * ONNX writer puts it */
+  gboolean truncated;        /* the bytes end inside a top-level field */
+  guint64  needed;           /* then: the size that field's declared length
+                              * implies (so the file had at least this many
+                              * bytes), or 0 when the bytes end inside a
+                              * number; G_MAXUINT64 if beyond that */
+} FmOnnxDecodeInfo;
+
+/* The same, also filling @info. */
+FmOnnxModel  *fm_onnx_model_decode_full (const guint8       *data,
+                                         gsize               len,
+                                         const FmOnnxLimits *limits,
+                                         FmOnnxDecodeInfo   *info,
+                                         GError            **error);
 void          fm_onnx_model_free    (FmOnnxModel        *model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmOnnxModel, fm_onnx_model_free)
 

@@ -28,13 +28,15 @@ fm_test_cli_runv (const char         *binary,
   gint64 t0;
 
   g_ptr_array_add (argv, (gpointer) binary);
-  g_ptr_array_add (argv, (gpointer) subcommand);
+  if (subcommand != NULL)
+    g_ptr_array_add (argv, (gpointer) subcommand);
   for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
     g_ptr_array_add (argv, (gpointer) a);
   g_ptr_array_add (argv, NULL);
 
   for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
-    envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
+    envp = env[i + 1] != NULL ? g_environ_setenv (envp, env[i], env[i + 1], TRUE)
+                              : g_environ_unsetenv (envp, env[i]);
   envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
   t0 = g_get_monotonic_time ();
   g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,

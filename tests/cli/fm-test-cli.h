@@ -12,10 +12,11 @@
 
 G_BEGIN_DECLS
 
-/* Runs `BINARY SUBCOMMAND ARGS...` (the va_list ends with NULL) with
- * LC_ALL=C and the extra "KEY", "VALUE" pairs of @env (NULL-terminated,
- * may be NULL); stores stdout and stderr, and the wall time in @seconds
- * when not NULL. Returns the exit status, -1 for a signal. */
+/* Runs `BINARY SUBCOMMAND ARGS...` (the va_list ends with NULL; no
+ * SUBCOMMAND when it is NULL) with LC_ALL=C and the extra "KEY", "VALUE"
+ * pairs of @env (NULL-terminated, may be NULL; a NULL VALUE unsets KEY);
+ * stores stdout and stderr, and the wall time in @seconds when not NULL.
+ * Returns the exit status, -1 for a signal. */
 int         fm_test_cli_runv         (const char         *binary,
                                       const char         *subcommand,
                                       const char * const *env,

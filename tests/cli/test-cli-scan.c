@@ -8,7 +8,8 @@
  * against the documented format and against the dead channels PyTorch
  * found (tests/fixtures/mnist/mnist-cnn-dying/dead.json), --csv, the text
  * report, --limit, the cache (a second run reads it), a folder dataset
- * with a broken picture, bad datasets (exit 1 naming the file), bad
+ * with a broken picture, the text table's columns with long and non-ASCII
+ * layer names, bad datasets (exit 1 naming the file), bad
  * flags (exit 2), and writes that fail (a file-size limit set in the child,
  * a path under a regular file): a --csv file that cannot be written is
  * exit 1, a cache file a warning; both name the file and the reason and
@@ -18,6 +19,7 @@
 
 #include "fm-test-cli.h"
 #include "fm-test-files.h"
+#include "fm-test-pb.h"
 
 #include <errno.h>
 #include <string.h>
@@ -249,6 +251,180 @@ test_errors (void)
   g_assert_nonnull (strstr (err, "--threads"));
 }
 
+/* ---- the text table with long names ----------------------------------- */
+
+static GByteArray *
+value_info (const char *name)
+{
+  GByteArray *vi = g_byte_array_new ();
+  g_autoptr(GByteArray) type = g_byte_array_new ();
+  g_autoptr(GByteArray) tensor = g_byte_array_new ();
+  g_autoptr(GByteArray) shape = g_byte_array_new ();
+  const gint64 dims[4] = { 1, 1, 4, 4 };
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GByteArray) dim = g_byte_array_new ();
+
+      fm_pb_int (dim, 1, dims[i]);        /* dim_value */
+      fm_pb_message (shape, 1, dim);      /* dim */
+    }
+  fm_pb_int (tensor, 1, 1);               /* elem_type FLOAT */
+  fm_pb_message (tensor, 2, shape);       /* shape */
+  fm_pb_message (type, 1, tensor);        /* tensor_type */
+  fm_pb_string (vi, 1, name);             /* name */
+  fm_pb_message (vi, 2, type);            /* type */
+  return vi;
+}
+
+/* x [1, 1, 4, 4] -> Conv (2 filters 3 x 3, pads 1) -> @conv_out -> Relu ->
+ * @relu_out, the graph output. */
+static GByteArray *
+conv_relu_model (const char *conv_out,
+                 const char *relu_out)
+{
+  GByteArray *m = g_byte_array_new ();
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) conv = g_byte_array_new ();
+  g_autoptr(GByteArray) relu = g_byte_array_new ();
+  g_autoptr(GByteArray) pads = g_byte_array_new ();
+  g_autoptr(GByteArray) w = g_byte_array_new ();
+  g_autoptr(GByteArray) in = value_info ("x");
+  g_autoptr(GByteArray) out = value_info (relu_out);
+  g_autoptr(GByteArray) opset = g_byte_array_new ();
+  const gint64 w_dims[4] = { 2, 1, 3, 3 };
+  const gint64 pad[4] = { 1, 1, 1, 1 };
+  float weights[18] = { 0 };
+
+  weights[4] = 1.0f;                      /* filter 0 copies the input */
+  fm_pb_string (pads, 1, "pads");         /* AttributeProto name */
+  fm_pb_packed_ints (pads, 8, pad, 4);    /* ints */
+  fm_pb_int (pads, 20, 7);                /* type INTS */
+  fm_pb_string (conv, 1, "x");            /* NodeProto input */
+  fm_pb_string (conv, 1, "W");
+  fm_pb_string (conv, 2, conv_out);       /* output */
+  fm_pb_string (conv, 3, "conv");         /* name */
+  fm_pb_string (conv, 4, "Conv");         /* op_type */
+  fm_pb_message (conv, 5, pads);          /* attribute */
+  fm_pb_string (relu, 1, conv_out);
+  fm_pb_string (relu, 2, relu_out);
+  fm_pb_string (relu, 3, "relu");
+  fm_pb_string (relu, 4, "Relu");
+  fm_pb_packed_ints (w, 1, w_dims, 4);    /* TensorProto dims */
+  fm_pb_int (w, 2, 1);                    /* data_type FLOAT */
+  fm_pb_packed_floats (w, 4, weights, 18);  /* float_data */
+  fm_pb_string (w, 8, "W");               /* name */
+
+  fm_pb_message (graph, 1, conv);         /* GraphProto node */
+  fm_pb_message (graph, 1, relu);
+  fm_pb_string (graph, 2, "long-names");  /* name */
+  fm_pb_message (graph, 5, w);            /* initializer */
+  fm_pb_message (graph, 11, in);          /* input */
+  fm_pb_message (graph, 12, out);         /* output */
+  fm_pb_string (opset, 1, "");            /* OperatorSetIdProto domain */
+  fm_pb_int (opset, 2, 13);               /* version */
+  fm_pb_int (m, 1, 8);                    /* ModelProto ir_version */
+  fm_pb_message (m, 7, graph);            /* graph */
+  fm_pb_message (m, 8, opset);            /* opset_import */
+  return m;
+}
+
+typedef struct
+{
+  glong start;  /* in characters */
+  glong end;
+} Token;
+
+/* The space-separated words of @line, as character offsets. */
+static GArray *
+tokens (const char *line)
+{
+  GArray *t = g_array_new (FALSE, FALSE, sizeof (Token));
+  glong i = 0;
+  Token tok = { -1, -1 };
+
+  for (const char *p = line; *p != '\0'; p = g_utf8_next_char (p), i++)
+    {
+      if (*p != ' ' && tok.start < 0)
+        tok.start = i;
+      else if (*p == ' ' && tok.start >= 0)
+        {
+          tok.end = i;
+          g_array_append_val (t, tok);
+          tok.start = -1;
+        }
+    }
+  if (tok.start >= 0)
+    {
+      tok.end = i;
+      g_array_append_val (t, tok);
+    }
+  return t;
+}
+
+/* A layer name far wider than the old 28 columns and one with two-byte
+ * characters: the table's columns still line up, each as wide as its
+ * widest cell, with characters counted, not bytes. */
+static void
+test_text_long_names (void)
+{
+  const char *long_name = "features.block4.expand_conv/Conv_output_0_with_a_long_name";
+  const char *utf8_name = "résumé_ünïcødé";
+  g_autoptr(GByteArray) model = conv_relu_model (long_name, utf8_name);
+  g_autofree char *model_path = g_build_filename (tmp_dir, "long-names.onnx", NULL);
+  g_autofree char *pictures = fm_test_fresh_dir (tmp_dir, "long-names-pictures");
+  g_autofree char *src = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png",
+                                           NULL);
+  g_autofree char *a = g_build_filename (pictures, "a.png", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GArray) header = NULL;
+  guint first = 0, n_rows = 0;
+  gsize len;
+
+  g_assert_true (g_file_set_contents (model_path, (const char *) model->data, model->len, NULL));
+  g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (a, contents, len, NULL));
+
+  g_assert_cmpint (run_scan (&out, &err, model_path, pictures, "--no-cache", NULL), ==, 0);
+  g_test_message ("%s", out);
+  lines = g_strsplit (out, "\n", -1);
+  while (lines[first] != NULL && !g_str_has_prefix (lines[first], "  Layer "))
+    first++;
+  g_assert_nonnull (lines[first]);
+  header = tokens (lines[first]);
+  g_assert_cmpuint (header->len, ==, 5);
+
+  for (guint r = first + 1; lines[r] != NULL && lines[r][0] != '\0'; r++, n_rows++)
+    {
+      g_autoptr(GArray) row = tokens (lines[r]);
+      const char *name = n_rows == 0 ? long_name : utf8_name;
+
+      g_assert_cmpuint (row->len, ==, 5);
+      g_assert_true (g_str_has_prefix (lines[r], "  "));
+      /* Under LC_ALL=C, g_print writes each non-ASCII character as one
+       * '?': the name keeps its length in characters. */
+      g_assert_cmpint (g_array_index (row, Token, 0).end - g_array_index (row, Token, 0).start,
+                       ==, g_utf8_strlen (name, -1));
+      if (n_rows == 0)
+        g_assert_true (g_str_has_prefix (lines[r] + 2, name));
+      /* Name and op start where their headers do; the numbers end where
+       * theirs do; nothing trails. */
+      for (guint c = 0; c < 2; c++)
+        g_assert_cmpint (g_array_index (row, Token, c).start, ==,
+                         g_array_index (header, Token, c).start);
+      for (guint c = 2; c < 5; c++)
+        g_assert_cmpint (g_array_index (row, Token, c).end, ==,
+                         g_array_index (header, Token, c).end);
+      g_assert_cmpint (g_utf8_strlen (lines[r], -1), ==, g_array_index (row, Token, 4).end);
+    }
+  g_assert_cmpuint (n_rows, ==, 2);
+  /* The name column is as wide as the longest name, plus one space. */
+  g_assert_cmpint (g_array_index (header, Token, 1).start, ==,
+                   2 + g_utf8_strlen (long_name, -1) + 1);
+}
+
 /* ---- failed writes ---------------------------------------------------- */
 
 #define OLD_BYTES "old scan result: must survive a failed write\n"
@@ -403,6 +579,7 @@ main (int    argc,
   g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);
   g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);
   g_test_add_func ("/cli/scan/folder", test_folder);
+  g_test_add_func ("/cli/scan/text-long-names", test_text_long_names);
   g_test_add_func ("/cli/scan/errors", test_errors);
   g_test_add_func ("/cli/scan/csv-fsize-limit", test_csv_fsize_limit);
   g_test_add_func ("/cli/scan/csv-not-a-directory", test_csv_not_a_directory);

@@ -184,3 +184,61 @@ fm_pb_packed_doubles (GByteArray   *b,
     }
   fm_pb_message (b, field, run);
 }
+
+static guint64
+read_varint (const guint8 *data,
+             gsize         len,
+             gsize        *pos)
+{
+  guint64 v = 0;
+
+  for (int shift = 0; shift < 64; shift += 7)
+    {
+      guint8 byte;
+
+      g_assert_cmpuint (*pos, <, len);
+      byte = data[(*pos)++];
+      v |= (guint64) (byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0)
+        return v;
+    }
+  g_assert_not_reached ();
+}
+
+guint64
+fm_pb_field_end_at (const guint8 *data,
+                    gsize         len,
+                    gsize         offset)
+{
+  gsize pos = 0;
+
+  while (pos <= offset)
+    {
+      guint64 tag = read_varint (data, len, &pos);
+      guint64 end;
+
+      switch (tag & 7)
+        {
+        case FM_PB_VARINT:
+          read_varint (data, len, &pos);
+          end = pos;
+          break;
+        case FM_PB_FIXED64:
+          end = pos + 8;
+          break;
+        case FM_PB_LEN:
+          end = read_varint (data, len, &pos);
+          end += pos;
+          break;
+        case FM_PB_FIXED32:
+          end = pos + 4;
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (offset < end)
+        return end;
+      pos = end;
+    }
+  g_assert_not_reached ();
+}

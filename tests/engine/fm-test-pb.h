@@ -11,6 +11,9 @@
  *
  * Nested messages: build the child in its own GByteArray, then append it
  * with fm_pb_message (parent, field, child).
+ *
+ * fm_pb_field_end_at() reads: where the top-level field around a byte
+ * ends, for the expected sizes in messages about truncated files.
  */
 #pragma once
 
@@ -75,5 +78,13 @@ void fm_pb_packed_doubles (GByteArray   *b,
                            guint         field,
                            const double *v,
                            gsize         n);
+
+/* Reading, for tests of cut files: walks the top-level fields of @data
+ * (tag, then a varint, fixed value or length and bytes) and returns the end
+ * its own lengths give the field that holds byte @offset, which may lie
+ * past @len. Asserts that @data is well formed up to that field. */
+guint64 fm_pb_field_end_at (const guint8 *data,
+                            gsize         len,
+                            gsize         offset);
 
 G_END_DECLS

@@ -481,6 +481,201 @@ test_file_errors (void)
   g_rmdir (dir);
 }
 
+/* The message's first line, alone; asserts there is a second. */
+static char *
+first_line (const GError *error)
+{
+  const char *nl = strchr (error->message, '\n');
+
+  g_assert_nonnull (nl);
+  g_assert_cmpstr (nl + 1, !=, "");
+  g_assert_null (strchr (nl + 1, '\n'));
+  return g_strndup (error->message, nl - error->message);
+}
+
+/* Files that are not models, or not whole ones: a plain first line naming
+ * the file, then the decoder's detail. */
+static void
+test_file_plain_errors (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fm-test-model-XXXXXX", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.onnx", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.onnx", NULL);
+  g_autofree char *half = g_build_filename (dir, "half.onnx", NULL);
+  g_autofree char *mnist = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn.onnx",
+                                             NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  /* A text file renamed .onnx */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FmModel) model = NULL;
+    g_autofree char *want = g_strdup_printf ("%s is not an ONNX model", text);
+    g_autofree char *line = NULL;
+
+    g_assert_true (g_file_set_contents (text, "Feature maps: notes about layer conv1.\n"
+                                        "It has 32 channels.\n", -1, NULL));
+    model = fm_model_load_file (text, NULL, &error);
+    g_assert_null (model);
+    g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL);
+    line = first_line (error);
+    g_assert_cmpstr (line, ==, want);
+    /* The detail keeps the decoder's words: where, and at which byte. */
+    g_assert_nonnull (strstr (error->message, " at byte "));
+  }
+
+  /* An empty file */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FmModel) model = NULL;
+    g_autofree char *want = g_strdup_printf ("%s is not an ONNX model\nthe file is empty", empty);
+
+    g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+    model = fm_model_load_file (empty, NULL, &error);
+    g_assert_null (model);
+    g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL);
+    g_assert_cmpstr (error->message, ==, want);
+  }
+
+  /* The bundled model cut in half: the file's size, and the size the
+   * length of the field it ends in says it had at least (read here from
+   * the whole file). */
+  if (!g_file_get_contents (mnist, &contents, &len, NULL))
+    g_test_skip ("data/models/mnist-cnn.onnx is not there");
+  else
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FmModel) model = NULL;
+      gsize cut = len / 2;
+      guint64 end = fm_pb_field_end_at ((const guint8 *) contents, len, cut);
+      g_autofree char *have = g_format_size (cut);
+      g_autofree char *need = g_format_size (end);
+      g_autofree char *want = NULL;
+      g_autofree char *line = NULL;
+
+      g_assert_cmpuint (end, >, cut);
+      g_assert_cmpuint (end, <=, len);
+      g_assert_cmpstr (have, !=, need);
+      want = g_strdup_printf ("%s is truncated: %s of at least %s", half, have, need);
+      g_assert_true (g_file_set_contents (half, contents, cut, NULL));
+      model = fm_model_load_file (half, NULL, &error);
+      g_assert_null (model);
+      g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL);
+      line = first_line (error);
+      g_assert_cmpstr (line, ==, want);
+      g_assert_nonnull (strstr (error->message, "\ngraph: length "));
+    }
+
+  /* One byte short: both sizes round to the same text, so the exact byte
+   * counts are given too. */
+  if (contents != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FmModel) model = NULL;
+      gsize cut = len - 1;
+      guint64 end = fm_pb_field_end_at ((const guint8 *) contents, len, cut);
+      g_autofree char *have = g_format_size_full (cut, G_FORMAT_SIZE_LONG_FORMAT);
+      g_autofree char *need = g_format_size_full (end, G_FORMAT_SIZE_LONG_FORMAT);
+      g_autofree char *want = g_strdup_printf ("%s is truncated: %s of at least %s", half, have,
+                                               need);
+      g_autofree char *line = NULL;
+
+      g_assert_cmpuint (end, ==, len);
+      g_assert_true (g_file_set_contents (half, contents, cut, NULL));
+      model = fm_model_load_file (half, NULL, &error);
+      g_assert_null (model);
+      line = first_line (error);
+      g_assert_cmpstr (line, ==, want);
+    }
+
+  g_unlink (text);
+  g_unlink (empty);
+  g_unlink (half);
+  g_rmdir (dir);
+}
+
+/* Bytes that start like a model and go wrong inside: a damaged model; a
+ * limit of the reader: too large or too complex; a graph-level error stays
+ * one line. */
+static void
+test_bytes_plain_errors (void)
+{
+  /* ir_version 8, then a graph whose node claims more bytes than the
+   * graph holds. Cut after 4 bytes, the graph's length is not whole: 0x82
+   * says another byte follows. */
+  static const guint8 damaged[] = { 0x08, 0x08, 0x3a, 0x82, 0x00, 0x0a, 0x05 };
+  g_autoptr(GBytes) relu = model_bytes (relu_graph (), 13);
+  g_autoptr(GBytes) unknown_op = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = NULL;
+  g_autofree char *line = NULL;
+  FmModelOptions options;
+
+  model = fm_model_load_bytes (damaged, sizeof damaged, "test.onnx", NULL, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL);
+  g_assert_cmpstr (error->message, ==, "test.onnx is a damaged ONNX model\n"
+                   "graph.node[0]: length 5 past end (0 bytes remain) at byte 6");
+  g_clear_error (&error);
+
+  /* Cut inside the graph's length: no size to give but the file's. */
+  model = fm_model_load_bytes (damaged, 4, "test.onnx", NULL, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL);
+  line = first_line (error);
+  g_assert_cmpstr (line, ==, "test.onnx is truncated: it ends after 4 bytes, in the middle of "
+                   "a value");
+  g_clear_pointer (&line, g_free);
+  g_clear_error (&error);
+
+  /* Only ir_version: no graph at all. */
+  model = fm_model_load_bytes (damaged, 2, "test.onnx", NULL, NULL, &error);
+  g_assert_null (model);
+  g_assert_cmpstr (error->message, ==, "test.onnx is a damaged ONNX model\n"
+                   "the file holds no graph");
+  g_clear_error (&error);
+
+  /* A limit of the decoder: the relu graph has one node. */
+  fm_model_options_init (&options);
+  options.limits.max_nodes = 1;
+  {
+    GByteArray *g = relu_graph ();
+    g_autoptr(GBytes) two = NULL;
+
+    graph_add (g, 1, node ("relu2", "Relu", STRV ("y"), STRV ("z")));
+    two = model_bytes (g, 13);
+    model = load (two, &options, &error);
+  }
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, FM_ERROR_LIMIT);
+  line = first_line (error);
+  g_assert_cmpstr (line, ==, "test.onnx is too large or too complex to open");
+  g_assert_nonnull (strstr (error->message, "\ngraph.node: more than 1 entries"));
+  g_clear_error (&error);
+
+  /* The relu model with its op renamed: one line, "FILE: ...". */
+  {
+    GByteArray *g = g_byte_array_new ();
+
+    graph_add (g, 1, node ("frob", "Frobnicate", STRV ("x"), STRV ("y")));
+    graph_add (g, 11, value_info ("x", dims_1144, 4));
+    graph_add (g, 12, value_info ("y", dims_1144, 4));
+    unknown_op = model_bytes (g, 13);
+  }
+  model = load (unknown_op, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_OP);
+  g_assert_true (g_str_has_prefix (error->message, "test.onnx: "));
+  g_assert_null (strchr (error->message, '\n'));
+  g_clear_error (&error);
+
+  /* And the model itself still loads. */
+  model = load (relu, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+}
+
 static void
 test_cancel (void)
 {
@@ -571,6 +766,8 @@ main (int   argc,
   g_test_add_func ("/engine/model/weights-budget", test_weights_budget);
   g_test_add_func ("/engine/model/data-size-mismatch", test_data_size_mismatch);
   g_test_add_func ("/engine/model/file-errors", test_file_errors);
+  g_test_add_func ("/engine/model/file-plain-errors", test_file_plain_errors);
+  g_test_add_func ("/engine/model/bytes-plain-errors", test_bytes_plain_errors);
   g_test_add_func ("/engine/model/cancel", test_cancel);
   g_test_add_func ("/engine/model/threads-share-model", test_threads_share_model);
 

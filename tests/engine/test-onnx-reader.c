@@ -1736,6 +1736,8 @@ test_real_file_truncated (void)
    * (0..2), producer_name 12 0c + 12 bytes (2..16), graph 3a c4 01 + 196
    * bytes (16..215), opset_import 42 04 + 4 bytes (215..221). */
   const gsize boundaries[] = { 0, 2, 16, 215, 221 };
+  /* Where each field's bytes start after its length (0: a varint field). */
+  const gsize data_at[] = { 0, 0, 4, 19, 217 };
   guint n_errors = 0;
 
   if (!load_conv (&contents, &len))
@@ -1746,12 +1748,31 @@ test_real_file_truncated (void)
     {
       g_autoptr(GError) error = NULL;
       g_autofree guint8 *prefix = g_memdup2 (contents, cut);
-      g_autoptr(FmOnnxModel) m = fm_onnx_model_decode (prefix, cut, NULL,
-                                                       &error);
+      FmOnnxDecodeInfo info;
+      g_autoptr(FmOnnxModel) m = fm_onnx_model_decode_full (prefix, cut, NULL, &info,
+                                                            &error);
       gboolean at_boundary = FALSE;
 
       for (guint i = 0; i < G_N_ELEMENTS (boundaries); i++)
         at_boundary |= cut == boundaries[i];
+
+      /* ir_version 6 makes the bytes look like a model once it is whole. */
+      g_assert_true (info.looks_like_model == (cut >= 2));
+      /* Every cut inside a field is a truncation. The size needed is the
+       * end of the field cut when its length was read (after the tag and
+       * the length: producer_name from 4, graph from 19, opset_import from
+       * 217), else 0 (the cut is inside a number). */
+      g_assert_true (info.truncated == !at_boundary);
+      if (!at_boundary)
+        {
+          guint64 needed = 0;
+
+          for (guint i = 1; i < G_N_ELEMENTS (boundaries); i++)
+            if (cut > boundaries[i - 1] && cut < boundaries[i] && data_at[i] != 0
+                && cut >= data_at[i])
+              needed = boundaries[i];
+          g_assert_cmpuint (info.needed, ==, needed);
+        }
 
       if (at_boundary)
         {

@@ -1,0 +1,271 @@
+/* test-cli-errors.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What `feature-maps` says when it cannot go on, run as a user would: the
+ * built binary (argv[1]) in a subprocess. A file that is no model, an
+ * empty one and a truncated one get the same two lines from every
+ * subcommand that loads a model: "feature-maps: SENTENCE" and
+ * "  detail: DETAIL". The window, started without a display, with or
+ * without GSETTINGS_SCHEMA_DIR, and from outside its build folder where
+ * its settings schema is not installed, says so in one line and exits 1,
+ * never with a GLib trap or a Gtk-WARNING.
+ */
+#include "config.h"
+
+#include "fm-test-cli.h"
+#include "fm-test-files.h"
+#include "fm-test-pb.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#define NO_DISPLAY_LINE "feature-maps: cannot open a display; the window needs one (the " \
+                        "subcommands inspect, run, export, scan and bench do not)\n"
+#define NO_SCHEMA_LINE "feature-maps: the settings schema " APP_ID " is not installed; run " \
+                       "“meson install” or set GSETTINGS_SCHEMA_DIR\n"
+
+static const char *binary;
+static char *tmp_dir;
+
+static int
+run (const char         *subcommand,
+     const char * const *env,
+     char              **out,
+     char              **err,
+     const char         *first,
+     ...)
+{
+  va_list ap;
+  int status;
+
+  va_start (ap, first);
+  status = fm_test_cli_runv (binary, subcommand, env, out, err, NULL, first, ap);
+  va_end (ap);
+  return status;
+}
+
+/* Every subcommand that loads MODEL fails on @model with exit status 1,
+ * nothing on stdout, and exactly "feature-maps: @sentence" then one line
+ * "  detail: " followed by @detail_prefix on stderr. */
+static void
+assert_model_error (const char *model,
+                    const char *sentence,
+                    const char *detail_prefix)
+{
+  g_autofree char *png = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-7.png", NULL);
+  g_autofree char *out_png = g_build_filename (tmp_dir, "out.png", NULL);
+  g_autofree char *want_first = g_strconcat ("feature-maps: ", sentence, NULL);
+  g_autofree char *want_detail = g_strconcat ("  detail: ", detail_prefix, NULL);
+  const char *commands[] = { "inspect", "run", "export", "scan", "bench" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      g_auto(GStrv) lines = NULL;
+      int status;
+
+      if (i == 0)
+        status = run ("inspect", NULL, &out, &err, model, NULL);
+      else if (i == 1)
+        status = run ("run", NULL, &out, &err, model, png, NULL);
+      else if (i == 2)
+        status = run ("export", NULL, &out, &err, model, png, "-o", out_png, NULL);
+      else if (i == 3)
+        status = run ("scan", NULL, &out, &err, model, "mnist-heldout", "--no-cache", NULL);
+      else
+        status = run ("bench", NULL, &out, &err, model, NULL);
+
+      g_test_message ("%s: %s", commands[i], err);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      lines = g_strsplit (err, "\n", -1);
+      /* Two lines, each ending in a newline. */
+      g_assert_cmpuint (g_strv_length (lines), ==, 3);
+      g_assert_cmpstr (lines[0], ==, want_first);
+      if (!g_str_has_prefix (lines[1], want_detail))
+        g_error ("%s: the detail line \"%s\" does not start with \"%s\"", commands[i],
+                 lines[1], want_detail);
+      g_assert_cmpstr (lines[2], ==, "");
+      g_assert_false (g_file_test (out_png, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+test_not_a_model (void)
+{
+  g_autofree char *text = g_build_filename (tmp_dir, "notes.onnx", NULL);
+  g_autofree char *sentence = g_strdup_printf ("%s is not an ONNX model", text);
+
+  g_assert_true (g_file_set_contents (text, "These are notes, not a model.\n", -1, NULL));
+  assert_model_error (text, sentence, "model: ");
+}
+
+static void
+test_empty (void)
+{
+  g_autofree char *empty = g_build_filename (tmp_dir, "empty.onnx", NULL);
+  g_autofree char *sentence = g_strdup_printf ("%s is not an ONNX model", empty);
+
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  assert_model_error (empty, sentence, "the file is empty");
+}
+
+/* The bundled model cut in half: its size, and the size that the length of
+ * the field it ends in gives (read here from the whole file). */
+static void
+test_truncated (void)
+{
+  g_autofree char *mnist = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn.onnx",
+                                             NULL);
+  g_autofree char *half = g_build_filename (tmp_dir, "half.onnx", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *have = NULL, *need = NULL, *sentence = NULL;
+  guint64 end;
+  gsize len, cut;
+
+  if (!g_file_get_contents (mnist, &contents, &len, NULL))
+    {
+      g_test_skip ("data/models/mnist-cnn.onnx is not there");
+      return;
+    }
+  cut = len / 2;
+  end = fm_pb_field_end_at ((const guint8 *) contents, len, cut);
+  g_assert_cmpuint (end, >, cut);
+  g_assert_cmpuint (end, <=, len);
+  have = g_format_size (cut);
+  need = g_format_size (end);
+  g_assert_cmpstr (have, !=, need);
+  sentence = g_strdup_printf ("%s is truncated: %s of at least %s", half, have, need);
+  g_assert_true (g_file_set_contents (half, contents, cut, NULL));
+  assert_model_error (half, sentence, "graph: length ");
+}
+
+/* The window, no display, and no GSETTINGS_SCHEMA_DIR: the binary in its
+ * build folder finds its schema there (it does not stop on it), then says
+ * that it needs a display. */
+static void
+test_window_schema_uninstalled (void)
+{
+  const char *env[] = { "GSETTINGS_SCHEMA_DIR", NULL, "DISPLAY", NULL,
+                        "WAYLAND_DISPLAY", NULL, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run (NULL, env, &out, &err, NULL), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==, NO_DISPLAY_LINE);
+}
+
+/* Whether the schema is installed where GIO looks by default. */
+static gboolean
+schema_installed (void)
+{
+  const char * const *system_dirs = g_get_system_data_dirs ();
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new ();
+
+  g_ptr_array_add (dirs, (gpointer) g_get_user_data_dir ());
+  for (guint i = 0; system_dirs[i] != NULL; i++)
+    g_ptr_array_add (dirs, (gpointer) system_dirs[i]);
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dirs->pdata[i], "glib-2.0", "schemas", NULL);
+      g_autoptr(GSettingsSchemaSource) source = NULL;
+      g_autoptr(GSettingsSchema) schema = NULL;
+
+      source = g_settings_schema_source_new_from_directory (path, NULL, FALSE, NULL);
+      if (source != NULL)
+        schema = g_settings_schema_source_lookup (source, APP_ID, FALSE);
+      if (schema != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A copy of the binary outside its build folder counts as installed: with
+ * the schema nowhere, one sentence and exit status 1. */
+static void
+test_window_schema_missing (void)
+{
+  const char *env[] = { "GSETTINGS_SCHEMA_DIR", NULL, "DISPLAY", NULL,
+                        "WAYLAND_DISPLAY", NULL, NULL };
+  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "bin");
+  g_autofree char *copy = g_build_filename (dir, "feature-maps", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  const char *saved = binary;
+  gsize len;
+  int status;
+
+  if (schema_installed ())
+    {
+      g_test_skip ("the settings schema is installed on this machine");
+      return;
+    }
+  g_assert_true (g_file_get_contents (binary, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
+
+  binary = copy;
+  status = run (NULL, env, &out, &err, NULL);
+  binary = saved;
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==, NO_SCHEMA_LINE);
+}
+
+/* No display: one line, no Gtk-WARNING, exit status 1, with or without a
+ * model to open. */
+static void
+test_window_no_display (void)
+{
+  const char *env[] = { "DISPLAY", NULL, "WAYLAND_DISPLAY", NULL, NULL };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      int status;
+
+      if (i == 0)
+        status = run (NULL, env, &out, &err, NULL);
+      else
+        status = run (NULL, env, &out, &err, "mnist-cnn", NULL);
+      g_test_message ("%s", err);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_null (strstr (err, "Gtk-WARNING"));
+      g_assert_null (strstr (err, "Gtk-CRITICAL"));
+      g_assert_cmpstr (err, ==, NO_DISPLAY_LINE);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (argc < 2)
+    {
+      g_printerr ("usage: test-cli-errors FEATURE-MAPS-BINARY\n");
+      return 2;
+    }
+  binary = argv[1];
+  tmp_dir = fm_test_make_tmp_dir ("fm-test-cli-errors-XXXXXX");
+
+  g_test_add_func ("/cli/errors/not-a-model", test_not_a_model);
+  g_test_add_func ("/cli/errors/empty", test_empty);
+  g_test_add_func ("/cli/errors/truncated", test_truncated);
+  g_test_add_func ("/cli/window/schema-uninstalled", test_window_schema_uninstalled);
+  g_test_add_func ("/cli/window/schema-missing", test_window_schema_missing);
+  g_test_add_func ("/cli/window/no-display", test_window_no_display);
+  status = g_test_run ();
+
+  fm_test_remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  return status;
+}
