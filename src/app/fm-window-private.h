@@ -38,7 +38,7 @@ struct _FmWindow
   GtkBox          *sections_box;
   AdwFlap         *input_flap;
   AdwFlap         *layers_flap;
-  GtkFlowBox      *key_flow;
+  GtkBox          *key_flow;     /* the key's entries, one a line */
   GtkWidget       *scan_offer;
   GtkWidget       *key_dead;     /* key entries shown after a scan */
   GtkWidget       *key_rare;

@@ -1005,8 +1005,7 @@ add_key_entry (FmWindow *self,
   gtk_widget_add_css_class (label, "caption");
   gtk_box_append (GTK_BOX (box), swatch);
   gtk_box_append (GTK_BOX (box), label);
-  gtk_flow_box_append (self->key_flow, box);
-  gtk_widget_set_focusable (gtk_widget_get_parent (box), FALSE);
+  gtk_box_append (self->key_flow, box);
   g_object_set_data (G_OBJECT (box), "fm-label", label);
   return box;
 }
@@ -1039,8 +1038,8 @@ fm_window_update_key (FmWindow *self)
       set_key_text (self->key_dead, dead);
       set_key_text (self->key_rare, rare_text);
     }
-  gtk_widget_set_visible (gtk_widget_get_parent (self->key_dead), scanned);
-  gtk_widget_set_visible (gtk_widget_get_parent (self->key_rare), scanned);
+  gtk_widget_set_visible (self->key_dead, scanned);
+  gtk_widget_set_visible (self->key_rare, scanned);
   gtk_widget_set_visible (self->scan_offer, !scanned);
   gtk_widget_queue_draw (GTK_WIDGET (self->key_flow));
 }
@@ -1368,12 +1367,10 @@ fm_window_dup_key_text (FmWindow *self)
 {
   GString *text = g_string_new (NULL);
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->key_flow));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *entry = gtk_widget_get_first_child (GTK_WIDGET (self->key_flow));
+       entry != NULL; entry = gtk_widget_get_next_sibling (entry))
     {
-      GtkWidget *entry = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
-
-      if (!gtk_widget_get_visible (child))
+      if (!gtk_widget_get_visible (entry))
         continue;
       if (text->len > 0)
         g_string_append_c (text, '\n');

@@ -781,6 +781,20 @@ test_fits_small_screen (void)
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   settle ();
   check_fits (window);
+  /* A stroke shows the prediction's bars, which expand: the input pane
+   * must keep its width all the same (it once took half the window). */
+  {
+    static const double stroke[] = { 14, 5, 14, 23 };
+    GtkWidget *pane = gtk_widget_get_ancestor (pad, GTK_TYPE_SCROLLED_WINDOW);
+    int before = gtk_widget_get_width (pane);
+
+    fm_draw_pad_stroke (FM_DRAW_PAD (pad), stroke, 2);
+    settle ();
+    g_test_message ("input pane %d px wide, then %d in a window %d px wide", before,
+                    gtk_widget_get_width (pane), gtk_widget_get_width (GTK_WIDGET (window)));
+    g_assert_cmpint (gtk_widget_get_width (pane), ==, before);
+    g_assert_cmpint (before, <=, 300);
+  }
   g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &pad0));
   g_assert_true (gtk_widget_compute_bounds (list, GTK_WIDGET (window), &list0));
   for (int i = -1; i < (int) n_layers; i++)
