@@ -4,14 +4,18 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The detail of one channel: its map enlarged (the same fm_tile_render as
- * the tiles) with the value under the pointer; min, max, mean and the
- * share of active cells; for a channel computed from a Conv or Gemm, its
- * largest pre-activation and its bias; and for an all-zero map a sentence
- * that explains it in those terms. After a dataset scan it also says how
- * many images the channel fires on, the scan's diagnosis and remedies for
- * a dead one, and shows the images that excite it most (read back from
- * the dataset in a thread). It keeps the frame it was opened on, so later
- * strokes do not change what it explains.
+ * the tiles) with the value under the pointer, and under it the colour bar
+ * (fm_legend_render) with the colormap and the range the map is drawn
+ * with; min, max, mean and the share of active cells; for a channel
+ * computed from a Conv or Gemm, its largest pre-activation and its bias;
+ * and for an all-zero map a sentence that explains it in those terms.
+ * After a dataset scan it also says how many images the channel fires on,
+ * the scan's diagnosis and remedies for a dead one, and shows the images
+ * that excite it most (read back from the dataset in a thread); activating
+ * one loads it into the main window's canvas. Previous and Next (header
+ * bar, Page Up / Page Down, Alt+Left / Alt+Right) move to the neighbouring
+ * channels of the same layer and refresh all of it. It keeps the frame it
+ * was opened on, so later strokes do not change what it explains.
  */
 #include "config.h"
 
@@ -23,6 +27,26 @@
 #include "fm-tile-detail.h"
 #include "fm-dataset.h"
 #include "fm-tile-render.h"
+#include "fm-window.h"
+
+/* One of the images that excite the channel most, kept decoded so that
+ * activating it can load it into the canvas. */
+typedef struct
+{
+  FmImage *image;
+  gint64   index;  /* item index in the dataset */
+  char    *name;   /* what the window calls the loaded input */
+} TopItem;
+
+static void
+top_item_free (TopItem *item)
+{
+  if (item == NULL)
+    return;
+  g_clear_pointer (&item->image, fm_image_free);
+  g_free (item->name);
+  g_free (item);
+}
 
 struct _FmTileDetail
 {
@@ -30,6 +54,8 @@ struct _FmTileDetail
 
   AdwWindowTitle *window_title;
   GtkDrawingArea *map_area;
+  GtkDrawingArea *legend_area;
+  GtkLabel       *range_label;
   GtkLabel       *hover_label;
   GtkListBox     *stats_list;
   GtkLabel       *explanation;
@@ -37,16 +63,20 @@ struct _FmTileDetail
   GtkLabel       *top_title;
   GtkFlowBox     *top_flow;
 
+  GtkWindow      *parent;       /* weak: the window whose canvas images go to */
   FmFrame        *frame;
   guint           layer;
   guint           channel;
+  guint           channels;     /* in the layer */
   FmViewOptions   options;
+  float           vmin;         /* the range the map and the colour bar use */
+  float           vmax;
   int             height;
   int             width;
   FmScanResult   *scan;
   int             scan_layer;
-  GCancellable   *cancellable;
-  guint           n_top_images;
+  GCancellable   *cancellable;  /* the top images' load for this channel */
+  GPtrArray      *top_items;    /* TopItem*, in the flow box's order */
 };
 
 G_DEFINE_FINAL_TYPE (FmTileDetail, fm_tile_detail, ADW_TYPE_WINDOW)
@@ -68,12 +98,30 @@ map_draw (GtkDrawingArea *area,
   FmTileStyle style = { 0 };
   double side = MIN (width, height);
 
+  if (self->frame == NULL)
+    return;
   style.colormap = self->options.colormap;
-  fm_view_options_range (&self->options, self->frame, self->layer, (int) self->channel,
-                         &style.vmin, &style.vmax);
+  style.vmin = self->vmin;
+  style.vmax = self->vmax;
   style.all_zero = self->frame->stats[self->layer][self->channel].all_zero;
   style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   fm_tile_render (cr, channel_map (self), self->height, self->width, side, side, &style);
+}
+
+/* The colour bar, as wide as the map (the template gives both 320). */
+static void
+legend_draw (GtkDrawingArea *area,
+             cairo_t        *cr,
+             int             width,
+             int             height,
+             gpointer        user_data)
+{
+  FmTileDetail *self = user_data;
+
+  if (self->frame == NULL)
+    return;
+  fm_legend_render (cr, self->options.colormap, self->vmin, self->vmax, width, height,
+                    adw_style_manager_get_dark (adw_style_manager_get_default ()));
 }
 
 static void
@@ -88,7 +136,7 @@ motion_cb (GtkEventControllerMotion *motion,
   int row = (int) floor (y / side * self->height);
   g_autofree char *text = NULL;
 
-  if (col < 0 || row < 0 || col >= self->width || row >= self->height)
+  if (self->frame == NULL || col < 0 || row < 0 || col >= self->width || row >= self->height)
     return;
   /* Translators: row, column and the activation value there */
   text = g_strdup_printf (_("Row %d, column %d: %.4f"), row, col,
@@ -96,19 +144,138 @@ motion_cb (GtkEventControllerMotion *motion,
   gtk_label_set_text (self->hover_label, text);
 }
 
+/* The statistics rows, in the order they are shown. */
+static const char * const stat_keys[] = {
+  "min", "max", "mean", "active", "pre-activation", "bias", "fires-on", "dataset-pre-activation",
+};
+
+static guint
+stat_order (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (stat_keys); i++)
+    if (g_str_equal (stat_keys[i], key))
+      return i;
+  g_return_val_if_reached (G_N_ELEMENTS (stat_keys));
+}
+
+static GtkWidget *
+find_stat_row (FmTileDetail *self,
+               const char   *key)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->stats_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (g_str_equal (gtk_widget_get_name (row), key))
+      return row;
+  return NULL;
+}
+
+/* Shows the statistics row @key (its name for fm_tile_detail_get_stat ())
+ * with @value. Rows are made once and then updated in place, so moving to
+ * another channel keeps the keyboard focus where it was. */
 static void
 add_stat (FmTileDetail *self,
+          const char   *key,
           const char   *title,
           const char   *value)
 {
-  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
-  GtkWidget *label = gtk_label_new (value);
+  GtkWidget *row = find_stat_row (self, key);
+  GtkWidget *label;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  adw_action_row_add_suffix (row, label);
-  gtk_list_box_append (self->stats_list, GTK_WIDGET (row));
+  if (row == NULL)
+    {
+      int position = 0;
+
+      for (GtkWidget *r = gtk_widget_get_first_child (GTK_WIDGET (self->stats_list));
+           r != NULL; r = gtk_widget_get_next_sibling (r))
+        position += stat_order (gtk_widget_get_name (r)) < stat_order (key);
+      row = adw_action_row_new ();
+      label = gtk_label_new (NULL);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      gtk_widget_set_name (row, key);
+      gtk_widget_add_css_class (label, "numeric");
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      g_object_set_data (G_OBJECT (row), "fm-value", label);
+      gtk_list_box_insert (self->stats_list, row, position);
+    }
+  label = g_object_get_data (G_OBJECT (row), "fm-value");
+  gtk_label_set_text (GTK_LABEL (label), value);
+  gtk_widget_set_visible (row, TRUE);
+}
+
+static void
+add_number (FmTileDetail *self,
+            const char   *key,
+            const char   *title,
+            double        value)
+{
+  g_autofree char *text = g_strdup_printf ("%.4f", value);
+
+  add_stat (self, key, title, text);
+}
+
+static void
+parent_destroy_cb (GtkWidget    *parent,
+                   FmTileDetail *self)
+{
+  /* Its canvas is gone: nothing left to load the images into. */
+  g_signal_handlers_disconnect_by_func (parent, parent_destroy_cb, self);
+  g_clear_weak_pointer (&self->parent);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->top_flow), FALSE);
+}
+
+static void
+top_activated_cb (GtkFlowBox      *flow,
+                  GtkFlowBoxChild *child,
+                  FmTileDetail    *self)
+{
+  int index = gtk_flow_box_child_get_index (child);
+  const TopItem *item;
+
+  if (index < 0 || (guint) index >= self->top_items->len)
+    return;
+  item = g_ptr_array_index (self->top_items, index);
+  if (self->parent == NULL || !FM_IS_WINDOW (self->parent) ||
+      gtk_widget_in_destruction (GTK_WIDGET (self->parent)))
+    return;
+  fm_window_load_image (FM_WINDOW (self->parent), item->image, item->name);
+}
+
+static void
+step_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  FmTileDetail *self = FM_TILE_DETAIL (widget);
+
+  if (g_str_equal (name, "detail.previous") && self->channel > 0)
+    fm_tile_detail_set_channel (self, self->channel - 1);
+  else if (g_str_equal (name, "detail.next") && self->channel + 1 < self->channels)
+    fm_tile_detail_set_channel (self, self->channel + 1);
+}
+
+/* Page Up and Alt+Left (or Page Down and Alt+Right), also on the keypad.
+ * Handled before the focused widget sees them, so that they mean the same
+ * wherever the focus is (Page Up would otherwise scroll the details when
+ * they do not fit); plain Left and Right stay for moving the focus and the
+ * text cursor. */
+static void
+add_step_shortcut (GtkShortcutController *controller,
+                   guint                  page_key,
+                   guint                  kp_page_key,
+                   guint                  arrow_key,
+                   guint                  kp_arrow_key,
+                   const char            *action)
+{
+  GtkShortcutTrigger *pages, *arrows;
+
+  pages = gtk_alternative_trigger_new (gtk_keyval_trigger_new (page_key, 0),
+                                       gtk_keyval_trigger_new (kp_page_key, 0));
+  arrows = gtk_alternative_trigger_new (gtk_keyval_trigger_new (arrow_key, GDK_ALT_MASK),
+                                        gtk_keyval_trigger_new (kp_arrow_key, GDK_ALT_MASK));
+  gtk_shortcut_controller_add_shortcut (controller,
+                                        gtk_shortcut_new (gtk_alternative_trigger_new (pages, arrows),
+                                                          gtk_named_action_new (action)));
 }
 
 static void
@@ -118,8 +285,12 @@ fm_tile_detail_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->parent != NULL)
+    g_signal_handlers_disconnect_by_func (self->parent, parent_destroy_cb, self);
+  g_clear_weak_pointer (&self->parent);
   g_clear_pointer (&self->frame, fm_frame_unref);
   g_clear_pointer (&self->scan, fm_scan_result_unref);
+  g_clear_pointer (&self->top_items, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_TILE_DETAIL);
   G_OBJECT_CLASS (fm_tile_detail_parent_class)->dispose (object);
 }
@@ -136,12 +307,16 @@ fm_tile_detail_class_init (FmTileDetailClass *klass)
                                                "/io/github/featuremaps/FeatureMaps/fm-tile-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, FmTileDetail, window_title);
   gtk_widget_class_bind_template_child (widget_class, FmTileDetail, map_area);
+  gtk_widget_class_bind_template_child (widget_class, FmTileDetail, legend_area);
+  gtk_widget_class_bind_template_child (widget_class, FmTileDetail, range_label);
   gtk_widget_class_bind_template_child (widget_class, FmTileDetail, hover_label);
   gtk_widget_class_bind_template_child (widget_class, FmTileDetail, stats_list);
   gtk_widget_class_bind_template_child (widget_class, FmTileDetail, explanation);
   gtk_widget_class_bind_template_child (widget_class, FmTileDetail, top_box);
   gtk_widget_class_bind_template_child (widget_class, FmTileDetail, top_title);
   gtk_widget_class_bind_template_child (widget_class, FmTileDetail, top_flow);
+  gtk_widget_class_install_action (widget_class, "detail.previous", NULL, step_action);
+  gtk_widget_class_install_action (widget_class, "detail.next", NULL, step_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -149,20 +324,34 @@ static void
 fm_tile_detail_init (FmTileDetail *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->scan_layer = -1;
+  self->top_items = g_ptr_array_new_with_free_func ((GDestroyNotify) top_item_free);
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->map_area), motion);
   gtk_drawing_area_set_draw_func (self->map_area, map_draw, self, NULL);
+  gtk_drawing_area_set_draw_func (self->legend_area, legend_draw, self, NULL);
+  g_signal_connect (self->top_flow, "child-activated", G_CALLBACK (top_activated_cb), self);
+
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  add_step_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Page_Up, GDK_KEY_KP_Page_Up,
+                     GDK_KEY_Left, GDK_KEY_KP_Left, "detail.previous");
+  add_step_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Page_Down, GDK_KEY_KP_Page_Down,
+                     GDK_KEY_Right, GDK_KEY_KP_Right, "detail.next");
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 }
 
 /* ---- the images that excite the channel most (from the scan) ---------- */
 
 typedef struct
 {
-  char    *dataset_path;
-  gint64  *indexes;     /* [n] */
-  guint    n;
+  char     *dataset_path;
+  guint     channel;
+  gint64   *indexes;     /* [n] */
+  float    *maxima;      /* [n] the channel's largest value on each */
+  guint     n;
 } TopJob;
 
 static void
@@ -170,12 +359,14 @@ top_job_free (TopJob *job)
 {
   g_free (job->dataset_path);
   g_free (job->indexes);
+  g_free (job->maxima);
   g_free (job);
 }
 
 /* Reads the wanted items of the dataset (IDX files are read in order;
- * folder items are opened by name). Returns a GPtrArray of FmImage* in
- * the order of the indexes (NULL where one could not be read). */
+ * folder items are opened by name). Returns a GPtrArray of TopItem* in
+ * the order of the indexes (NULL where one could not be read), named
+ * after their file for a folder (NULL for IDX). */
 static void
 top_thread (GTask        *task,
             gpointer      source,
@@ -185,7 +376,7 @@ top_thread (GTask        *task,
   TopJob *job = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(FmDataset) dataset = fm_dataset_open (job->dataset_path, NULL, &error);
-  GPtrArray *images;
+  GPtrArray *items;
   guint found = 0;
 
   if (dataset == NULL)
@@ -193,17 +384,26 @@ top_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  images = g_ptr_array_new_full (job->n, (GDestroyNotify) fm_image_free);
-  g_ptr_array_set_size (images, job->n);
+  items = g_ptr_array_new_full (job->n, (GDestroyNotify) top_item_free);
+  g_ptr_array_set_size (items, job->n);
   if (fm_dataset_get_kind (dataset) == FM_DATASET_FOLDER)
     {
-      for (guint i = 0; i < job->n; i++)
+      for (guint i = 0; i < job->n && !g_cancellable_is_cancelled (cancellable); i++)
         {
           g_autofree char *name = fm_dataset_dup_item_name (dataset, job->indexes[i]);
           g_autofree char *path = name != NULL ? g_build_filename (job->dataset_path, name, NULL)
                                                : NULL;
-          if (path != NULL)
-            g_ptr_array_index (images, i) = fm_image_load (path, 0, NULL);
+          FmImage *image = path != NULL ? fm_image_load (path, 0, NULL) : NULL;
+
+          if (image != NULL)
+            {
+              TopItem *item = g_new0 (TopItem, 1);
+
+              item->image = image;
+              item->index = job->indexes[i];
+              item->name = g_steal_pointer (&name);
+              g_ptr_array_index (items, i) = item;
+            }
         }
     }
   else
@@ -218,9 +418,13 @@ top_thread (GTask        *task,
           gboolean kept = FALSE;
 
           for (guint i = 0; i < job->n; i++)
-            if ((guint64) job->indexes[i] == index && g_ptr_array_index (images, i) == NULL)
+            if ((guint64) job->indexes[i] == index && g_ptr_array_index (items, i) == NULL)
               {
-                g_ptr_array_index (images, i) = image;
+                TopItem *item = g_new0 (TopItem, 1);
+
+                item->image = image;
+                item->index = job->indexes[i];
+                g_ptr_array_index (items, i) = item;
                 kept = TRUE;
                 found++;
                 break;
@@ -229,7 +433,7 @@ top_thread (GTask        *task,
             fm_image_free (image);
         }
     }
-  g_task_return_pointer (task, images, (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static GdkTexture *
@@ -254,49 +458,98 @@ top_done (GObject      *source,
 {
   g_autoptr(FmTileDetail) self = user_data;
   TopJob *job = g_task_get_task_data (G_TASK (res));
-  g_autoptr(GPtrArray) images = g_task_propagate_pointer (G_TASK (res), NULL);
-  const FmScanLayer *sl;
+  g_autoptr(GPtrArray) items = g_task_propagate_pointer (G_TASK (res), NULL);
+  g_autofree char *dataset = NULL;
 
-  if (images == NULL || self->scan == NULL)
+  /* Cancelled: another channel is shown, or the window closed. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (res))) ||
+      self->scan == NULL || self->frame == NULL || job->channel != self->channel)
     return;
-  sl = &self->scan->layers[self->scan_layer];
-  for (guint i = 0; i < images->len; i++)
+  dataset = g_path_get_basename (self->scan->dataset_path);
+  for (guint i = 0; items != NULL && i < items->len; i++)
     {
-      const FmImage *image = g_ptr_array_index (images, i);
+      TopItem *item = g_ptr_array_index (items, i);
       g_autoptr(GdkTexture) texture = NULL;
+      g_autofree char *label = NULL;
+      g_autofree char *largest = NULL;
       g_autofree char *tip = NULL;
       GtkWidget *picture;
+      GtkWidget *child;
 
-      if (image == NULL)
+      if (item == NULL)
         continue;
-      texture = texture_for (image);
+      if (item->name != NULL)
+        {
+          /* Translators: a picture file of a dataset folder */
+          label = g_strdup_printf (_("Load %s into the canvas"), item->name);
+        }
+      else
+        {
+          /* Translators: the name a loaded IDX dataset item gets: its
+           * index and the dataset's file name */
+          item->name = g_strdup_printf (_("item %" PRId64 " of %s"), item->index, dataset);
+          label = g_strdup_printf (_("Load item %" PRId64 " into the canvas"), item->index);
+        }
+      /* Translators: this channel's largest value on a dataset image */
+      largest = g_strdup_printf (_("Largest activation: %.3f"), (double) job->maxima[i]);
+      tip = g_strconcat (label, "\n", largest, NULL);
+
+      texture = texture_for (item->image);
       picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
       gtk_widget_set_size_request (picture, 56, 56);
-      /* Translators: a dataset image and this channel's largest value on it */
-      tip = g_strdup_printf (_("Image %" PRId64 ": largest activation %.3f"),
-                             job->indexes[i], sl->top_max[self->channel * self->scan->top_k + i]);
-      gtk_widget_set_tooltip_text (picture, tip);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (picture),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
-      gtk_flow_box_append (self->top_flow, picture);
-      self->n_top_images++;
+      child = gtk_flow_box_child_new ();
+      gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), picture);
+      gtk_widget_set_tooltip_text (child, tip);
+      gtk_widget_set_cursor_from_name (child, "pointer");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, largest,
+                                      -1);
+      gtk_flow_box_append (self->top_flow, child);
+      g_ptr_array_index (items, i) = NULL;
+      g_ptr_array_add (self->top_items, item);
     }
+  /* None could be read (the dataset moved, say): no empty heading. */
+  gtk_widget_set_visible (self->top_box, self->top_items->len > 0);
 }
 
+/* Drops the previous channel's images (and their load, if running) and
+ * starts loading this channel's. */
 static void
 load_top_images (FmTileDetail *self)
 {
-  const FmScanLayer *sl = &self->scan->layers[self->scan_layer];
+  const FmScanLayer *sl;
   g_autoptr(GTask) task = NULL;
-  TopJob *job = g_new0 (TopJob, 1);
+  GtkWidget *child;
+  TopJob *job;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->top_flow))) != NULL)
+    gtk_flow_box_remove (self->top_flow, child);
+  g_ptr_array_set_size (self->top_items, 0);
+  gtk_widget_set_visible (self->top_box, FALSE);
+
+  if (self->scan == NULL)
+    return;
+  sl = &self->scan->layers[self->scan_layer];
+  if (self->channel >= sl->channels || sl->fire_count[self->channel] == 0)
+    return;
+  job = g_new0 (TopJob, 1);
   job->dataset_path = g_strdup (self->scan->dataset_path);
+  job->channel = self->channel;
   job->indexes = g_new (gint64, MAX (self->scan->top_k, 1));
+  job->maxima = g_new (float, MAX (self->scan->top_k, 1));
   for (guint k = 0; k < self->scan->top_k; k++)
     {
-      gint64 index = sl->top_index[self->channel * self->scan->top_k + k];
-      if (index >= 0)
-        job->indexes[job->n++] = index;
+      gsize at = (gsize) self->channel * self->scan->top_k + k;
+
+      if (sl->top_index[at] >= 0)
+        {
+          job->indexes[job->n] = sl->top_index[at];
+          job->maxima[job->n] = sl->top_max[at];
+          job->n++;
+        }
     }
   if (job->n == 0)
     {
@@ -308,6 +561,147 @@ load_top_images (FmTileDetail *self)
   task = g_task_new (NULL, self->cancellable, top_done, g_object_ref (self));
   g_task_set_task_data (task, job, (GDestroyNotify) top_job_free);
   g_task_run_in_thread (task, top_thread);
+}
+
+/* ---- one channel ------------------------------------------------------- */
+
+static gboolean
+has_scan_channel (FmTileDetail *self)
+{
+  return self->scan != NULL && self->channel < self->scan->layers[self->scan_layer].channels;
+}
+
+static void
+update_range (FmTileDetail *self)
+{
+  g_autofree char *lo = NULL;
+  g_autofree char *hi = NULL;
+  g_autofree char *scale = NULL;
+
+  fm_view_options_range (&self->options, self->frame, self->layer, (int) self->channel,
+                         &self->vmin, &self->vmax);
+  lo = g_strdup_printf ("%.4g", (double) self->vmin);
+  hi = g_strdup_printf ("%.4g", (double) self->vmax);
+  /* Translators: the colour bar's accessible name and tooltip; the values
+   * at its two ends */
+  scale = g_strdup_printf (_("Colour scale from %s to %s"), lo, hi);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->legend_area), scale);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend_area),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, scale, -1);
+  if (self->options.normalize == FM_NORMALIZE_TILE)
+    {
+      g_autofree char *own = g_strdup_printf (_("Scaled to this channel’s own range: %s to %s"),
+                                              lo, hi);
+      gtk_label_set_text (self->range_label, own);
+      gtk_widget_set_visible (GTK_WIDGET (self->range_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->range_label), FALSE);
+}
+
+static void
+update_stats (FmTileDetail *self)
+{
+  const FmLayer *l = fm_frame_layer (self->frame, self->layer);
+  const FmChannelStats *st = &self->frame->stats[self->layer][self->channel];
+  float pre = self->frame->pre_max[self->layer][self->channel];
+  g_autofree char *share = g_strdup_printf ("%.1f %%", 100.0 * st->active_share);
+  /* Hidden unless this channel has them (below). */
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->stats_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    gtk_widget_set_visible (row, FALSE);
+
+  add_number (self, "min", _("Minimum"), st->min);
+  add_number (self, "max", _("Maximum"), st->max);
+  add_number (self, "mean", _("Mean"), st->mean);
+  add_stat (self, "active", _("Active cells"), share);
+  if (l->pre_value_id >= 0 && !isnan (pre))
+    add_number (self, "pre-activation", _("Largest pre-activation"), pre);
+  if (l->bias_value_id >= 0)
+    add_number (self, "bias", _("Bias"), fm_layer_bias (self->frame->model, l, self->channel));
+
+  if (has_scan_channel (self))
+    {
+      const FmScanLayer *sl = &self->scan->layers[self->scan_layer];
+      g_autofree char *fired = g_strdup_printf ("%'" G_GUINT64_FORMAT,
+                                                sl->fire_count[self->channel]);
+      g_autofree char *images = g_strdup_printf ("%'" G_GUINT64_FORMAT, self->scan->images);
+      g_autofree char *value = g_strdup_printf (_("%s of %s images%s"), fired, images,
+                                                self->scan->partial ? _(" (partial scan)") : "");
+
+      add_stat (self, "fires-on", _("Fires on"), value);
+      if (sl->pre_activation_max != NULL)
+        add_number (self, "dataset-pre-activation", _("Largest pre-activation over the dataset"),
+                    sl->pre_activation_max[self->channel]);
+    }
+}
+
+static char *
+explain (FmTileDetail *self)
+{
+  const FmLayer *l = fm_frame_layer (self->frame, self->layer);
+  const FmChannelStats *st = &self->frame->stats[self->layer][self->channel];
+  float pre = self->frame->pre_max[self->layer][self->channel];
+  gboolean has_pre = l->pre_value_id >= 0 && !isnan (pre);
+
+  if (has_scan_channel (self) &&
+      self->scan->layers[self->scan_layer].fire_count[self->channel] == 0)
+    {
+      /* The dataset has spoken: the scan's diagnosis replaces the guess. */
+      return fm_scan_result_explain (self->scan, self->scan_layer, self->channel);
+    }
+  else if (has_scan_channel (self))
+    {
+      g_autofree char *here = NULL;
+      g_autofree char *over = fm_scan_result_explain (self->scan, self->scan_layer, self->channel);
+
+      if (st->all_zero)
+        here = fm_layer_explain_zero (self->frame->model, l, self->channel, pre, has_pre);
+      else
+        here = g_strdup_printf (_("This channel is active on %.1f %% of the positions for this "
+                                  "input."), 100.0 * st->active_share);
+      return g_strconcat (here, "\n\n", over, NULL);
+    }
+  else if (st->all_zero)
+    {
+      g_autofree char *why = fm_layer_explain_zero (self->frame->model, l, self->channel, pre,
+                                                    has_pre);
+      /* Until a dataset scan says otherwise, one zero input proves nothing. */
+      return g_strconcat (why, " ",
+                          _("Zero for one input is normal: the channel’s pattern may simply be "
+                            "absent here. Only a channel that is zero for every input of a "
+                            "dataset is dead."), NULL);
+    }
+  return g_strdup_printf (_("This channel is active on %.1f %% of the positions for this "
+                            "input."), 100.0 * st->active_share);
+}
+
+/* Everything that depends on the channel: title, map, colour bar, range,
+ * statistics, explanation, scan diagnosis and top images. */
+static void
+show_channel (FmTileDetail *self)
+{
+  const FmLayer *l = fm_frame_layer (self->frame, self->layer);
+  g_autofree char *title = g_strdup_printf (_("Channel %u"), self->channel);
+  g_autofree char *text = NULL;
+
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, self->frame->model->values[l->value_id].name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.previous", self->channel > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.next",
+                                 self->channel + 1 < self->channels);
+
+  update_range (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->map_area));
+  gtk_widget_queue_draw (GTK_WIDGET (self->legend_area));
+  /* The value under the pointer was the previous channel's. */
+  gtk_label_set_text (self->hover_label, _("Point at a cell to see its value."));
+
+  update_stats (self);
+  text = explain (self);
+  gtk_label_set_text (self->explanation, text);
+  load_top_images (self);
 }
 
 GtkWindow *
@@ -322,98 +716,54 @@ fm_tile_detail_new (GtkWindow           *parent,
   FmTileDetail *self = g_object_new (FM_TYPE_TILE_DETAIL, "transient-for", parent, NULL);
   const FmLayer *l = fm_frame_layer (frame, layer);
   const FmValue *v = &frame->model->values[l->value_id];
-  const FmChannelStats *st = &frame->stats[layer][channel];
-  g_autofree char *title = g_strdup_printf (_("Channel %u"), channel);
-  g_autofree char *text = NULL;
-  float pre = frame->pre_max[layer][channel];
 
+  if (parent != NULL)
+    {
+      g_set_weak_pointer (&self->parent, parent);
+      g_signal_connect (parent, "destroy", G_CALLBACK (parent_destroy_cb), self);
+    }
   self->frame = fm_frame_ref (frame);
   self->layer = layer;
-  self->channel = channel;
+  self->channels = fm_layer_channels (frame->model, l);
+  self->channel = MIN (channel, self->channels - 1);
   self->options = *options;
   self->height = (int) v->shape.dims[2];
   self->width = (int) v->shape.dims[3];
 
-  adw_window_title_set_title (self->window_title, title);
-  adw_window_title_set_subtitle (self->window_title, v->name);
-  gtk_window_set_title (GTK_WINDOW (self), title);
-
-#define ADD_NUMBER(label, value) \
-  G_STMT_START { \
-    g_autofree char *s_ = g_strdup_printf ("%.4f", (double) (value)); \
-    add_stat (self, label, s_); \
-  } G_STMT_END
-
-  ADD_NUMBER (_("Minimum"), st->min);
-  ADD_NUMBER (_("Maximum"), st->max);
-  ADD_NUMBER (_("Mean"), st->mean);
-  {
-    g_autofree char *share = g_strdup_printf ("%.1f %%", 100.0 * st->active_share);
-    add_stat (self, _("Active cells"), share);
-  }
-  if (l->pre_value_id >= 0 && !isnan (pre))
-    ADD_NUMBER (_("Largest pre-activation"), pre);
-  if (l->bias_value_id >= 0)
-    ADD_NUMBER (_("Bias"), fm_layer_bias (frame->model, l, channel));
-#undef ADD_NUMBER
-
-  if (scan != NULL && scan_layer >= 0 && channel < scan->layers[scan_layer].channels)
+  if (scan != NULL && scan_layer >= 0 && (guint) scan_layer < scan->n_layers)
     {
-      const FmScanLayer *sl = &scan->layers[scan_layer];
-      g_autofree char *fired = g_strdup_printf ("%'" G_GUINT64_FORMAT, sl->fire_count[channel]);
-      g_autofree char *images = g_strdup_printf ("%'" G_GUINT64_FORMAT, scan->images);
-      g_autofree char *value = g_strdup_printf (_("%s of %s images%s"), fired, images,
-                                                scan->partial ? _(" (partial scan)") : "");
       g_autofree char *dataset = g_path_get_basename (scan->dataset_path);
       g_autofree char *heading = g_strdup_printf (_("Images of %s that excite it most"),
                                                   dataset);
 
-      add_stat (self, _("Fires on"), value);
-      if (sl->pre_activation_max != NULL)
-        {
-          g_autofree char *s_ = g_strdup_printf ("%.4f", (double) sl->pre_activation_max[channel]);
-          add_stat (self, _("Largest pre-activation over the dataset"), s_);
-        }
       self->scan = fm_scan_result_ref (scan);
       self->scan_layer = scan_layer;
       gtk_label_set_text (self->top_title, heading);
-      if (sl->fire_count[channel] > 0)
-        load_top_images (self);
     }
-
-  if (self->scan != NULL && self->scan->layers[scan_layer].fire_count[channel] == 0)
-    {
-      /* The dataset has spoken: the scan's diagnosis replaces the guess. */
-      text = fm_scan_result_explain (self->scan, scan_layer, channel);
-    }
-  else if (self->scan != NULL)
-    {
-      g_autofree char *here = NULL;
-      g_autofree char *over = fm_scan_result_explain (self->scan, scan_layer, channel);
-
-      if (st->all_zero)
-        here = fm_layer_explain_zero (frame->model, l, channel, pre,
-                                      l->pre_value_id >= 0 && !isnan (pre));
-      else
-        here = g_strdup_printf (_("This channel is active on %.1f %% of the positions for this "
-                                  "input."), 100.0 * st->active_share);
-      text = g_strconcat (here, "\n\n", over, NULL);
-    }
-  else if (st->all_zero)
-    {
-      g_autofree char *why = fm_layer_explain_zero (frame->model, l, channel, pre,
-                                                    l->pre_value_id >= 0 && !isnan (pre));
-      /* Until a dataset scan says otherwise, one zero input proves nothing. */
-      text = g_strconcat (why, " ",
-                          _("Zero for one input is normal: the channel’s pattern may simply be "
-                            "absent here. Only a channel that is zero for every input of a "
-                            "dataset is dead."), NULL);
-    }
-  else
-    text = g_strdup_printf (_("This channel is active on %.1f %% of the positions for this "
-                              "input."), 100.0 * st->active_share);
-  gtk_label_set_text (self->explanation, text);
+  show_channel (self);
   return GTK_WINDOW (self);
+}
+
+guint
+fm_tile_detail_get_channel (FmTileDetail *self)
+{
+  g_return_val_if_fail (FM_IS_TILE_DETAIL (self), 0);
+
+  return self->channel;
+}
+
+void
+fm_tile_detail_set_channel (FmTileDetail *self,
+                            guint         channel)
+{
+  g_return_if_fail (FM_IS_TILE_DETAIL (self));
+  g_return_if_fail (self->frame != NULL);
+  g_return_if_fail (channel < self->channels);
+
+  if (channel == self->channel)
+    return;
+  self->channel = channel;
+  show_channel (self);
 }
 
 const char *
@@ -425,5 +775,47 @@ fm_tile_detail_get_explanation (FmTileDetail *self)
 guint
 fm_tile_detail_get_n_top_images (FmTileDetail *self)
 {
-  return self->n_top_images;
+  return self->top_items->len;
+}
+
+const char *
+fm_tile_detail_get_stat (FmTileDetail *self,
+                         const char   *key)
+{
+  GtkWidget *row;
+
+  g_return_val_if_fail (FM_IS_TILE_DETAIL (self), NULL);
+
+  row = find_stat_row (self, key);
+  if (row == NULL || !gtk_widget_get_visible (row))
+    return NULL;
+  return gtk_label_get_text (g_object_get_data (G_OBJECT (row), "fm-value"));
+}
+
+const char *
+fm_tile_detail_get_range_text (FmTileDetail *self)
+{
+  g_return_val_if_fail (FM_IS_TILE_DETAIL (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->range_label))
+    ? gtk_label_get_text (self->range_label) : NULL;
+}
+
+GtkWidget *
+fm_tile_detail_get_legend (FmTileDetail *self)
+{
+  g_return_val_if_fail (FM_IS_TILE_DETAIL (self), NULL);
+
+  return GTK_WIDGET (self->legend_area);
+}
+
+GtkWidget *
+fm_tile_detail_get_top_image (FmTileDetail *self,
+                              guint         index)
+{
+  g_return_val_if_fail (FM_IS_TILE_DETAIL (self), NULL);
+
+  if (index >= self->top_items->len)
+    return NULL;
+  return GTK_WIDGET (gtk_flow_box_get_child_at_index (self->top_flow, (int) index));
 }

@@ -26,8 +26,25 @@ GtkWindow *fm_tile_detail_new             (GtkWindow           *parent,
                                            const FmViewOptions *options,
                                            FmScanResult        *scan,
                                            int                  scan_layer);
-/* The explanation shown, and the top images once loaded, for tests. */
-const char *fm_tile_detail_get_explanation (FmTileDetail *self);
+/* The channel shown; setting it (below the layer's channel count) shows
+ * that channel as Previous and Next do. */
+guint       fm_tile_detail_get_channel      (FmTileDetail *self);
+void        fm_tile_detail_set_channel      (FmTileDetail *self,
+                                             guint         channel);
+
+/* For tests: the explanation shown; the top images once loaded, and the
+ * widget that activating loads image @index into the canvas (NULL past
+ * the end); the value in the statistics row @key ("min", "max", "mean",
+ * "active", "pre-activation", "bias", "fires-on",
+ * "dataset-pre-activation"; NULL without that row); the note on the
+ * channel's own range (NULL unless normalised per tile); the colour bar. */
+const char *fm_tile_detail_get_explanation  (FmTileDetail *self);
 guint       fm_tile_detail_get_n_top_images (FmTileDetail *self);
+GtkWidget  *fm_tile_detail_get_top_image    (FmTileDetail *self,
+                                             guint         index);
+const char *fm_tile_detail_get_stat         (FmTileDetail *self,
+                                             const char   *key);
+const char *fm_tile_detail_get_range_text   (FmTileDetail *self);
+GtkWidget  *fm_tile_detail_get_legend       (FmTileDetail *self);
 
 G_END_DECLS

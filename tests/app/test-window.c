@@ -28,48 +28,17 @@
 #include "fm-predict.h"
 #include "fm-layer-section.h"
 #include "fm-test-files.h"
+#include "fm-test-window.h"
 #include "fm-tile.h"
 #include "fm-tile-detail.h"
 #include "fm-window.h"
 
 static const char *cli_binary;
 
-/* Iterates the main loop until @cond holds or 20 s pass. */
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    gint64 end_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC; \
-    while (!(cond) && g_get_monotonic_time () < end_) \
-      g_main_context_iteration (NULL, FALSE), g_usleep (1000); \
-    g_assert_true (cond); \
-  } G_STMT_END
-
-static FmWindow *
-open_window (const char *model_name)
-{
-  FmWindow *window = fm_window_new (NULL);
-  g_autofree char *path = fm_data_resolve_model (model_name, NULL);
-  g_autoptr(GFile) file = NULL;
-
-  g_assert_nonnull (path);
-  file = g_file_new_for_path (path);
-  fm_window_open_model (window, file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_model (window) != NULL && fm_window_get_frame (window) != NULL);
-  return window;
-}
-
-static void
-close_window (FmWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 static void
 test_opens_bundled (void)
 {
-  FmWindow *window = open_window ("mnist-cnn");
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmFrame *frame = fm_window_get_frame (window);
 
   /* relu1, pool1, relu2, pool2, relu3: each Conv folded into its Relu. */
@@ -78,13 +47,13 @@ test_opens_bundled (void)
     g_assert_cmpuint (fm_layer_channels (frame->model, fm_frame_layer (frame, i)), ==, 32);
   g_assert_cmpstr (frame->model->values[fm_frame_layer (frame, 0)->value_id].name, ==,
                    "/relu1/Relu_output_0");
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 static void
 test_stroke_changes_tiles (void)
 {
-  FmWindow *window = open_window ("mnist-cnn");
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmDrawPad *pad = fm_window_get_draw_pad (window);
   FmFrame *before = fm_frame_ref (fm_window_get_frame (window));
   guint frames = fm_window_get_n_frames (window);
@@ -114,7 +83,7 @@ test_stroke_changes_tiles (void)
     g_assert_cmpfloat (after->stats[0][c].max, ==, before->stats[0][c].max);
 
   fm_frame_unref (before);
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 /* Zero channels per layer name from `feature-maps run --json`. */
@@ -161,7 +130,7 @@ static void
 check_marks_match_cli (const char *model_name,
                        const char *digit)
 {
-  FmWindow *window = open_window (model_name);
+  FmWindow *window = fm_test_open_window (model_name);
   g_autofree char *relative = g_strconcat ("digits/", digit, NULL);
   g_autofree char *image = fm_data_find (relative, NULL);
   g_autofree char *model_path = fm_data_resolve_model (model_name, NULL);
@@ -197,7 +166,7 @@ check_marks_match_cli (const char *model_name,
     }
   if (g_str_equal (model_name, "mnist-cnn-dying"))
     g_assert_cmpuint (total, >, 0);  /* the comparison is not vacuous */
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 static void
@@ -228,13 +197,13 @@ test_model_then_image (void)
   fm_predict (fm_window_get_model (window),
               fm_worker_result_get_run (fm_window_get_frame (window)->result), 1, &p);
   g_assert_cmpuint (p.index[0], ==, 7);
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 static void
 test_bad_model_keeps_old (void)
 {
-  FmWindow *window = open_window ("mnist-cnn");
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmModel *old = fm_window_get_model (window);
   g_autofree char *dir = g_dir_make_tmp ("fm-test-window-XXXXXX", NULL);
   g_autofree char *bad = g_build_filename (dir, "broken.onnx", NULL);
@@ -270,13 +239,13 @@ test_bad_model_keeps_old (void)
 
   g_unlink (bad);
   g_rmdir (dir);
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 static void
 test_zero_tile_detail (void)
 {
-  FmWindow *window = open_window ("mnist-cnn-dying");
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
   FmFrame *frame = fm_window_get_frame (window);
   GtkWindow *detail = NULL;
   const char *text;
@@ -296,7 +265,7 @@ test_zero_tile_detail (void)
   g_test_message ("%s", text);
   g_assert_nonnull (strstr (text, "pre-activation"));
   gtk_window_destroy (detail);
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 /* Export from the window: a PNG that is a PNG; a failed export leaves the
@@ -304,7 +273,7 @@ test_zero_tile_detail (void)
 static void
 test_export (void)
 {
-  FmWindow *window = open_window ("mnist-cnn");
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
   g_autofree char *dir = g_dir_make_tmp ("fm-test-export-XXXXXX", NULL);
   g_autofree char *png = g_build_filename (dir, "relu1.png", NULL);
   g_autofree char *blocker = g_build_filename (dir, "not-a-folder", NULL);
@@ -342,7 +311,7 @@ test_export (void)
   g_unlink (png);
   g_unlink (blocker);
   g_rmdir (dir);
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 /* Scanning the bundled digits marks exactly PyTorch's dead channels on the
@@ -350,7 +319,7 @@ test_export (void)
 static void
 test_scan (void)
 {
-  FmWindow *window = open_window ("mnist-cnn-dying");
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
   g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
   g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
   g_autofree char *dead_path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "mnist",
@@ -410,14 +379,14 @@ test_scan (void)
   g_assert_cmpuint (fm_window_get_scan (window)->images, ==, 2000);
   g_assert_nonnull (strstr (fm_window_get_scan_status (window), "earlier scan"));
 
-  close_window (window);
+  fm_test_close_window (window);
   g_unsetenv ("XDG_CACHE_HOME");
 }
 
 static void
 test_scan_stop (void)
 {
-  FmWindow *window = open_window ("mnist-cnn");
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
   const char *fashion = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
   g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
   FmScanResult *scan;
@@ -425,7 +394,7 @@ test_scan_stop (void)
   if (!g_file_test (fashion, G_FILE_TEST_EXISTS))
     {
       g_test_skip ("Fashion-MNIST is not installed (dataset-fashion-mnist)");
-      close_window (window);
+      fm_test_close_window (window);
       return;
     }
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
@@ -444,7 +413,7 @@ test_scan_stop (void)
   g_assert_cmpuint (scan->images, <, 60000);
   g_test_message ("stopped after %" G_GUINT64_FORMAT " images", scan->images);
   g_assert_nonnull (strstr (fm_window_get_scan_status (window), "Partial"));
-  close_window (window);
+  fm_test_close_window (window);
   g_unsetenv ("XDG_CACHE_HOME");
 }
 
@@ -458,7 +427,7 @@ test_scan_stop (void)
 static void
 test_scan_cache_write_fails (void)
 {
-  FmWindow *window = open_window ("mnist-cnn");
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
   g_autofree char *dir = g_dir_make_tmp ("fm-test-scan-cache-XXXXXX", NULL);
   g_autofree char *idx = g_build_filename (dir, "noise-images-idx3-ubyte", NULL);
   g_autofree char *blocker = g_build_filename (dir, "not-a-folder", NULL);
@@ -573,18 +542,10 @@ test_scan_cache_write_fails (void)
   g_unlink (blocker);
   g_unlink (csv_old);
   g_rmdir (dir);
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 /* ---- what the window shows, in pixels and layout (issue 13) -------------- */
-
-/* Lets the window lay out and paint a few frames. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 60; i++)
-    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
-}
 
 /* The layer view as it is on screen: the scroller's render node (built
  * from each widget's cached node, as the window paints it), rendered by
@@ -706,22 +667,22 @@ check_tiles_in_sight (FmWindow *window,
 static void
 test_tiles_drawn_after_layer_change (void)
 {
-  FmWindow *window = open_window ("mnist-cnn");
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmDrawPad *pad = fm_window_get_draw_pad (window);
   GtkWidget *list = fm_window_get_layer_list (window);
   static const double stroke[] = { 8, 6, 12, 10, 16, 14, 20, 20, 20, 24 };
   guint n_layers, frames;
 
   fm_draw_pad_stroke (pad, stroke, G_N_ELEMENTS (stroke) / 2);
-  settle ();
+  fm_test_settle ();
   frames = fm_window_get_n_frames (window);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL);
   WAIT_FOR (fm_window_get_n_frames (window) > frames);
-  settle ();
+  fm_test_settle ();
   frames = fm_window_get_n_frames (window);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
   WAIT_FOR (fm_window_get_n_frames (window) > frames);
-  settle ();
+  fm_test_settle ();
   n_layers = fm_frame_n_layers (fm_window_get_frame (window));
   g_assert_cmpuint (check_tiles_in_sight (window, 0), >, 0);
 
@@ -730,9 +691,9 @@ test_tiles_drawn_after_layer_change (void)
   for (guint i = 0; i < n_layers; i++)
     {
       fm_window_select_layer (window, -1);
-      settle ();
+      fm_test_settle ();
       fm_window_select_layer (window, (int) i);
-      settle ();
+      fm_test_settle ();
       g_assert_cmpuint (check_tiles_in_sight (window, i), >, 0);
     }
   /* The same with the keyboard: Home, then the Down arrow. */
@@ -740,14 +701,14 @@ test_tiles_drawn_after_layer_change (void)
   for (guint i = 0; i < n_layers; i++)
     {
       fm_window_select_layer (window, -1);
-      settle ();
+      fm_test_settle ();
       g_signal_emit_by_name (list, "move-cursor", GTK_MOVEMENT_BUFFER_ENDS, -1, FALSE, FALSE);
       for (guint k = 0; k <= i; k++)
         g_signal_emit_by_name (list, "move-cursor", GTK_MOVEMENT_DISPLAY_LINES, 1, FALSE, FALSE);
-      settle ();
+      fm_test_settle ();
       g_assert_cmpuint (check_tiles_in_sight (window, i), >, 0);
     }
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 /* The window fits a 1024 x 600 screen at every moment: before a scan,
@@ -770,7 +731,7 @@ check_fits (FmWindow *window)
 static void
 test_fits_small_screen (void)
 {
-  FmWindow *window = open_window ("mnist-cnn-dying");
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
   g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
   g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
   GtkWidget *pad = GTK_WIDGET (fm_window_get_draw_pad (window));
@@ -779,7 +740,7 @@ test_fits_small_screen (void)
   guint n_layers = fm_frame_n_layers (fm_window_get_frame (window));
 
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  settle ();
+  fm_test_settle ();
   check_fits (window);
   /* A stroke shows the prediction's bars, which expand: the input pane
    * must keep its width all the same (it once took half the window). */
@@ -789,7 +750,7 @@ test_fits_small_screen (void)
     int before = gtk_widget_get_width (pane);
 
     fm_draw_pad_stroke (FM_DRAW_PAD (pad), stroke, 2);
-    settle ();
+    fm_test_settle ();
     g_test_message ("input pane %d px wide, then %d in a window %d px wide", before,
                     gtk_widget_get_width (pane), gtk_widget_get_width (GTK_WIDGET (window)));
     g_assert_cmpint (gtk_widget_get_width (pane), ==, before);
@@ -800,7 +761,7 @@ test_fits_small_screen (void)
   for (int i = -1; i < (int) n_layers; i++)
     {
       fm_window_select_layer (window, i);
-      settle ();
+      fm_test_settle ();
       check_fits (window);
       g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &b));
       g_assert_true (graphene_rect_equal (&b, &pad0));
@@ -815,7 +776,7 @@ test_fits_small_screen (void)
   for (int i = -1; i < (int) n_layers; i++)
     {
       fm_window_select_layer (window, i);
-      settle ();
+      fm_test_settle ();
       check_fits (window);
       g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &b));
       g_assert_true (graphene_rect_equal (&b, &pad0));
@@ -825,7 +786,7 @@ test_fits_small_screen (void)
     const char *status = fm_window_get_scan_status (window);
     g_assert_nonnull (strstr (status, "dead channel"));
   }
-  close_window (window);
+  fm_test_close_window (window);
   g_unsetenv ("XDG_CACHE_HOME");
 }
 
@@ -834,7 +795,7 @@ test_fits_small_screen (void)
 static void
 test_key_to_marks (void)
 {
-  FmWindow *window = open_window ("mnist-cnn-dying");
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
   g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
   g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
   g_autofree char *before = NULL;
@@ -855,7 +816,7 @@ test_key_to_marks (void)
   g_assert_nonnull (strstr (after, "never fires on mnist-heldout-images-idx3-ubyte.gz (dead)"));
   g_assert_nonnull (strstr (after, "under 1 % of mnist-heldout-images-idx3-ubyte.gz"));
   g_assert_false (fm_window_get_scan_offered (window));
-  close_window (window);
+  fm_test_close_window (window);
   g_unsetenv ("XDG_CACHE_HOME");
 }
 
@@ -875,7 +836,7 @@ count_dead_tiles (FmLayerSection *section)
 static void
 test_threshold_change_drops_marks (void)
 {
-  FmWindow *window = open_window ("mnist-cnn-dying");
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
   g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
   g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
@@ -904,7 +865,7 @@ test_threshold_change_drops_marks (void)
   g_test_message ("%s", fm_window_get_last_toast (window));
   g_assert_nonnull (strstr (fm_window_get_last_toast (window), "earlier scan"));
   g_assert_cmpuint (count_dead_tiles (section), >, 0);
-  close_window (window);
+  fm_test_close_window (window);
   g_unsetenv ("XDG_CACHE_HOME");
 }
 
@@ -913,7 +874,7 @@ test_threshold_change_drops_marks (void)
 static void
 test_per_tile_scaling (void)
 {
-  FmWindow *window = open_window ("mnist-cnn");
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
   FmFrame *frame;
@@ -925,10 +886,10 @@ test_per_tile_scaling (void)
 
   fm_window_open_image (window, file);
   WAIT_FOR (fm_window_get_n_frames (window) > frames);
-  settle ();
+  fm_test_settle ();
   g_assert_true (fm_layer_section_shows_layer_range (section));
   g_settings_set_enum (settings, "normalize", FM_NORMALIZE_TILE);
-  settle ();
+  fm_test_settle ();
   g_assert_false (fm_layer_section_shows_layer_range (section));
   frame = fm_window_get_frame (window);
   v = &frame->model->values[fm_frame_layer (frame, 0)->value_id];
@@ -946,9 +907,9 @@ test_per_tile_scaling (void)
       g_assert_nonnull (strstr (tip, want));
     }
   g_settings_set_enum (settings, "normalize", FM_NORMALIZE_LAYER);
-  settle ();
+  fm_test_settle ();
   g_assert_true (fm_layer_section_shows_layer_range (section));
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 /* The empty canvas says what it is for and predicts nothing; a stroke
@@ -956,12 +917,12 @@ test_per_tile_scaling (void)
 static void
 test_empty_canvas (void)
 {
-  FmWindow *window = open_window ("mnist-cnn");
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmDrawPad *pad = fm_window_get_draw_pad (window);
   static const double stroke[] = { 14, 5, 14, 23 };
   guint frames;
 
-  settle ();
+  fm_test_settle ();
   g_assert_cmpstr (fm_draw_pad_get_hint (pad), ==, "Draw a digit here");
   g_assert_cmpuint (fm_window_get_n_prediction_rows (window), ==, 0);
   frames = fm_window_get_n_frames (window);
@@ -969,7 +930,7 @@ test_empty_canvas (void)
   WAIT_FOR (fm_window_get_n_frames (window) > frames);
   g_assert_null (fm_draw_pad_get_hint (pad));
   g_assert_cmpuint (fm_window_get_n_prediction_rows (window), ==, 5);
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 /* The sidebar is one Tab stop: Tab from any of its rows goes to the tiles,
@@ -996,11 +957,11 @@ send_key (GtkWidget       *widget,
 static void
 test_sidebar_one_tab_stop (void)
 {
-  FmWindow *window = open_window ("mnist-cnn");
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
   GtkWidget *list = fm_window_get_layer_list (window);
   GtkWidget *focus;
 
-  settle ();
+  fm_test_settle ();
   fm_window_select_layer (window, 2);
   gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 3)));
   g_assert_true (send_key (list, GDK_KEY_Tab, 0));
@@ -1012,7 +973,7 @@ test_sidebar_one_tab_stop (void)
   g_assert_true (send_key (list, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK));
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
                  GTK_WIDGET (fm_window_get_draw_pad (window)));
-  close_window (window);
+  fm_test_close_window (window);
 }
 
 int

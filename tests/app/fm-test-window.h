@@ -1,0 +1,32 @@
+/* fm-test-window.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the window's test programs share: waiting on the main loop for a
+ * condition, and opening and closing a window on a bundled model.
+ */
+#pragma once
+
+#include "fm-window.h"
+
+G_BEGIN_DECLS
+
+/* Iterates the main loop until @cond holds or 60 s pass (a scan of the
+ * bundled digits shares two cores with the rest of the test run). */
+#define WAIT_FOR(cond) \
+  G_STMT_START { \
+    gint64 end_ = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; \
+    while (!(cond) && g_get_monotonic_time () < end_) \
+      g_main_context_iteration (NULL, FALSE), g_usleep (1000); \
+    g_assert_true (cond); \
+  } G_STMT_END
+
+/* A window on the bundled model @model_name, shown, with its first frame. */
+FmWindow *fm_test_open_window  (const char *model_name);
+/* Destroys @window and lets the main loop finish with it. */
+void      fm_test_close_window (FmWindow   *window);
+/* Lets the window lay out and paint a few frames (about 0.1 s). */
+void      fm_test_settle       (void);
+
+G_END_DECLS
