@@ -615,8 +615,14 @@ check_tiles_in_sight (FmWindow *window,
   guint checked = 0;
   FmViewOptions options = { 0 };
 
-  options.colormap = fm_colormap_get_default ();
-  options.normalize = FM_NORMALIZE_LAYER;
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autofree char *cm = g_settings_get_string (settings, "colormap");
+
+    options.colormap = fm_colormap_lookup (cm);
+    options.normalize = FM_NORMALIZE_LAYER;
+    g_assert_nonnull (options.colormap);
+  }
   gdk_texture_download (texture, data, stride);
   for (guint c = 0; c < fm_layer_section_n_tiles (section); c++)
     {
@@ -662,6 +668,21 @@ check_tiles_in_sight (FmWindow *window,
   return checked;
 }
 
+/* From All Layers straight to each layer in turn, from the sidebar. */
+static void
+check_each_layer (FmWindow *window,
+                  guint     n_layers)
+{
+  for (guint i = 0; i < n_layers; i++)
+    {
+      fm_window_select_layer (window, -1);
+      fm_test_settle ();
+      fm_window_select_layer (window, (int) i);
+      fm_test_settle ();
+      g_assert_cmpuint (check_tiles_in_sight (window, i), >, 0);
+    }
+}
+
 /* Draw, clear, undo, then show each layer in turn (from the sidebar and
  * with the keyboard's Down arrow): every tile in sight shows its map. */
 static void
@@ -688,14 +709,7 @@ test_tiles_drawn_after_layer_change (void)
 
   /* From All Layers, where the lower layers' tiles were out of sight when
    * the input last changed, straight to each layer. */
-  for (guint i = 0; i < n_layers; i++)
-    {
-      fm_window_select_layer (window, -1);
-      fm_test_settle ();
-      fm_window_select_layer (window, (int) i);
-      fm_test_settle ();
-      g_assert_cmpuint (check_tiles_in_sight (window, i), >, 0);
-    }
+  check_each_layer (window, n_layers);
   /* The same with the keyboard: Home, then the Down arrow. */
   gtk_widget_grab_focus (gtk_widget_get_first_child (list));
   for (guint i = 0; i < n_layers; i++)
@@ -708,6 +722,27 @@ test_tiles_drawn_after_layer_change (void)
       fm_test_settle ();
       g_assert_cmpuint (check_tiles_in_sight (window, i), >, 0);
     }
+
+  /* After a scan has marked the tiles, and after a new colormap. */
+  {
+    g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
+    g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+    fm_window_select_layer (window, -1);
+    fm_window_start_scan (window, digits);
+    WAIT_FOR (!fm_window_is_scanning (window));
+    g_assert_nonnull (fm_window_get_scan (window));
+    check_each_layer (window, n_layers);
+    fm_window_select_layer (window, -1);
+    fm_test_settle ();
+    g_settings_set_string (settings, "colormap", "magma");
+    fm_test_settle ();
+    check_each_layer (window, n_layers);
+    g_settings_reset (settings, "colormap");
+    g_unsetenv ("XDG_CACHE_HOME");
+  }
   fm_test_close_window (window);
 }
 
