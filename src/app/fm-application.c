@@ -65,6 +65,7 @@ fm_application_activate (GApplication *app)
       model = default_model ();
       if (model != NULL)
         fm_window_open_model (window, model);
+      fm_window_restore_last_input (window);
     }
   gtk_window_present (GTK_WINDOW (window));
 }

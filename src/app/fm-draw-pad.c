@@ -419,6 +419,117 @@ fm_draw_pad_can_undo (FmDrawPad *self)
   return self->undo->len > 0;
 }
 
+/* One picture [c0, h0, w0] in [0, 1] as [c1, h1, w1]: gray to RGB by
+ * copying, RGB to gray by luminance (ITU-R 601), inverted when the ink
+ * changes colour, then resized: an area average of the cells each target
+ * cell covers when shrinking, bilinear when enlarging. */
+static float *
+resample (const float *src,
+          int          c0,
+          int          h0,
+          int          w0,
+          int          c1,
+          int          h1,
+          int          w1,
+          gboolean     invert)
+{
+  gsize p0 = (gsize) h0 * w0, p1 = (gsize) h1 * w1;
+  g_autofree float *mixed = g_new (float, p0 * c1);
+  float *out = g_new (float, p1 * c1);
+
+  for (int c = 0; c < c1; c++)
+    for (gsize i = 0; i < p0; i++)
+      {
+        float v;
+
+        if (c0 == c1)
+          v = src[c * p0 + i];
+        else if (c0 == 1)
+          v = src[i];
+        else
+          v = 0.299f * src[i] + 0.587f * src[p0 + i] + 0.114f * src[2 * p0 + i];
+        mixed[c * p0 + i] = invert ? 1.0f - v : v;
+      }
+
+  for (int c = 0; c < c1; c++)
+    {
+      const float *in = mixed + c * p0;
+
+      for (int y = 0; y < h1; y++)
+        for (int x = 0; x < w1; x++)
+          {
+            double sy0 = (double) y * h0 / h1, sy1 = (double) (y + 1) * h0 / h1;
+            double sx0 = (double) x * w0 / w1, sx1 = (double) (x + 1) * w0 / w1;
+            double acc = 0, area = 0;
+
+            if (h1 > h0 || w1 > w0)
+              {
+                /* Bilinear, cell centres aligned. */
+                double fy = CLAMP ((y + 0.5) * h0 / h1 - 0.5, 0, h0 - 1);
+                double fx = CLAMP ((x + 0.5) * w0 / w1 - 0.5, 0, w0 - 1);
+                int iy = (int) fy, ix = (int) fx;
+                int iy1 = MIN (iy + 1, h0 - 1), ix1 = MIN (ix + 1, w0 - 1);
+                double ty = fy - iy, tx = fx - ix;
+
+                acc = (1 - ty) * ((1 - tx) * in[iy * w0 + ix] + tx * in[iy * w0 + ix1]) +
+                      ty * ((1 - tx) * in[iy1 * w0 + ix] + tx * in[iy1 * w0 + ix1]);
+                out[c * p1 + (gsize) y * w1 + x] = (float) acc;
+                continue;
+              }
+            for (int sy = (int) sy0; sy < h0 && sy < sy1; sy++)
+              for (int sx = (int) sx0; sx < w0 && sx < sx1; sx++)
+                {
+                  double wy = MIN (sy + 1, sy1) - MAX (sy, sy0);
+                  double wx = MIN (sx + 1, sx1) - MAX (sx, sx0);
+
+                  acc += wy * wx * in[sy * w0 + sx];
+                  area += wy * wx;
+                }
+            out[c * p1 + (gsize) y * w1 + x] = area > 0 ? (float) (acc / area) : 0.0f;
+          }
+    }
+  return out;
+}
+
+void
+fm_draw_pad_resample (FmDrawPad *self,
+                      int        channels,
+                      int        height,
+                      int        width,
+                      gboolean   ink_white)
+{
+  gboolean invert;
+
+  g_return_if_fail (FM_IS_DRAW_PAD (self));
+  g_return_if_fail (channels == 1 || channels == 3);
+  g_return_if_fail (height > 0 && width > 0);
+
+  invert = ink_white != self->ink_white;
+  if (channels == self->channels && height == self->height && width == self->width && !invert)
+    return;
+  for (guint i = 0; i < self->undo->len; i++)
+    {
+      float *old = self->undo->pdata[i];
+
+      self->undo->pdata[i] = resample (old, self->channels, self->height, self->width,
+                                       channels, height, width, invert);
+      g_free (old);
+    }
+  {
+    float *old = self->pixels;
+
+    self->pixels = resample (old, self->channels, self->height, self->width, channels, height,
+                             width, invert);
+    g_free (old);
+  }
+  self->channels = channels;
+  self->height = height;
+  self->width = width;
+  self->ink_white = ink_white;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 void
 fm_draw_pad_set_hint (FmDrawPad  *self,
                       const char *hint)

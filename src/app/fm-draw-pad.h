@@ -20,6 +20,14 @@ void         fm_draw_pad_set_size     (FmDrawPad   *self,
                                        int          height,
                                        int          width,
                                        gboolean     ink_white);
+/* Like set_size, but keeps the picture and its undo history, resampled
+ * to the new size and channels (and inverted when the ink changes
+ * colour). Nothing happens when nothing changes. */
+void         fm_draw_pad_resample     (FmDrawPad   *self,
+                                       int          channels,
+                                       int          height,
+                                       int          width,
+                                       gboolean     ink_white);
 int          fm_draw_pad_get_width    (FmDrawPad   *self);
 int          fm_draw_pad_get_height   (FmDrawPad   *self);
 int          fm_draw_pad_get_channels (FmDrawPad   *self);

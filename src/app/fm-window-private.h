@@ -44,6 +44,11 @@ struct _FmWindow
   GtkWidget       *key_rare;
   GtkWidget       *prediction_empty;
   char            *error_detail; /* technical detail of the last error toast */
+  GMenu           *recent_menu;  /* the main menu's Recent Models */
+  guint            scroll_tick;  /* restore_scroll_tick () after a model change */
+  double           scroll_wanted;
+  guint            scroll_frames;
+  gboolean         restore_input; /* the next model loaded restores the last canvas */
 
   GSettings       *settings;
   FmWorker        *worker;

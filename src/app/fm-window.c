@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 
 #include <glib/gi18n.h>
@@ -28,6 +29,7 @@
 #include "fm-image.h"
 #include "fm-layer-section.h"
 #include "fm-layers.h"
+#include "fm-npy.h"
 #include "fm-predict.h"
 #include "fm-preprocess.h"
 #include "fm-tile-detail.h"
@@ -38,6 +40,8 @@
 G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* ---- small helpers ------------------------------------------------------ */
+
+static void restore_last_input (FmWindow *self);
 
 void
 fm_window_toast (FmWindow   *self,
@@ -427,6 +431,89 @@ rebuild_layers (FmWindow *self)
 
 /* ---- models --------------------------------------------------------------- */
 
+/* Scrolls the page to @value once the new sections are laid out (their
+ * height is known only after a frame or two), giving up after 30 frames. */
+static gboolean
+restore_scroll_tick (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->layers_scroller);
+
+  gtk_adjustment_set_value (adj, self->scroll_wanted);
+  if (gtk_adjustment_get_value (adj) >= self->scroll_wanted - 0.5 || ++self->scroll_frames > 30)
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+restore_scroll (FmWindow *self,
+                double    value)
+{
+  self->scroll_wanted = value;
+  self->scroll_frames = 0;
+  if (value <= 0 || self->scroll_tick != 0)
+    return;
+  self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), restore_scroll_tick,
+                                                    NULL, NULL);
+}
+
+#define MAX_RECENT 8
+
+/* The model's path first in the recent models, and in the main menu. */
+static void
+update_recent_menu (FmWindow *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-models");
+
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autofree char *base = g_path_get_basename (recent[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (base, NULL);
+
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s", recent[i]);
+      g_menu_append_item (self->recent_menu, item);
+    }
+}
+
+static void
+add_recent_model (FmWindow   *self,
+                  const char *path)
+{
+  g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-models");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) recent = NULL;
+  guint n = 1;
+
+  if (path == NULL)
+    return;
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; old[i] != NULL && n < MAX_RECENT; i++)
+    if (!g_str_equal (old[i], path))
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-models", (const char * const *) recent);
+  update_recent_menu (self);
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *param)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (param, NULL));
+
+  fm_window_open_model (FM_WINDOW (widget), file);
+}
+
 static gboolean
 set_model (FmWindow  *self,
            FmModel   *model,
@@ -435,8 +522,15 @@ set_model (FmWindow  *self,
   FmPreprocess pp;
   const FmShape *shape;
 
+  gboolean had_model = self->model != NULL;
+  g_autofree char *selected_name = NULL;
+  double scroll = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->layers_scroller));
+
   if (!fm_preprocess_init_from_model (&pp, model, error))
     return FALSE;
+  if (had_model && self->selected >= 0 && (guint) self->selected < self->layers->len)
+    selected_name = g_strdup (self->model->values[g_array_index (self->layers, FmLayer,
+                                                                 self->selected).value_id].name);
   if (!fm_worker_set_model (self->worker, model, error))
     {
       /* The worker dropped its model; give it back the current one. */
@@ -474,7 +568,12 @@ set_model (FmWindow  *self,
   }
 
   g_signal_handlers_block_by_func (self->draw_pad, draw_pad_changed_cb, self);
-  fm_draw_pad_set_size (self->draw_pad, pp.channels, pp.height, pp.width, pp.background_black);
+  /* Another model keeps the picture and its undo history, resampled if
+   * its input differs; only the first one starts from a blank canvas. */
+  if (had_model)
+    fm_draw_pad_resample (self->draw_pad, pp.channels, pp.height, pp.width, pp.background_black);
+  else
+    fm_draw_pad_set_size (self->draw_pad, pp.channels, pp.height, pp.width, pp.background_black);
   fm_draw_pad_set_hint (self->draw_pad,
                         pp.channels == 1 && pp.height <= 32 && pp.width <= 32
                         ? _("Draw a digit here")
@@ -483,6 +582,18 @@ set_model (FmWindow  *self,
   update_undo_action (self);
 
   rebuild_layers (self);
+  /* The same layer, if this model has one of that name, and the same
+   * place in the page. */
+  if (selected_name != NULL)
+    for (guint i = 0; i < self->layers->len; i++)
+      if (g_str_equal (model->values[g_array_index (self->layers, FmLayer, i).value_id].name,
+                       selected_name))
+        {
+          fm_window_select_layer (self, (int) i);
+          break;
+        }
+  restore_scroll (self, scroll);
+  add_recent_model (self, model->path);
   return TRUE;
 }
 
@@ -535,6 +646,9 @@ load_model_done (GObject      *source,
       return;
     }
   g_settings_set_string (self->settings, "last-model", model->path);
+  if (self->restore_input && self->pending_image == NULL)
+    restore_last_input (self);
+  self->restore_input = FALSE;
   if (self->pending_image != NULL)
     {
       g_autoptr(GFile) image = g_steal_pointer (&self->pending_image);
@@ -1068,6 +1182,82 @@ layer_list_key_cb (GtkEventControllerKey *controller,
   return target != NULL && gtk_widget_child_focus (target, GTK_DIR_TAB_FORWARD);
 }
 
+/* ---- the last input, kept across runs -------------------------------------- */
+
+/* The canvas, as a [C, H, W] float32 .npy in the app's data folder, so the
+ * next start shows the same picture; an empty canvas keeps nothing. A
+ * failure is only logged: the window is closing. */
+static void
+save_last_input (FmWindow *self)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "feature-maps", NULL);
+  g_autofree char *path = g_build_filename (dir, "last-input.npy", NULL);
+  g_autoptr(GError) error = NULL;
+  FmShape shape = { 0 };
+
+  if (self->model == NULL || fm_draw_pad_is_empty (self->draw_pad))
+    {
+      g_settings_set_string (self->settings, "last-input", "");
+      return;
+    }
+  shape.rank = 3;
+  shape.dims[0] = fm_draw_pad_get_channels (self->draw_pad);
+  shape.dims[1] = fm_draw_pad_get_height (self->draw_pad);
+  shape.dims[2] = fm_draw_pad_get_width (self->draw_pad);
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !fm_npy_write (path, &shape, fm_draw_pad_get_pixels (self->draw_pad), &error))
+    {
+      g_warning ("Could not keep the canvas in %s: %s", path,
+                 error != NULL ? error->message : g_strerror (errno));
+      return;
+    }
+  g_settings_set_string (self->settings, "last-input", path);
+}
+
+/* After the first model of a run has loaded: the canvas of the last run,
+ * resampled if the model's input differs. A missing or unreadable file is
+ * skipped in silence; there is nothing the user asked for. */
+static void
+restore_last_input (FmWindow *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "last-input");
+  g_autofree float *pixels = NULL;
+  FmShape shape = { 0 };
+  int channels = fm_draw_pad_get_channels (self->draw_pad);
+  int height = fm_draw_pad_get_height (self->draw_pad);
+  int width = fm_draw_pad_get_width (self->draw_pad);
+  gboolean ink_white = self->pp.background_black;
+
+  if (*path == '\0')
+    return;
+  pixels = fm_npy_read (path, &shape, 64 << 20, NULL);
+  if (pixels == NULL || shape.rank != 3 || (shape.dims[0] != 1 && shape.dims[0] != 3) ||
+      shape.dims[1] < 1 || shape.dims[1] > 4096 || shape.dims[2] < 1 || shape.dims[2] > 4096)
+    return;
+  for (gsize i = 0; i < (gsize) (shape.dims[0] * shape.dims[1] * shape.dims[2]); i++)
+    if (!(pixels[i] >= 0.0f && pixels[i] <= 1.0f))
+      return;
+  /* Set it at its own size, then bring it to the model's. */
+  g_signal_handlers_block_by_func (self->draw_pad, draw_pad_changed_cb, self);
+  fm_draw_pad_set_size (self->draw_pad, (int) shape.dims[0], (int) shape.dims[1],
+                        (int) shape.dims[2], ink_white);
+  fm_draw_pad_set_pixels (self->draw_pad, pixels);
+  fm_draw_pad_resample (self->draw_pad, channels, height, width, ink_white);
+  g_signal_handlers_unblock_by_func (self->draw_pad, draw_pad_changed_cb, self);
+  draw_pad_changed_cb (self->draw_pad, self);
+}
+
+void
+fm_window_restore_last_input (FmWindow *self)
+{
+  self->restore_input = TRUE;
+  if (self->model != NULL)
+    {
+      self->restore_input = FALSE;
+      restore_last_input (self);
+    }
+}
+
 /* ---- lifecycle -------------------------------------------------------------- */
 
 static gboolean
@@ -1080,6 +1270,7 @@ fm_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  save_last_input (self);
   g_cancellable_cancel (self->load_cancellable);
   fm_worker_shutdown (self->worker);
   fm_bench_live_report ();
@@ -1179,6 +1370,9 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder", "s", open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.error-details", NULL, error_details_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_bind_template_child_full (widget_class, "recent_menu", FALSE,
+                                             G_STRUCT_OFFSET (FmWindow, recent_menu));
   gtk_widget_class_install_action (widget_class, "win.toggle-input", NULL, toggle_flap_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-layers", NULL, toggle_flap_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-input", NULL);
@@ -1266,6 +1460,7 @@ fm_window_init (FmWindow *self)
   self->key_dead = add_key_entry (self, KEY_DEAD);
   self->key_rare = add_key_entry (self, KEY_RARE);
   fm_window_update_key (self);
+  update_recent_menu (self);
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
 

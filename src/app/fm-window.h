@@ -35,6 +35,11 @@ void       fm_window_load_image      (FmWindow       *self,
                                       const FmImage  *image,
                                       const char     *name);
 
+/* Shows the canvas kept when the last window closed (the setting
+ * last-input) once the model has loaded; the application asks for it at
+ * start when no picture is given. */
+void       fm_window_restore_last_input (FmWindow    *self);
+
 /* After a successful export: a toast naming the file, with Open Folder. */
 void       fm_window_show_exported   (FmWindow       *self,
                                       GFile          *file);

@@ -1011,11 +1011,187 @@ test_sidebar_one_tab_stop (void)
   fm_test_close_window (window);
 }
 
+/* ---- input that survives a model switch (issue 14) ----------------------- */
+
+static void
+open_model_and_wait (FmWindow   *window,
+                     const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FmModel *old = fm_window_get_model (window);
+
+  fm_window_open_model (window, file);
+  WAIT_FOR (fm_window_get_model (window) != old && fm_window_get_frame (window) != NULL &&
+            fm_window_get_frame (window)->model == fm_window_get_model (window));
+}
+
+/* From the healthy bundled model to the dying one (the same input): the
+ * drawing, its undo history, the selected layer and the scroll position
+ * stay. */
+static void
+test_switch_keeps_input (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  g_autofree char *dying = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  static const double one[] = { 14, 5, 14, 23 };
+  static const double bar[] = { 6, 14, 22, 14 };
+  g_autofree float *first = NULL;
+  g_autofree float *both = NULL;
+  gsize n = 28 * 28;
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (fm_window_get_layers_scroller (window)));
+
+  fm_draw_pad_stroke (pad, one, 2);
+  first = g_memdup2 (fm_draw_pad_get_pixels (pad), n * sizeof (float));
+  fm_draw_pad_stroke (pad, bar, 2);
+  both = g_memdup2 (fm_draw_pad_get_pixels (pad), n * sizeof (float));
+  /* All Layers, scrolled down a little. */
+  fm_test_settle ();
+  gtk_adjustment_set_value (adj, 120);
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 120);
+  /* Drawing does not scroll the page. */
+  fm_draw_pad_stroke (pad, bar, 2);
+  g_assert_true (fm_draw_pad_undo (pad));
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 120);
+
+  open_model_and_wait (window, dying);
+  fm_test_settle ();
+  g_assert_cmpstr (fm_window_get_model (window)->display_name, ==, "mnist-cnn-dying.onnx");
+  g_assert_true (memcmp (fm_draw_pad_get_pixels (pad), both, n * sizeof (float)) == 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 120);
+
+  /* A selected layer, relu2, is selected again in the other model. */
+  fm_window_select_layer (window, 2);
+  fm_test_settle ();
+  open_model_and_wait (window, healthy);
+  fm_test_settle ();
+  g_assert_true (gtk_widget_get_visible (fm_window_get_section (window, 2)));
+  g_assert_false (gtk_widget_get_visible (fm_window_get_section (window, 0)));
+  g_assert_true (memcmp (fm_draw_pad_get_pixels (pad), both, n * sizeof (float)) == 0);
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (memcmp (fm_draw_pad_get_pixels (pad), first, n * sizeof (float)) == 0);
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (fm_draw_pad_is_empty (pad));
+  fm_test_close_window (window);
+}
+
+/* To a model with another input ([1, 3, 16, 16], white background): the
+ * drawing is resampled and inverted, values checked by hand: a canvas
+ * whose left half is ink becomes one whose left half is dark, averaged
+ * over the 28 -> 16 cells that straddle the middle. */
+static void
+test_switch_resamples_input (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
+                                            "tiny_resnet", "model.onnx", NULL);
+  g_autofree float *left = g_new0 (float, 28 * 28);
+  const float *pixels;
+
+  for (int y = 0; y < 28; y++)
+    for (int x = 0; x < 14; x++)
+      left[y * 28 + x] = 1.0f;
+  fm_draw_pad_set_pixels (pad, left);
+  open_model_and_wait (window, tiny);
+  g_assert_cmpint (fm_draw_pad_get_channels (pad), ==, 3);
+  g_assert_cmpint (fm_draw_pad_get_height (pad), ==, 16);
+  g_assert_cmpint (fm_draw_pad_get_width (pad), ==, 16);
+  pixels = fm_draw_pad_get_pixels (pad);
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < 16; y++)
+      {
+        /* Target column 7 covers source columns 12.25 .. 14: 1.75 ink
+         * cells of 1.75, so 0 after inversion; column 8 covers 14 .. 15.75,
+         * no ink, so 1. Columns 0 and 15 are pure. */
+        g_assert_cmpfloat_with_epsilon (pixels[c * 256 + y * 16 + 0], 0.0f, 1e-6);
+        g_assert_cmpfloat_with_epsilon (pixels[c * 256 + y * 16 + 7], 0.0f, 1e-6);
+        g_assert_cmpfloat_with_epsilon (pixels[c * 256 + y * 16 + 8], 1.0f, 1e-6);
+        g_assert_cmpfloat_with_epsilon (pixels[c * 256 + y * 16 + 15], 1.0f, 1e-6);
+      }
+  /* The undo history was resampled too: undo gives the blank canvas of
+   * this model (white). */
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (fm_draw_pad_is_empty (pad));
+  fm_test_close_window (window);
+}
+
+/* Recent models: the last opened first, no duplicates, at most eight. */
+static void
+test_recent_models (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  FmWindow *window;
+  g_autofree char *dying = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  g_auto(GStrv) recent = NULL;
+
+  g_settings_reset (settings, "recent-models");
+  window = fm_test_open_window ("mnist-cnn");
+  open_model_and_wait (window, dying);
+  open_model_and_wait (window, healthy);
+  recent = g_settings_get_strv (settings, "recent-models");
+  g_assert_cmpuint (g_strv_length (recent), ==, 2);
+  g_assert_cmpstr (recent[0], ==, healthy);
+  g_assert_cmpstr (recent[1], ==, dying);
+  /* The menu's entry opens it. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", dying);
+  WAIT_FOR (g_str_equal (fm_window_get_model (window)->path, dying) &&
+            fm_window_get_frame (window) != NULL &&
+            fm_window_get_frame (window)->model == fm_window_get_model (window));
+  fm_test_close_window (window);
+}
+
+/* Closing keeps the canvas; the next start shows it again. */
+static void
+test_last_input_restored (void)
+{
+  /* main () gave this program its own XDG_DATA_HOME (GLib reads it once). */
+  const char *data = g_get_user_data_dir ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *kept = NULL;
+  FmWindow *window;
+  static const double stroke[] = { 5, 5, 22, 22 };
+  g_autofree float *drawn = NULL;
+
+  window = fm_test_open_window ("mnist-cnn");
+  fm_draw_pad_stroke (fm_window_get_draw_pad (window), stroke, 2);
+  drawn = g_memdup2 (fm_draw_pad_get_pixels (fm_window_get_draw_pad (window)),
+                     28 * 28 * sizeof (float));
+  gtk_window_close (GTK_WINDOW (window));
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  kept = g_settings_get_string (settings, "last-input");
+  g_assert_true (g_str_has_prefix (kept, data));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+
+  window = fm_window_new (NULL);
+  fm_window_restore_last_input (window);
+  {
+    g_autofree char *path = fm_data_resolve_model ("mnist-cnn", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    fm_window_open_model (window, file);
+  }
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
+  g_assert_true (memcmp (fm_draw_pad_get_pixels (fm_window_get_draw_pad (window)), drawn,
+                         28 * 28 * sizeof (float)) == 0);
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = g_dir_make_tmp ("fm-test-window-data-XXXXXX", NULL);
+  int status;
+
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   cli_binary = argc > 1 ? argv[1] : g_getenv ("FM_CLI_BINARY");
@@ -1040,6 +1216,12 @@ main (int   argc,
   g_test_add_func ("/app/window/per-tile-scaling", test_per_tile_scaling);
   g_test_add_func ("/app/window/empty-canvas", test_empty_canvas);
   g_test_add_func ("/app/window/sidebar-one-tab-stop", test_sidebar_one_tab_stop);
+  g_test_add_func ("/app/window/switch-keeps-input", test_switch_keeps_input);
+  g_test_add_func ("/app/window/switch-resamples-input", test_switch_resamples_input);
+  g_test_add_func ("/app/window/recent-models", test_recent_models);
+  g_test_add_func ("/app/window/last-input-restored", test_last_input_restored);
 
-  return g_test_run ();
+  status = g_test_run ();
+  fm_test_remove_tree (data_home);
+  return status;
 }
