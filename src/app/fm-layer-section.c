@@ -33,8 +33,13 @@ struct _FmLayerSection
   FmScanResult  *scan;
   int            scan_layer;
   double         rare_below;
-  GtkWidget     *flow;
+  GtkWidget     *flow;       /* the tiles, or NULL while only their space is held */
+  GtkWidget     *space;      /* FmTileSpace: as tall as the tiles would be, or NULL */
   GPtrArray     *tiles;      /* FmTile*, borrowed (children of flow) */
+  guint          n_channels;
+  int            map_height;
+  int            map_width;
+  int            tile_size;
   FmFrame       *frame;
   FmViewOptions  options;
   char          *shape_text;
@@ -73,6 +78,117 @@ fm_view_options_range (const FmViewOptions *options,
       fm_channel_stats_range (frame->stats[layer], channels, vmin, vmax);
       return;
     }
+}
+
+
+/* ---- the space of tiles not built yet ---------------------------------- */
+
+#define COLUMN_SPACING 4
+#define ROW_SPACING    4
+#define MAX_PER_LINE   128
+
+/* The size of one flow box child around a tile, measured from the first
+ * section whose tiles were laid out (CSS padding included); until then an
+ * estimate. Every section has tiles of the same size. */
+static int cell_width;
+static int cell_height;
+static int cell_tile_size;
+
+static void
+cell_size (int  tile_size,
+           int *w,
+           int *h)
+{
+  if (cell_tile_size == tile_size && cell_width > 0)
+    {
+      *w = cell_width;
+      *h = cell_height;
+      return;
+    }
+  *w = tile_size + 4;
+  *h = tile_size + 16 + 4;
+}
+
+/* Rows x columns of @n cells in @width, as GtkFlowBox lays out homogeneous
+ * children: as many per line as fit, at most MAX_PER_LINE. */
+static int
+tiles_height (guint n,
+              int   tile_size,
+              int   width)
+{
+  int w, h, cols, rows;
+
+  if (n == 0)
+    return 0;
+  cell_size (tile_size, &w, &h);
+  cols = CLAMP ((width + COLUMN_SPACING) / (w + COLUMN_SPACING), 1, (int) MIN (n, MAX_PER_LINE));
+  rows = (int) ((n + cols - 1) / cols);
+  return rows * h + (rows - 1) * ROW_SPACING;
+}
+
+#define FM_TYPE_TILE_SPACE (fm_tile_space_get_type ())
+G_DECLARE_FINAL_TYPE (FmTileSpace, fm_tile_space, FM, TILE_SPACE, GtkWidget)
+
+struct _FmTileSpace
+{
+  GtkWidget parent_instance;
+  guint     n;
+  int       tile_size;
+};
+
+G_DEFINE_FINAL_TYPE (FmTileSpace, fm_tile_space, GTK_TYPE_WIDGET)
+
+static GtkSizeRequestMode
+fm_tile_space_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+fm_tile_space_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  FmTileSpace *self = FM_TILE_SPACE (widget);
+  int w, h;
+
+  cell_size (self->tile_size, &w, &h);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = w;
+      *natural = (int) MIN (self->n, 8) * (w + COLUMN_SPACING);
+      return;
+    }
+  *minimum = *natural = tiles_height (self->n, self->tile_size, for_size < 0 ? w : for_size);
+}
+
+static void
+fm_tile_space_class_init (FmTileSpaceClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->get_request_mode = fm_tile_space_get_request_mode;
+  widget_class->measure = fm_tile_space_measure;
+}
+
+static void
+fm_tile_space_init (FmTileSpace *self)
+{
+}
+
+static GtkWidget *
+fm_tile_space_new (guint n,
+                   int   tile_size)
+{
+  FmTileSpace *self = g_object_new (FM_TYPE_TILE_SPACE, NULL);
+
+  self->n = n;
+  self->tile_size = tile_size;
+  return GTK_WIDGET (self);
 }
 
 static void
@@ -281,16 +397,6 @@ fm_layer_section_init (FmLayerSection *self)
   gtk_box_append (GTK_BOX (header), self->legend_note);
   gtk_widget_set_parent (header, GTK_WIDGET (self));
 
-  self->flow = gtk_flow_box_new ();
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->flow), GTK_SELECTION_NONE);
-  gtk_flow_box_set_activate_on_single_click (GTK_FLOW_BOX (self->flow), TRUE);
-  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->flow), TRUE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->flow), 128);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow), 4);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->flow), 4);
-  gtk_widget_add_css_class (self->flow, "tiles");
-  g_signal_connect (self->flow, "child-activated", G_CALLBACK (child_activated_cb), self);
-  gtk_widget_set_parent (self->flow, GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -312,13 +418,14 @@ fm_layer_section_new (const FmModel *model,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, v->name, -1);
 
-  for (guint c = 0; c < channels; c++)
-    {
-      GtkWidget *tile = fm_tile_new (c, (int) v->shape.dims[2], (int) v->shape.dims[3],
-                                     tile_size);
-      gtk_flow_box_append (GTK_FLOW_BOX (self->flow), tile);
-      g_ptr_array_add (self->tiles, tile);
-    }
+  self->n_channels = channels;
+  self->map_height = (int) v->shape.dims[2];
+  self->map_width = (int) v->shape.dims[3];
+  self->tile_size = tile_size;
+  /* The tiles themselves are built when the section comes near the view
+   * (fm_layer_section_ensure_tiles); until then their space is held. */
+  self->space = fm_tile_space_new (channels, tile_size);
+  gtk_widget_set_parent (self->space, GTK_WIDGET (self));
   return GTK_WIDGET (self);
 }
 
@@ -328,17 +435,93 @@ fm_layer_section_get_index (FmLayerSection *self)
   return self->index;
 }
 
+/* Takes the size of a laid-out tile cell, for the space of the sections
+ * whose tiles are not built. */
+void
+fm_layer_section_note_cell_size (FmLayerSection *self)
+{
+  GtkWidget *child = self->flow != NULL ? gtk_widget_get_first_child (self->flow) : NULL;
+
+  if (child == NULL || gtk_widget_get_width (child) <= 0)
+    return;
+  cell_width = gtk_widget_get_width (child);
+  cell_height = gtk_widget_get_height (child);
+  cell_tile_size = self->tile_size;
+}
+
+static void apply_frame (FmLayerSection *self);
+static void apply_scan (FmLayerSection *self);
+
+gboolean
+fm_layer_section_has_tiles (FmLayerSection *self)
+{
+  return self->flow != NULL;
+}
+
+void
+fm_layer_section_ensure_tiles (FmLayerSection *self)
+{
+  if (self->flow != NULL)
+    return;
+  self->flow = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_activate_on_single_click (GTK_FLOW_BOX (self->flow), TRUE);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->flow), TRUE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->flow), MAX_PER_LINE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow), COLUMN_SPACING);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->flow), ROW_SPACING);
+  gtk_widget_add_css_class (self->flow, "tiles");
+  g_signal_connect (self->flow, "child-activated", G_CALLBACK (child_activated_cb), self);
+  for (guint c = 0; c < self->n_channels; c++)
+    {
+      GtkWidget *tile = fm_tile_new (c, self->map_height, self->map_width, self->tile_size);
+
+      gtk_flow_box_append (GTK_FLOW_BOX (self->flow), tile);
+      g_ptr_array_add (self->tiles, tile);
+    }
+  gtk_widget_insert_before (self->flow, GTK_WIDGET (self), self->space);
+  g_clear_pointer (&self->space, gtk_widget_unparent);
+  if (self->frame != NULL)
+    apply_frame (self);
+  apply_scan (self);
+}
+
+void
+fm_layer_section_release_tiles (FmLayerSection *self)
+{
+  if (self->flow == NULL)
+    return;
+  self->space = fm_tile_space_new (self->n_channels, self->tile_size);
+  gtk_widget_insert_before (self->space, GTK_WIDGET (self), self->flow);
+  g_ptr_array_set_size (self->tiles, 0);
+  g_clear_pointer (&self->flow, gtk_widget_unparent);
+}
+
+static void
+apply_frame (FmLayerSection *self)
+{
+  const FmLayer *layer = fm_frame_layer (self->frame, self->index);
+  const FmValue *v = &self->frame->model->values[layer->value_id];
+  gsize plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
+  const float *data = fm_frame_data (self->frame, self->index);
+  FmTileStyle style = { 0 };
+
+  style.colormap = self->options.colormap;
+  for (guint c = 0; c < self->tiles->len; c++)
+    {
+      fm_view_options_range (&self->options, self->frame, self->index, (int) c, &style.vmin,
+                             &style.vmax);
+      style.all_zero = self->frame->stats[self->index][c].all_zero;
+      fm_tile_set_map (g_ptr_array_index (self->tiles, c), data + c * plane, &style);
+    }
+}
+
 void
 fm_layer_section_update (FmLayerSection      *self,
                          FmFrame             *frame,
                          const FmViewOptions *options)
 {
-  const FmLayer *layer = fm_frame_layer (frame, self->index);
-  const FmValue *v = &frame->model->values[layer->value_id];
-  gsize plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
-  const float *data = fm_frame_data (frame, self->index);
   g_autofree char *subtitle = NULL;
-  FmTileStyle style = { 0 };
 
   fm_frame_ref (frame);
   g_clear_pointer (&self->frame, fm_frame_unref);
@@ -347,16 +530,9 @@ fm_layer_section_update (FmLayerSection      *self,
 
   /* Translators: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero for this input" */
   subtitle = g_strdup_printf (_("%s · %s · %u / %u zero for this input"), self->op_label,
-                              self->shape_text, frame->n_zero[self->index], self->tiles->len);
+                              self->shape_text, frame->n_zero[self->index], self->n_channels);
   gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
-
-  style.colormap = options->colormap;
-  for (guint c = 0; c < self->tiles->len; c++)
-    {
-      fm_view_options_range (options, frame, self->index, (int) c, &style.vmin, &style.vmax);
-      style.all_zero = frame->stats[self->index][c].all_zero;
-      fm_tile_set_map (g_ptr_array_index (self->tiles, c), data + c * plane, &style);
-    }
+  apply_frame (self);
   gtk_widget_set_visible (self->legend, options->normalize != FM_NORMALIZE_TILE);
   gtk_widget_set_visible (self->legend_note, options->normalize == FM_NORMALIZE_TILE);
   gtk_widget_queue_draw (self->legend);
@@ -372,14 +548,15 @@ GtkWidget *
 fm_layer_section_get_tile (FmLayerSection *self,
                            guint           channel)
 {
-  g_return_val_if_fail (channel < self->tiles->len, NULL);
+  g_return_val_if_fail (channel < self->n_channels, NULL);
+  fm_layer_section_ensure_tiles (self);
   return g_ptr_array_index (self->tiles, channel);
 }
 
 guint
 fm_layer_section_n_tiles (FmLayerSection *self)
 {
-  return self->tiles->len;
+  return self->n_channels;
 }
 
 void
@@ -394,6 +571,44 @@ fm_layer_section_redraw_culled (FmLayerSection *self)
 {
   for (guint c = 0; c < self->tiles->len; c++)
     fm_tile_redraw_if_culled (g_ptr_array_index (self->tiles, c));
+}
+
+/* The tiles' dead and rarely active marks from the scan kept. */
+static void
+apply_scan (FmLayerSection *self)
+{
+  const FmScanLayer *sl = NULL;
+  g_autofree char *images = NULL;
+
+  if (self->scan != NULL && self->scan_layer >= 0)
+    {
+      sl = &self->scan->layers[self->scan_layer];
+      images = g_strdup_printf ("%'" G_GUINT64_FORMAT, self->scan->images);
+    }
+  for (guint c = 0; c < self->tiles->len; c++)
+    {
+      FmTile *tile = g_ptr_array_index (self->tiles, c);
+      g_autofree char *fired = NULL;
+      g_autofree char *note = NULL;
+      FmTileScan state;
+
+      if (sl == NULL || c >= sl->channels)
+        {
+          fm_tile_set_scan (tile, FM_TILE_SCAN_NONE, NULL);
+          continue;
+        }
+      fired = g_strdup_printf ("%'" G_GUINT64_FORMAT, sl->fire_count[c]);
+      /* Translators: "fires on 12 of 2,000 images" (a dataset scan) */
+      note = g_strdup_printf (_("fires on %s of %s images%s"), fired, images,
+                              self->scan->partial ? _(" scanned so far") : "");
+      if (sl->fire_count[c] == 0)
+        state = FM_TILE_SCAN_DEAD;
+      else if (sl->fire_count[c] < self->rare_below * self->scan->images)
+        state = FM_TILE_SCAN_RARE;
+      else
+        state = FM_TILE_SCAN_LIVE;
+      fm_tile_set_scan (tile, state, note);
+    }
 }
 
 void
@@ -411,35 +626,11 @@ fm_layer_section_set_scan (FmLayerSection *self,
   self->scan = scan;
   self->scan_layer = scan != NULL ? scan_layer : -1;
   self->rare_below = rare_below;
+  apply_scan (self);
   if (scan != NULL && scan_layer >= 0)
     {
       sl = &scan->layers[scan_layer];
       images = g_strdup_printf ("%'" G_GUINT64_FORMAT, scan->images);
-    }
-
-  for (guint c = 0; c < self->tiles->len; c++)
-    {
-      FmTile *tile = g_ptr_array_index (self->tiles, c);
-      g_autofree char *fired = NULL;
-      g_autofree char *note = NULL;
-      FmTileScan state;
-
-      if (sl == NULL || c >= sl->channels)
-        {
-          fm_tile_set_scan (tile, FM_TILE_SCAN_NONE, NULL);
-          continue;
-        }
-      fired = g_strdup_printf ("%'" G_GUINT64_FORMAT, sl->fire_count[c]);
-      /* Translators: "fires on 12 of 2,000 images" (a dataset scan) */
-      note = g_strdup_printf (_("fires on %s of %s images%s"), fired, images,
-                              scan->partial ? _(" scanned so far") : "");
-      if (sl->fire_count[c] == 0)
-        state = FM_TILE_SCAN_DEAD;
-      else if (sl->fire_count[c] < rare_below * scan->images)
-        state = FM_TILE_SCAN_RARE;
-      else
-        state = FM_TILE_SCAN_LIVE;
-      fm_tile_set_scan (tile, state, note);
     }
 
   gtk_widget_set_visible (self->histogram, sl != NULL);

@@ -62,7 +62,16 @@ void          fm_layer_section_redraw_culled (FmLayerSection *self);
 /* FALSE when tiles are scaled each to its own range and no layer range is
  * shown. */
 gboolean      fm_layer_section_shows_layer_range (FmLayerSection *self);
-/* The tile widgets, for tests: channel @c. */
+/* A section holds only the space of its tiles until it comes near the
+ * view: ensure_tiles builds them (with the frame and scan marks it has),
+ * release_tiles drops them again, keeping the same height. */
+void       fm_layer_section_ensure_tiles  (FmLayerSection *self);
+void       fm_layer_section_release_tiles (FmLayerSection *self);
+gboolean   fm_layer_section_has_tiles     (FmLayerSection *self);
+/* Once its tiles are laid out: their cell size, for the others' space. */
+void       fm_layer_section_note_cell_size (FmLayerSection *self);
+
+/* The tile widget of channel @c (built if need be), and the channel count. */
 GtkWidget *fm_layer_section_get_tile   (FmLayerSection *self,
                                         guint           channel);
 guint      fm_layer_section_n_tiles    (FmLayerSection *self);

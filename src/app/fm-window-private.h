@@ -76,6 +76,7 @@ struct _FmWindow
   guint            n_frames;
   char            *last_toast;
   guint            wait_tick;      /* tick callback of wait_for_result_tick () */
+  guint            sight_idle;     /* update_tiles_in_sight () is queued */
 
   /* dataset scan (fm-window-scan.c) */
   GtkRevealer     *scan_revealer;

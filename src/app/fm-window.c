@@ -42,6 +42,7 @@ G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
 /* ---- small helpers ------------------------------------------------------ */
 
 static void restore_last_input (FmWindow *self);
+static void queue_update_tiles_in_sight (FmWindow *self);
 
 void
 fm_window_toast (FmWindow   *self,
@@ -320,18 +321,68 @@ show_selected (FmWindow *self)
        * shown now have moved: draw them all anew. */
       if (shown)
         fm_layer_section_queue_draw_tiles (FM_LAYER_SECTION (section));
+      /* One layer alone is always built. */
+      if (shown && self->selected >= 0)
+        fm_layer_section_ensure_tiles (FM_LAYER_SECTION (section));
     }
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->layers_scroller), 0);
+  queue_update_tiles_in_sight (self);
+}
+
+/* Sections build their tiles only near the view: within a page above and
+ * two below; those more than four pages away drop them again, so a model
+ * with 10,000 channels has a few hundred tile widgets at a time. Run from
+ * an idle after layout, never during it. */
+#define BUILD_PAGES_ABOVE 1
+#define BUILD_PAGES_BELOW 2
+#define DROP_PAGES        4
+
+static gboolean
+update_tiles_in_sight (gpointer user_data)
+{
+  FmWindow *self = user_data;
+  GtkWidget *scroller = GTK_WIDGET (self->layers_scroller);
+  double page = MAX (1, gtk_widget_get_height (scroller));
+
+  self->sight_idle = 0;
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      FmLayerSection *section = g_ptr_array_index (self->sections, i);
+      graphene_rect_t b;
+
+      if (!gtk_widget_get_visible (GTK_WIDGET (section)) ||
+          !gtk_widget_compute_bounds (GTK_WIDGET (section), scroller, &b))
+        continue;
+      if (b.origin.y + b.size.height >= -BUILD_PAGES_ABOVE * page &&
+          b.origin.y <= (1 + BUILD_PAGES_BELOW) * page)
+        {
+          fm_layer_section_ensure_tiles (section);
+          fm_layer_section_note_cell_size (section);
+        }
+      else if (b.origin.y + b.size.height < -DROP_PAGES * page ||
+               b.origin.y > (1 + DROP_PAGES) * page)
+        fm_layer_section_release_tiles (section);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_update_tiles_in_sight (FmWindow *self)
+{
+  if (self->sight_idle == 0)
+    self->sight_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_tiles_in_sight, self, NULL);
 }
 
 /* What is in sight may have changed (a scroll, a new width or height of
- * the page or of its content): tiles that skipped their map draw it. */
+ * the page or of its content): tiles that skipped their map draw it, and
+ * sections coming near build their tiles. */
 static void
 in_sight_changed_cb (GtkAdjustment *adjustment,
                      FmWindow      *self)
 {
   for (guint i = 0; i < self->sections->len; i++)
     fm_layer_section_redraw_culled (g_ptr_array_index (self->sections, i));
+  queue_update_tiles_in_sight (self);
 }
 
 static void
@@ -425,6 +476,7 @@ rebuild_layers (FmWindow *self)
   gtk_stack_set_visible_child_name (self->content_stack,
                                     self->layers->len > 0 ? "layers" : "empty");
   fm_window_scan_apply (self);
+  queue_update_tiles_in_sight (self);
   /* The worker re-runs so the new sections get a frame. */
   submit_input (self);
 }
@@ -1296,6 +1348,7 @@ fm_window_dispose (GObject *object)
   g_clear_object (&self->pending_image);
   fm_window_scan_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
+  g_clear_handle_id (&self->sight_idle, g_source_remove);
   if (self->layers_scroller != NULL)
     {
       g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->layers_scroller),

@@ -1183,6 +1183,37 @@ test_last_input_restored (void)
   fm_test_close_window (window);
 }
 
+/* A section far from the view holds only the space of its tiles, exactly
+ * as tall as the tiles are once built, so nothing moves when they are. */
+static void
+test_tile_space_height (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmFrame *frame = fm_window_get_frame (window);
+  guint n = fm_frame_n_layers (frame);
+
+  fm_test_settle ();
+  for (guint i = 0; i < n; i++)
+    {
+      FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, i));
+      int built, space;
+
+      fm_layer_section_ensure_tiles (section);
+      fm_test_settle ();
+      built = gtk_widget_get_height (GTK_WIDGET (section));
+      fm_layer_section_release_tiles (section);
+      g_assert_false (fm_layer_section_has_tiles (section));
+      fm_test_settle ();
+      space = gtk_widget_get_height (GTK_WIDGET (section));
+      g_test_message ("layer %u: %d px built, %d px as space", i, built, space);
+      g_assert_cmpint (space, ==, built);
+      /* Its tiles come back with the frame's maps and marks. */
+      g_assert_nonnull (fm_layer_section_get_tile (section, 0));
+      g_assert_true (fm_layer_section_has_tiles (section));
+    }
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1220,6 +1251,7 @@ main (int   argc,
   g_test_add_func ("/app/window/switch-resamples-input", test_switch_resamples_input);
   g_test_add_func ("/app/window/recent-models", test_recent_models);
   g_test_add_func ("/app/window/last-input-restored", test_last_input_restored);
+  g_test_add_func ("/app/window/tile-space-height", test_tile_space_height);
 
   status = g_test_run ();
   fm_test_remove_tree (data_home);
