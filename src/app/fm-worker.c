@@ -25,7 +25,29 @@
  * always is one, and the view would never update.
  *
  * OpenBLAS's thread count is process-global, so the worker leaves it
- * alone; the application chooses it once at startup.
+ * alone; the application chooses it once at startup. Our own kernels'
+ * threads belong to each FmRun: the worker sets the count on the run it
+ * takes for a pass (a new one or one from the pool; fm_run_set_threads ()
+ * only rebuilds the run's thread pool when the count changes), and a run
+ * keeps its kernel threads, asleep, while it waits in the pool or in a
+ * result.
+ *
+ * The automatic count. A pass of the bundled MNIST model is about 5
+ * MFLOP and takes 0.07 ms on one thread of the development machine, but
+ * 0.14 ms on two: waking the pool's sleeping thread costs tens of
+ * microseconds, more than the split saves (README, Performance, measured
+ * 2026-11-27). ResNet-18 (3.6 GFLOP, 44 ms) gains a third on two threads.
+ * Those figures put one thread's speed near 75 MFLOP per millisecond, so
+ * the rule is: one thread below FM_WORKER_PARALLEL_MIN_FLOPS (50 MFLOP,
+ * well under a millisecond on one thread, where a few wake-ups of tens of
+ * microseconds would eat much of the gain), else every processor up to
+ * FM_WORKER_MAX_THREADS (8: a pass of a few tens of milliseconds split
+ * further gets shares too small for the hand-offs, and the window and the
+ * desktop keep the other cores). Both numbers are reasoned from those
+ * figures, not measured on their own: `build-aux/bench-live.sh` with
+ * FM_LIVE_THREADS set can check them. The cost is estimated from the
+ * shapes once per model (estimate_flops ()). A run that could not start
+ * every thread keeps the ones it has; the worker does not retry.
  */
 #include "config.h"
 
@@ -34,6 +56,7 @@
 #include "fm-worker.h"
 
 #define FM_WORKER_POOL_SIZE 4
+#define FM_WORKER_THREADS_LIMIT 64   /* fm_run_set_threads ()'s own limit */
 
 typedef struct
 {
@@ -59,7 +82,11 @@ typedef struct
   GThread        *thread;
 
   FmRun          *pool[FM_WORKER_POOL_SIZE]; /* runs of the current model */
+  guint           pool_threads[FM_WORKER_POOL_SIZE]; /* the count set on each */
   guint           n_pool;
+
+  guint           threads_request;  /* fm_worker_set_threads (); 0: automatic */
+  guint           auto_threads;     /* the automatic count for the current model */
 
   FmWorkerStats   stats;
 } FmWorkerShared;
@@ -73,6 +100,7 @@ struct _FmWorkerResult
   guint64          input_generation;
   guint64          model_generation;
   gint64           duration;
+  guint            threads;         /* set on run for this pass */
   gboolean         delivered;       /* by fm_worker_wait (); the idle source skips it */
 };
 
@@ -163,17 +191,20 @@ shared_unref (FmWorkerShared *s)
   g_free (s);
 }
 
-/* Keeps @run for the next pass if it belongs to the current model and the
- * pool has room; frees it otherwise. Any thread. */
+/* Keeps @run (whose thread count was set to @threads) for the next pass
+ * if it belongs to the current model and the pool has room; frees it
+ * otherwise. Any thread. */
 static void
 shared_recycle_run (FmWorkerShared *s,
                     FmRun          *run,
+                    guint           threads,
                     guint64         model_generation)
 {
   g_mutex_lock (&s->mutex);
   if (!s->quit && model_generation == s->model_generation &&
       s->n_pool < FM_WORKER_POOL_SIZE)
     {
+      s->pool_threads[s->n_pool] = threads;
       s->pool[s->n_pool++] = run;
       run = NULL;
     }
@@ -199,7 +230,7 @@ fm_worker_result_unref (FmWorkerResult *result)
 
   if (!g_atomic_ref_count_dec (&result->ref_count))
     return;
-  shared_recycle_run (result->shared, result->run, result->model_generation);
+  shared_recycle_run (result->shared, result->run, result->threads, result->model_generation);
   fm_model_unref (result->model);
   shared_unref (result->shared);
   g_free (result);
@@ -243,6 +274,14 @@ fm_worker_result_get_duration (FmWorkerResult *result)
   g_return_val_if_fail (result != NULL, 0);
 
   return result->duration;
+}
+
+guint
+fm_worker_result_get_threads (FmWorkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, 0);
+
+  return result->threads;
 }
 
 /* Main-context side */
@@ -355,6 +394,80 @@ shared_post_failure (FmWorkerShared *s,
   shared_post (s, dispatch_failure, f, failure_free);
 }
 
+/* Thread count */
+
+/* Floating-point operations of one pass, roughly: 2 per multiply-add of
+ * Conv, Gemm and MatMul (from the weight and input shapes), 1 per output
+ * element of anything else. Only ranks it against
+ * FM_WORKER_PARALLEL_MIN_FLOPS. */
+static double
+estimate_flops (const FmModel *model)
+{
+  double flops = 0.0;
+
+  for (guint k = 0; k < model->n_plan; k++)
+    {
+      const FmNode *node = &model->nodes[model->plan[k]];
+      const FmValue *out, *in;
+      double per_output = 1.0;   /* operations per output element */
+
+      if (node->n_outputs < 1 || node->outputs[0] < 0)
+        continue;
+      out = &model->values[node->outputs[0]];
+
+      switch (node->op)
+        {
+        case FM_OP_Conv:
+          /* W [M, C / group, kh, kw]: C / group * kh * kw multiply-adds */
+          if (node->n_inputs >= 2 && node->inputs[1] >= 0)
+            {
+              in = &model->values[node->inputs[1]];
+              if (in->shape.rank >= 1 && in->shape.dims[0] > 0)
+                per_output = 2.0 * (double) in->numel / (double) in->shape.dims[0];
+            }
+          break;
+        case FM_OP_Gemm:
+          /* B [K, N] or [N, K]; Y [M, N] */
+          if (node->n_inputs >= 2 && node->inputs[1] >= 0 && out->shape.rank == 2 &&
+              out->shape.dims[1] > 0)
+            {
+              in = &model->values[node->inputs[1]];
+              per_output = 2.0 * (double) in->numel / (double) out->shape.dims[1];
+            }
+          break;
+        case FM_OP_MatMul:
+          /* A [..., M, K] */
+          if (node->n_inputs >= 1 && node->inputs[0] >= 0)
+            {
+              in = &model->values[node->inputs[0]];
+              if (in->shape.rank >= 1)
+                per_output = 2.0 * (double) in->shape.dims[in->shape.rank - 1];
+            }
+          break;
+        default:
+          break;
+        }
+      flops += per_output * (double) out->numel;
+    }
+  return flops;
+}
+
+/* The automatic thread count for @model (see the top of this file). */
+static guint
+auto_threads_for (const FmModel *model)
+{
+  if (model == NULL || estimate_flops (model) < FM_WORKER_PARALLEL_MIN_FLOPS)
+    return 1;
+  return CLAMP (g_get_num_processors (), 1, FM_WORKER_MAX_THREADS);
+}
+
+/* Under the mutex. */
+static guint
+shared_threads (FmWorkerShared *s)
+{
+  return s->threads_request > 0 ? s->threads_request : s->auto_threads;
+}
+
 /* Worker thread */
 
 /* One pass. Called without the mutex; @input belongs to the pass. */
@@ -365,6 +478,8 @@ worker_run_pass (FmWorkerShared *s,
                  float          *input,        /* [input numel] */
                  guint64         input_generation,
                  FmRun          *run,          /* from the pool, or NULL */
+                 guint           run_threads,  /* the count set on @run */
+                 guint           threads,      /* the count this pass uses */
                  GCancellable   *cancellable)
 {
   g_autoptr(GError) error = NULL;
@@ -380,9 +495,17 @@ worker_run_pass (FmWorkerShared *s,
     {
       run = fm_run_new (model, &error);
       created = run != NULL;
+      run_threads = 1;
     }
   if (run != NULL)
-    memcpy (fm_run_input_data (run, 0), input, in->numel * sizeof (float));
+    {
+      /* Starts or stops kernel threads only when the count changed, and
+       * before the pass is timed. */
+      if (run_threads != threads)
+        fm_run_set_threads (run, threads);
+      run_threads = threads;
+      memcpy (fm_run_input_data (run, 0), input, in->numel * sizeof (float));
+    }
 
   g_mutex_lock (&s->mutex);
   if (created)
@@ -428,6 +551,7 @@ worker_run_pass (FmWorkerShared *s,
           result->input_generation = input_generation;
           result->model_generation = model_generation;
           result->duration = duration;
+          result->threads = run_threads;
           /* Kept for fm_worker_wait (); the old one is released below. */
           old_latest = g_steal_pointer (&s->latest);
           s->latest = fm_worker_result_ref (result);
@@ -452,7 +576,7 @@ worker_run_pass (FmWorkerShared *s,
   if (failure != NULL)
     shared_post (s, dispatch_failure, failure, failure_free);
   if (run != NULL)
-    shared_recycle_run (s, run, model_generation);
+    shared_recycle_run (s, run, run_threads, model_generation);
 }
 
 static gpointer
@@ -468,6 +592,7 @@ worker_thread (gpointer data)
       float *input;
       guint64 model_generation, input_generation;
       FmRun *run = NULL;
+      guint run_threads = 1, threads;
 
       g_mutex_lock (&s->mutex);
       while (!s->quit && s->pending == NULL)
@@ -482,14 +607,19 @@ worker_thread (gpointer data)
       input = g_steal_pointer (&s->pending);
       input_generation = s->pending_generation;
       if (s->n_pool > 0)
-        run = s->pool[--s->n_pool];
+        {
+          s->n_pool--;
+          run = s->pool[s->n_pool];
+          run_threads = s->pool_threads[s->n_pool];
+        }
+      threads = shared_threads (s);
       cancellable = g_cancellable_new ();
       s->in_flight = g_object_ref (cancellable);
       s->stats.n_started++;
       g_mutex_unlock (&s->mutex);
 
       worker_run_pass (s, model, model_generation, input, input_generation,
-                       run, cancellable);
+                       run, run_threads, threads, cancellable);
     }
 
   shared_unref (s);
@@ -564,8 +694,15 @@ fm_worker_class_init (FmWorkerClass *klass)
 static void
 fm_worker_init (FmWorker *self)
 {
+  const char *env = g_getenv ("FM_LIVE_THREADS");
+  guint64 n = 0;
+
   self->shared = shared_new ();
   self->shared->owner = self;
+  self->shared->auto_threads = 1;
+  /* For benchmarks of the window, which has no other way in. */
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT, &n, NULL))
+    self->shared->threads_request = (guint) MIN (n, FM_WORKER_THREADS_LIMIT);
 }
 
 /* Public API */
@@ -588,6 +725,7 @@ fm_worker_set_model (FmWorker  *self,
   float *old_pending, *old_spare;
   FmWorkerResult *old_latest;
   gsize numel = 0;
+  guint auto_threads;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (FM_IS_WORKER (self), FALSE);
@@ -609,6 +747,8 @@ fm_worker_set_model (FmWorker  *self,
       else
         numel = model->values[model->inputs[0]].numel;
     }
+  /* The model is immutable: estimated here, outside the mutex. */
+  auto_threads = auto_threads_for (model);
 
   s = self->shared;
   g_mutex_lock (&s->mutex);
@@ -616,6 +756,7 @@ fm_worker_set_model (FmWorker  *self,
   old_model = g_steal_pointer (&s->model);
   s->model = model != NULL ? fm_model_ref (model) : NULL;
   s->input_numel = numel;
+  s->auto_threads = auto_threads;
   old_pending = g_steal_pointer (&s->pending);
   old_spare = g_steal_pointer (&s->spare);
   if (s->in_flight != NULL)
@@ -717,6 +858,30 @@ out:
   g_mutex_unlock (&s->mutex);
   g_clear_pointer (&unstarted, shared_unref);
   return generation;
+}
+
+void
+fm_worker_set_threads (FmWorker *self,
+                       guint     n_threads)
+{
+  g_return_if_fail (FM_IS_WORKER (self));
+
+  g_mutex_lock (&self->shared->mutex);
+  self->shared->threads_request = MIN (n_threads, FM_WORKER_THREADS_LIMIT);
+  g_mutex_unlock (&self->shared->mutex);
+}
+
+guint
+fm_worker_get_threads (FmWorker *self)
+{
+  guint n;
+
+  g_return_val_if_fail (FM_IS_WORKER (self), 1);
+
+  g_mutex_lock (&self->shared->mutex);
+  n = shared_threads (self->shared);
+  g_mutex_unlock (&self->shared->mutex);
+  return n;
 }
 
 void

@@ -14,6 +14,16 @@
  * results. Everything here is called from the thread that owns that main
  * context; only results may be released from any thread.
  *
+ * Threads. Each pass runs on the worker thread plus the kernel threads of
+ * its FmRun (fm_run_set_threads ()). By default the count follows the
+ * model: one thread for a model whose estimated cost is below
+ * FM_WORKER_PARALLEL_MIN_FLOPS (there the pool's wake-up costs more than
+ * it saves), else g_get_num_processors () capped at FM_WORKER_MAX_THREADS.
+ * fm_worker_set_threads () or the environment variable FM_LIVE_THREADS (a
+ * positive integer, read when the worker is made) fix the count instead,
+ * for tests and benchmarks. Every pass sets the count on its run, pooled
+ * runs included.
+ *
  * It does not preprocess (the caller submits the model's input tensor),
  * draw, or set the BLAS thread count (process-global: the application's
  * business at startup).
@@ -44,6 +54,9 @@ guint64         fm_worker_result_get_input_generation (FmWorkerResult *result);
 guint64         fm_worker_result_get_model_generation (FmWorkerResult *result);
 /* Time spent in fm_run_execute(), in microseconds. */
 gint64          fm_worker_result_get_duration         (FmWorkerResult *result);
+/* The thread count set on the run for this pass (fm_run_set_threads ());
+ * the run may have started fewer if threads could not start. */
+guint           fm_worker_result_get_threads          (FmWorkerResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmWorkerResult, fm_worker_result_unref)
 
 /* Counters since the worker was made, for benchmarks and tests. Every
@@ -61,6 +74,12 @@ typedef struct
   guint64 n_runs_created;  /* FmRun arenas allocated; the rest were reused */
   gint64  last_duration;   /* microseconds of the last completed pass */
 } FmWorkerStats;
+
+/* The automatic thread count: 1 below this many estimated floating-point
+ * operations per pass (a multiply-add is 2), else the processors, at most
+ * FM_WORKER_MAX_THREADS. */
+#define FM_WORKER_PARALLEL_MIN_FLOPS 50e6
+#define FM_WORKER_MAX_THREADS        8
 
 #define FM_TYPE_WORKER (fm_worker_get_type ())
 
@@ -92,6 +111,16 @@ guint64   fm_worker_submit               (FmWorker       *self,
  * usual. Call from the thread that owns the worker's main context. */
 gboolean  fm_worker_wait                 (FmWorker       *self,
                                           gint64          timeout);
+/* The kernel threads of each pass: 0 (the default, unless FM_LIVE_THREADS
+ * is set) chooses from the model's estimated cost (see above); 1 to 64
+ * fixes the count (larger values are clamped). Takes effect from the next
+ * pass that starts; runs already in the pool are set when they are next
+ * used. */
+void      fm_worker_set_threads          (FmWorker       *self,
+                                          guint           n_threads);
+/* The thread count the next pass will set on its run: the fixed count, or
+ * the automatic one for the current model (1 without a model). */
+guint     fm_worker_get_threads          (FmWorker       *self);
 /* Cancels the pass in flight and joins the thread; no signal is emitted
  * afterwards and further submits are ignored. Dispose does this too. */
 void      fm_worker_shutdown             (FmWorker       *self);

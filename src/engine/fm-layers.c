@@ -8,8 +8,12 @@
  * element-wise activation for the Conv/Gemm/BatchNormalization that fed
  * it, and counting that value's consumers to decide whether it may be
  * merged. Also the per-channel bias and pre-activation maxima of an entry
- * and the plain-words explanation of an all-zero channel. It does not run
- * the model or compute statistics of the shown values (fm-stats.c).
+ * and the plain-words explanation of an all-zero channel, and the
+ * friendly names of entries: one parse of each value name into its module
+ * path and op part (FmNameParts), then for a list a set of the module
+ * paths that have children and rounds of longer names for the entries that
+ * still collide. It does not run the model or compute statistics of the
+ * shown values (fm-stats.c).
  */
 #include "config.h"
 
@@ -17,6 +21,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 static gboolean
 is_elementwise_activation (FmOpType op)
@@ -330,4 +335,315 @@ fm_layer_explain_zero (const FmModel *model,
   return g_strdup_printf (_("The largest pre-activation was %.2f; after %s every position "
                             "is zero or close to it."),
                           pre_activation_max, fm_op_type_name (op));
+}
+
+
+/* Friendly names */
+
+/* A value name taken apart (see fm_layer_friendly_name()). */
+typedef struct
+{
+  char *module;  /* the module path joined with '.', "" when there is none */
+  char *path;    /* the module's parts as exported, joined with '/' */
+  char *op_part; /* the dropped last part ("Relu", "Mul_1", "BiasAdd"), or NULL */
+  char *base;    /* the context-free friendly name, never empty */
+} FmNameParts;
+
+static void
+name_parts_clear (FmNameParts *p)
+{
+  g_clear_pointer (&p->module, g_free);
+  g_clear_pointer (&p->path, g_free);
+  g_clear_pointer (&p->op_part, g_free);
+  g_clear_pointer (&p->base, g_free);
+}
+
+/* TRUE when @s[from, to) is one or more ASCII digits. */
+static gboolean
+all_digits (const char *s,
+            gsize       from,
+            gsize       to)
+{
+  if (from >= to)
+    return FALSE;
+  for (gsize i = from; i < to; i++)
+    if (!g_ascii_isdigit (s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* @part is @op_type or @op_type "_N". */
+static gboolean
+part_is_op (const char *part,
+            const char *op_type)
+{
+  gsize n;
+
+  if (op_type == NULL || *op_type == '\0' || !g_str_has_prefix (part, op_type))
+    return FALSE;
+  n = strlen (op_type);
+  return part[n] == '\0' ||
+         (part[n] == '_' && all_digits (part, n + 1, strlen (part)));
+}
+
+static gboolean
+is_tf_plumbing (const char *part)
+{
+  return strcmp (part, "StatefulPartitionedCall") == 0 ||
+         strcmp (part, "PartitionedCall") == 0;
+}
+
+static void
+name_parts_init (FmNameParts *p,
+                 const char  *tensor_name,
+                 const char  *op_type)
+{
+  static const char output_tag[] = "_output_";
+  gsize end = strlen (tensor_name);
+  gboolean tf = FALSE;
+  const char *colon = strrchr (tensor_name, ':');
+  g_autofree char *stem = NULL;
+  g_auto(GStrv) split = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();      /* borrowed from split */
+  g_autoptr(GPtrArray) collapsed = g_ptr_array_new ();  /* borrowed from split */
+
+  memset (p, 0, sizeof *p);
+
+  /* "name:0" (TensorFlow), not "onnx::123" */
+  if (colon != NULL && colon > tensor_name && colon[-1] != ':' &&
+      all_digits (tensor_name, (gsize) (colon - tensor_name) + 1, end))
+    {
+      end = (gsize) (colon - tensor_name);
+      tf = TRUE;
+    }
+  else
+    {
+      /* the last "_output_" followed by digits up to the end */
+      const char *tag = NULL;
+
+      for (const char *q = strstr (tensor_name, output_tag); q != NULL;
+           q = strstr (q + 1, output_tag))
+        tag = q;
+      if (tag != NULL &&
+          all_digits (tensor_name, (gsize) (tag - tensor_name) + strlen (output_tag), end))
+        end = (gsize) (tag - tensor_name);
+    }
+
+  stem = g_strndup (tensor_name, end);
+  split = g_strsplit (stem, "/", -1);
+  for (guint i = 0; split[i] != NULL; i++)
+    if (split[i][0] != '\0' && !is_tf_plumbing (split[i]))
+      g_ptr_array_add (parts, split[i]);
+
+  if (parts->len > 0)
+    {
+      const char *last = g_ptr_array_index (parts, parts->len - 1);
+
+      if (part_is_op (last, op_type) || (tf && parts->len >= 2))
+        {
+          p->op_part = g_strdup (last);
+          g_ptr_array_set_size (parts, parts->len - 1);
+        }
+    }
+
+  /* "layer4", "layer4.0", "relu" -> "layer4.0", "relu" */
+  for (guint i = 0; i < parts->len; i++)
+    {
+      char *part = g_ptr_array_index (parts, i);
+
+      if (collapsed->len > 0)
+        {
+          const char *prev = g_ptr_array_index (collapsed, collapsed->len - 1);
+          gsize n = strlen (prev);
+
+          if (strncmp (part, prev, n) == 0 && part[n] == '.')
+            {
+              g_ptr_array_index (collapsed, collapsed->len - 1) = part;
+              continue;
+            }
+        }
+      g_ptr_array_add (collapsed, part);
+    }
+
+  g_ptr_array_add (parts, NULL);
+  g_ptr_array_add (collapsed, NULL);
+  p->path = g_strjoinv ("/", (char **) parts->pdata);
+  p->module = g_strjoinv (".", (char **) collapsed->pdata);
+
+  if (p->module[0] != '\0')
+    p->base = g_strdup (p->module);
+  else if (p->op_part != NULL)
+    p->base = g_strdup (p->op_part);
+  else if (tensor_name[0] != '\0')
+    p->base = g_strdup (tensor_name);
+  else
+    p->base = g_strdup (op_type != NULL && *op_type != '\0' ? op_type : "?");
+}
+
+char *
+fm_layer_friendly_name (const char *tensor_name,
+                        const char *op_type)
+{
+  FmNameParts p;
+  char *name;
+
+  g_return_val_if_fail (tensor_name != NULL, NULL);
+
+  name_parts_init (&p, tensor_name, op_type);
+  name = g_steal_pointer (&p.base);
+  name_parts_clear (&p);
+  return name;
+}
+
+/* The module paths (FmNameParts.path) with a value of @model deeper under
+ * them: every proper prefix of every value's path. */
+static GHashTable *
+module_paths_with_children (const FmModel *model)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint k = 0; k < model->n_nodes; k++)
+    {
+      const FmNode *node = &model->nodes[k];
+
+      for (guint o = 0; o < node->n_outputs; o++)
+        {
+          FmNameParts p;
+          const char *slash;
+          int id = node->outputs[o];
+
+          if (id < 0 || (guint) id >= model->n_values || model->values[id].name == NULL)
+            continue;
+          name_parts_init (&p, model->values[id].name, fm_op_type_name (node->op));
+          for (slash = strchr (p.path, '/'); slash != NULL; slash = strchr (slash + 1, '/'))
+            g_hash_table_add (set, g_strndup (p.path, (gsize) (slash - p.path)));
+          name_parts_clear (&p);
+        }
+    }
+  return set;
+}
+
+/* The names one entry may take, from the shortest (see
+ * fm_layers_friendly_names()); a step may repeat the one before. */
+#define FM_NAME_STEPS 4
+
+typedef struct
+{
+  char  *steps[FM_NAME_STEPS];
+  guint  step;     /* the one in use */
+} NameChoice;
+
+void
+fm_layers_friendly_names (const FmModel *model,
+                          GArray        *layers,
+                          char        ***names_out)
+{
+  g_autoptr(GHashTable) parents = NULL;
+  g_autofree NameChoice *choices = NULL;
+  char **names;
+  guint n;
+
+  g_return_if_fail (names_out != NULL);
+  *names_out = NULL;
+  g_return_if_fail (model != NULL && layers != NULL);
+  g_return_if_fail (g_array_get_element_size (layers) == sizeof (FmLayer));
+
+  n = layers->len;
+  parents = module_paths_with_children (model);
+  choices = g_new0 (NameChoice, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      const FmLayer *layer = &g_array_index (layers, FmLayer, i);
+      const char *tensor, *op;
+      NameChoice *c = &choices[i];
+      FmNameParts p;
+
+      g_return_if_fail (layer->value_id >= 0 && (guint) layer->value_id < model->n_values);
+      g_return_if_fail (layer->node >= 0 && (guint) layer->node < model->n_nodes);
+      tensor = model->values[layer->value_id].name;
+      op = fm_op_type_name (model->nodes[layer->node].op);
+      name_parts_init (&p, tensor, op);
+
+      /* An op in the forward of a module with children is not that module. */
+      if (p.op_part != NULL && p.module[0] != '\0' &&
+          g_hash_table_contains (parents, p.path))
+        c->steps[0] = g_strdup_printf ("%s (%s)", p.module, op);
+      else
+        c->steps[0] = g_strdup (p.base);
+      c->steps[1] = p.module[0] != '\0' ? g_strdup_printf ("%s (%s)", p.module, op)
+                                         : g_strdup (c->steps[0]);
+      c->steps[2] = p.module[0] != '\0' && p.op_part != NULL
+                    ? g_strdup_printf ("%s (%s)", p.module, p.op_part)
+                    : g_strdup (c->steps[1]);
+      c->steps[3] = g_strdup (tensor[0] != '\0' ? tensor : c->steps[2]);
+      name_parts_clear (&p);
+    }
+
+  /* Rounds: every entry of a colliding name that has a next step takes
+   * it. Each round moves at least one entry one step, so this ends. */
+  for (;;)
+    {
+      g_autoptr(GHashTable) count = g_hash_table_new (g_str_hash, g_str_equal);
+      gboolean moved = FALSE;
+
+      for (guint i = 0; i < n; i++)
+        {
+          const char *name = choices[i].steps[choices[i].step];
+          guint k = GPOINTER_TO_UINT (g_hash_table_lookup (count, name));
+
+          g_hash_table_insert (count, (gpointer) name, GUINT_TO_POINTER (k + 1));
+        }
+      for (guint i = 0; i < n; i++)
+        {
+          NameChoice *c = &choices[i];
+
+          if (GPOINTER_TO_UINT (g_hash_table_lookup (count, c->steps[c->step])) > 1 &&
+              c->step + 1 < FM_NAME_STEPS)
+            {
+              c->step++;
+              moved = TRUE;
+            }
+        }
+      if (!moved)
+        break;
+    }
+
+  /* Only the same value listed twice (or values without a name) get here
+   * with a collision: the second and later get " (2)", " (3)", ... */
+  names = g_new0 (char *, n + 1);
+  {
+    g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < n; i++)
+      g_hash_table_add (taken, choices[i].steps[choices[i].step]);
+    for (guint i = 0; i < n; i++)
+      {
+        const char *name = choices[i].steps[choices[i].step];
+
+        if (g_hash_table_add (seen, (gpointer) name))
+          {
+            names[i] = g_strdup (name);
+            continue;
+          }
+        for (guint k = 2; names[i] == NULL; k++)
+          {
+            char *candidate = g_strdup_printf ("%s (%u)", name, k);
+
+            if (g_hash_table_contains (taken, candidate))
+              g_free (candidate);
+            else
+              {
+                names[i] = candidate;
+                g_hash_table_add (taken, candidate);
+              }
+          }
+      }
+  }
+
+  for (guint i = 0; i < n; i++)
+    for (guint k = 0; k < FM_NAME_STEPS; k++)
+      g_free (choices[i].steps[k]);
+  *names_out = names;
 }

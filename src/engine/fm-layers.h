@@ -34,6 +34,13 @@
  * activation's entry stands for both and has merged TRUE. A Conv whose
  * output also feeds something else (a residual Add) keeps its own entry;
  * the activation entry still has pre_* set but merged FALSE.
+ *
+ * Friendly names. Exporters name values after the graph path of the op
+ * that computed them: PyTorch "/layer4/layer4.0/relu/Relu_output_0",
+ * tf2onnx "StatefulPartitionedCall/model/conv2d_1/BiasAdd:0". A viewer
+ * shows the module a user wrote instead, spelled as PyTorch spells module
+ * names ("layer4.0.relu"); see fm_layer_friendly_name() and, for a whole
+ * list whose names must tell its entries apart, fm_layers_friendly_names().
  */
 #pragma once
 
@@ -91,6 +98,72 @@ void        fm_layer_pre_activation_max_item (const FmModel *model,
                                               FmRun         *run,
                                               guint          item,
                                               float         *out);
+
+/* The name of value @tensor_name (computed by an op of type @op_type, such
+ * as "Relu"; may be NULL) as a user knows it, taken from the name alone:
+ *
+ *  - a trailing "_output_N" (PyTorch) or ":N" (TensorFlow) goes;
+ *  - the name is split at '/' (a leading '/' and empty parts vanish), and
+ *    TensorFlow's "StatefulPartitionedCall" and "PartitionedCall" parts
+ *    go (tf.function plumbing, never a layer name);
+ *  - the last part goes when it is the op: equal to @op_type, or @op_type
+ *    with "_N" ("Relu_1", PyTorch's second call in one scope). In a
+ *    TensorFlow name (one that ended in ":N") the last of two or more parts
+ *    always goes: it is the TensorFlow op inside the Keras layer
+ *    ("BiasAdd", "Conv2D", "Relu"), and the layer is the part before it;
+ *  - PyTorch nests the scope of a child of a Sequential or ModuleList as
+ *    "layer4/layer4.0": a part that starts with the part before it plus
+ *    '.' replaces it;
+ *  - the remaining parts are joined with '.'.
+ *
+ * So "/layer4/layer4.0/relu/Relu_output_0" is "layer4.0.relu",
+ * "/layer2/layer2.0/downsample/downsample.0/Conv_output_0" is
+ * "layer2.0.downsample.0", "/features/features.3/Conv_output_0" is
+ * "features.3", "model/conv2d/Relu:0" is "model.conv2d", and plain names
+ * ("conv1_out", "input.4", "23") stay as they are. PyTorch's suffix for a
+ * module called twice ("relu_1") is kept: it may as well be a real name.
+ * When nothing but the op is left ("/Add_output_0") the name is the op part
+ * ("Add"); when not even that is left, the tensor name itself. Never
+ * empty: an empty @tensor_name gives @op_type, or "?" without one. The
+ * result is not translated.
+ *
+ * Without the rest of the graph an op called inside a composite module
+ * ("/layer1/layer1.0/Add_output_0", the residual sum of a block) cannot be
+ * told from a module's own op, so it is named after the module
+ * ("layer1.0"); fm_layers_friendly_names() tells them apart. Free with
+ * g_free(). */
+char       *fm_layer_friendly_name      (const char    *tensor_name,
+                                         const char    *op_type);
+
+/* Friendly names for every entry of @layers (an array of FmLayer from
+ * fm_layers_list() of @model), into @names_out: a NULL-terminated array of
+ * layers->len strings in the same order; free with g_strfreev(). An
+ * entry is named after its value with the op of its node, so an entry with
+ * a folded Conv is named after the activation ("layer1.0.relu").
+ *
+ * On top of fm_layer_friendly_name(), with the graph at hand:
+ *
+ *  - an op called in the forward of a module that has child modules (some
+ *    value of the graph lies deeper under the same path) gets its op type
+ *    appended: "/layer1/layer1.0/Add_output_0" is "layer1.0 (Add)", not
+ *    "layer1.0", which a PyTorch user knows as the whole block's output;
+ *  - no two entries get the same name. Every entry has three longer
+ *    names: the module with the op type ("hswish (HardSigmoid)"), the
+ *    module with the op part as exported ("hswish (Mul_1)"), and the tensor
+ *    name itself, which ONNX makes unique; a step may repeat the name
+ *    before it (a name with no module path, an op part equal to the op
+ *    type). In rounds, every entry whose name is shared takes its next
+ *    step, until no name is shared: "/hswish/Mul_output_0" and
+ *    "/hswish/Mul_1_output_0" go "hswish", "hswish (Mul)", then "hswish
+ *    (Mul)" and "hswish (Mul_1)". Should names still collide (the same
+ *    value listed twice), " (2)", " (3)", ... are appended.
+ *
+ * Names are unique within @layers: the same value may get a longer name in
+ * the list without merging than in the merged one, where fewer entries can
+ * collide. Not translated. */
+void        fm_layers_friendly_names    (const FmModel *model,
+                                         GArray        *layers,
+                                         char        ***names_out);
 
 /* Explains an all-zero channel in plain, translated words for the window's
  * detail and the command line, e.g. "The largest pre-activation was

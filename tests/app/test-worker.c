@@ -10,10 +10,18 @@
  * returns its input exactly, so a result tells which input it came from.
  * The tests wait on conditions with a timeout, iterating the default main
  * context only where the test says so; no sleep is an assertion.
+ *
+ * Threads: the automatic count on both sides of its threshold, the setter
+ * and FM_LIVE_THREADS, passes on 2 threads bit-identical to 1 thread, and
+ * that the runs, pooled ones included, really have the kernel threads
+ * asked for: those are named "fm-kernel" (fm-threads.c), so the test
+ * counts the process's threads of that name in /proc/self/task (Linux).
  */
 #include "config.h"
 
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "fm-test-graph.h"
 #include "fm-worker.h"
@@ -227,6 +235,8 @@ test_single (void)
   g_assert_cmpuint (fm_worker_result_get_model_generation (result), ==,
                     fm_worker_get_model_generation (worker));
   g_assert_cmpint (fm_worker_result_get_duration (result), >=, 0);
+  /* A model this small runs on one thread. */
+  g_assert_cmpuint (fm_worker_result_get_threads (result), ==, 1);
 
   /* Every value equals a direct run on the same input, bit for bit. */
   for (guint k = 0; k < G_N_ELEMENTS (names); k++)
@@ -613,11 +623,362 @@ test_wait (void)
   sink_clear (&sink);
 }
 
+/* Threads */
+
+/* x [1, @c, @h, @w] -> Conv 1x1 with @m outputs -> y. Its estimated
+ * cost: 2 * @c * @m * @h * @w floating-point operations. Never run. */
+static FmModel *
+build_cost (gint64 c,
+            gint64 m,
+            gint64 h,
+            gint64 w)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *weights = g_new0 (float, m * c);
+  FmModel *model;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, c, h, w));
+  fm_test_graph_float (g, "w", FM_DIMS (m, c, 1, 1), weights);
+  fm_test_graph_node (g, "Conv", "x,w", "y");
+  fm_test_graph_output (g, "y");
+  model = fm_test_graph_build (g, &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+static guint
+all_processors (void)
+{
+  return CLAMP (g_get_num_processors (), 1, FM_WORKER_MAX_THREADS);
+}
+
+static void
+test_threads_count (void)
+{
+  g_autoptr(FmModel) small = build_small (-4.5f);
+  g_autoptr(FmModel) slow = build_slow (1);
+  /* 2 * 500 * 10 * 100 * 100 = 100 MFLOP; 2 * 250 * 10 * 100 * 100 = 50
+   * MFLOP, the threshold itself (threads); 2 * 250 * 10 * 100 * 99 just
+   * under it */
+  g_autoptr(FmModel) above = build_cost (500, 10, 100, 100);
+  g_autoptr(FmModel) at = build_cost (250, 10, 100, 100);
+  g_autoptr(FmModel) below = build_cost (250, 10, 100, 99);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+
+  g_assert_cmpfloat (FM_WORKER_PARALLEL_MIN_FLOPS, ==, 50e6);
+
+  /* Automatic: no model, a small one, the threshold, a 75 MFLOP conv */
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, 1);
+  g_assert_true (fm_worker_set_model (worker, small, NULL));
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, 1);
+  g_assert_true (fm_worker_set_model (worker, below, NULL));
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, 1);
+  g_assert_true (fm_worker_set_model (worker, at, NULL));
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, all_processors ());
+  g_assert_true (fm_worker_set_model (worker, above, NULL));
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, all_processors ());
+  g_assert_true (fm_worker_set_model (worker, slow, NULL));
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, all_processors ());
+  g_assert_true (fm_worker_set_model (worker, NULL, NULL));
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, 1);
+
+  /* Fixed, whatever the model; 0 goes back to automatic */
+  fm_worker_set_threads (worker, 3);
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, 3);
+  g_assert_true (fm_worker_set_model (worker, small, NULL));
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, 3);
+  fm_worker_set_threads (worker, 1);
+  g_assert_true (fm_worker_set_model (worker, slow, NULL));
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, 1);
+  fm_worker_set_threads (worker, 1000);
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, 64);
+  fm_worker_set_threads (worker, 0);
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, all_processors ());
+}
+
+/* FM_LIVE_THREADS, read when a worker is made; junk is ignored. In a
+ * subprocess that has no threads yet, where setenv () is safe. */
+static void
+test_threads_env (void)
+{
+  static const struct { const char *value; guint want; } env[] = {
+    { "2", 2 }, { "5", 5 }, { "100", 64 }, { "0", 1 }, { "-2", 1 }, { "two", 1 }, { "", 1 },
+  };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (env); i++)
+    {
+      g_autoptr(FmModel) small = build_small (-4.5f);
+      g_autoptr(FmWorker) worker = NULL;
+
+      g_setenv ("FM_LIVE_THREADS", env[i].value, TRUE);
+      worker = fm_worker_new ();
+      g_unsetenv ("FM_LIVE_THREADS");
+      g_assert_true (fm_worker_set_model (worker, small, NULL));
+      g_test_message ("FM_LIVE_THREADS=%s", env[i].value);
+      g_assert_cmpuint (fm_worker_get_threads (worker), ==, env[i].want);
+    }
+}
+
+/* The process's threads named "fm-kernel": the kernel threads of every
+ * FmRun alive (a run of n threads has n - 1). */
+static guint
+count_kernel_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *comm = NULL;
+
+      /* a thread that just ended has no file any more */
+      if (g_file_get_contents (path, &comm, NULL, NULL) &&
+          strcmp (g_strchomp (comm), "fm-kernel") == 0)
+        n++;
+    }
+  return n;
+}
+
+/* A thread names itself once it runs, and a joined one leaves the list a
+ * moment later: waits for the count to become @want. */
+static void
+wait_kernel_threads (guint want)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
+  guint n;
+
+  while ((n = count_kernel_threads ()) != want && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_assert_cmpuint (n, ==, want);
+}
+
+static gboolean
+have_proc_tasks (void)
+{
+  if (g_file_test ("/proc/self/task", G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_test_skip ("no /proc/self/task to count threads in");
+  return FALSE;
+}
+
+/* x [1, 8, 32, 32] -> Conv 3x3 (16, bias, pads 1) -> Relu -> MaxPool 2x2
+ * -> Conv 3x3 (16, bias, pads 1) -> Sigmoid -> GlobalAveragePool ->
+ * Flatten -> Gemm (10). Weights and input are a fixed pattern; the convs'
+ * GEMMs (16 x 1024 x 72 and 16 x 256 x 144 multiply-adds) are above
+ * fm-gemm.c's 100,000 below which it keeps to one thread. */
+static FmModel *
+build_mixed (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *w1 = g_new (float, 16 * 8 * 9);
+  g_autofree float *w2 = g_new (float, 16 * 16 * 9);
+  g_autofree float *fw = g_new (float, 16 * 10);
+  float b1[16], b2[16], fb[10];
+  static const gint64 pads[] = { 1, 1, 1, 1 };
+  static const gint64 k2[] = { 2, 2 };
+  FmOnnxNode *node;
+  FmModel *model;
+
+  for (guint i = 0; i < 16 * 8 * 9; i++)
+    w1[i] = (float) ((i * 7919) % 200) / 400.0f - 0.25f;
+  for (guint i = 0; i < 16 * 16 * 9; i++)
+    w2[i] = (float) ((i * 104729) % 300) / 900.0f - 0.17f;
+  for (guint i = 0; i < 16 * 10; i++)
+    fw[i] = (float) ((i * 31) % 17) / 8.0f - 1.0f;
+  for (guint i = 0; i < 16; i++)
+    {
+      b1[i] = (float) i / 16.0f - 0.4f;
+      b2[i] = 0.3f - (float) i / 32.0f;
+    }
+  for (guint i = 0; i < 10; i++)
+    fb[i] = (float) i / 10.0f;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 8, 32, 32));
+  fm_test_graph_float (g, "w1", FM_DIMS (16, 8, 3, 3), w1);
+  fm_test_graph_float (g, "b1", FM_DIMS (16), b1);
+  fm_test_graph_float (g, "w2", FM_DIMS (16, 16, 3, 3), w2);
+  fm_test_graph_float (g, "b2", FM_DIMS (16), b2);
+  fm_test_graph_float (g, "fw", FM_DIMS (16, 10), fw);
+  fm_test_graph_float (g, "fb", FM_DIMS (10), fb);
+  fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w1,b1", "c1"), "pads", 4, pads);
+  fm_test_graph_node (g, "Relu", "c1", "r1");
+  node = fm_test_graph_node (g, "MaxPool", "r1", "p1");
+  fm_test_node_ints (node, "kernel_shape", 2, k2);
+  fm_test_node_ints (node, "strides", 2, k2);
+  fm_test_node_ints (fm_test_graph_node (g, "Conv", "p1,w2,b2", "c2"), "pads", 4, pads);
+  fm_test_graph_node (g, "Sigmoid", "c2", "s2");
+  fm_test_graph_node (g, "GlobalAveragePool", "s2", "gap");
+  fm_test_graph_node (g, "Flatten", "gap", "f");
+  fm_test_graph_node (g, "Gemm", "f,fw,fb", "y");
+  fm_test_graph_output (g, "y");
+  model = fm_test_graph_build (g, &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+#define MIXED_NUMEL (8 * 32 * 32)
+
+/* One pass of @input on a new worker with @threads threads; the result. */
+static FmWorkerResult *
+run_on_threads (FmModel     *model,
+                const float *input,
+                guint        threads)
+{
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  FmWorkerResult *result;
+  Sink sink;
+
+  sink_init (&sink, worker, TRUE);
+  fm_worker_set_threads (worker, threads);
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, threads);
+  g_assert_cmpuint (fm_worker_submit (worker, input, MIXED_NUMEL), >, 0);
+  WAIT_FOR (worker, TRUE, sink.results->len == 1);
+  g_assert_cmpuint (sink.n_errors, ==, 0);
+  result = fm_worker_result_ref (g_ptr_array_index (sink.results, 0));
+  sink_clear (&sink);
+  return result;
+}
+
+static void
+test_threads_identical (void)
+{
+  g_autoptr(FmModel) model = build_mixed ();
+  g_autofree float *x = g_new (float, MIXED_NUMEL);
+  g_autoptr(FmWorkerResult) one = NULL;
+  g_autoptr(FmWorkerResult) two = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *direct = NULL;
+  const float *inputs[] = { x };
+  guint baseline, n_compared = 0;
+  gsize n = 0;
+
+  if (!have_proc_tasks ())
+    return;
+  for (guint i = 0; i < MIXED_NUMEL; i++)
+    x[i] = (float) ((i * 104729u) % 1000) / 250.0f - 2.0f;
+  baseline = count_kernel_threads ();
+
+  one = run_on_threads (model, x, 1);
+  two = run_on_threads (model, x, 2);
+  g_assert_cmpuint (fm_worker_result_get_threads (one), ==, 1);
+  g_assert_cmpuint (fm_worker_result_get_threads (two), ==, 2);
+  /* The workers are gone; their results hold the runs: the 2-thread run
+   * has its second thread, the 1-thread run none. */
+  wait_kernel_threads (baseline + 1);
+
+  /* Every value of the pass, bit for bit */
+  for (guint id = 0; id < model->n_values; id++)
+    {
+      const FmValue *v = &model->values[id];
+      const float *a, *b;
+
+      if (v->kind == FM_VALUE_CONST || v->dtype != FM_DTYPE_FLOAT)
+        continue;
+      a = fm_run_value_data (fm_worker_result_get_run (one), (int) id);
+      b = fm_run_value_data (fm_worker_result_get_run (two), (int) id);
+      g_test_message ("%s: %" G_GSIZE_FORMAT " values", v->name, v->numel);
+      g_assert_cmpmem (a, v->numel * sizeof (float), b, v->numel * sizeof (float));
+      n_compared++;
+    }
+  /* x, c1, r1, p1, c2, s2, gap, f, y */
+  g_assert_cmpuint (n_compared, ==, 9);
+
+  /* and the same as a run made directly */
+  direct = fm_test_run (model, inputs, "y", &n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (fm_run_value_data (fm_worker_result_get_run (two),
+                                      fm_model_find_value (model, "y")),
+                   10 * sizeof (float), direct, n * sizeof (float));
+
+  g_clear_pointer (&two, fm_worker_result_unref);
+  g_clear_pointer (&one, fm_worker_result_unref);
+  wait_kernel_threads (baseline);
+}
+
+/* Pooled runs get the count of the pass that takes them. */
+static void
+test_threads_pool (void)
+{
+  g_autoptr(FmModel) model = build_small (-4.5f);
+  FmWorker *worker = fm_worker_new ();
+  g_autofree float *ones = filled (28 * 28, 1.0f);
+  static const guint counts[] = { 2, 3, 1, 2 };
+  FmWorkerStats stats;
+  guint baseline;
+  Sink sink;
+
+  if (!have_proc_tasks ())
+    {
+      g_object_unref (worker);
+      return;
+    }
+  baseline = count_kernel_threads ();
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+
+  /* One run serves every pass (each result is dropped before the next
+   * submit), and has the threads each pass asked for. */
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      FmWorkerResult *result;
+
+      fm_worker_set_threads (worker, counts[i]);
+      g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+      WAIT_FOR (worker, TRUE, sink.results->len == 1);
+      result = g_ptr_array_index (sink.results, 0);
+      g_assert_cmpuint (fm_worker_result_get_threads (result), ==, counts[i]);
+      assert_result_filled (result, "z", 4.5f);
+      wait_kernel_threads (baseline + counts[i] - 1);
+      g_ptr_array_set_size (sink.results, 0);
+    }
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_runs_created, ==, 1);
+  /* Pooled, the run keeps its threads (asleep). */
+  wait_kernel_threads (baseline + 1);
+
+  /* The view holds the shown result until the next replaces it: two runs
+   * alternate, the new one set to 4 threads when it is made, the pooled
+   * one when it is next taken. */
+  fm_worker_set_threads (worker, 4);
+  sink.keep = FALSE;
+  for (guint i = 1; i <= 4; i++)
+    {
+      g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+      WAIT_FOR (worker, TRUE, st.n_delivered == G_N_ELEMENTS (counts) + i);
+      g_assert_cmpuint (fm_worker_result_get_threads (g_ptr_array_index (sink.results, 0)),
+                        ==, 4);
+    }
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_runs_created, ==, 2);
+  wait_kernel_threads (baseline + 3 + 3);
+
+  /* Gone with the worker and the last result. */
+  g_object_unref (worker);
+  sink_clear (&sink);
+  drain_main_context (20);
+  wait_kernel_threads (baseline);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* The tests choose the thread counts themselves. */
+  g_unsetenv ("FM_LIVE_THREADS");
 
   g_test_add_func ("/app/worker/single", test_single);
   g_test_add_func ("/app/worker/latest-wins", test_latest_wins);
@@ -630,6 +991,10 @@ main (int   argc,
   g_test_add_func ("/app/worker/wrong-size", test_wrong_size);
   g_test_add_func ("/app/worker/shutdown", test_shutdown);
   g_test_add_func ("/app/worker/wait", test_wait);
+  g_test_add_func ("/app/worker/threads-count", test_threads_count);
+  g_test_add_func ("/app/worker/threads-env", test_threads_env);
+  g_test_add_func ("/app/worker/threads-identical", test_threads_identical);
+  g_test_add_func ("/app/worker/threads-pool", test_threads_pool);
 
   return g_test_run ();
 }

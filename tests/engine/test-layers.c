@@ -9,6 +9,14 @@
  * pre-activation of a run worked out by hand, and the all-zero
  * explanation. Then the PyTorch "mixed" fixture, whose expected list was
  * read off its graph (Netron / onnx.load), not from this code.
+ *
+ * Friendly names: a table of value names as PyTorch and tf2onnx export
+ * them, every feature-map value of a torchvision ResNet-18 export (listed
+ * with `feature-maps inspect`) rebuilt as a graph with the same names, the
+ * mixed fixture, and a graph whose names collide. The expected names were
+ * written by hand from PyTorch's module naming (model.named_modules ():
+ * "layer1.0.conv1", "layer2.0.downsample.0", "features.3") and Keras layer
+ * names, not taken from the code's output.
  */
 #include "config.h"
 
@@ -436,6 +444,393 @@ test_layers_pytorch_mixed (void)
                "Clip");
 }
 
+/* Friendly names */
+
+typedef struct
+{
+  const char *tensor;
+  const char *op;
+  const char *name;
+} NameCase;
+
+static void
+test_layers_friendly_name (void)
+{
+  static const NameCase cases[] = {
+    /* PyTorch: the module path, the op part dropped */
+    { "/layer4/layer4.0/relu/Relu_output_0", "Relu", "layer4.0.relu" },
+    { "/layer1/layer1.0/conv1/Conv_output_0", "Conv", "layer1.0.conv1" },
+    { "/relu/Relu_output_0", "Relu", "relu" },
+    { "/maxpool/MaxPool_output_0", "MaxPool", "maxpool" },
+    { "/relu1/Relu_output_0", "Relu", "relu1" },
+    { "/features/features.3/Conv_output_0", "Conv", "features.3" },
+    { "/features/features.10/MaxPool_output_0", "MaxPool", "features.10" },
+    { "/layer2/layer2.0/downsample/downsample.0/Conv_output_0", "Conv",
+      "layer2.0.downsample.0" },
+    { "/layer3/layer3.1/relu_1/Relu_output_0", "Relu", "layer3.1.relu_1" },
+    { "/avgpool/GlobalAveragePool_output_0", "GlobalAveragePool", "avgpool" },
+    { "/conv1/Conv_output_12", "Conv", "conv1" },
+    /* without the graph, an op in a block's forward is named after the
+     * block (fm_layers_friendly_names () adds the op) */
+    { "/layer1/layer1.0/Add_output_0", "Add", "layer1.0" },
+    { "/hswish/Mul_1_output_0", "Mul", "hswish" },
+    /* an op at the top level: the op part is all there is */
+    { "/Add_output_0", "Add", "Add" },
+    { "/Relu_1_output_0", "Relu", "Relu_1" },
+    { "/Flatten_output_0", "Flatten", "Flatten" },
+    { "Conv_output_0", "Conv", "Conv" },
+    /* the op part stays when it is not the op */
+    { "/relu/Relu_output_0", NULL, "relu.Relu" },
+    { "/relu/Relu_output_0", "Clip", "relu.Relu" },
+    { "/conv/Conv_2x_output_0", "Conv", "conv.Conv_2x" },
+    /* Keras through tf2onnx: the layer, without the TensorFlow op */
+    { "model/conv2d/Relu:0", "Relu", "model.conv2d" },
+    { "StatefulPartitionedCall/model/conv2d_1/BiasAdd:0", "Conv", "model.conv2d_1" },
+    { "StatefulPartitionedCall/model/conv2d_1/BiasAdd:0", "Add", "model.conv2d_1" },
+    { "sequential/max_pooling2d/MaxPool:0", "MaxPool", "sequential.max_pooling2d" },
+    { "model/add/add:0", "Add", "model.add" },
+    { "input_1:0", "Transpose", "input_1" },
+    { "StatefulPartitionedCall:0", "Relu", "StatefulPartitionedCall:0" },
+    /* plain names stay */
+    { "conv1_out", "Conv", "conv1_out" },
+    { "input.4", "Relu", "input.4" },
+    { "23", "Conv", "23" },
+    { "onnx::Conv_251", "Identity", "onnx::Conv_251" },
+    { "onnx::123", "Relu", "onnx::123" },
+    { "a_output_b", "Relu", "a_output_b" },
+    { "/x_output_1/Conv_output_0", "Conv", "x_output_1" },
+    /* nothing left: the tensor name; no tensor name: the op */
+    { "/", "Relu", "/" },
+    { "_output_0", "Relu", "_output_0" },
+    { "//relu//Relu_output_0", "Relu", "relu" },
+    { "", "Relu", "Relu" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = fm_layer_friendly_name (cases[i].tensor, cases[i].op);
+
+      g_test_message ("%s (%s)", cases[i].tensor, cases[i].op ? cases[i].op : "NULL");
+      g_assert_cmpstr (name, ==, cases[i].name);
+    }
+}
+
+/* Every feature-map value of torchvision's resnet18 exported by PyTorch
+ * 1.13 (eval mode: BatchNormalization folded into the Conv), in execution
+ * order, with its op, its friendly name, and whether it is listed when a
+ * Conv that feeds only a Relu is folded into it. */
+typedef struct
+{
+  const char *tensor;
+  const char *op;
+  const char *name;
+  gboolean    merged_list;
+} ResnetRow;
+
+static const ResnetRow resnet18[] = {
+  { "/conv1/Conv_output_0", "Conv", "conv1", FALSE },
+  { "/relu/Relu_output_0", "Relu", "relu", TRUE },
+  { "/maxpool/MaxPool_output_0", "MaxPool", "maxpool", TRUE },
+  { "/layer1/layer1.0/conv1/Conv_output_0", "Conv", "layer1.0.conv1", FALSE },
+  { "/layer1/layer1.0/relu/Relu_output_0", "Relu", "layer1.0.relu", TRUE },
+  { "/layer1/layer1.0/conv2/Conv_output_0", "Conv", "layer1.0.conv2", TRUE },
+  { "/layer1/layer1.0/Add_output_0", "Add", "layer1.0 (Add)", TRUE },
+  { "/layer1/layer1.0/relu_1/Relu_output_0", "Relu", "layer1.0.relu_1", TRUE },
+  { "/layer1/layer1.1/conv1/Conv_output_0", "Conv", "layer1.1.conv1", FALSE },
+  { "/layer1/layer1.1/relu/Relu_output_0", "Relu", "layer1.1.relu", TRUE },
+  { "/layer1/layer1.1/conv2/Conv_output_0", "Conv", "layer1.1.conv2", TRUE },
+  { "/layer1/layer1.1/Add_output_0", "Add", "layer1.1 (Add)", TRUE },
+  { "/layer1/layer1.1/relu_1/Relu_output_0", "Relu", "layer1.1.relu_1", TRUE },
+  { "/layer2/layer2.0/conv1/Conv_output_0", "Conv", "layer2.0.conv1", FALSE },
+  { "/layer2/layer2.0/downsample/downsample.0/Conv_output_0", "Conv",
+    "layer2.0.downsample.0", TRUE },
+  { "/layer2/layer2.0/relu/Relu_output_0", "Relu", "layer2.0.relu", TRUE },
+  { "/layer2/layer2.0/conv2/Conv_output_0", "Conv", "layer2.0.conv2", TRUE },
+  { "/layer2/layer2.0/Add_output_0", "Add", "layer2.0 (Add)", TRUE },
+  { "/layer2/layer2.0/relu_1/Relu_output_0", "Relu", "layer2.0.relu_1", TRUE },
+  { "/layer2/layer2.1/conv1/Conv_output_0", "Conv", "layer2.1.conv1", FALSE },
+  { "/layer2/layer2.1/relu/Relu_output_0", "Relu", "layer2.1.relu", TRUE },
+  { "/layer2/layer2.1/conv2/Conv_output_0", "Conv", "layer2.1.conv2", TRUE },
+  { "/layer2/layer2.1/Add_output_0", "Add", "layer2.1 (Add)", TRUE },
+  { "/layer2/layer2.1/relu_1/Relu_output_0", "Relu", "layer2.1.relu_1", TRUE },
+  { "/layer3/layer3.0/conv1/Conv_output_0", "Conv", "layer3.0.conv1", FALSE },
+  { "/layer3/layer3.0/downsample/downsample.0/Conv_output_0", "Conv",
+    "layer3.0.downsample.0", TRUE },
+  { "/layer3/layer3.0/relu/Relu_output_0", "Relu", "layer3.0.relu", TRUE },
+  { "/layer3/layer3.0/conv2/Conv_output_0", "Conv", "layer3.0.conv2", TRUE },
+  { "/layer3/layer3.0/Add_output_0", "Add", "layer3.0 (Add)", TRUE },
+  { "/layer3/layer3.0/relu_1/Relu_output_0", "Relu", "layer3.0.relu_1", TRUE },
+  { "/layer3/layer3.1/conv1/Conv_output_0", "Conv", "layer3.1.conv1", FALSE },
+  { "/layer3/layer3.1/relu/Relu_output_0", "Relu", "layer3.1.relu", TRUE },
+  { "/layer3/layer3.1/conv2/Conv_output_0", "Conv", "layer3.1.conv2", TRUE },
+  { "/layer3/layer3.1/Add_output_0", "Add", "layer3.1 (Add)", TRUE },
+  { "/layer3/layer3.1/relu_1/Relu_output_0", "Relu", "layer3.1.relu_1", TRUE },
+  { "/layer4/layer4.0/conv1/Conv_output_0", "Conv", "layer4.0.conv1", FALSE },
+  { "/layer4/layer4.0/downsample/downsample.0/Conv_output_0", "Conv",
+    "layer4.0.downsample.0", TRUE },
+  { "/layer4/layer4.0/relu/Relu_output_0", "Relu", "layer4.0.relu", TRUE },
+  { "/layer4/layer4.0/conv2/Conv_output_0", "Conv", "layer4.0.conv2", TRUE },
+  { "/layer4/layer4.0/Add_output_0", "Add", "layer4.0 (Add)", TRUE },
+  { "/layer4/layer4.0/relu_1/Relu_output_0", "Relu", "layer4.0.relu_1", TRUE },
+  { "/layer4/layer4.1/conv1/Conv_output_0", "Conv", "layer4.1.conv1", FALSE },
+  { "/layer4/layer4.1/relu/Relu_output_0", "Relu", "layer4.1.relu", TRUE },
+  { "/layer4/layer4.1/conv2/Conv_output_0", "Conv", "layer4.1.conv2", TRUE },
+  { "/layer4/layer4.1/Add_output_0", "Add", "layer4.1 (Add)", TRUE },
+  { "/layer4/layer4.1/relu_1/Relu_output_0", "Relu", "layer4.1.relu_1", TRUE },
+  { "/avgpool/GlobalAveragePool_output_0", "GlobalAveragePool", "avgpool", TRUE },
+};
+
+/* Name without the graph: the table's, except that an Add inside a block
+ * is named after the block. */
+static const char *
+resnet18_plain_name (const ResnetRow *row)
+{
+  return strcmp (row->op, "Add") == 0 ? NULL : row->name;
+}
+
+/* A conv with 1x1 weights of its own, [2, 2] channels: the names matter
+ * here, not the numbers. */
+static void
+resnet_conv (FmTestGraph *g,
+             const char  *in,
+             const char  *out)
+{
+  static const float w[] = { 1, 0, 0, 1 };
+  static guint n;
+  g_autofree char *wname = g_strdup_printf ("w%u", n++);
+  g_autofree char *inputs = g_strdup_printf ("%s,%s", in, wname);
+
+  fm_test_graph_float (g, wname, FM_DIMS (2, 2, 1, 1), w);
+  fm_test_graph_node (g, "Conv", inputs, out);
+}
+
+/* ResNet-18's graph with its value names, [1, 2, 4, 4] throughout, nodes
+ * in the export's order. */
+static FmModel *
+build_resnet18_names (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autofree char *prev = g_strdup ("/maxpool/MaxPool_output_0");
+  static const gint64 k1[] = { 1, 1 };
+
+  fm_test_graph_input (g, "input", FM_DIMS (1, 2, 4, 4));
+  resnet_conv (g, "input", "/conv1/Conv_output_0");
+  fm_test_graph_node (g, "Relu", "/conv1/Conv_output_0", "/relu/Relu_output_0");
+  fm_test_node_ints (fm_test_graph_node (g, "MaxPool", "/relu/Relu_output_0",
+                                         "/maxpool/MaxPool_output_0"),
+                     "kernel_shape", 2, k1);
+  for (guint layer = 1; layer <= 4; layer++)
+    for (guint block = 0; block < 2; block++)
+      {
+        g_autofree char *p = g_strdup_printf ("/layer%u/layer%u.%u", layer, layer, block);
+        g_autofree char *conv1 = g_strdup_printf ("%s/conv1/Conv_output_0", p);
+        g_autofree char *relu = g_strdup_printf ("%s/relu/Relu_output_0", p);
+        g_autofree char *conv2 = g_strdup_printf ("%s/conv2/Conv_output_0", p);
+        g_autofree char *add = g_strdup_printf ("%s/Add_output_0", p);
+        g_autofree char *relu_1 = g_strdup_printf ("%s/relu_1/Relu_output_0", p);
+        g_autofree char *identity = g_strdup (prev);
+        g_autofree char *add_in = NULL;
+
+        resnet_conv (g, prev, conv1);
+        if (layer > 1 && block == 0)
+          {
+            g_free (identity);
+            identity = g_strdup_printf ("%s/downsample/downsample.0/Conv_output_0", p);
+            resnet_conv (g, prev, identity);
+          }
+        fm_test_graph_node (g, "Relu", conv1, relu);
+        resnet_conv (g, relu, conv2);
+        add_in = g_strdup_printf ("%s,%s", conv2, identity);
+        fm_test_graph_node (g, "Add", add_in, add);
+        fm_test_graph_node (g, "Relu", add, relu_1);
+        g_free (prev);
+        prev = g_strdup (relu_1);
+      }
+  fm_test_graph_node (g, "GlobalAveragePool", prev, "/avgpool/GlobalAveragePool_output_0");
+  fm_test_graph_node (g, "Flatten", "/avgpool/GlobalAveragePool_output_0", "/Flatten_output_0");
+  fm_test_graph_output (g, "/Flatten_output_0");
+  return build_ok (g);
+}
+
+/* Checks that @layers lists the rows of resnet18 (all of them, or with
+ * @merged only those listed then) under their names. */
+static void
+check_resnet18_names (FmModel  *m,
+                      gboolean  merged)
+{
+  g_autoptr(GArray) layers = fm_layers_list (m, merged);
+  g_auto(GStrv) names = NULL;
+  guint k = 0;
+
+  fm_layers_friendly_names (m, layers, &names);
+  g_assert_nonnull (names);
+  g_assert_cmpuint (g_strv_length (names), ==, layers->len);
+  for (guint i = 0; i < G_N_ELEMENTS (resnet18); i++)
+    {
+      const FmLayer *l;
+
+      if (merged && !resnet18[i].merged_list)
+        continue;
+      g_assert_cmpuint (k, <, layers->len);
+      l = &g_array_index (layers, FmLayer, k);
+      g_assert_cmpstr (m->values[l->value_id].name, ==, resnet18[i].tensor);
+      g_assert_cmpstr (fm_op_type_name (m->nodes[l->node].op), ==, resnet18[i].op);
+      g_assert_cmpstr (names[k], ==, resnet18[i].name);
+      k++;
+    }
+  g_assert_cmpuint (k, ==, layers->len);
+}
+
+static void
+test_layers_friendly_resnet18 (void)
+{
+  g_autoptr(FmModel) m = build_resnet18_names ();
+
+  /* the 47 feature-map values of the export; 38 with the 9 Convs that feed
+   * only a Relu folded */
+  g_assert_cmpuint (G_N_ELEMENTS (resnet18), ==, 47);
+  check_resnet18_names (m, FALSE);
+  check_resnet18_names (m, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (resnet18); i++)
+    {
+      g_autofree char *name = fm_layer_friendly_name (resnet18[i].tensor, resnet18[i].op);
+      const char *want = resnet18_plain_name (&resnet18[i]);
+
+      if (want != NULL)
+        g_assert_cmpstr (name, ==, want);
+      else
+        g_assert_true (g_str_has_prefix (resnet18[i].name, name) &&
+                       strcmp (resnet18[i].name + strlen (name), " (Add)") == 0);
+    }
+}
+
+/* A real export with a collision: nn.Hardswish at opset 13 is
+ * HardSigmoid and Mul, both under "/hswish". */
+static void
+test_layers_friendly_mixed (void)
+{
+  g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "mixed",
+                                            "model.onnx", NULL);
+  static const char *const want[] = {
+    "conv1", "Relu", "pool1", "relu6", "Sigmoid", "Add", "leaky", "pool2",
+    "hswish (HardSigmoid)", "hswish (Mul)", "Tanh", "pool3", "gap",
+  };
+  GError *error = NULL;
+  g_autoptr(FmModel) m = NULL;
+  g_autoptr(GArray) layers = NULL;
+  g_auto(GStrv) names = NULL;
+  FmModelOptions options;
+
+  fm_model_options_init (&options);
+  m = fm_model_load_file (path, &options, &error);
+  g_assert_no_error (error);
+  layers = fm_layers_list (m, TRUE);
+  fm_layers_friendly_names (m, layers, &names);
+  g_assert_cmpuint (g_strv_length (names), ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    g_assert_cmpstr (names[i], ==, want[i]);
+}
+
+/* Names that collide: a Keras conv with its activation, two HardSwish
+ * halves and a second Mul in one scope, a plain name that is also a
+ * module's name, and two paths that collapse to the same module. */
+static void
+test_layers_friendly_unique (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  g_autoptr(GArray) plain = NULL;
+  g_autoptr(GArray) merged = NULL;
+  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) merged_names = NULL;
+  static const float w[] = { 1, 0, 0, 1 };
+  static const char *const want[] = {
+    "model.conv2d (Conv)",         /* model/conv2d/BiasAdd:0 */
+    "model.conv2d (Relu)",         /* model/conv2d/Relu:0 */
+    "hswish (HardSigmoid)",
+    "hswish (Mul)",                /* /hswish/Mul_output_0 */
+    "hswish (Mul_1)",
+    "relu",                        /* plain "relu": its tensor name */
+    "/relu/Relu_output_0",         /* nothing shorter tells them apart */
+    "/blk/blk.0/Conv_output_0",
+    "/blk.0/Conv_output_0",
+  };
+  static const char *const want_merged[] = {
+    "model.conv2d",                /* the Conv folded: nothing to collide with */
+    "hswish (HardSigmoid)", "hswish (Mul)", "hswish (Mul_1)", "relu",
+    "/relu/Relu_output_0", "/blk/blk.0/Conv_output_0", "/blk.0/Conv_output_0",
+  };
+
+  fm_test_graph_input (g, "input", FM_DIMS (1, 2, 3, 3));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 2, 1, 1), w);
+  fm_test_graph_float (g, "w2", FM_DIMS (2, 2, 1, 1), w);
+  fm_test_graph_float (g, "w3", FM_DIMS (2, 2, 1, 1), w);
+  fm_test_graph_node (g, "Conv", "input,w", "model/conv2d/BiasAdd:0");
+  fm_test_graph_node (g, "Relu", "model/conv2d/BiasAdd:0", "model/conv2d/Relu:0");
+  fm_test_graph_node (g, "HardSigmoid", "model/conv2d/Relu:0", "/hswish/HardSigmoid_output_0");
+  fm_test_graph_node (g, "Mul", "model/conv2d/Relu:0,/hswish/HardSigmoid_output_0",
+                      "/hswish/Mul_output_0");
+  fm_test_graph_node (g, "Mul", "/hswish/Mul_output_0,/hswish/HardSigmoid_output_0",
+                      "/hswish/Mul_1_output_0");
+  fm_test_graph_node (g, "Relu", "/hswish/Mul_1_output_0", "relu");
+  fm_test_graph_node (g, "Relu", "relu", "/relu/Relu_output_0");
+  fm_test_graph_node (g, "Conv", "/relu/Relu_output_0,w2", "/blk/blk.0/Conv_output_0");
+  fm_test_graph_node (g, "Conv", "/blk/blk.0/Conv_output_0,w3", "/blk.0/Conv_output_0");
+  fm_test_graph_output (g, "/blk.0/Conv_output_0");
+  m = build_ok (g);
+
+  /* Each name alone: the collisions */
+  {
+    static const char *const alone[] = {
+      "model.conv2d", "model.conv2d", "hswish", "hswish", "hswish", "relu", "relu",
+      "blk.0", "blk.0",
+    };
+
+    plain = fm_layers_list (m, FALSE);
+    g_assert_cmpuint (plain->len, ==, G_N_ELEMENTS (alone));
+    for (guint i = 0; i < plain->len; i++)
+      {
+        const FmLayer *l = &g_array_index (plain, FmLayer, i);
+        g_autofree char *name = fm_layer_friendly_name (m->values[l->value_id].name,
+                                                        fm_op_type_name (m->nodes[l->node].op));
+
+        g_assert_cmpstr (name, ==, alone[i]);
+      }
+  }
+
+  fm_layers_friendly_names (m, plain, &names);
+  g_assert_cmpuint (g_strv_length (names), ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    g_assert_cmpstr (names[i], ==, want[i]);
+
+  merged = fm_layers_list (m, TRUE);
+  fm_layers_friendly_names (m, merged, &merged_names);
+  g_assert_cmpuint (g_strv_length (merged_names), ==, G_N_ELEMENTS (want_merged));
+  for (guint i = 0; i < G_N_ELEMENTS (want_merged); i++)
+    g_assert_cmpstr (merged_names[i], ==, want_merged[i]);
+
+  /* The same value listed twice (not something fm_layers_list () does)
+   * and an empty list. */
+  {
+    g_autoptr(GArray) twice = g_array_new (FALSE, TRUE, sizeof (FmLayer));
+    g_autoptr(GArray) none = g_array_new (FALSE, TRUE, sizeof (FmLayer));
+    g_auto(GStrv) twice_names = NULL;
+    g_auto(GStrv) no_names = NULL;
+
+    g_array_append_val (twice, g_array_index (merged, FmLayer, 0));
+    g_array_append_val (twice, g_array_index (merged, FmLayer, 0));
+    fm_layers_friendly_names (m, twice, &twice_names);
+    g_assert_cmpuint (g_strv_length (twice_names), ==, 2);
+    g_assert_cmpstr (twice_names[0], ==, "model/conv2d/Relu:0");
+    g_assert_cmpstr (twice_names[1], ==, "model/conv2d/Relu:0 (2)");
+
+    fm_layers_friendly_names (m, none, &no_names);
+    g_assert_nonnull (no_names);
+    g_assert_null (no_names[0]);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,6 +845,10 @@ main (int   argc,
   g_test_add_func ("/engine/layers/graph-output", test_layers_graph_output);
   g_test_add_func ("/engine/layers/batch-norm", test_layers_batch_norm);
   g_test_add_func ("/engine/layers/pytorch-mixed", test_layers_pytorch_mixed);
+  g_test_add_func ("/engine/layers/friendly-name", test_layers_friendly_name);
+  g_test_add_func ("/engine/layers/friendly-resnet18", test_layers_friendly_resnet18);
+  g_test_add_func ("/engine/layers/friendly-mixed", test_layers_friendly_mixed);
+  g_test_add_func ("/engine/layers/friendly-unique", test_layers_friendly_unique);
 
   return g_test_run ();
 }
