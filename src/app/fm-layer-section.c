@@ -40,6 +40,8 @@ struct _FmLayerSection
   int            map_height;
   int            map_width;
   int            tile_size;
+  FmTileFilter   filter;
+  FmTileSort     sort;
   FmFrame       *frame;
   FmViewOptions  options;
   char          *shape_text;
@@ -435,6 +437,162 @@ fm_layer_section_get_index (FmLayerSection *self)
   return self->index;
 }
 
+
+/* ---- filter and sort ------------------------------------------------------ */
+
+static gboolean
+channel_passes (FmLayerSection *self,
+                guint           c)
+{
+  const FmScanLayer *sl = self->scan != NULL && self->scan_layer >= 0
+                          ? &self->scan->layers[self->scan_layer] : NULL;
+  gboolean zero = self->frame != NULL && self->frame->stats[self->index][c].all_zero;
+
+  switch (self->filter)
+    {
+    case FM_TILE_FILTER_ZERO:
+      return self->frame != NULL && zero;
+    case FM_TILE_FILTER_FIRING:
+      return self->frame != NULL && !zero;
+    case FM_TILE_FILTER_DEAD:
+      return sl != NULL && c < sl->channels && sl->fire_count[c] == 0;
+    case FM_TILE_FILTER_RARE:
+      return sl != NULL && c < sl->channels && sl->fire_count[c] > 0 &&
+             sl->fire_count[c] < self->rare_below * self->scan->images;
+    case FM_TILE_FILTER_ALL:
+    default:
+      return TRUE;
+    }
+}
+
+guint
+fm_layer_section_count_shown (FmLayerSection *self)
+{
+  guint n = 0;
+
+  for (guint c = 0; c < self->n_channels; c++)
+    n += channel_passes (self, c);
+  return n;
+}
+
+static gboolean
+flow_filter (GtkFlowBoxChild *child,
+             gpointer         user_data)
+{
+  FmLayerSection *self = user_data;
+
+  return channel_passes (self, fm_tile_get_channel (FM_TILE (gtk_flow_box_child_get_child (child))));
+}
+
+static double
+sort_key (FmLayerSection *self,
+          guint           c)
+{
+  const FmScanLayer *sl = self->scan != NULL && self->scan_layer >= 0
+                          ? &self->scan->layers[self->scan_layer] : NULL;
+
+  switch (self->sort)
+    {
+    case FM_TILE_SORT_MAX:
+      return self->frame != NULL ? -self->frame->stats[self->index][c].max : 0;
+    case FM_TILE_SORT_MEAN:
+      return self->frame != NULL ? -self->frame->stats[self->index][c].mean : 0;
+    case FM_TILE_SORT_FIRE_RATE:
+      return sl != NULL && c < sl->channels ? (double) sl->fire_count[c] : 0;
+    case FM_TILE_SORT_CHANNEL:
+    default:
+      return 0;
+    }
+}
+
+static int
+flow_sort (GtkFlowBoxChild *a,
+           GtkFlowBoxChild *b,
+           gpointer         user_data)
+{
+  FmLayerSection *self = user_data;
+  guint ca = fm_tile_get_channel (FM_TILE (gtk_flow_box_child_get_child (a)));
+  guint cb = fm_tile_get_channel (FM_TILE (gtk_flow_box_child_get_child (b)));
+  double ka = sort_key (self, ca), kb = sort_key (self, cb);
+
+  /* NaN sorts last; ties keep channel order. */
+  if (isnan (ka) != isnan (kb))
+    return isnan (ka) ? 1 : -1;
+  if (ka != kb && !isnan (ka))
+    return ka < kb ? -1 : 1;
+  return ca < cb ? -1 : ca > cb;
+}
+
+/* After a new frame, scan or view: the flow box filters and sorts again,
+ * and an unbuilt section's space fits the channels that pass. */
+static void
+refresh_view (FmLayerSection *self)
+{
+  if (self->flow != NULL)
+    {
+      if (self->filter != FM_TILE_FILTER_ALL)
+        gtk_flow_box_invalidate_filter (GTK_FLOW_BOX (self->flow));
+      if (self->sort != FM_TILE_SORT_CHANNEL)
+        gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
+    }
+  if (self->space != NULL)
+    {
+      guint n = fm_layer_section_count_shown (self);
+
+      if (FM_TILE_SPACE (self->space)->n != n)
+        {
+          FM_TILE_SPACE (self->space)->n = n;
+          gtk_widget_queue_resize (self->space);
+        }
+    }
+}
+
+void
+fm_layer_section_set_view (FmLayerSection *self,
+                           FmTileFilter    filter,
+                           FmTileSort      sort)
+{
+  if (self->filter == filter && self->sort == sort)
+    return;
+  self->filter = filter;
+  self->sort = sort;
+  if (self->flow != NULL)
+    {
+      gtk_flow_box_invalidate_filter (GTK_FLOW_BOX (self->flow));
+      gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
+    }
+  refresh_view (self);
+}
+
+GArray *
+fm_layer_section_dup_shown (FmLayerSection *self)
+{
+  GArray *shown = g_array_new (FALSE, FALSE, sizeof (guint));
+  GtkFlowBoxChild *child;
+
+  if (self->flow == NULL)
+    return shown;
+  for (int i = 0; (child = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (self->flow), i)) != NULL; i++)
+    if (gtk_widget_get_child_visible (GTK_WIDGET (child)))
+      {
+        guint c = fm_tile_get_channel (FM_TILE (gtk_flow_box_child_get_child (child)));
+        g_array_append_val (shown, c);
+      }
+  return shown;
+}
+
+gboolean
+fm_layer_section_focus_channel (FmLayerSection *self,
+                                guint           channel)
+{
+  GtkWidget *tile;
+
+  if (channel >= self->n_channels || !channel_passes (self, channel))
+    return FALSE;
+  tile = fm_layer_section_get_tile (self, channel);
+  return gtk_widget_grab_focus (gtk_widget_get_parent (tile));
+}
+
 /* Takes the size of a laid-out tile cell, for the space of the sections
  * whose tiles are not built. */
 void
@@ -472,6 +630,8 @@ fm_layer_section_ensure_tiles (FmLayerSection *self)
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->flow), ROW_SPACING);
   gtk_widget_add_css_class (self->flow, "tiles");
   g_signal_connect (self->flow, "child-activated", G_CALLBACK (child_activated_cb), self);
+  gtk_flow_box_set_filter_func (GTK_FLOW_BOX (self->flow), flow_filter, self, NULL);
+  gtk_flow_box_set_sort_func (GTK_FLOW_BOX (self->flow), flow_sort, self, NULL);
   for (guint c = 0; c < self->n_channels; c++)
     {
       GtkWidget *tile = fm_tile_new (c, self->map_height, self->map_width, self->tile_size);
@@ -481,6 +641,14 @@ fm_layer_section_ensure_tiles (FmLayerSection *self)
     }
   gtk_widget_insert_before (self->flow, GTK_WIDGET (self), self->space);
   g_clear_pointer (&self->space, gtk_widget_unparent);
+  {
+    /* Page Up and Page Down in the tiles move by the page's height. */
+    GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+
+    if (scroller != NULL)
+      gtk_flow_box_set_vadjustment (GTK_FLOW_BOX (self->flow),
+                                    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller)));
+  }
   if (self->frame != NULL)
     apply_frame (self);
   apply_scan (self);
@@ -491,7 +659,7 @@ fm_layer_section_release_tiles (FmLayerSection *self)
 {
   if (self->flow == NULL)
     return;
-  self->space = fm_tile_space_new (self->n_channels, self->tile_size);
+  self->space = fm_tile_space_new (fm_layer_section_count_shown (self), self->tile_size);
   gtk_widget_insert_before (self->space, GTK_WIDGET (self), self->flow);
   g_ptr_array_set_size (self->tiles, 0);
   g_clear_pointer (&self->flow, gtk_widget_unparent);
@@ -533,6 +701,7 @@ fm_layer_section_update (FmLayerSection      *self,
                               self->shape_text, frame->n_zero[self->index], self->n_channels);
   gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
   apply_frame (self);
+  refresh_view (self);
   gtk_widget_set_visible (self->legend, options->normalize != FM_NORMALIZE_TILE);
   gtk_widget_set_visible (self->legend_note, options->normalize == FM_NORMALIZE_TILE);
   gtk_widget_queue_draw (self->legend);
@@ -627,6 +796,7 @@ fm_layer_section_set_scan (FmLayerSection *self,
   self->scan_layer = scan != NULL ? scan_layer : -1;
   self->rare_below = rare_below;
   apply_scan (self);
+  refresh_view (self);
   if (scan != NULL && scan_layer >= 0)
     {
       sl = &scan->layers[scan_layer];

@@ -33,6 +33,24 @@ void fm_view_options_range (const FmViewOptions *options,
                             float               *vmin,
                             float               *vmax);
 
+/* Which tiles a section shows, and in what order. */
+typedef enum
+{
+  FM_TILE_FILTER_ALL,
+  FM_TILE_FILTER_ZERO,    /* all zero for this input */
+  FM_TILE_FILTER_DEAD,    /* never fired on the scanned dataset */
+  FM_TILE_FILTER_RARE,    /* fired on fewer images than the rare threshold */
+  FM_TILE_FILTER_FIRING,  /* not all zero for this input */
+} FmTileFilter;
+
+typedef enum
+{
+  FM_TILE_SORT_CHANNEL,
+  FM_TILE_SORT_MAX,        /* largest first */
+  FM_TILE_SORT_MEAN,       /* largest first */
+  FM_TILE_SORT_FIRE_RATE,  /* after a scan: least firing first */
+} FmTileSort;
+
 #define FM_TYPE_LAYER_SECTION (fm_layer_section_get_type ())
 
 G_DECLARE_FINAL_TYPE (FmLayerSection, fm_layer_section, FM, LAYER_SECTION, GtkWidget)
@@ -62,6 +80,20 @@ void          fm_layer_section_redraw_culled (FmLayerSection *self);
 /* FALSE when tiles are scaled each to its own range and no layer range is
  * shown. */
 gboolean      fm_layer_section_shows_layer_range (FmLayerSection *self);
+/* Shows only the tiles that pass @filter, in @sort order (re-evaluated
+ * with each frame and scan). */
+void       fm_layer_section_set_view      (FmLayerSection *self,
+                                           FmTileFilter    filter,
+                                           FmTileSort      sort);
+/* How many channels pass the filter now. */
+guint      fm_layer_section_count_shown   (FmLayerSection *self);
+/* The channels shown, in the order shown (built tiles only; for tests). */
+GArray    *fm_layer_section_dup_shown     (FmLayerSection *self);
+/* Gives the tile of @channel the keyboard focus (building the tiles if
+ * need be); FALSE when it is filtered out. */
+gboolean   fm_layer_section_focus_channel (FmLayerSection *self,
+                                           guint           channel);
+
 /* A section holds only the space of its tiles until it comes near the
  * view: ensure_tiles builds them (with the frame and scan marks it has),
  * release_tiles drops them again, keeping the same height. */

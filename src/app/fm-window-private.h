@@ -45,6 +45,9 @@ struct _FmWindow
   GtkWidget       *prediction_empty;
   char            *error_detail; /* technical detail of the last error toast */
   GMenu           *recent_menu;  /* the main menu's Recent Models */
+  GtkDropDown     *filter_dropdown;
+  GtkDropDown     *sort_dropdown;
+  GtkLabel        *view_count;
   guint            scroll_tick;  /* restore_scroll_tick () after a model change */
   double           scroll_wanted;
   guint            scroll_frames;

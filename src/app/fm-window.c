@@ -179,6 +179,48 @@ update_prediction (FmWindow *self)
     }
 }
 
+/* The filter and sort chosen above the tiles, for every section, and how
+ * many channels pass in what is shown. */
+static void
+apply_view (FmWindow *self)
+{
+  FmTileFilter filter = gtk_drop_down_get_selected (self->filter_dropdown);
+  FmTileSort sort = gtk_drop_down_get_selected (self->sort_dropdown);
+  guint shown = 0, total = 0;
+  g_autofree char *text = NULL;
+
+  if (filter > FM_TILE_FILTER_FIRING)
+    filter = FM_TILE_FILTER_ALL;
+  if (sort > FM_TILE_SORT_FIRE_RATE)
+    sort = FM_TILE_SORT_CHANNEL;
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      FmLayerSection *section = g_ptr_array_index (self->sections, i);
+
+      fm_layer_section_set_view (section, filter, sort);
+      if (self->selected >= 0 && (guint) self->selected != i)
+        continue;
+      shown += fm_layer_section_count_shown (section);
+      total += fm_layer_section_n_tiles (section);
+    }
+  if (self->scan == NULL && (filter == FM_TILE_FILTER_DEAD || filter == FM_TILE_FILTER_RARE ||
+                             sort == FM_TILE_SORT_FIRE_RATE))
+    text = g_strdup (_("Scan a dataset to see which channels are dead or rare"));
+  else
+    /* Translators: channels that pass the filter, e.g. "65 of 512 shown" */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u shown", "%u of %u shown",
+                                         total), shown, total);
+  gtk_label_set_text (self->view_count, text);
+}
+
+static void
+view_changed_cb (GObject    *dropdown,
+                 GParamSpec *pspec,
+                 FmWindow   *self)
+{
+  apply_view (self);
+}
+
 static void
 refresh_frame (FmWindow *self)
 {
@@ -196,6 +238,7 @@ refresh_frame (FmWindow *self)
       gtk_label_set_text (g_ptr_array_index (self->zero_labels, i), text);
     }
   update_prediction (self);
+  apply_view (self);
 }
 
 static void
@@ -327,6 +370,7 @@ show_selected (FmWindow *self)
     }
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->layers_scroller), 0);
   queue_update_tiles_in_sight (self);
+  apply_view (self);
 }
 
 /* Sections build their tiles only near the view: within a page above and
@@ -1098,6 +1142,102 @@ settings_changed_cb (GSettings  *settings,
   refresh_frame (self);
 }
 
+/* The section Ctrl+G goes into: the selected layer, or the first one in
+ * sight on All Layers. */
+static FmLayerSection *
+section_in_sight (FmWindow *self)
+{
+  GtkWidget *scroller = GTK_WIDGET (self->layers_scroller);
+
+  if (self->selected >= 0 && (guint) self->selected < self->sections->len)
+    return g_ptr_array_index (self->sections, self->selected);
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      graphene_rect_t b;
+
+      if (gtk_widget_compute_bounds (g_ptr_array_index (self->sections, i), scroller, &b) &&
+          b.origin.y + b.size.height > 0)
+        return g_ptr_array_index (self->sections, i);
+    }
+  return self->sections->len > 0 ? g_ptr_array_index (self->sections, 0) : NULL;
+}
+
+gboolean
+fm_window_go_to_channel (FmWindow *self,
+                         guint     channel)
+{
+  FmLayerSection *section = section_in_sight (self);
+
+  if (section == NULL || channel >= fm_layer_section_n_tiles (section))
+    return FALSE;
+  /* A channel the filter hides: show every channel first. */
+  if (!fm_layer_section_focus_channel (section, channel))
+    {
+      gtk_drop_down_set_selected (self->filter_dropdown, FM_TILE_FILTER_ALL);
+      return fm_layer_section_focus_channel (section, channel);
+    }
+  return TRUE;
+}
+
+static void
+go_to_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   FmWindow         *self)
+{
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_str_equal (response, "go"))
+    fm_window_go_to_channel (self, (guint) gtk_spin_button_get_value_as_int (spin));
+}
+
+/* Enter in the spin button goes there, as the default response would. */
+static void
+go_to_activate_cb (GtkSpinButton    *spin,
+                   AdwMessageDialog *dialog)
+{
+  adw_message_dialog_response (dialog, "go");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
+go_to_channel_action (GtkWidget  *widget,
+                      const char *name,
+                      GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  FmLayerSection *section = section_in_sight (self);
+  AdwMessageDialog *dialog;
+  GtkWidget *spin;
+  g_autofree char *body = NULL;
+  guint n;
+
+  if (section == NULL)
+    return;
+  n = fm_layer_section_n_tiles (section);
+  {
+    const FmLayer *layer = &g_array_index (self->layers, FmLayer,
+                                           fm_layer_section_get_index (section));
+    /* Translators: %s is the layer, %u its last channel */
+    body = g_strdup_printf (_("Channel of %s, from 0 to %u"),
+                            self->model->values[layer->value_id].name, n - 1);
+  }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Go to Channel"),
+                                                       body));
+  spin = gtk_spin_button_new_with_range (0, n - 1, 1);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  g_signal_connect (spin, "activate", G_CALLBACK (go_to_activate_cb), dialog);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Channel"), -1);
+  adw_message_dialog_set_extra_child (dialog, spin);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "go", _("_Go"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "go", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "go");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (go_to_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (spin);
+}
+
 static void
 toggle_flap_action (GtkWidget  *widget,
                     const char *name,
@@ -1208,6 +1348,7 @@ fm_window_update_key (FmWindow *self)
   gtk_widget_set_visible (self->key_rare, scanned);
   gtk_widget_set_visible (self->scan_offer, !scanned);
   gtk_widget_queue_draw (GTK_WIDGET (self->key_flow));
+  apply_view (self);
 }
 
 /* The sidebar is one stop for Tab, with the arrow keys inside, like GTK's
@@ -1412,6 +1553,9 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, layers_flap);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, key_flow);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, scan_offer);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, filter_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, sort_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, view_count);
   fm_window_scan_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.open-model", NULL, open_model_action);
@@ -1424,6 +1568,9 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-folder", "s", open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.error-details", NULL, error_details_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.go-to-channel", NULL, go_to_channel_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK,
+                                       "win.go-to-channel", NULL);
   gtk_widget_class_bind_template_child_full (widget_class, "recent_menu", FALSE,
                                              G_STRUCT_OFFSET (FmWindow, recent_menu));
   gtk_widget_class_install_action (widget_class, "win.toggle-input", NULL, toggle_flap_action);
@@ -1514,6 +1661,8 @@ fm_window_init (FmWindow *self)
   self->key_rare = add_key_entry (self, KEY_RARE);
   fm_window_update_key (self);
   update_recent_menu (self);
+  g_signal_connect (self->filter_dropdown, "notify::selected", G_CALLBACK (view_changed_cb), self);
+  g_signal_connect (self->sort_dropdown, "notify::selected", G_CALLBACK (view_changed_cb), self);
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
 

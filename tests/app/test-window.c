@@ -1214,6 +1214,172 @@ test_tile_space_height (void)
   fm_test_close_window (window);
 }
 
+/* ---- filter, sort and go to channel (issue 14) ------------------------- */
+
+static void
+set_dropdown (FmWindow   *window,
+              const char *id,
+              guint       index)
+{
+  GtkWidget *w = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
+                                                            id));
+  g_assert_nonnull (w);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (w), index);
+}
+
+/* "Zero for this input" shows exactly the zero channels that
+ * `feature-maps run --json` reports for the same picture, layer by layer;
+ * "Firing" the others; sorting by largest value orders them by the max
+ * the frame's statistics give. */
+static void
+test_filter_and_sort (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  g_autofree char *image = fm_data_find ("digits/digit-2.png", NULL);
+  g_autofree char *model_path = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (image);
+  g_autoptr(GHashTable) cli = NULL;
+  guint frames = fm_window_get_n_frames (window);
+  FmFrame *frame;
+  guint total_zero = 0;
+
+  fm_window_open_image (window, file);
+  WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)) &&
+            fm_window_get_n_frames (window) > frames);
+  for (int i = 0; i < 200; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  cli = cli_zero_channels (model_path, image);
+  frame = fm_window_get_frame (window);
+
+  set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ZERO);
+  fm_test_settle ();
+  for (guint i = 0; i < fm_frame_n_layers (frame); i++)
+    {
+      FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, i));
+      const char *name = frame->model->values[fm_frame_layer (frame, i)->value_id].name;
+      GArray *expected = g_hash_table_lookup (cli, name);
+      g_autoptr(GArray) shown = NULL;
+
+      fm_layer_section_ensure_tiles (section);
+      fm_test_settle ();
+      shown = fm_layer_section_dup_shown (section);
+      g_assert_cmpuint (shown->len, ==, expected->len);
+      g_assert_cmpuint (fm_layer_section_count_shown (section), ==, expected->len);
+      for (guint k = 0; k < shown->len; k++)
+        g_assert_cmpuint (g_array_index (shown, guint, k), ==, g_array_index (expected, guint, k));
+      total_zero += shown->len;
+    }
+  g_assert_cmpuint (total_zero, >, 0);
+
+  set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_FIRING);
+  fm_test_settle ();
+  {
+    FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+    GArray *expected = g_hash_table_lookup (cli, frame->model->values[fm_frame_layer (frame, 0)->value_id].name);
+    g_autoptr(GArray) shown = fm_layer_section_dup_shown (section);
+
+    g_assert_cmpuint (shown->len + expected->len, ==, 32);
+    for (guint k = 0; k < shown->len; k++)
+      for (guint e = 0; e < expected->len; e++)
+        g_assert_cmpuint (g_array_index (shown, guint, k), !=, g_array_index (expected, guint, e));
+  }
+
+  set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ALL);
+  set_dropdown (window, "sort_dropdown", FM_TILE_SORT_MAX);
+  fm_test_settle ();
+  {
+    FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+    g_autoptr(GArray) shown = fm_layer_section_dup_shown (section);
+
+    g_assert_cmpuint (shown->len, ==, 32);
+    for (guint k = 1; k < shown->len; k++)
+      g_assert_cmpfloat (frame->stats[0][g_array_index (shown, guint, k - 1)].max, >=,
+                         frame->stats[0][g_array_index (shown, guint, k)].max);
+  }
+  set_dropdown (window, "sort_dropdown", FM_TILE_SORT_CHANNEL);
+  fm_test_close_window (window);
+}
+
+/* After a scan, "Dead" shows exactly PyTorch's dead channels. */
+static void
+test_filter_dead (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
+  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *dead_path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "mnist",
+                                                 "mnist-cnn-dying", "dead.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *layers;
+  FmFrame *frame = fm_window_get_frame (window);
+
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_window_start_scan (window, digits);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_DEAD);
+  fm_test_settle ();
+  json_parser_load_from_file (parser, dead_path, &error);
+  g_assert_no_error (error);
+  layers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "layers");
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+      JsonArray *expected = json_object_get_array_member (l, "dead");
+      const char *name = json_object_get_string_member (l, "name");
+
+      for (guint k = 0; k < fm_frame_n_layers (frame); k++)
+        if (g_str_equal (frame->model->values[fm_frame_layer (frame, k)->value_id].name, name))
+          {
+            FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, k));
+            g_autoptr(GArray) shown = NULL;
+
+            fm_layer_section_ensure_tiles (section);
+            fm_test_settle ();
+            shown = fm_layer_section_dup_shown (section);
+            g_assert_cmpuint (shown->len, ==, json_array_get_length (expected));
+            for (guint c = 0; c < shown->len; c++)
+              g_assert_cmpuint (g_array_index (shown, guint, c), ==,
+                                (guint) json_array_get_int_element (expected, c));
+          }
+    }
+  set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ALL);
+  fm_test_close_window (window);
+  g_unsetenv ("XDG_CACHE_HOME");
+}
+
+/* Go to channel focuses that tile, showing every channel when the filter
+ * hid it. */
+static void
+test_go_to_channel (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmLayerSection *section;
+  FmFrame *frame = fm_window_get_frame (window);
+  guint live = 32;
+
+  fm_window_select_layer (window, 2);
+  fm_test_settle ();
+  section = FM_LAYER_SECTION (fm_window_get_section (window, 2));
+  g_assert_true (fm_window_go_to_channel (window, 17));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (section)));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 gtk_widget_get_parent (fm_layer_section_get_tile (section, 17)));
+  /* A channel that is not zero, asked for while only zero ones show. */
+  for (guint c = 0; c < 32 && live == 32; c++)
+    if (!frame->stats[2][c].all_zero)
+      live = c;
+  g_assert_cmpuint (live, <, 32);
+  set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ZERO);
+  fm_test_settle ();
+  g_assert_true (fm_window_go_to_channel (window, live));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 gtk_widget_get_parent (fm_layer_section_get_tile (section, live)));
+  g_assert_false (fm_window_go_to_channel (window, 32));
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1252,6 +1418,9 @@ main (int   argc,
   g_test_add_func ("/app/window/recent-models", test_recent_models);
   g_test_add_func ("/app/window/last-input-restored", test_last_input_restored);
   g_test_add_func ("/app/window/tile-space-height", test_tile_space_height);
+  g_test_add_func ("/app/window/filter-and-sort", test_filter_and_sort);
+  g_test_add_func ("/app/window/filter-dead", test_filter_dead);
+  g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
 
   status = g_test_run ();
   fm_test_remove_tree (data_home);
