@@ -356,7 +356,8 @@ fm_layer_section_init (FmLayerSection *self)
 
   self->title = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (self->title), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_wrap (GTK_LABEL (self->title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->title), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (self->title, "heading");
   self->subtitle = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->subtitle), 0);
@@ -429,6 +430,19 @@ fm_layer_section_new (const FmModel *model,
   self->space = fm_tile_space_new (channels, tile_size);
   gtk_widget_set_parent (self->space, GTK_WIDGET (self));
   return GTK_WIDGET (self);
+}
+
+void
+fm_layer_section_set_title (FmLayerSection *self,
+                            const char     *title)
+{
+  gtk_label_set_text (GTK_LABEL (self->title), title);
+}
+
+const char *
+fm_layer_section_get_title (FmLayerSection *self)
+{
+  return gtk_label_get_text (GTK_LABEL (self->title));
 }
 
 guint

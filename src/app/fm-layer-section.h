@@ -60,6 +60,10 @@ GtkWidget *fm_layer_section_new        (const FmModel *model,
                                         guint          index,
                                         int            tile_size);
 guint      fm_layer_section_get_index  (FmLayerSection *self);
+/* The heading: a friendly name (the tensor's name stays its tooltip). */
+void        fm_layer_section_set_title (FmLayerSection *self,
+                                        const char     *title);
+const char *fm_layer_section_get_title (FmLayerSection *self);
 /* Points the tiles at @frame's data (kept alive by the section). */
 void       fm_layer_section_update     (FmLayerSection      *self,
                                         FmFrame             *frame,

@@ -442,19 +442,24 @@ layer_row_selected_cb (GtkListBox    *list,
 
 static GtkWidget *
 make_layer_row (FmWindow      *self,
-                const FmLayer *layer)
+                const FmLayer *layer,
+                const char    *friendly)
 {
   const FmValue *v = &self->model->values[layer->value_id];
   g_autofree char *shape = fm_shape_to_string (&v->shape);
   g_autofree char *caption = g_strdup_printf ("%s · %s", fm_layer_op_label (self->model, layer),
                                               shape);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *name = gtk_label_new (v->name);
+  GtkWidget *name = gtk_label_new (friendly);
   GtkWidget *sub = gtk_label_new (caption);
   GtkWidget *zero = gtk_label_new ("");
 
+  /* The friendly name in full, wrapped rather than cut: the part that
+   * tells two layers apart is often in its middle ("layer4.0" and
+   * "layer4.1"). The tensor's own name is in the tooltip. */
   gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
   gtk_widget_set_tooltip_text (name, v->name);
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
   gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);
@@ -506,15 +511,22 @@ rebuild_layers (FmWindow *self)
   gtk_widget_set_margin_bottom (all, 6);
   gtk_list_box_append (self->layer_list, all);
 
-  for (guint i = 0; i < self->layers->len; i++)
-    {
-      const FmLayer *layer = &g_array_index (self->layers, FmLayer, i);
-      GtkWidget *section = fm_layer_section_new (self->model, layer, i, self->options.tile_size);
+  {
+    g_auto(GStrv) names = NULL;
 
-      gtk_box_append (self->sections_box, section);
-      g_ptr_array_add (self->sections, section);
-      gtk_list_box_append (self->layer_list, make_layer_row (self, layer));
-    }
+    fm_layers_friendly_names (self->model, self->layers, &names);
+    for (guint i = 0; i < self->layers->len; i++)
+      {
+        const FmLayer *layer = &g_array_index (self->layers, FmLayer, i);
+        GtkWidget *section = fm_layer_section_new (self->model, layer, i,
+                                                   self->options.tile_size);
+
+        fm_layer_section_set_title (FM_LAYER_SECTION (section), names[i]);
+        gtk_box_append (self->sections_box, section);
+        g_ptr_array_add (self->sections, section);
+        gtk_list_box_append (self->layer_list, make_layer_row (self, layer, names[i]));
+      }
+  }
   self->selected = -1;
   gtk_list_box_select_row (self->layer_list, gtk_list_box_get_row_at_index (self->layer_list, 0));
   gtk_stack_set_visible_child_name (self->content_stack,

@@ -47,6 +47,15 @@ test_opens_bundled (void)
     g_assert_cmpuint (fm_layer_channels (frame->model, fm_frame_layer (frame, i)), ==, 32);
   g_assert_cmpstr (frame->model->values[fm_frame_layer (frame, 0)->value_id].name, ==,
                    "/relu1/Relu_output_0");
+  /* Headings use the module names PyTorch gave; the tensor's own name is
+   * the heading's tooltip. */
+  {
+    static const char *friendly[] = { "relu1", "pool1", "relu2", "pool2", "relu3" };
+
+    for (guint i = 0; i < 5; i++)
+      g_assert_cmpstr (fm_layer_section_get_title (FM_LAYER_SECTION (fm_window_get_section (window, i))),
+                       ==, friendly[i]);
+  }
   fm_test_close_window (window);
 }
 
