@@ -14,6 +14,8 @@
 G_BEGIN_DECLS
 
 gboolean fm_bench_live_enabled (void);
+/* The first model was asked for now (later calls are ignored). */
+void     fm_bench_live_open    (void);
 /* An input of @generation was submitted now (a pointer motion). */
 void     fm_bench_live_input   (guint64    generation);
 /* The tiles of @widget now show input @generation; measured at the next

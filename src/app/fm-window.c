@@ -773,6 +773,7 @@ fm_window_open_model (FmWindow *self,
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
+  fm_bench_live_open ();
 
   set_busy (self, TRUE);
   if (self->model == NULL)
