@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What `run` and `export` share to get from MODEL and INPUT on the
- * command line to an executed forward pass (see FmCliInput in fm-cli.h):
- * the --mean, --std, --invert and --threads options and their checks,
+ * command line to an executed forward pass (see FmCliInput in fm-cli.h),
+ * and the preprocessing flags `scan` shares too (fm-cli-input.h):
+ * the --mean, --std, --invert, --channels, --input-range, --resize,
+ * --background and --threads options and their checks,
  * reading INPUT as a PNG/JPEG or float32 .npy told by its magic bytes,
  * loading the model with the picture's size for symbolic dims, feeding a
  * picture through fm-preprocess (the options overriding the model's
@@ -14,8 +16,6 @@
  * results.
  */
 #include "config.h"
-
-#include <inttypes.h>
 
 #include "fm-cli.h"
 
@@ -28,6 +28,152 @@
 
 #include "fm-npy.h"
 
+/* ---- the preprocessing flags ------------------------------------------- */
+
+void
+fm_cli_preprocess_flags_clear (FmCliPreprocessFlags *flags)
+{
+  g_clear_pointer (&flags->mean, g_free);
+  g_clear_pointer (&flags->std, g_free);
+  g_clear_pointer (&flags->invert, g_free);
+  g_clear_pointer (&flags->channels, g_free);
+  g_clear_pointer (&flags->range, g_free);
+  g_clear_pointer (&flags->resize, g_free);
+  g_clear_pointer (&flags->background, g_free);
+}
+
+void
+fm_cli_preprocess_flags_add_options (FmCliPreprocessFlags *flags,
+                                     GOptionContext       *context,
+                                     const char           *invert_help)
+{
+  const GOptionEntry entries[] = {
+    { "mean", 0, 0, G_OPTION_ARG_STRING, &flags->mean,
+      N_("Per-channel mean for pictures (overrides the model's metadata)"), N_("M[,M,M]") },
+    { "std", 0, 0, G_OPTION_ARG_STRING, &flags->std,
+      N_("Per-channel standard deviation for pictures"), N_("S[,S,S]") },
+    { "invert", 0, 0, G_OPTION_ARG_STRING, &flags->invert,
+      invert_help != NULL ? invert_help : N_("Invert pictures: auto (default), yes or no"),
+      N_("auto|yes|no") },
+    { "channels", 0, 0, G_OPTION_ARG_STRING, &flags->channels,
+      N_("The model's channel order: gray (1 channel), rgb (default for 3) or bgr"),
+      N_("gray|rgb|bgr") },
+    { "input-range", 0, 0, G_OPTION_ARG_STRING, &flags->range,
+      N_("What the picture's [0, 1] becomes before the mean and std (default 0-1)"),
+      N_("0-1|0-255|-1-1") },
+    { "resize", 0, 0, G_OPTION_ARG_STRING, &flags->resize,
+      N_("Fit keeping the aspect ratio (default), stretch, or crop the centre"),
+      N_("fit|stretch|crop") },
+    { "background", 0, 0, G_OPTION_ARG_STRING, &flags->background,
+      N_("Letterbox colour: auto (the picture's border, default), white, black, "
+         "#rrggbb or R,G,B in [0, 1]"), N_("COLOUR") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+int
+fm_cli_preprocess_flags_check (const FmCliPreprocessFlags *flags,
+                               GOptionContext             *context,
+                               const char                 *subcommand)
+{
+  g_autoptr(GError) error = NULL;
+  float v[FM_PREPROCESS_MAX_CHANNELS], rgb[3];
+  int n = 0;
+  FmInvert inv;
+  FmChannelOrder order;
+  FmValueRange range;
+  FmResize resize;
+  gboolean is_auto;
+
+  if ((flags->mean != NULL
+       && !fm_preprocess_parse_floats (flags->mean, "--mean", v, FM_PREPROCESS_MAX_CHANNELS,
+                                       &n, &error))
+      || (flags->invert != NULL && !fm_preprocess_parse_invert (flags->invert, &inv, &error))
+      || (flags->channels != NULL
+          && !fm_preprocess_parse_channel_order (flags->channels, "--channels", &order,
+                                                 &error))
+      || (flags->range != NULL
+          && !fm_preprocess_parse_value_range (flags->range, "--input-range", &range, &error))
+      || (flags->resize != NULL
+          && !fm_preprocess_parse_resize (flags->resize, "--resize", &resize, &error))
+      || (flags->background != NULL
+          && !fm_preprocess_parse_background (flags->background, "--background", &is_auto,
+                                              rgb, &error))
+      || (flags->std != NULL
+          && !fm_preprocess_parse_floats (flags->std, "--std", v, FM_PREPROCESS_MAX_CHANNELS,
+                                          &n, &error)))
+    return fm_cli_usage_error (context, subcommand, "%s", error->message);
+  if (flags->std != NULL)
+    for (int i = 0; i < n; i++)
+      if (v[i] == 0.0f)
+        return fm_cli_usage_error (context, subcommand, "%s",
+                                   _("--std: a standard deviation of 0 would "
+                                     "divide by zero"));
+  return FM_CLI_EXIT_OK;
+}
+
+int
+fm_cli_preprocess_flags_apply (const FmCliPreprocessFlags *flags,
+                               GOptionContext             *context,
+                               const char                 *subcommand,
+                               const FmModel              *model,
+                               FmPreprocess               *pp)
+{
+  g_autoptr(GError) error = NULL;
+  const char *texts[2] = { flags->mean, flags->std };
+  const char *names[2] = { "--mean", "--std" };
+
+  if (!fm_preprocess_init_from_model (pp, model, &error))
+    return fm_cli_fail (error);
+  /* The values were checked by fm_cli_preprocess_flags_check (). */
+  for (int f = 0; f < 2; f++)
+    {
+      float *values = f == 0 ? pp->mean : pp->std;
+      int *n = f == 0 ? &pp->n_mean : &pp->n_std;
+
+      if (texts[f] == NULL)
+        continue;
+      if (!fm_preprocess_parse_floats (texts[f], names[f], values, FM_PREPROCESS_MAX_CHANNELS,
+                                       n, &error))
+        return fm_cli_usage_error (context, subcommand, "%s", error->message);
+      if (*n != 1 && *n != pp->channels)
+        return fm_cli_usage_error (context, subcommand,
+                                   _("%s has %d values but the model input has %d channels "
+                                     "(give 1, or one per channel)"),
+                                   names[f], *n, pp->channels);
+    }
+  if ((flags->invert != NULL && !fm_preprocess_parse_invert (flags->invert, &pp->invert, &error))
+      || (flags->channels != NULL
+          && !fm_preprocess_parse_channel_order (flags->channels, "--channels", &pp->order,
+                                                 &error))
+      || (flags->range != NULL
+          && !fm_preprocess_parse_value_range (flags->range, "--input-range", &pp->range,
+                                               &error))
+      || (flags->resize != NULL
+          && !fm_preprocess_parse_resize (flags->resize, "--resize", &pp->resize, &error)))
+    return fm_cli_usage_error (context, subcommand, "%s", error->message);
+  if ((pp->channels == 1) != (pp->order == FM_CHANNEL_ORDER_GRAY))
+    return fm_cli_usage_error (context, subcommand,
+                               pp->channels == 1
+                               ? _("--channels: the model input has 1 channel; use gray")
+                               : _("--channels: the model input has 3 channels; use rgb or bgr"));
+  if (flags->background != NULL)
+    {
+      gboolean is_auto = FALSE;
+      float rgb[3];
+
+      if (!fm_preprocess_parse_background (flags->background, "--background", &is_auto, rgb,
+                                           &error))
+        return fm_cli_usage_error (context, subcommand, "%s", error->message);
+      fm_preprocess_set_background (pp, is_auto, rgb);
+    }
+  return FM_CLI_EXIT_OK;
+}
+
+/* ---- MODEL INPUT to an executed run ------------------------------------- */
+
 void
 fm_cli_input_init (FmCliInput *in)
 {
@@ -38,9 +184,7 @@ fm_cli_input_init (FmCliInput *in)
 void
 fm_cli_input_clear (FmCliInput *in)
 {
-  g_clear_pointer (&in->mean, g_free);
-  g_clear_pointer (&in->std, g_free);
-  g_clear_pointer (&in->invert, g_free);
+  fm_cli_preprocess_flags_clear (&in->preprocess);
   g_clear_pointer (&in->image, fm_image_free);
   g_clear_pointer (&in->npy, g_free);
   g_clear_pointer (&in->run, fm_run_free);
@@ -52,17 +196,12 @@ fm_cli_input_add_options (FmCliInput     *in,
                           GOptionContext *context)
 {
   const GOptionEntry entries[] = {
-    { "mean", 0, 0, G_OPTION_ARG_STRING, &in->mean,
-      N_("Per-channel mean for pictures (overrides the model's metadata)"), N_("M[,M,M]") },
-    { "std", 0, 0, G_OPTION_ARG_STRING, &in->std,
-      N_("Per-channel standard deviation for pictures"), N_("S[,S,S]") },
-    { "invert", 0, 0, G_OPTION_ARG_STRING, &in->invert,
-      N_("Invert pictures: auto (default), yes or no"), N_("auto|yes|no") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &in->threads,
       N_("Number of threads of the forward pass (default 1)"), N_("N") },
     { NULL }
   };
 
+  fm_cli_preprocess_flags_add_options (&in->preprocess, context, NULL);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 }
 
@@ -71,28 +210,11 @@ fm_cli_input_check_options (FmCliInput     *in,
                             GOptionContext *context,
                             const char     *subcommand)
 {
-  g_autoptr(GError) error = NULL;
-  float v[FM_PREPROCESS_MAX_CHANNELS];
-  int n = 0;
-  FmInvert inv;
-
   if (!fm_cli_set_threads (in->threads))
     return fm_cli_usage_error (context, subcommand, _("--threads must be 1 to 256, not %d"),
                                in->threads);
   /* Flag values are checked before any file is touched. */
-  if ((in->mean != NULL && !fm_preprocess_parse_floats (in->mean, "--mean", v,
-                                                        FM_PREPROCESS_MAX_CHANNELS, &n, &error))
-      || (in->std != NULL && !fm_preprocess_parse_floats (in->std, "--std", v,
-                                                          FM_PREPROCESS_MAX_CHANNELS, &n, &error))
-      || (in->invert != NULL && !fm_preprocess_parse_invert (in->invert, &inv, &error)))
-    return fm_cli_usage_error (context, subcommand, "%s", error->message);
-  if (in->std != NULL)
-    for (int i = 0; i < n; i++)
-      if (v[i] == 0.0f)
-        return fm_cli_usage_error (context, subcommand, "%s",
-                                   _("--std: a standard deviation of 0 would "
-                                     "divide by zero"));
-  return FM_CLI_EXIT_OK;
+  return fm_cli_preprocess_flags_check (&in->preprocess, context, subcommand);
 }
 
 static gboolean
@@ -184,23 +306,10 @@ feed_input (FmCliInput  *in,
     }
   else
     {
-      FmPreprocess pp;
       g_autoptr(GError) local_error = NULL;
 
-      if (!fm_preprocess_init_from_model (&pp, model, error))
-        return FALSE;
-      if (in->mean != NULL
-          && !fm_preprocess_parse_floats (in->mean, "--mean", pp.mean,
-                                          FM_PREPROCESS_MAX_CHANNELS, &pp.n_mean, error))
-        return FALSE;
-      if (in->std != NULL
-          && !fm_preprocess_parse_floats (in->std, "--std", pp.std,
-                                          FM_PREPROCESS_MAX_CHANNELS, &pp.n_std, error))
-        return FALSE;
-      if (in->invert != NULL && !fm_preprocess_parse_invert (in->invert, &pp.invert, error))
-        return FALSE;
-      in->inverted = fm_preprocess_will_invert (&pp, in->image);
-      if (!fm_preprocess_image (&pp, in->image, dest, &local_error))
+      in->inverted = fm_preprocess_will_invert (&in->pp, in->image);
+      if (!fm_preprocess_image (&in->pp, in->image, dest, &local_error))
         {
           g_set_error (error, FM_ERROR, local_error->code, "%s: %s",
                        in->input_path, local_error->message);
@@ -242,30 +351,15 @@ fm_cli_input_run (FmCliInput     *in,
   if (in->model == NULL)
     return fm_cli_fail (error);
 
-  /* --mean and --std must fit the model's channels: a usage error. */
-  if (in->image != NULL && in->model->n_inputs > 0)
+  /* The preprocessing flags must fit the model's channels: a usage error.
+   * A model with another number of inputs is refused when fed. */
+  if (in->image != NULL && in->model->n_inputs == 1)
     {
-      const FmValue *v = &in->model->values[in->model->inputs[0]];
-      gint64 channels = v->shape.rank == 4 ? v->shape.dims[1] : 0;
-      const char *flags[2] = { in->mean, in->std };
-      const char *names[2] = { "--mean", "--std" };
+      int status = fm_cli_preprocess_flags_apply (&in->preprocess, context, subcommand,
+                                                  in->model, &in->pp);
 
-      for (int f = 0; f < 2 && channels > 0; f++)
-        {
-          float vals[FM_PREPROCESS_MAX_CHANNELS];
-          int n = 0;
-
-          if (flags[f] == NULL)
-            continue;
-          fm_preprocess_parse_floats (flags[f], names[f], vals,
-                                      FM_PREPROCESS_MAX_CHANNELS, &n, NULL);
-          if (n != 1 && n != channels)
-            return fm_cli_usage_error (context, subcommand,
-                                       _("%s has %d values but the model input has "
-                                         "%" PRId64 " channels (give 1, or "
-                                         "one per channel)"),
-                                       names[f], n, channels);
-        }
+      if (status != FM_CLI_EXIT_OK)
+        return status;
     }
   in->run = fm_run_new (in->model, &error);
   if (in->run == NULL)

@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * `feature-maps run MODEL INPUT`: one forward pass. INPUT is a PNG or
- * JPEG, preprocessed for the model (fm-preprocess.c, with --mean, --std
- * and --invert overriding the model's metadata), or a float32 .npy of
+ * JPEG, preprocessed for the model (fm-preprocess.c, with --mean, --std,
+ * --invert and the other preprocessing flags of fm-cli-input.h overriding
+ * the model's metadata), or a float32 .npy of
  * exactly the model's input shape, used as is. Prints the top 5 classes
  * of the first graph output (softmax applied unless it already is a
  * probability vector) and, for each feature-map layer, which channels
@@ -364,7 +365,8 @@ fm_cli_run (int    argc,
                                        _("Run MODEL (an .onnx file or a bundled model name) "
                                          "on INPUT (a PNG or JPEG picture, or a float32 .npy "
                                          "of exactly the model's input shape).\n"
-                                         "--mean, --std and --invert apply to pictures only."));
+                                         "--mean, --std, --invert, --channels, --input-range, "
+                                         "--resize and --background apply to pictures only."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   fm_cli_input_add_options (&s.in, context);
   if (!g_option_context_parse (context, &argc, &argv, &error))

@@ -45,9 +45,7 @@ typedef struct
   gint64     limit;
   int        top_k;
   double     rare_below;
-  char      *mean;
-  char      *std;
-  char      *invert;
+  FmCliPreprocessFlags preprocess;
   int        threads;
   gboolean   no_cache;
   /* state */
@@ -69,9 +67,7 @@ scan_state_clear (ScanState *s)
 {
   g_free (s->csv);
   g_free (s->labels);
-  g_free (s->mean);
-  g_free (s->std);
-  g_free (s->invert);
+  fm_cli_preprocess_flags_clear (&s->preprocess);
   g_clear_object (&s->cancellable);
 }
 
@@ -260,45 +256,6 @@ print_text (const FmScanResult *r,
     }
 }
 
-/* The flags that change preprocessing; a usage error names the flag. */
-static int
-apply_preprocess_flags (ScanState      *s,
-                        GOptionContext *context,
-                        const FmModel  *model,
-                        FmPreprocess   *pp)
-{
-  g_autoptr(GError) error = NULL;
-  const char *flags[2] = { s->mean, s->std };
-  const char *names[2] = { "--mean", "--std" };
-
-  if (!fm_preprocess_init_from_model (pp, model, &error))
-    return fm_cli_fail (error);
-  for (int f = 0; f < 2; f++)
-    {
-      float *values = f == 0 ? pp->mean : pp->std;
-      int *n = f == 0 ? &pp->n_mean : &pp->n_std;
-
-      if (flags[f] == NULL)
-        continue;
-      if (!fm_preprocess_parse_floats (flags[f], names[f], values, FM_PREPROCESS_MAX_CHANNELS,
-                                       n, &error))
-        return fm_cli_usage_error (context, "scan", "%s", error->message);
-      if (*n != 1 && *n != pp->channels)
-        return fm_cli_usage_error (context, "scan",
-                                   _("%s has %d values but the model input has %d channels "
-                                     "(give 1, or one per channel)"),
-                                   names[f], *n, pp->channels);
-      for (int i = 0; f == 1 && i < *n; i++)
-        if (values[i] == 0.0f)
-          return fm_cli_usage_error (context, "scan", "%s",
-                                     _("--std: a standard deviation of 0 would divide by "
-                                       "zero"));
-    }
-  if (s->invert != NULL && !fm_preprocess_parse_invert (s->invert, &pp->invert, &error))
-    return fm_cli_usage_error (context, "scan", "%s", error->message);
-  return FM_CLI_EXIT_OK;
-}
-
 int
 fm_cli_scan (int    argc,
              char **argv)
@@ -314,13 +271,6 @@ fm_cli_scan (int    argc,
     { "rare-below", 0, 0, G_OPTION_ARG_DOUBLE, &s.rare_below,
       N_("A channel firing on fewer than this share of images is rare (default 0.01)"),
       N_("F") },
-    { "mean", 0, 0, G_OPTION_ARG_STRING, &s.mean,
-      N_("Per-channel mean (overrides the model's metadata)"), N_("M[,M,M]") },
-    { "std", 0, 0, G_OPTION_ARG_STRING, &s.std,
-      N_("Per-channel standard deviation"), N_("S[,S,S]") },
-    { "invert", 0, 0, G_OPTION_ARG_STRING, &s.invert,
-      N_("Invert pictures: auto (default; IDX images are never inverted), yes or no"),
-      N_("auto|yes|no") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &s.json,
       N_("Print one JSON object instead of text"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &s.csv,
@@ -358,6 +308,9 @@ fm_cli_scan (int    argc,
                                          "folder of PNG/JPEG pictures (searched recursively), "
                                          "or “mnist-heldout” for the bundled digits."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  fm_cli_preprocess_flags_add_options (&s.preprocess, context,
+                                       N_("Invert pictures: auto (default; IDX images are "
+                                          "never inverted), yes or no"));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       status = fm_cli_usage_error (context, "scan", "%s", error->message);
@@ -400,6 +353,9 @@ fm_cli_scan (int    argc,
                                    s.rare_below);
       goto out;
     }
+  status = fm_cli_preprocess_flags_check (&s.preprocess, context, "scan");
+  if (status != FM_CLI_EXIT_OK)
+    goto out;
 
   /* The dataset first: an IDX file's size fills in symbolic model dims. */
   dataset_path = resolve_dataset (argv[2], &error);
@@ -425,7 +381,8 @@ fm_cli_scan (int    argc,
   options.rare_below = s.rare_below;
   if (model->n_inputs == 1)
     {
-      status = apply_preprocess_flags (&s, context, model, &options.preprocess);
+      status = fm_cli_preprocess_flags_apply (&s.preprocess, context, "scan", model,
+                                              &options.preprocess);
       if (status != FM_CLI_EXIT_OK)
         goto out;
     }

@@ -17,6 +17,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "fm-cli-input.h"
 #include "fm-image.h"
 #include "fm-model.h"
 #include "fm-preprocess.h"
@@ -91,9 +92,7 @@ JsonNode *fm_cli_shape_to_json   (const FmShape  *shape);
 typedef struct
 {
   /* options, filled by GOptionContext */
-  char       *mean;
-  char       *std;
-  char       *invert;
+  FmCliPreprocessFlags preprocess;
   int         threads;
   /* state, after fm_cli_input_run () */
   const char *model_arg;
@@ -104,12 +103,14 @@ typedef struct
   FmShape     npy_shape;
   FmModel    *model;
   FmRun      *run;          /* executed */
+  FmPreprocess pp;          /* for a picture: what it went through */
   gboolean    inverted;     /* the picture was inverted */
 } FmCliInput;
 
 void      fm_cli_input_init          (FmCliInput     *in);
 void      fm_cli_input_clear         (FmCliInput     *in);
-/* Adds --mean, --std, --invert and --threads to @context's main group. */
+/* Adds the preprocessing flags (fm-cli-input.h) and --threads to
+ * @context's main group. */
 void      fm_cli_input_add_options   (FmCliInput     *in,
                                       GOptionContext *context);
 /* Checks those options' values (a usage error names the flag) and sets
@@ -119,7 +120,7 @@ int       fm_cli_input_check_options (FmCliInput     *in,
                                       const char     *subcommand);
 /* Reads INPUT, loads MODEL, feeds and executes one run; returns an exit
  * status, having printed the error (FILE: REASON, or a usage error when
- * --mean/--std do not fit the model's channels). */
+ * --mean/--std/--channels do not fit the model's channels). */
 int       fm_cli_input_run           (FmCliInput     *in,
                                       GOptionContext *context,
                                       const char     *subcommand,

@@ -3,15 +3,18 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Picture -> [1, C, H, W] model input (the steps are in fm-preprocess.h).
- * Resampling is separable: a horizontal pass reads the 8-bit pixels
- * straight into a float buffer [C, h, w'] with the new width, and a
- * vertical pass writes the padded, normalised output, so a large picture
- * never gets a full float copy. Each axis has a weight table: area
- * averaging (the exact overlap of each source pixel with the output
- * pixel's footprint) when it shrinks, bilinear with half-pixel centres
- * (as PIL and OpenCV resize) when it grows, weight 1 when it is unchanged,
- * so equal sizes give exactly p / 255 before normalisation.
+ * Picture -> canvas -> [1, C, H, W] model input (the steps are in
+ * fm-preprocess.h), the parsers and names of the settings, the presets and
+ * the one-line description. Resampling is separable: a horizontal pass
+ * reads the 8-bit pixels straight into a float buffer [C, h, w'] with the
+ * new width, and a vertical pass writes the letterboxed canvas, so a large
+ * picture never gets a full float copy. Each axis has a weight table over
+ * a window of the source (all of it for FIT and STRETCH, the centre for
+ * CROP): area averaging (the exact overlap of each source pixel with the
+ * output pixel's footprint) when it shrinks, bilinear with half-pixel
+ * centres (as PIL and OpenCV resize) when it grows, weight 1 when it is
+ * unchanged, so equal sizes give exactly p / 255 before the value range
+ * and normalisation, which are applied per pixel in the canvas.
  */
 #include "config.h"
 
@@ -22,6 +25,12 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+
+#define LUMA(r, g, b) (0.299f * (r) + 0.587f * (g) + 0.114f * (b))
+
+static const float mnist_mean = 0.1307f, mnist_std = 0.3081f;
+static const float imagenet_mean[3] = { 0.485f, 0.456f, 0.406f };
+static const float imagenet_std[3] = { 0.229f, 0.224f, 0.225f };
 
 void
 fm_preprocess_init (FmPreprocess *pp,
@@ -41,6 +50,11 @@ fm_preprocess_init (FmPreprocess *pp,
   pp->n_std = 1;
   pp->invert = FM_INVERT_AUTO;
   pp->background_black = FALSE;
+  pp->order = channels == 3 ? FM_CHANNEL_ORDER_RGB : FM_CHANNEL_ORDER_GRAY;
+  pp->range = FM_VALUE_RANGE_0_1;
+  pp->resize = FM_RESIZE_FIT;
+  pp->background_auto = TRUE;
+  pp->background[0] = pp->background[1] = pp->background[2] = 1.0f;
 }
 
 gboolean
@@ -129,10 +143,434 @@ fm_preprocess_parse_invert (const char  *text,
   return TRUE;
 }
 
+/* ---- names ------------------------------------------------------------ */
+
+static const char * const invert_names[] = { "auto", "yes", "no" };
+static const char * const order_names[] = { "gray", "rgb", "bgr" };
+static const char * const range_names[] = { "0-1", "0-255", "-1-1" };
+static const char * const resize_names[] = { "fit", "stretch", "crop" };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (invert_names) == FM_INVERT_NO + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (order_names) == FM_CHANNEL_ORDER_BGR + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (range_names) == FM_VALUE_RANGE_M1_1 + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (resize_names) == FM_RESIZE_CROP + 1);
+
+static const char *
+name_of (const char * const *names,
+         guint               n_names,
+         int                 value)
+{
+  return value >= 0 && (guint) value < n_names ? names[value] : NULL;
+}
+
+/* @text as an index into @names, else an error that lists them. */
+static gboolean
+parse_name (const char          *text,
+            const char          *what,
+            const char * const  *names,
+            guint                n_names,
+            int                 *value,
+            GError             **error)
+{
+  g_autofree char *list = NULL;
+  g_autofree char *shown = NULL;
+
+  g_return_val_if_fail (text != NULL && what != NULL, FALSE);
+
+  for (guint i = 0; i < n_names; i++)
+    if (strcmp (text, names[i]) == 0)
+      {
+        *value = (int) i;
+        return TRUE;
+      }
+  list = g_strjoinv (", ", (char **) names);
+  /* Whatever the text holds, the message stays short and UTF-8. */
+  shown = g_utf8_make_valid (text, MIN (strlen (text), 64));
+  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+               /* Translators: the option or key (“--channels”), the text given, then the
+                  accepted names separated by commas. */
+               _("%s: '%s' is not one of %s"), what, shown, list);
+  return FALSE;
+}
+
+const char *
+fm_preprocess_invert_name (FmInvert invert)
+{
+  return name_of (invert_names, G_N_ELEMENTS (invert_names), invert);
+}
+
+const char *
+fm_preprocess_channel_order_name (FmChannelOrder order)
+{
+  return name_of (order_names, G_N_ELEMENTS (order_names), order);
+}
+
+const char *
+fm_preprocess_value_range_name (FmValueRange range)
+{
+  return name_of (range_names, G_N_ELEMENTS (range_names), range);
+}
+
+const char *
+fm_preprocess_resize_name (FmResize resize)
+{
+  return name_of (resize_names, G_N_ELEMENTS (resize_names), resize);
+}
+
+gboolean
+fm_preprocess_parse_channel_order (const char      *text,
+                                   const char      *what,
+                                   FmChannelOrder  *order,
+                                   GError         **error)
+{
+  int v;
+
+  if (!parse_name (text, what, order_names, G_N_ELEMENTS (order_names), &v, error))
+    return FALSE;
+  *order = (FmChannelOrder) v;
+  return TRUE;
+}
+
+gboolean
+fm_preprocess_parse_value_range (const char    *text,
+                                 const char    *what,
+                                 FmValueRange  *range,
+                                 GError       **error)
+{
+  int v;
+
+  if (!parse_name (text, what, range_names, G_N_ELEMENTS (range_names), &v, error))
+    return FALSE;
+  *range = (FmValueRange) v;
+  return TRUE;
+}
+
+gboolean
+fm_preprocess_parse_resize (const char  *text,
+                            const char  *what,
+                            FmResize    *resize,
+                            GError     **error)
+{
+  int v;
+
+  if (!parse_name (text, what, resize_names, G_N_ELEMENTS (resize_names), &v, error))
+    return FALSE;
+  *resize = (FmResize) v;
+  return TRUE;
+}
+
+gboolean
+fm_preprocess_parse_background (const char  *text,
+                                const char  *what,
+                                gboolean    *is_auto,
+                                float        rgb[3],
+                                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  float v[3];
+  int n = 0;
+
+  g_return_val_if_fail (text != NULL && what != NULL, FALSE);
+
+  if (strcmp (text, "auto") == 0)
+    {
+      *is_auto = TRUE;
+      return TRUE;
+    }
+  if (strcmp (text, "white") == 0 || strcmp (text, "black") == 0)
+    {
+      float c = text[0] == 'w' ? 1.0f : 0.0f;
+
+      *is_auto = FALSE;
+      rgb[0] = rgb[1] = rgb[2] = c;
+      return TRUE;
+    }
+  if (text[0] == '#')
+    {
+      if (strlen (text) == 7)
+        {
+          gboolean hex = TRUE;
+
+          for (int i = 1; i < 7; i++)
+            hex = hex && g_ascii_isxdigit (text[i]);
+          if (hex)
+            {
+              for (int i = 0; i < 3; i++)
+                rgb[i] = (g_ascii_xdigit_value (text[1 + 2 * i]) * 16
+                          + g_ascii_xdigit_value (text[2 + 2 * i])) / 255.0f;
+              *is_auto = FALSE;
+              return TRUE;
+            }
+        }
+    }
+  else if (fm_preprocess_parse_floats (text, what, v, 3, &n, &local_error) && n == 3
+           && v[0] >= 0.0f && v[0] <= 1.0f && v[1] >= 0.0f && v[1] <= 1.0f
+           && v[2] >= 0.0f && v[2] <= 1.0f)
+    {
+      /* + 0: -0 is 0, so equal colours have equal bits. */
+      for (int i = 0; i < 3; i++)
+        rgb[i] = v[i] + 0.0f;
+      *is_auto = FALSE;
+      return TRUE;
+    }
+
+  {
+    g_autofree char *shown = g_utf8_make_valid (text, MIN (strlen (text), 64));
+
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 /* Translators: the option or key, then the text given. Keep the names. */
+                 _("%s: '%s' is not auto, white, black, #rrggbb or R,G,B with values "
+                   "from 0 to 1"), what, shown);
+  }
+  return FALSE;
+}
+
+char *
+fm_preprocess_background_name (const FmPreprocess *pp)
+{
+  const float *c = pp->background;
+  char d[3][G_ASCII_DTOSTR_BUF_SIZE];
+  int bytes[3];
+  gboolean exact = TRUE;
+
+  g_return_val_if_fail (pp != NULL, NULL);
+
+  if (pp->background_auto)
+    return g_strdup ("auto");
+  if (c[0] == 1.0f && c[1] == 1.0f && c[2] == 1.0f)
+    return g_strdup ("white");
+  if (c[0] == 0.0f && c[1] == 0.0f && c[2] == 0.0f)
+    return g_strdup ("black");
+  for (int i = 0; i < 3; i++)
+    {
+      bytes[i] = (int) lroundf (CLAMP (c[i], 0.0f, 1.0f) * 255.0f);
+      exact = exact && bytes[i] / 255.0f == c[i];
+    }
+  if (exact)
+    return g_strdup_printf ("#%02x%02x%02x", bytes[0], bytes[1], bytes[2]);
+  for (int i = 0; i < 3; i++)
+    g_ascii_formatd (d[i], sizeof d[i], "%.9g", c[i]);
+  return g_strdup_printf ("%s,%s,%s", d[0], d[1], d[2]);
+}
+
+/* ---- background ------------------------------------------------------- */
+
+void
+fm_preprocess_set_background (FmPreprocess *pp,
+                              gboolean      is_auto,
+                              const float   rgb[3])
+{
+  g_return_if_fail (pp != NULL);
+  g_return_if_fail (is_auto || rgb != NULL);
+
+  pp->background_auto = is_auto;
+  if (!is_auto)
+    memcpy (pp->background, rgb, sizeof pp->background);
+}
+
+gboolean
+fm_preprocess_background_is_dark (const FmPreprocess *pp)
+{
+  g_return_val_if_fail (pp != NULL, FALSE);
+
+  if (!pp->background_auto)
+    return LUMA (pp->background[0], pp->background[1], pp->background[2]) < 0.5f;
+  return pp->background_black;
+}
+
+void
+fm_preprocess_get_canvas_color (const FmPreprocess *pp,
+                                float               rgb[3])
+{
+  g_return_if_fail (pp != NULL);
+
+  if (!pp->background_auto)
+    memcpy (rgb, pp->background, sizeof pp->background);
+  else
+    rgb[0] = rgb[1] = rgb[2] = pp->background_black ? 0.0f : 1.0f;
+}
+
+/* ---- presets ------------------------------------------------------------ */
+
+/* The value @pp uses for model channel @c. */
+static inline float
+mean_of (const FmPreprocess *pp,
+         int                 c)
+{
+  return pp->mean[pp->n_mean == pp->channels ? CLAMP (c, 0, FM_PREPROCESS_MAX_CHANNELS - 1) : 0];
+}
+
+static inline float
+std_of (const FmPreprocess *pp,
+        int                 c)
+{
+  return pp->std[pp->n_std == pp->channels ? CLAMP (c, 0, FM_PREPROCESS_MAX_CHANNELS - 1) : 0];
+}
+
+gboolean
+fm_preprocess_apply_preset (FmPreprocess  *pp,
+                            const char    *name,
+                            GError       **error)
+{
+  g_return_val_if_fail (pp != NULL && name != NULL, FALSE);
+
+  if (strcmp (name, "imagenet") == 0)
+    {
+      if (pp->channels != 3)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       _("The ImageNet preset needs an RGB input; this model's input has "
+                         "%d channel(s)"), pp->channels);
+          return FALSE;
+        }
+      memcpy (pp->mean, imagenet_mean, sizeof imagenet_mean);
+      memcpy (pp->std, imagenet_std, sizeof imagenet_std);
+      pp->n_mean = pp->n_std = 3;
+    }
+  else if (strcmp (name, "mnist") == 0 || strcmp (name, "none") == 0)
+    {
+      gboolean mnist = name[0] == 'm';
+
+      pp->mean[0] = mnist ? mnist_mean : 0.0f;
+      pp->std[0] = mnist ? mnist_std : 1.0f;
+      pp->n_mean = pp->n_std = 1;
+    }
+  else
+    {
+      g_autofree char *shown = g_utf8_make_valid (name, MIN (strlen (name), 64));
+
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("'%s' is not a preset (mnist, imagenet or none)"), shown);
+      return FALSE;
+    }
+  pp->order = pp->channels == 3 ? FM_CHANNEL_ORDER_RGB : FM_CHANNEL_ORDER_GRAY;
+  pp->range = FM_VALUE_RANGE_0_1;
+  return TRUE;
+}
+
+/* Whether every channel's mean and std are the given ones (per channel
+ * when @mean and @std have @n values, else the first for all). */
+static gboolean
+normalisation_is (const FmPreprocess *pp,
+                  const float        *mean,
+                  const float        *std,
+                  int                 n)
+{
+  for (int c = 0; c < pp->channels; c++)
+    if (mean_of (pp, c) != mean[n > 1 ? c : 0] || std_of (pp, c) != std[n > 1 ? c : 0])
+      return FALSE;
+  return TRUE;
+}
+
+const char *
+fm_preprocess_get_preset (const FmPreprocess *pp)
+{
+  const float zero = 0.0f, one = 1.0f;
+
+  g_return_val_if_fail (pp != NULL, NULL);
+
+  if (pp->range != FM_VALUE_RANGE_0_1
+      || pp->order != (pp->channels == 3 ? FM_CHANNEL_ORDER_RGB : FM_CHANNEL_ORDER_GRAY)
+      || pp->channels > FM_PREPROCESS_MAX_CHANNELS)
+    return NULL;
+  if (normalisation_is (pp, &mnist_mean, &mnist_std, 1))
+    return "mnist";
+  if (pp->channels == 3 && normalisation_is (pp, imagenet_mean, imagenet_std, 3))
+    return "imagenet";
+  if (normalisation_is (pp, &zero, &one, 1))
+    return "none";
+  return NULL;
+}
+
+/* "0.485/0.456/0.406", or one value when they are all the same. */
+static char *
+format_values (const FmPreprocess *pp,
+               gboolean            std)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  gboolean same = TRUE;
+
+  for (int c = 1; c < pp->channels; c++)
+    same = same && (std ? std_of (pp, c) == std_of (pp, 0) : mean_of (pp, c) == mean_of (pp, 0));
+  for (int c = 0; c < (same ? 1 : pp->channels); c++)
+    g_string_append_printf (s, "%s%.4g", c > 0 ? "/" : "",
+                            (double) (std ? std_of (pp, c) : mean_of (pp, c)));
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+char *
+fm_preprocess_describe (const FmPreprocess *pp)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const char *preset;
+  const float zero = 0.0f, one = 1.0f;
+
+  g_return_val_if_fail (pp != NULL, NULL);
+
+  switch (pp->order)
+    {
+    case FM_CHANNEL_ORDER_GRAY:
+      g_ptr_array_add (parts, g_strdup (_("gray")));
+      break;
+    case FM_CHANNEL_ORDER_RGB:
+      g_ptr_array_add (parts, g_strdup (_("RGB")));
+      break;
+    case FM_CHANNEL_ORDER_BGR:
+    default:
+      g_ptr_array_add (parts, g_strdup (_("BGR")));
+      break;
+    }
+  switch (pp->range)
+    {
+    case FM_VALUE_RANGE_0_255:
+      g_ptr_array_add (parts, g_strdup (_("0–255")));
+      break;
+    case FM_VALUE_RANGE_M1_1:
+      g_ptr_array_add (parts, g_strdup (_("−1–1")));
+      break;
+    case FM_VALUE_RANGE_0_1:
+    default:
+      g_ptr_array_add (parts, g_strdup (_("0–1")));
+      break;
+    }
+
+  preset = pp->channels <= FM_PREPROCESS_MAX_CHANNELS ? fm_preprocess_get_preset (pp) : NULL;
+  if (g_strcmp0 (preset, "imagenet") == 0)
+    g_ptr_array_add (parts, g_strdup (_("normalised with ImageNet mean/std")));
+  else if (normalisation_is (pp, &zero, &one, 1))
+    g_ptr_array_add (parts, g_strdup (_("not normalised")));
+  else
+    {
+      g_autofree char *mean = format_values (pp, FALSE);
+      g_autofree char *std = format_values (pp, TRUE);
+
+      g_ptr_array_add (parts, g_strdup_printf (_("normalised with mean %s and std %s"),
+                                               mean, std));
+    }
+
+  if (pp->resize == FM_RESIZE_STRETCH)
+    g_ptr_array_add (parts, g_strdup (_("stretched")));
+  else if (pp->resize == FM_RESIZE_CROP)
+    g_ptr_array_add (parts, g_strdup (_("centre cropped")));
+
+  if (pp->invert == FM_INVERT_YES)
+    g_ptr_array_add (parts, g_strdup (_("inverted")));
+  else if (pp->invert == FM_INVERT_AUTO && fm_preprocess_background_is_dark (pp))
+    g_ptr_array_add (parts, g_strdup (_("inverted when the picture is dark on light")));
+  else
+    g_ptr_array_add (parts, g_strdup (_("not inverted")));
+
+  g_ptr_array_add (parts, NULL);
+  /* Translators: what separates the parts of the line that describes the preprocessing. */
+  return g_strjoinv (_(", "), (char **) parts->pdata);
+}
+
 gboolean
 fm_preprocess_check (const FmPreprocess  *pp,
                      GError             **error)
 {
+  g_return_val_if_fail (pp != NULL, FALSE);
+
   if (pp->channels != 1 && pp->channels != 3)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
@@ -161,12 +599,45 @@ fm_preprocess_check (const FmPreprocess  *pp,
                      "(give 1, or one per channel)"), pp->n_std, pp->channels);
       return FALSE;
     }
+  for (int i = 0; i < pp->n_mean; i++)
+    if (!isfinite (pp->mean[i]))
+      {
+        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                     _("preprocessing: mean value %g is not a finite number"),
+                     (double) pp->mean[i]);
+        return FALSE;
+      }
   for (int i = 0; i < pp->n_std; i++)
     if (pp->std[i] == 0.0f || !isfinite (pp->std[i]))
       {
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                      _("preprocessing: std value %g would divide by zero"),
                      (double) pp->std[i]);
+        return FALSE;
+      }
+  if (fm_preprocess_channel_order_name (pp->order) == NULL
+      || (pp->channels == 1) != (pp->order == FM_CHANNEL_ORDER_GRAY))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   pp->channels == 1
+                   ? _("preprocessing: a 1-channel input takes the channel order gray")
+                   : _("preprocessing: a 3-channel input takes the channel order rgb or bgr"));
+      return FALSE;
+    }
+  if (fm_preprocess_value_range_name (pp->range) == NULL
+      || fm_preprocess_resize_name (pp->resize) == NULL
+      || fm_preprocess_invert_name (pp->invert) == NULL)
+    {
+      g_set_error_literal (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                           _("preprocessing: unknown value range, resize mode or inversion"));
+      return FALSE;
+    }
+  for (int i = 0; i < 3; i++)
+    if (!(pp->background[i] >= 0.0f && pp->background[i] <= 1.0f))
+      {
+        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                     _("preprocessing: background value %g is not in [0, 1]"),
+                     (double) pp->background[i]);
         return FALSE;
       }
   return TRUE;
@@ -289,29 +760,79 @@ pixel_value (const FmImage *image,
     return p[idx] / 255.0f;
   if (channels_out == 3)
     return p[3 * idx + c] / 255.0f;
-  return (0.299f * p[3 * idx] + 0.587f * p[3 * idx + 1]
-          + 0.114f * p[3 * idx + 2]) / 255.0f;
+  return LUMA (p[3 * idx], p[3 * idx + 1], p[3 * idx + 2]) / 255.0f;
 }
+
+/* Runs @body with @idx set to each pixel index of the outermost ring, once
+ * each. */
+#define FOR_EACH_BORDER_PIXEL(image, idx, body) \
+  G_STMT_START \
+  { \
+    int w_ = (image)->width, h_ = (image)->height; \
+    for (int y_ = 0; y_ < h_; y_++) \
+      { \
+        gboolean edge_row_ = (y_ == 0 || y_ == h_ - 1); \
+        for (int x_ = 0; x_ < w_; x_ += (edge_row_ || w_ == 1) ? 1 : w_ - 1) \
+          { \
+            gsize idx = (gsize) y_ * w_ + x_; \
+            body; \
+          } \
+      } \
+  } \
+  G_STMT_END
 
 /* Mean luminance of the outermost ring of pixels, in [0, 1]. */
 static double
 border_brightness (const FmImage *image)
 {
-  int w = image->width, h = image->height;
   double sum = 0.0;
   gsize n = 0;
 
-  for (int y = 0; y < h; y++)
-    {
-      gboolean edge_row = (y == 0 || y == h - 1);
+  FOR_EACH_BORDER_PIXEL (image, idx, {
+    sum += pixel_value (image, 1, 0, idx);
+    n++;
+  });
+  return n > 0 ? sum / n : 0.0;
+}
 
-      for (int x = 0; x < w; x += (edge_row || w == 1) ? 1 : w - 1)
+/* The picture's border colour as the model's @C channels in [0, 1], not
+ * inverted: the median of each of the picture's channels over the
+ * outermost ring (robust to a stroke that touches the edge), converted
+ * like a pixel. */
+static void
+border_color (const FmImage *image,
+              int            C,
+              float         *out)
+{
+  gsize hist[3][256] = { { 0 } };
+  gsize n = 0;
+  guint8 median[3] = { 0, 0, 0 };
+  FmImage one = { 0 };
+
+  FOR_EACH_BORDER_PIXEL (image, idx, {
+    for (int k = 0; k < image->channels; k++)
+      hist[k][image->pixels[idx * image->channels + k]]++;
+    n++;
+  });
+  for (int k = 0; k < image->channels; k++)
+    {
+      gsize seen = 0;
+
+      for (int v = 0; v < 256; v++)
         {
-          sum += pixel_value (image, 1, 0, (gsize) y * w + x);
-          n++;
+          seen += hist[k][v];
+          if (2 * seen >= n)
+            {
+              median[k] = (guint8) v;
+              break;
+            }
         }
     }
-  return n > 0 ? sum / n : 0.0;
+  one.width = one.height = 1;
+  one.channels = image->channels;
+  one.pixels = median;
+  for (int c = 0; c < C; c++)
+    out[c] = pixel_value (&one, C, c, 0);
 }
 
 gboolean
@@ -326,7 +847,7 @@ fm_preprocess_will_invert (const FmPreprocess *pp,
       return FALSE;
     case FM_INVERT_AUTO:
     default:
-      return pp->background_black && border_brightness (image) > 0.5;
+      return fm_preprocess_background_is_dark (pp) && border_brightness (image) > 0.5;
     }
 }
 
@@ -348,14 +869,17 @@ axis_clear (Axis *axis)
   g_free (axis->weights);
 }
 
+/* @out output pixels over a window of the @in source pixels: output i
+ * covers [start + i step, start + (i + 1) step). The whole source is
+ * start 0, step in / out. */
 static void
-axis_init (Axis *axis,
-           int   in,
-           int   out)
+axis_init (Axis   *axis,
+           int     in,
+           int     out,
+           double  start,
+           double  step)
 {
-  double scale = (double) in / out;
-
-  axis->max_taps = in > out ? (int) ceil (scale) + 1 : 2;
+  axis->max_taps = step > 1.0 ? (int) ceil (step) + 1 : 2;
   axis->first = g_new0 (int, out);
   axis->taps = g_new0 (int, out);
   axis->weights = g_new0 (float, (gsize) out * axis->max_taps);
@@ -364,16 +888,16 @@ axis_init (Axis *axis,
     {
       float *w = axis->weights + (gsize) i * axis->max_taps;
 
-      if (in == out)
+      if (step == 1.0 && start == floor (start))
         {
-          axis->first[i] = i;
+          axis->first[i] = (int) start + i;
           axis->taps[i] = 1;
           w[0] = 1.0f;
         }
-      else if (in > out)
+      else if (step > 1.0)
         {
           /* Output pixel i covers [a, b) of the source. */
-          double a = i * scale, b = (i + 1) * scale;
+          double a = start + i * step, b = start + (i + 1) * step;
           int j0 = (int) floor (a), j1 = MIN ((int) ceil (b), in);
 
           axis->first[i] = j0;
@@ -382,12 +906,12 @@ axis_init (Axis *axis,
             {
               double overlap = MIN (b, j + 1.0) - MAX (a, (double) j);
 
-              w[axis->taps[i]++] = (float) (MAX (overlap, 0.0) / scale);
+              w[axis->taps[i]++] = (float) (MAX (overlap, 0.0) / step);
             }
         }
       else
         {
-          double x = (i + 0.5) * scale - 0.5;
+          double x = start + (i + 0.5) * step - 0.5;
           int j;
 
           if (x < 0.0)
@@ -412,22 +936,66 @@ axis_init (Axis *axis,
     }
 }
 
-gboolean
-fm_preprocess_image (const FmPreprocess *pp,
-                     const FmImage      *image,
-                     float              *out,
-                     GError            **error)
+/* Where the picture lands on the canvas: @n output pixels from @offset,
+ * reading the source window [start, start + n step). */
+typedef struct
 {
-  int C, H, W, w, h, nw, nh, x0, y0;
+  int    n;
+  int    offset;
+  double start;
+  double step;
+} Span;
+
+/* One axis of the geometry: @in source pixels, @out canvas pixels, and
+ * the picture's scale (output per source pixel) for FIT and CROP. */
+static Span
+span_for (FmResize resize,
+          int      in,
+          int      out,
+          double   scale)
+{
+  Span s = { out, 0, 0.0, (double) in / out };
+
+  if (in == out && (resize == FM_RESIZE_STRETCH || scale == 1.0))
+    {
+      s.step = 1.0;
+      return s;
+    }
+  if (resize == FM_RESIZE_FIT)
+    {
+      s.n = CLAMP ((int) lround (in * scale), 1, out);
+      s.offset = (out - s.n) / 2;
+      s.step = (double) in / s.n;
+    }
+  else if (resize == FM_RESIZE_CROP)
+    {
+      /* The picture scaled to cover: whole pixels, at least @out. */
+      double scaled = MAX ((double) out, round (in * scale));
+      double skip = floor ((scaled - out) / 2.0);
+
+      s.step = in / scaled;
+      s.start = skip * s.step;
+    }
+  return s;
+}
+
+gboolean
+fm_preprocess_image_to_canvas (const FmPreprocess *pp,
+                               const FmImage      *image,
+                               float              *out01,
+                               GError            **error)
+{
+  int C, H, W, w, h;
   gboolean invert;
-  double border;
-  float pad;
-  float *tmp;   /* [C, h, nw] */
+  double scale = 1.0;
+  float pad[3];
+  float *tmp;   /* [C, h, sx.n] */
+  Span sx, sy;
   Axis ax = { 0 }, ay = { 0 };
 
   g_return_val_if_fail (pp != NULL, FALSE);
   g_return_val_if_fail (image != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (out01 != NULL, FALSE);
 
   if (!fm_preprocess_check (pp, error))
     return FALSE;
@@ -446,46 +1014,41 @@ fm_preprocess_image (const FmPreprocess *pp,
   w = image->width;
   h = image->height;
 
-  /* Fit inside W x H, keeping the aspect ratio. */
-  if (w == W && h == H)
+  if (w != W || h != H)
+    scale = pp->resize == FM_RESIZE_CROP ? MAX ((double) W / w, (double) H / h)
+                                         : MIN ((double) W / w, (double) H / h);
+  sx = span_for (pp->resize, w, W, scale);
+  sy = span_for (pp->resize, h, H, scale);
+
+  invert = fm_preprocess_will_invert (pp, image);
+  if (pp->background_auto)
     {
-      nw = W;
-      nh = H;
+      border_color (image, C, pad);
+      for (int c = 0; c < C && invert; c++)
+        pad[c] = 1.0f - pad[c];
     }
+  else if (C == 1)
+    pad[0] = LUMA (pp->background[0], pp->background[1], pp->background[2]);
   else
-    {
-      double scale = MIN ((double) W / w, (double) H / h);
+    memcpy (pad, pp->background, sizeof pad);
 
-      nw = CLAMP ((int) lround (w * scale), 1, W);
-      nh = CLAMP ((int) lround (h * scale), 1, H);
-    }
-  x0 = (W - nw) / 2;
-  y0 = (H - nh) / 2;
-
-  border = border_brightness (image);
-  invert = pp->invert == FM_INVERT_YES
-           || (pp->invert == FM_INVERT_AUTO && pp->background_black && border > 0.5);
-  if (invert)
-    border = 1.0 - border;
-  pad = border > 0.5 ? 1.0f : 0.0f;
-
-  tmp = g_try_new (float, (gsize) C * h * nw);
+  tmp = g_try_new (float, (gsize) C * h * sx.n);
   if (tmp == NULL)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
                    _("preprocessing: out of memory for a %d x %d picture"), w, h);
       return FALSE;
     }
-  axis_init (&ax, w, nw);
-  axis_init (&ay, h, nh);
+  axis_init (&ax, w, sx.n, sx.start, sx.step);
+  axis_init (&ay, h, sy.n, sy.start, sy.step);
 
-  /* Horizontal: pixels [h, w, ch] -> tmp [C, h, nw], inverted. */
+  /* Horizontal: pixels [h, w, ch] -> tmp [C, h, sx.n], inverted. */
   for (int c = 0; c < C; c++)
     for (int y = 0; y < h; y++)
       {
-        float *row = tmp + ((gsize) c * h + y) * nw;
+        float *row = tmp + ((gsize) c * h + y) * sx.n;
 
-        for (int i = 0; i < nw; i++)
+        for (int i = 0; i < sx.n; i++)
           {
             const float *wt = ax.weights + (gsize) i * ax.max_taps;
             float sum = 0.0f;
@@ -497,37 +1060,34 @@ fm_preprocess_image (const FmPreprocess *pp,
           }
       }
 
-  /* Vertical, padding and normalising: tmp -> out [1, C, H, W]. */
+  /* Vertical and letterboxing: tmp -> out01 [C, H, W]. */
   for (int c = 0; c < C; c++)
     {
-      float mean = pp->mean[pp->n_mean == C ? c : 0];
-      float std = pp->std[pp->n_std == C ? c : 0];
-      float pad_value = (pad - mean) / std;
-      float *plane = out + (gsize) c * H * W;   /* [H, W] */
+      float *plane = out01 + (gsize) c * H * W;   /* [H, W] */
 
       for (int y = 0; y < H; y++)
         {
           float *orow = plane + (gsize) y * W;
-          int i = y - y0;
+          int i = y - sy.offset;
 
-          if (i < 0 || i >= nh)
+          if (i < 0 || i >= sy.n)
             {
               for (int x = 0; x < W; x++)
-                orow[x] = pad_value;
+                orow[x] = pad[c];
               continue;
             }
-          for (int x = 0; x < x0; x++)
-            orow[x] = pad_value;
-          for (int x = x0 + nw; x < W; x++)
-            orow[x] = pad_value;
-          for (int x = 0; x < nw; x++)
+          for (int x = 0; x < sx.offset; x++)
+            orow[x] = pad[c];
+          for (int x = sx.offset + sx.n; x < W; x++)
+            orow[x] = pad[c];
+          for (int x = 0; x < sx.n; x++)
             {
               const float *wt = ay.weights + (gsize) i * ay.max_taps;
               float sum = 0.0f;
 
               for (int k = 0; k < ay.taps[i]; k++)
-                sum += wt[k] * tmp[((gsize) c * h + ay.first[i] + k) * nw + x];
-              orow[x0 + x] = (sum - mean) / std;
+                sum += wt[k] * tmp[((gsize) c * h + ay.first[i] + k) * sx.n + x];
+              orow[sx.offset + x] = CLAMP (sum, 0.0f, 1.0f);
             }
         }
     }
@@ -535,5 +1095,50 @@ fm_preprocess_image (const FmPreprocess *pp,
   axis_clear (&ax);
   axis_clear (&ay);
   g_free (tmp);
+  return TRUE;
+}
+
+void
+fm_preprocess_canvas_to_tensor (const FmPreprocess *pp,
+                                const float        *in01,
+                                float              *tensor)
+{
+  gsize plane;
+  int C;
+
+  g_return_if_fail (pp != NULL && in01 != NULL && tensor != NULL);
+  g_return_if_fail (pp->channels == 1 || pp->channels == 3);
+
+  C = pp->channels;
+  plane = (gsize) pp->height * pp->width;
+  /* Pixel by pixel, so @in01 may be @tensor even when BGR swaps planes. */
+  for (gsize i = 0; i < plane; i++)
+    {
+      float v[3];
+
+      for (int c = 0; c < C; c++)
+        v[c] = in01[c * plane + i];
+      for (int c = 0; c < C; c++)
+        {
+          float x = v[pp->order == FM_CHANNEL_ORDER_BGR ? 2 - c : c];
+
+          if (pp->range == FM_VALUE_RANGE_0_255)
+            x *= 255.0f;
+          else if (pp->range == FM_VALUE_RANGE_M1_1)
+            x = 2.0f * x - 1.0f;
+          tensor[c * plane + i] = (x - mean_of (pp, c)) / std_of (pp, c);
+        }
+    }
+}
+
+gboolean
+fm_preprocess_image (const FmPreprocess *pp,
+                     const FmImage      *image,
+                     float              *out,
+                     GError            **error)
+{
+  if (!fm_preprocess_image_to_canvas (pp, image, out, error))
+    return FALSE;
+  fm_preprocess_canvas_to_tensor (pp, out, out);
   return TRUE;
 }

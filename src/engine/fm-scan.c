@@ -1616,6 +1616,8 @@ fm_scan_cache_path (const char          *model_path,
                                                              options->rare_below));
   g_string_append_printf (opts, " eps %s", g_ascii_formatd (d, sizeof d, "%.9g",
                                                             options->epsilon));
+  /* Preprocessing 2: letterboxing with the picture's border colour. */
+  g_string_append (opts, " pp-version 2");
   if (pp->channels == 0)
     g_string_append (opts, " pp model");
   else
@@ -1627,6 +1629,14 @@ fm_scan_cache_path (const char          *model_path,
       g_string_append (opts, " std");
       for (int i = 0; i < pp->n_std && i < FM_PREPROCESS_MAX_CHANNELS; i++)
         g_string_append_printf (opts, " %s", g_ascii_formatd (d, sizeof d, "%.9g", pp->std[i]));
+      g_string_append_printf (opts, " order %d range %d resize %d background", pp->order,
+                              pp->range, pp->resize);
+      if (pp->background_auto)
+        g_string_append (opts, " auto");
+      else
+        for (int i = 0; i < 3; i++)
+          g_string_append_printf (opts, " %s", g_ascii_formatd (d, sizeof d, "%.9g",
+                                                                pp->background[i]));
     }
   g_checksum_update (sum, (const guchar *) opts->str, opts->len);
 

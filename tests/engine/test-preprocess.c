@@ -5,9 +5,13 @@
  *
  * Tests fm-preprocess.c with pictures small enough to work out by hand:
  * exact p / 255 normalisation when sizes match, area averaging, bilinear
- * enlarging, aspect-preserving padding, luminance weights, inversion
- * rules, the parsers, and reading the settings from a model (a hand-built
- * FmModel struct, which is public for reading).
+ * enlarging, letterboxing (with the picture's border colour or an
+ * explicit one), luminance weights, inversion rules, the parsers, reading
+ * the settings from a model (a hand-built FmModel struct, which is public
+ * for reading), and the settings for a model without our metadata: each
+ * preset, BGR, each value range, fit / stretch / crop, the canvas and
+ * tensor halves, and the letterbox of the bundled paper digit (its border
+ * read here with libpng's own decoder).
  */
 #include "config.h"
 
@@ -175,29 +179,42 @@ static void
 test_padding (void)
 {
   /* A 4 x 2 picture into 4 x 4: scale min (4/4, 4/2) = 1, no resampling,
-   * centred with y0 = (4 - 2) / 2 = 1. Its border is dark (mean of all
-   * eight values (10 + ... + 80) / 8 / 255 = 45 / 255 < 0.5), so the
-   * padding is black (0): rows 0 and 3 are 0, rows 1 and 2 the picture. */
+   * centred with y0 = (4 - 2) / 2 = 1: rows 0 and 3 are the letterbox,
+   * rows 1 and 2 the picture. */
   const guint8 dark[8] = { 10, 20, 30, 40, 50, 60, 70, 80 };
-  /* The same shape, light (border mean 225 / 255 > 0.5): padding white. */
   const guint8 light[8] = { 200, 210, 220, 230, 220, 230, 240, 250 };
+  const float white[3] = { 1.0f, 1.0f, 1.0f }, black[3] = { 0.0f, 0.0f, 0.0f };
   g_autoptr(FmImage) d = image_new (4, 2, 1, dark);
   g_autoptr(FmImage) l = image_new (4, 2, 1, light);
   FmPreprocess pp;
   float out[16];
 
+  /* Auto: the picture's own border colour. Every pixel of a 2-row
+   * picture is on its border; the median of the eight values 10 ... 80
+   * (the lower one of the middle two, 40 and 50) is 40. */
   fm_preprocess_init (&pp, 1, 4, 4);
   pp.invert = FM_INVERT_NO;
+  g_assert_true (pp.background_auto);
+  run_ok (&pp, d, out);
+  for (int x = 0; x < 4; x++)
+    {
+      g_assert_cmpfloat (out[x], ==, 40 / 255.0f);
+      g_assert_cmpfloat (out[12 + x], ==, 40 / 255.0f);
+      g_assert_cmpfloat_with_epsilon (out[4 + x], dark[x] / 255.0, EPS);
+      g_assert_cmpfloat_with_epsilon (out[8 + x], dark[4 + x] / 255.0, EPS);
+    }
+
+  /* An explicit black letterbox. */
+  fm_preprocess_set_background (&pp, FALSE, black);
   run_ok (&pp, d, out);
   for (int x = 0; x < 4; x++)
     {
       g_assert_cmpfloat (out[x], ==, 0.0f);
       g_assert_cmpfloat (out[12 + x], ==, 0.0f);
-      g_assert_cmpfloat_with_epsilon (out[4 + x], dark[x] / 255.0, EPS);
-      g_assert_cmpfloat_with_epsilon (out[8 + x], dark[4 + x] / 255.0, EPS);
     }
 
-  /* With mean 0.5 and std 0.25 the white padding is (1 - 0.5) / 0.25 = 2. */
+  /* White, with mean 0.5 and std 0.25: (1 - 0.5) / 0.25 = 2. */
+  fm_preprocess_set_background (&pp, FALSE, white);
   pp.mean[0] = 0.5f;
   pp.std[0] = 0.25f;
   run_ok (&pp, l, out);
@@ -208,7 +225,8 @@ test_padding (void)
       g_assert_cmpfloat_with_epsilon (out[4 + x], (light[x] / 255.0 - 0.5) / 0.25, 1e-5);
     }
 
-  /* A 2 x 4 picture into 4 x 4 pads left and right: x0 = 1. */
+  /* A 2 x 4 picture into 4 x 4 pads left and right: x0 = 1. Its border
+   * is every pixel but none: all eight again, median 40. */
   {
     g_autoptr(FmImage) t = image_new (2, 4, 1, dark);
 
@@ -217,11 +235,33 @@ test_padding (void)
     run_ok (&pp, t, out);
     for (int y = 0; y < 4; y++)
       {
-        g_assert_cmpfloat (out[4 * y], ==, 0.0f);
-        g_assert_cmpfloat (out[4 * y + 3], ==, 0.0f);
+        g_assert_cmpfloat (out[4 * y], ==, 40 / 255.0f);
+        g_assert_cmpfloat (out[4 * y + 3], ==, 40 / 255.0f);
         g_assert_cmpfloat_with_epsilon (out[4 * y + 1], dark[2 * y] / 255.0, EPS);
         g_assert_cmpfloat_with_epsilon (out[4 * y + 2], dark[2 * y + 1] / 255.0, EPS);
       }
+  }
+
+  /* An RGB picture: the median per channel. A 3 x 1 row (every pixel on
+   * the border) of (10, 200, 0), (20, 100, 0), (30, 150, 255): medians
+   * 20, 150, 0. Into 3 x 3, rows 0 and 2 are letterbox. For a gray model
+   * the letterbox is that colour's luminance. */
+  {
+    const guint8 rgb[9] = { 10, 200, 0, 20, 100, 0, 30, 150, 255 };
+    g_autoptr(FmImage) c = image_new (3, 1, 3, rgb);
+    float planes[27];
+
+    fm_preprocess_init (&pp, 3, 3, 3);
+    run_ok (&pp, c, planes);
+    for (int x = 0; x < 3; x++)
+      {
+        g_assert_cmpfloat (planes[0 * 9 + x], ==, 20 / 255.0f);
+        g_assert_cmpfloat (planes[1 * 9 + x], ==, 150 / 255.0f);
+        g_assert_cmpfloat (planes[2 * 9 + 6 + x], ==, 0.0f);
+      }
+    fm_preprocess_init (&pp, 1, 3, 3);
+    run_ok (&pp, c, planes);
+    g_assert_cmpfloat_with_epsilon (planes[0], (0.299 * 20 + 0.587 * 150) / 255.0, EPS);
   }
 }
 
@@ -393,6 +433,26 @@ test_check (void)
   fm_preprocess_init (&pp, 2, 1, 1);
   g_assert_false (fm_preprocess_image (&pp, image, out, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_SHAPE);
+  g_clear_error (&error);
+
+  /* The newer fields: a NaN mean, an enum out of range, a background
+   * outside [0, 1] (used or not). */
+  for (int i = 0; i < 4; i++)
+    {
+      fm_preprocess_init (&pp, 3, 1, 1);
+      g_assert_true (fm_preprocess_check (&pp, NULL));
+      if (i == 0)
+        pp.mean[0] = NAN;
+      else if (i == 1)
+        pp.range = (FmValueRange) 3;
+      else if (i == 2)
+        pp.resize = (FmResize) -1;
+      else
+        pp.background[1] = 1.5f;
+      g_assert_false (fm_preprocess_check (&pp, &error));
+      g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+      g_clear_error (&error);
+    }
 }
 
 /* ---- from a model ----------------------------------------------------- */
@@ -503,6 +563,558 @@ test_from_model (void)
   g_hash_table_unref (f.model.metadata);
 }
 
+/* ---- settings for a practitioner's own model --------------------------- */
+
+/* A 2 x 2 RGB picture with known pixels, [H, W, 3]. */
+static const guint8 quad[12] = {
+  255, 0, 0,     0, 255, 0,
+  0, 0, 255,     51, 102, 204,
+};
+
+/* Channel @c of pixel @i of quad in [0, 1]. */
+static double
+quad_value (int i,
+            int c)
+{
+  return quad[3 * i + c] / 255.0;
+}
+
+static void
+test_presets (void)
+{
+  g_autoptr(FmImage) image = image_new (2, 2, 3, quad);
+  g_autoptr(FmImage) gray = NULL;
+  const guint8 gpx[4] = { 0, 51, 102, 255 };
+  g_autoptr(GError) error = NULL;
+  FmPreprocess pp;
+  float out[12];
+
+  /* ImageNet, as torchvision's ToTensor + Normalize: (p / 255 - m) / s,
+   * m = (0.485, 0.456, 0.406), s = (0.229, 0.224, 0.225). */
+  fm_preprocess_init (&pp, 3, 2, 2);
+  pp.order = FM_CHANNEL_ORDER_BGR;
+  pp.range = FM_VALUE_RANGE_0_255;
+  g_assert_true (fm_preprocess_apply_preset (&pp, "imagenet", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pp.order, ==, FM_CHANNEL_ORDER_RGB);
+  g_assert_cmpint (pp.range, ==, FM_VALUE_RANGE_0_1);
+  g_assert_cmpstr (fm_preprocess_get_preset (&pp), ==, "imagenet");
+  run_ok (&pp, image, out);
+  {
+    const double m[3] = { 0.485, 0.456, 0.406 }, sd[3] = { 0.229, 0.224, 0.225 };
+
+    for (int c = 0; c < 3; c++)
+      for (int i = 0; i < 4; i++)
+        g_assert_cmpfloat_with_epsilon (out[c * 4 + i], (quad_value (i, c) - m[c]) / sd[c], 1e-5);
+    /* Two by hand: red's R (1 - 0.485) / 0.229 = 2.2489083; the last
+     * pixel's B (0.8 - 0.406) / 0.225 = 1.7511111. */
+    g_assert_cmpfloat_with_epsilon (out[0], 2.2489083, 1e-5);
+    g_assert_cmpfloat_with_epsilon (out[2 * 4 + 3], 1.7511111, 1e-5);
+  }
+
+  /* MNIST on a gray picture: (p / 255 - 0.1307) / 0.3081; 0 -> -0.4242129,
+   * 255 -> 2.8214865. */
+  gray = image_new (2, 2, 1, gpx);
+  fm_preprocess_init (&pp, 1, 2, 2);
+  pp.invert = FM_INVERT_NO;
+  g_assert_true (fm_preprocess_apply_preset (&pp, "mnist", NULL));
+  g_assert_cmpstr (fm_preprocess_get_preset (&pp), ==, "mnist");
+  run_ok (&pp, gray, out);
+  g_assert_cmpfloat_with_epsilon (out[0], -0.4242129, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[1], (0.2 - 0.1307) / 0.3081, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[2], (0.4 - 0.1307) / 0.3081, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[3], 2.8214865, 1e-6);
+
+  /* None: the picture as it is, p / 255. */
+  g_assert_true (fm_preprocess_apply_preset (&pp, "none", NULL));
+  g_assert_cmpstr (fm_preprocess_get_preset (&pp), ==, "none");
+  run_ok (&pp, gray, out);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (out[i], ==, gpx[i] / 255.0f);
+
+  /* MNIST on an RGB model: the same for every channel, RGB order. */
+  fm_preprocess_init (&pp, 3, 2, 2);
+  g_assert_true (fm_preprocess_apply_preset (&pp, "mnist", NULL));
+  g_assert_cmpstr (fm_preprocess_get_preset (&pp), ==, "mnist");
+  run_ok (&pp, image, out);
+  g_assert_cmpfloat_with_epsilon (out[4 + 1], (1.0 - 0.1307) / 0.3081, 1e-5);
+
+  /* Custom: anything that matches no preset. */
+  pp.std[0] = 0.5f;
+  g_assert_null (fm_preprocess_get_preset (&pp));
+  g_assert_true (fm_preprocess_apply_preset (&pp, "none", NULL));
+  pp.order = FM_CHANNEL_ORDER_BGR;
+  g_assert_null (fm_preprocess_get_preset (&pp));
+  pp.order = FM_CHANNEL_ORDER_RGB;
+  pp.range = FM_VALUE_RANGE_M1_1;
+  g_assert_null (fm_preprocess_get_preset (&pp));
+
+  /* ImageNet needs three channels; an unknown name is refused; neither
+   * changes anything. */
+  fm_preprocess_init (&pp, 1, 2, 2);
+  pp.mean[0] = 0.25f;
+  g_assert_false (fm_preprocess_apply_preset (&pp, "imagenet", &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (fm_preprocess_apply_preset (&pp, "cifar", &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "cifar"));
+  g_assert_cmpfloat (pp.mean[0], ==, 0.25f);
+}
+
+static void
+test_bgr (void)
+{
+  g_autoptr(FmImage) image = image_new (2, 2, 3, quad);
+  FmPreprocess pp;
+  float canvas[12], out[12];
+  g_autoptr(GError) error = NULL;
+
+  /* The model's channel 0 is blue: tensor c reads canvas 2 - c, and the
+   * mean and std are the model's, per model channel. Means (0.1, 0.2,
+   * 0.3), stds (0.5, 1, 2): channel 0 of the red pixel is its blue 0,
+   * (0 - 0.1) / 0.5 = -0.2; channel 2 of it is its red 1, (1 - 0.3) / 2
+   * = 0.35. */
+  fm_preprocess_init (&pp, 3, 2, 2);
+  pp.order = FM_CHANNEL_ORDER_BGR;
+  pp.mean[0] = 0.1f, pp.mean[1] = 0.2f, pp.mean[2] = 0.3f;
+  pp.std[0] = 0.5f, pp.std[1] = 1.0f, pp.std[2] = 2.0f;
+  pp.n_mean = pp.n_std = 3;
+  run_ok (&pp, image, out);
+  g_assert_cmpfloat_with_epsilon (out[0], -0.2, EPS);
+  g_assert_cmpfloat_with_epsilon (out[2 * 4 + 0], 0.35, EPS);
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 4; i++)
+      g_assert_cmpfloat_with_epsilon (out[c * 4 + i],
+                                      (quad_value (i, 2 - c) - pp.mean[c]) / pp.std[c], 1e-6);
+
+  /* The canvas stays R, G, B whatever the model's order. */
+  g_assert_true (fm_preprocess_image_to_canvas (&pp, image, canvas, &error));
+  g_assert_no_error (error);
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 4; i++)
+      g_assert_cmpfloat (canvas[c * 4 + i], ==, quad[3 * i + c] / 255.0f);
+
+  /* canvas_to_tensor in place gives the same as into another buffer. */
+  {
+    float tensor[12];
+
+    fm_preprocess_canvas_to_tensor (&pp, canvas, tensor);
+    fm_preprocess_canvas_to_tensor (&pp, canvas, canvas);
+    for (int i = 0; i < 12; i++)
+      {
+        g_assert_cmpfloat (canvas[i], ==, tensor[i]);
+        g_assert_cmpfloat (tensor[i], ==, out[i]);
+      }
+  }
+
+  /* A gray model takes only gray; an RGB model only rgb or bgr. */
+  pp.order = FM_CHANNEL_ORDER_GRAY;
+  g_assert_false (fm_preprocess_check (&pp, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  fm_preprocess_init (&pp, 1, 2, 2);
+  g_assert_cmpint (pp.order, ==, FM_CHANNEL_ORDER_GRAY);
+  pp.order = FM_CHANNEL_ORDER_BGR;
+  g_assert_false (fm_preprocess_image (&pp, image, out, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+}
+
+static void
+test_ranges (void)
+{
+  g_autoptr(FmImage) image = image_new (2, 2, 3, quad);
+  FmPreprocess pp;
+  float out[12];
+
+  /* 0-255, std 1: p - mean. Keras "caffe": BGR, 0-255, mean 103.939,
+   * 116.779, 123.68 in the model's (BGR) order. The last pixel (51, 102,
+   * 204): B 204 - 103.939 = 100.061, G 102 - 116.779 = -14.779, R 51 -
+   * 123.68 = -72.68. */
+  fm_preprocess_init (&pp, 3, 2, 2);
+  pp.order = FM_CHANNEL_ORDER_BGR;
+  pp.range = FM_VALUE_RANGE_0_255;
+  pp.mean[0] = 103.939f, pp.mean[1] = 116.779f, pp.mean[2] = 123.68f;
+  pp.n_mean = 3;
+  run_ok (&pp, image, out);
+  g_assert_cmpfloat_with_epsilon (out[0 * 4 + 3], 100.061, 1e-4);
+  g_assert_cmpfloat_with_epsilon (out[1 * 4 + 3], -14.779, 1e-4);
+  g_assert_cmpfloat_with_epsilon (out[2 * 4 + 3], -72.68, 1e-4);
+  /* The red pixel: B 0 - 103.939, R 255 - 123.68 = 131.32. */
+  g_assert_cmpfloat_with_epsilon (out[0], -103.939, 1e-4);
+  g_assert_cmpfloat_with_epsilon (out[2 * 4], 131.32, 1e-4);
+
+  /* -1-1: 2 p / 255 - 1, then mean 0, std 1: 0 -> -1, 255 -> 1, 51 ->
+   * -0.6, 102 -> -0.2, 204 -> 0.6. */
+  fm_preprocess_init (&pp, 3, 2, 2);
+  pp.range = FM_VALUE_RANGE_M1_1;
+  run_ok (&pp, image, out);
+  g_assert_cmpfloat_with_epsilon (out[0], 1.0, EPS);
+  g_assert_cmpfloat_with_epsilon (out[1], -1.0, EPS);
+  g_assert_cmpfloat_with_epsilon (out[0 * 4 + 3], -0.6, EPS);
+  g_assert_cmpfloat_with_epsilon (out[1 * 4 + 3], -0.2, EPS);
+  g_assert_cmpfloat_with_epsilon (out[2 * 4 + 3], 0.6, EPS);
+
+  /* -1-1 and then mean 0.5, std 0.5: (0.6 - 0.5) / 0.5 = 0.2. */
+  pp.mean[0] = 0.5f;
+  pp.std[0] = 0.5f;
+  run_ok (&pp, image, out);
+  g_assert_cmpfloat_with_epsilon (out[2 * 4 + 3], 0.2, EPS);
+
+  /* 0-1 is exactly p / 255 (checked bit for bit in exact-28). */
+  fm_preprocess_init (&pp, 3, 2, 2);
+  run_ok (&pp, image, out);
+  g_assert_cmpfloat (out[2 * 4 + 3], ==, 204 / 255.0f);
+}
+
+static void
+test_resize_modes (void)
+{
+  /* A 4 x 2 picture (W x H):
+   *    0  20  40  60
+   *   80 100 120 140
+   * into a 2 x 2 model. */
+  const guint8 px[8] = { 0, 20, 40, 60, 80, 100, 120, 140 };
+  const guint8 tall_px[8] = { 0, 20, 40, 60, 80, 100, 120, 140 };
+  const guint8 pair[2] = { 0, 255 };
+  g_autoptr(FmImage) wide = image_new (4, 2, 1, px);
+  g_autoptr(FmImage) tall = image_new (2, 4, 1, tall_px);
+  g_autoptr(FmImage) two = image_new (2, 1, 1, pair);
+  FmPreprocess pp;
+  float out[4];
+
+  fm_preprocess_init (&pp, 1, 2, 2);
+  pp.invert = FM_INVERT_NO;
+
+  /* FIT: scale min (2/4, 2/2) = 1/2, 2 x 1 at y0 = (2 - 1) / 2 = 0. Each
+   * output pixel is the mean of a 2 x 2 block: (0 + 20 + 80 + 100) / 4 =
+   * 50, (40 + 60 + 120 + 140) / 4 = 90. Row 1 is the letterbox, the
+   * median of the border (all eight values), 60. */
+  pp.resize = FM_RESIZE_FIT;
+  run_ok (&pp, wide, out);
+  g_assert_cmpfloat_with_epsilon (out[0], 50 / 255.0, EPS);
+  g_assert_cmpfloat_with_epsilon (out[1], 90 / 255.0, EPS);
+  g_assert_cmpfloat (out[2], ==, 60 / 255.0f);
+  g_assert_cmpfloat (out[3], ==, 60 / 255.0f);
+
+  /* STRETCH: 4 -> 2 across (pairs averaged), 2 -> 2 down (copied):
+   * (0 + 20) / 2 = 10, (40 + 60) / 2 = 50, (80 + 100) / 2 = 90,
+   * (120 + 140) / 2 = 130. */
+  pp.resize = FM_RESIZE_STRETCH;
+  run_ok (&pp, wide, out);
+  g_assert_cmpfloat_with_epsilon (out[0], 10 / 255.0, EPS);
+  g_assert_cmpfloat_with_epsilon (out[1], 50 / 255.0, EPS);
+  g_assert_cmpfloat_with_epsilon (out[2], 90 / 255.0, EPS);
+  g_assert_cmpfloat_with_epsilon (out[3], 130 / 255.0, EPS);
+
+  /* CROP: scale max (2/4, 2/2) = 1, the picture stays 4 x 2 and the
+   * centre 2 columns (from (4 - 2) / 2 = 1) are kept: 20 40 / 100 120,
+   * exactly. */
+  pp.resize = FM_RESIZE_CROP;
+  run_ok (&pp, wide, out);
+  g_assert_cmpfloat (out[0], ==, 20 / 255.0f);
+  g_assert_cmpfloat (out[1], ==, 40 / 255.0f);
+  g_assert_cmpfloat (out[2], ==, 100 / 255.0f);
+  g_assert_cmpfloat (out[3], ==, 120 / 255.0f);
+
+  /* The same on its side (2 x 4): rows 1 and 2 of
+   *   0 20 / 40 60 / 80 100 / 120 140. */
+  run_ok (&pp, tall, out);
+  g_assert_cmpfloat (out[0], ==, 40 / 255.0f);
+  g_assert_cmpfloat (out[1], ==, 60 / 255.0f);
+  g_assert_cmpfloat (out[2], ==, 80 / 255.0f);
+  g_assert_cmpfloat (out[3], ==, 100 / 255.0f);
+
+  /* CROP that enlarges: 2 x 1 [0, 255] into 2 x 2, scale max (1, 2) = 2:
+   * the picture becomes 4 x 2 (bilinear across: 0, 0.25, 0.75, 1, see
+   * bilinear-enlarge; the row repeated down), and the centre columns 1
+   * and 2 are kept: 0.25, 0.75 in both rows. */
+  run_ok (&pp, two, out);
+  for (int y = 0; y < 2; y++)
+    {
+      g_assert_cmpfloat_with_epsilon (out[2 * y], 0.25, EPS);
+      g_assert_cmpfloat_with_epsilon (out[2 * y + 1], 0.75, EPS);
+    }
+
+  /* STRETCH of the same: 2 -> 2 across copied, 1 -> 2 down repeated. */
+  pp.resize = FM_RESIZE_STRETCH;
+  run_ok (&pp, two, out);
+  g_assert_cmpfloat (out[0], ==, 0.0f);
+  g_assert_cmpfloat (out[1], ==, 1.0f);
+  g_assert_cmpfloat (out[2], ==, 0.0f);
+  g_assert_cmpfloat (out[3], ==, 1.0f);
+}
+
+/* Decodes @path with libpng's simplified API as 8-bit RGB: independent of
+ * fm-image.c. */
+static guint8 *
+read_png_rgb (const char *path,
+              int        *width,
+              int        *height)
+{
+  png_image png;
+  guint8 *pixels;
+
+  memset (&png, 0, sizeof png);
+  png.version = PNG_IMAGE_VERSION;
+  g_assert_true (png_image_begin_read_from_file (&png, path));
+  png.format = PNG_FORMAT_RGB;
+  pixels = g_malloc (PNG_IMAGE_SIZE (png));
+  g_assert_true (png_image_finish_read (&png, NULL, pixels, 0, NULL));
+  *width = (int) png.width;
+  *height = (int) png.height;
+  png_image_free (&png);
+  return pixels;
+}
+
+static int
+compare_bytes (gconstpointer a,
+               gconstpointer b)
+{
+  return *(const guint8 *) a - *(const guint8 *) b;
+}
+
+/* data/digits/digit-3-paper.png, 120 x 90, dark on grey paper, through
+ * the MNIST model's settings (mean 0.1307, std 0.3081, black background,
+ * so AUTO inverts it). Fitted into 28 x 28: scale min (28/120, 28/90) =
+ * 7/30, 120 x 90 -> 28 x 21, y0 = (28 - 21) / 2 = 3: rows 0-2 and 24-27
+ * are letterbox. They must be the paper as the model sees it, not black:
+ * black bands against the paper are edges that light up channels. */
+static void
+test_paper_letterbox (void)
+{
+  g_autofree char *path = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-3-paper.png",
+                                            NULL);
+  g_autofree guint8 *rgb = NULL;
+  g_autoptr(FmImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  GArray *ring[3];
+  FmPreprocess pp;
+  float out[28 * 28], canvas[28 * 28];
+  guint8 median[3];
+  double paper;
+  int w, h;
+
+  rgb = read_png_rgb (path, &w, &h);
+  g_assert_cmpint (w, ==, 120);
+  g_assert_cmpint (h, ==, 90);
+  /* The outermost ring's median per channel, by sorting. */
+  for (int k = 0; k < 3; k++)
+    {
+      ring[k] = g_array_new (FALSE, FALSE, 1);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          if (y == 0 || y == h - 1 || x == 0 || x == w - 1)
+            g_array_append_val (ring[k], rgb[3 * (y * w + x) + k]);
+      g_assert_cmpuint (ring[k]->len, ==, 2 * 120 + 2 * 88);
+      g_array_sort (ring[k], compare_bytes);
+      median[k] = g_array_index (ring[k], guint8, (ring[k]->len - 1) / 2);
+      g_array_unref (ring[k]);
+    }
+  paper = (0.299 * median[0] + 0.587 * median[1] + 0.114 * median[2]) / 255.0;
+  g_test_message ("paper: %u %u %u, luminance %.4f", median[0], median[1], median[2], paper);
+  /* Grey paper (183, 178, 167): light, far from black. */
+  g_assert_cmpfloat (paper, >, 0.5);
+
+  image = fm_image_load (path, 0, &error);
+  g_assert_no_error (error);
+  fm_preprocess_init (&pp, 1, 28, 28);
+  pp.mean[0] = 0.1307f;
+  pp.std[0] = 0.3081f;
+  pp.background_black = TRUE;
+  g_assert_true (fm_preprocess_will_invert (&pp, image));
+  run_ok (&pp, image, out);
+  g_assert_true (fm_preprocess_image_to_canvas (&pp, image, canvas, &error));
+
+  for (int y = 0; y < 28; y++)
+    {
+      if (y >= 3 && y < 24)
+        continue;
+      for (int x = 0; x < 28; x++)
+        {
+          float t = out[28 * y + x];
+          /* Normalisation undone, then the inversion: the paper again. */
+          double seen = 1.0 - ((double) t * 0.3081 + 0.1307);
+
+          g_assert_cmpfloat_with_epsilon (seen, paper, 1e-5);
+          g_assert_cmpfloat_with_epsilon (canvas[28 * y + x], 1.0 - paper, 1e-6);
+        }
+    }
+  /* The picture's own edge rows next to the letterbox are paper too:
+   * within a few levels of it, so there is no edge. */
+  for (int x = 0; x < 28; x++)
+    {
+      g_assert_cmpfloat_with_epsilon (canvas[28 * 3 + x], 1.0 - paper, 0.08);
+      g_assert_cmpfloat_with_epsilon (canvas[28 * 23 + x], 1.0 - paper, 0.08);
+    }
+
+  /* An explicit white background is the model's canvas and makes AUTO
+   * leave the picture alone (light model background): letterbox 1. */
+  {
+    const float white[3] = { 1.0f, 1.0f, 1.0f };
+    float color[3];
+
+    fm_preprocess_set_background (&pp, FALSE, white);
+    g_assert_false (fm_preprocess_background_is_dark (&pp));
+    fm_preprocess_get_canvas_color (&pp, color);
+    g_assert_cmpfloat (color[0], ==, 1.0f);
+    g_assert_false (fm_preprocess_will_invert (&pp, image));
+    g_assert_true (fm_preprocess_image_to_canvas (&pp, image, canvas, &error));
+    g_assert_cmpfloat (canvas[0], ==, 1.0f);
+    g_assert_cmpfloat (canvas[28 * 27 + 27], ==, 1.0f);
+    /* Back to auto: the model's metadata (black) again. */
+    fm_preprocess_set_background (&pp, TRUE, NULL);
+    g_assert_true (fm_preprocess_background_is_dark (&pp));
+    fm_preprocess_get_canvas_color (&pp, color);
+    g_assert_cmpfloat (color[1], ==, 0.0f);
+  }
+}
+
+static void
+test_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  FmChannelOrder order;
+  FmValueRange range;
+  FmResize resize;
+  gboolean is_auto = FALSE;
+  float rgb[3] = { -1.0f, -1.0f, -1.0f };
+  FmPreprocess pp;
+
+  g_assert_true (fm_preprocess_parse_channel_order ("gray", "--channels", &order, NULL));
+  g_assert_cmpint (order, ==, FM_CHANNEL_ORDER_GRAY);
+  g_assert_true (fm_preprocess_parse_channel_order ("bgr", "--channels", &order, NULL));
+  g_assert_cmpint (order, ==, FM_CHANNEL_ORDER_BGR);
+  g_assert_false (fm_preprocess_parse_channel_order ("RGB", "--channels", &order, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, "--channels: 'RGB' is not one of gray, rgb, bgr");
+  g_clear_error (&error);
+
+  g_assert_true (fm_preprocess_parse_value_range ("-1-1", "--input-range", &range, NULL));
+  g_assert_cmpint (range, ==, FM_VALUE_RANGE_M1_1);
+  g_assert_true (fm_preprocess_parse_value_range ("0-255", "--input-range", &range, NULL));
+  g_assert_cmpint (range, ==, FM_VALUE_RANGE_0_255);
+  g_assert_false (fm_preprocess_parse_value_range ("0:1", "--input-range", &range, &error));
+  g_assert_cmpstr (error->message, ==, "--input-range: '0:1' is not one of 0-1, 0-255, -1-1");
+  g_clear_error (&error);
+
+  g_assert_true (fm_preprocess_parse_resize ("crop", "--resize", &resize, NULL));
+  g_assert_cmpint (resize, ==, FM_RESIZE_CROP);
+  g_assert_false (fm_preprocess_parse_resize ("", "--resize", &resize, &error));
+  g_assert_nonnull (strstr (error->message, "--resize"));
+  g_clear_error (&error);
+
+  for (int v = 0; v <= FM_RESIZE_CROP; v++)
+    {
+      g_assert_true (fm_preprocess_parse_resize (fm_preprocess_resize_name (v), "x", &resize,
+                                                 NULL));
+      g_assert_cmpint (resize, ==, v);
+    }
+  g_assert_null (fm_preprocess_resize_name (7));
+  g_assert_null (fm_preprocess_channel_order_name (-1));
+  g_assert_cmpstr (fm_preprocess_value_range_name (FM_VALUE_RANGE_0_1), ==, "0-1");
+  g_assert_cmpstr (fm_preprocess_invert_name (FM_INVERT_NO), ==, "no");
+
+  /* Backgrounds. */
+  g_assert_true (fm_preprocess_parse_background ("auto", "--background", &is_auto, rgb, NULL));
+  g_assert_true (is_auto);
+  g_assert_cmpfloat (rgb[0], ==, -1.0f);
+  g_assert_true (fm_preprocess_parse_background ("white", "--background", &is_auto, rgb, NULL));
+  g_assert_false (is_auto);
+  g_assert_cmpfloat (rgb[2], ==, 1.0f);
+  g_assert_true (fm_preprocess_parse_background ("black", "--background", &is_auto, rgb, NULL));
+  g_assert_cmpfloat (rgb[1], ==, 0.0f);
+  /* #336699: 0x33 = 51 -> 0.2, 0x66 = 102 -> 0.4, 0x99 = 153 -> 0.6. */
+  g_assert_true (fm_preprocess_parse_background ("#336699", "--background", &is_auto, rgb, NULL));
+  g_assert_cmpfloat (rgb[0], ==, 51 / 255.0f);
+  g_assert_cmpfloat (rgb[1], ==, 102 / 255.0f);
+  g_assert_cmpfloat (rgb[2], ==, 153 / 255.0f);
+  g_assert_true (fm_preprocess_parse_background ("0.5, 0.25,1", "--background", &is_auto, rgb,
+                                                 NULL));
+  g_assert_cmpfloat (rgb[0], ==, 0.5f);
+  g_assert_cmpfloat (rgb[1], ==, 0.25f);
+  g_assert_cmpfloat (rgb[2], ==, 1.0f);
+  {
+    const char *bad[] = { "", "grey", "#12345", "#1234567", "#12345g", "0.5,0.5",
+                          "0.5,0.5,0.5,0.5", "1.5,0,0", "-0.1,0,0", "nan,0,0", "\xff\xfe" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_assert_false (fm_preprocess_parse_background (bad[i], "--background", &is_auto, rgb,
+                                                        &error));
+        g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+        g_assert_true (g_str_has_prefix (error->message, "--background: '"));
+        g_assert_true (g_utf8_validate (error->message, -1, NULL));
+        g_clear_error (&error);
+      }
+  }
+
+  /* Names of backgrounds parse back to the same colour. */
+  fm_preprocess_init (&pp, 3, 1, 1);
+  {
+    const char *texts[] = { "auto", "white", "black", "#336699", "0.5,0.25,0.123456789" };
+    const char *names[] = { "auto", "white", "black", "#336699", "0.5,0.25,0.123456791" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+      {
+        g_autofree char *name = NULL;
+        float back[3];
+        gboolean back_auto;
+
+        g_assert_true (fm_preprocess_parse_background (texts[i], "x", &is_auto, rgb, NULL));
+        fm_preprocess_set_background (&pp, is_auto, rgb);
+        name = fm_preprocess_background_name (&pp);
+        g_assert_cmpstr (name, ==, names[i]);
+        g_assert_true (fm_preprocess_parse_background (name, "x", &back_auto, back, NULL));
+        g_assert_cmpint (back_auto, ==, is_auto);
+        for (int c = 0; c < 3 && !is_auto; c++)
+          g_assert_cmpfloat (back[c], ==, rgb[c]);
+      }
+  }
+}
+
+static void
+test_describe (void)
+{
+  FmPreprocess pp;
+  char *text;
+
+  fm_preprocess_init (&pp, 3, 224, 224);
+  g_assert_true (fm_preprocess_apply_preset (&pp, "imagenet", NULL));
+  pp.invert = FM_INVERT_NO;
+  text = fm_preprocess_describe (&pp);
+  g_assert_cmpstr (text, ==, "RGB, 0–1, normalised with ImageNet mean/std, not inverted");
+  g_free (text);
+
+  fm_preprocess_init (&pp, 1, 28, 28);
+  g_assert_true (fm_preprocess_apply_preset (&pp, "mnist", NULL));
+  pp.background_black = TRUE;
+  text = fm_preprocess_describe (&pp);
+  g_assert_cmpstr (text, ==, "gray, 0–1, normalised with mean 0.1307 and std 0.3081, "
+                             "inverted when the picture is dark on light");
+  g_free (text);
+
+  /* Keras "caffe". */
+  fm_preprocess_init (&pp, 3, 224, 224);
+  pp.order = FM_CHANNEL_ORDER_BGR;
+  pp.range = FM_VALUE_RANGE_0_255;
+  pp.mean[0] = 103.939f, pp.mean[1] = 116.779f, pp.mean[2] = 123.68f;
+  pp.n_mean = 3;
+  pp.resize = FM_RESIZE_CROP;
+  text = fm_preprocess_describe (&pp);
+  g_assert_cmpstr (text, ==, "BGR, 0–255, normalised with mean 103.9/116.8/123.7 and std 1, "
+                             "centre cropped, not inverted");
+  g_free (text);
+
+  fm_preprocess_init (&pp, 3, 224, 224);
+  pp.range = FM_VALUE_RANGE_M1_1;
+  pp.invert = FM_INVERT_YES;
+  pp.resize = FM_RESIZE_STRETCH;
+  text = fm_preprocess_describe (&pp);
+  g_assert_cmpstr (text, ==, "RGB, −1–1, not normalised, stretched, inverted");
+  g_free (text);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -518,6 +1130,13 @@ main (int   argc,
   g_test_add_func ("/engine/preprocess/parse", test_parse);
   g_test_add_func ("/engine/preprocess/check", test_check);
   g_test_add_func ("/engine/preprocess/from-model", test_from_model);
+  g_test_add_func ("/engine/preprocess/presets", test_presets);
+  g_test_add_func ("/engine/preprocess/bgr", test_bgr);
+  g_test_add_func ("/engine/preprocess/ranges", test_ranges);
+  g_test_add_func ("/engine/preprocess/resize-modes", test_resize_modes);
+  g_test_add_func ("/engine/preprocess/paper-letterbox", test_paper_letterbox);
+  g_test_add_func ("/engine/preprocess/names", test_names);
+  g_test_add_func ("/engine/preprocess/describe", test_describe);
 
   return g_test_run ();
 }

@@ -1,0 +1,377 @@
+/* test-input-settings.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Tests fm-input-settings.c: the per-model path (the SHA-256 of "abc" is
+ * the FIPS 180-2 example), a save and load round trip of every field, a
+ * missing file (FALSE, no error), a partial file (absent keys keep the
+ * model's values), and files that are wrong or hostile: bad names and
+ * numbers, NaN, a std of 0, values that do not fit the model's channels,
+ * no [Input] group, not a key file, not UTF-8, a NUL byte, a folder, and
+ * the size limit at its boundary. Every error names the file and, for a
+ * value, the key, and leaves the settings as they were. XDG_DATA_HOME is
+ * a scratch folder (G_TEST_OPTION_ISOLATE_DIRS). A save that fails (a
+ * file-size limit, a path under a regular file) names the file and leaves
+ * the previous one whole with nothing beside it.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "fm-input-settings.h"
+#include "fm-test-files.h"
+
+static char *tmp_dir;
+
+static char *
+scratch_path (const char *name)
+{
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+static void
+write_file (const char *path,
+            const char *text,
+            gssize      len)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, len, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_path (void)
+{
+  g_autofree char *model_file = scratch_path ("abc.onnx");
+  g_autofree char *path = NULL;
+  g_autofree char *want = NULL;
+  g_autoptr(GError) error = NULL;
+  FmModel model;
+
+  memset (&model, 0, sizeof model);
+  model.path = model_file;
+  write_file (model_file, "abc", 3);
+  path = fm_input_settings_path (&model, &error);
+  g_assert_no_error (error);
+  want = g_build_filename (g_get_user_data_dir (), "feature-maps", "input-settings",
+                           "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.ini",
+                           NULL);
+  g_assert_cmpstr (path, ==, want);
+  /* Isolated: not the real data folder. */
+  g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
+
+  g_clear_pointer (&path, g_free);
+  g_remove (model_file);
+  path = fm_input_settings_path (&model, &error);
+  g_assert_null (path);
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, model_file));
+}
+
+static void
+assert_same (const FmPreprocess *a,
+             const FmPreprocess *b)
+{
+  g_assert_cmpmem (a, sizeof *a, b, sizeof *b);
+}
+
+static void
+test_round_trip (void)
+{
+  g_autofree char *dir = scratch_path ("new/folder");
+  g_autofree char *path = g_build_filename (dir, "m.ini", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  const float rgb[3] = { 0.2f, 0.4f, 0.6f };
+  const float odd[3] = { 0.1f, 0.123456789f, 1.0f };
+  FmPreprocess pp, back;
+
+  /* Keras "caffe" with every other field away from its default. */
+  fm_preprocess_init (&pp, 3, 224, 224);
+  pp.order = FM_CHANNEL_ORDER_BGR;
+  pp.range = FM_VALUE_RANGE_0_255;
+  pp.resize = FM_RESIZE_CROP;
+  pp.invert = FM_INVERT_YES;
+  pp.mean[0] = 103.939f, pp.mean[1] = 116.779f, pp.mean[2] = 123.68f;
+  pp.n_mean = 3;
+  pp.std[0] = 1.0f;
+  pp.n_std = 1;
+  fm_preprocess_set_background (&pp, FALSE, rgb);
+  g_assert_true (fm_input_settings_save (path, &pp, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "[Input]\n"));
+  g_assert_nonnull (strstr (text, "\npreset=custom\n"));
+  g_assert_nonnull (strstr (text, "\nchannels=bgr\n"));
+  g_assert_nonnull (strstr (text, "\nrange=0-255\n"));
+  g_assert_nonnull (strstr (text, "\nresize=crop\n"));
+  g_assert_nonnull (strstr (text, "\nbackground=#336699\n"));
+  g_assert_nonnull (strstr (text, "\nmean=103.939003,116.778999,123.68\n"));
+  g_assert_nonnull (strstr (text, "\nstd=1\n"));
+  g_assert_nonnull (strstr (text, "\ninvert=yes\n"));
+
+  fm_preprocess_init (&back, 3, 224, 224);
+  g_assert_true (fm_input_settings_load (path, &back, &error));
+  g_assert_no_error (error);
+  assert_same (&pp, &back);
+
+  /* A preset is named; a background that is no #rrggbb keeps its floats;
+   * saving again replaces the file. */
+  fm_preprocess_init (&pp, 3, 224, 224);
+  g_assert_true (fm_preprocess_apply_preset (&pp, "imagenet", NULL));
+  fm_preprocess_set_background (&pp, FALSE, odd);
+  g_assert_true (fm_input_settings_save (path, &pp, &error));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\npreset=imagenet\n"));
+  fm_preprocess_init (&back, 3, 224, 224);
+  g_assert_true (fm_input_settings_load (path, &back, &error));
+  assert_same (&pp, &back);
+  g_assert_cmpstr (fm_preprocess_get_preset (&back), ==, "imagenet");
+
+  /* Gray, auto background, the model's black background kept. */
+  fm_preprocess_init (&pp, 1, 28, 28);
+  pp.background_black = TRUE;
+  g_assert_true (fm_preprocess_apply_preset (&pp, "mnist", NULL));
+  g_assert_true (fm_input_settings_save (path, &pp, &error));
+  fm_preprocess_init (&back, 1, 28, 28);
+  back.background_black = TRUE;
+  g_assert_true (fm_input_settings_load (path, &back, &error));
+  assert_same (&pp, &back);
+
+  /* A write that fails (a file-size limit below the file's size) names
+   * the file and keeps the old one, byte for byte, alone in its folder. */
+  {
+    g_autofree char *old = NULL;
+    FmTestFsize saved;
+
+    g_assert_true (g_file_get_contents (path, &old, NULL, NULL));
+    fm_test_fsize_limit (16, &saved);
+    g_assert_true (fm_preprocess_apply_preset (&pp, "none", NULL));
+    g_assert_false (fm_input_settings_save (path, &pp, &error));
+    fm_test_fsize_restore (&saved);
+    g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+    g_assert_true (g_str_has_prefix (error->message, path));
+    g_clear_error (&error);
+    fm_test_assert_file_is (path, old);
+    fm_test_assert_listing (dir, "m.ini");
+  }
+
+  /* A folder that cannot be made names the file. */
+  {
+    g_autofree char *blocker = scratch_path ("blocker");
+    g_autofree char *under = g_build_filename (blocker, "sub", "m.ini", NULL);
+
+    write_file (blocker, "a file, not a folder", -1);
+    g_assert_false (fm_input_settings_save (under, &pp, &error));
+    g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+    g_assert_true (g_str_has_prefix (error->message, under));
+  }
+}
+
+static void
+test_missing_and_partial (void)
+{
+  g_autofree char *path = scratch_path ("partial.ini");
+  g_autofree char *missing = scratch_path ("no-such.ini");
+  g_autoptr(GError) error = NULL;
+  FmPreprocess pp, before;
+
+  fm_preprocess_init (&pp, 3, 32, 32);
+  pp.mean[0] = 0.5f;
+  before = pp;
+  g_assert_false (fm_input_settings_load (missing, &pp, &error));
+  g_assert_no_error (error);
+  assert_same (&pp, &before);
+
+  /* Only invert and resize: the rest stays; unknown keys and groups and
+   * comments are ignored. */
+  write_file (path,
+              "# by hand\n"
+              "[Input]\n"
+              "invert=no\n"
+              "resize=stretch\n"
+              "zoom=3\n"
+              "[Later]\n"
+              "mean=x\n", -1);
+  g_assert_true (fm_input_settings_load (path, &pp, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pp.invert, ==, FM_INVERT_NO);
+  g_assert_cmpint (pp.resize, ==, FM_RESIZE_STRETCH);
+  before.invert = FM_INVERT_NO;
+  before.resize = FM_RESIZE_STRETCH;
+  assert_same (&pp, &before);
+}
+
+typedef struct
+{
+  const char *text;
+  int         channels;
+  int         code;
+  const char *needle;   /* in the message, after "PATH: " */
+} BadFile;
+
+static void
+test_bad_files (void)
+{
+  g_autofree char *path = scratch_path ("bad.ini");
+  g_autofree char *long_value = NULL;
+  const BadFile cases[] = {
+    { "[Input]\nmean=0.1x\n", 1, FM_ERROR_INVALID_INPUT, "key mean: '0.1x' is not a number" },
+    { "[Input]\nmean=\n", 1, FM_ERROR_INVALID_INPUT, "key mean" },
+    { "[Input]\nmean=0.1,0.2\n", 1, FM_ERROR_INVALID_INPUT, "key mean: 2 values" },
+    { "[Input]\nmean=0.1,0.2\n", 3, FM_ERROR_INVALID_INPUT, "key mean: 2 values" },
+    { "[Input]\nmean=1,2,3,4,5,6,7,8,9\n", 3, FM_ERROR_INVALID_INPUT, "more than 8 values" },
+    { "[Input]\nmean=inf\n", 1, FM_ERROR_INVALID_INPUT, "key mean" },
+    { "[Input]\nmean=1e39\n", 1, FM_ERROR_INVALID_INPUT, "key mean" },
+    { "[Input]\nstd=0\n", 1, FM_ERROR_INVALID_INPUT, "key std: a std of 0" },
+    { "[Input]\nstd=1,0,1\n", 3, FM_ERROR_INVALID_INPUT, "key std: a std of 0" },
+    { "[Input]\nstd=nan\n", 1, FM_ERROR_INVALID_INPUT, "key std: 'nan' is not a finite" },
+    { "[Input]\nstd=NaN\n", 3, FM_ERROR_INVALID_INPUT, "key std" },
+    { "[Input]\nchannels=rgb\n", 1, FM_ERROR_INVALID_INPUT, "key channels: 'rgb' does not fit" },
+    { "[Input]\nchannels=gray\n", 3, FM_ERROR_INVALID_INPUT, "key channels: 'gray' does not fit" },
+    { "[Input]\nchannels=3\n", 3, FM_ERROR_INVALID_INPUT, "key channels: '3' is not one of" },
+    { "[Input]\nrange=0-2\n", 1, FM_ERROR_INVALID_INPUT, "key range: '0-2' is not one of" },
+    { "[Input]\nresize=zoom\n", 1, FM_ERROR_INVALID_INPUT, "key resize" },
+    { "[Input]\nbackground=#zzzzzz\n", 1, FM_ERROR_INVALID_INPUT, "key background" },
+    { "[Input]\nbackground=2,0,0\n", 3, FM_ERROR_INVALID_INPUT, "key background" },
+    { "[Input]\ninvert=maybe\n", 1, FM_ERROR_INVALID_INPUT,
+      "key invert: 'maybe' is not one of auto, yes, no" },
+    { "[Input]\nmean=\xff\xfe\n", 1, FM_ERROR_INVALID_INPUT, "key mean: the value is not UTF-8" },
+    { "[Input]\ninvert=yes\nstd=0\n", 1, FM_ERROR_INVALID_INPUT, "key std" },
+    { "[Other]\nmean=1\n", 1, FM_ERROR_INVALID_INPUT, "no [Input] group" },
+    { "", 1, FM_ERROR_INVALID_INPUT, "no [Input] group" },
+    { "mean=1\n", 1, FM_ERROR_INVALID_INPUT, "not an input settings file" },
+    { "\x89PNG\r\n\x1a\n", 1, FM_ERROR_INVALID_INPUT, "not an input settings file" },
+    { "[Input\n", 1, FM_ERROR_INVALID_INPUT, "not an input settings file" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases) + 2; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *prefix = g_strconcat (path, ": ", NULL);
+      FmPreprocess pp, before;
+      BadFile c;
+
+      if (i < G_N_ELEMENTS (cases))
+        {
+          c = cases[i];
+          write_file (path, c.text, -1);
+        }
+      else if (i == G_N_ELEMENTS (cases))
+        {
+          /* A value longer than any we write. */
+          long_value = g_strnfill (300, '1');
+          c = (BadFile) { NULL, 1, FM_ERROR_INVALID_INPUT, "key mean: the value is longer" };
+          {
+            g_autofree char *text = g_strconcat ("[Input]\nmean=", long_value, "\n", NULL);
+            write_file (path, text, -1);
+          }
+        }
+      else
+        {
+          /* A NUL byte. */
+          c = (BadFile) { NULL, 1, FM_ERROR_INVALID_INPUT, "not an input settings file" };
+          write_file (path, "[Input]\ninvert=no\0\n", 19);
+        }
+
+      fm_preprocess_init (&pp, c.channels, 8, 8);
+      before = pp;
+      g_assert_false (fm_input_settings_load (path, &pp, &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_error (error, FM_ERROR, c.code);
+      g_assert_true (g_str_has_prefix (error->message, prefix));
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      if (strstr (error->message, c.needle) == NULL)
+        g_error ("case %u: '%s' lacks '%s'", i, error->message, c.needle);
+      assert_same (&pp, &before);
+    }
+}
+
+/* The size limit at its boundary: a valid file of exactly
+ * FM_INPUT_SETTINGS_MAX_BYTES loads, one byte more is FM_ERROR_LIMIT,
+ * and so is a huge one (refused before it is read). A folder is an I/O
+ * error. */
+static void
+test_limits (void)
+{
+  g_autofree char *path = scratch_path ("size.ini");
+  g_autofree char *folder = scratch_path ("folder.ini");
+  g_autoptr(GString) text = g_string_new ("[Input]\ninvert=no\n");
+  g_autoptr(GError) error = NULL;
+  FmPreprocess pp, before;
+
+  /* Pad with a comment line up to the limit, ending in a newline. */
+  g_string_append_c (text, '#');
+  while (text->len < FM_INPUT_SETTINGS_MAX_BYTES - 1)
+    g_string_append_c (text, 'x');
+  g_string_append_c (text, '\n');
+  g_assert_cmpuint (text->len, ==, FM_INPUT_SETTINGS_MAX_BYTES);
+  write_file (path, text->str, text->len);
+  fm_preprocess_init (&pp, 1, 8, 8);
+  g_assert_true (fm_input_settings_load (path, &pp, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pp.invert, ==, FM_INVERT_NO);
+
+  g_string_insert_c (text, text->len - 1, 'x');
+  write_file (path, text->str, text->len);
+  fm_preprocess_init (&pp, 1, 8, 8);
+  before = pp;
+  g_assert_false (fm_input_settings_load (path, &pp, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_LIMIT);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_assert_nonnull (strstr (error->message, "65536"));
+  assert_same (&pp, &before);
+  g_clear_error (&error);
+
+  /* 8 MiB of nonsense. */
+  {
+    gsize big = 8 << 20;
+    g_autofree char *junk = g_malloc (big);
+
+    memset (junk, '[', big);
+    write_file (path, junk, big);
+    g_assert_false (fm_input_settings_load (path, &pp, &error));
+    g_assert_error (error, FM_ERROR, FM_ERROR_LIMIT);
+    g_assert_true (g_str_has_prefix (error->message, path));
+    g_clear_error (&error);
+  }
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_false (fm_input_settings_load (folder, &pp, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, folder));
+  assert_same (&pp, &before);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  tmp_dir = fm_test_make_tmp_dir ("fm-test-input-settings-XXXXXX");
+
+  g_test_add_func ("/engine/input-settings/path", test_path);
+  g_test_add_func ("/engine/input-settings/round-trip", test_round_trip);
+  g_test_add_func ("/engine/input-settings/missing-and-partial", test_missing_and_partial);
+  g_test_add_func ("/engine/input-settings/bad-files", test_bad_files);
+  g_test_add_func ("/engine/input-settings/limits", test_limits);
+
+  status = g_test_run ();
+
+  fm_test_remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  return status;
+}
