@@ -52,6 +52,12 @@ struct _FmWindow
   double           scroll_wanted;
   guint            scroll_frames;
   gboolean         restore_input; /* the next model loaded restores the last canvas */
+  char            *settings_path;      /* the current model's input settings file */
+  char            *next_settings_path; /* the one of the model being set */
+  char            *input_shape;        /* "[1, 3, 224, 224]" */
+  gboolean         input_inverted;     /* the picture shown was inverted */
+  GtkWindow       *input_dialog;       /* Input Settings, while open */
+  FmPreprocess     scan_pp;            /* the settings the scan shown was made with */
 
   GSettings       *settings;
   FmWorker        *worker;
@@ -108,8 +114,9 @@ void fm_window_scan_reset        (FmWindow     *self);
 /* Marks dead and rarely active channels in the sections and the sidebar. */
 void fm_window_scan_apply        (FmWindow     *self);
 void fm_window_scan_dispose      (FmWindow     *self);
-/* The zero threshold changed: a scan made under another one loses its
- * marks, or is replaced by a cached scan made under the new one. */
-void fm_window_scan_threshold_changed (FmWindow *self);
+/* The zero threshold or the input settings changed: a scan made under
+ * others loses its marks, or is replaced by a cached scan made under the
+ * new ones. */
+void fm_window_scan_settings_changed (FmWindow *self);
 
 G_END_DECLS

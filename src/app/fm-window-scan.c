@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
 #include "fm-data.h"
 #include "fm-dataset.h"
@@ -209,13 +210,19 @@ scan_done (GObject      *source,
     }
   if (job->cache_only && result == NULL && error == NULL && job->model == self->model)
     {
-      /* No scan under the new threshold: the marks are gone, say so. */
+      /* No scan under the new settings: the marks are gone, say so. */
       g_autofree char *old_eps = g_strdup_printf ("%g", job->old_epsilon);
       g_autofree char *new_eps = g_strdup_printf ("%g", job->options.epsilon);
-      /* Translators: the two zero thresholds, old and new */
-      g_autofree char *msg = g_strdup_printf (_("The scan's marks are removed: they were made "
-                                                "with zero threshold %s, and it is now %s. "
-                                                "Scan again to see them."), old_eps, new_eps);
+      g_autofree char *msg = NULL;
+
+      if (job->old_epsilon != job->options.epsilon)
+        /* Translators: the two zero thresholds, old and new */
+        msg = g_strdup_printf (_("The scan's marks are removed: they were made with zero "
+                                 "threshold %s, and it is now %s. Scan again to see them."),
+                               old_eps, new_eps);
+      else
+        msg = g_strdup (_("The scan's marks are removed: they were made with other input "
+                          "settings. Scan again to see them."));
 
       gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
       fm_window_toast (self, msg);
@@ -232,16 +239,18 @@ scan_done (GObject      *source,
       return;
     }
 
-  if (result->epsilon != (float) g_settings_get_double (self->settings, "zero-threshold"))
+  if (result->epsilon != (float) g_settings_get_double (self->settings, "zero-threshold") ||
+      memcmp (&job->options.preprocess, &self->pp, sizeof self->pp) != 0)
     {
       /* The threshold changed while it ran: its marks would not hold. */
       gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
-      fm_window_toast (self, _("The zero threshold changed during the scan, so its result is "
-                               "not shown. Scan again to see the marks."));
+      fm_window_toast (self, _("The zero threshold or the input settings changed during the "
+                               "scan, so its result is not shown. Scan again to see the marks."));
       return;
     }
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   self->scan = fm_scan_result_ref (result);
+  self->scan_pp = job->options.preprocess;
   fm_window_scan_apply (self);
 
   /* Count the activations computed from a Conv, Gemm or BatchNorm, so a
@@ -286,7 +295,7 @@ scan_done (GObject      *source,
       g_autofree char *eps = g_strdup_printf ("%g", job->options.epsilon);
       /* Translators: %s is the new zero threshold */
       g_autofree char *msg = g_strdup_printf (_("The marks now come from an earlier scan made "
-                                                "with zero threshold %s."), eps);
+                                                "with these settings (zero threshold %s)."), eps);
       fm_window_toast (self, msg);
     }
   gtk_label_set_text (self->scan_label, text);
@@ -314,14 +323,15 @@ fm_window_start_scan (FmWindow   *self,
 }
 
 void
-fm_window_scan_threshold_changed (FmWindow *self)
+fm_window_scan_settings_changed (FmWindow *self)
 {
   float epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
   g_autofree char *dataset = g_strdup (self->scan_dataset);
   float old = self->scan != NULL ? self->scan->epsilon : NAN;
 
-  if (dataset == NULL || (self->scan != NULL && self->scan->epsilon == epsilon) ||
-      self->scan_cancellable != NULL)
+  if (dataset == NULL || self->scan_cancellable != NULL ||
+      (self->scan != NULL && self->scan->epsilon == epsilon &&
+       memcmp (&self->scan_pp, &self->pp, sizeof self->pp) == 0))
     return;
   /* The marks go at once; a scan of the same dataset under the new
    * threshold, if the cache has one, brings them back. */
@@ -346,7 +356,8 @@ start_scan (FmWindow   *self,
   job->dataset_path = g_strdup (dataset_path);
   g_mutex_init (&job->lock);
   fm_scan_options_init (&job->options);
-  fm_preprocess_init_from_model (&job->options.preprocess, self->model, NULL);
+  /* The window's input settings, so the scan sees what the tiles see. */
+  job->options.preprocess = self->pp;
   job->options.rare_below = g_settings_get_double (self->settings, "rare-threshold");
   job->options.epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
   job->cache_only = cache_only;

@@ -27,6 +27,8 @@
 #include "fm-draw-pad.h"
 #include "fm-export-dialog.h"
 #include "fm-image.h"
+#include "fm-input-dialog.h"
+#include "fm-input-settings.h"
 #include "fm-layer-section.h"
 #include "fm-layers.h"
 #include "fm-npy.h"
@@ -42,6 +44,9 @@ G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
 /* ---- small helpers ------------------------------------------------------ */
 
 static void restore_last_input (FmWindow *self);
+static void update_input_caption (FmWindow *self);
+static void draw_pad_changed_cb (FmDrawPad *pad, FmWindow *self);
+static void submit_input (FmWindow *self);
 static void queue_update_tiles_in_sight (FmWindow *self);
 
 void
@@ -296,18 +301,10 @@ static void
 submit_input (FmWindow *self)
 {
   const float *pixels = fm_draw_pad_get_pixels (self->draw_pad);
-  gsize plane = (gsize) self->pp.height * self->pp.width;
 
   if (self->model == NULL)
     return;
-  for (int c = 0; c < self->pp.channels; c++)
-    {
-      float mean = self->pp.mean[self->pp.n_mean > 1 ? c : 0];
-      float std = self->pp.std[self->pp.n_std > 1 ? c : 0];
-
-      for (gsize i = 0; i < plane; i++)
-        self->input[c * plane + i] = (pixels[c * plane + i] - mean) / std;
-    }
+  fm_preprocess_canvas_to_tensor (&self->pp, pixels, self->input);
   fm_bench_live_input (fm_worker_submit (self->worker, self->input, self->input_len));
   gtk_widget_queue_draw (GTK_WIDGET (self->preview));
   if (self->wait_tick == 0)
@@ -323,7 +320,10 @@ draw_pad_changed_cb (FmDrawPad *pad,
   submit_input (self);
 }
 
-/* The tensor the model receives, scaled to its own range. */
+/* The tensor the model receives: a gray model's channel scaled to its own
+ * range (so normalisation is visible); for an RGB or BGR model the picture
+ * in colour, as the canvas holds it before the channel order, range and
+ * mean/std are applied. */
 static void
 preview_draw (GtkDrawingArea *area,
               cairo_t        *cr,
@@ -338,6 +338,33 @@ preview_draw (GtkDrawingArea *area,
   if (self->model == NULL || self->input == NULL)
     return;
   plane = (gsize) self->pp.height * self->pp.width;
+  if (self->pp.channels == 3 && fm_draw_pad_get_channels (self->draw_pad) == 3)
+    {
+      const float *rgb = fm_draw_pad_get_pixels (self->draw_pad);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, self->pp.width,
+                                                             self->pp.height);
+      guint8 *data = cairo_image_surface_get_data (surface);
+      int stride = cairo_image_surface_get_stride (surface);
+
+      cairo_surface_flush (surface);
+      for (int y = 0; y < self->pp.height; y++)
+        for (int x = 0; x < self->pp.width; x++)
+          {
+            gsize i = (gsize) y * self->pp.width + x;
+            guint32 px = 0;
+
+            for (int c = 0; c < 3; c++)
+              px = px << 8 | (guint32) lrintf (CLAMP (rgb[c * plane + i], 0.0f, 1.0f) * 255);
+            ((guint32 *) (data + y * stride))[x] = px;
+          }
+      cairo_surface_mark_dirty (surface);
+      cairo_scale (cr, (double) width / self->pp.width, (double) height / self->pp.height);
+      cairo_set_source_surface (cr, surface, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+      cairo_paint (cr);
+      cairo_surface_destroy (surface);
+      return;
+    }
   style.colormap = fm_colormap_lookup ("gray");
   style.vmin = G_MAXFLOAT;
   style.vmax = -G_MAXFLOAT;
@@ -345,6 +372,16 @@ preview_draw (GtkDrawingArea *area,
     {
       style.vmin = MIN (style.vmin, self->input[i]);
       style.vmax = MAX (style.vmax, self->input[i]);
+    }
+  /* A uniform tensor (the empty canvas) has no range of its own: show it
+   * as the canvas does. */
+  if (style.vmin == style.vmax)
+    {
+      double v = fm_draw_pad_get_pixels (self->draw_pad)[0];
+
+      cairo_set_source_rgb (cr, v, v, v);
+      cairo_paint (cr);
+      return;
     }
   fm_tile_render (cr, self->input, self->pp.height, self->pp.width, width, height, &style);
 }
@@ -537,6 +574,113 @@ rebuild_layers (FmWindow *self)
   submit_input (self);
 }
 
+/* ---- input settings ---------------------------------------------------------- */
+
+/* Under the model input's preview: its shape, the settings in a line, and
+ * whether the picture shown was inverted. */
+static void
+update_input_caption (FmWindow *self)
+{
+  g_autofree char *how = fm_preprocess_describe (&self->pp);
+  g_autofree char *text = NULL;
+
+  if (self->input_inverted)
+    /* Translators: the input's shape, its settings, then why it looks inverted */
+    text = g_strdup_printf (_("%s, %s. Inverted: dark ink on light paper."),
+                            self->input_shape != NULL ? self->input_shape : "", how);
+  else
+    text = g_strdup_printf ("%s, %s", self->input_shape != NULL ? self->input_shape : "", how);
+  gtk_label_set_text (self->input_caption, text);
+}
+
+static gboolean
+model_has_input_metadata (const FmModel *model)
+{
+  static const char *keys[] = { "feature_maps.mean", "feature_maps.std",
+                                "feature_maps.background", NULL };
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (fm_model_get_metadata (model, keys[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* New settings for the current model: the canvas takes the new background,
+ * the caption says them, the model gets the input anew, a scan made under
+ * other settings loses its marks, and the settings are kept for the model
+ * (atomically; a failure is said, the settings still apply). */
+static void
+apply_input_settings (FmWindow           *self,
+                      const FmPreprocess *pp)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->pp = *pp;
+  g_signal_handlers_block_by_func (self->draw_pad, draw_pad_changed_cb, self);
+  fm_draw_pad_resample (self->draw_pad, pp->channels, pp->height, pp->width,
+                        fm_preprocess_background_is_dark (pp));
+  g_signal_handlers_unblock_by_func (self->draw_pad, draw_pad_changed_cb, self);
+  update_input_caption (self);
+  submit_input (self);
+  fm_window_scan_settings_changed (self);
+  if (self->settings_path != NULL && !fm_input_settings_save (self->settings_path, pp, &error))
+    {
+      /* Translators: %s names the file and the reason */
+      g_autofree char *msg = g_strdup_printf (_("Could not keep the input settings: %s"),
+                                              error->message);
+      fm_window_toast (self, msg);
+    }
+}
+
+static void
+input_dialog_changed_cb (FmInputDialog *dialog,
+                         FmWindow      *self)
+{
+  if (self->model != NULL)
+    apply_input_settings (self, fm_input_dialog_get (dialog));
+}
+
+static void
+open_input_settings (FmWindow   *self,
+                     const char *explain)
+{
+  if (self->model == NULL)
+    return;
+  if (self->input_dialog != NULL)
+    gtk_window_destroy (self->input_dialog);
+  self->input_dialog = fm_input_dialog_new (GTK_WINDOW (self), self->model->display_name,
+                                            &self->pp, explain);
+  g_object_add_weak_pointer (G_OBJECT (self->input_dialog), (gpointer *) &self->input_dialog);
+  g_signal_connect (self->input_dialog, "changed", G_CALLBACK (input_dialog_changed_cb), self);
+  gtk_window_present (self->input_dialog);
+}
+
+static void
+input_settings_action (GtkWidget  *widget,
+                       const char *name,
+                       GVariant   *param)
+{
+  open_input_settings (FM_WINDOW (widget), NULL);
+}
+
+GtkWindow *
+fm_window_get_input_dialog (FmWindow *self)
+{
+  return self->input_dialog;
+}
+
+const FmPreprocess *
+fm_window_get_preprocess (FmWindow *self)
+{
+  return &self->pp;
+}
+
+const float *
+fm_window_get_input_tensor (FmWindow *self)
+{
+  return self->input;
+}
+
 /* ---- models --------------------------------------------------------------- */
 
 /* Scrolls the page to @value once the new sections are laid out (their
@@ -634,8 +778,26 @@ set_model (FmWindow  *self,
   g_autofree char *selected_name = NULL;
   double scroll = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->layers_scroller));
 
+  g_autofree char *settings_path = g_steal_pointer (&self->next_settings_path);
+  gboolean kept = FALSE;
+
   if (!fm_preprocess_init_from_model (&pp, model, error))
     return FALSE;
+  /* The settings kept for these model bytes override its metadata. A file
+   * that cannot be used is said so, and the metadata's settings hold. */
+  if (settings_path != NULL)
+    {
+      g_autoptr(GError) local = NULL;
+      FmPreprocess saved = pp;
+
+      if (fm_input_settings_load (settings_path, &saved, &local))
+        {
+          pp = saved;
+          kept = TRUE;
+        }
+      else if (local != NULL)
+        fm_window_toast (self, local->message);
+    }
   if (had_model && self->selected >= 0 && (guint) self->selected < self->layers->len)
     selected_name = g_strdup (self->model->values[g_array_index (self->layers, FmLayer,
                                                                  self->selected).value_id].name);
@@ -650,6 +812,8 @@ set_model (FmWindow  *self,
   g_clear_pointer (&self->model, fm_model_unref);
   self->model = fm_model_ref (model);
   self->pp = pp;
+  g_free (self->settings_path);
+  self->settings_path = g_steal_pointer (&settings_path);
   shape = &model->values[model->inputs[0]].shape;
   self->input_len = (gsize) pp.channels * pp.height * pp.width;
   g_free (self->input);
@@ -659,12 +823,11 @@ set_model (FmWindow  *self,
 
   {
     g_autofree char *s = fm_shape_to_string (shape);
-    g_autofree char *caption = NULL;
     g_autofree char *subtitle = NULL;
 
-    caption = g_strdup_printf (_("%s, normalised with mean %.4g and std %.4g"), s,
-                               pp.mean[0], pp.std[0]);
-    gtk_label_set_text (self->input_caption, caption);
+    g_free (self->input_shape);
+    self->input_shape = g_strdup (s);
+    update_input_caption (self);
     adw_window_title_set_title (self->window_title, model->display_name);
     if (model->producer_name != NULL && *model->producer_name != '\0')
       subtitle = g_strdup_printf (_("%s %s · opset %" PRId64), model->producer_name,
@@ -679,9 +842,11 @@ set_model (FmWindow  *self,
   /* Another model keeps the picture and its undo history, resampled if
    * its input differs; only the first one starts from a blank canvas. */
   if (had_model)
-    fm_draw_pad_resample (self->draw_pad, pp.channels, pp.height, pp.width, pp.background_black);
+    fm_draw_pad_resample (self->draw_pad, pp.channels, pp.height, pp.width,
+                          fm_preprocess_background_is_dark (&pp));
   else
-    fm_draw_pad_set_size (self->draw_pad, pp.channels, pp.height, pp.width, pp.background_black);
+    fm_draw_pad_set_size (self->draw_pad, pp.channels, pp.height, pp.width,
+                          fm_preprocess_background_is_dark (&pp));
   fm_draw_pad_set_hint (self->draw_pad,
                         pp.channels == 1 && pp.height <= 32 && pp.width <= 32
                         ? _("Draw a digit here")
@@ -702,7 +867,27 @@ set_model (FmWindow  *self,
         }
   restore_scroll (self, scroll);
   add_recent_model (self, model->path);
+  /* A model without our metadata and without settings kept for it: ask,
+   * rather than be silently wrong. */
+  if (!kept && !model_has_input_metadata (model))
+    open_input_settings (self, _("This model says nothing of how its input was prepared. Check "
+                                 "the settings below (a PyTorch model for photos usually wants "
+                                 "the ImageNet preset); they are kept for this model."));
   return TRUE;
+}
+
+typedef struct
+{
+  FmModel *model;
+  char    *settings_path;  /* the model's input settings file, or NULL */
+} LoadedModel;
+
+static void
+loaded_model_free (LoadedModel *loaded)
+{
+  g_clear_pointer (&loaded->model, fm_model_unref);
+  g_free (loaded->settings_path);
+  g_free (loaded);
 }
 
 static void
@@ -724,9 +909,18 @@ load_model_thread (GTask        *task,
     }
   model = fm_model_load_file (path, NULL, &error);
   if (model == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, model, (GDestroyNotify) fm_model_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Hashing the model's bytes for its settings file is done here too. */
+  {
+    LoadedModel *loaded = g_new0 (LoadedModel, 1);
+
+    loaded->model = model;
+    loaded->settings_path = fm_input_settings_path (model, NULL);
+    g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_model_free);
+  }
 }
 
 static void
@@ -736,9 +930,16 @@ load_model_done (GObject      *source,
 {
   FmWindow *self = FM_WINDOW (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(FmModel) model = g_task_propagate_pointer (G_TASK (res), &error);
+  LoadedModel *loaded = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autoptr(FmModel) model = loaded != NULL ? g_steal_pointer (&loaded->model) : NULL;
 
   set_busy (self, FALSE);
+  if (loaded != NULL)
+    {
+      g_free (self->next_settings_path);
+      self->next_settings_path = g_steal_pointer (&loaded->settings_path);
+      loaded_model_free (loaded);
+    }
   if (model == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -789,6 +990,7 @@ typedef struct
 {
   GFile        *file;
   FmPreprocess  pp;
+  gboolean      inverted;  /* the picture was inverted for the model */
 } ImageJob;
 
 static void
@@ -805,22 +1007,10 @@ image_to_canvas (const FmPreprocess *pp,
                  const FmImage      *image,
                  GError            **error)
 {
-  gsize plane = (gsize) pp->height * pp->width;
-  float *pixels = g_new (float, plane * pp->channels);
+  float *pixels = g_new (float, (gsize) pp->channels * pp->height * pp->width);
 
-  if (!fm_preprocess_image (pp, image, pixels, error))
-    {
-      g_free (pixels);
-      return NULL;
-    }
-  for (int c = 0; c < pp->channels; c++)
-    {
-      float mean = pp->mean[pp->n_mean > 1 ? c : 0];
-      float std = pp->std[pp->n_std > 1 ? c : 0];
-
-      for (gsize i = 0; i < plane; i++)
-        pixels[c * plane + i] = CLAMP (pixels[c * plane + i] * std + mean, 0.0f, 1.0f);
-    }
+  if (!fm_preprocess_image_to_canvas (pp, image, pixels, error))
+    g_clear_pointer (&pixels, g_free);
   return pixels;
 }
 
@@ -848,6 +1038,7 @@ load_image_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  job->inverted = fm_preprocess_will_invert (&job->pp, image);
   pixels = image_to_canvas (&job->pp, image, &error);
   if (pixels == NULL)
     {
@@ -879,7 +1070,9 @@ load_image_done (GObject      *source,
     return;
   g_free (self->input_name);
   self->input_name = g_file_get_basename (job->file);
+  self->input_inverted = job->inverted;
   fm_draw_pad_set_pixels (self->draw_pad, pixels);
+  update_input_caption (self);
 }
 
 void
@@ -921,6 +1114,8 @@ fm_window_load_image (FmWindow      *self,
     }
   g_free (self->input_name);
   self->input_name = g_strdup (name);
+  self->input_inverted = fm_preprocess_will_invert (&self->pp, image);
+  update_input_caption (self);
   /* The drawing stays on the undo stack. */
   fm_draw_pad_set_pixels (self->draw_pad, pixels);
 }
@@ -1062,7 +1257,9 @@ clear_action (GtkWidget  *widget,
 
   g_free (self->input_name);
   self->input_name = g_strdup (_("canvas"));
+  self->input_inverted = FALSE;
   fm_draw_pad_clear (self->draw_pad);
+  update_input_caption (self);
 }
 
 static void
@@ -1148,7 +1345,7 @@ settings_changed_cb (GSettings  *settings,
           g_autoptr(FmWorkerResult) result = fm_worker_result_ref (self->frame->result);
           worker_result_cb (self->worker, result, self);
         }
-      fm_window_scan_threshold_changed (self);
+      fm_window_scan_settings_changed (self);
       return;
     }
   read_view_options (self);
@@ -1503,6 +1700,8 @@ fm_window_dispose (GObject *object)
   fm_window_scan_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
   g_clear_handle_id (&self->sight_idle, g_source_remove);
+  if (self->input_dialog != NULL)
+    gtk_window_destroy (self->input_dialog);
   if (self->layers_scroller != NULL)
     {
       g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->layers_scroller),
@@ -1533,6 +1732,9 @@ fm_window_finalize (GObject *object)
   g_free (self->input_name);
   g_free (self->last_toast);
   g_free (self->error_detail);
+  g_free (self->settings_path);
+  g_free (self->next_settings_path);
+  g_free (self->input_shape);
 
   G_OBJECT_CLASS (fm_window_parent_class)->finalize (object);
 }
@@ -1581,6 +1783,8 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-folder", "s", open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.error-details", NULL, error_details_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.input-settings", NULL,
+                                   input_settings_action);
   gtk_widget_class_install_action (widget_class, "win.go-to-channel", NULL, go_to_channel_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK,
                                        "win.go-to-channel", NULL);

@@ -11,6 +11,7 @@
 #include "fm-frame.h"
 #include "fm-image.h"
 #include "fm-model.h"
+#include "fm-preprocess.h"
 #include "fm-scan.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,12 @@ void       fm_window_open_image      (FmWindow       *self,
 void       fm_window_load_image      (FmWindow       *self,
                                       const FmImage  *image,
                                       const char     *name);
+
+/* The Input Settings dialog while it is open, the settings in force, and
+ * the tensor last given to the model ([C, H, W]). */
+GtkWindow          *fm_window_get_input_dialog  (FmWindow *self);
+const FmPreprocess *fm_window_get_preprocess    (FmWindow *self);
+const float        *fm_window_get_input_tensor  (FmWindow *self);
 
 /* Shows the canvas kept when the last window closed (the setting
  * last-input) once the model has loaded; the application asks for it at

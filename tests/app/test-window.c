@@ -25,6 +25,7 @@
 #include "fm-dataset.h"
 #include "fm-draw-pad.h"
 #include "fm-export-dialog.h"
+#include "fm-input-dialog.h"
 #include "fm-predict.h"
 #include "fm-layer-section.h"
 #include "fm-test-files.h"
@@ -1389,6 +1390,74 @@ test_go_to_channel (void)
   fm_test_close_window (window);
 }
 
+/* ---- input settings (issue 14) ------------------------------------------ */
+
+/* A model without our metadata opens the Input Settings by itself; the
+ * ImageNet preset makes the empty (white) canvas the tensor computed by
+ * hand, (1 - mean) / std per channel; a new window on the same model
+ * finds the preset again and asks nothing. */
+static void
+test_input_settings_round_trip (void)
+{
+  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
+                                            "tiny_resnet", "model.onnx", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (tiny);
+  static const float want[3] = { (1 - 0.485f) / 0.229f, (1 - 0.456f) / 0.224f,
+                                 (1 - 0.406f) / 0.225f };
+  FmWindow *window = fm_window_new (NULL);
+  GtkWindow *dialog;
+  const float *tensor;
+  guint frames;
+
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  dialog = fm_window_get_input_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_true (fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
+
+  frames = fm_window_get_n_frames (window);
+  fm_input_dialog_preset (FM_INPUT_DIALOG (dialog), "imagenet");
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "imagenet");
+  tensor = fm_window_get_input_tensor (window);
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 16 * 16; i++)
+      g_assert_cmpfloat_with_epsilon (tensor[c * 256 + i], want[c], 1e-4);
+  fm_test_close_window (window);
+
+  window = fm_window_new (NULL);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  g_assert_null (fm_window_get_input_dialog (window));
+  g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "imagenet");
+  tensor = fm_window_get_input_tensor (window);
+  g_assert_cmpfloat_with_epsilon (tensor[0], want[0], 1e-4);
+  fm_test_close_window (window);
+}
+
+/* An opened dark-on-light picture is said to be inverted for MNIST. */
+static void
+test_inverted_notice (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *paper = fm_data_find ("digits/digit-3-paper.png", NULL);
+  g_autofree char *seven = fm_data_find ("digits/digit-7.png", NULL);
+  g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
+  g_autoptr(GFile) seven_file = g_file_new_for_path (seven);
+  GtkWidget *caption;
+
+  fm_window_open_image (window, paper_file);
+  WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
+  caption = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
+                                                      "input_caption"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (caption)), "Inverted: dark ink on light paper"));
+  fm_window_open_image (window, seven_file);
+  WAIT_FOR (strstr (gtk_label_get_text (GTK_LABEL (caption)), "Inverted") == NULL);
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1430,6 +1499,8 @@ main (int   argc,
   g_test_add_func ("/app/window/filter-and-sort", test_filter_and_sort);
   g_test_add_func ("/app/window/filter-dead", test_filter_dead);
   g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
+  g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
+  g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
 
   status = g_test_run ();
   fm_test_remove_tree (data_home);

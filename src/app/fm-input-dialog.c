@@ -1,0 +1,327 @@
+/* fm-input-dialog.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Input Settings of a model: how a picture or a drawing becomes its
+ * input tensor. A preset (MNIST, ImageNet, None) fills the rows; each row
+ * can then be changed, and the preset row says "Custom". Every change is
+ * checked and, when valid, emitted at once ("changed"), so the tiles follow
+ * while the dialog is open; an invalid mean or std marks its row and is
+ * not emitted. The window keeps the settings per model (fm-input-settings.c).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fm-input-dialog.h"
+
+struct _FmInputDialog
+{
+  AdwWindow     parent_instance;
+
+  FmPreprocess  pp;
+  gboolean      updating;     /* rows are being set from pp: no "changed" */
+  AdwComboRow  *preset_row;
+  AdwComboRow  *order_row;
+  AdwComboRow  *range_row;
+  AdwEntryRow  *mean_row;
+  AdwEntryRow  *std_row;
+  AdwComboRow  *invert_row;
+  AdwComboRow  *background_row;
+  AdwComboRow  *resize_row;
+  GtkLabel     *summary;
+};
+
+G_DEFINE_FINAL_TYPE (FmInputDialog, fm_input_dialog, ADW_TYPE_WINDOW)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const char *preset_names[] = { "mnist", "imagenet", "none" };  /* then "custom" */
+
+static char *
+format_values (const float *v,
+               int          n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int i = 0; i < n; i++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (i > 0)
+        g_string_append (s, ", ");
+      g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.6g", v[i]));
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* The preset row (a match, or Custom) and the summary from self->pp. */
+static void
+show_preset (FmInputDialog *self)
+{
+  const char *preset = fm_preprocess_get_preset (&self->pp);
+  g_autofree char *summary = fm_preprocess_describe (&self->pp);
+  guint preset_index = G_N_ELEMENTS (preset_names);
+
+  for (guint i = 0; preset != NULL && i < G_N_ELEMENTS (preset_names); i++)
+    if (g_str_equal (preset, preset_names[i]))
+      preset_index = i;
+  self->updating = TRUE;
+  adw_combo_row_set_selected (self->preset_row, preset_index);
+  gtk_label_set_text (self->summary, summary);
+  self->updating = FALSE;
+}
+
+/* The rows from self->pp. */
+static void
+show_settings (FmInputDialog *self)
+{
+  const char *preset = fm_preprocess_get_preset (&self->pp);
+  g_autofree char *mean = format_values (self->pp.mean, self->pp.n_mean);
+  g_autofree char *std = format_values (self->pp.std, self->pp.n_std);
+  g_autofree char *summary = fm_preprocess_describe (&self->pp);
+  guint preset_index = G_N_ELEMENTS (preset_names);
+
+  for (guint i = 0; preset != NULL && i < G_N_ELEMENTS (preset_names); i++)
+    if (g_str_equal (preset, preset_names[i]))
+      preset_index = i;
+  self->updating = TRUE;
+  adw_combo_row_set_selected (self->preset_row, preset_index);
+  adw_combo_row_set_selected (self->order_row,
+                              self->pp.channels == 1 ? 0 : self->pp.order == FM_CHANNEL_ORDER_BGR ? 1 : 0);
+  adw_combo_row_set_selected (self->range_row, self->pp.range);
+  gtk_editable_set_text (GTK_EDITABLE (self->mean_row), mean);
+  gtk_editable_set_text (GTK_EDITABLE (self->std_row), std);
+  adw_combo_row_set_selected (self->invert_row, self->pp.invert);
+  if (self->pp.background_auto)
+    adw_combo_row_set_selected (self->background_row, 0);
+  else
+    adw_combo_row_set_selected (self->background_row,
+                                fm_preprocess_background_is_dark (&self->pp) ? 2 : 1);
+  adw_combo_row_set_selected (self->resize_row, self->pp.resize);
+  gtk_label_set_text (self->summary, summary);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->mean_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->std_row), "error");
+  self->updating = FALSE;
+}
+
+/* The settings from the rows; FALSE (and the row marked) when the mean or
+ * the std cannot be used. */
+static gboolean
+read_settings (FmInputDialog *self,
+               FmPreprocess  *pp)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+  static const float white[3] = { 1, 1, 1 }, black[3] = { 0, 0, 0 };
+  guint bg = adw_combo_row_get_selected (self->background_row);
+
+  *pp = self->pp;
+  if (pp->channels == 3)
+    pp->order = adw_combo_row_get_selected (self->order_row) == 1 ? FM_CHANNEL_ORDER_BGR
+                                                                  : FM_CHANNEL_ORDER_RGB;
+  pp->range = MIN (adw_combo_row_get_selected (self->range_row), FM_VALUE_RANGE_M1_1);
+  pp->invert = MIN (adw_combo_row_get_selected (self->invert_row), FM_INVERT_NO);
+  pp->resize = MIN (adw_combo_row_get_selected (self->resize_row), FM_RESIZE_CROP);
+  fm_preprocess_set_background (pp, bg == 0, bg == 2 ? black : white);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->mean_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->std_row), "error");
+  if (!fm_preprocess_parse_floats (gtk_editable_get_text (GTK_EDITABLE (self->mean_row)),
+                                   _("mean"), pp->mean, FM_PREPROCESS_MAX_CHANNELS,
+                                   &pp->n_mean, NULL) ||
+      (pp->n_mean != 1 && pp->n_mean != pp->channels))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->mean_row), "error");
+      ok = FALSE;
+    }
+  if (!fm_preprocess_parse_floats (gtk_editable_get_text (GTK_EDITABLE (self->std_row)),
+                                   _("std"), pp->std, FM_PREPROCESS_MAX_CHANNELS, &pp->n_std,
+                                   NULL) ||
+      (pp->n_std != 1 && pp->n_std != pp->channels))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->std_row), "error");
+      ok = FALSE;
+    }
+  return ok && fm_preprocess_check (pp, &error);
+}
+
+static void
+row_changed_cb (FmInputDialog *self)
+{
+  FmPreprocess pp;
+
+  if (self->updating || !read_settings (self, &pp))
+    return;
+  self->pp = pp;
+  show_preset (self);  /* not the rows: the one being typed in keeps its text */
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+fm_input_dialog_preset (FmInputDialog *self,
+                        const char    *name)
+{
+  if (!fm_preprocess_apply_preset (&self->pp, name, NULL))
+    return;
+  show_settings (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+preset_changed_cb (FmInputDialog *self)
+{
+  guint i = adw_combo_row_get_selected (self->preset_row);
+
+  if (self->updating || i >= G_N_ELEMENTS (preset_names))
+    return;
+  fm_input_dialog_preset (self, preset_names[i]);
+}
+
+static AdwComboRow *
+combo_row (AdwPreferencesGroup *group,
+           const char          *title,
+           const char          *subtitle,
+           const char * const  *items)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+  g_autoptr(GtkStringList) model = gtk_string_list_new (items);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_combo_row_set_model (row, G_LIST_MODEL (model));
+  adw_preferences_group_add (group, GTK_WIDGET (row));
+  return row;
+}
+
+static void
+fm_input_dialog_class_init (FmInputDialogClass *klass)
+{
+  /**
+   * FmInputDialog::changed:
+   *
+   * The settings changed and are valid.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+fm_input_dialog_init (FmInputDialog *self)
+{
+}
+
+GtkWindow *
+fm_input_dialog_new (GtkWindow          *parent,
+                     const char         *model_name,
+                     const FmPreprocess *pp,
+                     const char         *explain)
+{
+  FmInputDialog *self = g_object_new (FM_TYPE_INPUT_DIALOG,
+                                      "transient-for", parent,
+                                      "modal", FALSE,
+                                      "default-width", 520,
+                                      "default-height", 640,
+                                      "destroy-with-parent", TRUE,
+                                      NULL);
+  const char *presets[] = { N_("MNIST (mean 0.1307, std 0.3081)"),
+                            N_("ImageNet (torchvision mean and std)"),
+                            N_("None (mean 0, std 1)"), N_("Custom"), NULL };
+  const char *orders[] = { pp->channels == 1 ? N_("Gray") : N_("RGB"), N_("BGR"), NULL };
+  const char *ranges[] = { N_("0 to 1"), N_("0 to 255"), N_("−1 to 1"), NULL };
+  const char *inverts[] = { N_("If dark on light"), N_("Always"), N_("Never"), NULL };
+  const char *backgrounds[] = { N_("Picture’s border"), N_("White"), N_("Black"), NULL };
+  const char *resizes[] = { N_("Fit and pad"), N_("Stretch"), N_("Centre crop"), NULL };
+  const char *t_presets[5], *t_orders[3], *t_ranges[4], *t_inverts[4], *t_bgs[4], *t_resizes[4];
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  AdwPreferencesPage *page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  AdwPreferencesGroup *picture = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  g_autofree char *title = g_strdup_printf (_("Input Settings of %s"), model_name);
+
+#define TRANSLATE(dst, src) \
+  for (guint i_ = 0; i_ < G_N_ELEMENTS (src); i_++) dst[i_] = src[i_] != NULL ? _(src[i_]) : NULL
+  TRANSLATE (t_presets, presets);
+  TRANSLATE (t_orders, orders);
+  TRANSLATE (t_ranges, ranges);
+  TRANSLATE (t_inverts, inverts);
+  TRANSLATE (t_bgs, backgrounds);
+  TRANSLATE (t_resizes, resizes);
+#undef TRANSLATE
+
+  self->pp = *pp;
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
+                                   adw_window_title_new (_("Input Settings"), model_name));
+  gtk_box_append (GTK_BOX (content), header);
+
+  adw_preferences_group_set_description (group, explain != NULL ? explain
+    : _("How a picture or a drawing becomes this model’s input tensor. The settings are kept "
+        "for this model."));
+  self->summary = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->summary, TRUE);
+  gtk_label_set_xalign (self->summary, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->summary), 6);
+  adw_preferences_group_add (group, GTK_WIDGET (self->summary));
+  self->preset_row = combo_row (group, _("_Preset"), NULL, t_presets);
+  self->order_row = combo_row (group, _("C_hannels"), pp->channels == 1
+                               ? _("This model reads one channel") : NULL, t_orders);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->order_row), pp->channels == 3);
+  self->range_row = combo_row (group, _("Value _range"),
+                               _("What the model expects before the mean is taken off"),
+                               t_ranges);
+  self->mean_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->mean_row),
+                                 _("Mean (one value, or one per channel)"));
+  adw_preferences_group_add (group, GTK_WIDGET (self->mean_row));
+  self->std_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->std_row),
+                                 _("Standard deviation (one value, or one per channel)"));
+  adw_preferences_group_add (group, GTK_WIDGET (self->std_row));
+
+  adw_preferences_group_set_title (picture, _("Pictures"));
+  self->invert_row = combo_row (picture, _("_Invert"),
+                                _("For a model trained on light strokes on black"), t_inverts);
+  self->background_row = combo_row (picture, _("_Background"),
+                                    _("Pads a fitted picture; the empty canvas"), t_bgs);
+  self->resize_row = combo_row (picture, _("Re_size"),
+                                _("To the model’s height and width"), t_resizes);
+
+  adw_preferences_page_add (page, group);
+  adw_preferences_page_add (page, picture);
+  gtk_widget_set_vexpand (GTK_WIDGET (page), TRUE);
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (page));
+  adw_window_set_content (ADW_WINDOW (self), content);
+
+  show_settings (self);
+  g_signal_connect_swapped (self->preset_row, "notify::selected", G_CALLBACK (preset_changed_cb), self);
+  g_signal_connect_swapped (self->order_row, "notify::selected", G_CALLBACK (row_changed_cb), self);
+  g_signal_connect_swapped (self->range_row, "notify::selected", G_CALLBACK (row_changed_cb), self);
+  g_signal_connect_swapped (self->invert_row, "notify::selected", G_CALLBACK (row_changed_cb), self);
+  g_signal_connect_swapped (self->background_row, "notify::selected", G_CALLBACK (row_changed_cb),
+                            self);
+  g_signal_connect_swapped (self->resize_row, "notify::selected", G_CALLBACK (row_changed_cb), self);
+  g_signal_connect_swapped (self->mean_row, "changed", G_CALLBACK (row_changed_cb), self);
+  g_signal_connect_swapped (self->std_row, "changed", G_CALLBACK (row_changed_cb), self);
+  {
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+      gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                        gtk_named_action_new ("window.close")));
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
+  return GTK_WINDOW (self);
+}
+
+const FmPreprocess *
+fm_input_dialog_get (FmInputDialog *self)
+{
+  return &self->pp;
+}
