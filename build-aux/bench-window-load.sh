@@ -34,6 +34,9 @@ pid=$!
 # Wait for the first tiles (the report is written at close), then quit.
 for _ in $(seq 300); do xdotool search --name "Feature Maps" >/dev/null 2>&1 && break; sleep 0.05; done
 sleep 4
+# A model without our metadata opens its Input Settings: close them first.
+xdotool key Escape
+sleep 0.3
 xdotool key ctrl+q
 wait "$pid" || true
 INNER

@@ -244,6 +244,10 @@ fm_input_dialog_new (GtkWindow          *parent,
   AdwPreferencesGroup *picture = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   g_autofree char *title = g_strdup_printf (_("Input Settings of %s"), model_name);
 
+  /* The application's shortcuts (Ctrl+Q) work here too. */
+  if (parent != NULL && gtk_window_get_application (parent) != NULL)
+    gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (parent));
+
 #define TRANSLATE(dst, src) \
   for (guint i_ = 0; i_ < G_N_ELEMENTS (src); i_++) dst[i_] = src[i_] != NULL ? _(src[i_]) : NULL
   TRANSLATE (t_presets, presets);
