@@ -11,7 +11,8 @@
  * no [Input] group, not a key file, not UTF-8, a NUL byte, a folder, and
  * the size limit at its boundary. Every error names the file and, for a
  * value, the key, and leaves the settings as they were. XDG_DATA_HOME is
- * a scratch folder (G_TEST_OPTION_ISOLATE_DIRS). A save that fails (a
+ * a scratch folder, set before GLib reads it (not G_TEST_OPTION_ISOLATE_DIRS,
+ * whose g_set_user_dirs leaks in GLib 2.74 and fails LeakSanitizer). A save that fails (a
  * file-size limit, a path under a regular file) names the file and leaves
  * the previous one whole with nothing beside it.
  */
@@ -359,7 +360,10 @@ main (int   argc,
 {
   int status;
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autofree char *data_home = fm_test_make_tmp_dir ("fm-test-input-settings-data-XXXXXX");
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
 
   tmp_dir = fm_test_make_tmp_dir ("fm-test-input-settings-XXXXXX");
 
@@ -372,6 +376,7 @@ main (int   argc,
   status = g_test_run ();
 
   fm_test_remove_tree (tmp_dir);
+  fm_test_remove_tree (data_home);
   g_free (tmp_dir);
   return status;
 }
