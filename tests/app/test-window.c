@@ -324,6 +324,21 @@ test_export (void)
   fm_test_close_window (window);
 }
 
+/* The layers of PyTorch's dead channels for the bundled dying model
+ * (tests/fixtures/mnist/mnist-cnn-dying/dead.json), owned by @parser. */
+static JsonArray *
+load_dead_layers (JsonParser *parser)
+{
+  g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "mnist",
+                                            "mnist-cnn-dying", "dead.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                       "layers");
+}
+
 /* Scanning the bundled digits marks exactly PyTorch's dead channels on the
  * tiles; scanning again comes from the cache; Stop keeps a partial result. */
 static void
@@ -332,10 +347,7 @@ test_scan (void)
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
   g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
   g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
-  g_autofree char *dead_path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "mnist",
-                                                 "mnist-cnn-dying", "dead.json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
   FmScanResult *scan;
   JsonArray *layers;
   FmFrame *frame;
@@ -350,10 +362,7 @@ test_scan (void)
   g_assert_false (scan->partial);
   g_assert_cmpuint (scan->images, ==, 2000);
 
-  json_parser_load_from_file (parser, dead_path, &error);
-  g_assert_no_error (error);
-  layers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
-                                         "layers");
+  layers = load_dead_layers (parser);
   frame = fm_window_get_frame (window);
   for (guint i = 0; i < json_array_get_length (layers); i++)
     {
@@ -1317,10 +1326,7 @@ test_filter_dead (void)
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
   g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
   g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
-  g_autofree char *dead_path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "mnist",
-                                                 "mnist-cnn-dying", "dead.json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
   JsonArray *layers;
   FmFrame *frame = fm_window_get_frame (window);
 
@@ -1329,10 +1335,7 @@ test_filter_dead (void)
   WAIT_FOR (!fm_window_is_scanning (window));
   set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_DEAD);
   fm_test_settle ();
-  json_parser_load_from_file (parser, dead_path, &error);
-  g_assert_no_error (error);
-  layers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
-                                         "layers");
+  layers = load_dead_layers (parser);
   for (guint i = 0; i < json_array_get_length (layers); i++)
     {
       JsonObject *l = json_array_get_object_element (layers, i);
