@@ -5,12 +5,19 @@
 # In each of ROUNDS rounds (default 5), alternately: `feature-maps inspect
 # MODEL` as a whole process (wall time: start, load, print, exit), `feature-maps
 # bench MODEL --runs 3` for the load and forward-pass times the engine itself
-# measures, and the window started on MODEL under its own Xvfb, which reports
+# measures, and the window under its own Xvfb, twice: started on MODEL (the
+# time includes starting GTK), and started on the bundled model, then MODEL
+# opened with Ctrl+O (the fair match for the CLI's load). The window reports
 # (FM_BENCH_LIVE) the time from asking for the model to the first painted
-# frame with its tiles. Prints each round and the medians, and the issue's
-# goal: the window within 1.5 x the CLI's load plus one pass. A benchmark,
-# not a test: it prints figures and never fails on a slow machine. Run it on
-# an idle machine (check `uptime`).
+# frame with its tiles, and the phases in between. Prints each round and
+# the medians, and the issue's goal: the window within 1.5 x the CLI's load
+# plus one pass. A benchmark, not a test: it prints figures and never fails
+# on a slow machine. Run it on an idle machine (check `uptime`).
+#
+# The model's Input Settings are kept in a data folder of the benchmark's
+# own, saved once before the rounds, as for a user who has opened the
+# model before: the first open of a model without metadata also opens the
+# Input Settings window, which is not counted here.
 #
 # The ResNet-18 export of build-aux/bench-peers-models.py (random weights,
 # no metadata of ours) is the model the issue names.
@@ -25,16 +32,37 @@ app="$top/$build_dir/src/feature-maps"
 model=$(realpath "$model")
 
 inner=$(mktemp)
-trap 'rm -f "$inner"' EXIT
+data=$(mktemp -d)
+trap 'rm -rf "$inner" "$data"' EXIT
+# Settings kept for the model, as the window keeps them: named by the
+# SHA-256 of the model's bytes.
+mkdir -p "$data/feature-maps/input-settings"
+printf '[Input]\npreset=ImageNet\nmean=0.485,0.456,0.406\nstd=0.229,0.224,0.225\n' \
+  >"$data/feature-maps/input-settings/$(sha256sum "$model" | cut -d' ' -f1).ini"
+export XDG_DATA_HOME=$data
 cat >"$inner" <<'INNER'
 set -euo pipefail
-app=$1; model=$2; out=$3
-FM_BENCH_LIVE=1 GSETTINGS_BACKEND=memory "$app" "$model" > "$out" 2>/dev/null &
-pid=$!
+app=$1; model=$2; out=$3; how=$4
+wait_window() {
+  for _ in $(seq 300); do xdotool search --name "Feature Maps" >/dev/null 2>&1 && return; sleep 0.05; done
+}
+if [ "$how" = start ]; then
+  FM_BENCH_LIVE=1 GSETTINGS_BACKEND=memory "$app" "$model" > "$out" 2>/dev/null &
+  pid=$!
+  wait_window
+else
+  # The bundled model first, then MODEL through the Open dialog.
+  FM_BENCH_LIVE=1 GSETTINGS_BACKEND=memory "$app" > "$out" 2>/dev/null &
+  pid=$!
+  wait_window
+  sleep 2
+  xdotool key ctrl+o; sleep 1.5
+  xdotool key ctrl+l; sleep 0.3
+  xdotool type --delay 5 "$model"; sleep 0.3
+  xdotool key Return
+fi
 # Wait for the first tiles (the report is written at close), then quit.
-for _ in $(seq 300); do xdotool search --name "Feature Maps" >/dev/null 2>&1 && break; sleep 0.05; done
 sleep 4
-# A model without our metadata opens its Input Settings: close them first.
 xdotool key Escape
 sleep 0.3
 xdotool key ctrl+q
@@ -43,7 +71,7 @@ INNER
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-cli_wall=() cli_load=() pass=() window=()
+cli_wall=() cli_load=() pass=() at_start=() in_window=()
 echo "bench-window-load: $(basename "$model"), $(nproc) cores, $rounds rounds; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$rounds"); do
   start=$(date +%s%N)
@@ -53,19 +81,29 @@ for r in $(seq "$rounds"); do
   bench=$("$app" bench "$model" --runs 3)
   load=$(sed -n 's/^Load: *\([0-9.]*\) ms.*/\1/p' <<<"$bench")
   fwd=$(sed -n 's/^Forward: *median \([0-9.]*\) ms.*/\1/p' <<<"$bench")
-  out=$(mktemp)
-  GSETTINGS_SCHEMA_DIR="$top/$build_dir/data" \
-    xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
-    bash "$inner" "$app" "$model" "$out" 2>/dev/null
-  win=$(sed -n 's/^load: open to first tiles painted \([0-9.]*\) ms/\1/p' "$out")
-  rm -f "$out"
-  echo "round $r: inspect ${wall} ms (whole process); load ${load} ms, pass ${fwd} ms (bench); window: open to first tiles ${win:-?} ms"
-  cli_wall+=("$wall") cli_load+=("$load") pass+=("$fwd") window+=("${win:-0}")
+  for how in start window; do
+    out=$(mktemp)
+    GSETTINGS_SCHEMA_DIR="$top/$build_dir/data" \
+      xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+      bash "$inner" "$app" "$model" "$out" "$how" >/dev/null 2>&1
+    if [ "$how" = start ]; then
+      start_ms=$(sed -n 's/^load: open 1 (at start) to first tiles painted \([0-9.]*\) ms/\1/p' "$out")
+    else
+      window_ms=$(sed -n 's/^load: open 2 (in the open window) to first tiles painted \([0-9.]*\) ms/\1/p' "$out")
+    fi
+    rm -f "$out"
+  done
+  echo "round $r: inspect ${wall} ms (whole process); load ${load} ms, pass ${fwd} ms (bench);" \
+       "window to first tiles: started on the model ${start_ms:-?} ms, opened in the window ${window_ms:-?} ms"
+  cli_wall+=("$wall") cli_load+=("$load") pass+=("$fwd") at_start+=("${start_ms:-0}") in_window+=("${window_ms:-0}")
 done
 m_wall=$(printf '%s\n' "${cli_wall[@]}" | median)
 m_load=$(printf '%s\n' "${cli_load[@]}" | median)
 m_pass=$(printf '%s\n' "${pass[@]}" | median)
-m_win=$(printf '%s\n' "${window[@]}" | median)
+m_start=$(printf '%s\n' "${at_start[@]}" | median)
+m_win=$(printf '%s\n' "${in_window[@]}" | median)
 goal=$(awk -v l="$m_load" -v p="$m_pass" 'BEGIN {printf "%.0f", 1.5 * l + p}')
-echo "median: inspect ${m_wall} ms; load ${m_load} ms; pass ${m_pass} ms; window open to first tiles ${m_win} ms"
-echo "goal: window <= 1.5 x load + one pass = ${goal} ms: $(awk -v w="$m_win" -v g="$goal" 'BEGIN {print (w <= g) ? "met" : "not met"}')"
+echo "median: inspect ${m_wall} ms; load ${m_load} ms; pass ${m_pass} ms;" \
+     "window to first tiles: started on the model ${m_start} ms, opened in the window ${m_win} ms"
+echo "goal: opened in the window <= 1.5 x load + one pass = ${goal} ms:" \
+     "$(awk -v w="$m_win" -v g="$goal" 'BEGIN {print (w <= g) ? "met" : "not met"}')"

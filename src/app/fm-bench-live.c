@@ -9,8 +9,9 @@
  * frames the tiles lag behind the canvas, which shows the stroke in the
  * frame that handled the motion. Also the time from the motion to its
  * result reaching the main thread, and the longest stall of the main loop,
- * seen by a 1 ms timer that should fire on time; and the time from asking
- * for the first model to the first painted frame with its tiles. Off unless FM_BENCH_LIVE
+ * seen by a 1 ms timer that should fire on time; and for every model opened,
+ * the time from asking for it to the first painted frame with its tiles,
+ * with the phases in between. Off unless FM_BENCH_LIVE
  * is set; the figures go to stdout when the window closes. It changes
  * nothing in what the app does.
  */
@@ -37,9 +38,12 @@ static guint64 frames_painted;
 static gint64 last_tick;
 static gint64 longest_stall;
 static GdkFrameClock *frame_clock_used;
-static gint64 open_time;        /* the first model was asked for */
-static double open_to_tiles;    /* ms from then to the first frame painted with tiles */
-static gboolean any_shown;
+static gint64 open_time;        /* a model was asked for; 0 once its tiles painted */
+static gboolean model_set;      /* that model is the window's now */
+static gboolean tiles_shown;    /* and its first tiles wait for a paint */
+static GArray *opens;           /* double, ms: each open to its first tiles painted */
+static GPtrArray *marks;        /* "phase: ms" strings, for the first model only */
+G_LOCK_DEFINE_STATIC (marks);   /* marks come from the loading thread too */
 
 static gboolean
 tick_cb (gpointer data)
@@ -64,6 +68,7 @@ fm_bench_live_enabled (void)
           latencies = g_array_new (FALSE, FALSE, sizeof (double));
           lags = g_array_new (FALSE, FALSE, sizeof (double));
           compute = g_array_new (FALSE, FALSE, sizeof (double));
+          opens = g_array_new (FALSE, FALSE, sizeof (double));
           g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, NULL, NULL);
         }
     }
@@ -88,8 +93,13 @@ after_paint_cb (GdkFrameClock *frame_clock,
   guint n = 0;
 
   frames_painted++;
-  if (any_shown && open_time != 0 && open_to_tiles == 0)
-    open_to_tiles = (now - open_time) / 1000.0;
+  if (open_time != 0 && tiles_shown)
+    {
+      double ms = (now - open_time) / 1000.0;
+
+      g_array_append_val (opens, ms);
+      open_time = 0;
+    }
   while (n < pending->len && g_array_index (pending, Pending, n).generation <= shown_generation)
     {
       const Pending *p = &g_array_index (pending, Pending, n);
@@ -107,9 +117,28 @@ after_paint_cb (GdkFrameClock *frame_clock,
 void
 fm_bench_live_open (void)
 {
-  if (!fm_bench_live_enabled () || open_time != 0)
+  if (!fm_bench_live_enabled ())
     return;
   open_time = g_get_monotonic_time ();
+  model_set = tiles_shown = FALSE;
+  G_LOCK (marks);
+  if (marks == NULL)
+    marks = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (marks, g_strdup_printf ("open %u", opens->len + 1));
+  G_UNLOCK (marks);
+}
+
+void
+fm_bench_live_mark (const char *phase)
+{
+  if (!fm_bench_live_enabled () || open_time == 0)
+    return;
+  if (g_str_equal (phase, "model set"))
+    model_set = TRUE;
+  G_LOCK (marks);
+  g_ptr_array_add (marks, g_strdup_printf ("%s %.1f ms", phase,
+                                           (g_get_monotonic_time () - open_time) / 1000.0));
+  G_UNLOCK (marks);
 }
 
 void
@@ -125,7 +154,8 @@ fm_bench_live_shown (GtkWidget *widget,
         g_array_append_val (compute, ms);
       }
   shown_generation = MAX (shown_generation, generation);
-  any_shown = TRUE;
+  if (model_set)
+    tiles_shown = TRUE;
   if (frame_clock_used == NULL && gtk_widget_get_frame_clock (widget) != NULL)
     {
       frame_clock_used = g_object_ref (gtk_widget_get_frame_clock (widget));
@@ -165,6 +195,11 @@ fm_bench_live_report (void)
   printf ("live: motion to result on the main thread p50 %.1f ms, p95 %.1f ms\n",
           percentile (compute, 0.5), percentile (compute, 0.95));
   printf ("live: longest main-thread stall %.1f ms\n", longest_stall / 1000.0);
-  printf ("load: open to first tiles painted %.1f ms\n", open_to_tiles);
+  for (guint i = 0; marks != NULL && i < marks->len; i++)
+    printf ("load phase: %s\n", (const char *) g_ptr_array_index (marks, i));
+  /* The first open includes the start of the process and of GTK. */
+  for (guint i = 0; i < opens->len; i++)
+    printf ("load: open %u (%s) to first tiles painted %.1f ms\n", i + 1,
+            i == 0 ? "at start" : "in the open window", g_array_index (opens, double, i));
   fflush (stdout);
 }

@@ -14,7 +14,7 @@
 G_BEGIN_DECLS
 
 gboolean fm_bench_live_enabled (void);
-/* The first model was asked for now (later calls are ignored). */
+/* A model was asked for now. */
 void     fm_bench_live_open    (void);
 /* An input of @generation was submitted now (a pointer motion). */
 void     fm_bench_live_input   (guint64    generation);
@@ -22,6 +22,10 @@ void     fm_bench_live_input   (guint64    generation);
  * paint of its frame clock. */
 void     fm_bench_live_shown   (GtkWidget *widget,
                                 guint64    generation);
+/* The model being opened reached @phase now ("model set" once it is the
+ * window's; results shown after that are its tiles); the report lists the
+ * phases with their times from the open. Any thread. */
+void     fm_bench_live_mark    (const char *phase);
 /* Prints the figures to stdout (at window close). */
 void     fm_bench_live_report  (void);
 

@@ -13,38 +13,146 @@
 
 #include "fm-frame.h"
 
+struct _FmFrameSpec
+{
+  FmModel *model;
+  GArray *layers;
+  float   epsilon;
+};
+
+static void
+spec_clear (gpointer data)
+{
+  FmFrameSpec *spec = data;
+
+  fm_model_unref (spec->model);
+  g_array_unref (spec->layers);
+}
+
+FmFrameSpec *
+fm_frame_spec_new (FmModel *model,
+                   GArray  *layers,
+                   float    epsilon)
+{
+  FmFrameSpec *spec = g_atomic_rc_box_new (FmFrameSpec);
+
+  spec->model = fm_model_ref (model);
+  spec->layers = g_array_ref (layers);
+  spec->epsilon = epsilon;
+  return spec;
+}
+
+FmFrameSpec *
+fm_frame_spec_ref (FmFrameSpec *spec)
+{
+  return g_atomic_rc_box_acquire (spec);
+}
+
+void
+fm_frame_spec_unref (FmFrameSpec *spec)
+{
+  g_atomic_rc_box_release_full (spec, spec_clear);
+}
+
+/* The derived part of a frame, made on either thread. */
+typedef struct _FmFrameStats
+{
+  GArray          *layers;
+  float            epsilon;
+  FmChannelStats **stats;
+  float          **pre_max;
+  guint           *n_zero;
+} FmFrameStats;
+
+static void
+stats_clear (gpointer data)
+{
+  FmFrameStats *st = data;
+
+  for (guint i = 0; i < st->layers->len; i++)
+    {
+      g_free (st->stats[i]);
+      g_free (st->pre_max[i]);
+    }
+  g_free (st->stats);
+  g_free (st->pre_max);
+  g_free (st->n_zero);
+  g_array_unref (st->layers);
+}
+
+void
+fm_frame_stats_release (gpointer stats)
+{
+  g_atomic_rc_box_release_full (stats, stats_clear);
+}
+
+static FmFrameStats *
+stats_compute (FmModel *model,
+               FmRun   *run,
+               GArray  *layers,
+               float    epsilon)
+{
+  FmFrameStats *st = g_atomic_rc_box_new0 (FmFrameStats);
+
+  st->layers = g_array_ref (layers);
+  st->epsilon = epsilon;
+  st->stats = g_new0 (FmChannelStats *, MAX (layers->len, 1));
+  st->pre_max = g_new0 (float *, MAX (layers->len, 1));
+  st->n_zero = g_new0 (guint, MAX (layers->len, 1));
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const FmLayer *layer = &g_array_index (layers, FmLayer, i);
+      const FmValue *v = &model->values[layer->value_id];
+      guint channels = (guint) v->shape.dims[1];
+      gsize plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
+
+      st->stats[i] = g_new (FmChannelStats, MAX (channels, 1));
+      fm_channel_stats_compute (fm_run_value_data (run, layer->value_id), channels, plane,
+                                epsilon, st->stats[i]);
+      st->pre_max[i] = g_new (float, MAX (channels, 1));
+      fm_layer_pre_activation_max (model, layer, run, st->pre_max[i]);
+      for (guint c = 0; c < channels; c++)
+        st->n_zero[i] += st->stats[i][c].all_zero;
+    }
+  return st;
+}
+
+gpointer
+fm_frame_finish_pass (FmModel  *model,
+                      FmRun    *run,
+                      gpointer  spec)
+{
+  FmFrameSpec *s = spec;
+
+  /* A pass of the model before: its layers are not these. */
+  if (model != s->model)
+    return NULL;
+  return stats_compute (model, run, s->layers, s->epsilon);
+}
+
 FmFrame *
 fm_frame_new (FmWorkerResult *result,
               GArray         *layers,
               float           epsilon)
 {
   FmFrame *frame = g_new0 (FmFrame, 1);
-  FmRun *run = fm_worker_result_get_run (result);
+  FmFrameStats *st = fm_worker_result_get_extra (result);
 
   frame->ref_count = 1;
   frame->result = fm_worker_result_ref (result);
   frame->model = fm_worker_result_get_model (result);
   frame->layers = g_array_ref (layers);
   frame->epsilon = epsilon;
-  frame->stats = g_new0 (FmChannelStats *, MAX (layers->len, 1));
-  frame->pre_max = g_new0 (float *, MAX (layers->len, 1));
-  frame->n_zero = g_new0 (guint, MAX (layers->len, 1));
-
-  for (guint i = 0; i < layers->len; i++)
-    {
-      const FmLayer *layer = &g_array_index (layers, FmLayer, i);
-      const FmValue *v = &frame->model->values[layer->value_id];
-      guint channels = (guint) v->shape.dims[1];
-      gsize plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
-
-      frame->stats[i] = g_new (FmChannelStats, MAX (channels, 1));
-      fm_channel_stats_compute (fm_run_value_data (run, layer->value_id), channels, plane,
-                                epsilon, frame->stats[i]);
-      frame->pre_max[i] = g_new (float, MAX (channels, 1));
-      fm_layer_pre_activation_max (frame->model, layer, run, frame->pre_max[i]);
-      for (guint c = 0; c < channels; c++)
-        frame->n_zero[i] += frame->stats[i][c].all_zero;
-    }
+  /* The same layers array (not only equal ones): a new model or a change
+   * of the listed layers makes a new one. */
+  if (st != NULL && st->layers == layers && st->epsilon == epsilon)
+    st = g_atomic_rc_box_acquire (st);
+  else
+    st = stats_compute (frame->model, fm_worker_result_get_run (result), layers, epsilon);
+  frame->owner = st;
+  frame->stats = st->stats;
+  frame->pre_max = st->pre_max;
+  frame->n_zero = st->n_zero;
   return frame;
 }
 
@@ -60,14 +168,7 @@ fm_frame_unref (FmFrame *frame)
 {
   if (!g_atomic_int_dec_and_test (&frame->ref_count))
     return;
-  for (guint i = 0; i < frame->layers->len; i++)
-    {
-      g_free (frame->stats[i]);
-      g_free (frame->pre_max[i]);
-    }
-  g_free (frame->stats);
-  g_free (frame->pre_max);
-  g_free (frame->n_zero);
+  fm_frame_stats_release (frame->owner);
   g_array_unref (frame->layers);
   fm_worker_result_unref (frame->result);
   g_free (frame);

@@ -26,8 +26,31 @@ typedef struct
   FmChannelStats **stats;     /* [n_layers][C] */
   float          **pre_max;   /* [n_layers][C], NaN without a pre-activation */
   guint           *n_zero;    /* [n_layers] */
+  struct _FmFrameStats *owner; /* holds the three above */
 } FmFrame;
 
+/* What a frame is derived for: the model, its listed layers and the zero threshold.
+ * Reference counted, immutable; shared with the worker thread. */
+typedef struct _FmFrameSpec FmFrameSpec;
+
+/* @layers: of @model (fm_layers_list ()). */
+FmFrameSpec *fm_frame_spec_new   (FmModel     *model,
+                                  GArray      *layers,
+                                  float        epsilon);
+FmFrameSpec *fm_frame_spec_ref   (FmFrameSpec *spec);
+void         fm_frame_spec_unref (FmFrameSpec *spec);
+
+/* An FmWorkerFinishFunc with an FmFrameSpec as data: derives the
+ * statistics on the worker thread (off the main thread, which then only
+ * paints), for fm_frame_new () to take. */
+gpointer     fm_frame_finish_pass (FmModel  *model,
+                                   FmRun    *run,
+                                   gpointer  spec);
+/* Frees what fm_frame_finish_pass () returned. */
+void         fm_frame_stats_release (gpointer stats);
+
+/* Uses the statistics the worker derived for @result when they were made
+ * for @layers and @epsilon, else derives them now. */
 FmFrame     *fm_frame_new       (FmWorkerResult *result,
                                  GArray         *layers,
                                  float           epsilon);

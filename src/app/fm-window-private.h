@@ -86,6 +86,11 @@ struct _FmWindow
   char            *last_toast;
   guint            wait_tick;      /* tick callback of wait_for_result_tick () */
   guint            sight_idle;     /* update_tiles_in_sight () is queued */
+  guint            sight_tick;     /* waits for a layout before queueing sight_idle */
+  guint            grid_focus_tick;  /* places the focus after a page key (fm-window.c) */
+  int              grid_focus;       /* GridFocus */
+  double           grid_focus_x, grid_focus_y;
+  guint            grid_focus_frames;
 
   /* dataset scan (fm-window-scan.c) */
   GtkRevealer     *scan_revealer;

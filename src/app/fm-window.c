@@ -255,10 +255,18 @@ worker_result_cb (FmWorker       *worker,
 
   if (fm_worker_result_get_model (result) != self->model)
     return;
+  if (fm_bench_live_enabled ())
+    {
+      g_autofree char *phase = g_strdup_printf ("first result (its pass %.1f ms on %u threads)",
+                                                fm_worker_result_get_duration (result) / 1000.0,
+                                                fm_worker_result_get_threads (result));
+      fm_bench_live_mark (phase);
+    }
   g_clear_pointer (&self->frame, fm_frame_unref);
   self->frame = fm_frame_new (result, self->layers, epsilon);
   self->n_frames++;
   refresh_frame (self);
+  fm_bench_live_mark ("first result shown");
   fm_bench_live_shown (GTK_WIDGET (self->sections_box),
                        fm_worker_result_get_input_generation (result));
 }
@@ -305,6 +313,7 @@ submit_input (FmWindow *self)
   if (self->model == NULL)
     return;
   fm_preprocess_canvas_to_tensor (&self->pp, pixels, self->input);
+  fm_bench_live_mark ("input submitted");
   fm_bench_live_input (fm_worker_submit (self->worker, self->input, self->input_len));
   gtk_widget_queue_draw (GTK_WIDGET (self->preview));
   if (self->wait_tick == 0)
@@ -418,6 +427,22 @@ show_selected (FmWindow *self)
 #define BUILD_PAGES_BELOW 2
 #define DROP_PAGES        4
 
+static void queue_update_tiles_in_sight (FmWindow *self);
+
+/* Runs before the layout of a frame: what is in sight is looked at after
+ * it (the idle runs once the frame is painted). */
+static gboolean
+sight_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  FmWindow *self = user_data;
+
+  self->sight_tick = 0;
+  queue_update_tiles_in_sight (self);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 update_tiles_in_sight (gpointer user_data)
 {
@@ -425,7 +450,21 @@ update_tiles_in_sight (gpointer user_data)
   GtkWidget *scroller = GTK_WIDGET (self->layers_scroller);
   double page = MAX (1, gtk_widget_get_height (scroller));
 
+  guint n_built = 0;
+
   self->sight_idle = 0;
+  /* Before the first layout of the page or of new sections, every section
+   * seems to be at the top: wait for the layout rather than build them all
+   * (10,000 tiles for ResNet-18). */
+  for (guint i = 0; i < self->sections->len; i++)
+    if (gtk_widget_get_height (scroller) == 0 ||
+        (gtk_widget_get_visible (g_ptr_array_index (self->sections, i)) &&
+         gtk_widget_get_width (g_ptr_array_index (self->sections, i)) == 0))
+      {
+        if (self->sight_tick == 0 && gtk_widget_get_mapped (scroller))
+          self->sight_tick = gtk_widget_add_tick_callback (scroller, sight_tick_cb, self, NULL);
+        return G_SOURCE_REMOVE;
+      }
   for (guint i = 0; i < self->sections->len; i++)
     {
       FmLayerSection *section = g_ptr_array_index (self->sections, i);
@@ -439,10 +478,17 @@ update_tiles_in_sight (gpointer user_data)
         {
           fm_layer_section_ensure_tiles (section);
           fm_layer_section_note_cell_size (section);
+          n_built++;
         }
       else if (b.origin.y + b.size.height < -DROP_PAGES * page ||
                b.origin.y > (1 + DROP_PAGES) * page)
         fm_layer_section_release_tiles (section);
+    }
+  if (fm_bench_live_enabled ())
+    {
+      g_autofree char *phase = g_strdup_printf ("tiles in sight: %u sections of %u, page %.0f",
+                                                n_built, self->sections->len, page);
+      fm_bench_live_mark (phase);
     }
   return G_SOURCE_REMOVE;
 }
@@ -464,6 +510,199 @@ in_sight_changed_cb (GtkAdjustment *adjustment,
   for (guint i = 0; i < self->sections->len; i++)
     fm_layer_section_redraw_culled (g_ptr_array_index (self->sections, i));
   queue_update_tiles_in_sight (self);
+}
+
+/* Keyboard paging in the grid. Page Up and Page Down scroll a page and
+ * move the focus to the tile at the same place on screen; Ctrl+Home and
+ * Ctrl+End go to the first and the last tile of the page (Home and End
+ * stay the flow box's: the first and last tile of the layer). The tiles
+ * there may not be built yet, so the focus is placed once they are laid
+ * out: a tick callback tries each frame, for a few frames. */
+typedef enum
+{
+  GRID_FOCUS_POINT,  /* the tile at (grid_focus_x, grid_focus_y), else the nearest row */
+  GRID_FOCUS_FIRST,
+  GRID_FOCUS_LAST,
+} GridFocus;
+
+#define GRID_FOCUS_MAX_FRAMES 30
+
+/* The flow box child at @x, @y of the scroller, or NULL. */
+static GtkWidget *
+grid_cell_at (FmWindow *self,
+              double    x,
+              double    y)
+{
+  GtkWidget *scroller = GTK_WIDGET (self->layers_scroller);
+  GtkWidget *w = gtk_widget_pick (scroller, x, y, GTK_PICK_DEFAULT);
+
+  while (w != NULL && w != scroller && !GTK_IS_FLOW_BOX_CHILD (w))
+    w = gtk_widget_get_parent (w);
+  return w != NULL && GTK_IS_FLOW_BOX_CHILD (w) && gtk_widget_get_child_visible (w) ? w : NULL;
+}
+
+static gboolean
+grid_place_focus (FmWindow *self)
+{
+  GtkWidget *scroller = GTK_WIDGET (self->layers_scroller);
+  int width = gtk_widget_get_width (scroller);
+  int height = gtk_widget_get_height (scroller);
+  GtkWidget *cell = NULL;
+
+  if (width <= 0 || height <= 0)
+    return FALSE;
+  switch ((GridFocus) self->grid_focus)
+    {
+    case GRID_FOCUS_POINT:
+      /* The same place, else the nearest row below, then above (a
+       * heading or the gap between rows may be there). */
+      for (int d = 0; cell == NULL && d < height; d += 8)
+        {
+          cell = grid_cell_at (self, self->grid_focus_x, MIN (self->grid_focus_y + d, height - 1));
+          if (cell == NULL)
+            cell = grid_cell_at (self, self->grid_focus_x, MAX (self->grid_focus_y - d, 0));
+        }
+      break;
+    case GRID_FOCUS_FIRST:
+      for (int y = 0; cell == NULL && y < height; y += 8)
+        for (int x = 0; cell == NULL && x < width; x += 16)
+          cell = grid_cell_at (self, x, y);
+      break;
+    case GRID_FOCUS_LAST:
+      for (int y = height - 1; cell == NULL && y >= 0; y -= 8)
+        for (int x = width - 1; cell == NULL && x >= 0; x -= 16)
+          cell = grid_cell_at (self, x, y);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (cell == NULL)
+    return FALSE;
+  /* GTK 4.8's viewport would scroll to the top of the cell's whole layer
+   * when the focus enters it: stay, scrolled only as far as it takes to
+   * show all of the cell. */
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->layers_scroller);
+    double value = gtk_adjustment_get_value (adj);
+    gboolean grabbed = gtk_widget_grab_focus (cell);
+    graphene_rect_t b;
+
+    if (gtk_widget_compute_bounds (cell, scroller, &b))
+      {
+        if (b.origin.y + b.size.height > height)
+          value += b.origin.y + b.size.height - height;
+        if (b.origin.y < 0)
+          value += b.origin.y;
+      }
+    gtk_adjustment_set_value (adj, value);
+    return grabbed;
+  }
+}
+
+static gboolean
+grid_focus_tick_cb (GtkWidget     *widget,
+                    GdkFrameClock *frame_clock,
+                    gpointer       user_data)
+{
+  FmWindow *self = user_data;
+
+  /* The frame before this one laid out what the scroll brought in. */
+  if (self->grid_focus_frames++ > 0 &&
+      (grid_place_focus (self) || self->grid_focus_frames > GRID_FOCUS_MAX_FRAMES))
+    {
+      self->grid_focus_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+grid_move (FmWindow  *self,
+           GridFocus  focus,
+           double     scroll_to)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->layers_scroller);
+  GtkWidget *scroller = GTK_WIDGET (self->layers_scroller);
+
+  self->grid_focus = focus;
+  self->grid_focus_frames = 0;
+  gtk_adjustment_set_value (adj, scroll_to);
+  if (self->grid_focus_tick == 0)
+    self->grid_focus_tick = gtk_widget_add_tick_callback (scroller, grid_focus_tick_cb, self, NULL);
+}
+
+gboolean
+fm_window_grid_key (FmWindow        *self,
+                    guint            keyval,
+                    GdkModifierType  state)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->layers_scroller);
+  GtkWidget *scroller = GTK_WIDGET (self->layers_scroller);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  double value = gtk_adjustment_get_value (adj);
+  double page = gtk_adjustment_get_page_size (adj);
+  double bottom = gtk_adjustment_get_upper (adj) - page;
+  gboolean ctrl = (state & GDK_CONTROL_MASK) != 0;
+  graphene_rect_t b;
+
+  if ((state & (GDK_SHIFT_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Page_Down:
+    case GDK_KEY_KP_Page_Down:
+    case GDK_KEY_Page_Up:
+    case GDK_KEY_KP_Page_Up:
+      {
+        gboolean down = keyval == GDK_KEY_Page_Down || keyval == GDK_KEY_KP_Page_Down;
+
+        if (ctrl)
+          return FALSE;
+        /* At the end already: the last (first) tile. */
+        if (down ? value >= bottom : value <= 0)
+          {
+            grid_move (self, down ? GRID_FOCUS_LAST : GRID_FOCUS_FIRST, value);
+            return TRUE;
+          }
+        if (focus != NULL && gtk_widget_is_ancestor (focus, scroller) &&
+            gtk_widget_compute_bounds (focus, scroller, &b))
+          {
+            self->grid_focus_x = b.origin.x + b.size.width / 2;
+            self->grid_focus_y = b.origin.y + b.size.height / 2;
+          }
+        else
+          {
+            self->grid_focus_x = gtk_widget_get_width (scroller) / 2.0;
+            self->grid_focus_y = gtk_widget_get_height (scroller) / 2.0;
+          }
+        grid_move (self, GRID_FOCUS_POINT, CLAMP (value + (down ? page : -page), 0, bottom));
+        return TRUE;
+      }
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      if (!ctrl)
+        return FALSE;
+      grid_move (self, GRID_FOCUS_FIRST, 0);
+      return TRUE;
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      if (!ctrl)
+        return FALSE;
+      grid_move (self, GRID_FOCUS_LAST, bottom);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+grid_key_cb (GtkEventControllerKey *controller,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             FmWindow              *self)
+{
+  return fm_window_grid_key (self, keyval, state);
 }
 
 static void
@@ -523,6 +762,24 @@ make_layer_row (FmWindow      *self,
   return box;
 }
 
+/* The worker derives each pass's statistics for the listed layers and
+ * the zero threshold of now (off the main thread). */
+static void
+update_worker_finish (FmWindow *self)
+{
+  float epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
+
+  if (self->layers == NULL)
+    {
+      fm_worker_set_finish (self->worker, NULL, NULL, NULL, NULL, NULL);
+      return;
+    }
+  fm_worker_set_finish (self->worker, fm_frame_finish_pass,
+                        fm_frame_spec_new (self->model, self->layers, epsilon),
+                        (GBoxedCopyFunc) fm_frame_spec_ref,
+                        (GDestroyNotify) fm_frame_spec_unref, fm_frame_stats_release);
+}
+
 static void
 rebuild_layers (FmWindow *self)
 {
@@ -541,6 +798,7 @@ rebuild_layers (FmWindow *self)
   g_clear_pointer (&self->layers, g_array_unref);
   self->layers = fm_layers_list (self->model,
                                  !g_settings_get_boolean (self->settings, "show-all-nodes"));
+  update_worker_finish (self);
 
   all = gtk_label_new (_("All Layers"));
   gtk_label_set_xalign (GTK_LABEL (all), 0);
@@ -854,7 +1112,9 @@ set_model (FmWindow  *self,
   g_signal_handlers_unblock_by_func (self->draw_pad, draw_pad_changed_cb, self);
   update_undo_action (self);
 
+  fm_bench_live_mark ("worker and canvas set");
   rebuild_layers (self);
+  fm_bench_live_mark ("layers built");
   /* The same layer, if this model has one of that name, and the same
    * place in the page. */
   if (selected_name != NULL)
@@ -890,6 +1150,16 @@ loaded_model_free (LoadedModel *loaded)
   g_free (loaded);
 }
 
+/* The settings file of the model file @data (freed here); NULL when it
+ * cannot be read (the load says why). */
+static gpointer
+hash_model_thread (gpointer data)
+{
+  g_autofree char *path = data;
+
+  return fm_input_settings_path_for_file (path, NULL);
+}
+
 static void
 load_model_thread (GTask        *task,
                    gpointer      source,
@@ -898,7 +1168,9 @@ load_model_thread (GTask        *task,
 {
   GFile *file = task_data;
   g_autofree char *path = g_file_get_path (file);
+  g_autofree char *settings_path = NULL;
   g_autoptr(GError) error = NULL;
+  GThread *hasher;
   FmModel *model;
 
   if (path == NULL)
@@ -907,18 +1179,23 @@ load_model_thread (GTask        *task,
       g_task_return_new_error (task, FM_ERROR, FM_ERROR_IO, _("%s: not a local file"), uri);
       return;
     }
+  /* The model's bytes are hashed for its settings file beside the load
+   * (on ResNet-18 each takes ~0.2 s). */
+  hasher = g_thread_new ("fm-hash-model", hash_model_thread, g_strdup (path));
   model = fm_model_load_file (path, NULL, &error);
+  fm_bench_live_mark ("model loaded");
+  settings_path = g_thread_join (hasher);
+  fm_bench_live_mark ("model hashed");
   if (model == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* Hashing the model's bytes for its settings file is done here too. */
   {
     LoadedModel *loaded = g_new0 (LoadedModel, 1);
 
     loaded->model = model;
-    loaded->settings_path = fm_input_settings_path (model, NULL);
+    loaded->settings_path = g_steal_pointer (&settings_path);
     g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_model_free);
   }
 }
@@ -933,6 +1210,7 @@ load_model_done (GObject      *source,
   LoadedModel *loaded = g_task_propagate_pointer (G_TASK (res), &error);
   g_autoptr(FmModel) model = loaded != NULL ? g_steal_pointer (&loaded->model) : NULL;
 
+  fm_bench_live_mark ("back on the main thread");
   set_busy (self, FALSE);
   if (loaded != NULL)
     {
@@ -954,6 +1232,7 @@ load_model_done (GObject      *source,
       show_error (self, error);
       return;
     }
+  fm_bench_live_mark ("model set");
   g_settings_set_string (self->settings, "last-model", model->path);
   if (self->restore_input && self->pending_image == NULL)
     restore_last_input (self);
@@ -1338,6 +1617,7 @@ settings_changed_cb (GSettings  *settings,
     }
   if (g_str_equal (key, "zero-threshold"))
     {
+      update_worker_finish (self);
       /* Recompute the statistics of the frame on screen; a scan made
        * under the old threshold no longer holds. */
       if (self->frame != NULL)
@@ -1397,12 +1677,17 @@ go_to_response_cb (AdwMessageDialog *dialog,
   GtkSpinButton *spin = GTK_SPIN_BUTTON (adw_message_dialog_get_extra_child (dialog));
 
   if (g_str_equal (response, "go"))
-    fm_window_go_to_channel (self, (guint) gtk_spin_button_get_value_as_int (spin));
+    {
+      /* The number typed, not yet taken by the spin button. */
+      gtk_spin_button_update (spin);
+      fm_window_go_to_channel (self, (guint) gtk_spin_button_get_value_as_int (spin));
+    }
 }
 
-/* Enter in the spin button goes there, as the default response would. */
+/* Enter in the spin button goes there, as the default response would.
+ * GTK 4.8's spin button has no "activate": its text does. */
 static void
-go_to_activate_cb (GtkSpinButton    *spin,
+go_to_activate_cb (GtkText          *text,
                    AdwMessageDialog *dialog)
 {
   adw_message_dialog_response (dialog, "go");
@@ -1424,18 +1709,15 @@ go_to_channel_action (GtkWidget  *widget,
   if (section == NULL)
     return;
   n = fm_layer_section_n_tiles (section);
-  {
-    const FmLayer *layer = &g_array_index (self->layers, FmLayer,
-                                           fm_layer_section_get_index (section));
-    /* Translators: %s is the layer, %u its last channel */
-    body = g_strdup_printf (_("Channel of %s, from 0 to %u"),
-                            self->model->values[layer->value_id].name, n - 1);
-  }
+  /* Translators: %s is the layer, %u its last channel */
+  body = g_strdup_printf (_("Channel of %s, from 0 to %u"), fm_layer_section_get_title (section),
+                          n - 1);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Go to Channel"),
                                                        body));
   spin = gtk_spin_button_new_with_range (0, n - 1, 1);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
-  g_signal_connect (spin, "activate", G_CALLBACK (go_to_activate_cb), dialog);
+  g_signal_connect (gtk_editable_get_delegate (GTK_EDITABLE (spin)), "activate",
+                    G_CALLBACK (go_to_activate_cb), dialog);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Channel"), -1);
   adw_message_dialog_set_extra_child (dialog, spin);
@@ -1700,6 +1982,12 @@ fm_window_dispose (GObject *object)
   fm_window_scan_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
   g_clear_handle_id (&self->sight_idle, g_source_remove);
+  if (self->sight_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->layers_scroller), self->sight_tick);
+  self->sight_tick = 0;
+  if (self->grid_focus_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->layers_scroller), self->grid_focus_tick);
+  self->grid_focus_tick = 0;
   if (self->input_dialog != NULL)
     gtk_window_destroy (self->input_dialog);
   if (self->layers_scroller != NULL)
@@ -1886,6 +2174,10 @@ fm_window_init (FmWindow *self)
     gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
     g_signal_connect (keys, "key-pressed", G_CALLBACK (layer_list_key_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (self->layer_list), keys);
+    keys = gtk_event_controller_key_new ();
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (grid_key_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->layers_scroller), keys);
   }
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);

@@ -98,5 +98,12 @@ GtkWidget  *fm_window_get_layer_list (FmWindow       *self);
 gboolean    fm_window_go_to_channel  (FmWindow       *self,
                                       guint           channel);
 GtkWidget  *fm_window_get_layers_scroller (FmWindow  *self);
+/* What a key pressed in the grid does: Page Up/Down scroll a page and
+ * focus the tile at the same place on screen (the first or last tile at
+ * either end), Ctrl+Home/End focus the first/last tile of the page. The
+ * focus moves once the tiles there are laid out. FALSE for other keys. */
+gboolean    fm_window_grid_key       (FmWindow        *self,
+                                      guint            keyval,
+                                      GdkModifierType  state);
 
 G_END_DECLS

@@ -85,6 +85,12 @@ typedef struct
   guint           pool_threads[FM_WORKER_POOL_SIZE]; /* the count set on each */
   guint           n_pool;
 
+  FmWorkerFinishFunc finish;        /* fm_worker_set_finish () */
+  gpointer        finish_data;
+  GBoxedCopyFunc  finish_data_ref;
+  GDestroyNotify  finish_data_unref;
+  GDestroyNotify  extra_free;
+
   guint           threads_request;  /* fm_worker_set_threads (); 0: automatic */
   guint           auto_threads;     /* the automatic count for the current model */
 
@@ -101,6 +107,8 @@ struct _FmWorkerResult
   guint64          model_generation;
   gint64           duration;
   guint            threads;         /* set on run for this pass */
+  gpointer         extra;           /* made by the finish function */
+  GDestroyNotify   extra_free;
   gboolean         delivered;       /* by fm_worker_wait (); the idle source skips it */
 };
 
@@ -185,6 +193,8 @@ shared_unref (FmWorkerShared *s)
   g_free (s->pending);
   g_free (s->spare);
   g_clear_pointer (&s->model, fm_model_unref);
+  if (s->finish_data_unref != NULL)
+    s->finish_data_unref (s->finish_data);
   g_clear_pointer (&s->context, g_main_context_unref);
   g_mutex_clear (&s->mutex);
   g_cond_clear (&s->cond);
@@ -230,10 +240,20 @@ fm_worker_result_unref (FmWorkerResult *result)
 
   if (!g_atomic_ref_count_dec (&result->ref_count))
     return;
+  if (result->extra_free != NULL)
+    result->extra_free (result->extra);
   shared_recycle_run (result->shared, result->run, result->threads, result->model_generation);
   fm_model_unref (result->model);
   shared_unref (result->shared);
   g_free (result);
+}
+
+gpointer
+fm_worker_result_get_extra (FmWorkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, NULL);
+
+  return result->extra;
 }
 
 FmModel *
@@ -490,6 +510,11 @@ worker_run_pass (FmWorkerShared *s,
   gboolean created = FALSE;
   gint64 start, duration = 0;
   gboolean ok;
+  FmWorkerFinishFunc finish;
+  gpointer finish_data = NULL;
+  GDestroyNotify finish_data_unref;
+  GDestroyNotify extra_free;
+  gpointer extra = NULL;
 
   if (run == NULL)
     {
@@ -510,6 +535,12 @@ worker_run_pass (FmWorkerShared *s,
   g_mutex_lock (&s->mutex);
   if (created)
     s->stats.n_runs_created++;
+  finish = s->finish;
+  if (finish != NULL)
+    finish_data = s->finish_data_ref != NULL ? s->finish_data_ref (s->finish_data)
+                                             : s->finish_data;
+  finish_data_unref = s->finish_data_unref;
+  extra_free = s->extra_free;
   /* Give the buffer back for the next submit unless the model changed. */
   if (model_generation == s->model_generation && s->spare == NULL && !s->quit)
     {
@@ -524,9 +555,13 @@ worker_run_pass (FmWorkerShared *s,
       start = g_get_monotonic_time ();
       ok = fm_run_execute (run, cancellable, &error);
       duration = g_get_monotonic_time () - start;
+      if (ok && finish != NULL)
+        extra = finish (model, run, finish_data);
     }
   else
     ok = FALSE;
+  if (finish != NULL && finish_data_unref != NULL)
+    finish_data_unref (finish_data);
 
   /* The result is filled in under the mutex the main context takes before
    * reading it, which also orders the arena's writes before its reads. */
@@ -552,6 +587,8 @@ worker_run_pass (FmWorkerShared *s,
           result->model_generation = model_generation;
           result->duration = duration;
           result->threads = run_threads;
+          result->extra = g_steal_pointer (&extra);
+          result->extra_free = extra_free;
           /* Kept for fm_worker_wait (); the old one is released below. */
           old_latest = g_steal_pointer (&s->latest);
           s->latest = fm_worker_result_ref (result);
@@ -570,6 +607,8 @@ worker_run_pass (FmWorkerShared *s,
     }
   g_mutex_unlock (&s->mutex);
   g_clear_pointer (&old_latest, fm_worker_result_unref);
+  if (extra != NULL && extra_free != NULL)
+    extra_free (extra);
 
   if (result != NULL)
     shared_post (s, dispatch_result, result, (GDestroyNotify) fm_worker_result_unref);
@@ -922,6 +961,34 @@ fm_worker_shutdown (FmWorker *self)
   g_clear_pointer (&latest, fm_worker_result_unref);
   free_runs (old_runs, n_old_runs);
   g_clear_pointer (&context, g_main_context_unref);
+}
+
+void
+fm_worker_set_finish (FmWorker          *self,
+                      FmWorkerFinishFunc func,
+                      gpointer           data,
+                      GBoxedCopyFunc     data_ref,
+                      GDestroyNotify     data_unref,
+                      GDestroyNotify     extra_free)
+{
+  FmWorkerShared *s;
+  gpointer old_data;
+  GDestroyNotify old_unref;
+
+  g_return_if_fail (FM_IS_WORKER (self));
+
+  s = self->shared;
+  g_mutex_lock (&s->mutex);
+  old_data = s->finish_data;
+  old_unref = s->finish_data_unref;
+  s->finish = func;
+  s->finish_data = data;
+  s->finish_data_ref = data_ref;
+  s->finish_data_unref = data_unref;
+  s->extra_free = extra_free;
+  g_mutex_unlock (&s->mutex);
+  if (old_unref != NULL)
+    old_unref (old_data);
 }
 
 void

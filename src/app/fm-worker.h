@@ -57,6 +57,9 @@ gint64          fm_worker_result_get_duration         (FmWorkerResult *result);
 /* The thread count set on the run for this pass (fm_run_set_threads ());
  * the run may have started fewer if threads could not start. */
 guint           fm_worker_result_get_threads          (FmWorkerResult *result);
+/* What the finish function (fm_worker_set_finish ()) made of this pass on
+ * the worker thread, or NULL. Owned by the result. */
+gpointer        fm_worker_result_get_extra            (FmWorkerResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmWorkerResult, fm_worker_result_unref)
 
 /* Counters since the worker was made, for benchmarks and tests. Every
@@ -124,6 +127,21 @@ guint     fm_worker_get_threads          (FmWorker       *self);
 /* Cancels the pass in flight and joins the thread; no signal is emitted
  * afterwards and further submits are ignored. Dispose does this too. */
 void      fm_worker_shutdown             (FmWorker       *self);
+/* Work done on the worker thread after each completed pass, so that the
+ * main thread does not: @func gets the pass's model and run and a
+ * reference to @data (taken with @data_ref for the pass, dropped with
+ * @data_unref after it) and returns the result's extra, freed with
+ * @extra_free. Replaces the previous function; a pass already past its
+ * start keeps the data it took. NULL @func: none. */
+typedef gpointer (*FmWorkerFinishFunc) (FmModel  *model,
+                                        FmRun    *run,
+                                        gpointer  data);
+void      fm_worker_set_finish           (FmWorker          *self,
+                                          FmWorkerFinishFunc func,
+                                          gpointer           data,
+                                          GBoxedCopyFunc     data_ref,
+                                          GDestroyNotify     data_unref,
+                                          GDestroyNotify     extra_free);
 void      fm_worker_get_stats            (FmWorker       *self,
                                           FmWorkerStats  *stats);
 

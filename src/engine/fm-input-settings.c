@@ -31,13 +31,22 @@ char *
 fm_input_settings_path (const FmModel  *model,
                         GError        **error)
 {
+  g_return_val_if_fail (model != NULL && model->path != NULL, NULL);
+
+  return fm_input_settings_path_for_file (model->path, error);
+}
+
+char *
+fm_input_settings_path_for_file (const char  *path,
+                                 GError     **error)
+{
   g_autoptr(GMappedFile) mapped = NULL;
   g_autofree char *sum = NULL;
   g_autofree char *name = NULL;
 
-  g_return_val_if_fail (model != NULL && model->path != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
 
-  mapped = fm_file_map (model->path, error);
+  mapped = fm_file_map (path, error);
   if (mapped == NULL)
     return NULL;
   sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256,

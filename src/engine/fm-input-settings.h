@@ -40,6 +40,10 @@ G_BEGIN_DECLS
  * FM_ERROR_IO naming the model file if it cannot be read. */
 char     *fm_input_settings_path      (const FmModel       *model,
                                        GError             **error);
+/* The same for the model file at @path, before or while it is loaded (the
+ * window hashes it beside the load). */
+char     *fm_input_settings_path_for_file (const char      *path,
+                                           GError         **error);
 
 /* Overlays the settings file at @path on @pp (set up for the model: its
  * channel count is what the values must fit). Three outcomes:

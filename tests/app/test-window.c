@@ -1393,6 +1393,111 @@ test_go_to_channel (void)
   fm_test_close_window (window);
 }
 
+/* The flow box child that has the focus, or NULL. */
+static GtkWidget *
+focused_cell (FmWindow *window)
+{
+  GtkWidget *w = gtk_root_get_focus (GTK_ROOT (window));
+
+  return w != NULL && GTK_IS_FLOW_BOX_CHILD (w) ? w : NULL;
+}
+
+/* Page Down scrolls one page and focuses a tile in sight, in the same
+ * column; Ctrl+End and Ctrl+Home focus the last tile of the last layer
+ * and the first of the first, scrolled to; Page Up at the top and Page
+ * Down at the bottom go to those too. */
+static void
+test_grid_keys (void)
+{
+  FmWindow *window = fm_window_new (NULL);
+  g_autofree char *path = fm_data_resolve_model ("mnist-cnn", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWidget *scroller = fm_window_get_layers_scroller (window);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  guint n_layers;
+  FmLayerSection *first, *last;
+  GtkWidget *first_cell, *last_cell, *cell;
+  graphene_rect_t before, after;
+  double page, bottom;
+
+  /* Low, so that a layer is taller than the page (as on ResNet-18). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 560);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  fm_test_settle ();
+  page = gtk_adjustment_get_page_size (adj);
+  bottom = gtk_adjustment_get_upper (adj) - page;
+  /* More than two pages, or the test shows nothing. */
+  g_assert_cmpfloat (bottom, >, 2 * page);
+  n_layers = fm_frame_n_layers (fm_window_get_frame (window));
+  first = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+  last = FM_LAYER_SECTION (fm_window_get_section (window, n_layers - 1));
+  first_cell = gtk_widget_get_parent (fm_layer_section_get_tile (first, 0));
+
+  g_assert_true (fm_window_go_to_channel (window, 1));
+  fm_test_settle ();
+  cell = focused_cell (window);
+  g_assert_nonnull (cell);
+  g_assert_true (gtk_widget_compute_bounds (cell, scroller, &before));
+
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Page_Down, 0));
+  WAIT_FOR (focused_cell (window) != NULL && focused_cell (window) != cell);
+  fm_test_settle ();
+  /* A page on, and as little more as shows the whole tile. */
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >=, page);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), <, page + before.size.height);
+  g_assert_true (gtk_widget_compute_bounds (focused_cell (window), scroller, &after));
+  g_assert_cmpfloat (after.origin.x, ==, before.origin.x);
+  g_assert_cmpfloat (after.origin.y, >=, 0);
+  g_assert_cmpfloat (after.origin.y + after.size.height, <=, page);
+
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_End, GDK_CONTROL_MASK));
+  WAIT_FOR (fm_layer_section_has_tiles (last) &&
+            focused_cell (window) ==
+              gtk_widget_get_parent (fm_layer_section_get_tile (last,
+                                                                fm_layer_section_n_tiles (last) - 1)));
+  last_cell = focused_cell (window);
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_widget_get_height (GTK_WIDGET (last)), >, page);
+  /* Near the bottom (the held space of the layers passed on the way is
+   * not exact to the pixel), with the last tile in sight. */
+  bottom = gtk_adjustment_get_upper (adj) - page;
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, bottom - page / 2);
+  g_assert_true (gtk_widget_compute_bounds (last_cell, scroller, &after));
+  g_assert_cmpfloat (after.origin.y, >=, 0);
+  g_assert_cmpfloat (after.origin.y + after.size.height, <=, page);
+
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Home, GDK_CONTROL_MASK));
+  WAIT_FOR (fm_layer_section_has_tiles (first) &&
+            focused_cell (window) == gtk_widget_get_parent (fm_layer_section_get_tile (first, 0)));
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
+
+  /* At the ends: Page Up from the second tile goes to the first, Page Down
+   * at the bottom to the last. */
+  g_assert_true (fm_window_go_to_channel (window, 1));
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Page_Up, 0));
+  first_cell = gtk_widget_get_parent (fm_layer_section_get_tile (first, 0));
+  WAIT_FOR (focused_cell (window) == first_cell);
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_End, GDK_CONTROL_MASK));
+  WAIT_FOR (focused_cell (window) != NULL && focused_cell (window) != first_cell);
+  fm_test_settle ();
+  last_cell = focused_cell (window);
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Page_Up, 0));
+  WAIT_FOR (focused_cell (window) != last_cell);
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Page_Down, 0));
+  WAIT_FOR (gtk_adjustment_get_value (adj) ==
+            gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Page_Down, 0));
+  WAIT_FOR (focused_cell (window) == last_cell);
+
+  /* Other keys are the flow box's. */
+  g_assert_false (fm_window_grid_key (window, GDK_KEY_Home, 0));
+  g_assert_false (fm_window_grid_key (window, GDK_KEY_Right, 0));
+  fm_test_close_window (window);
+}
+
 /* ---- input settings (issue 14) ------------------------------------------ */
 
 /* A model without our metadata opens the Input Settings by itself; the
@@ -1502,6 +1607,7 @@ main (int   argc,
   g_test_add_func ("/app/window/filter-and-sort", test_filter_and_sort);
   g_test_add_func ("/app/window/filter-dead", test_filter_dead);
   g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
+  g_test_add_func ("/app/window/grid-keys", test_grid_keys);
   g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
 

@@ -278,6 +278,101 @@ test_single (void)
   sink_clear (&sink);
 }
 
+/* The finish function of fm_worker_set_finish (): its data is counted
+ * (references taken and dropped), its extras too (made and freed). */
+typedef struct
+{
+  gint      refs;        /* references held, the caller's included */
+  gint      made;
+  gint      freed;
+  GThread  *main_thread;
+} FinishData;
+
+typedef struct
+{
+  float       z4;        /* z[4] of the pass, read on the worker thread */
+  gboolean    off_main;  /* it ran off the main thread */
+  FinishData *data;
+} FinishExtra;
+
+static gpointer
+finish_data_ref (gpointer data)
+{
+  g_atomic_int_inc (&((FinishData *) data)->refs);
+  return data;
+}
+
+static void
+finish_data_unref (gpointer data)
+{
+  g_atomic_int_add (&((FinishData *) data)->refs, -1);
+}
+
+static void
+finish_extra_free (gpointer extra)
+{
+  g_atomic_int_inc (&((FinishExtra *) extra)->data->freed);
+  g_free (extra);
+}
+
+static gpointer
+finish_pass (FmModel  *model,
+             FmRun    *run,
+             gpointer  data)
+{
+  FinishData *d = data;
+  FinishExtra *e = g_new0 (FinishExtra, 1);
+
+  e->z4 = ((const float *) fm_run_value_data (run, fm_model_find_value (model, "z")))[4];
+  e->off_main = g_thread_self () != d->main_thread;
+  e->data = d;
+  g_atomic_int_inc (&d->made);
+  return e;
+}
+
+static void
+test_finish (void)
+{
+  g_autoptr(FmModel) model = build_small (-4.5f);
+  FmWorker *worker = fm_worker_new ();
+  g_autoptr(GError) error = NULL;
+  FinishData data = { 1, 0, 0, g_thread_self () };
+  float x[28 * 28];
+  FinishExtra *extra;
+  Sink sink;
+
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = (float) (i % 7) - 3.0f;
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model, &error));
+  fm_worker_set_finish (worker, finish_pass, finish_data_ref (&data), finish_data_ref,
+                        finish_data_unref, finish_extra_free);
+  fm_worker_submit (worker, x, G_N_ELEMENTS (x));
+  WAIT_FOR (worker, TRUE, sink.results->len >= 1);
+
+  /* Made on the worker thread from the pass: z[4] = 13.5 by hand (see
+   * test_single). */
+  extra = fm_worker_result_get_extra (g_ptr_array_index (sink.results, 0));
+  g_assert_nonnull (extra);
+  g_assert_cmpfloat (extra->z4, ==, 13.5f);
+  g_assert_true (extra->off_main);
+
+  /* Without a finish function, no extra; the data given is released. */
+  fm_worker_set_finish (worker, NULL, NULL, NULL, NULL, NULL);
+  g_assert_cmpint (g_atomic_int_get (&data.refs), ==, 1);
+  x[0] = 5.0f;
+  fm_worker_submit (worker, x, G_N_ELEMENTS (x));
+  WAIT_FOR (worker, TRUE, sink.results->len >= 2);
+  g_assert_null (fm_worker_result_get_extra (g_ptr_array_index (sink.results, 1)));
+
+  /* Every extra made is freed with its result. */
+  sink_clear (&sink);
+  g_object_unref (worker);
+  g_assert_cmpint (g_atomic_int_get (&data.made), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&data.freed), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&data.refs), ==, 1);
+}
+
 static void
 test_latest_wins (void)
 {
@@ -981,6 +1076,7 @@ main (int   argc,
   g_unsetenv ("FM_LIVE_THREADS");
 
   g_test_add_func ("/app/worker/single", test_single);
+  g_test_add_func ("/app/worker/finish", test_finish);
   g_test_add_func ("/app/worker/latest-wins", test_latest_wins);
   g_test_add_func ("/app/worker/stale-model", test_stale_model);
   g_test_add_func ("/app/worker/cancel-on-model-swap", test_cancel_on_model_swap);
