@@ -387,6 +387,15 @@ fm_draw_pad_set_pixels (FmDrawPad   *self,
 }
 
 void
+fm_draw_pad_replace_pixels (FmDrawPad   *self,
+                            const float *pixels)
+{
+  memcpy (self->pixels, pixels, n_values (self) * sizeof (float));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
 fm_draw_pad_clear (FmDrawPad *self)
 {
   if (fm_draw_pad_is_empty (self))

@@ -37,6 +37,10 @@ const float *fm_draw_pad_get_pixels   (FmDrawPad   *self);
 /* Replaces the picture (a loaded image); undoable. */
 void         fm_draw_pad_set_pixels   (FmDrawPad   *self,
                                        const float *pixels);
+/* Replaces the picture with the same one made anew (a picture read again
+ * at a new size): no undo step. */
+void         fm_draw_pad_replace_pixels (FmDrawPad   *self,
+                                         const float *pixels);
 void         fm_draw_pad_clear        (FmDrawPad   *self);
 gboolean     fm_draw_pad_undo         (FmDrawPad   *self);
 gboolean     fm_draw_pad_can_undo     (FmDrawPad   *self);

@@ -56,6 +56,8 @@ struct _FmWindow
   char            *next_settings_path; /* the one of the model being set */
   char            *input_shape;        /* "[1, 3, 224, 224]" */
   gboolean         input_inverted;     /* the picture shown was inverted */
+  FmImage         *picture;            /* the picture opened, while the canvas shows it as
+                                        * opened: read again for other input settings */
   GtkWindow       *input_dialog;       /* Input Settings, while open */
   FmPreprocess     scan_pp;            /* the settings the scan shown was made with */
 

@@ -325,6 +325,8 @@ static void
 draw_pad_changed_cb (FmDrawPad *pad,
                      FmWindow  *self)
 {
+  /* Drawn on, cleared or undone: no longer the picture as opened. */
+  g_clear_pointer (&self->picture, fm_image_free);
   update_undo_action (self);
   submit_input (self);
 }
@@ -867,6 +869,34 @@ model_has_input_metadata (const FmModel *model)
  * the caption says them, the model gets the input anew, a scan made under
  * other settings loses its marks, and the settings are kept for the model
  * (atomically; a failure is said, the settings still apply). */
+static float *image_to_canvas (const FmPreprocess *pp, const FmImage *image, GError **error);
+
+/* After the canvas was resampled for @pp: a picture opened and not drawn
+ * on since is read again from its pixels, at the new size, channels and
+ * resize mode, rather than kept resampled (a 28 x 28 gray canvas is no
+ * way to give a photo to an RGB model). The undo history stays as it
+ * was resampled. Call with the canvas's "changed" handler blocked. */
+static void
+reread_picture (FmWindow           *self,
+                const FmPreprocess *pp)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree float *pixels = NULL;
+
+  if (self->picture == NULL)
+    return;
+  pixels = image_to_canvas (pp, self->picture, &error);
+  if (pixels == NULL)
+    {
+      /* Read once with other settings, so only a limit could refuse it:
+       * the resampled picture stays. */
+      g_warning ("%s", error->message);
+      return;
+    }
+  fm_draw_pad_replace_pixels (self->draw_pad, pixels);
+  self->input_inverted = fm_preprocess_will_invert (pp, self->picture);
+}
+
 static void
 apply_input_settings (FmWindow           *self,
                       const FmPreprocess *pp)
@@ -877,6 +907,7 @@ apply_input_settings (FmWindow           *self,
   g_signal_handlers_block_by_func (self->draw_pad, draw_pad_changed_cb, self);
   fm_draw_pad_resample (self->draw_pad, pp->channels, pp->height, pp->width,
                         fm_preprocess_background_is_dark (pp));
+  reread_picture (self, pp);
   g_signal_handlers_unblock_by_func (self->draw_pad, draw_pad_changed_cb, self);
   update_input_caption (self);
   submit_input (self);
@@ -1100,8 +1131,11 @@ set_model (FmWindow  *self,
   /* Another model keeps the picture and its undo history, resampled if
    * its input differs; only the first one starts from a blank canvas. */
   if (had_model)
-    fm_draw_pad_resample (self->draw_pad, pp.channels, pp.height, pp.width,
-                          fm_preprocess_background_is_dark (&pp));
+    {
+      fm_draw_pad_resample (self->draw_pad, pp.channels, pp.height, pp.width,
+                            fm_preprocess_background_is_dark (&pp));
+      reread_picture (self, &pp);
+    }
   else
     fm_draw_pad_set_size (self->draw_pad, pp.channels, pp.height, pp.width,
                           fm_preprocess_background_is_dark (&pp));
@@ -1270,11 +1304,13 @@ typedef struct
   GFile        *file;
   FmPreprocess  pp;
   gboolean      inverted;  /* the picture was inverted for the model */
+  FmImage      *image;     /* as read */
 } ImageJob;
 
 static void
 image_job_free (ImageJob *job)
 {
+  g_clear_pointer (&job->image, fm_image_free);
   g_object_unref (job->file);
   g_free (job);
 }
@@ -1324,6 +1360,7 @@ load_image_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  job->image = g_steal_pointer (&image);
   g_task_return_pointer (task, pixels, g_free);
 }
 
@@ -1351,6 +1388,7 @@ load_image_done (GObject      *source,
   self->input_name = g_file_get_basename (job->file);
   self->input_inverted = job->inverted;
   fm_draw_pad_set_pixels (self->draw_pad, pixels);
+  self->picture = g_steal_pointer (&job->image);
   update_input_caption (self);
 }
 
@@ -1397,6 +1435,7 @@ fm_window_load_image (FmWindow      *self,
   update_input_caption (self);
   /* The drawing stays on the undo stack. */
   fm_draw_pad_set_pixels (self->draw_pad, pixels);
+  self->picture = fm_image_copy (image);
 }
 
 /* ---- file choosers and drops --------------------------------------------- */
@@ -1979,6 +2018,7 @@ fm_window_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->pending_image);
+  g_clear_pointer (&self->picture, fm_image_free);
   fm_window_scan_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
   g_clear_handle_id (&self->sight_idle, g_source_remove);

@@ -80,6 +80,17 @@ fm_image_new (int     width,
   return image;
 }
 
+FmImage *
+fm_image_copy (const FmImage *image)
+{
+  FmImage *copy = g_new (FmImage, 1);
+
+  *copy = *image;
+  copy->pixels = g_memdup2 (image->pixels,
+                            (gsize) image->width * (gsize) image->height * (gsize) image->channels);
+  return copy;
+}
+
 void
 fm_image_free (FmImage *image)
 {

@@ -40,6 +40,8 @@ FmImage  *fm_image_new         (int            width,
                                 gsize          max_pixels,
                                 GError       **error);
 void      fm_image_free        (FmImage       *image);
+/* A copy of @image (its size was checked when it was made). */
+FmImage  *fm_image_copy        (const FmImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmImage, fm_image_free)
 
 /* Loads a PNG or JPEG file. @max_pixels bounds width * height (0 means

@@ -1139,6 +1139,62 @@ test_switch_resamples_input (void)
   fm_test_close_window (window);
 }
 
+/* A picture opened on the gray 28 x 28 model is read again, in colour,
+ * for the RGB 16 x 16 one: left half yellow, right half magenta (a light
+ * border, so a white-background model does not invert it). 32 -> 16 is
+ * exact 2 x 2 averaging, so by hand: columns 0-7 are (1, 1, 0), columns
+ * 8-15 (1, 0, 1); a resampled gray canvas would have R = G = B. Undo still
+ * gives the canvas before the picture. Drawn on, it is no longer read
+ * again: the stroke survives a switch away and back. */
+static void
+test_switch_rereads_picture (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
+                                            "tiny_resnet", "model.onnx", NULL);
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  g_autoptr(FmImage) image = fm_image_new (32, 32, 3, 0, NULL);
+  static const double line[] = { 4, 2, 4, 13 };
+  const float *pixels;
+
+  for (int y = 0; y < 32; y++)
+    for (int x = 0; x < 32; x++)
+      {
+        guint8 *p = image->pixels + (y * 32 + x) * 3;
+
+        p[0] = 255;
+        p[1] = x < 16 ? 255 : 0;
+        p[2] = x < 16 ? 0 : 255;
+      }
+  fm_window_load_image (window, image, "yellow-magenta");
+  g_assert_cmpint (fm_draw_pad_get_channels (pad), ==, 1);
+  open_model_and_wait (window, tiny);
+  g_assert_cmpint (fm_draw_pad_get_channels (pad), ==, 3);
+  pixels = fm_draw_pad_get_pixels (pad);
+  for (int y = 0; y < 16; y++)
+    for (int x = 0; x < 16; x++)
+      {
+        g_assert_cmpfloat_with_epsilon (pixels[0 * 256 + y * 16 + x], 1.0f, 1e-6);
+        g_assert_cmpfloat_with_epsilon (pixels[1 * 256 + y * 16 + x], x < 8 ? 1.0f : 0.0f, 1e-6);
+        g_assert_cmpfloat_with_epsilon (pixels[2 * 256 + y * 16 + x], x < 8 ? 0.0f : 1.0f, 1e-6);
+      }
+  g_assert_true (fm_draw_pad_can_undo (pad));
+
+  /* Drawn on: a dark line in column 4; away and back, it is still there. */
+  fm_draw_pad_stroke (pad, line, 2);
+  g_assert_cmpfloat (fm_draw_pad_get_pixels (pad)[8 * 16 + 4], <, 0.5f);
+  open_model_and_wait (window, healthy);
+  open_model_and_wait (window, tiny);
+  g_assert_cmpfloat (fm_draw_pad_get_pixels (pad)[8 * 16 + 4], <, 0.5f);
+
+  /* Undo: the line, then the picture, then the blank canvas. */
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (fm_draw_pad_is_empty (pad));
+  fm_test_close_window (window);
+}
+
 /* Recent models: the last opened first, no duplicates, at most eight. */
 static void
 test_recent_models (void)
@@ -1607,6 +1663,7 @@ main (int   argc,
   g_test_add_func ("/app/window/filter-and-sort", test_filter_and_sort);
   g_test_add_func ("/app/window/filter-dead", test_filter_dead);
   g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
+  g_test_add_func ("/app/window/switch-rereads-picture", test_switch_rereads_picture);
   g_test_add_func ("/app/window/grid-keys", test_grid_keys);
   g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
