@@ -11,7 +11,9 @@
  * result reaching the main thread, and the longest stall of the main loop,
  * seen by a 1 ms timer that should fire on time; and for every model opened,
  * the time from asking for it to the first painted frame with its tiles,
- * with the phases in between. Off unless FM_BENCH_LIVE
+ * with the phases in between; and while the page of tiles scrolls, the time
+ * from one painted frame to the next (or from a scroll of a page at rest to
+ * its frame). Off unless FM_BENCH_LIVE
  * is set; the figures go to stdout when the window closes. It changes
  * nothing in what the app does.
  */
@@ -43,6 +45,11 @@ static gboolean model_set;      /* that model is the window's now */
 static gboolean tiles_shown;    /* and its first tiles wait for a paint */
 static GArray *opens;           /* double, ms: each open to its first tiles painted */
 static GPtrArray *marks;        /* "phase: ms" strings, for the first model only */
+static gint64 last_scroll;      /* the page of tiles last scrolled */
+static gint64 scroll_since;     /* first scroll since the last paint, or 0 */
+static gint64 last_paint;
+static GArray *scroll_frames;   /* double, ms: painted frame to the next, while scrolling */
+static gint64 scroll_stall;     /* the longest main-thread stall while scrolling */
 G_LOCK_DEFINE_STATIC (marks);   /* marks come from the loading thread too */
 
 static gboolean
@@ -52,6 +59,9 @@ tick_cb (gpointer data)
 
   if (last_tick != 0 && now - last_tick - 1000 > longest_stall)
     longest_stall = now - last_tick - 1000;
+  if (last_tick != 0 && last_scroll != 0 && now - last_scroll < 100000 &&
+      now - last_tick - 1000 > scroll_stall)
+    scroll_stall = now - last_tick - 1000;
   last_tick = now;
   return G_SOURCE_CONTINUE;
 }
@@ -69,6 +79,7 @@ fm_bench_live_enabled (void)
           lags = g_array_new (FALSE, FALSE, sizeof (double));
           compute = g_array_new (FALSE, FALSE, sizeof (double));
           opens = g_array_new (FALSE, FALSE, sizeof (double));
+          scroll_frames = g_array_new (FALSE, FALSE, sizeof (double));
           g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, NULL, NULL);
         }
     }
@@ -93,6 +104,17 @@ after_paint_cb (GdkFrameClock *frame_clock,
   guint n = 0;
 
   frames_painted++;
+  /* While scrolling, the time from the previous frame, or from the first
+   * scroll after it when the page was still before (a frame of a page at
+   * rest is not late). */
+  if (scroll_since != 0)
+    {
+      double ms = (now - MAX (last_paint, scroll_since)) / 1000.0;
+
+      g_array_append_val (scroll_frames, ms);
+      scroll_since = 0;
+    }
+  last_paint = now;
   if (open_time != 0 && tiles_shown)
     {
       double ms = (now - open_time) / 1000.0;
@@ -126,6 +148,16 @@ fm_bench_live_open (void)
     marks = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (marks, g_strdup_printf ("open %u", opens->len + 1));
   G_UNLOCK (marks);
+}
+
+void
+fm_bench_live_scrolled (void)
+{
+  if (!fm_bench_live_enabled ())
+    return;
+  last_scroll = g_get_monotonic_time ();
+  if (scroll_since == 0)
+    scroll_since = last_scroll;
 }
 
 void
@@ -195,6 +227,11 @@ fm_bench_live_report (void)
   printf ("live: motion to result on the main thread p50 %.1f ms, p95 %.1f ms\n",
           percentile (compute, 0.5), percentile (compute, 0.95));
   printf ("live: longest main-thread stall %.1f ms\n", longest_stall / 1000.0);
+  if (scroll_frames->len > 0)
+    printf ("scroll: %u frames while scrolling, frame to frame p50 %.1f ms, p95 %.1f ms, "
+            "max %.1f ms; longest main-thread stall %.1f ms\n", scroll_frames->len,
+            percentile (scroll_frames, 0.5), percentile (scroll_frames, 0.95),
+            percentile (scroll_frames, 1.0), scroll_stall / 1000.0);
   for (guint i = 0; marks != NULL && i < marks->len; i++)
     printf ("load phase: %s\n", (const char *) g_ptr_array_index (marks, i));
   /* The first open includes the start of the process and of GTK. */

@@ -26,6 +26,9 @@ void     fm_bench_live_shown   (GtkWidget *widget,
  * window's; results shown after that are its tiles); the report lists the
  * phases with their times from the open. Any thread. */
 void     fm_bench_live_mark    (const char *phase);
+/* The page of tiles scrolled now: frame times while scrolling are
+ * reported apart. */
+void     fm_bench_live_scrolled (void);
 /* Prints the figures to stdout (at window close). */
 void     fm_bench_live_report  (void);
 

@@ -509,6 +509,7 @@ static void
 in_sight_changed_cb (GtkAdjustment *adjustment,
                      FmWindow      *self)
 {
+  fm_bench_live_scrolled ();
   for (guint i = 0; i < self->sections->len; i++)
     fm_layer_section_redraw_culled (g_ptr_array_index (self->sections, i));
   queue_update_tiles_in_sight (self);
