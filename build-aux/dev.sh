@@ -20,7 +20,7 @@
 #                                   SEQUENCES seeded sequences (default $FM_STRESS_SEQUENCES or
 #                                   1,000, seed 1: about 4.5 minutes of the 6 here)
 #
-# ThreadSanitizer sees only our code: GLib, GTK, Mesa and OpenBLAS are not
+# ThreadSanitizer sees only our code: GLib, GTK and Mesa are not
 # instrumented. build-aux/tsan-glib.c (LD_PRELOAD) tells it about the
 # happens-before edges GLib provides to our code (GMutex, GCond, g_once,
 # atomic reference counts, idle sources, GTask), ignore_noninstrumented_modules
@@ -56,7 +56,7 @@ tsan_stress_sequences=${FM_STRESS_SEQUENCES:-1000}
 packages=(
   # build
   gcc meson ninja-build pkg-config gettext
-  libglib2.0-dev libjson-glib-dev libpng-dev libjpeg-dev zlib1g-dev libopenblas-dev
+  libglib2.0-dev libjson-glib-dev libpng-dev libjpeg-dev zlib1g-dev
   libgtk-4-dev libadwaita-1-dev
   # tests
   libonnx-testdata python3 xvfb xauth dbus xdotool imagemagick
@@ -152,7 +152,7 @@ fuzz_one() {
   esac
   local status=0
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/build-aux/lsan.supp \
-    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 OPENBLAS_NUM_THREADS=1 nice "$bin" "${dict[@]}" "${limit[@]}" -timeout=20 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 nice "$bin" "${dict[@]}" "${limit[@]}" -timeout=20 \
     -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$fuzz_dir/crash-$target-" "$work" "$top/tests/fuzz/corpus/$target" \
     >"$log" 2>&1 || status=1

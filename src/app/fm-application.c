@@ -6,9 +6,7 @@
  * The GtkApplication: app actions (preferences, about, quit), keyboard
  * accelerators, and what starts a window: `feature-maps` alone opens the
  * last model (or the bundled MNIST model), `feature-maps MODEL [IMAGE]`
- * opens those files; a bundled model name works as MODEL too. It sets the
- * OpenBLAS thread count once: the live worker and GTK's own threads share
- * two cores, and spinning BLAS threads would starve them. Before it is
+ * opens those files; a bundled model name works as MODEL too. Before it is
  * made, fm_application_find_settings_schema() lets an uninstalled binary
  * find its build folder's settings schema.
  */
@@ -21,8 +19,6 @@
 #include "fm-preferences-window.h"
 #include "fm-resources.h"
 #include "fm-window.h"
-
-void openblas_set_num_threads (int n);
 
 struct _FmApplication
 {
@@ -178,7 +174,6 @@ fm_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (fm_application_parent_class)->startup (app);
 
-  openblas_set_num_threads (1);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

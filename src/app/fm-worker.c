@@ -24,9 +24,7 @@
  * held back because a newer input is pending: while someone draws there
  * always is one, and the view would never update.
  *
- * OpenBLAS's thread count is process-global, so the worker leaves it
- * alone; the application chooses it once at startup. Our own kernels'
- * threads belong to each FmRun: the worker sets the count on the run it
+ * The kernels' threads belong to each FmRun: the worker sets the count on the run it
  * takes for a pass (a new one or one from the pool; fm_run_set_threads ()
  * only rebuilds the run's thread pool when the count changes), and a run
  * keeps its kernel threads, asleep, while it waits in the pool or in a

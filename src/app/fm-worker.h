@@ -24,9 +24,8 @@
  * for tests and benchmarks. Every pass sets the count on its run, pooled
  * runs included.
  *
- * It does not preprocess (the caller submits the model's input tensor),
- * draw, or set the BLAS thread count (process-global: the application's
- * business at startup).
+ * It does not preprocess (the caller submits the model's input tensor) or
+ * draw.
  */
 #pragma once
 

@@ -333,8 +333,7 @@ fm_cli_bench (int    argc,
     return fm_cli_usage_error (context, "bench", "%s", _("missing MODEL"));
   if (argc > 3)
     return fm_cli_usage_error (context, "bench", _("unexpected argument “%s”"), argv[3]);
-  /* Also sets OpenBLAS's, for any kernel that still calls it. */
-  if (!fm_cli_set_threads (o.threads))
+  if (!fm_cli_threads_valid (o.threads))
     return fm_cli_usage_error (context, "bench", _("--threads must be 1 to 256, not %d"),
                                o.threads);
   if (o.runs < 1 || o.runs > BENCH_MAX_RUNS)

@@ -210,7 +210,7 @@ fm_cli_input_check_options (FmCliInput     *in,
                             GOptionContext *context,
                             const char     *subcommand)
 {
-  if (!fm_cli_set_threads (in->threads))
+  if (!fm_cli_threads_valid (in->threads))
     return fm_cli_usage_error (context, subcommand, _("--threads must be 1 to 256, not %d"),
                                in->threads);
   /* Flag values are checked before any file is touched. */

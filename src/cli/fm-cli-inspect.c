@@ -230,12 +230,9 @@ fm_cli_inspect (int    argc,
                 char **argv)
 {
   gboolean json = FALSE;
-  int threads = 1;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       N_("Print one JSON object instead of text"), NULL },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
-      N_("Number of BLAS threads (default 1)"), N_("N") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -253,9 +250,6 @@ fm_cli_inspect (int    argc,
     return fm_cli_usage_error (context, "inspect", "%s", _("missing MODEL"));
   if (argc > 2)
     return fm_cli_usage_error (context, "inspect", _("unexpected argument “%s”"), argv[2]);
-  if (!fm_cli_set_threads (threads))
-    return fm_cli_usage_error (context, "inspect", _("--threads must be 1 to 256, not %d"),
-                               threads);
 
   model = fm_cli_load_model (argv[1], NULL, &error);
   if (model == NULL)

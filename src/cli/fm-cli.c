@@ -5,8 +5,7 @@
  *
  * Subcommand dispatch and what the subcommands share (see fm-cli.h): the
  * table of subcommands, error and usage printing with the exit statuses
- * 1 and 2, bundled model names, the OpenBLAS thread count and JSON
- * printing. Each subcommand lives in its own fm-cli-NAME.c.
+ * 1 and 2, bundled model names and JSON printing. Each subcommand lives in its own fm-cli-NAME.c.
  */
 #include "config.h"
 
@@ -19,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cblas.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -155,12 +153,9 @@ fm_cli_load_model (const char           *arg,
 }
 
 gboolean
-fm_cli_set_threads (int n)
+fm_cli_threads_valid (int n)
 {
-  if (n < 1 || n > 256)
-    return FALSE;
-  openblas_set_num_threads (n);
-  return TRUE;
+  return n >= 1 && n <= 256;
 }
 
 void

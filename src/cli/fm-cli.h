@@ -79,8 +79,8 @@ FmModel  *fm_cli_load_model      (const char     *arg,
                                   const FmModelOptions *options,
                                   GError        **error);
 
-/* OpenBLAS threads; FALSE if @n is outside 1..256. */
-gboolean  fm_cli_set_threads     (int             n);
+/* Whether @n is a thread count the subcommands take (1..256). */
+gboolean  fm_cli_threads_valid   (int             n);
 
 /* Writes @root to stdout, pretty printed, with a final newline. */
 void      fm_cli_print_json      (JsonNode       *root);

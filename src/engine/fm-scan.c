@@ -32,11 +32,6 @@
 #define FM_SCAN_FORMAT_VERSION 1
 #define PROGRESS_INTERVAL_US   (G_USEC_PER_SEC / 20)
 
-/* OpenBLAS's own controls (also in its cblas.h; declared here so the file
- * does not depend on which cblas.h is found first). */
-extern void openblas_set_num_threads (int n);
-extern int  openblas_get_num_threads (void);
-
 /* One worker's sums for one layer. */
 typedef struct
 {
@@ -806,7 +801,6 @@ fm_scan_run (FmScan             *scan,
   g_autofree Worker *workers = NULL;
   guint n_workers, started = 0;
   guint64 n_items;
-  int blas_threads = -1;
   gboolean ok;
   double elapsed;
 
@@ -846,12 +840,7 @@ fm_scan_run (FmScan             *scan,
                         scan->options.top_k);
     }
 
-  /* Parallel over images, not inside the small GEMMs of one image: with
-   * more BLAS threads they spin and yield more than they compute. */
-  blas_threads = openblas_get_num_threads ();
-  if (blas_threads != 1)
-    openblas_set_num_threads (1);
-  /* The calling thread is worker 0. */
+  /* Parallel over images, each run on one kernel thread. The calling thread is worker 0. */
   for (guint t = 1; t < n_workers; t++)
     {
       g_autoptr(GError) thread_error = NULL;
@@ -864,8 +853,6 @@ fm_scan_run (FmScan             *scan,
   worker_main (&workers[0]);
   for (guint t = 1; t <= started; t++)
     g_thread_join (workers[t].thread);
-  if (blas_threads > 1)
-    openblas_set_num_threads (blas_threads);
 
   elapsed = (g_get_monotonic_time () - scan->start_us) / (double) G_USEC_PER_SEC;
   scan->result = scan_merge (scan, workers, n_workers, elapsed);

@@ -26,9 +26,7 @@
  *
  * Running: the dataset is streamed; each worker thread has its own FmRun
  * and accumulators, merged at the end, so memory does not grow with the
- * number of images and there are no locks per image. While a scan runs,
- * OpenBLAS is set to one thread (and restored afterwards): the workers are
- * the parallelism, and BLAS threads on one image's small GEMMs only spin.
+ * number of images and there are no locks per image.
  * Cancelling (or a fatal dataset error) stops the workers after their
  * current image; the images finished so far form a result flagged
  * partial.

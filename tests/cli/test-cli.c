@@ -677,6 +677,9 @@ test_exit_2 (void)
   assert_usage (&r);
   r = run_cli (NULL, "inspect", model_path, "--bogus", NULL);
   assert_usage (&r);
+  /* inspect has no threads to set (it runs nothing). */
+  r = run_cli (NULL, "inspect", model_path, "--threads", "2", NULL);
+  assert_usage (&r);
   r = run_cli (NULL, "run", model_path, npy_path, "--threads", "0", NULL);
   assert_usage (&r);
   r = run_cli (NULL, "run", model_path, png_path, "--invert", "maybe", NULL);
