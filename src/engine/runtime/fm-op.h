@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The interface every op implements (private to the engine). An op is a
- * `const FmOpInfo fm_op_<name>` in src/engine/ops/ with:
+ * `const FmOpInfo fm_op_<name>` in src/engine/runtime/ops/ with:
  *
  *  - attributes: the NULL-terminated list of attribute names it accepts.
  *    Any other attribute on a node is refused before prepare is called.
