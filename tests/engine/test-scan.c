@@ -26,7 +26,9 @@
 #include <json-glib/json-glib.h>
 #include <zlib.h>
 
+#include "fm-csv.h"
 #include "fm-data.h"
+#include "fm-export.h"
 #include "fm-layers.h"
 #include "fm-run.h"
 #include "fm-scan.h"
@@ -878,6 +880,149 @@ test_cache (void)
   g_clear_error (&error);
 }
 
+/* A copy of the bundled file @rel at @name in the test folder. */
+static char *
+copy_bundled (const char *rel,
+              const char *name)
+{
+  GError *error = NULL;
+  g_autofree char *src = fm_data_find (rel, &error);
+  g_autofree char *bytes = NULL;
+  char *path = g_build_filename (tmp_dir, name, NULL);
+  gsize len;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  return path;
+}
+
+static FmScanResult *
+run_cached (const char      *model_path,
+            const char      *dataset_path,
+            FmScanCacheMode  mode,
+            gboolean        *from_cache)
+{
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(GError) cache_error = NULL;
+  GError *error = NULL;
+  FmScanResult *r;
+  FmScanOptions o;
+
+  model = fm_model_load_file (model_path, NULL, &error);
+  g_assert_no_error (error);
+  /* A dataset is read once: each scan opens its own. */
+  dataset = fm_dataset_open (dataset_path, NULL, &error);
+  g_assert_no_error (error);
+  fm_scan_options_init (&o);
+  o.limit = 37;  /* a key no other test stores */
+  r = fm_scan_run_cached (model, dataset, &o, mode, NULL, NULL, NULL, from_cache,
+                          &cache_error, &error);
+  g_assert_no_error (error);
+  g_assert_no_error (cache_error);
+  return r;
+}
+
+/* The cache key holds the model's bytes and the dataset's contents, not
+ * their names: the same files under other names find the result stored
+ * under the first ones, and it names the files asked for now. A look
+ * finds nothing before, and a scan that skips the cache keeps nothing. */
+static void
+test_run_cached (void)
+{
+  GError *error = NULL;
+  g_autofree char *model_path = fm_data_find ("models/mnist-cnn-dying.onnx", &error);
+  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
+  g_autofree char *model_copy = copy_bundled ("models/mnist-cnn-dying.onnx", "renamed.onnx");
+  g_autofree char *digits_copy = copy_bundled ("digits/mnist-heldout-images-idx3-ubyte.gz",
+                                               "renamed-images-idx3-ubyte.gz");
+  /* The labels are part of the dataset's content key. */
+  g_autofree char *labels_copy = copy_bundled ("digits/mnist-heldout-labels-idx1-ubyte.gz",
+                                               "renamed-labels-idx1-ubyte.gz");
+  g_autoptr(FmScanResult) r = NULL;
+  g_autoptr(FmScanResult) again = NULL;
+  gboolean from_cache = TRUE;
+
+  g_assert_no_error (error);
+  g_assert_null (run_cached (model_copy, digits_copy, FM_SCAN_CACHE_LOOK_ONLY, &from_cache));
+  g_assert_false (from_cache);
+
+  r = run_cached (model_path, digits, FM_SCAN_CACHE_SKIP, &from_cache);
+  g_assert_false (from_cache);
+  g_assert_cmpuint (r->images, ==, 37);
+  g_assert_null (run_cached (model_copy, digits_copy, FM_SCAN_CACHE_LOOK_ONLY, &from_cache));
+  g_clear_pointer (&r, fm_scan_result_unref);
+
+  r = run_cached (model_path, digits, FM_SCAN_CACHE_USE, &from_cache);
+  g_assert_false (from_cache);
+  g_assert_cmpstr (r->model_path, ==, model_path);
+  g_assert_cmpstr (r->dataset_path, ==, digits);
+
+  again = run_cached (model_copy, digits_copy, FM_SCAN_CACHE_LOOK_ONLY, &from_cache);
+  g_assert_nonnull (again);
+  g_assert_true (from_cache);
+  g_assert_cmpstr (again->model_path, ==, model_copy);
+  g_assert_cmpstr (again->dataset_path, ==, digits_copy);
+  g_free (again->model_path);
+  again->model_path = g_strdup (r->model_path);
+  g_free (again->dataset_path);
+  again->dataset_path = g_strdup (r->dataset_path);
+  assert_results_equal (r, again);
+}
+
+/* ---- one CSV spelling -------------------------------------------------- */
+
+/* One layer named with a comma and quotes, one channel with no numbers. */
+#define NAN_LAYER_JSON \
+  "{\"model\": \"m\", \"dataset\": \"d\", \"images\": 0, \"total\": 0, \"partial\": false," \
+  " \"top_k\": 0, \"rare_below\": 0.01, \"epsilon\": 0, \"elapsed\": 0, \"warnings\": []," \
+  " \"layers\": [{\"name\": \"odd,\\\"name\\\"\", \"op\": \"Relu\", \"channels\": 1," \
+  " \"zero_count\": [0], \"fire_count\": [0], \"max\": [null], \"mean\": [null]," \
+  " \"pre_activation_max\": [null], \"dead\": [], \"rare\": [], \"top\": [[]]," \
+  " \"top_max\": [[]], \"bias\": null, \"weight_max_abs\": null, \"diagnosis\": [\"none\"]}]}"
+
+/* Both CSV files the app writes, the scan's and the statistics', quote a
+ * name and spell NaN the same way: an empty field, which spreadsheets and
+ * pandas read as missing. */
+static void
+test_csv_one_spelling (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(FmScanResult) r = NULL;
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (tmp_dir, "nan.csv", NULL);
+  g_autofree char *scan_csv = NULL;
+  g_autofree char *stats_csv = NULL;
+  const FmChannelStats st = { NAN, NAN, NAN, 0.0f, FALSE };
+  const FmExportStats layer = { "odd,\"name\"", 1, &st };
+  GError *error = NULL;
+
+  fm_csv_append_text (s, "plain");
+  g_string_append_c (s, '|');
+  fm_csv_append_text (s, "two\nlines\r");
+  g_string_append_c (s, '|');
+  fm_csv_append_float (s, NAN);
+  g_string_append_c (s, '|');
+  fm_csv_append_float (s, INFINITY);
+  g_string_append_c (s, '|');
+  fm_csv_append_float (s, -INFINITY);
+  g_string_append_c (s, '|');
+  fm_csv_append_float (s, 0.1f);
+  g_assert_cmpstr (s->str, ==, "plain|\"two\nlines\r\"||inf|-inf|0.100000001");
+
+  g_assert_true (json_parser_load_from_data (parser, NAN_LAYER_JSON, -1, &error));
+  g_assert_no_error (error);
+  r = fm_scan_result_from_json (json_parser_get_root (parser), "test", &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_scan_result_write_csv (r, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &scan_csv, NULL, NULL));
+  g_assert_cmpstr (strchr (scan_csv, '\n') + 1, ==, "\"odd,\"\"name\"\"\",0,0,0,,,,false,false\n");
+  stats_csv = fm_export_stats_csv (&layer, 1);
+  g_assert_cmpstr (strchr (stats_csv, '\n') + 1, ==, "\"odd,\"\"name\"\"\",0,,,,0,false\n");
+}
+
 /* ---- bad datasets ----------------------------------------------------- */
 
 static FmModel *
@@ -1139,6 +1284,8 @@ main (int    argc,
   g_test_add_func ("/engine/scan/json-round-trip", test_json_round_trip);
   g_test_add_func ("/engine/scan/csv-round-trip", test_csv_round_trip);
   g_test_add_func ("/engine/scan/cache", test_cache);
+  g_test_add_func ("/engine/scan/run-cached", test_run_cached);
+  g_test_add_func ("/engine/scan/csv-one-spelling", test_csv_one_spelling);
   g_test_add_func ("/engine/scan/bad-datasets", test_bad_datasets);
   g_test_add_func ("/engine/scan/write-fsize-limit", test_write_fsize_limit);
   g_test_add_func ("/engine/scan/write-not-a-directory", test_write_not_a_directory);
