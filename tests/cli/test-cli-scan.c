@@ -7,7 +7,8 @@
  * a subprocess with its own XDG_CACHE_HOME. Checks the --json object
  * against the documented format and against the dead channels PyTorch
  * found (tests/fixtures/mnist/mnist-cnn-dying/dead.json), --csv, the text
- * report, --limit, the cache (a second run reads it), a folder dataset
+ * report, --limit, the cache (a second run reads it, also with the same
+ * files under other names), a folder dataset
  * with a broken picture, the text table's columns with long and non-ASCII
  * layer names, bad datasets (exit 1 naming the file), bad
  * flags (exit 2), and writes that fail (a file-size limit set in the child,
@@ -179,6 +180,62 @@ test_text_csv_cache (void)
   g_assert_cmpint (run_scan (&out2, &err2, "mnist-cnn-dying", "mnist-heldout", "--limit", "201",
                              "--rare-below", "0.05", NULL), ==, 0);
   g_assert_nonnull (strstr (out2, "Scanned 201 images in"));
+}
+
+/* A copy of @src named @name in the test folder. */
+static char *
+copy_file (const char *src,
+           const char *name)
+{
+  g_autofree char *bytes = NULL;
+  char *path = g_build_filename (tmp_dir, name, NULL);
+  gsize len;
+
+  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  return path;
+}
+
+/* The cache is keyed by the model's bytes and the dataset's contents:
+ * the same model and digits under other names come from the cache, and
+ * the report names the files given this time. */
+static void
+test_cache_other_names (void)
+{
+  g_autofree char *data = g_build_filename (FM_TEST_SRCDIR, "..", "data", NULL);
+  g_autofree char *model_src = g_build_filename (data, "models", "mnist-cnn-dying.onnx", NULL);
+  g_autofree char *images_src = g_build_filename (data, "digits",
+                                                  "mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *labels_src = g_build_filename (data, "digits",
+                                                  "mnist-heldout-labels-idx1-ubyte.gz", NULL);
+  g_autofree char *model = copy_file (model_src, "my-dying-model.onnx");
+  g_autofree char *images = copy_file (images_src, "my-images-idx3-ubyte.gz");
+  g_autofree char *labels = copy_file (labels_src, "my-labels-idx1-ubyte.gz");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *model_line = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn-dying", "mnist-heldout", "--limit", "60",
+                             NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Scanned 60 images in"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_scan (&out, &err, model, images, "--limit", "60", NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Scanned 60 images (result from the cache)"));
+  model_line = g_strdup_printf ("%s\n", model);
+  g_assert_nonnull (strstr (out, model_line));
+  g_assert_nonnull (strstr (out, images));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_scan (&out, &err, model, images, "--limit", "60", "--json", NULL), ==, 0);
+  o = parse_object (parser, out);
+  g_assert_cmpstr (json_object_get_string_member (o, "model"), ==, model);
+  g_assert_cmpstr (json_object_get_string_member (o, "dataset"), ==, images);
+  g_assert_cmpint (json_object_get_int_member (o, "images"), ==, 60);
 }
 
 /* A folder: a broken picture is reported, the rest is scanned. */
@@ -578,6 +635,7 @@ main (int    argc,
 
   g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);
   g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);
+  g_test_add_func ("/cli/scan/cache-other-names", test_cache_other_names);
   g_test_add_func ("/cli/scan/folder", test_folder);
   g_test_add_func ("/cli/scan/text-long-names", test_text_long_names);
   g_test_add_func ("/cli/scan/errors", test_errors);
