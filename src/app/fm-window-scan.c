@@ -464,21 +464,30 @@ fm_window_scan_dispose (FmWindow *self)
 
 /* ---- choosing a dataset ----------------------------------------------- */
 
+/* The file accepted in @chooser, or NULL; the chooser is closed. */
+static GFile *
+chooser_take_file (GtkNativeDialog *chooser,
+                   int              response)
+{
+  GFile *file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  return file;
+}
+
 static void
 chooser_response_cb (GtkNativeDialog *chooser,
                      int              response,
                      FmWindow        *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GFile) file = chooser_take_file (chooser, response);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
-      if (path != NULL)
-        fm_window_start_scan (self, path);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  if (path != NULL)
+    fm_window_start_scan (self, path);
 }
 
 static void
@@ -611,19 +620,14 @@ export_response_cb (GtkNativeDialog *chooser,
                     int              response,
                     FmWindow        *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = chooser_take_file (chooser, response);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autoptr(GError) error = NULL;
 
-      if (path != NULL && fm_window_export_scan (self, path, &error))
-        fm_window_show_exported (self, file);
-      else if (error != NULL)
-        fm_window_toast (self, error->message);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  if (path != NULL && fm_window_export_scan (self, path, &error))
+    fm_window_show_exported (self, file);
+  else if (error != NULL)
+    fm_window_toast (self, error->message);
 }
 
 static void

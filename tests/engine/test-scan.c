@@ -99,6 +99,40 @@ build_ok (FmTestGraph *g)
   return model;
 }
 
+#define DYING_MODEL    "models/mnist-cnn-dying.onnx"
+#define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
+
+/* The bundled file @rel, which must be there. */
+static char *
+bundled (const char *rel)
+{
+  GError *error = NULL;
+  char *path = fm_data_find (rel, &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+static FmModel *
+load_ok (const char *path)
+{
+  GError *error = NULL;
+  FmModel *model = fm_model_load_file (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return model;
+}
+
+static FmDataset *
+open_ok (const char *path)
+{
+  GError *error = NULL;
+  FmDataset *dataset = fm_dataset_open (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return dataset;
+}
+
 /* Options for the in-memory models: input = byte / 255 exactly. */
 static void
 plain_options (FmScanOptions *o,
@@ -115,12 +149,10 @@ scan_ok (FmModel             *model,
          const char          *path,
          const FmScanOptions *options)
 {
-  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmDataset) dataset = open_ok (path);
   g_autoptr(FmScan) scan = NULL;
   GError *error = NULL;
 
-  dataset = fm_dataset_open (path, NULL, &error);
-  g_assert_no_error (error);
   scan = fm_scan_new (model, dataset, options);
   g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -409,11 +441,11 @@ static void
 test_bundled_naive (void)
 {
   GError *error = NULL;
-  g_autofree char *model_path = fm_data_find ("models/mnist-cnn-dying.onnx", &error);
-  g_autofree char *digits = NULL;
+  g_autofree char *model_path = bundled (DYING_MODEL);
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
   g_autofree char *dead_json = NULL;
-  g_autoptr(FmModel) model = NULL;
-  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmModel) model = load_ok (model_path);
+  g_autoptr(FmDataset) dataset = open_ok (digits);
   g_autoptr(FmScan) scan = NULL;
   g_autoptr(FmRun) run = NULL;
   g_autoptr(GArray) layers = NULL;
@@ -428,15 +460,7 @@ test_bundled_naive (void)
   JsonArray *dead_layers;
   guint checked = 0;
 
-  g_assert_no_error (error);
-  digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
-  g_assert_no_error (error);
-  model = fm_model_load_file (model_path, NULL, &error);
-  g_assert_no_error (error);
-
   /* The scan, with two workers. */
-  dataset = fm_dataset_open (digits, NULL, &error);
-  g_assert_no_error (error);
   fm_scan_options_init (&o);
   o.threads = 2;
   scan = fm_scan_new (model, dataset, &o);
@@ -448,8 +472,7 @@ test_bundled_naive (void)
 
   /* The naive loop: one run per image, statistics by fm-stats. */
   g_clear_pointer (&dataset, fm_dataset_free);
-  dataset = fm_dataset_open (digits, NULL, &error);
-  g_assert_no_error (error);
+  dataset = open_ok (digits);
   g_assert_true (fm_preprocess_init_from_model (&pp, model, &error));
   run = fm_run_new (model, &error);
   g_assert_no_error (error);
@@ -616,10 +639,10 @@ static void
 test_cancel (void)
 {
   GError *error = NULL;
-  g_autofree char *model_path = fm_data_find ("models/mnist-cnn.onnx", &error);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
-  g_autoptr(FmModel) model = NULL;
-  g_autoptr(FmDataset) dataset = NULL;
+  g_autofree char *model_path = bundled ("models/mnist-cnn.onnx");
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autoptr(FmModel) model = load_ok (model_path);
+  g_autoptr(FmDataset) dataset = open_ok (digits);
   g_autoptr(FmScan) scan = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(FmScanResult) kept = NULL;
@@ -627,11 +650,6 @@ test_cancel (void)
   FmScanOptions o;
   const FmScanLayer *l;
 
-  g_assert_no_error (error);
-  model = fm_model_load_file (model_path, NULL, &error);
-  g_assert_no_error (error);
-  dataset = fm_dataset_open (digits, NULL, &error);
-  g_assert_no_error (error);
   fm_scan_options_init (&o);
   scan = fm_scan_new (model, dataset, &o);
   g_assert_false (fm_scan_run (scan, cancel_progress, &d, cancellable, &error));
@@ -724,15 +742,11 @@ assert_results_equal (const FmScanResult *a,
 static FmScanResult *
 bundled_result (guint64 limit)
 {
-  GError *error = NULL;
-  g_autofree char *model_path = fm_data_find ("models/mnist-cnn-dying.onnx", &error);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
-  g_autoptr(FmModel) model = NULL;
+  g_autofree char *model_path = bundled (DYING_MODEL);
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autoptr(FmModel) model = load_ok (model_path);
   FmScanOptions o;
 
-  g_assert_no_error (error);
-  model = fm_model_load_file (model_path, NULL, &error);
-  g_assert_no_error (error);
   fm_scan_options_init (&o);
   o.limit = limit;
   o.rare_below = 0.2;  /* so that some channels are rare */
@@ -832,17 +846,15 @@ test_cache (void)
 {
   g_autoptr(FmScanResult) r = bundled_result (100);
   g_autoptr(FmScanResult) back = NULL;
-  g_autoptr(FmDataset) dataset = NULL;
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autoptr(FmDataset) dataset = open_ok (digits);
   GError *error = NULL;
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
   g_autofree char *key = NULL;
   g_autofree char *path = NULL;
   g_autofree char *path2 = NULL;
   g_autofree char *dir = NULL;
   FmScanOptions o;
 
-  dataset = fm_dataset_open (digits, NULL, &error);
-  g_assert_no_error (error);
   key = fm_dataset_dup_content_key (dataset, NULL, &error);
   g_assert_no_error (error);
   fm_scan_options_init (&o);
@@ -885,13 +897,11 @@ static char *
 copy_bundled (const char *rel,
               const char *name)
 {
-  GError *error = NULL;
-  g_autofree char *src = fm_data_find (rel, &error);
+  g_autofree char *src = bundled (rel);
   g_autofree char *bytes = NULL;
   char *path = g_build_filename (tmp_dir, name, NULL);
   gsize len;
 
-  g_assert_no_error (error);
   g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
   g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
   return path;
@@ -903,18 +913,14 @@ run_cached (const char      *model_path,
             FmScanCacheMode  mode,
             gboolean        *from_cache)
 {
-  g_autoptr(FmModel) model = NULL;
-  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmModel) model = load_ok (model_path);
+  /* A dataset is read once: each scan opens its own. */
+  g_autoptr(FmDataset) dataset = open_ok (dataset_path);
   g_autoptr(GError) cache_error = NULL;
   GError *error = NULL;
   FmScanResult *r;
   FmScanOptions o;
 
-  model = fm_model_load_file (model_path, NULL, &error);
-  g_assert_no_error (error);
-  /* A dataset is read once: each scan opens its own. */
-  dataset = fm_dataset_open (dataset_path, NULL, &error);
-  g_assert_no_error (error);
   fm_scan_options_init (&o);
   o.limit = 37;  /* a key no other test stores */
   r = fm_scan_run_cached (model, dataset, &o, mode, NULL, NULL, NULL, from_cache,
@@ -931,12 +937,10 @@ run_cached (const char      *model_path,
 static void
 test_run_cached (void)
 {
-  GError *error = NULL;
-  g_autofree char *model_path = fm_data_find ("models/mnist-cnn-dying.onnx", &error);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
-  g_autofree char *model_copy = copy_bundled ("models/mnist-cnn-dying.onnx", "renamed.onnx");
-  g_autofree char *digits_copy = copy_bundled ("digits/mnist-heldout-images-idx3-ubyte.gz",
-                                               "renamed-images-idx3-ubyte.gz");
+  g_autofree char *model_path = bundled (DYING_MODEL);
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *model_copy = copy_bundled (DYING_MODEL, "renamed.onnx");
+  g_autofree char *digits_copy = copy_bundled (HELDOUT_DIGITS, "renamed-images-idx3-ubyte.gz");
   /* The labels are part of the dataset's content key. */
   g_autofree char *labels_copy = copy_bundled ("digits/mnist-heldout-labels-idx1-ubyte.gz",
                                                "renamed-labels-idx1-ubyte.gz");
@@ -944,7 +948,6 @@ test_run_cached (void)
   g_autoptr(FmScanResult) again = NULL;
   gboolean from_cache = TRUE;
 
-  g_assert_no_error (error);
   g_assert_null (run_cached (model_copy, digits_copy, FM_SCAN_CACHE_LOOK_ONLY, &from_cache));
   g_assert_false (from_cache);
 

@@ -115,16 +115,11 @@ fm_export_stats_csv (const FmExportStats *layers,
     for (guint c = 0; c < layers[i].channels; c++)
       {
         const FmChannelStats *st = &layers[i].stats[c];
+        const float numbers[] = { st->min, st->max, st->mean, st->active_share };
 
         fm_csv_append_text (s, layers[i].name);
-        g_string_append_printf (s, ",%u,", c);
-        fm_csv_append_float (s, st->min);
-        g_string_append_c (s, ',');
-        fm_csv_append_float (s, st->max);
-        g_string_append_c (s, ',');
-        fm_csv_append_float (s, st->mean);
-        g_string_append_c (s, ',');
-        fm_csv_append_float (s, st->active_share);
+        g_string_append_printf (s, ",%u", c);
+        fm_csv_append_floats (s, numbers, G_N_ELEMENTS (numbers));
         g_string_append (s, st->all_zero ? ",true\n" : ",false\n");
       }
   return g_string_free (s, FALSE);

@@ -33,14 +33,13 @@ append_channel (GString           *s,
                 gboolean           dead,
                 gboolean           rare)
 {
+  const float numbers[] = { L->max[c], L->mean[c],
+                            L->pre_activation_max != NULL ? L->pre_activation_max[c] : NAN };
+
   fm_csv_append_text (s, L->name);
-  g_string_append_printf (s, ",%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",",
+  g_string_append_printf (s, ",%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT,
                           c, L->zero_count[c], L->fire_count[c]);
-  fm_csv_append_float (s, L->max[c]);
-  g_string_append_c (s, ',');
-  fm_csv_append_float (s, L->mean[c]);
-  g_string_append_c (s, ',');
-  fm_csv_append_float (s, L->pre_activation_max != NULL ? L->pre_activation_max[c] : NAN);
+  fm_csv_append_floats (s, numbers, G_N_ELEMENTS (numbers));
   g_string_append_printf (s, ",%s,%s\n", dead ? "true" : "false", rare ? "true" : "false");
 }
 

@@ -43,29 +43,19 @@ add_floats (JsonBuilder *b,
   json_builder_end_array (b);
 }
 
+/* @member: an array of @n counts (@counts) or, with @counts NULL,
+ * channel indexes (@indexes). */
 static void
-add_counts (JsonBuilder   *b,
-            const char    *member,
-            const guint64 *v,
-            guint          n)
+add_ints (JsonBuilder   *b,
+          const char    *member,
+          const guint64 *counts,
+          const guint   *indexes,
+          guint          n)
 {
   json_builder_set_member_name (b, member);
   json_builder_begin_array (b);
   for (guint i = 0; i < n; i++)
-    json_builder_add_int_value (b, (gint64) v[i]);
-  json_builder_end_array (b);
-}
-
-static void
-add_indexes (JsonBuilder *b,
-             const char  *member,
-             const guint *v,
-             guint        n)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    json_builder_add_int_value (b, v[i]);
+    json_builder_add_int_value (b, counts != NULL ? (gint64) counts[i] : indexes[i]);
   json_builder_end_array (b);
 }
 
@@ -135,13 +125,13 @@ add_layer (JsonBuilder       *b,
   json_builder_add_string_value (b, L->op);
   json_builder_set_member_name (b, "channels");
   json_builder_add_int_value (b, C);
-  add_counts (b, "zero_count", L->zero_count, C);
-  add_counts (b, "fire_count", L->fire_count, C);
+  add_ints (b, "zero_count", L->zero_count, NULL, C);
+  add_ints (b, "fire_count", L->fire_count, NULL, C);
   add_floats (b, "max", L->max, C);
   add_floats (b, "mean", L->mean, C);
   add_floats (b, "pre_activation_max", L->pre_activation_max, C);
-  add_indexes (b, "dead", L->dead, L->n_dead);
-  add_indexes (b, "rare", L->rare, L->n_rare);
+  add_ints (b, "dead", NULL, L->dead, L->n_dead);
+  add_ints (b, "rare", NULL, L->rare, L->n_rare);
   add_tops (b, L, k, FALSE);
   add_tops (b, L, k, TRUE);
   add_floats (b, "bias", L->bias, C);

@@ -274,18 +274,17 @@ merge_channel (FmScanLayer  *out,
   out->mean[c] = count > 0 ? (float) (sum / (double) count) : NAN;
 }
 
-/* What the model itself says about layer @l: the maxima of its
+/* What the model itself says about @layer: the maxima of its
  * pre-activation, its bias and its Conv weights. */
 static void
-layer_add_model_facts (FmScan       *scan,
-                       FmScanResult *result,
-                       guint         l)
+layer_add_model_facts (FmScan             *scan,
+                       const FmLayer      *layer,
+                       const FmScanResult *result,
+                       FmScanLayer        *out)
 {
   const FmModel *model = scan->model;
-  const FmLayer *layer = _fm_scan_layer (scan, l);
-  FmScanLayer *out = &result->layers[l];
-  guint C = out->channels;
   int compute_node = layer->pre_node >= 0 ? layer->pre_node : layer->node;
+  guint C = out->channels;
 
   /* The pre-activation is itself a scanned layer (nothing is merged),
    * so its maxima are already known. */
@@ -341,7 +340,7 @@ _fm_scan_merge (FmScan       *scan,
       out->top_max = g_new (float, MAX ((gsize) C * k, 1));
       for (guint c = 0; c < C; c++)
         merge_channel (out, result->images, k, workers, n_workers, l, c);
-      layer_add_model_facts (scan, result, l);
+      layer_add_model_facts (scan, layer, result, out);
       layer_classify (out, result->images, result->rare_below);
       layer_diagnose (scan, result, l);
     }

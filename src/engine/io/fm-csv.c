@@ -46,3 +46,15 @@ fm_csv_append_float (GString *s,
   else
     g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.9g", (double) v));
 }
+
+void
+fm_csv_append_floats (GString     *s,
+                      const float *v,
+                      guint        n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append_c (s, ',');
+      fm_csv_append_float (s, v[i]);
+    }
+}

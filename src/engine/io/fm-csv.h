@@ -17,12 +17,16 @@ G_BEGIN_DECLS
 
 /* @text as it is, or in double quotes with each quote doubled when it
  * holds a comma, a quote or a line break. */
-void  fm_csv_append_text  (GString    *s,
-                           const char *text);
+void  fm_csv_append_text   (GString     *s,
+                            const char  *text);
 
 /* "%.9g" in the C locale; "inf" and "-inf" for infinities; nothing for
  * NaN. */
-void  fm_csv_append_float (GString    *s,
-                           float       v);
+void  fm_csv_append_float  (GString     *s,
+                            float        v);
+/* ",V" for each of the @n numbers of @v: the fields after the first. */
+void  fm_csv_append_floats (GString     *s,
+                            const float *v,
+                            guint        n);
 
 G_END_DECLS
