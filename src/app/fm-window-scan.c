@@ -3,14 +3,11 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The window's dataset scan: choosing a dataset (the bundled held-out
- * digits first), running fm_scan in a thread with its own runs while the
- * window stays usable, a bar with progress, images per second, time left
- * and Stop (a stopped scan keeps its partial result, labelled partial),
- * the result cache (an identical model and dataset open at once; a toast
- * says why when it cannot be written, and the result stays), marking
- * dead and rarely active channels on the tiles and in the sidebar, and
- * exporting the result as JSON or CSV. The scan itself is src/engine.
+ * The window's dataset scan: choosing a dataset, fm_scan_run_cached in
+ * a thread while the window stays usable, the bar with progress and Stop
+ * (a stopped scan keeps its partial result), toasts that say why a scan
+ * stopped early or could not be kept, the marks on the tiles and in the
+ * sidebar, and exporting the result as JSON or CSV.
  */
 #include "config.h"
 
@@ -36,6 +33,7 @@ typedef struct
   gboolean      cache_only;   /* look the result up in the cache, never scan */
   float         old_epsilon;  /* cache_only: the threshold of the result replaced */
   GError       *cache_error;  /* the result could not be kept in the cache */
+  GError       *scan_error;   /* why a partial result stopped early, not Stop */
 } ScanJob;
 
 static void
@@ -44,6 +42,7 @@ scan_job_free (ScanJob *job)
   fm_model_unref (job->model);
   g_free (job->dataset_path);
   g_clear_error (&job->cache_error);
+  g_clear_error (&job->scan_error);
   g_mutex_clear (&job->lock);
   g_free (job);
 }
@@ -72,9 +71,6 @@ scan_thread (GTask        *task,
   ScanJob *job = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(FmDataset) dataset = NULL;
-  g_autoptr(FmScan) scan = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *cache = NULL;
   FmScanResult *result;
 
   dataset = fm_dataset_open (job->dataset_path, NULL, &error);
@@ -87,47 +83,19 @@ scan_thread (GTask        *task,
   job->total = fm_dataset_get_n_items (dataset);
   g_mutex_unlock (&job->lock);
 
-  /* A result for these exact model bytes, dataset contents and options. */
-  key = fm_dataset_dup_content_key (dataset, cancellable, NULL);
-  if (key != NULL)
-    cache = fm_scan_cache_path (job->model->path, key, &job->options, NULL);
-  if (cache != NULL)
-    {
-      result = fm_scan_cache_load (cache, NULL);
-      if (result != NULL)
-        {
-          job->from_cache = TRUE;
-          g_task_return_pointer (task, result, (GDestroyNotify) fm_scan_result_unref);
-          return;
-        }
-    }
-  if (job->cache_only)
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      return;
-    }
-
-  scan = fm_scan_new (job->model, dataset, &job->options);
-  if (!fm_scan_run (scan, progress_cb, job, cancellable, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* A dataset that breaks mid-way: keep what was scanned, say why. */
-      if (fm_scan_get_result (scan) == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      g_warning ("%s", error->message);
-    }
-  result = fm_scan_get_result (scan);
-  if (result == NULL)
+  result = fm_scan_run_cached (job->model, dataset, &job->options,
+                               job->cache_only ? FM_SCAN_CACHE_LOOK_ONLY : FM_SCAN_CACHE_USE,
+                               progress_cb, job, cancellable, &job->from_cache,
+                               &job->cache_error, &error);
+  if (result == NULL && error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (cache != NULL && !result->partial)
-    fm_scan_cache_save (result, cache, &job->cache_error);
-  g_task_return_pointer (task, fm_scan_result_ref (result), (GDestroyNotify) fm_scan_result_unref);
+  /* A dataset that breaks mid-way: keep what was scanned, say why. */
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    job->scan_error = g_steal_pointer (&error);
+  g_task_return_pointer (task, result, (GDestroyNotify) fm_scan_result_unref);
 }
 
 static char *
@@ -186,72 +154,44 @@ show_bar (FmWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->scan_progress), running);
 }
 
+/* A look in the cache after the settings changed found nothing. */
 static void
-scan_done (GObject      *source,
-           GAsyncResult *res,
-           gpointer      user_data)
+cache_only_missed (FmWindow *self,
+                   ScanJob  *job)
 {
-  FmWindow *self = FM_WINDOW (source);
-  ScanJob *job = g_task_get_task_data (G_TASK (res));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FmScanResult) result = g_task_propagate_pointer (G_TASK (res), &error);
-  g_autofree char *images = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *dataset = NULL;
+  g_autofree char *old_eps = NULL;
+  g_autofree char *new_eps = NULL;
+  g_autofree char *msg = NULL;
+
+  gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+  /* Nothing was shown, and nothing is found: nothing to say. */
+  if (isnan (job->old_epsilon))
+    return;
+  /* No scan under the new settings: the marks are gone, say so. */
+  old_eps = g_strdup_printf ("%g", job->old_epsilon);
+  new_eps = g_strdup_printf ("%g", job->options.epsilon);
+  if (job->old_epsilon != job->options.epsilon)
+    /* Translators: the two zero thresholds, old and new */
+    msg = g_strdup_printf (_("The scan's marks are removed: they were made with zero "
+                             "threshold %s, and it is now %s. Scan again to see them."),
+                           old_eps, new_eps);
+  else
+    msg = g_strdup (_("The scan's marks are removed: they were made with other input "
+                      "settings. Scan again to see them."));
+  fm_window_toast (self, msg);
+}
+
+/* The scan bar's text for @result: dead and rarely active channels. */
+static char *
+result_status (FmWindow           *self,
+               ScanJob            *job,
+               const FmScanResult *result)
+{
+  g_autofree char *images = format_count (result->images);
+  g_autofree char *dataset = g_path_get_basename (result->dataset_path);
+  g_autofree char *dead_text = NULL;
+  g_autofree char *rare_text = NULL;
   guint dead = 0, rare = 0;
-
-  g_clear_object (&self->scan_cancellable);
-  if (job->cache_only && result == NULL && error == NULL && job->model == self->model &&
-      isnan (job->old_epsilon))
-    {
-      /* Nothing was shown, and nothing is found: nothing to say. */
-      gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
-      return;
-    }
-  if (job->cache_only && result == NULL && error == NULL && job->model == self->model)
-    {
-      /* No scan under the new settings: the marks are gone, say so. */
-      g_autofree char *old_eps = g_strdup_printf ("%g", job->old_epsilon);
-      g_autofree char *new_eps = g_strdup_printf ("%g", job->options.epsilon);
-      g_autofree char *msg = NULL;
-
-      if (job->old_epsilon != job->options.epsilon)
-        /* Translators: the two zero thresholds, old and new */
-        msg = g_strdup_printf (_("The scan's marks are removed: they were made with zero "
-                                 "threshold %s, and it is now %s. Scan again to see them."),
-                               old_eps, new_eps);
-      else
-        msg = g_strdup (_("The scan's marks are removed: they were made with other input "
-                          "settings. Scan again to see them."));
-
-      gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
-      fm_window_toast (self, msg);
-      return;
-    }
-  if (result == NULL || job->model != self->model)
-    {
-      gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
-      if (result == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *msg = g_strdup_printf (_("Could not scan: %s"), error->message);
-          fm_window_toast (self, msg);
-        }
-      return;
-    }
-
-  if (result->epsilon != (float) g_settings_get_double (self->settings, "zero-threshold") ||
-      memcmp (&job->options.preprocess, &self->pp, sizeof self->pp) != 0)
-    {
-      /* The threshold changed while it ran: its marks would not hold. */
-      gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
-      fm_window_toast (self, _("The zero threshold or the input settings changed during the "
-                               "scan, so its result is not shown. Scan again to see the marks."));
-      return;
-    }
-  g_clear_pointer (&self->scan, fm_scan_result_unref);
-  self->scan = fm_scan_result_ref (result);
-  self->scan_pp = job->options.preprocess;
-  fm_window_scan_apply (self);
 
   /* Count the activations computed from a Conv, Gemm or BatchNorm, so a
    * pool after a dead ReLU does not count its channels twice. */
@@ -265,31 +205,39 @@ scan_done (GObject      *source,
       dead += result->layers[l].n_dead;
       rare += result->layers[l].n_rare;
     }
-  images = format_count (result->images);
-  dataset = g_path_get_basename (result->dataset_path);
   if (result->partial)
     {
       g_autofree char *total = format_count (result->total);
       /* Translators: a stopped scan; the counts hold for the images scanned */
-      text = g_strdup_printf (_("Partial scan of %s: stopped after %s of %s images · "
+      return g_strdup_printf (_("Partial scan of %s: stopped after %s of %s images · "
                                 "%u channels never fired so far"), dataset, images, total, dead);
     }
-  else
-    {
-      g_autofree char *dead_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                 "%u dead channel",
-                                                                 "%u dead channels", dead),
-                                                    dead);
-      g_autofree char *rare_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                 "%u rarely active",
-                                                                 "%u rarely active", rare),
-                                                    rare);
+  dead_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u dead channel",
+                                            "%u dead channels", dead), dead);
+  rare_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u rarely active",
+                                            "%u rarely active", rare), rare);
+  /* Translators: the dataset's name, the number of images, "N dead
+     channels", "N rarely active" and maybe " · from an earlier scan" */
+  return g_strdup_printf (_("%s: %s images · %s · %s%s"), dataset, images, dead_text,
+                          rare_text, job->from_cache ? _(" · from an earlier scan") : "");
+}
 
-      /* Translators: the dataset's name, the number of images, "N dead
-         channels", "N rarely active" and maybe " · from an earlier scan" */
-      text = g_strdup_printf (_("%s: %s images · %s · %s%s"), dataset, images, dead_text,
-                              rare_text, job->from_cache ? _(" · from an earlier scan") : "");
-    }
+/* Shows @result's marks and status, and says what the user should know
+ * besides: where the marks come from, why the scan stopped early, why
+ * the result could not be kept. */
+static void
+show_result (FmWindow     *self,
+             ScanJob      *job,
+             FmScanResult *result)
+{
+  g_autofree char *text = NULL;
+
+  g_clear_pointer (&self->scan, fm_scan_result_unref);
+  self->scan = fm_scan_result_ref (result);
+  self->scan_pp = job->options.preprocess;
+  fm_window_scan_apply (self);
+
+  text = result_status (self, job, result);
   if (job->cache_only)
     {
       g_autofree char *eps = g_strdup_printf ("%g", job->options.epsilon);
@@ -301,6 +249,12 @@ scan_done (GObject      *source,
   gtk_label_set_text (self->scan_label, text);
   show_bar (self, FALSE);
 
+  if (job->scan_error != NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Could not scan: %s"),
+                                              job->scan_error->message);
+      fm_window_toast (self, msg);
+    }
   /* The cache is optional: the result stays shown, but say why the next
    * identical scan will not open at once. */
   if (job->cache_error != NULL)
@@ -310,6 +264,44 @@ scan_done (GObject      *source,
                                                 "time: %s"), job->cache_error->message);
       fm_window_toast (self, msg);
     }
+}
+
+static void
+scan_done (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  FmWindow *self = FM_WINDOW (source);
+  ScanJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmScanResult) result = g_task_propagate_pointer (G_TASK (res), &error);
+
+  g_clear_object (&self->scan_cancellable);
+  if (job->cache_only && result == NULL && error == NULL && job->model == self->model)
+    {
+      cache_only_missed (self, job);
+      return;
+    }
+  if (result == NULL || job->model != self->model)
+    {
+      gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *msg = g_strdup_printf (_("Could not scan: %s"), error->message);
+          fm_window_toast (self, msg);
+        }
+      return;
+    }
+  if (result->epsilon != (float) g_settings_get_double (self->settings, "zero-threshold") ||
+      memcmp (&job->options.preprocess, &self->pp, sizeof self->pp) != 0)
+    {
+      /* The threshold changed while it ran: its marks would not hold. */
+      gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+      fm_window_toast (self, _("The zero threshold or the input settings changed during the "
+                               "scan, so its result is not shown. Scan again to see the marks."));
+      return;
+    }
+  show_result (self, job, result);
 }
 
 static void start_scan (FmWindow *self, const char *dataset_path, gboolean cache_only,
@@ -472,21 +464,30 @@ fm_window_scan_dispose (FmWindow *self)
 
 /* ---- choosing a dataset ----------------------------------------------- */
 
+/* The file accepted in @chooser, or NULL; the chooser is closed. */
+static GFile *
+chooser_take_file (GtkNativeDialog *chooser,
+                   int              response)
+{
+  GFile *file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  return file;
+}
+
 static void
 chooser_response_cb (GtkNativeDialog *chooser,
                      int              response,
                      FmWindow        *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GFile) file = chooser_take_file (chooser, response);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
-      if (path != NULL)
-        fm_window_start_scan (self, path);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  if (path != NULL)
+    fm_window_start_scan (self, path);
 }
 
 static void
@@ -619,19 +620,14 @@ export_response_cb (GtkNativeDialog *chooser,
                     int              response,
                     FmWindow        *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = chooser_take_file (chooser, response);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autoptr(GError) error = NULL;
 
-      if (path != NULL && fm_window_export_scan (self, path, &error))
-        fm_window_show_exported (self, file);
-      else if (error != NULL)
-        fm_window_toast (self, error->message);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  if (path != NULL && fm_window_export_scan (self, path, &error))
+    fm_window_show_exported (self, file);
+  else if (error != NULL)
+    fm_window_toast (self, error->message);
 }
 
 static void

@@ -7,7 +7,8 @@
  * a subprocess with its own XDG_CACHE_HOME. Checks the --json object
  * against the documented format and against the dead channels PyTorch
  * found (tests/fixtures/mnist/mnist-cnn-dying/dead.json), --csv, the text
- * report, --limit, the cache (a second run reads it), a folder dataset
+ * report, --limit, the cache (a second run reads it, also with the same
+ * files under other names), a folder dataset
  * with a broken picture, the text table's columns with long and non-ASCII
  * layer names, bad datasets (exit 1 naming the file), bad
  * flags (exit 2), and writes that fail (a file-size limit set in the child,
@@ -23,7 +24,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -179,6 +179,62 @@ test_text_csv_cache (void)
   g_assert_cmpint (run_scan (&out2, &err2, "mnist-cnn-dying", "mnist-heldout", "--limit", "201",
                              "--rare-below", "0.05", NULL), ==, 0);
   g_assert_nonnull (strstr (out2, "Scanned 201 images in"));
+}
+
+/* A copy of @src named @name in the test folder. */
+static char *
+copy_file (const char *src,
+           const char *name)
+{
+  g_autofree char *bytes = NULL;
+  char *path = g_build_filename (tmp_dir, name, NULL);
+  gsize len;
+
+  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  return path;
+}
+
+/* The cache is keyed by the model's bytes and the dataset's contents:
+ * the same model and digits under other names come from the cache, and
+ * the report names the files given this time. */
+static void
+test_cache_other_names (void)
+{
+  g_autofree char *data = g_build_filename (FM_TEST_SRCDIR, "..", "data", NULL);
+  g_autofree char *model_src = g_build_filename (data, "models", "mnist-cnn-dying.onnx", NULL);
+  g_autofree char *images_src = g_build_filename (data, "digits",
+                                                  "mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *labels_src = g_build_filename (data, "digits",
+                                                  "mnist-heldout-labels-idx1-ubyte.gz", NULL);
+  g_autofree char *model = copy_file (model_src, "my-dying-model.onnx");
+  g_autofree char *images = copy_file (images_src, "my-images-idx3-ubyte.gz");
+  g_autofree char *labels = copy_file (labels_src, "my-labels-idx1-ubyte.gz");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *model_line = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+
+  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn-dying", "mnist-heldout", "--limit", "60",
+                             NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Scanned 60 images in"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_scan (&out, &err, model, images, "--limit", "60", NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Scanned 60 images (result from the cache)"));
+  model_line = g_strdup_printf ("%s\n", model);
+  g_assert_nonnull (strstr (out, model_line));
+  g_assert_nonnull (strstr (out, images));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_scan (&out, &err, model, images, "--limit", "60", "--json", NULL), ==, 0);
+  o = parse_object (parser, out);
+  g_assert_cmpstr (json_object_get_string_member (o, "model"), ==, model);
+  g_assert_cmpstr (json_object_get_string_member (o, "dataset"), ==, images);
+  g_assert_cmpint (json_object_get_int_member (o, "images"), ==, 60);
 }
 
 /* A folder: a broken picture is reported, the rest is scanned. */
@@ -430,7 +486,9 @@ test_text_long_names (void)
 #define OLD_BYTES "old scan result: must survive a failed write\n"
 
 /* Like run_scan() with the cache in @cache, and when @limit_fsize a
- * 4096-byte file-size limit in the child, so a write fails with EFBIG. */
+ * 4096-byte file-size limit, so a write fails with EFBIG. The child
+ * inherits the limit and the ignored SIGXFSZ; this process writes no
+ * file while it runs. */
 static int
 run_scan_in (const char  *cache,
              gboolean     limit_fsize,
@@ -439,27 +497,19 @@ run_scan_in (const char  *cache,
              const char  *first,
              ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  GError *error = NULL;
-  int status = 0;
+  const char *env[] = { "XDG_CACHE_HOME", cache, NULL };
+  FmTestFsize saved;
   va_list ap;
+  int status;
 
-  g_ptr_array_add (args, (char *) binary);
-  g_ptr_array_add (args, "scan");
+  if (limit_fsize)
+    fm_test_fsize_limit (4096, &saved);
   va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
+  status = fm_test_cli_runv (binary, "scan", env, out, err, NULL, first, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-  envp = g_environ_setenv (envp, "XDG_CACHE_HOME", cache, TRUE);
-  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
-
-  g_spawn_sync (NULL, (char **) args->pdata, envp, G_SPAWN_DEFAULT,
-                limit_fsize ? fm_test_fsize_child_setup : NULL, GSIZE_TO_POINTER (4096),
-                out, err, &status, &error);
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  if (limit_fsize)
+    fm_test_fsize_restore (&saved);
+  return status;
 }
 
 /* --csv under a file-size limit: exit 1 naming the file and the reason,
@@ -578,6 +628,7 @@ main (int    argc,
 
   g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);
   g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);
+  g_test_add_func ("/cli/scan/cache-other-names", test_cache_other_names);
   g_test_add_func ("/cli/scan/folder", test_folder);
   g_test_add_func ("/cli/scan/text-long-names", test_text_long_names);
   g_test_add_func ("/cli/scan/errors", test_errors);

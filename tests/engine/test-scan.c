@@ -26,7 +26,9 @@
 #include <json-glib/json-glib.h>
 #include <zlib.h>
 
+#include "fm-csv.h"
 #include "fm-data.h"
+#include "fm-export.h"
 #include "fm-layers.h"
 #include "fm-run.h"
 #include "fm-scan.h"
@@ -97,6 +99,40 @@ build_ok (FmTestGraph *g)
   return model;
 }
 
+#define DYING_MODEL    "models/mnist-cnn-dying.onnx"
+#define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
+
+/* The bundled file @rel, which must be there. */
+static char *
+bundled (const char *rel)
+{
+  GError *error = NULL;
+  char *path = fm_data_find (rel, &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+static FmModel *
+load_ok (const char *path)
+{
+  GError *error = NULL;
+  FmModel *model = fm_model_load_file (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return model;
+}
+
+static FmDataset *
+open_ok (const char *path)
+{
+  GError *error = NULL;
+  FmDataset *dataset = fm_dataset_open (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return dataset;
+}
+
 /* Options for the in-memory models: input = byte / 255 exactly. */
 static void
 plain_options (FmScanOptions *o,
@@ -113,12 +149,10 @@ scan_ok (FmModel             *model,
          const char          *path,
          const FmScanOptions *options)
 {
-  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmDataset) dataset = open_ok (path);
   g_autoptr(FmScan) scan = NULL;
   GError *error = NULL;
 
-  dataset = fm_dataset_open (path, NULL, &error);
-  g_assert_no_error (error);
   scan = fm_scan_new (model, dataset, options);
   g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -407,11 +441,11 @@ static void
 test_bundled_naive (void)
 {
   GError *error = NULL;
-  g_autofree char *model_path = fm_data_find ("models/mnist-cnn-dying.onnx", &error);
-  g_autofree char *digits = NULL;
+  g_autofree char *model_path = bundled (DYING_MODEL);
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
   g_autofree char *dead_json = NULL;
-  g_autoptr(FmModel) model = NULL;
-  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmModel) model = load_ok (model_path);
+  g_autoptr(FmDataset) dataset = open_ok (digits);
   g_autoptr(FmScan) scan = NULL;
   g_autoptr(FmRun) run = NULL;
   g_autoptr(GArray) layers = NULL;
@@ -426,15 +460,7 @@ test_bundled_naive (void)
   JsonArray *dead_layers;
   guint checked = 0;
 
-  g_assert_no_error (error);
-  digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
-  g_assert_no_error (error);
-  model = fm_model_load_file (model_path, NULL, &error);
-  g_assert_no_error (error);
-
   /* The scan, with two workers. */
-  dataset = fm_dataset_open (digits, NULL, &error);
-  g_assert_no_error (error);
   fm_scan_options_init (&o);
   o.threads = 2;
   scan = fm_scan_new (model, dataset, &o);
@@ -446,8 +472,7 @@ test_bundled_naive (void)
 
   /* The naive loop: one run per image, statistics by fm-stats. */
   g_clear_pointer (&dataset, fm_dataset_free);
-  dataset = fm_dataset_open (digits, NULL, &error);
-  g_assert_no_error (error);
+  dataset = open_ok (digits);
   g_assert_true (fm_preprocess_init_from_model (&pp, model, &error));
   run = fm_run_new (model, &error);
   g_assert_no_error (error);
@@ -614,10 +639,10 @@ static void
 test_cancel (void)
 {
   GError *error = NULL;
-  g_autofree char *model_path = fm_data_find ("models/mnist-cnn.onnx", &error);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
-  g_autoptr(FmModel) model = NULL;
-  g_autoptr(FmDataset) dataset = NULL;
+  g_autofree char *model_path = bundled ("models/mnist-cnn.onnx");
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autoptr(FmModel) model = load_ok (model_path);
+  g_autoptr(FmDataset) dataset = open_ok (digits);
   g_autoptr(FmScan) scan = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(FmScanResult) kept = NULL;
@@ -625,11 +650,6 @@ test_cancel (void)
   FmScanOptions o;
   const FmScanLayer *l;
 
-  g_assert_no_error (error);
-  model = fm_model_load_file (model_path, NULL, &error);
-  g_assert_no_error (error);
-  dataset = fm_dataset_open (digits, NULL, &error);
-  g_assert_no_error (error);
   fm_scan_options_init (&o);
   scan = fm_scan_new (model, dataset, &o);
   g_assert_false (fm_scan_run (scan, cancel_progress, &d, cancellable, &error));
@@ -722,15 +742,11 @@ assert_results_equal (const FmScanResult *a,
 static FmScanResult *
 bundled_result (guint64 limit)
 {
-  GError *error = NULL;
-  g_autofree char *model_path = fm_data_find ("models/mnist-cnn-dying.onnx", &error);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
-  g_autoptr(FmModel) model = NULL;
+  g_autofree char *model_path = bundled (DYING_MODEL);
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autoptr(FmModel) model = load_ok (model_path);
   FmScanOptions o;
 
-  g_assert_no_error (error);
-  model = fm_model_load_file (model_path, NULL, &error);
-  g_assert_no_error (error);
   fm_scan_options_init (&o);
   o.limit = limit;
   o.rare_below = 0.2;  /* so that some channels are rare */
@@ -830,17 +846,15 @@ test_cache (void)
 {
   g_autoptr(FmScanResult) r = bundled_result (100);
   g_autoptr(FmScanResult) back = NULL;
-  g_autoptr(FmDataset) dataset = NULL;
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autoptr(FmDataset) dataset = open_ok (digits);
   GError *error = NULL;
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
   g_autofree char *key = NULL;
   g_autofree char *path = NULL;
   g_autofree char *path2 = NULL;
   g_autofree char *dir = NULL;
   FmScanOptions o;
 
-  dataset = fm_dataset_open (digits, NULL, &error);
-  g_assert_no_error (error);
   key = fm_dataset_dup_content_key (dataset, NULL, &error);
   g_assert_no_error (error);
   fm_scan_options_init (&o);
@@ -876,6 +890,140 @@ test_cache (void)
   g_assert_null (fm_scan_cache_load (path, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
   g_clear_error (&error);
+}
+
+/* A copy of the bundled file @rel at @name in the test folder. */
+static char *
+copy_bundled (const char *rel,
+              const char *name)
+{
+  g_autofree char *src = bundled (rel);
+  g_autofree char *bytes = NULL;
+  char *path = g_build_filename (tmp_dir, name, NULL);
+  gsize len;
+
+  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  return path;
+}
+
+static FmScanResult *
+run_cached (const char      *model_path,
+            const char      *dataset_path,
+            FmScanCacheMode  mode,
+            gboolean        *from_cache)
+{
+  g_autoptr(FmModel) model = load_ok (model_path);
+  /* A dataset is read once: each scan opens its own. */
+  g_autoptr(FmDataset) dataset = open_ok (dataset_path);
+  g_autoptr(GError) cache_error = NULL;
+  GError *error = NULL;
+  FmScanResult *r;
+  FmScanOptions o;
+
+  fm_scan_options_init (&o);
+  o.limit = 37;  /* a key no other test stores */
+  r = fm_scan_run_cached (model, dataset, &o, mode, NULL, NULL, NULL, from_cache,
+                          &cache_error, &error);
+  g_assert_no_error (error);
+  g_assert_no_error (cache_error);
+  return r;
+}
+
+/* The cache key holds the model's bytes and the dataset's contents, not
+ * their names: the same files under other names find the result stored
+ * under the first ones, and it names the files asked for now. A look
+ * finds nothing before, and a scan that skips the cache keeps nothing. */
+static void
+test_run_cached (void)
+{
+  g_autofree char *model_path = bundled (DYING_MODEL);
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *model_copy = copy_bundled (DYING_MODEL, "renamed.onnx");
+  g_autofree char *digits_copy = copy_bundled (HELDOUT_DIGITS, "renamed-images-idx3-ubyte.gz");
+  /* The labels are part of the dataset's content key. */
+  g_autofree char *labels_copy = copy_bundled ("digits/mnist-heldout-labels-idx1-ubyte.gz",
+                                               "renamed-labels-idx1-ubyte.gz");
+  g_autoptr(FmScanResult) r = NULL;
+  g_autoptr(FmScanResult) again = NULL;
+  gboolean from_cache = TRUE;
+
+  g_assert_null (run_cached (model_copy, digits_copy, FM_SCAN_CACHE_LOOK_ONLY, &from_cache));
+  g_assert_false (from_cache);
+
+  r = run_cached (model_path, digits, FM_SCAN_CACHE_SKIP, &from_cache);
+  g_assert_false (from_cache);
+  g_assert_cmpuint (r->images, ==, 37);
+  g_assert_null (run_cached (model_copy, digits_copy, FM_SCAN_CACHE_LOOK_ONLY, &from_cache));
+  g_clear_pointer (&r, fm_scan_result_unref);
+
+  r = run_cached (model_path, digits, FM_SCAN_CACHE_USE, &from_cache);
+  g_assert_false (from_cache);
+  g_assert_cmpstr (r->model_path, ==, model_path);
+  g_assert_cmpstr (r->dataset_path, ==, digits);
+
+  again = run_cached (model_copy, digits_copy, FM_SCAN_CACHE_LOOK_ONLY, &from_cache);
+  g_assert_nonnull (again);
+  g_assert_true (from_cache);
+  g_assert_cmpstr (again->model_path, ==, model_copy);
+  g_assert_cmpstr (again->dataset_path, ==, digits_copy);
+  g_free (again->model_path);
+  again->model_path = g_strdup (r->model_path);
+  g_free (again->dataset_path);
+  again->dataset_path = g_strdup (r->dataset_path);
+  assert_results_equal (r, again);
+}
+
+/* ---- one CSV spelling -------------------------------------------------- */
+
+/* One layer named with a comma and quotes, one channel with no numbers. */
+#define NAN_LAYER_JSON \
+  "{\"model\": \"m\", \"dataset\": \"d\", \"images\": 0, \"total\": 0, \"partial\": false," \
+  " \"top_k\": 0, \"rare_below\": 0.01, \"epsilon\": 0, \"elapsed\": 0, \"warnings\": []," \
+  " \"layers\": [{\"name\": \"odd,\\\"name\\\"\", \"op\": \"Relu\", \"channels\": 1," \
+  " \"zero_count\": [0], \"fire_count\": [0], \"max\": [null], \"mean\": [null]," \
+  " \"pre_activation_max\": [null], \"dead\": [], \"rare\": [], \"top\": [[]]," \
+  " \"top_max\": [[]], \"bias\": null, \"weight_max_abs\": null, \"diagnosis\": [\"none\"]}]}"
+
+/* Both CSV files the app writes, the scan's and the statistics', quote a
+ * name and spell NaN the same way: an empty field, which spreadsheets and
+ * pandas read as missing. */
+static void
+test_csv_one_spelling (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(FmScanResult) r = NULL;
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (tmp_dir, "nan.csv", NULL);
+  g_autofree char *scan_csv = NULL;
+  g_autofree char *stats_csv = NULL;
+  const FmChannelStats st = { NAN, NAN, NAN, 0.0f, FALSE };
+  const FmExportStats layer = { "odd,\"name\"", 1, &st };
+  GError *error = NULL;
+
+  fm_csv_append_text (s, "plain");
+  g_string_append_c (s, '|');
+  fm_csv_append_text (s, "two\nlines\r");
+  g_string_append_c (s, '|');
+  fm_csv_append_float (s, NAN);
+  g_string_append_c (s, '|');
+  fm_csv_append_float (s, INFINITY);
+  g_string_append_c (s, '|');
+  fm_csv_append_float (s, -INFINITY);
+  g_string_append_c (s, '|');
+  fm_csv_append_float (s, 0.1f);
+  g_assert_cmpstr (s->str, ==, "plain|\"two\nlines\r\"||inf|-inf|0.100000001");
+
+  g_assert_true (json_parser_load_from_data (parser, NAN_LAYER_JSON, -1, &error));
+  g_assert_no_error (error);
+  r = fm_scan_result_from_json (json_parser_get_root (parser), "test", &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_scan_result_write_csv (r, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &scan_csv, NULL, NULL));
+  g_assert_cmpstr (strchr (scan_csv, '\n') + 1, ==, "\"odd,\"\"name\"\"\",0,0,0,,,,false,false\n");
+  stats_csv = fm_export_stats_csv (&layer, 1);
+  g_assert_cmpstr (strchr (stats_csv, '\n') + 1, ==, "\"odd,\"\"name\"\"\",0,,,,0,false\n");
 }
 
 /* ---- bad datasets ----------------------------------------------------- */
@@ -1139,6 +1287,8 @@ main (int    argc,
   g_test_add_func ("/engine/scan/json-round-trip", test_json_round_trip);
   g_test_add_func ("/engine/scan/csv-round-trip", test_csv_round_trip);
   g_test_add_func ("/engine/scan/cache", test_cache);
+  g_test_add_func ("/engine/scan/run-cached", test_run_cached);
+  g_test_add_func ("/engine/scan/csv-one-spelling", test_csv_one_spelling);
   g_test_add_func ("/engine/scan/bad-datasets", test_bad_datasets);
   g_test_add_func ("/engine/scan/write-fsize-limit", test_write_fsize_limit);
   g_test_add_func ("/engine/scan/write-not-a-directory", test_write_not_a_directory);

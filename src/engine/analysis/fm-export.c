@@ -22,6 +22,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "fm-csv.h"
 #include "fm-npy.h"
 
 #define MAX_NAME_CHARS 200
@@ -102,39 +103,6 @@ write_atomic (const char   *path,
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-static void
-append_number (GString *s,
-               float    v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (v))
-    g_string_append (s, "nan");
-  else if (isinf (v))
-    g_string_append (s, v > 0 ? "inf" : "-inf");
-  else
-    g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.9g", (double) v));
-}
-
-static void
-append_field (GString    *s,
-              const char *text)
-{
-  if (strpbrk (text, ",\"\r\n") == NULL)
-    {
-      g_string_append (s, text);
-      return;
-    }
-  g_string_append_c (s, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '"');
-}
-
 char *
 fm_export_stats_csv (const FmExportStats *layers,
                      guint                n_layers)
@@ -147,16 +115,11 @@ fm_export_stats_csv (const FmExportStats *layers,
     for (guint c = 0; c < layers[i].channels; c++)
       {
         const FmChannelStats *st = &layers[i].stats[c];
+        const float numbers[] = { st->min, st->max, st->mean, st->active_share };
 
-        append_field (s, layers[i].name);
-        g_string_append_printf (s, ",%u,", c);
-        append_number (s, st->min);
-        g_string_append_c (s, ',');
-        append_number (s, st->max);
-        g_string_append_c (s, ',');
-        append_number (s, st->mean);
-        g_string_append_c (s, ',');
-        append_number (s, st->active_share);
+        fm_csv_append_text (s, layers[i].name);
+        g_string_append_printf (s, ",%u", c);
+        fm_csv_append_floats (s, numbers, G_N_ELEMENTS (numbers));
         g_string_append (s, st->all_zero ? ",true\n" : ",false\n");
       }
   return g_string_free (s, FALSE);

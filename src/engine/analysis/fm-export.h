@@ -32,11 +32,10 @@ typedef struct
 
 /* The CSV text: the header line
  *   layer,channel,min,max,mean,active_share,all_zero
- * then one line per channel of each layer in order. Numbers are printed
- * with "%.9g" in the C locale, so each parses back to the same float32;
- * NaN and infinities as "nan", "inf", "-inf"; all_zero as true/false. A
- * layer name holding a comma, quote or line break is quoted as RFC 4180
- * says. Lines end with "\n". Free with g_free(). */
+ * then one line per channel of each layer in order, fields as fm-csv.h
+ * spells them (a number reads back as the same float32, NaN is an empty
+ * field, a layer name is quoted when it must be); all_zero as
+ * true/false. Lines end with "\n". Free with g_free(). */
 char     *fm_export_stats_csv        (const FmExportStats *layers,
                                       guint                n_layers);
 

@@ -4,41 +4,18 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The dataset scan: runs every item of a dataset (fm-dataset.h) through a
- * model and counts, for every channel of every feature-map layer, how
- * often it fires, to tell a channel that is quiet for one input (normal)
- * from one that is zero for every input (dead). Shared by `feature-maps
- * scan` and the window.
+ * model and counts, for every channel of every feature-map layer
+ * (fm_layers_list (model, FALSE), so result layer i is entry i of that
+ * list), how often it fires, to tell a channel that is quiet for one
+ * input (normal) from one that is zero for every input (dead), and why a
+ * dead one is dead. Shared by `feature-maps scan` and the window.
  *
- * The layers are fm_layers_list (model, FALSE): every rank-4 float
- * activation in execution order, nothing merged, so result layer i is
- * entry i of that list for the same model and the window can look any
- * layer up. Per channel: how many images left it entirely zero (|x| <=
- * epsilon everywhere; a NaN counts as firing, as in fm-stats.h) and so
- * how many it fired on, its largest value and its mean over every cell of
- * every image, the largest pre-activation for entries that have one
- * (fm-layers.h: the Conv/Gemm/BatchNormalization output an activation
- * reads), and the top-k images by the channel's maximum (only images it
- * fired on; ties go to the smaller index, so the result does not depend
- * on thread timing). Dead: zero for every scanned image. Rare: fires on
- * at least one image but on fewer than rare_below of them. Each dead
- * channel gets a diagnosis (FmScanDiagnosis) and a plain-words
- * explanation with the usual remedies.
- *
- * Running: the dataset is streamed; each worker thread has its own FmRun
- * and accumulators, merged at the end, so memory does not grow with the
- * number of images and there are no locks per image.
- * Cancelling (or a fatal dataset error) stops the workers after their
- * current image; the images finished so far form a result flagged
- * partial.
- *
- * Results are immutable and reference counted, and go to and from JSON
- * (the `scan --json` format plus the fields the cache needs; exact round
- * trip) and CSV. The cache keeps complete results under
- * $XDG_CACHE_HOME/feature-maps/scans/, keyed by the model file's bytes,
- * the dataset's content key and the options that change results.
- *
- * It does not use labels (per-class counts), store per-image values, or
- * batch several images into one run (models are loaded with batch 1).
+ * Zero means |x| <= epsilon everywhere in the image (a NaN fires, as in
+ * fm-stats.h). Top-k ties go to the smaller index, so a result does not
+ * depend on thread timing. Dead: zero for every scanned image; rare:
+ * fires on fewer than rare_below of them. Results are immutable and
+ * reference counted. It does not use labels, keep per-image values, or
+ * batch images (models are loaded with batch 1).
  */
 #pragma once
 
@@ -180,9 +157,8 @@ FmScanResult *fm_scan_result_from_json (JsonNode          *root,
                                         GError           **error);
 /* CSV, atomically: a header line, then one line per channel:
  * layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare
- * (floats with 9 significant digits, empty for NaN or no pre-activation;
- * dead and rare are true/false; a layer name with a comma or quote is
- * quoted). */
+ * (fields as fm-csv.h spells them: an empty field for NaN or no
+ * pre-activation; dead and rare are true/false). */
 gboolean      fm_scan_result_write_csv (const FmScanResult *result,
                                         const char         *path,
                                         GError            **error);
@@ -200,6 +176,33 @@ FmScanResult *fm_scan_cache_load      (const char          *path,
 /* Creates the folder and writes the JSON atomically. */
 gboolean      fm_scan_cache_save      (const FmScanResult  *result,
                                        const char          *path,
+                                       GError             **error);
+
+typedef enum
+{
+  FM_SCAN_CACHE_USE,       /* a cached result, else scan and keep a complete one */
+  FM_SCAN_CACHE_LOOK_ONLY, /* a cached result or nothing: never scan */
+  FM_SCAN_CACHE_SKIP,      /* scan; neither read nor write the cache */
+} FmScanCacheMode;
+
+/* Scans @dataset with @model through the cache. A cached result is the
+ * one for the same model bytes, dataset contents and options, whatever
+ * the files are called now; it is returned naming @model's and
+ * @dataset's paths, with *@from_cache TRUE. Otherwise this is
+ * fm_scan_new() + fm_scan_run(): the result (transfer full), and @error
+ * when it is partial (cancelled, or the dataset broke mid-way) or, with
+ * NULL, when nothing could start. NULL and no error: LOOK_ONLY found
+ * nothing. A complete result that cannot be kept in the cache sets
+ * @cache_error and stands all the same. */
+FmScanResult *fm_scan_run_cached      (FmModel             *model,
+                                       FmDataset           *dataset,
+                                       const FmScanOptions *options,
+                                       FmScanCacheMode      mode,
+                                       FmScanProgressFunc   progress,
+                                       gpointer             user_data,
+                                       GCancellable        *cancellable,
+                                       gboolean            *from_cache,
+                                       GError             **cache_error,
                                        GError             **error);
 
 G_END_DECLS

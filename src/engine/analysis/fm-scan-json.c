@@ -1,0 +1,561 @@
+/* fm-scan-json.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The scan result as JSON and back (the format is in fm-scan.h): every
+ * member is checked on the way in, so a broken or hand-edited file is an
+ * error that names the member, never a crash.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fm-scan-private.h"
+
+/* ---- writing ---------------------------------------------------------- */
+
+static void
+add_float (JsonBuilder *b,
+           float        v)
+{
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_floats (JsonBuilder *b,
+            const char  *member,
+            const float *v,
+            guint        n)
+{
+  json_builder_set_member_name (b, member);
+  if (v == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    add_float (b, v[i]);
+  json_builder_end_array (b);
+}
+
+/* @member: an array of @n counts (@counts) or, with @counts NULL,
+ * channel indexes (@indexes). */
+static void
+add_ints (JsonBuilder   *b,
+          const char    *member,
+          const guint64 *counts,
+          const guint   *indexes,
+          guint          n)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_int_value (b, counts != NULL ? (gint64) counts[i] : indexes[i]);
+  json_builder_end_array (b);
+}
+
+static void
+add_result_members (JsonBuilder        *b,
+                    const FmScanResult *result)
+{
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, result->model_path);
+  json_builder_set_member_name (b, "dataset");
+  json_builder_add_string_value (b, result->dataset_path);
+  json_builder_set_member_name (b, "images");
+  json_builder_add_int_value (b, (gint64) result->images);
+  json_builder_set_member_name (b, "partial");
+  json_builder_add_boolean_value (b, result->partial);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, (gint64) result->total);
+  json_builder_set_member_name (b, "top_k");
+  json_builder_add_int_value (b, result->top_k);
+  json_builder_set_member_name (b, "rare_below");
+  json_builder_add_double_value (b, result->rare_below);
+  json_builder_set_member_name (b, "epsilon");
+  json_builder_add_double_value (b, result->epsilon);
+  json_builder_set_member_name (b, "elapsed");
+  json_builder_add_double_value (b, result->elapsed);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; result->warnings != NULL && result->warnings[i] != NULL; i++)
+    json_builder_add_string_value (b, result->warnings[i]);
+  json_builder_end_array (b);
+}
+
+/* "top" (image indexes) or, with @values, "top_max": per channel the
+ * filled slots of its top list. */
+static void
+add_tops (JsonBuilder       *b,
+          const FmScanLayer *L,
+          guint              k,
+          gboolean           values)
+{
+  json_builder_set_member_name (b, values ? "top_max" : "top");
+  json_builder_begin_array (b);
+  for (guint c = 0; c < L->channels; c++)
+    {
+      json_builder_begin_array (b);
+      for (guint j = 0; j < k && L->top_index[(gsize) c * k + j] >= 0; j++)
+        if (values)
+          add_float (b, L->top_max[(gsize) c * k + j]);
+        else
+          json_builder_add_int_value (b, L->top_index[(gsize) c * k + j]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+add_layer (JsonBuilder       *b,
+           const FmScanLayer *L,
+           guint              k)
+{
+  guint C = L->channels;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, L->name);
+  json_builder_set_member_name (b, "op");
+  json_builder_add_string_value (b, L->op);
+  json_builder_set_member_name (b, "channels");
+  json_builder_add_int_value (b, C);
+  add_ints (b, "zero_count", L->zero_count, NULL, C);
+  add_ints (b, "fire_count", L->fire_count, NULL, C);
+  add_floats (b, "max", L->max, C);
+  add_floats (b, "mean", L->mean, C);
+  add_floats (b, "pre_activation_max", L->pre_activation_max, C);
+  add_ints (b, "dead", NULL, L->dead, L->n_dead);
+  add_ints (b, "rare", NULL, L->rare, L->n_rare);
+  add_tops (b, L, k, FALSE);
+  add_tops (b, L, k, TRUE);
+  add_floats (b, "bias", L->bias, C);
+  add_floats (b, "weight_max_abs", L->weight_max_abs, C);
+  json_builder_set_member_name (b, "diagnosis");
+  json_builder_begin_array (b);
+  for (guint c = 0; c < C; c++)
+    json_builder_add_string_value (b, fm_scan_diagnosis_to_string (L->diagnosis[c]));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+JsonNode *
+fm_scan_result_to_json (const FmScanResult *result)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  json_builder_begin_object (b);
+  add_result_members (b, result);
+  json_builder_set_member_name (b, "layers");
+  json_builder_begin_array (b);
+  for (guint l = 0; l < result->n_layers; l++)
+    add_layer (b, &result->layers[l], result->top_k);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+/* Sets the error and returns FALSE from a reading function. */
+#define BAD(...) G_STMT_START { \
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT, __VA_ARGS__); \
+    return FALSE; \
+  } G_STMT_END
+
+/* Member @name of @o as an array of exactly @n elements, or NULL. */
+static JsonArray *
+get_array (JsonObject *o,
+           const char *name,
+           guint       n,
+           gboolean    nullable,
+           gboolean   *is_null)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (is_null != NULL)
+    *is_null = FALSE;
+  if (node == NULL)
+    return NULL;
+  if (nullable && JSON_NODE_HOLDS_NULL (node))
+    {
+      if (is_null != NULL)
+        *is_null = TRUE;
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  if (n != G_MAXUINT && json_array_get_length (json_node_get_array (node)) != n)
+    return NULL;
+  return json_node_get_array (node);
+}
+
+static gboolean
+is_number (JsonNode *node)
+{
+  GType t;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  t = json_node_get_value_type (node);
+  return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE;
+}
+
+/* Floats from @a [n] (null = NaN) into a new array; NULL if not numbers. */
+static float *
+read_floats (JsonArray *a,
+             guint      n)
+{
+  g_autofree float *v = g_new (float, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+
+      if (JSON_NODE_HOLDS_NULL (e))
+        v[i] = NAN;
+      else if (is_number (e))
+        v[i] = (float) json_node_get_double (e);
+      else
+        return NULL;
+    }
+  return g_steal_pointer (&v);
+}
+
+static gboolean
+read_float_member (JsonObject *o,
+                   const char *name,
+                   guint       n,
+                   gboolean    nullable,
+                   float     **out)
+{
+  gboolean is_null;
+  JsonArray *a = get_array (o, name, n, nullable, &is_null);
+
+  *out = NULL;
+  if (is_null)
+    return TRUE;
+  if (a == NULL)
+    return FALSE;
+  *out = read_floats (a, n);
+  return *out != NULL;
+}
+
+static gboolean
+read_counts (JsonObject *o,
+             const char *name,
+             guint       n,
+             guint64   **out)
+{
+  JsonArray *a = get_array (o, name, n, FALSE, NULL);
+
+  *out = NULL;
+  if (a == NULL)
+    return FALSE;
+  *out = g_new (guint64, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+
+      if (!is_number (e) || json_node_get_value_type (e) != G_TYPE_INT64 ||
+          json_node_get_int (e) < 0)
+        return FALSE;
+      (*out)[i] = (guint64) json_node_get_int (e);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_indexes (JsonObject *o,
+              const char *name,
+              guint       channels,
+              guint     **out,
+              guint      *n_out)
+{
+  JsonArray *a = get_array (o, name, G_MAXUINT, FALSE, NULL);
+  guint n;
+
+  *out = NULL;
+  if (a == NULL)
+    return FALSE;
+  n = json_array_get_length (a);
+  *out = g_new (guint, MAX (channels, 1));
+  *n_out = n;
+  if (n > channels)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+
+      if (!is_number (e) || json_node_get_int (e) < 0 || json_node_get_int (e) >= channels)
+        return FALSE;
+      (*out)[i] = (guint) json_node_get_int (e);
+    }
+  return TRUE;
+}
+
+static gint64
+member_int (JsonObject *o,
+            const char *name,
+            gboolean   *ok)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || !is_number (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      *ok = FALSE;
+      return 0;
+    }
+  return json_node_get_int (node);
+}
+
+static double
+member_double (JsonObject *o,
+               const char *name,
+               gboolean   *ok)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || !is_number (node))
+    {
+      *ok = FALSE;
+      return 0;
+    }
+  return json_node_get_double (node);
+}
+
+static const char *
+member_string (JsonObject *o,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+read_result_members (FmScanResult  *result,
+                     JsonObject    *o,
+                     const char    *what,
+                     GError       **error)
+{
+  JsonNode *partial;
+  gboolean ok = TRUE;
+  gint64 images, total, top_k;
+
+  if (member_string (o, "model") == NULL || member_string (o, "dataset") == NULL)
+    BAD (_("%s: “model” or “dataset” is missing"), what);
+  result->model_path = g_strdup (member_string (o, "model"));
+  result->dataset_path = g_strdup (member_string (o, "dataset"));
+  images = member_int (o, "images", &ok);
+  total = member_int (o, "total", &ok);
+  top_k = member_int (o, "top_k", &ok);
+  result->rare_below = member_double (o, "rare_below", &ok);
+  result->epsilon = (float) member_double (o, "epsilon", &ok);
+  result->elapsed = member_double (o, "elapsed", &ok);
+  partial = json_object_get_member (o, "partial");
+  if (!ok || images < 0 || total < 0 || top_k < 0 || top_k > FM_SCAN_MAX_TOP_K ||
+      partial == NULL || !JSON_NODE_HOLDS_VALUE (partial) ||
+      json_node_get_value_type (partial) != G_TYPE_BOOLEAN)
+    BAD (_("%s: “images”, “total”, “top_k”, “rare_below”, “epsilon”, “elapsed” or "
+           "“partial” is missing or invalid"), what);
+  result->images = (guint64) images;
+  result->total = (guint64) total;
+  result->top_k = (guint) top_k;
+  result->partial = json_node_get_boolean (partial);
+  return TRUE;
+}
+
+static gboolean
+read_warnings (FmScanResult  *result,
+               JsonObject    *o,
+               const char    *what,
+               GError       **error)
+{
+  JsonArray *warnings = get_array (o, "warnings", G_MAXUINT, FALSE, NULL);
+
+  if (warnings == NULL)
+    BAD (_("%s: “warnings” is missing"), what);
+  result->warnings = g_new0 (char *, json_array_get_length (warnings) + 1);
+  for (guint i = 0; i < json_array_get_length (warnings); i++)
+    {
+      JsonNode *e = json_array_get_element (warnings, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+        BAD (_("%s: warnings[%u] is not a string"), what, i);
+      result->warnings[i] = g_strdup (json_node_get_string (e));
+    }
+  return TRUE;
+}
+
+/* The per-channel arrays of counts and numbers, checked against images. */
+static gboolean
+read_layer_arrays (FmScanLayer   *L,
+                   JsonObject    *lo,
+                   guint64        images,
+                   const char    *what,
+                   GError       **error)
+{
+  if (!read_counts (lo, "zero_count", L->channels, &L->zero_count) ||
+      !read_counts (lo, "fire_count", L->channels, &L->fire_count) ||
+      !read_float_member (lo, "max", L->channels, FALSE, &L->max) ||
+      !read_float_member (lo, "mean", L->channels, FALSE, &L->mean) ||
+      !read_float_member (lo, "pre_activation_max", L->channels, TRUE,
+                          &L->pre_activation_max) ||
+      !read_float_member (lo, "bias", L->channels, TRUE, &L->bias) ||
+      !read_float_member (lo, "weight_max_abs", L->channels, TRUE, &L->weight_max_abs) ||
+      !read_indexes (lo, "dead", L->channels, &L->dead, &L->n_dead) ||
+      !read_indexes (lo, "rare", L->channels, &L->rare, &L->n_rare))
+    BAD (_("%s: layer “%s”: a per-channel array is missing or has the wrong length"),
+         what, L->name);
+  for (guint c = 0; c < L->channels; c++)
+    if (L->zero_count[c] + L->fire_count[c] != images)
+      BAD (_("%s: layer “%s”: channel %u: zero_count + fire_count is not images"),
+           what, L->name, c);
+  return TRUE;
+}
+
+/* Channel @c's top list and diagnosis from its entries of "top",
+ * "top_max" and "diagnosis". */
+static gboolean
+read_channel_top (FmScanLayer  *L,
+                  guint         c,
+                  guint         k,
+                  JsonNode     *ti,
+                  JsonNode     *tm,
+                  JsonNode     *dn,
+                  const char   *what,
+                  GError      **error)
+{
+  JsonArray *tia, *tma;
+  guint n;
+
+  if (!JSON_NODE_HOLDS_ARRAY (ti) || !JSON_NODE_HOLDS_ARRAY (tm) ||
+      !JSON_NODE_HOLDS_VALUE (dn) ||
+      json_node_get_value_type (dn) != G_TYPE_STRING ||
+      !_fm_scan_diagnosis_from_string (json_node_get_string (dn), &L->diagnosis[c]))
+    BAD (_("%s: layer “%s”: channel %u: bad “top”, “top_max” or “diagnosis”"),
+         what, L->name, c);
+  tia = json_node_get_array (ti);
+  tma = json_node_get_array (tm);
+  n = json_array_get_length (tia);
+  if (n > k || json_array_get_length (tma) != n)
+    BAD (_("%s: layer “%s”: channel %u: “top” has more than top_k entries"),
+         what, L->name, c);
+  _fm_scan_top_clear (L->top_index + (gsize) c * k, L->top_max + (gsize) c * k, k);
+  for (guint j = 0; j < n; j++)
+    {
+      JsonNode *a = json_array_get_element (tia, j);
+      JsonNode *m = json_array_get_element (tma, j);
+
+      if (!is_number (a) || json_node_get_int (a) < 0 ||
+          !(is_number (m) || JSON_NODE_HOLDS_NULL (m)))
+        BAD (_("%s: layer “%s”: channel %u: bad top entry %u"), what, L->name, c, j);
+      L->top_index[(gsize) c * k + j] = json_node_get_int (a);
+      L->top_max[(gsize) c * k + j] = JSON_NODE_HOLDS_NULL (m)
+                                      ? NAN : (float) json_node_get_double (m);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_layer_tops (FmScanLayer   *L,
+                 JsonObject    *lo,
+                 guint          k,
+                 const char    *what,
+                 GError       **error)
+{
+  JsonArray *top = get_array (lo, "top", L->channels, FALSE, NULL);
+  JsonArray *top_max = get_array (lo, "top_max", L->channels, FALSE, NULL);
+  JsonArray *diag = get_array (lo, "diagnosis", L->channels, FALSE, NULL);
+
+  if (top == NULL || top_max == NULL || diag == NULL)
+    BAD (_("%s: layer “%s”: “top”, “top_max” or “diagnosis” is missing"), what, L->name);
+  L->top_index = g_new (gint64, MAX ((gsize) L->channels * k, 1));
+  L->top_max = g_new (float, MAX ((gsize) L->channels * k, 1));
+  L->diagnosis = g_new0 (FmScanDiagnosis, MAX (L->channels, 1));
+  for (guint c = 0; c < L->channels; c++)
+    if (!read_channel_top (L, c, k, json_array_get_element (top, c),
+                           json_array_get_element (top_max, c),
+                           json_array_get_element (diag, c), what, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_layer (FmScanResult  *result,
+            guint          l,
+            JsonNode      *ln,
+            const char    *what,
+            GError       **error)
+{
+  FmScanLayer *L = &result->layers[l];
+  JsonObject *lo;
+  gboolean ok = TRUE;
+  gint64 C;
+
+  if (!JSON_NODE_HOLDS_OBJECT (ln))
+    BAD (_("%s: layers[%u] is not an object"), what, l);
+  lo = json_node_get_object (ln);
+  C = member_int (lo, "channels", &ok);
+  if (!ok || C < 0 || C > G_MAXINT || member_string (lo, "name") == NULL ||
+      member_string (lo, "op") == NULL)
+    BAD (_("%s: layers[%u]: “name”, “op” or “channels” is missing or invalid"), what, l);
+  L->name = g_strdup (member_string (lo, "name"));
+  L->op = g_strdup (member_string (lo, "op"));
+  L->channels = (guint) C;
+  return read_layer_arrays (L, lo, result->images, what, error) &&
+         read_layer_tops (L, lo, result->top_k, what, error);
+}
+
+static gboolean
+read_result (FmScanResult  *result,
+             JsonNode      *root,
+             const char    *what,
+             GError       **error)
+{
+  JsonObject *o;
+  JsonArray *layers;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    BAD (_("%s: not a JSON object"), what);
+  o = json_node_get_object (root);
+  if (!read_result_members (result, o, what, error) ||
+      !read_warnings (result, o, what, error))
+    return FALSE;
+  layers = get_array (o, "layers", G_MAXUINT, FALSE, NULL);
+  if (layers == NULL)
+    BAD (_("%s: “layers” is missing"), what);
+  result->n_layers = json_array_get_length (layers);
+  result->layers = g_new0 (FmScanLayer, MAX (result->n_layers, 1));
+  for (guint l = 0; l < result->n_layers; l++)
+    if (!read_layer (result, l, json_array_get_element (layers, l), what, error))
+      return FALSE;
+  return TRUE;
+}
+
+#undef BAD
+
+FmScanResult *
+fm_scan_result_from_json (JsonNode    *root,
+                          const char  *what,
+                          GError     **error)
+{
+  g_autoptr(FmScanResult) result = _fm_scan_result_new ();
+
+  g_return_val_if_fail (root != NULL, NULL);
+
+  if (!read_result (result, root, what != NULL ? what : "scan result", error))
+    return NULL;
+  return g_steal_pointer (&result);
+}

@@ -1,0 +1,105 @@
+/* fm-scan-private.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the files of the dataset scan share: the scan and its workers
+ * (fm-scan.c), the merge into a result (fm-scan-result.c), the stable
+ * diagnosis names (fm-scan-explain.c) and the cache format. Not for use
+ * outside src/engine/analysis/fm-scan*.c.
+ */
+#pragma once
+
+#include <math.h>
+
+#include "fm-layers.h"
+#include "fm-run.h"
+#include "fm-scan.h"
+
+G_BEGIN_DECLS
+
+/* Changes when the cache file or its key would read differently. */
+#define FM_SCAN_FORMAT_VERSION 1
+
+/* One worker's sums for one layer. */
+typedef struct
+{
+  guint64 *zero;      /* [C] */
+  float   *max;       /* [C], NaN until a number is seen */
+  double  *sum;       /* [C] */
+  guint64 *count;     /* [C] cells that were numbers */
+  gint64  *top_index; /* [C * K], sorted by (value desc, index asc); -1 empty */
+  float   *top_max;   /* [C * K] */
+} FmScanLayerAcc;
+
+typedef struct
+{
+  FmScan         *scan;
+  FmRun          *run;
+  FmScanLayerAcc *acc;      /* [n_layers] */
+  float          *input;    /* [1, C, H, W] preprocessed item */
+  guint64         images;
+  GThread        *thread;
+} FmScanWorker;
+
+struct _FmScan
+{
+  FmModel       *model;
+  FmDataset     *dataset;   /* borrowed */
+  FmScanOptions  options;
+  GArray        *layers;    /* FmLayer, fm_layers_list (model, FALSE) */
+  FmScanResult  *result;
+  gboolean       ran;
+
+  /* shared while running */
+  GCancellable  *cancellable;
+  FmScanProgressFunc progress;
+  gpointer       progress_data;
+  gint64         start_us;
+  gint64         last_report_us;  /* atomic */
+  guint64        done;            /* atomic */
+  guint64        total;
+  gint           stop;            /* atomic: an error or cancellation */
+  GMutex         error_lock;
+  GError        *error;           /* the first error */
+};
+
+static inline const FmLayer *
+_fm_scan_layer (FmScan *scan,
+                guint   i)
+{
+  return &g_array_index (scan->layers, FmLayer, i);
+}
+
+/* Empties @n top-list slots: index -1, value NaN. */
+static inline void
+_fm_scan_top_clear (gint64 *top_index,
+                    float  *top_max,
+                    gsize   n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      top_index[i] = -1;
+      top_max[i] = NAN;
+    }
+}
+
+/* Inserts (v, index) into one channel's sorted top list [k]: larger value
+ * first, then smaller index, so the order does not depend on threads. */
+void          _fm_scan_top_insert        (gint64       *top_index,
+                                          float        *top_max,
+                                          guint         k,
+                                          float         v,
+                                          gint64        index);
+
+FmScanResult *_fm_scan_result_new        (void);
+/* The workers' sums as one result, with the dead and rare lists and each
+ * dead channel's diagnosis. */
+FmScanResult *_fm_scan_merge             (FmScan       *scan,
+                                          FmScanWorker *workers,
+                                          guint         n_workers,
+                                          double        elapsed);
+gboolean      _fm_scan_diagnosis_from_string (const char      *s,
+                                              FmScanDiagnosis *out);
+
+G_END_DECLS
