@@ -54,17 +54,27 @@ fm_pb_int (GByteArray *b,
   fm_pb_varint (b, (guint64) v);
 }
 
+/* The low @size bytes of @v, little-endian. */
+static void
+append_le (GByteArray *b,
+           guint64     v,
+           guint       size)
+{
+  for (guint i = 0; i < size; i++)
+    {
+      guint8 byte = (v >> (8 * i)) & 0xff;
+
+      g_byte_array_append (b, &byte, 1);
+    }
+}
+
 void
 fm_pb_fixed32 (GByteArray *b,
                guint       field,
                guint32     v)
 {
-  guint8 le[4];
-
-  for (int i = 0; i < 4; i++)
-    le[i] = (v >> (8 * i)) & 0xff;
   fm_pb_tag (b, field, FM_PB_FIXED32);
-  fm_pb_raw (b, le, 4);
+  append_le (b, v, 4);
 }
 
 void
@@ -72,12 +82,8 @@ fm_pb_fixed64 (GByteArray *b,
                guint       field,
                guint64     v)
 {
-  guint8 le[8];
-
-  for (int i = 0; i < 8; i++)
-    le[i] = (v >> (8 * i)) & 0xff;
   fm_pb_tag (b, field, FM_PB_FIXED64);
-  fm_pb_raw (b, le, 8);
+  append_le (b, v, 8);
 }
 
 void
@@ -143,25 +149,41 @@ fm_pb_packed_ints (GByteArray   *b,
   fm_pb_message (b, field, run);
 }
 
+/* @n values of @size bytes each (floats or doubles), their bits
+ * little-endian in one run. */
+static void
+packed_fixed (GByteArray *b,
+              guint       field,
+              const void *v,
+              gsize       n,
+              guint       size)
+{
+  g_autoptr(GByteArray) run = g_byte_array_new ();
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint64 bits = 0;
+      guint32 bits32;
+
+      if (size == 4)
+        {
+          memcpy (&bits32, (const guint8 *) v + 4 * i, 4);
+          bits = bits32;
+        }
+      else
+        memcpy (&bits, (const guint8 *) v + 8 * i, 8);
+      append_le (run, bits, size);
+    }
+  fm_pb_message (b, field, run);
+}
+
 void
 fm_pb_packed_floats (GByteArray  *b,
                      guint        field,
                      const float *v,
                      gsize        n)
 {
-  g_autoptr(GByteArray) run = g_byte_array_new ();
-
-  for (gsize i = 0; i < n; i++)
-    {
-      guint32 bits;
-      guint8 le[4];
-
-      memcpy (&bits, &v[i], 4);
-      for (int k = 0; k < 4; k++)
-        le[k] = (bits >> (8 * k)) & 0xff;
-      fm_pb_raw (run, le, 4);
-    }
-  fm_pb_message (b, field, run);
+  packed_fixed (b, field, v, n, 4);
 }
 
 void
@@ -170,19 +192,7 @@ fm_pb_packed_doubles (GByteArray   *b,
                       const double *v,
                       gsize         n)
 {
-  g_autoptr(GByteArray) run = g_byte_array_new ();
-
-  for (gsize i = 0; i < n; i++)
-    {
-      guint64 bits;
-      guint8 le[8];
-
-      memcpy (&bits, &v[i], 8);
-      for (int k = 0; k < 8; k++)
-        le[k] = (bits >> (8 * k)) & 0xff;
-      fm_pb_raw (run, le, 8);
-    }
-  fm_pb_message (b, field, run);
+  packed_fixed (b, field, v, n, 8);
 }
 
 static guint64

@@ -4,13 +4,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A bounded decoder for the subset of onnx.proto that a CNN viewer needs
- * (field numbers in shared/ONNX-NOTES.md). It turns bytes into plain
- * structs that mirror the file format; it does not build runtime tensors,
- * check graphs or know about ops (that is fm-model.c's job).
+ * (field numbers in fm-onnx-fields.h). It turns bytes into plain structs
+ * that mirror the file format, and a TensorProto into a runtime constant
+ * (fm-onnx-tensor.c); it does not check graphs or know about ops (that is
+ * fm-model.c's job).
  *
  * Every limit (nesting depth, counts, rank) is checked before anything is
- * allocated for it. Bulk data (raw_data, packed numbers) is not copied:
- * FmPbBytes point into the caller's buffer, which must outlive the structs.
+ * allocated for it. raw_data is not copied: FmPbBytes point into the
+ * caller's buffer, which must outlive the structs.
  * Unknown fields are skipped; repeated numeric fields are accepted packed
  * and unpacked; a singular field seen twice keeps the last value.
  */
