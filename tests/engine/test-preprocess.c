@@ -3,15 +3,16 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Tests fm-preprocess.c with pictures small enough to work out by hand:
- * exact p / 255 normalisation when sizes match, area averaging, bilinear
- * enlarging, letterboxing (with the picture's border colour or an
- * explicit one), luminance weights, inversion rules, the parsers, reading
- * the settings from a model (a hand-built FmModel struct, which is public
- * for reading), and the settings for a model without our metadata: each
- * preset, BGR, each value range, fit / stretch / crop, the canvas and
- * tensor halves, and the letterbox of the bundled paper digit (its border
- * read here with libpng's own decoder).
+ * Tests fm-preprocess.c and fm-preprocess-image.c with pictures small
+ * enough to work out by hand: exact p / 255 normalisation when sizes
+ * match, area averaging, bilinear enlarging, letterboxing (with the
+ * picture's border colour or an explicit one), luminance weights,
+ * inversion rules, the parsers, reading the settings from a model (a
+ * hand-built FmModel struct, which is public for reading), and the
+ * settings for a model without our metadata: each preset, BGR, each value
+ * range, fit / stretch / crop, the canvas and tensor halves (whose tensor
+ * is fm_preprocess_image's, bit for bit), and the letterbox of the
+ * bundled paper digit (its border read here with libpng's own decoder).
  */
 #include "config.h"
 
@@ -1115,6 +1116,69 @@ test_describe (void)
   g_free (text);
 }
 
+/* One normalisation path: the window keeps the canvas of a picture
+ * (fm_preprocess_image_to_canvas) and makes the tensor of a copy of it on
+ * each change (fm_preprocess_canvas_to_tensor); that tensor is the
+ * command line's (fm_preprocess_image), bit for bit, for every channel
+ * order, value range, resize mode, inversion and background, on a gray
+ * and a colour picture of another size and aspect. */
+static void
+test_canvas_path_is_cli (void)
+{
+  static const FmChannelOrder orders[] = { FM_CHANNEL_ORDER_GRAY, FM_CHANNEL_ORDER_RGB,
+                                           FM_CHANNEL_ORDER_BGR };
+  static const float mean[3] = { 0.1307f, 0.456f, -0.25f }, std[3] = { 0.3081f, 0.224f, 2.5f };
+  static const float blue[3] = { 0.2f, 0.4f, 0.6f };
+  g_autoptr(FmImage) gray = fm_image_new (9, 6, 1, 0, NULL);
+  g_autoptr(FmImage) rgb = fm_image_new (5, 7, 3, 0, NULL);
+  const FmImage *images[] = { gray, rgb };
+  guint checked = 0;
+
+  for (gsize i = 0; i < 9 * 6; i++)
+    gray->pixels[i] = (guint8) (i * 37 + 11);
+  for (gsize i = 0; i < 5 * 7 * 3; i++)
+    rgb->pixels[i] = (guint8) (i * 53 + 200);
+  for (guint im = 0; im < G_N_ELEMENTS (images); im++)
+    for (guint o = 0; o < G_N_ELEMENTS (orders); o++)
+      for (int range = FM_VALUE_RANGE_0_1; range <= FM_VALUE_RANGE_M1_1; range++)
+        for (int resize = FM_RESIZE_FIT; resize <= FM_RESIZE_CROP; resize++)
+          for (int invert = FM_INVERT_AUTO; invert <= FM_INVERT_NO; invert++)
+            for (int bg = 0; bg < 3; bg++)
+              {
+                int C = orders[o] == FM_CHANNEL_ORDER_GRAY ? 1 : 3;
+                gsize n = (gsize) C * 4 * 6;
+                g_autofree float *cli = g_new (float, n);
+                g_autofree float *canvas = g_new (float, n);
+                g_autofree float *drawn = NULL;
+                g_autofree float *tensor = g_new (float, n);
+                g_autoptr(GError) error = NULL;
+                FmPreprocess pp;
+
+                fm_preprocess_init (&pp, C, 4, 6);
+                pp.order = orders[o];
+                pp.range = range;
+                pp.resize = resize;
+                pp.invert = invert;
+                pp.background_black = bg == 0;
+                if (bg > 0)
+                  fm_preprocess_set_background (&pp, bg == 1, blue);
+                memcpy (pp.mean, mean, sizeof mean);
+                memcpy (pp.std, std, sizeof std);
+                pp.n_mean = pp.n_std = C;
+
+                run_ok (&pp, images[im], cli);
+                g_assert_true (fm_preprocess_image_to_canvas (&pp, images[im], canvas, &error));
+                g_assert_no_error (error);
+                for (gsize k = 0; k < n; k++)
+                  g_assert_true (canvas[k] >= 0.0f && canvas[k] <= 1.0f);
+                drawn = g_memdup2 (canvas, n * sizeof (float));
+                fm_preprocess_canvas_to_tensor (&pp, drawn, tensor);
+                g_assert_true (memcmp (tensor, cli, n * sizeof (float)) == 0);
+                checked++;
+              }
+  g_assert_cmpuint (checked, ==, 2 * 3 * 3 * 3 * 3 * 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1137,6 +1201,7 @@ main (int   argc,
   g_test_add_func ("/engine/preprocess/paper-letterbox", test_paper_letterbox);
   g_test_add_func ("/engine/preprocess/names", test_names);
   g_test_add_func ("/engine/preprocess/describe", test_describe);
+  g_test_add_func ("/engine/preprocess/canvas-path-is-cli", test_canvas_path_is_cli);
 
   return g_test_run ();
 }
