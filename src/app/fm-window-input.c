@@ -372,17 +372,13 @@ load_image_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   ImageJob *job = task_data;
-  g_autofree char *path = g_file_get_path (job->file);
+  g_autofree char *path = _fm_window_task_local_path (task, job->file);
   g_autoptr(GError) error = NULL;
   g_autoptr(FmImage) image = NULL;
   float *pixels;
 
   if (path == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (job->file);
-      g_task_return_new_error (task, FM_ERROR, FM_ERROR_IO, _("%s: not a local file"), uri);
-      return;
-    }
+    return;
   image = fm_image_load (path, 0, &error);
   if (image == NULL)
     {

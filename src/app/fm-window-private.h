@@ -115,6 +115,9 @@ void fm_window_toast             (FmWindow     *self,
 /* A toast with the error's first line, the rest behind Details. */
 void _fm_window_show_error       (FmWindow     *self,
                                   const GError *error);
+/* @file's path for a task's thread, or NULL with the task's error returned. */
+char *_fm_window_task_local_path (GTask        *task,
+                                  GFile        *file);
 
 /* fm-window-input.c */
 void _fm_window_input_init       (FmWindow     *self);

@@ -399,6 +399,20 @@ set_model (FmWindow  *self,
   return TRUE;
 }
 
+char *
+_fm_window_task_local_path (GTask *task,
+                            GFile *file)
+{
+  char *path = g_file_get_path (file);
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_task_return_new_error (task, FM_ERROR, FM_ERROR_IO, _("%s: not a local file"), uri);
+    }
+  return path;
+}
+
 typedef struct
 {
   FmModel *model;
@@ -430,18 +444,14 @@ load_model_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   GFile *file = task_data;
-  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *path = _fm_window_task_local_path (task, file);
   g_autofree char *settings_path = NULL;
   g_autoptr(GError) error = NULL;
   GThread *hasher;
   FmModel *model;
 
   if (path == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (file);
-      g_task_return_new_error (task, FM_ERROR, FM_ERROR_IO, _("%s: not a local file"), uri);
-      return;
-    }
+    return;
   /* The model's bytes are hashed for its settings file beside the load
    * (on ResNet-18 each takes ~0.2 s). */
   hasher = g_thread_new ("fm-hash-model", hash_model_thread, g_strdup (path));
