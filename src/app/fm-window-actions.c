@@ -14,20 +14,13 @@
 #include "fm-tile-detail.h"
 #include "fm-window-private.h"
 
+/* win.open-model and win.open-image. */
 static void
-open_model_action (GtkWidget  *widget,
-                   const char *name,
-                   GVariant   *param)
+open_file_action (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *param)
 {
-  _fm_window_open_chooser (FM_WINDOW (widget), TRUE);
-}
-
-static void
-open_image_action (GtkWidget  *widget,
-                   const char *name,
-                   GVariant   *param)
-{
-  _fm_window_open_chooser (FM_WINDOW (widget), FALSE);
+  _fm_window_open_chooser (FM_WINDOW (widget), g_str_equal (name, "win.open-model"));
 }
 
 static void
@@ -242,8 +235,8 @@ toggle_flap_action (GtkWidget  *widget,
 void
 _fm_window_actions_class_init (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_install_action (widget_class, "win.open-model", NULL, open_model_action);
-  gtk_widget_class_install_action (widget_class, "win.open-image", NULL, open_image_action);
+  gtk_widget_class_install_action (widget_class, "win.open-model", NULL, open_file_action);
+  gtk_widget_class_install_action (widget_class, "win.open-image", NULL, open_file_action);
   gtk_widget_class_install_action (widget_class, "win.open-bundled", "s", open_bundled_action);
   gtk_widget_class_install_action (widget_class, "win.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);

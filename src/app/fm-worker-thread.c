@@ -71,19 +71,17 @@ estimate_flops (const FmModel *model)
   return flops;
 }
 
-/* The automatic thread count for @model. A pass of the bundled MNIST
- * model is about 5 MFLOP and takes 0.07 ms on one thread of the
- * development machine, but 0.14 ms on two: waking the pool's sleeping
- * thread costs tens of microseconds, more than the split saves (README,
- * Performance, measured 2026-11-27). ResNet-18 (3.6 GFLOP, 44 ms) gains a
- * third on two threads. Those figures put one thread's speed near 75
- * MFLOP per millisecond, so: one thread below FM_WORKER_PARALLEL_MIN_FLOPS
- * (50 MFLOP, well under a millisecond on one thread, where a few wake-ups
- * would eat much of the gain), else every processor up to
- * FM_WORKER_MAX_THREADS (8: a pass of a few tens of milliseconds split
- * further gets shares too small for the hand-offs, and the window and the
- * desktop keep the other cores). Both numbers are reasoned from those
- * figures, not measured on their own: `build-aux/bench-live.sh` with
+/* The automatic thread count (fm-worker.h), and why its two numbers. A
+ * pass of the bundled MNIST model is about 5 MFLOP and takes 0.07 ms on
+ * one thread of the development machine, but 0.14 ms on two: waking the
+ * pool's sleeping thread costs tens of microseconds, more than the split
+ * saves (README, Performance, measured 2026-11-27). ResNet-18 (3.6 GFLOP,
+ * 44 ms) gains a third on two threads. That puts one thread near 75 MFLOP
+ * per millisecond: below 50 MFLOP a pass takes well under a millisecond,
+ * where a few wake-ups would eat much of the gain; past 8 threads a pass of
+ * a few tens of milliseconds gets shares too small for the hand-offs, and
+ * the window and the desktop keep the other cores. Both are reasoned from
+ * those figures, not measured on their own: `build-aux/bench-live.sh` with
  * FM_LIVE_THREADS set can check them. */
 guint
 _fm_worker_auto_threads (const FmModel *model)

@@ -65,19 +65,19 @@ cli_zero_channels (const char *model,
   return zeros;
 }
 
-static void
-check_marks_match_cli (const char *model_name,
-                       const char *digit)
+/* Opens the bundled digit @digit in @window, waits for its result, and
+ * returns the zero channels `feature-maps run --json` reports for it on
+ * the bundled model @model_name. */
+static GHashTable *
+show_digit (FmWindow   *window,
+            const char *model_name,
+            const char *digit)
 {
-  FmWindow *window = fm_test_open_window (model_name);
   g_autofree char *relative = g_strconcat ("digits/", digit, NULL);
   g_autofree char *image = fm_data_find (relative, NULL);
   g_autofree char *model_path = fm_data_resolve_model (model_name, NULL);
-  g_autoptr(GHashTable) cli = NULL;
   g_autoptr(GFile) file = NULL;
   guint frames = fm_window_get_n_frames (window);
-  FmFrame *frame;
-  guint total = 0;
 
   g_assert_nonnull (image);
   file = g_file_new_for_path (image);
@@ -87,20 +87,36 @@ check_marks_match_cli (const char *model_name,
   /* Let the last submitted input's result arrive. */
   for (int i = 0; i < 200; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  return cli_zero_channels (model_path, image);
+}
 
-  cli = cli_zero_channels (model_path, image);
-  frame = fm_window_get_frame (window);
+/* @shown lists exactly the channels @expected does, in the same order. */
+static void
+assert_same_channels (GArray *shown,
+                      GArray *expected)
+{
+  g_assert_nonnull (expected);
+  g_assert_cmpuint (shown->len, ==, expected->len);
+  for (guint k = 0; k < shown->len; k++)
+    g_assert_cmpuint (g_array_index (shown, guint, k), ==, g_array_index (expected, guint, k));
+}
+
+static void
+check_marks_match_cli (const char *model_name,
+                       const char *digit)
+{
+  FmWindow *window = fm_test_open_window (model_name);
+  g_autoptr(GHashTable) cli = show_digit (window, model_name, digit);
+  FmFrame *frame = fm_window_get_frame (window);
+  guint total = 0;
+
   for (guint i = 0; i < fm_frame_n_layers (frame); i++)
     {
       const char *name = frame->model->values[fm_frame_layer (frame, i)->value_id].name;
-      GArray *expected = g_hash_table_lookup (cli, name);
       g_autoptr(GArray) shown = fm_window_dup_marked_zero (window, i);
 
-      g_assert_nonnull (expected);
       g_test_message ("%s: %u zero channels", name, shown->len);
-      g_assert_cmpuint (shown->len, ==, expected->len);
-      for (guint k = 0; k < shown->len; k++)
-        g_assert_cmpuint (g_array_index (shown, guint, k), ==, g_array_index (expected, guint, k));
+      assert_same_channels (shown, g_hash_table_lookup (cli, name));
       total += shown->len;
     }
   if (g_str_equal (model_name, "mnist-cnn-dying"))
@@ -123,21 +139,9 @@ static void
 test_filter_and_sort (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *image = fm_data_find ("digits/digit-2.png", NULL);
-  g_autofree char *model_path = fm_data_resolve_model ("mnist-cnn-dying", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (image);
-  g_autoptr(GHashTable) cli = NULL;
-  guint frames = fm_window_get_n_frames (window);
-  FmFrame *frame;
+  g_autoptr(GHashTable) cli = show_digit (window, "mnist-cnn-dying", "digit-2.png");
+  FmFrame *frame = fm_window_get_frame (window);
   guint total_zero = 0;
-
-  fm_window_open_image (window, file);
-  WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)) &&
-            fm_window_get_n_frames (window) > frames);
-  for (int i = 0; i < 200; i++)
-    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
-  cli = cli_zero_channels (model_path, image);
-  frame = fm_window_get_frame (window);
 
   fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ZERO);
   fm_test_settle ();
@@ -151,10 +155,8 @@ test_filter_and_sort (void)
       fm_layer_section_ensure_tiles (section);
       fm_test_settle ();
       shown = fm_layer_section_dup_shown (section);
-      g_assert_cmpuint (shown->len, ==, expected->len);
+      assert_same_channels (shown, expected);
       g_assert_cmpuint (fm_layer_section_count_shown (section), ==, expected->len);
-      for (guint k = 0; k < shown->len; k++)
-        g_assert_cmpuint (g_array_index (shown, guint, k), ==, g_array_index (expected, guint, k));
       total_zero += shown->len;
     }
   g_assert_cmpuint (total_zero, >, 0);

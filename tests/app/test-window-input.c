@@ -321,21 +321,19 @@ test_inverted_notice (void)
 
 /* ---- one normalisation path (issue 15) ---------------------------------- */
 
-/* "a,b,c" with the digits that read back as the same floats. */
+/* "a,b,c", each value as the float it is. */
 static char *
 join_floats (const float *v,
              int          n)
 {
-  GString *s = g_string_new (NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) items = NULL;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   for (int i = 0; i < n; i++)
-    {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_string_append_printf (s, "%s%s", i > 0 ? "," : "",
-                              g_ascii_formatd (buf, sizeof buf, "%.9g", v[i]));
-    }
-  return g_string_free (s, FALSE);
+    g_strv_builder_add (builder, g_ascii_dtostr (buf, sizeof buf, v[i]));
+  items = g_strv_builder_end (builder);
+  return g_strjoinv (",", items);
 }
 
 /* The tensor `feature-maps run MODEL IMAGE --dump` gives the model with

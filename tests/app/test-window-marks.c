@@ -41,6 +41,19 @@ load_dead_layers (JsonParser *parser)
                                        "layers");
 }
 
+/* The section of the layer whose tensor is @name, or NULL. */
+static FmLayerSection *
+section_named (FmWindow   *window,
+               const char *name)
+{
+  FmFrame *frame = fm_window_get_frame (window);
+
+  for (guint k = 0; k < fm_frame_n_layers (frame); k++)
+    if (g_str_equal (frame->model->values[fm_frame_layer (frame, k)->value_id].name, name))
+      return FM_LAYER_SECTION (fm_window_get_section (window, k));
+  return NULL;
+}
+
 /* Scanning the bundled digits marks exactly PyTorch's dead channels on the
  * tiles; scanning again comes from the cache; Stop keeps a partial result. */
 static void
@@ -52,7 +65,6 @@ test_scan (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   FmScanResult *scan;
   JsonArray *layers;
-  FmFrame *frame;
   gint64 start;
 
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
@@ -65,22 +77,18 @@ test_scan (void)
   g_assert_cmpuint (scan->images, ==, 2000);
 
   layers = load_dead_layers (parser);
-  frame = fm_window_get_frame (window);
   for (guint i = 0; i < json_array_get_length (layers); i++)
     {
       JsonObject *l = json_array_get_object_element (layers, i);
       JsonArray *expected = json_object_get_array_member (l, "dead");
       const char *name = json_object_get_string_member (l, "name");
-      GtkWidget *section = NULL;
+      FmLayerSection *section = section_named (window, name);
       guint n_dead = 0;
 
-      for (guint k = 0; k < fm_frame_n_layers (frame); k++)
-        if (g_str_equal (frame->model->values[fm_frame_layer (frame, k)->value_id].name, name))
-          section = fm_window_get_section (window, k);
       g_assert_nonnull (section);
       for (guint c = 0; c < 32; c++)
         {
-          FmTileScan state = fm_tile_get_scan (FM_TILE (fm_layer_section_get_tile (FM_LAYER_SECTION (section), c)));
+          FmTileScan state = fm_tile_get_scan (FM_TILE (fm_layer_section_get_tile (section, c)));
           gboolean listed = FALSE;
 
           for (guint k = 0; k < json_array_get_length (expected); k++)
@@ -354,7 +362,6 @@ test_filter_dead (void)
   g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *layers;
-  FmFrame *frame = fm_window_get_frame (window);
 
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   fm_window_start_scan (window, digits);
@@ -366,22 +373,18 @@ test_filter_dead (void)
     {
       JsonObject *l = json_array_get_object_element (layers, i);
       JsonArray *expected = json_object_get_array_member (l, "dead");
-      const char *name = json_object_get_string_member (l, "name");
+      FmLayerSection *section = section_named (window,
+                                               json_object_get_string_member (l, "name"));
+      g_autoptr(GArray) shown = NULL;
 
-      for (guint k = 0; k < fm_frame_n_layers (frame); k++)
-        if (g_str_equal (frame->model->values[fm_frame_layer (frame, k)->value_id].name, name))
-          {
-            FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, k));
-            g_autoptr(GArray) shown = NULL;
-
-            fm_layer_section_ensure_tiles (section);
-            fm_test_settle ();
-            shown = fm_layer_section_dup_shown (section);
-            g_assert_cmpuint (shown->len, ==, json_array_get_length (expected));
-            for (guint c = 0; c < shown->len; c++)
-              g_assert_cmpuint (g_array_index (shown, guint, c), ==,
-                                (guint) json_array_get_int_element (expected, c));
-          }
+      g_assert_nonnull (section);
+      fm_layer_section_ensure_tiles (section);
+      fm_test_settle ();
+      shown = fm_layer_section_dup_shown (section);
+      g_assert_cmpuint (shown->len, ==, json_array_get_length (expected));
+      for (guint c = 0; c < shown->len; c++)
+        g_assert_cmpuint (g_array_index (shown, guint, c), ==,
+                          (guint) json_array_get_int_element (expected, c));
     }
   fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ALL);
   fm_test_close_window (window);
