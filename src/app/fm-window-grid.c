@@ -558,7 +558,7 @@ _fm_window_rebuild_layers (FmWindow *self)
   gtk_list_box_select_row (self->layer_list, gtk_list_box_get_row_at_index (self->layer_list, 0));
   gtk_stack_set_visible_child_name (self->content_stack,
                                     self->layers->len > 0 ? "layers" : "empty");
-  fm_window_scan_apply (self);
+  _fm_window_scan_apply (self);
   queue_update_tiles_in_sight (self);
   /* The worker re-runs so the new sections get a frame. */
   _fm_window_submit_input (self);
@@ -639,7 +639,7 @@ set_key_text (GtkWidget  *entry,
 }
 
 void
-fm_window_update_key (FmWindow *self)
+_fm_window_update_key (FmWindow *self)
 {
   gboolean scanned = self->scan != NULL;
 
@@ -707,7 +707,7 @@ _fm_window_grid_init (FmWindow *self)
   set_key_text (add_key_entry (self, KEY_ZERO), _("Hatched, “0”: zero for this input"));
   self->key_dead = add_key_entry (self, KEY_DEAD);
   self->key_rare = add_key_entry (self, KEY_RARE);
-  fm_window_update_key (self);
+  _fm_window_update_key (self);
   g_signal_connect (self->filter_dropdown, "notify::selected", G_CALLBACK (view_changed_cb), self);
   g_signal_connect (self->sort_dropdown, "notify::selected", G_CALLBACK (view_changed_cb), self);
 

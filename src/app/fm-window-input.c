@@ -296,13 +296,13 @@ apply_input_settings (FmWindow           *self,
   resample_canvas (self, pp);
   _fm_window_update_input_caption (self);
   _fm_window_submit_input (self);
-  fm_window_scan_settings_changed (self);
+  _fm_window_scan_settings_changed (self);
   if (self->settings_path != NULL && !fm_input_settings_save (self->settings_path, pp, &error))
     {
       /* Translators: %s names the file and the reason */
       g_autofree char *msg = g_strdup_printf (_("Could not keep the input settings: %s"),
                                               error->message);
-      fm_window_toast (self, msg);
+      _fm_window_toast (self, msg);
     }
 }
 

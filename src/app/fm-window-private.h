@@ -110,7 +110,7 @@ struct _FmWindow
 };
 
 /* fm-window.c */
-void fm_window_toast             (FmWindow     *self,
+void _fm_window_toast            (FmWindow     *self,
                                   const char   *text);
 /* A toast with the error's first line, the rest behind Details. */
 void _fm_window_show_error       (FmWindow     *self,
@@ -146,7 +146,7 @@ void _fm_window_apply_view       (FmWindow     *self);
 /* The selected layer's section, or the first in sight on All Layers. */
 FmLayerSection *_fm_window_section_in_sight (FmWindow *self);
 /* Updates the key to the marks (and the offer to scan) for the scan shown. */
-void fm_window_update_key        (FmWindow     *self);
+void _fm_window_update_key       (FmWindow     *self);
 
 /* fm-window-actions.c */
 void _fm_window_actions_class_init (GtkWidgetClass *widget_class);
@@ -158,16 +158,16 @@ void _fm_window_open_chooser     (FmWindow     *self,
                                   gboolean      model);
 
 /* fm-window-scan.c */
-void fm_window_scan_class_init   (GtkWidgetClass *widget_class);
-void fm_window_scan_init         (FmWindow     *self);
+void _fm_window_scan_class_init  (GtkWidgetClass *widget_class);
+void _fm_window_scan_init        (FmWindow     *self);
 /* The model changed: cancel a running scan and forget the result. */
-void fm_window_scan_reset        (FmWindow     *self);
+void _fm_window_scan_reset       (FmWindow     *self);
 /* Marks dead and rarely active channels in the sections and the sidebar. */
-void fm_window_scan_apply        (FmWindow     *self);
-void fm_window_scan_dispose      (FmWindow     *self);
+void _fm_window_scan_apply       (FmWindow     *self);
+void _fm_window_scan_dispose     (FmWindow     *self);
 /* The zero threshold or the input settings changed: a scan made under
  * others loses its marks, or is replaced by a cached scan made under the
  * new ones. */
-void fm_window_scan_settings_changed (FmWindow *self);
+void _fm_window_scan_settings_changed (FmWindow *self);
 
 G_END_DECLS

@@ -23,8 +23,8 @@
 G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
 
 void
-fm_window_toast (FmWindow   *self,
-                 const char *text)
+_fm_window_toast (FmWindow   *self,
+                  const char *text)
 {
   /* Toast titles are markup in libadwaita 1.2: a file name is not. */
   g_autofree char *markup = g_markup_escape_text (text, -1);
@@ -138,7 +138,7 @@ worker_error_cb (FmWorker     *worker,
                  const GError *error,
                  FmWindow     *self)
 {
-  fm_window_toast (self, error->message);
+  _fm_window_toast (self, error->message);
 }
 
 static void
@@ -161,7 +161,7 @@ settings_changed_cb (GSettings  *settings,
     }
   if (g_str_equal (key, "rare-threshold"))
     {
-      fm_window_scan_apply (self);
+      _fm_window_scan_apply (self);
       return;
     }
   if (g_str_equal (key, "zero-threshold"))
@@ -174,7 +174,7 @@ settings_changed_cb (GSettings  *settings,
           g_autoptr(FmWorkerResult) result = fm_worker_result_ref (self->frame->result);
           worker_result_cb (self->worker, result, self);
         }
-      fm_window_scan_settings_changed (self);
+      _fm_window_scan_settings_changed (self);
       return;
     }
   read_view_options (self);
@@ -294,7 +294,7 @@ model_input_settings (FmWindow      *self,
       *kept = TRUE;
     }
   else if (local != NULL)
-    fm_window_toast (self, local->message);
+    _fm_window_toast (self, local->message);
   return TRUE;
 }
 
@@ -366,7 +366,7 @@ set_model (FmWindow  *self,
       return FALSE;
     }
 
-  fm_window_scan_reset (self);
+  _fm_window_scan_reset (self);
   g_clear_pointer (&self->model, fm_model_unref);
   self->model = fm_model_ref (model);
   self->pp = pp;
@@ -573,7 +573,7 @@ fm_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->pending_image);
   g_clear_pointer (&self->picture, fm_image_free);
-  fm_window_scan_dispose (self);
+  _fm_window_scan_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
   if (self->input_dialog != NULL)
     gtk_window_destroy (self->input_dialog);
@@ -638,7 +638,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, filter_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, view_count);
-  fm_window_scan_class_init (widget_class);
+  _fm_window_scan_class_init (widget_class);
 
   gtk_widget_class_bind_template_child_full (widget_class, "recent_menu", FALSE,
                                              G_STRUCT_OFFSET (FmWindow, recent_menu));
@@ -684,7 +684,7 @@ fm_window_init (FmWindow *self)
 
   set_busy (self, FALSE);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
-  fm_window_scan_init (self);
+  _fm_window_scan_init (self);
 }
 
 FmWindow *
