@@ -19,11 +19,8 @@
 
 #include "fm-export-dialog.h"
 #include "fm-export.h"
-#include "fm-predict.h"
 #include "fm-settings-rows.h"
 #include "fm-sheet.h"
-
-#define TOP_K 5
 
 struct _FmExportDialog
 {
@@ -86,9 +83,9 @@ write_png (Job     *job,
   FmFrame *frame = job->frame;
   g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, job->indexes->len);
   g_auto(GStrv) labels = fm_model_dup_labels (frame->model);
-  FmSheetClass top[TOP_K];
+  FmSheetClass top[FM_PREDICT_TOP_K];
   FmSheetSpec spec = { 0 };
-  FmPrediction p;
+  const FmPrediction *p = &frame->prediction;
 
   for (guint i = 0; i < job->indexes->len; i++)
     {
@@ -121,18 +118,17 @@ write_png (Job     *job,
   spec.tile_side = job->tile_side;
 
   /* The prediction goes on the sheet of every layer. */
-  fm_predict (frame->model, fm_worker_result_get_run (frame->result), TOP_K, &p);
-  if (job->indexes->len > 1 && p.n_top > 0)
+  if (job->indexes->len > 1 && p->n_top > 0)
     {
-      for (guint k = 0; k < p.n_top; k++)
+      for (guint k = 0; k < p->n_top; k++)
         {
-          top[k].label = fm_labels_get (labels, p.index[k]);
-          top[k].index = p.index[k];
-          top[k].probability = p.probability[k];
+          top[k].label = fm_labels_get (labels, p->index[k]);
+          top[k].index = p->index[k];
+          top[k].probability = p->probability[k];
         }
       spec.top = top;
-      spec.n_top = p.n_top;
-      spec.output_name = frame->model->values[p.output_id].name;
+      spec.n_top = p->n_top;
+      spec.output_name = frame->model->values[p->output_id].name;
     }
   return fm_sheet_write_png (&spec, job->path, error);
 }

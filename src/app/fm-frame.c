@@ -153,6 +153,8 @@ fm_frame_new (FmWorkerResult *result,
   frame->stats = st->stats;
   frame->pre_max = st->pre_max;
   frame->n_zero = st->n_zero;
+  fm_predict (frame->model, fm_worker_result_get_run (result), FM_PREDICT_TOP_K,
+              &frame->prediction);
   return frame;
 }
 

@@ -5,12 +5,14 @@
  *
  * What the window shows for one input: a finished worker result plus what
  * is derived from it once (per-channel statistics and pre-activation
- * maxima of every listed layer), shared by the sidebar, the tiles and the
- * tile detail so nothing is computed twice. Immutable once made.
+ * maxima of every listed layer, the prediction), shared by the sidebar,
+ * the tiles, the tile detail and exports so nothing is computed twice.
+ * Immutable once made.
  */
 #pragma once
 
 #include "fm-layers.h"
+#include "fm-predict.h"
 #include "fm-stats.h"
 #include "fm-worker.h"
 
@@ -27,6 +29,7 @@ typedef struct
   float          **pre_max;   /* [n_layers][C], NaN without a pre-activation */
   guint           *n_zero;    /* [n_layers] */
   struct _FmFrameStats *owner; /* holds the three above */
+  FmPrediction     prediction; /* the top FM_PREDICT_TOP_K classes */
 } FmFrame;
 
 /* What a frame is derived for: the model, its listed layers and the zero threshold.

@@ -64,6 +64,7 @@ show_preset (FmInputDialog *self)
   const char *preset = fm_preprocess_get_preset (&self->pp);
   g_autofree char *summary = fm_preprocess_describe (&self->pp);
   guint preset_index = G_N_ELEMENTS (preset_names);
+  gboolean updating = self->updating;
 
   for (guint i = 0; preset != NULL && i < G_N_ELEMENTS (preset_names); i++)
     if (g_str_equal (preset, preset_names[i]))
@@ -71,24 +72,18 @@ show_preset (FmInputDialog *self)
   self->updating = TRUE;
   adw_combo_row_set_selected (self->preset_row, preset_index);
   gtk_label_set_text (self->summary, summary);
-  self->updating = FALSE;
+  self->updating = updating;
 }
 
 /* The rows from self->pp. */
 static void
 show_settings (FmInputDialog *self)
 {
-  const char *preset = fm_preprocess_get_preset (&self->pp);
   g_autofree char *mean = format_values (self->pp.mean, self->pp.n_mean);
   g_autofree char *std = format_values (self->pp.std, self->pp.n_std);
-  g_autofree char *summary = fm_preprocess_describe (&self->pp);
-  guint preset_index = G_N_ELEMENTS (preset_names);
 
-  for (guint i = 0; preset != NULL && i < G_N_ELEMENTS (preset_names); i++)
-    if (g_str_equal (preset, preset_names[i]))
-      preset_index = i;
   self->updating = TRUE;
-  adw_combo_row_set_selected (self->preset_row, preset_index);
+  show_preset (self);
   adw_combo_row_set_selected (self->order_row,
                               self->pp.channels == 1 ? 0 : self->pp.order == FM_CHANNEL_ORDER_BGR ? 1 : 0);
   adw_combo_row_set_selected (self->range_row, self->pp.range);
@@ -101,7 +96,6 @@ show_settings (FmInputDialog *self)
     adw_combo_row_set_selected (self->background_row,
                                 fm_preprocess_background_is_dark (&self->pp) ? 2 : 1);
   adw_combo_row_set_selected (self->resize_row, self->pp.resize);
-  gtk_label_set_text (self->summary, summary);
   gtk_widget_remove_css_class (GTK_WIDGET (self->mean_row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->std_row), "error");
   self->updating = FALSE;
@@ -180,6 +174,7 @@ preset_changed_cb (FmInputDialog *self)
   fm_input_dialog_preset (self, preset_names[i]);
 }
 
+/* A row choosing one of @items (N_() strings, translated here). */
 static AdwComboRow *
 combo_row (AdwPreferencesGroup *group,
            const char          *title,
@@ -187,8 +182,10 @@ combo_row (AdwPreferencesGroup *group,
            const char * const  *items)
 {
   AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
-  g_autoptr(GtkStringList) model = gtk_string_list_new (items);
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
 
+  for (guint i = 0; items[i] != NULL; i++)
+    gtk_string_list_append (model, _(items[i]));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
   if (subtitle != NULL)
@@ -196,6 +193,88 @@ combo_row (AdwPreferencesGroup *group,
   adw_combo_row_set_model (row, G_LIST_MODEL (model));
   adw_preferences_group_add (group, GTK_WIDGET (row));
   return row;
+}
+
+static AdwEntryRow *
+entry_row (AdwPreferencesGroup *group,
+           const char          *title)
+{
+  AdwEntryRow *row = ADW_ENTRY_ROW (adw_entry_row_new ());
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_group_add (group, GTK_WIDGET (row));
+  return row;
+}
+
+/* The summary, the preset and how the tensor is made of [0, 1] values. */
+static AdwPreferencesGroup *
+tensor_group (FmInputDialog *self,
+              const char    *explain)
+{
+  static const char *presets[] = { N_("MNIST (mean 0.1307, std 0.3081)"),
+                                   N_("ImageNet (torchvision mean and std)"),
+                                   N_("None (mean 0, std 1)"), N_("Custom"), NULL };
+  static const char *ranges[] = { N_("0 to 1"), N_("0 to 255"), N_("−1 to 1"), NULL };
+  const char *orders[] = { self->pp.channels == 1 ? N_("Gray") : N_("RGB"), N_("BGR"), NULL };
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+
+  adw_preferences_group_set_description (group, explain != NULL ? explain
+    : _("How a picture or a drawing becomes this model’s input tensor. The settings are kept "
+        "for this model."));
+  self->summary = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->summary, TRUE);
+  gtk_label_set_xalign (self->summary, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->summary), 6);
+  adw_preferences_group_add (group, GTK_WIDGET (self->summary));
+  self->preset_row = combo_row (group, _("_Preset"), NULL, presets);
+  self->order_row = combo_row (group, _("C_hannels"), self->pp.channels == 1
+                               ? _("This model reads one channel") : NULL, orders);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->order_row), self->pp.channels == 3);
+  self->range_row = combo_row (group, _("Value _range"),
+                               _("What the model expects before the mean is taken off"), ranges);
+  self->mean_row = entry_row (group, _("Mean (one value, or one per channel)"));
+  self->std_row = entry_row (group, _("Standard deviation (one value, or one per channel)"));
+  return group;
+}
+
+/* How a picture opened is fitted. */
+static AdwPreferencesGroup *
+picture_group (FmInputDialog *self)
+{
+  static const char *inverts[] = { N_("If dark on light"), N_("Always"), N_("Never"), NULL };
+  static const char *backgrounds[] = { N_("Picture’s border"), N_("White"), N_("Black"), NULL };
+  static const char *resizes[] = { N_("Fit and pad"), N_("Stretch"), N_("Centre crop"), NULL };
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+
+  adw_preferences_group_set_title (group, _("Pictures"));
+  self->invert_row = combo_row (group, _("_Invert"),
+                                _("For a model trained on light strokes on black"), inverts);
+  self->background_row = combo_row (group, _("_Background"),
+                                    _("Pads a fitted picture; the empty canvas"), backgrounds);
+  self->resize_row = combo_row (group, _("Re_size"),
+                                _("To the model’s height and width"), resizes);
+  return group;
+}
+
+static void
+connect_rows (FmInputDialog *self)
+{
+  GtkWidget *combos[] = { GTK_WIDGET (self->order_row), GTK_WIDGET (self->range_row),
+                          GTK_WIDGET (self->invert_row), GTK_WIDGET (self->background_row),
+                          GTK_WIDGET (self->resize_row) };
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+
+  g_signal_connect_swapped (self->preset_row, "notify::selected", G_CALLBACK (preset_changed_cb),
+                            self);
+  for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
+    g_signal_connect_swapped (combos[i], "notify::selected", G_CALLBACK (row_changed_cb), self);
+  g_signal_connect_swapped (self->mean_row, "changed", G_CALLBACK (row_changed_cb), self);
+  g_signal_connect_swapped (self->std_row, "changed", G_CALLBACK (row_changed_cb), self);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                      gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 static void
@@ -228,99 +307,28 @@ fm_input_dialog_new (GtkWindow          *parent,
                                       "default-height", 640,
                                       "destroy-with-parent", TRUE,
                                       NULL);
-  const char *presets[] = { N_("MNIST (mean 0.1307, std 0.3081)"),
-                            N_("ImageNet (torchvision mean and std)"),
-                            N_("None (mean 0, std 1)"), N_("Custom"), NULL };
-  const char *orders[] = { pp->channels == 1 ? N_("Gray") : N_("RGB"), N_("BGR"), NULL };
-  const char *ranges[] = { N_("0 to 1"), N_("0 to 255"), N_("−1 to 1"), NULL };
-  const char *inverts[] = { N_("If dark on light"), N_("Always"), N_("Never"), NULL };
-  const char *backgrounds[] = { N_("Picture’s border"), N_("White"), N_("Black"), NULL };
-  const char *resizes[] = { N_("Fit and pad"), N_("Stretch"), N_("Centre crop"), NULL };
-  const char *t_presets[5], *t_orders[3], *t_ranges[4], *t_inverts[4], *t_bgs[4], *t_resizes[4];
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
   AdwPreferencesPage *page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
-  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  AdwPreferencesGroup *picture = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   g_autofree char *title = g_strdup_printf (_("Input Settings of %s"), model_name);
 
   /* The application's shortcuts (Ctrl+Q) work here too. */
   if (parent != NULL && gtk_window_get_application (parent) != NULL)
     gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (parent));
 
-#define TRANSLATE(dst, src) \
-  for (guint i_ = 0; i_ < G_N_ELEMENTS (src); i_++) dst[i_] = src[i_] != NULL ? _(src[i_]) : NULL
-  TRANSLATE (t_presets, presets);
-  TRANSLATE (t_orders, orders);
-  TRANSLATE (t_ranges, ranges);
-  TRANSLATE (t_inverts, inverts);
-  TRANSLATE (t_bgs, backgrounds);
-  TRANSLATE (t_resizes, resizes);
-#undef TRANSLATE
-
   self->pp = *pp;
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
                                    adw_window_title_new (_("Input Settings"), model_name));
   gtk_box_append (GTK_BOX (content), header);
-
-  adw_preferences_group_set_description (group, explain != NULL ? explain
-    : _("How a picture or a drawing becomes this model’s input tensor. The settings are kept "
-        "for this model."));
-  self->summary = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->summary, TRUE);
-  gtk_label_set_xalign (self->summary, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->summary), 6);
-  adw_preferences_group_add (group, GTK_WIDGET (self->summary));
-  self->preset_row = combo_row (group, _("_Preset"), NULL, t_presets);
-  self->order_row = combo_row (group, _("C_hannels"), pp->channels == 1
-                               ? _("This model reads one channel") : NULL, t_orders);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->order_row), pp->channels == 3);
-  self->range_row = combo_row (group, _("Value _range"),
-                               _("What the model expects before the mean is taken off"),
-                               t_ranges);
-  self->mean_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->mean_row),
-                                 _("Mean (one value, or one per channel)"));
-  adw_preferences_group_add (group, GTK_WIDGET (self->mean_row));
-  self->std_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->std_row),
-                                 _("Standard deviation (one value, or one per channel)"));
-  adw_preferences_group_add (group, GTK_WIDGET (self->std_row));
-
-  adw_preferences_group_set_title (picture, _("Pictures"));
-  self->invert_row = combo_row (picture, _("_Invert"),
-                                _("For a model trained on light strokes on black"), t_inverts);
-  self->background_row = combo_row (picture, _("_Background"),
-                                    _("Pads a fitted picture; the empty canvas"), t_bgs);
-  self->resize_row = combo_row (picture, _("Re_size"),
-                                _("To the model’s height and width"), t_resizes);
-
-  adw_preferences_page_add (page, group);
-  adw_preferences_page_add (page, picture);
+  adw_preferences_page_add (page, tensor_group (self, explain));
+  adw_preferences_page_add (page, picture_group (self));
   gtk_widget_set_vexpand (GTK_WIDGET (page), TRUE);
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (page));
   adw_window_set_content (ADW_WINDOW (self), content);
 
   show_settings (self);
-  g_signal_connect_swapped (self->preset_row, "notify::selected", G_CALLBACK (preset_changed_cb), self);
-  g_signal_connect_swapped (self->order_row, "notify::selected", G_CALLBACK (row_changed_cb), self);
-  g_signal_connect_swapped (self->range_row, "notify::selected", G_CALLBACK (row_changed_cb), self);
-  g_signal_connect_swapped (self->invert_row, "notify::selected", G_CALLBACK (row_changed_cb), self);
-  g_signal_connect_swapped (self->background_row, "notify::selected", G_CALLBACK (row_changed_cb),
-                            self);
-  g_signal_connect_swapped (self->resize_row, "notify::selected", G_CALLBACK (row_changed_cb), self);
-  g_signal_connect_swapped (self->mean_row, "changed", G_CALLBACK (row_changed_cb), self);
-  g_signal_connect_swapped (self->std_row, "changed", G_CALLBACK (row_changed_cb), self);
-  {
-    GtkEventController *keys = gtk_shortcut_controller_new ();
-
-    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
-      gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
-                        gtk_named_action_new ("window.close")));
-    gtk_widget_add_controller (GTK_WIDGET (self), keys);
-  }
+  connect_rows (self);
   return GTK_WINDOW (self);
 }
 

@@ -3,22 +3,24 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The window's state, shared by fm-window.c (input, live results, layers)
- * and fm-window-scan.c (the dataset scan). Other files use fm-window.h.
+ * The window's state and the functions its files share: fm-window.c (live
+ * results, models, life), -input.c (canvas, pictures, input settings,
+ * prediction), -grid.c (sidebar, sections, tiles in sight, filter, keys),
+ * -actions.c, -dnd.c (file choosers and drops) and -scan.c (the dataset
+ * scan). Other files use fm-window.h.
  */
 #pragma once
 
 #include "fm-draw-pad.h"
 #include "fm-frame.h"
 #include "fm-layer-section.h"
+#include "fm-predict.h"
 #include "fm-preprocess.h"
 #include "fm-scan.h"
 #include "fm-window.h"
 #include "fm-worker.h"
 
 G_BEGIN_DECLS
-
-#define TOP_K 5
 
 struct _FmWindow
 {
@@ -80,16 +82,16 @@ struct _FmWindow
   GPtrArray       *zero_labels;  /* GtkLabel* of the sidebar rows, borrowed */
   int              selected;     /* layer index, -1 = all layers */
 
-  GtkWidget       *top_labels[TOP_K];
-  GtkWidget       *top_bars[TOP_K];
-  GtkWidget       *top_values[TOP_K];
+  GtkWidget       *top_labels[FM_PREDICT_TOP_K];
+  GtkWidget       *top_bars[FM_PREDICT_TOP_K];
+  GtkWidget       *top_values[FM_PREDICT_TOP_K];
 
   guint            n_frames;
   char            *last_toast;
   guint            wait_tick;      /* tick callback of wait_for_result_tick () */
   guint            sight_idle;     /* update_tiles_in_sight () is queued */
   guint            sight_tick;     /* waits for a layout before queueing sight_idle */
-  guint            grid_focus_tick;  /* places the focus after a page key (fm-window.c) */
+  guint            grid_focus_tick;  /* places the focus after a page key */
   int              grid_focus;       /* GridFocus */
   double           grid_focus_x, grid_focus_y;
   guint            grid_focus_frames;
@@ -107,23 +109,65 @@ struct _FmWindow
   GPtrArray       *dead_labels;    /* GtkLabel* of the sidebar rows, borrowed */
 };
 
-
-void fm_window_toast             (FmWindow     *self,
+/* fm-window.c */
+void _fm_window_toast            (FmWindow     *self,
                                   const char   *text);
+/* A toast with the error's first line, the rest behind Details. */
+void _fm_window_show_error       (FmWindow     *self,
+                                  const GError *error);
+/* @file's path for a task's thread, or NULL with the task's error returned. */
+char *_fm_window_task_local_path (GTask        *task,
+                                  GFile        *file);
+
+/* fm-window-input.c */
+void _fm_window_input_init       (FmWindow     *self);
+/* The canvas normalised into self->input and submitted to the worker. */
+void _fm_window_submit_input     (FmWindow     *self);
+void _fm_window_update_prediction (FmWindow    *self);
+void _fm_window_update_input_caption (FmWindow *self);
+/* The canvas for a new model's input settings (self->pp). */
+void _fm_window_set_canvas       (FmWindow     *self,
+                                  gboolean      keep);
+/* Opens Input Settings, with the line @explain on top if not NULL. */
+void _fm_window_open_input_settings (FmWindow  *self,
+                                     const char *explain);
+void _fm_window_save_last_input  (FmWindow     *self);
+void _fm_window_restore_last_input (FmWindow   *self);
+
+/* fm-window-grid.c */
+void _fm_window_grid_init        (FmWindow     *self);
+void _fm_window_grid_dispose     (FmWindow     *self);
+/* New sections and sidebar rows for self->model, then a new pass. */
+void _fm_window_rebuild_layers   (FmWindow     *self);
+/* The worker derives the statistics for the layers listed and the zero
+ * threshold of now. */
+void _fm_window_update_worker_finish (FmWindow *self);
+void _fm_window_apply_view       (FmWindow     *self);
+/* The selected layer's section, or the first in sight on All Layers. */
+FmLayerSection *_fm_window_section_in_sight (FmWindow *self);
 /* Updates the key to the marks (and the offer to scan) for the scan shown. */
-void fm_window_update_key        (FmWindow     *self);
+void _fm_window_update_key       (FmWindow     *self);
+
+/* fm-window-actions.c */
+void _fm_window_actions_class_init (GtkWidgetClass *widget_class);
+
+/* fm-window-dnd.c */
+void _fm_window_dnd_init         (FmWindow     *self);
+/* The file chooser of Open Model (@model) or Open Image. */
+void _fm_window_open_chooser     (FmWindow     *self,
+                                  gboolean      model);
 
 /* fm-window-scan.c */
-void fm_window_scan_class_init   (GtkWidgetClass *widget_class);
-void fm_window_scan_init         (FmWindow     *self);
+void _fm_window_scan_class_init  (GtkWidgetClass *widget_class);
+void _fm_window_scan_init        (FmWindow     *self);
 /* The model changed: cancel a running scan and forget the result. */
-void fm_window_scan_reset        (FmWindow     *self);
+void _fm_window_scan_reset       (FmWindow     *self);
 /* Marks dead and rarely active channels in the sections and the sidebar. */
-void fm_window_scan_apply        (FmWindow     *self);
-void fm_window_scan_dispose      (FmWindow     *self);
+void _fm_window_scan_apply       (FmWindow     *self);
+void _fm_window_scan_dispose     (FmWindow     *self);
 /* The zero threshold or the input settings changed: a scan made under
  * others loses its marks, or is replaced by a cached scan made under the
  * new ones. */
-void fm_window_scan_settings_changed (FmWindow *self);
+void _fm_window_scan_settings_changed (FmWindow *self);
 
 G_END_DECLS

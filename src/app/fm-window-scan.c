@@ -178,7 +178,7 @@ cache_only_missed (FmWindow *self,
   else
     msg = g_strdup (_("The scan's marks are removed: they were made with other input "
                       "settings. Scan again to see them."));
-  fm_window_toast (self, msg);
+  _fm_window_toast (self, msg);
 }
 
 /* The scan bar's text for @result: dead and rarely active channels. */
@@ -235,7 +235,7 @@ show_result (FmWindow     *self,
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   self->scan = fm_scan_result_ref (result);
   self->scan_pp = job->options.preprocess;
-  fm_window_scan_apply (self);
+  _fm_window_scan_apply (self);
 
   text = result_status (self, job, result);
   if (job->cache_only)
@@ -244,7 +244,7 @@ show_result (FmWindow     *self,
       /* Translators: %s is the new zero threshold */
       g_autofree char *msg = g_strdup_printf (_("The marks now come from an earlier scan made "
                                                 "with these settings (zero threshold %s)."), eps);
-      fm_window_toast (self, msg);
+      _fm_window_toast (self, msg);
     }
   gtk_label_set_text (self->scan_label, text);
   show_bar (self, FALSE);
@@ -253,7 +253,7 @@ show_result (FmWindow     *self,
     {
       g_autofree char *msg = g_strdup_printf (_("Could not scan: %s"),
                                               job->scan_error->message);
-      fm_window_toast (self, msg);
+      _fm_window_toast (self, msg);
     }
   /* The cache is optional: the result stays shown, but say why the next
    * identical scan will not open at once. */
@@ -262,7 +262,7 @@ show_result (FmWindow     *self,
       /* Translators: %s names the cache file and the reason */
       g_autofree char *msg = g_strdup_printf (_("Could not keep the scan result for next "
                                                 "time: %s"), job->cache_error->message);
-      fm_window_toast (self, msg);
+      _fm_window_toast (self, msg);
     }
 }
 
@@ -288,7 +288,7 @@ scan_done (GObject      *source,
       if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *msg = g_strdup_printf (_("Could not scan: %s"), error->message);
-          fm_window_toast (self, msg);
+          _fm_window_toast (self, msg);
         }
       return;
     }
@@ -297,8 +297,8 @@ scan_done (GObject      *source,
     {
       /* The threshold changed while it ran: its marks would not hold. */
       gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
-      fm_window_toast (self, _("The zero threshold or the input settings changed during the "
-                               "scan, so its result is not shown. Scan again to see the marks."));
+      _fm_window_toast (self, _("The zero threshold or the input settings changed during the "
+                                "scan, so its result is not shown. Scan again to see the marks."));
       return;
     }
   show_result (self, job, result);
@@ -315,7 +315,7 @@ fm_window_start_scan (FmWindow   *self,
 }
 
 void
-fm_window_scan_settings_changed (FmWindow *self)
+_fm_window_scan_settings_changed (FmWindow *self)
 {
   float epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
   g_autofree char *dataset = g_strdup (self->scan_dataset);
@@ -328,7 +328,7 @@ fm_window_scan_settings_changed (FmWindow *self)
   /* The marks go at once; a scan of the same dataset under the new
    * threshold, if the cache has one, brings them back. */
   g_clear_pointer (&self->scan, fm_scan_result_unref);
-  fm_window_scan_apply (self);
+  _fm_window_scan_apply (self);
   start_scan (self, dataset, TRUE, old);
 }
 
@@ -392,7 +392,7 @@ fm_window_is_scanning (FmWindow *self)
 }
 
 void
-fm_window_scan_apply (FmWindow *self)
+_fm_window_scan_apply (FmWindow *self)
 {
   double rare_below = g_settings_get_double (self->settings, "rare-threshold");
 
@@ -440,21 +440,21 @@ fm_window_scan_apply (FmWindow *self)
         }
       gtk_widget_set_visible (label, index >= 0);
     }
-  fm_window_update_key (self);
+  _fm_window_update_key (self);
 }
 
 void
-fm_window_scan_reset (FmWindow *self)
+_fm_window_scan_reset (FmWindow *self)
 {
   g_cancellable_cancel (self->scan_cancellable);
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   g_clear_pointer (&self->scan_dataset, g_free);
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
-  fm_window_update_key (self);
+  _fm_window_update_key (self);
 }
 
 void
-fm_window_scan_dispose (FmWindow *self)
+_fm_window_scan_dispose (FmWindow *self)
 {
   g_cancellable_cancel (self->scan_cancellable);
   g_clear_object (&self->scan_cancellable);
@@ -533,7 +533,7 @@ dataset_response_cb (AdwMessageDialog *dialog,
       g_autofree char *path = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", &error);
 
       if (path == NULL)
-        fm_window_toast (self, error->message);
+        _fm_window_toast (self, error->message);
       else
         fm_window_start_scan (self, path);
     }
@@ -627,7 +627,7 @@ export_response_cb (GtkNativeDialog *chooser,
   if (path != NULL && fm_window_export_scan (self, path, &error))
     fm_window_show_exported (self, file);
   else if (error != NULL)
-    fm_window_toast (self, error->message);
+    _fm_window_toast (self, error->message);
 }
 
 static void
@@ -661,7 +661,7 @@ scan_export_action (GtkWidget  *widget,
 /* ---- set-up --------------------------------------------------------------- */
 
 void
-fm_window_scan_class_init (GtkWidgetClass *widget_class)
+_fm_window_scan_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_bind_template_child (widget_class, FmWindow, scan_revealer);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, scan_progress);
@@ -676,7 +676,7 @@ fm_window_scan_class_init (GtkWidgetClass *widget_class)
 }
 
 void
-fm_window_scan_init (FmWindow *self)
+_fm_window_scan_init (FmWindow *self)
 {
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
 }

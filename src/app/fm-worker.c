@@ -3,112 +3,20 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The live forward pass off the main thread (see fm-worker.h). All state
+ * The live forward pass off the main thread (see fm-worker.h): the object
+ * and the main context's side; fm-worker-thread.c runs the passes. All state
  * the worker thread touches lives in a reference-counted FmWorkerShared
- * guarded by one mutex: the current model and its generation, the pending
- * input slot, the cancellable of the pass in flight, a small pool of
- * FmRun arenas and the counters. The thread, every result and every
- * queued main-context callback hold a reference to the shared state, never
- * to the GObject, so the last reference to the FmWorker is always dropped
- * by its owner on the main thread. Callbacks reach the GObject through
- * shared->owner, which dispose clears under the mutex.
- *
- * Steady drawing allocates no arenas and no input buffers: runs come from
- * the pool and go back when their result is released; the pending input
- * buffer is overwritten in place and reused once the thread has copied it.
- * What remains per pass is small bookkeeping (a cancellable, a result, an
- * idle source).
- *
- * Results are delivered if their model generation is current and their
- * input generation is newer than the last delivered one. They are not
- * held back because a newer input is pending: while someone draws there
- * always is one, and the view would never update.
- *
- * The kernels' threads belong to each FmRun: the worker sets the count on the run it
- * takes for a pass (a new one or one from the pool; fm_run_set_threads ()
- * only rebuilds the run's thread pool when the count changes), and a run
- * keeps its kernel threads, asleep, while it waits in the pool or in a
- * result.
- *
- * The automatic count. A pass of the bundled MNIST model is about 5
- * MFLOP and takes 0.07 ms on one thread of the development machine, but
- * 0.14 ms on two: waking the pool's sleeping thread costs tens of
- * microseconds, more than the split saves (README, Performance, measured
- * 2026-11-27). ResNet-18 (3.6 GFLOP, 44 ms) gains a third on two threads.
- * Those figures put one thread's speed near 75 MFLOP per millisecond, so
- * the rule is: one thread below FM_WORKER_PARALLEL_MIN_FLOPS (50 MFLOP,
- * well under a millisecond on one thread, where a few wake-ups of tens of
- * microseconds would eat much of the gain), else every processor up to
- * FM_WORKER_MAX_THREADS (8: a pass of a few tens of milliseconds split
- * further gets shares too small for the hand-offs, and the window and the
- * desktop keep the other cores). Both numbers are reasoned from those
- * figures, not measured on their own: `build-aux/bench-live.sh` with
- * FM_LIVE_THREADS set can check them. The cost is estimated from the
- * shapes once per model (estimate_flops ()). A run that could not start
- * every thread keeps the ones it has; the worker does not retry.
+ * guarded by one mutex. The thread, every result and every queued
+ * main-context callback hold a reference to the shared state, never to the
+ * GObject, so the last reference to the FmWorker is always dropped by its
+ * owner on the main thread; callbacks reach it through shared->owner,
+ * which dispose clears under the mutex.
  */
 #include "config.h"
 
 #include <string.h>
 
-#include "fm-worker.h"
-
-#define FM_WORKER_POOL_SIZE 4
-#define FM_WORKER_THREADS_LIMIT 64   /* fm_run_set_threads ()'s own limit */
-
-typedef struct
-{
-  gatomicrefcount ref_count;
-  GMutex          mutex;
-  GCond           cond;
-  GMainContext   *context;          /* results are dispatched here */
-  FmWorker       *owner;            /* cleared by dispose */
-
-  FmModel        *model;
-  guint64         model_generation;
-  gsize           input_numel;      /* elements of the model's input */
-
-  float          *pending;          /* [input_numel] or NULL: nothing to do */
-  guint64         pending_generation;
-  float          *spare;            /* [input_numel], a free input buffer */
-  guint64         input_generation; /* last one handed out by submit */
-  guint64         delivered_generation;
-  FmWorkerResult *latest;           /* the newest finished pass, for fm_worker_wait () */
-
-  GCancellable   *in_flight;        /* the running pass's, or NULL */
-  gboolean        quit;
-  GThread        *thread;
-
-  FmRun          *pool[FM_WORKER_POOL_SIZE]; /* runs of the current model */
-  guint           pool_threads[FM_WORKER_POOL_SIZE]; /* the count set on each */
-  guint           n_pool;
-
-  FmWorkerFinishFunc finish;        /* fm_worker_set_finish () */
-  gpointer        finish_data;
-  GBoxedCopyFunc  finish_data_ref;
-  GDestroyNotify  finish_data_unref;
-  GDestroyNotify  extra_free;
-
-  guint           threads_request;  /* fm_worker_set_threads (); 0: automatic */
-  guint           auto_threads;     /* the automatic count for the current model */
-
-  FmWorkerStats   stats;
-} FmWorkerShared;
-
-struct _FmWorkerResult
-{
-  gatomicrefcount  ref_count;
-  FmWorkerShared  *shared;
-  FmModel         *model;
-  FmRun           *run;
-  guint64          input_generation;
-  guint64          model_generation;
-  gint64           duration;
-  guint            threads;         /* set on run for this pass */
-  gpointer         extra;           /* made by the finish function */
-  GDestroyNotify   extra_free;
-  gboolean         delivered;       /* by fm_worker_wait (); the idle source skips it */
-};
+#include "fm-worker-private.h"
 
 typedef struct
 {
@@ -152,8 +60,8 @@ shared_new (void)
   return s;
 }
 
-static FmWorkerShared *
-shared_ref (FmWorkerShared *s)
+FmWorkerShared *
+_fm_worker_shared_ref (FmWorkerShared *s)
 {
   g_atomic_ref_count_inc (&s->ref_count);
   return s;
@@ -179,8 +87,8 @@ free_runs (FmRun **runs,
     fm_run_free (runs[i]);
 }
 
-static void
-shared_unref (FmWorkerShared *s)
+void
+_fm_worker_shared_unref (FmWorkerShared *s)
 {
   if (!g_atomic_ref_count_dec (&s->ref_count))
     return;
@@ -199,14 +107,11 @@ shared_unref (FmWorkerShared *s)
   g_free (s);
 }
 
-/* Keeps @run (whose thread count was set to @threads) for the next pass
- * if it belongs to the current model and the pool has room; frees it
- * otherwise. Any thread. */
-static void
-shared_recycle_run (FmWorkerShared *s,
-                    FmRun          *run,
-                    guint           threads,
-                    guint64         model_generation)
+void
+_fm_worker_shared_recycle_run (FmWorkerShared *s,
+                               FmRun          *run,
+                               guint           threads,
+                               guint64         model_generation)
 {
   g_mutex_lock (&s->mutex);
   if (!s->quit && model_generation == s->model_generation &&
@@ -240,9 +145,9 @@ fm_worker_result_unref (FmWorkerResult *result)
     return;
   if (result->extra_free != NULL)
     result->extra_free (result->extra);
-  shared_recycle_run (result->shared, result->run, result->threads, result->model_generation);
+  _fm_worker_shared_recycle_run (result->shared, result->run, result->threads, result->model_generation);
   fm_model_unref (result->model);
-  shared_unref (result->shared);
+  _fm_worker_shared_unref (result->shared);
   g_free (result);
 }
 
@@ -313,6 +218,10 @@ shared_dup_owner (FmWorkerShared *s)
   return g_object_ref (s->owner);
 }
 
+/* A result is delivered if its model generation is current and its input
+ * generation newer than the last delivered one. It is not held back
+ * because a newer input is pending: while someone draws there always is
+ * one, and the view would never update. */
 static gboolean
 dispatch_result (gpointer data)
 {
@@ -359,7 +268,7 @@ failure_free (gpointer data)
   FmWorkerFailure *f = data;
 
   g_clear_error (&f->error);
-  shared_unref (f->shared);
+  _fm_worker_shared_unref (f->shared);
   g_free (f);
 }
 
@@ -399,268 +308,24 @@ shared_post (FmWorkerShared *s,
   g_source_unref (source);
 }
 
-static void
-shared_post_failure (FmWorkerShared *s,
-                     guint64         model_generation,
-                     GError         *error)
+void
+_fm_worker_shared_post_result (FmWorkerShared *s,
+                               FmWorkerResult *result)
+{
+  shared_post (s, dispatch_result, result, (GDestroyNotify) fm_worker_result_unref);
+}
+
+void
+_fm_worker_shared_post_failure (FmWorkerShared *s,
+                                guint64         model_generation,
+                                GError         *error)
 {
   FmWorkerFailure *f = g_new0 (FmWorkerFailure, 1);
 
-  f->shared = shared_ref (s);
+  f->shared = _fm_worker_shared_ref (s);
   f->error = error;
   f->model_generation = model_generation;
   shared_post (s, dispatch_failure, f, failure_free);
-}
-
-/* Thread count */
-
-/* Floating-point operations of one pass, roughly: 2 per multiply-add of
- * Conv, Gemm and MatMul (from the weight and input shapes), 1 per output
- * element of anything else. Only ranks it against
- * FM_WORKER_PARALLEL_MIN_FLOPS. */
-static double
-estimate_flops (const FmModel *model)
-{
-  double flops = 0.0;
-
-  for (guint k = 0; k < model->n_plan; k++)
-    {
-      const FmNode *node = &model->nodes[model->plan[k]];
-      const FmValue *out, *in;
-      double per_output = 1.0;   /* operations per output element */
-
-      if (node->n_outputs < 1 || node->outputs[0] < 0)
-        continue;
-      out = &model->values[node->outputs[0]];
-
-      switch (node->op)
-        {
-        case FM_OP_Conv:
-          /* W [M, C / group, kh, kw]: C / group * kh * kw multiply-adds */
-          if (node->n_inputs >= 2 && node->inputs[1] >= 0)
-            {
-              in = &model->values[node->inputs[1]];
-              if (in->shape.rank >= 1 && in->shape.dims[0] > 0)
-                per_output = 2.0 * (double) in->numel / (double) in->shape.dims[0];
-            }
-          break;
-        case FM_OP_Gemm:
-          /* B [K, N] or [N, K]; Y [M, N] */
-          if (node->n_inputs >= 2 && node->inputs[1] >= 0 && out->shape.rank == 2 &&
-              out->shape.dims[1] > 0)
-            {
-              in = &model->values[node->inputs[1]];
-              per_output = 2.0 * (double) in->numel / (double) out->shape.dims[1];
-            }
-          break;
-        case FM_OP_MatMul:
-          /* A [..., M, K] */
-          if (node->n_inputs >= 1 && node->inputs[0] >= 0)
-            {
-              in = &model->values[node->inputs[0]];
-              if (in->shape.rank >= 1)
-                per_output = 2.0 * (double) in->shape.dims[in->shape.rank - 1];
-            }
-          break;
-        default:
-          break;
-        }
-      flops += per_output * (double) out->numel;
-    }
-  return flops;
-}
-
-/* The automatic thread count for @model (see the top of this file). */
-static guint
-auto_threads_for (const FmModel *model)
-{
-  if (model == NULL || estimate_flops (model) < FM_WORKER_PARALLEL_MIN_FLOPS)
-    return 1;
-  return CLAMP (g_get_num_processors (), 1, FM_WORKER_MAX_THREADS);
-}
-
-/* Under the mutex. */
-static guint
-shared_threads (FmWorkerShared *s)
-{
-  return s->threads_request > 0 ? s->threads_request : s->auto_threads;
-}
-
-/* Worker thread */
-
-/* One pass. Called without the mutex; @input belongs to the pass. */
-static void
-worker_run_pass (FmWorkerShared *s,
-                 FmModel        *model,
-                 guint64         model_generation,
-                 float          *input,        /* [input numel] */
-                 guint64         input_generation,
-                 FmRun          *run,          /* from the pool, or NULL */
-                 guint           run_threads,  /* the count set on @run */
-                 guint           threads,      /* the count this pass uses */
-                 GCancellable   *cancellable)
-{
-  g_autoptr(GError) error = NULL;
-  const FmValue *in = &model->values[model->inputs[0]];
-  FmWorkerResult *result = NULL;
-  FmWorkerResult *old_latest = NULL;
-  FmWorkerFailure *failure = NULL;
-  gboolean created = FALSE;
-  gint64 start, duration = 0;
-  gboolean ok;
-  FmWorkerFinishFunc finish;
-  gpointer finish_data = NULL;
-  GDestroyNotify finish_data_unref;
-  GDestroyNotify extra_free;
-  gpointer extra = NULL;
-
-  if (run == NULL)
-    {
-      run = fm_run_new (model, &error);
-      created = run != NULL;
-      run_threads = 1;
-    }
-  if (run != NULL)
-    {
-      /* Starts or stops kernel threads only when the count changed, and
-       * before the pass is timed. */
-      if (run_threads != threads)
-        fm_run_set_threads (run, threads);
-      run_threads = threads;
-      memcpy (fm_run_input_data (run, 0), input, in->numel * sizeof (float));
-    }
-
-  g_mutex_lock (&s->mutex);
-  if (created)
-    s->stats.n_runs_created++;
-  finish = s->finish;
-  if (finish != NULL)
-    finish_data = s->finish_data_ref != NULL ? s->finish_data_ref (s->finish_data)
-                                             : s->finish_data;
-  finish_data_unref = s->finish_data_unref;
-  extra_free = s->extra_free;
-  /* Give the buffer back for the next submit unless the model changed. */
-  if (model_generation == s->model_generation && s->spare == NULL && !s->quit)
-    {
-      s->spare = input;
-      input = NULL;
-    }
-  g_mutex_unlock (&s->mutex);
-  g_free (input);
-
-  if (run != NULL)
-    {
-      start = g_get_monotonic_time ();
-      ok = fm_run_execute (run, cancellable, &error);
-      duration = g_get_monotonic_time () - start;
-      if (ok && finish != NULL)
-        extra = finish (model, run, finish_data);
-    }
-  else
-    ok = FALSE;
-  if (finish != NULL && finish_data_unref != NULL)
-    finish_data_unref (finish_data);
-
-  /* The result is filled in under the mutex the main context takes before
-   * reading it, which also orders the arena's writes before its reads. */
-  g_mutex_lock (&s->mutex);
-  g_clear_object (&s->in_flight);
-  if (ok)
-    {
-      s->stats.n_completed++;
-      s->stats.last_duration = duration;
-      if (s->quit || model_generation != s->model_generation)
-        {
-          /* Dropped here rather than after a trip to the main context. */
-          s->stats.n_stale++;
-        }
-      else
-        {
-          result = g_new0 (FmWorkerResult, 1);
-          g_atomic_ref_count_init (&result->ref_count);
-          result->shared = shared_ref (s);
-          result->model = fm_model_ref (model);
-          result->run = g_steal_pointer (&run);
-          result->input_generation = input_generation;
-          result->model_generation = model_generation;
-          result->duration = duration;
-          result->threads = run_threads;
-          result->extra = g_steal_pointer (&extra);
-          result->extra_free = extra_free;
-          /* Kept for fm_worker_wait (); the old one is released below. */
-          old_latest = g_steal_pointer (&s->latest);
-          s->latest = fm_worker_result_ref (result);
-          g_cond_broadcast (&s->cond);
-        }
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    s->stats.n_cancelled++;
-  else
-    {
-      s->stats.n_failed++;
-      failure = g_new0 (FmWorkerFailure, 1);
-      failure->shared = shared_ref (s);
-      failure->error = g_steal_pointer (&error);
-      failure->model_generation = model_generation;
-    }
-  g_mutex_unlock (&s->mutex);
-  g_clear_pointer (&old_latest, fm_worker_result_unref);
-  if (extra != NULL && extra_free != NULL)
-    extra_free (extra);
-
-  if (result != NULL)
-    shared_post (s, dispatch_result, result, (GDestroyNotify) fm_worker_result_unref);
-  if (failure != NULL)
-    shared_post (s, dispatch_failure, failure, failure_free);
-  if (run != NULL)
-    shared_recycle_run (s, run, run_threads, model_generation);
-}
-
-static gpointer
-worker_thread (gpointer data)
-{
-  FmWorkerShared *s = data;
-
-  for (;;)
-    {
-      /* Released at the end of each pass, without the mutex. */
-      g_autoptr(FmModel) model = NULL;
-      g_autoptr(GCancellable) cancellable = NULL;
-      float *input;
-      guint64 model_generation, input_generation;
-      FmRun *run = NULL;
-      guint run_threads = 1, threads;
-
-      g_mutex_lock (&s->mutex);
-      while (!s->quit && s->pending == NULL)
-        g_cond_wait (&s->cond, &s->mutex);
-      if (s->quit)
-        {
-          g_mutex_unlock (&s->mutex);
-          break;
-        }
-      model = fm_model_ref (s->model);
-      model_generation = s->model_generation;
-      input = g_steal_pointer (&s->pending);
-      input_generation = s->pending_generation;
-      if (s->n_pool > 0)
-        {
-          s->n_pool--;
-          run = s->pool[s->n_pool];
-          run_threads = s->pool_threads[s->n_pool];
-        }
-      threads = shared_threads (s);
-      cancellable = g_cancellable_new ();
-      s->in_flight = g_object_ref (cancellable);
-      s->stats.n_started++;
-      g_mutex_unlock (&s->mutex);
-
-      worker_run_pass (s, model, model_generation, input, input_generation,
-                       run, run_threads, threads, cancellable);
-    }
-
-  shared_unref (s);
-  return NULL;
 }
 
 /* GObject */
@@ -684,7 +349,7 @@ fm_worker_finalize (GObject *object)
   FmWorker *self = FM_WORKER (object);
 
   /* Queued callbacks and live results may keep the shared state a while. */
-  g_clear_pointer (&self->shared, shared_unref);
+  g_clear_pointer (&self->shared, _fm_worker_shared_unref);
 
   G_OBJECT_CLASS (fm_worker_parent_class)->finalize (object);
 }
@@ -785,7 +450,7 @@ fm_worker_set_model (FmWorker  *self,
         numel = model->values[model->inputs[0]].numel;
     }
   /* The model is immutable: estimated here, outside the mutex. */
-  auto_threads = auto_threads_for (model);
+  auto_threads = _fm_worker_auto_threads (model);
 
   s = self->shared;
   g_mutex_lock (&s->mutex);
@@ -863,7 +528,7 @@ fm_worker_submit (FmWorker    *self,
     }
   if (s->pending == NULL)
     {
-      /* The buffer is allocated once per model; see worker_run_pass(). */
+      /* The buffer is allocated once per model; see shared_start_pass (). */
       s->pending = g_steal_pointer (&s->spare);
       if (s->pending == NULL)
         s->pending = g_try_new (float, n_values);
@@ -876,7 +541,7 @@ fm_worker_submit (FmWorker    *self,
 
   if (s->thread == NULL)
     {
-      s->thread = g_thread_try_new ("fm-worker", worker_thread, shared_ref (s), &error);
+      s->thread = g_thread_try_new ("fm-worker", _fm_worker_thread, _fm_worker_shared_ref (s), &error);
       if (s->thread == NULL)
         {
           /* Its reference, dropped once the mutex is released. */
@@ -884,7 +549,7 @@ fm_worker_submit (FmWorker    *self,
           g_clear_pointer (&s->pending, g_free);
           s->stats.n_failed++;
           g_prefix_error (&error, "Cannot start the live view's worker thread: ");
-          shared_post_failure (s, s->model_generation, g_steal_pointer (&error));
+          _fm_worker_shared_post_failure (s, s->model_generation, g_steal_pointer (&error));
           generation = 0;
           goto out;
         }
@@ -893,7 +558,7 @@ fm_worker_submit (FmWorker    *self,
 
 out:
   g_mutex_unlock (&s->mutex);
-  g_clear_pointer (&unstarted, shared_unref);
+  g_clear_pointer (&unstarted, _fm_worker_shared_unref);
   return generation;
 }
 
@@ -916,7 +581,7 @@ fm_worker_get_threads (FmWorker *self)
   g_return_val_if_fail (FM_IS_WORKER (self), 1);
 
   g_mutex_lock (&self->shared->mutex);
-  n = shared_threads (self->shared);
+  n = _fm_worker_shared_threads (self->shared);
   g_mutex_unlock (&self->shared->mutex);
   return n;
 }
@@ -1040,3 +705,4 @@ fm_worker_wait (FmWorker *self,
   fm_worker_result_unref (take);
   return TRUE;
 }
+

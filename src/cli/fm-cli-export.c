@@ -32,7 +32,6 @@
 #include "fm-stats.h"
 
 #define DEFAULT_SCALE 72  /* the window's default tile size */
-#define TOP_K         5
 
 typedef struct
 {
@@ -314,7 +313,7 @@ write_png (ExportState  *s,
 
   if (s->all_layers)
     {
-      fm_predict (model, s->in.run, TOP_K, &prediction);
+      fm_predict (model, s->in.run, FM_PREDICT_TOP_K, &prediction);
       for (guint k = 0; k < prediction.n_top; k++)
         {
           top[k].label = fm_labels_get (labels, prediction.index[k]);

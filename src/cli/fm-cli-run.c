@@ -38,8 +38,6 @@
 #include "fm-run.h"
 #include "fm-stats.h"
 
-#define TOP_K 5
-
 typedef struct
 {
   /* options */
@@ -392,7 +390,7 @@ fm_cli_run (int    argc,
   if (status != FM_CLI_EXIT_OK)
     goto out;
 
-  fm_predict (s.in.model, s.in.run, TOP_K, &s.prediction);
+  fm_predict (s.in.model, s.in.run, FM_PREDICT_TOP_K, &s.prediction);
   if (s.dump_dir != NULL && !dump (&s, &error))
     {
       status = fm_cli_fail (error);

@@ -5,8 +5,26 @@
  */
 #include "config.h"
 
+#include "fm-application.h"
 #include "fm-data.h"
 #include "fm-test-window.h"
+
+const char *fm_test_cli_binary;
+
+char *
+fm_test_window_init (int    *argc,
+                     char ***argv)
+{
+  char *data_home = g_dir_make_tmp ("fm-test-window-data-XXXXXX", NULL);
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  fm_test_cli_binary = *argc > 1 ? (*argv)[1] : g_getenv ("FM_CLI_BINARY");
+  g_type_ensure (FM_TYPE_APPLICATION);
+  return data_home;
+}
 
 FmWindow *
 fm_test_open_window (const char *model_name)
@@ -36,4 +54,15 @@ fm_test_settle (void)
 {
   for (int i = 0; i < 60; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+}
+
+void
+fm_test_set_dropdown (FmWindow   *window,
+                      const char *id,
+                      guint       index)
+{
+  GtkWidget *w = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
+                                                            id));
+  g_assert_nonnull (w);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (w), index);
 }

@@ -3,8 +3,9 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What the window's test programs share: waiting on the main loop for a
- * condition, and opening and closing a window on a bundled model.
+ * What the window's test programs share: their start, waiting on the main
+ * loop for a condition, opening and closing a window on a bundled model,
+ * and choosing in the drop-downs above the tiles.
  */
 #pragma once
 
@@ -22,11 +23,26 @@ G_BEGIN_DECLS
     g_assert_true (cond); \
   } G_STMT_END
 
+/* The command line's binary for tests that compare with it: argv[1] or
+ * FM_CLI_BINARY, set by fm_test_window_init (). */
+extern const char *fm_test_cli_binary;
+
+/* A window test program's start: settings in memory, a data folder of its
+ * own (returned; fm_test_remove_tree () it after the run), GTK and
+ * libadwaita, and fm_test_cli_binary. */
+char     *fm_test_window_init  (int        *argc,
+                                char     ***argv);
+
 /* A window on the bundled model @model_name, shown, with its first frame. */
 FmWindow *fm_test_open_window  (const char *model_name);
 /* Destroys @window and lets the main loop finish with it. */
 void      fm_test_close_window (FmWindow   *window);
 /* Lets the window lay out and paint a few frames (about 0.1 s). */
 void      fm_test_settle       (void);
+/* Selects item @index of the window's drop-down @id ("filter_dropdown",
+ * "sort_dropdown"). */
+void      fm_test_set_dropdown (FmWindow   *window,
+                                const char *id,
+                                guint       index);
 
 G_END_DECLS

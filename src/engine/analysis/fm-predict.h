@@ -19,6 +19,8 @@
 G_BEGIN_DECLS
 
 #define FM_PREDICT_MAX_TOP 10
+/* The classes the window, its exports and the command line show. */
+#define FM_PREDICT_TOP_K   5
 
 typedef struct
 {

@@ -3,30 +3,19 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Picture -> canvas -> [1, C, H, W] model input (the steps are in
- * fm-preprocess.h), the parsers and names of the settings, the presets and
- * the one-line description. Resampling is separable: a horizontal pass
- * reads the 8-bit pixels straight into a float buffer [C, h, w'] with the
- * new width, and a vertical pass writes the letterboxed canvas, so a large
- * picture never gets a full float copy. Each axis has a weight table over
- * a window of the source (all of it for FIT and STRETCH, the centre for
- * CROP): area averaging (the exact overlap of each source pixel with the
- * output pixel's footprint) when it shrinks, bilinear with half-pixel
- * centres (as PIL and OpenCV resize) when it grows, weight 1 when it is
- * unchanged, so equal sizes give exactly p / 255 before the value range
- * and normalisation, which are applied per pixel in the canvas.
+ * The preprocessing settings (fm-preprocess.h): defaults and the model's
+ * metadata, the parsers and names, the presets, the one-line description
+ * and the check. fm-preprocess-image.c applies them to pixels.
  */
 #include "config.h"
 
-#include "fm-preprocess.h"
+#include "fm-preprocess-private.h"
 
 #include <errno.h>
 #include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-
-#define LUMA(r, g, b) (0.299f * (r) + 0.587f * (g) + 0.114f * (b))
 
 static const float mnist_mean = 0.1307f, mnist_std = 0.3081f;
 static const float imagenet_mean[3] = { 0.485f, 0.456f, 0.406f };
@@ -392,21 +381,6 @@ fm_preprocess_get_canvas_color (const FmPreprocess *pp,
 
 /* ---- presets ------------------------------------------------------------ */
 
-/* The value @pp uses for model channel @c. */
-static inline float
-mean_of (const FmPreprocess *pp,
-         int                 c)
-{
-  return pp->mean[pp->n_mean == pp->channels ? CLAMP (c, 0, FM_PREPROCESS_MAX_CHANNELS - 1) : 0];
-}
-
-static inline float
-std_of (const FmPreprocess *pp,
-        int                 c)
-{
-  return pp->std[pp->n_std == pp->channels ? CLAMP (c, 0, FM_PREPROCESS_MAX_CHANNELS - 1) : 0];
-}
-
 gboolean
 fm_preprocess_apply_preset (FmPreprocess  *pp,
                             const char    *name,
@@ -457,7 +431,7 @@ normalisation_is (const FmPreprocess *pp,
                   int                 n)
 {
   for (int c = 0; c < pp->channels; c++)
-    if (mean_of (pp, c) != mean[n > 1 ? c : 0] || std_of (pp, c) != std[n > 1 ? c : 0])
+    if (_fm_preprocess_mean_of (pp, c) != mean[n > 1 ? c : 0] || _fm_preprocess_std_of (pp, c) != std[n > 1 ? c : 0])
       return FALSE;
   return TRUE;
 }
@@ -491,10 +465,10 @@ format_values (const FmPreprocess *pp,
   gboolean same = TRUE;
 
   for (int c = 1; c < pp->channels; c++)
-    same = same && (std ? std_of (pp, c) == std_of (pp, 0) : mean_of (pp, c) == mean_of (pp, 0));
+    same = same && (std ? _fm_preprocess_std_of (pp, c) == _fm_preprocess_std_of (pp, 0) : _fm_preprocess_mean_of (pp, c) == _fm_preprocess_mean_of (pp, 0));
   for (int c = 0; c < (same ? 1 : pp->channels); c++)
     g_string_append_printf (s, "%s%.4g", c > 0 ? "/" : "",
-                            (double) (std ? std_of (pp, c) : mean_of (pp, c)));
+                            (double) (std ? _fm_preprocess_std_of (pp, c) : _fm_preprocess_mean_of (pp, c)));
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
@@ -742,403 +716,5 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
           return FALSE;
         }
     }
-  return TRUE;
-}
-
-/* ---- pixels ----------------------------------------------------------- */
-
-/* Channel @c (of @channels_out) of pixel @idx, in [0, 1], not inverted. */
-static inline float
-pixel_value (const FmImage *image,
-             int            channels_out,
-             int            c,
-             gsize          idx)
-{
-  const guint8 *p = image->pixels;
-
-  if (image->channels == 1)
-    return p[idx] / 255.0f;
-  if (channels_out == 3)
-    return p[3 * idx + c] / 255.0f;
-  return LUMA (p[3 * idx], p[3 * idx + 1], p[3 * idx + 2]) / 255.0f;
-}
-
-/* Runs @body with @idx set to each pixel index of the outermost ring, once
- * each. */
-#define FOR_EACH_BORDER_PIXEL(image, idx, body) \
-  G_STMT_START \
-  { \
-    int w_ = (image)->width, h_ = (image)->height; \
-    for (int y_ = 0; y_ < h_; y_++) \
-      { \
-        gboolean edge_row_ = (y_ == 0 || y_ == h_ - 1); \
-        for (int x_ = 0; x_ < w_; x_ += (edge_row_ || w_ == 1) ? 1 : w_ - 1) \
-          { \
-            gsize idx = (gsize) y_ * w_ + x_; \
-            body; \
-          } \
-      } \
-  } \
-  G_STMT_END
-
-/* Mean luminance of the outermost ring of pixels, in [0, 1]. */
-static double
-border_brightness (const FmImage *image)
-{
-  double sum = 0.0;
-  gsize n = 0;
-
-  FOR_EACH_BORDER_PIXEL (image, idx, {
-    sum += pixel_value (image, 1, 0, idx);
-    n++;
-  });
-  return n > 0 ? sum / n : 0.0;
-}
-
-/* The picture's border colour as the model's @C channels in [0, 1], not
- * inverted: the median of each of the picture's channels over the
- * outermost ring (robust to a stroke that touches the edge), converted
- * like a pixel. */
-static void
-border_color (const FmImage *image,
-              int            C,
-              float         *out)
-{
-  gsize hist[3][256] = { { 0 } };
-  gsize n = 0;
-  guint8 median[3] = { 0, 0, 0 };
-  FmImage one = { 0 };
-
-  FOR_EACH_BORDER_PIXEL (image, idx, {
-    for (int k = 0; k < image->channels; k++)
-      hist[k][image->pixels[idx * image->channels + k]]++;
-    n++;
-  });
-  for (int k = 0; k < image->channels; k++)
-    {
-      gsize seen = 0;
-
-      for (int v = 0; v < 256; v++)
-        {
-          seen += hist[k][v];
-          if (2 * seen >= n)
-            {
-              median[k] = (guint8) v;
-              break;
-            }
-        }
-    }
-  one.width = one.height = 1;
-  one.channels = image->channels;
-  one.pixels = median;
-  for (int c = 0; c < C; c++)
-    out[c] = pixel_value (&one, C, c, 0);
-}
-
-gboolean
-fm_preprocess_will_invert (const FmPreprocess *pp,
-                           const FmImage      *image)
-{
-  switch (pp->invert)
-    {
-    case FM_INVERT_YES:
-      return TRUE;
-    case FM_INVERT_NO:
-      return FALSE;
-    case FM_INVERT_AUTO:
-    default:
-      return fm_preprocess_background_is_dark (pp) && border_brightness (image) > 0.5;
-    }
-}
-
-/* ---- resampling ------------------------------------------------------- */
-
-typedef struct
-{
-  int    max_taps;
-  int   *first;    /* [out] first source index */
-  int   *taps;     /* [out] number of source pixels */
-  float *weights;  /* [out, max_taps] */
-} Axis;
-
-static void
-axis_clear (Axis *axis)
-{
-  g_free (axis->first);
-  g_free (axis->taps);
-  g_free (axis->weights);
-}
-
-/* @out output pixels over a window of the @in source pixels: output i
- * covers [start + i step, start + (i + 1) step). The whole source is
- * start 0, step in / out. */
-static void
-axis_init (Axis   *axis,
-           int     in,
-           int     out,
-           double  start,
-           double  step)
-{
-  axis->max_taps = step > 1.0 ? (int) ceil (step) + 1 : 2;
-  axis->first = g_new0 (int, out);
-  axis->taps = g_new0 (int, out);
-  axis->weights = g_new0 (float, (gsize) out * axis->max_taps);
-
-  for (int i = 0; i < out; i++)
-    {
-      float *w = axis->weights + (gsize) i * axis->max_taps;
-
-      if (step == 1.0 && start == floor (start))
-        {
-          axis->first[i] = (int) start + i;
-          axis->taps[i] = 1;
-          w[0] = 1.0f;
-        }
-      else if (step > 1.0)
-        {
-          /* Output pixel i covers [a, b) of the source. */
-          double a = start + i * step, b = start + (i + 1) * step;
-          int j0 = (int) floor (a), j1 = MIN ((int) ceil (b), in);
-
-          axis->first[i] = j0;
-          axis->taps[i] = 0;
-          for (int j = j0; j < j1 && axis->taps[i] < axis->max_taps; j++)
-            {
-              double overlap = MIN (b, j + 1.0) - MAX (a, (double) j);
-
-              w[axis->taps[i]++] = (float) (MAX (overlap, 0.0) / step);
-            }
-        }
-      else
-        {
-          double x = start + (i + 0.5) * step - 0.5;
-          int j;
-
-          if (x < 0.0)
-            x = 0.0;
-          j = (int) floor (x);
-          axis->first[i] = j;
-          if (j >= in - 1)
-            {
-              axis->first[i] = in - 1;
-              axis->taps[i] = 1;
-              w[0] = 1.0f;
-            }
-          else
-            {
-              float f = (float) (x - j);
-
-              axis->taps[i] = 2;
-              w[0] = 1.0f - f;
-              w[1] = f;
-            }
-        }
-    }
-}
-
-/* Where the picture lands on the canvas: @n output pixels from @offset,
- * reading the source window [start, start + n step). */
-typedef struct
-{
-  int    n;
-  int    offset;
-  double start;
-  double step;
-} Span;
-
-/* One axis of the geometry: @in source pixels, @out canvas pixels, and
- * the picture's scale (output per source pixel) for FIT and CROP. */
-static Span
-span_for (FmResize resize,
-          int      in,
-          int      out,
-          double   scale)
-{
-  Span s = { out, 0, 0.0, (double) in / out };
-
-  if (in == out && (resize == FM_RESIZE_STRETCH || scale == 1.0))
-    {
-      s.step = 1.0;
-      return s;
-    }
-  if (resize == FM_RESIZE_FIT)
-    {
-      s.n = CLAMP ((int) lround (in * scale), 1, out);
-      s.offset = (out - s.n) / 2;
-      s.step = (double) in / s.n;
-    }
-  else if (resize == FM_RESIZE_CROP)
-    {
-      /* The picture scaled to cover: whole pixels, at least @out. */
-      double scaled = MAX ((double) out, round (in * scale));
-      double skip = floor ((scaled - out) / 2.0);
-
-      s.step = in / scaled;
-      s.start = skip * s.step;
-    }
-  return s;
-}
-
-gboolean
-fm_preprocess_image_to_canvas (const FmPreprocess *pp,
-                               const FmImage      *image,
-                               float              *out01,
-                               GError            **error)
-{
-  int C, H, W, w, h;
-  gboolean invert;
-  double scale = 1.0;
-  float pad[3];
-  float *tmp;   /* [C, h, sx.n] */
-  Span sx, sy;
-  Axis ax = { 0 }, ay = { 0 };
-
-  g_return_val_if_fail (pp != NULL, FALSE);
-  g_return_val_if_fail (image != NULL, FALSE);
-  g_return_val_if_fail (out01 != NULL, FALSE);
-
-  if (!fm_preprocess_check (pp, error))
-    return FALSE;
-  if ((image->channels != 1 && image->channels != 3)
-      || image->width <= 0 || image->height <= 0 || image->pixels == NULL)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("preprocessing: unusable picture (%d x %d, %d channels)"),
-                   image->width, image->height, image->channels);
-      return FALSE;
-    }
-
-  C = pp->channels;
-  H = pp->height;
-  W = pp->width;
-  w = image->width;
-  h = image->height;
-
-  if (w != W || h != H)
-    scale = pp->resize == FM_RESIZE_CROP ? MAX ((double) W / w, (double) H / h)
-                                         : MIN ((double) W / w, (double) H / h);
-  sx = span_for (pp->resize, w, W, scale);
-  sy = span_for (pp->resize, h, H, scale);
-
-  invert = fm_preprocess_will_invert (pp, image);
-  if (pp->background_auto)
-    {
-      border_color (image, C, pad);
-      for (int c = 0; c < C && invert; c++)
-        pad[c] = 1.0f - pad[c];
-    }
-  else if (C == 1)
-    pad[0] = LUMA (pp->background[0], pp->background[1], pp->background[2]);
-  else
-    memcpy (pad, pp->background, sizeof pad);
-
-  tmp = g_try_new (float, (gsize) C * h * sx.n);
-  if (tmp == NULL)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   _("preprocessing: out of memory for a %d x %d picture"), w, h);
-      return FALSE;
-    }
-  axis_init (&ax, w, sx.n, sx.start, sx.step);
-  axis_init (&ay, h, sy.n, sy.start, sy.step);
-
-  /* Horizontal: pixels [h, w, ch] -> tmp [C, h, sx.n], inverted. */
-  for (int c = 0; c < C; c++)
-    for (int y = 0; y < h; y++)
-      {
-        float *row = tmp + ((gsize) c * h + y) * sx.n;
-
-        for (int i = 0; i < sx.n; i++)
-          {
-            const float *wt = ax.weights + (gsize) i * ax.max_taps;
-            float sum = 0.0f;
-
-            for (int k = 0; k < ax.taps[i]; k++)
-              sum += wt[k] * pixel_value (image, C, c,
-                                          (gsize) y * w + ax.first[i] + k);
-            row[i] = invert ? 1.0f - sum : sum;
-          }
-      }
-
-  /* Vertical and letterboxing: tmp -> out01 [C, H, W]. */
-  for (int c = 0; c < C; c++)
-    {
-      float *plane = out01 + (gsize) c * H * W;   /* [H, W] */
-
-      for (int y = 0; y < H; y++)
-        {
-          float *orow = plane + (gsize) y * W;
-          int i = y - sy.offset;
-
-          if (i < 0 || i >= sy.n)
-            {
-              for (int x = 0; x < W; x++)
-                orow[x] = pad[c];
-              continue;
-            }
-          for (int x = 0; x < sx.offset; x++)
-            orow[x] = pad[c];
-          for (int x = sx.offset + sx.n; x < W; x++)
-            orow[x] = pad[c];
-          for (int x = 0; x < sx.n; x++)
-            {
-              const float *wt = ay.weights + (gsize) i * ay.max_taps;
-              float sum = 0.0f;
-
-              for (int k = 0; k < ay.taps[i]; k++)
-                sum += wt[k] * tmp[((gsize) c * h + ay.first[i] + k) * sx.n + x];
-              orow[sx.offset + x] = CLAMP (sum, 0.0f, 1.0f);
-            }
-        }
-    }
-
-  axis_clear (&ax);
-  axis_clear (&ay);
-  g_free (tmp);
-  return TRUE;
-}
-
-void
-fm_preprocess_canvas_to_tensor (const FmPreprocess *pp,
-                                const float        *in01,
-                                float              *tensor)
-{
-  gsize plane;
-  int C;
-
-  g_return_if_fail (pp != NULL && in01 != NULL && tensor != NULL);
-  g_return_if_fail (pp->channels == 1 || pp->channels == 3);
-
-  C = pp->channels;
-  plane = (gsize) pp->height * pp->width;
-  /* Pixel by pixel, so @in01 may be @tensor even when BGR swaps planes. */
-  for (gsize i = 0; i < plane; i++)
-    {
-      float v[3];
-
-      for (int c = 0; c < C; c++)
-        v[c] = in01[c * plane + i];
-      for (int c = 0; c < C; c++)
-        {
-          float x = v[pp->order == FM_CHANNEL_ORDER_BGR ? 2 - c : c];
-
-          if (pp->range == FM_VALUE_RANGE_0_255)
-            x *= 255.0f;
-          else if (pp->range == FM_VALUE_RANGE_M1_1)
-            x = 2.0f * x - 1.0f;
-          tensor[c * plane + i] = (x - mean_of (pp, c)) / std_of (pp, c);
-        }
-    }
-}
-
-gboolean
-fm_preprocess_image (const FmPreprocess *pp,
-                     const FmImage      *image,
-                     float              *out,
-                     GError            **error)
-{
-  if (!fm_preprocess_image_to_canvas (pp, image, out, error))
-    return FALSE;
-  fm_preprocess_canvas_to_tensor (pp, out, out);
   return TRUE;
 }

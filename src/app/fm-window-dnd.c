@@ -1,0 +1,113 @@
+/* fm-window-dnd.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Files into the window: the file choosers of Open Model and Open Image,
+ * and files dropped on the window (a PNG or JPEG picture by its first
+ * bytes, else a model).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "fm-window-private.h"
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     FmWindow        *self)
+{
+  gboolean model = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "fm-model"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      if (model)
+        fm_window_open_model (self, file);
+      else
+        fm_window_open_image (self, file);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+void
+_fm_window_open_chooser (FmWindow *self,
+                         gboolean  model)
+{
+  GtkFileChooserNative *dialog;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  GtkFileFilter *all = gtk_file_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (model ? _("Open Model") : _("Open Image"),
+                                        GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  if (model)
+    {
+      gtk_file_filter_set_name (filter, _("ONNX Models"));
+      gtk_file_filter_add_pattern (filter, "*.onnx");
+      gtk_file_filter_add_pattern (filter, "*.ONNX");
+    }
+  else
+    {
+      gtk_file_filter_set_name (filter, _("PNG and JPEG Images"));
+      gtk_file_filter_add_mime_type (filter, "image/png");
+      gtk_file_filter_add_mime_type (filter, "image/jpeg");
+    }
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+  g_object_unref (all);
+  g_object_unref (filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_object_set_data (G_OBJECT (dialog), "fm-model", GINT_TO_POINTER (model));
+  g_signal_connect (dialog, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static gboolean
+looks_like_image (GFile *file)
+{
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  guint8 magic[8] = { 0 };
+
+  if (in == NULL ||
+      g_input_stream_read (G_INPUT_STREAM (in), magic, sizeof magic, NULL, NULL) < 3)
+    return FALSE;
+  return memcmp (magic, "\x89PNG", 4) == 0 || memcmp (magic, "\xff\xd8\xff", 3) == 0;
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         FmWindow      *self)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      if (looks_like_image (l->data))
+        fm_window_open_image (self, l->data);
+      else
+        fm_window_open_model (self, l->data);
+    }
+  g_slist_free (files);
+  return TRUE;
+}
+
+void
+_fm_window_dnd_init (FmWindow *self)
+{
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}

@@ -1,0 +1,704 @@
+/* test-window-grid.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's layers under a real display: the zero marks shown for a
+ * digit and the "zero" filter are exactly the zero channels `feature-maps
+ * run --json` reports for the same picture, every tile in sight shows its
+ * map after layer changes, the window fits a small screen, the sidebar is
+ * one Tab stop, tiles held as space keep their height, sorting, going to a
+ * channel and the paging keys.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "fm-data.h"
+#include "fm-draw-pad.h"
+#include "fm-layer-section.h"
+#include "fm-test-files.h"
+#include "fm-test-window.h"
+#include "fm-tile.h"
+#include "fm-window.h"
+
+/* Zero channels per layer name from `feature-maps run --json`. */
+static GHashTable *
+cli_zero_channels (const char *model,
+                   const char *image)
+{
+  const char *argv[] = { fm_test_cli_binary, "run", model, image, "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GHashTable *zeros = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_array_unref);
+  JsonArray *layers;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("feature-maps run failed: %s", err);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  layers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "layers");
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+      JsonArray *z = json_object_get_array_member (l, "zero_channels");
+      GArray *channels = g_array_new (FALSE, FALSE, sizeof (guint));
+
+      for (guint k = 0; k < json_array_get_length (z); k++)
+        {
+          guint c = (guint) json_array_get_int_element (z, k);
+          g_array_append_val (channels, c);
+        }
+      g_hash_table_insert (zeros, g_strdup (json_object_get_string_member (l, "name")), channels);
+    }
+  return zeros;
+}
+
+/* Opens the bundled digit @digit in @window, waits for its result, and
+ * returns the zero channels `feature-maps run --json` reports for it on
+ * the bundled model @model_name. */
+static GHashTable *
+show_digit (FmWindow   *window,
+            const char *model_name,
+            const char *digit)
+{
+  g_autofree char *relative = g_strconcat ("digits/", digit, NULL);
+  g_autofree char *image = fm_data_find (relative, NULL);
+  g_autofree char *model_path = fm_data_resolve_model (model_name, NULL);
+  g_autoptr(GFile) file = NULL;
+  guint frames = fm_window_get_n_frames (window);
+
+  g_assert_nonnull (image);
+  file = g_file_new_for_path (image);
+  fm_window_open_image (window, file);
+  WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)) &&
+            fm_window_get_n_frames (window) > frames);
+  /* Let the last submitted input's result arrive. */
+  for (int i = 0; i < 200; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  return cli_zero_channels (model_path, image);
+}
+
+/* @shown lists exactly the channels @expected does, in the same order. */
+static void
+assert_same_channels (GArray *shown,
+                      GArray *expected)
+{
+  g_assert_nonnull (expected);
+  g_assert_cmpuint (shown->len, ==, expected->len);
+  for (guint k = 0; k < shown->len; k++)
+    g_assert_cmpuint (g_array_index (shown, guint, k), ==, g_array_index (expected, guint, k));
+}
+
+static void
+check_marks_match_cli (const char *model_name,
+                       const char *digit)
+{
+  FmWindow *window = fm_test_open_window (model_name);
+  g_autoptr(GHashTable) cli = show_digit (window, model_name, digit);
+  FmFrame *frame = fm_window_get_frame (window);
+  guint total = 0;
+
+  for (guint i = 0; i < fm_frame_n_layers (frame); i++)
+    {
+      const char *name = frame->model->values[fm_frame_layer (frame, i)->value_id].name;
+      g_autoptr(GArray) shown = fm_window_dup_marked_zero (window, i);
+
+      g_test_message ("%s: %u zero channels", name, shown->len);
+      assert_same_channels (shown, g_hash_table_lookup (cli, name));
+      total += shown->len;
+    }
+  if (g_str_equal (model_name, "mnist-cnn-dying"))
+    g_assert_cmpuint (total, >, 0);  /* the comparison is not vacuous */
+  fm_test_close_window (window);
+}
+
+static void
+test_marks_match_cli (void)
+{
+  check_marks_match_cli ("mnist-cnn", "digit-7.png");
+  check_marks_match_cli ("mnist-cnn-dying", "digit-2.png");
+}
+
+/* "Zero for this input" shows exactly the zero channels that
+ * `feature-maps run --json` reports for the same picture, layer by layer;
+ * "Firing" the others; sorting by largest value orders them by the max
+ * the frame's statistics give. */
+static void
+test_filter_and_sort (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  g_autoptr(GHashTable) cli = show_digit (window, "mnist-cnn-dying", "digit-2.png");
+  FmFrame *frame = fm_window_get_frame (window);
+  guint total_zero = 0;
+
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ZERO);
+  fm_test_settle ();
+  for (guint i = 0; i < fm_frame_n_layers (frame); i++)
+    {
+      FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, i));
+      const char *name = frame->model->values[fm_frame_layer (frame, i)->value_id].name;
+      GArray *expected = g_hash_table_lookup (cli, name);
+      g_autoptr(GArray) shown = NULL;
+
+      fm_layer_section_ensure_tiles (section);
+      fm_test_settle ();
+      shown = fm_layer_section_dup_shown (section);
+      assert_same_channels (shown, expected);
+      g_assert_cmpuint (fm_layer_section_count_shown (section), ==, expected->len);
+      total_zero += shown->len;
+    }
+  g_assert_cmpuint (total_zero, >, 0);
+
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_FIRING);
+  fm_test_settle ();
+  {
+    FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+    GArray *expected = g_hash_table_lookup (cli, frame->model->values[fm_frame_layer (frame, 0)->value_id].name);
+    g_autoptr(GArray) shown = fm_layer_section_dup_shown (section);
+
+    g_assert_cmpuint (shown->len + expected->len, ==, 32);
+    for (guint k = 0; k < shown->len; k++)
+      for (guint e = 0; e < expected->len; e++)
+        g_assert_cmpuint (g_array_index (shown, guint, k), !=, g_array_index (expected, guint, e));
+  }
+
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ALL);
+  fm_test_set_dropdown (window, "sort_dropdown", FM_TILE_SORT_MAX);
+  fm_test_settle ();
+  {
+    FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+    g_autoptr(GArray) shown = fm_layer_section_dup_shown (section);
+
+    g_assert_cmpuint (shown->len, ==, 32);
+    for (guint k = 1; k < shown->len; k++)
+      g_assert_cmpfloat (frame->stats[0][g_array_index (shown, guint, k - 1)].max, >=,
+                         frame->stats[0][g_array_index (shown, guint, k)].max);
+  }
+  fm_test_set_dropdown (window, "sort_dropdown", FM_TILE_SORT_CHANNEL);
+  fm_test_close_window (window);
+}
+
+/* ---- what the window shows, in pixels and layout (issue 13) -------------- */
+
+/* The layer view as it is on screen: the scroller's render node (built
+ * from each widget's cached node, as the window paints it), rendered by
+ * cairo into a texture of its size. */
+static GdkTexture *
+render_widget (GtkWidget *widget)
+{
+  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GskRenderNode *node;
+  GskRenderer *renderer = gsk_cairo_renderer_new ();
+  GdkTexture *texture;
+
+  g_assert_true (gsk_renderer_realize (renderer, NULL, NULL));
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gsk_render_node_unref (node);
+  gsk_renderer_unrealize (renderer);
+  g_object_unref (renderer);
+  g_object_unref (paintable);
+  return texture;
+}
+
+static guint32
+texture_pixel (const guint8 *data,
+               gsize         stride,
+               int           x,
+               int           y)
+{
+  const guint8 *p = data + (gsize) y * stride + (gsize) x * 4;
+
+  /* GDK_MEMORY_DEFAULT: B, G, R, A on little-endian machines. */
+  return (guint32) p[2] << 16 | (guint32) p[1] << 8 | p[0];
+}
+
+static gboolean
+close_rgb (guint32 a,
+           guint32 b)
+{
+  for (int shift = 0; shift <= 16; shift += 8)
+    if (ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)) > 24)
+      return FALSE;
+  return TRUE;
+}
+
+/* Every tile of layer @index wholly in sight shows its current map: the
+ * pixels at the centres of a few of its cells are those fm_tile_render
+ * draws for that map, not the page's background. Returns the tiles
+ * checked. */
+static guint
+check_tiles_in_sight (FmWindow *window,
+                      guint     index)
+{
+  GtkWidget *scroller = fm_window_get_layers_scroller (window);
+  FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, index));
+  FmFrame *frame = fm_window_get_frame (window);
+  const FmLayer *layer = fm_frame_layer (frame, index);
+  const FmValue *v = &frame->model->values[layer->value_id];
+  int mh = (int) v->shape.dims[2], mw = (int) v->shape.dims[3];
+  g_autoptr(GdkTexture) texture = render_widget (scroller);
+  int tw = gdk_texture_get_width (texture), th = gdk_texture_get_height (texture);
+  gsize stride = (gsize) tw * 4;
+  g_autofree guint8 *data = g_malloc (stride * th);
+  guint checked = 0;
+  FmViewOptions options = { 0 };
+
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autofree char *cm = g_settings_get_string (settings, "colormap");
+
+    options.colormap = fm_colormap_lookup (cm);
+    options.normalize = FM_NORMALIZE_LAYER;
+    g_assert_nonnull (options.colormap);
+  }
+  gdk_texture_download (texture, data, stride);
+  for (guint c = 0; c < fm_layer_section_n_tiles (section); c++)
+    {
+      GtkWidget *tile = fm_layer_section_get_tile (section, c);
+      graphene_rect_t b;
+      int side;
+      FmTileStyle style = { 0 };
+      cairo_surface_t *ref;
+      cairo_t *cr;
+      const float *map = fm_frame_data (frame, index) + (gsize) c * mh * mw;
+
+      if (!gtk_widget_compute_bounds (tile, scroller, &b) || b.origin.y < 0 ||
+          b.origin.x < 0 || b.origin.y + b.size.height > th || b.origin.x + b.size.width > tw)
+        continue;
+      /* The map is the square above the index label, centred. */
+      side = (int) MIN (b.size.width, b.size.height - 16);
+      style.colormap = options.colormap;
+      fm_view_options_range (&options, frame, index, (int) c, &style.vmin, &style.vmax);
+      style.all_zero = frame->stats[index][c].all_zero;
+      style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+      ref = cairo_image_surface_create (CAIRO_FORMAT_RGB24, side, side);
+      cr = cairo_create (ref);
+      fm_tile_render (cr, map, mh, mw, side, side, &style);
+      cairo_destroy (cr);
+      cairo_surface_flush (ref);
+      for (int k = 1; k <= 3; k++)
+        {
+          /* Cells at a quarter, half and three quarters down the diagonal. */
+          int cx = (int) ((floor (mw * k / 4.0) + 0.5) * side / mw);
+          int cy = (int) ((floor (mh * k / 4.0) + 0.5) * side / mh);
+          guint32 want = ((guint32 *) (cairo_image_surface_get_data (ref) +
+                                       cy * cairo_image_surface_get_stride (ref)))[cx] & 0xffffff;
+          int x0 = (int) (b.origin.x + floor ((b.size.width - side) / 2));
+          guint32 got = texture_pixel (data, stride, x0 + cx, (int) b.origin.y + cy);
+
+          if (!close_rgb (got, want))
+            g_error ("layer %u channel %u: pixel (%d, %d) is %06x, its map draws %06x",
+                     index, c, cx, cy, got, want);
+        }
+      cairo_surface_destroy (ref);
+      checked++;
+    }
+  return checked;
+}
+
+/* From All Layers straight to each layer in turn, from the sidebar. */
+static void
+check_each_layer (FmWindow *window,
+                  guint     n_layers)
+{
+  for (guint i = 0; i < n_layers; i++)
+    {
+      fm_window_select_layer (window, -1);
+      fm_test_settle ();
+      fm_window_select_layer (window, (int) i);
+      fm_test_settle ();
+      g_assert_cmpuint (check_tiles_in_sight (window, i), >, 0);
+    }
+}
+
+/* Draw, clear, undo, then show each layer in turn (from the sidebar and
+ * with the keyboard's Down arrow): every tile in sight shows its map. */
+static void
+test_tiles_drawn_after_layer_change (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  GtkWidget *list = fm_window_get_layer_list (window);
+  static const double stroke[] = { 8, 6, 12, 10, 16, 14, 20, 20, 20, 24 };
+  guint n_layers, frames;
+
+  fm_draw_pad_stroke (pad, stroke, G_N_ELEMENTS (stroke) / 2);
+  fm_test_settle ();
+  frames = fm_window_get_n_frames (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL);
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  fm_test_settle ();
+  frames = fm_window_get_n_frames (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  fm_test_settle ();
+  n_layers = fm_frame_n_layers (fm_window_get_frame (window));
+  g_assert_cmpuint (check_tiles_in_sight (window, 0), >, 0);
+
+  /* From All Layers, where the lower layers' tiles were out of sight when
+   * the input last changed, straight to each layer. */
+  check_each_layer (window, n_layers);
+  /* The same with the keyboard: Home, then the Down arrow. */
+  gtk_widget_grab_focus (gtk_widget_get_first_child (list));
+  for (guint i = 0; i < n_layers; i++)
+    {
+      fm_window_select_layer (window, -1);
+      fm_test_settle ();
+      g_signal_emit_by_name (list, "move-cursor", GTK_MOVEMENT_BUFFER_ENDS, -1, FALSE, FALSE);
+      for (guint k = 0; k <= i; k++)
+        g_signal_emit_by_name (list, "move-cursor", GTK_MOVEMENT_DISPLAY_LINES, 1, FALSE, FALSE);
+      fm_test_settle ();
+      g_assert_cmpuint (check_tiles_in_sight (window, i), >, 0);
+    }
+
+  /* After a scan has marked the tiles, and after a new colormap. */
+  {
+    g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
+    g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+    fm_window_select_layer (window, -1);
+    fm_window_start_scan (window, digits);
+    WAIT_FOR (!fm_window_is_scanning (window));
+    g_assert_nonnull (fm_window_get_scan (window));
+    check_each_layer (window, n_layers);
+    fm_window_select_layer (window, -1);
+    fm_test_settle ();
+    g_settings_set_string (settings, "colormap", "magma");
+    fm_test_settle ();
+    check_each_layer (window, n_layers);
+    g_settings_reset (settings, "colormap");
+    g_unsetenv ("XDG_CACHE_HOME");
+  }
+  fm_test_close_window (window);
+}
+
+/* The window fits a 1024 x 600 screen at every moment: before a scan,
+ * while one runs and after it, with each layer selected; the panes do not
+ * move when the layer changes or the scan ends. */
+static void
+check_fits (FmWindow *window)
+{
+  int min_w, nat_w, min_h, nat_h;
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w,
+                      NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, 1024, &min_h, &nat_h,
+                      NULL, NULL);
+  g_test_message ("minimum size %d x %d", min_w, min_h);
+  g_assert_cmpint (min_w, <=, 1024);
+  g_assert_cmpint (min_h, <=, 600);
+}
+
+static void
+test_fits_small_screen (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
+  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  GtkWidget *pad = GTK_WIDGET (fm_window_get_draw_pad (window));
+  GtkWidget *list = fm_window_get_layer_list (window);
+  graphene_rect_t pad0, list0, b;
+  guint n_layers = fm_frame_n_layers (fm_window_get_frame (window));
+
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_settle ();
+  check_fits (window);
+  /* A stroke shows the prediction's bars, which expand: the input pane
+   * must keep its width all the same (it once took half the window). */
+  {
+    static const double stroke[] = { 14, 5, 14, 23 };
+    GtkWidget *pane = gtk_widget_get_ancestor (pad, GTK_TYPE_SCROLLED_WINDOW);
+    int before = gtk_widget_get_width (pane);
+
+    fm_draw_pad_stroke (FM_DRAW_PAD (pad), stroke, 2);
+    fm_test_settle ();
+    g_test_message ("input pane %d px wide, then %d in a window %d px wide", before,
+                    gtk_widget_get_width (pane), gtk_widget_get_width (GTK_WIDGET (window)));
+    g_assert_cmpint (gtk_widget_get_width (pane), ==, before);
+    g_assert_cmpint (before, <=, 300);
+  }
+  g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &pad0));
+  g_assert_true (gtk_widget_compute_bounds (list, GTK_WIDGET (window), &list0));
+  for (int i = -1; i < (int) n_layers; i++)
+    {
+      fm_window_select_layer (window, i);
+      fm_test_settle ();
+      check_fits (window);
+      g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &b));
+      g_assert_true (graphene_rect_equal (&b, &pad0));
+      g_assert_true (gtk_widget_compute_bounds (list, GTK_WIDGET (window), &b));
+      g_assert_cmpfloat (b.origin.x, ==, list0.origin.x);
+      g_assert_cmpfloat (b.size.width, ==, list0.size.width);
+    }
+  fm_window_start_scan (window, digits);
+  check_fits (window);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  g_assert_nonnull (fm_window_get_scan (window));
+  for (int i = -1; i < (int) n_layers; i++)
+    {
+      fm_window_select_layer (window, i);
+      fm_test_settle ();
+      check_fits (window);
+      g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &b));
+      g_assert_true (graphene_rect_equal (&b, &pad0));
+    }
+  /* The scan summary is never cut: its label wraps, it does not ellipsize. */
+  {
+    const char *status = fm_window_get_scan_status (window);
+    g_assert_nonnull (strstr (status, "dead channel"));
+  }
+  fm_test_close_window (window);
+  g_unsetenv ("XDG_CACHE_HOME");
+}
+
+/* The sidebar is one Tab stop: Tab from any of its rows goes to the tiles,
+ * Shift+Tab to the canvas (the arrow keys move inside it). The key goes
+ * to the sidebar's key controller as GTK would deliver it. */
+static gboolean
+send_key (GtkWidget       *widget,
+          guint            keyval,
+          GdkModifierType  state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
+    }
+  return handled;
+}
+
+static void
+test_sidebar_one_tab_stop (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  GtkWidget *list = fm_window_get_layer_list (window);
+  GtkWidget *focus;
+
+  fm_test_settle ();
+  fm_window_select_layer (window, 2);
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 3)));
+  g_assert_true (send_key (list, GDK_KEY_Tab, 0));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, fm_window_get_section (window, 2)));
+
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1)));
+  g_assert_true (send_key (list, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 GTK_WIDGET (fm_window_get_draw_pad (window)));
+  fm_test_close_window (window);
+}
+
+/* A section far from the view holds only the space of its tiles, exactly
+ * as tall as the tiles are once built, so nothing moves when they are. */
+static void
+test_tile_space_height (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmFrame *frame = fm_window_get_frame (window);
+  guint n = fm_frame_n_layers (frame);
+
+  fm_test_settle ();
+  for (guint i = 0; i < n; i++)
+    {
+      FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, i));
+      int built, space;
+
+      fm_layer_section_ensure_tiles (section);
+      fm_test_settle ();
+      built = gtk_widget_get_height (GTK_WIDGET (section));
+      fm_layer_section_release_tiles (section);
+      g_assert_false (fm_layer_section_has_tiles (section));
+      fm_test_settle ();
+      space = gtk_widget_get_height (GTK_WIDGET (section));
+      g_test_message ("layer %u: %d px built, %d px as space", i, built, space);
+      g_assert_cmpint (space, ==, built);
+      /* Its tiles come back with the frame's maps and marks. */
+      g_assert_nonnull (fm_layer_section_get_tile (section, 0));
+      g_assert_true (fm_layer_section_has_tiles (section));
+    }
+  fm_test_close_window (window);
+}
+
+/* ---- go to channel and paging keys (issue 14) ---------------------------- */
+
+/* Go to channel focuses that tile, showing every channel when the filter
+ * hid it. */
+static void
+test_go_to_channel (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmLayerSection *section;
+  FmFrame *frame = fm_window_get_frame (window);
+  guint live = 32;
+
+  fm_window_select_layer (window, 2);
+  fm_test_settle ();
+  section = FM_LAYER_SECTION (fm_window_get_section (window, 2));
+  g_assert_true (fm_window_go_to_channel (window, 17));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (section)));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 gtk_widget_get_parent (fm_layer_section_get_tile (section, 17)));
+  /* A channel that is not zero, asked for while only zero ones show. */
+  for (guint c = 0; c < 32 && live == 32; c++)
+    if (!frame->stats[2][c].all_zero)
+      live = c;
+  g_assert_cmpuint (live, <, 32);
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ZERO);
+  fm_test_settle ();
+  g_assert_true (fm_window_go_to_channel (window, live));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 gtk_widget_get_parent (fm_layer_section_get_tile (section, live)));
+  g_assert_false (fm_window_go_to_channel (window, 32));
+  fm_test_close_window (window);
+}
+
+/* The flow box child that has the focus, or NULL. */
+static GtkWidget *
+focused_cell (FmWindow *window)
+{
+  GtkWidget *w = gtk_root_get_focus (GTK_ROOT (window));
+
+  return w != NULL && GTK_IS_FLOW_BOX_CHILD (w) ? w : NULL;
+}
+
+/* Page Down scrolls one page and focuses a tile in sight, in the same
+ * column; Ctrl+End and Ctrl+Home focus the last tile of the last layer
+ * and the first of the first, scrolled to; Page Up at the top and Page
+ * Down at the bottom go to those too. */
+static void
+test_grid_keys (void)
+{
+  FmWindow *window = fm_window_new (NULL);
+  g_autofree char *path = fm_data_resolve_model ("mnist-cnn", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWidget *scroller = fm_window_get_layers_scroller (window);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  guint n_layers;
+  FmLayerSection *first, *last;
+  GtkWidget *first_cell, *last_cell, *cell;
+  graphene_rect_t before, after;
+  double page, bottom;
+
+  /* Low, so that a layer is taller than the page (as on ResNet-18). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 560);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  fm_test_settle ();
+  page = gtk_adjustment_get_page_size (adj);
+  bottom = gtk_adjustment_get_upper (adj) - page;
+  /* More than two pages, or the test shows nothing. */
+  g_assert_cmpfloat (bottom, >, 2 * page);
+  n_layers = fm_frame_n_layers (fm_window_get_frame (window));
+  first = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+  last = FM_LAYER_SECTION (fm_window_get_section (window, n_layers - 1));
+  first_cell = gtk_widget_get_parent (fm_layer_section_get_tile (first, 0));
+
+  g_assert_true (fm_window_go_to_channel (window, 1));
+  fm_test_settle ();
+  cell = focused_cell (window);
+  g_assert_nonnull (cell);
+  g_assert_true (gtk_widget_compute_bounds (cell, scroller, &before));
+
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Page_Down, 0));
+  WAIT_FOR (focused_cell (window) != NULL && focused_cell (window) != cell);
+  fm_test_settle ();
+  /* A page on, and as little more as shows the whole tile. */
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >=, page);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), <, page + before.size.height);
+  g_assert_true (gtk_widget_compute_bounds (focused_cell (window), scroller, &after));
+  g_assert_cmpfloat (after.origin.x, ==, before.origin.x);
+  g_assert_cmpfloat (after.origin.y, >=, 0);
+  g_assert_cmpfloat (after.origin.y + after.size.height, <=, page);
+
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_End, GDK_CONTROL_MASK));
+  WAIT_FOR (fm_layer_section_has_tiles (last) &&
+            focused_cell (window) ==
+              gtk_widget_get_parent (fm_layer_section_get_tile (last,
+                                                                fm_layer_section_n_tiles (last) - 1)));
+  last_cell = focused_cell (window);
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_widget_get_height (GTK_WIDGET (last)), >, page);
+  /* Near the bottom (the held space of the layers passed on the way is
+   * not exact to the pixel), with the last tile in sight. */
+  bottom = gtk_adjustment_get_upper (adj) - page;
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, bottom - page / 2);
+  g_assert_true (gtk_widget_compute_bounds (last_cell, scroller, &after));
+  g_assert_cmpfloat (after.origin.y, >=, 0);
+  g_assert_cmpfloat (after.origin.y + after.size.height, <=, page);
+
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Home, GDK_CONTROL_MASK));
+  WAIT_FOR (fm_layer_section_has_tiles (first) &&
+            focused_cell (window) == gtk_widget_get_parent (fm_layer_section_get_tile (first, 0)));
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
+
+  /* At the ends: Page Up from the second tile goes to the first, Page Down
+   * at the bottom to the last. */
+  g_assert_true (fm_window_go_to_channel (window, 1));
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Page_Up, 0));
+  first_cell = gtk_widget_get_parent (fm_layer_section_get_tile (first, 0));
+  WAIT_FOR (focused_cell (window) == first_cell);
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_End, GDK_CONTROL_MASK));
+  WAIT_FOR (focused_cell (window) != NULL && focused_cell (window) != first_cell);
+  fm_test_settle ();
+  last_cell = focused_cell (window);
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Page_Up, 0));
+  WAIT_FOR (focused_cell (window) != last_cell);
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Page_Down, 0));
+  WAIT_FOR (gtk_adjustment_get_value (adj) ==
+            gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Page_Down, 0));
+  WAIT_FOR (focused_cell (window) == last_cell);
+
+  /* Other keys are the flow box's. */
+  g_assert_false (fm_window_grid_key (window, GDK_KEY_Home, 0));
+  g_assert_false (fm_window_grid_key (window, GDK_KEY_Right, 0));
+  fm_test_close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = fm_test_window_init (&argc, &argv);
+  int status;
+
+  g_test_add_func ("/app/window/marks-match-cli", test_marks_match_cli);
+  g_test_add_func ("/app/window/tiles-drawn-after-layer-change", test_tiles_drawn_after_layer_change);
+  g_test_add_func ("/app/window/fits-small-screen", test_fits_small_screen);
+  g_test_add_func ("/app/window/sidebar-one-tab-stop", test_sidebar_one_tab_stop);
+  g_test_add_func ("/app/window/tile-space-height", test_tile_space_height);
+  g_test_add_func ("/app/window/filter-and-sort", test_filter_and_sort);
+  g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
+  g_test_add_func ("/app/window/grid-keys", test_grid_keys);
+
+  status = g_test_run ();
+  fm_test_remove_tree (data_home);
+  return status;
+}

@@ -1,0 +1,492 @@
+/* test-window-input.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's input under a real display: the drawing, its undo history,
+ * the selected layer and the scroll position survive a model switch, a
+ * drawing is resampled and a picture read again for another input, recent
+ * models, the last canvas comes back at the next start, Input Settings
+ * round trip, the inverted picture is said so, and the tensor given to the
+ * model is the command line's for the same picture and settings.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "fm-data.h"
+#include "fm-draw-pad.h"
+#include "fm-input-dialog.h"
+#include "fm-input-settings.h"
+#include "fm-npy.h"
+#include "fm-test-files.h"
+#include "fm-test-window.h"
+#include "fm-window.h"
+
+static void
+open_model_and_wait (FmWindow   *window,
+                     const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FmModel *old = fm_window_get_model (window);
+
+  fm_window_open_model (window, file);
+  WAIT_FOR (fm_window_get_model (window) != old && fm_window_get_frame (window) != NULL &&
+            fm_window_get_frame (window)->model == fm_window_get_model (window));
+}
+
+/* From the healthy bundled model to the dying one (the same input): the
+ * drawing, its undo history, the selected layer and the scroll position
+ * stay. */
+static void
+test_switch_keeps_input (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  g_autofree char *dying = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  static const double one[] = { 14, 5, 14, 23 };
+  static const double bar[] = { 6, 14, 22, 14 };
+  g_autofree float *first = NULL;
+  g_autofree float *both = NULL;
+  gsize n = 28 * 28;
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (fm_window_get_layers_scroller (window)));
+
+  fm_draw_pad_stroke (pad, one, 2);
+  first = g_memdup2 (fm_draw_pad_get_pixels (pad), n * sizeof (float));
+  fm_draw_pad_stroke (pad, bar, 2);
+  both = g_memdup2 (fm_draw_pad_get_pixels (pad), n * sizeof (float));
+  /* All Layers, scrolled down a little. */
+  fm_test_settle ();
+  gtk_adjustment_set_value (adj, 120);
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 120);
+  /* Drawing does not scroll the page. */
+  fm_draw_pad_stroke (pad, bar, 2);
+  g_assert_true (fm_draw_pad_undo (pad));
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 120);
+
+  open_model_and_wait (window, dying);
+  fm_test_settle ();
+  g_assert_cmpstr (fm_window_get_model (window)->display_name, ==, "mnist-cnn-dying.onnx");
+  g_assert_true (memcmp (fm_draw_pad_get_pixels (pad), both, n * sizeof (float)) == 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 120);
+
+  /* A selected layer, relu2, is selected again in the other model. */
+  fm_window_select_layer (window, 2);
+  fm_test_settle ();
+  open_model_and_wait (window, healthy);
+  fm_test_settle ();
+  g_assert_true (gtk_widget_get_visible (fm_window_get_section (window, 2)));
+  g_assert_false (gtk_widget_get_visible (fm_window_get_section (window, 0)));
+  g_assert_true (memcmp (fm_draw_pad_get_pixels (pad), both, n * sizeof (float)) == 0);
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (memcmp (fm_draw_pad_get_pixels (pad), first, n * sizeof (float)) == 0);
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (fm_draw_pad_is_empty (pad));
+  fm_test_close_window (window);
+}
+
+/* To a model with another input ([1, 3, 16, 16], white background): the
+ * drawing is resampled and inverted, values checked by hand: a canvas
+ * whose left half is ink becomes one whose left half is dark, averaged
+ * over the 28 -> 16 cells that straddle the middle. */
+static void
+test_switch_resamples_input (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
+                                            "tiny_resnet", "model.onnx", NULL);
+  g_autofree float *left = g_new0 (float, 28 * 28);
+  const float *pixels;
+
+  for (int y = 0; y < 28; y++)
+    for (int x = 0; x < 14; x++)
+      left[y * 28 + x] = 1.0f;
+  fm_draw_pad_set_pixels (pad, left);
+  open_model_and_wait (window, tiny);
+  g_assert_cmpint (fm_draw_pad_get_channels (pad), ==, 3);
+  g_assert_cmpint (fm_draw_pad_get_height (pad), ==, 16);
+  g_assert_cmpint (fm_draw_pad_get_width (pad), ==, 16);
+  pixels = fm_draw_pad_get_pixels (pad);
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < 16; y++)
+      {
+        /* Target column 7 covers source columns 12.25 .. 14: 1.75 ink
+         * cells of 1.75, so 0 after inversion; column 8 covers 14 .. 15.75,
+         * no ink, so 1. Columns 0 and 15 are pure. */
+        g_assert_cmpfloat_with_epsilon (pixels[c * 256 + y * 16 + 0], 0.0f, 1e-6);
+        g_assert_cmpfloat_with_epsilon (pixels[c * 256 + y * 16 + 7], 0.0f, 1e-6);
+        g_assert_cmpfloat_with_epsilon (pixels[c * 256 + y * 16 + 8], 1.0f, 1e-6);
+        g_assert_cmpfloat_with_epsilon (pixels[c * 256 + y * 16 + 15], 1.0f, 1e-6);
+      }
+  /* The undo history was resampled too: undo gives the blank canvas of
+   * this model (white). */
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (fm_draw_pad_is_empty (pad));
+  fm_test_close_window (window);
+}
+
+/* A picture opened on the gray 28 x 28 model is read again, in colour,
+ * for the RGB 16 x 16 one: left half yellow, right half magenta (a light
+ * border, so a white-background model does not invert it). 32 -> 16 is
+ * exact 2 x 2 averaging, so by hand: columns 0-7 are (1, 1, 0), columns
+ * 8-15 (1, 0, 1); a resampled gray canvas would have R = G = B. Undo still
+ * gives the canvas before the picture. Drawn on, it is no longer read
+ * again: the stroke survives a switch away and back. */
+static void
+test_switch_rereads_picture (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
+                                            "tiny_resnet", "model.onnx", NULL);
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  g_autoptr(FmImage) image = fm_image_new (32, 32, 3, 0, NULL);
+  static const double line[] = { 4, 2, 4, 13 };
+  const float *pixels;
+
+  for (int y = 0; y < 32; y++)
+    for (int x = 0; x < 32; x++)
+      {
+        guint8 *p = image->pixels + (y * 32 + x) * 3;
+
+        p[0] = 255;
+        p[1] = x < 16 ? 255 : 0;
+        p[2] = x < 16 ? 0 : 255;
+      }
+  fm_window_load_image (window, image, "yellow-magenta");
+  g_assert_cmpint (fm_draw_pad_get_channels (pad), ==, 1);
+  open_model_and_wait (window, tiny);
+  g_assert_cmpint (fm_draw_pad_get_channels (pad), ==, 3);
+  pixels = fm_draw_pad_get_pixels (pad);
+  for (int y = 0; y < 16; y++)
+    for (int x = 0; x < 16; x++)
+      {
+        g_assert_cmpfloat_with_epsilon (pixels[0 * 256 + y * 16 + x], 1.0f, 1e-6);
+        g_assert_cmpfloat_with_epsilon (pixels[1 * 256 + y * 16 + x], x < 8 ? 1.0f : 0.0f, 1e-6);
+        g_assert_cmpfloat_with_epsilon (pixels[2 * 256 + y * 16 + x], x < 8 ? 0.0f : 1.0f, 1e-6);
+      }
+  g_assert_true (fm_draw_pad_can_undo (pad));
+
+  /* Drawn on: a dark line in column 4; away and back, it is still there. */
+  fm_draw_pad_stroke (pad, line, 2);
+  g_assert_cmpfloat (fm_draw_pad_get_pixels (pad)[8 * 16 + 4], <, 0.5f);
+  open_model_and_wait (window, healthy);
+  open_model_and_wait (window, tiny);
+  g_assert_cmpfloat (fm_draw_pad_get_pixels (pad)[8 * 16 + 4], <, 0.5f);
+
+  /* Undo: the line, then the picture, then the blank canvas. */
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (fm_draw_pad_undo (pad));
+  g_assert_true (fm_draw_pad_is_empty (pad));
+  fm_test_close_window (window);
+}
+
+/* Recent models: the last opened first, no duplicates, at most eight. */
+static void
+test_recent_models (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  FmWindow *window;
+  g_autofree char *dying = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  g_auto(GStrv) recent = NULL;
+
+  g_settings_reset (settings, "recent-models");
+  window = fm_test_open_window ("mnist-cnn");
+  open_model_and_wait (window, dying);
+  open_model_and_wait (window, healthy);
+  recent = g_settings_get_strv (settings, "recent-models");
+  g_assert_cmpuint (g_strv_length (recent), ==, 2);
+  g_assert_cmpstr (recent[0], ==, healthy);
+  g_assert_cmpstr (recent[1], ==, dying);
+  /* The menu's entry opens it. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", dying);
+  WAIT_FOR (g_str_equal (fm_window_get_model (window)->path, dying) &&
+            fm_window_get_frame (window) != NULL &&
+            fm_window_get_frame (window)->model == fm_window_get_model (window));
+  fm_test_close_window (window);
+}
+
+/* Closing keeps the canvas; the next start shows it again. */
+static void
+test_last_input_restored (void)
+{
+  /* main () gave this program its own XDG_DATA_HOME (GLib reads it once). */
+  const char *data = g_get_user_data_dir ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *kept = NULL;
+  FmWindow *window;
+  static const double stroke[] = { 5, 5, 22, 22 };
+  g_autofree float *drawn = NULL;
+
+  window = fm_test_open_window ("mnist-cnn");
+  fm_draw_pad_stroke (fm_window_get_draw_pad (window), stroke, 2);
+  drawn = g_memdup2 (fm_draw_pad_get_pixels (fm_window_get_draw_pad (window)),
+                     28 * 28 * sizeof (float));
+  gtk_window_close (GTK_WINDOW (window));
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  kept = g_settings_get_string (settings, "last-input");
+  g_assert_true (g_str_has_prefix (kept, data));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+
+  window = fm_window_new (NULL);
+  fm_window_restore_last_input (window);
+  {
+    g_autofree char *path = fm_data_resolve_model ("mnist-cnn", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    fm_window_open_model (window, file);
+  }
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
+  g_assert_true (memcmp (fm_draw_pad_get_pixels (fm_window_get_draw_pad (window)), drawn,
+                         28 * 28 * sizeof (float)) == 0);
+  fm_test_close_window (window);
+}
+
+/* ---- input settings (issue 14) ------------------------------------------ */
+
+/* A model without our metadata opens the Input Settings by itself; the
+ * ImageNet preset makes the empty (white) canvas the tensor computed by
+ * hand, (1 - mean) / std per channel; a new window on the same model
+ * finds the preset again and asks nothing. */
+static void
+test_input_settings_round_trip (void)
+{
+  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
+                                            "tiny_resnet", "model.onnx", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (tiny);
+  static const float want[3] = { (1 - 0.485f) / 0.229f, (1 - 0.456f) / 0.224f,
+                                 (1 - 0.406f) / 0.225f };
+  FmWindow *window = fm_window_new (NULL);
+  GtkWindow *dialog;
+  const float *tensor;
+  guint frames;
+
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  dialog = fm_window_get_input_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_true (fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
+
+  frames = fm_window_get_n_frames (window);
+  fm_input_dialog_preset (FM_INPUT_DIALOG (dialog), "imagenet");
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "imagenet");
+  tensor = fm_window_get_input_tensor (window);
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 16 * 16; i++)
+      g_assert_cmpfloat_with_epsilon (tensor[c * 256 + i], want[c], 1e-4);
+  fm_test_close_window (window);
+
+  window = fm_window_new (NULL);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  g_assert_null (fm_window_get_input_dialog (window));
+  g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "imagenet");
+  tensor = fm_window_get_input_tensor (window);
+  g_assert_cmpfloat_with_epsilon (tensor[0], want[0], 1e-4);
+  fm_test_close_window (window);
+}
+
+/* An opened dark-on-light picture is said to be inverted for MNIST. */
+static void
+test_inverted_notice (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *paper = fm_data_find ("digits/digit-3-paper.png", NULL);
+  g_autofree char *seven = fm_data_find ("digits/digit-7.png", NULL);
+  g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
+  g_autoptr(GFile) seven_file = g_file_new_for_path (seven);
+  GtkWidget *caption;
+
+  fm_window_open_image (window, paper_file);
+  WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
+  caption = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
+                                                      "input_caption"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (caption)), "Inverted: dark ink on light paper"));
+  fm_window_open_image (window, seven_file);
+  WAIT_FOR (strstr (gtk_label_get_text (GTK_LABEL (caption)), "Inverted") == NULL);
+  fm_test_close_window (window);
+}
+
+/* ---- one normalisation path (issue 15) ---------------------------------- */
+
+/* "a,b,c", each value as the float it is. */
+static char *
+join_floats (const float *v,
+             int          n)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) items = NULL;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (int i = 0; i < n; i++)
+    g_strv_builder_add (builder, g_ascii_dtostr (buf, sizeof buf, v[i]));
+  items = g_strv_builder_end (builder);
+  return g_strjoinv (",", items);
+}
+
+/* The tensor `feature-maps run MODEL IMAGE --dump` gives the model with
+ * the settings @pp as flags, from its input.npy: @n floats. */
+static float *
+cli_input_tensor (const char         *model,
+                  const char         *image,
+                  const FmPreprocess *pp,
+                  gsize              *n)
+{
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-test-window-dump-XXXXXX");
+  g_autofree char *npy = g_build_filename (dir, "input.npy", NULL);
+  g_autofree char *dump = g_strconcat ("--dump=", dir, NULL);
+  g_autofree char *mean_v = join_floats (pp->mean, pp->n_mean);
+  g_autofree char *std_v = join_floats (pp->std, pp->n_std);
+  g_autofree char *bg_v = fm_preprocess_background_name (pp);
+  g_autofree char *channels = g_strconcat ("--channels=",
+                                           fm_preprocess_channel_order_name (pp->order), NULL);
+  g_autofree char *range = g_strconcat ("--input-range=",
+                                        fm_preprocess_value_range_name (pp->range), NULL);
+  g_autofree char *resize = g_strconcat ("--resize=", fm_preprocess_resize_name (pp->resize),
+                                         NULL);
+  g_autofree char *invert = g_strconcat ("--invert=", fm_preprocess_invert_name (pp->invert),
+                                         NULL);
+  g_autofree char *background = g_strconcat ("--background=", bg_v, NULL);
+  g_autofree char *mean = g_strconcat ("--mean=", mean_v, NULL);
+  g_autofree char *std = g_strconcat ("--std=", std_v, NULL);
+  const char *argv[] = { fm_test_cli_binary, "run", model, image, dump, channels, range, resize,
+                         invert, background, mean, std, NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  FmShape shape = { 0 };
+  float *tensor;
+  int status;
+
+  g_assert_nonnull (fm_test_cli_binary);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("feature-maps run failed: %s", err);
+  tensor = fm_npy_read (npy, &shape, 64 << 20, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (shape.rank, ==, 4);
+  *n = (gsize) (shape.dims[0] * shape.dims[1] * shape.dims[2] * shape.dims[3]);
+  fm_test_remove_tree (dir);
+  return tensor;
+}
+
+/* The tensor the window last gave the model equals the command line's for
+ * @image and the window's settings, bit for bit. */
+static void
+check_tensor_is_cli (FmWindow   *window,
+                     const char *image)
+{
+  const FmPreprocess *pp = fm_window_get_preprocess (window);
+  g_autofree char *how = fm_preprocess_describe (pp);
+  gsize n = 0;
+  g_autofree float *cli = cli_input_tensor (fm_window_get_model (window)->path, image, pp, &n);
+
+  g_test_message ("%s: %s", fm_window_get_model (window)->display_name, how);
+  g_assert_cmpuint (n, ==, (gsize) pp->channels * pp->height * pp->width);
+  g_assert_true (memcmp (fm_window_get_input_tensor (window), cli, n * sizeof (float)) == 0);
+}
+
+/* A picture goes picture -> [0, 1] canvas -> tensor once in the window,
+ * as in `feature-maps run`: the tensor it gives the model is the command
+ * line's for the same picture and settings, bit for bit. On the gray
+ * MNIST model the paper digit is fitted, letterboxed with its border and
+ * inverted; on the RGB model, with settings kept for it (BGR, 0-255,
+ * centre crop, a mean and std per channel), it is cropped; and after the
+ * ImageNet preset is chosen while it is shown, it is read again. */
+static void
+test_tensor_matches_cli (void)
+{
+  g_autofree char *paper = fm_data_find ("digits/digit-3-paper.png", NULL);
+  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
+                                            "tiny_resnet", "model.onnx", NULL);
+  g_autofree char *kept = NULL;
+  g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
+  g_autoptr(GFile) tiny_file = g_file_new_for_path (tiny);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmImage) picture = NULL;
+  g_autoptr(GError) error = NULL;
+  static const float mean[3] = { 103.939f, 116.779f, 123.68f };
+  static const float std[3] = { 57.375f, 57.12f, 58.395f };
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmPreprocess pp;
+  GtkWindow *dialog;
+  guint frames;
+
+  fm_window_open_image (window, paper_file);
+  WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
+  picture = fm_image_load (paper, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_preprocess_will_invert (fm_window_get_preprocess (window), picture));
+  check_tensor_is_cli (window, paper);
+  fm_test_close_window (window);
+
+  model = fm_model_load_file (tiny, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_preprocess_init_from_model (&pp, model, &error));
+  pp.order = FM_CHANNEL_ORDER_BGR;
+  pp.range = FM_VALUE_RANGE_0_255;
+  pp.resize = FM_RESIZE_CROP;
+  memcpy (pp.mean, mean, sizeof mean);
+  memcpy (pp.std, std, sizeof std);
+  pp.n_mean = pp.n_std = 3;
+  kept = fm_input_settings_path_for_file (tiny, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_input_settings_save (kept, &pp, &error));
+  g_assert_no_error (error);
+
+  window = fm_window_new (NULL);
+  fm_window_open_model (window, tiny_file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  g_assert_cmpint (fm_window_get_preprocess (window)->order, ==, FM_CHANNEL_ORDER_BGR);
+  g_assert_cmpint (fm_window_get_preprocess (window)->resize, ==, FM_RESIZE_CROP);
+  g_assert_false (fm_draw_pad_can_undo (fm_window_get_draw_pad (window)));
+  fm_window_open_image (window, paper_file);
+  WAIT_FOR (fm_draw_pad_can_undo (fm_window_get_draw_pad (window)));
+  check_tensor_is_cli (window, paper);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.input-settings", NULL);
+  dialog = fm_window_get_input_dialog (window);
+  g_assert_nonnull (dialog);
+  frames = fm_window_get_n_frames (window);
+  fm_input_dialog_preset (FM_INPUT_DIALOG (dialog), "imagenet");
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "imagenet");
+  check_tensor_is_cli (window, paper);
+  fm_test_close_window (window);
+  g_unlink (kept);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = fm_test_window_init (&argc, &argv);
+  int status;
+
+  g_test_add_func ("/app/window/switch-keeps-input", test_switch_keeps_input);
+  g_test_add_func ("/app/window/switch-resamples-input", test_switch_resamples_input);
+  g_test_add_func ("/app/window/recent-models", test_recent_models);
+  g_test_add_func ("/app/window/last-input-restored", test_last_input_restored);
+  g_test_add_func ("/app/window/switch-rereads-picture", test_switch_rereads_picture);
+  g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
+  g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
+  g_test_add_func ("/app/window/tensor-matches-cli", test_tensor_matches_cli);
+
+  status = g_test_run ();
+  fm_test_remove_tree (data_home);
+  return status;
+}
