@@ -86,17 +86,6 @@ write_idx (const char   *name,
   return path;
 }
 
-static FmModel *
-build_ok (FmTestGraph *g)
-{
-  GError *error = NULL;
-  FmModel *model = fm_test_graph_build (g, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (model);
-  return model;
-}
-
 /* Options for the in-memory models: input = byte / 255 exactly. */
 static void
 plain_options (FmScanOptions *o,
@@ -174,7 +163,7 @@ test_dead_bias (void)
   fm_test_graph_node (g, "Conv", "x,w,b", "c");
   fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_output (g, "r");
-  model = build_ok (g);
+  model = fm_test_graph_build_ok (g);
   path = write_idx ("dead-bias.idx", 5, 5, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
@@ -267,7 +256,7 @@ test_fire_count (void)
   fm_test_graph_node (g, "Conv", "x,w,b", "c");
   fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_output (g, "r");
-  model = build_ok (g);
+  model = fm_test_graph_build_ok (g);
   path = write_idx ("fire.idx.gz", FIRE_N, FIRE_N, 3, 3, px, TRUE);
 
   /* 3 / 50 = 6 %: rare under 10 %, not under 1 %. */
@@ -342,7 +331,7 @@ test_diagnoses (void)
   fm_test_node_int (fm_test_graph_node (g, "Conv", "r1,w2,b2", "c2"), "group", 3);
   fm_test_graph_node (g, "Relu", "c2", "r2");
   fm_test_graph_output (g, "r2");
-  model = build_ok (g);
+  model = fm_test_graph_build_ok (g);
   path = write_idx ("diag.idx", 3, 3, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
@@ -891,7 +880,7 @@ tiny_model (void)
   fm_test_graph_node (g, "Conv", "x,w", "c");
   fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_output (g, "r");
-  return build_ok (g);
+  return fm_test_graph_build_ok (g);
 }
 
 static void
