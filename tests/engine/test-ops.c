@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fm-model-private.h"
@@ -1198,12 +1199,55 @@ test_constant_and_dropout (void)
   CHECK (m, x, NULL, "z", 0, 0.5f, 8);
 }
 
+/* fm-ops.def lists the ops in groups headed by the file of ops/ that
+ * defines them: every op in a group is defined in that file (as
+ * "fm_op_NAME =" or through a DEFINE_ macro "(Name, name,"). */
+static void
+test_registry_groups (void)
+{
+  g_autofree char *runtime = g_build_filename (FM_TEST_SRCDIR, "..", "src", "engine",
+                                               "runtime", NULL);
+  g_autofree char *def_path = g_build_filename (runtime, "fm-ops.def", NULL);
+  g_autofree char *def = NULL;
+  g_autofree char *file_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n_ops = 0;
+
+  g_assert_true (g_file_get_contents (def_path, &def, NULL, NULL));
+  lines = g_strsplit (def, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char name[64], c_name[64];
+
+      if (g_str_has_prefix (lines[i], "/* ops/"))
+        {
+          g_autofree char *rel = g_strndup (lines[i] + 3, strcspn (lines[i] + 3, ":* "));
+          g_autofree char *path = g_build_filename (runtime, rel, NULL);
+
+          g_clear_pointer (&file_text, g_free);
+          g_assert_true (g_file_get_contents (path, &file_text, NULL, NULL));
+        }
+      else if (sscanf (lines[i], "FM_OP (%63[A-Za-z], %63[a-z_])", name, c_name) == 2)
+        {
+          g_autofree char *info = g_strdup_printf ("fm_op_%s =", c_name);
+          g_autofree char *macro = g_strdup_printf ("(%s, %s,", name, c_name);
+
+          g_assert_nonnull (file_text);
+          if (strstr (file_text, info) == NULL && strstr (file_text, macro) == NULL)
+            g_error ("fm-ops.def: %s is not defined in the file of its group", name);
+          n_ops++;
+        }
+    }
+  g_assert_cmpuint (n_ops, ==, FM_N_OPS);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/engine/ops/registry-groups", test_registry_groups);
   g_test_add_func ("/engine/ops/conv/basic", test_conv_basic);
   g_test_add_func ("/engine/ops/threads-split", test_threads_split);
   g_test_add_func ("/engine/ops/conv/weights-released", test_conv_weights_released);
