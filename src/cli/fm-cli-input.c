@@ -3,17 +3,12 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What `run` and `export` share to get from MODEL and INPUT on the
- * command line to an executed forward pass (see FmCliInput in fm-cli.h),
- * and the preprocessing flags `scan` shares too (fm-cli-input.h):
- * the --mean, --std, --invert, --channels, --input-range, --resize,
- * --background and --threads options and their checks,
- * reading INPUT as a PNG/JPEG or float32 .npy told by its magic bytes,
- * loading the model with the picture's size for symbolic dims, feeding a
- * picture through fm-preprocess (the options overriding the model's
- * metadata) or a .npy as is, and running. It prints nothing itself but
- * through fm_cli_fail() and fm_cli_usage_error(), and does not print
- * results.
+ * What `run`, `export` and `bench` share to get from MODEL and INPUT to
+ * a fed run (fm_cli_read_input, FmCliInput in fm-cli.h: INPUT told by its
+ * magic bytes, the picture's size for symbolic dims, the picture through
+ * fm-preprocess or the .npy as is), and the preprocessing flags `scan`
+ * shares too (fm-cli-input.h). It prints only through fm_cli_fail() and
+ * fm_cli_usage_error().
  */
 #include "config.h"
 
