@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -373,6 +374,32 @@ test_write_fails_cleanly (void)
   fm_test_remove_tree (dir);
 }
 
+/* A written file gets the mode of any new file: 0666 less the umask. */
+static void
+test_write_mode (void)
+{
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-test-npy-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "m.npy", NULL);
+  g_autoptr(GError) error = NULL;
+  const FmShape shape = { 1, { 1 } };
+  const float one = 1.0f;
+  const mode_t masks[] = { 022, 002, 077 };
+  mode_t old = umask (022);
+
+  for (guint i = 0; i < G_N_ELEMENTS (masks); i++)
+    {
+      GStatBuf st;
+
+      umask (masks[i]);
+      g_assert_true (fm_npy_write (path, &shape, &one, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0666 & ~masks[i]);
+    }
+  umask (old);
+  fm_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -386,6 +413,7 @@ main (int   argc,
   g_test_add_func ("/engine/npy/refused", test_refused);
   g_test_add_func ("/engine/npy/bad-files", test_bad_files);
   g_test_add_func ("/engine/npy/write-fails-cleanly", test_write_fails_cleanly);
+  g_test_add_func ("/engine/npy/write-mode", test_write_mode);
 
   return g_test_run ();
 }

@@ -268,15 +268,9 @@ checksum_file (GChecksum     *checksum,
           close (fd);
           return FALSE;
         }
-      n = read (fd, buf, FM_DATASET_READ_CHUNK);
-      if (n < 0 && errno == EINTR)
-        continue;
+      n = fm_file_read (fd, path, buf, FM_DATASET_READ_CHUNK, error);
       if (n < 0)
         {
-          int saved = errno;
-
-          g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot read: %s"),
-                       path, g_strerror (saved));
           close (fd);
           return FALSE;
         }

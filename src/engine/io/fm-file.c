@@ -48,6 +48,28 @@ fm_file_open (const char  *path,
   return fd;
 }
 
+gssize
+fm_file_read (int          fd,
+              const char  *path,
+              guint8      *buf,
+              gsize        size,
+              GError     **error)
+{
+  gssize n;
+
+  do
+    n = read (fd, buf, size);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot read: %s"),
+                   path, g_strerror (saved));
+    }
+  return n;
+}
+
 gboolean
 fm_file_read_head (const char  *path,
                    guint8      *buf,
@@ -63,19 +85,10 @@ fm_file_read_head (const char  *path,
   fd = fm_file_open (path, NULL, error);
   if (fd < 0)
     return FALSE;
-  do
-    n = read (fd, buf, size);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot read: %s"),
-                   path, g_strerror (saved));
-      close (fd);
-      return FALSE;
-    }
+  n = fm_file_read (fd, path, buf, size, error);
   close (fd);
+  if (n < 0)
+    return FALSE;
   *len = (gsize) n;
   return TRUE;
 }

@@ -21,6 +21,14 @@ int          fm_file_open               (const char       *path,
                                          GStatBuf         *st,
                                          GError          **error);
 
+/* One read() of up to @size bytes from @fd (retried on EINTR): the count,
+ * 0 at the end, or -1 with FM_ERROR_IO "PATH: cannot read: REASON". */
+gssize       fm_file_read               (int               fd,
+                                         const char       *path,
+                                         guint8           *buf,
+                                         gsize             size,
+                                         GError          **error);
+
 /* Reads the first bytes of @path (up to @size) into @buf, to tell its
  * format by magic bytes; *@len gets how many. fm_file_open()'s errors, or
  * FM_ERROR_IO "PATH: cannot read: REASON". */
