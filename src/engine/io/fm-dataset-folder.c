@@ -61,6 +61,74 @@ add_list_warning (FmDataset    *ds,
                    g_strdup_printf ("%s: %s", rel, without_path (error->message, full)));
 }
 
+typedef enum
+{
+  ENTRY_SKIP,
+  ENTRY_FOLDER,
+  ENTRY_FILE,
+} EntryKind;
+
+/* What @child (at @full) is, a link followed to a file but never to a
+ * folder (no loops); a problem becomes a warning and ENTRY_SKIP. */
+static EntryKind
+stat_entry (FmDataset  *ds,
+            const char *child,
+            const char *full,
+            GStatBuf   *st)
+{
+  if (g_lstat (full, st) != 0)
+    {
+      int saved = errno;
+
+      g_ptr_array_add (ds->list_warnings,
+                       g_strdup_printf (_("%s: cannot read: %s"), child,
+                                        g_strerror (saved)));
+      return ENTRY_SKIP;
+    }
+  if (S_ISLNK (st->st_mode))
+    {
+      if (g_stat (full, st) != 0)
+        return ENTRY_SKIP;
+      if (S_ISDIR (st->st_mode))
+        {
+          g_ptr_array_add (ds->list_warnings,
+                           g_strdup_printf (_("%s: a link to a folder, not followed"),
+                                            child));
+          return ENTRY_SKIP;
+        }
+    }
+  if (S_ISDIR (st->st_mode))
+    return ENTRY_FOLDER;
+  return S_ISREG (st->st_mode) ? ENTRY_FILE : ENTRY_SKIP;
+}
+
+/* Lists @child if its magic bytes are PNG or JPEG. */
+static void
+add_if_picture (FmDataset      *ds,
+                const char     *child,
+                const char     *full,
+                const GStatBuf *st)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 head[8];
+  gsize head_len = 0;
+  FmFolderFile file;
+
+  if (!fm_file_read_head (full, head, sizeof head, &head_len, &error))
+    {
+      add_list_warning (ds, child, full, error);
+      return;
+    }
+  if (!fm_image_has_magic (head, head_len))
+    return;
+
+  file.rel = g_strdup (child);
+  file.size = (guint64) st->st_size;
+  file.mtime_us = (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC
+                  + st->st_mtim.tv_nsec / 1000;
+  g_array_append_val (ds->files, file);
+}
+
 /* Adds the pictures under @rel ("" for the top) to ds->files. Problems
  * below the top folder become warnings. */
 static gboolean
@@ -98,55 +166,21 @@ list_folder (FmDataset   *ds,
                                ? g_strdup (names->pdata[i])
                                : g_strconcat (rel, "/", names->pdata[i], NULL);
       g_autofree char *full = g_build_filename (ds->path, child, NULL);
-      g_autoptr(GError) file_error = NULL;
-      guint8 head[8];
-      gsize head_len = 0;
-      FmFolderFile file;
       GStatBuf st;
 
-      if (g_lstat (full, &st) != 0)
+      switch (stat_entry (ds, child, full, &st))
         {
-          int saved = errno;
-
-          g_ptr_array_add (ds->list_warnings,
-                           g_strdup_printf (_("%s: cannot read: %s"), child,
-                                            g_strerror (saved)));
-          continue;
-        }
-      if (S_ISLNK (st.st_mode))
-        {
-          /* Followed to a file, never to a folder (no loops). */
-          if (g_stat (full, &st) != 0)
-            continue;
-          if (S_ISDIR (st.st_mode))
-            {
-              g_ptr_array_add (ds->list_warnings,
-                               g_strdup_printf (_("%s: a link to a folder, not followed"),
-                                                child));
-              continue;
-            }
-        }
-      if (S_ISDIR (st.st_mode))
-        {
+        case ENTRY_FOLDER:
           if (!list_folder (ds, child, error))
             return FALSE;
-          continue;
+          break;
+        case ENTRY_FILE:
+          add_if_picture (ds, child, full, &st);
+          break;
+        case ENTRY_SKIP:
+        default:
+          break;
         }
-      if (!S_ISREG (st.st_mode))
-        continue;
-      if (!fm_file_read_head (full, head, sizeof head, &head_len, &file_error))
-        {
-          add_list_warning (ds, child, full, file_error);
-          continue;
-        }
-      if (!fm_image_has_magic (head, head_len))
-        continue;
-
-      file.rel = g_steal_pointer (&child);
-      file.size = (guint64) st.st_size;
-      file.mtime_us = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC
-                      + st.st_mtim.tv_nsec / 1000;
-      g_array_append_val (ds->files, file);
     }
   return TRUE;
 }

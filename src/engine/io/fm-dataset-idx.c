@@ -177,6 +177,40 @@ check_plain_size (gzFile       gz,
 
 /* ---- IDX -------------------------------------------------------------- */
 
+/* Why the first @got bytes of @path, @header, are not an IDX images
+ * file: the most likely mistake first. */
+static void
+set_images_magic_error (const char    *path,
+                        const guint8  *header,
+                        gsize          got,
+                        GError       **error)
+{
+  guint32 magic = got >= 4 ? read_be32 (header) : 0;
+
+  if (got >= 4 && magic == IDX_LABELS_MAGIC)
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("%s: an IDX label file (magic 0x%08x), not an IDX image file; "
+                   "give the images file and this one as its labels"),
+                 path, magic);
+  else if (got >= 4 && header[0] == 0 && header[1] == 0 && header[3] == 3)
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("%s: IDX element type 0x%02x is not supported (magic 0x%08x); "
+                   "only 0x08, unsigned bytes"), path, header[2], magic);
+  else if (fm_image_has_magic (header, got))
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("%s: not an IDX image file (magic 0x%08x) but a picture; "
+                   "to read pictures, give the folder that holds them"),
+                 path, magic);
+  else if (got < 4)
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("%s: not an IDX image file (only %zu bytes)"),
+                 path, got);
+  else
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("%s: not an IDX image file (magic 0x%08x, expected 0x%08x)"),
+                 path, magic, IDX_IMAGES_MAGIC);
+}
+
 static gboolean
 idx_open_images (FmDataset  *ds,
                  GError    **error)
@@ -195,28 +229,7 @@ idx_open_images (FmDataset  *ds,
   magic = got >= 4 ? read_be32 (header) : 0;
   if (got < 4 || magic != IDX_IMAGES_MAGIC)
     {
-      if (got >= 4 && magic == IDX_LABELS_MAGIC)
-        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     _("%s: an IDX label file (magic 0x%08x), not an IDX image file; "
-                       "give the images file and this one as its labels"),
-                     ds->path, magic);
-      else if (got >= 4 && header[0] == 0 && header[1] == 0 && header[3] == 3)
-        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     _("%s: IDX element type 0x%02x is not supported (magic 0x%08x); "
-                       "only 0x08, unsigned bytes"), ds->path, header[2], magic);
-      else if (fm_image_has_magic (header, got))
-        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     _("%s: not an IDX image file (magic 0x%08x) but a picture; "
-                       "to read pictures, give the folder that holds them"),
-                     ds->path, magic);
-      else if (got < 4)
-        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     _("%s: not an IDX image file (only %zu bytes)"),
-                     ds->path, got);
-      else
-        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     _("%s: not an IDX image file (magic 0x%08x, expected 0x%08x)"),
-                     ds->path, magic, IDX_IMAGES_MAGIC);
+      set_images_magic_error (ds->path, header, got, error);
       return FALSE;
     }
   if (got < sizeof header)

@@ -295,6 +295,33 @@ bad:
   return FALSE;
 }
 
+/* The value of 'descr': only '<f4' is read. */
+static gboolean
+parse_descr (Lexer       *lx,
+             const char  *name,
+             GError     **error)
+{
+  g_autofree char *descr = parse_string (lx);
+
+  if (descr == NULL)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: unsupported npy dtype (a structured or non-string "
+                     "'descr'); only little-endian float32 '<f4' is read"),
+                   name);
+      return FALSE;
+    }
+  if (strcmp (descr, "<f4") != 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: unsupported npy dtype '%s'; only little-endian "
+                     "float32 '<f4' is read"),
+                   name, descr);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_header (const char *text,
               gsize       len,
@@ -317,24 +344,8 @@ parse_header (const char *text,
 
       if (strcmp (key, "descr") == 0 && !have_descr)
         {
-          g_autofree char *descr = parse_string (&lx);
-
-          if (descr == NULL)
-            {
-              g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                           _("%s: unsupported npy dtype (a structured or non-string "
-                             "'descr'); only little-endian float32 '<f4' is read"),
-                           name);
-              return FALSE;
-            }
-          if (strcmp (descr, "<f4") != 0)
-            {
-              g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                           _("%s: unsupported npy dtype '%s'; only little-endian "
-                             "float32 '<f4' is read"),
-                           name, descr);
-              return FALSE;
-            }
+          if (!parse_descr (&lx, name, error))
+            return FALSE;
           have_descr = TRUE;
         }
       else if (strcmp (key, "fortran_order") == 0 && !have_order)
