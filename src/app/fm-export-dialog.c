@@ -19,6 +19,7 @@
 
 #include "fm-export-dialog.h"
 #include "fm-export.h"
+#include "fm-npy.h"
 #include "fm-settings-rows.h"
 #include "fm-sheet.h"
 
@@ -172,7 +173,7 @@ write_npy (Job     *job,
           name = fm_export_file_name (v->name, ".npy", used);
           path = g_build_filename (job->path, name, NULL);
         }
-      if (!fm_export_write_npy (path, &v->shape, fm_frame_data (job->frame, index), error))
+      if (!fm_npy_write (path, &v->shape, fm_frame_data (job->frame, index), error))
         return FALSE;
     }
   return TRUE;

@@ -3,26 +3,17 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `feature-maps bench MODEL [INPUT]`: measures the forward pass the viewer
- * does (one image, every activation kept in the run's arena). It loads the
- * model three times, one copy alive at a time, and reports the median
- * wall time of fm_model_load_file (); then it runs --warmup passes that
- * are not counted and --runs passes that are, and reports their median
- * and 90th percentile (nearest rank), and the process's peak resident
- * memory (getrusage's ru_maxrss), the part of it the program and its
- * libraries held before any model was loaded (VmRSS then), and the sizes
- * of the weights, of one run's arena and of the scratch buffer. INPUT is a PNG/JPEG, preprocessed with the model's
- * metadata only (no --mean/--std/--invert: the input's values do not
- * change the work), or a float32 .npy of the input's shape; without it,
- * every float input is filled with a fixed pattern. It does not batch,
- * does not compare with other runtimes (build-aux/bench-peers.sh does)
- * and does not time preprocessing.
+ * `feature-maps bench MODEL [INPUT]`: the median load time, the median
+ * and 90th percentile (nearest rank) of the forward pass the viewer does
+ * (every activation kept), the peak resident memory (ru_maxrss) and the
+ * part of it held before any model (VmRSS then). It does not batch,
+ * compare with other runtimes (build-aux/bench-peers.sh does) or time
+ * preprocessing.
  */
 #include "config.h"
 
 #include "fm-cli.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,10 +22,7 @@
 #include <unistd.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
-#include "fm-image.h"
-#include "fm-npy.h"
 #include "fm-preprocess.h"
 
 #define BENCH_LOADS       3
@@ -48,6 +36,15 @@ typedef struct
   int      warmup;
   gboolean json;
 } BenchOptions;
+
+typedef struct
+{
+  double load_ms;     /* median of BENCH_LOADS loads */
+  double median_ms;   /* of the measured forward passes */
+  double p90_ms;
+  double rss_mb;      /* peak resident */
+  double base_mb;     /* resident before any model */
+} BenchResult;
 
 static double
 now_ms (void)
@@ -108,49 +105,6 @@ current_rss_mb (void)
   return (double) pages_resident * (double) sysconf (_SC_PAGESIZE) / 1048576.0;
 }
 
-/* Reads INPUT (PNG/JPEG or .npy) into @image or @npy, told by magic bytes. */
-static gboolean
-read_input (const char  *path,
-            FmImage    **image,
-            float      **npy,
-            FmShape     *npy_shape,
-            GError     **error)
-{
-  guint8 magic[8];
-  gsize len;
-  FILE *f;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: is a folder, not a picture"), path);
-      return FALSE;
-    }
-  f = g_fopen (path, "rb");
-  if (f == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  len = fread (magic, 1, sizeof magic, f);
-  fclose (f);
-
-  if (fm_npy_has_magic (magic, len))
-    {
-      *npy = fm_npy_read (path, npy_shape, 0, error);
-      return *npy != NULL;
-    }
-  if (fm_image_has_magic (magic, len))
-    {
-      *image = fm_image_load (path, 0, error);
-      return *image != NULL;
-    }
-  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-               _("%s: not a PNG, JPEG or .npy file"), path);
-  return FALSE;
-}
-
 /* Writes the model's inputs into @run: INPUT as read, or a fixed pattern
  * (float inputs) and zeros (integer inputs) when there is none. */
 static gboolean
@@ -177,32 +131,16 @@ feed (FmRun         *run,
 
       if (npy != NULL)
         {
-          if (v->dtype != FM_DTYPE_FLOAT || !fm_shape_equal (&v->shape, npy_shape))
-            {
-              g_autofree char *want = fm_shape_to_string (&v->shape);
-              g_autofree char *got = fm_shape_to_string (npy_shape);
-
-              g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                           _("%s: the tensor has shape %s but the model input “%s” "
-                             "is a %s tensor of shape %s"),
-                           input_path, got, v->name, fm_dtype_name (v->dtype), want);
-              return FALSE;
-            }
-          memcpy (dest, npy, v->numel * sizeof (float));
+          if (!fm_cli_feed_npy (v, dest, input_path, npy, npy_shape, error))
+            return FALSE;
         }
       else if (image != NULL)
         {
           FmPreprocess pp;
-          g_autoptr(GError) local_error = NULL;
 
-          if (!fm_preprocess_init_from_model (&pp, model, error))
+          if (!fm_preprocess_init_from_model (&pp, model, error)
+              || !fm_cli_feed_image (&pp, image, dest, input_path, error))
             return FALSE;
-          if (!fm_preprocess_image (&pp, image, dest, &local_error))
-            {
-              g_set_error (error, FM_ERROR, local_error->code, "%s: %s",
-                           input_path, local_error->message);
-              return FALSE;
-            }
         }
       else if (v->dtype == FM_DTYPE_FLOAT)
         {
@@ -220,36 +158,28 @@ feed (FmRun         *run,
 }
 
 static void
-print_text (const FmModel *model,
-            const char    *input_path,
+print_text (const FmModel      *model,
+            const char         *input_path,
             const BenchOptions *o,
-            double         load_ms,
-            double         median_ms,
-            double         p90_ms,
-            double         rss_mb,
-            double         base_mb)
+            const BenchResult  *r)
 {
   printf (_("Model:       %s\n"), model->path);
   printf (_("Input:       %s\n"), input_path != NULL ? input_path : _("fixed pattern"));
   printf (_("Threads:     %d\n"), o->threads);
-  printf (_("Load:        %.2f ms (median of %d loads)\n"), load_ms, BENCH_LOADS);
+  printf (_("Load:        %.2f ms (median of %d loads)\n"), r->load_ms, BENCH_LOADS);
   printf (_("Forward:     median %.3f ms, p90 %.3f ms over %d runs after %d warm-up runs\n"),
-          median_ms, p90_ms, o->runs, o->warmup);
+          r->median_ms, r->p90_ms, o->runs, o->warmup);
   printf (_("Peak memory: %.1f MB resident, %.1f MB of it before the model was loaded "
-            "(the program and its libraries)\n"), rss_mb, base_mb);
+            "(the program and its libraries)\n"), r->rss_mb, r->base_mb);
   printf (_("Model data:  weights %.1f MB, activations %.1f MB, scratch %.1f MB\n"),
           model->weights_size / 1048576.0, model->arena_size / 1048576.0,
           model->scratch_size / 1048576.0);
 }
 
 static void
-print_json (const FmModel *model,
+print_json (const FmModel      *model,
             const BenchOptions *o,
-            double         load_ms,
-            double         median_ms,
-            double         p90_ms,
-            double         rss_mb,
-            double         base_mb)
+            const BenchResult  *r)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -264,15 +194,15 @@ print_json (const FmModel *model,
   json_builder_set_member_name (b, "warmup");
   json_builder_add_int_value (b, o->warmup);
   json_builder_set_member_name (b, "median_ms");
-  json_builder_add_double_value (b, median_ms);
+  json_builder_add_double_value (b, r->median_ms);
   json_builder_set_member_name (b, "p90_ms");
-  json_builder_add_double_value (b, p90_ms);
+  json_builder_add_double_value (b, r->p90_ms);
   json_builder_set_member_name (b, "load_ms");
-  json_builder_add_double_value (b, load_ms);
+  json_builder_add_double_value (b, r->load_ms);
   json_builder_set_member_name (b, "peak_rss_mb");
-  json_builder_add_double_value (b, rss_mb);
+  json_builder_add_double_value (b, r->rss_mb);
   json_builder_set_member_name (b, "base_rss_mb");
-  json_builder_add_double_value (b, base_mb);
+  json_builder_add_double_value (b, r->base_mb);
   json_builder_set_member_name (b, "weights_mb");
   json_builder_add_double_value (b, model->weights_size / 1048576.0);
   json_builder_set_member_name (b, "activations_mb");
@@ -284,35 +214,24 @@ print_json (const FmModel *model,
   fm_cli_print_json (root);
 }
 
-int
-fm_cli_bench (int    argc,
-              char **argv)
+/* Parses the options into @o; returns an exit status. */
+static int
+parse_options (int          *argc,
+               char       ***argv,
+               BenchOptions *o)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *model_path = NULL;
-  g_autoptr(FmModel) model = NULL;
-  g_autoptr(FmRun) run = NULL;
-  g_autofree double *times = NULL;
-  g_autofree float *npy = NULL;
-  FmImage *image = NULL;
-  FmShape npy_shape = { 0 };
-  FmModelOptions options;
-  const char *input_path;
-  BenchOptions o = { .threads = 1, .runs = 200, .warmup = G_MININT, .json = FALSE };
-  double loads[BENCH_LOADS];
-  double load_ms, rss_mb, base_mb;
-  int status = FM_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads,
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads,
       N_("Number of threads of one forward pass (default 1)"), N_("N") },
-    { "runs", 0, 0, G_OPTION_ARG_INT, &o.runs,
+    { "runs", 0, 0, G_OPTION_ARG_INT, &o->runs,
       N_("Forward passes measured (default 200)"), N_("N") },
-    { "warmup", 0, 0, G_OPTION_ARG_INT, &o.warmup,
+    { "warmup", 0, 0, G_OPTION_ARG_INT, &o->warmup,
       /* xgettext:no-c-format */
       N_("Forward passes run first and not measured (default 10 % of --runs, 1 to 20)"),
       N_("N") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json,
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json,
       N_("Print one JSON object"), NULL },
     { NULL }
   };
@@ -327,97 +246,136 @@ fm_cli_bench (int    argc,
                                          "model's metadata) or a float32 .npy; without it the "
                                          "input is a fixed pattern."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse (context, argc, argv, &error))
     return fm_cli_usage_error (context, "bench", "%s", error->message);
-  if (argc < 2)
+  if (*argc < 2)
     return fm_cli_usage_error (context, "bench", "%s", _("missing MODEL"));
-  if (argc > 3)
-    return fm_cli_usage_error (context, "bench", _("unexpected argument “%s”"), argv[3]);
-  if (!fm_cli_threads_valid (o.threads))
+  if (*argc > 3)
+    return fm_cli_usage_error (context, "bench", _("unexpected argument “%s”"), (*argv)[3]);
+  if (!fm_cli_threads_valid (o->threads))
     return fm_cli_usage_error (context, "bench", _("--threads must be 1 to 256, not %d"),
-                               o.threads);
-  if (o.runs < 1 || o.runs > BENCH_MAX_RUNS)
+                               o->threads);
+  if (o->runs < 1 || o->runs > BENCH_MAX_RUNS)
     return fm_cli_usage_error (context, "bench", _("--runs must be 1 to %d, not %d"),
-                               BENCH_MAX_RUNS, o.runs);
-  if (o.warmup == G_MININT)
-    o.warmup = CLAMP (o.runs / 10, 1, BENCH_MAX_WARMUP);
-  else if (o.warmup < 0 || o.warmup > BENCH_MAX_RUNS)
+                               BENCH_MAX_RUNS, o->runs);
+  if (o->warmup == G_MININT)
+    o->warmup = CLAMP (o->runs / 10, 1, BENCH_MAX_WARMUP);
+  else if (o->warmup < 0 || o->warmup > BENCH_MAX_RUNS)
     return fm_cli_usage_error (context, "bench", _("--warmup must be 0 to %d, not %d"),
-                               BENCH_MAX_RUNS, o.warmup);
+                               BENCH_MAX_RUNS, o->warmup);
+  return FM_CLI_EXIT_OK;
+}
+
+/* Loads @model_arg once untimed (resolving a bundled name, filling the
+ * page cache), then BENCH_LOADS times, one copy alive at a time so the
+ * peak memory is one model's; returns the last copy. */
+static FmModel *
+time_loads (const char           *model_arg,
+            const FmModelOptions *options,
+            BenchResult          *r,
+            GError              **error)
+{
+  g_autoptr(FmModel) model = NULL;
+  g_autofree char *model_path = NULL;
+  double loads[BENCH_LOADS];
+
+  /* Says "FILE: REASON" when it cannot be read. */
+  model = fm_cli_load_model (model_arg, options, error);
+  if (model == NULL)
+    return NULL;
+  model_path = g_strdup (model->path);
+
+  for (int i = 0; i < BENCH_LOADS; i++)
+    {
+      double t0 = now_ms ();
+
+      g_clear_pointer (&model, fm_model_unref);
+      model = fm_model_load_file (model_path, options, error);
+      if (model == NULL)
+        return NULL;
+      loads[i] = now_ms () - t0;
+    }
+  qsort (loads, BENCH_LOADS, sizeof (double), compare_doubles);
+  r->load_ms = median (loads, BENCH_LOADS);
+  return g_steal_pointer (&model);
+}
+
+/* --warmup passes, then --runs timed ones. */
+static gboolean
+time_runs (FmRun              *run,
+           const BenchOptions *o,
+           BenchResult        *r,
+           GError            **error)
+{
+  g_autofree double *times = g_new (double, o->runs);
+
+  for (int i = 0; i < o->warmup; i++)
+    if (!fm_run_execute (run, NULL, error))
+      return FALSE;
+
+  for (int i = 0; i < o->runs; i++)
+    {
+      double t0 = now_ms ();
+
+      if (!fm_run_execute (run, NULL, error))
+        return FALSE;
+      times[i] = now_ms () - t0;
+    }
+  qsort (times, o->runs, sizeof (double), compare_doubles);
+  r->median_ms = median (times, o->runs);
+  r->p90_ms = p90 (times, o->runs);
+  return TRUE;
+}
+
+int
+fm_cli_bench (int    argc,
+              char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmRun) run = NULL;
+  g_autofree float *npy = NULL;
+  FmImage *image = NULL;
+  FmShape npy_shape = { 0 };
+  FmModelOptions options;
+  const char *input_path;
+  BenchOptions o = { .threads = 1, .runs = 200, .warmup = G_MININT, .json = FALSE };
+  BenchResult r = { 0 };
+  int status;
+
+  status = parse_options (&argc, &argv, &o);
+  if (status != FM_CLI_EXIT_OK)
+    return status;
   input_path = argc == 3 ? argv[2] : NULL;
 
   /* The input first: its size fills in symbolic spatial dims. */
   fm_model_options_init (&options);
   if (input_path != NULL)
     {
-      if (!read_input (input_path, &image, &npy, &npy_shape, &error))
+      if (!fm_cli_read_input (input_path, &image, &npy, &npy_shape, &error))
         goto fail;
-      if (image != NULL)
-        {
-          options.default_height = image->height;
-          options.default_width = image->width;
-        }
-      else if (npy_shape.rank == 4)
-        {
-          options.default_height = npy_shape.dims[2];
-          options.default_width = npy_shape.dims[3];
-        }
+      fm_cli_input_size_options (image, &npy_shape, &options);
     }
 
   /* What the program and its libraries hold before any model. */
-  base_mb = current_rss_mb ();
-
-  /* Resolves the name and says "FILE: REASON" when it cannot be read;
-   * this first load is not timed (it also fills the page cache). */
-  model = fm_cli_load_model (argv[1], &options, &error);
+  r.base_mb = current_rss_mb ();
+  model = time_loads (argv[1], &options, &r, &error);
   if (model == NULL)
     goto fail;
-  model_path = g_strdup (model->path);
-  g_clear_pointer (&model, fm_model_unref);
-
-  /* One copy alive at a time, so the peak memory is one model's. */
-  for (int i = 0; i < BENCH_LOADS; i++)
-    {
-      double t0 = now_ms ();
-
-      g_clear_pointer (&model, fm_model_unref);
-      model = fm_model_load_file (model_path, &options, &error);
-      if (model == NULL)
-        goto fail;
-      loads[i] = now_ms () - t0;
-    }
-  qsort (loads, BENCH_LOADS, sizeof (double), compare_doubles);
-  load_ms = median (loads, BENCH_LOADS);
 
   run = fm_run_new (model, &error);
   if (run == NULL)
     goto fail;
   fm_run_set_threads (run, (guint) o.threads);
-  if (!feed (run, model, input_path, image, npy, &npy_shape, &error))
+  if (!feed (run, model, input_path, image, npy, &npy_shape, &error)
+      || !time_runs (run, &o, &r, &error))
     goto fail;
-
-  for (int i = 0; i < o.warmup; i++)
-    if (!fm_run_execute (run, NULL, &error))
-      goto fail;
-
-  times = g_new (double, o.runs);
-  for (int i = 0; i < o.runs; i++)
-    {
-      double t0 = now_ms ();
-
-      if (!fm_run_execute (run, NULL, &error))
-        goto fail;
-      times[i] = now_ms () - t0;
-    }
-  qsort (times, o.runs, sizeof (double), compare_doubles);
-  rss_mb = peak_rss_mb ();
+  r.rss_mb = peak_rss_mb ();
 
   if (o.json)
-    print_json (model, &o, load_ms, median (times, o.runs), p90 (times, o.runs), rss_mb,
-                base_mb);
+    print_json (model, &o, &r);
   else
-    print_text (model, input_path, &o, load_ms, median (times, o.runs), p90 (times, o.runs),
-                rss_mb, base_mb);
+    print_text (model, input_path, &o, &r);
   goto out;
 
 fail:

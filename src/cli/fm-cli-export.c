@@ -27,6 +27,7 @@
 #include "fm-colormap.h"
 #include "fm-export.h"
 #include "fm-layers.h"
+#include "fm-npy.h"
 #include "fm-predict.h"
 #include "fm-sheet.h"
 #include "fm-stats.h"
@@ -375,7 +376,7 @@ write_npy (ExportState  *s,
       g_autofree char *file = fm_export_file_name (v->name, ".npy", used);
       g_autofree char *path = g_build_filename (s->npy_dir, file, NULL);
 
-      if (!fm_export_write_npy (path, &v->shape, fm_run_value_data (s->in.run, id), error))
+      if (!fm_npy_write (path, &v->shape, fm_run_value_data (s->in.run, id), error))
         return FALSE;
       g_print (_("Wrote %s\n"), path);
     }

@@ -3,29 +3,22 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What `run` and `export` share to get from MODEL and INPUT on the
- * command line to an executed forward pass (see FmCliInput in fm-cli.h),
- * and the preprocessing flags `scan` shares too (fm-cli-input.h):
- * the --mean, --std, --invert, --channels, --input-range, --resize,
- * --background and --threads options and their checks,
- * reading INPUT as a PNG/JPEG or float32 .npy told by its magic bytes,
- * loading the model with the picture's size for symbolic dims, feeding a
- * picture through fm-preprocess (the options overriding the model's
- * metadata) or a .npy as is, and running. It prints nothing itself but
- * through fm_cli_fail() and fm_cli_usage_error(), and does not print
- * results.
+ * What `run`, `export` and `bench` share to get from MODEL and INPUT to
+ * a fed run (fm_cli_read_input, FmCliInput in fm-cli.h: INPUT told by its
+ * magic bytes, the picture's size for symbolic dims, the picture through
+ * fm-preprocess or the .npy as is), and the preprocessing flags `scan`
+ * shares too (fm-cli-input.h). It prints only through fm_cli_fail() and
+ * fm_cli_usage_error().
  */
 #include "config.h"
 
 #include "fm-cli.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
+#include "fm-file.h"
 #include "fm-npy.h"
 
 /* ---- the preprocessing flags ------------------------------------------- */
@@ -217,56 +210,95 @@ fm_cli_input_check_options (FmCliInput     *in,
   return fm_cli_preprocess_flags_check (&in->preprocess, context, subcommand);
 }
 
-static gboolean
-read_magic (const char *path,
-            guint8     *buf,
-            gsize      *len,
-            GError    **error)
-{
-  FILE *f = g_fopen (path, "rb");
-
-  if (f == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  *len = fread (buf, 1, 8, f);
-  fclose (f);
-  return TRUE;
-}
-
-static gboolean
-load_input (FmCliInput  *in,
-            GError     **error)
+gboolean
+fm_cli_read_input (const char  *path,
+                   FmImage    **image,
+                   float      **npy,
+                   FmShape     *npy_shape,
+                   GError     **error)
 {
   guint8 magic[8];
   gsize len = 0;
 
-  if (g_file_test (in->input_path, G_FILE_TEST_IS_DIR))
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: is a folder, not a picture"),
-                   in->input_path);
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: is a folder, not a picture"), path);
       return FALSE;
     }
-  if (!read_magic (in->input_path, magic, &len, error))
+  if (!fm_file_read_head (path, magic, sizeof magic, &len, error))
     return FALSE;
 
   if (fm_npy_has_magic (magic, len))
     {
-      in->input_is_npy = TRUE;
-      in->npy = fm_npy_read (in->input_path, &in->npy_shape, 0, error);
-      return in->npy != NULL;
+      *npy = fm_npy_read (path, npy_shape, 0, error);
+      return *npy != NULL;
     }
   if (fm_image_has_magic (magic, len))
     {
-      in->image = fm_image_load (in->input_path, 0, error);
-      return in->image != NULL;
+      *image = fm_image_load (path, 0, error);
+      return *image != NULL;
     }
   g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-               _("%s: not a PNG, JPEG or .npy file"), in->input_path);
+               _("%s: not a PNG, JPEG or .npy file"), path);
   return FALSE;
+}
+
+void
+fm_cli_input_size_options (const FmImage  *image,
+                           const FmShape  *npy_shape,
+                           FmModelOptions *options)
+{
+  if (image != NULL)
+    {
+      options->default_height = image->height;
+      options->default_width = image->width;
+    }
+  else if (npy_shape != NULL && npy_shape->rank == 4)
+    {
+      options->default_height = npy_shape->dims[2];
+      options->default_width = npy_shape->dims[3];
+    }
+}
+
+gboolean
+fm_cli_feed_npy (const FmValue  *input,
+                 gpointer        dest,
+                 const char     *path,
+                 const float    *npy,
+                 const FmShape  *npy_shape,
+                 GError        **error)
+{
+  if (input->dtype != FM_DTYPE_FLOAT || !fm_shape_equal (&input->shape, npy_shape))
+    {
+      g_autofree char *want = fm_shape_to_string (&input->shape);
+      g_autofree char *got = fm_shape_to_string (npy_shape);
+
+      g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
+                   _("%s: the tensor has shape %s but the model input “%s” "
+                     "is a %s tensor of shape %s"),
+                   path, got, input->name, fm_dtype_name (input->dtype), want);
+      return FALSE;
+    }
+  memcpy (dest, npy, input->numel * sizeof (float));
+  return TRUE;
+}
+
+gboolean
+fm_cli_feed_image (const FmPreprocess  *pp,
+                   const FmImage       *image,
+                   float               *dest,
+                   const char          *path,
+                   GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!fm_preprocess_image (pp, image, dest, &local_error))
+    {
+      g_set_error (error, FM_ERROR, local_error->code, "%s: %s",
+                   path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -288,35 +320,9 @@ feed_input (FmCliInput  *in,
   dest = fm_run_input_data (in->run, 0);
 
   if (in->input_is_npy)
-    {
-      if (input->dtype != FM_DTYPE_FLOAT || !fm_shape_equal (&input->shape, &in->npy_shape))
-        {
-          g_autofree char *want = fm_shape_to_string (&input->shape);
-          g_autofree char *got = fm_shape_to_string (&in->npy_shape);
-
-          g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                       _("%s: the tensor has shape %s but the model input “%s” "
-                         "is a %s tensor of shape %s"),
-                       in->input_path, got, input->name,
-                       fm_dtype_name (input->dtype), want);
-          return FALSE;
-        }
-      memcpy (dest, in->npy, input->numel * sizeof (float));
-      return TRUE;
-    }
-  else
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      in->inverted = fm_preprocess_will_invert (&in->pp, in->image);
-      if (!fm_preprocess_image (&in->pp, in->image, dest, &local_error))
-        {
-          g_set_error (error, FM_ERROR, local_error->code, "%s: %s",
-                       in->input_path, local_error->message);
-          return FALSE;
-        }
-      return TRUE;
-    }
+    return fm_cli_feed_npy (input, dest, in->input_path, in->npy, &in->npy_shape, error);
+  in->inverted = fm_preprocess_will_invert (&in->pp, in->image);
+  return fm_cli_feed_image (&in->pp, in->image, dest, in->input_path, error);
 }
 
 int
@@ -333,20 +339,12 @@ fm_cli_input_run (FmCliInput     *in,
   in->input_path = input_path;
 
   /* The input first: its size fills in symbolic spatial dims. */
-  if (!load_input (in, &error))
+  if (!fm_cli_read_input (input_path, &in->image, &in->npy, &in->npy_shape, &error))
     return fm_cli_fail (error);
+  in->input_is_npy = in->npy != NULL;
 
   fm_model_options_init (&options);
-  if (in->image != NULL)
-    {
-      options.default_height = in->image->height;
-      options.default_width = in->image->width;
-    }
-  else if (in->npy_shape.rank == 4)
-    {
-      options.default_height = in->npy_shape.dims[2];
-      options.default_width = in->npy_shape.dims[3];
-    }
+  fm_cli_input_size_options (in->image, &in->npy_shape, &options);
   in->model = fm_cli_load_model (model_arg, &options, &error);
   if (in->model == NULL)
     return fm_cli_fail (error);

@@ -5,7 +5,8 @@
  *
  * Subcommand dispatch and what the subcommands share (see fm-cli.h): the
  * table of subcommands, error and usage printing with the exit statuses
- * 1 and 2, bundled model names and JSON printing. Each subcommand lives in its own fm-cli-NAME.c.
+ * 1 and 2, bundled model names and JSON printing. Each subcommand lives
+ * in its own fm-cli-NAME.c.
  */
 #include "config.h"
 

@@ -87,6 +87,35 @@ void      fm_cli_print_json      (JsonNode       *root);
 /* [d0, d1, ...] */
 JsonNode *fm_cli_shape_to_json   (const FmShape  *shape);
 
+/* ---- INPUT, shared by run, export and bench ---------------------------- */
+
+/* INPUT told by its magic bytes: a PNG/JPEG picture into *@image or a
+ * float32 .npy into *@npy and @npy_shape. Errors name the file. */
+gboolean  fm_cli_read_input          (const char     *path,
+                                      FmImage       **image,
+                                      float         **npy,
+                                      FmShape        *npy_shape,
+                                      GError        **error);
+/* The input's size fills in symbolic spatial dims: the picture's, or a
+ * 4-D .npy's H and W. */
+void      fm_cli_input_size_options  (const FmImage  *image,
+                                      const FmShape  *npy_shape,
+                                      FmModelOptions *options);
+/* Copies the .npy read from @path into @dest, model input @input's data,
+ * if it is a float input of the same shape; else FM_ERROR_SHAPE. */
+gboolean  fm_cli_feed_npy            (const FmValue  *input,
+                                      gpointer        dest,
+                                      const char     *path,
+                                      const float    *npy,
+                                      const FmShape  *npy_shape,
+                                      GError        **error);
+/* fm_preprocess_image() with the error prefixed by @path. */
+gboolean  fm_cli_feed_image          (const FmPreprocess *pp,
+                                      const FmImage  *image,
+                                      float          *dest,
+                                      const char     *path,
+                                      GError        **error);
+
 /* ---- MODEL INPUT to an executed run, shared by run and export --------- */
 
 typedef struct

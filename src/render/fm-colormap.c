@@ -3,25 +3,9 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The built-in colormaps. "viridis", "magma" and "inferno" are the
- * perceptually uniform maps by Nathaniel J. Smith, Stefan van der Walt
- * and Eric Firing, released under CC0 and published as float control
- * tables in matplotlib's lib/matplotlib/_cm_listed.py. "coolwarm" is
- * Kenneth Moreland's diverging map ("Diverging Color Maps for Scientific
- * Visualization", 2009) as matplotlib 3.6 samples it to 256 entries
- * (lib/matplotlib/_cm.py). The tables below hold those floats times 255,
- * rounded to the nearest integer (so viridis runs from #440154 to
- * #fde725, the hex values matplotlib's to_hex prints). They were
- * generated once with matplotlib 3.6.3 (Debian 12's python3-matplotlib):
- *
- *   lut = np.rint (matplotlib.colormaps[name] (np.arange (256))[:, :3] * 255)
- *
- * "gray" is computed: entry i is (i, i, i).
- *
- * Lookup follows matplotlib: t in [0, 1] is split into 256 equal bins,
- * index = floor (t * 256) clamped to 0..255, so every entry covers the
- * same share of the range. This file does not normalize data values and
- * does not draw; see fm-tile-render.c.
+ * The built-in colormaps: matplotlib's tables, stored as bytes, and the
+ * gray ramp. It does not normalize data values and does not draw (see
+ * fm-tile-render.c).
  */
 #include "config.h"
 
@@ -39,6 +23,20 @@ struct _FmColormap
   const guint8 (*lut)[3];    /* [256, 3] RGB, or NULL for the computed gray ramp */
 };
 
+/* "viridis", "magma" and "inferno" are the perceptually uniform maps by
+ * Nathaniel J. Smith, Stefan van der Walt and Eric Firing, released under
+ * CC0 and published as float control tables in matplotlib's
+ * lib/matplotlib/_cm_listed.py. "coolwarm" is Kenneth Moreland's
+ * diverging map ("Diverging Color Maps for Scientific Visualization",
+ * 2009) as matplotlib 3.6 samples it to 256 entries (lib/matplotlib/_cm.py).
+ * The tables hold those floats times 255, rounded to the nearest integer
+ * (so viridis runs from #440154 to #fde725, the hex values matplotlib's
+ * to_hex prints). They were generated once with matplotlib 3.6.3 (Debian
+ * 12's python3-matplotlib):
+ *
+ *   lut = np.rint (matplotlib.colormaps[name] (np.arange (256))[:, :3] * 255)
+ *
+ * "gray" is computed: entry i is (i, i, i). */
 static const guint8 viridis_lut[256][3] = {
   {  68,   1,  84 }, {  68,   2,  86 }, {  69,   4,  87 }, {  69,   5,  89 },
   {  70,   7,  90 }, {  70,   8,  92 }, {  70,  10,  93 }, {  70,  11,  94 },
@@ -438,7 +436,8 @@ fm_colormap_get_entry (const FmColormap *cm,
  * @t: the normalized value; clamped to [0, 1], NaN counts as 0
  *
  * Returns: the colour of @t as 0xRRGGBB: entry floor (t * 256), clamped
- *   to 0..255 (t = 1 gives the last entry).
+ *   to 0..255 (t = 1 gives the last entry). As in matplotlib, [0, 1] is
+ *   split into 256 equal bins, so every entry covers the same share.
  */
 guint32
 fm_colormap_map (const FmColormap *cm,

@@ -7,11 +7,9 @@
  * cairo surface is converted one row at a time (premultiplied native
  * ARGB32 to straight RGBA bytes) and never copied whole. An image whose
  * every pixel is opaque is written as 8-bit RGB, anything else as 8-bit
- * RGBA. The file is written to ".NAME.XXXXXX" next to the target,
- * fsync'ed, and renamed over the target; every failure removes the
- * temporary file. libpng reports its errors by longjmp; they are caught
- * in encode () and turned into a GError, never printed. This file does
- * not read PNG files.
+ * RGBA, atomically by fm_file_write_atomic_with(). libpng reports its
+ * errors by longjmp; they are caught in encode () and turned into a
+ * GError, never printed.
  */
 #include "config.h"
 
@@ -25,10 +23,10 @@
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <png.h>
 
 #include "fm-error.h"
+#include "fm-file.h"
 
 #define PNG_MAX_KEY 79
 
@@ -316,99 +314,79 @@ encode (WriteState        *ws,
   return TRUE;
 }
 
+typedef struct
+{
+  const PixelSource *src;
+  gboolean           opaque;
+  png_text          *chunks;
+  int                n_chunks;
+  guint8            *row;      /* [width, 4] */
+} PngJob;
+
+/* An FmFileWriteFunc: encodes through a stdio stream on a copy of @fd,
+ * which fm_file_write_atomic_with() then syncs, closes and renames. */
+static gboolean
+write_png (int       fd,
+           gpointer  user_data,
+           GError  **error)
+{
+  const PngJob *job = user_data;
+  WriteState ws = { 0 };
+  int copy = fcntl (fd, F_DUPFD_CLOEXEC, 0);
+  gboolean ok;
+
+  ws.fp = copy >= 0 ? fdopen (copy, "wb") : NULL;
+  if (ws.fp == NULL)
+    {
+      int saved_errno = errno;
+
+      if (copy >= 0)
+        close (copy);
+      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, g_strerror (saved_errno));
+      return FALSE;
+    }
+  ok = encode (&ws, job->src, job->opaque, job->chunks, job->n_chunks, job->row);
+  if (!ok && ws.saved_errno == 0)
+    g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, ws.message);
+  else if (!ok)
+    g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, g_strerror (ws.saved_errno));
+  if (fclose (ws.fp) != 0 && ok)
+    {
+      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, g_strerror (errno));
+      ok = FALSE;
+    }
+  return ok;
+}
+
 static gboolean
 write_source (const char         *path,
               const PixelSource  *src,
               const char * const *text,
               GError            **error)
 {
-  g_autofree char *display = g_filename_display_name (path);
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
   g_autofree guint8 *row = NULL; /* [width, 4] */
   g_autofree png_text *chunks = NULL;
-  WriteState ws = { 0 };
-  int n_chunks = 0;
-  gboolean opaque;
-  int fd;
+  PngJob job = { src };
 
   if (src->width <= 0 || src->height <= 0
       || src->width > PNG_USER_WIDTH_MAX || src->height > PNG_USER_HEIGHT_MAX)
     {
+      g_autofree char *display = g_filename_display_name (path);
+
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
                    _("Could not write “%s”: image size %d × %d is outside "
                      "1 × 1 .. %d × %d"), display, src->width, src->height,
                    PNG_USER_WIDTH_MAX, PNG_USER_HEIGHT_MAX);
       return FALSE;
     }
-  if (!build_text_chunks (path, text, &chunks, &n_chunks, error))
+  if (!build_text_chunks (path, text, &chunks, &job.n_chunks, error))
     return FALSE;
 
   row = g_malloc ((gsize) src->width * 4);
-  opaque = source_is_opaque (src, row);
-
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  {
-    g_autofree char *tmp_name = g_strdup_printf (".%s.XXXXXX", base);
-    tmp_path = g_build_filename (dir, tmp_name, NULL);
-  }
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  ws.fp = fdopen (fd, "wb");
-  if (ws.fp == NULL)
-    {
-      int saved_errno = errno;
-      close (fd);
-      g_unlink (tmp_path);
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!encode (&ws, src, opaque, chunks, n_chunks, row))
-    {
-      fclose (ws.fp);
-      g_unlink (tmp_path);
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
-                   display, ws.saved_errno != 0 ? g_strerror (ws.saved_errno)
-                                                : ws.message);
-      return FALSE;
-    }
-
-  if (fflush (ws.fp) != 0 || fsync (fileno (ws.fp)) != 0)
-    {
-      int saved_errno = errno;
-      fclose (ws.fp);
-      g_unlink (tmp_path);
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (fclose (ws.fp) != 0)
-    {
-      int saved_errno = errno;
-      g_unlink (tmp_path);
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (g_rename (tmp_path, path) != 0)
-    {
-      int saved_errno = errno;
-      g_unlink (tmp_path);
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  return TRUE;
+  job.opaque = source_is_opaque (src, row);
+  job.chunks = chunks;
+  job.row = row;
+  return fm_file_write_atomic_with (path, write_png, &job, error);
 }
 
 /* ---- public API --------------------------------------------------------- */

@@ -3,12 +3,10 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Writes images to PNG files with libpng, with text chunks, atomically:
- * the image goes to a temporary file in the target folder that is
- * flushed to disk and then renamed over the target, so a failed write
- * leaves any previous file untouched and no temporary file behind. Not a
- * reader, and it does not draw; render into a cairo image surface first
- * (see fm-tile-render.h).
+ * Writes images to PNG files with libpng, with text chunks, atomically
+ * (fm_file_write_atomic_with(): a failed write leaves any previous file
+ * untouched). Not a reader, and it does not draw; render into a cairo
+ * image surface first (see fm-tile-render.h).
  */
 #pragma once
 

@@ -4,29 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Lays out and draws a sheet of feature maps (see fm-sheet.h) on a cairo
- * image surface, and writes it as a PNG with text chunks.
- *
- * Layout, in pixels, all integers so every tile starts on a pixel:
- *
- *   MARGIN
- *   header: the input thumbnail (THUMB_SIDE square, the tensor fitted in
- *           it keeping its aspect) and, right of it, the model name, the
- *           input, colormap and normalisation, and the prediction
- *   HEADER_GAP
- *   per layer: title line, subtitle line (op, shape, zero count), the
- *           legend (LEGEND_H high, as wide as the grid within
- *           LEGEND_MIN_W..LEGEND_MAX_W), then rows of cells; a cell is
- *           the tile (tile_side square, centred in the cell) over its
- *           channel index, columns = min (C, FM_SHEET_MAX_COLUMNS)
- *   LAYER_GAP between layers, MARGIN at the bottom
- *
- * Text is drawn with pango in "Sans" at absolute pixel sizes with fixed
- * font options (grayscale antialiasing, no hinting, unhinted metrics), so
- * the same sheet comes out the same whatever the desktop's font settings;
- * those options are set on the sheet's own text only, never on the tiles,
- * which fm_tile_render() draws exactly as it does in the window. This file
- * does not compute statistics, ranges other than the window's rule, or
- * file names.
+ * image surface, and writes it as a PNG with text chunks. This file does
+ * not compute statistics, ranges other than the window's rule, or file
+ * names.
  */
 #include "config.h"
 
@@ -42,6 +22,19 @@
 #include "fm-error.h"
 #include "fm-png-writer.h"
 
+/* Layout, in pixels, all integers so every tile starts on a pixel:
+ *
+ *   MARGIN
+ *   header: the input thumbnail (THUMB_SIDE square, the tensor fitted in
+ *           it keeping its aspect) and, right of it, the model name, the
+ *           input, colormap and normalisation, and the prediction
+ *   HEADER_GAP
+ *   per layer: title line, subtitle line (op, shape, zero count), the
+ *           legend (LEGEND_H high, as wide as the grid within
+ *           LEGEND_MIN_W..LEGEND_MAX_W), then rows of cells; a cell is
+ *           the tile (tile_side square, centred in the cell) over its
+ *           channel index, columns = min (C, FM_SHEET_MAX_COLUMNS)
+ *   LAYER_GAP between layers, MARGIN at the bottom */
 #define MARGIN        16
 #define THUMB_SIDE    64
 #define HEADER_GAP    20
@@ -416,7 +409,12 @@ set_rgb (cairo_t      *cr,
 }
 
 /* Draws @text with its top-left at (x, y), at most @max_w wide (ellipsized),
- * or centred in @max_w when @centre. */
+ * or centred in @max_w when @centre. Text is pango "Sans" at absolute
+ * pixel sizes with fixed font options (grayscale antialiasing, no hinting,
+ * unhinted metrics), so the same sheet comes out the same whatever the
+ * desktop's font settings; those options are set on the sheet's own text
+ * only, never on the tiles, which fm_tile_render() draws exactly as it
+ * does in the window. */
 static void
 draw_text (cairo_t      *cr,
            const char   *text,

@@ -9,13 +9,17 @@
  * draws the zero mark and the legend. Everything is drawn through cairo
  * (text through pangocairo), so the same calls give the same pixels on
  * the window's context and on an image surface being exported.
- *
- * Value mapping: t = (x - vmin) / (vmax - vmin), clamped to [0, 1], then
- * fm_colormap_map (). When the range is empty (vmax <= vmin) or not
- * finite, every non-NaN cell maps to t = 0, so an all-zero layer is
- * uniformly the lowest colour. NaN cells are FM_TILE_NAN_RGB.
- *
- * The zero mark, drawn over a tile whose map is all zeros (the caller
+ */
+#include "config.h"
+
+#include "fm-tile-render.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <pango/pangocairo.h>
+
+/* The zero mark, drawn over a tile whose map is all zeros (the caller
  * decides, via FmTileStyle.all_zero), is built so that it cannot be
  * mistaken for a real map of low values in any colormap:
  *   - a veil of the UI background colour at 75 % opacity (white in the
@@ -27,23 +31,12 @@
  *     colormap has stripes, and stripes survive any veiled colour;
  *   - when the tile is at least 28 units on its short side, a small
  *     rounded badge with a bold "0" in the top-right corner (background
- *     colour filled, grey border, text #303030 or #f0f0f0).
- * This file does not decide ranges or whether a map is all zero, and it
- * does not lay tiles out.
- */
-#include "config.h"
-
-#include "fm-tile-render.h"
-
-#include <math.h>
-#include <string.h>
-
-#include <pango/pangocairo.h>
-
+ *     colour filled, grey border, text #303030 or #f0f0f0). */
 #define VEIL_ALPHA       0.75
 #define HATCH_SPACING    6.0
 #define HATCH_WIDTH      1.5
 #define BADGE_MIN_TILE   28.0
+
 #define LEGEND_LABEL_GAP 2.0
 
 typedef struct
@@ -74,7 +67,10 @@ static const MarkColours dark_colours = {
  * @argb_out: (out caller-allocates): [h, w] opaque pixels 0xAARRGGBB, the
  *   layout of a cairo ARGB32 surface whose stride is w * 4
  *
- * Maps each cell to its colour, as described at the top of this file.
+ * Maps each cell to its colour: t = (x - vmin) / (vmax - vmin), clamped
+ * to [0, 1], then fm_colormap_map (). When the range is empty (vmax <=
+ * vmin) or not finite, every non-NaN cell maps to t = 0, so an all-zero
+ * layer is uniformly the lowest colour. NaN cells are FM_TILE_NAN_RGB.
  */
 void
 fm_tile_colorize (const float       *map,

@@ -324,6 +324,17 @@ fm_test_graph_build (FmTestGraph  *g,
   return fm_model_build (&g->model, "test.onnx", NULL, &options, error);
 }
 
+FmModel *
+fm_test_graph_build_ok (FmTestGraph *g)
+{
+  GError *error = NULL;
+  FmModel *model = fm_test_graph_build (g, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  return model;
+}
+
 gpointer
 fm_test_run (FmModel             *model,
              const float * const *inputs,

@@ -85,6 +85,8 @@ void         fm_test_node_int64_tensor  (FmOnnxNode        *node,
 /* fm_model_build() on the graph, named "test.onnx" in messages. */
 FmModel     *fm_test_graph_build        (FmTestGraph       *g,
                                          GError           **error);
+/* The same, asserting that it succeeds. */
+FmModel     *fm_test_graph_build_ok     (FmTestGraph       *g);
 
 /* Runs @model with @inputs[i] copied to input i, and returns a copy of
  * value @name (any value: input, constant, activation) and its element

@@ -671,6 +671,28 @@ noise (gsize n)
   return out;
 }
 
+/* Reads items until fm_dataset_next() stops, checking that each one that
+ * came holds its @item_bytes of @pixels; returns how many came. */
+static gint64
+read_until_error (FmDataset        *ds,
+                  const GByteArray *pixels,
+                  gsize             item_bytes,
+                  GError          **error)
+{
+  gint64 count = 0;
+
+  for (;;)
+    {
+      g_autoptr(FmImage) image = NULL;
+      guint64 index;
+
+      if (!fm_dataset_next (ds, &index, &image, NULL, error))
+        return count;
+      g_assert_cmpmem (image->pixels, item_bytes, pixels->data + item_bytes * index, item_bytes);
+      count++;
+    }
+}
+
 static void
 test_bad_truncated_gz (void)
 {
@@ -696,18 +718,7 @@ test_bad_truncated_gz (void)
   ds = fm_dataset_open (path, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 100);
-  count = 0;
-  for (;;)
-    {
-      g_autoptr(FmImage) image = NULL;
-      guint64 index;
-
-      if (!fm_dataset_next (ds, &index, &image, NULL, &error))
-        break;
-      /* What did come is right. */
-      g_assert_cmpmem (image->pixels, 16, pixels->data + 16 * index, 16);
-      count++;
-    }
+  count = read_until_error (ds, pixels, 16, &error);
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
   g_test_message ("%s after %" G_GINT64_FORMAT " items", error->message, count);
   {
@@ -755,16 +766,7 @@ test_bad_corrupt_gz (void)
   path = write_plain ("crc-idx3.gz", gz);
   ds = fm_dataset_open (path, NULL, &error);
   g_assert_no_error (error);
-  for (;;)
-    {
-      g_autoptr(FmImage) image = NULL;
-      guint64 index;
-
-      if (!fm_dataset_next (ds, &index, &image, NULL, &error))
-        break;
-      g_assert_cmpmem (image->pixels, 1024, pixels->data + 1024 * index, 1024);
-      count++;
-    }
+  count = read_until_error (ds, pixels, 1024, &error);
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
   g_test_message ("%s after %" G_GINT64_FORMAT " items", error->message, count);
   g_assert_nonnull (strstr (error->message, path));

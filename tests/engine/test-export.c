@@ -248,8 +248,8 @@ test_npy_roundtrip (void)
       g_autofree float *back = NULL;
       FmShape shape;
 
-      g_assert_true (fm_export_write_npy (path, &v->shape, fm_run_value_data (fx.run, l->value_id),
-                                          &error));
+      g_assert_true (fm_npy_write (path, &v->shape, fm_run_value_data (fx.run, l->value_id),
+                                   &error));
       g_assert_no_error (error);
       back = fm_npy_read (path, &shape, 0, &error);
       g_assert_no_error (error);
@@ -302,8 +302,8 @@ test_fsize_limit (void)
       fm_test_fsize_limit (4096, NULL);
 
       /* 32 x 28 x 28 floats = 100,352 bytes: over the limit. */
-      g_assert_false (fm_export_write_npy (npy, &fx.model->values[l->value_id].shape,
-                                           fm_run_value_data (fx.run, l->value_id), &error));
+      g_assert_false (fm_npy_write (npy, &fx.model->values[l->value_id].shape,
+                                    fm_run_value_data (fx.run, l->value_id), &error));
       g_assert_error (error, FM_ERROR, FM_ERROR_IO);
       g_printerr ("%s\n", error->message);
       g_clear_error (&error);
@@ -357,7 +357,7 @@ test_not_a_directory (void)
   want_csv = g_strdup_printf ("Could not write “%s”: %s", csv, g_strerror (ENOTDIR));
   g_assert_cmpstr (error->message, ==, want_csv);
   g_clear_error (&error);
-  g_assert_false (fm_export_write_npy (npy, &shape, &one, &error));
+  g_assert_false (fm_npy_write (npy, &shape, &one, &error));
   want_npy = g_strdup_printf ("Could not write “%s”: %s", npy, g_strerror (ENOTDIR));
   g_assert_cmpstr (error->message, ==, want_npy);
   fm_test_assert_file_is (file, OLD_BYTES);

@@ -28,17 +28,6 @@
 #include "fm-stats.h"
 #include "fm-test-graph.h"
 
-static FmModel *
-build_ok (FmTestGraph *g)
-{
-  GError *error = NULL;
-  FmModel *model = fm_test_graph_build (g, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (model);
-  return model;
-}
-
 static int
 value_id (FmModel    *model,
           const char *name)
@@ -128,7 +117,7 @@ build_net (void)
   fm_test_graph_node (g, "Flatten", "r2", "f");
   fm_test_graph_node (g, "Gemm", "f,gb,gc", "y");
   fm_test_graph_output (g, "y");
-  return build_ok (g);
+  return fm_test_graph_build_ok (g);
 }
 
 static FmRun *
@@ -289,7 +278,7 @@ test_layers_shared_pre (void)
   fm_test_graph_node (g, "Sigmoid", "c", "s");
   fm_test_graph_node (g, "Add", "c,s", "a");
   fm_test_graph_output (g, "a");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
 
   merged = fm_layers_list (m, TRUE);
   g_assert_cmpuint (merged->len, ==, 3);
@@ -323,7 +312,7 @@ test_layers_graph_output (void)
   fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_output (g, "c");
   fm_test_graph_output (g, "r");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
 
   layers = fm_layers_list (m, TRUE);
   g_assert_cmpuint (layers->len, ==, 2);
@@ -358,7 +347,7 @@ test_layers_batch_norm (void)
   fm_test_graph_node (g, "BatchNormalization", "c,scale,shift,mean,var", "n");
   fm_test_graph_node (g, "Relu", "n", "r");
   fm_test_graph_output (g, "r");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
 
   merged = fm_layers_list (m, TRUE);
   g_assert_cmpuint (merged->len, ==, 2);
@@ -649,7 +638,7 @@ build_resnet18_names (void)
   fm_test_graph_node (g, "GlobalAveragePool", prev, "/avgpool/GlobalAveragePool_output_0");
   fm_test_graph_node (g, "Flatten", "/avgpool/GlobalAveragePool_output_0", "/Flatten_output_0");
   fm_test_graph_output (g, "/Flatten_output_0");
-  return build_ok (g);
+  return fm_test_graph_build_ok (g);
 }
 
 /* Checks that @layers lists the rows of resnet18 (all of them, or with
@@ -778,7 +767,7 @@ test_layers_friendly_unique (void)
   fm_test_graph_node (g, "Conv", "/relu/Relu_output_0,w2", "/blk/blk.0/Conv_output_0");
   fm_test_graph_node (g, "Conv", "/blk/blk.0/Conv_output_0,w3", "/blk.0/Conv_output_0");
   fm_test_graph_output (g, "/blk.0/Conv_output_0");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
 
   /* Each name alone: the collisions */
   {

@@ -111,6 +111,16 @@ graph_add (GByteArray *graph,
 
 static const gint64 dims_1144[] = { -1, 1, 4, 4 };
 
+/* @g with graph input x and output y, [batch, 1, 4, 4], as the bytes of
+ * an opset 13 model. */
+static GBytes *
+xy_model_bytes (GByteArray *g)
+{
+  graph_add (g, 11, value_info ("x", dims_1144, 4));
+  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  return model_bytes (g, 13);
+}
+
 /* x [batch, 1, 4, 4] -> Relu -> y */
 static GByteArray *
 relu_graph (void)
@@ -253,9 +263,7 @@ test_missing_producer (void)
   g_autoptr(GBytes) bytes = NULL;
 
   graph_add (g, 1, node ("r", "Relu", STRV ("nowhere"), STRV ("y")));
-  graph_add (g, 11, value_info ("x", dims_1144, 4));
-  graph_add (g, 12, value_info ("y", dims_1144, 4));
-  bytes = model_bytes (g, 13);
+  bytes = xy_model_bytes (g);
   assert_error (bytes, FM_ERROR_INVALID_MODEL, "'nowhere'", "node 'r'");
 }
 
@@ -266,9 +274,7 @@ test_unknown_op (void)
   g_autoptr(GBytes) bytes = NULL;
 
   graph_add (g, 1, node ("loop1", "Loop", STRV ("x"), STRV ("y")));
-  graph_add (g, 11, value_info ("x", dims_1144, 4));
-  graph_add (g, 12, value_info ("y", dims_1144, 4));
-  bytes = model_bytes (g, 13);
+  bytes = xy_model_bytes (g);
   assert_error (bytes, FM_ERROR_UNSUPPORTED_OP, "op 'Loop'", "opset 13");
   assert_error (bytes, FM_ERROR_UNSUPPORTED_OP, "node 'loop1'", "domain 'ai.onnx'");
 }
@@ -282,9 +288,7 @@ test_foreign_domain (void)
 
   fm_pb_string (n, 7, "com.microsoft");
   graph_add (g, 1, n);
-  graph_add (g, 11, value_info ("x", dims_1144, 4));
-  graph_add (g, 12, value_info ("y", dims_1144, 4));
-  bytes = model_bytes (g, 13);
+  bytes = xy_model_bytes (g);
   assert_error (bytes, FM_ERROR_UNSUPPORTED_OP, "'com.microsoft'", "'FusedConv'");
 }
 
@@ -309,9 +313,7 @@ test_unknown_attribute (void)
   fm_pb_int (attr, 20, 2); /* INT */
   fm_pb_message (n, 5, attr);
   graph_add (g, 1, n);
-  graph_add (g, 11, value_info ("x", dims_1144, 4));
-  graph_add (g, 12, value_info ("y", dims_1144, 4));
-  bytes = model_bytes (g, 13);
+  bytes = xy_model_bytes (g);
   assert_error (bytes, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "'sparkle'", "node 'r' (Relu)");
 }
 
@@ -323,9 +325,7 @@ test_duplicate_output (void)
 
   graph_add (g, 1, node ("r1", "Relu", STRV ("x"), STRV ("y")));
   graph_add (g, 1, node ("r2", "Relu", STRV ("x"), STRV ("y")));
-  graph_add (g, 11, value_info ("x", dims_1144, 4));
-  graph_add (g, 12, value_info ("y", dims_1144, 4));
-  bytes = model_bytes (g, 13);
+  bytes = xy_model_bytes (g);
   assert_error (bytes, FM_ERROR_INVALID_MODEL, "'y'", "more than once");
 }
 
@@ -659,9 +659,7 @@ test_bytes_plain_errors (void)
     GByteArray *g = g_byte_array_new ();
 
     graph_add (g, 1, node ("frob", "Frobnicate", STRV ("x"), STRV ("y")));
-    graph_add (g, 11, value_info ("x", dims_1144, 4));
-    graph_add (g, 12, value_info ("y", dims_1144, 4));
-    unknown_op = model_bytes (g, 13);
+    unknown_op = xy_model_bytes (g);
   }
   model = load (unknown_op, NULL, &error);
   g_assert_null (model);

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -291,6 +292,19 @@ test_bad_files (void)
   g_assert_true (g_str_has_prefix (e5->message, "/nonexistent/dir/x.npy: "));
 }
 
+/* fm_file_write_atomic()'s message: the file, then the system's reason. */
+static void
+assert_write_error (const GError *error,
+                    const char   *path,
+                    int           reason)
+{
+  g_autofree char *want = g_strdup_printf ("Could not write “%s”: %s", path,
+                                           g_strerror (reason));
+
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, want);
+}
+
 static void
 test_write_fails_cleanly (void)
 {
@@ -320,8 +334,7 @@ test_write_fails_cleanly (void)
   g_assert_false (fm_npy_write (path, &big, many, &error));
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old), ==, 0);
   signal (SIGXFSZ, SIG_DFL);
-  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
-  g_assert_true (g_str_has_prefix (error->message, path));
+  assert_write_error (error, path, EFBIG);
   g_clear_error (&error);
 
   /* The old file is intact and no temporary file is left. */
@@ -334,8 +347,7 @@ test_write_fails_cleanly (void)
     g_autofree char *missing = g_build_filename (dir, "no", "x.npy", NULL);
 
     g_assert_false (fm_npy_write (missing, &small, four, &error));
-    g_assert_error (error, FM_ERROR, FM_ERROR_IO);
-    g_assert_true (g_str_has_prefix (error->message, missing));
+    assert_write_error (error, missing, ENOENT);
     g_clear_error (&error);
   }
 
@@ -350,15 +362,41 @@ test_write_fails_cleanly (void)
       g_autofree char *p2 = g_build_filename (dir, "new.npy", NULL);
 
       g_assert_false (fm_npy_write (p2, &small, four, &error));
-      g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+      assert_write_error (error, p2, EACCES);
       g_clear_error (&error);
       g_assert_false (fm_npy_write (path, &small, many, &error));
-      g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+      assert_write_error (error, path, EACCES);
       g_clear_error (&error);
       g_assert_cmpuint (count_files (dir), ==, 1);
     }
   g_chmod (dir, 0755);
 
+  fm_test_remove_tree (dir);
+}
+
+/* A written file gets the mode of any new file: 0666 less the umask. */
+static void
+test_write_mode (void)
+{
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-test-npy-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "m.npy", NULL);
+  g_autoptr(GError) error = NULL;
+  const FmShape shape = { 1, { 1 } };
+  const float one = 1.0f;
+  const mode_t masks[] = { 022, 002, 077 };
+  mode_t old = umask (022);
+
+  for (guint i = 0; i < G_N_ELEMENTS (masks); i++)
+    {
+      GStatBuf st;
+
+      umask (masks[i]);
+      g_assert_true (fm_npy_write (path, &shape, &one, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0666 & ~masks[i]);
+    }
+  umask (old);
   fm_test_remove_tree (dir);
 }
 
@@ -375,6 +413,7 @@ main (int   argc,
   g_test_add_func ("/engine/npy/refused", test_refused);
   g_test_add_func ("/engine/npy/bad-files", test_bad_files);
   g_test_add_func ("/engine/npy/write-fails-cleanly", test_write_fails_cleanly);
+  g_test_add_func ("/engine/npy/write-mode", test_write_mode);
 
   return g_test_run ();
 }

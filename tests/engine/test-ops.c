@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fm-model-private.h"
@@ -18,17 +19,6 @@
 #include "fm-run.h"
 #include "fm-test-graph.h"
 #include "ops/fm-op-conv-private.h"
-
-static FmModel *
-build_ok (FmTestGraph *g)
-{
-  GError *error = NULL;
-  FmModel *model = fm_test_graph_build (g, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (model);
-  return model;
-}
 
 static void
 build_fails (FmTestGraph *g,
@@ -119,7 +109,7 @@ test_conv_basic (void)
   fm_test_graph_float (g, "b", FM_DIMS (1), b);
   fm_test_graph_node (g, "Conv", "x,w,b", "y");
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   assert_shape (m, "y", FM_DIMS (1, 1, 1, 1));
   /* diagonal kernel: 1 + 5 + 9 + bias 0.5 */
   CHECK (m, x9, NULL, "y", 1e-6f, 15.5f);
@@ -136,7 +126,7 @@ test_conv_pads (void)
   fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w", "y"), "pads",
                      FM_DIMS (1, 1, 1, 1));
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
   /* all-ones 3x3 with zero padding: sum of each 3x3 neighbourhood of
    * 1 2 3 / 4 5 6 / 7 8 9:
@@ -160,7 +150,7 @@ test_conv_strides (void)
   fm_test_node_ints (n, "strides", FM_DIMS (2, 2));
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (3, 3));
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* (3 + 2 - 3) / 2 + 1 = 2; the corners of the padded case above */
   assert_shape (m, "y", FM_DIMS (1, 1, 2, 2));
   CHECK (m, x9, NULL, "y", 1e-5f, 12, 16, 24, 28);
@@ -181,7 +171,7 @@ test_conv_dilations (void)
   fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w", "y"), "dilations",
                      FM_DIMS (2, 2));
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* effective kernel 3: out 3x3, y[i][j] = x[i][j] + x[i][j+2] + x[i+2][j]
    * + x[i+2][j+2] = 4 (5i + j) + 2 + 10 + 12 = 20i + 4j + 24 */
   assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
@@ -204,7 +194,7 @@ conv_same (const char *auto_pad,
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2), w);
   fm_test_node_string (fm_test_graph_node (g, "Conv", "x,w", "y"), "auto_pad", auto_pad);
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   assert_shape (m, "y", FM_DIMS (1, 1, 4));
   y = run_value (m, x, NULL, "y", &n);
   assert_floats (y, n, want, 4, 1e-6f);
@@ -239,7 +229,7 @@ test_conv_depthwise (void)
   fm_test_graph_float (g, "b", FM_DIMS (2), b);
   fm_test_node_int (fm_test_graph_node (g, "Conv", "x,w,b", "y"), "group", 2);
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* channel 0: 1+2+3+4 + 0.5 = 10.5; channel 1: 10 - 40 - 1 = -31 */
   CHECK (m, x, NULL, "y", 1e-5f, 10.5f, -31);
 }
@@ -271,7 +261,7 @@ conv_with_reader (const char *extra)
       fm_test_graph_node (g, "Conv", "x,w", "y2");
       fm_test_graph_output (g, "y2");
     }
-  return build_ok (g);
+  return fm_test_graph_build_ok (g);
 }
 
 static void
@@ -352,7 +342,7 @@ test_threads_split (void)
   fm_test_node_ints (node, "strides", 2, (const gint64[]) { 2, 2 });
   for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
     fm_test_graph_output (g, outputs[i]);
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
 
   for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
     {
@@ -497,7 +487,7 @@ test_max_pool_ceil_mode (void)
       fm_test_node_ints (n, "strides", FM_DIMS (2, 2));
       fm_test_node_int (n, "ceil_mode", ceil);
       fm_test_graph_output (g, "y");
-      m = build_ok (g);
+      m = fm_test_graph_build_ok (g);
       /* floor((3 - 2) / 2) + 1 = 1; ceil gives 2 and the second window
        * (starting at 2 < 3) is partly outside: max(3, 6), max(7, 8), 9 */
       if (ceil)
@@ -522,7 +512,7 @@ test_max_pool_ceil_drop (void)
   fm_test_node_ints (n, "pads", FM_DIMS (0, 1));
   fm_test_node_int (n, "ceil_mode", 1);
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* ceil((3 + 1 - 1) / 2) + 1 = 3 windows at 0, 2, 4; the one at 4 starts
    * in the end padding (4 >= 3) and is dropped: [x0, x2] */
   assert_shape (m, "y", FM_DIMS (1, 1, 2));
@@ -542,7 +532,7 @@ test_max_pool_pads (void)
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
   fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* all values negative: a zero from padding must never win.
    * windows of -1 -2 / -3 -4 with one pad all round, 3x3 out:
    * {-1}, {-1,-2}, {-2} / {-1,-3}, all, {-2,-4} / {-3}, {-3,-4}, {-4} */
@@ -578,7 +568,7 @@ average_pool (gint64       cip,
   fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
   fm_test_node_int (n, "count_include_pad", cip);
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   y = run_value (m, x, NULL, "y", &ny);
   assert_floats (y, ny, want, 9, 1e-6f);
 }
@@ -608,7 +598,7 @@ test_global_pools (void)
   fm_test_graph_node (g, "GlobalMaxPool", "x", "b");
   fm_test_graph_output (g, "a");
   fm_test_graph_output (g, "b");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   assert_shape (m, "a", FM_DIMS (1, 2, 1, 1));
   /* means 12/4 = 3 and -12/4 = -3; maxima 6 and -1 */
   CHECK (m, x, NULL, "a", 1e-6f, 3, -3);
@@ -635,7 +625,7 @@ test_gemm_trans_b (void)
   fm_test_node_float (n, "alpha", 2.0f);
   fm_test_node_float (n, "beta", 0.5f);
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* A B^T = [1+3, 2; 4+6, 5] = [4, 2; 10, 5]; x2 = [8, 4; 20, 10];
    * + 0.5 [10, 20] per row = [13, 14; 25, 20] */
   CHECK (m, a, NULL, "y", 1e-5f, 13, 14, 25, 20);
@@ -661,7 +651,7 @@ test_mat_mul_batched (void)
   fm_test_graph_output (g, "y");
   fm_test_graph_output (g, "z");
   fm_test_graph_output (g, "u");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* [1 2; 3 4] [1 1; 0 1] = [1, 3; 3, 7]; I [2 3; 4 5] = [2, 3; 4, 5] */
   CHECK (m, a, NULL, "y", 1e-5f, 1, 3, 3, 7, 2, 3, 4, 5);
   /* 1-D b: row sums, the appended dim removed: [2, 2] */
@@ -688,7 +678,7 @@ test_batch_norm (void)
   fm_test_node_float (fm_test_graph_node (g, "BatchNormalization", "x,s,b,m,v", "y"),
                       "momentum", 0.9f);
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* ch0: (x - 1) / 2 * 1 + 0 -> 0, 0.5; ch1: (x - 3) / 0.5 * 2 + 1 -> 1, 5
    * (epsilon 1e-5 moves these by < 1e-4) */
   CHECK (m, x, NULL, "y", 1e-4f, 0, 0.5f, 1, 5);
@@ -731,7 +721,7 @@ test_add_broadcast (void)
   fm_test_graph_output (g, "y");
   fm_test_graph_output (g, "z");
   fm_test_graph_output (g, "q");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   assert_shape (m, "y", FM_DIMS (2, 3));
   /* [1; 2] + [10 20 30] = [11 21 31; 12 22 32] */
   CHECK (m, a, x, "y", 0, 11, 21, 31, 12, 22, 32);
@@ -762,7 +752,7 @@ test_activations (void)
   fm_test_graph_node (g, "PRelu", "x,slope", "prelu");
   fm_test_graph_node (g, "Sigmoid", "x", "sig");
   fm_test_graph_output (g, "relu");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   CHECK (m, x, NULL, "relu", 0, 0, 0, 0, 2, 7);
   /* alpha 0.01 */
   CHECK (m, x, NULL, "leaky", 1e-7f, -0.04f, -0.01f, 0, 2, 7);
@@ -791,7 +781,7 @@ test_clip_attributes (void)
   fm_test_node_float (n, "min", -1.5f);
   fm_test_node_float (n, "max", 1.5f);
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   CHECK (m, x, NULL, "y", 0, -1.5f, -1, 0, 1.5f, 1.5f);
 }
 
@@ -811,7 +801,7 @@ softmax_case (gint64      opset,
   fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2));
   fm_test_node_int (fm_test_graph_node (g, op, "x", "y"), "axis", axis);
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   y = run_value (m, x, NULL, "y", &n);
   assert_floats (y, n, want, 4, 1e-6f);
 }
@@ -855,7 +845,7 @@ test_reshape_zero_minus_one (void)
   fm_test_graph_node (g, "Reshape", "x,s2", "y2");
   fm_test_graph_output (g, "y1");
   fm_test_graph_output (g, "y2");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* [0, -1]: keep 2, infer 24 / 2 = 12. [-1, 0, 2]: copy 3, 24 / 6 = 4 */
   assert_shape (m, "y1", FM_DIMS (2, 12));
   assert_shape (m, "y2", FM_DIMS (4, 3, 2));
@@ -903,7 +893,7 @@ test_slice_negative_steps (void)
   fm_test_graph_node (g, "Slice", "x,s2,e2", "z");
   fm_test_graph_output (g, "y");
   fm_test_graph_output (g, "z");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* axis 1 from -1 (= 4) down to the clamped start, step -2: cols 4, 2, 0 */
   assert_shape (m, "y", FM_DIMS (2, 3));
   CHECK (m, x, NULL, "y", 0, 4, 2, 0, 9, 7, 5);
@@ -926,7 +916,7 @@ test_slice_opset9 (void)
   fm_test_node_ints (n, "ends", FM_DIMS (-1));
   fm_test_node_ints (n, "axes", FM_DIMS (-1));
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* last axis [1, 3 - 1): column 1 only */
   CHECK (m, x, NULL, "y", 0, 1, 4);
 }
@@ -945,7 +935,7 @@ test_pad (void)
   fm_test_graph_float (g, "value", 0, NULL, value);
   fm_test_graph_node (g, "Pad", "x,pads,value", "y");
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* one row of 9 on top, the last column cropped: [9; 1; 3] */
   assert_shape (m, "y", FM_DIMS (1, 1, 3, 1));
   CHECK (m, x, NULL, "y", 0, 9, 1, 3);
@@ -964,7 +954,7 @@ test_pad_opset2 (void)
   fm_test_node_ints (n, "pads", FM_DIMS (0, 1, 0, 2));
   fm_test_node_float (n, "value", -1);
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   CHECK (m, x, NULL, "y", 0, -1, 1, 2, -1, -1);
 }
 
@@ -1005,7 +995,7 @@ test_transpose_flatten (void)
   fm_test_graph_node (g, "Transpose", "x", "r");
   fm_test_node_int (fm_test_graph_node (g, "Flatten", "x", "f"), "axis", -1);
   fm_test_graph_output (g, "t");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* [[0 1 2] [3 4 5]] transposed: [[0 3] [1 4] [2 5]] */
   assert_shape (m, "t", FM_DIMS (1, 3, 2));
   CHECK (m, x, NULL, "t", 0, 0, 3, 1, 4, 2, 5);
@@ -1042,7 +1032,7 @@ test_view_glue_folded (void)
   fm_test_node_int (fm_test_graph_node (g, "Concat", "n1,m1", "shape"), "axis", 0);
   fm_test_graph_node (g, "Reshape", "x,shape", "y");
   fm_test_graph_output (g, "y");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
 
   for (guint i = 0; i < G_N_ELEMENTS (glue); i++)
     {
@@ -1104,7 +1094,7 @@ test_int64_glue (void)
                              "value", FM_DIMS (1), val);
   fm_test_graph_node (g, "Squeeze", "cos,ax", "sq");
   fm_test_graph_output (g, "c");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   g_assert_cmpuint (m->n_plan, ==, 0);
   {
     /* d = [10 20 30; 40 50 60]; columns -1 (= 2) and 0 */
@@ -1175,7 +1165,7 @@ test_reduce_mean_lrn (void)
   fm_test_node_float (n, "beta", 1.0f);
   fm_test_node_float (n, "bias", 1.0f);
   fm_test_graph_output (g, "mc");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* over channels: (1+3+5)/3 = 3, (2+4+6)/3 = 4 */
   assert_shape (m, "mc", FM_DIMS (1, 1, 1, 2));
   CHECK (m, x, NULL, "mc", 1e-6f, 3, 4);
@@ -1204,9 +1194,51 @@ test_constant_and_dropout (void)
   fm_test_graph_node (g, "Mul", "x,k", "y");
   fm_test_graph_node (g, "Dropout", "y", "z");
   fm_test_graph_output (g, "z");
-  m = build_ok (g);
+  m = fm_test_graph_build_ok (g);
   /* [1 2] * [0.5 4] = [0.5 8], Dropout passes it through */
   CHECK (m, x, NULL, "z", 0, 0.5f, 8);
+}
+
+/* fm-ops.def lists the ops in groups headed by the file of ops/ that
+ * defines them: every op in a group is defined in that file (as
+ * "fm_op_NAME =" or through a DEFINE_ macro "(Name, name,"). */
+static void
+test_registry_groups (void)
+{
+  g_autofree char *runtime = g_build_filename (FM_TEST_SRCDIR, "..", "src", "engine",
+                                               "runtime", NULL);
+  g_autofree char *def_path = g_build_filename (runtime, "fm-ops.def", NULL);
+  g_autofree char *def = NULL;
+  g_autofree char *file_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n_ops = 0;
+
+  g_assert_true (g_file_get_contents (def_path, &def, NULL, NULL));
+  lines = g_strsplit (def, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char name[64], c_name[64];
+
+      if (g_str_has_prefix (lines[i], "/* ops/"))
+        {
+          g_autofree char *rel = g_strndup (lines[i] + 3, strcspn (lines[i] + 3, ":* "));
+          g_autofree char *path = g_build_filename (runtime, rel, NULL);
+
+          g_clear_pointer (&file_text, g_free);
+          g_assert_true (g_file_get_contents (path, &file_text, NULL, NULL));
+        }
+      else if (sscanf (lines[i], "FM_OP (%63[A-Za-z], %63[a-z_])", name, c_name) == 2)
+        {
+          g_autofree char *info = g_strdup_printf ("fm_op_%s =", c_name);
+          g_autofree char *macro = g_strdup_printf ("(%s, %s,", name, c_name);
+
+          g_assert_nonnull (file_text);
+          if (strstr (file_text, info) == NULL && strstr (file_text, macro) == NULL)
+            g_error ("fm-ops.def: %s is not defined in the file of its group", name);
+          n_ops++;
+        }
+    }
+  g_assert_cmpuint (n_ops, ==, FM_N_OPS);
 }
 
 int
@@ -1215,6 +1247,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/engine/ops/registry-groups", test_registry_groups);
   g_test_add_func ("/engine/ops/conv/basic", test_conv_basic);
   g_test_add_func ("/engine/ops/threads-split", test_threads_split);
   g_test_add_func ("/engine/ops/conv/weights-released", test_conv_weights_released);

@@ -88,17 +88,6 @@ write_idx (const char   *name,
   return path;
 }
 
-static FmModel *
-build_ok (FmTestGraph *g)
-{
-  GError *error = NULL;
-  FmModel *model = fm_test_graph_build (g, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (model);
-  return model;
-}
-
 #define DYING_MODEL    "models/mnist-cnn-dying.onnx"
 #define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
 
@@ -208,7 +197,7 @@ test_dead_bias (void)
   fm_test_graph_node (g, "Conv", "x,w,b", "c");
   fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_output (g, "r");
-  model = build_ok (g);
+  model = fm_test_graph_build_ok (g);
   path = write_idx ("dead-bias.idx", 5, 5, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
@@ -301,7 +290,7 @@ test_fire_count (void)
   fm_test_graph_node (g, "Conv", "x,w,b", "c");
   fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_output (g, "r");
-  model = build_ok (g);
+  model = fm_test_graph_build_ok (g);
   path = write_idx ("fire.idx.gz", FIRE_N, FIRE_N, 3, 3, px, TRUE);
 
   /* 3 / 50 = 6 %: rare under 10 %, not under 1 %. */
@@ -376,7 +365,7 @@ test_diagnoses (void)
   fm_test_node_int (fm_test_graph_node (g, "Conv", "r1,w2,b2", "c2"), "group", 3);
   fm_test_graph_node (g, "Relu", "c2", "r2");
   fm_test_graph_output (g, "r2");
-  model = build_ok (g);
+  model = fm_test_graph_build_ok (g);
   path = write_idx ("diag.idx", 3, 3, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
@@ -1039,7 +1028,7 @@ tiny_model (void)
   fm_test_graph_node (g, "Conv", "x,w", "c");
   fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_output (g, "r");
-  return build_ok (g);
+  return fm_test_graph_build_ok (g);
 }
 
 static void

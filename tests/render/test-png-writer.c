@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <setjmp.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -21,87 +20,12 @@
 
 #include "fm-error.h"
 #include "fm-png-writer.h"
+#include "fm-test-png.h"
 #include "fm-tile-render.h"
 
 #include <pango/pangocairo.h>
 
 static char *tmpdir;
-
-typedef struct
-{
-  int width, height;
-  int color_type;
-  guint8 *rgba;         /* [height, width, 4] */
-  GHashTable *text;     /* key -> value */
-  GHashTable *text_kind; /* key -> "tEXt", "zTXt" or "iTXt" */
-} ReadPng;
-
-static void
-read_png_free (ReadPng *r)
-{
-  g_free (r->rgba);
-  g_clear_pointer (&r->text, g_hash_table_unref);
-  g_clear_pointer (&r->text_kind, g_hash_table_unref);
-}
-
-/* Reads @path with libpng, expanded to 8-bit RGBA. */
-static void
-read_png (const char *path,
-          ReadPng    *r)
-{
-  FILE *fp = fopen (path, "rb");
-  png_structp png;
-  png_infop info;
-  png_textp text = NULL;
-  int n_text = 0;
-  png_bytepp rows;
-
-  g_assert_nonnull (fp);
-  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-  g_assert_nonnull (png);
-  info = png_create_info_struct (png);
-  g_assert_nonnull (info);
-  if (setjmp (png_jmpbuf (png)))
-    g_assert_not_reached ();
-  png_init_io (png, fp);
-  png_read_png (png, info, PNG_TRANSFORM_EXPAND | PNG_TRANSFORM_STRIP_16, NULL);
-
-  memset (r, 0, sizeof *r);
-  r->width = png_get_image_width (png, info);
-  r->height = png_get_image_height (png, info);
-  r->color_type = png_get_color_type (png, info);
-  g_assert_cmpint (png_get_bit_depth (png, info), ==, 8);
-  r->rgba = g_malloc ((gsize) r->width * r->height * 4);
-  rows = png_get_rows (png, info);
-  for (int y = 0; y < r->height; y++)
-    for (int x = 0; x < r->width; x++)
-      {
-        guint8 *o = r->rgba + ((gsize) y * r->width + x) * 4;
-        if (r->color_type == PNG_COLOR_TYPE_RGB_ALPHA)
-          memcpy (o, rows[y] + x * 4, 4);
-        else
-          {
-            g_assert_cmpint (r->color_type, ==, PNG_COLOR_TYPE_RGB);
-            memcpy (o, rows[y] + x * 3, 3);
-            o[3] = 0xff;
-          }
-      }
-
-  r->text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  r->text_kind = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  png_get_text (png, info, &text, &n_text);
-  for (int i = 0; i < n_text; i++)
-    {
-      const char *kind = text[i].compression == PNG_TEXT_COMPRESSION_NONE ? "tEXt"
-                       : text[i].compression == PNG_TEXT_COMPRESSION_zTXt ? "zTXt"
-                       : "iTXt";
-      g_hash_table_insert (r->text, g_strdup (text[i].key), g_strdup (text[i].text));
-      g_hash_table_insert (r->text_kind, g_strdup (text[i].key), (gpointer) kind);
-    }
-
-  png_destroy_read_struct (&png, &info, NULL);
-  fclose (fp);
-}
 
 static int
 compare_names (gconstpointer a,
@@ -175,7 +99,7 @@ test_round_trip_opaque (void)
   g_autofree char *path = g_build_filename (tmpdir, "opaque.png", NULL);
   g_autoptr (GError) error = NULL;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 5, 3);
-  ReadPng r;
+  FmTestPng r;
 
   cairo_surface_flush (surface);
   for (int y = 0; y < 3; y++)
@@ -187,7 +111,7 @@ test_round_trip_opaque (void)
   g_assert_no_error (error);
   cairo_surface_destroy (surface);
 
-  read_png (path, &r);
+  fm_test_png_read (path, &r);
   g_assert_cmpint (r.width, ==, 5);
   g_assert_cmpint (r.height, ==, 3);
   g_assert_cmpint (r.color_type, ==, PNG_COLOR_TYPE_RGB);
@@ -203,7 +127,7 @@ test_round_trip_opaque (void)
     g_assert_cmpstr (g_hash_table_lookup (r.text, text[i]), ==, text[i + 1]);
   g_assert_cmpstr (g_hash_table_lookup (r.text_kind, "Software"), ==, "tEXt");
   g_assert_cmpstr (g_hash_table_lookup (r.text_kind, "Description"), ==, "iTXt");
-  read_png_free (&r);
+  fm_test_png_clear (&r);
 
   assert_dir_is ("opaque.png");
   clear_dir ();
@@ -231,7 +155,7 @@ test_round_trip_alpha (void)
   g_autofree char *path = g_build_filename (tmpdir, "alpha.png", NULL);
   g_autoptr (GError) error = NULL;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 6, 1);
-  ReadPng r;
+  FmTestPng r;
 
   cairo_surface_flush (surface);
   for (int x = 0; x < 6; x++)
@@ -242,13 +166,13 @@ test_round_trip_alpha (void)
   g_assert_no_error (error);
   cairo_surface_destroy (surface);
 
-  read_png (path, &r);
+  fm_test_png_read (path, &r);
   g_assert_cmpint (r.color_type, ==, PNG_COLOR_TYPE_RGB_ALPHA);
   for (int x = 0; x < 6; x++)
     for (int k = 0; k < 4; k++)
       g_assert_cmpuint (r.rgba[x * 4 + k], ==, want[x][k]);
   g_assert_cmpuint (g_hash_table_size (r.text), ==, 0);
-  read_png_free (&r);
+  fm_test_png_clear (&r);
   clear_dir ();
 }
 
@@ -263,18 +187,18 @@ test_rgba (void)
   const char *text[] = { "Source", "digits/7.png", NULL };
   g_autofree char *path = g_build_filename (tmpdir, "rgba.png", NULL);
   g_autoptr (GError) error = NULL;
-  ReadPng r;
+  FmTestPng r;
 
   g_assert_true (fm_png_write_rgba (path, &buf[0][0], 2, 2, 12, text, &error));
   g_assert_no_error (error);
-  read_png (path, &r);
+  fm_test_png_read (path, &r);
   g_assert_cmpint (r.width, ==, 2);
   g_assert_cmpint (r.height, ==, 2);
   g_assert_cmpint (r.color_type, ==, PNG_COLOR_TYPE_RGB_ALPHA);
   for (int y = 0; y < 2; y++)
     g_assert_cmpmem (r.rgba + y * 8, 8, buf[y], 8);
   g_assert_cmpstr (g_hash_table_lookup (r.text, "Source"), ==, "digits/7.png");
-  read_png_free (&r);
+  fm_test_png_clear (&r);
   clear_dir ();
 }
 
@@ -292,7 +216,7 @@ test_export_matches_render (void)
   cairo_t *cr = cairo_create (surface);
   const guint8 *data;
   int stride;
-  ReadPng r;
+  FmTestPng r;
 
   cairo_set_source_rgb (cr, 0.14, 0.14, 0.14);
   cairo_paint (cr);
@@ -307,7 +231,7 @@ test_export_matches_render (void)
 
   g_assert_true (fm_png_write_surface (path, surface, NULL, &error));
   g_assert_no_error (error);
-  read_png (path, &r);
+  fm_test_png_read (path, &r);
   g_assert_cmpint (r.color_type, ==, PNG_COLOR_TYPE_RGB);
   data = cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface);
@@ -318,7 +242,7 @@ test_export_matches_render (void)
         const guint8 *q = r.rgba + (y * 100 + x) * 4;
         g_assert_cmphex (p, ==, (guint32) q[3] << 24 | q[0] << 16 | q[1] << 8 | q[2]);
       }
-  read_png_free (&r);
+  fm_test_png_clear (&r);
   cairo_surface_destroy (surface);
   clear_dir ();
 }
@@ -378,13 +302,13 @@ test_failed_replace (void)
   g_assert_true (fm_png_write_surface (path, second, text, &error));
   g_assert_no_error (error);
   {
-    ReadPng r;
-    read_png (path, &r);
+    FmTestPng r;
+    fm_test_png_read (path, &r);
     g_assert_cmpint (r.width, ==, 64);
     /* 0.7 * 255 = 178.5, which cairo may round either way */
     g_assert_cmpint (r.rgba[0], >=, 178);
     g_assert_cmpint (r.rgba[0], <=, 179);
-    read_png_free (&r);
+    fm_test_png_clear (&r);
   }
   assert_dir_is ("tile.png");
 

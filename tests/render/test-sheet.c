@@ -16,11 +16,9 @@
 #include "config.h"
 
 #include <math.h>
-#include <setjmp.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
-#include <png.h>
 
 #include "fm-data.h"
 #include "fm-error.h"
@@ -31,75 +29,9 @@
 #include "fm-run.h"
 #include "fm-sheet.h"
 #include "fm-stats.h"
+#include "fm-test-png.h"
 
 static char *tmpdir;
-
-typedef struct
-{
-  int         width, height;
-  guint8     *rgb;     /* [height, width, 3] */
-  GHashTable *text;    /* key -> value */
-} ReadPng;
-
-static void
-read_png_free (ReadPng *r)
-{
-  g_free (r->rgb);
-  g_clear_pointer (&r->text, g_hash_table_unref);
-}
-
-/* Reads @path with libpng, expanded to 8-bit RGB (alpha must be opaque). */
-static void
-read_png (const char *path,
-          ReadPng    *r)
-{
-  FILE *fp = fopen (path, "rb");
-  png_structp png;
-  png_infop info;
-  png_textp text = NULL;
-  int n_text = 0, ct;
-  png_bytepp rows;
-
-  g_assert_nonnull (fp);
-  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-  info = png_create_info_struct (png);
-  if (setjmp (png_jmpbuf (png)))
-    g_assert_not_reached ();
-  png_init_io (png, fp);
-  png_read_png (png, info, PNG_TRANSFORM_EXPAND | PNG_TRANSFORM_STRIP_16, NULL);
-  memset (r, 0, sizeof *r);
-  r->width = png_get_image_width (png, info);
-  r->height = png_get_image_height (png, info);
-  ct = png_get_color_type (png, info);
-  g_assert_true (ct == PNG_COLOR_TYPE_RGB || ct == PNG_COLOR_TYPE_RGB_ALPHA);
-  r->rgb = g_malloc ((gsize) r->width * r->height * 3);
-  rows = png_get_rows (png, info);
-  for (int y = 0; y < r->height; y++)
-    for (int x = 0; x < r->width; x++)
-      {
-        int bpp = ct == PNG_COLOR_TYPE_RGB ? 3 : 4;
-
-        memcpy (r->rgb + ((gsize) y * r->width + x) * 3, rows[y] + x * bpp, 3);
-        if (bpp == 4)
-          g_assert_cmpint (rows[y][x * 4 + 3], ==, 0xff);
-      }
-  r->text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  png_get_text (png, info, &text, &n_text);
-  for (int i = 0; i < n_text; i++)
-    g_hash_table_insert (r->text, g_strdup (text[i].key), g_strdup (text[i].text));
-  png_destroy_read_struct (&png, &info, NULL);
-  fclose (fp);
-}
-
-static guint32
-png_pixel (const ReadPng *r,
-           int            x,
-           int            y)
-{
-  const guint8 *p = r->rgb + ((gsize) y * r->width + x) * 3;
-
-  return ((guint32) p[0] << 16) | ((guint32) p[1] << 8) | p[2];
-}
 
 /* ---- the bundled model on digit-7.png ----------------------------------- */
 
@@ -246,7 +178,7 @@ channel_is_zero (const FmSheetLayer *l,
  * compares it with the decoded PNG's tile rectangle, pixel by pixel. */
 static void
 check_tiles (const FmSheetSpec *spec,
-             const ReadPng     *png)
+             const FmTestPng     *png)
 {
   int side = spec->tile_side;
   guint checked_cells = 0;
@@ -287,7 +219,7 @@ check_tiles (const FmSheetSpec *spec,
             for (int x = 0; x < side; x++)
               {
                 guint32 want = *(const guint32 *) (data + y * stride + x * 4) & 0xffffff;
-                guint32 got = png_pixel (png, r.x + x, r.y + y);
+                guint32 got = fm_test_png_rgb (png, r.x + x, r.y + y);
 
                 if (want != got)
                   g_error ("layer %u channel %d pixel (%d, %d): sheet %06x, alone %06x",
@@ -306,7 +238,7 @@ check_tiles (const FmSheetSpec *spec,
                 int py = (int) floor ((row + 0.5) * side / l->height);
                 double t = ((double) v - style.vmin) / ((double) style.vmax - style.vmin);
 
-                g_assert_cmphex (png_pixel (png, r.x + px, r.y + py), ==,
+                g_assert_cmphex (fm_test_png_rgb (png, r.x + px, r.y + py), ==,
                                  fm_colormap_map (spec->colormap, CLAMP (t, 0.0, 1.0)));
                 checked_cells++;
               }
@@ -346,12 +278,13 @@ check_png (FmSheetSpec *spec,
   g_autofree char *zeros = expected_zero_text (spec);
   g_autoptr(GError) error = NULL;
   int w = 0, h = 0;
-  ReadPng png;
+  FmTestPng png;
 
   g_assert_true (fm_sheet_get_size (spec, &w, &h, &error));
   g_assert_true (fm_sheet_write_png (spec, path, &error));
   g_assert_no_error (error);
-  read_png (path, &png);
+  fm_test_png_read (path, &png);
+  fm_test_png_assert_opaque (&png);
   g_assert_cmpint (png.width, ==, w);
   g_assert_cmpint (png.height, ==, h);
 
@@ -365,9 +298,9 @@ check_png (FmSheetSpec *spec,
                    "/relu1/Relu_output_0, /pool1/MaxPool_output_0, /relu2/Relu_output_0, "
                    "/pool2/MaxPool_output_0, /relu3/Relu_output_0");
   /* The light style's background at the top-left corner. */
-  g_assert_cmphex (png_pixel (&png, 0, 0), ==, spec->dark ? 0x242424 : 0xffffff);
+  g_assert_cmphex (fm_test_png_rgb (&png, 0, 0), ==, spec->dark ? 0x242424 : 0xffffff);
   check_tiles (spec, &png);
-  read_png_free (&png);
+  fm_test_png_clear (&png);
 }
 
 static void
@@ -417,7 +350,7 @@ test_zero_channels (void)
   g_autofree char *text = NULL;
   g_autofree char *path = g_build_filename (tmpdir, "zeros.png", NULL);
   g_autoptr(GError) error = NULL;
-  ReadPng png;
+  FmTestPng png;
 
   for (int i = 0; i < H * W; i++)
     {
@@ -438,11 +371,12 @@ test_zero_channels (void)
 
   g_assert_true (fm_sheet_write_png (&spec, path, &error));
   g_assert_no_error (error);
-  read_png (path, &png);
+  fm_test_png_read (path, &png);
+  fm_test_png_assert_opaque (&png);
   g_assert_cmpstr (g_hash_table_lookup (png.text, "Zero channels"), ==, "a: 1, 3; b: none");
   g_assert_null (g_hash_table_lookup (png.text, "Source"));
   check_tiles (&spec, &png);
-  read_png_free (&png);
+  fm_test_png_clear (&png);
 }
 
 /* ---- layout and limits -------------------------------------------------- */

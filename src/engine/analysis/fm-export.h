@@ -4,13 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The numbers behind an exported picture, as files: per-channel
- * statistics of the current input as CSV, and one layer's raw
- * activations as .npy. Every write is atomic: the file is written to a
- * temporary file in the same folder, flushed and renamed over the
- * target, so a failure leaves the old file with its bytes and no
- * temporary file; the error names the file and the reason. No global
- * state: the window calls these from a worker thread. This file does not
- * run models, compute statistics or draw pictures (see fm-sheet.h).
+ * statistics of the current input as CSV (a layer's raw activations go
+ * out with fm_npy_write()), and the names of exported files. Writes are
+ * atomic (fm_file_write_atomic()). No global state: the window calls
+ * these from a worker thread.
  */
 #pragma once
 
@@ -39,17 +36,10 @@ typedef struct
 char     *fm_export_stats_csv        (const FmExportStats *layers,
                                       guint                n_layers);
 
-/* Writes that text to @path atomically. FM_ERROR_IO naming the file. */
+/* Writes that text to @path with fm_file_write_atomic(). */
 gboolean  fm_export_write_stats_csv  (const char          *path,
                                       const FmExportStats *layers,
                                       guint                n_layers,
-                                      GError             **error);
-
-/* Writes one layer's activations (@shape, numel floats in C order, as the
- * run holds them) as a float32 .npy at @path, atomically (fm_npy_write). */
-gboolean  fm_export_write_npy        (const char          *path,
-                                      const FmShape       *shape,
-                                      const float         *data,
                                       GError             **error);
 
 /* A file name for a tensor: every character outside [A-Za-z0-9._-]

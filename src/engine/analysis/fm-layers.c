@@ -3,17 +3,11 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Derives the viewer's layer list from a loaded model (rules in
- * fm-layers.h): one walk over the plan, looking one node back from each
- * element-wise activation for the Conv/Gemm/BatchNormalization that fed
- * it, and counting that value's consumers to decide whether it may be
- * merged. Also the per-channel bias and pre-activation maxima of an entry
- * and the plain-words explanation of an all-zero channel, and the
- * friendly names of entries: one parse of each value name into its module
- * path and op part (FmNameParts), then for a list a set of the module
- * paths that have children and rounds of longer names for the entries that
- * still collide. It does not run the model or compute statistics of the
- * shown values (fm-stats.c).
+ * The viewer's layer list from a loaded model (rules in fm-layers.h): one
+ * walk over the plan, looking one node back from each element-wise
+ * activation for the Conv/Gemm/BatchNormalization that fed it; what an
+ * all-zero channel means; and friendly names, from one parse of each
+ * value name into module path and op part (FmNameParts).
  */
 #include "config.h"
 
@@ -533,55 +527,39 @@ typedef struct
   guint  step;     /* the one in use */
 } NameChoice;
 
-void
-fm_layers_friendly_names (const FmModel *model,
-                          GArray        *layers,
-                          char        ***names_out)
+/* The names @layer may take, shortest first. */
+static void
+name_choice_init (NameChoice    *c,
+                  const FmModel *model,
+                  const FmLayer *layer,
+                  GHashTable    *parents)
 {
-  g_autoptr(GHashTable) parents = NULL;
-  g_autofree NameChoice *choices = NULL;
-  char **names;
-  guint n;
+  const char *tensor = model->values[layer->value_id].name;
+  const char *op = fm_op_type_name (model->nodes[layer->node].op);
+  FmNameParts p;
 
-  g_return_if_fail (names_out != NULL);
-  *names_out = NULL;
-  g_return_if_fail (model != NULL && layers != NULL);
-  g_return_if_fail (g_array_get_element_size (layers) == sizeof (FmLayer));
+  name_parts_init (&p, tensor, op);
+  /* An op in the forward of a module with children is not that module. */
+  if (p.op_part != NULL && p.module[0] != '\0' &&
+      g_hash_table_contains (parents, p.path))
+    c->steps[0] = g_strdup_printf ("%s (%s)", p.module, op);
+  else
+    c->steps[0] = g_strdup (p.base);
+  c->steps[1] = p.module[0] != '\0' ? g_strdup_printf ("%s (%s)", p.module, op)
+                                     : g_strdup (c->steps[0]);
+  c->steps[2] = p.module[0] != '\0' && p.op_part != NULL
+                ? g_strdup_printf ("%s (%s)", p.module, p.op_part)
+                : g_strdup (c->steps[1]);
+  c->steps[3] = g_strdup (tensor[0] != '\0' ? tensor : c->steps[2]);
+  name_parts_clear (&p);
+}
 
-  n = layers->len;
-  parents = module_paths_with_children (model);
-  choices = g_new0 (NameChoice, MAX (n, 1));
-
-  for (guint i = 0; i < n; i++)
-    {
-      const FmLayer *layer = &g_array_index (layers, FmLayer, i);
-      const char *tensor, *op;
-      NameChoice *c = &choices[i];
-      FmNameParts p;
-
-      g_return_if_fail (layer->value_id >= 0 && (guint) layer->value_id < model->n_values);
-      g_return_if_fail (layer->node >= 0 && (guint) layer->node < model->n_nodes);
-      tensor = model->values[layer->value_id].name;
-      op = fm_op_type_name (model->nodes[layer->node].op);
-      name_parts_init (&p, tensor, op);
-
-      /* An op in the forward of a module with children is not that module. */
-      if (p.op_part != NULL && p.module[0] != '\0' &&
-          g_hash_table_contains (parents, p.path))
-        c->steps[0] = g_strdup_printf ("%s (%s)", p.module, op);
-      else
-        c->steps[0] = g_strdup (p.base);
-      c->steps[1] = p.module[0] != '\0' ? g_strdup_printf ("%s (%s)", p.module, op)
-                                         : g_strdup (c->steps[0]);
-      c->steps[2] = p.module[0] != '\0' && p.op_part != NULL
-                    ? g_strdup_printf ("%s (%s)", p.module, p.op_part)
-                    : g_strdup (c->steps[1]);
-      c->steps[3] = g_strdup (tensor[0] != '\0' ? tensor : c->steps[2]);
-      name_parts_clear (&p);
-    }
-
-  /* Rounds: every entry of a colliding name that has a next step takes
-   * it. Each round moves at least one entry one step, so this ends. */
+/* Rounds: every entry of a colliding name that has a next step takes it.
+ * Each round moves at least one entry one step, so this ends. */
+static void
+name_choices_spread (NameChoice *choices,
+                     guint       n)
+{
   for (;;)
     {
       g_autoptr(GHashTable) count = g_hash_table_new (g_str_hash, g_str_equal);
@@ -606,44 +584,78 @@ fm_layers_friendly_names (const FmModel *model,
             }
         }
       if (!moved)
-        break;
+        return;
+    }
+}
+
+/* The chosen names. Only the same value listed twice (or values without a
+ * name) still collide here: the second and later get " (2)", " (3)", ... */
+static char **
+name_choices_number (const NameChoice *choices,
+                     guint             n)
+{
+  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  char **names = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add (taken, choices[i].steps[choices[i].step]);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = choices[i].steps[choices[i].step];
+
+      if (g_hash_table_add (seen, (gpointer) name))
+        {
+          names[i] = g_strdup (name);
+          continue;
+        }
+      for (guint k = 2; names[i] == NULL; k++)
+        {
+          char *candidate = g_strdup_printf ("%s (%u)", name, k);
+
+          if (g_hash_table_contains (taken, candidate))
+            g_free (candidate);
+          else
+            {
+              names[i] = candidate;
+              g_hash_table_add (taken, candidate);
+            }
+        }
+    }
+  return names;
+}
+
+void
+fm_layers_friendly_names (const FmModel *model,
+                          GArray        *layers,
+                          char        ***names_out)
+{
+  g_autoptr(GHashTable) parents = NULL;
+  g_autofree NameChoice *choices = NULL;
+  guint n;
+
+  g_return_if_fail (names_out != NULL);
+  *names_out = NULL;
+  g_return_if_fail (model != NULL && layers != NULL);
+  g_return_if_fail (g_array_get_element_size (layers) == sizeof (FmLayer));
+
+  n = layers->len;
+  for (guint i = 0; i < n; i++)
+    {
+      const FmLayer *layer = &g_array_index (layers, FmLayer, i);
+
+      g_return_if_fail (layer->value_id >= 0 && (guint) layer->value_id < model->n_values);
+      g_return_if_fail (layer->node >= 0 && (guint) layer->node < model->n_nodes);
     }
 
-  /* Only the same value listed twice (or values without a name) get here
-   * with a collision: the second and later get " (2)", " (3)", ... */
-  names = g_new0 (char *, n + 1);
-  {
-    g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
-    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-
-    for (guint i = 0; i < n; i++)
-      g_hash_table_add (taken, choices[i].steps[choices[i].step]);
-    for (guint i = 0; i < n; i++)
-      {
-        const char *name = choices[i].steps[choices[i].step];
-
-        if (g_hash_table_add (seen, (gpointer) name))
-          {
-            names[i] = g_strdup (name);
-            continue;
-          }
-        for (guint k = 2; names[i] == NULL; k++)
-          {
-            char *candidate = g_strdup_printf ("%s (%u)", name, k);
-
-            if (g_hash_table_contains (taken, candidate))
-              g_free (candidate);
-            else
-              {
-                names[i] = candidate;
-                g_hash_table_add (taken, candidate);
-              }
-          }
-      }
-  }
+  parents = module_paths_with_children (model);
+  choices = g_new0 (NameChoice, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    name_choice_init (&choices[i], model, &g_array_index (layers, FmLayer, i), parents);
+  name_choices_spread (choices, n);
+  *names_out = name_choices_number (choices, n);
 
   for (guint i = 0; i < n; i++)
     for (guint k = 0; k < FM_NAME_STEPS; k++)
       g_free (choices[i].steps[k]);
-  *names_out = names;
 }

@@ -3,7 +3,9 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Read-only mapping of an input file (fm-file.h).
+ * Opening input files and writing output files atomically (fm-file.h).
+ * The write is done here rather than with g_file_set_contents_full() so
+ * that the message names the target, not the temporary file.
  */
 #include "config.h"
 
@@ -17,35 +19,207 @@
 #include "fm-error.h"
 #include "fm-file.h"
 
-GMappedFile *
-fm_file_map (const char  *path,
-             GError     **error)
+int
+fm_file_open (const char  *path,
+              GStatBuf    *st,
+              GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  GMappedFile *mapped;
-  GStatBuf st;
+  GStatBuf local_st;
   int fd;
 
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (path != NULL, -1);
 
+  if (st == NULL)
+    st = &local_st;
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     {
       int saved = errno;
       g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot open: %s"),
                    path, g_strerror (saved));
-      return NULL;
+      return -1;
     }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  if (fstat (fd, st) != 0 || !S_ISREG (st->st_mode))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: not a regular file"), path);
       close (fd);
-      return NULL;
+      return -1;
     }
+  return fd;
+}
+
+gssize
+fm_file_read (int          fd,
+              const char  *path,
+              guint8      *buf,
+              gsize        size,
+              GError     **error)
+{
+  gssize n;
+
+  do
+    n = read (fd, buf, size);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot read: %s"),
+                   path, g_strerror (saved));
+    }
+  return n;
+}
+
+gboolean
+fm_file_read_head (const char  *path,
+                   guint8      *buf,
+                   gsize        size,
+                   gsize       *len,
+                   GError     **error)
+{
+  gssize n;
+  int fd;
+
+  g_return_val_if_fail (buf != NULL && len != NULL, FALSE);
+
+  fd = fm_file_open (path, NULL, error);
+  if (fd < 0)
+    return FALSE;
+  n = fm_file_read (fd, path, buf, size, error);
+  close (fd);
+  if (n < 0)
+    return FALSE;
+  *len = (gsize) n;
+  return TRUE;
+}
+
+GMappedFile *
+fm_file_map (const char  *path,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GMappedFile *mapped;
+  int fd;
+
+  fd = fm_file_open (path, NULL, error);
+  if (fd < 0)
+    return NULL;
   mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
   close (fd);
   if (mapped == NULL)
     g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot read: %s"),
                  path, local_error->message);
   return mapped;
+}
+
+/* ---- atomic writes ------------------------------------------------------ */
+
+static gboolean
+set_errno_reason (GError **error,
+                  int      saved_errno)
+{
+  g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Flushes the written temporary file to disk, closes it and renames it
+ * over @path; closes @fd whatever happens. */
+static gboolean
+commit (int         fd,
+        const char *tmp_path,
+        const char *path,
+        GError    **error)
+{
+  if (fsync (fd) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      return set_errno_reason (error, saved);
+    }
+  if (close (fd) != 0 || g_rename (tmp_path, path) != 0)
+    return set_errno_reason (error, errno);
+  return TRUE;
+}
+
+gboolean
+fm_file_write_atomic_with (const char       *path,
+                           FmFileWriteFunc   func,
+                           gpointer          user_data,
+                           GError          **error)
+{
+  g_autoptr(GError) reason = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *tmp_name = NULL;
+  g_autofree char *tmp_path = NULL;
+  int fd;
+
+  g_return_val_if_fail (path != NULL && func != NULL, FALSE);
+
+  dir = g_path_get_dirname (path);
+  {
+    g_autofree char *base = g_path_get_basename (path);
+    tmp_name = g_strdup_printf (".%s.XXXXXX", base);
+  }
+  tmp_path = g_build_filename (dir, tmp_name, NULL);
+  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0)
+    set_errno_reason (&reason, errno);
+  else if (!func (fd, user_data, &reason))
+    {
+      close (fd);
+      g_unlink (tmp_path);
+    }
+  else if (!commit (fd, tmp_path, path, &reason))
+    g_unlink (tmp_path);
+
+  if (reason != NULL)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"),
+                   display, reason->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  const guint8 *bytes;
+  gsize         len;
+} Bytes;
+
+static gboolean
+write_bytes (int       fd,
+             gpointer  user_data,
+             GError  **error)
+{
+  const Bytes *b = user_data;
+  gsize done = 0;
+
+  while (done < b->len)
+    {
+      gssize n = write (fd, b->bytes + done, MIN (b->len - done, (gsize) 1 << 20));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return set_errno_reason (error, n < 0 ? errno : ENOSPC);
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
+gboolean
+fm_file_write_atomic (const char  *path,
+                      const void  *bytes,
+                      gsize        len,
+                      GError     **error)
+{
+  Bytes b = { bytes, len };
+
+  g_return_val_if_fail (bytes != NULL || len == 0, FALSE);
+
+  return fm_file_write_atomic_with (path, write_bytes, &b, error);
 }

@@ -3,18 +3,67 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Opening the files the engine reads (models, pictures, .npy) the same way
- * everywhere: a regular file, mapped read-only, with errors that name it.
+ * Files the engine reads, opened or mapped read-only (regular files only,
+ * errors naming the file), and the one atomic writer for every file the
+ * program writes for the user (.npy, CSV, PNG).
  */
 #pragma once
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 G_BEGIN_DECLS
 
-/* Maps @path read-only. FM_ERROR_IO "PATH: cannot open: REASON", "PATH: not
- * a regular file" (a folder, a device) or "PATH: cannot read: REASON". */
-GMappedFile *fm_file_map (const char  *path,
-                          GError     **error);
+/* Opens @path read-only and fills @st (may be NULL). Returns the fd, or -1
+ * with FM_ERROR_IO "PATH: cannot open: REASON" or "PATH: not a regular
+ * file" (a folder, a device). */
+int          fm_file_open               (const char       *path,
+                                         GStatBuf         *st,
+                                         GError          **error);
+
+/* One read() of up to @size bytes from @fd (retried on EINTR): the count,
+ * 0 at the end, or -1 with FM_ERROR_IO "PATH: cannot read: REASON". */
+gssize       fm_file_read               (int               fd,
+                                         const char       *path,
+                                         guint8           *buf,
+                                         gsize             size,
+                                         GError          **error);
+
+/* Reads the first bytes of @path (up to @size) into @buf, to tell its
+ * format by magic bytes; *@len gets how many. fm_file_open()'s errors, or
+ * FM_ERROR_IO "PATH: cannot read: REASON". */
+gboolean     fm_file_read_head          (const char       *path,
+                                         guint8           *buf,
+                                         gsize             size,
+                                         gsize            *len,
+                                         GError          **error);
+
+/* Maps @path read-only: fm_file_open()'s errors, or FM_ERROR_IO
+ * "PATH: cannot read: REASON". */
+GMappedFile *fm_file_map                (const char       *path,
+                                         GError          **error);
+
+/* Writes a file's contents to @fd. On failure it returns FALSE with
+ * @error holding the reason alone ("No space left on device"). */
+typedef gboolean (*FmFileWriteFunc)     (int               fd,
+                                         gpointer          user_data,
+                                         GError          **error);
+
+/* Creates or replaces @path atomically: @func writes ".NAME.XXXXXX" in the
+ * same folder (mode 0666 less the umask, like any new file), which is
+ * flushed to disk and renamed over @path. On failure the temporary file
+ * is removed, an old @path keeps its bytes, and @error is FM_ERROR_IO
+ * "Could not write “PATH”: REASON" in the system's words ("File too
+ * large", "Read-only file system", "Not a directory"). */
+gboolean     fm_file_write_atomic_with  (const char       *path,
+                                         FmFileWriteFunc   func,
+                                         gpointer          user_data,
+                                         GError          **error);
+
+/* The same for @len bytes held in memory. */
+gboolean     fm_file_write_atomic       (const char       *path,
+                                         const void       *bytes,
+                                         gsize             len,
+                                         GError          **error);
 
 G_END_DECLS

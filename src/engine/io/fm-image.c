@@ -14,24 +14,19 @@
  */
 #include "config.h"
 
-#include "fm-file.h"
-
 #include "fm-image.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <jpeglib.h>
 #include <png.h>
+
+#include "fm-file.h"
 
 /* libjpeg-turbo's TurboJPEG API stops a progressive JPEG after this many
  * scans; a crafted file can otherwise make decoding take minutes. */
@@ -198,66 +193,46 @@ png_read_cb (png_structp png,
   ctx->pos += n;
 }
 
-static FmImage *
-load_png (const guint8 *data,
-          gsize         len,
-          const char   *name,
-          gsize         max_pixels,
-          GError      **error)
+/* [n pixels, @in_channels] -> [n, 1 or 3], alpha over white. */
+static void
+png_pixels_to_image (const guint8 *s,
+                     int           in_channels,
+                     gsize         n,
+                     guint8       *d)
 {
-  PngContext *ctx = g_new0 (PngContext, 1);
-  png_structp png = NULL;
-  png_infop info = NULL;
-  png_uint_32 width, height;
+  switch (in_channels)
+    {
+    case 1:
+    case 3:
+      memcpy (d, s, n * in_channels);
+      break;
+    case 2:
+      for (gsize i = 0; i < n; i++)
+        d[i] = over_white (s[2 * i], s[2 * i + 1]);
+      break;
+    case 4:
+      for (gsize i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+          d[3 * i + c] = over_white (s[4 * i + c], s[4 * i + 3]);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* After the header: expands to 8-bit gray, gray+alpha, RGB or RGBA and
+ * decodes into ctx->raw, then into ctx->image. Errors longjmp back to
+ * load_png() through png_error(). */
+static void
+png_read_pixels (png_structp  png,
+                 png_infop    info,
+                 PngContext  *ctx,
+                 gsize        max_pixels)
+{
+  png_uint_32 width = png_get_image_width (png, info);
+  png_uint_32 height = png_get_image_height (png, info);
   gsize rowbytes, rawsize;
   int in_channels;
-  FmImage *image;
-
-  ctx->data = data;
-  ctx->len = len;
-  ctx->alloc_cap = (gsize) 8 << 20;
-
-  png = png_create_read_struct_2 (PNG_LIBPNG_VER_STRING, ctx, png_error_cb, png_warning_cb,
-                                  ctx, png_malloc_cb, png_free_cb);
-  if (png != NULL)
-    info = png_create_info_struct (png);
-  if (png == NULL || info == NULL)
-    {
-      png_destroy_read_struct (&png, NULL, NULL);
-      g_free (ctx);
-      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   _("%s: cannot create a PNG decoder (out of memory)"), name);
-      return NULL;
-    }
-
-  /* A chunk may not make libpng allocate more than this, whatever length a
-   * (fuzzed) file declares: a 230-byte file once asked for 1.7 GB. */
-  png_set_chunk_malloc_max (png, (png_alloc_size_t) 8 << 20);
-
-  if (setjmp (png_jmpbuf (png)))
-    {
-      png_destroy_read_struct (&png, &info, NULL);
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: invalid PNG: %s"), name, ctx->message);
-      fm_image_free (ctx->image);
-      g_free (ctx->rows);
-      g_free (ctx->raw);
-      g_free (ctx);
-      return NULL;
-    }
-
-  png_set_read_fn (png, ctx, png_read_cb);
-  png_read_info (png, info);
-
-  width = png_get_image_width (png, info);
-  height = png_get_image_height (png, info);
-  if ((guint64) width * height > max_pixels || width > INT_MAX || height > INT_MAX)
-    {
-      png_destroy_read_struct (&png, &info, NULL);
-      g_free (ctx);
-      set_limit_error (error, name, width, height, max_pixels);
-      return NULL;
-    }
 
   /* Row buffers: at most 4 channels of 16 bits, plus slack. */
   ctx->alloc_cap = MAX (ctx->alloc_cap, (gsize) width * 8 * 2 + 4096);
@@ -288,38 +263,78 @@ load_png (const guint8 *data,
 
   png_read_image (png, ctx->rows);
   png_read_end (png, NULL);
+  png_pixels_to_image (ctx->raw, in_channels, (gsize) width * height, ctx->image->pixels);
+}
 
-  /* [H, W, in_channels] -> [H, W, 1 or 3], alpha over white. */
-  {
-    gsize n = (gsize) width * height;
-    const guint8 *s = ctx->raw;
-    guint8 *d = ctx->image->pixels;
-
-    switch (in_channels)
-      {
-      case 1:
-      case 3:
-        memcpy (d, s, n * in_channels);
-        break;
-      case 2:
-        for (gsize i = 0; i < n; i++)
-          d[i] = over_white (s[2 * i], s[2 * i + 1]);
-        break;
-      case 4:
-        for (gsize i = 0; i < n; i++)
-          for (int c = 0; c < 3; c++)
-            d[3 * i + c] = over_white (s[4 * i + c], s[4 * i + 3]);
-        break;
-      default:
-        g_assert_not_reached ();
-      }
-  }
-
-  png_destroy_read_struct (&png, &info, NULL);
-  image = g_steal_pointer (&ctx->image);
+static void
+png_context_free (PngContext *ctx)
+{
+  fm_image_free (ctx->image);
   g_free (ctx->rows);
   g_free (ctx->raw);
   g_free (ctx);
+}
+
+static FmImage *
+load_png (const guint8 *data,
+          gsize         len,
+          const char   *name,
+          gsize         max_pixels,
+          GError      **error)
+{
+  PngContext *ctx = g_new0 (PngContext, 1);
+  png_structp png = NULL;
+  png_infop info = NULL;
+  png_uint_32 width, height;
+  FmImage *image;
+
+  ctx->data = data;
+  ctx->len = len;
+  ctx->alloc_cap = (gsize) 8 << 20;
+
+  png = png_create_read_struct_2 (PNG_LIBPNG_VER_STRING, ctx, png_error_cb, png_warning_cb,
+                                  ctx, png_malloc_cb, png_free_cb);
+  if (png != NULL)
+    info = png_create_info_struct (png);
+  if (png == NULL || info == NULL)
+    {
+      png_destroy_read_struct (&png, NULL, NULL);
+      g_free (ctx);
+      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
+                   _("%s: cannot create a PNG decoder (out of memory)"), name);
+      return NULL;
+    }
+
+  /* A chunk may not make libpng allocate more than this, whatever length a
+   * (fuzzed) file declares: a 230-byte file once asked for 1.7 GB. */
+  png_set_chunk_malloc_max (png, (png_alloc_size_t) 8 << 20);
+
+  if (setjmp (png_jmpbuf (png)))
+    {
+      png_destroy_read_struct (&png, &info, NULL);
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: invalid PNG: %s"), name, ctx->message);
+      png_context_free (ctx);
+      return NULL;
+    }
+
+  png_set_read_fn (png, ctx, png_read_cb);
+  png_read_info (png, info);
+
+  width = png_get_image_width (png, info);
+  height = png_get_image_height (png, info);
+  if ((guint64) width * height > max_pixels || width > INT_MAX || height > INT_MAX)
+    {
+      png_destroy_read_struct (&png, &info, NULL);
+      g_free (ctx);
+      set_limit_error (error, name, width, height, max_pixels);
+      return NULL;
+    }
+  png_read_pixels (png, info, ctx, max_pixels);
+
+  png_destroy_read_struct (&png, &info, NULL);
+  image = g_steal_pointer (&ctx->image);
+  png_context_free (ctx);
   return image;
 }
 

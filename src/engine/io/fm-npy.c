@@ -12,18 +12,13 @@
  */
 #include "config.h"
 
-#include "fm-file.h"
-
 #include "fm-npy.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
+
+#include "fm-file.h"
 
 #define NPY_MAGIC     "\x93NUMPY"
 #define NPY_MAGIC_LEN 6
@@ -154,27 +149,18 @@ fm_npy_write (const char     *path,
   g_autofree guint8 *buf = NULL;
   gsize len;
 
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (path != NULL && shape != NULL, FALSE);
 
   buf = fm_npy_encode (shape, data, &len, &local_error);
   if (buf == NULL)
     {
-      g_set_error (error, FM_ERROR, local_error->code, "%s: %s",
-                   path, local_error->message);
-      return FALSE;
-    }
+      g_autofree char *display = g_filename_display_name (path);
 
-  /* CONSISTENT: written to a temporary file in the same folder and
-   * renamed over @path; on failure the temporary file is removed. */
-  if (!g_file_set_contents_full (path, (const char *) buf, len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666,
-                                 &local_error))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot write: %s"),
-                   path, local_error->message);
+      g_set_error (error, FM_ERROR, local_error->code, _("Could not write “%s”: %s"),
+                   display, local_error->message);
       return FALSE;
     }
-  return TRUE;
+  return fm_file_write_atomic (path, buf, len, error);
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -309,6 +295,33 @@ bad:
   return FALSE;
 }
 
+/* The value of 'descr': only '<f4' is read. */
+static gboolean
+parse_descr (Lexer       *lx,
+             const char  *name,
+             GError     **error)
+{
+  g_autofree char *descr = parse_string (lx);
+
+  if (descr == NULL)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: unsupported npy dtype (a structured or non-string "
+                     "'descr'); only little-endian float32 '<f4' is read"),
+                   name);
+      return FALSE;
+    }
+  if (strcmp (descr, "<f4") != 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: unsupported npy dtype '%s'; only little-endian "
+                     "float32 '<f4' is read"),
+                   name, descr);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_header (const char *text,
               gsize       len,
@@ -331,24 +344,8 @@ parse_header (const char *text,
 
       if (strcmp (key, "descr") == 0 && !have_descr)
         {
-          g_autofree char *descr = parse_string (&lx);
-
-          if (descr == NULL)
-            {
-              g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                           _("%s: unsupported npy dtype (a structured or non-string "
-                             "'descr'); only little-endian float32 '<f4' is read"),
-                           name);
-              return FALSE;
-            }
-          if (strcmp (descr, "<f4") != 0)
-            {
-              g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                           _("%s: unsupported npy dtype '%s'; only little-endian "
-                             "float32 '<f4' is read"),
-                           name, descr);
-              return FALSE;
-            }
+          if (!parse_descr (&lx, name, error))
+            return FALSE;
           have_descr = TRUE;
         }
       else if (strcmp (key, "fortran_order") == 0 && !have_order)
@@ -403,6 +400,88 @@ bad:
   return FALSE;
 }
 
+/* The magic, the version and the header length: *@preamble gets the bytes
+ * before the header (10 for format 1.0, 12 for 2.0), *@hlen its length. */
+static gboolean
+parse_preamble (const guint8  *bytes,
+                gsize          len,
+                const char    *name,
+                gsize         *preamble,
+                gsize         *hlen,
+                GError       **error)
+{
+  if (!fm_npy_has_magic (bytes, len) || len < 8)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: not an npy file (no \\x93NUMPY magic)"), name);
+      return FALSE;
+    }
+  if (bytes[6] == 1 && bytes[7] == 0)
+    *preamble = 10;
+  else if (bytes[6] == 2 && bytes[7] == 0)
+    *preamble = 12;
+  else
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: npy format version %u.%u is not supported (only 1.0 and 2.0)"),
+                   name, bytes[6], bytes[7]);
+      return FALSE;
+    }
+  if (len < *preamble)
+    goto truncated;
+  *hlen = bytes[8] | ((gsize) bytes[9] << 8);
+  if (*preamble == 12)
+    *hlen |= ((gsize) bytes[10] << 16) | ((gsize) bytes[11] << 24);
+
+  if (*hlen > NPY_MAX_HEADER)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
+                   _("%s: npy header of %zu bytes is above the "
+                     "limit of %d"), name, *hlen, NPY_MAX_HEADER);
+      return FALSE;
+    }
+  if (len - *preamble < *hlen)
+    goto truncated;
+  return TRUE;
+
+truncated:
+  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+               _("%s: npy file is truncated inside its header"), name);
+  return FALSE;
+}
+
+/* The data of @shape must fit in @max_bytes and be exactly @data_len
+ * bytes; *@nbytes gets their size. */
+static gboolean
+check_data_size (const FmShape  *shape,
+                 gsize           data_len,
+                 gsize           max_bytes,
+                 const char     *name,
+                 gsize          *nbytes,
+                 GError        **error)
+{
+  g_autofree char *s = fm_shape_to_string (shape);
+  gsize numel;
+
+  if (!fm_shape_numel (shape, max_bytes / sizeof (float), &numel))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
+                   _("%s: npy shape %s is above the limit of %zu"
+                     " bytes"), name, s, max_bytes);
+      return FALSE;
+    }
+  *nbytes = numel * sizeof (float);
+  if (data_len != *nbytes)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: npy data is %zu bytes but shape %s of "
+                     "float32 needs %zu"),
+                   name, data_len, s, *nbytes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 float *
 fm_npy_parse (const guint8   *bytes,
               gsize           len,
@@ -412,7 +491,8 @@ fm_npy_parse (const guint8   *bytes,
               GError        **error)
 {
   FmShape shape = { 0 };
-  gsize preamble, hlen, numel, nbytes;
+  gsize preamble, hlen, nbytes;
+  const guint8 *src;
   float *data;
 
   g_return_val_if_fail (bytes != NULL || len == 0, NULL);
@@ -421,67 +501,10 @@ fm_npy_parse (const guint8   *bytes,
 
   if (max_bytes == 0)
     max_bytes = FM_NPY_DEFAULT_MAX_BYTES;
-
-  if (!fm_npy_has_magic (bytes, len) || len < 8)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: not an npy file (no \\x93NUMPY magic)"), name);
-      return NULL;
-    }
-  if (bytes[6] == 1 && bytes[7] == 0)
-    {
-      preamble = 10;
-      if (len < preamble)
-        goto truncated;
-      hlen = bytes[8] | ((gsize) bytes[9] << 8);
-    }
-  else if (bytes[6] == 2 && bytes[7] == 0)
-    {
-      preamble = 12;
-      if (len < preamble)
-        goto truncated;
-      hlen = bytes[8] | ((gsize) bytes[9] << 8)
-             | ((gsize) bytes[10] << 16) | ((gsize) bytes[11] << 24);
-    }
-  else
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: npy format version %u.%u is not supported (only 1.0 and 2.0)"),
-                   name, bytes[6], bytes[7]);
-      return NULL;
-    }
-
-  if (hlen > NPY_MAX_HEADER)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   _("%s: npy header of %zu bytes is above the "
-                     "limit of %d"), name, hlen, NPY_MAX_HEADER);
-      return NULL;
-    }
-  if (len - preamble < hlen)
-    goto truncated;
-
-  if (!parse_header ((const char *) bytes + preamble, hlen, name, &shape, error))
+  if (!parse_preamble (bytes, len, name, &preamble, &hlen, error)
+      || !parse_header ((const char *) bytes + preamble, hlen, name, &shape, error)
+      || !check_data_size (&shape, len - preamble - hlen, max_bytes, name, &nbytes, error))
     return NULL;
-
-  if (!fm_shape_numel (&shape, max_bytes / sizeof (float), &numel))
-    {
-      g_autofree char *s = fm_shape_to_string (&shape);
-      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   _("%s: npy shape %s is above the limit of %zu"
-                     " bytes"), name, s, max_bytes);
-      return NULL;
-    }
-  nbytes = numel * sizeof (float);
-  if (len - preamble - hlen != nbytes)
-    {
-      g_autofree char *s = fm_shape_to_string (&shape);
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: npy data is %zu bytes but shape %s of "
-                     "float32 needs %zu"),
-                   name, len - preamble - hlen, s, nbytes);
-      return NULL;
-    }
 
   data = g_try_malloc (MAX (nbytes, 1));
   if (data == NULL)
@@ -490,25 +513,21 @@ fm_npy_parse (const guint8   *bytes,
                    _("%s: cannot allocate %zu bytes"), name, nbytes);
       return NULL;
     }
+  src = bytes + preamble + hlen;
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
   if (nbytes > 0)
-    memcpy (data, bytes + preamble + hlen, nbytes);
+    memcpy (data, src, nbytes);
 #else
-  for (gsize i = 0; i < numel; i++)
+  for (gsize i = 0; i < nbytes / 4; i++)
     {
       guint32 u;
-      memcpy (&u, bytes + preamble + hlen + 4 * i, 4);
+      memcpy (&u, src + 4 * i, 4);
       u = GUINT32_FROM_LE (u);
       memcpy (&data[i], &u, 4);
     }
 #endif
   *shape_out = shape;
   return data;
-
-truncated:
-  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-               _("%s: npy file is truncated inside its header"), name);
-  return NULL;
 }
 
 float *

@@ -22,10 +22,9 @@ G_BEGIN_DECLS
 /* The default for @max_bytes (data bytes, header excluded): 1 GiB. */
 #define FM_NPY_DEFAULT_MAX_BYTES ((gsize) 1 << 30)
 
-/* Writes @data (numel(@shape) floats, C order) to @path through a
- * temporary file in the same folder that is renamed over @path, so a
- * failed write leaves any old file intact and no temporary file behind.
- * Errors are FM_ERROR_IO (or FM_ERROR_SHAPE for a bad shape). */
+/* Writes @data (numel(@shape) floats, C order, as a run holds them) to
+ * @path with fm_file_write_atomic(). Errors "Could not write “PATH”:
+ * REASON": FM_ERROR_IO, FM_ERROR_SHAPE (a bad shape) or FM_ERROR_LIMIT. */
 gboolean  fm_npy_write   (const char     *path,
                           const FmShape  *shape,
                           const float    *data,

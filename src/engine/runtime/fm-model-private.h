@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+/* The memory budget when FmModelOptions.memory_budget is 0. */
+#define FM_MODEL_DEFAULT_BUDGET ((gsize) 4 << 30)
+
 /* Builds a model from decoded structs (borrowed; the caller frees them).
  * @path names the model in messages; @base_dir resolves external data
  * (NULL refuses it). This is what fm_model_load_bytes() does after
@@ -22,5 +25,14 @@ FmModel *fm_model_build (const FmOnnxModel   *proto,
                          const char           *base_dir,
                          const FmModelOptions *options,
                          GError              **error);
+
+/* The same; @drop_source: the initializers' bytes are a private mapping
+ * of the file, whose pages may be given back as they are converted. */
+FmModel *_fm_model_build (const FmOnnxModel    *proto,
+                          const char           *path,
+                          const char           *base_dir,
+                          const FmModelOptions *options,
+                          gboolean              drop_source,
+                          GError              **error);
 
 G_END_DECLS

@@ -297,6 +297,33 @@ fm_op_attr_string (FmOpContext  *ctx,
   return TRUE;
 }
 
+/* The values of list attribute @name (INTS or FLOATS, @type), at most
+ * @max of them; *@values is NULL when the node does not have it. */
+static gboolean
+attr_list (FmOpContext  *ctx,
+           const char   *name,
+           int           type,
+           guint         max,
+           GArray      **values,
+           GError      **error)
+{
+  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
+  GArray *list;
+
+  *values = NULL;
+  if (a == NULL)
+    return TRUE;
+  if (a->type != type && a->type != 0)
+    return attr_type_error (ctx, a, type == FM_ONNX_ATTR_INTS ? "INTS" : "FLOATS", error);
+  list = type == FM_ONNX_ATTR_INTS ? a->ints : a->floats;
+  if (list != NULL && list->len > max)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       _("attribute '%s' has %u values, at most %u supported"),
+                       name, list->len, max);
+  *values = list;
+  return TRUE;
+}
+
 gboolean
 fm_op_attr_ints (FmOpContext  *ctx,
                  const char   *name,
@@ -305,22 +332,16 @@ fm_op_attr_ints (FmOpContext  *ctx,
                  guint        *n_out,
                  GError      **error)
 {
-  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
-  guint n;
+  GArray *list;
 
   *n_out = 0;
-  if (a == NULL)
-    return TRUE;
-  if (a->type != FM_ONNX_ATTR_INTS && a->type != 0)
-    return attr_type_error (ctx, a, "INTS", error);
-  n = a->ints != NULL ? a->ints->len : 0;
-  if (n > max)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("attribute '%s' has %u values, at most %u supported"),
-                       name, n, max);
-  for (guint i = 0; i < n; i++)
-    out[i] = g_array_index (a->ints, gint64, i);
-  *n_out = n;
+  if (!attr_list (ctx, name, FM_ONNX_ATTR_INTS, max, &list, error))
+    return FALSE;
+  if (list != NULL && list->len > 0)
+    {
+      memcpy (out, list->data, list->len * sizeof (gint64));
+      *n_out = list->len;
+    }
   return TRUE;
 }
 
@@ -332,21 +353,15 @@ fm_op_attr_floats (FmOpContext  *ctx,
                    guint        *n_out,
                    GError      **error)
 {
-  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
-  guint n;
+  GArray *list;
 
   *n_out = 0;
-  if (a == NULL)
-    return TRUE;
-  if (a->type != FM_ONNX_ATTR_FLOATS && a->type != 0)
-    return attr_type_error (ctx, a, "FLOATS", error);
-  n = a->floats != NULL ? a->floats->len : 0;
-  if (n > max)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("attribute '%s' has %u values, at most %u supported"),
-                       name, n, max);
-  for (guint i = 0; i < n; i++)
-    out[i] = g_array_index (a->floats, float, i);
-  *n_out = n;
+  if (!attr_list (ctx, name, FM_ONNX_ATTR_FLOATS, max, &list, error))
+    return FALSE;
+  if (list != NULL && list->len > 0)
+    {
+      memcpy (out, list->data, list->len * sizeof (float));
+      *n_out = list->len;
+    }
   return TRUE;
 }

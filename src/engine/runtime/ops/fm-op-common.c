@@ -243,29 +243,26 @@ fm_op_parallel_for (FmThreads     *pool,
   fm_threads_run (pool, range_share, &job);
 }
 
-gboolean
-fm_op_window_init (FmOpContext    *ctx,
-                   const FmShape  *x,
-                   const gint64   *kernel,
-                   gboolean        ceil_mode,
-                   FmWindow       *win,
-                   GError        **error)
+/* Strides, dilations and pads of the node into @win's slots (1-D goes
+ * to the W slot), checked; *@any_pad: some explicit pad is not 0. */
+static gboolean
+window_read_attributes (FmOpContext    *ctx,
+                        const FmShape  *x,
+                        const gint64   *kernel,
+                        FmWindow       *win,
+                        const char    **auto_pad,
+                        gboolean       *any_pad,
+                        GError        **error)
 {
-  int n = x->rank - 2;
+  int n = win->n_spatial;
   gint64 strides[2], dil[2], pads[4];
   guint n_strides, n_dil, n_pads;
-  const char *auto_pad;
-  gboolean any_pad = FALSE;
 
-  memset (win, 0, sizeof *win);
-  if (n < 1 || n > 2)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("only 1-D and 2-D windows are supported, input has rank %d"),
-                       x->rank);
+  *any_pad = FALSE;
   if (!fm_op_attr_ints (ctx, "strides", strides, 2, &n_strides, error) ||
       !fm_op_attr_ints (ctx, "dilations", dil, 2, &n_dil, error) ||
       !fm_op_attr_ints (ctx, "pads", pads, 4, &n_pads, error) ||
-      !fm_op_attr_string (ctx, "auto_pad", "NOTSET", &auto_pad, error))
+      !fm_op_attr_string (ctx, "auto_pad", "NOTSET", auto_pad, error))
     return FALSE;
   if ((n_strides != 0 && n_strides != (guint) n) ||
       (n_dil != 0 && n_dil != (guint) n) ||
@@ -277,7 +274,6 @@ fm_op_window_init (FmOpContext    *ctx,
                          "for a %d-D input"),
                        n, n, 2 * n, n);
 
-  win->n_spatial = n;
   for (int i = 0; i < 2; i++)
     {
       win->in[i] = win->k[i] = win->s[i] = win->d[i] = 1;
@@ -299,67 +295,109 @@ fm_op_window_init (FmOpContext    *ctx,
                              ", dilation %" PRId64 " must be positive and pads not negative"),
                            win->k[j], win->s[j], win->d[j]);
       if (win->pb[j] != 0 || win->pe[j] != 0)
-        any_pad = TRUE;
+        *any_pad = TRUE;
       if (win->k[j] > G_MAXINT32 || win->s[j] > G_MAXINT32 ||
           win->d[j] > G_MAXINT32 || win->pb[j] > G_MAXINT32 ||
           win->pe[j] > G_MAXINT32)
         return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
                            _("kernel, stride, dilation or pad too large"));
     }
+  return TRUE;
+}
 
+/* SAME_UPPER, SAME_LOWER or VALID: the output size, and the pads SAME
+ * needs (the odd one at the end for UPPER, at the begin for LOWER). */
+static gboolean
+window_auto_pad (FmOpContext  *ctx,
+                 const char   *auto_pad,
+                 gboolean      any_pad,
+                 FmWindow     *win,
+                 GError      **error)
+{
+  gboolean upper = g_strcmp0 (auto_pad, "SAME_UPPER") == 0;
+  gboolean lower = g_strcmp0 (auto_pad, "SAME_LOWER") == 0;
+  gboolean valid = g_strcmp0 (auto_pad, "VALID") == 0;
+
+  if (!upper && !lower && !valid)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       _("auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
+                       auto_pad);
+  if (any_pad)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       _("auto_pad '%s' cannot be combined with explicit pads"),
+                       auto_pad);
+  for (int j = 0; j < 2; j++)
+    {
+      gint64 ek = (win->k[j] - 1) * win->d[j] + 1;
+
+      if (valid)
+        {
+          win->out[j] = fm_floor_div (win->in[j] - ek, win->s[j]) + 1;
+        }
+      else
+        {
+          gint64 total;
+
+          win->out[j] = fm_ceil_div (win->in[j], win->s[j]);
+          total = MAX (0, (win->out[j] - 1) * win->s[j] + ek - win->in[j]);
+          win->pb[j] = upper ? total / 2 : total - total / 2;
+          win->pe[j] = total - win->pb[j];
+        }
+    }
+  return TRUE;
+}
+
+/* The output size with explicit pads. */
+static void
+window_explicit_out (FmWindow *win,
+                     gboolean  ceil_mode)
+{
+  for (int j = 0; j < 2; j++)
+    {
+      gint64 ek = (win->k[j] - 1) * win->d[j] + 1;
+      gint64 span = win->in[j] + win->pb[j] + win->pe[j] - ek;
+
+      if (span < 0)
+        win->out[j] = 0;
+      else if (ceil_mode)
+        {
+          win->out[j] = fm_ceil_div (span, win->s[j]) + 1;
+          /* A window may not start inside the end padding. */
+          if ((win->out[j] - 1) * win->s[j] >= win->in[j] + win->pb[j])
+            win->out[j]--;
+        }
+      else
+        win->out[j] = span / win->s[j] + 1;
+    }
+}
+
+gboolean
+fm_op_window_init (FmOpContext    *ctx,
+                   const FmShape  *x,
+                   const gint64   *kernel,
+                   gboolean        ceil_mode,
+                   FmWindow       *win,
+                   GError        **error)
+{
+  int n = x->rank - 2;
+  const char *auto_pad = NULL;
+  gboolean any_pad = FALSE;
+
+  memset (win, 0, sizeof *win);
+  if (n < 1 || n > 2)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       _("only 1-D and 2-D windows are supported, input has rank %d"),
+                       x->rank);
+  win->n_spatial = n;
+  if (!window_read_attributes (ctx, x, kernel, win, &auto_pad, &any_pad, error))
+    return FALSE;
   if (g_strcmp0 (auto_pad, "NOTSET") != 0 && auto_pad[0] != '\0')
     {
-      gboolean upper = g_strcmp0 (auto_pad, "SAME_UPPER") == 0;
-      gboolean lower = g_strcmp0 (auto_pad, "SAME_LOWER") == 0;
-      gboolean valid = g_strcmp0 (auto_pad, "VALID") == 0;
-
-      if (!upper && !lower && !valid)
-        return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                           _("auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
-                           auto_pad);
-      if (any_pad)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("auto_pad '%s' cannot be combined with explicit pads"),
-                           auto_pad);
-      for (int j = 0; j < 2; j++)
-        {
-          gint64 ek = (win->k[j] - 1) * win->d[j] + 1;
-
-          if (valid)
-            {
-              win->out[j] = fm_floor_div (win->in[j] - ek, win->s[j]) + 1;
-            }
-          else
-            {
-              gint64 total;
-
-              win->out[j] = fm_ceil_div (win->in[j], win->s[j]);
-              total = MAX (0, (win->out[j] - 1) * win->s[j] + ek - win->in[j]);
-              win->pb[j] = upper ? total / 2 : total - total / 2;
-              win->pe[j] = total - win->pb[j];
-            }
-        }
+      if (!window_auto_pad (ctx, auto_pad, any_pad, win, error))
+        return FALSE;
     }
   else
-    {
-      for (int j = 0; j < 2; j++)
-        {
-          gint64 ek = (win->k[j] - 1) * win->d[j] + 1;
-          gint64 span = win->in[j] + win->pb[j] + win->pe[j] - ek;
-
-          if (span < 0)
-            win->out[j] = 0;
-          else if (ceil_mode)
-            {
-              win->out[j] = fm_ceil_div (span, win->s[j]) + 1;
-              /* A window may not start inside the end padding. */
-              if ((win->out[j] - 1) * win->s[j] >= win->in[j] + win->pb[j])
-                win->out[j]--;
-            }
-          else
-            win->out[j] = span / win->s[j] + 1;
-        }
-    }
+    window_explicit_out (win, ceil_mode);
 
   for (int j = 0; j < 2; j++)
     if (win->out[j] < 1)

@@ -125,7 +125,6 @@ fm_ceil_div (gint64 a,
   return -fm_floor_div (-a, d);
 }
 
-/* Params of the ops whose run is a plain copy (Reshape, Flatten...). */
 /* Runs @func over [0, @n) split into one contiguous range per thread of
  * @pool (rc->threads; the calling thread takes the first), or once over
  * the whole range when @pool is NULL or @n < 2 * @grain. Ranges never

@@ -408,6 +408,94 @@ conv_copy (FmThreads          *pool,
   fm_op_parallel_for (pool, n, MAX (16384 / MAX (each, 1), 1), conv_copy_range, &job);
 }
 
+/* B's row offsets for the GEMM: row (c, ky, kx) of the implicit im2col
+ * matrix is the padded input shifted; an im2col chunk is dense. */
+static void
+conv_row_offsets (const FmConvParams *p,
+                  const ConvPlan     *plan,
+                  gint64             *boff)
+{
+  for (gint64 c = 0, r = 0; c < plan->cg; c++)
+    for (gint64 ky = 0; ky < p->kh; ky++)
+      for (gint64 kx = 0; kx < p->kw; kx++, r++)
+        if (plan->mode == CONV_IMPLICIT)
+          boff[r] = (c * plan->hp + ky * p->dh) * plan->wp + kx * p->dw;
+        else
+          boff[r] = r * plan->chunk;
+}
+
+/* One group, stride 1: GEMM straight on the (padded) input rows, into
+ * @yg directly or through cbuf, dropping the columns in the padding. */
+static void
+conv_group_implicit (FmThreads          *pool,
+                     const FmConvParams *p,
+                     const ConvPlan     *plan,
+                     guint8             *s,
+                     FmGemmPacked       *gm,
+                     const float        *xg,
+                     float              *yg)
+{
+  float *cbuf = (float *) (s + plan->at_cbuf);  /* [mg, crows * wp] */
+  const float *b0;
+
+  gm->b = xg;
+  if (plan->pad_copy)
+    {
+      float *xpad = (float *) (s + plan->at_xpad);
+
+      conv_copy (pool, p, plan, STAGE_PAD, xg, xpad, 0, 0);
+      gm->b = xpad;
+    }
+  if (!plan->compact)
+    {
+      gm->n = plan->flat;
+      gm->c = yg;
+      gm->ldc = plan->cols;
+      fm_gemm_packed (gm, pool);
+      return;
+    }
+
+  /* Output rows [oy0, oy0 + r): flat columns from oy0 * wp, so B moves
+   * down by as many input rows. */
+  b0 = gm->b;
+  for (gint64 oy0 = 0; oy0 < p->oh; oy0 += plan->crows)
+    {
+      gint64 r = MIN (plan->crows, p->oh - oy0);
+
+      gm->b = b0 + oy0 * plan->wp;
+      gm->n = (r - 1) * plan->wp + p->ow;
+      gm->c = cbuf;
+      gm->ldc = plan->crows * plan->wp;
+      fm_gemm_packed (gm, pool);
+      conv_copy (pool, p, plan, STAGE_COMPACT, cbuf, yg, oy0, r);
+    }
+}
+
+/* One group, strided: im2col a chunk of output columns, then GEMM. */
+static void
+conv_group_im2col (FmThreads          *pool,
+                   const FmConvParams *p,
+                   const ConvPlan     *plan,
+                   guint8             *s,
+                   FmGemmPacked       *gm,
+                   const float        *xg,
+                   float              *yg)
+{
+  float *col = (float *) (s + plan->at_col);      /* [rows, chunk] */
+
+  for (gint64 j0 = 0; j0 < plan->cols; j0 += plan->chunk)
+    {
+      gint64 jn = MIN (plan->chunk, plan->cols - j0);
+
+      conv_copy (pool, p, plan, STAGE_IM2COL, xg, col, j0, jn);
+      gm->b = col;
+      gm->n = jn;
+      gm->c = yg + j0;
+      gm->ldc = plan->cols;
+      fm_gemm_packed (gm, pool);
+    }
+}
+
 void
 fm_conv_fast_full (const FmConvParams *p,
                    const float        *x,
@@ -431,13 +519,7 @@ fm_conv_fast_full (const FmConvParams *p,
     }
   boff = (gint64 *) (s + plan.at_boff);
   packed_size = fm_gemm_packed_a_size (plan.mg, plan.rows);
-  for (gint64 c = 0, r = 0; c < plan.cg; c++)
-    for (gint64 ky = 0; ky < p->kh; ky++)
-      for (gint64 kx = 0; kx < p->kw; kx++, r++)
-        if (plan.mode == CONV_IMPLICIT)
-          boff[r] = (c * plan.hp + ky * p->dh) * plan.wp + kx * p->dw;
-        else
-          boff[r] = r * plan.chunk;
+  conv_row_offsets (p, &plan, boff);
 
   for (gint64 n = 0; n < p->n; n++)
     for (gint64 g = 0; g < p->group; g++)
@@ -462,59 +544,9 @@ fm_conv_fast_full (const FmConvParams *p,
         gm.alpha = 1.0f;
         gm.bias = p->has_bias ? b + g * plan.mg : NULL;
         if (plan.mode == CONV_IMPLICIT)
-          {
-            float *cbuf = (float *) (s + plan.at_cbuf);  /* [mg, crows * wp] */
-
-            gm.b = xg;
-            if (plan.pad_copy)
-              {
-                float *xpad = (float *) (s + plan.at_xpad);
-
-                conv_copy (pool, p, &plan, STAGE_PAD, xg, xpad, 0, 0);
-                gm.b = xpad;
-              }
-            if (!plan.compact)
-              {
-                gm.n = plan.flat;
-                gm.c = yg;
-                gm.ldc = plan.cols;
-                fm_gemm_packed (&gm, pool);
-              }
-            else
-              {
-                const float *b0 = gm.b;
-
-                /* Output rows [oy0, oy0 + r): flat columns from oy0 * wp,
-                 * so B moves down by as many input rows. */
-                for (gint64 oy0 = 0; oy0 < p->oh; oy0 += plan.crows)
-                  {
-                    gint64 r = MIN (plan.crows, p->oh - oy0);
-
-                    gm.b = b0 + oy0 * plan.wp;
-                    gm.n = (r - 1) * plan.wp + p->ow;
-                    gm.c = cbuf;
-                    gm.ldc = plan.crows * plan.wp;
-                    fm_gemm_packed (&gm, pool);
-                    conv_copy (pool, p, &plan, STAGE_COMPACT, cbuf, yg, oy0, r);
-                  }
-              }
-          }
+          conv_group_implicit (pool, p, &plan, s, &gm, xg, yg);
         else
-          {
-            float *col = (float *) (s + plan.at_col);      /* [rows, chunk] */
-
-            for (gint64 j0 = 0; j0 < plan.cols; j0 += plan.chunk)
-              {
-                gint64 jn = MIN (plan.chunk, plan.cols - j0);
-
-                conv_copy (pool, p, &plan, STAGE_IM2COL, xg, col, j0, jn);
-                gm.b = col;
-                gm.n = jn;
-                gm.c = yg + j0;
-                gm.ldc = plan.cols;
-                fm_gemm_packed (&gm, pool);
-              }
-          }
+          conv_group_im2col (pool, p, &plan, s, &gm, xg, yg);
       }
 }
 
@@ -547,32 +579,19 @@ conv_node_free (gpointer data)
   g_free (cn);
 }
 
+/* X and W: 1-D or 2-D, of one rank; *@n the spatial rank. */
 static gboolean
-conv_prepare (FmOpContext  *ctx,
-              GError      **error)
+conv_check_ranks (FmOpContext    *ctx,
+                  const FmValue  *x,
+                  const FmValue  *w,
+                  int            *n,
+                  GError        **error)
 {
-  FmValue *x, *w, *b;
-  FmConvParams *p;
-  ConvNode *cn;
-  ConvPlan plan;
-  FmWindow win;
-  FmShape out;
-  gint64 group, kernel[2], kshape[2];
-  guint n_kshape;
-  int n;
-
-  if (!fm_op_check_n_inputs (ctx, 2, 3, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
-      !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
-    return FALSE;
-  x = fm_op_input (ctx, 0);
-  w = fm_op_input (ctx, 1);
-  b = fm_op_input (ctx, 2);
-  n = x->shape.rank - 2;
-  if (n == 3)
+  *n = x->shape.rank - 2;
+  if (*n == 3)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
                        _("3-D convolution is not supported"));
-  if (n < 1 || n > 2)
+  if (*n < 1 || *n > 2)
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
@@ -586,21 +605,44 @@ conv_prepare (FmOpContext  *ctx,
                          _("input X has shape %s but weights W have shape %s of another rank"),
                          xs, ws);
     }
-  if (!fm_op_attr_int (ctx, "group", 1, &group, error) ||
-      !fm_op_attr_ints (ctx, "kernel_shape", kshape, 2, &n_kshape, error))
+  return TRUE;
+}
+
+/* @kernel: W's @n spatial dims; kernel_shape, if given, must agree. */
+static gboolean
+conv_kernel (FmOpContext    *ctx,
+             const FmValue  *w,
+             int             n,
+             gint64         *kernel,
+             GError        **error)
+{
+  gint64 kshape[2];
+  guint n_kshape;
+
+  if (!fm_op_attr_ints (ctx, "kernel_shape", kshape, 2, &n_kshape, error))
     return FALSE;
   for (int i = 0; i < n; i++)
     kernel[i] = w->shape.dims[2 + i];
-  if (n_kshape != 0)
+  if (n_kshape != 0 &&
+      (n_kshape != (guint) n || kshape[0] != kernel[0] ||
+       (n == 2 && kshape[1] != kernel[1])))
     {
-      if (n_kshape != (guint) n || kshape[0] != kernel[0] ||
-          (n == 2 && kshape[1] != kernel[1]))
-        {
-          g_autofree char *ws = fm_shape_to_string (&w->shape);
-          return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             _("kernel_shape does not match weights W of shape %s"), ws);
-        }
+      g_autofree char *ws = fm_shape_to_string (&w->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         _("kernel_shape does not match weights W of shape %s"), ws);
     }
+  return TRUE;
+}
+
+/* X's channels, W's and B's shapes agree with @group. */
+static gboolean
+conv_check_channels (FmOpContext    *ctx,
+                     const FmValue  *x,
+                     const FmValue  *w,
+                     const FmValue  *b,
+                     gint64          group,
+                     GError        **error)
+{
   if (group < 1 || x->shape.dims[1] % group != 0 ||
       w->shape.dims[1] * group != x->shape.dims[1])
     {
@@ -629,82 +671,126 @@ conv_prepare (FmOpContext  *ctx,
                            " output channels are not divisible by group %" PRId64),
                          ws, w->shape.dims[0], group);
     }
-  if (b != NULL)
+  if (b != NULL &&
+      (b->dtype != FM_DTYPE_FLOAT || b->shape.rank != 1 ||
+       b->shape.dims[0] != w->shape.dims[0]))
     {
-      if (b->dtype != FM_DTYPE_FLOAT || b->shape.rank != 1 ||
-          b->shape.dims[0] != w->shape.dims[0])
-        {
-          g_autofree char *bs = fm_shape_to_string (&b->shape);
-          return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             _("bias B has shape %s; expected [%" PRId64 "] float"),
-                             bs, w->shape.dims[0]);
-        }
+      g_autofree char *bs = fm_shape_to_string (&b->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         _("bias B has shape %s; expected [%" PRId64 "] float"),
+                         bs, w->shape.dims[0]);
     }
-  if (!fm_op_window_init (ctx, &x->shape, kernel, FALSE, &win, error))
+  return TRUE;
+}
+
+static void
+conv_params_init (FmConvParams   *p,
+                  const FmValue  *x,
+                  const FmValue  *w,
+                  gint64          group,
+                  gboolean        has_bias,
+                  const FmWindow *win)
+{
+  p->n = x->shape.dims[0];
+  p->c = x->shape.dims[1];
+  p->h = win->in[0];
+  p->w = win->in[1];
+  p->m = w->shape.dims[0];
+  p->group = group;
+  p->kh = win->k[0];
+  p->kw = win->k[1];
+  p->sh = win->s[0];
+  p->sw = win->s[1];
+  p->dh = win->d[0];
+  p->dw = win->d[1];
+  p->ph = win->pb[0];
+  p->pw = win->pb[1];
+  p->oh = win->out[0];
+  p->ow = win->out[1];
+  p->has_bias = has_bias;
+}
+
+/* Constant weights: the largest |w| per output channel (the layer view's
+ * dead-channel hint), and the weights packed for fm-gemm per group. */
+static gboolean
+conv_pack_weights (FmOpContext     *ctx,
+                   ConvNode        *cn,
+                   const FmValue   *w,
+                   const ConvPlan  *plan,
+                   GError         **error)
+{
+  const FmConvParams *p = &cn->p;
+  const float *wd = w->constant->data;   /* [M, C / group, kh, kw] */
+  gsize per_m = w->numel / (gsize) p->m;
+  gsize per_group = fm_gemm_packed_a_size (plan->mg, plan->rows);
+
+  cn->w_max_abs = g_try_new (float, p->m);
+  if (cn->w_max_abs == NULL)
+    return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                       _("not enough memory to pack the weights"));
+  for (gint64 m = 0; m < p->m; m++)
+    {
+      float best = 0.0f;
+
+      for (gsize i = 0; i < per_m; i++)
+        best = MAX (best, fabsf (wd[m * per_m + i]));
+      cn->w_max_abs[m] = best;
+    }
+  if (plan->mode == CONV_DEPTHWISE)
+    return TRUE;
+
+  cn->packed = fm_aligned_alloc0 (MAX (per_group * p->group * sizeof (float), 64));
+  if (cn->packed == NULL)
+    return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                       _("not enough memory to pack the weights"));
+  for (gint64 g = 0; g < p->group; g++)
+    fm_gemm_pack_a (plan->mg, plan->rows, wd + g * plan->mg * plan->rows, plan->rows,
+                    FALSE, cn->packed + g * per_group);
+  ctx->own_copy |= 1u << 1;   /* run reads only the packed weights */
+  return TRUE;
+}
+
+static gboolean
+conv_prepare (FmOpContext  *ctx,
+              GError      **error)
+{
+  FmValue *x, *w, *b;
+  ConvNode *cn;
+  ConvPlan plan;
+  FmWindow win;
+  FmShape out;
+  gint64 group, kernel[2];
+  int n;
+
+  if (!fm_op_check_n_inputs (ctx, 2, 3, error) ||
+      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
+      !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
+    return FALSE;
+  x = fm_op_input (ctx, 0);
+  w = fm_op_input (ctx, 1);
+  b = fm_op_input (ctx, 2);
+  if (!conv_check_ranks (ctx, x, w, &n, error) ||
+      !fm_op_attr_int (ctx, "group", 1, &group, error) ||
+      !conv_kernel (ctx, w, n, kernel, error) ||
+      !conv_check_channels (ctx, x, w, b, group, error) ||
+      !fm_op_window_init (ctx, &x->shape, kernel, FALSE, &win, error))
     return FALSE;
 
   cn = g_new0 (ConvNode, 1);
   ctx->node->params = cn;
   ctx->node->free_params = conv_node_free;
-  p = &cn->p;
-  p->n = x->shape.dims[0];
-  p->c = x->shape.dims[1];
-  p->h = win.in[0];
-  p->w = win.in[1];
-  p->m = w->shape.dims[0];
-  p->group = group;
-  p->kh = win.k[0];
-  p->kw = win.k[1];
-  p->sh = win.s[0];
-  p->sw = win.s[1];
-  p->dh = win.d[0];
-  p->dw = win.d[1];
-  p->ph = win.pb[0];
-  p->pw = win.pb[1];
-  p->oh = win.out[0];
-  p->ow = win.out[1];
-  p->has_bias = b != NULL;
+  conv_params_init (&cn->p, x, w, group, b != NULL, &win);
 
   out.rank = x->shape.rank;
-  out.dims[0] = p->n;
-  out.dims[1] = p->m;
+  out.dims[0] = cn->p.n;
+  out.dims[1] = cn->p.m;
   for (int i = 0; i < n; i++)
     out.dims[2 + i] = win.out[i + 2 - n];
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
-  conv_plan (p, w->kind == FM_VALUE_CONST, &plan);
-  if (w->kind == FM_VALUE_CONST)
-    {
-      const float *wd = w->constant->data;   /* [M, C / group, kh, kw] */
-      gsize per_m = w->numel / (gsize) p->m;
-
-      cn->w_max_abs = g_try_new (float, p->m);
-      if (cn->w_max_abs == NULL)
-        return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
-                           _("not enough memory to pack the weights"));
-      for (gint64 m = 0; m < p->m; m++)
-        {
-          float best = 0.0f;
-
-          for (gsize i = 0; i < per_m; i++)
-            best = MAX (best, fabsf (wd[m * per_m + i]));
-          cn->w_max_abs[m] = best;
-        }
-    }
-  if (w->kind == FM_VALUE_CONST && plan.mode != CONV_DEPTHWISE)
-    {
-      const float *wd = w->constant->data;   /* [M, C / group, kh, kw] */
-      gsize per_group = fm_gemm_packed_a_size (plan.mg, plan.rows);
-
-      cn->packed = fm_aligned_alloc0 (MAX (per_group * p->group * sizeof (float), 64));
-      if (cn->packed == NULL)
-        return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
-                           _("not enough memory to pack the weights"));
-      for (gint64 g = 0; g < p->group; g++)
-        fm_gemm_pack_a (plan.mg, plan.rows, wd + g * plan.mg * plan.rows, plan.rows,
-                        FALSE, cn->packed + g * per_group);
-      ctx->own_copy |= 1u << 1;   /* run reads only the packed weights */
-    }
+  conv_plan (&cn->p, w->kind == FM_VALUE_CONST, &plan);
+  if (w->kind == FM_VALUE_CONST && !conv_pack_weights (ctx, cn, w, &plan, error))
+    return FALSE;
   ctx->scratch_size = plan.size;
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
   return TRUE;

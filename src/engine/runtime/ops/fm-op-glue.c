@@ -5,11 +5,10 @@
  *
  * The shape glue of exported models, normally folded at load: Shape
  * (start/end), Gather (constant indices), Concat, Cast, Slice (attributes
- * before opset 10, constant inputs from 10), Constant, ConstantOfShape and
- * Pad (constant mode). Every run here handles float and int64. Cast maps
- * float targets to float and integer/BOOL targets to int64 (truncating
- * toward zero; narrower integer types are not wrapped). Pad modes other
- * than constant and non-constant shape inputs are refused.
+ * before opset 10, constant inputs from 10), Constant and ConstantOfShape.
+ * Every run here handles float and int64. Cast maps float targets to float
+ * and integer/BOOL targets to int64 (truncating toward zero; narrower
+ * integer types are not wrapped). Non-constant shape inputs are refused.
  */
 #include "config.h"
 
@@ -420,6 +419,103 @@ slice_const_ints (FmOpContext  *ctx,
   return TRUE;
 }
 
+/* Slice's starts, ends, axes and steps, as attributes or inputs. */
+typedef struct
+{
+  gint64   starts[FM_MAX_RANK], ends[FM_MAX_RANK], axes[FM_MAX_RANK], steps[FM_MAX_RANK];
+  guint    n_starts, n_ends, n_axes, n_steps;
+  gboolean has_axes;
+} SliceArgs;
+
+/* Reads @a: attributes before opset 10, constant inputs from 10; all of
+ * one length, at most the rank of @x. */
+static gboolean
+slice_read_args (FmOpContext    *ctx,
+                 const FmValue  *x,
+                 SliceArgs      *a,
+                 GError        **error)
+{
+  if (ctx->node->opset < 10)
+    {
+      if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+          !fm_op_attr_ints (ctx, "starts", a->starts, FM_MAX_RANK, &a->n_starts, error) ||
+          !fm_op_attr_ints (ctx, "ends", a->ends, FM_MAX_RANK, &a->n_ends, error) ||
+          !fm_op_attr_ints (ctx, "axes", a->axes, FM_MAX_RANK, &a->n_axes, error))
+        return FALSE;
+      a->has_axes = fm_op_attr (ctx, "axes") != NULL;
+    }
+  else
+    {
+      if (fm_op_attr (ctx, "starts") || fm_op_attr (ctx, "ends") || fm_op_attr (ctx, "axes"))
+        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                           _("starts, ends and axes are inputs from opset 10, not attributes"));
+      if (!fm_op_check_n_inputs (ctx, 3, 5, error) ||
+          !slice_const_ints (ctx, 1, "starts", a->starts, &a->n_starts, error) ||
+          !slice_const_ints (ctx, 2, "ends", a->ends, &a->n_ends, error))
+        return FALSE;
+      a->has_axes = fm_op_input (ctx, 3) != NULL;
+      if (a->has_axes && !slice_const_ints (ctx, 3, "axes", a->axes, &a->n_axes, error))
+        return FALSE;
+      if (fm_op_input (ctx, 4) != NULL &&
+          !slice_const_ints (ctx, 4, "steps", a->steps, &a->n_steps, error))
+        return FALSE;
+    }
+  if (a->n_ends != a->n_starts || (a->has_axes && a->n_axes != a->n_starts) ||
+      (a->n_steps != 0 && a->n_steps != a->n_starts) || a->n_starts > (guint) x->shape.rank)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       _("starts, ends, axes and steps must have the same length, "
+                         "at most the rank %d"),
+                       x->shape.rank);
+  return TRUE;
+}
+
+/* Slice @i of @a on its axis of @x: the output dim in @out, the first
+ * index and the step in @start_d and @step_d; @seen catches a repeat. */
+static gboolean
+slice_axis (FmOpContext      *ctx,
+            const FmValue    *x,
+            const SliceArgs  *a,
+            guint             i,
+            FmShape          *out,
+            gint64           *start_d,
+            gint64           *step_d,
+            gboolean         *seen,
+            GError          **error)
+{
+  gint64 step = a->n_steps ? a->steps[i] : 1;
+  gint64 dim, s = a->starts[i], e = a->ends[i];
+  int ax;
+
+  if (!fm_op_norm_axis (ctx, a->has_axes ? a->axes[i] : (gint64) i, x->shape.rank,
+                        "axes value", &ax, error))
+    return FALSE;
+  if (seen[ax])
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("axis %d is repeated"), ax);
+  seen[ax] = TRUE;
+  if (step == 0)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("steps must not be 0"));
+  dim = x->shape.dims[ax];
+  if (s < 0)
+    s += dim;
+  if (e < 0)
+    e += dim;
+  if (step > 0)
+    {
+      s = CLAMP (s, 0, dim);
+      e = CLAMP (e, 0, dim);
+      out->dims[ax] = e > s ? (e - s + step - 1) / step : 0;
+    }
+  else
+    {
+      s = CLAMP (s, 0, dim - 1);
+      e = CLAMP (e, -1, dim - 1);
+      out->dims[ax] = s > e ? (s - e - step - 1) / -step : 0;
+    }
+  start_d[ax] = s;
+  step_d[ax] = step;
+  return TRUE;
+}
+
 static gboolean
 slice_prepare (FmOpContext  *ctx,
                GError      **error)
@@ -428,85 +524,23 @@ slice_prepare (FmOpContext  *ctx,
   FmDType dtype;
   FmSliceParams *p;
   FmShape out;
-  gint64 starts[FM_MAX_RANK], ends[FM_MAX_RANK], axes[FM_MAX_RANK], steps[FM_MAX_RANK];
+  SliceArgs args = { 0 };
   gint64 in_strides[FM_MAX_RANK], strides[1][FM_MAX_RANK];
   gint64 start_d[FM_MAX_RANK] = { 0 }, step_d[FM_MAX_RANK];
   gboolean seen[FM_MAX_RANK] = { FALSE };
-  guint n_starts, n_ends, n_axes = 0, n_steps = 0;
-  gboolean has_axes;
 
   if (!fm_op_check_numeric (ctx, 0, &dtype, error))
     return FALSE;
   x = fm_op_input (ctx, 0);
-  if (ctx->node->opset < 10)
-    {
-      if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-          !fm_op_attr_ints (ctx, "starts", starts, FM_MAX_RANK, &n_starts, error) ||
-          !fm_op_attr_ints (ctx, "ends", ends, FM_MAX_RANK, &n_ends, error) ||
-          !fm_op_attr_ints (ctx, "axes", axes, FM_MAX_RANK, &n_axes, error))
-        return FALSE;
-      has_axes = fm_op_attr (ctx, "axes") != NULL;
-    }
-  else
-    {
-      if (fm_op_attr (ctx, "starts") || fm_op_attr (ctx, "ends") || fm_op_attr (ctx, "axes"))
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("starts, ends and axes are inputs from opset 10, not attributes"));
-      if (!fm_op_check_n_inputs (ctx, 3, 5, error) ||
-          !slice_const_ints (ctx, 1, "starts", starts, &n_starts, error) ||
-          !slice_const_ints (ctx, 2, "ends", ends, &n_ends, error))
-        return FALSE;
-      has_axes = fm_op_input (ctx, 3) != NULL;
-      if (has_axes && !slice_const_ints (ctx, 3, "axes", axes, &n_axes, error))
-        return FALSE;
-      if (fm_op_input (ctx, 4) != NULL &&
-          !slice_const_ints (ctx, 4, "steps", steps, &n_steps, error))
-        return FALSE;
-    }
-  if (n_ends != n_starts || (has_axes && n_axes != n_starts) ||
-      (n_steps != 0 && n_steps != n_starts) || n_starts > (guint) x->shape.rank)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("starts, ends, axes and steps must have the same length, "
-                         "at most the rank %d"),
-                       x->shape.rank);
+  if (!slice_read_args (ctx, x, &args, error))
+    return FALSE;
 
   out = x->shape;
   for (int d = 0; d < x->shape.rank; d++)
     step_d[d] = 1;
-  for (guint i = 0; i < n_starts; i++)
-    {
-      gint64 step = n_steps ? steps[i] : 1;
-      gint64 dim, s = starts[i], e = ends[i];
-      int ax;
-
-      if (!fm_op_norm_axis (ctx, has_axes ? axes[i] : (gint64) i, x->shape.rank,
-                            "axes value", &ax, error))
-        return FALSE;
-      if (seen[ax])
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("axis %d is repeated"), ax);
-      seen[ax] = TRUE;
-      if (step == 0)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("steps must not be 0"));
-      dim = x->shape.dims[ax];
-      if (s < 0)
-        s += dim;
-      if (e < 0)
-        e += dim;
-      if (step > 0)
-        {
-          s = CLAMP (s, 0, dim);
-          e = CLAMP (e, 0, dim);
-          out.dims[ax] = e > s ? (e - s + step - 1) / step : 0;
-        }
-      else
-        {
-          s = CLAMP (s, 0, dim - 1);
-          e = CLAMP (e, -1, dim - 1);
-          out.dims[ax] = s > e ? (s - e - step - 1) / -step : 0;
-        }
-      start_d[ax] = s;
-      step_d[ax] = step;
-    }
+  for (guint i = 0; i < args.n_starts; i++)
+    if (!slice_axis (ctx, x, &args, i, &out, start_d, step_d, seen, error))
+      return FALSE;
 
   p = g_new0 (FmSliceParams, 1);
   ctx->node->params = p;
@@ -732,199 +766,3 @@ static const char * const value_attributes[] = { "value", NULL };
 const FmOpInfo fm_op_constant_of_shape = {
   "ConstantOfShape", value_attributes, constant_of_shape_prepare, constant_of_shape_run
 };
-
-/* Pad, constant mode; negative pads crop. */
-
-typedef struct
-{
-  FmDType dtype;
-  int     rank;                  /* >= 1 (a scalar is padded as [1]) */
-  gint64  in[FM_MAX_RANK];
-  gint64  out[FM_MAX_RANK];
-  gint64  pb[FM_MAX_RANK];       /* pads at the begin; may be negative */
-  gint64  in_strides[FM_MAX_RANK];
-  gint64  numel;
-  float   f;
-  gint64  i;
-} FmPadParams;
-
-static gboolean
-pad_prepare (FmOpContext  *ctx,
-             GError      **error)
-{
-  FmValue *x;
-  FmDType dtype;
-  FmPadParams *p;
-  FmShape out;
-  const char *mode;
-  gint64 pads[2 * FM_MAX_RANK] = { 0 }, raw[2 * FM_MAX_RANK], axes[FM_MAX_RANK];
-  guint n_raw = 0, n_axes;
-  float value = 0.0f;
-  gint64 ivalue = 0;
-  int r;
-
-  if (!fm_op_check_numeric (ctx, 0, &dtype, error) ||
-      !fm_op_attr_string (ctx, "mode", "constant", &mode, error))
-    return FALSE;
-  x = fm_op_input (ctx, 0);
-  r = x->shape.rank;
-  if (g_strcmp0 (mode, "constant") != 0)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("mode '%s' is not supported (only constant)"), mode);
-  if (ctx->node->opset < 11)
-    {
-      if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-          !fm_op_attr_ints (ctx, "pads", raw, 2 * FM_MAX_RANK, &n_raw, error) ||
-          !fm_op_attr_float (ctx, "value", 0.0f, &value, error))
-        return FALSE;
-      ivalue = (gint64) value;
-      if (fm_op_attr (ctx, "pads") == NULL)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("attribute 'pads' is required"));
-      n_axes = r;
-      for (int d = 0; d < r; d++)
-        axes[d] = d;
-    }
-  else
-    {
-      const FmConstTensor *t;
-
-      if (fm_op_attr (ctx, "pads") || fm_op_attr (ctx, "value"))
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("pads and value are inputs from opset 11, not attributes"));
-      if (!fm_op_check_n_inputs (ctx, 2, 4, error))
-        return FALSE;
-      t = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "pads", error);
-      if (t == NULL)
-        return FALSE;
-      if (t->shape.rank != 1 || t->numel > 2 * FM_MAX_RANK)
-        return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("pads must be 1-D"));
-      n_raw = t->numel;
-      memcpy (raw, t->data, n_raw * sizeof (gint64));
-      if (fm_op_input (ctx, 2) != NULL)
-        {
-          t = fm_op_const_input (ctx, 2, dtype, "constant_value", error);
-          if (t == NULL)
-            return FALSE;
-          if (t->numel != 1)
-            return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                               _("constant_value must hold one element"));
-          if (dtype == FM_DTYPE_FLOAT)
-            value = ((const float *) t->data)[0];
-          else
-            ivalue = ((const gint64 *) t->data)[0];
-        }
-      n_axes = r;
-      for (int d = 0; d < r; d++)
-        axes[d] = d;
-      if (fm_op_input (ctx, 3) != NULL)
-        {
-          t = fm_op_const_input (ctx, 3, FM_DTYPE_INT64, "axes", error);
-          if (t == NULL)
-            return FALSE;
-          if (t->shape.rank != 1 || t->numel > (gsize) r)
-            return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                               _("axes must be 1-D with at most %d values"), r);
-          n_axes = t->numel;
-          memcpy (axes, t->data, n_axes * sizeof (gint64));
-        }
-    }
-  if (n_raw != 2 * n_axes)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("pads has %u values; expected %u for %u axes"),
-                       n_raw, 2 * n_axes, n_axes);
-  for (guint i = 0; i < n_axes; i++)
-    {
-      int ax;
-
-      if (!fm_op_norm_axis (ctx, axes[i], r, "axes value", &ax, error))
-        return FALSE;
-      pads[ax] = raw[i];
-      pads[r + ax] = raw[n_axes + i];
-    }
-
-  p = g_new0 (FmPadParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
-  p->dtype = dtype;
-  p->f = value;
-  p->i = ivalue;
-  out = x->shape;
-  for (int d = 0; d < r; d++)
-    {
-      if (__builtin_add_overflow (x->shape.dims[d], pads[d], &out.dims[d]) ||
-          __builtin_add_overflow (out.dims[d], pads[r + d], &out.dims[d]))
-        return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
-                           _("pads of axis %d are too large"), d);
-      if (out.dims[d] < 0)
-        {
-          g_autofree char *xs = fm_shape_to_string (&x->shape);
-          return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             _("pads crop axis %d of shape %s below zero"), d, xs);
-        }
-    }
-  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
-    return FALSE;
-  p->rank = MAX (r, 1);
-  p->numel = 1;
-  for (int d = 0; d < p->rank; d++)
-    {
-      p->in[d] = r > 0 ? x->shape.dims[d] : 1;
-      p->out[d] = r > 0 ? out.dims[d] : 1;
-      p->pb[d] = r > 0 ? pads[d] : 0;
-      p->numel *= p->out[d];
-    }
-  p->in_strides[p->rank - 1] = 1;
-  for (int d = p->rank - 2; d >= 0; d--)
-    p->in_strides[d] = p->in_strides[d + 1] * p->in[d + 1];
-  fm_op_set_output (ctx, 0, dtype, &out);
-  return TRUE;
-}
-
-#define PAD_LOOP(T, VALUE)                                              \
-  G_STMT_START                                                          \
-  {                                                                     \
-    const T *x = rc->ptrs[node->inputs[0]];                             \
-    T *y = rc->ptrs[node->outputs[0]];                                  \
-    T v = (VALUE);                                                      \
-    for (gint64 row = 0; row < n_rows; row++)                           \
-      {                                                                 \
-        gint64 off = 0, rem = row;                                      \
-        gboolean inside = TRUE;                                         \
-        for (int d = last - 1; d >= 0; d--)                             \
-          {                                                             \
-            gint64 o = rem % p->out[d], i = o - p->pb[d];               \
-            rem /= p->out[d];                                           \
-            if (i < 0 || i >= p->in[d])                                 \
-              inside = FALSE;                                           \
-            off += i * p->in_strides[d];                                \
-          }                                                             \
-        for (gint64 o = 0; o < p->out[last]; o++)                       \
-          {                                                             \
-            gint64 i = o - p->pb[last];                                 \
-            y[o] = inside && i >= 0 && i < p->in[last] ? x[off + i] : v;\
-          }                                                             \
-        y += p->out[last];                                              \
-      }                                                                 \
-  }                                                                     \
-  G_STMT_END
-
-static void
-pad_run (const FmNode *node,
-         FmRunCtx     *rc)
-{
-  const FmPadParams *p = node->params;
-  int last = p->rank - 1;
-  gint64 n_rows;
-
-  if (p->numel == 0)
-    return;
-  n_rows = p->numel / p->out[last];
-  if (p->dtype == FM_DTYPE_FLOAT)
-    PAD_LOOP (float, p->f);
-  else
-    PAD_LOOP (gint64, p->i);
-}
-
-static const char * const pad_attributes[] = { "mode", "pads", "value", NULL };
-
-const FmOpInfo fm_op_pad = { "Pad", pad_attributes, pad_prepare, pad_run };
