@@ -11,11 +11,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "fm-file.h"
+
 #include "fm-scan-private.h"
 
 static void
@@ -65,29 +67,71 @@ append_options (GString             *opts,
       append_number (opts, "%.9g", pp->background[i]);
 }
 
+/* Adds the bytes of the file @path to @sum. */
+static gboolean
+hash_file (GChecksum   *sum,
+           const char  *path,
+           GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = fm_file_map (path, error);
+
+  if (mapped == NULL)
+    return FALSE;
+  g_checksum_update (sum, (const guchar *) g_mapped_file_get_contents (mapped),
+                     g_mapped_file_get_length (mapped));
+  return TRUE;
+}
+
+/* The key: the model file's bytes, then each external data file's name
+ * (in the model's folder) and bytes, then the dataset and the options. */
+static char *
+cache_path (const char          *model_path,
+            GPtrArray           *external_files,
+            const char          *dataset_key,
+            const FmScanOptions *options,
+            GError             **error)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GString) opts = g_string_new (NULL);
+  g_autofree char *name = NULL;
+
+  if (!hash_file (sum, model_path, error))
+    return NULL;
+  for (guint i = 0; external_files != NULL && i < external_files->len; i++)
+    {
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (external_files, i));
+
+      g_checksum_update (sum, (const guchar *) base, strlen (base) + 1);
+      if (!hash_file (sum, g_ptr_array_index (external_files, i), error))
+        return NULL;
+    }
+  append_options (opts, dataset_key, options);
+  g_checksum_update (sum, (const guchar *) opts->str, opts->len);
+
+  name = g_strdup_printf ("%s.json", g_checksum_get_string (sum));
+  return g_build_filename (g_get_user_cache_dir (), "feature-maps", "scans", name, NULL);
+}
+
 char *
 fm_scan_cache_path (const char          *model_path,
                     const char          *dataset_key,
                     const FmScanOptions *options,
                     GError             **error)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GString) opts = g_string_new (NULL);
-  g_autoptr(GMappedFile) model = NULL;
-  g_autofree char *name = NULL;
-
   g_return_val_if_fail (model_path != NULL && dataset_key != NULL && options != NULL, NULL);
 
-  model = fm_file_map (model_path, error);
-  if (model == NULL)
-    return NULL;
-  g_checksum_update (sum, (const guchar *) g_mapped_file_get_contents (model),
-                     g_mapped_file_get_length (model));
-  append_options (opts, dataset_key, options);
-  g_checksum_update (sum, (const guchar *) opts->str, opts->len);
+  return cache_path (model_path, NULL, dataset_key, options, error);
+}
 
-  name = g_strdup_printf ("%s.json", g_checksum_get_string (sum));
-  return g_build_filename (g_get_user_cache_dir (), "feature-maps", "scans", name, NULL);
+char *
+fm_scan_cache_path_for_model (const FmModel       *model,
+                              const char          *dataset_key,
+                              const FmScanOptions *options,
+                              GError             **error)
+{
+  g_return_val_if_fail (model != NULL && dataset_key != NULL && options != NULL, NULL);
+
+  return cache_path (model->path, model->external_files, dataset_key, options, error);
 }
 
 FmScanResult *
@@ -209,7 +253,7 @@ fm_scan_run_cached (FmModel              *model,
     {
       key = fm_dataset_dup_content_key (dataset, cancellable, &path_error);
       if (key != NULL)
-        path = fm_scan_cache_path (model->path, key, options, &path_error);
+        path = fm_scan_cache_path_for_model (model, key, options, &path_error);
     }
   if (path != NULL && (result = cache_lookup (path, model, dataset)) != NULL)
     {

@@ -170,6 +170,13 @@ char         *fm_scan_cache_path      (const char          *model_path,
                                        const char          *dataset_key,
                                        const FmScanOptions *options,
                                        GError             **error);
+/* The same for a loaded @model, whose external data files (weights kept
+ * beside the .onnx) are part of the key too: new weights in the same
+ * .onnx are another model. What fm_scan_run_cached () uses. */
+char         *fm_scan_cache_path_for_model (const FmModel       *model,
+                                            const char          *dataset_key,
+                                            const FmScanOptions *options,
+                                            GError             **error);
 /* NULL with G_IO_ERROR_NOT_FOUND when there is no cached result. */
 FmScanResult *fm_scan_cache_load      (const char          *path,
                                        GError             **error);

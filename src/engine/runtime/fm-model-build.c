@@ -102,6 +102,35 @@ check_opsets (FmModelBuilder *b,
   return TRUE;
 }
 
+
+/* Keeps the external data file of @t (read already, so it is a file in
+ * the model's folder) in the model's list: a scan result cached for the
+ * model is keyed by its bytes too. */
+static void
+note_external_file (FmModelBuilder     *b,
+                    const FmOnnxTensor *t)
+{
+  g_autofree char *path = NULL;
+
+  if (t->external_data == NULL)
+    return;
+  for (guint i = 0; i < t->external_data->len; i++)
+    {
+      const FmOnnxStringPair *kv = g_ptr_array_index (t->external_data, i);
+
+      if (g_strcmp0 (kv->key, "location") == 0 && kv->value != NULL)
+        path = g_build_filename (b->base_dir, kv->value, NULL);
+    }
+  if (path == NULL)
+    return;
+  if (b->model->external_files == NULL)
+    b->model->external_files = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < b->model->external_files->len; i++)
+    if (g_str_equal (g_ptr_array_index (b->model->external_files, i), path))
+      return;
+  g_ptr_array_add (b->model->external_files, g_steal_pointer (&path));
+}
+
 static gboolean
 add_initializers (FmModelBuilder *b,
                   GError        **error)
@@ -138,6 +167,7 @@ add_initializers (FmModelBuilder *b,
                                       t->name);
           return FALSE;
         }
+      note_external_file (b, t);
       if (!_fm_model_budget_take (b, c->numel * fm_dtype_size (c->dtype), t->name, error))
         {
           fm_const_tensor_free (c);

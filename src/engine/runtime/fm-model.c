@@ -55,6 +55,7 @@ fm_model_free (FmModel *model)
   g_free (model->inputs);
   g_free (model->outputs);
   g_clear_pointer (&model->metadata, g_hash_table_unref);
+  g_clear_pointer (&model->external_files, g_ptr_array_unref);
   g_free (model->path);
   g_free (model->display_name);
   g_free (model->producer_name);

@@ -92,6 +92,7 @@ struct _FmModel
   gint64       ir_version;
   gint64       opset;           /* default-domain opset */
   GHashTable  *metadata;        /* metadata_props, char* -> char* */
+  GPtrArray   *external_files;  /* char*: the external data files read, each once */
 
   guint        n_values;
   FmValue     *values;

@@ -1,0 +1,109 @@
+/* test-scan-cache.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The scan cache's key for a model whose weights are external data: a
+ * model loaded from disk lists its external data file, and new weights in
+ * that file (same .onnx) give another key, so a cached scan of the old
+ * weights is never taken for the new ones.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "fm-onnx-fields.h"
+#include "fm-scan.h"
+#include "fm-test-onnx.h"
+#include "fm-test-pb.h"
+
+/* Relu(x) + w, w [2, 2] stored in "w.bin" beside the model. */
+static GByteArray *
+external_weight_model (void)
+{
+  const gint64 dims[] = { 1, 1, 2, 2 };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("y", NULL, -1);
+  g_autoptr(GByteArray) relu = fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL }, "r");
+  g_autoptr(GByteArray) add = fm_test_node ("Add", "add", (const char *[]) { "r", "w", NULL }, "y");
+  g_autoptr(GByteArray) init = g_byte_array_new ();
+  g_autoptr(GByteArray) entry = g_byte_array_new ();
+
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, add);
+  fm_pb_int (init, FM_ONNX_TENSOR_DIMS, 2);
+  fm_pb_int (init, FM_ONNX_TENSOR_DIMS, 2);
+  fm_pb_int (init, FM_ONNX_TENSOR_DATA_TYPE, FM_ONNX_FLOAT);
+  fm_pb_string (init, FM_ONNX_TENSOR_NAME, "w");
+  fm_pb_string (entry, FM_ONNX_ENTRY_KEY, "location");
+  fm_pb_string (entry, FM_ONNX_ENTRY_VALUE, "w.bin");
+  fm_pb_message (init, FM_ONNX_TENSOR_EXTERNAL_DATA, entry);
+  fm_pb_int (init, FM_ONNX_TENSOR_DATA_LOCATION, FM_ONNX_DATA_LOCATION_EXTERNAL);
+  fm_pb_message (graph, FM_ONNX_GRAPH_INITIALIZER, init);
+  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "g");
+  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
+  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
+  return fm_test_model_bytes (graph, NULL);
+}
+
+static char *
+key_for (const char *model_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = fm_model_load_file (model_path, NULL, &error);
+  FmScanOptions options;
+  char *path;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model->external_files);
+  g_assert_cmpuint (model->external_files->len, ==, 1);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (model->external_files, 0), "/w.bin"));
+  fm_scan_options_init (&options);
+  path = fm_scan_cache_path_for_model (model, "dataset", &options, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_external_weights_in_key (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fm-scan-cache-XXXXXX", NULL);
+  g_autofree char *onnx = g_build_filename (dir, "m.onnx", NULL);
+  g_autofree char *bin = g_build_filename (dir, "w.bin", NULL);
+  g_autoptr(GByteArray) bytes = external_weight_model ();
+  const float w1[4] = { 1, 2, 3, 4 };
+  const float w2[4] = { 1, 2, 3, 5 };
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *plain = NULL;
+  FmScanOptions options;
+
+  g_assert_true (g_file_set_contents (onnx, (const char *) bytes->data, bytes->len, NULL));
+  g_assert_true (g_file_set_contents (bin, (const char *) w1, sizeof w1, NULL));
+  first = key_for (onnx);
+  again = key_for (onnx);
+  g_assert_cmpstr (first, ==, again);
+  /* The key by the .onnx file alone does not see the weights. */
+  fm_scan_options_init (&options);
+  plain = fm_scan_cache_path (onnx, "dataset", &options, NULL);
+  g_assert_cmpstr (plain, !=, first);
+
+  g_assert_true (g_file_set_contents (bin, (const char *) w2, sizeof w2, NULL));
+  other = key_for (onnx);
+  g_assert_cmpstr (other, !=, first);
+
+  g_unlink (bin);
+  g_unlink (onnx);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/scan-cache/external-weights-in-key", test_external_weights_in_key);
+  return g_test_run ();
+}
