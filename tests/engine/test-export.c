@@ -23,12 +23,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "fm-data.h"
 #include "fm-export.h"
-#include "fm-image.h"
 #include "fm-layers.h"
 #include "fm-npy.h"
-#include "fm-preprocess.h"
 #include "fm-run.h"
 #include "fm-stats.h"
 #include "fm-test-digit.h"

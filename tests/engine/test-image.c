@@ -18,7 +18,6 @@
 #include <glib/gstdio.h>
 #include <jpeglib.h>
 #include <png.h>
-#include <zlib.h>
 
 #include "fm-image.h"
 #include "fm-test-image.h"

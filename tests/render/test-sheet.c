@@ -20,12 +20,9 @@
 
 #include <glib/gstdio.h>
 
-#include "fm-data.h"
 #include "fm-error.h"
-#include "fm-image.h"
 #include "fm-layers.h"
 #include "fm-png-writer.h"
-#include "fm-preprocess.h"
 #include "fm-run.h"
 #include "fm-sheet.h"
 #include "fm-stats.h"
