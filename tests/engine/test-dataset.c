@@ -290,6 +290,44 @@ static const int heldout_class_counts[10] = {
  * the same as `cat images labels | sha256sum`. */
 #define HELDOUT_KEY "fc47da8d618551833fdb2c0709d7e4e7f59e37d78b06b7a8fbc2d3fdd35ad812"
 
+/* Opens @images, which must find @labels beside it and hold @n_items
+ * labelled 28 x 28 pictures. */
+static FmDataset *
+open_labelled_28 (const char *images,
+                  const char *labels,
+                  guint64     n_items)
+{
+  g_autoptr(GError) error = NULL;
+  FmDataset *ds = fm_dataset_open (images, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==, labels);
+  g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, n_items);
+  g_assert_cmpint (fm_dataset_get_width (ds), ==, 28);
+  g_assert_cmpint (fm_dataset_get_height (ds), ==, 28);
+  g_assert_true (fm_dataset_has_labels (ds));
+  return ds;
+}
+
+/* The next item of @ds, which must be item @n with a label from 0 to 9;
+ * FALSE at the end or on an error. */
+static gboolean
+next_labelled (FmDataset *ds,
+               guint64    n,
+               FmImage  **image,
+               int       *label,
+               GError   **error)
+{
+  guint64 index;
+
+  if (!fm_dataset_next (ds, &index, image, label, error))
+    return FALSE;
+  g_assert_cmpuint (index, ==, n);
+  g_assert_cmpint (*label, >=, 0);
+  g_assert_cmpint (*label, <=, 9);
+  return TRUE;
+}
+
 static void
 test_heldout (void)
 {
@@ -302,25 +340,15 @@ test_heldout (void)
   int counts[10] = { 0 };
   guint64 n = 0;
 
-  ds = fm_dataset_open (path, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==, labels);
-  g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 2000);
-  g_assert_cmpint (fm_dataset_get_width (ds), ==, 28);
-  g_assert_cmpint (fm_dataset_get_height (ds), ==, 28);
-  g_assert_true (fm_dataset_has_labels (ds));
-
+  ds = open_labelled_28 (path, labels, 2000);
   for (;;)
     {
       g_autoptr(FmImage) image = NULL;
-      guint64 index;
+      guint64 index = n;
       int label;
 
-      if (!fm_dataset_next (ds, &index, &image, &label, &error))
+      if (!next_labelled (ds, n, &image, &label, &error))
         break;
-      g_assert_cmpuint (index, ==, n);
-      g_assert_cmpint (label, >=, 0);
-      g_assert_cmpint (label, <=, 9);
       counts[label]++;
       if (index < 20)
         g_assert_cmpint (label, ==, heldout_first_labels[index]);
@@ -479,14 +507,8 @@ test_fashion_train (void)
       return;
     }
 
-  ds = fm_dataset_open (FASHION_DIR "/train-images-idx3-ubyte.gz", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==,
-                   FASHION_DIR "/train-labels-idx1-ubyte.gz");
-  g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 60000);
-  g_assert_cmpint (fm_dataset_get_width (ds), ==, 28);
-  g_assert_cmpint (fm_dataset_get_height (ds), ==, 28);
-  g_assert_true (fm_dataset_has_labels (ds));
+  ds = open_labelled_28 (FASHION_DIR "/train-images-idx3-ubyte.gz",
+                         FASHION_DIR "/train-labels-idx1-ubyte.gz", 60000);
 
   /* The images alone are 60000 * 784 = 47 MB decompressed; a reader that
    * held the file would raise the peak by that much. */
@@ -494,14 +516,10 @@ test_fashion_train (void)
   for (;;)
     {
       g_autoptr(FmImage) image = NULL;
-      guint64 index;
       int label;
 
-      if (!fm_dataset_next (ds, &index, &image, &label, &error))
+      if (!next_labelled (ds, n, &image, &label, &error))
         break;
-      g_assert_cmpuint (index, ==, n);
-      g_assert_cmpint (label, >=, 0);
-      g_assert_cmpint (label, <=, 9);
       counts[label]++;
       n++;
     }

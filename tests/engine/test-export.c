@@ -23,14 +23,12 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "fm-data.h"
 #include "fm-export.h"
-#include "fm-image.h"
 #include "fm-layers.h"
 #include "fm-npy.h"
-#include "fm-preprocess.h"
 #include "fm-run.h"
 #include "fm-stats.h"
+#include "fm-test-digit.h"
 #include "fm-test-files.h"
 
 #define OLD_BYTES "old file: must survive a failed export\n"
@@ -39,70 +37,14 @@ static char *tmpdir;
 
 /* ---- the bundled model on digit-7.png ----------------------------------- */
 
-typedef struct
-{
-  FmModel        *model;
-  FmRun          *run;
-  GArray         *layers;   /* FmLayer, merged as the window shows them */
-  FmChannelStats **stats;   /* [n_layers][C] */
-} Fixture;
-
-static Fixture fx;
+static FmTestDigitRun fx;
 
 static void
 fixture_setup (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *model_path = fm_data_resolve_model ("mnist-cnn", &error);
-  g_autofree char *digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits",
-                                             "digit-7.png", NULL);
-  g_autoptr(FmImage) image = NULL;
-  FmModelOptions options;
-  FmPreprocess pp;
-
-  if (fx.model != NULL)
-    return;
-  g_assert_no_error (error);
-  fm_model_options_init (&options);
-  fx.model = fm_model_load_file (model_path, &options, &error);
-  g_assert_no_error (error);
-  image = fm_image_load (digit, 0, &error);
-  g_assert_no_error (error);
-  g_assert_true (fm_preprocess_init_from_model (&pp, fx.model, &error));
-  fx.run = fm_run_new (fx.model, &error);
-  g_assert_no_error (error);
-  g_assert_true (fm_preprocess_image (&pp, image, fm_run_input_data (fx.run, 0), &error));
-  g_assert_true (fm_run_execute (fx.run, NULL, &error));
-  g_assert_no_error (error);
-
-  fx.layers = fm_layers_list (fx.model, TRUE);
+  fm_test_digit_run_init (&fx);
   /* relu1 (Conv + Relu), pool1, relu2, pool2, relu3: see README's layers. */
   g_assert_cmpuint (fx.layers->len, ==, 5);
-  fx.stats = g_new0 (FmChannelStats *, fx.layers->len);
-  for (guint i = 0; i < fx.layers->len; i++)
-    {
-      const FmLayer *l = &g_array_index (fx.layers, FmLayer, i);
-      const FmValue *v = &fx.model->values[l->value_id];
-
-      fx.stats[i] = g_new0 (FmChannelStats, v->shape.dims[1]);
-      fm_channel_stats_compute (fm_run_value_data (fx.run, l->value_id),
-                                (guint) v->shape.dims[1],
-                                (gsize) (v->shape.dims[2] * v->shape.dims[3]), 0.0f,
-                                fx.stats[i]);
-    }
-}
-
-static void
-fixture_free (void)
-{
-  if (fx.model == NULL)
-    return;
-  for (guint i = 0; i < fx.layers->len; i++)
-    g_free (fx.stats[i]);
-  g_free (fx.stats);
-  g_array_unref (fx.layers);
-  fm_run_free (fx.run);
-  fm_model_unref (fx.model);
 }
 
 static FmExportStats *
@@ -434,7 +376,7 @@ main (int   argc,
   g_test_add_func ("/engine/export/read-only-dir", test_read_only_dir);
   status = g_test_run ();
 
-  fixture_free ();
+  fm_test_digit_run_clear (&fx);
   if (!g_test_subprocess ())
     fm_test_remove_tree (tmpdir);
   g_free (tmpdir);

@@ -18,63 +18,11 @@
 #include <glib/gstdio.h>
 #include <jpeglib.h>
 #include <png.h>
-#include <zlib.h>
 
 #include "fm-image.h"
+#include "fm-test-image.h"
 
 /* ---- encoders --------------------------------------------------------- */
-
-static void
-png_write_cb (png_structp png,
-              png_bytep   data,
-              png_size_t  len)
-{
-  g_byte_array_append (png_get_io_ptr (png), data, len);
-}
-
-static void
-png_flush_cb (png_structp png)
-{
-}
-
-/* @rows: height rows of png_get_rowbytes bytes each, packed. */
-static GByteArray *
-encode_png (int            width,
-            int            height,
-            int            color_type,
-            int            bit_depth,
-            const guint8  *pixels,
-            const png_color *palette,
-            int            n_palette,
-            const guint8  *trans,
-            int            n_trans)
-{
-  GByteArray *out = g_byte_array_new ();
-  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-  png_infop info = png_create_info_struct (png);
-  gsize rowbytes;
-
-  g_assert_nonnull (png);
-  if (setjmp (png_jmpbuf (png)))
-    g_assert_not_reached ();
-  png_set_write_fn (png, out, png_write_cb, png_flush_cb);
-  png_set_IHDR (png, info, width, height, bit_depth, color_type,
-                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-                PNG_FILTER_TYPE_DEFAULT);
-  if (palette != NULL)
-    png_set_PLTE (png, info, palette, n_palette);
-  if (trans != NULL)
-    png_set_tRNS (png, info, trans, n_trans, NULL);
-  png_write_info (png, info);
-  if (bit_depth == 16)
-    png_set_swap (png);   /* our buffers hold host-order (LE) 16-bit samples */
-  rowbytes = png_get_rowbytes (png, info);
-  for (int y = 0; y < height; y++)
-    png_write_row (png, pixels + (gsize) y * rowbytes);
-  png_write_end (png, NULL);
-  png_destroy_write_struct (&png, &info);
-  return out;
-}
 
 static GByteArray *
 encode_jpeg (int           width,
@@ -149,8 +97,8 @@ test_png_gray_rgb (void)
 {
   const guint8 gray[6] = { 0, 1, 127, 128, 254, 255 };        /* 3 x 2 */
   const guint8 rgb[12] = { 255, 0, 0,  0, 255, 0,  0, 0, 255,  10, 20, 30 }; /* 2 x 2 */
-  g_autoptr(GByteArray) g = encode_png (3, 2, PNG_COLOR_TYPE_GRAY, 8, gray, NULL, 0, NULL, 0);
-  g_autoptr(GByteArray) c = encode_png (2, 2, PNG_COLOR_TYPE_RGB, 8, rgb, NULL, 0, NULL, 0);
+  g_autoptr(GByteArray) g = fm_test_encode_png (3, 2, PNG_COLOR_TYPE_GRAY, 8, gray, NULL, 0, NULL, 0);
+  g_autoptr(GByteArray) c = fm_test_encode_png (2, 2, PNG_COLOR_TYPE_RGB, 8, rgb, NULL, 0, NULL, 0);
   g_autoptr(FmImage) gi = load_ok (g);
   g_autoptr(FmImage) ci = load_ok (c);
 
@@ -177,8 +125,8 @@ test_png_alpha (void)
   const guint8 rgb_expected[9] = { 227, 177, 127,   7, 8, 9,   255, 255, 255 };
   const guint8 ga[6] = { 200, 128,   50, 255,   0, 0 };
   const guint8 gray_expected[3] = { 227, 50, 255 };
-  g_autoptr(GByteArray) c = encode_png (3, 1, PNG_COLOR_TYPE_RGBA, 8, rgba, NULL, 0, NULL, 0);
-  g_autoptr(GByteArray) g = encode_png (3, 1, PNG_COLOR_TYPE_GRAY_ALPHA, 8, ga, NULL, 0, NULL, 0);
+  g_autoptr(GByteArray) c = fm_test_encode_png (3, 1, PNG_COLOR_TYPE_RGBA, 8, rgba, NULL, 0, NULL, 0);
+  g_autoptr(GByteArray) g = fm_test_encode_png (3, 1, PNG_COLOR_TYPE_GRAY_ALPHA, 8, ga, NULL, 0, NULL, 0);
   g_autoptr(FmImage) ci = load_ok (c);
   g_autoptr(FmImage) gi = load_ok (g);
 
@@ -198,7 +146,7 @@ test_png_palette (void)
   const guint8 trans[3] = { 255, 255, 0 };
   const guint8 idx[1] = { 0x1b };
   const guint8 expected[12] = { 255, 0, 0,   0, 128, 0,   255, 255, 255,   9, 9, 9 };
-  g_autoptr(GByteArray) p = encode_png (4, 1, PNG_COLOR_TYPE_PALETTE, 2, idx,
+  g_autoptr(GByteArray) p = fm_test_encode_png (4, 1, PNG_COLOR_TYPE_PALETTE, 2, idx,
                                         palette, 4, trans, 3);
   g_autoptr(FmImage) pi = load_ok (p);
 
@@ -218,8 +166,8 @@ test_png_depths (void)
    * 65535 -> 255, 128 -> 0 (0.498). */
   const guint16 deep[5] = { 0, 257, 0x8080, 65535, 128 };
   const guint8 deep_expected[5] = { 0, 1, 128, 255, 0 };
-  g_autoptr(GByteArray) b = encode_png (8, 1, PNG_COLOR_TYPE_GRAY, 1, bits, NULL, 0, NULL, 0);
-  g_autoptr(GByteArray) d = encode_png (5, 1, PNG_COLOR_TYPE_GRAY, 16,
+  g_autoptr(GByteArray) b = fm_test_encode_png (8, 1, PNG_COLOR_TYPE_GRAY, 1, bits, NULL, 0, NULL, 0);
+  g_autoptr(GByteArray) d = fm_test_encode_png (5, 1, PNG_COLOR_TYPE_GRAY, 16,
                                         (const guint8 *) deep, NULL, 0, NULL, 0);
   g_autoptr(FmImage) bi = load_ok (b);
   g_autoptr(FmImage) di = load_ok (d);
@@ -280,7 +228,7 @@ static void
 test_magic_not_extension (void)
 {
   const guint8 gray[4] = { 10, 20, 30, 40 };
-  g_autoptr(GByteArray) png = encode_png (2, 2, PNG_COLOR_TYPE_GRAY, 8, gray, NULL, 0, NULL, 0);
+  g_autoptr(GByteArray) png = fm_test_encode_png (2, 2, PNG_COLOR_TYPE_GRAY, 8, gray, NULL, 0, NULL, 0);
   g_autofree char *dir = g_dir_make_tmp ("fm-test-image-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "really-a-png.jpg", NULL);
   g_autoptr(GError) error = NULL;
@@ -313,61 +261,20 @@ test_magic_not_extension (void)
 /* ---- limits ----------------------------------------------------------- */
 
 static void
-put_be32 (guint8  *p,
-          guint32  v)
-{
-  p[0] = v >> 24;
-  p[1] = v >> 16;
-  p[2] = v >> 8;
-  p[3] = v;
-}
-
-/* Appends a chunk with its CRC (over type and data, zlib's crc32). */
-static void
-append_chunk (GByteArray   *b,
-              const char   *type,
-              const guint8 *data,
-              guint32       len)
-{
-  guint8 word[4];
-  uLong crc;
-
-  put_be32 (word, len);
-  g_byte_array_append (b, word, 4);
-  g_byte_array_append (b, (const guint8 *) type, 4);
-  if (len > 0)
-    g_byte_array_append (b, data, len);
-  crc = crc32 (0, (const Bytef *) type, 4);
-  if (len > 0)
-    crc = crc32 (crc, data, len);
-  put_be32 (word, (guint32) crc);
-  g_byte_array_append (b, word, 4);
-}
-
-static void
 test_limit_huge_png (void)
 {
-  static const guint8 magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  g_autoptr(GByteArray) b = g_byte_array_new ();
+  g_autoptr(GByteArray) b = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FmImage) image = NULL;
-  guint8 ihdr[13];
   const guint8 idat[2] = { 0x78, 0x9c };   /* a zlib header, nothing more */
 
-  /* IHDR: width, height (100000 each: 1e10 pixels, 10 GB as gray),
-   * depth 8, colour type 0, compression 0, filter 0, interlace 0. An
-   * IDAT follows so that libpng stops reading the header there; if the
+  /* An 8-bit gray IHDR of 100000 x 100000 (1e10 pixels, 10 GB as gray).
+   * An IDAT follows so that libpng stops reading the header there; if the
    * limit were not checked first, decoding would fail on the truncated
    * data instead (INVALID_INPUT) or try to allocate 10 GB. */
-  put_be32 (ihdr, 100000);
-  put_be32 (ihdr + 4, 100000);
-  ihdr[8] = 8;
-  ihdr[9] = 0;
-  ihdr[10] = ihdr[11] = ihdr[12] = 0;
-  g_byte_array_append (b, magic, 8);
-  append_chunk (b, "IHDR", ihdr, 13);
-  append_chunk (b, "IDAT", idat, 2);
-  append_chunk (b, "IEND", NULL, 0);
+  b = fm_test_gray_png_head (100000, 100000);
+  fm_test_png_chunk (b, "IDAT", idat, 2);
+  fm_test_png_chunk (b, "IEND", NULL, 0);
 
   image = fm_image_load_bytes (b->data, b->len, "huge.png", 0, &error);
   g_assert_null (image);
@@ -386,7 +293,7 @@ test_limit_parameter (void)
   FmImage *image;
 
   memset (px, 77, sizeof px);
-  png = encode_png (10, 10, PNG_COLOR_TYPE_GRAY, 8, px, NULL, 0, NULL, 0);
+  png = fm_test_encode_png (10, 10, PNG_COLOR_TYPE_GRAY, 8, px, NULL, 0, NULL, 0);
   jpg = encode_jpeg (10, 10, 3, px, FALSE);
 
   /* 10 x 10 = 100 pixels: a limit of 99 refuses, 100 accepts. */
@@ -429,7 +336,7 @@ test_corrupt_png (void)
 
   for (int i = 0; i < 32 * 32; i++)
     px[i] = (guint8) (i * 37);
-  png = encode_png (32, 32, PNG_COLOR_TYPE_GRAY, 8, px, NULL, 0, NULL, 0);
+  png = fm_test_encode_png (32, 32, PNG_COLOR_TYPE_GRAY, 8, px, NULL, 0, NULL, 0);
 
   /* Cut inside the magic, inside IHDR, right after it, inside IDAT, just
    * before IEND, and one byte short. The first is not even a PNG. */

@@ -20,6 +20,7 @@
 #include "fm-preprocess.h"
 #include "fm-scan.h"
 #include "fm-test-files.h"
+#include "fm-test-image.h"
 #include "fm-test-onnx.h"
 #include "test-limits.h"
 
@@ -55,52 +56,7 @@ compress (const guint8          *data,
   return out;
 }
 
-static void
-put_be32 (guint8  *p,
-          guint32  v)
-{
-  p[0] = v >> 24;
-  p[1] = (v >> 16) & 0xff;
-  p[2] = (v >> 8) & 0xff;
-  p[3] = v & 0xff;
-}
-
 /* ---- fm-image.c --------------------------------------------------------- */
-
-static guint32
-crc32_png (const guint8 *data,
-           gsize         len,
-           guint32       crc)
-{
-  /* bitwise CRC-32 (ISO 3309, reflected polynomial 0xedb88320) */
-  for (gsize i = 0; i < len; i++)
-    {
-      crc ^= data[i];
-      for (int k = 0; k < 8; k++)
-        crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
-    }
-  return crc;
-}
-
-static void
-png_chunk (GByteArray   *png,
-           const char   *type,
-           const guint8 *data,
-           gsize         len)
-{
-  guint8 be[4];
-  guint32 crc;
-
-  put_be32 (be, (guint32) len);
-  g_byte_array_append (png, be, 4);
-  g_byte_array_append (png, (const guint8 *) type, 4);
-  if (len > 0)
-    g_byte_array_append (png, data, (guint) len);
-  crc = crc32_png ((const guint8 *) type, 4, 0xffffffffu);
-  crc = crc32_png (data, len, crc) ^ 0xffffffffu;
-  put_be32 (be, crc);
-  g_byte_array_append (png, be, 4);
-}
 
 /* An 8-bit gray PNG of @w x @h whose IDAT holds @rows (filter byte 0 and
  * w bytes per row; NULL for an IDAT of a few junk bytes). */
@@ -110,25 +66,17 @@ gray_png (guint32       w,
           const guint8 *rows,
           gsize         rows_len)
 {
-  static const guint8 sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  GByteArray *png = g_byte_array_new ();
-  guint8 ihdr[13] = { 0 };
+  GByteArray *png = fm_test_gray_png_head (w, h);
 
-  g_byte_array_append (png, sig, 8);
-  put_be32 (ihdr, w);
-  put_be32 (ihdr + 4, h);
-  ihdr[8] = 8;                                   /* bit depth */
-  ihdr[9] = 0;                                   /* gray */
-  png_chunk (png, "IHDR", ihdr, sizeof ihdr);
   if (rows != NULL)
     {
       g_autoptr(GByteArray) z = compress (rows, rows_len,
                                           G_ZLIB_COMPRESSOR_FORMAT_ZLIB);
-      png_chunk (png, "IDAT", z->data, z->len);
+      fm_test_png_chunk (png, "IDAT", z->data, z->len);
     }
   else
-    png_chunk (png, "IDAT", (const guint8 *) "\x78\x9c\x01\x00", 4);
-  png_chunk (png, "IEND", NULL, 0);
+    fm_test_png_chunk (png, "IDAT", (const guint8 *) "\x78\x9c\x01\x00", 4);
+  fm_test_png_chunk (png, "IEND", NULL, 0);
   return png;
 }
 
@@ -252,10 +200,10 @@ idx_header (guint32 n,
   GByteArray *b = g_byte_array_new ();
   guint8 head[16];
 
-  put_be32 (head, 0x00000803);
-  put_be32 (head + 4, n);
-  put_be32 (head + 8, h);
-  put_be32 (head + 12, w);
+  fm_test_put_be32 (head, 0x00000803);
+  fm_test_put_be32 (head + 4, n);
+  fm_test_put_be32 (head + 8, h);
+  fm_test_put_be32 (head + 12, w);
   g_byte_array_append (b, head, 16);
   return b;
 }
@@ -320,8 +268,8 @@ test_idx_plain_size (void)
   exact = fm_test_write_file (dir, "exact.idx", b->data, b->len);
   shorter = fm_test_write_file (dir, "short.idx", b->data, b->len - 1);
 
-  put_be32 (label_head, 0x00000801);
-  put_be32 (label_head + 4, 3);
+  fm_test_put_be32 (label_head, 0x00000801);
+  fm_test_put_be32 (label_head + 4, 3);
   memcpy (labels, label_head, 8);
   labels[8] = 7;
   labels[9] = 8;

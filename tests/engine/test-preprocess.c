@@ -19,9 +19,9 @@
 #include <string.h>
 
 #include <glib.h>
-#include <png.h>
 
 #include "fm-preprocess.h"
+#include "fm-test-image.h"
 
 #define EPS 1e-6
 
@@ -50,19 +50,6 @@ run_ok (const FmPreprocess *pp,
   g_assert_no_error (error);
 }
 
-static void
-png_write_cb (png_structp png,
-              png_bytep   data,
-              png_size_t  len)
-{
-  g_byte_array_append (png_get_io_ptr (png), data, len);
-}
-
-static void
-png_flush_cb (png_structp png)
-{
-}
-
 /* The MNIST case end to end: a 28 x 28 gray PNG into [1, 1, 28, 28] with
  * mean m and std s is exactly (p / 255 - m) / s, computed here in float
  * the same way, with no resampling error allowed. */
@@ -70,27 +57,16 @@ static void
 test_exact_28 (void)
 {
   guint8 px[28 * 28];
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GByteArray) bytes = NULL;
   g_autoptr(FmImage) image = NULL;
   g_autoptr(GError) error = NULL;
-  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-  png_infop info = png_create_info_struct (png);
   FmPreprocess pp;
   float out[28 * 28];
   const float m = 0.1307f, s = 0.3081f;
 
   for (int i = 0; i < 28 * 28; i++)
     px[i] = (guint8) ((i * 7919) % 256);
-  if (setjmp (png_jmpbuf (png)))
-    g_assert_not_reached ();
-  png_set_write_fn (png, bytes, png_write_cb, png_flush_cb);
-  png_set_IHDR (png, info, 28, 28, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_write_info (png, info);
-  for (int y = 0; y < 28; y++)
-    png_write_row (png, px + 28 * y);
-  png_write_end (png, NULL);
-  png_destroy_write_struct (&png, &info);
+  bytes = fm_test_encode_png (28, 28, PNG_COLOR_TYPE_GRAY, 8, px, NULL, 0, NULL, 0);
 
   image = fm_image_load_bytes (bytes->data, bytes->len, "digit.png", 0, &error);
   g_assert_no_error (error);

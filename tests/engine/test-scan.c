@@ -35,20 +35,11 @@
 #include "fm-stats.h"
 #include "fm-test-files.h"
 #include "fm-test-graph.h"
+#include "fm-test-image.h"
 
 static char *tmp_dir;
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static void
-put_be32 (guint8 *p,
-          guint32 v)
-{
-  p[0] = v >> 24;
-  p[1] = v >> 16;
-  p[2] = v >> 8;
-  p[3] = v;
-}
 
 /* An idx3-ubyte file of @n items of @h x @w bytes; gzip-compressed when
  * @gz. @stored_n is the count written in the header (normally @n). */
@@ -66,10 +57,10 @@ write_idx (const char   *name,
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   GError *error = NULL;
 
-  put_be32 (header, 0x803);
-  put_be32 (header + 4, stored_n);
-  put_be32 (header + 8, h);
-  put_be32 (header + 12, w);
+  fm_test_put_be32 (header, 0x803);
+  fm_test_put_be32 (header + 4, stored_n);
+  fm_test_put_be32 (header + 8, h);
+  fm_test_put_be32 (header + 12, w);
   g_byte_array_append (bytes, header, 16);
   g_byte_array_append (bytes, pixels, n * h * w);
   if (gz)

@@ -20,70 +20,36 @@
 
 #include <glib/gstdio.h>
 
-#include "fm-data.h"
 #include "fm-error.h"
-#include "fm-image.h"
 #include "fm-layers.h"
 #include "fm-png-writer.h"
-#include "fm-preprocess.h"
 #include "fm-run.h"
 #include "fm-sheet.h"
 #include "fm-stats.h"
+#include "fm-test-digit.h"
 #include "fm-test-png.h"
 
 static char *tmpdir;
 
 /* ---- the bundled model on digit-7.png ----------------------------------- */
 
-typedef struct
-{
-  FmModel         *model;
-  FmRun           *run;
-  GArray          *layers;
-  FmChannelStats **stats;
-  FmSheetLayer    *sheet_layers;
-} Fixture;
+static FmTestDigitRun fx;
+static FmSheetLayer *sheet_layers;
 
-static Fixture fx;
-
+/* The run with its layers as the sheet takes them. */
 static void
 fixture_setup (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *model_path = fm_data_resolve_model ("mnist-cnn", &error);
-  g_autofree char *digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits",
-                                             "digit-7.png", NULL);
-  g_autoptr(FmImage) image = NULL;
-  FmModelOptions options;
-  FmPreprocess pp;
-
-  if (fx.model != NULL)
+  if (sheet_layers != NULL)
     return;
-  fm_model_options_init (&options);
-  fx.model = fm_model_load_file (model_path, &options, &error);
-  g_assert_no_error (error);
-  image = fm_image_load (digit, 0, &error);
-  g_assert_no_error (error);
-  g_assert_true (fm_preprocess_init_from_model (&pp, fx.model, &error));
-  fx.run = fm_run_new (fx.model, &error);
-  g_assert_true (fm_preprocess_image (&pp, image, fm_run_input_data (fx.run, 0), &error));
-  g_assert_true (fm_run_execute (fx.run, NULL, &error));
-  g_assert_no_error (error);
-
-  fx.layers = fm_layers_list (fx.model, TRUE);
-  fx.stats = g_new0 (FmChannelStats *, fx.layers->len);
-  fx.sheet_layers = g_new0 (FmSheetLayer, fx.layers->len);
+  fm_test_digit_run_init (&fx);
+  sheet_layers = g_new0 (FmSheetLayer, fx.layers->len);
   for (guint i = 0; i < fx.layers->len; i++)
     {
       const FmLayer *l = &g_array_index (fx.layers, FmLayer, i);
       const FmValue *v = &fx.model->values[l->value_id];
-      FmSheetLayer *s = &fx.sheet_layers[i];
+      FmSheetLayer *s = &sheet_layers[i];
 
-      fx.stats[i] = g_new0 (FmChannelStats, v->shape.dims[1]);
-      fm_channel_stats_compute (fm_run_value_data (fx.run, l->value_id),
-                                (guint) v->shape.dims[1],
-                                (gsize) (v->shape.dims[2] * v->shape.dims[3]), 0.0f,
-                                fx.stats[i]);
       s->name = v->name;
       s->op_label = fm_layer_op_label (fx.model, l);
       s->batch = 1;
@@ -98,15 +64,8 @@ fixture_setup (void)
 static void
 fixture_free (void)
 {
-  if (fx.model == NULL)
-    return;
-  for (guint i = 0; i < fx.layers->len; i++)
-    g_free (fx.stats[i]);
-  g_free (fx.stats);
-  g_free (fx.sheet_layers);
-  g_array_unref (fx.layers);
-  fm_run_free (fx.run);
-  fm_model_unref (fx.model);
+  g_free (sheet_layers);
+  fm_test_digit_run_clear (&fx);
 }
 
 static void
@@ -124,7 +83,7 @@ fixture_spec (FmSheetSpec *spec)
   spec->input_channels = (int) in->shape.dims[1];
   spec->input_height = (int) in->shape.dims[2];
   spec->input_width = (int) in->shape.dims[3];
-  spec->layers = fx.sheet_layers;
+  spec->layers = sheet_layers;
   spec->n_layers = fx.layers->len;
   spec->colormap = fm_colormap_lookup ("viridis");
   spec->normalize = FM_NORMALIZE_LAYER;
