@@ -7,9 +7,37 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <sys/wait.h>
 
 #include "fm-test-cli.h"
+#include "fm-test-files.h"
+
+void
+fm_test_cli_result_clear (FmTestCliResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+const char *
+fm_test_cli_setup (int          argc,
+                   char       **argv,
+                   const char  *tmpl,
+                   char       **tmp_dir)
+{
+  const char *binary = g_getenv ("FM_CLI_BINARY");
+
+  if (binary == NULL && argc > 1)
+    binary = argv[1];
+  if (binary == NULL)
+    {
+      g_printerr ("usage: FM_CLI_BINARY=path/to/feature-maps %s\n", argv[0]);
+      exit (1);
+    }
+  *tmp_dir = fm_test_make_tmp_dir (tmpl);
+  return binary;
+}
 
 int
 fm_test_cli_runv (const char         *binary,

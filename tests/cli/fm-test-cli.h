@@ -12,6 +12,22 @@
 
 G_BEGIN_DECLS
 
+/* What a run of the binary gave. */
+typedef struct
+{
+  int   status;   /* exit status, or -1 when killed */
+  char *out;
+  char *err;
+} FmTestCliResult;
+
+void        fm_test_cli_result_clear (FmTestCliResult    *r);
+/* After g_test_init(): the binary under test, from $FM_CLI_BINARY or the
+ * first argument (without either, prints a usage line and exits with 1),
+ * and a new scratch folder from @tmpl in *@tmp_dir (g_free() it). */
+const char *fm_test_cli_setup        (int                 argc,
+                                      char              **argv,
+                                      const char         *tmpl,
+                                      char              **tmp_dir);
 /* Runs `BINARY SUBCOMMAND ARGS...` (the va_list ends with NULL; no
  * SUBCOMMAND when it is NULL) with LC_ALL=C and the extra "KEY", "VALUE"
  * pairs of @env (NULL-terminated, may be NULL; a NULL VALUE unsets KEY);

@@ -47,13 +47,6 @@ run_bench (char       **out,
   return status;
 }
 
-static JsonObject *
-parse_object (JsonParser *parser,
-              const char *text)
-{
-  return fm_test_cli_parse_object (parser, text);
-}
-
 static double
 number (JsonObject *o,
         const char *name)
@@ -106,7 +99,7 @@ test_json (void)
 
   g_assert_cmpint (run_bench (&out, &err, &seconds, "mnist-cnn", "--runs", "7", "--json",
                               NULL), ==, 0);
-  o = parse_object (parser, out);
+  o = fm_test_cli_parse_object (parser, out);
   check_common (o, 1, 7);
   /* 10 % of 7 runs rounds to 0; at least one warm-up run. */
   g_assert_cmpint (json_object_get_int_member (o, "warmup"), ==, 1);
@@ -137,7 +130,7 @@ test_runs_and_threads (void)
 
   /* The defaults: 200 runs after 20 warm-up runs, 1 thread. */
   g_assert_cmpint (run_bench (&out, &err, &seconds, "mnist-cnn", "--json", NULL), ==, 0);
-  o = parse_object (parser, out);
+  o = fm_test_cli_parse_object (parser, out);
   check_common (o, 1, 200);
   g_assert_cmpint (json_object_get_int_member (o, "warmup"), ==, 20);
   /* Half of the 200 measured runs took at least the median each, so the
@@ -148,7 +141,7 @@ test_runs_and_threads (void)
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", "--runs", "30", "--warmup", "0",
                               "--threads", "2", "--json", NULL), ==, 0);
-  o = parse_object (parser, out);
+  o = fm_test_cli_parse_object (parser, out);
   check_common (o, 2, 30);
   g_assert_cmpint (json_object_get_int_member (o, "warmup"), ==, 0);
 }
@@ -233,18 +226,10 @@ int
 main (int    argc,
       char **argv)
 {
-  GError *error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    {
-      g_printerr ("usage: test-cli-bench FEATURE-MAPS-BINARY\n");
-      return 2;
-    }
-  binary = argv[1];
-  tmp_dir = g_dir_make_tmp ("fm-test-cli-bench-XXXXXX", &error);
-  g_assert_no_error (error);
+  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-bench-XXXXXX", &tmp_dir);
 
   g_test_add_func ("/cli/bench/json", test_json);
   g_test_add_func ("/cli/bench/runs-and-threads", test_runs_and_threads);

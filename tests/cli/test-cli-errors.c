@@ -249,13 +249,7 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    {
-      g_printerr ("usage: test-cli-errors FEATURE-MAPS-BINARY\n");
-      return 2;
-    }
-  binary = argv[1];
-  tmp_dir = fm_test_make_tmp_dir ("fm-test-cli-errors-XXXXXX");
+  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-errors-XXXXXX", &tmp_dir);
 
   g_test_add_func ("/cli/errors/not-a-model", test_not_a_model);
   g_test_add_func ("/cli/errors/empty", test_empty);

@@ -31,6 +31,7 @@
 #include "fm-preprocess.h"
 #include "fm-run.h"
 #include "fm-stats.h"
+#include "fm-test-cli.h"
 #include "fm-test-files.h"
 
 #define OLD_BYTES "old file: must survive a failed export\n"
@@ -39,30 +40,16 @@ static const char *binary;
 static char *tmpdir;
 static char *digit;
 
-typedef struct
-{
-  int   status;   /* exit status, or -1 when killed */
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
 /* Runs `BINARY export ARGS...` (NULL-terminated); when @limit_fsize the
  * child's file size is limited to 2048 bytes, so a write fails with EFBIG. */
-static Result
+static FmTestCliResult
 run_export (gboolean    limit_fsize,
             const char *first,
             ...)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  Result r = { 0 };
+  FmTestCliResult r = { 0 };
   int wait_status = 0;
   va_list ap;
 
@@ -153,7 +140,7 @@ test_reference (void)
   g_autofree char *out = g_build_filename (dir, "sheet.png", NULL);
   g_autofree char *ref_path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "export",
                                                 "mnist-cnn-digit-7.png", NULL);
-  Result r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--all-layers",
+  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--all-layers",
                          "--scale", "28", NULL);
   ReadPng got, want;
   gsize differ = 0;
@@ -180,7 +167,7 @@ test_reference (void)
                    "/relu3/Relu_output_0: none");
   read_png_free (&got);
   read_png_free (&want);
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
 }
 
 /* The CSV and .npy of one layer hold the numbers the engine computes. */
@@ -205,7 +192,7 @@ test_csv_npy (void)
   FmShape shape;
   const FmValue *v;
   int id;
-  Result r = run_export (FALSE, "mnist-cnn", digit, "--csv", csv, "--npy", npy_dir,
+  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "--csv", csv, "--npy", npy_dir,
                          "--layer", "/relu2/Relu_output_0", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
@@ -250,7 +237,7 @@ test_csv_npy (void)
       g_assert_cmpstr (f[6], ==, stats[c].all_zero ? "true" : "false");
     }
   g_assert_cmpstr (lines[33], ==, "");
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
 }
 
 static void
@@ -272,7 +259,7 @@ test_usage (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const char *a[6];
-      Result r;
+      FmTestCliResult r;
 
       for (int k = 0; k < 6; k++)
         a[k] = g_strcmp0 (cases[i][k], "DIGIT") == 0 ? digit
@@ -281,7 +268,7 @@ test_usage (void)
       g_test_message ("case %u: %s", i, r.err);
       g_assert_cmpint (r.status, ==, 2);
       g_assert_nonnull (strstr (r.err, "feature-maps export"));
-      result_clear (&r);
+      fm_test_cli_result_clear (&r);
     }
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
@@ -291,16 +278,16 @@ test_bad_files (void)
 {
   g_autofree char *out = g_build_filename (tmpdir, "never.png", NULL);
   g_autofree char *missing = g_build_filename (tmpdir, "missing.onnx", NULL);
-  Result r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--layer", "nope", NULL);
+  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--layer", "nope", NULL);
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "no feature-map layer"));
   g_assert_nonnull (strstr (r.err, "/relu1/Relu_output_0"));  /* lists the layers */
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
   r = run_export (FALSE, missing, digit, "-o", out, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, missing));
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
@@ -310,7 +297,7 @@ test_fsize_limit (void)
 {
   g_autofree char *dir = fm_test_fresh_dir (tmpdir, "fsize");
   g_autofree char *out = g_build_filename (dir, "sheet.png", NULL);
-  Result r;
+  FmTestCliResult r;
 
   g_assert_true (g_file_set_contents (out, OLD_BYTES, -1, NULL));
   r = run_export (TRUE, "mnist-cnn", digit, "-o", out, NULL);
@@ -319,7 +306,7 @@ test_fsize_limit (void)
   g_assert_nonnull (strstr (r.err, g_strerror (EFBIG)));
   fm_test_assert_file_is (out, OLD_BYTES);
   fm_test_assert_listing (dir, "sheet.png");
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
 }
 
 static void
@@ -329,18 +316,18 @@ test_not_a_directory (void)
   g_autofree char *file = g_build_filename (dir, "plain", NULL);
   g_autofree char *out = g_build_filename (file, "sheet.png", NULL);
   g_autofree char *csv = g_build_filename (file, "stats.csv", NULL);
-  Result r;
+  FmTestCliResult r;
 
   g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
   r = run_export (FALSE, "mnist-cnn", digit, "-o", out, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, out));
   g_assert_nonnull (strstr (r.err, g_strerror (ENOTDIR)));
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
   r = run_export (FALSE, "mnist-cnn", digit, "--csv", csv, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, csv));
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
   fm_test_assert_listing (dir, "plain");
 }
 
@@ -351,15 +338,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  binary = g_getenv ("FM_CLI_BINARY");
-  if (binary == NULL && argc > 1)
-    binary = argv[1];
-  if (binary == NULL)
-    {
-      g_printerr ("usage: FM_CLI_BINARY=path/to/feature-maps %s\n", argv[0]);
-      return 1;
-    }
-  tmpdir = g_dir_make_tmp ("fm-test-cli-export-XXXXXX", NULL);
+  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-export-XXXXXX", &tmpdir);
   digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png", NULL);
 
   g_test_add_func ("/cli/export/reference", test_reference);

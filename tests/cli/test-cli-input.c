@@ -20,7 +20,7 @@
 
 #include "fm-test-cli.h"
 #include "fm-test-files.h"
-#include "fm-test-pb.h"
+#include "fm-test-onnx.h"
 
 #include <math.h>
 #include <string.h>
@@ -31,32 +31,6 @@
 #include <png.h>
 
 #include "fm-npy.h"
-
-/* onnx.proto field numbers of what the model below uses. */
-enum
-{
-  MODEL_IR_VERSION = 1,
-  MODEL_GRAPH = 7,
-  MODEL_OPSET_IMPORT = 8,
-  OPSET_DOMAIN = 1,
-  OPSET_VERSION = 2,
-  GRAPH_NODE = 1,
-  GRAPH_NAME = 2,
-  GRAPH_INPUT = 11,
-  GRAPH_OUTPUT = 12,
-  NODE_INPUT = 1,
-  NODE_OUTPUT = 2,
-  NODE_NAME = 3,
-  NODE_OP_TYPE = 4,
-  VALUE_INFO_NAME = 1,
-  VALUE_INFO_TYPE = 2,
-  TYPE_TENSOR_TYPE = 1,
-  TENSOR_TYPE_ELEM_TYPE = 1,
-  TENSOR_TYPE_SHAPE = 2,
-  SHAPE_DIM = 1,
-  DIM_VALUE = 1,
-  ELEM_FLOAT = 1,
-};
 
 #define H 2
 #define W 4
@@ -87,42 +61,11 @@ wide (int x,
 }
 
 static GByteArray *
-value_info (const char   *name,
-            const gint64 *dims,
-            int           rank)
-{
-  GByteArray *vi = g_byte_array_new ();
-  GByteArray *type = g_byte_array_new ();
-  GByteArray *tensor = g_byte_array_new ();
-  GByteArray *shape = g_byte_array_new ();
-
-  for (int i = 0; i < rank; i++)
-    {
-      GByteArray *dim = g_byte_array_new ();
-
-      fm_pb_int (dim, DIM_VALUE, dims[i]);
-      fm_pb_message (shape, SHAPE_DIM, dim);
-    }
-  fm_pb_int (tensor, TENSOR_TYPE_ELEM_TYPE, ELEM_FLOAT);
-  fm_pb_message (tensor, TENSOR_TYPE_SHAPE, shape);
-  fm_pb_message (type, TYPE_TENSOR_TYPE, tensor);
-  fm_pb_string (vi, VALUE_INFO_NAME, name);
-  fm_pb_message (vi, VALUE_INFO_TYPE, type);
-  return vi;
-}
-
-static GByteArray *
 node (const char *op,
       const char *input,
       const char *output)
 {
-  GByteArray *n = g_byte_array_new ();
-
-  fm_pb_string (n, NODE_INPUT, input);
-  fm_pb_string (n, NODE_OUTPUT, output);
-  fm_pb_string (n, NODE_NAME, op);
-  fm_pb_string (n, NODE_OP_TYPE, op);
-  return n;
+  return fm_test_node (op, op, (const char *[]) { input, NULL }, output);
 }
 
 /* image [1, 3, 2, 4] -> Relu -> act -> Flatten -> flat [1, 24]. */
@@ -130,20 +73,19 @@ static void
 write_model (const char *path)
 {
   const gint64 in_dims[4] = { 1, 3, H, W }, out_dims[2] = { 1, 3 * H * W };
-  g_autoptr(GByteArray) m = g_byte_array_new ();
-  GByteArray *graph = g_byte_array_new ();
-  GByteArray *opset = g_byte_array_new ();
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) relu = node ("Relu", "image", "act");
+  g_autoptr(GByteArray) flatten = node ("Flatten", "act", "flat");
+  g_autoptr(GByteArray) in = fm_test_value_info ("image", in_dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("flat", out_dims, 2);
+  g_autoptr(GByteArray) m = NULL;
 
-  fm_pb_message (graph, GRAPH_NODE, node ("Relu", "image", "act"));
-  fm_pb_message (graph, GRAPH_NODE, node ("Flatten", "act", "flat"));
-  fm_pb_string (graph, GRAPH_NAME, "rgb");
-  fm_pb_message (graph, GRAPH_INPUT, value_info ("image", in_dims, 4));
-  fm_pb_message (graph, GRAPH_OUTPUT, value_info ("flat", out_dims, 2));
-  fm_pb_string (opset, OPSET_DOMAIN, "");
-  fm_pb_int (opset, OPSET_VERSION, 13);
-  fm_pb_int (m, MODEL_IR_VERSION, 8);
-  fm_pb_message (m, MODEL_GRAPH, graph);
-  fm_pb_message (m, MODEL_OPSET_IMPORT, opset);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, flatten);
+  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "rgb");
+  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
+  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
+  m = fm_test_model_bytes (graph, NULL);
   g_assert_true (g_file_set_contents (path, (const char *) m->data, m->len, NULL));
 }
 
@@ -560,16 +502,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  binary = g_getenv ("FM_CLI_BINARY");
-  if (binary == NULL && argc > 1)
-    binary = argv[1];
-  if (binary == NULL)
-    {
-      g_printerr ("usage: FM_CLI_BINARY=path/to/feature-maps %s\n", argv[0]);
-      return 1;
-    }
-
-  tmp_dir = fm_test_make_tmp_dir ("fm-test-cli-input-XXXXXX");
+  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-input-XXXXXX", &tmp_dir);
   cache_dir = fm_test_fresh_dir (tmp_dir, "cache");
   model_path = g_build_filename (tmp_dir, "rgb.onnx", NULL);
   colours_png = g_build_filename (tmp_dir, "colours.png", NULL);

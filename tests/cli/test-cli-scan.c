@@ -51,13 +51,6 @@ run_scan (char       **out,
 }
 
 static JsonObject *
-parse_object (JsonParser *parser,
-              const char *text)
-{
-  return fm_test_cli_parse_object (parser, text);
-}
-
-static JsonObject *
 find_layer (JsonObject *o,
             const char *name)
 {
@@ -90,7 +83,7 @@ test_json_bundled (void)
 
   g_assert_cmpint (run_scan (&out, &err, "mnist-cnn-dying", "mnist-heldout", "--json",
                              "--no-cache", NULL), ==, 0);
-  o = parse_object (parser, out);
+  o = fm_test_cli_parse_object (parser, out);
   g_assert_true (g_str_has_suffix (json_object_get_string_member (o, "model"),
                                    "mnist-cnn-dying.onnx"));
   g_assert_true (g_str_has_suffix (json_object_get_string_member (o, "dataset"),
@@ -231,7 +224,7 @@ test_cache_other_names (void)
   g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (run_scan (&out, &err, model, images, "--limit", "60", "--json", NULL), ==, 0);
-  o = parse_object (parser, out);
+  o = fm_test_cli_parse_object (parser, out);
   g_assert_cmpstr (json_object_get_string_member (o, "model"), ==, model);
   g_assert_cmpstr (json_object_get_string_member (o, "dataset"), ==, images);
   g_assert_cmpint (json_object_get_int_member (o, "images"), ==, 60);
@@ -262,7 +255,7 @@ test_folder (void)
   g_assert_true (g_file_set_contents (bad, "\x89PNG\r\n\x1a\n nope", 13, NULL));
 
   g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", top, "--json", NULL), ==, 0);
-  o = parse_object (parser, out);
+  o = fm_test_cli_parse_object (parser, out);
   g_assert_cmpint (json_object_get_int_member (o, "images"), ==, 2);
   warnings = json_object_get_array_member (o, "warnings");
   g_assert_cmpuint (json_array_get_length (warnings), ==, 1);
@@ -612,18 +605,10 @@ int
 main (int    argc,
       char **argv)
 {
-  GError *error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    {
-      g_printerr ("usage: test-cli-scan FEATURE-MAPS-BINARY\n");
-      return 2;
-    }
-  binary = argv[1];
-  tmp_dir = g_dir_make_tmp ("fm-test-cli-scan-XXXXXX", &error);
-  g_assert_no_error (error);
+  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-scan-XXXXXX", &tmp_dir);
   cache_dir = g_build_filename (tmp_dir, "cache", NULL);
 
   g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);

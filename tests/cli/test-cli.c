@@ -5,9 +5,9 @@
  *
  * Runs the built `feature-maps` binary (path in $FM_CLI_BINARY or the
  * first argument) as a child process and checks exit statuses, stderr and
- * the JSON it prints. The model is a tiny ONNX file encoded here byte by
- * byte (so the test needs no Python and no bundled file), small enough to
- * compute its answers by hand:
+ * the JSON it prints. The model is a tiny ONNX file encoded here with
+ * fm-test-onnx.h (so the test needs no Python and no bundled file),
+ * small enough to compute its answers by hand:
  *
  *   image [1,1,4,4] -> Conv (2 filters 3x3, pads 1) -> "a/b" [1,2,4,4]
  *     filter 0: 1 at the centre, 0 elsewhere, bias 0   (copies the input)
@@ -24,9 +24,7 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -34,6 +32,8 @@
 #include <png.h>
 
 #include "fm-npy.h"
+#include "fm-test-cli.h"
+#include "fm-test-onnx.h"
 
 static const char *binary;
 static char *tmpdir;
@@ -41,48 +41,7 @@ static char *model_path;
 static char *npy_path;
 static char *png_path;
 
-/* ---- a minimal protobuf writer ---------------------------------------- */
-
-static void
-put_varint (GByteArray *b,
-            guint64     v)
-{
-  do
-    {
-      guint8 byte = (v & 0x7f) | (v > 0x7f ? 0x80 : 0);
-      g_byte_array_append (b, &byte, 1);
-      v >>= 7;
-    }
-  while (v != 0);
-}
-
-static void
-put_int (GByteArray *b,
-         guint       field,
-         gint64      v)
-{
-  put_varint (b, (field << 3) | 0);
-  put_varint (b, (guint64) v);
-}
-
-static void
-put_bytes (GByteArray  *b,
-           guint        field,
-           const void  *data,
-           gsize        len)
-{
-  put_varint (b, (field << 3) | 2);
-  put_varint (b, len);
-  g_byte_array_append (b, data, len);
-}
-
-static void
-put_string (GByteArray *b,
-            guint       field,
-            const char *s)
-{
-  put_bytes (b, field, s, strlen (s));
-}
+/* ---- the model -------------------------------------------------------- */
 
 /* Appends @sub as a length-delimited field and frees it. */
 static void
@@ -90,7 +49,7 @@ put_msg (GByteArray *b,
          guint       field,
          GByteArray *sub)
 {
-  put_bytes (b, field, sub->data, sub->len);
+  fm_pb_message (b, field, sub);
   g_byte_array_unref (sub);
 }
 
@@ -106,39 +65,13 @@ tensor (const char   *name,
 
   for (int i = 0; i < rank; i++)
     {
-      put_int (t, 1, dims[i]);
+      fm_pb_int (t, 1, dims[i]);
       n *= dims[i];
     }
-  put_int (t, 2, 1);
-  put_string (t, 8, name);
-  put_bytes (t, 9, data, n * sizeof (float));
+  fm_pb_int (t, 2, 1);
+  fm_pb_string (t, 8, name);
+  fm_pb_bytes (t, 9, data, n * sizeof (float));
   return t;
-}
-
-/* ValueInfoProto name 1, type 2 -> TypeProto tensor_type 1 -> elem_type 1,
- * shape 2 -> TensorShapeProto dim 1 -> dim_value 1. */
-static GByteArray *
-value_info (const char   *name,
-            const gint64 *dims,
-            int           rank)
-{
-  GByteArray *vi = g_byte_array_new ();
-  GByteArray *type = g_byte_array_new ();
-  GByteArray *tt = g_byte_array_new ();
-  GByteArray *shape = g_byte_array_new ();
-
-  for (int i = 0; i < rank; i++)
-    {
-      GByteArray *dim = g_byte_array_new ();
-      put_int (dim, 1, dims[i]);
-      put_msg (shape, 1, dim);
-    }
-  put_int (tt, 1, 1);
-  put_msg (tt, 2, shape);
-  put_msg (type, 1, tt);
-  put_string (vi, 1, name);
-  put_msg (vi, 2, type);
-  return vi;
 }
 
 /* AttributeProto name 1, i 3, ints 8, type 20 (INT 2, INTS 7). */
@@ -149,10 +82,10 @@ attr_ints (const char   *name,
 {
   GByteArray *a = g_byte_array_new ();
 
-  put_string (a, 1, name);
+  fm_pb_string (a, 1, name);
   for (int i = 0; i < n; i++)
-    put_int (a, 8, v[i]);
-  put_int (a, 20, 7);
+    fm_pb_int (a, 8, v[i]);
+  fm_pb_int (a, 20, 7);
   return a;
 }
 
@@ -162,27 +95,10 @@ attr_int (const char *name,
 {
   GByteArray *a = g_byte_array_new ();
 
-  put_string (a, 1, name);
-  put_int (a, 3, v);
-  put_int (a, 20, 2);
+  fm_pb_string (a, 1, name);
+  fm_pb_int (a, 3, v);
+  fm_pb_int (a, 20, 2);
   return a;
-}
-
-/* NodeProto input 1, output 2, name 3, op_type 4, attribute 5. */
-static GByteArray *
-node (const char  *name,
-      const char  *op,
-      const char **inputs,
-      const char  *output)
-{
-  GByteArray *n = g_byte_array_new ();
-
-  for (int i = 0; inputs[i] != NULL; i++)
-    put_string (n, 1, inputs[i]);
-  put_string (n, 2, output);
-  put_string (n, 3, name);
-  put_string (n, 4, op);
-  return n;
 }
 
 /* With @softmax, a Softmax node turns "logits" into the graph output
@@ -212,40 +128,40 @@ build_model (gboolean softmax)
       gw[64 + i] = -1.0f;   /* row 2, channel 0 */
     }
 
-  n = node ("conv", "Conv", conv_in, "a/b");
+  n = fm_test_node ("Conv", "conv", conv_in, "a/b");
   put_msg (n, 5, attr_ints ("pads", pads, 4));
   put_msg (n, 5, attr_ints ("kernel_shape", kernel, 2));
   put_msg (graph, 1, n);
-  put_msg (graph, 1, node ("relu", "Relu", relu_in, "a:b"));
-  n = node ("flatten", "Flatten", flat_in, "flat");
+  put_msg (graph, 1, fm_test_node ("Relu", "relu", relu_in, "a:b"));
+  n = fm_test_node ("Flatten", "flatten", flat_in, "flat");
   put_msg (n, 5, attr_int ("axis", 1));
   put_msg (graph, 1, n);
-  n = node ("fc", "Gemm", gemm_in, "logits");
+  n = fm_test_node ("Gemm", "fc", gemm_in, "logits");
   put_msg (n, 5, attr_int ("transB", 1));
   put_msg (graph, 1, n);
   if (softmax)
     {
       const char *sm_in[] = { "logits", NULL };
-      put_msg (graph, 1, node ("softmax", "Softmax", sm_in, "probs"));
+      put_msg (graph, 1, fm_test_node ("Softmax", "softmax", sm_in, "probs"));
     }
-  put_string (graph, 2, "tiny");
+  fm_pb_string (graph, 2, "tiny");
   put_msg (graph, 5, tensor ("W", w_dims, 4, w));
   put_msg (graph, 5, tensor ("B", b_dims, 1, bias));
   put_msg (graph, 5, tensor ("GW", g_dims, 2, gw));
   put_msg (graph, 5, tensor ("GC", c_dims, 1, gc));
-  put_msg (graph, 11, value_info ("image", in_dims, 4));
-  put_msg (graph, 12, value_info (softmax ? "probs" : "logits", out_dims, 2));
+  put_msg (graph, 11, fm_test_value_info ("image", in_dims, 4));
+  put_msg (graph, 12, fm_test_value_info (softmax ? "probs" : "logits", out_dims, 2));
 
   /* ModelProto ir_version 1, producer_name 2, graph 7, opset_import 8,
    * metadata_props 14. */
-  put_int (model, 1, 7);
-  put_string (model, 2, "test-cli");
+  fm_pb_int (model, 1, 7);
+  fm_pb_string (model, 2, "test-cli");
   put_msg (model, 7, graph);
-  put_string (opset, 1, "");
-  put_int (opset, 2, 13);
+  fm_pb_string (opset, 1, "");
+  fm_pb_int (opset, 2, 13);
   put_msg (model, 8, opset);
-  put_string (meta, 1, "feature_maps.labels");
-  put_string (meta, 2, "cat, dog ,bird");
+  fm_pb_string (meta, 1, "feature_maps.labels");
+  fm_pb_string (meta, 2, "cat, dog ,bird");
   put_msg (model, 14, meta);
   return model;
 }
@@ -287,52 +203,20 @@ build_png (void)
 
 /* ---- running the binary ----------------------------------------------- */
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-/* argv ends with NULL; @env_extra is "KEY=VALUE" or NULL. */
-static Result
-run_cli (const char  *env_extra,
-         const char  *first,
+/* argv ends with NULL; @env is "KEY", "VALUE" pairs (fm-test-cli.h) or
+ * NULL. */
+static FmTestCliResult
+run_cli (const char * const *env,
+         const char         *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  Result r = { 0 };
-  int wait_status = 0;
-  va_list args;
+  FmTestCliResult r = { 0 };
+  va_list ap;
 
-  g_ptr_array_add (argv, (char *) binary);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
-  if (env_extra != NULL)
-    {
-      g_auto(GStrv) kv = g_strsplit (env_extra, "=", 2);
-      envp = g_environ_setenv (envp, kv[0], kv[1], TRUE);
-    }
-
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                &r.out, &r.err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
+  va_start (ap, first);
+  r.status = fm_test_cli_runv (binary, NULL, env, &r.out, &r.err, NULL, first, ap);
+  va_end (ap);
+  g_assert_cmpint (r.status, !=, -1);   /* not killed by a signal */
   return r;
 }
 
@@ -400,7 +284,7 @@ test_run_probabilities (void)
   g_autofree char *path = g_build_filename (tmpdir, "tiny-softmax.onnx", NULL);
   g_autoptr(GByteArray) model = build_model (TRUE);
   g_autoptr(JsonNode) node = NULL;
-  Result r;
+  FmTestCliResult r;
 
   g_assert_true (g_file_set_contents (path, (const char *) model->data, model->len, NULL));
   r = run_cli (NULL, "run", path, npy_path, "--json", NULL);
@@ -411,13 +295,13 @@ test_run_probabilities (void)
   g_assert_false (json_object_get_boolean_member (
                     json_object_get_object_member (json_node_get_object (node), "prediction"),
                     "softmax_applied"));
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
 }
 
 static void
 test_run_npy_json (void)
 {
-  Result r = run_cli (NULL, "run", model_path, npy_path, "--json", NULL);
+  FmTestCliResult r = run_cli (NULL, "run", model_path, npy_path, "--json", NULL);
   g_autoptr(JsonNode) node = NULL;
   JsonObject *root, *input, *l0, *l1;
   JsonArray *layers, *zeros;
@@ -452,15 +336,15 @@ test_run_npy_json (void)
   g_assert_cmpuint (json_array_get_length (zeros), ==, 1);
   g_assert_cmpint (json_array_get_int_element (zeros, 0), ==, 1);
 
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
 }
 
 static void
 test_run_png (void)
 {
-  Result r = run_cli (NULL, "run", model_path, png_path, "--json", NULL);
-  Result t = run_cli (NULL, "run", model_path, png_path, NULL);
-  Result m = run_cli (NULL, "run", model_path, png_path, "--json", "--mean", "0.1", NULL);
+  FmTestCliResult r = run_cli (NULL, "run", model_path, png_path, "--json", NULL);
+  FmTestCliResult t = run_cli (NULL, "run", model_path, png_path, NULL);
+  FmTestCliResult m = run_cli (NULL, "run", model_path, png_path, "--json", "--mean", "0.1", NULL);
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) mnode = NULL;
 
@@ -480,9 +364,9 @@ test_run_png (void)
   g_assert_nonnull (strstr (t.out, "cat"));
   g_assert_nonnull (strstr (t.out, "all zero: 1"));
 
-  result_clear (&r);
-  result_clear (&t);
-  result_clear (&m);
+  fm_test_cli_result_clear (&r);
+  fm_test_cli_result_clear (&t);
+  fm_test_cli_result_clear (&m);
 }
 
 static void
@@ -490,7 +374,7 @@ test_dump (void)
 {
   g_autofree char *dir = g_build_filename (tmpdir, "dump", "sub", NULL);
   g_autofree char *manifest = g_build_filename (dir, "manifest.json", NULL);
-  Result r = run_cli (NULL, "run", model_path, npy_path, "--dump", dir, NULL);
+  FmTestCliResult r = run_cli (NULL, "run", model_path, npy_path, "--dump", dir, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *root;
@@ -555,14 +439,14 @@ test_dump (void)
     g_assert_cmpint (fs.dims[3], ==, 4);
     g_assert_cmpfloat (data[5], ==, 0.1f);
   }
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
 }
 
 static void
 test_inspect (void)
 {
-  Result r = run_cli (NULL, "inspect", model_path, "--json", NULL);
-  Result t = run_cli (NULL, "inspect", model_path, NULL);
+  FmTestCliResult r = run_cli (NULL, "inspect", model_path, "--json", NULL);
+  FmTestCliResult t = run_cli (NULL, "inspect", model_path, NULL);
   g_autoptr(JsonNode) node = NULL;
   JsonObject *root;
   JsonArray *nodes, *maps;
@@ -593,12 +477,12 @@ test_inspect (void)
 
   g_assert_cmpint (t.status, ==, 0);
   g_assert_nonnull (strstr (t.out, "feature map"));
-  result_clear (&r);
-  result_clear (&t);
+  fm_test_cli_result_clear (&r);
+  fm_test_cli_result_clear (&t);
 }
 
 static void
-assert_failure (Result     *r,
+assert_failure (FmTestCliResult     *r,
                 const char *file)
 {
   g_autofree char *prefix = g_strdup_printf ("feature-maps: %s", file);
@@ -607,7 +491,7 @@ assert_failure (Result     *r,
   g_assert_cmpstr (r->out, ==, "");
   if (strstr (r->err, prefix) == NULL)
     g_error ("stderr '%s' lacks '%s'", r->err, prefix);
-  result_clear (r);
+  fm_test_cli_result_clear (r);
 }
 
 static void
@@ -620,7 +504,7 @@ test_exit_1 (void)
   g_autofree char *text = g_build_filename (tmpdir, "notes.txt", NULL);
   FmShape s = { 4, { 1, 1, 2, 8 } };
   float zeros[16] = { 0 };
-  Result r;
+  FmTestCliResult r;
 
   g_assert_true (g_file_set_contents (garbage, "\xff\xff\xff\xff not protobuf", -1, NULL));
   g_assert_true (g_file_set_contents (bad_png, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, NULL));
@@ -631,7 +515,7 @@ test_exit_1 (void)
   assert_failure (&r, "");
   r = run_cli (NULL, "inspect", missing, NULL);
   g_assert_nonnull (strstr (r.err, missing));
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
   r = run_cli (NULL, "inspect", garbage, NULL);
   assert_failure (&r, garbage);
   r = run_cli (NULL, "run", garbage, npy_path, NULL);
@@ -642,27 +526,28 @@ test_exit_1 (void)
   assert_failure (&r, bad_npy);
   r = run_cli (NULL, "run", model_path, text, NULL);
   assert_failure (&r, text);
-  r = run_cli ("FEATURE_MAPS_DATADIR=/nonexistent", "inspect", "mnist-cnn-dying", NULL);
+  r = run_cli ((const char *[]) { "FEATURE_MAPS_DATADIR", "/nonexistent", NULL },
+               "inspect", "mnist-cnn-dying", NULL);
   if (r.status == 0)
-    result_clear (&r);   /* installed or in the source tree: fine */
+    fm_test_cli_result_clear (&r);   /* installed or in the source tree: fine */
   else
     assert_failure (&r, "mnist-cnn-dying");
 }
 
 static void
-assert_usage (Result *r)
+assert_usage (FmTestCliResult *r)
 {
   g_assert_cmpint (r->status, ==, 2);
   g_assert_cmpstr (r->out, ==, "");
   if (strstr (r->err, "Usage") == NULL)
     g_error ("stderr '%s' lacks a usage line", r->err);
-  result_clear (r);
+  fm_test_cli_result_clear (r);
 }
 
 static void
 test_exit_2 (void)
 {
-  Result r;
+  FmTestCliResult r;
 
   /* No arguments at all start the window (tests/app). */
   r = run_cli (NULL, "frobnicate", NULL);
@@ -697,11 +582,11 @@ test_exit_2 (void)
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "feature-maps run"));
   g_assert_nonnull (strstr (r.out, "--dump"));
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
   r = run_cli (NULL, "--help", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "inspect"));
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
 }
 
 static void
@@ -711,10 +596,10 @@ test_bundled_name (void)
   g_autofree char *data = g_build_filename (tmpdir, "datadir", NULL);
   g_autofree char *models = g_build_filename (data, "models", NULL);
   g_autofree char *copy = g_build_filename (models, "mnist-cnn.onnx", NULL);
-  g_autofree char *env = g_strconcat ("FEATURE_MAPS_DATADIR=", data, NULL);
+  const char *env[] = { "FEATURE_MAPS_DATADIR", data, NULL };
   g_autofree char *contents = NULL;
   gsize len;
-  Result r;
+  FmTestCliResult r;
   g_autoptr(JsonNode) node = NULL;
 
   g_assert_cmpint (g_mkdir_with_parents (models, 0755), ==, 0);
@@ -725,7 +610,7 @@ test_bundled_name (void)
   node = parse_json (r.out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "model"),
                    ==, copy);
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
   g_remove (copy);
   g_rmdir (models);
   g_rmdir (data);
@@ -739,7 +624,7 @@ test_bundled_mnist (void)
   g_autoptr(GDir) dir = NULL;
   g_autofree char *png = NULL;
   const char *name;
-  Result r;
+  FmTestCliResult r;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *root;
   JsonArray *top;
@@ -779,7 +664,7 @@ test_bundled_mnist (void)
     }
   g_assert_cmpfloat (sum, <=, 1.0 + 1e-6);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "layers")), >, 0);
-  result_clear (&r);
+  fm_test_cli_result_clear (&r);
 }
 
 int
@@ -794,17 +679,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  binary = g_getenv ("FM_CLI_BINARY");
-  if (binary == NULL && argc > 1)
-    binary = argv[1];
-  if (binary == NULL)
-    {
-      g_printerr ("usage: FM_CLI_BINARY=path/to/feature-maps %s\n", argv[0]);
-      return 1;
-    }
-
-  tmpdir = g_dir_make_tmp ("fm-test-cli-XXXXXX", NULL);
-  g_assert_nonnull (tmpdir);
+  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-XXXXXX", &tmpdir);
   model_path = g_build_filename (tmpdir, "tiny.onnx", NULL);
   npy_path = g_build_filename (tmpdir, "in.npy", NULL);
   png_path = g_build_filename (tmpdir, "in.png", NULL);
