@@ -17,14 +17,28 @@ typedef struct
   gpointer         user_data;
 } Chosen;
 
+GtkFileFilter *
+fm_file_filter_new (const char *name,
+                    const char *first_pattern,
+                    ...)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  va_list patterns;
+
+  gtk_file_filter_set_name (filter, name);
+  va_start (patterns, first_pattern);
+  for (const char *p = first_pattern; p != NULL; p = va_arg (patterns, const char *))
+    gtk_file_filter_add_pattern (filter, p);
+  va_end (patterns);
+  return filter;
+}
+
 void
 fm_file_chooser_add_filter (GtkFileChooserNative *chooser,
                             GtkFileFilter        *filter)
 {
-  GtkFileFilter *all = gtk_file_filter_new ();
+  GtkFileFilter *all = fm_file_filter_new (_("All Files"), "*", NULL);
 
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
   g_object_unref (filter);

@@ -15,6 +15,11 @@ G_BEGIN_DECLS
 typedef void (*FmFileChosenFunc) (GFile    *file,
                                   gpointer  user_data);
 
+/* A filter named @name of @first_pattern and the patterns that follow,
+ * NULL-terminated. */
+GtkFileFilter *fm_file_filter_new (const char *name,
+                                   const char *first_pattern,
+                                   ...) G_GNUC_NULL_TERMINATED;
 /* Adds @filter (taken) and then "All Files" to @chooser. */
 void fm_file_chooser_add_filter (GtkFileChooserNative *chooser,
                                  GtkFileFilter        *filter);

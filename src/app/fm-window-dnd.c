@@ -34,19 +34,16 @@ _fm_window_open_chooser (FmWindow *self,
                          gboolean  model)
 {
   GtkFileChooserNative *dialog;
-  GtkFileFilter *filter = gtk_file_filter_new ();
+  GtkFileFilter *filter;
 
   dialog = gtk_file_chooser_native_new (model ? _("Open Model") : _("Open Image"),
                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
                                         _("_Open"), _("_Cancel"));
   if (model)
-    {
-      gtk_file_filter_set_name (filter, _("ONNX Models"));
-      gtk_file_filter_add_pattern (filter, "*.onnx");
-      gtk_file_filter_add_pattern (filter, "*.ONNX");
-    }
+    filter = fm_file_filter_new (_("ONNX Models"), "*.onnx", "*.ONNX", NULL);
   else
     {
+      filter = gtk_file_filter_new ();
       gtk_file_filter_set_name (filter, _("PNG and JPEG Images"));
       gtk_file_filter_add_mime_type (filter, "image/png");
       gtk_file_filter_add_mime_type (filter, "image/jpeg");

@@ -489,12 +489,8 @@ choose_dataset (FmWindow *self,
                                          _("_Scan"), _("_Cancel"));
   if (!folder)
     {
-      GtkFileFilter *filter = gtk_file_filter_new ();
-
-      gtk_file_filter_set_name (filter, _("IDX Files (MNIST Style)"));
-      gtk_file_filter_add_pattern (filter, "*idx3*");
-      gtk_file_filter_add_pattern (filter, "*-ubyte*");
-      fm_file_chooser_add_filter (chooser, filter);
+      fm_file_chooser_add_filter (chooser, fm_file_filter_new (_("IDX Files (MNIST Style)"),
+                                                               "*idx3*", "*-ubyte*", NULL));
     }
   fm_file_chooser_show (chooser, dataset_chosen_cb, self);
 }
@@ -613,21 +609,17 @@ scan_export_action (GtkWidget  *widget,
 {
   FmWindow *self = FM_WINDOW (widget);
   GtkFileChooserNative *chooser;
-  GtkFileFilter *json = gtk_file_filter_new ();
-  GtkFileFilter *csv = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) json = NULL;
+  g_autoptr(GtkFileFilter) csv = NULL;
 
   if (self->scan == NULL)
     return;
   chooser = gtk_file_chooser_native_new (_("Export Scan Results"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_filter_set_name (json, _("JSON (every number)"));
-  gtk_file_filter_add_pattern (json, "*.json");
-  gtk_file_filter_set_name (csv, _("CSV (one line per channel)"));
-  gtk_file_filter_add_pattern (csv, "*.csv");
+  json = fm_file_filter_new (_("JSON (every number)"), "*.json", NULL);
+  csv = fm_file_filter_new (_("CSV (one line per channel)"), "*.csv", NULL);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), json);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
-  g_object_unref (json);
-  g_object_unref (csv);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "scan.json");
   fm_file_chooser_show (chooser, export_chosen_cb, self);
 }
