@@ -19,6 +19,7 @@
 
 #include "fm-export-dialog.h"
 #include "fm-export.h"
+#include "fm-file-chooser.h"
 #include "fm-npy.h"
 #include "fm-settings-rows.h"
 #include "fm-sheet.h"
@@ -94,14 +95,8 @@ write_png (Job     *job,
       const FmLayer *l = fm_frame_layer (frame, index);
       const FmValue *v = &frame->model->values[l->value_id];
 
-      layers[i].name = v->name;
-      layers[i].op_label = fm_layer_op_label (frame->model, l);
-      layers[i].batch = (int) v->shape.dims[0];
-      layers[i].channels = (int) v->shape.dims[1];
-      layers[i].height = (int) v->shape.dims[2];
-      layers[i].width = (int) v->shape.dims[3];
-      layers[i].data = fm_frame_data (frame, index);
-      layers[i].stats = frame->stats[index];
+      fm_sheet_layer_init (&layers[i], v, fm_layer_op_label (frame->model, l),
+                           fm_frame_data (frame, index), frame->stats[index]);
     }
   spec.model_name = frame->model->display_name;
   spec.model_file = frame->model->path;
@@ -120,17 +115,7 @@ write_png (Job     *job,
 
   /* The prediction goes on the sheet of every layer. */
   if (job->indexes->len > 1 && p->n_top > 0)
-    {
-      for (guint k = 0; k < p->n_top; k++)
-        {
-          top[k].label = fm_labels_get (labels, p->index[k]);
-          top[k].index = p->index[k];
-          top[k].probability = p->probability[k];
-        }
-      spec.top = top;
-      spec.n_top = p->n_top;
-      spec.output_name = frame->model->values[p->output_id].name;
-    }
+    fm_sheet_spec_set_prediction (&spec, top, frame->model, p, labels);
   return fm_sheet_write_png (&spec, job->path, error);
 }
 
@@ -300,17 +285,10 @@ start_export (FmExportDialog *self,
 }
 
 static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     FmExportDialog  *self)
+file_chosen_cb (GFile    *file,
+                gpointer  self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      start_export (self, file);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  start_export (self, file);
 }
 
 static char *
@@ -360,9 +338,7 @@ choose_action (GtkWidget  *widget,
                                          : format == FORMAT_CSV ? ".csv" : ".npy");
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggestion);
     }
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  fm_file_chooser_show (chooser, file_chosen_cb, self);
 }
 
 static void

@@ -12,25 +12,21 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "fm-file-chooser.h"
 #include "fm-window-private.h"
 
 static void
-chooser_response_cb (GtkNativeDialog *dialog,
-                     int              response,
-                     FmWindow        *self)
+model_chosen_cb (GFile    *file,
+                 gpointer  self)
 {
-  gboolean model = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "fm-model"));
+  fm_window_open_model (self, file);
+}
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      if (model)
-        fm_window_open_model (self, file);
-      else
-        fm_window_open_image (self, file);
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
+static void
+image_chosen_cb (GFile    *file,
+                 gpointer  self)
+{
+  fm_window_open_image (self, file);
 }
 
 void
@@ -38,34 +34,22 @@ _fm_window_open_chooser (FmWindow *self,
                          gboolean  model)
 {
   GtkFileChooserNative *dialog;
-  GtkFileFilter *filter = gtk_file_filter_new ();
-  GtkFileFilter *all = gtk_file_filter_new ();
+  GtkFileFilter *filter;
 
   dialog = gtk_file_chooser_native_new (model ? _("Open Model") : _("Open Image"),
                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
                                         _("_Open"), _("_Cancel"));
   if (model)
-    {
-      gtk_file_filter_set_name (filter, _("ONNX Models"));
-      gtk_file_filter_add_pattern (filter, "*.onnx");
-      gtk_file_filter_add_pattern (filter, "*.ONNX");
-    }
+    filter = fm_file_filter_new (_("ONNX Models"), "*.onnx", "*.ONNX", NULL);
   else
     {
+      filter = gtk_file_filter_new ();
       gtk_file_filter_set_name (filter, _("PNG and JPEG Images"));
       gtk_file_filter_add_mime_type (filter, "image/png");
       gtk_file_filter_add_mime_type (filter, "image/jpeg");
     }
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
-  g_object_unref (all);
-  g_object_unref (filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_object_set_data (G_OBJECT (dialog), "fm-model", GINT_TO_POINTER (model));
-  g_signal_connect (dialog, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  fm_file_chooser_add_filter (dialog, filter);
+  fm_file_chooser_show (dialog, model ? model_chosen_cb : image_chosen_cb, self);
 }
 
 static gboolean

@@ -593,16 +593,7 @@ key_swatch_draw (GtkDrawingArea *area,
     {
       static const double dash[] = { 3, 2 };
 
-      if (kind == KEY_DEAD)
-        cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
-      else
-        {
-          cairo_set_source_rgb (cr, 0.90, 0.57, 0.04);
-          cairo_set_dash (cr, dash, 2, 0);
-        }
-      cairo_set_line_width (cr, 2);
-      cairo_rectangle (cr, 1, 1, side - 2, side - 2);
-      cairo_stroke (cr);
+      fm_tile_draw_scan_mark (cr, kind == KEY_DEAD, side, 2, dash);
     }
 }
 

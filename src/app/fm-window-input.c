@@ -164,14 +164,7 @@ preview_draw (GtkDrawingArea *area,
       cairo_surface_destroy (surface);
       return;
     }
-  style.colormap = fm_colormap_lookup ("gray");
-  style.vmin = G_MAXFLOAT;
-  style.vmax = -G_MAXFLOAT;
-  for (gsize i = 0; i < plane; i++)
-    {
-      style.vmin = MIN (style.vmin, self->input[i]);
-      style.vmax = MAX (style.vmax, self->input[i]);
-    }
+  fm_tile_style_gray_input (&style, self->input, plane);
   /* A uniform tensor (the empty canvas) has no range of its own: show it
    * as the canvas does. */
   if (style.vmin == style.vmax)

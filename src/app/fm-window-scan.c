@@ -18,6 +18,7 @@
 
 #include "fm-data.h"
 #include "fm-dataset.h"
+#include "fm-file-chooser.h"
 #include "fm-window-private.h"
 
 typedef struct
@@ -464,27 +465,11 @@ _fm_window_scan_dispose (FmWindow *self)
 
 /* ---- choosing a dataset ----------------------------------------------- */
 
-/* The file accepted in @chooser, or NULL; the chooser is closed. */
-static GFile *
-chooser_take_file (GtkNativeDialog *chooser,
-                   int              response)
-{
-  GFile *file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  return file;
-}
-
 static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     FmWindow        *self)
+dataset_chosen_cb (GFile    *file,
+                   gpointer  self)
 {
-  g_autoptr(GFile) file = chooser_take_file (chooser, response);
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autofree char *path = g_file_get_path (file);
 
   if (path != NULL)
     fm_window_start_scan (self, path);
@@ -504,22 +489,10 @@ choose_dataset (FmWindow *self,
                                          _("_Scan"), _("_Cancel"));
   if (!folder)
     {
-      GtkFileFilter *filter = gtk_file_filter_new ();
-      GtkFileFilter *all = gtk_file_filter_new ();
-
-      gtk_file_filter_set_name (filter, _("IDX Files (MNIST Style)"));
-      gtk_file_filter_add_pattern (filter, "*idx3*");
-      gtk_file_filter_add_pattern (filter, "*-ubyte*");
-      gtk_file_filter_set_name (all, _("All Files"));
-      gtk_file_filter_add_pattern (all, "*");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
-      g_object_unref (filter);
-      g_object_unref (all);
+      fm_file_chooser_add_filter (chooser, fm_file_filter_new (_("IDX Files (MNIST Style)"),
+                                                               "*idx3*", "*-ubyte*", NULL));
     }
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  fm_file_chooser_show (chooser, dataset_chosen_cb, self);
 }
 
 static void
@@ -616,12 +589,11 @@ fm_window_export_scan (FmWindow    *self,
 }
 
 static void
-export_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    FmWindow        *self)
+export_chosen_cb (GFile    *file,
+                  gpointer  user_data)
 {
-  g_autoptr(GFile) file = chooser_take_file (chooser, response);
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  FmWindow *self = user_data;
+  g_autofree char *path = g_file_get_path (file);
   g_autoptr(GError) error = NULL;
 
   if (path != NULL && fm_window_export_scan (self, path, &error))
@@ -637,25 +609,19 @@ scan_export_action (GtkWidget  *widget,
 {
   FmWindow *self = FM_WINDOW (widget);
   GtkFileChooserNative *chooser;
-  GtkFileFilter *json = gtk_file_filter_new ();
-  GtkFileFilter *csv = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) json = NULL;
+  g_autoptr(GtkFileFilter) csv = NULL;
 
   if (self->scan == NULL)
     return;
   chooser = gtk_file_chooser_native_new (_("Export Scan Results"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_filter_set_name (json, _("JSON (every number)"));
-  gtk_file_filter_add_pattern (json, "*.json");
-  gtk_file_filter_set_name (csv, _("CSV (one line per channel)"));
-  gtk_file_filter_add_pattern (csv, "*.csv");
+  json = fm_file_filter_new (_("JSON (every number)"), "*.json", NULL);
+  csv = fm_file_filter_new (_("CSV (one line per channel)"), "*.csv", NULL);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), json);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
-  g_object_unref (json);
-  g_object_unref (csv);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "scan.json");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  fm_file_chooser_show (chooser, export_chosen_cb, self);
 }
 
 /* ---- set-up --------------------------------------------------------------- */

@@ -282,14 +282,8 @@ write_png (ExportState  *s,
       int id = g_array_index (s->value_ids, int, i);
       const FmValue *v = &model->values[id];
 
-      layers[i].name = v->name;
-      layers[i].op_label = g_ptr_array_index (s->op_labels, i);
-      layers[i].batch = (int) v->shape.dims[0];
-      layers[i].channels = (int) v->shape.dims[1];
-      layers[i].height = (int) v->shape.dims[2];
-      layers[i].width = (int) v->shape.dims[3];
-      layers[i].data = fm_run_value_data (s->in.run, id);
-      layers[i].stats = s->stats[i];
+      fm_sheet_layer_init (&layers[i], v, g_ptr_array_index (s->op_labels, i),
+                           fm_run_value_data (s->in.run, id), s->stats[i]);
     }
 
   spec.model_name = model->display_name;
@@ -315,16 +309,7 @@ write_png (ExportState  *s,
   if (s->all_layers)
     {
       fm_predict (model, s->in.run, FM_PREDICT_TOP_K, &prediction);
-      for (guint k = 0; k < prediction.n_top; k++)
-        {
-          top[k].label = fm_labels_get (labels, prediction.index[k]);
-          top[k].index = prediction.index[k];
-          top[k].probability = prediction.probability[k];
-        }
-      spec.top = top;
-      spec.n_top = prediction.n_top;
-      if (prediction.n_top > 0)
-        spec.output_name = model->values[prediction.output_id].name;
+      fm_sheet_spec_set_prediction (&spec, top, model, &prediction, labels);
     }
 
   if (!fm_sheet_write_png (&spec, s->output, error))
@@ -426,23 +411,9 @@ fm_cli_export (int    argc,
                                          "per-channel statistics as CSV, and the activations "
                                          "as .npy. Every file is replaced atomically."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  fm_cli_input_add_options (&s.in, context);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      status = fm_cli_usage_error (context, "export", "%s", error->message);
-      goto out;
-    }
-  if (argc < 3)
-    {
-      status = fm_cli_usage_error (context, "export", "%s",
-                                   argc < 2 ? _("missing MODEL and INPUT") : _("missing INPUT"));
-      goto out;
-    }
-  if (argc > 3)
-    {
-      status = fm_cli_usage_error (context, "export", _("unexpected argument “%s”"), argv[3]);
-      goto out;
-    }
+  status = fm_cli_input_parse (&s.in, context, "export", &argc, &argv);
+  if (status != FM_CLI_EXIT_OK)
+    goto out;
   status = check_options (&s, context);
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_input_check_options (&s.in, context, "export");

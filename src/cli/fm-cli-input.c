@@ -199,6 +199,26 @@ fm_cli_input_add_options (FmCliInput     *in,
 }
 
 int
+fm_cli_input_parse (FmCliInput      *in,
+                    GOptionContext  *context,
+                    const char      *subcommand,
+                    int             *argc,
+                    char          ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  fm_cli_input_add_options (in, context);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return fm_cli_usage_error (context, subcommand, "%s", error->message);
+  if (*argc < 3)
+    return fm_cli_usage_error (context, subcommand, "%s",
+                               *argc < 2 ? _("missing MODEL and INPUT") : _("missing INPUT"));
+  if (*argc > 3)
+    return fm_cli_usage_error (context, subcommand, _("unexpected argument “%s”"), (*argv)[3]);
+  return FM_CLI_EXIT_OK;
+}
+
+int
 fm_cli_input_check_options (FmCliInput     *in,
                             GOptionContext *context,
                             const char     *subcommand)

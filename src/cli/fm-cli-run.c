@@ -366,23 +366,9 @@ fm_cli_run (int    argc,
                                          "--mean, --std, --invert, --channels, --input-range, "
                                          "--resize and --background apply to pictures only."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  fm_cli_input_add_options (&s.in, context);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      status = fm_cli_usage_error (context, "run", "%s", error->message);
-      goto out;
-    }
-  if (argc < 3)
-    {
-      status = fm_cli_usage_error (context, "run", "%s",
-                                   argc < 2 ? _("missing MODEL and INPUT") : _("missing INPUT"));
-      goto out;
-    }
-  if (argc > 3)
-    {
-      status = fm_cli_usage_error (context, "run", _("unexpected argument “%s”"), argv[3]);
-      goto out;
-    }
+  status = fm_cli_input_parse (&s.in, context, "run", &argc, &argv);
+  if (status != FM_CLI_EXIT_OK)
+    goto out;
   status = fm_cli_input_check_options (&s.in, context, "run");
   if (status != FM_CLI_EXIT_OK)
     goto out;

@@ -142,6 +142,14 @@ void      fm_cli_input_clear         (FmCliInput     *in);
  * @context's main group. */
 void      fm_cli_input_add_options   (FmCliInput     *in,
                                       GOptionContext *context);
+/* Adds those options, parses `feature-maps SUBCOMMAND MODEL INPUT` and
+ * checks it names MODEL and INPUT and nothing more; returns an exit
+ * status, having printed a usage error. */
+int       fm_cli_input_parse         (FmCliInput     *in,
+                                      GOptionContext *context,
+                                      const char     *subcommand,
+                                      int            *argc,
+                                      char         ***argv);
 /* Checks those options' values (a usage error names the flag) and sets
  * the thread count; returns an exit status. */
 int       fm_cli_input_check_options (FmCliInput     *in,

@@ -469,14 +469,7 @@ draw_thumbnail (cairo_t            *cr,
   int tw = MAX (1, THUMB_SIDE * spec->input_width / longest);
   int th = MAX (1, THUMB_SIDE * spec->input_height / longest);
 
-  style.colormap = fm_colormap_lookup ("gray");
-  style.vmin = G_MAXFLOAT;
-  style.vmax = -G_MAXFLOAT;
-  for (gsize i = 0; i < plane; i++)
-    {
-      style.vmin = MIN (style.vmin, spec->input[i]);
-      style.vmax = MAX (style.vmax, spec->input[i]);
-    }
+  fm_tile_style_gray_input (&style, spec->input, plane);
   cairo_save (cr);
   cairo_translate (cr, MARGIN + (THUMB_SIDE - tw) / 2, MARGIN + (THUMB_SIDE - th) / 2);
   fm_tile_render (cr, spec->input, spec->input_height, spec->input_width, tw, th, &style);
@@ -652,4 +645,40 @@ fm_sheet_write_png (const FmSheetSpec *spec,
   ok = fm_png_write_surface (path, surface, (const char * const *) text, error);
   cairo_surface_destroy (surface);
   return ok;
+}
+
+void
+fm_sheet_layer_init (FmSheetLayer         *layer,
+                     const FmValue        *v,
+                     const char           *op_label,
+                     const float          *data,
+                     const FmChannelStats *stats)
+{
+  layer->name = v->name;
+  layer->op_label = op_label;
+  layer->batch = (int) v->shape.dims[0];
+  layer->channels = (int) v->shape.dims[1];
+  layer->height = (int) v->shape.dims[2];
+  layer->width = (int) v->shape.dims[3];
+  layer->data = data;
+  layer->stats = stats;
+}
+
+void
+fm_sheet_spec_set_prediction (FmSheetSpec        *spec,
+                              FmSheetClass       *top,
+                              const FmModel      *model,
+                              const FmPrediction *p,
+                              GStrv               labels)
+{
+  for (guint k = 0; k < p->n_top; k++)
+    {
+      top[k].label = fm_labels_get (labels, p->index[k]);
+      top[k].index = p->index[k];
+      top[k].probability = p->probability[k];
+    }
+  spec->top = top;
+  spec->n_top = p->n_top;
+  if (p->n_top > 0)
+    spec->output_name = model->values[p->output_id].name;
 }

@@ -21,6 +21,8 @@
 #include <glib.h>
 
 #include "fm-colormap.h"
+#include "fm-model.h"
+#include "fm-predict.h"
 #include "fm-stats.h"
 #include "fm-tile-render.h"
 
@@ -81,6 +83,21 @@ typedef struct
   guint               n_top;
   const char         *output_name;  /* the output the prediction reads, or NULL */
 } FmSheetSpec;
+
+/* Fills @layer from the [N, C, H, W] value @v, with its op label, the
+ * data of batch item 0 and its channel statistics. */
+void             fm_sheet_layer_init  (FmSheetLayer         *layer,
+                                       const FmValue        *v,
+                                       const char           *op_label,
+                                       const float          *data,
+                                       const FmChannelStats *stats);
+/* Puts the prediction @p of @model on @spec, its classes written into
+ * @top ([p->n_top]) with their names from @labels. */
+void             fm_sheet_spec_set_prediction (FmSheetSpec        *spec,
+                                               FmSheetClass       *top,
+                                               const FmModel      *model,
+                                               const FmPrediction *p,
+                                               GStrv               labels);
 
 /* Draws the sheet on a new opaque ARGB32 image surface. NULL with
  * FM_ERROR_LIMIT when it would exceed FM_SHEET_MAX_SIDE per side or

@@ -233,6 +233,21 @@ fm_tile_render (cairo_t           *cr,
     fm_tile_render_zero_mark (cr, width, height, style->dark);
 }
 
+void
+fm_tile_style_gray_input (FmTileStyle *style,
+                          const float *map,
+                          gsize        n)
+{
+  style->colormap = fm_colormap_lookup ("gray");
+  style->vmin = G_MAXFLOAT;
+  style->vmax = -G_MAXFLOAT;
+  for (gsize i = 0; i < n; i++)
+    {
+      style->vmin = MIN (style->vmin, map[i]);
+      style->vmax = MAX (style->vmax, map[i]);
+    }
+}
+
 static void
 set_rgb (cairo_t      *cr,
          const double  rgb[3])

@@ -47,6 +47,12 @@ void fm_tile_render   (cairo_t           *cr,
                        double             height,
                        const FmTileStyle *style);
 
+/* The style of a model input as the window's preview and the sheet's
+ * thumbnail show it: gray, scaled to the own range of @map's @n values. */
+void fm_tile_style_gray_input (FmTileStyle *style,
+                               const float *map,
+                               gsize        n);
+
 void fm_tile_colorize (const float       *map,
                        int                h,
                        int                w,
