@@ -60,7 +60,6 @@ typedef struct _FmFrameStats
   GArray          *layers;
   float            epsilon;
   FmChannelStats **stats;
-  float          **pre_max;
   guint           *n_zero;
 } FmFrameStats;
 
@@ -72,10 +71,8 @@ stats_clear (gpointer data)
   for (guint i = 0; i < st->layers->len; i++)
     {
       g_free (st->stats[i]);
-      g_free (st->pre_max[i]);
     }
   g_free (st->stats);
-  g_free (st->pre_max);
   g_free (st->n_zero);
   g_array_unref (st->layers);
 }
@@ -97,7 +94,6 @@ stats_compute (FmModel *model,
   st->layers = g_array_ref (layers);
   st->epsilon = epsilon;
   st->stats = g_new0 (FmChannelStats *, MAX (layers->len, 1));
-  st->pre_max = g_new0 (float *, MAX (layers->len, 1));
   st->n_zero = g_new0 (guint, MAX (layers->len, 1));
   for (guint i = 0; i < layers->len; i++)
     {
@@ -109,8 +105,6 @@ stats_compute (FmModel *model,
       st->stats[i] = g_new (FmChannelStats, MAX (channels, 1));
       fm_channel_stats_compute (fm_run_value_data (run, layer->value_id), channels, plane,
                                 epsilon, st->stats[i]);
-      st->pre_max[i] = g_new (float, MAX (channels, 1));
-      fm_layer_pre_activation_max (model, layer, run, st->pre_max[i]);
       for (guint c = 0; c < channels; c++)
         st->n_zero[i] += st->stats[i][c].all_zero;
     }
@@ -151,7 +145,6 @@ fm_frame_new (FmWorkerResult *result,
     st = stats_compute (frame->model, fm_worker_result_get_run (result), layers, epsilon);
   frame->owner = st;
   frame->stats = st->stats;
-  frame->pre_max = st->pre_max;
   frame->n_zero = st->n_zero;
   fm_predict (frame->model, fm_worker_result_get_run (result), FM_PREDICT_TOP_K,
               &frame->prediction);
@@ -187,6 +180,15 @@ fm_frame_layer (FmFrame *frame,
                 guint    index)
 {
   return &g_array_index (frame->layers, FmLayer, index);
+}
+
+float
+fm_frame_pre_max (FmFrame *frame,
+                  guint    index,
+                  guint    channel)
+{
+  return fm_layer_pre_activation_max_channel (frame->model, fm_frame_layer (frame, index),
+                                              fm_worker_result_get_run (frame->result), channel);
 }
 
 const float *

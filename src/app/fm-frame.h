@@ -4,10 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What the window shows for one input: a finished worker result plus what
- * is derived from it once (per-channel statistics and pre-activation
- * maxima of every listed layer, the prediction), shared by the sidebar,
- * the tiles, the tile detail and exports so nothing is computed twice.
- * Immutable once made.
+ * is derived from it once (per-channel statistics of every listed layer,
+ * on the worker thread, and the prediction), shared by the sidebar, the
+ * tiles, the tile detail and exports so nothing is computed twice; what
+ * only the tile detail shows (a channel's largest pre-activation) is read
+ * when asked for. Immutable once made.
  */
 #pragma once
 
@@ -26,9 +27,8 @@ typedef struct
   GArray          *layers;    /* FmLayer, shared with the window */
   float            epsilon;
   FmChannelStats **stats;     /* [n_layers][C] */
-  float          **pre_max;   /* [n_layers][C], NaN without a pre-activation */
   guint           *n_zero;    /* [n_layers] */
-  struct _FmFrameStats *owner; /* holds the three above */
+  struct _FmFrameStats *owner; /* holds the two above */
   FmPrediction     prediction; /* the top FM_PREDICT_TOP_K classes */
 } FmFrame;
 
@@ -67,5 +67,10 @@ const FmLayer *fm_frame_layer   (FmFrame        *frame,
 /* [C, H, W] of batch item 0 of layer @index. */
 const float *fm_frame_data      (FmFrame        *frame,
                                  guint           index);
+/* The largest pre-activation value of channel @channel of layer @index,
+ * NaN when the layer has no pre-activation (fm_layer_pre_activation_max). */
+float        fm_frame_pre_max   (FmFrame        *frame,
+                                 guint           index,
+                                 guint           channel);
 
 G_END_DECLS

@@ -604,7 +604,7 @@ update_stats (FmTileDetail *self)
 {
   const FmLayer *l = fm_frame_layer (self->frame, self->layer);
   const FmChannelStats *st = &self->frame->stats[self->layer][self->channel];
-  float pre = self->frame->pre_max[self->layer][self->channel];
+  float pre = fm_frame_pre_max (self->frame, self->layer, self->channel);
   g_autofree char *share = g_strdup_printf ("%.1f %%", 100.0 * st->active_share);
   /* Hidden unless this channel has them (below). */
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->stats_list));
@@ -641,7 +641,7 @@ explain (FmTileDetail *self)
 {
   const FmLayer *l = fm_frame_layer (self->frame, self->layer);
   const FmChannelStats *st = &self->frame->stats[self->layer][self->channel];
-  float pre = self->frame->pre_max[self->layer][self->channel];
+  float pre = fm_frame_pre_max (self->frame, self->layer, self->channel);
   gboolean has_pre = l->pre_value_id >= 0 && !isnan (pre);
 
   if (has_scan_channel (self) &&

@@ -169,8 +169,8 @@ test_zero_tile_detail (void)
         FmViewOptions options = { 0 };
         options.colormap = fm_colormap_get_default ();
         detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, c, &options, NULL, -1);
-        g_test_message ("channel %u, pre-activation max %g", c, frame->pre_max[0][c]);
-        g_assert_cmpfloat (frame->pre_max[0][c], <=, 0.0f);
+        g_test_message ("channel %u, pre-activation max %g", c, fm_frame_pre_max (frame, 0, c));
+        g_assert_cmpfloat (fm_frame_pre_max (frame, 0, c), <=, 0.0f);
       }
   g_assert_nonnull (detail);
   text = fm_tile_detail_get_explanation (FM_TILE_DETAIL (detail));

@@ -204,6 +204,14 @@ test_layers_pre_max (void)
   fm_layer_pre_activation_max (m, p1, run, pre);
   g_assert_true (isnan (pre[0]) && isnan (pre[1]));
 
+  /* One channel at a time: the same maxima; NaN past the channels and
+   * without a pre-activation */
+  g_assert_cmpfloat_with_epsilon (fm_layer_pre_activation_max_channel (m, r1, run, 0), 14.5f, 1e-5f);
+  g_assert_cmpfloat_with_epsilon (fm_layer_pre_activation_max_channel (m, r1, run, 1), -0.42f, 1e-5f);
+  g_assert_cmpfloat_with_epsilon (fm_layer_pre_activation_max_channel (m, r2, run, 0), -14.5f, 1e-5f);
+  g_assert_true (isnan (fm_layer_pre_activation_max_channel (m, r1, run, 2)));
+  g_assert_true (isnan (fm_layer_pre_activation_max_channel (m, p1, run, 0)));
+
   /* r1's stats from the same run: channel 0 = 6.5, 8.5, 12.5, 14.5 (mean
    * 42 / 4 = 10.5, all active), channel 1 all zero */
   fm_channel_stats_compute (fm_run_value_data (run, r1->value_id), 2, 4, 0.0f, stats);

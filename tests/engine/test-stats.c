@@ -6,7 +6,8 @@
  * Per-channel statistics (fm-stats.c) on tiny [C, H, W] tensors whose
  * results are worked out by hand in the comments: min, max, mean, the
  * active share and the all-zero flag at several epsilons, NaN and
- * infinity cells, empty planes, and the layer range.
+ * infinity cells, planes that end off the four-cell step, a plane of
+ * 4,099 cells, the plane maximum, empty planes, and the layer range.
  */
 #include "config.h"
 
@@ -156,6 +157,64 @@ test_stats_infinity (void)
 }
 
 static void
+test_stats_tail (void)
+{
+  /* [1, 7]: the first four cells go through the four-at-a-time loop, the
+   * last three through its tail; the extremes are in the tail. */
+  const float d[] = { 0.5f, NAN, 0.0f, 1.0f, 8.0f, NAN, -4.0f };
+  FmChannelStats s;
+
+  /* numbers 0.5, 0, 1, 8, -4 -> min -4, max 8, mean 5.5 / 5 = 1.1;
+   * active at epsilon 0: all but the 0 -> 6 / 7 */
+  fm_channel_stats_compute (d, 1, 7, 0.0f, &s);
+  g_assert_cmpfloat (s.min, ==, -4.0f);
+  g_assert_cmpfloat (s.max, ==, 8.0f);
+  g_assert_cmpfloat_with_epsilon (s.mean, 1.1f, 1e-6f);
+  g_assert_cmpfloat (s.active_share, ==, 6.0f / 7.0f);
+  g_assert_false (s.all_zero);
+}
+
+static void
+test_stats_long_plane (void)
+{
+  /* 4,099 cells x_i = (i mod 10) - 3, i.e. -3 .. 6, with NaN at i = 1000
+   * (a -3) and at i = 4098 (a 5, in the tail). */
+  enum { N = 4099 };
+  g_autofree float *d = g_new (float, N);
+  FmChannelStats s;
+
+  for (int i = 0; i < N; i++)
+    d[i] = (float) (i % 10) - 3.0f;
+  d[1000] = NAN;
+  d[4098] = NAN;
+
+  /* The sum of all 4,099: 409 whole cycles of 15 plus -3 .. 5 (9) = 6,144;
+   * without the two NaN cells' -3 and 5: 6,142 over 4,097 numbers. The
+   * zero cells are i mod 10 = 3: i = 3, 13, .., 4093, 410 of them. */
+  fm_channel_stats_compute (d, 1, N, 0.0f, &s);
+  g_assert_cmpfloat (s.min, ==, -3.0f);
+  g_assert_cmpfloat (s.max, ==, 6.0f);
+  g_assert_cmpfloat_with_epsilon (s.mean, 6142.0 / 4097.0, 1e-6);
+  g_assert_cmpfloat (s.active_share, ==, (float) (3689.0 / 4099.0));
+  g_assert_false (s.all_zero);
+}
+
+static void
+test_stats_plane_max (void)
+{
+  const float some[] = { 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, NAN, 7.0f, 0.0f, -1.0f };
+  const float nan_only[] = { NAN, NAN, NAN, NAN, NAN };
+  const float minus_inf[] = { NAN, -INFINITY, NAN };
+
+  /* As fmaxf folded from NaN: NaN skipped, NaN when there is no number. */
+  g_assert_cmpfloat (fm_plane_max (some, G_N_ELEMENTS (some)), ==, 7.0f);
+  g_assert_cmpfloat (fm_plane_max (some, 4), ==, 4.0f);
+  g_assert_true (isnan (fm_plane_max (nan_only, G_N_ELEMENTS (nan_only))));
+  g_assert_cmpfloat (fm_plane_max (minus_inf, G_N_ELEMENTS (minus_inf)), ==, -INFINITY);
+  g_assert_true (isnan (fm_plane_max (NULL, 0)));
+}
+
+static void
 test_stats_empty (void)
 {
   FmChannelStats s[2] = { { 9, 9, 9, 9, FALSE }, { 9, 9, 9, 9, FALSE } };
@@ -211,6 +270,9 @@ main (int   argc,
   g_test_add_func ("/engine/stats/exact-zero", test_stats_exact_zero);
   g_test_add_func ("/engine/stats/nan", test_stats_nan);
   g_test_add_func ("/engine/stats/infinity", test_stats_infinity);
+  g_test_add_func ("/engine/stats/tail", test_stats_tail);
+  g_test_add_func ("/engine/stats/long-plane", test_stats_long_plane);
+  g_test_add_func ("/engine/stats/plane-max", test_stats_plane_max);
   g_test_add_func ("/engine/stats/empty", test_stats_empty);
   g_test_add_func ("/engine/stats/range", test_stats_range);
 

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "fm-layers.h"
+#include "fm-stats.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -231,6 +232,35 @@ fm_layer_bias (const FmModel *model,
   return channel < bias->numel ? data[channel] : 0.0f;
 }
 
+/* The planes of batch item @item of @layer's pre-activation in @run
+ * ([C, H, W]), with C and H * W; NULL when the entry has none. */
+static const float *
+pre_activation_planes (const FmModel *model,
+                       const FmLayer *layer,
+                       FmRun         *run,
+                       guint          item,
+                       guint         *channels_out,
+                       gsize         *plane_out)
+{
+  const FmValue *pre;
+  const float *data; /* [N, C, H, W] */
+  gsize plane = 1;
+
+  if (layer->pre_value_id < 0 || (guint) layer->pre_value_id >= model->n_values)
+    return NULL;
+  pre = &model->values[layer->pre_value_id];
+  if (pre->dtype != FM_DTYPE_FLOAT || pre->shape.rank < 2 || item >= pre->shape.dims[0])
+    return NULL;
+  data = fm_run_value_data (run, layer->pre_value_id);
+  if (data == NULL)
+    return NULL;
+  for (int d = 2; d < pre->shape.rank; d++)
+    plane *= (gsize) pre->shape.dims[d];
+  *channels_out = MIN (fm_layer_channels (model, layer), (guint) pre->shape.dims[1]);
+  *plane_out = plane;
+  return data + (gsize) item * (gsize) pre->shape.dims[1] * plane;
+}
+
 void
 fm_layer_pre_activation_max_item (const FmModel *model,
                                   const FmLayer *layer,
@@ -238,42 +268,35 @@ fm_layer_pre_activation_max_item (const FmModel *model,
                                   guint          item,
                                   float         *out)
 {
-  guint channels;
-  const FmValue *pre;
-  const float *data; /* [N, C, H, W] */
-  guint pre_channels;
-  gsize plane = 1;
+  const float *data;
+  guint channels = 0;
+  gsize plane = 0;
 
   g_return_if_fail (model != NULL && layer != NULL && run != NULL && out != NULL);
 
-  channels = fm_layer_channels (model, layer);
-  for (guint c = 0; c < channels; c++)
+  for (guint c = 0; c < fm_layer_channels (model, layer); c++)
     out[c] = NAN;
+  data = pre_activation_planes (model, layer, run, item, &channels, &plane);
+  for (guint c = 0; data != NULL && c < channels; c++)
+    out[c] = fm_plane_max (data + (gsize) c * plane, plane); /* [H, W] */
+}
 
-  if (layer->pre_value_id < 0 || (guint) layer->pre_value_id >= model->n_values)
-    return;
-  pre = &model->values[layer->pre_value_id];
-  if (pre->dtype != FM_DTYPE_FLOAT || pre->shape.rank < 2 || item >= pre->shape.dims[0])
-    return;
-  data = fm_run_value_data (run, layer->pre_value_id);
-  if (data == NULL)
-    return;
+float
+fm_layer_pre_activation_max_channel (const FmModel *model,
+                                     const FmLayer *layer,
+                                     FmRun         *run,
+                                     guint          channel)
+{
+  const float *data;
+  guint channels = 0;
+  gsize plane = 0;
 
-  pre_channels = (guint) pre->shape.dims[1];
-  for (int d = 2; d < pre->shape.rank; d++)
-    plane *= (gsize) pre->shape.dims[d];
-  data += (gsize) item * pre_channels * plane;
+  g_return_val_if_fail (model != NULL && layer != NULL && run != NULL, NAN);
 
-  for (guint c = 0; c < MIN (channels, pre_channels); c++)
-    {
-      const float *p = data + (gsize) c * plane; /* [H, W] */
-      float m = NAN;
-
-      /* fmaxf returns the other operand when one is NaN. */
-      for (gsize i = 0; i < plane; i++)
-        m = fmaxf (m, p[i]);
-      out[c] = m;
-    }
+  data = pre_activation_planes (model, layer, run, 0, &channels, &plane);
+  if (data == NULL || channel >= channels)
+    return NAN;
+  return fm_plane_max (data + (gsize) channel * plane, plane);
 }
 
 void

@@ -98,6 +98,11 @@ void        fm_layer_pre_activation_max_item (const FmModel *model,
                                               FmRun         *run,
                                               guint          item,
                                               float         *out);
+/* The same for one channel of batch item 0 (NaN past the channels). */
+float       fm_layer_pre_activation_max_channel (const FmModel *model,
+                                                 const FmLayer *layer,
+                                                 FmRun         *run,
+                                                 guint          channel);
 
 /* The name of value @tensor_name (computed by an op of type @op_type, such
  * as "Relu"; may be NULL) as a user knows it, taken from the name alone:

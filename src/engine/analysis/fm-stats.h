@@ -53,4 +53,9 @@ void fm_channel_stats_range   (const FmChannelStats *stats, /* [C] */
                                float                *min_out,
                                float                *max_out);
 
+/* The largest number among the @n cells of @p, skipping NaN; NaN when
+ * there is none (as fmaxf folded over the cells from NaN). */
+float fm_plane_max            (const float *p,
+                               gsize        n);
+
 G_END_DECLS
