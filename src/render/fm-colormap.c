@@ -443,14 +443,5 @@ guint32
 fm_colormap_map (const FmColormap *cm,
                  double            t)
 {
-  guint index;
-
-  if (!(t > 0.0))           /* also NaN */
-    index = 0;
-  else if (t >= 1.0)
-    index = FM_COLORMAP_SIZE - 1;
-  else
-    index = MIN ((guint) (t * FM_COLORMAP_SIZE), FM_COLORMAP_SIZE - 1);
-
-  return fm_colormap_get_entry (cm, index);
+  return fm_colormap_get_entry (cm, fm_colormap_index (t));
 }

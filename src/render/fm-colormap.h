@@ -31,4 +31,16 @@ guint32                  fm_colormap_get_entry        (const FmColormap *cm,
 guint32                  fm_colormap_map              (const FmColormap *cm,
                                                        double            t);
 
+/* The entry fm_colormap_map() takes for @t: floor (t * 256) clamped to
+ * 0..255, 0 for NaN. Inline for loops over every cell of a map. */
+static inline guint
+fm_colormap_index (double t)
+{
+  if (!(t > 0.0))           /* also NaN */
+    return 0;
+  if (t >= 1.0)
+    return FM_COLORMAP_SIZE - 1;
+  return MIN ((guint) (t * FM_COLORMAP_SIZE), FM_COLORMAP_SIZE - 1);
+}
+
 G_END_DECLS

@@ -96,6 +96,40 @@ test_colorize (void)
   g_assert_cmphex (out[1], ==, 0xfffde725u);
 }
 
+/* A map of 16 x 32 cells (more than the 256 entries, the table path) in
+ * the gray map, where entry i is (i, i, i): vmin 0, vmax 512, cell k
+ * holds k, so t = k / 512 and the entry is floor (k / 2); the last cell,
+ * 511, is entry 255. The same cells as test_colorize's at the corners:
+ * NaN -> grey, below the range -> 0, above it -> 255. */
+static void
+test_colorize_large (void)
+{
+  enum { H = 16, W = 32 };
+  float map[H * W];
+  guint32 out[H * W];
+  FmTileStyle style = { fm_colormap_lookup ("gray"), 0.0f, 512.0f, FALSE, FALSE };
+
+  for (int k = 0; k < H * W; k++)
+    map[k] = (float) k;
+  map[3] = NAN;
+  map[4] = -7.0f;
+  map[5] = 9999.0f;
+  fm_tile_colorize (map, H, W, &style, out);
+  for (int k = 0; k < H * W; k++)
+    {
+      guint32 v = (guint32) (k / 2);
+
+      if (k == 3)
+        g_assert_cmphex (out[k], ==, 0xff000000u | FM_TILE_NAN_RGB);
+      else if (k == 4)
+        g_assert_cmphex (out[k], ==, 0xff000000u);
+      else if (k == 5)
+        g_assert_cmphex (out[k], ==, 0xffffffffu);
+      else
+        g_assert_cmphex (out[k], ==, 0xff000000u | v << 16 | v << 8 | v);
+    }
+}
+
 /* An empty or inverted range maps every cell to entry 0; NaN stays grey. */
 static void
 test_flat_range (void)
@@ -343,6 +377,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/render/tile/colorize", test_colorize);
+  g_test_add_func ("/render/tile/colorize-large", test_colorize_large);
   g_test_add_func ("/render/tile/flat-range", test_flat_range);
   g_test_add_func ("/render/tile/nearest", test_nearest);
   g_test_add_func ("/render/tile/zero-mark", test_zero_mark);
