@@ -26,8 +26,7 @@ struct _FmLayerSection
 
   guint          index;
   GtkWidget     *title;
-  GtkWidget     *subtitle;     /* "Conv + Relu · [1, 32, 28, 28] ·": set once, wraps */
-  GtkWidget     *zero_count;   /* "5 / 32 zero for this input": each frame, one line */
+  GtkWidget     *subtitle;
   GtkWidget     *legend;
   GtkWidget     *legend_note;  /* instead of one range, with per-tile scaling */
   GtkWidget     *histogram;
@@ -45,6 +44,8 @@ struct _FmLayerSection
   FmTileSort     sort;
   FmFrame       *frame;
   FmViewOptions  options;
+  char          *shape_text;
+  char          *op_label;
 };
 
 G_DEFINE_FINAL_TYPE (FmLayerSection, fm_layer_section, GTK_TYPE_WIDGET)
@@ -322,6 +323,8 @@ fm_layer_section_finalize (GObject *object)
   FmLayerSection *self = FM_LAYER_SECTION (object);
 
   g_clear_pointer (&self->tiles, g_ptr_array_unref);
+  g_free (self->shape_text);
+  g_free (self->op_label);
 
   G_OBJECT_CLASS (fm_layer_section_parent_class)->finalize (object);
 }
@@ -345,7 +348,6 @@ fm_layer_section_init (FmLayerSection *self)
 {
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *subtitle_row;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
@@ -357,25 +359,14 @@ fm_layer_section_init (FmLayerSection *self)
   gtk_label_set_wrap (GTK_LABEL (self->title), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (self->title), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (self->title, "heading");
-  /* The line under the title is two labels: the part that wraps never
-   * changes, so a live frame re-measures only the short count beside it
-   * (measuring a wrapped label each frame cost ResNet-18's window a
-   * quarter of its main thread). */
-  subtitle_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   self->subtitle = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->subtitle), 0);
   gtk_label_set_wrap (GTK_LABEL (self->subtitle), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (self->subtitle), PANGO_WRAP_WORD_CHAR);
-  self->zero_count = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->zero_count), 0);
-  gtk_widget_set_valign (self->zero_count, GTK_ALIGN_END);
-  gtk_widget_add_css_class (self->zero_count, "numeric");
-  gtk_box_append (GTK_BOX (subtitle_row), self->subtitle);
-  gtk_box_append (GTK_BOX (subtitle_row), self->zero_count);
-  gtk_widget_add_css_class (subtitle_row, "dim-label");
-  gtk_widget_add_css_class (subtitle_row, "caption");
+  gtk_widget_add_css_class (self->subtitle, "dim-label");
+  gtk_widget_add_css_class (self->subtitle, "caption");
   gtk_box_append (GTK_BOX (titles), self->title);
-  gtk_box_append (GTK_BOX (titles), subtitle_row);
+  gtk_box_append (GTK_BOX (titles), self->subtitle);
   gtk_widget_set_hexpand (titles, TRUE);
 
   self->legend = gtk_drawing_area_new ();
@@ -411,14 +402,6 @@ fm_layer_section_init (FmLayerSection *self)
 
 }
 
-static char *
-zero_count_text (guint n_zero,
-                 guint channels)
-{
-  /* Translators: after "Conv + Relu · [1, 32, 28, 28] ·" under a layer's name */
-  return g_strdup_printf (_("%u / %u zero for this input"), n_zero, channels);
-}
-
 GtkWidget *
 fm_layer_section_new (const FmModel *model,
                       const FmLayer *layer,
@@ -430,20 +413,11 @@ fm_layer_section_new (const FmModel *model,
   guint channels = fm_layer_channels (model, layer);
 
   self->index = index;
+  self->shape_text = fm_shape_to_string (&v->shape);
+  self->op_label = g_strdup (fm_layer_op_label (model, layer));
   gtk_label_set_text (GTK_LABEL (self->title), v->name);
   gtk_widget_set_tooltip_text (self->title, v->name);
-  {
-    /* Translators: under a layer's name, before "5 / 32 zero for this
-     * input": the operation and the shape, "Conv + Relu · [1, 32, 28, 28] ·" */
-    g_autofree char *shape = fm_shape_to_string (&v->shape);
-    g_autofree char *subtitle = g_strdup_printf (_("%s · %s ·"),
-                                                 fm_layer_op_label (model, layer), shape);
-    g_autofree char *widest = zero_count_text (channels, channels);
-
-    gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
-    /* As wide as the widest count, so a new count keeps the line's size. */
-    gtk_label_set_width_chars (GTK_LABEL (self->zero_count), (int) g_utf8_strlen (widest, -1));
-  }
+  gtk_label_set_text (GTK_LABEL (self->subtitle), self->op_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, v->name, -1);
 
@@ -729,15 +703,17 @@ fm_layer_section_update (FmLayerSection      *self,
                          FmFrame             *frame,
                          const FmViewOptions *options)
 {
-  g_autofree char *zero_count = NULL;
+  g_autofree char *subtitle = NULL;
 
   fm_frame_ref (frame);
   g_clear_pointer (&self->frame, fm_frame_unref);
   self->frame = frame;
   self->options = *options;
 
-  zero_count = zero_count_text (frame->n_zero[self->index], self->n_channels);
-  gtk_label_set_text (GTK_LABEL (self->zero_count), zero_count);
+  /* Translators: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero for this input" */
+  subtitle = g_strdup_printf (_("%s · %s · %u / %u zero for this input"), self->op_label,
+                              self->shape_text, frame->n_zero[self->index], self->n_channels);
+  gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
   apply_frame (self);
   refresh_view (self);
   gtk_widget_set_visible (self->legend, options->normalize != FM_NORMALIZE_TILE);
