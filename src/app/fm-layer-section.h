@@ -64,6 +64,11 @@ guint      fm_layer_section_get_index  (FmLayerSection *self);
 void        fm_layer_section_set_title (FmLayerSection *self,
                                         const char     *title);
 const char *fm_layer_section_get_title (FmLayerSection *self);
+/* The line under it: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero for
+ * this input". Up to date while the tiles are built (see
+ * fm_layer_section_ensure_tiles); a section far from the view keeps the
+ * count of the frame it last showed. */
+const char *fm_layer_section_get_subtitle (FmLayerSection *self);
 /* Points the tiles at @frame's data (kept alive by the section). */
 void       fm_layer_section_update     (FmLayerSection      *self,
                                         FmFrame             *frame,

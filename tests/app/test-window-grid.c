@@ -513,6 +513,54 @@ test_sidebar_one_tab_stop (void)
   fm_test_close_window (window);
 }
 
+/* The line under a layer's name, "… · N / 32 zero for this input", follows
+ * the input while the section's tiles are built; a section far from the
+ * view skips the per-frame update and is brought up to date when its
+ * tiles are built again. N is `feature-maps run --json`'s count. */
+static void
+test_subtitle_counts (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmFrame *frame = fm_window_get_frame (window);
+  guint last = fm_frame_n_layers (frame) - 1;
+  FmLayerSection *near = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+  FmLayerSection *far = FM_LAYER_SECTION (fm_window_get_section (window, last));
+  g_autofree char *far_before = NULL;
+  g_autoptr(GHashTable) cli = NULL;
+
+  /* The first layer alone in view; the last one without tiles, as a
+   * section far down a long model is. */
+  fm_window_select_layer (window, 0);
+  fm_test_settle ();
+  g_assert_true (fm_layer_section_has_tiles (near));
+  fm_layer_section_release_tiles (far);
+  far_before = g_strdup (fm_layer_section_get_subtitle (far));
+  cli = show_digit (window, "mnist-cnn", "digit-7.png");
+  frame = fm_window_get_frame (window);
+  g_assert_false (fm_layer_section_has_tiles (far));
+  g_assert_cmpstr (fm_layer_section_get_subtitle (far), ==, far_before);
+  /* The user picks the last layer: its tiles are built, its line is now. */
+  fm_window_select_layer (window, (int) last);
+  fm_test_settle ();
+  g_assert_true (fm_layer_section_has_tiles (far));
+
+  for (guint i = 0; i <= last; i += last)
+    {
+      FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, i));
+      const char *name = frame->model->values[fm_frame_layer (frame, i)->value_id].name;
+      GArray *expected = g_hash_table_lookup (cli, name);
+      g_autofree char *count = g_strdup_printf (" · %u / 32 zero for this input",
+                                                expected->len);
+
+      g_test_message ("layer %u: %s (was %s)", i, fm_layer_section_get_subtitle (section),
+                      i == last ? far_before : "");
+      g_assert_true (g_str_has_suffix (fm_layer_section_get_subtitle (section), count));
+    }
+  /* The digit changed the far layer's count: its old line was stale. */
+  g_assert_cmpstr (fm_layer_section_get_subtitle (far), !=, far_before);
+  fm_test_close_window (window);
+}
+
 /* A section far from the view holds only the space of its tiles, exactly
  * as tall as the tiles are once built, so nothing moves when they are. */
 static void
@@ -694,6 +742,7 @@ main (int   argc,
   g_test_add_func ("/app/window/fits-small-screen", test_fits_small_screen);
   g_test_add_func ("/app/window/sidebar-one-tab-stop", test_sidebar_one_tab_stop);
   g_test_add_func ("/app/window/tile-space-height", test_tile_space_height);
+  g_test_add_func ("/app/window/subtitle-counts", test_subtitle_counts);
   g_test_add_func ("/app/window/filter-and-sort", test_filter_and_sort);
   g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
   g_test_add_func ("/app/window/grid-keys", test_grid_keys);
