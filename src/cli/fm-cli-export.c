@@ -16,7 +16,6 @@
 
 #include "fm-cli.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 
 #include "fm-colormap.h"
 #include "fm-export.h"
+#include "fm-file.h"
 #include "fm-layers.h"
 #include "fm-npy.h"
 #include "fm-predict.h"
@@ -347,13 +347,8 @@ write_npy (ExportState  *s,
   const FmModel *model = s->in.model;
   g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  if (g_mkdir_with_parents (s->npy_dir, 0755) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot create the folder: %s"),
-                   s->npy_dir, g_strerror (saved));
-      return FALSE;
-    }
+  if (!fm_file_make_folder (s->npy_dir, 0755, error))
+    return FALSE;
   for (guint i = 0; i < s->value_ids->len; i++)
     {
       int id = g_array_index (s->value_ids, int, i);

@@ -21,7 +21,6 @@
 
 #include "fm-cli.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include <glib/gstdio.h>
 
 #include "fm-export.h"
+#include "fm-file.h"
 #include "fm-image.h"
 #include "fm-model.h"
 #include "fm-npy.h"
@@ -107,13 +107,8 @@ dump (RunState  *s,
   g_autofree char *input_file = NULL;
   const FmValue *input = &model->values[model->inputs[0]];
 
-  if (g_mkdir_with_parents (s->dump_dir, 0755) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot create the folder: %s"),
-                   s->dump_dir, g_strerror (saved));
-      return FALSE;
-    }
+  if (!fm_file_make_folder (s->dump_dir, 0755, error))
+    return FALSE;
 
   json_builder_begin_object (b);
 
