@@ -147,18 +147,14 @@ write_npy (Job     *job,
     {
       guint index = g_array_index (job->indexes, guint, i);
       const FmValue *v = &job->frame->model->values[fm_frame_layer (job->frame, index)->value_id];
-      g_autofree char *name = NULL;
+      const float *data = fm_frame_data (job->frame, index);
       g_autofree char *path = NULL;
 
       /* One layer: the chosen file; several: files in the chosen folder. */
       if (job->indexes->len == 1)
-        path = g_strdup (job->path);
-      else
-        {
-          name = fm_export_file_name (v->name, ".npy", used);
-          path = g_build_filename (job->path, name, NULL);
-        }
-      if (!fm_npy_write (path, &v->shape, fm_frame_data (job->frame, index), error))
+        return fm_npy_write (job->path, &v->shape, data, error);
+      path = fm_export_write_npy (job->path, used, v->name, &v->shape, data, error);
+      if (path == NULL)
         return FALSE;
     }
   return TRUE;

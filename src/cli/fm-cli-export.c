@@ -27,7 +27,6 @@
 #include "fm-export.h"
 #include "fm-file.h"
 #include "fm-layers.h"
-#include "fm-npy.h"
 #include "fm-predict.h"
 #include "fm-sheet.h"
 #include "fm-stats.h"
@@ -344,7 +343,6 @@ static gboolean
 write_npy (ExportState  *s,
            GError      **error)
 {
-  const FmModel *model = s->in.model;
   g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (!fm_file_make_folder (s->npy_dir, 0755, error))
@@ -352,11 +350,11 @@ write_npy (ExportState  *s,
   for (guint i = 0; i < s->value_ids->len; i++)
     {
       int id = g_array_index (s->value_ids, int, i);
-      const FmValue *v = &model->values[id];
-      g_autofree char *file = fm_export_file_name (v->name, ".npy", used);
-      g_autofree char *path = g_build_filename (s->npy_dir, file, NULL);
+      const FmValue *v = &s->in.model->values[id];
+      g_autofree char *path = fm_export_write_npy (s->npy_dir, used, v->name, &v->shape,
+                                                   fm_run_value_data (s->in.run, id), error);
 
-      if (!fm_npy_write (path, &v->shape, fm_run_value_data (s->in.run, id), error))
+      if (path == NULL)
         return FALSE;
       g_print (_("Wrote %s\n"), path);
     }

@@ -139,10 +139,11 @@ dump (RunState  *s,
           if (v->kind != FM_VALUE_ACTIVATION || v->dtype != FM_DTYPE_FLOAT)
             continue;
 
-          file = fm_export_file_name (v->name, ".npy", used);
-          path = g_build_filename (s->dump_dir, file, NULL);
-          if (!fm_npy_write (path, &v->shape, fm_run_value_data (s->in.run, id), error))
+          path = fm_export_write_npy (s->dump_dir, used, v->name, &v->shape,
+                                      fm_run_value_data (s->in.run, id), error);
+          if (path == NULL)
             return FALSE;
+          file = g_path_get_basename (path);
 
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "name");
