@@ -409,8 +409,6 @@ fm_cli_export (int    argc,
     goto out;
   status = check_options (&s, context);
   if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_input_check_options (&s.in, context, "export");
-  if (status == FM_CLI_EXIT_OK)
     status = fm_cli_input_run (&s.in, context, "export", argv[1], argv[2]);
   if (status != FM_CLI_EXIT_OK)
     goto out;

@@ -218,10 +218,10 @@ fm_cli_input_parse (FmCliInput      *in,
   return FM_CLI_EXIT_OK;
 }
 
-int
-fm_cli_input_check_options (FmCliInput     *in,
-                            GOptionContext *context,
-                            const char     *subcommand)
+static int
+check_options (FmCliInput     *in,
+               GOptionContext *context,
+               const char     *subcommand)
 {
   if (!fm_cli_threads_valid (in->threads))
     return fm_cli_usage_error (context, subcommand, _("--threads must be 1 to 256, not %d"),
@@ -354,7 +354,11 @@ fm_cli_input_run (FmCliInput     *in,
 {
   g_autoptr(GError) error = NULL;
   FmModelOptions options;
+  int status;
 
+  status = check_options (in, context, subcommand);
+  if (status != FM_CLI_EXIT_OK)
+    return status;
   in->model_arg = model_arg;
   in->input_path = input_path;
 
@@ -373,9 +377,8 @@ fm_cli_input_run (FmCliInput     *in,
    * A model with another number of inputs is refused when fed. */
   if (in->image != NULL && in->model->n_inputs == 1)
     {
-      int status = fm_cli_preprocess_flags_apply (&in->preprocess, context, subcommand,
-                                                  in->model, &in->pp);
-
+      status = fm_cli_preprocess_flags_apply (&in->preprocess, context, subcommand, in->model,
+                                              &in->pp);
       if (status != FM_CLI_EXIT_OK)
         return status;
     }

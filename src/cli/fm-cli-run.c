@@ -365,9 +365,6 @@ fm_cli_run (int    argc,
   status = fm_cli_input_parse (&s.in, context, "run", &argc, &argv);
   if (status != FM_CLI_EXIT_OK)
     goto out;
-  status = fm_cli_input_check_options (&s.in, context, "run");
-  if (status != FM_CLI_EXIT_OK)
-    goto out;
   status = fm_cli_input_run (&s.in, context, "run", argv[1], argv[2]);
   if (status != FM_CLI_EXIT_OK)
     goto out;

@@ -150,13 +150,10 @@ int       fm_cli_input_parse         (FmCliInput     *in,
                                       const char     *subcommand,
                                       int            *argc,
                                       char         ***argv);
-/* Checks those options' values (a usage error names the flag) and sets
- * the thread count; returns an exit status. */
-int       fm_cli_input_check_options (FmCliInput     *in,
-                                      GOptionContext *context,
-                                      const char     *subcommand);
-/* Reads INPUT, loads MODEL, feeds and executes one run; returns an exit
- * status, having printed the error (FILE: REASON, or a usage error when
+/* Checks those options' values before any file is touched (a usage
+ * error names the flag), then reads INPUT, loads MODEL, feeds and
+ * executes one run with the thread count; returns an exit status, having
+ * printed the error (FILE: REASON, or a usage error when
  * --mean/--std/--channels do not fit the model's channels). */
 int       fm_cli_input_run           (FmCliInput     *in,
                                       GOptionContext *context,
