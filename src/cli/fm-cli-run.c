@@ -31,6 +31,7 @@
 #include "fm-export.h"
 #include "fm-file.h"
 #include "fm-image.h"
+#include "fm-layers.h"
 #include "fm-model.h"
 #include "fm-npy.h"
 #include "fm-predict.h"
@@ -183,6 +184,7 @@ print_json (RunState *s)
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
   g_auto(GStrv) labels = fm_model_dup_labels (model);
+  g_autoptr(GArray) layers = fm_layers_list (model, FALSE);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
@@ -238,34 +240,27 @@ print_json (RunState *s)
 
   json_builder_set_member_name (b, "layers");
   json_builder_begin_array (b);
-  for (guint k = 0; k < model->n_plan; k++)
+  for (guint i = 0; i < layers->len; i++)
     {
-      const FmNode *node = &model->nodes[model->plan[k]];
+      const FmLayer *l = &g_array_index (layers, FmLayer, i);
+      const FmValue *v = &model->values[l->value_id];
+      g_autoptr(GArray) zeros = zero_channels (s, l->value_id);
 
-      for (guint o = 0; o < node->n_outputs; o++)
-        {
-          int id = node->outputs[o];
-          g_autoptr(GArray) zeros = NULL;
-
-          if (!fm_model_is_feature_map (model, id))
-            continue;
-          zeros = zero_channels (s, id);
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, model->values[id].name);
-          json_builder_set_member_name (b, "op");
-          json_builder_add_string_value (b, fm_op_type_name (node->op));
-          json_builder_set_member_name (b, "shape");
-          json_builder_add_value (b, fm_cli_shape_to_json (&model->values[id].shape));
-          json_builder_set_member_name (b, "channels");
-          json_builder_add_int_value (b, model->values[id].shape.dims[1]);
-          json_builder_set_member_name (b, "zero_channels");
-          json_builder_begin_array (b);
-          for (guint i = 0; i < zeros->len; i++)
-            json_builder_add_int_value (b, g_array_index (zeros, int, i));
-          json_builder_end_array (b);
-          json_builder_end_object (b);
-        }
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, v->name);
+      json_builder_set_member_name (b, "op");
+      json_builder_add_string_value (b, fm_op_type_name (model->nodes[l->node].op));
+      json_builder_set_member_name (b, "shape");
+      json_builder_add_value (b, fm_cli_shape_to_json (&v->shape));
+      json_builder_set_member_name (b, "channels");
+      json_builder_add_int_value (b, v->shape.dims[1]);
+      json_builder_set_member_name (b, "zero_channels");
+      json_builder_begin_array (b);
+      for (guint z = 0; z < zeros->len; z++)
+        json_builder_add_int_value (b, g_array_index (zeros, int, z));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
@@ -280,6 +275,7 @@ print_text (RunState *s)
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
   g_auto(GStrv) labels = fm_model_dup_labels (model);
+  g_autoptr(GArray) layers = fm_layers_list (model, FALSE);
   g_autofree char *in_shape = fm_shape_to_string (&input->shape);
 
   g_print ("%-8s %s\n", _("Model:"), model->path);
@@ -304,35 +300,25 @@ print_text (RunState *s)
     }
 
   g_print ("\n%s\n", _("Feature-map layers:"));
-  for (guint k = 0; k < model->n_plan; k++)
+  for (guint i = 0; i < layers->len; i++)
     {
-      const FmNode *node = &model->nodes[model->plan[k]];
+      const FmLayer *l = &g_array_index (layers, FmLayer, i);
+      const FmValue *v = &model->values[l->value_id];
+      g_autoptr(GArray) zeros = zero_channels (s, l->value_id);
+      g_autofree char *shape = fm_shape_to_string (&v->shape);
+      g_autoptr(GString) list = g_string_new (NULL);
 
-      for (guint o = 0; o < node->n_outputs; o++)
-        {
-          int id = node->outputs[o];
-          g_autoptr(GArray) zeros = NULL;
-          g_autofree char *shape = NULL;
-          g_autoptr(GString) list = NULL;
-
-          if (!fm_model_is_feature_map (model, id))
-            continue;
-          zeros = zero_channels (s, id);
-          shape = fm_shape_to_string (&model->values[id].shape);
-          list = g_string_new (NULL);
-          for (guint i = 0; i < zeros->len; i++)
-            g_string_append_printf (list, "%s%d", i > 0 ? ", " : "",
-                                    g_array_index (zeros, int, i));
-          g_print ("  %-24s %-18s %-18s ", model->values[id].name,
-                   fm_op_type_name (node->op), shape);
-          g_print (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " channel",
-                                "%" PRId64 " channels",
-                                (gulong) model->values[id].shape.dims[1]),
-                   model->values[id].shape.dims[1]);
-          if (zeros->len > 0)
-            g_print (_(", all zero: %s"), list->str);
-          g_print ("\n");
-        }
+      for (guint z = 0; z < zeros->len; z++)
+        g_string_append_printf (list, "%s%d", z > 0 ? ", " : "", g_array_index (zeros, int, z));
+      g_print ("  %-24s %-18s %-18s ", v->name, fm_op_type_name (model->nodes[l->node].op),
+               shape);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " channel",
+                            "%" PRId64 " channels",
+                            (gulong) v->shape.dims[1]),
+               v->shape.dims[1]);
+      if (zeros->len > 0)
+        g_print (_(", all zero: %s"), list->str);
+      g_print ("\n");
     }
   if (s->dump_dir != NULL)
     g_print ("\n%s %s\n", _("Activations written to"), s->dump_dir);
