@@ -185,12 +185,7 @@ print_json (RunState *s)
   const FmValue *input = &model->values[model->inputs[0]];
   g_auto(GStrv) labels = fm_model_dup_labels (model);
   g_autoptr(GArray) layers = fm_layers_list (model, FALSE);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, model->path);
+  g_autoptr(JsonBuilder) b = fm_cli_json_begin (model);
 
   json_builder_set_member_name (b, "input");
   json_builder_begin_object (b);
@@ -263,10 +258,8 @@ print_json (RunState *s)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  fm_cli_print_json (root);
+  fm_cli_json_print (b);
 }
 
 static void

@@ -84,6 +84,11 @@ gboolean  fm_cli_threads_valid   (int             n);
 
 /* Writes @root to stdout, pretty printed, with a final newline. */
 void      fm_cli_print_json      (JsonNode       *root);
+/* The object a subcommand's --json prints about @model, begun with its
+ * first member, "model" (the path); fm_cli_json_print() ends and prints
+ * it. Free with g_object_unref(). */
+JsonBuilder *fm_cli_json_begin   (const FmModel  *model);
+void      fm_cli_json_print      (JsonBuilder    *b);
 /* [d0, d1, ...] */
 JsonNode *fm_cli_shape_to_json   (const FmShape  *shape);
 
