@@ -46,7 +46,10 @@ typedef struct
   char      *dump_dir;
   /* MODEL INPUT options and the executed run (fm-cli-input.c) */
   FmCliInput in;
+  /* what the text or JSON shows */
   FmPrediction prediction;
+  GStrv      labels;        /* the model's class labels, or NULL */
+  GArray    *layers;        /* FmLayer: every feature map, in execution order */
 } RunState;
 
 static void
@@ -54,6 +57,8 @@ run_state_clear (RunState *s)
 {
   g_free (s->dump_dir);
   fm_cli_input_clear (&s->in);
+  g_strfreev (s->labels);
+  g_clear_pointer (&s->layers, g_array_unref);
 }
 
 /* ---- prediction ------------------------------------------------------- */
@@ -183,8 +188,6 @@ print_json (RunState *s)
 {
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
-  g_auto(GStrv) labels = fm_model_dup_labels (model);
-  g_autoptr(GArray) layers = fm_layers_list (model, FALSE);
   g_autoptr(JsonBuilder) b = fm_cli_json_begin (model);
 
   json_builder_set_member_name (b, "input");
@@ -215,7 +218,7 @@ print_json (RunState *s)
       json_builder_begin_array (b);
       for (guint k = 0; k < s->prediction.n_top; k++)
         {
-          const char *label = fm_labels_get (labels, s->prediction.index[k]);
+          const char *label = fm_labels_get (s->labels, s->prediction.index[k]);
 
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "index");
@@ -235,9 +238,9 @@ print_json (RunState *s)
 
   json_builder_set_member_name (b, "layers");
   json_builder_begin_array (b);
-  for (guint i = 0; i < layers->len; i++)
+  for (guint i = 0; i < s->layers->len; i++)
     {
-      const FmLayer *l = &g_array_index (layers, FmLayer, i);
+      const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
       const FmValue *v = &model->values[l->value_id];
       g_autoptr(GArray) zeros = zero_channels (s, l->value_id);
 
@@ -267,8 +270,6 @@ print_text (RunState *s)
 {
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
-  g_auto(GStrv) labels = fm_model_dup_labels (model);
-  g_autoptr(GArray) layers = fm_layers_list (model, FALSE);
   g_autofree char *in_shape = fm_shape_to_string (&input->shape);
 
   g_print ("%-8s %s\n", _("Model:"), model->path);
@@ -285,7 +286,7 @@ print_text (RunState *s)
         g_print (_("Prediction (output “%s”):\n"), model->values[s->prediction.output_id].name);
       for (guint k = 0; k < s->prediction.n_top; k++)
         {
-          const char *label = fm_labels_get (labels, s->prediction.index[k]);
+          const char *label = fm_labels_get (s->labels, s->prediction.index[k]);
 
           g_print ("  %u. %-6u %-16s %7.3f %%\n", k + 1, s->prediction.index[k],
                    label ? label : "", 100.0 * s->prediction.probability[k]);
@@ -293,9 +294,9 @@ print_text (RunState *s)
     }
 
   g_print ("\n%s\n", _("Feature-map layers:"));
-  for (guint i = 0; i < layers->len; i++)
+  for (guint i = 0; i < s->layers->len; i++)
     {
-      const FmLayer *l = &g_array_index (layers, FmLayer, i);
+      const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
       const FmValue *v = &model->values[l->value_id];
       g_autoptr(GArray) zeros = zero_channels (s, l->value_id);
       g_autofree char *shape = fm_shape_to_string (&v->shape);
@@ -349,6 +350,8 @@ fm_cli_run (int    argc,
     goto out;
 
   fm_predict (s.in.model, s.in.run, FM_PREDICT_TOP_K, &s.prediction);
+  s.labels = fm_model_dup_labels (s.in.model);
+  s.layers = fm_layers_list (s.in.model, FALSE);
   if (s.dump_dir != NULL && !dump (&s, &error))
     {
       status = fm_cli_fail (error);
