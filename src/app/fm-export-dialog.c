@@ -86,7 +86,7 @@ write_png (Job     *job,
   g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, job->indexes->len);
   g_auto(GStrv) labels = fm_model_dup_labels (frame->model);
   FmSheetClass top[FM_PREDICT_TOP_K];
-  FmSheetSpec spec = { 0 };
+  FmSheetSpec spec;
   const FmPrediction *p = &frame->prediction;
 
   for (guint i = 0; i < job->indexes->len; i++)
@@ -98,15 +98,12 @@ write_png (Job     *job,
       fm_sheet_layer_init (&layers[i], v, fm_layer_op_label (frame->model, l),
                            fm_frame_data (frame, index), frame->stats[index]);
     }
-  spec.model_name = frame->model->display_name;
-  spec.model_file = frame->model->path;
+  fm_sheet_spec_init (&spec, frame->model, layers, job->indexes->len);
   spec.input_name = job->input_name;
   spec.input = job->input;
   spec.input_channels = job->input_c;
   spec.input_height = job->input_h;
   spec.input_width = job->input_w;
-  spec.layers = layers;
-  spec.n_layers = job->indexes->len;
   spec.colormap = job->colormap;
   spec.normalize = job->normalize;
   spec.fixed_min = job->fixed_min;

@@ -273,7 +273,7 @@ write_png (ExportState  *s,
   g_auto(GStrv) labels = fm_model_dup_labels (model);
   FmSheetClass top[FM_PREDICT_MAX_TOP];
   FmPrediction prediction = { 0 };
-  FmSheetSpec spec = { 0 };
+  FmSheetSpec spec;
   int width, height;
 
   for (guint i = 0; i < s->value_ids->len; i++)
@@ -285,8 +285,7 @@ write_png (ExportState  *s,
                            fm_run_value_data (s->in.run, id), s->stats[i]);
     }
 
-  spec.model_name = model->display_name;
-  spec.model_file = model->path;
+  fm_sheet_spec_init (&spec, model, layers, s->value_ids->len);
   spec.input_name = input_name;
   spec.inverted = s->in.inverted;
   if (input->dtype == FM_DTYPE_FLOAT && input->shape.rank == 4)
@@ -296,8 +295,6 @@ write_png (ExportState  *s,
       spec.input_height = (int) input->shape.dims[2];
       spec.input_width = (int) input->shape.dims[3];
     }
-  spec.layers = layers;
-  spec.n_layers = s->value_ids->len;
   spec.colormap = s->cm;
   spec.normalize = s->norm;
   spec.fixed_min = s->fixed_min;

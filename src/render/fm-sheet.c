@@ -621,6 +621,19 @@ fm_sheet_write_png (const FmSheetSpec *spec,
 }
 
 void
+fm_sheet_spec_init (FmSheetSpec        *spec,
+                    const FmModel      *model,
+                    const FmSheetLayer *layers,
+                    guint               n_layers)
+{
+  memset (spec, 0, sizeof *spec);
+  spec->model_name = model->display_name;
+  spec->model_file = model->path;
+  spec->layers = layers;
+  spec->n_layers = n_layers;
+}
+
+void
 fm_sheet_layer_init (FmSheetLayer         *layer,
                      const FmValue        *v,
                      const char           *op_label,
