@@ -86,7 +86,7 @@ write_png (Job     *job,
   g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, job->indexes->len);
   g_auto(GStrv) labels = fm_model_dup_labels (frame->model);
   FmSheetClass top[FM_PREDICT_TOP_K];
-  FmSheetSpec spec = { 0 };
+  FmSheetSpec spec;
   const FmPrediction *p = &frame->prediction;
 
   for (guint i = 0; i < job->indexes->len; i++)
@@ -98,15 +98,12 @@ write_png (Job     *job,
       fm_sheet_layer_init (&layers[i], v, fm_layer_op_label (frame->model, l),
                            fm_frame_data (frame, index), frame->stats[index]);
     }
-  spec.model_name = frame->model->display_name;
-  spec.model_file = frame->model->path;
+  fm_sheet_spec_init (&spec, frame->model, layers, job->indexes->len);
   spec.input_name = job->input_name;
   spec.input = job->input;
   spec.input_channels = job->input_c;
   spec.input_height = job->input_h;
   spec.input_width = job->input_w;
-  spec.layers = layers;
-  spec.n_layers = job->indexes->len;
   spec.colormap = job->colormap;
   spec.normalize = job->normalize;
   spec.fixed_min = job->fixed_min;
@@ -147,18 +144,14 @@ write_npy (Job     *job,
     {
       guint index = g_array_index (job->indexes, guint, i);
       const FmValue *v = &job->frame->model->values[fm_frame_layer (job->frame, index)->value_id];
-      g_autofree char *name = NULL;
+      const float *data = fm_frame_data (job->frame, index);
       g_autofree char *path = NULL;
 
       /* One layer: the chosen file; several: files in the chosen folder. */
       if (job->indexes->len == 1)
-        path = g_strdup (job->path);
-      else
-        {
-          name = fm_export_file_name (v->name, ".npy", used);
-          path = g_build_filename (job->path, name, NULL);
-        }
-      if (!fm_npy_write (path, &v->shape, fm_frame_data (job->frame, index), error))
+        return fm_npy_write (job->path, &v->shape, data, error);
+      path = fm_export_write_npy (job->path, used, v->name, &v->shape, data, error);
+      if (path == NULL)
         return FALSE;
     }
   return TRUE;

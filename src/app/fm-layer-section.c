@@ -210,6 +210,50 @@ legend_draw (GtkDrawingArea *area,
                     adw_style_manager_get_dark (adw_style_manager_get_default ()));
 }
 
+/* ---- the scan's marks ----------------------------------------------------- */
+
+/* The scan's entry for this layer, or NULL. */
+static const FmScanLayer *
+scan_entry (FmLayerSection *self)
+{
+  return self->scan != NULL && self->scan_layer >= 0 ? &self->scan->layers[self->scan_layer]
+                                                     : NULL;
+}
+
+/* Channel @c's mark from the scan: dead (never fired), rare (on fewer
+ * than rare_below of the images), live, or none without a scan. */
+static FmTileScan
+channel_scan (FmLayerSection *self,
+              guint           c)
+{
+  const FmScanLayer *sl = scan_entry (self);
+
+  if (sl == NULL || c >= sl->channels)
+    return FM_TILE_SCAN_NONE;
+  if (sl->fire_count[c] == 0)
+    return FM_TILE_SCAN_DEAD;
+  if (sl->fire_count[c] < self->rare_below * self->scan->images)
+    return FM_TILE_SCAN_RARE;
+  return FM_TILE_SCAN_LIVE;
+}
+
+void
+fm_layer_section_count_scan_marks (FmLayerSection *self,
+                                   guint          *dead,
+                                   guint          *rare)
+{
+  const FmScanLayer *sl = scan_entry (self);
+
+  *dead = *rare = 0;
+  for (guint c = 0; sl != NULL && c < sl->channels; c++)
+    {
+      FmTileScan state = channel_scan (self, c);
+
+      *dead += state == FM_TILE_SCAN_DEAD;
+      *rare += state == FM_TILE_SCAN_RARE;
+    }
+}
+
 #define N_BINS 10
 #define HIST_TEXT 12   /* the height of the axis labels under the bars */
 
@@ -234,9 +278,9 @@ histogram_draw (GtkDrawingArea *area,
   PangoFontDescription *font;
   int tw, th;
 
-  if (self->scan == NULL || self->scan_layer < 0)
+  sl = scan_entry (self);
+  if (sl == NULL)
     return;
-  sl = &self->scan->layers[self->scan_layer];
   for (guint c = 0; c < sl->channels; c++)
     {
       double rate = self->scan->images > 0 ? (double) sl->fire_count[c] / self->scan->images : 0;
@@ -464,8 +508,6 @@ static gboolean
 channel_passes (FmLayerSection *self,
                 guint           c)
 {
-  const FmScanLayer *sl = self->scan != NULL && self->scan_layer >= 0
-                          ? &self->scan->layers[self->scan_layer] : NULL;
   gboolean zero = self->frame != NULL && self->frame->stats[self->index][c].all_zero;
 
   switch (self->filter)
@@ -475,10 +517,9 @@ channel_passes (FmLayerSection *self,
     case FM_TILE_FILTER_FIRING:
       return self->frame != NULL && !zero;
     case FM_TILE_FILTER_DEAD:
-      return sl != NULL && c < sl->channels && sl->fire_count[c] == 0;
+      return channel_scan (self, c) == FM_TILE_SCAN_DEAD;
     case FM_TILE_FILTER_RARE:
-      return sl != NULL && c < sl->channels && sl->fire_count[c] > 0 &&
-             sl->fire_count[c] < self->rare_below * self->scan->images;
+      return channel_scan (self, c) == FM_TILE_SCAN_RARE;
     case FM_TILE_FILTER_ALL:
     default:
       return TRUE;
@@ -508,8 +549,7 @@ static double
 sort_key (FmLayerSection *self,
           guint           c)
 {
-  const FmScanLayer *sl = self->scan != NULL && self->scan_layer >= 0
-                          ? &self->scan->layers[self->scan_layer] : NULL;
+  const FmScanLayer *sl = scan_entry (self);
 
   switch (self->sort)
     {
@@ -784,22 +824,19 @@ fm_layer_section_redraw_culled (FmLayerSection *self)
 static void
 apply_scan (FmLayerSection *self)
 {
-  const FmScanLayer *sl = NULL;
+  const FmScanLayer *sl = scan_entry (self);
   g_autofree char *images = NULL;
 
-  if (self->scan != NULL && self->scan_layer >= 0)
-    {
-      sl = &self->scan->layers[self->scan_layer];
-      images = g_strdup_printf ("%'" G_GUINT64_FORMAT, self->scan->images);
-    }
+  if (sl != NULL)
+    images = g_strdup_printf ("%'" G_GUINT64_FORMAT, self->scan->images);
   for (guint c = 0; c < self->tiles->len; c++)
     {
       FmTile *tile = g_ptr_array_index (self->tiles, c);
+      FmTileScan state = channel_scan (self, c);
       g_autofree char *fired = NULL;
       g_autofree char *note = NULL;
-      FmTileScan state;
 
-      if (sl == NULL || c >= sl->channels)
+      if (state == FM_TILE_SCAN_NONE)
         {
           fm_tile_set_scan (tile, FM_TILE_SCAN_NONE, NULL);
           continue;
@@ -808,12 +845,6 @@ apply_scan (FmLayerSection *self)
       /* Translators: "fires on 12 of 2,000 images" (a dataset scan) */
       note = g_strdup_printf (_("fires on %s of %s images%s"), fired, images,
                               self->scan->partial ? _(" scanned so far") : "");
-      if (sl->fire_count[c] == 0)
-        state = FM_TILE_SCAN_DEAD;
-      else if (sl->fire_count[c] < self->rare_below * self->scan->images)
-        state = FM_TILE_SCAN_RARE;
-      else
-        state = FM_TILE_SCAN_LIVE;
       fm_tile_set_scan (tile, state, note);
     }
 }
@@ -824,7 +855,7 @@ fm_layer_section_set_scan (FmLayerSection *self,
                            int             scan_layer,
                            double          rare_below)
 {
-  const FmScanLayer *sl = NULL;
+  const FmScanLayer *sl;
   g_autofree char *images = NULL;
 
   if (scan != NULL)
@@ -835,11 +866,9 @@ fm_layer_section_set_scan (FmLayerSection *self,
   self->rare_below = rare_below;
   apply_scan (self);
   refresh_view (self);
-  if (scan != NULL && scan_layer >= 0)
-    {
-      sl = &scan->layers[scan_layer];
-      images = g_strdup_printf ("%'" G_GUINT64_FORMAT, scan->images);
-    }
+  sl = scan_entry (self);
+  if (sl != NULL)
+    images = g_strdup_printf ("%'" G_GUINT64_FORMAT, scan->images);
 
   gtk_widget_set_visible (self->histogram, sl != NULL);
   if (sl != NULL)

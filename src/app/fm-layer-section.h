@@ -82,6 +82,10 @@ void       fm_layer_section_set_scan   (FmLayerSection     *self,
 /* The scan shown and its layer index, or NULL. */
 FmScanResult *fm_layer_section_get_scan (FmLayerSection *self,
                                          int            *scan_layer);
+/* How many channels that scan marks dead and rarely active (0 without). */
+void       fm_layer_section_count_scan_marks (FmLayerSection *self,
+                                              guint          *dead,
+                                              guint          *rare);
 /* Redraws every tile (after scrolling: tiles out of sight draw nothing). */
 void       fm_layer_section_queue_draw_tiles (FmLayerSection *self);
 /* Redraws the tiles whose last snapshot was out of sight. */

@@ -411,15 +411,10 @@ _fm_window_scan_apply (FmWindow *self)
         continue;
       if (index >= 0)
         {
-          const FmScanLayer *sl = &self->scan->layers[index];
           g_autofree char *text = NULL;
-
-          for (guint c = 0; c < sl->channels; c++)
-            {
-              dead += sl->fire_count[c] == 0;
-              rare += sl->fire_count[c] > 0 && sl->fire_count[c] < rare_below * self->scan->images;
-            }
           g_autofree char *dead_text = NULL, *rare_text = NULL;
+
+          fm_layer_section_count_scan_marks (section, &dead, &rare);
 
           /* Translators: from a dataset scan, the first half of "5 dead, 2
              rarely active" */

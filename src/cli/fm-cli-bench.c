@@ -181,12 +181,8 @@ print_json (const FmModel      *model,
             const BenchOptions *o,
             const BenchResult  *r)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonBuilder) b = fm_cli_json_begin (model);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, model->path);
   json_builder_set_member_name (b, "threads");
   json_builder_add_int_value (b, o->threads);
   json_builder_set_member_name (b, "runs");
@@ -209,9 +205,7 @@ print_json (const FmModel      *model,
   json_builder_add_double_value (b, model->arena_size / 1048576.0);
   json_builder_set_member_name (b, "scratch_mb");
   json_builder_add_double_value (b, model->scratch_size / 1048576.0);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  fm_cli_print_json (root);
+  fm_cli_json_print (b);
 }
 
 /* Parses the options into @o; returns an exit status. */

@@ -16,7 +16,6 @@
 
 #include "fm-cli.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,8 +25,8 @@
 
 #include "fm-colormap.h"
 #include "fm-export.h"
+#include "fm-file.h"
 #include "fm-layers.h"
-#include "fm-npy.h"
 #include "fm-predict.h"
 #include "fm-sheet.h"
 #include "fm-stats.h"
@@ -274,7 +273,7 @@ write_png (ExportState  *s,
   g_auto(GStrv) labels = fm_model_dup_labels (model);
   FmSheetClass top[FM_PREDICT_MAX_TOP];
   FmPrediction prediction = { 0 };
-  FmSheetSpec spec = { 0 };
+  FmSheetSpec spec;
   int width, height;
 
   for (guint i = 0; i < s->value_ids->len; i++)
@@ -286,8 +285,7 @@ write_png (ExportState  *s,
                            fm_run_value_data (s->in.run, id), s->stats[i]);
     }
 
-  spec.model_name = model->display_name;
-  spec.model_file = model->path;
+  fm_sheet_spec_init (&spec, model, layers, s->value_ids->len);
   spec.input_name = input_name;
   spec.inverted = s->in.inverted;
   if (input->dtype == FM_DTYPE_FLOAT && input->shape.rank == 4)
@@ -297,8 +295,6 @@ write_png (ExportState  *s,
       spec.input_height = (int) input->shape.dims[2];
       spec.input_width = (int) input->shape.dims[3];
     }
-  spec.layers = layers;
-  spec.n_layers = s->value_ids->len;
   spec.colormap = s->cm;
   spec.normalize = s->norm;
   spec.fixed_min = s->fixed_min;
@@ -344,24 +340,18 @@ static gboolean
 write_npy (ExportState  *s,
            GError      **error)
 {
-  const FmModel *model = s->in.model;
   g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  if (g_mkdir_with_parents (s->npy_dir, 0755) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot create the folder: %s"),
-                   s->npy_dir, g_strerror (saved));
-      return FALSE;
-    }
+  if (!fm_file_make_folder (s->npy_dir, 0755, error))
+    return FALSE;
   for (guint i = 0; i < s->value_ids->len; i++)
     {
       int id = g_array_index (s->value_ids, int, i);
-      const FmValue *v = &model->values[id];
-      g_autofree char *file = fm_export_file_name (v->name, ".npy", used);
-      g_autofree char *path = g_build_filename (s->npy_dir, file, NULL);
+      const FmValue *v = &s->in.model->values[id];
+      g_autofree char *path = fm_export_write_npy (s->npy_dir, used, v->name, &v->shape,
+                                                   fm_run_value_data (s->in.run, id), error);
 
-      if (!fm_npy_write (path, &v->shape, fm_run_value_data (s->in.run, id), error))
+      if (path == NULL)
         return FALSE;
       g_print (_("Wrote %s\n"), path);
     }
@@ -415,8 +405,6 @@ fm_cli_export (int    argc,
   if (status != FM_CLI_EXIT_OK)
     goto out;
   status = check_options (&s, context);
-  if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_input_check_options (&s.in, context, "export");
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_input_run (&s.in, context, "export", argv[1], argv[2]);
   if (status != FM_CLI_EXIT_OK)

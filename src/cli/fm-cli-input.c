@@ -66,44 +66,56 @@ fm_cli_preprocess_flags_add_options (FmCliPreprocessFlags *flags,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 }
 
+/* Parses the flags given into @pp, over what it holds; FALSE with the
+ * error of the first bad value, which names its flag. */
+static gboolean
+parse_flags (const FmCliPreprocessFlags *flags,
+             FmPreprocess               *pp,
+             GError                    **error)
+{
+  gboolean is_auto = FALSE;
+  float rgb[3];
+
+  if ((flags->mean != NULL
+       && !fm_preprocess_parse_floats (flags->mean, "--mean", pp->mean,
+                                       FM_PREPROCESS_MAX_CHANNELS, &pp->n_mean, error))
+      || (flags->invert != NULL && !fm_preprocess_parse_invert (flags->invert, &pp->invert, error))
+      || (flags->channels != NULL
+          && !fm_preprocess_parse_channel_order (flags->channels, "--channels", &pp->order,
+                                                 error))
+      || (flags->range != NULL
+          && !fm_preprocess_parse_value_range (flags->range, "--input-range", &pp->range, error))
+      || (flags->resize != NULL
+          && !fm_preprocess_parse_resize (flags->resize, "--resize", &pp->resize, error))
+      || (flags->background != NULL
+          && !fm_preprocess_parse_background (flags->background, "--background", &is_auto,
+                                              rgb, error))
+      || (flags->std != NULL
+          && !fm_preprocess_parse_floats (flags->std, "--std", pp->std,
+                                          FM_PREPROCESS_MAX_CHANNELS, &pp->n_std, error)))
+    return FALSE;
+  if (flags->background != NULL)
+    fm_preprocess_set_background (pp, is_auto, rgb);
+  return TRUE;
+}
+
 int
 fm_cli_preprocess_flags_check (const FmCliPreprocessFlags *flags,
                                GOptionContext             *context,
                                const char                 *subcommand)
 {
   g_autoptr(GError) error = NULL;
-  float v[FM_PREPROCESS_MAX_CHANNELS], rgb[3];
-  int n = 0;
-  FmInvert inv;
-  FmChannelOrder order;
-  FmValueRange range;
-  FmResize resize;
-  gboolean is_auto;
+  FmPreprocess scratch;
 
-  if ((flags->mean != NULL
-       && !fm_preprocess_parse_floats (flags->mean, "--mean", v, FM_PREPROCESS_MAX_CHANNELS,
-                                       &n, &error))
-      || (flags->invert != NULL && !fm_preprocess_parse_invert (flags->invert, &inv, &error))
-      || (flags->channels != NULL
-          && !fm_preprocess_parse_channel_order (flags->channels, "--channels", &order,
-                                                 &error))
-      || (flags->range != NULL
-          && !fm_preprocess_parse_value_range (flags->range, "--input-range", &range, &error))
-      || (flags->resize != NULL
-          && !fm_preprocess_parse_resize (flags->resize, "--resize", &resize, &error))
-      || (flags->background != NULL
-          && !fm_preprocess_parse_background (flags->background, "--background", &is_auto,
-                                              rgb, &error))
-      || (flags->std != NULL
-          && !fm_preprocess_parse_floats (flags->std, "--std", v, FM_PREPROCESS_MAX_CHANNELS,
-                                          &n, &error)))
+  /* The values alone: parsed over the settings of no model in particular. */
+  fm_preprocess_init (&scratch, 1, 1, 1);
+  if (!parse_flags (flags, &scratch, &error))
     return fm_cli_usage_error (context, subcommand, "%s", error->message);
-  if (flags->std != NULL)
-    for (int i = 0; i < n; i++)
-      if (v[i] == 0.0f)
-        return fm_cli_usage_error (context, subcommand, "%s",
-                                   _("--std: a standard deviation of 0 would "
-                                     "divide by zero"));
+  for (int i = 0; flags->std != NULL && i < scratch.n_std; i++)
+    if (scratch.std[i] == 0.0f)
+      return fm_cli_usage_error (context, subcommand, "%s",
+                                 _("--std: a standard deviation of 0 would "
+                                   "divide by zero"));
   return FM_CLI_EXIT_OK;
 }
 
@@ -121,47 +133,23 @@ fm_cli_preprocess_flags_apply (const FmCliPreprocessFlags *flags,
   if (!fm_preprocess_init_from_model (pp, model, &error))
     return fm_cli_fail (error);
   /* The values were checked by fm_cli_preprocess_flags_check (). */
+  if (!parse_flags (flags, pp, &error))
+    return fm_cli_usage_error (context, subcommand, "%s", error->message);
   for (int f = 0; f < 2; f++)
     {
-      float *values = f == 0 ? pp->mean : pp->std;
-      int *n = f == 0 ? &pp->n_mean : &pp->n_std;
+      int n = f == 0 ? pp->n_mean : pp->n_std;
 
-      if (texts[f] == NULL)
-        continue;
-      if (!fm_preprocess_parse_floats (texts[f], names[f], values, FM_PREPROCESS_MAX_CHANNELS,
-                                       n, &error))
-        return fm_cli_usage_error (context, subcommand, "%s", error->message);
-      if (*n != 1 && *n != pp->channels)
+      if (texts[f] != NULL && n != 1 && n != pp->channels)
         return fm_cli_usage_error (context, subcommand,
                                    _("%s has %d values but the model input has %d channels "
                                      "(give 1, or one per channel)"),
-                                   names[f], *n, pp->channels);
+                                   names[f], n, pp->channels);
     }
-  if ((flags->invert != NULL && !fm_preprocess_parse_invert (flags->invert, &pp->invert, &error))
-      || (flags->channels != NULL
-          && !fm_preprocess_parse_channel_order (flags->channels, "--channels", &pp->order,
-                                                 &error))
-      || (flags->range != NULL
-          && !fm_preprocess_parse_value_range (flags->range, "--input-range", &pp->range,
-                                               &error))
-      || (flags->resize != NULL
-          && !fm_preprocess_parse_resize (flags->resize, "--resize", &pp->resize, &error)))
-    return fm_cli_usage_error (context, subcommand, "%s", error->message);
   if ((pp->channels == 1) != (pp->order == FM_CHANNEL_ORDER_GRAY))
     return fm_cli_usage_error (context, subcommand,
                                pp->channels == 1
                                ? _("--channels: the model input has 1 channel; use gray")
                                : _("--channels: the model input has 3 channels; use rgb or bgr"));
-  if (flags->background != NULL)
-    {
-      gboolean is_auto = FALSE;
-      float rgb[3];
-
-      if (!fm_preprocess_parse_background (flags->background, "--background", &is_auto, rgb,
-                                           &error))
-        return fm_cli_usage_error (context, subcommand, "%s", error->message);
-      fm_preprocess_set_background (pp, is_auto, rgb);
-    }
   return FM_CLI_EXIT_OK;
 }
 
@@ -218,10 +206,10 @@ fm_cli_input_parse (FmCliInput      *in,
   return FM_CLI_EXIT_OK;
 }
 
-int
-fm_cli_input_check_options (FmCliInput     *in,
-                            GOptionContext *context,
-                            const char     *subcommand)
+static int
+check_options (FmCliInput     *in,
+               GOptionContext *context,
+               const char     *subcommand)
 {
   if (!fm_cli_threads_valid (in->threads))
     return fm_cli_usage_error (context, subcommand, _("--threads must be 1 to 256, not %d"),
@@ -354,7 +342,11 @@ fm_cli_input_run (FmCliInput     *in,
 {
   g_autoptr(GError) error = NULL;
   FmModelOptions options;
+  int status;
 
+  status = check_options (in, context, subcommand);
+  if (status != FM_CLI_EXIT_OK)
+    return status;
   in->model_arg = model_arg;
   in->input_path = input_path;
 
@@ -373,9 +365,8 @@ fm_cli_input_run (FmCliInput     *in,
    * A model with another number of inputs is refused when fed. */
   if (in->image != NULL && in->model->n_inputs == 1)
     {
-      int status = fm_cli_preprocess_flags_apply (&in->preprocess, context, subcommand,
-                                                  in->model, &in->pp);
-
+      status = fm_cli_preprocess_flags_apply (&in->preprocess, context, subcommand, in->model,
+                                              &in->pp);
       if (status != FM_CLI_EXIT_OK)
         return status;
     }

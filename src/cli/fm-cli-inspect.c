@@ -69,12 +69,8 @@ add_values (JsonBuilder   *b,
 static int
 print_json (const FmModel *model)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonBuilder) b = fm_cli_json_begin (model);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, model->path);
   json_builder_set_member_name (b, "producer");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "name");
@@ -135,10 +131,8 @@ print_json (const FmModel *model)
     if (fm_model_is_feature_map (model, (int) i))
       json_builder_add_string_value (b, model->values[i].name);
   json_builder_end_array (b);
-  json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  fm_cli_print_json (root);
+  fm_cli_json_print (b);
   return FM_CLI_EXIT_OK;
 }
 

@@ -21,7 +21,6 @@
 
 #include "fm-cli.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +29,9 @@
 #include <glib/gstdio.h>
 
 #include "fm-export.h"
+#include "fm-file.h"
 #include "fm-image.h"
+#include "fm-layers.h"
 #include "fm-model.h"
 #include "fm-npy.h"
 #include "fm-predict.h"
@@ -45,7 +46,10 @@ typedef struct
   char      *dump_dir;
   /* MODEL INPUT options and the executed run (fm-cli-input.c) */
   FmCliInput in;
+  /* what the text or JSON shows */
   FmPrediction prediction;
+  GStrv      labels;        /* the model's class labels, or NULL */
+  GArray    *layers;        /* FmLayer: every feature map, in execution order */
 } RunState;
 
 static void
@@ -53,6 +57,8 @@ run_state_clear (RunState *s)
 {
   g_free (s->dump_dir);
   fm_cli_input_clear (&s->in);
+  g_strfreev (s->labels);
+  g_clear_pointer (&s->layers, g_array_unref);
 }
 
 /* ---- prediction ------------------------------------------------------- */
@@ -107,13 +113,8 @@ dump (RunState  *s,
   g_autofree char *input_file = NULL;
   const FmValue *input = &model->values[model->inputs[0]];
 
-  if (g_mkdir_with_parents (s->dump_dir, 0755) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot create the folder: %s"),
-                   s->dump_dir, g_strerror (saved));
-      return FALSE;
-    }
+  if (!fm_file_make_folder (s->dump_dir, 0755, error))
+    return FALSE;
 
   json_builder_begin_object (b);
 
@@ -144,10 +145,11 @@ dump (RunState  *s,
           if (v->kind != FM_VALUE_ACTIVATION || v->dtype != FM_DTYPE_FLOAT)
             continue;
 
-          file = fm_export_file_name (v->name, ".npy", used);
-          path = g_build_filename (s->dump_dir, file, NULL);
-          if (!fm_npy_write (path, &v->shape, fm_run_value_data (s->in.run, id), error))
+          path = fm_export_write_npy (s->dump_dir, used, v->name, &v->shape,
+                                      fm_run_value_data (s->in.run, id), error);
+          if (path == NULL)
             return FALSE;
+          file = g_path_get_basename (path);
 
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "name");
@@ -186,13 +188,7 @@ print_json (RunState *s)
 {
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
-  g_auto(GStrv) labels = fm_model_dup_labels (model);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, model->path);
+  g_autoptr(JsonBuilder) b = fm_cli_json_begin (model);
 
   json_builder_set_member_name (b, "input");
   json_builder_begin_object (b);
@@ -222,7 +218,7 @@ print_json (RunState *s)
       json_builder_begin_array (b);
       for (guint k = 0; k < s->prediction.n_top; k++)
         {
-          const char *label = fm_labels_get (labels, s->prediction.index[k]);
+          const char *label = fm_labels_get (s->labels, s->prediction.index[k]);
 
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "index");
@@ -242,40 +238,31 @@ print_json (RunState *s)
 
   json_builder_set_member_name (b, "layers");
   json_builder_begin_array (b);
-  for (guint k = 0; k < model->n_plan; k++)
+  for (guint i = 0; i < s->layers->len; i++)
     {
-      const FmNode *node = &model->nodes[model->plan[k]];
+      const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
+      const FmValue *v = &model->values[l->value_id];
+      g_autoptr(GArray) zeros = zero_channels (s, l->value_id);
 
-      for (guint o = 0; o < node->n_outputs; o++)
-        {
-          int id = node->outputs[o];
-          g_autoptr(GArray) zeros = NULL;
-
-          if (!fm_model_is_feature_map (model, id))
-            continue;
-          zeros = zero_channels (s, id);
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, model->values[id].name);
-          json_builder_set_member_name (b, "op");
-          json_builder_add_string_value (b, fm_op_type_name (node->op));
-          json_builder_set_member_name (b, "shape");
-          json_builder_add_value (b, fm_cli_shape_to_json (&model->values[id].shape));
-          json_builder_set_member_name (b, "channels");
-          json_builder_add_int_value (b, model->values[id].shape.dims[1]);
-          json_builder_set_member_name (b, "zero_channels");
-          json_builder_begin_array (b);
-          for (guint i = 0; i < zeros->len; i++)
-            json_builder_add_int_value (b, g_array_index (zeros, int, i));
-          json_builder_end_array (b);
-          json_builder_end_object (b);
-        }
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, v->name);
+      json_builder_set_member_name (b, "op");
+      json_builder_add_string_value (b, fm_op_type_name (model->nodes[l->node].op));
+      json_builder_set_member_name (b, "shape");
+      json_builder_add_value (b, fm_cli_shape_to_json (&v->shape));
+      json_builder_set_member_name (b, "channels");
+      json_builder_add_int_value (b, v->shape.dims[1]);
+      json_builder_set_member_name (b, "zero_channels");
+      json_builder_begin_array (b);
+      for (guint z = 0; z < zeros->len; z++)
+        json_builder_add_int_value (b, g_array_index (zeros, int, z));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  fm_cli_print_json (root);
+  fm_cli_json_print (b);
 }
 
 static void
@@ -283,7 +270,6 @@ print_text (RunState *s)
 {
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
-  g_auto(GStrv) labels = fm_model_dup_labels (model);
   g_autofree char *in_shape = fm_shape_to_string (&input->shape);
 
   g_print ("%-8s %s\n", _("Model:"), model->path);
@@ -300,7 +286,7 @@ print_text (RunState *s)
         g_print (_("Prediction (output “%s”):\n"), model->values[s->prediction.output_id].name);
       for (guint k = 0; k < s->prediction.n_top; k++)
         {
-          const char *label = fm_labels_get (labels, s->prediction.index[k]);
+          const char *label = fm_labels_get (s->labels, s->prediction.index[k]);
 
           g_print ("  %u. %-6u %-16s %7.3f %%\n", k + 1, s->prediction.index[k],
                    label ? label : "", 100.0 * s->prediction.probability[k]);
@@ -308,35 +294,25 @@ print_text (RunState *s)
     }
 
   g_print ("\n%s\n", _("Feature-map layers:"));
-  for (guint k = 0; k < model->n_plan; k++)
+  for (guint i = 0; i < s->layers->len; i++)
     {
-      const FmNode *node = &model->nodes[model->plan[k]];
+      const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
+      const FmValue *v = &model->values[l->value_id];
+      g_autoptr(GArray) zeros = zero_channels (s, l->value_id);
+      g_autofree char *shape = fm_shape_to_string (&v->shape);
+      g_autoptr(GString) list = g_string_new (NULL);
 
-      for (guint o = 0; o < node->n_outputs; o++)
-        {
-          int id = node->outputs[o];
-          g_autoptr(GArray) zeros = NULL;
-          g_autofree char *shape = NULL;
-          g_autoptr(GString) list = NULL;
-
-          if (!fm_model_is_feature_map (model, id))
-            continue;
-          zeros = zero_channels (s, id);
-          shape = fm_shape_to_string (&model->values[id].shape);
-          list = g_string_new (NULL);
-          for (guint i = 0; i < zeros->len; i++)
-            g_string_append_printf (list, "%s%d", i > 0 ? ", " : "",
-                                    g_array_index (zeros, int, i));
-          g_print ("  %-24s %-18s %-18s ", model->values[id].name,
-                   fm_op_type_name (node->op), shape);
-          g_print (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " channel",
-                                "%" PRId64 " channels",
-                                (gulong) model->values[id].shape.dims[1]),
-                   model->values[id].shape.dims[1]);
-          if (zeros->len > 0)
-            g_print (_(", all zero: %s"), list->str);
-          g_print ("\n");
-        }
+      for (guint z = 0; z < zeros->len; z++)
+        g_string_append_printf (list, "%s%d", z > 0 ? ", " : "", g_array_index (zeros, int, z));
+      g_print ("  %-24s %-18s %-18s ", v->name, fm_op_type_name (model->nodes[l->node].op),
+               shape);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " channel",
+                            "%" PRId64 " channels",
+                            (gulong) v->shape.dims[1]),
+               v->shape.dims[1]);
+      if (zeros->len > 0)
+        g_print (_(", all zero: %s"), list->str);
+      g_print ("\n");
     }
   if (s->dump_dir != NULL)
     g_print ("\n%s %s\n", _("Activations written to"), s->dump_dir);
@@ -369,14 +345,13 @@ fm_cli_run (int    argc,
   status = fm_cli_input_parse (&s.in, context, "run", &argc, &argv);
   if (status != FM_CLI_EXIT_OK)
     goto out;
-  status = fm_cli_input_check_options (&s.in, context, "run");
-  if (status != FM_CLI_EXIT_OK)
-    goto out;
   status = fm_cli_input_run (&s.in, context, "run", argv[1], argv[2]);
   if (status != FM_CLI_EXIT_OK)
     goto out;
 
   fm_predict (s.in.model, s.in.run, FM_PREDICT_TOP_K, &s.prediction);
+  s.labels = fm_model_dup_labels (s.in.model);
+  s.layers = fm_layers_list (s.in.model, FALSE);
   if (s.dump_dir != NULL && !dump (&s, &error))
     {
       status = fm_cli_fail (error);

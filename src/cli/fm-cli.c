@@ -174,6 +174,27 @@ fm_cli_print_json (JsonNode *root)
   fflush (stdout);
 }
 
+JsonBuilder *
+fm_cli_json_begin (const FmModel *model)
+{
+  JsonBuilder *b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, model->path);
+  return b;
+}
+
+void
+fm_cli_json_print (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  fm_cli_print_json (root);
+}
+
 JsonNode *
 fm_cli_shape_to_json (const FmShape *shape)
 {

@@ -84,6 +84,11 @@ gboolean  fm_cli_threads_valid   (int             n);
 
 /* Writes @root to stdout, pretty printed, with a final newline. */
 void      fm_cli_print_json      (JsonNode       *root);
+/* The object a subcommand's --json prints about @model, begun with its
+ * first member, "model" (the path); fm_cli_json_print() ends and prints
+ * it. Free with g_object_unref(). */
+JsonBuilder *fm_cli_json_begin   (const FmModel  *model);
+void      fm_cli_json_print      (JsonBuilder    *b);
 /* [d0, d1, ...] */
 JsonNode *fm_cli_shape_to_json   (const FmShape  *shape);
 
@@ -150,13 +155,10 @@ int       fm_cli_input_parse         (FmCliInput     *in,
                                       const char     *subcommand,
                                       int            *argc,
                                       char         ***argv);
-/* Checks those options' values (a usage error names the flag) and sets
- * the thread count; returns an exit status. */
-int       fm_cli_input_check_options (FmCliInput     *in,
-                                      GOptionContext *context,
-                                      const char     *subcommand);
-/* Reads INPUT, loads MODEL, feeds and executes one run; returns an exit
- * status, having printed the error (FILE: REASON, or a usage error when
+/* Checks those options' values before any file is touched (a usage
+ * error names the flag), then reads INPUT, loads MODEL, feeds and
+ * executes one run with the thread count; returns an exit status, having
+ * printed the error (FILE: REASON, or a usage error when
  * --mean/--std/--channels do not fit the model's channels). */
 int       fm_cli_input_run           (FmCliInput     *in,
                                       GOptionContext *context,

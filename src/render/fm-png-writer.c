@@ -27,6 +27,7 @@
 
 #include "fm-error.h"
 #include "fm-file.h"
+#include "fm-png.h"
 
 #define PNG_MAX_KEY 79
 
@@ -214,7 +215,7 @@ typedef struct
   FILE *fp;
   gsize written;
   int saved_errno;     /* errno of a failed write, or 0 */
-  char message[256];   /* libpng's error message */
+  FmPngError error;    /* libpng's error pointer */
 } WriteState;
 
 static void
@@ -243,24 +244,6 @@ flush_cb (png_structp png)
   /* The stream is flushed and synced once, at the end. */
 }
 
-static void
-error_cb (png_structp     png,
-          png_const_charp msg)
-{
-  WriteState *ws = png_get_error_ptr (png);
-
-  g_strlcpy (ws->message, msg, sizeof ws->message);
-  png_longjmp (png, 1);
-}
-
-static void
-warning_cb (png_structp     png,
-            png_const_charp msg)
-{
-  /* Library code does not print; libpng's warnings are about ancillary
-   * details that do not make the file unusable. */
-}
-
 /* Encodes @src into @ws->fp; on failure fills @ws and returns FALSE. */
 static gboolean
 encode (WriteState        *ws,
@@ -273,17 +256,18 @@ encode (WriteState        *ws,
   png_structp png;
   png_infop info;
 
-  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, ws, error_cb, warning_cb);
+  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &ws->error, fm_png_error_fn,
+                                 fm_png_warning_fn);
   if (png == NULL)
     {
-      g_strlcpy (ws->message, "out of memory", sizeof ws->message);
+      g_strlcpy (ws->error.message, "out of memory", sizeof ws->error.message);
       return FALSE;
     }
   info = png_create_info_struct (png);
   if (info == NULL)
     {
       png_destroy_write_struct (&png, NULL);
-      g_strlcpy (ws->message, "out of memory", sizeof ws->message);
+      g_strlcpy (ws->error.message, "out of memory", sizeof ws->error.message);
       return FALSE;
     }
 
@@ -347,7 +331,7 @@ write_png (int       fd,
     }
   ok = encode (&ws, job->src, job->opaque, job->chunks, job->n_chunks, job->row);
   if (!ok && ws.saved_errno == 0)
-    g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, ws.message);
+    g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, ws.error.message);
   else if (!ok)
     g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, g_strerror (ws.saved_errno));
   if (fclose (ws.fp) != 0 && ok)

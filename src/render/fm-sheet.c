@@ -55,26 +55,6 @@
 #define LAYER_GAP     16
 #define MIN_CONTENT_W 420
 
-typedef struct
-{
-  double bg[3];
-  double text[3];
-  double dim[3];
-} SheetColours;
-
-/* The tile renderer's mark colours, so text and marks agree. */
-static const SheetColours light_colours = {
-  { 1.0, 1.0, 1.0 },
-  { 0x30 / 255.0, 0x30 / 255.0, 0x30 / 255.0 },
-  { 0x6e / 255.0, 0x6e / 255.0, 0x6e / 255.0 },
-};
-
-static const SheetColours dark_colours = {
-  { 0x24 / 255.0, 0x24 / 255.0, 0x24 / 255.0 },
-  { 0xf0 / 255.0, 0xf0 / 255.0, 0xf0 / 255.0 },
-  { 0xc0 / 255.0, 0xc0 / 255.0, 0xc0 / 255.0 },
-};
-
 /* ---- layout ------------------------------------------------------------- */
 
 static int
@@ -401,13 +381,6 @@ fm_sheet_png_text (const FmSheetSpec *spec)
 
 /* ---- drawing ------------------------------------------------------------ */
 
-static void
-set_rgb (cairo_t      *cr,
-         const double  rgb[3])
-{
-  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-}
-
 /* Draws @text with its top-left at (x, y), at most @max_w wide (ellipsized),
  * or centred in @max_w when @centre. Text is pango "Sans" at absolute
  * pixel sizes with fixed font options (grayscale antialiasing, no hinting,
@@ -446,7 +419,7 @@ draw_text (cairo_t      *cr,
     pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
 
   cairo_save (cr);
-  set_rgb (cr, rgb);
+  fm_tile_colours_set_source (cr, rgb);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
   cairo_restore (cr);
@@ -459,9 +432,9 @@ draw_text (cairo_t      *cr,
 /* The input's first channel in gray, scaled to its own range, fitted in
  * the thumbnail square, as the window's input preview draws it. */
 static void
-draw_thumbnail (cairo_t            *cr,
-                const FmSheetSpec  *spec,
-                const SheetColours *colours)
+draw_thumbnail (cairo_t             *cr,
+                const FmSheetSpec   *spec,
+                const FmTileColours *colours)
 {
   FmTileStyle style = { 0 };
   gsize plane = (gsize) spec->input_height * (gsize) spec->input_width;
@@ -475,16 +448,16 @@ draw_thumbnail (cairo_t            *cr,
   fm_tile_render (cr, spec->input, spec->input_height, spec->input_width, tw, th, &style);
   cairo_rectangle (cr, -0.5, -0.5, tw + 1, th + 1);
   cairo_set_line_width (cr, 1);
-  set_rgb (cr, colours->dim);
+  fm_tile_colours_set_source (cr, colours->grey);
   cairo_stroke (cr);
   cairo_restore (cr);
 }
 
 static void
-draw_header (cairo_t            *cr,
-             const FmSheetSpec  *spec,
-             int                 sheet_w,
-             const SheetColours *colours)
+draw_header (cairo_t             *cr,
+             const FmSheetSpec   *spec,
+             int                  sheet_w,
+             const FmTileColours *colours)
 {
   g_autofree char *input = input_text (spec);
   g_autofree char *norm = normalisation_text (spec);
@@ -505,7 +478,7 @@ draw_header (cairo_t            *cr,
   y += TEXT_LINE;
   g_free (line);
   line = g_strdup_printf ("Colormap: %s · normalisation: %s", colormap_name (spec), norm);
-  draw_text (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->dim);
+  draw_text (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->grey);
   y += TEXT_LINE;
 
   if (spec->n_top > 0)
@@ -531,11 +504,11 @@ draw_header (cairo_t            *cr,
 }
 
 static void
-draw_layer (cairo_t            *cr,
-            const FmSheetSpec  *spec,
-            guint               index,
-            int                 sheet_w,
-            const SheetColours *colours)
+draw_layer (cairo_t             *cr,
+            const FmSheetSpec   *spec,
+            guint                index,
+            int                  sheet_w,
+            const FmTileColours *colours)
 {
   const FmSheetLayer *l = &spec->layers[index];
   int y = (int) layer_top (spec, index);
@@ -552,7 +525,7 @@ draw_layer (cairo_t            *cr,
                               l->batch, l->channels, l->height, l->width,
                               count_zero (l), l->channels);
   draw_text (cr, subtitle, MARGIN, y + LAYER_LINE, content_w, TEXT_PX, FALSE, FALSE,
-             colours->dim);
+             colours->grey);
 
   fm_sheet_legend_rect (spec, index, &legend);
   fm_sheet_tile_range (spec, index, -1, &vmin, &vmax);
@@ -578,7 +551,7 @@ draw_layer (cairo_t            *cr,
       g_snprintf (label, sizeof label, "%d", c);
       draw_text (cr, label, r.x + r.width / 2 - (cell_width (spec) - CELL_GAP) / 2,
                  r.y + r.height + 1, cell_width (spec) - CELL_GAP, INDEX_PX,
-                 style.all_zero, TRUE, style.all_zero ? colours->text : colours->dim);
+                 style.all_zero, TRUE, style.all_zero ? colours->text : colours->grey);
     }
 }
 
@@ -586,7 +559,7 @@ cairo_surface_t *
 fm_sheet_render (const FmSheetSpec *spec,
                  GError           **error)
 {
-  const SheetColours *colours;
+  const FmTileColours *colours;
   cairo_surface_t *surface;
   cairo_t *cr;
   int width, height;
@@ -606,9 +579,9 @@ fm_sheet_render (const FmSheetSpec *spec,
       return NULL;
     }
 
-  colours = spec->dark ? &dark_colours : &light_colours;
+  colours = fm_tile_colours (spec->dark);
   cr = cairo_create (surface);
-  set_rgb (cr, colours->bg);
+  fm_tile_colours_set_source (cr, colours->bg);
   cairo_paint (cr);
 
   draw_header (cr, spec, width, colours);
@@ -645,6 +618,19 @@ fm_sheet_write_png (const FmSheetSpec *spec,
   ok = fm_png_write_surface (path, surface, (const char * const *) text, error);
   cairo_surface_destroy (surface);
   return ok;
+}
+
+void
+fm_sheet_spec_init (FmSheetSpec        *spec,
+                    const FmModel      *model,
+                    const FmSheetLayer *layers,
+                    guint               n_layers)
+{
+  memset (spec, 0, sizeof *spec);
+  spec->model_name = model->display_name;
+  spec->model_file = model->path;
+  spec->layers = layers;
+  spec->n_layers = n_layers;
 }
 
 void

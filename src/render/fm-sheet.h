@@ -84,6 +84,13 @@ typedef struct
   const char         *output_name;  /* the output the prediction reads, or NULL */
 } FmSheetSpec;
 
+/* Starts @spec for @n_layers @layers of @model: its display name in the
+ * header, its path in the Source chunk; everything else zero (no input,
+ * the default colormap, FM_NORMALIZE_LAYER, light). */
+void             fm_sheet_spec_init   (FmSheetSpec        *spec,
+                                       const FmModel      *model,
+                                       const FmSheetLayer *layers,
+                                       guint               n_layers);
 /* Fills @layer from the [N, C, H, W] value @v, with its op label, the
  * data of batch item 0 and its channel statistics. */
 void             fm_sheet_layer_init  (FmSheetLayer         *layer,

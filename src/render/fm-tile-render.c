@@ -39,24 +39,30 @@
 
 #define LEGEND_LABEL_GAP 2.0
 
-typedef struct
-{
-  double bg[3];
-  double hatch[3];
-  double text[3];
-} MarkColours;
-
-static const MarkColours light_colours = {
+static const FmTileColours light_colours = {
   { 1.0, 1.0, 1.0 },
   { 0x6e / 255.0, 0x6e / 255.0, 0x6e / 255.0 },
   { 0x30 / 255.0, 0x30 / 255.0, 0x30 / 255.0 },
 };
 
-static const MarkColours dark_colours = {
+static const FmTileColours dark_colours = {
   { 0x24 / 255.0, 0x24 / 255.0, 0x24 / 255.0 },
   { 0xc0 / 255.0, 0xc0 / 255.0, 0xc0 / 255.0 },
   { 0xf0 / 255.0, 0xf0 / 255.0, 0xf0 / 255.0 },
 };
+
+const FmTileColours *
+fm_tile_colours (gboolean dark)
+{
+  return dark ? &dark_colours : &light_colours;
+}
+
+void
+fm_tile_colours_set_source (cairo_t      *cr,
+                            const double  rgb[3])
+{
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+}
 
 /**
  * fm_tile_colorize:
@@ -269,13 +275,6 @@ fm_tile_style_gray_input (FmTileStyle *style,
 }
 
 static void
-set_rgb (cairo_t      *cr,
-         const double  rgb[3])
-{
-  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-}
-
-static void
 rounded_rectangle (cairo_t *cr,
                    double   x,
                    double   y,
@@ -335,7 +334,7 @@ fm_tile_render_zero_mark (cairo_t *cr,
                           double   height,
                           gboolean dark)
 {
-  const MarkColours *c = dark ? &dark_colours : &light_colours;
+  const FmTileColours *c = fm_tile_colours (dark);
   double side = MIN (width, height);
 
   g_return_if_fail (cr != NULL);
@@ -361,7 +360,7 @@ fm_tile_render_zero_mark (cairo_t *cr,
       cairo_move_to (cr, x0, height);
       cairo_line_to (cr, x0 + height, 0);
     }
-  set_rgb (cr, c->hatch);
+  fm_tile_colours_set_source (cr, c->grey);
   cairo_stroke (cr);
 
   /* Badge. */
@@ -372,13 +371,13 @@ fm_tile_render_zero_mark (cairo_t *cr,
       double bx = width - size - margin, by = margin;
 
       rounded_rectangle (cr, bx, by, size, size, size * 0.25);
-      set_rgb (cr, c->bg);
+      fm_tile_colours_set_source (cr, c->bg);
       cairo_fill_preserve (cr);
       cairo_set_line_width (cr, 1.0);
-      set_rgb (cr, c->hatch);
+      fm_tile_colours_set_source (cr, c->grey);
       cairo_stroke (cr);
 
-      set_rgb (cr, c->text);
+      fm_tile_colours_set_source (cr, c->text);
       show_centred_text (cr, "0", size * 0.75, bx, by, size, size);
     }
 
@@ -418,7 +417,7 @@ fm_legend_render (cairo_t          *cr,
                   double            height,
                   gboolean          dark)
 {
-  const MarkColours *c = dark ? &dark_colours : &light_colours;
+  const FmTileColours *c = fm_tile_colours (dark);
   float ramp[FM_COLORMAP_SIZE]; /* [1, 256] */
   FmTileStyle ramp_style = { 0 };
   cairo_surface_t *surface;
@@ -459,7 +458,7 @@ fm_legend_render (cairo_t          *cr,
       desc = pango_font_description_from_string ("Sans");
       pango_font_description_set_absolute_size (desc, font_px * PANGO_SCALE);
       pango_layout_set_font_description (layout, desc);
-      set_rgb (cr, c->text);
+      fm_tile_colours_set_source (cr, c->text);
 
       pango_layout_set_text (layout, lo, -1);
       cairo_move_to (cr, 0, bar_h + LEGEND_LABEL_GAP);

@@ -39,6 +39,21 @@ typedef struct
 /* The colour of NaN cells, whatever the colormap. */
 #define FM_TILE_NAN_RGB 0x808080
 
+/* The colours of the light or dark style that the zero mark and the
+ * legend are drawn in; the sheet draws its page and text in them too, so
+ * text and marks agree. */
+typedef struct
+{
+  double bg[3];    /* the UI background: the mark's veil and badge, the sheet's page */
+  double grey[3];  /* neutral: the mark's hatching and badge border, secondary text */
+  double text[3];  /* the badge's "0", the legend's labels, primary text */
+} FmTileColours;
+
+const FmTileColours *fm_tile_colours            (gboolean      dark);
+/* Makes @rgb, one of those colours, the source of @cr. */
+void                 fm_tile_colours_set_source (cairo_t      *cr,
+                                                 const double  rgb[3]);
+
 void fm_tile_render   (cairo_t           *cr,
                        const float       *map,
                        int                h,

@@ -14,6 +14,7 @@
 
 #include "fm-csv.h"
 #include "fm-file.h"
+#include "fm-npy.h"
 
 #define MAX_NAME_CHARS 200
 
@@ -90,4 +91,20 @@ fm_export_file_name (const char *tensor,
       g_free (name);
       name = g_strdup_printf ("%s_%d%s", base->str, k, suffix);
     }
+}
+
+char *
+fm_export_write_npy (const char     *dir,
+                     GHashTable     *used,
+                     const char     *tensor,
+                     const FmShape  *shape,
+                     const float    *data,
+                     GError        **error)
+{
+  g_autofree char *file = fm_export_file_name (tensor, ".npy", used);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
+  if (!fm_npy_write (path, shape, data, error))
+    return NULL;
+  return g_steal_pointer (&path);
 }

@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The numbers behind an exported picture, as files: per-channel
- * statistics of the current input as CSV (a layer's raw activations go
- * out with fm_npy_write()), and the names of exported files. Writes are
+ * statistics of the current input as CSV, a layer's raw activations as
+ * .npy (fm_npy_write()), and the names of exported files. Writes are
  * atomic (fm_file_write_atomic()). No global state: the window calls
  * these from a worker thread.
  */
@@ -49,5 +49,15 @@ gboolean  fm_export_write_stats_csv  (const char          *path,
 char     *fm_export_file_name        (const char          *tensor,
                                       const char          *suffix,
                                       GHashTable          *used);
+
+/* Writes @data, the float32 tensor @tensor of @shape, into the folder
+ * @dir under fm_export_file_name (@tensor, ".npy", @used) with
+ * fm_npy_write(); returns that file's path, or NULL. */
+char     *fm_export_write_npy        (const char          *dir,
+                                      GHashTable          *used,
+                                      const char          *tensor,
+                                      const FmShape       *shape,
+                                      const float         *data,
+                                      GError             **error);
 
 G_END_DECLS

@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -184,13 +183,8 @@ fm_scan_cache_save (const FmScanResult *result,
   g_return_val_if_fail (result != NULL && path != NULL, FALSE);
 
   dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot create the folder: %s"), dir,
-                   g_strerror (saved));
-      return FALSE;
-    }
+  if (!fm_file_make_folder (dir, 0700, error))
+    return FALSE;
   root = fm_scan_result_to_json (result);
   json_object_set_int_member (json_node_get_object (root), "format", FM_SCAN_FORMAT_VERSION);
   json_generator_set_root (gen, root);

@@ -112,6 +112,23 @@ fm_file_map (const char  *path,
   return mapped;
 }
 
+/* ---- writing ------------------------------------------------------------ */
+
+gboolean
+fm_file_make_folder (const char  *path,
+                     int          mode,
+                     GError     **error)
+{
+  if (g_mkdir_with_parents (path, mode) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot create the folder: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- atomic writes ------------------------------------------------------ */
 
 static gboolean

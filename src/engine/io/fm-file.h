@@ -43,6 +43,13 @@ gboolean     fm_file_read_head          (const char       *path,
 GMappedFile *fm_file_map                (const char       *path,
                                          GError          **error);
 
+/* Creates the folder @path and the missing folders above it, new ones
+ * with @mode (less the umask); nothing when it is there. FALSE with
+ * FM_ERROR_IO "PATH: cannot create the folder: REASON". */
+gboolean     fm_file_make_folder        (const char       *path,
+                                         int               mode,
+                                         GError          **error);
+
 /* Writes a file's contents to @fd. On failure it returns FALSE with
  * @error holding the reason alone ("No space left on device"). */
 typedef gboolean (*FmFileWriteFunc)     (int               fd,

@@ -27,6 +27,7 @@
 #include <png.h>
 
 #include "fm-file.h"
+#include "fm-png.h"
 
 /* libjpeg-turbo's TurboJPEG API stops a progressive JPEG after this many
  * scans; a crafted file can otherwise make decoding take minutes. */
@@ -131,7 +132,7 @@ typedef struct
   const guint8 *data;
   gsize         len;
   gsize         pos;
-  char          message[256];
+  FmPngError    error;   /* libpng's error pointer */
   guint8       *raw;     /* [H, rowbytes] as libpng delivers it */
   png_bytep    *rows;
   FmImage      *image;
@@ -160,24 +161,6 @@ png_free_cb (png_structp png,
              png_voidp   ptr)
 {
   g_free (ptr);
-}
-
-static void
-png_error_cb (png_structp     png,
-              png_const_charp message)
-{
-  PngContext *ctx = png_get_error_ptr (png);
-
-  g_strlcpy (ctx->message, message, sizeof ctx->message);
-  png_longjmp (png, 1);
-}
-
-static void
-png_warning_cb (png_structp     png,
-                png_const_charp message)
-{
-  /* Warnings are about ancillary chunks (bad CRC, odd gamma...), which
-   * are skipped; the pixels are unaffected. */
 }
 
 static void
@@ -292,8 +275,8 @@ load_png (const guint8 *data,
   ctx->len = len;
   ctx->alloc_cap = (gsize) 8 << 20;
 
-  png = png_create_read_struct_2 (PNG_LIBPNG_VER_STRING, ctx, png_error_cb, png_warning_cb,
-                                  ctx, png_malloc_cb, png_free_cb);
+  png = png_create_read_struct_2 (PNG_LIBPNG_VER_STRING, &ctx->error, fm_png_error_fn,
+                                  fm_png_warning_fn, ctx, png_malloc_cb, png_free_cb);
   if (png != NULL)
     info = png_create_info_struct (png);
   if (png == NULL || info == NULL)
@@ -313,7 +296,7 @@ load_png (const guint8 *data,
     {
       png_destroy_read_struct (&png, &info, NULL);
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: invalid PNG: %s"), name, ctx->message);
+                   _("%s: invalid PNG: %s"), name, ctx->error.message);
       png_context_free (ctx);
       return NULL;
     }
