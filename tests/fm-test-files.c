@@ -47,6 +47,17 @@ fm_test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
+void
+fm_test_copy_file (const char *src,
+                   const char *dest)
+{
+  g_autofree char *bytes = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (dest, bytes, (gssize) len, NULL));
+}
+
 char *
 fm_test_fresh_dir (const char *parent,
                    const char *name)
@@ -98,6 +109,39 @@ fm_test_assert_file_is (const char *path,
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   g_assert_cmpuint (len, ==, strlen (expected));
   g_assert_cmpmem (contents, len, expected, strlen (expected));
+}
+
+char *
+fm_test_plain_file (const char *parent,
+                    const char *name,
+                    const char *contents)
+{
+  g_autofree char *dir = fm_test_fresh_dir (parent, name);
+  char *file = g_build_filename (dir, "plain", NULL);
+
+  g_assert_true (g_file_set_contents (file, contents, -1, NULL));
+  return file;
+}
+
+void
+fm_test_assert_plain_file (const char *file,
+                           const char *contents)
+{
+  g_autofree char *dir = g_path_get_dirname (file);
+  g_autofree char *name = g_path_get_basename (file);
+
+  fm_test_assert_file_is (file, contents);
+  fm_test_assert_listing (dir, name);
+}
+
+void
+fm_test_assert_names_failure (const char *message,
+                              const char *path,
+                              int         errnum)
+{
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, path));
+  g_assert_nonnull (strstr (message, g_strerror (errnum)));
 }
 
 void

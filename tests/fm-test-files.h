@@ -30,6 +30,9 @@ char *fm_test_make_tmp_dir       (const char        *tmpl);
 /* Removes @path and everything below it (symbolic links are removed, not
  * followed). */
 void  fm_test_remove_tree        (const char        *path);
+/* Copies the file @src to @dest, byte for byte. */
+void  fm_test_copy_file          (const char        *src,
+                                  const char        *dest);
 /* @parent/@name, made with its parents (0755). Free with g_free(). */
 char *fm_test_fresh_dir          (const char        *parent,
                                   const char        *name);
@@ -42,6 +45,22 @@ void  fm_test_assert_listing     (const char        *dir,
  * bytes. */
 void  fm_test_assert_file_is     (const char        *path,
                                   const char        *expected);
+/* @message, about a failed write, names @path and the reason @errnum
+ * (g_strerror()). */
+void  fm_test_assert_names_failure (const char      *message,
+                                    const char      *path,
+                                    int              errnum);
+
+/* A fresh folder @parent/@name holding only the regular file "plain" with
+ * @contents, so that no path below "plain" can be made (ENOTDIR): the
+ * file's path. Free with g_free(). */
+char *fm_test_plain_file         (const char        *parent,
+                                  const char        *name,
+                                  const char        *contents);
+/* What fm_test_plain_file() made is as it was: @file alone in its folder,
+ * holding @contents. */
+void  fm_test_assert_plain_file  (const char        *file,
+                                  const char        *contents);
 
 /* Lowers this process's soft RLIMIT_FSIZE to @bytes (the hard limit stays,
  * so it can be raised again) and ignores SIGXFSZ; stores what was there in

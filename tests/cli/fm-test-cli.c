@@ -40,14 +40,13 @@ fm_test_cli_setup (int          argc,
 }
 
 int
-fm_test_cli_runv (const char         *binary,
-                  const char         *subcommand,
-                  const char * const *env,
-                  char              **out,
-                  char              **err,
-                  double             *seconds,
-                  const char         *first,
-                  va_list             ap)
+fm_test_cli_run (const char         *binary,
+                 const char         *subcommand,
+                 const char * const *env,
+                 char              **out,
+                 char              **err,
+                 double             *seconds,
+                 const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto(GStrv) envp = g_get_environ ();
@@ -58,8 +57,8 @@ fm_test_cli_runv (const char         *binary,
   g_ptr_array_add (argv, (gpointer) binary);
   if (subcommand != NULL)
     g_ptr_array_add (argv, (gpointer) subcommand);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
   for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
@@ -75,6 +74,16 @@ fm_test_cli_runv (const char         *binary,
   if (WIFEXITED (status))
     return WEXITSTATUS (status);
   return -1;
+}
+
+int
+fm_test_cli_run_tests (char *tmp_dir)
+{
+  int status = g_test_run ();
+
+  fm_test_remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  return status;
 }
 
 JsonObject *

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <stdarg.h>
 
 G_BEGIN_DECLS
 
@@ -28,19 +27,24 @@ const char *fm_test_cli_setup        (int                 argc,
                                       char              **argv,
                                       const char         *tmpl,
                                       char              **tmp_dir);
-/* Runs `BINARY SUBCOMMAND ARGS...` (the va_list ends with NULL; no
- * SUBCOMMAND when it is NULL) with LC_ALL=C and the extra "KEY", "VALUE"
- * pairs of @env (NULL-terminated, may be NULL; a NULL VALUE unsets KEY);
- * stores stdout and stderr, and the wall time in @seconds when not NULL.
- * Returns the exit status, -1 for a signal. */
-int         fm_test_cli_runv         (const char         *binary,
+/* Runs `BINARY SUBCOMMAND ARGS...` (@args ends with NULL; no SUBCOMMAND
+ * when it is NULL) with LC_ALL=C and the extra "KEY", "VALUE" pairs of @env
+ * (NULL-terminated, may be NULL; a NULL VALUE unsets KEY); stores stdout
+ * and stderr, and the wall time in @seconds when not NULL. Returns the
+ * exit status, -1 for a signal. */
+int         fm_test_cli_run          (const char         *binary,
                                       const char         *subcommand,
                                       const char * const *env,
                                       char              **out,
                                       char              **err,
                                       double             *seconds,
-                                      const char         *first,
-                                      va_list             ap);
+                                      const char * const *args);
+/* The NULL-terminated argument list for fm_test_cli_run():
+ * FM_TEST_CLI_ARGS (model, "--json", NULL). */
+#define FM_TEST_CLI_ARGS(...) ((const char * const []) { __VA_ARGS__ })
+/* g_test_run(), then removes the scratch folder @tmp_dir and frees it;
+ * returns what g_test_run() did. */
+int         fm_test_cli_run_tests    (char               *tmp_dir);
 /* Parses @text and asserts it is one JSON object. */
 JsonObject *fm_test_cli_parse_object (JsonParser         *parser,
                                       const char         *text);

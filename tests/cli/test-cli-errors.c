@@ -32,22 +32,10 @@
 static const char *binary;
 static char *tmp_dir;
 
-static int
-run (const char         *subcommand,
-     const char * const *env,
-     char              **out,
-     char              **err,
-     const char         *first,
-     ...)
-{
-  va_list ap;
-  int status;
-
-  va_start (ap, first);
-  status = fm_test_cli_runv (binary, subcommand, env, out, err, NULL, first, ap);
-  va_end (ap);
-  return status;
-}
+/* Runs `BINARY SUBCOMMAND ARGS...` (NULL-terminated); returns the exit
+ * status. */
+#define run(subcommand, env, out, err, ...) \
+  fm_test_cli_run (binary, subcommand, env, out, err, NULL, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
 /* Every subcommand that loads MODEL fails on @model with exit status 1,
  * nothing on stdout, and exactly "feature-maps: @sentence" then one line
@@ -194,10 +182,8 @@ test_window_schema_missing (void)
                         "WAYLAND_DISPLAY", NULL, NULL };
   g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "bin");
   g_autofree char *copy = g_build_filename (dir, "feature-maps", NULL);
-  g_autofree char *contents = NULL;
   g_autofree char *out = NULL, *err = NULL;
   const char *saved = binary;
-  gsize len;
   int status;
 
   if (schema_installed ())
@@ -205,8 +191,7 @@ test_window_schema_missing (void)
       g_test_skip ("the settings schema is installed on this machine");
       return;
     }
-  g_assert_true (g_file_get_contents (binary, &contents, &len, NULL));
-  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  fm_test_copy_file (binary, copy);
   g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
 
   binary = copy;
@@ -246,8 +231,6 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
   binary = fm_test_cli_setup (argc, argv, "fm-test-cli-errors-XXXXXX", &tmp_dir);
 
@@ -257,9 +240,5 @@ main (int    argc,
   g_test_add_func ("/cli/window/schema-uninstalled", test_window_schema_uninstalled);
   g_test_add_func ("/cli/window/schema-missing", test_window_schema_missing);
   g_test_add_func ("/cli/window/no-display", test_window_no_display);
-  status = g_test_run ();
-
-  fm_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return status;
+  return fm_test_cli_run_tests (tmp_dir);
 }

@@ -105,22 +105,12 @@ write_png (const char   *path,
   g_assert_true (png_image_write_to_file (&png, path, 0, rgb, 0, NULL));
 }
 
-static int
-run (const char  *subcommand,
-     char       **out,
-     char       **err,
-     const char  *first,
-     ...)
-{
-  const char *env[] = { "XDG_CACHE_HOME", cache_dir, NULL };
-  va_list ap;
-  int status;
-
-  va_start (ap, first);
-  status = fm_test_cli_runv (binary, subcommand, env, out, err, NULL, first, ap);
-  va_end (ap);
-  return status;
-}
+/* Runs `BINARY SUBCOMMAND ARGS...` (NULL-terminated) with the cache in
+ * cache_dir; returns the exit status. */
+#define run(subcommand, out, err, ...) \
+  fm_test_cli_run (binary, subcommand, \
+                   (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL }, \
+                   out, err, NULL, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
 /* `run MODEL PICTURE --dump DIR FLAGS...`: the input tensor [1, 3, H, W]. */
 static float *
@@ -527,10 +517,7 @@ main (int   argc,
   g_test_add_func ("/cli/input/scan-cache", test_scan_cache);
   g_test_add_func ("/cli/input/bundled-unchanged", test_bundled_unchanged);
 
-  status = g_test_run ();
-
-  fm_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
+  status = fm_test_cli_run_tests (tmp_dir);
   g_free (cache_dir);
   g_free (model_path);
   g_free (colours_png);

@@ -878,12 +878,9 @@ copy_bundled (const char *rel,
               const char *name)
 {
   g_autofree char *src = bundled (rel);
-  g_autofree char *bytes = NULL;
   char *path = g_build_filename (tmp_dir, name, NULL);
-  gsize len;
 
-  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  fm_test_copy_file (src, path);
   return path;
 }
 
@@ -1138,9 +1135,8 @@ assert_io_error (const GError *error,
                  int           errnum)
 {
   g_assert_error (error, FM_ERROR, FM_ERROR_IO);
-  g_test_message ("%s", error->message);
+  fm_test_assert_names_failure (error->message, path, errnum);
   g_assert_true (g_str_has_prefix (error->message, path));
-  g_assert_nonnull (strstr (error->message, g_strerror (errnum)));
 }
 
 /* A result of the tiny model over three 2 x 2 images: its CSV and cache
@@ -1218,15 +1214,13 @@ test_write_fsize_limit (void)
 static void
 test_write_not_a_directory (void)
 {
-  g_autofree char *d = fm_test_fresh_dir (tmp_dir, "notdir");
-  g_autofree char *file = g_build_filename (d, "plain", NULL);
+  g_autofree char *file = fm_test_plain_file (tmp_dir, "notdir", OLD_BYTES);
   g_autofree char *csv = g_build_filename (file, "scan.csv", NULL);
   g_autofree char *cache = g_build_filename (file, "scans", "key.json", NULL);
   g_autofree char *cache_dir = g_build_filename (file, "scans", NULL);
   g_autoptr(FmScanResult) r = tiny_result ();
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
   g_assert_false (fm_scan_result_write_csv (r, csv, &error));
   assert_io_error (error, csv, ENOTDIR);
   g_clear_error (&error);
@@ -1234,8 +1228,7 @@ test_write_not_a_directory (void)
    * message names. */
   g_assert_false (fm_scan_cache_save (r, cache, &error));
   assert_io_error (error, cache_dir, ENOTDIR);
-  fm_test_assert_file_is (file, OLD_BYTES);
-  fm_test_assert_listing (d, "plain");
+  fm_test_assert_plain_file (file, OLD_BYTES);
 }
 
 int
