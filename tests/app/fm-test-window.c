@@ -7,16 +7,27 @@
 
 #include "fm-application.h"
 #include "fm-data.h"
+#include "fm-test-files.h"
 #include "fm-test-window.h"
 
-const char *fm_test_cli_binary;
+#include <stdlib.h>
 
-char *
+const char *fm_test_cli_binary;
+static char *data_home;
+
+static void
+remove_data_home (void)
+{
+  fm_test_remove_tree (data_home);
+  g_clear_pointer (&data_home, g_free);
+}
+
+const char *
 fm_test_window_init (int    *argc,
                      char ***argv)
 {
-  char *data_home = g_dir_make_tmp ("fm-test-window-data-XXXXXX", NULL);
-
+  data_home = fm_test_make_tmp_dir ("fm-test-window-data-XXXXXX");
+  atexit (remove_data_home);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (argc, argv, NULL);

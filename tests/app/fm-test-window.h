@@ -28,10 +28,10 @@ G_BEGIN_DECLS
 extern const char *fm_test_cli_binary;
 
 /* A window test program's start: settings in memory, a data folder of its
- * own (returned; fm_test_remove_tree () it after the run), GTK and
- * libadwaita, and fm_test_cli_binary. */
-char     *fm_test_window_init  (int        *argc,
-                                char     ***argv);
+ * own (XDG_DATA_HOME, returned; removed with all it holds when the program
+ * exits), GTK and libadwaita, and fm_test_cli_binary. */
+const char *fm_test_window_init (int        *argc,
+                                 char     ***argv);
 
 /* A window on the bundled model @model_name, shown, with its first frame. */
 FmWindow *fm_test_open_window  (const char *model_name);

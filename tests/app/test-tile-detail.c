@@ -751,15 +751,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *cache = NULL;
-  int status;
+  g_autofree char *cache = g_build_filename (fm_test_window_init (&argc, &argv), "cache", NULL);
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_type_ensure (FM_TYPE_APPLICATION);
   /* The scans' results go to a cache of this run's own. */
-  cache = fm_test_make_tmp_dir ("fm-test-tile-detail-XXXXXX");
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
 
   g_test_add_func ("/app/tile-detail/previous-next", test_previous_next);
@@ -770,7 +764,5 @@ main (int   argc,
   g_test_add_func ("/app/tile-detail/top-image-loads", test_top_image_loads);
   g_test_add_func ("/app/tile-detail/parent-closed", test_parent_closed);
 
-  status = g_test_run ();
-  fm_test_remove_tree (cache);
-  return status;
+  return g_test_run ();
 }

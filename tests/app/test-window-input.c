@@ -474,8 +474,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = fm_test_window_init (&argc, &argv);
-  int status;
+  fm_test_window_init (&argc, &argv);
 
   g_test_add_func ("/app/window/switch-keeps-input", test_switch_keeps_input);
   g_test_add_func ("/app/window/switch-resamples-input", test_switch_resamples_input);
@@ -486,7 +485,5 @@ main (int   argc,
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
   g_test_add_func ("/app/window/tensor-matches-cli", test_tensor_matches_cli);
 
-  status = g_test_run ();
-  fm_test_remove_tree (data_home);
-  return status;
+  return g_test_run ();
 }

@@ -395,8 +395,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = fm_test_window_init (&argc, &argv);
-  int status;
+  fm_test_window_init (&argc, &argv);
 
   g_test_add_func ("/app/window/scan", test_scan);
   g_test_add_func ("/app/window/scan-stop", test_scan_stop);
@@ -405,7 +404,5 @@ main (int   argc,
   g_test_add_func ("/app/window/threshold-change-drops-marks", test_threshold_change_drops_marks);
   g_test_add_func ("/app/window/filter-dead", test_filter_dead);
 
-  status = g_test_run ();
-  fm_test_remove_tree (data_home);
-  return status;
+  return g_test_run ();
 }
