@@ -29,6 +29,7 @@
 #include "fm-draw-pad.h"
 #include "fm-layer-section.h"
 #include "fm-test-files.h"
+#include "fm-test-png.h"
 #include "fm-test-window.h"
 #include "fm-tile-detail.h"
 #include "fm-window.h"
@@ -496,16 +497,6 @@ render_widget (GtkWidget *widget)
   return surface;
 }
 
-static guint32
-pixel_at (cairo_surface_t *surface,
-          int              x,
-          int              y)
-{
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-
-  return *(const guint32 *) (data + (gsize) y * stride + (gsize) x * 4);
-}
 
 static void
 assert_colour (guint32 argb,
@@ -542,13 +533,13 @@ test_colour_bar_pixels (void)
   for (int step = 0; step < 2; step++)
     {
       cairo_surface_t *surface = render_widget (legend);
-      guint32 middle = pixel_at (surface, width / 2, 1);
+      guint32 middle = fm_test_pixel (surface, width / 2, 1);
       gboolean middle_ok = FALSE;
 
       g_assert_cmpint (cairo_image_surface_get_width (surface), ==, width);
       /* The bar: magma's first entry at the left, its last at the right. */
-      assert_colour (pixel_at (surface, 0, 1), fm_colormap_get_entry (magma, 0));
-      assert_colour (pixel_at (surface, width - 1, 1), fm_colormap_get_entry (magma, 255));
+      assert_colour (fm_test_pixel (surface, 0, 1), fm_colormap_get_entry (magma, 0));
+      assert_colour (fm_test_pixel (surface, width - 1, 1), fm_colormap_get_entry (magma, 255));
       for (guint e = 126; e <= 130; e++)
         {
           guint32 rgb = fm_colormap_get_entry (magma, e);
@@ -560,7 +551,7 @@ test_colour_bar_pixels (void)
         }
       g_assert_true (middle_ok);
       /* Not the default colormap's. */
-      g_assert_cmpuint (pixel_at (surface, 0, 1) & 0xffffff, !=,
+      g_assert_cmpuint (fm_test_pixel (surface, 0, 1) & 0xffffff, !=,
                         fm_colormap_get_entry (fm_colormap_get_default (), 0));
       cairo_surface_destroy (surface);
 

@@ -16,13 +16,11 @@
 
 #include <errno.h>
 #include <math.h>
-#include <setjmp.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
-#include <png.h>
 
 #include "fm-data.h"
 #include "fm-image.h"
@@ -33,6 +31,7 @@
 #include "fm-stats.h"
 #include "fm-test-cli.h"
 #include "fm-test-files.h"
+#include "fm-test-png.h"
 
 #define OLD_BYTES "old file: must survive a failed export\n"
 
@@ -70,67 +69,6 @@ run_export (gboolean    limit_fsize,
   return r;
 }
 
-/* ---- PNG reading -------------------------------------------------------- */
-
-typedef struct
-{
-  int         width, height;
-  guint8     *rgba;   /* [height, width, 4] */
-  GHashTable *text;
-} ReadPng;
-
-static void
-read_png (const char *path,
-          ReadPng    *r)
-{
-  FILE *fp = fopen (path, "rb");
-  png_structp png;
-  png_infop info;
-  png_textp text = NULL;
-  int n_text = 0, ct;
-  png_bytepp rows;
-
-  g_assert_nonnull (fp);
-  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-  info = png_create_info_struct (png);
-  if (setjmp (png_jmpbuf (png)))
-    g_assert_not_reached ();
-  png_init_io (png, fp);
-  png_read_png (png, info, PNG_TRANSFORM_EXPAND | PNG_TRANSFORM_STRIP_16, NULL);
-  r->width = png_get_image_width (png, info);
-  r->height = png_get_image_height (png, info);
-  ct = png_get_color_type (png, info);
-  r->rgba = g_malloc ((gsize) r->width * r->height * 4);
-  rows = png_get_rows (png, info);
-  for (int y = 0; y < r->height; y++)
-    for (int x = 0; x < r->width; x++)
-      {
-        guint8 *o = r->rgba + ((gsize) y * r->width + x) * 4;
-
-        if (ct == PNG_COLOR_TYPE_RGB_ALPHA)
-          memcpy (o, rows[y] + x * 4, 4);
-        else
-          {
-            g_assert_cmpint (ct, ==, PNG_COLOR_TYPE_RGB);
-            memcpy (o, rows[y] + x * 3, 3);
-            o[3] = 0xff;
-          }
-      }
-  r->text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  png_get_text (png, info, &text, &n_text);
-  for (int i = 0; i < n_text; i++)
-    g_hash_table_insert (r->text, g_strdup (text[i].key), g_strdup (text[i].text));
-  png_destroy_read_struct (&png, &info, NULL);
-  fclose (fp);
-}
-
-static void
-read_png_free (ReadPng *r)
-{
-  g_free (r->rgba);
-  g_hash_table_unref (r->text);
-}
-
 /* ---- tests -------------------------------------------------------------- */
 
 static void
@@ -142,13 +80,13 @@ test_reference (void)
                                                 "mnist-cnn-digit-7.png", NULL);
   FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--all-layers",
                          "--scale", "28", NULL);
-  ReadPng got, want;
+  FmTestPng got, want;
   gsize differ = 0;
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "1052 × 764"));
-  read_png (out, &got);
-  read_png (ref_path, &want);
+  fm_test_png_read (out, &got);
+  fm_test_png_read (ref_path, &want);
   g_assert_cmpint (got.width, ==, want.width);
   g_assert_cmpint (got.height, ==, want.height);
   for (gsize i = 0; i < (gsize) got.width * got.height; i++)
@@ -165,8 +103,8 @@ test_reference (void)
                    "/relu1/Relu_output_0: none; /pool1/MaxPool_output_0: none; "
                    "/relu2/Relu_output_0: none; /pool2/MaxPool_output_0: none; "
                    "/relu3/Relu_output_0: none");
-  read_png_free (&got);
-  read_png_free (&want);
+  fm_test_png_clear (&got);
+  fm_test_png_clear (&want);
   fm_test_cli_result_clear (&r);
 }
 

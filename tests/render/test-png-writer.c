@@ -20,38 +20,13 @@
 
 #include "fm-error.h"
 #include "fm-png-writer.h"
+#include "fm-test-files.h"
 #include "fm-test-png.h"
 #include "fm-tile-render.h"
 
 #include <pango/pangocairo.h>
 
 static char *tmpdir;
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/* Asserts that tmpdir holds exactly @expected: names sorted, joined by
- * spaces ("" for an empty folder). */
-static void
-assert_dir_is (const char *expected)
-{
-  g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *joined = NULL;
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  joined = g_strjoinv (" ", (char **) names->pdata);
-  g_assert_cmpstr (joined, ==, expected);
-}
 
 static void
 clear_dir (void)
@@ -129,7 +104,7 @@ test_round_trip_opaque (void)
   g_assert_cmpstr (g_hash_table_lookup (r.text_kind, "Description"), ==, "iTXt");
   fm_test_png_clear (&r);
 
-  assert_dir_is ("opaque.png");
+  fm_test_assert_listing (tmpdir, "opaque.png");
   clear_dir ();
 }
 
@@ -296,7 +271,7 @@ test_failed_replace (void)
       g_clear_pointer (&after, g_free);
       g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
       g_assert_cmpmem (after, after_len, before, before_len);
-      assert_dir_is ("tile.png");
+      fm_test_assert_listing (tmpdir, "tile.png");
     }
 
   g_assert_true (fm_png_write_surface (path, second, text, &error));
@@ -310,7 +285,7 @@ test_failed_replace (void)
     g_assert_cmpint (r.rgba[0], <=, 179);
     fm_test_png_clear (&r);
   }
-  assert_dir_is ("tile.png");
+  fm_test_assert_listing (tmpdir, "tile.png");
 
   cairo_surface_destroy (first);
   cairo_surface_destroy (second);
@@ -335,7 +310,7 @@ test_bad_folder (void)
   g_assert_nonnull (strstr (error->message, missing));
   g_assert_nonnull (strstr (error->message, g_strerror (ENOENT)));
   g_clear_error (&error);
-  assert_dir_is ("");
+  fm_test_assert_listing (tmpdir, "");
 
   g_assert_true (g_file_set_contents (file, "x", 1, NULL));
   g_assert_false (fm_png_write_surface (under_file, surface, NULL, &error));
@@ -343,7 +318,7 @@ test_bad_folder (void)
   g_assert_nonnull (strstr (error->message, under_file));
   g_assert_nonnull (strstr (error->message, g_strerror (ENOTDIR)));
   g_clear_error (&error);
-  assert_dir_is ("plain-file");
+  fm_test_assert_listing (tmpdir, "plain-file");
 
   cairo_surface_destroy (surface);
   clear_dir ();
@@ -378,7 +353,7 @@ test_bad_input (void)
   g_assert_false (fm_png_write_surface (path, a8, NULL, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  assert_dir_is ("");
+  fm_test_assert_listing (tmpdir, "");
 
   /* The longest legal key, 79 characters, is fine. */
   long_key[79] = '\0';
@@ -394,13 +369,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
-  tmpdir = g_dir_make_tmp ("fm-test-png-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmpdir = fm_test_make_tmp_dir ("fm-test-png-XXXXXX");
 
   g_test_add_func ("/render/png/round-trip-opaque", test_round_trip_opaque);
   g_test_add_func ("/render/png/round-trip-alpha", test_round_trip_alpha);
@@ -412,8 +385,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  clear_dir ();
-  g_rmdir (tmpdir);
+  fm_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return ret;
 }

@@ -27,6 +27,7 @@
 #include "fm-sheet.h"
 #include "fm-stats.h"
 #include "fm-test-digit.h"
+#include "fm-test-files.h"
 #include "fm-test-png.h"
 
 static char *tmpdir;
@@ -421,16 +422,12 @@ test_limits (void)
 static void
 test_failed_write (void)
 {
-  g_autofree char *dir = g_build_filename (tmpdir, "fail", NULL);
+  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "fail");
   g_autofree char *path = g_build_filename (dir, "sheet.png", NULL);
   g_autofree char *contents = NULL;
-  g_autoptr(GDir) d = NULL;
   g_autoptr(GError) error = NULL;
   FmSheetSpec spec;
-  const char *name;
-  int n = 0;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   g_assert_true (g_file_set_contents (path, "old bytes", -1, NULL));
   fixture_spec (&spec);
   fm_png_writer_set_fail_after_for_testing (1000);
@@ -440,34 +437,8 @@ test_failed_write (void)
   g_assert_nonnull (strstr (error->message, path));
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "old bytes");
-  d = g_dir_open (dir, 0, NULL);
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_assert_cmpstr (name, ==, "sheet.png");
-      n++;
-    }
-  g_assert_cmpint (n, ==, 1);
+  fm_test_assert_listing (dir, "sheet.png");
   g_unlink (path);
-  g_rmdir (dir);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
   g_rmdir (dir);
 }
 
@@ -478,8 +449,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("fm-test-sheet-XXXXXX", NULL);
-  g_assert_nonnull (tmpdir);
+  tmpdir = fm_test_make_tmp_dir ("fm-test-sheet-XXXXXX");
 
   g_test_add_func ("/render/sheet/png-layer", test_png_layer);
   g_test_add_func ("/render/sheet/png-tile-scale-40", test_png_tile_scale);
@@ -491,7 +461,7 @@ main (int   argc,
   status = g_test_run ();
 
   fixture_free ();
-  remove_tree (tmpdir);
+  fm_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return status;
 }
