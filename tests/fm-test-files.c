@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "fm-test-files.h"
@@ -132,6 +133,19 @@ fm_test_assert_plain_file (const char *file,
 
   fm_test_assert_file_is (file, contents);
   fm_test_assert_listing (dir, name);
+}
+
+void
+fm_test_assert_contains (const char *text,
+                         ...)
+{
+  va_list ap;
+
+  va_start (ap, text);
+  for (const char *s = va_arg (ap, const char *); s != NULL; s = va_arg (ap, const char *))
+    if (strstr (text, s) == NULL)
+      g_error ("\"%s\" lacks \"%s\"", text, s);
+  va_end (ap);
 }
 
 void

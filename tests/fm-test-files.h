@@ -45,6 +45,10 @@ void  fm_test_assert_listing     (const char        *dir,
  * bytes. */
 void  fm_test_assert_file_is     (const char        *path,
                                   const char        *expected);
+/* @text holds each of the strings after it (the list ends with NULL); a
+ * missing one fails the test, naming it. */
+void  fm_test_assert_contains    (const char        *text,
+                                  ...) G_GNUC_NULL_TERMINATED;
 /* @message, about a failed write, names @path and the reason @errnum
  * (g_strerror()). */
 void  fm_test_assert_names_failure (const char      *message,

@@ -170,10 +170,8 @@ test_text_and_inputs (void)
 
   g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", digit, "--runs", "5", NULL),
                    ==, 0);
-  g_assert_nonnull (strstr (out, "Input:       "));
-  g_assert_nonnull (strstr (out, "digit-7.png"));
-  g_assert_nonnull (strstr (out, "over 5 runs after 1 warm-up runs"));
-  g_assert_nonnull (strstr (out, "Peak memory:"));
+  fm_test_assert_contains (out, "Input:       ", "digit-7.png", "over 5 runs after 1 warm-up runs",
+                           "Peak memory:", NULL);
 
   g_assert_cmpint (bench_npy (npy, &shape, &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "input.npy"));

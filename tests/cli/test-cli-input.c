@@ -340,10 +340,7 @@ test_usage_errors (void)
     g_autofree char *out = NULL, *err = NULL;
 
     g_assert_cmpint (run ("run", &out, &err, "--help", NULL), ==, 0);
-    g_assert_nonnull (strstr (out, "--channels"));
-    g_assert_nonnull (strstr (out, "--input-range"));
-    g_assert_nonnull (strstr (out, "--resize"));
-    g_assert_nonnull (strstr (out, "--background"));
+    fm_test_assert_contains (out, "--channels", "--input-range", "--resize", "--background", NULL);
   }
 }
 

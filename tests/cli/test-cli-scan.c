@@ -134,11 +134,9 @@ test_text_csv_cache (void)
   g_assert_cmpint (run_scan (&out, &err, "mnist-cnn-dying", "mnist-heldout", "--limit", "200",
                              "--rare-below", "0.05", "--csv", csv, NULL), ==, 0);
   g_test_message ("%s", out);
-  g_assert_nonnull (strstr (out, "Scanned 200 images in"));
-  g_assert_nonnull (strstr (out, "/relu1/Relu_output_0"));
-  g_assert_nonnull (strstr (out, "the bias keeps it negative"));
-  g_assert_nonnull (strstr (out, "Usual remedies"));
-  g_assert_nonnull (strstr (out, "fewer than 5 % of the images"));
+  fm_test_assert_contains (out, "Scanned 200 images in", "/relu1/Relu_output_0",
+                           "the bias keeps it negative", "Usual remedies",
+                           "fewer than 5 % of the images", NULL);
 
   g_assert_true (g_file_get_contents (csv, &csv_text, NULL, NULL));
   lines = g_strsplit (csv_text, "\n", -1);

@@ -109,15 +109,10 @@ test_round_trip (void)
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_test_message ("%s", text);
-  g_assert_nonnull (strstr (text, "[Input]\n"));
-  g_assert_nonnull (strstr (text, "\npreset=custom\n"));
-  g_assert_nonnull (strstr (text, "\nchannels=bgr\n"));
-  g_assert_nonnull (strstr (text, "\nrange=0-255\n"));
-  g_assert_nonnull (strstr (text, "\nresize=crop\n"));
-  g_assert_nonnull (strstr (text, "\nbackground=#336699\n"));
-  g_assert_nonnull (strstr (text, "\nmean=103.939003,116.778999,123.68\n"));
-  g_assert_nonnull (strstr (text, "\nstd=1\n"));
-  g_assert_nonnull (strstr (text, "\ninvert=yes\n"));
+  fm_test_assert_contains (text, "[Input]\n", "\npreset=custom\n", "\nchannels=bgr\n",
+                           "\nrange=0-255\n", "\nresize=crop\n", "\nbackground=#336699\n",
+                           "\nmean=103.939003,116.778999,123.68\n", "\nstd=1\n", "\ninvert=yes\n",
+                           NULL);
 
   fm_preprocess_init (&back, 3, 224, 224);
   g_assert_true (fm_input_settings_load (path, &back, &error));

@@ -237,11 +237,8 @@ test_dead_bias (void)
 
   text = fm_scan_result_explain (r, 1, 0);
   g_test_message ("%s", text);
-  g_assert_nonnull (strstr (text, "dead"));
-  g_assert_nonnull (strstr (text, "-99.00"));
-  g_assert_nonnull (strstr (text, "bias, -100.00"));
-  g_assert_nonnull (strstr (text, "learning rate"));
-  g_assert_nonnull (strstr (text, "LeakyReLU"));
+  fm_test_assert_contains (text, "dead", "-99.00", "bias, -100.00", "learning rate", "LeakyReLU",
+                           NULL);
   g_clear_pointer (&text, g_free);
   text = fm_scan_result_explain (r, 1, 1);
   g_assert_nonnull (strstr (text, "4 of 5 images"));
