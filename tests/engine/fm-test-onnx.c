@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "fm-test-onnx.h"
 
 FmOnnxModel *
@@ -15,6 +17,28 @@ fm_test_decode (GByteArray         *b,
                 GError            **error)
 {
   return fm_onnx_model_decode (b->data, b->len, limits, error);
+}
+
+GError *
+fm_test_decode_error (GByteArray         *b,
+                      const FmOnnxLimits *limits)
+{
+  GError *error = NULL;
+  g_autoptr(FmOnnxModel) m = fm_test_decode (b, limits, &error);
+
+  g_assert_null (m);
+  g_assert_nonnull (error);
+  return error;
+}
+
+void
+fm_test_assert_fm_error (const GError *error,
+                         int           code,
+                         const char   *fragment)
+{
+  g_assert_error (error, FM_ERROR, code);
+  if (strstr (error->message, fragment) == NULL)
+    g_error ("message \"%s\" lacks \"%s\"", error->message, fragment);
 }
 
 FmOnnxTensor *

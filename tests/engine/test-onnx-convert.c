@@ -31,9 +31,7 @@ expect_tensor_error (const FmOnnxTensor *t,
   FmConstTensor *c = fm_onnx_tensor_to_const (t, base, max_bytes, &error);
 
   g_assert_null (c);
-  g_assert_error (error, FM_ERROR, code);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("message \"%s\" lacks \"%s\"", error->message, fragment);
+  fm_test_assert_fm_error (error, code, fragment);
 }
 
 /* ---- fm-tensor.c -------------------------------------------------------- */

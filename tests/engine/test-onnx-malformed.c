@@ -23,13 +23,9 @@ expect_model_error (GByteArray         *b,
                     int                 code,
                     const char         *fragment)
 {
-  g_autoptr(GError) error = NULL;
-  FmOnnxModel *m = fm_test_decode (b, limits, &error);
+  g_autoptr(GError) error = fm_test_decode_error (b, limits);
 
-  g_assert_null (m);
-  g_assert_error (error, FM_ERROR, code);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("message \"%s\" lacks \"%s\"", error->message, fragment);
+  fm_test_assert_fm_error (error, code, fragment);
 }
 
 /* ---- malformed input ---------------------------------------------------- */
