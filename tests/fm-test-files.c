@@ -149,6 +149,17 @@ fm_test_assert_contains (const char *text,
 }
 
 void
+fm_test_assert_error_holds (const GError *error,
+                            GQuark        domain,
+                            int           code,
+                            const char   *fragment)
+{
+  g_assert_error (error, domain, code);
+  if (strstr (error->message, fragment) == NULL)
+    g_error ("message \"%s\" lacks \"%s\"", error->message, fragment);
+}
+
+void
 fm_test_assert_names_failure (const char *message,
                               const char *path,
                               int         errnum)

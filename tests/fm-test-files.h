@@ -49,6 +49,12 @@ void  fm_test_assert_file_is     (const char        *path,
  * missing one fails the test, naming it. */
 void  fm_test_assert_contains    (const char        *text,
                                   ...) G_GNUC_NULL_TERMINATED;
+/* @error is set, in @domain with @code, and its message holds @fragment
+ * (a mismatch fails the test, quoting the message). */
+void  fm_test_assert_error_holds (const GError      *error,
+                                  GQuark             domain,
+                                  int                code,
+                                  const char        *fragment);
 /* @message, about a failed write, names @path and the reason @errnum
  * (g_strerror()). */
 void  fm_test_assert_names_failure (const char      *message,

@@ -7,8 +7,6 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "fm-test-onnx.h"
 
 FmOnnxModel *
@@ -29,16 +27,6 @@ fm_test_decode_error (GByteArray         *b,
   g_assert_null (m);
   g_assert_nonnull (error);
   return error;
-}
-
-void
-fm_test_assert_fm_error (const GError *error,
-                         int           code,
-                         const char   *fragment)
-{
-  g_assert_error (error, FM_ERROR, code);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("message \"%s\" lacks \"%s\"", error->message, fragment);
 }
 
 FmOnnxTensor *

@@ -25,10 +25,6 @@ FmOnnxModel  *fm_test_decode          (GByteArray         *b,
 /* fm_test_decode (@b, @limits) fails: its error (free it). */
 GError       *fm_test_decode_error    (GByteArray         *b,
                                        const FmOnnxLimits *limits);
-/* @error is set, in FM_ERROR with @code, and its message holds @fragment. */
-void          fm_test_assert_fm_error (const GError       *error,
-                                       int                 code,
-                                       const char         *fragment);
 /* A lone TensorProto; @b must outlive it (raw_data points into it). */
 FmOnnxTensor *fm_test_decode_tensor   (GByteArray         *b);
 

@@ -17,6 +17,7 @@
 
 #include "fm-error.h"
 #include "fm-tensor.h"
+#include "fm-test-files.h"
 #include "fm-test-onnx.h"
 #include "test-onnx-reader.h"
 
@@ -31,7 +32,7 @@ expect_tensor_error (const FmOnnxTensor *t,
   FmConstTensor *c = fm_onnx_tensor_to_const (t, base, max_bytes, &error);
 
   g_assert_null (c);
-  fm_test_assert_fm_error (error, code, fragment);
+  fm_test_assert_error_holds (error, FM_ERROR, code, fragment);
 }
 
 /* ---- fm-tensor.c -------------------------------------------------------- */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fm-error.h"
+#include "fm-test-files.h"
 #include "fm-test-onnx.h"
 #include "test-onnx-reader.h"
 
@@ -25,7 +26,7 @@ expect_model_error (GByteArray         *b,
 {
   g_autoptr(GError) error = fm_test_decode_error (b, limits);
 
-  fm_test_assert_fm_error (error, code, fragment);
+  fm_test_assert_error_holds (error, FM_ERROR, code, fragment);
 }
 
 /* ---- malformed input ---------------------------------------------------- */
