@@ -37,6 +37,25 @@ fm_test_window_init (int    *argc,
   return data_home;
 }
 
+void
+fm_test_fresh_scan_cache (void)
+{
+  static guint n;
+  g_autofree char *name = g_strdup_printf ("scan-cache-%u", n++);
+  g_autofree char *dir = fm_test_fresh_dir (data_home, name);
+
+  g_setenv ("XDG_CACHE_HOME", dir, TRUE);
+}
+
+char *
+fm_test_heldout_digits (void)
+{
+  char *path = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+
+  g_assert_nonnull (path);
+  return path;
+}
+
 FmWindow *
 fm_test_open_window (const char *model_name)
 {

@@ -33,6 +33,12 @@ extern const char *fm_test_cli_binary;
 const char *fm_test_window_init (int        *argc,
                                  char     ***argv);
 
+/* Points XDG_CACHE_HOME at a new, empty folder in the data folder, so the
+ * next scan reads no earlier result. */
+void      fm_test_fresh_scan_cache (void);
+/* The bundled held-out digits (an IDX file), to scan. Free with g_free (). */
+char     *fm_test_heldout_digits   (void);
+
 /* A window on the bundled model @model_name, shown, with its first frame. */
 FmWindow *fm_test_open_window  (const char *model_name);
 /* Destroys @window and lets the main loop finish with it. */

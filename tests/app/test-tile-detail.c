@@ -570,7 +570,7 @@ static FmScanResult *
 scan_digits (FmWindow *window,
              int      *scan_layer)
 {
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *digits = fm_test_heldout_digits ();
   FmScanResult *scan;
 
   g_assert_nonnull (digits);
@@ -626,7 +626,7 @@ pixels_differ (const float *a,
 static FmImage *
 digits_item (gint64 index)
 {
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *digits = fm_test_heldout_digits ();
   g_autoptr(FmDataset) dataset = fm_dataset_open (digits, NULL, NULL);
   guint64 at;
   FmImage *image;

@@ -60,14 +60,13 @@ static void
 test_scan (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *digits = fm_test_heldout_digits ();
   g_autoptr(JsonParser) parser = json_parser_new ();
   FmScanResult *scan;
   JsonArray *layers;
   gint64 start;
 
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_fresh_scan_cache ();
   fm_window_start_scan (window, digits);
   g_assert_true (fm_window_is_scanning (window));
   WAIT_FOR (!fm_window_is_scanning (window));
@@ -117,7 +116,6 @@ test_scan_stop (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   const char *fashion = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
   FmScanResult *scan;
 
   if (!g_file_test (fashion, G_FILE_TEST_EXISTS))
@@ -126,7 +124,7 @@ test_scan_stop (void)
       fm_test_close_window (window);
       return;
     }
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_fresh_scan_cache ();
   fm_window_start_scan (window, fashion);
   /* Stop (win.scan-cancel) as soon as the bar shows progress: the whole
    * of Fashion-MNIST takes under a second on an idle machine, so waiting
@@ -280,12 +278,11 @@ static void
 test_key_to_marks (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *digits = fm_test_heldout_digits ();
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_fresh_scan_cache ();
   before = fm_window_dup_key_text (window);
   g_test_message ("%s", before);
   g_assert_nonnull (strstr (before, "zero for this input"));
@@ -321,12 +318,11 @@ static void
 test_threshold_change_drops_marks (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *digits = fm_test_heldout_digits ();
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
 
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_fresh_scan_cache ();
   g_settings_set_double (settings, "zero-threshold", 0.0);
   fm_window_start_scan (window, digits);
   WAIT_FOR (!fm_window_is_scanning (window));
@@ -358,12 +354,11 @@ static void
 test_filter_dead (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *digits = fm_test_heldout_digits ();
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *layers;
 
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_fresh_scan_cache ();
   fm_window_start_scan (window, digits);
   WAIT_FOR (!fm_window_is_scanning (window));
   fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_DEAD);
