@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fm-test-files.h"
@@ -26,6 +27,30 @@ fm_test_make_tmp_dir (const char *tmpl)
 
   g_assert_no_error (error);
   return dir;
+}
+
+static char *scratch;
+
+static void
+remove_scratch (void)
+{
+  fm_test_remove_tree (scratch);
+  g_clear_pointer (&scratch, g_free);
+}
+
+const char *
+fm_test_scratch (void)
+{
+  if (scratch == NULL)
+    {
+      const char *prgname = g_get_prgname ();
+      g_autofree char *program = g_path_get_basename (prgname != NULL ? prgname : "test");
+      g_autofree char *tmpl = g_strdup_printf ("fm-%s-XXXXXX", program);
+
+      scratch = fm_test_make_tmp_dir (tmpl);
+      atexit (remove_scratch);
+    }
+  return scratch;
 }
 
 void

@@ -27,6 +27,10 @@ typedef struct
 /* A new folder in the temporary folder from @tmpl ("fm-test-x-XXXXXX").
  * Free with g_free(). */
 char *fm_test_make_tmp_dir       (const char        *tmpl);
+/* The test program's scratch folder: made in the temporary folder on the
+ * first call (named after the program once g_test_init () has run),
+ * removed with all it holds when the program exits. */
+const char *fm_test_scratch      (void);
 /* Removes @path and everything below it (symbolic links are removed, not
  * followed). */
 void  fm_test_remove_tree        (const char        *path);

@@ -10,24 +10,14 @@
 #include "fm-test-files.h"
 #include "fm-test-window.h"
 
-#include <stdlib.h>
-
 const char *fm_test_cli_binary;
-static char *data_home;
-
-static void
-remove_data_home (void)
-{
-  fm_test_remove_tree (data_home);
-  g_clear_pointer (&data_home, g_free);
-}
+static const char *data_home;
 
 const char *
 fm_test_window_init (int    *argc,
                      char ***argv)
 {
-  data_home = fm_test_make_tmp_dir ("fm-test-window-data-XXXXXX");
-  atexit (remove_data_home);
+  data_home = fm_test_scratch ();
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (argc, argv, NULL);

@@ -27,12 +27,11 @@
 #include "fm-input-settings.h"
 #include "fm-test-files.h"
 
-static char *tmp_dir;
 
 static char *
 scratch_path (const char *name)
 {
-  return g_build_filename (tmp_dir, name, NULL);
+  return g_build_filename (fm_test_scratch (), name, NULL);
 }
 
 static void
@@ -360,8 +359,6 @@ main (int   argc,
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
 
-  tmp_dir = fm_test_make_tmp_dir ("fm-test-input-settings-XXXXXX");
-
   g_test_add_func ("/engine/input-settings/path", test_path);
   g_test_add_func ("/engine/input-settings/round-trip", test_round_trip);
   g_test_add_func ("/engine/input-settings/missing-and-partial", test_missing_and_partial);
@@ -370,8 +367,6 @@ main (int   argc,
 
   status = g_test_run ();
 
-  fm_test_remove_tree (tmp_dir);
   fm_test_remove_tree (data_home);
-  g_free (tmp_dir);
   return status;
 }

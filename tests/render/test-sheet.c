@@ -30,7 +30,6 @@
 #include "fm-test-files.h"
 #include "fm-test-png.h"
 
-static char *tmpdir;
 
 /* ---- the bundled model on digit-7.png ----------------------------------- */
 
@@ -234,7 +233,7 @@ check_png (FmSheetSpec *spec,
            const char  *name,
            const char  *normalisation)
 {
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), name, NULL);
   g_autofree char *zeros = expected_zero_text (spec);
   g_autoptr(GError) error = NULL;
   int w = 0, h = 0;
@@ -308,7 +307,7 @@ test_zero_channels (void)
   FmSheetLayer layers[2];
   FmSheetSpec spec = { 0 };
   g_autofree char *text = NULL;
-  g_autofree char *path = g_build_filename (tmpdir, "zeros.png", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "zeros.png", NULL);
   g_autoptr(GError) error = NULL;
   FmTestPng png;
 
@@ -422,7 +421,7 @@ test_limits (void)
 static void
 test_failed_write (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "fail");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "fail");
   g_autofree char *path = g_build_filename (dir, "sheet.png", NULL);
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
@@ -449,7 +448,6 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmpdir = fm_test_make_tmp_dir ("fm-test-sheet-XXXXXX");
 
   g_test_add_func ("/render/sheet/png-layer", test_png_layer);
   g_test_add_func ("/render/sheet/png-tile-scale-40", test_png_tile_scale);
@@ -461,7 +459,5 @@ main (int   argc,
   status = g_test_run ();
 
   fixture_free ();
-  fm_test_remove_tree (tmpdir);
-  g_free (tmpdir);
   return status;
 }
