@@ -262,38 +262,39 @@ check_png (FmSheetSpec *spec,
   fm_test_png_clear (&png);
 }
 
-static void
-test_png_layer (void)
+/* A sheet of the fixture's layers written with these settings (the rest
+ * fixture_spec ()'s), checked by check_png () as @file with the
+ * Normalisation text @normalisation. */
+typedef struct
 {
+  const char  *file;
+  const char  *normalisation;
+  FmNormalize  normalize;
+  int          tile_side;
+  float        fixed_min, fixed_max;
+  gboolean     dark;
+} PngCase;
+
+static const PngCase png_layer = { "layer.png", "layer", FM_NORMALIZE_LAYER, 28 };
+/* 40 is not a multiple of 28, 14 or 7: nearest sampling of uneven blocks. */
+static const PngCase png_tile_scale = { "tile.png", "tile", FM_NORMALIZE_TILE, 40 };
+static const PngCase png_fixed_dark = {
+  "fixed.png", "fixed -1:2.5", FM_NORMALIZE_FIXED, 28, -1.0f, 2.5f, TRUE
+};
+
+static void
+test_png (gconstpointer data)
+{
+  const PngCase *c = data;
   FmSheetSpec spec;
 
   fixture_spec (&spec);
-  check_png (&spec, "layer.png", "layer");
-}
-
-static void
-test_png_tile_scale (void)
-{
-  FmSheetSpec spec;
-
-  /* 40 is not a multiple of 28, 14 or 7: nearest sampling of uneven blocks. */
-  fixture_spec (&spec);
-  spec.normalize = FM_NORMALIZE_TILE;
-  spec.tile_side = 40;
-  check_png (&spec, "tile.png", "tile");
-}
-
-static void
-test_png_fixed_dark (void)
-{
-  FmSheetSpec spec;
-
-  fixture_spec (&spec);
-  spec.normalize = FM_NORMALIZE_FIXED;
-  spec.fixed_min = -1.0f;
-  spec.fixed_max = 2.5f;
-  spec.dark = TRUE;
-  check_png (&spec, "fixed.png", "fixed -1:2.5");
+  spec.normalize = c->normalize;
+  spec.tile_side = c->tile_side;
+  spec.fixed_min = c->fixed_min;
+  spec.fixed_max = c->fixed_max;
+  spec.dark = c->dark;
+  check_png (&spec, c->file, c->normalisation);
 }
 
 /* A layer with zero channels: the zero mark is in the sheet's tiles
@@ -449,9 +450,9 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/render/sheet/png-layer", test_png_layer);
-  g_test_add_func ("/render/sheet/png-tile-scale-40", test_png_tile_scale);
-  g_test_add_func ("/render/sheet/png-fixed-dark", test_png_fixed_dark);
+  g_test_add_data_func ("/render/sheet/png-layer", &png_layer, test_png);
+  g_test_add_data_func ("/render/sheet/png-tile-scale-40", &png_tile_scale, test_png);
+  g_test_add_data_func ("/render/sheet/png-fixed-dark", &png_fixed_dark, test_png);
   g_test_add_func ("/render/sheet/zero-channels", test_zero_channels);
   g_test_add_func ("/render/sheet/512-channels", test_512_channels);
   g_test_add_func ("/render/sheet/limits", test_limits);
