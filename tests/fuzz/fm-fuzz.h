@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "fm-error.h"
 
@@ -55,4 +56,37 @@ fm_fuzz_check_result (gboolean  ok,
   /* Messages reach GTK labels: they must be UTF-8 whatever the input. */
   FM_FUZZ_CHECK (g_utf8_validate (error->message, -1, NULL));
   g_error_free (error);
+}
+
+/* Scratch files for a target that must go through the file system: the
+ * path of @name in a folder made from @tmpl on the first call (the same
+ * folder after that). Each file named and the folder are removed at exit. */
+static char *fm_fuzz_dir;
+static GPtrArray *fm_fuzz_files;
+
+static inline void
+fm_fuzz_remove_files (void)
+{
+  for (guint i = 0; i < fm_fuzz_files->len; i++)
+    g_unlink (g_ptr_array_index (fm_fuzz_files, i));
+  g_rmdir (fm_fuzz_dir);
+}
+
+static inline const char *
+fm_fuzz_scratch_file (const char *tmpl,
+                      const char *name)
+{
+  char *path;
+
+  if (fm_fuzz_dir == NULL)
+    {
+      fm_fuzz_dir = g_dir_make_tmp (tmpl, NULL);
+      if (fm_fuzz_dir == NULL)
+        abort ();
+      fm_fuzz_files = g_ptr_array_new ();
+      atexit (fm_fuzz_remove_files);
+    }
+  path = g_build_filename (fm_fuzz_dir, name, NULL);
+  g_ptr_array_add (fm_fuzz_files, path);
+  return path;
 }
