@@ -46,6 +46,15 @@ fm_test_heldout_digits (void)
   return path;
 }
 
+void
+fm_test_scan_digits (FmWindow *window)
+{
+  g_autofree char *digits = fm_test_heldout_digits ();
+
+  fm_window_start_scan (window, digits);
+  WAIT_FOR (!fm_window_is_scanning (window));
+}
+
 FmWindow *
 fm_test_open_window (const char *model_name)
 {

@@ -38,6 +38,8 @@ const char *fm_test_window_init (int        *argc,
 void      fm_test_fresh_scan_cache (void);
 /* The bundled held-out digits (an IDX file), to scan. Free with g_free (). */
 char     *fm_test_heldout_digits   (void);
+/* Scans the held-out digits in @window and waits for the scan to end. */
+void      fm_test_scan_digits      (FmWindow   *window);
 
 /* A window on the bundled model @model_name, shown, with its first frame. */
 FmWindow *fm_test_open_window  (const char *model_name);

@@ -570,12 +570,9 @@ static FmScanResult *
 scan_digits (FmWindow *window,
              int      *scan_layer)
 {
-  g_autofree char *digits = fm_test_heldout_digits ();
   FmScanResult *scan;
 
-  g_assert_nonnull (digits);
-  fm_window_start_scan (window, digits);
-  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_scan_digits (window);
   scan = fm_window_get_scan (window);
   g_assert_nonnull (scan);
   g_assert_cmpuint (scan->images, ==, 2000);

@@ -370,13 +370,11 @@ test_tiles_drawn_after_layer_change (void)
 
   /* After a scan has marked the tiles, and after a new colormap. */
   {
-    g_autofree char *digits = fm_test_heldout_digits ();
     g_autoptr(GSettings) settings = g_settings_new (APP_ID);
 
     fm_test_fresh_scan_cache ();
     fm_window_select_layer (window, -1);
-    fm_window_start_scan (window, digits);
-    WAIT_FOR (!fm_window_is_scanning (window));
+    fm_test_scan_digits (window);
     g_assert_nonnull (fm_window_get_scan (window));
     check_each_layer (window, n_layers);
     fm_window_select_layer (window, -1);

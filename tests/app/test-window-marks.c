@@ -101,8 +101,7 @@ test_scan (void)
 
   /* The same model and dataset again: from the cache, at once. */
   start = g_get_monotonic_time ();
-  fm_window_start_scan (window, digits);
-  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_scan_digits (window);
   g_test_message ("second scan took %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpuint (fm_window_get_scan (window)->images, ==, 2000);
   g_assert_nonnull (strstr (fm_window_get_scan_status (window), "earlier scan"));
@@ -278,7 +277,6 @@ static void
 test_key_to_marks (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *digits = fm_test_heldout_digits ();
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
@@ -289,8 +287,7 @@ test_key_to_marks (void)
   g_assert_null (strstr (before, "dead"));
   g_assert_true (fm_window_get_scan_offered (window));
 
-  fm_window_start_scan (window, digits);
-  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_scan_digits (window);
   after = fm_window_dup_key_text (window);
   g_test_message ("%s", after);
   g_assert_nonnull (strstr (after, "zero for this input"));
@@ -318,14 +315,12 @@ static void
 test_threshold_change_drops_marks (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *digits = fm_test_heldout_digits ();
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
 
   fm_test_fresh_scan_cache ();
   g_settings_set_double (settings, "zero-threshold", 0.0);
-  fm_window_start_scan (window, digits);
-  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_scan_digits (window);
   g_assert_cmpuint (count_dead_tiles (section), >, 0);
 
   g_settings_set_double (settings, "zero-threshold", 0.5);
@@ -354,13 +349,11 @@ static void
 test_filter_dead (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *digits = fm_test_heldout_digits ();
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *layers;
 
   fm_test_fresh_scan_cache ();
-  fm_window_start_scan (window, digits);
-  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_scan_digits (window);
   fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_DEAD);
   fm_test_settle ();
   layers = load_dead_layers (parser);
