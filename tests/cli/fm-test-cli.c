@@ -21,21 +21,19 @@ fm_test_cli_result_clear (FmTestCliResult *r)
 }
 
 const char *
-fm_test_cli_setup (int          argc,
-                   char       **argv,
-                   const char  *tmpl,
-                   char       **tmp_dir)
+fm_test_cli_init (int    *argc,
+                  char ***argv)
 {
   const char *binary = g_getenv ("FM_CLI_BINARY");
 
-  if (binary == NULL && argc > 1)
-    binary = argv[1];
+  g_test_init (argc, argv, NULL);
+  if (binary == NULL && *argc > 1)
+    binary = (*argv)[1];
   if (binary == NULL)
     {
-      g_printerr ("usage: FM_CLI_BINARY=path/to/feature-maps %s\n", argv[0]);
+      g_printerr ("usage: FM_CLI_BINARY=path/to/feature-maps %s\n", (*argv)[0]);
       exit (1);
     }
-  *tmp_dir = fm_test_make_tmp_dir (tmpl);
   return binary;
 }
 
@@ -74,16 +72,6 @@ fm_test_cli_run (const char         *binary,
   if (WIFEXITED (status))
     return WEXITSTATUS (status);
   return -1;
-}
-
-int
-fm_test_cli_run_tests (char *tmp_dir)
-{
-  int status = g_test_run ();
-
-  fm_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return status;
 }
 
 JsonObject *

@@ -27,7 +27,6 @@
 #include "fm-test-files.h"
 
 static const char *binary;
-static char *tmp_dir;
 
 /* Runs `binary bench ARGS...` (NULL-terminated); returns the exit status
  * and, in @seconds, the process's wall time. */
@@ -161,8 +160,8 @@ test_text_and_inputs (void)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autofree char *npy = g_build_filename (tmp_dir, "input.npy", NULL);
-  g_autofree char *bad = g_build_filename (tmp_dir, "bad.npy", NULL);
+  g_autofree char *npy = g_build_filename (fm_test_scratch (), "input.npy", NULL);
+  g_autofree char *bad = g_build_filename (fm_test_scratch (), "bad.npy", NULL);
   g_autofree char *digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits",
                                              "digit-7.png", NULL);
   FmShape shape = { .rank = 4, .dims = { 1, 1, 28, 28 } };
@@ -212,7 +211,7 @@ test_errors (void)
   {
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
-    g_autofree char *missing = g_build_filename (tmp_dir, "no-such-model.onnx", NULL);
+    g_autofree char *missing = g_build_filename (fm_test_scratch (), "no-such-model.onnx", NULL);
 
     g_assert_cmpint (run_bench (&out, &err, NULL, missing, NULL), ==, 1);
     g_assert_nonnull (strstr (err, "no-such-model.onnx"));
@@ -224,12 +223,11 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-bench-XXXXXX", &tmp_dir);
+  binary = fm_test_cli_init (&argc, &argv);
 
   g_test_add_func ("/cli/bench/json", test_json);
   g_test_add_func ("/cli/bench/runs-and-threads", test_runs_and_threads);
   g_test_add_func ("/cli/bench/text-and-inputs", test_text_and_inputs);
   g_test_add_func ("/cli/bench/errors", test_errors);
-  return fm_test_cli_run_tests (tmp_dir);
+  return g_test_run ();
 }

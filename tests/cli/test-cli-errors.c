@@ -30,7 +30,6 @@
                        "“meson install” or set GSETTINGS_SCHEMA_DIR\n"
 
 static const char *binary;
-static char *tmp_dir;
 
 /* Runs `BINARY SUBCOMMAND ARGS...` (NULL-terminated); returns the exit
  * status. */
@@ -46,7 +45,7 @@ assert_model_error (const char *model,
                     const char *detail_prefix)
 {
   g_autofree char *png = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-7.png", NULL);
-  g_autofree char *out_png = g_build_filename (tmp_dir, "out.png", NULL);
+  g_autofree char *out_png = g_build_filename (fm_test_scratch (), "out.png", NULL);
   g_autofree char *want_first = g_strconcat ("feature-maps: ", sentence, NULL);
   g_autofree char *want_detail = g_strconcat ("  detail: ", detail_prefix, NULL);
   const char *commands[] = { "inspect", "run", "export", "scan", "bench" };
@@ -86,7 +85,7 @@ assert_model_error (const char *model,
 static void
 test_not_a_model (void)
 {
-  g_autofree char *text = g_build_filename (tmp_dir, "notes.onnx", NULL);
+  g_autofree char *text = g_build_filename (fm_test_scratch (), "notes.onnx", NULL);
   g_autofree char *sentence = g_strdup_printf ("%s is not an ONNX model", text);
 
   g_assert_true (g_file_set_contents (text, "These are notes, not a model.\n", -1, NULL));
@@ -96,7 +95,7 @@ test_not_a_model (void)
 static void
 test_empty (void)
 {
-  g_autofree char *empty = g_build_filename (tmp_dir, "empty.onnx", NULL);
+  g_autofree char *empty = g_build_filename (fm_test_scratch (), "empty.onnx", NULL);
   g_autofree char *sentence = g_strdup_printf ("%s is not an ONNX model", empty);
 
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));
@@ -110,7 +109,7 @@ test_truncated (void)
 {
   g_autofree char *mnist = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn.onnx",
                                              NULL);
-  g_autofree char *half = g_build_filename (tmp_dir, "half.onnx", NULL);
+  g_autofree char *half = g_build_filename (fm_test_scratch (), "half.onnx", NULL);
   g_autofree char *contents = NULL;
   g_autofree char *have = NULL, *need = NULL, *sentence = NULL;
   guint64 end;
@@ -180,7 +179,7 @@ test_window_schema_missing (void)
 {
   const char *env[] = { "GSETTINGS_SCHEMA_DIR", NULL, "DISPLAY", NULL,
                         "WAYLAND_DISPLAY", NULL, NULL };
-  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "bin");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "bin");
   g_autofree char *copy = g_build_filename (dir, "feature-maps", NULL);
   g_autofree char *out = NULL, *err = NULL;
   const char *saved = binary;
@@ -231,8 +230,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-errors-XXXXXX", &tmp_dir);
+  binary = fm_test_cli_init (&argc, &argv);
 
   g_test_add_func ("/cli/errors/not-a-model", test_not_a_model);
   g_test_add_func ("/cli/errors/empty", test_empty);
@@ -240,5 +238,5 @@ main (int    argc,
   g_test_add_func ("/cli/window/schema-uninstalled", test_window_schema_uninstalled);
   g_test_add_func ("/cli/window/schema-missing", test_window_schema_missing);
   g_test_add_func ("/cli/window/no-display", test_window_no_display);
-  return fm_test_cli_run_tests (tmp_dir);
+  return g_test_run ();
 }

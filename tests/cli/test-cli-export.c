@@ -36,7 +36,6 @@
 #define OLD_BYTES "old file: must survive a failed export\n"
 
 static const char *binary;
-static char *tmpdir;
 static char *digit;
 
 /* Runs `BINARY export ARGS...` (NULL-terminated); when @limit_fsize the
@@ -74,7 +73,7 @@ run_export (gboolean    limit_fsize,
 static void
 test_reference (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "reference");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "reference");
   g_autofree char *out = g_build_filename (dir, "sheet.png", NULL);
   g_autofree char *ref_path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "export",
                                                 "mnist-cnn-digit-7.png", NULL);
@@ -112,7 +111,7 @@ test_reference (void)
 static void
 test_csv_npy (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "numbers");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "numbers");
   g_autofree char *csv = g_build_filename (dir, "stats.csv", NULL);
   g_autofree char *npy_dir = g_build_filename (dir, "acts", NULL);
   g_autofree char *npy = g_build_filename (npy_dir, "_relu2_Relu_output_0.npy", NULL);
@@ -181,7 +180,7 @@ test_csv_npy (void)
 static void
 test_usage (void)
 {
-  g_autofree char *out = g_build_filename (tmpdir, "never.png", NULL);
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "never.png", NULL);
   const char *cases[][6] = {
     { "mnist-cnn", NULL },                                   /* missing INPUT */
     { "mnist-cnn", "DIGIT", NULL },                          /* nothing to write */
@@ -214,8 +213,8 @@ test_usage (void)
 static void
 test_bad_files (void)
 {
-  g_autofree char *out = g_build_filename (tmpdir, "never.png", NULL);
-  g_autofree char *missing = g_build_filename (tmpdir, "missing.onnx", NULL);
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "never.png", NULL);
+  g_autofree char *missing = g_build_filename (fm_test_scratch (), "missing.onnx", NULL);
   FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--layer", "nope", NULL);
 
   g_assert_cmpint (r.status, ==, 1);
@@ -233,7 +232,7 @@ test_bad_files (void)
 static void
 test_fsize_limit (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "fsize");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "fsize");
   g_autofree char *out = g_build_filename (dir, "sheet.png", NULL);
   FmTestCliResult r;
 
@@ -249,7 +248,7 @@ test_fsize_limit (void)
 static void
 test_not_a_directory (void)
 {
-  g_autofree char *file = fm_test_plain_file (tmpdir, "notdir", OLD_BYTES);
+  g_autofree char *file = fm_test_plain_file (fm_test_scratch (), "notdir", OLD_BYTES);
   g_autofree char *out = g_build_filename (file, "sheet.png", NULL);
   g_autofree char *csv = g_build_filename (file, "stats.csv", NULL);
   /* The option and its path: both fail, naming the path and why. */
@@ -273,8 +272,7 @@ main (int   argc,
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-export-XXXXXX", &tmpdir);
+  binary = fm_test_cli_init (&argc, &argv);
   digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png", NULL);
 
   g_test_add_func ("/cli/export/reference", test_reference);
@@ -284,13 +282,6 @@ main (int   argc,
   g_test_add_func ("/cli/export/fsize-limit", test_fsize_limit);
   g_test_add_func ("/cli/export/not-a-directory", test_not_a_directory);
   status = g_test_run ();
-
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    if (system (cmd) != 0)
-      g_printerr ("could not remove %s\n", tmpdir);
-  }
-  g_free (tmpdir);
   g_free (digit);
   return status;
 }

@@ -30,7 +30,6 @@
 #include <json-glib/json-glib.h>
 
 static const char *binary;
-static char *tmp_dir;
 static char *cache_dir;
 
 /* Runs `BINARY scan ARGS...` (NULL-terminated) with the cache in
@@ -127,7 +126,7 @@ static void
 test_text_csv_cache (void)
 {
   g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
-  g_autofree char *csv = g_build_filename (tmp_dir, "scan.csv", NULL);
+  g_autofree char *csv = g_build_filename (fm_test_scratch (), "scan.csv", NULL);
   g_autofree char *csv_text = NULL;
   g_auto(GStrv) lines = NULL;
 
@@ -166,7 +165,7 @@ static char *
 copy_file (const char *src,
            const char *name)
 {
-  char *path = g_build_filename (tmp_dir, name, NULL);
+  char *path = g_build_filename (fm_test_scratch (), name, NULL);
 
   fm_test_copy_file (src, path);
   return path;
@@ -218,8 +217,8 @@ test_cache_other_names (void)
 static void
 test_folder (void)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "pictures", "sub", NULL);
-  g_autofree char *top = g_build_filename (tmp_dir, "pictures", NULL);
+  g_autofree char *dir = g_build_filename (fm_test_scratch (), "pictures", "sub", NULL);
+  g_autofree char *top = g_build_filename (fm_test_scratch (), "pictures", NULL);
   g_autofree char *src = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png",
                                            NULL);
   g_autofree char *a = g_build_filename (top, "a.png", NULL);
@@ -246,8 +245,9 @@ test_folder (void)
 static void
 test_errors (void)
 {
-  g_autofree char *missing = g_build_filename (tmp_dir, "missing-images-idx3-ubyte", NULL);
-  g_autofree char *junk = g_build_filename (tmp_dir, "junk.idx", NULL);
+  g_autofree char *missing = g_build_filename (fm_test_scratch (), "missing-images-idx3-ubyte",
+                                               NULL);
+  g_autofree char *junk = g_build_filename (fm_test_scratch (), "junk.idx", NULL);
   g_autofree char *out = NULL, *err = NULL;
   /* The arguments (NULL-terminated) and what stderr must name. */
   static const struct
@@ -361,8 +361,8 @@ test_text_long_names (void)
   const char *long_name = "features.block4.expand_conv/Conv_output_0_with_a_long_name";
   const char *utf8_name = "résumé_ünïcødé";
   g_autoptr(GByteArray) model = conv_relu_model (long_name, utf8_name);
-  g_autofree char *model_path = g_build_filename (tmp_dir, "long-names.onnx", NULL);
-  g_autofree char *pictures = fm_test_fresh_dir (tmp_dir, "long-names-pictures");
+  g_autofree char *model_path = g_build_filename (fm_test_scratch (), "long-names.onnx", NULL);
+  g_autofree char *pictures = fm_test_fresh_dir (fm_test_scratch (), "long-names-pictures");
   g_autofree char *src = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png",
                                            NULL);
   g_autofree char *a = g_build_filename (pictures, "a.png", NULL);
@@ -446,7 +446,7 @@ scan_in (const char         *cache,
 static void
 test_csv_fsize_limit (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "csv-fsize");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "csv-fsize");
   g_autofree char *csv = g_build_filename (dir, "scan.csv", NULL);
   g_autofree char *out = NULL, *err = NULL;
 
@@ -464,7 +464,7 @@ test_csv_fsize_limit (void)
 static void
 test_csv_not_a_directory (void)
 {
-  g_autofree char *file = fm_test_plain_file (tmp_dir, "csv-notdir", OLD_BYTES);
+  g_autofree char *file = fm_test_plain_file (fm_test_scratch (), "csv-notdir", OLD_BYTES);
   g_autofree char *csv = g_build_filename (file, "scan.csv", NULL);
   g_autofree char *out = NULL, *err = NULL;
 
@@ -495,7 +495,7 @@ assert_cache_warning (const char *out,
 static void
 test_cache_fsize_limit (void)
 {
-  g_autofree char *cache = fm_test_fresh_dir (tmp_dir, "cache-fsize");
+  g_autofree char *cache = fm_test_fresh_dir (fm_test_scratch (), "cache-fsize");
   g_autofree char *scans = g_build_filename (cache, "feature-maps", "scans", NULL);
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *name = NULL;
@@ -523,7 +523,7 @@ test_cache_fsize_limit (void)
 static void
 test_cache_not_a_directory (void)
 {
-  g_autofree char *file = fm_test_plain_file (tmp_dir, "cache-notdir", OLD_BYTES);
+  g_autofree char *file = fm_test_plain_file (fm_test_scratch (), "cache-notdir", OLD_BYTES);
   g_autofree char *scans = g_build_filename (file, "feature-maps", "scans", NULL);
   g_autofree char *out = NULL, *err = NULL;
 
@@ -539,9 +539,8 @@ main (int    argc,
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-scan-XXXXXX", &tmp_dir);
-  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
+  binary = fm_test_cli_init (&argc, &argv);
+  cache_dir = g_build_filename (fm_test_scratch (), "cache", NULL);
 
   g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);
   g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);
@@ -553,7 +552,7 @@ main (int    argc,
   g_test_add_func ("/cli/scan/csv-not-a-directory", test_csv_not_a_directory);
   g_test_add_func ("/cli/scan/cache-fsize-limit", test_cache_fsize_limit);
   g_test_add_func ("/cli/scan/cache-not-a-directory", test_cache_not_a_directory);
-  status = fm_test_cli_run_tests (tmp_dir);
+  status = g_test_run ();
   g_free (cache_dir);
   return status;
 }

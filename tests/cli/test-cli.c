@@ -37,7 +37,6 @@
 #include "fm-test-onnx.h"
 
 static const char *binary;
-static char *tmpdir;
 static char *model_path;
 static char *npy_path;
 static char *png_path;
@@ -254,7 +253,7 @@ assert_prediction (JsonObject *root,
 static void
 test_run_probabilities (void)
 {
-  g_autofree char *path = g_build_filename (tmpdir, "tiny-softmax.onnx", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "tiny-softmax.onnx", NULL);
   g_autoptr(GByteArray) model = build_model (TRUE);
   g_autoptr(JsonNode) node = NULL;
   FmTestCliResult r;
@@ -345,7 +344,7 @@ test_run_png (void)
 static void
 test_dump (void)
 {
-  g_autofree char *dir = g_build_filename (tmpdir, "dump", "sub", NULL);
+  g_autofree char *dir = g_build_filename (fm_test_scratch (), "dump", "sub", NULL);
   g_autofree char *manifest = g_build_filename (dir, "manifest.json", NULL);
   FmTestCliResult r = run_cli (NULL, "run", model_path, npy_path, "--dump", dir, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -470,11 +469,11 @@ assert_failure (FmTestCliResult     *r,
 static void
 test_exit_1 (void)
 {
-  g_autofree char *missing = g_build_filename (tmpdir, "missing.onnx", NULL);
-  g_autofree char *garbage = g_build_filename (tmpdir, "garbage.onnx", NULL);
-  g_autofree char *bad_png = g_build_filename (tmpdir, "bad.png", NULL);
-  g_autofree char *bad_npy = g_build_filename (tmpdir, "wrong-shape.npy", NULL);
-  g_autofree char *text = g_build_filename (tmpdir, "notes.txt", NULL);
+  g_autofree char *missing = g_build_filename (fm_test_scratch (), "missing.onnx", NULL);
+  g_autofree char *garbage = g_build_filename (fm_test_scratch (), "garbage.onnx", NULL);
+  g_autofree char *bad_png = g_build_filename (fm_test_scratch (), "bad.png", NULL);
+  g_autofree char *bad_npy = g_build_filename (fm_test_scratch (), "wrong-shape.npy", NULL);
+  g_autofree char *text = g_build_filename (fm_test_scratch (), "notes.txt", NULL);
   const char *no_data[] = { "FEATURE_MAPS_DATADIR", "/nonexistent", NULL };
   FmShape s = { 4, { 1, 1, 2, 8 } };
   float zeros[16] = { 0 };
@@ -566,7 +565,7 @@ static void
 test_bundled_name (void)
 {
   /* $FEATURE_MAPS_DATADIR/models/mnist-cnn.onnx wins. */
-  g_autofree char *data = g_build_filename (tmpdir, "datadir", NULL);
+  g_autofree char *data = g_build_filename (fm_test_scratch (), "datadir", NULL);
   g_autofree char *models = fm_test_fresh_dir (data, "models");
   g_autofree char *copy = g_build_filename (models, "mnist-cnn.onnx", NULL);
   const char *env[] = { "FEATURE_MAPS_DATADIR", data, NULL };
@@ -646,12 +645,10 @@ main (int   argc,
   float ones[16];
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-XXXXXX", &tmpdir);
-  model_path = g_build_filename (tmpdir, "tiny.onnx", NULL);
-  npy_path = g_build_filename (tmpdir, "in.npy", NULL);
-  png_path = g_build_filename (tmpdir, "in.png", NULL);
+  binary = fm_test_cli_init (&argc, &argv);
+  model_path = g_build_filename (fm_test_scratch (), "tiny.onnx", NULL);
+  npy_path = g_build_filename (fm_test_scratch (), "in.npy", NULL);
+  png_path = g_build_filename (fm_test_scratch (), "in.png", NULL);
   model = build_model (FALSE);
   png = build_png ();
   g_assert_true (g_file_set_contents (model_path, (const char *) model->data, model->len, NULL));
@@ -670,7 +667,7 @@ main (int   argc,
   g_test_add_func ("/cli/bundled/name", test_bundled_name);
   g_test_add_func ("/cli/bundled/mnist", test_bundled_mnist);
 
-  status = fm_test_cli_run_tests (tmpdir);
+  status = g_test_run ();
   g_free (model_path);
   g_free (npy_path);
   g_free (png_path);
