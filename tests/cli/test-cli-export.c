@@ -36,7 +36,7 @@
 #define OLD_BYTES "old file: must survive a failed export\n"
 
 static const char *binary;
-static char *digit;
+static const char *digit;
 
 /* Runs `BINARY export ARGS...` (NULL-terminated); when @limit_fsize the
  * child's file size is limited to 2048 bytes, so a write fails with EFBIG. */
@@ -270,10 +270,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
+  g_autofree char *digit_path = NULL;
 
   binary = fm_test_cli_init (&argc, &argv);
-  digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png", NULL);
+  digit_path = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png", NULL);
+  digit = digit_path;
 
   g_test_add_func ("/cli/export/reference", test_reference);
   g_test_add_func ("/cli/export/csv-npy", test_csv_npy);
@@ -281,7 +282,5 @@ main (int   argc,
   g_test_add_func ("/cli/export/bad-files", test_bad_files);
   g_test_add_func ("/cli/export/fsize-limit", test_fsize_limit);
   g_test_add_func ("/cli/export/not-a-directory", test_not_a_directory);
-  status = g_test_run ();
-  g_free (digit);
-  return status;
+  return g_test_run ();
 }

@@ -30,7 +30,7 @@
 #include <json-glib/json-glib.h>
 
 static const char *binary;
-static char *cache_dir;
+static const char *cache_dir;
 
 /* Runs `BINARY scan ARGS...` (NULL-terminated) with the cache in
  * cache_dir; returns the exit status. */
@@ -537,10 +537,11 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
+  g_autofree char *cache = NULL;
 
   binary = fm_test_cli_init (&argc, &argv);
-  cache_dir = g_build_filename (fm_test_scratch (), "cache", NULL);
+  cache = g_build_filename (fm_test_scratch (), "cache", NULL);
+  cache_dir = cache;
 
   g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);
   g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);
@@ -552,7 +553,5 @@ main (int    argc,
   g_test_add_func ("/cli/scan/csv-not-a-directory", test_csv_not_a_directory);
   g_test_add_func ("/cli/scan/cache-fsize-limit", test_cache_fsize_limit);
   g_test_add_func ("/cli/scan/cache-not-a-directory", test_cache_not_a_directory);
-  status = g_test_run ();
-  g_free (cache_dir);
-  return status;
+  return g_test_run ();
 }

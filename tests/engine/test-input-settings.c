@@ -352,9 +352,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  g_autofree char *data_home = fm_test_make_tmp_dir ("fm-test-input-settings-data-XXXXXX");
+  /* Before g_test_init (): GLib reads XDG_DATA_HOME once. */
+  g_autofree char *data_home = fm_test_fresh_dir (fm_test_scratch (), "data");
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
@@ -365,8 +364,5 @@ main (int   argc,
   g_test_add_func ("/engine/input-settings/bad-files", test_bad_files);
   g_test_add_func ("/engine/input-settings/limits", test_limits);
 
-  status = g_test_run ();
-
-  fm_test_remove_tree (data_home);
-  return status;
+  return g_test_run ();
 }
