@@ -61,32 +61,46 @@ fm_fuzz_check_result (gboolean  ok,
 /* Scratch files for a target that must go through the file system: the
  * path of @name in a folder made from @tmpl on the first call (the same
  * folder after that). Each file named and the folder are removed at exit. */
-static char *fm_fuzz_dir;
-static GPtrArray *fm_fuzz_files;
+typedef struct
+{
+  char      *dir;
+  GPtrArray *files;
+} FmFuzzScratch;
+
+static inline FmFuzzScratch *
+fm_fuzz_scratch (void)
+{
+  static FmFuzzScratch scratch;
+
+  return &scratch;
+}
 
 static inline void
-fm_fuzz_remove_files (void)
+fm_fuzz_remove_scratch (void)
 {
-  for (guint i = 0; i < fm_fuzz_files->len; i++)
-    g_unlink (g_ptr_array_index (fm_fuzz_files, i));
-  g_rmdir (fm_fuzz_dir);
+  FmFuzzScratch *s = fm_fuzz_scratch ();
+
+  for (guint i = 0; i < s->files->len; i++)
+    g_unlink (g_ptr_array_index (s->files, i));
+  g_rmdir (s->dir);
 }
 
 static inline const char *
 fm_fuzz_scratch_file (const char *tmpl,
                       const char *name)
 {
+  FmFuzzScratch *s = fm_fuzz_scratch ();
   char *path;
 
-  if (fm_fuzz_dir == NULL)
+  if (s->dir == NULL)
     {
-      fm_fuzz_dir = g_dir_make_tmp (tmpl, NULL);
-      if (fm_fuzz_dir == NULL)
+      s->dir = g_dir_make_tmp (tmpl, NULL);
+      if (s->dir == NULL)
         abort ();
-      fm_fuzz_files = g_ptr_array_new ();
-      atexit (fm_fuzz_remove_files);
+      s->files = g_ptr_array_new ();
+      atexit (fm_fuzz_remove_scratch);
     }
-  path = g_build_filename (fm_fuzz_dir, name, NULL);
-  g_ptr_array_add (fm_fuzz_files, path);
+  path = g_build_filename (s->dir, name, NULL);
+  g_ptr_array_add (s->files, path);
   return path;
 }
