@@ -16,19 +16,15 @@ model=${2:-mnist-cnn}
 [ -f "$model" ] && model=$(realpath "$model")
 build_dir=${FM_BUILD_DIR:-_build}
 "$top/build-aux/dev.sh" build >/dev/null
+. "$top/build-aux/bench-window.sh"
 
 inner=$(mktemp)
 trap 'rm -f "$inner"' EXIT
 cat >"$inner" <<'INNER'
 set -euo pipefail
+. "$FM_BENCH_WINDOW"
 app=$1; seconds=$2; model=$4
-FM_BENCH_LIVE=1 GSETTINGS_BACKEND=memory GSK_RENDERER=${GSK_RENDERER:-} "$app" "$model" > "$3" 2>/dev/null &
-pid=$!
-for _ in $(seq 100); do xdotool search --name "Feature Maps" >/dev/null 2>&1 && break; sleep 0.1; done
-sleep 3
-# A model without our metadata opens its Input Settings first: close them.
-xdotool key Escape
-sleep 0.5
+bench_open "$app" "$model" "$3" 100 0.1 3
 # The canvas of a 1280x800 window at the top-left corner spans about
 # (17..293, 102..378); draw loops and zigzags across it.
 cmd=(mousemove 150 160 mousedown 1)
@@ -42,13 +38,10 @@ done
 cmd+=(mouseup 1)
 xdotool "${cmd[@]}"
 sleep 0.5
-xdotool key ctrl+q
-wait "$pid" || true
+bench_quit
 INNER
 out=$(mktemp)
-GSETTINGS_SCHEMA_DIR="$top/$build_dir/data" \
-  xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- \
-  bash "$inner" "$top/$build_dir/src/feature-maps" "$seconds" "$out" "$model"
+bench_xvfb 1400x900x24 "$inner" "$top/$build_dir/src/feature-maps" "$seconds" "$out" "$model"
 echo "bench-live: $(basename "$model"), $(nproc) cores, ${seconds} s of drawing"
 cat "$out"
 rm -f "$out"

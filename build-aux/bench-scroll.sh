@@ -20,6 +20,7 @@ seconds=${2:-10}
 model=$(realpath "$model")
 build_dir=${FM_BUILD_DIR:-_build}
 "$top/build-aux/dev.sh" build >/dev/null 2>&1 || "$top/build-aux/dev.sh" build
+. "$top/build-aux/bench-window.sh"
 
 inner=$(mktemp)
 data=$(mktemp -d)
@@ -27,14 +28,9 @@ trap 'rm -rf "$inner" "$data"' EXIT
 export XDG_DATA_HOME=$data
 cat >"$inner" <<'INNER'
 set -euo pipefail
+. "$FM_BENCH_WINDOW"
 app=$1; model=$2; seconds=$3; out=$4
-FM_BENCH_LIVE=1 GSETTINGS_BACKEND=memory GSK_RENDERER=${GSK_RENDERER:-} "$app" "$model" > "$out" 2>/dev/null &
-pid=$!
-for _ in $(seq 300); do xdotool search --name "Feature Maps" >/dev/null 2>&1 && break; sleep 0.05; done
-sleep 4
-# A model without our metadata opens its Input Settings: close them.
-xdotool key Escape
-sleep 0.5
+bench_open "$app" "$model" "$out" 300 0.05 4
 # Over the tiles of a 1280x800 window (right of the input pane and the
 # layer list), wheel down for most of the time, then back up.
 xdotool mousemove 1000 500
@@ -42,13 +38,11 @@ steps=$((seconds * 60))
 xdotool click --repeat $((steps * 3 / 4)) --delay 16 5
 xdotool click --repeat $((steps / 4)) --delay 16 4
 sleep 0.5
-xdotool key ctrl+q
-wait "$pid" || true
+bench_quit
 INNER
 out=$(mktemp)
-GSETTINGS_SCHEMA_DIR="$top/$build_dir/data" \
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
-  bash "$inner" "$top/$build_dir/src/feature-maps" "$model" "$seconds" "$out" >/dev/null 2>&1
+bench_xvfb 1280x800x24 "$inner" "$top/$build_dir/src/feature-maps" "$model" "$seconds" "$out" \
+  >/dev/null 2>&1
 echo "bench-scroll: $(basename "$model"), $(nproc) cores, ${seconds} s of scrolling," \
      "renderer ${GSK_RENDERER:-default}; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -E '^(scroll|live: longest)' "$out" || echo "no frames while scrolling were reported"

@@ -28,6 +28,7 @@ model=${1:?usage: build-aux/bench-window-load.sh MODEL [ROUNDS]}
 rounds=${2:-5}
 build_dir=${FM_BUILD_DIR:-_build}
 "$top/build-aux/dev.sh" build >/dev/null
+. "$top/build-aux/bench-window.sh"
 app="$top/$build_dir/src/feature-maps"
 model=$(realpath "$model")
 
@@ -42,19 +43,17 @@ printf '[Input]\npreset=ImageNet\nmean=0.485,0.456,0.406\nstd=0.229,0.224,0.225\
 export XDG_DATA_HOME=$data
 cat >"$inner" <<'INNER'
 set -euo pipefail
+. "$FM_BENCH_WINDOW"
 app=$1; model=$2; out=$3; how=$4
-wait_window() {
-  for _ in $(seq 300); do xdotool search --name "Feature Maps" >/dev/null 2>&1 && return; sleep 0.05; done
-}
 if [ "$how" = start ]; then
   FM_BENCH_LIVE=1 GSETTINGS_BACKEND=memory "$app" "$model" > "$out" 2>/dev/null &
-  pid=$!
-  wait_window
+  bench_pid=$!
+  bench_wait_window 300 0.05
 else
   # The bundled model first, then MODEL through the Open dialog.
   FM_BENCH_LIVE=1 GSETTINGS_BACKEND=memory "$app" > "$out" 2>/dev/null &
-  pid=$!
-  wait_window
+  bench_pid=$!
+  bench_wait_window 300 0.05
   sleep 2
   xdotool key ctrl+o; sleep 1.5
   xdotool key ctrl+l; sleep 0.3
@@ -65,8 +64,7 @@ fi
 sleep 4
 xdotool key Escape
 sleep 0.3
-xdotool key ctrl+q
-wait "$pid" || true
+bench_quit
 INNER
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -83,9 +81,7 @@ for r in $(seq "$rounds"); do
   fwd=$(sed -n 's/^Forward: *median \([0-9.]*\) ms.*/\1/p' <<<"$bench")
   for how in start window; do
     out=$(mktemp)
-    GSETTINGS_SCHEMA_DIR="$top/$build_dir/data" \
-      xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
-      bash "$inner" "$app" "$model" "$out" "$how" >/dev/null 2>&1
+    bench_xvfb 1280x800x24 "$inner" "$app" "$model" "$out" "$how" >/dev/null 2>&1
     if [ "$how" = start ]; then
       start_ms=$(sed -n 's/^load: open 1 (at start) to first tiles painted \([0-9.]*\) ms/\1/p' "$out")
     else

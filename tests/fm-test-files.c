@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fm-test-files.h"
@@ -25,6 +27,30 @@ fm_test_make_tmp_dir (const char *tmpl)
 
   g_assert_no_error (error);
   return dir;
+}
+
+static char *scratch;
+
+static void
+remove_scratch (void)
+{
+  fm_test_remove_tree (scratch);
+  g_clear_pointer (&scratch, g_free);
+}
+
+const char *
+fm_test_scratch (void)
+{
+  if (scratch == NULL)
+    {
+      const char *prgname = g_get_prgname ();
+      g_autofree char *program = g_path_get_basename (prgname != NULL ? prgname : "test");
+      g_autofree char *tmpl = g_strdup_printf ("fm-%s-XXXXXX", program);
+
+      scratch = fm_test_make_tmp_dir (tmpl);
+      atexit (remove_scratch);
+    }
+  return scratch;
 }
 
 void
@@ -45,6 +71,17 @@ fm_test_remove_tree (const char *path)
           g_unlink (child);
       }
   g_rmdir (path);
+}
+
+void
+fm_test_copy_file (const char *src,
+                   const char *dest)
+{
+  g_autofree char *bytes = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (dest, bytes, (gssize) len, NULL));
 }
 
 char *
@@ -98,6 +135,63 @@ fm_test_assert_file_is (const char *path,
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   g_assert_cmpuint (len, ==, strlen (expected));
   g_assert_cmpmem (contents, len, expected, strlen (expected));
+}
+
+char *
+fm_test_plain_file (const char *parent,
+                    const char *name,
+                    const char *contents)
+{
+  g_autofree char *dir = fm_test_fresh_dir (parent, name);
+  char *file = g_build_filename (dir, "plain", NULL);
+
+  g_assert_true (g_file_set_contents (file, contents, -1, NULL));
+  return file;
+}
+
+void
+fm_test_assert_plain_file (const char *file,
+                           const char *contents)
+{
+  g_autofree char *dir = g_path_get_dirname (file);
+  g_autofree char *name = g_path_get_basename (file);
+
+  fm_test_assert_file_is (file, contents);
+  fm_test_assert_listing (dir, name);
+}
+
+void
+fm_test_assert_contains (const char *text,
+                         ...)
+{
+  va_list ap;
+
+  va_start (ap, text);
+  for (const char *s = va_arg (ap, const char *); s != NULL; s = va_arg (ap, const char *))
+    if (strstr (text, s) == NULL)
+      g_error ("\"%s\" lacks \"%s\"", text, s);
+  va_end (ap);
+}
+
+void
+fm_test_assert_error_holds (const GError *error,
+                            GQuark        domain,
+                            int           code,
+                            const char   *fragment)
+{
+  g_assert_error (error, domain, code);
+  if (strstr (error->message, fragment) == NULL)
+    g_error ("message \"%s\" lacks \"%s\"", error->message, fragment);
+}
+
+void
+fm_test_assert_names_failure (const char *message,
+                              const char *path,
+                              int         errnum)
+{
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, path));
+  g_assert_nonnull (strstr (message, g_strerror (errnum)));
 }
 
 void

@@ -27,9 +27,16 @@ typedef struct
 /* A new folder in the temporary folder from @tmpl ("fm-test-x-XXXXXX").
  * Free with g_free(). */
 char *fm_test_make_tmp_dir       (const char        *tmpl);
+/* The test program's scratch folder: made in the temporary folder on the
+ * first call (named after the program once g_test_init () has run),
+ * removed with all it holds when the program exits. */
+const char *fm_test_scratch      (void);
 /* Removes @path and everything below it (symbolic links are removed, not
  * followed). */
 void  fm_test_remove_tree        (const char        *path);
+/* Copies the file @src to @dest, byte for byte. */
+void  fm_test_copy_file          (const char        *src,
+                                  const char        *dest);
 /* @parent/@name, made with its parents (0755). Free with g_free(). */
 char *fm_test_fresh_dir          (const char        *parent,
                                   const char        *name);
@@ -42,6 +49,32 @@ void  fm_test_assert_listing     (const char        *dir,
  * bytes. */
 void  fm_test_assert_file_is     (const char        *path,
                                   const char        *expected);
+/* @text holds each of the strings after it (the list ends with NULL); a
+ * missing one fails the test, naming it. */
+void  fm_test_assert_contains    (const char        *text,
+                                  ...) G_GNUC_NULL_TERMINATED;
+/* @error is set, in @domain with @code, and its message holds @fragment
+ * (a mismatch fails the test, quoting the message). */
+void  fm_test_assert_error_holds (const GError      *error,
+                                  GQuark             domain,
+                                  int                code,
+                                  const char        *fragment);
+/* @message, about a failed write, names @path and the reason @errnum
+ * (g_strerror()). */
+void  fm_test_assert_names_failure (const char      *message,
+                                    const char      *path,
+                                    int              errnum);
+
+/* A fresh folder @parent/@name holding only the regular file "plain" with
+ * @contents, so that no path below "plain" can be made (ENOTDIR): the
+ * file's path. Free with g_free(). */
+char *fm_test_plain_file         (const char        *parent,
+                                  const char        *name,
+                                  const char        *contents);
+/* What fm_test_plain_file() made is as it was: @file alone in its folder,
+ * holding @contents. */
+void  fm_test_assert_plain_file  (const char        *file,
+                                  const char        *contents);
 
 /* Lowers this process's soft RLIMIT_FSIZE to @bytes (the hard limit stays,
  * so it can be raised again) and ignores SIGXFSZ; stores what was there in

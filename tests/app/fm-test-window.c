@@ -7,16 +7,17 @@
 
 #include "fm-application.h"
 #include "fm-data.h"
+#include "fm-test-files.h"
 #include "fm-test-window.h"
 
 const char *fm_test_cli_binary;
+static const char *data_home;
 
-char *
+const char *
 fm_test_window_init (int    *argc,
                      char ***argv)
 {
-  char *data_home = g_dir_make_tmp ("fm-test-window-data-XXXXXX", NULL);
-
+  data_home = fm_test_scratch ();
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (argc, argv, NULL);
@@ -24,6 +25,34 @@ fm_test_window_init (int    *argc,
   fm_test_cli_binary = *argc > 1 ? (*argv)[1] : g_getenv ("FM_CLI_BINARY");
   g_type_ensure (FM_TYPE_APPLICATION);
   return data_home;
+}
+
+void
+fm_test_fresh_scan_cache (void)
+{
+  static guint n;
+  g_autofree char *name = g_strdup_printf ("scan-cache-%u", n++);
+  g_autofree char *dir = fm_test_fresh_dir (data_home, name);
+
+  g_setenv ("XDG_CACHE_HOME", dir, TRUE);
+}
+
+char *
+fm_test_heldout_digits (void)
+{
+  char *path = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+void
+fm_test_scan_digits (FmWindow *window)
+{
+  g_autofree char *digits = fm_test_heldout_digits ();
+
+  fm_window_start_scan (window, digits);
+  WAIT_FOR (!fm_window_is_scanning (window));
 }
 
 FmWindow *

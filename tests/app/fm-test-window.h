@@ -28,10 +28,18 @@ G_BEGIN_DECLS
 extern const char *fm_test_cli_binary;
 
 /* A window test program's start: settings in memory, a data folder of its
- * own (returned; fm_test_remove_tree () it after the run), GTK and
- * libadwaita, and fm_test_cli_binary. */
-char     *fm_test_window_init  (int        *argc,
-                                char     ***argv);
+ * own (XDG_DATA_HOME, returned; removed with all it holds when the program
+ * exits), GTK and libadwaita, and fm_test_cli_binary. */
+const char *fm_test_window_init (int        *argc,
+                                 char     ***argv);
+
+/* Points XDG_CACHE_HOME at a new, empty folder in the data folder, so the
+ * next scan reads no earlier result. */
+void      fm_test_fresh_scan_cache (void);
+/* The bundled held-out digits (an IDX file), to scan. Free with g_free (). */
+char     *fm_test_heldout_digits   (void);
+/* Scans the held-out digits in @window and waits for the scan to end. */
+void      fm_test_scan_digits      (FmWindow   *window);
 
 /* A window on the bundled model @model_name, shown, with its first frame. */
 FmWindow *fm_test_open_window  (const char *model_name);

@@ -29,6 +29,7 @@
 #include "fm-draw-pad.h"
 #include "fm-layer-section.h"
 #include "fm-test-files.h"
+#include "fm-test-png.h"
 #include "fm-test-window.h"
 #include "fm-tile-detail.h"
 #include "fm-window.h"
@@ -496,16 +497,6 @@ render_widget (GtkWidget *widget)
   return surface;
 }
 
-static guint32
-pixel_at (cairo_surface_t *surface,
-          int              x,
-          int              y)
-{
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-
-  return *(const guint32 *) (data + (gsize) y * stride + (gsize) x * 4);
-}
 
 static void
 assert_colour (guint32 argb,
@@ -542,13 +533,13 @@ test_colour_bar_pixels (void)
   for (int step = 0; step < 2; step++)
     {
       cairo_surface_t *surface = render_widget (legend);
-      guint32 middle = pixel_at (surface, width / 2, 1);
+      guint32 middle = fm_test_pixel (surface, width / 2, 1);
       gboolean middle_ok = FALSE;
 
       g_assert_cmpint (cairo_image_surface_get_width (surface), ==, width);
       /* The bar: magma's first entry at the left, its last at the right. */
-      assert_colour (pixel_at (surface, 0, 1), fm_colormap_get_entry (magma, 0));
-      assert_colour (pixel_at (surface, width - 1, 1), fm_colormap_get_entry (magma, 255));
+      assert_colour (fm_test_pixel (surface, 0, 1), fm_colormap_get_entry (magma, 0));
+      assert_colour (fm_test_pixel (surface, width - 1, 1), fm_colormap_get_entry (magma, 255));
       for (guint e = 126; e <= 130; e++)
         {
           guint32 rgb = fm_colormap_get_entry (magma, e);
@@ -560,7 +551,7 @@ test_colour_bar_pixels (void)
         }
       g_assert_true (middle_ok);
       /* Not the default colormap's. */
-      g_assert_cmpuint (pixel_at (surface, 0, 1) & 0xffffff, !=,
+      g_assert_cmpuint (fm_test_pixel (surface, 0, 1) & 0xffffff, !=,
                         fm_colormap_get_entry (fm_colormap_get_default (), 0));
       cairo_surface_destroy (surface);
 
@@ -579,12 +570,9 @@ static FmScanResult *
 scan_digits (FmWindow *window,
              int      *scan_layer)
 {
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
   FmScanResult *scan;
 
-  g_assert_nonnull (digits);
-  fm_window_start_scan (window, digits);
-  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_scan_digits (window);
   scan = fm_window_get_scan (window);
   g_assert_nonnull (scan);
   g_assert_cmpuint (scan->images, ==, 2000);
@@ -635,7 +623,7 @@ pixels_differ (const float *a,
 static FmImage *
 digits_item (gint64 index)
 {
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *digits = fm_test_heldout_digits ();
   g_autoptr(FmDataset) dataset = fm_dataset_open (digits, NULL, NULL);
   guint64 at;
   FmImage *image;
@@ -751,15 +739,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *cache = NULL;
-  int status;
+  g_autofree char *cache = g_build_filename (fm_test_window_init (&argc, &argv), "cache", NULL);
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_type_ensure (FM_TYPE_APPLICATION);
   /* The scans' results go to a cache of this run's own. */
-  cache = fm_test_make_tmp_dir ("fm-test-tile-detail-XXXXXX");
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
 
   g_test_add_func ("/app/tile-detail/previous-next", test_previous_next);
@@ -770,7 +752,5 @@ main (int   argc,
   g_test_add_func ("/app/tile-detail/top-image-loads", test_top_image_loads);
   g_test_add_func ("/app/tile-detail/parent-closed", test_parent_closed);
 
-  status = g_test_run ();
-  fm_test_remove_tree (cache);
-  return status;
+  return g_test_run ();
 }

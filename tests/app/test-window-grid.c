@@ -370,14 +370,11 @@ test_tiles_drawn_after_layer_change (void)
 
   /* After a scan has marked the tiles, and after a new colormap. */
   {
-    g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
-    g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
     g_autoptr(GSettings) settings = g_settings_new (APP_ID);
 
-    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+    fm_test_fresh_scan_cache ();
     fm_window_select_layer (window, -1);
-    fm_window_start_scan (window, digits);
-    WAIT_FOR (!fm_window_is_scanning (window));
+    fm_test_scan_digits (window);
     g_assert_nonnull (fm_window_get_scan (window));
     check_each_layer (window, n_layers);
     fm_window_select_layer (window, -1);
@@ -408,18 +405,45 @@ check_fits (FmWindow *window)
   g_assert_cmpint (min_h, <=, 600);
 }
 
+/* With each layer selected in turn (and all layers, -1): the window still
+ * fits, the drawing pad stays at @pad0 and, when @list0 is not NULL, the
+ * layer list keeps its place across and its width. */
+static void
+check_layers_keep_place (FmWindow              *window,
+                         guint                  n_layers,
+                         const graphene_rect_t *pad0,
+                         const graphene_rect_t *list0)
+{
+  GtkWidget *pad = GTK_WIDGET (fm_window_get_draw_pad (window));
+  GtkWidget *list = fm_window_get_layer_list (window);
+  graphene_rect_t b;
+
+  for (int i = -1; i < (int) n_layers; i++)
+    {
+      fm_window_select_layer (window, i);
+      fm_test_settle ();
+      check_fits (window);
+      g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &b));
+      g_assert_true (graphene_rect_equal (&b, pad0));
+      if (list0 == NULL)
+        continue;
+      g_assert_true (gtk_widget_compute_bounds (list, GTK_WIDGET (window), &b));
+      g_assert_cmpfloat (b.origin.x, ==, list0->origin.x);
+      g_assert_cmpfloat (b.size.width, ==, list0->size.width);
+    }
+}
+
 static void
 test_fits_small_screen (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *digits = fm_test_heldout_digits ();
   GtkWidget *pad = GTK_WIDGET (fm_window_get_draw_pad (window));
   GtkWidget *list = fm_window_get_layer_list (window);
-  graphene_rect_t pad0, list0, b;
+  graphene_rect_t pad0, list0;
   guint n_layers = fm_frame_n_layers (fm_window_get_frame (window));
 
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_fresh_scan_cache ();
   fm_test_settle ();
   check_fits (window);
   /* A stroke shows the prediction's bars, which expand: the input pane
@@ -438,29 +462,12 @@ test_fits_small_screen (void)
   }
   g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &pad0));
   g_assert_true (gtk_widget_compute_bounds (list, GTK_WIDGET (window), &list0));
-  for (int i = -1; i < (int) n_layers; i++)
-    {
-      fm_window_select_layer (window, i);
-      fm_test_settle ();
-      check_fits (window);
-      g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &b));
-      g_assert_true (graphene_rect_equal (&b, &pad0));
-      g_assert_true (gtk_widget_compute_bounds (list, GTK_WIDGET (window), &b));
-      g_assert_cmpfloat (b.origin.x, ==, list0.origin.x);
-      g_assert_cmpfloat (b.size.width, ==, list0.size.width);
-    }
+  check_layers_keep_place (window, n_layers, &pad0, &list0);
   fm_window_start_scan (window, digits);
   check_fits (window);
   WAIT_FOR (!fm_window_is_scanning (window));
   g_assert_nonnull (fm_window_get_scan (window));
-  for (int i = -1; i < (int) n_layers; i++)
-    {
-      fm_window_select_layer (window, i);
-      fm_test_settle ();
-      check_fits (window);
-      g_assert_true (gtk_widget_compute_bounds (pad, GTK_WIDGET (window), &b));
-      g_assert_true (graphene_rect_equal (&b, &pad0));
-    }
+  check_layers_keep_place (window, n_layers, &pad0, NULL);
   /* The scan summary is never cut: its label wraps, it does not ellipsize. */
   {
     const char *status = fm_window_get_scan_status (window);
@@ -734,8 +741,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = fm_test_window_init (&argc, &argv);
-  int status;
+  fm_test_window_init (&argc, &argv);
 
   g_test_add_func ("/app/window/marks-match-cli", test_marks_match_cli);
   g_test_add_func ("/app/window/tiles-drawn-after-layer-change", test_tiles_drawn_after_layer_change);
@@ -747,7 +753,5 @@ main (int   argc,
   g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
   g_test_add_func ("/app/window/grid-keys", test_grid_keys);
 
-  status = g_test_run ();
-  fm_test_remove_tree (data_home);
-  return status;
+  return g_test_run ();
 }

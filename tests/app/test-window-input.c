@@ -40,6 +40,15 @@ open_model_and_wait (FmWindow   *window,
 /* From the healthy bundled model to the dying one (the same input): the
  * drawing, its undo history, the selected layer and the scroll position
  * stay. */
+/* tests/fixtures/pytorch/tiny_resnet/model.onnx: an RGB [1, 3, 16, 16]
+ * input with a white background. Free with g_free (). */
+static char *
+tiny_resnet (void)
+{
+  return g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "tiny_resnet", "model.onnx",
+                           NULL);
+}
+
 static void
 test_switch_keeps_input (void)
 {
@@ -100,8 +109,7 @@ test_switch_resamples_input (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmDrawPad *pad = fm_window_get_draw_pad (window);
-  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
-                                            "tiny_resnet", "model.onnx", NULL);
+  g_autofree char *tiny = tiny_resnet ();
   g_autofree float *left = g_new0 (float, 28 * 28);
   const float *pixels;
 
@@ -144,8 +152,7 @@ test_switch_rereads_picture (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmDrawPad *pad = fm_window_get_draw_pad (window);
-  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
-                                            "tiny_resnet", "model.onnx", NULL);
+  g_autofree char *tiny = tiny_resnet ();
   g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
   g_autoptr(FmImage) image = fm_image_new (32, 32, 3, 0, NULL);
   static const double line[] = { 4, 2, 4, 13 };
@@ -260,8 +267,7 @@ test_last_input_restored (void)
 static void
 test_input_settings_round_trip (void)
 {
-  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
-                                            "tiny_resnet", "model.onnx", NULL);
+  g_autofree char *tiny = tiny_resnet ();
   g_autoptr(GFile) file = g_file_new_for_path (tiny);
   static const float want[3] = { (1 - 0.485f) / 0.229f, (1 - 0.456f) / 0.224f,
                                  (1 - 0.406f) / 0.225f };
@@ -410,8 +416,7 @@ static void
 test_tensor_matches_cli (void)
 {
   g_autofree char *paper = fm_data_find ("digits/digit-3-paper.png", NULL);
-  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
-                                            "tiny_resnet", "model.onnx", NULL);
+  g_autofree char *tiny = tiny_resnet ();
   g_autofree char *kept = NULL;
   g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
   g_autoptr(GFile) tiny_file = g_file_new_for_path (tiny);
@@ -474,8 +479,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = fm_test_window_init (&argc, &argv);
-  int status;
+  fm_test_window_init (&argc, &argv);
 
   g_test_add_func ("/app/window/switch-keeps-input", test_switch_keeps_input);
   g_test_add_func ("/app/window/switch-resamples-input", test_switch_resamples_input);
@@ -486,7 +490,5 @@ main (int   argc,
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
   g_test_add_func ("/app/window/tensor-matches-cli", test_tensor_matches_cli);
 
-  status = g_test_run ();
-  fm_test_remove_tree (data_home);
-  return status;
+  return g_test_run ();
 }

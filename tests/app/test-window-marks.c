@@ -60,14 +60,13 @@ static void
 test_scan (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *digits = fm_test_heldout_digits ();
   g_autoptr(JsonParser) parser = json_parser_new ();
   FmScanResult *scan;
   JsonArray *layers;
   gint64 start;
 
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_fresh_scan_cache ();
   fm_window_start_scan (window, digits);
   g_assert_true (fm_window_is_scanning (window));
   WAIT_FOR (!fm_window_is_scanning (window));
@@ -102,8 +101,7 @@ test_scan (void)
 
   /* The same model and dataset again: from the cache, at once. */
   start = g_get_monotonic_time ();
-  fm_window_start_scan (window, digits);
-  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_scan_digits (window);
   g_test_message ("second scan took %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpuint (fm_window_get_scan (window)->images, ==, 2000);
   g_assert_nonnull (strstr (fm_window_get_scan_status (window), "earlier scan"));
@@ -117,7 +115,6 @@ test_scan_stop (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   const char *fashion = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
   FmScanResult *scan;
 
   if (!g_file_test (fashion, G_FILE_TEST_EXISTS))
@@ -126,7 +123,7 @@ test_scan_stop (void)
       fm_test_close_window (window);
       return;
     }
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_fresh_scan_cache ();
   fm_window_start_scan (window, fashion);
   /* Stop (win.scan-cancel) as soon as the bar shows progress: the whole
    * of Fashion-MNIST takes under a second on an idle machine, so waiting
@@ -280,20 +277,17 @@ static void
 test_key_to_marks (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_fresh_scan_cache ();
   before = fm_window_dup_key_text (window);
   g_test_message ("%s", before);
   g_assert_nonnull (strstr (before, "zero for this input"));
   g_assert_null (strstr (before, "dead"));
   g_assert_true (fm_window_get_scan_offered (window));
 
-  fm_window_start_scan (window, digits);
-  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_scan_digits (window);
   after = fm_window_dup_key_text (window);
   g_test_message ("%s", after);
   g_assert_nonnull (strstr (after, "zero for this input"));
@@ -321,15 +315,12 @@ static void
 test_threshold_change_drops_marks (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
 
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fm_test_fresh_scan_cache ();
   g_settings_set_double (settings, "zero-threshold", 0.0);
-  fm_window_start_scan (window, digits);
-  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_scan_digits (window);
   g_assert_cmpuint (count_dead_tiles (section), >, 0);
 
   g_settings_set_double (settings, "zero-threshold", 0.5);
@@ -358,14 +349,11 @@ static void
 test_filter_dead (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  g_autofree char *cache = g_dir_make_tmp ("fm-test-cache-XXXXXX", NULL);
-  g_autofree char *digits = fm_data_find ("digits/mnist-heldout-images-idx3-ubyte.gz", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *layers;
 
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  fm_window_start_scan (window, digits);
-  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_fresh_scan_cache ();
+  fm_test_scan_digits (window);
   fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_DEAD);
   fm_test_settle ();
   layers = load_dead_layers (parser);
@@ -395,8 +383,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = fm_test_window_init (&argc, &argv);
-  int status;
+  fm_test_window_init (&argc, &argv);
 
   g_test_add_func ("/app/window/scan", test_scan);
   g_test_add_func ("/app/window/scan-stop", test_scan_stop);
@@ -405,7 +392,5 @@ main (int   argc,
   g_test_add_func ("/app/window/threshold-change-drops-marks", test_threshold_change_drops_marks);
   g_test_add_func ("/app/window/filter-dead", test_filter_dead);
 
-  status = g_test_run ();
-  fm_test_remove_tree (data_home);
-  return status;
+  return g_test_run ();
 }

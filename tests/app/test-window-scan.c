@@ -20,7 +20,7 @@
 #include "fm-test-window.h"
 #include "fm-window.h"
 
-static char *tmp_dir;
+static const char *tmp_dir;
 
 /* A gzip idx3-ubyte file whose header promises @promised 28 x 28 digits
  * of noise but which holds @held. */
@@ -76,14 +76,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_type_ensure (FM_TYPE_APPLICATION);
   /* The datasets and the scans' cache of this run. */
-  tmp_dir = fm_test_make_tmp_dir ("fm-test-window-scan-XXXXXX");
+  tmp_dir = fm_test_window_init (&argc, &argv);
   {
     g_autofree char *cache = g_build_filename (tmp_dir, "cache", NULL);
 
@@ -92,8 +86,5 @@ main (int   argc,
 
   g_test_add_func ("/app/window-scan/dataset-breaks-mid-scan", test_dataset_breaks_mid_scan);
 
-  status = g_test_run ();
-  fm_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return status;
+  return g_test_run ();
 }

@@ -294,8 +294,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = fm_test_window_init (&argc, &argv);
-  int status;
+  fm_test_window_init (&argc, &argv);
 
   g_test_add_func ("/app/window/opens-bundled", test_opens_bundled);
   g_test_add_func ("/app/window/stroke-changes-tiles", test_stroke_changes_tiles);
@@ -306,7 +305,5 @@ main (int   argc,
   g_test_add_func ("/app/window/per-tile-scaling", test_per_tile_scaling);
   g_test_add_func ("/app/window/empty-canvas", test_empty_canvas);
 
-  status = g_test_run ();
-  fm_test_remove_tree (data_home);
-  return status;
+  return g_test_run ();
 }

@@ -21,33 +21,30 @@ fm_test_cli_result_clear (FmTestCliResult *r)
 }
 
 const char *
-fm_test_cli_setup (int          argc,
-                   char       **argv,
-                   const char  *tmpl,
-                   char       **tmp_dir)
+fm_test_cli_init (int    *argc,
+                  char ***argv)
 {
   const char *binary = g_getenv ("FM_CLI_BINARY");
 
-  if (binary == NULL && argc > 1)
-    binary = argv[1];
+  g_test_init (argc, argv, NULL);
+  if (binary == NULL && *argc > 1)
+    binary = (*argv)[1];
   if (binary == NULL)
     {
-      g_printerr ("usage: FM_CLI_BINARY=path/to/feature-maps %s\n", argv[0]);
+      g_printerr ("usage: FM_CLI_BINARY=path/to/feature-maps %s\n", (*argv)[0]);
       exit (1);
     }
-  *tmp_dir = fm_test_make_tmp_dir (tmpl);
   return binary;
 }
 
 int
-fm_test_cli_runv (const char         *binary,
-                  const char         *subcommand,
-                  const char * const *env,
-                  char              **out,
-                  char              **err,
-                  double             *seconds,
-                  const char         *first,
-                  va_list             ap)
+fm_test_cli_run (const char         *binary,
+                 const char         *subcommand,
+                 const char * const *env,
+                 char              **out,
+                 char              **err,
+                 double             *seconds,
+                 const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto(GStrv) envp = g_get_environ ();
@@ -58,8 +55,8 @@ fm_test_cli_runv (const char         *binary,
   g_ptr_array_add (argv, (gpointer) binary);
   if (subcommand != NULL)
     g_ptr_array_add (argv, (gpointer) subcommand);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
   for (guint i = 0; env != NULL && env[i] != NULL; i += 2)

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <stdarg.h>
 
 G_BEGIN_DECLS
 
@@ -21,26 +20,26 @@ typedef struct
 } FmTestCliResult;
 
 void        fm_test_cli_result_clear (FmTestCliResult    *r);
-/* After g_test_init(): the binary under test, from $FM_CLI_BINARY or the
- * first argument (without either, prints a usage line and exits with 1),
- * and a new scratch folder from @tmpl in *@tmp_dir (g_free() it). */
-const char *fm_test_cli_setup        (int                 argc,
-                                      char              **argv,
-                                      const char         *tmpl,
-                                      char              **tmp_dir);
-/* Runs `BINARY SUBCOMMAND ARGS...` (the va_list ends with NULL; no
- * SUBCOMMAND when it is NULL) with LC_ALL=C and the extra "KEY", "VALUE"
- * pairs of @env (NULL-terminated, may be NULL; a NULL VALUE unsets KEY);
- * stores stdout and stderr, and the wall time in @seconds when not NULL.
- * Returns the exit status, -1 for a signal. */
-int         fm_test_cli_runv         (const char         *binary,
+/* g_test_init (), then the binary under test, from $FM_CLI_BINARY or the
+ * first argument (without either, prints a usage line and exits with 1).
+ * The tests' files go in fm_test_scratch () (fm-test-files.h). */
+const char *fm_test_cli_init         (int                *argc,
+                                      char             ***argv);
+/* Runs `BINARY SUBCOMMAND ARGS...` (@args ends with NULL; no SUBCOMMAND
+ * when it is NULL) with LC_ALL=C and the extra "KEY", "VALUE" pairs of @env
+ * (NULL-terminated, may be NULL; a NULL VALUE unsets KEY); stores stdout
+ * and stderr, and the wall time in @seconds when not NULL. Returns the
+ * exit status, -1 for a signal. */
+int         fm_test_cli_run          (const char         *binary,
                                       const char         *subcommand,
                                       const char * const *env,
                                       char              **out,
                                       char              **err,
                                       double             *seconds,
-                                      const char         *first,
-                                      va_list             ap);
+                                      const char * const *args);
+/* The NULL-terminated argument list for fm_test_cli_run():
+ * FM_TEST_CLI_ARGS (model, "--json", NULL). */
+#define FM_TEST_CLI_ARGS(...) ((const char * const []) { __VA_ARGS__ })
 /* Parses @text and asserts it is one JSON object. */
 JsonObject *fm_test_cli_parse_object (JsonParser         *parser,
                                       const char         *text);

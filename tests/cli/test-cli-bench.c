@@ -27,25 +27,11 @@
 #include "fm-test-files.h"
 
 static const char *binary;
-static char *tmp_dir;
 
 /* Runs `binary bench ARGS...` (NULL-terminated); returns the exit status
  * and, in @seconds, the process's wall time. */
-static int
-run_bench (char       **out,
-           char       **err,
-           double      *seconds,
-           const char  *first,
-           ...)
-{
-  va_list ap;
-  int status;
-
-  va_start (ap, first);
-  status = fm_test_cli_runv (binary, "bench", NULL, out, err, seconds, first, ap);
-  va_end (ap);
-  return status;
-}
+#define run_bench(out, err, seconds, ...) \
+  fm_test_cli_run (binary, "bench", NULL, out, err, seconds, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
 static double
 number (JsonObject *o,
@@ -58,6 +44,21 @@ number (JsonObject *o,
   g_assert_true (json_node_get_value_type (n) == G_TYPE_DOUBLE
                  || json_node_get_value_type (n) == G_TYPE_INT64);
   return json_node_get_double (n);
+}
+
+/* `binary bench ARGS...` (@args with --json), which must succeed: its
+ * object, held by @parser; the process's wall time in @seconds when not
+ * NULL. */
+static JsonObject *
+bench_json (JsonParser         *parser,
+            double             *seconds,
+            const char * const *args)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (fm_test_cli_run (binary, "bench", NULL, &out, &err, seconds, args), ==, 0);
+  return fm_test_cli_parse_object (parser, out);
 }
 
 /* The fields every --json object has, with the values that must hold
@@ -90,16 +91,11 @@ check_common (JsonObject *o,
 static void
 test_json (void)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *o;
-  double seconds;
+  JsonObject *o = bench_json (parser, NULL, FM_TEST_CLI_ARGS ("mnist-cnn", "--runs", "7",
+                                                                  "--json", NULL));
   double act_bytes;
 
-  g_assert_cmpint (run_bench (&out, &err, &seconds, "mnist-cnn", "--runs", "7", "--json",
-                              NULL), ==, 0);
-  o = fm_test_cli_parse_object (parser, out);
   check_common (o, 1, 7);
   /* 10 % of 7 runs rounds to 0; at least one warm-up run. */
   g_assert_cmpint (json_object_get_int_member (o, "warmup"), ==, 1);
@@ -122,28 +118,41 @@ test_json (void)
 static void
 test_runs_and_threads (void)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *o;
   double seconds;
 
   /* The defaults: 200 runs after 20 warm-up runs, 1 thread. */
-  g_assert_cmpint (run_bench (&out, &err, &seconds, "mnist-cnn", "--json", NULL), ==, 0);
-  o = fm_test_cli_parse_object (parser, out);
+  o = bench_json (parser, &seconds, FM_TEST_CLI_ARGS ("mnist-cnn", "--json", NULL));
   check_common (o, 1, 200);
   g_assert_cmpint (json_object_get_int_member (o, "warmup"), ==, 20);
   /* Half of the 200 measured runs took at least the median each, so the
    * process lasted at least 100 medians; fewer runs would not. */
   g_assert_cmpfloat (seconds * 1e3, >=, 100 * number (o, "median_ms"));
 
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", "--runs", "30", "--warmup", "0",
-                              "--threads", "2", "--json", NULL), ==, 0);
-  o = fm_test_cli_parse_object (parser, out);
+  o = bench_json (parser, NULL, FM_TEST_CLI_ARGS ("mnist-cnn", "--runs", "30", "--warmup", "0",
+                                                  "--threads", "2", "--json", NULL));
   check_common (o, 2, 30);
   g_assert_cmpint (json_object_get_int_member (o, "warmup"), ==, 0);
+}
+
+/* Writes zeros of @shape to the .npy @path, then `bench mnist-cnn PATH
+ * --runs 3` into *@out and *@err (freeing what they held); returns the
+ * exit status. */
+static int
+bench_npy (const char     *path,
+           const FmShape  *shape,
+           char          **out,
+           char          **err)
+{
+  static const float data[28 * 28] = { 0 };
+  GError *error = NULL;
+
+  g_assert_true (fm_npy_write (path, shape, data, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (out, g_free);
+  g_clear_pointer (err, g_free);
+  return run_bench (out, err, NULL, "mnist-cnn", path, "--runs", "3", NULL);
 }
 
 static void
@@ -151,35 +160,23 @@ test_text_and_inputs (void)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autofree char *npy = g_build_filename (tmp_dir, "input.npy", NULL);
-  g_autofree char *bad = g_build_filename (tmp_dir, "bad.npy", NULL);
+  g_autofree char *npy = g_build_filename (fm_test_scratch (), "input.npy", NULL);
+  g_autofree char *bad = g_build_filename (fm_test_scratch (), "bad.npy", NULL);
   g_autofree char *digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits",
                                              "digit-7.png", NULL);
   FmShape shape = { .rank = 4, .dims = { 1, 1, 28, 28 } };
   FmShape bad_shape = { .rank = 2, .dims = { 28, 28 } };
-  float data[28 * 28] = { 0 };
-  GError *error = NULL;
 
   g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", digit, "--runs", "5", NULL),
                    ==, 0);
-  g_assert_nonnull (strstr (out, "Input:       "));
-  g_assert_nonnull (strstr (out, "digit-7.png"));
-  g_assert_nonnull (strstr (out, "over 5 runs after 1 warm-up runs"));
-  g_assert_nonnull (strstr (out, "Peak memory:"));
+  fm_test_assert_contains (out, "Input:       ", "digit-7.png", "over 5 runs after 1 warm-up runs",
+                           "Peak memory:", NULL);
 
-  g_assert_true (fm_npy_write (npy, &shape, data, &error));
-  g_assert_no_error (error);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", npy, "--runs", "3", NULL), ==, 0);
+  g_assert_cmpint (bench_npy (npy, &shape, &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "input.npy"));
 
   /* A tensor of the wrong shape: exit 1, the message names the file. */
-  g_assert_true (fm_npy_write (bad, &bad_shape, data, &error));
-  g_assert_no_error (error);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", bad, "--runs", "3", NULL), ==, 1);
+  g_assert_cmpint (bench_npy (bad, &bad_shape, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "bad.npy"));
   g_assert_nonnull (strstr (err, "[1, 1, 28, 28]"));
 }
@@ -214,7 +211,7 @@ test_errors (void)
   {
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
-    g_autofree char *missing = g_build_filename (tmp_dir, "no-such-model.onnx", NULL);
+    g_autofree char *missing = g_build_filename (fm_test_scratch (), "no-such-model.onnx", NULL);
 
     g_assert_cmpint (run_bench (&out, &err, NULL, missing, NULL), ==, 1);
     g_assert_nonnull (strstr (err, "no-such-model.onnx"));
@@ -226,18 +223,11 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-bench-XXXXXX", &tmp_dir);
+  binary = fm_test_cli_init (&argc, &argv);
 
   g_test_add_func ("/cli/bench/json", test_json);
   g_test_add_func ("/cli/bench/runs-and-threads", test_runs_and_threads);
   g_test_add_func ("/cli/bench/text-and-inputs", test_text_and_inputs);
   g_test_add_func ("/cli/bench/errors", test_errors);
-  status = g_test_run ();
-
-  fm_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return status;
+  return g_test_run ();
 }

@@ -30,24 +30,11 @@
                        "“meson install” or set GSETTINGS_SCHEMA_DIR\n"
 
 static const char *binary;
-static char *tmp_dir;
 
-static int
-run (const char         *subcommand,
-     const char * const *env,
-     char              **out,
-     char              **err,
-     const char         *first,
-     ...)
-{
-  va_list ap;
-  int status;
-
-  va_start (ap, first);
-  status = fm_test_cli_runv (binary, subcommand, env, out, err, NULL, first, ap);
-  va_end (ap);
-  return status;
-}
+/* Runs `BINARY SUBCOMMAND ARGS...` (NULL-terminated); returns the exit
+ * status. */
+#define run(subcommand, env, out, err, ...) \
+  fm_test_cli_run (binary, subcommand, env, out, err, NULL, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
 /* Every subcommand that loads MODEL fails on @model with exit status 1,
  * nothing on stdout, and exactly "feature-maps: @sentence" then one line
@@ -58,7 +45,7 @@ assert_model_error (const char *model,
                     const char *detail_prefix)
 {
   g_autofree char *png = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-7.png", NULL);
-  g_autofree char *out_png = g_build_filename (tmp_dir, "out.png", NULL);
+  g_autofree char *out_png = g_build_filename (fm_test_scratch (), "out.png", NULL);
   g_autofree char *want_first = g_strconcat ("feature-maps: ", sentence, NULL);
   g_autofree char *want_detail = g_strconcat ("  detail: ", detail_prefix, NULL);
   const char *commands[] = { "inspect", "run", "export", "scan", "bench" };
@@ -98,7 +85,7 @@ assert_model_error (const char *model,
 static void
 test_not_a_model (void)
 {
-  g_autofree char *text = g_build_filename (tmp_dir, "notes.onnx", NULL);
+  g_autofree char *text = g_build_filename (fm_test_scratch (), "notes.onnx", NULL);
   g_autofree char *sentence = g_strdup_printf ("%s is not an ONNX model", text);
 
   g_assert_true (g_file_set_contents (text, "These are notes, not a model.\n", -1, NULL));
@@ -108,7 +95,7 @@ test_not_a_model (void)
 static void
 test_empty (void)
 {
-  g_autofree char *empty = g_build_filename (tmp_dir, "empty.onnx", NULL);
+  g_autofree char *empty = g_build_filename (fm_test_scratch (), "empty.onnx", NULL);
   g_autofree char *sentence = g_strdup_printf ("%s is not an ONNX model", empty);
 
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));
@@ -122,7 +109,7 @@ test_truncated (void)
 {
   g_autofree char *mnist = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn.onnx",
                                              NULL);
-  g_autofree char *half = g_build_filename (tmp_dir, "half.onnx", NULL);
+  g_autofree char *half = g_build_filename (fm_test_scratch (), "half.onnx", NULL);
   g_autofree char *contents = NULL;
   g_autofree char *have = NULL, *need = NULL, *sentence = NULL;
   guint64 end;
@@ -192,12 +179,10 @@ test_window_schema_missing (void)
 {
   const char *env[] = { "GSETTINGS_SCHEMA_DIR", NULL, "DISPLAY", NULL,
                         "WAYLAND_DISPLAY", NULL, NULL };
-  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "bin");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "bin");
   g_autofree char *copy = g_build_filename (dir, "feature-maps", NULL);
-  g_autofree char *contents = NULL;
   g_autofree char *out = NULL, *err = NULL;
   const char *saved = binary;
-  gsize len;
   int status;
 
   if (schema_installed ())
@@ -205,8 +190,7 @@ test_window_schema_missing (void)
       g_test_skip ("the settings schema is installed on this machine");
       return;
     }
-  g_assert_true (g_file_get_contents (binary, &contents, &len, NULL));
-  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  fm_test_copy_file (binary, copy);
   g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
 
   binary = copy;
@@ -246,10 +230,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-errors-XXXXXX", &tmp_dir);
+  binary = fm_test_cli_init (&argc, &argv);
 
   g_test_add_func ("/cli/errors/not-a-model", test_not_a_model);
   g_test_add_func ("/cli/errors/empty", test_empty);
@@ -257,9 +238,5 @@ main (int    argc,
   g_test_add_func ("/cli/window/schema-uninstalled", test_window_schema_uninstalled);
   g_test_add_func ("/cli/window/schema-missing", test_window_schema_missing);
   g_test_add_func ("/cli/window/no-display", test_window_no_display);
-  status = g_test_run ();
-
-  fm_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return status;
+  return g_test_run ();
 }

@@ -16,13 +16,11 @@
 
 #include <errno.h>
 #include <math.h>
-#include <setjmp.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
-#include <png.h>
 
 #include "fm-data.h"
 #include "fm-image.h"
@@ -33,12 +31,12 @@
 #include "fm-stats.h"
 #include "fm-test-cli.h"
 #include "fm-test-files.h"
+#include "fm-test-png.h"
 
 #define OLD_BYTES "old file: must survive a failed export\n"
 
 static const char *binary;
-static char *tmpdir;
-static char *digit;
+static const char *digit;
 
 /* Runs `BINARY export ARGS...` (NULL-terminated); when @limit_fsize the
  * child's file size is limited to 2048 bytes, so a write fails with EFBIG. */
@@ -70,85 +68,24 @@ run_export (gboolean    limit_fsize,
   return r;
 }
 
-/* ---- PNG reading -------------------------------------------------------- */
-
-typedef struct
-{
-  int         width, height;
-  guint8     *rgba;   /* [height, width, 4] */
-  GHashTable *text;
-} ReadPng;
-
-static void
-read_png (const char *path,
-          ReadPng    *r)
-{
-  FILE *fp = fopen (path, "rb");
-  png_structp png;
-  png_infop info;
-  png_textp text = NULL;
-  int n_text = 0, ct;
-  png_bytepp rows;
-
-  g_assert_nonnull (fp);
-  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-  info = png_create_info_struct (png);
-  if (setjmp (png_jmpbuf (png)))
-    g_assert_not_reached ();
-  png_init_io (png, fp);
-  png_read_png (png, info, PNG_TRANSFORM_EXPAND | PNG_TRANSFORM_STRIP_16, NULL);
-  r->width = png_get_image_width (png, info);
-  r->height = png_get_image_height (png, info);
-  ct = png_get_color_type (png, info);
-  r->rgba = g_malloc ((gsize) r->width * r->height * 4);
-  rows = png_get_rows (png, info);
-  for (int y = 0; y < r->height; y++)
-    for (int x = 0; x < r->width; x++)
-      {
-        guint8 *o = r->rgba + ((gsize) y * r->width + x) * 4;
-
-        if (ct == PNG_COLOR_TYPE_RGB_ALPHA)
-          memcpy (o, rows[y] + x * 4, 4);
-        else
-          {
-            g_assert_cmpint (ct, ==, PNG_COLOR_TYPE_RGB);
-            memcpy (o, rows[y] + x * 3, 3);
-            o[3] = 0xff;
-          }
-      }
-  r->text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  png_get_text (png, info, &text, &n_text);
-  for (int i = 0; i < n_text; i++)
-    g_hash_table_insert (r->text, g_strdup (text[i].key), g_strdup (text[i].text));
-  png_destroy_read_struct (&png, &info, NULL);
-  fclose (fp);
-}
-
-static void
-read_png_free (ReadPng *r)
-{
-  g_free (r->rgba);
-  g_hash_table_unref (r->text);
-}
-
 /* ---- tests -------------------------------------------------------------- */
 
 static void
 test_reference (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "reference");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "reference");
   g_autofree char *out = g_build_filename (dir, "sheet.png", NULL);
   g_autofree char *ref_path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "export",
                                                 "mnist-cnn-digit-7.png", NULL);
   FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--all-layers",
                          "--scale", "28", NULL);
-  ReadPng got, want;
+  FmTestPng got, want;
   gsize differ = 0;
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "1052 × 764"));
-  read_png (out, &got);
-  read_png (ref_path, &want);
+  fm_test_png_read (out, &got);
+  fm_test_png_read (ref_path, &want);
   g_assert_cmpint (got.width, ==, want.width);
   g_assert_cmpint (got.height, ==, want.height);
   for (gsize i = 0; i < (gsize) got.width * got.height; i++)
@@ -165,8 +102,8 @@ test_reference (void)
                    "/relu1/Relu_output_0: none; /pool1/MaxPool_output_0: none; "
                    "/relu2/Relu_output_0: none; /pool2/MaxPool_output_0: none; "
                    "/relu3/Relu_output_0: none");
-  read_png_free (&got);
-  read_png_free (&want);
+  fm_test_png_clear (&got);
+  fm_test_png_clear (&want);
   fm_test_cli_result_clear (&r);
 }
 
@@ -174,7 +111,7 @@ test_reference (void)
 static void
 test_csv_npy (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "numbers");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "numbers");
   g_autofree char *csv = g_build_filename (dir, "stats.csv", NULL);
   g_autofree char *npy_dir = g_build_filename (dir, "acts", NULL);
   g_autofree char *npy = g_build_filename (npy_dir, "_relu2_Relu_output_0.npy", NULL);
@@ -243,7 +180,7 @@ test_csv_npy (void)
 static void
 test_usage (void)
 {
-  g_autofree char *out = g_build_filename (tmpdir, "never.png", NULL);
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "never.png", NULL);
   const char *cases[][6] = {
     { "mnist-cnn", NULL },                                   /* missing INPUT */
     { "mnist-cnn", "DIGIT", NULL },                          /* nothing to write */
@@ -276,8 +213,8 @@ test_usage (void)
 static void
 test_bad_files (void)
 {
-  g_autofree char *out = g_build_filename (tmpdir, "never.png", NULL);
-  g_autofree char *missing = g_build_filename (tmpdir, "missing.onnx", NULL);
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "never.png", NULL);
+  g_autofree char *missing = g_build_filename (fm_test_scratch (), "missing.onnx", NULL);
   FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--layer", "nope", NULL);
 
   g_assert_cmpint (r.status, ==, 1);
@@ -295,15 +232,14 @@ test_bad_files (void)
 static void
 test_fsize_limit (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "fsize");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "fsize");
   g_autofree char *out = g_build_filename (dir, "sheet.png", NULL);
   FmTestCliResult r;
 
   g_assert_true (g_file_set_contents (out, OLD_BYTES, -1, NULL));
   r = run_export (TRUE, "mnist-cnn", digit, "-o", out, NULL);
   g_assert_cmpint (r.status, ==, 1);
-  g_assert_nonnull (strstr (r.err, out));
-  g_assert_nonnull (strstr (r.err, g_strerror (EFBIG)));
+  fm_test_assert_names_failure (r.err, out, EFBIG);
   fm_test_assert_file_is (out, OLD_BYTES);
   fm_test_assert_listing (dir, "sheet.png");
   fm_test_cli_result_clear (&r);
@@ -312,34 +248,33 @@ test_fsize_limit (void)
 static void
 test_not_a_directory (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmpdir, "notdir");
-  g_autofree char *file = g_build_filename (dir, "plain", NULL);
+  g_autofree char *file = fm_test_plain_file (fm_test_scratch (), "notdir", OLD_BYTES);
   g_autofree char *out = g_build_filename (file, "sheet.png", NULL);
   g_autofree char *csv = g_build_filename (file, "stats.csv", NULL);
-  FmTestCliResult r;
+  /* The option and its path: both fail, naming the path and why. */
+  const char *writes[][2] = { { "-o", out }, { "--csv", csv } };
 
-  g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
-  r = run_export (FALSE, "mnist-cnn", digit, "-o", out, NULL);
-  g_assert_cmpint (r.status, ==, 1);
-  g_assert_nonnull (strstr (r.err, out));
-  g_assert_nonnull (strstr (r.err, g_strerror (ENOTDIR)));
-  fm_test_cli_result_clear (&r);
-  r = run_export (FALSE, "mnist-cnn", digit, "--csv", csv, NULL);
-  g_assert_cmpint (r.status, ==, 1);
-  g_assert_nonnull (strstr (r.err, csv));
-  fm_test_cli_result_clear (&r);
-  fm_test_assert_listing (dir, "plain");
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    {
+      FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, writes[i][0], writes[i][1],
+                                      NULL);
+
+      g_assert_cmpint (r.status, ==, 1);
+      fm_test_assert_names_failure (r.err, writes[i][1], ENOTDIR);
+      fm_test_cli_result_clear (&r);
+    }
+  fm_test_assert_plain_file (file, OLD_BYTES);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
+  g_autofree char *digit_path = NULL;
 
-  g_test_init (&argc, &argv, NULL);
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-export-XXXXXX", &tmpdir);
-  digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png", NULL);
+  binary = fm_test_cli_init (&argc, &argv);
+  digit_path = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png", NULL);
+  digit = digit_path;
 
   g_test_add_func ("/cli/export/reference", test_reference);
   g_test_add_func ("/cli/export/csv-npy", test_csv_npy);
@@ -347,14 +282,5 @@ main (int   argc,
   g_test_add_func ("/cli/export/bad-files", test_bad_files);
   g_test_add_func ("/cli/export/fsize-limit", test_fsize_limit);
   g_test_add_func ("/cli/export/not-a-directory", test_not_a_directory);
-  status = g_test_run ();
-
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    if (system (cmd) != 0)
-      g_printerr ("could not remove %s\n", tmpdir);
-  }
-  g_free (tmpdir);
-  g_free (digit);
-  return status;
+  return g_test_run ();
 }

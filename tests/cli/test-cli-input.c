@@ -37,7 +37,6 @@
 #define EPS 1e-6
 
 static const char *binary;
-static char *tmp_dir;
 static char *cache_dir;
 static char *model_path;
 static char *colours_png;   /* 4 x 2, the model's size: no resampling */
@@ -105,29 +104,19 @@ write_png (const char   *path,
   g_assert_true (png_image_write_to_file (&png, path, 0, rgb, 0, NULL));
 }
 
-static int
-run (const char  *subcommand,
-     char       **out,
-     char       **err,
-     const char  *first,
-     ...)
-{
-  const char *env[] = { "XDG_CACHE_HOME", cache_dir, NULL };
-  va_list ap;
-  int status;
-
-  va_start (ap, first);
-  status = fm_test_cli_runv (binary, subcommand, env, out, err, NULL, first, ap);
-  va_end (ap);
-  return status;
-}
+/* Runs `BINARY SUBCOMMAND ARGS...` (NULL-terminated) with the cache in
+ * cache_dir; returns the exit status. */
+#define run(subcommand, out, err, ...) \
+  fm_test_cli_run (binary, subcommand, \
+                   (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL }, \
+                   out, err, NULL, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
 /* `run MODEL PICTURE --dump DIR FLAGS...`: the input tensor [1, 3, H, W]. */
 static float *
 input_tensor (const char *picture,
               ...)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "dump", NULL);
+  g_autofree char *dir = g_build_filename (fm_test_scratch (), "dump", NULL);
   g_autofree char *npy = g_build_filename (dir, "input.npy", NULL);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
@@ -289,7 +278,7 @@ test_background (void)
 static void
 test_usage_errors (void)
 {
-  g_autofree char *out_png = g_build_filename (tmp_dir, "sheet.png", NULL);
+  g_autofree char *out_png = g_build_filename (fm_test_scratch (), "sheet.png", NULL);
   g_autofree char *digit = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-7.png", NULL);
   const char *bad[][2] = {
     { "--channels", "rgbx" },
@@ -350,10 +339,7 @@ test_usage_errors (void)
     g_autofree char *out = NULL, *err = NULL;
 
     g_assert_cmpint (run ("run", &out, &err, "--help", NULL), ==, 0);
-    g_assert_nonnull (strstr (out, "--channels"));
-    g_assert_nonnull (strstr (out, "--input-range"));
-    g_assert_nonnull (strstr (out, "--resize"));
-    g_assert_nonnull (strstr (out, "--background"));
+    fm_test_assert_contains (out, "--channels", "--input-range", "--resize", "--background", NULL);
   }
 }
 
@@ -362,7 +348,7 @@ test_usage_errors (void)
 static void
 test_export (void)
 {
-  g_autofree char *out_png = g_build_filename (tmp_dir, "export.png", NULL);
+  g_autofree char *out_png = g_build_filename (fm_test_scratch (), "export.png", NULL);
   g_autofree char *out = NULL, *err = NULL;
 
   g_assert_cmpint (run ("export", &out, &err, model_path, wide_png, "-o", out_png,
@@ -500,13 +486,11 @@ main (int   argc,
   guint8 colours[H * W * 3], gray[2 * 8 * 3];
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-input-XXXXXX", &tmp_dir);
-  cache_dir = fm_test_fresh_dir (tmp_dir, "cache");
-  model_path = g_build_filename (tmp_dir, "rgb.onnx", NULL);
-  colours_png = g_build_filename (tmp_dir, "colours.png", NULL);
-  wide_png = g_build_filename (tmp_dir, "wide.png", NULL);
+  binary = fm_test_cli_init (&argc, &argv);
+  cache_dir = fm_test_fresh_dir (fm_test_scratch (), "cache");
+  model_path = g_build_filename (fm_test_scratch (), "rgb.onnx", NULL);
+  colours_png = g_build_filename (fm_test_scratch (), "colours.png", NULL);
+  wide_png = g_build_filename (fm_test_scratch (), "wide.png", NULL);
   write_model (model_path);
   for (int i = 0; i < H * W; i++)
     for (int c = 0; c < 3; c++)
@@ -528,9 +512,6 @@ main (int   argc,
   g_test_add_func ("/cli/input/bundled-unchanged", test_bundled_unchanged);
 
   status = g_test_run ();
-
-  fm_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
   g_free (cache_dir);
   g_free (model_path);
   g_free (colours_png);

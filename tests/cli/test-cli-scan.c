@@ -20,7 +20,7 @@
 
 #include "fm-test-cli.h"
 #include "fm-test-files.h"
-#include "fm-test-pb.h"
+#include "fm-test-onnx.h"
 
 #include <errno.h>
 #include <string.h>
@@ -30,25 +30,13 @@
 #include <json-glib/json-glib.h>
 
 static const char *binary;
-static char *tmp_dir;
-static char *cache_dir;
+static const char *cache_dir;
 
-/* Runs the binary with @args (NULL-terminated); returns the exit status. */
-static int
-run_scan (char       **out,
-          char       **err,
-          const char  *first,
-          ...)
-{
-  const char *env[] = { "XDG_CACHE_HOME", cache_dir, NULL };
-  va_list ap;
-  int status;
-
-  va_start (ap, first);
-  status = fm_test_cli_runv (binary, "scan", env, out, err, NULL, first, ap);
-  va_end (ap);
-  return status;
-}
+/* Runs `BINARY scan ARGS...` (NULL-terminated) with the cache in
+ * cache_dir; returns the exit status. */
+#define run_scan(out, err, ...) \
+  fm_test_cli_run (binary, "scan", (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL }, \
+                   out, err, NULL, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
 static JsonObject *
 find_layer (JsonObject *o,
@@ -138,18 +126,16 @@ static void
 test_text_csv_cache (void)
 {
   g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
-  g_autofree char *csv = g_build_filename (tmp_dir, "scan.csv", NULL);
+  g_autofree char *csv = g_build_filename (fm_test_scratch (), "scan.csv", NULL);
   g_autofree char *csv_text = NULL;
   g_auto(GStrv) lines = NULL;
 
   g_assert_cmpint (run_scan (&out, &err, "mnist-cnn-dying", "mnist-heldout", "--limit", "200",
                              "--rare-below", "0.05", "--csv", csv, NULL), ==, 0);
   g_test_message ("%s", out);
-  g_assert_nonnull (strstr (out, "Scanned 200 images in"));
-  g_assert_nonnull (strstr (out, "/relu1/Relu_output_0"));
-  g_assert_nonnull (strstr (out, "the bias keeps it negative"));
-  g_assert_nonnull (strstr (out, "Usual remedies"));
-  g_assert_nonnull (strstr (out, "fewer than 5 % of the images"));
+  fm_test_assert_contains (out, "Scanned 200 images in", "/relu1/Relu_output_0",
+                           "the bias keeps it negative", "Usual remedies",
+                           "fewer than 5 % of the images", NULL);
 
   g_assert_true (g_file_get_contents (csv, &csv_text, NULL, NULL));
   lines = g_strsplit (csv_text, "\n", -1);
@@ -179,12 +165,9 @@ static char *
 copy_file (const char *src,
            const char *name)
 {
-  g_autofree char *bytes = NULL;
-  char *path = g_build_filename (tmp_dir, name, NULL);
-  gsize len;
+  char *path = g_build_filename (fm_test_scratch (), name, NULL);
 
-  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  fm_test_copy_file (src, path);
   return path;
 }
 
@@ -234,11 +217,10 @@ test_cache_other_names (void)
 static void
 test_folder (void)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "pictures", "sub", NULL);
-  g_autofree char *top = g_build_filename (tmp_dir, "pictures", NULL);
+  g_autofree char *dir = g_build_filename (fm_test_scratch (), "pictures", "sub", NULL);
+  g_autofree char *top = g_build_filename (fm_test_scratch (), "pictures", NULL);
   g_autofree char *src = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png",
                                            NULL);
-  g_autofree char *contents = NULL;
   g_autofree char *a = g_build_filename (top, "a.png", NULL);
   g_autofree char *b = g_build_filename (dir, "b.png", NULL);
   g_autofree char *bad = g_build_filename (top, "broken.png", NULL);
@@ -246,12 +228,10 @@ test_folder (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *o;
   JsonArray *warnings;
-  gsize len;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
-  g_assert_true (g_file_set_contents (a, contents, len, NULL));
-  g_assert_true (g_file_set_contents (b, contents, len, NULL));
+  fm_test_copy_file (src, a);
+  fm_test_copy_file (src, b);
   g_assert_true (g_file_set_contents (bad, "\x89PNG\r\n\x1a\n nope", 13, NULL));
 
   g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", top, "--json", NULL), ==, 0);
@@ -265,9 +245,21 @@ test_folder (void)
 static void
 test_errors (void)
 {
-  g_autofree char *missing = g_build_filename (tmp_dir, "missing-images-idx3-ubyte", NULL);
-  g_autofree char *junk = g_build_filename (tmp_dir, "junk.idx", NULL);
+  g_autofree char *missing = g_build_filename (fm_test_scratch (), "missing-images-idx3-ubyte",
+                                               NULL);
+  g_autofree char *junk = g_build_filename (fm_test_scratch (), "junk.idx", NULL);
   g_autofree char *out = NULL, *err = NULL;
+  /* The arguments (NULL-terminated) and what stderr must name. */
+  static const struct
+  {
+    const char *args[5];
+    const char *says;
+  } usage[] = {
+    { { "mnist-cnn", NULL }, "missing DATASET" },
+    { { "mnist-cnn", "mnist-heldout", "--rare-below", "2", NULL }, "--rare-below" },
+    { { "mnist-cnn", "mnist-heldout", "--std", "0", NULL }, "--std" },
+    { { "mnist-cnn", "mnist-heldout", "--threads", "0", NULL }, "--threads" },
+  };
 
   g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", missing, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "feature-maps: "));
@@ -278,53 +270,19 @@ test_errors (void)
   g_assert_true (g_file_set_contents (junk, "not an idx file at all....", -1, NULL));
   g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", junk, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "junk.idx"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
 
-  /* Command-line mistakes: exit 2 with a usage line. */
-  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", NULL), ==, 2);
-  g_assert_nonnull (strstr (err, "missing DATASET"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", "mnist-heldout", "--rare-below", "2", NULL),
-                   ==, 2);
-  g_assert_nonnull (strstr (err, "--rare-below"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", "mnist-heldout", "--std", "0", NULL), ==, 2);
-  g_assert_nonnull (strstr (err, "--std"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_scan (&out, &err, "mnist-cnn", "mnist-heldout", "--threads", "0", NULL),
-                   ==, 2);
-  g_assert_nonnull (strstr (err, "--threads"));
+  /* Command-line mistakes: exit 2, naming what is wrong. */
+  for (guint i = 0; i < G_N_ELEMENTS (usage); i++)
+    {
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (run_scan (&out, &err, usage[i].args[0], usage[i].args[1],
+                                 usage[i].args[2], usage[i].args[3], NULL), ==, 2);
+      g_assert_nonnull (strstr (err, usage[i].says));
+    }
 }
 
 /* ---- the text table with long names ----------------------------------- */
-
-static GByteArray *
-value_info (const char *name)
-{
-  GByteArray *vi = g_byte_array_new ();
-  g_autoptr(GByteArray) type = g_byte_array_new ();
-  g_autoptr(GByteArray) tensor = g_byte_array_new ();
-  g_autoptr(GByteArray) shape = g_byte_array_new ();
-  const gint64 dims[4] = { 1, 1, 4, 4 };
-
-  for (guint i = 0; i < 4; i++)
-    {
-      g_autoptr(GByteArray) dim = g_byte_array_new ();
-
-      fm_pb_int (dim, 1, dims[i]);        /* dim_value */
-      fm_pb_message (shape, 1, dim);      /* dim */
-    }
-  fm_pb_int (tensor, 1, 1);               /* elem_type FLOAT */
-  fm_pb_message (tensor, 2, shape);       /* shape */
-  fm_pb_message (type, 1, tensor);        /* tensor_type */
-  fm_pb_string (vi, 1, name);             /* name */
-  fm_pb_message (vi, 2, type);            /* type */
-  return vi;
-}
 
 /* x [1, 1, 4, 4] -> Conv (2 filters 3 x 3, pads 1) -> @conv_out -> Relu ->
  * @relu_out, the graph output. */
@@ -332,50 +290,33 @@ static GByteArray *
 conv_relu_model (const char *conv_out,
                  const char *relu_out)
 {
-  GByteArray *m = g_byte_array_new ();
-  g_autoptr(GByteArray) graph = g_byte_array_new ();
-  g_autoptr(GByteArray) conv = g_byte_array_new ();
-  g_autoptr(GByteArray) relu = g_byte_array_new ();
-  g_autoptr(GByteArray) pads = g_byte_array_new ();
-  g_autoptr(GByteArray) w = g_byte_array_new ();
-  g_autoptr(GByteArray) in = value_info ("x");
-  g_autoptr(GByteArray) out = value_info (relu_out);
-  g_autoptr(GByteArray) opset = g_byte_array_new ();
+  const gint64 dims[4] = { 1, 1, 4, 4 };
   const gint64 w_dims[4] = { 2, 1, 3, 3 };
   const gint64 pad[4] = { 1, 1, 1, 1 };
   float weights[18] = { 0 };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) conv = fm_test_node ("Conv", "conv", (const char *[]) { "x", "W", NULL },
+                                             conv_out);
+  g_autoptr(GByteArray) relu = fm_test_node ("Relu", "relu", (const char *[]) { conv_out, NULL },
+                                             relu_out);
+  g_autoptr(GByteArray) w = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info (relu_out, dims, 4);
 
   weights[4] = 1.0f;                      /* filter 0 copies the input */
-  fm_pb_string (pads, 1, "pads");         /* AttributeProto name */
-  fm_pb_packed_ints (pads, 8, pad, 4);    /* ints */
-  fm_pb_int (pads, 20, 7);                /* type INTS */
-  fm_pb_string (conv, 1, "x");            /* NodeProto input */
-  fm_pb_string (conv, 1, "W");
-  fm_pb_string (conv, 2, conv_out);       /* output */
-  fm_pb_string (conv, 3, "conv");         /* name */
-  fm_pb_string (conv, 4, "Conv");         /* op_type */
-  fm_pb_message (conv, 5, pads);          /* attribute */
-  fm_pb_string (relu, 1, conv_out);
-  fm_pb_string (relu, 2, relu_out);
-  fm_pb_string (relu, 3, "relu");
-  fm_pb_string (relu, 4, "Relu");
-  fm_pb_packed_ints (w, 1, w_dims, 4);    /* TensorProto dims */
-  fm_pb_int (w, 2, 1);                    /* data_type FLOAT */
-  fm_pb_packed_floats (w, 4, weights, 18);  /* float_data */
-  fm_pb_string (w, 8, "W");               /* name */
+  fm_test_attr_ints (conv, "pads", pad, 4);
+  fm_pb_packed_ints (w, FM_ONNX_TENSOR_DIMS, w_dims, 4);
+  fm_pb_int (w, FM_ONNX_TENSOR_DATA_TYPE, FM_ONNX_FLOAT);
+  fm_pb_packed_floats (w, FM_ONNX_TENSOR_FLOAT_DATA, weights, 18);
+  fm_pb_string (w, FM_ONNX_TENSOR_NAME, "W");
 
-  fm_pb_message (graph, 1, conv);         /* GraphProto node */
-  fm_pb_message (graph, 1, relu);
-  fm_pb_string (graph, 2, "long-names");  /* name */
-  fm_pb_message (graph, 5, w);            /* initializer */
-  fm_pb_message (graph, 11, in);          /* input */
-  fm_pb_message (graph, 12, out);         /* output */
-  fm_pb_string (opset, 1, "");            /* OperatorSetIdProto domain */
-  fm_pb_int (opset, 2, 13);               /* version */
-  fm_pb_int (m, 1, 8);                    /* ModelProto ir_version */
-  fm_pb_message (m, 7, graph);            /* graph */
-  fm_pb_message (m, 8, opset);            /* opset_import */
-  return m;
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, conv);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu);
+  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "long-names");
+  fm_pb_message (graph, FM_ONNX_GRAPH_INITIALIZER, w);
+  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
+  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
+  return fm_test_model_bytes (graph, NULL);
 }
 
 typedef struct
@@ -420,21 +361,18 @@ test_text_long_names (void)
   const char *long_name = "features.block4.expand_conv/Conv_output_0_with_a_long_name";
   const char *utf8_name = "résumé_ünïcødé";
   g_autoptr(GByteArray) model = conv_relu_model (long_name, utf8_name);
-  g_autofree char *model_path = g_build_filename (tmp_dir, "long-names.onnx", NULL);
-  g_autofree char *pictures = fm_test_fresh_dir (tmp_dir, "long-names-pictures");
+  g_autofree char *model_path = g_build_filename (fm_test_scratch (), "long-names.onnx", NULL);
+  g_autofree char *pictures = fm_test_fresh_dir (fm_test_scratch (), "long-names-pictures");
   g_autofree char *src = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png",
                                            NULL);
   g_autofree char *a = g_build_filename (pictures, "a.png", NULL);
-  g_autofree char *contents = NULL;
   g_autofree char *out = NULL, *err = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GArray) header = NULL;
   guint first = 0, n_rows = 0;
-  gsize len;
 
   g_assert_true (g_file_set_contents (model_path, (const char *) model->data, model->len, NULL));
-  g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
-  g_assert_true (g_file_set_contents (a, contents, len, NULL));
+  fm_test_copy_file (src, a);
 
   g_assert_cmpint (run_scan (&out, &err, model_path, pictures, "--no-cache", NULL), ==, 0);
   g_test_message ("%s", out);
@@ -483,34 +421,32 @@ test_text_long_names (void)
  * inherits the limit and the ignored SIGXFSZ; this process writes no
  * file while it runs. */
 static int
-run_scan_in (const char  *cache,
-             gboolean     limit_fsize,
-             char       **out,
-             char       **err,
-             const char  *first,
-             ...)
+scan_in (const char         *cache,
+         gboolean            limit_fsize,
+         char              **out,
+         char              **err,
+         const char * const *args)
 {
   const char *env[] = { "XDG_CACHE_HOME", cache, NULL };
   FmTestFsize saved;
-  va_list ap;
   int status;
 
   if (limit_fsize)
     fm_test_fsize_limit (4096, &saved);
-  va_start (ap, first);
-  status = fm_test_cli_runv (binary, "scan", env, out, err, NULL, first, ap);
-  va_end (ap);
+  status = fm_test_cli_run (binary, "scan", env, out, err, NULL, args);
   if (limit_fsize)
     fm_test_fsize_restore (&saved);
   return status;
 }
+#define run_scan_in(cache, limit_fsize, out, err, ...) \
+  scan_in (cache, limit_fsize, out, err, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
 /* --csv under a file-size limit: exit 1 naming the file and the reason,
  * after the report; the old CSV is whole and nothing else is left. */
 static void
 test_csv_fsize_limit (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "csv-fsize");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "csv-fsize");
   g_autofree char *csv = g_build_filename (dir, "scan.csv", NULL);
   g_autofree char *out = NULL, *err = NULL;
 
@@ -518,11 +454,9 @@ test_csv_fsize_limit (void)
   /* 1 + 8 x 32 lines, about 15 KB */
   g_assert_cmpint (run_scan_in (cache_dir, TRUE, &out, &err, "mnist-cnn-dying", "mnist-heldout",
                                 "--limit", "100", "--no-cache", "--csv", csv, NULL), ==, 1);
-  g_test_message ("%s", err);
+  fm_test_assert_names_failure (err, csv, EFBIG);
   g_assert_nonnull (strstr (out, "Scanned 100 images in"));
   g_assert_nonnull (strstr (err, "feature-maps: "));
-  g_assert_nonnull (strstr (err, csv));
-  g_assert_nonnull (strstr (err, g_strerror (EFBIG)));
   fm_test_assert_file_is (csv, OLD_BYTES);
   fm_test_assert_listing (dir, "scan.csv");
 }
@@ -530,19 +464,28 @@ test_csv_fsize_limit (void)
 static void
 test_csv_not_a_directory (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "csv-notdir");
-  g_autofree char *file = g_build_filename (dir, "plain", NULL);
+  g_autofree char *file = fm_test_plain_file (fm_test_scratch (), "csv-notdir", OLD_BYTES);
   g_autofree char *csv = g_build_filename (file, "scan.csv", NULL);
   g_autofree char *out = NULL, *err = NULL;
 
-  g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
   g_assert_cmpint (run_scan_in (cache_dir, FALSE, &out, &err, "mnist-cnn-dying", "mnist-heldout",
                                 "--limit", "20", "--no-cache", "--csv", csv, NULL), ==, 1);
-  g_test_message ("%s", err);
-  g_assert_nonnull (strstr (err, csv));
-  g_assert_nonnull (strstr (err, g_strerror (ENOTDIR)));
-  fm_test_assert_file_is (file, OLD_BYTES);
-  fm_test_assert_listing (dir, "plain");
+  fm_test_assert_names_failure (err, csv, ENOTDIR);
+  fm_test_assert_plain_file (file, OLD_BYTES);
+}
+
+/* A scan whose cache write failed with @errnum: the report (@out) says it
+ * scanned, then stderr (@err) warns, naming @path and the reason. */
+static void
+assert_cache_warning (const char *out,
+                      const char *err,
+                      const char *scanned,
+                      const char *path,
+                      int         errnum)
+{
+  fm_test_assert_names_failure (err, path, errnum);
+  fm_test_assert_contains (out, scanned, NULL);
+  fm_test_assert_contains (err, "warning", NULL);
 }
 
 /* The cache is a convenience: a cache file that cannot be written is a
@@ -552,7 +495,7 @@ test_csv_not_a_directory (void)
 static void
 test_cache_fsize_limit (void)
 {
-  g_autofree char *cache = fm_test_fresh_dir (tmp_dir, "cache-fsize");
+  g_autofree char *cache = fm_test_fresh_dir (fm_test_scratch (), "cache-fsize");
   g_autofree char *scans = g_build_filename (cache, "feature-maps", "scans", NULL);
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *name = NULL;
@@ -571,11 +514,7 @@ test_cache_fsize_limit (void)
 
   g_assert_cmpint (run_scan_in (cache, TRUE, &out, &err, "mnist-cnn-dying", "mnist-heldout",
                                 "--limit", "50", NULL), ==, 0);
-  g_test_message ("%s", err);
-  g_assert_nonnull (strstr (out, "Scanned 50 images in"));
-  g_assert_nonnull (strstr (err, "warning"));
-  g_assert_nonnull (strstr (err, path));
-  g_assert_nonnull (strstr (err, g_strerror (EFBIG)));
+  assert_cache_warning (out, err, "Scanned 50 images in", path, EFBIG);
   fm_test_assert_file_is (path, OLD_BYTES);
   fm_test_assert_listing (scans, name);
 }
@@ -584,32 +523,25 @@ test_cache_fsize_limit (void)
 static void
 test_cache_not_a_directory (void)
 {
-  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "cache-notdir");
-  g_autofree char *file = g_build_filename (dir, "plain", NULL);
+  g_autofree char *file = fm_test_plain_file (fm_test_scratch (), "cache-notdir", OLD_BYTES);
   g_autofree char *scans = g_build_filename (file, "feature-maps", "scans", NULL);
   g_autofree char *out = NULL, *err = NULL;
 
-  g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
   g_assert_cmpint (run_scan_in (file, FALSE, &out, &err, "mnist-cnn-dying", "mnist-heldout",
                                 "--limit", "20", NULL), ==, 0);
-  g_test_message ("%s", err);
-  g_assert_nonnull (strstr (out, "Scanned 20 images in"));
-  g_assert_nonnull (strstr (err, "warning"));
-  g_assert_nonnull (strstr (err, scans));
-  g_assert_nonnull (strstr (err, g_strerror (ENOTDIR)));
-  fm_test_assert_file_is (file, OLD_BYTES);
-  fm_test_assert_listing (dir, "plain");
+  assert_cache_warning (out, err, "Scanned 20 images in", scans, ENOTDIR);
+  fm_test_assert_plain_file (file, OLD_BYTES);
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  int status;
+  g_autofree char *cache = NULL;
 
-  g_test_init (&argc, &argv, NULL);
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-scan-XXXXXX", &tmp_dir);
-  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
+  binary = fm_test_cli_init (&argc, &argv);
+  cache = g_build_filename (fm_test_scratch (), "cache", NULL);
+  cache_dir = cache;
 
   g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);
   g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);
@@ -621,10 +553,5 @@ main (int    argc,
   g_test_add_func ("/cli/scan/csv-not-a-directory", test_csv_not_a_directory);
   g_test_add_func ("/cli/scan/cache-fsize-limit", test_cache_fsize_limit);
   g_test_add_func ("/cli/scan/cache-not-a-directory", test_cache_not_a_directory);
-  status = g_test_run ();
-
-  fm_test_remove_tree (tmp_dir);
-  g_free (cache_dir);
-  g_free (tmp_dir);
-  return status;
+  return g_test_run ();
 }

@@ -29,14 +29,14 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <png.h>
 
 #include "fm-npy.h"
 #include "fm-test-cli.h"
+#include "fm-test-files.h"
+#include "fm-test-image.h"
 #include "fm-test-onnx.h"
 
 static const char *binary;
-static char *tmpdir;
 static char *model_path;
 static char *npy_path;
 static char *png_path;
@@ -166,39 +166,14 @@ build_model (gboolean softmax)
   return model;
 }
 
-static void
-png_write_cb (png_structp png,
-              png_bytep   data,
-              png_size_t  len)
-{
-  g_byte_array_append (png_get_io_ptr (png), data, len);
-}
-
-static void
-png_flush_cb (png_structp png)
-{
-}
-
 /* A 4 x 4 gray PNG, every pixel 51 (0.2 after / 255). */
 static GByteArray *
 build_png (void)
 {
-  GByteArray *out = g_byte_array_new ();
-  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-  png_infop info = png_create_info_struct (png);
-  guint8 row[4] = { 51, 51, 51, 51 };
+  guint8 pixels[4 * 4];
 
-  if (setjmp (png_jmpbuf (png)))
-    g_assert_not_reached ();
-  png_set_write_fn (png, out, png_write_cb, png_flush_cb);
-  png_set_IHDR (png, info, 4, 4, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_write_info (png, info);
-  for (int y = 0; y < 4; y++)
-    png_write_row (png, row);
-  png_write_end (png, NULL);
-  png_destroy_write_struct (&png, &info);
-  return out;
+  memset (pixels, 51, sizeof pixels);
+  return fm_test_encode_png (4, 4, PNG_COLOR_TYPE_GRAY, 8, pixels, NULL, 0, NULL, 0);
 }
 
 /* ---- running the binary ----------------------------------------------- */
@@ -206,19 +181,16 @@ build_png (void)
 /* argv ends with NULL; @env is "KEY", "VALUE" pairs (fm-test-cli.h) or
  * NULL. */
 static FmTestCliResult
-run_cli (const char * const *env,
-         const char         *first,
-         ...)
+run_cli_args (const char * const *env,
+              const char * const *args)
 {
   FmTestCliResult r = { 0 };
-  va_list ap;
 
-  va_start (ap, first);
-  r.status = fm_test_cli_runv (binary, NULL, env, &r.out, &r.err, NULL, first, ap);
-  va_end (ap);
+  r.status = fm_test_cli_run (binary, NULL, env, &r.out, &r.err, NULL, args);
   g_assert_cmpint (r.status, !=, -1);   /* not killed by a signal */
   return r;
 }
+#define run_cli(env, ...) run_cli_args (env, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
 static JsonNode *
 parse_json (const char *text)
@@ -281,7 +253,7 @@ assert_prediction (JsonObject *root,
 static void
 test_run_probabilities (void)
 {
-  g_autofree char *path = g_build_filename (tmpdir, "tiny-softmax.onnx", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "tiny-softmax.onnx", NULL);
   g_autoptr(GByteArray) model = build_model (TRUE);
   g_autoptr(JsonNode) node = NULL;
   FmTestCliResult r;
@@ -372,7 +344,7 @@ test_run_png (void)
 static void
 test_dump (void)
 {
-  g_autofree char *dir = g_build_filename (tmpdir, "dump", "sub", NULL);
+  g_autofree char *dir = g_build_filename (fm_test_scratch (), "dump", "sub", NULL);
   g_autofree char *manifest = g_build_filename (dir, "manifest.json", NULL);
   FmTestCliResult r = run_cli (NULL, "run", model_path, npy_path, "--dump", dir, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -497,11 +469,12 @@ assert_failure (FmTestCliResult     *r,
 static void
 test_exit_1 (void)
 {
-  g_autofree char *missing = g_build_filename (tmpdir, "missing.onnx", NULL);
-  g_autofree char *garbage = g_build_filename (tmpdir, "garbage.onnx", NULL);
-  g_autofree char *bad_png = g_build_filename (tmpdir, "bad.png", NULL);
-  g_autofree char *bad_npy = g_build_filename (tmpdir, "wrong-shape.npy", NULL);
-  g_autofree char *text = g_build_filename (tmpdir, "notes.txt", NULL);
+  g_autofree char *missing = g_build_filename (fm_test_scratch (), "missing.onnx", NULL);
+  g_autofree char *garbage = g_build_filename (fm_test_scratch (), "garbage.onnx", NULL);
+  g_autofree char *bad_png = g_build_filename (fm_test_scratch (), "bad.png", NULL);
+  g_autofree char *bad_npy = g_build_filename (fm_test_scratch (), "wrong-shape.npy", NULL);
+  g_autofree char *text = g_build_filename (fm_test_scratch (), "notes.txt", NULL);
+  const char *no_data[] = { "FEATURE_MAPS_DATADIR", "/nonexistent", NULL };
   FmShape s = { 4, { 1, 1, 2, 8 } };
   float zeros[16] = { 0 };
   FmTestCliResult r;
@@ -526,8 +499,7 @@ test_exit_1 (void)
   assert_failure (&r, bad_npy);
   r = run_cli (NULL, "run", model_path, text, NULL);
   assert_failure (&r, text);
-  r = run_cli ((const char *[]) { "FEATURE_MAPS_DATADIR", "/nonexistent", NULL },
-               "inspect", "mnist-cnn-dying", NULL);
+  r = run_cli (no_data, "inspect", "mnist-cnn-dying", NULL);
   if (r.status == 0)
     fm_test_cli_result_clear (&r);   /* installed or in the source tree: fine */
   else
@@ -593,18 +565,14 @@ static void
 test_bundled_name (void)
 {
   /* $FEATURE_MAPS_DATADIR/models/mnist-cnn.onnx wins. */
-  g_autofree char *data = g_build_filename (tmpdir, "datadir", NULL);
-  g_autofree char *models = g_build_filename (data, "models", NULL);
+  g_autofree char *data = g_build_filename (fm_test_scratch (), "datadir", NULL);
+  g_autofree char *models = fm_test_fresh_dir (data, "models");
   g_autofree char *copy = g_build_filename (models, "mnist-cnn.onnx", NULL);
   const char *env[] = { "FEATURE_MAPS_DATADIR", data, NULL };
-  g_autofree char *contents = NULL;
-  gsize len;
   FmTestCliResult r;
   g_autoptr(JsonNode) node = NULL;
 
-  g_assert_cmpint (g_mkdir_with_parents (models, 0755), ==, 0);
-  g_assert_true (g_file_get_contents (model_path, &contents, &len, NULL));
-  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  fm_test_copy_file (model_path, copy);
   r = run_cli (env, "inspect", "mnist-cnn", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   node = parse_json (r.out);
@@ -677,12 +645,10 @@ main (int   argc,
   float ones[16];
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-
-  binary = fm_test_cli_setup (argc, argv, "fm-test-cli-XXXXXX", &tmpdir);
-  model_path = g_build_filename (tmpdir, "tiny.onnx", NULL);
-  npy_path = g_build_filename (tmpdir, "in.npy", NULL);
-  png_path = g_build_filename (tmpdir, "in.png", NULL);
+  binary = fm_test_cli_init (&argc, &argv);
+  model_path = g_build_filename (fm_test_scratch (), "tiny.onnx", NULL);
+  npy_path = g_build_filename (fm_test_scratch (), "in.npy", NULL);
+  png_path = g_build_filename (fm_test_scratch (), "in.png", NULL);
   model = build_model (FALSE);
   png = build_png ();
   g_assert_true (g_file_set_contents (model_path, (const char *) model->data, model->len, NULL));
@@ -702,16 +668,8 @@ main (int   argc,
   g_test_add_func ("/cli/bundled/mnist", test_bundled_mnist);
 
   status = g_test_run ();
-
-  {
-    const char *argv_rm[] = { "rm", "-rf", tmpdir, NULL };
-
-    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                  NULL, NULL, NULL, NULL);
-  }
   g_free (model_path);
   g_free (npy_path);
   g_free (png_path);
-  g_free (tmpdir);
   return status;
 }

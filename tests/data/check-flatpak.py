@@ -13,14 +13,10 @@ import json
 import os
 import sys
 
+from tap import check, finish
+
 path = os.path.abspath(sys.argv[1])
 base = os.path.dirname(path)
-results = []
-
-
-def check(ok, what):
-    results.append((bool(ok), what))
-
 
 try:
     with open(path, encoding='utf-8') as f:
@@ -75,9 +71,4 @@ if manifest is not None:
           and os.path.isfile(os.path.join(base, dirs[0]['path'], 'meson.build')),
           'the last module builds this repository with meson')
 
-print(f'1..{len(results)}')
-failed = 0
-for i, (ok, what) in enumerate(results, 1):
-    print(f'{"ok" if ok else "not ok"} {i} - {what}')
-    failed += not ok
-sys.exit(1 if failed else 0)
+finish()

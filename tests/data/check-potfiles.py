@@ -11,6 +11,8 @@ import os
 import re
 import sys
 
+from tap import check, finish
+
 src = sys.argv[1]
 C_MARK = re.compile(r'(?<![A-Za-z0-9_])(?:_|N_|C_|NC_|g_dngettext|ngettext|g_dgettext|g_dpgettext2)\s*\(')
 UI_MARK = re.compile(r'translatable\s*=\s*"(?:yes|true)"')
@@ -44,15 +46,9 @@ for top in ('src', 'ui'):
             if mark.search(text):
                 with_strings.append(rel)
 
-results = []
 for rel in with_strings:
-    results.append((rel in listed, f'{rel} has translatable strings and is in po/POTFILES.in'))
+    check(rel in listed, f'{rel} has translatable strings and is in po/POTFILES.in')
 for rel in sorted(listed):
-    results.append((os.path.exists(os.path.join(src, rel)), f'{rel} (listed in po/POTFILES.in) exists'))
+    check(os.path.exists(os.path.join(src, rel)), f'{rel} (listed in po/POTFILES.in) exists')
 
-print(f'1..{len(results)}')
-failed = 0
-for i, (ok, what) in enumerate(results, 1):
-    print(f'{"ok" if ok else "not ok"} {i} - {what}')
-    failed += not ok
-sys.exit(1 if failed else 0)
+finish()

@@ -18,30 +18,14 @@ import subprocess
 import sys
 import tempfile
 
+from tap import check, finish
+
 src = os.path.abspath(sys.argv[1])
 APP_ID = 'io.github.featuremaps.FeatureMaps'
-results = []
-
-
-def check(ok, what, detail=''):
-    results.append((bool(ok), what, detail))
-    return ok
 
 
 def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
-
-
-def finish():
-    print(f'1..{len(results)}')
-    failed = 0
-    for i, (ok, what, detail) in enumerate(results, 1):
-        print(f'{"ok" if ok else "not ok"} {i} - {what}')
-        if not ok and detail:
-            for line in detail.strip().splitlines()[-40:]:
-                print(f'# {line}')
-        failed += not ok
-    sys.exit(1 if failed else 0)
 
 
 # The files `meson install` must put under the prefix.

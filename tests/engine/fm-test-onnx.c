@@ -17,6 +17,18 @@ fm_test_decode (GByteArray         *b,
   return fm_onnx_model_decode (b->data, b->len, limits, error);
 }
 
+GError *
+fm_test_decode_error (GByteArray         *b,
+                      const FmOnnxLimits *limits)
+{
+  GError *error = NULL;
+  g_autoptr(FmOnnxModel) m = fm_test_decode (b, limits, &error);
+
+  g_assert_null (m);
+  g_assert_nonnull (error);
+  return error;
+}
+
 FmOnnxTensor *
 fm_test_decode_tensor (GByteArray *b)
 {

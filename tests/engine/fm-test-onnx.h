@@ -22,6 +22,9 @@ G_BEGIN_DECLS
 FmOnnxModel  *fm_test_decode          (GByteArray         *b,
                                        const FmOnnxLimits *limits,
                                        GError            **error);
+/* fm_test_decode (@b, @limits) fails: its error (free it). */
+GError       *fm_test_decode_error    (GByteArray         *b,
+                                       const FmOnnxLimits *limits);
 /* A lone TensorProto; @b must outlive it (raw_data points into it). */
 FmOnnxTensor *fm_test_decode_tensor   (GByteArray         *b);
 

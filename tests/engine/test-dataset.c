@@ -27,7 +27,6 @@
 
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 
-static char *tmp_dir;
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -76,7 +75,7 @@ idx_labels (guint32       n,
 static char *
 tmp_path (const char *name)
 {
-  return g_build_filename (tmp_dir, name, NULL);
+  return g_build_filename (fm_test_scratch (), name, NULL);
 }
 
 static char *
@@ -1092,13 +1091,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
-
-  tmp_dir = g_dir_make_tmp ("fm-test-dataset-XXXXXX", &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/engine/dataset/fashion/train-memory", test_fashion_train);
   g_test_add_func ("/engine/dataset/fashion/t10k", test_fashion_t10k);
@@ -1118,8 +1111,5 @@ main (int   argc,
   g_test_add_func ("/engine/dataset/folder/bad", test_folder_bad);
   g_test_add_func ("/engine/dataset/threads", test_threads);
 
-  ret = g_test_run ();
-  fm_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return ret;
+  return g_test_run ();
 }

@@ -281,8 +281,7 @@ test_fsize_limit (void)
 static void
 test_not_a_directory (void)
 {
-  g_autofree char *d = fm_test_fresh_dir (tmpdir, "notdir");
-  g_autofree char *file = g_build_filename (d, "plain", NULL);
+  g_autofree char *file = fm_test_plain_file (tmpdir, "notdir", OLD_BYTES);
   g_autofree char *csv = g_build_filename (file, "stats.csv", NULL);
   g_autofree char *npy = g_build_filename (file, "x.npy", NULL);
   g_autofree char *want_csv = NULL;
@@ -293,7 +292,6 @@ test_not_a_directory (void)
   const float one = 1.0f;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
   g_assert_false (fm_export_write_stats_csv (csv, &layer, 1, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_IO);
   want_csv = g_strdup_printf ("Could not write “%s”: %s", csv, g_strerror (ENOTDIR));
@@ -302,8 +300,7 @@ test_not_a_directory (void)
   g_assert_false (fm_npy_write (npy, &shape, &one, &error));
   want_npy = g_strdup_printf ("Could not write “%s”: %s", npy, g_strerror (ENOTDIR));
   g_assert_cmpstr (error->message, ==, want_npy);
-  fm_test_assert_file_is (file, OLD_BYTES);
-  fm_test_assert_listing (d, "plain");
+  fm_test_assert_plain_file (file, OLD_BYTES);
 }
 
 static void

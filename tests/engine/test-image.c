@@ -73,6 +73,40 @@ load_ok (GByteArray *bytes)
   return image;
 }
 
+/* @png loads as @width x @height pixels of @channels channels, @expected. */
+static void
+check_loads_as (GByteArray   *png,
+                int           width,
+                int           height,
+                int           channels,
+                const guint8 *expected)
+{
+  g_autoptr(FmImage) image = load_ok (png);
+  gsize n = (gsize) width * height * channels;
+
+  g_assert_cmpint (image->width, ==, width);
+  g_assert_cmpint (image->height, ==, height);
+  g_assert_cmpint (image->channels, ==, channels);
+  g_assert_cmpmem (image->pixels, n, expected, n);
+}
+
+/* A @width x @height PNG of @color_type at @bit_depth, without palette,
+ * made from @rows by libpng: check_loads_as (@channels, @expected). */
+static void
+check_png (int           width,
+           int           height,
+           int           color_type,
+           int           bit_depth,
+           const void   *rows,
+           int           channels,
+           const guint8 *expected)
+{
+  g_autoptr(GByteArray) png = fm_test_encode_png (width, height, color_type, bit_depth, rows,
+                                                  NULL, 0, NULL, 0);
+
+  check_loads_as (png, width, height, channels, expected);
+}
+
 static void
 assert_invalid (const guint8 *data,
                 gsize         len,
@@ -97,20 +131,9 @@ test_png_gray_rgb (void)
 {
   const guint8 gray[6] = { 0, 1, 127, 128, 254, 255 };        /* 3 x 2 */
   const guint8 rgb[12] = { 255, 0, 0,  0, 255, 0,  0, 0, 255,  10, 20, 30 }; /* 2 x 2 */
-  g_autoptr(GByteArray) g = fm_test_encode_png (3, 2, PNG_COLOR_TYPE_GRAY, 8, gray, NULL, 0, NULL, 0);
-  g_autoptr(GByteArray) c = fm_test_encode_png (2, 2, PNG_COLOR_TYPE_RGB, 8, rgb, NULL, 0, NULL, 0);
-  g_autoptr(FmImage) gi = load_ok (g);
-  g_autoptr(FmImage) ci = load_ok (c);
 
-  g_assert_cmpint (gi->width, ==, 3);
-  g_assert_cmpint (gi->height, ==, 2);
-  g_assert_cmpint (gi->channels, ==, 1);
-  g_assert_cmpmem (gi->pixels, 6, gray, 6);
-
-  g_assert_cmpint (ci->width, ==, 2);
-  g_assert_cmpint (ci->height, ==, 2);
-  g_assert_cmpint (ci->channels, ==, 3);
-  g_assert_cmpmem (ci->pixels, 12, rgb, 12);
+  check_png (3, 2, PNG_COLOR_TYPE_GRAY, 8, gray, 1, gray);
+  check_png (2, 2, PNG_COLOR_TYPE_RGB, 8, rgb, 3, rgb);
 }
 
 static void
@@ -125,15 +148,9 @@ test_png_alpha (void)
   const guint8 rgb_expected[9] = { 227, 177, 127,   7, 8, 9,   255, 255, 255 };
   const guint8 ga[6] = { 200, 128,   50, 255,   0, 0 };
   const guint8 gray_expected[3] = { 227, 50, 255 };
-  g_autoptr(GByteArray) c = fm_test_encode_png (3, 1, PNG_COLOR_TYPE_RGBA, 8, rgba, NULL, 0, NULL, 0);
-  g_autoptr(GByteArray) g = fm_test_encode_png (3, 1, PNG_COLOR_TYPE_GRAY_ALPHA, 8, ga, NULL, 0, NULL, 0);
-  g_autoptr(FmImage) ci = load_ok (c);
-  g_autoptr(FmImage) gi = load_ok (g);
 
-  g_assert_cmpint (ci->channels, ==, 3);
-  g_assert_cmpmem (ci->pixels, 9, rgb_expected, 9);
-  g_assert_cmpint (gi->channels, ==, 1);
-  g_assert_cmpmem (gi->pixels, 3, gray_expected, 3);
+  check_png (3, 1, PNG_COLOR_TYPE_RGBA, 8, rgba, 3, rgb_expected);
+  check_png (3, 1, PNG_COLOR_TYPE_GRAY_ALPHA, 8, ga, 1, gray_expected);
 }
 
 static void
@@ -148,11 +165,8 @@ test_png_palette (void)
   const guint8 expected[12] = { 255, 0, 0,   0, 128, 0,   255, 255, 255,   9, 9, 9 };
   g_autoptr(GByteArray) p = fm_test_encode_png (4, 1, PNG_COLOR_TYPE_PALETTE, 2, idx,
                                         palette, 4, trans, 3);
-  g_autoptr(FmImage) pi = load_ok (p);
 
-  g_assert_cmpint (pi->width, ==, 4);
-  g_assert_cmpint (pi->channels, ==, 3);
-  g_assert_cmpmem (pi->pixels, 12, expected, 12);
+  check_loads_as (p, 4, 1, 3, expected);
 }
 
 static void
@@ -166,16 +180,9 @@ test_png_depths (void)
    * 65535 -> 255, 128 -> 0 (0.498). */
   const guint16 deep[5] = { 0, 257, 0x8080, 65535, 128 };
   const guint8 deep_expected[5] = { 0, 1, 128, 255, 0 };
-  g_autoptr(GByteArray) b = fm_test_encode_png (8, 1, PNG_COLOR_TYPE_GRAY, 1, bits, NULL, 0, NULL, 0);
-  g_autoptr(GByteArray) d = fm_test_encode_png (5, 1, PNG_COLOR_TYPE_GRAY, 16,
-                                        (const guint8 *) deep, NULL, 0, NULL, 0);
-  g_autoptr(FmImage) bi = load_ok (b);
-  g_autoptr(FmImage) di = load_ok (d);
 
-  g_assert_cmpint (bi->channels, ==, 1);
-  g_assert_cmpmem (bi->pixels, 8, bits_expected, 8);
-  g_assert_cmpint (di->channels, ==, 1);
-  g_assert_cmpmem (di->pixels, 5, deep_expected, 5);
+  check_png (8, 1, PNG_COLOR_TYPE_GRAY, 1, bits, 1, bits_expected);
+  check_png (5, 1, PNG_COLOR_TYPE_GRAY, 16, deep, 1, deep_expected);
 }
 
 /* ---- JPEG ------------------------------------------------------------- */

@@ -27,12 +27,11 @@
 #include "fm-input-settings.h"
 #include "fm-test-files.h"
 
-static char *tmp_dir;
 
 static char *
 scratch_path (const char *name)
 {
-  return g_build_filename (tmp_dir, name, NULL);
+  return g_build_filename (fm_test_scratch (), name, NULL);
 }
 
 static void
@@ -109,15 +108,10 @@ test_round_trip (void)
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_test_message ("%s", text);
-  g_assert_nonnull (strstr (text, "[Input]\n"));
-  g_assert_nonnull (strstr (text, "\npreset=custom\n"));
-  g_assert_nonnull (strstr (text, "\nchannels=bgr\n"));
-  g_assert_nonnull (strstr (text, "\nrange=0-255\n"));
-  g_assert_nonnull (strstr (text, "\nresize=crop\n"));
-  g_assert_nonnull (strstr (text, "\nbackground=#336699\n"));
-  g_assert_nonnull (strstr (text, "\nmean=103.939003,116.778999,123.68\n"));
-  g_assert_nonnull (strstr (text, "\nstd=1\n"));
-  g_assert_nonnull (strstr (text, "\ninvert=yes\n"));
+  fm_test_assert_contains (text, "[Input]\n", "\npreset=custom\n", "\nchannels=bgr\n",
+                           "\nrange=0-255\n", "\nresize=crop\n", "\nbackground=#336699\n",
+                           "\nmean=103.939003,116.778999,123.68\n", "\nstd=1\n", "\ninvert=yes\n",
+                           NULL);
 
   fm_preprocess_init (&back, 3, 224, 224);
   g_assert_true (fm_input_settings_load (path, &back, &error));
@@ -358,14 +352,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  g_autofree char *data_home = fm_test_make_tmp_dir ("fm-test-input-settings-data-XXXXXX");
+  /* Before g_test_init (): GLib reads XDG_DATA_HOME once. */
+  g_autofree char *data_home = fm_test_fresh_dir (fm_test_scratch (), "data");
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
-
-  tmp_dir = fm_test_make_tmp_dir ("fm-test-input-settings-XXXXXX");
 
   g_test_add_func ("/engine/input-settings/path", test_path);
   g_test_add_func ("/engine/input-settings/round-trip", test_round_trip);
@@ -373,10 +364,5 @@ main (int   argc,
   g_test_add_func ("/engine/input-settings/bad-files", test_bad_files);
   g_test_add_func ("/engine/input-settings/limits", test_limits);
 
-  status = g_test_run ();
-
-  fm_test_remove_tree (tmp_dir);
-  fm_test_remove_tree (data_home);
-  g_free (tmp_dir);
-  return status;
+  return g_test_run ();
 }

@@ -76,6 +76,50 @@ check_layer (FmModel    *model,
   g_assert_true (fm_model_is_feature_map (model, l->value_id));
 }
 
+/* One expected entry of a layer list, as check_layer () takes it. */
+typedef struct
+{
+  const char *value;
+  const char *pre;
+  const char *bias;
+  gboolean    merged;
+  const char *label;
+} LayerWant;
+
+/* fm_layers_list (@m, @merged) is exactly the @n entries of @want; returns
+ * the list. */
+static GArray *
+check_layers (FmModel         *m,
+              gboolean         merged,
+              const LayerWant *want,
+              guint            n)
+{
+  GArray *layers = fm_layers_list (m, merged);
+
+  g_assert_cmpuint (layers->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    check_layer (m, layers, i, want[i].value, want[i].pre, want[i].bias, want[i].merged,
+                 want[i].label);
+  return layers;
+}
+
+/* x [1, 1, 2, 2] -> c = Conv (x, w) with the @n 1 x 1 filters @w and, when
+ * @b is not NULL, the biases @b; the caller adds the rest. */
+static FmTestGraph *
+conv_graph (gint64       n,
+            const float *w,
+            const float *b)
+{
+  FmTestGraph *g = fm_test_graph_new (13);
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (n, 1, 1, 1), w);
+  if (b != NULL)
+    fm_test_graph_float (g, "b", FM_DIMS (n), b);
+  fm_test_graph_node (g, "Conv", b != NULL ? "x,w,b" : "x,w", "c");
+  return g;
+}
+
 /* Conv(+bias) -> Relu -> MaxPool -> Conv -> Relu -> Flatten -> Gemm.
  *
  * x [1, 1, 3, 3] = 1 2 3 / 4 5 6 / 7 8 9
@@ -136,15 +180,15 @@ run_net (FmModel *model)
 static void
 test_layers_merged (void)
 {
-  g_autoptr(FmModel) m = build_net ();
-  g_autoptr(GArray) layers = fm_layers_list (m, TRUE);
-  const FmLayer *r1, *p1, *r2;
-
   /* c1 and c2 feed only their Relu: folded. f and y are rank 2. */
-  g_assert_cmpuint (layers->len, ==, 3);
-  check_layer (m, layers, 0, "r1", "c1", "b1", TRUE, "Conv + Relu");
-  check_layer (m, layers, 1, "p1", NULL, NULL, FALSE, "MaxPool");
-  check_layer (m, layers, 2, "r2", "c2", NULL, TRUE, "Conv + Relu");
+  static const LayerWant want[] = {
+    { "r1", "c1", "b1", TRUE, "Conv + Relu" },
+    { "p1", NULL, NULL, FALSE, "MaxPool" },
+    { "r2", "c2", NULL, TRUE, "Conv + Relu" },
+  };
+  g_autoptr(FmModel) m = build_net ();
+  g_autoptr(GArray) layers = check_layers (m, TRUE, want, G_N_ELEMENTS (want));
+  const FmLayer *r1, *p1, *r2;
 
   r1 = &g_array_index (layers, FmLayer, 0);
   p1 = &g_array_index (layers, FmLayer, 1);
@@ -164,29 +208,58 @@ test_layers_merged (void)
 static void
 test_layers_unmerged (void)
 {
-  g_autoptr(FmModel) m = build_net ();
-  g_autoptr(GArray) layers = fm_layers_list (m, FALSE);
-
   /* every rank-4 activation in execution order; the Relu entries keep
    * their pre-activation, the Conv entries their own bias */
-  g_assert_cmpuint (layers->len, ==, 5);
-  check_layer (m, layers, 0, "c1", NULL, "b1", FALSE, "Conv");
-  check_layer (m, layers, 1, "r1", "c1", "b1", FALSE, "Relu");
-  check_layer (m, layers, 2, "p1", NULL, NULL, FALSE, "MaxPool");
-  check_layer (m, layers, 3, "c2", NULL, NULL, FALSE, "Conv");
-  check_layer (m, layers, 4, "r2", "c2", NULL, FALSE, "Relu");
+  static const LayerWant want[] = {
+    { "c1", NULL, "b1", FALSE, "Conv" },
+    { "r1", "c1", "b1", FALSE, "Relu" },
+    { "p1", NULL, NULL, FALSE, "MaxPool" },
+    { "c2", NULL, NULL, FALSE, "Conv" },
+    { "r2", "c2", NULL, FALSE, "Relu" },
+  };
+  g_autoptr(FmModel) m = build_net ();
+  g_autoptr(GArray) layers = check_layers (m, FALSE, want, G_N_ELEMENTS (want));
+
   g_assert_cmpfloat (fm_layer_bias (m, &g_array_index (layers, FmLayer, 0), 1), ==, -0.92f);
 }
 
-static void
-test_layers_pre_max (void)
+/* build_net (), run on net_x, and its merged list r1, p1, r2. */
+typedef struct
 {
-  g_autoptr(FmModel) m = build_net ();
-  g_autoptr(GArray) layers = fm_layers_list (m, TRUE);
-  g_autoptr(FmRun) run = run_net (m);
-  const FmLayer *r1 = &g_array_index (layers, FmLayer, 0);
-  const FmLayer *p1 = &g_array_index (layers, FmLayer, 1);
-  const FmLayer *r2 = &g_array_index (layers, FmLayer, 2);
+  FmModel       *m;
+  GArray        *layers;
+  FmRun         *run;
+  const FmLayer *r1, *p1, *r2;
+} NetRun;
+
+static void
+net_run_setup (NetRun        *f,
+               gconstpointer  data)
+{
+  f->m = build_net ();
+  f->layers = fm_layers_list (f->m, TRUE);
+  f->run = run_net (f->m);
+  f->r1 = &g_array_index (f->layers, FmLayer, 0);
+  f->p1 = &g_array_index (f->layers, FmLayer, 1);
+  f->r2 = &g_array_index (f->layers, FmLayer, 2);
+}
+
+static void
+net_run_teardown (NetRun        *f,
+                  gconstpointer  data)
+{
+  fm_run_free (f->run);
+  g_array_unref (f->layers);
+  fm_model_unref (f->m);
+}
+
+static void
+test_layers_pre_max (NetRun        *f,
+                     gconstpointer  data)
+{
+  FmModel *m = f->m;
+  FmRun *run = f->run;
+  const FmLayer *r1 = f->r1, *p1 = f->p1, *r2 = f->r2;
   FmChannelStats stats[2];
   float pre[2];
 
@@ -223,47 +296,46 @@ test_layers_pre_max (void)
   g_assert_true (stats[1].all_zero);
 }
 
+/* fm_layer_explain_zero (@m, @layer, @channel, @pre_max, @have_pre) is
+ * @want. */
 static void
-test_layers_explain (void)
+check_explain (FmModel       *m,
+               const FmLayer *layer,
+               guint          channel,
+               float          pre_max,
+               gboolean       have_pre,
+               const char    *want)
 {
-  g_autoptr(FmModel) m = build_net ();
-  g_autoptr(GArray) layers = fm_layers_list (m, TRUE);
-  g_autoptr(FmRun) run = run_net (m);
-  const FmLayer *r1 = &g_array_index (layers, FmLayer, 0);
-  const FmLayer *p1 = &g_array_index (layers, FmLayer, 1);
-  const FmLayer *r2 = &g_array_index (layers, FmLayer, 2);
+  g_autofree char *s = fm_layer_explain_zero (m, layer, channel, pre_max, have_pre);
+
+  g_assert_cmpstr (s, ==, want);
+}
+
+static void
+test_layers_explain (NetRun        *f,
+                     gconstpointer  data)
+{
+  FmModel *m = f->m;
+  const FmLayer *r1 = f->r1, *p1 = f->p1, *r2 = f->r2;
   const char *absent = "This map is zero for this input. A channel that is zero for one "
                        "input is normal: its pattern is absent here.";
   float pre[2];
-  char *s;
 
   /* r1 channel 1: max pre-activation -0.42, bias -0.92 */
-  fm_layer_pre_activation_max (m, r1, run, pre);
-  s = fm_layer_explain_zero (m, r1, 1, pre[1], TRUE);
-  g_assert_cmpstr (s, ==, "The largest pre-activation was -0.42, so ReLU zeroed every "
-                          "position; the bias is -0.92.");
-  g_free (s);
+  fm_layer_pre_activation_max (m, r1, f->run, pre);
+  check_explain (m, r1, 1, pre[1], TRUE, "The largest pre-activation was -0.42, so ReLU zeroed "
+                                         "every position; the bias is -0.92.");
 
   /* r2: -14.5 and no bias */
-  fm_layer_pre_activation_max (m, r2, run, pre);
-  s = fm_layer_explain_zero (m, r2, 0, pre[0], TRUE);
-  g_assert_cmpstr (s, ==, "The largest pre-activation was -14.50, so ReLU zeroed every "
-                          "position.");
-  g_free (s);
+  fm_layer_pre_activation_max (m, r2, f->run, pre);
+  check_explain (m, r2, 0, pre[0], TRUE, "The largest pre-activation was -14.50, so ReLU zeroed "
+                                         "every position.");
 
   /* no pre-activation: the MaxPool entry, or have_pre FALSE, or NaN */
-  s = fm_layer_explain_zero (m, p1, 1, NAN, FALSE);
-  g_assert_cmpstr (s, ==, absent);
-  g_free (s);
-  s = fm_layer_explain_zero (m, p1, 1, -1.0f, TRUE);
-  g_assert_cmpstr (s, ==, absent);
-  g_free (s);
-  s = fm_layer_explain_zero (m, r1, 1, -0.42f, FALSE);
-  g_assert_cmpstr (s, ==, absent);
-  g_free (s);
-  s = fm_layer_explain_zero (m, r1, 1, NAN, TRUE);
-  g_assert_cmpstr (s, ==, absent);
-  g_free (s);
+  check_explain (m, p1, 1, NAN, FALSE, absent);
+  check_explain (m, p1, 1, -1.0f, TRUE, absent);
+  check_explain (m, r1, 1, -0.42f, FALSE, absent);
+  check_explain (m, r1, 1, NAN, TRUE, absent);
 }
 
 /* x -> Conv(+b) -> c; c -> Sigmoid -> s; Add (c, s) -> a. c has two
@@ -271,61 +343,52 @@ test_layers_explain (void)
 static void
 test_layers_shared_pre (void)
 {
-  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  static const float w[] = { 1, 1 };
+  static const float b[] = { -3, 0.125f };
+  static const LayerWant want[] = {
+    { "c", NULL, "b", FALSE, "Conv" },
+    { "s", "c", "b", FALSE, "Sigmoid" },
+    { "a", NULL, NULL, FALSE, "Add" },
+  };
+  g_autoptr(FmTestGraph) g = conv_graph (2, w, b);
   g_autoptr(FmModel) m = NULL;
   g_autoptr(GArray) merged = NULL;
   g_autoptr(GArray) plain = NULL;
-  static const float w[] = { 1, 1 };
-  static const float b[] = { -3, 0.125f };
-  char *text;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), w);
-  fm_test_graph_float (g, "b", FM_DIMS (2), b);
-  fm_test_graph_node (g, "Conv", "x,w,b", "c");
   fm_test_graph_node (g, "Sigmoid", "c", "s");
   fm_test_graph_node (g, "Add", "c,s", "a");
   fm_test_graph_output (g, "a");
   m = fm_test_graph_build_ok (g);
 
-  merged = fm_layers_list (m, TRUE);
-  g_assert_cmpuint (merged->len, ==, 3);
-  check_layer (m, merged, 0, "c", NULL, "b", FALSE, "Conv");
-  check_layer (m, merged, 1, "s", "c", "b", FALSE, "Sigmoid");
-  check_layer (m, merged, 2, "a", NULL, NULL, FALSE, "Add");
+  merged = check_layers (m, TRUE, want, G_N_ELEMENTS (want));
 
   plain = fm_layers_list (m, FALSE);
   g_assert_cmpuint (plain->len, ==, 3);
   check_layer (m, plain, 1, "s", "c", "b", FALSE, "Sigmoid");
 
   /* not a Relu: the general wording, with the bias of channel 0 (-3) */
-  text = fm_layer_explain_zero (m, &g_array_index (merged, FmLayer, 1), 0, -30.0f, TRUE);
-  g_assert_cmpstr (text, ==, "The largest pre-activation was -30.00; after Sigmoid every "
-                             "position is zero or close to it; the bias is -3.00.");
-  g_free (text);
+  check_explain (m, &g_array_index (merged, FmLayer, 1), 0, -30.0f, TRUE,
+                 "The largest pre-activation was -30.00; after Sigmoid every position is zero "
+                 "or close to it; the bias is -3.00.");
 }
 
 /* A Conv output that is also a graph output is not folded away. */
 static void
 test_layers_graph_output (void)
 {
-  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmModel) m = NULL;
-  g_autoptr(GArray) layers = NULL;
   static const float w[] = { 2 };
+  static const LayerWant want[] = {
+    { "c", NULL, NULL, FALSE, "Conv" },
+    { "r", "c", NULL, FALSE, "Relu" },
+  };
+  g_autoptr(FmTestGraph) g = conv_graph (1, w, NULL);
+  g_autoptr(FmModel) m = NULL;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 1, 1), w);
-  fm_test_graph_node (g, "Conv", "x,w", "c");
   fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_output (g, "c");
   fm_test_graph_output (g, "r");
   m = fm_test_graph_build_ok (g);
-
-  layers = fm_layers_list (m, TRUE);
-  g_assert_cmpuint (layers->len, ==, 2);
-  check_layer (m, layers, 0, "c", NULL, NULL, FALSE, "Conv");
-  check_layer (m, layers, 1, "r", "c", NULL, FALSE, "Relu");
+  g_array_unref (check_layers (m, TRUE, want, G_N_ELEMENTS (want)));
 }
 
 /* Conv -> BatchNormalization -> Relu: the BN output is the Relu's
@@ -333,41 +396,64 @@ test_layers_graph_output (void)
 static void
 test_layers_batch_norm (void)
 {
-  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmModel) m = NULL;
-  g_autoptr(GArray) merged = NULL;
-  g_autoptr(GArray) plain = NULL;
   static const float w[] = { 1, -1 };
   static const float b[] = { 0.25f, 0.5f };
   static const float scale[] = { 1, 1 };
   static const float shift[] = { 0, 0 };
   static const float mean[] = { 0, 0 };
   static const float var[] = { 1, 1 };
+  static const LayerWant want_merged[] = {
+    { "c", NULL, "b", FALSE, "Conv" },
+    { "r", "n", NULL, TRUE, "BatchNormalization + Relu" },
+  };
+  static const LayerWant want_plain[] = {
+    { "c", NULL, "b", FALSE, "Conv" },
+    { "n", NULL, NULL, FALSE, "BatchNormalization" },
+    { "r", "n", NULL, FALSE, "Relu" },
+  };
+  g_autoptr(FmTestGraph) g = conv_graph (2, w, b);
+  g_autoptr(FmModel) m = NULL;
+  g_autoptr(GArray) merged = NULL;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), w);
-  fm_test_graph_float (g, "b", FM_DIMS (2), b);
   fm_test_graph_float (g, "scale", FM_DIMS (2), scale);
   fm_test_graph_float (g, "shift", FM_DIMS (2), shift);
   fm_test_graph_float (g, "mean", FM_DIMS (2), mean);
   fm_test_graph_float (g, "var", FM_DIMS (2), var);
-  fm_test_graph_node (g, "Conv", "x,w,b", "c");
   fm_test_graph_node (g, "BatchNormalization", "c,scale,shift,mean,var", "n");
   fm_test_graph_node (g, "Relu", "n", "r");
   fm_test_graph_output (g, "r");
   m = fm_test_graph_build_ok (g);
 
-  merged = fm_layers_list (m, TRUE);
-  g_assert_cmpuint (merged->len, ==, 2);
-  check_layer (m, merged, 0, "c", NULL, "b", FALSE, "Conv");
-  check_layer (m, merged, 1, "r", "n", NULL, TRUE, "BatchNormalization + Relu");
+  merged = check_layers (m, TRUE, want_merged, G_N_ELEMENTS (want_merged));
   g_assert_cmpfloat (fm_layer_bias (m, &g_array_index (merged, FmLayer, 1), 0), ==, 0.0f);
+  g_array_unref (check_layers (m, FALSE, want_plain, G_N_ELEMENTS (want_plain)));
+}
 
-  plain = fm_layers_list (m, FALSE);
-  g_assert_cmpuint (plain->len, ==, 3);
-  check_layer (m, plain, 0, "c", NULL, "b", FALSE, "Conv");
-  check_layer (m, plain, 1, "n", NULL, NULL, FALSE, "BatchNormalization");
-  check_layer (m, plain, 2, "r", "n", NULL, FALSE, "Relu");
+/* tests/fixtures/pytorch/mixed/model.onnx, loaded. */
+static FmModel *
+load_mixed (void)
+{
+  g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "mixed",
+                                            "model.onnx", NULL);
+  GError *error = NULL;
+  FmModel *m;
+  FmModelOptions options;
+
+  fm_model_options_init (&options);
+  m = fm_model_load_file (path, &options, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+/* @names is exactly the @n strings of @want. */
+static void
+check_names (char *const       *names,
+             const char *const *want,
+             guint              n)
+{
+  g_assert_cmpuint (g_strv_length ((char **) names), ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (names[i], ==, want[i]);
 }
 
 /* tests/fixtures/pytorch/mixed: Conv -> BN -> Relu -> AvgPool -> dw Conv ->
@@ -378,19 +464,10 @@ test_layers_batch_norm (void)
 static void
 test_layers_pytorch_mixed (void)
 {
-  g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "mixed",
-                                            "model.onnx", NULL);
-  GError *error = NULL;
-  g_autoptr(FmModel) m = NULL;
-  g_autoptr(GArray) merged = NULL;
+  g_autoptr(FmModel) m = load_mixed ();
+  g_autoptr(GArray) merged = fm_layers_list (m, TRUE);
   g_autoptr(GArray) plain = NULL;
-  FmModelOptions options;
 
-  fm_model_options_init (&options);
-  m = fm_model_load_file (path, &options, &error);
-  g_assert_no_error (error);
-
-  merged = fm_layers_list (m, TRUE);
   g_assert_cmpuint (merged->len, ==, 13);
   check_layer (m, merged, 0, "/conv1/Conv_output_0", NULL, NULL, FALSE, "Conv");
   check_layer (m, merged, 1, "/Relu_output_0", "/bn1/BatchNormalization_output_0", NULL, TRUE,
@@ -515,7 +592,9 @@ test_layers_friendly_name (void)
 /* Every feature-map value of torchvision's resnet18 exported by PyTorch
  * 1.13 (eval mode: BatchNormalization folded into the Conv), in execution
  * order, with its op, its friendly name, and whether it is listed when a
- * Conv that feeds only a Relu is folded into it. */
+ * Conv that feeds only a Relu is folded into it: the stem, then the same
+ * six values in each of the 8 basic blocks (layer1.0 ... layer4.1), then
+ * the pooling. */
 typedef struct
 {
   const char *tensor;
@@ -524,58 +603,63 @@ typedef struct
   gboolean    merged_list;
 } ResnetRow;
 
-static const ResnetRow resnet18[] = {
+static const ResnetRow resnet18_stem[] = {
   { "/conv1/Conv_output_0", "Conv", "conv1", FALSE },
   { "/relu/Relu_output_0", "Relu", "relu", TRUE },
   { "/maxpool/MaxPool_output_0", "MaxPool", "maxpool", TRUE },
-  { "/layer1/layer1.0/conv1/Conv_output_0", "Conv", "layer1.0.conv1", FALSE },
-  { "/layer1/layer1.0/relu/Relu_output_0", "Relu", "layer1.0.relu", TRUE },
-  { "/layer1/layer1.0/conv2/Conv_output_0", "Conv", "layer1.0.conv2", TRUE },
-  { "/layer1/layer1.0/Add_output_0", "Add", "layer1.0 (Add)", TRUE },
-  { "/layer1/layer1.0/relu_1/Relu_output_0", "Relu", "layer1.0.relu_1", TRUE },
-  { "/layer1/layer1.1/conv1/Conv_output_0", "Conv", "layer1.1.conv1", FALSE },
-  { "/layer1/layer1.1/relu/Relu_output_0", "Relu", "layer1.1.relu", TRUE },
-  { "/layer1/layer1.1/conv2/Conv_output_0", "Conv", "layer1.1.conv2", TRUE },
-  { "/layer1/layer1.1/Add_output_0", "Add", "layer1.1 (Add)", TRUE },
-  { "/layer1/layer1.1/relu_1/Relu_output_0", "Relu", "layer1.1.relu_1", TRUE },
-  { "/layer2/layer2.0/conv1/Conv_output_0", "Conv", "layer2.0.conv1", FALSE },
-  { "/layer2/layer2.0/downsample/downsample.0/Conv_output_0", "Conv",
-    "layer2.0.downsample.0", TRUE },
-  { "/layer2/layer2.0/relu/Relu_output_0", "Relu", "layer2.0.relu", TRUE },
-  { "/layer2/layer2.0/conv2/Conv_output_0", "Conv", "layer2.0.conv2", TRUE },
-  { "/layer2/layer2.0/Add_output_0", "Add", "layer2.0 (Add)", TRUE },
-  { "/layer2/layer2.0/relu_1/Relu_output_0", "Relu", "layer2.0.relu_1", TRUE },
-  { "/layer2/layer2.1/conv1/Conv_output_0", "Conv", "layer2.1.conv1", FALSE },
-  { "/layer2/layer2.1/relu/Relu_output_0", "Relu", "layer2.1.relu", TRUE },
-  { "/layer2/layer2.1/conv2/Conv_output_0", "Conv", "layer2.1.conv2", TRUE },
-  { "/layer2/layer2.1/Add_output_0", "Add", "layer2.1 (Add)", TRUE },
-  { "/layer2/layer2.1/relu_1/Relu_output_0", "Relu", "layer2.1.relu_1", TRUE },
-  { "/layer3/layer3.0/conv1/Conv_output_0", "Conv", "layer3.0.conv1", FALSE },
-  { "/layer3/layer3.0/downsample/downsample.0/Conv_output_0", "Conv",
-    "layer3.0.downsample.0", TRUE },
-  { "/layer3/layer3.0/relu/Relu_output_0", "Relu", "layer3.0.relu", TRUE },
-  { "/layer3/layer3.0/conv2/Conv_output_0", "Conv", "layer3.0.conv2", TRUE },
-  { "/layer3/layer3.0/Add_output_0", "Add", "layer3.0 (Add)", TRUE },
-  { "/layer3/layer3.0/relu_1/Relu_output_0", "Relu", "layer3.0.relu_1", TRUE },
-  { "/layer3/layer3.1/conv1/Conv_output_0", "Conv", "layer3.1.conv1", FALSE },
-  { "/layer3/layer3.1/relu/Relu_output_0", "Relu", "layer3.1.relu", TRUE },
-  { "/layer3/layer3.1/conv2/Conv_output_0", "Conv", "layer3.1.conv2", TRUE },
-  { "/layer3/layer3.1/Add_output_0", "Add", "layer3.1 (Add)", TRUE },
-  { "/layer3/layer3.1/relu_1/Relu_output_0", "Relu", "layer3.1.relu_1", TRUE },
-  { "/layer4/layer4.0/conv1/Conv_output_0", "Conv", "layer4.0.conv1", FALSE },
-  { "/layer4/layer4.0/downsample/downsample.0/Conv_output_0", "Conv",
-    "layer4.0.downsample.0", TRUE },
-  { "/layer4/layer4.0/relu/Relu_output_0", "Relu", "layer4.0.relu", TRUE },
-  { "/layer4/layer4.0/conv2/Conv_output_0", "Conv", "layer4.0.conv2", TRUE },
-  { "/layer4/layer4.0/Add_output_0", "Add", "layer4.0 (Add)", TRUE },
-  { "/layer4/layer4.0/relu_1/Relu_output_0", "Relu", "layer4.0.relu_1", TRUE },
-  { "/layer4/layer4.1/conv1/Conv_output_0", "Conv", "layer4.1.conv1", FALSE },
-  { "/layer4/layer4.1/relu/Relu_output_0", "Relu", "layer4.1.relu", TRUE },
-  { "/layer4/layer4.1/conv2/Conv_output_0", "Conv", "layer4.1.conv2", TRUE },
-  { "/layer4/layer4.1/Add_output_0", "Add", "layer4.1 (Add)", TRUE },
-  { "/layer4/layer4.1/relu_1/Relu_output_0", "Relu", "layer4.1.relu_1", TRUE },
-  { "/avgpool/GlobalAveragePool_output_0", "GlobalAveragePool", "avgpool", TRUE },
 };
+
+/* In block layerL.B: the tensor under "/layerL/layerL.B/", and the name
+ * after "layerL.B" ("" for the block's own Add). The downsample Conv is
+ * only in the first block of layers 2 to 4. */
+static const ResnetRow resnet18_block[] = {
+  { "conv1/Conv_output_0", "Conv", ".conv1", FALSE },
+  { "downsample/downsample.0/Conv_output_0", "Conv", ".downsample.0", TRUE },
+  { "relu/Relu_output_0", "Relu", ".relu", TRUE },
+  { "conv2/Conv_output_0", "Conv", ".conv2", TRUE },
+  { "Add_output_0", "Add", " (Add)", TRUE },
+  { "relu_1/Relu_output_0", "Relu", ".relu_1", TRUE },
+};
+
+static const ResnetRow resnet18_tail = {
+  "/avgpool/GlobalAveragePool_output_0", "GlobalAveragePool", "avgpool", TRUE
+};
+
+/* The rows above in execution order; the strings belong to the array
+ * (resnet18_rows_free()). */
+static GArray *
+resnet18_rows (void)
+{
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (ResnetRow));
+
+  g_array_append_vals (rows, resnet18_stem, G_N_ELEMENTS (resnet18_stem));
+  for (guint layer = 1; layer <= 4; layer++)
+    for (guint block = 0; block < 2; block++)
+      for (guint i = 0; i < G_N_ELEMENTS (resnet18_block); i++)
+        {
+          const ResnetRow *t = &resnet18_block[i];
+          ResnetRow row = { NULL, t->op, NULL, t->merged_list };
+
+          if (g_str_has_prefix (t->tensor, "downsample") && (layer == 1 || block > 0))
+            continue;
+          row.tensor = g_strdup_printf ("/layer%u/layer%u.%u/%s", layer, layer, block, t->tensor);
+          row.name = g_strdup_printf ("layer%u.%u%s", layer, block, t->name);
+          g_array_append_val (rows, row);
+        }
+  g_array_append_val (rows, resnet18_tail);
+  return rows;
+}
+
+static void
+resnet18_rows_free (GArray *rows)
+{
+  for (guint i = G_N_ELEMENTS (resnet18_stem); i + 1 < rows->len; i++)
+    {
+      g_free ((char *) g_array_index (rows, ResnetRow, i).tensor);
+      g_free ((char *) g_array_index (rows, ResnetRow, i).name);
+    }
+  g_array_unref (rows);
+}
 
 /* Name without the graph: the table's, except that an Add inside a block
  * is named after the block. */
@@ -649,10 +733,11 @@ build_resnet18_names (void)
   return fm_test_graph_build_ok (g);
 }
 
-/* Checks that @layers lists the rows of resnet18 (all of them, or with
- * @merged only those listed then) under their names. */
+/* Checks that @layers lists @rows (all of them, or with @merged only those
+ * listed then) under their names. */
 static void
 check_resnet18_names (FmModel  *m,
+                      GArray   *rows,
                       gboolean  merged)
 {
   g_autoptr(GArray) layers = fm_layers_list (m, merged);
@@ -662,17 +747,18 @@ check_resnet18_names (FmModel  *m,
   fm_layers_friendly_names (m, layers, &names);
   g_assert_nonnull (names);
   g_assert_cmpuint (g_strv_length (names), ==, layers->len);
-  for (guint i = 0; i < G_N_ELEMENTS (resnet18); i++)
+  for (guint i = 0; i < rows->len; i++)
     {
+      const ResnetRow *row = &g_array_index (rows, ResnetRow, i);
       const FmLayer *l;
 
-      if (merged && !resnet18[i].merged_list)
+      if (merged && !row->merged_list)
         continue;
       g_assert_cmpuint (k, <, layers->len);
       l = &g_array_index (layers, FmLayer, k);
-      g_assert_cmpstr (m->values[l->value_id].name, ==, resnet18[i].tensor);
-      g_assert_cmpstr (fm_op_type_name (m->nodes[l->node].op), ==, resnet18[i].op);
-      g_assert_cmpstr (names[k], ==, resnet18[i].name);
+      g_assert_cmpstr (m->values[l->value_id].name, ==, row->tensor);
+      g_assert_cmpstr (fm_op_type_name (m->nodes[l->node].op), ==, row->op);
+      g_assert_cmpstr (names[k], ==, row->name);
       k++;
     }
   g_assert_cmpuint (k, ==, layers->len);
@@ -682,24 +768,27 @@ static void
 test_layers_friendly_resnet18 (void)
 {
   g_autoptr(FmModel) m = build_resnet18_names ();
+  GArray *rows = resnet18_rows ();
 
   /* the 47 feature-map values of the export; 38 with the 9 Convs that feed
    * only a Relu folded */
-  g_assert_cmpuint (G_N_ELEMENTS (resnet18), ==, 47);
-  check_resnet18_names (m, FALSE);
-  check_resnet18_names (m, TRUE);
+  g_assert_cmpuint (rows->len, ==, 47);
+  check_resnet18_names (m, rows, FALSE);
+  check_resnet18_names (m, rows, TRUE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (resnet18); i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      g_autofree char *name = fm_layer_friendly_name (resnet18[i].tensor, resnet18[i].op);
-      const char *want = resnet18_plain_name (&resnet18[i]);
+      const ResnetRow *row = &g_array_index (rows, ResnetRow, i);
+      g_autofree char *name = fm_layer_friendly_name (row->tensor, row->op);
+      const char *want = resnet18_plain_name (row);
 
       if (want != NULL)
         g_assert_cmpstr (name, ==, want);
       else
-        g_assert_true (g_str_has_prefix (resnet18[i].name, name) &&
-                       strcmp (resnet18[i].name + strlen (name), " (Add)") == 0);
+        g_assert_true (g_str_has_prefix (row->name, name) &&
+                       strcmp (row->name + strlen (name), " (Add)") == 0);
     }
+  resnet18_rows_free (rows);
 }
 
 /* A real export with a collision: nn.Hardswish at opset 13 is
@@ -707,26 +796,16 @@ test_layers_friendly_resnet18 (void)
 static void
 test_layers_friendly_mixed (void)
 {
-  g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "mixed",
-                                            "model.onnx", NULL);
   static const char *const want[] = {
     "conv1", "Relu", "pool1", "relu6", "Sigmoid", "Add", "leaky", "pool2",
     "hswish (HardSigmoid)", "hswish (Mul)", "Tanh", "pool3", "gap",
   };
-  GError *error = NULL;
-  g_autoptr(FmModel) m = NULL;
-  g_autoptr(GArray) layers = NULL;
+  g_autoptr(FmModel) m = load_mixed ();
+  g_autoptr(GArray) layers = fm_layers_list (m, TRUE);
   g_auto(GStrv) names = NULL;
-  FmModelOptions options;
 
-  fm_model_options_init (&options);
-  m = fm_model_load_file (path, &options, &error);
-  g_assert_no_error (error);
-  layers = fm_layers_list (m, TRUE);
   fm_layers_friendly_names (m, layers, &names);
-  g_assert_cmpuint (g_strv_length (names), ==, G_N_ELEMENTS (want));
-  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
-    g_assert_cmpstr (names[i], ==, want[i]);
+  check_names (names, want, G_N_ELEMENTS (want));
 }
 
 /* Names that collide: a Keras conv with its activation, two HardSwish
@@ -797,15 +876,11 @@ test_layers_friendly_unique (void)
   }
 
   fm_layers_friendly_names (m, plain, &names);
-  g_assert_cmpuint (g_strv_length (names), ==, G_N_ELEMENTS (want));
-  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
-    g_assert_cmpstr (names[i], ==, want[i]);
+  check_names (names, want, G_N_ELEMENTS (want));
 
   merged = fm_layers_list (m, TRUE);
   fm_layers_friendly_names (m, merged, &merged_names);
-  g_assert_cmpuint (g_strv_length (merged_names), ==, G_N_ELEMENTS (want_merged));
-  for (guint i = 0; i < G_N_ELEMENTS (want_merged); i++)
-    g_assert_cmpstr (merged_names[i], ==, want_merged[i]);
+  check_names (merged_names, want_merged, G_N_ELEMENTS (want_merged));
 
   /* The same value listed twice (not something fm_layers_list () does)
    * and an empty list. */
@@ -836,8 +911,10 @@ main (int   argc,
 
   g_test_add_func ("/engine/layers/merged", test_layers_merged);
   g_test_add_func ("/engine/layers/unmerged", test_layers_unmerged);
-  g_test_add_func ("/engine/layers/pre-max", test_layers_pre_max);
-  g_test_add_func ("/engine/layers/explain", test_layers_explain);
+  g_test_add ("/engine/layers/pre-max", NetRun, NULL, net_run_setup, test_layers_pre_max,
+              net_run_teardown);
+  g_test_add ("/engine/layers/explain", NetRun, NULL, net_run_setup, test_layers_explain,
+              net_run_teardown);
   g_test_add_func ("/engine/layers/shared-pre", test_layers_shared_pre);
   g_test_add_func ("/engine/layers/graph-output", test_layers_graph_output);
   g_test_add_func ("/engine/layers/batch-norm", test_layers_batch_norm);

@@ -95,10 +95,8 @@ expect_load_fails (GByteArray *bytes,
                                                 0, &error);
 
   g_assert_null (img);
-  if (over_limit)
-    fm_test_expect_error (error, FM_ERROR_LIMIT, fragment);
-  else
-    fm_test_expect_past_limit (error, FM_ERROR_INVALID_INPUT, fragment);
+  fm_test_expect_limit_or_past (error, over_limit ? FM_ERROR_LIMIT : FM_ERROR_INVALID_INPUT,
+                                fragment);
 }
 
 static void
@@ -239,14 +237,42 @@ test_idx_counts (void)
       g_autoptr(FmDataset) ds = fm_dataset_open (path, NULL, &error);
 
       g_assert_null (ds);
-      if (cases[i].code == FM_ERROR_LIMIT)
-        fm_test_expect_error (error, FM_ERROR_LIMIT, cases[i].fragment);
-      else
-        fm_test_expect_past_limit (error, cases[i].code, cases[i].fragment);
+      fm_test_expect_limit_or_past (error, cases[i].code, cases[i].fragment);
       g_assert_nonnull (strstr (error->message, path));
       g_clear_error (&error);
     }
   fm_test_remove_tree (dir);
+}
+
+/* fm_dataset_open (@images, @labels) fails with @code and a message
+ * holding @fragment. */
+static void
+open_fails (const char *images,
+            const char *labels,
+            int         code,
+            const char *fragment)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmDataset) ds = fm_dataset_open (images, labels, &error);
+
+  g_assert_null (ds);
+  fm_test_expect_error (error, code, fragment);
+}
+
+/* Opens the images @path, which must succeed, and reads items until
+ * fm_dataset_next () stops: how many it read; its error in @error. */
+static int
+count_items (const char  *path,
+             GError     **error)
+{
+  g_autoptr(FmDataset) ds = fm_dataset_open (path, NULL, error);
+  guint64 index;
+  int n = 0;
+
+  g_assert_no_error (*error);
+  while (fm_dataset_next (ds, &index, NULL, NULL, error))
+    n++;
+  return n;
 }
 
 static void
@@ -297,23 +323,12 @@ test_idx_plain_size (void)
     g_assert_no_error (error);
     g_assert_cmpint (n, ==, 3);
   }
-  {
-    g_autoptr(FmDataset) ds = fm_dataset_open (shorter, NULL, &error);
-
-    g_assert_null (ds);
-    fm_test_expect_error (error, FM_ERROR_INVALID_INPUT,
-                          "short.idx: truncated at item 2 of 3: the header promises 28"
-                          " bytes but the file has 27");
-    g_clear_error (&error);
-  }
-  {
-    g_autoptr(FmDataset) ds = fm_dataset_open (exact, lab_short, &error);
-
-    g_assert_null (ds);
-    fm_test_expect_error (error, FM_ERROR_INVALID_INPUT,
-                          "short-labels.idx: truncated at label 2 of 3: the header"
-                          " promises 11 bytes but the file has 10");
-  }
+  open_fails (shorter, NULL, FM_ERROR_INVALID_INPUT,
+              "short.idx: truncated at item 2 of 3: the header promises 28 bytes but the file "
+              "has 27");
+  open_fails (exact, lab_short, FM_ERROR_INVALID_INPUT,
+              "short-labels.idx: truncated at label 2 of 3: the header promises 11 bytes but "
+              "the file has 10");
   fm_test_remove_tree (dir);
 }
 
@@ -336,31 +351,13 @@ test_idx_gzip_size (void)
   p_full = fm_test_write_file (dir, "full.idx.gz", gz_full->data, gz_full->len);
   p_short = fm_test_write_file (dir, "short.idx.gz", gz_short->data, gz_short->len);
 
-  {
-    g_autoptr(FmDataset) ds = fm_dataset_open (p_full, NULL, &error);
-    guint64 index;
-    int n = 0;
-
-    g_assert_no_error (error);
-    while (fm_dataset_next (ds, &index, NULL, NULL, &error))
-      n++;
-    g_assert_no_error (error);
-    g_assert_cmpint (n, ==, 3);
-  }
-  {
-    /* the header cannot be checked against a compressed size: the open
-     * succeeds and the third item fails */
-    g_autoptr(FmDataset) ds = fm_dataset_open (p_short, NULL, &error);
-    guint64 index;
-    int n = 0;
-
-    g_assert_no_error (error);
-    while (fm_dataset_next (ds, &index, NULL, NULL, &error))
-      n++;
-    g_assert_cmpint (n, ==, 2);
-    fm_test_expect_error (error, FM_ERROR_INVALID_INPUT,
-                          "short.idx.gz: truncated at item 2 of 3 (2 of 4 bytes)");
-  }
+  g_assert_cmpint (count_items (p_full, &error), ==, 3);
+  g_assert_no_error (error);
+  /* the header cannot be checked against a compressed size: the open
+   * succeeds and the third item fails */
+  g_assert_cmpint (count_items (p_short, &error), ==, 2);
+  fm_test_expect_error (error, FM_ERROR_INVALID_INPUT,
+                        "short.idx.gz: truncated at item 2 of 3 (2 of 4 bytes)");
   fm_test_remove_tree (dir);
 }
 
@@ -400,107 +397,81 @@ npy_bytes (int         major,
   return b;
 }
 
-static void
-test_npy_header (void)
+/* One fm_npy_parse () of the bytes npy_bytes (@major, @shape, @hlen,
+ * @data_len) with @max_bytes (0: the default): it succeeds when @code is 0
+ * (with the shape @rank, @dims unless @rank is 0), otherwise it fails with
+ * @code (fm_test_expect_limit_or_past ()) and a message holding @fragment.
+ * A list of them ends with a NULL @name. */
+typedef struct
 {
-  g_autoptr(GByteArray) at = npy_bytes (2, "(2, 3)", 65536, 24);
-  g_autoptr(GByteArray) over = npy_bytes (2, "(2, 3)", 65537, 24);
-  g_autoptr(GError) error = NULL;
-  FmShape shape;
-
-  {
-    g_autofree float *d = fm_npy_parse (at->data, at->len, "at.npy", &shape, 0,
-                                        &error);
-
-    g_assert_no_error (error);
-    g_assert_cmpint (shape.rank, ==, 2);
-    g_assert_cmpint (shape.dims[0], ==, 2);
-    g_assert_cmpint (shape.dims[1], ==, 3);
-  }
-  {
-    g_autofree float *d = fm_npy_parse (over->data, over->len, "over.npy",
-                                        &shape, 0, &error);
-
-    g_assert_null (d);
-    fm_test_expect_error (error, FM_ERROR_LIMIT,
-                          "over.npy: npy header of 65537 bytes is above the limit of 65536");
-  }
-}
+  const char *name;
+  int         major;
+  const char *shape;
+  gsize       hlen, data_len, max_bytes;
+  int         code;
+  const char *fragment;
+  int         rank;
+  gint64      dims[8];
+} NpyCase;
 
 static void
-test_npy_data (void)
+test_npy_cases (gconstpointer data)
 {
-  /* (2, 3) floats = 24 bytes */
-  g_autoptr(GByteArray) b = npy_bytes (1, "(2, 3)", 118, 24);
-  /* (268435456,) floats = 2^28 * 4 = 1 GiB exactly; one more is over.
-   * Only the header is there: nothing is read or allocated. */
-  g_autoptr(GByteArray) gib = npy_bytes (1, "(268435456,)", 118, 0);
-  g_autoptr(GByteArray) gib1 = npy_bytes (1, "(268435457,)", 118, 0);
-  g_autoptr(GError) error = NULL;
-  FmShape shape;
+  for (const NpyCase *c = data; c->name != NULL; c++)
+    {
+      g_autoptr(GByteArray) b = npy_bytes (c->major, c->shape, c->hlen, c->data_len);
+      g_autoptr(GError) error = NULL;
+      FmShape shape;
+      g_autofree float *d = fm_npy_parse (b->data, b->len, c->name, &shape, c->max_bytes,
+                                          &error);
 
-  {
-    g_autofree float *d = fm_npy_parse (b->data, b->len, "d.npy", &shape, 24,
-                                        &error);
-
-    g_assert_no_error (error);
-    g_assert_nonnull (d);
-  }
-  {
-    g_autofree float *d = fm_npy_parse (b->data, b->len, "d.npy", &shape, 23,
-                                        &error);
-
-    g_assert_null (d);
-    fm_test_expect_error (error, FM_ERROR_LIMIT,
-                          "d.npy: npy shape [2, 3] is above the limit of 23 bytes");
-    g_clear_error (&error);
-  }
-  {
-    g_autofree float *d = fm_npy_parse (gib->data, gib->len, "gib.npy", &shape,
-                                        0, &error);
-
-    g_assert_null (d);
-    fm_test_expect_past_limit (error, FM_ERROR_INVALID_INPUT,
-                               "gib.npy: npy data is 0 bytes but shape [268435456] of"
-                               " float32 needs 1073741824");
-    g_clear_error (&error);
-  }
-  {
-    g_autofree float *d = fm_npy_parse (gib1->data, gib1->len, "gib1.npy",
-                                        &shape, 0, &error);
-
-    g_assert_null (d);
-    fm_test_expect_error (error, FM_ERROR_LIMIT,
-                          "gib1.npy: npy shape [268435457] is above the limit of"
-                          " 1073741824 bytes");
-  }
+      g_test_message ("%s, at most %" G_GSIZE_FORMAT " bytes", c->name, c->max_bytes);
+      if (c->code != 0)
+        {
+          g_assert_null (d);
+          fm_test_expect_limit_or_past (error, c->code, c->fragment);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_nonnull (d);
+      if (c->rank > 0)
+        {
+          g_assert_cmpint (shape.rank, ==, c->rank);
+          for (int i = 0; i < c->rank; i++)
+            g_assert_cmpint (shape.dims[i], ==, c->dims[i]);
+        }
+    }
 }
 
-static void
-test_npy_rank (void)
-{
-  g_autoptr(GByteArray) eight = npy_bytes (1, "(1, 1, 1, 1, 1, 1, 1, 2)", 118, 8);
-  g_autoptr(GByteArray) nine = npy_bytes (1, "(1, 1, 1, 1, 1, 1, 1, 1, 2)", 118, 8);
-  g_autoptr(GError) error = NULL;
-  FmShape shape;
+/* The header's length. */
+static const NpyCase npy_header[] = {
+  { "at.npy", 2, "(2, 3)", 65536, 24, 0, 0, NULL, 2, { 2, 3 } },
+  { "over.npy", 2, "(2, 3)", 65537, 24, 0, FM_ERROR_LIMIT,
+    "over.npy: npy header of 65537 bytes is above the limit of 65536" },
+  { NULL },
+};
 
-  {
-    g_autofree float *d = fm_npy_parse (eight->data, eight->len, "r8.npy",
-                                        &shape, 0, &error);
+/* The data's size: (2, 3) floats = 24 bytes; (268435456,) floats = 2^28 *
+ * 4 = 1 GiB exactly, and one more is over. Only the header is there:
+ * nothing is read or allocated. */
+static const NpyCase npy_data[] = {
+  { "d.npy", 1, "(2, 3)", 118, 24, 24, 0 },
+  { "d.npy", 1, "(2, 3)", 118, 24, 23, FM_ERROR_LIMIT,
+    "d.npy: npy shape [2, 3] is above the limit of 23 bytes" },
+  { "gib.npy", 1, "(268435456,)", 118, 0, 0, FM_ERROR_INVALID_INPUT,
+    "gib.npy: npy data is 0 bytes but shape [268435456] of float32 needs 1073741824" },
+  { "gib1.npy", 1, "(268435457,)", 118, 0, 0, FM_ERROR_LIMIT,
+    "gib1.npy: npy shape [268435457] is above the limit of 1073741824 bytes" },
+  { NULL },
+};
 
-    g_assert_no_error (error);
-    g_assert_cmpint (shape.rank, ==, 8);
-    g_assert_cmpint (shape.dims[7], ==, 2);
-  }
-  {
-    g_autofree float *d = fm_npy_parse (nine->data, nine->len, "r9.npy",
-                                        &shape, 0, &error);
-
-    g_assert_null (d);
-    fm_test_expect_error (error, FM_ERROR_LIMIT,
-                          "r9.npy: npy shape has more than 8 dimensions");
-  }
-}
+/* The rank. */
+static const NpyCase npy_rank[] = {
+  { "r8.npy", 1, "(1, 1, 1, 1, 1, 1, 1, 2)", 118, 8, 0, 0, NULL, 8, { 1, 1, 1, 1, 1, 1, 1, 2 } },
+  { "r9.npy", 1, "(1, 1, 1, 1, 1, 1, 1, 1, 2)", 118, 8, 0, FM_ERROR_LIMIT,
+    "r9.npy: npy shape has more than 8 dimensions" },
+  { NULL },
+};
 
 /* ---- fm-preprocess.c ---------------------------------------------------- */
 
@@ -524,38 +495,36 @@ test_preprocess_parse (void)
                         "--mean: '1,2,3,4,5,6,7,8,9' has more than 8 values");
 }
 
+/* The relu model with the metadata @key = @value: fm_preprocess_init_from_model ()
+ * refuses it with FM_ERROR_INVALID_MODEL and a message holding @fragment. */
+static void
+metadata_fails (const char *key,
+                const char *value,
+                const char *fragment)
+{
+  const char *meta[] = { key, value, NULL };
+  g_autoptr(GByteArray) m = fm_test_relu_model (2, 2, FALSE, meta);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = fm_test_load (m, 0, NULL, &error);
+  FmPreprocess pp;
+
+  g_assert_no_error (error);
+  g_assert_false (fm_preprocess_init_from_model (&pp, model, &error));
+  fm_test_expect_error (error, FM_ERROR_INVALID_MODEL, fragment);
+}
+
 static void
 test_preprocess_metadata (void)
 {
-  g_autoptr(GError) error = NULL;
-  FmPreprocess pp;
-
   /* 8 values pass the count and meet the channel check (1 channel) */
-  {
-    const char *meta[] = { "feature_maps.mean", "1,2,3,4,5,6,7,8", NULL };
-    g_autoptr(GByteArray) m = fm_test_relu_model (2, 2, FALSE, meta);
-    g_autoptr(FmModel) model = fm_test_load (m, 0, NULL, &error);
-
-    g_assert_no_error (error);
-    g_assert_false (fm_preprocess_init_from_model (&pp, model, &error));
-    fm_test_expect_error (error, FM_ERROR_INVALID_MODEL,
-                          "limits.onnx: metadata feature_maps.mean: '1,2,3,4,5,6,7,8'"
-                          " has 8 values for an input of 1 channels");
-    g_clear_error (&error);
-  }
+  metadata_fails ("feature_maps.mean", "1,2,3,4,5,6,7,8",
+                  "limits.onnx: metadata feature_maps.mean: '1,2,3,4,5,6,7,8' has 8 values for "
+                  "an input of 1 channels");
   /* 9: over FM_PREPROCESS_MAX_CHANNELS. The model file is what is wrong,
    * so the code is INVALID_MODEL like the channel check's above. */
-  {
-    const char *meta[] = { "feature_maps.std", "1,2,3,4,5,6,7,8,9", NULL };
-    g_autoptr(GByteArray) m = fm_test_relu_model (2, 2, FALSE, meta);
-    g_autoptr(FmModel) model = fm_test_load (m, 0, NULL, &error);
-
-    g_assert_no_error (error);
-    g_assert_false (fm_preprocess_init_from_model (&pp, model, &error));
-    fm_test_expect_error (error, FM_ERROR_INVALID_MODEL,
-                          "limits.onnx: metadata feature_maps.std: '1,2,3,4,5,6,7,8,9'"
-                          " has more than 8 values");
-  }
+  metadata_fails ("feature_maps.std", "1,2,3,4,5,6,7,8,9",
+                  "limits.onnx: metadata feature_maps.std: '1,2,3,4,5,6,7,8,9' has more than 8 "
+                  "values");
 }
 
 /* ---- fm-scan.c ---------------------------------------------------------- */
@@ -636,9 +605,9 @@ fm_test_limits_io_add (void)
   g_test_add_func ("/limits/dataset/idx-counts", test_idx_counts);
   g_test_add_func ("/limits/dataset/idx-plain-size", test_idx_plain_size);
   g_test_add_func ("/limits/dataset/idx-gzip-size", test_idx_gzip_size);
-  g_test_add_func ("/limits/npy/header", test_npy_header);
-  g_test_add_func ("/limits/npy/data", test_npy_data);
-  g_test_add_func ("/limits/npy/rank", test_npy_rank);
+  g_test_add_data_func ("/limits/npy/header", npy_header, test_npy_cases);
+  g_test_add_data_func ("/limits/npy/data", npy_data, test_npy_cases);
+  g_test_add_data_func ("/limits/npy/rank", npy_rank, test_npy_cases);
   g_test_add_func ("/limits/scan/options", test_scan_options);
   g_test_add_func ("/limits/preprocess/parse", test_preprocess_parse);
   g_test_add_func ("/limits/preprocess/metadata-channels", test_preprocess_metadata);

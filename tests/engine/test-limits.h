@@ -22,6 +22,11 @@ void  fm_test_expect_error      (const GError *error,
 void  fm_test_expect_past_limit (const GError *error,
                                  int           code,
                                  const char   *fragment);
+/* fm_test_expect_error () when @code is FM_ERROR_LIMIT (the value was
+ * over the limit), otherwise fm_test_expect_past_limit (). */
+void  fm_test_expect_limit_or_past (const GError *error,
+                                    int           code,
+                                    const char   *fragment);
 /* Writes @data to @dir/@name; returns the path. */
 char *fm_test_write_file        (const char   *dir,
                                  const char   *name,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fm-error.h"
+#include "fm-test-files.h"
 #include "fm-test-onnx.h"
 #include "test-onnx-reader.h"
 
@@ -23,13 +24,21 @@ expect_model_error (GByteArray         *b,
                     int                 code,
                     const char         *fragment)
 {
-  g_autoptr(GError) error = NULL;
-  FmOnnxModel *m = fm_test_decode (b, limits, &error);
+  g_autoptr(GError) error = fm_test_decode_error (b, limits);
 
-  g_assert_null (m);
-  g_assert_error (error, FM_ERROR, code);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("message \"%s\" lacks \"%s\"", error->message, fragment);
+  fm_test_assert_error_holds (error, FM_ERROR, code, fragment);
+}
+
+/* The same for the lone TensorProto @t. */
+static void
+expect_tensor_error (GByteArray *t,
+                     int         code,
+                     const char *fragment)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (fm_onnx_tensor_decode (t->data, t->len, NULL, &error));
+  fm_test_assert_error_holds (error, FM_ERROR, code, fragment);
 }
 
 /* ---- malformed input ---------------------------------------------------- */
@@ -135,7 +144,6 @@ test_bad_lengths (void)
 {
   g_autoptr(GByteArray) b = g_byte_array_new ();
   g_autoptr(GByteArray) t = g_byte_array_new ();
-  g_autoptr(GError) error = NULL;
 
   /* graph tag at 0, length 100 at 1, 3 bytes after it */
   fm_pb_tag (b, FM_ONNX_MODEL_GRAPH, FM_PB_LEN);
@@ -153,20 +161,14 @@ test_bad_lengths (void)
 
   /* packed floats must be a multiple of 4 bytes */
   fm_pb_bytes (t, FM_ONNX_TENSOR_FLOAT_DATA, "\x00\x00\x80\x3f\x00", 5);
-  g_assert_null (fm_onnx_tensor_decode (t->data, t->len, NULL, &error));
-  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL);
-  g_assert_nonnull (strstr (error->message,
-                            "tensor.float_data: packed run of 5 bytes"));
-  g_clear_error (&error);
+  expect_tensor_error (t, FM_ERROR_INVALID_MODEL, "tensor.float_data: packed run of 5 bytes");
 
   /* a fixed32 cut short */
   g_byte_array_set_size (t, 0);
   fm_pb_tag (t, FM_ONNX_TENSOR_FLOAT_DATA, FM_PB_FIXED32);
   fm_pb_raw (t, "\x00\x00", 2);
-  g_assert_null (fm_onnx_tensor_decode (t->data, t->len, NULL, &error));
-  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL);
-  g_assert_nonnull (strstr (error->message,
-                            "tensor.float_data: truncated fixed32 at byte 1"));
+  expect_tensor_error (t, FM_ERROR_INVALID_MODEL,
+                       "tensor.float_data: truncated fixed32 at byte 1");
 }
 
 static void
@@ -180,7 +182,6 @@ test_rank_limit (void)
   g_autoptr(GByteArray) graph2 = g_byte_array_new ();
   g_autoptr(GByteArray) model2 = NULL;
   g_autoptr(GByteArray) t = g_byte_array_new ();
-  g_autoptr(GError) error = NULL;
 
   /* 9 unpacked dims */
   for (int i = 0; i < 9; i++)
@@ -193,9 +194,7 @@ test_rank_limit (void)
   /* 8 packed + 1 packed */
   fm_pb_packed_ints (t, FM_ONNX_TENSOR_DIMS, nine, 8);
   fm_pb_packed_ints (t, FM_ONNX_TENSOR_DIMS, nine, 1);
-  g_assert_null (fm_onnx_tensor_decode (t->data, t->len, NULL, &error));
-  g_assert_error (error, FM_ERROR, FM_ERROR_LIMIT);
-  g_assert_nonnull (strstr (error->message, "tensor.dims: rank 9 exceeds 8"));
+  expect_tensor_error (t, FM_ERROR_LIMIT, "tensor.dims: rank 9 exceeds 8");
 
   /* value info with 9 dims */
   fm_pb_message (graph2, FM_ONNX_GRAPH_INPUT, vi);

@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "fm-preprocess.h"
+#include "fm-test-files.h"
 
 static void
 test_parse (void)
@@ -143,10 +144,8 @@ expect_model_error (FakeModel  *f,
   FmPreprocess pp;
 
   g_assert_false (fm_preprocess_init_from_model (&pp, &f->model, &error));
-  g_assert_error (error, FM_ERROR, code);
+  fm_test_assert_error_holds (error, FM_ERROR, code, needle);
   g_assert_true (g_str_has_prefix (error->message, "m.onnx: "));
-  if (strstr (error->message, needle) == NULL)
-    g_error ("message '%s' lacks '%s'", error->message, needle);
 }
 
 static void
@@ -316,26 +315,31 @@ test_names (void)
   }
 }
 
+/* fm_preprocess_describe (@pp) is @want. */
+static void
+check_describe (const FmPreprocess *pp,
+                const char         *want)
+{
+  g_autofree char *text = fm_preprocess_describe (pp);
+
+  g_assert_cmpstr (text, ==, want);
+}
+
 static void
 test_describe (void)
 {
   FmPreprocess pp;
-  char *text;
 
   fm_preprocess_init (&pp, 3, 224, 224);
   g_assert_true (fm_preprocess_apply_preset (&pp, "imagenet", NULL));
   pp.invert = FM_INVERT_NO;
-  text = fm_preprocess_describe (&pp);
-  g_assert_cmpstr (text, ==, "RGB, 0–1, normalised with ImageNet mean/std, not inverted");
-  g_free (text);
+  check_describe (&pp, "RGB, 0–1, normalised with ImageNet mean/std, not inverted");
 
   fm_preprocess_init (&pp, 1, 28, 28);
   g_assert_true (fm_preprocess_apply_preset (&pp, "mnist", NULL));
   pp.background_black = TRUE;
-  text = fm_preprocess_describe (&pp);
-  g_assert_cmpstr (text, ==, "gray, 0–1, normalised with mean 0.1307 and std 0.3081, "
-                             "inverted when the picture is dark on light");
-  g_free (text);
+  check_describe (&pp, "gray, 0–1, normalised with mean 0.1307 and std 0.3081, "
+                       "inverted when the picture is dark on light");
 
   /* Keras "caffe". */
   fm_preprocess_init (&pp, 3, 224, 224);
@@ -344,18 +348,14 @@ test_describe (void)
   pp.mean[0] = 103.939f, pp.mean[1] = 116.779f, pp.mean[2] = 123.68f;
   pp.n_mean = 3;
   pp.resize = FM_RESIZE_CROP;
-  text = fm_preprocess_describe (&pp);
-  g_assert_cmpstr (text, ==, "BGR, 0–255, normalised with mean 103.9/116.8/123.7 and std 1, "
-                             "centre cropped, not inverted");
-  g_free (text);
+  check_describe (&pp, "BGR, 0–255, normalised with mean 103.9/116.8/123.7 and std 1, "
+                       "centre cropped, not inverted");
 
   fm_preprocess_init (&pp, 3, 224, 224);
   pp.range = FM_VALUE_RANGE_M1_1;
   pp.invert = FM_INVERT_YES;
   pp.resize = FM_RESIZE_STRETCH;
-  text = fm_preprocess_describe (&pp);
-  g_assert_cmpstr (text, ==, "RGB, −1–1, not normalised, stretched, inverted");
-  g_free (text);
+  check_describe (&pp, "RGB, −1–1, not normalised, stretched, inverted");
 }
 
 /* One normalisation path: the window keeps the canvas of a picture

@@ -37,7 +37,6 @@
 #include "fm-test-graph.h"
 #include "fm-test-image.h"
 
-static char *tmp_dir;
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -52,7 +51,7 @@ write_idx (const char   *name,
            const guint8 *pixels,
            gboolean      gz)
 {
-  char *path = g_build_filename (tmp_dir, name, NULL);
+  char *path = g_build_filename (fm_test_scratch (), name, NULL);
   guint8 header[16];
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   GError *error = NULL;
@@ -237,11 +236,8 @@ test_dead_bias (void)
 
   text = fm_scan_result_explain (r, 1, 0);
   g_test_message ("%s", text);
-  g_assert_nonnull (strstr (text, "dead"));
-  g_assert_nonnull (strstr (text, "-99.00"));
-  g_assert_nonnull (strstr (text, "bias, -100.00"));
-  g_assert_nonnull (strstr (text, "learning rate"));
-  g_assert_nonnull (strstr (text, "LeakyReLU"));
+  fm_test_assert_contains (text, "dead", "-99.00", "bias, -100.00", "learning rate", "LeakyReLU",
+                           NULL);
   g_clear_pointer (&text, g_free);
   text = fm_scan_result_explain (r, 1, 1);
   g_assert_nonnull (strstr (text, "4 of 5 images"));
@@ -785,7 +781,7 @@ static void
 test_csv_round_trip (void)
 {
   g_autoptr(FmScanResult) r = bundled_result (200);
-  g_autofree char *path = g_build_filename (tmp_dir, "scan.csv", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "scan.csv", NULL);
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   GError *error = NULL;
@@ -878,12 +874,9 @@ copy_bundled (const char *rel,
               const char *name)
 {
   g_autofree char *src = bundled (rel);
-  g_autofree char *bytes = NULL;
-  char *path = g_build_filename (tmp_dir, name, NULL);
-  gsize len;
+  char *path = g_build_filename (fm_test_scratch (), name, NULL);
 
-  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  fm_test_copy_file (src, path);
   return path;
 }
 
@@ -974,7 +967,7 @@ test_csv_one_spelling (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(FmScanResult) r = NULL;
   g_autoptr(GString) s = g_string_new (NULL);
-  g_autofree char *path = g_build_filename (tmp_dir, "nan.csv", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "nan.csv", NULL);
   g_autofree char *scan_csv = NULL;
   g_autofree char *stats_csv = NULL;
   const FmChannelStats st = { NAN, NAN, NAN, 0.0f, FALSE };
@@ -1035,8 +1028,8 @@ test_bad_datasets (void)
 
   /* Missing, and wrong magic: fm_dataset_open says so, naming the file. */
   {
-    g_autofree char *missing = g_build_filename (tmp_dir, "missing.idx", NULL);
-    g_autofree char *junk = g_build_filename (tmp_dir, "junk.idx", NULL);
+    g_autofree char *missing = g_build_filename (fm_test_scratch (), "missing.idx", NULL);
+    g_autofree char *junk = g_build_filename (fm_test_scratch (), "junk.idx", NULL);
 
     g_assert_null (fm_dataset_open (missing, NULL, &error));
     g_assert_error (error, FM_ERROR, FM_ERROR_IO);
@@ -1073,7 +1066,7 @@ test_bad_datasets (void)
 
   /* A folder with one broken picture: a warning, and the scan goes on. */
   {
-    g_autofree char *dir = g_build_filename (tmp_dir, "pictures", NULL);
+    g_autofree char *dir = g_build_filename (fm_test_scratch (), "pictures", NULL);
     g_autofree char *bad = g_build_filename (dir, "b-broken.png", NULL);
     g_autofree char *good = NULL;
     g_autofree char *good_src = fm_data_find ("digits/digit-7.png", &error);
@@ -1138,9 +1131,8 @@ assert_io_error (const GError *error,
                  int           errnum)
 {
   g_assert_error (error, FM_ERROR, FM_ERROR_IO);
-  g_test_message ("%s", error->message);
+  fm_test_assert_names_failure (error->message, path, errnum);
   g_assert_true (g_str_has_prefix (error->message, path));
-  g_assert_nonnull (strstr (error->message, g_strerror (errnum)));
 }
 
 /* A result of the tiny model over three 2 x 2 images: its CSV and cache
@@ -1186,7 +1178,7 @@ test_write_fsize_limit (void)
     }
   else
     {
-      g_autofree char *d = fm_test_fresh_dir (tmp_dir, "fsize");
+      g_autofree char *d = fm_test_fresh_dir (fm_test_scratch (), "fsize");
       g_autofree char *csv = g_build_filename (d, "old.csv", NULL);
       g_autofree char *cache = g_build_filename (d, "old.json", NULL);
       g_autoptr(FmScanResult) r = NULL;
@@ -1218,15 +1210,13 @@ test_write_fsize_limit (void)
 static void
 test_write_not_a_directory (void)
 {
-  g_autofree char *d = fm_test_fresh_dir (tmp_dir, "notdir");
-  g_autofree char *file = g_build_filename (d, "plain", NULL);
+  g_autofree char *file = fm_test_plain_file (fm_test_scratch (), "notdir", OLD_BYTES);
   g_autofree char *csv = g_build_filename (file, "scan.csv", NULL);
   g_autofree char *cache = g_build_filename (file, "scans", "key.json", NULL);
   g_autofree char *cache_dir = g_build_filename (file, "scans", NULL);
   g_autoptr(FmScanResult) r = tiny_result ();
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (g_file_set_contents (file, OLD_BYTES, -1, NULL));
   g_assert_false (fm_scan_result_write_csv (r, csv, &error));
   assert_io_error (error, csv, ENOTDIR);
   g_clear_error (&error);
@@ -1234,27 +1224,21 @@ test_write_not_a_directory (void)
    * message names. */
   g_assert_false (fm_scan_cache_save (r, cache, &error));
   assert_io_error (error, cache_dir, ENOTDIR);
-  fm_test_assert_file_is (file, OLD_BYTES);
-  fm_test_assert_listing (d, "plain");
+  fm_test_assert_plain_file (file, OLD_BYTES);
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  GError *error = NULL;
-  int status;
-
   setlocale (LC_ALL, "C");
   g_test_init (&argc, &argv, NULL);
 
-  tmp_dir = g_dir_make_tmp ("fm-test-scan-XXXXXX", &error);
-  g_assert_no_error (error);
   /* The cache goes here, not into the user's (before GLib reads it once;
    * G_TEST_OPTION_ISOLATE_DIRS would do it too but leaks by design, which
    * LeakSanitizer reports). */
   {
-    g_autofree char *cache = g_build_filename (tmp_dir, "cache", NULL);
+    g_autofree char *cache = g_build_filename (fm_test_scratch (), "cache", NULL);
 
     g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   }
@@ -1273,10 +1257,5 @@ main (int    argc,
   g_test_add_func ("/engine/scan/write-fsize-limit", test_write_fsize_limit);
   g_test_add_func ("/engine/scan/write-not-a-directory", test_write_not_a_directory);
 
-  status = g_test_run ();
-
-  /* Remove what the tests wrote. */
-  fm_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return status;
+  return g_test_run ();
 }

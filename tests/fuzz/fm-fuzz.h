@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "fm-error.h"
 
@@ -55,4 +56,51 @@ fm_fuzz_check_result (gboolean  ok,
   /* Messages reach GTK labels: they must be UTF-8 whatever the input. */
   FM_FUZZ_CHECK (g_utf8_validate (error->message, -1, NULL));
   g_error_free (error);
+}
+
+/* Scratch files for a target that must go through the file system: the
+ * path of @name in a folder made from @tmpl on the first call (the same
+ * folder after that). Each file named and the folder are removed at exit. */
+typedef struct
+{
+  char      *dir;
+  GPtrArray *files;
+} FmFuzzScratch;
+
+static inline FmFuzzScratch *
+fm_fuzz_scratch (void)
+{
+  static FmFuzzScratch scratch;
+
+  return &scratch;
+}
+
+static inline void
+fm_fuzz_remove_scratch (void)
+{
+  FmFuzzScratch *s = fm_fuzz_scratch ();
+
+  for (guint i = 0; i < s->files->len; i++)
+    g_unlink (g_ptr_array_index (s->files, i));
+  g_rmdir (s->dir);
+}
+
+static inline const char *
+fm_fuzz_scratch_file (const char *tmpl,
+                      const char *name)
+{
+  FmFuzzScratch *s = fm_fuzz_scratch ();
+  char *path;
+
+  if (s->dir == NULL)
+    {
+      s->dir = g_dir_make_tmp (tmpl, NULL);
+      if (s->dir == NULL)
+        abort ();
+      s->files = g_ptr_array_new ();
+      atexit (fm_fuzz_remove_scratch);
+    }
+  path = g_build_filename (s->dir, name, NULL);
+  g_ptr_array_add (s->files, path);
+  return path;
 }

@@ -33,25 +33,13 @@
 #include "fm-sheet.h"
 #include "fm-stats.h"
 
-static char *tmp_dir;
-static char *png_path;
-
-static void
-remove_tmp_dir (void)
-{
-  g_unlink (png_path);
-  g_rmdir (tmp_dir);
-}
+static const char *png_path;
 
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  tmp_dir = g_dir_make_tmp ("fm-fuzz-export-XXXXXX", NULL);
-  if (tmp_dir == NULL)
-    abort ();
-  png_path = g_build_filename (tmp_dir, "sheet.png", NULL);
-  atexit (remove_tmp_dir);
+  png_path = fm_fuzz_scratch_file ("fm-fuzz-export-XXXXXX", "sheet.png");
   return 0;
 }
 

@@ -31,28 +31,15 @@
 
 #define MAX_READ 256
 
-static char *tmp_dir;
-static char *images_path;
-static char *labels_path;
-
-static void
-remove_tmp_dir (void)
-{
-  g_unlink (images_path);
-  g_unlink (labels_path);
-  g_rmdir (tmp_dir);
-}
+static const char *images_path;
+static const char *labels_path;
 
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  tmp_dir = g_dir_make_tmp ("fm-fuzz-idx-XXXXXX", NULL);
-  if (tmp_dir == NULL)
-    abort ();
-  images_path = g_build_filename (tmp_dir, "t-images-idx3-ubyte", NULL);
-  labels_path = g_build_filename (tmp_dir, "t-labels-idx1-ubyte", NULL);
-  atexit (remove_tmp_dir);
+  images_path = fm_fuzz_scratch_file ("fm-fuzz-idx-XXXXXX", "t-images-idx3-ubyte");
+  labels_path = fm_fuzz_scratch_file ("fm-fuzz-idx-XXXXXX", "t-labels-idx1-ubyte");
   return 0;
 }
 

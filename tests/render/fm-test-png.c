@@ -105,3 +105,14 @@ fm_test_png_rgb (const FmTestPng *r,
 
   return ((guint32) p[0] << 16) | ((guint32) p[1] << 8) | p[2];
 }
+
+guint32
+fm_test_pixel (cairo_surface_t *surface,
+               int              x,
+               int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  return ((const guint32 *) (data + (gsize) y * stride))[x];
+}

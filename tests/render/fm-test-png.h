@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <cairo.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -29,6 +30,12 @@ void     fm_test_png_clear           (FmTestPng       *r);
 void     fm_test_png_assert_opaque   (const FmTestPng *r);
 /* Pixel (@x, @y) as 0xRRGGBB. */
 guint32  fm_test_png_rgb             (const FmTestPng *r,
+                                      int              x,
+                                      int              y);
+
+/* Pixel (@x, @y) of an ARGB32 @surface as cairo stores it: premultiplied,
+ * native-endian 0xAARRGGBB. */
+guint32  fm_test_pixel               (cairo_surface_t *surface,
                                       int              x,
                                       int              y);
 

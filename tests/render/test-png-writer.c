@@ -20,48 +20,22 @@
 
 #include "fm-error.h"
 #include "fm-png-writer.h"
+#include "fm-test-files.h"
 #include "fm-test-png.h"
 #include "fm-tile-render.h"
 
 #include <pango/pangocairo.h>
 
-static char *tmpdir;
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/* Asserts that tmpdir holds exactly @expected: names sorted, joined by
- * spaces ("" for an empty folder). */
-static void
-assert_dir_is (const char *expected)
-{
-  g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *joined = NULL;
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  joined = g_strjoinv (" ", (char **) names->pdata);
-  g_assert_cmpstr (joined, ==, expected);
-}
 
 static void
 clear_dir (void)
 {
-  g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (fm_test_scratch (), 0, NULL);
   const char *name;
 
   while ((name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *p = g_build_filename (tmpdir, name, NULL);
+      g_autofree char *p = g_build_filename (fm_test_scratch (), name, NULL);
       g_assert_cmpint (g_remove (p), ==, 0);
     }
 }
@@ -96,7 +70,7 @@ test_round_trip_opaque (void)
     "Channel", "3",
     NULL,
   };
-  g_autofree char *path = g_build_filename (tmpdir, "opaque.png", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "opaque.png", NULL);
   g_autoptr (GError) error = NULL;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 5, 3);
   FmTestPng r;
@@ -129,7 +103,7 @@ test_round_trip_opaque (void)
   g_assert_cmpstr (g_hash_table_lookup (r.text_kind, "Description"), ==, "iTXt");
   fm_test_png_clear (&r);
 
-  assert_dir_is ("opaque.png");
+  fm_test_assert_listing (fm_test_scratch (), "opaque.png");
   clear_dir ();
 }
 
@@ -152,7 +126,7 @@ test_round_trip_alpha (void)
     { 0, 0, 0, 0 },
     { 254, 128, 0, 200 },  /* 0x64 = 100 -> 127.5 -> 128 */
   };
-  g_autofree char *path = g_build_filename (tmpdir, "alpha.png", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "alpha.png", NULL);
   g_autoptr (GError) error = NULL;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 6, 1);
   FmTestPng r;
@@ -185,7 +159,7 @@ test_rgba (void)
     { 7, 8, 9, 0, 10, 11, 12, 255, 0xee, 0xee, 0xee, 0xee },
   };
   const char *text[] = { "Source", "digits/7.png", NULL };
-  g_autofree char *path = g_build_filename (tmpdir, "rgba.png", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "rgba.png", NULL);
   g_autoptr (GError) error = NULL;
   FmTestPng r;
 
@@ -210,7 +184,7 @@ test_export_matches_render (void)
   static const float map[3][3] = { { 0, 1, 2 }, { 3, NAN, 5 }, { 6, 7, 8 } }; /* [3, 3] */
   static const float zeros[2][2] = { { 0 } };
   FmTileStyle style = { fm_colormap_lookup ("inferno"), 0.0f, 8.0f, FALSE, TRUE };
-  g_autofree char *path = g_build_filename (tmpdir, "export.png", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "export.png", NULL);
   g_autoptr (GError) error = NULL;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 100, 90);
   cairo_t *cr = cairo_create (surface);
@@ -267,7 +241,7 @@ solid_surface (int    size,
 static void
 test_failed_replace (void)
 {
-  g_autofree char *path = g_build_filename (tmpdir, "tile.png", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "tile.png", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   gsize before_len = 0, after_len = 0;
@@ -296,7 +270,7 @@ test_failed_replace (void)
       g_clear_pointer (&after, g_free);
       g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
       g_assert_cmpmem (after, after_len, before, before_len);
-      assert_dir_is ("tile.png");
+      fm_test_assert_listing (fm_test_scratch (), "tile.png");
     }
 
   g_assert_true (fm_png_write_surface (path, second, text, &error));
@@ -310,7 +284,7 @@ test_failed_replace (void)
     g_assert_cmpint (r.rgba[0], <=, 179);
     fm_test_png_clear (&r);
   }
-  assert_dir_is ("tile.png");
+  fm_test_assert_listing (fm_test_scratch (), "tile.png");
 
   cairo_surface_destroy (first);
   cairo_surface_destroy (second);
@@ -324,8 +298,8 @@ test_failed_replace (void)
 static void
 test_bad_folder (void)
 {
-  g_autofree char *missing = g_build_filename (tmpdir, "no-such-folder", "a.png", NULL);
-  g_autofree char *file = g_build_filename (tmpdir, "plain-file", NULL);
+  g_autofree char *missing = g_build_filename (fm_test_scratch (), "no-such-folder", "a.png", NULL);
+  g_autofree char *file = g_build_filename (fm_test_scratch (), "plain-file", NULL);
   g_autofree char *under_file = g_build_filename (file, "b.png", NULL);
   cairo_surface_t *surface = solid_surface (4, 0.5);
   GError *error = NULL;
@@ -335,7 +309,7 @@ test_bad_folder (void)
   g_assert_nonnull (strstr (error->message, missing));
   g_assert_nonnull (strstr (error->message, g_strerror (ENOENT)));
   g_clear_error (&error);
-  assert_dir_is ("");
+  fm_test_assert_listing (fm_test_scratch (), "");
 
   g_assert_true (g_file_set_contents (file, "x", 1, NULL));
   g_assert_false (fm_png_write_surface (under_file, surface, NULL, &error));
@@ -343,7 +317,7 @@ test_bad_folder (void)
   g_assert_nonnull (strstr (error->message, under_file));
   g_assert_nonnull (strstr (error->message, g_strerror (ENOTDIR)));
   g_clear_error (&error);
-  assert_dir_is ("plain-file");
+  fm_test_assert_listing (fm_test_scratch (), "plain-file");
 
   cairo_surface_destroy (surface);
   clear_dir ();
@@ -356,7 +330,7 @@ test_bad_folder (void)
 static void
 test_bad_input (void)
 {
-  g_autofree char *path = g_build_filename (tmpdir, "t.png", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "t.png", NULL);
   g_autofree char *long_key = g_strnfill (80, 'k');
   const char *long_text[] = { long_key, "v", NULL };
   const char *space_text[] = { " Title", "v", NULL };
@@ -378,7 +352,7 @@ test_bad_input (void)
   g_assert_false (fm_png_write_surface (path, a8, NULL, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  assert_dir_is ("");
+  fm_test_assert_listing (fm_test_scratch (), "");
 
   /* The longest legal key, 79 characters, is fine. */
   long_key[79] = '\0';
@@ -394,13 +368,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
-
-  tmpdir = g_dir_make_tmp ("fm-test-png-XXXXXX", &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/render/png/round-trip-opaque", test_round_trip_opaque);
   g_test_add_func ("/render/png/round-trip-alpha", test_round_trip_alpha);
@@ -410,10 +378,5 @@ main (int   argc,
   g_test_add_func ("/render/png/bad-folder", test_bad_folder);
   g_test_add_func ("/render/png/bad-input", test_bad_input);
 
-  ret = g_test_run ();
-
-  clear_dir ();
-  g_rmdir (tmpdir);
-  g_free (tmpdir);
-  return ret;
+  return g_test_run ();
 }

@@ -27,9 +27,9 @@
 #include "fm-sheet.h"
 #include "fm-stats.h"
 #include "fm-test-digit.h"
+#include "fm-test-files.h"
 #include "fm-test-png.h"
 
-static char *tmpdir;
 
 /* ---- the bundled model on digit-7.png ----------------------------------- */
 
@@ -233,7 +233,7 @@ check_png (FmSheetSpec *spec,
            const char  *name,
            const char  *normalisation)
 {
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), name, NULL);
   g_autofree char *zeros = expected_zero_text (spec);
   g_autoptr(GError) error = NULL;
   int w = 0, h = 0;
@@ -262,38 +262,39 @@ check_png (FmSheetSpec *spec,
   fm_test_png_clear (&png);
 }
 
-static void
-test_png_layer (void)
+/* A sheet of the fixture's layers written with these settings (the rest
+ * fixture_spec ()'s), checked by check_png () as @file with the
+ * Normalisation text @normalisation. */
+typedef struct
 {
+  const char  *file;
+  const char  *normalisation;
+  FmNormalize  normalize;
+  int          tile_side;
+  float        fixed_min, fixed_max;
+  gboolean     dark;
+} PngCase;
+
+static const PngCase png_layer = { "layer.png", "layer", FM_NORMALIZE_LAYER, 28 };
+/* 40 is not a multiple of 28, 14 or 7: nearest sampling of uneven blocks. */
+static const PngCase png_tile_scale = { "tile.png", "tile", FM_NORMALIZE_TILE, 40 };
+static const PngCase png_fixed_dark = {
+  "fixed.png", "fixed -1:2.5", FM_NORMALIZE_FIXED, 28, -1.0f, 2.5f, TRUE
+};
+
+static void
+test_png (gconstpointer data)
+{
+  const PngCase *c = data;
   FmSheetSpec spec;
 
   fixture_spec (&spec);
-  check_png (&spec, "layer.png", "layer");
-}
-
-static void
-test_png_tile_scale (void)
-{
-  FmSheetSpec spec;
-
-  /* 40 is not a multiple of 28, 14 or 7: nearest sampling of uneven blocks. */
-  fixture_spec (&spec);
-  spec.normalize = FM_NORMALIZE_TILE;
-  spec.tile_side = 40;
-  check_png (&spec, "tile.png", "tile");
-}
-
-static void
-test_png_fixed_dark (void)
-{
-  FmSheetSpec spec;
-
-  fixture_spec (&spec);
-  spec.normalize = FM_NORMALIZE_FIXED;
-  spec.fixed_min = -1.0f;
-  spec.fixed_max = 2.5f;
-  spec.dark = TRUE;
-  check_png (&spec, "fixed.png", "fixed -1:2.5");
+  spec.normalize = c->normalize;
+  spec.tile_side = c->tile_side;
+  spec.fixed_min = c->fixed_min;
+  spec.fixed_max = c->fixed_max;
+  spec.dark = c->dark;
+  check_png (&spec, c->file, c->normalisation);
 }
 
 /* A layer with zero channels: the zero mark is in the sheet's tiles
@@ -307,7 +308,7 @@ test_zero_channels (void)
   FmSheetLayer layers[2];
   FmSheetSpec spec = { 0 };
   g_autofree char *text = NULL;
-  g_autofree char *path = g_build_filename (tmpdir, "zeros.png", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "zeros.png", NULL);
   g_autoptr(GError) error = NULL;
   FmTestPng png;
 
@@ -421,16 +422,12 @@ test_limits (void)
 static void
 test_failed_write (void)
 {
-  g_autofree char *dir = g_build_filename (tmpdir, "fail", NULL);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "fail");
   g_autofree char *path = g_build_filename (dir, "sheet.png", NULL);
   g_autofree char *contents = NULL;
-  g_autoptr(GDir) d = NULL;
   g_autoptr(GError) error = NULL;
   FmSheetSpec spec;
-  const char *name;
-  int n = 0;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   g_assert_true (g_file_set_contents (path, "old bytes", -1, NULL));
   fixture_spec (&spec);
   fm_png_writer_set_fail_after_for_testing (1000);
@@ -440,34 +437,8 @@ test_failed_write (void)
   g_assert_nonnull (strstr (error->message, path));
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "old bytes");
-  d = g_dir_open (dir, 0, NULL);
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_assert_cmpstr (name, ==, "sheet.png");
-      n++;
-    }
-  g_assert_cmpint (n, ==, 1);
+  fm_test_assert_listing (dir, "sheet.png");
   g_unlink (path);
-  g_rmdir (dir);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
   g_rmdir (dir);
 }
 
@@ -478,12 +449,10 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("fm-test-sheet-XXXXXX", NULL);
-  g_assert_nonnull (tmpdir);
 
-  g_test_add_func ("/render/sheet/png-layer", test_png_layer);
-  g_test_add_func ("/render/sheet/png-tile-scale-40", test_png_tile_scale);
-  g_test_add_func ("/render/sheet/png-fixed-dark", test_png_fixed_dark);
+  g_test_add_data_func ("/render/sheet/png-layer", &png_layer, test_png);
+  g_test_add_data_func ("/render/sheet/png-tile-scale-40", &png_tile_scale, test_png);
+  g_test_add_data_func ("/render/sheet/png-fixed-dark", &png_fixed_dark, test_png);
   g_test_add_func ("/render/sheet/zero-channels", test_zero_channels);
   g_test_add_func ("/render/sheet/512-channels", test_512_channels);
   g_test_add_func ("/render/sheet/limits", test_limits);
@@ -491,7 +460,5 @@ main (int   argc,
   status = g_test_run ();
 
   fixture_free ();
-  remove_tree (tmpdir);
-  g_free (tmpdir);
   return status;
 }

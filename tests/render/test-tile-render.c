@@ -13,22 +13,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "fm-test-png.h"
 #include "fm-tile-render.h"
 
 #include <pango/pangocairo.h>
 
 /* Pixel (x, y) of an ARGB32 surface, as cairo stores it (premultiplied). */
-static guint32
-pixel_at (cairo_surface_t *surface,
-          int              x,
-          int              y)
-{
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-
-  return ((const guint32 *) (data + (gsize) y * stride))[x];
-}
-
 static cairo_surface_t *
 new_surface (int width,
              int height)
@@ -179,7 +169,7 @@ test_nearest (void)
   cairo_surface_flush (surface);
   for (int y = 0; y < 8; y++)
     for (int x = 0; x < 8; x++)
-      g_assert_cmphex (pixel_at (surface, x, y), ==, want[y / 4][x / 4]);
+      g_assert_cmphex (fm_test_pixel (surface, x, y), ==, want[y / 4][x / 4]);
   cairo_surface_destroy (surface);
 
   /* vmin 0, vmax 5: t = k / 5 -> entries floor (k * 51.2) = 0, 51, 102,
@@ -203,7 +193,7 @@ test_nearest (void)
             guint e = entries[(ty / 2) * 3 + tx / 3];
             expect = 0xff000000u | e << 16 | e << 8 | e;
           }
-        g_assert_cmphex (pixel_at (surface, x, y), ==, expect);
+        g_assert_cmphex (fm_test_pixel (surface, x, y), ==, expect);
       }
   cairo_surface_destroy (surface);
 }
@@ -258,7 +248,7 @@ test_zero_mark (void)
         for (int y = 0; y < 64; y++)
           for (int x = 0; x < 64; x++)
             {
-              guint32 p = pixel_at (surface, x, y);
+              guint32 p = fm_test_pixel (surface, x, y);
 
               g_assert_cmphex (p >> 24, ==, 0xff);
               if (x >= 41 && y <= 23)
@@ -273,12 +263,12 @@ test_zero_mark (void)
         g_assert_cmpint (max_channel_diff (hatch, veil), >=, 64);
         /* Unmarked, the same map is plain entry 0 everywhere (checked
          * here at the hatch and veil pixels used above). */
-        g_assert_cmpint (max_channel_diff (pixel_at (surface, 5, 0), plain), >=, 64);
+        g_assert_cmpint (max_channel_diff (fm_test_pixel (surface, 5, 0), plain), >=, 64);
 
-        g_assert_cmpint (max_channel_diff (pixel_at (surface, 44, 12), bg), ==, 0);
+        g_assert_cmpint (max_channel_diff (fm_test_pixel (surface, 44, 12), bg), ==, 0);
         for (int y = 4; y < 22; y++)
           for (int x = 43; x < 61; x++)
-            if (max_channel_diff (pixel_at (surface, x, y), text) <= 16)
+            if (max_channel_diff (fm_test_pixel (surface, x, y), text) <= 16)
               n_text++;
         g_assert_cmpint (n_text, >=, 10);
 
@@ -291,9 +281,9 @@ test_zero_mark (void)
         fm_tile_render (cr, &zeros[0][0], 4, 4, 64, 64, &style);
         cairo_destroy (cr);
         cairo_surface_flush (surface);
-        g_assert_cmphex (pixel_at (surface, 5, 0), ==, plain);
-        g_assert_cmphex (pixel_at (surface, 44, 12), ==, plain);
-        g_assert_cmphex (pixel_at (surface, 63, 63), ==, plain);
+        g_assert_cmphex (fm_test_pixel (surface, 5, 0), ==, plain);
+        g_assert_cmphex (fm_test_pixel (surface, 44, 12), ==, plain);
+        g_assert_cmphex (fm_test_pixel (surface, 63, 63), ==, plain);
         cairo_surface_destroy (surface);
       }
 }
@@ -313,8 +303,8 @@ test_zero_mark_small (void)
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   /* veil over black: 0.75 * 255 = 191.25 */
-  g_assert_cmpint (max_channel_diff (pixel_at (surface, 11, 3), 0xbfbfbf), <=, 2);
-  g_assert_cmpint (max_channel_diff (pixel_at (surface, 14, 3), 0x6e6e6e), <=, 1);
+  g_assert_cmpint (max_channel_diff (fm_test_pixel (surface, 11, 3), 0xbfbfbf), <=, 2);
+  g_assert_cmpint (max_channel_diff (fm_test_pixel (surface, 14, 3), 0x6e6e6e), <=, 1);
   cairo_surface_destroy (surface);
 }
 
@@ -337,13 +327,13 @@ test_legend (void)
   cairo_surface_flush (surface);
   for (int x = 0; x < 256; x++)
     {
-      g_assert_cmphex (pixel_at (surface, x, 0), ==, 0xff000000u | fm_colormap_get_entry (viridis, x));
-      g_assert_cmphex (pixel_at (surface, x, 20), ==, 0xff000000u | fm_colormap_get_entry (viridis, x));
+      g_assert_cmphex (fm_test_pixel (surface, x, 0), ==, 0xff000000u | fm_colormap_get_entry (viridis, x));
+      g_assert_cmphex (fm_test_pixel (surface, x, 20), ==, 0xff000000u | fm_colormap_get_entry (viridis, x));
     }
   /* Labels: dark text on a transparent surface, below the bar. */
   for (int y = 23; y < 40; y++)
     for (int x = 0; x < 256; x++)
-      if (pixel_at (surface, x, y) >> 24 > 0x80)
+      if (fm_test_pixel (surface, x, y) >> 24 > 0x80)
         {
           if (x < 64)
             left_ink++;
@@ -363,7 +353,7 @@ test_legend (void)
   cairo_surface_flush (surface);
   for (int x = 0; x < 512; x++)
     for (int y = 0; y < 6; y++)
-      g_assert_cmphex (pixel_at (surface, x, y), ==,
+      g_assert_cmphex (fm_test_pixel (surface, x, y), ==,
                        0xff000000u | fm_colormap_get_entry (viridis, x / 2));
   cairo_surface_destroy (surface);
 }
