@@ -62,6 +62,8 @@ typedef struct
                               * FmOnnxLimits member that bounds the count */
   FmPbNum          num;      /* KIND_NUMBERS */
   const Message   *message;  /* KIND_MESSAGE(S), KIND_INLINE, KIND_SHAPE_DIM */
+  gsize            seen;     /* if not 0, the offset of a gboolean member set
+                              * when the field is read, cleared with it */
   /* Called after a value was read into @obj. */
   void           (*then) (FmPbDecoder *d, gpointer obj, gsize tag_at);
 } Field;
@@ -72,9 +74,6 @@ struct _Message
   guint        n_fields;
   gsize        size;       /* of the struct allocated for it */
   gboolean     arrays;     /* its repeated fields are never NULL */
-  /* Called on entering the message, with a new struct or (KIND_INLINE)
-   * the parent's. */
-  void       (*init) (gpointer obj);
 };
 
 static gpointer
@@ -98,17 +97,9 @@ message_new (const Message *msg)
 static void message_free (const Message *msg,
                           gpointer       obj);
 
-static void
-value_info_clear_shape (FmOnnxValueInfo *v)
-{
-  for (int i = 0; i < FM_MAX_RANK; i++)
-    g_clear_pointer (&v->dim_params[i], g_free);
-  v->rank = 0;
-  memset (v->dims, 0, sizeof v->dims);
-  v->has_shape = FALSE;
-}
-
-/* Frees what @obj's fields hold, walking the tables down. */
+/* Frees what @obj's fields hold, walking the tables down, and resets
+ * what a KIND_INLINE message read again replaces: seen flags, enums and
+ * the shape. */
 static void
 message_clear (const Message *msg,
                gpointer       obj)
@@ -117,10 +108,16 @@ message_clear (const Message *msg,
     {
       const Field *f = &msg->fields[i];
       gpointer *p = G_STRUCT_MEMBER_P (obj, f->offset);
+      FmOnnxValueInfo *v = obj;
       GPtrArray *arr;
 
+      if (f->seen != 0)
+        G_STRUCT_MEMBER (gboolean, obj, f->seen) = FALSE;
       switch (f->kind)
         {
+        case KIND_ENUM:
+          *(int *) p = 0;
+          break;
         case KIND_STRING:
           g_clear_pointer (p, g_free);
           break;
@@ -142,7 +139,10 @@ message_clear (const Message *msg,
           message_clear (f->message, obj);
           break;
         case KIND_SHAPE_DIM:
-          value_info_clear_shape (obj);
+          for (int k = 0; k < FM_MAX_RANK; k++)
+            g_clear_pointer (&v->dim_params[k], g_free);
+          v->rank = 0;
+          memset (v->dims, 0, sizeof v->dims);
           break;
         default:
           break;
@@ -163,14 +163,6 @@ message_free (const Message *msg,
 /* ---- the schema --------------------------------------------------------- */
 
 /* What some fields do beyond storing a value. */
-
-static void
-raw_data_seen (FmPbDecoder *d,
-               gpointer     obj,
-               gsize        tag_at)
-{
-  ((FmOnnxTensor *) obj)->has_raw_data = TRUE;
-}
 
 static void
 attribute_s_seen (FmPbDecoder *d,
@@ -220,39 +212,15 @@ dim_param_seen (FmPbDecoder *d,
   ((Dim *) obj)->value = -1;
 }
 
-/* ValueInfoProto.type, TypeProto.tensor_type and TypeProto.Tensor.shape
- * fill one FmOnnxValueInfo; each replaces what an earlier one set. */
-static void
-type_init (gpointer obj)
-{
-  FmOnnxValueInfo *v = obj;
-
-  value_info_clear_shape (v);
-  v->has_type = FALSE;
-  v->elem_type = 0;
-}
-
-static void
-tensor_type_init (gpointer obj)
-{
-  type_init (obj);
-  ((FmOnnxValueInfo *) obj)->has_type = TRUE;
-}
-
-static void
-shape_init (gpointer obj)
-{
-  value_info_clear_shape (obj);
-  ((FmOnnxValueInfo *) obj)->has_shape = TRUE;
-}
-
 /* One row: the field number's name, kind, struct and member, the name in
- * error paths, then what the kind needs (.num, .limit, .message, .then). */
+ * error paths, then what the kind needs (.num, .limit, .message) and what
+ * else reading it does (.seen, .then). */
 #define FIELD(NUMBER, KIND, type, member, name, ...) \
   { FM_ONNX_##NUMBER, KIND_##KIND, offsetof (type, member), name, __VA_ARGS__ }
 /* Rows whose value is not one member: it fills the struct itself. */
 #define WHOLE(NUMBER, KIND, name, ...) { FM_ONNX_##NUMBER, KIND_##KIND, 0, name, __VA_ARGS__ }
 #define LIMIT(member) .limit = offsetof (FmOnnxLimits, member)
+#define SEEN(type, member) .seen = offsetof (type, member)
 #define MESSAGE(fields, ...) { fields, G_N_ELEMENTS (fields), __VA_ARGS__ }
 
 static const Field string_pair_fields[] = {
@@ -272,7 +240,8 @@ static const Field tensor_fields[] = {
   FIELD (TENSOR_INT64_DATA, NUMBERS, FmOnnxTensor, int64_data, "int64_data",
          .num = FM_PB_NUM_INT64),
   FIELD (TENSOR_NAME, STRING, FmOnnxTensor, name, "name"),
-  FIELD (TENSOR_RAW_DATA, BYTES, FmOnnxTensor, raw_data, "raw_data", .then = raw_data_seen),
+  FIELD (TENSOR_RAW_DATA, BYTES, FmOnnxTensor, raw_data, "raw_data",
+         SEEN (FmOnnxTensor, has_raw_data)),
   FIELD (TENSOR_DOUBLE_DATA, NUMBERS, FmOnnxTensor, double_data, "double_data",
          .num = FM_PB_NUM_DOUBLE),
   FIELD (TENSOR_UINT64_DATA, NUMBERS, FmOnnxTensor, uint64_data, "uint64_data",
@@ -310,8 +279,9 @@ static const Field node_fields[] = {
 };
 static const Message node_message = MESSAGE (node_fields, sizeof (FmOnnxNode), .arrays = TRUE);
 
-/* The type of a ValueInfoProto, down to its dims, fills the one
- * FmOnnxValueInfo (KIND_INLINE); a dim goes through a Dim. */
+/* ValueInfoProto.type, TypeProto.tensor_type and TypeProto.Tensor.shape
+ * fill the one FmOnnxValueInfo (KIND_INLINE), each replacing what an
+ * earlier one set; a dim goes through a Dim. */
 static const Field dim_fields[] = {
   FIELD (DIM_VALUE, INT, Dim, value, "dim_value", .then = dim_value_seen),
   FIELD (DIM_PARAM, STRING, Dim, param, "dim_param", .then = dim_param_seen),
@@ -321,18 +291,20 @@ static const Message dim_message = MESSAGE (dim_fields);
 static const Field shape_fields[] = {
   WHOLE (SHAPE_DIM, SHAPE_DIM, "dim", .message = &dim_message),
 };
-static const Message shape_message = MESSAGE (shape_fields, .init = shape_init);
+static const Message shape_message = MESSAGE (shape_fields);
 
 static const Field tensor_type_fields[] = {
   FIELD (TENSOR_TYPE_ELEM_TYPE, ENUM, FmOnnxValueInfo, elem_type, "elem_type"),
-  WHOLE (TENSOR_TYPE_SHAPE, INLINE, "shape", .message = &shape_message),
+  WHOLE (TENSOR_TYPE_SHAPE, INLINE, "shape", .message = &shape_message,
+         SEEN (FmOnnxValueInfo, has_shape)),
 };
-static const Message tensor_type_message = MESSAGE (tensor_type_fields, .init = tensor_type_init);
+static const Message tensor_type_message = MESSAGE (tensor_type_fields);
 
 static const Field type_fields[] = {
-  WHOLE (TYPE_TENSOR_TYPE, INLINE, "tensor_type", .message = &tensor_type_message),
+  WHOLE (TYPE_TENSOR_TYPE, INLINE, "tensor_type", .message = &tensor_type_message,
+         SEEN (FmOnnxValueInfo, has_type)),
 };
-static const Message type_message = MESSAGE (type_fields, .init = type_init);
+static const Message type_message = MESSAGE (type_fields);
 
 static const Field value_info_fields[] = {
   FIELD (VALUE_INFO_NAME, STRING, FmOnnxValueInfo, name, "name"),
@@ -421,7 +393,9 @@ read_message (FmPbDecoder   *d,
   else if (!_fm_pb_enter (d, s, tag, &sub, &mark, "%s", f->name))
     return FALSE;
 
-  if (f->kind != KIND_INLINE)
+  if (f->kind == KIND_INLINE)
+    message_clear (f->message, obj);
+  else
     child = message_new (f->message);
   if (f->kind == KIND_MESSAGES)
     {
@@ -434,8 +408,6 @@ read_message (FmPbDecoder   *d,
       message_free (f->message, *slot); /* the last one wins */
       *slot = child;
     }
-  if (f->message->init != NULL)
-    f->message->init (child);
 
   ok = decode_message (d, sub, f->message, child);
   _fm_pb_leave (d, mark);
@@ -567,8 +539,6 @@ read_scalar (FmPbDecoder   *d,
         (*(guint *) p)++;
       break;
     }
-  if (f->then != NULL)
-    f->then (d, obj, tag->at);
   return TRUE;
 }
 
@@ -610,6 +580,10 @@ decode_message (FmPbDecoder   *d,
         ok = read_scalar (d, &s, &tag, f, obj);
       if (!ok)
         return FALSE;
+      if (f != NULL && f->seen != 0)
+        G_STRUCT_MEMBER (gboolean, obj, f->seen) = TRUE;
+      if (f != NULL && f->then != NULL)
+        f->then (d, obj, tag.at);
     }
   return TRUE;
 }
