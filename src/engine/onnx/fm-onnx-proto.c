@@ -3,12 +3,10 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The bounded protobuf decoder of fm-onnx-proto.h. Each message is a table
- * of fields (number, kind, struct offset, limit, name in error paths) read
- * by one loop, decode_message(), which checks every length against the
- * bytes left and every count against its limit before anything is
- * allocated, and names the field path and byte offset in every error.
- * Repeated numbers need a byte of input each, so the input bounds them.
+ * The bounded protobuf decoder of fm-onnx-proto.h (DESIGN.md): a table of
+ * fields per message, read by one loop, decode_message(), that checks every
+ * count against its limit before anything is allocated for it. Repeated
+ * numbers need a byte of input each, so the input bounds them.
  */
 #include "config.h"
 
@@ -84,12 +82,10 @@ message_new (const Message *msg)
   for (guint i = 0; msg->arrays && i < msg->n_fields; i++)
     {
       const Field *f = &msg->fields[i];
-      GPtrArray **arr = G_STRUCT_MEMBER_P (obj, f->offset);
 
-      if (f->kind == KIND_STRINGS)
-        *arr = g_ptr_array_new_with_free_func (g_free);
-      else if (f->kind == KIND_MESSAGES)
-        *arr = g_ptr_array_new ();
+      if (f->kind == KIND_STRINGS || f->kind == KIND_MESSAGES)
+        G_STRUCT_MEMBER (GPtrArray *, obj, f->offset) =
+          g_ptr_array_new_with_free_func (f->kind == KIND_STRINGS ? g_free : NULL);
     }
   return obj;
 }
@@ -360,11 +356,71 @@ static gboolean decode_message (FmPbDecoder   *d,
                                 const Message *msg,
                                 gpointer       obj);
 
-static guint
-field_limit (FmPbDecoder *d,
-             const Field *f)
+/* KIND_STRINGS, KIND_MESSAGES: room for one more entry, checked before
+ * anything is allocated for it. */
+static gboolean
+check_count (FmPbDecoder *d,
+             const Field *f,
+             gpointer     obj,
+             gsize        tag_at)
 {
-  return G_STRUCT_MEMBER (guint, &d->limits, f->limit);
+  GPtrArray *arr = G_STRUCT_MEMBER (GPtrArray *, obj, f->offset);
+  guint limit = G_STRUCT_MEMBER (guint, &d->limits, f->limit);
+
+  if (arr == NULL || arr->len < limit)
+    return TRUE;
+  return _fm_pb_fail (d, FM_ERROR_LIMIT, f->name, tag_at, _("more than %u entries"), limit);
+}
+
+/* KIND_DIMS, KIND_SHAPE_DIM: room for @rank dims. */
+static gboolean
+check_rank (FmPbDecoder *d,
+            const char  *field,
+            gsize        tag_at,
+            gsize        rank)
+{
+  if (rank <= FM_MAX_RANK)
+    return TRUE;
+  return _fm_pb_fail (d, FM_ERROR_LIMIT, field, tag_at,
+                      /* Translators: a reason for the “%s: %s at byte %zu” message; the rank
+                         (number of dimensions) of a tensor and the largest rank supported. */
+                      _("rank %zu exceeds %d"), rank, FM_MAX_RANK);
+}
+
+/* Reads the length-delimited sub-message after @tag, a @msg, into @obj,
+ * named @name[@index] in the path (no index when < 0); checks the wire
+ * type, the length and the depth first. The loop recurses through here. */
+static gboolean
+read_nested (FmPbDecoder   *d,
+             FmPbSpan      *s,
+             const FmPbTag *tag,
+             const Message *msg,
+             gpointer       obj,
+             const char    *name,
+             gint64         index)
+{
+  gsize mark = d->path->len;
+  FmPbSpan sub;
+  gboolean ok;
+
+  g_string_append_printf (d->path, "%s%s", mark > 0 ? "." : "", name);
+  if (index >= 0)
+    g_string_append_printf (d->path, "[%" G_GINT64_FORMAT "]", index);
+
+  if (!_fm_pb_expect_wire (d, NULL, tag, FM_PB_WIRE_LEN)
+      || !_fm_pb_read_value (d, s, FM_PB_WIRE_LEN, NULL, NULL, &sub))
+    ok = FALSE;
+  else if (d->depth >= d->limits.max_depth)
+    ok = _fm_pb_fail (d, FM_ERROR_LIMIT, NULL, tag->at,
+                      _("messages nested deeper than %u"), d->limits.max_depth);
+  else
+    {
+      d->depth++;
+      ok = decode_message (d, sub, msg, obj);
+      d->depth--;
+    }
+  g_string_truncate (d->path, mark);
+  return ok;
 }
 
 /* KIND_MESSAGE, KIND_MESSAGES, KIND_INLINE: a sub-message of @obj. */
@@ -376,22 +432,8 @@ read_message (FmPbDecoder   *d,
               gpointer       obj)
 {
   gpointer *slot = G_STRUCT_MEMBER_P (obj, f->offset);
-  GPtrArray **arr = (GPtrArray **) slot;
   gpointer child = obj;
-  FmPbSpan sub;
-  gsize mark;
-  gboolean ok;
-
-  if (f->kind == KIND_MESSAGES)
-    {
-      guint index = *arr != NULL ? (*arr)->len : 0;
-
-      if (!_fm_pb_check_count (d, *arr, field_limit (d, f), f->name, tag->at)
-          || !_fm_pb_enter (d, s, tag, &sub, &mark, "%s[%u]", f->name, index))
-        return FALSE;
-    }
-  else if (!_fm_pb_enter (d, s, tag, &sub, &mark, "%s", f->name))
-    return FALSE;
+  gint64 index = -1;
 
   if (f->kind == KIND_INLINE)
     message_clear (f->message, obj);
@@ -399,19 +441,17 @@ read_message (FmPbDecoder   *d,
     child = message_new (f->message);
   if (f->kind == KIND_MESSAGES)
     {
-      if (*arr == NULL)
-        *arr = g_ptr_array_new ();
-      g_ptr_array_add (*arr, child);
+      if (*slot == NULL)
+        *slot = g_ptr_array_new ();
+      index = ((GPtrArray *) *slot)->len;
+      g_ptr_array_add (*slot, child);
     }
   else if (f->kind == KIND_MESSAGE)
     {
       message_free (f->message, *slot); /* the last one wins */
       *slot = child;
     }
-
-  ok = decode_message (d, sub, f->message, child);
-  _fm_pb_leave (d, mark);
-  return ok;
+  return read_nested (d, s, tag, f->message, child, f->name, index);
 }
 
 /* KIND_DIMS: repeated int64, packed or not, kept in a fixed array. */
@@ -422,33 +462,20 @@ read_tensor_dims (FmPbDecoder   *d,
                   const char    *field,
                   FmOnnxTensor  *t)
 {
+  gboolean packed = tag->wire == FM_PB_WIRE_LEN;
   FmPbSpan run;
-  gsize count;
+  gsize count = 1;
   guint64 v;
 
-  if (tag->wire != FM_PB_WIRE_LEN)
-    {
-      if (!_fm_pb_expect_wire (d, field, tag, FM_PB_WIRE_VARINT)
-          || !_fm_pb_read_varint (d, s, field, &v))
-        return FALSE;
-      if (t->rank >= FM_MAX_RANK)
-        return _fm_pb_fail (d, FM_ERROR_LIMIT, field, tag->at,
-                            _("rank %d exceeds %d"), t->rank + 1, FM_MAX_RANK);
-      t->dims[t->rank++] = (gint64) v;
-      return TRUE;
-    }
-
-  if (!_fm_pb_read_length (d, s, field, &run)
-      || !_fm_pb_packed_count (d, run, FM_PB_NUM_INT64, field, &count))
+  /* a packed run's rank is checked before reading it, an unpacked dim's after */
+  if (packed ? !_fm_pb_read_packed (d, s, FM_PB_NUM_INT64, field, &run, &count)
+               || !check_rank (d, field, tag->at, (gsize) t->rank + count)
+             : !_fm_pb_expect_wire (d, field, tag, FM_PB_WIRE_VARINT))
     return FALSE;
-  if (count > (gsize) (FM_MAX_RANK - t->rank))
-    return _fm_pb_fail (d, FM_ERROR_LIMIT, field, tag->at,
-                        /* Translators: a reason for the “%s: %s at byte %zu” message; the rank
-                           (number of dimensions) of a tensor and the largest rank supported. */
-                        _("rank %zu exceeds %d"), (gsize) t->rank + count, FM_MAX_RANK);
-  while (run.pos < run.end)
+  while (packed ? run.pos < run.end : count-- > 0)
     {
-      if (!_fm_pb_read_varint (d, &run, field, &v))
+      if (!_fm_pb_read_varint (d, packed ? &run : s, field, &v)
+          || (!packed && !check_rank (d, field, tag->at, (gsize) t->rank + 1)))
         return FALSE;
       t->dims[t->rank++] = (gint64) v;
     }
@@ -465,21 +492,14 @@ read_shape_dim (FmPbDecoder     *d,
 {
   Dim dim = { -1, NULL }; /* neither dim_value nor dim_param */
   int i = v->rank;
-  FmPbSpan sub;
-  gsize mark;
   gboolean ok;
 
-  if (i >= FM_MAX_RANK)
-    return _fm_pb_fail (d, FM_ERROR_LIMIT, f->name, tag->at,
-                        _("rank %d exceeds %d"), i + 1, FM_MAX_RANK);
-  if (!_fm_pb_enter (d, s, tag, &sub, &mark, "%s[%d]", f->name, i))
+  if (!check_rank (d, f->name, tag->at, (gsize) i + 1))
     return FALSE;
-
   v->rank++;
-  ok = decode_message (d, sub, f->message, &dim);
+  ok = read_nested (d, s, tag, f->message, &dim, f->name, i);
   v->dims[i] = dim.value;
   v->dim_params[i] = dim.param;
-  _fm_pb_leave (d, mark);
   return ok;
 }
 
@@ -500,13 +520,10 @@ read_scalar (FmPbDecoder   *d,
   guint64 v = 0;
   FmPbSpan bytes = { 0, 0 };
 
-  if ((f->kind == KIND_STRINGS
-       && !_fm_pb_check_count (d, *(GPtrArray **) p, field_limit (d, f), f->name, tag->at))
-      || !_fm_pb_expect_wire (d, f->name, tag, want)
-      || !_fm_pb_read_value (d, s, want, f->name, &v, &bytes))
-    return FALSE;
-  if ((f->kind == KIND_STRING || f->kind == KIND_STRINGS)
-      && !_fm_pb_string_copy (d, bytes, f->name, &str))
+  if (!_fm_pb_expect_wire (d, f->name, tag, want)
+      || !_fm_pb_read_value (d, s, want, f->name, &v, &bytes)
+      || ((f->kind == KIND_STRING || f->kind == KIND_STRINGS)
+          && !_fm_pb_string_copy (d, bytes, f->name, &str)))
     return FALSE;
 
   switch (f->kind)
@@ -514,9 +531,7 @@ read_scalar (FmPbDecoder   *d,
     case KIND_INT:
       *(gint64 *) p = (gint64) v;
       break;
-    case KIND_ENUM:
-      *(int *) p = (int) v;
-      break;
+    case KIND_ENUM: /* an int, or a float's bits: the low 32 bits */
     case KIND_FLOAT:
       bits = (guint32) v;
       memcpy (p, &bits, 4);
@@ -542,8 +557,7 @@ read_scalar (FmPbDecoder   *d,
   return TRUE;
 }
 
-/* Reads the fields of @msg in @s into @obj; unknown fields are skipped.
- * Recursion goes through _fm_pb_enter(), bounded by max_depth. */
+/* Reads the fields of @msg in @s into @obj; unknown fields are skipped. */
 static gboolean
 decode_message (FmPbDecoder   *d,
                 FmPbSpan       s,
@@ -566,6 +580,9 @@ decode_message (FmPbDecoder   *d,
 
       if (f == NULL)
         ok = _fm_pb_read_value (d, &s, tag.wire, NULL, &v, &bytes);
+      else if ((f->kind == KIND_STRINGS || f->kind == KIND_MESSAGES)
+               && !check_count (d, f, obj, tag.at))
+        ok = FALSE;
       else if (f->kind == KIND_NUMBERS)
         ok = _fm_pb_read_numbers (d, &s, &tag, f->num, f->name,
                                   G_STRUCT_MEMBER_P (obj, f->offset));
@@ -603,7 +620,6 @@ decode_root (const guint8        *data,
   static const guint8 empty[1] = { 0 };
   gpointer obj = message_new (msg);
   FmPbDecoder d = { data != NULL ? data : empty, data != NULL ? len : 0 };
-  FmPbSpan s = { 0, d.len };
 
   /* zero fields mean the defaults */
   G_STATIC_ASSERT (sizeof (FmOnnxLimits) == 5 * sizeof (guint));
@@ -620,7 +636,7 @@ decode_root (const guint8        *data,
   d.error = error;
   memset (info, 0, sizeof *info);
 
-  if (!decode_message (&d, s, msg, obj))
+  if (!decode_message (&d, (FmPbSpan) { 0, d.len }, msg, obj))
     {
       message_free (msg, obj);
       obj = NULL;
@@ -635,9 +651,7 @@ fm_onnx_model_decode (const guint8        *data,
                       const FmOnnxLimits  *limits,
                       GError             **error)
 {
-  FmOnnxDecodeInfo info;
-
-  return fm_onnx_model_decode_full (data, len, limits, &info, error);
+  return fm_onnx_model_decode_full (data, len, limits, &(FmOnnxDecodeInfo) { 0 }, error);
 }
 
 FmOnnxModel *
@@ -659,11 +673,10 @@ fm_onnx_tensor_decode (const guint8        *data,
                        const FmOnnxLimits  *limits,
                        GError             **error)
 {
-  FmOnnxDecodeInfo info;
-
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return decode_root (data, len, limits, &tensor_message, "tensor", &info, error);
+  return decode_root (data, len, limits, &tensor_message, "tensor",
+                      &(FmOnnxDecodeInfo) { 0 }, error);
 }
 
 void
