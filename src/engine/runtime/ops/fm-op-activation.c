@@ -119,9 +119,7 @@ act_prepare (FmOpContext  *ctx,
   if (op != ACT_CLIP && ctx->node->n_inputs > 1)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("expected one input"));
 
-  p = g_new0 (FmActParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   if (!fm_op_numel (ctx, &x->shape, &p->numel, error))
     return FALSE;
   p->op = op;

@@ -77,9 +77,7 @@ batch_normalization_prepare (FmOpContext  *ctx,
         }
     }
 
-  p = g_new0 (FmBatchNormParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->n = x->shape.dims[0];
   p->c = x->shape.dims[1];
   p->size = 1;

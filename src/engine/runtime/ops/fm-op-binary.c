@@ -70,9 +70,7 @@ binary_prepare (FmOpContext  *ctx,
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
 
-  p = g_new0 (FmBinaryParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->op = op;
   p->dtype = dtype;
   fm_broadcast_strides (&a->shape, &out, strides[0]);

@@ -174,6 +174,15 @@ fm_op_check_numeric (FmOpContext  *ctx,
   return TRUE;
 }
 
+gpointer
+fm_op_new_params (FmOpContext *ctx,
+                  gsize        size)
+{
+  ctx->node->params = g_malloc0 (size);
+  ctx->node->free_params = g_free;
+  return ctx->node->params;
+}
+
 gboolean
 fm_op_set_copy_params (FmOpContext    *ctx,
                        const FmShape  *in_shape,
@@ -185,10 +194,8 @@ fm_op_set_copy_params (FmOpContext    *ctx,
 
   if (!fm_op_numel (ctx, in_shape, &numel, error))
     return FALSE;
-  p = g_new0 (FmCopyParams, 1);
+  p = fm_op_new_params (ctx, sizeof *p);
   p->nbytes = numel * fm_dtype_size (dtype);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
   return TRUE;
 }
 

@@ -139,6 +139,11 @@ void     fm_op_parallel_for     (FmThreads      *pool,
                                  FmOpRangeFunc   func,
                                  gpointer        data);
 
+/* Zeroed params of @size bytes for run, as ctx->node->params; they are
+ * freed with g_free() unless the op sets ctx->node->free_params. */
+gpointer fm_op_new_params       (FmOpContext    *ctx,
+                                 gsize           size);
+
 typedef struct
 {
   gsize nbytes;

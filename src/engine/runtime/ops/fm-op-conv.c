@@ -776,8 +776,7 @@ conv_prepare (FmOpContext  *ctx,
       !fm_op_window_init (ctx, &x->shape, kernel, FALSE, &win, error))
     return FALSE;
 
-  cn = g_new0 (ConvNode, 1);
-  ctx->node->params = cn;
+  cn = fm_op_new_params (ctx, sizeof *cn);
   ctx->node->free_params = conv_node_free;
   conv_params_init (&cn->p, x, w, group, b != NULL, &win);
 

@@ -48,9 +48,7 @@ gemm_prepare (FmOpContext  *ctx,
   b = fm_op_input (ctx, 1);
   c = fm_op_input (ctx, 2);
 
-  p = g_new0 (FmGemmParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->trans_a = trans_a != 0;
   p->trans_b = trans_b != 0;
   p->alpha = alpha;
@@ -191,9 +189,7 @@ mat_mul_prepare (FmOpContext  *ctx,
                          as, bs);
     }
 
-  p = g_new0 (FmMatMulParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->m = sa.dims[sa.rank - 2];
   p->k = sa.dims[sa.rank - 1];
   p->n = sb.dims[sb.rank - 1];

@@ -71,17 +71,8 @@ typedef struct
 {
   gint64  outer, axis_dim, inner, n_idx;
   gsize   elem_size;
-  gint64 *idx;         /* [n_idx], normalised to [0, axis_dim) */
+  gint64  idx[];       /* [n_idx], normalised to [0, axis_dim) */
 } FmGatherParams;
-
-static void
-gather_params_free (gpointer data)
-{
-  FmGatherParams *p = data;
-
-  g_free (p->idx);
-  g_free (p);
-}
 
 static gboolean
 gather_prepare (FmOpContext  *ctx,
@@ -107,14 +98,11 @@ gather_prepare (FmOpContext  *ctx,
   if (x->shape.rank - 1 + it->shape.rank > FM_MAX_RANK)
     return fm_op_fail (ctx, error, FM_ERROR_LIMIT, _("output rank is above %d"), FM_MAX_RANK);
 
-  p = g_new0 (FmGatherParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = gather_params_free;
+  p = fm_op_new_params (ctx, sizeof *p + it->numel * sizeof (gint64));
   p->outer = p->inner = 1;
   p->axis_dim = x->shape.dims[ax];
   p->elem_size = fm_dtype_size (dtype);
   p->n_idx = it->numel;
-  p->idx = g_new (gint64, MAX (it->numel, 1));
   for (gsize i = 0; i < it->numel; i++)
     {
       gint64 v = ((const gint64 *) it->data)[i];
@@ -177,17 +165,8 @@ typedef struct
 {
   gint64  outer;
   guint   n;
-  gsize  *chunk;      /* [n] bytes per outer step of each input */
+  gsize   chunk[];    /* [n] bytes per outer step of each input */
 } FmConcatParams;
-
-static void
-concat_params_free (gpointer data)
-{
-  FmConcatParams *p = data;
-
-  g_free (p->chunk);
-  g_free (p);
-}
 
 static gboolean
 concat_prepare (FmOpContext  *ctx,
@@ -211,11 +190,8 @@ concat_prepare (FmOpContext  *ctx,
   if (!fm_op_norm_axis (ctx, axis, x0->shape.rank, "axis", &ax, error))
     return FALSE;
 
-  p = g_new0 (FmConcatParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = concat_params_free;
+  p = fm_op_new_params (ctx, sizeof *p + n * sizeof (gsize));
   p->n = n;
-  p->chunk = g_new0 (gsize, MAX (n, 1));
   p->outer = 1;
   for (int d = 0; d < ax; d++)
     p->outer *= x0->shape.dims[d];
@@ -319,9 +295,7 @@ cast_prepare (FmOpContext  *ctx,
       return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
                          _("cast to data type %" PRId64 " is not supported"), target);
     }
-  p = g_new0 (FmCastParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->from = from;
   p->to = to;
   p->to_bool = target == FM_ONNX_BOOL;
@@ -542,9 +516,7 @@ slice_prepare (FmOpContext  *ctx,
     if (!slice_axis (ctx, x, &args, i, &out, start_d, step_d, seen, error))
       return FALSE;
 
-  p = g_new0 (FmSliceParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->elem_size = fm_dtype_size (dtype);
   fm_shape_strides (&x->shape, in_strides);
   for (int d = 0; d < x->shape.rank; d++)
@@ -705,9 +677,7 @@ constant_of_shape_prepare (FmOpContext  *ctx,
         return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
                            _("shape[%d] is %" PRId64), d, out.dims[d]);
     }
-  p = g_new0 (FmFillParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->dtype = FM_DTYPE_FLOAT;
   if (!fm_op_numel (ctx, &out, &p->numel, error))
     return FALSE;

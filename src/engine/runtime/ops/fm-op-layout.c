@@ -230,9 +230,7 @@ dropout_prepare (FmOpContext  *ctx,
     }
   if (!fm_op_numel (ctx, &x->shape, &numel, error))
     return FALSE;
-  p = g_new0 (FmDropoutParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->nbytes = numel * fm_dtype_size (dtype);
   fm_op_set_output (ctx, 0, dtype, &x->shape);
   if (ctx->node->n_outputs > 1 && ctx->node->outputs[1] != -1)
@@ -460,9 +458,7 @@ transpose_prepare (FmOpContext  *ctx,
     }
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
-  p = g_new0 (FmWalkParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->elem_size = fm_dtype_size (dtype);
   fm_walk_init (&p->walk, &out, 1, strides);
   fm_op_set_output (ctx, 0, dtype, &out);
@@ -506,9 +502,7 @@ expand_prepare (FmOpContext  *ctx,
     }
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
-  p = g_new0 (FmWalkParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->elem_size = fm_dtype_size (dtype);
   fm_broadcast_strides (&x->shape, &out, strides[0]);
   fm_walk_init (&p->walk, &out, 1, strides);

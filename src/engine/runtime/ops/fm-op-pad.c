@@ -177,9 +177,7 @@ pad_prepare (FmOpContext  *ctx,
   if (!pad_output (ctx, x, pads, &out, error))
     return FALSE;
 
-  p = g_new0 (FmPadParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->dtype = dtype;
   p->f = a.value;
   p->i = a.ivalue;

@@ -84,9 +84,7 @@ pool_prepare (FmOpContext  *ctx,
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
                        _("count_include_pad %" PRId64 " is not 0 or 1"), cip);
 
-  p = g_new0 (FmPoolParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   if (!fm_op_window_init (ctx, &x->shape, kernel, ceil_mode, &p->win, error))
     return FALSE;
   p->planes = x->shape.dims[0] * x->shape.dims[1];
@@ -412,9 +410,7 @@ global_pool_prepare (FmOpContext  *ctx,
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
                          _("input X has shape %s; expected [N, C, spatial...]"), xs);
     }
-  p = g_new0 (FmGlobalPoolParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->planes = x->shape.dims[0] * x->shape.dims[1];
   p->size = 1;
   out = x->shape;

@@ -96,9 +96,7 @@ reduce_mean_prepare (FmOpContext  *ctx,
   if (count == 0)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("cannot average over an empty axis"));
 
-  p = g_new0 (FmReduceParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->rank = r;
   memcpy (p->dims, x->shape.dims, sizeof p->dims);
   fm_shape_strides (&kept, kept_strides);
@@ -187,9 +185,7 @@ lrn_prepare (FmOpContext  *ctx,
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
                          _("input X has shape %s; expected [N, C, spatial...]"), xs);
     }
-  p = g_new0 (FmLrnParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->n = x->shape.dims[0];
   p->c = x->shape.dims[1];
   p->size = 1;

@@ -40,9 +40,7 @@ softmax_prepare_common (FmOpContext  *ctx,
   x = fm_op_input (ctx, 0);
   if (x->shape.rank == 0)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("input must not be a scalar"));
-  p = g_new0 (FmSoftmaxParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->log = log;
   p->outer = p->n = p->inner = 1;
   if (ctx->node->opset < 13)
