@@ -75,10 +75,9 @@ act_prepare (FmOpContext  *ctx,
   FmActParams *p;
   float a = 0.0f, b = 0.0f;
 
-  if (!fm_op_check_n_inputs (ctx, 1, op == ACT_CLIP ? 3 : 1, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+  x = fm_op_float_x (ctx, 1, op == ACT_CLIP ? 3 : 1, -1, error);
+  if (x == NULL)
     return FALSE;
-  x = fm_op_input (ctx, 0);
   switch (op)
     {
     case ACT_LEAKY_RELU:

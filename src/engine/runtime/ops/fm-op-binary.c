@@ -41,10 +41,10 @@ binary_prepare (FmOpContext  *ctx,
   FmDType dtype;
   gint64 strides[2][FM_MAX_RANK];
 
-  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
-      !fm_op_check_numeric (ctx, 0, &dtype, error))
+  a = fm_op_numeric_x (ctx, 2, 2, error);
+  if (a == NULL)
     return FALSE;
-  a = fm_op_input (ctx, 0);
+  dtype = a->dtype;
   b = fm_op_input (ctx, 1);
   if (op == BIN_PRELU && dtype != FM_DTYPE_FLOAT)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_OP,

@@ -174,6 +174,33 @@ fm_op_check_numeric (FmOpContext  *ctx,
   return TRUE;
 }
 
+FmValue *
+fm_op_float_x (FmOpContext  *ctx,
+               guint         min_inputs,
+               guint         max_inputs,
+               int           rank,
+               GError      **error)
+{
+  if (!fm_op_check_n_inputs (ctx, min_inputs, max_inputs, error) ||
+      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, rank, error))
+    return NULL;
+  return fm_op_input (ctx, 0);
+}
+
+FmValue *
+fm_op_numeric_x (FmOpContext  *ctx,
+                 guint         min_inputs,
+                 guint         max_inputs,
+                 GError      **error)
+{
+  FmDType dtype;
+
+  if (!fm_op_check_n_inputs (ctx, min_inputs, max_inputs, error) ||
+      !fm_op_check_numeric (ctx, 0, &dtype, error))
+    return NULL;
+  return fm_op_input (ctx, 0);
+}
+
 gpointer
 fm_op_new_params (FmOpContext *ctx,
                   gsize        size)

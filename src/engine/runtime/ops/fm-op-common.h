@@ -89,6 +89,20 @@ gboolean fm_op_check_numeric    (FmOpContext    *ctx,
                                  guint           i,
                                  FmDType        *out,
                                  GError        **error);
+/* X, input 0, after the checks most prepares start with: the node has
+ * @min_inputs to @max_inputs inputs (fm_op_check_n_inputs()) and X is
+ * float (of rank @rank when rank >= 0; fm_op_check_input()). NULL with
+ * @error set when a check fails. */
+FmValue *fm_op_float_x          (FmOpContext    *ctx,
+                                 guint           min_inputs,
+                                 guint           max_inputs,
+                                 int             rank,
+                                 GError        **error);
+/* The same for an X of FLOAT or INT64 (fm_op_check_numeric()). */
+FmValue *fm_op_numeric_x        (FmOpContext    *ctx,
+                                 guint           min_inputs,
+                                 guint           max_inputs,
+                                 GError        **error);
 /* Sliding-window geometry of Conv and the pools, 1-D and 2-D (a 1-D
  * window is stored as 2-D with a height of 1). */
 typedef struct

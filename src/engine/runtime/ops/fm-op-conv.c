@@ -762,11 +762,9 @@ conv_prepare (FmOpContext  *ctx,
   gint64 group, kernel[2];
   int n;
 
-  if (!fm_op_check_n_inputs (ctx, 2, 3, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
-      !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
+  x = fm_op_float_x (ctx, 2, 3, -1, error);
+  if (x == NULL || !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
     return FALSE;
-  x = fm_op_input (ctx, 0);
   w = fm_op_input (ctx, 1);
   b = fm_op_input (ctx, 2);
   if (!conv_check_ranks (ctx, x, w, &n, error) ||

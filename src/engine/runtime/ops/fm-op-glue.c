@@ -86,11 +86,10 @@ gather_prepare (FmOpContext  *ctx,
   gint64 axis;
   int ax;
 
-  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
-      !fm_op_check_numeric (ctx, 0, &dtype, error) ||
-      !fm_op_attr_int (ctx, "axis", 0, &axis, error))
+  x = fm_op_numeric_x (ctx, 2, 2, error);
+  if (x == NULL || !fm_op_attr_int (ctx, "axis", 0, &axis, error))
     return FALSE;
-  x = fm_op_input (ctx, 0);
+  dtype = x->dtype;
   it = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "indices", error);
   if (it == NULL ||
       !fm_op_norm_axis (ctx, axis, x->shape.rank, "axis", &ax, error))
@@ -180,13 +179,12 @@ concat_prepare (FmOpContext  *ctx,
   int ax;
   guint n = ctx->node->n_inputs;
 
-  if (!fm_op_check_n_inputs (ctx, 1, G_MAXUINT, error) ||
-      !fm_op_check_numeric (ctx, 0, &dtype, error) ||
-      !fm_op_attr_int (ctx, "axis", G_MININT64, &axis, error))
+  x0 = fm_op_numeric_x (ctx, 1, G_MAXUINT, error);
+  if (x0 == NULL || !fm_op_attr_int (ctx, "axis", G_MININT64, &axis, error))
     return FALSE;
   if (axis == G_MININT64)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("attribute 'axis' is required"));
-  x0 = fm_op_input (ctx, 0);
+  dtype = x0->dtype;
   if (!fm_op_norm_axis (ctx, axis, x0->shape.rank, "axis", &ax, error))
     return FALSE;
 
@@ -263,15 +261,14 @@ cast_prepare (FmOpContext  *ctx,
 {
   FmValue *x;
   FmCastParams *p;
-  FmDType from, to;
+  FmDType to;
   gint64 target, saturate;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !fm_op_check_numeric (ctx, 0, &from, error) ||
+  x = fm_op_numeric_x (ctx, 1, 1, error);
+  if (x == NULL ||
       !fm_op_attr_int (ctx, "to", -1, &target, error) ||
       !fm_op_attr_int (ctx, "saturate", 1, &saturate, error))
     return FALSE;
-  x = fm_op_input (ctx, 0);
   switch (target)
     {
     case FM_ONNX_FLOAT:
@@ -296,7 +293,7 @@ cast_prepare (FmOpContext  *ctx,
                          _("cast to data type %" PRId64 " is not supported"), target);
     }
   p = fm_op_new_params (ctx, sizeof *p);
-  p->from = from;
+  p->from = x->dtype;
   p->to = to;
   p->to_bool = target == FM_ONNX_BOOL;
   p->target = (int) target;

@@ -19,18 +19,6 @@
 
 #include "fm-op-common.h"
 
-static gboolean
-input_numeric (FmOpContext  *ctx,
-               FmValue     **x,
-               FmDType      *dtype,
-               GError      **error)
-{
-  if (!fm_op_check_numeric (ctx, 0, dtype, error))
-    return FALSE;
-  *x = fm_op_input (ctx, 0);
-  return TRUE;
-}
-
 /* Output @out of the same size as the input: plain copy. */
 static gboolean
 finish_copy (FmOpContext    *ctx,
@@ -66,12 +54,11 @@ flatten_prepare (FmOpContext  *ctx,
                  GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
   FmShape out = { 2, { 1, 1 } };
   gint64 axis;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 1, 1, error);
+  if (x == NULL ||
       !fm_op_attr_int (ctx, "axis", 1, &axis, error))
     return FALSE;
   if (axis < -x->shape.rank || axis > x->shape.rank)
@@ -100,7 +87,6 @@ reshape_prepare (FmOpContext  *ctx,
   const FmConstTensor *st;
   const gint64 *s;
   FmValue *x;
-  FmDType dtype;
   FmShape out;
   gint64 allowzero;
   gsize known = 1;
@@ -108,8 +94,8 @@ reshape_prepare (FmOpContext  *ctx,
   gboolean has_zero = FALSE;
   gsize numel;
 
-  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 2, 2, error);
+  if (x == NULL ||
       !fm_op_attr_int (ctx, "allowzero", 0, &allowzero, error))
     return FALSE;
   st = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "shape", error);
@@ -181,10 +167,9 @@ identity_prepare (FmOpContext  *ctx,
                   GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !input_numeric (ctx, &x, &dtype, error))
+  x = fm_op_numeric_x (ctx, 1, 1, error);
+  if (x == NULL)
     return FALSE;
   return finish_copy (ctx, x, &x->shape, error);
 }
@@ -208,13 +193,12 @@ dropout_prepare (FmOpContext  *ctx,
                  GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
   FmDropoutParams *p;
   gsize numel;
   float ratio;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 3, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 1, 3, error);
+  if (x == NULL ||
       !fm_op_attr_float (ctx, "ratio", 0.5f, &ratio, error))
     return FALSE;
   if (fm_op_input (ctx, 2) != NULL)
@@ -231,8 +215,8 @@ dropout_prepare (FmOpContext  *ctx,
   if (!fm_op_numel (ctx, &x->shape, &numel, error))
     return FALSE;
   p = fm_op_new_params (ctx, sizeof *p);
-  p->nbytes = numel * fm_dtype_size (dtype);
-  fm_op_set_output (ctx, 0, dtype, &x->shape);
+  p->nbytes = numel * fm_dtype_size (x->dtype);
+  fm_op_set_output (ctx, 0, x->dtype, &x->shape);
   if (ctx->node->n_outputs > 1 && ctx->node->outputs[1] != -1)
     {
       p->mask_numel = numel;
@@ -315,15 +299,14 @@ squeeze_prepare (FmOpContext  *ctx,
                  GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
   FmShape out;
   gint64 axes[FM_MAX_RANK];
   gboolean drop[FM_MAX_RANK] = { FALSE };
   gboolean present;
   guint n_axes;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 2, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 1, 2, error);
+  if (x == NULL ||
       !read_axes (ctx, FALSE, axes, &n_axes, &present, error))
     return FALSE;
   if (!present)
@@ -358,7 +341,6 @@ unsqueeze_prepare (FmOpContext  *ctx,
                    GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
   FmShape out;
   gint64 axes[FM_MAX_RANK];
   gboolean add[FM_MAX_RANK] = { FALSE };
@@ -366,8 +348,8 @@ unsqueeze_prepare (FmOpContext  *ctx,
   guint n_axes;
   int r, k = 0;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 2, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 1, 2, error);
+  if (x == NULL ||
       !read_axes (ctx, TRUE, axes, &n_axes, &present, error))
     return FALSE;
   r = x->shape.rank + (int) n_axes;
@@ -424,15 +406,14 @@ transpose_prepare (FmOpContext  *ctx,
                    GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
   FmWalkParams *p;
   FmShape out;
   gint64 perm[FM_MAX_RANK], in_strides[FM_MAX_RANK], strides[1][FM_MAX_RANK];
   gboolean seen[FM_MAX_RANK] = { FALSE };
   guint n_perm;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 1, 1, error);
+  if (x == NULL ||
       !fm_op_attr_ints (ctx, "perm", perm, FM_MAX_RANK, &n_perm, error))
     return FALSE;
   if (fm_op_attr (ctx, "perm") == NULL)
@@ -459,9 +440,9 @@ transpose_prepare (FmOpContext  *ctx,
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
   p = fm_op_new_params (ctx, sizeof *p);
-  p->elem_size = fm_dtype_size (dtype);
+  p->elem_size = fm_dtype_size (x->dtype);
   fm_walk_init (&p->walk, &out, 1, strides);
-  fm_op_set_output (ctx, 0, dtype, &out);
+  fm_op_set_output (ctx, 0, x->dtype, &out);
   return TRUE;
 }
 
@@ -477,13 +458,12 @@ expand_prepare (FmOpContext  *ctx,
 {
   const FmConstTensor *st;
   FmValue *x;
-  FmDType dtype;
   FmWalkParams *p;
   FmShape target, out;
   gint64 strides[1][FM_MAX_RANK];
 
-  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
-      !input_numeric (ctx, &x, &dtype, error))
+  x = fm_op_numeric_x (ctx, 2, 2, error);
+  if (x == NULL)
     return FALSE;
   st = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "shape", error);
   if (st == NULL)
@@ -503,10 +483,10 @@ expand_prepare (FmOpContext  *ctx,
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
   p = fm_op_new_params (ctx, sizeof *p);
-  p->elem_size = fm_dtype_size (dtype);
+  p->elem_size = fm_dtype_size (x->dtype);
   fm_broadcast_strides (&x->shape, &out, strides[0]);
   fm_walk_init (&p->walk, &out, 1, strides);
-  fm_op_set_output (ctx, 0, dtype, &out);
+  fm_op_set_output (ctx, 0, x->dtype, &out);
   return TRUE;
 }
 

@@ -46,10 +46,9 @@ pool_prepare (FmOpContext  *ctx,
   FmShape out;
   int n;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+  x = fm_op_float_x (ctx, 1, 1, -1, error);
+  if (x == NULL)
     return FALSE;
-  x = fm_op_input (ctx, 0);
   n = x->shape.rank - 2;
   if (is_max)
     {
@@ -400,10 +399,9 @@ global_pool_prepare (FmOpContext  *ctx,
   FmGlobalPoolParams *p;
   FmShape out;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+  x = fm_op_float_x (ctx, 1, 1, -1, error);
+  if (x == NULL)
     return FALSE;
-  x = fm_op_input (ctx, 0);
   if (x->shape.rank < 3)
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);

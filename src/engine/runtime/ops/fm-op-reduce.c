@@ -168,8 +168,8 @@ lrn_prepare (FmOpContext  *ctx,
   float alpha, beta, bias;
   gint64 size;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
+  x = fm_op_float_x (ctx, 1, 1, -1, error);
+  if (x == NULL ||
       !fm_op_attr_float (ctx, "alpha", 1e-4f, &alpha, error) ||
       !fm_op_attr_float (ctx, "beta", 0.75f, &beta, error) ||
       !fm_op_attr_float (ctx, "bias", 1.0f, &bias, error) ||
@@ -178,7 +178,6 @@ lrn_prepare (FmOpContext  *ctx,
   if (fm_op_attr (ctx, "size") == NULL || size < 1)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                        _("attribute 'size' is required and must be positive"));
-  x = fm_op_input (ctx, 0);
   if (x->shape.rank < 3)
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);

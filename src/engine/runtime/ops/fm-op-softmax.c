@@ -33,11 +33,10 @@ softmax_prepare_common (FmOpContext  *ctx,
   gint64 axis;
   int ax;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
+  x = fm_op_float_x (ctx, 1, 1, -1, error);
+  if (x == NULL ||
       !fm_op_attr_int (ctx, "axis", ctx->node->opset < 13 ? 1 : -1, &axis, error))
     return FALSE;
-  x = fm_op_input (ctx, 0);
   if (x->shape.rank == 0)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("input must not be a scalar"));
   p = fm_op_new_params (ctx, sizeof *p);
