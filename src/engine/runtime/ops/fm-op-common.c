@@ -141,6 +141,29 @@ fm_op_norm_axis (FmOpContext  *ctx,
 }
 
 gboolean
+fm_op_const_ints (FmOpContext  *ctx,
+                  guint         i,
+                  const char   *what,
+                  gint64       *out,
+                  guint         max,
+                  guint        *n_out,
+                  GError      **error)
+{
+  const FmConstTensor *t = fm_op_const_input (ctx, i, FM_DTYPE_INT64, what, error);
+
+  if (t == NULL)
+    return FALSE;
+  if (t->shape.rank != 1 || t->numel > max)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       /* Translators: an input name (“shape”, “axes”, “starts”..., not
+                          translated) and the most values it may have. */
+                       _("%s must be 1-D with at most %d values"), what, (int) max);
+  memcpy (out, t->data, t->numel * sizeof (gint64));
+  *n_out = t->numel;
+  return TRUE;
+}
+
+gboolean
 fm_op_numel (FmOpContext    *ctx,
              const FmShape  *shape,
              gsize          *out,

@@ -79,6 +79,15 @@ gboolean fm_op_norm_axis        (FmOpContext    *ctx,
                                  const char     *what,
                                  int            *out,
                                  GError        **error);
+/* Input @i (@what in errors), known at load: a 1-D int64 tensor of at
+ * most @max values, copied into @out. */
+gboolean fm_op_const_ints       (FmOpContext    *ctx,
+                                 guint           i,
+                                 const char     *what,
+                                 gint64         *out,
+                                 guint           max,
+                                 guint          *n_out,
+                                 GError        **error);
 /* Numel of @shape, failing with FM_ERROR_LIMIT when it overflows. */
 gboolean fm_op_numel            (FmOpContext    *ctx,
                                  const FmShape  *shape,

@@ -370,26 +370,6 @@ typedef struct
   gsize  elem_size;
 } FmSliceParams;
 
-static gboolean
-slice_const_ints (FmOpContext  *ctx,
-                  guint         i,
-                  const char   *what,
-                  gint64       *out,
-                  guint        *n_out,
-                  GError      **error)
-{
-  const FmConstTensor *t = fm_op_const_input (ctx, i, FM_DTYPE_INT64, what, error);
-
-  if (t == NULL)
-    return FALSE;
-  if (t->shape.rank != 1 || t->numel > FM_MAX_RANK)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("%s must be 1-D with at most %d values"), what, FM_MAX_RANK);
-  memcpy (out, t->data, t->numel * sizeof (gint64));
-  *n_out = t->numel;
-  return TRUE;
-}
-
 /* Slice's starts, ends, axes and steps, as attributes or inputs. */
 typedef struct
 {
@@ -421,14 +401,15 @@ slice_read_args (FmOpContext    *ctx,
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                            _("starts, ends and axes are inputs from opset 10, not attributes"));
       if (!fm_op_check_n_inputs (ctx, 3, 5, error) ||
-          !slice_const_ints (ctx, 1, "starts", a->starts, &a->n_starts, error) ||
-          !slice_const_ints (ctx, 2, "ends", a->ends, &a->n_ends, error))
+          !fm_op_const_ints (ctx, 1, "starts", a->starts, FM_MAX_RANK, &a->n_starts, error) ||
+          !fm_op_const_ints (ctx, 2, "ends", a->ends, FM_MAX_RANK, &a->n_ends, error))
         return FALSE;
       a->has_axes = fm_op_input (ctx, 3) != NULL;
-      if (a->has_axes && !slice_const_ints (ctx, 3, "axes", a->axes, &a->n_axes, error))
+      if (a->has_axes &&
+          !fm_op_const_ints (ctx, 3, "axes", a->axes, FM_MAX_RANK, &a->n_axes, error))
         return FALSE;
       if (fm_op_input (ctx, 4) != NULL &&
-          !slice_const_ints (ctx, 4, "steps", a->steps, &a->n_steps, error))
+          !fm_op_const_ints (ctx, 4, "steps", a->steps, FM_MAX_RANK, &a->n_steps, error))
         return FALSE;
     }
   if (a->n_ends != a->n_starts || (a->has_axes && a->n_axes != a->n_starts) ||
@@ -653,27 +634,19 @@ static gboolean
 constant_of_shape_prepare (FmOpContext  *ctx,
                            GError      **error)
 {
-  const FmConstTensor *st;
   const FmOnnxAttribute *a;
   FmFillParams *p;
   FmShape out;
+  guint n;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error))
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+      !fm_op_const_ints (ctx, 0, "shape", out.dims, FM_MAX_RANK, &n, error))
     return FALSE;
-  st = fm_op_const_input (ctx, 0, FM_DTYPE_INT64, "shape", error);
-  if (st == NULL)
-    return FALSE;
-  if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("shape must be 1-D with at most %d values"), FM_MAX_RANK);
-  out.rank = (int) st->numel;
+  out.rank = (int) n;
   for (int d = 0; d < out.rank; d++)
-    {
-      out.dims[d] = ((const gint64 *) st->data)[d];
-      if (out.dims[d] < 0)
-        return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                           _("shape[%d] is %" PRId64), d, out.dims[d]);
-    }
+    if (out.dims[d] < 0)
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         _("shape[%d] is %" PRId64), d, out.dims[d]);
   p = fm_op_new_params (ctx, sizeof *p);
   p->dtype = FM_DTYPE_FLOAT;
   if (!fm_op_numel (ctx, &out, &p->numel, error))

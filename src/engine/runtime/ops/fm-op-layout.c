@@ -84,11 +84,10 @@ static gboolean
 reshape_prepare (FmOpContext  *ctx,
                  GError      **error)
 {
-  const FmConstTensor *st;
-  const gint64 *s;
   FmValue *x;
   FmShape out;
-  gint64 allowzero;
+  gint64 s[FM_MAX_RANK], allowzero;
+  guint n;
   gsize known = 1;
   int infer = -1;
   gboolean has_zero = FALSE;
@@ -98,16 +97,10 @@ reshape_prepare (FmOpContext  *ctx,
   if (x == NULL ||
       !fm_op_attr_int (ctx, "allowzero", 0, &allowzero, error))
     return FALSE;
-  st = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "shape", error);
-  if (st == NULL)
+  if (!fm_op_const_ints (ctx, 1, "shape", s, FM_MAX_RANK, &n, error) ||
+      !fm_op_numel (ctx, &x->shape, &numel, error))
     return FALSE;
-  if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("shape must be 1-D with at most %d values"), FM_MAX_RANK);
-  if (!fm_op_numel (ctx, &x->shape, &numel, error))
-    return FALSE;
-  s = st->data;
-  out.rank = (int) st->numel;
+  out.rank = (int) n;
   for (int i = 0; i < out.rank; i++)
     {
       gint64 v = s[i];
@@ -456,23 +449,18 @@ static gboolean
 expand_prepare (FmOpContext  *ctx,
                 GError      **error)
 {
-  const FmConstTensor *st;
   FmValue *x;
   FmWalkParams *p;
   FmShape target, out;
   gint64 strides[1][FM_MAX_RANK];
+  guint n;
 
   x = fm_op_numeric_x (ctx, 2, 2, error);
   if (x == NULL)
     return FALSE;
-  st = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "shape", error);
-  if (st == NULL)
+  if (!fm_op_const_ints (ctx, 1, "shape", target.dims, FM_MAX_RANK, &n, error))
     return FALSE;
-  if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("shape must be 1-D with at most %d values"), FM_MAX_RANK);
-  target.rank = (int) st->numel;
-  memcpy (target.dims, st->data, st->numel * sizeof (gint64));
+  target.rank = (int) n;
   if (!fm_shape_broadcast (&x->shape, &target, &out))
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);

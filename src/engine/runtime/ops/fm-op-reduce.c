@@ -55,21 +55,10 @@ reduce_mean_prepare (FmOpContext  *ctx,
       if (fm_op_attr (ctx, "axes") != NULL)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                            _("axes is an input from opset 18, not an attribute"));
-      if (!fm_op_check_n_inputs (ctx, 1, 2, error))
+      if (!fm_op_check_n_inputs (ctx, 1, 2, error) ||
+          (fm_op_input (ctx, 1) != NULL &&
+           !fm_op_const_ints (ctx, 1, "axes", axes, FM_MAX_RANK, &n_axes, error)))
         return FALSE;
-      if (fm_op_input (ctx, 1) != NULL)
-        {
-          const FmConstTensor *t;
-
-          t = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "axes", error);
-          if (t == NULL)
-            return FALSE;
-          if (t->shape.rank != 1 || t->numel > FM_MAX_RANK)
-            return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                               _("axes must be 1-D with at most %d values"), FM_MAX_RANK);
-          n_axes = t->numel;
-          memcpy (axes, t->data, n_axes * sizeof (gint64));
-        }
     }
   for (guint i = 0; i < n_axes; i++)
     {
