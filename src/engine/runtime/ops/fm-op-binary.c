@@ -14,27 +14,18 @@
 
 #include "fm-op-common.h"
 
-typedef enum
-{
-  BIN_ADD,
-  BIN_SUB,
-  BIN_MUL,
-  BIN_DIV,
-  BIN_PRELU,
-} BinOp;
-
 typedef struct
 {
-  BinOp   op;
-  FmDType dtype;
-  FmWalk  walk;
+  FmOpType op;         /* the node's: FM_OP_Add ... FM_OP_PRelu */
+  FmDType  dtype;
+  FmWalk   walk;
 } FmBinaryParams;
 
 static gboolean
 binary_prepare (FmOpContext  *ctx,
-                BinOp         op,
                 GError      **error)
 {
+  FmOpType op = ctx->node->op;
   FmValue *a, *b;
   FmBinaryParams *p;
   FmShape out;
@@ -46,7 +37,7 @@ binary_prepare (FmOpContext  *ctx,
     return FALSE;
   dtype = a->dtype;
   b = fm_op_input (ctx, 1);
-  if (op == BIN_PRELU && dtype != FM_DTYPE_FLOAT)
+  if (op == FM_OP_PRelu && dtype != FM_DTYPE_FLOAT)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_OP,
                        _("input X has type %s; only float is supported"),
                        fm_dtype_name (dtype));
@@ -55,11 +46,11 @@ binary_prepare (FmOpContext  *ctx,
                        _("inputs have different types %s and %s"),
                        fm_dtype_name (dtype), fm_dtype_name (b->dtype));
   if (!fm_shape_broadcast (&a->shape, &b->shape, &out) ||
-      (op == BIN_PRELU && !fm_shape_equal (&out, &a->shape)))
+      (op == FM_OP_PRelu && !fm_shape_equal (&out, &a->shape)))
     {
       g_autofree char *as = fm_shape_to_string (&a->shape);
       g_autofree char *bs = fm_shape_to_string (&b->shape);
-      if (op == BIN_PRELU)
+      if (op == FM_OP_PRelu)
         return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
                            /* Translators: the shapes of the PRelu inputs X and slope; X is
                               the input's name, not translated. */
@@ -131,11 +122,11 @@ binary_run (const FmNode *node,
     {
       switch (p->op)
         {
-        case BIN_ADD: BINARY_LOOP (float, x + y); break;
-        case BIN_SUB: BINARY_LOOP (float, x - y); break;
-        case BIN_MUL: BINARY_LOOP (float, x * y); break;
-        case BIN_DIV: BINARY_LOOP (float, x / y); break;
-        case BIN_PRELU: BINARY_LOOP (float, x < 0.0f ? x * y : x); break;
+        case FM_OP_Add: BINARY_LOOP (float, x + y); break;
+        case FM_OP_Sub: BINARY_LOOP (float, x - y); break;
+        case FM_OP_Mul: BINARY_LOOP (float, x * y); break;
+        case FM_OP_Div: BINARY_LOOP (float, x / y); break;
+        case FM_OP_PRelu: BINARY_LOOP (float, x < 0.0f ? x * y : x); break;
         default: break;
         }
     }
@@ -144,31 +135,22 @@ binary_run (const FmNode *node,
       /* Wrapping arithmetic through guint64 avoids signed overflow. */
       switch (p->op)
         {
-        case BIN_ADD: BINARY_LOOP (gint64, (gint64) ((guint64) x + (guint64) y)); break;
-        case BIN_SUB: BINARY_LOOP (gint64, (gint64) ((guint64) x - (guint64) y)); break;
-        case BIN_MUL: BINARY_LOOP (gint64, (gint64) ((guint64) x * (guint64) y)); break;
-        case BIN_DIV:
+        case FM_OP_Add: BINARY_LOOP (gint64, (gint64) ((guint64) x + (guint64) y)); break;
+        case FM_OP_Sub: BINARY_LOOP (gint64, (gint64) ((guint64) x - (guint64) y)); break;
+        case FM_OP_Mul: BINARY_LOOP (gint64, (gint64) ((guint64) x * (guint64) y)); break;
+        case FM_OP_Div:
           BINARY_LOOP (gint64, y == 0 || (y == -1 && x == G_MININT64) ? 0 : x / y);
           break;
-        case BIN_PRELU:
-        default: break;
+        default: break; /* PRelu is float only */
         }
     }
 }
 
-#define DEFINE_BINARY(Name, name, OP)                                   \
-  static gboolean                                                       \
-  name##_prepare (FmOpContext  *ctx,                                    \
-                  GError      **error)                                  \
-  {                                                                     \
-    return binary_prepare (ctx, OP, error);                             \
-  }                                                                     \
-  const FmOpInfo fm_op_##name = { #Name, no_attributes, name##_prepare, binary_run };
-
 static const char * const no_attributes[] = { NULL };
 
-DEFINE_BINARY (Add, add, BIN_ADD)
-DEFINE_BINARY (Sub, sub, BIN_SUB)
-DEFINE_BINARY (Mul, mul, BIN_MUL)
-DEFINE_BINARY (Div, div, BIN_DIV)
-DEFINE_BINARY (PRelu, prelu, BIN_PRELU)
+/* One prepare and one run for all: the node's op says which. */
+const FmOpInfo fm_op_add = { "Add", no_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_sub = { "Sub", no_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_mul = { "Mul", no_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_div = { "Div", no_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_prelu = { "PRelu", no_attributes, binary_prepare, binary_run };

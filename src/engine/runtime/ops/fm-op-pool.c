@@ -36,9 +36,9 @@ typedef struct
 
 static gboolean
 pool_prepare (FmOpContext  *ctx,
-              gboolean      is_max,
               GError      **error)
 {
+  gboolean is_max = ctx->node->op == FM_OP_MaxPool;
   FmValue *x;
   FmPoolParams *p;
   gint64 kernel[2], ceil_mode, cip = 0;
@@ -352,20 +352,6 @@ pool_run (const FmNode *node,
   fm_op_parallel_for (rc->threads, p->planes, grain, pool_planes, &job);
 }
 
-static gboolean
-max_pool_prepare (FmOpContext  *ctx,
-                  GError      **error)
-{
-  return pool_prepare (ctx, TRUE, error);
-}
-
-static gboolean
-average_pool_prepare (FmOpContext  *ctx,
-                      GError      **error)
-{
-  return pool_prepare (ctx, FALSE, error);
-}
-
 static const char * const max_pool_attributes[] = {
   "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads",
   "storage_order", "strides", NULL
@@ -377,11 +363,11 @@ static const char * const average_pool_attributes[] = {
 };
 
 const FmOpInfo fm_op_max_pool = {
-  "MaxPool", max_pool_attributes, max_pool_prepare, pool_run
+  "MaxPool", max_pool_attributes, pool_prepare, pool_run
 };
 
 const FmOpInfo fm_op_average_pool = {
-  "AveragePool", average_pool_attributes, average_pool_prepare, pool_run
+  "AveragePool", average_pool_attributes, pool_prepare, pool_run
 };
 
 /* Global pools: params are [planes, spatial size]. */

@@ -24,9 +24,8 @@ typedef struct
 } FmSoftmaxParams;
 
 static gboolean
-softmax_prepare_common (FmOpContext  *ctx,
-                        gboolean      log,
-                        GError      **error)
+softmax_prepare (FmOpContext  *ctx,
+                 GError      **error)
 {
   FmValue *x;
   FmSoftmaxParams *p;
@@ -40,7 +39,7 @@ softmax_prepare_common (FmOpContext  *ctx,
   if (x->shape.rank == 0)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("input must not be a scalar"));
   p = fm_op_new_params (ctx, sizeof *p);
-  p->log = log;
+  p->log = ctx->node->op == FM_OP_LogSoftmax;
   p->outer = p->n = p->inner = 1;
   if (ctx->node->opset < 13)
     {
@@ -113,20 +112,6 @@ softmax_run (const FmNode *node,
       }
 }
 
-static gboolean
-softmax_prepare (FmOpContext  *ctx,
-                 GError      **error)
-{
-  return softmax_prepare_common (ctx, FALSE, error);
-}
-
-static gboolean
-log_softmax_prepare (FmOpContext  *ctx,
-                     GError      **error)
-{
-  return softmax_prepare_common (ctx, TRUE, error);
-}
-
 static const char * const softmax_attributes[] = { "axis", NULL };
 
 const FmOpInfo fm_op_softmax = {
@@ -134,5 +119,5 @@ const FmOpInfo fm_op_softmax = {
 };
 
 const FmOpInfo fm_op_log_softmax = {
-  "LogSoftmax", softmax_attributes, log_softmax_prepare, softmax_run
+  "LogSoftmax", softmax_attributes, softmax_prepare, softmax_run
 };
