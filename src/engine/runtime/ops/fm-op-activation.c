@@ -211,7 +211,7 @@ act_run (const FmNode *node,
   const FmActParams *p = node->params;
   ActJob job = { p, FM_IN_F (rc, node, 0), FM_OUT_F (rc, node, 0) };
 
-  fm_op_parallel_for (rc->threads, (gint64) p->numel, 32768, act_range, &job);
+  fm_threads_parallel_for (rc->threads, (gint64) p->numel, 32768, act_range, &job);
 }
 
 static const char * const no_attributes[] = { NULL };

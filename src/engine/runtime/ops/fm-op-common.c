@@ -261,45 +261,6 @@ fm_op_copy_run (const FmNode *node,
     memcpy (dst, src, p->nbytes);
 }
 
-typedef struct
-{
-  FmOpRangeFunc func;
-  gpointer      data;
-  gint64        n;
-} RangeJob;
-
-static void
-range_share (gpointer data,
-             guint    index,
-             guint    n_threads)
-{
-  const RangeJob *job = data;
-  gint64 begin = job->n * index / n_threads;
-  gint64 end = job->n * (index + 1) / n_threads;
-
-  if (end > begin)
-    job->func (job->data, begin, end);
-}
-
-void
-fm_op_parallel_for (FmThreads     *pool,
-                    gint64         n,
-                    gint64         grain,
-                    FmOpRangeFunc  func,
-                    gpointer       data)
-{
-  RangeJob job = { func, data, n };
-
-  if (n <= 0)
-    return;
-  if (pool == NULL || n < 2 * MAX (grain, 1))
-    {
-      func (data, 0, n);
-      return;
-    }
-  fm_threads_run (pool, range_share, &job);
-}
-
 /* Strides, dilations and pads of the node into @win's slots (1-D goes
  * to the W slot), checked; *@any_pad: some explicit pad is not 0. */
 static gboolean

@@ -148,20 +148,6 @@ fm_ceil_div (gint64 a,
   return -fm_floor_div (-a, d);
 }
 
-/* Runs @func over [0, @n) split into one contiguous range per thread of
- * @pool (rc->threads; the calling thread takes the first), or once over
- * the whole range when @pool is NULL or @n < 2 * @grain. Ranges never
- * overlap, so @func may write its range without locks. */
-typedef void (*FmOpRangeFunc) (gpointer data,
-                               gint64   begin,
-                               gint64   end);
-
-void     fm_op_parallel_for     (FmThreads      *pool,
-                                 gint64          n,
-                                 gint64          grain,
-                                 FmOpRangeFunc   func,
-                                 gpointer        data);
-
 /* Zeroed params of @size bytes for run, as ctx->node->params; they are
  * freed with g_free() unless the op sets ctx->node->free_params. */
 gpointer fm_op_new_params       (FmOpContext    *ctx,

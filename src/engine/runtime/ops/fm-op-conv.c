@@ -405,7 +405,8 @@ conv_copy (FmThreads          *pool,
       each = jn * p->ow;
       break;
     }
-  fm_op_parallel_for (pool, n, MAX (16384 / MAX (each, 1), 1), conv_copy_range, &job);
+  fm_threads_parallel_for (pool, n, MAX (16384 / MAX (each, 1), 1), conv_copy_range,
+                           &job);
 }
 
 /* B's row offsets for the GEMM: row (c, ky, kx) of the implicit im2col

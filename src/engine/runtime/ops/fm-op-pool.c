@@ -349,7 +349,7 @@ pool_run (const FmNode *node,
   double per_plane = (double) w->out[0] * (double) w->out[1] * (double) w->k[0] * (double) w->k[1];
   gint64 grain = per_plane >= 65536.0 ? 1 : (gint64) (65536.0 / MAX (per_plane, 1.0));
 
-  fm_op_parallel_for (rc->threads, p->planes, grain, pool_planes, &job);
+  fm_threads_parallel_for (rc->threads, p->planes, grain, pool_planes, &job);
 }
 
 static const char * const max_pool_attributes[] = {
