@@ -554,6 +554,30 @@ constant_from_numbers (FmOpContext      *ctx,
   return t;
 }
 
+/* The tensor of attribute 'value' (@a, of Constant or ConstantOfShape)
+ * as a constant; NULL with @error set. */
+static FmConstTensor *
+value_tensor (FmOpContext            *ctx,
+              const FmOnnxAttribute  *a,
+              GError                **error)
+{
+  GError *local = NULL;
+  FmConstTensor *t;
+
+  if (a->t == NULL)
+    {
+      fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("attribute 'value' holds no tensor"));
+      return NULL;
+    }
+  t = fm_onnx_tensor_to_const (a->t, NULL, ctx->max_bytes, &local);
+  if (t == NULL)
+    {
+      fm_op_fail (ctx, error, local->code, _("attribute 'value': %s"), local->message);
+      g_error_free (local);
+    }
+  return t;
+}
+
 static gboolean
 constant_prepare (FmOpContext  *ctx,
                   GError      **error)
@@ -570,18 +594,9 @@ constant_prepare (FmOpContext  *ctx,
   a = g_ptr_array_index (attrs, 0);
   if (g_strcmp0 (a->name, "value") == 0)
     {
-      GError *local = NULL;
-
-      if (a->t == NULL)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("attribute 'value' holds no tensor"));
-      t = fm_onnx_tensor_to_const (a->t, NULL, ctx->max_bytes, &local);
+      t = value_tensor (ctx, a, error);
       if (t == NULL)
-        {
-          fm_op_fail (ctx, error, local->code, _("attribute 'value': %s"), local->message);
-          g_error_free (local);
-          return FALSE;
-        }
+        return FALSE;
     }
   else if (g_str_has_prefix (a->name, "value_float") ||
            g_str_has_prefix (a->name, "value_int"))
@@ -654,19 +669,10 @@ constant_of_shape_prepare (FmOpContext  *ctx,
   a = fm_op_attr (ctx, "value");
   if (a != NULL)
     {
-      g_autoptr(FmConstTensor) v = NULL;
-      GError *local = NULL;
+      g_autoptr(FmConstTensor) v = value_tensor (ctx, a, error);
 
-      if (a->t == NULL)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("attribute 'value' holds no tensor"));
-      v = fm_onnx_tensor_to_const (a->t, NULL, ctx->max_bytes, &local);
       if (v == NULL)
-        {
-          fm_op_fail (ctx, error, local->code, _("attribute 'value': %s"), local->message);
-          g_error_free (local);
-          return FALSE;
-        }
+        return FALSE;
       if (v->numel != 1)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                            _("attribute 'value' must hold one element, it has %zu"),

@@ -384,6 +384,25 @@ typedef struct
   gsize  elem_size;
 } FmWalkParams;
 
+/* Output @out read from @x along @strides (per dim of @out). */
+static gboolean
+finish_walk (FmOpContext    *ctx,
+             const FmValue  *x,
+             const FmShape  *out,
+             gint64          strides[][FM_MAX_RANK],
+             GError        **error)
+{
+  FmWalkParams *p;
+
+  if (!fm_op_numel (ctx, out, &(gsize) { 0 }, error))
+    return FALSE;
+  p = fm_op_new_params (ctx, sizeof *p);
+  p->elem_size = fm_dtype_size (x->dtype);
+  fm_walk_init (&p->walk, out, 1, strides);
+  fm_op_set_output (ctx, 0, x->dtype, out);
+  return TRUE;
+}
+
 static void
 walk_run (const FmNode *node,
           FmRunCtx     *rc)
@@ -399,7 +418,6 @@ transpose_prepare (FmOpContext  *ctx,
                    GError      **error)
 {
   FmValue *x;
-  FmWalkParams *p;
   FmShape out;
   gint64 perm[FM_MAX_RANK], in_strides[FM_MAX_RANK], strides[1][FM_MAX_RANK];
   gboolean seen[FM_MAX_RANK] = { FALSE };
@@ -430,13 +448,7 @@ transpose_prepare (FmOpContext  *ctx,
       out.dims[d] = x->shape.dims[perm[d]];
       strides[0][d] = in_strides[perm[d]];
     }
-  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
-    return FALSE;
-  p = fm_op_new_params (ctx, sizeof *p);
-  p->elem_size = fm_dtype_size (x->dtype);
-  fm_walk_init (&p->walk, &out, 1, strides);
-  fm_op_set_output (ctx, 0, x->dtype, &out);
-  return TRUE;
+  return finish_walk (ctx, x, &out, strides, error);
 }
 
 static const char * const perm_attributes[] = { "perm", NULL };
@@ -450,7 +462,6 @@ expand_prepare (FmOpContext  *ctx,
                 GError      **error)
 {
   FmValue *x;
-  FmWalkParams *p;
   FmShape target, out;
   gint64 strides[1][FM_MAX_RANK];
   guint n;
@@ -468,14 +479,8 @@ expand_prepare (FmOpContext  *ctx,
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
                          _("input of shape %s cannot be expanded to %s"), xs, ts);
     }
-  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
-    return FALSE;
-  p = fm_op_new_params (ctx, sizeof *p);
-  p->elem_size = fm_dtype_size (x->dtype);
   fm_broadcast_strides (&x->shape, &out, strides[0]);
-  fm_walk_init (&p->walk, &out, 1, strides);
-  fm_op_set_output (ctx, 0, x->dtype, &out);
-  return TRUE;
+  return finish_walk (ctx, x, &out, strides, error);
 }
 
 const FmOpInfo fm_op_expand = {
