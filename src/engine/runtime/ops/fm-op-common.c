@@ -141,6 +141,30 @@ fm_op_norm_axis (FmOpContext  *ctx,
 }
 
 gboolean
+fm_op_split_nc (FmOpContext    *ctx,
+                const FmValue  *x,
+                int             min_rank,
+                gint64         *n,
+                gint64         *c,
+                gint64         *size,
+                GError        **error)
+{
+  if (x->shape.rank < min_rank)
+    {
+      g_autofree char *xs = fm_shape_to_string (&x->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         min_rank > 2 ? _("input X has shape %s; expected [N, C, spatial...]")
+                                      : _("input X has shape %s; expected [N, C, ...]"), xs);
+    }
+  *n = x->shape.dims[0];
+  *c = x->shape.dims[1];
+  *size = 1;
+  for (int d = 2; d < x->shape.rank; d++)
+    *size *= x->shape.dims[d];
+  return TRUE;
+}
+
+gboolean
 fm_op_const_ints (FmOpContext  *ctx,
                   guint         i,
                   const char   *what,

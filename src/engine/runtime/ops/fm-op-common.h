@@ -79,6 +79,16 @@ gboolean fm_op_norm_axis        (FmOpContext    *ctx,
                                  const char     *what,
                                  int            *out,
                                  GError        **error);
+/* Requires X (@x) to be [N, C, ...] with at least @min_rank dims (2 or 3:
+ * [N, C, spatial...]) and splits it into @n, @c and the product of the
+ * other dims, @size. */
+gboolean fm_op_split_nc         (FmOpContext    *ctx,
+                                 const FmValue  *x,
+                                 int             min_rank,
+                                 gint64         *n,
+                                 gint64         *c,
+                                 gint64         *size,
+                                 GError        **error);
 /* Input @i (@what in errors), known at load: a 1-D int64 tensor of at
  * most @max values, copied into @out. */
 gboolean fm_op_const_ints       (FmOpContext    *ctx,

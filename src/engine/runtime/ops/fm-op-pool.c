@@ -384,25 +384,17 @@ global_pool_prepare (FmOpContext  *ctx,
   FmValue *x;
   FmGlobalPoolParams *p;
   FmShape out;
+  gint64 n, c, size;
 
   x = fm_op_float_x (ctx, 1, 1, -1, error);
-  if (x == NULL)
+  if (x == NULL || !fm_op_split_nc (ctx, x, 3, &n, &c, &size, error))
     return FALSE;
-  if (x->shape.rank < 3)
-    {
-      g_autofree char *xs = fm_shape_to_string (&x->shape);
-      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         _("input X has shape %s; expected [N, C, spatial...]"), xs);
-    }
   p = fm_op_new_params (ctx, sizeof *p);
-  p->planes = x->shape.dims[0] * x->shape.dims[1];
-  p->size = 1;
+  p->planes = n * c;
+  p->size = size;
   out = x->shape;
   for (int d = 2; d < x->shape.rank; d++)
-    {
-      p->size *= x->shape.dims[d];
-      out.dims[d] = 1;
-    }
+    out.dims[d] = 1;
   if (p->size == 0)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("input X has no spatial elements"));
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);

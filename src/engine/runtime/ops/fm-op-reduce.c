@@ -155,7 +155,7 @@ lrn_prepare (FmOpContext  *ctx,
   FmValue *x;
   FmLrnParams *p;
   float alpha, beta, bias;
-  gint64 size;
+  gint64 size, n, c, spatial;
 
   x = fm_op_float_x (ctx, 1, 1, -1, error);
   if (x == NULL ||
@@ -167,18 +167,12 @@ lrn_prepare (FmOpContext  *ctx,
   if (fm_op_attr (ctx, "size") == NULL || size < 1)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                        _("attribute 'size' is required and must be positive"));
-  if (x->shape.rank < 3)
-    {
-      g_autofree char *xs = fm_shape_to_string (&x->shape);
-      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         _("input X has shape %s; expected [N, C, spatial...]"), xs);
-    }
+  if (!fm_op_split_nc (ctx, x, 3, &n, &c, &spatial, error))
+    return FALSE;
   p = fm_op_new_params (ctx, sizeof *p);
-  p->n = x->shape.dims[0];
-  p->c = x->shape.dims[1];
-  p->size = 1;
-  for (int d = 2; d < x->shape.rank; d++)
-    p->size *= x->shape.dims[d];
+  p->n = n;
+  p->c = c;
+  p->size = spatial;
   p->lo = (size - 1) / 2;
   p->hi = size - 1 - p->lo;     /* ceil((size - 1) / 2) */
   p->alpha = alpha;
