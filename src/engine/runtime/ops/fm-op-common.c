@@ -3,9 +3,9 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Helpers shared by the op files (see fm-op-common.h): planning strided
- * walks, axis checks and the copy kernel of the layout ops. No op lives
- * here.
+ * Helpers shared by the op files (see fm-op-common.h): the checks and
+ * params of prepare, planning strided walks, axis checks, windows and the
+ * copy kernel of the layout ops. No op lives here.
  */
 #include "config.h"
 

@@ -3,8 +3,10 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Helpers shared by the op files in this folder (private to ops/): axis
- * normalisation, and a strided walk that covers broadcasting, Transpose,
+ * Helpers shared by the op files in this folder (private to ops/): the
+ * checks prepares start with (input count, X's type, an [N, C, ...] X,
+ * constant int64 inputs), params, axis normalisation, the window of Conv
+ * and the pools, and a strided walk that covers broadcasting, Transpose,
  * Slice and Expand. A walk is planned in prepare (dims of size 1 dropped,
  * contiguous dims merged) and executed in run without allocating. Nothing
  * here knows about a particular op.
