@@ -79,13 +79,9 @@ gboolean _fm_pb_read_varint  (FmPbDecoder   *d,
 gboolean _fm_pb_read_tag     (FmPbDecoder   *d,
                               FmPbSpan      *s,
                               FmPbTag       *tag);
-/* A length prefix and the bytes it covers, which must lie within @s. */
-gboolean _fm_pb_read_length  (FmPbDecoder   *d,
-                              FmPbSpan      *s,
-                              const char    *field,
-                              FmPbSpan      *out);
 /* The value after a tag of wire type @wire: a number into *@v, or the
- * bytes of a length-delimited field into *@bytes. */
+ * bytes of a length-delimited field, which must lie within @s, into
+ * *@bytes. */
 gboolean _fm_pb_read_value   (FmPbDecoder   *d,
                               FmPbSpan      *s,
                               int            wire,
@@ -101,11 +97,13 @@ gboolean _fm_pb_string_copy  (FmPbDecoder   *d,
                               FmPbSpan       str,
                               const char    *field,
                               char         **out);
-/* How many numbers of @kind a packed run holds, without allocating. */
-gboolean _fm_pb_packed_count (FmPbDecoder   *d,
-                              FmPbSpan       run,
+/* The length-delimited run of packed numbers of @kind after a tag, and how
+ * many it holds, without allocating. */
+gboolean _fm_pb_read_packed  (FmPbDecoder   *d,
+                              FmPbSpan      *s,
                               FmPbNum        kind,
                               const char    *field,
+                              FmPbSpan      *run,
                               gsize         *count);
 /* One number, or a packed run of them, appended to *@arr (created on
  * first use). */
@@ -115,25 +113,6 @@ gboolean _fm_pb_read_numbers (FmPbDecoder   *d,
                               FmPbNum        kind,
                               const char    *field,
                               GArray       **arr);
-/* Enters the length-delimited sub-message after @tag: pushes its name onto
- * the path, checks the wire type, the length and the depth. On success
- * the caller must call _fm_pb_leave (d, *mark). */
-gboolean _fm_pb_enter        (FmPbDecoder   *d,
-                              FmPbSpan      *s,
-                              const FmPbTag *tag,
-                              FmPbSpan      *sub,
-                              gsize         *mark,
-                              const char    *format,
-                              ...) G_GNUC_PRINTF (6, 7);
-void     _fm_pb_leave        (FmPbDecoder   *d,
-                              gsize          mark);
-/* Checks a repeated field's count against @limit before anything is
- * allocated for one more entry. */
-gboolean _fm_pb_check_count  (FmPbDecoder   *d,
-                              GPtrArray     *arr,
-                              guint          limit,
-                              const char    *field,
-                              gsize          tag_at);
 
 /* ---- fm-onnx-external.c ------------------------------------------------- */
 

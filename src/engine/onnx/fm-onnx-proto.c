@@ -3,12 +3,10 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The bounded protobuf decoder of fm-onnx-proto.h. Each message is a table
- * of fields (number, kind, struct offset, limit, name in error paths) read
- * by one loop, decode_message(), which checks every length against the
- * bytes left and every count against its limit before anything is
- * allocated, and names the field path and byte offset in every error.
- * Repeated numbers need a byte of input each, so the input bounds them.
+ * The bounded protobuf decoder of fm-onnx-proto.h (DESIGN.md): a table of
+ * fields per message, read by one loop, decode_message(), that checks every
+ * count against its limit before anything is allocated for it. Repeated
+ * numbers need a byte of input each, so the input bounds them.
  */
 #include "config.h"
 
@@ -62,6 +60,8 @@ typedef struct
                               * FmOnnxLimits member that bounds the count */
   FmPbNum          num;      /* KIND_NUMBERS */
   const Message   *message;  /* KIND_MESSAGE(S), KIND_INLINE, KIND_SHAPE_DIM */
+  gsize            seen;     /* if not 0, the offset of a gboolean member set
+                              * when the field is read, cleared with it */
   /* Called after a value was read into @obj. */
   void           (*then) (FmPbDecoder *d, gpointer obj, gsize tag_at);
 } Field;
@@ -72,9 +72,6 @@ struct _Message
   guint        n_fields;
   gsize        size;       /* of the struct allocated for it */
   gboolean     arrays;     /* its repeated fields are never NULL */
-  /* Called on entering the message, with a new struct or (KIND_INLINE)
-   * the parent's. */
-  void       (*init) (gpointer obj);
 };
 
 static gpointer
@@ -85,12 +82,10 @@ message_new (const Message *msg)
   for (guint i = 0; msg->arrays && i < msg->n_fields; i++)
     {
       const Field *f = &msg->fields[i];
-      GPtrArray **arr = G_STRUCT_MEMBER_P (obj, f->offset);
 
-      if (f->kind == KIND_STRINGS)
-        *arr = g_ptr_array_new_with_free_func (g_free);
-      else if (f->kind == KIND_MESSAGES)
-        *arr = g_ptr_array_new ();
+      if (f->kind == KIND_STRINGS || f->kind == KIND_MESSAGES)
+        G_STRUCT_MEMBER (GPtrArray *, obj, f->offset) =
+          g_ptr_array_new_with_free_func (f->kind == KIND_STRINGS ? g_free : NULL);
     }
   return obj;
 }
@@ -98,17 +93,9 @@ message_new (const Message *msg)
 static void message_free (const Message *msg,
                           gpointer       obj);
 
-static void
-value_info_clear_shape (FmOnnxValueInfo *v)
-{
-  for (int i = 0; i < FM_MAX_RANK; i++)
-    g_clear_pointer (&v->dim_params[i], g_free);
-  v->rank = 0;
-  memset (v->dims, 0, sizeof v->dims);
-  v->has_shape = FALSE;
-}
-
-/* Frees what @obj's fields hold, walking the tables down. */
+/* Frees what @obj's fields hold, walking the tables down, and resets
+ * what a KIND_INLINE message read again replaces: seen flags, enums and
+ * the shape. */
 static void
 message_clear (const Message *msg,
                gpointer       obj)
@@ -117,10 +104,16 @@ message_clear (const Message *msg,
     {
       const Field *f = &msg->fields[i];
       gpointer *p = G_STRUCT_MEMBER_P (obj, f->offset);
+      FmOnnxValueInfo *v = obj;
       GPtrArray *arr;
 
+      if (f->seen != 0)
+        G_STRUCT_MEMBER (gboolean, obj, f->seen) = FALSE;
       switch (f->kind)
         {
+        case KIND_ENUM:
+          *(int *) p = 0;
+          break;
         case KIND_STRING:
           g_clear_pointer (p, g_free);
           break;
@@ -142,7 +135,10 @@ message_clear (const Message *msg,
           message_clear (f->message, obj);
           break;
         case KIND_SHAPE_DIM:
-          value_info_clear_shape (obj);
+          for (int k = 0; k < FM_MAX_RANK; k++)
+            g_clear_pointer (&v->dim_params[k], g_free);
+          v->rank = 0;
+          memset (v->dims, 0, sizeof v->dims);
           break;
         default:
           break;
@@ -163,14 +159,6 @@ message_free (const Message *msg,
 /* ---- the schema --------------------------------------------------------- */
 
 /* What some fields do beyond storing a value. */
-
-static void
-raw_data_seen (FmPbDecoder *d,
-               gpointer     obj,
-               gsize        tag_at)
-{
-  ((FmOnnxTensor *) obj)->has_raw_data = TRUE;
-}
 
 static void
 attribute_s_seen (FmPbDecoder *d,
@@ -220,39 +208,15 @@ dim_param_seen (FmPbDecoder *d,
   ((Dim *) obj)->value = -1;
 }
 
-/* ValueInfoProto.type, TypeProto.tensor_type and TypeProto.Tensor.shape
- * fill one FmOnnxValueInfo; each replaces what an earlier one set. */
-static void
-type_init (gpointer obj)
-{
-  FmOnnxValueInfo *v = obj;
-
-  value_info_clear_shape (v);
-  v->has_type = FALSE;
-  v->elem_type = 0;
-}
-
-static void
-tensor_type_init (gpointer obj)
-{
-  type_init (obj);
-  ((FmOnnxValueInfo *) obj)->has_type = TRUE;
-}
-
-static void
-shape_init (gpointer obj)
-{
-  value_info_clear_shape (obj);
-  ((FmOnnxValueInfo *) obj)->has_shape = TRUE;
-}
-
 /* One row: the field number's name, kind, struct and member, the name in
- * error paths, then what the kind needs (.num, .limit, .message, .then). */
+ * error paths, then what the kind needs (.num, .limit, .message) and what
+ * else reading it does (.seen, .then). */
 #define FIELD(NUMBER, KIND, type, member, name, ...) \
   { FM_ONNX_##NUMBER, KIND_##KIND, offsetof (type, member), name, __VA_ARGS__ }
 /* Rows whose value is not one member: it fills the struct itself. */
 #define WHOLE(NUMBER, KIND, name, ...) { FM_ONNX_##NUMBER, KIND_##KIND, 0, name, __VA_ARGS__ }
 #define LIMIT(member) .limit = offsetof (FmOnnxLimits, member)
+#define SEEN(type, member) .seen = offsetof (type, member)
 #define MESSAGE(fields, ...) { fields, G_N_ELEMENTS (fields), __VA_ARGS__ }
 
 static const Field string_pair_fields[] = {
@@ -272,7 +236,8 @@ static const Field tensor_fields[] = {
   FIELD (TENSOR_INT64_DATA, NUMBERS, FmOnnxTensor, int64_data, "int64_data",
          .num = FM_PB_NUM_INT64),
   FIELD (TENSOR_NAME, STRING, FmOnnxTensor, name, "name"),
-  FIELD (TENSOR_RAW_DATA, BYTES, FmOnnxTensor, raw_data, "raw_data", .then = raw_data_seen),
+  FIELD (TENSOR_RAW_DATA, BYTES, FmOnnxTensor, raw_data, "raw_data",
+         SEEN (FmOnnxTensor, has_raw_data)),
   FIELD (TENSOR_DOUBLE_DATA, NUMBERS, FmOnnxTensor, double_data, "double_data",
          .num = FM_PB_NUM_DOUBLE),
   FIELD (TENSOR_UINT64_DATA, NUMBERS, FmOnnxTensor, uint64_data, "uint64_data",
@@ -310,8 +275,9 @@ static const Field node_fields[] = {
 };
 static const Message node_message = MESSAGE (node_fields, sizeof (FmOnnxNode), .arrays = TRUE);
 
-/* The type of a ValueInfoProto, down to its dims, fills the one
- * FmOnnxValueInfo (KIND_INLINE); a dim goes through a Dim. */
+/* ValueInfoProto.type, TypeProto.tensor_type and TypeProto.Tensor.shape
+ * fill the one FmOnnxValueInfo (KIND_INLINE), each replacing what an
+ * earlier one set; a dim goes through a Dim. */
 static const Field dim_fields[] = {
   FIELD (DIM_VALUE, INT, Dim, value, "dim_value", .then = dim_value_seen),
   FIELD (DIM_PARAM, STRING, Dim, param, "dim_param", .then = dim_param_seen),
@@ -321,18 +287,20 @@ static const Message dim_message = MESSAGE (dim_fields);
 static const Field shape_fields[] = {
   WHOLE (SHAPE_DIM, SHAPE_DIM, "dim", .message = &dim_message),
 };
-static const Message shape_message = MESSAGE (shape_fields, .init = shape_init);
+static const Message shape_message = MESSAGE (shape_fields);
 
 static const Field tensor_type_fields[] = {
   FIELD (TENSOR_TYPE_ELEM_TYPE, ENUM, FmOnnxValueInfo, elem_type, "elem_type"),
-  WHOLE (TENSOR_TYPE_SHAPE, INLINE, "shape", .message = &shape_message),
+  WHOLE (TENSOR_TYPE_SHAPE, INLINE, "shape", .message = &shape_message,
+         SEEN (FmOnnxValueInfo, has_shape)),
 };
-static const Message tensor_type_message = MESSAGE (tensor_type_fields, .init = tensor_type_init);
+static const Message tensor_type_message = MESSAGE (tensor_type_fields);
 
 static const Field type_fields[] = {
-  WHOLE (TYPE_TENSOR_TYPE, INLINE, "tensor_type", .message = &tensor_type_message),
+  WHOLE (TYPE_TENSOR_TYPE, INLINE, "tensor_type", .message = &tensor_type_message,
+         SEEN (FmOnnxValueInfo, has_type)),
 };
-static const Message type_message = MESSAGE (type_fields, .init = type_init);
+static const Message type_message = MESSAGE (type_fields);
 
 static const Field value_info_fields[] = {
   FIELD (VALUE_INFO_NAME, STRING, FmOnnxValueInfo, name, "name"),
@@ -388,11 +356,71 @@ static gboolean decode_message (FmPbDecoder   *d,
                                 const Message *msg,
                                 gpointer       obj);
 
-static guint
-field_limit (FmPbDecoder *d,
-             const Field *f)
+/* KIND_STRINGS, KIND_MESSAGES: room for one more entry, checked before
+ * anything is allocated for it. */
+static gboolean
+check_count (FmPbDecoder *d,
+             const Field *f,
+             gpointer     obj,
+             gsize        tag_at)
 {
-  return G_STRUCT_MEMBER (guint, &d->limits, f->limit);
+  GPtrArray *arr = G_STRUCT_MEMBER (GPtrArray *, obj, f->offset);
+  guint limit = G_STRUCT_MEMBER (guint, &d->limits, f->limit);
+
+  if (arr == NULL || arr->len < limit)
+    return TRUE;
+  return _fm_pb_fail (d, FM_ERROR_LIMIT, f->name, tag_at, _("more than %u entries"), limit);
+}
+
+/* KIND_DIMS, KIND_SHAPE_DIM: room for @rank dims. */
+static gboolean
+check_rank (FmPbDecoder *d,
+            const char  *field,
+            gsize        tag_at,
+            gsize        rank)
+{
+  if (rank <= FM_MAX_RANK)
+    return TRUE;
+  return _fm_pb_fail (d, FM_ERROR_LIMIT, field, tag_at,
+                      /* Translators: a reason for the “%s: %s at byte %zu” message; the rank
+                         (number of dimensions) of a tensor and the largest rank supported. */
+                      _("rank %zu exceeds %d"), rank, FM_MAX_RANK);
+}
+
+/* Reads the length-delimited sub-message after @tag, a @msg, into @obj,
+ * named @name[@index] in the path (no index when < 0); checks the wire
+ * type, the length and the depth first. The loop recurses through here. */
+static gboolean
+read_nested (FmPbDecoder   *d,
+             FmPbSpan      *s,
+             const FmPbTag *tag,
+             const Message *msg,
+             gpointer       obj,
+             const char    *name,
+             gint64         index)
+{
+  gsize mark = d->path->len;
+  FmPbSpan sub;
+  gboolean ok;
+
+  g_string_append_printf (d->path, "%s%s", mark > 0 ? "." : "", name);
+  if (index >= 0)
+    g_string_append_printf (d->path, "[%" G_GINT64_FORMAT "]", index);
+
+  if (!_fm_pb_expect_wire (d, NULL, tag, FM_PB_WIRE_LEN)
+      || !_fm_pb_read_value (d, s, FM_PB_WIRE_LEN, NULL, NULL, &sub))
+    ok = FALSE;
+  else if (d->depth >= d->limits.max_depth)
+    ok = _fm_pb_fail (d, FM_ERROR_LIMIT, NULL, tag->at,
+                      _("messages nested deeper than %u"), d->limits.max_depth);
+  else
+    {
+      d->depth++;
+      ok = decode_message (d, sub, msg, obj);
+      d->depth--;
+    }
+  g_string_truncate (d->path, mark);
+  return ok;
 }
 
 /* KIND_MESSAGE, KIND_MESSAGES, KIND_INLINE: a sub-message of @obj. */
@@ -404,42 +432,26 @@ read_message (FmPbDecoder   *d,
               gpointer       obj)
 {
   gpointer *slot = G_STRUCT_MEMBER_P (obj, f->offset);
-  GPtrArray **arr = (GPtrArray **) slot;
   gpointer child = obj;
-  FmPbSpan sub;
-  gsize mark;
-  gboolean ok;
+  gint64 index = -1;
 
-  if (f->kind == KIND_MESSAGES)
-    {
-      guint index = *arr != NULL ? (*arr)->len : 0;
-
-      if (!_fm_pb_check_count (d, *arr, field_limit (d, f), f->name, tag->at)
-          || !_fm_pb_enter (d, s, tag, &sub, &mark, "%s[%u]", f->name, index))
-        return FALSE;
-    }
-  else if (!_fm_pb_enter (d, s, tag, &sub, &mark, "%s", f->name))
-    return FALSE;
-
-  if (f->kind != KIND_INLINE)
+  if (f->kind == KIND_INLINE)
+    message_clear (f->message, obj);
+  else
     child = message_new (f->message);
   if (f->kind == KIND_MESSAGES)
     {
-      if (*arr == NULL)
-        *arr = g_ptr_array_new ();
-      g_ptr_array_add (*arr, child);
+      if (*slot == NULL)
+        *slot = g_ptr_array_new ();
+      index = ((GPtrArray *) *slot)->len;
+      g_ptr_array_add (*slot, child);
     }
   else if (f->kind == KIND_MESSAGE)
     {
       message_free (f->message, *slot); /* the last one wins */
       *slot = child;
     }
-  if (f->message->init != NULL)
-    f->message->init (child);
-
-  ok = decode_message (d, sub, f->message, child);
-  _fm_pb_leave (d, mark);
-  return ok;
+  return read_nested (d, s, tag, f->message, child, f->name, index);
 }
 
 /* KIND_DIMS: repeated int64, packed or not, kept in a fixed array. */
@@ -450,33 +462,20 @@ read_tensor_dims (FmPbDecoder   *d,
                   const char    *field,
                   FmOnnxTensor  *t)
 {
+  gboolean packed = tag->wire == FM_PB_WIRE_LEN;
   FmPbSpan run;
-  gsize count;
+  gsize count = 1;
   guint64 v;
 
-  if (tag->wire != FM_PB_WIRE_LEN)
-    {
-      if (!_fm_pb_expect_wire (d, field, tag, FM_PB_WIRE_VARINT)
-          || !_fm_pb_read_varint (d, s, field, &v))
-        return FALSE;
-      if (t->rank >= FM_MAX_RANK)
-        return _fm_pb_fail (d, FM_ERROR_LIMIT, field, tag->at,
-                            _("rank %d exceeds %d"), t->rank + 1, FM_MAX_RANK);
-      t->dims[t->rank++] = (gint64) v;
-      return TRUE;
-    }
-
-  if (!_fm_pb_read_length (d, s, field, &run)
-      || !_fm_pb_packed_count (d, run, FM_PB_NUM_INT64, field, &count))
+  /* a packed run's rank is checked before reading it, an unpacked dim's after */
+  if (packed ? !_fm_pb_read_packed (d, s, FM_PB_NUM_INT64, field, &run, &count)
+               || !check_rank (d, field, tag->at, (gsize) t->rank + count)
+             : !_fm_pb_expect_wire (d, field, tag, FM_PB_WIRE_VARINT))
     return FALSE;
-  if (count > (gsize) (FM_MAX_RANK - t->rank))
-    return _fm_pb_fail (d, FM_ERROR_LIMIT, field, tag->at,
-                        /* Translators: a reason for the “%s: %s at byte %zu” message; the rank
-                           (number of dimensions) of a tensor and the largest rank supported. */
-                        _("rank %zu exceeds %d"), (gsize) t->rank + count, FM_MAX_RANK);
-  while (run.pos < run.end)
+  while (packed ? run.pos < run.end : count-- > 0)
     {
-      if (!_fm_pb_read_varint (d, &run, field, &v))
+      if (!_fm_pb_read_varint (d, packed ? &run : s, field, &v)
+          || (!packed && !check_rank (d, field, tag->at, (gsize) t->rank + 1)))
         return FALSE;
       t->dims[t->rank++] = (gint64) v;
     }
@@ -493,21 +492,14 @@ read_shape_dim (FmPbDecoder     *d,
 {
   Dim dim = { -1, NULL }; /* neither dim_value nor dim_param */
   int i = v->rank;
-  FmPbSpan sub;
-  gsize mark;
   gboolean ok;
 
-  if (i >= FM_MAX_RANK)
-    return _fm_pb_fail (d, FM_ERROR_LIMIT, f->name, tag->at,
-                        _("rank %d exceeds %d"), i + 1, FM_MAX_RANK);
-  if (!_fm_pb_enter (d, s, tag, &sub, &mark, "%s[%d]", f->name, i))
+  if (!check_rank (d, f->name, tag->at, (gsize) i + 1))
     return FALSE;
-
   v->rank++;
-  ok = decode_message (d, sub, f->message, &dim);
+  ok = read_nested (d, s, tag, f->message, &dim, f->name, i);
   v->dims[i] = dim.value;
   v->dim_params[i] = dim.param;
-  _fm_pb_leave (d, mark);
   return ok;
 }
 
@@ -528,13 +520,10 @@ read_scalar (FmPbDecoder   *d,
   guint64 v = 0;
   FmPbSpan bytes = { 0, 0 };
 
-  if ((f->kind == KIND_STRINGS
-       && !_fm_pb_check_count (d, *(GPtrArray **) p, field_limit (d, f), f->name, tag->at))
-      || !_fm_pb_expect_wire (d, f->name, tag, want)
-      || !_fm_pb_read_value (d, s, want, f->name, &v, &bytes))
-    return FALSE;
-  if ((f->kind == KIND_STRING || f->kind == KIND_STRINGS)
-      && !_fm_pb_string_copy (d, bytes, f->name, &str))
+  if (!_fm_pb_expect_wire (d, f->name, tag, want)
+      || !_fm_pb_read_value (d, s, want, f->name, &v, &bytes)
+      || ((f->kind == KIND_STRING || f->kind == KIND_STRINGS)
+          && !_fm_pb_string_copy (d, bytes, f->name, &str)))
     return FALSE;
 
   switch (f->kind)
@@ -542,9 +531,7 @@ read_scalar (FmPbDecoder   *d,
     case KIND_INT:
       *(gint64 *) p = (gint64) v;
       break;
-    case KIND_ENUM:
-      *(int *) p = (int) v;
-      break;
+    case KIND_ENUM: /* an int, or a float's bits: the low 32 bits */
     case KIND_FLOAT:
       bits = (guint32) v;
       memcpy (p, &bits, 4);
@@ -567,13 +554,10 @@ read_scalar (FmPbDecoder   *d,
         (*(guint *) p)++;
       break;
     }
-  if (f->then != NULL)
-    f->then (d, obj, tag->at);
   return TRUE;
 }
 
-/* Reads the fields of @msg in @s into @obj; unknown fields are skipped.
- * Recursion goes through _fm_pb_enter(), bounded by max_depth. */
+/* Reads the fields of @msg in @s into @obj; unknown fields are skipped. */
 static gboolean
 decode_message (FmPbDecoder   *d,
                 FmPbSpan       s,
@@ -596,6 +580,9 @@ decode_message (FmPbDecoder   *d,
 
       if (f == NULL)
         ok = _fm_pb_read_value (d, &s, tag.wire, NULL, &v, &bytes);
+      else if ((f->kind == KIND_STRINGS || f->kind == KIND_MESSAGES)
+               && !check_count (d, f, obj, tag.at))
+        ok = FALSE;
       else if (f->kind == KIND_NUMBERS)
         ok = _fm_pb_read_numbers (d, &s, &tag, f->num, f->name,
                                   G_STRUCT_MEMBER_P (obj, f->offset));
@@ -610,6 +597,10 @@ decode_message (FmPbDecoder   *d,
         ok = read_scalar (d, &s, &tag, f, obj);
       if (!ok)
         return FALSE;
+      if (f != NULL && f->seen != 0)
+        G_STRUCT_MEMBER (gboolean, obj, f->seen) = TRUE;
+      if (f != NULL && f->then != NULL)
+        f->then (d, obj, tag.at);
     }
   return TRUE;
 }
@@ -629,7 +620,6 @@ decode_root (const guint8        *data,
   static const guint8 empty[1] = { 0 };
   gpointer obj = message_new (msg);
   FmPbDecoder d = { data != NULL ? data : empty, data != NULL ? len : 0 };
-  FmPbSpan s = { 0, d.len };
 
   /* zero fields mean the defaults */
   G_STATIC_ASSERT (sizeof (FmOnnxLimits) == 5 * sizeof (guint));
@@ -646,7 +636,7 @@ decode_root (const guint8        *data,
   d.error = error;
   memset (info, 0, sizeof *info);
 
-  if (!decode_message (&d, s, msg, obj))
+  if (!decode_message (&d, (FmPbSpan) { 0, d.len }, msg, obj))
     {
       message_free (msg, obj);
       obj = NULL;
@@ -661,9 +651,7 @@ fm_onnx_model_decode (const guint8        *data,
                       const FmOnnxLimits  *limits,
                       GError             **error)
 {
-  FmOnnxDecodeInfo info;
-
-  return fm_onnx_model_decode_full (data, len, limits, &info, error);
+  return fm_onnx_model_decode_full (data, len, limits, &(FmOnnxDecodeInfo) { 0 }, error);
 }
 
 FmOnnxModel *
@@ -685,11 +673,10 @@ fm_onnx_tensor_decode (const guint8        *data,
                        const FmOnnxLimits  *limits,
                        GError             **error)
 {
-  FmOnnxDecodeInfo info;
-
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return decode_root (data, len, limits, &tensor_message, "tensor", &info, error);
+  return decode_root (data, len, limits, &tensor_message, "tensor",
+                      &(FmOnnxDecodeInfo) { 0 }, error);
 }
 
 void

@@ -5,8 +5,7 @@
  *
  * The protobuf wire format, bounded (fm-onnx-private.h): varints, tags,
  * lengths, fixed values, strings and repeated numbers, read within the
- * span of the enclosing message, and the path and depth of nested
- * messages. It knows no schema: fm-onnx-proto.c's field tables do.
+ * span of the enclosing message. The schema is fm-onnx-proto.c's.
  */
 #include "config.h"
 
@@ -28,7 +27,7 @@ _fm_pb_fail (FmPbDecoder *d,
              ...)
 {
   g_autofree char *reason = NULL;
-  g_autoptr(GString) where = g_string_new (d->path->str);
+  gsize mark = d->path->len;
   va_list args;
 
   va_start (args, format);
@@ -36,26 +35,18 @@ _fm_pb_fail (FmPbDecoder *d,
   va_end (args);
 
   if (field != NULL)
-    {
-      if (where->len > 0)
-        g_string_append_c (where, '.');
-      g_string_append (where, field);
-    }
-  if (where->len == 0)
-    g_string_append (where, d->root);
-
+    g_string_append_printf (d->path, "%s%s", mark > 0 ? "." : "", field);
   /* Translators: the first %s is where in the file, like “model.graph.node[3].attribute[0]”;
      the second is the reason (one of the messages below); %zu is the byte offset in the file. */
   g_set_error (d->error, FM_ERROR, code, _("%s: %s at byte %zu"),
-               where->str, reason, offset);
+               d->path->len > 0 ? d->path->str : d->root, reason, offset);
+  g_string_truncate (d->path, mark);
   return FALSE;
 }
 
-/* Notes that the input ends inside a top-level field: a read at the root
- * message (depth 1, whose span is the whole input) ran past the end.
- * @needed is the size the field's declared length implies, or 0 when the
- * input ends inside a number. Deeper spans lie inside a length already
- * checked against the input, so running past them is damage, not a cut. */
+/* FmOnnxDecodeInfo.truncated and needed, when a read at the root message
+ * (depth 1, whose span is the whole input) ran past the end. Deeper spans
+ * lie inside a length already checked, so that is damage, not a cut. */
 static void
 note_truncated (FmPbDecoder *d,
                 FmPbSpan    *s,
@@ -77,33 +68,27 @@ _fm_pb_read_varint (FmPbDecoder *d,
                     guint64     *out)
 {
   gsize start = s->pos;
-  guint64 v = 0;
+  int i;
 
-  for (int i = 0; i < 10; i++)
+  *out = 0;
+  for (i = 0; i < 10 && s->pos < s->end; i++)
     {
-      guint8 b;
+      guint8 b = d->buf[s->pos++];
 
-      if (s->pos >= s->end)
-        {
-          note_truncated (d, s, 0);
-          return _fm_pb_fail (d, FM_ERROR_INVALID_MODEL, field, start,
-                              /* Translators: a reason for the “%s: %s at byte %zu” message. A
-                                 varint is protobuf's variable-length integer encoding. */
-                              _("truncated varint"));
-        }
-      b = d->buf[s->pos++];
-      v |= (guint64) (b & 0x7f) << (7 * i);
+      *out |= (guint64) (b & 0x7f) << (7 * i);
       if ((b & 0x80) == 0)
-        {
-          *out = v;
-          return TRUE;
-        }
+        return TRUE;
     }
 
+  if (i < 10)
+    note_truncated (d, s, 0);
   return _fm_pb_fail (d, FM_ERROR_INVALID_MODEL, field, start,
+                      /* Translators: a reason for the “%s: %s at byte %zu” message. A
+                         varint is protobuf's variable-length integer encoding. */
+                      i < 10 ? _("truncated varint")
                       /* Translators: a reason for the “%s: %s at byte %zu” message. A varint is
                          protobuf's variable-length integer encoding. */
-                      _("varint longer than 10 bytes"));
+                      : _("varint longer than 10 bytes"));
 }
 
 gboolean
@@ -111,6 +96,7 @@ _fm_pb_read_tag (FmPbDecoder *d,
                  FmPbSpan    *s,
                  FmPbTag     *tag)
 {
+  gboolean group;
   guint64 v;
 
   tag->at = s->pos;
@@ -124,57 +110,55 @@ _fm_pb_read_tag (FmPbDecoder *d,
 
   tag->number = (guint32) (v >> 3);
   tag->wire = (int) (v & 7);
-  if (tag->wire == 3 || tag->wire == 4)
+  group = tag->wire == 3 || tag->wire == 4;
+  if (group || (tag->wire > FM_PB_WIRE_LEN && tag->wire != FM_PB_WIRE_FIXED32))
     return _fm_pb_fail (d, FM_ERROR_INVALID_MODEL, NULL, tag->at,
                         /* Translators: a reason for the “%s: %s at byte %zu” message; a protobuf
                            field number and its wire type (how the value is encoded). */
-                        _("field %u has unsupported wire type %d (group)"),
-                        tag->number, tag->wire);
-  if (tag->wire > FM_PB_WIRE_LEN && tag->wire != FM_PB_WIRE_FIXED32)
-    return _fm_pb_fail (d, FM_ERROR_INVALID_MODEL, NULL, tag->at,
+                        group ? _("field %u has unsupported wire type %d (group)")
                         /* Translators: a reason for the “%s: %s at byte %zu” message; a protobuf
                            field number and its wire type (how the value is encoded). */
-                        _("field %u has invalid wire type %d"), tag->number, tag->wire);
+                        : _("field %u has invalid wire type %d"), tag->number, tag->wire);
   return TRUE;
 }
 
+/* The value after a tag: only the four wire types _fm_pb_read_tag() lets
+ * through get here. A length-delimited field's bytes must lie within @s;
+ * a fixed32 or fixed64 is little-endian. */
 gboolean
-_fm_pb_read_length (FmPbDecoder *d,
-                    FmPbSpan    *s,
-                    const char  *field,
-                    FmPbSpan    *out)
+_fm_pb_read_value (FmPbDecoder *d,
+                   FmPbSpan    *s,
+                   int          wire,
+                   const char  *field,
+                   guint64     *v,
+                   FmPbSpan    *bytes)
 {
   gsize start = s->pos;
+  gsize size = wire == FM_PB_WIRE_FIXED64 ? 8 : 4;
   guint64 n;
 
-  if (!_fm_pb_read_varint (d, s, field, &n))
-    return FALSE;
-
-  if (n > s->end - s->pos)
+  if (wire == FM_PB_WIRE_VARINT)
+    return _fm_pb_read_varint (d, s, field, v);
+  if (wire == FM_PB_WIRE_LEN)
     {
-      note_truncated (d, s, n > G_MAXUINT64 - s->pos ? G_MAXUINT64 : s->pos + n);
-      return _fm_pb_fail (d, FM_ERROR_INVALID_MODEL, field, start,
-                          /* Translators: a reason for the “%s: %s at byte %zu” message: a
-                             length-delimited field claims more bytes than are left in the enclosing
-                             message. */
-                          _("length %" PRIu64 " past end (%zu"
-                            " bytes remain)"), n, s->end - s->pos);
+      if (!_fm_pb_read_varint (d, s, field, &n))
+        return FALSE;
+      if (n > s->end - s->pos)
+        {
+          note_truncated (d, s, n > G_MAXUINT64 - s->pos ? G_MAXUINT64 : s->pos + n);
+          return _fm_pb_fail (d, FM_ERROR_INVALID_MODEL, field, start,
+                              /* Translators: a reason for the “%s: %s at byte %zu” message: a
+                                 length-delimited field claims more bytes than are left in the
+                                 enclosing message. */
+                              _("length %" PRIu64 " past end (%zu"
+                                " bytes remain)"), n, s->end - s->pos);
+        }
+      bytes->pos = s->pos;
+      bytes->end = s->pos + (gsize) n;
+      s->pos = bytes->end;
+      return TRUE;
     }
 
-  out->pos = s->pos;
-  out->end = s->pos + (gsize) n;
-  s->pos = out->end;
-  return TRUE;
-}
-
-/* A little-endian fixed32 or fixed64. */
-static gboolean
-read_fixed (FmPbDecoder *d,
-            FmPbSpan    *s,
-            const char  *field,
-            gsize        size,
-            guint64     *out)
-{
   if (s->end - s->pos < size)
     {
       note_truncated (d, s, 0);
@@ -184,33 +168,11 @@ read_fixed (FmPbDecoder *d,
                              are. */
                           _("truncated fixed%d"), (int) size * 8);
     }
-
-  *out = 0;
+  *v = 0;
   for (gsize i = size; i-- > 0;)
-    *out = *out << 8 | d->buf[s->pos + i];
+    *v = *v << 8 | d->buf[s->pos + i];
   s->pos += size;
   return TRUE;
-}
-
-gboolean
-_fm_pb_read_value (FmPbDecoder *d,
-                   FmPbSpan    *s,
-                   int          wire,
-                   const char  *field,
-                   guint64     *v,
-                   FmPbSpan    *bytes)
-{
-  switch (wire)
-    {
-    case FM_PB_WIRE_VARINT:
-      return _fm_pb_read_varint (d, s, field, v);
-    case FM_PB_WIRE_FIXED64:
-      return read_fixed (d, s, field, 8, v);
-    case FM_PB_WIRE_FIXED32:
-      return read_fixed (d, s, field, 4, v);
-    default:
-      return _fm_pb_read_length (d, s, field, bytes);
-    }
 }
 
 gboolean
@@ -249,55 +211,54 @@ _fm_pb_string_copy (FmPbDecoder  *d,
   if (*out == NULL)
     return _fm_pb_fail (d, FM_ERROR_LIMIT, field, str.pos,
                         _("out of memory for a string of %zu bytes"), n);
-  if (n > 0)
-    memcpy (*out, d->buf + str.pos, n);
+  memcpy (*out, d->buf + str.pos, n);
   (*out)[n] = '\0';
   return TRUE;
 }
 
 /* ---- repeated numbers, packed or not ------------------------------------ */
 
-static gsize
-num_elem_size (FmPbNum kind)
-{
-  return kind == FM_PB_NUM_INT32 || kind == FM_PB_NUM_FLOAT ? 4 : 8;
-}
+/* Per FmPbNum: the bytes an element takes in its array, and the wire type
+ * of one value written unpacked. */
+static const struct { gsize size; int wire; } num_formats[] = {
+  [FM_PB_NUM_INT64] = { 8, FM_PB_WIRE_VARINT },
+  [FM_PB_NUM_INT32] = { 4, FM_PB_WIRE_VARINT },
+  [FM_PB_NUM_UINT64] = { 8, FM_PB_WIRE_VARINT },
+  [FM_PB_NUM_FLOAT] = { 4, FM_PB_WIRE_FIXED32 },
+  [FM_PB_NUM_DOUBLE] = { 8, FM_PB_WIRE_FIXED64 },
+};
 
-static int
-num_wire (FmPbNum kind)
-{
-  return kind == FM_PB_NUM_FLOAT ? FM_PB_WIRE_FIXED32
-         : kind == FM_PB_NUM_DOUBLE ? FM_PB_WIRE_FIXED64 : FM_PB_WIRE_VARINT;
-}
-
-/* One per varint terminator byte, or length / size for fixed-width
- * values. */
+/* The count is one per varint terminator byte, or length / size for
+ * fixed-width values. */
 gboolean
-_fm_pb_packed_count (FmPbDecoder *d,
-                     FmPbSpan     run,
-                     FmPbNum      kind,
-                     const char  *field,
-                     gsize       *count)
+_fm_pb_read_packed (FmPbDecoder *d,
+                    FmPbSpan    *s,
+                    FmPbNum      kind,
+                    const char  *field,
+                    FmPbSpan    *run,
+                    gsize       *count)
 {
-  gsize size = num_elem_size (kind);
+  gsize size = num_formats[kind].size;
 
   *count = 0;
-  if (num_wire (kind) == FM_PB_WIRE_VARINT)
+  if (!_fm_pb_read_value (d, s, FM_PB_WIRE_LEN, field, NULL, run))
+    return FALSE;
+  if (num_formats[kind].wire == FM_PB_WIRE_VARINT)
     {
-      for (gsize i = run.pos; i < run.end; i++)
+      for (gsize i = run->pos; i < run->end; i++)
         if ((d->buf[i] & 0x80) == 0)
           (*count)++;
       return TRUE;
     }
 
-  if ((run.end - run.pos) % size != 0)
-    return _fm_pb_fail (d, FM_ERROR_INVALID_MODEL, field, run.pos,
+  if ((run->end - run->pos) % size != 0)
+    return _fm_pb_fail (d, FM_ERROR_INVALID_MODEL, field, run->pos,
                         /* Translators: a reason for the “%s: %s at byte %zu” message: a packed
                            array of numbers whose byte length is not a multiple of the size of one
                            number. */
                         _("packed run of %zu bytes is not a multiple"
-                          " of %zu"), run.end - run.pos, size);
-  *count = (run.end - run.pos) / size;
+                          " of %zu"), run->end - run->pos, size);
+  *count = (run->end - run->pos) / size;
   return TRUE;
 }
 
@@ -315,14 +276,14 @@ _fm_pb_read_numbers (FmPbDecoder    *d,
                      GArray        **arr)
 {
   gboolean packed = tag->wire == FM_PB_WIRE_LEN;
+  gsize size = num_formats[kind].size;
   FmPbSpan run;
   gsize count = 1;
   guint64 v;
 
   /* count <= run length, so this is bounded by the input */
-  if (packed ? !_fm_pb_read_length (d, s, field, &run)
-               || !_fm_pb_packed_count (d, run, kind, field, &count)
-             : !_fm_pb_expect_wire (d, field, tag, num_wire (kind)))
+  if (packed ? !_fm_pb_read_packed (d, s, kind, field, &run, &count)
+             : !_fm_pb_expect_wire (d, field, tag, num_formats[kind].wire))
     return FALSE;
   if (count > MAX_ARRAY_LEN - (*arr != NULL ? (*arr)->len : 0))
     return _fm_pb_fail (d, FM_ERROR_LIMIT, field, tag->at,
@@ -331,74 +292,15 @@ _fm_pb_read_numbers (FmPbDecoder    *d,
                         _("more than %u values"), MAX_ARRAY_LEN);
 
   if (*arr == NULL)
-    *arr = g_array_sized_new (FALSE, FALSE, num_elem_size (kind), (guint) count);
+    *arr = g_array_sized_new (FALSE, FALSE, size, (guint) count);
   while (packed ? run.pos < run.end : count-- > 0)
     {
-      if (!_fm_pb_read_value (d, packed ? &run : s, num_wire (kind), field, &v, NULL))
-        return FALSE;
-      if (num_elem_size (kind) == 4)
-        {
-          guint32 v32 = (guint32) v;
+      guint32 v32;
 
-          g_array_append_val (*arr, v32);
-        }
-      else
-        g_array_append_val (*arr, v);
+      if (!_fm_pb_read_value (d, packed ? &run : s, num_formats[kind].wire, field, &v, NULL))
+        return FALSE;
+      v32 = (guint32) v;
+      g_array_append_vals (*arr, size == 4 ? (gpointer) &v32 : (gpointer) &v, 1);
     }
   return TRUE;
-}
-
-/* ---- nested messages ---------------------------------------------------- */
-
-gboolean
-_fm_pb_enter (FmPbDecoder   *d,
-              FmPbSpan      *s,
-              const FmPbTag *tag,
-              FmPbSpan      *sub,
-              gsize         *mark,
-              const char    *format,
-              ...)
-{
-  va_list args;
-
-  *mark = d->path->len;
-  if (d->path->len > 0)
-    g_string_append_c (d->path, '.');
-  va_start (args, format);
-  g_string_append_vprintf (d->path, format, args);
-  va_end (args);
-
-  if (_fm_pb_expect_wire (d, NULL, tag, FM_PB_WIRE_LEN) && _fm_pb_read_length (d, s, NULL, sub))
-    {
-      if (d->depth < d->limits.max_depth)
-        {
-          d->depth++;
-          return TRUE;
-        }
-      _fm_pb_fail (d, FM_ERROR_LIMIT, NULL, tag->at,
-                   _("messages nested deeper than %u"), d->limits.max_depth);
-    }
-  g_string_truncate (d->path, *mark);
-  return FALSE;
-}
-
-void
-_fm_pb_leave (FmPbDecoder *d,
-              gsize        mark)
-{
-  d->depth--;
-  g_string_truncate (d->path, mark);
-}
-
-gboolean
-_fm_pb_check_count (FmPbDecoder *d,
-                    GPtrArray   *arr,
-                    guint        limit,
-                    const char  *field,
-                    gsize        tag_at)
-{
-  if (arr == NULL || arr->len < limit)
-    return TRUE;
-  return _fm_pb_fail (d, FM_ERROR_LIMIT, field, tag_at,
-                      _("more than %u entries"), limit);
 }

@@ -547,14 +547,13 @@ typedef struct
   float       *y;      /* [n] */
 } Gemv;
 
+/* Columns [j0, j1) of y. */
 static void
-gemv_share (gpointer data,
-            guint    index,
-            guint    n_threads)
+gemv_range (gpointer data,
+            gint64   j0,
+            gint64   j1)
 {
   const Gemv *g = data;
-  gint64 j0 = g->n * index / n_threads;
-  gint64 j1 = g->n * (index + 1) / n_threads;
 
   if (g->trans_b)
     {
@@ -638,7 +637,7 @@ fm_sgemm (gboolean     trans_a,
         {
           Gemv v = { n, k, alpha, beta, trans_b, a + i * lda, b, ldb, c + i * ldc };
 
-          fm_threads_run (n * k >= 100000 ? pool : NULL, gemv_share, &v);
+          fm_threads_parallel_for (n * k >= 100000 ? pool : NULL, n, 1, gemv_range, &v);
         }
       return;
     }

@@ -297,20 +297,22 @@ fm_op_attr_string (FmOpContext  *ctx,
   return TRUE;
 }
 
-/* The values of list attribute @name (INTS or FLOATS, @type), at most
- * @max of them; *@values is NULL when the node does not have it. */
+/* The values of list attribute @name (INTS or FLOATS, @type, elements of
+ * @size bytes), at most @max of them, copied into @out. */
 static gboolean
 attr_list (FmOpContext  *ctx,
            const char   *name,
            int           type,
+           gsize         size,
+           gpointer      out,
            guint         max,
-           GArray      **values,
+           guint        *n_out,
            GError      **error)
 {
   const FmOnnxAttribute *a = fm_op_attr (ctx, name);
   GArray *list;
 
-  *values = NULL;
+  *n_out = 0;
   if (a == NULL)
     return TRUE;
   if (a->type != type && a->type != 0)
@@ -320,7 +322,11 @@ attr_list (FmOpContext  *ctx,
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
                        _("attribute '%s' has %u values, at most %u supported"),
                        name, list->len, max);
-  *values = list;
+  if (list != NULL && list->len > 0)
+    {
+      memcpy (out, list->data, list->len * size);
+      *n_out = list->len;
+    }
   return TRUE;
 }
 
@@ -332,17 +338,7 @@ fm_op_attr_ints (FmOpContext  *ctx,
                  guint        *n_out,
                  GError      **error)
 {
-  GArray *list;
-
-  *n_out = 0;
-  if (!attr_list (ctx, name, FM_ONNX_ATTR_INTS, max, &list, error))
-    return FALSE;
-  if (list != NULL && list->len > 0)
-    {
-      memcpy (out, list->data, list->len * sizeof (gint64));
-      *n_out = list->len;
-    }
-  return TRUE;
+  return attr_list (ctx, name, FM_ONNX_ATTR_INTS, sizeof *out, out, max, n_out, error);
 }
 
 gboolean
@@ -353,15 +349,5 @@ fm_op_attr_floats (FmOpContext  *ctx,
                    guint        *n_out,
                    GError      **error)
 {
-  GArray *list;
-
-  *n_out = 0;
-  if (!attr_list (ctx, name, FM_ONNX_ATTR_FLOATS, max, &list, error))
-    return FALSE;
-  if (list != NULL && list->len > 0)
-    {
-      memcpy (out, list->data, list->len * sizeof (float));
-      *n_out = list->len;
-    }
-  return TRUE;
+  return attr_list (ctx, name, FM_ONNX_ATTR_FLOATS, sizeof *out, out, max, n_out, error);
 }

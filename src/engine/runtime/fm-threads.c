@@ -242,3 +242,42 @@ fm_threads_run (FmThreads     *pool,
       g_mutex_unlock (&pool->lock);
     }
 }
+
+typedef struct
+{
+  FmThreadsRangeFunc func;
+  gpointer           data;
+  gint64             n;
+} RangeJob;
+
+static void
+range_share (gpointer data,
+             guint    index,
+             guint    n_threads)
+{
+  const RangeJob *job = data;
+  gint64 begin = job->n * index / n_threads;
+  gint64 end = job->n * (index + 1) / n_threads;
+
+  if (end > begin)
+    job->func (job->data, begin, end);
+}
+
+void
+fm_threads_parallel_for (FmThreads          *pool,
+                         gint64              n,
+                         gint64              grain,
+                         FmThreadsRangeFunc  func,
+                         gpointer            data)
+{
+  RangeJob job = { func, data, n };
+
+  if (n <= 0)
+    return;
+  if (pool == NULL || n < 2 * MAX (grain, 1))
+    {
+      func (data, 0, n);
+      return;
+    }
+  fm_threads_run (pool, range_share, &job);
+}

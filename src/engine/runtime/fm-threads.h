@@ -36,4 +36,18 @@ void       fm_threads_run   (FmThreads      *pool,
                              FmThreadsFunc   func,
                              gpointer        data);
 
+/* Runs @func over [0, @n) split into one contiguous range per thread of
+ * @pool (the calling thread takes the first), or once over the whole
+ * range when @pool is NULL or @n < 2 * @grain. Ranges never overlap, so
+ * @func may write its range without locks. */
+typedef void (*FmThreadsRangeFunc) (gpointer data,
+                                    gint64   begin,
+                                    gint64   end);
+
+void       fm_threads_parallel_for (FmThreads          *pool,
+                                    gint64              n,
+                                    gint64              grain,
+                                    FmThreadsRangeFunc  func,
+                                    gpointer            data);
+
 G_END_DECLS

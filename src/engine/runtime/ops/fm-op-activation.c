@@ -24,22 +24,11 @@
 
 #include "fm-op-common.h"
 
-typedef enum
-{
-  ACT_RELU,
-  ACT_LEAKY_RELU,
-  ACT_SIGMOID,
-  ACT_TANH,
-  ACT_CLIP,
-  ACT_HARD_SIGMOID,
-  ACT_HARD_SWISH,
-} ActOp;
-
 typedef struct
 {
-  ActOp  op;
-  gsize  numel;
-  float  a, b;         /* alpha/beta, or Clip's min/max */
+  FmOpType op;         /* the node's: FM_OP_Relu ... FM_OP_HardSwish */
+  gsize    numel;
+  float    a, b;       /* alpha/beta, or Clip's min/max */
 } FmActParams;
 
 static gboolean
@@ -68,29 +57,28 @@ clip_bound (FmOpContext  *ctx,
 
 static gboolean
 act_prepare (FmOpContext  *ctx,
-             ActOp         op,
              GError      **error)
 {
+  FmOpType op = ctx->node->op;
   FmValue *x;
   FmActParams *p;
   float a = 0.0f, b = 0.0f;
 
-  if (!fm_op_check_n_inputs (ctx, 1, op == ACT_CLIP ? 3 : 1, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+  x = fm_op_float_x (ctx, 1, op == FM_OP_Clip ? 3 : 1, -1, error);
+  if (x == NULL)
     return FALSE;
-  x = fm_op_input (ctx, 0);
   switch (op)
     {
-    case ACT_LEAKY_RELU:
+    case FM_OP_LeakyRelu:
       if (!fm_op_attr_float (ctx, "alpha", 0.01f, &a, error))
         return FALSE;
       break;
-    case ACT_HARD_SIGMOID:
+    case FM_OP_HardSigmoid:
       if (!fm_op_attr_float (ctx, "alpha", 0.2f, &a, error) ||
           !fm_op_attr_float (ctx, "beta", 0.5f, &b, error))
         return FALSE;
       break;
-    case ACT_CLIP:
+    case FM_OP_Clip:
       a = -FLT_MAX;
       b = FLT_MAX;
       if (ctx->node->opset < 11)
@@ -109,19 +97,13 @@ act_prepare (FmOpContext  *ctx,
             return FALSE;
         }
       break;
-    case ACT_RELU:
-    case ACT_SIGMOID:
-    case ACT_TANH:
-    case ACT_HARD_SWISH:
-    default:
+    default: /* Relu, Sigmoid, Tanh, HardSwish */
       break;
     }
-  if (op != ACT_CLIP && ctx->node->n_inputs > 1)
+  if (op != FM_OP_Clip && ctx->node->n_inputs > 1)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("expected one input"));
 
-  p = g_new0 (FmActParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   if (!fm_op_numel (ctx, &x->shape, &p->numel, error))
     return FALSE;
   p->op = op;
@@ -179,7 +161,7 @@ act_range (gpointer data,
 
   switch (p->op)
     {
-    case ACT_RELU:
+    case FM_OP_Relu:
 #ifdef FM_ACT_X86
       if (__builtin_cpu_supports ("avx2"))
         {
@@ -190,28 +172,28 @@ act_range (gpointer data,
       for (gsize i = 0; i < n; i++)
         y[i] = x[i] > 0.0f ? x[i] : 0.0f;
       break;
-    case ACT_LEAKY_RELU:
+    case FM_OP_LeakyRelu:
       for (gsize i = 0; i < n; i++)
         y[i] = x[i] >= 0.0f ? x[i] : a * x[i];
       break;
-    case ACT_SIGMOID:
+    case FM_OP_Sigmoid:
       for (gsize i = 0; i < n; i++)
         y[i] = 1.0f / (1.0f + expf (-x[i]));
       break;
-    case ACT_TANH:
+    case FM_OP_Tanh:
       for (gsize i = 0; i < n; i++)
         y[i] = tanhf (x[i]);
       break;
-    case ACT_CLIP:
+    case FM_OP_Clip:
       /* max wins when min > max, as the spec and numpy.clip say */
       for (gsize i = 0; i < n; i++)
         y[i] = MIN (b, MAX (a, x[i]));
       break;
-    case ACT_HARD_SIGMOID:
+    case FM_OP_HardSigmoid:
       for (gsize i = 0; i < n; i++)
         y[i] = MAX (0.0f, MIN (1.0f, a * x[i] + b));
       break;
-    case ACT_HARD_SWISH:
+    case FM_OP_HardSwish:
       for (gsize i = 0; i < n; i++)
         y[i] = x[i] * MAX (0.0f, MIN (1.0f, x[i] / 6.0f + 0.5f));
       break;
@@ -229,27 +211,19 @@ act_run (const FmNode *node,
   const FmActParams *p = node->params;
   ActJob job = { p, FM_IN_F (rc, node, 0), FM_OUT_F (rc, node, 0) };
 
-  fm_op_parallel_for (rc->threads, (gint64) p->numel, 32768, act_range, &job);
+  fm_threads_parallel_for (rc->threads, (gint64) p->numel, 32768, act_range, &job);
 }
-
-#define DEFINE_ACT(Name, name, OP, attrs)                               \
-  static gboolean                                                       \
-  name##_prepare (FmOpContext  *ctx,                                    \
-                  GError      **error)                                  \
-  {                                                                     \
-    return act_prepare (ctx, OP, error);                                \
-  }                                                                     \
-  const FmOpInfo fm_op_##name = { #Name, attrs, name##_prepare, act_run };
 
 static const char * const no_attributes[] = { NULL };
 static const char * const alpha_attributes[] = { "alpha", NULL };
 static const char * const alpha_beta_attributes[] = { "alpha", "beta", NULL };
 static const char * const clip_attributes[] = { "min", "max", NULL };
 
-DEFINE_ACT (Relu, relu, ACT_RELU, no_attributes)
-DEFINE_ACT (LeakyRelu, leaky_relu, ACT_LEAKY_RELU, alpha_attributes)
-DEFINE_ACT (Sigmoid, sigmoid, ACT_SIGMOID, no_attributes)
-DEFINE_ACT (Tanh, tanh, ACT_TANH, no_attributes)
-DEFINE_ACT (Clip, clip, ACT_CLIP, clip_attributes)
-DEFINE_ACT (HardSigmoid, hard_sigmoid, ACT_HARD_SIGMOID, alpha_beta_attributes)
-DEFINE_ACT (HardSwish, hard_swish, ACT_HARD_SWISH, no_attributes)
+/* One prepare and one run for all: the node's op says which. */
+const FmOpInfo fm_op_relu = { "Relu", no_attributes, act_prepare, act_run };
+const FmOpInfo fm_op_leaky_relu = { "LeakyRelu", alpha_attributes, act_prepare, act_run };
+const FmOpInfo fm_op_sigmoid = { "Sigmoid", no_attributes, act_prepare, act_run };
+const FmOpInfo fm_op_tanh = { "Tanh", no_attributes, act_prepare, act_run };
+const FmOpInfo fm_op_clip = { "Clip", clip_attributes, act_prepare, act_run };
+const FmOpInfo fm_op_hard_sigmoid = { "HardSigmoid", alpha_beta_attributes, act_prepare, act_run };
+const FmOpInfo fm_op_hard_swish = { "HardSwish", no_attributes, act_prepare, act_run };

@@ -30,7 +30,7 @@ batch_normalization_prepare (FmOpContext  *ctx,
   static const char * const names[] = { "X", "scale", "B", "input_mean", "input_var" };
   FmValue *x;
   FmBatchNormParams *p;
-  gint64 training_mode, spatial;
+  gint64 training_mode, spatial, n, c, size;
   float epsilon, momentum;
 
   if (!fm_op_check_n_inputs (ctx, 5, 5, error) ||
@@ -50,15 +50,10 @@ batch_normalization_prepare (FmOpContext  *ctx,
     if (ctx->node->outputs[i] != -1)
       return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
                          _("training outputs (output %u) are not supported"), i);
-  if (!fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
-    return FALSE;
   x = fm_op_input (ctx, 0);
-  if (x->shape.rank < 2)
-    {
-      g_autofree char *xs = fm_shape_to_string (&x->shape);
-      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         _("input X has shape %s; expected [N, C, ...]"), xs);
-    }
+  if (!fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
+      !fm_op_split_nc (ctx, x, 2, &n, &c, &size, error))
+    return FALSE;
   for (guint i = 1; i < 5; i++)
     {
       FmValue *v = fm_op_input (ctx, i);
@@ -77,14 +72,10 @@ batch_normalization_prepare (FmOpContext  *ctx,
         }
     }
 
-  p = g_new0 (FmBatchNormParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
-  p->n = x->shape.dims[0];
-  p->c = x->shape.dims[1];
-  p->size = 1;
-  for (int d = 2; d < x->shape.rank; d++)
-    p->size *= x->shape.dims[d];
+  p = fm_op_new_params (ctx, sizeof *p);
+  p->n = n;
+  p->c = c;
+  p->size = size;
   p->epsilon = epsilon;
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &x->shape);
   return TRUE;

@@ -14,39 +14,30 @@
 
 #include "fm-op-common.h"
 
-typedef enum
-{
-  BIN_ADD,
-  BIN_SUB,
-  BIN_MUL,
-  BIN_DIV,
-  BIN_PRELU,
-} BinOp;
-
 typedef struct
 {
-  BinOp   op;
-  FmDType dtype;
-  FmWalk  walk;
+  FmOpType op;         /* the node's: FM_OP_Add ... FM_OP_PRelu */
+  FmDType  dtype;
+  FmWalk   walk;
 } FmBinaryParams;
 
 static gboolean
 binary_prepare (FmOpContext  *ctx,
-                BinOp         op,
                 GError      **error)
 {
+  FmOpType op = ctx->node->op;
   FmValue *a, *b;
   FmBinaryParams *p;
   FmShape out;
   FmDType dtype;
   gint64 strides[2][FM_MAX_RANK];
 
-  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
-      !fm_op_check_numeric (ctx, 0, &dtype, error))
+  a = fm_op_numeric_x (ctx, 2, 2, error);
+  if (a == NULL)
     return FALSE;
-  a = fm_op_input (ctx, 0);
+  dtype = a->dtype;
   b = fm_op_input (ctx, 1);
-  if (op == BIN_PRELU && dtype != FM_DTYPE_FLOAT)
+  if (op == FM_OP_PRelu && dtype != FM_DTYPE_FLOAT)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_OP,
                        _("input X has type %s; only float is supported"),
                        fm_dtype_name (dtype));
@@ -55,11 +46,11 @@ binary_prepare (FmOpContext  *ctx,
                        _("inputs have different types %s and %s"),
                        fm_dtype_name (dtype), fm_dtype_name (b->dtype));
   if (!fm_shape_broadcast (&a->shape, &b->shape, &out) ||
-      (op == BIN_PRELU && !fm_shape_equal (&out, &a->shape)))
+      (op == FM_OP_PRelu && !fm_shape_equal (&out, &a->shape)))
     {
       g_autofree char *as = fm_shape_to_string (&a->shape);
       g_autofree char *bs = fm_shape_to_string (&b->shape);
-      if (op == BIN_PRELU)
+      if (op == FM_OP_PRelu)
         return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
                            /* Translators: the shapes of the PRelu inputs X and slope; X is
                               the input's name, not translated. */
@@ -70,9 +61,7 @@ binary_prepare (FmOpContext  *ctx,
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
 
-  p = g_new0 (FmBinaryParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->op = op;
   p->dtype = dtype;
   fm_broadcast_strides (&a->shape, &out, strides[0]);
@@ -133,11 +122,11 @@ binary_run (const FmNode *node,
     {
       switch (p->op)
         {
-        case BIN_ADD: BINARY_LOOP (float, x + y); break;
-        case BIN_SUB: BINARY_LOOP (float, x - y); break;
-        case BIN_MUL: BINARY_LOOP (float, x * y); break;
-        case BIN_DIV: BINARY_LOOP (float, x / y); break;
-        case BIN_PRELU: BINARY_LOOP (float, x < 0.0f ? x * y : x); break;
+        case FM_OP_Add: BINARY_LOOP (float, x + y); break;
+        case FM_OP_Sub: BINARY_LOOP (float, x - y); break;
+        case FM_OP_Mul: BINARY_LOOP (float, x * y); break;
+        case FM_OP_Div: BINARY_LOOP (float, x / y); break;
+        case FM_OP_PRelu: BINARY_LOOP (float, x < 0.0f ? x * y : x); break;
         default: break;
         }
     }
@@ -146,31 +135,22 @@ binary_run (const FmNode *node,
       /* Wrapping arithmetic through guint64 avoids signed overflow. */
       switch (p->op)
         {
-        case BIN_ADD: BINARY_LOOP (gint64, (gint64) ((guint64) x + (guint64) y)); break;
-        case BIN_SUB: BINARY_LOOP (gint64, (gint64) ((guint64) x - (guint64) y)); break;
-        case BIN_MUL: BINARY_LOOP (gint64, (gint64) ((guint64) x * (guint64) y)); break;
-        case BIN_DIV:
+        case FM_OP_Add: BINARY_LOOP (gint64, (gint64) ((guint64) x + (guint64) y)); break;
+        case FM_OP_Sub: BINARY_LOOP (gint64, (gint64) ((guint64) x - (guint64) y)); break;
+        case FM_OP_Mul: BINARY_LOOP (gint64, (gint64) ((guint64) x * (guint64) y)); break;
+        case FM_OP_Div:
           BINARY_LOOP (gint64, y == 0 || (y == -1 && x == G_MININT64) ? 0 : x / y);
           break;
-        case BIN_PRELU:
-        default: break;
+        default: break; /* PRelu is float only */
         }
     }
 }
 
-#define DEFINE_BINARY(Name, name, OP)                                   \
-  static gboolean                                                       \
-  name##_prepare (FmOpContext  *ctx,                                    \
-                  GError      **error)                                  \
-  {                                                                     \
-    return binary_prepare (ctx, OP, error);                             \
-  }                                                                     \
-  const FmOpInfo fm_op_##name = { #Name, no_attributes, name##_prepare, binary_run };
-
 static const char * const no_attributes[] = { NULL };
 
-DEFINE_BINARY (Add, add, BIN_ADD)
-DEFINE_BINARY (Sub, sub, BIN_SUB)
-DEFINE_BINARY (Mul, mul, BIN_MUL)
-DEFINE_BINARY (Div, div, BIN_DIV)
-DEFINE_BINARY (PRelu, prelu, BIN_PRELU)
+/* One prepare and one run for all: the node's op says which. */
+const FmOpInfo fm_op_add = { "Add", no_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_sub = { "Sub", no_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_mul = { "Mul", no_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_div = { "Div", no_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_prelu = { "PRelu", no_attributes, binary_prepare, binary_run };

@@ -3,9 +3,9 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Helpers shared by the op files (see fm-op-common.h): planning strided
- * walks, axis checks and the copy kernel of the layout ops. No op lives
- * here.
+ * Helpers shared by the op files (see fm-op-common.h): the checks and
+ * params of prepare, planning strided walks, axis checks, windows and the
+ * copy kernel of the layout ops. No op lives here.
  */
 #include "config.h"
 
@@ -141,6 +141,53 @@ fm_op_norm_axis (FmOpContext  *ctx,
 }
 
 gboolean
+fm_op_split_nc (FmOpContext    *ctx,
+                const FmValue  *x,
+                int             min_rank,
+                gint64         *n,
+                gint64         *c,
+                gint64         *size,
+                GError        **error)
+{
+  if (x->shape.rank < min_rank)
+    {
+      g_autofree char *xs = fm_shape_to_string (&x->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         min_rank > 2 ? _("input X has shape %s; expected [N, C, spatial...]")
+                                      : _("input X has shape %s; expected [N, C, ...]"), xs);
+    }
+  *n = x->shape.dims[0];
+  *c = x->shape.dims[1];
+  *size = 1;
+  for (int d = 2; d < x->shape.rank; d++)
+    *size *= x->shape.dims[d];
+  return TRUE;
+}
+
+gboolean
+fm_op_const_ints (FmOpContext  *ctx,
+                  guint         i,
+                  const char   *what,
+                  gint64       *out,
+                  guint         max,
+                  guint        *n_out,
+                  GError      **error)
+{
+  const FmConstTensor *t = fm_op_const_input (ctx, i, FM_DTYPE_INT64, what, error);
+
+  if (t == NULL)
+    return FALSE;
+  if (t->shape.rank != 1 || t->numel > max)
+    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                       /* Translators: an input name (“shape”, “axes”, “starts”..., not
+                          translated) and the most values it may have. */
+                       _("%s must be 1-D with at most %d values"), what, (int) max);
+  memcpy (out, t->data, t->numel * sizeof (gint64));
+  *n_out = t->numel;
+  return TRUE;
+}
+
+gboolean
 fm_op_numel (FmOpContext    *ctx,
              const FmShape  *shape,
              gsize          *out,
@@ -174,6 +221,42 @@ fm_op_check_numeric (FmOpContext  *ctx,
   return TRUE;
 }
 
+FmValue *
+fm_op_float_x (FmOpContext  *ctx,
+               guint         min_inputs,
+               guint         max_inputs,
+               int           rank,
+               GError      **error)
+{
+  if (!fm_op_check_n_inputs (ctx, min_inputs, max_inputs, error) ||
+      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, rank, error))
+    return NULL;
+  return fm_op_input (ctx, 0);
+}
+
+FmValue *
+fm_op_numeric_x (FmOpContext  *ctx,
+                 guint         min_inputs,
+                 guint         max_inputs,
+                 GError      **error)
+{
+  FmDType dtype;
+
+  if (!fm_op_check_n_inputs (ctx, min_inputs, max_inputs, error) ||
+      !fm_op_check_numeric (ctx, 0, &dtype, error))
+    return NULL;
+  return fm_op_input (ctx, 0);
+}
+
+gpointer
+fm_op_new_params (FmOpContext *ctx,
+                  gsize        size)
+{
+  ctx->node->params = g_malloc0 (size);
+  ctx->node->free_params = g_free;
+  return ctx->node->params;
+}
+
 gboolean
 fm_op_set_copy_params (FmOpContext    *ctx,
                        const FmShape  *in_shape,
@@ -185,10 +268,8 @@ fm_op_set_copy_params (FmOpContext    *ctx,
 
   if (!fm_op_numel (ctx, in_shape, &numel, error))
     return FALSE;
-  p = g_new0 (FmCopyParams, 1);
+  p = fm_op_new_params (ctx, sizeof *p);
   p->nbytes = numel * fm_dtype_size (dtype);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
   return TRUE;
 }
 
@@ -202,45 +283,6 @@ fm_op_copy_run (const FmNode *node,
 
   if (src != dst && p->nbytes > 0)
     memcpy (dst, src, p->nbytes);
-}
-
-typedef struct
-{
-  FmOpRangeFunc func;
-  gpointer      data;
-  gint64        n;
-} RangeJob;
-
-static void
-range_share (gpointer data,
-             guint    index,
-             guint    n_threads)
-{
-  const RangeJob *job = data;
-  gint64 begin = job->n * index / n_threads;
-  gint64 end = job->n * (index + 1) / n_threads;
-
-  if (end > begin)
-    job->func (job->data, begin, end);
-}
-
-void
-fm_op_parallel_for (FmThreads     *pool,
-                    gint64         n,
-                    gint64         grain,
-                    FmOpRangeFunc  func,
-                    gpointer       data)
-{
-  RangeJob job = { func, data, n };
-
-  if (n <= 0)
-    return;
-  if (pool == NULL || n < 2 * MAX (grain, 1))
-    {
-      func (data, 0, n);
-      return;
-    }
-  fm_threads_run (pool, range_share, &job);
 }
 
 /* Strides, dilations and pads of the node into @win's slots (1-D goes

@@ -3,8 +3,10 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Helpers shared by the op files in this folder (private to ops/): axis
- * normalisation, and a strided walk that covers broadcasting, Transpose,
+ * Helpers shared by the op files in this folder (private to ops/): the
+ * checks prepares start with (input count, X's type, an [N, C, ...] X,
+ * constant int64 inputs), params, axis normalisation, the window of Conv
+ * and the pools, and a strided walk that covers broadcasting, Transpose,
  * Slice and Expand. A walk is planned in prepare (dims of size 1 dropped,
  * contiguous dims merged) and executed in run without allocating. Nothing
  * here knows about a particular op.
@@ -79,6 +81,25 @@ gboolean fm_op_norm_axis        (FmOpContext    *ctx,
                                  const char     *what,
                                  int            *out,
                                  GError        **error);
+/* Requires X (@x) to be [N, C, ...] with at least @min_rank dims (2 or 3:
+ * [N, C, spatial...]) and splits it into @n, @c and the product of the
+ * other dims, @size. */
+gboolean fm_op_split_nc         (FmOpContext    *ctx,
+                                 const FmValue  *x,
+                                 int             min_rank,
+                                 gint64         *n,
+                                 gint64         *c,
+                                 gint64         *size,
+                                 GError        **error);
+/* Input @i (@what in errors), known at load: a 1-D int64 tensor of at
+ * most @max values, copied into @out. */
+gboolean fm_op_const_ints       (FmOpContext    *ctx,
+                                 guint           i,
+                                 const char     *what,
+                                 gint64         *out,
+                                 guint           max,
+                                 guint          *n_out,
+                                 GError        **error);
 /* Numel of @shape, failing with FM_ERROR_LIMIT when it overflows. */
 gboolean fm_op_numel            (FmOpContext    *ctx,
                                  const FmShape  *shape,
@@ -88,6 +109,20 @@ gboolean fm_op_numel            (FmOpContext    *ctx,
 gboolean fm_op_check_numeric    (FmOpContext    *ctx,
                                  guint           i,
                                  FmDType        *out,
+                                 GError        **error);
+/* X, input 0, after the checks most prepares start with: the node has
+ * @min_inputs to @max_inputs inputs (fm_op_check_n_inputs()) and X is
+ * float (of rank @rank when rank >= 0; fm_op_check_input()). NULL with
+ * @error set when a check fails. */
+FmValue *fm_op_float_x          (FmOpContext    *ctx,
+                                 guint           min_inputs,
+                                 guint           max_inputs,
+                                 int             rank,
+                                 GError        **error);
+/* The same for an X of FLOAT or INT64 (fm_op_check_numeric()). */
+FmValue *fm_op_numeric_x        (FmOpContext    *ctx,
+                                 guint           min_inputs,
+                                 guint           max_inputs,
                                  GError        **error);
 /* Sliding-window geometry of Conv and the pools, 1-D and 2-D (a 1-D
  * window is stored as 2-D with a height of 1). */
@@ -125,19 +160,10 @@ fm_ceil_div (gint64 a,
   return -fm_floor_div (-a, d);
 }
 
-/* Runs @func over [0, @n) split into one contiguous range per thread of
- * @pool (rc->threads; the calling thread takes the first), or once over
- * the whole range when @pool is NULL or @n < 2 * @grain. Ranges never
- * overlap, so @func may write its range without locks. */
-typedef void (*FmOpRangeFunc) (gpointer data,
-                               gint64   begin,
-                               gint64   end);
-
-void     fm_op_parallel_for     (FmThreads      *pool,
-                                 gint64          n,
-                                 gint64          grain,
-                                 FmOpRangeFunc   func,
-                                 gpointer        data);
+/* Zeroed params of @size bytes for run, as ctx->node->params; they are
+ * freed with g_free() unless the op sets ctx->node->free_params. */
+gpointer fm_op_new_params       (FmOpContext    *ctx,
+                                 gsize           size);
 
 typedef struct
 {

@@ -405,7 +405,8 @@ conv_copy (FmThreads          *pool,
       each = jn * p->ow;
       break;
     }
-  fm_op_parallel_for (pool, n, MAX (16384 / MAX (each, 1), 1), conv_copy_range, &job);
+  fm_threads_parallel_for (pool, n, MAX (16384 / MAX (each, 1), 1), conv_copy_range,
+                           &job);
 }
 
 /* B's row offsets for the GEMM: row (c, ky, kx) of the implicit im2col
@@ -762,11 +763,9 @@ conv_prepare (FmOpContext  *ctx,
   gint64 group, kernel[2];
   int n;
 
-  if (!fm_op_check_n_inputs (ctx, 2, 3, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
-      !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
+  x = fm_op_float_x (ctx, 2, 3, -1, error);
+  if (x == NULL || !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
     return FALSE;
-  x = fm_op_input (ctx, 0);
   w = fm_op_input (ctx, 1);
   b = fm_op_input (ctx, 2);
   if (!conv_check_ranks (ctx, x, w, &n, error) ||
@@ -776,8 +775,7 @@ conv_prepare (FmOpContext  *ctx,
       !fm_op_window_init (ctx, &x->shape, kernel, FALSE, &win, error))
     return FALSE;
 
-  cn = g_new0 (ConvNode, 1);
-  ctx->node->params = cn;
+  cn = fm_op_new_params (ctx, sizeof *cn);
   ctx->node->free_params = conv_node_free;
   conv_params_init (&cn->p, x, w, group, b != NULL, &win);
 

@@ -36,21 +36,18 @@ gemm_prepare (FmOpContext  *ctx,
   float alpha, beta;
   FmShape out;
 
-  if (!fm_op_check_n_inputs (ctx, 2, 3, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, 2, error) ||
+  a = fm_op_float_x (ctx, 2, 3, 2, error);
+  if (a == NULL ||
       !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, 2, error) ||
       !fm_op_attr_int (ctx, "transA", 0, &trans_a, error) ||
       !fm_op_attr_int (ctx, "transB", 0, &trans_b, error) ||
       !fm_op_attr_float (ctx, "alpha", 1.0f, &alpha, error) ||
       !fm_op_attr_float (ctx, "beta", 1.0f, &beta, error))
     return FALSE;
-  a = fm_op_input (ctx, 0);
   b = fm_op_input (ctx, 1);
   c = fm_op_input (ctx, 2);
 
-  p = g_new0 (FmGemmParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->trans_a = trans_a != 0;
   p->trans_b = trans_b != 0;
   p->alpha = alpha;
@@ -148,11 +145,9 @@ mat_mul_prepare (FmOpContext  *ctx,
   FmShape sa, sb, ba, bb, bo, out;
   gint64 strides[2][FM_MAX_RANK];
 
-  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
-      !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
+  a = fm_op_float_x (ctx, 2, 2, -1, error);
+  if (a == NULL || !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
     return FALSE;
-  a = fm_op_input (ctx, 0);
   b = fm_op_input (ctx, 1);
   if (a->shape.rank < 1 || b->shape.rank < 1)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("MatMul operands must not be scalars"));
@@ -191,9 +186,7 @@ mat_mul_prepare (FmOpContext  *ctx,
                          as, bs);
     }
 
-  p = g_new0 (FmMatMulParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->m = sa.dims[sa.rank - 2];
   p->k = sa.dims[sa.rank - 1];
   p->n = sb.dims[sb.rank - 1];

@@ -71,17 +71,8 @@ typedef struct
 {
   gint64  outer, axis_dim, inner, n_idx;
   gsize   elem_size;
-  gint64 *idx;         /* [n_idx], normalised to [0, axis_dim) */
+  gint64  idx[];       /* [n_idx], normalised to [0, axis_dim) */
 } FmGatherParams;
-
-static void
-gather_params_free (gpointer data)
-{
-  FmGatherParams *p = data;
-
-  g_free (p->idx);
-  g_free (p);
-}
 
 static gboolean
 gather_prepare (FmOpContext  *ctx,
@@ -95,11 +86,10 @@ gather_prepare (FmOpContext  *ctx,
   gint64 axis;
   int ax;
 
-  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
-      !fm_op_check_numeric (ctx, 0, &dtype, error) ||
-      !fm_op_attr_int (ctx, "axis", 0, &axis, error))
+  x = fm_op_numeric_x (ctx, 2, 2, error);
+  if (x == NULL || !fm_op_attr_int (ctx, "axis", 0, &axis, error))
     return FALSE;
-  x = fm_op_input (ctx, 0);
+  dtype = x->dtype;
   it = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "indices", error);
   if (it == NULL ||
       !fm_op_norm_axis (ctx, axis, x->shape.rank, "axis", &ax, error))
@@ -107,14 +97,11 @@ gather_prepare (FmOpContext  *ctx,
   if (x->shape.rank - 1 + it->shape.rank > FM_MAX_RANK)
     return fm_op_fail (ctx, error, FM_ERROR_LIMIT, _("output rank is above %d"), FM_MAX_RANK);
 
-  p = g_new0 (FmGatherParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = gather_params_free;
+  p = fm_op_new_params (ctx, sizeof *p + it->numel * sizeof (gint64));
   p->outer = p->inner = 1;
   p->axis_dim = x->shape.dims[ax];
   p->elem_size = fm_dtype_size (dtype);
   p->n_idx = it->numel;
-  p->idx = g_new (gint64, MAX (it->numel, 1));
   for (gsize i = 0; i < it->numel; i++)
     {
       gint64 v = ((const gint64 *) it->data)[i];
@@ -177,17 +164,8 @@ typedef struct
 {
   gint64  outer;
   guint   n;
-  gsize  *chunk;      /* [n] bytes per outer step of each input */
+  gsize   chunk[];    /* [n] bytes per outer step of each input */
 } FmConcatParams;
-
-static void
-concat_params_free (gpointer data)
-{
-  FmConcatParams *p = data;
-
-  g_free (p->chunk);
-  g_free (p);
-}
 
 static gboolean
 concat_prepare (FmOpContext  *ctx,
@@ -201,21 +179,17 @@ concat_prepare (FmOpContext  *ctx,
   int ax;
   guint n = ctx->node->n_inputs;
 
-  if (!fm_op_check_n_inputs (ctx, 1, G_MAXUINT, error) ||
-      !fm_op_check_numeric (ctx, 0, &dtype, error) ||
-      !fm_op_attr_int (ctx, "axis", G_MININT64, &axis, error))
+  x0 = fm_op_numeric_x (ctx, 1, G_MAXUINT, error);
+  if (x0 == NULL || !fm_op_attr_int (ctx, "axis", G_MININT64, &axis, error))
     return FALSE;
   if (axis == G_MININT64)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("attribute 'axis' is required"));
-  x0 = fm_op_input (ctx, 0);
+  dtype = x0->dtype;
   if (!fm_op_norm_axis (ctx, axis, x0->shape.rank, "axis", &ax, error))
     return FALSE;
 
-  p = g_new0 (FmConcatParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = concat_params_free;
+  p = fm_op_new_params (ctx, sizeof *p + n * sizeof (gsize));
   p->n = n;
-  p->chunk = g_new0 (gsize, MAX (n, 1));
   p->outer = 1;
   for (int d = 0; d < ax; d++)
     p->outer *= x0->shape.dims[d];
@@ -287,15 +261,14 @@ cast_prepare (FmOpContext  *ctx,
 {
   FmValue *x;
   FmCastParams *p;
-  FmDType from, to;
+  FmDType to;
   gint64 target, saturate;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !fm_op_check_numeric (ctx, 0, &from, error) ||
+  x = fm_op_numeric_x (ctx, 1, 1, error);
+  if (x == NULL ||
       !fm_op_attr_int (ctx, "to", -1, &target, error) ||
       !fm_op_attr_int (ctx, "saturate", 1, &saturate, error))
     return FALSE;
-  x = fm_op_input (ctx, 0);
   switch (target)
     {
     case FM_ONNX_FLOAT:
@@ -319,10 +292,8 @@ cast_prepare (FmOpContext  *ctx,
       return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
                          _("cast to data type %" PRId64 " is not supported"), target);
     }
-  p = g_new0 (FmCastParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
-  p->from = from;
+  p = fm_op_new_params (ctx, sizeof *p);
+  p->from = x->dtype;
   p->to = to;
   p->to_bool = target == FM_ONNX_BOOL;
   p->target = (int) target;
@@ -399,26 +370,6 @@ typedef struct
   gsize  elem_size;
 } FmSliceParams;
 
-static gboolean
-slice_const_ints (FmOpContext  *ctx,
-                  guint         i,
-                  const char   *what,
-                  gint64       *out,
-                  guint        *n_out,
-                  GError      **error)
-{
-  const FmConstTensor *t = fm_op_const_input (ctx, i, FM_DTYPE_INT64, what, error);
-
-  if (t == NULL)
-    return FALSE;
-  if (t->shape.rank != 1 || t->numel > FM_MAX_RANK)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("%s must be 1-D with at most %d values"), what, FM_MAX_RANK);
-  memcpy (out, t->data, t->numel * sizeof (gint64));
-  *n_out = t->numel;
-  return TRUE;
-}
-
 /* Slice's starts, ends, axes and steps, as attributes or inputs. */
 typedef struct
 {
@@ -450,14 +401,15 @@ slice_read_args (FmOpContext    *ctx,
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                            _("starts, ends and axes are inputs from opset 10, not attributes"));
       if (!fm_op_check_n_inputs (ctx, 3, 5, error) ||
-          !slice_const_ints (ctx, 1, "starts", a->starts, &a->n_starts, error) ||
-          !slice_const_ints (ctx, 2, "ends", a->ends, &a->n_ends, error))
+          !fm_op_const_ints (ctx, 1, "starts", a->starts, FM_MAX_RANK, &a->n_starts, error) ||
+          !fm_op_const_ints (ctx, 2, "ends", a->ends, FM_MAX_RANK, &a->n_ends, error))
         return FALSE;
       a->has_axes = fm_op_input (ctx, 3) != NULL;
-      if (a->has_axes && !slice_const_ints (ctx, 3, "axes", a->axes, &a->n_axes, error))
+      if (a->has_axes &&
+          !fm_op_const_ints (ctx, 3, "axes", a->axes, FM_MAX_RANK, &a->n_axes, error))
         return FALSE;
       if (fm_op_input (ctx, 4) != NULL &&
-          !slice_const_ints (ctx, 4, "steps", a->steps, &a->n_steps, error))
+          !fm_op_const_ints (ctx, 4, "steps", a->steps, FM_MAX_RANK, &a->n_steps, error))
         return FALSE;
     }
   if (a->n_ends != a->n_starts || (a->has_axes && a->n_axes != a->n_starts) ||
@@ -542,9 +494,7 @@ slice_prepare (FmOpContext  *ctx,
     if (!slice_axis (ctx, x, &args, i, &out, start_d, step_d, seen, error))
       return FALSE;
 
-  p = g_new0 (FmSliceParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->elem_size = fm_dtype_size (dtype);
   fm_shape_strides (&x->shape, in_strides);
   for (int d = 0; d < x->shape.rank; d++)
@@ -604,6 +554,30 @@ constant_from_numbers (FmOpContext      *ctx,
   return t;
 }
 
+/* The tensor of attribute 'value' (@a, of Constant or ConstantOfShape)
+ * as a constant; NULL with @error set. */
+static FmConstTensor *
+value_tensor (FmOpContext            *ctx,
+              const FmOnnxAttribute  *a,
+              GError                **error)
+{
+  GError *local = NULL;
+  FmConstTensor *t;
+
+  if (a->t == NULL)
+    {
+      fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("attribute 'value' holds no tensor"));
+      return NULL;
+    }
+  t = fm_onnx_tensor_to_const (a->t, NULL, ctx->max_bytes, &local);
+  if (t == NULL)
+    {
+      fm_op_fail (ctx, error, local->code, _("attribute 'value': %s"), local->message);
+      g_error_free (local);
+    }
+  return t;
+}
+
 static gboolean
 constant_prepare (FmOpContext  *ctx,
                   GError      **error)
@@ -620,18 +594,9 @@ constant_prepare (FmOpContext  *ctx,
   a = g_ptr_array_index (attrs, 0);
   if (g_strcmp0 (a->name, "value") == 0)
     {
-      GError *local = NULL;
-
-      if (a->t == NULL)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("attribute 'value' holds no tensor"));
-      t = fm_onnx_tensor_to_const (a->t, NULL, ctx->max_bytes, &local);
+      t = value_tensor (ctx, a, error);
       if (t == NULL)
-        {
-          fm_op_fail (ctx, error, local->code, _("attribute 'value': %s"), local->message);
-          g_error_free (local);
-          return FALSE;
-        }
+        return FALSE;
     }
   else if (g_str_has_prefix (a->name, "value_float") ||
            g_str_has_prefix (a->name, "value_int"))
@@ -684,49 +649,30 @@ static gboolean
 constant_of_shape_prepare (FmOpContext  *ctx,
                            GError      **error)
 {
-  const FmConstTensor *st;
   const FmOnnxAttribute *a;
   FmFillParams *p;
   FmShape out;
+  guint n;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error))
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
+      !fm_op_const_ints (ctx, 0, "shape", out.dims, FM_MAX_RANK, &n, error))
     return FALSE;
-  st = fm_op_const_input (ctx, 0, FM_DTYPE_INT64, "shape", error);
-  if (st == NULL)
-    return FALSE;
-  if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("shape must be 1-D with at most %d values"), FM_MAX_RANK);
-  out.rank = (int) st->numel;
+  out.rank = (int) n;
   for (int d = 0; d < out.rank; d++)
-    {
-      out.dims[d] = ((const gint64 *) st->data)[d];
-      if (out.dims[d] < 0)
-        return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                           _("shape[%d] is %" PRId64), d, out.dims[d]);
-    }
-  p = g_new0 (FmFillParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+    if (out.dims[d] < 0)
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         _("shape[%d] is %" PRId64), d, out.dims[d]);
+  p = fm_op_new_params (ctx, sizeof *p);
   p->dtype = FM_DTYPE_FLOAT;
   if (!fm_op_numel (ctx, &out, &p->numel, error))
     return FALSE;
   a = fm_op_attr (ctx, "value");
   if (a != NULL)
     {
-      g_autoptr(FmConstTensor) v = NULL;
-      GError *local = NULL;
+      g_autoptr(FmConstTensor) v = value_tensor (ctx, a, error);
 
-      if (a->t == NULL)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("attribute 'value' holds no tensor"));
-      v = fm_onnx_tensor_to_const (a->t, NULL, ctx->max_bytes, &local);
       if (v == NULL)
-        {
-          fm_op_fail (ctx, error, local->code, _("attribute 'value': %s"), local->message);
-          g_error_free (local);
-          return FALSE;
-        }
+        return FALSE;
       if (v->numel != 1)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                            _("attribute 'value' must hold one element, it has %zu"),

@@ -19,18 +19,6 @@
 
 #include "fm-op-common.h"
 
-static gboolean
-input_numeric (FmOpContext  *ctx,
-               FmValue     **x,
-               FmDType      *dtype,
-               GError      **error)
-{
-  if (!fm_op_check_numeric (ctx, 0, dtype, error))
-    return FALSE;
-  *x = fm_op_input (ctx, 0);
-  return TRUE;
-}
-
 /* Output @out of the same size as the input: plain copy. */
 static gboolean
 finish_copy (FmOpContext    *ctx,
@@ -66,12 +54,11 @@ flatten_prepare (FmOpContext  *ctx,
                  GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
   FmShape out = { 2, { 1, 1 } };
   gint64 axis;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 1, 1, error);
+  if (x == NULL ||
       !fm_op_attr_int (ctx, "axis", 1, &axis, error))
     return FALSE;
   if (axis < -x->shape.rank || axis > x->shape.rank)
@@ -97,31 +84,23 @@ static gboolean
 reshape_prepare (FmOpContext  *ctx,
                  GError      **error)
 {
-  const FmConstTensor *st;
-  const gint64 *s;
   FmValue *x;
-  FmDType dtype;
   FmShape out;
-  gint64 allowzero;
+  gint64 s[FM_MAX_RANK], allowzero;
+  guint n;
   gsize known = 1;
   int infer = -1;
   gboolean has_zero = FALSE;
   gsize numel;
 
-  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 2, 2, error);
+  if (x == NULL ||
       !fm_op_attr_int (ctx, "allowzero", 0, &allowzero, error))
     return FALSE;
-  st = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "shape", error);
-  if (st == NULL)
+  if (!fm_op_const_ints (ctx, 1, "shape", s, FM_MAX_RANK, &n, error) ||
+      !fm_op_numel (ctx, &x->shape, &numel, error))
     return FALSE;
-  if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("shape must be 1-D with at most %d values"), FM_MAX_RANK);
-  if (!fm_op_numel (ctx, &x->shape, &numel, error))
-    return FALSE;
-  s = st->data;
-  out.rank = (int) st->numel;
+  out.rank = (int) n;
   for (int i = 0; i < out.rank; i++)
     {
       gint64 v = s[i];
@@ -181,10 +160,9 @@ identity_prepare (FmOpContext  *ctx,
                   GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !input_numeric (ctx, &x, &dtype, error))
+  x = fm_op_numeric_x (ctx, 1, 1, error);
+  if (x == NULL)
     return FALSE;
   return finish_copy (ctx, x, &x->shape, error);
 }
@@ -208,13 +186,12 @@ dropout_prepare (FmOpContext  *ctx,
                  GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
   FmDropoutParams *p;
   gsize numel;
   float ratio;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 3, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 1, 3, error);
+  if (x == NULL ||
       !fm_op_attr_float (ctx, "ratio", 0.5f, &ratio, error))
     return FALSE;
   if (fm_op_input (ctx, 2) != NULL)
@@ -230,11 +207,9 @@ dropout_prepare (FmOpContext  *ctx,
     }
   if (!fm_op_numel (ctx, &x->shape, &numel, error))
     return FALSE;
-  p = g_new0 (FmDropoutParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
-  p->nbytes = numel * fm_dtype_size (dtype);
-  fm_op_set_output (ctx, 0, dtype, &x->shape);
+  p = fm_op_new_params (ctx, sizeof *p);
+  p->nbytes = numel * fm_dtype_size (x->dtype);
+  fm_op_set_output (ctx, 0, x->dtype, &x->shape);
   if (ctx->node->n_outputs > 1 && ctx->node->outputs[1] != -1)
     {
       p->mask_numel = numel;
@@ -317,15 +292,14 @@ squeeze_prepare (FmOpContext  *ctx,
                  GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
   FmShape out;
   gint64 axes[FM_MAX_RANK];
   gboolean drop[FM_MAX_RANK] = { FALSE };
   gboolean present;
   guint n_axes;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 2, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 1, 2, error);
+  if (x == NULL ||
       !read_axes (ctx, FALSE, axes, &n_axes, &present, error))
     return FALSE;
   if (!present)
@@ -360,7 +334,6 @@ unsqueeze_prepare (FmOpContext  *ctx,
                    GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
   FmShape out;
   gint64 axes[FM_MAX_RANK];
   gboolean add[FM_MAX_RANK] = { FALSE };
@@ -368,8 +341,8 @@ unsqueeze_prepare (FmOpContext  *ctx,
   guint n_axes;
   int r, k = 0;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 2, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 1, 2, error);
+  if (x == NULL ||
       !read_axes (ctx, TRUE, axes, &n_axes, &present, error))
     return FALSE;
   r = x->shape.rank + (int) n_axes;
@@ -411,6 +384,25 @@ typedef struct
   gsize  elem_size;
 } FmWalkParams;
 
+/* Output @out read from @x along @strides (per dim of @out). */
+static gboolean
+finish_walk (FmOpContext    *ctx,
+             const FmValue  *x,
+             const FmShape  *out,
+             gint64          strides[][FM_MAX_RANK],
+             GError        **error)
+{
+  FmWalkParams *p;
+
+  if (!fm_op_numel (ctx, out, &(gsize) { 0 }, error))
+    return FALSE;
+  p = fm_op_new_params (ctx, sizeof *p);
+  p->elem_size = fm_dtype_size (x->dtype);
+  fm_walk_init (&p->walk, out, 1, strides);
+  fm_op_set_output (ctx, 0, x->dtype, out);
+  return TRUE;
+}
+
 static void
 walk_run (const FmNode *node,
           FmRunCtx     *rc)
@@ -426,15 +418,13 @@ transpose_prepare (FmOpContext  *ctx,
                    GError      **error)
 {
   FmValue *x;
-  FmDType dtype;
-  FmWalkParams *p;
   FmShape out;
   gint64 perm[FM_MAX_RANK], in_strides[FM_MAX_RANK], strides[1][FM_MAX_RANK];
   gboolean seen[FM_MAX_RANK] = { FALSE };
   guint n_perm;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !input_numeric (ctx, &x, &dtype, error) ||
+  x = fm_op_numeric_x (ctx, 1, 1, error);
+  if (x == NULL ||
       !fm_op_attr_ints (ctx, "perm", perm, FM_MAX_RANK, &n_perm, error))
     return FALSE;
   if (fm_op_attr (ctx, "perm") == NULL)
@@ -458,15 +448,7 @@ transpose_prepare (FmOpContext  *ctx,
       out.dims[d] = x->shape.dims[perm[d]];
       strides[0][d] = in_strides[perm[d]];
     }
-  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
-    return FALSE;
-  p = g_new0 (FmWalkParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
-  p->elem_size = fm_dtype_size (dtype);
-  fm_walk_init (&p->walk, &out, 1, strides);
-  fm_op_set_output (ctx, 0, dtype, &out);
-  return TRUE;
+  return finish_walk (ctx, x, &out, strides, error);
 }
 
 static const char * const perm_attributes[] = { "perm", NULL };
@@ -479,24 +461,17 @@ static gboolean
 expand_prepare (FmOpContext  *ctx,
                 GError      **error)
 {
-  const FmConstTensor *st;
   FmValue *x;
-  FmDType dtype;
-  FmWalkParams *p;
   FmShape target, out;
   gint64 strides[1][FM_MAX_RANK];
+  guint n;
 
-  if (!fm_op_check_n_inputs (ctx, 2, 2, error) ||
-      !input_numeric (ctx, &x, &dtype, error))
+  x = fm_op_numeric_x (ctx, 2, 2, error);
+  if (x == NULL)
     return FALSE;
-  st = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "shape", error);
-  if (st == NULL)
+  if (!fm_op_const_ints (ctx, 1, "shape", target.dims, FM_MAX_RANK, &n, error))
     return FALSE;
-  if (st->shape.rank != 1 || st->numel > FM_MAX_RANK)
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("shape must be 1-D with at most %d values"), FM_MAX_RANK);
-  target.rank = (int) st->numel;
-  memcpy (target.dims, st->data, st->numel * sizeof (gint64));
+  target.rank = (int) n;
   if (!fm_shape_broadcast (&x->shape, &target, &out))
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);
@@ -504,16 +479,8 @@ expand_prepare (FmOpContext  *ctx,
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
                          _("input of shape %s cannot be expanded to %s"), xs, ts);
     }
-  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
-    return FALSE;
-  p = g_new0 (FmWalkParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
-  p->elem_size = fm_dtype_size (dtype);
   fm_broadcast_strides (&x->shape, &out, strides[0]);
-  fm_walk_init (&p->walk, &out, 1, strides);
-  fm_op_set_output (ctx, 0, dtype, &out);
-  return TRUE;
+  return finish_walk (ctx, x, &out, strides, error);
 }
 
 const FmOpInfo fm_op_expand = {

@@ -96,18 +96,8 @@ pad_read_inputs (FmOpContext  *ctx,
   a->n_axes = r;
   for (int d = 0; d < r; d++)
     a->axes[d] = d;
-  if (fm_op_input (ctx, 3) != NULL)
-    {
-      t = fm_op_const_input (ctx, 3, FM_DTYPE_INT64, "axes", error);
-      if (t == NULL)
-        return FALSE;
-      if (t->shape.rank != 1 || t->numel > (gsize) r)
-        return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                           _("axes must be 1-D with at most %d values"), r);
-      a->n_axes = t->numel;
-      memcpy (a->axes, t->data, a->n_axes * sizeof (gint64));
-    }
-  return TRUE;
+  return fm_op_input (ctx, 3) == NULL ||
+         fm_op_const_ints (ctx, 3, "axes", a->axes, (guint) r, &a->n_axes, error);
 }
 
 /* @out: @x's shape grown (or cropped) by @pads ([2 * rank]). */
@@ -177,9 +167,7 @@ pad_prepare (FmOpContext  *ctx,
   if (!pad_output (ctx, x, pads, &out, error))
     return FALSE;
 
-  p = g_new0 (FmPadParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->dtype = dtype;
   p->f = a.value;
   p->i = a.ivalue;

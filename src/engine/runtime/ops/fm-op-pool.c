@@ -36,9 +36,9 @@ typedef struct
 
 static gboolean
 pool_prepare (FmOpContext  *ctx,
-              gboolean      is_max,
               GError      **error)
 {
+  gboolean is_max = ctx->node->op == FM_OP_MaxPool;
   FmValue *x;
   FmPoolParams *p;
   gint64 kernel[2], ceil_mode, cip = 0;
@@ -46,10 +46,9 @@ pool_prepare (FmOpContext  *ctx,
   FmShape out;
   int n;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+  x = fm_op_float_x (ctx, 1, 1, -1, error);
+  if (x == NULL)
     return FALSE;
-  x = fm_op_input (ctx, 0);
   n = x->shape.rank - 2;
   if (is_max)
     {
@@ -84,9 +83,7 @@ pool_prepare (FmOpContext  *ctx,
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
                        _("count_include_pad %" PRId64 " is not 0 or 1"), cip);
 
-  p = g_new0 (FmPoolParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   if (!fm_op_window_init (ctx, &x->shape, kernel, ceil_mode, &p->win, error))
     return FALSE;
   p->planes = x->shape.dims[0] * x->shape.dims[1];
@@ -352,21 +349,7 @@ pool_run (const FmNode *node,
   double per_plane = (double) w->out[0] * (double) w->out[1] * (double) w->k[0] * (double) w->k[1];
   gint64 grain = per_plane >= 65536.0 ? 1 : (gint64) (65536.0 / MAX (per_plane, 1.0));
 
-  fm_op_parallel_for (rc->threads, p->planes, grain, pool_planes, &job);
-}
-
-static gboolean
-max_pool_prepare (FmOpContext  *ctx,
-                  GError      **error)
-{
-  return pool_prepare (ctx, TRUE, error);
-}
-
-static gboolean
-average_pool_prepare (FmOpContext  *ctx,
-                      GError      **error)
-{
-  return pool_prepare (ctx, FALSE, error);
+  fm_threads_parallel_for (rc->threads, p->planes, grain, pool_planes, &job);
 }
 
 static const char * const max_pool_attributes[] = {
@@ -380,11 +363,11 @@ static const char * const average_pool_attributes[] = {
 };
 
 const FmOpInfo fm_op_max_pool = {
-  "MaxPool", max_pool_attributes, max_pool_prepare, pool_run
+  "MaxPool", max_pool_attributes, pool_prepare, pool_run
 };
 
 const FmOpInfo fm_op_average_pool = {
-  "AveragePool", average_pool_attributes, average_pool_prepare, pool_run
+  "AveragePool", average_pool_attributes, pool_prepare, pool_run
 };
 
 /* Global pools: params are [planes, spatial size]. */
@@ -401,28 +384,17 @@ global_pool_prepare (FmOpContext  *ctx,
   FmValue *x;
   FmGlobalPoolParams *p;
   FmShape out;
+  gint64 n, c, size;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+  x = fm_op_float_x (ctx, 1, 1, -1, error);
+  if (x == NULL || !fm_op_split_nc (ctx, x, 3, &n, &c, &size, error))
     return FALSE;
-  x = fm_op_input (ctx, 0);
-  if (x->shape.rank < 3)
-    {
-      g_autofree char *xs = fm_shape_to_string (&x->shape);
-      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         _("input X has shape %s; expected [N, C, spatial...]"), xs);
-    }
-  p = g_new0 (FmGlobalPoolParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
-  p->planes = x->shape.dims[0] * x->shape.dims[1];
-  p->size = 1;
+  p = fm_op_new_params (ctx, sizeof *p);
+  p->planes = n * c;
+  p->size = size;
   out = x->shape;
   for (int d = 2; d < x->shape.rank; d++)
-    {
-      p->size *= x->shape.dims[d];
-      out.dims[d] = 1;
-    }
+    out.dims[d] = 1;
   if (p->size == 0)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("input X has no spatial elements"));
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);

@@ -55,21 +55,10 @@ reduce_mean_prepare (FmOpContext  *ctx,
       if (fm_op_attr (ctx, "axes") != NULL)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                            _("axes is an input from opset 18, not an attribute"));
-      if (!fm_op_check_n_inputs (ctx, 1, 2, error))
+      if (!fm_op_check_n_inputs (ctx, 1, 2, error) ||
+          (fm_op_input (ctx, 1) != NULL &&
+           !fm_op_const_ints (ctx, 1, "axes", axes, FM_MAX_RANK, &n_axes, error)))
         return FALSE;
-      if (fm_op_input (ctx, 1) != NULL)
-        {
-          const FmConstTensor *t;
-
-          t = fm_op_const_input (ctx, 1, FM_DTYPE_INT64, "axes", error);
-          if (t == NULL)
-            return FALSE;
-          if (t->shape.rank != 1 || t->numel > FM_MAX_RANK)
-            return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                               _("axes must be 1-D with at most %d values"), FM_MAX_RANK);
-          n_axes = t->numel;
-          memcpy (axes, t->data, n_axes * sizeof (gint64));
-        }
     }
   for (guint i = 0; i < n_axes; i++)
     {
@@ -96,9 +85,7 @@ reduce_mean_prepare (FmOpContext  *ctx,
   if (count == 0)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("cannot average over an empty axis"));
 
-  p = g_new0 (FmReduceParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
+  p = fm_op_new_params (ctx, sizeof *p);
   p->rank = r;
   memcpy (p->dims, x->shape.dims, sizeof p->dims);
   fm_shape_strides (&kept, kept_strides);
@@ -168,10 +155,10 @@ lrn_prepare (FmOpContext  *ctx,
   FmValue *x;
   FmLrnParams *p;
   float alpha, beta, bias;
-  gint64 size;
+  gint64 size, n, c, spatial;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
+  x = fm_op_float_x (ctx, 1, 1, -1, error);
+  if (x == NULL ||
       !fm_op_attr_float (ctx, "alpha", 1e-4f, &alpha, error) ||
       !fm_op_attr_float (ctx, "beta", 0.75f, &beta, error) ||
       !fm_op_attr_float (ctx, "bias", 1.0f, &bias, error) ||
@@ -180,21 +167,12 @@ lrn_prepare (FmOpContext  *ctx,
   if (fm_op_attr (ctx, "size") == NULL || size < 1)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                        _("attribute 'size' is required and must be positive"));
-  x = fm_op_input (ctx, 0);
-  if (x->shape.rank < 3)
-    {
-      g_autofree char *xs = fm_shape_to_string (&x->shape);
-      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         _("input X has shape %s; expected [N, C, spatial...]"), xs);
-    }
-  p = g_new0 (FmLrnParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
-  p->n = x->shape.dims[0];
-  p->c = x->shape.dims[1];
-  p->size = 1;
-  for (int d = 2; d < x->shape.rank; d++)
-    p->size *= x->shape.dims[d];
+  if (!fm_op_split_nc (ctx, x, 3, &n, &c, &spatial, error))
+    return FALSE;
+  p = fm_op_new_params (ctx, sizeof *p);
+  p->n = n;
+  p->c = c;
+  p->size = spatial;
   p->lo = (size - 1) / 2;
   p->hi = size - 1 - p->lo;     /* ceil((size - 1) / 2) */
   p->alpha = alpha;

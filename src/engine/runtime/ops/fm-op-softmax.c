@@ -24,26 +24,22 @@ typedef struct
 } FmSoftmaxParams;
 
 static gboolean
-softmax_prepare_common (FmOpContext  *ctx,
-                        gboolean      log,
-                        GError      **error)
+softmax_prepare (FmOpContext  *ctx,
+                 GError      **error)
 {
   FmValue *x;
   FmSoftmaxParams *p;
   gint64 axis;
   int ax;
 
-  if (!fm_op_check_n_inputs (ctx, 1, 1, error) ||
-      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
+  x = fm_op_float_x (ctx, 1, 1, -1, error);
+  if (x == NULL ||
       !fm_op_attr_int (ctx, "axis", ctx->node->opset < 13 ? 1 : -1, &axis, error))
     return FALSE;
-  x = fm_op_input (ctx, 0);
   if (x->shape.rank == 0)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("input must not be a scalar"));
-  p = g_new0 (FmSoftmaxParams, 1);
-  ctx->node->params = p;
-  ctx->node->free_params = g_free;
-  p->log = log;
+  p = fm_op_new_params (ctx, sizeof *p);
+  p->log = ctx->node->op == FM_OP_LogSoftmax;
   p->outer = p->n = p->inner = 1;
   if (ctx->node->opset < 13)
     {
@@ -116,20 +112,6 @@ softmax_run (const FmNode *node,
       }
 }
 
-static gboolean
-softmax_prepare (FmOpContext  *ctx,
-                 GError      **error)
-{
-  return softmax_prepare_common (ctx, FALSE, error);
-}
-
-static gboolean
-log_softmax_prepare (FmOpContext  *ctx,
-                     GError      **error)
-{
-  return softmax_prepare_common (ctx, TRUE, error);
-}
-
 static const char * const softmax_attributes[] = { "axis", NULL };
 
 const FmOpInfo fm_op_softmax = {
@@ -137,5 +119,5 @@ const FmOpInfo fm_op_softmax = {
 };
 
 const FmOpInfo fm_op_log_softmax = {
-  "LogSoftmax", softmax_attributes, log_softmax_prepare, softmax_run
+  "LogSoftmax", softmax_attributes, softmax_prepare, softmax_run
 };
