@@ -17,8 +17,8 @@
 #include "fm-model-private.h"
 #include "fm-op.h"
 #include "fm-run.h"
+#include "fm-test-conv.h"
 #include "fm-test-graph.h"
-#include "ops/fm-op-conv-private.h"
 
 static void
 build_fails (FmTestGraph *g,
@@ -388,12 +388,6 @@ test_conv_channel_mismatch (void)
   build_fails (g, FM_ERROR_SHAPE, "expect 1 channel");
 }
 
-static float
-rand_float (void)
-{
-  return (float) g_test_rand_double_range (-1.0, 1.0);
-}
-
 static void
 test_conv_fast_vs_naive (void)
 {
@@ -403,9 +397,8 @@ test_conv_fast_vs_naive (void)
     {
       FmConvParams p = { 0 };
       gint64 peh, pew;
-      g_autofree float *x = NULL, *w = NULL, *b = NULL, *y0 = NULL, *y1 = NULL;
+      g_auto(FmTestConvBuffers) t = { 0 };
       g_autofree float *scratch = NULL;
-      gsize nx, nw, ny;
       float max_diff = 0.0f;
 
       p.n = g_test_rand_int_range (1, 3);
@@ -434,36 +427,21 @@ test_conv_fast_vs_naive (void)
       if (!fm_conv_params_finish (&p, peh, pew))
         continue;
 
-      nx = p.n * p.c * p.h * p.w;
-      nw = p.m * (p.c / p.group) * p.kh * p.kw;
-      ny = p.n * p.m * p.oh * p.ow;
-      x = g_new (float, nx);
-      w = g_new (float, nw);
-      b = g_new (float, p.m);
-      y0 = g_new (float, ny);
-      y1 = g_new (float, ny);
+      fm_test_conv_buffers_init (&t, &p);
       scratch = g_malloc (MAX (fm_conv_scratch_size (&p), 4));
-      for (gsize i = 0; i < nx; i++)
-        x[i] = rand_float ();
-      for (gsize i = 0; i < nw; i++)
-        w[i] = rand_float ();
-      for (gint64 i = 0; i < p.m; i++)
-        b[i] = rand_float ();
-      for (gsize i = 0; i < ny; i++)
-        y1[i] = NAN; /* every output must be written */
+      for (gsize i = 0; i < t.ny; i++)
+        t.y1[i] = NAN; /* every output must be written */
 
-      fm_conv_reference (&p, x, w, b, y0);
-      fm_conv_fast (&p, x, w, b, y1, scratch);
-      for (gsize i = 0; i < ny; i++)
-        max_diff = MAX (max_diff, isnan (y1[i]) ? INFINITY : fabsf (y0[i] - y1[i]));
+      fm_conv_reference (&p, t.x, t.w, t.b, t.y0);
+      fm_conv_fast (&p, t.x, t.w, t.b, t.y1, scratch);
+      for (gsize i = 0; i < t.ny; i++)
+        max_diff = MAX (max_diff, isnan (t.y1[i]) ? INFINITY : fabsf (t.y0[i] - t.y1[i]));
       if (max_diff > 1e-4f)
-        g_error ("n %" G_GINT64_FORMAT " c %" G_GINT64_FORMAT " m %" G_GINT64_FORMAT
-                 " group %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
-                 " k %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " s %" G_GINT64_FORMAT
-                 ",%" G_GINT64_FORMAT " d %" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                 " p %" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ": max diff %g",
-                 p.n, p.c, p.m, p.group, p.h, p.w, p.kh, p.kw, p.sh, p.sw,
-                 p.dh, p.dw, p.ph, p.pw, max_diff);
+        {
+          g_autofree char *conv = fm_test_conv_describe (&p);
+
+          g_error ("%s: max diff %g", conv, max_diff);
+        }
       n_checked++;
     }
   g_test_message ("%d random convs match the reference", n_checked);
