@@ -128,9 +128,7 @@ static FmModel *
 build_small (float bias)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(GError) error = NULL;
   static const float ones[9] = { 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-  FmModel *model;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 28, 28));
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), ones);
@@ -138,9 +136,7 @@ build_small (float bias)
   fm_test_graph_node (g, "Conv", "x,w,b", "y");
   fm_test_graph_node (g, "Relu", "y", "z");
   fm_test_graph_output (g, "z");
-  model = fm_test_graph_build (g, &error);
-  g_assert_no_error (error);
-  return model;
+  return fm_test_graph_build_ok (g);
 }
 
 /* x [1, SLOW_C, SLOW_HW, SLOW_HW] -> @n_convs identity convs -> v<n>. */
@@ -148,11 +144,9 @@ static FmModel *
 build_slow (guint n_convs)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(GError) error = NULL;
   g_autofree float *w = g_new0 (float, SLOW_C * SLOW_C * 9); /* [C, C, 3, 3] */
   static const gint64 pads[] = { 1, 1, 1, 1 };
   g_autofree char *out = NULL;
-  FmModel *model;
 
   for (guint o = 0; o < SLOW_C; o++)
     w[(o * SLOW_C + o) * 9 + 4] = 1.0f;
@@ -166,9 +160,7 @@ build_slow (guint n_convs)
     }
   out = g_strdup_printf ("v%u", n_convs);
   fm_test_graph_output (g, out);
-  model = fm_test_graph_build (g, &error);
-  g_assert_no_error (error);
-  return model;
+  return fm_test_graph_build_ok (g);
 }
 
 #define SLOW_NUMEL ((gsize) SLOW_C * SLOW_HW * SLOW_HW)
@@ -201,11 +193,41 @@ assert_result_filled (FmWorkerResult *result,
       g_error ("%s[%" G_GSIZE_FORMAT "] = %g, want %g", name, i, data[i], want);
 }
 
-static void
-test_single (void)
+/* The small model (bias -4.5) set on a worker whose results a Sink keeps,
+ * and an input of ones for it. */
+typedef struct
 {
-  g_autoptr(FmModel) model = build_small (-4.5f);
-  g_autoptr(FmWorker) worker = fm_worker_new ();
+  FmModel  *model;
+  FmWorker *worker;   /* NULL once a test has disposed of it */
+  float    *ones;     /* [1, 1, 28, 28] */
+  Sink      sink;
+} SmallFixture;
+
+static void
+small_set_up (SmallFixture  *f,
+              gconstpointer  user_data)
+{
+  f->model = build_small (-4.5f);
+  f->worker = fm_worker_new ();
+  f->ones = filled (28 * 28, 1.0f);
+  sink_init (&f->sink, f->worker, TRUE);
+  g_assert_true (fm_worker_set_model (f->worker, f->model, NULL));
+}
+
+static void
+small_tear_down (SmallFixture  *f,
+                 gconstpointer  user_data)
+{
+  sink_clear (&f->sink);
+  g_clear_object (&f->worker);
+  g_clear_pointer (&f->model, fm_model_unref);
+  g_clear_pointer (&f->ones, g_free);
+}
+
+static void
+test_single (SmallFixture  *f,
+             gconstpointer  user_data)
+{
   g_autoptr(GError) error = NULL;
   float x[28 * 28]; /* [1, 1, 28, 28] */
   const float *inputs[] = { x };
@@ -213,27 +235,23 @@ test_single (void)
   FmWorkerResult *result;
   FmWorkerStats stats;
   guint64 gen;
-  Sink sink;
 
   for (guint i = 0; i < G_N_ELEMENTS (x); i++)
     x[i] = (float) (i % 7) - 3.0f;
 
-  sink_init (&sink, worker, TRUE);
-  g_assert_true (fm_worker_set_model (worker, model, &error));
-  g_assert_no_error (error);
-  g_assert_true (fm_worker_get_model (worker) == model);
-  gen = fm_worker_submit (worker, x, G_N_ELEMENTS (x));
+  g_assert_true (fm_worker_get_model (f->worker) == f->model);
+  gen = fm_worker_submit (f->worker, x, G_N_ELEMENTS (x));
   g_assert_cmpuint (gen, >, 0);
-  WAIT_FOR (worker, TRUE, sink.results->len >= 1);
+  WAIT_FOR (f->worker, TRUE, f->sink.results->len >= 1);
   drain_main_context (20);
 
-  g_assert_cmpuint (sink.results->len, ==, 1);
-  g_assert_cmpuint (sink.n_errors, ==, 0);
-  result = g_ptr_array_index (sink.results, 0);
-  g_assert_true (fm_worker_result_get_model (result) == model);
+  g_assert_cmpuint (f->sink.results->len, ==, 1);
+  g_assert_cmpuint (f->sink.n_errors, ==, 0);
+  result = g_ptr_array_index (f->sink.results, 0);
+  g_assert_true (fm_worker_result_get_model (result) == f->model);
   g_assert_cmpuint (fm_worker_result_get_input_generation (result), ==, gen);
   g_assert_cmpuint (fm_worker_result_get_model_generation (result), ==,
-                    fm_worker_get_model_generation (worker));
+                    fm_worker_get_model_generation (f->worker));
   g_assert_cmpint (fm_worker_result_get_duration (result), >=, 0);
   /* A model this small runs on one thread. */
   g_assert_cmpuint (fm_worker_result_get_threads (result), ==, 1);
@@ -243,12 +261,12 @@ test_single (void)
     {
       g_autofree float *want = NULL;
       gsize n = 0;
-      int id = fm_model_find_value (model, names[k]);
+      int id = fm_model_find_value (f->model, names[k]);
       const float *got = fm_run_value_data (fm_worker_result_get_run (result), id);
 
-      want = fm_test_run (model, inputs, names[k], &n, &error);
+      want = fm_test_run (f->model, inputs, names[k], &n, &error);
       g_assert_no_error (error);
-      g_assert_cmpuint (n, ==, model->values[id].numel);
+      g_assert_cmpuint (n, ==, f->model->values[id].numel);
       g_assert_cmpmem (got, n * sizeof (float), want, n * sizeof (float));
     }
 
@@ -258,8 +276,8 @@ test_single (void)
    * 3 * (-3 - 2 - 1) - 4.5 = -22.5, and Relu makes it 0. */
   {
     FmRun *run = fm_worker_result_get_run (result);
-    const float *y = fm_run_value_data (run, fm_model_find_value (model, "y"));
-    const float *z = fm_run_value_data (run, fm_model_find_value (model, "z"));
+    const float *y = fm_run_value_data (run, fm_model_find_value (f->model, "y"));
+    const float *z = fm_run_value_data (run, fm_model_find_value (f->model, "z"));
 
     g_assert_cmpfloat (y[4], ==, 13.5f);
     g_assert_cmpfloat (z[4], ==, 13.5f);
@@ -267,7 +285,7 @@ test_single (void)
     g_assert_cmpfloat (z[0], ==, 0.0f);
   }
 
-  fm_worker_get_stats (worker, &stats);
+  fm_worker_get_stats (f->worker, &stats);
   g_assert_cmpuint (stats.n_started, ==, 1);
   g_assert_cmpuint (stats.n_completed, ==, 1);
   g_assert_cmpuint (stats.n_delivered, ==, 1);
@@ -275,7 +293,6 @@ test_single (void)
   g_assert_cmpuint (stats.n_cancelled, ==, 0);
   g_assert_cmpint (stats.last_duration, ==, fm_worker_result_get_duration (result));
 
-  sink_clear (&sink);
 }
 
 /* The finish function of fm_worker_set_finish (): its data is counted
@@ -331,43 +348,38 @@ finish_pass (FmModel  *model,
 }
 
 static void
-test_finish (void)
+test_finish (SmallFixture  *f,
+             gconstpointer  user_data)
 {
-  g_autoptr(FmModel) model = build_small (-4.5f);
-  FmWorker *worker = fm_worker_new ();
-  g_autoptr(GError) error = NULL;
   FinishData data = { 1, 0, 0, g_thread_self () };
   float x[28 * 28];
   FinishExtra *extra;
-  Sink sink;
 
   for (guint i = 0; i < G_N_ELEMENTS (x); i++)
     x[i] = (float) (i % 7) - 3.0f;
-  sink_init (&sink, worker, TRUE);
-  g_assert_true (fm_worker_set_model (worker, model, &error));
-  fm_worker_set_finish (worker, finish_pass, finish_data_ref (&data), finish_data_ref,
+  fm_worker_set_finish (f->worker, finish_pass, finish_data_ref (&data), finish_data_ref,
                         finish_data_unref, finish_extra_free);
-  fm_worker_submit (worker, x, G_N_ELEMENTS (x));
-  WAIT_FOR (worker, TRUE, sink.results->len >= 1);
+  fm_worker_submit (f->worker, x, G_N_ELEMENTS (x));
+  WAIT_FOR (f->worker, TRUE, f->sink.results->len >= 1);
 
   /* Made on the worker thread from the pass: z[4] = 13.5 by hand (see
    * test_single). */
-  extra = fm_worker_result_get_extra (g_ptr_array_index (sink.results, 0));
+  extra = fm_worker_result_get_extra (g_ptr_array_index (f->sink.results, 0));
   g_assert_nonnull (extra);
   g_assert_cmpfloat (extra->z4, ==, 13.5f);
   g_assert_true (extra->off_main);
 
   /* Without a finish function, no extra; the data given is released. */
-  fm_worker_set_finish (worker, NULL, NULL, NULL, NULL, NULL);
+  fm_worker_set_finish (f->worker, NULL, NULL, NULL, NULL, NULL);
   g_assert_cmpint (g_atomic_int_get (&data.refs), ==, 1);
   x[0] = 5.0f;
-  fm_worker_submit (worker, x, G_N_ELEMENTS (x));
-  WAIT_FOR (worker, TRUE, sink.results->len >= 2);
-  g_assert_null (fm_worker_result_get_extra (g_ptr_array_index (sink.results, 1)));
+  fm_worker_submit (f->worker, x, G_N_ELEMENTS (x));
+  WAIT_FOR (f->worker, TRUE, f->sink.results->len >= 2);
+  g_assert_null (fm_worker_result_get_extra (g_ptr_array_index (f->sink.results, 1)));
 
   /* Every extra made is freed with its result. */
-  sink_clear (&sink);
-  g_object_unref (worker);
+  sink_clear (&f->sink);
+  g_clear_object (&f->worker);
   g_assert_cmpint (g_atomic_int_get (&data.made), ==, 1);
   g_assert_cmpint (g_atomic_int_get (&data.freed), ==, 1);
   g_assert_cmpint (g_atomic_int_get (&data.refs), ==, 1);
@@ -441,39 +453,33 @@ test_latest_wins (void)
 }
 
 static void
-test_stale_model (void)
+test_stale_model (SmallFixture  *f,
+                  gconstpointer  user_data)
 {
-  g_autoptr(FmModel) model_a = build_small (-4.5f);
   g_autoptr(FmModel) model_b = build_small (100.0f);
-  g_autoptr(FmWorker) worker = fm_worker_new ();
-  g_autofree float *ones = filled (28 * 28, 1.0f);
   FmWorkerResult *result;
   FmWorkerStats stats;
-  Sink sink;
 
-  sink_init (&sink, worker, TRUE);
-  g_assert_true (fm_worker_set_model (worker, model_a, NULL));
-  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
+  g_assert_cmpuint (fm_worker_submit (f->worker, f->ones, 28 * 28), >, 0);
   /* Finished but not dispatched: the main context is not iterated. */
-  WAIT_FOR (worker, FALSE, st.n_completed == 1);
-  g_assert_true (fm_worker_set_model (worker, model_b, NULL));
-  WAIT_FOR (worker, TRUE, st.n_stale == 1);
+  WAIT_FOR (f->worker, FALSE, st.n_completed == 1);
+  g_assert_true (fm_worker_set_model (f->worker, model_b, NULL));
+  WAIT_FOR (f->worker, TRUE, st.n_stale == 1);
   drain_main_context (20);
-  g_assert_cmpuint (sink.results->len, ==, 0);
+  g_assert_cmpuint (f->sink.results->len, ==, 0);
 
   /* The worker still delivers for the new model: a 3x3 window of ones
    * sums to 9, plus bias 100 = 109 (A would give 9 - 4.5 = 4.5). */
-  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
-  WAIT_FOR (worker, TRUE, sink.results->len == 1);
-  result = g_ptr_array_index (sink.results, 0);
+  g_assert_cmpuint (fm_worker_submit (f->worker, f->ones, 28 * 28), >, 0);
+  WAIT_FOR (f->worker, TRUE, f->sink.results->len == 1);
+  result = g_ptr_array_index (f->sink.results, 0);
   g_assert_true (fm_worker_result_get_model (result) == model_b);
   assert_result_filled (result, "z", 109.0f);
 
-  fm_worker_get_stats (worker, &stats);
+  fm_worker_get_stats (f->worker, &stats);
   g_assert_cmpuint (stats.n_delivered, ==, 1);
   g_assert_cmpuint (stats.n_stale, ==, 1);
-  g_assert_cmpuint (sink.n_errors, ==, 0);
-  sink_clear (&sink);
+  g_assert_cmpuint (f->sink.n_errors, ==, 0);
 }
 
 static void
@@ -546,69 +552,56 @@ test_dispose_during_run (void)
 }
 
 static void
-test_dispose_queued (void)
+test_dispose_queued (SmallFixture  *f,
+                     gconstpointer  user_data)
 {
-  g_autoptr(FmModel) model = build_small (-4.5f);
-  FmWorker *worker = fm_worker_new ();
-  g_autofree float *ones = filled (28 * 28, 1.0f);
-  Sink sink;
+  g_object_add_weak_pointer (G_OBJECT (f->worker), (gpointer *) &f->worker);
+  g_assert_cmpuint (fm_worker_submit (f->worker, f->ones, 28 * 28), >, 0);
+  WAIT_FOR (f->worker, FALSE, st.n_completed == 1);
 
-  sink_init (&sink, worker, TRUE);
-  g_object_add_weak_pointer (G_OBJECT (worker), (gpointer *) &worker);
-  g_assert_true (fm_worker_set_model (worker, model, NULL));
-  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
-  WAIT_FOR (worker, FALSE, st.n_completed == 1);
-
-  g_object_unref (worker);
-  g_assert_null (worker);
+  g_object_unref (f->worker);
+  g_assert_null (f->worker);
   /* The queued result still holds the model through its run. */
-  g_assert_cmpint (model_refs (model), >, 1);
+  g_assert_cmpint (model_refs (f->model), >, 1);
   drain_main_context (100);
-  g_assert_cmpuint (sink.results->len, ==, 0);
-  g_assert_cmpint (model_refs (model), ==, 1);
-  sink_clear (&sink);
+  g_assert_cmpuint (f->sink.results->len, ==, 0);
+  g_assert_cmpint (model_refs (f->model), ==, 1);
 }
 
 static void
-test_pool (void)
+test_pool (SmallFixture  *f,
+           gconstpointer  user_data)
 {
-  g_autoptr(FmModel) model = build_small (-4.5f);
-  g_autoptr(FmWorker) worker = fm_worker_new ();
-  g_autofree float *ones = filled (28 * 28, 1.0f);
   FmWorkerStats stats;
-  Sink sink;
 
   /* Results dropped as soon as they arrive: one arena serves every pass. */
-  sink_init (&sink, worker, TRUE);
-  g_assert_true (fm_worker_set_model (worker, model, NULL));
   for (guint i = 1; i <= 10; i++)
     {
-      g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
-      WAIT_FOR (worker, TRUE, sink.results->len == 1);
-      g_ptr_array_set_size (sink.results, 0);
+      g_assert_cmpuint (fm_worker_submit (f->worker, f->ones, 28 * 28), >, 0);
+      WAIT_FOR (f->worker, TRUE, f->sink.results->len == 1);
+      g_ptr_array_set_size (f->sink.results, 0);
     }
-  fm_worker_get_stats (worker, &stats);
+  fm_worker_get_stats (f->worker, &stats);
   g_assert_cmpuint (stats.n_delivered, ==, 10);
   g_assert_cmpuint (stats.n_runs_created, ==, 1);
 
   /* The view holds the shown result until the next one replaces it: two
    * arenas alternate. */
-  sink.keep = FALSE;
+  f->sink.keep = FALSE;
   for (guint i = 1; i <= 10; i++)
     {
-      g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
-      WAIT_FOR (worker, TRUE, st.n_delivered == 10 + i);
+      g_assert_cmpuint (fm_worker_submit (f->worker, f->ones, 28 * 28), >, 0);
+      WAIT_FOR (f->worker, TRUE, st.n_delivered == 10 + i);
     }
-  fm_worker_get_stats (worker, &stats);
+  fm_worker_get_stats (f->worker, &stats);
   g_assert_cmpuint (stats.n_runs_created, ==, 2);
 
   /* A new model starts over. */
-  g_assert_true (fm_worker_set_model (worker, model, NULL));
-  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
-  WAIT_FOR (worker, TRUE, st.n_delivered == 21);
-  fm_worker_get_stats (worker, &stats);
+  g_assert_true (fm_worker_set_model (f->worker, f->model, NULL));
+  g_assert_cmpuint (fm_worker_submit (f->worker, f->ones, 28 * 28), >, 0);
+  WAIT_FOR (f->worker, TRUE, st.n_delivered == 21);
+  fm_worker_get_stats (f->worker, &stats);
   g_assert_cmpuint (stats.n_runs_created, ==, 3);
-  sink_clear (&sink);
 }
 
 static void
@@ -653,69 +646,57 @@ test_wrong_size (void)
 }
 
 static void
-test_shutdown (void)
+test_shutdown (SmallFixture  *f,
+               gconstpointer  user_data)
 {
-  g_autoptr(FmModel) model = build_small (-4.5f);
-  g_autoptr(FmWorker) worker = fm_worker_new ();
-  g_autofree float *ones = filled (28 * 28, 1.0f);
   FmWorkerStats stats;
-  Sink sink;
 
-  sink_init (&sink, worker, TRUE);
-  g_assert_true (fm_worker_set_model (worker, model, NULL));
-  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
-  WAIT_FOR (worker, FALSE, st.n_completed == 1);
-  fm_worker_shutdown (worker);
-  fm_worker_shutdown (worker);
-  g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), ==, 0);
+  g_assert_cmpuint (fm_worker_submit (f->worker, f->ones, 28 * 28), >, 0);
+  WAIT_FOR (f->worker, FALSE, st.n_completed == 1);
+  fm_worker_shutdown (f->worker);
+  fm_worker_shutdown (f->worker);
+  g_assert_cmpuint (fm_worker_submit (f->worker, f->ones, 28 * 28), ==, 0);
   drain_main_context (50);
-  g_assert_cmpuint (sink.results->len, ==, 0);
-  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (f->sink.results->len, ==, 0);
+  fm_worker_get_stats (f->worker, &stats);
   g_assert_cmpuint (stats.n_started, ==, 1);
   g_assert_cmpuint (stats.n_stale, ==, 1);
-  sink_clear (&sink);
 }
 
 /* fm_worker_wait (): the newest pass's result comes from the call itself,
  * exactly once; an older one is never delivered that way; a timeout with
  * nothing finished returns FALSE. */
 static void
-test_wait (void)
+test_wait (SmallFixture  *f,
+           gconstpointer  user_data)
 {
-  g_autoptr(FmModel) model = build_small (-4.5f);
-  g_autoptr(FmWorker) worker = fm_worker_new ();
-  g_autoptr(GError) error = NULL;
   float x[28 * 28]; /* [1, 1, 28, 28] */
   FmWorkerStats stats;
   guint64 gen;
-  Sink sink;
 
   for (guint i = 0; i < G_N_ELEMENTS (x); i++)
     x[i] = (float) (i % 5);
-  sink_init (&sink, worker, TRUE);
-  g_assert_true (fm_worker_set_model (worker, model, &error));
 
   /* Nothing submitted: nothing to wait for. */
-  g_assert_false (fm_worker_wait (worker, 1000));
-  g_assert_cmpuint (sink.results->len, ==, 0);
+  g_assert_false (fm_worker_wait (f->worker, 1000));
+  g_assert_cmpuint (f->sink.results->len, ==, 0);
 
-  gen = fm_worker_submit (worker, x, G_N_ELEMENTS (x));
+  gen = fm_worker_submit (f->worker, x, G_N_ELEMENTS (x));
   /* A generous timeout: the pass takes microseconds. */
-  g_assert_true (fm_worker_wait (worker, 5 * G_USEC_PER_SEC));
+  g_assert_true (fm_worker_wait (f->worker, 5 * G_USEC_PER_SEC));
   /* Delivered from inside the call, before the main loop ran. */
-  g_assert_cmpuint (sink.results->len, ==, 1);
-  g_assert_cmpuint (fm_worker_result_get_input_generation (g_ptr_array_index (sink.results, 0)),
+  g_assert_cmpuint (f->sink.results->len, ==, 1);
+  g_assert_cmpuint (fm_worker_result_get_input_generation (g_ptr_array_index (f->sink.results, 0)),
                     ==, gen);
   /* The queued idle delivery of the same pass must not deliver it again. */
   drain_main_context (50);
-  g_assert_cmpuint (sink.results->len, ==, 1);
-  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (f->sink.results->len, ==, 1);
+  fm_worker_get_stats (f->worker, &stats);
   g_assert_cmpuint (stats.n_delivered, ==, 1);
 
   /* Already delivered: waiting again returns FALSE at once. */
-  g_assert_false (fm_worker_wait (worker, 1000));
-  g_assert_false (sink.out_of_order);
-  sink_clear (&sink);
+  g_assert_false (fm_worker_wait (f->worker, 1000));
+  g_assert_false (f->sink.out_of_order);
 }
 
 /* Threads */
@@ -729,17 +710,13 @@ build_cost (gint64 c,
             gint64 w)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(GError) error = NULL;
   g_autofree float *weights = g_new0 (float, m * c);
-  FmModel *model;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, c, h, w));
   fm_test_graph_float (g, "w", FM_DIMS (m, c, 1, 1), weights);
   fm_test_graph_node (g, "Conv", "x,w", "y");
   fm_test_graph_output (g, "y");
-  model = fm_test_graph_build (g, &error);
-  g_assert_no_error (error);
-  return model;
+  return fm_test_graph_build_ok (g);
 }
 
 static guint
@@ -876,7 +853,6 @@ static FmModel *
 build_mixed (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(GError) error = NULL;
   g_autofree float *w1 = g_new (float, 16 * 8 * 9);
   g_autofree float *w2 = g_new (float, 16 * 16 * 9);
   g_autofree float *fw = g_new (float, 16 * 10);
@@ -884,7 +860,6 @@ build_mixed (void)
   static const gint64 pads[] = { 1, 1, 1, 1 };
   static const gint64 k2[] = { 2, 2 };
   FmOnnxNode *node;
-  FmModel *model;
 
   for (guint i = 0; i < 16 * 8 * 9; i++)
     w1[i] = (float) ((i * 7919) % 200) / 400.0f - 0.25f;
@@ -918,9 +893,7 @@ build_mixed (void)
   fm_test_graph_node (g, "Flatten", "gap", "f");
   fm_test_graph_node (g, "Gemm", "f,fw,fb", "y");
   fm_test_graph_output (g, "y");
-  model = fm_test_graph_build (g, &error);
-  g_assert_no_error (error);
-  return model;
+  return fm_test_graph_build_ok (g);
 }
 
 #define MIXED_NUMEL (8 * 32 * 32)
@@ -1005,24 +978,16 @@ test_threads_identical (void)
 
 /* Pooled runs get the count of the pass that takes them. */
 static void
-test_threads_pool (void)
+test_threads_pool (SmallFixture  *f,
+                   gconstpointer  user_data)
 {
-  g_autoptr(FmModel) model = build_small (-4.5f);
-  FmWorker *worker = fm_worker_new ();
-  g_autofree float *ones = filled (28 * 28, 1.0f);
   static const guint counts[] = { 2, 3, 1, 2 };
   FmWorkerStats stats;
   guint baseline;
-  Sink sink;
 
   if (!have_proc_tasks ())
-    {
-      g_object_unref (worker);
-      return;
-    }
+    return;
   baseline = count_kernel_threads ();
-  sink_init (&sink, worker, TRUE);
-  g_assert_true (fm_worker_set_model (worker, model, NULL));
 
   /* One run serves every pass (each result is dropped before the next
    * submit), and has the threads each pass asked for. */
@@ -1030,16 +995,16 @@ test_threads_pool (void)
     {
       FmWorkerResult *result;
 
-      fm_worker_set_threads (worker, counts[i]);
-      g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
-      WAIT_FOR (worker, TRUE, sink.results->len == 1);
-      result = g_ptr_array_index (sink.results, 0);
+      fm_worker_set_threads (f->worker, counts[i]);
+      g_assert_cmpuint (fm_worker_submit (f->worker, f->ones, 28 * 28), >, 0);
+      WAIT_FOR (f->worker, TRUE, f->sink.results->len == 1);
+      result = g_ptr_array_index (f->sink.results, 0);
       g_assert_cmpuint (fm_worker_result_get_threads (result), ==, counts[i]);
       assert_result_filled (result, "z", 4.5f);
       wait_kernel_threads (baseline + counts[i] - 1);
-      g_ptr_array_set_size (sink.results, 0);
+      g_ptr_array_set_size (f->sink.results, 0);
     }
-  fm_worker_get_stats (worker, &stats);
+  fm_worker_get_stats (f->worker, &stats);
   g_assert_cmpuint (stats.n_runs_created, ==, 1);
   /* Pooled, the run keeps its threads (asleep). */
   wait_kernel_threads (baseline + 1);
@@ -1047,25 +1012,29 @@ test_threads_pool (void)
   /* The view holds the shown result until the next replaces it: two runs
    * alternate, the new one set to 4 threads when it is made, the pooled
    * one when it is next taken. */
-  fm_worker_set_threads (worker, 4);
-  sink.keep = FALSE;
+  fm_worker_set_threads (f->worker, 4);
+  f->sink.keep = FALSE;
   for (guint i = 1; i <= 4; i++)
     {
-      g_assert_cmpuint (fm_worker_submit (worker, ones, 28 * 28), >, 0);
-      WAIT_FOR (worker, TRUE, st.n_delivered == G_N_ELEMENTS (counts) + i);
-      g_assert_cmpuint (fm_worker_result_get_threads (g_ptr_array_index (sink.results, 0)),
+      g_assert_cmpuint (fm_worker_submit (f->worker, f->ones, 28 * 28), >, 0);
+      WAIT_FOR (f->worker, TRUE, st.n_delivered == G_N_ELEMENTS (counts) + i);
+      g_assert_cmpuint (fm_worker_result_get_threads (g_ptr_array_index (f->sink.results, 0)),
                         ==, 4);
     }
-  fm_worker_get_stats (worker, &stats);
+  fm_worker_get_stats (f->worker, &stats);
   g_assert_cmpuint (stats.n_runs_created, ==, 2);
   wait_kernel_threads (baseline + 3 + 3);
 
   /* Gone with the worker and the last result. */
-  g_object_unref (worker);
-  sink_clear (&sink);
+  g_clear_object (&f->worker);
+  sink_clear (&f->sink);
   drain_main_context (20);
   wait_kernel_threads (baseline);
 }
+
+/* A test on a SmallFixture. */
+#define ADD_SMALL(path, func) \
+  g_test_add ((path), SmallFixture, NULL, small_set_up, (func), small_tear_down)
 
 int
 main (int   argc,
@@ -1075,22 +1044,22 @@ main (int   argc,
   /* The tests choose the thread counts themselves. */
   g_unsetenv ("FM_LIVE_THREADS");
 
-  g_test_add_func ("/app/worker/single", test_single);
-  g_test_add_func ("/app/worker/finish", test_finish);
+  ADD_SMALL ("/app/worker/single", test_single);
+  ADD_SMALL ("/app/worker/finish", test_finish);
   g_test_add_func ("/app/worker/latest-wins", test_latest_wins);
-  g_test_add_func ("/app/worker/stale-model", test_stale_model);
+  ADD_SMALL ("/app/worker/stale-model", test_stale_model);
   g_test_add_func ("/app/worker/cancel-on-model-swap", test_cancel_on_model_swap);
   g_test_add_func ("/app/worker/dispose-during-run", test_dispose_during_run);
-  g_test_add_func ("/app/worker/dispose-queued", test_dispose_queued);
-  g_test_add_func ("/app/worker/pool", test_pool);
+  ADD_SMALL ("/app/worker/dispose-queued", test_dispose_queued);
+  ADD_SMALL ("/app/worker/pool", test_pool);
   g_test_add_func ("/app/worker/refuse-model", test_refuse_model);
   g_test_add_func ("/app/worker/wrong-size", test_wrong_size);
-  g_test_add_func ("/app/worker/shutdown", test_shutdown);
-  g_test_add_func ("/app/worker/wait", test_wait);
+  ADD_SMALL ("/app/worker/shutdown", test_shutdown);
+  ADD_SMALL ("/app/worker/wait", test_wait);
   g_test_add_func ("/app/worker/threads-count", test_threads_count);
   g_test_add_func ("/app/worker/threads-env", test_threads_env);
   g_test_add_func ("/app/worker/threads-identical", test_threads_identical);
-  g_test_add_func ("/app/worker/threads-pool", test_threads_pool);
+  ADD_SMALL ("/app/worker/threads-pool", test_threads_pool);
 
   return g_test_run ();
 }

@@ -123,6 +123,19 @@ data_path (const char *relative)
   return g_build_filename (dir != NULL ? dir : FM_SOURCE_DATADIR, relative, NULL);
 }
 
+/* fm_dataset_open (), asserting that it succeeds. */
+static FmDataset *
+open_ok (const char *path,
+         const char *labels_path)
+{
+  g_autoptr(GError) error = NULL;
+  FmDataset *ds = fm_dataset_open (path, labels_path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ds);
+  return ds;
+}
+
 /* Reads to the end; returns the number of items, or -1 with @error set. */
 static gint64
 drain (FmDataset  *ds,
@@ -148,6 +161,36 @@ static const guint8 small_pixels[18] = {
   21, 22, 23, 24, 25, 26,
 };
 static const guint8 small_labels[3] = { 7, 8, 9 };
+
+/* A header of the small set's shape (3 items of 2 x 3) with @magic, then
+ * the first @n_pixels of its pixels, written as @name. */
+static char *
+write_small_images (const char *name,
+                    guint32     magic,
+                    gsize       n_pixels)
+{
+  g_autoptr(GByteArray) images = idx_images (magic, 3, 2, 3, small_pixels, n_pixels);
+
+  return write_plain (name, images);
+}
+
+/* The small set's images and labels written as @images_name and
+ * @labels_name, each gzip-compressed if its flag says so: returns the
+ * images' path and sets @labels_path. */
+static char *
+write_small (const char  *images_name,
+             gboolean     images_gz,
+             const char  *labels_name,
+             gboolean     labels_gz,
+             char       **labels_path)
+{
+  g_autoptr(GByteArray) images = idx_images (0x803, 3, 2, 3, small_pixels, 18);
+  g_autoptr(GByteArray) labels = idx_labels (3, small_labels, 3);
+  char *images_path = (images_gz ? write_gz : write_plain) (images_name, images);
+
+  *labels_path = (labels_gz ? write_gz : write_plain) (labels_name, labels);
+  return images_path;
+}
 
 static void
 check_small (FmDataset *ds,
@@ -188,18 +231,15 @@ check_small (FmDataset *ds,
 static void
 test_idx_plain (void)
 {
-  g_autoptr(GByteArray) images = idx_images (0x803, 3, 2, 3, small_pixels, 18);
-  g_autoptr(GByteArray) labels = idx_labels (3, small_labels, 3);
-  g_autofree char *images_path = write_plain ("small-images-idx3-ubyte", images);
-  g_autofree char *labels_path = write_plain ("small-labels-idx1-ubyte", labels);
+  g_autofree char *labels_path = NULL;
+  g_autofree char *images_path = write_small ("small-images-idx3-ubyte", FALSE,
+                                              "small-labels-idx1-ubyte", FALSE, &labels_path);
   g_autoptr(FmDataset) ds = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) warnings = NULL;
   g_autofree char *name = NULL;
 
   /* Labels found next to the images by name. */
-  ds = fm_dataset_open (images_path, NULL, &error);
-  g_assert_no_error (error);
+  ds = open_ok (images_path, NULL);
   g_assert_cmpstr (fm_dataset_get_path (ds), ==, images_path);
   g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==, labels_path);
   check_small (ds, TRUE);
@@ -213,22 +253,19 @@ test_idx_plain (void)
 static void
 test_idx_gzip (void)
 {
-  g_autoptr(GByteArray) images = idx_images (0x803, 3, 2, 3, small_pixels, 18);
-  g_autoptr(GByteArray) labels = idx_labels (3, small_labels, 3);
   /* Compressed images without ".gz", plain labels with it: both must be
    * recognised by their bytes. The labels are found by the .gz variant
    * of the usual name. */
-  g_autofree char *images_path = write_gz ("zipped-images-idx3-ubyte", images);
-  g_autofree char *labels_path = write_plain ("zipped-labels-idx1-ubyte.gz", labels);
+  g_autofree char *labels_path = NULL;
+  g_autofree char *images_path = write_small ("zipped-images-idx3-ubyte", TRUE,
+                                              "zipped-labels-idx1-ubyte.gz", FALSE, &labels_path);
   g_autoptr(GByteArray) raw = read_all (images_path);
   g_autoptr(FmDataset) ds = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_assert_cmphex (raw->data[0], ==, 0x1f);
   g_assert_cmphex (raw->data[1], ==, 0x8b);
 
-  ds = fm_dataset_open (images_path, NULL, &error);
-  g_assert_no_error (error);
+  ds = open_ok (images_path, NULL);
   g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==, labels_path);
   check_small (ds, TRUE);
 }
@@ -236,24 +273,21 @@ test_idx_gzip (void)
 static void
 test_idx_labels_choice (void)
 {
-  g_autoptr(GByteArray) images = idx_images (0x803, 3, 2, 3, small_pixels, 18);
-  g_autoptr(GByteArray) labels = idx_labels (3, small_labels, 3);
-  g_autofree char *images_path = write_gz ("alone.idx3.gz", images);
-  g_autofree char *labels_path = write_gz ("elsewhere-idx1.gz", labels);
+  g_autofree char *labels_path = NULL;
+  g_autofree char *images_path = write_small ("alone.idx3.gz", TRUE, "elsewhere-idx1.gz", TRUE,
+                                              &labels_path);
   g_autofree char *missing = tmp_path ("missing-labels");
   g_autoptr(FmDataset) ds = NULL;
   g_autoptr(FmDataset) ds2 = NULL;
   g_autoptr(GError) error = NULL;
 
   /* No labels file under the usual name ("alone.idx1.gz"): no labels. */
-  ds = fm_dataset_open (images_path, NULL, &error);
-  g_assert_no_error (error);
+  ds = open_ok (images_path, NULL);
   g_assert_null (fm_dataset_get_labels_path (ds));
   check_small (ds, FALSE);
 
   /* A labels file given by name. */
-  ds2 = fm_dataset_open (images_path, labels_path, &error);
-  g_assert_no_error (error);
+  ds2 = open_ok (images_path, labels_path);
   check_small (ds2, TRUE);
 
   /* A labels file given by name that does not exist is an error. */
@@ -297,9 +331,7 @@ open_labelled_28 (const char *images,
                   guint64     n_items)
 {
   g_autoptr(GError) error = NULL;
-  FmDataset *ds = fm_dataset_open (images, NULL, &error);
-
-  g_assert_no_error (error);
+  FmDataset *ds = open_ok (images, NULL);
   g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==, labels);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, n_items);
   g_assert_cmpint (fm_dataset_get_width (ds), ==, 28);
@@ -436,8 +468,7 @@ test_next_input (void)
   pp.background_black = TRUE;
   g_assert_cmpint (pp.invert, ==, FM_INVERT_AUTO);
 
-  ds = fm_dataset_open (path, NULL, &error);
-  g_assert_no_error (error);
+  ds = open_ok (path, NULL);
   g_assert_true (fm_dataset_next_input (ds, &pp, &index, input, &label, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (index, ==, 0);
@@ -457,8 +488,7 @@ test_next_input (void)
   pixels[5] = pixels[6] = pixels[9] = pixels[10] = 0;
   images = idx_images (0x803, 1, 4, 4, pixels, 16);
   bright_path = write_plain ("bright-idx3", images);
-  bright = fm_dataset_open (bright_path, NULL, &error);
-  g_assert_no_error (error);
+  bright = open_ok (bright_path, NULL);
 
   fm_preprocess_init (&pp, 1, 4, 4);
   pp.background_black = TRUE;
@@ -557,8 +587,7 @@ test_fashion_t10k (void)
       g_test_skip (FASHION_DIR " is not installed (Debian package dataset-fashion-mnist)");
       return;
     }
-  ds = fm_dataset_open (FASHION_DIR "/t10k-images-idx3-ubyte.gz", NULL, &error);
-  g_assert_no_error (error);
+  ds = open_ok (FASHION_DIR "/t10k-images-idx3-ubyte.gz", NULL);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 10000);
   g_assert_true (fm_dataset_has_labels (ds));
   g_assert_cmpint (drain (ds, &error), ==, 10000);
@@ -589,14 +618,12 @@ static void
 test_bad_magic (void)
 {
   g_autoptr(GByteArray) images = idx_images (0x12345678, 3, 2, 3, small_pixels, 18);
-  g_autoptr(GByteArray) floats = idx_images (0x00000d03, 3, 2, 3, small_pixels, 18);
   g_autoptr(GByteArray) labels = idx_labels (3, small_labels, 3);
-  g_autoptr(GByteArray) good = idx_images (0x803, 3, 2, 3, small_pixels, 18);
   g_autofree char *path = write_plain ("magic-idx3", images);
   g_autofree char *gz_path = write_gz ("magic-idx3.gz", images);
-  g_autofree char *float_path = write_plain ("float-idx3", floats);
+  g_autofree char *float_path = write_small_images ("float-idx3", 0x00000d03, 18);
   g_autofree char *labels_path = write_plain ("only-labels-idx1", labels);
-  g_autofree char *good_path = write_plain ("good-idx3", good);
+  g_autofree char *good_path = write_small_images ("good-idx3", 0x803, 18);
   g_autofree char *empty_path = tmp_path ("empty-idx3");
   g_autofree char *png_path = data_path ("digits/digit-7.png");
   g_autofree char *missing = tmp_path ("no-such-file");
@@ -625,9 +652,8 @@ test_bad_magic (void)
 static void
 test_bad_count (void)
 {
-  g_autoptr(GByteArray) images = idx_images (0x803, 3, 2, 3, small_pixels, 18);
   g_autoptr(GByteArray) labels = idx_labels (2, small_labels, 2);
-  g_autofree char *path = write_plain ("count-images-idx3-ubyte", images);
+  g_autofree char *path = write_small_images ("count-images-idx3-ubyte", 0x803, 18);
   g_autofree char *labels_path = write_plain ("count-labels-idx1-ubyte", labels);
 
   assert_open_fails (path, NULL, FM_ERROR_INVALID_INPUT,
@@ -640,13 +666,11 @@ test_bad_truncated_plain (void)
 {
   /* 3 items of 6 bytes promised, 16 given: item 0 and 1 are whole (12
    * bytes), item 2 has 4 of its 6. */
-  g_autoptr(GByteArray) images = idx_images (0x803, 3, 2, 3, small_pixels, 16);
   g_autoptr(GByteArray) header = idx_images (0x803, 3, 2, 3, NULL, 0);
   g_autoptr(GByteArray) labels = idx_labels (3, small_labels, 1);
-  g_autoptr(GByteArray) good = idx_images (0x803, 3, 2, 3, small_pixels, 18);
-  g_autofree char *path = write_plain ("cut-idx3", images);
+  g_autofree char *path = write_small_images ("cut-idx3", 0x803, 16);
   g_autofree char *short_header = NULL;
-  g_autofree char *good_path = write_plain ("cut2-images-idx3", good);
+  g_autofree char *good_path = write_small_images ("cut2-images-idx3", 0x803, 18);
   g_autofree char *labels_path = write_plain ("cut2-labels-idx1", labels);
 
   /* Header 16 + 3 * 6 = 34 bytes needed, 16 + 16 = 32 present. */
@@ -732,8 +756,7 @@ test_bad_truncated_gz (void)
   g_byte_array_set_size (gz, gz->len / 2);
   path = write_plain ("cutgz-half-idx3.gz", gz);
 
-  ds = fm_dataset_open (path, NULL, &error);
-  g_assert_no_error (error);
+  ds = open_ok (path, NULL);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 100);
   count = read_until_error (ds, pixels, 16, &error);
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
@@ -781,8 +804,7 @@ test_bad_corrupt_gz (void)
   gz->data[gz->len - 8] ^= 0xff;
   g_free (path);
   path = write_plain ("crc-idx3.gz", gz);
-  ds = fm_dataset_open (path, NULL, &error);
-  g_assert_no_error (error);
+  ds = open_ok (path, NULL);
   count = read_until_error (ds, pixels, 1024, &error);
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
   g_test_message ("%s after %" G_GINT64_FORMAT " items", error->message, count);
@@ -909,8 +931,7 @@ test_folder (void)
   g_assert_true (g_file_set_contents (corrupt, (const char *) broken, sizeof broken, NULL));
   g_assert_true (g_file_set_contents (readme, "These are digits.\n", -1, NULL));
 
-  ds = fm_dataset_open (root, NULL, &error);
-  g_assert_no_error (error);
+  ds = open_ok (root, NULL);
   g_assert_cmpint (fm_dataset_get_kind (ds), ==, FM_DATASET_FOLDER);
   g_assert_false (fm_dataset_has_labels (ds));
   g_assert_cmpint (fm_dataset_get_width (ds), ==, 0);
@@ -964,16 +985,14 @@ test_folder (void)
   key = fm_dataset_dup_content_key (ds, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (strlen (key), ==, 64);
-  ds2 = fm_dataset_open (root, NULL, &error);
-  g_assert_no_error (error);
+  ds2 = open_ok (root, NULL);
   key2 = fm_dataset_dup_content_key (ds2, NULL, &error);
   g_assert_cmpstr (key, ==, key2);
   g_clear_pointer (&ds2, fm_dataset_free);
   times[0].tv_sec = times[1].tv_sec = 1000000000;
   times[0].tv_nsec = times[1].tv_nsec = 0;
   g_assert_cmpint (utimensat (AT_FDCWD, mid, times, 0), ==, 0);
-  ds2 = fm_dataset_open (root, NULL, &error);
-  g_assert_no_error (error);
+  ds2 = open_ok (root, NULL);
   key3 = fm_dataset_dup_content_key (ds2, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (key3, !=, key);
@@ -1063,8 +1082,7 @@ test_threads (void)
   label_file = idx_labels (THREAD_ITEMS, labels->data, labels->len);
   path = write_gz ("threads-images-idx3-ubyte.gz", images);
   labels_path = write_gz ("threads-labels-idx1-ubyte.gz", label_file);
-  ds = fm_dataset_open (path, NULL, &error);
-  g_assert_no_error (error);
+  ds = open_ok (path, NULL);
   g_assert_true (fm_dataset_has_labels (ds));
 
   seen = g_new0 (gint, THREAD_ITEMS);

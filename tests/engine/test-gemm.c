@@ -17,15 +17,9 @@
 #include <unistd.h>
 
 #include "fm-gemm.h"
+#include "fm-test-conv.h"
 #include "fm-tensor.h"
 #include "fm-threads.h"
-#include "ops/fm-op-conv-private.h"
-
-static float
-rand_float (void)
-{
-  return (float) g_test_rand_double_range (-1.0, 1.0);
-}
 
 /* The levels to try: every one up to what the CPU has. */
 static int
@@ -121,7 +115,7 @@ test_sgemm_random (void)
     {
       gint64 m = pick (), n = pick (), k = iter % 10 == 0 ? 1 : pick ();
       gboolean ta = g_test_rand_bit (), tb = g_test_rand_bit ();
-      float alpha = iter % 3 == 0 ? 1.0f : rand_float ();
+      float alpha = iter % 3 == 0 ? 1.0f : fm_test_rand_float ();
       float beta = (float[]) { 0.0f, 1.0f, 0.5f, -0.75f } [iter % 4];
       gint64 lda = (ta ? m : k) + iter % 3, ldb = (tb ? k : n) + iter % 2, ldc = n + iter % 5;
       g_autofree float *a = g_new (float, (ta ? k : m) * lda);
@@ -139,11 +133,11 @@ test_sgemm_random (void)
           n = iter == 1 || iter == 3 ? 1 : n;
         }
       for (gint64 i = 0; i < (ta ? k : m) * lda; i++)
-        a[i] = rand_float ();
+        a[i] = fm_test_rand_float ();
       for (gint64 i = 0; i < (tb ? n : k) * ldb; i++)
-        b[i] = rand_float ();
+        b[i] = fm_test_rand_float ();
       for (gint64 i = 0; i < m * ldc; i++)
-        c0[i] = rand_float ();
+        c0[i] = fm_test_rand_float ();
       for (gint64 i = 0; i < m; i++)
         for (gint64 j = 0; j < n; j++)
           {
@@ -204,9 +198,9 @@ test_sgemm_large (void)
   FmThreads *pool = fm_threads_new (2);
 
   for (gint64 i = 0; i < m * k; i++)
-    a[i] = rand_float ();
+    a[i] = fm_test_rand_float ();
   for (gint64 i = 0; i < k * n; i++)
-    b[i] = rand_float ();
+    b[i] = fm_test_rand_float ();
   for (int isa = 0; isa < n_isas (); isa++)
     {
       fm_gemm_set_isa (isa);
@@ -242,10 +236,10 @@ test_conv_paths (void)
     {
       FmConvParams p = { 0 };
       gint64 peh, pew, cg, mg, rows;
-      g_autofree float *x = NULL, *w = NULL, *b = NULL, *y0 = NULL, *y1 = NULL;
+      g_auto(FmTestConvBuffers) t = { 0 };
       g_autofree float *packed = NULL;
       gpointer scratch;
-      gsize nx, nw, ny, per_group;
+      gsize per_group;
       int isa = iter % n_isas ();
 
       p.n = g_test_rand_int_range (1, 3);
@@ -289,44 +283,30 @@ test_conv_paths (void)
       cg = p.c / p.group;
       mg = p.m / p.group;
       rows = cg * p.kh * p.kw;
-      nx = p.n * p.c * p.h * p.w;
-      nw = p.m * rows;
-      ny = p.n * p.m * p.oh * p.ow;
-      x = g_new (float, nx);
-      w = g_new (float, nw);
-      b = g_new (float, p.m);
-      y0 = g_new (float, ny);
-      y1 = g_new (float, ny);
-      for (gsize i = 0; i < nx; i++)
-        x[i] = rand_float ();
-      for (gsize i = 0; i < nw; i++)
-        w[i] = rand_float ();
-      for (gint64 i = 0; i < p.m; i++)
-        b[i] = rand_float ();
+      fm_test_conv_buffers_init (&t, &p);
       per_group = fm_gemm_packed_a_size (mg, rows);
       packed = g_new (float, per_group * p.group);
       for (gint64 g = 0; g < p.group; g++)
-        fm_gemm_pack_a (mg, rows, w + g * mg * rows, rows, FALSE, packed + g * per_group);
+        fm_gemm_pack_a (mg, rows, t.w + g * mg * rows, rows, FALSE, packed + g * per_group);
       scratch = fm_aligned_alloc0 (MAX (fm_conv_scratch_size (&p), 64));
 
-      fm_conv_reference (&p, x, w, b, y0);
+      fm_conv_reference (&p, t.x, t.w, t.b, t.y0);
       fm_gemm_set_isa (isa);
       for (int threads = 1; threads <= 2; threads++)
         for (int pre = 0; pre <= 1; pre++)
           {
-            for (gsize i = 0; i < ny; i++)
-              y1[i] = NAN; /* every output must be written */
-            fm_conv_fast_full (&p, x, w, pre ? packed : NULL, b, y1, scratch,
+            for (gsize i = 0; i < t.ny; i++)
+              t.y1[i] = NAN; /* every output must be written */
+            fm_conv_fast_full (&p, t.x, t.w, pre ? packed : NULL, t.b, t.y1, scratch,
                                threads == 2 ? pool : NULL);
-            for (gsize i = 0; i < ny; i++)
-              if (!(fabsf (y0[i] - y1[i]) <= 1e-4f))
-                g_error ("isa %d threads %d packed %d: c %" G_GINT64_FORMAT " m %" G_GINT64_FORMAT
-                         " group %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
-                         " k %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " s %" G_GINT64_FORMAT
-                         " d %" G_GINT64_FORMAT " p %" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                         ": y[%" G_GSIZE_FORMAT "] = %g, expected %g",
-                         isa, threads, pre, p.c, p.m, p.group, p.h, p.w, p.kh, p.kw,
-                         p.sh, p.dh, p.ph, p.pw, i, y1[i], y0[i]);
+            for (gsize i = 0; i < t.ny; i++)
+              if (!(fabsf (t.y0[i] - t.y1[i]) <= 1e-4f))
+                {
+                  g_autofree char *conv = fm_test_conv_describe (&p);
+
+                  g_error ("isa %d threads %d packed %d: %s: y[%" G_GSIZE_FORMAT "] = %g,"
+                           " expected %g", isa, threads, pre, conv, i, t.y1[i], t.y0[i]);
+                }
             n_checked++;
           }
       fm_aligned_free (scratch);

@@ -43,6 +43,21 @@ add_unknown_fields (GByteArray *b)
   fm_pb_fixed32 (b, 1003, 0xdeadbeef);
 }
 
+/* Opset import @i of @m is @domain, @version. */
+static void
+assert_opset (const FmOnnxModel *m,
+              guint              i,
+              const char        *domain,
+              gint64             version)
+{
+  const FmOnnxOpset *o;
+
+  g_assert_cmpuint (i, <, m->opset_imports->len);
+  o = g_ptr_array_index (m->opset_imports, i);
+  g_assert_cmpstr (o->domain, ==, domain);
+  g_assert_cmpint (o->version, ==, version);
+}
+
 /* ---- decoding a hand-built model ---------------------------------------- */
 
 /* Builds a model touching every decoded field. With @unknown, unknown
@@ -230,7 +245,6 @@ check_full_model (const FmOnnxModel *m)
   const FmOnnxAttribute *a;
   const FmOnnxTensor *t;
   const FmOnnxValueInfo *v;
-  const FmOnnxOpset *o;
   const FmOnnxStringPair *p;
   const float w[] = { 0.5f, -1.25f, 3.0f, 1e-3f, -0.0f, 1e20f };
 
@@ -244,12 +258,8 @@ check_full_model (const FmOnnxModel *m)
   g_assert_cmpuint (m->n_functions, ==, 2);
 
   g_assert_cmpuint (m->opset_imports->len, ==, 2);
-  o = g_ptr_array_index (m->opset_imports, 0);
-  g_assert_cmpstr (o->domain, ==, "");
-  g_assert_cmpint (o->version, ==, 13);
-  o = g_ptr_array_index (m->opset_imports, 1);
-  g_assert_cmpstr (o->domain, ==, "ai.onnx.ml");
-  g_assert_cmpint (o->version, ==, 2);
+  assert_opset (m, 0, "", 13);
+  assert_opset (m, 1, "ai.onnx.ml", 2);
 
   g_assert_cmpuint (m->metadata_props->len, ==, 1);
   p = g_ptr_array_index (m->metadata_props, 0);
@@ -566,7 +576,6 @@ check_conv_model (const FmOnnxModel *m)
   const FmOnnxNode *n;
   const FmOnnxAttribute *a;
   const FmOnnxValueInfo *v;
-  const FmOnnxOpset *o;
   const struct
   {
     const char *name;
@@ -583,9 +592,7 @@ check_conv_model (const FmOnnxModel *m)
   g_assert_cmpint (m->ir_version, ==, 6);
   g_assert_cmpstr (m->producer_name, ==, "backend-test");
   g_assert_cmpuint (m->opset_imports->len, ==, 1);
-  o = g_ptr_array_index (m->opset_imports, 0);
-  g_assert_cmpstr (o->domain, ==, "");
-  g_assert_cmpint (o->version, ==, 11);
+  assert_opset (m, 0, "", 11);
 
   g_assert_cmpstr (m->graph->name, ==, "test_conv_with_strides_padding");
   g_assert_cmpuint (m->graph->nodes->len, ==, 1);
@@ -625,11 +632,15 @@ check_conv_model (const FmOnnxModel *m)
   g_assert_cmpuint (m->graph->initializers->len, ==, 0);
 }
 
+/* @name of CONV_DIR; FALSE (the test skipped) if it is not installed. */
 static gboolean
-load_conv (char  **contents,
-           gsize  *len)
+load_conv (const char  *name,
+           char       **contents,
+           gsize       *len)
 {
-  if (!g_file_get_contents (CONV_DIR "/model.onnx", contents, len, NULL))
+  g_autofree char *path = g_build_filename (CONV_DIR, name, NULL);
+
+  if (!g_file_get_contents (path, contents, len, NULL))
     {
       g_test_skip ("libonnx-testdata is not installed");
       return FALSE;
@@ -645,7 +656,7 @@ test_real_file (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(FmOnnxModel) m = NULL;
 
-  if (!load_conv (&contents, &len))
+  if (!load_conv ("model.onnx", &contents, &len))
     return;
   g_assert_cmpuint (len, ==, 221);
   m = fm_onnx_model_decode ((guint8 *) contents, len, NULL, &error);
@@ -672,12 +683,8 @@ test_real_tensor (void)
   const float expect[12] = { 12, 27, 24, 63, 108, 81, 123, 198, 141, 112,
                              177, 124 };
 
-  if (!g_file_get_contents (CONV_DIR "/test_data_set_0/output_0.pb",
-                            &contents, &len, NULL))
-    {
-      g_test_skip ("libonnx-testdata is not installed");
-      return;
-    }
+  if (!load_conv ("test_data_set_0/output_0.pb", &contents, &len))
+    return;
   t = fm_onnx_tensor_decode ((guint8 *) contents, len, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (t->name, ==, "y");
@@ -704,7 +711,7 @@ test_real_file_truncated (void)
   const gsize data_at[] = { 0, 0, 4, 19, 217 };
   guint n_errors = 0;
 
-  if (!load_conv (&contents, &len))
+  if (!load_conv ("model.onnx", &contents, &len))
     return;
   g_assert_cmpuint (len, ==, 221);
 
@@ -770,7 +777,7 @@ test_real_file_flipped (void)
   const guint8 values[] = { 0x00, 0xff, 0x80 };
   guint n_ok = 0, n_errors = 0;
 
-  if (!load_conv (&contents, &len))
+  if (!load_conv ("model.onnx", &contents, &len))
     return;
 
   for (gsize i = 0; i < len; i++)

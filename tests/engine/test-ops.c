@@ -17,8 +17,8 @@
 #include "fm-model-private.h"
 #include "fm-op.h"
 #include "fm-run.h"
+#include "fm-test-conv.h"
 #include "fm-test-graph.h"
-#include "ops/fm-op-conv-private.h"
 
 static void
 build_fails (FmTestGraph *g,
@@ -79,6 +79,26 @@ assert_shape (FmModel      *model,
   g_assert_cmpint (v->shape.rank, ==, rank);
   for (int i = 0; i < rank; i++)
     g_assert_cmpint (v->shape.dims[i], ==, dims[i]);
+}
+
+/* Builds @g and checks the shape of its output "y" and its values on
+ * input @x against @want. */
+static void
+check_y (FmTestGraph  *g,
+         const float  *x,
+         int           rank,
+         const gint64 *dims,
+         const float  *want,
+         gsize         n_want,
+         float         tol)
+{
+  g_autoptr(FmModel) m = fm_test_graph_build_ok (g);
+  gsize n;
+  g_autofree float *y = NULL;
+
+  assert_shape (m, "y", rank, dims);
+  y = run_value (m, x, NULL, "y", &n);
+  assert_floats (y, n, want, n_want, tol);
 }
 
 #define CHECK(model, in0, in1, name, tol, ...)                                  \
@@ -183,21 +203,15 @@ conv_same (const char *auto_pad,
            const float *want)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmModel) m = NULL;
-  g_autofree float *y = NULL;
   static const float x[] = { 1, 2, 3, 4 };
   static const float w[] = { 1, 10 };
-  gsize n;
 
   /* A 1-D conv with an even kernel. */
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 4));
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2), w);
   fm_test_node_string (fm_test_graph_node (g, "Conv", "x,w", "y"), "auto_pad", auto_pad);
   fm_test_graph_output (g, "y");
-  m = fm_test_graph_build_ok (g);
-  assert_shape (m, "y", FM_DIMS (1, 1, 4));
-  y = run_value (m, x, NULL, "y", &n);
-  assert_floats (y, n, want, 4, 1e-6f);
+  check_y (g, x, FM_DIMS (1, 1, 4), want, 4, 1e-6f);
 }
 
 static void
@@ -388,12 +402,6 @@ test_conv_channel_mismatch (void)
   build_fails (g, FM_ERROR_SHAPE, "expect 1 channel");
 }
 
-static float
-rand_float (void)
-{
-  return (float) g_test_rand_double_range (-1.0, 1.0);
-}
-
 static void
 test_conv_fast_vs_naive (void)
 {
@@ -403,9 +411,8 @@ test_conv_fast_vs_naive (void)
     {
       FmConvParams p = { 0 };
       gint64 peh, pew;
-      g_autofree float *x = NULL, *w = NULL, *b = NULL, *y0 = NULL, *y1 = NULL;
+      g_auto(FmTestConvBuffers) t = { 0 };
       g_autofree float *scratch = NULL;
-      gsize nx, nw, ny;
       float max_diff = 0.0f;
 
       p.n = g_test_rand_int_range (1, 3);
@@ -434,36 +441,21 @@ test_conv_fast_vs_naive (void)
       if (!fm_conv_params_finish (&p, peh, pew))
         continue;
 
-      nx = p.n * p.c * p.h * p.w;
-      nw = p.m * (p.c / p.group) * p.kh * p.kw;
-      ny = p.n * p.m * p.oh * p.ow;
-      x = g_new (float, nx);
-      w = g_new (float, nw);
-      b = g_new (float, p.m);
-      y0 = g_new (float, ny);
-      y1 = g_new (float, ny);
+      fm_test_conv_buffers_init (&t, &p);
       scratch = g_malloc (MAX (fm_conv_scratch_size (&p), 4));
-      for (gsize i = 0; i < nx; i++)
-        x[i] = rand_float ();
-      for (gsize i = 0; i < nw; i++)
-        w[i] = rand_float ();
-      for (gint64 i = 0; i < p.m; i++)
-        b[i] = rand_float ();
-      for (gsize i = 0; i < ny; i++)
-        y1[i] = NAN; /* every output must be written */
+      for (gsize i = 0; i < t.ny; i++)
+        t.y1[i] = NAN; /* every output must be written */
 
-      fm_conv_reference (&p, x, w, b, y0);
-      fm_conv_fast (&p, x, w, b, y1, scratch);
-      for (gsize i = 0; i < ny; i++)
-        max_diff = MAX (max_diff, isnan (y1[i]) ? INFINITY : fabsf (y0[i] - y1[i]));
+      fm_conv_reference (&p, t.x, t.w, t.b, t.y0);
+      fm_conv_fast (&p, t.x, t.w, t.b, t.y1, scratch);
+      for (gsize i = 0; i < t.ny; i++)
+        max_diff = MAX (max_diff, isnan (t.y1[i]) ? INFINITY : fabsf (t.y0[i] - t.y1[i]));
       if (max_diff > 1e-4f)
-        g_error ("n %" G_GINT64_FORMAT " c %" G_GINT64_FORMAT " m %" G_GINT64_FORMAT
-                 " group %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
-                 " k %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " s %" G_GINT64_FORMAT
-                 ",%" G_GINT64_FORMAT " d %" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                 " p %" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ": max diff %g",
-                 p.n, p.c, p.m, p.group, p.h, p.w, p.kh, p.kw, p.sh, p.sw,
-                 p.dh, p.dw, p.ph, p.pw, max_diff);
+        {
+          g_autofree char *conv = fm_test_conv_describe (&p);
+
+          g_error ("%s: max diff %g", conv, max_diff);
+        }
       n_checked++;
     }
   g_test_message ("%d random convs match the reference", n_checked);
@@ -556,11 +548,8 @@ average_pool (gint64       cip,
               const float *want)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmModel) m = NULL;
-  g_autofree float *y = NULL;
   static const float x[] = { 1, 2, 3, 4 };
   FmOnnxNode *n;
-  gsize ny;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   n = fm_test_graph_node (g, "AveragePool", "x", "y");
@@ -568,9 +557,8 @@ average_pool (gint64       cip,
   fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
   fm_test_node_int (n, "count_include_pad", cip);
   fm_test_graph_output (g, "y");
-  m = fm_test_graph_build_ok (g);
-  y = run_value (m, x, NULL, "y", &ny);
-  assert_floats (y, ny, want, 9, 1e-6f);
+  /* (2 + 1 + 1 - 2) / 1 + 1 = 3 */
+  check_y (g, x, FM_DIMS (1, 1, 3, 3), want, 9, 1e-6f);
 }
 
 static void
@@ -661,6 +649,23 @@ test_mat_mul_batched (void)
   CHECK (m, a, NULL, "u", 1e-5f, 1, 2, 6, 8, 1, 0, 0, 2);
 }
 
+/* A BatchNormalization of "x" into "y" over @c channels, its four
+ * parameters initializers of [@c]; the node, for its attributes. */
+static FmOnnxNode *
+add_batch_norm (FmTestGraph *g,
+                gint64       c,
+                const float *scale,
+                const float *bias,
+                const float *mean,
+                const float *var)
+{
+  fm_test_graph_float (g, "s", FM_DIMS (c), scale);
+  fm_test_graph_float (g, "b", FM_DIMS (c), bias);
+  fm_test_graph_float (g, "m", FM_DIMS (c), mean);
+  fm_test_graph_float (g, "v", FM_DIMS (c), var);
+  return fm_test_graph_node (g, "BatchNormalization", "x,s,b,m,v", "y");
+}
+
 static void
 test_batch_norm (void)
 {
@@ -671,12 +676,7 @@ test_batch_norm (void)
   static const float mean[] = { 1, 3 }, var[] = { 4, 0.25f };
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 2, 1, 2));
-  fm_test_graph_float (g, "s", FM_DIMS (2), scale);
-  fm_test_graph_float (g, "b", FM_DIMS (2), bias);
-  fm_test_graph_float (g, "m", FM_DIMS (2), mean);
-  fm_test_graph_float (g, "v", FM_DIMS (2), var);
-  fm_test_node_float (fm_test_graph_node (g, "BatchNormalization", "x,s,b,m,v", "y"),
-                      "momentum", 0.9f);
+  fm_test_node_float (add_batch_norm (g, 2, scale, bias, mean, var), "momentum", 0.9f);
   fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* ch0: (x - 1) / 2 * 1 + 0 -> 0, 0.5; ch1: (x - 3) / 0.5 * 2 + 1 -> 1, 5
@@ -691,12 +691,7 @@ test_batch_norm_training_refused (void)
   static const float one[] = { 1 };
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "s", FM_DIMS (1), one);
-  fm_test_graph_float (g, "b", FM_DIMS (1), one);
-  fm_test_graph_float (g, "m", FM_DIMS (1), one);
-  fm_test_graph_float (g, "v", FM_DIMS (1), one);
-  fm_test_node_int (fm_test_graph_node (g, "BatchNormalization", "x,s,b,m,v", "y"),
-                    "training_mode", 1);
+  fm_test_node_int (add_batch_norm (g, 1, one, one, one, one), "training_mode", 1);
   fm_test_graph_output (g, "y");
   build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "training_mode");
 }
@@ -792,18 +787,13 @@ softmax_case (gint64      opset,
               const float *want)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (opset);
-  g_autoptr(FmModel) m = NULL;
-  g_autofree float *y = NULL;
   float l3 = logf (3.0f);
   float x[] = { 0, l3, l3, 0 }; /* [1, 2, 2] */
-  gsize n;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2));
   fm_test_node_int (fm_test_graph_node (g, op, "x", "y"), "axis", axis);
   fm_test_graph_output (g, "y");
-  m = fm_test_graph_build_ok (g);
-  y = run_value (m, x, NULL, "y", &n);
-  assert_floats (y, n, want, 4, 1e-6f);
+  check_y (g, x, FM_DIMS (1, 2, 2), want, 4, 1e-6f);
 }
 
 static void

@@ -25,6 +25,35 @@
 
 #define EPS 1e-6
 
+/* out[i] is the i-th of the doubles that follow within @eps, as
+ * g_assert_cmpfloat_with_epsilon () compares them. */
+#define ASSERT_NEAR(out, eps, ...)                                                   \
+  assert_near ((out), (const double[]) { __VA_ARGS__ },                              \
+               sizeof ((const double[]) { __VA_ARGS__ }) / sizeof (double), (eps))
+/* out[i] is exactly the i-th of the floats that follow. */
+#define ASSERT_EXACT(out, ...)                                                       \
+  assert_exact ((out), (const float[]) { __VA_ARGS__ },                              \
+                sizeof ((const float[]) { __VA_ARGS__ }) / sizeof (float))
+
+static void
+assert_near (const float  *out,
+             const double *want,
+             gsize         n,
+             double        eps)
+{
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (out[i], want[i], eps);
+}
+
+static void
+assert_exact (const float *out,
+              const float *want,
+              gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (out[i], ==, want[i]);
+}
+
 static FmImage *
 image_new (int           w,
            int           h,
@@ -119,15 +148,11 @@ test_area_average (void)
 
   fm_preprocess_init (&pp, 1, 2, 2);
   run_ok (&pp, b, out);
-  g_assert_cmpfloat_with_epsilon (out[0], 25 / 255.0, EPS);
-  g_assert_cmpfloat_with_epsilon (out[1], 45 / 255.0, EPS);
-  g_assert_cmpfloat_with_epsilon (out[2], 105 / 255.0, EPS);
-  g_assert_cmpfloat_with_epsilon (out[3], 125 / 255.0, EPS);
+  ASSERT_NEAR (out, EPS, 25 / 255.0, 45 / 255.0, 105 / 255.0, 125 / 255.0);
 
   fm_preprocess_init (&pp, 1, 1, 2);
   run_ok (&pp, c, out);
-  g_assert_cmpfloat_with_epsilon (out[0], 30 / 255.0, EPS);
-  g_assert_cmpfloat_with_epsilon (out[1], 150 / 255.0, EPS);
+  ASSERT_NEAR (out, EPS, 30 / 255.0, 150 / 255.0);
 }
 
 static void
@@ -258,10 +283,7 @@ test_channels (void)
   fm_preprocess_init (&pp, 1, 1, 4);
   pp.invert = FM_INVERT_NO;
   run_ok (&pp, c, out);
-  g_assert_cmpfloat_with_epsilon (out[0], 0.299, EPS);
-  g_assert_cmpfloat_with_epsilon (out[1], 0.587, EPS);
-  g_assert_cmpfloat_with_epsilon (out[2], 0.114, EPS);
-  g_assert_cmpfloat_with_epsilon (out[3], 1.0, EPS);
+  ASSERT_NEAR (out, EPS, 0.299, 0.587, 0.114, 1.0);
 
   /* RGB into RGB keeps channels apart: planes [C, H, W]. */
   fm_preprocess_init (&pp, 3, 1, 4);
@@ -284,9 +306,7 @@ test_channels (void)
   pp.std[0] = 0.5f;
   pp.n_std = 1;
   run_ok (&pp, g, out);
-  g_assert_cmpfloat_with_epsilon (out[0], 0.2, EPS);
-  g_assert_cmpfloat_with_epsilon (out[1], 0.0, EPS);
-  g_assert_cmpfloat_with_epsilon (out[2], -0.2, EPS);
+  ASSERT_NEAR (out, EPS, 0.2, 0.0, -0.2);
 }
 
 static void
@@ -400,10 +420,7 @@ test_presets (void)
   g_assert_true (fm_preprocess_apply_preset (&pp, "mnist", NULL));
   g_assert_cmpstr (fm_preprocess_get_preset (&pp), ==, "mnist");
   run_ok (&pp, gray, out);
-  g_assert_cmpfloat_with_epsilon (out[0], -0.4242129, 1e-6);
-  g_assert_cmpfloat_with_epsilon (out[1], (0.2 - 0.1307) / 0.3081, 1e-6);
-  g_assert_cmpfloat_with_epsilon (out[2], (0.4 - 0.1307) / 0.3081, 1e-6);
-  g_assert_cmpfloat_with_epsilon (out[3], 2.8214865, 1e-6);
+  ASSERT_NEAR (out, 1e-6, -0.4242129, (0.2 - 0.1307) / 0.3081, (0.4 - 0.1307) / 0.3081, 2.8214865);
 
   /* None: the picture as it is, p / 255. */
   g_assert_true (fm_preprocess_apply_preset (&pp, "none", NULL));
@@ -529,8 +546,7 @@ test_ranges (void)
   fm_preprocess_init (&pp, 3, 2, 2);
   pp.range = FM_VALUE_RANGE_M1_1;
   run_ok (&pp, image, out);
-  g_assert_cmpfloat_with_epsilon (out[0], 1.0, EPS);
-  g_assert_cmpfloat_with_epsilon (out[1], -1.0, EPS);
+  ASSERT_NEAR (out, EPS, 1.0, -1.0);
   g_assert_cmpfloat_with_epsilon (out[0 * 4 + 3], -0.6, EPS);
   g_assert_cmpfloat_with_epsilon (out[1 * 4 + 3], -0.2, EPS);
   g_assert_cmpfloat_with_epsilon (out[2 * 4 + 3], 0.6, EPS);
@@ -572,8 +588,7 @@ test_resize_modes (void)
    * median of the border (all eight values), 60. */
   pp.resize = FM_RESIZE_FIT;
   run_ok (&pp, wide, out);
-  g_assert_cmpfloat_with_epsilon (out[0], 50 / 255.0, EPS);
-  g_assert_cmpfloat_with_epsilon (out[1], 90 / 255.0, EPS);
+  ASSERT_NEAR (out, EPS, 50 / 255.0, 90 / 255.0);
   g_assert_cmpfloat (out[2], ==, 60 / 255.0f);
   g_assert_cmpfloat (out[3], ==, 60 / 255.0f);
 
@@ -582,28 +597,19 @@ test_resize_modes (void)
    * (120 + 140) / 2 = 130. */
   pp.resize = FM_RESIZE_STRETCH;
   run_ok (&pp, wide, out);
-  g_assert_cmpfloat_with_epsilon (out[0], 10 / 255.0, EPS);
-  g_assert_cmpfloat_with_epsilon (out[1], 50 / 255.0, EPS);
-  g_assert_cmpfloat_with_epsilon (out[2], 90 / 255.0, EPS);
-  g_assert_cmpfloat_with_epsilon (out[3], 130 / 255.0, EPS);
+  ASSERT_NEAR (out, EPS, 10 / 255.0, 50 / 255.0, 90 / 255.0, 130 / 255.0);
 
   /* CROP: scale max (2/4, 2/2) = 1, the picture stays 4 x 2 and the
    * centre 2 columns (from (4 - 2) / 2 = 1) are kept: 20 40 / 100 120,
    * exactly. */
   pp.resize = FM_RESIZE_CROP;
   run_ok (&pp, wide, out);
-  g_assert_cmpfloat (out[0], ==, 20 / 255.0f);
-  g_assert_cmpfloat (out[1], ==, 40 / 255.0f);
-  g_assert_cmpfloat (out[2], ==, 100 / 255.0f);
-  g_assert_cmpfloat (out[3], ==, 120 / 255.0f);
+  ASSERT_EXACT (out, 20 / 255.0f, 40 / 255.0f, 100 / 255.0f, 120 / 255.0f);
 
   /* The same on its side (2 x 4): rows 1 and 2 of
    *   0 20 / 40 60 / 80 100 / 120 140. */
   run_ok (&pp, tall, out);
-  g_assert_cmpfloat (out[0], ==, 40 / 255.0f);
-  g_assert_cmpfloat (out[1], ==, 60 / 255.0f);
-  g_assert_cmpfloat (out[2], ==, 80 / 255.0f);
-  g_assert_cmpfloat (out[3], ==, 100 / 255.0f);
+  ASSERT_EXACT (out, 40 / 255.0f, 60 / 255.0f, 80 / 255.0f, 100 / 255.0f);
 
   /* CROP that enlarges: 2 x 1 [0, 255] into 2 x 2, scale max (1, 2) = 2:
    * the picture becomes 4 x 2 (bilinear across: 0, 0.25, 0.75, 1, see
@@ -619,10 +625,7 @@ test_resize_modes (void)
   /* STRETCH of the same: 2 -> 2 across copied, 1 -> 2 down repeated. */
   pp.resize = FM_RESIZE_STRETCH;
   run_ok (&pp, two, out);
-  g_assert_cmpfloat (out[0], ==, 0.0f);
-  g_assert_cmpfloat (out[1], ==, 1.0f);
-  g_assert_cmpfloat (out[2], ==, 0.0f);
-  g_assert_cmpfloat (out[3], ==, 1.0f);
+  ASSERT_EXACT (out, 0.0f, 1.0f, 0.0f, 1.0f);
 }
 
 /* Decodes @path with libpng's simplified API as 8-bit RGB: independent of

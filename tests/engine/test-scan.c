@@ -160,6 +160,27 @@ list_has (const guint *list,
   return FALSE;
 }
 
+/* x [1, 1, @h, @w] -> Conv 1x1 with @m channels (weights @weights, bias
+ * @bias, or none if NULL) -> c -> Relu -> r. */
+static FmModel *
+build_conv_relu (gint64       h,
+                 gint64       w,
+                 gint64       m,
+                 const float *weights,
+                 const float *bias)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, h, w));
+  fm_test_graph_float (g, "w", FM_DIMS (m, 1, 1, 1), weights);
+  if (bias != NULL)
+    fm_test_graph_float (g, "b", FM_DIMS (m), bias);
+  fm_test_graph_node (g, "Conv", bias != NULL ? "x,w,b" : "x,w", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_graph_output (g, "r");
+  return fm_test_graph_build_ok (g);
+}
+
 /* ---- a channel made dead with bias -100 ------------------------------- */
 
 /* x [1, 1, 2, 2] -> Conv 1x1 (2 channels: w = 1, 1; b = -100, 0) -> c -> Relu -> r.
@@ -168,7 +189,6 @@ list_has (const guint *list,
 static void
 test_dead_bias (void)
 {
-  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   static const float w[] = { 1, 1 };
   static const float b[] = { -100, 0 };
   g_autoptr(FmModel) model = NULL;
@@ -181,13 +201,7 @@ test_dead_bias (void)
   static const guint8 px[20] = { 0, 0, 0, 0,  10, 20, 30, 40,  0, 0, 0, 51,
                                  255, 0, 0, 0,  1, 1, 1, 1 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), w);
-  fm_test_graph_float (g, "b", FM_DIMS (2), b);
-  fm_test_graph_node (g, "Conv", "x,w,b", "c");
-  fm_test_graph_node (g, "Relu", "c", "r");
-  fm_test_graph_output (g, "r");
-  model = fm_test_graph_build_ok (g);
+  model = build_conv_relu (2, 2, 2, w, b);
   path = write_idx ("dead-bias.idx", 5, 5, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
@@ -253,7 +267,6 @@ test_dead_bias (void)
 static void
 test_fire_count (void)
 {
-  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   static const float w[] = { 1 };
   static const float b[] = { -0.5f };
   g_autoptr(FmModel) model = NULL;
@@ -271,13 +284,7 @@ test_fire_count (void)
   px[20 * 9 + 0] = 230;
   px[41 * 9 + 8] = 204;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
-  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 1, 1), w);
-  fm_test_graph_float (g, "b", FM_DIMS (1), b);
-  fm_test_graph_node (g, "Conv", "x,w,b", "c");
-  fm_test_graph_node (g, "Relu", "c", "r");
-  fm_test_graph_output (g, "r");
-  model = fm_test_graph_build_ok (g);
+  model = build_conv_relu (3, 3, 1, w, b);
   path = write_idx ("fire.idx.gz", FIRE_N, FIRE_N, 3, 3, px, TRUE);
 
   /* 3 / 50 = 6 %: rare under 10 %, not under 1 %. */
@@ -1004,15 +1011,9 @@ test_csv_one_spelling (void)
 static FmModel *
 tiny_model (void)
 {
-  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   static const float w[] = { 1 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "w", FM_DIMS (1, 1, 1, 1), w);
-  fm_test_graph_node (g, "Conv", "x,w", "c");
-  fm_test_graph_node (g, "Relu", "c", "r");
-  fm_test_graph_output (g, "r");
-  return fm_test_graph_build_ok (g);
+  return build_conv_relu (2, 2, 1, w, NULL);
 }
 
 static void
