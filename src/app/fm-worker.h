@@ -18,7 +18,8 @@
  * its FmRun (fm_run_set_threads ()). By default the count follows the
  * model: one thread for a model whose estimated cost is below
  * FM_WORKER_PARALLEL_MIN_FLOPS (there the pool's wake-up costs more than
- * it saves), else g_get_num_processors () capped at FM_WORKER_MAX_THREADS.
+ * it saves), else the processors but one (kept for the window's drawing;
+ * at least one thread) capped at FM_WORKER_MAX_THREADS.
  * fm_worker_set_threads () or the environment variable FM_LIVE_THREADS (a
  * positive integer, read when the worker is made) fix the count instead,
  * for tests and benchmarks. Every pass sets the count on its run, pooled
@@ -78,8 +79,8 @@ typedef struct
 } FmWorkerStats;
 
 /* The automatic thread count: 1 below this many estimated floating-point
- * operations per pass (a multiply-add is 2), else the processors, at most
- * FM_WORKER_MAX_THREADS. */
+ * operations per pass (a multiply-add is 2), else the processors but one
+ * (at least 1), at most FM_WORKER_MAX_THREADS. */
 #define FM_WORKER_PARALLEL_MIN_FLOPS 50e6
 #define FM_WORKER_MAX_THREADS        8
 
