@@ -69,9 +69,7 @@ stats_clear (gpointer data)
   FmFrameStats *st = data;
 
   for (guint i = 0; i < st->layers->len; i++)
-    {
-      g_free (st->stats[i]);
-    }
+    g_free (st->stats[i]);
   g_free (st->stats);
   g_free (st->n_zero);
   g_array_unref (st->layers);

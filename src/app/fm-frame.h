@@ -68,7 +68,8 @@ const FmLayer *fm_frame_layer   (FmFrame        *frame,
 const float *fm_frame_data      (FmFrame        *frame,
                                  guint           index);
 /* The largest pre-activation value of channel @channel of layer @index,
- * NaN when the layer has no pre-activation (fm_layer_pre_activation_max). */
+ * NaN when the layer has no pre-activation
+ * (fm_layer_pre_activation_max_channel). */
 float        fm_frame_pre_max   (FmFrame        *frame,
                                  guint           index,
                                  guint           channel);

@@ -261,29 +261,22 @@ test_layers_pre_max (NetRun        *f,
   FmRun *run = f->run;
   const FmLayer *r1 = f->r1, *p1 = f->p1, *r2 = f->r2;
   FmChannelStats stats[2];
-  float pre[2];
 
-  /* c1 maxima (see build_net): channel 0 14.5, channel 1 -0.42 */
-  fm_layer_pre_activation_max (m, r1, run, pre);
-  g_assert_cmpfloat_with_epsilon (pre[0], 14.5f, 1e-5f);
-  g_assert_cmpfloat_with_epsilon (pre[1], -0.42f, 1e-5f);
+  /* c1 maxima (see build_net): channel 0 14.5, channel 1 -0.42; NaN past
+   * the channels */
+  g_assert_cmpfloat_with_epsilon (fm_layer_pre_activation_max_channel (m, r1, run, 0),
+                                  14.5f, 1e-5f);
+  g_assert_cmpfloat_with_epsilon (fm_layer_pre_activation_max_channel (m, r1, run, 1),
+                                  -0.42f, 1e-5f);
+  g_assert_true (isnan (fm_layer_pre_activation_max_channel (m, r1, run, 2)));
 
   /* c2 = -14.5 */
-  fm_layer_pre_activation_max (m, r2, run, pre);
-  g_assert_cmpfloat_with_epsilon (pre[0], -14.5f, 1e-5f);
+  g_assert_cmpfloat_with_epsilon (fm_layer_pre_activation_max_channel (m, r2, run, 0),
+                                  -14.5f, 1e-5f);
 
   /* MaxPool has no pre-activation: NaN */
-  pre[0] = pre[1] = 0.0f;
-  fm_layer_pre_activation_max (m, p1, run, pre);
-  g_assert_true (isnan (pre[0]) && isnan (pre[1]));
-
-  /* One channel at a time: the same maxima; NaN past the channels and
-   * without a pre-activation */
-  g_assert_cmpfloat_with_epsilon (fm_layer_pre_activation_max_channel (m, r1, run, 0), 14.5f, 1e-5f);
-  g_assert_cmpfloat_with_epsilon (fm_layer_pre_activation_max_channel (m, r1, run, 1), -0.42f, 1e-5f);
-  g_assert_cmpfloat_with_epsilon (fm_layer_pre_activation_max_channel (m, r2, run, 0), -14.5f, 1e-5f);
-  g_assert_true (isnan (fm_layer_pre_activation_max_channel (m, r1, run, 2)));
   g_assert_true (isnan (fm_layer_pre_activation_max_channel (m, p1, run, 0)));
+  g_assert_true (isnan (fm_layer_pre_activation_max_channel (m, p1, run, 1)));
 
   /* r1's stats from the same run: channel 0 = 6.5, 8.5, 12.5, 14.5 (mean
    * 42 / 4 = 10.5, all active), channel 1 all zero */
@@ -322,12 +315,12 @@ test_layers_explain (NetRun        *f,
   float pre[2];
 
   /* r1 channel 1: max pre-activation -0.42, bias -0.92 */
-  fm_layer_pre_activation_max (m, r1, f->run, pre);
+  pre[1] = fm_layer_pre_activation_max_channel (m, r1, f->run, 1);
   check_explain (m, r1, 1, pre[1], TRUE, "The largest pre-activation was -0.42, so ReLU zeroed "
                                          "every position; the bias is -0.92.");
 
   /* r2: -14.5 and no bias */
-  fm_layer_pre_activation_max (m, r2, f->run, pre);
+  pre[0] = fm_layer_pre_activation_max_channel (m, r2, f->run, 0);
   check_explain (m, r2, 0, pre[0], TRUE, "The largest pre-activation was -14.50, so ReLU zeroed "
                                          "every position.");
 

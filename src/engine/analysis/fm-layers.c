@@ -232,13 +232,12 @@ fm_layer_bias (const FmModel *model,
   return channel < bias->numel ? data[channel] : 0.0f;
 }
 
-/* The planes of batch item @item of @layer's pre-activation in @run
+/* The planes of batch item 0 of @layer's pre-activation in @run
  * ([C, H, W]), with C and H * W; NULL when the entry has none. */
 static const float *
 pre_activation_planes (const FmModel *model,
                        const FmLayer *layer,
                        FmRun         *run,
-                       guint          item,
                        guint         *channels_out,
                        gsize         *plane_out)
 {
@@ -249,7 +248,7 @@ pre_activation_planes (const FmModel *model,
   if (layer->pre_value_id < 0 || (guint) layer->pre_value_id >= model->n_values)
     return NULL;
   pre = &model->values[layer->pre_value_id];
-  if (pre->dtype != FM_DTYPE_FLOAT || pre->shape.rank < 2 || item >= pre->shape.dims[0])
+  if (pre->dtype != FM_DTYPE_FLOAT || pre->shape.rank < 2 || pre->shape.dims[0] < 1)
     return NULL;
   data = fm_run_value_data (run, layer->pre_value_id);
   if (data == NULL)
@@ -258,27 +257,7 @@ pre_activation_planes (const FmModel *model,
     plane *= (gsize) pre->shape.dims[d];
   *channels_out = MIN (fm_layer_channels (model, layer), (guint) pre->shape.dims[1]);
   *plane_out = plane;
-  return data + (gsize) item * (gsize) pre->shape.dims[1] * plane;
-}
-
-void
-fm_layer_pre_activation_max_item (const FmModel *model,
-                                  const FmLayer *layer,
-                                  FmRun         *run,
-                                  guint          item,
-                                  float         *out)
-{
-  const float *data;
-  guint channels = 0;
-  gsize plane = 0;
-
-  g_return_if_fail (model != NULL && layer != NULL && run != NULL && out != NULL);
-
-  for (guint c = 0; c < fm_layer_channels (model, layer); c++)
-    out[c] = NAN;
-  data = pre_activation_planes (model, layer, run, item, &channels, &plane);
-  for (guint c = 0; data != NULL && c < channels; c++)
-    out[c] = fm_plane_max (data + (gsize) c * plane, plane); /* [H, W] */
+  return data;
 }
 
 float
@@ -293,19 +272,10 @@ fm_layer_pre_activation_max_channel (const FmModel *model,
 
   g_return_val_if_fail (model != NULL && layer != NULL && run != NULL, NAN);
 
-  data = pre_activation_planes (model, layer, run, 0, &channels, &plane);
+  data = pre_activation_planes (model, layer, run, &channels, &plane);
   if (data == NULL || channel >= channels)
     return NAN;
   return fm_plane_max (data + (gsize) channel * plane, plane);
-}
-
-void
-fm_layer_pre_activation_max (const FmModel *model,
-                             const FmLayer *layer,
-                             FmRun         *run,
-                             float         *out)
-{
-  fm_layer_pre_activation_max_item (model, layer, run, 0, out);
 }
 
 char *

@@ -84,21 +84,10 @@ float       fm_layer_bias               (const FmModel *model,
                                          const FmLayer *layer,
                                          guint          channel);
 
-/* For one executed run: the largest pre-activation value of each channel
- * of batch item 0 into @out [C] (C = fm_layer_channels()). NaN cells are
- * skipped; a channel with no number, and every channel when the entry has
- * no pre-activation, gets NaN. */
-void        fm_layer_pre_activation_max (const FmModel *model,
-                                         const FmLayer *layer,
-                                         FmRun         *run,
-                                         float         *out);
-/* The same for batch item @item (< N). */
-void        fm_layer_pre_activation_max_item (const FmModel *model,
-                                              const FmLayer *layer,
-                                              FmRun         *run,
-                                              guint          item,
-                                              float         *out);
-/* The same for one channel of batch item 0 (NaN past the channels). */
+/* For one executed run: the largest pre-activation value of channel
+ * @channel of batch item 0. NaN cells are skipped; a channel with no
+ * number, a channel past the layer's, and every channel when the entry
+ * has no pre-activation get NaN. */
 float       fm_layer_pre_activation_max_channel (const FmModel *model,
                                                  const FmLayer *layer,
                                                  FmRun         *run,
