@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "fm-file.h"
+#include "fm-sha256.h"
 
 #include "fm-scan-private.h"
 
@@ -66,21 +67,6 @@ append_options (GString             *opts,
       append_number (opts, "%.9g", pp->background[i]);
 }
 
-/* Adds the bytes of the file @path to @sum. */
-static gboolean
-hash_file (GChecksum   *sum,
-           const char  *path,
-           GError     **error)
-{
-  g_autoptr(GMappedFile) mapped = fm_file_map (path, error);
-
-  if (mapped == NULL)
-    return FALSE;
-  g_checksum_update (sum, (const guchar *) g_mapped_file_get_contents (mapped),
-                     g_mapped_file_get_length (mapped));
-  return TRUE;
-}
-
 /* The key: the model file's bytes, then each external data file's name
  * (in the model's folder) and bytes, then the dataset and the options. */
 static char *
@@ -90,24 +76,24 @@ cache_path (const char          *model_path,
             const FmScanOptions *options,
             GError             **error)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(FmSha256) sum = fm_sha256_new ();
   g_autoptr(GString) opts = g_string_new (NULL);
   g_autofree char *name = NULL;
 
-  if (!hash_file (sum, model_path, error))
+  if (!fm_sha256_update_file (sum, model_path, error))
     return NULL;
   for (guint i = 0; external_files != NULL && i < external_files->len; i++)
     {
       g_autofree char *base = g_path_get_basename (g_ptr_array_index (external_files, i));
 
-      g_checksum_update (sum, (const guchar *) base, strlen (base) + 1);
-      if (!hash_file (sum, g_ptr_array_index (external_files, i), error))
+      fm_sha256_update (sum, base, strlen (base) + 1);
+      if (!fm_sha256_update_file (sum, g_ptr_array_index (external_files, i), error))
         return NULL;
     }
   append_options (opts, dataset_key, options);
-  g_checksum_update (sum, (const guchar *) opts->str, opts->len);
+  fm_sha256_update (sum, opts->str, opts->len);
 
-  name = g_strdup_printf ("%s.json", g_checksum_get_string (sum));
+  name = g_strdup_printf ("%s.json", fm_sha256_get_string (sum));
   return g_build_filename (g_get_user_cache_dir (), "feature-maps", "scans", name, NULL);
 }
 

@@ -13,6 +13,7 @@
 #include "fm-dataset.h"
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -20,6 +21,7 @@
 
 #include "fm-dataset-private.h"
 #include "fm-file.h"
+#include "fm-sha256.h"
 
 static void
 warning_clear (gpointer data)
@@ -248,7 +250,7 @@ fm_dataset_dup_item_name (FmDataset *dataset,
 
 /* Feeds the bytes of @path to @checksum. */
 static gboolean
-checksum_file (GChecksum     *checksum,
+checksum_file (FmSha256      *checksum,
                const char    *path,
                GCancellable  *cancellable,
                GError       **error)
@@ -276,7 +278,7 @@ checksum_file (GChecksum     *checksum,
         }
       if (n == 0)
         break;
-      g_checksum_update (checksum, buf, n);
+      fm_sha256_update (checksum, buf, n);
     }
   close (fd);
   return TRUE;
@@ -287,7 +289,7 @@ fm_dataset_dup_content_key (FmDataset     *dataset,
                             GCancellable  *cancellable,
                             GError       **error)
 {
-  g_autoptr(GChecksum) checksum = NULL;
+  g_autoptr(FmSha256) checksum = NULL;
   char *key;
 
   g_return_val_if_fail (dataset != NULL, NULL);
@@ -300,7 +302,7 @@ fm_dataset_dup_content_key (FmDataset     *dataset,
       return key;
     }
 
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  checksum = fm_sha256_new ();
   if (dataset->kind == FM_DATASET_IDX)
     {
       if (!checksum_file (checksum, dataset->path, cancellable, error)
@@ -326,10 +328,10 @@ fm_dataset_dup_content_key (FmDataset     *dataset,
             }
           line = g_strdup_printf ("%s\t%" G_GUINT64_FORMAT "\t%" G_GINT64_FORMAT "\n",
                                   file->rel, file->size, file->mtime_us);
-          g_checksum_update (checksum, (const guchar *) line, -1);
+          fm_sha256_update (checksum, line, strlen (line));
         }
     }
-  dataset->content_key = g_strdup (g_checksum_get_string (checksum));
+  dataset->content_key = g_strdup (fm_sha256_get_string (checksum));
   key = g_strdup (dataset->content_key);
   g_mutex_unlock (&dataset->key_lock);
   return key;

@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 
 #include "fm-file.h"
+#include "fm-sha256.h"
 
 #define GROUP "Input"
 /* No value we write is longer; longer ones are not ours. */
@@ -40,19 +41,14 @@ char *
 fm_input_settings_path_for_file (const char  *path,
                                  GError     **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
-  g_autofree char *sum = NULL;
+  g_autoptr(FmSha256) sum = fm_sha256_new ();
   g_autofree char *name = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  mapped = fm_file_map (path, error);
-  if (mapped == NULL)
+  if (!fm_sha256_update_file (sum, path, error))
     return NULL;
-  sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                     (const guchar *) g_mapped_file_get_contents (mapped),
-                                     g_mapped_file_get_length (mapped));
-  name = g_strconcat (sum, ".ini", NULL);
+  name = g_strconcat (fm_sha256_get_string (sum), ".ini", NULL);
   return g_build_filename (g_get_user_data_dir (), "feature-maps", "input-settings", name,
                            NULL);
 }
