@@ -18,9 +18,14 @@
  * op type outside fm-ops.def; every other failure is a failure. The test
  * fails if any model fails or fewer than 150 pass.
  *
- * FM_ONNX_TESTDATA overrides the folder holding the per-test folders
- * (default /usr/share/libonnx-testdata/data/node); the test is skipped
- * when it is absent.
+ * The same runs over the package's other two folders of that layout:
+ * pytorch-converted (PyTorch's nn modules, exported at opset 6 with their
+ * outputs computed by PyTorch) and pytorch-operator (single torch
+ * operators, opset 6). Each folder is its own test with its own count.
+ *
+ * FM_ONNX_TESTDATA overrides the folder holding those three folders
+ * (default /usr/share/libonnx-testdata/data); a test is skipped when its
+ * folder is absent.
  */
 #include "config.h"
 
@@ -33,10 +38,9 @@
 #include "fm-run.h"
 #include "fm-tensor.h"
 
-#define DEFAULT_DATA_DIR "/usr/share/libonnx-testdata/data/node"
+#define DEFAULT_DATA_DIR "/usr/share/libonnx-testdata/data"
 #define RTOL 1e-4
 #define ATOL 1e-5
-#define MIN_PASSED 150
 
 /* The op types the engine implements, from the one list. */
 #define FM_OP(Name, name) #Name,
@@ -559,11 +563,21 @@ compare_groups (gconstpointer a,
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-static void
-test_conformance (void)
+/* A folder of the test data, and how many of its tests must pass at least
+ * (so that a loader that skips everything cannot look green). */
+typedef struct
 {
+  const char *folder;
+  guint       min_passed;
+} Suite;
+
+static void
+test_conformance (gconstpointer data)
+{
+  const Suite *suite = data;
   const char *env = g_getenv ("FM_ONNX_TESTDATA");
-  const char *data_dir = env != NULL && *env != '\0' ? env : DEFAULT_DATA_DIR;
+  g_autofree char *data_dir = g_build_filename (env != NULL && *env != '\0' ? env : DEFAULT_DATA_DIR,
+                                                suite->folder, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) d = NULL;
   g_autoptr(GPtrArray) tests = g_ptr_array_new_with_free_func (g_free);
@@ -626,7 +640,7 @@ test_conformance (void)
         }
     }
 
-  g_test_message ("conformance: %u ran, %u passed, %u failed, %u skipped",
+  g_test_message ("conformance %s: %u ran, %u passed, %u failed, %u skipped", suite->folder,
                   s.n_ran, s.n_passed, s.n_failed, s.n_skipped);
 
   for (guint i = 0; i < s.failures->len; i++)
@@ -660,7 +674,7 @@ test_conformance (void)
   g_ptr_array_unref (s.failures);
 
   g_assert_cmpuint (s.n_failed, ==, 0);
-  g_assert_cmpuint (s.n_passed, >=, MIN_PASSED);
+  g_assert_cmpuint (s.n_passed, >=, suite->min_passed);
 }
 
 int
@@ -669,7 +683,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/engine/conformance/onnx-node-tests", test_conformance);
+  static const Suite node = { "node", 150 };
+  static const Suite converted = { "pytorch-converted", 0 };
+  static const Suite operator = { "pytorch-operator", 0 };
+
+  g_test_add_data_func ("/engine/conformance/onnx-node-tests", &node, test_conformance);
+  g_test_add_data_func ("/engine/conformance/pytorch-converted", &converted, test_conformance);
+  g_test_add_data_func ("/engine/conformance/pytorch-operator", &operator, test_conformance);
 
   return g_test_run ();
 }

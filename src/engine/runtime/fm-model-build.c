@@ -17,7 +17,7 @@
 
 #include "fm-model-build-private.h"
 
-#define MIN_OPSET 7
+#define MIN_OPSET 6
 
 gboolean
 _fm_model_budget_take (FmModelBuilder *b,

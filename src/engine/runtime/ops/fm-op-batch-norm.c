@@ -4,14 +4,17 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * BatchNormalization for inference: y = (x - mean) / sqrt(var + epsilon)
- * * scale + B per channel of [N, C, ...]. momentum is accepted and has no
- * effect at inference. training_mode = 1, spatial = 0 and the training
- * outputs (running mean/var) are refused.
+ * * scale + B per channel of [N, C, ...] (with spatial 0, opsets 6 to 8:
+ * per element of [C, ...]). momentum is accepted and has no effect at
+ * inference. training_mode 1, an explicit is_test 0 (opset 6; absent, it
+ * runs inference as ONNX Runtime does) and the training outputs (running
+ * mean/var) are refused.
  */
 #include "config.h"
 
 #include <inttypes.h>
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -30,22 +33,30 @@ batch_normalization_prepare (FmOpContext  *ctx,
   static const char * const names[] = { "X", "scale", "B", "input_mean", "input_var" };
   FmValue *x;
   FmBatchNormParams *p;
-  gint64 training_mode, spatial, n, c, size;
+  gint64 training_mode, spatial, is_test, n, c, size;
   float epsilon, momentum;
 
   if (!fm_op_check_n_inputs (ctx, 5, 5, error) ||
       !fm_op_attr_float (ctx, "epsilon", 1e-5f, &epsilon, error) ||
       !fm_op_attr_float (ctx, "momentum", 0.9f, &momentum, error) ||
       !fm_op_attr_int (ctx, "training_mode", 0, &training_mode, error) ||
-      !fm_op_attr_int (ctx, "spatial", 1, &spatial, error))
+      !fm_op_attr_int (ctx, "spatial", 1, &spatial, error) ||
+      !fm_op_legacy_attr_int (ctx, "is_test", 1, &is_test, error))
     return FALSE;
   if (training_mode != 0)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
                        _("training_mode %" PRId64 " is not supported (inference only)"),
                        training_mode);
-  if (spatial != 1)
+  if (is_test == 0)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("spatial %" PRId64 " is not supported (only 1)"), spatial);
+                       _("is_test 0 (training, with the batch's statistics) is not supported "
+                         "(inference only)"));
+  if (ctx->node->opset >= 9 && fm_op_attr (ctx, "spatial") != NULL)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       _("attribute 'spatial' exists only before opset 9"));
+  if (spatial != 0 && spatial != 1)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       _("spatial %" PRId64 " is not 0 or 1"), spatial);
   for (guint i = 1; i < ctx->node->n_outputs; i++)
     if (ctx->node->outputs[i] != -1)
       return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
@@ -54,21 +65,35 @@ batch_normalization_prepare (FmOpContext  *ctx,
   if (!fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error) ||
       !fm_op_split_nc (ctx, x, 2, &n, &c, &size, error))
     return FALSE;
+  /* spatial 0 (opsets 6 to 8): statistics per element of a sample,
+   * [C, D1, ...]; that is per channel of [N, C * D1 * ..., 1]. */
+  if (spatial == 0)
+    {
+      c *= size;
+      size = 1;
+    }
   for (guint i = 1; i < 5; i++)
     {
       FmValue *v = fm_op_input (ctx, i);
+      gboolean fits = v->shape.rank == 1 && v->shape.dims[0] == c;
 
-      if (v->dtype != FM_DTYPE_FLOAT || v->shape.rank != 1 ||
-          v->shape.dims[0] != x->shape.dims[1])
+      if (spatial == 0)
+        {
+          FmShape sample = { .rank = x->shape.rank - 1 };
+
+          memcpy (sample.dims, x->shape.dims + 1, sample.rank * sizeof (gint64));
+          fits = fm_shape_equal (&v->shape, &sample);
+        }
+      if (v->dtype != FM_DTYPE_FLOAT || !fits)
         {
           g_autofree char *xs = fm_shape_to_string (&x->shape);
           g_autofree char *vs = fm_shape_to_string (&v->shape);
           return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
                              /* Translators: the input shape, then the name of another input
-                                (scale, B, input_mean or input_var) and its shape; the number
-                                is the channel count of X. */
-                             _("input X has shape %s but %s has shape %s; expected [%" PRId64 "]"),
-                             xs, names[i], vs, x->shape.dims[1]);
+                                (scale, B, input_mean or input_var) and its shape, then
+                                the value of the attribute spatial (not translated). */
+                             _("input X has shape %s but %s has shape %s (spatial %" PRId64 ")"),
+                             xs, names[i], vs, spatial);
         }
     }
 
@@ -110,7 +135,7 @@ batch_normalization_run (const FmNode *node,
 }
 
 static const char * const batch_normalization_attributes[] = {
-  "epsilon", "momentum", "training_mode", "spatial", NULL
+  "epsilon", "momentum", "training_mode", "spatial", "is_test", NULL
 };
 
 const FmOpInfo fm_op_batch_normalization = {

@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Add, Sub, Mul, Div with numpy broadcasting (float and int64; int64 is
- * what folded shape arithmetic uses) and PRelu (float, slope broadcast to
- * X). Integer division truncates toward zero and gives 0 for a zero
+ * what folded shape arithmetic uses; before opset 7, the attributes
+ * broadcast and axis) and PRelu (float, slope broadcast to X; before
+ * opset 7, a slope [C] per channel). Integer division truncates toward zero and gives 0 for a zero
  * divisor instead of trapping. Mixed dtypes are refused.
  */
 #include "config.h"
@@ -21,6 +22,24 @@ typedef struct
   FmWalk   walk;
 } FmBinaryParams;
 
+/* Before opset 7, a PRelu slope of one dim the size of X's channels
+ * applies per channel (PyTorch's nn.PReLU(C) at opset 6); from opset 7 the
+ * slope broadcasts as numpy says. */
+static void
+prelu_slope_shape (FmOpContext   *ctx,
+                   const FmShape *x,
+                   const FmShape *slope,
+                   FmShape       *view)
+{
+  *view = *slope;
+  if (ctx->node->opset < 7 && slope->rank == 1 && x->rank >= 2 && slope->dims[0] == x->dims[1])
+    {
+      view->rank = x->rank - 1;
+      for (int d = 0; d < view->rank; d++)
+        view->dims[d] = d == 0 ? slope->dims[0] : 1;
+    }
+}
+
 static gboolean
 binary_prepare (FmOpContext  *ctx,
                 GError      **error)
@@ -28,7 +47,7 @@ binary_prepare (FmOpContext  *ctx,
   FmOpType op = ctx->node->op;
   FmValue *a, *b;
   FmBinaryParams *p;
-  FmShape out;
+  FmShape out, b_shape;
   FmDType dtype;
   gint64 strides[2][FM_MAX_RANK];
 
@@ -45,7 +64,11 @@ binary_prepare (FmOpContext  *ctx,
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                        _("inputs have different types %s and %s"),
                        fm_dtype_name (dtype), fm_dtype_name (b->dtype));
-  if (!fm_shape_broadcast (&a->shape, &b->shape, &out) ||
+  if (op == FM_OP_PRelu)
+    prelu_slope_shape (ctx, &a->shape, &b->shape, &b_shape);
+  else if (!fm_op_legacy_broadcast (ctx, &a->shape, &b->shape, &b_shape, error))
+    return FALSE;
+  if (!fm_shape_broadcast (&a->shape, &b_shape, &out) ||
       (op == FM_OP_PRelu && !fm_shape_equal (&out, &a->shape)))
     {
       g_autofree char *as = fm_shape_to_string (&a->shape);
@@ -65,7 +88,7 @@ binary_prepare (FmOpContext  *ctx,
   p->op = op;
   p->dtype = dtype;
   fm_broadcast_strides (&a->shape, &out, strides[0]);
-  fm_broadcast_strides (&b->shape, &out, strides[1]);
+  fm_broadcast_strides (&b_shape, &out, strides[1]);
   fm_walk_init (&p->walk, &out, 2, strides);
   fm_op_set_output (ctx, 0, dtype, &out);
   return TRUE;
@@ -147,10 +170,12 @@ binary_run (const FmNode *node,
 }
 
 static const char * const no_attributes[] = { NULL };
+/* broadcast and axis: opset 6 and older only */
+static const char * const legacy_attributes[] = { "broadcast", "axis", NULL };
 
 /* One prepare and one run for all: the node's op says which. */
-const FmOpInfo fm_op_add = { "Add", no_attributes, binary_prepare, binary_run };
-const FmOpInfo fm_op_sub = { "Sub", no_attributes, binary_prepare, binary_run };
-const FmOpInfo fm_op_mul = { "Mul", no_attributes, binary_prepare, binary_run };
-const FmOpInfo fm_op_div = { "Div", no_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_add = { "Add", legacy_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_sub = { "Sub", legacy_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_mul = { "Mul", legacy_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_div = { "Div", legacy_attributes, binary_prepare, binary_run };
 const FmOpInfo fm_op_prelu = { "PRelu", no_attributes, binary_prepare, binary_run };

@@ -248,6 +248,81 @@ fm_op_numeric_x (FmOpContext  *ctx,
   return fm_op_input (ctx, 0);
 }
 
+/* An attribute of opsets before 7 found in a newer node. */
+static gboolean
+refuse_legacy_attribute (FmOpContext  *ctx,
+                         const char   *name,
+                         GError      **error)
+{
+  if (fm_op_attr (ctx, name) == NULL)
+    return TRUE;
+  return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                     /* Translators: an attribute name (not translated) and the node's opset. */
+                     _("attribute '%s' exists only before opset 7, this node is opset %" PRId64),
+                     name, (gint64) ctx->node->opset);
+}
+
+gboolean
+fm_op_legacy_broadcast (FmOpContext    *ctx,
+                        const FmShape  *a,
+                        const FmShape  *b,
+                        FmShape        *b_view,
+                        GError        **error)
+{
+  gint64 broadcast, axis;
+  gboolean fits;
+
+  *b_view = *b;
+  if (ctx->node->opset >= 7)
+    return refuse_legacy_attribute (ctx, "broadcast", error) &&
+           refuse_legacy_attribute (ctx, "axis", error);
+  if (!fm_op_attr_int (ctx, "broadcast", 0, &broadcast, error) ||
+      !fm_op_attr_int (ctx, "axis", a->rank - b->rank, &axis, error))
+    return FALSE;
+  if (broadcast == 0)
+    fits = fm_shape_equal (a, b);
+  else
+    {
+      fits = b->rank <= a->rank && axis >= 0 && axis <= a->rank - b->rank;
+      for (int i = 0; fits && i < b->rank; i++)
+        fits = b->dims[i] == a->dims[axis + i] || b->dims[i] == 1;
+      if (fits)
+        {
+          b_view->rank = a->rank;
+          for (int d = 0; d < a->rank; d++)
+            b_view->dims[d] = d >= axis && d < axis + b->rank ? b->dims[d - axis] : 1;
+        }
+    }
+  if (!fits)
+    {
+      g_autofree char *as = fm_shape_to_string (a);
+      g_autofree char *bs = fm_shape_to_string (b);
+
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         /* Translators: two shapes, then the values of the attributes
+                            broadcast and axis (names not translated). */
+                         _("input shapes %s and %s do not fit with broadcast %" PRId64
+                           " and axis %" PRId64 " (opset 6 broadcasting)"),
+                         as, bs, broadcast, axis);
+    }
+  return TRUE;
+}
+
+gboolean
+fm_op_legacy_attr_int (FmOpContext  *ctx,
+                       const char   *name,
+                       gint64        fallback,
+                       gint64       *value,
+                       GError      **error)
+{
+  if (ctx->node->opset >= 7)
+    {
+      *value = fallback;
+      return refuse_legacy_attribute (ctx, name, error);
+    }
+  return fm_op_attr_int (ctx, name, fallback, value, error);
+}
+
 gpointer
 fm_op_new_params (FmOpContext *ctx,
                   gsize        size)

@@ -160,6 +160,29 @@ fm_ceil_div (gint64 a,
   return -fm_floor_div (-a, d);
 }
 
+/* Opset 6 and older (the attributes broadcast and axis of Add, Sub, Mul,
+ * Div, Pow and Gemm, gone in opset 7): sets @b_view to the shape B stands
+ * for under numpy broadcasting against @a. Without broadcast (the default)
+ * the shapes must be equal; with broadcast 1, B's dims match a run of A's
+ * dims from axis (default: A's last dims), a dim of 1 matching any: B
+ * [3, 4] against A [2, 3, 4, 5] with axis 1 stands for [1, 3, 4, 1].
+ * From opset 7, @b_view is B's shape and either attribute is refused.
+ * FALSE with an error naming both shapes when B does not fit. */
+gboolean fm_op_legacy_broadcast (FmOpContext    *ctx,
+                                 const FmShape  *a,
+                                 const FmShape  *b,
+                                 FmShape        *b_view,
+                                 GError        **error);
+/* An int attribute that exists only before opset 7 (is_test of
+ * BatchNormalization and Dropout, broadcast of Gemm): its value, or
+ * @fallback when absent; from opset 7 a node carrying it is refused and
+ * @value is @fallback. */
+gboolean fm_op_legacy_attr_int  (FmOpContext    *ctx,
+                                 const char     *name,
+                                 gint64          fallback,
+                                 gint64         *value,
+                                 GError        **error);
+
 /* Zeroed params of @size bytes for run, as ctx->node->params; they are
  * freed with g_free() unless the op sets ctx->node->free_params. */
 gpointer fm_op_new_params       (FmOpContext    *ctx,

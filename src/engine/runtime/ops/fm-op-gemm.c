@@ -32,7 +32,7 @@ gemm_prepare (FmOpContext  *ctx,
 {
   FmValue *a, *b, *c;
   FmGemmParams *p;
-  gint64 trans_a, trans_b, kb;
+  gint64 trans_a, trans_b, kb, broadcast;
   float alpha, beta;
   FmShape out;
 
@@ -42,7 +42,8 @@ gemm_prepare (FmOpContext  *ctx,
       !fm_op_attr_int (ctx, "transA", 0, &trans_a, error) ||
       !fm_op_attr_int (ctx, "transB", 0, &trans_b, error) ||
       !fm_op_attr_float (ctx, "alpha", 1.0f, &alpha, error) ||
-      !fm_op_attr_float (ctx, "beta", 1.0f, &beta, error))
+      !fm_op_attr_float (ctx, "beta", 1.0f, &beta, error) ||
+      !fm_op_legacy_attr_int (ctx, "broadcast", ctx->node->opset < 7 ? 0 : 1, &broadcast, error))
     return FALSE;
   b = fm_op_input (ctx, 1);
   c = fm_op_input (ctx, 2);
@@ -73,8 +74,10 @@ gemm_prepare (FmOpContext  *ctx,
       FmShape bc;
       gint64 strides[2];
 
+      /* Before opset 7, C broadcasts only with broadcast 1. */
       if (c->dtype != FM_DTYPE_FLOAT || c->shape.rank > 2 ||
-          !fm_shape_broadcast (&c->shape, &out, &bc) || !fm_shape_equal (&bc, &out))
+          !fm_shape_broadcast (&c->shape, &out, &bc) || !fm_shape_equal (&bc, &out) ||
+          (broadcast == 0 && !fm_shape_equal (&c->shape, &out)))
         {
           g_autofree char *cs = fm_shape_to_string (&c->shape);
           g_autofree char *os = fm_shape_to_string (&out);
@@ -124,7 +127,7 @@ gemm_run (const FmNode *node,
 }
 
 static const char * const gemm_attributes[] = {
-  "alpha", "beta", "transA", "transB", NULL
+  "alpha", "beta", "transA", "transB", "broadcast", NULL
 };
 
 const FmOpInfo fm_op_gemm = { "Gemm", gemm_attributes, gemm_prepare, gemm_run };

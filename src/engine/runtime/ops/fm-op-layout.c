@@ -189,10 +189,14 @@ dropout_prepare (FmOpContext  *ctx,
   FmDropoutParams *p;
   gsize numel;
   float ratio;
+  gint64 is_test;
 
+  /* is_test (opset 6) is read and not obeyed: whatever it says, a pass
+   * here is inference, and Dropout is the identity. */
   x = fm_op_numeric_x (ctx, 1, 3, error);
   if (x == NULL ||
-      !fm_op_attr_float (ctx, "ratio", 0.5f, &ratio, error))
+      !fm_op_attr_float (ctx, "ratio", 0.5f, &ratio, error) ||
+      !fm_op_legacy_attr_int (ctx, "is_test", 1, &is_test, error))
     return FALSE;
   if (fm_op_input (ctx, 2) != NULL)
     {
@@ -235,7 +239,7 @@ dropout_run (const FmNode *node,
     }
 }
 
-static const char * const dropout_attributes[] = { "ratio", "seed", NULL };
+static const char * const dropout_attributes[] = { "ratio", "seed", "is_test", NULL };
 
 const FmOpInfo fm_op_dropout = {
   "Dropout", dropout_attributes, dropout_prepare, dropout_run
