@@ -180,8 +180,7 @@ fm_cli_json_begin (const FmModel *model)
   JsonBuilder *b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, model->path);
+  fm_cli_json_add_string (b, "model", model->path);
   return b;
 }
 
