@@ -215,18 +215,17 @@ fm_cli_inspect (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FmModel) model = NULL;
+  static const char *const missing[] = { N_("missing MODEL"), NULL };
+  int status;
 
   context = fm_cli_option_context_new ("inspect", _("MODEL"),
                                        _("Describe a model: inputs, outputs, nodes and "
                                          "feature-map layers.\nMODEL is an .onnx file or a "
                                          "bundled model name (mnist-cnn, mnist-cnn-dying)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return fm_cli_usage_error (context, "inspect", "%s", error->message);
-  if (argc < 2)
-    return fm_cli_usage_error (context, "inspect", "%s", _("missing MODEL"));
-  if (argc > 2)
-    return fm_cli_usage_error (context, "inspect", _("unexpected argument “%s”"), argv[2]);
+  status = fm_cli_parse_arguments (context, "inspect", &argc, &argv, missing, 1);
+  if (status != FM_CLI_EXIT_OK)
+    return status;
 
   model = fm_cli_load_model (argv[1], NULL, &error);
   if (model == NULL)

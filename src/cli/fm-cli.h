@@ -67,6 +67,17 @@ int       fm_cli_usage_error     (GOptionContext *context,
 GOptionContext *fm_cli_option_context_new (const char *subcommand,
                                            const char *parameters,
                                            const char *summary);
+/* Parses the command line with @context, then checks the arguments after
+ * the subcommand: @missing (NULL-terminated, marked with N_()) holds one
+ * usage error for each argument required, said when the arguments stop
+ * before it; more than @n_max arguments is a usage error too. Returns an
+ * exit status, having printed a usage error. */
+int       fm_cli_parse_arguments (GOptionContext    *context,
+                                  const char        *subcommand,
+                                  int               *argc,
+                                  char            ***argv,
+                                  const char *const *missing,
+                                  int                n_max);
 
 /* A bundled model name (mnist-cnn, mnist-cnn-dying) becomes
  * DATADIR/models/NAME.onnx, looked up in $FEATURE_MAPS_DATADIR, then the
