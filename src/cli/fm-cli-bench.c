@@ -215,7 +215,6 @@ parse_options (int          *argc,
                BenchOptions *o)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
     { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads,
       N_("Number of threads of one forward pass (default 1)"), N_("N") },
@@ -229,6 +228,8 @@ parse_options (int          *argc,
       N_("Print one JSON object"), NULL },
     { NULL }
   };
+  static const char *const missing[] = { N_("missing MODEL"), NULL };
+  int status;
 
   context = fm_cli_option_context_new ("bench", _("MODEL [INPUT]"),
                                        _("Measure a model's load time, the latency of one "
@@ -240,12 +241,9 @@ parse_options (int          *argc,
                                          "model's metadata) or a float32 .npy; without it the "
                                          "input is a fixed pattern."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    return fm_cli_usage_error (context, "bench", "%s", error->message);
-  if (*argc < 2)
-    return fm_cli_usage_error (context, "bench", "%s", _("missing MODEL"));
-  if (*argc > 3)
-    return fm_cli_usage_error (context, "bench", _("unexpected argument “%s”"), (*argv)[3]);
+  status = fm_cli_parse_arguments (context, "bench", argc, argv, missing, 2);
+  if (status != FM_CLI_EXIT_OK)
+    return status;
   if (!fm_cli_threads_valid (o->threads))
     return fm_cli_usage_error (context, "bench", _("--threads must be 1 to 256, not %d"),
                                o->threads);

@@ -193,17 +193,11 @@ fm_cli_input_parse (FmCliInput      *in,
                     int             *argc,
                     char          ***argv)
 {
-  g_autoptr(GError) error = NULL;
+  static const char *const missing[] = { N_("missing MODEL and INPUT"), N_("missing INPUT"),
+                                         NULL };
 
   fm_cli_input_add_options (in, context);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    return fm_cli_usage_error (context, subcommand, "%s", error->message);
-  if (*argc < 3)
-    return fm_cli_usage_error (context, subcommand, "%s",
-                               *argc < 2 ? _("missing MODEL and INPUT") : _("missing INPUT"));
-  if (*argc > 3)
-    return fm_cli_usage_error (context, subcommand, _("unexpected argument “%s”"), (*argv)[3]);
-  return FM_CLI_EXIT_OK;
+  return fm_cli_parse_arguments (context, subcommand, argc, argv, missing, 2);
 }
 
 static int

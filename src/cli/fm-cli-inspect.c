@@ -39,14 +39,10 @@ value_to_json (const FmModel *model,
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, v->name);
-  json_builder_set_member_name (b, "dtype");
-  json_builder_add_string_value (b, fm_dtype_name (v->dtype));
-  json_builder_set_member_name (b, "shape");
-  json_builder_add_value (b, fm_cli_shape_to_json (&v->shape));
-  json_builder_set_member_name (b, "feature_map");
-  json_builder_add_boolean_value (b, fm_model_is_feature_map (model, id));
+  fm_cli_json_add_string (b, "name", v->name);
+  fm_cli_json_add_string (b, "dtype", fm_dtype_name (v->dtype));
+  fm_cli_json_add_shape (b, "shape", &v->shape);
+  fm_cli_json_add_boolean (b, "feature_map", fm_model_is_feature_map (model, id));
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -73,19 +69,13 @@ print_json (const FmModel *model)
 
   json_builder_set_member_name (b, "producer");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, model->producer_name ? model->producer_name : "");
-  json_builder_set_member_name (b, "version");
-  json_builder_add_string_value (b, model->producer_version ? model->producer_version : "");
+  fm_cli_json_add_string (b, "name", model->producer_name ? model->producer_name : "");
+  fm_cli_json_add_string (b, "version", model->producer_version ? model->producer_version : "");
   json_builder_end_object (b);
-  json_builder_set_member_name (b, "ir_version");
-  json_builder_add_int_value (b, model->ir_version);
-  json_builder_set_member_name (b, "opset");
-  json_builder_add_int_value (b, model->opset);
-  json_builder_set_member_name (b, "weights_bytes");
-  json_builder_add_int_value (b, (gint64) model->weights_size);
-  json_builder_set_member_name (b, "activations_bytes");
-  json_builder_add_int_value (b, (gint64) model->arena_size);
+  fm_cli_json_add_int (b, "ir_version", model->ir_version);
+  fm_cli_json_add_int (b, "opset", model->opset);
+  fm_cli_json_add_int (b, "weights_bytes", (gint64) model->weights_size);
+  fm_cli_json_add_int (b, "activations_bytes", (gint64) model->arena_size);
 
   json_builder_set_member_name (b, "metadata");
   json_builder_begin_object (b);
@@ -95,10 +85,7 @@ print_json (const FmModel *model)
 
       keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
       for (GList *l = keys; l != NULL; l = l->next)
-        {
-          json_builder_set_member_name (b, l->data);
-          json_builder_add_string_value (b, g_hash_table_lookup (model->metadata, l->data));
-        }
+        fm_cli_json_add_string (b, l->data, g_hash_table_lookup (model->metadata, l->data));
     }
   json_builder_end_object (b);
 
@@ -112,14 +99,10 @@ print_json (const FmModel *model)
       const FmNode *node = &model->nodes[i];
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, node->name);
-      json_builder_set_member_name (b, "op");
-      json_builder_add_string_value (b, fm_op_type_name (node->op));
-      json_builder_set_member_name (b, "folded");
-      json_builder_add_boolean_value (b, node->folded);
-      json_builder_set_member_name (b, "parameters");
-      json_builder_add_int_value (b, (gint64) node_parameters (model, node));
+      fm_cli_json_add_string (b, "name", node->name);
+      fm_cli_json_add_string (b, "op", fm_op_type_name (node->op));
+      fm_cli_json_add_boolean (b, "folded", node->folded);
+      fm_cli_json_add_int (b, "parameters", (gint64) node_parameters (model, node));
       add_values (b, model, "outputs", node->outputs, node->n_outputs);
       json_builder_end_object (b);
     }
@@ -232,18 +215,17 @@ fm_cli_inspect (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FmModel) model = NULL;
+  static const char *const missing[] = { N_("missing MODEL"), NULL };
+  int status;
 
   context = fm_cli_option_context_new ("inspect", _("MODEL"),
                                        _("Describe a model: inputs, outputs, nodes and "
                                          "feature-map layers.\nMODEL is an .onnx file or a "
                                          "bundled model name (mnist-cnn, mnist-cnn-dying)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return fm_cli_usage_error (context, "inspect", "%s", error->message);
-  if (argc < 2)
-    return fm_cli_usage_error (context, "inspect", "%s", _("missing MODEL"));
-  if (argc > 2)
-    return fm_cli_usage_error (context, "inspect", _("unexpected argument “%s”"), argv[2]);
+  status = fm_cli_parse_arguments (context, "inspect", &argc, &argv, missing, 1);
+  if (status != FM_CLI_EXIT_OK)
+    return status;
 
   model = fm_cli_load_model (argv[1], NULL, &error);
   if (model == NULL)

@@ -123,8 +123,7 @@ dump (RunState  *s,
   input_file = g_build_filename (s->dump_dir, "input.npy", NULL);
   if (!fm_npy_write (input_file, &input->shape, fm_run_input_data (s->in.run, 0), error))
     return FALSE;
-  json_builder_set_member_name (b, "input");
-  json_builder_add_string_value (b, "input.npy");
+  fm_cli_json_add_string (b, "input", "input.npy");
 
   json_builder_set_member_name (b, "tensors");
   json_builder_begin_array (b);
@@ -152,16 +151,11 @@ dump (RunState  *s,
           file = g_path_get_basename (path);
 
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, v->name);
-          json_builder_set_member_name (b, "file");
-          json_builder_add_string_value (b, file);
-          json_builder_set_member_name (b, "op");
-          json_builder_add_string_value (b, fm_op_type_name (node->op));
-          json_builder_set_member_name (b, "node");
-          json_builder_add_string_value (b, node->name);
-          json_builder_set_member_name (b, "shape");
-          json_builder_add_value (b, fm_cli_shape_to_json (&v->shape));
+          fm_cli_json_add_string (b, "name", v->name);
+          fm_cli_json_add_string (b, "file", file);
+          fm_cli_json_add_string (b, "op", fm_op_type_name (node->op));
+          fm_cli_json_add_string (b, "node", node->name);
+          fm_cli_json_add_shape (b, "shape", &v->shape);
           json_builder_end_object (b);
         }
     }
@@ -192,16 +186,11 @@ print_json (RunState *s)
 
   json_builder_set_member_name (b, "input");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "file");
-  json_builder_add_string_value (b, s->in.input_path);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, input->name);
-  json_builder_set_member_name (b, "shape");
-  json_builder_add_value (b, fm_cli_shape_to_json (&input->shape));
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, s->in.input_is_npy ? "npy" : "image");
-  json_builder_set_member_name (b, "inverted");
-  json_builder_add_boolean_value (b, s->in.inverted);
+  fm_cli_json_add_string (b, "file", s->in.input_path);
+  fm_cli_json_add_string (b, "name", input->name);
+  fm_cli_json_add_shape (b, "shape", &input->shape);
+  fm_cli_json_add_string (b, "format", s->in.input_is_npy ? "npy" : "image");
+  fm_cli_json_add_boolean (b, "inverted", s->in.inverted);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "prediction");
@@ -210,10 +199,8 @@ print_json (RunState *s)
   else
     {
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "output");
-      json_builder_add_string_value (b, model->values[s->prediction.output_id].name);
-      json_builder_set_member_name (b, "softmax_applied");
-      json_builder_add_boolean_value (b, s->prediction.softmax_applied);
+      fm_cli_json_add_string (b, "output", model->values[s->prediction.output_id].name);
+      fm_cli_json_add_boolean (b, "softmax_applied", s->prediction.softmax_applied);
       json_builder_set_member_name (b, "top");
       json_builder_begin_array (b);
       for (guint k = 0; k < s->prediction.n_top; k++)
@@ -221,15 +208,13 @@ print_json (RunState *s)
           const char *label = fm_labels_get (s->labels, s->prediction.index[k]);
 
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "index");
-          json_builder_add_int_value (b, s->prediction.index[k]);
+          fm_cli_json_add_int (b, "index", s->prediction.index[k]);
           json_builder_set_member_name (b, "label");
           if (label != NULL)
             json_builder_add_string_value (b, label);
           else
             json_builder_add_null_value (b);
-          json_builder_set_member_name (b, "probability");
-          json_builder_add_double_value (b, s->prediction.probability[k]);
+          fm_cli_json_add_double (b, "probability", s->prediction.probability[k]);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -245,14 +230,10 @@ print_json (RunState *s)
       g_autoptr(GArray) zeros = zero_channels (s, l->value_id);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, v->name);
-      json_builder_set_member_name (b, "op");
-      json_builder_add_string_value (b, fm_op_type_name (model->nodes[l->node].op));
-      json_builder_set_member_name (b, "shape");
-      json_builder_add_value (b, fm_cli_shape_to_json (&v->shape));
-      json_builder_set_member_name (b, "channels");
-      json_builder_add_int_value (b, v->shape.dims[1]);
+      fm_cli_json_add_string (b, "name", v->name);
+      fm_cli_json_add_string (b, "op", fm_op_type_name (model->nodes[l->node].op));
+      fm_cli_json_add_shape (b, "shape", &v->shape);
+      fm_cli_json_add_int (b, "channels", v->shape.dims[1]);
       json_builder_set_member_name (b, "zero_channels");
       json_builder_begin_array (b);
       for (guint z = 0; z < zeros->len; z++)

@@ -309,19 +309,11 @@ scan_context_new (ScanState *s)
   return context;
 }
 
-/* The arguments and the values of the flags; returns an exit status. */
+/* The values of the flags; returns an exit status. */
 static int
-check_args (ScanState      *s,
-            GOptionContext *context,
-            int             argc,
-            char          **argv)
+check_options (ScanState      *s,
+               GOptionContext *context)
 {
-  if (argc < 3)
-    return fm_cli_usage_error (context, "scan", "%s",
-                               argc < 2 ? _("missing MODEL and DATASET")
-                                        : _("missing DATASET"));
-  if (argc > 3)
-    return fm_cli_usage_error (context, "scan", _("unexpected argument “%s”"), argv[3]);
   if (s->threads < 1 || s->threads > FM_SCAN_MAX_THREADS)
     return fm_cli_usage_error (context, "scan", _("--threads must be 1 to %d, not %d"),
                                FM_SCAN_MAX_THREADS, s->threads);
@@ -469,12 +461,13 @@ fm_cli_scan (int    argc,
   g_autoptr(FmScanResult) result = NULL;
   FmScanOptions options;
   gboolean from_cache = FALSE;
+  static const char *const missing[] = { N_("missing MODEL and DATASET"),
+                                         N_("missing DATASET"), NULL };
   int status;
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    status = fm_cli_usage_error (context, "scan", "%s", error->message);
-  else
-    status = check_args (&s, context, argc, argv);
+  status = fm_cli_parse_arguments (context, "scan", &argc, &argv, missing, 2);
+  if (status == FM_CLI_EXIT_OK)
+    status = check_options (&s, context);
   if (status == FM_CLI_EXIT_OK)
     status = open_inputs (&s, context, argv[1], argv[2], &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK)

@@ -134,6 +134,28 @@ fm_cli_usage_error (GOptionContext *context,
   return FM_CLI_EXIT_USAGE;
 }
 
+int
+fm_cli_parse_arguments (GOptionContext     *context,
+                        const char         *subcommand,
+                        int                *argc,
+                        char             ***argv,
+                        const char *const  *missing,
+                        int                 n_max)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return fm_cli_usage_error (context, subcommand, "%s", error->message);
+  /* (*argv)[0] is the subcommand; missing[i] says argument i + 1 is not there. */
+  for (int i = 0; missing[i] != NULL; i++)
+    if (*argc - 1 == i)
+      return fm_cli_usage_error (context, subcommand, "%s", _(missing[i]));
+  if (*argc - 1 > n_max)
+    return fm_cli_usage_error (context, subcommand, _("unexpected argument “%s”"),
+                               (*argv)[n_max + 1]);
+  return FM_CLI_EXIT_OK;
+}
+
 char *
 fm_cli_resolve_model (const char  *arg,
                       GError     **error)
@@ -180,8 +202,7 @@ fm_cli_json_begin (const FmModel *model)
   JsonBuilder *b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, model->path);
+  fm_cli_json_add_string (b, "model", model->path);
   return b;
 }
 

@@ -67,6 +67,17 @@ int       fm_cli_usage_error     (GOptionContext *context,
 GOptionContext *fm_cli_option_context_new (const char *subcommand,
                                            const char *parameters,
                                            const char *summary);
+/* Parses the command line with @context, then checks the arguments after
+ * the subcommand: @missing (NULL-terminated, marked with N_()) holds one
+ * usage error for each argument required, said when the arguments stop
+ * before it; more than @n_max arguments is a usage error too. Returns an
+ * exit status, having printed a usage error. */
+int       fm_cli_parse_arguments (GOptionContext    *context,
+                                  const char        *subcommand,
+                                  int               *argc,
+                                  char            ***argv,
+                                  const char *const *missing,
+                                  int                n_max);
 
 /* A bundled model name (mnist-cnn, mnist-cnn-dying) becomes
  * DATADIR/models/NAME.onnx, looked up in $FEATURE_MAPS_DATADIR, then the
@@ -91,6 +102,52 @@ JsonBuilder *fm_cli_json_begin   (const FmModel  *model);
 void      fm_cli_json_print      (JsonBuilder    *b);
 /* [d0, d1, ...] */
 JsonNode *fm_cli_shape_to_json   (const FmShape  *shape);
+/* One member of the object @b is building: its name, then its value
+ * (fm_cli_json_add_shape: @shape as fm_cli_shape_to_json() writes it). */
+static inline void
+fm_cli_json_add_string (JsonBuilder *b,
+                        const char  *member,
+                        const char  *value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_string_value (b, value);
+}
+
+static inline void
+fm_cli_json_add_int (JsonBuilder *b,
+                     const char  *member,
+                     gint64       value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_int_value (b, value);
+}
+
+static inline void
+fm_cli_json_add_double (JsonBuilder *b,
+                        const char  *member,
+                        double       value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_double_value (b, value);
+}
+
+static inline void
+fm_cli_json_add_boolean (JsonBuilder *b,
+                         const char  *member,
+                         gboolean     value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_boolean_value (b, value);
+}
+
+static inline void
+fm_cli_json_add_shape (JsonBuilder   *b,
+                       const char    *member,
+                       const FmShape *shape)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_value (b, fm_cli_shape_to_json (shape));
+}
 
 /* ---- INPUT, shared by run, export and bench ---------------------------- */
 
