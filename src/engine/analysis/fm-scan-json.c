@@ -229,6 +229,36 @@ read_floats (JsonArray *a,
   return g_steal_pointer (&v);
 }
 
+/* The @n elements of @a as whole numbers in [0, @max] into @out, whose
+ * elements are @size bytes (guint64 or guint); FALSE at the first that is
+ * not. @exact: only numbers written as integers; else any number, cut to
+ * an integer. */
+static gboolean
+read_uints (JsonArray *a,
+            guint      n,
+            gint64     max,
+            gboolean   exact,
+            gpointer   out,
+            gsize      size)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      gint64 v;
+
+      if (!is_number (e) || (exact && json_node_get_value_type (e) != G_TYPE_INT64))
+        return FALSE;
+      v = json_node_get_int (e);
+      if (v < 0 || v > max)
+        return FALSE;
+      if (size == sizeof (guint64))
+        ((guint64 *) out)[i] = (guint64) v;
+      else
+        ((guint *) out)[i] = (guint) v;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_float_member (JsonObject *o,
                    const char *name,
@@ -260,18 +290,10 @@ read_counts (JsonObject *o,
   if (a == NULL)
     return FALSE;
   *out = g_new (guint64, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *e = json_array_get_element (a, i);
-
-      if (!is_number (e) || json_node_get_value_type (e) != G_TYPE_INT64 ||
-          json_node_get_int (e) < 0)
-        return FALSE;
-      (*out)[i] = (guint64) json_node_get_int (e);
-    }
-  return TRUE;
+  return read_uints (a, n, G_MAXINT64, TRUE, *out, sizeof **out);
 }
 
+/* Channel indexes, at most @channels of them, each below @channels. */
 static gboolean
 read_indexes (JsonObject *o,
               const char *name,
@@ -290,15 +312,7 @@ read_indexes (JsonObject *o,
   *n_out = n;
   if (n > channels)
     return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *e = json_array_get_element (a, i);
-
-      if (!is_number (e) || json_node_get_int (e) < 0 || json_node_get_int (e) >= channels)
-        return FALSE;
-      (*out)[i] = (guint) json_node_get_int (e);
-    }
-  return TRUE;
+  return read_uints (a, n, (gint64) channels - 1, FALSE, *out, sizeof **out);
 }
 
 static gint64

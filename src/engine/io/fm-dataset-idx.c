@@ -211,34 +211,60 @@ set_images_magic_error (const char    *path,
                  path, magic, IDX_IMAGES_MAGIC);
 }
 
+/* Opens @path into *@gz (*@file_size its size on disk) and reads its
+ * @len-byte header (16 for images, 8 for labels) into @header, which must
+ * start with @magic. A file that fails is left open in *@gz. */
+static gboolean
+idx_open_header (const char  *path,
+                 guint32      magic,
+                 gzFile      *gz,
+                 guint64     *file_size,
+                 guint8      *header,
+                 gsize        len,
+                 GError     **error)
+{
+  guint32 found;
+  gsize got;
+
+  *gz = gz_open_file (path, file_size, error);
+  if (*gz == NULL)
+    return FALSE;
+  if (!read_header (*gz, path, header, len, &got, error))
+    return FALSE;
+
+  found = got >= 4 ? read_be32 (header) : 0;
+  if (got < 4 || found != magic)
+    {
+      if (magic == IDX_IMAGES_MAGIC)
+        set_images_magic_error (path, header, got, error);
+      else
+        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                     _("%s: not an IDX label file (magic 0x%08x, expected 0x%08x)"),
+                     path, found, IDX_LABELS_MAGIC);
+      return FALSE;
+    }
+  if (got < len)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   len == 16 ? _("%s: truncated IDX header (%zu of 16 bytes)")
+                             : _("%s: truncated IDX header (%zu of 8 bytes)"),
+                   path, got);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 idx_open_images (FmDataset  *ds,
                  GError    **error)
 {
   guint8 header[16];
   guint64 file_size = 0;
-  guint32 magic, n, h, w;
-  gsize got;
+  guint32 n, h, w;
 
-  ds->images = gz_open_file (ds->path, &file_size, error);
-  if (ds->images == NULL)
+  if (!idx_open_header (ds->path, IDX_IMAGES_MAGIC, &ds->images, &file_size,
+                        header, sizeof header, error))
     return FALSE;
-  if (!read_header (ds->images, ds->path, header, sizeof header, &got, error))
-    return FALSE;
-
-  magic = got >= 4 ? read_be32 (header) : 0;
-  if (got < 4 || magic != IDX_IMAGES_MAGIC)
-    {
-      set_images_magic_error (ds->path, header, got, error);
-      return FALSE;
-    }
-  if (got < sizeof header)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: truncated IDX header (%zu of 16 bytes)"),
-                   ds->path, got);
-      return FALSE;
-    }
 
   n = read_be32 (header + 4);
   h = read_be32 (header + 8);
@@ -279,29 +305,11 @@ idx_open_labels (FmDataset  *ds,
 {
   guint8 header[8];
   guint64 file_size = 0;
-  guint32 magic, n;
-  gsize got;
+  guint32 n;
 
-  ds->labels = gz_open_file (ds->labels_path, &file_size, error);
-  if (ds->labels == NULL)
+  if (!idx_open_header (ds->labels_path, IDX_LABELS_MAGIC, &ds->labels, &file_size,
+                        header, sizeof header, error))
     return FALSE;
-  if (!read_header (ds->labels, ds->labels_path, header, sizeof header, &got, error))
-    return FALSE;
-  magic = got >= 4 ? read_be32 (header) : 0;
-  if (got < 4 || magic != IDX_LABELS_MAGIC)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: not an IDX label file (magic 0x%08x, expected 0x%08x)"),
-                   ds->labels_path, magic, IDX_LABELS_MAGIC);
-      return FALSE;
-    }
-  if (got < sizeof header)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: truncated IDX header (%zu of 8 bytes)"),
-                   ds->labels_path, got);
-      return FALSE;
-    }
   n = read_be32 (header + 4);
   if (n != ds->n_items)
     {

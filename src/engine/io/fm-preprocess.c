@@ -161,7 +161,7 @@ parse_name (const char          *text,
             int                 *value,
             GError             **error)
 {
-  g_autofree char *list = NULL;
+  g_autoptr(GString) list = g_string_new (NULL);
   g_autofree char *shown = NULL;
 
   g_return_val_if_fail (text != NULL && what != NULL, FALSE);
@@ -172,13 +172,15 @@ parse_name (const char          *text,
         *value = (int) i;
         return TRUE;
       }
-  list = g_strjoinv (", ", (char **) names);
+  /* The tables have no NULL at the end, so no g_strjoinv(). */
+  for (guint i = 0; i < n_names; i++)
+    g_string_append_printf (list, "%s%s", i > 0 ? ", " : "", names[i]);
   /* Whatever the text holds, the message stays short and UTF-8. */
   shown = g_utf8_make_valid (text, MIN (strlen (text), 64));
   g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                /* Translators: the option or key (“--channels”), the text given, then the
                   accepted names separated by commas. */
-               _("%s: '%s' is not one of %s"), what, shown, list);
+               _("%s: '%s' is not one of %s"), what, shown, list->str);
   return FALSE;
 }
 

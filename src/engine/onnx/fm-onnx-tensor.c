@@ -96,70 +96,62 @@ typed_array (const FmOnnxTensor *t)
     }
 }
 
-/* One little-endian element of a float type at @p. */
-static inline float
-raw_float (int           data_type,
-           const guint8 *p)
+/* The little-endian unsigned integer of @size bytes (1, 2, 4 or 8) at
+ * @p, which need not be aligned. */
+static inline guint64
+read_le (const guint8 *p,
+         gsize         size)
 {
-  guint16 u16;
+  guint64 u = 0;
+
+  for (gsize i = size; i > 0; i--)
+    u = u << 8 | p[i - 1];
+  return u;
+}
+
+/* One element of a float type from its bits (read_le). */
+static inline float
+raw_float (int     data_type,
+           guint64 bits)
+{
   guint32 u32;
-  guint64 u64;
   float f;
   double v;
 
   switch (data_type)
     {
     case FM_ONNX_FLOAT16:
-      memcpy (&u16, p, 2);
-      return fm_half_to_float (GUINT16_FROM_LE (u16));
+      return fm_half_to_float ((guint16) bits);
     case FM_ONNX_BFLOAT16:
-      memcpy (&u16, p, 2);
-      return fm_bfloat16_to_float (GUINT16_FROM_LE (u16));
+      return fm_bfloat16_to_float ((guint16) bits);
     case FM_ONNX_DOUBLE:
-      memcpy (&u64, p, 8);
-      u64 = GUINT64_FROM_LE (u64);
-      memcpy (&v, &u64, 8);
+      memcpy (&v, &bits, 8);
       return (float) v;
     default: /* FLOAT */
-      memcpy (&u32, p, 4);
-      u32 = GUINT32_FROM_LE (u32);
+      u32 = (guint32) bits;
       memcpy (&f, &u32, 4);
       return f;
     }
 }
 
-/* One little-endian element of an integer type or BOOL at @p. */
+/* One element of an integer type or BOOL from its bits (read_le); the
+ * signed types are sign-extended from their width. */
 static inline gint64
-raw_int (int           data_type,
-         const guint8 *p)
+raw_int (int     data_type,
+         guint64 bits)
 {
-  guint16 u16;
-  guint32 u32;
-  guint64 u64;
-
   switch (data_type)
     {
-    case FM_ONNX_INT8:
-      return (gint8) p[0];
-    case FM_ONNX_UINT8:
-      return p[0];
     case FM_ONNX_BOOL:
-      return p[0] != 0;
+      return bits != 0;
+    case FM_ONNX_INT8:
+      return (gint8) bits;
     case FM_ONNX_INT16:
-      memcpy (&u16, p, 2);
-      return (gint16) GUINT16_FROM_LE (u16);
-    case FM_ONNX_UINT16:
-      memcpy (&u16, p, 2);
-      return GUINT16_FROM_LE (u16);
+      return (gint16) bits;
     case FM_ONNX_INT32:
-      memcpy (&u32, p, 4);
-      return (gint32) GUINT32_FROM_LE (u32);
-    case FM_ONNX_UINT32:
-      memcpy (&u32, p, 4);
-      return GUINT32_FROM_LE (u32);
-    default: /* INT64, UINT64 */
-      memcpy (&u64, p, 8);
-      return (gint64) GUINT64_FROM_LE (u64);
+      return (gint32) bits;
+    default: /* the unsigned types, INT64 */
+      return (gint64) bits;
     }
 }
 
@@ -178,10 +170,10 @@ convert_raw (int           data_type,
     memcpy (dst, src, numel * 4);
   else if (dtype == FM_DTYPE_FLOAT)
     for (gsize i = 0; i < numel; i++)
-      f[i] = raw_float (data_type, src + esize * i);
+      f[i] = raw_float (data_type, read_le (src + esize * i, esize));
   else
     for (gsize i = 0; i < numel; i++)
-      q[i] = raw_int (data_type, src + esize * i);
+      q[i] = raw_int (data_type, read_le (src + esize * i, esize));
 }
 
 static void
