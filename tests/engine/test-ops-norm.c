@@ -216,6 +216,43 @@ test_reduce_strided (void)
   }
 }
 
+/* Reducing an empty axis gives the op's identity; an empty mean is
+ * refused. */
+static void
+test_reduce_empty (void)
+{
+  static const gint64 ax1[] = { 1 };
+  static const struct
+  {
+    const char *op;
+    float       want;
+  } cases[] = {
+    { "ReduceSum", 0 }, { "ReduceProd", 1 }, { "ReduceMax", -INFINITY },
+    { "ReduceMin", INFINITY }, { "ReduceL2", 0 }, { "ReduceLogSumExp", -INFINITY },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
+      const float want[2] = { cases[i].want, cases[i].want };
+
+      fm_test_graph_input (g, "x", FM_DIMS (2, 0));
+      fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
+      fm_test_graph_node (g, cases[i].op, "x,axes", "y");
+      fm_test_graph_output (g, "y");
+      expect_floats (g, NULL, "y", FM_DIMS (2, 1), want, 2, 0);
+    }
+  {
+    g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
+
+    fm_test_graph_input (g, "x", FM_DIMS (2, 0));
+    fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
+    fm_test_graph_node (g, "ReduceMean", "x,axes", "y");
+    fm_test_graph_output (g, "y");
+    refused (g, FM_ERROR_SHAPE, "cannot average over an empty axis");
+  }
+}
+
 static void
 test_reduce_refused (void)
 {
@@ -596,6 +633,7 @@ main (int   argc,
   g_test_add_func ("/engine/ops-norm/reduce-sum/axes", test_reduce_sum_axes);
   g_test_add_func ("/engine/ops-norm/reduce/kinds", test_reduce_kinds);
   g_test_add_func ("/engine/ops-norm/reduce/strided", test_reduce_strided);
+  g_test_add_func ("/engine/ops-norm/reduce/empty", test_reduce_empty);
   g_test_add_func ("/engine/ops-norm/reduce/refused", test_reduce_refused);
   g_test_add_func ("/engine/ops-norm/arg-max-min", test_arg_max_min);
   g_test_add_func ("/engine/ops-norm/cum-sum", test_cum_sum);
