@@ -1217,7 +1217,7 @@ test_registry_groups (void)
           g_clear_pointer (&file_text, g_free);
           g_assert_true (g_file_get_contents (path, &file_text, NULL, NULL));
         }
-      else if (sscanf (lines[i], "FM_OP (%63[A-Za-z], %63[a-z_])", name, c_name) == 2)
+      else if (sscanf (lines[i], "FM_OP (%63[A-Za-z0-9], %63[a-z0-9_])", name, c_name) == 2)
         {
           g_autofree char *info = g_strdup_printf ("fm_op_%s =", c_name);
           g_autofree char *macro = g_strdup_printf ("(%s, %s,", name, c_name);
