@@ -498,6 +498,112 @@ class UNet (Recorder):
         return r ("Add", x + s)
 
 
+class StyleNet (Recorder):
+    """Johnson et al.'s fast neural style network, narrow: reflection-padded
+    Convs with affine InstanceNorm and ReLU, two stride-2 downsamplings,
+    residual blocks, nearest upsampling + Conv twice, a 9x9 output Conv and
+    no Tanh."""
+
+    def __init__ (self, gen):
+        super ().__init__ ()
+
+        def conv_in (cin, cout, k, stride=1):
+            conv = nn.Conv2d (cin, cout, k, stride=stride)
+            norm = nn.InstanceNorm2d (cout, affine=True)
+            randomise_ln (norm, gen)
+            return nn.ModuleList ([nn.ReflectionPad2d (k // 2), conv, norm])
+
+        self.c1 = conv_in (3, 4, 9)
+        self.c2 = conv_in (4, 8, 3, 2)
+        self.c3 = conv_in (8, 16, 3, 2)
+        self.res = nn.ModuleList ([conv_in (16, 16, 3) for _ in range (4)])
+        self.u1 = conv_in (16, 8, 3)
+        self.u2 = conv_in (8, 4, 3)
+        self.out = nn.ModuleList ([nn.ReflectionPad2d (4), nn.Conv2d (4, 3, 9)])
+
+    def layer (self, layer, x, relu=True):
+        r = self.r
+        x = r ("Conv", layer[1] (r ("Pad", layer[0] (x))))
+        if len (layer) > 2:
+            x = r ("InstanceNormalization", layer[2] (x))
+        return r ("Relu", F.relu (x)) if relu else x
+
+    def forward (self, x):                                  # [1, 3, 16, 16]
+        r = self.r
+        x = self.layer (self.c1, x)                         # [1, 4, 16, 16]
+        x = self.layer (self.c2, x)                         # [1, 8, 8, 8]
+        x = self.layer (self.c3, x)                         # [1, 16, 4, 4]
+        for k in range (0, len (self.res), 2):
+            y = self.layer (self.res[k], x)
+            y = self.layer (self.res[k + 1], y, relu=False)
+            x = r ("Add", x + y)
+        x = r ("Resize", F.interpolate (x, scale_factor=2, mode="nearest"))
+        x = self.layer (self.u1, x)                         # [1, 8, 8, 8]
+        x = r ("Resize", F.interpolate (x, scale_factor=2, mode="nearest"))
+        x = self.layer (self.u2, x)                         # [1, 4, 16, 16]
+        return self.layer (self.out, x, relu=False)         # [1, 3, 16, 16]
+
+
+class YoloHead (Recorder):
+    """A YOLOv5-style detector on a three-Conv SiLU backbone: the deepest
+    level upsampled (nearest) and concatenated with the one above, a 1x1
+    Conv per level to (5 + classes) * anchors channels, reshaped to
+    [1, anchors, H, W, 5 + classes], split into xy, wh, objectness and
+    classes (Split), decoded with Sigmoid (xy: 2 s - 0.5 + grid, wh:
+    (2 s)^2 anchor), concatenated back and over both levels."""
+
+    CLASSES, ANCHORS = 3, 2
+    NO = 5 + CLASSES
+
+    def __init__ (self, gen):
+        super ().__init__ ()
+        self.b1 = nn.Conv2d (3, 8, 3, stride=2, padding=1)
+        self.b2 = nn.Conv2d (8, 16, 3, stride=2, padding=1)
+        self.b3 = nn.Conv2d (16, 16, 3, stride=2, padding=1)
+        self.lat = nn.Conv2d (32, 16, 1)
+        self.det = nn.ModuleList ([nn.Conv2d (16, self.NO * self.ANCHORS, 1)
+                                   for _ in range (2)])
+        # constants of the trace, as YOLOv5's cached grids and anchors
+        self.anchors = [torch.rand (1, self.ANCHORS, 1, 1, 2, generator=gen) * 4 + 1
+                        for _ in range (2)]
+        self.grids = []
+        for n in (8, 4):                                    # the levels' sizes
+            gy, gx = torch.meshgrid (torch.arange (n), torch.arange (n), indexing="ij")
+            self.grids.append (torch.stack ((gx, gy), -1).view (1, 1, n, n, 2).float ())
+        scale_ (self.b1, 3.0)
+
+    def silu (self, x):
+        return self.r ("Mul", x * self.r ("Sigmoid", torch.sigmoid (x)))
+
+    def detect (self, k, x):
+        r = self.r
+        _, _, h, w = x.shape
+        x = r ("Conv", self.det[k] (x))
+        x = r ("Reshape", x.view (1, self.ANCHORS, self.NO, h, w))
+        x = r ("Transpose", x.permute (0, 1, 3, 4, 2))     # [1, A, H, W, NO]
+        xy, wh, obj, cls = (r ("Split", t) for t in x.split ((2, 2, 1, self.CLASSES), -1))
+        xy = r ("Sigmoid", torch.sigmoid (xy))
+        xy = r ("Add", r ("Sub", r ("Mul", xy * 2) - 0.5) + self.grids[k])
+        wh = r ("Sigmoid", torch.sigmoid (wh))
+        wh = r ("Mul", r ("Pow", r ("Mul", wh * 2) ** 2) * self.anchors[k])
+        obj = r ("Sigmoid", torch.sigmoid (obj))
+        cls = r ("Sigmoid", torch.sigmoid (cls))
+        x = r ("Concat", torch.cat ((xy, wh, obj, cls), -1))
+        return r ("Reshape", x.view (1, -1, self.NO))      # [1, A * H * W, NO]
+
+    def forward (self, x):                                  # [1, 3, 32, 32]
+        r = self.r
+        x = self.silu (r ("Conv", self.b1 (x)))             # [1, 8, 16, 16]
+        p3 = self.silu (r ("Conv", self.b2 (x)))            # [1, 16, 8, 8]
+        p4 = self.silu (r ("Conv", self.b3 (p3)))           # [1, 16, 4, 4]
+        u = r ("Resize", F.interpolate (p4, scale_factor=2, mode="nearest"))
+        p3 = r ("Concat", torch.cat ((u, p3), 1))           # [1, 32, 8, 8]
+        p3 = self.silu (r ("Conv", self.lat (p3)))          # [1, 16, 8, 8]
+        d3 = self.detect (0, p3)                            # [1, 128, 8]
+        d4 = self.detect (1, p4)                            # [1, 32, 8]
+        return r ("Concat", torch.cat ((d3, d4), 1))        # [1, 160, 8]
+
+
 # name, class, opset, input shape, dynamic batch axis, and what the exported
 # graph must contain (ops, op chains) or must not contain
 MODELS = [
@@ -528,6 +634,14 @@ MODELS = [
           must=["ConvTranspose", "Resize", "Concat", "MaxPool"],
           chains=[["ConvTranspose", "Concat"], ["Resize", "Conv", "Concat"],
                   ["ConvTranspose", "Resize", "Add"]]),
+    dict (name="style", cls=StyleNet, opset=13, shape=(1, 3, 16, 16), dynamic=False,
+          must=["Pad", "InstanceNormalization", "Resize"], must_not=["Tanh"],
+          chains=[["Pad", "Conv", "InstanceNormalization", "Relu"],
+                  ["Resize", "Pad", "Conv"]]),
+    dict (name="yolo", cls=YoloHead, opset=13, shape=(1, 3, 32, 32), dynamic=False,
+          must=["Split", "Sigmoid", "Resize", "Concat", "Pow"],
+          chains=[["Conv", "Reshape", "Transpose", "Split", "Sigmoid"],
+                  ["Resize", "Concat", "Conv"]]),
 ]
 
 
