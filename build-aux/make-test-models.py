@@ -16,12 +16,17 @@
 # input; shape glue such as Shape/Gather/Concat is skipped) are walked in order
 # and each is matched to the next unused record with the same op and shape.
 # The mapping is then checked node by node: a small evaluator of the ONNX node
-# (torch functions, except pooling, which is written from the ONNX spec in
-# numpy so that ceil_mode and count_include_pad are checked independently),
-# fed the mapped references of its inputs, must reproduce the mapped reference
-# of its output. The script fails if any computing node has no reference, any
-# record is left over, a clamping activation never clamps, or the graph output
-# differs from the model output.
+# (torch functions for the simple ops; pooling, ReduceMean, Pow, Sqrt, Erf,
+# LayerNormalization, InstanceNormalization, ConvTranspose, Resize, Split and
+# reflect/edge Pad written from the ONNX spec in numpy, so that what torch and
+# the exporter do is checked independently), fed the mapped references of its
+# inputs, must reproduce the mapped reference of each output. The script fails
+# if any computing node has no reference, any record is left over, a clamping
+# activation never clamps, or the graph output differs from the model output.
+#
+# Layers the exporter writes as several nodes (Linear on rank > 2, GELU,
+# LayerNorm before opset 17) record every step: see Recorder.linear, .gelu
+# and .layer_norm.
 #
 # It does not run any ONNX runtime (none is installed) and does not test the C
 # engine; the engine's tests read these files.
@@ -646,8 +651,9 @@ MODELS = [
 
 
 # ---------------------------------------------------------------------------
-# A small torch-based evaluator of single ONNX nodes, used to check the mapping
-# and to compute the glue tensors (shape chains) between references.
+# A small evaluator of single ONNX nodes (torch, and numpy from the spec where
+# torch's own kernel would check itself), used to check the mapping and to
+# compute the glue tensors (shape chains) between references.
 
 
 def attrs_of (node):
