@@ -16,23 +16,30 @@
 # input; shape glue such as Shape/Gather/Concat is skipped) are walked in order
 # and each is matched to the next unused record with the same op and shape.
 # The mapping is then checked node by node: a small evaluator of the ONNX node
-# (torch functions, except pooling, which is written from the ONNX spec in
-# numpy so that ceil_mode and count_include_pad are checked independently),
-# fed the mapped references of its inputs, must reproduce the mapped reference
-# of its output. The script fails if any computing node has no reference, any
-# record is left over, a clamping activation never clamps, or the graph output
-# differs from the model output.
+# (torch functions for the simple ops; pooling, ReduceMean, Pow, Sqrt, Erf,
+# LayerNormalization, InstanceNormalization, ConvTranspose, Resize, Split and
+# reflect/edge Pad written from the ONNX spec in numpy, so that what torch and
+# the exporter do is checked independently), fed the mapped references of its
+# inputs, must reproduce the mapped reference of each output. The script fails
+# if any computing node has no reference, any record is left over, a clamping
+# activation never clamps, or the graph output differs from the model output.
+#
+# Layers the exporter writes as several nodes (Linear on rank > 2, GELU,
+# LayerNorm before opset 17) record every step: see Recorder.linear, .gelu
+# and .layer_norm.
 #
 # It does not run any ONNX runtime (none is installed) and does not test the C
 # engine; the engine's tests read these files.
 #
-# Run:  /usr/bin/python3 build-aux/make-test-models.py [OUTDIR]
-# (OUTDIR defaults to tests/fixtures/pytorch next to this script's parent).
+# Run:  /usr/bin/python3 build-aux/make-test-models.py [OUTDIR [NAME...]]
+# (OUTDIR defaults to tests/fixtures/pytorch next to this script's parent;
+# NAMEs, if given, build only those models).
 # Needs torch 1.13, onnx 1.12 and numpy. Output is byte-identical between runs.
 
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -62,11 +69,44 @@ class Recorder (nn.Module):
     def __init__ (self):
         super ().__init__ ()
         self.records = None
+        self.opset = None           # set by build () before the model runs
 
     def r (self, op, t):
         if self.records is not None:
             self.records.append ((op, t.detach ().clone ()))
         return t
+
+    # Layers the exporter writes as several nodes. Each records its steps as
+    # PyTorch computes them, in the exporter's order, and returns (and
+    # records as the last node's value) the module's own output, so every
+    # node has a PyTorch reference and the model computes what it always does.
+
+    def linear (self, fc, x):
+        """nn.Linear on a rank > 2 tensor: MatMul with the transposed weight, then Add."""
+        if self.records is not None:
+            self.r ("MatMul", torch.matmul (x, fc.weight.t ()))
+        return self.r ("Add", fc (x))
+
+    def gelu (self, x):
+        """GELU before opset 20: Div (sqrt 2), Erf, Add 1, Mul x, Mul 0.5."""
+        if self.records is not None:
+            e = self.r ("Erf", torch.erf (self.r ("Div", x / math.sqrt (2.0))))
+            self.r ("Mul", x * self.r ("Add", e + 1.0))
+        return self.r ("Mul", F.gelu (x))
+
+    def layer_norm (self, ln, x, op_from=17):
+        """nn.LayerNorm over the last axis: one LayerNormalization node from
+        opset 17, before that ReduceMean, Sub, Pow 2, ReduceMean, Add eps,
+        Sqrt, Div, Mul weight, Add bias."""
+        if self.opset >= op_from:
+            return self.r ("LayerNormalization", ln (x))
+        if self.records is not None:
+            r = self.r
+            d = r ("Sub", x - r ("ReduceMean", x.mean (-1, keepdim=True)))
+            var = r ("ReduceMean", r ("Pow", d.pow (2.0)).mean (-1, keepdim=True))
+            r ("Mul", r ("Div", d / r ("Sqrt", torch.sqrt (r ("Add", var + ln.eps))))
+               * ln.weight)
+        return self.r ("Add", ln (x))
 
 
 def randomise_bn (bn, gen):
@@ -77,6 +117,15 @@ def randomise_bn (bn, gen):
         bn.running_var.copy_ (torch.rand (c, generator=gen) * 1.5 + 0.25)
         bn.weight.copy_ (torch.rand (c, generator=gen) + 0.5)
         bn.bias.copy_ (torch.randn (c, generator=gen) * 0.2)
+
+
+def randomise_ln (ln, gen):
+    """Give a LayerNorm (or InstanceNorm) affine parameters other than ones
+    and zeros (equal constants would be shared through Identity nodes)."""
+    c = ln.weight.shape[0]
+    with torch.no_grad ():
+        ln.weight.copy_ (torch.rand (c, generator=gen) + 0.5)
+        ln.bias.copy_ (torch.randn (c, generator=gen) * 0.2)
 
 
 def scale_ (module, factor):
@@ -282,6 +331,284 @@ class Opset14 (Recorder):
         return x
 
 
+class ConvNeXtBlock (nn.Module):
+    """ConvNeXt block: depthwise 7x7, channels-last LayerNorm, Linear 4x,
+    GELU, Linear, layer-scale gamma, residual."""
+
+    def __init__ (self, c, gen):
+        super ().__init__ ()
+        self.dw = nn.Conv2d (c, c, 7, padding=3, groups=c)
+        self.norm = nn.LayerNorm (c, eps=1e-6)
+        self.fc1 = nn.Linear (c, 4 * c)
+        self.fc2 = nn.Linear (4 * c, c)
+        self.gamma = nn.Parameter (torch.rand (c, generator=gen) * 0.5 + 0.25)
+        randomise_ln (self.norm, gen)
+
+    def forward (self, m, x):                               # m: the Recorder
+        r = m.r
+        y = r ("Conv", self.dw (x))
+        y = r ("Transpose", y.permute (0, 2, 3, 1))         # [N, H, W, C]
+        y = m.layer_norm (self.norm, y)
+        y = m.gelu (m.linear (self.fc1, y))
+        y = m.linear (self.fc2, y)
+        y = r ("Mul", self.gamma * y)
+        y = r ("Transpose", y.permute (0, 3, 1, 2))         # [N, C, H, W]
+        return r ("Add", x + y)
+
+
+class ConvNeXt (Recorder):
+    """A two-stage ConvNeXt: 4x4 stride-4 stem, channels-first LayerNorm
+    (written out, as the reference code does), blocks, a downsampling layer,
+    global mean and a LayerNorm + Linear head. LayerNorm and GELU are
+    decomposed at opset 13; nn.LayerNorm is one node at opset 17."""
+
+    def __init__ (self, gen):
+        super ().__init__ ()
+        self.stem = nn.Conv2d (3, 8, 4, stride=4)
+        self.stem_w = nn.Parameter (torch.rand (8, generator=gen) + 0.5)
+        self.stem_b = nn.Parameter (torch.randn (8, generator=gen) * 0.2)
+        self.block1 = ConvNeXtBlock (8, gen)
+        self.down_w = nn.Parameter (torch.rand (8, generator=gen) + 0.5)
+        self.down_b = nn.Parameter (torch.randn (8, generator=gen) * 0.2)
+        self.down = nn.Conv2d (8, 16, 2, stride=2)
+        self.block2 = ConvNeXtBlock (16, gen)
+        self.norm = nn.LayerNorm (16)
+        self.head = nn.Linear (16, 10)
+        randomise_ln (self.norm, gen)
+
+    def norm_cf (self, x, w, b):
+        """ConvNeXt's LayerNorm over channels of [N, C, H, W]: always ops."""
+        r = self.r
+        u = r ("ReduceMean", x.mean (1, keepdim=True))
+        d = r ("Sub", x - u)
+        s = r ("ReduceMean", r ("Pow", d.pow (2)).mean (1, keepdim=True))
+        x = r ("Div", d / r ("Sqrt", torch.sqrt (r ("Add", s + 1e-6))))
+        return r ("Add", r ("Mul", w[:, None, None] * x) + b[:, None, None])
+
+    def forward (self, x):                                  # [1, 3, 32, 32]
+        r = self.r
+        x = r ("Conv", self.stem (x))                       # [1, 8, 8, 8]
+        x = self.norm_cf (x, self.stem_w, self.stem_b)
+        x = self.block1 (self, x)
+        x = self.norm_cf (x, self.down_w, self.down_b)
+        x = r ("Conv", self.down (x))                       # [1, 16, 4, 4]
+        x = self.block2 (self, x)
+        x = r ("ReduceMean", x.mean ((-2, -1)))             # [1, 16]
+        x = self.layer_norm (self.norm, x)
+        x = r ("Gemm", self.head (x))                       # [1, 10]
+        return x
+
+
+class ViT (Recorder):
+    """A one-block Vision Transformer: 8x8 patches by a stride-8 Conv,
+    flatten + transpose to tokens, a class token (Concat), position
+    embedding (Add), pre-norm multi-head self-attention written with MatMul
+    and Softmax, a GELU MLP, residuals, a final LayerNorm and a Linear head
+    on the class token (Gather)."""
+
+    DIM, HEADS, TOKENS = 16, 2, 17                          # 4 x 4 patches + class
+
+    def __init__ (self, gen):
+        super ().__init__ ()
+        d = self.DIM
+        self.patch = nn.Conv2d (3, d, 8, stride=8)
+        self.cls = nn.Parameter (torch.randn (1, 1, d, generator=gen))
+        self.pos = nn.Parameter (torch.randn (1, self.TOKENS, d, generator=gen) * 0.5)
+        self.norm1 = nn.LayerNorm (d)
+        self.q = nn.Linear (d, d)
+        self.k = nn.Linear (d, d)
+        self.v = nn.Linear (d, d)
+        self.proj = nn.Linear (d, d)
+        self.norm2 = nn.LayerNorm (d)
+        self.fc1 = nn.Linear (d, 2 * d)
+        self.fc2 = nn.Linear (2 * d, d)
+        self.norm = nn.LayerNorm (d)
+        self.head = nn.Linear (d, 10)
+        for ln in (self.norm1, self.norm2, self.norm):
+            randomise_ln (ln, gen)
+        scale_ (self.q, 3.0)
+        scale_ (self.k, 3.0)
+
+    def heads (self, t, perm=(0, 2, 1, 3)):
+        """[1, T, D] -> [1, heads, T, D / heads], or with perm (0, 2, 3, 1)
+        [1, heads, D / heads, T] (the exporter merges k's two transposes)."""
+        t = self.r ("Reshape", t.reshape (1, self.TOKENS, self.HEADS, self.DIM // self.HEADS))
+        return self.r ("Transpose", t.permute (*perm))
+
+    def forward (self, x):                                  # [1, 3, 32, 32]
+        r = self.r
+        x = r ("Conv", self.patch (x))                      # [1, 16, 4, 4]
+        x = r ("Reshape", x.flatten (2))                    # [1, 16, 16]
+        x = r ("Transpose", x.transpose (1, 2))             # [1, 16 tokens, 16]
+        x = r ("Concat", torch.cat ((self.cls, x), 1))      # [1, 17, 16]
+        x = r ("Add", x + self.pos)
+        # attention
+        y = self.layer_norm (self.norm1, x)
+        q = self.heads (self.linear (self.q, y))
+        k = self.heads (self.linear (self.k, y), (0, 2, 3, 1))  # [1, 2, 8, 17]
+        v = self.heads (self.linear (self.v, y))
+        a = r ("MatMul", q @ k)                             # [1, 2, 17, 17]
+        a = r ("Mul", a * (self.DIM // self.HEADS) ** -0.5)
+        a = r ("Softmax", a.softmax (-1))
+        y = r ("MatMul", a @ v)                             # [1, 2, 17, 8]
+        y = r ("Transpose", y.transpose (1, 2))             # [1, 17, 2, 8]
+        y = r ("Reshape", y.reshape (1, self.TOKENS, self.DIM))
+        x = r ("Add", x + self.linear (self.proj, y))
+        # MLP
+        y = self.gelu (self.linear (self.fc1, self.layer_norm (self.norm2, x)))
+        x = r ("Add", x + self.linear (self.fc2, y))
+        x = self.layer_norm (self.norm, x)
+        x = r ("Gather", x[:, 0])                           # [1, 16] class token
+        return r ("Gemm", self.head (x))                    # [1, 10]
+
+
+class UNet (Recorder):
+    """A small U-Net: two down levels (Conv, ReLU, MaxPool), a bottleneck,
+    up by ConvTranspose (kernel 2, stride 2) and by bilinear Resize
+    (align_corners False), skip Concats, and a side output from the
+    bottleneck, up by ConvTranspose (kernel 3, stride 2, pads 1,
+    output_padding 1) and bilinear Resize with align_corners True."""
+
+    def __init__ (self, gen):
+        super ().__init__ ()
+        self.enc1 = nn.Conv2d (3, 4, 3, padding=1)
+        self.enc2 = nn.Conv2d (4, 8, 3, padding=1)
+        self.mid = nn.Conv2d (8, 16, 3, padding=1)
+        self.up2 = nn.ConvTranspose2d (16, 8, 2, stride=2)
+        self.dec2 = nn.Conv2d (16, 8, 3, padding=1)
+        self.red1 = nn.Conv2d (8, 4, 1)
+        self.dec1 = nn.Conv2d (8, 4, 3, padding=1)
+        self.out = nn.Conv2d (4, 2, 1)
+        self.side = nn.ConvTranspose2d (16, 2, 3, stride=2, padding=1, output_padding=1)
+
+    def forward (self, x):                                  # [1, 3, 16, 16]
+        r = self.r
+        e1 = r ("Relu", F.relu (r ("Conv", self.enc1 (x))))         # [1, 4, 16, 16]
+        x = r ("MaxPool", F.max_pool2d (e1, 2))                     # [1, 4, 8, 8]
+        e2 = r ("Relu", F.relu (r ("Conv", self.enc2 (x))))         # [1, 8, 8, 8]
+        x = r ("MaxPool", F.max_pool2d (e2, 2))                     # [1, 8, 4, 4]
+        m = r ("Relu", F.relu (r ("Conv", self.mid (x))))           # [1, 16, 4, 4]
+        x = r ("ConvTranspose", self.up2 (m))                       # [1, 8, 8, 8]
+        x = r ("Concat", torch.cat ((x, e2), 1))                    # [1, 16, 8, 8]
+        x = r ("Relu", F.relu (r ("Conv", self.dec2 (x))))          # [1, 8, 8, 8]
+        x = r ("Resize", F.interpolate (x, scale_factor=2, mode="bilinear",
+                                        align_corners=False))       # [1, 8, 16, 16]
+        x = r ("Conv", self.red1 (x))                               # [1, 4, 16, 16]
+        x = r ("Concat", torch.cat ((x, e1), 1))                    # [1, 8, 16, 16]
+        x = r ("Relu", F.relu (r ("Conv", self.dec1 (x))))          # [1, 4, 16, 16]
+        x = r ("Conv", self.out (x))                                # [1, 2, 16, 16]
+        s = r ("ConvTranspose", self.side (m))                      # [1, 2, 8, 8]
+        s = r ("Resize", F.interpolate (s, scale_factor=2, mode="bilinear",
+                                        align_corners=True))        # [1, 2, 16, 16]
+        return r ("Add", x + s)
+
+
+class StyleNet (Recorder):
+    """Johnson et al.'s fast neural style network, narrow: reflection-padded
+    Convs with affine InstanceNorm and ReLU, two stride-2 downsamplings,
+    residual blocks, nearest upsampling + Conv twice, a 9x9 output Conv and
+    no Tanh."""
+
+    def __init__ (self, gen):
+        super ().__init__ ()
+
+        def conv_in (cin, cout, k, stride=1):
+            conv = nn.Conv2d (cin, cout, k, stride=stride)
+            norm = nn.InstanceNorm2d (cout, affine=True)
+            randomise_ln (norm, gen)
+            return nn.ModuleList ([nn.ReflectionPad2d (k // 2), conv, norm])
+
+        self.c1 = conv_in (3, 4, 9)
+        self.c2 = conv_in (4, 8, 3, 2)
+        self.c3 = conv_in (8, 16, 3, 2)
+        self.res = nn.ModuleList ([conv_in (16, 16, 3) for _ in range (4)])
+        self.u1 = conv_in (16, 8, 3)
+        self.u2 = conv_in (8, 4, 3)
+        self.out = nn.ModuleList ([nn.ReflectionPad2d (4), nn.Conv2d (4, 3, 9)])
+
+    def layer (self, layer, x, relu=True):
+        r = self.r
+        x = r ("Conv", layer[1] (r ("Pad", layer[0] (x))))
+        if len (layer) > 2:
+            x = r ("InstanceNormalization", layer[2] (x))
+        return r ("Relu", F.relu (x)) if relu else x
+
+    def forward (self, x):                                  # [1, 3, 16, 16]
+        r = self.r
+        x = self.layer (self.c1, x)                         # [1, 4, 16, 16]
+        x = self.layer (self.c2, x)                         # [1, 8, 8, 8]
+        x = self.layer (self.c3, x)                         # [1, 16, 4, 4]
+        for k in range (0, len (self.res), 2):
+            y = self.layer (self.res[k], x)
+            y = self.layer (self.res[k + 1], y, relu=False)
+            x = r ("Add", x + y)
+        x = r ("Resize", F.interpolate (x, scale_factor=2, mode="nearest"))
+        x = self.layer (self.u1, x)                         # [1, 8, 8, 8]
+        x = r ("Resize", F.interpolate (x, scale_factor=2, mode="nearest"))
+        x = self.layer (self.u2, x)                         # [1, 4, 16, 16]
+        return self.layer (self.out, x, relu=False)         # [1, 3, 16, 16]
+
+
+class YoloHead (Recorder):
+    """A YOLOv5-style detector on a three-Conv SiLU backbone: the deepest
+    level upsampled (nearest) and concatenated with the one above, a 1x1
+    Conv per level to (5 + classes) * anchors channels, reshaped to
+    [1, anchors, H, W, 5 + classes], split into xy, wh, objectness and
+    classes (Split), decoded with Sigmoid (xy: 2 s - 0.5 + grid, wh:
+    (2 s)^2 anchor), concatenated back and over both levels."""
+
+    CLASSES, ANCHORS = 3, 2
+    NO = 5 + CLASSES
+
+    def __init__ (self, gen):
+        super ().__init__ ()
+        self.b1 = nn.Conv2d (3, 8, 3, stride=2, padding=1)
+        self.b2 = nn.Conv2d (8, 16, 3, stride=2, padding=1)
+        self.b3 = nn.Conv2d (16, 16, 3, stride=2, padding=1)
+        self.lat = nn.Conv2d (32, 16, 1)
+        self.det = nn.ModuleList ([nn.Conv2d (16, self.NO * self.ANCHORS, 1)
+                                   for _ in range (2)])
+        # constants of the trace, as YOLOv5's cached grids and anchors
+        self.anchors = [torch.rand (1, self.ANCHORS, 1, 1, 2, generator=gen) * 4 + 1
+                        for _ in range (2)]
+        self.grids = []
+        for n in (8, 4):                                    # the levels' sizes
+            gy, gx = torch.meshgrid (torch.arange (n), torch.arange (n), indexing="ij")
+            self.grids.append (torch.stack ((gx, gy), -1).view (1, 1, n, n, 2).float ())
+        scale_ (self.b1, 3.0)
+
+    def silu (self, x):
+        return self.r ("Mul", x * self.r ("Sigmoid", torch.sigmoid (x)))
+
+    def detect (self, k, x):
+        r = self.r
+        _, _, h, w = x.shape
+        x = r ("Conv", self.det[k] (x))
+        x = r ("Reshape", x.view (1, self.ANCHORS, self.NO, h, w))
+        x = r ("Transpose", x.permute (0, 1, 3, 4, 2))     # [1, A, H, W, NO]
+        xy, wh, obj, cls = (r ("Split", t) for t in x.split ((2, 2, 1, self.CLASSES), -1))
+        xy = r ("Sigmoid", torch.sigmoid (xy))
+        xy = r ("Add", r ("Sub", r ("Mul", xy * 2) - 0.5) + self.grids[k])
+        wh = r ("Sigmoid", torch.sigmoid (wh))
+        wh = r ("Mul", r ("Pow", r ("Mul", wh * 2) ** 2) * self.anchors[k])
+        obj = r ("Sigmoid", torch.sigmoid (obj))
+        cls = r ("Sigmoid", torch.sigmoid (cls))
+        x = r ("Concat", torch.cat ((xy, wh, obj, cls), -1))
+        return r ("Reshape", x.view (1, -1, self.NO))      # [1, A * H * W, NO]
+
+    def forward (self, x):                                  # [1, 3, 32, 32]
+        r = self.r
+        x = self.silu (r ("Conv", self.b1 (x)))             # [1, 8, 16, 16]
+        p3 = self.silu (r ("Conv", self.b2 (x)))            # [1, 16, 8, 8]
+        p4 = self.silu (r ("Conv", self.b3 (p3)))           # [1, 16, 4, 4]
+        u = r ("Resize", F.interpolate (p4, scale_factor=2, mode="nearest"))
+        p3 = r ("Concat", torch.cat ((u, p3), 1))           # [1, 32, 8, 8]
+        p3 = self.silu (r ("Conv", self.lat (p3)))          # [1, 16, 8, 8]
+        d3 = self.detect (0, p3)                            # [1, 128, 8]
+        d4 = self.detect (1, p4)                            # [1, 32, 8]
+        return r ("Concat", torch.cat ((d3, d4), 1))        # [1, 160, 8]
+
+
 # name, class, opset, input shape, dynamic batch axis, and what the exported
 # graph must contain (ops, op chains) or must not contain
 MODELS = [
@@ -298,12 +625,35 @@ MODELS = [
           dynamic=False, must=["BatchNormalization", "Clip", "Squeeze", "Unsqueeze"]),
     dict (name="opset14", cls=Opset14, opset=14, shape=(1, 2, 8, 8),
           dynamic=False, must=["HardSwish", "BatchNormalization"]),
+    dict (name="convnext_opset13", cls=ConvNeXt, opset=13, shape=(1, 3, 32, 32),
+          dynamic=False, must=["ReduceMean", "Pow", "Sqrt", "Erf", "MatMul", "Transpose"],
+          must_not=["LayerNormalization"],
+          chains=[["ReduceMean", "Sub", "Pow", "ReduceMean", "Add", "Sqrt", "Div", "Mul", "Add"],
+                  ["Div", "Erf", "Add", "Mul", "Mul"]]),
+    dict (name="convnext_opset17", cls=ConvNeXt, opset=17, shape=(1, 3, 32, 32),
+          dynamic=False, must=["LayerNormalization", "Erf", "MatMul", "Transpose"]),
+    dict (name="vit", cls=ViT, opset=14, shape=(1, 3, 32, 32), dynamic=False,
+          must=["Concat", "MatMul", "Softmax", "Transpose", "Reshape", "Erf", "Gather"],
+          must_not=["Identity"], chains=[["Transpose", "MatMul", "Mul", "Softmax", "MatMul"]]),
+    dict (name="unet", cls=UNet, opset=13, shape=(1, 3, 16, 16), dynamic=False,
+          must=["ConvTranspose", "Resize", "Concat", "MaxPool"],
+          chains=[["ConvTranspose", "Concat"], ["Resize", "Conv", "Concat"],
+                  ["ConvTranspose", "Resize", "Add"]]),
+    dict (name="style", cls=StyleNet, opset=13, shape=(1, 3, 16, 16), dynamic=False,
+          must=["Pad", "InstanceNormalization", "Resize"], must_not=["Tanh"],
+          chains=[["Pad", "Conv", "InstanceNormalization", "Relu"],
+                  ["Resize", "Pad", "Conv"]]),
+    dict (name="yolo", cls=YoloHead, opset=13, shape=(1, 3, 32, 32), dynamic=False,
+          must=["Split", "Sigmoid", "Resize", "Concat", "Pow"],
+          chains=[["Conv", "Reshape", "Transpose", "Split", "Sigmoid"],
+                  ["Resize", "Concat", "Conv"]]),
 ]
 
 
 # ---------------------------------------------------------------------------
-# A small torch-based evaluator of single ONNX nodes, used to check the mapping
-# and to compute the glue tensors (shape chains) between references.
+# A small evaluator of single ONNX nodes (torch, and numpy from the spec where
+# torch's own kernel would check itself), used to check the mapping and to
+# compute the glue tensors (shape chains) between references.
 
 
 def attrs_of (node):
@@ -356,6 +706,83 @@ def pool_spec (x, op, a):
                 else:
                     cnt = len (vr) * len (vc)
                 y[:, :, i, j] = win.sum (axis=(2, 3), dtype=np.float64) / cnt
+    return y
+
+
+def f32 (array):
+    """A float64 numpy result of the spec evaluators as a float32 tensor."""
+    return torch.from_numpy (np.ascontiguousarray (array, dtype=np.float32))
+
+
+def conv_transpose_spec (x, w, b, a):
+    """ConvTranspose from the ONNX operator text: every input pixel scatters
+    its kernel-weighted values into the full output, which then loses
+    pads at each side (output_padding extends the end)."""
+    if a.get ("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET") or "output_shape" in a:
+        raise RuntimeError ("ConvTranspose auto_pad / output_shape not supported by checker")
+    x, w = x.astype (np.float64), w.astype (np.float64)
+    n, c, h, wd = x.shape                                   # [N, C, H, W]
+    g = a.get ("group", 1)
+    cg, mg, kh, kw = w.shape                                # [C, M / group, kH, kW]
+    sh, sw = a.get ("strides", [1, 1])
+    dh, dw = a.get ("dilations", [1, 1])
+    pt, pl, pb, pr = a.get ("pads", [0, 0, 0, 0])
+    oph, opw = a.get ("output_padding", [0, 0])
+    fh = (h - 1) * sh + (kh - 1) * dh + 1 + oph
+    fw = (wd - 1) * sw + (kw - 1) * dw + 1 + opw
+    full = np.zeros ((n, g * mg, fh, fw))
+    cpg = c // g
+    for gi in range (g):
+        xs = x[:, gi * cpg:(gi + 1) * cpg]
+        for u in range (kh):
+            for v in range (kw):
+                contrib = np.einsum ("nchw,cm->nmhw", xs, w[gi * cpg:(gi + 1) * cpg, :, u, v])
+                full[:, gi * mg:(gi + 1) * mg,
+                     u * dh:u * dh + (h - 1) * sh + 1:sh,
+                     v * dw:v * dw + (wd - 1) * sw + 1:sw] += contrib
+    y = full[:, :, pt:fh - pb, pl:fw - pr]
+    if b is not None:
+        y = y + b.astype (np.float64)[None, :, None, None]
+    return y
+
+
+def resize_spec (x, out_shape, scales, a):
+    """Resize (opset 11 to 18, modes nearest and linear) from the ONNX
+    operator text, one axis at a time: each output index is mapped back by
+    the coordinate transformation, then taken (nearest) or interpolated
+    between its two neighbours, clamped to the edge (linear)."""
+    mode = a.get ("mode", b"nearest").decode ()
+    ctm = a.get ("coordinate_transformation_mode", b"half_pixel").decode ()
+    nearest = a.get ("nearest_mode", b"round_prefer_floor").decode ()
+    if mode not in ("nearest", "linear") or ctm == "tf_crop_and_resize":
+        raise RuntimeError ("Resize mode %s / %s not supported by checker" % (mode, ctm))
+    y = x.astype (np.float64)
+    for ax, (n_in, n_out, scale) in enumerate (zip (x.shape, out_shape, scales)):
+        o = np.arange (n_out, dtype=np.float64)
+        if ctm == "half_pixel":
+            src = (o + 0.5) / scale - 0.5
+        elif ctm == "pytorch_half_pixel":
+            src = (o + 0.5) / scale - 0.5 if n_out > 1 else np.zeros (n_out)
+        elif ctm == "align_corners":
+            src = o * (n_in - 1) / (n_out - 1) if n_out > 1 else np.zeros (n_out)
+        elif ctm == "asymmetric":
+            src = o / scale
+        else:
+            raise RuntimeError ("Resize coordinate_transformation_mode %s" % ctm)
+        if mode == "nearest":
+            frac = src - np.floor (src)
+            idx = {"floor": np.floor (src), "ceil": np.ceil (src),
+                   "round_prefer_floor": np.where (frac == 0.5, np.floor (src), np.round (src)),
+                   "round_prefer_ceil": np.where (frac == 0.5, np.ceil (src), np.round (src))}[nearest]
+            y = np.take (y, np.clip (idx, 0, n_in - 1).astype (np.int64), axis=ax)
+        else:
+            src = np.clip (src, 0, n_in - 1)
+            i0 = np.floor (src).astype (np.int64)
+            i1 = np.minimum (i0 + 1, n_in - 1)
+            shape = [1] * y.ndim
+            shape[ax] = n_out
+            t = (src - i0).reshape (shape)
+            y = np.take (y, i0, axis=ax) * (1 - t) + np.take (y, i1, axis=ax) * t
     return y
 
 
@@ -443,9 +870,17 @@ def eval_node (node, ins, opset):
         perm = a.get ("perm", list (reversed (range (x.dim ()))))
         return [x.permute (*perm)]
     if op == "Pad":
-        if a.get ("mode", b"constant") not in (b"constant", "constant"):
-            raise RuntimeError ("Pad mode")
+        mode = a.get ("mode", b"constant").decode ()
         pads = [int (v) for v in ins[1].tolist ()]
+        if mode in ("reflect", "edge"):
+            # numpy's reflect (mirror without the edge) and edge are ONNX's
+            if min (pads) < 0:
+                raise RuntimeError ("Pad: negative pads not supported by checker")
+            n = x.dim ()
+            return [torch.from_numpy (np.pad (x.numpy (), list (zip (pads[:n], pads[n:])),
+                                              mode=mode))]
+        if mode != "constant":
+            raise RuntimeError ("Pad mode %s" % mode)
         value = float (ins[2]) if len (ins) > 2 and ins[2] is not None else 0.0
         n = x.dim ()
         tp = []
@@ -509,6 +944,62 @@ def eval_node (node, ins, opset):
             e = None if (st < 0 and e < -dim) else e
             sl[ax] = slice (s, e, st)
         return [torch.from_numpy (np.ascontiguousarray (y[tuple (sl)]))]
+    if op == "ReduceMean":
+        # axes an attribute up to opset 17, an input from 18
+        axes = a.get ("axes") if opset < 18 else (
+            ins[1].tolist () if len (ins) > 1 and ins[1] is not None else None)
+        axes = tuple (range (x.dim ())) if axes is None else tuple (v % x.dim () for v in axes)
+        y = x.numpy ().astype (np.float64).mean (axis=axes, keepdims=bool (a.get ("keepdims", 1)))
+        return [f32 (y)]
+    if op == "Pow":
+        return [f32 (np.power (x.numpy ().astype (np.float64), ins[1].numpy ().astype (np.float64)))]
+    if op == "Sqrt":
+        return [f32 (np.sqrt (x.numpy ().astype (np.float64)))]
+    if op == "Erf":
+        return [f32 (np.vectorize (math.erf) (x.numpy ().astype (np.float64)))]
+    if op == "LayerNormalization":
+        if len (node.output) > 1 or a.get ("stash_type", 1) != 1:
+            raise RuntimeError ("LayerNormalization: Mean/InvStdDev outputs or stash_type")
+        axis = a.get ("axis", -1) % x.dim ()
+        xd = x.numpy ().astype (np.float64)
+        axes = tuple (range (axis, x.dim ()))
+        d = xd - xd.mean (axis=axes, keepdims=True)
+        y = d / np.sqrt ((d * d).mean (axis=axes, keepdims=True) + a.get ("epsilon", 1e-5))
+        y = y * ins[1].numpy ()
+        if len (ins) > 2 and ins[2] is not None:
+            y = y + ins[2].numpy ()
+        return [f32 (y)]
+    if op == "ConvTranspose":
+        b = ins[2].numpy () if len (ins) > 2 and ins[2] is not None else None
+        return [f32 (conv_transpose_spec (x.numpy (), ins[1].numpy (), b, a))]
+    if op == "Resize":
+        if opset < 11:
+            raise RuntimeError ("Resize before opset 11")
+        scales = ins[2] if len (ins) > 2 and ins[2] is not None and ins[2].numel () else None
+        sizes = ins[3] if len (ins) > 3 and ins[3] is not None else None
+        if scales is not None:
+            scales = [float (v) for v in scales.tolist ()]
+            out = [int (math.floor (n * sc)) for n, sc in zip (x.shape, scales)]
+        else:
+            out = [int (v) for v in sizes.tolist ()]
+            scales = [o / n for o, n in zip (out, x.shape)]
+        return [f32 (resize_spec (x.numpy (), out, scales, a))]
+    if op == "InstanceNormalization":
+        xd = x.numpy ().astype (np.float64)
+        axes = tuple (range (2, x.dim ()))
+        d = xd - xd.mean (axis=axes, keepdims=True)
+        y = d / np.sqrt ((d * d).mean (axis=axes, keepdims=True) + a.get ("epsilon", 1e-5))
+        bc = (1, -1) + (1,) * len (axes)
+        return [f32 (y * ins[1].numpy ().reshape (bc) + ins[2].numpy ().reshape (bc))]
+    if op == "Split":
+        axis = a.get ("axis", 0) % x.dim ()
+        sizes = a.get ("split") if opset < 13 else (
+            ins[1].tolist () if len (ins) > 1 and ins[1] is not None else None)
+        if sizes is None:
+            sizes = [x.shape[axis] // len (node.output)] * len (node.output)
+        bounds = np.cumsum (sizes)[:-1]
+        return [torch.from_numpy (np.ascontiguousarray (p))
+                for p in np.split (x.numpy (), bounds, axis=axis)]
     raise RuntimeError ("checker has no evaluator for %s" % op)
 
 
@@ -610,6 +1101,7 @@ def build (spec, outdir):
     torch.manual_seed (1234)
     gen = torch.Generator ().manual_seed (sum (map (ord, name)))
     model = spec["cls"] (gen).eval ()
+    model.opset = spec["opset"]
     x = torch.rand (spec["shape"], generator=gen)
     if name == "keras_nhwc":
         x = x * 2.0 - 0.5
@@ -656,8 +1148,8 @@ def build (spec, outdir):
         for oname, oval in zip (node.output, outs):
             if dep:
                 depends.add (oname)
-            computing = dep and oval.is_floating_point ()
-            if not computing or oname != node.output[0]:
+            # Every float output needs a record (Split has several).
+            if not (dep and oval.is_floating_point ()):
                 values[oname] = oval
                 continue
             match = None
@@ -717,6 +1209,7 @@ def main ():
     here = os.path.dirname (os.path.abspath (__file__))
     outdir = sys.argv[1] if len (sys.argv) > 1 else os.path.join (
         here, "..", "tests", "fixtures", "pytorch")
+    only = sys.argv[2:]
     if not torch.__version__.startswith ("1.13") or not onnx.__version__.startswith ("1.12"):
         print ("warning: made with torch 1.13 / onnx 1.12; this is torch %s / onnx %s, "
                "so names and bytes may differ" % (torch.__version__, onnx.__version__),
@@ -725,7 +1218,8 @@ def main ():
     torch.use_deterministic_algorithms (True)
     total = 0
     for spec in MODELS:
-        total += build (spec, outdir)
+        if not only or spec["name"] in only:
+            total += build (spec, outdir)
     print ("total %d bytes in %s" % (total, os.path.normpath (outdir)))
 
 
