@@ -47,6 +47,8 @@ fm_op_window_nd_read (FmOpContext    *ctx,
       (n_dil != 0 && n_dil != (guint) n) ||
       (n_pads != 0 && n_pads != (guint) (2 * n)))
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       /* Translators: strides, dilations and pads are ONNX attribute names; the
+                          last number is the count of spatial axes (1 to 3), as in “3-D”. */
                        _("strides, dilations and pads must have %d, %d and %d values "
                          "for a %d-D input"),
                        n, n, 2 * n, n);

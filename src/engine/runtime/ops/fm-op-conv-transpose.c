@@ -201,6 +201,8 @@ ct_window (FmOpContext    *ctx,
         return fm_op_fail (ctx, error, FM_ERROR_LIMIT, _("input X is too large"));
       if (op < 0 || op > G_MAXINT32 || (n_oshape && (os < 1 || os > G_MAXINT32)))
         return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                           /* Translators: output_padding and output_shape are ONNX attribute
+                              names, each followed by its value (-1: absent). */
                            _("output_padding %" PRId64 " or output_shape %" PRId64
                              " is negative or too large"), op, os);
       ct_dim (win, j, auto_pad, op, os);
