@@ -260,13 +260,16 @@ test_conv_transpose_refused (void)
     assert_refused (g, FM_ERROR_SHAPE, "1 to 3 spatial dims");
   }
   /* unknown auto_pad, output_shape of the wrong length, negative
-   * output_padding, a stride past the limit, a bias of the wrong size */
+   * output_padding, a stride past the limit, a bias of the wrong size,
+   * auto_pad with pads */
   {
-    const char *attr[] = { "auto_pad", "output_shape", "output_padding", "strides", "bias" };
+    const char *attr[] = { "auto_pad", "output_shape", "output_padding", "strides", "bias",
+                           "auto_pad and pads" };
     FmError codes[] = { FM_ERROR_UNSUPPORTED_ATTRIBUTE, FM_ERROR_INVALID_MODEL,
-                        FM_ERROR_LIMIT, FM_ERROR_LIMIT, FM_ERROR_SHAPE };
+                        FM_ERROR_LIMIT, FM_ERROR_LIMIT, FM_ERROR_SHAPE, FM_ERROR_INVALID_MODEL };
     const char *fragments[] = { "auto_pad 'SAME'", "must have 2 values",
-                                "negative or too large", "too large", "bias B" };
+                                "negative or too large", "too large", "bias B",
+                                "cannot be combined with explicit pads" };
 
     for (guint i = 0; i < G_N_ELEMENTS (attr); i++)
       {
@@ -285,6 +288,11 @@ test_conv_transpose_refused (void)
           fm_test_node_ints (node, "output_padding", FM_DIMS (-1, 0));
         else if (i == 3)
           fm_test_node_ints (node, "strides", FM_DIMS (G_GINT64_CONSTANT (1) << 40, 1));
+        else if (i == 5)
+          {
+            fm_test_node_string (node, "auto_pad", "SAME_UPPER");
+            fm_test_node_ints (node, "pads", FM_DIMS (0, 1, 0, 0));
+          }
         fm_test_graph_output (g, "y");
         assert_refused (g, codes[i], fragments[i]);
       }
