@@ -3,7 +3,7 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Conv, 1-D and 2-D, with auto_pad, pads, strides, dilations, groups and
+ * Conv, 1-D, 2-D and 3-D, with auto_pad, pads, strides, dilations, groups and
  * optional bias. Constant weights are packed for fm-gemm at load. Stride-1
  * convs multiply straight on the input rows (copied into a zero-padded
  * buffer when there are pads): row (c, ky, kx) of the im2col matrix is the
@@ -11,7 +11,7 @@
  * fall in the padding are dropped afterwards. Strided convs use im2col
  * into scratch; depthwise convs (group = C = M) use direct loops. Bias is
  * added by the GEMM. A naive reference kernel lives here too for the
- * tests. 3-D convs are refused.
+ * tests. 3-D convs run as im2col + GEMM in fm-op-conv-nd.c.
  */
 #include "config.h"
 
@@ -23,6 +23,7 @@
 
 #include "fm-gemm.h"
 #include "fm-op-common.h"
+#include "fm-op-conv-nd.h"
 #include "fm-op-conv-private.h"
 
 gboolean
@@ -568,6 +569,7 @@ typedef struct
   FmConvParams p;
   float       *packed;   /* [group][fm_gemm_packed_a_size (mg, rows)] or NULL */
   float       *w_max_abs; /* [M] largest |w| per output channel, or NULL */
+  FmConvNd    *nd;        /* 3-D: the geometry (p has only n, c, m, group), else NULL */
 } ConvNode;
 
 static void
@@ -577,6 +579,7 @@ conv_node_free (gpointer data)
 
   fm_aligned_free (cn->packed);
   g_free (cn->w_max_abs);
+  g_free (cn->nd);
   g_free (cn);
 }
 
@@ -589,14 +592,12 @@ conv_check_ranks (FmOpContext    *ctx,
                   GError        **error)
 {
   *n = x->shape.rank - 2;
-  if (*n == 3)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("3-D convolution is not supported"));
   if (*n < 1 || *n > 2)
     {
       g_autofree char *xs = fm_shape_to_string (&x->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         _("input X has shape %s; expected [N, C, W] or [N, C, H, W]"), xs);
+                         _("input X has shape %s; expected [N, C, W], [N, C, H, W] or "
+                           "[N, C, D, H, W]"), xs);
     }
   if (w->shape.rank != x->shape.rank)
     {
@@ -751,6 +752,64 @@ conv_pack_weights (FmOpContext     *ctx,
   return TRUE;
 }
 
+/* 3-D: im2col + GEMM through fm-op-conv-nd.c, weights packed at load
+ * as for 2-D. */
+static gboolean
+conv_prepare_3d (FmOpContext    *ctx,
+                 const FmValue  *x,
+                 const FmValue  *w,
+                 const FmValue  *b,
+                 GError        **error)
+{
+  gint64 group, kshape[3];
+  guint n_kshape;
+  ConvNode *cn;
+  FmConvNd *nd;
+  ConvPlan plan = { .mode = CONV_IM2COL };
+  FmColPlan col_plan;
+  FmShape out;
+
+  if (w->shape.rank != 5)
+    {
+      g_autofree char *ws = fm_shape_to_string (&w->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         _("input X is 3-D but weights W have shape %s"), ws);
+    }
+  if (!fm_op_attr_int (ctx, "group", 1, &group, error) ||
+      !fm_op_attr_ints (ctx, "kernel_shape", kshape, 3, &n_kshape, error) ||
+      !conv_check_channels (ctx, x, w, b, group, error))
+    return FALSE;
+  if (n_kshape != 0 &&
+      (n_kshape != 3 || memcmp (kshape, w->shape.dims + 2, sizeof kshape) != 0))
+    {
+      g_autofree char *ws = fm_shape_to_string (&w->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         _("kernel_shape does not match weights W of shape %s"), ws);
+    }
+
+  cn = fm_op_new_params (ctx, sizeof *cn);
+  ctx->node->free_params = conv_node_free;
+  cn->nd = nd = g_new0 (FmConvNd, 1);
+  if (!fm_op_window_nd_init (ctx, &x->shape, w->shape.dims + 2, FALSE, &nd->win, error))
+    return FALSE;
+  nd->n = cn->p.n = x->shape.dims[0];
+  nd->c = cn->p.c = x->shape.dims[1];
+  nd->m = cn->p.m = w->shape.dims[0];
+  nd->group = cn->p.group = group;
+  nd->has_bias = cn->p.has_bias = b != NULL;
+  fm_window_nd_out_shape (&nd->win, &x->shape, nd->m, &out);
+  if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
+    return FALSE;
+  fm_conv_nd_plan (nd, w->kind == FM_VALUE_CONST, &col_plan);
+  plan.mg = col_plan.a_rows;   /* conv_pack_weights() packs as fm_col_plan_pack() */
+  plan.rows = col_plan.a_cols;
+  if (w->kind == FM_VALUE_CONST && !conv_pack_weights (ctx, cn, w, &plan, error))
+    return FALSE;
+  ctx->scratch_size = col_plan.size;
+  fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
+  return TRUE;
+}
+
 static gboolean
 conv_prepare (FmOpContext  *ctx,
               GError      **error)
@@ -768,6 +827,8 @@ conv_prepare (FmOpContext  *ctx,
     return FALSE;
   w = fm_op_input (ctx, 1);
   b = fm_op_input (ctx, 2);
+  if (x->shape.rank == 5)
+    return conv_prepare_3d (ctx, x, w, b, error);
   if (!conv_check_ranks (ctx, x, w, &n, error) ||
       !fm_op_attr_int (ctx, "group", 1, &group, error) ||
       !conv_kernel (ctx, w, n, kernel, error) ||
@@ -801,6 +862,13 @@ conv_run (const FmNode *node,
   const ConvNode *cn = node->params;
   const FmConvParams *p = &cn->p;
 
+  if (cn->nd != NULL)
+    {
+      fm_conv_nd_run (cn->nd, FM_IN_F (rc, node, 0), FM_IN_F (rc, node, 1), cn->packed,
+                      p->has_bias ? FM_IN_F (rc, node, 2) : NULL,
+                      FM_OUT_F (rc, node, 0), rc->scratch, rc->threads);
+      return;
+    }
   fm_conv_fast_full (p, FM_IN_F (rc, node, 0), FM_IN_F (rc, node, 1), cn->packed,
                      p->has_bias ? FM_IN_F (rc, node, 2) : NULL,
                      FM_OUT_F (rc, node, 0), rc->scratch, rc->threads);

@@ -3,11 +3,12 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * MaxPool and AveragePool (1-D and 2-D, with kernel_shape, strides, pads,
+ * MaxPool and AveragePool (1-D, 2-D and 3-D, with kernel_shape, strides, pads,
  * auto_pad, ceil_mode, dilations, count_include_pad), GlobalAveragePool
  * and GlobalMaxPool (any spatial rank). Padding never wins a max and is
  * counted by an average only with count_include_pad = 1. MaxPool's Indices
- * output, storage_order = 1 and 3-D windows are refused. A 2x2 stride-2
+ * output and storage_order = 1 are refused. 3-D windows take a plain
+ * loop over the window of each output (fm-op-conv-nd.h). A 2x2 stride-2
  * MaxPool without pads (the common CNN one) has its own loop, with AVX2
  * when the CPU has it. Planes are split across the run's threads.
  */
@@ -24,6 +25,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fm-op-common.h"
+#include "fm-op-conv-nd.h"
 
 typedef struct
 {
@@ -32,7 +34,15 @@ typedef struct
   gboolean is_max;
   gboolean count_include_pad;
   gboolean max2x2;             /* 2x2, stride 2, no pads or dilation, windows inside */
+  FmWindowNd win3;             /* 3-D windows (n_spatial 3; win unused), else zero */
 } FmPoolParams;
+
+static gboolean pool_prepare_3d (FmOpContext   *ctx,
+                                 const FmValue *x,
+                                 const gint64  *kernel,
+                                 gboolean       ceil_mode,
+                                 FmPoolParams  *p,
+                                 GError       **error);
 
 static gboolean
 pool_prepare (FmOpContext  *ctx,
@@ -41,7 +51,7 @@ pool_prepare (FmOpContext  *ctx,
   gboolean is_max = ctx->node->op == FM_OP_MaxPool;
   FmValue *x;
   FmPoolParams *p;
-  gint64 kernel[2], ceil_mode, cip = 0;
+  gint64 kernel[3], ceil_mode, cip = 0;
   guint n_kernel;
   FmShape out;
   int n;
@@ -66,12 +76,12 @@ pool_prepare (FmOpContext  *ctx,
     }
   else if (!fm_op_attr_int (ctx, "count_include_pad", 0, &cip, error))
     return FALSE;
-  if (!fm_op_attr_ints (ctx, "kernel_shape", kernel, 2, &n_kernel, error) ||
+  if (!fm_op_attr_ints (ctx, "kernel_shape", kernel, 3, &n_kernel, error) ||
       !fm_op_attr_int (ctx, "ceil_mode", 0, &ceil_mode, error))
     return FALSE;
-  if (n < 1 || n > 2)
+  if (n < 1 || n > 3)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("only 1-D and 2-D pooling is supported, input has rank %d"),
+                       _("only 1-D, 2-D and 3-D pooling is supported, input has rank %d"),
                        x->shape.rank);
   if (n_kernel != (guint) n)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
@@ -84,11 +94,13 @@ pool_prepare (FmOpContext  *ctx,
                        _("count_include_pad %" PRId64 " is not 0 or 1"), cip);
 
   p = fm_op_new_params (ctx, sizeof *p);
+  p->is_max = is_max;
+  p->count_include_pad = cip;
+  if (n == 3)
+    return pool_prepare_3d (ctx, x, kernel, ceil_mode, p, error);
   if (!fm_op_window_init (ctx, &x->shape, kernel, ceil_mode, &p->win, error))
     return FALSE;
   p->planes = x->shape.dims[0] * x->shape.dims[1];
-  p->is_max = is_max;
-  p->count_include_pad = cip;
   p->max2x2 = is_max && p->win.k[0] == 2 && p->win.k[1] == 2 &&
               p->win.s[0] == 2 && p->win.s[1] == 2 &&
               p->win.d[0] == 1 && p->win.d[1] == 1 &&
@@ -338,6 +350,109 @@ pool_planes (gpointer data,
     }
 }
 
+static gboolean
+pool_prepare_3d (FmOpContext   *ctx,
+                 const FmValue *x,
+                 const gint64  *kernel,
+                 gboolean       ceil_mode,
+                 FmPoolParams  *p,
+                 GError       **error)
+{
+  FmShape out;
+
+  if (!fm_op_window_nd_init (ctx, &x->shape, kernel, ceil_mode, &p->win3, error))
+    return FALSE;
+  p->planes = x->shape.dims[0] * x->shape.dims[1];
+  fm_window_nd_out_shape (&p->win3, &x->shape, x->shape.dims[1], &out);
+  fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
+  return TRUE;
+}
+
+/* Taps [lo, hi) of a 3-D window dim that land on the input, and the
+ * number inside the padded extent, @pad (count_include_pad). */
+typedef struct
+{
+  gint64 start, lo, hi, pad;
+} PoolTaps;
+
+static void
+pool_taps (const FmWindowNd *w,
+           int               j,
+           gint64            o,
+           PoolTaps         *t)
+{
+  t->start = o * w->s[j] - w->pb[j];
+  t->lo = MAX (0, fm_ceil_div (-t->start, w->d[j]));
+  t->hi = MIN (w->k[j], fm_ceil_div (w->in[j] - t->start, w->d[j]));
+  t->pad = CLAMP (fm_ceil_div (w->in[j] + w->pe[j] - t->start, w->d[j]), 0, w->k[j]);
+}
+
+/* One 3-D output: its window's taps on the input, in order. */
+static float
+pool_window_3d (const FmPoolParams *p,
+                const float        *xp,     /* [in0, in1, in2] */
+                const PoolTaps     *t)      /* [3] */
+{
+  const FmWindowNd *w = &p->win3;
+  float acc = p->is_max ? -INFINITY : 0.0f;
+  gint64 count = 1;
+
+  for (int j = 0; j < 3; j++)
+    count *= MAX (t[j].hi - t[j].lo, 0);
+  if (count == 0)
+    return 0.0f;
+  for (gint64 kz = t[0].lo; kz < t[0].hi; kz++)
+    for (gint64 ky = t[1].lo; ky < t[1].hi; ky++)
+      {
+        const float *row = xp + ((t[0].start + kz * w->d[0]) * w->in[1] +
+                                 t[1].start + ky * w->d[1]) * w->in[2] + t[2].start;
+
+        for (gint64 kx = t[2].lo; kx < t[2].hi; kx++)
+          {
+            float v = row[kx * w->d[2]];
+
+            if (p->is_max)
+              acc = MAX (acc, v);
+            else
+              acc += v;
+          }
+      }
+  if (!p->is_max)
+    acc /= (float) (p->count_include_pad ? t[0].pad * t[1].pad * t[2].pad : count);
+  return acc;
+}
+
+static void
+pool_planes_3d (gpointer data,
+                gint64   pl0,
+                gint64   pl1)
+{
+  const PoolJob *job = data;
+  const FmWindowNd *w = &job->p->win3;
+  gint64 in_size = w->in[0] * w->in[1] * w->in[2];
+  gint64 out_size = w->out[0] * w->out[1] * w->out[2];
+
+  for (gint64 pl = pl0; pl < pl1; pl++)
+    {
+      float *y = job->y + pl * out_size;
+      PoolTaps t[3];
+
+      for (gint64 oz = 0; oz < w->out[0]; oz++)
+        {
+          pool_taps (w, 0, oz, &t[0]);
+          for (gint64 oy = 0; oy < w->out[1]; oy++)
+            {
+              pool_taps (w, 1, oy, &t[1]);
+              for (gint64 ox = 0; ox < w->out[2]; ox++)
+                {
+                  pool_taps (w, 2, ox, &t[2]);
+                  *y++ = pool_window_3d (job->p, job->x + pl * in_size, t);
+                }
+            }
+        }
+    }
+}
+
 /* Planes are split across the run's threads when there is enough work. */
 static void
 pool_run (const FmNode *node,
@@ -347,9 +462,17 @@ pool_run (const FmNode *node,
   const FmWindow *w = &p->win;
   PoolJob job = { p, FM_IN_F (rc, node, 0), FM_OUT_F (rc, node, 0) };
   double per_plane = (double) w->out[0] * (double) w->out[1] * (double) w->k[0] * (double) w->k[1];
-  gint64 grain = per_plane >= 65536.0 ? 1 : (gint64) (65536.0 / MAX (per_plane, 1.0));
+  gint64 grain;
 
-  fm_threads_parallel_for (rc->threads, p->planes, grain, pool_planes, &job);
+  if (p->win3.n_spatial == 3)
+    {
+      per_plane = 1.0;
+      for (int j = 0; j < 3; j++)
+        per_plane *= (double) p->win3.out[j] * (double) p->win3.k[j];
+    }
+  grain = per_plane >= 65536.0 ? 1 : (gint64) (65536.0 / MAX (per_plane, 1.0));
+  fm_threads_parallel_for (rc->threads, p->planes, grain,
+                           p->win3.n_spatial == 3 ? pool_planes_3d : pool_planes, &job);
 }
 
 static const char * const max_pool_attributes[] = {

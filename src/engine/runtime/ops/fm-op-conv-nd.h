@@ -1,0 +1,202 @@
+/* fm-op-conv-nd.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Windows of up to three spatial dims (private to ops/ and the tests):
+ * the attributes strides, dilations, pads and auto_pad read for 1-D, 2-D
+ * and 3-D inputs, the forward output size, and the im2col matrix of such
+ * a window both ways (gather for Conv 3-D, scatter-add for ConvTranspose).
+ * 3-D Conv runs here as im2col + the packed GEMM; a naive reference for
+ * the tests too. 1-D and 2-D Conv and pools keep their own FmWindow (see
+ * fm-op-common.h) and fast paths.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "fm-gemm.h"
+#include "fm-op-common.h"
+#include "fm-threads.h"
+
+G_BEGIN_DECLS
+
+#define FM_WINDOW_ND_MAX 3
+
+/* @bytes rounded up to a multiple of 64, for buffers carved from scratch. */
+static inline gsize
+fm_align64 (gsize bytes)
+{
+  return (bytes + 63) & ~(gsize) 63;
+}
+
+/* A window over [D, H, W]: lower ranks use the last slots and leave the
+ * first ones at in = k = s = d = out = 1, no pads. */
+typedef struct
+{
+  int    n_spatial;                      /* 1 to 3 as in the file */
+  gint64 in[3], k[3], s[3], d[3];
+  gint64 pb[3], pe[3];                   /* pads at the begin and end */
+  gint64 out[3];
+} FmWindowNd;
+
+/* Reads strides, dilations and pads of the node for input shape @x ([N,
+ * C, spatial...], 1 to 3 spatial dims) and @kernel (one value a spatial
+ * dim) into @win, checked, and auto_pad (not checked) into @auto_pad. */
+gboolean fm_op_window_nd_read   (FmOpContext      *ctx,
+                                 const FmShape    *x,
+                                 const gint64     *kernel,
+                                 FmWindowNd       *win,
+                                 const char      **auto_pad,
+                                 GError          **error);
+/* As fm_op_window_init() for Conv and the pools: reads the window and
+ * works out its pads (auto_pad) and output size; with @ceil_mode a
+ * window that would start inside the end padding is dropped. */
+gboolean fm_op_window_nd_init   (FmOpContext      *ctx,
+                                 const FmShape    *x,
+                                 const gint64     *kernel,
+                                 gboolean          ceil_mode,
+                                 FmWindowNd       *win,
+                                 GError          **error);
+/* Sets @out's spatial dims (rank @x->rank) from win->out, N and C from
+ * @x and @channels. */
+void     fm_window_nd_out_shape (const FmWindowNd *win,
+                                 const FmShape    *x,
+                                 gint64            channels,
+                                 FmShape          *out);
+
+/* The im2col matrix [c * k0 * k1 * k2, out0 * out1 * out2] of an image
+ * [c, in0, in1, in2]: row (ch, kz, ky, kx), column (oz, oy, ox) holds the
+ * image at o * s - pb + k * d per dim, or 0 outside it. */
+typedef struct
+{
+  gint64            c;
+  const FmWindowNd *win;
+  gint64            rows, cols;
+} FmColGeom;
+
+void     fm_col_geom_init       (FmColGeom        *g,
+                                 gint64            c,
+                                 const FmWindowNd *win);
+/* Rows [r0, r1) of columns [j0, j0 + jn) into @col [rows, pitch] (column
+ * j at j - j0). */
+void     fm_im2col_nd           (const FmColGeom  *g,
+                                 const float      *img,
+                                 float            *col,
+                                 gint64            pitch,
+                                 gint64            j0,
+                                 gint64            jn,
+                                 gint64            r0,
+                                 gint64            r1);
+/* The adjoint: adds columns [j0, j0 + jn) of @col [rows, pitch] into the
+ * image channels [c0, c1) where they land; the rest is dropped. */
+void     fm_col2im_nd           (const FmColGeom  *g,
+                                 const float      *col,
+                                 gint64            pitch,
+                                 gint64            j0,
+                                 gint64            jn,
+                                 float            *img,
+                                 gint64            c0,
+                                 gint64            c1);
+/* Columns per slice of the im2col matrix so that [rows, chunk] stays
+ * near 512 KiB, a multiple of 48, at most @cols. */
+gint64   fm_col_chunk           (gint64            rows,
+                                 gint64            cols);
+
+/* A GEMM per group around an im2col slice: A of one group is [a_rows,
+ * a_cols] (W's group, or its transpose when @trans), packed at load or
+ * into scratch; B has a_cols rows. Scratch holds [A packed unless
+ * prepacked][B's row offsets [a_cols]][the slice [col_rows, chunk]]. */
+typedef struct
+{
+  gint64   a_rows, a_cols;
+  gboolean trans, prepacked;
+  gint64   col_rows, chunk;
+  gsize    per_group;            /* floats of one group's packed A */
+  gsize    size;                 /* scratch bytes */
+} FmColPlan;
+
+void     fm_col_plan_init        (FmColPlan       *plan,
+                                  gint64           a_rows,
+                                  gint64           a_cols,
+                                  gboolean         trans,
+                                  gint64           col_rows,
+                                  gint64           cols,
+                                  gboolean         prepacked);
+/* Packs @group groups of @w into @packed (@group * per_group floats). */
+void     fm_col_plan_pack        (const FmColPlan *plan,
+                                  gint64           group,
+                                  const float     *w,
+                                  float           *packed);
+/* Carves @scratch: sets up @gm (m, k, boff, alpha 1) and returns the row
+ * offsets for the caller to fill and the slice in @col. */
+gint64  *fm_col_plan_start       (const FmColPlan *plan,
+                                  gpointer         scratch,
+                                  FmGemmPacked    *gm,
+                                  float          **col);
+/* gm->ap: group @g of @packed, or of @w packed into scratch now. */
+void     fm_col_plan_group       (const FmColPlan *plan,
+                                  gpointer         scratch,
+                                  const float     *w,
+                                  const float     *packed,
+                                  gint64           g,
+                                  FmGemmPacked    *gm);
+
+/* Conv (fm_conv_nd_*) and ConvTranspose (fm_conv_transpose_*) of any
+ * spatial rank. Conv: X [N, C, win.in...], W [M, C / group, k...], Y [N,
+ * M, win.out...]. ConvTranspose: X [N, C, win.out...], W [C, M / group,
+ * k...], Y [N, M, win.in...], so that Y's im2col matrix has X's columns;
+ * per group the transposed weights times X give it, and col2im adds it
+ * into Y, which starts at the bias. */
+typedef struct
+{
+  gint64     n, c, m, group;
+  FmWindowNd win;
+  gboolean   has_bias;
+} FmConvNd;
+
+/* B [M] float of a Conv or ConvTranspose with @m output channels, if
+ * present. */
+gboolean fm_op_conv_check_bias   (FmOpContext    *ctx,
+                                  const FmValue  *b,
+                                  gint64          m,
+                                  GError        **error);
+
+void     fm_conv_nd_plan         (const FmConvNd *p,
+                                  gboolean        prepacked,
+                                  FmColPlan      *plan);
+/* @packed: fm_col_plan_pack() of W, or NULL to pack @w into scratch;
+ * @b may be NULL when !has_bias. */
+void     fm_conv_nd_run          (const FmConvNd *p,
+                                  const float    *x,
+                                  const float    *w,
+                                  const float    *packed,
+                                  const float    *b,
+                                  float          *y,
+                                  gpointer        scratch,
+                                  FmThreads      *pool);
+void     fm_conv_nd_reference    (const FmConvNd *p,
+                                  const float    *x,
+                                  const float    *w,
+                                  const float    *b,
+                                  float          *y);
+
+void     fm_conv_transpose_plan      (const FmConvNd *p,
+                                      gboolean        prepacked,
+                                      FmColPlan      *plan);
+void     fm_conv_transpose_run       (const FmConvNd *p,
+                                      const float    *x,
+                                      const float    *w,
+                                      const float    *packed,
+                                      const float    *b,
+                                      float          *y,
+                                      gpointer        scratch,
+                                      FmThreads      *pool);
+/* The direct scatter loop, for the tests. */
+void     fm_conv_transpose_reference (const FmConvNd *p,
+                                      const float    *x,
+                                      const float    *w,
+                                      const float    *b,
+                                      float          *y);
+
+G_END_DECLS
