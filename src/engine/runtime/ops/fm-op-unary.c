@@ -16,8 +16,6 @@
 
 #include <math.h>
 
-#include <glib/gi18n-lib.h>
-
 #include "fm-op-common.h"
 
 typedef struct
@@ -38,11 +36,9 @@ unary_prepare (FmOpContext  *ctx,
   x = fm_op_numeric_x (ctx, 1, 1, error);
   if (x == NULL)
     return FALSE;
-  if (x->dtype != FM_DTYPE_FLOAT &&
-      op != FM_OP_Abs && op != FM_OP_Neg && op != FM_OP_Sign)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_OP,
-                       _("input X has type %s; only float is supported"),
-                       fm_dtype_name (x->dtype));
+  if (op != FM_OP_Abs && op != FM_OP_Neg && op != FM_OP_Sign &&
+      !fm_op_check_input (ctx, 0, FM_DTYPE_FLOAT, -1, error))
+    return FALSE;
 
   p = fm_op_new_params (ctx, sizeof *p);
   if (!fm_op_numel (ctx, &x->shape, &p->numel, error))
