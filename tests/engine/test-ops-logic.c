@@ -270,6 +270,27 @@ test_where_broadcast (void)
 }
 
 static void
+test_where_mask_in_plan (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (16);
+  g_autoptr(FmModel) m = NULL;
+  static const float zero[] = { 0 };
+  static const float x[] = { -2, 0, 3, NAN };
+
+  /* Where (x > 0, x, 0) is a Relu whose mask is an int64 activation;
+   * NaN > 0 is false, so NaN gives 0 */
+  fm_test_graph_input (g, "x", FM_DIMS (4));
+  fm_test_graph_float (g, "z", 0, NULL, zero);
+  fm_test_graph_node (g, "Greater", "x,z", "mask");
+  fm_test_graph_node (g, "Where", "mask,x,z", "y");
+  fm_test_graph_output (g, "y");
+  m = fm_test_graph_build_ok (g);
+  g_assert_true (fm_test_model_in_plan (m, fm_test_model_producer (m, "mask")));
+  CHECK_I (m, x, "mask", 0, 0, 1, 0);
+  CHECK_F (m, x, "y", 0.0f, 0, 0, 3, 0);
+}
+
+static void
 test_where_refusals (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (16);
@@ -716,6 +737,47 @@ test_einsum (void)
   CHECK_F (m, x, "implicit", 1e-6f, 9, -1, 21, -1);
 }
 
+/* Attention scores "bhid,bhjd->bhij" on 4 threads against plain loops. */
+static void
+test_einsum_attention_threads (void)
+{
+  enum { B = 2, H = 2, I = 40, J = 40, D = 8 };
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (12);
+  g_autoptr(FmModel) m = NULL;
+  g_autofree float *q = g_new (float, B * H * I * D);
+  g_autofree float *k = g_new (float, B * H * J * D);
+  g_autofree float *got = NULL;
+  const float *inputs[1];
+  GError *error = NULL;
+  gsize n;
+
+  for (int i = 0; i < B * H * I * D; i++)
+    q[i] = (float) ((i * 7) % 13 - 6) / 4.0f;
+  for (int i = 0; i < B * H * J * D; i++)
+    k[i] = (float) ((i * 5) % 11 - 5) / 4.0f;
+  inputs[0] = q;
+  fm_test_graph_input (g, "q", FM_DIMS (B, H, I, D));
+  fm_test_graph_float (g, "k", FM_DIMS (B, H, J, D), k);
+  fm_test_node_string (fm_test_graph_node (g, "Einsum", "q,k", "s"), "equation",
+                       "bhid,bhjd->bhij");
+  fm_test_graph_output (g, "s");
+  m = fm_test_graph_build_ok (g);
+  assert_shape (m, "s", FM_DIMS (B, H, I, J));
+  got = fm_test_run_threads (m, inputs, "s", 4, &n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, B * H * I * J);
+  for (int b = 0; b < B * H; b++)
+    for (int i = 0; i < I; i++)
+      for (int j = 0; j < J; j++)
+        {
+          float want = 0.0f;
+
+          for (int d = 0; d < D; d++)
+            want += q[(b * I + i) * D + d] * k[(b * J + j) * D + d];
+          g_assert_cmpfloat_with_epsilon (got[(b * I + i) * J + j], want, 1e-4);
+        }
+}
+
 static void
 test_einsum_refusals (void)
 {
@@ -786,6 +848,7 @@ main (int   argc,
   g_test_add_func ("/engine/ops-logic/bool", test_logic_bool);
   g_test_add_func ("/engine/ops-logic/bool/float-refused", test_logic_float_refused);
   g_test_add_func ("/engine/ops-logic/where/broadcast", test_where_broadcast);
+  g_test_add_func ("/engine/ops-logic/where/mask-in-plan", test_where_mask_in_plan);
   g_test_add_func ("/engine/ops-logic/where/refusals", test_where_refusals);
   g_test_add_func ("/engine/ops-logic/mod", test_mod);
   g_test_add_func ("/engine/ops-logic/mod/refusals", test_mod_refusals);
@@ -803,6 +866,7 @@ main (int   argc,
   g_test_add_func ("/engine/ops-logic/non-zero", test_non_zero);
   g_test_add_func ("/engine/ops-logic/non-zero/refused", test_non_zero_refused);
   g_test_add_func ("/engine/ops-logic/einsum", test_einsum);
+  g_test_add_func ("/engine/ops-logic/einsum/attention-threads", test_einsum_attention_threads);
   g_test_add_func ("/engine/ops-logic/einsum/refusals", test_einsum_refusals);
   g_test_add_func ("/engine/ops-logic/shape-glue-folds", test_shape_glue_folds);
 
