@@ -4,12 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Add, Sub, Mul, Div with numpy broadcasting (float and int64; int64 is
- * what folded shape arithmetic uses; before opset 7, the attributes
- * broadcast and axis) and PRelu (float, slope broadcast to X; before
- * opset 7, a slope [C] per channel). Integer division truncates toward zero and gives 0 for a zero
- * divisor instead of trapping. Mixed dtypes are refused.
  * what folded shape arithmetic uses) and PRelu (float, slope broadcast to
- * X). Integer division truncates toward zero and gives 0 for a zero
+ * X; before opset 7, a slope [C] per channel). Before opset 7, Add, Sub,
+ * Mul, Div and Pow broadcast only as their attributes broadcast and axis
+ * say. Integer division truncates toward zero and gives 0 for a zero
  * divisor instead of trapping. Mixed dtypes are refused, except by Pow,
  * whose base and exponent may each be float or int64 (the output has the
  * base's type; x^2 is x * x exactly, as PyTorch's decomposed LayerNorm
@@ -406,7 +404,7 @@ const FmOpInfo fm_op_sub = { "Sub", legacy_attributes, binary_prepare, binary_ru
 const FmOpInfo fm_op_mul = { "Mul", legacy_attributes, binary_prepare, binary_run };
 const FmOpInfo fm_op_div = { "Div", legacy_attributes, binary_prepare, binary_run };
 const FmOpInfo fm_op_prelu = { "PRelu", no_attributes, binary_prepare, binary_run };
-const FmOpInfo fm_op_pow = { "Pow", no_attributes, binary_prepare, binary_run };
+const FmOpInfo fm_op_pow = { "Pow", legacy_attributes, binary_prepare, binary_run };
 const FmOpInfo fm_op_min = { "Min", no_attributes, variadic_prepare, variadic_run };
 const FmOpInfo fm_op_max = { "Max", no_attributes, variadic_prepare, variadic_run };
 const FmOpInfo fm_op_sum = { "Sum", no_attributes, variadic_prepare, variadic_run };
