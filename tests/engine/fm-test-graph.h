@@ -5,8 +5,8 @@
  *
  * Test helper: builds decoded ONNX models (FmOnnxModel) in memory, a few
  * nodes at a time, hands them to fm_model_build() and runs them. It owns
- * every struct it makes and frees them itself; it does no decoding and no
- * checking of its own (that is what the tests exercise).
+ * every struct it makes and frees them with fm_onnx_model_free(); it does
+ * no decoding and no checking of its own (that is what the tests exercise).
  */
 #pragma once
 
