@@ -14,7 +14,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "fm-data.h"
@@ -117,7 +116,7 @@ test_bad_model_keeps_old (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmModel *old = fm_window_get_model (window);
-  g_autofree char *dir = g_dir_make_tmp ("fm-test-window-XXXXXX", NULL);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "bad-model");
   g_autofree char *bad = g_build_filename (dir, "broken.onnx", NULL);
   g_autoptr(GFile) file = NULL;
 
@@ -146,11 +145,8 @@ test_bad_model_keeps_old (void)
     g_test_message ("%s / %s", fm_window_get_last_toast (window),
                     fm_window_get_error_detail (window));
     g_assert_true (fm_window_get_model (window) == old);
-    g_unlink (text);
   }
 
-  g_unlink (bad);
-  g_rmdir (dir);
   fm_test_close_window (window);
 }
 
@@ -186,7 +182,7 @@ static void
 test_export (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
-  g_autofree char *dir = g_dir_make_tmp ("fm-test-export-XXXXXX", NULL);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "export");
   g_autofree char *png = g_build_filename (dir, "relu1.png", NULL);
   g_autofree char *blocker = g_build_filename (dir, "not-a-folder", NULL);
   g_autofree char *bad = g_build_filename (blocker, "out.png", NULL);
@@ -220,9 +216,6 @@ test_export (void)
   g_assert_nonnull (dialog);
   gtk_window_destroy (dialog);
 
-  g_unlink (png);
-  g_unlink (blocker);
-  g_rmdir (dir);
   fm_test_close_window (window);
 }
 
