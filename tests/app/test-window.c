@@ -184,7 +184,7 @@ test_export (void)
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "export");
   g_autofree char *png = g_build_filename (dir, "relu1.png", NULL);
-  g_autofree char *blocker = g_build_filename (dir, "not-a-folder", NULL);
+  g_autofree char *blocker = fm_test_plain_file (fm_test_scratch (), "export-blocked", "x");
   g_autofree char *bad = g_build_filename (blocker, "out.png", NULL);
   g_autoptr(GFile) png_file = g_file_new_for_path (png);
   g_autoptr(GFile) bad_file = g_file_new_for_path (bad);
@@ -204,7 +204,6 @@ test_export (void)
   g_assert_true (memcmp (contents, "\x89PNG\r\n\x1a\n", 8) == 0);
 
   /* A path whose parent is a file cannot be written, even as root. */
-  g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
   dialog = fm_window_open_export (window);
   gtk_window_present (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
