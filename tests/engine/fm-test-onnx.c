@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "fm-error.h"
+#include "fm-test-files.h"
 #include "fm-test-onnx.h"
 
 FmOnnxModel *
@@ -17,16 +19,29 @@ fm_test_decode (GByteArray         *b,
   return fm_onnx_model_decode (b->data, b->len, limits, error);
 }
 
-GError *
-fm_test_decode_error (GByteArray         *b,
-                      const FmOnnxLimits *limits)
+FmOnnxModel *
+fm_test_decode_ok (GByteArray         *b,
+                   const FmOnnxLimits *limits)
 {
   GError *error = NULL;
+  FmOnnxModel *m = fm_test_decode (b, limits, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (m);
+  return m;
+}
+
+void
+fm_test_decode_fails (GByteArray         *b,
+                      const FmOnnxLimits *limits,
+                      int                 code,
+                      const char         *fragment)
+{
+  g_autoptr(GError) error = NULL;
   g_autoptr(FmOnnxModel) m = fm_test_decode (b, limits, &error);
 
   g_assert_null (m);
-  g_assert_nonnull (error);
-  return error;
+  fm_test_assert_error_holds (error, FM_ERROR, code, fragment);
 }
 
 FmOnnxTensor *
