@@ -14,26 +14,19 @@
 #include "fm-model-private.h"
 #include "fm-test-graph.h"
 
-struct _FmTestGraph
-{
-  FmOnnxModel *model;
-  FmOnnxGraph *graph;              /* model->graph */
-};
-
 FmTestGraph *
 fm_test_graph_new (gint64 opset)
 {
-  FmTestGraph *g = g_new0 (FmTestGraph, 1);
+  FmTestGraph *g = g_new0 (FmOnnxModel, 1);
   FmOnnxOpset *import = g_new0 (FmOnnxOpset, 1);
 
-  g->model = g_new0 (FmOnnxModel, 1);
-  g->graph = g->model->graph = g_new0 (FmOnnxGraph, 1);
-  g->model->ir_version = 8;
-  g->model->producer_name = g_strdup ("fm-test-graph");
-  g->model->opset_imports = g_ptr_array_new ();
+  g->ir_version = 8;
+  g->producer_name = g_strdup ("fm-test-graph");
+  g->opset_imports = g_ptr_array_new ();
   import->domain = g_strdup ("");
   import->version = opset;
-  g_ptr_array_add (g->model->opset_imports, import);
+  g_ptr_array_add (g->opset_imports, import);
+  g->graph = g_new0 (FmOnnxGraph, 1);
   g->graph->name = g_strdup ("test");
   g->graph->nodes = g_ptr_array_new ();
   g->graph->initializers = g_ptr_array_new ();
@@ -41,18 +34,6 @@ fm_test_graph_new (gint64 opset)
   g->graph->outputs = g_ptr_array_new ();
   g->graph->value_infos = g_ptr_array_new ();
   return g;
-}
-
-/* The structs are laid out as the decoder leaves them (strings, arrays and
- * sub-messages on the heap, arrays of messages without a free function),
- * so the decoder's own fm_onnx_model_free() frees them. */
-void
-fm_test_graph_free (FmTestGraph *g)
-{
-  if (g == NULL)
-    return;
-  fm_onnx_model_free (g->model);
-  g_free (g);
 }
 
 void
@@ -271,7 +252,7 @@ fm_test_graph_build (FmTestGraph  *g,
   FmModelOptions options;
 
   fm_model_options_init (&options);
-  return fm_model_build (g->model, "test.onnx", NULL, &options, error);
+  return fm_model_build (g, "test.onnx", NULL, &options, error);
 }
 
 FmModel *
