@@ -65,6 +65,9 @@ GByteArray   *fm_test_relu_model      (gint64              h,
                                        gint64              w,
                                        gboolean            with_weight,
                                        const char        **meta);
+/* fm_test_relu_model (2, 2, TRUE, NULL) with w's values in the external
+ * data file @location (16 bytes, beside the model). */
+GByteArray   *fm_test_relu_external_model (const char *location);
 /* Loads @model as "limits.onnx" with @budget (0: the default) and
  * @limits (NULL: the defaults). */
 FmModel      *fm_test_load            (GByteArray         *model,
