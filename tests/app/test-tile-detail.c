@@ -41,6 +41,18 @@ iterate (int n)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* The options the window passes a detail view: the default colormap and
+ * @normalize, nothing else. */
+static FmViewOptions
+view_options (FmNormalize normalize)
+{
+  FmViewOptions options = { 0 };
+
+  options.colormap = fm_colormap_get_default ();
+  options.normalize = normalize;
+  return options;
+}
+
 /* A "2"-ish stroke, so that the channels differ from each other. */
 static FmFrame *
 draw_something (FmWindow *window)
@@ -176,14 +188,12 @@ test_previous_next (void)
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
   g_autoptr(FmFrame) frame = draw_something (window);
   guint channels = fm_layer_channels (frame->model, fm_frame_layer (frame, 0));
-  FmViewOptions options = { 0 };
+  FmViewOptions options = view_options (FM_NORMALIZE_LAYER);
   GtkWindow *detail;
   GtkWidget *previous, *next;
   g_autofree char *last_text = NULL;
   guint n_zero = 0, n_changed = 0;
 
-  options.colormap = fm_colormap_get_default ();
-  options.normalize = FM_NORMALIZE_LAYER;
   detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, 0, &options, NULL, -1);
   gtk_window_present (detail);
   previous = find_button (GTK_WIDGET (detail), "detail.previous");
@@ -254,12 +264,11 @@ test_shortcuts (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmFrame *frame = fm_window_get_frame (window);
-  FmViewOptions options = { 0 };
+  FmViewOptions options = view_options (FM_NORMALIZE_LAYER);
   GtkWindow *detail;
   g_autoptr(GListModel) controllers = NULL;
   guint found = 0;
 
-  options.colormap = fm_colormap_get_default ();
   detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, 5, &options, NULL, -1);
   controllers = gtk_widget_observe_controllers (GTK_WIDGET (detail));
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
@@ -343,7 +352,7 @@ test_keys (void)
 {
   g_autofree char *xdotool = g_find_program_in_path ("xdotool");
   FmWindow *window;
-  FmViewOptions options = { 0 };
+  FmViewOptions options = view_options (FM_NORMALIZE_LAYER);
   GtkWindow *detail;
   FmTileDetail *d;
   GtkWidget *label;
@@ -354,7 +363,6 @@ test_keys (void)
       return;
     }
   window = fm_test_open_window ("mnist-cnn");
-  options.colormap = fm_colormap_get_default ();
   detail = fm_tile_detail_new (GTK_WINDOW (window), fm_window_get_frame (window), 0, 5, &options,
                                NULL, -1);
   d = FM_TILE_DETAIL (detail);
@@ -397,13 +405,11 @@ test_tile_range (void)
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   g_autoptr(FmFrame) frame = draw_something (window);
   guint channels = fm_layer_channels (frame->model, fm_frame_layer (frame, 1));
-  FmViewOptions options = { 0 };
+  FmViewOptions options = view_options (FM_NORMALIZE_TILE);
   GtkWindow *detail;
   double layer_min = INFINITY, layer_max = -INFINITY;
   guint differ = 0;
 
-  options.colormap = fm_colormap_get_default ();
-  options.normalize = FM_NORMALIZE_TILE;
   detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 1, 0, &options, NULL, -1);
   for (guint c = 0; c < channels; c++)
     {
@@ -513,14 +519,13 @@ test_colour_bar_pixels (void)
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   g_autoptr(FmFrame) frame = draw_something (window);
   const FmColormap *magma = fm_colormap_lookup ("magma");
-  FmViewOptions options = { 0 };
+  FmViewOptions options = view_options (FM_NORMALIZE_TILE);
   GtkWindow *detail;
   GtkWidget *legend;
   int width;
 
   g_assert_nonnull (magma);
   options.colormap = magma;
-  options.normalize = FM_NORMALIZE_TILE;
   detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, 1, &options, NULL, -1);
   gtk_window_present (detail);
   legend = fm_tile_detail_get_legend (FM_TILE_DETAIL (detail));
@@ -644,7 +649,7 @@ test_top_image_loads (void)
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmDrawPad *pad = fm_window_get_draw_pad (window);
   FmFrame *frame = fm_window_get_frame (window);
-  FmViewOptions options = { 0 };
+  FmViewOptions options = view_options (FM_NORMALIZE_LAYER);
   int scan_layer = -1;
   FmScanResult *scan = scan_digits (window, &scan_layer);
   guint channel = firing_channel (scan, scan_layer, 0);
@@ -655,7 +660,6 @@ test_top_image_loads (void)
   GtkWindow *detail;
   GtkWidget *first;
 
-  options.colormap = fm_colormap_get_default ();
   detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, channel, &options, scan, scan_layer);
   gtk_window_present (detail);
   WAIT_FOR (fm_tile_detail_get_n_top_images (FM_TILE_DETAIL (detail)) > 0);
@@ -708,13 +712,12 @@ test_parent_closed (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   g_autoptr(FmFrame) frame = fm_frame_ref (fm_window_get_frame (window));
-  FmViewOptions options = { 0 };
+  FmViewOptions options = view_options (FM_NORMALIZE_LAYER);
   int scan_layer = -1;
   g_autoptr(FmScanResult) scan = fm_scan_result_ref (scan_digits (window, &scan_layer));
   guint channel = firing_channel (scan, scan_layer, 0);
   GtkWindow *detail;
 
-  options.colormap = fm_colormap_get_default ();
   detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, channel, &options, scan, scan_layer);
   g_object_add_weak_pointer (G_OBJECT (detail), (gpointer *) &detail);
   gtk_window_present (detail);

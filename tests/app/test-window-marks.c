@@ -154,7 +154,7 @@ static void
 test_scan_cache_write_fails (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
-  g_autofree char *dir = g_dir_make_tmp ("fm-test-scan-cache-XXXXXX", NULL);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "scan-cache-write");
   g_autofree char *idx = g_build_filename (dir, "noise-images-idx3-ubyte", NULL);
   g_autofree char *blocker = g_build_filename (dir, "not-a-folder", NULL);
   g_autofree char *json_bad = g_build_filename (blocker, "scan.json", NULL);
@@ -264,10 +264,6 @@ test_scan_cache_write_fails (void)
   g_assert_cmpuint (cached->images, ==, 30);
 
   g_unlink (cache);
-  g_unlink (idx);
-  g_unlink (blocker);
-  g_unlink (csv_old);
-  g_rmdir (dir);
   fm_test_close_window (window);
 }
 

@@ -14,7 +14,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "fm-data.h"
@@ -117,7 +116,7 @@ test_bad_model_keeps_old (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmModel *old = fm_window_get_model (window);
-  g_autofree char *dir = g_dir_make_tmp ("fm-test-window-XXXXXX", NULL);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "bad-model");
   g_autofree char *bad = g_build_filename (dir, "broken.onnx", NULL);
   g_autoptr(GFile) file = NULL;
 
@@ -146,11 +145,8 @@ test_bad_model_keeps_old (void)
     g_test_message ("%s / %s", fm_window_get_last_toast (window),
                     fm_window_get_error_detail (window));
     g_assert_true (fm_window_get_model (window) == old);
-    g_unlink (text);
   }
 
-  g_unlink (bad);
-  g_rmdir (dir);
   fm_test_close_window (window);
 }
 
@@ -186,9 +182,9 @@ static void
 test_export (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
-  g_autofree char *dir = g_dir_make_tmp ("fm-test-export-XXXXXX", NULL);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "export");
   g_autofree char *png = g_build_filename (dir, "relu1.png", NULL);
-  g_autofree char *blocker = g_build_filename (dir, "not-a-folder", NULL);
+  g_autofree char *blocker = fm_test_plain_file (fm_test_scratch (), "export-blocked", "x");
   g_autofree char *bad = g_build_filename (blocker, "out.png", NULL);
   g_autoptr(GFile) png_file = g_file_new_for_path (png);
   g_autoptr(GFile) bad_file = g_file_new_for_path (bad);
@@ -208,7 +204,6 @@ test_export (void)
   g_assert_true (memcmp (contents, "\x89PNG\r\n\x1a\n", 8) == 0);
 
   /* A path whose parent is a file cannot be written, even as root. */
-  g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
   dialog = fm_window_open_export (window);
   gtk_window_present (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
@@ -220,9 +215,6 @@ test_export (void)
   g_assert_nonnull (dialog);
   gtk_window_destroy (dialog);
 
-  g_unlink (png);
-  g_unlink (blocker);
-  g_rmdir (dir);
   fm_test_close_window (window);
 }
 

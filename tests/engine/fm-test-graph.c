@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Builds FmOnnxModel structs in memory for engine tests and runs them (see
- * fm-test-graph.h). Everything allocated here is freed here; the structs
- * are only borrowed by fm_model_build().
+ * fm-test-graph.h). The structs are only borrowed by fm_model_build() and
+ * freed with the decoder's fm_onnx_model_free().
  */
 #include "config.h"
 
@@ -14,95 +14,26 @@
 #include "fm-model-private.h"
 #include "fm-test-graph.h"
 
-struct _FmTestGraph
-{
-  FmOnnxModel  model;
-  FmOnnxGraph  graph;
-  FmOnnxOpset  opset;
-};
-
-static void
-tensor_free (gpointer data)
-{
-  FmOnnxTensor *t = data;
-
-  if (t == NULL)
-    return;
-  g_free (t->name);
-  g_clear_pointer (&t->float_data, g_array_unref);
-  g_clear_pointer (&t->int64_data, g_array_unref);
-  g_free (t);
-}
-
-static void
-attribute_free (gpointer data)
-{
-  FmOnnxAttribute *a = data;
-
-  g_free (a->name);
-  g_free (a->s);
-  tensor_free (a->t);
-  g_clear_pointer (&a->floats, g_array_unref);
-  g_clear_pointer (&a->ints, g_array_unref);
-  g_free (a);
-}
-
-static void
-node_free (gpointer data)
-{
-  FmOnnxNode *n = data;
-
-  g_ptr_array_unref (n->inputs);
-  g_ptr_array_unref (n->outputs);
-  g_ptr_array_unref (n->attributes);
-  g_free (n->name);
-  g_free (n->op_type);
-  g_free (n->domain);
-  g_free (n);
-}
-
-static void
-value_info_free (gpointer data)
-{
-  FmOnnxValueInfo *v = data;
-
-  g_free (v->name);
-  g_free (v);
-}
-
 FmTestGraph *
 fm_test_graph_new (gint64 opset)
 {
-  FmTestGraph *g = g_new0 (FmTestGraph, 1);
+  FmTestGraph *g = g_new0 (FmOnnxModel, 1);
+  FmOnnxOpset *import = g_new0 (FmOnnxOpset, 1);
 
-  g->model.ir_version = 8;
-  g->model.producer_name = (char *) "fm-test-graph";
-  g->model.graph = &g->graph;
-  g->model.opset_imports = g_ptr_array_new ();
-  g->opset.domain = (char *) "";
-  g->opset.version = opset;
-  g_ptr_array_add (g->model.opset_imports, &g->opset);
-  g->graph.name = (char *) "test";
-  g->graph.nodes = g_ptr_array_new_with_free_func (node_free);
-  g->graph.initializers = g_ptr_array_new_with_free_func (tensor_free);
-  g->graph.inputs = g_ptr_array_new_with_free_func (value_info_free);
-  g->graph.outputs = g_ptr_array_new_with_free_func (value_info_free);
-  g->graph.value_infos = g_ptr_array_new_with_free_func (value_info_free);
+  g->ir_version = 8;
+  g->producer_name = g_strdup ("fm-test-graph");
+  g->opset_imports = g_ptr_array_new ();
+  import->domain = g_strdup ("");
+  import->version = opset;
+  g_ptr_array_add (g->opset_imports, import);
+  g->graph = g_new0 (FmOnnxGraph, 1);
+  g->graph->name = g_strdup ("test");
+  g->graph->nodes = g_ptr_array_new ();
+  g->graph->initializers = g_ptr_array_new ();
+  g->graph->inputs = g_ptr_array_new ();
+  g->graph->outputs = g_ptr_array_new ();
+  g->graph->value_infos = g_ptr_array_new ();
   return g;
-}
-
-void
-fm_test_graph_free (FmTestGraph *g)
-{
-  if (g == NULL)
-    return;
-  g_ptr_array_unref (g->model.opset_imports);
-  g_ptr_array_unref (g->graph.nodes);
-  g_ptr_array_unref (g->graph.initializers);
-  g_ptr_array_unref (g->graph.inputs);
-  g_ptr_array_unref (g->graph.outputs);
-  g_ptr_array_unref (g->graph.value_infos);
-  g_free (g);
 }
 
 void
@@ -121,7 +52,7 @@ fm_test_graph_input (FmTestGraph  *g,
   v->rank = rank;
   if (rank > 0)
     memcpy (v->dims, dims, rank * sizeof (gint64));
-  g_ptr_array_add (g->graph.inputs, v);
+  g_ptr_array_add (g->graph->inputs, v);
 }
 
 void
@@ -131,7 +62,7 @@ fm_test_graph_output (FmTestGraph *g,
   FmOnnxValueInfo *v = g_new0 (FmOnnxValueInfo, 1);
 
   v->name = g_strdup (name);
-  g_ptr_array_add (g->graph.outputs, v);
+  g_ptr_array_add (g->graph->outputs, v);
 }
 
 static gsize
@@ -143,6 +74,18 @@ dims_numel (int           rank,
   for (int i = 0; i < rank; i++)
     n *= dims[i];
   return n;
+}
+
+/* A new array holding a copy of the @n values of @elem_size bytes at @data. */
+static GArray *
+array_copy (gconstpointer data,
+            guint         n,
+            guint         elem_size)
+{
+  GArray *a = g_array_sized_new (FALSE, FALSE, elem_size, n);
+
+  g_array_append_vals (a, data, n);
+  return a;
 }
 
 static FmOnnxTensor *
@@ -162,15 +105,9 @@ tensor_new (const char   *name,
   if (rank > 0)
     memcpy (t->dims, dims, rank * sizeof (gint64));
   if (data_type == FM_ONNX_FLOAT)
-    {
-      t->float_data = g_array_sized_new (FALSE, FALSE, sizeof (float), n);
-      g_array_append_vals (t->float_data, data, n);
-    }
+    t->float_data = array_copy (data, n, sizeof (float));
   else
-    {
-      t->int64_data = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
-      g_array_append_vals (t->int64_data, data, n);
-    }
+    t->int64_data = array_copy (data, n, sizeof (gint64));
   return t;
 }
 
@@ -181,7 +118,7 @@ fm_test_graph_float (FmTestGraph  *g,
                      const gint64 *dims,
                      const float  *data)
 {
-  g_ptr_array_add (g->graph.initializers,
+  g_ptr_array_add (g->graph->initializers,
                    tensor_new (name, FM_ONNX_FLOAT, rank, dims, data));
 }
 
@@ -192,7 +129,7 @@ fm_test_graph_int64 (FmTestGraph  *g,
                      const gint64 *dims,
                      const gint64 *data)
 {
-  g_ptr_array_add (g->graph.initializers,
+  g_ptr_array_add (g->graph->initializers,
                    tensor_new (name, FM_ONNX_INT64, rank, dims, data));
 }
 
@@ -219,12 +156,12 @@ fm_test_graph_node (FmTestGraph *g,
   FmOnnxNode *n = g_new0 (FmOnnxNode, 1);
 
   n->op_type = g_strdup (op_type);
-  n->name = g_strdup_printf ("%s_%u", op_type, g->graph.nodes->len);
+  n->name = g_strdup_printf ("%s_%u", op_type, g->graph->nodes->len);
   n->domain = g_strdup ("");
   n->inputs = split_names (inputs);
   n->outputs = split_names (outputs);
-  n->attributes = g_ptr_array_new_with_free_func (attribute_free);
-  g_ptr_array_add (g->graph.nodes, n);
+  n->attributes = g_ptr_array_new ();
+  g_ptr_array_add (g->graph->nodes, n);
   return n;
 }
 
@@ -274,10 +211,7 @@ fm_test_node_ints (FmOnnxNode   *node,
                    guint         n,
                    const gint64 *values)
 {
-  FmOnnxAttribute *a = attr_new (node, name, FM_ONNX_ATTR_INTS);
-
-  a->ints = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_array_append_vals (a->ints, values, n);
+  attr_new (node, name, FM_ONNX_ATTR_INTS)->ints = array_copy (values, n, sizeof (gint64));
 }
 
 void
@@ -286,10 +220,7 @@ fm_test_node_floats (FmOnnxNode  *node,
                      guint        n,
                      const float *values)
 {
-  FmOnnxAttribute *a = attr_new (node, name, FM_ONNX_ATTR_FLOATS);
-
-  a->floats = g_array_new (FALSE, FALSE, sizeof (float));
-  g_array_append_vals (a->floats, values, n);
+  attr_new (node, name, FM_ONNX_ATTR_FLOATS)->floats = array_copy (values, n, sizeof (float));
 }
 
 void
@@ -321,7 +252,7 @@ fm_test_graph_build (FmTestGraph  *g,
   FmModelOptions options;
 
   fm_model_options_init (&options);
-  return fm_model_build (&g->model, "test.onnx", NULL, &options, error);
+  return fm_model_build (g, "test.onnx", NULL, &options, error);
 }
 
 FmModel *

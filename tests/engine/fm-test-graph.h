@@ -5,8 +5,8 @@
  *
  * Test helper: builds decoded ONNX models (FmOnnxModel) in memory, a few
  * nodes at a time, hands them to fm_model_build() and runs them. It owns
- * every struct it makes and frees them itself; it does no decoding and no
- * checking of its own (that is what the tests exercise).
+ * every struct it makes and frees them with fm_onnx_model_free(); it does
+ * no decoding and no checking of its own (that is what the tests exercise).
  */
 #pragma once
 
@@ -18,15 +18,18 @@
 
 G_BEGIN_DECLS
 
-typedef struct _FmTestGraph FmTestGraph;
+/* A decoded model being built. Its structs are laid out as the decoder
+ * leaves them (strings, arrays and sub-messages on the heap, arrays of
+ * messages without a free function), so the decoder's own
+ * fm_onnx_model_free() frees it. */
+typedef FmOnnxModel FmTestGraph;
 
 /* A rank and dims in one argument: FM_DIMS (1, 3, 28, 28). */
 #define FM_DIMS(...) \
   (sizeof ((const gint64[]) { __VA_ARGS__ }) / sizeof (gint64)), ((const gint64[]) { __VA_ARGS__ })
 
 FmTestGraph *fm_test_graph_new          (gint64             opset);
-void         fm_test_graph_free         (FmTestGraph       *g);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmTestGraph, fm_test_graph_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmTestGraph, fm_onnx_model_free)
 
 /* A float graph input with a fixed shape. */
 void         fm_test_graph_input        (FmTestGraph       *g,

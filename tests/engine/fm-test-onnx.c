@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "fm-error.h"
+#include "fm-test-files.h"
 #include "fm-test-onnx.h"
 
 FmOnnxModel *
@@ -17,16 +19,28 @@ fm_test_decode (GByteArray         *b,
   return fm_onnx_model_decode (b->data, b->len, limits, error);
 }
 
-GError *
-fm_test_decode_error (GByteArray         *b,
-                      const FmOnnxLimits *limits)
+FmOnnxModel *
+fm_test_decode_ok (GByteArray         *b,
+                   const FmOnnxLimits *limits)
 {
   GError *error = NULL;
-  g_autoptr(FmOnnxModel) m = fm_test_decode (b, limits, &error);
+  FmOnnxModel *m = fm_test_decode (b, limits, &error);
 
-  g_assert_null (m);
-  g_assert_nonnull (error);
-  return error;
+  g_assert_no_error (error);
+  g_assert_nonnull (m);
+  return m;
+}
+
+void
+fm_test_decode_fails (GByteArray         *b,
+                      const FmOnnxLimits *limits,
+                      int                 code,
+                      const char         *fragment)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (fm_test_decode (b, limits, &error));
+  fm_test_assert_error_holds (error, FM_ERROR, code, fragment);
 }
 
 FmOnnxTensor *
@@ -139,14 +153,16 @@ fm_test_attr_ints (GByteArray   *node,
   fm_pb_message (node, FM_ONNX_NODE_ATTRIBUTE, attr);
 }
 
-GByteArray *
-fm_test_relu_model (gint64       h,
-                    gint64       w,
-                    gboolean     with_weight,
-                    const char **meta)
+/* fm_test_relu_model(), with the initializer w when @w_data (its fields
+ * after dims, data_type and name: where its values are) is not NULL. */
+static GByteArray *
+relu_model (gint64            h,
+            gint64            w,
+            const GByteArray *w_data,
+            const char      **meta)
 {
   const gint64 dims[] = { 1, 1, h, w };
-  const float wdata[] = { 0.5f, 0.25f, -1.0f, 2.0f };
+  gboolean with_weight = w_data != NULL;
   g_autoptr(GByteArray) graph = g_byte_array_new ();
   g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
   g_autoptr(GByteArray) out = fm_test_value_info ("y", NULL, -1);
@@ -166,13 +182,30 @@ fm_test_relu_model (gint64       h,
       fm_pb_int (init, FM_ONNX_TENSOR_DIMS, 2);
       fm_pb_int (init, FM_ONNX_TENSOR_DATA_TYPE, FM_ONNX_FLOAT);
       fm_pb_string (init, FM_ONNX_TENSOR_NAME, "w");
-      fm_pb_bytes (init, FM_ONNX_TENSOR_RAW_DATA, wdata, sizeof wdata);
+      fm_pb_raw (init, w_data->data, w_data->len);
       fm_pb_message (graph, FM_ONNX_GRAPH_INITIALIZER, init);
     }
   fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "g");
   fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
   fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
   return fm_test_model_bytes (graph, meta);
+}
+
+GByteArray *
+fm_test_relu_model (gint64       h,
+                    gint64       w,
+                    gboolean     with_weight,
+                    const char **meta)
+{
+  const float wdata[] = { 0.5f, 0.25f, -1.0f, 2.0f };
+  g_autoptr(GByteArray) raw = NULL;
+
+  if (with_weight)
+    {
+      raw = g_byte_array_new ();
+      fm_pb_bytes (raw, FM_ONNX_TENSOR_RAW_DATA, wdata, sizeof wdata);
+    }
+  return relu_model (h, w, raw, meta);
 }
 
 FmModel *
@@ -204,6 +237,16 @@ add_entry (GByteArray *tensor,
   fm_pb_string (e, FM_ONNX_ENTRY_KEY, key);
   fm_pb_string (e, FM_ONNX_ENTRY_VALUE, value);
   fm_pb_message (tensor, FM_ONNX_TENSOR_EXTERNAL_DATA, e);
+}
+
+GByteArray *
+fm_test_relu_external_model (const char *location)
+{
+  g_autoptr(GByteArray) external = g_byte_array_new ();
+
+  add_entry (external, "location", location);
+  fm_pb_int (external, FM_ONNX_TENSOR_DATA_LOCATION, FM_ONNX_DATA_LOCATION_EXTERNAL);
+  return relu_model (2, 2, external, NULL);
 }
 
 FmOnnxTensor *

@@ -22,9 +22,15 @@ G_BEGIN_DECLS
 FmOnnxModel  *fm_test_decode          (GByteArray         *b,
                                        const FmOnnxLimits *limits,
                                        GError            **error);
-/* fm_test_decode (@b, @limits) fails: its error (free it). */
-GError       *fm_test_decode_error    (GByteArray         *b,
+/* fm_test_decode (@b, @limits) succeeds: the model. */
+FmOnnxModel  *fm_test_decode_ok       (GByteArray         *b,
                                        const FmOnnxLimits *limits);
+/* fm_test_decode (@b, @limits) fails with FM_ERROR @code and a message
+ * holding @fragment. */
+void          fm_test_decode_fails    (GByteArray         *b,
+                                       const FmOnnxLimits *limits,
+                                       int                 code,
+                                       const char         *fragment);
 /* A lone TensorProto; @b must outlive it (raw_data points into it). */
 FmOnnxTensor *fm_test_decode_tensor   (GByteArray         *b);
 
@@ -59,6 +65,9 @@ GByteArray   *fm_test_relu_model      (gint64              h,
                                        gint64              w,
                                        gboolean            with_weight,
                                        const char        **meta);
+/* fm_test_relu_model (2, 2, TRUE, NULL) with w's values in the external
+ * data file @location (16 bytes, beside the model). */
+GByteArray   *fm_test_relu_external_model (const char *location);
 /* Loads @model as "limits.onnx" with @budget (0: the default) and
  * @limits (NULL: the defaults). */
 FmModel      *fm_test_load            (GByteArray         *model,

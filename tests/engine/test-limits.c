@@ -100,28 +100,6 @@ fm_test_write_file (const char   *dir,
   return path;
 }
 
-static void
-decode_ok (GByteArray         *b,
-           const FmOnnxLimits *limits)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FmOnnxModel) m = fm_test_decode (b, limits, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (m);
-}
-
-static void
-decode_fails (GByteArray         *b,
-              const FmOnnxLimits *limits,
-              int                 code,
-              const char         *fragment)
-{
-  g_autoptr(GError) error = fm_test_decode_error (b, limits);
-
-  fm_test_expect_error (error, code, fragment);
-}
-
 /* ---- fm-onnx-proto.c ---------------------------------------------------- */
 
 static void
@@ -136,11 +114,11 @@ test_onnx_depth (void)
   /* The deepest message is a dim: model 1 > graph 2 > input 3 > type 4 >
    * tensor_type 5 > shape 6 > dim 7. */
   limits.max_depth = 7;
-  decode_ok (model, &limits);
+  fm_onnx_model_free (fm_test_decode_ok (model, &limits));
   limits.max_depth = 6;
-  decode_fails (model, &limits, FM_ERROR_LIMIT,
-                "graph.input[0].type.tensor_type.shape.dim[0]: messages nested"
-                " deeper than 6");
+  fm_test_decode_fails (model, &limits, FM_ERROR_LIMIT,
+                        "graph.input[0].type.tensor_type.shape.dim[0]: messages nested"
+                        " deeper than 6");
 
   /* The model loader passes its options' limits on, and names the file. */
   {
@@ -201,9 +179,9 @@ check_count (GByteArray *b,
   FmOnnxLimits limits = { 0 };
 
   G_STRUCT_MEMBER (guint, &limits, limit) = 3;
-  decode_ok (b, &limits);
+  fm_onnx_model_free (fm_test_decode_ok (b, &limits));
   G_STRUCT_MEMBER (guint, &limits, limit) = 2;
-  decode_fails (b, &limits, FM_ERROR_LIMIT, fragment);
+  fm_test_decode_fails (b, &limits, FM_ERROR_LIMIT, fragment);
 }
 
 /* The same for a model whose graph holds 3 copies of @item in @field. */
@@ -354,7 +332,6 @@ test_onnx_length (void)
 {
   g_autoptr(GByteArray) graph = g_byte_array_new ();
   g_autoptr(GByteArray) model = g_byte_array_new ();
-  g_autoptr(GError) error = NULL;
 
   /* graph = {name: "abc"} with the length 3 exactly as it is, then the
    * model goes on with producer_name, so bytes do follow the graph. */
@@ -362,9 +339,8 @@ test_onnx_length (void)
   fm_pb_message (model, FM_ONNX_MODEL_GRAPH, graph);
   fm_pb_string (model, FM_ONNX_MODEL_PRODUCER_NAME, "producer");
   {
-    g_autoptr(FmOnnxModel) m = fm_test_decode (model, NULL, &error);
+    g_autoptr(FmOnnxModel) m = fm_test_decode_ok (model, NULL);
 
-    g_assert_no_error (error);
     g_assert_cmpstr (m->graph->name, ==, "abc");
     g_assert_cmpstr (m->producer_name, ==, "producer");
   }
@@ -374,8 +350,8 @@ test_onnx_length (void)
    * file. */
   g_assert_cmpuint (model->data[3], ==, 3);
   model->data[3] = 4;
-  decode_fails (model, NULL, FM_ERROR_INVALID_MODEL,
-                "graph.name: length 4 past end (3 bytes remain) at byte 3");
+  fm_test_decode_fails (model, NULL, FM_ERROR_INVALID_MODEL,
+                        "graph.name: length 4 past end (3 bytes remain) at byte 3");
 }
 
 static void
@@ -469,10 +445,10 @@ test_onnx_rank (void)
         {
           g_autoptr(FmOnnxTensor) t = NULL;
 
-          decode_fails (m, NULL, FM_ERROR_LIMIT,
-                        "graph.initializer[0].dims: rank 9 exceeds 8");
-          decode_fails (vm, NULL, FM_ERROR_LIMIT,
-                        "graph.input[0].type.tensor_type.shape.dim: rank 9 exceeds 8");
+          fm_test_decode_fails (m, NULL, FM_ERROR_LIMIT,
+                                "graph.initializer[0].dims: rank 9 exceeds 8");
+          fm_test_decode_fails (vm, NULL, FM_ERROR_LIMIT,
+                                "graph.input[0].type.tensor_type.shape.dim: rank 9 exceeds 8");
           t = fm_onnx_tensor_decode (packed->data, packed->len, NULL, &error);
           g_assert_null (t);
           fm_test_expect_error (error, FM_ERROR_LIMIT, "tensor.dims: rank 9 exceeds 8");

@@ -370,10 +370,8 @@ static void
 test_full_model (void)
 {
   g_autoptr(GByteArray) b = build_full_model (FALSE, FALSE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FmOnnxModel) m = fm_test_decode (b, NULL, &error);
+  g_autoptr(FmOnnxModel) m = fm_test_decode_ok (b, NULL);
 
-  g_assert_no_error (error);
   check_full_model (m);
 }
 
@@ -381,8 +379,7 @@ static void
 test_packed_unpacked (void)
 {
   g_autoptr(GByteArray) b = build_full_model (FALSE, TRUE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FmOnnxModel) m = fm_test_decode (b, NULL, &error);
+  g_autoptr(FmOnnxModel) m = fm_test_decode_ok (b, NULL);
   g_autoptr(GByteArray) attr = g_byte_array_new ();
   g_autoptr(GByteArray) model = NULL;
   g_autoptr(FmOnnxModel) mixed = NULL;
@@ -390,7 +387,6 @@ test_packed_unpacked (void)
   const gint64 last[] = { 5 };
   const FmOnnxAttribute *a;
 
-  g_assert_no_error (error);
   check_full_model (m);
 
   /* packed [1, 2], then unpacked 3, 4, then packed [5]: [1, 2, 3, 4, 5] */
@@ -406,8 +402,7 @@ test_packed_unpacked (void)
     fm_pb_message (node, FM_ONNX_NODE_ATTRIBUTE, attr);
     model = fm_test_wrap_node (node);
   }
-  mixed = fm_test_decode (model, NULL, &error);
-  g_assert_no_error (error);
+  mixed = fm_test_decode_ok (model, NULL);
   a = g_ptr_array_index (((FmOnnxNode *) g_ptr_array_index (mixed->graph->nodes, 0))->attributes,
                          0);
   g_assert_cmpuint (a->ints->len, ==, 5);
@@ -444,7 +439,6 @@ test_last_wins (void)
   g_autoptr(GByteArray) ttype = g_byte_array_new ();
   g_autoptr(GByteArray) type = g_byte_array_new ();
   g_autoptr(GByteArray) vi = g_byte_array_new ();
-  g_autoptr(GError) error = NULL;
   g_autoptr(FmOnnxModel) m = NULL;
   const FmOnnxNode *n;
   const FmOnnxAttribute *a;
@@ -502,8 +496,7 @@ test_last_wins (void)
   fm_pb_message (model, FM_ONNX_MODEL_GRAPH, graph1);
   fm_pb_message (model, FM_ONNX_MODEL_GRAPH, graph2);
 
-  m = fm_test_decode (model, NULL, &error);
-  g_assert_no_error (error);
+  m = fm_test_decode_ok (model, NULL);
   g_assert_cmpint (m->ir_version, ==, 8);
   g_assert_cmpstr (m->producer_name, ==, "b");
   g_assert_cmpstr (m->graph->name, ==, "second");

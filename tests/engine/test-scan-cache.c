@@ -17,36 +17,6 @@
 #include "fm-test-onnx.h"
 #include "fm-test-pb.h"
 
-/* Relu(x) + w, w [2, 2] stored in "w.bin" beside the model. */
-static GByteArray *
-external_weight_model (void)
-{
-  const gint64 dims[] = { 1, 1, 2, 2 };
-  g_autoptr(GByteArray) graph = g_byte_array_new ();
-  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
-  g_autoptr(GByteArray) out = fm_test_value_info ("y", NULL, -1);
-  g_autoptr(GByteArray) relu = fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL }, "r");
-  g_autoptr(GByteArray) add = fm_test_node ("Add", "add", (const char *[]) { "r", "w", NULL }, "y");
-  g_autoptr(GByteArray) init = g_byte_array_new ();
-  g_autoptr(GByteArray) entry = g_byte_array_new ();
-
-  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu);
-  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, add);
-  fm_pb_int (init, FM_ONNX_TENSOR_DIMS, 2);
-  fm_pb_int (init, FM_ONNX_TENSOR_DIMS, 2);
-  fm_pb_int (init, FM_ONNX_TENSOR_DATA_TYPE, FM_ONNX_FLOAT);
-  fm_pb_string (init, FM_ONNX_TENSOR_NAME, "w");
-  fm_pb_string (entry, FM_ONNX_ENTRY_KEY, "location");
-  fm_pb_string (entry, FM_ONNX_ENTRY_VALUE, "w.bin");
-  fm_pb_message (init, FM_ONNX_TENSOR_EXTERNAL_DATA, entry);
-  fm_pb_int (init, FM_ONNX_TENSOR_DATA_LOCATION, FM_ONNX_DATA_LOCATION_EXTERNAL);
-  fm_pb_message (graph, FM_ONNX_GRAPH_INITIALIZER, init);
-  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "g");
-  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
-  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
-  return fm_test_model_bytes (graph, NULL);
-}
-
 static char *
 key_for (const char *model_path)
 {
@@ -71,7 +41,7 @@ test_external_weights_in_key (void)
   g_autofree char *dir = g_dir_make_tmp ("fm-scan-cache-XXXXXX", NULL);
   g_autofree char *onnx = g_build_filename (dir, "m.onnx", NULL);
   g_autofree char *bin = g_build_filename (dir, "w.bin", NULL);
-  g_autoptr(GByteArray) bytes = external_weight_model ();
+  g_autoptr(GByteArray) bytes = fm_test_relu_external_model ("w.bin");
   const float w1[4] = { 1, 2, 3, 4 };
   const float w2[4] = { 1, 2, 3, 5 };
   g_autofree char *first = NULL;
