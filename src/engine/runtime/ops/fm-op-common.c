@@ -360,6 +360,30 @@ fm_op_copy_run (const FmNode *node,
     memcpy (dst, src, p->nbytes);
 }
 
+/* *@auto_pad, "" read as NOTSET, is one of the four values and, unless
+ * NOTSET, comes without explicit pads in @win. */
+static gboolean
+window_check_auto_pad (FmOpContext       *ctx,
+                       const FmWindowNd  *win,
+                       const char       **auto_pad,
+                       GError           **error)
+{
+  if ((*auto_pad)[0] == '\0')
+    *auto_pad = "NOTSET";
+  if (strcmp (*auto_pad, "NOTSET") == 0)
+    return TRUE;
+  if (strcmp (*auto_pad, "SAME_UPPER") != 0 && strcmp (*auto_pad, "SAME_LOWER") != 0 &&
+      strcmp (*auto_pad, "VALID") != 0)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       _("auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
+                       *auto_pad);
+  for (int j = 0; j < FM_WINDOW_ND_MAX; j++)
+    if (win->pb[j] != 0 || win->pe[j] != 0)
+      return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                         _("auto_pad '%s' cannot be combined with explicit pads"), *auto_pad);
+  return TRUE;
+}
+
 gboolean
 fm_op_window_nd_read (FmOpContext    *ctx,
                       const FmShape  *x,
@@ -415,7 +439,7 @@ fm_op_window_nd_read (FmOpContext    *ctx,
         return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
                            _("kernel, stride, dilation or pad too large"));
     }
-  return TRUE;
+  return window_check_auto_pad (ctx, win, auto_pad, error);
 }
 
 /* Output size and pads of one dim under auto_pad @mode (one of SAME_UPPER,
@@ -468,23 +492,8 @@ fm_op_window_nd_init (FmOpContext    *ctx,
 
   if (!fm_op_window_nd_read (ctx, x, kernel, win, &auto_pad, error))
     return FALSE;
-  if (auto_pad[0] != '\0' && strcmp (auto_pad, "NOTSET") != 0)
-    {
-      gboolean any_pad = FALSE;
-
-      if (strcmp (auto_pad, "SAME_UPPER") != 0 && strcmp (auto_pad, "SAME_LOWER") != 0 &&
-          strcmp (auto_pad, "VALID") != 0)
-        return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                           _("auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
-                           auto_pad);
-      for (int j = 0; j < 3; j++)
-        any_pad |= win->pb[j] != 0 || win->pe[j] != 0;
-      if (any_pad)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("auto_pad '%s' cannot be combined with explicit pads"),
-                           auto_pad);
-      mode = auto_pad;
-    }
+  if (strcmp (auto_pad, "NOTSET") != 0)
+    mode = auto_pad;
   for (int j = 0; j < 3; j++)
     {
       window_nd_dim (win, j, mode, ceil_mode);

@@ -140,7 +140,9 @@ typedef struct
 
 /* Reads strides, dilations and pads of the node for input shape @x ([N,
  * C, spatial...], 1 to 3 spatial dims) and @kernel (one value a spatial
- * dim) into @win, checked, and auto_pad (not checked) into @auto_pad. */
+ * dim) into @win, and auto_pad into @auto_pad (NOTSET, SAME_UPPER,
+ * SAME_LOWER or VALID; an empty string reads as NOTSET), checked: auto_pad
+ * other than NOTSET comes without explicit pads. */
 gboolean fm_op_window_nd_read   (FmOpContext      *ctx,
                                  const FmShape    *x,
                                  const gint64     *kernel,

@@ -177,17 +177,6 @@ ct_window (FmOpContext    *ctx,
       !fm_op_attr_ints (ctx, "output_padding", opad, 3, &n_opad, error) ||
       !fm_op_attr_ints (ctx, "output_shape", oshape, 5, &n_oshape, error))
     return FALSE;
-  if (auto_pad[0] == '\0')
-    auto_pad = "NOTSET";
-  if (strcmp (auto_pad, "NOTSET") != 0 && strcmp (auto_pad, "VALID") != 0 &&
-      strcmp (auto_pad, "SAME_UPPER") != 0 && strcmp (auto_pad, "SAME_LOWER") != 0)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
-                       auto_pad);
-  for (int j = 0; j < 3 && strcmp (auto_pad, "NOTSET") != 0; j++)
-    if (win->pb[j] != 0 || win->pe[j] != 0)
-      return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                         _("auto_pad '%s' cannot be combined with explicit pads"), auto_pad);
   if ((n_opad != 0 && n_opad != (guint) n) ||
       (n_oshape != 0 && n_oshape != (guint) n && n_oshape != (guint) n + 2))
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,

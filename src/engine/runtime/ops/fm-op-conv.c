@@ -673,16 +673,7 @@ conv_check_channels (FmOpContext    *ctx,
                            " output channels are not divisible by group %" PRId64),
                          ws, w->shape.dims[0], group);
     }
-  if (b != NULL &&
-      (b->dtype != FM_DTYPE_FLOAT || b->shape.rank != 1 ||
-       b->shape.dims[0] != w->shape.dims[0]))
-    {
-      g_autofree char *bs = fm_shape_to_string (&b->shape);
-      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         _("bias B has shape %s; expected [%" PRId64 "] float"),
-                         bs, w->shape.dims[0]);
-    }
-  return TRUE;
+  return fm_op_conv_check_bias (ctx, b, w->shape.dims[0], error);
 }
 
 static void
