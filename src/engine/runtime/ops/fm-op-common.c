@@ -140,6 +140,25 @@ fm_op_norm_axis (FmOpContext  *ctx,
   return TRUE;
 }
 
+void
+fm_op_split_axis (const FmShape *shape,
+                  int            ax,
+                  gint64        *outer,
+                  gint64        *n,
+                  gint64        *inner)
+{
+  *outer = *n = *inner = 1;
+  for (int d = 0; d < shape->rank; d++)
+    {
+      if (d < ax)
+        *outer *= shape->dims[d];
+      else if (d == ax)
+        *n = shape->dims[d];
+      else
+        *inner *= shape->dims[d];
+    }
+}
+
 gboolean
 fm_op_split_nc (FmOpContext    *ctx,
                 const FmValue  *x,

@@ -81,6 +81,14 @@ gboolean fm_op_norm_axis        (FmOpContext    *ctx,
                                  const char     *what,
                                  int            *out,
                                  GError        **error);
+/* Splits @shape at axis @ax (in [0, rank]) into [@outer, @n, @inner]:
+ * the product of the dims before @ax, dim @ax (1 when @ax is the rank)
+ * and the product of the dims after it. */
+void     fm_op_split_axis       (const FmShape  *shape,
+                                 int             ax,
+                                 gint64         *outer,
+                                 gint64         *n,
+                                 gint64         *inner);
 /* Requires X (@x) to be [N, C, ...] with at least @min_rank dims (2 or 3:
  * [N, C, spatial...]) and splits it into @n, @c and the product of the
  * other dims, @size. */
