@@ -396,6 +396,26 @@ fm_conv_transpose_run (const FmConvNd *p,
       }
 }
 
+gint64
+fm_window_nd_tap (const FmWindowNd *w,
+                  gint64            j,
+                  gint64            t)
+{
+  gint64 o[3] = { j / (w->out[1] * w->out[2]), j / w->out[2] % w->out[1], j % w->out[2] };
+  gint64 k[3] = { t / (w->k[1] * w->k[2]), t / w->k[2] % w->k[1], t % w->k[2] };
+  gint64 off = 0;
+
+  for (int d = 0; d < 3; d++)
+    {
+      gint64 i = o[d] * w->s[d] - w->pb[d] + k[d] * w->d[d];
+
+      if (i < 0 || i >= w->in[d])
+        return -1;
+      off = off * w->in[d] + i;
+    }
+  return off;
+}
+
 void
 fm_conv_nd_reference (const FmConvNd *p,
                       const float    *x,
@@ -404,8 +424,8 @@ fm_conv_nd_reference (const FmConvNd *p,
                       float          *y)
 {
   const FmWindowNd *wn = &p->win;
-  gint64 cg = p->c / p->group, mg = p->m / p->group;
-  gint64 rows = cg * window_size (wn->k), cols = window_size (wn->out);
+  gint64 cg = p->c / p->group, mg = p->m / p->group, kk = window_size (wn->k);
+  gint64 rows = cg * kk, cols = window_size (wn->out);
   gint64 in_size = window_size (wn->in);
 
   /* The plain sum over taps, independent of the im2col walk. */
@@ -413,27 +433,14 @@ fm_conv_nd_reference (const FmConvNd *p,
     for (gint64 m = 0; m < p->m; m++)
       for (gint64 j = 0; j < cols; j++)
         {
-          gint64 o[3] = { j / (wn->out[1] * wn->out[2]), j / wn->out[2] % wn->out[1],
-                          j % wn->out[2] };
           gint64 g = m / mg;
           double acc = p->has_bias ? b[m] : 0.0;
 
           for (gint64 r = 0; r < rows; r++)
             {
-              gint64 kk[3] = { r / (wn->k[1] * wn->k[2]) % wn->k[0], r / wn->k[2] % wn->k[1],
-                               r % wn->k[2] };
-              gint64 c = r / (wn->k[0] * wn->k[1] * wn->k[2]);
-              gint64 off = 0;
-              gboolean inside = TRUE;
+              gint64 c = r / kk, off = fm_window_nd_tap (wn, j, r % kk);
 
-              for (int d = 0; d < 3; d++)
-                {
-                  gint64 i = o[d] * wn->s[d] - wn->pb[d] + kk[d] * wn->d[d];
-
-                  inside = inside && i >= 0 && i < wn->in[d];
-                  off = off * wn->in[d] + i;
-                }
-              if (inside)
+              if (off >= 0)
                 acc += (double) x[(n * p->c + g * cg + c) * in_size + off] * w[m * rows + r];
             }
           y[(n * p->m + m) * cols + j] = (float) acc;

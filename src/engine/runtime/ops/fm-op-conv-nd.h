@@ -136,6 +136,12 @@ void     fm_conv_nd_run          (const FmConvNd *p,
                                   float          *y,
                                   gpointer        scratch,
                                   FmThreads      *pool);
+/* For the references: the offset in an image [in0, in1, in2] of tap @t
+ * (of [k0, k1, k2]) of output @j (of [out0, out1, out2]), or -1 when the
+ * tap falls in the padding. */
+gint64   fm_window_nd_tap        (const FmWindowNd *w,
+                                  gint64            j,
+                                  gint64            t);
 void     fm_conv_nd_reference    (const FmConvNd *p,
                                   const float    *x,
                                   const float    *w,

@@ -42,21 +42,9 @@ fm_conv_transpose_reference (const FmConvNd *p,
         for (gint64 mo = 0; mo < mg; mo++)
           for (gint64 t = 0; t < kk; t++)
             {
-              gint64 ip[3] = { i / (wn->out[1] * wn->out[2]), i / wn->out[2] % wn->out[1],
-                               i % wn->out[2] };
-              gint64 kp[3] = { t / (wn->k[1] * wn->k[2]), t / wn->k[2] % wn->k[1],
-                               t % wn->k[2] };
-              gint64 off = 0, m = c / cg * mg + mo;
-              gboolean inside = TRUE;
+              gint64 off = fm_window_nd_tap (wn, i, t), m = c / cg * mg + mo;
 
-              for (int d = 0; d < 3; d++)
-                {
-                  gint64 o = ip[d] * wn->s[d] - wn->pb[d] + kp[d] * wn->d[d];
-
-                  inside = inside && o >= 0 && o < wn->in[d];
-                  off = off * wn->in[d] + o;
-                }
-              if (inside)
+              if (off >= 0)
                 y[(n * p->m + m) * y_size + off] +=
                   x[(n * p->c + c) * x_size + i] * w[(c * mg + mo) * kk + t];
             }
