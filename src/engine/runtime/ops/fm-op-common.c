@@ -140,6 +140,25 @@ fm_op_norm_axis (FmOpContext  *ctx,
   return TRUE;
 }
 
+void
+fm_op_split_axis (const FmShape *shape,
+                  int            ax,
+                  gint64        *outer,
+                  gint64        *n,
+                  gint64        *inner)
+{
+  *outer = *n = *inner = 1;
+  for (int d = 0; d < shape->rank; d++)
+    {
+      if (d < ax)
+        *outer *= shape->dims[d];
+      else if (d == ax)
+        *n = shape->dims[d];
+      else
+        *inner *= shape->dims[d];
+    }
+}
+
 gboolean
 fm_op_split_nc (FmOpContext    *ctx,
                 const FmValue  *x,
@@ -360,25 +379,51 @@ fm_op_copy_run (const FmNode *node,
     memcpy (dst, src, p->nbytes);
 }
 
-/* Strides, dilations and pads of the node into @win's slots (1-D goes
- * to the W slot), checked; *@any_pad: some explicit pad is not 0. */
+/* *@auto_pad, "" read as NOTSET, is one of the four values and, unless
+ * NOTSET, comes without explicit pads in @win. */
 static gboolean
-window_read_attributes (FmOpContext    *ctx,
-                        const FmShape  *x,
-                        const gint64   *kernel,
-                        FmWindow       *win,
-                        const char    **auto_pad,
-                        gboolean       *any_pad,
-                        GError        **error)
+window_check_auto_pad (FmOpContext       *ctx,
+                       const FmWindowNd  *win,
+                       const char       **auto_pad,
+                       GError           **error)
 {
-  int n = win->n_spatial;
-  gint64 strides[2], dil[2], pads[4];
+  if ((*auto_pad)[0] == '\0')
+    *auto_pad = "NOTSET";
+  if (strcmp (*auto_pad, "NOTSET") == 0)
+    return TRUE;
+  if (strcmp (*auto_pad, "SAME_UPPER") != 0 && strcmp (*auto_pad, "SAME_LOWER") != 0 &&
+      strcmp (*auto_pad, "VALID") != 0)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       _("auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
+                       *auto_pad);
+  for (int j = 0; j < FM_WINDOW_ND_MAX; j++)
+    if (win->pb[j] != 0 || win->pe[j] != 0)
+      return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                         _("auto_pad '%s' cannot be combined with explicit pads"), *auto_pad);
+  return TRUE;
+}
+
+gboolean
+fm_op_window_nd_read (FmOpContext    *ctx,
+                      const FmShape  *x,
+                      const gint64   *kernel,
+                      FmWindowNd     *win,
+                      const char    **auto_pad,
+                      GError        **error)
+{
+  int n = x->rank - 2;
+  gint64 strides[3], dil[3], pads[6];
   guint n_strides, n_dil, n_pads;
 
-  *any_pad = FALSE;
-  if (!fm_op_attr_ints (ctx, "strides", strides, 2, &n_strides, error) ||
-      !fm_op_attr_ints (ctx, "dilations", dil, 2, &n_dil, error) ||
-      !fm_op_attr_ints (ctx, "pads", pads, 4, &n_pads, error) ||
+  memset (win, 0, sizeof *win);
+  if (n < 1 || n > FM_WINDOW_ND_MAX)
+    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                       _("only 1-D, 2-D and 3-D windows are supported, input has rank %d"),
+                       x->rank);
+  win->n_spatial = n;
+  if (!fm_op_attr_ints (ctx, "strides", strides, 3, &n_strides, error) ||
+      !fm_op_attr_ints (ctx, "dilations", dil, 3, &n_dil, error) ||
+      !fm_op_attr_ints (ctx, "pads", pads, 6, &n_pads, error) ||
       !fm_op_attr_string (ctx, "auto_pad", "NOTSET", auto_pad, error))
     return FALSE;
   if ((n_strides != 0 && n_strides != (guint) n) ||
@@ -386,18 +431,15 @@ window_read_attributes (FmOpContext    *ctx,
       (n_pads != 0 && n_pads != (guint) (2 * n)))
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
                        /* Translators: strides, dilations and pads are ONNX attribute names; the
-                          last number is the count of spatial axes (1 or 2), as in “2-D”. */
+                          last number is the count of spatial axes (1 to 3), as in “3-D”. */
                        _("strides, dilations and pads must have %d, %d and %d values "
                          "for a %d-D input"),
                        n, n, 2 * n, n);
-
-  for (int i = 0; i < 2; i++)
-    {
-      win->in[i] = win->k[i] = win->s[i] = win->d[i] = 1;
-    }
+  for (int j = 0; j < 3; j++)
+    win->in[j] = win->k[j] = win->s[j] = win->d[j] = win->out[j] = 1;
   for (int i = 0; i < n; i++)
     {
-      int j = i + 2 - n; /* 1-D goes to the W slot */
+      int j = i + 3 - n;
 
       win->in[j] = x->dims[2 + i];
       win->k[j] = kernel[i];
@@ -411,119 +453,91 @@ window_read_attributes (FmOpContext    *ctx,
                            _("kernel %" PRId64 ", stride %" PRId64
                              ", dilation %" PRId64 " must be positive and pads not negative"),
                            win->k[j], win->s[j], win->d[j]);
-      if (win->pb[j] != 0 || win->pe[j] != 0)
-        *any_pad = TRUE;
-      if (win->k[j] > G_MAXINT32 || win->s[j] > G_MAXINT32 ||
-          win->d[j] > G_MAXINT32 || win->pb[j] > G_MAXINT32 ||
-          win->pe[j] > G_MAXINT32)
+      if (MAX (MAX (win->k[j], win->s[j]), MAX (win->d[j], MAX (win->pb[j], win->pe[j])))
+          > G_MAXINT32)
         return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
                            _("kernel, stride, dilation or pad too large"));
     }
-  return TRUE;
+  return window_check_auto_pad (ctx, win, auto_pad, error);
 }
 
-/* SAME_UPPER, SAME_LOWER or VALID: the output size, and the pads SAME
- * needs (the odd one at the end for UPPER, at the begin for LOWER). */
-static gboolean
-window_auto_pad (FmOpContext  *ctx,
-                 const char   *auto_pad,
-                 gboolean      any_pad,
-                 FmWindow     *win,
-                 GError      **error)
-{
-  gboolean upper = g_strcmp0 (auto_pad, "SAME_UPPER") == 0;
-  gboolean lower = g_strcmp0 (auto_pad, "SAME_LOWER") == 0;
-  gboolean valid = g_strcmp0 (auto_pad, "VALID") == 0;
-
-  if (!upper && !lower && !valid)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
-                       auto_pad);
-  if (any_pad)
-    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       _("auto_pad '%s' cannot be combined with explicit pads"),
-                       auto_pad);
-  for (int j = 0; j < 2; j++)
-    {
-      gint64 ek = (win->k[j] - 1) * win->d[j] + 1;
-
-      if (valid)
-        {
-          win->out[j] = fm_floor_div (win->in[j] - ek, win->s[j]) + 1;
-        }
-      else
-        {
-          gint64 total;
-
-          win->out[j] = fm_ceil_div (win->in[j], win->s[j]);
-          total = MAX (0, (win->out[j] - 1) * win->s[j] + ek - win->in[j]);
-          win->pb[j] = upper ? total / 2 : total - total / 2;
-          win->pe[j] = total - win->pb[j];
-        }
-    }
-  return TRUE;
-}
-
-/* The output size with explicit pads. */
+/* Output size and pads of one dim under auto_pad @mode (one of SAME_UPPER,
+ * SAME_LOWER, VALID) or explicit pads (NULL). */
 static void
-window_explicit_out (FmWindow *win,
-                     gboolean  ceil_mode)
+window_nd_dim (FmWindowNd *win,
+               int         j,
+               const char *mode,
+               gboolean    ceil_mode)
 {
-  for (int j = 0; j < 2; j++)
+  gint64 ek = (win->k[j] - 1) * win->d[j] + 1;
+
+  if (mode == NULL)
     {
-      gint64 ek = (win->k[j] - 1) * win->d[j] + 1;
       gint64 span = win->in[j] + win->pb[j] + win->pe[j] - ek;
 
       if (span < 0)
         win->out[j] = 0;
-      else if (ceil_mode)
+      else if (!ceil_mode)
+        win->out[j] = span / win->s[j] + 1;
+      else
         {
           win->out[j] = fm_ceil_div (span, win->s[j]) + 1;
-          /* A window may not start inside the end padding. */
           if ((win->out[j] - 1) * win->s[j] >= win->in[j] + win->pb[j])
             win->out[j]--;
         }
-      else
-        win->out[j] = span / win->s[j] + 1;
+    }
+  else if (strcmp (mode, "VALID") == 0)
+    win->out[j] = fm_floor_div (win->in[j] - ek, win->s[j]) + 1;
+  else
+    {
+      gint64 total;
+
+      win->out[j] = fm_ceil_div (win->in[j], win->s[j]);
+      total = MAX (0, (win->out[j] - 1) * win->s[j] + ek - win->in[j]);
+      win->pb[j] = strcmp (mode, "SAME_UPPER") == 0 ? total / 2 : total - total / 2;
+      win->pe[j] = total - win->pb[j];
     }
 }
 
 gboolean
-fm_op_window_init (FmOpContext    *ctx,
-                   const FmShape  *x,
-                   const gint64   *kernel,
-                   gboolean        ceil_mode,
-                   FmWindow       *win,
-                   GError        **error)
+fm_op_window_nd_init (FmOpContext    *ctx,
+                      const FmShape  *x,
+                      const gint64   *kernel,
+                      gboolean        ceil_mode,
+                      FmWindowNd     *win,
+                      GError        **error)
 {
-  int n = x->rank - 2;
-  const char *auto_pad = NULL;
-  gboolean any_pad = FALSE;
+  const char *auto_pad = NULL, *mode = NULL;
 
-  memset (win, 0, sizeof *win);
-  if (n < 1 || n > 2)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("only 1-D and 2-D windows are supported, input has rank %d"),
-                       x->rank);
-  win->n_spatial = n;
-  if (!window_read_attributes (ctx, x, kernel, win, &auto_pad, &any_pad, error))
+  if (!fm_op_window_nd_read (ctx, x, kernel, win, &auto_pad, error))
     return FALSE;
-  if (g_strcmp0 (auto_pad, "NOTSET") != 0 && auto_pad[0] != '\0')
+  if (strcmp (auto_pad, "NOTSET") != 0)
+    mode = auto_pad;
+  for (int j = 0; j < 3; j++)
     {
-      if (!window_auto_pad (ctx, auto_pad, any_pad, win, error))
-        return FALSE;
+      window_nd_dim (win, j, mode, ceil_mode);
+      if (win->out[j] < 1)
+        {
+          g_autofree char *s = fm_shape_to_string (x);
+          return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                             _("input has shape %s but the window (kernel %" PRId64
+                               ", dilation %" PRId64 ") does not fit even once"),
+                             s, win->k[j], win->d[j]);
+        }
     }
-  else
-    window_explicit_out (win, ceil_mode);
-
-  for (int j = 0; j < 2; j++)
-    if (win->out[j] < 1)
-      {
-        g_autofree char *s = fm_shape_to_string (x);
-        return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                           _("input has shape %s but the window (kernel %" PRId64
-                             ", dilation %" PRId64 ") does not fit even once"),
-                           s, win->k[j], win->d[j]);
-      }
   return TRUE;
+}
+
+void
+fm_window_nd_out_shape (const FmWindowNd *win,
+                        const FmShape    *x,
+                        gint64            channels,
+                        FmShape          *out)
+{
+  int n = win->n_spatial;
+
+  *out = *x;
+  out->dims[1] = channels;
+  for (int i = 0; i < n; i++)
+    out->dims[2 + i] = win->out[i + 3 - n];
 }

@@ -81,6 +81,14 @@ gboolean fm_op_norm_axis        (FmOpContext    *ctx,
                                  const char     *what,
                                  int            *out,
                                  GError        **error);
+/* Splits @shape at axis @ax (in [0, rank]) into [@outer, @n, @inner]:
+ * the product of the dims before @ax, dim @ax (1 when @ax is the rank)
+ * and the product of the dims after it. */
+void     fm_op_split_axis       (const FmShape  *shape,
+                                 int             ax,
+                                 gint64         *outer,
+                                 gint64         *n,
+                                 gint64         *inner);
 /* Requires X (@x) to be [N, C, ...] with at least @min_rank dims (2 or 3:
  * [N, C, spatial...]) and splits it into @n, @c and the product of the
  * other dims, @size. */
@@ -124,26 +132,47 @@ FmValue *fm_op_numeric_x        (FmOpContext    *ctx,
                                  guint           min_inputs,
                                  guint           max_inputs,
                                  GError        **error);
-/* Sliding-window geometry of Conv and the pools, 1-D and 2-D (a 1-D
- * window is stored as 2-D with a height of 1). */
+/* Sliding-window geometry of Conv, ConvTranspose and the pools, 1-D to
+ * 3-D. */
+#define FM_WINDOW_ND_MAX 3
+
+/* A window over [D, H, W]: lower ranks use the last slots and leave the
+ * first ones at in = k = s = d = out = 1, no pads. */
 typedef struct
 {
-  int    n_spatial;                      /* 1 or 2 as in the file */
-  gint64 in[2], k[2], s[2], d[2];        /* [H, W] */
-  gint64 pb[2], pe[2];                   /* pads at the begin and end */
-  gint64 out[2];
-} FmWindow;
+  int    n_spatial;                      /* 1 to 3 as in the file */
+  gint64 in[3], k[3], s[3], d[3];
+  gint64 pb[3], pe[3];                   /* pads at the begin and end */
+  gint64 out[3];
+} FmWindowNd;
 
-/* Reads strides, dilations, pads and auto_pad of the node against input
- * @x ([N, C, spatial...], rank 3 or 4) and kernel @kernel (n_spatial
- * values) and computes the output size. @ceil_mode as in the pools (a
- * window that would start inside the end padding is dropped). */
-gboolean fm_op_window_init      (FmOpContext    *ctx,
-                                 const FmShape  *x,
-                                 const gint64   *kernel,
-                                 gboolean        ceil_mode,
-                                 FmWindow       *win,
-                                 GError        **error);
+/* Reads strides, dilations and pads of the node for input shape @x ([N,
+ * C, spatial...], 1 to 3 spatial dims) and @kernel (one value a spatial
+ * dim) into @win, and auto_pad into @auto_pad (NOTSET, SAME_UPPER,
+ * SAME_LOWER or VALID; an empty string reads as NOTSET), checked: auto_pad
+ * other than NOTSET comes without explicit pads. */
+gboolean fm_op_window_nd_read   (FmOpContext      *ctx,
+                                 const FmShape    *x,
+                                 const gint64     *kernel,
+                                 FmWindowNd       *win,
+                                 const char      **auto_pad,
+                                 GError          **error);
+/* The window of Conv and the pools: reads it (fm_op_window_nd_read()),
+ * checks auto_pad and works out the pads it asks for and the output
+ * size; with @ceil_mode a window that would start inside the end padding
+ * is dropped. */
+gboolean fm_op_window_nd_init   (FmOpContext      *ctx,
+                                 const FmShape    *x,
+                                 const gint64     *kernel,
+                                 gboolean          ceil_mode,
+                                 FmWindowNd       *win,
+                                 GError          **error);
+/* Sets @out's spatial dims (rank @x->rank) from win->out, N and C from
+ * @x and @channels. */
+void     fm_window_nd_out_shape (const FmWindowNd *win,
+                                 const FmShape    *x,
+                                 gint64            channels,
+                                 FmShape          *out);
 
 /* Floor division for possibly negative numerators, positive d. */
 static inline gint64

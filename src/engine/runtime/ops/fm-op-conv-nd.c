@@ -3,12 +3,11 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Windows of up to three spatial dims (see fm-op-conv-nd.h): their
- * attributes, the forward output size, im2col and its adjoint col2im, and
- * Conv of any rank as im2col in slices of columns that stay in the L2
- * cache, each multiplied by the weights packed per group. Used for 3-D
- * Conv and pools and for ConvTranspose of every rank; 1-D and 2-D Conv
- * and pools have their own faster paths in fm-op-conv.c and fm-op-pool.c.
+ * Windows of up to three spatial dims (see fm-op-conv-nd.h): im2col and
+ * its adjoint col2im, and Conv of any rank as im2col in slices of columns
+ * that stay in the L2 cache, each multiplied by the weights packed per
+ * group. Used for 3-D Conv and for ConvTranspose of every rank; 1-D and
+ * 2-D Conv have their own faster paths in fm-op-conv.c.
  */
 #include "config.h"
 
@@ -19,160 +18,6 @@
 
 #include "fm-gemm.h"
 #include "fm-op-conv-nd.h"
-
-gboolean
-fm_op_window_nd_read (FmOpContext    *ctx,
-                      const FmShape  *x,
-                      const gint64   *kernel,
-                      FmWindowNd     *win,
-                      const char    **auto_pad,
-                      GError        **error)
-{
-  int n = x->rank - 2;
-  gint64 strides[3], dil[3], pads[6];
-  guint n_strides, n_dil, n_pads;
-
-  memset (win, 0, sizeof *win);
-  if (n < 1 || n > FM_WINDOW_ND_MAX)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("only 1-D, 2-D and 3-D windows are supported, input has rank %d"),
-                       x->rank);
-  win->n_spatial = n;
-  if (!fm_op_attr_ints (ctx, "strides", strides, 3, &n_strides, error) ||
-      !fm_op_attr_ints (ctx, "dilations", dil, 3, &n_dil, error) ||
-      !fm_op_attr_ints (ctx, "pads", pads, 6, &n_pads, error) ||
-      !fm_op_attr_string (ctx, "auto_pad", "NOTSET", auto_pad, error))
-    return FALSE;
-  if ((n_strides != 0 && n_strides != (guint) n) ||
-      (n_dil != 0 && n_dil != (guint) n) ||
-      (n_pads != 0 && n_pads != (guint) (2 * n)))
-    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       /* Translators: strides, dilations and pads are ONNX attribute names; the
-                          last number is the count of spatial axes (1 to 3), as in “3-D”. */
-                       _("strides, dilations and pads must have %d, %d and %d values "
-                         "for a %d-D input"),
-                       n, n, 2 * n, n);
-  for (int j = 0; j < 3; j++)
-    win->in[j] = win->k[j] = win->s[j] = win->d[j] = win->out[j] = 1;
-  for (int i = 0; i < n; i++)
-    {
-      int j = i + 3 - n;
-
-      win->in[j] = x->dims[2 + i];
-      win->k[j] = kernel[i];
-      win->s[j] = n_strides ? strides[i] : 1;
-      win->d[j] = n_dil ? dil[i] : 1;
-      win->pb[j] = n_pads ? pads[i] : 0;
-      win->pe[j] = n_pads ? pads[n + i] : 0;
-      if (win->k[j] < 1 || win->s[j] < 1 || win->d[j] < 1 ||
-          win->pb[j] < 0 || win->pe[j] < 0)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("kernel %" PRId64 ", stride %" PRId64
-                             ", dilation %" PRId64 " must be positive and pads not negative"),
-                           win->k[j], win->s[j], win->d[j]);
-      if (MAX (MAX (win->k[j], win->s[j]), MAX (win->d[j], MAX (win->pb[j], win->pe[j])))
-          > G_MAXINT32)
-        return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
-                           _("kernel, stride, dilation or pad too large"));
-    }
-  return TRUE;
-}
-
-/* Output size and pads of one dim under auto_pad @mode (one of SAME_UPPER,
- * SAME_LOWER, VALID) or explicit pads (NULL). */
-static void
-window_nd_dim (FmWindowNd *win,
-               int         j,
-               const char *mode,
-               gboolean    ceil_mode)
-{
-  gint64 ek = (win->k[j] - 1) * win->d[j] + 1;
-
-  if (mode == NULL)
-    {
-      gint64 span = win->in[j] + win->pb[j] + win->pe[j] - ek;
-
-      if (span < 0)
-        win->out[j] = 0;
-      else if (!ceil_mode)
-        win->out[j] = span / win->s[j] + 1;
-      else
-        {
-          win->out[j] = fm_ceil_div (span, win->s[j]) + 1;
-          if ((win->out[j] - 1) * win->s[j] >= win->in[j] + win->pb[j])
-            win->out[j]--;
-        }
-    }
-  else if (strcmp (mode, "VALID") == 0)
-    win->out[j] = fm_floor_div (win->in[j] - ek, win->s[j]) + 1;
-  else
-    {
-      gint64 total;
-
-      win->out[j] = fm_ceil_div (win->in[j], win->s[j]);
-      total = MAX (0, (win->out[j] - 1) * win->s[j] + ek - win->in[j]);
-      win->pb[j] = strcmp (mode, "SAME_UPPER") == 0 ? total / 2 : total - total / 2;
-      win->pe[j] = total - win->pb[j];
-    }
-}
-
-gboolean
-fm_op_window_nd_init (FmOpContext    *ctx,
-                      const FmShape  *x,
-                      const gint64   *kernel,
-                      gboolean        ceil_mode,
-                      FmWindowNd     *win,
-                      GError        **error)
-{
-  const char *auto_pad = NULL, *mode = NULL;
-
-  if (!fm_op_window_nd_read (ctx, x, kernel, win, &auto_pad, error))
-    return FALSE;
-  if (auto_pad[0] != '\0' && strcmp (auto_pad, "NOTSET") != 0)
-    {
-      gboolean any_pad = FALSE;
-
-      if (strcmp (auto_pad, "SAME_UPPER") != 0 && strcmp (auto_pad, "SAME_LOWER") != 0 &&
-          strcmp (auto_pad, "VALID") != 0)
-        return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                           _("auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
-                           auto_pad);
-      for (int j = 0; j < 3; j++)
-        any_pad |= win->pb[j] != 0 || win->pe[j] != 0;
-      if (any_pad)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("auto_pad '%s' cannot be combined with explicit pads"),
-                           auto_pad);
-      mode = auto_pad;
-    }
-  for (int j = 0; j < 3; j++)
-    {
-      window_nd_dim (win, j, mode, ceil_mode);
-      if (win->out[j] < 1)
-        {
-          g_autofree char *s = fm_shape_to_string (x);
-          return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                             _("input has shape %s but the window (kernel %" PRId64
-                               ", dilation %" PRId64 ") does not fit even once"),
-                             s, win->k[j], win->d[j]);
-        }
-    }
-  return TRUE;
-}
-
-void
-fm_window_nd_out_shape (const FmWindowNd *win,
-                        const FmShape    *x,
-                        gint64            channels,
-                        FmShape          *out)
-{
-  int n = win->n_spatial;
-
-  *out = *x;
-  out->dims[1] = channels;
-  for (int i = 0; i < n; i++)
-    out->dims[2 + i] = win->out[i + 3 - n];
-}
 
 void
 fm_col_geom_init (FmColGeom        *g,
@@ -551,6 +396,26 @@ fm_conv_transpose_run (const FmConvNd *p,
       }
 }
 
+gint64
+fm_window_nd_tap (const FmWindowNd *w,
+                  gint64            j,
+                  gint64            t)
+{
+  gint64 o[3] = { j / (w->out[1] * w->out[2]), j / w->out[2] % w->out[1], j % w->out[2] };
+  gint64 k[3] = { t / (w->k[1] * w->k[2]), t / w->k[2] % w->k[1], t % w->k[2] };
+  gint64 off = 0;
+
+  for (int d = 0; d < 3; d++)
+    {
+      gint64 i = o[d] * w->s[d] - w->pb[d] + k[d] * w->d[d];
+
+      if (i < 0 || i >= w->in[d])
+        return -1;
+      off = off * w->in[d] + i;
+    }
+  return off;
+}
+
 void
 fm_conv_nd_reference (const FmConvNd *p,
                       const float    *x,
@@ -559,8 +424,8 @@ fm_conv_nd_reference (const FmConvNd *p,
                       float          *y)
 {
   const FmWindowNd *wn = &p->win;
-  gint64 cg = p->c / p->group, mg = p->m / p->group;
-  gint64 rows = cg * window_size (wn->k), cols = window_size (wn->out);
+  gint64 cg = p->c / p->group, mg = p->m / p->group, kk = window_size (wn->k);
+  gint64 rows = cg * kk, cols = window_size (wn->out);
   gint64 in_size = window_size (wn->in);
 
   /* The plain sum over taps, independent of the im2col walk. */
@@ -568,27 +433,14 @@ fm_conv_nd_reference (const FmConvNd *p,
     for (gint64 m = 0; m < p->m; m++)
       for (gint64 j = 0; j < cols; j++)
         {
-          gint64 o[3] = { j / (wn->out[1] * wn->out[2]), j / wn->out[2] % wn->out[1],
-                          j % wn->out[2] };
           gint64 g = m / mg;
           double acc = p->has_bias ? b[m] : 0.0;
 
           for (gint64 r = 0; r < rows; r++)
             {
-              gint64 kk[3] = { r / (wn->k[1] * wn->k[2]) % wn->k[0], r / wn->k[2] % wn->k[1],
-                               r % wn->k[2] };
-              gint64 c = r / (wn->k[0] * wn->k[1] * wn->k[2]);
-              gint64 off = 0;
-              gboolean inside = TRUE;
+              gint64 c = r / kk, off = fm_window_nd_tap (wn, j, r % kk);
 
-              for (int d = 0; d < 3; d++)
-                {
-                  gint64 i = o[d] * wn->s[d] - wn->pb[d] + kk[d] * wn->d[d];
-
-                  inside = inside && i >= 0 && i < wn->in[d];
-                  off = off * wn->in[d] + i;
-                }
-              if (inside)
+              if (off >= 0)
                 acc += (double) x[(n * p->c + g * cg + c) * in_size + off] * w[m * rows + r];
             }
           y[(n * p->m + m) * cols + j] = (float) acc;

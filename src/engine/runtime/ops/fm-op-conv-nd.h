@@ -3,13 +3,11 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Windows of up to three spatial dims (private to ops/ and the tests):
- * the attributes strides, dilations, pads and auto_pad read for 1-D, 2-D
- * and 3-D inputs, the forward output size, and the im2col matrix of such
- * a window both ways (gather for Conv 3-D, scatter-add for ConvTranspose).
- * 3-D Conv runs here as im2col + the packed GEMM; a naive reference for
- * the tests too. 1-D and 2-D Conv and pools keep their own FmWindow (see
- * fm-op-common.h) and fast paths.
+ * The im2col matrix of a window of up to three spatial dims (FmWindowNd,
+ * read in fm-op-common.c) both ways (gather for Conv 3-D, scatter-add for
+ * ConvTranspose) (private to ops/ and the tests). 3-D Conv runs here as
+ * im2col + the packed GEMM; a naive reference for the tests too. 1-D and
+ * 2-D Conv keep their own fast paths (fm-op-conv.c).
  */
 #pragma once
 
@@ -21,49 +19,12 @@
 
 G_BEGIN_DECLS
 
-#define FM_WINDOW_ND_MAX 3
-
 /* @bytes rounded up to a multiple of 64, for buffers carved from scratch. */
 static inline gsize
 fm_align64 (gsize bytes)
 {
   return (bytes + 63) & ~(gsize) 63;
 }
-
-/* A window over [D, H, W]: lower ranks use the last slots and leave the
- * first ones at in = k = s = d = out = 1, no pads. */
-typedef struct
-{
-  int    n_spatial;                      /* 1 to 3 as in the file */
-  gint64 in[3], k[3], s[3], d[3];
-  gint64 pb[3], pe[3];                   /* pads at the begin and end */
-  gint64 out[3];
-} FmWindowNd;
-
-/* Reads strides, dilations and pads of the node for input shape @x ([N,
- * C, spatial...], 1 to 3 spatial dims) and @kernel (one value a spatial
- * dim) into @win, checked, and auto_pad (not checked) into @auto_pad. */
-gboolean fm_op_window_nd_read   (FmOpContext      *ctx,
-                                 const FmShape    *x,
-                                 const gint64     *kernel,
-                                 FmWindowNd       *win,
-                                 const char      **auto_pad,
-                                 GError          **error);
-/* As fm_op_window_init() for Conv and the pools: reads the window and
- * works out its pads (auto_pad) and output size; with @ceil_mode a
- * window that would start inside the end padding is dropped. */
-gboolean fm_op_window_nd_init   (FmOpContext      *ctx,
-                                 const FmShape    *x,
-                                 const gint64     *kernel,
-                                 gboolean          ceil_mode,
-                                 FmWindowNd       *win,
-                                 GError          **error);
-/* Sets @out's spatial dims (rank @x->rank) from win->out, N and C from
- * @x and @channels. */
-void     fm_window_nd_out_shape (const FmWindowNd *win,
-                                 const FmShape    *x,
-                                 gint64            channels,
-                                 FmShape          *out);
 
 /* The im2col matrix [c * k0 * k1 * k2, out0 * out1 * out2] of an image
  * [c, in0, in1, in2]: row (ch, kz, ky, kx), column (oz, oy, ox) holds the
@@ -175,6 +136,12 @@ void     fm_conv_nd_run          (const FmConvNd *p,
                                   float          *y,
                                   gpointer        scratch,
                                   FmThreads      *pool);
+/* For the references: the offset in an image [in0, in1, in2] of tap @t
+ * (of [k0, k1, k2]) of output @j (of [out0, out1, out2]), or -1 when the
+ * tap falls in the padding. */
+gint64   fm_window_nd_tap        (const FmWindowNd *w,
+                                  gint64            j,
+                                  gint64            t);
 void     fm_conv_nd_reference    (const FmConvNd *p,
                                   const float    *x,
                                   const float    *w,

@@ -42,21 +42,9 @@ fm_conv_transpose_reference (const FmConvNd *p,
         for (gint64 mo = 0; mo < mg; mo++)
           for (gint64 t = 0; t < kk; t++)
             {
-              gint64 ip[3] = { i / (wn->out[1] * wn->out[2]), i / wn->out[2] % wn->out[1],
-                               i % wn->out[2] };
-              gint64 kp[3] = { t / (wn->k[1] * wn->k[2]), t / wn->k[2] % wn->k[1],
-                               t % wn->k[2] };
-              gint64 off = 0, m = c / cg * mg + mo;
-              gboolean inside = TRUE;
+              gint64 off = fm_window_nd_tap (wn, i, t), m = c / cg * mg + mo;
 
-              for (int d = 0; d < 3; d++)
-                {
-                  gint64 o = ip[d] * wn->s[d] - wn->pb[d] + kp[d] * wn->d[d];
-
-                  inside = inside && o >= 0 && o < wn->in[d];
-                  off = off * wn->in[d] + o;
-                }
-              if (inside)
+              if (off >= 0)
                 y[(n * p->m + m) * y_size + off] +=
                   x[(n * p->c + c) * x_size + i] * w[(c * mg + mo) * kk + t];
             }
@@ -177,17 +165,6 @@ ct_window (FmOpContext    *ctx,
       !fm_op_attr_ints (ctx, "output_padding", opad, 3, &n_opad, error) ||
       !fm_op_attr_ints (ctx, "output_shape", oshape, 5, &n_oshape, error))
     return FALSE;
-  if (auto_pad[0] == '\0')
-    auto_pad = "NOTSET";
-  if (strcmp (auto_pad, "NOTSET") != 0 && strcmp (auto_pad, "VALID") != 0 &&
-      strcmp (auto_pad, "SAME_UPPER") != 0 && strcmp (auto_pad, "SAME_LOWER") != 0)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
-                       auto_pad);
-  for (int j = 0; j < 3 && strcmp (auto_pad, "NOTSET") != 0; j++)
-    if (win->pb[j] != 0 || win->pe[j] != 0)
-      return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                         _("auto_pad '%s' cannot be combined with explicit pads"), auto_pad);
   if ((n_opad != 0 && n_opad != (guint) n) ||
       (n_oshape != 0 && n_oshape != (guint) n && n_oshape != (guint) n + 2))
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,

@@ -673,42 +673,33 @@ conv_check_channels (FmOpContext    *ctx,
                            " output channels are not divisible by group %" PRId64),
                          ws, w->shape.dims[0], group);
     }
-  if (b != NULL &&
-      (b->dtype != FM_DTYPE_FLOAT || b->shape.rank != 1 ||
-       b->shape.dims[0] != w->shape.dims[0]))
-    {
-      g_autofree char *bs = fm_shape_to_string (&b->shape);
-      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         _("bias B has shape %s; expected [%" PRId64 "] float"),
-                         bs, w->shape.dims[0]);
-    }
-  return TRUE;
+  return fm_op_conv_check_bias (ctx, b, w->shape.dims[0], error);
 }
 
 static void
-conv_params_init (FmConvParams   *p,
-                  const FmValue  *x,
-                  const FmValue  *w,
-                  gint64          group,
-                  gboolean        has_bias,
-                  const FmWindow *win)
+conv_params_init (FmConvParams     *p,
+                  const FmValue    *x,
+                  const FmValue    *w,
+                  gint64            group,
+                  gboolean          has_bias,
+                  const FmWindowNd *win)
 {
   p->n = x->shape.dims[0];
   p->c = x->shape.dims[1];
-  p->h = win->in[0];
-  p->w = win->in[1];
+  p->h = win->in[1];
+  p->w = win->in[2];
   p->m = w->shape.dims[0];
   p->group = group;
-  p->kh = win->k[0];
-  p->kw = win->k[1];
-  p->sh = win->s[0];
-  p->sw = win->s[1];
-  p->dh = win->d[0];
-  p->dw = win->d[1];
-  p->ph = win->pb[0];
-  p->pw = win->pb[1];
-  p->oh = win->out[0];
-  p->ow = win->out[1];
+  p->kh = win->k[1];
+  p->kw = win->k[2];
+  p->sh = win->s[1];
+  p->sw = win->s[2];
+  p->dh = win->d[1];
+  p->dw = win->d[2];
+  p->ph = win->pb[1];
+  p->pw = win->pb[2];
+  p->oh = win->out[1];
+  p->ow = win->out[2];
   p->has_bias = has_bias;
 }
 
@@ -817,7 +808,7 @@ conv_prepare (FmOpContext  *ctx,
   FmValue *x, *w, *b;
   ConvNode *cn;
   ConvPlan plan;
-  FmWindow win;
+  FmWindowNd win;
   FmShape out;
   gint64 group, kernel[2];
   int n;
@@ -833,18 +824,14 @@ conv_prepare (FmOpContext  *ctx,
       !fm_op_attr_int (ctx, "group", 1, &group, error) ||
       !conv_kernel (ctx, w, n, kernel, error) ||
       !conv_check_channels (ctx, x, w, b, group, error) ||
-      !fm_op_window_init (ctx, &x->shape, kernel, FALSE, &win, error))
+      !fm_op_window_nd_init (ctx, &x->shape, kernel, FALSE, &win, error))
     return FALSE;
 
   cn = fm_op_new_params (ctx, sizeof *cn);
   ctx->node->free_params = conv_node_free;
   conv_params_init (&cn->p, x, w, group, b != NULL, &win);
 
-  out.rank = x->shape.rank;
-  out.dims[0] = cn->p.n;
-  out.dims[1] = cn->p.m;
-  for (int i = 0; i < n; i++)
-    out.dims[2 + i] = win.out[i + 2 - n];
+  fm_window_nd_out_shape (&win, &x->shape, cn->p.m, &out);
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
   conv_plan (&cn->p, w->kind == FM_VALUE_CONST, &plan);

@@ -8,7 +8,7 @@
  * and GlobalMaxPool (any spatial rank). Padding never wins a max and is
  * counted by an average only with count_include_pad = 1. MaxPool's Indices
  * output and storage_order = 1 are refused. 3-D windows take a plain
- * loop over the window of each output (fm-op-conv-nd.h). A 2x2 stride-2
+ * loop over the window of each output. A 2x2 stride-2
  * MaxPool without pads (the common CNN one) has its own loop, with AVX2
  * when the CPU has it. Planes are split across the run's threads.
  */
@@ -25,24 +25,15 @@
 #include <glib/gi18n-lib.h>
 
 #include "fm-op-common.h"
-#include "fm-op-conv-nd.h"
 
 typedef struct
 {
-  FmWindow win;
-  gint64   planes;             /* N * C */
-  gboolean is_max;
-  gboolean count_include_pad;
-  gboolean max2x2;             /* 2x2, stride 2, no pads or dilation, windows inside */
-  FmWindowNd win3;             /* 3-D windows (n_spatial 3; win unused), else zero */
+  FmWindowNd win;
+  gint64     planes;           /* N * C */
+  gboolean   is_max;
+  gboolean   count_include_pad;
+  gboolean   max2x2;           /* 2x2, stride 2, no pads or dilation, windows inside */
 } FmPoolParams;
-
-static gboolean pool_prepare_3d (FmOpContext   *ctx,
-                                 const FmValue *x,
-                                 const gint64  *kernel,
-                                 gboolean       ceil_mode,
-                                 FmPoolParams  *p,
-                                 GError       **error);
 
 static gboolean
 pool_prepare (FmOpContext  *ctx,
@@ -96,20 +87,16 @@ pool_prepare (FmOpContext  *ctx,
   p = fm_op_new_params (ctx, sizeof *p);
   p->is_max = is_max;
   p->count_include_pad = cip;
-  if (n == 3)
-    return pool_prepare_3d (ctx, x, kernel, ceil_mode, p, error);
-  if (!fm_op_window_init (ctx, &x->shape, kernel, ceil_mode, &p->win, error))
+  if (!fm_op_window_nd_init (ctx, &x->shape, kernel, ceil_mode, &p->win, error))
     return FALSE;
   p->planes = x->shape.dims[0] * x->shape.dims[1];
-  p->max2x2 = is_max && p->win.k[0] == 2 && p->win.k[1] == 2 &&
-              p->win.s[0] == 2 && p->win.s[1] == 2 &&
-              p->win.d[0] == 1 && p->win.d[1] == 1 &&
-              p->win.pb[0] == 0 && p->win.pb[1] == 0 &&
-              p->win.out[0] * 2 <= p->win.in[0] && p->win.out[1] * 2 <= p->win.in[1];
+  p->max2x2 = is_max && n < 3 && p->win.k[1] == 2 && p->win.k[2] == 2 &&
+              p->win.s[1] == 2 && p->win.s[2] == 2 &&
+              p->win.d[1] == 1 && p->win.d[2] == 1 &&
+              p->win.pb[1] == 0 && p->win.pb[2] == 0 &&
+              p->win.out[1] * 2 <= p->win.in[1] && p->win.out[2] * 2 <= p->win.in[2];
 
-  out = x->shape;
-  for (int i = 0; i < n; i++)
-    out.dims[2 + i] = p->win.out[i + 2 - n];
+  fm_window_nd_out_shape (&p->win, &x->shape, x->shape.dims[1], &out);
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
   return TRUE;
 }
@@ -219,18 +206,18 @@ pool_border (const FmPoolParams *p,
              gint64              ky_pad,
              gint64              ox)
 {
-  const FmWindow *w = &p->win;
-  gint64 wd = w->in[1], k1 = w->k[1], d1 = w->d[1];
-  gint64 x0 = ox * w->s[1] - w->pb[1];
+  const FmWindowNd *w = &p->win;
+  gint64 wd = w->in[2], k1 = w->k[2], d1 = w->d[2];
+  gint64 x0 = ox * w->s[2] - w->pb[2];
   gint64 kx_lo = MAX (0, fm_ceil_div (-x0, d1));
   gint64 kx_hi = MIN (k1, fm_ceil_div (wd - x0, d1));
-  gint64 kx_pad = CLAMP (fm_ceil_div (wd + w->pe[1] - x0, d1), 0, k1);
+  gint64 kx_pad = CLAMP (fm_ceil_div (wd + w->pe[2] - x0, d1), 0, k1);
   float acc = p->is_max ? -INFINITY : 0.0f;
   gint64 count;
 
   for (gint64 ky = ky_lo; ky < ky_hi; ky++)
     {
-      const float *row = xp + (y0 + ky * w->d[0]) * wd;
+      const float *row = xp + (y0 + ky * w->d[1]) * wd;
 
       for (gint64 kx = kx_lo; kx < kx_hi; kx++)
         {
@@ -264,8 +251,8 @@ pool_interior (const FmPoolParams *p,
                int                 n,
                float              *y)
 {
-  const FmWindow *w = &p->win;
-  gint64 wd = w->in[1], k1 = w->k[1], d1 = w->d[1], s1 = w->s[1];
+  const FmWindowNd *w = &p->win;
+  gint64 wd = w->in[2], k1 = w->k[2], d1 = w->d[2], s1 = w->s[2];
   gint64 count = MAX (ky_hi - ky_lo, 0) * k1;
   float acc[8];
 
@@ -273,7 +260,7 @@ pool_interior (const FmPoolParams *p,
     acc[u] = p->is_max ? -INFINITY : 0.0f;
   for (gint64 ky = ky_lo; ky < ky_hi; ky++)
     {
-      const float *row = xp + (y0 + ky * w->d[0]) * wd + ox0 * s1 - w->pb[1];
+      const float *row = xp + (y0 + ky * w->d[1]) * wd + ox0 * s1 - w->pb[2];
 
       for (gint64 kx = 0; kx < k1; kx++)
         {
@@ -311,9 +298,9 @@ pool_planes (gpointer data,
 {
   const PoolJob *job = data;
   const FmPoolParams *p = job->p;
-  const FmWindow *w = &p->win;
-  gint64 h = w->in[0], wd = w->in[1], oh = w->out[0], ow = w->out[1];
-  gint64 reach = (w->k[1] - 1) * w->d[1];   /* last tap's column after the first */
+  const FmWindowNd *w = &p->win;
+  gint64 h = w->in[1], wd = w->in[2], oh = w->out[1], ow = w->out[2];
+  gint64 reach = (w->k[2] - 1) * w->d[2];   /* last tap's column after the first */
   gint64 ox_a, ox_b;
 
   if (p->max2x2)
@@ -322,9 +309,9 @@ pool_planes (gpointer data,
       return;
     }
   /* Interior outputs: x0 = ox * s - pb >= 0 and x0 + reach <= wd - 1. */
-  ox_a = MIN (fm_ceil_div (w->pb[1], w->s[1]), ow);
-  ox_b = wd - 1 - reach + w->pb[1] >= 0
-         ? MIN ((wd - 1 - reach + w->pb[1]) / w->s[1] + 1, ow) : 0;
+  ox_a = MIN (fm_ceil_div (w->pb[2], w->s[2]), ow);
+  ox_b = wd - 1 - reach + w->pb[2] >= 0
+         ? MIN ((wd - 1 - reach + w->pb[2]) / w->s[2] + 1, ow) : 0;
   ox_b = MAX (ox_b, ox_a);
 
   for (gint64 pl = pl0; pl < pl1; pl++)
@@ -334,10 +321,10 @@ pool_planes (gpointer data,
 
       for (gint64 oy = 0; oy < oh; oy++, y += ow)
         {
-          gint64 y0 = oy * w->s[0] - w->pb[0];
-          gint64 ky_lo = MAX (0, fm_ceil_div (-y0, w->d[0]));
-          gint64 ky_hi = MIN (w->k[0], fm_ceil_div (h - y0, w->d[0]));
-          gint64 ky_pad = CLAMP (fm_ceil_div (h + w->pe[0] - y0, w->d[0]), 0, w->k[0]);
+          gint64 y0 = oy * w->s[1] - w->pb[1];
+          gint64 ky_lo = MAX (0, fm_ceil_div (-y0, w->d[1]));
+          gint64 ky_hi = MIN (w->k[1], fm_ceil_div (h - y0, w->d[1]));
+          gint64 ky_pad = CLAMP (fm_ceil_div (h + w->pe[1] - y0, w->d[1]), 0, w->k[1]);
 
           for (gint64 ox = 0; ox < ox_a; ox++)
             y[ox] = pool_border (p, xp, y0, ky_lo, ky_hi, ky_pad, ox);
@@ -348,24 +335,6 @@ pool_planes (gpointer data,
             y[ox] = pool_border (p, xp, y0, ky_lo, ky_hi, ky_pad, ox);
         }
     }
-}
-
-static gboolean
-pool_prepare_3d (FmOpContext   *ctx,
-                 const FmValue *x,
-                 const gint64  *kernel,
-                 gboolean       ceil_mode,
-                 FmPoolParams  *p,
-                 GError       **error)
-{
-  FmShape out;
-
-  if (!fm_op_window_nd_init (ctx, &x->shape, kernel, ceil_mode, &p->win3, error))
-    return FALSE;
-  p->planes = x->shape.dims[0] * x->shape.dims[1];
-  fm_window_nd_out_shape (&p->win3, &x->shape, x->shape.dims[1], &out);
-  fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
-  return TRUE;
 }
 
 /* Taps [lo, hi) of a 3-D window dim that land on the input, and the
@@ -393,7 +362,7 @@ pool_window_3d (const FmPoolParams *p,
                 const float        *xp,     /* [in0, in1, in2] */
                 const PoolTaps     *t)      /* [3] */
 {
-  const FmWindowNd *w = &p->win3;
+  const FmWindowNd *w = &p->win;
   float acc = p->is_max ? -INFINITY : 0.0f;
   gint64 count = 1;
 
@@ -428,7 +397,7 @@ pool_planes_3d (gpointer data,
                 gint64   pl1)
 {
   const PoolJob *job = data;
-  const FmWindowNd *w = &job->p->win3;
+  const FmWindowNd *w = &job->p->win;
   gint64 in_size = w->in[0] * w->in[1] * w->in[2];
   gint64 out_size = w->out[0] * w->out[1] * w->out[2];
 
@@ -459,20 +428,16 @@ pool_run (const FmNode *node,
           FmRunCtx     *rc)
 {
   const FmPoolParams *p = node->params;
-  const FmWindow *w = &p->win;
+  const FmWindowNd *w = &p->win;
   PoolJob job = { p, FM_IN_F (rc, node, 0), FM_OUT_F (rc, node, 0) };
-  double per_plane = (double) w->out[0] * (double) w->out[1] * (double) w->k[0] * (double) w->k[1];
+  double per_plane = 1.0;
   gint64 grain;
 
-  if (p->win3.n_spatial == 3)
-    {
-      per_plane = 1.0;
-      for (int j = 0; j < 3; j++)
-        per_plane *= (double) p->win3.out[j] * (double) p->win3.k[j];
-    }
+  for (int j = 0; j < 3; j++)
+    per_plane *= (double) w->out[j] * (double) w->k[j];
   grain = per_plane >= 65536.0 ? 1 : (gint64) (65536.0 / MAX (per_plane, 1.0));
   fm_threads_parallel_for (rc->threads, p->planes, grain,
-                           p->win3.n_spatial == 3 ? pool_planes_3d : pool_planes, &job);
+                           w->n_spatial == 3 ? pool_planes_3d : pool_planes, &job);
 }
 
 static const char * const max_pool_attributes[] = {

@@ -345,16 +345,7 @@ axis_params (FmOpContext   *ctx,
 {
   FmAxisParams *p = fm_op_new_params (ctx, sizeof *p);
 
-  p->outer = p->n = p->inner = 1;
-  for (int d = 0; d < x->shape.rank; d++)
-    {
-      if (d < ax)
-        p->outer *= x->shape.dims[d];
-      else if (d == ax)
-        p->n = x->shape.dims[d];
-      else
-        p->inner *= x->shape.dims[d];
-    }
+  fm_op_split_axis (&x->shape, ax, &p->outer, &p->n, &p->inner);
   return p;
 }
 

@@ -40,7 +40,6 @@ softmax_prepare (FmOpContext  *ctx,
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE, _("input must not be a scalar"));
   p = fm_op_new_params (ctx, sizeof *p);
   p->log = ctx->node->op == FM_OP_LogSoftmax;
-  p->outer = p->n = p->inner = 1;
   if (ctx->node->opset < 13)
     {
       /* axis may equal rank here ([outer, 1]) per the old spec */
@@ -49,27 +48,16 @@ softmax_prepare (FmOpContext  *ctx,
                            _("axis %" PRId64 " is out of range for rank %d"),
                            axis, x->shape.rank);
       ax = (int) (axis < 0 ? axis + x->shape.rank : axis);
-      for (int d = 0; d < x->shape.rank; d++)
-        {
-          if (d < ax)
-            p->outer *= x->shape.dims[d];
-          else
-            p->n *= x->shape.dims[d];
-        }
+      /* x coerced to 2-D: [outer, n * inner], normalised over the second */
+      fm_op_split_axis (&x->shape, ax, &p->outer, &p->n, &p->inner);
+      p->n *= p->inner;
+      p->inner = 1;
     }
   else
     {
       if (!fm_op_norm_axis (ctx, axis, x->shape.rank, "axis", &ax, error))
         return FALSE;
-      for (int d = 0; d < x->shape.rank; d++)
-        {
-          if (d < ax)
-            p->outer *= x->shape.dims[d];
-          else if (d == ax)
-            p->n = x->shape.dims[d];
-          else
-            p->inner *= x->shape.dims[d];
-        }
+      fm_op_split_axis (&x->shape, ax, &p->outer, &p->n, &p->inner);
     }
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &x->shape);
   return TRUE;
