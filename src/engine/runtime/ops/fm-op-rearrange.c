@@ -110,7 +110,7 @@ depth_to_space_prepare (FmOpContext  *ctx,
   w = x->shape.dims[3];
   if (c % (b * b) != 0)
     return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("%" PRId64 " channels are not a multiple of blocksize² = %" PRId64),
+                       _("%" PRId64 " channels are not a multiple of blocksize squared, %" PRId64),
                        c, b * b);
   cb = c / (b * b);
   hw = h * w;
