@@ -949,16 +949,16 @@ test_pad_opset2 (void)
 }
 
 static void
-test_pad_reflect_refused (void)
+test_pad_wrap_before_19_refused (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   static const gint64 pads[] = { 0, 0, 1, 1, 0, 0, 1, 1 };
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   fm_test_graph_int64 (g, "pads", FM_DIMS (8), pads);
-  fm_test_node_string (fm_test_graph_node (g, "Pad", "x,pads", "y"), "mode", "reflect");
+  fm_test_node_string (fm_test_graph_node (g, "Pad", "x,pads", "y"), "mode", "wrap");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "reflect");
+  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "wrap");
 }
 
 static void
@@ -1269,7 +1269,7 @@ main (int   argc,
   g_test_add_func ("/engine/ops/slice/opset9", test_slice_opset9);
   g_test_add_func ("/engine/ops/pad/constant", test_pad);
   g_test_add_func ("/engine/ops/pad/opset2", test_pad_opset2);
-  g_test_add_func ("/engine/ops/pad/reflect-refused", test_pad_reflect_refused);
+  g_test_add_func ("/engine/ops/pad/wrap-before-19-refused", test_pad_wrap_before_19_refused);
   g_test_add_func ("/engine/ops/unknown-attribute-refused", test_unknown_attribute_refused);
   g_test_add_func ("/engine/ops/transpose-flatten", test_transpose_flatten);
   g_test_add_func ("/engine/ops/glue/view-folded", test_view_glue_folded);

@@ -3,9 +3,11 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Pad, constant mode, on float and int64: pads and value as attributes
- * before opset 11, as constant inputs (with optional axes) from 11;
- * negative pads crop. Other modes are refused.
+ * Pad on float and int64, modes constant, reflect (mirrored without the
+ * edge element, periodically when the pad is wider than the axis), edge
+ * (the edge element repeated) and wrap (opset 19: periodic): pads and
+ * value as attributes before opset 11, as constant inputs (with optional
+ * axes) from 11; negative pads crop.
  */
 #include "config.h"
 
@@ -15,8 +17,17 @@
 
 #include "fm-op-common.h"
 
+typedef enum
+{
+  PAD_CONSTANT,
+  PAD_REFLECT,
+  PAD_EDGE,
+  PAD_WRAP,
+} FmPadMode;
+
 typedef struct
 {
+  FmPadMode mode;
   FmDType dtype;
   int     rank;                  /* >= 1 (a scalar is padded as [1]) */
   gint64  in[FM_MAX_RANK];
@@ -100,6 +111,59 @@ pad_read_inputs (FmOpContext  *ctx,
          fm_op_const_ints (ctx, 3, "axes", a->axes, (guint) r, &a->n_axes, error);
 }
 
+/* mode: constant, reflect, edge, and wrap from opset 19. */
+static gboolean
+pad_mode (FmOpContext  *ctx,
+          const char   *mode,
+          FmPadMode    *out,
+          GError      **error)
+{
+  static const char * const names[] = { "constant", "reflect", "edge", "wrap" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (mode, names[i]) == 0 && (i != PAD_WRAP || ctx->node->opset >= 19))
+      {
+        *out = i;
+        return TRUE;
+      }
+  return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                     /* Translators: an ONNX Pad mode, not translated. */
+                     _("mode '%s' is not supported (constant, reflect, edge, and wrap "
+                       "from opset 19)"), mode);
+}
+
+/* The input index that output index @i (already shifted by the begin
+ * pad) reads along an axis of size @n > 0, or -1 for the constant. */
+static inline gint64
+pad_source (FmPadMode mode,
+            gint64    i,
+            gint64    n)
+{
+  gint64 period;
+
+  if (i >= 0 && i < n)
+    return i;
+  switch (mode)
+    {
+    case PAD_REFLECT:
+      if (n == 1)
+        return 0;
+      period = 2 * n - 2;
+      i %= period;
+      if (i < 0)
+        i += period;
+      return i < n ? i : period - i;
+    case PAD_EDGE:
+      return i < 0 ? 0 : n - 1;
+    case PAD_WRAP:
+      i %= n;
+      return i < 0 ? i + n : i;
+    case PAD_CONSTANT:
+    default:
+      return -1;
+    }
+}
+
 /* @out: @x's shape grown (or cropped) by @pads ([2 * rank]). */
 static gboolean
 pad_output (FmOpContext    *ctx,
@@ -135,6 +199,7 @@ pad_prepare (FmOpContext  *ctx,
   FmDType dtype;
   FmPadParams *p;
   FmShape out;
+  FmPadMode pad_mode_value = PAD_CONSTANT;
   const char *mode;
   gint64 pads[2 * FM_MAX_RANK] = { 0 };
   PadArgs a = { 0 };
@@ -145,9 +210,8 @@ pad_prepare (FmOpContext  *ctx,
     return FALSE;
   x = fm_op_input (ctx, 0);
   r = x->shape.rank;
-  if (g_strcmp0 (mode, "constant") != 0)
-    return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("mode '%s' is not supported (only constant)"), mode);
+  if (!pad_mode (ctx, mode, &pad_mode_value, error))
+    return FALSE;
   if (ctx->node->opset < 11 ? !pad_read_attributes (ctx, r, &a, error)
                             : !pad_read_inputs (ctx, dtype, r, &a, error))
     return FALSE;
@@ -166,8 +230,13 @@ pad_prepare (FmOpContext  *ctx,
     }
   if (!pad_output (ctx, x, pads, &out, error))
     return FALSE;
+  for (int d = 0; d < r && pad_mode_value != PAD_CONSTANT; d++)
+    if (x->shape.dims[d] == 0 && out.dims[d] > 0)
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         _("axis %d is empty: mode '%s' has nothing to repeat"), d, mode);
 
   p = fm_op_new_params (ctx, sizeof *p);
+  p->mode = pad_mode_value;
   p->dtype = dtype;
   p->f = a.value;
   p->i = a.ivalue;
@@ -199,16 +268,18 @@ pad_prepare (FmOpContext  *ctx,
         gboolean inside = TRUE;                                         \
         for (int d = last - 1; d >= 0; d--)                             \
           {                                                             \
-            gint64 o = rem % p->out[d], i = o - p->pb[d];               \
+            gint64 o = rem % p->out[d];                                 \
+            gint64 i = pad_source (p->mode, o - p->pb[d], p->in[d]);    \
             rem /= p->out[d];                                           \
-            if (i < 0 || i >= p->in[d])                                 \
+            if (i < 0)                                                  \
               inside = FALSE;                                           \
             off += i * p->in_strides[d];                                \
           }                                                             \
         for (gint64 o = 0; o < p->out[last]; o++)                       \
           {                                                             \
-            gint64 i = o - p->pb[last];                                 \
-            y[o] = inside && i >= 0 && i < p->in[last] ? x[off + i] : v;\
+            gint64 i = pad_source (p->mode, o - p->pb[last],            \
+                                   p->in[last]);                        \
+            y[o] = inside && i >= 0 ? x[off + i] : v;                   \
           }                                                             \
         y += p->out[last];                                              \
       }                                                                 \
