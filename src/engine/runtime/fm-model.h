@@ -143,8 +143,5 @@ int         fm_model_find_value  (const FmModel        *model,
                                   const char           *name);
 const char *fm_model_get_metadata (const FmModel       *model,
                                    const char           *key);
-/* A feature-map layer: a rank-4 float activation [N, C, H, W]. */
-gboolean    fm_model_is_feature_map (const FmModel     *model,
-                                     int                value_id);
 
 G_END_DECLS
