@@ -283,7 +283,8 @@ print_text (RunState *s)
       const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
       const FmValue *v = &model->values[l->value_id];
       g_autoptr(GArray) zeros = zero_channels (s, l);
-      g_autofree char *shape = fm_layer_shape_text (model, l);
+      g_autofree char *shape = fm_shape_to_string (&v->shape);
+      g_autofree char *reading = fm_layer_layout_text (l);
       g_autoptr(GString) list = g_string_new (NULL);
 
       for (guint z = 0; z < zeros->len; z++)
@@ -292,6 +293,8 @@ print_text (RunState *s)
                shape);
       g_print (g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels", l->channels),
                l->channels);
+      if (reading != NULL)
+        g_print (" (%s)", reading);
       if (zeros->len > 0)
         g_print (_(", all zero: %s"), list->str);
       g_print ("\n");

@@ -320,6 +320,30 @@ fm_layout_name (FmLayout layout)
 }
 
 char *
+fm_layer_layout_text (const FmLayer *layer)
+{
+  g_return_val_if_fail (layer != NULL, NULL);
+
+  switch (layer->layout)
+    {
+    case FM_LAYOUT_NHWC:
+      /* Translators: how a tensor of shape [N, H, W, C] is read */
+      return g_strdup (_("channels last"));
+    case FM_LAYOUT_TOKENS:
+      /* Translators: a vision transformer's tokens [1, 1 + 14 × 14, D]
+       * read as D maps of 14 × 14 (the class token left out) */
+      return g_strdup_printf (_("tokens as %u × %u grid"), layer->height, layer->width);
+    case FM_LAYOUT_NCL:
+      /* Translators: each channel of a [N, C, L] tensor drawn as a strip
+       * one cell high and L wide */
+      return g_strdup_printf (_("1 × %u strips"), layer->width);
+    case FM_LAYOUT_NCHW:
+    default:
+      return NULL;
+    }
+}
+
+char *
 fm_layer_shape_text (const FmModel *model,
                      const FmLayer *layer)
 {
@@ -329,26 +353,9 @@ fm_layer_shape_text (const FmModel *model,
   g_return_val_if_fail (model != NULL && layer != NULL, NULL);
 
   shape = fm_shape_to_string (&model->values[layer->value_id].shape);
-  switch (layer->layout)
-    {
-    case FM_LAYOUT_NHWC:
-      /* Translators: how a tensor of shape [N, H, W, C] is read */
-      reading = g_strdup (_("channels last"));
-      break;
-    case FM_LAYOUT_TOKENS:
-      /* Translators: a vision transformer's tokens [1, 1 + 14 × 14, D]
-       * read as D maps of 14 × 14 (the class token left out) */
-      reading = g_strdup_printf (_("tokens as %u × %u grid"), layer->height, layer->width);
-      break;
-    case FM_LAYOUT_NCL:
-      /* Translators: each channel of a [N, C, L] tensor drawn as a strip
-       * one cell high and L wide */
-      reading = g_strdup_printf (_("1 × %u strips"), layer->width);
-      break;
-    case FM_LAYOUT_NCHW:
-    default:
-      return g_steal_pointer (&shape);
-    }
+  reading = fm_layer_layout_text (layer);
+  if (reading == NULL)
+    return g_steal_pointer (&shape);
   /* Translators: a tensor's shape, then how it is read, e.g.
    * "[1, 7, 7, 8], channels last" */
   return g_strdup_printf (C_("shape and layout", "%s, %s"), shape, reading);

@@ -124,6 +124,10 @@ guint       fm_layer_batch              (const FmModel *model,
 /* "NCHW", "NHWC", "tokens", "NCL": for JSON and CSV, not translated. */
 const char *fm_layout_name              (FmLayout       layout);
 
+/* How the entry's value is read, translated, NULL for NCHW: "channels
+ * last", "tokens as 14 × 14 grid", "1 × 10 strips". Free with g_free(). */
+char       *fm_layer_layout_text        (const FmLayer *layer);
+
 /* The value's shape and, unless NCHW, how it is read, translated:
  * "[1, 8, 7, 7]", "[1, 7, 7, 8], channels last", "[1, 197, 768], tokens
  * as 14 × 14 grid", "[1, 4, 10], 1 × 10 strips". Free with g_free(). */
