@@ -92,10 +92,7 @@ write_png (Job     *job,
   for (guint i = 0; i < job->indexes->len; i++)
     {
       guint index = g_array_index (job->indexes, guint, i);
-      const FmLayer *l = fm_frame_layer (frame, index);
-      const FmValue *v = &frame->model->values[l->value_id];
-
-      fm_sheet_layer_init (&layers[i], v, fm_layer_op_label (frame->model, l),
+      fm_sheet_layer_init (&layers[i], frame->model, fm_frame_layer (frame, index),
                            fm_frame_data (frame, index), frame->stats[index]);
     }
   fm_sheet_spec_init (&spec, frame->model, layers, job->indexes->len);
@@ -143,14 +140,20 @@ write_npy (Job     *job,
   for (guint i = 0; i < job->indexes->len; i++)
     {
       guint index = g_array_index (job->indexes, guint, i);
-      const FmValue *v = &job->frame->model->values[fm_frame_layer (job->frame, index)->value_id];
+      const FmLayer *l = fm_frame_layer (job->frame, index);
+      const FmValue *v = &job->frame->model->values[l->value_id];
       const float *data = fm_frame_data (job->frame, index);
       g_autofree char *path = NULL;
+      FmShape shape = v->shape;
 
+      /* The maps as the tiles show them: a copied layout is item 0's
+       * [1, C, H, W] (fm_layer_all_planes () in the command line). */
+      if (job->frame->planes[index] != NULL)
+        shape = (FmShape) { .rank = 4, .dims = { 1, l->channels, l->height, l->width } };
       /* One layer: the chosen file; several: files in the chosen folder. */
       if (job->indexes->len == 1)
-        return fm_npy_write (job->path, &v->shape, data, error);
-      path = fm_export_write_npy (job->path, used, v->name, &v->shape, data, error);
+        return fm_npy_write (job->path, &shape, data, error);
+      path = fm_export_write_npy (job->path, used, v->name, &shape, data, error);
       if (path == NULL)
         return FALSE;
     }

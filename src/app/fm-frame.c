@@ -61,6 +61,8 @@ typedef struct _FmFrameStats
   float            epsilon;
   FmChannelStats **stats;
   guint           *n_zero;
+  float          **planes;   /* [n_layers]: item 0's [C, H, W] copied for a layout
+                              * that is not channel major, else NULL */
 } FmFrameStats;
 
 static void
@@ -69,8 +71,12 @@ stats_clear (gpointer data)
   FmFrameStats *st = data;
 
   for (guint i = 0; i < st->layers->len; i++)
-    g_free (st->stats[i]);
+    {
+      g_free (st->stats[i]);
+      g_free (st->planes[i]);
+    }
   g_free (st->stats);
+  g_free (st->planes);
   g_free (st->n_zero);
   g_array_unref (st->layers);
 }
@@ -93,15 +99,20 @@ stats_compute (FmModel *model,
   st->epsilon = epsilon;
   st->stats = g_new0 (FmChannelStats *, MAX (layers->len, 1));
   st->n_zero = g_new0 (guint, MAX (layers->len, 1));
+  st->planes = g_new0 (float *, MAX (layers->len, 1));
   for (guint i = 0; i < layers->len; i++)
     {
       const FmLayer *layer = &g_array_index (layers, FmLayer, i);
-      const FmValue *v = &model->values[layer->value_id];
-      guint channels = (guint) v->shape.dims[1];
-      gsize plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
+      guint channels = layer->channels;
+      gsize copy = fm_layer_copy_size (layer);
+      const float *data;
 
+      /* NCHW: the run's own data, no copy (the per-frame cost of old) */
+      if (copy > 0)
+        st->planes[i] = g_new (float, copy);
+      data = fm_layer_planes (model, layer, run, 0, st->planes[i]);
       st->stats[i] = g_new (FmChannelStats, MAX (channels, 1));
-      fm_channel_stats_compute (fm_run_value_data (run, layer->value_id), channels, plane,
+      fm_channel_stats_compute (data, channels, (gsize) layer->height * layer->width,
                                 epsilon, st->stats[i]);
       for (guint c = 0; c < channels; c++)
         st->n_zero[i] += st->stats[i][c].all_zero;
@@ -144,6 +155,7 @@ fm_frame_new (FmWorkerResult *result,
   frame->owner = st;
   frame->stats = st->stats;
   frame->n_zero = st->n_zero;
+  frame->planes = st->planes;
   fm_predict (frame->model, fm_worker_result_get_run (result), FM_PREDICT_TOP_K,
               &frame->prediction);
   return frame;
@@ -193,6 +205,8 @@ const float *
 fm_frame_data (FmFrame *frame,
                guint    index)
 {
-  return fm_run_value_data (fm_worker_result_get_run (frame->result),
-                            fm_frame_layer (frame, index)->value_id);
+  if (frame->planes[index] != NULL)
+    return frame->planes[index];
+  return fm_layer_planes (frame->model, fm_frame_layer (frame, index),
+                          fm_worker_result_get_run (frame->result), 0, NULL);
 }

@@ -28,7 +28,9 @@ typedef struct
   float            epsilon;
   FmChannelStats **stats;     /* [n_layers][C] */
   guint           *n_zero;    /* [n_layers] */
-  struct _FmFrameStats *owner; /* holds the two above */
+  float          **planes;    /* [n_layers]: copies for layouts that need one
+                               * (fm_layer_copy_size ()), else NULL */
+  struct _FmFrameStats *owner; /* holds the three above */
   FmPrediction     prediction; /* the top FM_PREDICT_TOP_K classes */
 } FmFrame;
 
@@ -64,7 +66,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmFrame, fm_frame_unref)
 guint        fm_frame_n_layers  (FmFrame        *frame);
 const FmLayer *fm_frame_layer   (FmFrame        *frame,
                                  guint           index);
-/* [C, H, W] of batch item 0 of layer @index. */
+/* [C, H, W] of batch item 0 of layer @index (fm_layer_planes (): the
+ * run's data, or the copy made with the statistics). */
 const float *fm_frame_data      (FmFrame        *frame,
                                  guint           index);
 /* The largest pre-activation value of channel @channel of layer @index,

@@ -457,7 +457,7 @@ fm_layer_section_new (const FmModel *model,
   guint channels = fm_layer_channels (model, layer);
 
   self->index = index;
-  self->shape_text = fm_shape_to_string (&v->shape);
+  self->shape_text = fm_layer_shape_text (model, layer);
   self->op_label = g_strdup (fm_layer_op_label (model, layer));
   gtk_label_set_text (GTK_LABEL (self->title), v->name);
   gtk_widget_set_tooltip_text (self->title, v->name);
@@ -466,8 +466,8 @@ fm_layer_section_new (const FmModel *model,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, v->name, -1);
 
   self->n_channels = channels;
-  self->map_height = (int) v->shape.dims[2];
-  self->map_width = (int) v->shape.dims[3];
+  self->map_height = (int) layer->height;
+  self->map_width = (int) layer->width;
   self->tile_size = tile_size;
   /* The tiles themselves are built when the section comes near the view
    * (fm_layer_section_ensure_tiles); until then their space is held. */
@@ -751,8 +751,7 @@ static void
 apply_frame (FmLayerSection *self)
 {
   const FmLayer *layer = fm_frame_layer (self->frame, self->index);
-  const FmValue *v = &self->frame->model->values[layer->value_id];
-  gsize plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
+  gsize plane = (gsize) layer->height * layer->width;
   const float *data = fm_frame_data (self->frame, self->index);
   FmTileStyle style = { 0 };
 

@@ -715,7 +715,6 @@ fm_tile_detail_new (GtkWindow           *parent,
 {
   FmTileDetail *self = g_object_new (FM_TYPE_TILE_DETAIL, "transient-for", parent, NULL);
   const FmLayer *l = fm_frame_layer (frame, layer);
-  const FmValue *v = &frame->model->values[l->value_id];
 
   if (parent != NULL)
     {
@@ -727,8 +726,8 @@ fm_tile_detail_new (GtkWindow           *parent,
   self->channels = fm_layer_channels (frame->model, l);
   self->channel = MIN (channel, self->channels - 1);
   self->options = *options;
-  self->height = (int) v->shape.dims[2];
-  self->width = (int) v->shape.dims[3];
+  self->height = (int) l->height;
+  self->width = (int) l->width;
 
   if (scan != NULL && scan_layer >= 0 && (guint) scan_layer < scan->n_layers)
     {

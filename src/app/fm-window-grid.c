@@ -453,8 +453,7 @@ make_layer_row (FmWindow      *self,
                 const FmLayer *layer,
                 const char    *friendly)
 {
-  const FmValue *v = &self->model->values[layer->value_id];
-  g_autofree char *shape = fm_shape_to_string (&v->shape);
+  g_autofree char *shape = fm_layer_shape_text (self->model, layer);
   g_autofree char *caption = g_strdup_printf ("%s · %s", fm_layer_op_label (self->model, layer),
                                               shape);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -468,7 +467,7 @@ make_layer_row (FmWindow      *self,
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_wrap (GTK_LABEL (name), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_set_tooltip_text (name, v->name);
+  gtk_widget_set_tooltip_text (name, self->model->values[layer->value_id].name);
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
   gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (sub, "caption");

@@ -53,18 +53,23 @@ typedef struct
   float       fixed_min;
   float       fixed_max;
   const FmColormap *cm;
-  GArray     *value_ids;    /* int, the exported values in order */
-  GPtrArray  *op_labels;    /* const char *, interned or static */
+  GArray     *layers;       /* FmLayer, the exported layers in order */
+  float     **copies;       /* [n]: item 0's planes when not the run's own data */
+  const float **planes;     /* [n]: item 0's [C, H, W] */
   FmChannelStats **stats;   /* [n][C] */
 } ExportState;
 
 static void
 export_state_clear (ExportState *s)
 {
-  if (s->stats != NULL)
-    for (guint i = 0; s->value_ids != NULL && i < s->value_ids->len; i++)
+  for (guint i = 0; s->layers != NULL && i < s->layers->len; i++)
+    {
       g_free (s->stats[i]);
+      g_free (s->copies[i]);
+    }
   g_free (s->stats);
+  g_free (s->copies);
+  g_free (s->planes);
   g_free (s->output);
   g_strfreev (s->layer_names);
   g_free (s->colormap);
@@ -73,8 +78,7 @@ export_state_clear (ExportState *s)
   g_free (s->csv);
   g_free (s->npy_dir);
   g_free (s->theme);
-  g_clear_pointer (&s->value_ids, g_array_unref);
-  g_clear_pointer (&s->op_labels, g_ptr_array_unref);
+  g_clear_pointer (&s->layers, g_array_unref);
   fm_cli_input_clear (&s->in);
 }
 
@@ -177,19 +181,50 @@ check_options (ExportState    *s,
 
 /* The op label of a feature-map value: its entry in the window's list
  * (merged) or in the list of every node, else its node's op. */
-static const char *
-op_label_for (const FmModel *model,
-              GArray        *merged,
-              GArray        *every,
-              int            id)
+/* The entry of value @id: from the merged list (so a Relu after a Conv
+ * says "Conv + Relu"), else from the whole list; NULL when it is none. */
+static const FmLayer *
+entry_for (GArray *merged,
+           GArray *every,
+           int     id)
 {
   for (guint i = 0; i < merged->len; i++)
     if (g_array_index (merged, FmLayer, i).value_id == id)
-      return fm_layer_op_label (model, &g_array_index (merged, FmLayer, i));
+      return &g_array_index (merged, FmLayer, i);
   for (guint i = 0; i < every->len; i++)
     if (g_array_index (every, FmLayer, i).value_id == id)
-      return fm_layer_op_label (model, &g_array_index (every, FmLayer, i));
-  return fm_op_type_name (model->nodes[model->values[id].producer].op);
+      return &g_array_index (every, FmLayer, i);
+  return NULL;
+}
+
+/* Item 0's planes of every chosen layer and their statistics, as the
+ * window computes them. */
+static gboolean
+take_planes (ExportState  *s,
+             GError      **error)
+{
+  guint n = s->layers->len;
+
+  s->stats = g_new0 (FmChannelStats *, n);
+  s->copies = g_new0 (float *, n);
+  s->planes = g_new0 (const float *, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
+
+      s->copies[i] = g_try_new (float, fm_layer_copy_size (l));
+      s->planes[i] = fm_layer_planes (s->in.model, l, s->in.run, 0, s->copies[i]);
+      if (s->planes[i] == NULL)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_LIMIT, _("%s: not enough memory for “%s”"),
+                       s->in.model->path, s->in.model->values[l->value_id].name);
+          return FALSE;
+        }
+      s->stats[i] = g_new0 (FmChannelStats, MAX (l->channels, 1));
+      fm_channel_stats_compute (s->planes[i], l->channels, (gsize) l->height * l->width,
+                                (float) s->zero_threshold, s->stats[i]);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -200,16 +235,14 @@ choose_layers (ExportState  *s,
   g_autoptr(GArray) merged = fm_layers_list (model, TRUE);
   g_autoptr(GArray) every = fm_layers_list (model, FALSE);
 
-  s->value_ids = g_array_new (FALSE, FALSE, sizeof (int));
-  s->op_labels = g_ptr_array_new ();
-
+  s->layers = g_array_new (FALSE, FALSE, sizeof (FmLayer));
   if (s->layer_names != NULL)
     {
       for (char **name = s->layer_names; *name != NULL; name++)
         {
-          int id = fm_model_find_value (model, *name);
+          const FmLayer *l = entry_for (merged, every, fm_model_find_value (model, *name));
 
-          if (id < 0 || !fm_model_is_feature_map (model, id))
+          if (l == NULL)
             {
               g_autoptr(GString) list = g_string_new (NULL);
 
@@ -217,49 +250,24 @@ choose_layers (ExportState  *s,
                 g_string_append_printf (list, "%s%s", i > 0 ? ", " : "",
                                         model->values[g_array_index (every, FmLayer, i).value_id].name);
               g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                           _("%s: no feature-map layer “%s” (a rank-4 float activation); "
-                             "the layers are: %s"),
+                           _("%s: no feature-map layer “%s”; the layers are: %s"),
                            model->path, *name, list->str);
               return FALSE;
             }
-          g_array_append_val (s->value_ids, id);
-          g_ptr_array_add (s->op_labels, (gpointer) op_label_for (model, merged, every, id));
+          g_array_append_val (s->layers, *l);
         }
     }
   else
     {
-      guint n = s->all_layers ? merged->len : MIN (merged->len, 1);
-
       if (merged->len == 0)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       _("%s: the model has no feature-map layers (rank-4 float "
-                         "activations) to export"), model->path);
+                       _("%s: the model has no feature-map layers to export"), model->path);
           return FALSE;
         }
-      for (guint i = 0; i < n; i++)
-        {
-          const FmLayer *l = &g_array_index (merged, FmLayer, i);
-
-          g_array_append_val (s->value_ids, l->value_id);
-          g_ptr_array_add (s->op_labels, (gpointer) fm_layer_op_label (model, l));
-        }
+      g_array_append_vals (s->layers, merged->data, s->all_layers ? merged->len : 1);
     }
-
-  /* Statistics of batch item 0, as the window computes them. */
-  s->stats = g_new0 (FmChannelStats *, s->value_ids->len);
-  for (guint i = 0; i < s->value_ids->len; i++)
-    {
-      int id = g_array_index (s->value_ids, int, i);
-      const FmValue *v = &model->values[id];
-      guint channels = (guint) v->shape.dims[1];
-
-      s->stats[i] = g_new0 (FmChannelStats, MAX (channels, 1));
-      fm_channel_stats_compute (fm_run_value_data (s->in.run, id), channels,
-                                (gsize) (v->shape.dims[2] * v->shape.dims[3]),
-                                (float) s->zero_threshold, s->stats[i]);
-    }
-  return TRUE;
+  return take_planes (s, error);
 }
 
 static gboolean
@@ -268,7 +276,7 @@ write_png (ExportState  *s,
 {
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
-  g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, s->value_ids->len);
+  g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, s->layers->len);
   g_autofree char *input_name = g_path_get_basename (s->in.input_path);
   g_auto(GStrv) labels = fm_model_dup_labels (model);
   FmSheetClass top[FM_PREDICT_MAX_TOP];
@@ -276,16 +284,11 @@ write_png (ExportState  *s,
   FmSheetSpec spec;
   int width, height;
 
-  for (guint i = 0; i < s->value_ids->len; i++)
-    {
-      int id = g_array_index (s->value_ids, int, i);
-      const FmValue *v = &model->values[id];
+  for (guint i = 0; i < s->layers->len; i++)
+    fm_sheet_layer_init (&layers[i], model, &g_array_index (s->layers, FmLayer, i),
+                         s->planes[i], s->stats[i]);
 
-      fm_sheet_layer_init (&layers[i], v, g_ptr_array_index (s->op_labels, i),
-                           fm_run_value_data (s->in.run, id), s->stats[i]);
-    }
-
-  fm_sheet_spec_init (&spec, model, layers, s->value_ids->len);
+  fm_sheet_spec_init (&spec, model, layers, s->layers->len);
   spec.input_name = input_name;
   spec.inverted = s->in.inverted;
   if (input->dtype == FM_DTYPE_FLOAT && input->shape.rank == 4)
@@ -320,17 +323,17 @@ write_csv (ExportState  *s,
            GError      **error)
 {
   const FmModel *model = s->in.model;
-  g_autofree FmExportStats *layers = g_new0 (FmExportStats, s->value_ids->len);
+  g_autofree FmExportStats *layers = g_new0 (FmExportStats, s->layers->len);
 
-  for (guint i = 0; i < s->value_ids->len; i++)
+  for (guint i = 0; i < s->layers->len; i++)
     {
-      const FmValue *v = &model->values[g_array_index (s->value_ids, int, i)];
+      const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
 
-      layers[i].name = v->name;
-      layers[i].channels = (guint) v->shape.dims[1];
+      layers[i].name = model->values[l->value_id].name;
+      layers[i].channels = l->channels;
       layers[i].stats = s->stats[i];
     }
-  if (!fm_export_write_stats_csv (s->csv, layers, s->value_ids->len, error))
+  if (!fm_export_write_stats_csv (s->csv, layers, s->layers->len, error))
     return FALSE;
   g_print (_("Wrote %s\n"), s->csv);
   return TRUE;
@@ -344,13 +347,22 @@ write_npy (ExportState  *s,
 
   if (!fm_file_make_folder (s->npy_dir, 0755, error))
     return FALSE;
-  for (guint i = 0; i < s->value_ids->len; i++)
+  for (guint i = 0; i < s->layers->len; i++)
     {
-      int id = g_array_index (s->value_ids, int, i);
-      const FmValue *v = &s->in.model->values[id];
-      g_autofree char *path = fm_export_write_npy (s->npy_dir, used, v->name, &v->shape,
-                                                   fm_run_value_data (s->in.run, id), error);
+      const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
+      g_autofree float *copy = NULL;
+      g_autofree char *path = NULL;
+      FmShape shape;
+      const float *maps = fm_layer_all_planes (s->in.model, l, s->in.run, &shape, &copy);
 
+      if (maps == NULL)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_LIMIT, _("%s: not enough memory for “%s”"),
+                       s->in.model->path, s->in.model->values[l->value_id].name);
+          return FALSE;
+        }
+      path = fm_export_write_npy (s->npy_dir, used, s->in.model->values[l->value_id].name,
+                                  &shape, maps, error);
       if (path == NULL)
         return FALSE;
       g_print (_("Wrote %s\n"), path);

@@ -17,7 +17,50 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-layers.h"
 #include "fm-model.h"
+
+/* The model's layer list, by value id. */
+typedef struct
+{
+  const FmModel  *model;
+  GArray         *layers;    /* FmLayer, unmerged */
+  const FmLayer **by_value;  /* [n_values]: the entry of a listed value, or NULL */
+} Maps;
+
+static void
+maps_init (Maps          *maps,
+           const FmModel *model)
+{
+  maps->model = model;
+  maps->layers = fm_layers_list (model, FALSE);
+  maps->by_value = g_new0 (const FmLayer *, MAX (model->n_values, 1));
+  for (guint i = 0; i < maps->layers->len; i++)
+    {
+      const FmLayer *l = &g_array_index (maps->layers, FmLayer, i);
+
+      maps->by_value[l->value_id] = l;
+    }
+}
+
+static void
+maps_clear (Maps *maps)
+{
+  g_clear_pointer (&maps->layers, g_array_unref);
+  g_clear_pointer (&maps->by_value, g_free);
+}
+
+/* A float activation of rank 3 or 4 that is not listed: its axes could
+ * not be known (fm-layers.h). */
+static gboolean
+layout_unknown (const Maps *maps,
+                int         id)
+{
+  const FmValue *v = &maps->model->values[id];
+
+  return maps->by_value[id] == NULL && v->kind == FM_VALUE_ACTIVATION &&
+         v->dtype == FM_DTYPE_FLOAT && (v->shape.rank == 3 || v->shape.rank == 4);
+}
 
 static guint64
 node_parameters (const FmModel *model,
@@ -31,25 +74,41 @@ node_parameters (const FmModel *model,
   return n;
 }
 
+/* "layout": the listed entry's layout, "unknown" for a rank-3 or rank-4
+ * float activation that is not listed, else null. */
 static JsonNode *
-value_to_json (const FmModel *model,
-               int            id)
+value_to_json (const Maps *maps,
+               int         id)
 {
-  const FmValue *v = &model->values[id];
+  const FmValue *v = &maps->model->values[id];
+  const FmLayer *l = maps->by_value[id];
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   fm_cli_json_add_string (b, "name", v->name);
   fm_cli_json_add_string (b, "dtype", fm_dtype_name (v->dtype));
   fm_cli_json_add_shape (b, "shape", &v->shape);
-  fm_cli_json_add_boolean (b, "feature_map", fm_model_is_feature_map (model, id));
+  fm_cli_json_add_boolean (b, "feature_map", l != NULL);
+  json_builder_set_member_name (b, "layout");
+  if (l != NULL)
+    json_builder_add_string_value (b, fm_layout_name (l->layout));
+  else if (layout_unknown (maps, id))
+    json_builder_add_string_value (b, "unknown");
+  else
+    json_builder_add_null_value (b);
+  if (l != NULL)
+    {
+      fm_cli_json_add_int (b, "channels", l->channels);
+      fm_cli_json_add_int (b, "height", l->height);
+      fm_cli_json_add_int (b, "width", l->width);
+    }
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
 
 static void
 add_values (JsonBuilder   *b,
-            const FmModel *model,
+            const Maps    *maps,
             const char    *member,
             const int     *ids,
             guint          n)
@@ -58,13 +117,14 @@ add_values (JsonBuilder   *b,
   json_builder_begin_array (b);
   for (guint i = 0; i < n; i++)
     if (ids[i] >= 0)
-      json_builder_add_value (b, value_to_json (model, ids[i]));
+      json_builder_add_value (b, value_to_json (maps, ids[i]));
   json_builder_end_array (b);
 }
 
 static int
-print_json (const FmModel *model)
+print_json (const Maps *maps)
 {
+  const FmModel *model = maps->model;
   g_autoptr(JsonBuilder) b = fm_cli_json_begin (model);
 
   json_builder_set_member_name (b, "producer");
@@ -89,8 +149,8 @@ print_json (const FmModel *model)
     }
   json_builder_end_object (b);
 
-  add_values (b, model, "inputs", model->inputs, model->n_inputs);
-  add_values (b, model, "outputs", model->outputs, model->n_outputs);
+  add_values (b, maps, "inputs", model->inputs, model->n_inputs);
+  add_values (b, maps, "outputs", model->outputs, model->n_outputs);
 
   json_builder_set_member_name (b, "nodes");
   json_builder_begin_array (b);
@@ -103,16 +163,16 @@ print_json (const FmModel *model)
       fm_cli_json_add_string (b, "op", fm_op_type_name (node->op));
       fm_cli_json_add_boolean (b, "folded", node->folded);
       fm_cli_json_add_int (b, "parameters", (gint64) node_parameters (model, node));
-      add_values (b, model, "outputs", node->outputs, node->n_outputs);
+      add_values (b, maps, "outputs", node->outputs, node->n_outputs);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
 
   json_builder_set_member_name (b, "feature_maps");
   json_builder_begin_array (b);
-  for (guint i = 0; i < model->n_values; i++)
-    if (fm_model_is_feature_map (model, (int) i))
-      json_builder_add_string_value (b, model->values[i].name);
+  for (guint i = 0; i < maps->layers->len; i++)
+    json_builder_add_string_value (b, model->values[g_array_index (maps->layers, FmLayer,
+                                                                   i).value_id].name);
   json_builder_end_array (b);
 
   fm_cli_json_print (b);
@@ -130,9 +190,9 @@ print_value_line (const FmModel *model,
 }
 
 static int
-print_text (const FmModel *model)
+print_text (const Maps *maps)
 {
-  guint n_maps = 0;
+  const FmModel *model = maps->model;
 
   g_print ("%-11s %s\n", _("Model:"), model->path);
   g_print ("%-11s %s %s\n", _("Producer:"),
@@ -175,18 +235,23 @@ print_text (const FmModel *model)
         {
           int id = node->outputs[k];
           g_autofree char *shape = NULL;
-          const char *note = "";
+          g_autofree char *note = NULL;
 
           if (id < 0)
             continue;
           shape = fm_shape_to_string (&model->values[id].shape);
           if (node->folded)
-            note = _("folded at load");
-          else if (fm_model_is_feature_map (model, id))
-            {
-              note = _("feature map");
-              n_maps++;
-            }
+            note = g_strdup (_("folded at load"));
+          else if (maps->by_value[id] != NULL && maps->by_value[id]->layout != FM_LAYOUT_NCHW)
+            /* Translators: %s is how the tensor is read: NHWC, NCL, tokens */
+            note = g_strdup_printf (_("feature map (%s)"),
+                                    fm_layout_name (maps->by_value[id]->layout));
+          else if (maps->by_value[id] != NULL)
+            note = g_strdup (_("feature map"));
+          else if (layout_unknown (maps, id))
+            note = g_strdup (_("layout unknown: not shown"));
+          else
+            note = g_strdup ("");
           if (k == 0)
             g_print ("  %-4u %-20s %-24s %-24s %-18s %10" G_GUINT64_FORMAT "  %s\n",
                      i, fm_op_type_name (node->op), node->name,
@@ -198,7 +263,7 @@ print_text (const FmModel *model)
     }
   g_print ("\n");
   g_print (g_dngettext (GETTEXT_PACKAGE, "%u feature-map layer\n",
-                        "%u feature-map layers\n", n_maps), n_maps);
+                        "%u feature-map layers\n", maps->layers->len), maps->layers->len);
   return FM_CLI_EXIT_OK;
 }
 
@@ -216,6 +281,7 @@ fm_cli_inspect (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(FmModel) model = NULL;
   static const char *const missing[] = { N_("missing MODEL"), NULL };
+  Maps maps;
   int status;
 
   context = fm_cli_option_context_new ("inspect", _("MODEL"),
@@ -231,5 +297,8 @@ fm_cli_inspect (int    argc,
   if (model == NULL)
     return fm_cli_fail (error);
 
-  return json ? print_json (model) : print_text (model);
+  maps_init (&maps, model);
+  status = json ? print_json (&maps) : print_text (&maps);
+  maps_clear (&maps);
+  return status;
 }

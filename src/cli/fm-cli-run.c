@@ -63,17 +63,16 @@ run_state_clear (RunState *s)
 
 /* ---- prediction ------------------------------------------------------- */
 
-/* Channels of a [N, C, H, W] activation that are 0 everywhere. */
+/* Channels of a layer that are 0 everywhere. */
 static GArray *
-zero_channels (RunState *s,
-               int       id)
+zero_channels (RunState      *s,
+               const FmLayer *l)
 {
-  const FmValue *v = &s->in.model->values[id];
-  const float *x = fm_run_value_data (s->in.run, id);
-  guint N = (guint) v->shape.dims[0], C = (guint) v->shape.dims[1];
-  gsize plane = (gsize) (v->shape.dims[2] * v->shape.dims[3]);
+  guint N = fm_layer_batch (s->in.model, l), C = l->channels;
+  gsize plane = (gsize) l->height * l->width;
   g_autofree FmChannelStats *stats = g_new (FmChannelStats, MAX (C, 1));
   g_autofree gboolean *zero = g_new (gboolean, MAX (C, 1));
+  g_autofree float *buffer = g_new (float, fm_layer_copy_size (l));
   GArray *zeros = g_array_new (FALSE, FALSE, sizeof (int));
 
   /* A channel is zero when it is zero in every batch item; the same
@@ -82,7 +81,8 @@ zero_channels (RunState *s,
     zero[c] = TRUE;
   for (guint n = 0; n < N; n++)
     {
-      fm_channel_stats_compute (x + (gsize) n * C * plane, C, plane, 0.0f, stats);
+      fm_channel_stats_compute (fm_layer_planes (s->in.model, l, s->in.run, n, buffer), C,
+                                plane, 0.0f, stats);
       for (guint c = 0; c < C; c++)
         zero[c] &= stats[c].all_zero;
     }
@@ -227,13 +227,16 @@ print_json (RunState *s)
     {
       const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
       const FmValue *v = &model->values[l->value_id];
-      g_autoptr(GArray) zeros = zero_channels (s, l->value_id);
+      g_autoptr(GArray) zeros = zero_channels (s, l);
 
       json_builder_begin_object (b);
       fm_cli_json_add_string (b, "name", v->name);
       fm_cli_json_add_string (b, "op", fm_op_type_name (model->nodes[l->node].op));
       fm_cli_json_add_shape (b, "shape", &v->shape);
-      fm_cli_json_add_int (b, "channels", v->shape.dims[1]);
+      fm_cli_json_add_string (b, "layout", fm_layout_name (l->layout));
+      fm_cli_json_add_int (b, "channels", l->channels);
+      fm_cli_json_add_int (b, "height", l->height);
+      fm_cli_json_add_int (b, "width", l->width);
       json_builder_set_member_name (b, "zero_channels");
       json_builder_begin_array (b);
       for (guint z = 0; z < zeros->len; z++)
@@ -279,18 +282,19 @@ print_text (RunState *s)
     {
       const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
       const FmValue *v = &model->values[l->value_id];
-      g_autoptr(GArray) zeros = zero_channels (s, l->value_id);
+      g_autoptr(GArray) zeros = zero_channels (s, l);
       g_autofree char *shape = fm_shape_to_string (&v->shape);
+      g_autofree char *reading = fm_layer_layout_text (l);
       g_autoptr(GString) list = g_string_new (NULL);
 
       for (guint z = 0; z < zeros->len; z++)
         g_string_append_printf (list, "%s%d", z > 0 ? ", " : "", g_array_index (zeros, int, z));
       g_print ("  %-24s %-18s %-18s ", v->name, fm_op_type_name (model->nodes[l->node].op),
                shape);
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " channel",
-                            "%" PRId64 " channels",
-                            (gulong) v->shape.dims[1]),
-               v->shape.dims[1]);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels", l->channels),
+               l->channels);
+      if (reading != NULL)
+        g_print (" (%s)", reading);
       if (zeros->len > 0)
         g_print (_(", all zero: %s"), list->str);
       g_print ("\n");

@@ -519,11 +519,17 @@ draw_layer (cairo_t             *cr,
   gsize plane = (gsize) l->height * (gsize) l->width;
 
   draw_text (cr, l->name, MARGIN, y, content_w, LAYER_PX, TRUE, FALSE, colours->text);
-  /* The window's section subtitle: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero". */
-  subtitle = g_strdup_printf ("%s · [%d, %d, %d, %d] · %u / %d zero",
-                              l->op_label != NULL ? l->op_label : "",
-                              l->batch, l->channels, l->height, l->width,
-                              count_zero (l), l->channels);
+  /* The window's section subtitle: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero",
+   * or with the layout: "Transpose · [1, 7, 7, 8], channels last · 0 / 8 zero". */
+  if (l->shape_text[0] != '\0')
+    subtitle = g_strdup_printf ("%s · %s · %u / %d zero",
+                                l->op_label != NULL ? l->op_label : "", l->shape_text,
+                                count_zero (l), l->channels);
+  else
+    subtitle = g_strdup_printf ("%s · [%d, %d, %d, %d] · %u / %d zero",
+                                l->op_label != NULL ? l->op_label : "",
+                                l->batch, l->channels, l->height, l->width,
+                                count_zero (l), l->channels);
   draw_text (cr, subtitle, MARGIN, y + LAYER_LINE, content_w, TEXT_PX, FALSE, FALSE,
              colours->grey);
 
@@ -635,17 +641,23 @@ fm_sheet_spec_init (FmSheetSpec        *spec,
 
 void
 fm_sheet_layer_init (FmSheetLayer         *layer,
-                     const FmValue        *v,
-                     const char           *op_label,
+                     const FmModel        *model,
+                     const FmLayer        *entry,
                      const float          *data,
                      const FmChannelStats *stats)
 {
+  const FmValue *v = &model->values[entry->value_id];
+  g_autofree char *shape_text = fm_layer_shape_text (model, entry);
+
+  memset (layer, 0, sizeof *layer);
   layer->name = v->name;
-  layer->op_label = op_label;
+  layer->op_label = fm_layer_op_label (model, entry);
   layer->batch = (int) v->shape.dims[0];
-  layer->channels = (int) v->shape.dims[1];
-  layer->height = (int) v->shape.dims[2];
-  layer->width = (int) v->shape.dims[3];
+  if (entry->layout != FM_LAYOUT_NCHW)
+    g_strlcpy (layer->shape_text, shape_text, sizeof layer->shape_text);
+  layer->channels = (int) entry->channels;
+  layer->height = (int) entry->height;
+  layer->width = (int) entry->width;
   layer->data = data;
   layer->stats = stats;
 }

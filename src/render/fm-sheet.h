@@ -21,6 +21,7 @@
 #include <glib.h>
 
 #include "fm-colormap.h"
+#include "fm-layers.h"
 #include "fm-model.h"
 #include "fm-predict.h"
 #include "fm-stats.h"
@@ -47,6 +48,8 @@ typedef struct
   int                   width;     /* W */
   const float          *data;      /* [C, H, W] of batch item 0 */
   const FmChannelStats *stats;     /* [C], from fm_channel_stats_compute */
+  char                  shape_text[96]; /* the text's shape when not "[N, C, H, W]"
+                                         * (fm_layer_shape_text ()), else "" */
 } FmSheetLayer;
 
 typedef struct
@@ -91,11 +94,12 @@ void             fm_sheet_spec_init   (FmSheetSpec        *spec,
                                        const FmModel      *model,
                                        const FmSheetLayer *layers,
                                        guint               n_layers);
-/* Fills @layer from the [N, C, H, W] value @v, with its op label, the
- * data of batch item 0 and its channel statistics. */
+/* Fills @layer from the entry @entry of @model (its name, op label, map
+ * size and shape text), the [C, H, W] planes of batch item 0
+ * (fm_layer_planes ()) and their channel statistics. */
 void             fm_sheet_layer_init  (FmSheetLayer         *layer,
-                                       const FmValue        *v,
-                                       const char           *op_label,
+                                       const FmModel        *model,
+                                       const FmLayer        *entry,
                                        const float          *data,
                                        const FmChannelStats *stats);
 /* Puts the prediction @p of @model on @spec, its classes written into

@@ -22,6 +22,7 @@
 #include "fm-layer-section.h"
 #include "fm-predict.h"
 #include "fm-test-files.h"
+#include "fm-test-onnx.h"
 #include "fm-test-window.h"
 #include "fm-tile.h"
 #include "fm-tile-detail.h"
@@ -282,6 +283,70 @@ test_empty_canvas (void)
   fm_test_close_window (window);
 }
 
+/* x [1, 1, 28, 28] -> Mul by s [1, 3, 1, 1] = (1, -1, 2) -> m [1, 3, 28, 28]
+ * -> Transpose [0, 2, 3, 1] -> y [1, 28, 28, 3], written to @path: a
+ * channels-last tensor after an NCHW input, as in a ConvNeXt block. */
+static void
+write_channels_last_model (const char *path)
+{
+  static const gint64 x_dims[] = { 1, 1, 28, 28 };
+  static const float s[] = { 1.0f, -1.0f, 2.0f };
+  static const gint64 perm[] = { 0, 2, 3, 1 };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", x_dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("y", NULL, -1);
+  g_autoptr(GByteArray) mul = fm_test_node ("Mul", "mul", (const char *[]) { "x", "s", NULL },
+                                            "m");
+  g_autoptr(GByteArray) tr = fm_test_node ("Transpose", "transpose",
+                                           (const char *[]) { "m", NULL }, "y");
+  g_autoptr(GByteArray) model = NULL;
+  GError *error = NULL;
+
+  fm_test_attr_ints (tr, "perm", perm, 4);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, mul);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, tr);
+  fm_test_initializer (graph, "s", (const gint64[]) { 1, 3, 1, 1 }, 4, s);
+  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "g");
+  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
+  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
+  model = fm_test_model_bytes (graph, NULL);
+  g_file_set_contents (path, (const char *) model->data, model->len, &error);
+  g_assert_no_error (error);
+}
+
+/* The channels-last y shows 3 tiles of 28 x 28 (read as NCHW it would be
+ * 28 tiles of 28 x 3), its heading says so, and its maps are m's. */
+static void
+test_channels_last (void)
+{
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "channels-last.onnx", NULL);
+  FmWindow *window;
+  FmFrame *frame;
+  FmLayerSection *section;
+  const FmLayer *y;
+
+  write_channels_last_model (path);
+  window = fm_test_open_window (path);
+  frame = fm_window_get_frame (window);
+  g_assert_cmpuint (fm_frame_n_layers (frame), ==, 2);
+  y = fm_frame_layer (frame, 1);
+  g_assert_cmpstr (frame->model->values[y->value_id].name, ==, "y");
+  g_assert_cmpint (y->layout, ==, FM_LAYOUT_NHWC);
+  g_assert_cmpuint (fm_layer_channels (frame->model, y), ==, 3);
+
+  fm_window_select_layer (window, 1);
+  fm_test_settle ();
+  section = FM_LAYER_SECTION (fm_window_get_section (window, 1));
+  fm_layer_section_ensure_tiles (section);
+  fm_test_settle ();
+  g_assert_cmpuint (fm_layer_section_n_tiles (section), ==, 3);
+  g_assert_nonnull (fm_layer_section_get_tile (section, 2));
+  g_assert_nonnull (strstr (fm_layer_section_get_subtitle (section), "[1, 28, 28, 3], channels last"));
+  g_assert_cmpmem (fm_frame_data (frame, 1), 3 * 28 * 28 * sizeof (float),
+                   fm_frame_data (frame, 0), 3 * 28 * 28 * sizeof (float));
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -296,6 +361,7 @@ main (int   argc,
   g_test_add_func ("/app/window/export", test_export);
   g_test_add_func ("/app/window/per-tile-scaling", test_per_tile_scaling);
   g_test_add_func ("/app/window/empty-canvas", test_empty_canvas);
+  g_test_add_func ("/app/window/channels-last", test_channels_last);
 
   return g_test_run ();
 }

@@ -453,6 +453,81 @@ test_inspect (void)
   fm_test_cli_result_clear (&t);
 }
 
+/* tests/fixtures/pytorch/keras_nhwc (tf2onnx's shape of a Keras model):
+ * `run --json` lists the channels-last Transpose output as 8 channels of
+ * 7 x 7, read off the graph (MaxPool [1, 8, 7, 7] -> Transpose [0, 2, 3,
+ * 1]), not 7 channels of 7 x 8; `inspect` names every value's layout. */
+static void
+test_keras_nhwc (void)
+{
+  static const struct
+  {
+    const char *name, *layout;
+    gint64      channels, height, width;
+  } want[] = {
+    { "/Transpose_output_0", "NCHW", 1, 28, 28 },
+    { "/Pad_output_0", "NCHW", 1, 29, 29 },
+    { "/conv/Conv_output_0", "NCHW", 8, 14, 14 },
+    { "/Relu_output_0", "NCHW", 8, 14, 14 },
+    { "/MaxPool_output_0", "NCHW", 8, 7, 7 },
+    { "/Transpose_2_output_0", "NHWC", 8, 7, 7 },
+  };
+  g_autofree char *dir = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "keras_nhwc",
+                                           NULL);
+  g_autofree char *model = g_build_filename (dir, "model.onnx", NULL);
+  g_autofree char *input = g_build_filename (dir, "input.npy", NULL);
+  FmTestCliResult r = run_cli (NULL, "run", model, input, "--json", NULL);
+  FmTestCliResult i = run_cli (NULL, "inspect", model, "--json", NULL);
+  FmTestCliResult t = run_cli (NULL, "run", model, input, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) inode = NULL;
+  JsonArray *layers, *nodes;
+  gboolean seen_transpose = FALSE;
+
+  g_assert_cmpint (r.status, ==, 0);
+  node = parse_json (r.out);
+  layers = json_object_get_array_member (json_node_get_object (node), "layers");
+  g_assert_cmpuint (json_array_get_length (layers), ==, G_N_ELEMENTS (want));
+  for (guint k = 0; k < G_N_ELEMENTS (want); k++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, k);
+
+      g_assert_cmpstr (json_object_get_string_member (l, "name"), ==, want[k].name);
+      g_assert_cmpstr (json_object_get_string_member (l, "layout"), ==, want[k].layout);
+      g_assert_cmpint (json_object_get_int_member (l, "channels"), ==, want[k].channels);
+      g_assert_cmpint (json_object_get_int_member (l, "height"), ==, want[k].height);
+      g_assert_cmpint (json_object_get_int_member (l, "width"), ==, want[k].width);
+    }
+
+  g_assert_cmpint (i.status, ==, 0);
+  inode = parse_json (i.out);
+  nodes = json_object_get_array_member (json_node_get_object (inode), "nodes");
+  for (guint k = 0; k < json_array_get_length (nodes); k++)
+    {
+      JsonArray *outs = json_object_get_array_member (json_array_get_object_element (nodes, k),
+                                                      "outputs");
+      JsonObject *v = json_array_get_object_element (outs, 0);
+      const char *name = json_object_get_string_member (v, "name");
+
+      if (g_strcmp0 (name, "/Transpose_2_output_0") == 0)
+        {
+          g_assert_true (json_object_get_boolean_member (v, "feature_map"));
+          g_assert_cmpstr (json_object_get_string_member (v, "layout"), ==, "NHWC");
+          g_assert_cmpint (json_object_get_int_member (v, "channels"), ==, 8);
+          seen_transpose = TRUE;
+        }
+      else if (g_strcmp0 (name, "/Reshape_2_output_0") == 0)
+        g_assert_true (json_object_get_null_member (v, "layout"));
+    }
+  g_assert_true (seen_transpose);
+
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_nonnull (strstr (t.out, "8 channels (channels last)"));
+  fm_test_cli_result_clear (&r);
+  fm_test_cli_result_clear (&i);
+  fm_test_cli_result_clear (&t);
+}
+
 static void
 assert_failure (FmTestCliResult     *r,
                 const char *file)
@@ -662,6 +737,7 @@ main (int   argc,
   g_test_add_func ("/cli/run/probabilities", test_run_probabilities);
   g_test_add_func ("/cli/run/dump", test_dump);
   g_test_add_func ("/cli/inspect", test_inspect);
+  g_test_add_func ("/cli/run/keras-nhwc", test_keras_nhwc);
   g_test_add_func ("/cli/exit/failure", test_exit_1);
   g_test_add_func ("/cli/exit/usage", test_exit_2);
   g_test_add_func ("/cli/bundled/name", test_bundled_name);

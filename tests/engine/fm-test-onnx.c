@@ -153,6 +153,27 @@ fm_test_attr_ints (GByteArray   *node,
   fm_pb_message (node, FM_ONNX_NODE_ATTRIBUTE, attr);
 }
 
+void
+fm_test_initializer (GByteArray   *graph,
+                     const char   *name,
+                     const gint64 *dims,
+                     int           rank,
+                     const float  *data)
+{
+  g_autoptr(GByteArray) init = g_byte_array_new ();
+  gsize n = 1;
+
+  for (int d = 0; d < rank; d++)
+    {
+      fm_pb_int (init, FM_ONNX_TENSOR_DIMS, dims[d]);
+      n *= (gsize) dims[d];
+    }
+  fm_pb_int (init, FM_ONNX_TENSOR_DATA_TYPE, FM_ONNX_FLOAT);
+  fm_pb_string (init, FM_ONNX_TENSOR_NAME, name);
+  fm_pb_bytes (init, FM_ONNX_TENSOR_RAW_DATA, data, n * sizeof (float));
+  fm_pb_message (graph, FM_ONNX_GRAPH_INITIALIZER, init);
+}
+
 /* fm_test_relu_model(), with the initializer w when @w_data (its fields
  * after dims, data_type and name: where its values are) is not NULL. */
 static GByteArray *

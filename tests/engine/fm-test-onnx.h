@@ -55,6 +55,13 @@ void          fm_test_attr_ints       (GByteArray         *node,
 GByteArray   *fm_test_value_info      (const char         *name,
                                        const gint64       *dims,
                                        int                 rank);
+/* Appends an initializer TensorProto {dims, FLOAT, name, raw_data} of
+ * @rank dims @dims to @graph. */
+void          fm_test_initializer     (GByteArray         *graph,
+                                       const char         *name,
+                                       const gint64       *dims,
+                                       int                 rank,
+                                       const float        *data);
 /* ModelProto {ir_version 8, opset_import {"" 13}, graph, metadata_props
  * from @meta (key, value, ..., NULL)}. */
 GByteArray   *fm_test_model_bytes     (GByteArray         *graph,

@@ -73,7 +73,7 @@ check_layer (FmModel    *model,
     g_assert_cmpint (l->bias_value_id, ==, value_id (model, bias));
   g_assert_cmpint (l->merged, ==, merged);
   g_assert_cmpstr (fm_layer_op_label (model, l), ==, label);
-  g_assert_true (fm_model_is_feature_map (model, l->value_id));
+  g_assert_cmpint (l->layout, ==, FM_LAYOUT_NCHW);
 }
 
 /* One expected entry of a layer list, as check_layer () takes it. */

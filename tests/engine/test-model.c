@@ -232,8 +232,6 @@ test_relu_runs (void)
   g_assert_cmpint (x->shape.dims[0], ==, 1);
   g_assert_cmpint (x->shape.dims[3], ==, 4);
   g_assert_cmpuint (model->n_plan, ==, 1);
-  g_assert_true (fm_model_is_feature_map (model, fm_model_find_value (model, "y")));
-  g_assert_false (fm_model_is_feature_map (model, fm_model_find_value (model, "x")));
 
   run = fm_run_new (model, &error);
   g_assert_no_error (error);

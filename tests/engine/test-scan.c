@@ -257,6 +257,57 @@ test_dead_bias (void)
   g_assert_nonnull (strstr (text, "4 of 5 images"));
 }
 
+/* ---- a channels-last layer ------------------------------------------- */
+
+/* The dead-bias net with a Transpose [0, 2, 3, 1] between the Conv and the
+ * Relu: r [1, 2, 2, 2] is NHWC (2 channels of 2 x 2; every dim is 2, so
+ * only the layout tells the channels). Channel 0 (bias -100) must be the
+ * dead one, as in test_dead_bias; read as NCHW, "channel 0" would be the
+ * top row of both channels and fire on images 1, 3 and 4. */
+static void
+test_nhwc (void)
+{
+  static const float w[] = { 1, 1 };
+  static const float b[] = { -100, 0 };
+  static const guint8 px[20] = { 0, 0, 0, 0,  10, 20, 30, 40,  0, 0, 0, 51,
+                                 255, 0, 0, 0,  1, 1, 1, 1 };
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmScanResult) r = NULL;
+  g_autofree char *path = NULL;
+  const FmScanLayer *lr;
+  FmScanOptions o;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), w);
+  fm_test_graph_float (g, "b", FM_DIMS (2), b);
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_node_ints (fm_test_graph_node (g, "Transpose", "c", "t"), "perm", 4,
+                     (const gint64[]) { 0, 2, 3, 1 });
+  fm_test_graph_node (g, "Relu", "t", "r");
+  fm_test_graph_output (g, "r");
+  model = fm_test_graph_build_ok (g);
+  path = write_idx ("nhwc.idx", 5, 5, 2, 2, px, FALSE);
+
+  plain_options (&o, 2, 2);
+  r = scan_ok (model, path, &o);
+  g_assert_cmpuint (r->n_layers, ==, 3);
+  lr = layer_named (r, "r");
+  g_assert_cmpuint (lr->channels, ==, 2);
+  g_assert_cmpuint (lr->zero_count[0], ==, 5);
+  g_assert_cmpuint (lr->zero_count[1], ==, 1);
+  g_assert_cmpuint (lr->n_dead, ==, 1);
+  g_assert_cmpuint (lr->dead[0], ==, 0);
+  g_assert_cmpfloat (lr->max[1], ==, 1.0f);
+  /* channel 1's top images: 3 (max 1), 2 (51/255), 1 (40/255), 4 */
+  g_assert_cmpint (lr->top_index[r->top_k + 0], ==, 3);
+  g_assert_cmpint (lr->top_index[r->top_k + 1], ==, 2);
+  g_assert_cmpint (lr->top_index[r->top_k + 2], ==, 1);
+  g_assert_cmpint (lr->top_index[r->top_k + 3], ==, 4);
+  /* mean of channel 1 over 5 * 4 cells: (100 + 51 + 255 + 4) / 255 / 20 */
+  g_assert_cmpfloat_with_epsilon (lr->mean[1], 410.0 / 255.0 / 20.0, 1e-6);
+}
+
 /* ---- a channel that fires on exactly k of n images -------------------- */
 
 /* x [1, 1, 3, 3] -> Conv 1x1 (w = 1, b = -0.5) -> c -> Relu -> r. A pixel
@@ -1246,6 +1297,7 @@ main (int    argc,
   }
 
   g_test_add_func ("/engine/scan/dead-bias", test_dead_bias);
+  g_test_add_func ("/engine/scan/nhwc", test_nhwc);
   g_test_add_func ("/engine/scan/fire-count", test_fire_count);
   g_test_add_func ("/engine/scan/diagnoses", test_diagnoses);
   g_test_add_func ("/engine/scan/bundled-naive", test_bundled_naive);

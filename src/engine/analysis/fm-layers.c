@@ -3,8 +3,9 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The viewer's layer list from a loaded model (rules in fm-layers.h): one
- * walk over the plan, looking one node back from each element-wise
+ * The viewer's layer list from a loaded model (rules in fm-layers.h): the
+ * axes of every value (fm-layout.c) decide which activations are layers
+ * and how their maps are read; one walk over the plan, looking one node back from each element-wise
  * activation for the Conv/Gemm/BatchNormalization that fed it; what an
  * all-zero channel means; and friendly names, from one parse of each
  * value name into module path and op part (FmNameParts).
@@ -12,6 +13,7 @@
 #include "config.h"
 
 #include "fm-layers.h"
+#include "fm-layout.h"
 #include "fm-stats.h"
 
 #include <glib/gi18n-lib.h>
@@ -126,16 +128,95 @@ find_pre (const FmModel *model,
                                               : bias_of_node (model, layer->node);
 }
 
+/* s * s == n for some s >= 2: that s, else 0. */
+static guint
+square_side (gint64 n)
+{
+  for (gint64 side = 2; side * side <= n; side++)
+    if (side * side == n)
+      return (guint) side;
+  return 0;
+}
+
+static gboolean
+axes_are (const FmAxes *a,
+          FmAxis        a0,
+          FmAxis        a1,
+          FmAxis        a2,
+          FmAxis        a3)
+{
+  return a->axis[0] == a0 && a->axis[1] == a1 && a->axis[2] == a2 && a->axis[3] == a3;
+}
+
+/* Fills the layout and map size of @layer when value @id is a layer (see
+ * fm-layers.h) with the axes @a. */
+static gboolean
+classify (const FmModel *model,
+          int            id,
+          const FmAxes  *a,
+          FmLayer       *layer)
+{
+  const FmValue *v;
+  const gint64 *d;
+
+  if (id < 0 || (guint) id >= model->n_values)
+    return FALSE;
+  v = &model->values[id];
+  d = v->shape.dims;
+  if (v->kind != FM_VALUE_ACTIVATION || v->dtype != FM_DTYPE_FLOAT)
+    return FALSE;
+  layer->height = 1;
+  if (v->shape.rank == 4 && axes_are (a, FM_AXIS_N, FM_AXIS_C, FM_AXIS_H, FM_AXIS_W))
+    {
+      layer->layout = FM_LAYOUT_NCHW;
+      layer->channels = (guint) d[1];
+      layer->height = (guint) d[2];
+      layer->width = (guint) d[3];
+    }
+  else if (v->shape.rank == 4 && axes_are (a, FM_AXIS_N, FM_AXIS_H, FM_AXIS_W, FM_AXIS_C))
+    {
+      layer->layout = FM_LAYOUT_NHWC;
+      layer->channels = (guint) d[3];
+      layer->height = (guint) d[1];
+      layer->width = (guint) d[2];
+    }
+  else if (v->shape.rank == 3 && a->axis[0] == FM_AXIS_N && a->axis[1] == FM_AXIS_C &&
+           (a->axis[2] == FM_AXIS_L || a->axis[2] == FM_AXIS_G))
+    {
+      layer->layout = FM_LAYOUT_NCL;
+      layer->channels = (guint) d[1];
+      layer->width = (guint) d[2];
+    }
+  else if (v->shape.rank == 3 && axes_are (a, FM_AXIS_N, FM_AXIS_G, FM_AXIS_C, 0) &&
+           d[1] > 1 && square_side (d[1] - 1) > 0)
+    {
+      layer->layout = FM_LAYOUT_TOKENS;
+      layer->channels = (guint) d[2];
+      layer->height = layer->width = square_side (d[1] - 1);
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
 GArray *
 fm_layers_list (const FmModel *model,
                 gboolean       merge_activations)
 {
   GArray *layers = g_array_new (FALSE, TRUE, sizeof (FmLayer));
   g_autofree gboolean *hidden = NULL; /* [n_values]: merged into a later entry */
+  g_autofree FmLayer *shown = NULL;   /* [n_values]: layout and size of a layer */
+  g_autofree gboolean *is_layer = NULL;
+  g_autofree FmAxes *axes = NULL;
 
   g_return_val_if_fail (model != NULL, layers);
 
-  hidden = g_new0 (gboolean, model->n_values);
+  hidden = g_new0 (gboolean, MAX (model->n_values, 1));
+  shown = g_new0 (FmLayer, MAX (model->n_values, 1));
+  is_layer = g_new0 (gboolean, MAX (model->n_values, 1));
+  axes = fm_layout_infer (model);
+  for (guint i = 0; i < model->n_values; i++)
+    is_layer[i] = classify (model, (int) i, &axes[i], &shown[i]);
 
   /* First pass: which pre-activations are folded into their activation. */
   if (merge_activations)
@@ -149,11 +230,10 @@ fm_layers_list (const FmModel *model,
             {
               FmLayer layer = { .value_id = node->outputs[o], .node = node_index };
 
-              if (!fm_model_is_feature_map (model, layer.value_id))
+              if (layer.value_id < 0 || !is_layer[layer.value_id])
                 continue;
               find_pre (model, &layer);
-              if (layer.pre_value_id >= 0 &&
-                  fm_model_is_feature_map (model, layer.pre_value_id) &&
+              if (layer.pre_value_id >= 0 && is_layer[layer.pre_value_id] &&
                   feeds_only (model, layer.pre_value_id, node_index))
                 hidden[layer.pre_value_id] = TRUE;
             }
@@ -167,10 +247,14 @@ fm_layers_list (const FmModel *model,
 
       for (guint o = 0; o < node->n_outputs; o++)
         {
-          FmLayer layer = { .value_id = node->outputs[o], .node = node_index };
+          int id = node->outputs[o];
+          FmLayer layer;
 
-          if (!fm_model_is_feature_map (model, layer.value_id) || hidden[layer.value_id])
+          if (id < 0 || !is_layer[id] || hidden[id])
             continue;
+          layer = shown[id];
+          layer.value_id = id;
+          layer.node = node_index;
           find_pre (model, &layer);
           layer.merged = layer.pre_value_id >= 0 && hidden[layer.pre_value_id];
           g_array_append_val (layers, layer);
@@ -202,13 +286,210 @@ guint
 fm_layer_channels (const FmModel *model,
                    const FmLayer *layer)
 {
-  const FmValue *v;
+  g_return_val_if_fail (model != NULL && layer != NULL, 0);
 
+  return layer->channels;
+}
+
+guint
+fm_layer_batch (const FmModel *model,
+                const FmLayer *layer)
+{
   g_return_val_if_fail (model != NULL && layer != NULL, 0);
   g_return_val_if_fail (layer->value_id >= 0 && (guint) layer->value_id < model->n_values, 0);
 
+  return (guint) model->values[layer->value_id].shape.dims[0];
+}
+
+const char *
+fm_layout_name (FmLayout layout)
+{
+  switch (layout)
+    {
+    case FM_LAYOUT_NCHW:
+      return "NCHW";
+    case FM_LAYOUT_NHWC:
+      return "NHWC";
+    case FM_LAYOUT_TOKENS:
+      return "tokens";
+    case FM_LAYOUT_NCL:
+      return "NCL";
+    default:
+      return "?";
+    }
+}
+
+char *
+fm_layer_layout_text (const FmLayer *layer)
+{
+  g_return_val_if_fail (layer != NULL, NULL);
+
+  switch (layer->layout)
+    {
+    case FM_LAYOUT_NHWC:
+      /* Translators: how a tensor of shape [N, H, W, C] is read */
+      return g_strdup (_("channels last"));
+    case FM_LAYOUT_TOKENS:
+      /* Translators: a vision transformer's tokens [1, 1 + 14 × 14, D]
+       * read as D maps of 14 × 14 (the class token left out) */
+      return g_strdup_printf (_("tokens as %u × %u grid"), layer->height, layer->width);
+    case FM_LAYOUT_NCL:
+      /* Translators: each channel of a [N, C, L] tensor drawn as a strip
+       * one cell high and L wide */
+      return g_strdup_printf (_("1 × %u strips"), layer->width);
+    case FM_LAYOUT_NCHW:
+    default:
+      return NULL;
+    }
+}
+
+char *
+fm_layer_shape_text (const FmModel *model,
+                     const FmLayer *layer)
+{
+  g_autofree char *shape = NULL;
+  g_autofree char *reading = NULL;
+
+  g_return_val_if_fail (model != NULL && layer != NULL, NULL);
+
+  shape = fm_shape_to_string (&model->values[layer->value_id].shape);
+  reading = fm_layer_layout_text (layer);
+  if (reading == NULL)
+    return g_steal_pointer (&shape);
+  /* Translators: a tensor's shape, then how it is read, e.g.
+   * "[1, 7, 7, 8], channels last" */
+  return g_strdup_printf (C_("shape and layout", "%s, %s"), shape, reading);
+}
+
+/* Where cell (c, y, x) of batch item 0 lies, in floats from the value's
+ * start: offset + c * c_step + y * y_step + x * x_step; item_step more
+ * for each item. */
+typedef struct
+{
+  gsize item_step, offset, c_step, y_step, x_step;
+} CellSteps;
+
+static void
+cell_steps (const FmShape *shape,
+            const FmLayer *layer,
+            CellSteps     *s)
+{
+  gsize C = layer->channels, H = layer->height, W = layer->width;
+
+  switch (layer->layout)
+    {
+    case FM_LAYOUT_NHWC:
+      *s = (CellSteps) { H * W * C, 0, 1, W * C, C };
+      break;
+    case FM_LAYOUT_TOKENS:
+      /* [N, 1 + H * W, C]: token 0 is the class token */
+      *s = (CellSteps) { (gsize) shape->dims[1] * C, C, 1, W * C, C };
+      break;
+    case FM_LAYOUT_NCHW:
+    case FM_LAYOUT_NCL:
+    default:
+      *s = (CellSteps) { C * H * W, 0, H * W, W, 1 };
+      break;
+    }
+}
+
+/* Channel @c of the item at @item_data into @out ([H, W]). */
+static void
+gather_channel (const float     *item_data,
+                const CellSteps *s,
+                const FmLayer   *layer,
+                guint            c,
+                float           *out)
+{
+  const float *p = item_data + s->offset + (gsize) c * s->c_step;
+
+  for (guint y = 0; y < layer->height; y++)
+    for (guint x = 0; x < layer->width; x++)
+      *out++ = p[(gsize) y * s->y_step + (gsize) x * s->x_step];
+}
+
+gsize
+fm_layer_copy_size (const FmLayer *layer)
+{
+  g_return_val_if_fail (layer != NULL, 0);
+
+  if (layer->layout == FM_LAYOUT_NCHW || layer->layout == FM_LAYOUT_NCL)
+    return 0;
+  return (gsize) layer->channels * layer->height * layer->width;
+}
+
+/* @layer's cells read from @data, a value of the entry's shape. */
+static const float *
+planes_of (const FmModel *model,
+           const FmLayer *layer,
+           const float   *data,
+           guint          item,
+           float         *buffer)
+{
+  CellSteps s;
+  gsize plane = (gsize) layer->height * layer->width;
+
+  if (data == NULL || item >= fm_layer_batch (model, layer))
+    return NULL;
+  cell_steps (&model->values[layer->value_id].shape, layer, &s);
+  data += (gsize) item * s.item_step;
+  if (fm_layer_copy_size (layer) == 0)
+    return data;
+  g_return_val_if_fail (buffer != NULL, NULL);
+  for (guint c = 0; c < layer->channels; c++)
+    gather_channel (data, &s, layer, c, buffer + (gsize) c * plane);
+  return buffer;
+}
+
+const float *
+fm_layer_planes (const FmModel *model,
+                 const FmLayer *layer,
+                 FmRun         *run,
+                 guint          item,
+                 float         *buffer)
+{
+  g_return_val_if_fail (model != NULL && layer != NULL && run != NULL, NULL);
+
+  return planes_of (model, layer, fm_run_value_data (run, layer->value_id), item, buffer);
+}
+
+const float *
+fm_layer_all_planes (const FmModel *model,
+                     const FmLayer *layer,
+                     FmRun         *run,
+                     FmShape       *shape_out,
+                     float        **copy_out)
+{
+  const FmValue *v;
+  gsize per_item;
+  guint n;
+  float *copy;
+
+  g_return_val_if_fail (model != NULL && layer != NULL && run != NULL, NULL);
+  g_return_val_if_fail (shape_out != NULL && copy_out != NULL, NULL);
+
   v = &model->values[layer->value_id];
-  return v->shape.rank >= 2 ? (guint) v->shape.dims[1] : 0;
+  *copy_out = NULL;
+  per_item = fm_layer_copy_size (layer);
+  if (per_item == 0)
+    {
+      *shape_out = v->shape;
+      return fm_run_value_data (run, layer->value_id);
+    }
+  n = fm_layer_batch (model, layer);
+  copy = g_try_new (float, MAX ((gsize) n * per_item, 1));
+  if (copy == NULL)
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    if (fm_layer_planes (model, layer, run, i, copy + (gsize) i * per_item) == NULL)
+      {
+        g_free (copy);
+        return NULL;
+      }
+  *shape_out = (FmShape) { .rank = 4, .dims = { n, layer->channels, layer->height,
+                                                 layer->width } };
+  *copy_out = copy;
+  return copy;
 }
 
 float
@@ -232,50 +513,38 @@ fm_layer_bias (const FmModel *model,
   return channel < bias->numel ? data[channel] : 0.0f;
 }
 
-/* The planes of batch item 0 of @layer's pre-activation in @run
- * ([C, H, W]), with C and H * W; NULL when the entry has none. */
-static const float *
-pre_activation_planes (const FmModel *model,
-                       const FmLayer *layer,
-                       FmRun         *run,
-                       guint         *channels_out,
-                       gsize         *plane_out)
-{
-  const FmValue *pre;
-  const float *data; /* [N, C, H, W] */
-  gsize plane = 1;
-
-  if (layer->pre_value_id < 0 || (guint) layer->pre_value_id >= model->n_values)
-    return NULL;
-  pre = &model->values[layer->pre_value_id];
-  if (pre->dtype != FM_DTYPE_FLOAT || pre->shape.rank < 2 || pre->shape.dims[0] < 1)
-    return NULL;
-  data = fm_run_value_data (run, layer->pre_value_id);
-  if (data == NULL)
-    return NULL;
-  for (int d = 2; d < pre->shape.rank; d++)
-    plane *= (gsize) pre->shape.dims[d];
-  *channels_out = MIN (fm_layer_channels (model, layer), (guint) pre->shape.dims[1]);
-  *plane_out = plane;
-  return data;
-}
-
 float
 fm_layer_pre_activation_max_channel (const FmModel *model,
                                      const FmLayer *layer,
                                      FmRun         *run,
                                      guint          channel)
 {
+  const FmValue *pre;
   const float *data;
-  guint channels = 0;
-  gsize plane = 0;
+  CellSteps s;
+  gsize plane = (gsize) layer->height * layer->width;
+  g_autofree float *cells = NULL; /* [H, W] */
 
   g_return_val_if_fail (model != NULL && layer != NULL && run != NULL, NAN);
 
-  data = pre_activation_planes (model, layer, run, &channels, &plane);
-  if (data == NULL || channel >= channels)
+  if (layer->pre_value_id < 0 || (guint) layer->pre_value_id >= model->n_values ||
+      channel >= layer->channels)
     return NAN;
-  return fm_plane_max (data + (gsize) channel * plane, plane);
+  /* An element-wise activation: the pre-activation has the entry's shape,
+   * so its cells lie where the entry's do. */
+  pre = &model->values[layer->pre_value_id];
+  if (pre->dtype != FM_DTYPE_FLOAT ||
+      !fm_shape_equal (&pre->shape, &model->values[layer->value_id].shape))
+    return NAN;
+  data = fm_run_value_data (run, layer->pre_value_id);
+  if (data == NULL)
+    return NAN;
+  cell_steps (&pre->shape, layer, &s);
+  if (fm_layer_copy_size (layer) == 0)
+    return fm_plane_max (data + (gsize) channel * s.c_step, plane);
+  cells = g_new (float, MAX (plane, 1));
+  gather_channel (data, &s, layer, channel, cells);
+  return fm_plane_max (cells, plane);
 }
 
 char *

@@ -4,13 +4,41 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The list of feature-map layers a viewer shows, derived from a loaded
- * model: every rank-4 float activation (fm_model_is_feature_map) in
- * execution order, optionally with a convolution folded into the
+ * model: every float activation whose channel axis is known (see Layouts),
+ * in execution order, optionally with a convolution folded into the
  * activation function that follows it, and for each entry the value it was
  * computed from before that activation function (the "pre-activation"),
  * so a channel that came out all zero can be explained in words. Shared by
  * the command line, the window, the PNG export and the dataset scan. It
  * reads the model only; it never runs it.
+ *
+ * Layouts. Which axis of a value holds the channels is worked out from
+ * the graph (fm-layout.h: facts from Conv, pools and BatchNormalization,
+ * carried through Transpose, element-wise ops, MatMul on the last axis
+ * and reshapes that keep or merge height and width). A float activation
+ * is a layer when it is
+ *  - rank 4 in [N, C, H, W] order (FM_LAYOUT_NCHW), or [N, H, W, C]
+ *    (FM_LAYOUT_NHWC: ConvNeXt blocks between their Transposes, Keras
+ *    exports), shown as C maps of H x W;
+ *  - rank 3 [N, C, L] (FM_LAYOUT_NCL, Conv1d), shown as C strips 1 x L;
+ *  - rank 3 [N, T, D] whose token axis comes from a flattened grid (a
+ *    vision transformer's patch embedding: Conv, Reshape, Transpose, the
+ *    class token concatenated) and T = 1 + s * s with s >= 2
+ *    (FM_LAYOUT_TOKENS): the class token is skipped and the rest shown as
+ *    D maps of s x s, "tokens as 14 × 14 grid". They are listed by
+ *    default: they are recognised only when the tokens are traced back to
+ *    a convolution's grid, so a text or audio sequence is never taken for
+ *    one, and each section names the reading.
+ * A rank-3 or rank-4 activation whose axes cannot be known (out of a
+ * Reshape nothing ties to a Conv, attention scores, other axis orders,
+ * a graph that contradicts itself) is not listed: guessing would draw
+ * wrong maps. `inspect` names such values "layout unknown", so a user can
+ * tell why a tensor is missing.
+ *
+ * fm_layer_planes() gives any consumer the channel-major [C, H, W] planes
+ * of a batch item: the run's own data for NCHW and NCL (no copy), a
+ * transposed copy into the caller's buffer otherwise. No consumer reads a
+ * layer's data any other way.
  *
  * Pre-activations. An entry whose node is an element-wise activation
  * (Relu, LeakyRelu, Clip, Sigmoid, Tanh, HardSigmoid, HardSwish, PRelu)
@@ -51,9 +79,17 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  FM_LAYOUT_NCHW,    /* [N, C, H, W] */
+  FM_LAYOUT_NHWC,    /* [N, H, W, C]: channels last */
+  FM_LAYOUT_TOKENS,  /* [N, 1 + H * W, C], H == W: a class token, then a row-major grid */
+  FM_LAYOUT_NCL,     /* [N, C, L]: height 1, width L */
+} FmLayout;
+
 typedef struct
 {
-  int      value_id;      /* the rank-4 float activation shown */
+  int      value_id;      /* the float activation shown */
   int      node;          /* its producing node index */
   int      pre_value_id;  /* Conv/Gemm/BatchNormalization output this activation is
                            * computed from through one element-wise activation node,
@@ -61,6 +97,10 @@ typedef struct
   int      pre_node;      /* that node, or -1 */
   int      bias_value_id; /* the Conv/Gemm bias constant (input 2), or -1 */
   gboolean merged;        /* TRUE when the pre entry was folded into this one */
+  FmLayout layout;        /* how its axes are read */
+  guint    channels;      /* the maps: C of height x width */
+  guint    height;
+  guint    width;
 } FmLayer;
 
 /* Feature-map layers in execution order; an array of FmLayer, never NULL
@@ -73,9 +113,52 @@ GArray     *fm_layers_list              (const FmModel *model,
 const char *fm_layer_op_label           (const FmModel *model,
                                          const FmLayer *layer);
 
-/* Channel count of the entry's value (dim 1 of [N, C, H, W]). */
+/* Channel count of the entry (layer->channels). */
 guint       fm_layer_channels           (const FmModel *model,
                                          const FmLayer *layer);
+
+/* The batch items of the entry's value (its dim 0). */
+guint       fm_layer_batch              (const FmModel *model,
+                                         const FmLayer *layer);
+
+/* "NCHW", "NHWC", "tokens", "NCL": for JSON and CSV, not translated. */
+const char *fm_layout_name              (FmLayout       layout);
+
+/* How the entry's value is read, translated, NULL for NCHW: "channels
+ * last", "tokens as 14 × 14 grid", "1 × 10 strips". Free with g_free(). */
+char       *fm_layer_layout_text        (const FmLayer *layer);
+
+/* The value's shape and, unless NCHW, how it is read, translated:
+ * "[1, 8, 7, 7]", "[1, 7, 7, 8], channels last", "[1, 197, 768], tokens
+ * as 14 × 14 grid", "[1, 4, 10], 1 × 10 strips". Free with g_free(). */
+char       *fm_layer_shape_text         (const FmModel *model,
+                                         const FmLayer *layer);
+
+/* How many floats fm_layer_planes() writes into its buffer: 0 when the
+ * run's data already is [C, H, W] (NCHW, NCL), else C * H * W. */
+gsize       fm_layer_copy_size          (const FmLayer *layer);
+
+/* The maps of batch item @item of @layer in the executed @run, channel
+ * major: [C, H, W]. For NCHW and NCL the run's own data (@buffer unused,
+ * may be NULL); otherwise @buffer, fm_layer_copy_size() floats the caller
+ * owns, filled with a transposed copy and returned. NULL when @item is
+ * past the batch or the run has no data for the value. */
+const float *fm_layer_planes            (const FmModel *model,
+                                         const FmLayer *layer,
+                                         FmRun         *run,
+                                         guint          item,
+                                         float         *buffer);
+
+/* The maps of every batch item, [N, C, H, W] channel major, as exported
+ * (.npy): for NCHW and NCL the value's data and shape; otherwise a copy
+ * (free with g_free()) into @copy_out and @shape_out [N, C, H, W]. NULL
+ * when the run has no data for the value or the copy cannot be
+ * allocated. */
+const float *fm_layer_all_planes        (const FmModel *model,
+                                         const FmLayer *layer,
+                                         FmRun         *run,
+                                         FmShape       *shape_out,
+                                         float        **copy_out);
 
 /* The bias of channel @channel: 0 when there is no bias. A one-element
  * bias applies to every channel; a channel past the end of the bias gives

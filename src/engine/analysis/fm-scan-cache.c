@@ -46,6 +46,9 @@ append_options (GString             *opts,
   append_number (opts, "%.9g", options->epsilon);
   /* Preprocessing 2: letterboxing with the picture's border colour. */
   g_string_append (opts, " pp-version 2");
+  /* Layers 2: channels-last, token and [N, C, L] layers (fm-layers.h); a
+   * scan of before read NHWC tensors as NCHW. */
+  g_string_append (opts, " layers 2");
   if (pp->channels == 0)
     {
       g_string_append (opts, " pp model");

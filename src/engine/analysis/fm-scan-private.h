@@ -38,6 +38,8 @@ typedef struct
   FmRun          *run;
   FmScanLayerAcc *acc;      /* [n_layers] */
   float          *input;    /* [1, C, H, W] preprocessed item */
+  float          *planes;   /* [C, H, W] of the largest layer that needs a copy
+                             * (fm_layer_copy_size ()), or NULL */
   guint64         images;
   GThread        *thread;
 } FmScanWorker;

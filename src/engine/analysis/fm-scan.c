@@ -79,15 +79,6 @@ fm_scan_get_result (FmScan *scan)
 
 /* ---- accumulation ----------------------------------------------------- */
 
-static gsize
-layer_plane (const FmModel *model,
-             const FmLayer *layer)
-{
-  const FmShape *shape = &model->values[layer->value_id].shape;
-
-  return (gsize) shape->dims[2] * (gsize) shape->dims[3];
-}
-
 static void
 layer_acc_init (FmScanLayerAcc *acc,
                 guint           channels,
@@ -240,9 +231,10 @@ worker_accumulate (FmScanWorker *w,
     {
       const FmLayer *layer = _fm_scan_layer (scan, l);
       FmScanLayerAcc *acc = &w->acc[l];
-      guint channels = fm_layer_channels (model, layer);
-      gsize plane = layer_plane (model, layer);
-      const float *data = fm_run_value_data (w->run, layer->value_id); /* [1, C, H, W] */
+      guint channels = layer->channels;
+      gsize plane = (gsize) layer->height * layer->width;
+      /* [C, H, W]: the run's data, or a copy into the worker's buffer */
+      const float *data = fm_layer_planes (model, layer, w->run, 0, w->planes);
 
       for (guint c = 0; c < channels; c++)
         {
@@ -443,6 +435,7 @@ workers_free (FmScan       *scan,
         layer_acc_clear (&w->acc[l]);
       g_free (w->acc);
       g_free (w->input);
+      g_free (w->planes);
       g_clear_pointer (&w->run, fm_run_free);
     }
   g_free (workers);
@@ -455,7 +448,10 @@ workers_new (FmScan   *scan,
              GError  **error)
 {
   FmScanWorker *workers = g_new0 (FmScanWorker, n_workers);
+  gsize copy_size = 0;
 
+  for (guint l = 0; l < scan->layers->len; l++)
+    copy_size = MAX (copy_size, fm_layer_copy_size (_fm_scan_layer (scan, l)));
   for (guint t = 0; t < n_workers; t++)
     {
       FmScanWorker *w = &workers[t];
@@ -469,6 +465,8 @@ workers_new (FmScan   *scan,
         }
       w->input = g_new (float, scan->model->values[scan->model->inputs[0]].numel);
       w->acc = g_new0 (FmScanLayerAcc, MAX (scan->layers->len, 1));
+      if (copy_size > 0)
+        w->planes = g_new (float, copy_size);
       for (guint l = 0; l < scan->layers->len; l++)
         layer_acc_init (&w->acc[l], fm_layer_channels (scan->model, _fm_scan_layer (scan, l)),
                         scan->options.top_k);

@@ -439,6 +439,21 @@ settle_node (FmModelBuilder  *b,
   return TRUE;
 }
 
+/* A Transpose's permutation, which its prepare has checked. */
+static void
+keep_perm (FmOpContext *ctx,
+           FmNode      *node)
+{
+  const FmOnnxAttribute *perm = fm_op_attr (ctx, "perm");
+  int rank = ctx->model->values[node->inputs[0]].shape.rank;
+
+  node->n_perm = (guint) rank;
+  for (int d = 0; d < rank; d++)
+    node->perm[d] = perm != NULL && perm->ints != NULL
+                    ? (guint8) g_array_index (perm->ints, gint64, d)
+                    : (guint8) (rank - 1 - d);
+}
+
 /* Node @k of the sorted graph, node @index of the file. */
 static gboolean
 add_node (FmModelBuilder    *b,
@@ -472,6 +487,8 @@ add_node (FmModelBuilder    *b,
   if (!check_attributes (&ctx, info, error) || !info->prepare (&ctx, error))
     return FALSE;
   model->values = (FmValue *) (gpointer) b->values->data;
+  if (node->op == FM_OP_Transpose)
+    keep_perm (&ctx, node);
   if (!check_outputs (b, &ctx, error))
     return FALSE;
 

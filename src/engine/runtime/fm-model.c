@@ -88,19 +88,6 @@ fm_model_get_metadata (const FmModel *model,
   return g_hash_table_lookup (model->metadata, key);
 }
 
-gboolean
-fm_model_is_feature_map (const FmModel *model,
-                         int            value_id)
-{
-  const FmValue *v;
-
-  if (value_id < 0 || (guint) value_id >= model->n_values)
-    return FALSE;
-  v = &model->values[value_id];
-  return v->kind == FM_VALUE_ACTIVATION && v->dtype == FM_DTYPE_FLOAT &&
-         v->shape.rank == 4;
-}
-
 /* Protobuf refuses messages of 2 GiB or more: a field declaring a length
  * past that is damage, not the rest of a cut file. */
 #define PROTOBUF_MAX_BYTES ((guint64) G_MAXINT32)

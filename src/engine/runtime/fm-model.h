@@ -64,6 +64,11 @@ typedef struct
   gpointer       params;    /* op-specific, built by the op's prepare */
   GDestroyNotify free_params;
   gboolean       folded;    /* computed once at load; not in the plan */
+  /* Transpose only (n_perm 0 for every other op): output axis d is input
+   * axis perm[d], from the checked attribute or its default (reversed
+   * axes). Kept for fm-layout.c, which follows channel axes. */
+  guint          n_perm;
+  guint8         perm[FM_MAX_RANK];
 } FmNode;
 
 typedef struct
@@ -138,8 +143,5 @@ int         fm_model_find_value  (const FmModel        *model,
                                   const char           *name);
 const char *fm_model_get_metadata (const FmModel       *model,
                                    const char           *key);
-/* A feature-map layer: a rank-4 float activation [N, C, H, W]. */
-gboolean    fm_model_is_feature_map (const FmModel     *model,
-                                     int                value_id);
 
 G_END_DECLS
