@@ -96,9 +96,14 @@ export_action (GtkWidget  *widget,
 GtkWindow *
 fm_window_open_export (FmWindow *self)
 {
+  g_autofree float *planes = NULL;
+
   if (self->frame == NULL)
     return NULL;
-  return fm_export_dialog_new (self, self->frame, self->selected, self->input_name, self->input,
+  /* The report's thumbnail wants [C, H, W]: a channels-last tensor is reordered. */
+  planes = g_new (float, self->input_len);
+  fm_preprocess_tensor_planes (&self->pp, self->input, planes);
+  return fm_export_dialog_new (self, self->frame, self->selected, self->input_name, planes,
                                self->pp.channels, self->pp.height, self->pp.width);
 }
 

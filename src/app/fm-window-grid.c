@@ -776,3 +776,9 @@ fm_window_get_layers_scroller (FmWindow *self)
 {
   return GTK_WIDGET (self->layers_scroller);
 }
+
+const char *
+fm_window_get_content_page (FmWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->content_stack);
+}

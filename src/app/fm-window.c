@@ -473,6 +473,18 @@ load_model_thread (GTask        *task,
   }
 }
 
+/* A model that could not be opened leaves the previous one on show, or,
+ * when there is none, a page that says so and offers Open. */
+static void
+show_content_after_failure (FmWindow *self)
+{
+  if (self->model == NULL)
+    gtk_stack_set_visible_child_name (self->content_stack, "no-model");
+  else
+    gtk_stack_set_visible_child_name (self->content_stack,
+                                      self->layers->len > 0 ? "layers" : "empty");
+}
+
 static void
 load_model_done (GObject      *source,
                  GAsyncResult *res,
@@ -493,16 +505,16 @@ load_model_done (GObject      *source,
     }
   if (model == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _fm_window_show_error (self, error);
-      if (self->model != NULL)
-        gtk_stack_set_visible_child_name (self->content_stack,
-                                          self->layers->len > 0 ? "layers" : "empty");
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;  /* a newer open is on its way */
+      _fm_window_show_error (self, error);
+      show_content_after_failure (self);
       return;
     }
   if (!set_model (self, model, &error))
     {
       _fm_window_show_error (self, error);
+      show_content_after_failure (self);
       return;
     }
   fm_bench_live_mark ("model set");

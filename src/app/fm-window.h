@@ -98,6 +98,8 @@ GtkWidget  *fm_window_get_layer_list (FmWindow       *self);
 gboolean    fm_window_go_to_channel  (FmWindow       *self,
                                       guint           channel);
 GtkWidget  *fm_window_get_layers_scroller (FmWindow  *self);
+/* The content's page: "loading", "no-model", "empty" or "layers". */
+const char *fm_window_get_content_page (FmWindow     *self);
 /* What a key pressed in the grid does: Page Up/Down scroll a page and
  * focus the tile at the same place on screen (the first or last tile at
  * either end), Ctrl+Home/End focus the first/last tile of the page. The

@@ -27,6 +27,7 @@
 #include "fm-export.h"
 #include "fm-file.h"
 #include "fm-layers.h"
+#include "fm-layout.h"
 #include "fm-predict.h"
 #include "fm-sheet.h"
 #include "fm-stats.h"
@@ -278,6 +279,7 @@ write_png (ExportState  *s,
   const FmValue *input = &model->values[model->inputs[0]];
   g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, s->layers->len);
   g_autofree char *input_name = g_path_get_basename (s->in.input_path);
+  g_autofree float *planes = NULL;
   g_auto(GStrv) labels = fm_model_dup_labels (model);
   FmSheetClass top[FM_PREDICT_MAX_TOP];
   FmPrediction prediction = { 0 };
@@ -293,10 +295,24 @@ write_png (ExportState  *s,
   spec.inverted = s->in.inverted;
   if (input->dtype == FM_DTYPE_FLOAT && input->shape.rank == 4)
     {
+      /* The thumbnail wants [C, H, W]: a channels-last input is reordered. */
+      gboolean last = fm_layout_is_channels_last (model, model->inputs[0]);
+      const gint64 *d = input->shape.dims;
+      FmPreprocess order;
+
+      fm_preprocess_init (&order, (int) d[last ? 3 : 1], (int) d[last ? 1 : 2],
+                          (int) d[last ? 2 : 3]);
+      order.channels_last = last;
       spec.input = fm_run_input_data (s->in.run, 0);
-      spec.input_channels = (int) input->shape.dims[1];
-      spec.input_height = (int) input->shape.dims[2];
-      spec.input_width = (int) input->shape.dims[3];
+      if (last)
+        {
+          planes = g_new (float, (gsize) order.channels * order.height * order.width);
+          fm_preprocess_tensor_planes (&order, spec.input, planes);
+          spec.input = planes;
+        }
+      spec.input_channels = order.channels;
+      spec.input_height = order.height;
+      spec.input_width = order.width;
     }
   spec.colormap = s->cm;
   spec.normalize = s->norm;

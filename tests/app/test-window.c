@@ -306,10 +306,7 @@ write_channels_last_model (const char *path)
   fm_pb_message (graph, FM_ONNX_GRAPH_NODE, mul);
   fm_pb_message (graph, FM_ONNX_GRAPH_NODE, tr);
   fm_test_initializer (graph, "s", (const gint64[]) { 1, 3, 1, 1 }, 4, s);
-  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "g");
-  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
-  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
-  model = fm_test_model_bytes (graph, NULL);
+  model = fm_test_graph_model_bytes (graph, "g", in, out);
   g_file_set_contents (path, (const char *) model->data, model->len, &error);
   g_assert_no_error (error);
 }
@@ -347,6 +344,65 @@ test_channels_last (void)
   fm_test_close_window (window);
 }
 
+/* tests/fixtures/pytorch/keras_nhwc, a Keras-shaped export whose input is
+ * [1, 28, 28, 1] (channels-last, proven by its Transpose into a Conv):
+ * the window opens it, feeds the canvas channels-last, and the Transpose
+ * into [1, 1, 28, 28] is the tensor the window made. */
+static void
+test_channels_last_input (void)
+{
+  g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "keras_nhwc",
+                                            "model.onnx", NULL);
+  FmWindow *window = fm_test_open_window (path);
+  const FmPreprocess *pp = fm_window_get_preprocess (window);
+  FmFrame *frame = fm_window_get_frame (window);
+  const FmLayer *first;
+
+  g_assert_true (pp->channels_last);
+  g_assert_cmpint (pp->channels, ==, 1);
+  g_assert_cmpint (pp->height, ==, 28);
+  g_assert_cmpint (pp->width, ==, 28);
+  /* Transpose, Pad, Conv + Relu (merged, as the window lists), MaxPool,
+   * Transpose_2 */
+  g_assert_cmpuint (fm_frame_n_layers (frame), ==, 5);
+  first = fm_frame_layer (frame, 0);
+  g_assert_cmpstr (frame->model->values[first->value_id].name, ==, "/Transpose_output_0");
+  g_assert_cmpmem (fm_frame_data (frame, 0), 28 * 28 * sizeof (float),
+                   fm_window_get_input_tensor (window), 28 * 28 * sizeof (float));
+  fm_test_close_window (window);
+}
+
+/* A first model that cannot be shown (its input [1, 10] is not a picture)
+ * leaves no "Loading the Model…" behind: the toast names it and the page
+ * offers Open. */
+static void
+test_first_model_refused (void)
+{
+  static const gint64 dims[] = { 1, 10 };
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "vector.onnx", NULL);
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 2);
+  g_autoptr(GByteArray) out = fm_test_value_info ("y", NULL, -1);
+  g_autoptr(GByteArray) relu = fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL },
+                                             "y");
+  g_autoptr(GByteArray) bytes = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FmWindow *window = fm_window_new (NULL);
+
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu);
+  bytes = fm_test_graph_model_bytes (graph, "g", in, out);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (fm_window_get_content_page (window), ==, "loading");
+  fm_window_open_model (window, file);
+  WAIT_FOR (fm_window_get_last_toast (window) != NULL);
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), path));
+  g_assert_null (fm_window_get_model (window));
+  g_assert_cmpstr (fm_window_get_content_page (window), ==, "no-model");
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -362,6 +418,8 @@ main (int   argc,
   g_test_add_func ("/app/window/per-tile-scaling", test_per_tile_scaling);
   g_test_add_func ("/app/window/empty-canvas", test_empty_canvas);
   g_test_add_func ("/app/window/channels-last", test_channels_last);
+  g_test_add_func ("/app/window/channels-last-input", test_channels_last_input);
+  g_test_add_func ("/app/window/first-model-refused", test_first_model_refused);
 
   return g_test_run ();
 }

@@ -81,10 +81,7 @@ write_model (const char *path)
 
   fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu);
   fm_pb_message (graph, FM_ONNX_GRAPH_NODE, flatten);
-  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "rgb");
-  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
-  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
-  m = fm_test_model_bytes (graph, NULL);
+  m = fm_test_graph_model_bytes (graph, "rgb", in, out);
   g_assert_true (g_file_set_contents (path, (const char *) m->data, m->len, NULL));
 }
 

@@ -456,7 +456,8 @@ test_inspect (void)
 /* tests/fixtures/pytorch/keras_nhwc (tf2onnx's shape of a Keras model):
  * `run --json` lists the channels-last Transpose output as 8 channels of
  * 7 x 7, read off the graph (MaxPool [1, 8, 7, 7] -> Transpose [0, 2, 3,
- * 1]), not 7 channels of 7 x 8; `inspect` names every value's layout. */
+ * 1]), not 7 channels of 7 x 8; `inspect` names every value's layout; a
+ * picture is fed channels-last. */
 static void
 test_keras_nhwc (void)
 {
@@ -523,6 +524,22 @@ test_keras_nhwc (void)
 
   g_assert_cmpint (t.status, ==, 0);
   g_assert_nonnull (strstr (t.out, "8 channels (channels last)"));
+
+  /* A picture goes in channels-last ([1, 28, 28, 1]), not refused as a
+   * [1, C, H, W] input of 28 channels. */
+  {
+    g_autofree char *png = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-7.png", NULL);
+    FmTestCliResult p = run_cli (NULL, "run", model, png, NULL);
+    const char *line;
+
+    g_assert_cmpint (p.status, ==, 0);
+    /* "Input:   PATH -> 'input' [1, 28, 28, 1]", quoted as the locale does */
+    line = strstr (p.out, "digit-7.png -> ");
+    g_assert_nonnull (line);
+    g_assert_nonnull (strstr (line, "input"));
+    g_assert_true (g_str_has_prefix (strchr (line, '['), "[1, 28, 28, 1]\n"));
+    fm_test_cli_result_clear (&p);
+  }
   fm_test_cli_result_clear (&r);
   fm_test_cli_result_clear (&i);
   fm_test_cli_result_clear (&t);

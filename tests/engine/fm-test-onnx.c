@@ -213,6 +213,18 @@ relu_model (gint64            h,
 }
 
 GByteArray *
+fm_test_graph_model_bytes (GByteArray       *graph,
+                           const char       *name,
+                           GByteArray       *input,
+                           GByteArray       *output)
+{
+  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, name);
+  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, input);
+  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, output);
+  return fm_test_model_bytes (graph, NULL);
+}
+
+GByteArray *
 fm_test_relu_model (gint64       h,
                     gint64       w,
                     gboolean     with_weight,

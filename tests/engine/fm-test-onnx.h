@@ -66,6 +66,12 @@ void          fm_test_initializer     (GByteArray         *graph,
  * from @meta (key, value, ..., NULL)}. */
 GByteArray   *fm_test_model_bytes     (GByteArray         *graph,
                                        const char        **meta);
+/* Names @graph, adds its input and output (value infos) and makes the
+ * model bytes, without metadata. */
+GByteArray   *fm_test_graph_model_bytes (GByteArray       *graph,
+                                         const char       *name,
+                                         GByteArray       *input,
+                                         GByteArray       *output);
 /* Relu: x [1, 1, h, w] -> y, plus the initializer w [2, 2] (16 bytes)
  * added to x when @with_weight (Add (Relu (x), w)). */
 GByteArray   *fm_test_relu_model      (gint64              h,

@@ -21,6 +21,7 @@
 #include <glib.h>
 
 #include "fm-preprocess.h"
+#include "fm-test-graph.h"
 #include "fm-test-image.h"
 
 #define EPS 1e-6
@@ -459,6 +460,18 @@ test_presets (void)
   g_assert_cmpfloat (pp.mean[0], ==, 0.25f);
 }
 
+/* A BGR model with means (0.1, 0.2, 0.3) and stds (0.5, 1, 2), per model
+ * channel, for a 2 x 2 picture. */
+static void
+bgr_settings (FmPreprocess *pp)
+{
+  fm_preprocess_init (pp, 3, 2, 2);
+  pp->order = FM_CHANNEL_ORDER_BGR;
+  pp->mean[0] = 0.1f, pp->mean[1] = 0.2f, pp->mean[2] = 0.3f;
+  pp->std[0] = 0.5f, pp->std[1] = 1.0f, pp->std[2] = 2.0f;
+  pp->n_mean = pp->n_std = 3;
+}
+
 static void
 test_bgr (void)
 {
@@ -472,11 +485,7 @@ test_bgr (void)
    * 0.3), stds (0.5, 1, 2): channel 0 of the red pixel is its blue 0,
    * (0 - 0.1) / 0.5 = -0.2; channel 2 of it is its red 1, (1 - 0.3) / 2
    * = 0.35. */
-  fm_preprocess_init (&pp, 3, 2, 2);
-  pp.order = FM_CHANNEL_ORDER_BGR;
-  pp.mean[0] = 0.1f, pp.mean[1] = 0.2f, pp.mean[2] = 0.3f;
-  pp.std[0] = 0.5f, pp.std[1] = 1.0f, pp.std[2] = 2.0f;
-  pp.n_mean = pp.n_std = 3;
+  bgr_settings (&pp);
   run_ok (&pp, image, out);
   g_assert_cmpfloat_with_epsilon (out[0], -0.2, EPS);
   g_assert_cmpfloat_with_epsilon (out[2 * 4 + 0], 0.35, EPS);
@@ -515,6 +524,80 @@ test_bgr (void)
   pp.order = FM_CHANNEL_ORDER_BGR;
   g_assert_false (fm_preprocess_image (&pp, image, out, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+}
+
+/* A channels-last model ([1, H, W, C], a Keras export) gets the same
+ * values as test_bgr's, interleaved: the tensor's [y, x, c] at (y W + x) C
+ * + c; in place too; fm_preprocess_tensor_planes() gives the planes back.
+ * The graph tells the layout: an input [1, 2, 2, 3] transposed into a
+ * Conv is channels-last; one whose axes nothing proves is read as
+ * [1, C, H, W] and refused (2 channels). */
+static void
+test_channels_last (void)
+{
+  g_autoptr(FmImage) image = image_new (2, 2, 3, quad);
+  FmPreprocess pp;
+  float canvas[12], out[12], planes[12];
+  g_autoptr(GError) error = NULL;
+
+  bgr_settings (&pp);
+  pp.channels_last = TRUE;
+  run_ok (&pp, image, out);
+  /* pixel 0, channel 0 (blue 0): (0 - 0.1) / 0.5; channel 2 (red 1):
+   * (1 - 0.3) / 2 */
+  g_assert_cmpfloat_with_epsilon (out[0], -0.2, EPS);
+  g_assert_cmpfloat_with_epsilon (out[2], 0.35, EPS);
+  for (int i = 0; i < 4; i++)
+    for (int c = 0; c < 3; c++)
+      g_assert_cmpfloat_with_epsilon (out[i * 3 + c],
+                                      (quad_value (i, 2 - c) - pp.mean[c]) / pp.std[c], 1e-6);
+
+  g_assert_true (fm_preprocess_image_to_canvas (&pp, image, canvas, &error));
+  g_assert_no_error (error);
+  fm_preprocess_canvas_to_tensor (&pp, canvas, canvas);
+  g_assert_cmpmem (canvas, sizeof canvas, out, sizeof out);
+
+  fm_preprocess_tensor_planes (&pp, out, planes);
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 4; i++)
+      g_assert_cmpfloat (planes[c * 4 + i], ==, out[i * 3 + c]);
+
+  for (int k = 0; k < 2; k++)
+    {
+      g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+      g_autoptr(FmModel) m = NULL;
+      FmPreprocess from_model;
+
+      fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2, 3));
+      if (k == 0)
+        {
+          fm_test_node_ints (fm_test_graph_node (g, "Transpose", "x", "t"), "perm", 4,
+                             (const gint64[]) { 0, 3, 1, 2 });
+          fm_test_graph_float (g, "w", FM_DIMS (1, 3, 1, 1),
+                               (const float[]) { 1.0f, 1.0f, 1.0f });
+          fm_test_graph_node (g, "Conv", "t,w", "y");
+        }
+      else
+        fm_test_graph_node (g, "Relu", "x", "y");
+      fm_test_graph_output (g, "y");
+      m = fm_test_graph_build_ok (g);
+      if (k == 0)
+        {
+          g_assert_true (fm_preprocess_init_from_model (&from_model, m, &error));
+          g_assert_no_error (error);
+          g_assert_true (from_model.channels_last);
+          g_assert_cmpint (from_model.channels, ==, 3);
+          g_assert_cmpint (from_model.height, ==, 2);
+          g_assert_cmpint (from_model.width, ==, 2);
+        }
+      else
+        {
+          g_assert_false (fm_preprocess_init_from_model (&from_model, m, &error));
+          g_assert_error (error, FM_ERROR, FM_ERROR_SHAPE);
+          g_assert_nonnull (strstr (error->message, "[1, C, H, W]"));
+          g_clear_error (&error);
+        }
+    }
 }
 
 static void
@@ -824,6 +907,7 @@ main (int   argc,
   g_test_add_func ("/engine/preprocess/invert", test_invert);
   g_test_add_func ("/engine/preprocess/presets", test_presets);
   g_test_add_func ("/engine/preprocess/bgr", test_bgr);
+  g_test_add_func ("/engine/preprocess/channels-last", test_channels_last);
   g_test_add_func ("/engine/preprocess/ranges", test_ranges);
   g_test_add_func ("/engine/preprocess/resize-modes", test_resize_modes);
   g_test_add_func ("/engine/preprocess/paper-letterbox", test_paper_letterbox);

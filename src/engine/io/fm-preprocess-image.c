@@ -423,6 +423,7 @@ fm_preprocess_canvas_to_tensor (const FmPreprocess *pp,
                                 const float        *in01,
                                 float              *tensor)
 {
+  g_autofree float *copy = NULL;
   gsize plane;
   int C;
 
@@ -431,6 +432,9 @@ fm_preprocess_canvas_to_tensor (const FmPreprocess *pp,
 
   C = pp->channels;
   plane = (gsize) pp->height * pp->width;
+  /* Channels-last interleaves the planes: in place, from a copy. */
+  if (pp->channels_last && C > 1 && in01 == tensor)
+    in01 = copy = g_memdup2 (in01, (gsize) C * plane * sizeof (float));
   /* Pixel by pixel, so @in01 may be @tensor even when BGR swaps planes. */
   for (gsize i = 0; i < plane; i++)
     {
@@ -446,9 +450,25 @@ fm_preprocess_canvas_to_tensor (const FmPreprocess *pp,
             x *= 255.0f;
           else if (pp->range == FM_VALUE_RANGE_M1_1)
             x = 2.0f * x - 1.0f;
-          tensor[c * plane + i] = (x - _fm_preprocess_mean_of (pp, c)) / _fm_preprocess_std_of (pp, c);
+          tensor[pp->channels_last ? i * C + c : c * plane + i] =
+            (x - _fm_preprocess_mean_of (pp, c)) / _fm_preprocess_std_of (pp, c);
         }
     }
+}
+
+void
+fm_preprocess_tensor_planes (const FmPreprocess *pp,
+                             const float        *tensor,
+                             float              *planes)
+{
+  gsize plane;
+
+  g_return_if_fail (pp != NULL && tensor != NULL && planes != NULL);
+
+  plane = (gsize) pp->height * pp->width;
+  for (int c = 0; c < pp->channels; c++)
+    for (gsize i = 0; i < plane; i++)
+      planes[c * plane + i] = tensor[pp->channels_last ? i * pp->channels + c : c * plane + i];
 }
 
 gboolean

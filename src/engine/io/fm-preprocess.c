@@ -11,6 +11,8 @@
 
 #include "fm-preprocess-private.h"
 
+#include "fm-layout.h"
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -661,6 +663,8 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
 {
   const FmValue *input;
   const char *background;
+  gboolean channels_last;
+  int c_axis, h_axis;
 
   g_return_val_if_fail (pp != NULL, FALSE);
   g_return_val_if_fail (model != NULL, FALSE);
@@ -672,22 +676,30 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
       return FALSE;
     }
   input = &model->values[model->inputs[0]];
+  channels_last = fm_layout_is_channels_last (model, model->inputs[0]);
+  /* [1, C, H, W], or [1, H, W, C] for a channels-last input */
+  c_axis = channels_last ? 3 : 1;
+  h_axis = channels_last ? 1 : 2;
   if (input->dtype != FM_DTYPE_FLOAT || input->shape.rank != 4
       || input->shape.dims[0] != 1
-      || (input->shape.dims[1] != 1 && input->shape.dims[1] != 3)
-      || input->shape.dims[2] <= 0 || input->shape.dims[2] > G_MAXINT / 4
-      || input->shape.dims[3] <= 0 || input->shape.dims[3] > G_MAXINT / 4)
+      || (input->shape.dims[c_axis] != 1 && input->shape.dims[c_axis] != 3)
+      || input->shape.dims[h_axis] <= 0 || input->shape.dims[h_axis] > G_MAXINT / 4
+      || input->shape.dims[h_axis + 1] <= 0 || input->shape.dims[h_axis + 1] > G_MAXINT / 4)
     {
       g_autofree char *s = fm_shape_to_string (&input->shape);
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
-                   _("%s: input '%s' has shape %s; a picture needs a float "
-                     "[1, C, H, W] input with C = 1 or 3"),
+                   channels_last
+                   ? _("%s: input '%s' has shape %s; a picture needs a float "
+                       "[1, H, W, C] channels-last input with C = 1 or 3")
+                   : _("%s: input '%s' has shape %s; a picture needs a float "
+                       "[1, C, H, W] input with C = 1 or 3"),
                    model->path, input->name, s);
       return FALSE;
     }
 
-  fm_preprocess_init (pp, (int) input->shape.dims[1],
-                      (int) input->shape.dims[2], (int) input->shape.dims[3]);
+  fm_preprocess_init (pp, (int) input->shape.dims[c_axis],
+                      (int) input->shape.dims[h_axis], (int) input->shape.dims[h_axis + 1]);
+  pp->channels_last = channels_last;
 
   if (!parse_metadata_floats (model, "feature_maps.mean", pp->channels,
                               pp->mean, &pp->n_mean, error)

@@ -30,7 +30,9 @@
  * canvas -> tensor (fm_preprocess_canvas_to_tensor), per model channel c:
  *  4. BGR takes the canvas's channel 2 - c;
  *  5. the value range: v, 255 v or 2 v - 1;
- *  6. normalised: (v - mean[c]) / std[c].
+ *  6. normalised: (v - mean[c]) / std[c];
+ *  7. written [1, C, H, W], or [1, H, W, C] when the graph proves its
+ *     input channels-last (fm-layout.h: a Keras or tf2onnx export).
  *
  * It does not rotate, centre by mass (as MNIST's own preprocessing did) or
  * handle colour profiles.
@@ -96,6 +98,8 @@ typedef struct
   float          background[3];     /* else this colour, RGB in [0, 1]; it is also the
                                      * model's empty canvas and overrides
                                      * background_black */
+  gboolean       channels_last;     /* the tensor is [1, H, W, C] (from the model, not a
+                                     * setting) */
 } FmPreprocess;
 
 /* Defaults: mean 0, std 1, invert AUTO, white model background, gray or
@@ -214,13 +218,20 @@ gboolean  fm_preprocess_image_to_canvas (const FmPreprocess *pp,
                                          const FmImage      *image,
                                          float              *out01,
                                          GError            **error);
-/* Steps 4-6: canvas [C, H, W] -> tensor [1, C, H, W]. @pp must pass
- * fm_preprocess_check. @in01 and @tensor may be the same buffer. */
+/* Steps 4-7: canvas [C, H, W] -> tensor [1, C, H, W] (or [1, H, W, C]).
+ * @pp must pass fm_preprocess_check. @in01 and @tensor may be the same
+ * buffer. */
 void      fm_preprocess_canvas_to_tensor (const FmPreprocess *pp,
                                           const float        *in01,
                                           float              *tensor);
 
-/* Both halves: writes the [1, C, H, W] tensor (C * H * W floats) into
+/* The tensor's channel-major planes [C, H, W] into @planes, for a viewer
+ * (a copy; the same values in another order when channels-last). */
+void      fm_preprocess_tensor_planes   (const FmPreprocess *pp,
+                                         const float        *tensor,
+                                         float              *planes);
+
+/* Both halves: writes the model's input tensor (C * H * W floats) into
  * @out. */
 gboolean  fm_preprocess_image           (const FmPreprocess *pp,
                                          const FmImage      *image,

@@ -383,3 +383,19 @@ fm_layout_infer (const FmModel *model)
   propagate (&inf);
   return inf.axes;
 }
+
+gboolean
+fm_layout_is_channels_last (const FmModel *model,
+                            int            id)
+{
+  static const guint8 nhwc[4] = { FM_AXIS_N, FM_AXIS_H, FM_AXIS_W, FM_AXIS_C };
+  g_autofree FmAxes *axes = NULL;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (id >= 0 && (guint) id < model->n_values, FALSE);
+
+  if (model->values[id].shape.rank != 4)
+    return FALSE;
+  axes = fm_layout_infer (model);
+  return memcmp (axes[id].axis, nhwc, sizeof nhwc) == 0;
+}

@@ -6,19 +6,23 @@
  * What each axis of a rank-3 or rank-4 value of a loaded model means
  * (batch, channels, height, width, a sequence, a flattened grid), found by
  * following the permutation chain through the graph. fm-layers.c turns
- * this into each layer's layout; nothing else should need it. It reads the
- * model only.
+ * this into each layer's layout, and the input preprocessing reads a
+ * channels-last picture input from it. It reads the model only.
  *
- * Facts. The ops that work on [N, C, H, W] (Conv, MaxPool, AveragePool,
- * GlobalAveragePool, GlobalMaxPool, BatchNormalization, LRN) say that
- * their input 0 and output 0 are [N, C, H, W] (rank 4) or [N, C, L]
- * (rank 3, Conv1d and its pools).
+ * Facts. The ops that work on [N, C, H, W] (Conv, ConvTranspose, MaxPool,
+ * AveragePool, GlobalAveragePool, GlobalMaxPool, BatchNormalization, LRN,
+ * InstanceNormalization, GroupNormalization, DepthToSpace, SpaceToDepth)
+ * say that their input 0 and output 0 are [N, C, H, W] (rank 4) or
+ * [N, C, L] (rank 3, Conv1d and its pools).
  *
  * Propagation, forward and backward until nothing changes:
  *  - Transpose: output axis d is input axis perm[d];
- *  - ops that keep every axis where it is (element-wise activations,
- *    Identity, Dropout, Cast, Add/Sub/Mul/Div with broadcasting, Softmax,
- *    LogSoftmax, Concat, Slice, Pad, ReduceMean keeping its dims, Expand):
+ *  - ops that keep every axis where it is (element-wise activations and
+ *    maths, Identity, Dropout, Cast, the broadcasting Add, Sub, Mul, Div,
+ *    Pow, Min, Max, Sum, Mean, Mod and Where, Softmax, LogSoftmax,
+ *    LayerNormalization, Concat, Split, Slice, Pad, Tile, Resize,
+ *    Upsample, Expand, ReduceMean, ReduceSum, ReduceMax and ReduceMin
+ *    keeping their dims):
  *    every input and output of output 0's rank has its axes;
  *  - MatMul acts on the last axis, so a channels-last input gives a
  *    channels-last output with the new channel count, and back;
@@ -67,5 +71,10 @@ typedef struct
 /* The axes of every value of @model, indexed by value id; free with
  * g_free(). */
 FmAxes *fm_layout_infer (const FmModel *model);
+
+/* Whether the graph proves value @id [N, H, W, C] (a Keras or tf2onnx
+ * export's input, transposed into its first Conv). */
+gboolean fm_layout_is_channels_last (const FmModel *model,
+                                     int            id);
 
 G_END_DECLS
