@@ -9,7 +9,8 @@
  * int64 indices in [-3, 3]). Every value's data is then read to its end,
  * so AddressSanitizer sees a kernel that wrote or planned outside its
  * slot. The work estimate bounds each node by (elements out) x (largest
- * input's elements), an upper bound for every op family we have except
+ * input's elements), and ConvTranspose and Einsum by the product of their
+ * inputs' elements too, an upper bound for every op family we have except
  * the windowed ones, whose loops also walk the padding: pooling and
  * convolution with a huge kernel_shape, pads or dilations (plus auto_pad
  * SAME) cost (elements out) x (kernel cells) whatever the input's size
@@ -65,6 +66,26 @@ windows_are_small (const uint8_t *data,
   return TRUE;
 }
 
+/* The product of @node's input element counts, saturating above
+ * BUDGET_OPS. */
+static guint64
+product_of_inputs (const FmModel *model,
+                   const FmNode  *node)
+{
+  guint64 product = 1;
+
+  for (guint i = 0; i < node->n_inputs; i++)
+    if (node->inputs[i] >= 0)
+      {
+        guint64 n = MAX (model->values[node->inputs[i]].numel, 1);
+
+        if (product > (BUDGET_OPS + 1) / n)
+          return BUDGET_OPS + 1;
+        product *= n;
+      }
+  return product;
+}
+
 static gboolean
 within_op_budget (const FmModel *model)
 {
@@ -83,6 +104,12 @@ within_op_budget (const FmModel *model)
           in = MAX (in, model->values[node->inputs[i]].numel);
       /* numel are bounded by the 1 MiB budget: no overflow. */
       cost = MAX (out, 1) * in;
+      /* ConvTranspose scatters every input cell through every weight, and
+       * Einsum's sums can run over every operand's axes at once, however
+       * small their output (an output_shape that crops, a full
+       * contraction): the product of their inputs bounds them. */
+      if (node->op == FM_OP_ConvTranspose || node->op == FM_OP_Einsum)
+        cost = MAX (cost, product_of_inputs (model, node));
       total += cost;
       if (total > BUDGET_OPS)
         return FALSE;
