@@ -723,7 +723,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  static const Suite node = { "node", 590 };
+  static const Suite node = { "node", 611 };
   static const Suite converted = { "pytorch-converted", 82 };
   static const Suite operator = { "pytorch-operator", 35 };
 

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The shape glue of exported models, normally folded at load: Shape
- * (start/end), Gather (constant indices), Concat, Cast, Slice (attributes
+ * (start/end), Size, Gather (constant indices), Concat, Cast, Slice (attributes
  * before opset 10, constant inputs from 10), Constant and ConstantOfShape.
  * Every run here handles float and int64. Cast maps float targets to float
  * and integer/BOOL targets to int64 (truncating toward zero; narrower
@@ -64,6 +64,29 @@ nothing_run (const FmNode *node,
 static const char * const shape_attributes[] = { "start", "end", NULL };
 
 const FmOpInfo fm_op_shape = { "Shape", shape_attributes, shape_prepare, nothing_run };
+
+/* Size: the input's element count, an int64 scalar made in prepare. */
+
+static gboolean
+size_prepare (FmOpContext  *ctx,
+              GError      **error)
+{
+  const FmShape scalar = { 0, { 0 } };
+  FmConstTensor *t;
+
+  if (!fm_op_check_n_inputs (ctx, 1, 1, error))
+    return FALSE;
+  t = fm_const_tensor_new (FM_DTYPE_INT64, &scalar, error);
+  if (t == NULL)
+    return FALSE;
+  *(gint64 *) t->data = (gint64) fm_op_input (ctx, 0)->numel;
+  fm_op_set_output_const (ctx, 0, t);
+  return TRUE;
+}
+
+static const char * const size_attributes[] = { NULL };
+
+const FmOpInfo fm_op_size = { "Size", size_attributes, size_prepare, nothing_run };
 
 /* Gather with indices known at load. */
 
