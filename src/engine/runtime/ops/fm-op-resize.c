@@ -577,8 +577,10 @@ resize_params (FmOpContext       *ctx,
 
   if (!fm_op_numel (ctx, out, &numel, error))
     return FALSE;
+  /* per axis: offsets, weights, the outside flags and their 16 spare
+   * bytes, and up to 7 bytes to align the next axis's offsets to 8 */
   for (int d = 0; d < out->rank; d++)
-    size += (gsize) out->dims[d] * (k * (sizeof (gint64) + sizeof (float)) + 1) + 16;
+    size += (gsize) out->dims[d] * (k * (sizeof (gint64) + sizeof (float)) + 1) + 16 + 7;
   if (numel > ctx->max_bytes / sizeof (float) || size > ctx->max_bytes)
     return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
                        _("the output and its interpolation tables need more than the "
