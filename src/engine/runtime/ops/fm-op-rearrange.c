@@ -45,7 +45,7 @@ block_x (FmOpContext  *ctx,
   if (*b < 1 || *b > G_MAXINT32)
     {
       fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                  _("blocksize %" PRId64 " must be positive"), *b);
+                  _("blocksize %" PRId64 " must be at least 1 and at most 2147483647"), *b);
       return NULL;
     }
   return x;

@@ -25,6 +25,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -277,7 +279,7 @@ size_from_sizes (FmOpContext    *ctx,
 
       if (sizes[k] < 1 || x->dims[axes[k]] < 1 || sizes[k] > G_MAXINT32)
         return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("size %" G_GINT64_FORMAT " of axis %d is not positive, too "
+                           _("size %" PRId64 " of axis %d is not positive, too "
                              "large, or the axis is empty"), sizes[k], d);
       r = (double) sizes[k] / (double) x->dims[d];
       if (k == 0 || (larger && r < keep) || (smaller && r > keep))
