@@ -678,7 +678,7 @@ fm_window_dup_key_text (FmWindow *self)
 gboolean
 fm_window_get_scan_offered (FmWindow *self)
 {
-  return gtk_widget_get_visible (self->scan_offer);
+  return gtk_widget_get_visible (self->scan_offer) && gtk_widget_is_sensitive (self->scan_offer);
 }
 
 /* ---- set-up and public ------------------------------------------------------- */

@@ -473,11 +473,24 @@ load_model_thread (GTask        *task,
   }
 }
 
+/* What needs a model: off until one is open. */
+static void
+update_model_actions (FmWindow *self)
+{
+  static const char * const needs_model[] = {
+    "win.scan", "win.export", "win.input-settings", "win.go-to-channel",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (needs_model); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), needs_model[i], self->model != NULL);
+}
+
 /* A model that could not be opened leaves the previous one on show, or,
  * when there is none, a page that says so and offers Open. */
 static void
 show_content_after_failure (FmWindow *self)
 {
+  update_model_actions (self);
   if (self->model == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "no-model");
   else
@@ -517,6 +530,7 @@ load_model_done (GObject      *source,
       show_content_after_failure (self);
       return;
     }
+  update_model_actions (self);
   fm_bench_live_mark ("model set");
   g_settings_set_string (self->settings, "last-model", model->path);
   if (self->restore_input && self->pending_image == NULL)
@@ -697,6 +711,7 @@ fm_window_init (FmWindow *self)
   set_busy (self, FALSE);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
   _fm_window_scan_init (self);
+  update_model_actions (self);
 }
 
 FmWindow *

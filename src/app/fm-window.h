@@ -84,7 +84,7 @@ const char *fm_window_get_last_toast (FmWindow       *self);
 /* The technical detail behind the last error toast's Details, or NULL. */
 const char *fm_window_get_error_detail (FmWindow     *self);
 /* The key to the marks, one line per entry shown, and whether the offer
- * to scan a dataset is shown. */
+ * to scan a dataset is shown and can be used. */
 char       *fm_window_dup_key_text   (FmWindow       *self);
 gboolean    fm_window_get_scan_offered (FmWindow     *self);
 /* Rows of the prediction shown (none for an empty canvas). */

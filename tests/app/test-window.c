@@ -373,8 +373,8 @@ test_channels_last_input (void)
 }
 
 /* A first model that cannot be shown (its input [1, 10] is not a picture)
- * leaves no "Loading the Model…" behind: the toast names it and the page
- * offers Open. */
+ * leaves no "Loading the Model…" behind: the toast names it, the page
+ * offers Open, and what needs a model (the scan offer) is off. */
 static void
 test_first_model_refused (void)
 {
@@ -400,6 +400,8 @@ test_first_model_refused (void)
   g_assert_nonnull (strstr (fm_window_get_last_toast (window), path));
   g_assert_null (fm_window_get_model (window));
   g_assert_cmpstr (fm_window_get_content_page (window), ==, "no-model");
+  /* nothing to scan: the offer is there but off */
+  g_assert_false (fm_window_get_scan_offered (window));
   fm_test_close_window (window);
 }
 
