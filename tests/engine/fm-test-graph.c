@@ -3,12 +3,13 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Builds FmOnnxModel structs in memory for engine tests and runs them (see
- * fm-test-graph.h). The structs are only borrowed by fm_model_build() and
- * freed with the decoder's fm_onnx_model_free().
+ * Builds FmOnnxModel structs in memory for engine tests, runs them and
+ * checks their values (see fm-test-graph.h). The structs are only borrowed
+ * by fm_model_build() and freed with the decoder's fm_onnx_model_free().
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "fm-model-private.h"
@@ -266,6 +267,21 @@ fm_test_graph_build_ok (FmTestGraph *g)
   return model;
 }
 
+void
+fm_test_graph_build_fails (FmTestGraph *g,
+                           FmError      code,
+                           const char  *fragment)
+{
+  g_autoptr(GError) error = NULL;
+  FmModel *model = fm_test_graph_build (g, &error);
+
+  g_assert_null (model);
+  g_assert_error (error, FM_ERROR, (int) code);
+  if (fragment != NULL && strstr (error->message, fragment) == NULL)
+    g_error ("message '%s' lacks '%s'", error->message, fragment);
+  g_test_message ("refused as expected: %s", error->message);
+}
+
 gpointer
 fm_test_run (FmModel             *model,
              const float * const *inputs,
@@ -311,6 +327,114 @@ fm_test_run_threads (FmModel             *model,
   v = &model->values[id];
   *n_out = v->numel;
   return g_memdup2 (fm_run_value_data (run, id), v->numel * fm_dtype_size (v->dtype));
+}
+
+gpointer
+fm_test_run_ok (FmModel             *model,
+                const float * const *inputs,
+                const char          *name,
+                gsize               *n_out)
+{
+  GError *error = NULL;
+  gpointer out = fm_test_run (model, inputs, name, n_out, &error);
+
+  g_assert_no_error (error);
+  return out;
+}
+
+/* The value @name of @model, asserting that there is one. */
+static const FmValue *
+find_value (FmModel    *model,
+            const char *name)
+{
+  int id = fm_model_find_value (model, name);
+
+  if (id < 0)
+    g_error ("no value '%s'", name);
+  return &model->values[id];
+}
+
+void
+fm_test_assert_shape (FmModel      *model,
+                      const char   *name,
+                      int           rank,
+                      const gint64 *dims)
+{
+  const FmValue *v = find_value (model, name);
+
+  g_assert_cmpint (v->shape.rank, ==, rank);
+  for (int i = 0; i < rank; i++)
+    g_assert_cmpint (v->shape.dims[i], ==, dims[i]);
+}
+
+/* Runs @model on @inputs and returns a copy of value @name, asserting
+ * that it holds @n_want elements of @dtype. */
+static gpointer
+run_checked (FmModel             *model,
+             const float * const *inputs,
+             const char          *name,
+             FmDType              dtype,
+             gsize                n_want)
+{
+  gpointer got;
+  gsize n;
+
+  g_assert_cmpint (find_value (model, name)->dtype, ==, dtype);
+  got = fm_test_run_ok (model, inputs, name, &n);
+  g_assert_cmpuint (n, ==, n_want);
+  return got;
+}
+
+void
+fm_test_check_floats (FmModel             *model,
+                      const float * const *inputs,
+                      const char          *name,
+                      float                atol,
+                      float                rtol,
+                      const float         *want,
+                      gsize                n_want)
+{
+  g_autofree float *got = run_checked (model, inputs, name, FM_DTYPE_FLOAT, n_want);
+
+  for (gsize i = 0; i < n_want; i++)
+    {
+      float g = got[i], w = want[i];
+
+      if (g == w || (isnan (g) && isnan (w)) ||
+          (isfinite (w) && fabsf (g - w) <= MAX (atol, rtol * fabsf (w))))
+        continue;
+      g_error ("%s[%" G_GSIZE_FORMAT "]: got %.9g, want %.9g", name, i, g, w);
+    }
+}
+
+void
+fm_test_check_int64s (FmModel             *model,
+                      const float * const *inputs,
+                      const char          *name,
+                      const gint64        *want,
+                      gsize                n_want)
+{
+  g_autofree gint64 *got = run_checked (model, inputs, name, FM_DTYPE_INT64, n_want);
+
+  for (gsize i = 0; i < n_want; i++)
+    if (got[i] != want[i])
+      g_error ("%s[%" G_GSIZE_FORMAT "]: got %" G_GINT64_FORMAT ", want %" G_GINT64_FORMAT,
+               name, i, got[i], want[i]);
+}
+
+void
+fm_test_graph_check_y (FmTestGraph         *g,
+                       const float * const *inputs,
+                       int                  rank,
+                       const gint64        *dims,
+                       float                atol,
+                       const float         *want,
+                       gsize                n_want)
+{
+  g_autoptr(FmModel) model = fm_test_graph_build_ok (g);
+
+  fm_test_assert_shape (model, "y", rank, dims);
+  fm_test_check_floats (model, inputs, "y", atol, 0, want, n_want);
 }
 
 int

@@ -13,24 +13,9 @@
  */
 #include "config.h"
 
-#include <math.h>
-#include <string.h>
-
 #include "fm-test-graph.h"
 
-static float *
-run_y (FmModel     *model,
-       const float *x,
-       gsize       *n)
-{
-  const float *inputs[1] = { x };
-  GError *error = NULL;
-  float *y = fm_test_run (model, inputs, "y", n, &error);
-
-  g_assert_no_error (error);
-  return y;
-}
-
+/* Builds @g and checks its output "y" on input @x against @want. */
 static void
 assert_y (FmTestGraph *g,
           const float *x,
@@ -38,27 +23,8 @@ assert_y (FmTestGraph *g,
           gsize        n_want)
 {
   g_autoptr(FmModel) m = fm_test_graph_build_ok (g);
-  gsize n;
-  g_autofree float *y = run_y (m, x, &n);
 
-  g_assert_cmpuint (n, ==, n_want);
-  for (gsize i = 0; i < n; i++)
-    if (!(fabsf (y[i] - want[i]) <= 1e-6f))
-      g_error ("element %" G_GSIZE_FORMAT ": got %.7g, want %.7g", i, y[i], want[i]);
-}
-
-static void
-assert_refused (FmTestGraph *g,
-                FmError      code,
-                const char  *fragment)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FmModel) m = fm_test_graph_build (g, &error);
-
-  g_assert_null (m);
-  g_assert_error (error, FM_ERROR, (int) code);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("message '%s' lacks '%s'", error->message, fragment);
+  fm_test_check_floats (m, FM_INPUTS (x), "y", 1e-6f, 0, want, n_want);
 }
 
 static const float x6[] = { 1, 2, 3, 4, 5, 6 };   /* [2, 3] or [1, 3, 2] */
@@ -116,7 +82,7 @@ test_broadcast (gconstpointer data)
   if (c->fragment == NULL)
     assert_y (g, x6, c->want, G_N_ELEMENTS (c->want));
   else
-    assert_refused (g, c->code, c->fragment);
+    fm_test_graph_build_fails (g, c->code, c->fragment);
 }
 
 /* PRelu opset 6, slope [3] on [1, 3, 2]: per channel, so
@@ -148,7 +114,7 @@ test_prelu_opset7_numpy (void)
   fm_test_graph_float (g, "slope", FM_DIMS (3), slope);
   fm_test_graph_node (g, "PRelu", "x,slope", "y");
   fm_test_graph_output (g, "y");
-  assert_refused (g, FM_ERROR_SHAPE, "do not broadcast");
+  fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "do not broadcast");
 }
 
 /* Gemm opset 6: C [2] broadcasts only with broadcast 1.
@@ -180,7 +146,7 @@ test_gemm_broadcast (void)
   gemm_graph (g, TRUE);
   assert_y (g, x6, want, G_N_ELEMENTS (want));
   gemm_graph (refused, FALSE);
-  assert_refused (refused, FM_ERROR_SHAPE, "does not broadcast");
+  fm_test_graph_build_fails (refused, FM_ERROR_SHAPE, "does not broadcast");
 }
 
 /* BatchNormalization opset 6 with is_test 1 and spatial 0: statistics per
@@ -222,7 +188,7 @@ test_batch_norm_training_refused (void)
   node = fm_test_graph_node (g, "BatchNormalization", "x,s,s,s,s", "y");
   fm_test_node_int (node, "is_test", 0);
   fm_test_graph_output (g, "y");
-  assert_refused (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "is_test 0");
+  fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "is_test 0");
 }
 
 /* Dropout opset 6 with is_test 0 still runs as inference: the identity. */

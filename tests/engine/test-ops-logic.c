@@ -16,99 +16,17 @@
 #include <math.h>
 #include <string.h>
 
-#include "fm-model-private.h"
 #include "fm-op.h"
 #include "fm-run.h"
 #include "fm-test-graph.h"
 
-static void
-build_fails (FmTestGraph *g,
-             FmError      code,
-             const char  *fragment)
-{
-  GError *error = NULL;
-  FmModel *model = fm_test_graph_build (g, &error);
-
-  g_assert_null (model);
-  g_assert_error (error, FM_ERROR, (int) code);
-  if (fragment != NULL && strstr (error->message, fragment) == NULL)
-    g_error ("message '%s' lacks '%s'", error->message, fragment);
-  g_test_message ("refused as expected: %s", error->message);
-  g_error_free (error);
-}
-
-/* Value @name of @model run on float input @x (NULL when it has none). */
-static gpointer
-run_value (FmModel     *model,
-           const float *x,
-           const char  *name,
-           gsize       *n)
-{
-  const float *inputs[1] = { x };
-  GError *error = NULL;
-  gpointer out = fm_test_run (model, inputs, name, n, &error);
-
-  g_assert_no_error (error);
-  return out;
-}
-
-static void
-assert_shape (FmModel      *model,
-              const char   *name,
-              int           rank,
-              const gint64 *dims)
-{
-  int id = fm_model_find_value (model, name);
-  const FmValue *v;
-
-  g_assert_cmpint (id, >=, 0);
-  v = &model->values[id];
-  g_assert_cmpint (v->shape.rank, ==, rank);
-  for (int i = 0; i < rank; i++)
-    g_assert_cmpint (v->shape.dims[i], ==, dims[i]);
-}
-
-static void
-assert_dtype (FmModel    *model,
-              const char *name,
-              FmDType     dtype)
-{
-  int id = fm_model_find_value (model, name);
-
-  g_assert_cmpint (id, >=, 0);
-  g_assert_cmpint (model->values[id].dtype, ==, dtype);
-}
-
-/* Runs @model on @x and compares int64 value @name with the rest. */
-#define CHECK_I(model, x, name, ...)                                            \
-  G_STMT_START                                                                  \
-  {                                                                             \
-    static const gint64 want_[] = { __VA_ARGS__ };                              \
-    gsize n_;                                                                   \
-    g_autofree gint64 *got_ = run_value (model, x, name, &n_);                  \
-    assert_dtype (model, name, FM_DTYPE_INT64);                                 \
-    g_assert_cmpuint (n_, ==, G_N_ELEMENTS (want_));                            \
-    for (gsize i_ = 0; i_ < n_; i_++)                                           \
-      if (got_[i_] != want_[i_])                                                \
-        g_error ("%s[%zu]: got %" G_GINT64_FORMAT ", want %" G_GINT64_FORMAT,   \
-                 name, i_, got_[i_], want_[i_]);                                \
-  }                                                                             \
-  G_STMT_END
+/* Runs @model on @x and checks int64 value @name against the rest. */
+#define CHECK_I(model, x, name, ...) \
+  fm_test_check_int64s (model, FM_INPUTS (x), name, FM_INT64S (__VA_ARGS__))
 
 /* The same for float values, within @tol. */
-#define CHECK_F(model, x, name, tol, ...)                                       \
-  G_STMT_START                                                                  \
-  {                                                                             \
-    static const float want_[] = { __VA_ARGS__ };                               \
-    gsize n_;                                                                   \
-    g_autofree float *got_ = run_value (model, x, name, &n_);                   \
-    assert_dtype (model, name, FM_DTYPE_FLOAT);                                 \
-    g_assert_cmpuint (n_, ==, G_N_ELEMENTS (want_));                            \
-    for (gsize i_ = 0; i_ < n_; i_++)                                           \
-      if (!(fabsf (got_[i_] - want_[i_]) <= (tol)))                             \
-        g_error ("%s[%zu]: got %.7g, want %.7g", name, i_, got_[i_], want_[i_]); \
-  }                                                                             \
-  G_STMT_END
+#define CHECK_F(model, x, name, tol, ...) \
+  fm_test_check_floats (model, FM_INPUTS (x), name, tol, 0, FM_FLOATS (__VA_ARGS__))
 
 /* Comparisons */
 
@@ -136,21 +54,15 @@ test_compare_float_nan (void)
     {
       g_autoptr(FmTestGraph) g = fm_test_graph_new (16);
       g_autoptr(FmModel) m = NULL;
-      g_autofree gint64 *y = NULL;
-      gsize n;
 
+      g_test_message ("%s", ops[k]);
       fm_test_graph_input (g, "x", FM_DIMS (2, 3));
       fm_test_graph_float (g, "c", FM_DIMS (3), c);
       fm_test_graph_node (g, ops[k], "x,c", "y");
       fm_test_graph_output (g, "y");
       m = fm_test_graph_build_ok (g);
-      assert_shape (m, "y", FM_DIMS (2, 3));
-      assert_dtype (m, "y", FM_DTYPE_INT64);
-      y = run_value (m, x, "y", &n);
-      g_assert_cmpuint (n, ==, 6);
-      for (guint i = 0; i < 6; i++)
-        if (y[i] != want[k][i])
-          g_error ("%s element %u: got %" G_GINT64_FORMAT, ops[k], i, y[i]);
+      fm_test_assert_shape (m, "y", FM_DIMS (2, 3));
+      fm_test_check_int64s (m, FM_INPUTS (x), "y", want[k], 6);
     }
 }
 
@@ -191,14 +103,14 @@ test_compare_refusals (void)
   fm_test_graph_int64 (g, "a", FM_DIMS (2), a);
   fm_test_graph_node (g, "Equal", "x,a", "y");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_INVALID_MODEL, "different types");
+  fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "different types");
 
   /* [2] and [3] do not broadcast */
   fm_test_graph_int64 (g2, "a", FM_DIMS (2), a);
   fm_test_graph_int64 (g2, "b", FM_DIMS (3), b);
   fm_test_graph_node (g2, "Greater", "a,b", "y");
   fm_test_graph_output (g2, "y");
-  build_fails (g2, FM_ERROR_SHAPE, "do not broadcast");
+  fm_test_graph_build_fails (g2, FM_ERROR_SHAPE, "do not broadcast");
 }
 
 /* Not, And, Or, Xor */
@@ -223,7 +135,7 @@ test_logic_bool (void)
   fm_test_graph_output (g, "not");
   m = fm_test_graph_build_ok (g);
   /* a = 0 1 / 1 0, b = 1 0 / 1 0 */
-  assert_shape (m, "and", FM_DIMS (2, 2));
+  fm_test_assert_shape (m, "and", FM_DIMS (2, 2));
   CHECK_I (m, NULL, "and", 0, 0, 1, 0);
   CHECK_I (m, NULL, "or", 1, 1, 1, 0);
   CHECK_I (m, NULL, "xor", 1, 1, 0, 0);
@@ -239,12 +151,12 @@ test_logic_float_refused (void)
   fm_test_graph_input (g, "x", FM_DIMS (2));
   fm_test_graph_node (g, "And", "x,x", "y");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_INVALID_MODEL, "expected BOOL");
+  fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "expected BOOL");
 
   fm_test_graph_input (g2, "x", FM_DIMS (2));
   fm_test_graph_node (g2, "Not", "x", "y");
   fm_test_graph_output (g2, "y");
-  build_fails (g2, FM_ERROR_INVALID_MODEL, "expected BOOL");
+  fm_test_graph_build_fails (g2, FM_ERROR_INVALID_MODEL, "expected BOOL");
 }
 
 /* Where */
@@ -265,7 +177,7 @@ test_where_broadcast (void)
   fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* [2, 1], [1, 3] and [] broadcast to [2, 3]: row 0 takes x, row 1 -1 */
-  assert_shape (m, "y", FM_DIMS (2, 3));
+  fm_test_assert_shape (m, "y", FM_DIMS (2, 3));
   CHECK_F (m, x, "y", 0.0f, 10, 20, 30, -1, -1, -1);
 }
 
@@ -304,14 +216,14 @@ test_where_refusals (void)
   fm_test_graph_int64 (g, "i", FM_DIMS (2), iv);
   fm_test_graph_node (g, "Where", "c,x,i", "y");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_INVALID_MODEL, "different types");
+  fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "different types");
 
   /* condition [3] against X [2] */
   fm_test_graph_input (g2, "x", FM_DIMS (2));
   fm_test_graph_int64 (g2, "c", FM_DIMS (3), cond);
   fm_test_graph_node (g2, "Where", "c,x,x", "y");
   fm_test_graph_output (g2, "y");
-  build_fails (g2, FM_ERROR_SHAPE, "do not broadcast");
+  fm_test_graph_build_fails (g2, FM_ERROR_SHAPE, "do not broadcast");
 }
 
 /* Mod */
@@ -356,12 +268,12 @@ test_mod_refusals (void)
   fm_test_graph_input (g, "x", FM_DIMS (2));
   fm_test_graph_node (g, "Mod", "x,x", "y");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "fmod 1");
+  fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "fmod 1");
 
   fm_test_graph_int64 (g2, "a", FM_DIMS (2), a);
   fm_test_node_int (fm_test_graph_node (g2, "Mod", "a,a", "y"), "fmod", 2);
   fm_test_graph_output (g2, "y");
-  build_fails (g2, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "'fmod' is 2");
+  fm_test_graph_build_fails (g2, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "'fmod' is 2");
 }
 
 /* Range */
@@ -388,12 +300,12 @@ test_range (void)
   fm_test_graph_output (g, "empty");
   m = fm_test_graph_build_ok (g);
   /* 10, 7, 4 stops before 4: ceil ((4 - 10) / -3) = 2 values */
-  assert_shape (m, "r", FM_DIMS (2));
+  fm_test_assert_shape (m, "r", FM_DIMS (2));
   CHECK_I (m, NULL, "r", 10, 7);
   /* ceil ((2 - 1) / 0.25) = 4 values */
   CHECK_F (m, NULL, "f", 0.0f, 1.0f, 1.25f, 1.5f, 1.75f);
   /* from 4 down to 10: nothing */
-  assert_shape (m, "empty", FM_DIMS (0));
+  fm_test_assert_shape (m, "empty", FM_DIMS (0));
 }
 
 static void
@@ -409,7 +321,7 @@ test_range_refusals (void)
   fm_test_graph_int64 (g, "l", 0, NULL, one);
   fm_test_graph_node (g, "Range", "s,l,s", "r");
   fm_test_graph_output (g, "r");
-  build_fails (g, FM_ERROR_INVALID_MODEL, "delta must not be 0");
+  fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "delta must not be 0");
 
   /* 2^63 - 1 values: far beyond any budget */
   fm_test_graph_int64 (g2, "s", 0, NULL, zero);
@@ -417,14 +329,14 @@ test_range_refusals (void)
   fm_test_graph_int64 (g2, "d", 0, NULL, one);
   fm_test_graph_node (g2, "Range", "s,l,d", "r");
   fm_test_graph_output (g2, "r");
-  build_fails (g2, FM_ERROR_LIMIT, NULL);
+  fm_test_graph_build_fails (g2, FM_ERROR_LIMIT, NULL);
 
   /* a limit computed from the input */
   fm_test_graph_input (g3, "x", 0, NULL);
   fm_test_graph_float (g3, "s", 0, NULL, fone);
   fm_test_graph_node (g3, "Range", "s,x,s", "r");
   fm_test_graph_output (g3, "r");
-  build_fails (g3, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "known when the model loads");
+  fm_test_graph_build_fails (g3, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "known when the model loads");
 }
 
 /* Trilu */
@@ -466,12 +378,12 @@ test_trilu_refusals (void)
   fm_test_graph_input (g, "x", FM_DIMS (4));
   fm_test_graph_node (g, "Trilu", "x", "y");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_SHAPE, "rank 2 or more");
+  fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "rank 2 or more");
 
   fm_test_graph_input (g2, "x", FM_DIMS (2, 2));
   fm_test_node_int (fm_test_graph_node (g2, "Trilu", "x", "y"), "upper", 2);
   fm_test_graph_output (g2, "y");
-  build_fails (g2, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "'upper' is 2");
+  fm_test_graph_build_fails (g2, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "'upper' is 2");
 }
 
 /* ScatterND */
@@ -539,7 +451,7 @@ test_scatter_nd_refusals (void)
   fm_test_graph_float (g, "u", FM_DIMS (1, 2), upd);
   fm_test_node_string (fm_test_graph_node (g, "ScatterND", "x,i,u", "y"), "reduction", "max");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "reduction 'max'");
+  fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "reduction 'max'");
 
   /* row 4 of 4 */
   fm_test_graph_input (g2, "x", FM_DIMS (4, 2));
@@ -547,7 +459,7 @@ test_scatter_nd_refusals (void)
   fm_test_graph_float (g2, "u", FM_DIMS (1, 2), upd);
   fm_test_graph_node (g2, "ScatterND", "x,i,u", "y");
   fm_test_graph_output (g2, "y");
-  build_fails (g2, FM_ERROR_SHAPE, "out of range");
+  fm_test_graph_build_fails (g2, FM_ERROR_SHAPE, "out of range");
 
   /* updates should be [1, 2] */
   fm_test_graph_input (g3, "x", FM_DIMS (4, 2));
@@ -555,7 +467,7 @@ test_scatter_nd_refusals (void)
   fm_test_graph_float (g3, "u", FM_DIMS (2), upd);
   fm_test_graph_node (g3, "ScatterND", "x,i,u", "y");
   fm_test_graph_output (g3, "y");
-  build_fails (g3, FM_ERROR_SHAPE, "expected [1, 2]");
+  fm_test_graph_build_fails (g3, FM_ERROR_SHAPE, "expected [1, 2]");
 }
 
 /* GatherElements */
@@ -581,7 +493,7 @@ test_gather_elements (void)
   m = fm_test_graph_build_ok (g);
   /* a1[r][c] = x[r][i1[r][c]]: x[0][2] = 3, x[0][0] = 1, x[1][2] = 6,
    * x[1][1] = 5 */
-  assert_shape (m, "a1", FM_DIMS (2, 2));
+  fm_test_assert_shape (m, "a1", FM_DIMS (2, 2));
   CHECK_F (m, x, "a1", 0.0f, 3, 1, 6, 5);
   /* a0[0][c] = x[i0[0][c]][c]: x[1][0] = 4, x[0][1] = 2, x[0][2] = 3 */
   CHECK_F (m, x, "a0", 0.0f, 4, 2, 3);
@@ -599,13 +511,13 @@ test_gather_elements_refusals (void)
   fm_test_graph_int64 (g, "i", FM_DIMS (1, 1), bad);
   fm_test_node_int (fm_test_graph_node (g, "GatherElements", "x,i", "y"), "axis", 1);
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_SHAPE, "out of range");
+  fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "out of range");
 
   fm_test_graph_input (g2, "x", FM_DIMS (1, 3));
   fm_test_graph_int64 (g2, "i", FM_DIMS (2), flat);
   fm_test_graph_node (g2, "GatherElements", "x,i", "y");
   fm_test_graph_output (g2, "y");
-  build_fails (g2, FM_ERROR_SHAPE, "rank of data");
+  fm_test_graph_build_fails (g2, FM_ERROR_SHAPE, "rank of data");
 }
 
 /* OneHot */
@@ -632,7 +544,7 @@ test_one_hot (void)
   fm_test_graph_output (g, "f");
   m = fm_test_graph_build_ok (g);
   /* 1 -> [0 2 0], -1 = 2 -> [0 0 2], 5 is out of range -> [0 0 0] */
-  assert_shape (m, "last", FM_DIMS (3, 3));
+  fm_test_assert_shape (m, "last", FM_DIMS (3, 3));
   CHECK_F (m, NULL, "last", 0.0f, 0, 2, 0, 0, 0, 2, 0, 0, 0);
   /* axis 0: the transpose */
   CHECK_F (m, NULL, "first", 0.0f, 0, 0, 0, 2, 0, 0, 0, 2, 0);
@@ -654,14 +566,14 @@ test_one_hot_refusals (void)
   fm_test_graph_float (g, "v", FM_DIMS (2), values);
   fm_test_graph_node (g, "OneHot", "i,d,v", "y");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_INVALID_MODEL, "depth is 0");
+  fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "depth is 0");
 
   fm_test_graph_int64 (g2, "i", FM_DIMS (1), idx);
   fm_test_graph_int64 (g2, "d", 0, NULL, three);
   fm_test_graph_float (g2, "v", FM_DIMS (3), values3);
   fm_test_graph_node (g2, "OneHot", "i,d,v", "y");
   fm_test_graph_output (g2, "y");
-  build_fails (g2, FM_ERROR_SHAPE, "two elements");
+  fm_test_graph_build_fails (g2, FM_ERROR_SHAPE, "two elements");
 }
 
 /* NonZero */
@@ -678,7 +590,7 @@ test_non_zero (void)
   fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* non-zero at (0, 1), (1, 0), (1, 1) (NaN is not zero) */
-  assert_shape (m, "y", FM_DIMS (2, 3));
+  fm_test_assert_shape (m, "y", FM_DIMS (2, 3));
   CHECK_I (m, NULL, "y", 0, 1, 1, 1, 0, 1);
 }
 
@@ -690,7 +602,7 @@ test_non_zero_refused (void)
   fm_test_graph_input (g, "x", FM_DIMS (2, 3));
   fm_test_graph_node (g, "NonZero", "x", "y");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_UNSUPPORTED_OP, "data-dependent shape");
+  fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_OP, "data-dependent shape");
 }
 
 /* Einsum */
@@ -724,11 +636,11 @@ test_einsum (void)
   m = fm_test_graph_build_ok (g);
   /* x = 1 2 3 / 4 5 6, w = 1 0 / 1 1 / 2 -1:
    * row 0: 1 + 2 + 6 = 9, 0 + 2 - 3 = -1; row 1: 4 + 5 + 12 = 21, 5 - 6 = -1 */
-  assert_shape (m, "mm", FM_DIMS (1, 2, 2));
+  fm_test_assert_shape (m, "mm", FM_DIMS (1, 2, 2));
   CHECK_F (m, x, "mm", 1e-6f, 9, -1, 21, -1);
   /* squared row norms: 1 + 4 + 9 = 14, 16 + 25 + 36 = 77 */
   CHECK_F (m, x, "dot", 1e-6f, 14, 77);
-  assert_shape (m, "t", FM_DIMS (1, 3, 2));
+  fm_test_assert_shape (m, "t", FM_DIMS (1, 3, 2));
   CHECK_F (m, x, "t", 0.0f, 1, 4, 2, 5, 3, 6);
   CHECK_F (m, x, "sum", 1e-6f, 5, 7, 9);
   /* rows dotted: 14, 1*4 + 2*5 + 3*6 = 32, 32, 77 */
@@ -762,7 +674,7 @@ test_einsum_attention_threads (void)
                        "bhid,bhjd->bhij");
   fm_test_graph_output (g, "s");
   m = fm_test_graph_build_ok (g);
-  assert_shape (m, "s", FM_DIMS (B, H, I, J));
+  fm_test_assert_shape (m, "s", FM_DIMS (B, H, I, J));
   got = fm_test_run_threads (m, inputs, "s", 4, &n, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, B * H * I * J);

@@ -12,54 +12,15 @@
 #include "config.h"
 
 #include <math.h>
-#include <string.h>
 
-#include "fm-model-private.h"
 #include "fm-test-graph.h"
 
-/* Builds @g, checks the shape of value @name and, when @want is not NULL,
- * its float values on input @x within @tol. */
-static void
-expect_floats (FmTestGraph  *g,
-               const float  *x,
-               const char   *name,
-               int           rank,
-               const gint64 *dims,
-               const float  *want,
-               gsize         n_want,
-               float         tol)
-{
-  g_autoptr(FmModel) m = fm_test_graph_build_ok (g);
-  const float *inputs[1] = { x };
-  GError *error = NULL;
-  g_autofree float *got = NULL;
-  const FmValue *v;
-  gsize n;
-  int id = fm_model_find_value (m, name);
+/* Builds @g and checks its output "y" on input @x: its shape @dims, then
+ * its values, the rest, within @tol. */
+#define EXPECT_Y(g, x, dims, tol, ...) \
+  fm_test_graph_check_y (g, FM_INPUTS (x), dims, tol, FM_FLOATS (__VA_ARGS__))
 
-  g_assert_cmpint (id, >=, 0);
-  v = &m->values[id];
-  g_assert_cmpint (v->shape.rank, ==, rank);
-  for (int d = 0; d < rank; d++)
-    g_assert_cmpint (v->shape.dims[d], ==, dims[d]);
-  got = fm_test_run (m, inputs, name, &n, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, n_want);
-  for (gsize i = 0; i < n; i++)
-    if (!(fabsf (got[i] - want[i]) <= tol) &&
-        !(isinf (want[i]) && got[i] == want[i]))
-      g_error ("%s[%" G_GSIZE_FORMAT "]: got %.8g, want %.8g", name, i, got[i], want[i]);
-}
-
-#define EXPECT(g, x, name, dims, tol, ...)                                      \
-  G_STMT_START                                                                  \
-  {                                                                             \
-    static const float want_[] = { __VA_ARGS__ };                               \
-    expect_floats (g, x, name, dims, want_, G_N_ELEMENTS (want_), tol);         \
-  }                                                                             \
-  G_STMT_END
-
-/* The same for an int64 value, compared exactly. */
+/* Builds @g and checks int64 value @name on input @x against @want. */
 static void
 expect_ints (FmTestGraph  *g,
              const float  *x,
@@ -68,30 +29,8 @@ expect_ints (FmTestGraph  *g,
              gsize         n_want)
 {
   g_autoptr(FmModel) m = fm_test_graph_build_ok (g);
-  const float *inputs[1] = { x };
-  GError *error = NULL;
-  g_autofree gint64 *got = NULL;
-  gsize n;
 
-  got = fm_test_run (m, inputs, name, &n, &error);
-  g_assert_no_error (error);
-  g_assert_cmpmem (got, n * sizeof (gint64), want, n_want * sizeof (gint64));
-}
-
-static void
-refused (FmTestGraph *g,
-         FmError      code,
-         const char  *fragment)
-{
-  GError *error = NULL;
-  FmModel *model = fm_test_graph_build (g, &error);
-
-  g_assert_null (model);
-  g_assert_error (error, FM_ERROR, (int) code);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("message '%s' lacks '%s'", error->message, fragment);
-  g_test_message ("refused as expected: %s", error->message);
-  g_error_free (error);
+  fm_test_check_int64s (m, FM_INPUTS (x), name, want, n_want);
 }
 
 static const float x6[] = { 1, 2, 3, 4, 5, 6 };  /* [2, 3] */
@@ -109,7 +48,7 @@ test_reduce_sum_axes (void)
     fm_test_node_ints (fm_test_graph_node (g, "ReduceSum", "x", "y"), "axes", FM_DIMS (0));
     fm_test_graph_output (g, "y");
     /* columns: 1+4, 2+5, 3+6 */
-    EXPECT (g, x6, "y", FM_DIMS (1, 3), 0, 5, 7, 9);
+    EXPECT_Y (g, x6, FM_DIMS (1, 3), 0, 5, 7, 9);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
@@ -119,7 +58,7 @@ test_reduce_sum_axes (void)
     fm_test_node_int (fm_test_graph_node (g, "ReduceSum", "x,axes", "y"), "keepdims", 0);
     fm_test_graph_output (g, "y");
     /* rows: 1+2+3, 4+5+6 */
-    EXPECT (g, x6, "y", FM_DIMS (2), 0, 6, 15);
+    EXPECT_Y (g, x6, FM_DIMS (2), 0, 6, 15);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
@@ -128,7 +67,7 @@ test_reduce_sum_axes (void)
     fm_test_graph_node (g, "ReduceSum", "x", "y");
     fm_test_graph_output (g, "y");
     /* no axes: everything, 21 */
-    EXPECT (g, x6, "y", FM_DIMS (1, 1), 0, 21);
+    EXPECT_Y (g, x6, FM_DIMS (1, 1), 0, 21);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
@@ -137,7 +76,7 @@ test_reduce_sum_axes (void)
     fm_test_node_int (fm_test_graph_node (g, "ReduceSum", "x", "y"), "noop_with_empty_axes", 1);
     fm_test_graph_output (g, "y");
     /* no axes and noop: x itself */
-    EXPECT (g, x6, "y", FM_DIMS (2, 3), 0, 1, 2, 3, 4, 5, 6);
+    EXPECT_Y (g, x6, FM_DIMS (2, 3), 0, 1, 2, 3, 4, 5, 6);
   }
 }
 
@@ -179,7 +118,7 @@ test_reduce_kinds (void)
       fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
       fm_test_node_int (fm_test_graph_node (g, cases[i].op, "x,axes", "y"), "keepdims", 0);
       fm_test_graph_output (g, "y");
-      expect_floats (g, cases[i].x, "y", FM_DIMS (2), cases[i].want, 2, 1e-6f);
+      fm_test_graph_check_y (g, FM_INPUTS (cases[i].x), FM_DIMS (2), 1e-6f, cases[i].want, 2);
     }
 }
 
@@ -202,7 +141,7 @@ test_reduce_strided (void)
     fm_test_node_int (n, "keepdims", 0);
     fm_test_graph_output (g, "y");
     /* the largest i is 2: 6o + 4 + j */
-    EXPECT (g, x, "y", FM_DIMS (2, 2), 0, 4, 5, 10, 11);
+    EXPECT_Y (g, x, FM_DIMS (2, 2), 0, 4, 5, 10, 11);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
@@ -212,7 +151,7 @@ test_reduce_strided (void)
     fm_test_graph_node (g, "ReduceSum", "x,axes", "y");
     fm_test_graph_output (g, "y");
     /* sum over o, j of 6o + 2i + j = (0 + 1 + 6 + 7) + 4 * 2i = 14 + 8i */
-    EXPECT (g, x, "y", FM_DIMS (1, 3, 1), 0, 14, 22, 30);
+    EXPECT_Y (g, x, FM_DIMS (1, 3, 1), 0, 14, 22, 30);
   }
 }
 
@@ -240,7 +179,7 @@ test_reduce_empty (void)
       fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
       fm_test_graph_node (g, cases[i].op, "x,axes", "y");
       fm_test_graph_output (g, "y");
-      expect_floats (g, NULL, "y", FM_DIMS (2, 1), want, 2, 0);
+      fm_test_graph_check_y (g, FM_INPUTS (NULL), FM_DIMS (2, 1), 0, want, 2);
     }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
@@ -249,7 +188,7 @@ test_reduce_empty (void)
     fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
     fm_test_graph_node (g, "ReduceMean", "x,axes", "y");
     fm_test_graph_output (g, "y");
-    refused (g, FM_ERROR_SHAPE, "cannot average over an empty axis");
+    fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "cannot average over an empty axis");
   }
 }
 
@@ -264,7 +203,7 @@ test_reduce_refused (void)
     fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_node_ints (fm_test_graph_node (g, "ReduceSum", "x", "y"), "axes", FM_DIMS (1));
     fm_test_graph_output (g, "y");
-    refused (g, FM_ERROR_INVALID_MODEL, "input from opset 13");
+    fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "input from opset 13");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
@@ -272,7 +211,7 @@ test_reduce_refused (void)
     fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_node_ints (fm_test_graph_node (g, "ReduceMax", "x", "y"), "axes", FM_DIMS (1));
     fm_test_graph_output (g, "y");
-    refused (g, FM_ERROR_INVALID_MODEL, "input from opset 18");
+    fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "input from opset 18");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
@@ -280,7 +219,8 @@ test_reduce_refused (void)
     fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_node_ints (fm_test_graph_node (g, "ReduceMin", "x", "y"), "axes", FM_DIMS (2));
     fm_test_graph_output (g, "y");
-    refused (g, FM_ERROR_INVALID_MODEL, "axes value 2 is out of range for rank 2");
+    fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL,
+                               "axes value 2 is out of range for rank 2");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
@@ -290,7 +230,8 @@ test_reduce_refused (void)
     fm_test_graph_input (g, "axes", FM_DIMS (1));
     fm_test_graph_node (g, "ReduceL2", "x,axes", "y");
     fm_test_graph_output (g, "y");
-    refused (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "must be known when the model loads");
+    fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                               "must be known when the model loads");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
@@ -299,7 +240,7 @@ test_reduce_refused (void)
     fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
     fm_test_graph_node (g, "ReduceProd", "x,axes,x", "y");
     fm_test_graph_output (g, "y");
-    refused (g, FM_ERROR_INVALID_MODEL, "at most 2 allowed");
+    fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "at most 2 allowed");
   }
 }
 
@@ -334,20 +275,15 @@ test_arg_max_min (void)
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (11);
-    static const gint64 want[] = { 0, 1, 0 };
     g_autoptr(FmModel) m = NULL;
-    int id;
 
     fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_node_int (fm_test_graph_node (g, "ArgMin", "x", "y"), "keepdims", 0);
     fm_test_graph_output (g, "y");
-    /* default axis 0: columns (1, 5), (3, 2), (3, 5) */
-    expect_ints (g, xa, "y", want, 3);
     m = fm_test_graph_build_ok (g);
-    id = fm_model_find_value (m, "y");
-    g_assert_cmpint (m->values[id].dtype, ==, FM_DTYPE_INT64);
-    g_assert_cmpint (m->values[id].shape.rank, ==, 1);
-    g_assert_cmpint (m->values[id].shape.dims[0], ==, 3);
+    /* default axis 0: columns (1, 5), (3, 2), (3, 5) */
+    fm_test_assert_shape (m, "y", FM_DIMS (3));
+    fm_test_check_int64s (m, FM_INPUTS (xa), "y", FM_INT64S (0, 1, 0));
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
@@ -355,7 +291,7 @@ test_arg_max_min (void)
     fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_node_int (fm_test_graph_node (g, "ArgMin", "x", "y"), "axis", 2);
     fm_test_graph_output (g, "y");
-    refused (g, FM_ERROR_INVALID_MODEL, "axis 2 is out of range for rank 2");
+    fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "axis 2 is out of range for rank 2");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
@@ -363,7 +299,7 @@ test_arg_max_min (void)
     fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_node_ints (fm_test_graph_node (g, "ArgMax", "x", "y"), "axes", FM_DIMS (1));
     fm_test_graph_output (g, "y");
-    refused (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "axes");
+    fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "axes");
   }
 }
 
@@ -394,7 +330,7 @@ test_cum_sum (void)
       fm_test_node_int (n, "exclusive", cases[i].exclusive);
       fm_test_node_int (n, "reverse", cases[i].reverse);
       fm_test_graph_output (g, "y");
-      expect_floats (g, x6, "y", FM_DIMS (2, 3), cases[i].want, 6, 0);
+      fm_test_graph_check_y (g, FM_INPUTS (x6), FM_DIMS (2, 3), 0, cases[i].want, 6);
     }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (11);
@@ -404,7 +340,7 @@ test_cum_sum (void)
     fm_test_graph_node (g, "CumSum", "x,axis", "y");
     fm_test_graph_output (g, "y");
     /* down the columns: 1, 2, 3, 1+4, 2+5, 3+6 */
-    EXPECT (g, x6, "y", FM_DIMS (2, 3), 0, 1, 2, 3, 5, 7, 9);
+    EXPECT_Y (g, x6, FM_DIMS (2, 3), 0, 1, 2, 3, 5, 7, 9);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (14);
@@ -413,7 +349,7 @@ test_cum_sum (void)
     fm_test_graph_int64 (g, "axis", FM_DIMS (2), two);
     fm_test_graph_node (g, "CumSum", "x,axis", "y");
     fm_test_graph_output (g, "y");
-    refused (g, FM_ERROR_SHAPE, "axis must be a scalar");
+    fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "axis must be a scalar");
   }
 }
 
@@ -433,7 +369,7 @@ test_instance_norm (void)
   fm_test_graph_float (g, "b", FM_DIMS (2), b);
   fm_test_graph_node (g, "InstanceNormalization", "x,scale,b", "y");
   fm_test_graph_output (g, "y");
-  EXPECT (g, x, "y", FM_DIMS (1, 2, 2), 1e-6f, -1.49999000f, 2.49999000f, -1, -1);
+  EXPECT_Y (g, x, FM_DIMS (1, 2, 2), 1e-6f, -1.49999000f, 2.49999000f, -1, -1);
 }
 
 /* A GroupNormalization graph with epsilon 0, x of [1, C, S], scale and
@@ -475,13 +411,13 @@ test_group_norm (void)
     g_autoptr(FmTestGraph) g = group_norm_graph (18, 4, 1, scale_g, bias_g, 2, 2);
 
     /* opset 18, per group: 2 * (-1, 1), 3 * (-1, 1) + 1 */
-    EXPECT (g, x, "y", FM_DIMS (1, 4, 1), 1e-6f, -2, 2, -2, 4);
+    EXPECT_Y (g, x, FM_DIMS (1, 4, 1), 1e-6f, -2, 2, -2, 4);
   }
   {
     g_autoptr(FmTestGraph) g = group_norm_graph (21, 4, 1, scale_c, bias_c, 4, 2);
 
     /* opset 21, per channel: -1 * 1, 1 * 2, -1 * 3 + 1, 1 * 4 + 1 */
-    EXPECT (g, x, "y", FM_DIMS (1, 4, 1), 1e-6f, -1, 2, -2, 5);
+    EXPECT_Y (g, x, FM_DIMS (1, 4, 1), 1e-6f, -1, 2, -2, 5);
   }
   {
     g_autoptr(FmTestGraph) g = group_norm_graph (21, 2, 2, scale2, bias2, 2, 1);
@@ -489,8 +425,8 @@ test_group_norm (void)
     /* one group of 1, 2, 3, 4: mean 2.5, variance 1.25, 1 / sqrt 1.25 =
      * 0.894427191: -1.34164079, -0.44721360 (channel 0, scale 1, bias 0),
      * 2 * 0.44721360 + 1 = 1.89442719, 2 * 1.34164079 + 1 = 3.68328157 */
-    EXPECT (g, x4, "y", FM_DIMS (1, 2, 2), 1e-6f,
-            -1.34164079f, -0.44721360f, 1.89442719f, 3.68328157f);
+    EXPECT_Y (g, x4, FM_DIMS (1, 2, 2), 1e-6f,
+              -1.34164079f, -0.44721360f, 1.89442719f, 3.68328157f);
   }
 }
 
@@ -526,7 +462,7 @@ test_group_norm_refused (void)
       if (cases[i].stash_type != 1)
         fm_test_node_int (n, "stash_type", cases[i].stash_type);
       fm_test_graph_output (g, "y");
-      refused (g, cases[i].code, cases[i].fragment);
+      fm_test_graph_build_fails (g, cases[i].code, cases[i].fragment);
     }
 }
 
@@ -541,6 +477,7 @@ test_layer_norm (void)
 
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (17);
+    g_autoptr(FmModel) m = NULL;
 
     fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_float (g, "s", FM_DIMS (3), scale3);
@@ -552,10 +489,14 @@ test_layer_norm (void)
      * 1.22474487; row 1: mean 4, variance 8/3, 0.61237244. Both rows
      * normalise to -1.22474487, 0, 1.22474487; times (1, 2, 3) plus
      * (0, 1, 0): -1.22474487, 1, 3.67423461. */
-    EXPECT (g, xl, "y", FM_DIMS (2, 3), 1e-6f,
-            -1.22474487f, 1, 3.67423461f, -1.22474487f, 1, 3.67423461f);
-    EXPECT (g, xl, "mean", FM_DIMS (2, 1), 1e-6f, 2, 4);
-    EXPECT (g, xl, "inv", FM_DIMS (2, 1), 1e-6f, 1.22474487f, 0.61237244f);
+    EXPECT_Y (g, xl, FM_DIMS (2, 3), 1e-6f,
+              -1.22474487f, 1, 3.67423461f, -1.22474487f, 1, 3.67423461f);
+    m = fm_test_graph_build_ok (g);
+    fm_test_assert_shape (m, "mean", FM_DIMS (2, 1));
+    fm_test_check_floats (m, FM_INPUTS (xl), "mean", 1e-6f, 0, FM_FLOATS (2, 4));
+    fm_test_assert_shape (m, "inv", FM_DIMS (2, 1));
+    fm_test_check_floats (m, FM_INPUTS (xl), "inv", 1e-6f, 0,
+                          FM_FLOATS (1.22474487f, 0.61237244f));
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (17);
@@ -569,8 +510,8 @@ test_layer_norm (void)
     fm_test_graph_output (g, "y");
     /* axis 0, all six: mean 3, variance (4 + 1 + 0 + 1 + 1 + 9) / 6 = 8/3,
      * 1 / sqrt (8/3) = 0.61237244; y = 2 * (x - 3) * 0.61237244, no B */
-    EXPECT (g, xl, "y", FM_DIMS (2, 3), 1e-6f,
-            -2.44948974f, -1.22474487f, 0, -1.22474487f, 1.22474487f, 3.67423461f);
+    EXPECT_Y (g, xl, FM_DIMS (2, 3), 1e-6f,
+              -2.44948974f, -1.22474487f, 0, -1.22474487f, 1.22474487f, 3.67423461f);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (17);
@@ -586,8 +527,8 @@ test_layer_norm (void)
     /* as above, normalised: -1.22474487, -0.61237244, 0, -0.61237244,
      * 0.61237244, 1.83711731; Scale (1, 2, 3) along the columns, B (0, 10)
      * along the rows */
-    EXPECT (g, xl, "y", FM_DIMS (2, 3), 1e-5f,
-            -1.22474487f, -1.22474487f, 0, 9.38762756f, 11.22474487f, 15.51135193f);
+    EXPECT_Y (g, xl, FM_DIMS (2, 3), 1e-5f,
+              -1.22474487f, -1.22474487f, 0, 9.38762756f, 11.22474487f, 15.51135193f);
   }
 }
 
@@ -620,7 +561,7 @@ test_layer_norm_refused (void)
       if (cases[i].attr != NULL)
         fm_test_node_int (n, cases[i].attr, cases[i].value);
       fm_test_graph_output (g, "y");
-      refused (g, cases[i].code, cases[i].fragment);
+      fm_test_graph_build_fails (g, cases[i].code, cases[i].fragment);
     }
 }
 

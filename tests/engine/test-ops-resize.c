@@ -12,9 +12,7 @@
 #include "config.h"
 
 #include <math.h>
-#include <string.h>
 
-#include "fm-model-private.h"
 #include "fm-test-graph.h"
 
 /* A graph of one @op node reading float "x" of @rank / @dims (and what
@@ -44,50 +42,13 @@ expect_value (FmModel      *m,
               const float  *want,
               gsize         n_want)
 {
-  const float *inputs[1] = { x };
-  g_autoptr(GError) error = NULL;
-  g_autofree float *got = NULL;
-  const FmValue *v;
-  gsize n;
-  int id = fm_model_find_value (m, name);
-
-  g_assert_cmpint (id, >=, 0);
-  v = &m->values[id];
-  g_assert_cmpint (v->shape.rank, ==, rank);
-  for (int d = 0; d < rank; d++)
-    g_assert_cmpint (v->shape.dims[d], ==, dims[d]);
-  got = fm_test_run (m, inputs, name, &n, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, n_want);
-  for (gsize i = 0; i < n_want; i++)
-    if (!(fabsf (got[i] - want[i]) <= 1e-5f))
-      g_error ("%s[%" G_GSIZE_FORMAT "]: got %.7g, want %.7g", name, i, got[i], want[i]);
+  fm_test_assert_shape (m, name, rank, dims);
+  fm_test_check_floats (m, FM_INPUTS (x), name, 1e-5f, 0, want, n_want);
 }
 
 /* Builds @g and checks its output "y" on @x. */
-#define EXPECT_Y(g, x, dims, ...)                                             \
-  G_STMT_START                                                                \
-  {                                                                           \
-    static const float want_[] = { __VA_ARGS__ };                             \
-    g_autoptr(FmModel) m_ = fm_test_graph_build_ok (g);                       \
-    expect_value (m_, x, "y", dims, want_, G_N_ELEMENTS (want_));             \
-  }                                                                           \
-  G_STMT_END
-
-static void
-refused (FmTestGraph *g,
-         FmError      code,
-         const char  *fragment)
-{
-  g_autoptr(GError) error = NULL;
-  FmModel *m = fm_test_graph_build (g, &error);
-
-  g_assert_null (m);
-  g_assert_error (error, FM_ERROR, (int) code);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("message '%s' lacks '%s'", error->message, fragment);
-  g_test_message ("refused as expected: %s", error->message);
-}
+#define EXPECT_Y(g, x, dims, ...) \
+  fm_test_graph_check_y (g, FM_INPUTS (x), dims, 1e-5f, FM_FLOATS (__VA_ARGS__))
 
 static const float x22[] = { 1, 2, 3, 4 };         /* [1, 1, 2, 2] */
 static const float x04[] = { 0, 4 };               /* [1, 1, 1, 2] */
@@ -138,11 +99,9 @@ nearest_mode (const char  *mode,
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   FmOnnxNode *n = resize_sizes (g, FM_DIMS (1, 1, 1, 4), (const gint64[]) { 1, 1, 1, 3 }, 4);
-  g_autoptr(FmModel) m = NULL;
 
   fm_test_node_string (n, "nearest_mode", mode);
-  m = fm_test_graph_build_ok (g);
-  expect_value (m, x10, "y", FM_DIMS (1, 1, 1, 3), want, 3);
+  fm_test_graph_check_y (g, FM_INPUTS (x10), FM_DIMS (1, 1, 1, 3), 1e-5f, want, 3);
 }
 
 static void
@@ -265,15 +224,11 @@ test_resize_axes_keep_aspect (void)
       g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
       FmOnnxNode *n = resize_sizes (g, FM_DIMS (1, 1, 2, 4), sizes, 2);
       g_autoptr(FmModel) m = NULL;
-      const FmValue *v;
 
       fm_test_node_ints (n, "axes", FM_DIMS (2, -1));
       fm_test_node_string (n, "keep_aspect_ratio_policy", policies[i]);
       m = fm_test_graph_build_ok (g);
-      v = &m->values[fm_model_find_value (m, "y")];
-      g_assert_cmpint (v->shape.rank, ==, 4);
-      for (int d = 0; d < 4; d++)
-        g_assert_cmpint (v->shape.dims[d], ==, want[i][d]);
+      fm_test_assert_shape (m, "y", 4, want[i]);
     }
 }
 
@@ -325,7 +280,7 @@ refused_string (gint64      opset,
   g_autoptr(FmTestGraph) g = fm_test_graph_new (opset);
 
   fm_test_node_string (resize2 (g), attr, value);
-  refused (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, fragment);
+  fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, fragment);
 }
 
 static void
@@ -344,18 +299,19 @@ test_resize_refused_attributes (void)
                   "tf_half_pixel_for_nn");
   refused_string (13, "nearest_mode", "simple", "nearest_mode 'simple'");
   fm_test_node_int (resize2 (anti), "antialias", 1);
-  refused (anti, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "antialias");
+  fm_test_graph_build_fails (anti, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "antialias");
   fm_test_node_ints (resize2 (axes13), "axes", FM_DIMS (3));
-  refused (axes13, FM_ERROR_INVALID_MODEL, "'axes'");
+  fm_test_graph_build_fails (axes13, FM_ERROR_INVALID_MODEL, "'axes'");
   /* Resize-10 knows nearest and linear only */
   fm_test_graph_float (mode10, "scales", FM_DIMS (4), (const float[]) { 1, 1, 1, 2 });
   fm_test_node_string (one_node (mode10, "Resize", "x,scales", FM_DIMS (1, 1, 1, 2)),
                        "mode", "cubic");
-  refused (mode10, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'cubic'");
+  fm_test_graph_build_fails (mode10, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'cubic'");
   /* keep_aspect_ratio_policy is read with sizes */
   n = resize_sizes (policy, FM_DIMS (1, 1, 1, 2), (const gint64[]) { 1, 1, 1, 3 }, 4);
   fm_test_node_string (n, "keep_aspect_ratio_policy", "fit");
-  refused (policy, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "keep_aspect_ratio_policy 'fit'");
+  fm_test_graph_build_fails (policy, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                             "keep_aspect_ratio_policy 'fit'");
 }
 
 /* Refused with scales @s on a [1, 1, 1000, 1000] X. */
@@ -367,7 +323,7 @@ refused_scales (const float *s,
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
   resize_scales (g, FM_DIMS (1, 1, 1000, 1000), s);
-  refused (g, code, fragment);
+  fm_test_graph_build_fails (g, code, fragment);
 }
 
 static void
@@ -387,19 +343,20 @@ test_resize_refused_inputs (void)
   fm_test_graph_float (both, "scales", FM_DIMS (4), (const float[]) { 1, 1, 1, 2 });
   fm_test_graph_int64 (both, "sizes", FM_DIMS (4), (const gint64[]) { 1, 1, 1, 4 });
   one_node (both, "Resize", "x,,scales,sizes", FM_DIMS (1, 1, 1, 2));
-  refused (both, FM_ERROR_INVALID_MODEL, "exactly one of scales and sizes");
+  fm_test_graph_build_fails (both, FM_ERROR_INVALID_MODEL, "exactly one of scales and sizes");
   one_node (none, "Resize", "x", FM_DIMS (1, 1, 1, 2));
-  refused (none, FM_ERROR_INVALID_MODEL, "exactly one of scales and sizes");
+  fm_test_graph_build_fails (none, FM_ERROR_INVALID_MODEL, "exactly one of scales and sizes");
   /* scales computed from the input: the output shape is unknown */
   fm_test_graph_input (live, "s", FM_DIMS (4));
   one_node (live, "Resize", "x,,s", FM_DIMS (1, 1, 1, 2));
-  refused (live, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "must be known when the model loads");
+  fm_test_graph_build_fails (live, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                             "must be known when the model loads");
   fm_test_graph_float (count, "scales", FM_DIMS (2), (const float[]) { 1, 2 });
   one_node (count, "Resize", "x,,scales", FM_DIMS (1, 1, 1, 2));
-  refused (count, FM_ERROR_SHAPE, "scales must be 1-D with 4 values");
+  fm_test_graph_build_fails (count, FM_ERROR_SHAPE, "scales must be 1-D with 4 values");
   fm_test_graph_float (up10, "scales", FM_DIMS (4), (const float[]) { 1, 1, 1, 2 });
   one_node (up10, "Upsample", "x,scales", FM_DIMS (1, 1, 1, 2));
-  refused (up10, FM_ERROR_UNSUPPORTED_OP, "deprecated");
+  fm_test_graph_build_fails (up10, FM_ERROR_UNSUPPORTED_OP, "deprecated");
 }
 
 /* DepthToSpace, SpaceToDepth */
@@ -412,13 +369,11 @@ depth_to_space (const char *mode,
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   FmOnnxNode *n = one_node (g, "DepthToSpace", "x", FM_DIMS (1, 8, 1, 1));
-  g_autoptr(FmModel) m = NULL;
 
   fm_test_node_int (n, "blocksize", 2);
   if (mode != NULL)
     fm_test_node_string (n, "mode", mode);
-  m = fm_test_graph_build_ok (g);
-  expect_value (m, x8, "y", FM_DIMS (1, 2, 2, 2), want, 8);
+  fm_test_graph_check_y (g, FM_INPUTS (x8), FM_DIMS (1, 2, 2, 2), 1e-5f, want, 8);
 }
 
 static void
@@ -454,15 +409,15 @@ test_block_refused (void)
   FmOnnxNode *n;
 
   fm_test_node_int (one_node (c3, "DepthToSpace", "x", FM_DIMS (1, 3, 1, 1)), "blocksize", 2);
-  refused (c3, FM_ERROR_SHAPE, "not a multiple");
+  fm_test_graph_build_fails (c3, FM_ERROR_SHAPE, "not a multiple");
   n = one_node (mode, "DepthToSpace", "x", FM_DIMS (1, 4, 1, 1));
   fm_test_node_int (n, "blocksize", 2);
   fm_test_node_string (n, "mode", "RDC");
-  refused (mode, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'RDC'");
+  fm_test_graph_build_fails (mode, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'RDC'");
   fm_test_node_int (one_node (odd, "SpaceToDepth", "x", FM_DIMS (1, 1, 3, 2)), "blocksize", 2);
-  refused (odd, FM_ERROR_SHAPE, "multiples of blocksize");
+  fm_test_graph_build_fails (odd, FM_ERROR_SHAPE, "multiples of blocksize");
   one_node (zero, "SpaceToDepth", "x", FM_DIMS (1, 1, 2, 2));
-  refused (zero, FM_ERROR_INVALID_MODEL, "blocksize 0");
+  fm_test_graph_build_fails (zero, FM_ERROR_INVALID_MODEL, "blocksize 0");
 }
 
 /* Tile */
@@ -481,11 +436,7 @@ test_tile (void)
             1, 2, 1, 2, 1, 2,  3, 4, 3, 4, 3, 4);
   fm_test_graph_int64 (empty, "r", FM_DIMS (2), (const gint64[]) { 0, 3 });
   one_node (empty, "Tile", "x,r", FM_DIMS (2, 2));
-  {
-    g_autoptr(FmModel) m = fm_test_graph_build_ok (empty);
-
-    expect_value (m, x22, "y", FM_DIMS (0, 6), NULL, 0);
-  }
+  fm_test_graph_check_y (empty, FM_INPUTS (x22), FM_DIMS (0, 6), 1e-5f, NULL, 0);
 }
 
 static void
@@ -497,13 +448,13 @@ test_tile_refused (void)
 
   fm_test_graph_int64 (neg, "r", FM_DIMS (2), (const gint64[]) { 1, -1 });
   one_node (neg, "Tile", "x,r", FM_DIMS (2, 2));
-  refused (neg, FM_ERROR_INVALID_MODEL, "repeats value -1");
+  fm_test_graph_build_fails (neg, FM_ERROR_INVALID_MODEL, "repeats value -1");
   fm_test_graph_int64 (count, "r", FM_DIMS (1), (const gint64[]) { 2 });
   one_node (count, "Tile", "x,r", FM_DIMS (2, 2));
-  refused (count, FM_ERROR_SHAPE, "repeats has 1 values");
+  fm_test_graph_build_fails (count, FM_ERROR_SHAPE, "repeats has 1 values");
   fm_test_graph_int64 (huge, "r", FM_DIMS (2), (const gint64[]) { G_MAXINT64 / 2, 2 });
   one_node (huge, "Tile", "x,r", FM_DIMS (2, 2));
-  refused (huge, FM_ERROR_LIMIT, "too large");
+  fm_test_graph_build_fails (huge, FM_ERROR_LIMIT, "too large");
 }
 
 /* Split */
@@ -594,18 +545,18 @@ test_split_refused (void)
   g_autoptr(FmTestGraph) too_many = fm_test_graph_new (18);
 
   split_node (sum, "a,b", (const gint64[]) { 2, 3 });
-  refused (sum, FM_ERROR_SHAPE, "add up to 5");
+  fm_test_graph_build_fails (sum, FM_ERROR_SHAPE, "add up to 5");
   split_node (uneven, "a,b,c,d", NULL);
-  refused (uneven, FM_ERROR_SHAPE, "cannot be split into 4");
+  fm_test_graph_build_fails (uneven, FM_ERROR_SHAPE, "cannot be split into 4");
   fm_test_node_int (split_node (num13, "a,b", NULL), "num_outputs", 2);
-  refused (num13, FM_ERROR_INVALID_MODEL, "num_outputs");
+  fm_test_graph_build_fails (num13, FM_ERROR_INVALID_MODEL, "num_outputs");
   fm_test_node_ints (split_node (attr13, "a,b", NULL), "split", FM_DIMS (3, 3));
-  refused (attr13, FM_ERROR_INVALID_MODEL, "split is an input");
+  fm_test_graph_build_fails (attr13, FM_ERROR_INVALID_MODEL, "split is an input");
   fm_test_node_int (split_node (num_count, "a,b", NULL), "num_outputs", 3);
-  refused (num_count, FM_ERROR_INVALID_MODEL, "num_outputs is 3");
+  fm_test_graph_build_fails (num_count, FM_ERROR_INVALID_MODEL, "num_outputs is 3");
   /* [6] in 5: chunks of 2 leave nothing for the last two */
   fm_test_node_int (split_node (too_many, "a,b,c,d,e", NULL), "num_outputs", 5);
-  refused (too_many, FM_ERROR_SHAPE, "cannot be split into 5");
+  fm_test_graph_build_fails (too_many, FM_ERROR_SHAPE, "cannot be split into 5");
 }
 
 /* Pad reflect, edge, wrap */
@@ -617,7 +568,6 @@ pad_mode (gint64       opset,
           const float *want)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (opset);
-  g_autoptr(FmModel) m = NULL;
   static const float x[] = { 1, 2, 3 };
   FmOnnxNode *n;
 
@@ -632,8 +582,7 @@ pad_mode (gint64       opset,
       n = one_node (g, "Pad", "x,pads", FM_DIMS (1, 3));
     }
   fm_test_node_string (n, "mode", mode);
-  m = fm_test_graph_build_ok (g);
-  expect_value (m, x, "y", FM_DIMS (1, 7), want, 7);
+  fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 7), 1e-5f, want, 7);
 }
 
 static void
@@ -676,10 +625,10 @@ test_pad_refused (void)
 
   fm_test_graph_int64 (sym, "pads", FM_DIMS (4), (const gint64[]) { 0, 1, 0, 1 });
   fm_test_node_string (one_node (sym, "Pad", "x,pads", FM_DIMS (2, 2)), "mode", "symmetric");
-  refused (sym, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'symmetric'");
+  fm_test_graph_build_fails (sym, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'symmetric'");
   fm_test_graph_int64 (wrap18, "pads", FM_DIMS (4), (const gint64[]) { 0, 1, 0, 1 });
   fm_test_node_string (one_node (wrap18, "Pad", "x,pads", FM_DIMS (2, 2)), "mode", "wrap");
-  refused (wrap18, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'wrap'");
+  fm_test_graph_build_fails (wrap18, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'wrap'");
 }
 
 int

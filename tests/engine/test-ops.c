@@ -20,96 +20,10 @@
 #include "fm-test-conv.h"
 #include "fm-test-graph.h"
 
-static void
-build_fails (FmTestGraph *g,
-             FmError      code,
-             const char  *fragment)
-{
-  GError *error = NULL;
-  FmModel *model = fm_test_graph_build (g, &error);
-
-  g_assert_null (model);
-  g_assert_error (error, FM_ERROR, (int) code);
-  if (fragment != NULL && strstr (error->message, fragment) == NULL)
-    g_error ("message '%s' lacks '%s'", error->message, fragment);
-  g_test_message ("refused as expected: %s", error->message);
-  g_error_free (error);
-}
-
-/* Runs the model on up to two float inputs and returns value @name. */
-static gpointer
-run_value (FmModel     *model,
-           const float *in0,
-           const float *in1,
-           const char  *name,
-           gsize       *n)
-{
-  const float *inputs[2] = { in0, in1 };
-  GError *error = NULL;
-  gpointer out = fm_test_run (model, inputs, name, n, &error);
-
-  g_assert_no_error (error);
-  return out;
-}
-
-static void
-assert_floats (const float *got,
-               gsize        n_got,
-               const float *want,
-               gsize        n_want,
-               float        tol)
-{
-  g_assert_cmpuint (n_got, ==, n_want);
-  for (gsize i = 0; i < n_want; i++)
-    if (!(fabsf (got[i] - want[i]) <= tol))
-      g_error ("element %" G_GSIZE_FORMAT ": got %.7g, want %.7g", i, got[i], want[i]);
-}
-
-static void
-assert_shape (FmModel      *model,
-              const char   *name,
-              int           rank,
-              const gint64 *dims)
-{
-  int id = fm_model_find_value (model, name);
-  const FmValue *v;
-
-  g_assert_cmpint (id, >=, 0);
-  v = &model->values[id];
-  g_assert_cmpint (v->shape.rank, ==, rank);
-  for (int i = 0; i < rank; i++)
-    g_assert_cmpint (v->shape.dims[i], ==, dims[i]);
-}
-
-/* Builds @g and checks the shape of its output "y" and its values on
- * input @x against @want. */
-static void
-check_y (FmTestGraph  *g,
-         const float  *x,
-         int           rank,
-         const gint64 *dims,
-         const float  *want,
-         gsize         n_want,
-         float         tol)
-{
-  g_autoptr(FmModel) m = fm_test_graph_build_ok (g);
-  gsize n;
-  g_autofree float *y = NULL;
-
-  assert_shape (m, "y", rank, dims);
-  y = run_value (m, x, NULL, "y", &n);
-  assert_floats (y, n, want, n_want, tol);
-}
-
-#define CHECK(model, in0, in1, name, tol, ...)                                  \
-  G_STMT_START                                                                  \
-  {                                                                             \
-    static const float want_[] = { __VA_ARGS__ };                               \
-    gsize n_;                                                                   \
-    g_autofree float *got_ = run_value (model, in0, in1, name, &n_);           \
-    assert_floats (got_, n_, want_, G_N_ELEMENTS (want_), tol);                 \
-  }                                                                             \
-  G_STMT_END
+/* Runs @model on float inputs @in0, @in1 and checks float value @name
+ * against the rest, within @tol. */
+#define CHECK(model, in0, in1, name, tol, ...) \
+  fm_test_check_floats (model, FM_INPUTS (in0, in1), name, tol, 0, FM_FLOATS (__VA_ARGS__))
 
 static const float x9[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 }; /* [1, 1, 3, 3] */
 static const float ones9[] = { 1, 1, 1, 1, 1, 1, 1, 1, 1 };
@@ -130,7 +44,7 @@ test_conv_basic (void)
   fm_test_graph_node (g, "Conv", "x,w,b", "y");
   fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
-  assert_shape (m, "y", FM_DIMS (1, 1, 1, 1));
+  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 1, 1));
   /* diagonal kernel: 1 + 5 + 9 + bias 0.5 */
   CHECK (m, x9, NULL, "y", 1e-6f, 15.5f);
 }
@@ -147,7 +61,7 @@ test_conv_pads (void)
                      FM_DIMS (1, 1, 1, 1));
   fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
-  assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
+  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
   /* all-ones 3x3 with zero padding: sum of each 3x3 neighbourhood of
    * 1 2 3 / 4 5 6 / 7 8 9:
    * 1+2+4+5=12, 1+..+6=21, 2+3+5+6=16,
@@ -172,7 +86,7 @@ test_conv_strides (void)
   fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* (3 + 2 - 3) / 2 + 1 = 2; the corners of the padded case above */
-  assert_shape (m, "y", FM_DIMS (1, 1, 2, 2));
+  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 2, 2));
   CHECK (m, x9, NULL, "y", 1e-5f, 12, 16, 24, 28);
 }
 
@@ -194,7 +108,7 @@ test_conv_dilations (void)
   m = fm_test_graph_build_ok (g);
   /* effective kernel 3: out 3x3, y[i][j] = x[i][j] + x[i][j+2] + x[i+2][j]
    * + x[i+2][j+2] = 4 (5i + j) + 2 + 10 + 12 = 20i + 4j + 24 */
-  assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
+  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
   CHECK (m, x, NULL, "y", 1e-5f, 24, 28, 32, 44, 48, 52, 64, 68, 72);
 }
 
@@ -211,7 +125,7 @@ conv_same (const char *auto_pad,
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2), w);
   fm_test_node_string (fm_test_graph_node (g, "Conv", "x,w", "y"), "auto_pad", auto_pad);
   fm_test_graph_output (g, "y");
-  check_y (g, x, FM_DIMS (1, 1, 4), want, 4, 1e-6f);
+  fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 1, 4), 1e-6f, want, 4);
 }
 
 static void
@@ -399,7 +313,7 @@ test_conv_channel_mismatch (void)
   fm_test_graph_float (g, "w", FM_DIMS (8, 1, 3, 3), w);
   fm_test_graph_node (g, "Conv", "x,w", "y");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_SHAPE, "expect 1 channel");
+  fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "expect 1 channel");
 }
 
 static void
@@ -507,7 +421,7 @@ test_max_pool_ceil_drop (void)
   m = fm_test_graph_build_ok (g);
   /* ceil((3 + 1 - 1) / 2) + 1 = 3 windows at 0, 2, 4; the one at 4 starts
    * in the end padding (4 >= 3) and is dropped: [x0, x2] */
-  assert_shape (m, "y", FM_DIMS (1, 1, 2));
+  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 2));
   CHECK (m, x, NULL, "y", 0, 1, 3);
 }
 
@@ -540,7 +454,7 @@ test_max_pool_indices_refused (void)
   fm_test_node_ints (fm_test_graph_node (g, "MaxPool", "x", "y,idx"), "kernel_shape",
                      FM_DIMS (2, 2));
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "Indices");
+  fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "Indices");
 }
 
 static void
@@ -558,7 +472,7 @@ average_pool (gint64       cip,
   fm_test_node_int (n, "count_include_pad", cip);
   fm_test_graph_output (g, "y");
   /* (2 + 1 + 1 - 2) / 1 + 1 = 3 */
-  check_y (g, x, FM_DIMS (1, 1, 3, 3), want, 9, 1e-6f);
+  fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 1, 3, 3), 1e-6f, want, 9);
 }
 
 static void
@@ -587,7 +501,7 @@ test_global_pools (void)
   fm_test_graph_output (g, "a");
   fm_test_graph_output (g, "b");
   m = fm_test_graph_build_ok (g);
-  assert_shape (m, "a", FM_DIMS (1, 2, 1, 1));
+  fm_test_assert_shape (m, "a", FM_DIMS (1, 2, 1, 1));
   /* means 12/4 = 3 and -12/4 = -3; maxima 6 and -1 */
   CHECK (m, x, NULL, "a", 1e-6f, 3, -3);
   CHECK (m, x, NULL, "b", 0, 6, -1);
@@ -643,7 +557,7 @@ test_mat_mul_batched (void)
   /* [1 2; 3 4] [1 1; 0 1] = [1, 3; 3, 7]; I [2 3; 4 5] = [2, 3; 4, 5] */
   CHECK (m, a, NULL, "y", 1e-5f, 1, 3, 3, 7, 2, 3, 4, 5);
   /* 1-D b: row sums, the appended dim removed: [2, 2] */
-  assert_shape (m, "z", FM_DIMS (2, 2));
+  fm_test_assert_shape (m, "z", FM_DIMS (2, 2));
   CHECK (m, a, NULL, "z", 1e-5f, 3, 7, 1, 1);
   /* s broadcast over the batch: diag(1, 2) a doubles the second row */
   CHECK (m, a, NULL, "u", 1e-5f, 1, 2, 6, 8, 1, 0, 0, 2);
@@ -693,7 +607,7 @@ test_batch_norm_training_refused (void)
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   fm_test_node_int (add_batch_norm (g, 1, one, one, one, one), "training_mode", 1);
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "training_mode");
+  fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "training_mode");
 }
 
 /* Element-wise */
@@ -717,7 +631,7 @@ test_add_broadcast (void)
   fm_test_graph_output (g, "z");
   fm_test_graph_output (g, "q");
   m = fm_test_graph_build_ok (g);
-  assert_shape (m, "y", FM_DIMS (2, 3));
+  fm_test_assert_shape (m, "y", FM_DIMS (2, 3));
   /* [1; 2] + [10 20 30] = [11 21 31; 12 22 32] */
   CHECK (m, a, x, "y", 0, 11, 21, 31, 12, 22, 32);
   /* [1 2 3; 4 5 6] - [1; 2] = [0 1 2; 2 3 4] */
@@ -793,7 +707,7 @@ softmax_case (gint64      opset,
   fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2));
   fm_test_node_int (fm_test_graph_node (g, op, "x", "y"), "axis", axis);
   fm_test_graph_output (g, "y");
-  check_y (g, x, FM_DIMS (1, 2, 2), want, 4, 1e-6f);
+  fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 2, 2), 1e-6f, want, 4);
 }
 
 static void
@@ -837,13 +751,9 @@ test_reshape_zero_minus_one (void)
   fm_test_graph_output (g, "y2");
   m = fm_test_graph_build_ok (g);
   /* [0, -1]: keep 2, infer 24 / 2 = 12. [-1, 0, 2]: copy 3, 24 / 6 = 4 */
-  assert_shape (m, "y1", FM_DIMS (2, 12));
-  assert_shape (m, "y2", FM_DIMS (4, 3, 2));
-  {
-    gsize n;
-    g_autofree float *y = run_value (m, x, NULL, "y2", &n);
-    assert_floats (y, n, x, 24, 0);
-  }
+  fm_test_assert_shape (m, "y1", FM_DIMS (2, 12));
+  fm_test_assert_shape (m, "y2", FM_DIMS (4, 3, 2));
+  fm_test_check_floats (m, FM_INPUTS (x), "y2", 0, 0, x, 24);
 }
 
 static void
@@ -857,7 +767,7 @@ test_reshape_allowzero (void)
   fm_test_node_int (fm_test_graph_node (g, "Reshape", "x,s", "y"), "allowzero", 1);
   fm_test_graph_output (g, "y");
   /* with allowzero the 0 is a real 0 and -1 cannot be inferred */
-  build_fails (g, FM_ERROR_SHAPE, "-1");
+  fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "-1");
 }
 
 static void
@@ -885,10 +795,10 @@ test_slice_negative_steps (void)
   fm_test_graph_output (g, "z");
   m = fm_test_graph_build_ok (g);
   /* axis 1 from -1 (= 4) down to the clamped start, step -2: cols 4, 2, 0 */
-  assert_shape (m, "y", FM_DIMS (2, 3));
+  fm_test_assert_shape (m, "y", FM_DIMS (2, 3));
   CHECK (m, x, NULL, "y", 0, 4, 2, 0, 9, 7, 5);
   /* axis 0 (default axes) from 1 to 100 clamped to 2: the second row */
-  assert_shape (m, "z", FM_DIMS (1, 5));
+  fm_test_assert_shape (m, "z", FM_DIMS (1, 5));
   CHECK (m, x, NULL, "z", 0, 5, 6, 7, 8, 9);
 }
 
@@ -927,7 +837,7 @@ test_pad (void)
   fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* one row of 9 on top, the last column cropped: [9; 1; 3] */
-  assert_shape (m, "y", FM_DIMS (1, 1, 3, 1));
+  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 3, 1));
   CHECK (m, x, NULL, "y", 0, 9, 1, 3);
 }
 
@@ -958,7 +868,7 @@ test_pad_wrap_before_19_refused (void)
   fm_test_graph_int64 (g, "pads", FM_DIMS (8), pads);
   fm_test_node_string (fm_test_graph_node (g, "Pad", "x,pads", "y"), "mode", "wrap");
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "wrap");
+  fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "wrap");
 }
 
 static void
@@ -969,7 +879,7 @@ test_unknown_attribute_refused (void)
   fm_test_graph_input (g, "x", FM_DIMS (1, 4));
   fm_test_node_int (fm_test_graph_node (g, "Relu", "x", "y"), "inplace", 1);
   fm_test_graph_output (g, "y");
-  build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "inplace");
+  fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "inplace");
 }
 
 static void
@@ -987,13 +897,13 @@ test_transpose_flatten (void)
   fm_test_graph_output (g, "t");
   m = fm_test_graph_build_ok (g);
   /* [[0 1 2] [3 4 5]] transposed: [[0 3] [1 4] [2 5]] */
-  assert_shape (m, "t", FM_DIMS (1, 3, 2));
+  fm_test_assert_shape (m, "t", FM_DIMS (1, 3, 2));
   CHECK (m, x, NULL, "t", 0, 0, 3, 1, 4, 2, 5);
   /* default perm reverses: [3, 2, 1], same data order here */
-  assert_shape (m, "r", FM_DIMS (3, 2, 1));
+  fm_test_assert_shape (m, "r", FM_DIMS (3, 2, 1));
   CHECK (m, x, NULL, "r", 0, 0, 3, 1, 4, 2, 5);
   /* axis -1 = 2: [1 * 2, 3] */
-  assert_shape (m, "f", FM_DIMS (2, 3));
+  fm_test_assert_shape (m, "f", FM_DIMS (2, 3));
 }
 
 /* Shape -> Gather -> Unsqueeze -> Concat -> Reshape, as PyTorch's
@@ -1033,17 +943,10 @@ test_view_glue_folded (void)
     }
   g_assert_true (fm_test_model_in_plan (m, fm_test_model_producer (m, "y")));
   g_assert_cmpuint (m->n_plan, ==, 1);
-  {
-    gsize nn;
-    g_autofree gint64 *shape = run_value (m, x, NULL, "shape", &nn);
-    g_autofree float *y = run_value (m, x, NULL, "y", &nn);
-
-    /* shape = [dims[0]] ++ [-1] = [2, -1] */
-    g_assert_cmpint (shape[0], ==, 2);
-    g_assert_cmpint (shape[1], ==, -1);
-    assert_shape (m, "y", FM_DIMS (2, 12));
-    assert_floats (y, nn, x, 24, 0);
-  }
+  /* shape = [dims[0]] ++ [-1] = [2, -1] */
+  fm_test_check_int64s (m, FM_INPUTS (x), "shape", FM_INT64S (2, -1));
+  fm_test_assert_shape (m, "y", FM_DIMS (2, 12));
+  fm_test_check_floats (m, FM_INPUTS (x), "y", 0, 0, x, 24);
 }
 
 /* int64 glue, all folded at load: Gather with a negative index, Concat,
@@ -1061,7 +964,6 @@ test_int64_glue (void)
   static const gint64 cshape[] = { 2, 1 };
   static const gint64 val[] = { 7 };
   static const float f[] = { -1.7f, 2.9f };
-  gsize n;
 
   fm_test_graph_int64 (g, "d", FM_DIMS (2, 3), d);
   fm_test_graph_int64 (g, "idx", FM_DIMS (2), idx);
@@ -1086,54 +988,20 @@ test_int64_glue (void)
   fm_test_graph_output (g, "c");
   m = fm_test_graph_build_ok (g);
   g_assert_cmpuint (m->n_plan, ==, 0);
-  {
-    /* d = [10 20 30; 40 50 60]; columns -1 (= 2) and 0 */
-    g_autofree gint64 *gg = run_value (m, NULL, NULL, "g", &n);
-    g_assert_cmpuint (n, ==, 4);
-    g_assert_cmpint (gg[0], ==, 30); g_assert_cmpint (gg[1], ==, 10);
-    g_assert_cmpint (gg[2], ==, 60); g_assert_cmpint (gg[3], ==, 40);
-  }
-  {
-    /* rows of d then rows of g: [10 20 30 30 10; 40 50 60 60 40] */
-    static const gint64 want[] = { 10, 20, 30, 30, 10, 40, 50, 60, 60, 40 };
-    g_autofree gint64 *c = run_value (m, NULL, NULL, "c", &n);
-    g_assert_cmpuint (n, ==, 10);
-    g_assert_cmpmem (c, n * sizeof (gint64), want, sizeof want);
-  }
-  {
-    static const gint64 want[] = { 60, 20, 120, 80 };
-    g_autofree gint64 *v = run_value (m, NULL, NULL, "mul", &n);
-    g_assert_cmpmem (v, n * sizeof (gint64), want, sizeof want);
-  }
-  {
-    /* axis 1 from 2 down to (not including) 0: columns 2, 1 */
-    static const gint64 want[] = { 30, 20, 60, 50 };
-    g_autofree gint64 *v = run_value (m, NULL, NULL, "sl", &n);
-    g_assert_cmpmem (v, n * sizeof (gint64), want, sizeof want);
-  }
-  {
-    /* truncation toward zero: -1.7 -> -1, 2.9 -> 2 */
-    static const gint64 want[] = { -1, 2 };
-    g_autofree gint64 *v = run_value (m, NULL, NULL, "ci", &n);
-    g_assert_cmpmem (v, n * sizeof (gint64), want, sizeof want);
-  }
-  {
-    g_autofree float *v = run_value (m, NULL, NULL, "cf", &n);
-    static const float want[] = { 10, 20, 30, 40, 50, 60 };
-    assert_floats (v, n, want, 6, 0);
-  }
-  {
-    static const gint64 want[] = { 2, 2, 2, 2 };
-    g_autofree gint64 *v = run_value (m, NULL, NULL, "ex", &n);
-    assert_shape (m, "ex", FM_DIMS (2, 2));
-    g_assert_cmpmem (v, n * sizeof (gint64), want, sizeof want);
-  }
-  {
-    static const gint64 want[] = { 7, 7 };
-    g_autofree gint64 *v = run_value (m, NULL, NULL, "sq", &n);
-    assert_shape (m, "sq", FM_DIMS (2));
-    g_assert_cmpmem (v, n * sizeof (gint64), want, sizeof want);
-  }
+  /* d = [10 20 30; 40 50 60]; columns -1 (= 2) and 0 */
+  fm_test_check_int64s (m, NULL, "g", FM_INT64S (30, 10, 60, 40));
+  /* rows of d then rows of g: [10 20 30 30 10; 40 50 60 60 40] */
+  fm_test_check_int64s (m, NULL, "c", FM_INT64S (10, 20, 30, 30, 10, 40, 50, 60, 60, 40));
+  fm_test_check_int64s (m, NULL, "mul", FM_INT64S (60, 20, 120, 80));
+  /* axis 1 from 2 down to (not including) 0: columns 2, 1 */
+  fm_test_check_int64s (m, NULL, "sl", FM_INT64S (30, 20, 60, 50));
+  /* truncation toward zero: -1.7 -> -1, 2.9 -> 2 */
+  fm_test_check_int64s (m, NULL, "ci", FM_INT64S (-1, 2));
+  CHECK (m, NULL, NULL, "cf", 0, 10, 20, 30, 40, 50, 60);
+  fm_test_assert_shape (m, "ex", FM_DIMS (2, 2));
+  fm_test_check_int64s (m, NULL, "ex", FM_INT64S (2, 2, 2, 2));
+  fm_test_assert_shape (m, "sq", FM_DIMS (2));
+  fm_test_check_int64s (m, NULL, "sq", FM_INT64S (7, 7));
 }
 
 static void
@@ -1157,10 +1025,10 @@ test_reduce_mean_lrn (void)
   fm_test_graph_output (g, "mc");
   m = fm_test_graph_build_ok (g);
   /* over channels: (1+3+5)/3 = 3, (2+4+6)/3 = 4 */
-  assert_shape (m, "mc", FM_DIMS (1, 1, 1, 2));
+  fm_test_assert_shape (m, "mc", FM_DIMS (1, 1, 1, 2));
   CHECK (m, x, NULL, "mc", 1e-6f, 3, 4);
   /* over H, W without keepdims: 1.5, 3.5, 5.5 */
-  assert_shape (m, "mhw", FM_DIMS (1, 3));
+  fm_test_assert_shape (m, "mhw", FM_DIMS (1, 3));
   CHECK (m, x, NULL, "mhw", 1e-6f, 1.5f, 3.5f, 5.5f);
   /* size 3, alpha / size = 1: y = x / (1 + sum of squares of c-1..c+1).
    * c0 (x=1): 1 / (1 + 1 + 9) = 1/11; (x=2): 2 / (1 + 4 + 16) = 2/21;
