@@ -5,10 +5,10 @@
  *
  * `feature-maps bench MODEL [INPUT]`: the median load time, the median
  * and 90th percentile (nearest rank) of the forward pass the viewer does
- * (every activation kept), the peak resident memory (ru_maxrss) and the
- * part of it held before any model (VmRSS then). It does not batch,
- * compare with other runtimes (build-aux/bench-peers.sh does) or time
- * preprocessing.
+ * (every activation kept), the process's own peak resident memory
+ * (VmHWM) and the part of it held before any model (VmRSS then). It does
+ * not batch, compare with other runtimes (build-aux/bench-peers.sh does)
+ * or time preprocessing.
  */
 #include "config.h"
 
@@ -43,6 +43,7 @@ typedef struct
   double median_ms;   /* of the measured forward passes */
   double p90_ms;
   double rss_mb;      /* peak resident */
+  const char *rss_source;  /* "VmHWM" or "ru_maxrss", see peak_rss_mb () */
   double base_mb;     /* resident before any model */
 } BenchResult;
 
@@ -82,11 +83,28 @@ p90 (const double *v,
   return v[CLAMP (rank, 1, n) - 1];
 }
 
+/* The process's own peak resident size, from VmHWM: the high-water mark
+ * of its address space, which starts afresh at exec. getrusage ()'s
+ * ru_maxrss, read only where /proc cannot tell, also keeps the peak of the
+ * address space the process replaced at exec, so started from a large
+ * process it reports that one's peak (1,232 MB for SqueezeNet from a
+ * 1.2 GB Python parent instead of 48 MB). Sets *@source to what it read. */
 static double
-peak_rss_mb (void)
+peak_rss_mb (const char **source)
 {
+  g_autofree char *text = NULL;
+  const char *line;
   struct rusage usage;
+  unsigned long kb;
 
+  if (g_file_get_contents ("/proc/self/status", &text, NULL, NULL)
+      && (line = strstr (text, "\nVmHWM:")) != NULL
+      && sscanf (line, "\nVmHWM: %lu kB", &kb) == 1)
+    {
+      *source = "VmHWM";
+      return kb / 1024.0;
+    }
+  *source = "ru_maxrss";
   if (getrusage (RUSAGE_SELF, &usage) != 0)
     return 0.0;
   return usage.ru_maxrss / 1024.0;  /* kilobytes on Linux */
@@ -171,6 +189,9 @@ print_text (const FmModel      *model,
           r->median_ms, r->p90_ms, o->runs, o->warmup);
   printf (_("Peak memory: %.1f MB resident, %.1f MB of it before the model was loaded "
             "(the program and its libraries)\n"), r->rss_mb, r->base_mb);
+  if (strcmp (r->rss_source, "VmHWM") != 0)
+    printf (_("             (from ru_maxrss, as /proc/self/status cannot be read: it may "
+              "include the peak of the program that started this one)\n"));
   printf (_("Model data:  weights %.1f MB, activations %.1f MB, scratch %.1f MB\n"),
           model->weights_size / 1048576.0, model->arena_size / 1048576.0,
           model->scratch_size / 1048576.0);
@@ -197,6 +218,8 @@ print_json (const FmModel      *model,
   json_builder_add_double_value (b, r->load_ms);
   json_builder_set_member_name (b, "peak_rss_mb");
   json_builder_add_double_value (b, r->rss_mb);
+  json_builder_set_member_name (b, "peak_rss_source");
+  json_builder_add_string_value (b, r->rss_source);
   json_builder_set_member_name (b, "base_rss_mb");
   json_builder_add_double_value (b, r->base_mb);
   json_builder_set_member_name (b, "weights_mb");
@@ -362,7 +385,7 @@ fm_cli_bench (int    argc,
   if (!feed (run, model, input_path, image, npy, &npy_shape, &error)
       || !time_runs (run, &o, &r, &error))
     goto fail;
-  r.rss_mb = peak_rss_mb ();
+  r.rss_mb = peak_rss_mb (&r.rss_source);
 
   if (o.json)
     print_json (model, &o, &r);
