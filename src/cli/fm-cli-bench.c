@@ -5,10 +5,11 @@
  *
  * `feature-maps bench MODEL [INPUT]`: the median load time, the median
  * and 90th percentile (nearest rank) of the forward pass the viewer does
- * (every activation kept), the process's own peak resident memory
- * (VmHWM) and the part of it held before any model (VmRSS then). It does
- * not batch, compare with other runtimes (build-aux/bench-peers.sh does)
- * or time preprocessing.
+ * (every activation kept), the arithmetic rate that median gives (the
+ * multiply-adds of Conv, ConvTranspose, Gemm and MatMul), the process's
+ * own peak resident memory (VmHWM) and the part of it held before any
+ * model (VmRSS then). It does not batch, compare with other runtimes
+ * (build-aux/bench-peers.sh does) or time preprocessing.
  */
 #include "config.h"
 
@@ -45,6 +46,7 @@ typedef struct
   double rss_mb;      /* peak resident */
   const char *rss_source;  /* "VmHWM" or "ru_maxrss", see peak_rss_mb () */
   double base_mb;     /* resident before any model */
+  double gflop;       /* multiply-add operations of one pass, 1e9 */
 } BenchResult;
 
 static double
@@ -123,6 +125,53 @@ current_rss_mb (void)
   return (double) pages_resident * (double) sysconf (_SC_PAGESIZE) / 1048576.0;
 }
 
+/* The operations of one pass that are multiply-adds, 2 each, from the
+ * shapes: Conv (per output element C / group * kh * kw, the weight's size
+ * over its first dim), ConvTranspose (per input element M / group * kh *
+ * kw, likewise), Gemm (per output element K, the size of B over N) and
+ * MatMul (per output element K, A's last dim). Activations, pooling,
+ * additions and the like are left out, as GFLOP/s figures usually do. */
+static double
+multiply_add_flops (const FmModel *model)
+{
+  double flops = 0.0;
+
+  for (guint k = 0; k < model->n_plan; k++)
+    {
+      const FmNode *node = &model->nodes[model->plan[k]];
+      const FmValue *x, *w, *y;
+      gint64 rows;
+
+      if (node->n_inputs < 2 || node->inputs[0] < 0 || node->inputs[1] < 0
+          || node->n_outputs < 1 || node->outputs[0] < 0)
+        continue;
+      x = &model->values[node->inputs[0]];   /* X or A */
+      w = &model->values[node->inputs[1]];   /* W or B */
+      y = &model->values[node->outputs[0]];
+      switch (node->op)
+        {
+        case FM_OP_Conv:            /* W [M, C / group, kh, kw] */
+        case FM_OP_ConvTranspose:   /* W [C, M / group, kh, kw] */
+          rows = w->shape.dims[0];
+          if (rows > 0)
+            flops += 2.0 * (double) (node->op == FM_OP_Conv ? y->numel : x->numel)
+                     * (double) (w->numel / (gsize) rows);
+          break;
+        case FM_OP_Gemm:            /* Y [M, N]; B [K, N] or [N, K] */
+          rows = y->shape.dims[1];
+          if (rows > 0)
+            flops += 2.0 * (double) y->numel * (double) (w->numel / (gsize) rows);
+          break;
+        case FM_OP_MatMul:          /* A [..., M, K] */
+          flops += 2.0 * (double) y->numel * (double) x->shape.dims[x->shape.rank - 1];
+          break;
+        default:
+          break;
+        }
+    }
+  return flops;
+}
+
 /* Writes the model's inputs into @run: INPUT as read, or a fixed pattern
  * (float inputs) and zeros (integer inputs) when there is none. */
 static gboolean
@@ -187,6 +236,9 @@ print_text (const FmModel      *model,
   printf (_("Load:        %.2f ms (median of %d loads)\n"), r->load_ms, BENCH_LOADS);
   printf (_("Forward:     median %.3f ms, p90 %.3f ms over %d runs after %d warm-up runs\n"),
           r->median_ms, r->p90_ms, o->runs, o->warmup);
+  printf (_("Arithmetic:  %.4g GFLOP per pass (the multiply-adds of Conv, ConvTranspose, "
+            "Gemm and MatMul), %.1f GFLOP/s at the median\n"),
+          r->gflop, r->gflop / (r->median_ms / 1e3));
   printf (_("Peak memory: %.1f MB resident, %.1f MB of it before the model was loaded "
             "(the program and its libraries)\n"), r->rss_mb, r->base_mb);
   if (strcmp (r->rss_source, "VmHWM") != 0)
@@ -216,6 +268,10 @@ print_json (const FmModel      *model,
   json_builder_add_double_value (b, r->p90_ms);
   json_builder_set_member_name (b, "load_ms");
   json_builder_add_double_value (b, r->load_ms);
+  json_builder_set_member_name (b, "gflop");
+  json_builder_add_double_value (b, r->gflop);
+  json_builder_set_member_name (b, "gflops");
+  json_builder_add_double_value (b, r->gflop / (r->median_ms / 1e3));
   json_builder_set_member_name (b, "peak_rss_mb");
   json_builder_add_double_value (b, r->rss_mb);
   json_builder_set_member_name (b, "peak_rss_source");
@@ -257,8 +313,8 @@ parse_options (int          *argc,
   context = fm_cli_option_context_new ("bench", _("MODEL [INPUT]"),
                                        _("Measure a model's load time, the latency of one "
                                          "forward pass that keeps every activation (median "
-                                         "and 90th percentile after a warm-up) and the peak "
-                                         "memory.\n"
+                                         "and 90th percentile after a warm-up), the "
+                                         "arithmetic rate it reaches and the peak memory.\n"
                                          "MODEL is an .onnx file or a bundled model name. "
                                          "INPUT is a PNG/JPEG picture (preprocessed with the "
                                          "model's metadata) or a float32 .npy; without it the "
@@ -386,6 +442,7 @@ fm_cli_bench (int    argc,
       || !time_runs (run, &o, &r, &error))
     goto fail;
   r.rss_mb = peak_rss_mb (&r.rss_source);
+  r.gflop = multiply_add_flops (model) / 1e9;
 
   if (o.json)
     print_json (model, &o, &r);

@@ -8,10 +8,10 @@
  * positive and consistent, --runs and --threads echoed, the default runs
  * and warm-up), that the runs really ran (the process lasts at least half
  * the runs times the median), the bundled model's weight and activation
- * sizes against a count by hand, that the peak memory is the bench's own
- * when its parent's is far larger, the text report, a picture and a .npy
- * INPUT, and bad input (exit 1 naming the file) and bad flags (exit 2).
- * It does not judge the speed.
+ * sizes and multiply-adds against a count by hand, that the peak memory
+ * is the bench's own when its parent's is far larger, the text report, a
+ * picture and a .npy INPUT, and bad input (exit 1 naming the file) and bad
+ * flags (exit 2). It does not judge the speed.
  */
 #include "config.h"
 
@@ -90,6 +90,9 @@ check_common (JsonObject *o,
   g_assert_cmpfloat (number (o, "scratch_mb"), >=, 0.0);
   /* Linux has /proc/self/status. */
   g_assert_cmpstr (json_object_get_string_member (o, "peak_rss_source"), ==, "VmHWM");
+  /* The operations over the median time. */
+  g_assert_cmpfloat_with_epsilon (number (o, "gflops"),
+                                  number (o, "gflop") / (median / 1e3), 1e-9 * number (o, "gflops"));
 }
 
 static void
@@ -117,6 +120,10 @@ test_json (void)
   act_bytes = number (o, "activations_mb") * 1048576.0;
   g_assert_cmpfloat (act_bytes, >=, 304232.0);
   g_assert_cmpfloat (act_bytes, <=, 304232.0 + 11 * 64);
+  /* Multiply-adds by hand: conv1 32*28*28 outputs of 1*9 each = 225792,
+   * conv2 32*14*14 of 32*9 = 1806336, conv3 32*7*7 of 32*9 = 451584, fc
+   * 10 of 1568 = 15680; 2499392, two operations each. */
+  g_assert_cmpfloat_with_epsilon (number (o, "gflop"), 4998784 / 1e9, 1e-12);
 }
 
 static void
@@ -200,7 +207,7 @@ test_text_and_inputs (void)
   g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", digit, "--runs", "5", NULL),
                    ==, 0);
   fm_test_assert_contains (out, "Input:       ", "digit-7.png", "over 5 runs after 1 warm-up runs",
-                           "Peak memory:", NULL);
+                           "Arithmetic:  0.004999 GFLOP per pass", "Peak memory:", NULL);
 
   g_assert_cmpint (bench_npy (npy, &shape, &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "input.npy"));
