@@ -191,7 +191,7 @@ def main():
 
     print()
     for issue, label, ratio, limit, at_most, ok in verdicts:
-        print("target  issue %-2d %-58s %5.2f (%s %.1f)  %s"
+        print("target  issue %-2d %-62s %5.2f (%s %.1f)  %s"
               % (issue, label, ratio, "<=" if at_most else ">=", limit,
                  "met" if ok else "NOT MET"))
     print("\nload average at the start %s, at the end %s" % (load_start, load_end))

@@ -38,9 +38,10 @@
 # bench-peers-report.py prints one line per figure with the ratio ours /
 # peer, issue 17's table (ours, ONNX Runtime all and final, the ratios, per
 # model and thread count), the targets of issues 7 and 17 met or not, and
-# the tables in Markdown (also in BUILD/bench-peers/table.md). The whole
-# run takes about 15 minutes on an otherwise idle 2-core machine; far
-# longer on a busy one.
+# the tables in Markdown (also in BUILD/bench-peers/table.md). With one
+# round of each (FM_BENCH_ROUNDS=1 FM_BENCH_SCAN_ROUNDS=1) it took 6
+# minutes on a 2-core machine at load 2 to 4, the scan round 3.5 of them
+# (PyTorch's share 2); the defaults take about twice that.
 #
 #   build-aux/bench-peers.sh
 #   FM_BENCH_MODELS="mnist-cnn resnet18 resnet50 densenet121 mobilenet_v2

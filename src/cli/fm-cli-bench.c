@@ -172,6 +172,13 @@ multiply_add_flops (const FmModel *model)
   return flops;
 }
 
+/* The rate of @r's median pass; 0 when the clock saw no time. */
+static double
+gflops (const BenchResult *r)
+{
+  return r->median_ms > 0.0 ? r->gflop / (r->median_ms / 1e3) : 0.0;
+}
+
 /* Writes the model's inputs into @run: INPUT as read, or a fixed pattern
  * (float inputs) and zeros (integer inputs) when there is none. */
 static gboolean
@@ -238,7 +245,7 @@ print_text (const FmModel      *model,
           r->median_ms, r->p90_ms, o->runs, o->warmup);
   printf (_("Arithmetic:  %.4g GFLOP per pass (the multiply-adds of Conv, ConvTranspose, "
             "Gemm and MatMul), %.1f GFLOP/s at the median\n"),
-          r->gflop, r->gflop / (r->median_ms / 1e3));
+          r->gflop, gflops (r));
   printf (_("Peak memory: %.1f MB resident, %.1f MB of it before the model was loaded "
             "(the program and its libraries)\n"), r->rss_mb, r->base_mb);
   if (strcmp (r->rss_source, "VmHWM") != 0)
@@ -271,7 +278,7 @@ print_json (const FmModel      *model,
   json_builder_set_member_name (b, "gflop");
   json_builder_add_double_value (b, r->gflop);
   json_builder_set_member_name (b, "gflops");
-  json_builder_add_double_value (b, r->gflop / (r->median_ms / 1e3));
+  json_builder_add_double_value (b, gflops (r));
   json_builder_set_member_name (b, "peak_rss_mb");
   json_builder_add_double_value (b, r->rss_mb);
   json_builder_set_member_name (b, "peak_rss_source");
