@@ -5,10 +5,11 @@
  *
  * `feature-maps bench MODEL [INPUT]`: the median load time, the median
  * and 90th percentile (nearest rank) of the forward pass the viewer does
- * (every activation kept), the peak resident memory (ru_maxrss) and the
- * part of it held before any model (VmRSS then). It does not batch,
- * compare with other runtimes (build-aux/bench-peers.sh does) or time
- * preprocessing.
+ * (every activation kept), the arithmetic rate that median gives (the
+ * multiply-adds of Conv, ConvTranspose, Gemm and MatMul), the process's
+ * own peak resident memory (VmHWM) and the part of it held before any
+ * model (VmRSS then). It does not batch, compare with other runtimes
+ * (build-aux/bench-peers.sh does) or time preprocessing.
  */
 #include "config.h"
 
@@ -43,7 +44,9 @@ typedef struct
   double median_ms;   /* of the measured forward passes */
   double p90_ms;
   double rss_mb;      /* peak resident */
+  const char *rss_source;  /* "VmHWM" or "ru_maxrss", see peak_rss_mb () */
   double base_mb;     /* resident before any model */
+  double gflop;       /* multiply-add operations of one pass, 1e9 */
 } BenchResult;
 
 static double
@@ -82,11 +85,28 @@ p90 (const double *v,
   return v[CLAMP (rank, 1, n) - 1];
 }
 
+/* The process's own peak resident size, from VmHWM: the high-water mark
+ * of its address space, which starts afresh at exec. getrusage ()'s
+ * ru_maxrss, read only where /proc cannot tell, also keeps the peak of the
+ * address space the process replaced at exec, so started from a large
+ * process it reports that one's peak (1,232 MB for SqueezeNet from a
+ * 1.2 GB Python parent instead of 48 MB). Sets *@source to what it read. */
 static double
-peak_rss_mb (void)
+peak_rss_mb (const char **source)
 {
+  g_autofree char *text = NULL;
+  const char *line;
   struct rusage usage;
+  unsigned long kb;
 
+  if (g_file_get_contents ("/proc/self/status", &text, NULL, NULL)
+      && (line = strstr (text, "\nVmHWM:")) != NULL
+      && sscanf (line, "\nVmHWM: %lu kB", &kb) == 1)
+    {
+      *source = "VmHWM";
+      return kb / 1024.0;
+    }
+  *source = "ru_maxrss";
   if (getrusage (RUSAGE_SELF, &usage) != 0)
     return 0.0;
   return usage.ru_maxrss / 1024.0;  /* kilobytes on Linux */
@@ -103,6 +123,60 @@ current_rss_mb (void)
       sscanf (text, "%lu %lu", &pages_total, &pages_resident) != 2)
     return 0.0;
   return (double) pages_resident * (double) sysconf (_SC_PAGESIZE) / 1048576.0;
+}
+
+/* The operations of one pass that are multiply-adds, 2 each, from the
+ * shapes: Conv (per output element C / group * kh * kw, the weight's size
+ * over its first dim), ConvTranspose (per input element M / group * kh *
+ * kw, likewise), Gemm (per output element K, the size of B over N) and
+ * MatMul (per output element K, A's last dim). Activations, pooling,
+ * additions and the like are left out, as GFLOP/s figures usually do. */
+static double
+multiply_add_flops (const FmModel *model)
+{
+  double flops = 0.0;
+
+  for (guint k = 0; k < model->n_plan; k++)
+    {
+      const FmNode *node = &model->nodes[model->plan[k]];
+      const FmValue *x, *w, *y;
+      gint64 rows;
+
+      if (node->n_inputs < 2 || node->inputs[0] < 0 || node->inputs[1] < 0
+          || node->n_outputs < 1 || node->outputs[0] < 0)
+        continue;
+      x = &model->values[node->inputs[0]];   /* X or A */
+      w = &model->values[node->inputs[1]];   /* W or B */
+      y = &model->values[node->outputs[0]];
+      switch (node->op)
+        {
+        case FM_OP_Conv:            /* W [M, C / group, kh, kw] */
+        case FM_OP_ConvTranspose:   /* W [C, M / group, kh, kw] */
+          rows = w->shape.dims[0];
+          if (rows > 0)
+            flops += 2.0 * (double) (node->op == FM_OP_Conv ? y->numel : x->numel)
+                     * (double) (w->numel / (gsize) rows);
+          break;
+        case FM_OP_Gemm:            /* Y [M, N]; B [K, N] or [N, K] */
+          rows = y->shape.dims[1];
+          if (rows > 0)
+            flops += 2.0 * (double) y->numel * (double) (w->numel / (gsize) rows);
+          break;
+        case FM_OP_MatMul:          /* A [..., M, K] */
+          flops += 2.0 * (double) y->numel * (double) x->shape.dims[x->shape.rank - 1];
+          break;
+        default:
+          break;
+        }
+    }
+  return flops;
+}
+
+/* The rate of @r's median pass; 0 when the clock saw no time. */
+static double
+gflops (const BenchResult *r)
+{
+  return r->median_ms > 0.0 ? r->gflop / (r->median_ms / 1e3) : 0.0;
 }
 
 /* Writes the model's inputs into @run: INPUT as read, or a fixed pattern
@@ -169,8 +243,14 @@ print_text (const FmModel      *model,
   printf (_("Load:        %.2f ms (median of %d loads)\n"), r->load_ms, BENCH_LOADS);
   printf (_("Forward:     median %.3f ms, p90 %.3f ms over %d runs after %d warm-up runs\n"),
           r->median_ms, r->p90_ms, o->runs, o->warmup);
+  printf (_("Arithmetic:  %.4g GFLOP per pass (the multiply-adds of Conv, ConvTranspose, "
+            "Gemm and MatMul), %.1f GFLOP/s at the median\n"),
+          r->gflop, gflops (r));
   printf (_("Peak memory: %.1f MB resident, %.1f MB of it before the model was loaded "
             "(the program and its libraries)\n"), r->rss_mb, r->base_mb);
+  if (strcmp (r->rss_source, "VmHWM") != 0)
+    printf (_("             (from ru_maxrss, as /proc/self/status cannot be read: it may "
+              "include the peak of the program that started this one)\n"));
   printf (_("Model data:  weights %.1f MB, activations %.1f MB, scratch %.1f MB\n"),
           model->weights_size / 1048576.0, model->arena_size / 1048576.0,
           model->scratch_size / 1048576.0);
@@ -195,8 +275,14 @@ print_json (const FmModel      *model,
   json_builder_add_double_value (b, r->p90_ms);
   json_builder_set_member_name (b, "load_ms");
   json_builder_add_double_value (b, r->load_ms);
+  json_builder_set_member_name (b, "gflop");
+  json_builder_add_double_value (b, r->gflop);
+  json_builder_set_member_name (b, "gflops");
+  json_builder_add_double_value (b, gflops (r));
   json_builder_set_member_name (b, "peak_rss_mb");
   json_builder_add_double_value (b, r->rss_mb);
+  json_builder_set_member_name (b, "peak_rss_source");
+  json_builder_add_string_value (b, r->rss_source);
   json_builder_set_member_name (b, "base_rss_mb");
   json_builder_add_double_value (b, r->base_mb);
   json_builder_set_member_name (b, "weights_mb");
@@ -234,8 +320,8 @@ parse_options (int          *argc,
   context = fm_cli_option_context_new ("bench", _("MODEL [INPUT]"),
                                        _("Measure a model's load time, the latency of one "
                                          "forward pass that keeps every activation (median "
-                                         "and 90th percentile after a warm-up) and the peak "
-                                         "memory.\n"
+                                         "and 90th percentile after a warm-up), the "
+                                         "arithmetic rate it reaches and the peak memory.\n"
                                          "MODEL is an .onnx file or a bundled model name. "
                                          "INPUT is a PNG/JPEG picture (preprocessed with the "
                                          "model's metadata) or a float32 .npy; without it the "
@@ -362,7 +448,8 @@ fm_cli_bench (int    argc,
   if (!feed (run, model, input_path, image, npy, &npy_shape, &error)
       || !time_runs (run, &o, &r, &error))
     goto fail;
-  r.rss_mb = peak_rss_mb ();
+  r.rss_mb = peak_rss_mb (&r.rss_source);
+  r.gflop = multiply_add_flops (model) / 1e9;
 
   if (o.json)
     print_json (model, &o, &r);

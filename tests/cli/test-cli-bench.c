@@ -8,15 +8,17 @@
  * positive and consistent, --runs and --threads echoed, the default runs
  * and warm-up), that the runs really ran (the process lasts at least half
  * the runs times the median), the bundled model's weight and activation
- * sizes against a count by hand, the text report, a picture and a .npy
- * INPUT, and bad input (exit 1 naming the file) and bad flags (exit 2).
- * It does not judge the speed.
+ * sizes and multiply-adds against a count by hand, that the peak memory
+ * is the bench's own when its parent's is far larger, the text report, a
+ * picture and a .npy INPUT, and bad input (exit 1 naming the file) and bad
+ * flags (exit 2). It does not judge the speed.
  */
 #include "config.h"
 
 #include "fm-test-cli.h"
 
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <glib.h>
@@ -86,6 +88,11 @@ check_common (JsonObject *o,
   g_assert_cmpfloat (number (o, "peak_rss_mb"), >=,
                      number (o, "base_rss_mb") + number (o, "weights_mb"));
   g_assert_cmpfloat (number (o, "scratch_mb"), >=, 0.0);
+  /* Linux has /proc/self/status. */
+  g_assert_cmpstr (json_object_get_string_member (o, "peak_rss_source"), ==, "VmHWM");
+  /* The operations over the median time. */
+  g_assert_cmpfloat_with_epsilon (number (o, "gflops"),
+                                  number (o, "gflop") / (median / 1e3), 1e-9 * number (o, "gflops"));
 }
 
 static void
@@ -113,6 +120,10 @@ test_json (void)
   act_bytes = number (o, "activations_mb") * 1048576.0;
   g_assert_cmpfloat (act_bytes, >=, 304232.0);
   g_assert_cmpfloat (act_bytes, <=, 304232.0 + 11 * 64);
+  /* Multiply-adds by hand: conv1 32*28*28 outputs of 1*9 each = 225792,
+   * conv2 32*14*14 of 32*9 = 1806336, conv3 32*7*7 of 32*9 = 451584, fc
+   * 10 of 1568 = 15680; 2499392, two operations each. */
+  g_assert_cmpfloat_with_epsilon (number (o, "gflop"), 4998784 / 1e9, 1e-12);
 }
 
 static void
@@ -134,6 +145,32 @@ test_runs_and_threads (void)
                                                   "--threads", "2", "--json", NULL));
   check_common (o, 2, 30);
   g_assert_cmpint (json_object_get_int_member (o, "warmup"), ==, 0);
+}
+
+/* The bench started from a process whose own peak is far above the
+ * bench's (a 1.2 GB Python parent made it report 1,232 MB for a model that
+ * needs 48 MB): the peak it reports is its own. */
+static void
+test_peak_memory_own (void)
+{
+  const gsize big = 300 * 1048576;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *ballast = g_malloc (big);
+  struct rusage usage;
+  JsonObject *o;
+
+  /* Every page touched, and this process's peak shows it. */
+  memset (ballast, 1, big);
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  g_assert_cmpfloat (usage.ru_maxrss / 1024.0, >=, 300.0);
+
+  o = bench_json (parser, NULL, FM_TEST_CLI_ARGS ("mnist-cnn", "--runs", "3", "--json", NULL));
+  check_common (o, 1, 3);
+  /* The bundled model's run needs under 1 MB on top of the program's
+   * libraries; half the parent's peak is far above either. */
+  g_assert_cmpfloat (number (o, "peak_rss_mb"), >, 0.0);
+  g_assert_cmpfloat (number (o, "peak_rss_mb"), <, 150.0);
+  g_assert_cmpint (ballast[big - 1], ==, 1);
 }
 
 /* Writes zeros of @shape to the .npy @path, then `bench mnist-cnn PATH
@@ -170,7 +207,7 @@ test_text_and_inputs (void)
   g_assert_cmpint (run_bench (&out, &err, NULL, "mnist-cnn", digit, "--runs", "5", NULL),
                    ==, 0);
   fm_test_assert_contains (out, "Input:       ", "digit-7.png", "over 5 runs after 1 warm-up runs",
-                           "Peak memory:", NULL);
+                           "Arithmetic:  0.004999 GFLOP per pass", "Peak memory:", NULL);
 
   g_assert_cmpint (bench_npy (npy, &shape, &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "input.npy"));
@@ -227,6 +264,7 @@ main (int    argc,
 
   g_test_add_func ("/cli/bench/json", test_json);
   g_test_add_func ("/cli/bench/runs-and-threads", test_runs_and_threads);
+  g_test_add_func ("/cli/bench/peak-memory-own", test_peak_memory_own);
   g_test_add_func ("/cli/bench/text-and-inputs", test_text_and_inputs);
   g_test_add_func ("/cli/bench/errors", test_errors);
   return g_test_run ();
