@@ -15,65 +15,10 @@
 
 /* Thread count */
 
-/* Floating-point operations of one pass, roughly: 2 per multiply-add of
- * Conv, Gemm and MatMul (from the weight and input shapes), 1 per output
- * element of anything else. Only ranks it against
- * FM_WORKER_PARALLEL_MIN_FLOPS. */
-static double
-estimate_flops (const FmModel *model)
-{
-  double flops = 0.0;
-
-  for (guint k = 0; k < model->n_plan; k++)
-    {
-      const FmNode *node = &model->nodes[model->plan[k]];
-      const FmValue *out, *in;
-      double per_output = 1.0;   /* operations per output element */
-
-      if (node->n_outputs < 1 || node->outputs[0] < 0)
-        continue;
-      out = &model->values[node->outputs[0]];
-
-      switch (node->op)
-        {
-        case FM_OP_Conv:
-          /* W [M, C / group, kh, kw]: C / group * kh * kw multiply-adds */
-          if (node->n_inputs >= 2 && node->inputs[1] >= 0)
-            {
-              in = &model->values[node->inputs[1]];
-              if (in->shape.rank >= 1 && in->shape.dims[0] > 0)
-                per_output = 2.0 * (double) in->numel / (double) in->shape.dims[0];
-            }
-          break;
-        case FM_OP_Gemm:
-          /* B [K, N] or [N, K]; Y [M, N] */
-          if (node->n_inputs >= 2 && node->inputs[1] >= 0 && out->shape.rank == 2 &&
-              out->shape.dims[1] > 0)
-            {
-              in = &model->values[node->inputs[1]];
-              per_output = 2.0 * (double) in->numel / (double) out->shape.dims[1];
-            }
-          break;
-        case FM_OP_MatMul:
-          /* A [..., M, K] */
-          if (node->n_inputs >= 1 && node->inputs[0] >= 0)
-            {
-              in = &model->values[node->inputs[0]];
-              if (in->shape.rank >= 1)
-                per_output = 2.0 * (double) in->shape.dims[in->shape.rank - 1];
-            }
-          break;
-        default:
-          break;
-        }
-      flops += per_output * (double) out->numel;
-    }
-  return flops;
-}
-
 /* The automatic thread count (fm-worker.h), and why its two numbers. A
- * pass of the bundled MNIST model is about 5 MFLOP and takes 0.07 ms on
- * one thread of the development machine, but 0.14 ms on two: waking the
+ * pass of the bundled MNIST model is about 5 MFLOP (counted by
+ * fm_model_multiply_add_flops) and takes 0.07 ms on one thread of the
+ * development machine, but 0.14 ms on two: waking the
  * pool's sleeping thread costs tens of microseconds, more than the split
  * saves (README, Performance, measured 2026-11-27). ResNet-18 (3.6 GFLOP,
  * 44 ms) gains a third on two threads. That puts one thread near 75 MFLOP
@@ -95,7 +40,7 @@ _fm_worker_auto_threads (const FmModel *model)
 {
   guint processors = g_get_num_processors ();
 
-  if (model == NULL || estimate_flops (model) < FM_WORKER_PARALLEL_MIN_FLOPS)
+  if (model == NULL || fm_model_multiply_add_flops (model) < FM_WORKER_PARALLEL_MIN_FLOPS)
     return 1;
   return CLAMP (processors > 1 ? processors - 1 : 1, 1, FM_WORKER_MAX_THREADS);
 }

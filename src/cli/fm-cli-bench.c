@@ -125,53 +125,6 @@ current_rss_mb (void)
   return (double) pages_resident * (double) sysconf (_SC_PAGESIZE) / 1048576.0;
 }
 
-/* The operations of one pass that are multiply-adds, 2 each, from the
- * shapes: Conv (per output element C / group * kh * kw, the weight's size
- * over its first dim), ConvTranspose (per input element M / group * kh *
- * kw, likewise), Gemm (per output element K, the size of B over N) and
- * MatMul (per output element K, A's last dim). Activations, pooling,
- * additions and the like are left out, as GFLOP/s figures usually do. */
-static double
-multiply_add_flops (const FmModel *model)
-{
-  double flops = 0.0;
-
-  for (guint k = 0; k < model->n_plan; k++)
-    {
-      const FmNode *node = &model->nodes[model->plan[k]];
-      const FmValue *x, *w, *y;
-      gint64 rows;
-
-      if (node->n_inputs < 2 || node->inputs[0] < 0 || node->inputs[1] < 0
-          || node->n_outputs < 1 || node->outputs[0] < 0)
-        continue;
-      x = &model->values[node->inputs[0]];   /* X or A */
-      w = &model->values[node->inputs[1]];   /* W or B */
-      y = &model->values[node->outputs[0]];
-      switch (node->op)
-        {
-        case FM_OP_Conv:            /* W [M, C / group, kh, kw] */
-        case FM_OP_ConvTranspose:   /* W [C, M / group, kh, kw] */
-          rows = w->shape.dims[0];
-          if (rows > 0)
-            flops += 2.0 * (double) (node->op == FM_OP_Conv ? y->numel : x->numel)
-                     * (double) (w->numel / (gsize) rows);
-          break;
-        case FM_OP_Gemm:            /* Y [M, N]; B [K, N] or [N, K] */
-          rows = y->shape.dims[1];
-          if (rows > 0)
-            flops += 2.0 * (double) y->numel * (double) (w->numel / (gsize) rows);
-          break;
-        case FM_OP_MatMul:          /* A [..., M, K] */
-          flops += 2.0 * (double) y->numel * (double) x->shape.dims[x->shape.rank - 1];
-          break;
-        default:
-          break;
-        }
-    }
-  return flops;
-}
-
 /* The rate of @r's median pass; 0 when the clock saw no time. */
 static double
 gflops (const BenchResult *r)
@@ -449,7 +402,7 @@ fm_cli_bench (int    argc,
       || !time_runs (run, &o, &r, &error))
     goto fail;
   r.rss_mb = peak_rss_mb (&r.rss_source);
-  r.gflop = multiply_add_flops (model) / 1e9;
+  r.gflop = fm_model_multiply_add_flops (model) / 1e9;
 
   if (o.json)
     print_json (model, &o, &r);

@@ -213,3 +213,46 @@ fm_model_load_file (const char           *path,
   dir = g_path_get_dirname (path);
   return load_bytes (data, len, path, dir, options, TRUE, error);
 }
+
+double
+fm_model_multiply_add_flops (const FmModel *model)
+{
+  double flops = 0.0;
+
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  for (guint k = 0; k < model->n_plan; k++)
+    {
+      const FmNode *node = &model->nodes[model->plan[k]];
+      const FmValue *x, *w, *y;
+      gint64 rows;
+
+      if (node->n_inputs < 2 || node->inputs[0] < 0 || node->inputs[1] < 0
+          || node->n_outputs < 1 || node->outputs[0] < 0)
+        continue;
+      x = &model->values[node->inputs[0]];   /* X or A */
+      w = &model->values[node->inputs[1]];   /* W or B */
+      y = &model->values[node->outputs[0]];
+      switch (node->op)
+        {
+        case FM_OP_Conv:            /* W [M, C / group, kh, kw] */
+        case FM_OP_ConvTranspose:   /* W [C, M / group, kh, kw] */
+          rows = w->shape.dims[0];
+          if (rows > 0)
+            flops += 2.0 * (double) (node->op == FM_OP_Conv ? y->numel : x->numel)
+                     * (double) (w->numel / (gsize) rows);
+          break;
+        case FM_OP_Gemm:            /* Y [M, N]; B [K, N] or [N, K] */
+          rows = y->shape.dims[1];
+          if (rows > 0)
+            flops += 2.0 * (double) y->numel * (double) (w->numel / (gsize) rows);
+          break;
+        case FM_OP_MatMul:          /* A [..., M, K] */
+          flops += 2.0 * (double) y->numel * (double) x->shape.dims[x->shape.rank - 1];
+          break;
+        default:
+          break;
+        }
+    }
+  return flops;
+}

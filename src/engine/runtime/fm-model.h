@@ -141,6 +141,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmModel, fm_model_unref)
 const char *fm_op_type_name      (FmOpType              op);
 int         fm_model_find_value  (const FmModel        *model,
                                   const char           *name);
+/* The operations of one pass that are multiply-adds, 2 each, from the
+ * shapes: Conv (per output element C / group * kh * kw, the weight's size
+ * over its first dim), ConvTranspose (per input element M / group * kh *
+ * kw, likewise), Gemm (per output element K, the size of B over N) and
+ * MatMul (per output element K, A's last dim). Activations, pooling,
+ * additions and the like are left out, as GFLOP/s figures usually do.
+ * `bench` reports GFLOP/s from it; the window picks its thread count by
+ * it. */
+double      fm_model_multiply_add_flops (const FmModel *model);
+
 const char *fm_model_get_metadata (const FmModel       *model,
                                    const char           *key);
 
