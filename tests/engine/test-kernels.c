@@ -6,12 +6,13 @@
  * The vector kernels of the depthwise-separable networks and how the run's
  * threads share them out: the direct depthwise convolution (3x3 and 5x5 at
  * stride 1 and 2 with their own code, every other geometry through the
- * general one or the plain loops) and the activations with vector code
- * (Relu, LeakyRelu, Sigmoid, Clip, HardSigmoid, HardSwish). Expected
- * values come from naive loops written here (in double where the kernels
- * round differently), and from hand computation for one convolution.
- * Every kernel level the CPU has (scalar, AVX2, AVX-512) is tried, and
- * more threads must give bit for bit what one thread gives.
+ * general one or the plain loops), the activations with vector code
+ * (Relu, LeakyRelu, Sigmoid, Clip, HardSigmoid, HardSwish), Mul with a
+ * per-channel broadcast and GlobalAveragePool. Expected values come from
+ * naive loops written here (in double where the kernels round
+ * differently), and from hand computation for one convolution. Every
+ * kernel level the CPU has (scalar, AVX2, AVX-512) is tried, and more
+ * threads must give bit for bit what one thread gives.
  */
 #include "config.h"
 
@@ -400,6 +401,60 @@ test_activations (void)
   fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
 }
 
+/* Mul of x [1, C, H, W] by a per-channel s [1, C, 1, 1] (a
+ * squeeze-and-excitation block's scale) and GlobalAveragePool of x, large
+ * enough for the threads to share them: the product bit for bit as one
+ * float multiplication, the mean as the naive sum in double, in order,
+ * divided by H W, and the same with 1 to 3 threads. */
+static void
+test_mul_broadcast_and_global_pool (void)
+{
+  enum { C = 96, HW = 56 * 56 };
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  g_autofree float *x = g_new (float, C * HW);
+  g_autofree float *s = g_new (float, C);
+  const float *inputs[2] = { x, s };
+
+  for (gsize i = 0; i < C * HW; i++)
+    x[i] = fm_test_rand_float ();
+  for (gsize c = 0; c < C; c++)
+    s[c] = fm_test_rand_float ();
+  fm_test_graph_input (g, "x", FM_DIMS (1, C, 56, 56));
+  fm_test_graph_input (g, "s", FM_DIMS (1, C, 1, 1));
+  fm_test_graph_node (g, "Mul", "x,s", "y");
+  fm_test_graph_node (g, "GlobalAveragePool", "x", "mean");
+  fm_test_graph_output (g, "y");
+  fm_test_graph_output (g, "mean");
+  m = fm_test_graph_build_ok (g);
+  for (guint threads = 1; threads <= 3; threads++)
+    {
+      GError *error = NULL;
+      gsize n_y, n_mean;
+      g_autofree float *y = fm_test_run_threads (m, inputs, "y", threads, &n_y, &error);
+      g_autofree float *mean = NULL;
+
+      g_assert_no_error (error);
+      mean = fm_test_run_threads (m, inputs, "mean", threads, &n_mean, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_y, ==, C * HW);
+      g_assert_cmpuint (n_mean, ==, C);
+      for (gsize c = 0; c < C; c++)
+        {
+          double acc = 0.0;
+
+          for (gsize i = 0; i < HW; i++)
+            {
+              float want = x[c * HW + i] * s[c];
+
+              g_assert_cmpmem (&y[c * HW + i], sizeof (float), &want, sizeof want);
+              acc += x[c * HW + i];
+            }
+          g_assert_cmpfloat (mean[c], ==, (float) (acc / HW));
+        }
+    }
+}
+
 /* The grain: one item when an item is work enough, more the less each
  * is worth, never fewer than one. */
 static void
@@ -422,6 +477,8 @@ main (int    argc,
   g_test_add_func ("/engine/kernels/depthwise/general", test_depthwise_general);
   g_test_add_func ("/engine/kernels/depthwise/large", test_depthwise_large);
   g_test_add_func ("/engine/kernels/activations", test_activations);
+  g_test_add_func ("/engine/kernels/mul-broadcast-global-pool",
+                   test_mul_broadcast_and_global_pool);
   g_test_add_func ("/engine/kernels/grain", test_grain);
   return g_test_run ();
 }
