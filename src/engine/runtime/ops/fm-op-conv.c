@@ -744,6 +744,13 @@ conv_group_im2col (FmThreads          *pool,
     }
 }
 
+/* A GEMM conv of fewer flops runs on one thread (about 30 us there): a
+ * second thread would save less than it costs to move the shares of its
+ * input and output between the cores' caches (MNIST's convs of 0.5 to
+ * 3.6 MFLOP made 2 threads 20 % slower than one; SqueezeNet's of 5 to 11
+ * MFLOP still gain). */
+#define CONV_SPLIT_FLOPS 4e6
+
 void
 fm_conv_fast_full (const FmConvParams *p,
                    const float        *x,
@@ -765,6 +772,8 @@ fm_conv_fast_full (const FmConvParams *p,
       conv_depthwise (p, x, w, b, y, pool);
       return;
     }
+  if (2.0 * p->n * p->m * plan.rows * plan.cols < CONV_SPLIT_FLOPS)
+    pool = NULL;
   boff = (gint64 *) (s + plan.at_boff);
   packed_size = fm_gemm_packed_a_size (plan.mg, plan.rows);
   conv_row_offsets (p, &plan, boff);
