@@ -436,7 +436,8 @@ variadic_run (const FmNode *node,
           case FM_OP_Max: WALK_LOOP (gint64, gint64, y0, b, y0, 0, w->numel, MAX (x, y)); break;
           case FM_OP_Min: WALK_LOOP (gint64, gint64, y0, b, y0, 0, w->numel, MIN (x, y)); break;
           default: /* Sum */
-            WALK_LOOP (gint64, gint64, y0, b, y0, 0, w->numel, (gint64) ((guint64) x + (guint64) y));
+            WALK_LOOP (gint64, gint64, y0, b, y0, 0, w->numel,
+                       (gint64) ((guint64) x + (guint64) y));
             break;
           }
     }
