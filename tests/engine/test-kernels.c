@@ -8,7 +8,7 @@
  * stride 1 and 2 with their own code, every other geometry through the
  * general one or the plain loops), the activations with vector code
  * (Relu, LeakyRelu, Sigmoid, Clip, HardSigmoid, HardSwish), Mul with a
- * per-channel broadcast and GlobalAveragePool. Expected values come from
+ * per-channel broadcast, GlobalAveragePool and BatchNormalization. Expected values come from
  * naive loops written here (in double where the kernels round
  * differently), and from hand computation for one convolution. Every
  * kernel level the CPU has (scalar, AVX2, AVX-512) is tried, and more
@@ -455,6 +455,59 @@ test_mul_broadcast_and_global_pool (void)
     }
 }
 
+/* BatchNormalization of [2, 64, 40, 40], shared out by channel: within
+ * 1e-5 of the formula in double (x - mean) / sqrt (var + epsilon) * scale
+ * + B, and the same bits with 1 to 3 threads. */
+static void
+test_batch_norm_threads (void)
+{
+  enum { N = 2, C = 64, HW = 40 * 40 };
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (15);
+  g_autoptr(FmModel) m = NULL;
+  g_autofree float *x = g_new (float, N * C * HW);
+  g_autofree float *one = NULL;
+  float scale[C], shift[C], mean[C], var[C];
+  const float *inputs[1] = { x };
+
+  for (gsize i = 0; i < N * C * HW; i++)
+    x[i] = fm_test_rand_float ();
+  for (gsize c = 0; c < C; c++)
+    {
+      scale[c] = fm_test_rand_float ();
+      shift[c] = fm_test_rand_float ();
+      mean[c] = fm_test_rand_float ();
+      var[c] = fm_test_rand_float () + 1.5f;
+    }
+  fm_test_graph_input (g, "x", FM_DIMS (N, C, 40, 40));
+  fm_test_graph_float (g, "scale", FM_DIMS (C), scale);
+  fm_test_graph_float (g, "shift", FM_DIMS (C), shift);
+  fm_test_graph_float (g, "mean", FM_DIMS (C), mean);
+  fm_test_graph_float (g, "var", FM_DIMS (C), var);
+  fm_test_graph_node (g, "BatchNormalization", "x,scale,shift,mean,var", "y");
+  fm_test_graph_output (g, "y");
+  m = fm_test_graph_build_ok (g);
+  for (guint threads = 1; threads <= 3; threads++)
+    {
+      GError *error = NULL;
+      gsize n_y;
+      g_autofree float *y = fm_test_run_threads (m, inputs, "y", threads, &n_y, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_y, ==, N * C * HW);
+      for (gsize i = 0; i < n_y; i++)
+        {
+          gsize c = i / HW % C;
+          double want = (x[i] - (double) mean[c]) / sqrt (var[c] + 1e-5) * scale[c] + shift[c];
+
+          g_assert_cmpfloat_with_epsilon (y[i], want, 1e-5);
+        }
+      if (threads == 1)
+        one = g_steal_pointer (&y);
+      else
+        g_assert_cmpmem (y, n_y * sizeof (float), one, n_y * sizeof (float));
+    }
+}
+
 /* The grain: one item when an item is work enough, more the less each
  * is worth, never fewer than one. */
 static void
@@ -479,6 +532,7 @@ main (int    argc,
   g_test_add_func ("/engine/kernels/activations", test_activations);
   g_test_add_func ("/engine/kernels/mul-broadcast-global-pool",
                    test_mul_broadcast_and_global_pool);
+  g_test_add_func ("/engine/kernels/batch-norm-threads", test_batch_norm_threads);
   g_test_add_func ("/engine/kernels/grain", test_grain);
   return g_test_run ();
 }
