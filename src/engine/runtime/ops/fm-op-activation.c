@@ -248,13 +248,14 @@ act_range_scalar (const FmActParams *p,
  * 2, e^r by a degree-6 polynomial, 2^n put into the exponent. Within 1 ulp
  * of e^x rounded to float (measured on a million x in the range). x is
  * clamped to [-87.34, 88.72] first, so lower x give 1.2e-38 and higher
- * ones about 3.4e38 or inf; the caller handles NaN. */
+ * ones about 3.4e38 or inf; NaN gives 1, and the caller handles it. */
 static FM_SIMD_INLINE void
 vexp (FmVecF *v)
 {
   FmVecF x = *v, fx, r, p;
   FmVecI n;
 
+  x = FM_VSEL (x == x, x, (FmVecF) { 0 });   /* no NaN into the int conversion */
   x = FM_VSEL (x > 88.7228391f, (FmVecF) { 0 } + 88.7228391f, x);
   x = FM_VSEL (x < -87.3365448f, (FmVecF) { 0 } - 87.3365448f, x);
   /* n = floor (x / ln 2 + 0.5) */
