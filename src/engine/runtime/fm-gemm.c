@@ -496,21 +496,28 @@ gemm_share (gpointer data,
       gint64 kc = MIN (kb, g->k - pc);
       gboolean acc = g->accumulate || pc > 0;
 
-      for (gint64 jt = n0; jt < n1; jt++)
-        {
-          gint64 j = jt * NR;
-          int nr = (int) MIN (NR, g->n - j);
+      /* jb column tiles at a time, whose B block (kc rows) fits in about
+       * 32 KiB of L1, pass under every A panel: a single tile when K is
+       * large, several when K is small, so that C is written in runs of
+       * jb * NR columns per row rather than NR. */
+      gint64 jb = MAX (32768 / (kc * NR * (gint64) sizeof (float)), 1);
 
-          for (gint64 ip = m0; ip < m1; ip++)
-            {
-              gint64 i = ip * MR;
-              int mr = (int) MIN (MR, g->m - i);
+      for (gint64 jt0 = n0; jt0 < n1; jt0 += jb)
+        for (gint64 ip = m0; ip < m1; ip++)
+          {
+            gint64 i = ip * MR;
+            int mr = (int) MIN (MR, g->m - i);
 
-              kernel (kc, g->ap + i * g->k + pc * MR, g->b + j, g->boff + pc,
-                      g->c + i * g->ldc + j, g->ldc, mr, nr, g->alpha,
-                      g->bias != NULL && !acc ? g->bias + i : NULL, acc);
-            }
-        }
+            for (gint64 jt = jt0; jt < MIN (jt0 + jb, n1); jt++)
+              {
+                gint64 j = jt * NR;
+                int nr = (int) MIN (NR, g->n - j);
+
+                kernel (kc, g->ap + i * g->k + pc * MR, g->b + j, g->boff + pc,
+                        g->c + i * g->ldc + j, g->ldc, mr, nr, g->alpha,
+                        g->bias != NULL && !acc ? g->bias + i : NULL, acc);
+              }
+          }
     }
 }
 

@@ -281,3 +281,20 @@ fm_threads_parallel_for (FmThreads          *pool,
     }
   fm_threads_run (pool, range_share, &job);
 }
+
+/* A core does about 16 floating-point operations and moves about 16
+ * bytes a nanosecond in the kernels here (vectorised, data mostly in L2);
+ * the estimate only has to be right within a factor of two or so. */
+#define FLOPS_PER_NS 16.0
+#define BYTES_PER_NS 16.0
+
+gint64
+fm_threads_grain (double flops,
+                  double bytes)
+{
+  double ns = flops / FLOPS_PER_NS + bytes / BYTES_PER_NS;
+
+  if (ns >= FM_THREADS_MIN_SHARE_NS)
+    return 1;
+  return (gint64) (FM_THREADS_MIN_SHARE_NS / MAX (ns, 1e-3)) + 1;
+}

@@ -50,4 +50,13 @@ void       fm_threads_parallel_for (FmThreads          *pool,
                                     FmThreadsRangeFunc  func,
                                     gpointer            data);
 
+/* The grain for fm_threads_parallel_for() over items that each take
+ * about @flops floating-point operations and move @bytes of memory: the
+ * number of items worth FM_THREADS_MIN_SHARE_NS of work, so that work too
+ * small to pay for a second thread's start runs on the calling thread. */
+#define FM_THREADS_MIN_SHARE_NS 10000.0
+
+gint64     fm_threads_grain        (double              flops,
+                                    double              bytes);
+
 G_END_DECLS

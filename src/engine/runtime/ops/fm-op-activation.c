@@ -8,8 +8,10 @@
  * constant inputs from 11), HardSigmoid (alpha 0.2, beta 0.5), HardSwish,
  * Elu (alpha 1), Selu (alpha 1.6732632, gamma 1.0507010), Celu (alpha 1,
  * not 0), ThresholdedRelu (alpha 1), Softplus, Softsign, Mish and Gelu
- * (approximate "none", through erff, or "tanh"); Relu uses AVX2 when the
- * CPU has it. Large tensors are split across the run's threads. Integer
+ * (approximate "none", through erff, or "tanh"). Relu, LeakyRelu, Sigmoid,
+ * Clip, HardSigmoid and HardSwish have vector kernels (fm-op-simd.h;
+ * Sigmoid's e^x within 1 ulp of expf's). Large tensors are split across the
+ * run's threads. Integer
  * inputs are refused; Clip's bounds must be known at load. Attribute-free
  * math (Exp, Erf, Sqrt...) lives in fm-op-unary.c.
  */
@@ -18,14 +20,10 @@
 #include <float.h>
 #include <math.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define FM_ACT_X86 1
-#endif
-
 #include <glib/gi18n-lib.h>
 
 #include "fm-op-common.h"
+#include "fm-op-simd.h"
 
 typedef struct
 {
@@ -170,32 +168,6 @@ act_prepare (FmOpContext  *ctx,
   return TRUE;
 }
 
-#ifdef FM_ACT_X86
-/* x > 0 ? x : 0, like the scalar loop (NaN gives 0): max_ps (x, 0)
- * returns its second operand when either is NaN. */
-__attribute__ ((target ("avx2")))
-static void
-relu_avx2 (const float *x,
-           float       *y,
-           gsize        n)
-{
-  __m256 z = _mm256_setzero_ps ();
-  gsize i = 0;
-
-  for (; i + 32 <= n; i += 32)
-    {
-      _mm256_storeu_ps (y + i, _mm256_max_ps (_mm256_loadu_ps (x + i), z));
-      _mm256_storeu_ps (y + i + 8, _mm256_max_ps (_mm256_loadu_ps (x + i + 8), z));
-      _mm256_storeu_ps (y + i + 16, _mm256_max_ps (_mm256_loadu_ps (x + i + 16), z));
-      _mm256_storeu_ps (y + i + 24, _mm256_max_ps (_mm256_loadu_ps (x + i + 24), z));
-    }
-  for (; i + 8 <= n; i += 8)
-    _mm256_storeu_ps (y + i, _mm256_max_ps (_mm256_loadu_ps (x + i), z));
-  for (; i < n; i++)
-    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-}
-#endif
-
 typedef struct
 {
   const FmActParams *p;
@@ -210,17 +182,22 @@ softplus (float x)
   return x > 0.0f ? x + log1pf (expf (-x)) : log1pf (expf (x));
 }
 
-/* The activations added with the transformer ops: Elu ... Gelu. */
+/* The activations without a vector kernel: Tanh and those added with
+ * the transformer ops, Elu ... Gelu. */
 static void
-act_range_more (const FmActParams *p,
-                const float       *x,
-                float             *y,
-                gsize              n)
+act_range_scalar (const FmActParams *p,
+                  const float       *x,
+                  float             *y,
+                  gsize              n)
 {
   float a = p->a, b = p->b;
 
   switch (p->op)
     {
+    case FM_OP_Tanh:
+      for (gsize i = 0; i < n; i++)
+        y[i] = tanhf (x[i]);
+      break;
     case FM_OP_Elu:
       for (gsize i = 0; i < n; i++)
         y[i] = x[i] < 0.0f ? a * expm1f (x[i]) : x[i];
@@ -267,6 +244,136 @@ act_range_more (const FmActParams *p,
     }
 }
 
+/* e^x for FM_VL lanes, as Cephes' expf: x = n ln 2 + r with |r| <= ln 2 /
+ * 2, e^r by a degree-6 polynomial, 2^n put into the exponent. Within 1 ulp
+ * of e^x rounded to float (measured on a million x in the range). x is
+ * clamped to [-87.34, 88.72] first, so lower x give 1.2e-38 and higher
+ * ones about 3.4e38 or inf; NaN gives 1, and the caller handles it. */
+static FM_SIMD_INLINE void
+vexp (FmVecF *v)
+{
+  FmVecF x = *v, fx, r, p;
+  FmVecI n;
+
+  x = FM_VSEL (x == x, x, (FmVecF) { 0 });   /* no NaN into the int conversion */
+  x = FM_VSEL (x > 88.7228391f, (FmVecF) { 0 } + 88.7228391f, x);
+  x = FM_VSEL (x < -87.3365448f, (FmVecF) { 0 } - 87.3365448f, x);
+  /* n = floor (x / ln 2 + 0.5) */
+  fx = x * 1.44269504088896341f + 0.5f;
+  n = __builtin_convertvector (fx, FmVecI);
+  n += (FmVecI) (__builtin_convertvector (n, FmVecF) > fx);   /* truncation to floor */
+  fx = __builtin_convertvector (n, FmVecF);
+  r = x - fx * 0.693359375f;
+  r = r - fx * -2.12194440e-4f;
+  p = 1.9875691500e-4f * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * (r * r) + r + 1.0f;
+  /* times 2^n, in two steps so n = 128 does not overflow the exponent */
+  *v = p * (FmVecF) (((n >> 1) + 127) << 23) * (FmVecF) (((n - (n >> 1)) + 127) << 23);
+}
+
+/* One vector of an activation with a vector kernel (act_has_vector ()).
+ * Each lane computes what the scalar loops did before (NaN handling
+ * included), except Sigmoid's e^x (vexp ()). */
+static FM_SIMD_INLINE void
+act_vector (const FmActParams *p,
+            FmOpType           op,
+            FmVecF            *v)
+{
+  const FmVecF zero = { 0 }, one = zero + 1.0f;
+  FmVecF x = *v, t;
+
+  switch (op)
+    {
+    case FM_OP_Relu:        /* x > 0 ? x : 0 (NaN gives 0) */
+      *v = FM_VSEL (x > zero, x, zero);
+      break;
+    case FM_OP_LeakyRelu:   /* x >= 0 ? x : a x */
+      *v = FM_VSEL (x >= zero, x, p->a * x);
+      break;
+    case FM_OP_Sigmoid:     /* 1 / (1 + e^-x), NaN kept */
+      t = -x;
+      vexp (&t);
+      *v = FM_VSEL (x == x, 1.0f / (1.0f + t), x);
+      break;
+    case FM_OP_Clip:        /* MIN (b, MAX (a, x)) as GLib's macros say */
+      t = FM_VSEL (p->a > x, zero + p->a, x);
+      *v = FM_VSEL (p->b < t, zero + p->b, t);
+      break;
+    case FM_OP_HardSigmoid: /* MAX (0, MIN (1, a x + b)) */
+      t = p->a * x + p->b;
+      t = FM_VSEL (1.0f < t, one, t);
+      *v = FM_VSEL (0.0f > t, zero, t);
+      break;
+    case FM_OP_HardSwish:   /* x MAX (0, MIN (1, x / 6 + 1 / 2)) */
+    default:
+      t = x / 6.0f + 0.5f;
+      t = FM_VSEL (1.0f < t, one, t);
+      *v = x * FM_VSEL (0.0f > t, zero, t);
+      break;
+    }
+}
+
+/* [0, @n) of @x into @y, whole vectors and then the last few through a
+ * vector too, so that every element is computed alike wherever the
+ * threads' shares begin. @op is p->op, a constant in each copy. */
+static FM_SIMD_INLINE void
+act_vector_loop (const FmActParams *p,
+                 FmOpType           op,
+                 const float       *x,
+                 float             *y,
+                 gsize              n)
+{
+  FmVecF v = { 0 };
+  gsize i = 0;
+
+  for (; i + FM_VL <= n; i += FM_VL)
+    {
+      fm_vload (&v, x + i);
+      act_vector (p, op, &v);
+      fm_vstore (y + i, &v);
+    }
+  if (i == n)
+    return;
+  for (gsize k = 0; k < FM_VL; k++)
+    v[k] = i + k < n ? x[i + k] : 0.0f;
+  act_vector (p, op, &v);
+  for (gsize k = 0; i + k < n; k++)
+    y[i + k] = v[k];
+}
+
+static FM_SIMD_INLINE void
+act_vector_range_body (const FmActParams *p,
+                       const float       *x,
+                       float             *y,
+                       gsize              n)
+{
+  switch (p->op)
+    {
+    case FM_OP_Relu: act_vector_loop (p, FM_OP_Relu, x, y, n); break;
+    case FM_OP_LeakyRelu: act_vector_loop (p, FM_OP_LeakyRelu, x, y, n); break;
+    case FM_OP_Sigmoid: act_vector_loop (p, FM_OP_Sigmoid, x, y, n); break;
+    case FM_OP_Clip: act_vector_loop (p, FM_OP_Clip, x, y, n); break;
+    case FM_OP_HardSigmoid: act_vector_loop (p, FM_OP_HardSigmoid, x, y, n); break;
+    case FM_OP_HardSwish:
+    default: act_vector_loop (p, FM_OP_HardSwish, x, y, n); break;
+    }
+}
+
+FM_SIMD_FUNCS (act_vector_range,
+               (const FmActParams *p, const float *x, float *y, gsize n),
+               (p, x, y, n))
+
+static gboolean
+act_has_vector (FmOpType op)
+{
+  return op == FM_OP_Relu || op == FM_OP_LeakyRelu || op == FM_OP_Sigmoid ||
+         op == FM_OP_Clip || op == FM_OP_HardSigmoid || op == FM_OP_HardSwish;
+}
+
 /* Elements [begin, end) of one activation. */
 static void
 act_range (gpointer data,
@@ -274,66 +381,26 @@ act_range (gpointer data,
            gint64   end)
 {
   const ActJob *job = data;
-  const FmActParams *p = job->p;
-  const float *x = job->x + begin;
-  float *y = job->y + begin;
-  gsize n = (gsize) (end - begin);
-  float a = p->a, b = p->b;
 
-  switch (p->op)
-    {
-    case FM_OP_Relu:
-#ifdef FM_ACT_X86
-      if (__builtin_cpu_supports ("avx2"))
-        {
-          relu_avx2 (x, y, n);
-          break;
-        }
-#endif
-      for (gsize i = 0; i < n; i++)
-        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-      break;
-    case FM_OP_LeakyRelu:
-      for (gsize i = 0; i < n; i++)
-        y[i] = x[i] >= 0.0f ? x[i] : a * x[i];
-      break;
-    case FM_OP_Sigmoid:
-      for (gsize i = 0; i < n; i++)
-        y[i] = 1.0f / (1.0f + expf (-x[i]));
-      break;
-    case FM_OP_Tanh:
-      for (gsize i = 0; i < n; i++)
-        y[i] = tanhf (x[i]);
-      break;
-    case FM_OP_Clip:
-      /* max wins when min > max, as the spec and numpy.clip say */
-      for (gsize i = 0; i < n; i++)
-        y[i] = MIN (b, MAX (a, x[i]));
-      break;
-    case FM_OP_HardSigmoid:
-      for (gsize i = 0; i < n; i++)
-        y[i] = MAX (0.0f, MIN (1.0f, a * x[i] + b));
-      break;
-    case FM_OP_HardSwish:
-      for (gsize i = 0; i < n; i++)
-        y[i] = x[i] * MAX (0.0f, MIN (1.0f, x[i] / 6.0f + 0.5f));
-      break;
-    default:
-      act_range_more (p, x, y, n);
-      break;
-    }
+  if (act_has_vector (job->p->op))
+    act_vector_range (job->p, job->x + begin, job->y + begin, (gsize) (end - begin));
+  else
+    act_range_scalar (job->p, job->x + begin, job->y + begin, (gsize) (end - begin));
 }
 
-/* Split across the run's threads above 64k elements (a Relu of 64k floats
- * takes about as long as waking a thread). */
+/* Split across the run's threads when each share gets enough work
+ * (fm_threads_grain ()): memory-bound, except for e^x and the functions
+ * of libm. */
 static void
 act_run (const FmNode *node,
          FmRunCtx     *rc)
 {
   const FmActParams *p = node->params;
   ActJob job = { p, FM_IN_F (rc, node, 0), FM_OUT_F (rc, node, 0) };
+  double flops = act_has_vector (p->op) ? (p->op == FM_OP_Sigmoid ? 20.0 : 2.0) : 40.0;
 
-  fm_threads_parallel_for (rc->threads, (gint64) p->numel, 32768, act_range, &job);
+  fm_threads_parallel_for (rc->threads, (gint64) p->numel, fm_threads_grain (flops, 8.0),
+                           act_range, &job);
 }
 
 static const char * const no_attributes[] = { NULL };

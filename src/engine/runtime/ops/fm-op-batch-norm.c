@@ -8,7 +8,8 @@
  * per element of [C, ...]). momentum is accepted and has no effect at
  * inference. training_mode 1, an explicit is_test 0 (opset 6; absent, it
  * runs inference as ONNX Runtime does) and the training outputs (running
- * mean/var) are refused.
+ * mean/var) are refused. Large inputs are split across the run's threads
+ * by channel.
  */
 #include "config.h"
 
@@ -106,32 +107,59 @@ batch_normalization_prepare (FmOpContext  *ctx,
   return TRUE;
 }
 
-static void
-batch_normalization_run (const FmNode *node,
-                         FmRunCtx     *rc)
+typedef struct
 {
-  const FmBatchNormParams *p = node->params;
-  const float *x = FM_IN_F (rc, node, 0);      /* [N, C, size] */
-  const float *scale = FM_IN_F (rc, node, 1);  /* [C] */
-  const float *bias = FM_IN_F (rc, node, 2);   /* [C] */
-  const float *mean = FM_IN_F (rc, node, 3);   /* [C] */
-  const float *var = FM_IN_F (rc, node, 4);    /* [C] */
-  float *y = FM_OUT_F (rc, node, 0);           /* [N, C, size] */
+  const FmBatchNormParams *p;
+  const float             *x, *scale, *bias, *mean, *var;
+  float                   *y;
+} BatchNormJob;
 
-  for (gint64 c = 0; c < p->c; c++)
+/* Channels [c0, c1). */
+static void
+batch_normalization_channels (gpointer data,
+                              gint64   c0,
+                              gint64   c1)
+{
+  const BatchNormJob *job = data;
+  const FmBatchNormParams *p = job->p;
+
+  for (gint64 c = c0; c < c1; c++)
     {
-      float a = scale[c] / sqrtf (var[c] + p->epsilon);
-      float b = bias[c] - mean[c] * a;
+      float a = job->scale[c] / sqrtf (job->var[c] + p->epsilon);
+      float b = job->bias[c] - job->mean[c] * a;
 
       for (gint64 n = 0; n < p->n; n++)
         {
-          const float *xc = x + (n * p->c + c) * p->size;
-          float *yc = y + (n * p->c + c) * p->size;
+          const float *xc = job->x + (n * p->c + c) * p->size;
+          float *yc = job->y + (n * p->c + c) * p->size;
 
           for (gint64 i = 0; i < p->size; i++)
             yc[i] = xc[i] * a + b;
         }
     }
+}
+
+/* Channels are split across the run's threads when large (each element
+ * is computed alike on any thread). */
+static void
+batch_normalization_run (const FmNode *node,
+                         FmRunCtx     *rc)
+{
+  const FmBatchNormParams *p = node->params;
+  BatchNormJob job = {
+    p,
+    FM_IN_F (rc, node, 0),   /* x [N, C, size] */
+    FM_IN_F (rc, node, 1),   /* scale [C] */
+    FM_IN_F (rc, node, 2),   /* B [C] */
+    FM_IN_F (rc, node, 3),   /* mean [C] */
+    FM_IN_F (rc, node, 4),   /* var [C] */
+    FM_OUT_F (rc, node, 0),  /* y [N, C, size] */
+  };
+  double per_channel = (double) p->n * p->size;
+
+  fm_threads_parallel_for (rc->threads, p->c,
+                           fm_threads_grain (2.0 * per_channel, 8.0 * per_channel),
+                           batch_normalization_channels, &job);
 }
 
 static const char * const batch_normalization_attributes[] = {

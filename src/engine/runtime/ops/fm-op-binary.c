@@ -13,7 +13,8 @@
  * base's type; x^2 is x * x exactly, as PyTorch's decomposed LayerNorm
  * needs). The variadic Min, Max, Sum (float and int64) and Mean (float)
  * take 1 to N inputs broadcast together (before opset 8, of one shape);
- * Min and Max propagate NaN as numpy does.
+ * Min and Max propagate NaN as numpy does. Add, Sub, Mul, Div and PRelu
+ * split large outputs across the run's threads.
  */
 #include "config.h"
 
@@ -106,56 +107,83 @@ binary_prepare (FmOpContext  *ctx,
   return TRUE;
 }
 
-/* Y = EXPR (x, y) over walk @w, x read from A (TA), y from B (TB), Y of
- * TA contiguous; A may be Y itself (the variadic ops accumulate in Y). */
-#define WALK_LOOP(TA, TB, A_, B_, Y_, EXPR)                             \
+/* Where element @e of walk @w's output is: the index of its row (all
+ * dims but the last) in @idx and the inputs' offsets of that row's first
+ * element in @off. */
+static void
+walk_seek (const FmWalk *w,
+           gint64        e,
+           gint64       *idx,
+           gint64       *off)
+{
+  gint64 row = e / w->dims[w->rank - 1];
+
+  off[0] = off[1] = 0;
+  for (int d = w->rank - 2; d >= 0; d--)
+    {
+      idx[d] = row % w->dims[d];
+      row /= w->dims[d];
+      off[0] += idx[d] * w->strides[0][d];
+      off[1] += idx[d] * w->strides[1][d];
+    }
+}
+
+/* Y = EXPR (x, y) for output elements [E0, E1) of walk @w, x read from A
+ * (TA), y from B (TB), Y of TA contiguous; A may be Y itself (the
+ * variadic ops accumulate in Y). */
+#define WALK_LOOP(TA, TB, A_, B_, Y_, E0, E1, EXPR)                     \
   G_STMT_START                                                          \
   {                                                                     \
     const TA *A = (A_);                                                 \
     const TB *B = (B_);                                                 \
-    TA *Y = (Y_);                                                       \
     gint64 idx[FM_MAX_RANK] = { 0 };                                    \
     gint64 off[2] = { 0, 0 };                                           \
     int last = w->rank - 1;                                             \
-    gint64 n = w->dims[last];                                           \
+    gint64 n = w->dims[last], e = (E0), e1 = (E1);                      \
     gint64 sa = w->strides[0][last], sb = w->strides[1][last];          \
-    do                                                                  \
+    gint64 col = e % n;                                                 \
+    TA *Y = (TA *) (Y_) + e;                                            \
+    walk_seek (w, e, idx, off);                                         \
+    while (e < e1)                                                      \
       {                                                                 \
-        const TA *pa = A + off[0];                                      \
-        const TB *pb = B + off[1];                                      \
+        gint64 len = MIN (n - col, e1 - e);                             \
+        const TA *pa = A + off[0] + col * sa;                           \
+        const TB *pb = B + off[1] + col * sb;                           \
         if (sa == 1 && sb == 1)                                         \
-          for (gint64 i = 0; i < n; i++)                                \
+          for (gint64 i = 0; i < len; i++)                              \
             {                                                           \
               TA x = pa[i];                                             \
               TB y = pb[i];                                             \
               Y[i] = (EXPR);                                            \
             }                                                           \
         else if (sa == 1 && sb == 0)                                    \
-          for (gint64 i = 0; i < n; i++)                                \
+          for (gint64 i = 0; i < len; i++)                              \
             {                                                           \
               TA x = pa[i];                                             \
               TB y = pb[0];                                             \
               Y[i] = (EXPR);                                            \
             }                                                           \
         else                                                            \
-          for (gint64 i = 0; i < n; i++)                                \
+          for (gint64 i = 0; i < len; i++)                              \
             {                                                           \
               TA x = pa[i * sa];                                        \
               TB y = pb[i * sb];                                        \
               Y[i] = (EXPR);                                            \
             }                                                           \
-        Y += n;                                                         \
+        Y += len;                                                       \
+        e += len;                                                       \
+        col = 0;                                                        \
+        if (e < e1)                                                     \
+          fm_walk_next (w, idx, off, 2);                                \
       }                                                                 \
-    while (fm_walk_next (w, idx, off, 2));                              \
   }                                                                     \
   G_STMT_END
 
 #define BINARY_LOOP(T, EXPR) \
-  WALK_LOOP (T, T, rc->ptrs[node->inputs[0]], rc->ptrs[node->inputs[1]], \
-             rc->ptrs[node->outputs[0]], EXPR)
+  WALK_LOOP (T, T, job->a, job->b, job->y, begin, end, EXPR)
 #define POW_LOOP(TA, TB, EXPR) \
   WALK_LOOP (TA, TB, rc->ptrs[node->inputs[0]], rc->ptrs[node->inputs[1]], \
-             rc->ptrs[node->outputs[0]], EXPR)
+             rc->ptrs[node->outputs[0]], 0, w->numel, EXPR)
 
 /* x^y in float; x^2 is x * x, exactly as PyTorch computes it. */
 static inline float
@@ -227,18 +255,24 @@ pow_run (const FmNode         *node,
     POW_LOOP (gint64, gint64, pow_int (x, y));
 }
 
-static void
-binary_run (const FmNode *node,
-            FmRunCtx     *rc)
+typedef struct
 {
-  const FmBinaryParams *p = node->params;
+  const FmBinaryParams *p;
+  gconstpointer         a, b;
+  gpointer              y;
+} BinaryJob;
+
+/* Output elements [begin, end) of Add, Sub, Mul, Div or PRelu. */
+static void
+binary_range (gpointer data,
+              gint64   begin,
+              gint64   end)
+{
+  const BinaryJob *job = data;
+  const FmBinaryParams *p = job->p;
   const FmWalk *w = &p->walk;
 
-  if (w->numel == 0)
-    return;
-  if (p->op == FM_OP_Pow)
-    pow_run (node, rc, p);
-  else if (p->dtype == FM_DTYPE_FLOAT)
+  if (p->dtype == FM_DTYPE_FLOAT)
     {
       switch (p->op)
         {
@@ -264,6 +298,27 @@ binary_run (const FmNode *node,
         default: break; /* PRelu is float only */
         }
     }
+}
+
+/* Large outputs are split across the run's threads (each element is
+ * one operation, so the shares do not change any result). */
+static void
+binary_run (const FmNode *node,
+            FmRunCtx     *rc)
+{
+  const FmBinaryParams *p = node->params;
+  BinaryJob job = { p, rc->ptrs[node->inputs[0]], rc->ptrs[node->inputs[1]],
+                    rc->ptrs[node->outputs[0]] };
+  const FmWalk *w = &p->walk;
+
+  if (w->numel == 0)
+    return;
+  if (p->op == FM_OP_Pow)
+    pow_run (node, rc, p);
+  else
+    fm_threads_parallel_for (rc->threads, w->numel,
+                             fm_threads_grain (1.0, 3.0 * fm_dtype_size (p->dtype)),
+                             binary_range, &job);
 }
 
 /* Min, Max, Sum, Mean: Y is input 0 broadcast to the output shape, then
@@ -371,17 +426,18 @@ variadic_run (const FmNode *node,
       if (p->dtype == FM_DTYPE_FLOAT)
         switch (p->op)
           {
-          case FM_OP_Max: WALK_LOOP (float, float, y0, b, y0, MAX_NAN (x, y)); break;
-          case FM_OP_Min: WALK_LOOP (float, float, y0, b, y0, MIN_NAN (x, y)); break;
-          default: WALK_LOOP (float, float, y0, b, y0, x + y); break; /* Sum, Mean */
+          case FM_OP_Max: WALK_LOOP (float, float, y0, b, y0, 0, w->numel, MAX_NAN (x, y)); break;
+          case FM_OP_Min: WALK_LOOP (float, float, y0, b, y0, 0, w->numel, MIN_NAN (x, y)); break;
+          default: WALK_LOOP (float, float, y0, b, y0, 0, w->numel, x + y); break; /* Sum, Mean */
           }
       else
         switch (p->op)
           {
-          case FM_OP_Max: WALK_LOOP (gint64, gint64, y0, b, y0, MAX (x, y)); break;
-          case FM_OP_Min: WALK_LOOP (gint64, gint64, y0, b, y0, MIN (x, y)); break;
+          case FM_OP_Max: WALK_LOOP (gint64, gint64, y0, b, y0, 0, w->numel, MAX (x, y)); break;
+          case FM_OP_Min: WALK_LOOP (gint64, gint64, y0, b, y0, 0, w->numel, MIN (x, y)); break;
           default: /* Sum */
-            WALK_LOOP (gint64, gint64, y0, b, y0, (gint64) ((guint64) x + (guint64) y));
+            WALK_LOOP (gint64, gint64, y0, b, y0, 0, w->numel,
+                       (gint64) ((guint64) x + (guint64) y));
             break;
           }
     }

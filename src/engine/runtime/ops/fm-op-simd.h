@@ -1,0 +1,78 @@
+/* fm-op-simd.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Kernels written once with GCC's vector extensions and compiled for each
+ * instruction-set level (private to ops/). A kernel is an always-inline
+ * NAME_body (); FM_SIMD_FUNCS() makes NAME (), which calls a copy of the
+ * body compiled for AVX-512, for AVX2 + FMA or for the base instruction
+ * set, the level fm_gemm_get_isa() says (so tests that lower it for the
+ * GEMM test these kernels at that level too). An FmVecF is 16 floats: one
+ * zmm register with AVX-512, two ymm with AVX2, four xmm (or scalar code,
+ * on other processors) in the base copy. The copies may round differently
+ * where FMA contracts a multiply and an add; results never depend on the
+ * number of threads.
+ */
+#pragma once
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "fm-gemm.h"
+
+G_BEGIN_DECLS
+
+#define FM_VL 16
+
+typedef float  FmVecF __attribute__ ((vector_size (FM_VL * sizeof (float))));
+typedef gint32 FmVecI __attribute__ ((vector_size (FM_VL * sizeof (gint32))));
+
+#define FM_SIMD_INLINE inline __attribute__ ((always_inline))
+
+/* Lanes of @a where @mask (a comparison's result) is set, else of @b. */
+#define FM_VSEL(mask, a, b) \
+  ((FmVecF) (((mask) & (FmVecI) (a)) | (~(mask) & (FmVecI) (b))))
+
+/* FM_VL floats from and to memory of any alignment. */
+static FM_SIMD_INLINE void
+fm_vload (FmVecF      *v,
+          const float *src)
+{
+  memcpy (v, src, sizeof *v);
+}
+
+static FM_SIMD_INLINE void
+fm_vstore (float        *dst,
+           const FmVecF *v)
+{
+  memcpy (dst, v, sizeof *v);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#define FM_SIMD_AVX2   __attribute__ ((target ("avx2,fma")))
+#define FM_SIMD_AVX512 __attribute__ ((target ("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
+
+/* static void NAME PARAMS, running NAME_body ARGS at the CPU's level. */
+#define FM_SIMD_FUNCS(name, params, args)                       \
+  static void name##_base params { name##_body args; }          \
+  static FM_SIMD_AVX2 void name##_avx2 params { name##_body args; } \
+  static FM_SIMD_AVX512 void name##_avx512 params { name##_body args; } \
+  static void                                                   \
+  name params                                                   \
+  {                                                             \
+    switch (fm_gemm_get_isa ())                                 \
+      {                                                         \
+      case FM_GEMM_ISA_AVX512: name##_avx512 args; break;       \
+      case FM_GEMM_ISA_AVX2: name##_avx2 args; break;           \
+      case FM_GEMM_ISA_SCALAR:                                  \
+      default: name##_base args; break;                         \
+      }                                                         \
+  }
+#else
+#define FM_SIMD_FUNCS(name, params, args) \
+  static void name params { name##_body args; }
+#endif
+
+G_END_DECLS

@@ -1,0 +1,538 @@
+/* test-kernels.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The vector kernels of the depthwise-separable networks and how the run's
+ * threads share them out: the direct depthwise convolution (3x3 and 5x5 at
+ * stride 1 and 2 with their own code, every other geometry through the
+ * general one or the plain loops), the activations with vector code
+ * (Relu, LeakyRelu, Sigmoid, Clip, HardSigmoid, HardSwish), Mul with a
+ * per-channel broadcast, GlobalAveragePool and BatchNormalization. Expected values come from
+ * naive loops written here (in double where the kernels round
+ * differently), and from hand computation for one convolution. Every
+ * kernel level the CPU has (scalar, AVX2, AVX-512) is tried, and more
+ * threads must give bit for bit what one thread gives.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fm-gemm.h"
+#include "fm-tensor.h"
+#include "fm-test-conv.h"
+#include "fm-test-graph.h"
+#include "fm-threads.h"
+
+/* The levels to try: every one up to what the CPU has. */
+static int
+n_isas (void)
+{
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);   /* capped at what the CPU has */
+  return (int) fm_gemm_get_isa () + 1;
+}
+
+/* Depthwise convolution */
+
+/* y [n, c, oh, ow] of a depthwise conv (group = c = m): in double, taps
+ * in the padding skipped. */
+static void
+naive_depthwise (const FmConvParams *p,
+                 const float        *x,
+                 const float        *w,
+                 const float        *b,
+                 float              *y)
+{
+  for (gint64 n = 0; n < p->n; n++)
+    for (gint64 c = 0; c < p->c; c++)
+      for (gint64 oy = 0; oy < p->oh; oy++)
+        for (gint64 ox = 0; ox < p->ow; ox++)
+          {
+            double acc = p->has_bias ? b[c] : 0.0;
+
+            for (gint64 ky = 0; ky < p->kh; ky++)
+              for (gint64 kx = 0; kx < p->kw; kx++)
+                {
+                  gint64 iy = oy * p->sh - p->ph + ky * p->dh;
+                  gint64 ix = ox * p->sw - p->pw + kx * p->dw;
+
+                  if (iy >= 0 && iy < p->h && ix >= 0 && ix < p->w)
+                    acc += (double) x[((n * p->c + c) * p->h + iy) * p->w + ix] *
+                           w[(c * p->kh + ky) * p->kw + kx];
+                }
+            y[((n * p->c + c) * p->oh + oy) * p->ow + ox] = (float) acc;
+          }
+}
+
+/* Runs the depthwise conv of @p (finished) at every level with 1, 2 and
+ * 3 threads: within 1e-4 of the naive loops, every output written, and
+ * the same bits whatever the threads. */
+static void
+check_depthwise (const FmConvParams *p,
+                 FmThreads          *pools[4])
+{
+  g_auto(FmTestConvBuffers) t = { 0 };
+  g_autofree float *one = NULL;
+  gpointer scratch = fm_aligned_alloc0 (MAX (fm_conv_scratch_size (p), 64));
+
+  fm_test_conv_buffers_init (&t, p);
+  one = g_new (float, t.ny);
+  naive_depthwise (p, t.x, t.w, t.b, t.y0);
+  for (int isa = 0; isa < n_isas (); isa++)
+    {
+      fm_gemm_set_isa (isa);
+      for (int threads = 1; threads <= 3; threads++)
+        {
+          for (gsize i = 0; i < t.ny; i++)
+            t.y1[i] = NAN;
+          fm_conv_fast_full (p, t.x, t.w, NULL, t.b, t.y1, scratch, pools[threads]);
+          for (gsize i = 0; i < t.ny; i++)
+            if (!(fabsf (t.y0[i] - t.y1[i]) <= 1e-4f))
+              {
+                g_autofree char *conv = fm_test_conv_describe (p);
+
+                g_error ("isa %d threads %d: %s: y[%" G_GSIZE_FORMAT "] = %g, expected %g",
+                         isa, threads, conv, i, t.y1[i], t.y0[i]);
+              }
+          if (threads == 1)
+            memcpy (one, t.y1, t.ny * sizeof (float));
+          else if (memcmp (one, t.y1, t.ny * sizeof (float)) != 0)
+            {
+              g_autofree char *conv = fm_test_conv_describe (p);
+
+              g_error ("isa %d: %s: %d threads differ from one", isa, conv, threads);
+            }
+        }
+    }
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+  fm_aligned_free (scratch);
+}
+
+static void
+pools_new (FmThreads *pools[4])
+{
+  for (guint n = 0; n < 4; n++)
+    pools[n] = fm_threads_new (n);
+}
+
+static void
+pools_free (FmThreads *pools[4])
+{
+  for (guint n = 0; n < 4; n++)
+    fm_threads_free (pools[n]);
+}
+
+/* A 3x3 kernel of ones with bias 0.5 over two channels of a 4x3 input
+ * of ones, pads 1 at every side: each output counts the input pixels
+ * under the kernel, so the corners see 2 x 2 = 4, the other border
+ * pixels 2 x 3 = 6 and the inner ones 9. At stride 2 the outputs are
+ * rows 0 and 2, columns 0 and 2 of those. */
+static void
+test_depthwise_hand (void)
+{
+  static const float want1[] = {
+    4.5f, 6.5f, 4.5f,
+    6.5f, 9.5f, 6.5f,
+    6.5f, 9.5f, 6.5f,
+    4.5f, 6.5f, 4.5f,
+  };
+  static const float want2[] = {
+    4.5f, 4.5f,
+    6.5f, 6.5f,
+  };
+  float x[24], w[18], y[24];
+  const float b[2] = { 0.5f, 0.5f };
+
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = 1.0f;
+  for (guint i = 0; i < G_N_ELEMENTS (w); i++)
+    w[i] = 1.0f;
+  for (int isa = 0; isa < n_isas (); isa++)
+    for (int stride = 1; stride <= 2; stride++)
+      {
+        FmConvParams p = { .n = 1, .c = 2, .h = 4, .w = 3, .m = 2, .group = 2, .kh = 3, .kw = 3,
+                           .sh = stride, .sw = stride, .dh = 1, .dw = 1, .ph = 1, .pw = 1,
+                           .has_bias = TRUE };
+        const float *want = stride == 1 ? want1 : want2;
+        gsize size = stride == 1 ? sizeof want1 : sizeof want2;
+
+        g_assert_true (fm_conv_params_finish (&p, 1, 1));
+        g_assert_cmpuint (p.oh * p.ow * sizeof (float), ==, size);
+        fm_gemm_set_isa (isa);
+        fm_conv_fast_full (&p, x, w, NULL, b, y, NULL, NULL);
+        g_assert_cmpmem (y, size, want, size);
+        g_assert_cmpmem (y + p.oh * p.ow, size, want, size);
+      }
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+}
+
+/* A random depthwise geometry. @specialised: one of the four with their
+ * own code (3x3 and 5x5, stride 1 and 2, by @iter), pads 0 to 3 at
+ * either end, on odd and even sizes from 1 to 37, which makes rows of
+ * less than one vector, of whole vectors and of a few vectors and a
+ * tail, and bands of fewer rows than computed together. Else any other:
+ * kernels from 1x1 to 7x4, strides 1 to 3 and dilations 1 and 2, apart in
+ * height and width. FALSE if the output would be empty. */
+static gboolean
+random_depthwise (gboolean      specialised,
+                  int           iter,
+                  FmConvParams *p)
+{
+  gint64 peh = g_test_rand_int_range (0, 4), pew = g_test_rand_int_range (0, 4);
+
+  memset (p, 0, sizeof *p);
+  p->n = g_test_rand_int_range (1, 3);
+  p->c = p->m = p->group = g_test_rand_int_range (2, 9);
+  if (specialised)
+    {
+      p->kh = p->kw = iter % 2 == 0 ? 3 : 5;
+      p->sh = p->sw = iter % 4 < 2 ? 1 : 2;
+      p->dh = p->dw = 1;
+    }
+  else
+    {
+      p->kh = g_test_rand_int_range (1, 8);
+      p->kw = g_test_rand_int_range (1, 5);
+      p->sh = g_test_rand_int_range (1, 4);
+      p->sw = g_test_rand_int_range (1, 4);
+      p->dh = g_test_rand_int_range (1, 3);
+      p->dw = g_test_rand_int_range (1, 3);
+    }
+  p->h = g_test_rand_int_range (1, 38);
+  p->w = g_test_rand_int_range (1, 38);
+  p->ph = g_test_rand_int_range (0, 4);
+  p->pw = g_test_rand_int_range (0, 4);
+  p->has_bias = g_test_rand_bit ();
+  return fm_conv_params_finish (p, peh, pew);
+}
+
+static void
+check_random_depthwise (gboolean specialised)
+{
+  FmThreads *pools[4];
+  int n_checked = 0;
+
+  pools_new (pools);
+  for (int iter = 0; iter < 160; iter++)
+    {
+      FmConvParams p;
+
+      if (!random_depthwise (specialised, iter, &p))
+        continue;
+      check_depthwise (&p, pools);
+      n_checked++;
+    }
+  pools_free (pools);
+  g_test_message ("%d depthwise convs checked", n_checked);
+  g_assert_cmpint (n_checked, >, 60);
+}
+
+static void
+test_depthwise_specialised (void)
+{
+  check_random_depthwise (TRUE);
+}
+
+static void
+test_depthwise_general (void)
+{
+  check_random_depthwise (FALSE);
+}
+
+/* Planes large enough to be split across the threads and to take
+ * several bands of rows (a 3x3 at stride 1 on 250 columns holds 31 rows
+ * in the band buffer); one too wide for the band buffer (plain loops);
+ * and a kernel of more taps than the vector path takes. */
+static void
+test_depthwise_large (void)
+{
+  static const gint64 geometry[][5] = {
+    /* c, h, w, k, s */
+    { 64, 56, 56, 3, 1 },
+    { 48, 57, 57, 3, 2 },
+    { 40, 29, 29, 5, 1 },
+    { 40, 29, 29, 5, 2 },
+    { 6, 120, 250, 3, 1 },
+    { 6, 100, 250, 5, 2 },
+    { 3, 4, 3000, 3, 1 },
+    { 4, 20, 20, 9, 1 },
+  };
+  FmThreads *pools[4];
+
+  pools_new (pools);
+  for (guint i = 0; i < G_N_ELEMENTS (geometry); i++)
+    {
+      const gint64 *g = geometry[i];
+      FmConvParams p = { .n = 1, .c = g[0], .m = g[0], .group = g[0], .h = g[1], .w = g[2],
+                         .kh = g[3], .kw = g[3], .sh = g[4], .sw = g[4], .dh = 1, .dw = 1,
+                         .ph = g[3] / 2, .pw = g[3] / 2, .has_bias = TRUE };
+
+      g_assert_true (fm_conv_params_finish (&p, g[3] / 2, g[3] / 2));
+      check_depthwise (&p, pools);
+    }
+  pools_free (pools);
+}
+
+/* Activations */
+
+typedef struct
+{
+  const char *op;
+  float       alpha, beta;   /* LeakyRelu's alpha; Clip's min and max; HardSigmoid's */
+} Activation;
+
+/* What @a computes for @x, in double where the kernel's FMA may round
+ * differently (HardSigmoid) or e^x is approximated (Sigmoid); the others
+ * are the same float operations as the ONNX spec's formula. */
+static double
+activation_want (const Activation *a,
+                 float             x)
+{
+  float t;
+
+  if (g_str_equal (a->op, "Relu"))
+    return x > 0.0f ? x : 0.0f;
+  if (g_str_equal (a->op, "LeakyRelu"))
+    return x >= 0.0f ? x : a->alpha * x;
+  if (g_str_equal (a->op, "Sigmoid"))
+    return 1.0 / (1.0 + exp (-(double) x));
+  if (g_str_equal (a->op, "Clip"))
+    return isnan (x) ? x : x < a->alpha ? a->alpha : x > a->beta ? a->beta : x;
+  if (g_str_equal (a->op, "HardSigmoid"))
+    {
+      double d = (double) a->alpha * x + a->beta;
+
+      return isnan (d) ? d : d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d;
+    }
+  /* HardSwish */
+  t = x / 6.0f + 0.5f;
+  return x * (isnan (t) ? t : t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t);
+}
+
+/* Each activation with a vector kernel on 100,003 values (whole vectors
+ * and a tail) from -100 to 100, with NaN, the infinities and signed
+ * zeros among them, at every level and 1 to 3 threads: NaN where the
+ * formula gives NaN, within 1e-6 relative of the formula (and 1e-30
+ * absolute, for Sigmoid's tiny values at -inf; 1e-7 for HardSigmoid),
+ * and the same bits whatever the threads. */
+static void
+test_activations (void)
+{
+  static const Activation acts[] = {
+    { "Relu", 0, 0 },
+    { "LeakyRelu", 0.1f, 0 },
+    { "Sigmoid", 0, 0 },
+    { "Clip", -0.5f, 6.0f },
+    { "HardSigmoid", 0.2f, 0.5f },
+    { "HardSwish", 0, 0 },
+  };
+  const gsize n = 100003;
+  g_autofree float *x = g_new (float, n);
+  const float *inputs[1] = { x };
+
+  for (gsize i = 0; i < n; i++)
+    x[i] = (float) (-100.0 + 200.0 * i / (n - 1));
+  x[5] = NAN;
+  x[17] = INFINITY;
+  x[18] = -INFINITY;
+  x[40] = 0.0f;
+  x[41] = -0.0f;
+  x[n - 2] = NAN;     /* in the tail */
+  for (guint a = 0; a < G_N_ELEMENTS (acts); a++)
+    {
+      g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+      g_autoptr(FmModel) m = NULL;
+      FmOnnxNode *node;
+      /* HardSigmoid's a x + b cancels near 0: rounded once (FMA) or twice */
+      double atol = g_str_equal (acts[a].op, "HardSigmoid") ? 1e-7 : 1e-30;
+
+      fm_test_graph_input (g, "x", FM_DIMS (1, (gint64) n));
+      if (g_str_equal (acts[a].op, "Clip"))
+        {
+          fm_test_graph_float (g, "lo", FM_DIMS (1), &acts[a].alpha);
+          fm_test_graph_float (g, "hi", FM_DIMS (1), &acts[a].beta);
+          fm_test_graph_node (g, "Clip", "x,lo,hi", "y");
+        }
+      else
+        {
+          node = fm_test_graph_node (g, acts[a].op, "x", "y");
+          if (g_str_equal (acts[a].op, "LeakyRelu"))
+            fm_test_node_float (node, "alpha", acts[a].alpha);
+          if (g_str_equal (acts[a].op, "HardSigmoid"))
+            {
+              fm_test_node_float (node, "alpha", acts[a].alpha);
+              fm_test_node_float (node, "beta", acts[a].beta);
+            }
+        }
+      fm_test_graph_output (g, "y");
+      m = fm_test_graph_build_ok (g);
+      for (int isa = 0; isa < n_isas (); isa++)
+        {
+          g_autofree float *one = NULL;
+
+          fm_gemm_set_isa (isa);
+          for (guint threads = 1; threads <= 3; threads++)
+            {
+              GError *error = NULL;
+              gsize n_y;
+              g_autofree float *y = fm_test_run_threads (m, inputs, "y", threads, &n_y, &error);
+
+              g_assert_no_error (error);
+              g_assert_cmpuint (n_y, ==, n);
+              for (gsize i = 0; i < n; i++)
+                {
+                  double want = activation_want (&acts[a], x[i]);
+
+                  if (isnan (want) ? isnan (y[i])
+                                   : (y[i] == want ||
+                                      fabs (y[i] - want) <= atol + 1e-6 * fabs (want)))
+                    continue;
+                  g_error ("%s, isa %d, threads %u: x = %.9g gives %.9g, want %.9g",
+                           acts[a].op, isa, threads, x[i], y[i], want);
+                }
+              if (threads == 1)
+                one = g_steal_pointer (&y);
+              else
+                g_assert_cmpmem (y, n * sizeof (float), one, n * sizeof (float));
+            }
+        }
+    }
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+}
+
+/* Mul of x [1, C, H, W] by a per-channel s [1, C, 1, 1] (a
+ * squeeze-and-excitation block's scale) and GlobalAveragePool of x, large
+ * enough for the threads to share them: the product bit for bit as one
+ * float multiplication, the mean as the naive sum in double, in order,
+ * divided by H W, and the same with 1 to 3 threads. */
+static void
+test_mul_broadcast_and_global_pool (void)
+{
+  enum { C = 96, HW = 56 * 56 };
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  g_autofree float *x = g_new (float, C * HW);
+  g_autofree float *s = g_new (float, C);
+  const float *inputs[2] = { x, s };
+
+  for (gsize i = 0; i < C * HW; i++)
+    x[i] = fm_test_rand_float ();
+  for (gsize c = 0; c < C; c++)
+    s[c] = fm_test_rand_float ();
+  fm_test_graph_input (g, "x", FM_DIMS (1, C, 56, 56));
+  fm_test_graph_input (g, "s", FM_DIMS (1, C, 1, 1));
+  fm_test_graph_node (g, "Mul", "x,s", "y");
+  fm_test_graph_node (g, "GlobalAveragePool", "x", "mean");
+  fm_test_graph_output (g, "y");
+  fm_test_graph_output (g, "mean");
+  m = fm_test_graph_build_ok (g);
+  for (guint threads = 1; threads <= 3; threads++)
+    {
+      GError *error = NULL;
+      gsize n_y, n_mean;
+      g_autofree float *y = fm_test_run_threads (m, inputs, "y", threads, &n_y, &error);
+      g_autofree float *mean = NULL;
+
+      g_assert_no_error (error);
+      mean = fm_test_run_threads (m, inputs, "mean", threads, &n_mean, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_y, ==, C * HW);
+      g_assert_cmpuint (n_mean, ==, C);
+      for (gsize c = 0; c < C; c++)
+        {
+          double acc = 0.0;
+
+          for (gsize i = 0; i < HW; i++)
+            {
+              float want = x[c * HW + i] * s[c];
+
+              g_assert_cmpmem (&y[c * HW + i], sizeof (float), &want, sizeof want);
+              acc += x[c * HW + i];
+            }
+          g_assert_cmpfloat (mean[c], ==, (float) (acc / HW));
+        }
+    }
+}
+
+/* BatchNormalization of [2, 64, 40, 40], shared out by channel: within
+ * 1e-5 of the formula in double (x - mean) / sqrt (var + epsilon) * scale
+ * + B, and the same bits with 1 to 3 threads. */
+static void
+test_batch_norm_threads (void)
+{
+  enum { N = 2, C = 64, HW = 40 * 40 };
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (15);
+  g_autoptr(FmModel) m = NULL;
+  g_autofree float *x = g_new (float, N * C * HW);
+  g_autofree float *one = NULL;
+  float scale[C], shift[C], mean[C], var[C];
+  const float *inputs[1] = { x };
+
+  for (gsize i = 0; i < N * C * HW; i++)
+    x[i] = fm_test_rand_float ();
+  for (gsize c = 0; c < C; c++)
+    {
+      scale[c] = fm_test_rand_float ();
+      shift[c] = fm_test_rand_float ();
+      mean[c] = fm_test_rand_float ();
+      var[c] = fm_test_rand_float () + 1.5f;
+    }
+  fm_test_graph_input (g, "x", FM_DIMS (N, C, 40, 40));
+  fm_test_graph_float (g, "scale", FM_DIMS (C), scale);
+  fm_test_graph_float (g, "shift", FM_DIMS (C), shift);
+  fm_test_graph_float (g, "mean", FM_DIMS (C), mean);
+  fm_test_graph_float (g, "var", FM_DIMS (C), var);
+  fm_test_graph_node (g, "BatchNormalization", "x,scale,shift,mean,var", "y");
+  fm_test_graph_output (g, "y");
+  m = fm_test_graph_build_ok (g);
+  for (guint threads = 1; threads <= 3; threads++)
+    {
+      GError *error = NULL;
+      gsize n_y;
+      g_autofree float *y = fm_test_run_threads (m, inputs, "y", threads, &n_y, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_y, ==, N * C * HW);
+      for (gsize i = 0; i < n_y; i++)
+        {
+          gsize c = i / HW % C;
+          double want = (x[i] - (double) mean[c]) / sqrt (var[c] + 1e-5) * scale[c] + shift[c];
+
+          g_assert_cmpfloat_with_epsilon (y[i], want, 1e-5);
+        }
+      if (threads == 1)
+        one = g_steal_pointer (&y);
+      else
+        g_assert_cmpmem (y, n_y * sizeof (float), one, n_y * sizeof (float));
+    }
+}
+
+/* The grain: one item when an item is work enough, more the less each
+ * is worth, never fewer than one. */
+static void
+test_grain (void)
+{
+  g_assert_cmpint (fm_threads_grain (1e9, 0.0), ==, 1);
+  g_assert_cmpint (fm_threads_grain (0.0, 1e9), ==, 1);
+  g_assert_cmpint (fm_threads_grain (1.0, 8.0), >, fm_threads_grain (100.0, 8.0));
+  g_assert_cmpint (fm_threads_grain (100.0, 8.0), >, 1);
+  g_assert_cmpint (fm_threads_grain (0.0, 0.0), >=, 1);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/kernels/depthwise/hand", test_depthwise_hand);
+  g_test_add_func ("/engine/kernels/depthwise/specialised", test_depthwise_specialised);
+  g_test_add_func ("/engine/kernels/depthwise/general", test_depthwise_general);
+  g_test_add_func ("/engine/kernels/depthwise/large", test_depthwise_large);
+  g_test_add_func ("/engine/kernels/activations", test_activations);
+  g_test_add_func ("/engine/kernels/mul-broadcast-global-pool",
+                   test_mul_broadcast_and_global_pool);
+  g_test_add_func ("/engine/kernels/batch-norm-threads", test_batch_norm_threads);
+  g_test_add_func ("/engine/kernels/grain", test_grain);
+  return g_test_run ();
+}
