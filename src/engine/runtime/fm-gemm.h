@@ -84,7 +84,8 @@ void      fm_sgemm              (gboolean      trans_a,
                                  gpointer      scratch,
                                  FmThreads    *pool);
 
-/* The kernels in use; tests may force a lower one (not thread-safe: call
+/* The kernels in use, for the GEMM and for the ops' vector kernels
+ * (ops/fm-op-simd.h); tests may force a lower one (not thread-safe: call
  * before any run). Returns the previous value; a level the CPU lacks is
  * ignored. */
 FmGemmIsa fm_gemm_get_isa       (void);
