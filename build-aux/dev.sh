@@ -151,7 +151,7 @@ fuzz_one() {
     onnx-proto|model-load|model-run) dict=(-dict="$top/tests/fuzz/onnx.dict") ;;
   esac
   local status=0
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/build-aux/lsan.supp \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/build-aux/lsan.supp:print_suppressions=0 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 nice "$bin" "${dict[@]}" "${limit[@]}" -timeout=20 \
     -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$fuzz_dir/crash-$target-" "$work" "$top/tests/fuzz/corpus/$target" \
@@ -254,7 +254,7 @@ run_tests() {
   log "Running the engine, render, command-line, worker, stress, settings and fuzz replay tests under ASan + UBSan"
   setup "$asan_dir" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
   ninja -C "$asan_dir"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/build-aux/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/build-aux/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C "$asan_dir" --suite engine --suite render --suite cli --suite app-worker \
     --suite fuzz-replay --suite app-stress --suite app-settings --print-errorlogs --num-processes 2 \
     --timeout-multiplier 4 || status=1
