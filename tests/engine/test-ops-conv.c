@@ -21,23 +21,8 @@
 #include "fm-threads.h"
 #include "ops/fm-op-conv-nd.h"
 
-static void
-assert_refused (FmTestGraph *g,
-                FmError      code,
-                const char  *fragment)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FmModel) m = fm_test_graph_build (g, &error);
-
-  g_assert_null (m);
-  g_assert_error (error, FM_ERROR, (int) code);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("message '%s' lacks '%s'", error->message, fragment);
-  g_test_message ("refused as expected: %s", error->message);
-}
-
 /* Builds @g (input x, and w when @w_in is set, output y), checks y's shape
- * and its values against @want. */
+ * and its values against @want within 1e-5. */
 static void
 check_y (FmTestGraph  *g,
          const float  *x,
@@ -47,26 +32,8 @@ check_y (FmTestGraph  *g,
          const float  *want,
          gsize         n_want)
 {
-  g_autoptr(FmModel) m = fm_test_graph_build_ok (g);
-  const float *inputs[2] = { x, w_in };
-  g_autoptr(GError) error = NULL;
-  g_autofree float *y = NULL;
-  const FmValue *v = &m->values[fm_model_find_value (m, "y")];
-  gsize n;
-
-  g_assert_cmpint (v->shape.rank, ==, rank);
-  for (int i = 0; i < rank; i++)
-    g_assert_cmpint (v->shape.dims[i], ==, dims[i]);
-  y = fm_test_run (m, inputs, "y", &n, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, n_want);
-  for (gsize i = 0; i < n; i++)
-    if (!(fabsf (y[i] - want[i]) <= 1e-5f))
-      g_error ("element %" G_GSIZE_FORMAT ": got %.7g, want %.7g", i, y[i], want[i]);
+  fm_test_graph_check_y (g, FM_INPUTS (x, w_in), rank, dims, 1e-5f, want, n_want);
 }
-
-#define WANT(...) ((const float[]) { __VA_ARGS__ }), \
-  (sizeof ((const float[]) { __VA_ARGS__ }) / sizeof (float))
 
 /* ConvTranspose */
 
@@ -88,7 +55,7 @@ test_conv_transpose_2d (void)
    * y10 = 1*3 + 3*1 = 6;  y11 = 1*4 + 2*3 + 3*2 + 4*1 = 20;  y12 = 2*4 + 4*2 = 16
    * y20 = 3*3 = 9;  y21 = 3*4 + 4*3 = 24;  y22 = 4*4 = 16 */
   check_y (g, x, NULL, FM_DIMS (1, 1, 3, 3),
-           WANT (1.5f, 4.5f, 4.5f, 6.5f, 20.5f, 16.5f, 9.5f, 24.5f, 16.5f));
+           FM_FLOATS (1.5f, 4.5f, 4.5f, 6.5f, 20.5f, 16.5f, 9.5f, 24.5f, 16.5f));
 }
 
 /* A 1-D ConvTranspose of x = 1 2 3 by w with stride 2 and the given
@@ -131,54 +98,54 @@ test_conv_transpose_1d_pads (void)
    * 1 10 2 20 3 30 (length 2 * 2 + 2 = 6). */
   {
     g_autoptr(FmTestGraph) g = ct_1d (w2, 2, NULL, -1, -1, -1);
-    check_y (g, x, NULL, FM_DIMS (1, 1, 6), WANT (1, 10, 2, 20, 3, 30));
+    check_y (g, x, NULL, FM_DIMS (1, 1, 6), FM_FLOATS (1, 10, 2, 20, 3, 30));
   }
   /* pads 1, 1 drop one at each end. */
   {
     g_autoptr(FmTestGraph) g = ct_1d (w2, 2, NULL, -1, 1, -1);
-    check_y (g, x, NULL, FM_DIMS (1, 1, 4), WANT (10, 2, 20, 3));
+    check_y (g, x, NULL, FM_DIMS (1, 1, 4), FM_FLOATS (10, 2, 20, 3));
   }
   /* pads 1, 1 and output_padding 1: one more at the end, which nothing
    * reaches but the pad end: 10 2 20 3 30. */
   {
     g_autoptr(FmTestGraph) g = ct_1d (w2, 2, NULL, -1, 1, 1);
-    check_y (g, x, NULL, FM_DIMS (1, 1, 5), WANT (10, 2, 20, 3, 30));
+    check_y (g, x, NULL, FM_DIMS (1, 1, 5), FM_FLOATS (10, 2, 20, 3, 30));
   }
   /* k = 3: taps 2i, 2i + 1, 2i + 2: full 1 10 102 20 203 30 300 (7).
    * SAME_* make 3 * 2 = 6: total pad 1, at the end for SAME_UPPER, at the
    * begin for SAME_LOWER. */
   {
     g_autoptr(FmTestGraph) g = ct_1d (w3, 3, "SAME_UPPER", -1, -1, -1);
-    check_y (g, x, NULL, FM_DIMS (1, 1, 6), WANT (1, 10, 102, 20, 203, 30));
+    check_y (g, x, NULL, FM_DIMS (1, 1, 6), FM_FLOATS (1, 10, 102, 20, 203, 30));
   }
   {
     g_autoptr(FmTestGraph) g = ct_1d (w3, 3, "SAME_LOWER", -1, -1, -1);
-    check_y (g, x, NULL, FM_DIMS (1, 1, 6), WANT (10, 102, 20, 203, 30, 300));
+    check_y (g, x, NULL, FM_DIMS (1, 1, 6), FM_FLOATS (10, 102, 20, 203, 30, 300));
   }
   {
     g_autoptr(FmTestGraph) g = ct_1d (w3, 3, "VALID", -1, -1, -1);
-    check_y (g, x, NULL, FM_DIMS (1, 1, 7), WANT (1, 10, 102, 20, 203, 30, 300));
+    check_y (g, x, NULL, FM_DIMS (1, 1, 7), FM_FLOATS (1, 10, 102, 20, 203, 30, 300));
   }
   /* output_shape 5 overrides the pads given: total pad 2, 1 at the begin
    * and 1 at the end (the odd one would go first without SAME_UPPER). */
   {
     g_autoptr(FmTestGraph) g = ct_1d (w3, 3, NULL, 5, 0, -1);
-    check_y (g, x, NULL, FM_DIMS (1, 1, 5), WANT (10, 102, 20, 203, 30));
+    check_y (g, x, NULL, FM_DIMS (1, 1, 5), FM_FLOATS (10, 102, 20, 203, 30));
   }
   /* output_shape 6: total pad 1 goes to the begin; with SAME_UPPER to the
    * end. */
   {
     g_autoptr(FmTestGraph) g = ct_1d (w3, 3, NULL, 6, -1, -1);
-    check_y (g, x, NULL, FM_DIMS (1, 1, 6), WANT (10, 102, 20, 203, 30, 300));
+    check_y (g, x, NULL, FM_DIMS (1, 1, 6), FM_FLOATS (10, 102, 20, 203, 30, 300));
   }
   {
     g_autoptr(FmTestGraph) g = ct_1d (w3, 3, "SAME_UPPER", 6, -1, -1);
-    check_y (g, x, NULL, FM_DIMS (1, 1, 6), WANT (1, 10, 102, 20, 203, 30));
+    check_y (g, x, NULL, FM_DIMS (1, 1, 6), FM_FLOATS (1, 10, 102, 20, 203, 30));
   }
   /* output_shape 8, one more than the taps reach: zero at the end. */
   {
     g_autoptr(FmTestGraph) g = ct_1d (w3, 3, NULL, 8, -1, -1);
-    check_y (g, x, NULL, FM_DIMS (1, 1, 8), WANT (1, 10, 102, 20, 203, 30, 300, 0));
+    check_y (g, x, NULL, FM_DIMS (1, 1, 8), FM_FLOATS (1, 10, 102, 20, 203, 30, 300, 0));
   }
 }
 
@@ -198,7 +165,7 @@ test_conv_transpose_groups_dilations (void)
     fm_test_graph_float (g, "b", FM_DIMS (2), b);
     fm_test_node_int (fm_test_graph_node (g, "ConvTranspose", "x,w,b", "y"), "group", 2);
     fm_test_graph_output (g, "y");
-    check_y (g, x, NULL, FM_DIMS (1, 2, 2), WANT (3, 5, 8, 11));
+    check_y (g, x, NULL, FM_DIMS (1, 2, 2), FM_FLOATS (3, 5, 8, 11));
   }
   /* dilation 2, k = 2: x[i] writes at i and i + 2: x = 1 2, w = 1 10 ->
    * 1 2 10 20 (length 1 + (2 - 1) * 2 + 1 = 4). One input channel to two
@@ -213,7 +180,7 @@ test_conv_transpose_groups_dilations (void)
     fm_test_node_ints (fm_test_graph_node (g, "ConvTranspose", "x,w", "y"), "dilations",
                        FM_DIMS (2));
     fm_test_graph_output (g, "y");
-    check_y (g, x, NULL, FM_DIMS (1, 2, 4), WANT (1, 2, 10, 20, -1, -2, -10, -20));
+    check_y (g, x, NULL, FM_DIMS (1, 2, 4), FM_FLOATS (1, 2, 10, 20, -1, -2, -10, -20));
   }
 }
 
@@ -231,7 +198,7 @@ test_conv_transpose_3d (void)
   fm_test_node_ints (fm_test_graph_node (g, "ConvTranspose", "x,w", "y"), "strides",
                      FM_DIMS (2, 1, 1));
   fm_test_graph_output (g, "y");
-  check_y (g, x, w, FM_DIMS (1, 1, 4, 1, 1), WANT (1, 10, 2, 20));
+  check_y (g, x, w, FM_DIMS (1, 1, 4, 1, 1), FM_FLOATS (1, 10, 2, 20));
 }
 
 static void
@@ -247,7 +214,7 @@ test_conv_transpose_refused (void)
     fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
     fm_test_graph_node (g, "ConvTranspose", "x,w", "y");
     fm_test_graph_output (g, "y");
-    assert_refused (g, FM_ERROR_SHAPE, "does not fit weights W");
+    fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "does not fit weights W");
   }
   /* rank 6: 4 spatial dims */
   {
@@ -257,7 +224,7 @@ test_conv_transpose_refused (void)
     fm_test_graph_float (g, "w", FM_DIMS (1, 1, 1, 1, 1, 1), w);
     fm_test_graph_node (g, "ConvTranspose", "x,w", "y");
     fm_test_graph_output (g, "y");
-    assert_refused (g, FM_ERROR_SHAPE, "1 to 3 spatial dims");
+    fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "1 to 3 spatial dims");
   }
   /* unknown auto_pad, output_shape of the wrong length, negative
    * output_padding, a stride past the limit, a bias of the wrong size,
@@ -294,7 +261,7 @@ test_conv_transpose_refused (void)
             fm_test_node_ints (node, "pads", FM_DIMS (0, 1, 0, 0));
           }
         fm_test_graph_output (g, "y");
-        assert_refused (g, codes[i], fragments[i]);
+        fm_test_graph_build_fails (g, codes[i], fragments[i]);
       }
   }
 }
@@ -320,7 +287,7 @@ test_conv_3d (void)
   /* y[0, h, w] = x[0, h, w] - x[1, h, w] + 0.25 = -4 + 0.25; W padded by
    * one column at the begin, so y[.., 0] = 0.25 there. */
   check_y (g, x, NULL, FM_DIMS (1, 1, 1, 2, 3),
-           WANT (0.25f, -3.75f, -3.75f, 0.25f, -3.75f, -3.75f));
+           FM_FLOATS (0.25f, -3.75f, -3.75f, 0.25f, -3.75f, -3.75f));
 }
 
 static void
@@ -336,7 +303,7 @@ test_conv_3d_refused (void)
     fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w", "y"), "kernel_shape",
                        FM_DIMS (2, 2, 1));
     fm_test_graph_output (g, "y");
-    assert_refused (g, FM_ERROR_SHAPE, "kernel_shape does not match");
+    fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "kernel_shape does not match");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
@@ -345,7 +312,7 @@ test_conv_3d_refused (void)
     fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
     fm_test_graph_node (g, "Conv", "x,w", "y");
     fm_test_graph_output (g, "y");
-    assert_refused (g, FM_ERROR_SHAPE, "input X is 3-D");
+    fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "input X is 3-D");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
@@ -355,7 +322,7 @@ test_conv_3d_refused (void)
     fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w", "y"), "pads",
                        FM_DIMS (0, 0, 0, 0));
     fm_test_graph_output (g, "y");
-    assert_refused (g, FM_ERROR_INVALID_MODEL, "must have 3, 3 and 6 values");
+    fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "must have 3, 3 and 6 values");
   }
 }
 
@@ -418,9 +385,9 @@ test_average_pool_3d (void)
 
       fm_test_node_string (node, "auto_pad", lower ? "SAME_LOWER" : "SAME_UPPER");
       if (lower)
-        check_y (g, x3, NULL, FM_DIMS (1, 1, 1, 1, 3), WANT (1, 1.5f, 2.5f));
+        check_y (g, x3, NULL, FM_DIMS (1, 1, 1, 1, 3), FM_FLOATS (1, 1.5f, 2.5f));
       else
-        check_y (g, x3, NULL, FM_DIMS (1, 1, 1, 1, 3), WANT (1.5f, 2.5f, 3));
+        check_y (g, x3, NULL, FM_DIMS (1, 1, 1, 1, 3), FM_FLOATS (1.5f, 2.5f, 3));
     }
 }
 
@@ -440,7 +407,7 @@ test_max_pool_3d (void)
     g_autoptr(FmTestGraph) g = pool_3d ("MaxPool", dims27, k2, &node);
 
     fm_test_node_ints (node, "strides", FM_DIMS (2, 2, 2));
-    check_y (g, x27, NULL, FM_DIMS (1, 1, 1, 1, 1), WANT (13));
+    check_y (g, x27, NULL, FM_DIMS (1, 1, 1, 1, 1), FM_FLOATS (13));
   }
   {
     FmOnnxNode *node;
@@ -448,7 +415,7 @@ test_max_pool_3d (void)
 
     fm_test_node_ints (node, "strides", FM_DIMS (2, 2, 2));
     fm_test_node_int (node, "ceil_mode", 1);
-    check_y (g, x27, NULL, FM_DIMS (1, 1, 2, 2, 2), WANT (13, 14, 16, 17, 22, 23, 25, 26));
+    check_y (g, x27, NULL, FM_DIMS (1, 1, 2, 2, 2), FM_FLOATS (13, 14, 16, 17, 22, 23, 25, 26));
   }
   /* dilation 2 along D, kernel (2, 1, 1): max of z = 0 and z = 2, so
    * 18 + 3y + x. */
@@ -459,7 +426,7 @@ test_max_pool_3d (void)
 
     fm_test_node_ints (node, "dilations", FM_DIMS (2, 1, 1));
     check_y (g, x27, NULL, FM_DIMS (1, 1, 1, 3, 3),
-             WANT (18, 19, 20, 21, 22, 23, 24, 25, 26));
+             FM_FLOATS (18, 19, 20, 21, 22, 23, 24, 25, 26));
   }
   /* padding never wins: all-negative input, pads 1 at the begin, so the
    * one window holds x[0, 0, 0] = -1 and seven pads */
@@ -471,7 +438,7 @@ test_max_pool_3d (void)
 
     fm_test_node_ints (node, "pads", FM_DIMS (1, 1, 1, 0, 0, 0));
     fm_test_node_ints (node, "strides", FM_DIMS (2, 2, 2));
-    check_y (g, neg, NULL, FM_DIMS (1, 1, 1, 1, 1), WANT (-1));
+    check_y (g, neg, NULL, FM_DIMS (1, 1, 1, 1, 1), FM_FLOATS (-1));
   }
 }
 
@@ -486,7 +453,7 @@ test_pool_refused (void)
     fm_test_node_ints (fm_test_graph_node (g, "MaxPool", "x", "y"), "kernel_shape",
                        FM_DIMS (1, 1, 1));
     fm_test_graph_output (g, "y");
-    assert_refused (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "only 1-D, 2-D and 3-D");
+    fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "only 1-D, 2-D and 3-D");
   }
   /* a 3-D window that does not fit */
   {
@@ -494,7 +461,7 @@ test_pool_refused (void)
     FmOnnxNode *node;
     g_autoptr(FmTestGraph) g = pool_3d ("AveragePool", dims8, k3, &node);
 
-    assert_refused (g, FM_ERROR_SHAPE, "does not fit");
+    fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "does not fit");
   }
 }
 
