@@ -55,6 +55,8 @@ typedef struct
 
   guint           threads_request;  /* fm_worker_set_threads (); 0: automatic */
   guint           auto_threads;     /* the automatic count for the current model */
+  guint           first_threads;    /* the same for its first pass */
+  gboolean        first_pass;       /* no pass of the current model taken yet */
 
   FmWorkerStats   stats;
 } FmWorkerShared;
@@ -78,7 +80,9 @@ struct _FmWorkerResult
 static inline guint
 _fm_worker_shared_threads (FmWorkerShared *s)
 {
-  return s->threads_request > 0 ? s->threads_request : s->auto_threads;
+  if (s->threads_request > 0)
+    return s->threads_request;
+  return s->first_pass ? s->first_threads : s->auto_threads;
 }
 
 /* fm-worker.c */
@@ -99,8 +103,10 @@ void            _fm_worker_shared_post_failure (FmWorkerShared *s,
                                                 GError         *error);
 
 /* fm-worker-thread.c */
-/* The automatic thread count for @model (NULL: 1). */
-guint           _fm_worker_auto_threads       (const FmModel  *model);
+/* The automatic thread count for @model (NULL: 1): for its passes while
+ * the window draws, or (@first) for the first one, which it waits for. */
+guint           _fm_worker_auto_threads       (const FmModel  *model,
+                                               gboolean        first);
 /* The worker thread; @shared is its reference. */
 gpointer        _fm_worker_thread             (gpointer        shared);
 

@@ -36,13 +36,16 @@
  * 85.8 ms on one thread against 71.5 and 94.7 ms on two, although a pass
  * alone takes 26 ms on one thread and 17 ms on two. */
 guint
-_fm_worker_auto_threads (const FmModel *model)
+_fm_worker_auto_threads (const FmModel *model,
+                         gboolean       first)
 {
   guint processors = g_get_num_processors ();
 
   if (model == NULL || fm_model_multiply_add_flops (model) < FM_WORKER_PARALLEL_MIN_FLOPS)
     return 1;
-  return CLAMP (processors > 1 ? processors - 1 : 1, 1, FM_WORKER_MAX_THREADS);
+  if (!first && processors > 1)
+    processors--;
+  return CLAMP (processors, 1, FM_WORKER_MAX_THREADS);
 }
 
 /* Worker thread */
@@ -278,6 +281,7 @@ _fm_worker_thread (gpointer data)
           run_threads = s->pool_threads[s->n_pool];
         }
       threads = _fm_worker_shared_threads (s);
+      s->first_pass = FALSE;
       cancellable = g_cancellable_new ();
       s->in_flight = g_object_ref (cancellable);
       s->stats.n_started++;

@@ -427,7 +427,7 @@ fm_worker_set_model (FmWorker  *self,
   float *old_pending, *old_spare;
   FmWorkerResult *old_latest;
   gsize numel = 0;
-  guint auto_threads;
+  guint auto_threads, first_threads;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (FM_IS_WORKER (self), FALSE);
@@ -450,7 +450,8 @@ fm_worker_set_model (FmWorker  *self,
         numel = model->values[model->inputs[0]].numel;
     }
   /* The model is immutable: estimated here, outside the mutex. */
-  auto_threads = _fm_worker_auto_threads (model);
+  auto_threads = _fm_worker_auto_threads (model, FALSE);
+  first_threads = _fm_worker_auto_threads (model, TRUE);
 
   s = self->shared;
   g_mutex_lock (&s->mutex);
@@ -459,6 +460,8 @@ fm_worker_set_model (FmWorker  *self,
   s->model = model != NULL ? fm_model_ref (model) : NULL;
   s->input_numel = numel;
   s->auto_threads = auto_threads;
+  s->first_threads = first_threads;
+  s->first_pass = TRUE;
   old_pending = g_steal_pointer (&s->pending);
   old_spare = g_steal_pointer (&s->spare);
   if (s->in_flight != NULL)

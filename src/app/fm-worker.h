@@ -19,7 +19,9 @@
  * model: one thread for a model whose estimated cost is below
  * FM_WORKER_PARALLEL_MIN_FLOPS (there the pool's wake-up costs more than
  * it saves), else the processors but one (kept for the window's drawing;
- * at least one thread) capped at FM_WORKER_MAX_THREADS.
+ * at least one thread) capped at FM_WORKER_MAX_THREADS. The first pass of
+ * a model, which nothing is drawn beside (the window waits for its
+ * tiles), takes every processor instead.
  * fm_worker_set_threads () or the environment variable FM_LIVE_THREADS (a
  * positive integer, read when the worker is made) fix the count instead,
  * for tests and benchmarks. Every pass sets the count on its run, pooled

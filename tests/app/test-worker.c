@@ -720,13 +720,20 @@ build_cost (gint64 c,
 }
 
 /* The documented automatic count for a model above the threshold: the
- * processors but one (kept for the window), at least 1, at most 8. */
+ * processors but one (kept for the window), at least 1, at most 8; for
+ * the model's first pass every processor, at most 8. */
 static guint
 auto_threads_above (void)
 {
   guint n = g_get_num_processors ();
 
   return CLAMP (n > 1 ? n - 1 : 1, 1, FM_WORKER_MAX_THREADS);
+}
+
+static guint
+first_threads_above (void)
+{
+  return CLAMP (g_get_num_processors (), 1, FM_WORKER_MAX_THREADS);
 }
 
 static void
@@ -751,11 +758,11 @@ test_threads_count (void)
   g_assert_true (fm_worker_set_model (worker, below, NULL));
   g_assert_cmpuint (fm_worker_get_threads (worker), ==, 1);
   g_assert_true (fm_worker_set_model (worker, at, NULL));
-  g_assert_cmpuint (fm_worker_get_threads (worker), ==, auto_threads_above ());
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, first_threads_above ());
   g_assert_true (fm_worker_set_model (worker, above, NULL));
-  g_assert_cmpuint (fm_worker_get_threads (worker), ==, auto_threads_above ());
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, first_threads_above ());
   g_assert_true (fm_worker_set_model (worker, slow, NULL));
-  g_assert_cmpuint (fm_worker_get_threads (worker), ==, auto_threads_above ());
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, first_threads_above ());
   g_assert_true (fm_worker_set_model (worker, NULL, NULL));
   g_assert_cmpuint (fm_worker_get_threads (worker), ==, 1);
 
@@ -770,7 +777,40 @@ test_threads_count (void)
   fm_worker_set_threads (worker, 1000);
   g_assert_cmpuint (fm_worker_get_threads (worker), ==, 64);
   fm_worker_set_threads (worker, 0);
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, first_threads_above ());
+}
+
+/* The first pass of a model takes every processor (the window waits for
+ * it); the passes after it leave one to the window's drawing. */
+static void
+test_threads_first_pass (void)
+{
+  g_autoptr(FmModel) slow = build_slow (1);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  gsize numel = slow->values[slow->inputs[0]].numel;
+  g_autofree float *x = filled (numel, 0.5f);
+  Sink sink;
+
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, slow, NULL));
+  for (guint i = 0; i < 2; i++)
+    {
+      guint want = i == 0 ? first_threads_above () : auto_threads_above ();
+      FmWorkerResult *result;
+
+      g_assert_cmpuint (fm_worker_get_threads (worker), ==, want);
+      fm_worker_submit (worker, x, numel);
+      WAIT_FOR (worker, TRUE, sink.results->len == i + 1);
+      result = g_ptr_array_index (sink.results, i);
+      g_assert_cmpuint (fm_worker_result_get_threads (result), ==, want);
+    }
   g_assert_cmpuint (fm_worker_get_threads (worker), ==, auto_threads_above ());
+
+  /* A new model starts with a first pass again. */
+  g_assert_true (fm_worker_set_model (worker, slow, NULL));
+  g_assert_cmpuint (fm_worker_get_threads (worker), ==, first_threads_above ());
+  fm_worker_shutdown (worker);
+  sink_clear (&sink);
 }
 
 /* FM_LIVE_THREADS, read when a worker is made; junk is ignored. In a
@@ -1061,6 +1101,7 @@ main (int   argc,
   ADD_SMALL ("/app/worker/shutdown", test_shutdown);
   ADD_SMALL ("/app/worker/wait", test_wait);
   g_test_add_func ("/app/worker/threads-count", test_threads_count);
+  g_test_add_func ("/app/worker/threads-first-pass", test_threads_first_pass);
   g_test_add_func ("/app/worker/threads-env", test_threads_env);
   g_test_add_func ("/app/worker/threads-identical", test_threads_identical);
   ADD_SMALL ("/app/worker/threads-pool", test_threads_pool);
