@@ -20,6 +20,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -72,6 +73,120 @@ test_path (void)
   g_assert_null (path);
   g_assert_error (error, FM_ERROR, FM_ERROR_IO);
   g_assert_true (g_str_has_prefix (error->message, model_file));
+}
+
+/* The settings path @path names the SHA-256 (by GChecksum, not the
+ * nettle code under test) of @bytes. */
+static void
+assert_path_digest (const char *path,
+                    const char *bytes)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, bytes, -1);
+  g_autofree char *name = g_strconcat (digest, ".ini", NULL);
+  g_autofree char *base = g_path_get_basename (path);
+
+  g_assert_cmpstr (base, ==, name);
+}
+
+/* The model's digest is remembered by the file's path, inode, size and
+ * times: an unchanged file is not read again (a memo edited by hand is
+ * believed), a changed one is, and a damaged memo is ignored and made
+ * anew. */
+static void
+test_digest_memo (void)
+{
+  g_autofree char *model_file = scratch_path ("memo.onnx");
+  g_autofree char *path_digest = NULL;
+  g_autofree char *memo = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *forged = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  struct timeval times[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+  char *space;
+
+  write_file (model_file, "abcd", 4);
+  path = fm_input_settings_path_for_file (model_file, &error);
+  g_assert_no_error (error);
+  assert_path_digest (path, "abcd");
+
+  /* The memo: named by the SHA-256 of the absolute path, holding a key
+   * and the digest. */
+  path_digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, model_file, -1);
+  memo = g_build_filename (g_get_user_cache_dir (), "feature-maps", "model-digests",
+                           path_digest, NULL);
+  g_assert_true (g_file_get_contents (memo, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "v1 "));
+  space = strrchr (text, ' ');
+  g_assert_nonnull (space);
+  g_assert_cmpuint (strlen (space), ==, 1 + 64 + 1);
+
+  /* Believed while the file is unchanged: a forged digest comes back. */
+  forged = g_strdup_printf ("%.*s %s\n", (int) (space - text), text,
+                            "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+  write_file (memo, forged, -1);
+  g_clear_pointer (&path, g_free);
+  path = fm_input_settings_path_for_file (model_file, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (path, G_DIR_SEPARATOR_S
+                                   "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff.ini"));
+
+  /* The same size rewritten in place (same inode), its time set apart:
+   * hashed again. */
+  {
+    FILE *f = g_fopen (model_file, "r+b");
+
+    g_assert_nonnull (f);
+    g_assert_cmpint (fwrite ("abce", 1, 4, f), ==, 4);
+    g_assert_cmpint (fclose (f), ==, 0);
+    g_assert_cmpint (utimes (model_file, times), ==, 0);
+  }
+  g_clear_pointer (&path, g_free);
+  path = fm_input_settings_path_for_file (model_file, &error);
+  g_assert_no_error (error);
+  assert_path_digest (path, "abce");
+
+  /* Another size: hashed again. */
+  write_file (model_file, "abc", 3);
+  g_clear_pointer (&path, g_free);
+  path = fm_input_settings_path_for_file (model_file, &error);
+  g_assert_no_error (error);
+  assert_path_digest (path, "abc");
+
+  /* A damaged memo is ignored and written anew: empty, short, not ours,
+   * a digest in upper case or with a non-hex digit, no newline, too
+   * long. */
+  {
+    g_autofree char *good = NULL;
+    g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func (g_free);
+    int key_len;
+
+    g_assert_true (g_file_get_contents (memo, &good, NULL, NULL));
+    key_len = (int) (strrchr (good, ' ') - good);
+    g_ptr_array_add (bad, g_strdup (""));
+    g_ptr_array_add (bad, g_strdup ("v1\n"));
+    g_ptr_array_add (bad, g_strdup ("garbage that is not a memo line at all\n"));
+    g_ptr_array_add (bad, g_strdup_printf ("%.*s %s\n", key_len, good,
+                                           "BA7816BF8F01CFEA414140DE5DAE2223"
+                                           "B00361A396177A9CB410FF61F20015AD"));
+    g_ptr_array_add (bad, g_strdup_printf ("%.*s %s\n", key_len, good,
+                                           "ga7816bf8f01cfea414140de5dae2223"
+                                           "b00361a396177a9cb410ff61f20015ad"));
+    g_ptr_array_add (bad, g_strndup (good, strlen (good) - 1));
+    g_ptr_array_add (bad, g_strnfill (300, 'x'));
+    for (guint i = 0; i < bad->len; i++)
+      {
+        write_file (memo, g_ptr_array_index (bad, i), -1);
+        g_clear_pointer (&path, g_free);
+        path = fm_input_settings_path_for_file (model_file, &error);
+        g_assert_no_error (error);
+        assert_path_digest (path, "abc");
+      }
+  }
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (memo, &text, NULL, NULL));
+  g_assert_true (g_str_has_suffix (text,
+                                   " ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"));
 }
 
 static void
@@ -352,13 +467,17 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* Before g_test_init (): GLib reads XDG_DATA_HOME once. */
+  /* Before g_test_init (): GLib reads XDG_DATA_HOME and XDG_CACHE_HOME
+   * once. */
   g_autofree char *data_home = fm_test_fresh_dir (fm_test_scratch (), "data");
+  g_autofree char *cache_home = fm_test_fresh_dir (fm_test_scratch (), "cache");
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/engine/input-settings/path", test_path);
+  g_test_add_func ("/engine/input-settings/digest-memo", test_digest_memo);
   g_test_add_func ("/engine/input-settings/round-trip", test_round_trip);
   g_test_add_func ("/engine/input-settings/missing-and-partial", test_missing_and_partial);
   g_test_add_func ("/engine/input-settings/bad-files", test_bad_files);
