@@ -66,6 +66,7 @@ struct _FmWindow
   GSettings       *settings;
   FmWorker        *worker;
   GCancellable    *load_cancellable;
+  guint            busy_source;    /* shows the spinner after a delay */
   GFile           *pending_image;  /* opened before any model had loaded */
   char            *input_name;     /* the picture loaded, or "canvas" */
 

@@ -64,12 +64,34 @@ _fm_window_show_error (FmWindow     *self,
   self->last_toast = g_steal_pointer (&text);
 }
 
+/* The header's spinner shows only for a load that lasts (after
+ * BUSY_DELAY_MS): a quick open does not flash it, and its animation does
+ * not repaint the window while the model loads beside it. */
+#define BUSY_DELAY_MS 300
+
+static gboolean
+show_spinner (gpointer data)
+{
+  FmWindow *self = data;
+
+  self->busy_source = 0;
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_busy (FmWindow *self,
           gboolean  busy)
 {
-  gtk_spinner_set_spinning (self->spinner, busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  g_clear_handle_id (&self->busy_source, g_source_remove);
+  if (busy)
+    {
+      self->busy_source = g_timeout_add (BUSY_DELAY_MS, show_spinner, self);
+      return;
+    }
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
 }
 
 static void
@@ -597,6 +619,7 @@ fm_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_clear_handle_id (&self->busy_source, g_source_remove);
   g_clear_object (&self->pending_image);
   g_clear_pointer (&self->picture, fm_image_free);
   _fm_window_scan_dispose (self);
