@@ -63,36 +63,13 @@ run_state_clear (RunState *s)
 
 /* ---- prediction ------------------------------------------------------- */
 
-/* Channels of a layer that are 0 everywhere. */
+/* Channels of a layer that are 0 everywhere: the same statistics as the
+ * window's tiles (epsilon 0). */
 static GArray *
 zero_channels (RunState      *s,
                const FmLayer *l)
 {
-  guint N = fm_layer_batch (s->in.model, l), C = l->channels;
-  gsize plane = (gsize) l->height * l->width;
-  g_autofree FmChannelStats *stats = g_new (FmChannelStats, MAX (C, 1));
-  g_autofree gboolean *zero = g_new (gboolean, MAX (C, 1));
-  g_autofree float *buffer = g_new (float, fm_layer_copy_size (l));
-  GArray *zeros = g_array_new (FALSE, FALSE, sizeof (int));
-
-  /* A channel is zero when it is zero in every batch item; the same
-   * statistics as the window's tiles (epsilon 0). */
-  for (guint c = 0; c < C; c++)
-    zero[c] = TRUE;
-  for (guint n = 0; n < N; n++)
-    {
-      fm_channel_stats_compute (fm_layer_planes (s->in.model, l, s->in.run, n, buffer), C,
-                                plane, 0.0f, stats);
-      for (guint c = 0; c < C; c++)
-        zero[c] &= stats[c].all_zero;
-    }
-  for (guint c = 0; c < C; c++)
-    if (zero[c])
-      {
-        int ci = (int) c;
-        g_array_append_val (zeros, ci);
-      }
-  return zeros;
+  return fm_layer_zero_channels (s->in.model, l, s->in.run, 0.0f);
 }
 
 /* ---- dump ------------------------------------------------------------- */

@@ -33,6 +33,7 @@ static const FmCliCommand commands[] = {
   { "inspect", fm_cli_inspect, N_("Show a model's inputs, outputs, nodes and feature-map layers") },
   { "run",     fm_cli_run,     N_("Run a model on a picture or .npy tensor and print the prediction") },
   { "export",  fm_cli_export,  N_("Write a layer's feature maps as PNG, statistics as CSV, activations as .npy") },
+  { "compare", fm_cli_compare, N_("Run two models on the same input and compare their feature maps layer by layer") },
   { "scan",    fm_cli_scan,    N_("Scan a dataset and report, per channel, how often it fires and which channels are dead") },
   { "bench",   fm_cli_bench,   N_("Measure a model's load time, forward-pass latency and peak memory") },
 };

@@ -46,6 +46,8 @@ int       fm_cli_run             (int             argc,
                                   char          **argv);
 int       fm_cli_export          (int             argc,
                                   char          **argv);
+int       fm_cli_compare         (int             argc,
+                                  char          **argv);
 int       fm_cli_scan            (int             argc,
                                   char          **argv);
 int       fm_cli_bench           (int             argc,

@@ -85,3 +85,20 @@ fm_test_cli_parse_object (JsonParser *parser,
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
   return json_node_get_object (json_parser_get_root (parser));
 }
+
+JsonObject *
+fm_test_cli_find_layer (JsonObject *o,
+                        const char *name)
+{
+  JsonArray *layers = json_object_get_array_member (o, "layers");
+
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+
+      if (g_strcmp0 (json_object_get_string_member (l, "name"), name) == 0)
+        return l;
+    }
+  g_error ("no layer %s", name);
+  return NULL;
+}

@@ -43,5 +43,9 @@ int         fm_test_cli_run          (const char         *binary,
 /* Parses @text and asserts it is one JSON object. */
 JsonObject *fm_test_cli_parse_object (JsonParser         *parser,
                                       const char         *text);
+/* The member of @o's "layers" array whose "name" is @name (fails the
+ * test when there is none). */
+JsonObject *fm_test_cli_find_layer   (JsonObject         *o,
+                                      const char         *name);
 
 G_END_DECLS

@@ -38,23 +38,6 @@ static const char *cache_dir;
   fm_test_cli_run (binary, "scan", (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL }, \
                    out, err, NULL, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
-static JsonObject *
-find_layer (JsonObject *o,
-            const char *name)
-{
-  JsonArray *layers = json_object_get_array_member (o, "layers");
-
-  for (guint i = 0; i < json_array_get_length (layers); i++)
-    {
-      JsonObject *l = json_array_get_object_element (layers, i);
-
-      if (g_strcmp0 (json_object_get_string_member (l, "name"), name) == 0)
-        return l;
-    }
-  g_error ("no layer %s", name);
-  return NULL;
-}
-
 /* The bundled dying model over the bundled digits: the documented members,
  * and the dead ReLU channels PyTorch found. */
 static void
@@ -111,8 +94,8 @@ test_json_bundled (void)
     {
       JsonObject *w = json_array_get_object_element (want_layers, i);
       JsonArray *want = json_object_get_array_member (w, "dead");
-      JsonArray *got = json_object_get_array_member (find_layer (o, json_object_get_string_member (w, "name")),
-                                                     "dead");
+      JsonObject *layer = fm_test_cli_find_layer (o, json_object_get_string_member (w, "name"));
+      JsonArray *got = json_object_get_array_member (layer, "dead");
 
       g_assert_cmpuint (json_array_get_length (got), ==, json_array_get_length (want));
       for (guint j = 0; j < json_array_get_length (want); j++)

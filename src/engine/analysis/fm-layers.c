@@ -921,3 +921,38 @@ fm_layers_friendly_names (const FmModel *model,
     for (guint k = 0; k < FM_NAME_STEPS; k++)
       g_free (choices[i].steps[k]);
 }
+
+GArray *
+fm_layer_zero_channels (const FmModel *model,
+                        const FmLayer *layer,
+                        FmRun         *run,
+                        float          epsilon)
+{
+  guint batch = fm_layer_batch (model, layer), channels = layer->channels;
+  gsize plane = (gsize) layer->height * layer->width;
+  g_autofree FmChannelStats *stats = g_new (FmChannelStats, MAX (channels, 1));
+  g_autofree gboolean *zero = g_new (gboolean, MAX (channels, 1));
+  g_autofree float *buffer = g_new (float, MAX (fm_layer_copy_size (layer), 1));
+  GArray *zeros = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (guint c = 0; c < channels; c++)
+    zero[c] = TRUE;
+  for (guint n = 0; n < batch; n++)
+    {
+      const float *planes = fm_layer_planes (model, layer, run, n, buffer);
+
+      if (planes == NULL)
+        continue;
+      fm_channel_stats_compute (planes, channels, plane, epsilon, stats);
+      for (guint c = 0; c < channels; c++)
+        zero[c] &= stats[c].all_zero;
+    }
+  for (guint c = 0; c < channels; c++)
+    if (zero[c])
+      {
+        int ci = (int) c;
+
+        g_array_append_val (zeros, ci);
+      }
+  return zeros;
+}

@@ -255,4 +255,12 @@ char       *fm_layer_explain_zero       (const FmModel *model,
                                          float          pre_activation_max,
                                          gboolean       have_pre);
 
+/* The channels of @layer that are zero (|x| <= @epsilon) everywhere, in
+ * every batch item of the executed @run: an array of int in channel
+ * order, as `run --json` lists them. */
+GArray     *fm_layer_zero_channels      (const FmModel *model,
+                                         const FmLayer *layer,
+                                         FmRun         *run,
+                                         float          epsilon);
+
 G_END_DECLS
