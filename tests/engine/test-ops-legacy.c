@@ -97,10 +97,8 @@ test_prelu_per_channel (void)
   static const float slope[] = { 0.5f, 2, 0.1f };
   static const float want[] = { -0.5f, -1, 3, -8, -0.5f, 6 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 2));
   fm_test_graph_float (g, "slope", FM_DIMS (3), slope);
-  fm_test_graph_node (g, "PRelu", "x,slope", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "PRelu", "x,slope", FM_DIMS (1, 3, 2));
   assert_y (g, x, want, G_N_ELEMENTS (want));
 }
 
@@ -110,10 +108,8 @@ test_prelu_opset7_numpy (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (7);
   static const float slope[] = { 0.5f, 2, 0.1f };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 2));
   fm_test_graph_float (g, "slope", FM_DIMS (3), slope);
-  fm_test_graph_node (g, "PRelu", "x,slope", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "PRelu", "x,slope", FM_DIMS (1, 3, 2));
   fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "do not broadcast");
 }
 

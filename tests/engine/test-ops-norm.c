@@ -44,37 +44,32 @@ test_reduce_sum_axes (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (11);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_ints (fm_test_graph_node (g, "ReduceSum", "x", "y"), "axes", FM_DIMS (0));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "ReduceSum", "x", FM_DIMS (2, 3)),
+                       "axes", FM_DIMS (0));
     /* columns: 1+4, 2+5, 3+6 */
     EXPECT_Y (g, x6, FM_DIMS (1, 3), 0, 5, 7, 9);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
-    fm_test_node_int (fm_test_graph_node (g, "ReduceSum", "x,axes", "y"), "keepdims", 0);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ReduceSum", "x,axes", FM_DIMS (2, 3)),
+                      "keepdims", 0);
     /* rows: 1+2+3, 4+5+6 */
     EXPECT_Y (g, x6, FM_DIMS (2), 0, 6, 15);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_graph_node (g, "ReduceSum", "x", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "ReduceSum", "x", FM_DIMS (2, 3));
     /* no axes: everything, 21 */
     EXPECT_Y (g, x6, FM_DIMS (1, 1), 0, 21);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_int (fm_test_graph_node (g, "ReduceSum", "x", "y"), "noop_with_empty_axes", 1);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ReduceSum", "x", FM_DIMS (2, 3)),
+                      "noop_with_empty_axes", 1);
     /* no axes and noop: x itself */
     EXPECT_Y (g, x6, FM_DIMS (2, 3), 0, 1, 2, 3, 4, 5, 6);
   }
@@ -146,10 +141,8 @@ test_reduce_strided (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3, 2));
     fm_test_graph_int64 (g, "axes", FM_DIMS (2), ax);
-    fm_test_graph_node (g, "ReduceSum", "x,axes", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "ReduceSum", "x,axes", FM_DIMS (2, 3, 2));
     /* sum over o, j of 6o + 2i + j = (0 + 1 + 6 + 7) + 4 * 2i = 14 + 8i */
     EXPECT_Y (g, x, FM_DIMS (1, 3, 1), 0, 14, 22, 30);
   }
@@ -184,10 +177,8 @@ test_reduce_empty (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 0));
     fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
-    fm_test_graph_node (g, "ReduceMean", "x,axes", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "ReduceMean", "x,axes", FM_DIMS (2, 0));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "cannot average over an empty axis");
   }
 }
@@ -200,25 +191,22 @@ test_reduce_refused (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_ints (fm_test_graph_node (g, "ReduceSum", "x", "y"), "axes", FM_DIMS (1));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "ReduceSum", "x", FM_DIMS (2, 3)),
+                       "axes", FM_DIMS (1));
     fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "input from opset 13");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_ints (fm_test_graph_node (g, "ReduceMax", "x", "y"), "axes", FM_DIMS (1));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "ReduceMax", "x", FM_DIMS (2, 3)),
+                       "axes", FM_DIMS (1));
     fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "input from opset 18");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_ints (fm_test_graph_node (g, "ReduceMin", "x", "y"), "axes", FM_DIMS (2));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "ReduceMin", "x", FM_DIMS (2, 3)),
+                       "axes", FM_DIMS (2));
     fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL,
                                "axes value 2 is out of range for rank 2");
   }
@@ -236,10 +224,8 @@ test_reduce_refused (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
-    fm_test_graph_node (g, "ReduceProd", "x,axes,x", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "ReduceProd", "x,axes,x", FM_DIMS (2, 3));
     fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "at most 2 allowed");
   }
 }
@@ -254,9 +240,7 @@ test_arg_max_min (void)
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
     static const gint64 want[] = { 1, 0 };
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_int (fm_test_graph_node (g, "ArgMax", "x", "y"), "axis", 1);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ArgMax", "x", FM_DIMS (2, 3)), "axis", 1);
     /* first of the equal maxima: 3 at 1, 5 at 0; shape [2, 1] */
     expect_ints (g, xa, "y", want, 2);
   }
@@ -277,9 +261,7 @@ test_arg_max_min (void)
     g_autoptr(FmTestGraph) g = fm_test_graph_new (11);
     g_autoptr(FmModel) m = NULL;
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_int (fm_test_graph_node (g, "ArgMin", "x", "y"), "keepdims", 0);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ArgMin", "x", FM_DIMS (2, 3)), "keepdims", 0);
     m = fm_test_graph_build_ok (g);
     /* default axis 0: columns (1, 5), (3, 2), (3, 5) */
     fm_test_assert_shape (m, "y", FM_DIMS (3));
@@ -288,17 +270,14 @@ test_arg_max_min (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_int (fm_test_graph_node (g, "ArgMin", "x", "y"), "axis", 2);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ArgMin", "x", FM_DIMS (2, 3)), "axis", 2);
     fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "axis 2 is out of range for rank 2");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_ints (fm_test_graph_node (g, "ArgMax", "x", "y"), "axes", FM_DIMS (1));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "ArgMax", "x", FM_DIMS (2, 3)),
+                       "axes", FM_DIMS (1));
     fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "axes");
   }
 }
@@ -335,20 +314,16 @@ test_cum_sum (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (11);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_int64 (g, "axis", 0, NULL, &zero);
-    fm_test_graph_node (g, "CumSum", "x,axis", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "CumSum", "x,axis", FM_DIMS (2, 3));
     /* down the columns: 1, 2, 3, 1+4, 2+5, 3+6 */
     EXPECT_Y (g, x6, FM_DIMS (2, 3), 0, 1, 2, 3, 5, 7, 9);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (14);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_int64 (g, "axis", FM_DIMS (2), two);
-    fm_test_graph_node (g, "CumSum", "x,axis", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "CumSum", "x,axis", FM_DIMS (2, 3));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "axis must be a scalar");
   }
 }
@@ -364,11 +339,9 @@ test_instance_norm (void)
   static const float x[] = { 1, 3, 10, 10 };
   static const float scale[] = { 2, 1 }, b[] = { 0.5f, -1 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2));
   fm_test_graph_float (g, "scale", FM_DIMS (2), scale);
   fm_test_graph_float (g, "b", FM_DIMS (2), b);
-  fm_test_graph_node (g, "InstanceNormalization", "x,scale,b", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "InstanceNormalization", "x,scale,b", FM_DIMS (1, 2, 2));
   EXPECT_Y (g, x, FM_DIMS (1, 2, 2), 1e-6f, -1.49999000f, 2.49999000f, -1, -1);
 }
 
