@@ -73,13 +73,11 @@ test_conv_strides (void)
   g_autoptr(FmModel) m = NULL;
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), ones9);
-  n = fm_test_graph_node (g, "Conv", "x,w", "y");
+  n = fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 3, 3));
   fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
   fm_test_node_ints (n, "strides", FM_DIMS (2, 2));
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (3, 3));
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* (3 + 2 - 3) / 2 + 1 = 2; the corners of the padded case above */
   fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 2, 2));
@@ -374,12 +372,10 @@ test_max_pool_ceil_mode (void)
       g_autoptr(FmModel) m = NULL;
       FmOnnxNode *n;
 
-      fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
-      n = fm_test_graph_node (g, "MaxPool", "x", "y");
+      n = fm_test_graph_one_node (g, "MaxPool", "x", FM_DIMS (1, 1, 3, 3));
       fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
       fm_test_node_ints (n, "strides", FM_DIMS (2, 2));
       fm_test_node_int (n, "ceil_mode", ceil);
-      fm_test_graph_output (g, "y");
       m = fm_test_graph_build_ok (g);
       /* floor((3 - 2) / 2) + 1 = 1; ceil gives 2 and the second window
        * (starting at 2 < 3) is partly outside: max(3, 6), max(7, 8), 9 */
@@ -398,13 +394,11 @@ test_max_pool_ceil_drop (void)
   static const float x[] = { 1, 2, 3 };
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3));
-  n = fm_test_graph_node (g, "MaxPool", "x", "y");
+  n = fm_test_graph_one_node (g, "MaxPool", "x", FM_DIMS (1, 1, 3));
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (1));
   fm_test_node_ints (n, "strides", FM_DIMS (2));
   fm_test_node_ints (n, "pads", FM_DIMS (0, 1));
   fm_test_node_int (n, "ceil_mode", 1);
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* ceil((3 + 1 - 1) / 2) + 1 = 3 windows at 0, 2, 4; the one at 4 starts
    * in the end padding (4 >= 3) and is dropped: [x0, x2] */
@@ -420,11 +414,9 @@ test_max_pool_pads (void)
   static const float x[] = { -1, -2, -3, -4 };
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  n = fm_test_graph_node (g, "MaxPool", "x", "y");
+  n = fm_test_graph_one_node (g, "MaxPool", "x", FM_DIMS (1, 1, 2, 2));
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
   fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* all values negative: a zero from padding must never win.
    * windows of -1 -2 / -3 -4 with one pad all round, 3x3 out:
@@ -452,12 +444,10 @@ average_pool (gint64       cip,
   static const float x[] = { 1, 2, 3, 4 };
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  n = fm_test_graph_node (g, "AveragePool", "x", "y");
+  n = fm_test_graph_one_node (g, "AveragePool", "x", FM_DIMS (1, 1, 2, 2));
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
   fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
   fm_test_node_int (n, "count_include_pad", cip);
-  fm_test_graph_output (g, "y");
   /* (2 + 1 + 1 - 2) / 1 + 1 = 3 */
   fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 1, 3, 3), 1e-6f, want, 9);
 }
@@ -672,11 +662,9 @@ test_clip_attributes (void)
   static const float x[] = { -4, -1, 0, 2, 7 };
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (5));
-  n = fm_test_graph_node (g, "Clip", "x", "y");
+  n = fm_test_graph_one_node (g, "Clip", "x", FM_DIMS (5));
   fm_test_node_float (n, "min", -1.5f);
   fm_test_node_float (n, "max", 1.5f);
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   CHECK (m, x, NULL, "y", 0, -1.5f, -1, 0, 1.5f, 1.5f);
 }
@@ -793,12 +781,10 @@ test_slice_opset9 (void)
   static const float x[] = { 0, 1, 2, 3, 4, 5 }; /* [2, 3] */
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-  n = fm_test_graph_node (g, "Slice", "x", "y");
+  n = fm_test_graph_one_node (g, "Slice", "x", FM_DIMS (2, 3));
   fm_test_node_ints (n, "starts", FM_DIMS (1));
   fm_test_node_ints (n, "ends", FM_DIMS (-1));
   fm_test_node_ints (n, "axes", FM_DIMS (-1));
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* last axis [1, 3 - 1): column 1 only */
   CHECK (m, x, NULL, "y", 0, 1, 4);
@@ -830,11 +816,9 @@ test_pad_opset2 (void)
   static const float x[] = { 1, 2 };
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 2));
-  n = fm_test_graph_node (g, "Pad", "x", "y");
+  n = fm_test_graph_one_node (g, "Pad", "x", FM_DIMS (1, 2));
   fm_test_node_ints (n, "pads", FM_DIMS (0, 1, 0, 2));
   fm_test_node_float (n, "value", -1);
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   CHECK (m, x, NULL, "y", 0, -1, 1, 2, -1, -1);
 }
