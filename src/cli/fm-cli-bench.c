@@ -216,34 +216,20 @@ print_json (const FmModel      *model,
 {
   g_autoptr(JsonBuilder) b = fm_cli_json_begin (model);
 
-  json_builder_set_member_name (b, "threads");
-  json_builder_add_int_value (b, o->threads);
-  json_builder_set_member_name (b, "runs");
-  json_builder_add_int_value (b, o->runs);
-  json_builder_set_member_name (b, "warmup");
-  json_builder_add_int_value (b, o->warmup);
-  json_builder_set_member_name (b, "median_ms");
-  json_builder_add_double_value (b, r->median_ms);
-  json_builder_set_member_name (b, "p90_ms");
-  json_builder_add_double_value (b, r->p90_ms);
-  json_builder_set_member_name (b, "load_ms");
-  json_builder_add_double_value (b, r->load_ms);
-  json_builder_set_member_name (b, "gflop");
-  json_builder_add_double_value (b, r->gflop);
-  json_builder_set_member_name (b, "gflops");
-  json_builder_add_double_value (b, gflops (r));
-  json_builder_set_member_name (b, "peak_rss_mb");
-  json_builder_add_double_value (b, r->rss_mb);
-  json_builder_set_member_name (b, "peak_rss_source");
-  json_builder_add_string_value (b, r->rss_source);
-  json_builder_set_member_name (b, "base_rss_mb");
-  json_builder_add_double_value (b, r->base_mb);
-  json_builder_set_member_name (b, "weights_mb");
-  json_builder_add_double_value (b, model->weights_size / 1048576.0);
-  json_builder_set_member_name (b, "activations_mb");
-  json_builder_add_double_value (b, model->arena_size / 1048576.0);
-  json_builder_set_member_name (b, "scratch_mb");
-  json_builder_add_double_value (b, model->scratch_size / 1048576.0);
+  fm_cli_json_add_int (b, "threads", o->threads);
+  fm_cli_json_add_int (b, "runs", o->runs);
+  fm_cli_json_add_int (b, "warmup", o->warmup);
+  fm_cli_json_add_double (b, "median_ms", r->median_ms);
+  fm_cli_json_add_double (b, "p90_ms", r->p90_ms);
+  fm_cli_json_add_double (b, "load_ms", r->load_ms);
+  fm_cli_json_add_double (b, "gflop", r->gflop);
+  fm_cli_json_add_double (b, "gflops", gflops (r));
+  fm_cli_json_add_double (b, "peak_rss_mb", r->rss_mb);
+  fm_cli_json_add_string (b, "peak_rss_source", r->rss_source);
+  fm_cli_json_add_double (b, "base_rss_mb", r->base_mb);
+  fm_cli_json_add_double (b, "weights_mb", model->weights_size / 1048576.0);
+  fm_cli_json_add_double (b, "activations_mb", model->arena_size / 1048576.0);
+  fm_cli_json_add_double (b, "scratch_mb", model->scratch_size / 1048576.0);
   fm_cli_json_print (b);
 }
 

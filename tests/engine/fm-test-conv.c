@@ -13,8 +13,8 @@ fm_test_rand_float (void)
   return (float) g_test_rand_double_range (-1.0, 1.0);
 }
 
-static float *
-rand_floats (gsize n)
+float *
+fm_test_rand_floats (gsize n)
 {
   float *v = g_new (float, n);
 
@@ -30,9 +30,9 @@ fm_test_conv_buffers_init (FmTestConvBuffers  *t,
   t->nx = p->n * p->c * p->h * p->w;
   t->nw = p->m * (p->c / p->group) * p->kh * p->kw;
   t->ny = p->n * p->m * p->oh * p->ow;
-  t->x = rand_floats (t->nx);
-  t->w = rand_floats (t->nw);
-  t->b = rand_floats (p->m);
+  t->x = fm_test_rand_floats (t->nx);
+  t->w = fm_test_rand_floats (t->nw);
+  t->b = fm_test_rand_floats (p->m);
   t->y0 = g_new (float, t->ny);
   t->y1 = g_new (float, t->ny);
 }

@@ -22,15 +22,17 @@ typedef struct
 } FmTestConvBuffers;
 
 /* A float from g_test_rand_double_range (-1, 1). */
-float fm_test_rand_float         (void);
+float  fm_test_rand_float         (void);
+/* @n of them in a new array; free with g_free(). */
+float *fm_test_rand_floats        (gsize               n);
 
 /* Sizes and fills @t for the finished params @p. */
-void  fm_test_conv_buffers_init  (FmTestConvBuffers  *t,
-                                  const FmConvParams *p);
-void  fm_test_conv_buffers_clear (FmTestConvBuffers  *t);
+void   fm_test_conv_buffers_init  (FmTestConvBuffers  *t,
+                                   const FmConvParams *p);
+void   fm_test_conv_buffers_clear (FmTestConvBuffers  *t);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FmTestConvBuffers, fm_test_conv_buffers_clear)
 
 /* Every field of @p on one line, for failure messages. */
-char *fm_test_conv_describe      (const FmConvParams *p);
+char  *fm_test_conv_describe      (const FmConvParams *p);
 
 G_END_DECLS

@@ -166,6 +166,21 @@ fm_test_graph_node (FmTestGraph *g,
   return n;
 }
 
+FmOnnxNode *
+fm_test_graph_one_node (FmTestGraph  *g,
+                        const char   *op_type,
+                        const char   *inputs,
+                        int           rank,
+                        const gint64 *dims)
+{
+  FmOnnxNode *n;
+
+  fm_test_graph_input (g, "x", rank, dims);
+  n = fm_test_graph_node (g, op_type, inputs, "y");
+  fm_test_graph_output (g, "y");
+  return n;
+}
+
 static FmOnnxAttribute *
 attr_new (FmOnnxNode *node,
           const char *name,

@@ -69,6 +69,14 @@ FmOnnxNode  *fm_test_graph_node         (FmTestGraph       *g,
                                          const char        *op_type,
                                          const char        *inputs,
                                          const char        *outputs);
+/* The graph of one @op_type node: float input "x" of @rank / @dims, the
+ * node reading @inputs (x and what else they name) and writing output
+ * "y". The node belongs to the graph. */
+FmOnnxNode  *fm_test_graph_one_node     (FmTestGraph       *g,
+                                         const char        *op_type,
+                                         const char        *inputs,
+                                         int                rank,
+                                         const gint64      *dims);
 
 void         fm_test_node_int           (FmOnnxNode        *node,
                                          const char        *name,

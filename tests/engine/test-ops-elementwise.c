@@ -160,9 +160,7 @@ test_unary_threads (void)
   for (gsize i = 0; i < 100000; i++)
     x[i] = (float) ((i % 1000) * (i % 1000));
   inputs[0] = x;
-  fm_test_graph_input (g, "x", FM_DIMS (100000));
-  fm_test_graph_node (g, "Sqrt", "x", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Sqrt", "x", FM_DIMS (100000));
   m = fm_test_graph_build_ok (g);
   y = fm_test_run_threads (m, inputs, "y", 3, &n, &error);
   g_assert_no_error (error);
@@ -182,10 +180,8 @@ test_pow_broadcast (void)
   static const float e[] = { 2, 0.5f, -1 };
   static const float want[] = { 1, 1.4142135f, 0.33333333f, 16, 2.2360680f, 0.16666667f };
 
-  fm_test_graph_input (g, "x", FM_DIMS (2, 3));
   fm_test_graph_float (g, "e", FM_DIMS (3), e);
-  fm_test_graph_node (g, "Pow", "x,e", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Pow", "x,e", FM_DIMS (2, 3));
   assert_y (g, x, want, G_N_ELEMENTS (want), 1e-6f);
 }
 
@@ -353,10 +349,8 @@ test_variadic_opset7 (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (7);
   static const float a[] = { 1, 5, 3, -1 }, bb[] = { 1, 1, 1, 1 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (2, 2));
   fm_test_graph_float (g, "bb", FM_DIMS (2, 2), bb);
-  fm_test_graph_node (g, "Sum", "x,bb", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Sum", "x,bb", FM_DIMS (2, 2));
   assert_y (g, a, (const float[]) { 2, 6, 4, 0 }, 4, 0);
 }
 

@@ -97,10 +97,8 @@ test_prelu_per_channel (void)
   static const float slope[] = { 0.5f, 2, 0.1f };
   static const float want[] = { -0.5f, -1, 3, -8, -0.5f, 6 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 2));
   fm_test_graph_float (g, "slope", FM_DIMS (3), slope);
-  fm_test_graph_node (g, "PRelu", "x,slope", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "PRelu", "x,slope", FM_DIMS (1, 3, 2));
   assert_y (g, x, want, G_N_ELEMENTS (want));
 }
 
@@ -110,10 +108,8 @@ test_prelu_opset7_numpy (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (7);
   static const float slope[] = { 0.5f, 2, 0.1f };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 2));
   fm_test_graph_float (g, "slope", FM_DIMS (3), slope);
-  fm_test_graph_node (g, "PRelu", "x,slope", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "PRelu", "x,slope", FM_DIMS (1, 3, 2));
   fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "do not broadcast");
 }
 
@@ -163,16 +159,14 @@ test_batch_norm_spatial0 (void)
   static const float want[] = { 1, 0, 0, 0, 0, 1 };
   FmOnnxNode *node;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 2));
   fm_test_graph_float (g, "s", FM_DIMS (3, 2), scale);
   fm_test_graph_float (g, "b", FM_DIMS (3, 2), bias);
   fm_test_graph_float (g, "m", FM_DIMS (3, 2), mean);
   fm_test_graph_float (g, "v", FM_DIMS (3, 2), var);
-  node = fm_test_graph_node (g, "BatchNormalization", "x,s,b,m,v", "y");
+  node = fm_test_graph_one_node (g, "BatchNormalization", "x,s,b,m,v", FM_DIMS (1, 3, 2));
   fm_test_node_int (node, "is_test", 1);
   fm_test_node_int (node, "spatial", 0);
   fm_test_node_float (node, "epsilon", 0.0f);
-  fm_test_graph_output (g, "y");
   assert_y (g, x6, want, G_N_ELEMENTS (want));
 }
 
@@ -183,11 +177,9 @@ test_batch_norm_training_refused (void)
   static const float one3[] = { 1, 1, 1 };
   FmOnnxNode *node;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 2));
   fm_test_graph_float (g, "s", FM_DIMS (3), one3);
-  node = fm_test_graph_node (g, "BatchNormalization", "x,s,s,s,s", "y");
+  node = fm_test_graph_one_node (g, "BatchNormalization", "x,s,s,s,s", FM_DIMS (1, 3, 2));
   fm_test_node_int (node, "is_test", 0);
-  fm_test_graph_output (g, "y");
   fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "is_test 0");
 }
 
@@ -198,11 +190,9 @@ test_dropout_is_test (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (6);
   FmOnnxNode *node;
 
-  fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-  node = fm_test_graph_node (g, "Dropout", "x", "y");
+  node = fm_test_graph_one_node (g, "Dropout", "x", FM_DIMS (2, 3));
   fm_test_node_int (node, "is_test", 0);
   fm_test_node_float (node, "ratio", 0.5f);
-  fm_test_graph_output (g, "y");
   assert_y (g, x6, x6, G_N_ELEMENTS (x6));
 }
 

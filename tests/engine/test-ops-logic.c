@@ -56,10 +56,8 @@ test_compare_float_nan (void)
       g_autoptr(FmModel) m = NULL;
 
       g_test_message ("%s", ops[k]);
-      fm_test_graph_input (g, "x", FM_DIMS (2, 3));
       fm_test_graph_float (g, "c", FM_DIMS (3), c);
-      fm_test_graph_node (g, ops[k], "x,c", "y");
-      fm_test_graph_output (g, "y");
+      fm_test_graph_one_node (g, ops[k], "x,c", FM_DIMS (2, 3));
       m = fm_test_graph_build_ok (g);
       fm_test_assert_shape (m, "y", FM_DIMS (2, 3));
       fm_test_check_int64s (m, FM_INPUTS (x), "y", want[k], 6);
@@ -99,10 +97,8 @@ test_compare_refusals (void)
   static const gint64 b[] = { 1, 2, 3 };
 
   /* float against int64 */
-  fm_test_graph_input (g, "x", FM_DIMS (2));
   fm_test_graph_int64 (g, "a", FM_DIMS (2), a);
-  fm_test_graph_node (g, "Equal", "x,a", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Equal", "x,a", FM_DIMS (2));
   fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "different types");
 
   /* [2] and [3] do not broadcast */
@@ -148,14 +144,10 @@ test_logic_float_refused (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   g_autoptr(FmTestGraph) g2 = fm_test_graph_new (13);
 
-  fm_test_graph_input (g, "x", FM_DIMS (2));
-  fm_test_graph_node (g, "And", "x,x", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "And", "x,x", FM_DIMS (2));
   fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "expected BOOL");
 
-  fm_test_graph_input (g2, "x", FM_DIMS (2));
-  fm_test_graph_node (g2, "Not", "x", "y");
-  fm_test_graph_output (g2, "y");
+  fm_test_graph_one_node (g2, "Not", "x", FM_DIMS (2));
   fm_test_graph_build_fails (g2, FM_ERROR_INVALID_MODEL, "expected BOOL");
 }
 
@@ -170,11 +162,9 @@ test_where_broadcast (void)
   static const float other[] = { -1 };        /* [] */
   static const float x[] = { 10, 20, 30 };    /* [1, 3] */
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3));
   fm_test_graph_int64 (g, "c", FM_DIMS (2, 1), cond);
   fm_test_graph_float (g, "o", 0, NULL, other);
-  fm_test_graph_node (g, "Where", "c,x,o", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Where", "c,x,o", FM_DIMS (1, 3));
   m = fm_test_graph_build_ok (g);
   /* [2, 1], [1, 3] and [] broadcast to [2, 3]: row 0 takes x, row 1 -1 */
   fm_test_assert_shape (m, "y", FM_DIMS (2, 3));
@@ -211,18 +201,14 @@ test_where_refusals (void)
   static const gint64 iv[] = { 1, 2 };
 
   /* X float, Y int64 */
-  fm_test_graph_input (g, "x", FM_DIMS (2));
   fm_test_graph_int64 (g, "c", FM_DIMS (2), cond);
   fm_test_graph_int64 (g, "i", FM_DIMS (2), iv);
-  fm_test_graph_node (g, "Where", "c,x,i", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Where", "c,x,i", FM_DIMS (2));
   fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "different types");
 
   /* condition [3] against X [2] */
-  fm_test_graph_input (g2, "x", FM_DIMS (2));
   fm_test_graph_int64 (g2, "c", FM_DIMS (3), cond);
-  fm_test_graph_node (g2, "Where", "c,x,x", "y");
-  fm_test_graph_output (g2, "y");
+  fm_test_graph_one_node (g2, "Where", "c,x,x", FM_DIMS (2));
   fm_test_graph_build_fails (g2, FM_ERROR_SHAPE, "do not broadcast");
 }
 
@@ -265,9 +251,7 @@ test_mod_refusals (void)
   g_autoptr(FmTestGraph) g2 = fm_test_graph_new (13);
   static const gint64 a[] = { 1, 2 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (2));
-  fm_test_graph_node (g, "Mod", "x,x", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Mod", "x,x", FM_DIMS (2));
   fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "fmod 1");
 
   fm_test_graph_int64 (g2, "a", FM_DIMS (2), a);
@@ -375,14 +359,10 @@ test_trilu_refusals (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (14);
   g_autoptr(FmTestGraph) g2 = fm_test_graph_new (14);
 
-  fm_test_graph_input (g, "x", FM_DIMS (4));
-  fm_test_graph_node (g, "Trilu", "x", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Trilu", "x", FM_DIMS (4));
   fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "rank 2 or more");
 
-  fm_test_graph_input (g2, "x", FM_DIMS (2, 2));
-  fm_test_node_int (fm_test_graph_node (g2, "Trilu", "x", "y"), "upper", 2);
-  fm_test_graph_output (g2, "y");
+  fm_test_node_int (fm_test_graph_one_node (g2, "Trilu", "x", FM_DIMS (2, 2)), "upper", 2);
   fm_test_graph_build_fails (g2, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "'upper' is 2");
 }
 
@@ -446,27 +426,22 @@ test_scatter_nd_refusals (void)
   static const float upd[] = { 1, 2 };
 
   /* max needs opset 18 */
-  fm_test_graph_input (g, "x", FM_DIMS (4, 2));
   fm_test_graph_int64 (g, "i", FM_DIMS (1, 1), idx0);
   fm_test_graph_float (g, "u", FM_DIMS (1, 2), upd);
-  fm_test_node_string (fm_test_graph_node (g, "ScatterND", "x,i,u", "y"), "reduction", "max");
-  fm_test_graph_output (g, "y");
+  fm_test_node_string (fm_test_graph_one_node (g, "ScatterND", "x,i,u", FM_DIMS (4, 2)),
+                       "reduction", "max");
   fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "reduction 'max'");
 
   /* row 4 of 4 */
-  fm_test_graph_input (g2, "x", FM_DIMS (4, 2));
   fm_test_graph_int64 (g2, "i", FM_DIMS (1, 1), idx);
   fm_test_graph_float (g2, "u", FM_DIMS (1, 2), upd);
-  fm_test_graph_node (g2, "ScatterND", "x,i,u", "y");
-  fm_test_graph_output (g2, "y");
+  fm_test_graph_one_node (g2, "ScatterND", "x,i,u", FM_DIMS (4, 2));
   fm_test_graph_build_fails (g2, FM_ERROR_SHAPE, "out of range");
 
   /* updates should be [1, 2] */
-  fm_test_graph_input (g3, "x", FM_DIMS (4, 2));
   fm_test_graph_int64 (g3, "i", FM_DIMS (1, 1), idx0);
   fm_test_graph_float (g3, "u", FM_DIMS (2), upd);
-  fm_test_graph_node (g3, "ScatterND", "x,i,u", "y");
-  fm_test_graph_output (g3, "y");
+  fm_test_graph_one_node (g3, "ScatterND", "x,i,u", FM_DIMS (4, 2));
   fm_test_graph_build_fails (g3, FM_ERROR_SHAPE, "expected [1, 2]");
 }
 
@@ -507,16 +482,12 @@ test_gather_elements_refusals (void)
   static const gint64 bad[] = { 3 };
   static const gint64 flat[] = { 0, 1 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3));
   fm_test_graph_int64 (g, "i", FM_DIMS (1, 1), bad);
-  fm_test_node_int (fm_test_graph_node (g, "GatherElements", "x,i", "y"), "axis", 1);
-  fm_test_graph_output (g, "y");
+  fm_test_node_int (fm_test_graph_one_node (g, "GatherElements", "x,i", FM_DIMS (1, 3)), "axis", 1);
   fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "out of range");
 
-  fm_test_graph_input (g2, "x", FM_DIMS (1, 3));
   fm_test_graph_int64 (g2, "i", FM_DIMS (2), flat);
-  fm_test_graph_node (g2, "GatherElements", "x,i", "y");
-  fm_test_graph_output (g2, "y");
+  fm_test_graph_one_node (g2, "GatherElements", "x,i", FM_DIMS (1, 3));
   fm_test_graph_build_fails (g2, FM_ERROR_SHAPE, "rank of data");
 }
 
@@ -599,9 +570,7 @@ test_non_zero_refused (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-  fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-  fm_test_graph_node (g, "NonZero", "x", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "NonZero", "x", FM_DIMS (2, 3));
   fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_OP, "data-dependent shape");
 }
 

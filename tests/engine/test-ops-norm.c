@@ -44,37 +44,32 @@ test_reduce_sum_axes (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (11);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_ints (fm_test_graph_node (g, "ReduceSum", "x", "y"), "axes", FM_DIMS (0));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "ReduceSum", "x", FM_DIMS (2, 3)),
+                       "axes", FM_DIMS (0));
     /* columns: 1+4, 2+5, 3+6 */
     EXPECT_Y (g, x6, FM_DIMS (1, 3), 0, 5, 7, 9);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
-    fm_test_node_int (fm_test_graph_node (g, "ReduceSum", "x,axes", "y"), "keepdims", 0);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ReduceSum", "x,axes", FM_DIMS (2, 3)),
+                      "keepdims", 0);
     /* rows: 1+2+3, 4+5+6 */
     EXPECT_Y (g, x6, FM_DIMS (2), 0, 6, 15);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_graph_node (g, "ReduceSum", "x", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "ReduceSum", "x", FM_DIMS (2, 3));
     /* no axes: everything, 21 */
     EXPECT_Y (g, x6, FM_DIMS (1, 1), 0, 21);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_int (fm_test_graph_node (g, "ReduceSum", "x", "y"), "noop_with_empty_axes", 1);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ReduceSum", "x", FM_DIMS (2, 3)),
+                      "noop_with_empty_axes", 1);
     /* no axes and noop: x itself */
     EXPECT_Y (g, x6, FM_DIMS (2, 3), 0, 1, 2, 3, 4, 5, 6);
   }
@@ -114,10 +109,9 @@ test_reduce_kinds (void)
       g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
 
       g_test_message ("%s", cases[i].op);
-      fm_test_graph_input (g, "x", FM_DIMS (2, 2));
       fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
-      fm_test_node_int (fm_test_graph_node (g, cases[i].op, "x,axes", "y"), "keepdims", 0);
-      fm_test_graph_output (g, "y");
+      fm_test_node_int (fm_test_graph_one_node (g, cases[i].op, "x,axes", FM_DIMS (2, 2)),
+                        "keepdims", 0);
       fm_test_graph_check_y (g, FM_INPUTS (cases[i].x), FM_DIMS (2), 1e-6f, cases[i].want, 2);
     }
 }
@@ -135,21 +129,17 @@ test_reduce_strided (void)
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
     FmOnnxNode *n;
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3, 2));
-    n = fm_test_graph_node (g, "ReduceMax", "x", "y");
+    n = fm_test_graph_one_node (g, "ReduceMax", "x", FM_DIMS (2, 3, 2));
     fm_test_node_ints (n, "axes", FM_DIMS (1));
     fm_test_node_int (n, "keepdims", 0);
-    fm_test_graph_output (g, "y");
     /* the largest i is 2: 6o + 4 + j */
     EXPECT_Y (g, x, FM_DIMS (2, 2), 0, 4, 5, 10, 11);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3, 2));
     fm_test_graph_int64 (g, "axes", FM_DIMS (2), ax);
-    fm_test_graph_node (g, "ReduceSum", "x,axes", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "ReduceSum", "x,axes", FM_DIMS (2, 3, 2));
     /* sum over o, j of 6o + 2i + j = (0 + 1 + 6 + 7) + 4 * 2i = 14 + 8i */
     EXPECT_Y (g, x, FM_DIMS (1, 3, 1), 0, 14, 22, 30);
   }
@@ -175,19 +165,15 @@ test_reduce_empty (void)
       g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
       const float want[2] = { cases[i].want, cases[i].want };
 
-      fm_test_graph_input (g, "x", FM_DIMS (2, 0));
       fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
-      fm_test_graph_node (g, cases[i].op, "x,axes", "y");
-      fm_test_graph_output (g, "y");
+      fm_test_graph_one_node (g, cases[i].op, "x,axes", FM_DIMS (2, 0));
       fm_test_graph_check_y (g, FM_INPUTS (NULL), FM_DIMS (2, 1), 0, want, 2);
     }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 0));
     fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
-    fm_test_graph_node (g, "ReduceMean", "x,axes", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "ReduceMean", "x,axes", FM_DIMS (2, 0));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "cannot average over an empty axis");
   }
 }
@@ -196,32 +182,28 @@ static void
 test_reduce_refused (void)
 {
   static const gint64 ax1[] = { 1 };
-
+  /* An axes attribute on x [2, 3]: not from the opset where axes became
+   * an input, and never out of range. */
+  static const struct
   {
-    g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+    gint64      opset;
+    const char *op;
+    gint64      axis;
+    const char *fragment;
+  } attr_cases[] = {
+    { 13, "ReduceSum", 1, "input from opset 13" },
+    { 18, "ReduceMax", 1, "input from opset 18" },
+    { 13, "ReduceMin", 2, "axes value 2 is out of range for rank 2" },
+  };
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_ints (fm_test_graph_node (g, "ReduceSum", "x", "y"), "axes", FM_DIMS (1));
-    fm_test_graph_output (g, "y");
-    fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "input from opset 13");
-  }
-  {
-    g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
+  for (guint i = 0; i < G_N_ELEMENTS (attr_cases); i++)
+    {
+      g_autoptr(FmTestGraph) g = fm_test_graph_new (attr_cases[i].opset);
+      FmOnnxNode *n = fm_test_graph_one_node (g, attr_cases[i].op, "x", FM_DIMS (2, 3));
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_ints (fm_test_graph_node (g, "ReduceMax", "x", "y"), "axes", FM_DIMS (1));
-    fm_test_graph_output (g, "y");
-    fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "input from opset 18");
-  }
-  {
-    g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_ints (fm_test_graph_node (g, "ReduceMin", "x", "y"), "axes", FM_DIMS (2));
-    fm_test_graph_output (g, "y");
-    fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL,
-                               "axes value 2 is out of range for rank 2");
-  }
+      fm_test_node_ints (n, "axes", 1, &attr_cases[i].axis);
+      fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, attr_cases[i].fragment);
+    }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
 
@@ -236,10 +218,8 @@ test_reduce_refused (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (18);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_int64 (g, "axes", FM_DIMS (1), ax1);
-    fm_test_graph_node (g, "ReduceProd", "x,axes,x", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "ReduceProd", "x,axes,x", FM_DIMS (2, 3));
     fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "at most 2 allowed");
   }
 }
@@ -254,9 +234,7 @@ test_arg_max_min (void)
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
     static const gint64 want[] = { 1, 0 };
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_int (fm_test_graph_node (g, "ArgMax", "x", "y"), "axis", 1);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ArgMax", "x", FM_DIMS (2, 3)), "axis", 1);
     /* first of the equal maxima: 3 at 1, 5 at 0; shape [2, 1] */
     expect_ints (g, xa, "y", want, 2);
   }
@@ -265,11 +243,9 @@ test_arg_max_min (void)
     static const gint64 want[] = { 2, 2 };
     FmOnnxNode *n;
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    n = fm_test_graph_node (g, "ArgMax", "x", "y");
+    n = fm_test_graph_one_node (g, "ArgMax", "x", FM_DIMS (2, 3));
     fm_test_node_int (n, "axis", -1);
     fm_test_node_int (n, "select_last_index", 1);
-    fm_test_graph_output (g, "y");
     /* the last of the equal maxima: 3 at 2, 5 at 2 */
     expect_ints (g, xa, "y", want, 2);
   }
@@ -277,9 +253,7 @@ test_arg_max_min (void)
     g_autoptr(FmTestGraph) g = fm_test_graph_new (11);
     g_autoptr(FmModel) m = NULL;
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_int (fm_test_graph_node (g, "ArgMin", "x", "y"), "keepdims", 0);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ArgMin", "x", FM_DIMS (2, 3)), "keepdims", 0);
     m = fm_test_graph_build_ok (g);
     /* default axis 0: columns (1, 5), (3, 2), (3, 5) */
     fm_test_assert_shape (m, "y", FM_DIMS (3));
@@ -288,17 +262,14 @@ test_arg_max_min (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_int (fm_test_graph_node (g, "ArgMin", "x", "y"), "axis", 2);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ArgMin", "x", FM_DIMS (2, 3)), "axis", 2);
     fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "axis 2 is out of range for rank 2");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-    fm_test_node_ints (fm_test_graph_node (g, "ArgMax", "x", "y"), "axes", FM_DIMS (1));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "ArgMax", "x", FM_DIMS (2, 3)),
+                       "axes", FM_DIMS (1));
     fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "axes");
   }
 }
@@ -324,31 +295,25 @@ test_cum_sum (void)
       g_autoptr(FmTestGraph) g = fm_test_graph_new (14);
       FmOnnxNode *n;
 
-      fm_test_graph_input (g, "x", FM_DIMS (2, 3));
       fm_test_graph_int64 (g, "axis", 0, NULL, &one);
-      n = fm_test_graph_node (g, "CumSum", "x,axis", "y");
+      n = fm_test_graph_one_node (g, "CumSum", "x,axis", FM_DIMS (2, 3));
       fm_test_node_int (n, "exclusive", cases[i].exclusive);
       fm_test_node_int (n, "reverse", cases[i].reverse);
-      fm_test_graph_output (g, "y");
       fm_test_graph_check_y (g, FM_INPUTS (x6), FM_DIMS (2, 3), 0, cases[i].want, 6);
     }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (11);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_int64 (g, "axis", 0, NULL, &zero);
-    fm_test_graph_node (g, "CumSum", "x,axis", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "CumSum", "x,axis", FM_DIMS (2, 3));
     /* down the columns: 1, 2, 3, 1+4, 2+5, 3+6 */
     EXPECT_Y (g, x6, FM_DIMS (2, 3), 0, 1, 2, 3, 5, 7, 9);
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (14);
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_int64 (g, "axis", FM_DIMS (2), two);
-    fm_test_graph_node (g, "CumSum", "x,axis", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "CumSum", "x,axis", FM_DIMS (2, 3));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "axis must be a scalar");
   }
 }
@@ -364,11 +329,9 @@ test_instance_norm (void)
   static const float x[] = { 1, 3, 10, 10 };
   static const float scale[] = { 2, 1 }, b[] = { 0.5f, -1 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2));
   fm_test_graph_float (g, "scale", FM_DIMS (2), scale);
   fm_test_graph_float (g, "b", FM_DIMS (2), b);
-  fm_test_graph_node (g, "InstanceNormalization", "x,scale,b", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "InstanceNormalization", "x,scale,b", FM_DIMS (1, 2, 2));
   EXPECT_Y (g, x, FM_DIMS (1, 2, 2), 1e-6f, -1.49999000f, 2.49999000f, -1, -1);
 }
 
@@ -386,13 +349,11 @@ group_norm_graph (gint64       opset,
   FmTestGraph *g = fm_test_graph_new (opset);
   FmOnnxNode *node;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, c, s));
   fm_test_graph_float (g, "s", FM_DIMS (n), scale);
   fm_test_graph_float (g, "b", FM_DIMS (n), bias);
-  node = fm_test_graph_node (g, "GroupNormalization", "x,s,b", "y");
+  node = fm_test_graph_one_node (g, "GroupNormalization", "x,s,b", FM_DIMS (1, c, s));
   fm_test_node_int (node, "num_groups", groups);
   fm_test_node_float (node, "epsilon", 0);
-  fm_test_graph_output (g, "y");
   return g;
 }
 
@@ -502,12 +463,10 @@ test_layer_norm (void)
     g_autoptr(FmTestGraph) g = fm_test_graph_new (17);
     FmOnnxNode *n;
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_float (g, "s", FM_DIMS (1), scale1);
-    n = fm_test_graph_node (g, "LayerNormalization", "x,s", "y");
+    n = fm_test_graph_one_node (g, "LayerNormalization", "x,s", FM_DIMS (2, 3));
     fm_test_node_int (n, "axis", 0);
     fm_test_node_float (n, "epsilon", 0);
-    fm_test_graph_output (g, "y");
     /* axis 0, all six: mean 3, variance (4 + 1 + 0 + 1 + 1 + 9) / 6 = 8/3,
      * 1 / sqrt (8/3) = 0.61237244; y = 2 * (x - 3) * 0.61237244, no B */
     EXPECT_Y (g, xl, FM_DIMS (2, 3), 1e-6f,
@@ -517,13 +476,11 @@ test_layer_norm (void)
     g_autoptr(FmTestGraph) g = fm_test_graph_new (17);
     FmOnnxNode *n;
 
-    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
     fm_test_graph_float (g, "s", FM_DIMS (3), scale3);
     fm_test_graph_float (g, "b", FM_DIMS (2, 1), b21);
-    n = fm_test_graph_node (g, "LayerNormalization", "x,s,b", "y");
+    n = fm_test_graph_one_node (g, "LayerNormalization", "x,s,b", FM_DIMS (2, 3));
     fm_test_node_int (n, "axis", -2);
     fm_test_node_float (n, "epsilon", 0);
-    fm_test_graph_output (g, "y");
     /* as above, normalised: -1.22474487, -0.61237244, 0, -0.61237244,
      * 0.61237244, 1.83711731; Scale (1, 2, 3) along the columns, B (0, 10)
      * along the rows */

@@ -15,23 +15,6 @@
 
 #include "fm-test-graph.h"
 
-/* A graph of one @op node reading float "x" of @rank / @dims (and what
- * else @inputs names) and writing "y". */
-static FmOnnxNode *
-one_node (FmTestGraph  *g,
-          const char   *op,
-          const char   *inputs,
-          int           rank,
-          const gint64 *dims)
-{
-  FmOnnxNode *n;
-
-  fm_test_graph_input (g, "x", rank, dims);
-  n = fm_test_graph_node (g, op, inputs, "y");
-  fm_test_graph_output (g, "y");
-  return n;
-}
-
 /* Value @name of @m run on @x has shape @rank / @dims and values @want. */
 static void
 expect_value (FmModel      *m,
@@ -63,7 +46,7 @@ resize_scales (FmTestGraph  *g,
                const float  *s)
 {
   fm_test_graph_float (g, "scales", FM_DIMS (4), s);
-  return one_node (g, "Resize", "x,,scales", rank, dims);
+  return fm_test_graph_one_node (g, "Resize", "x,,scales", rank, dims);
 }
 
 static FmOnnxNode *
@@ -74,7 +57,7 @@ resize_sizes (FmTestGraph  *g,
               guint         n_sizes)
 {
   fm_test_graph_int64 (g, "sizes", 1, (const gint64[]) { n_sizes }, sizes);
-  return one_node (g, "Resize", "x,,,sizes", rank, dims);
+  return fm_test_graph_one_node (g, "Resize", "x,,,sizes", rank, dims);
 }
 
 static void
@@ -135,7 +118,7 @@ test_resize_linear_align_corners (void)
   fm_test_graph_float (g, "roi", FM_DIMS (0), NULL);
   fm_test_graph_float (g, "none", FM_DIMS (0), NULL);
   fm_test_graph_int64 (g, "sizes", FM_DIMS (4), (const gint64[]) { 1, 1, 1, 3 });
-  n = one_node (g, "Resize", "x,roi,none,sizes", FM_DIMS (1, 1, 1, 2));
+  n = fm_test_graph_one_node (g, "Resize", "x,roi,none,sizes", FM_DIMS (1, 1, 1, 2));
   /* x_in = o * (2 - 1) / (3 - 1) = 0, 0.5, 1 */
   fm_test_node_string (n, "mode", "linear");
   fm_test_node_string (n, "coordinate_transformation_mode", "align_corners");
@@ -188,7 +171,7 @@ test_resize_tf_crop_and_resize (void)
 
   fm_test_graph_float (g, "roi", FM_DIMS (8), (const float[]) { 0, 0, 0, 0.5f, 1, 1, 1, 1.5f });
   fm_test_graph_int64 (g, "sizes", FM_DIMS (4), (const gint64[]) { 1, 1, 1, 3 });
-  n = one_node (g, "Resize", "x,roi,,sizes", FM_DIMS (1, 1, 1, 4));
+  n = fm_test_graph_one_node (g, "Resize", "x,roi,,sizes", FM_DIMS (1, 1, 1, 4));
   /* x_in = o * (1.5 - 0.5) * 3 / 2 + 0.5 * 3 = 1.5, 3, 4.5; 4.5 is past
    * the last index 3: extrapolation_value */
   fm_test_node_string (n, "mode", "linear");
@@ -240,7 +223,7 @@ test_resize_opset10 (void)
   /* asymmetric, nearest rounds up when shrinking: x_in = o / 0.75 = 0,
    * 1.33, 2.67 -> 0, 2, 3 */
   fm_test_graph_float (g, "scales", FM_DIMS (4), (const float[]) { 1, 1, 1, 0.75f });
-  one_node (g, "Resize", "x,scales", FM_DIMS (1, 1, 1, 4));
+  fm_test_graph_one_node (g, "Resize", "x,scales", FM_DIMS (1, 1, 1, 4));
   EXPECT_Y (g, x10, FM_DIMS (1, 1, 1, 3), 10, 30, 40);
 }
 
@@ -252,13 +235,13 @@ test_upsample (void)
   FmOnnxNode *n;
 
   /* opset 7: scales attribute; nearest repeats rows and columns */
-  n = one_node (g7, "Upsample", "x", FM_DIMS (1, 1, 1, 2));
+  n = fm_test_graph_one_node (g7, "Upsample", "x", FM_DIMS (1, 1, 1, 2));
   fm_test_node_floats (n, "scales", 4, (const float[]) { 1, 1, 2, 2 });
   EXPECT_Y (g7, x04, FM_DIMS (1, 1, 2, 4), 0, 0, 4, 4, 0, 0, 4, 4);
 
   /* opset 9: scales input; linear, asymmetric: x_in = 0, 0.5, 1, 1.5 */
   fm_test_graph_float (g9, "scales", FM_DIMS (4), (const float[]) { 1, 1, 1, 2 });
-  n = one_node (g9, "Upsample", "x,scales", FM_DIMS (1, 1, 1, 2));
+  n = fm_test_graph_one_node (g9, "Upsample", "x,scales", FM_DIMS (1, 1, 1, 2));
   fm_test_node_string (n, "mode", "linear");
   EXPECT_Y (g9, x04, FM_DIMS (1, 1, 1, 4), 0, 2, 4, 4);
 }
@@ -304,7 +287,7 @@ test_resize_refused_attributes (void)
   fm_test_graph_build_fails (axes13, FM_ERROR_INVALID_MODEL, "'axes'");
   /* Resize-10 knows nearest and linear only */
   fm_test_graph_float (mode10, "scales", FM_DIMS (4), (const float[]) { 1, 1, 1, 2 });
-  fm_test_node_string (one_node (mode10, "Resize", "x,scales", FM_DIMS (1, 1, 1, 2)),
+  fm_test_node_string (fm_test_graph_one_node (mode10, "Resize", "x,scales", FM_DIMS (1, 1, 1, 2)),
                        "mode", "cubic");
   fm_test_graph_build_fails (mode10, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'cubic'");
   /* keep_aspect_ratio_policy is read with sizes */
@@ -342,20 +325,20 @@ test_resize_refused_inputs (void)
   refused_scales ((const float[]) { 1e6f, 1, 1000, 1000 }, FM_ERROR_LIMIT, "memory budget");
   fm_test_graph_float (both, "scales", FM_DIMS (4), (const float[]) { 1, 1, 1, 2 });
   fm_test_graph_int64 (both, "sizes", FM_DIMS (4), (const gint64[]) { 1, 1, 1, 4 });
-  one_node (both, "Resize", "x,,scales,sizes", FM_DIMS (1, 1, 1, 2));
+  fm_test_graph_one_node (both, "Resize", "x,,scales,sizes", FM_DIMS (1, 1, 1, 2));
   fm_test_graph_build_fails (both, FM_ERROR_INVALID_MODEL, "exactly one of scales and sizes");
-  one_node (none, "Resize", "x", FM_DIMS (1, 1, 1, 2));
+  fm_test_graph_one_node (none, "Resize", "x", FM_DIMS (1, 1, 1, 2));
   fm_test_graph_build_fails (none, FM_ERROR_INVALID_MODEL, "exactly one of scales and sizes");
   /* scales computed from the input: the output shape is unknown */
   fm_test_graph_input (live, "s", FM_DIMS (4));
-  one_node (live, "Resize", "x,,s", FM_DIMS (1, 1, 1, 2));
+  fm_test_graph_one_node (live, "Resize", "x,,s", FM_DIMS (1, 1, 1, 2));
   fm_test_graph_build_fails (live, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
                              "must be known when the model loads");
   fm_test_graph_float (count, "scales", FM_DIMS (2), (const float[]) { 1, 2 });
-  one_node (count, "Resize", "x,,scales", FM_DIMS (1, 1, 1, 2));
+  fm_test_graph_one_node (count, "Resize", "x,,scales", FM_DIMS (1, 1, 1, 2));
   fm_test_graph_build_fails (count, FM_ERROR_SHAPE, "scales must be 1-D with 4 values");
   fm_test_graph_float (up10, "scales", FM_DIMS (4), (const float[]) { 1, 1, 1, 2 });
-  one_node (up10, "Upsample", "x,scales", FM_DIMS (1, 1, 1, 2));
+  fm_test_graph_one_node (up10, "Upsample", "x,scales", FM_DIMS (1, 1, 1, 2));
   fm_test_graph_build_fails (up10, FM_ERROR_UNSUPPORTED_OP, "deprecated");
 }
 
@@ -368,7 +351,7 @@ depth_to_space (const char *mode,
                 const float *want)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  FmOnnxNode *n = one_node (g, "DepthToSpace", "x", FM_DIMS (1, 8, 1, 1));
+  FmOnnxNode *n = fm_test_graph_one_node (g, "DepthToSpace", "x", FM_DIMS (1, 8, 1, 1));
 
   fm_test_node_int (n, "blocksize", 2);
   if (mode != NULL)
@@ -391,7 +374,7 @@ static void
 test_space_to_depth (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  FmOnnxNode *n = one_node (g, "SpaceToDepth", "x", FM_DIMS (1, 2, 2, 2));
+  FmOnnxNode *n = fm_test_graph_one_node (g, "SpaceToDepth", "x", FM_DIMS (1, 2, 2, 2));
 
   /* output channel (i * 2 + j) * 2 + c holds pixel (i, j) of channel c,
    * x[c * 4 + i * 2 + j]: the inverse of DCR above */
@@ -408,15 +391,17 @@ test_block_refused (void)
   g_autoptr(FmTestGraph) zero = fm_test_graph_new (13);
   FmOnnxNode *n;
 
-  fm_test_node_int (one_node (c3, "DepthToSpace", "x", FM_DIMS (1, 3, 1, 1)), "blocksize", 2);
+  fm_test_node_int (fm_test_graph_one_node (c3, "DepthToSpace", "x", FM_DIMS (1, 3, 1, 1)),
+                    "blocksize", 2);
   fm_test_graph_build_fails (c3, FM_ERROR_SHAPE, "not a multiple");
-  n = one_node (mode, "DepthToSpace", "x", FM_DIMS (1, 4, 1, 1));
+  n = fm_test_graph_one_node (mode, "DepthToSpace", "x", FM_DIMS (1, 4, 1, 1));
   fm_test_node_int (n, "blocksize", 2);
   fm_test_node_string (n, "mode", "RDC");
   fm_test_graph_build_fails (mode, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'RDC'");
-  fm_test_node_int (one_node (odd, "SpaceToDepth", "x", FM_DIMS (1, 1, 3, 2)), "blocksize", 2);
+  fm_test_node_int (fm_test_graph_one_node (odd, "SpaceToDepth", "x", FM_DIMS (1, 1, 3, 2)),
+                    "blocksize", 2);
   fm_test_graph_build_fails (odd, FM_ERROR_SHAPE, "multiples of blocksize");
-  one_node (zero, "SpaceToDepth", "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_one_node (zero, "SpaceToDepth", "x", FM_DIMS (1, 1, 2, 2));
   fm_test_graph_build_fails (zero, FM_ERROR_INVALID_MODEL, "blocksize 0");
 }
 
@@ -430,12 +415,12 @@ test_tile (void)
 
   /* [[1, 2], [3, 4]] twice down, three times across */
   fm_test_graph_int64 (g, "r", FM_DIMS (2), (const gint64[]) { 2, 3 });
-  one_node (g, "Tile", "x,r", FM_DIMS (2, 2));
+  fm_test_graph_one_node (g, "Tile", "x,r", FM_DIMS (2, 2));
   EXPECT_Y (g, x22, FM_DIMS (4, 6),
             1, 2, 1, 2, 1, 2,  3, 4, 3, 4, 3, 4,
             1, 2, 1, 2, 1, 2,  3, 4, 3, 4, 3, 4);
   fm_test_graph_int64 (empty, "r", FM_DIMS (2), (const gint64[]) { 0, 3 });
-  one_node (empty, "Tile", "x,r", FM_DIMS (2, 2));
+  fm_test_graph_one_node (empty, "Tile", "x,r", FM_DIMS (2, 2));
   fm_test_graph_check_y (empty, FM_INPUTS (x22), FM_DIMS (0, 6), 1e-5f, NULL, 0);
 }
 
@@ -447,13 +432,13 @@ test_tile_refused (void)
   g_autoptr(FmTestGraph) huge = fm_test_graph_new (13);
 
   fm_test_graph_int64 (neg, "r", FM_DIMS (2), (const gint64[]) { 1, -1 });
-  one_node (neg, "Tile", "x,r", FM_DIMS (2, 2));
+  fm_test_graph_one_node (neg, "Tile", "x,r", FM_DIMS (2, 2));
   fm_test_graph_build_fails (neg, FM_ERROR_INVALID_MODEL, "repeats value -1");
   fm_test_graph_int64 (count, "r", FM_DIMS (1), (const gint64[]) { 2 });
-  one_node (count, "Tile", "x,r", FM_DIMS (2, 2));
+  fm_test_graph_one_node (count, "Tile", "x,r", FM_DIMS (2, 2));
   fm_test_graph_build_fails (count, FM_ERROR_SHAPE, "repeats has 1 values");
   fm_test_graph_int64 (huge, "r", FM_DIMS (2), (const gint64[]) { G_MAXINT64 / 2, 2 });
-  one_node (huge, "Tile", "x,r", FM_DIMS (2, 2));
+  fm_test_graph_one_node (huge, "Tile", "x,r", FM_DIMS (2, 2));
   fm_test_graph_build_fails (huge, FM_ERROR_LIMIT, "too large");
 }
 
@@ -573,13 +558,13 @@ pad_mode (gint64       opset,
 
   if (opset < 11)
     {
-      n = one_node (g, "Pad", "x", FM_DIMS (1, 3));
+      n = fm_test_graph_one_node (g, "Pad", "x", FM_DIMS (1, 3));
       fm_test_node_ints (n, "pads", FM_DIMS (0, 2, 0, 2));
     }
   else
     {
       fm_test_graph_int64 (g, "pads", FM_DIMS (4), (const gint64[]) { 0, 2, 0, 2 });
-      n = one_node (g, "Pad", "x,pads", FM_DIMS (1, 3));
+      n = fm_test_graph_one_node (g, "Pad", "x,pads", FM_DIMS (1, 3));
     }
   fm_test_node_string (n, "mode", mode);
   fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 7), 1e-5f, want, 7);
@@ -607,13 +592,15 @@ test_pad_reflect_wide_axes (void)
    * numpy): ... 2 1 2 | 1 2 -> [2, 1, 2, 1, 2] per row */
   fm_test_graph_int64 (g, "pads", FM_DIMS (2), (const gint64[]) { 3, 0 });
   fm_test_graph_int64 (g, "axes", FM_DIMS (1), (const gint64[]) { 1 });
-  fm_test_node_string (one_node (g, "Pad", "x,pads,,axes", FM_DIMS (2, 2)), "mode", "reflect");
+  fm_test_node_string (fm_test_graph_one_node (g, "Pad", "x,pads,,axes", FM_DIMS (2, 2)),
+                       "mode", "reflect");
   EXPECT_Y (g, x22, FM_DIMS (2, 5), 2, 1, 2, 1, 2,  4, 3, 4, 3, 4);
 
   /* edge with a crop: axis 1 loses its first column, gains one at the
    * end: [[2, 2], [4, 4]] */
   fm_test_graph_int64 (crop, "pads", FM_DIMS (4), (const gint64[]) { 0, -1, 0, 1 });
-  fm_test_node_string (one_node (crop, "Pad", "x,pads", FM_DIMS (2, 2)), "mode", "edge");
+  fm_test_node_string (fm_test_graph_one_node (crop, "Pad", "x,pads", FM_DIMS (2, 2)),
+                       "mode", "edge");
   EXPECT_Y (crop, x22, FM_DIMS (2, 2), 2, 2, 4, 4);
 }
 
@@ -624,10 +611,12 @@ test_pad_refused (void)
   g_autoptr(FmTestGraph) wrap18 = fm_test_graph_new (18);
 
   fm_test_graph_int64 (sym, "pads", FM_DIMS (4), (const gint64[]) { 0, 1, 0, 1 });
-  fm_test_node_string (one_node (sym, "Pad", "x,pads", FM_DIMS (2, 2)), "mode", "symmetric");
+  fm_test_node_string (fm_test_graph_one_node (sym, "Pad", "x,pads", FM_DIMS (2, 2)),
+                       "mode", "symmetric");
   fm_test_graph_build_fails (sym, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'symmetric'");
   fm_test_graph_int64 (wrap18, "pads", FM_DIMS (4), (const gint64[]) { 0, 1, 0, 1 });
-  fm_test_node_string (one_node (wrap18, "Pad", "x,pads", FM_DIMS (2, 2)), "mode", "wrap");
+  fm_test_node_string (fm_test_graph_one_node (wrap18, "Pad", "x,pads", FM_DIMS (2, 2)),
+                       "mode", "wrap");
   fm_test_graph_build_fails (wrap18, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'wrap'");
 }
 

@@ -38,11 +38,9 @@ test_conv_basic (void)
   static const float w[] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
   static const float b[] = { 0.5f };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), w);
   fm_test_graph_float (g, "b", FM_DIMS (1), b);
-  fm_test_graph_node (g, "Conv", "x,w,b", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Conv", "x,w,b", FM_DIMS (1, 1, 3, 3));
   m = fm_test_graph_build_ok (g);
   fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 1, 1));
   /* diagonal kernel: 1 + 5 + 9 + bias 0.5 */
@@ -55,11 +53,9 @@ test_conv_pads (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   g_autoptr(FmModel) m = NULL;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), ones9);
-  fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w", "y"), "pads",
+  fm_test_node_ints (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 3, 3)), "pads",
                      FM_DIMS (1, 1, 1, 1));
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
   /* all-ones 3x3 with zero padding: sum of each 3x3 neighbourhood of
@@ -77,13 +73,11 @@ test_conv_strides (void)
   g_autoptr(FmModel) m = NULL;
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), ones9);
-  n = fm_test_graph_node (g, "Conv", "x,w", "y");
+  n = fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 3, 3));
   fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
   fm_test_node_ints (n, "strides", FM_DIMS (2, 2));
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (3, 3));
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* (3 + 2 - 3) / 2 + 1 = 2; the corners of the padded case above */
   fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 2, 2));
@@ -100,11 +94,9 @@ test_conv_dilations (void)
 
   for (int i = 0; i < 25; i++)
     x[i] = i; /* x[r][c] = 5r + c */
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 5, 5));
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
-  fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w", "y"), "dilations",
+  fm_test_node_ints (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 5, 5)), "dilations",
                      FM_DIMS (2, 2));
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* effective kernel 3: out 3x3, y[i][j] = x[i][j] + x[i][j+2] + x[i+2][j]
    * + x[i+2][j+2] = 4 (5i + j) + 2 + 10 + 12 = 20i + 4j + 24 */
@@ -121,10 +113,9 @@ conv_same (const char *auto_pad,
   static const float w[] = { 1, 10 };
 
   /* A 1-D conv with an even kernel. */
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 4));
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2), w);
-  fm_test_node_string (fm_test_graph_node (g, "Conv", "x,w", "y"), "auto_pad", auto_pad);
-  fm_test_graph_output (g, "y");
+  fm_test_node_string (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 4)),
+                       "auto_pad", auto_pad);
   fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 1, 4), 1e-6f, want, 4);
 }
 
@@ -152,11 +143,9 @@ test_conv_depthwise (void)
   static const float w[] = { 1, 1, 1, 1, 1, 0, 0, -1 };      /* [2, 1, 2, 2] */
   static const float b[] = { 0.5f, -1 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2, 2));
   fm_test_graph_float (g, "w", FM_DIMS (2, 1, 2, 2), w);
   fm_test_graph_float (g, "b", FM_DIMS (2), b);
-  fm_test_node_int (fm_test_graph_node (g, "Conv", "x,w,b", "y"), "group", 2);
-  fm_test_graph_output (g, "y");
+  fm_test_node_int (fm_test_graph_one_node (g, "Conv", "x,w,b", FM_DIMS (1, 2, 2, 2)), "group", 2);
   m = fm_test_graph_build_ok (g);
   /* channel 0: 1+2+3+4 + 0.5 = 10.5; channel 1: 10 - 40 - 1 = -31 */
   CHECK (m, x, NULL, "y", 1e-5f, 10.5f, -31);
@@ -173,10 +162,8 @@ conv_with_reader (const char *extra)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
   fm_test_graph_float (g, "w", FM_DIMS (2, 1, 2, 2), released_w);
-  fm_test_graph_node (g, "Conv", "x,w", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 3, 3));
   if (g_strcmp0 (extra, "relu") == 0)
     {
       fm_test_graph_node (g, "Relu", "w", "r");
@@ -309,10 +296,8 @@ test_conv_channel_mismatch (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   float w[8 * 9] = { 0 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 28, 28));
   fm_test_graph_float (g, "w", FM_DIMS (8, 1, 3, 3), w);
-  fm_test_graph_node (g, "Conv", "x,w", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 3, 28, 28));
   fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "expect 1 channel");
 }
 
@@ -387,12 +372,10 @@ test_max_pool_ceil_mode (void)
       g_autoptr(FmModel) m = NULL;
       FmOnnxNode *n;
 
-      fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
-      n = fm_test_graph_node (g, "MaxPool", "x", "y");
+      n = fm_test_graph_one_node (g, "MaxPool", "x", FM_DIMS (1, 1, 3, 3));
       fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
       fm_test_node_ints (n, "strides", FM_DIMS (2, 2));
       fm_test_node_int (n, "ceil_mode", ceil);
-      fm_test_graph_output (g, "y");
       m = fm_test_graph_build_ok (g);
       /* floor((3 - 2) / 2) + 1 = 1; ceil gives 2 and the second window
        * (starting at 2 < 3) is partly outside: max(3, 6), max(7, 8), 9 */
@@ -411,13 +394,11 @@ test_max_pool_ceil_drop (void)
   static const float x[] = { 1, 2, 3 };
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3));
-  n = fm_test_graph_node (g, "MaxPool", "x", "y");
+  n = fm_test_graph_one_node (g, "MaxPool", "x", FM_DIMS (1, 1, 3));
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (1));
   fm_test_node_ints (n, "strides", FM_DIMS (2));
   fm_test_node_ints (n, "pads", FM_DIMS (0, 1));
   fm_test_node_int (n, "ceil_mode", 1);
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* ceil((3 + 1 - 1) / 2) + 1 = 3 windows at 0, 2, 4; the one at 4 starts
    * in the end padding (4 >= 3) and is dropped: [x0, x2] */
@@ -433,11 +414,9 @@ test_max_pool_pads (void)
   static const float x[] = { -1, -2, -3, -4 };
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  n = fm_test_graph_node (g, "MaxPool", "x", "y");
+  n = fm_test_graph_one_node (g, "MaxPool", "x", FM_DIMS (1, 1, 2, 2));
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
   fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* all values negative: a zero from padding must never win.
    * windows of -1 -2 / -3 -4 with one pad all round, 3x3 out:
@@ -465,12 +444,10 @@ average_pool (gint64       cip,
   static const float x[] = { 1, 2, 3, 4 };
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  n = fm_test_graph_node (g, "AveragePool", "x", "y");
+  n = fm_test_graph_one_node (g, "AveragePool", "x", FM_DIMS (1, 1, 2, 2));
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
   fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
   fm_test_node_int (n, "count_include_pad", cip);
-  fm_test_graph_output (g, "y");
   /* (2 + 1 + 1 - 2) / 1 + 1 = 3 */
   fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 1, 3, 3), 1e-6f, want, 9);
 }
@@ -685,11 +662,9 @@ test_clip_attributes (void)
   static const float x[] = { -4, -1, 0, 2, 7 };
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (5));
-  n = fm_test_graph_node (g, "Clip", "x", "y");
+  n = fm_test_graph_one_node (g, "Clip", "x", FM_DIMS (5));
   fm_test_node_float (n, "min", -1.5f);
   fm_test_node_float (n, "max", 1.5f);
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   CHECK (m, x, NULL, "y", 0, -1.5f, -1, 0, 1.5f, 1.5f);
 }
@@ -704,9 +679,7 @@ softmax_case (gint64      opset,
   float l3 = logf (3.0f);
   float x[] = { 0, l3, l3, 0 }; /* [1, 2, 2] */
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2));
-  fm_test_node_int (fm_test_graph_node (g, op, "x", "y"), "axis", axis);
-  fm_test_graph_output (g, "y");
+  fm_test_node_int (fm_test_graph_one_node (g, op, "x", FM_DIMS (1, 2, 2)), "axis", axis);
   fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 2, 2), 1e-6f, want, 4);
 }
 
@@ -762,10 +735,8 @@ test_reshape_allowzero (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (14);
   static const gint64 s[] = { 0, -1 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (2, 3));
   fm_test_graph_int64 (g, "s", FM_DIMS (2), s);
-  fm_test_node_int (fm_test_graph_node (g, "Reshape", "x,s", "y"), "allowzero", 1);
-  fm_test_graph_output (g, "y");
+  fm_test_node_int (fm_test_graph_one_node (g, "Reshape", "x,s", FM_DIMS (2, 3)), "allowzero", 1);
   /* with allowzero the 0 is a real 0 and -1 cannot be inferred */
   fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "-1");
 }
@@ -810,12 +781,10 @@ test_slice_opset9 (void)
   static const float x[] = { 0, 1, 2, 3, 4, 5 }; /* [2, 3] */
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (2, 3));
-  n = fm_test_graph_node (g, "Slice", "x", "y");
+  n = fm_test_graph_one_node (g, "Slice", "x", FM_DIMS (2, 3));
   fm_test_node_ints (n, "starts", FM_DIMS (1));
   fm_test_node_ints (n, "ends", FM_DIMS (-1));
   fm_test_node_ints (n, "axes", FM_DIMS (-1));
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   /* last axis [1, 3 - 1): column 1 only */
   CHECK (m, x, NULL, "y", 0, 1, 4);
@@ -830,11 +799,9 @@ test_pad (void)
   static const gint64 pads[] = { 0, 0, 1, 0, 0, 0, 0, -1 };
   static const float value[] = { 9 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   fm_test_graph_int64 (g, "pads", FM_DIMS (8), pads);
   fm_test_graph_float (g, "value", 0, NULL, value);
-  fm_test_graph_node (g, "Pad", "x,pads,value", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "Pad", "x,pads,value", FM_DIMS (1, 1, 2, 2));
   m = fm_test_graph_build_ok (g);
   /* one row of 9 on top, the last column cropped: [9; 1; 3] */
   fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 3, 1));
@@ -849,11 +816,9 @@ test_pad_opset2 (void)
   static const float x[] = { 1, 2 };
   FmOnnxNode *n;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 2));
-  n = fm_test_graph_node (g, "Pad", "x", "y");
+  n = fm_test_graph_one_node (g, "Pad", "x", FM_DIMS (1, 2));
   fm_test_node_ints (n, "pads", FM_DIMS (0, 1, 0, 2));
   fm_test_node_float (n, "value", -1);
-  fm_test_graph_output (g, "y");
   m = fm_test_graph_build_ok (g);
   CHECK (m, x, NULL, "y", 0, -1, 1, 2, -1, -1);
 }
@@ -864,10 +829,9 @@ test_pad_wrap_before_19_refused (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   static const gint64 pads[] = { 0, 0, 1, 1, 0, 0, 1, 1 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   fm_test_graph_int64 (g, "pads", FM_DIMS (8), pads);
-  fm_test_node_string (fm_test_graph_node (g, "Pad", "x,pads", "y"), "mode", "wrap");
-  fm_test_graph_output (g, "y");
+  fm_test_node_string (fm_test_graph_one_node (g, "Pad", "x,pads", FM_DIMS (1, 1, 2, 2)),
+                       "mode", "wrap");
   fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "wrap");
 }
 
@@ -876,9 +840,7 @@ test_unknown_attribute_refused (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 4));
-  fm_test_node_int (fm_test_graph_node (g, "Relu", "x", "y"), "inplace", 1);
-  fm_test_graph_output (g, "y");
+  fm_test_node_int (fm_test_graph_one_node (g, "Relu", "x", FM_DIMS (1, 4)), "inplace", 1);
   fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "inplace");
 }
 
