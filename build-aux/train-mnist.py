@@ -10,6 +10,9 @@ writes:
 
   data/models/mnist-cnn.onnx         trained well, with augmentation
   data/models/mnist-cnn-dying.onnx   trained with a learning rate that kills ReLUs
+  data/models/mnist-cnn-dying-checkpoints/
+                                     that training's checkpoints, epoch-0.onnx (the
+                                     initial weights) to epoch-8.onnx (the end)
   data/digits/                       the held-out digits as gzipped IDX files,
                                      a few PNG digits and the licence notice
   tests/fixtures/mnist/              PyTorch reference outputs for the engine tests
@@ -251,7 +254,10 @@ def augment(x01, gen):
     return y.clamp(0.0, 1.0)
 
 
-def train(name, cfg, train_u8, train_y):
+def train(name, cfg, train_u8, train_y, on_epoch=None):
+    """Train one model; on_epoch(epoch, model), when given, is called with
+    the initial weights (epoch 0) and after each epoch.  It must not draw
+    random numbers or change the model, so that the result stays the same."""
     torch.manual_seed(cfg["seed"])
     gen = torch.Generator().manual_seed(cfg["seed"] + 1000)
     model = MnistCnn()
@@ -273,6 +279,8 @@ def train(name, cfg, train_u8, train_y):
     x01_all = torch.from_numpy(train_u8.astype(np.float32) / np.float32(255.0))[:, None]
     y_all = torch.from_numpy(train_y.astype(np.int64))
     model.train()
+    if on_epoch is not None:
+        on_epoch(0, model)
     for epoch in range(cfg["epochs"]):
         perm = torch.randperm(len(train_u8), generator=gen)
         loss_sum = 0.0
@@ -290,6 +298,8 @@ def train(name, cfg, train_u8, train_y):
                 sched.step()
             loss_sum += loss.item()
         log(f"{name}: epoch {epoch + 1}/{cfg['epochs']} loss {loss_sum / steps_per_epoch:.4f}")
+        if on_epoch is not None:
+            on_epoch(epoch + 1, model)
     model.eval()
     return model
 
@@ -457,6 +467,44 @@ def dead_channels(relu_max):
     return [[int(c) for c in np.nonzero((r == 0.0).all(axis=0))[0]] for r in relu_max]
 
 
+# The model whose training is kept as a series of checkpoints.
+CHECKPOINTED = "mnist-cnn-dying"
+
+
+def checkpoint_writer(name, cfg, held_u8, models_dir, fix_dir, records):
+    """An on_epoch for train(): exports each epoch's model to
+    data/models/NAME-checkpoints/epoch-N.onnx and notes its dead channels on
+    the held-out digits (PyTorch's, for the timeline's fixture).  The model has
+    no dropout or batch norm, so evaluating it mid-training changes nothing."""
+    out_dir = os.path.join(models_dir, name + "-checkpoints")
+    os.makedirs(out_dir, exist_ok=True)
+
+    def on_epoch(epoch, model):
+        was_training = model.training
+        model.eval()
+        _, relu_h, _ = run_all(model, held_u8)
+        file = f"epoch-{epoch}.onnx"
+        metadata = {
+            "feature_maps.mean": MEAN_STR,
+            "feature_maps.std": STD_STR,
+            "feature_maps.background": "black",
+            "feature_maps.labels": LABELS,
+            "feature_maps.description": (
+                f"{cfg['description']} Checkpoint after epoch {epoch} of {cfg['epochs']}"
+                + (" (the initial weights)." if epoch == 0 else ".")),
+        }
+        m = export_onnx(model, os.path.join(out_dir, file), metadata)
+        relu_names = [n.output[0] for n in m.graph.node if n.op_type == "Relu"]
+        dead = dead_channels(relu_h)
+        records.append({"model": file, "epoch": epoch,
+                        "layers": [{"name": relu_names[j], "dead": dead[j]}
+                                   for j in range(3)]})
+        log(f"{name}: checkpoint {file}: dead channels {[len(d) for d in dead]}")
+        model.train(was_training)
+
+    return on_epoch
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mnist-dir", help="folder holding package/src/digits/*.json "
@@ -499,8 +547,16 @@ def main():
     trained = {}
     for name, cfg in MODELS.items():
         t0 = time.time()
-        model = train(name, cfg, train_u8, train_y)
+        checkpoints = []
+        on_epoch = (checkpoint_writer(name, cfg, held_u8, models_dir, fix_dir, checkpoints)
+                    if name == CHECKPOINTED else None)
+        model = train(name, cfg, train_u8, train_y, on_epoch)
         t_train = time.time() - t0
+        if checkpoints:
+            os.makedirs(os.path.join(fix_dir, name + "-checkpoints"), exist_ok=True)
+            write_json(os.path.join(fix_dir, name + "-checkpoints", "dead.json"),
+                       {"dataset": "mnist-heldout", "images": len(held_y),
+                        "checkpoints": checkpoints})
         logits_h, relu_h, pre_h = run_all(model, held_u8)
         logits_a, relu_a, pre_a = run_all(model, images)
         pred_h = logits_h.argmax(axis=1)

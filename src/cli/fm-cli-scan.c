@@ -13,6 +13,7 @@
 #include <inttypes.h>
 
 #include "fm-cli.h"
+#include "fm-cli-scan.h"
 
 #include <math.h>
 #include <signal.h>
@@ -31,19 +32,10 @@
 
 typedef struct
 {
-  /* options */
-  gboolean   json;
-  char      *csv;
-  char      *labels;
-  gint64     limit;
-  int        top_k;
-  double     rare_below;
-  FmCliPreprocessFlags preprocess;
-  int        threads;
-  gboolean   no_cache;
-  /* state */
-  gboolean   tty;
-  GCancellable *cancellable;
+  FmCliScanFlags flags;
+  /* scan's own options */
+  gboolean       json;
+  char          *csv;
 } ScanState;
 
 static volatile sig_atomic_t interrupted;
@@ -55,13 +47,45 @@ on_sigint (int sig)
   interrupted = 1;
 }
 
-static void
-scan_state_clear (ScanState *s)
+void
+fm_cli_scan_catch_interrupt (gboolean catch)
 {
-  g_free (s->csv);
-  g_free (s->labels);
-  fm_cli_preprocess_flags_clear (&s->preprocess);
-  g_clear_object (&s->cancellable);
+  static struct sigaction old_sa;
+  static gboolean caught;
+  struct sigaction sa = { 0 };
+
+  if (catch && !caught)
+    {
+      sa.sa_handler = on_sigint;
+      sigemptyset (&sa.sa_mask);
+      sigaction (SIGINT, &sa, &old_sa);
+    }
+  else if (!catch && caught)
+    sigaction (SIGINT, &old_sa, NULL);
+  caught = catch;
+}
+
+gboolean
+fm_cli_scan_interrupted (void)
+{
+  return interrupted != 0;
+}
+
+void
+fm_cli_scan_flags_init (FmCliScanFlags *f)
+{
+  memset (f, 0, sizeof *f);
+  f->top_k = 9;
+  f->rare_below = 0.01;
+  f->threads = 2;
+}
+
+void
+fm_cli_scan_flags_clear (FmCliScanFlags *f)
+{
+  g_free (f->labels);
+  fm_cli_preprocess_flags_clear (&f->preprocess);
+  g_clear_object (&f->cancellable);
 }
 
 /* Called from the scan's worker threads, at most ~20 times a second. */
@@ -71,14 +95,16 @@ on_progress (guint64  done,
              double   elapsed,
              gpointer user_data)
 {
-  ScanState *s = user_data;
+  FmCliScanFlags *s = user_data;
 
   if (interrupted)
     g_cancellable_cancel (s->cancellable);
   if (s->tty)
-    fprintf (stderr, _("\rScanning: %" PRIu64 " / %" PRIu64
-                       " images (%.0f images/s)   "),
-             done, total, elapsed > 0 ? done / elapsed : 0.0);
+    {
+      fprintf (stderr, "\r%s", s->progress_label != NULL ? s->progress_label : "");
+      fprintf (stderr, _("Scanning: %" PRIu64 " / %" PRIu64 " images (%.0f images/s)   "),
+               done, total, elapsed > 0 ? done / elapsed : 0.0);
+    }
 }
 
 static char *
@@ -269,27 +295,41 @@ print_text (const FmScanResult *r,
 
 /* ---- the command ------------------------------------------------------ */
 
+void
+fm_cli_scan_flags_add_options (FmCliScanFlags *f,
+                               GOptionContext *context)
+{
+  const GOptionEntry entries[] = {
+    { "labels", 0, 0, G_OPTION_ARG_FILENAME, &f->labels,
+      N_("IDX labels file (default: found next to the images)"), N_("FILE") },
+    { "limit", 0, 0, G_OPTION_ARG_INT64, &f->limit,
+      N_("Scan only the first N images"), N_("N") },
+    { "top-k", 0, 0, G_OPTION_ARG_INT, &f->top_k,
+      N_("Keep the K images with the largest activation per channel (default 9)"), N_("K") },
+    { "rare-below", 0, 0, G_OPTION_ARG_DOUBLE, &f->rare_below,
+      N_("A channel firing on fewer than this share of images is rare (default 0.01)"),
+      N_("F") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &f->threads,
+      N_("Number of scan threads (default 2)"), N_("N") },
+    { "no-cache", 0, 0, G_OPTION_ARG_NONE, &f->no_cache,
+      N_("Neither read nor write the result cache"), NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  fm_cli_preprocess_flags_add_options (&f->preprocess, context,
+                                       N_("Invert pictures: auto (default; IDX images are "
+                                          "never inverted), yes or no"));
+}
+
 static GOptionContext *
 scan_context_new (ScanState *s)
 {
   const GOptionEntry entries[] = {
-    { "labels", 0, 0, G_OPTION_ARG_FILENAME, &s->labels,
-      N_("IDX labels file (default: found next to the images)"), N_("FILE") },
-    { "limit", 0, 0, G_OPTION_ARG_INT64, &s->limit,
-      N_("Scan only the first N images"), N_("N") },
-    { "top-k", 0, 0, G_OPTION_ARG_INT, &s->top_k,
-      N_("Keep the K images with the largest activation per channel (default 9)"), N_("K") },
-    { "rare-below", 0, 0, G_OPTION_ARG_DOUBLE, &s->rare_below,
-      N_("A channel firing on fewer than this share of images is rare (default 0.01)"),
-      N_("F") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &s->json,
       N_("Print one JSON object instead of text"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &s->csv,
       N_("Also write one line per channel to FILE"), N_("FILE") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &s->threads,
-      N_("Number of scan threads (default 2)"), N_("N") },
-    { "no-cache", 0, 0, G_OPTION_ARG_NONE, &s->no_cache,
-      N_("Neither read nor write the result cache"), NULL },
     { NULL }
   };
   GOptionContext *context;
@@ -303,61 +343,67 @@ scan_context_new (ScanState *s)
                                          "folder of PNG/JPEG pictures (searched recursively), "
                                          "or “mnist-heldout” for the bundled digits."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  fm_cli_preprocess_flags_add_options (&s->preprocess, context,
-                                       N_("Invert pictures: auto (default; IDX images are "
-                                          "never inverted), yes or no"));
+  fm_cli_scan_flags_add_options (&s->flags, context);
   return context;
 }
 
-/* The values of the flags; returns an exit status. */
-static int
-check_options (ScanState      *s,
-               GOptionContext *context)
+int
+fm_cli_scan_flags_check (const FmCliScanFlags *s,
+                         GOptionContext       *context,
+                         const char           *subcommand)
 {
   if (s->threads < 1 || s->threads > FM_SCAN_MAX_THREADS)
-    return fm_cli_usage_error (context, "scan", _("--threads must be 1 to %d, not %d"),
+    return fm_cli_usage_error (context, subcommand, _("--threads must be 1 to %d, not %d"),
                                FM_SCAN_MAX_THREADS, s->threads);
   if (s->limit < 0)
-    return fm_cli_usage_error (context, "scan", _("--limit must be 0 (all) or more, not %"
-                                                  PRId64), s->limit);
+    return fm_cli_usage_error (context, subcommand, _("--limit must be 0 (all) or more, not %"
+                                                      PRId64), s->limit);
   if (s->top_k < 0 || s->top_k > FM_SCAN_MAX_TOP_K)
-    return fm_cli_usage_error (context, "scan", _("--top-k must be 0 to %d, not %d"),
+    return fm_cli_usage_error (context, subcommand, _("--top-k must be 0 to %d, not %d"),
                                FM_SCAN_MAX_TOP_K, s->top_k);
   if (!(s->rare_below >= 0.0 && s->rare_below <= 1.0))
-    return fm_cli_usage_error (context, "scan",
+    return fm_cli_usage_error (context, subcommand,
                                _("--rare-below must be a share between 0 and 1, not %g"),
                                s->rare_below);
-  return fm_cli_preprocess_flags_check (&s->preprocess, context, "scan");
+  return fm_cli_preprocess_flags_check (&s->preprocess, context, subcommand);
 }
 
-/* The dataset, the model and the scan options; returns an exit status. */
-static int
-open_inputs (ScanState      *s,
-             GOptionContext *context,
-             const char     *model_arg,
-             const char     *dataset_arg,
-             FmDataset     **dataset,
-             FmModel       **model,
-             FmScanOptions  *options)
+int
+fm_cli_scan_open_dataset (const FmCliScanFlags  *s,
+                          const char            *dataset_arg,
+                          FmDataset            **dataset)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dataset_path = NULL;
-  FmModelOptions model_options;
+  g_autofree char *dataset_path = resolve_dataset (dataset_arg, &error);
 
-  /* The dataset first: an IDX file's size fills in symbolic model dims. */
-  dataset_path = resolve_dataset (dataset_arg, &error);
   if (dataset_path == NULL ||
       (*dataset = fm_dataset_open (dataset_path, s->labels, &error)) == NULL)
     return fm_cli_fail (error);
+  return FM_CLI_EXIT_OK;
+}
+
+int
+fm_cli_scan_load_model (const FmCliScanFlags  *s,
+                        GOptionContext        *context,
+                        const char            *subcommand,
+                        const char            *model_arg,
+                        FmDataset             *dataset,
+                        FmModel              **model,
+                        FmScanOptions         *options,
+                        GError               **error)
+{
+  FmModelOptions model_options;
+
+  /* An IDX file's size fills in symbolic model dims. */
   fm_model_options_init (&model_options);
-  if (fm_dataset_get_kind (*dataset) == FM_DATASET_IDX)
+  if (fm_dataset_get_kind (dataset) == FM_DATASET_IDX)
     {
-      model_options.default_height = fm_dataset_get_height (*dataset);
-      model_options.default_width = fm_dataset_get_width (*dataset);
+      model_options.default_height = fm_dataset_get_height (dataset);
+      model_options.default_width = fm_dataset_get_width (dataset);
     }
-  *model = fm_cli_load_model (model_arg, &model_options, &error);
+  *model = fm_cli_load_model (model_arg, &model_options, error);
   if (*model == NULL)
-    return fm_cli_fail (error);
+    return FM_CLI_EXIT_FAILURE;
 
   fm_scan_options_init (options);
   options->threads = (guint) s->threads;
@@ -365,27 +411,28 @@ open_inputs (ScanState      *s,
   options->top_k = (guint) s->top_k;
   options->rare_below = s->rare_below;
   if ((*model)->n_inputs == 1)
-    return fm_cli_preprocess_flags_apply (&s->preprocess, context, "scan", *model,
+    return fm_cli_preprocess_flags_apply (&s->preprocess, context, subcommand, *model,
                                           &options->preprocess);
   return FM_CLI_EXIT_OK;
 }
 
-/* The result from the cache or a scan, with progress on a terminal and
- * Ctrl+C stopping it; @error as fm_scan_run_cached() sets it. */
-static FmScanResult *
-run_scan (ScanState            *s,
-          FmModel              *model,
-          FmDataset            *dataset,
-          const FmScanOptions  *options,
-          gboolean             *from_cache,
-          GError              **error)
+FmScanResult *
+fm_cli_scan_run (FmCliScanFlags       *s,
+                 FmModel              *model,
+                 FmDataset            *dataset,
+                 const FmScanOptions  *options,
+                 gboolean             *from_cache,
+                 GError              **error)
 {
   g_autoptr(GError) cache_error = NULL;
   struct sigaction sa = { 0 }, old_sa;
   FmScanResult *result;
 
   s->tty = isatty (STDERR_FILENO);
-  s->cancellable = g_cancellable_new ();
+  if (s->cancellable == NULL)
+    s->cancellable = g_cancellable_new ();
+  if (interrupted)
+    g_cancellable_cancel (s->cancellable);
   sa.sa_handler = on_sigint;
   sigemptyset (&sa.sa_mask);
   sigaction (SIGINT, &sa, &old_sa);
@@ -396,6 +443,7 @@ run_scan (ScanState            *s,
   if (result != NULL && !*from_cache && s->tty)
     {
       fprintf (stderr, "\r%80s\r", "");
+      fprintf (stderr, "%s", s->progress_label != NULL ? s->progress_label : "");
       fprintf (stderr, _("Scanned %" PRIu64 " images in %.2f s (%.0f images/s)\n"),
                result->images, result->elapsed,
                result->elapsed > 0 ? result->images / result->elapsed : 0.0);
@@ -453,8 +501,8 @@ int
 fm_cli_scan (int    argc,
              char **argv)
 {
-  ScanState s = { .top_k = 9, .rare_below = 0.01, .threads = 2 };
-  g_autoptr(GOptionContext) context = scan_context_new (&s);
+  ScanState s = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FmDataset) dataset = NULL;
   g_autoptr(FmModel) model = NULL;
@@ -465,16 +513,26 @@ fm_cli_scan (int    argc,
                                          N_("missing DATASET"), NULL };
   int status;
 
+  fm_cli_scan_flags_init (&s.flags);
+  context = scan_context_new (&s);
   status = fm_cli_parse_arguments (context, "scan", &argc, &argv, missing, 2);
   if (status == FM_CLI_EXIT_OK)
-    status = check_options (&s, context);
+    status = fm_cli_scan_flags_check (&s.flags, context, "scan");
   if (status == FM_CLI_EXIT_OK)
-    status = open_inputs (&s, context, argv[1], argv[2], &dataset, &model, &options);
+    status = fm_cli_scan_open_dataset (&s.flags, argv[2], &dataset);
   if (status == FM_CLI_EXIT_OK)
     {
-      result = run_scan (&s, model, dataset, &options, &from_cache, &error);
+      status = fm_cli_scan_load_model (&s.flags, context, "scan", argv[1], dataset, &model,
+                                       &options, &error);
+      if (error != NULL)
+        status = fm_cli_fail (error);
+    }
+  if (status == FM_CLI_EXIT_OK)
+    {
+      result = fm_cli_scan_run (&s.flags, model, dataset, &options, &from_cache, &error);
       status = result != NULL ? report (&s, result, from_cache, error) : fm_cli_fail (error);
     }
-  scan_state_clear (&s);
+  fm_cli_scan_flags_clear (&s.flags);
+  g_free (s.csv);
   return status;
 }

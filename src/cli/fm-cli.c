@@ -35,6 +35,7 @@ static const FmCliCommand commands[] = {
   { "export",  fm_cli_export,  N_("Write a layer's feature maps as PNG, statistics as CSV, activations as .npy") },
   { "compare", fm_cli_compare, N_("Run two models on the same input and compare their feature maps layer by layer") },
   { "scan",    fm_cli_scan,    N_("Scan a dataset and report, per channel, how often it fires and which channels are dead") },
+  { "timeline", fm_cli_timeline, N_("Scan a dataset with every checkpoint of a training and show when channels died") },
   { "bench",   fm_cli_bench,   N_("Measure a model's load time, forward-pass latency and peak memory") },
 };
 

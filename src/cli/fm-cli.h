@@ -50,6 +50,8 @@ int       fm_cli_compare         (int             argc,
                                   char          **argv);
 int       fm_cli_scan            (int             argc,
                                   char          **argv);
+int       fm_cli_timeline        (int             argc,
+                                  char          **argv);
 int       fm_cli_bench           (int             argc,
                                   char          **argv);
 

@@ -1,0 +1,84 @@
+/* fm-cli-scan.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What `scan` shares with the commands that scan too (`timeline`): the
+ * scan's flags (--labels, --limit, --top-k, --rare-below, --threads,
+ * --no-cache and the preprocessing flags), their checks, opening the
+ * dataset, loading a model for it, and one scan through the result cache
+ * with progress on a terminal and Ctrl+C stopping it. Implemented in
+ * fm-cli-scan.c.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fm-cli-input.h"
+#include "fm-dataset.h"
+#include "fm-model.h"
+#include "fm-scan.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  /* options, filled by GOptionContext */
+  char                *labels;
+  gint64               limit;
+  int                  top_k;
+  double               rare_below;
+  FmCliPreprocessFlags preprocess;
+  int                  threads;
+  gboolean             no_cache;
+  /* state */
+  const char          *progress_label;  /* printed before the progress, or NULL */
+  gboolean             tty;
+  GCancellable        *cancellable;     /* cancelled by Ctrl+C; stays cancelled */
+} FmCliScanFlags;
+
+/* The defaults: top-k 9, rare below 0.01, 2 threads. */
+void          fm_cli_scan_flags_init        (FmCliScanFlags        *f);
+void          fm_cli_scan_flags_clear       (FmCliScanFlags        *f);
+void          fm_cli_scan_flags_add_options (FmCliScanFlags        *f,
+                                             GOptionContext        *context);
+/* The values alone; returns an exit status, having printed a usage error
+ * naming the flag. */
+int           fm_cli_scan_flags_check       (const FmCliScanFlags  *f,
+                                             GOptionContext        *context,
+                                             const char            *subcommand);
+/* DATASET (a path, or "mnist-heldout"); returns an exit status, having
+ * printed the error. */
+int           fm_cli_scan_open_dataset      (const FmCliScanFlags  *f,
+                                             const char            *dataset_arg,
+                                             FmDataset            **dataset);
+/* MODEL for @dataset (whose IDX size fills in symbolic dims) and the scan
+ * options from the flags. FM_CLI_EXIT_FAILURE with @error when the model
+ * cannot be loaded (not printed: the caller decides); another status,
+ * printed, for a usage error (flags that do not fit the model). */
+int           fm_cli_scan_load_model        (const FmCliScanFlags  *f,
+                                             GOptionContext        *context,
+                                             const char            *subcommand,
+                                             const char            *model_arg,
+                                             FmDataset             *dataset,
+                                             FmModel              **model,
+                                             FmScanOptions         *options,
+                                             GError               **error);
+/* fm_scan_run_cached () with progress on a terminal and Ctrl+C cancelling
+ * (f->cancellable stays cancelled afterwards); a cache that cannot be
+ * written is a warning on stderr. */
+FmScanResult *fm_cli_scan_run               (FmCliScanFlags        *f,
+                                             FmModel               *model,
+                                             FmDataset             *dataset,
+                                             const FmScanOptions   *options,
+                                             gboolean              *from_cache,
+                                             GError               **error);
+
+/* Ctrl+C sets a flag instead of ending the program, between scans too
+ * (@catch TRUE), or no more (FALSE). fm_cli_scan_run () catches it during
+ * its own scan anyway. */
+void          fm_cli_scan_catch_interrupt   (gboolean               catch);
+/* Whether Ctrl+C was pressed. */
+gboolean      fm_cli_scan_interrupted       (void);
+
+G_END_DECLS

@@ -1,0 +1,449 @@
+/* fm-cli-timeline.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps timeline CHECKPOINT... --dataset DATASET`: the dataset
+ * scan of each checkpoint of one training (through the scan's cache, with
+ * the scan's flags), so one sees at which step channels died and whether
+ * any came back. A CHECKPOINT is an .onnx file or a folder of them; all
+ * are taken in natural order of their file names (epoch-2 before
+ * epoch-10). A checkpoint that cannot be loaded or scanned is reported by
+ * name and the others are still scanned; Ctrl+C stops after the
+ * checkpoints already finished, which are reported. Text, --json, and a
+ * figure (-o, PNG or PDF; fm-timeline-figure.c).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+
+#include "fm-cli.h"
+#include "fm-cli-scan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "fm-timeline-figure.h"
+
+typedef struct
+{
+  FmCliScanFlags flags;
+  char          *dataset_arg;
+  gboolean       json;
+  char          *output;
+  /* state */
+  GPtrArray     *paths;       /* char *: the checkpoints, in order */
+  GPtrArray     *results;     /* FmScanResult * or NULL, one per path scanned */
+  GPtrArray     *errors;      /* char *: why, or NULL, one per path scanned */
+  gboolean       cancelled;
+} TimelineState;
+
+static void
+timeline_state_clear (TimelineState *s)
+{
+  fm_cli_scan_flags_clear (&s->flags);
+  g_free (s->dataset_arg);
+  g_free (s->output);
+  g_clear_pointer (&s->paths, g_ptr_array_unref);
+  g_clear_pointer (&s->results, g_ptr_array_unref);
+  g_clear_pointer (&s->errors, g_ptr_array_unref);
+}
+
+/* ---- the checkpoints -------------------------------------------------- */
+
+static int
+natural_order (gconstpointer a,
+               gconstpointer b)
+{
+  const char *pa = *(const char * const *) a, *pb = *(const char * const *) b;
+  g_autofree char *ba = g_path_get_basename (pa);
+  g_autofree char *bb = g_path_get_basename (pb);
+  g_autofree char *ka = g_utf8_collate_key_for_filename (ba, -1);
+  g_autofree char *kb = g_utf8_collate_key_for_filename (bb, -1);
+  int order = strcmp (ka, kb);
+
+  return order != 0 ? order : strcmp (pa, pb);
+}
+
+/* The .onnx files directly in @folder. */
+static gboolean
+add_folder (GPtrArray   *paths,
+            const char  *folder,
+            GError     **error)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, error);
+  const char *name;
+  guint before = paths->len;
+
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (name, -1);
+      char *path;
+
+      if (!g_str_has_suffix (lower, ".onnx"))
+        continue;
+      path = g_build_filename (folder, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (paths, path);
+      else
+        g_free (path);
+    }
+  if (paths->len == before)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: no .onnx files in this folder"), folder);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every checkpoint named on the command line, folders expanded, in
+ * natural order. */
+static GPtrArray *
+collect_checkpoints (int      argc,
+                     char   **argv,
+                     GError **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_file_test (argv[i], G_FILE_TEST_IS_DIR))
+        {
+          if (!add_folder (paths, argv[i], error))
+            return NULL;
+        }
+      else
+        g_ptr_array_add (paths, g_strdup (argv[i]));
+    }
+  g_ptr_array_sort (paths, natural_order);
+  return g_steal_pointer (&paths);
+}
+
+/* ---- scanning --------------------------------------------------------- */
+
+/* Scans checkpoint @k; its result or NULL and @error. A dataset is read
+ * once (fm-dataset.h): each checkpoint opens its own. */
+static FmScanResult *
+scan_checkpoint (TimelineState   *s,
+                 GOptionContext  *context,
+                 guint            k,
+                 int             *status,
+                 GError         **error)
+{
+  const char *path = g_ptr_array_index (s->paths, k);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *label = g_strdup_printf ("%s (%u/%u): ", base, k + 1, s->paths->len);
+  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmModel) model = NULL;
+  FmScanOptions options;
+  gboolean from_cache = FALSE;
+  FmScanResult *result;
+
+  *status = fm_cli_scan_open_dataset (&s->flags, s->dataset_arg, &dataset);
+  if (*status != FM_CLI_EXIT_OK)
+    return NULL;
+  *status = fm_cli_scan_load_model (&s->flags, context, "timeline", path, dataset, &model,
+                                    &options, error);
+  if (*status != FM_CLI_EXIT_OK)
+    return NULL;
+  s->flags.progress_label = label;
+  result = fm_cli_scan_run (&s->flags, model, dataset, &options, &from_cache, error);
+  s->flags.progress_label = NULL;
+  if (result != NULL && result->partial)
+    g_clear_pointer (&result, fm_scan_result_unref);
+  return result;
+}
+
+/* Scans every checkpoint in order; a usage error stops at once (returned),
+ * a failing checkpoint is reported and skipped, Ctrl+C stops after the
+ * finished ones. */
+static int
+scan_all (TimelineState  *s,
+          GOptionContext *context)
+{
+  s->results = g_ptr_array_new_with_free_func ((GDestroyNotify) fm_scan_result_unref);
+  s->errors = g_ptr_array_new_with_free_func (g_free);
+  for (guint k = 0; k < s->paths->len; k++)
+    {
+      g_autoptr(GError) error = NULL;
+      FmScanResult *result;
+      int status;
+
+      if (fm_cli_scan_interrupted ())
+        {
+          s->cancelled = TRUE;
+          break;
+        }
+      result = scan_checkpoint (s, context, k, &status, &error);
+      if (result == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          s->cancelled = TRUE;
+          break;
+        }
+      if (result == NULL && error == NULL)
+        return status;  /* a usage error or the dataset's, already printed */
+      if (result == NULL)
+        fm_cli_fail (error);
+      else
+        {
+          guint dead = 0;
+
+          for (guint l = 0; l < result->n_layers; l++)
+            dead += result->layers[l].n_dead;
+          /* Translators: one line per checkpoint scanned, e.g.
+           * "epoch-3.onnx: 2000 images, 45 dead channels" */
+          fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
+                                        "%s: %" PRIu64 " images, %u dead channel\n",
+                                        "%s: %" PRIu64 " images, %u dead channels\n", dead),
+                   (const char *) g_ptr_array_index (s->paths, k), result->images, dead);
+        }
+      g_ptr_array_add (s->results, result);
+      g_ptr_array_add (s->errors, error != NULL ? g_strdup (error->message) : NULL);
+    }
+  return FM_CLI_EXIT_OK;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+static void
+add_uints (JsonBuilder *b,
+           const char  *member,
+           const guint *values,
+           guint        n)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint k = 0; k < n; k++)
+    json_builder_add_int_value (b, values[k]);
+  json_builder_end_array (b);
+}
+
+static void
+print_json (TimelineState *s,
+            FmDataset     *dataset)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  guint64 images = 0;
+
+  for (guint k = 0; k < s->results->len && images == 0; k++)
+    if (g_ptr_array_index (s->results, k) != NULL)
+      images = ((FmScanResult *) g_ptr_array_index (s->results, k))->images;
+
+  json_builder_begin_object (b);
+  fm_cli_json_add_string (b, "dataset", fm_dataset_get_path (dataset));
+  fm_cli_json_add_int (b, "images", (gint64) images);
+  fm_cli_json_add_boolean (b, "cancelled", s->cancelled);
+  json_builder_set_member_name (b, "checkpoints");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < s->results->len; k++)
+    {
+      const FmScanResult *r = g_ptr_array_index (s->results, k);
+
+      json_builder_begin_object (b);
+      fm_cli_json_add_string (b, "model", g_ptr_array_index (s->paths, k));
+      if (r == NULL)
+        {
+          fm_cli_json_add_string (b, "error", g_ptr_array_index (s->errors, k));
+          json_builder_end_object (b);
+          continue;
+        }
+      json_builder_set_member_name (b, "layers");
+      json_builder_begin_array (b);
+      for (guint l = 0; l < r->n_layers; l++)
+        {
+          const FmScanLayer *L = &r->layers[l];
+
+          json_builder_begin_object (b);
+          fm_cli_json_add_string (b, "name", L->name);
+          fm_cli_json_add_int (b, "channels", L->channels);
+          add_uints (b, "dead", L->dead, L->n_dead);
+          add_uints (b, "rare", L->rare, L->n_rare);
+          json_builder_set_member_name (b, "fire_count");
+          json_builder_begin_array (b);
+          for (guint c = 0; c < L->channels; c++)
+            json_builder_add_int_value (b, (gint64) L->fire_count[c]);
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  fm_cli_print_json (json_builder_get_root (b));
+}
+
+/* A table: one row per checkpoint, one column per layer of the first
+ * result, the dead channels of each. */
+static void
+print_text (TimelineState *s,
+            FmDataset     *dataset)
+{
+  const FmScanResult *first = NULL;
+  glong name_width = 0;
+
+  for (guint k = 0; k < s->results->len; k++)
+    {
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (s->paths, k));
+
+      name_width = MAX (name_width, g_utf8_strlen (base, -1));
+      if (first == NULL)
+        first = g_ptr_array_index (s->results, k);
+    }
+  g_print ("%s %s\n", _("Dataset:"), fm_dataset_get_path (dataset));
+  if (first == NULL)
+    {
+      g_print ("%s\n", _("No checkpoint could be scanned."));
+      return;
+    }
+  g_print (_("Dead channels per layer (zero for every one of %" PRIu64 " images):\n"),
+           first->images);
+  for (guint l = 0; l < first->n_layers; l++)
+    g_print ("  %c  %s (%u)\n", 'A' + (char) MIN (l, 25), first->layers[l].name,
+             first->layers[l].channels);
+  g_print ("\n  %*s", (int) name_width, "");
+  for (guint l = 0; l < first->n_layers; l++)
+    g_print (" %5c", 'A' + (char) MIN (l, 25));
+  g_print ("\n");
+  for (guint k = 0; k < s->results->len; k++)
+    {
+      const FmScanResult *r = g_ptr_array_index (s->results, k);
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (s->paths, k));
+      glong pad = name_width - g_utf8_strlen (base, -1);
+
+      g_print ("  %s%*s", base, (int) pad, "");
+      if (r == NULL)
+        {
+          g_print ("  %s\n", _("(not scanned)"));
+          continue;
+        }
+      for (guint l = 0; l < first->n_layers; l++)
+        {
+          int i = fm_scan_result_find_layer (r, first->layers[l].name);
+
+          if (i < 0)
+            g_print (" %5s", "-");
+          else
+            g_print (" %5u", r->layers[i].n_dead);
+        }
+      g_print ("\n");
+    }
+}
+
+/* ---- the command ------------------------------------------------------ */
+
+static GOptionContext *
+timeline_context_new (TimelineState *s)
+{
+  const GOptionEntry entries[] = {
+    { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &s->dataset_arg,
+      N_("The dataset to scan each checkpoint with (required)"), N_("DATASET") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &s->json,
+      N_("Print one JSON object instead of text"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s->output,
+      N_("Also draw the timeline into FILE (.png or .pdf)"), N_("FILE") },
+    { NULL }
+  };
+  GOptionContext *context;
+
+  context = fm_cli_option_context_new ("timeline", _("CHECKPOINT…"),
+                                       _("Scan DATASET with every CHECKPOINT of one training "
+                                         "(an .onnx file or a folder of them, taken in natural "
+                                         "order of their names: epoch-2 before epoch-10) and "
+                                         "show, per layer, which channels are dead at each "
+                                         "checkpoint: when they died, and whether any came "
+                                         "back. Results come from the scan's cache when they "
+                                         "are there. DATASET is what “scan” takes."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  fm_cli_scan_flags_add_options (&s->flags, context);
+  return context;
+}
+
+static int
+check_output (TimelineState  *s,
+              GOptionContext *context)
+{
+  if (s->output == NULL || fm_timeline_figure_format_for (s->output) != FM_TIMELINE_FIGURE_NONE)
+    return FM_CLI_EXIT_OK;
+  return fm_cli_usage_error (context, "timeline",
+                             _("-o: %s: the figure is written as .png or .pdf"), s->output);
+}
+
+static int
+write_figure (TimelineState *s,
+              FmDataset     *dataset)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fm_timeline_figure_write (s->output, (const char * const *) s->paths->pdata,
+                                 (FmScanResult * const *) s->results->pdata, s->results->len,
+                                 fm_dataset_get_path (dataset), &error))
+    return fm_cli_fail (error);
+  if (!s->json)
+    g_print ("\n%s %s\n", _("Timeline drawn in"), s->output);
+  return FM_CLI_EXIT_OK;
+}
+
+int
+fm_cli_timeline (int    argc,
+                 char **argv)
+{
+  TimelineState s = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmDataset) dataset = NULL;
+  static const char *const missing[] = { N_("missing CHECKPOINT"), NULL };
+  gboolean any_failed = FALSE;
+  int status;
+
+  fm_cli_scan_flags_init (&s.flags);
+  context = timeline_context_new (&s);
+  status = fm_cli_parse_arguments (context, "timeline", &argc, &argv, missing, G_MAXINT);
+  if (status == FM_CLI_EXIT_OK && s.dataset_arg == NULL)
+    status = fm_cli_usage_error (context, "timeline", _("missing --dataset DATASET"));
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_scan_flags_check (&s.flags, context, "timeline");
+  if (status == FM_CLI_EXIT_OK)
+    status = check_output (&s, context);
+  if (status == FM_CLI_EXIT_OK)
+    {
+      s.paths = collect_checkpoints (argc, argv, &error);
+      if (s.paths == NULL)
+        status = fm_cli_fail (error);
+    }
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_scan_open_dataset (&s.flags, s.dataset_arg, &dataset);
+  if (status == FM_CLI_EXIT_OK)
+    {
+      fm_cli_scan_catch_interrupt (TRUE);
+      status = scan_all (&s, context);
+      fm_cli_scan_catch_interrupt (FALSE);
+    }
+  if (status != FM_CLI_EXIT_OK)
+    goto out;
+
+  if (s.json)
+    print_json (&s, dataset);
+  else
+    print_text (&s, dataset);
+  if (s.output != NULL)
+    status = write_figure (&s, dataset);
+  for (guint k = 0; k < s.errors->len; k++)
+    any_failed |= g_ptr_array_index (s.errors, k) != NULL;
+  if (s.cancelled)
+    {
+      fprintf (stderr, _("feature-maps: the timeline was cancelled after %u of %u checkpoints; "
+                         "it shows those only\n"), s.results->len, s.paths->len);
+      status = FM_CLI_EXIT_FAILURE;
+    }
+  else if (any_failed && status == FM_CLI_EXIT_OK)
+    status = FM_CLI_EXIT_FAILURE;
+
+out:
+  timeline_state_clear (&s);
+  return status;
+}

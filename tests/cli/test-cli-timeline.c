@@ -1,0 +1,304 @@
+/* test-cli-timeline.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps timeline`, run as a user would, on the bundled checkpoint
+ * series of the dying model (data/models/mnist-cnn-dying-checkpoints/)
+ * over the bundled digits:
+ *  - each checkpoint's dead ReLU channels equal PyTorch's, which
+ *    build-aux/train-mnist.py computed while training and committed
+ *    (tests/fixtures/mnist/mnist-cnn-dying-checkpoints/dead.json);
+ *  - files are taken in natural order (epoch-2 before epoch-10);
+ *  - a damaged checkpoint is reported by name and the others are still
+ *    scanned (exit status 1);
+ *  - Ctrl+C keeps the checkpoints already finished;
+ *  - the figure: a PNG of the right kind, a PDF whose text names the
+ *    layers; another extension and a missing --dataset are usage errors.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "fm-test-cli.h"
+#include "fm-test-files.h"
+
+static const char *binary;
+static const char *cache_dir;
+
+static char *
+checkpoints_dir (void)
+{
+  return g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn-dying-checkpoints", NULL);
+}
+
+/* `feature-maps timeline ARGS` with its own scan cache; returns the exit
+ * status. */
+#define run_timeline(out, err, ...) \
+  fm_test_cli_run (binary, "timeline", (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL }, \
+                   out, err, NULL, FM_TEST_CLI_ARGS (__VA_ARGS__))
+
+static JsonObject *
+load_fixture (JsonParser *parser)
+{
+  g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "mnist",
+                                            "mnist-cnn-dying-checkpoints", "dead.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+assert_same_ints (JsonArray *got,
+                  JsonArray *want)
+{
+  g_assert_cmpuint (json_array_get_length (got), ==, json_array_get_length (want));
+  for (guint j = 0; j < json_array_get_length (want); j++)
+    g_assert_cmpint (json_array_get_int_element (got, j), ==, json_array_get_int_element (want, j));
+}
+
+static void
+test_bundled (void)
+{
+  g_autofree char *dir = checkpoints_dir ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) fixture_parser = json_parser_new ();
+  JsonObject *fixture = load_fixture (fixture_parser);
+  JsonArray *want = json_object_get_array_member (fixture, "checkpoints");
+  JsonObject *o;
+  JsonArray *got;
+  guint first_dead = 0, last_dead = 0;
+
+  g_assert_cmpint (run_timeline (&out, &err, dir, "--dataset", "mnist-heldout", "--json",
+                                 NULL), ==, 0);
+  o = fm_test_cli_parse_object (parser, out);
+  g_assert_cmpint (json_object_get_int_member (o, "images"), ==,
+                   json_object_get_int_member (fixture, "images"));
+  g_assert_false (json_object_get_boolean_member (o, "cancelled"));
+  got = json_object_get_array_member (o, "checkpoints");
+  /* The series runs from the initial weights to the end of training. */
+  g_assert_cmpuint (json_array_get_length (want), >=, 6);
+  g_assert_cmpuint (json_array_get_length (got), ==, json_array_get_length (want));
+  for (guint k = 0; k < json_array_get_length (want); k++)
+    {
+      JsonObject *w = json_array_get_object_element (want, k);
+      JsonObject *g = json_array_get_object_element (got, k);
+      g_autofree char *base = g_path_get_basename (json_object_get_string_member (g, "model"));
+      JsonArray *want_layers = json_object_get_array_member (w, "layers");
+
+      g_assert_cmpstr (base, ==, json_object_get_string_member (w, "model"));
+      for (guint l = 0; l < json_array_get_length (want_layers); l++)
+        {
+          JsonObject *wl = json_array_get_object_element (want_layers, l);
+          JsonObject *gl = fm_test_cli_find_layer (g, json_object_get_string_member (wl, "name"));
+          JsonArray *dead = json_object_get_array_member (wl, "dead");
+
+          assert_same_ints (json_object_get_array_member (gl, "dead"), dead);
+          if (k == 0)
+            first_dead += json_array_get_length (dead);
+          if (k + 1 == json_array_get_length (want))
+            last_dead += json_array_get_length (dead);
+        }
+    }
+  /* The series shows channels dying: fewer dead at the start than at the
+   * end. */
+  g_assert_cmpuint (first_dead, <, last_dead);
+}
+
+/* A folder with copies of two checkpoints named so that the natural order
+ * differs from the byte order, and a damaged one. */
+static char *
+make_series (gboolean damaged)
+{
+  g_autofree char *src = checkpoints_dir ();
+  g_autofree char *first = g_build_filename (src, "epoch-0.onnx", NULL);
+  g_autofree char *last = g_build_filename (src, "epoch-8.onnx", NULL);
+  char *dir = fm_test_fresh_dir (fm_test_scratch (), damaged ? "damaged" : "natural");
+  static const char *const names[] = { "epoch-10.onnx", "epoch-2.onnx", "epoch-1.onnx" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *bytes = NULL;
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      gsize len;
+
+      g_assert_true (g_file_get_contents (i == 0 ? last : first, &bytes, &len, NULL));
+      if (damaged && i == 1)
+        len /= 2;  /* cut in the middle */
+      g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+    }
+  return dir;
+}
+
+static void
+test_order_and_damage (void)
+{
+  g_autofree char *natural = make_series (FALSE);
+  g_autofree char *damaged = make_series (TRUE);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  static const char *const order[] = { "epoch-1.onnx", "epoch-2.onnx", "epoch-10.onnx" };
+  JsonArray *got;
+
+  g_assert_cmpint (run_timeline (&out, &err, natural, "--dataset", "mnist-heldout", "--json",
+                                 "--limit", "50", NULL), ==, 0);
+  got = json_object_get_array_member (fm_test_cli_parse_object (parser, out), "checkpoints");
+  g_assert_cmpuint (json_array_get_length (got), ==, 3);
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autofree char *base = g_path_get_basename (
+        json_object_get_string_member (json_array_get_object_element (got, k), "model"));
+
+      g_assert_cmpstr (base, ==, order[k]);
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* epoch-2.onnx is cut in half: named on stderr and in the JSON, the
+   * other two scanned, exit status 1. */
+  g_assert_cmpint (run_timeline (&out, &err, damaged, "--dataset", "mnist-heldout", "--json",
+                                 "--limit", "50", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "epoch-2.onnx"));
+  {
+    g_autoptr(JsonParser) p2 = json_parser_new ();
+    JsonArray *cps = json_object_get_array_member (fm_test_cli_parse_object (p2, out),
+                                                   "checkpoints");
+    JsonObject *broken = json_array_get_object_element (cps, 1);
+
+    g_assert_cmpuint (json_array_get_length (cps), ==, 3);
+    g_assert_true (json_object_has_member (broken, "error"));
+    g_assert_nonnull (strstr (json_object_get_string_member (broken, "error"), "epoch-2.onnx"));
+    g_assert_true (json_object_has_member (json_array_get_object_element (cps, 0), "layers"));
+    g_assert_true (json_object_has_member (json_array_get_object_element (cps, 2), "layers"));
+  }
+}
+
+/* Ctrl+C after the first checkpoint is done: the finished ones are
+ * printed, the run says it was cancelled. Many uncached scans of the
+ * series make sure there is work left when the signal comes. */
+static void
+test_cancel (void)
+{
+  g_autofree char *dir = checkpoints_dir ();
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) err_lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *line = NULL;
+  g_autofree char *out = NULL;
+  JsonObject *o;
+  guint n_done;
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  g_ptr_array_add (argv, "timeline");
+  for (int i = 0; i < 6; i++)
+    g_ptr_array_add (argv, dir);
+  g_ptr_array_add (argv, "--dataset");
+  g_ptr_array_add (argv, "mnist-heldout");
+  g_ptr_array_add (argv, "--no-cache");
+  g_ptr_array_add (argv, "--json");
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  /* The first "FILE: N images, D dead channels" line on stderr. */
+  err_lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (proc));
+  line = g_data_input_stream_read_line (err_lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, " images, "));
+  g_subprocess_send_signal (proc, SIGINT);
+
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
+  o = fm_test_cli_parse_object (parser, out);
+  g_assert_true (json_object_get_boolean_member (o, "cancelled"));
+  n_done = json_array_get_length (json_object_get_array_member (o, "checkpoints"));
+  g_assert_cmpuint (n_done, >=, 1);
+  g_assert_cmpuint (n_done, <, 6 * 9);
+}
+
+static void
+test_figure (void)
+{
+  g_autofree char *dir = checkpoints_dir ();
+  g_autofree char *png = g_build_filename (fm_test_scratch (), "timeline.png", NULL);
+  g_autofree char *pdf = g_build_filename (fm_test_scratch (), "timeline.pdf", NULL);
+  g_autofree char *txt = g_build_filename (fm_test_scratch (), "timeline.txt", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *bytes = NULL;
+  gsize len;
+
+  g_assert_cmpint (run_timeline (&out, &err, dir, "--dataset", "mnist-heldout", "-o", png,
+                                 NULL), ==, 0);
+  g_assert_true (g_file_get_contents (png, &bytes, &len, NULL));
+  g_assert_cmpuint (len, >, 8);
+  g_assert_cmpmem (bytes, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_timeline (&out, &err, dir, "--dataset", "mnist-heldout", "-o", pdf,
+                                 NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  if (g_find_program_in_path ("pdftotext") == NULL)
+    g_test_message ("pdftotext (poppler-utils) not installed: the PDF's text is not read");
+  else
+    {
+      g_autofree char *text = NULL;
+      int status;
+
+      g_assert_true (g_spawn_sync (NULL, (char *[]) { "pdftotext", pdf, "-", NULL }, NULL,
+                                   G_SPAWN_SEARCH_PATH, NULL, NULL, &text, NULL, &status, NULL));
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (text, "/relu1/Relu_output_0"));
+      g_assert_nonnull (strstr (text, "/relu3/Relu_output_0"));
+      g_assert_nonnull (strstr (text, "epoch-0.onnx"));
+    }
+
+  g_assert_cmpint (run_timeline (&out, &err, dir, "--dataset", "mnist-heldout", "-o", txt,
+                                 NULL), ==, 2);
+  g_assert_nonnull (strstr (err, ".png or .pdf"));
+  g_assert_false (g_file_test (txt, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_timeline (&out, &err, dir, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--dataset"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *cache = NULL;
+
+  binary = fm_test_cli_init (&argc, &argv);
+  cache = fm_test_fresh_dir (fm_test_scratch (), "cache");
+  cache_dir = cache;
+
+  g_test_add_func ("/cli/timeline/bundled", test_bundled);
+  g_test_add_func ("/cli/timeline/order-and-damage", test_order_and_damage);
+  g_test_add_func ("/cli/timeline/cancel", test_cancel);
+  g_test_add_func ("/cli/timeline/figure", test_figure);
+
+  return g_test_run ();
+}
