@@ -25,6 +25,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-checkpoints.h"
 #include "fm-timeline-figure.h"
 
 typedef struct
@@ -49,78 +50,6 @@ timeline_state_clear (TimelineState *s)
   g_clear_pointer (&s->paths, g_ptr_array_unref);
   g_clear_pointer (&s->results, g_ptr_array_unref);
   g_clear_pointer (&s->errors, g_ptr_array_unref);
-}
-
-/* ---- the checkpoints -------------------------------------------------- */
-
-static int
-natural_order (gconstpointer a,
-               gconstpointer b)
-{
-  const char *pa = *(const char * const *) a, *pb = *(const char * const *) b;
-  g_autofree char *ba = g_path_get_basename (pa);
-  g_autofree char *bb = g_path_get_basename (pb);
-  g_autofree char *ka = g_utf8_collate_key_for_filename (ba, -1);
-  g_autofree char *kb = g_utf8_collate_key_for_filename (bb, -1);
-  int order = strcmp (ka, kb);
-
-  return order != 0 ? order : strcmp (pa, pb);
-}
-
-/* The .onnx files directly in @folder. */
-static gboolean
-add_folder (GPtrArray   *paths,
-            const char  *folder,
-            GError     **error)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, error);
-  const char *name;
-  guint before = paths->len;
-
-  if (dir == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *lower = g_ascii_strdown (name, -1);
-      char *path;
-
-      if (!g_str_has_suffix (lower, ".onnx"))
-        continue;
-      path = g_build_filename (folder, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        g_ptr_array_add (paths, path);
-      else
-        g_free (path);
-    }
-  if (paths->len == before)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: no .onnx files in this folder"), folder);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Every checkpoint named on the command line, folders expanded, in
- * natural order. */
-static GPtrArray *
-collect_checkpoints (int      argc,
-                     char   **argv,
-                     GError **error)
-{
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_file_test (argv[i], G_FILE_TEST_IS_DIR))
-        {
-          if (!add_folder (paths, argv[i], error))
-            return NULL;
-        }
-      else
-        g_ptr_array_add (paths, g_strdup (argv[i]));
-    }
-  g_ptr_array_sort (paths, natural_order);
-  return g_steal_pointer (&paths);
 }
 
 /* ---- scanning --------------------------------------------------------- */
@@ -411,7 +340,7 @@ fm_cli_timeline (int    argc,
     status = check_output (&s, context);
   if (status == FM_CLI_EXIT_OK)
     {
-      s.paths = collect_checkpoints (argc, argv, &error);
+      s.paths = fm_checkpoints_list ((const char * const *) argv + 1, (guint) argc - 1, &error);
       if (s.paths == NULL)
         status = fm_cli_fail (error);
     }
