@@ -58,6 +58,7 @@ struct _FmWindow
   char            *next_settings_path; /* the one of the model being set */
   char            *input_shape;        /* "[1, 3, 224, 224]" */
   gboolean         input_inverted;     /* the picture shown was inverted */
+  struct _FmWindowCheckpoints *checkpoints; /* fm-window-checkpoints.c */
   FmImage         *picture;            /* the picture opened, while the canvas shows it as
                                         * opened: read again for other input settings */
   GtkWindow       *input_dialog;       /* Input Settings, while open */
@@ -107,6 +108,7 @@ struct _FmWindow
   GCancellable    *scan_cancellable;
   FmScanResult    *scan;           /* for the current model, or NULL */
   char            *scan_dataset;   /* the last dataset scanned for this model */
+  char            *scan_look_up_next; /* _fm_window_scan_look_up () after the scan that runs */
   GPtrArray       *dead_labels;    /* GtkLabel* of the sidebar rows, borrowed */
 };
 
@@ -158,6 +160,17 @@ void _fm_window_dnd_init         (FmWindow     *self);
 void _fm_window_open_chooser     (FmWindow     *self,
                                   gboolean      model);
 
+/* fm-window-checkpoints.c */
+typedef struct _FmWindowCheckpoints FmWindowCheckpoints;
+void _fm_window_checkpoints_class_init (GtkWidgetClass *widget_class);
+/* After _fm_window_scan_init (): the bar goes above the scan's. */
+void _fm_window_checkpoints_init     (FmWindow     *self);
+void _fm_window_checkpoints_dispose  (FmWindow     *self);
+void _fm_window_checkpoints_finalize (FmWindow     *self);
+/* A model was set: leaves the mode if it is not the checkpoint chosen,
+ * else shows that checkpoint's verdicts if its scan is in the cache. */
+void _fm_window_checkpoints_model_set (FmWindow    *self);
+
 /* fm-window-scan.c */
 void _fm_window_scan_class_init  (GtkWidgetClass *widget_class);
 void _fm_window_scan_init        (FmWindow     *self);
@@ -170,5 +183,9 @@ void _fm_window_scan_dispose     (FmWindow     *self);
  * others loses its marks, or is replaced by a cached scan made under the
  * new ones. */
 void _fm_window_scan_settings_changed (FmWindow *self);
+/* Shows the cached scan of @dataset_path for the current model, if the
+ * cache has one under the window's settings; nothing is said otherwise. */
+void _fm_window_scan_look_up     (FmWindow     *self,
+                                  const char   *dataset_path);
 
 G_END_DECLS

@@ -32,6 +32,7 @@ typedef struct
   double        elapsed;
   gboolean      from_cache;
   gboolean      cache_only;   /* look the result up in the cache, never scan */
+  gboolean      quiet;        /* cache_only: a result found is not announced */
   float         old_epsilon;  /* cache_only: the threshold of the result replaced */
   GError       *cache_error;  /* the result could not be kept in the cache */
   GError       *scan_error;   /* why a partial result stopped early, not Stop */
@@ -239,7 +240,9 @@ show_result (FmWindow     *self,
   _fm_window_scan_apply (self);
 
   text = result_status (self, job, result);
-  if (job->cache_only)
+  /* Said when it replaces marks made under other settings; a plain look
+   * (a checkpoint's verdicts) is quiet. */
+  if (job->cache_only && !job->quiet)
     {
       g_autofree char *eps = g_strdup_printf ("%g", job->options.epsilon);
       /* Translators: %s is the new zero threshold */
@@ -268,16 +271,11 @@ show_result (FmWindow     *self,
 }
 
 static void
-scan_done (GObject      *source,
-           GAsyncResult *res,
-           gpointer      user_data)
+finish_scan (FmWindow     *self,
+             ScanJob      *job,
+             FmScanResult *result,
+             GError       *error)
 {
-  FmWindow *self = FM_WINDOW (source);
-  ScanJob *job = g_task_get_task_data (G_TASK (res));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FmScanResult) result = g_task_propagate_pointer (G_TASK (res), &error);
-
-  g_clear_object (&self->scan_cancellable);
   if (job->cache_only && result == NULL && error == NULL && job->model == self->model)
     {
       cache_only_missed (self, job);
@@ -306,13 +304,32 @@ scan_done (GObject      *source,
 }
 
 static void start_scan (FmWindow *self, const char *dataset_path, gboolean cache_only,
-                        float old_epsilon);
+                        float old_epsilon, gboolean quiet);
+
+static void
+scan_done (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  FmWindow *self = FM_WINDOW (source);
+  ScanJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmScanResult) result = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autofree char *next = NULL;
+
+  g_clear_object (&self->scan_cancellable);
+  finish_scan (self, job, result, error);
+  /* A look asked for while this one ran (for the model now shown). */
+  next = g_steal_pointer (&self->scan_look_up_next);
+  if (next != NULL)
+    start_scan (self, next, TRUE, NAN, TRUE);
+}
 
 void
 fm_window_start_scan (FmWindow   *self,
                       const char *dataset_path)
 {
-  start_scan (self, dataset_path, FALSE, 0);
+  start_scan (self, dataset_path, FALSE, 0, FALSE);
 }
 
 void
@@ -330,14 +347,15 @@ _fm_window_scan_settings_changed (FmWindow *self)
    * threshold, if the cache has one, brings them back. */
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   _fm_window_scan_apply (self);
-  start_scan (self, dataset, TRUE, old);
+  start_scan (self, dataset, TRUE, old, FALSE);
 }
 
 static void
 start_scan (FmWindow   *self,
             const char *dataset_path,
             gboolean    cache_only,
-            float       old_epsilon)
+            float       old_epsilon,
+            gboolean    quiet)
 {
   g_autoptr(GTask) task = NULL;
   ScanJob *job;
@@ -354,6 +372,7 @@ start_scan (FmWindow   *self,
   job->options.rare_below = g_settings_get_double (self->settings, "rare-threshold");
   job->options.epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
   job->cache_only = cache_only;
+  job->quiet = quiet;
   if (!cache_only)
     {
       g_free (self->scan_dataset);
@@ -372,6 +391,20 @@ start_scan (FmWindow   *self,
   gtk_progress_bar_set_fraction (self->scan_progress, 0);
   show_bar (self, TRUE);
   g_task_run_in_thread (task, scan_thread);
+}
+
+void
+_fm_window_scan_look_up (FmWindow   *self,
+                         const char *dataset_path)
+{
+  if (self->scan_cancellable != NULL)
+    {
+      /* After the scan that runs (or is being cancelled). */
+      g_free (self->scan_look_up_next);
+      self->scan_look_up_next = g_strdup (dataset_path);
+      return;
+    }
+  start_scan (self, dataset_path, TRUE, NAN, TRUE);
 }
 
 FmScanResult *
@@ -445,6 +478,7 @@ _fm_window_scan_reset (FmWindow *self)
   g_cancellable_cancel (self->scan_cancellable);
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   g_clear_pointer (&self->scan_dataset, g_free);
+  g_clear_pointer (&self->scan_look_up_next, g_free);
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
   _fm_window_update_key (self);
 }
@@ -456,6 +490,7 @@ _fm_window_scan_dispose (FmWindow *self)
   g_clear_object (&self->scan_cancellable);
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   g_clear_pointer (&self->scan_dataset, g_free);
+  g_clear_pointer (&self->scan_look_up_next, g_free);
 }
 
 /* ---- choosing a dataset ----------------------------------------------- */

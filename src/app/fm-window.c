@@ -553,6 +553,7 @@ load_model_done (GObject      *source,
       return;
     }
   update_model_actions (self);
+  _fm_window_checkpoints_model_set (self);
   fm_bench_live_mark ("model set");
   g_settings_set_string (self->settings, "last-model", model->path);
   if (self->restore_input && self->pending_image == NULL)
@@ -623,6 +624,7 @@ fm_window_dispose (GObject *object)
   g_clear_object (&self->pending_image);
   g_clear_pointer (&self->picture, fm_image_free);
   _fm_window_scan_dispose (self);
+  _fm_window_checkpoints_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
   if (self->input_dialog != NULL)
     gtk_window_destroy (self->input_dialog);
@@ -651,6 +653,7 @@ fm_window_finalize (GObject *object)
   g_free (self->settings_path);
   g_free (self->next_settings_path);
   g_free (self->input_shape);
+  _fm_window_checkpoints_finalize (self);
 
   G_OBJECT_CLASS (fm_window_parent_class)->finalize (object);
 }
@@ -688,6 +691,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, view_count);
   _fm_window_scan_class_init (widget_class);
+  _fm_window_checkpoints_class_init (widget_class);
 
   gtk_widget_class_bind_template_child_full (widget_class, "recent_menu", FALSE,
                                              G_STRUCT_OFFSET (FmWindow, recent_menu));
@@ -734,6 +738,7 @@ fm_window_init (FmWindow *self)
   set_busy (self, FALSE);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
   _fm_window_scan_init (self);
+  _fm_window_checkpoints_init (self);
   update_model_actions (self);
 }
 

@@ -108,4 +108,24 @@ gboolean    fm_window_grid_key       (FmWindow        *self,
                                       guint            keyval,
                                       GdkModifierType  state);
 
+/* Open Checkpoints (fm-window-checkpoints.c): the .onnx files of @folder
+ * in natural order, the first one opened and a slider over them. FALSE
+ * with an error naming the folder when it holds none. */
+gboolean    fm_window_open_checkpoints   (FmWindow    *self,
+                                          GFile       *folder,
+                                          GError     **error);
+guint       fm_window_get_n_checkpoints  (FmWindow    *self);
+guint       fm_window_get_checkpoint     (FmWindow    *self);
+/* Opens checkpoint @index as the slider does. */
+void        fm_window_set_checkpoint     (FmWindow    *self,
+                                          guint        index);
+/* Scans the dataset of the window's last scan with every checkpoint. */
+void        fm_window_scan_checkpoints   (FmWindow    *self);
+gboolean    fm_window_is_scanning_checkpoints (FmWindow *self);
+/* The dead channels of @layer at checkpoint @index after that scan, or
+ * G_MAXUINT when it has none. */
+guint       fm_window_get_checkpoint_dead (FmWindow   *self,
+                                           guint       index,
+                                           const char *layer);
+
 G_END_DECLS

@@ -1,0 +1,194 @@
+/* test-window-checkpoints.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's Open Checkpoints on the bundled series of the dying
+ * model (data/models/mnist-cnn-dying-checkpoints/), under a real display:
+ *  - the slider opens each checkpoint and the picture on the canvas stays
+ *    (the tensor the model gets is the same before and after);
+ *  - "Scan Each Checkpoint" with the bundled digits finds, per checkpoint
+ *    and ReLU layer, as many dead channels as PyTorch did (the training
+ *    script's fixture), and a checkpoint the slider reaches shows its own
+ *    verdicts, the same channels;
+ *  - opening another model leaves the mode; a folder without .onnx files
+ *    is refused with its name.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "fm-application.h"
+#include "fm-image.h"
+#include "fm-test-files.h"
+#include "fm-test-window.h"
+#include "fm-window.h"
+
+static char *
+series_dir (void)
+{
+  return g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn-dying-checkpoints", NULL);
+}
+
+static gboolean
+model_is (FmWindow   *window,
+          const char *file)
+{
+  FmModel *model = fm_window_get_model (window);
+
+  return model != NULL && g_str_has_suffix (model->path, file);
+}
+
+static FmWindow *
+open_series (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *dir = series_dir ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fm_window_open_checkpoints (window, folder, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fm_window_get_n_checkpoints (window), ==, 9);
+  WAIT_FOR (model_is (window, "epoch-0.onnx"));
+  return window;
+}
+
+static void
+test_slider_keeps_input (void)
+{
+  FmWindow *window = open_series ();
+  g_autofree char *png = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-7.png", NULL);
+  g_autoptr(GError) error = NULL;
+  FmImage *image = fm_image_load (png, 0, &error);
+  g_autofree float *before = NULL;
+  gsize numel = 28 * 28;
+
+  g_assert_no_error (error);
+  fm_window_load_image (window, image, "digit-7.png");
+  fm_image_free (image);
+  fm_test_settle ();
+  before = g_memdup2 (fm_window_get_input_tensor (window), numel * sizeof (float));
+
+  for (guint k = 8; k > 0; k -= 4)
+    {
+      g_autofree char *file = g_strdup_printf ("epoch-%u.onnx", k);
+
+      fm_window_set_checkpoint (window, k);
+      WAIT_FOR (model_is (window, file));
+      g_assert_cmpuint (fm_window_get_checkpoint (window), ==, k);
+      g_assert_cmpmem (fm_window_get_input_tensor (window), numel * sizeof (float), before,
+                       numel * sizeof (float));
+    }
+  fm_test_close_window (window);
+}
+
+/* The fixture's checkpoints, as PyTorch found them. */
+static JsonArray *
+fixture_checkpoints (JsonParser *parser)
+{
+  g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "mnist",
+                                            "mnist-cnn-dying-checkpoints", "dead.json", NULL);
+
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  return json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                       "checkpoints");
+}
+
+static void
+test_scan_each (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *want = fixture_checkpoints (parser);
+  FmWindow *window;
+  FmScanResult *scan;
+  JsonArray *want_layers;
+
+  fm_test_fresh_scan_cache ();
+  window = open_series ();
+  /* Nothing to scan with yet: said, nothing started. */
+  fm_window_scan_checkpoints (window);
+  g_assert_false (fm_window_is_scanning_checkpoints (window));
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), "Scan a dataset first"));
+
+  fm_test_scan_digits (window);
+  fm_window_scan_checkpoints (window);
+  g_assert_true (fm_window_is_scanning_checkpoints (window));
+  WAIT_FOR (!fm_window_is_scanning_checkpoints (window));
+
+  g_assert_cmpuint (json_array_get_length (want), ==, 9);
+  for (guint k = 0; k < 9; k++)
+    {
+      JsonArray *layers = json_object_get_array_member (json_array_get_object_element (want, k),
+                                                        "layers");
+
+      for (guint l = 0; l < json_array_get_length (layers); l++)
+        {
+          JsonObject *wl = json_array_get_object_element (layers, l);
+
+          g_assert_cmpuint (fm_window_get_checkpoint_dead (window, k,
+                                                           json_object_get_string_member (wl,
+                                                                                          "name")),
+                            ==, json_array_get_length (json_object_get_array_member (wl, "dead")));
+        }
+    }
+
+  /* Checkpoint 3's own verdicts, from the cache. */
+  fm_window_set_checkpoint (window, 3);
+  WAIT_FOR (model_is (window, "epoch-3.onnx") && fm_window_get_scan (window) != NULL
+            && !fm_window_is_scanning (window));
+  scan = fm_window_get_scan (window);
+  want_layers = json_object_get_array_member (json_array_get_object_element (want, 3),
+                                              "layers");
+  for (guint l = 0; l < json_array_get_length (want_layers); l++)
+    {
+      JsonObject *wl = json_array_get_object_element (want_layers, l);
+      JsonArray *dead = json_object_get_array_member (wl, "dead");
+      int i = fm_scan_result_find_layer (scan, json_object_get_string_member (wl, "name"));
+
+      g_assert_cmpint (i, >=, 0);
+      g_assert_cmpuint (scan->layers[i].n_dead, ==, json_array_get_length (dead));
+      for (guint j = 0; j < json_array_get_length (dead); j++)
+        g_assert_cmpint (scan->layers[i].dead[j], ==, json_array_get_int_element (dead, j));
+    }
+  fm_test_close_window (window);
+}
+
+static void
+test_leave_and_refuse (void)
+{
+  FmWindow *window = open_series ();
+  g_autofree char *empty = g_build_filename (FM_SOURCE_DATADIR, "digits", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (empty);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundled = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn.onnx",
+                                               NULL);
+  g_autoptr(GFile) other = g_file_new_for_path (bundled);
+
+  /* Another model: the mode ends. */
+  fm_window_open_model (window, other);
+  WAIT_FOR (model_is (window, "/mnist-cnn.onnx"));
+  g_assert_cmpuint (fm_window_get_n_checkpoints (window), ==, 0);
+
+  /* A folder of digits holds no checkpoint. */
+  g_assert_false (fm_window_open_checkpoints (window, folder, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, empty));
+  g_assert_cmpuint (fm_window_get_n_checkpoints (window), ==, 0);
+  fm_test_close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  fm_test_window_init (&argc, &argv);
+
+  g_test_add_func ("/app/window-checkpoints/slider-keeps-input", test_slider_keeps_input);
+  g_test_add_func ("/app/window-checkpoints/scan-each", test_scan_each);
+  g_test_add_func ("/app/window-checkpoints/leave-and-refuse", test_leave_and_refuse);
+
+  return g_test_run ();
+}
