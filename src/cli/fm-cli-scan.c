@@ -15,79 +15,27 @@
 #include "fm-cli.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
 
-#include "fm-data.h"
 #include "fm-dataset.h"
 #include "fm-scan.h"
-
-#define BUNDLED_DATASET "mnist-heldout"
-#define BUNDLED_IMAGES  "digits/mnist-heldout-images-idx3-ubyte.gz"
 
 typedef struct
 {
   /* options */
   gboolean   json;
   char      *csv;
-  char      *labels;
-  gint64     limit;
-  int        top_k;
-  double     rare_below;
-  FmCliPreprocessFlags preprocess;
-  int        threads;
-  gboolean   no_cache;
-  /* state */
-  gboolean   tty;
-  GCancellable *cancellable;
+  FmCliScanFlags scan;
 } ScanState;
-
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint (int sig)
-{
-  (void) sig;
-  interrupted = 1;
-}
 
 static void
 scan_state_clear (ScanState *s)
 {
   g_free (s->csv);
-  g_free (s->labels);
-  fm_cli_preprocess_flags_clear (&s->preprocess);
-  g_clear_object (&s->cancellable);
-}
-
-/* Called from the scan's worker threads, at most ~20 times a second. */
-static void
-on_progress (guint64  done,
-             guint64  total,
-             double   elapsed,
-             gpointer user_data)
-{
-  ScanState *s = user_data;
-
-  if (interrupted)
-    g_cancellable_cancel (s->cancellable);
-  if (s->tty)
-    fprintf (stderr, _("\rScanning: %" PRIu64 " / %" PRIu64
-                       " images (%.0f images/s)   "),
-             done, total, elapsed > 0 ? done / elapsed : 0.0);
-}
-
-static char *
-resolve_dataset (const char  *arg,
-                 GError     **error)
-{
-  if (g_strcmp0 (arg, BUNDLED_DATASET) == 0)
-    return fm_data_find (BUNDLED_IMAGES, error);
-  return g_strdup (arg);
+  fm_cli_scan_flags_clear (&s->scan);
 }
 
 #define TABLE_COLUMNS 5
@@ -273,23 +221,10 @@ static GOptionContext *
 scan_context_new (ScanState *s)
 {
   const GOptionEntry entries[] = {
-    { "labels", 0, 0, G_OPTION_ARG_FILENAME, &s->labels,
-      N_("IDX labels file (default: found next to the images)"), N_("FILE") },
-    { "limit", 0, 0, G_OPTION_ARG_INT64, &s->limit,
-      N_("Scan only the first N images"), N_("N") },
-    { "top-k", 0, 0, G_OPTION_ARG_INT, &s->top_k,
-      N_("Keep the K images with the largest activation per channel (default 9)"), N_("K") },
-    { "rare-below", 0, 0, G_OPTION_ARG_DOUBLE, &s->rare_below,
-      N_("A channel firing on fewer than this share of images is rare (default 0.01)"),
-      N_("F") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &s->json,
       N_("Print one JSON object instead of text"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &s->csv,
       N_("Also write one line per channel to FILE"), N_("FILE") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &s->threads,
-      N_("Number of scan threads (default 2)"), N_("N") },
-    { "no-cache", 0, 0, G_OPTION_ARG_NONE, &s->no_cache,
-      N_("Neither read nor write the result cache"), NULL },
     { NULL }
   };
   GOptionContext *context;
@@ -302,108 +237,9 @@ scan_context_new (ScanState *s)
                                          "DATASET is an IDX images file (plain or .gz), a "
                                          "folder of PNG/JPEG pictures (searched recursively), "
                                          "or “mnist-heldout” for the bundled digits."));
+  fm_cli_scan_flags_add_options (&s->scan, context);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  fm_cli_preprocess_flags_add_options (&s->preprocess, context,
-                                       N_("Invert pictures: auto (default; IDX images are "
-                                          "never inverted), yes or no"));
   return context;
-}
-
-/* The values of the flags; returns an exit status. */
-static int
-check_options (ScanState      *s,
-               GOptionContext *context)
-{
-  if (s->threads < 1 || s->threads > FM_SCAN_MAX_THREADS)
-    return fm_cli_usage_error (context, "scan", _("--threads must be 1 to %d, not %d"),
-                               FM_SCAN_MAX_THREADS, s->threads);
-  if (s->limit < 0)
-    return fm_cli_usage_error (context, "scan", _("--limit must be 0 (all) or more, not %"
-                                                  PRId64), s->limit);
-  if (s->top_k < 0 || s->top_k > FM_SCAN_MAX_TOP_K)
-    return fm_cli_usage_error (context, "scan", _("--top-k must be 0 to %d, not %d"),
-                               FM_SCAN_MAX_TOP_K, s->top_k);
-  if (!(s->rare_below >= 0.0 && s->rare_below <= 1.0))
-    return fm_cli_usage_error (context, "scan",
-                               _("--rare-below must be a share between 0 and 1, not %g"),
-                               s->rare_below);
-  return fm_cli_preprocess_flags_check (&s->preprocess, context, "scan");
-}
-
-/* The dataset, the model and the scan options; returns an exit status. */
-static int
-open_inputs (ScanState      *s,
-             GOptionContext *context,
-             const char     *model_arg,
-             const char     *dataset_arg,
-             FmDataset     **dataset,
-             FmModel       **model,
-             FmScanOptions  *options)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dataset_path = NULL;
-  FmModelOptions model_options;
-
-  /* The dataset first: an IDX file's size fills in symbolic model dims. */
-  dataset_path = resolve_dataset (dataset_arg, &error);
-  if (dataset_path == NULL ||
-      (*dataset = fm_dataset_open (dataset_path, s->labels, &error)) == NULL)
-    return fm_cli_fail (error);
-  fm_model_options_init (&model_options);
-  if (fm_dataset_get_kind (*dataset) == FM_DATASET_IDX)
-    {
-      model_options.default_height = fm_dataset_get_height (*dataset);
-      model_options.default_width = fm_dataset_get_width (*dataset);
-    }
-  *model = fm_cli_load_model (model_arg, &model_options, &error);
-  if (*model == NULL)
-    return fm_cli_fail (error);
-
-  fm_scan_options_init (options);
-  options->threads = (guint) s->threads;
-  options->limit = (guint64) s->limit;
-  options->top_k = (guint) s->top_k;
-  options->rare_below = s->rare_below;
-  if ((*model)->n_inputs == 1)
-    return fm_cli_preprocess_flags_apply (&s->preprocess, context, "scan", *model,
-                                          &options->preprocess);
-  return FM_CLI_EXIT_OK;
-}
-
-/* The result from the cache or a scan, with progress on a terminal and
- * Ctrl+C stopping it; @error as fm_scan_run_cached() sets it. */
-static FmScanResult *
-run_scan (ScanState            *s,
-          FmModel              *model,
-          FmDataset            *dataset,
-          const FmScanOptions  *options,
-          gboolean             *from_cache,
-          GError              **error)
-{
-  g_autoptr(GError) cache_error = NULL;
-  struct sigaction sa = { 0 }, old_sa;
-  FmScanResult *result;
-
-  s->tty = isatty (STDERR_FILENO);
-  s->cancellable = g_cancellable_new ();
-  sa.sa_handler = on_sigint;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGINT, &sa, &old_sa);
-  result = fm_scan_run_cached (model, dataset, options,
-                               s->no_cache ? FM_SCAN_CACHE_SKIP : FM_SCAN_CACHE_USE,
-                               on_progress, s, s->cancellable, from_cache, &cache_error, error);
-  sigaction (SIGINT, &old_sa, NULL);
-  if (result != NULL && !*from_cache && s->tty)
-    {
-      fprintf (stderr, "\r%80s\r", "");
-      fprintf (stderr, _("Scanned %" PRIu64 " images in %.2f s (%.0f images/s)\n"),
-               result->images, result->elapsed,
-               result->elapsed > 0 ? result->images / result->elapsed : 0.0);
-    }
-  /* The cache is a convenience: failing to write it is not fatal. */
-  if (cache_error != NULL)
-    fprintf (stderr, _("feature-maps: warning: %s\n"), cache_error->message);
-  return result;
 }
 
 /* Prints @result, writes the CSV and says why the scan stopped early, if
@@ -453,8 +289,8 @@ int
 fm_cli_scan (int    argc,
              char **argv)
 {
-  ScanState s = { .top_k = 9, .rare_below = 0.01, .threads = 2 };
-  g_autoptr(GOptionContext) context = scan_context_new (&s);
+  ScanState s = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FmDataset) dataset = NULL;
   g_autoptr(FmModel) model = NULL;
@@ -465,14 +301,19 @@ fm_cli_scan (int    argc,
                                          N_("missing DATASET"), NULL };
   int status;
 
+  fm_cli_scan_flags_init (&s.scan);
+  context = scan_context_new (&s);
   status = fm_cli_parse_arguments (context, "scan", &argc, &argv, missing, 2);
   if (status == FM_CLI_EXIT_OK)
-    status = check_options (&s, context);
+    status = fm_cli_scan_flags_check (&s.scan, context, "scan");
   if (status == FM_CLI_EXIT_OK)
-    status = open_inputs (&s, context, argv[1], argv[2], &dataset, &model, &options);
+    status = fm_cli_scan_open (&s.scan, context, "scan", argv[1], argv[2], &dataset, &model,
+                               &options);
   if (status == FM_CLI_EXIT_OK)
     {
-      result = run_scan (&s, model, dataset, &options, &from_cache, &error);
+      fm_cli_interrupt_begin (&s.scan);
+      result = fm_cli_scan_run (&s.scan, model, dataset, &options, &from_cache, &error);
+      fm_cli_interrupt_end (&s.scan);
       status = result != NULL ? report (&s, result, from_cache, error) : fm_cli_fail (error);
     }
   scan_state_clear (&s);

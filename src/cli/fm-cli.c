@@ -34,6 +34,7 @@ static const FmCliCommand commands[] = {
   { "run",     fm_cli_run,     N_("Run a model on a picture or .npy tensor and print the prediction") },
   { "export",  fm_cli_export,  N_("Write a layer's feature maps as PNG, statistics as CSV, activations as .npy") },
   { "scan",    fm_cli_scan,    N_("Scan a dataset and report, per channel, how often it fires and which channels are dead") },
+  { "atlas",   fm_cli_atlas,   N_("Scan a dataset and write a PDF of every channel's most exciting images and its maps on them") },
   { "bench",   fm_cli_bench,   N_("Measure a model's load time, forward-pass latency and peak memory") },
 };
 

@@ -12,16 +12,20 @@
  */
 #pragma once
 
+#include <signal.h>
 #include <stdio.h>
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
 #include "fm-cli-input.h"
+#include "fm-dataset.h"
 #include "fm-image.h"
 #include "fm-model.h"
 #include "fm-preprocess.h"
 #include "fm-run.h"
+#include "fm-scan.h"
+#include "fm-tile-render.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +53,8 @@ int       fm_cli_export          (int             argc,
 int       fm_cli_scan            (int             argc,
                                   char          **argv);
 int       fm_cli_bench           (int             argc,
+                                  char          **argv);
+int       fm_cli_atlas           (int             argc,
                                   char          **argv);
 
 /* ---- shared by the subcommands ---------------------------------------- */
@@ -222,5 +228,88 @@ int       fm_cli_input_run           (FmCliInput     *in,
                                       const char     *subcommand,
                                       const char     *model_arg,
                                       const char     *input_path);
+
+/* ---- export --card (fm-cli-card.c) ------------------------------------- */
+
+typedef struct
+{
+  char *spec;   /* --card LAYER:CHANNEL */
+  char *scan;   /* --scan SCAN.json */
+} FmCliCard;
+
+/* Adds --card and --scan to @context's main group. */
+void      fm_cli_card_add_options    (FmCliCard      *card,
+                                      GOptionContext *context);
+void      fm_cli_card_clear          (FmCliCard      *card);
+/* After `export` ran MODEL on INPUT (@in): writes the channel card to
+ * @output with the export's colours (@others: the export was also asked
+ * for layers, CSV or .npy, which a card does not write: a usage error).
+ * Returns an exit status, having printed what went wrong. */
+int       fm_cli_card_export         (FmCliCard      *card,
+                                      FmCliInput     *in,
+                                      GOptionContext *context,
+                                      const char     *output,
+                                      gboolean        others,
+                                      const FmTileStyle *colours,
+                                      FmNormalize     normalize,
+                                      float           epsilon);
+
+/* ---- DATASET through the scan, shared by scan and atlas ---------------- */
+
+typedef struct
+{
+  /* options, filled by GOptionContext */
+  char       *labels;
+  gint64      limit;
+  int         top_k;
+  double      rare_below;
+  FmCliPreprocessFlags preprocess;
+  int         threads;
+  gboolean    no_cache;
+  /* state */
+  gboolean    tty;          /* stderr is a terminal: progress goes there */
+  GCancellable *cancellable;
+  struct sigaction old_sigint;
+} FmCliScanFlags;
+
+/* The defaults: top-k 9, rare below 0.01, 2 threads. */
+void      fm_cli_scan_flags_init     (FmCliScanFlags *flags);
+void      fm_cli_scan_flags_clear    (FmCliScanFlags *flags);
+/* Adds --labels, --limit, --top-k, --rare-below, --threads, --no-cache
+ * and the preprocessing flags to @context's main group. */
+void      fm_cli_scan_flags_add_options (FmCliScanFlags *flags,
+                                         GOptionContext *context);
+/* Checks their values; returns an exit status, having printed a usage
+ * error naming the flag. */
+int       fm_cli_scan_flags_check    (FmCliScanFlags *flags,
+                                      GOptionContext *context,
+                                      const char     *subcommand);
+/* Opens DATASET (a path or "mnist-heldout"), loads MODEL (an IDX file's
+ * item size fills in symbolic dims) and fills the scan options; returns
+ * an exit status, having printed the error. */
+int       fm_cli_scan_open           (FmCliScanFlags *flags,
+                                      GOptionContext *context,
+                                      const char     *subcommand,
+                                      const char     *model_arg,
+                                      const char     *dataset_arg,
+                                      FmDataset     **dataset,
+                                      FmModel       **model,
+                                      FmScanOptions  *options);
+/* From here to fm_cli_interrupt_end () Ctrl+C cancels flags->cancellable
+ * (at the next fm_cli_interrupt_poll () or scan progress report). */
+void      fm_cli_interrupt_begin     (FmCliScanFlags *flags);
+void      fm_cli_interrupt_end       (FmCliScanFlags *flags);
+/* Cancels flags->cancellable if Ctrl+C was pressed; TRUE then. */
+gboolean  fm_cli_interrupt_poll      (FmCliScanFlags *flags);
+/* The result from the cache or a scan, with progress on a terminal,
+ * between fm_cli_interrupt_begin () and _end (); @error as
+ * fm_scan_run_cached () sets it. A cache that cannot be written is a
+ * warning on stderr. */
+FmScanResult *fm_cli_scan_run        (FmCliScanFlags      *flags,
+                                      FmModel             *model,
+                                      FmDataset           *dataset,
+                                      const FmScanOptions *options,
+                                      gboolean            *from_cache,
+                                      GError             **error);
 
 G_END_DECLS
