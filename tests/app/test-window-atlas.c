@@ -6,14 +6,17 @@
  * The window's Export Atlas… under a real display (meson runs it under
  * xvfb-run and dbus-run-session): the scan bar's button is there but
  * cannot be used before a scan, can after one (by mouse and by keyboard:
- * it takes the focus), and not again once the model changes.
+ * it takes the focus), and not again once the model changes; the tile
+ * detail has Export Channel… in its header bar.
  */
 #include "config.h"
 
 #include <adwaita.h>
 
+#include "fm-colormap.h"
 #include "fm-data.h"
 #include "fm-test-window.h"
+#include "fm-tile-detail.h"
 #include "fm-window.h"
 
 /* The descendant of @widget named @name, or NULL. */
@@ -67,6 +70,25 @@ test_enabled_after_scan (void)
   fm_test_close_window (window);
 }
 
+static void
+test_detail_export_channel (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  FmViewOptions options = { fm_colormap_get_default (), FM_NORMALIZE_LAYER, 0, 1, 72 };
+  GtkWindow *detail = fm_tile_detail_new (GTK_WINDOW (window), fm_window_get_frame (window), 0,
+                                          3, &options, NULL, -1);
+  GtkWidget *button = find_named (GTK_WIDGET (detail), "export_channel");
+
+  gtk_window_present (detail);
+  fm_test_settle ();
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==,
+                   "detail.export-channel");
+  g_assert_true (gtk_widget_get_sensitive (button));
+  gtk_window_destroy (detail);
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -75,6 +97,7 @@ main (int   argc,
   fm_test_fresh_scan_cache ();
 
   g_test_add_func ("/app/window-atlas/enabled-after-scan", test_enabled_after_scan);
+  g_test_add_func ("/app/window-atlas/detail-export-channel", test_detail_export_channel);
 
   return g_test_run ();
 }
