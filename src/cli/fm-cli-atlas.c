@@ -110,7 +110,11 @@ on_page (guint    done,
 
   fm_cli_interrupt_poll (&s->scan);
   if (s->scan.tty)
-    fprintf (stderr, _("\rDrawing the atlas: page %u of %u   "), done, total);
+    {
+      fputc ('\r', stderr);
+      fprintf (stderr, _("Drawing the atlas: page %u of %u"), done, total);
+      fputs ("   ", stderr);
+    }
 }
 
 /* The scan, then the PDF; returns an exit status. */

@@ -13,6 +13,7 @@
 
 #include "fm-atlas.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -174,7 +175,7 @@ run_idx_items (FmTopRunner  *r,
         {
           if (error != NULL && *error == NULL)
             g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                         _("%s: item %" G_GINT64_FORMAT " is missing"), r->dataset_path,
+                         _("%s: item %" PRId64 " is missing"), r->dataset_path,
                          sorted[next]);
           return FALSE;
         }
@@ -207,7 +208,7 @@ fm_top_runner_run (FmTopRunner  *runner,
       if (sorted[i] < 0 || (guint64) sorted[i] >= runner->n_items)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       _("%s has no item %" G_GINT64_FORMAT " (it has %" G_GUINT64_FORMAT
+                       _("%s has no item %" PRId64 " (it has %" PRIu64
                          "): the scan was made with another dataset"),
                        runner->dataset_path, sorted[i], runner->n_items);
           return FALSE;

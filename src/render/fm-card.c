@@ -12,6 +12,7 @@
 
 #include "fm-card.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -133,7 +134,7 @@ fm_card_resolve (const FmModel  *model,
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                    _("%s: layer “%s” has %u channels (0 to %u); there is no channel %"
-                     G_GUINT64_FORMAT), model->path, layer, entry->channels,
+                     PRIu64), model->path, layer, entry->channels,
                    entry->channels - 1, c);
       return FALSE;
     }
@@ -196,7 +197,7 @@ check_maxima (const FmModel      *model,
       {
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                      _("%s was made with another model or other preprocessing: it says image %"
-                       G_GINT64_FORMAT " gives channel %u of “%s” a largest value of %.4g, "
+                       PRId64 " gives channel %u of “%s” a largest value of %.4g, "
                        "but %s with these settings gives %.4g; scan again with the same model "
                        "and options (--mean, --std, --invert …)"),
                      scan_name, tops[i].index, tops[i].channel, scan->layers[scan_layer].name,
@@ -400,7 +401,7 @@ draw_scan (cairo_t             *cr,
                          spec->scan->epsilon, x, ty, TOP_SIDE);
       /* Translators: under a top image: its item number in the dataset
        * and the channel's largest value on it */
-      name = g_strdup_printf (_("#%" G_GINT64_FORMAT " · max %.3g"), t->index, (double) t->max);
+      name = g_strdup_printf (_("#%" PRId64 " · max %.3g"), t->index, (double) t->max);
       fm_figure_text (cr, name, x, ty + TOP_SIDE + 2, cell_w - 6, 8, FALSE, colours->grey);
     }
 }
