@@ -91,8 +91,10 @@ fm_card_find_layer (const FmModel  *model,
       for (guint j = 0; j < every->len; j++)
         g_string_append_printf (list, "%s%s", j > 0 ? ", " : "",
                                 model->values[g_array_index (every, FmLayer, j).value_id].name);
+      g_autofree char *shown = g_utf8_make_valid (name, -1);
+
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: no feature-map layer “%s”; the layers are: %s"), model->path, name,
+                   _("%s: no feature-map layer “%s”; the layers are: %s"), model->path, shown,
                    list->len > 0 ? list->str : _("none"));
       return FALSE;
     }
@@ -109,7 +111,10 @@ fm_card_resolve (const FmModel  *model,
 {
   g_autoptr(GArray) every = fm_layers_list (model, FALSE);
   const char *colon = strrchr (text, ':');
+  /* Messages quote what was typed: in UTF-8 whatever it was. */
+  g_autofree char *shown = g_utf8_make_valid (text, -1);
   g_autofree char *layer = NULL;
+  g_autofree char *shown_layer = NULL;
   const FmLayer *entry;
   guint64 c;
 
@@ -117,16 +122,19 @@ fm_card_resolve (const FmModel  *model,
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                    _("“%s” is not LAYER:CHANNEL (a layer's name, a colon and a channel number)"),
-                   text);
+                   shown);
       return FALSE;
     }
   if (!g_ascii_string_to_unsigned (colon + 1, 10, 0, G_MAXUINT, &c, NULL))
     {
+      g_autofree char *number = g_utf8_make_valid (colon + 1, -1);
+
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("“%s”: “%s” is not a channel number"), text, colon + 1);
+                   _("“%s”: “%s” is not a channel number"), shown, number);
       return FALSE;
     }
   layer = g_strndup (text, colon - text);
+  shown_layer = g_utf8_make_valid (layer, -1);
   if (!fm_card_find_layer (model, layer, index, error))
     return FALSE;
   entry = &g_array_index (every, FmLayer, *index);
@@ -134,7 +142,7 @@ fm_card_resolve (const FmModel  *model,
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                    _("%s: layer “%s” has %u channels (0 to %u); there is no channel %"
-                     PRIu64), model->path, layer, entry->channels,
+                     PRIu64), model->path, shown_layer, entry->channels,
                    entry->channels - 1, c);
       return FALSE;
     }
