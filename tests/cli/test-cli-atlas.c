@@ -249,13 +249,16 @@ test_atlas_refusals (void)
                         "--layer", "no-such-layer", NULL), ==, 1);
   fm_test_assert_contains (err, "no feature-map layer “no-such-layer”", "/relu1/Relu_output_0",
                            NULL);
+  g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run ("atlas", &out, &err, "mnist-cnn-dying", "mnist-heldout", "-o", png,
                         NULL), ==, 2);
   fm_test_assert_contains (err, "must end in .pdf", NULL);
+  g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run ("atlas", &out, &err, "mnist-cnn-dying", "mnist-heldout", NULL), ==, 2);
   fm_test_assert_contains (err, "-o ATLAS.pdf", NULL);
+  g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run ("atlas", &out, &err, "mnist-cnn-dying", "-o", pdf, NULL), ==, 2);
   fm_test_assert_contains (err, "missing DATASET", NULL);
@@ -409,6 +412,8 @@ test_card_formats (void)
   g_assert_cmpuint (count.pixelated_images, ==, 20);
 
   g_clear_pointer (&bytes, g_free);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run ("export", &out, &err, "mnist-cnn-dying", digit, "--card", "relu1:5",
                         "-o", png, NULL), ==, 0);
   g_assert_true (g_file_get_contents (png, &bytes, &len, NULL));
@@ -418,6 +423,7 @@ test_card_formats (void)
   g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (bytes + 16)), ==, 1280);
   g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (bytes + 20)), ==, 760);
 
+  g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run ("export", &out, &err, "mnist-cnn-dying", digit, "--card", "relu1:5",
                         "-o", jpg, NULL), ==, 1);
