@@ -14,8 +14,10 @@
  * that excite it most (read back from the dataset in a thread); activating
  * one loads it into the main window's canvas. Previous and Next (header
  * bar, Page Up / Page Down, Alt+Left / Alt+Right) move to the neighbouring
- * channels of the same layer and refresh all of it. It keeps the frame it
- * was opened on, so later strokes do not change what it explains.
+ * channels of the same layer and refresh all of it. Export Channel…
+ * (Ctrl+E) writes the channel's card (fm-card.h) as PDF, SVG or PNG, in a
+ * thread. It keeps the frame it was opened on, so later strokes do not
+ * change what it explains.
  */
 #include "config.h"
 
@@ -25,7 +27,9 @@
 #include <math.h>
 
 #include "fm-tile-detail.h"
+#include "fm-card.h"
 #include "fm-dataset.h"
+#include "fm-file-chooser.h"
 #include "fm-tile-render.h"
 #include "fm-window.h"
 
@@ -278,6 +282,146 @@ add_step_shortcut (GtkShortcutController *controller,
                                                           gtk_named_action_new (action)));
 }
 
+/* ---- Export Channel… (the card) ------------------------------------------- */
+
+typedef struct
+{
+  FmFrame        *frame;
+  FmScanResult   *scan;      /* or NULL */
+  FmCardSpec      spec;
+  FmPreprocess    pp;        /* the window's, which the scan shown was made with */
+  char           *friendly;
+  char           *path;
+  FmTopImage      tops[FM_SCAN_MAX_TOP_K];
+} CardJob;
+
+static void
+card_job_free (CardJob *job)
+{
+  fm_top_images_clear (job->tops, job->spec.n_tops);
+  fm_frame_unref (job->frame);
+  g_clear_pointer (&job->scan, fm_scan_result_unref);
+  g_free (job->friendly);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+card_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CardJob *job = task_data;
+  GError *error = NULL;
+
+  if (job->scan != NULL)
+    {
+      g_autofree char *name = g_path_get_basename (job->scan->dataset_path);
+
+      if (!fm_card_fetch_tops (job->frame->model, job->scan, name, job->spec.scan_layer,
+                               job->spec.channel, &job->pp, 1, job->tops, &job->spec.n_tops,
+                               &job->spec.input_h, &job->spec.input_w, cancellable, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      job->spec.scan = job->scan;
+      job->spec.tops = job->tops;
+    }
+  if (fm_card_write (&job->spec, job->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+card_done (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  g_autoptr(FmTileDetail) self = user_data;
+  CardJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (job->path);
+
+      if (self->parent != NULL && FM_IS_WINDOW (self->parent))
+        fm_window_show_exported (FM_WINDOW (self->parent), file);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+           !gtk_widget_in_destruction (GTK_WIDGET (self)))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                                  _("Could Not Export the Channel"),
+                                                  error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+card_chosen_cb (GFile    *file,
+                gpointer  user_data)
+{
+  FmTileDetail *self = user_data;
+  const FmLayer *l = fm_frame_layer (self->frame, self->layer);
+  g_autoptr(GTask) task = NULL;
+  CardJob *job;
+
+  job = g_new0 (CardJob, 1);
+  job->path = g_file_get_path (file);
+  if (job->path == NULL)
+    {
+      card_job_free (job);
+      return;
+    }
+  job->frame = fm_frame_ref (self->frame);
+  job->friendly = fm_layer_friendly_name (self->frame->model->values[l->value_id].name,
+                                          fm_op_type_name (self->frame->model->nodes[l->node].op));
+  job->spec.model = self->frame->model;
+  job->spec.entry = l;
+  job->spec.friendly = job->friendly;
+  job->spec.channel = self->channel;
+  job->spec.input_name = _("the window's input");
+  job->spec.map = channel_map (self);
+  job->spec.stats = self->frame->stats[self->layer][self->channel];
+  job->spec.vmin = self->vmin;
+  job->spec.vmax = self->vmax;
+  job->spec.colormap = self->options.colormap;
+  if (self->scan != NULL && self->parent != NULL && FM_IS_WINDOW (self->parent))
+    {
+      job->scan = fm_scan_result_ref (self->scan);
+      job->spec.scan_layer = (guint) self->scan_layer;
+      job->pp = *fm_window_get_preprocess (FM_WINDOW (self->parent));
+    }
+  task = g_task_new (NULL, NULL, card_done, g_object_ref (self));
+  g_task_set_task_data (task, job, (GDestroyNotify) card_job_free);
+  g_task_run_in_thread (task, card_thread);
+}
+
+static void
+export_channel_action (GtkWidget  *widget,
+                       const char *name,
+                       GVariant   *param)
+{
+  FmTileDetail *self = FM_TILE_DETAIL (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *current = g_strdup_printf ("channel-%u.pdf", self->channel);
+
+  if (self->frame == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export Channel"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  fm_file_chooser_add_filter (chooser, fm_file_filter_new (_("PDF, SVG or PNG"), "*.pdf",
+                                                           "*.svg", "*.png", NULL));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), current);
+  fm_file_chooser_show (chooser, card_chosen_cb, self);
+}
+
 static void
 fm_tile_detail_dispose (GObject *object)
 {
@@ -317,6 +461,10 @@ fm_tile_detail_class_init (FmTileDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmTileDetail, top_flow);
   gtk_widget_class_install_action (widget_class, "detail.previous", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "detail.next", NULL, step_action);
+  gtk_widget_class_install_action (widget_class, "detail.export-channel", NULL,
+                                   export_channel_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "detail.export-channel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -341,6 +489,20 @@ fm_tile_detail_init (FmTileDetail *self)
   add_step_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Page_Down, GDK_KEY_KP_Page_Down,
                      GDK_KEY_Right, GDK_KEY_KP_Right, "detail.next");
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  /* Export Channel… at the end of the header bar (Ctrl+E). */
+  {
+    GtkWidget *header = gtk_widget_get_first_child (adw_window_get_content (ADW_WINDOW (self)));
+    GtkWidget *button = gtk_button_new_from_icon_name ("document-save-as-symbolic");
+
+    gtk_widget_set_name (button, "export_channel");
+    gtk_widget_set_tooltip_text (button, _("Export Channel… (Ctrl+E)"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Export Channel"), -1);
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "detail.export-channel");
+    if (ADW_IS_HEADER_BAR (header))
+      adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
+  }
 }
 
 /* ---- the images that excite the channel most (from the scan) ---------- */

@@ -104,6 +104,7 @@ struct _FmWindow
   GtkLabel        *scan_label;
   GtkWidget       *scan_cancel;
   GtkWidget       *scan_export;
+  GtkWidget       *scan_export_atlas;  /* made in fm-window-scan.c */
   GtkWidget       *scan_close;
   GCancellable    *scan_cancellable;
   FmScanResult    *scan;           /* for the current model, or NULL */

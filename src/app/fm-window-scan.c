@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fm-atlas.h"
 #include "fm-data.h"
 #include "fm-dataset.h"
 #include "fm-file-chooser.h"
@@ -152,8 +153,17 @@ show_bar (FmWindow *self,
   gtk_revealer_set_reveal_child (self->scan_revealer, TRUE);
   gtk_widget_set_visible (self->scan_cancel, running);
   gtk_widget_set_visible (self->scan_export, !running && self->scan != NULL);
+  gtk_widget_set_visible (self->scan_export_atlas, !running && self->scan != NULL);
   gtk_widget_set_visible (self->scan_close, !running);
   gtk_widget_set_visible (GTK_WIDGET (self->scan_progress), running);
+}
+
+/* Export Atlas… needs a scan of this model, and nothing running. */
+static void
+update_atlas_action (FmWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-export-atlas",
+                                 self->scan != NULL && self->scan_cancellable == NULL);
 }
 
 /* A look in the cache after the settings changed found nothing. */
@@ -318,6 +328,7 @@ scan_done (GObject      *source,
   g_autofree char *next = NULL;
 
   g_clear_object (&self->scan_cancellable);
+  update_atlas_action (self);
   finish_scan (self, job, result, error);
   /* A look asked for while this one ran (for the model now shown). */
   next = g_steal_pointer (&self->scan_look_up_next);
@@ -390,6 +401,7 @@ start_scan (FmWindow   *self,
                                                    : _("Opening the dataset…"));
   gtk_progress_bar_set_fraction (self->scan_progress, 0);
   show_bar (self, TRUE);
+  update_atlas_action (self);
   g_task_run_in_thread (task, scan_thread);
 }
 
@@ -469,6 +481,7 @@ _fm_window_scan_apply (FmWindow *self)
         }
       gtk_widget_set_visible (label, index >= 0);
     }
+  update_atlas_action (self);
   _fm_window_update_key (self);
 }
 
@@ -480,6 +493,7 @@ _fm_window_scan_reset (FmWindow *self)
   g_clear_pointer (&self->scan_dataset, g_free);
   g_clear_pointer (&self->scan_look_up_next, g_free);
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+  update_atlas_action (self);
   _fm_window_update_key (self);
 }
 
@@ -654,6 +668,227 @@ scan_export_action (GtkWidget  *widget,
   fm_file_chooser_show (chooser, export_chosen_cb, self);
 }
 
+/* ---- the atlas of the result ------------------------------------------- */
+
+typedef struct
+{
+  FmAtlasSpec   spec;
+  FmModel      *model;
+  FmScanResult *scan;
+  char         *dataset_path;
+  GArray       *layers;     /* int: scan layer indexes, the window's order */
+  GStrv         names;      /* their names in the window */
+  char         *path;
+  GMutex        lock;
+  guint         done;
+  guint         total;
+} AtlasJob;
+
+static void
+atlas_job_free (AtlasJob *job)
+{
+  fm_model_unref (job->model);
+  fm_scan_result_unref (job->scan);
+  g_free (job->dataset_path);
+  g_array_unref (job->layers);
+  g_strfreev (job->names);
+  g_free (job->path);
+  g_mutex_clear (&job->lock);
+  g_free (job);
+}
+
+static void
+atlas_progress_cb (guint    done,
+                   guint    total,
+                   gpointer user_data)
+{
+  AtlasJob *job = user_data;
+
+  g_mutex_lock (&job->lock);
+  job->done = done;
+  job->total = total;
+  g_mutex_unlock (&job->lock);
+}
+
+static void
+atlas_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  AtlasJob *job = task_data;
+  GError *error = NULL;
+
+  if (fm_atlas_write (&job->spec, job->path, atlas_progress_cb, job, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+poll_atlas (gpointer user_data)
+{
+  GTask *task = user_data;
+  FmWindow *self = g_task_get_source_object (task);
+  AtlasJob *job = g_task_get_task_data (task);
+  g_autofree char *text = NULL;
+  guint done, total;
+
+  if (g_task_get_completed (task))
+    return G_SOURCE_REMOVE;
+  g_mutex_lock (&job->lock);
+  done = job->done;
+  total = job->total;
+  g_mutex_unlock (&job->lock);
+  /* Translators: progress of writing the channel atlas */
+  text = g_strdup_printf (_("Writing the atlas: page %u of %u"), done,
+                          MAX (total, fm_atlas_count_pages (&job->spec)));
+  gtk_label_set_text (self->scan_label, text);
+  gtk_progress_bar_set_fraction (self->scan_progress,
+                                 total > 0 ? (double) done / total : 0);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A toast whose button opens the atlas. */
+static void
+atlas_written (FmWindow   *self,
+               const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *text = g_strdup_printf (_("Wrote the atlas “%s”"), name);
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (markup);
+
+  adw_toast_set_button_label (toast, _("_Open"));
+  adw_toast_set_action_name (toast, "win.open-folder");
+  adw_toast_set_action_target (toast, "s", uri);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
+}
+
+static void
+atlas_done (GObject      *source,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  FmWindow *self = FM_WINDOW (source);
+  AtlasJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&self->scan_cancellable);
+  if (self->scan != NULL)
+    {
+      /* The bar shows the scan again. */
+      ScanJob shown = { 0 };
+      g_autofree char *text = result_status (self, &shown, self->scan);
+
+      gtk_label_set_text (self->scan_label, text);
+      show_bar (self, FALSE);
+    }
+  else
+    gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+  update_atlas_action (self);
+  if (g_task_propagate_boolean (G_TASK (res), &error))
+    atlas_written (self, job->path);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _fm_window_toast (self, _("The atlas was stopped; nothing was written."));
+  else
+    {
+      /* Translators: %s says which file and why */
+      g_autofree char *msg = g_strdup_printf (_("Could not write the atlas: %s"),
+                                              error->message);
+      _fm_window_toast (self, msg);
+    }
+}
+
+static void
+start_atlas (FmWindow   *self,
+             const char *path)
+{
+  g_autoptr(GTask) task = NULL;
+  AtlasJob *job;
+
+  if (self->scan == NULL || self->scan_cancellable != NULL)
+    return;
+  job = g_new0 (AtlasJob, 1);
+  job->model = fm_model_ref (self->model);
+  job->scan = fm_scan_result_ref (self->scan);
+  job->dataset_path = g_strdup (self->scan->dataset_path);
+  job->path = g_strdup (path);
+  job->layers = g_array_new (FALSE, FALSE, sizeof (int));
+  g_mutex_init (&job->lock);
+  {
+    g_auto(GStrv) names = NULL;
+    g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+
+    fm_layers_friendly_names (self->model, self->layers, &names);
+    for (guint i = 0; i < self->layers->len; i++)
+      {
+        const FmLayer *layer = &g_array_index (self->layers, FmLayer, i);
+        int l = fm_scan_result_find_layer (self->scan,
+                                           self->model->values[layer->value_id].name);
+
+        if (l < 0)
+          continue;
+        g_array_append_val (job->layers, l);
+        g_strv_builder_add (kept, names[i]);
+      }
+    job->names = g_strv_builder_end (kept);
+  }
+  job->spec.model = job->model;
+  job->spec.scan = job->scan;
+  job->spec.dataset_path = job->dataset_path;
+  job->spec.pp = self->scan_pp;
+  job->spec.threads = 1;
+  job->spec.layers = (const int *) job->layers->data;
+  job->spec.n_layers = job->layers->len;
+  job->spec.names = job->names;
+  job->spec.colormap = self->options.colormap;
+
+  self->scan_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->scan_cancellable, atlas_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) atlas_job_free);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 100, poll_atlas, g_object_ref (task), g_object_unref);
+  gtk_label_set_text (self->scan_label, _("Writing the atlas…"));
+  gtk_progress_bar_set_fraction (self->scan_progress, 0);
+  show_bar (self, TRUE);
+  update_atlas_action (self);
+  g_task_run_in_thread (task, atlas_thread);
+}
+
+static void
+atlas_chosen_cb (GFile    *file,
+                 gpointer  user_data)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  if (path != NULL)
+    start_atlas (user_data, path);
+}
+
+static void
+scan_export_atlas_action (GtkWidget  *widget,
+                          const char *name,
+                          GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) pdf = NULL;
+
+  if (self->scan == NULL || self->scan_cancellable != NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export Atlas"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  pdf = fm_file_filter_new (_("PDF (one page per 16 channels)"), "*.pdf", NULL);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "atlas.pdf");
+  fm_file_chooser_show (chooser, atlas_chosen_cb, self);
+}
+
 /* ---- set-up --------------------------------------------------------------- */
 
 void
@@ -669,10 +904,25 @@ _fm_window_scan_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.scan-cancel", NULL, scan_cancel_action);
   gtk_widget_class_install_action (widget_class, "win.scan-hide", NULL, scan_hide_action);
   gtk_widget_class_install_action (widget_class, "win.scan-export", NULL, scan_export_action);
+  gtk_widget_class_install_action (widget_class, "win.scan-export-atlas", NULL,
+                                   scan_export_atlas_action);
 }
 
 void
 _fm_window_scan_init (FmWindow *self)
 {
+  /* Beside Export Results…, shown with it. */
+  self->scan_export_atlas = gtk_button_new_with_mnemonic (_("Export _Atlas…"));
+  gtk_widget_set_name (self->scan_export_atlas, "scan_export_atlas");
+  gtk_widget_set_valign (self->scan_export_atlas, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->scan_export_atlas,
+                               _("A PDF with every channel's most exciting images and its "
+                                 "maps on them"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->scan_export_atlas),
+                                  "win.scan-export-atlas");
+  gtk_widget_insert_after (self->scan_export_atlas, gtk_widget_get_parent (self->scan_export),
+                           self->scan_export);
+  gtk_widget_set_visible (self->scan_export_atlas, FALSE);
+  update_atlas_action (self);
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
 }

@@ -49,6 +49,7 @@ typedef struct
   char       *theme;
   double      zero_threshold;
   FmCliInput  in;
+  FmCliCard   card;         /* --card, fm-cli-card.c */
   /* state */
   FmNormalize norm;
   float       fixed_min;
@@ -81,6 +82,7 @@ export_state_clear (ExportState *s)
   g_free (s->theme);
   g_clear_pointer (&s->layers, g_array_unref);
   fm_cli_input_clear (&s->in);
+  fm_cli_card_clear (&s->card);
 }
 
 /* "MIN:MAX" -> two finite floats, MIN < MAX (C locale). */
@@ -429,6 +431,7 @@ fm_cli_export (int    argc,
                                          "per-channel statistics as CSV, and the activations "
                                          "as .npy. Every file is replaced atomically."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  fm_cli_card_add_options (&s.card, context);
   status = fm_cli_input_parse (&s.in, context, "export", &argc, &argv);
   if (status != FM_CLI_EXIT_OK)
     goto out;
@@ -437,6 +440,17 @@ fm_cli_export (int    argc,
     status = fm_cli_input_run (&s.in, context, "export", argv[1], argv[2]);
   if (status != FM_CLI_EXIT_OK)
     goto out;
+  if (s.card.spec != NULL)
+    {
+      FmTileStyle colours = { s.cm, s.fixed_min, s.fixed_max, FALSE,
+                              g_strcmp0 (s.theme, "dark") == 0 };
+
+      status = fm_cli_card_export (&s.card, &s.in, context, s.output,
+                                   s.layer_names != NULL || s.all_layers || s.csv != NULL
+                                   || s.npy_dir != NULL, &colours, s.norm,
+                                   (float) s.zero_threshold);
+      goto out;
+    }
 
   if (!choose_layers (&s, &error)
       || (s.output != NULL && !write_png (&s, &error))

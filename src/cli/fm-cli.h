@@ -22,6 +22,7 @@
 #include "fm-model.h"
 #include "fm-preprocess.h"
 #include "fm-run.h"
+#include "fm-tile-render.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,8 @@ int       fm_cli_scan            (int             argc,
 int       fm_cli_timeline        (int             argc,
                                   char          **argv);
 int       fm_cli_bench           (int             argc,
+                                  char          **argv);
+int       fm_cli_atlas           (int             argc,
                                   char          **argv);
 
 /* ---- shared by the subcommands ---------------------------------------- */
@@ -226,5 +229,30 @@ int       fm_cli_input_run           (FmCliInput     *in,
                                       const char     *subcommand,
                                       const char     *model_arg,
                                       const char     *input_path);
+
+/* ---- export --card (fm-cli-card.c) ------------------------------------- */
+
+typedef struct
+{
+  char *spec;   /* --card LAYER:CHANNEL */
+  char *scan;   /* --scan SCAN.json */
+} FmCliCard;
+
+/* Adds --card and --scan to @context's main group. */
+void      fm_cli_card_add_options    (FmCliCard      *card,
+                                      GOptionContext *context);
+void      fm_cli_card_clear          (FmCliCard      *card);
+/* After `export` ran MODEL on INPUT (@in): writes the channel card to
+ * @output with the export's colours (@others: the export was also asked
+ * for layers, CSV or .npy, which a card does not write: a usage error).
+ * Returns an exit status, having printed what went wrong. */
+int       fm_cli_card_export         (FmCliCard      *card,
+                                      FmCliInput     *in,
+                                      GOptionContext *context,
+                                      const char     *output,
+                                      gboolean        others,
+                                      const FmTileStyle *colours,
+                                      FmNormalize     normalize,
+                                      float           epsilon);
 
 G_END_DECLS

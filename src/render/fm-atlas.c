@@ -1,0 +1,1126 @@
+/* fm-atlas.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The channel atlas and what the channel card shares with it (see
+ * fm-atlas.h): dataset items read back by index and run through the
+ * model, a channel's verdict in words, one-page figures and the atlas
+ * written atomically through cairo's PDF, SVG and image surfaces. It does
+ * not scan and does not lay out the card (fm-card.c).
+ */
+#include "config.h"
+
+#include "fm-atlas.h"
+
+#include <inttypes.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
+
+#include "fm-dataset.h"
+#include "fm-error.h"
+#include "fm-file.h"
+#include "fm-png-writer.h"
+#include "fm-stats.h"
+#include "fm-tile-render.h"
+
+/* ---- dataset images through the model ----------------------------------- */
+
+struct _FmTopRunner
+{
+  FmModel      *model;
+  char         *dataset_path;
+  FmDataset    *dataset;    /* a folder's listing; IDX files are reopened per run */
+  FmDatasetKind kind;
+  guint64       n_items;
+  FmPreprocess  pp;
+  FmRun        *run;
+  float        *input;      /* the model's input tensor */
+  float        *planes;     /* the same as [C, H, W] */
+};
+
+FmTopRunner *
+fm_top_runner_new (FmModel            *model,
+                   const char         *dataset_path,
+                   const FmPreprocess *pp,
+                   guint               threads,
+                   GError            **error)
+{
+  g_autoptr(FmTopRunner) r = g_new0 (FmTopRunner, 1);
+  gsize numel;
+
+  g_return_val_if_fail (model != NULL && dataset_path != NULL && pp != NULL, NULL);
+
+  r->model = fm_model_ref (model);
+  r->dataset_path = g_strdup (dataset_path);
+  r->pp = *pp;
+  if (model->n_inputs != 1)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
+                   _("%s: the model has %u inputs; dataset images feed models with one input"),
+                   model->path, model->n_inputs);
+      return NULL;
+    }
+  r->dataset = fm_dataset_open (dataset_path, NULL, error);
+  if (r->dataset == NULL)
+    return NULL;
+  r->kind = fm_dataset_get_kind (r->dataset);
+  r->n_items = fm_dataset_get_n_items (r->dataset);
+  r->run = fm_run_new (model, error);
+  if (r->run == NULL)
+    return NULL;
+  fm_run_set_threads (r->run, MAX (threads, 1));
+  numel = model->values[model->inputs[0]].numel;
+  r->input = g_new (float, numel);
+  r->planes = g_new (float, numel);
+  return g_steal_pointer (&r);
+}
+
+void
+fm_top_runner_free (FmTopRunner *runner)
+{
+  if (runner == NULL)
+    return;
+  g_clear_pointer (&runner->run, fm_run_free);
+  g_clear_pointer (&runner->dataset, fm_dataset_free);
+  g_clear_pointer (&runner->model, fm_model_unref);
+  g_free (runner->dataset_path);
+  g_free (runner->input);
+  g_free (runner->planes);
+  g_free (runner);
+}
+
+static int
+compare_index (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Executes the run on runner->input and hands it to @func. */
+static gboolean
+run_one (FmTopRunner  *r,
+         gint64        index,
+         FmTopFunc     func,
+         gpointer      user_data,
+         GCancellable *cancellable,
+         GError      **error)
+{
+  const FmModel *model = r->model;
+
+  memcpy (fm_run_input_data (r->run, 0), r->input,
+          model->values[model->inputs[0]].numel * sizeof (float));
+  if (!fm_run_execute (r->run, cancellable, error))
+    return FALSE;
+  fm_preprocess_tensor_planes (&r->pp, r->input, r->planes);
+  func (index, r->planes, r->pp.height, r->pp.width, r->run, user_data);
+  return TRUE;
+}
+
+/* A folder's pictures are opened by name, preprocessed as the scan does. */
+static gboolean
+run_folder_item (FmTopRunner  *r,
+                 gint64        index,
+                 FmTopFunc     func,
+                 gpointer      user_data,
+                 GCancellable *cancellable,
+                 GError      **error)
+{
+  g_autofree char *name = fm_dataset_dup_item_name (r->dataset, (guint64) index);
+  g_autofree char *path = g_build_filename (r->dataset_path, name, NULL);
+  g_autoptr(FmImage) image = fm_image_load (path, 0, error);
+
+  if (image == NULL)
+    return FALSE;
+  if (!fm_preprocess_image (&r->pp, image, r->input, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return run_one (r, index, func, user_data, cancellable, error);
+}
+
+/* An IDX file is read from its start up to the last item wanted. */
+static gboolean
+run_idx_items (FmTopRunner  *r,
+               const gint64 *sorted,
+               guint         n,
+               FmTopFunc     func,
+               gpointer      user_data,
+               GCancellable *cancellable,
+               GError      **error)
+{
+  g_autoptr(FmDataset) dataset = fm_dataset_open (r->dataset_path, NULL, error);
+  guint next = 0;
+
+  if (dataset == NULL)
+    return FALSE;
+  while (next < n)
+    {
+      guint64 index;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (!fm_dataset_next_input (dataset, &r->pp, &index, r->input, NULL, error))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                         _("%s: item %" PRId64 " is missing"), r->dataset_path,
+                         sorted[next]);
+          return FALSE;
+        }
+      if ((gint64) index != sorted[next])
+        continue;
+      if (!run_one (r, sorted[next], func, user_data, cancellable, error))
+        return FALSE;
+      next++;
+    }
+  return TRUE;
+}
+
+gboolean
+fm_top_runner_run (FmTopRunner  *runner,
+                   const gint64 *indexes,
+                   guint         n,
+                   FmTopFunc     func,
+                   gpointer      user_data,
+                   GCancellable *cancellable,
+                   GError      **error)
+{
+  g_autofree gint64 *sorted = g_memdup2 (indexes, MAX (n, 1) * sizeof (gint64));
+  guint n_unique = 0;
+
+  g_return_val_if_fail (runner != NULL && func != NULL, FALSE);
+
+  qsort (sorted, n, sizeof (gint64), compare_index);
+  for (guint i = 0; i < n; i++)
+    {
+      if (sorted[i] < 0 || (guint64) sorted[i] >= runner->n_items)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       _("%s has no item %" PRId64 " (it has %" PRIu64
+                         "): the scan was made with another dataset"),
+                       runner->dataset_path, sorted[i], runner->n_items);
+          return FALSE;
+        }
+      if (n_unique == 0 || sorted[n_unique - 1] != sorted[i])
+        sorted[n_unique++] = sorted[i];
+    }
+  if (runner->kind == FM_DATASET_IDX)
+    return run_idx_items (runner, sorted, n_unique, func, user_data, cancellable, error);
+  for (guint i = 0; i < n_unique; i++)
+    if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+        !run_folder_item (runner, sorted[i], func, user_data, cancellable, error))
+      return FALSE;
+  return TRUE;
+}
+
+guint
+fm_top_images_from_scan (const FmScanResult *result,
+                         guint               scan_layer,
+                         guint               channel,
+                         FmTopImage         *out)
+{
+  const FmScanLayer *L = &result->layers[scan_layer];
+  guint n = 0;
+
+  for (guint k = 0; k < result->top_k; k++)
+    {
+      gsize at = (gsize) channel * result->top_k + k;
+
+      if (L->top_index[at] < 0)
+        continue;
+      memset (&out[n], 0, sizeof out[n]);
+      out[n].index = L->top_index[at];
+      out[n].top_max = L->top_max[at];
+      out[n].channel = channel;
+      out[n].max = NAN;
+      n++;
+    }
+  return n;
+}
+
+typedef struct
+{
+  FmModel       *model;
+  const FmLayer *layer;
+  FmTopImage    *images;
+  guint          n;
+  float         *copy;    /* fm_layer_copy_size () floats, or NULL */
+  int            input_h;
+  int            input_w;
+} FetchJob;
+
+static void
+fetch_one (gint64       index,
+           const float *input,
+           int          height,
+           int          width,
+           FmRun       *run,
+           gpointer     user_data)
+{
+  FetchJob *job = user_data;
+  gsize plane = (gsize) job->layer->height * job->layer->width;
+  const float *maps = fm_layer_planes (job->model, job->layer, run, 0, job->copy);
+
+  job->input_h = height;
+  job->input_w = width;
+  for (guint i = 0; i < job->n; i++)
+    {
+      FmTopImage *t = &job->images[i];
+
+      if (t->index != index || maps == NULL)
+        continue;
+      g_free (t->thumb);
+      g_free (t->map);
+      t->thumb = g_memdup2 (input, (gsize) height * width * sizeof (float));
+      t->map = g_memdup2 (maps + (gsize) t->channel * plane, plane * sizeof (float));
+      t->max = fm_plane_max (t->map, plane);
+    }
+}
+
+gboolean
+fm_top_images_fetch (FmTopRunner   *runner,
+                     const FmLayer *layer,
+                     FmTopImage    *images,
+                     guint          n,
+                     int           *input_h,
+                     int           *input_w,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autofree gint64 *indexes = g_new (gint64, MAX (n, 1));
+  g_autofree float *copy = NULL;
+  FetchJob job = { runner->model, layer, images, n, NULL, 0, 0 };
+
+  if (fm_layer_copy_size (layer) > 0)
+    job.copy = copy = g_new (float, fm_layer_copy_size (layer));
+  for (guint i = 0; i < n; i++)
+    indexes[i] = images[i].index;
+  if (!fm_top_runner_run (runner, indexes, n, fetch_one, &job, cancellable, error))
+    return FALSE;
+  *input_h = job.input_h;
+  *input_w = job.input_w;
+  return TRUE;
+}
+
+void
+fm_top_images_clear (FmTopImage *images,
+                     guint       n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_clear_pointer (&images[i].thumb, g_free);
+      g_clear_pointer (&images[i].map, g_free);
+    }
+}
+
+/* ---- a channel's verdict ------------------------------------------------- */
+
+static gboolean
+listed (const guint *list,
+        guint        n,
+        guint        channel)
+{
+  for (guint i = 0; i < n; i++)
+    if (list[i] == channel)
+      return TRUE;
+  return FALSE;
+}
+
+FmVerdict
+fm_verdict_of (const FmScanResult *result,
+               guint               scan_layer,
+               guint               channel)
+{
+  const FmScanLayer *L;
+
+  if (result == NULL || scan_layer >= result->n_layers)
+    return FM_VERDICT_NONE;
+  L = &result->layers[scan_layer];
+  if (listed (L->dead, L->n_dead, channel))
+    return FM_VERDICT_DEAD;
+  if (listed (L->rare, L->n_rare, channel))
+    return FM_VERDICT_RARE;
+  return FM_VERDICT_ACTIVE;
+}
+
+char *
+fm_verdict_text (const FmScanResult *result,
+                 guint               scan_layer,
+                 guint               channel)
+{
+  const FmScanLayer *L = &result->layers[scan_layer];
+  g_autofree char *images = g_strdup_printf ("%'" G_GUINT64_FORMAT, result->images);
+  double share = result->images > 0 ? 100.0 * L->fire_count[channel] / result->images : 0;
+  const char *partial = result->partial ? _(" (partial scan)") : "";
+
+  switch (fm_verdict_of (result, scan_layer, channel))
+    {
+    case FM_VERDICT_DEAD:
+      /* Translators: a channel's verdict from a dataset scan; the number
+       * of images, then maybe " (partial scan)" */
+      return g_strdup_printf (_("dead: zero on all %s images%s"), images, partial);
+    case FM_VERDICT_RARE:
+      /* Translators: a channel's verdict; a percentage, the number of
+       * images, then maybe " (partial scan)" */
+      return g_strdup_printf (_("rarely active: fires on %.1f %% of %s images%s"), share,
+                              images, partial);
+    case FM_VERDICT_ACTIVE:
+    case FM_VERDICT_NONE:
+    default:
+      /* Translators: a channel's verdict; a percentage, the number of
+       * images, then maybe " (partial scan)" */
+      return g_strdup_printf (_("fires on %.1f %% of %s images%s"), share, images, partial);
+    }
+}
+
+/* The colours of the window's marks (fm-tile.c). */
+static const double dead_rgb[3] = { 0.88, 0.11, 0.14 };
+static const double rare_rgb[3] = { 0.90, 0.57, 0.04 };
+
+const double *
+fm_verdict_rgb (FmVerdict verdict)
+{
+  return verdict == FM_VERDICT_DEAD ? dead_rgb : rare_rgb;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+gboolean
+fm_figure_format_from_path (const char     *path,
+                            FmFigureFormat *format,
+                            GError        **error)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  if (g_str_has_suffix (lower, ".pdf"))
+    *format = FM_FIGURE_PDF;
+  else if (g_str_has_suffix (lower, ".svg"))
+    *format = FM_FIGURE_SVG;
+  else if (g_str_has_suffix (lower, ".png"))
+    *format = FM_FIGURE_PNG;
+  else
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: the name must end in .pdf, .svg or .png to choose the format"),
+                   display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  int              fd;
+  int              write_errno;  /* the first failed write's errno, or 0 */
+  FmFigureFormat   format;
+  double           width;
+  double           height;
+  const char      *title;
+  FmFigureDrawFunc draw;
+  gpointer         user_data;
+  GError          *draw_error;   /* why drawing stopped (cancelled, say) */
+  GString         *svg;          /* an SVG, held until its images are marked */
+} VectorJob;
+
+static cairo_status_t
+write_to_fd (void                *closure,
+             const unsigned char *data,
+             unsigned int         length)
+{
+  VectorJob *job = closure;
+
+  if (job->svg != NULL)
+    {
+      g_string_append_len (job->svg, (const char *) data, length);
+      return CAIRO_STATUS_SUCCESS;
+    }
+  while (length > 0)
+    {
+      ssize_t n = write (job->fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (job->write_errno == 0)
+            job->write_errno = n < 0 ? errno : ENOSPC;
+          return CAIRO_STATUS_WRITE_ERROR;
+        }
+      data += n;
+      length -= (unsigned int) n;
+    }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* The FmFileWriteFunc of a PDF or SVG: draws through a stream surface. */
+static gboolean
+write_vector (int       fd,
+              gpointer  user_data,
+              GError  **error)
+{
+  VectorJob *job = user_data;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  gboolean drawn;
+
+  job->fd = fd;
+  if (job->format == FM_FIGURE_PDF)
+    {
+      surface = cairo_pdf_surface_create_for_stream (write_to_fd, job, job->width, job->height);
+      if (job->title != NULL)
+        cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, job->title);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Feature Maps");
+    }
+  else
+    {
+      job->svg = g_string_new (NULL);
+      surface = cairo_svg_surface_create_for_stream (write_to_fd, job, job->width, job->height);
+    }
+  cr = cairo_create (surface);
+  drawn = job->draw (cr, job->user_data, &job->draw_error);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (job->svg != NULL)
+    {
+      g_autoptr(GString) svg = g_steal_pointer (&job->svg);
+
+      /* cairo 1.16 does not say that its images (the maps) are drawn with
+       * NEAREST: without this, viewers smooth them. */
+      g_string_replace (svg, "<image ", "<image image-rendering=\"optimizeSpeed\" "
+                        "style=\"image-rendering:pixelated\" ", 0);
+      if (drawn && status == CAIRO_STATUS_SUCCESS)
+        write_to_fd (job, (const unsigned char *) svg->str, (unsigned int) svg->len);
+    }
+  if (!drawn)
+    {
+      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, job->draw_error->message);
+      return FALSE;
+    }
+  if (job->write_errno != 0)
+    {
+      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, g_strerror (job->write_errno));
+      return FALSE;
+    }
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_png_figure (const char       *path,
+                  VectorJob        *job,
+                  double            scale,
+                  GError          **error)
+{
+  int w = (int) ceil (job->width * scale), h = (int) ceil (job->height * scale);
+  const char *text[] = { "Software", PACKAGE_NAME " " PACKAGE_VERSION,
+                         "Title", job->title != NULL ? job->title : "", NULL };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (surface);
+  gboolean ok;
+
+  cairo_scale (cr, scale, scale);
+  ok = job->draw (cr, job->user_data, error);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  ok = ok && fm_png_write_surface (path, surface, text, error);
+  cairo_surface_destroy (surface);
+  return ok;
+}
+
+gboolean
+fm_figure_write (const char       *path,
+                 FmFigureFormat    format,
+                 double            width,
+                 double            height,
+                 double            png_scale,
+                 const char       *title,
+                 FmFigureDrawFunc  draw,
+                 gpointer          user_data,
+                 GError          **error)
+{
+  VectorJob job = { -1, 0, format, width, height, title, draw, user_data, NULL, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL && draw != NULL, FALSE);
+
+  if (format == FM_FIGURE_PNG)
+    return write_png_figure (path, &job, png_scale, error);
+  ok = fm_file_write_atomic_with (path, write_vector, &job, error);
+  /* Drawing stopped on its own account (cancelled): that error, not the
+   * write's wrapping of it. */
+  if (!ok && job.draw_error != NULL)
+    {
+      g_clear_error (error);
+      g_propagate_error (error, g_steal_pointer (&job.draw_error));
+    }
+  g_clear_error (&job.draw_error);
+  return ok;
+}
+
+double
+fm_figure_text (cairo_t      *cr,
+                const char   *text,
+                double        x,
+                double        y,
+                double        max_w,
+                double        size,
+                gboolean      bold,
+                const double  rgb[3])
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_new ();
+  PangoRectangle extents;
+
+  pango_font_description_set_family (font, "Sans");
+  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  if (max_w > 0)
+    {
+      pango_layout_set_width (layout, (int) (max_w * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_height (layout, -2);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  cairo_restore (cr);
+  pango_layout_get_extents (layout, NULL, &extents);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+  return extents.height / (double) PANGO_SCALE;
+}
+
+/* ---- the atlas ------------------------------------------------------------ */
+
+/* Layout, in points, A4 landscape:
+ *
+ *   MARGIN
+ *   title pages: the title, the model, the dataset, the key, then the
+ *           table of contents (TOC_LINE a layer)
+ *   layer pages: HEAD_H with the layer's name and counts, then
+ *           FM_ATLAS_LINES_PER_PAGE lines of LINE_H: per channel its
+ *           index and verdict in the LABEL_W column, then its top images,
+ *           each the input (gray) beside the channel's map on it
+ *   FOOT_H with the page number, MARGIN */
+#define MARGIN    28.0
+#define HEAD_H    40.0
+#define FOOT_H    14.0
+#define LABEL_W   132.0
+#define TILE_MAX  26.0
+#define PAIR_GAP  8.0
+#define TOC_LINE  14.0
+#define CONTENT_W (FM_ATLAS_PAGE_WIDTH - 2 * MARGIN)
+#define LINE_H    ((FM_ATLAS_PAGE_HEIGHT - 2 * MARGIN - HEAD_H - FOOT_H) / FM_ATLAS_LINES_PER_PAGE)
+
+static guint
+lines_per_channel (guint top_k)
+{
+  return MAX (1, (top_k + FM_ATLAS_PAIRS_PER_LINE - 1) / FM_ATLAS_PAIRS_PER_LINE);
+}
+
+static guint
+channels_per_page (guint top_k)
+{
+  return MAX (1, FM_ATLAS_LINES_PER_PAGE / lines_per_channel (top_k));
+}
+
+static guint
+toc_pages (guint n_layers)
+{
+  return 1 + (n_layers > FM_ATLAS_TOC_FIRST
+              ? (n_layers - FM_ATLAS_TOC_FIRST + FM_ATLAS_TOC_MORE - 1) / FM_ATLAS_TOC_MORE : 0);
+}
+
+static guint
+layer_pages (const FmAtlasSpec *spec,
+             guint              i)
+{
+  guint channels = spec->scan->layers[spec->layers[i]].channels;
+  guint per_page = channels_per_page (spec->scan->top_k);
+
+  return MAX (1, (channels + per_page - 1) / per_page);
+}
+
+guint
+fm_atlas_count_pages (const FmAtlasSpec *spec)
+{
+  guint pages;
+
+  g_return_val_if_fail (spec != NULL && spec->scan != NULL, 0);
+
+  pages = toc_pages (spec->n_layers);
+  for (guint i = 0; i < spec->n_layers; i++)
+    pages += layer_pages (spec, i);
+  return pages;
+}
+
+typedef struct
+{
+  const FmAtlasSpec   *spec;
+  GArray              *entries;   /* FmLayer, fm_layers_list (model, FALSE): the scan's */
+  FmTopRunner         *runner;
+  const FmTileColours *colours;
+  guint                page;      /* pages finished */
+  guint                total;
+  FmAtlasProgress      progress;
+  gpointer             user_data;
+  GCancellable        *cancellable;
+} AtlasJob;
+
+static const char *
+layer_name (const AtlasJob *job,
+            guint           i)
+{
+  return job->spec->scan->layers[job->spec->layers[i]].name;
+}
+
+/* The page number and the model on every page. */
+static gboolean
+finish_page (cairo_t   *cr,
+             AtlasJob  *job,
+             GError   **error)
+{
+  g_autofree char *foot = NULL;
+
+  /* Translators: the foot of every page of the atlas: the model, the
+   * page number and the number of pages */
+  foot = g_strdup_printf (_("%s · channel atlas · page %u of %u"),
+                          job->spec->model->display_name, job->page + 1, job->total);
+  fm_figure_text (cr, foot, MARGIN, FM_ATLAS_PAGE_HEIGHT - MARGIN - FOOT_H + 4, CONTENT_W, 7,
+                  FALSE, job->colours->grey);
+  cairo_show_page (cr);
+  job->page++;
+  if (job->progress != NULL)
+    job->progress (job->page, job->total, job->user_data);
+  return !g_cancellable_set_error_if_cancelled (job->cancellable, error);
+}
+
+void
+fm_verdict_draw_frame (cairo_t   *cr,
+                       FmVerdict  verdict,
+                       double     x,
+                       double     y,
+                       double     w,
+                       double     h)
+{
+  static const double dash[] = { 4, 3 };
+
+  if (verdict != FM_VERDICT_DEAD && verdict != FM_VERDICT_RARE)
+    return;
+  cairo_save (cr);
+  fm_tile_colours_set_source (cr, fm_verdict_rgb (verdict));
+  if (verdict == FM_VERDICT_RARE)
+    cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+  cairo_set_line_width (cr, 1.5);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static double
+draw_key (cairo_t        *cr,
+          const AtlasJob *job,
+          double          y)
+{
+  const FmScanResult *scan = job->spec->scan;
+  g_autofree char *rare = NULL;
+  static const FmVerdict verdicts[] = { FM_VERDICT_DEAD, FM_VERDICT_RARE };
+
+  /* Translators: the key to the amber frame; a percentage */
+  rare = g_strdup_printf (_("rarely active: fires on fewer than %g %% of the scanned images"),
+                          100.0 * scan->rare_below);
+  for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)
+    {
+      fm_verdict_draw_frame (cr, verdicts[i], MARGIN + 1, y + 1, 22, 10);
+      fm_figure_text (cr, i == 0 ? _("dead: zero on every scanned image") : rare,
+                      MARGIN + 32, y, CONTENT_W - 32, 9, FALSE, job->colours->text);
+      y += TOC_LINE;
+    }
+  return y;
+}
+
+static double
+draw_title (cairo_t        *cr,
+            const AtlasJob *job)
+{
+  const FmAtlasSpec *spec = job->spec;
+  const FmScanResult *scan = spec->scan;
+  g_autofree char *dataset = g_path_get_basename (scan->dataset_path);
+  g_autofree char *images = g_strdup_printf ("%'" G_GUINT64_FORMAT, scan->images);
+  g_autofree char *line1 = NULL;
+  g_autofree char *line2 = NULL;
+  double y = MARGIN;
+
+  y += fm_figure_text (cr, _("Channel atlas"), MARGIN, y, CONTENT_W, 22, TRUE,
+                       job->colours->text) + 4;
+  y += fm_figure_text (cr, spec->model->display_name, MARGIN, y, CONTENT_W, 13, TRUE,
+                       job->colours->text) + 6;
+  /* Translators: the dataset's file name, its number of images, and maybe
+   * " (partial scan)" */
+  line1 = g_strdup_printf (_("Dataset: %s · %s images scanned%s"), dataset, images,
+                           scan->partial ? _(" (partial scan)") : "");
+  y += fm_figure_text (cr, line1, MARGIN, y, CONTENT_W, 9, FALSE, job->colours->text) + 2;
+  /* Translators: how to read an atlas page; the number of images and the
+   * colormap */
+  line2 = g_strdup_printf (_("Per channel, the %u images that excite it most, each as the "
+                             "model received it (gray) beside the channel's map on it "
+                             "(%s, one colour range per channel)."),
+                           scan->top_k,
+                           fm_colormap_get_name (spec->colormap != NULL
+                                                 ? spec->colormap
+                                                 : fm_colormap_get_default ()));
+  y += fm_figure_text (cr, line2, MARGIN, y, CONTENT_W, 9, FALSE, job->colours->grey) + 10;
+  return draw_key (cr, job, y) + 10;
+}
+
+/* The columns of the table of contents, in points from the margin. */
+static const double toc_x[7] = { 0, 40, 400, 540, 600, 650, 720 };
+
+/* One line of the table of contents, linked to the layer's first page;
+ * a layer with dead channels has its count in the dead frame's red. */
+static void
+draw_toc_line (cairo_t        *cr,
+               const AtlasJob *job,
+               guint           i,
+               guint           first_page,
+               double          y)
+{
+  const FmScanLayer *L = &job->spec->scan->layers[job->spec->layers[i]];
+  const FmLayer *entry = &g_array_index (job->entries, FmLayer, job->spec->layers[i]);
+  const char *friendly = job->spec->names != NULL ? job->spec->names[i] : NULL;
+  g_autofree char *link = g_strdup_printf ("page=%u", first_page);
+  char *cells[6];
+
+  cells[0] = g_strdup_printf ("%u", first_page);
+  cells[1] = friendly != NULL && g_strcmp0 (friendly, L->name) != 0
+             ? g_strdup_printf ("%s  (%s)", L->name, friendly) : g_strdup (L->name);
+  cells[2] = g_strdup (fm_layer_op_label (job->spec->model, entry));
+  cells[3] = g_strdup_printf ("%u", L->channels);
+  cells[4] = g_strdup_printf ("%u", L->n_dead);
+  cells[5] = g_strdup_printf ("%u", L->n_rare);
+  cairo_tag_begin (cr, CAIRO_TAG_LINK, link);
+  for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+    {
+      fm_figure_text (cr, cells[c], MARGIN + toc_x[c], y, toc_x[c + 1] - toc_x[c] - 6, 9,
+                      c == 1, c == 4 && L->n_dead > 0 ? dead_rgb : job->colours->text);
+      g_free (cells[c]);
+    }
+  cairo_tag_end (cr, CAIRO_TAG_LINK);
+}
+
+static gboolean
+draw_title_pages (cairo_t   *cr,
+                  AtlasJob  *job,
+                  GError   **error)
+{
+  const FmAtlasSpec *spec = job->spec;
+  const char *heads[6] = { _("Page"), _("Layer"), _("Op"), _("Channels"), _("Dead"),
+                           _("Rare") };
+  guint first = toc_pages (spec->n_layers) + 1;
+  cairo_surface_t *target = cairo_get_target (cr);
+  double y = draw_title (cr, job);
+
+  for (guint i = 0; i < spec->n_layers; i++)
+    {
+      guint rows = i < FM_ATLAS_TOC_FIRST ? FM_ATLAS_TOC_FIRST : FM_ATLAS_TOC_MORE;
+      guint start = i < FM_ATLAS_TOC_FIRST ? 0 : FM_ATLAS_TOC_FIRST;
+
+      if (i > 0 && (i - start) % rows == 0)
+        {
+          if (!finish_page (cr, job, error))
+            return FALSE;
+          y = MARGIN;
+        }
+      if ((i - start) % rows == 0)
+        {
+          y += fm_figure_text (cr, _("Contents"), MARGIN, y, CONTENT_W, 12, TRUE,
+                               job->colours->text) + 4;
+          for (guint c = 0; c < 6; c++)
+            fm_figure_text (cr, heads[c], MARGIN + toc_x[c], y, 120, 8, TRUE,
+                            job->colours->grey);
+          y += TOC_LINE;
+        }
+      draw_toc_line (cr, job, i, first, y);
+      if (cairo_surface_get_type (target) == CAIRO_SURFACE_TYPE_PDF)
+        {
+          g_autofree char *link = g_strdup_printf ("page=%u", first);
+
+          cairo_pdf_surface_add_outline (target, CAIRO_PDF_OUTLINE_ROOT, layer_name (job, i),
+                                         link, 0);
+        }
+      y += TOC_LINE;
+      first += layer_pages (spec, i);
+    }
+  return finish_page (cr, job, error);
+}
+
+void
+fm_top_images_range (const FmTopImage *images,
+                     guint             n,
+                     gsize             plane,
+                     float            *vmin,
+                     float            *vmax)
+{
+  *vmin = INFINITY;
+  *vmax = -INFINITY;
+  for (guint i = 0; i < n; i++)
+    for (gsize j = 0; images[i].map != NULL && j < plane; j++)
+      if (!isnan (images[i].map[j]))
+        {
+          *vmin = MIN (*vmin, images[i].map[j]);
+          *vmax = MAX (*vmax, images[i].map[j]);
+        }
+  if (*vmin > *vmax)
+    *vmin = *vmax = 0;
+}
+
+static gboolean
+all_zero (const float *map,
+          gsize        n,
+          float        epsilon)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!(fabsf (map[i]) <= epsilon))
+      return FALSE;
+  return TRUE;
+}
+
+void
+fm_top_image_draw (cairo_t           *cr,
+                   const FmTopImage  *image,
+                   int                input_h,
+                   int                input_w,
+                   const FmLayer     *entry,
+                   const FmTileStyle *map_style,
+                   float              epsilon,
+                   double             x,
+                   double             y,
+                   double             side)
+{
+  gsize plane = (gsize) entry->height * entry->width;
+  FmTileStyle gray = { 0 };
+  FmTileStyle style = *map_style;
+
+  if (image->thumb == NULL || image->map == NULL)
+    return;
+  fm_tile_style_gray_input (&gray, image->thumb, (gsize) input_h * input_w);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  fm_tile_render (cr, image->thumb, input_h, input_w, side, side, &gray);
+  cairo_translate (cr, side + FM_TOP_IMAGE_GAP, 0);
+  style.all_zero = all_zero (image->map, plane, epsilon);
+  fm_tile_render (cr, image->map, (int) entry->height, (int) entry->width, side, side, &style);
+  cairo_restore (cr);
+}
+
+/* Channel @channel's row at @y: label, verdict, its images and maps. */
+static void
+draw_channel (cairo_t          *cr,
+              const AtlasJob   *job,
+              guint             i,
+              guint             channel,
+              const FmTopImage *images,
+              guint             n,
+              int               input_h,
+              int               input_w,
+              double            y)
+{
+  const FmScanResult *scan = job->spec->scan;
+  guint scan_layer = (guint) job->spec->layers[i];
+  const FmLayer *entry = &g_array_index (job->entries, FmLayer, scan_layer);
+  FmVerdict verdict = fm_verdict_of (scan, scan_layer, channel);
+  guint lines = lines_per_channel (scan->top_k);
+  guint per_line = MAX (1, MIN (scan->top_k, FM_ATLAS_PAIRS_PER_LINE));
+  double pair_w = (CONTENT_W - LABEL_W) / per_line;
+  double side = MIN (TILE_MAX, (pair_w - PAIR_GAP - FM_TOP_IMAGE_GAP) / 2);
+  g_autofree char *label = g_strdup_printf (_("Channel %u"), channel);
+  g_autofree char *words = fm_verdict_text (scan, scan_layer, channel);
+  FmTileStyle style = { 0 };
+
+  fm_verdict_draw_frame (cr, verdict, MARGIN - 3, y + 1, CONTENT_W + 6, lines * LINE_H - 2);
+  fm_figure_text (cr, label, MARGIN, y + 2, LABEL_W - 8, 10, TRUE, job->colours->text);
+  fm_figure_text (cr, words, MARGIN, y + 14, LABEL_W - 8, 6.5, FALSE, job->colours->grey);
+  if (n == 0)
+    {
+      fm_figure_text (cr, _("No scanned image activates it."), MARGIN + LABEL_W,
+                      y + (LINE_H - 9) / 2, CONTENT_W - LABEL_W, 9, FALSE, job->colours->grey);
+      return;
+    }
+  style.colormap = job->spec->colormap;
+  fm_top_images_range (images, n, (gsize) entry->height * entry->width, &style.vmin, &style.vmax);
+  for (guint j = 0; j < n; j++)
+    fm_top_image_draw (cr, &images[j], input_h, input_w, entry, &style, scan->epsilon,
+               MARGIN + LABEL_W + (j % per_line) * pair_w,
+               y + (j / per_line) * LINE_H + (LINE_H - side) / 2, side);
+}
+
+/* The images of channels [c0, c1) of layer @i, fetched for one page. */
+static gboolean
+draw_layer_page (cairo_t   *cr,
+                 AtlasJob  *job,
+                 guint      i,
+                 guint      c0,
+                 guint      c1,
+                 GError   **error)
+{
+  const FmScanResult *scan = job->spec->scan;
+  guint scan_layer = (guint) job->spec->layers[i];
+  const FmScanLayer *L = &scan->layers[scan_layer];
+  const FmLayer *entry = &g_array_index (job->entries, FmLayer, scan_layer);
+  guint k = MAX (scan->top_k, 1);
+  g_autofree FmTopImage *images = g_new0 (FmTopImage, (gsize) (c1 - c0) * k);
+  g_autofree guint *counts = g_new0 (guint, c1 - c0);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  int input_h = 0, input_w = 0;
+  guint n = 0;
+  gboolean ok;
+
+  for (guint c = c0; c < c1; c++)
+    {
+      counts[c - c0] = fm_top_images_from_scan (scan, scan_layer, c, images + n);
+      n += counts[c - c0];
+    }
+  ok = n == 0 || fm_top_images_fetch (job->runner, entry, images, n, &input_h, &input_w,
+                                      job->cancellable, error);
+  if (ok)
+    {
+      const char *friendly = job->spec->names != NULL ? job->spec->names[i] : NULL;
+      double y = MARGIN;
+
+      title = friendly != NULL && g_strcmp0 (friendly, L->name) != 0
+              ? g_strdup_printf ("%s  (%s)", L->name, friendly) : g_strdup (L->name);
+      /* Translators: under a layer's name: its op, channel count, dead and
+       * rarely active channels, and the channels on this page */
+      subtitle = g_strdup_printf (_("%s · %u channels · %u dead · %u rarely active · "
+                                    "channels %u to %u"),
+                                  fm_layer_op_label (job->spec->model, entry), L->channels,
+                                  L->n_dead, L->n_rare, c0, c1 - 1);
+      y += fm_figure_text (cr, title, MARGIN, y, CONTENT_W, 13, TRUE, job->colours->text) + 2;
+      fm_figure_text (cr, subtitle, MARGIN, y, CONTENT_W, 9, FALSE, job->colours->grey);
+      n = 0;
+      for (guint c = c0; c < c1; c++)
+        {
+          draw_channel (cr, job, i, c, images + n, counts[c - c0], input_h, input_w,
+                        MARGIN + HEAD_H + (c - c0) * lines_per_channel (scan->top_k) * LINE_H);
+          n += counts[c - c0];
+        }
+    }
+  fm_top_images_clear (images, n);
+  return ok && finish_page (cr, job, error);
+}
+
+static gboolean
+draw_atlas (cairo_t   *cr,
+            gpointer   user_data,
+            GError   **error)
+{
+  AtlasJob *job = user_data;
+  const FmAtlasSpec *spec = job->spec;
+  guint per_page = channels_per_page (spec->scan->top_k);
+
+  if (!draw_title_pages (cr, job, error))
+    return FALSE;
+  for (guint i = 0; i < spec->n_layers; i++)
+    {
+      guint channels = spec->scan->layers[spec->layers[i]].channels;
+
+      for (guint c0 = 0; c0 < MAX (channels, 1); c0 += per_page)
+        if (!draw_layer_page (cr, job, i, c0, MIN (c0 + per_page, channels), error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* The scan's layers must be the model's: the same names and channels in
+ * the same order (fm-scan.h). */
+static gboolean
+check_layers (const FmAtlasSpec *spec,
+              GArray            *entries,
+              GError           **error)
+{
+  for (guint i = 0; i < spec->n_layers; i++)
+    {
+      int l = spec->layers[i];
+      const FmLayer *entry;
+
+      if (l < 0 || (guint) l >= spec->scan->n_layers || (guint) l >= entries->len)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       _("%s: the scan has no layer %d"), spec->model->path, l);
+          return FALSE;
+        }
+      entry = &g_array_index (entries, FmLayer, l);
+      if (g_strcmp0 (spec->model->values[entry->value_id].name, spec->scan->layers[l].name) != 0
+          || entry->channels != spec->scan->layers[l].channels)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       _("%s: the scan was made with another model (its layer “%s” is not "
+                         "this model's)"), spec->model->path, spec->scan->layers[l].name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+fm_atlas_write (const FmAtlasSpec *spec,
+                const char        *path,
+                FmAtlasProgress    progress,
+                gpointer           user_data,
+                GCancellable      *cancellable,
+                GError           **error)
+{
+  g_autoptr(GArray) entries = NULL;
+  g_autoptr(FmTopRunner) runner = NULL;
+  g_autofree char *title = NULL;
+  AtlasJob job = { 0 };
+
+  g_return_val_if_fail (spec != NULL && spec->model != NULL && spec->scan != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  entries = fm_layers_list (spec->model, FALSE);
+  if (!check_layers (spec, entries, error))
+    return FALSE;
+  runner = fm_top_runner_new (spec->model, spec->dataset_path, &spec->pp, spec->threads, error);
+  if (runner == NULL)
+    return FALSE;
+  job.spec = spec;
+  job.entries = entries;
+  job.runner = runner;
+  job.colours = fm_tile_colours (FALSE);
+  job.total = fm_atlas_count_pages (spec);
+  job.progress = progress;
+  job.user_data = user_data;
+  job.cancellable = cancellable;
+  /* Translators: the PDF's title; the model's file name */
+  title = g_strdup_printf (_("Channel atlas of %s"), spec->model->display_name);
+  return fm_figure_write (path, FM_FIGURE_PDF, FM_ATLAS_PAGE_WIDTH, FM_ATLAS_PAGE_HEIGHT, 1,
+                          title, draw_atlas, &job, error);
+}

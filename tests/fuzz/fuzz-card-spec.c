@@ -1,0 +1,56 @@
+/* fuzz-card-spec.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Fuzzes the LAYER:CHANNEL of `export --card` (fm_card_resolve) against
+ * the bundled dying model. A failure must be an FM_ERROR in UTF-8; a
+ * success must name an entry of the scan's layer list and a channel
+ * below its count, the decimal after the input's last colon, and the
+ * layer part must be found alone by fm_card_find_layer. It does not draw.
+ */
+#include <string.h>
+
+#include "fm-card.h"
+#include "fm-data.h"
+#include "fm-fuzz.h"
+
+static FmModel *model;
+static GArray *every;
+
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  g_autofree char *path = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+
+  model = path != NULL ? fm_model_load_file (path, NULL, NULL) : NULL;
+  FM_FUZZ_CHECK (model != NULL);
+  every = fm_layers_list (model, FALSE);
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autofree char *text = g_strndup ((const char *) data, size);
+  GError *error = NULL;
+  guint index = G_MAXUINT, channel = G_MAXUINT;
+  gboolean ok;
+
+  ok = fm_card_resolve (model, text, &index, &channel, &error);
+  fm_fuzz_check_result (ok, error);
+  if (ok)
+    {
+      const char *colon = strrchr (text, ':');
+      g_autofree char *layer = g_strndup (text, colon - text);
+      guint again = G_MAXUINT;
+
+      FM_FUZZ_CHECK (index < every->len);
+      FM_FUZZ_CHECK (channel < g_array_index (every, FmLayer, index).channels);
+      FM_FUZZ_CHECK (g_ascii_strtoull (colon + 1, NULL, 10) == channel);
+      FM_FUZZ_CHECK (fm_card_find_layer (model, layer, &again, NULL) && again == index);
+    }
+  return 0;
+}
