@@ -1113,6 +1113,8 @@ make_compare_cell (FmLayerSection *self,
   fm_tile_set_caption (FM_TILE (tile_b), caption_b);
   fm_tile_set_caption (FM_TILE (tile_d), caption_d);
   gtk_widget_add_css_class (cell, "compare-cell");
+  /* A wider column leaves the highlight around the tiles only. */
+  gtk_widget_set_halign (cell, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (cell), tile);
   gtk_box_append (GTK_BOX (cell), tile_b);
   gtk_box_append (GTK_BOX (cell), tile_d);
