@@ -166,6 +166,7 @@ fm_application_startup (GApplication *app)
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.open-model", { "<Control>o", NULL } },
     { "win.open-image", { "<Control><Shift>o", NULL } },
+    { "win.compare", { "<Control><Shift>m", NULL } },
     { "win.clear", { "Delete", NULL } },
     { "win.undo", { "<Control>z", NULL } },
     { "win.export", { "<Control>e", NULL } },

@@ -10,6 +10,15 @@
  * the tiles at new data and redraws, so live drawing creates no widgets.
  * Activating a tile (click, or arrow keys and Enter) triggers the window
  * action win.open-tile (layer, channel).
+ *
+ * Compare mode (fm_layer_section_set_compare): the same layer of a second
+ * model B beside it. Each cell then holds A's tile and B's tile of one
+ * channel, drawn exactly as each model's single view draws them (its own
+ * frame and range), and, in the difference view, a third tile of |A - B|
+ * on its own sequential scale, shown in a legend of its own. A cell whose
+ * channel is zero for this input in one model and not in the other is
+ * highlighted. The difference is computed only for sections whose tiles
+ * are built, that is near the view.
  */
 #include "config.h"
 
@@ -46,6 +55,23 @@ struct _FmLayerSection
   FmViewOptions  options;
   char          *shape_text;
   char          *op_label;
+  char          *title_a;    /* the title outside compare mode */
+
+  /* compare mode */
+  gboolean       compare;
+  guint          index_b;    /* B's layer in frame_b */
+  FmFrame       *frame_b;
+  gboolean       show_diff;
+  float         *diff;       /* [C, H, W] |A - B|, while the difference is shown */
+  float          diff_max;
+  GPtrArray     *tiles_b;    /* FmTile*, borrowed, like tiles */
+  GPtrArray     *tiles_d;
+  GPtrArray     *cells;      /* the GtkBox of each channel's tiles, borrowed */
+  GtkWidget     *legends_b;  /* B's legend and the difference's, with their names */
+  GtkWidget     *legend_b;
+  GtkWidget     *legend_d;
+  GtkWidget     *legend_d_row;
+  GtkWidget     *legend_a_name;
 };
 
 G_DEFINE_FINAL_TYPE (FmLayerSection, fm_layer_section, GTK_TYPE_WIDGET)
@@ -95,19 +121,24 @@ fm_view_options_range (const FmViewOptions *options,
 static int cell_width;
 static int cell_height;
 static int cell_tile_size;
+static guint cell_per;
 
+#define CELL_TILE_SPACING 2
+
+/* @per: the tiles in one cell (1; 2 or 3 in compare mode). */
 static void
-cell_size (int  tile_size,
-           int *w,
-           int *h)
+cell_size (int    tile_size,
+           guint  per,
+           int   *w,
+           int   *h)
 {
-  if (cell_tile_size == tile_size && cell_width > 0)
+  if (cell_tile_size == tile_size && cell_per == per && cell_width > 0)
     {
       *w = cell_width;
       *h = cell_height;
       return;
     }
-  *w = tile_size + 4;
+  *w = (int) per * tile_size + (int) (per - 1) * CELL_TILE_SPACING + 4;
   *h = tile_size + 16 + 4;
 }
 
@@ -116,13 +147,14 @@ cell_size (int  tile_size,
 static int
 tiles_height (guint n,
               int   tile_size,
+              guint per,
               int   width)
 {
   int w, h, cols, rows;
 
   if (n == 0)
     return 0;
-  cell_size (tile_size, &w, &h);
+  cell_size (tile_size, per, &w, &h);
   cols = CLAMP ((width + COLUMN_SPACING) / (w + COLUMN_SPACING), 1, (int) MIN (n, MAX_PER_LINE));
   rows = (int) ((n + cols - 1) / cols);
   return rows * h + (rows - 1) * ROW_SPACING;
@@ -136,6 +168,7 @@ struct _FmTileSpace
   GtkWidget parent_instance;
   guint     n;
   int       tile_size;
+  guint     per;
 };
 
 G_DEFINE_FINAL_TYPE (FmTileSpace, fm_tile_space, GTK_TYPE_WIDGET)
@@ -158,14 +191,15 @@ fm_tile_space_measure (GtkWidget      *widget,
   FmTileSpace *self = FM_TILE_SPACE (widget);
   int w, h;
 
-  cell_size (self->tile_size, &w, &h);
+  cell_size (self->tile_size, self->per, &w, &h);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = w;
       *natural = (int) MIN (self->n, 8) * (w + COLUMN_SPACING);
       return;
     }
-  *minimum = *natural = tiles_height (self->n, self->tile_size, for_size < 0 ? w : for_size);
+  *minimum = *natural = tiles_height (self->n, self->tile_size, self->per,
+                                      for_size < 0 ? w : for_size);
 }
 
 static void
@@ -184,13 +218,32 @@ fm_tile_space_init (FmTileSpace *self)
 
 static GtkWidget *
 fm_tile_space_new (guint n,
-                   int   tile_size)
+                   int   tile_size,
+                   guint per)
 {
   FmTileSpace *self = g_object_new (FM_TYPE_TILE_SPACE, NULL);
 
   self->n = n;
   self->tile_size = tile_size;
+  self->per = per;
   return GTK_WIDGET (self);
+}
+
+/* The tiles in each cell: A's alone, or A's and B's and maybe |A - B|. */
+static guint
+tiles_per_cell (FmLayerSection *self)
+{
+  return !self->compare ? 1 : self->show_diff ? 3 : 2;
+}
+
+/* A's tile of a flow box child: the child itself, or the first of a
+ * compare cell. */
+static FmTile *
+cell_tile (GtkFlowBoxChild *child)
+{
+  GtkWidget *w = gtk_flow_box_child_get_child (child);
+
+  return FM_TILE (FM_IS_TILE (w) ? w : gtk_widget_get_first_child (w));
 }
 
 static void
@@ -208,6 +261,40 @@ legend_draw (GtkDrawingArea *area,
   fm_view_options_range (&self->options, self->frame, self->index, -1, &vmin, &vmax);
   fm_legend_render (cr, self->options.colormap, vmin, vmax, width, height,
                     adw_style_manager_get_dark (adw_style_manager_get_default ()));
+}
+
+/* The difference's own scale: a sequential map other than the one of the
+ * tiles, so a difference tile is never read as a map. */
+static const FmColormap *
+diff_colormap (const FmViewOptions *options)
+{
+  const FmColormap *magma = fm_colormap_lookup ("magma");
+
+  return options->colormap == magma ? fm_colormap_lookup ("viridis") : magma;
+}
+
+static void
+legend_b_draw (GtkDrawingArea *area,
+               cairo_t        *cr,
+               int             width,
+               int             height,
+               gpointer        user_data)
+{
+  FmLayerSection *self = user_data;
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  float vmin = 0, vmax = 0;
+
+  if (GTK_WIDGET (area) == self->legend_d)
+    {
+      if (self->diff != NULL)
+        fm_legend_render (cr, diff_colormap (&self->options), 0,
+                          self->diff_max > 0 ? self->diff_max : 1, width, height, dark);
+      return;
+    }
+  if (self->frame_b == NULL || self->options.normalize == FM_NORMALIZE_TILE)
+    return;
+  fm_view_options_range (&self->options, self->frame_b, self->index_b, -1, &vmin, &vmax);
+  fm_legend_render (cr, self->options.colormap, vmin, vmax, width, height, dark);
 }
 
 /* ---- the scan's marks ----------------------------------------------------- */
@@ -341,10 +428,44 @@ child_activated_cb (GtkFlowBox      *flow,
                     GtkFlowBoxChild *child,
                     FmLayerSection  *self)
 {
-  FmTile *tile = FM_TILE (gtk_flow_box_child_get_child (child));
+  FmTile *tile = cell_tile (child);
 
   gtk_widget_activate_action (GTK_WIDGET (self), "win.open-tile", "(uu)",
                               self->index, fm_tile_get_channel (tile));
+}
+
+/* A legend of compare mode: B's or the difference's. */
+static GtkWidget *
+make_legend_area (FmLayerSection *self,
+                  const char     *label)
+{
+  GtkWidget *area = gtk_drawing_area_new ();
+
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (area), 220);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 30);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), legend_b_draw, self, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  return area;
+}
+
+/* @legend after its name, @name (in compare mode: "A", "B", "|A − B|"). */
+static GtkWidget *
+legend_row (GtkWidget   *legend,
+            const char  *name,
+            GtkWidget  **name_out)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (name);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_label_set_width_chars (GTK_LABEL (label), 5);
+  gtk_widget_add_css_class (label, "caption-heading");
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), legend);
+  if (name_out != NULL)
+    *name_out = label;
+  return row;
 }
 
 static void
@@ -356,6 +477,7 @@ fm_layer_section_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->frame, fm_frame_unref);
+  g_clear_pointer (&self->frame_b, fm_frame_unref);
   g_clear_pointer (&self->scan, fm_scan_result_unref);
 
   G_OBJECT_CLASS (fm_layer_section_parent_class)->dispose (object);
@@ -367,8 +489,13 @@ fm_layer_section_finalize (GObject *object)
   FmLayerSection *self = FM_LAYER_SECTION (object);
 
   g_clear_pointer (&self->tiles, g_ptr_array_unref);
+  g_clear_pointer (&self->tiles_b, g_ptr_array_unref);
+  g_clear_pointer (&self->tiles_d, g_ptr_array_unref);
+  g_clear_pointer (&self->cells, g_ptr_array_unref);
+  g_free (self->diff);
   g_free (self->shape_text);
   g_free (self->op_label);
+  g_free (self->title_a);
 
   G_OBJECT_CLASS (fm_layer_section_parent_class)->finalize (object);
 }
@@ -397,6 +524,9 @@ fm_layer_section_init (FmLayerSection *self)
                                   GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
   self->tiles = g_ptr_array_new ();
+  self->tiles_b = g_ptr_array_new ();
+  self->tiles_d = g_ptr_array_new ();
+  self->cells = g_ptr_array_new ();
 
   self->title = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->title), 0);
@@ -440,7 +570,26 @@ fm_layer_section_init (FmLayerSection *self)
 
   gtk_box_append (GTK_BOX (header), titles);
   gtk_box_append (GTK_BOX (header), self->histogram);
-  gtk_box_append (GTK_BOX (header), self->legend);
+  {
+    /* A's legend; in compare mode named, with B's and the difference's. */
+    GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+    GtkWidget *row_a;
+
+    gtk_widget_set_valign (column, GTK_ALIGN_CENTER);
+    row_a = legend_row (self->legend, "A", &self->legend_a_name);
+    gtk_widget_set_visible (self->legend_a_name, FALSE);
+    gtk_box_append (GTK_BOX (column), row_a);
+    self->legends_b = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+    self->legend_b = make_legend_area (self, _("Colour scale of model B"));
+    gtk_box_append (GTK_BOX (self->legends_b), legend_row (self->legend_b, "B", NULL));
+    self->legend_d = make_legend_area (self, _("Colour scale of the difference"));
+    /* Translators: names the colour scale of the difference tiles */
+    self->legend_d_row = legend_row (self->legend_d, _("|A − B|"), NULL);
+    gtk_box_append (GTK_BOX (self->legends_b), self->legend_d_row);
+    gtk_widget_set_visible (self->legends_b, FALSE);
+    gtk_box_append (GTK_BOX (column), self->legends_b);
+    gtk_box_append (GTK_BOX (header), column);
+  }
   gtk_box_append (GTK_BOX (header), self->legend_note);
   gtk_widget_set_parent (header, GTK_WIDGET (self));
 
@@ -471,7 +620,7 @@ fm_layer_section_new (const FmModel *model,
   self->tile_size = tile_size;
   /* The tiles themselves are built when the section comes near the view
    * (fm_layer_section_ensure_tiles); until then their space is held. */
-  self->space = fm_tile_space_new (channels, tile_size);
+  self->space = fm_tile_space_new (channels, tile_size, 1);
   gtk_widget_set_parent (self->space, GTK_WIDGET (self));
   return GTK_WIDGET (self);
 }
@@ -480,6 +629,8 @@ void
 fm_layer_section_set_title (FmLayerSection *self,
                             const char     *title)
 {
+  g_free (self->title_a);
+  self->title_a = g_strdup (title);
   gtk_label_set_text (GTK_LABEL (self->title), title);
 }
 
@@ -542,7 +693,7 @@ flow_filter (GtkFlowBoxChild *child,
 {
   FmLayerSection *self = user_data;
 
-  return channel_passes (self, fm_tile_get_channel (FM_TILE (gtk_flow_box_child_get_child (child))));
+  return channel_passes (self, fm_tile_get_channel (cell_tile (child)));
 }
 
 static double
@@ -571,8 +722,8 @@ flow_sort (GtkFlowBoxChild *a,
            gpointer         user_data)
 {
   FmLayerSection *self = user_data;
-  guint ca = fm_tile_get_channel (FM_TILE (gtk_flow_box_child_get_child (a)));
-  guint cb = fm_tile_get_channel (FM_TILE (gtk_flow_box_child_get_child (b)));
+  guint ca = fm_tile_get_channel (cell_tile (a));
+  guint cb = fm_tile_get_channel (cell_tile (b));
   double ka = sort_key (self, ca), kb = sort_key (self, cb);
 
   /* NaN sorts last; ties keep channel order. */
@@ -635,7 +786,7 @@ fm_layer_section_dup_shown (FmLayerSection *self)
   for (int i = 0; (child = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (self->flow), i)) != NULL; i++)
     if (gtk_widget_get_child_visible (GTK_WIDGET (child)))
       {
-        guint c = fm_tile_get_channel (FM_TILE (gtk_flow_box_child_get_child (child)));
+        guint c = fm_tile_get_channel (cell_tile (child));
         g_array_append_val (shown, c);
       }
   return shown;
@@ -650,7 +801,7 @@ fm_layer_section_focus_channel (FmLayerSection *self,
   if (channel >= self->n_channels || !channel_passes (self, channel))
     return FALSE;
   tile = fm_layer_section_get_tile (self, channel);
-  return gtk_widget_grab_focus (gtk_widget_get_parent (tile));
+  return gtk_widget_grab_focus (gtk_widget_get_ancestor (tile, GTK_TYPE_FLOW_BOX_CHILD));
 }
 
 /* Takes the size of a laid-out tile cell, for the space of the sections
@@ -665,11 +816,16 @@ fm_layer_section_note_cell_size (FmLayerSection *self)
   cell_width = gtk_widget_get_width (child);
   cell_height = gtk_widget_get_height (child);
   cell_tile_size = self->tile_size;
+  cell_per = tiles_per_cell (self);
 }
 
 static void apply_frame (FmLayerSection *self);
 static void update_subtitle (FmLayerSection *self);
 static void apply_scan (FmLayerSection *self);
+static void apply_compare (FmLayerSection *self);
+static GtkWidget *make_compare_cell (FmLayerSection *self,
+                                     GtkWidget      *tile,
+                                     guint           channel);
 
 gboolean
 fm_layer_section_has_tiles (FmLayerSection *self)
@@ -697,8 +853,13 @@ fm_layer_section_ensure_tiles (FmLayerSection *self)
     {
       GtkWidget *tile = fm_tile_new (c, self->map_height, self->map_width, self->tile_size);
 
-      gtk_flow_box_append (GTK_FLOW_BOX (self->flow), tile);
       g_ptr_array_add (self->tiles, tile);
+      if (self->compare)
+        {
+          gtk_flow_box_append (GTK_FLOW_BOX (self->flow), make_compare_cell (self, tile, c));
+          continue;
+        }
+      gtk_flow_box_append (GTK_FLOW_BOX (self->flow), tile);
     }
   gtk_widget_insert_before (self->flow, GTK_WIDGET (self), self->space);
   g_clear_pointer (&self->space, gtk_widget_unparent);
@@ -714,6 +875,7 @@ fm_layer_section_ensure_tiles (FmLayerSection *self)
     apply_frame (self);
   update_subtitle (self);
   apply_scan (self);
+  apply_compare (self);
 }
 
 void
@@ -721,9 +883,14 @@ fm_layer_section_release_tiles (FmLayerSection *self)
 {
   if (self->flow == NULL)
     return;
-  self->space = fm_tile_space_new (fm_layer_section_count_shown (self), self->tile_size);
+  self->space = fm_tile_space_new (fm_layer_section_count_shown (self), self->tile_size,
+                                   tiles_per_cell (self));
   gtk_widget_insert_before (self->space, GTK_WIDGET (self), self->flow);
   g_ptr_array_set_size (self->tiles, 0);
+  g_ptr_array_set_size (self->tiles_b, 0);
+  g_ptr_array_set_size (self->tiles_d, 0);
+  g_ptr_array_set_size (self->cells, 0);
+  g_clear_pointer (&self->diff, g_free);
   g_clear_pointer (&self->flow, gtk_widget_unparent);
 }
 
@@ -740,10 +907,19 @@ update_subtitle (FmLayerSection *self)
 
   if (self->frame == NULL)
     return;
-  /* Translators: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero for this input" */
-  subtitle = g_strdup_printf (_("%s · %s · %u / %u zero for this input"), self->op_label,
-                              self->shape_text, self->frame->n_zero[self->index],
-                              self->n_channels);
+  if (self->compare && self->frame_b != NULL)
+    /* Translators: compare mode: "Conv + Relu · [1, 32, 28, 28] · zero for
+       this input: 5 / 32 in A, 9 / 32 in B; 4 differ" */
+    subtitle = g_strdup_printf (_("%s · %s · zero for this input: %u / %u in A, %u / %u in B; "
+                                  "%u differ"), self->op_label, self->shape_text,
+                                self->frame->n_zero[self->index], self->n_channels,
+                                self->frame_b->n_zero[self->index_b], self->n_channels,
+                                fm_layer_section_count_verdict_differs (self));
+  else
+    /* Translators: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero for this input" */
+    subtitle = g_strdup_printf (_("%s · %s · %u / %u zero for this input"), self->op_label,
+                                self->shape_text, self->frame->n_zero[self->index],
+                                self->n_channels);
   gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
 }
 
@@ -765,6 +941,24 @@ apply_frame (FmLayerSection *self)
     }
 }
 
+/* The legends that hold for the view: A's (and B's) with one range for
+ * the layer, the difference's in the difference view. */
+static void
+show_legends (FmLayerSection *self)
+{
+  gboolean per_tile = self->options.normalize == FM_NORMALIZE_TILE;
+
+  gtk_widget_set_visible (self->legend, !per_tile);
+  gtk_widget_set_visible (self->legend_a_name, self->compare && !per_tile);
+  gtk_widget_set_visible (self->legend_note, per_tile);
+  gtk_widget_set_visible (self->legends_b, self->compare);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->legend_b), !per_tile);
+  gtk_widget_set_visible (self->legend_d_row, self->compare && self->show_diff);
+  gtk_widget_queue_draw (self->legend);
+  gtk_widget_queue_draw (self->legend_b);
+  gtk_widget_queue_draw (self->legend_d);
+}
+
 void
 fm_layer_section_update (FmLayerSection      *self,
                          FmFrame             *frame,
@@ -778,10 +972,9 @@ fm_layer_section_update (FmLayerSection      *self,
   if (self->flow != NULL)
     update_subtitle (self);
   apply_frame (self);
+  apply_compare (self);
   refresh_view (self);
-  gtk_widget_set_visible (self->legend, options->normalize != FM_NORMALIZE_TILE);
-  gtk_widget_set_visible (self->legend_note, options->normalize == FM_NORMALIZE_TILE);
-  gtk_widget_queue_draw (self->legend);
+  show_legends (self);
 }
 
 gboolean
@@ -810,6 +1003,10 @@ fm_layer_section_queue_draw_tiles (FmLayerSection *self)
 {
   for (guint c = 0; c < self->tiles->len; c++)
     gtk_widget_queue_draw (g_ptr_array_index (self->tiles, c));
+  for (guint c = 0; c < self->tiles_b->len; c++)
+    gtk_widget_queue_draw (g_ptr_array_index (self->tiles_b, c));
+  for (guint c = 0; c < self->tiles_d->len; c++)
+    gtk_widget_queue_draw (g_ptr_array_index (self->tiles_d, c));
 }
 
 void
@@ -817,6 +1014,10 @@ fm_layer_section_redraw_culled (FmLayerSection *self)
 {
   for (guint c = 0; c < self->tiles->len; c++)
     fm_tile_redraw_if_culled (g_ptr_array_index (self->tiles, c));
+  for (guint c = 0; c < self->tiles_b->len; c++)
+    fm_tile_redraw_if_culled (g_ptr_array_index (self->tiles_b, c));
+  for (guint c = 0; c < self->tiles_d->len; c++)
+    fm_tile_redraw_if_culled (g_ptr_array_index (self->tiles_d, c));
 }
 
 /* The tiles' dead and rarely active marks from the scan kept. */
@@ -891,4 +1092,232 @@ fm_layer_section_get_scan (FmLayerSection *self,
 {
   *scan_layer = self->scan_layer;
   return self->scan;
+}
+
+/* ---- compare mode ------------------------------------------------------------ */
+
+/* One channel's cell in compare mode: A's @tile, B's and the difference's. */
+static GtkWidget *
+make_compare_cell (FmLayerSection *self,
+                   GtkWidget      *tile,
+                   guint           channel)
+{
+  GtkWidget *cell = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, CELL_TILE_SPACING);
+  GtkWidget *tile_b = fm_tile_new (channel, self->map_height, self->map_width, self->tile_size);
+  GtkWidget *tile_d = fm_tile_new (channel, self->map_height, self->map_width, self->tile_size);
+  g_autofree char *caption_a = g_strdup_printf ("A %u", channel);
+  g_autofree char *caption_b = g_strdup_printf ("B %u", channel);
+  g_autofree char *caption_d = g_strdup_printf ("Δ %u", channel);
+
+  fm_tile_set_caption (FM_TILE (tile), caption_a);
+  fm_tile_set_caption (FM_TILE (tile_b), caption_b);
+  fm_tile_set_caption (FM_TILE (tile_d), caption_d);
+  gtk_widget_add_css_class (cell, "compare-cell");
+  /* A wider column leaves the highlight around the tiles only. */
+  gtk_widget_set_halign (cell, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (cell), tile);
+  gtk_box_append (GTK_BOX (cell), tile_b);
+  gtk_box_append (GTK_BOX (cell), tile_d);
+  gtk_widget_set_visible (tile_d, self->show_diff);
+  g_ptr_array_add (self->tiles_b, tile_b);
+  g_ptr_array_add (self->tiles_d, tile_d);
+  g_ptr_array_add (self->cells, cell);
+  return cell;
+}
+
+gboolean
+fm_layer_section_get_verdict_differs (FmLayerSection *self,
+                                      guint           channel)
+{
+  if (!self->compare || self->frame == NULL || self->frame_b == NULL ||
+      channel >= self->n_channels)
+    return FALSE;
+  return self->frame->stats[self->index][channel].all_zero !=
+         self->frame_b->stats[self->index_b][channel].all_zero;
+}
+
+guint
+fm_layer_section_count_verdict_differs (FmLayerSection *self)
+{
+  guint n = 0;
+
+  for (guint c = 0; c < self->n_channels; c++)
+    n += fm_layer_section_get_verdict_differs (self, c);
+  return n;
+}
+
+/* Highlights cell @c when its channel is zero for this input in one model
+ * only, and says so to a screen reader. */
+static void
+mark_cell (FmLayerSection *self,
+           guint           c)
+{
+  GtkWidget *cell = g_ptr_array_index (self->cells, c);
+  gboolean differs = fm_layer_section_get_verdict_differs (self, c);
+  g_autofree char *label = NULL;
+
+  if (gtk_widget_has_css_class (cell, "verdict-differs") == differs)
+    return;
+  if (differs)
+    {
+      gboolean zero_a = self->frame->stats[self->index][c].all_zero;
+
+      gtk_widget_add_css_class (cell, "verdict-differs");
+      label = g_strdup_printf (zero_a ? _("Channel %u: zero for this input in A, not in B")
+                                      : _("Channel %u: zero for this input in B, not in A"), c);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (cell, "verdict-differs");
+      /* Translators: a compare cell: channel 7 of model A and of model B */
+      label = g_strdup_printf (_("Channel %u of A and B"), c);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (cell)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/* |A - B| of every cell of the layer, into self->diff, and its largest
+ * value (NaN cells aside). */
+static void
+compute_difference (FmLayerSection *self)
+{
+  gsize n = (gsize) self->n_channels * self->map_height * self->map_width;
+  const float *a = fm_frame_data (self->frame, self->index);
+  const float *b = fm_frame_data (self->frame_b, self->index_b);
+  float most = 0;
+
+  if (self->diff == NULL)
+    self->diff = g_new (float, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    {
+      float d = a[i] == b[i] ? 0.0f : fabsf (a[i] - b[i]);
+
+      self->diff[i] = d;
+      if (d > most)
+        most = d;
+    }
+  self->diff_max = most;
+}
+
+/* B's tiles, the marks where the verdicts differ and the difference, for
+ * built sections with both frames. */
+static void
+apply_compare (FmLayerSection *self)
+{
+  gsize plane = (gsize) self->map_height * self->map_width;
+  FmTileStyle style = { 0 };
+  const float *data_b;
+
+  if (!self->compare || self->frame_b == NULL || self->flow == NULL)
+    return;
+  data_b = fm_frame_data (self->frame_b, self->index_b);
+  style.colormap = self->options.colormap;
+  for (guint c = 0; c < self->tiles_b->len; c++)
+    {
+      fm_view_options_range (&self->options, self->frame_b, self->index_b, (int) c, &style.vmin,
+                             &style.vmax);
+      style.all_zero = self->frame_b->stats[self->index_b][c].all_zero;
+      fm_tile_set_map (g_ptr_array_index (self->tiles_b, c), data_b + c * plane, &style);
+      if (self->frame != NULL)
+        mark_cell (self, c);
+    }
+  if (!self->show_diff || self->frame == NULL)
+    {
+      g_clear_pointer (&self->diff, g_free);
+      return;
+    }
+  compute_difference (self);
+  style.colormap = diff_colormap (&self->options);
+  style.vmin = 0;
+  style.vmax = self->diff_max > 0 ? self->diff_max : 1;
+  style.all_zero = FALSE;
+  for (guint c = 0; c < self->tiles_d->len; c++)
+    fm_tile_set_map (g_ptr_array_index (self->tiles_d, c), self->diff + c * plane, &style);
+  gtk_widget_queue_draw (self->legend_d);
+}
+
+void
+fm_layer_section_set_compare (FmLayerSection *self,
+                              gboolean        compare,
+                              guint           index_b,
+                              const char     *title_b)
+{
+  gboolean built = self->flow != NULL;
+
+  fm_layer_section_release_tiles (self);
+  self->compare = compare;
+  self->index_b = index_b;
+  g_clear_pointer (&self->frame_b, fm_frame_unref);
+  if (compare && title_b != NULL && g_strcmp0 (title_b, self->title_a) != 0)
+    {
+      /* Translators: a compared layer whose name differs in the two models */
+      g_autofree char *title = g_strdup_printf (_("%s in A, %s in B"), self->title_a, title_b);
+
+      gtk_label_set_text (GTK_LABEL (self->title), title);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (self->title), self->title_a);
+  FM_TILE_SPACE (self->space)->per = tiles_per_cell (self);
+  gtk_widget_queue_resize (self->space);
+  if (built)
+    fm_layer_section_ensure_tiles (self);
+  update_subtitle (self);
+  show_legends (self);
+}
+
+gboolean
+fm_layer_section_get_compare (FmLayerSection *self)
+{
+  return self->compare;
+}
+
+void
+fm_layer_section_set_compare_frame (FmLayerSection *self,
+                                    FmFrame        *frame_b)
+{
+  if (frame_b != NULL)
+    fm_frame_ref (frame_b);
+  g_clear_pointer (&self->frame_b, fm_frame_unref);
+  self->frame_b = frame_b;
+  if (self->flow != NULL)
+    update_subtitle (self);
+  apply_compare (self);
+  gtk_widget_queue_draw (self->legend_b);
+}
+
+void
+fm_layer_section_set_show_difference (FmLayerSection *self,
+                                      gboolean        show)
+{
+  if (self->show_diff == show)
+    return;
+  self->show_diff = show;
+  for (guint c = 0; c < self->tiles_d->len; c++)
+    gtk_widget_set_visible (g_ptr_array_index (self->tiles_d, c), show);
+  if (self->space != NULL)
+    {
+      FM_TILE_SPACE (self->space)->per = tiles_per_cell (self);
+      gtk_widget_queue_resize (self->space);
+    }
+  apply_compare (self);
+  show_legends (self);
+}
+
+GtkWidget *
+fm_layer_section_get_compare_tile (FmLayerSection *self,
+                                   guint           channel,
+                                   gboolean        difference)
+{
+  g_return_val_if_fail (self->compare && channel < self->n_channels, NULL);
+  fm_layer_section_ensure_tiles (self);
+  return g_ptr_array_index (difference ? self->tiles_d : self->tiles_b, channel);
+}
+
+const float *
+fm_layer_section_get_difference (FmLayerSection *self,
+                                 float          *max_out)
+{
+  if (max_out != NULL)
+    *max_out = self->diff_max;
+  return self->diff;
 }

@@ -121,4 +121,31 @@ GtkWidget *fm_layer_section_get_tile   (FmLayerSection *self,
                                         guint           channel);
 guint      fm_layer_section_n_tiles    (FmLayerSection *self);
 
+/* Compare mode: layer @index_b of model B beside this one (A's), each
+ * channel's cell holding A's tile, B's and, in the difference view, one of
+ * |A - B| on its own scale. @title_b is B's name for the layer: the title
+ * names both when it differs. FALSE goes back to A's tiles alone. */
+void       fm_layer_section_set_compare          (FmLayerSection *self,
+                                                  gboolean        compare,
+                                                  guint           index_b,
+                                                  const char     *title_b);
+gboolean   fm_layer_section_get_compare          (FmLayerSection *self);
+/* B's frame, of the same input as A's (fm_layer_section_update ()). */
+void       fm_layer_section_set_compare_frame    (FmLayerSection *self,
+                                                  FmFrame        *frame_b);
+void       fm_layer_section_set_show_difference  (FmLayerSection *self,
+                                                  gboolean        show);
+/* B's tile of @channel, or the difference's (@difference). */
+GtkWidget *fm_layer_section_get_compare_tile     (FmLayerSection *self,
+                                                  guint           channel,
+                                                  gboolean        difference);
+/* TRUE when @channel is zero for this input in one model and not the other. */
+gboolean   fm_layer_section_get_verdict_differs  (FmLayerSection *self,
+                                                  guint           channel);
+guint      fm_layer_section_count_verdict_differs (FmLayerSection *self);
+/* The difference tiles' maps [C, H, W] and their scale's top (@max_out),
+ * or NULL while the difference is not shown or the tiles not built. */
+const float *fm_layer_section_get_difference     (FmLayerSection *self,
+                                                  float          *max_out);
+
 G_END_DECLS

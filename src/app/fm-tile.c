@@ -340,6 +340,19 @@ fm_tile_get_all_zero (FmTile *self)
   return self->style.all_zero;
 }
 
+const float *
+fm_tile_get_map (FmTile *self)
+{
+  return self->map;
+}
+
+void
+fm_tile_set_caption (FmTile     *self,
+                     const char *caption)
+{
+  gtk_label_set_text (GTK_LABEL (self->index_label), caption);
+}
+
 void
 fm_tile_set_scan (FmTile     *self,
                   FmTileScan  state,

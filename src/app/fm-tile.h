@@ -26,6 +26,11 @@ void         fm_tile_set_map      (FmTile            *self,
                                    const float       *map,
                                    const FmTileStyle *style);
 gboolean     fm_tile_get_all_zero (FmTile            *self);
+/* The map drawn, [H, W] (borrowed), or NULL. */
+const float *fm_tile_get_map      (FmTile            *self);
+/* The text under the map, instead of the channel index. */
+void         fm_tile_set_caption  (FmTile            *self,
+                                   const char        *caption);
 /* The tooltip: the accessible label and the map's range of values. */
 char        *fm_tile_dup_tooltip  (FmTile            *self);
 /* Redraws the tile if its last snapshot skipped the map as out of sight. */

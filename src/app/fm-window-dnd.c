@@ -29,15 +29,17 @@ image_chosen_cb (GFile    *file,
   fm_window_open_image (self, file);
 }
 
-void
-_fm_window_open_chooser (FmWindow *self,
-                         gboolean  model)
+/* The chooser of a model or a picture, titled @title. */
+static void
+show_chooser (FmWindow         *self,
+              const char       *title,
+              gboolean          model,
+              FmFileChosenFunc  func)
 {
   GtkFileChooserNative *dialog;
   GtkFileFilter *filter;
 
-  dialog = gtk_file_chooser_native_new (model ? _("Open Model") : _("Open Image"),
-                                        GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+  dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
                                         _("_Open"), _("_Cancel"));
   if (model)
     filter = fm_file_filter_new (_("ONNX Models"), "*.onnx", "*.ONNX", NULL);
@@ -49,7 +51,25 @@ _fm_window_open_chooser (FmWindow *self,
       gtk_file_filter_add_mime_type (filter, "image/jpeg");
     }
   fm_file_chooser_add_filter (dialog, filter);
-  fm_file_chooser_show (dialog, model ? model_chosen_cb : image_chosen_cb, self);
+  fm_file_chooser_show (dialog, func, self);
+}
+
+void
+_fm_window_open_chooser (FmWindow *self,
+                         gboolean  model)
+{
+  if (model)
+    show_chooser (self, _("Open Model"), TRUE, model_chosen_cb);
+  else
+    show_chooser (self, _("Open Image"), FALSE, image_chosen_cb);
+}
+
+void
+_fm_window_model_chooser (FmWindow         *self,
+                          const char       *title,
+                          FmFileChosenFunc  func)
+{
+  show_chooser (self, title, TRUE, func);
 }
 
 static gboolean

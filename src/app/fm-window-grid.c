@@ -38,7 +38,7 @@ _fm_window_apply_view (FmWindow *self)
       FmLayerSection *section = g_ptr_array_index (self->sections, i);
 
       fm_layer_section_set_view (section, filter, sort);
-      if (self->selected >= 0 && (guint) self->selected != i)
+      if ((self->selected >= 0 && (guint) self->selected != i) || _fm_window_compare_hides (self, i))
         continue;
       shown += fm_layer_section_count_shown (section);
       total += fm_layer_section_n_tiles (section);
@@ -157,13 +157,14 @@ in_sight_changed_cb (GtkAdjustment *adjustment,
   queue_update_tiles_in_sight (self);
 }
 
-static void
-show_selected (FmWindow *self)
+void
+_fm_window_show_selected (FmWindow *self)
 {
   for (guint i = 0; i < self->sections->len; i++)
     {
       GtkWidget *section = g_ptr_array_index (self->sections, i);
-      gboolean shown = self->selected < 0 || (guint) self->selected == i;
+      gboolean shown = (self->selected < 0 || (guint) self->selected == i) &&
+                       !_fm_window_compare_hides (self, i);
 
       gtk_widget_set_visible (section, shown);
       /* A hidden tile kept the render node of its last map, and the ones
@@ -187,7 +188,7 @@ layer_row_selected_cb (GtkListBox    *list,
   if (row == NULL)
     return;
   self->selected = gtk_list_box_row_get_index (row) - 1;
-  show_selected (self);
+  _fm_window_show_selected (self);
 }
 
 /* ---- grid keys ------------------------------------------------------------ */
@@ -561,12 +562,13 @@ _fm_window_rebuild_layers (FmWindow *self)
   gtk_stack_set_visible_child_name (self->content_stack,
                                     self->layers->len > 0 ? "layers" : "empty");
   _fm_window_scan_apply (self);
+  _fm_window_compare_layers_rebuilt (self);
   queue_update_tiles_in_sight (self);
 }
 
 /* ---- the key to the marks ------------------------------------------------- */
 
-typedef enum { KEY_ZERO, KEY_DEAD, KEY_RARE } KeyKind;
+typedef enum { KEY_ZERO, KEY_DEAD, KEY_RARE, KEY_DIFFERS } KeyKind;
 
 /* A small sample of each mark, drawn by the code that draws the tiles. */
 static void
@@ -588,6 +590,17 @@ key_swatch_draw (GtkDrawingArea *area,
   style.vmax = 1;
   style.all_zero = kind == KEY_ZERO;
   style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  if (kind == KEY_DIFFERS)
+    {
+      /* The highlight of a compare cell (style.css: .verdict-differs). */
+      cairo_set_source_rgba (cr, 0.57, 0.25, 0.67, 0.30);
+      cairo_paint (cr);
+      cairo_set_source_rgb (cr, 0.57, 0.25, 0.67);
+      cairo_set_line_width (cr, 2);
+      cairo_rectangle (cr, 1, 1, side - 2, side - 2);
+      cairo_stroke (cr);
+      return;
+    }
   fm_tile_render (cr, kind == KEY_ZERO ? zero_map : live_map, 2, 2, side, side, &style);
   if (kind != KEY_ZERO)
     {
@@ -698,6 +711,10 @@ _fm_window_grid_init (FmWindow *self)
   set_key_text (add_key_entry (self, KEY_ZERO), _("Hatched, “0”: zero for this input"));
   self->key_dead = add_key_entry (self, KEY_DEAD);
   self->key_rare = add_key_entry (self, KEY_RARE);
+  self->key_differs = add_key_entry (self, KEY_DIFFERS);
+  set_key_text (self->key_differs, _("Highlighted pair: zero for this input in one model, "
+                                     "not in the other"));
+  gtk_widget_set_visible (self->key_differs, FALSE);
   _fm_window_update_key (self);
   g_signal_connect (self->filter_dropdown, "notify::selected", G_CALLBACK (view_changed_cb), self);
   g_signal_connect (self->sort_dropdown, "notify::selected", G_CALLBACK (view_changed_cb), self);

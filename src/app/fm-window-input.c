@@ -103,6 +103,7 @@ _fm_window_submit_input (FmWindow *self)
   fm_preprocess_canvas_to_tensor (&self->pp, pixels, self->input);
   fm_bench_live_mark ("input submitted");
   fm_bench_live_input (fm_worker_submit (self->worker, self->input, self->input_len));
+  _fm_window_compare_submit (self, pixels);
   gtk_widget_queue_draw (GTK_WIDGET (self->preview));
   if (self->wait_tick == 0)
     self->wait_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), wait_for_result_tick,

@@ -6,12 +6,14 @@
  * The window's state and the functions its files share: fm-window.c (live
  * results, models, life), -input.c (canvas, pictures, input settings,
  * prediction), -grid.c (sidebar, sections, tiles in sight, filter, keys),
- * -actions.c, -dnd.c (file choosers and drops) and -scan.c (the dataset
- * scan). Other files use fm-window.h.
+ * -actions.c, -dnd.c (file choosers and drops), -scan.c (the dataset
+ * scan) and -compare.c (a second model beside the first). Other files use
+ * fm-window.h.
  */
 #pragma once
 
 #include "fm-draw-pad.h"
+#include "fm-file-chooser.h"
 #include "fm-frame.h"
 #include "fm-layer-section.h"
 #include "fm-predict.h"
@@ -111,6 +113,22 @@ struct _FmWindow
   char            *scan_dataset;   /* the last dataset scanned for this model */
   char            *scan_look_up_next; /* _fm_window_scan_look_up () after the scan that runs */
   GPtrArray       *dead_labels;    /* GtkLabel* of the sidebar rows, borrowed */
+
+  /* comparing with a second model B (fm-window-compare.c) */
+  GtkRevealer     *compare_revealer;
+  GtkLabel        *compare_label;
+  GtkLabel        *compare_only_label;
+  GtkToggleButton *compare_diff_toggle;
+  GtkWidget       *key_differs;      /* the key's entry for the highlighted cells */
+  GCancellable    *compare_cancellable;
+  FmWorker        *worker_b;
+  FmModel         *model_b;          /* NULL when not comparing */
+  GArray          *layers_b;         /* FmLayer of B */
+  GArray          *compare_matches;  /* FmLayerMatch: A's layers and B's */
+  FmPreprocess     pp_b;             /* B's input settings */
+  float           *input_b;          /* [C, H, W] B's tensor, last submitted */
+  FmFrame         *frame_b;
+  guint            n_frames_b;
 };
 
 /* fm-window.c */
@@ -119,6 +137,27 @@ void _fm_window_toast            (FmWindow     *self,
 /* A toast with the error's first line, the rest behind Details. */
 void _fm_window_show_error       (FmWindow     *self,
                                   const GError *error);
+/* What a model load gives back on the main thread: the model (borrowed)
+ * and its input settings file (taken, or NULL), or NULL and @error.
+ * Not called when the load was cancelled. */
+typedef void (*FmWindowModelLoaded) (FmWindow *self,
+                                     FmModel  *model,
+                                     char     *settings_path,
+                                     GError   *error);
+/* Loads the model @file off the main thread, hashing its bytes for its
+ * input settings file beside the load, then calls @func. */
+void _fm_window_load_model_async (FmWindow            *self,
+                                  GFile               *file,
+                                  GCancellable        *cancellable,
+                                  FmWindowModelLoaded  func);
+/* The input settings for @model: its metadata's, overridden by those kept
+ * in @settings_path (*@kept TRUE). */
+gboolean _fm_window_model_input_settings (FmWindow      *self,
+                                          FmModel       *model,
+                                          const char    *settings_path,
+                                          FmPreprocess  *pp,
+                                          gboolean      *kept,
+                                          GError       **error);
 /* @file's path for a task's thread, or NULL with the task's error returned. */
 char *_fm_window_task_local_path (GTask        *task,
                                   GFile        *file);
@@ -147,6 +186,9 @@ void _fm_window_rebuild_layers   (FmWindow     *self);
  * threshold of now. */
 void _fm_window_update_worker_finish (FmWindow *self);
 void _fm_window_apply_view       (FmWindow     *self);
+/* Shows the selected layer's section, or all of them (but those compare
+ * mode hides), from the top. */
+void _fm_window_show_selected    (FmWindow     *self);
 /* The selected layer's section, or the first in sight on All Layers. */
 FmLayerSection *_fm_window_section_in_sight (FmWindow *self);
 /* Updates the key to the marks (and the offer to scan) for the scan shown. */
@@ -171,6 +213,27 @@ void _fm_window_checkpoints_finalize (FmWindow     *self);
 /* A model was set: leaves the mode if it is not the checkpoint chosen,
  * else shows that checkpoint's verdicts if its scan is in the cache. */
 void _fm_window_checkpoints_model_set (FmWindow    *self);
+/* The file chooser of a model, titled @title, calling @func. */
+void _fm_window_model_chooser    (FmWindow        *self,
+                                  const char      *title,
+                                  FmFileChosenFunc func);
+
+/* fm-window-compare.c */
+void _fm_window_compare_class_init (GtkWidgetClass *widget_class);
+void _fm_window_compare_init     (FmWindow     *self);
+void _fm_window_compare_shutdown (FmWindow     *self);
+void _fm_window_compare_dispose  (FmWindow     *self);
+void _fm_window_compare_finalize (FmWindow     *self);
+/* The canvas @pixels through B's input settings to B's worker. */
+void _fm_window_compare_submit   (FmWindow     *self,
+                                  const float  *pixels);
+/* B's statistics for the zero threshold of now. */
+void _fm_window_compare_update_finish (FmWindow *self);
+/* A's sections were built anew: pair them with B's layers again. */
+void _fm_window_compare_layers_rebuilt (FmWindow *self);
+/* TRUE when comparing and A's layer @layer has no partner in B. */
+gboolean _fm_window_compare_hides (FmWindow    *self,
+                                   guint        layer);
 
 /* fm-window-scan.c */
 void _fm_window_scan_class_init  (GtkWidgetClass *widget_class);

@@ -189,6 +189,7 @@ settings_changed_cb (GSettings  *settings,
   if (g_str_equal (key, "zero-threshold"))
     {
       _fm_window_update_worker_finish (self);
+      _fm_window_compare_update_finish (self);
       /* Recompute the statistics of the frame on screen; a scan made
        * under the old threshold no longer holds. */
       if (self->frame != NULL)
@@ -293,13 +294,13 @@ model_has_input_metadata (const FmModel *model)
 /* The input settings for @model: its metadata's, overridden by those kept
  * for these model bytes in @settings_path (*@kept TRUE). A kept file that
  * cannot be used is said so, and the metadata's settings hold. */
-static gboolean
-model_input_settings (FmWindow      *self,
-                      FmModel       *model,
-                      const char    *settings_path,
-                      FmPreprocess  *pp,
-                      gboolean      *kept,
-                      GError       **error)
+gboolean
+_fm_window_model_input_settings (FmWindow      *self,
+                                 FmModel       *model,
+                                 const char    *settings_path,
+                                 FmPreprocess  *pp,
+                                 gboolean      *kept,
+                                 GError       **error)
 {
   g_autoptr(GError) local = NULL;
   FmPreprocess saved;
@@ -378,7 +379,7 @@ set_model (FmWindow  *self,
   FmPreprocess pp;
   gboolean kept;
 
-  if (!model_input_settings (self, model, settings_path, &pp, &kept, error))
+  if (!_fm_window_model_input_settings (self, model, settings_path, &pp, &kept, error))
     return FALSE;
   selected_name = dup_selected_name (self);
   if (!fm_worker_set_model (self->worker, model, error))
@@ -495,6 +496,49 @@ load_model_thread (GTask        *task,
   }
 }
 
+typedef struct
+{
+  FmWindowModelLoaded func;
+} LoadJob;
+
+static void
+load_job_done (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autofree LoadJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+  LoadedModel *loaded = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autoptr(FmModel) model = NULL;
+  char *settings_path = NULL;
+
+  if (loaded != NULL)
+    {
+      model = g_steal_pointer (&loaded->model);
+      settings_path = g_steal_pointer (&loaded->settings_path);
+      loaded_model_free (loaded);
+    }
+  /* A newer load of the same kind is on its way. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  job->func (FM_WINDOW (source), model, settings_path, error);
+}
+
+void
+_fm_window_load_model_async (FmWindow            *self,
+                             GFile               *file,
+                             GCancellable        *cancellable,
+                             FmWindowModelLoaded  func)
+{
+  LoadJob *job = g_new0 (LoadJob, 1);
+  g_autoptr(GTask) task = NULL;
+
+  job->func = func;
+  task = g_task_new (self, cancellable, load_job_done, job);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, load_model_thread);
+}
+
 /* What needs a model: off until one is open. */
 static void
 update_model_actions (FmWindow *self)
@@ -521,28 +565,20 @@ show_content_after_failure (FmWindow *self)
 }
 
 static void
-load_model_done (GObject      *source,
-                 GAsyncResult *res,
-                 gpointer      user_data)
+load_model_done (FmWindow *self,
+                 FmModel  *model,
+                 char     *settings_path,
+                 GError   *load_error)
 {
-  FmWindow *self = FM_WINDOW (source);
   g_autoptr(GError) error = NULL;
-  LoadedModel *loaded = g_task_propagate_pointer (G_TASK (res), &error);
-  g_autoptr(FmModel) model = loaded != NULL ? g_steal_pointer (&loaded->model) : NULL;
 
   fm_bench_live_mark ("back on the main thread");
   set_busy (self, FALSE);
-  if (loaded != NULL)
-    {
-      g_free (self->next_settings_path);
-      self->next_settings_path = g_steal_pointer (&loaded->settings_path);
-      loaded_model_free (loaded);
-    }
+  g_free (self->next_settings_path);
+  self->next_settings_path = settings_path;
   if (model == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;  /* a newer open is on its way */
-      _fm_window_show_error (self, error);
+      _fm_window_show_error (self, load_error);
       show_content_after_failure (self);
       return;
     }
@@ -570,8 +606,6 @@ void
 fm_window_open_model (FmWindow *self,
                       GFile    *file)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
@@ -580,9 +614,7 @@ fm_window_open_model (FmWindow *self,
   set_busy (self, TRUE);
   if (self->model == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "loading");
-  task = g_task_new (self, self->load_cancellable, load_model_done, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, load_model_thread);
+  _fm_window_load_model_async (self, file, self->load_cancellable, load_model_done);
 }
 
 /* ---- lifecycle -------------------------------------------------------------- */
@@ -600,6 +632,7 @@ fm_window_close_request (GtkWindow *window)
   _fm_window_save_last_input (self);
   g_cancellable_cancel (self->load_cancellable);
   fm_worker_shutdown (self->worker);
+  _fm_window_compare_shutdown (self);
   fm_bench_live_report ();
 
   return GTK_WINDOW_CLASS (fm_window_parent_class)->close_request (window);
@@ -625,6 +658,7 @@ fm_window_dispose (GObject *object)
   g_clear_pointer (&self->picture, fm_image_free);
   _fm_window_scan_dispose (self);
   _fm_window_checkpoints_dispose (self);
+  _fm_window_compare_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
   if (self->input_dialog != NULL)
     gtk_window_destroy (self->input_dialog);
@@ -654,6 +688,7 @@ fm_window_finalize (GObject *object)
   g_free (self->next_settings_path);
   g_free (self->input_shape);
   _fm_window_checkpoints_finalize (self);
+  _fm_window_compare_finalize (self);
 
   G_OBJECT_CLASS (fm_window_parent_class)->finalize (object);
 }
@@ -692,6 +727,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, view_count);
   _fm_window_scan_class_init (widget_class);
   _fm_window_checkpoints_class_init (widget_class);
+  _fm_window_compare_class_init (widget_class);
 
   gtk_widget_class_bind_template_child_full (widget_class, "recent_menu", FALSE,
                                              G_STRUCT_OFFSET (FmWindow, recent_menu));
@@ -730,6 +766,7 @@ fm_window_init (FmWindow *self)
   g_signal_connect (self->worker, "result", G_CALLBACK (worker_result_cb), self);
   g_signal_connect (self->worker, "error", G_CALLBACK (worker_error_cb), self);
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
+  _fm_window_compare_init (self);
   _fm_window_input_init (self);
   _fm_window_grid_init (self);
   update_recent_menu (self);

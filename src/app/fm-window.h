@@ -64,6 +64,21 @@ gboolean   fm_window_export_scan     (FmWindow       *self,
                                       GError        **error);
 
 /* For tests and benchmarks. */
+/* Compare With…: @file as model B beside the model shown (A), on the
+ * same input; refused with a toast when its input has another shape. */
+void       fm_window_compare_with    (FmWindow       *self,
+                                      GFile          *file);
+/* Back to the model shown alone, with the input kept. */
+void       fm_window_stop_comparing  (FmWindow       *self);
+FmModel   *fm_window_get_compare_model (FmWindow     *self);
+FmFrame   *fm_window_get_compare_frame (FmWindow     *self);
+guint      fm_window_get_compare_n_frames (FmWindow  *self);
+const float *fm_window_get_compare_input_tensor (FmWindow *self);
+GtkWidget *fm_window_get_compare_banner (FmWindow    *self);
+const char *fm_window_get_compare_unpaired_text (FmWindow *self);
+void       fm_window_set_compare_difference (FmWindow *self,
+                                             gboolean  show);
+
 FmModel   *fm_window_get_model       (FmWindow       *self);
 FmDrawPad *fm_window_get_draw_pad    (FmWindow       *self);
 /* The frame on screen (NULL before the first result). */
