@@ -60,6 +60,7 @@ packages=(
   libgtk-4-dev libadwaita-1-dev
   # tests
   libonnx-testdata python3 xvfb xauth dbus xdotool imagemagick
+  poppler-utils  # pdfinfo, pdftotext: the exported PDFs
   # fuzzing (libFuzzer) and ThreadSanitizer
   clang libclang-rt-14-dev
   desktop-file-utils appstream shared-mime-info
