@@ -12,6 +12,7 @@
 
 #include "fm-sheet-output.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -91,16 +92,17 @@ fm_sheet_check_png_height (const FmSheetSpec *spec,
                            const char        *hint,
                            GError           **error)
 {
-  int w, h;
+  gint64 w, h;
 
-  if (!fm_sheet_get_size (spec, &w, &h, error))
+  if (!fm_sheet_measure (spec, &w, &h, error))
     return FALSE;
   if (h > FM_SHEET_MAX_PNG_HEIGHT)
     {
       /* Translators: the end is what to do instead ("write a PDF instead …") */
       g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
-                   _("the picture would be %d × %d pixels, taller than the %d a single PNG "
-                     "may be; %s"), w, h, FM_SHEET_MAX_PNG_HEIGHT, hint);
+                   _("the picture would be %" PRId64 " × %" PRId64
+                     " pixels, taller than the %d a single PNG may be; %s"),
+                   w, h, FM_SHEET_MAX_PNG_HEIGHT, hint);
       return FALSE;
     }
   return TRUE;
@@ -259,13 +261,18 @@ fm_sheet_write_pdf (const FmSheetSpec *spec,
 }
 
 /* @bytes (the SVG cairo wrote) with <title> and <desc> first inside its
- * <svg> element. */
+ * <svg> element, and a style asking viewers to scale its images (the
+ * maps) by nearest neighbour, as cairo drew them: cairo 1.16 does not say
+ * so itself. */
 static GByteArray *
 with_svg_description (GByteArray        *bytes,
                       const FmSheetSpec *spec)
 {
   g_autofree char *description = fm_sheet_description (spec);
-  g_autofree char *head = g_markup_printf_escaped ("\n<title>%s</title>\n<desc>%s</desc>",
+  g_autofree char *head = g_markup_printf_escaped ("\n<title>%s</title>\n<desc>%s</desc>\n"
+                                                   "<style type=\"text/css\">image { "
+                                                   "image-rendering: optimizeSpeed; "
+                                                   "image-rendering: pixelated; }</style>",
                                                    spec->model_name != NULL
                                                      ? spec->model_name : "",
                                                    description);
@@ -359,11 +366,12 @@ fm_sheet_write_png_folder (const FmSheetSpec *spec,
   /* Translators: the heading of a folder's index.md: "Feature maps of
    * mnist-cnn.onnx on digit-7.png" */
   g_string_append_printf (index, "# %s\n\n", _("Feature maps"));
-  {
-    g_autofree char *description = fm_sheet_description (spec);
-
-    g_string_append_printf (index, "%s\n\n", description);
-  }
+  /* Translators: under the index's heading: "mnist-cnn.onnx on digit-7.png" */
+  g_string_append_printf (index, _("%s on %s"), spec->model_name != NULL ? spec->model_name : "",
+                          spec->input_name != NULL ? spec->input_name : "");
+  if (spec->preprocess != NULL)
+    g_string_append_printf (index, " (%s)", spec->preprocess);
+  g_string_append (index, "\n\n");
   g_string_append_printf (index, "| %s | %s | %s |\n|---|---|---|\n",
                           _("Layer"), _("File"), _("Size (pixels)"));
   for (guint i = 0; i < spec->n_layers; i++)

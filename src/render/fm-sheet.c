@@ -270,12 +270,12 @@ check_spec (const FmSheetSpec  *spec,
 }
 
 gboolean
-fm_sheet_get_size (const FmSheetSpec *spec,
-                   int               *width,
-                   int               *height,
-                   GError           **error)
+fm_sheet_measure (const FmSheetSpec *spec,
+                  gint64            *width,
+                  gint64            *height,
+                  GError           **error)
 {
-  gint64 content_w = MIN_CONTENT_W, w, h;
+  gint64 content_w = MIN_CONTENT_W;
 
   g_return_val_if_fail (spec != NULL, FALSE);
 
@@ -283,10 +283,25 @@ fm_sheet_get_size (const FmSheetSpec *spec,
     return FALSE;
   for (guint i = 0; i < spec->n_layers; i++)
     content_w = MAX (content_w, grid_width (spec, &spec->layers[i]));
-  w = 2 * MARGIN + content_w;
-  h = layer_top (spec, spec->n_layers) + MARGIN;
+  *width = 2 * MARGIN + content_w;
+  *height = layer_top (spec, spec->n_layers) + MARGIN;
   if (spec->n_layers > 0)
-    h -= LAYER_GAP;
+    *height -= LAYER_GAP;
+  return TRUE;
+}
+
+gboolean
+fm_sheet_get_size (const FmSheetSpec *spec,
+                   int               *width,
+                   int               *height,
+                   GError           **error)
+{
+  gint64 w, h;
+
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  if (!fm_sheet_measure (spec, &w, &h, error))
+    return FALSE;
   if (w > FM_SHEET_MAX_SIDE || h > FM_SHEET_MAX_SIDE
       || (guint64) w * (guint64) h > FM_SHEET_MAX_PIXELS)
     {

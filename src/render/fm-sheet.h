@@ -177,6 +177,12 @@ int              fm_sheet_layer_columns (const FmSheetSpec *spec,
 cairo_surface_t *fm_sheet_render      (const FmSheetSpec *spec,
                                        GError           **error);
 
+/* The sheet's size, whatever it is: FALSE only for a spec
+ * fm_sheet_render() refuses as invalid (FM_ERROR_INVALID_INPUT). */
+gboolean         fm_sheet_measure     (const FmSheetSpec *spec,
+                                       gint64            *width,
+                                       gint64            *height,
+                                       GError           **error);
 /* The sheet's size without drawing it; FALSE as fm_sheet_render(). */
 gboolean         fm_sheet_get_size    (const FmSheetSpec *spec,
                                        int               *width,
