@@ -476,7 +476,7 @@ static void
 test_scan_refused (void)
 {
   g_autofree char *out = g_build_filename (fm_test_scratch (), "refused.png", NULL);
-  g_autofree char *broken = fm_test_plain_file (fm_test_scratch (), "broken.json", "{\"model\":");
+  g_autofree char *broken = g_build_filename (fm_test_scratch (), "broken.json", NULL);
   const char *cases[][5] = {
     { "mnist-cnn", "--scan", NULL, "another model", "mnist-cnn-dying.onnx" },
     { "mnist-cnn-dying", "--invert", "no", "other input settings", "invert=auto" },
@@ -484,6 +484,7 @@ test_scan_refused (void)
     { "mnist-cnn-dying", "--columns", "3", "broken.json", "cannot read" },
   };
 
+  g_assert_true (g_file_set_contents (broken, "{\"model\":", -1, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const char *scan = i == 3 ? broken : dying_scan;
@@ -532,8 +533,10 @@ test_pdf (gconstpointer data)
       return;
     }
   g_assert_nonnull (strstr (info, "Pages:           5\n"));
-  g_assert_nonnull (strstr (info, "Title:           Feature maps of mnist-cnn.onnx on digit-7.png"));
-  g_assert_nonnull (strstr (info, "Keywords:        /relu1/Relu_output_0, /pool1/MaxPool_output_0"));
+  g_assert_nonnull (strstr (info, "Title:           Feature maps of mnist-cnn.onnx on "
+                                  "digit-7.png"));
+  g_assert_nonnull (strstr (info, "Keywords:        /relu1/Relu_output_0, "
+                                  "/pool1/MaxPool_output_0"));
   g_assert_nonnull (strstr (text, "Probabilities (softmax of “logits”): 7 100.0 %"));
   g_assert_nonnull (strstr (text, "Hatched: zero everywhere for this input"));
   g_assert_null (strstr (text, "Red frame"));
