@@ -59,7 +59,8 @@ packages=(
   libglib2.0-dev libjson-glib-dev libpng-dev libjpeg-dev zlib1g-dev nettle-dev
   libgtk-4-dev libadwaita-1-dev
   # tests
-  libonnx-testdata python3 xvfb xauth dbus xdotool imagemagick poppler-utils
+  libonnx-testdata python3 xvfb xauth dbus xdotool imagemagick
+  poppler-utils  # pdfinfo, pdftotext: the exported PDFs
   # fuzzing (libFuzzer) and ThreadSanitizer
   clang libclang-rt-14-dev
   desktop-file-utils appstream shared-mime-info

@@ -4,10 +4,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Export (Ctrl+E): the selected layer or every layer of the frame on
- * screen, as a PNG grid drawn by the same fm_tile_render as the tiles
- * (fm_sheet_write_png), the per-channel statistics as CSV, or the
- * activations as .npy. The options are settings, so they are remembered;
- * colormap and normalisation are the window's own. The writing runs in a
+ * screen, as a PNG, PDF or SVG grid drawn by the same fm_tile_render as
+ * the tiles (fm-sheet-output.c), with the dead and rare frames of the
+ * window's scan and a choice of channels, the per-channel statistics as
+ * CSV, or the activations as .npy. The options are settings, so they are
+ * remembered; colormap and normalisation are the window's own, and the
+ * tile size is the window's until one is chosen here. The writing runs in a
  * thread on the frame it was opened on (frames are immutable), every file
  * is replaced atomically, and on failure the dialog stays open with the
  * reason so the person can choose another place: nothing is lost.
@@ -22,6 +24,8 @@
 #include "fm-file-chooser.h"
 #include "fm-npy.h"
 #include "fm-settings-rows.h"
+#include "fm-sheet-output.h"
+#include "fm-sheet-select.h"
 #include "fm-sheet.h"
 
 struct _FmExportDialog
@@ -33,6 +37,9 @@ struct _FmExportDialog
   AdwComboRow *colormap_row;
   AdwComboRow *normalize_row;
   GtkSpinButton *tile_size;
+  GtkSpinButton *columns;
+  AdwComboRow *only_row;
+  AdwEntryRow *select_row;
   GtkWidget   *image_group;
   GtkWidget   *export_button;
   GtkLabel    *status_label;
@@ -44,12 +51,16 @@ struct _FmExportDialog
   char        *input_name;
   float       *input;      /* [C, H, W] copy of the tensor the model got */
   int          input_c, input_h, input_w;
+  char        *preprocess; /* the window's words for its input settings */
+  FmScanResult *scan;      /* the window's, or NULL */
+  double       rare_below;
   gboolean     busy;
 };
 
 G_DEFINE_FINAL_TYPE (FmExportDialog, fm_export_dialog, ADW_TYPE_WINDOW)
 
-typedef enum { FORMAT_PNG, FORMAT_CSV, FORMAT_NPY } Format;
+/* The format row's entries, in the order of the export-format setting. */
+typedef enum { FORMAT_PNG, FORMAT_PDF, FORMAT_SVG, FORMAT_CSV, FORMAT_NPY } Format;
 
 /* Everything the thread needs, owned by it. */
 typedef struct
@@ -65,6 +76,12 @@ typedef struct
   FmNormalize normalize;
   float       fixed_min, fixed_max;
   int         tile_side;
+  int         columns;
+  char       *preprocess;
+  FmScanResult *scan;
+  double      rare_below;
+  GArray     *ranges;       /* FmChannelRange, or NULL for every channel */
+  FmSheetOnly only;
 } Job;
 
 static void
@@ -75,16 +92,23 @@ job_free (Job *job)
   g_free (job->path);
   g_free (job->input_name);
   g_free (job->input);
+  g_free (job->preprocess);
+  g_clear_pointer (&job->scan, fm_scan_result_unref);
+  g_clear_pointer (&job->ranges, g_array_unref);
   g_free (job);
 }
 
 static gboolean
-write_png (Job     *job,
-           GError **error)
+write_sheet (Job     *job,
+             GError **error)
 {
   FmFrame *frame = job->frame;
   g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, job->indexes->len);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_auto(GStrv) labels = fm_model_dup_labels (frame->model);
+  FmSheetFormat format = job->format == FORMAT_PDF ? FM_SHEET_FORMAT_PDF
+                         : job->format == FORMAT_SVG ? FM_SHEET_FORMAT_SVG
+                         : FM_SHEET_FORMAT_PNG;
   FmSheetClass top[FM_PREDICT_TOP_K];
   FmSheetSpec spec;
   const FmPrediction *p = &frame->prediction;
@@ -106,11 +130,19 @@ write_png (Job     *job,
   spec.fixed_min = job->fixed_min;
   spec.fixed_max = job->fixed_max;
   spec.tile_side = job->tile_side;
+  spec.columns = job->columns;
+  spec.preprocess = job->preprocess;
 
   /* The prediction goes on the sheet of every layer. */
   if (job->indexes->len > 1 && p->n_top > 0)
     fm_sheet_spec_set_prediction (&spec, top, frame->model, p, labels);
-  return fm_sheet_write_png (&spec, job->path, error);
+  if (job->scan != NULL)
+    fm_sheet_spec_set_scan (&spec, layers, job->scan, job->rare_below);
+  return fm_sheet_spec_select (&spec, layers, job->ranges, job->only, shown, error)
+         && (format != FM_SHEET_FORMAT_PNG
+             || fm_sheet_check_png_height (&spec, _("choose PDF instead (a page per layer)"),
+                                           error))
+         && fm_sheet_write (&spec, job->path, format, error);
 }
 
 static gboolean
@@ -173,7 +205,9 @@ export_thread (GTask        *task,
   switch (job->format)
     {
     case FORMAT_PNG:
-      ok = write_png (job, &error);
+    case FORMAT_PDF:
+    case FORMAT_SVG:
+      ok = write_sheet (job, &error);
       break;
     case FORMAT_CSV:
       ok = write_csv (job, &error);
@@ -243,12 +277,52 @@ current_layers (FmExportDialog *self)
 }
 
 static void
+show_status (FmExportDialog *self,
+             const char     *text)
+{
+  gtk_label_set_text (self->status_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+}
+
+/* The channel row's choice: all, zero, and with a scan dead and rare. */
+static FmSheetOnly
+current_only (FmExportDialog *self)
+{
+  return (FmSheetOnly) MIN (adw_combo_row_get_selected (self->only_row), FM_SHEET_ONLY_RARE);
+}
+
+/* The channel list typed, NULL for every channel; FALSE when it does not
+ * parse (the reason is shown). */
+static gboolean
+current_ranges (FmExportDialog  *self,
+                GArray         **ranges)
+{
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->select_row));
+  g_autofree char *text = g_strstrip (g_strdup (typed));
+  g_autoptr(GError) error = NULL;
+
+  *ranges = NULL;
+  if (text[0] == '\0')
+    return TRUE;
+  /* Translators: names the dialog's channel list in its errors */
+  *ranges = fm_channel_list_parse (text, _("Only channels"), &error);
+  if (*ranges == NULL)
+    show_status (self, error->message);
+  return *ranges != NULL;
+}
+
+static void
 start_export (FmExportDialog *self,
               GFile          *target)
 {
   g_autoptr(GTask) task = NULL;
-  Job *job = g_new0 (Job, 1);
+  g_autoptr(GArray) ranges = NULL;
+  Job *job;
   g_autofree char *cm = g_settings_get_string (self->settings, "colormap");
+
+  if (!current_ranges (self, &ranges))
+    return;
+  job = g_new0 (Job, 1);
 
   job->frame = fm_frame_ref (self->frame);
   job->indexes = current_layers (self);
@@ -264,12 +338,17 @@ start_export (FmExportDialog *self,
   job->normalize = g_settings_get_enum (self->settings, "normalize");
   job->fixed_min = (float) g_settings_get_double (self->settings, "fixed-min");
   job->fixed_max = (float) g_settings_get_double (self->settings, "fixed-max");
-  job->tile_side = g_settings_get_int (self->settings, "export-tile-size");
+  job->tile_side = gtk_spin_button_get_value_as_int (self->tile_size);
+  job->columns = gtk_spin_button_get_value_as_int (self->columns);
+  job->preprocess = g_strdup (self->preprocess);
+  job->scan = self->scan != NULL ? fm_scan_result_ref (self->scan) : NULL;
+  job->rare_below = self->rare_below;
+  job->ranges = g_steal_pointer (&ranges);
+  job->only = current_only (self);
 
   if (job->path == NULL)
     {
-      gtk_label_set_text (self->status_label, _("Only local files can be written."));
-      gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+      show_status (self, _("Only local files can be written."));
       job_free (job);
       return;
     }
@@ -330,8 +409,9 @@ choose_action (GtkWidget  *widget,
                                          folder ? _("_Select") : _("_Save"), _("_Cancel"));
   if (!folder)
     {
-      suggestion = suggested_name (self, format == FORMAT_PNG ? ".png"
-                                         : format == FORMAT_CSV ? ".csv" : ".npy");
+      static const char * const suffixes[] = { ".png", ".pdf", ".svg", ".csv", ".npy" };
+
+      suggestion = suggested_name (self, suffixes[format]);
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggestion);
     }
   fm_file_chooser_show (chooser, file_chosen_cb, self);
@@ -340,7 +420,63 @@ choose_action (GtkWidget  *widget,
 static void
 update_rows (FmExportDialog *self)
 {
-  gtk_widget_set_sensitive (self->image_group, current_format (self) == FORMAT_PNG);
+  Format format = current_format (self);
+
+  gtk_widget_set_sensitive (self->image_group, format == FORMAT_PNG || format == FORMAT_PDF
+                                               || format == FORMAT_SVG);
+}
+
+/* 0 columns reads "Auto". */
+static gboolean
+columns_output_cb (GtkSpinButton *spin,
+                   gpointer       user_data)
+{
+  if (gtk_spin_button_get_value_as_int (spin) != 0)
+    return FALSE;
+  /* Translators: the Columns row's value when the grid is chosen for 4:3 */
+  gtk_editable_set_text (GTK_EDITABLE (spin), C_("columns", "Auto"));
+  return TRUE;
+}
+
+static int
+columns_input_cb (GtkSpinButton *spin,
+                  double        *value,
+                  gpointer       user_data)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), C_("columns", "Auto")) != 0)
+    return FALSE;
+  *value = 0;
+  return TRUE;
+}
+
+/* A tile size chosen here is kept for next time; until then the export
+ * follows the window's. */
+static void
+tile_size_changed_cb (FmExportDialog *self)
+{
+  g_settings_set_int (self->settings, "export-tile-size",
+                      gtk_spin_button_get_value_as_int (self->tile_size));
+}
+
+/* The channel row: dead and rare only with a scan to read them from. */
+static void
+fill_only_row (FmExportDialog *self)
+{
+  g_autoptr(GtkStringList) items = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (items, _("All"));
+  gtk_string_list_append (items, _("Only those zero for this input"));
+  if (self->scan != NULL)
+    {
+      g_autofree char *dataset = g_path_get_basename (self->scan->dataset_path);
+      /* Translators: a choice of channels: "Only those dead on digits.idx" */
+      g_autofree char *dead = g_strdup_printf (_("Only those dead on %s"), dataset);
+      g_autofree char *rare = g_strdup_printf (_("Only those rarely active on %s"), dataset);
+
+      gtk_string_list_append (items, dead);
+      gtk_string_list_append (items, rare);
+    }
+  adw_combo_row_set_model (self->only_row, G_LIST_MODEL (items));
 }
 
 static void
@@ -362,6 +498,8 @@ fm_export_dialog_finalize (GObject *object)
 
   g_free (self->input_name);
   g_free (self->input);
+  g_free (self->preprocess);
+  g_clear_pointer (&self->scan, fm_scan_result_unref);
   G_OBJECT_CLASS (fm_export_dialog_parent_class)->finalize (object);
 }
 
@@ -381,6 +519,9 @@ fm_export_dialog_class_init (FmExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmExportDialog, colormap_row);
   gtk_widget_class_bind_template_child (widget_class, FmExportDialog, normalize_row);
   gtk_widget_class_bind_template_child (widget_class, FmExportDialog, tile_size);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, columns);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, only_row);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, select_row);
   gtk_widget_class_bind_template_child (widget_class, FmExportDialog, image_group);
   gtk_widget_class_bind_template_child (widget_class, FmExportDialog, export_button);
   gtk_widget_class_bind_template_child (widget_class, FmExportDialog, status_label);
@@ -392,7 +533,8 @@ static void
 fm_export_dialog_init (FmExportDialog *self)
 {
   static const char * const scopes[] = { "layer", "all", NULL };
-  static const char * const formats[] = { "png", "csv", "npy", NULL };
+  static const char * const formats[] = { "png", "pdf", "svg", "csv", "npy", NULL };
+  g_autoptr(GVariant) chosen = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (APP_ID);
@@ -400,7 +542,16 @@ fm_export_dialog_init (FmExportDialog *self)
   fm_settings_bind_choice_row (self->settings, "export-format", self->format_row, formats);
   fm_settings_bind_colormap_row (self->settings, self->colormap_row);
   fm_settings_bind_normalize_row (self->settings, self->normalize_row);
-  g_settings_bind (self->settings, "export-tile-size", self->tile_size, "value",
+  chosen = g_settings_get_user_value (self->settings, "export-tile-size");
+  gtk_spin_button_set_value (self->tile_size,
+                             g_settings_get_int (self->settings, chosen != NULL
+                                                                 ? "export-tile-size"
+                                                                 : "tile-size"));
+  g_signal_connect_swapped (self->tile_size, "value-changed", G_CALLBACK (tile_size_changed_cb),
+                            self);
+  g_signal_connect (self->columns, "output", G_CALLBACK (columns_output_cb), NULL);
+  g_signal_connect (self->columns, "input", G_CALLBACK (columns_input_cb), NULL);
+  g_settings_bind (self->settings, "export-columns", self->columns, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_swapped (self->format_row, "notify::selected", G_CALLBACK (update_rows), self);
   update_rows (self);
@@ -426,6 +577,12 @@ fm_export_dialog_new (FmWindow    *window,
   self->input_c = input_c;
   self->input_h = input_h;
   self->input_w = input_w;
+  self->preprocess = fm_preprocess_describe (fm_window_get_preprocess (window));
+  /* The window's scan is of this model under these settings, or NULL. */
+  if (fm_window_get_scan (window) != NULL)
+    self->scan = fm_scan_result_ref (fm_window_get_scan (window));
+  self->rare_below = g_settings_get_double (self->settings, "rare-threshold");
+  fill_only_row (self);
   /* With every layer on screen there is no selected layer to offer. */
   if (selected < 0)
     {

@@ -136,27 +136,6 @@ is_visible_in_scroller (FmTile *self)
          bounds.origin.x <= gtk_widget_get_width (scroller);
 }
 
-/* What the dataset says, distinct from the per-input zero mark of
- * fm_tile_render. */
-void
-fm_tile_draw_scan_mark (cairo_t      *cr,
-                        gboolean      dead,
-                        double        side,
-                        double        line_width,
-                        const double  dash[2])
-{
-  if (dead)
-    cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
-  else
-    {
-      cairo_set_source_rgb (cr, 0.90, 0.57, 0.04);
-      cairo_set_dash (cr, dash, 2, 0);
-    }
-  cairo_set_line_width (cr, line_width);
-  cairo_rectangle (cr, line_width / 2, line_width / 2, side - line_width, side - line_width);
-  cairo_stroke (cr);
-}
-
 static void
 fm_tile_snapshot (GtkWidget   *widget,
                   GtkSnapshot *snapshot)
@@ -184,11 +163,8 @@ fm_tile_snapshot (GtkWidget   *widget,
   cairo_translate (cr, x0, 0);
   fm_tile_render (cr, self->map, self->map_height, self->map_width, side, side, &self->style);
   if (self->scan == FM_TILE_SCAN_DEAD || self->scan == FM_TILE_SCAN_RARE)
-    {
-      static const double dash[] = { 4, 3 };
-
-      fm_tile_draw_scan_mark (cr, self->scan == FM_TILE_SCAN_DEAD, side, 3, dash);
-    }
+    fm_tile_render_scan_mark (cr, self->scan == FM_TILE_SCAN_DEAD, side,
+                              FM_TILE_SCAN_MARK_WIDTH, fm_tile_scan_mark_dash);
   cairo_destroy (cr);
 }
 

@@ -50,12 +50,5 @@ void         fm_tile_set_scan     (FmTile            *self,
                                    FmTileScan         state,
                                    const char        *note);
 FmTileScan   fm_tile_get_scan     (FmTile            *self);
-/* The frame of a dead (solid red) or rare (dashed amber, @dash: {on,
- * off}) channel, stroked inside the square (0, 0, @side, @side). */
-void         fm_tile_draw_scan_mark (cairo_t         *cr,
-                                     gboolean         dead,
-                                     double           side,
-                                     double           line_width,
-                                     const double     dash[2]);
 
 G_END_DECLS

@@ -606,7 +606,7 @@ key_swatch_draw (GtkDrawingArea *area,
     {
       static const double dash[] = { 3, 2 };
 
-      fm_tile_draw_scan_mark (cr, kind == KEY_DEAD, side, 2, dash);
+      fm_tile_render_scan_mark (cr, kind == KEY_DEAD, side, 2, dash);
     }
 }
 

@@ -20,6 +20,7 @@
 #include "fm-layers.h"
 #include "fm-stats.h"
 
+/* --card; the card takes export's --scan (the caller sets card->scan). */
 void
 fm_cli_card_add_options (FmCliCard      *card,
                          GOptionContext *context)
@@ -28,9 +29,6 @@ fm_cli_card_add_options (FmCliCard      *card,
     { "card", 0, 0, G_OPTION_ARG_STRING, &card->spec,
       N_("Write one channel's card (map, statistics, verdict, top images) to -o "
          "(.pdf, .svg or .png)"), N_("LAYER:CHANNEL") },
-    { "scan", 0, 0, G_OPTION_ARG_FILENAME, &card->scan,
-      N_("The dataset scan (scan --json) the card takes its verdict and top images from"),
-      N_("SCAN.json") },
     { NULL }
   };
 

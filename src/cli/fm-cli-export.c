@@ -4,13 +4,16 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * `feature-maps export MODEL INPUT -o OUT.png`: one forward pass (shared
- * with `run`, fm-cli-input.c), then the feature maps as a PNG sheet drawn
- * by fm-sheet.c with the window's tile renderer, the per-channel
- * statistics as CSV (--csv) and the layers' activations as .npy (--npy).
- * Layers: --layer NAME (repeatable, any feature-map value), --all-layers
- * (the window's list, with the prediction in the header), or by default
- * the first layer of the window's list. Every file is written atomically.
- * It does not open a window and does not batch.
+ * with `run`, fm-cli-input.c), then the feature maps as a sheet drawn by
+ * fm-sheet.c with the window's tile renderer (a PNG, a PDF of pages, an
+ * SVG, or a folder of PNGs with an index: fm-sheet-output.c), the
+ * per-channel statistics as CSV (--csv) and the layers' activations as
+ * .npy (--npy). Layers: --layer NAME (repeatable, any feature-map value),
+ * --all-layers (the window's list, with the prediction in the header), or
+ * by default the first layer of the window's list; channels: --select
+ * and --only; the dead and rare marks of --scan SCAN.json, refused when
+ * it is another model's or made with other settings. Every file is
+ * written atomically. It does not open a window and does not batch.
  */
 #include "config.h"
 
@@ -29,10 +32,14 @@
 #include "fm-layers.h"
 #include "fm-layout.h"
 #include "fm-predict.h"
+#include "fm-scan.h"
+#include "fm-sheet-output.h"
+#include "fm-sheet-select.h"
 #include "fm-sheet.h"
 #include "fm-stats.h"
 
 #define DEFAULT_SCALE 72  /* the window's default tile size */
+#define NO_COLUMNS    -1  /* --columns not given: fm_sheet_auto_columns () */
 
 typedef struct
 {
@@ -48,9 +55,20 @@ typedef struct
   char       *npy_dir;
   char       *theme;
   double      zero_threshold;
+  int         columns;
+  char       *scan_path;
+  char       *select;
+  char       *only_name;
+  char       *format_name;
+  gboolean    split;
   FmCliInput  in;
   FmCliCard   card;         /* --card, fm-cli-card.c */
   /* state */
+  FmSheetFormat format;
+  gboolean    folder;       /* -o DIR/ or --split: one PNG per layer */
+  GArray     *ranges;       /* FmChannelRange of --select, or NULL */
+  FmSheetOnly only;
+  FmScanResult *scan;
   FmNormalize norm;
   float       fixed_min;
   float       fixed_max;
@@ -80,6 +98,12 @@ export_state_clear (ExportState *s)
   g_free (s->csv);
   g_free (s->npy_dir);
   g_free (s->theme);
+  g_free (s->scan_path);
+  g_free (s->select);
+  g_free (s->only_name);
+  g_free (s->format_name);
+  g_clear_pointer (&s->ranges, g_array_unref);
+  g_clear_pointer (&s->scan, fm_scan_result_unref);
   g_clear_pointer (&s->layers, g_array_unref);
   fm_cli_input_clear (&s->in);
   fm_cli_card_clear (&s->card);
@@ -110,6 +134,61 @@ parse_range (const char *text,
   *lo = (float) x;
   *hi = (float) y;
   return TRUE;
+}
+
+/* The output's format (--format, else the name's extension, else PNG)
+ * and whether it is a folder. */
+static int
+check_format (ExportState    *s,
+              GOptionContext *context)
+{
+  FmSheetFormat by_name = FM_SHEET_FORMAT_PNG;
+  gboolean named = s->output != NULL && fm_sheet_format_from_path (s->output, &by_name);
+
+  s->folder = s->split || (s->output != NULL && g_str_has_suffix (s->output, G_DIR_SEPARATOR_S));
+  s->format = by_name;
+  if (s->format_name != NULL)
+    {
+      if (!fm_sheet_format_parse (s->format_name, &s->format))
+        return fm_cli_usage_error (context, "export",
+                                   _("--format must be png, pdf or svg, not “%s”"),
+                                   s->format_name);
+      if (named && by_name != s->format)
+        return fm_cli_usage_error (context, "export",
+                                   _("“%s” names another format than --format %s"),
+                                   s->output, s->format_name);
+    }
+  if (s->folder && s->format != FM_SHEET_FORMAT_PNG)
+    return fm_cli_usage_error (context, "export", "%s",
+                               _("a folder (-o DIR/ or --split) holds PNG pictures; a PDF "
+                                 "has a page per layer already"));
+  if ((s->split || s->format_name != NULL) && s->output == NULL)
+    return fm_cli_usage_error (context, "export", "%s",
+                               _("--split and --format need -o"));
+  return FM_CLI_EXIT_OK;
+}
+
+/* --columns, --select, --only and --scan. */
+static int
+check_sheet_options (ExportState    *s,
+                     GOptionContext *context)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (s->columns != NO_COLUMNS && (s->columns < 1 || s->columns > FM_SHEET_MAX_COLUMNS_GIVEN))
+    return fm_cli_usage_error (context, "export", _("--columns must be 1 to %d, not %d"),
+                               FM_SHEET_MAX_COLUMNS_GIVEN, s->columns);
+  if (s->select != NULL && (s->ranges = fm_channel_list_parse (s->select, "--select",
+                                                               &error)) == NULL)
+    return fm_cli_usage_error (context, "export", "%s", error->message);
+  if (s->only_name != NULL && !fm_sheet_only_parse (s->only_name, &s->only))
+    return fm_cli_usage_error (context, "export",
+                               _("--only must be zero, dead or rare, not “%s”"), s->only_name);
+  if ((s->only == FM_SHEET_ONLY_DEAD || s->only == FM_SHEET_ONLY_RARE) && s->scan_path == NULL)
+    return fm_cli_usage_error (context, "export",
+                               _("--only %s needs the dataset scan: --scan SCAN.json (from "
+                                 "“feature-maps scan MODEL DATASET --json”)"), s->only_name);
+  return check_format (s, context);
 }
 
 static int
@@ -179,7 +258,7 @@ check_options (ExportState    *s,
   if (!(s->zero_threshold >= 0.0) || s->zero_threshold > 1000.0)
     return fm_cli_usage_error (context, "export", "%s",
                                _("--zero-threshold must be 0 to 1000"));
-  return FM_CLI_EXIT_OK;
+  return check_sheet_options (s, context);
 }
 
 /* The op label of a feature-map value: its entry in the window's list
@@ -273,9 +352,125 @@ choose_layers (ExportState  *s,
   return take_planes (s, error);
 }
 
+/* The settings that differ between two fm_scan_preprocess_text () lines
+ * (same keys, same order): "invert=auto (here invert=no)". */
+static char *
+settings_difference (const char *scan,
+                     const char *here)
+{
+  g_auto(GStrv) a = g_strsplit (scan, "; ", -1);
+  g_auto(GStrv) b = g_strsplit (here, "; ", -1);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; a[i] != NULL && b[i] != NULL; i++)
+    if (strcmp (a[i], b[i]) != 0)
+      /* Translators: a setting of the scan, then this export's */
+      g_string_append_printf (s, _("%s%s (here %s)"), s->len > 0 ? ", " : "", a[i], b[i]);
+  if (s->len == 0)
+    g_string_append (s, scan);
+  return g_string_free (s, FALSE);
+}
+
+/* --scan: the result, if it is of this model, with the same input
+ * settings and zero threshold as this export. */
 static gboolean
-write_png (ExportState  *s,
+load_scan (ExportState  *s,
            GError      **error)
+{
+  g_autofree char *display = g_filename_display_name (s->scan_path);
+  g_autofree char *digest = NULL;
+  g_autofree char *settings = NULL;
+
+  s->scan = fm_scan_result_load_json (s->scan_path, error);
+  if (s->scan == NULL || (digest = fm_scan_model_sha256 (s->in.model, error)) == NULL)
+    return FALSE;
+  if (s->scan->model_sha256 == NULL)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s does not say which model it was made with (an older Feature Maps "
+                     "wrote it); scan again with “feature-maps scan MODEL DATASET --json”"),
+                   display);
+      return FALSE;
+    }
+  if (strcmp (s->scan->model_sha256, digest) != 0)
+    {
+      g_autofree char *theirs = g_path_get_basename (s->scan->model_path);
+
+      /* Translators: "scan.json is a scan of another model (mnist-cnn-dying.onnx,
+       * by its contents), not of mnist-cnn.onnx" */
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s is a scan of another model (%s, by its contents), not of %s"),
+                   display, theirs, s->in.model->display_name);
+      return FALSE;
+    }
+  settings = fm_scan_preprocess_text (&s->in.pp);
+  if (!s->in.input_is_npy && s->scan->preprocess != NULL
+      && strcmp (s->scan->preprocess, settings) != 0)
+    {
+      g_autofree char *difference = settings_difference (s->scan->preprocess, settings);
+
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s was made with other input settings: %s; give export the scan's "
+                     "flags or scan again"), display, difference);
+      return FALSE;
+    }
+  if (s->scan->epsilon != (float) s->zero_threshold)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s was made with zero threshold %g, this export uses %g "
+                     "(--zero-threshold)"), display, (double) s->scan->epsilon,
+                   s->zero_threshold);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writes the sheet as the format and -o say. */
+static gboolean
+write_spec (ExportState  *s,
+            FmSheetSpec  *spec,
+            GError      **error)
+{
+  int width = 0, height = 0;
+
+  if (s->folder)
+    {
+      g_autofree char *index = fm_sheet_write_png_folder (spec, s->output, error);
+
+      if (index == NULL)
+        return FALSE;
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote %s and %u picture\n",
+                            "Wrote %s and %u pictures\n", spec->n_layers),
+               index, spec->n_layers);
+      return TRUE;
+    }
+  if (s->format == FM_SHEET_FORMAT_PNG
+      && !fm_sheet_check_png_height (spec, _("write a PDF instead (-o NAME.pdf: a page per "
+                                             "layer) or one PNG per layer into a folder "
+                                             "(-o DIR/)"), error))
+    {
+      g_prefix_error (error, "%s: ", s->output);
+      return FALSE;
+    }
+  if (!fm_sheet_write (spec, s->output, s->format, error))
+    return FALSE;
+  fm_sheet_get_size (spec, &width, &height, NULL);
+  if (s->format == FM_SHEET_FORMAT_PDF)
+    {
+      g_autoptr(GArray) pages = fm_sheet_pages (spec);
+      guint n = MAX (pages->len, 2) - 1;
+
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote %s (%u page)\n", "Wrote %s (%u pages)\n", n),
+               s->output, n);
+    }
+  else
+    g_print (_("Wrote %s (%d × %d pixels)\n"), s->output, width, height);
+  return TRUE;
+}
+
+static gboolean
+write_sheet (ExportState  *s,
+             GError      **error)
 {
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
@@ -283,10 +478,11 @@ write_png (ExportState  *s,
   g_autofree char *input_name = g_path_get_basename (s->in.input_path);
   g_autofree float *planes = NULL;
   g_auto(GStrv) labels = fm_model_dup_labels (model);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  g_autofree char *preprocess = NULL;
   FmSheetClass top[FM_PREDICT_MAX_TOP];
   FmPrediction prediction = { 0 };
   FmSheetSpec spec;
-  int width, height;
 
   for (guint i = 0; i < s->layers->len; i++)
     fm_sheet_layer_init (&layers[i], model, &g_array_index (s->layers, FmLayer, i),
@@ -321,19 +517,28 @@ write_png (ExportState  *s,
   spec.fixed_min = s->fixed_min;
   spec.fixed_max = s->fixed_max;
   spec.tile_side = s->scale;
+  spec.columns = s->columns != NO_COLUMNS ? s->columns : 0;
   spec.dark = g_strcmp0 (s->theme, "dark") == 0;
+  if (!s->in.input_is_npy)
+    {
+      /* The settings in the window's words, with the inversion as done. */
+      FmPreprocess done = s->in.pp;
+
+      done.invert = s->in.inverted ? FM_INVERT_YES : FM_INVERT_NO;
+      preprocess = fm_preprocess_describe (&done);
+      spec.preprocess = preprocess;
+    }
 
   if (s->all_layers)
     {
       fm_predict (model, s->in.run, FM_PREDICT_TOP_K, &prediction);
       fm_sheet_spec_set_prediction (&spec, top, model, &prediction, labels);
     }
+  if (s->scan != NULL)
+    fm_sheet_spec_set_scan (&spec, layers, s->scan, s->scan->rare_below);
 
-  if (!fm_sheet_write_png (&spec, s->output, error))
-    return FALSE;
-  fm_sheet_get_size (&spec, &width, &height, NULL);
-  g_print (_("Wrote %s (%d × %d pixels)\n"), s->output, width, height);
-  return TRUE;
+  return fm_sheet_spec_select (&spec, layers, s->ranges, s->only, shown, error)
+         && write_spec (s, &spec, error);
 }
 
 static gboolean
@@ -395,7 +600,12 @@ fm_cli_export (int    argc,
   ExportState s = { 0 };
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s.output,
-      N_("Write the feature maps as a PNG picture to FILE"), N_("FILE") },
+      N_("Write the feature maps to FILE (.png, .pdf or .svg), or one PNG per layer into "
+         "DIR/"), N_("FILE") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &s.format_name,
+      N_("The picture's format, when the name does not say it"), N_("png|pdf|svg") },
+    { "split", 0, 0, G_OPTION_ARG_NONE, &s.split,
+      N_("Write one PNG per layer into the folder -o names, with an index.md"), NULL },
     { "layer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &s.layer_names,
       N_("Export this feature-map layer (repeatable; default: the first layer)"), N_("NAME") },
     { "all-layers", 0, 0, G_OPTION_ARG_NONE, &s.all_layers,
@@ -409,6 +619,16 @@ fm_cli_export (int    argc,
       N_("The fixed colour range"), N_("MIN:MAX") },
     { "scale", 0, 0, G_OPTION_ARG_INT, &s.scale,
       N_("Tile side in pixels (default 72, as in the window)"), N_("N") },
+    { "columns", 0, 0, G_OPTION_ARG_INT, &s.columns,
+      N_("Tiles per row (default: the grid closest to 4:3)"), N_("N") },
+    { "select", 0, 0, G_OPTION_ARG_STRING, &s.select,
+      N_("Show only these channels, such as 0-7,12"), N_("LIST") },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &s.only_name,
+      N_("Show only the channels that are zero for this input, or dead or rare in the "
+         "--scan"), N_("zero|dead|rare") },
+    { "scan", 0, 0, G_OPTION_ARG_FILENAME, &s.scan_path,
+      N_("Mark the dead and rarely active channels of this scan of the model "
+         "(feature-maps scan --json)"), N_("SCAN.json") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &s.theme,
       N_("Light (default) or dark background"), N_("light|dark") },
     { "zero-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &s.zero_threshold,
@@ -425,11 +645,13 @@ fm_cli_export (int    argc,
 
   fm_cli_input_init (&s.in);
   s.scale = DEFAULT_SCALE;
+  s.columns = NO_COLUMNS;
   context = fm_cli_option_context_new ("export", _("MODEL INPUT"),
                                        _("Run MODEL on INPUT (as “run” does) and write the "
-                                         "feature maps as a PNG with the window's drawing, the "
-                                         "per-channel statistics as CSV, and the activations "
-                                         "as .npy. Every file is replaced atomically."));
+                                         "feature maps with the window's drawing as a PNG, a "
+                                         "PDF (a page per layer) or an SVG, the per-channel "
+                                         "statistics as CSV, and the activations as .npy. "
+                                         "Every file is replaced atomically."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   fm_cli_card_add_options (&s.card, context);
   status = fm_cli_input_parse (&s.in, context, "export", &argc, &argv);
@@ -445,6 +667,7 @@ fm_cli_export (int    argc,
       FmTileStyle colours = { s.cm, s.fixed_min, s.fixed_max, FALSE,
                               g_strcmp0 (s.theme, "dark") == 0 };
 
+      s.card.scan = g_strdup (s.scan_path);
       status = fm_cli_card_export (&s.card, &s.in, context, s.output,
                                    s.layer_names != NULL || s.all_layers || s.csv != NULL
                                    || s.npy_dir != NULL, &colours, s.norm,
@@ -453,7 +676,8 @@ fm_cli_export (int    argc,
     }
 
   if (!choose_layers (&s, &error)
-      || (s.output != NULL && !write_png (&s, &error))
+      || (s.scan_path != NULL && !load_scan (&s, &error))
+      || (s.output != NULL && !write_sheet (&s, &error))
       || (s.csv != NULL && !write_csv (&s, &error))
       || (s.npy_dir != NULL && !write_npy (&s, &error)))
     status = fm_cli_fail (error);

@@ -235,10 +235,11 @@ int       fm_cli_input_run           (FmCliInput     *in,
 typedef struct
 {
   char *spec;   /* --card LAYER:CHANNEL */
-  char *scan;   /* --scan SCAN.json */
+  char *scan;   /* export's --scan SCAN.json, or NULL */
 } FmCliCard;
 
-/* Adds --card and --scan to @context's main group. */
+/* Adds --card to @context's main group; the card reads the scan named by
+ * card->scan (export's --scan, set by the caller). */
 void      fm_cli_card_add_options    (FmCliCard      *card,
                                       GOptionContext *context);
 void      fm_cli_card_clear          (FmCliCard      *card);

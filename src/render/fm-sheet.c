@@ -27,13 +27,15 @@
  *   MARGIN
  *   header: the input thumbnail (THUMB_SIDE square, the tensor fitted in
  *           it keeping its aspect) and, right of it, the model name, the
- *           input, colormap and normalisation, and the prediction
+ *           input and its preprocessing, colormap and normalisation, and
+ *           the prediction; under them the key, one entry a line (a
+ *           KEY_SWATCH square drawn as the tiles are, and its meaning)
  *   HEADER_GAP
  *   per layer: title line, subtitle line (op, shape, zero count), the
  *           legend (LEGEND_H high, as wide as the grid within
  *           LEGEND_MIN_W..LEGEND_MAX_W), then rows of cells; a cell is
  *           the tile (tile_side square, centred in the cell) over its
- *           channel index, columns = min (C, FM_SHEET_MAX_COLUMNS)
+ *           channel index, fm_sheet_layer_columns () to a row
  *   LAYER_GAP between layers, MARGIN at the bottom */
 #define MARGIN        16
 #define THUMB_SIDE    64
@@ -42,6 +44,8 @@
 #define TITLE_LINE    22
 #define TEXT_PX       12
 #define TEXT_LINE     17
+#define KEY_LINE      20
+#define KEY_SWATCH    14
 #define LAYER_PX      14
 #define LAYER_LINE    20
 #define INDEX_PX      10
@@ -53,53 +57,125 @@
 #define LEGEND_MAX_W  320
 #define LEGEND_GAP    8
 #define LAYER_GAP     16
-#define MIN_CONTENT_W 420
+#define MIN_CONTENT_W 600
+#define HEADER_TOP    3   /* classes the header's prediction line names */
 
 /* ---- layout ------------------------------------------------------------- */
 
 static int
-layer_columns (const FmSheetLayer *l)
+tile_cell_width (int tile_side)
 {
-  return MAX (1, MIN (l->channels, FM_SHEET_MAX_COLUMNS));
+  return MAX (tile_side, MIN_CELL_W) + CELL_GAP;
+}
+
+static int
+tile_cell_height (int tile_side)
+{
+  return tile_side + INDEX_H + CELL_GAP;
 }
 
 static int
 cell_width (const FmSheetSpec *spec)
 {
-  return MAX (spec->tile_side, MIN_CELL_W) + CELL_GAP;
+  return tile_cell_width (spec->tile_side);
 }
 
 static int
 cell_height (const FmSheetSpec *spec)
 {
-  return spec->tile_side + INDEX_H + CELL_GAP;
+  return tile_cell_height (spec->tile_side);
+}
+
+/* The tiles a layer draws. */
+static int
+layer_count (const FmSheetLayer *l)
+{
+  return l->shown != NULL ? (int) l->n_shown : MAX (l->channels, 0);
+}
+
+int
+fm_sheet_auto_columns (int n,
+                       int tile_side)
+{
+  const double target = 4.0 / 3.0;
+  double best_full = G_MAXDOUBLE, best_any = G_MAXDOUBLE;
+  int full = 0, any = 1;
+
+  for (int c = 1; c <= MIN (n, FM_SHEET_MAX_COLUMNS); c++)
+    {
+      int rows = (n + c - 1) / c;
+      double w = (double) c * tile_cell_width (tile_side) - CELL_GAP;
+      double h = (double) rows * tile_cell_height (tile_side) - CELL_GAP;
+      double off = fabs (log (w / h / target));
+
+      if (off < best_any)
+        {
+          best_any = off;
+          any = c;
+        }
+      if (n % c == 0 && off < best_full)
+        {
+          best_full = off;
+          full = c;
+        }
+    }
+  return full > 0 && best_full <= log (2.0) ? full : any;
+}
+
+static int
+layer_columns (const FmSheetSpec  *spec,
+               const FmSheetLayer *l)
+{
+  int n = layer_count (l);
+
+  if (spec->columns > 0)
+    return MAX (1, MIN (spec->columns, n));
+  return MAX (1, fm_sheet_auto_columns (n, spec->tile_side));
+}
+
+int
+fm_sheet_layer_columns (const FmSheetSpec *spec,
+                        guint              layer)
+{
+  g_return_val_if_fail (spec != NULL && layer < spec->n_layers, 1);
+
+  return layer_columns (spec, &spec->layers[layer]);
 }
 
 static gint64
-layer_rows (const FmSheetLayer *l)
+layer_rows (const FmSheetSpec  *spec,
+            const FmSheetLayer *l)
 {
-  int cols = layer_columns (l);
+  int cols = layer_columns (spec, l);
 
-  return ((gint64) MAX (l->channels, 0) + cols - 1) / cols;
+  return ((gint64) layer_count (l) + cols - 1) / cols;
 }
 
 static gint64
 grid_width (const FmSheetSpec  *spec,
             const FmSheetLayer *l)
 {
-  return (gint64) layer_columns (l) * cell_width (spec) - CELL_GAP;
+  return (gint64) layer_columns (spec, l) * cell_width (spec) - CELL_GAP;
 }
 
 static int
 header_lines (const FmSheetSpec *spec)
 {
-  return 2 + (spec->n_top > 0 ? 1 : 0);
+  return 2 + (spec->preprocess != NULL ? 1 : 0) + (spec->n_top > 0 ? 1 : 0);
+}
+
+/* The key: the zero mark, and with a scan the dead and rare frames. */
+static int
+key_entries (const FmSheetSpec *spec)
+{
+  return spec->scan_dataset != NULL ? 3 : 1;
 }
 
 static gint64
 header_height (const FmSheetSpec *spec)
 {
-  return MAX (THUMB_SIDE, TITLE_LINE + header_lines (spec) * TEXT_LINE);
+  return MAX (THUMB_SIDE, TITLE_LINE + header_lines (spec) * TEXT_LINE)
+         + LEGEND_GAP + key_entries (spec) * KEY_LINE;
 }
 
 /* Height of a layer block before its grid. */
@@ -113,7 +189,7 @@ static gint64
 layer_block_height (const FmSheetSpec  *spec,
                     const FmSheetLayer *l)
 {
-  return layer_head_height () + layer_rows (l) * cell_height (spec) - CELL_GAP;
+  return layer_head_height () + layer_rows (spec, l) * cell_height (spec) - CELL_GAP;
 }
 
 /* Top of layer @index's block. */
@@ -126,6 +202,31 @@ layer_top (const FmSheetSpec *spec,
   for (guint i = 0; i < index && i < spec->n_layers; i++)
     y += layer_block_height (spec, &spec->layers[i]) + LAYER_GAP;
   return y;
+}
+
+/* The position of channel @channel in layer @l's grid, or -1 when it is
+ * not shown. */
+static int
+tile_position (const FmSheetLayer *l,
+               guint               channel)
+{
+  guint lo = 0, hi;
+
+  if (channel >= (guint) MAX (l->channels, 0))
+    return -1;
+  if (l->shown == NULL)
+    return (int) channel;
+  hi = l->n_shown;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (l->shown[mid] < channel)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < l->n_shown && l->shown[lo] == channel ? (int) lo : -1;
 }
 
 static gboolean
@@ -150,7 +251,42 @@ check_spec (const FmSheetSpec  *spec,
                        _("layer “%s”: no feature maps to draw"), l->name ? l->name : "?");
           return FALSE;
         }
+      for (guint k = 0; l->shown != NULL && k < l->n_shown; k++)
+        if (l->shown[k] >= (guint) l->channels || (k > 0 && l->shown[k] <= l->shown[k - 1]))
+          {
+            g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                         _("layer “%s”: the channels to show are out of order or range"),
+                         l->name ? l->name : "?");
+            return FALSE;
+          }
     }
+  if (spec->columns < 0 || spec->columns > FM_SHEET_MAX_COLUMNS_GIVEN)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%d columns is outside 1..%d"), spec->columns, FM_SHEET_MAX_COLUMNS_GIVEN);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fm_sheet_measure (const FmSheetSpec *spec,
+                  gint64            *width,
+                  gint64            *height,
+                  GError           **error)
+{
+  gint64 content_w = MIN_CONTENT_W;
+
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  if (!check_spec (spec, error))
+    return FALSE;
+  for (guint i = 0; i < spec->n_layers; i++)
+    content_w = MAX (content_w, grid_width (spec, &spec->layers[i]));
+  *width = 2 * MARGIN + content_w;
+  *height = layer_top (spec, spec->n_layers) + MARGIN;
+  if (spec->n_layers > 0)
+    *height -= LAYER_GAP;
   return TRUE;
 }
 
@@ -160,18 +296,12 @@ fm_sheet_get_size (const FmSheetSpec *spec,
                    int               *height,
                    GError           **error)
 {
-  gint64 content_w = MIN_CONTENT_W, w, h;
+  gint64 w, h;
 
   g_return_val_if_fail (spec != NULL, FALSE);
 
-  if (!check_spec (spec, error))
+  if (!fm_sheet_measure (spec, &w, &h, error))
     return FALSE;
-  for (guint i = 0; i < spec->n_layers; i++)
-    content_w = MAX (content_w, grid_width (spec, &spec->layers[i]));
-  w = 2 * MARGIN + content_w;
-  h = layer_top (spec, spec->n_layers) + MARGIN;
-  if (spec->n_layers > 0)
-    h -= LAYER_GAP;
   if (w > FM_SHEET_MAX_SIDE || h > FM_SHEET_MAX_SIDE
       || (guint64) w * (guint64) h > FM_SHEET_MAX_PIXELS)
     {
@@ -195,18 +325,21 @@ fm_sheet_tile_rect (const FmSheetSpec     *spec,
                     cairo_rectangle_int_t *rect)
 {
   const FmSheetLayer *l;
-  int cols;
+  int cols, k;
 
   g_return_val_if_fail (spec != NULL && rect != NULL, FALSE);
 
-  if (layer >= spec->n_layers || channel >= (guint) MAX (spec->layers[layer].channels, 0))
+  if (layer >= spec->n_layers)
     return FALSE;
   l = &spec->layers[layer];
-  cols = layer_columns (l);
-  rect->x = MARGIN + (int) (channel % cols) * cell_width (spec)
+  k = tile_position (l, channel);
+  if (k < 0)
+    return FALSE;
+  cols = layer_columns (spec, l);
+  rect->x = MARGIN + (k % cols) * cell_width (spec)
             + (cell_width (spec) - CELL_GAP - spec->tile_side) / 2;
   rect->y = (int) (layer_top (spec, layer) + layer_head_height ()
-                   + (gint64) (channel / cols) * cell_height (spec));
+                   + (gint64) (k / cols) * cell_height (spec));
   rect->width = spec->tile_side;
   rect->height = spec->tile_side;
   return TRUE;
@@ -280,6 +413,58 @@ fm_sheet_tile_style (const FmSheetSpec *spec,
   style->dark = spec->dark;
 }
 
+FmSheetVerdict
+fm_sheet_verdict (const FmSheetSpec  *spec,
+                  const FmSheetLayer *layer,
+                  guint               channel)
+{
+  g_return_val_if_fail (spec != NULL && layer != NULL, FM_SHEET_VERDICT_NONE);
+
+  if (spec->scan_dataset == NULL || layer->fire_count == NULL
+      || channel >= (guint) MAX (layer->channels, 0))
+    return FM_SHEET_VERDICT_NONE;
+  /* The window's rule (fm-layer-section.c). */
+  if (layer->fire_count[channel] == 0)
+    return FM_SHEET_VERDICT_DEAD;
+  if (layer->fire_count[channel] < spec->rare_below * spec->scan_images)
+    return FM_SHEET_VERDICT_RARE;
+  return FM_SHEET_VERDICT_LIVE;
+}
+
+void
+fm_sheet_spec_set_scan (FmSheetSpec        *spec,
+                        FmSheetLayer       *layers,
+                        const FmScanResult *scan,
+                        double              rare_below)
+{
+  g_return_if_fail (spec != NULL && scan != NULL);
+
+  spec->scan_dataset = scan->dataset_path;
+  spec->scan_images = scan->images;
+  spec->scan_partial = scan->partial;
+  spec->rare_below = rare_below;
+  for (guint i = 0; i < spec->n_layers; i++)
+    {
+      int index = fm_scan_result_find_layer (scan, layers[i].name);
+
+      layers[i].fire_count = NULL;
+      if (index >= 0 && scan->layers[index].channels == (guint) layers[i].channels)
+        layers[i].fire_count = scan->layers[index].fire_count;
+    }
+}
+
+static guint
+count_verdict (const FmSheetSpec  *spec,
+               const FmSheetLayer *l,
+               FmSheetVerdict      verdict)
+{
+  guint n = 0;
+
+  for (int c = 0; c < l->channels; c++)
+    n += fm_sheet_verdict (spec, l, (guint) c) == verdict ? 1 : 0;
+  return n;
+}
+
 static guint
 count_zero (const FmSheetLayer *l)
 {
@@ -342,6 +527,7 @@ normalisation_text (const FmSheetSpec *spec)
     }
 }
 
+/* The chunk's: "digit-7.png" or "three.png (inverted)", untranslated. */
 static char *
 input_text (const FmSheetSpec *spec)
 {
@@ -350,10 +536,77 @@ input_text (const FmSheetSpec *spec)
   return spec->inverted ? g_strdup_printf ("%s (inverted)", name) : g_strdup (name);
 }
 
+/* "7 99.6 %, 3 0.2 %, …": the first @n classes. */
+static char *
+prediction_classes_text (const FmSheetSpec *spec,
+                         guint              n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint k = 0; k < MIN (n, spec->n_top); k++)
+    {
+      const FmSheetClass *t = &spec->top[k];
+      char prob[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (prob, sizeof prob, "%.1f", 100.0 * t->probability);
+      if (t->label != NULL)
+        g_string_append_printf (s, "%s%s %s %%", k > 0 ? ", " : "", t->label, prob);
+      else
+        g_string_append_printf (s, "%s#%u %s %%", k > 0 ? ", " : "", t->index, prob);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* The header's: probabilities, saying whether we applied the softmax. */
+static char *
+prediction_text (const FmSheetSpec *spec)
+{
+  g_autofree char *classes = prediction_classes_text (spec, HEADER_TOP);
+  const char *output = spec->output_name != NULL ? spec->output_name : "?";
+
+  if (spec->softmax_applied)
+    /* Translators: the sheet's prediction line: the output "logits" went
+     * through a softmax, then the top classes "7 99.6 %, 3 0.2 %" */
+    return g_strdup_printf (_("Probabilities (softmax of “%s”): %s"), output, classes);
+  /* Translators: the sheet's prediction line for an output that already
+   * holds probabilities */
+  return g_strdup_printf (_("Probabilities (output “%s”): %s"), output, classes);
+}
+
+static char *
+scan_text (const FmSheetSpec *spec)
+{
+  g_autofree char *dataset = g_path_get_basename (spec->scan_dataset);
+
+  return g_strdup_printf ("%s, %" G_GUINT64_FORMAT " images%s", dataset, spec->scan_images,
+                          spec->scan_partial ? " (partial)" : "");
+}
+
+/* "conv1: 0, 5; conv2: 3" when some layer shows only some channels. */
+static gboolean
+shown_text (const FmSheetSpec *spec,
+            GString           *s)
+{
+  gboolean some = FALSE;
+
+  for (guint i = 0; i < spec->n_layers; i++)
+    {
+      const FmSheetLayer *l = &spec->layers[i];
+
+      some |= l->shown != NULL;
+      g_string_append_printf (s, "%s%s:", i > 0 ? "; " : "", l->name);
+      for (int k = 0; k < layer_count (l); k++)
+        g_string_append_printf (s, "%s %u", k > 0 ? "," : "",
+                                l->shown != NULL ? l->shown[k] : (guint) k);
+    }
+  return some;
+}
+
 GStrv
 fm_sheet_png_text (const FmSheetSpec *spec)
 {
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_autoptr(GString) shown = g_string_new (NULL);
   g_autoptr(GString) layers = g_string_new (NULL);
   g_autofree char *zeros = NULL;
   g_autofree char *norm = NULL;
@@ -370,12 +623,27 @@ fm_sheet_png_text (const FmSheetSpec *spec)
   g_strv_builder_add_many (b, "Software", PACKAGE_NAME " " PACKAGE_VERSION, NULL);
   if (spec->model_file != NULL)
     g_strv_builder_add_many (b, "Source", spec->model_file, NULL);
-  g_strv_builder_add_many (b, "Layer", layers->str,
-                           "Input", input,
-                           "Normalisation", norm,
+  g_strv_builder_add_many (b, "Layer", layers->str, "Input", input, NULL);
+  if (spec->preprocess != NULL)
+    g_strv_builder_add_many (b, "Preprocessing", spec->preprocess, NULL);
+  g_strv_builder_add_many (b, "Normalisation", norm,
                            "Colormap", colormap_name (spec),
                            "Zero channels", zeros,
                            NULL);
+  if (spec->n_top > 0)
+    {
+      g_autofree char *prediction = prediction_classes_text (spec, spec->n_top);
+
+      g_strv_builder_add_many (b, "Prediction", prediction, NULL);
+    }
+  if (spec->scan_dataset != NULL)
+    {
+      g_autofree char *scan = scan_text (spec);
+
+      g_strv_builder_add_many (b, "Scan", scan, NULL);
+    }
+  if (shown_text (spec, shown))
+    g_strv_builder_add_many (b, "Channels shown", shown->str, NULL);
   return g_strv_builder_end (b);
 }
 
@@ -388,7 +656,7 @@ fm_sheet_png_text (const FmSheetSpec *spec)
  * desktop's font settings; those options are set on the sheet's own text
  * only, never on the tiles, which fm_tile_render() draws exactly as it
  * does in the window. */
-static void
+static int
 draw_text (cairo_t      *cr,
            const char   *text,
            double        x,
@@ -403,6 +671,7 @@ draw_text (cairo_t      *cr,
   PangoContext *context = pango_layout_get_context (layout);
   PangoFontDescription *desc = pango_font_description_from_string (bold ? "Sans Bold" : "Sans");
   cairo_font_options_t *options = cairo_font_options_create ();
+  int width;
 
   cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
   cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
@@ -424,9 +693,11 @@ draw_text (cairo_t      *cr,
   pango_cairo_show_layout (cr, layout);
   cairo_restore (cr);
 
+  pango_layout_get_pixel_size (layout, &width, NULL);
   cairo_font_options_destroy (options);
   pango_font_description_free (desc);
   g_object_unref (layout);
+  return width;
 }
 
 /* The input's first channel in gray, scaled to its own range, fitted in
@@ -453,15 +724,84 @@ draw_thumbnail (cairo_t             *cr,
   cairo_restore (cr);
 }
 
+/* One entry of the key: a swatch drawn as the tiles are (a zero map with
+ * the zero mark, or a live map with a scan frame), then its meaning. */
+static void
+draw_key_entry (cairo_t             *cr,
+                const FmSheetSpec   *spec,
+                FmSheetVerdict       verdict,
+                const char          *text,
+                int                  y,
+                int                  sheet_w,
+                const FmTileColours *colours)
+{
+  static const float zero_map[4] = { 0, 0, 0, 0 };
+  static const float live_map[4] = { 0.2f, 0.5f, 0.8f, 0.4f };
+  static const double dash[] = { 3, 2 };
+  FmTileStyle style = { 0 };
+  int top = y + (KEY_LINE - KEY_SWATCH) / 2;
+
+  style.colormap = spec->colormap;
+  style.vmin = 0;
+  style.vmax = 1;
+  style.all_zero = verdict == FM_SHEET_VERDICT_NONE;
+  style.dark = spec->dark;
+  cairo_save (cr);
+  cairo_translate (cr, MARGIN, top);
+  fm_tile_render (cr, style.all_zero ? zero_map : live_map, 2, 2, KEY_SWATCH, KEY_SWATCH,
+                  &style);
+  if (!style.all_zero)
+    fm_tile_render_scan_mark (cr, verdict == FM_SHEET_VERDICT_DEAD, KEY_SWATCH, 2, dash);
+  cairo_restore (cr);
+  draw_text (cr, text, MARGIN + KEY_SWATCH + 8, top + (KEY_SWATCH - TEXT_LINE) / 2 + 1,
+             sheet_w - 2 * MARGIN - KEY_SWATCH - 8, TEXT_PX, FALSE, FALSE, colours->text);
+}
+
+static void
+draw_key (cairo_t             *cr,
+          const FmSheetSpec   *spec,
+          int                  y,
+          int                  sheet_w,
+          const FmTileColours *colours)
+{
+  g_autofree char *dead = NULL;
+  g_autofree char *rare = NULL;
+  g_autofree char *dataset = NULL;
+  g_autofree char *percent = NULL;
+  g_autofree char *images = NULL;
+
+  draw_key_entry (cr, spec, FM_SHEET_VERDICT_NONE,
+                  _("Hatched: zero everywhere for this input"), y, sheet_w, colours);
+  if (spec->scan_dataset == NULL)
+    return;
+  dataset = g_path_get_basename (spec->scan_dataset);
+  images = g_strdup_printf ("%" G_GUINT64_FORMAT, spec->scan_images);
+  percent = g_strdup_printf ("%g %%", 100.0 * spec->rare_below);
+  if (spec->scan_partial)
+    /* Translators: the key to the sheet's red frame: "dead on
+     * digits.idx (first 500 images of a partial scan)" */
+    dead = g_strdup_printf (_("Red frame: dead on %s (the first %s images, a partial scan)"),
+                            dataset, images);
+  else
+    /* Translators: the key to the sheet's red frame: "dead on
+     * digits.idx (2000 images)" */
+    dead = g_strdup_printf (_("Red frame: dead on %s (%s images)"), dataset, images);
+  /* Translators: the key to the sheet's dashed amber frame: "fires on
+   * under 1 % of them" (the images of the dataset) */
+  rare = g_strdup_printf (_("Dashed amber frame: fires on under %s of them"), percent);
+  draw_key_entry (cr, spec, FM_SHEET_VERDICT_DEAD, dead, y + KEY_LINE, sheet_w, colours);
+  draw_key_entry (cr, spec, FM_SHEET_VERDICT_RARE, rare, y + 2 * KEY_LINE, sheet_w, colours);
+}
+
 static void
 draw_header (cairo_t             *cr,
              const FmSheetSpec   *spec,
              int                  sheet_w,
              const FmTileColours *colours)
 {
-  g_autofree char *input = input_text (spec);
   g_autofree char *norm = normalisation_text (spec);
   g_autofree char *line = NULL;
+  const char *input = spec->input_name != NULL ? spec->input_name : "";
   gboolean thumb = spec->input != NULL && spec->input_height > 0 && spec->input_width > 0;
   int x = MARGIN + (thumb ? THUMB_SIDE + 12 : 0);
   int w = sheet_w - MARGIN - x;
@@ -473,34 +813,62 @@ draw_header (cairo_t             *cr,
   draw_text (cr, spec->model_name != NULL ? spec->model_name : "", x, y, w, TITLE_PX,
              TRUE, FALSE, colours->text);
   y += TITLE_LINE;
-  line = g_strdup_printf ("Input: %s", input);
+  if (spec->inverted && spec->preprocess == NULL)
+    line = g_strdup_printf (_("Input: %s (inverted)"), input);
+  else
+    line = g_strdup_printf (_("Input: %s"), input);
   draw_text (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->text);
   y += TEXT_LINE;
   g_free (line);
-  line = g_strdup_printf ("Colormap: %s · normalisation: %s", colormap_name (spec), norm);
+  if (spec->preprocess != NULL)
+    {
+      /* Translators: the sheet's line on how the input was preprocessed
+       * ("gray, 0–1, not normalised, inverted") */
+      line = g_strdup_printf (_("Preprocessing: %s"), spec->preprocess);
+      draw_text (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->grey);
+      y += TEXT_LINE;
+      g_free (line);
+    }
+  /* Translators: the sheet's colour line: "Colormap: viridis ·
+   * normalisation: layer" (layer, tile or fixed MIN:MAX) */
+  line = g_strdup_printf (_("Colormap: %s · normalisation: %s"), colormap_name (spec), norm);
   draw_text (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->grey);
   y += TEXT_LINE;
 
   if (spec->n_top > 0)
     {
-      g_autoptr(GString) s = g_string_new ("Prediction");
+      g_autofree char *prediction = prediction_text (spec);
 
-      if (spec->output_name != NULL)
-        g_string_append_printf (s, " (%s)", spec->output_name);
-      g_string_append (s, ":");
-      for (guint k = 0; k < spec->n_top; k++)
-        {
-          const FmSheetClass *t = &spec->top[k];
-          char prob[G_ASCII_DTOSTR_BUF_SIZE];
-
-          g_ascii_formatd (prob, sizeof prob, "%.1f", 100.0 * t->probability);
-          if (t->label != NULL)
-            g_string_append_printf (s, "%s %s %s %%", k > 0 ? "," : "", t->label, prob);
-          else
-            g_string_append_printf (s, "%s #%u %s %%", k > 0 ? "," : "", t->index, prob);
-        }
-      draw_text (cr, s->str, x, y, w, TEXT_PX, TRUE, FALSE, colours->text);
+      draw_text (cr, prediction, x, y, w, TEXT_PX, TRUE, FALSE, colours->text);
     }
+  draw_key (cr, spec,
+            MARGIN + (int) header_height (spec) - key_entries (spec) * KEY_LINE,
+            sheet_w, colours);
+}
+
+/* "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero · 3 dead, 1 rare · 8 shown" */
+static char *
+layer_subtitle (const FmSheetSpec  *spec,
+                const FmSheetLayer *l)
+{
+  GString *s = g_string_new (l->op_label != NULL ? l->op_label : "");
+
+  if (l->shape_text[0] != '\0')
+    g_string_append_printf (s, " · %s", l->shape_text);
+  else
+    g_string_append_printf (s, " · [%d, %d, %d, %d]", l->batch, l->channels, l->height,
+                            l->width);
+  /* Translators: a layer's count of channels that are zero for this input */
+  g_string_append_printf (s, _(" · %u / %d zero"), count_zero (l), l->channels);
+  if (l->fire_count != NULL)
+    /* Translators: a layer's counts from the dataset scan */
+    g_string_append_printf (s, _(" · %u dead, %u rare"),
+                            count_verdict (spec, l, FM_SHEET_VERDICT_DEAD),
+                            count_verdict (spec, l, FM_SHEET_VERDICT_RARE));
+  if (l->shown != NULL)
+    /* Translators: how many of a layer's channels the sheet shows */
+    g_string_append_printf (s, _(" · %u shown"), l->n_shown);
+  return g_string_free (s, FALSE);
 }
 
 static void
@@ -513,23 +881,12 @@ draw_layer (cairo_t             *cr,
   const FmSheetLayer *l = &spec->layers[index];
   int y = (int) layer_top (spec, index);
   int content_w = sheet_w - 2 * MARGIN;
-  g_autofree char *subtitle = NULL;
+  g_autofree char *subtitle = layer_subtitle (spec, l);
   cairo_rectangle_int_t legend;
   float vmin, vmax;
   gsize plane = (gsize) l->height * (gsize) l->width;
 
   draw_text (cr, l->name, MARGIN, y, content_w, LAYER_PX, TRUE, FALSE, colours->text);
-  /* The window's section subtitle: "Conv + Relu · [1, 32, 28, 28] · 5 / 32 zero",
-   * or with the layout: "Transpose · [1, 7, 7, 8], channels last · 0 / 8 zero". */
-  if (l->shape_text[0] != '\0')
-    subtitle = g_strdup_printf ("%s · %s · %u / %d zero",
-                                l->op_label != NULL ? l->op_label : "", l->shape_text,
-                                count_zero (l), l->channels);
-  else
-    subtitle = g_strdup_printf ("%s · [%d, %d, %d, %d] · %u / %d zero",
-                                l->op_label != NULL ? l->op_label : "",
-                                l->batch, l->channels, l->height, l->width,
-                                count_zero (l), l->channels);
   draw_text (cr, subtitle, MARGIN, y + LAYER_LINE, content_w, TEXT_PX, FALSE, FALSE,
              colours->grey);
 
@@ -540,8 +897,10 @@ draw_layer (cairo_t             *cr,
   fm_legend_render (cr, spec->colormap, vmin, vmax, legend.width, legend.height, spec->dark);
   cairo_restore (cr);
 
-  for (int c = 0; c < l->channels; c++)
+  for (int k = 0; k < layer_count (l); k++)
     {
+      int c = l->shown != NULL ? (int) l->shown[k] : k;
+      FmSheetVerdict verdict = fm_sheet_verdict (spec, l, (guint) c);
       cairo_rectangle_int_t r;
       FmTileStyle style;
       char label[16];
@@ -552,6 +911,10 @@ draw_layer (cairo_t             *cr,
       cairo_translate (cr, r.x, r.y);
       fm_tile_render (cr, l->data + (gsize) c * plane, l->height, l->width,
                       spec->tile_side, spec->tile_side, &style);
+      /* As FmTile draws it over its map. */
+      if (verdict == FM_SHEET_VERDICT_DEAD || verdict == FM_SHEET_VERDICT_RARE)
+        fm_tile_render_scan_mark (cr, verdict == FM_SHEET_VERDICT_DEAD, spec->tile_side,
+                                  FM_TILE_SCAN_MARK_WIDTH, fm_tile_scan_mark_dash);
       cairo_restore (cr);
 
       g_snprintf (label, sizeof label, "%d", c);
@@ -561,11 +924,24 @@ draw_layer (cairo_t             *cr,
     }
 }
 
+void
+fm_sheet_draw (const FmSheetSpec *spec,
+               cairo_t           *cr,
+               int                width)
+{
+  const FmTileColours *colours = fm_tile_colours (spec->dark);
+
+  fm_tile_colours_set_source (cr, colours->bg);
+  cairo_paint (cr);
+  draw_header (cr, spec, width, colours);
+  for (guint i = 0; i < spec->n_layers; i++)
+    draw_layer (cr, spec, i, width, colours);
+}
+
 cairo_surface_t *
 fm_sheet_render (const FmSheetSpec *spec,
                  GError           **error)
 {
-  const FmTileColours *colours;
   cairo_surface_t *surface;
   cairo_t *cr;
   int width, height;
@@ -585,15 +961,8 @@ fm_sheet_render (const FmSheetSpec *spec,
       return NULL;
     }
 
-  colours = fm_tile_colours (spec->dark);
   cr = cairo_create (surface);
-  fm_tile_colours_set_source (cr, colours->bg);
-  cairo_paint (cr);
-
-  draw_header (cr, spec, width, colours);
-  for (guint i = 0; i < spec->n_layers; i++)
-    draw_layer (cr, spec, i, width, colours);
-
+  fm_sheet_draw (spec, cr, width);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   return surface;
@@ -677,6 +1046,7 @@ fm_sheet_spec_set_prediction (FmSheetSpec        *spec,
     }
   spec->top = top;
   spec->n_top = p->n_top;
+  spec->softmax_applied = p->softmax_applied;
   if (p->n_top > 0)
     spec->output_name = model->values[p->output_id].name;
 }

@@ -384,6 +384,31 @@ fm_tile_render_zero_mark (cairo_t *cr,
   cairo_restore (cr);
 }
 
+const double fm_tile_scan_mark_dash[2] = { 4, 3 };
+
+void
+fm_tile_render_scan_mark (cairo_t      *cr,
+                          gboolean      dead,
+                          double        side,
+                          double        line_width,
+                          const double  dash[2])
+{
+  g_return_if_fail (cr != NULL);
+
+  cairo_save (cr);
+  if (dead)
+    cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
+  else
+    {
+      cairo_set_source_rgb (cr, 0.90, 0.57, 0.04);
+      cairo_set_dash (cr, dash, 2, 0);
+    }
+  cairo_set_line_width (cr, line_width);
+  cairo_rectangle (cr, line_width / 2, line_width / 2, side - line_width, side - line_width);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 /* Formats a legend label: 3 significant digits, in the locale's style. */
 static char *
 format_value (float v)

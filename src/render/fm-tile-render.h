@@ -79,6 +79,21 @@ void fm_tile_render_zero_mark (cairo_t *cr,
                                double   height,
                                gboolean dark);
 
+/* The frame a dataset scan puts on a tile, distinct from the per-input
+ * zero mark: solid red for a dead channel, dashed amber (@dash: {on, off})
+ * for a rarely active one, stroked inside the square (0, 0, @side, @side).
+ * The window's tiles and the sheet's draw it @line_width
+ * FM_TILE_SCAN_MARK_WIDTH with fm_tile_scan_mark_dash; the window's key
+ * thinner. */
+#define FM_TILE_SCAN_MARK_WIDTH 3.0
+extern const double fm_tile_scan_mark_dash[2];
+
+void fm_tile_render_scan_mark (cairo_t      *cr,
+                               gboolean      dead,
+                               double        side,
+                               double        line_width,
+                               const double  dash[2]);
+
 void fm_legend_render (cairo_t          *cr,
                        const FmColormap *cm,
                        float             vmin,

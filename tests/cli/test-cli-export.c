@@ -10,7 +10,15 @@
  * the engine directly; command-line mistakes exit 2, unusable files 1;
  * a file-size limit (RLIMIT_FSIZE, set in the child) and a path under a
  * regular file fail with the file and the reason, keep the old file's
- * bytes and leave no other file.
+ * bytes and leave no other file. The figure (issue 18): --columns by the
+ * picture's size worked out by hand; --select and --only zero by the
+ * "Channels shown" text chunk against `run --json`'s zero lists; --scan
+ * of another model, with other settings or broken is refused; the PDF's
+ * pages, metadata and text (the key, the prediction's wording for a
+ * logits and a softmax model, the scan's counts against the scan's own
+ * lists) read by poppler-utils' pdfinfo and pdftotext (skipped when they
+ * are not installed); the SVG parsed by GMarkup; a PNG taller than the
+ * limit refused with the way out; a folder of PNGs with its index.
  */
 #include "config.h"
 
@@ -37,6 +45,8 @@
 
 static const char *binary;
 static const char *digit;
+static char *digit3;      /* the dying model's digit on paper */
+static char *dying_scan;  /* `scan mnist-cnn-dying mnist-heldout --json`, made once */
 
 /* Runs `BINARY export ARGS...` (NULL-terminated); when @limit_fsize the
  * child's file size is limited to 2048 bytes, so a write fails with EFBIG. */
@@ -68,6 +78,68 @@ run_export (gboolean    limit_fsize,
   return r;
 }
 
+/* Runs a poppler-utils tool (pdfinfo, pdftotext) on @pdf and returns its
+ * standard output, or NULL having marked the test skipped when the tool is
+ * not installed. */
+static char *
+poppler (const char *tool,
+         const char *pdf)
+{
+  g_autofree char *path = g_find_program_in_path (tool);
+  const char *argv[] = { tool, pdf, "-", NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  if (path == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("%s (poppler-utils) is not installed; "
+                                              "build-aux/dev.sh installs it", tool);
+      g_test_skip (why);
+      return NULL;
+    }
+  argv[0] = path;
+  if (strcmp (tool, "pdfinfo") == 0)
+    argv[2] = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+/* The "Channels shown" chunk of a PNG export of one layer with @select
+ * and @only (NULL: not given); the exit status in @status. */
+static char *
+shown_chunk (const char *model,
+             const char *input,
+             const char *layer,
+             const char *flag,
+             const char *value,
+             int        *status)
+{
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "shown.png", NULL);
+  FmTestCliResult r;
+  char *text = NULL;
+
+  g_unlink (out);
+  r = run_export (FALSE, model, input, "-o", out, "--layer", layer, flag, value,
+                  "--scan", dying_scan, NULL);
+  *status = r.status;
+  if (r.status == 0)
+    {
+      FmTestPng png;
+
+      fm_test_png_read (out, &png);
+      text = g_strdup (g_hash_table_lookup (png.text, "Channels shown"));
+      fm_test_png_clear (&png);
+    }
+  else
+    g_test_message ("%s", r.err);
+  fm_test_cli_result_clear (&r);
+  return text;
+}
+
 /* ---- tests -------------------------------------------------------------- */
 
 static void
@@ -83,7 +155,7 @@ test_reference (void)
   gsize differ = 0;
 
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_nonnull (strstr (r.out, "1052 × 764"));
+  g_assert_nonnull (strstr (r.out, "632 × 1499"));
   fm_test_png_read (out, &got);
   fm_test_png_read (ref_path, &want);
   g_assert_cmpint (got.width, ==, want.width);
@@ -181,6 +253,7 @@ static void
 test_usage (void)
 {
   g_autofree char *out = g_build_filename (fm_test_scratch (), "never.png", NULL);
+  g_autofree char *pdf = g_build_filename (fm_test_scratch (), "never.pdf", NULL);
   const char *cases[][6] = {
     { "mnist-cnn", NULL },                                   /* missing INPUT */
     { "mnist-cnn", "DIGIT", NULL },                          /* nothing to write */
@@ -191,6 +264,14 @@ test_usage (void)
     { "mnist-cnn", "DIGIT", "-o", "OUT", "--colormap", "rainbowz" },
     { "mnist-cnn", "DIGIT", "-o", "OUT", "--theme", "blue" },
     { "mnist-cnn", "DIGIT", "-o", "OUT", "--mean", "x" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--columns", "0" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--columns", "257" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--only", "dead" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--only", "live" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--select", "7-3" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT", "--format", "gif" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT.pdf", "--format", "svg" },
+    { "mnist-cnn", "DIGIT", "-o", "OUT.pdf", "--split", NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -200,7 +281,8 @@ test_usage (void)
 
       for (int k = 0; k < 6; k++)
         a[k] = g_strcmp0 (cases[i][k], "DIGIT") == 0 ? digit
-             : g_strcmp0 (cases[i][k], "OUT") == 0 ? out : cases[i][k];
+             : g_strcmp0 (cases[i][k], "OUT") == 0 ? out
+             : g_strcmp0 (cases[i][k], "OUT.pdf") == 0 ? pdf : cases[i][k];
       r = run_export (FALSE, a[0], a[1], a[2], a[3], a[4], a[5], NULL);
       g_test_message ("case %u: %s", i, r.err);
       g_assert_cmpint (r.status, ==, 2);
@@ -208,6 +290,7 @@ test_usage (void)
       fm_test_cli_result_clear (&r);
     }
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -266,6 +349,342 @@ test_not_a_directory (void)
   fm_test_assert_plain_file (file, OLD_BYTES);
 }
 
+
+/* --columns: 32 channels of 72 pixels are 8 columns of 4 rows by
+ * default; 4 columns make 8 rows, 4 rows of 72 + 14 + 4 = 90 pixels more;
+ * the width is the minimum content width 600 + 2 * 16 either way (4
+ * columns are 4 * 76 - 4 = 300 wide; 8 are 604, so 636). */
+static void
+test_columns (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "columns");
+  g_autofree char *eight = g_build_filename (dir, "eight.png", NULL);
+  g_autofree char *four = g_build_filename (dir, "four.png", NULL);
+  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "-o", eight, NULL);
+  FmTestPng a, b;
+
+  g_assert_cmpint (r.status, ==, 0);
+  fm_test_cli_result_clear (&r);
+  r = run_export (FALSE, "mnist-cnn", digit, "-o", four, "--columns", "4", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  fm_test_cli_result_clear (&r);
+  fm_test_png_read (eight, &a);
+  fm_test_png_read (four, &b);
+  g_assert_cmpint (a.width, ==, 604 + 32);
+  g_assert_cmpint (b.width, ==, 600 + 32);
+  g_assert_cmpint (b.height - a.height, ==, 4 * 90);
+  fm_test_png_clear (&a);
+  fm_test_png_clear (&b);
+}
+
+/* The zero channels of @layer in `run --json`, as "0, 1, 5". */
+static char *
+run_zero_list (const char *model,
+               const char *input,
+               const char *layer)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL, *err = NULL;
+  GString *s = g_string_new (NULL);
+  JsonArray *layers;
+
+  g_assert_cmpint (fm_test_cli_run (binary, "run", NULL, &out, &err, NULL,
+                                    FM_TEST_CLI_ARGS (model, input, "--json", NULL)), ==, 0);
+  layers = json_object_get_array_member (fm_test_cli_parse_object (parser, out), "layers");
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+      JsonArray *zeros = json_object_get_array_member (l, "zero_channels");
+
+      if (strcmp (json_object_get_string_member (l, "name"), layer) != 0)
+        continue;
+      for (guint k = 0; k < json_array_get_length (zeros); k++)
+        g_string_append_printf (s, "%s%" G_GINT64_FORMAT, k > 0 ? ", " : "",
+                                json_array_get_int_element (zeros, k));
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* --select and --only zero choose the channels the PNG shows. */
+static void
+test_select (void)
+{
+  const char *layer = "/relu2/Relu_output_0";
+  g_autofree char *zeros = run_zero_list ("mnist-cnn-dying", digit3, layer);
+  g_autofree char *want_zero = g_strdup_printf ("%s: %s", layer, zeros);
+  g_autofree char *shown = NULL;
+  int status;
+
+  g_assert_cmpstr (zeros, !=, "");
+  shown = shown_chunk ("mnist-cnn-dying", digit3, layer, "--only", "zero", &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (shown, ==, want_zero);
+  g_free (shown);
+  shown = shown_chunk ("mnist-cnn-dying", digit3, layer, "--select", " 12, 0-3 ,2", &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (shown, ==, "/relu2/Relu_output_0: 0, 1, 2, 3, 12");
+  g_free (shown);
+  /* A channel the layer does not have: the file is refused, naming it. */
+  shown = shown_chunk ("mnist-cnn-dying", digit3, layer, "--select", "5,40", &status);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_null (shown);
+}
+
+/* The dying model's scan: the PDF's key and each layer's dead and rare
+ * counts are the scan's own lists' lengths. */
+static void
+test_scan_pdf (void)
+{
+  g_autofree char *pdf = g_build_filename (fm_test_scratch (), "scan.pdf", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *want = NULL;
+  JsonArray *layers;
+  FmTestCliResult r;
+
+  r = run_export (FALSE, "mnist-cnn-dying", digit3, "-o", pdf, "--all-layers",
+                  "--scan", dying_scan, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  fm_test_cli_result_clear (&r);
+  text = poppler ("pdftotext", pdf);
+  if (text == NULL)
+    return;
+  g_assert_nonnull (strstr (text, "Hatched: zero everywhere for this input"));
+  g_assert_nonnull (strstr (text, "Red frame: dead on mnist-heldout-images-idx3-ubyte.gz "
+                                  "(2000 images)"));
+  g_assert_nonnull (strstr (text, "Dashed amber frame: fires on under 1 % of them"));
+  g_assert_true (json_parser_load_from_file (parser, dying_scan, NULL));
+  layers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "layers");
+  /* relu2 as the window lists it. */
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+
+      if (strcmp (json_object_get_string_member (l, "name"), "/relu2/Relu_output_0") == 0)
+        want = g_strdup_printf ("%u dead, %u rare",
+                                json_array_get_length (json_object_get_array_member (l, "dead")),
+                                json_array_get_length (json_object_get_array_member (l, "rare")));
+    }
+  g_assert_nonnull (want);
+  g_test_message ("relu2: %s", want);
+  g_assert_nonnull (strstr (text, want));
+}
+
+/* --scan of another model, or made with other settings, or broken. */
+static void
+test_scan_refused (void)
+{
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "refused.png", NULL);
+  g_autofree char *broken = g_build_filename (fm_test_scratch (), "broken.json", NULL);
+  const char *cases[][5] = {
+    { "mnist-cnn", "--scan", NULL, "another model", "mnist-cnn-dying.onnx" },
+    { "mnist-cnn-dying", "--invert", "no", "other input settings", "invert=auto" },
+    { "mnist-cnn-dying", "--zero-threshold", "0.5", "zero threshold 0", "0.5" },
+    { "mnist-cnn-dying", "--columns", "3", "broken.json", "cannot read" },
+  };
+
+  g_assert_true (g_file_set_contents (broken, "{\"model\":", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *scan = i == 3 ? broken : dying_scan;
+      FmTestCliResult r = cases[i][2] == NULL
+        ? run_export (FALSE, cases[i][0], digit3, "-o", out, "--scan", scan, NULL)
+        : run_export (FALSE, cases[i][0], digit3, "-o", out, "--scan", scan, cases[i][1],
+                      cases[i][2], NULL);
+
+      g_test_message ("case %u: %s", i, r.err);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_nonnull (strstr (r.err, cases[i][3]));
+      g_assert_nonnull (strstr (r.err, cases[i][4]));
+      fm_test_cli_result_clear (&r);
+    }
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+/* A PDF of every layer: 5 pages (each 32-channel layer at 72 pixels is
+ * 8 x 4 tiles, 473 units with its head; a second one on the page would
+ * pass 636 x √2 = 899), the metadata, and the text: the header with the
+ * right word for the prediction, the key, each layer. */
+static void
+test_pdf (gconstpointer data)
+{
+  gboolean softmax_model = GPOINTER_TO_INT (data);
+  g_autofree char *model = softmax_model
+    ? g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "tiny_resnet", "model.onnx", NULL)
+    : g_strdup ("mnist-cnn");
+  g_autofree char *pdf = g_build_filename (fm_test_scratch (), "all.pdf", NULL);
+  g_autofree char *info = NULL;
+  g_autofree char *text = NULL;
+  FmTestCliResult r = run_export (FALSE, model, digit, "-o", pdf, "--all-layers", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  fm_test_cli_result_clear (&r);
+  info = poppler ("pdfinfo", pdf);
+  text = poppler ("pdftotext", pdf);
+  if (info == NULL || text == NULL)
+    return;
+  g_assert_nonnull (strstr (info, "Creator:         Feature Maps"));
+  if (softmax_model)
+    {
+      /* Its output already holds probabilities (a Softmax node). */
+      g_assert_nonnull (strstr (text, "Probabilities (output “output”): "));
+      g_assert_null (strstr (text, "softmax of"));
+      return;
+    }
+  g_assert_nonnull (strstr (info, "Pages:           5\n"));
+  g_assert_nonnull (strstr (info, "Title:           Feature maps of mnist-cnn.onnx on "
+                                  "digit-7.png"));
+  g_assert_nonnull (strstr (info, "Keywords:        /relu1/Relu_output_0, "
+                                  "/pool1/MaxPool_output_0"));
+  g_assert_nonnull (strstr (text, "Probabilities (softmax of “logits”): 7 100.0 %"));
+  g_assert_nonnull (strstr (text, "Hatched: zero everywhere for this input"));
+  g_assert_null (strstr (text, "Red frame"));
+  g_assert_nonnull (strstr (text, "Preprocessing: gray, 0–1, normalised with mean 0.1307 and "
+                                  "std 0.3081, not inverted"));
+  g_assert_nonnull (strstr (text, "/relu3/Relu_output_0"));
+  g_assert_null (strstr (text, "Prediction (logits)"));
+}
+
+typedef struct
+{
+  guint images;
+  guint uses;
+  gboolean title, desc;
+  GString *text;
+} SvgCount;
+
+static void
+svg_start (GMarkupParseContext *context,
+           const char          *element,
+           const char         **names,
+           const char         **values,
+           gpointer             user_data,
+           GError             **error)
+{
+  SvgCount *c = user_data;
+
+  c->images += strcmp (element, "image") == 0;
+  c->uses += strcmp (element, "use") == 0;
+  c->title |= strcmp (element, "title") == 0;
+  c->desc |= strcmp (element, "desc") == 0;
+}
+
+static void
+svg_text (GMarkupParseContext *context,
+          const char          *text,
+          gsize                len,
+          gpointer             user_data,
+          GError             **error)
+{
+  const char *element = g_markup_parse_context_get_element (context);
+  SvgCount *c = user_data;
+
+  if (g_strcmp0 (element, "title") == 0 || g_strcmp0 (element, "desc") == 0)
+    g_string_append_len (c->text, text, (gssize) len);
+}
+
+/* The SVG is well-formed XML with one <image> per map at least (32 tiles,
+ * the thumbnail, the legend), glyphs, and a title and description. */
+static void
+test_svg (void)
+{
+  g_autofree char *svg = g_build_filename (fm_test_scratch (), "sheet.svg", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  GMarkupParser parser = { svg_start, NULL, svg_text, NULL, NULL };
+  SvgCount count = { 0 };
+  GMarkupParseContext *context;
+  gsize len = 0;
+  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "--format", "svg", "-o", svg, NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  fm_test_cli_result_clear (&r);
+  g_assert_true (g_file_get_contents (svg, &contents, &len, NULL));
+  count.text = g_string_new (NULL);
+  context = g_markup_parse_context_new (&parser, 0, &count, NULL);
+  g_assert_true (g_markup_parse_context_parse (context, contents, (gssize) len, &error)
+                 && g_markup_parse_context_end_parse (context, &error));
+  g_assert_no_error (error);
+  g_markup_parse_context_free (context);
+  g_assert_cmpuint (count.images, >=, 32 + 2);
+  g_assert_cmpuint (count.uses, >, 0);
+  g_assert_true (count.title && count.desc);
+  g_assert_nonnull (strstr (count.text->str, "mnist-cnn.onnx"));
+  g_assert_nonnull (strstr (count.text->str, "/relu1/Relu_output_0"));
+  g_string_free (count.text, TRUE);
+}
+
+/* One column of 512-pixel tiles: 32 rows of 530 pixels, taller than a
+ * PNG may be; the message offers the PDF and the folder. */
+static void
+test_tall (void)
+{
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "tall.png", NULL);
+  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "-o", out, "--scale", "512",
+                                  "--columns", "1", NULL);
+
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "16384"));
+  g_assert_nonnull (strstr (r.err, "-o NAME.pdf"));
+  g_assert_nonnull (strstr (r.err, "-o DIR/"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  fm_test_cli_result_clear (&r);
+}
+
+/* -o DIR/: one PNG per layer and an index naming each with its size. */
+static void
+test_folder (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "folder");
+  g_autofree char *arg = g_strconcat (dir, G_DIR_SEPARATOR_S, "pictures", G_DIR_SEPARATOR_S,
+                                      NULL);
+  g_autofree char *pictures = g_build_filename (dir, "pictures", NULL);
+  g_autofree char *index_path = g_build_filename (pictures, "index.md", NULL);
+  g_autofree char *index = NULL;
+  const char *files[] = { "01-_relu1_Relu_output_0.png", "02-_pool1_MaxPool_output_0.png",
+                          "03-_relu2_Relu_output_0.png", "04-_pool2_MaxPool_output_0.png",
+                          "05-_relu3_Relu_output_0.png" };
+  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "-o", arg, "--all-layers",
+                                  "--scale", "28", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "5 pictures"));
+  fm_test_cli_result_clear (&r);
+  fm_test_assert_listing (pictures, "01-_relu1_Relu_output_0.png 02-_pool1_MaxPool_output_0.png "
+                          "03-_relu2_Relu_output_0.png 04-_pool2_MaxPool_output_0.png "
+                          "05-_relu3_Relu_output_0.png index.md");
+  g_assert_true (g_file_get_contents (index_path, &index, NULL, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (pictures, files[i], NULL);
+      g_autofree char *row = NULL;
+      FmTestPng png;
+
+      fm_test_png_read (path, &png);
+      g_assert_cmpstr (g_hash_table_lookup (png.text, "Layer"), !=, NULL);
+      row = g_strdup_printf ("| %s | [%s](%s) | %d × %d |",
+                             (const char *) g_hash_table_lookup (png.text, "Layer"),
+                             files[i], files[i], png.width, png.height);
+      g_assert_nonnull (strstr (index, row));
+      fm_test_png_clear (&png);
+    }
+}
+
+/* The dying model's scan, made once by the binary. */
+static char *
+make_dying_scan (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  char *path = g_build_filename (fm_test_scratch (), "dying-scan.json", NULL);
+
+  g_assert_cmpint (fm_test_cli_run (binary, "scan", NULL, &out, &err, NULL,
+                                    FM_TEST_CLI_ARGS ("mnist-cnn-dying", "mnist-heldout",
+                                                      "--json", "--no-cache", NULL)), ==, 0);
+  g_assert_true (g_file_set_contents (path, out, -1, NULL));
+  return path;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -275,6 +694,8 @@ main (int   argc,
   binary = fm_test_cli_init (&argc, &argv);
   digit_path = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png", NULL);
   digit = digit_path;
+  digit3 = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-3-paper.png", NULL);
+  dying_scan = make_dying_scan ();
 
   g_test_add_func ("/cli/export/reference", test_reference);
   g_test_add_func ("/cli/export/csv-npy", test_csv_npy);
@@ -282,5 +703,14 @@ main (int   argc,
   g_test_add_func ("/cli/export/bad-files", test_bad_files);
   g_test_add_func ("/cli/export/fsize-limit", test_fsize_limit);
   g_test_add_func ("/cli/export/not-a-directory", test_not_a_directory);
+  g_test_add_func ("/cli/export/columns", test_columns);
+  g_test_add_func ("/cli/export/select", test_select);
+  g_test_add_func ("/cli/export/scan-pdf", test_scan_pdf);
+  g_test_add_func ("/cli/export/scan-refused", test_scan_refused);
+  g_test_add_data_func ("/cli/export/pdf-logits", GINT_TO_POINTER (FALSE), test_pdf);
+  g_test_add_data_func ("/cli/export/pdf-softmax", GINT_TO_POINTER (TRUE), test_pdf);
+  g_test_add_func ("/cli/export/svg", test_svg);
+  g_test_add_func ("/cli/export/tall-png", test_tall);
+  g_test_add_func ("/cli/export/folder", test_folder);
   return g_test_run ();
 }

@@ -11,7 +11,11 @@
  * same side, as the window draws it; a few cells are checked against
  * fm_colormap_map of the activation itself. Also the layout of a
  * 512-channel layer (sizes by hand), the size limit, the tile side
- * range, the dark style and a failed write keeping the old file.
+ * range, the dark style and a failed write keeping the old file. The
+ * figure (issue 18): the columns closest to 4:3 worked out by hand, a
+ * scan's dead and rare frames equal to a tile drawn alone as FmTile draws
+ * it (and red or amber on the frame's own pixels), channel selection and
+ * the channel list parser.
  */
 #include "config.h"
 
@@ -24,6 +28,7 @@
 #include "fm-layers.h"
 #include "fm-png-writer.h"
 #include "fm-run.h"
+#include "fm-sheet-select.h"
 #include "fm-sheet.h"
 #include "fm-stats.h"
 #include "fm-test-digit.h"
@@ -154,9 +159,17 @@ check_tiles (const FmSheetSpec *spec,
           cairo_surface_t *alone;
           cairo_t *cr;
           const guint8 *data;
+          gboolean framed;
           int stride;
 
-          g_assert_true (fm_sheet_tile_rect (spec, i, c, &r));
+          if (!fm_sheet_tile_rect (spec, i, c, &r))
+            {
+              /* Only a channel left out by the selection has no tile. */
+              g_assert_nonnull (l->shown);
+              for (guint k = 0; k < l->n_shown; k++)
+                g_assert_cmpuint (l->shown[k], !=, c);
+              continue;
+            }
           g_assert_cmpint (r.width, ==, side);
           g_assert_cmpint (r.height, ==, side);
           g_assert_cmpint (r.x + r.width, <=, png->width);
@@ -170,6 +183,13 @@ check_tiles (const FmSheetSpec *spec,
           alone = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, side, side);
           cr = cairo_create (alone);
           fm_tile_render (cr, l->data + c * plane, l->height, l->width, side, side, &style);
+          /* FmTile's frame of a dead (never fired) or rare channel. */
+          framed = spec->scan_dataset != NULL && l->fire_count != NULL
+                   && (l->fire_count[c] == 0
+                       || l->fire_count[c] < spec->rare_below * spec->scan_images);
+          if (framed)
+            fm_tile_render_scan_mark (cr, l->fire_count[c] == 0, side, FM_TILE_SCAN_MARK_WIDTH,
+                                      fm_tile_scan_mark_dash);
           cairo_destroy (cr);
           cairo_surface_flush (alone);
           data = cairo_image_surface_get_data (alone);
@@ -187,8 +207,8 @@ check_tiles (const FmSheetSpec *spec,
           cairo_surface_destroy (alone);
 
           /* Independently: cell (row, col)'s block centre has the colormap's
-           * colour of that activation. */
-          if (!style.all_zero && style.vmax > style.vmin)
+           * colour of that activation (a frame may cover an edge cell). */
+          if (!style.all_zero && !framed && style.vmax > style.vmin)
             for (int k = 0; k < 3; k++)
               {
                 int row = (k * 5 + c) % l->height, col = (k * 3 + 2 * c) % l->width;
@@ -442,6 +462,151 @@ test_failed_write (void)
   g_rmdir (dir);
 }
 
+
+/* ---- the figure --------------------------------------------------------- */
+
+/* The columns whose cell grid is closest to 4:3, by hand: a cell is
+ * max (side, 24) + 4 wide and side + 18 high, a grid c * w - 4 by
+ * rows * h - 4. 32 tiles of 72: 8 x 4 is 604 x 356 (1.70, within a
+ * factor 2 of 4:3 and filling every row; 7 x 5 would be closer but
+ * leaves a hole); 64 of 72: 8 x 8 (604 x 716); 10 of 72: 5 x 2 (376 x
+ * 176, 2.14); 31 (prime) of 72: 31 or 1 column are far off, so of all
+ * counts 7 x 5 (528 x 446, 1.18); 512 of 64: 32 x 16 (2172 x 1308). */
+static void
+test_auto_columns (void)
+{
+  g_assert_cmpint (fm_sheet_auto_columns (32, 72), ==, 8);
+  g_assert_cmpint (fm_sheet_auto_columns (32, 28), ==, 8);
+  g_assert_cmpint (fm_sheet_auto_columns (64, 72), ==, 8);
+  g_assert_cmpint (fm_sheet_auto_columns (10, 72), ==, 5);
+  g_assert_cmpint (fm_sheet_auto_columns (31, 72), ==, 7);
+  g_assert_cmpint (fm_sheet_auto_columns (512, 64), ==, 32);
+  g_assert_cmpint (fm_sheet_auto_columns (1, 72), ==, 1);
+}
+
+/* The fixture's layers with fire counts of a made-up scan of 200 images:
+ * channel c fired on (c % 4) * 1 images for c % 3 == 0 (dead when 0,
+ * rare below 1 % = 2 images), else on 150. Each tile must be FmTile's
+ * drawing pixel for pixel; a dead tile's frame is red on its top-left
+ * edge pixels, a rare one's amber where its dash starts. */
+static void
+test_scan_marks (void)
+{
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "scan.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree FmSheetLayer *layers = NULL;
+  guint64 fired[32];
+  FmSheetSpec spec;
+  FmTestPng png;
+  guint dead = 0, rare = 0;
+
+  fixture_spec (&spec);
+  spec.tile_side = 72;   /* the window's */
+  layers = g_memdup2 (spec.layers, sizeof (FmSheetLayer) * spec.n_layers);
+  spec.layers = layers;
+  for (int c = 0; c < 32; c++)
+    fired[c] = c % 3 == 0 ? (guint64) (c % 4) : 150;
+  for (guint i = 0; i < spec.n_layers; i++)
+    layers[i].fire_count = fired;
+  spec.scan_dataset = "/data/digits.idx";
+  spec.scan_images = 200;
+  spec.rare_below = 0.01;
+
+  g_assert_true (fm_sheet_write_png (&spec, path, &error));
+  g_assert_no_error (error);
+  fm_test_png_read (path, &png);
+  g_assert_cmpstr (g_hash_table_lookup (png.text, "Scan"), ==, "digits.idx, 200 images");
+  check_tiles (&spec, &png);
+  for (int c = 0; c < 32; c++)
+    {
+      cairo_rectangle_int_t r;
+      guint32 px;
+
+      g_assert_true (fm_sheet_tile_rect (&spec, 0, c, &r));
+      px = fm_test_png_rgb (&png, r.x + 1, r.y + 1);
+      if (fired[c] == 0)
+        {
+          /* Solid red. */
+          g_assert_cmpuint (px >> 16, >, 200);
+          g_assert_cmpuint ((px >> 8) & 0xff, <, 60);
+          g_assert_cmpuint (px & 0xff, <, 60);
+          dead++;
+        }
+      else if (fired[c] < 2)
+        {
+          /* Amber: red high, green middling, blue low. */
+          g_assert_cmpuint (px >> 16, >, 200);
+          g_assert_cmpuint ((px >> 8) & 0xff, >, 100);
+          g_assert_cmpuint (px & 0xff, <, 60);
+          rare++;
+        }
+    }
+  /* c % 3 == 0 and c % 4 == 0: 0, 12, 24; c % 4 == 1: 9, 21. */
+  g_assert_cmpuint (dead, ==, 3);
+  g_assert_cmpuint (rare, ==, 2);
+  fm_test_png_clear (&png);
+}
+
+/* --select and --only on a layer: channels chosen, others left out. */
+static void
+test_select (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ranges = fm_channel_list_parse (" 12, 0-3 ,2,4", "--select", &error);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "select.png", NULL);
+  g_autofree FmSheetLayer *layers = NULL;
+  FmSheetSpec spec;
+  FmTestPng png;
+  const char *bad[] = { "", "1,", "a", "3-", "-3", "5-2", "1048576", "1 2", "0x3", "+1" };
+
+  g_assert_no_error (error);
+  text = fm_channel_list_to_string (ranges);
+  g_assert_cmpstr (text, ==, "0-4,12");
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GArray) none = fm_channel_list_parse (bad[i], "--select", &error);
+
+      g_test_message ("“%s”", bad[i]);
+      g_assert_null (none);
+      g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "--select"));
+      g_clear_error (&error);
+    }
+
+  fixture_spec (&spec);
+  layers = g_memdup2 (spec.layers, sizeof (FmSheetLayer) * spec.n_layers);
+  spec.layers = layers;
+  spec.n_layers = 2;
+  g_assert_true (fm_sheet_spec_select (&spec, layers, ranges, FM_SHEET_ONLY_ALL, keep, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (layers[0].n_shown, ==, 6);
+  g_assert_cmpuint (layers[0].shown[5], ==, 12);
+  g_assert_true (fm_sheet_write_png (&spec, path, &error));
+  fm_test_png_read (path, &png);
+  g_assert_cmpstr (g_hash_table_lookup (png.text, "Channels shown"), ==,
+                   "/relu1/Relu_output_0: 0, 1, 2, 3, 4, 12; "
+                   "/pool1/MaxPool_output_0: 0, 1, 2, 3, 4, 12");
+  check_tiles (&spec, &png);
+  fm_test_png_clear (&png);
+
+  /* No channel of the digit's layers is all zero: nothing to draw. */
+  fixture_spec (&spec);
+  g_free (layers);
+  layers = g_memdup2 (spec.layers, sizeof (FmSheetLayer) * spec.n_layers);
+  spec.layers = layers;
+  g_assert_false (fm_sheet_spec_select (&spec, layers, NULL, FM_SHEET_ONLY_ZERO, keep, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  /* A channel past the end. */
+  g_clear_pointer (&ranges, g_array_unref);
+  ranges = fm_channel_list_parse ("40", "--select", &error);
+  g_assert_false (fm_sheet_spec_select (&spec, layers, ranges, FM_SHEET_ONLY_ALL, keep, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "40"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +622,9 @@ main (int   argc,
   g_test_add_func ("/render/sheet/512-channels", test_512_channels);
   g_test_add_func ("/render/sheet/limits", test_limits);
   g_test_add_func ("/render/sheet/failed-write", test_failed_write);
+  g_test_add_func ("/render/sheet/auto-columns", test_auto_columns);
+  g_test_add_func ("/render/sheet/scan-marks", test_scan_marks);
+  g_test_add_func ("/render/sheet/select", test_select);
   status = g_test_run ();
 
   fixture_free ();

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "fm-file.h"
+#include "fm-input-settings.h"
 #include "fm-sha256.h"
 
 #include "fm-scan-private.h"
@@ -70,8 +71,28 @@ append_options (GString             *opts,
       append_number (opts, "%.9g", pp->background[i]);
 }
 
-/* The key: the model file's bytes, then each external data file's name
- * (in the model's folder) and bytes, then the dataset and the options. */
+/* The model file's bytes, then each external data file's name (in the
+ * model's folder) and bytes. */
+static gboolean
+update_with_model (FmSha256    *sum,
+                   const char  *model_path,
+                   GPtrArray   *external_files,
+                   GError     **error)
+{
+  if (!fm_sha256_update_file (sum, model_path, error))
+    return FALSE;
+  for (guint i = 0; external_files != NULL && i < external_files->len; i++)
+    {
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (external_files, i));
+
+      fm_sha256_update (sum, base, strlen (base) + 1);
+      if (!fm_sha256_update_file (sum, g_ptr_array_index (external_files, i), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The key: the model, then the dataset and the options. */
 static char *
 cache_path (const char          *model_path,
             GPtrArray           *external_files,
@@ -83,21 +104,41 @@ cache_path (const char          *model_path,
   g_autoptr(GString) opts = g_string_new (NULL);
   g_autofree char *name = NULL;
 
-  if (!fm_sha256_update_file (sum, model_path, error))
+  if (!update_with_model (sum, model_path, external_files, error))
     return NULL;
-  for (guint i = 0; external_files != NULL && i < external_files->len; i++)
-    {
-      g_autofree char *base = g_path_get_basename (g_ptr_array_index (external_files, i));
-
-      fm_sha256_update (sum, base, strlen (base) + 1);
-      if (!fm_sha256_update_file (sum, g_ptr_array_index (external_files, i), error))
-        return NULL;
-    }
   append_options (opts, dataset_key, options);
   fm_sha256_update (sum, opts->str, opts->len);
 
   name = g_strdup_printf ("%s.json", fm_sha256_get_string (sum));
   return g_build_filename (g_get_user_cache_dir (), "feature-maps", "scans", name, NULL);
+}
+
+char *
+fm_scan_model_sha256 (const FmModel  *model,
+                      GError        **error)
+{
+  g_autoptr(FmSha256) sum = fm_sha256_new ();
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  if (model->path == NULL || !update_with_model (sum, model->path, model->external_files, error))
+    return NULL;
+  return g_strdup (fm_sha256_get_string (sum));
+}
+
+char *
+fm_scan_preprocess_text (const FmPreprocess *pp)
+{
+  g_autofree char *data = fm_input_settings_to_data (pp);
+  g_auto(GStrv) lines = g_strsplit (data, "\n", -1);
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  g_return_val_if_fail (pp != NULL, NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && lines[i][0] != '#' && lines[i][0] != '[')
+      g_string_append_printf (s, "%s%s", s->len > 0 ? "; " : "", lines[i]);
+  return g_strdup (s->str);
 }
 
 char *

@@ -86,6 +86,16 @@ add_result_members (JsonBuilder        *b,
   for (guint i = 0; result->warnings != NULL && result->warnings[i] != NULL; i++)
     json_builder_add_string_value (b, result->warnings[i]);
   json_builder_end_array (b);
+  if (result->model_sha256 != NULL)
+    {
+      json_builder_set_member_name (b, "model_sha256");
+      json_builder_add_string_value (b, result->model_sha256);
+    }
+  if (result->preprocess != NULL)
+    {
+      json_builder_set_member_name (b, "preprocess");
+      json_builder_add_string_value (b, result->preprocess);
+    }
 }
 
 /* "top" (image indexes) or, with @values, "top_max": per channel the
@@ -371,6 +381,9 @@ read_result_members (FmScanResult  *result,
     BAD (_("%s: “model” or “dataset” is missing"), what);
   result->model_path = g_strdup (member_string (o, "model"));
   result->dataset_path = g_strdup (member_string (o, "dataset"));
+  /* Optional: results of before they were kept have neither. */
+  result->model_sha256 = g_strdup (member_string (o, "model_sha256"));
+  result->preprocess = g_strdup (member_string (o, "preprocess"));
   images = member_int (o, "images", &ok);
   total = member_int (o, "total", &ok);
   top_k = member_int (o, "top_k", &ok);
@@ -572,4 +585,32 @@ fm_scan_result_from_json (JsonNode    *root,
   if (!read_result (result, root, what != NULL ? what : "scan result", error))
     return NULL;
   return g_steal_pointer (&result);
+}
+
+FmScanResult *
+fm_scan_result_load_json (const char  *path,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *display = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  display = g_filename_display_name (path);
+  if (!json_parser_load_from_file (parser, path, &local_error))
+    {
+      g_set_error (error, FM_ERROR,
+                   local_error->domain == G_FILE_ERROR ? FM_ERROR_IO : FM_ERROR_INVALID_INPUT,
+                   _("%s: cannot read the scan: %s"), display, local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT, _("%s: the file is empty"), display);
+      return NULL;
+    }
+  return fm_scan_result_from_json (root, display, error);
 }

@@ -19,7 +19,8 @@
 G_BEGIN_DECLS
 
 /* Changes when the cache file or its key would read differently. */
-#define FM_SCAN_FORMAT_VERSION 1
+/* 2: the result names its model's SHA-256 and its settings. */
+#define FM_SCAN_FORMAT_VERSION 2
 
 /* One worker's sums for one layer. */
 typedef struct

@@ -62,6 +62,8 @@ fm_scan_result_unref (FmScanResult *result)
   g_free (result->layers);
   g_free (result->model_path);
   g_free (result->dataset_path);
+  g_free (result->model_sha256);
+  g_free (result->preprocess);
   g_strfreev (result->warnings);
   g_free (result);
 }

@@ -508,6 +508,9 @@ scan_finish (FmScan        *scan,
   gboolean ok = TRUE;
 
   scan->result = _fm_scan_merge (scan, workers, n_workers, elapsed);
+  /* Without a readable file (a model built in memory) the result names no model. */
+  scan->result->model_sha256 = fm_scan_model_sha256 (scan->model, NULL);
+  scan->result->preprocess = fm_scan_preprocess_text (&scan->options.preprocess);
   if (scan->error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&scan->error));

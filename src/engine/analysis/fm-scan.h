@@ -91,6 +91,9 @@ typedef struct
   float        epsilon;
   double       elapsed;     /* seconds the scan took */
   char       **warnings;    /* unreadable folder items, NULL-terminated */
+  char        *model_sha256; /* fm_scan_model_sha256 () of the model scanned, or NULL
+                              * (a result written before it was kept) */
+  char        *preprocess;  /* fm_scan_preprocess_text () of the settings, or NULL */
   guint        n_layers;
   FmScanLayer *layers;      /* [n_layers], fm_layers_list (model, FALSE) order */
 } FmScanResult;
@@ -143,10 +146,22 @@ char         *fm_scan_result_explain  (const FmScanResult *result,
  * "bias-negative", "never-above-threshold". */
 const char   *fm_scan_diagnosis_to_string (FmScanDiagnosis diagnosis);
 
+/* What identifies the model a result belongs to: the SHA-256 of its
+ * file's bytes and of each external data file's name and bytes, as the
+ * cache key reads them (FM_ERROR_IO when a file cannot be read). */
+char         *fm_scan_model_sha256    (const FmModel      *model,
+                                       GError            **error);
+/* The settings images went through, one line for comparing and for
+ * people: "preset=mnist; channels=gray; range=0-1; resize=fit;
+ * background=auto; mean=0.1307; std=0.3081; invert=auto" (the keys of
+ * the input settings file, fm_input_settings_to_data ()). */
+char         *fm_scan_preprocess_text (const FmPreprocess *pp);
+
 /* The `scan --json` object: model, dataset, images, partial, layers with
  * name, op, channels, zero_count, fire_count, max, mean,
  * pre_activation_max (array or null), dead, rare, top; plus total, top_k,
- * rare_below, epsilon, elapsed, warnings and per layer top_max, bias,
+ * rare_below, epsilon, elapsed, warnings, model_sha256 and preprocess
+ * (when known) and per layer top_max, bias,
  * weight_max_abs and diagnosis, so that fm_scan_result_from_json() gives
  * back an equal result. NaN is written as null. */
 JsonNode     *fm_scan_result_to_json  (const FmScanResult *result);
@@ -154,6 +169,11 @@ JsonNode     *fm_scan_result_to_json  (const FmScanResult *result);
  * member when something is missing or inconsistent. */
 FmScanResult *fm_scan_result_from_json (JsonNode          *root,
                                         const char        *what,
+                                        GError           **error);
+/* Reads the `scan --json` file @path: its errors name the file
+ * (FM_ERROR_IO when it cannot be read, FM_ERROR_INVALID_INPUT when it is
+ * not such a JSON object). */
+FmScanResult *fm_scan_result_load_json (const char        *path,
                                         GError           **error);
 /* CSV, atomically: a header line, then one line per channel:
  * layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare
