@@ -13,6 +13,8 @@
 
 #include "fm-atlas.h"
 
+#include "fm-figure.h"
+
 #include <inttypes.h>
 #include <errno.h>
 #include <math.h>
@@ -577,43 +579,6 @@ fm_figure_write (const char       *path,
     }
   g_clear_error (&job.draw_error);
   return ok;
-}
-
-double
-fm_figure_text (cairo_t      *cr,
-                const char   *text,
-                double        x,
-                double        y,
-                double        max_w,
-                double        size,
-                gboolean      bold,
-                const double  rgb[3])
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_new ();
-  PangoRectangle extents;
-
-  pango_font_description_set_family (font, "Sans");
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-  if (max_w > 0)
-    {
-      pango_layout_set_width (layout, (int) (max_w * PANGO_SCALE));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_set_height (layout, -2);
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-    }
-  cairo_save (cr);
-  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
-  cairo_restore (cr);
-  pango_layout_get_extents (layout, NULL, &extents);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-  return extents.height / (double) PANGO_SCALE;
 }
 
 /* ---- the atlas ------------------------------------------------------------ */

@@ -203,19 +203,6 @@ gboolean     fm_figure_write     (const char      *path,
                                   gpointer         user_data,
                                   GError         **error);
 
-/* Text for figures: pango "Sans" at @size points, left-aligned at (x, y)
- * (its top), wrapped at @max_w into at most two lines and ellipsized
- * (@max_w 0: one line, any width); bold or not; in @rgb. Returns the
- * height drawn. */
-double       fm_figure_text      (cairo_t         *cr,
-                                  const char      *text,
-                                  double           x,
-                                  double           y,
-                                  double           max_w,
-                                  double           size,
-                                  gboolean         bold,
-                                  const double     rgb[3]);
-
 /* ---- the atlas ---------------------------------------------------------- */
 
 typedef struct

@@ -12,6 +12,8 @@
 
 #include "fm-card.h"
 
+#include "fm-figure.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>

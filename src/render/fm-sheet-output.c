@@ -12,6 +12,8 @@
 
 #include "fm-sheet-output.h"
 
+#include "fm-figure.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -140,15 +142,6 @@ fm_sheet_description (const FmSheetSpec *spec)
 
 /* ---- vector files -------------------------------------------------------- */
 
-static cairo_status_t
-append_bytes (void                *closure,
-              const unsigned char *data,
-              unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* The message of a file that could not be made: "Could not write “PATH”:
  * REASON", as the atomic writer says it. */
 static gboolean
@@ -175,23 +168,6 @@ size_of (const FmSheetSpec *spec,
   if (fm_sheet_get_size (spec, w, h, &local_error))
     return TRUE;
   return fail_for_path (error, path, local_error->code, local_error->message);
-}
-
-/* Finishes and frees @surface, which streams @path's bytes; FALSE when
- * cairo failed. */
-static gboolean
-finish_surface (cairo_surface_t *surface,
-                const char      *path,
-                GError         **error)
-{
-  cairo_status_t status;
-
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    return fail_for_path (error, path, FM_ERROR_IO, cairo_status_to_string (status));
-  return TRUE;
 }
 
 gboolean
@@ -224,7 +200,7 @@ fm_sheet_write_pdf (const FmSheetSpec *spec,
   if (spec->n_layers == 0 && !size_of (spec, path, &w, &h, error))
     return FALSE;
 
-  surface = cairo_pdf_surface_create_for_stream (append_bytes, bytes, w, h);
+  surface = fm_figure_pdf_new (bytes, w, h);
   description = fm_sheet_description (spec);
   keywords = layer_names (spec, ", ");
   /* Translators: the PDF's title: "Feature maps of mnist-cnn.onnx on digit-7.png" */
@@ -256,7 +232,7 @@ fm_sheet_write_pdf (const FmSheetSpec *spec,
       cairo_show_page (cr);
     }
   cairo_destroy (cr);
-  return finish_surface (surface, path, error)
+  return fm_figure_finish (surface, path, error)
          && fm_file_write_atomic (path, bytes->data, bytes->len, error);
 }
 
@@ -303,12 +279,12 @@ fm_sheet_write_svg (const FmSheetSpec *spec,
 
   if (!size_of (spec, path, &w, &h, error))
     return FALSE;
-  surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, w, h);
+  surface = fm_figure_svg_new (bytes, w, h);
   cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
   cr = cairo_create (surface);
   fm_sheet_draw (spec, cr, w);
   cairo_destroy (cr);
-  if (!finish_surface (surface, path, error))
+  if (!fm_figure_finish (surface, path, error))
     return FALSE;
   {
     g_autoptr(GByteArray) svg = with_svg_description (bytes, spec);

@@ -12,6 +12,8 @@
 
 #include "fm-sheet.h"
 
+#include "fm-figure.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -649,57 +651,6 @@ fm_sheet_png_text (const FmSheetSpec *spec)
 
 /* ---- drawing ------------------------------------------------------------ */
 
-/* Draws @text with its top-left at (x, y), at most @max_w wide (ellipsized),
- * or centred in @max_w when @centre. Text is pango "Sans" at absolute
- * pixel sizes with fixed font options (grayscale antialiasing, no hinting,
- * unhinted metrics), so the same sheet comes out the same whatever the
- * desktop's font settings; those options are set on the sheet's own text
- * only, never on the tiles, which fm_tile_render() draws exactly as it
- * does in the window. */
-static int
-draw_text (cairo_t      *cr,
-           const char   *text,
-           double        x,
-           double        y,
-           int           max_w,
-           int           px,
-           gboolean      bold,
-           gboolean      centre,
-           const double  rgb[3])
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoContext *context = pango_layout_get_context (layout);
-  PangoFontDescription *desc = pango_font_description_from_string (bold ? "Sans Bold" : "Sans");
-  cairo_font_options_t *options = cairo_font_options_create ();
-  int width;
-
-  cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  pango_cairo_context_set_font_options (context, options);
-  pango_layout_context_changed (layout);
-
-  pango_font_description_set_absolute_size (desc, px * PANGO_SCALE);
-  pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_set_width (layout, max_w * PANGO_SCALE);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  if (centre)
-    pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-
-  cairo_save (cr);
-  fm_tile_colours_set_source (cr, rgb);
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
-  cairo_restore (cr);
-
-  pango_layout_get_pixel_size (layout, &width, NULL);
-  cairo_font_options_destroy (options);
-  pango_font_description_free (desc);
-  g_object_unref (layout);
-  return width;
-}
-
 /* The input's first channel in gray, scaled to its own range, fitted in
  * the thumbnail square, as the window's input preview draws it. */
 static void
@@ -753,7 +704,7 @@ draw_key_entry (cairo_t             *cr,
   if (!style.all_zero)
     fm_tile_render_scan_mark (cr, verdict == FM_SHEET_VERDICT_DEAD, KEY_SWATCH, 2, dash);
   cairo_restore (cr);
-  draw_text (cr, text, MARGIN + KEY_SWATCH + 8, top + (KEY_SWATCH - TEXT_LINE) / 2 + 1,
+  fm_figure_text_line (cr, text, MARGIN + KEY_SWATCH + 8, top + (KEY_SWATCH - TEXT_LINE) / 2 + 1,
              sheet_w - 2 * MARGIN - KEY_SWATCH - 8, TEXT_PX, FALSE, FALSE, colours->text);
 }
 
@@ -810,14 +761,14 @@ draw_header (cairo_t             *cr,
   if (thumb)
     draw_thumbnail (cr, spec, colours);
 
-  draw_text (cr, spec->model_name != NULL ? spec->model_name : "", x, y, w, TITLE_PX,
+  fm_figure_text_line (cr, spec->model_name != NULL ? spec->model_name : "", x, y, w, TITLE_PX,
              TRUE, FALSE, colours->text);
   y += TITLE_LINE;
   if (spec->inverted && spec->preprocess == NULL)
     line = g_strdup_printf (_("Input: %s (inverted)"), input);
   else
     line = g_strdup_printf (_("Input: %s"), input);
-  draw_text (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->text);
+  fm_figure_text_line (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->text);
   y += TEXT_LINE;
   g_free (line);
   if (spec->preprocess != NULL)
@@ -825,21 +776,21 @@ draw_header (cairo_t             *cr,
       /* Translators: the sheet's line on how the input was preprocessed
        * ("gray, 0–1, not normalised, inverted") */
       line = g_strdup_printf (_("Preprocessing: %s"), spec->preprocess);
-      draw_text (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->grey);
+      fm_figure_text_line (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->grey);
       y += TEXT_LINE;
       g_free (line);
     }
   /* Translators: the sheet's colour line: "Colormap: viridis ·
    * normalisation: layer" (layer, tile or fixed MIN:MAX) */
   line = g_strdup_printf (_("Colormap: %s · normalisation: %s"), colormap_name (spec), norm);
-  draw_text (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->grey);
+  fm_figure_text_line (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->grey);
   y += TEXT_LINE;
 
   if (spec->n_top > 0)
     {
       g_autofree char *prediction = prediction_text (spec);
 
-      draw_text (cr, prediction, x, y, w, TEXT_PX, TRUE, FALSE, colours->text);
+      fm_figure_text_line (cr, prediction, x, y, w, TEXT_PX, TRUE, FALSE, colours->text);
     }
   draw_key (cr, spec,
             MARGIN + (int) header_height (spec) - key_entries (spec) * KEY_LINE,
@@ -886,8 +837,8 @@ draw_layer (cairo_t             *cr,
   float vmin, vmax;
   gsize plane = (gsize) l->height * (gsize) l->width;
 
-  draw_text (cr, l->name, MARGIN, y, content_w, LAYER_PX, TRUE, FALSE, colours->text);
-  draw_text (cr, subtitle, MARGIN, y + LAYER_LINE, content_w, TEXT_PX, FALSE, FALSE,
+  fm_figure_text_line (cr, l->name, MARGIN, y, content_w, LAYER_PX, TRUE, FALSE, colours->text);
+  fm_figure_text_line (cr, subtitle, MARGIN, y + LAYER_LINE, content_w, TEXT_PX, FALSE, FALSE,
              colours->grey);
 
   fm_sheet_legend_rect (spec, index, &legend);
@@ -918,7 +869,7 @@ draw_layer (cairo_t             *cr,
       cairo_restore (cr);
 
       g_snprintf (label, sizeof label, "%d", c);
-      draw_text (cr, label, r.x + r.width / 2 - (cell_width (spec) - CELL_GAP) / 2,
+      fm_figure_text_line (cr, label, r.x + r.width / 2 - (cell_width (spec) - CELL_GAP) / 2,
                  r.y + r.height + 1, cell_width (spec) - CELL_GAP, INDEX_PX,
                  style.all_zero, TRUE, style.all_zero ? colours->text : colours->grey);
     }

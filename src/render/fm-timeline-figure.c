@@ -23,7 +23,7 @@
 #include "fm-error.h"
 #include "fm-file.h"
 #include "fm-png-writer.h"
-#include "fm-text.h"
+#include "fm-figure.h"
 
 #define MARGIN      24
 #define CELL_W      28
@@ -117,7 +117,7 @@ draw_header (cairo_t      *cr,
                                               "(%" G_GUINT64_FORMAT " images)"),
                                             f->n, dataset, f->first->images);
 
-  fm_text_draw (cr, title, MARGIN, y, (int) (width - 2 * MARGIN), TITLE_PX, TRUE, FALSE, ink);
+  fm_figure_text_line (cr, title, MARGIN, y, (int) (width - 2 * MARGIN), TITLE_PX, TRUE, FALSE, ink);
   y += TITLE_PX + 10;
   for (guint k = 0; k < f->n; k++)
     {
@@ -125,7 +125,7 @@ draw_header (cairo_t      *cr,
       g_autofree char *line = g_strdup_printf ("%u  %s%s", k + 1, base,
                                                f->results[k] == NULL ? _(" (not scanned)") : "");
 
-      fm_text_draw (cr, line, MARGIN, y, (int) (width - 2 * MARGIN), TEXT_PX, FALSE, FALSE, ink);
+      fm_figure_text_line (cr, line, MARGIN, y, (int) (width - 2 * MARGIN), TEXT_PX, FALSE, FALSE, ink);
       y += TEXT_PX + 4;
     }
   y += 6;
@@ -139,12 +139,12 @@ draw_header (cairo_t      *cr,
       cairo_rectangle (cr, MARGIN + 2 * i, y, 2, 12);
       cairo_fill (cr);
     }
-  fm_text_draw (cr, _("fires on 0 … 100 % of the images"), MARGIN + 210, y - 1, 300, TEXT_PX,
+  fm_figure_text_line (cr, _("fires on 0 … 100 % of the images"), MARGIN + 210, y - 1, 300, TEXT_PX,
                 FALSE, FALSE, ink);
   set_rgb (cr, dead_red);
   cairo_rectangle (cr, MARGIN + 520, y, 12, 12);
   cairo_fill (cr);
-  fm_text_draw (cr, _("dead"), MARGIN + 538, y - 1, 120, TEXT_PX, FALSE, FALSE, ink);
+  fm_figure_text_line (cr, _("dead"), MARGIN + 538, y - 1, 120, TEXT_PX, FALSE, FALSE, ink);
   return y + LEGEND_H;
 }
 
@@ -182,7 +182,7 @@ draw_strip (cairo_t           *cr,
       {
         g_autofree char *number = g_strdup_printf ("%u", k + 1);
 
-        fm_text_draw (cr, number, x0 + CELL_W * (double) k, y0 + ch * first->channels + 4,
+        fm_figure_text_line (cr, number, x0 + CELL_W * (double) k, y0 + ch * first->channels + 4,
                       CELL_W, TEXT_PX - 2, FALSE, TRUE, ink);
       }
     }
@@ -206,8 +206,8 @@ draw_chart (cairo_t           *cr,
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, x0 + 0.5, y0 + 0.5, CHART_W, h);
   cairo_stroke (cr);
-  fm_text_draw (cr, top, x0 + CHART_W + 4, y0 - 2, 60, TEXT_PX - 2, FALSE, FALSE, ink);
-  fm_text_draw (cr, "0", x0 + CHART_W + 4, y0 + h - TEXT_PX, 60, TEXT_PX - 2, FALSE, FALSE, ink);
+  fm_figure_text_line (cr, top, x0 + CHART_W + 4, y0 - 2, 60, TEXT_PX - 2, FALSE, FALSE, ink);
+  fm_figure_text_line (cr, "0", x0 + CHART_W + 4, y0 + h - TEXT_PX, 60, TEXT_PX - 2, FALSE, FALSE, ink);
 
   set_rgb (cr, dead_red);
   cairo_set_line_width (cr, 2.0);
@@ -235,7 +235,7 @@ draw_chart (cairo_t           *cr,
 
       g_autofree char *number = g_strdup_printf ("%u", k + 1);
 
-      fm_text_draw (cr, number, x0 + step * k - CELL_W / 2.0, y0 + h + 4, CELL_W, TEXT_PX - 2,
+      fm_figure_text_line (cr, number, x0 + step * k - CELL_W / 2.0, y0 + h + 4, CELL_W, TEXT_PX - 2,
                     FALSE, TRUE, ink);
       if (L == NULL)
         continue;
@@ -264,7 +264,7 @@ draw_block (cairo_t      *cr,
    * "/relu1/Relu_output_0: 32 channels, 20 dead at the last checkpoint" */
   title = g_strdup_printf (_("%s: %u channels, %u dead at the last checkpoint"), first->name,
                            first->channels, last != NULL ? last->n_dead : 0);
-  fm_text_draw (cr, title, MARGIN, y, (int) (figure_width (f) - 2 * MARGIN), TEXT_PX, TRUE,
+  fm_figure_text_line (cr, title, MARGIN, y, (int) (figure_width (f) - 2 * MARGIN), TEXT_PX, TRUE,
                 FALSE, ink);
   y += TEXT_PX + 8;
   draw_strip (cr, f, first, MARGIN, y);
@@ -322,15 +322,6 @@ write_png (const char    *path,
   return ok;
 }
 
-static cairo_status_t
-append_bytes (void                *closure,
-              const unsigned char *data,
-              unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 static gboolean
 write_pdf (const char    *path,
            const Figure  *f,
@@ -341,9 +332,8 @@ write_pdf (const char    *path,
   cairo_surface_t *surface;
   cairo_t *cr;
   double y;
-  cairo_status_t status;
 
-  surface = cairo_pdf_surface_create_for_stream (append_bytes, bytes, width, PAGE_H);
+  surface = fm_figure_pdf_new (bytes, width, PAGE_H);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "Feature Maps timeline");
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Feature Maps");
   cr = cairo_create (surface);
@@ -361,15 +351,8 @@ write_pdf (const char    *path,
       y += block_height (f, l);
     }
   cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"), path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
+  if (!fm_figure_finish (surface, path, error))
+    return FALSE;
   return fm_file_write_atomic (path, bytes->data, bytes->len, error);
 }
 

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
+
 #include <stdlib.h>
 #include <sys/wait.h>
 
@@ -101,4 +103,36 @@ fm_test_cli_find_layer (JsonObject *o,
     }
   g_error ("no layer %s", name);
   return NULL;
+}
+
+char *
+fm_test_cli_tool_output (const char *tool,
+                         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *path = g_find_program_in_path (tool);
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+  const char *arg;
+  va_list args;
+
+  if (path == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("%s is not installed (build-aux/dev.sh installs "
+                                              "it)", tool);
+      g_test_skip (why);
+      return NULL;
+    }
+  g_ptr_array_add (argv, path);
+  va_start (args, tool);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
 }

@@ -43,6 +43,12 @@ int         fm_test_cli_run          (const char         *binary,
 /* Parses @text and asserts it is one JSON object. */
 JsonObject *fm_test_cli_parse_object (JsonParser         *parser,
                                       const char         *text);
+/* The standard output of `TOOL ARGS...` (NULL-terminated), failing the
+ * test when it fails; NULL, the test marked skipped and saying why, when
+ * @tool is not installed (poppler-utils' pdfinfo and pdftotext, which
+ * build-aux/dev.sh installs). */
+char       *fm_test_cli_tool_output  (const char         *tool,
+                                      ...) G_GNUC_NULL_TERMINATED;
 /* The member of @o's "layers" array whose "name" is @name (fails the
  * test when there is none). */
 JsonObject *fm_test_cli_find_layer   (JsonObject         *o,

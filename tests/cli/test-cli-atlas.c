@@ -38,34 +38,6 @@ static JsonParser *scan_parser;
   fm_test_cli_run (binary, sub, (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL }, \
                    out, err, NULL, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
-/* stdout of `TOOL ARGS...`, or NULL when the tool is not installed. */
-static char *
-tool_output (const char *tool,
-             ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *path = g_find_program_in_path (tool);
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  int status = 0;
-  const char *arg;
-  va_list args;
-
-  if (path == NULL)
-    return NULL;
-  g_ptr_array_add (argv, path);
-  va_start (args, tool);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
-}
-
 static gboolean
 have_poppler (void)
 {
@@ -80,7 +52,7 @@ have_poppler (void)
 static int
 pdf_pages (const char *pdf)
 {
-  g_autofree char *info = tool_output ("pdfinfo", pdf, NULL);
+  g_autofree char *info = fm_test_cli_tool_output ("pdfinfo", pdf, NULL);
   const char *line = strstr (info, "\nPages:");
 
   g_assert_nonnull (line);
@@ -176,10 +148,10 @@ test_atlas_every_layer (void)
                    ==, 0);
   g_assert_cmpint (pdf_pages (pdf), ==, expected);
 
-  info = tool_output ("pdfinfo", pdf, NULL);
+  info = fm_test_cli_tool_output ("pdfinfo", pdf, NULL);
   fm_test_assert_contains (info, "Creator:         Feature Maps",
                            "Title:           Channel atlas of mnist-cnn-dying.onnx", NULL);
-  text = tool_output ("pdftotext", "-raw", pdf, "-", NULL);
+  text = fm_test_cli_tool_output ("pdftotext", "-raw", pdf, "-", NULL);
   for (guint i = 0; i < json_array_get_length (layers); i++)
     fm_test_assert_contains (text, json_object_get_string_member (
                                      json_array_get_object_element (layers, i), "name"), NULL);
@@ -211,7 +183,7 @@ test_atlas_default_and_cache (void)
   g_assert_cmpint (fm_test_cli_run (binary, "atlas", env, &out, &err, NULL,
                                     FM_TEST_CLI_ARGS ("mnist-cnn-dying", "mnist-heldout", "-o",
                                                       pdf, NULL)), ==, 0);
-  text = tool_output ("pdftotext", "-raw", pdf, "-", NULL);
+  text = fm_test_cli_tool_output ("pdftotext", "-raw", pdf, "-", NULL);
   fm_test_assert_contains (text, "/relu1/Relu_output_0", "/relu2/Relu_output_0",
                            "/relu3/Relu_output_0", "fewer than 1 % of the scanned images", NULL);
   g_assert_null (strstr (text, "/conv1/Conv_output_0"));
@@ -234,7 +206,7 @@ test_atlas_default_and_cache (void)
   g_assert_cmpint (fm_test_cli_run (binary, "atlas", env, &out, &err, NULL,
                                     FM_TEST_CLI_ARGS ("mnist-cnn-dying", "mnist-heldout", "-o",
                                                       pdf, NULL)), ==, 0);
-  text = tool_output ("pdftotext", "-raw", pdf, "-", NULL);
+  text = fm_test_cli_tool_output ("pdftotext", "-raw", pdf, "-", NULL);
   fm_test_assert_contains (text, "fewer than 40 % of the scanned images", NULL);
 }
 
@@ -311,7 +283,7 @@ test_card_top_images (void)
                             round == 0 ? spec : tensor_spec, "--scan", scan_json, "-o", pdf,
                             NULL), ==, 0);
       g_assert_cmpint (pdf_pages (pdf), ==, 1);
-      text = tool_output ("pdftotext", "-raw", pdf, "-", NULL);
+      text = fm_test_cli_tool_output ("pdftotext", "-raw", pdf, "-", NULL);
       fm_test_assert_contains (text, "of relu1", "fires on", "Minimum", NULL);
       indexes = card_indexes (text);
       g_assert_cmpuint (json_array_get_length (want), ==, 9);
@@ -328,7 +300,7 @@ test_card_top_images (void)
 
     g_assert_cmpint (run ("export", &out, &err, "mnist-cnn-dying", digit, "--card", dead_spec,
                           "--scan", scan_json, "-o", pdf, NULL), ==, 0);
-    text = tool_output ("pdftotext", "-raw", pdf, "-", NULL);
+    text = fm_test_cli_tool_output ("pdftotext", "-raw", pdf, "-", NULL);
     fm_test_assert_contains (text, "dead: zero on all 2000 images", NULL);
     g_assert_null (strchr (text, '#'));
   }
@@ -345,7 +317,7 @@ test_card_without_scan (void)
     return;
   g_assert_cmpint (run ("export", &out, &err, "mnist-cnn-dying", digit, "--card",
                         "/conv1/Conv_output_0:3", "-o", pdf, NULL), ==, 0);
-  text = tool_output ("pdftotext", "-raw", pdf, "-", NULL);
+  text = fm_test_cli_tool_output ("pdftotext", "-raw", pdf, "-", NULL);
   fm_test_assert_contains (text, "No dataset scan given", "Minimum", "Mean", NULL);
   g_assert_null (strstr (text, "fires on"));
 }

@@ -85,27 +85,9 @@ static char *
 poppler (const char *tool,
          const char *pdf)
 {
-  g_autofree char *path = g_find_program_in_path (tool);
-  const char *argv[] = { tool, pdf, "-", NULL };
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  int status = 0;
-
-  if (path == NULL)
-    {
-      g_autofree char *why = g_strdup_printf ("%s (poppler-utils) is not installed; "
-                                              "build-aux/dev.sh installs it", tool);
-      g_test_skip (why);
-      return NULL;
-    }
-  argv[0] = path;
   if (strcmp (tool, "pdfinfo") == 0)
-    argv[2] = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                               NULL, &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
+    return fm_test_cli_tool_output (tool, pdf, NULL);
+  return fm_test_cli_tool_output (tool, pdf, "-", NULL);
 }
 
 /* The "Channels shown" chunk of a PNG export of one layer with @select

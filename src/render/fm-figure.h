@@ -1,0 +1,62 @@
+/* fm-figure.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the exported figures (sheet, card, atlas, timeline) share.
+ *
+ * Text: pango "Sans" at absolute sizes with fixed font options (grayscale
+ * antialiasing, no hinting, unhinted metrics), so a figure comes out the
+ * same whatever the desktop's font settings; the options are set on the
+ * figure's own text only, never on the maps.
+ *
+ * Vector files: a PDF or SVG surface whose bytes collect in memory, then
+ * go to the file through the one atomic writer (fm-file.h), so a failed
+ * or cancelled figure leaves an old file whole.
+ */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Draws @text with its top-left at (x, y), at most @max_w wide
+ * (ellipsized), or centred in @max_w when @centre, in @rgb. Returns the
+ * width drawn, in pixels. */
+int              fm_figure_text_line (cairo_t      *cr,
+                                      const char   *text,
+                                      double        x,
+                                      double        y,
+                                      int           max_w,
+                                      int           px,
+                                      gboolean      bold,
+                                      gboolean      centre,
+                                      const double  rgb[3]);
+/* @text at @size, left-aligned at (x, y) (its top), wrapped at @max_w into
+ * at most two lines and ellipsized (@max_w 0: one line, any width); bold
+ * or not; in @rgb. Returns the height drawn. */
+double           fm_figure_text      (cairo_t      *cr,
+                                      const char   *text,
+                                      double        x,
+                                      double        y,
+                                      double        max_w,
+                                      double        size,
+                                      gboolean      bold,
+                                      const double  rgb[3]);
+
+/* A PDF or SVG surface of @width x @height whose bytes are appended to
+ * @bytes. */
+cairo_surface_t *fm_figure_pdf_new   (GByteArray   *bytes,
+                                      double        width,
+                                      double        height);
+cairo_surface_t *fm_figure_svg_new   (GByteArray   *bytes,
+                                      double        width,
+                                      double        height);
+/* Finishes and frees @surface; FALSE with FM_ERROR_IO "Could not write
+ * “PATH”: REASON" when cairo failed. */
+gboolean         fm_figure_finish    (cairo_surface_t *surface,
+                                      const char      *path,
+                                      GError         **error);
+
+G_END_DECLS
