@@ -13,6 +13,7 @@
 
 #include "fm-timeline-figure.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -114,7 +115,7 @@ draw_header (cairo_t      *cr,
   /* Translators: the timeline figure's title, e.g. "Dead channels across
    * 9 checkpoints, on mnist-heldout-images-idx3-ubyte.gz (2000 images)" */
   g_autofree char *title = g_strdup_printf (_("Dead channels across %u checkpoints, on %s "
-                                              "(%" G_GUINT64_FORMAT " images)"),
+                                              "(%" PRIu64 " images)"),
                                             f->n, dataset, f->first->images);
 
   fm_figure_text_line (cr, title, MARGIN, y, (int) (width - 2 * MARGIN), TITLE_PX, TRUE, FALSE, ink);
@@ -139,6 +140,7 @@ draw_header (cairo_t      *cr,
       cairo_rectangle (cr, MARGIN + 2 * i, y, 2, 12);
       cairo_fill (cr);
     }
+  /* xgettext:no-c-format */
   fm_figure_text_line (cr, _("fires on 0 … 100 % of the images"), MARGIN + 210, y - 1, 300, TEXT_PX,
                 FALSE, FALSE, ink);
   set_rgb (cr, dead_red);
