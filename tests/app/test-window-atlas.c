@@ -7,14 +7,19 @@
  * xvfb-run and dbus-run-session): the scan bar's button is there but
  * cannot be used before a scan, can after one (by mouse and by keyboard:
  * it takes the focus), and not again once the model changes; the tile
- * detail has Export Channel… in its header bar.
+ * detail has Export Channel… in its header bar. The Export dialog, set to
+ * PDF, writes the window's scan marks and their key into a PDF (read back
+ * with poppler-utils' pdftotext when it is installed).
  */
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "fm-colormap.h"
 #include "fm-data.h"
+#include "fm-export-dialog.h"
+#include "fm-test-files.h"
 #include "fm-test-window.h"
 #include "fm-tile-detail.h"
 #include "fm-window.h"
@@ -89,6 +94,50 @@ test_detail_export_channel (void)
   fm_test_close_window (window);
 }
 
+static void
+test_dialog_pdf_with_scan (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "dialog-pdf");
+  g_autofree char *pdf = g_build_filename (dir, "relu1.pdf", NULL);
+  g_autoptr(GFile) pdf_file = g_file_new_for_path (pdf);
+  g_autofree char *contents = NULL;
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+  GtkWindow *dialog;
+  gsize len;
+
+  fm_test_scan_digits (window);
+  g_assert_nonnull (fm_window_get_scan (window));
+  g_settings_set_string (settings, "export-format", "pdf");
+  dialog = fm_window_open_export (window);
+  g_assert_nonnull (dialog);
+  gtk_window_present (dialog);
+  fm_export_dialog_export_to (FM_EXPORT_DIALOG (dialog), pdf_file);
+  WAIT_FOR (fm_window_get_last_toast (window) != NULL &&
+            strstr (fm_window_get_last_toast (window), "relu1.pdf") != NULL);
+  g_assert_true (g_file_get_contents (pdf, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 5);
+  g_assert_true (memcmp (contents, "%PDF-", 5) == 0);
+  if (pdftotext == NULL)
+    g_test_message ("pdftotext (poppler-utils) is not installed: the PDF's text is not read");
+  else
+    {
+      g_autofree char *text = NULL;
+      int status;
+
+      g_assert_true (g_spawn_sync (NULL, (char *[]) { pdftotext, pdf, (char *) "-", NULL },
+                                   NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &text, NULL,
+                                   &status, NULL));
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      /* The scan's key, naming the dataset, beside the hatching's. */
+      g_assert_nonnull (strstr (text, "mnist-heldout-images-idx3-ubyte.gz"));
+      g_assert_nonnull (strstr (text, "zero everywhere for this input"));
+    }
+  g_settings_reset (settings, "export-format");
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -98,6 +147,7 @@ main (int   argc,
 
   g_test_add_func ("/app/window-atlas/enabled-after-scan", test_enabled_after_scan);
   g_test_add_func ("/app/window-atlas/detail-export-channel", test_detail_export_channel);
+  g_test_add_func ("/app/window-atlas/dialog-pdf-with-scan", test_dialog_pdf_with_scan);
 
   return g_test_run ();
 }
