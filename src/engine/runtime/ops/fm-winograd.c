@@ -1,0 +1,533 @@
+/* fm-winograd.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Winograd's F(2x2, 3x3) for 3x3 stride-1 convolutions (Lavin and Gray,
+ * "Fast Algorithms for Convolutional Neural Networks", 2015). Output
+ * 2x2 tile (ty, tx) reads the 4x4 input block d at (2 ty - ph, 2 tx - pw)
+ * of every channel; with the weights g transformed once, at load, into
+ * U = G g G^T (4x4), the tile is A^T [sum over c of U (.) B^T d B] A, so
+ * each of the 16 points of the transformed tile is one matrix product
+ * [M, C] x [C, tiles], done by fm_gemm_packed():
+ *
+ *   B^T = | 1  0 -1  0 |   G = | 1    0    0   |   A^T = | 1  1  1  0 |
+ *         | 0  1  1  0 |       | 1/2  1/2  1/2 |         | 0  1 -1 -1 |
+ *         | 0 -1  1  0 |       | 1/2 -1/2  1/2 |
+ *         | 0  1  0 -1 |       | 0    0    1   |
+ *
+ * The tiles of an image go in passes of whole tile rows whose transformed
+ * inputs V [16][C][tiles] and products P [16][M][tiles] take about 2 MiB
+ * together (smaller passes read the transformed weights, 16 [M, C], once
+ * more each, which costs more than they save on deep layers). A pass is
+ * shared out by tile rows when it has enough of them (each thread
+ * transforms, multiplies and writes back its own tiles, so its V and P
+ * stay in its core's cache), else in two steps: the input transform by
+ * channels, then the products and output transform by GEMM panels of
+ * output channels. The input rows a tile row reads are first copied with
+ * their padding; the transforms are vector code over 16 tiles of a tile
+ * row (fm-op-simd.h). The bias is added by the output transform. Every
+ * output is computed in the same order whatever the threads.
+ *
+ * It does not do F(4x4, 3x3) (its transforms have larger constants and
+ * lose about a decimal digit more), strides, dilations or groups.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fm-gemm.h"
+#include "fm-op-conv-nd.h"
+#include "fm-op-simd.h"
+#include "fm-winograd.h"
+
+#define WG_VL         FM_VL
+#define WG_SPAN       (2 * WG_VL + 2)   /* input columns of WG_VL tiles */
+#define WG_PASS_BYTES (2 << 20)         /* V and P of one pass */
+#define WG_SHARE_TILES 64               /* fewest tiles of a share of tile rows */
+/* Below these, the direct path was as fast or faster (1 thread, AVX-512,
+ * 2026-12-06): 32 channels in and out, and 12 million multiply-adds
+ * (3x3 taps), so MNIST's 32-channel convs at 14x14 and 7x7, and 64
+ * channels at 14x14, stay direct; ResNet's 3x3 convs all pay. */
+#define WG_MIN_CHANNELS 32
+#define WG_MIN_MACS     12e6
+
+gboolean
+fm_winograd_fits (const FmConvParams *p)
+{
+  return p->kh == 3 && p->kw == 3 && p->sh == 1 && p->sw == 1 && p->dh == 1 && p->dw == 1 &&
+         p->group == 1 && p->oh > 0 && p->ow > 0;
+}
+
+gboolean
+fm_winograd_pays (const FmConvParams *p)
+{
+  const char *env = g_getenv ("FM_WINOGRAD");
+
+  if (!fm_winograd_fits (p) || g_strcmp0 (env, "0") == 0)
+    return FALSE;
+  if (g_strcmp0 (env, "all") == 0)
+    return TRUE;
+  return p->c >= WG_MIN_CHANNELS && p->m >= WG_MIN_CHANNELS &&
+         9.0 * p->n * p->c * p->m * p->oh * p->ow >= WG_MIN_MACS;
+}
+
+/* U = G g G^T of each [3, 3] of @w [M, C, 3, 3], in double, as 16
+ * GEMM-packed matrices [M, C] at @u (zeroed, @per floats each). */
+static void
+wg_pack_weights (const FmConvParams *p,
+                 const float        *w,
+                 gsize               per,
+                 float              *u)
+{
+  for (gint64 m = 0; m < p->m; m++)
+    for (gint64 c = 0; c < p->c; c++)
+      {
+        const float *g = w + (m * p->c + c) * 9;   /* [3, 3] */
+        float *dst = u + (m / FM_GEMM_MR) * FM_GEMM_MR * p->c + c * FM_GEMM_MR +
+                     m % FM_GEMM_MR;               /* element (m, c) of a packed matrix */
+        double t[4][3];                            /* G g */
+
+        for (int kx = 0; kx < 3; kx++)
+          {
+            double g0 = g[kx], g1 = g[3 + kx], g2 = g[6 + kx];
+
+            t[0][kx] = g0;
+            t[1][kx] = 0.5 * (g0 + g1 + g2);
+            t[2][kx] = 0.5 * (g0 - g1 + g2);
+            t[3][kx] = g2;
+          }
+        for (int i = 0; i < 4; i++)   /* (G g) G^T, row i */
+          {
+            double r[4] = {
+              t[i][0],
+              0.5 * (t[i][0] + t[i][1] + t[i][2]),
+              0.5 * (t[i][0] - t[i][1] + t[i][2]),
+              t[i][2],
+            };
+
+            for (int j = 0; j < 4; j++)
+              dst[(4 * i + j) * per] = (float) r[j];
+          }
+      }
+}
+
+/* The tiles and the passes over them, and where the padded input rows,
+ * V, P and the GEMM's row offsets sit in scratch. */
+typedef struct
+{
+  gint64 th, tw;   /* tile rows and columns */
+  gint64 rows;     /* tile rows per pass */
+  gint64 ld;       /* columns of V and P: rows * tw */
+  gint64 wp;       /* columns of a padded input row, what the loads reach */
+  gsize  at_xpad, at_v, at_p, at_boff, size;
+} WgPlan;
+
+static void
+wg_plan (const FmConvParams *p,
+         WgPlan             *plan)
+{
+  gsize at = 0;
+  gint64 row_bytes;
+
+  plan->th = (p->oh + 1) / 2;
+  plan->tw = (p->ow + 1) / 2;
+  row_bytes = 16 * (gint64) sizeof (float) * (p->c + p->m) * plan->tw;
+  plan->rows = CLAMP (WG_PASS_BYTES / row_bytes, 1, plan->th);
+  plan->ld = plan->rows * plan->tw;
+  plan->wp = MAX (2 * plan->tw + 2, WG_SPAN);
+  plan->at_xpad = at;                             /* [C][rows][4][wp] */
+  at += fm_align64 ((gsize) p->c * plan->rows * 4 * plan->wp * sizeof (float));
+  plan->at_v = at;                                /* [16][C][ld] */
+  at += fm_align64 (16 * (gsize) p->c * plan->ld * sizeof (float));
+  plan->at_p = at;                                /* [16][M][ld], + a vector of slack */
+  at += fm_align64 ((16 * (gsize) p->m * plan->ld + WG_VL) * sizeof (float));
+  plan->at_boff = at;                             /* [C] */
+  at += fm_align64 ((gsize) p->c * sizeof (gint64));
+  plan->size = at;
+}
+
+/* One aligned block: this struct, then the weights from the next 64
+ * bytes. */
+struct _FmWinograd
+{
+  FmConvParams p;
+  WgPlan       plan;
+  gsize        per;   /* floats of one packed [M, C] */
+  float       *u;     /* [16][per] */
+};
+
+FmWinograd *
+fm_winograd_new (const FmConvParams *p,
+                 const float        *w)
+{
+  gsize head = fm_align64 (sizeof (FmWinograd));
+  gsize per = fm_gemm_packed_a_size (p->m, p->c);
+  FmWinograd *wg = fm_aligned_alloc0 (head + 16 * per * sizeof (float));
+
+  if (wg == NULL)
+    return NULL;
+  wg->p = *p;
+  wg_plan (p, &wg->plan);
+  wg->per = per;
+  wg->u = (float *) ((guint8 *) wg + head);
+  wg_pack_weights (p, w, per, wg->u);
+  return wg;
+}
+
+void
+fm_winograd_free (FmWinograd *wg)
+{
+  fm_aligned_free (wg);
+}
+
+gsize
+fm_winograd_get_scratch_size (const FmWinograd *wg)
+{
+  return wg->plan.size;
+}
+
+/* One pass of one image: tile rows [ty0, ty0 + nrows). */
+typedef struct
+{
+  const FmConvParams *p;
+  const WgPlan       *plan;
+  const FmWinograd   *wg;
+  const float        *x;      /* [C, h, w] */
+  const float        *b;      /* [M] or NULL */
+  float              *y;      /* [M, oh, ow] */
+  float              *xpad;   /* [C][rows][4][wp] */
+  float              *v;      /* [16][C][ld] */
+  float              *pr;     /* [16][M][ld] */
+  const gint64       *boff;   /* [C] */
+  gint64              ty0, nrows;
+} WgJob;
+
+/* A share of a pass: input or output channels [c0, c1), tile rows [r0,
+ * r1) (relative to ty0). */
+typedef struct
+{
+  gint64 c0, c1, r0, r1;
+} WgShare;
+
+/* Lanes of the pair (a, b) as 32 floats: the even ones, the odd ones, and
+ * the first and second halves of a and b interleaved. (Clang spells GCC's
+ * shuffle its own way.) */
+#ifdef __clang__
+#define WG_SHUFFLE(a, b, ...) __builtin_shufflevector (a, b, __VA_ARGS__)
+#else
+#define WG_SHUFFLE(a, b, ...) __builtin_shuffle (a, b, (FmVecI) { __VA_ARGS__ })
+#endif
+#define WG_EVEN(a, b) WG_SHUFFLE (a, b, 0, 2, 4, 6, 8, 10, 12, 14, \
+                                  16, 18, 20, 22, 24, 26, 28, 30)
+#define WG_ODD(a, b)  WG_SHUFFLE (a, b, 1, 3, 5, 7, 9, 11, 13, 15, \
+                                  17, 19, 21, 23, 25, 27, 29, 31)
+#define WG_ZIPLO(a, b) WG_SHUFFLE (a, b, 0, 16, 1, 17, 2, 18, 3, 19, \
+                                   4, 20, 5, 21, 6, 22, 7, 23)
+#define WG_ZIPHI(a, b) WG_SHUFFLE (a, b, 8, 24, 9, 25, 10, 26, 11, 27, \
+                                   12, 28, 13, 29, 14, 30, 15, 31)
+
+/* The first of the WG_VL tiles computed together from tile @tx of a row
+ * of @tw: @tx, or for the last ones of a row at least WG_VL long, the
+ * tiles that end the row, overlapping the chunk before (the same values
+ * written twice), so that every store is a whole vector. */
+static inline gint64
+wg_chunk (gint64 tx,
+          gint64 tw)
+{
+  return tx + WG_VL > tw && tw >= WG_VL ? tw - WG_VL : tx;
+}
+
+/* The first @n lanes of @v to @dst: a whole vector, or pieces of 8, 4, 2
+ * and 1 lanes (copies of a fixed size are moves; a loop over the lanes
+ * would become a call to memcpy). */
+static FM_SIMD_INLINE void
+wg_store (float        *dst,
+          const FmVecF *v,
+          gint64        n)
+{
+  const float *lanes = (const float *) v;
+  gint64 i = 0;
+
+  if (n == WG_VL)
+    {
+      fm_vstore (dst, v);
+      return;
+    }
+  for (gint64 piece = 8; piece >= 1; piece /= 2)
+    if (n & piece)
+      {
+        memcpy (dst + i, lanes + i, piece * sizeof (float));
+        i += piece;
+      }
+}
+
+/* The 4 input rows of each tile row of share @sh, into xpad
+ * [C][rows][4][wp]: plane c's rows from 2 (ty0 + r) - ph, shifted right
+ * by pw, zeros around. (Each tile row has its own copy of the 2 rows it
+ * shares with the next, so that shares of tile rows never write the same
+ * floats.) */
+static void
+wg_pad_rows (const WgJob   *job,
+             const WgShare *sh)
+{
+  const FmConvParams *p = job->p;
+  gint64 wp = job->plan->wp;
+  gint64 right = wp - p->pw - p->w;
+
+  for (gint64 c = sh->c0; c < sh->c1; c++)
+    for (gint64 r = sh->r0; r < sh->r1; r++)
+      for (gint64 i = 0; i < 4; i++)
+        {
+          gint64 iy = 2 * (job->ty0 + r) - p->ph + i;
+          float *dst = job->xpad + ((c * job->plan->rows + r) * 4 + i) * wp;
+
+          if (iy < 0 || iy >= p->h)
+            {
+              memset (dst, 0, wp * sizeof (float));
+              continue;
+            }
+          memset (dst, 0, p->pw * sizeof (float));
+          memcpy (dst + p->pw, job->x + (c * p->h + iy) * p->w, p->w * sizeof (float));
+          memset (dst + p->pw + p->w, 0, right * sizeof (float));
+        }
+}
+
+/* V of share @sh: its input rows padded into xpad first, all of them before any is read back (a vector load
+ * right after the copy's narrower stores would wait for them), then d =
+ * the 4x4 blocks of WG_VL tiles of a row, one vector per element, and
+ * B^T d B. */
+static FM_SIMD_INLINE void
+wg_input_body (const WgJob   *job,
+               const WgShare *sh)
+{
+  const FmConvParams *p = job->p;
+  gint64 tw = job->plan->tw, ld = job->plan->ld, wp = job->plan->wp;
+  gint64 vs = p->c * ld;   /* floats from one V matrix to the next */
+
+  wg_pad_rows (job, sh);
+  for (gint64 c = sh->c0; c < sh->c1; c++)
+    for (gint64 r = sh->r0; r < sh->r1; r++)
+      for (gint64 tx = 0; tx < tw; tx += WG_VL)
+        {
+          gint64 tx0 = wg_chunk (tx, tw);
+          gint64 n = MIN (WG_VL, tw - tx0);
+          const float *src = job->xpad + (c * job->plan->rows + r) * 4 * wp + 2 * tx0;
+          float *dst = job->v + c * ld + r * tw + tx0;
+          FmVecF d[4][4], t[4][4], v[16];
+
+          for (int i = 0; i < 4; i++)
+            {
+              FmVecF lo, hi, lo2, hi2;
+
+              fm_vload (&lo, src + i * wp);
+              fm_vload (&hi, src + i * wp + WG_VL);
+              fm_vload (&lo2, src + i * wp + 2);
+              fm_vload (&hi2, src + i * wp + WG_VL + 2);
+              d[i][0] = WG_EVEN (lo, hi);
+              d[i][1] = WG_ODD (lo, hi);
+              d[i][2] = WG_EVEN (lo2, hi2);
+              d[i][3] = WG_ODD (lo2, hi2);
+            }
+          for (int j = 0; j < 4; j++)   /* B^T d */
+            {
+              t[0][j] = d[0][j] - d[2][j];
+              t[1][j] = d[1][j] + d[2][j];
+              t[2][j] = d[2][j] - d[1][j];
+              t[3][j] = d[1][j] - d[3][j];
+            }
+          for (int i = 0; i < 4; i++)   /* (B^T d) B */
+            {
+              v[4 * i + 0] = t[i][0] - t[i][2];
+              v[4 * i + 1] = t[i][1] + t[i][2];
+              v[4 * i + 2] = t[i][2] - t[i][1];
+              v[4 * i + 3] = t[i][1] - t[i][3];
+            }
+          if (n == WG_VL)
+            for (int k = 0; k < 16; k++)
+              fm_vstore (dst + k * vs, &v[k]);
+          else
+            for (int k = 0; k < 16; k++)
+              wg_store (dst + k * vs, &v[k], n);
+        }
+}
+
+FM_SIMD_FUNCS (wg_input, (const WgJob *job, const WgShare *sh), (job, sh))
+
+/* Output row @row (WG_VL tiles' two outputs each, interleaved) of @n
+ * outputs at @dst. */
+static FM_SIMD_INLINE void
+wg_store_row (float        *dst,
+              const FmVecF *even,
+              const FmVecF *odd,
+              gint64        n)
+{
+  FmVecF lo = WG_ZIPLO (*even, *odd), hi = WG_ZIPHI (*even, *odd);
+
+  if (n < WG_VL)
+    {
+      wg_store (dst, &lo, n);
+      return;
+    }
+  fm_vstore (dst, &lo);
+  wg_store (dst + WG_VL, &hi, n - WG_VL);
+}
+
+/* The outputs of share @sh (output channels, tile rows): A^T P A +
+ * bias. */
+static FM_SIMD_INLINE void
+wg_output_body (const WgJob   *job,
+                const WgShare *sh)
+{
+  const FmConvParams *p = job->p;
+  gint64 tw = job->plan->tw, ld = job->plan->ld;
+  gint64 ps = p->m * ld;   /* floats from one P matrix to the next */
+
+  for (gint64 m = sh->c0; m < sh->c1; m++)
+    {
+      float bias = job->b != NULL ? job->b[m] : 0.0f;
+
+      for (gint64 r = sh->r0; r < sh->r1; r++)
+        {
+          gint64 oy = 2 * (job->ty0 + r);
+          float *yr = job->y + (m * p->oh + oy) * p->ow;
+
+          for (gint64 tx = 0; tx < tw; tx += WG_VL)
+            {
+              gint64 tx0 = wg_chunk (tx, tw);
+              const float *src = job->pr + m * ld + r * tw + tx0;
+              gint64 n = MIN (2 * WG_VL, p->ow - 2 * tx0);
+              FmVecF e[4][4], a[2][4], y00, y01, y10, y11;
+
+              for (int t = 0; t < 16; t++)
+                fm_vload (&e[t / 4][t % 4], src + t * ps);
+              for (int j = 0; j < 4; j++)   /* A^T P */
+                {
+                  a[0][j] = e[0][j] + e[1][j] + e[2][j];
+                  a[1][j] = e[1][j] - e[2][j] - e[3][j];
+                }
+              y00 = a[0][0] + a[0][1] + a[0][2] + bias;   /* (A^T P) A */
+              y01 = a[0][1] - a[0][2] - a[0][3] + bias;
+              y10 = a[1][0] + a[1][1] + a[1][2] + bias;
+              y11 = a[1][1] - a[1][2] - a[1][3] + bias;
+              wg_store_row (yr + 2 * tx0, &y00, &y01, n);
+              if (oy + 1 < p->oh)
+                wg_store_row (yr + p->ow + 2 * tx0, &y10, &y11, n);
+            }
+        }
+    }
+}
+
+FM_SIMD_FUNCS (wg_output, (const WgJob *job, const WgShare *sh), (job, sh))
+
+/* The 16 products for share @sh (output channels, c0 a multiple of MR;
+ * the columns of its tile rows), then their output transform. */
+static void
+wg_products (const WgJob   *job,
+             const WgShare *sh)
+{
+  const FmConvParams *p = job->p;
+  gint64 tw = job->plan->tw, ld = job->plan->ld;
+
+  for (int t = 0; t < 16; t++)
+    {
+      FmGemmPacked g = {
+        .m = sh->c1 - sh->c0, .n = (sh->r1 - sh->r0) * tw, .k = p->c,
+        .ap = job->wg->u + t * job->wg->per + sh->c0 * p->c,
+        .b = job->v + t * p->c * ld + sh->r0 * tw, .boff = job->boff,
+        .alpha = 1.0f, .accumulate = FALSE, .bias = NULL,
+        .c = job->pr + (t * p->m + sh->c0) * ld + sh->r0 * tw, .ldc = ld,
+      };
+
+      fm_gemm_packed (&g, NULL);
+    }
+  wg_output (job, sh);
+}
+
+/* A share of tile rows: all of their work, on one thread. */
+static void
+wg_rows_range (gpointer data,
+               gint64   begin,
+               gint64   end)
+{
+  const WgJob *job = data;
+
+  wg_input (job, &(WgShare) { 0, job->p->c, begin, end });
+  wg_products (job, &(WgShare) { 0, job->p->m, begin, end });
+}
+
+/* Too few tiles to share out: the inputs by channels, */
+static void
+wg_channels_range (gpointer data,
+                   gint64   begin,
+                   gint64   end)
+{
+  const WgJob *job = data;
+
+  wg_input (job, &(WgShare) { begin, end, 0, job->nrows });
+}
+
+/* then the products and outputs by GEMM panels of output channels. */
+static void
+wg_panels_range (gpointer data,
+                 gint64   begin,
+                 gint64   end)
+{
+  const WgJob *job = data;
+
+  wg_products (job, &(WgShare) { begin * FM_GEMM_MR, MIN (job->p->m, end * FM_GEMM_MR),
+                                 0, job->nrows });
+}
+
+void
+fm_winograd_run (const FmWinograd *wg,
+                 const float      *x,
+                 const float      *b,
+                 float            *y,
+                 gpointer          scratch,
+                 FmThreads        *pool)
+{
+  const FmConvParams *p = &wg->p;
+  const WgPlan *plan = &wg->plan;
+  /* a share of tile rows has at least WG_SHARE_TILES tiles (columns of
+   * its GEMMs) */
+  gint64 grain_rows = (WG_SHARE_TILES + plan->tw - 1) / plan->tw;
+  gint64 panels = (p->m + FM_GEMM_MR - 1) / FM_GEMM_MR;
+  gint64 *boff = (gint64 *) ((guint8 *) scratch + plan->at_boff);   /* [C] */
+  WgJob job = {
+    .p = p, .plan = plan, .wg = wg, .b = p->has_bias ? b : NULL, .boff = boff,
+    .xpad = (float *) ((guint8 *) scratch + plan->at_xpad),
+    .v = (float *) ((guint8 *) scratch + plan->at_v),
+    .pr = (float *) ((guint8 *) scratch + plan->at_p),
+  };
+
+  for (gint64 c = 0; c < p->c; c++)
+    boff[c] = c * plan->ld;
+  for (gint64 n = 0; n < p->n; n++)
+    {
+      job.x = x + n * p->c * p->h * p->w;
+      job.y = y + n * p->m * p->oh * p->ow;
+      for (job.ty0 = 0; job.ty0 < plan->th; job.ty0 += plan->rows)
+        {
+          double tiles;
+
+          job.nrows = MIN (plan->rows, plan->th - job.ty0);
+          if (pool == NULL || job.nrows >= 2 * grain_rows)
+            {
+              /* each thread its own tile rows: their V and P stay in its
+               * cache */
+              fm_threads_parallel_for (pool, job.nrows, grain_rows, wg_rows_range, &job);
+              continue;
+            }
+          /* per channel: about 32 flops and 80 bytes a tile; per panel:
+           * 16 products of MR x C x tiles */
+          tiles = (double) job.nrows * plan->tw;
+          fm_threads_parallel_for (pool, p->c, fm_threads_grain (32.0 * tiles, 80.0 * tiles),
+                                   wg_channels_range, &job);
+          fm_threads_parallel_for (pool, panels,
+                                   fm_threads_grain (32.0 * FM_GEMM_MR * p->c * tiles,
+                                                     64.0 * FM_GEMM_MR * (p->c + tiles)),
+                                   wg_panels_range, &job);
+        }
+    }
+}
