@@ -508,11 +508,18 @@ test_winograd_choice (void)
   out[3].group = 2;
   for (guint i = 0; i < G_N_ELEMENTS (out); i++)
     g_assert_false (fm_winograd_fits (&out[i]));
-  /* too few channels to pay */
+  /* too few channels to pay; MNIST's 32 channels at 14x14, too little
+   * work; at 56x56, enough */
   q = p;
   q.c = 3;
   g_assert_true (fm_winograd_fits (&q));
   g_assert_false (fm_winograd_pays (&q));
+  out[0] = p;
+  out[0].c = out[0].m = 32;
+  g_assert_true (fm_winograd_pays (&out[0]));
+  out[0].h = out[0].w = 14;
+  g_assert_true (fm_conv_params_finish (&out[0], 1, 1));
+  g_assert_false (fm_winograd_pays (&out[0]));
 
   g_setenv ("FM_WINOGRAD", "all", TRUE);
   g_assert_true (fm_winograd_pays (&q));

@@ -10,9 +10,12 @@
  * padded input shifted, so there is no im2col, and the output columns that
  * fall in the padding are dropped afterwards. Strided convs use im2col
  * into scratch; depthwise convs (group = C = M) use a direct vector kernel,
- * channels split across the run's threads. Bias is added by the GEMM. A
- * naive reference kernel lives here too for the tests. 3-D convs run as
- * im2col + GEMM in fm-op-conv-nd.c.
+ * channels split across the run's threads. Bias is added by the GEMM.
+ * 3x3 stride-1 convs with constant weights and enough channels and work
+ * take Winograd's F(2x2, 3x3) instead (fm-winograd.c, weights transformed
+ * at load; FM_WINOGRAD=0 in the environment keeps them on the direct
+ * path). A naive reference kernel lives here too for the tests. 3-D convs
+ * run as im2col + GEMM in fm-op-conv-nd.c.
  */
 #include "config.h"
 
