@@ -44,7 +44,7 @@
 #define WG_VL         FM_VL
 #define WG_SPAN       (2 * WG_VL + 2)   /* input columns of WG_VL tiles */
 #define WG_PASS_BYTES (2 << 20)         /* V and P of one pass */
-#define WG_SHARE_TILES 64               /* fewest tiles of a share of tile rows */
+#define WG_SHARE_TILES 48               /* fewest tiles of a share of tile rows */
 /* Below these, the direct path was as fast or faster (1 thread, AVX-512,
  * 2026-12-06): 32 channels in and out, and 12 million multiply-adds
  * (3x3 taps), so MNIST's 32-channel convs at 14x14 and 7x7, and 64
@@ -118,7 +118,7 @@ typedef struct
 {
   gint64 th, tw;   /* tile rows and columns */
   gint64 rows;     /* tile rows per pass */
-  gint64 ld;       /* columns of V and P: rows * tw */
+  gint64 ld;       /* tiles of a pass: rows * tw */
   gint64 wp;       /* columns of a padded input row, what the loads reach */
   gsize  at_xpad, at_v, at_p, at_boff, size;
 } WgPlan;
@@ -135,12 +135,13 @@ wg_plan (const FmConvParams *p,
   row_bytes = 16 * (gint64) sizeof (float) * (p->c + p->m) * plan->tw;
   plan->rows = CLAMP (WG_PASS_BYTES / row_bytes, 1, plan->th);
   plan->ld = plan->rows * plan->tw;
-  plan->wp = MAX (2 * plan->tw + 2, WG_SPAN);
+  /* whole cache lines, so that shares of tile rows write none in common */
+  plan->wp = (MAX (2 * plan->tw + 2, WG_SPAN) + 15) / 16 * 16;
   plan->at_xpad = at;                             /* [C][rows][4][wp] */
   at += fm_align64 ((gsize) p->c * plan->rows * 4 * plan->wp * sizeof (float));
-  plan->at_v = at;                                /* [16][C][ld] */
+  plan->at_v = at;                                /* [shares][16][C][pitch] */
   at += fm_align64 (16 * (gsize) p->c * plan->ld * sizeof (float));
-  plan->at_p = at;                                /* [16][M][ld], + a vector of slack */
+  plan->at_p = at;                                /* [shares][16][M][pitch], + slack */
   at += fm_align64 ((16 * (gsize) p->m * plan->ld + WG_VL) * sizeof (float));
   plan->at_boff = at;                             /* [C] */
   at += fm_align64 ((gsize) p->c * sizeof (gint64));
@@ -187,7 +188,12 @@ fm_winograd_get_scratch_size (const FmWinograd *wg)
   return wg->plan.size;
 }
 
-/* One pass of one image: tile rows [ty0, ty0 + nrows). */
+/* One pass of one image: tile rows [ty0, ty0 + nrows), in n_shares
+ * shares of tile rows (1 when shared out by channels). Share i has its
+ * own V [16][C][pitch] and P [16][M][pitch] at i * 16 C pitch and i * 16
+ * M pitch (pitch: tiles of the largest share), so that no two threads
+ * write the same cache line of them; its tile (r, tx) is column (r - r0)
+ * tw + tx. */
 typedef struct
 {
   const FmConvParams *p;
@@ -197,17 +203,19 @@ typedef struct
   const float        *b;      /* [M] or NULL */
   float              *y;      /* [M, oh, ow] */
   float              *xpad;   /* [C][rows][4][wp] */
-  float              *v;      /* [16][C][ld] */
-  float              *pr;     /* [16][M][ld] */
-  const gint64       *boff;   /* [C] */
+  float              *v;      /* V of the shares */
+  float              *pr;     /* P of the shares */
+  gint64             *boff;   /* [C]: c * pitch */
   gint64              ty0, nrows;
+  gint64              n_shares, pitch;
 } WgJob;
 
 /* A share of a pass: input or output channels [c0, c1), tile rows [r0,
- * r1) (relative to ty0). */
+ * r1) (relative to ty0), and its V and P. */
 typedef struct
 {
   gint64 c0, c1, r0, r1;
+  float *v, *pr;
 } WgShare;
 
 /* Lanes of the pair (a, b) as 32 floats: the even ones, the odd ones, and
@@ -302,8 +310,8 @@ wg_input_body (const WgJob   *job,
                const WgShare *sh)
 {
   const FmConvParams *p = job->p;
-  gint64 tw = job->plan->tw, ld = job->plan->ld, wp = job->plan->wp;
-  gint64 vs = p->c * ld;   /* floats from one V matrix to the next */
+  gint64 tw = job->plan->tw, pitch = job->pitch, wp = job->plan->wp;
+  gint64 vs = p->c * pitch;   /* floats from one V matrix to the next */
 
   wg_pad_rows (job, sh);
   for (gint64 c = sh->c0; c < sh->c1; c++)
@@ -313,7 +321,7 @@ wg_input_body (const WgJob   *job,
           gint64 tx0 = wg_chunk (tx, tw);
           gint64 n = MIN (WG_VL, tw - tx0);
           const float *src = job->xpad + (c * job->plan->rows + r) * 4 * wp + 2 * tx0;
-          float *dst = job->v + c * ld + r * tw + tx0;
+          float *dst = sh->v + c * pitch + (r - sh->r0) * tw + tx0;
           FmVecF d[4][4], t[4][4], v[16];
 
           for (int i = 0; i < 4; i++)
@@ -380,8 +388,8 @@ wg_output_body (const WgJob   *job,
                 const WgShare *sh)
 {
   const FmConvParams *p = job->p;
-  gint64 tw = job->plan->tw, ld = job->plan->ld;
-  gint64 ps = p->m * ld;   /* floats from one P matrix to the next */
+  gint64 tw = job->plan->tw, pitch = job->pitch;
+  gint64 ps = p->m * pitch;   /* floats from one P matrix to the next */
 
   for (gint64 m = sh->c0; m < sh->c1; m++)
     {
@@ -395,7 +403,7 @@ wg_output_body (const WgJob   *job,
           for (gint64 tx = 0; tx < tw; tx += WG_VL)
             {
               gint64 tx0 = wg_chunk (tx, tw);
-              const float *src = job->pr + m * ld + r * tw + tx0;
+              const float *src = sh->pr + m * pitch + (r - sh->r0) * tw + tx0;
               gint64 n = MIN (2 * WG_VL, p->ow - 2 * tx0);
               FmVecF e[4][4], a[2][4], y00, y01, y10, y11;
 
@@ -427,16 +435,16 @@ wg_products (const WgJob   *job,
              const WgShare *sh)
 {
   const FmConvParams *p = job->p;
-  gint64 tw = job->plan->tw, ld = job->plan->ld;
+  gint64 pitch = job->pitch;
 
   for (int t = 0; t < 16; t++)
     {
       FmGemmPacked g = {
-        .m = sh->c1 - sh->c0, .n = (sh->r1 - sh->r0) * tw, .k = p->c,
+        .m = sh->c1 - sh->c0, .n = (sh->r1 - sh->r0) * job->plan->tw, .k = p->c,
         .ap = job->wg->u + t * job->wg->per + sh->c0 * p->c,
-        .b = job->v + t * p->c * ld + sh->r0 * tw, .boff = job->boff,
+        .b = sh->v + t * p->c * pitch, .boff = job->boff,
         .alpha = 1.0f, .accumulate = FALSE, .bias = NULL,
-        .c = job->pr + (t * p->m + sh->c0) * ld + sh->r0 * tw, .ldc = ld,
+        .c = sh->pr + (t * p->m + sh->c0) * pitch, .ldc = pitch,
       };
 
       fm_gemm_packed (&g, NULL);
@@ -444,16 +452,26 @@ wg_products (const WgJob   *job,
   wg_output (job, sh);
 }
 
-/* A share of tile rows: all of their work, on one thread. */
+/* Share @index of @n_threads (as many as the job's shares, or more that
+ * get none): tile rows, all of their work, on one thread. */
 static void
-wg_rows_range (gpointer data,
-               gint64   begin,
-               gint64   end)
+wg_rows_share (gpointer data,
+               guint    index,
+               guint    n_threads)
 {
   const WgJob *job = data;
+  WgShare sh = {
+    .c0 = 0, .c1 = job->p->c,
+    .r0 = job->nrows * index / job->n_shares, .r1 = job->nrows * (index + 1) / job->n_shares,
+    .v = job->v + index * 16 * job->p->c * job->pitch,
+    .pr = job->pr + index * 16 * job->p->m * job->pitch,
+  };
 
-  wg_input (job, &(WgShare) { 0, job->p->c, begin, end });
-  wg_products (job, &(WgShare) { 0, job->p->m, begin, end });
+  if ((gint64) index >= job->n_shares || sh.r0 == sh.r1)
+    return;
+  wg_input (job, &sh);
+  sh.c1 = job->p->m;
+  wg_products (job, &sh);
 }
 
 /* Too few tiles to share out: the inputs by channels, */
@@ -464,7 +482,7 @@ wg_channels_range (gpointer data,
 {
   const WgJob *job = data;
 
-  wg_input (job, &(WgShare) { begin, end, 0, job->nrows });
+  wg_input (job, &(WgShare) { begin, end, 0, job->nrows, job->v, job->pr });
 }
 
 /* then the products and outputs by GEMM panels of output channels. */
@@ -476,7 +494,7 @@ wg_panels_range (gpointer data,
   const WgJob *job = data;
 
   wg_products (job, &(WgShare) { begin * FM_GEMM_MR, MIN (job->p->m, end * FM_GEMM_MR),
-                                 0, job->nrows });
+                                 0, job->nrows, job->v, job->pr });
 }
 
 void
@@ -492,31 +510,39 @@ fm_winograd_run (const FmWinograd *wg,
   /* a share of tile rows has at least WG_SHARE_TILES tiles (columns of
    * its GEMMs) */
   gint64 grain_rows = (WG_SHARE_TILES + plan->tw - 1) / plan->tw;
+  gint64 n_shares = MIN ((gint64) fm_threads_get_n (pool), plan->rows);
+  gint64 rows = plan->rows;
   gint64 panels = (p->m + FM_GEMM_MR - 1) / FM_GEMM_MR;
-  gint64 *boff = (gint64 *) ((guint8 *) scratch + plan->at_boff);   /* [C] */
   WgJob job = {
-    .p = p, .plan = plan, .wg = wg, .b = p->has_bias ? b : NULL, .boff = boff,
+    .p = p, .plan = plan, .wg = wg, .b = p->has_bias ? b : NULL,
+    .boff = (gint64 *) ((guint8 *) scratch + plan->at_boff),
     .xpad = (float *) ((guint8 *) scratch + plan->at_xpad),
     .v = (float *) ((guint8 *) scratch + plan->at_v),
     .pr = (float *) ((guint8 *) scratch + plan->at_p),
   };
 
-  for (gint64 c = 0; c < p->c; c++)
-    boff[c] = c * plan->ld;
+  /* Passes shared by tile rows take a multiple of n_shares of them, so
+   * that each share gets as many (and n_shares * pitch <= plan->ld). */
+  if (rows >= 2 * grain_rows)
+    rows -= rows % n_shares;
   for (gint64 n = 0; n < p->n; n++)
     {
       job.x = x + n * p->c * p->h * p->w;
       job.y = y + n * p->m * p->oh * p->ow;
-      for (job.ty0 = 0; job.ty0 < plan->th; job.ty0 += plan->rows)
+      for (job.ty0 = 0; job.ty0 < plan->th; job.ty0 += rows)
         {
           double tiles;
 
-          job.nrows = MIN (plan->rows, plan->th - job.ty0);
-          if (pool == NULL || job.nrows >= 2 * grain_rows)
+          job.nrows = MIN (rows, plan->th - job.ty0);
+          job.n_shares = job.nrows >= 2 * grain_rows ? n_shares : 1;
+          job.pitch = (job.nrows + job.n_shares - 1) / job.n_shares * plan->tw;
+          for (gint64 c = 0; c < p->c; c++)
+            job.boff[c] = c * job.pitch;
+          if (job.n_shares > 1 || pool == NULL)
             {
               /* each thread its own tile rows: their V and P stay in its
                * cache */
-              fm_threads_parallel_for (pool, job.nrows, grain_rows, wg_rows_range, &job);
+              fm_threads_run (job.n_shares > 1 ? pool : NULL, wg_rows_share, &job);
               continue;
             }
           /* per channel: about 32 flops and 80 bytes a tile; per panel:
