@@ -137,7 +137,7 @@ wg_plan (const FmConvParams *p,
   plan->ld = plan->rows * plan->tw;
   /* whole cache lines, so that shares of tile rows write none in common */
   plan->wp = (MAX (2 * plan->tw + 2, WG_SPAN) + 15) / 16 * 16;
-  plan->at_xpad = at;                             /* [C][rows][4][wp] */
+  plan->at_xpad = at;                             /* [shares][C][xrows][wp] */
   at += fm_align64 ((gsize) p->c * plan->rows * 4 * plan->wp * sizeof (float));
   plan->at_v = at;                                /* [shares][16][C][pitch] */
   at += fm_align64 (16 * (gsize) p->c * plan->ld * sizeof (float));
@@ -191,9 +191,9 @@ fm_winograd_get_scratch_size (const FmWinograd *wg)
 /* One pass of one image: tile rows [ty0, ty0 + nrows), in n_shares
  * shares of tile rows (1 when shared out by channels). Share i has its
  * own V [16][C][pitch] and P [16][M][pitch] at i * 16 C pitch and i * 16
- * M pitch (pitch: tiles of the largest share), so that no two threads
- * write the same cache line of them; its tile (r, tx) is column (r - r0)
- * tw + tx. */
+ * M pitch (pitch: tiles of the largest share), and its padded input rows
+ * [C][xrows][wp] at i * C xrows wp, so that no two threads write the same
+ * cache line of them; its tile (r, tx) is column (r - r0) tw + tx. */
 typedef struct
 {
   const FmConvParams *p;
@@ -202,12 +202,13 @@ typedef struct
   const float        *x;      /* [C, h, w] */
   const float        *b;      /* [M] or NULL */
   float              *y;      /* [M, oh, ow] */
-  float              *xpad;   /* [C][rows][4][wp] */
+  float              *xpad;   /* padded input rows of the shares */
   float              *v;      /* V of the shares */
   float              *pr;     /* P of the shares */
   gint64             *boff;   /* [C]: c * pitch */
   gint64              ty0, nrows;
   gint64              n_shares, pitch;
+  gint64              xrows;   /* input rows of a share: 2 pitch / tw + 2 */
 } WgJob;
 
 /* A share of a pass: input or output channels [c0, c1), tile rows [r0,
@@ -215,7 +216,7 @@ typedef struct
 typedef struct
 {
   gint64 c0, c1, r0, r1;
-  float *v, *pr;
+  float *xpad, *v, *pr;
 } WgShare;
 
 /* Lanes of the pair (a, b) as 32 floats: the even ones, the odd ones, and
@@ -246,59 +247,64 @@ wg_chunk (gint64 tx,
   return tx + WG_VL > tw && tw >= WG_VL ? tw - WG_VL : tx;
 }
 
-/* The first @n lanes of @v to @dst: a whole vector, or pieces of 8, 4, 2
- * and 1 lanes (copies of a fixed size are moves; a loop over the lanes
- * would become a call to memcpy). */
+/* @n floats from @src to @dst: whole vectors, then pieces of 8, 4, 2
+ * and 1 (no call to memcpy for a few floats). */
+static FM_SIMD_INLINE void
+wg_copy (float       *dst,
+         const float *src,
+         gint64       n)
+{
+  gint64 i = 0;
+
+  for (; i + WG_VL <= n; i += WG_VL)
+    {
+      FmVecF v;
+
+      fm_vload (&v, src + i);
+      fm_vstore (dst + i, &v);
+    }
+  for (gint64 piece = 8; piece >= 1; piece /= 2)
+    if ((n - i) & piece)
+      {
+        memcpy (dst + i, src + i, piece * sizeof (float));
+        i += piece;
+      }
+}
+
+/* The first @n lanes of @v to @dst. */
 static FM_SIMD_INLINE void
 wg_store (float        *dst,
           const FmVecF *v,
           gint64        n)
 {
-  const float *lanes = (const float *) v;
-  gint64 i = 0;
-
   if (n == WG_VL)
-    {
-      fm_vstore (dst, v);
-      return;
-    }
-  for (gint64 piece = 8; piece >= 1; piece /= 2)
-    if (n & piece)
-      {
-        memcpy (dst + i, lanes + i, piece * sizeof (float));
-        i += piece;
-      }
+    fm_vstore (dst, v);
+  else
+    wg_copy (dst, (const float *) v, n);
 }
 
-/* The 4 input rows of each tile row of share @sh, into xpad
- * [C][rows][4][wp]: plane c's rows from 2 (ty0 + r) - ph, shifted right
- * by pw, zeros around. (Each tile row has its own copy of the 2 rows it
- * shares with the next, so that shares of tile rows never write the same
- * floats.) */
-static void
+/* The input rows the tile rows of share @sh read, into its xpad
+ * [C][xrows][wp]: plane c's rows from 2 (ty0 + r0) - ph, shifted right by
+ * pw, zeros around (wp is whole vectors). */
+static FM_SIMD_INLINE void
 wg_pad_rows (const WgJob   *job,
              const WgShare *sh)
 {
   const FmConvParams *p = job->p;
-  gint64 wp = job->plan->wp;
-  gint64 right = wp - p->pw - p->w;
+  gint64 wp = job->plan->wp, xrows = job->xrows;
+  FmVecF zero = { 0 };
 
   for (gint64 c = sh->c0; c < sh->c1; c++)
-    for (gint64 r = sh->r0; r < sh->r1; r++)
-      for (gint64 i = 0; i < 4; i++)
-        {
-          gint64 iy = 2 * (job->ty0 + r) - p->ph + i;
-          float *dst = job->xpad + ((c * job->plan->rows + r) * 4 + i) * wp;
+    for (gint64 i = 0; i < 2 * (sh->r1 - sh->r0) + 2; i++)
+      {
+        gint64 iy = 2 * (job->ty0 + sh->r0) - p->ph + i;
+        float *dst = sh->xpad + (c * xrows + i) * wp;
 
-          if (iy < 0 || iy >= p->h)
-            {
-              memset (dst, 0, wp * sizeof (float));
-              continue;
-            }
-          memset (dst, 0, p->pw * sizeof (float));
-          memcpy (dst + p->pw, job->x + (c * p->h + iy) * p->w, p->w * sizeof (float));
-          memset (dst + p->pw + p->w, 0, right * sizeof (float));
-        }
+        for (gint64 j = 0; j < wp; j += WG_VL)
+          fm_vstore (dst + j, &zero);
+        if (iy >= 0 && iy < p->h)
+          wg_copy (dst + p->pw, job->x + (c * p->h + iy) * p->w, p->w);
+      }
 }
 
 /* V of share @sh: its input rows padded into xpad first, all of them before any is read back (a vector load
@@ -320,7 +326,7 @@ wg_input_body (const WgJob   *job,
         {
           gint64 tx0 = wg_chunk (tx, tw);
           gint64 n = MIN (WG_VL, tw - tx0);
-          const float *src = job->xpad + (c * job->plan->rows + r) * 4 * wp + 2 * tx0;
+          const float *src = sh->xpad + (c * job->xrows + 2 * (r - sh->r0)) * wp + 2 * tx0;
           float *dst = sh->v + c * pitch + (r - sh->r0) * tw + tx0;
           FmVecF d[4][4], t[4][4], v[16];
 
@@ -463,6 +469,7 @@ wg_rows_share (gpointer data,
   WgShare sh = {
     .c0 = 0, .c1 = job->p->c,
     .r0 = job->nrows * index / job->n_shares, .r1 = job->nrows * (index + 1) / job->n_shares,
+    .xpad = job->xpad + index * job->p->c * job->xrows * job->plan->wp,
     .v = job->v + index * 16 * job->p->c * job->pitch,
     .pr = job->pr + index * 16 * job->p->m * job->pitch,
   };
@@ -482,7 +489,7 @@ wg_channels_range (gpointer data,
 {
   const WgJob *job = data;
 
-  wg_input (job, &(WgShare) { begin, end, 0, job->nrows, job->v, job->pr });
+  wg_input (job, &(WgShare) { begin, end, 0, job->nrows, job->xpad, job->v, job->pr });
 }
 
 /* then the products and outputs by GEMM panels of output channels. */
@@ -494,7 +501,7 @@ wg_panels_range (gpointer data,
   const WgJob *job = data;
 
   wg_products (job, &(WgShare) { begin * FM_GEMM_MR, MIN (job->p->m, end * FM_GEMM_MR),
-                                 0, job->nrows, job->v, job->pr });
+                                 0, job->nrows, job->xpad, job->v, job->pr });
 }
 
 void
@@ -522,7 +529,8 @@ fm_winograd_run (const FmWinograd *wg,
   };
 
   /* Passes shared by tile rows take a multiple of n_shares of them, so
-   * that each share gets as many (and n_shares * pitch <= plan->ld). */
+   * that each share gets as many (and n_shares * pitch <= plan->ld, and
+   * n_shares * xrows <= 4 rows). */
   if (rows >= 2 * grain_rows)
     rows -= rows % n_shares;
   for (gint64 n = 0; n < p->n; n++)
@@ -536,6 +544,7 @@ fm_winograd_run (const FmWinograd *wg,
           job.nrows = MIN (rows, plan->th - job.ty0);
           job.n_shares = job.nrows >= 2 * grain_rows ? n_shares : 1;
           job.pitch = (job.nrows + job.n_shares - 1) / job.n_shares * plan->tw;
+          job.xrows = 2 * job.pitch / plan->tw + 2;
           for (gint64 c = 0; c < p->c; c++)
             job.boff[c] = c * job.pitch;
           if (job.n_shares > 1 || pool == NULL)
