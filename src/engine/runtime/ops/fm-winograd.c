@@ -141,8 +141,8 @@ wg_plan (const FmConvParams *p,
   at += fm_align64 ((gsize) p->c * plan->rows * 4 * plan->wp * sizeof (float));
   plan->at_v = at;                                /* [shares][16][C][pitch] */
   at += fm_align64 (16 * (gsize) p->c * plan->ld * sizeof (float));
-  plan->at_p = at;                                /* [shares][16][M][pitch], + slack */
-  at += fm_align64 ((16 * (gsize) p->m * plan->ld + WG_VL) * sizeof (float));
+  plan->at_p = at;                                /* [shares][16][M][pitch] */
+  at += fm_align64 (16 * (gsize) p->m * plan->ld * sizeof (float));
   plan->at_boff = at;                             /* [C] */
   at += fm_align64 ((gsize) p->c * sizeof (gint64));
   plan->size = at;
@@ -413,8 +413,17 @@ wg_output_body (const WgJob   *job,
               gint64 n = MIN (2 * WG_VL, p->ow - 2 * tx0);
               FmVecF e[4][4], a[2][4], y00, y01, y10, y11;
 
-              for (int t = 0; t < 16; t++)
-                fm_vload (&e[t / 4][t % 4], src + t * ps);
+              /* fewer than WG_VL tiles in the row: only theirs (the
+               * floats after them may be another thread's) */
+              if (tw - tx0 >= WG_VL)
+                for (int t = 0; t < 16; t++)
+                  fm_vload (&e[t / 4][t % 4], src + t * ps);
+              else
+                for (int t = 0; t < 16; t++)
+                  {
+                    e[t / 4][t % 4] = (FmVecF) { 0 };
+                    wg_copy ((float *) &e[t / 4][t % 4], src + t * ps, tw - tx0);
+                  }
               for (int j = 0; j < 4; j++)   /* A^T P */
                 {
                   a[0][j] = e[0][j] + e[1][j] + e[2][j];
