@@ -520,6 +520,14 @@ test_winograd_choice (void)
   out[0].h = out[0].w = 14;
   g_assert_true (fm_conv_params_finish (&out[0], 1, 1));
   g_assert_false (fm_winograd_pays (&out[0]));
+  /* ResNet's 256 channels at 14x14 pay; 512 at 7x7 would grow the
+   * weights by 73 times the output */
+  out[0].c = out[0].m = 256;
+  g_assert_true (fm_winograd_pays (&out[0]));
+  out[0].c = out[0].m = 512;
+  out[0].h = out[0].w = 7;
+  g_assert_true (fm_conv_params_finish (&out[0], 1, 1));
+  g_assert_false (fm_winograd_pays (&out[0]));
 
   g_setenv ("FM_WINOGRAD", "all", TRUE);
   g_assert_true (fm_winograd_pays (&q));

@@ -48,9 +48,16 @@
 /* Below these, the direct path was as fast or faster (1 thread, AVX-512,
  * 2026-12-06): 32 channels in and out, and 12 million multiply-adds
  * (3x3 taps), so MNIST's 32-channel convs at 14x14 and 7x7, and 64
- * channels at 14x14, stay direct; ResNet's 3x3 convs all pay. */
+ * channels at 14x14, stay direct. */
 #define WG_MIN_CHANNELS 32
 #define WG_MIN_MACS     12e6
+/* The transformed weights take 16 floats per channel pair where the
+ * direct path's take 9 (the model's own are dropped either way). The 7 C
+ * M more may be at most this many times the output's M oh ow floats:
+ * ResNet's last stage (512 channels at 7x7, 73 times) stays direct, or
+ * ResNet-18's run would take 1.48x its weights and activations instead
+ * of 1.04x (issue 7 allows 1.2x), for about 2 of the 6 ms it saves. */
+#define WG_MAX_WEIGHT_GROWTH 10
 
 gboolean
 fm_winograd_fits (const FmConvParams *p)
@@ -69,7 +76,8 @@ fm_winograd_pays (const FmConvParams *p)
   if (g_strcmp0 (env, "all") == 0)
     return TRUE;
   return p->c >= WG_MIN_CHANNELS && p->m >= WG_MIN_CHANNELS &&
-         9.0 * p->n * p->c * p->m * p->oh * p->ow >= WG_MIN_MACS;
+         9.0 * p->n * p->c * p->m * p->oh * p->ow >= WG_MIN_MACS &&
+         7 * p->c <= WG_MAX_WEIGHT_GROWTH * p->oh * p->ow;
 }
 
 /* U = G g G^T of each [3, 3] of @w [M, C, 3, 3], in double, as 16

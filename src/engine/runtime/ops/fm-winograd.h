@@ -24,8 +24,9 @@ G_BEGIN_DECLS
 /* The geometry this path computes: 3x3 kernel, stride 1, dilation 1, one
  * group, any pads. */
 gboolean    fm_winograd_fits               (const FmConvParams *p);
-/* Whether Conv takes this path for @p: it fits and has enough channels
- * and pixels to pay. The environment variable FM_WINOGRAD overrides the
+/* Whether Conv takes this path for @p: it fits, has enough channels and
+ * pixels to pay, and few enough channels for its size that the larger
+ * transformed weights stay small next to its output. The environment variable FM_WINOGRAD overrides the
  * choice: "0" never, "all" whenever it fits (for tests comparing the
  * paths on the same model). Read at each call, so at each model load. */
 gboolean    fm_winograd_pays               (const FmConvParams *p);
