@@ -25,8 +25,9 @@
  * stay in its core's cache), else in two steps: the input transform by
  * channels, then the products and output transform by GEMM panels of
  * output channels. The input rows a tile row reads are first copied with
- * their padding; the transforms are vector code over 16 tiles of a tile
- * row (fm-op-simd.h). The bias is added by the output transform. Every
+ * their padding, even columns apart from odd ones, so that the transforms,
+ * vector code over 16 tiles of a tile row (fm-op-simd.h), load their 4x4
+ * blocks without shuffles. The bias is added by the output transform. Every
  * output is computed in the same order whatever the threads.
  *
  * It does not do F(4x4, 3x3) (its transforms have larger constants and
@@ -42,7 +43,6 @@
 #include "fm-winograd.h"
 
 #define WG_VL         FM_VL
-#define WG_SPAN       (2 * WG_VL + 2)   /* input columns of WG_VL tiles */
 #define WG_PASS_BYTES (2 << 20)         /* V and P of one pass */
 #define WG_SHARE_TILES 48               /* fewest tiles of a share of tile rows */
 /* Below these, the direct path was as fast or faster (1 thread, AVX-512,
@@ -127,7 +127,7 @@ typedef struct
   gint64 th, tw;   /* tile rows and columns */
   gint64 rows;     /* tile rows per pass */
   gint64 ld;       /* tiles of a pass: rows * tw */
-  gint64 wp;       /* columns of a padded input row, what the loads reach */
+  gint64 wh;       /* floats of each half of a padded input row */
   gsize  at_xpad, at_v, at_p, at_boff, size;
 } WgPlan;
 
@@ -143,10 +143,11 @@ wg_plan (const FmConvParams *p,
   row_bytes = 16 * (gint64) sizeof (float) * (p->c + p->m) * plan->tw;
   plan->rows = CLAMP (WG_PASS_BYTES / row_bytes, 1, plan->th);
   plan->ld = plan->rows * plan->tw;
-  /* whole cache lines, so that shares of tile rows write none in common */
-  plan->wp = (MAX (2 * plan->tw + 2, WG_SPAN) + 15) / 16 * 16;
-  plan->at_xpad = at;                             /* [shares][C][xrows][wp] */
-  at += fm_align64 ((gsize) p->c * plan->rows * 4 * plan->wp * sizeof (float));
+  /* what the loads of the last WG_VL tiles reach, in whole cache lines
+   * (so that shares of tile rows write none in common) */
+  plan->wh = (MAX (plan->tw, WG_VL) + 1 + 15) / 16 * 16;
+  plan->at_xpad = at;                             /* [shares][C][xrows][2 wh] */
+  at += fm_align64 ((gsize) p->c * plan->rows * 4 * 2 * plan->wh * sizeof (float));
   plan->at_v = at;                                /* [shares][16][C][pitch] */
   at += fm_align64 (16 * (gsize) p->c * plan->ld * sizeof (float));
   plan->at_p = at;                                /* [shares][16][M][pitch] */
@@ -200,7 +201,7 @@ fm_winograd_get_scratch_size (const FmWinograd *wg)
  * shares of tile rows (1 when shared out by channels). Share i has its
  * own V [16][C][pitch] and P [16][M][pitch] at i * 16 C pitch and i * 16
  * M pitch (pitch: tiles of the largest share), and its padded input rows
- * [C][xrows][wp] at i * C xrows wp, so that no two threads write the same
+ * [C][xrows][2 wh] at i * C xrows 2 wh, so that no two threads write the same
  * cache line of them; its tile (r, tx) is column (r - r0) tw + tx. */
 typedef struct
 {
@@ -226,23 +227,6 @@ typedef struct
   gint64 c0, c1, r0, r1;
   float *xpad, *v, *pr;
 } WgShare;
-
-/* Lanes of the pair (a, b) as 32 floats: the even ones, the odd ones, and
- * the first and second halves of a and b interleaved. (Clang spells GCC's
- * shuffle its own way.) */
-#ifdef __clang__
-#define WG_SHUFFLE(a, b, ...) __builtin_shufflevector (a, b, __VA_ARGS__)
-#else
-#define WG_SHUFFLE(a, b, ...) __builtin_shuffle (a, b, (FmVecI) { __VA_ARGS__ })
-#endif
-#define WG_EVEN(a, b) WG_SHUFFLE (a, b, 0, 2, 4, 6, 8, 10, 12, 14, \
-                                  16, 18, 20, 22, 24, 26, 28, 30)
-#define WG_ODD(a, b)  WG_SHUFFLE (a, b, 1, 3, 5, 7, 9, 11, 13, 15, \
-                                  17, 19, 21, 23, 25, 27, 29, 31)
-#define WG_ZIPLO(a, b) WG_SHUFFLE (a, b, 0, 16, 1, 17, 2, 18, 3, 19, \
-                                   4, 20, 5, 21, 6, 22, 7, 23)
-#define WG_ZIPHI(a, b) WG_SHUFFLE (a, b, 8, 24, 9, 25, 10, 26, 11, 27, \
-                                   12, 28, 13, 29, 14, 30, 15, 31)
 
 /* The first of the WG_VL tiles computed together from tile @tx of a row
  * of @tw: @tx, or for the last ones of a row at least WG_VL long, the
@@ -292,26 +276,39 @@ wg_store (float        *dst,
 }
 
 /* The input rows the tile rows of share @sh read, into its xpad
- * [C][xrows][wp]: plane c's rows from 2 (ty0 + r0) - ph, shifted right by
- * pw, zeros around (wp is whole vectors). */
+ * [C][xrows][2 wh]: plane c's rows from 2 (ty0 + r0) - ph, shifted right
+ * by pw, zeros around, each as its even columns then its odd ones (so
+ * that the 4x4 blocks of a run of tiles are plain vector loads, with no
+ * shuffles, which AVX2 does lane by lane on vectors of 16). */
 static FM_SIMD_INLINE void
 wg_pad_rows (const WgJob   *job,
              const WgShare *sh)
 {
   const FmConvParams *p = job->p;
-  gint64 wp = job->plan->wp, xrows = job->xrows;
+  gint64 wh = job->plan->wh, xrows = job->xrows;
+  /* input column ix is padded column ix + pw: the first at an even one is
+   * ix0, n0 of them are, the first at an odd one is ix1, n1 are */
+  gint64 ix0 = p->pw % 2, ix1 = 1 - ix0;
+  gint64 n0 = (p->w - ix0 + 1) / 2, n1 = MAX (p->w - ix1 + 1, 0) / 2;
+  gint64 k0 = (ix0 + p->pw) / 2, k1 = (ix1 + p->pw) / 2;
   FmVecF zero = { 0 };
 
   for (gint64 c = sh->c0; c < sh->c1; c++)
     for (gint64 i = 0; i < 2 * (sh->r1 - sh->r0) + 2; i++)
       {
         gint64 iy = 2 * (job->ty0 + sh->r0) - p->ph + i;
-        float *dst = sh->xpad + (c * xrows + i) * wp;
+        float *restrict dst = sh->xpad + (c * xrows + i) * 2 * wh;
+        const float *restrict src;
 
-        for (gint64 j = 0; j < wp; j += WG_VL)
+        for (gint64 j = 0; j < 2 * wh; j += WG_VL)
           fm_vstore (dst + j, &zero);
-        if (iy >= 0 && iy < p->h)
-          wg_copy (dst + p->pw, job->x + (c * p->h + iy) * p->w, p->w);
+        if (iy < 0 || iy >= p->h)
+          continue;
+        src = job->x + (c * p->h + iy) * p->w;
+        for (gint64 j = 0; j < n0; j++)
+          dst[k0 + j] = src[ix0 + 2 * j];
+        for (gint64 j = 0; j < n1; j++)
+          dst[wh + k1 + j] = src[ix1 + 2 * j];
       }
 }
 
@@ -324,7 +321,7 @@ wg_input_body (const WgJob   *job,
                const WgShare *sh)
 {
   const FmConvParams *p = job->p;
-  gint64 tw = job->plan->tw, pitch = job->pitch, wp = job->plan->wp;
+  gint64 tw = job->plan->tw, pitch = job->pitch, wh = job->plan->wh;
   gint64 vs = p->c * pitch;   /* floats from one V matrix to the next */
 
   wg_pad_rows (job, sh);
@@ -334,22 +331,16 @@ wg_input_body (const WgJob   *job,
         {
           gint64 tx0 = wg_chunk (tx, tw);
           gint64 n = MIN (WG_VL, tw - tx0);
-          const float *src = sh->xpad + (c * job->xrows + 2 * (r - sh->r0)) * wp + 2 * tx0;
+          const float *src = sh->xpad + (c * job->xrows + 2 * (r - sh->r0)) * 2 * wh + tx0;
           float *dst = sh->v + c * pitch + (r - sh->r0) * tw + tx0;
           FmVecF d[4][4], t[4][4], v[16];
 
-          for (int i = 0; i < 4; i++)
+          for (int i = 0; i < 4; i++)   /* columns 2 tx + j: even, odd, even, odd */
             {
-              FmVecF lo, hi, lo2, hi2;
-
-              fm_vload (&lo, src + i * wp);
-              fm_vload (&hi, src + i * wp + WG_VL);
-              fm_vload (&lo2, src + i * wp + 2);
-              fm_vload (&hi2, src + i * wp + WG_VL + 2);
-              d[i][0] = WG_EVEN (lo, hi);
-              d[i][1] = WG_ODD (lo, hi);
-              d[i][2] = WG_EVEN (lo2, hi2);
-              d[i][3] = WG_ODD (lo2, hi2);
+              fm_vload (&d[i][0], src + i * 2 * wh);
+              fm_vload (&d[i][1], src + i * 2 * wh + wh);
+              fm_vload (&d[i][2], src + i * 2 * wh + 1);
+              fm_vload (&d[i][3], src + i * 2 * wh + wh + 1);
             }
           for (int j = 0; j < 4; j++)   /* B^T d */
             {
@@ -376,23 +367,34 @@ wg_input_body (const WgJob   *job,
 
 FM_SIMD_FUNCS (wg_input, (const WgJob *job, const WgShare *sh), (job, sh))
 
-/* Output row @row (WG_VL tiles' two outputs each, interleaved) of @n
- * outputs at @dst. */
+/* An output row of WG_VL tiles, their even and odd columns interleaved:
+ * @n outputs at @dst. (A loop the compiler vectorises with the shuffles
+ * each level has; a shuffle of 16 floats from two vectors of 16 is lane
+ * by lane with AVX2.) */
 static FM_SIMD_INLINE void
 wg_store_row (float        *dst,
               const FmVecF *even,
               const FmVecF *odd,
               gint64        n)
 {
-  FmVecF lo = WG_ZIPLO (*even, *odd), hi = WG_ZIPHI (*even, *odd);
+  float row[2 * WG_VL];
+  const float *e = (const float *) even, *o = (const float *) odd;
 
-  if (n < WG_VL)
+  if (n == 2 * WG_VL)
     {
-      wg_store (dst, &lo, n);
+      for (int i = 0; i < WG_VL; i++)
+        {
+          dst[2 * i] = e[i];
+          dst[2 * i + 1] = o[i];
+        }
       return;
     }
-  fm_vstore (dst, &lo);
-  wg_store (dst + WG_VL, &hi, n - WG_VL);
+  for (int i = 0; i < WG_VL; i++)
+    {
+      row[2 * i] = e[i];
+      row[2 * i + 1] = o[i];
+    }
+  wg_copy (dst, row, n);
 }
 
 /* The outputs of share @sh (output channels, tile rows): A^T P A +
@@ -486,7 +488,7 @@ wg_rows_share (gpointer data,
   WgShare sh = {
     .c0 = 0, .c1 = job->p->c,
     .r0 = job->nrows * index / job->n_shares, .r1 = job->nrows * (index + 1) / job->n_shares,
-    .xpad = job->xpad + index * job->p->c * job->xrows * job->plan->wp,
+    .xpad = job->xpad + index * job->p->c * job->xrows * 2 * job->plan->wh,
     .v = job->v + index * 16 * job->p->c * job->pitch,
     .pr = job->pr + index * 16 * job->p->m * job->pitch,
   };
