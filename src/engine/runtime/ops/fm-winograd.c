@@ -221,7 +221,7 @@ typedef struct
 } WgJob;
 
 /* A share of a pass: input or output channels [c0, c1), tile rows [r0,
- * r1) (relative to ty0), and its V and P. */
+ * r1) (relative to ty0), and its padded input rows, V and P. */
 typedef struct
 {
   gint64 c0, c1, r0, r1;
