@@ -3,10 +3,17 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The vector kernels of the depthwise-separable networks and how the run's
- * threads share them out: the direct depthwise convolution (3x3 and 5x5 at
- * stride 1 and 2 with their own code, every other geometry through the
- * general one or the plain loops), the activations with vector code
+ * The vector kernels of the depthwise-separable networks and of ResNet's
+ * 3x3 convs, and how the run's threads share them out: the direct
+ * depthwise convolution (3x3 and 5x5 at stride 1 and 2 with their own
+ * code, every other geometry through the general one or the plain loops),
+ * Winograd's F(2x2, 3x3) (ops/fm-winograd.c: odd sizes, 1xN inputs,
+ * pads that differ per side, channel counts that are not a multiple of
+ * the vector or GEMM width, batches, ResNet-sized layers that take
+ * several passes and both ways of sharing out; each output within 1e-5
+ * of its magnitude, the sum of |x * w| over its taps and |bias|, from
+ * the naive fm_conv_reference (); and the Conv op's choice of path through
+ * FM_WINOGRAD), the activations with vector code
  * (Relu, LeakyRelu, Sigmoid, Clip, HardSigmoid, HardSwish), Mul with a
  * per-channel broadcast, GlobalAveragePool and BatchNormalization. Expected values come from
  * naive loops written here (in double where the kernels round
@@ -24,6 +31,7 @@
 #include "fm-test-conv.h"
 #include "fm-test-graph.h"
 #include "fm-threads.h"
+#include "ops/fm-winograd.h"
 
 /* The levels to try: every one up to what the CPU has. */
 static int
@@ -65,39 +73,72 @@ naive_depthwise (const FmConvParams *p,
           }
 }
 
-/* Runs the depthwise conv of @p (finished) at every level with 1, 2 and
- * 3 threads: within 1e-4 of the naive loops, every output written, and
- * the same bits whatever the threads. */
+/* A conv kernel under test: y of @p on the x, w and b of @t, over
+ * @pool. */
+typedef void (*ConvKernel) (const FmConvParams      *p,
+                            const FmTestConvBuffers *t,
+                            float                   *y,
+                            FmThreads               *pool);
+
+/* The direct paths, weights packed at each call. */
 static void
-check_depthwise (const FmConvParams *p,
-                 FmThreads          *pools[4])
+kernel_direct (const FmConvParams      *p,
+               const FmTestConvBuffers *t,
+               float                   *y,
+               FmThreads               *pool)
 {
-  g_auto(FmTestConvBuffers) t = { 0 };
-  g_autofree float *one = NULL;
   gpointer scratch = fm_aligned_alloc0 (MAX (fm_conv_scratch_size (p), 64));
 
-  fm_test_conv_buffers_init (&t, p);
-  one = g_new (float, t.ny);
-  naive_depthwise (p, t.x, t.w, t.b, t.y0);
+  fm_conv_fast_full (p, t->x, t->w, NULL, t->b, y, scratch, pool);
+  fm_aligned_free (scratch);
+}
+
+/* Winograd, weights transformed at each call. */
+static void
+kernel_winograd (const FmConvParams      *p,
+                 const FmTestConvBuffers *t,
+                 float                   *y,
+                 FmThreads               *pool)
+{
+  g_autoptr(FmWinograd) wg = fm_winograd_new (p, t->w);
+  gpointer scratch = fm_aligned_alloc0 (fm_winograd_get_scratch_size (wg));
+
+  fm_winograd_run (wg, t->x, t->b, y, scratch, pool);
+  fm_aligned_free (scratch);
+}
+
+/* Runs @kernel on @t's buffers for @p (finished) at every level with 1,
+ * 2 and 3 threads: each output within @bound of @want, every output
+ * written, and the same bits whatever the threads. */
+static void
+check_kernel (const FmConvParams *p,
+              ConvKernel          kernel,
+              FmTestConvBuffers  *t,
+              const float        *want,
+              const float        *bound,
+              FmThreads          *pools[4])
+{
+  g_autofree float *one = g_new (float, t->ny);
+
   for (int isa = 0; isa < n_isas (); isa++)
     {
       fm_gemm_set_isa (isa);
       for (int threads = 1; threads <= 3; threads++)
         {
-          for (gsize i = 0; i < t.ny; i++)
-            t.y1[i] = NAN;
-          fm_conv_fast_full (p, t.x, t.w, NULL, t.b, t.y1, scratch, pools[threads]);
-          for (gsize i = 0; i < t.ny; i++)
-            if (!(fabsf (t.y0[i] - t.y1[i]) <= 1e-4f))
+          for (gsize i = 0; i < t->ny; i++)
+            t->y1[i] = NAN;
+          kernel (p, t, t->y1, pools[threads]);
+          for (gsize i = 0; i < t->ny; i++)
+            if (!(fabsf (want[i] - t->y1[i]) <= bound[i]))
               {
                 g_autofree char *conv = fm_test_conv_describe (p);
 
-                g_error ("isa %d threads %d: %s: y[%" G_GSIZE_FORMAT "] = %g, expected %g",
-                         isa, threads, conv, i, t.y1[i], t.y0[i]);
+                g_error ("isa %d threads %d: %s: y[%" G_GSIZE_FORMAT "] = %.9g, expected %.9g",
+                         isa, threads, conv, i, t->y1[i], want[i]);
               }
           if (threads == 1)
-            memcpy (one, t.y1, t.ny * sizeof (float));
-          else if (memcmp (one, t.y1, t.ny * sizeof (float)) != 0)
+            memcpy (one, t->y1, t->ny * sizeof (float));
+          else if (memcmp (one, t->y1, t->ny * sizeof (float)) != 0)
             {
               g_autofree char *conv = fm_test_conv_describe (p);
 
@@ -106,7 +147,55 @@ check_depthwise (const FmConvParams *p,
         }
     }
   fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
-  fm_aligned_free (scratch);
+}
+
+/* The depthwise conv of @p: within 1e-4 of the naive loops. */
+static void
+check_depthwise (const FmConvParams *p,
+                 FmThreads          *pools[4])
+{
+  g_auto(FmTestConvBuffers) t = { 0 };
+  g_autofree float *bound = NULL;
+
+  fm_test_conv_buffers_init (&t, p);
+  bound = g_new (float, t.ny);
+  for (gsize i = 0; i < t.ny; i++)
+    bound[i] = 1e-4f;
+  naive_depthwise (p, t.x, t.w, t.b, t.y0);
+  check_kernel (p, kernel_direct, &t, t.y0, bound, pools);
+}
+
+/* Error allowed per unit of magnitude: the transforms add a few roundings
+ * to the sum's; this is about 100 float epsilons. */
+#define WINOGRAD_REL_BOUND 1e-5f
+
+/* The Winograd conv of @p (finished): each output within
+ * WINOGRAD_REL_BOUND of its magnitude from fm_conv_reference (), the
+ * magnitude being the reference run on |x|, |w| and |b|. */
+static void
+check_winograd (const FmConvParams *p,
+                FmThreads          *pools[4])
+{
+  g_auto(FmTestConvBuffers) t = { 0 };
+  g_autofree float *ax = NULL, *aw = NULL, *ab = NULL, *bound = NULL;
+
+  g_assert_true (fm_winograd_fits (p));
+  fm_test_conv_buffers_init (&t, p);
+  ax = g_new (float, t.nx);
+  aw = g_new (float, t.nw);
+  ab = g_new (float, p->m);
+  bound = g_new (float, t.ny);
+  for (gsize i = 0; i < t.nx; i++)
+    ax[i] = fabsf (t.x[i]);
+  for (gsize i = 0; i < t.nw; i++)
+    aw[i] = fabsf (t.w[i]);
+  for (gint64 i = 0; i < p->m; i++)
+    ab[i] = fabsf (t.b[i]);
+  fm_conv_reference (p, ax, aw, ab, bound);
+  for (gsize i = 0; i < t.ny; i++)
+    bound[i] *= WINOGRAD_REL_BOUND;
+  fm_conv_reference (p, t.x, t.w, t.b, t.y0);
+  check_kernel (p, kernel_winograd, &t, t.y0, bound, pools);
 }
 
 static void
@@ -123,6 +212,27 @@ pools_free (FmThreads *pools[4])
     fm_threads_free (pools[n]);
 }
 
+/* Runs @kernel on @p (finished) and the x, w and b of @t at every level,
+ * one thread: y must be @want to the bit. */
+static void
+check_hand (const FmConvParams      *p,
+            ConvKernel               kernel,
+            const FmTestConvBuffers *t,
+            const float             *want,
+            gsize                    n_want)
+{
+  g_autofree float *y = g_new (float, n_want);
+
+  g_assert_cmpint (p->n * p->m * p->oh * p->ow, ==, n_want);
+  for (int isa = 0; isa < n_isas (); isa++)
+    {
+      fm_gemm_set_isa (isa);
+      kernel (p, t, y, NULL);
+      g_assert_cmpmem (y, n_want * sizeof (float), want, n_want * sizeof (float));
+    }
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+}
+
 /* A 3x3 kernel of ones with bias 0.5 over two channels of a 4x3 input
  * of ones, pads 1 at every side: each output counts the input pixels
  * under the kernel, so the corners see 2 x 2 = 4, the other border
@@ -136,61 +246,84 @@ test_depthwise_hand (void)
     6.5f, 9.5f, 6.5f,
     6.5f, 9.5f, 6.5f,
     4.5f, 6.5f, 4.5f,
+    4.5f, 6.5f, 4.5f,
+    6.5f, 9.5f, 6.5f,
+    6.5f, 9.5f, 6.5f,
+    4.5f, 6.5f, 4.5f,
   };
   static const float want2[] = {
     4.5f, 4.5f,
     6.5f, 6.5f,
+    4.5f, 4.5f,
+    6.5f, 6.5f,
   };
-  float x[24], w[18], y[24];
-  const float b[2] = { 0.5f, 0.5f };
+  float x[24], w[18], b[2] = { 0.5f, 0.5f };
+  FmTestConvBuffers t = { .x = x, .w = w, .b = b };   /* not owned */
 
   for (guint i = 0; i < G_N_ELEMENTS (x); i++)
     x[i] = 1.0f;
   for (guint i = 0; i < G_N_ELEMENTS (w); i++)
     w[i] = 1.0f;
-  for (int isa = 0; isa < n_isas (); isa++)
-    for (int stride = 1; stride <= 2; stride++)
-      {
-        FmConvParams p = { .n = 1, .c = 2, .h = 4, .w = 3, .m = 2, .group = 2, .kh = 3, .kw = 3,
-                           .sh = stride, .sw = stride, .dh = 1, .dw = 1, .ph = 1, .pw = 1,
-                           .has_bias = TRUE };
-        const float *want = stride == 1 ? want1 : want2;
-        gsize size = stride == 1 ? sizeof want1 : sizeof want2;
+  for (int stride = 1; stride <= 2; stride++)
+    {
+      FmConvParams p = { .n = 1, .c = 2, .h = 4, .w = 3, .m = 2, .group = 2, .kh = 3, .kw = 3,
+                         .sh = stride, .sw = stride, .dh = 1, .dw = 1, .ph = 1, .pw = 1,
+                         .has_bias = TRUE };
 
-        g_assert_true (fm_conv_params_finish (&p, 1, 1));
-        g_assert_cmpuint (p.oh * p.ow * sizeof (float), ==, size);
-        fm_gemm_set_isa (isa);
-        fm_conv_fast_full (&p, x, w, NULL, b, y, NULL, NULL);
-        g_assert_cmpmem (y, size, want, size);
-        g_assert_cmpmem (y + p.oh * p.ow, size, want, size);
-      }
-  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+      g_assert_true (fm_conv_params_finish (&p, 1, 1));
+      if (stride == 1)
+        check_hand (&p, kernel_direct, &t, want1, G_N_ELEMENTS (want1));
+      else
+        check_hand (&p, kernel_direct, &t, want2, G_N_ELEMENTS (want2));
+    }
 }
 
-/* A random depthwise geometry. @specialised: one of the four with their
- * own code (3x3 and 5x5, stride 1 and 2, by @iter), pads 0 to 3 at
- * either end, on odd and even sizes from 1 to 37, which makes rows of
- * less than one vector, of whole vectors and of a few vectors and a
- * tail, and bands of fewer rows than computed together. Else any other:
- * kernels from 1x1 to 7x4, strides 1 to 3 and dilations 1 and 2, apart in
- * height and width. FALSE if the output would be empty. */
-static gboolean
-random_depthwise (gboolean      specialised,
-                  int           iter,
-                  FmConvParams *p)
+/* The random geometries of the tests. */
+typedef enum
 {
-  gint64 peh = g_test_rand_int_range (0, 4), pew = g_test_rand_int_range (0, 4);
+  RANDOM_DEPTHWISE_SPECIALISED,
+  RANDOM_DEPTHWISE_GENERAL,
+  RANDOM_WINOGRAD,
+} RandomKind;
+
+/* A random geometry of @kind. Depthwise, specialised: one of the four
+ * with their own code (3x3 and 5x5, stride 1 and 2, by @iter), pads 0 to
+ * 3 at either end, on odd and even sizes from 1 to 37, which makes rows
+ * of less than one vector, of whole vectors and of a few vectors and a
+ * tail, and bands of fewer rows than computed together. Depthwise,
+ * general: any other, kernels from 1x1 to 7x4, strides 1 to 3 and
+ * dilations 1 and 2, apart in height and width. Winograd: 3x3 at stride
+ * 1 on sizes 1 to 40 (so rows of less than one vector of tiles, of one,
+ * and of one and a bit, which overlaps the last chunk), every sixth one
+ * column wide, pads 0 to 2 at each of the four sides, 1 to 40 channels
+ * in and out. Batches of 1 or 2, with and without bias. FALSE if the
+ * output would be empty. */
+static gboolean
+random_conv (RandomKind    kind,
+             int           iter,
+             FmConvParams *p)
+{
+  gboolean depthwise = kind != RANDOM_WINOGRAD;
+  gint64 pads = depthwise ? 4 : 3, sizes = depthwise ? 38 : 41;
+  gint64 peh = g_test_rand_int_range (0, pads), pew = g_test_rand_int_range (0, pads);
 
   memset (p, 0, sizeof *p);
   p->n = g_test_rand_int_range (1, 3);
-  p->c = p->m = p->group = g_test_rand_int_range (2, 9);
-  if (specialised)
+  if (depthwise)
+    p->c = p->m = p->group = g_test_rand_int_range (2, 9);
+  else
+    {
+      p->c = g_test_rand_int_range (1, 41);
+      p->m = g_test_rand_int_range (1, 41);
+      p->group = 1;
+    }
+  if (kind == RANDOM_DEPTHWISE_SPECIALISED)
     {
       p->kh = p->kw = iter % 2 == 0 ? 3 : 5;
       p->sh = p->sw = iter % 4 < 2 ? 1 : 2;
       p->dh = p->dw = 1;
     }
-  else
+  else if (kind == RANDOM_DEPTHWISE_GENERAL)
     {
       p->kh = g_test_rand_int_range (1, 8);
       p->kw = g_test_rand_int_range (1, 5);
@@ -199,45 +332,45 @@ random_depthwise (gboolean      specialised,
       p->dh = g_test_rand_int_range (1, 3);
       p->dw = g_test_rand_int_range (1, 3);
     }
-  p->h = g_test_rand_int_range (1, 38);
-  p->w = g_test_rand_int_range (1, 38);
-  p->ph = g_test_rand_int_range (0, 4);
-  p->pw = g_test_rand_int_range (0, 4);
+  else
+    {
+      p->kh = p->kw = 3;
+      p->sh = p->sw = p->dh = p->dw = 1;
+    }
+  p->h = g_test_rand_int_range (1, sizes);
+  p->w = !depthwise && iter % 6 == 0 ? 1 : g_test_rand_int_range (1, sizes);
+  p->ph = g_test_rand_int_range (0, pads);
+  p->pw = g_test_rand_int_range (0, pads);
   p->has_bias = g_test_rand_bit ();
   return fm_conv_params_finish (p, peh, pew);
 }
 
+/* Random geometries of the kind @data (a RandomKind), each checked by
+ * its kernel's check; enough of them must have an output. */
 static void
-check_random_depthwise (gboolean specialised)
+test_random (gconstpointer data)
 {
+  RandomKind kind = GPOINTER_TO_INT (data);
+  int n_iter = kind == RANDOM_WINOGRAD ? 60 : 160;
   FmThreads *pools[4];
   int n_checked = 0;
 
   pools_new (pools);
-  for (int iter = 0; iter < 160; iter++)
+  for (int iter = 0; iter < n_iter; iter++)
     {
       FmConvParams p;
 
-      if (!random_depthwise (specialised, iter, &p))
+      if (!random_conv (kind, iter, &p))
         continue;
-      check_depthwise (&p, pools);
+      if (kind == RANDOM_WINOGRAD)
+        check_winograd (&p, pools);
+      else
+        check_depthwise (&p, pools);
       n_checked++;
     }
   pools_free (pools);
-  g_test_message ("%d depthwise convs checked", n_checked);
-  g_assert_cmpint (n_checked, >, 60);
-}
-
-static void
-test_depthwise_specialised (void)
-{
-  check_random_depthwise (TRUE);
-}
-
-static void
-test_depthwise_general (void)
-{
-  check_random_depthwise (FALSE);
+  g_test_message ("%d convs checked", n_checked);
+  g_assert_cmpint (n_checked, >, n_iter * 3 / 8);
 }
 
 /* Planes large enough to be split across the threads and to take
@@ -272,6 +405,180 @@ test_depthwise_large (void)
       check_depthwise (&p, pools);
     }
   pools_free (pools);
+}
+
+/* Winograd's F(2x2, 3x3) */
+
+/* One channel x[i][j] = 4 i + j + 1 of a 4x4 input, no pads, so a 2x2
+ * output, one tile. Output channel 0 has the kernel [1 0 0; 0 1 0;
+ * 0 0 -1] and bias 0.5: x[oy][ox] + x[oy+1][ox+1] - x[oy+2][ox+2] =
+ * (4 oy + ox + 1) + (4 oy + ox + 6) - (4 oy + ox + 11) = 4 oy + ox - 4,
+ * plus 0.5. Output channel 1 has a kernel of ones and bias -1: nine times
+ * the centre, 9 (4 oy + ox + 6), minus 1. Then two channels of a 4x3
+ * input of ones, a kernel of ones and pads 1: twice the count of the
+ * depthwise case, plus 0.5; the odd width leaves the last tile of each
+ * row half outside. All of it is exact in floats (the transforms only
+ * halve and quarter small integers). */
+static void
+test_winograd_hand (void)
+{
+  static const float want1[] = {
+    -3.5f, -2.5f,
+    0.5f, 1.5f,
+    53.0f, 62.0f,
+    89.0f, 98.0f,
+  };
+  static const float want2[] = {
+    8.5f, 12.5f, 8.5f,
+    12.5f, 18.5f, 12.5f,
+    12.5f, 18.5f, 12.5f,
+    8.5f, 12.5f, 8.5f,
+  };
+  float x1[16], w1[18] = { 1, 0, 0, 0, 1, 0, 0, 0, -1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+  float x2[24], w2[18], b1[2] = { 0.5f, -1.0f }, b2[1] = { 0.5f };
+  FmTestConvBuffers t1 = { .x = x1, .w = w1, .b = b1 };   /* not owned */
+  FmTestConvBuffers t2 = { .x = x2, .w = w2, .b = b2 };
+  FmConvParams p1 = { .n = 1, .c = 1, .h = 4, .w = 4, .m = 2, .group = 1, .kh = 3, .kw = 3,
+                      .sh = 1, .sw = 1, .dh = 1, .dw = 1, .has_bias = TRUE };
+  FmConvParams p2 = p1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (x1); i++)
+    x1[i] = (float) (i + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (x2); i++)
+    x2[i] = 1.0f;
+  for (guint i = 0; i < G_N_ELEMENTS (w2); i++)
+    w2[i] = 1.0f;
+  g_assert_true (fm_conv_params_finish (&p1, 0, 0));
+  check_hand (&p1, kernel_winograd, &t1, want1, G_N_ELEMENTS (want1));
+  p2.c = 2;
+  p2.w = 3;
+  p2.m = 1;
+  p2.ph = p2.pw = 1;
+  g_assert_true (fm_conv_params_finish (&p2, 1, 1));
+  check_hand (&p2, kernel_winograd, &t2, want2, G_N_ELEMENTS (want2));
+}
+
+/* Layers of ResNet's size: several passes of tile rows, shares of tile
+ * rows (wide images) and shares of channels (small ones), more channels
+ * than the GEMM's K block; one with pads 0. */
+static void
+test_winograd_large (void)
+{
+  static const gint64 geometry[][4] = {
+    /* c, m, h = w, pad */
+    { 64, 64, 56, 1 },
+    { 40, 72, 57, 1 },
+    { 256, 24, 14, 1 },
+    { 520, 16, 7, 1 },
+    { 33, 35, 30, 0 },
+  };
+  FmThreads *pools[4];
+
+  pools_new (pools);
+  for (guint i = 0; i < G_N_ELEMENTS (geometry); i++)
+    {
+      const gint64 *g = geometry[i];
+      FmConvParams p = { .n = 1, .c = g[0], .m = g[1], .h = g[2], .w = g[2], .group = 1,
+                         .kh = 3, .kw = 3, .sh = 1, .sw = 1, .dh = 1, .dw = 1,
+                         .ph = g[3], .pw = g[3], .has_bias = TRUE };
+
+      g_assert_true (fm_conv_params_finish (&p, g[3], g[3]));
+      check_winograd (&p, pools);
+    }
+  pools_free (pools);
+}
+
+/* Which convs take the path, and FM_WINOGRAD's say. */
+static void
+test_winograd_choice (void)
+{
+  FmConvParams p = { .n = 1, .c = 64, .m = 64, .h = 56, .w = 56, .group = 1, .kh = 3, .kw = 3,
+                     .sh = 1, .sw = 1, .dh = 1, .dw = 1, .ph = 1, .pw = 1 };
+  FmConvParams q, out[4];
+
+  g_assert_true (fm_conv_params_finish (&p, 1, 1));
+  g_unsetenv ("FM_WINOGRAD");
+  g_assert_true (fm_winograd_pays (&p));
+  /* each of these alone takes p out of the path's reach */
+  for (guint i = 0; i < G_N_ELEMENTS (out); i++)
+    out[i] = p;
+  out[0].sh = 2;
+  out[1].dw = 2;
+  out[2].kw = 5;
+  out[3].group = 2;
+  for (guint i = 0; i < G_N_ELEMENTS (out); i++)
+    g_assert_false (fm_winograd_fits (&out[i]));
+  /* too few channels to pay; MNIST's 32 channels at 14x14, too little
+   * work; at 56x56, enough */
+  q = p;
+  q.c = 3;
+  g_assert_true (fm_winograd_fits (&q));
+  g_assert_false (fm_winograd_pays (&q));
+  out[0] = p;
+  out[0].c = out[0].m = 32;
+  g_assert_true (fm_winograd_pays (&out[0]));
+  out[0].h = out[0].w = 14;
+  g_assert_true (fm_conv_params_finish (&out[0], 1, 1));
+  g_assert_false (fm_winograd_pays (&out[0]));
+  /* ResNet's 256 channels at 14x14 pay; 512 at 7x7 would grow the
+   * weights by 73 times the output */
+  out[0].c = out[0].m = 256;
+  g_assert_true (fm_winograd_pays (&out[0]));
+  out[0].c = out[0].m = 512;
+  out[0].h = out[0].w = 7;
+  g_assert_true (fm_conv_params_finish (&out[0], 1, 1));
+  g_assert_false (fm_winograd_pays (&out[0]));
+
+  g_setenv ("FM_WINOGRAD", "all", TRUE);
+  g_assert_true (fm_winograd_pays (&q));
+  q.group = 3;
+  g_assert_false (fm_winograd_pays (&q));
+  g_setenv ("FM_WINOGRAD", "0", TRUE);
+  g_assert_false (fm_winograd_pays (&p));
+  g_unsetenv ("FM_WINOGRAD");
+}
+
+/* A Conv node with constant weights runs through either path, as
+ * FM_WINOGRAD says when the model loads, with 1 and 2 threads, within
+ * 1e-5 of the reference (outputs of at most 45 taps of [-1, 1]). */
+static void
+test_winograd_graph (void)
+{
+  FmConvParams p = { .n = 1, .c = 5, .h = 9, .w = 11, .m = 6, .group = 1, .kh = 3, .kw = 3,
+                     .sh = 1, .sw = 1, .dh = 1, .dw = 1, .ph = 1, .pw = 1, .has_bias = TRUE };
+  const char *modes[] = { "0", "all" };
+  g_auto(FmTestConvBuffers) t = { 0 };
+
+  g_assert_true (fm_conv_params_finish (&p, 1, 1));
+  fm_test_conv_buffers_init (&t, &p);
+  fm_conv_reference (&p, t.x, t.w, t.b, t.y0);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+      g_autoptr(FmModel) model = NULL;
+      FmOnnxNode *node;
+
+      fm_test_graph_input (g, "x", FM_DIMS (1, 5, 9, 11));
+      fm_test_graph_float (g, "w", FM_DIMS (6, 5, 3, 3), t.w);
+      fm_test_graph_float (g, "b", FM_DIMS (6), t.b);
+      node = fm_test_graph_node (g, "Conv", "x,w,b", "y");
+      fm_test_node_ints (node, "pads", 4, (const gint64[]) { 1, 1, 1, 1 });
+      fm_test_graph_output (g, "y");
+      g_setenv ("FM_WINOGRAD", modes[i], TRUE);
+      model = fm_test_graph_build_ok (g);
+      g_unsetenv ("FM_WINOGRAD");
+      for (guint threads = 1; threads <= 2; threads++)
+        {
+          gsize n_out = 0;
+          g_autofree float *y = fm_test_run_threads (model, FM_INPUTS (t.x), "y", threads,
+                                                     &n_out, NULL);
+
+          g_assert_nonnull (y);
+          g_assert_cmpuint (n_out, ==, t.ny);
+          for (gsize j = 0; j < t.ny; j++)
+            g_assert_cmpfloat_with_epsilon (y[j], t.y0[j], 1e-5);
+        }
+    }
 }
 
 /* Activations */
@@ -526,13 +833,21 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/kernels/depthwise/hand", test_depthwise_hand);
-  g_test_add_func ("/engine/kernels/depthwise/specialised", test_depthwise_specialised);
-  g_test_add_func ("/engine/kernels/depthwise/general", test_depthwise_general);
+  g_test_add_data_func ("/engine/kernels/depthwise/specialised",
+                        GINT_TO_POINTER (RANDOM_DEPTHWISE_SPECIALISED), test_random);
+  g_test_add_data_func ("/engine/kernels/depthwise/general",
+                        GINT_TO_POINTER (RANDOM_DEPTHWISE_GENERAL), test_random);
   g_test_add_func ("/engine/kernels/depthwise/large", test_depthwise_large);
   g_test_add_func ("/engine/kernels/activations", test_activations);
   g_test_add_func ("/engine/kernels/mul-broadcast-global-pool",
                    test_mul_broadcast_and_global_pool);
   g_test_add_func ("/engine/kernels/batch-norm-threads", test_batch_norm_threads);
   g_test_add_func ("/engine/kernels/grain", test_grain);
+  g_test_add_func ("/engine/kernels/winograd/hand", test_winograd_hand);
+  g_test_add_data_func ("/engine/kernels/winograd/random", GINT_TO_POINTER (RANDOM_WINOGRAD),
+                        test_random);
+  g_test_add_func ("/engine/kernels/winograd/large", test_winograd_large);
+  g_test_add_func ("/engine/kernels/winograd/choice", test_winograd_choice);
+  g_test_add_func ("/engine/kernels/winograd/graph", test_winograd_graph);
   return g_test_run ();
 }

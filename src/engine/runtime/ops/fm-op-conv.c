@@ -10,9 +10,12 @@
  * padded input shifted, so there is no im2col, and the output columns that
  * fall in the padding are dropped afterwards. Strided convs use im2col
  * into scratch; depthwise convs (group = C = M) use a direct vector kernel,
- * channels split across the run's threads. Bias is added by the GEMM. A
- * naive reference kernel lives here too for the tests. 3-D convs run as
- * im2col + GEMM in fm-op-conv-nd.c.
+ * channels split across the run's threads. Bias is added by the GEMM.
+ * 3x3 stride-1 convs with constant weights and enough channels and work
+ * take Winograd's F(2x2, 3x3) instead (fm-winograd.c, weights transformed
+ * at load; FM_WINOGRAD=0 in the environment keeps them on the direct
+ * path). A naive reference kernel lives here too for the tests. 3-D convs
+ * run as im2col + GEMM in fm-op-conv-nd.c.
  */
 #include "config.h"
 
@@ -27,6 +30,7 @@
 #include "fm-op-conv-nd.h"
 #include "fm-op-conv-private.h"
 #include "fm-op-simd.h"
+#include "fm-winograd.h"
 
 gboolean
 fm_conv_params_finish (FmConvParams *p,
@@ -50,6 +54,7 @@ typedef enum
   CONV_DEPTHWISE,   /* direct loops */
   CONV_IMPLICIT,    /* stride 1: GEMM straight on the (padded) input rows */
   CONV_IM2COL,      /* im2col into scratch, then GEMM */
+  CONV_WINOGRAD,    /* 3x3 stride 1, constant weights: fm-winograd.c */
 } ConvMode;
 
 static gboolean
@@ -829,6 +834,7 @@ typedef struct
 {
   FmConvParams p;
   float       *packed;   /* [group][fm_gemm_packed_a_size (mg, rows)] or NULL */
+  FmWinograd  *wino;     /* the conv prepared for Winograd's F(2x2, 3x3), or NULL */
   float       *w_max_abs; /* [M] largest |w| per output channel, or NULL */
   FmConvNd    *nd;        /* 3-D: the geometry (p has only n, c, m, group), else NULL */
 } ConvNode;
@@ -839,6 +845,7 @@ conv_node_free (gpointer data)
   ConvNode *cn = data;
 
   fm_aligned_free (cn->packed);
+  g_clear_pointer (&cn->wino, fm_winograd_free);
   g_free (cn->w_max_abs);
   g_free (cn->nd);
   g_free (cn);
@@ -992,6 +999,15 @@ conv_pack_weights (FmOpContext     *ctx,
     }
   if (plan->mode == CONV_DEPTHWISE)
     return TRUE;
+  if (plan->mode == CONV_WINOGRAD)
+    {
+      cn->wino = fm_winograd_new (p, wd);
+      if (cn->wino == NULL)
+        return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                           _("not enough memory to pack the weights"));
+      ctx->own_copy |= 1u << 1;
+      return TRUE;
+    }
 
   cn->packed = fm_aligned_alloc0 (MAX (per_group * p->group * sizeof (float), 64));
   if (cn->packed == NULL)
@@ -1096,9 +1112,11 @@ conv_prepare (FmOpContext  *ctx,
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
   conv_plan (&cn->p, w->kind == FM_VALUE_CONST, &plan);
+  if (w->kind == FM_VALUE_CONST && fm_winograd_pays (&cn->p))
+    plan.mode = CONV_WINOGRAD;
   if (w->kind == FM_VALUE_CONST && !conv_pack_weights (ctx, cn, w, &plan, error))
     return FALSE;
-  ctx->scratch_size = plan.size;
+  ctx->scratch_size = cn->wino != NULL ? fm_winograd_get_scratch_size (cn->wino) : plan.size;
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
   return TRUE;
 }
@@ -1115,6 +1133,13 @@ conv_run (const FmNode *node,
       fm_conv_nd_run (cn->nd, FM_IN_F (rc, node, 0), FM_IN_F (rc, node, 1), cn->packed,
                       p->has_bias ? FM_IN_F (rc, node, 2) : NULL,
                       FM_OUT_F (rc, node, 0), rc->scratch, rc->threads);
+      return;
+    }
+  if (cn->wino != NULL)
+    {
+      fm_winograd_run (cn->wino, FM_IN_F (rc, node, 0),
+                       p->has_bias ? FM_IN_F (rc, node, 2) : NULL,
+                       FM_OUT_F (rc, node, 0), rc->scratch, rc->threads);
       return;
     }
   fm_conv_fast_full (p, FM_IN_F (rc, node, 0), FM_IN_F (rc, node, 1), cn->packed,
