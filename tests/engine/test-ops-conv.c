@@ -467,16 +467,6 @@ test_pool_refused (void)
 
 /* Random shapes against the naive loops */
 
-static float *
-rand_floats (gsize n)
-{
-  float *v = g_new (float, n);
-
-  for (gsize i = 0; i < n; i++)
-    v[i] = fm_test_rand_float ();
-  return v;
-}
-
 static gint64
 rand_range (gint64 lo,
             gint64 hi)
@@ -542,9 +532,9 @@ rand_buffers (const FmConvNd *p,
               float         **y0,
               float         **y1)
 {
-  *x = rand_floats (nx);
-  *w = rand_floats (p->m * (p->c / p->group) * prod3 (p->win.k));
-  *b = rand_floats (p->m);
+  *x = fm_test_rand_floats (nx);
+  *w = fm_test_rand_floats (p->m * (p->c / p->group) * prod3 (p->win.k));
+  *b = fm_test_rand_floats (p->m);
   *y0 = g_new (float, ny);
   *y1 = g_new (float, ny);
   for (gsize i = 0; i < ny; i++)
@@ -681,7 +671,7 @@ test_conv_transpose_vs_naive (void)
       conv.c = p.m;
       conv.m = p.c;
       conv.has_bias = FALSE;
-      r = rand_floats (ny);
+      r = fm_test_rand_floats (ny);
       cr = g_new (float, nx);
       fm_conv_nd_reference (&conv, r, w, NULL, cr);
       for (gsize i = 0; i < ny; i++)
