@@ -18,9 +18,10 @@
 # own, saved once before the rounds, as for a user who has opened the
 # model before: the first open of a model without metadata also opens the
 # Input Settings window, which is not counted here. The model's digest,
-# which names those settings, is remembered after the first open (in a
-# cache folder of the benchmark's own), again as for a returning user:
-# only the first window of the first round hashes the model's bytes.
+# which names those settings, is remembered in the user's cache folder
+# after the first open, again as for a returning user. (A cache folder of
+# the benchmark's own would also make fontconfig rebuild its cache in the
+# first round, a second of its own.)
 #
 # The ResNet-18 export of build-aux/bench-peers-models.py (random weights,
 # no metadata of ours) is the model the issue names.
@@ -43,7 +44,7 @@ trap 'rm -rf "$inner" "$data"' EXIT
 mkdir -p "$data/feature-maps/input-settings"
 printf '[Input]\npreset=ImageNet\nmean=0.485,0.456,0.406\nstd=0.229,0.224,0.225\n' \
   >"$data/feature-maps/input-settings/$(sha256sum "$model" | cut -d' ' -f1).ini"
-export XDG_DATA_HOME=$data XDG_CACHE_HOME=$data/cache
+export XDG_DATA_HOME=$data
 cat >"$inner" <<'INNER'
 set -euo pipefail
 . "$FM_BENCH_WINDOW"
