@@ -11,14 +11,8 @@
  * Activating a tile (click, or arrow keys and Enter) triggers the window
  * action win.open-tile (layer, channel).
  *
- * Compare mode (fm_layer_section_set_compare): the same layer of a second
- * model B beside it. Each cell then holds A's tile and B's tile of one
- * channel, drawn exactly as each model's single view draws them (its own
- * frame and range), and, in the difference view, a third tile of |A - B|
- * on its own sequential scale, shown in a legend of its own. A cell whose
- * channel is zero for this input in one model and not in the other is
- * highlighted. The difference is computed only for sections whose tiles
- * are built, that is near the view.
+ * Compare mode, a second model's tiles beside these, is in
+ * fm-layer-section-compare.c.
  */
 #include "config.h"
 
@@ -26,53 +20,9 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "fm-layer-section.h"
+#include "fm-layer-section-private.h"
 #include "fm-tile.h"
 
-struct _FmLayerSection
-{
-  GtkWidget      parent_instance;
-
-  guint          index;
-  GtkWidget     *title;
-  GtkWidget     *subtitle;
-  GtkWidget     *legend;
-  GtkWidget     *legend_note;  /* instead of one range, with per-tile scaling */
-  GtkWidget     *histogram;
-  FmScanResult  *scan;
-  int            scan_layer;
-  double         rare_below;
-  GtkWidget     *flow;       /* the tiles, or NULL while only their space is held */
-  GtkWidget     *space;      /* FmTileSpace: as tall as the tiles would be, or NULL */
-  GPtrArray     *tiles;      /* FmTile*, borrowed (children of flow) */
-  guint          n_channels;
-  int            map_height;
-  int            map_width;
-  int            tile_size;
-  FmTileFilter   filter;
-  FmTileSort     sort;
-  FmFrame       *frame;
-  FmViewOptions  options;
-  char          *shape_text;
-  char          *op_label;
-  char          *title_a;    /* the title outside compare mode */
-
-  /* compare mode */
-  gboolean       compare;
-  guint          index_b;    /* B's layer in frame_b */
-  FmFrame       *frame_b;
-  gboolean       show_diff;
-  float         *diff;       /* [C, H, W] |A - B|, while the difference is shown */
-  float          diff_max;
-  GPtrArray     *tiles_b;    /* FmTile*, borrowed, like tiles */
-  GPtrArray     *tiles_d;
-  GPtrArray     *cells;      /* the GtkBox of each channel's tiles, borrowed */
-  GtkWidget     *legends_b;  /* B's legend and the difference's, with their names */
-  GtkWidget     *legend_b;
-  GtkWidget     *legend_d;
-  GtkWidget     *legend_d_row;
-  GtkWidget     *legend_a_name;
-};
 
 G_DEFINE_FINAL_TYPE (FmLayerSection, fm_layer_section, GTK_TYPE_WIDGET)
 
@@ -123,8 +73,6 @@ static int cell_height;
 static int cell_tile_size;
 static guint cell_per;
 
-#define CELL_TILE_SPACING 2
-
 /* @per: the tiles in one cell (1; 2 or 3 in compare mode). */
 static void
 cell_size (int    tile_size,
@@ -138,7 +86,7 @@ cell_size (int    tile_size,
       *h = cell_height;
       return;
     }
-  *w = (int) per * tile_size + (int) (per - 1) * CELL_TILE_SPACING + 4;
+  *w = (int) per * tile_size + (int) (per - 1) * FM_LAYER_SECTION_CELL_SPACING + 4;
   *h = tile_size + 16 + 4;
 }
 
@@ -229,11 +177,13 @@ fm_tile_space_new (guint n,
   return GTK_WIDGET (self);
 }
 
-/* The tiles in each cell: A's alone, or A's and B's and maybe |A - B|. */
-static guint
-tiles_per_cell (FmLayerSection *self)
+void
+_fm_layer_section_resize_space (FmLayerSection *self)
 {
-  return !self->compare ? 1 : self->show_diff ? 3 : 2;
+  if (self->space == NULL)
+    return;
+  FM_TILE_SPACE (self->space)->per = _fm_layer_section_tiles_per_cell (self);
+  gtk_widget_queue_resize (self->space);
 }
 
 /* A's tile of a flow box child: the child itself, or the first of a
@@ -246,6 +196,23 @@ cell_tile (GtkFlowBoxChild *child)
   return FM_TILE (FM_IS_TILE (w) ? w : gtk_widget_get_first_child (w));
 }
 
+void
+_fm_layer_section_draw_legend (FmLayerSection *self,
+                               cairo_t        *cr,
+                               FmFrame        *frame,
+                               guint           index,
+                               int             width,
+                               int             height)
+{
+  float vmin = 0, vmax = 0;
+
+  if (frame == NULL || self->options.normalize == FM_NORMALIZE_TILE)
+    return;
+  fm_view_options_range (&self->options, frame, index, -1, &vmin, &vmax);
+  fm_legend_render (cr, self->options.colormap, vmin, vmax, width, height,
+                    adw_style_manager_get_dark (adw_style_manager_get_default ()));
+}
+
 static void
 legend_draw (GtkDrawingArea *area,
              cairo_t        *cr,
@@ -254,47 +221,8 @@ legend_draw (GtkDrawingArea *area,
              gpointer        user_data)
 {
   FmLayerSection *self = user_data;
-  float vmin = 0, vmax = 0;
 
-  if (self->frame == NULL || self->options.normalize == FM_NORMALIZE_TILE)
-    return;
-  fm_view_options_range (&self->options, self->frame, self->index, -1, &vmin, &vmax);
-  fm_legend_render (cr, self->options.colormap, vmin, vmax, width, height,
-                    adw_style_manager_get_dark (adw_style_manager_get_default ()));
-}
-
-/* The difference's own scale: a sequential map other than the one of the
- * tiles, so a difference tile is never read as a map. */
-static const FmColormap *
-diff_colormap (const FmViewOptions *options)
-{
-  const FmColormap *magma = fm_colormap_lookup ("magma");
-
-  return options->colormap == magma ? fm_colormap_lookup ("viridis") : magma;
-}
-
-static void
-legend_b_draw (GtkDrawingArea *area,
-               cairo_t        *cr,
-               int             width,
-               int             height,
-               gpointer        user_data)
-{
-  FmLayerSection *self = user_data;
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  float vmin = 0, vmax = 0;
-
-  if (GTK_WIDGET (area) == self->legend_d)
-    {
-      if (self->diff != NULL)
-        fm_legend_render (cr, diff_colormap (&self->options), 0,
-                          self->diff_max > 0 ? self->diff_max : 1, width, height, dark);
-      return;
-    }
-  if (self->frame_b == NULL || self->options.normalize == FM_NORMALIZE_TILE)
-    return;
-  fm_view_options_range (&self->options, self->frame_b, self->index_b, -1, &vmin, &vmax);
-  fm_legend_render (cr, self->options.colormap, vmin, vmax, width, height, dark);
+  _fm_layer_section_draw_legend (self, cr, self->frame, self->index, width, height);
 }
 
 /* ---- the scan's marks ----------------------------------------------------- */
@@ -434,40 +362,6 @@ child_activated_cb (GtkFlowBox      *flow,
                               self->index, fm_tile_get_channel (tile));
 }
 
-/* A legend of compare mode: B's or the difference's. */
-static GtkWidget *
-make_legend_area (FmLayerSection *self,
-                  const char     *label)
-{
-  GtkWidget *area = gtk_drawing_area_new ();
-
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (area), 220);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 30);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), legend_b_draw, self, NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  return area;
-}
-
-/* @legend after its name, @name (in compare mode: "A", "B", "|A − B|"). */
-static GtkWidget *
-legend_row (GtkWidget   *legend,
-            const char  *name,
-            GtkWidget  **name_out)
-{
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new (name);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_width_chars (GTK_LABEL (label), 5);
-  gtk_widget_add_css_class (label, "caption-heading");
-  gtk_box_append (GTK_BOX (row), label);
-  gtk_box_append (GTK_BOX (row), legend);
-  if (name_out != NULL)
-    *name_out = label;
-  return row;
-}
-
 static void
 fm_layer_section_dispose (GObject *object)
 {
@@ -570,26 +464,8 @@ fm_layer_section_init (FmLayerSection *self)
 
   gtk_box_append (GTK_BOX (header), titles);
   gtk_box_append (GTK_BOX (header), self->histogram);
-  {
-    /* A's legend; in compare mode named, with B's and the difference's. */
-    GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-    GtkWidget *row_a;
-
-    gtk_widget_set_valign (column, GTK_ALIGN_CENTER);
-    row_a = legend_row (self->legend, "A", &self->legend_a_name);
-    gtk_widget_set_visible (self->legend_a_name, FALSE);
-    gtk_box_append (GTK_BOX (column), row_a);
-    self->legends_b = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-    self->legend_b = make_legend_area (self, _("Colour scale of model B"));
-    gtk_box_append (GTK_BOX (self->legends_b), legend_row (self->legend_b, "B", NULL));
-    self->legend_d = make_legend_area (self, _("Colour scale of the difference"));
-    /* Translators: names the colour scale of the difference tiles */
-    self->legend_d_row = legend_row (self->legend_d, _("|A − B|"), NULL);
-    gtk_box_append (GTK_BOX (self->legends_b), self->legend_d_row);
-    gtk_widget_set_visible (self->legends_b, FALSE);
-    gtk_box_append (GTK_BOX (column), self->legends_b);
-    gtk_box_append (GTK_BOX (header), column);
-  }
+  /* A's legend; in compare mode named, with B's and the difference's. */
+  gtk_box_append (GTK_BOX (header), _fm_layer_section_compare_legends (self));
   gtk_box_append (GTK_BOX (header), self->legend_note);
   gtk_widget_set_parent (header, GTK_WIDGET (self));
 
@@ -816,16 +692,11 @@ fm_layer_section_note_cell_size (FmLayerSection *self)
   cell_width = gtk_widget_get_width (child);
   cell_height = gtk_widget_get_height (child);
   cell_tile_size = self->tile_size;
-  cell_per = tiles_per_cell (self);
+  cell_per = _fm_layer_section_tiles_per_cell (self);
 }
 
 static void apply_frame (FmLayerSection *self);
-static void update_subtitle (FmLayerSection *self);
 static void apply_scan (FmLayerSection *self);
-static void apply_compare (FmLayerSection *self);
-static GtkWidget *make_compare_cell (FmLayerSection *self,
-                                     GtkWidget      *tile,
-                                     guint           channel);
 
 gboolean
 fm_layer_section_has_tiles (FmLayerSection *self)
@@ -856,7 +727,8 @@ fm_layer_section_ensure_tiles (FmLayerSection *self)
       g_ptr_array_add (self->tiles, tile);
       if (self->compare)
         {
-          gtk_flow_box_append (GTK_FLOW_BOX (self->flow), make_compare_cell (self, tile, c));
+          gtk_flow_box_append (GTK_FLOW_BOX (self->flow),
+                               _fm_layer_section_compare_cell (self, tile, c));
           continue;
         }
       gtk_flow_box_append (GTK_FLOW_BOX (self->flow), tile);
@@ -873,9 +745,9 @@ fm_layer_section_ensure_tiles (FmLayerSection *self)
   }
   if (self->frame != NULL)
     apply_frame (self);
-  update_subtitle (self);
+  _fm_layer_section_update_subtitle (self);
   apply_scan (self);
-  apply_compare (self);
+  _fm_layer_section_apply_compare (self, TRUE);
 }
 
 void
@@ -884,7 +756,7 @@ fm_layer_section_release_tiles (FmLayerSection *self)
   if (self->flow == NULL)
     return;
   self->space = fm_tile_space_new (fm_layer_section_count_shown (self), self->tile_size,
-                                   tiles_per_cell (self));
+                                   _fm_layer_section_tiles_per_cell (self));
   gtk_widget_insert_before (self->space, GTK_WIDGET (self), self->flow);
   g_ptr_array_set_size (self->tiles, 0);
   g_ptr_array_set_size (self->tiles_b, 0);
@@ -900,8 +772,8 @@ fm_layer_section_release_tiles (FmLayerSection *self)
  * wrapped label again whenever its text changes, and doing so for every
  * section of ResNet-18 (38) took a quarter of the main thread while
  * drawing. */
-static void
-update_subtitle (FmLayerSection *self)
+void
+_fm_layer_section_update_subtitle (FmLayerSection *self)
 {
   g_autofree char *subtitle = NULL;
 
@@ -943,8 +815,8 @@ apply_frame (FmLayerSection *self)
 
 /* The legends that hold for the view: A's (and B's) with one range for
  * the layer, the difference's in the difference view. */
-static void
-show_legends (FmLayerSection *self)
+void
+_fm_layer_section_show_legends (FmLayerSection *self)
 {
   gboolean per_tile = self->options.normalize == FM_NORMALIZE_TILE;
 
@@ -955,8 +827,20 @@ show_legends (FmLayerSection *self)
   gtk_widget_set_visible (gtk_widget_get_parent (self->legend_b), !per_tile);
   gtk_widget_set_visible (self->legend_d_row, self->compare && self->show_diff);
   gtk_widget_queue_draw (self->legend);
-  gtk_widget_queue_draw (self->legend_b);
-  gtk_widget_queue_draw (self->legend_d);
+  if (self->compare)
+    {
+      gtk_widget_queue_draw (self->legend_b);
+      gtk_widget_queue_draw (self->legend_d);
+    }
+}
+
+static gboolean
+view_options_equal (const FmViewOptions *a,
+                    const FmViewOptions *b)
+{
+  return a->colormap == b->colormap && a->normalize == b->normalize &&
+         a->fixed_min == b->fixed_min && a->fixed_max == b->fixed_max &&
+         a->tile_size == b->tile_size;
 }
 
 void
@@ -964,17 +848,21 @@ fm_layer_section_update (FmLayerSection      *self,
                          FmFrame             *frame,
                          const FmViewOptions *options)
 {
+  /* A new frame of A's leaves B's tiles as they are (B's frame sets them),
+   * unless the view options changed. */
+  gboolean restyle_b = !view_options_equal (&self->options, options);
+
   fm_frame_ref (frame);
   g_clear_pointer (&self->frame, fm_frame_unref);
   self->frame = frame;
   self->options = *options;
 
   if (self->flow != NULL)
-    update_subtitle (self);
+    _fm_layer_section_update_subtitle (self);
   apply_frame (self);
-  apply_compare (self);
+  _fm_layer_section_apply_compare (self, restyle_b);
   refresh_view (self);
-  show_legends (self);
+  _fm_layer_section_show_legends (self);
 }
 
 gboolean
@@ -1092,232 +980,4 @@ fm_layer_section_get_scan (FmLayerSection *self,
 {
   *scan_layer = self->scan_layer;
   return self->scan;
-}
-
-/* ---- compare mode ------------------------------------------------------------ */
-
-/* One channel's cell in compare mode: A's @tile, B's and the difference's. */
-static GtkWidget *
-make_compare_cell (FmLayerSection *self,
-                   GtkWidget      *tile,
-                   guint           channel)
-{
-  GtkWidget *cell = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, CELL_TILE_SPACING);
-  GtkWidget *tile_b = fm_tile_new (channel, self->map_height, self->map_width, self->tile_size);
-  GtkWidget *tile_d = fm_tile_new (channel, self->map_height, self->map_width, self->tile_size);
-  g_autofree char *caption_a = g_strdup_printf ("A %u", channel);
-  g_autofree char *caption_b = g_strdup_printf ("B %u", channel);
-  g_autofree char *caption_d = g_strdup_printf ("Δ %u", channel);
-
-  fm_tile_set_caption (FM_TILE (tile), caption_a);
-  fm_tile_set_caption (FM_TILE (tile_b), caption_b);
-  fm_tile_set_caption (FM_TILE (tile_d), caption_d);
-  gtk_widget_add_css_class (cell, "compare-cell");
-  /* A wider column leaves the highlight around the tiles only. */
-  gtk_widget_set_halign (cell, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (cell), tile);
-  gtk_box_append (GTK_BOX (cell), tile_b);
-  gtk_box_append (GTK_BOX (cell), tile_d);
-  gtk_widget_set_visible (tile_d, self->show_diff);
-  g_ptr_array_add (self->tiles_b, tile_b);
-  g_ptr_array_add (self->tiles_d, tile_d);
-  g_ptr_array_add (self->cells, cell);
-  return cell;
-}
-
-gboolean
-fm_layer_section_get_verdict_differs (FmLayerSection *self,
-                                      guint           channel)
-{
-  if (!self->compare || self->frame == NULL || self->frame_b == NULL ||
-      channel >= self->n_channels)
-    return FALSE;
-  return self->frame->stats[self->index][channel].all_zero !=
-         self->frame_b->stats[self->index_b][channel].all_zero;
-}
-
-guint
-fm_layer_section_count_verdict_differs (FmLayerSection *self)
-{
-  guint n = 0;
-
-  for (guint c = 0; c < self->n_channels; c++)
-    n += fm_layer_section_get_verdict_differs (self, c);
-  return n;
-}
-
-/* Highlights cell @c when its channel is zero for this input in one model
- * only, and says so to a screen reader. */
-static void
-mark_cell (FmLayerSection *self,
-           guint           c)
-{
-  GtkWidget *cell = g_ptr_array_index (self->cells, c);
-  gboolean differs = fm_layer_section_get_verdict_differs (self, c);
-  g_autofree char *label = NULL;
-
-  if (gtk_widget_has_css_class (cell, "verdict-differs") == differs)
-    return;
-  if (differs)
-    {
-      gboolean zero_a = self->frame->stats[self->index][c].all_zero;
-
-      gtk_widget_add_css_class (cell, "verdict-differs");
-      label = g_strdup_printf (zero_a ? _("Channel %u: zero for this input in A, not in B")
-                                      : _("Channel %u: zero for this input in B, not in A"), c);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (cell, "verdict-differs");
-      /* Translators: a compare cell: channel 7 of model A and of model B */
-      label = g_strdup_printf (_("Channel %u of A and B"), c);
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (cell)),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-}
-
-/* |A - B| of every cell of the layer, into self->diff, and its largest
- * value (NaN cells aside). */
-static void
-compute_difference (FmLayerSection *self)
-{
-  gsize n = (gsize) self->n_channels * self->map_height * self->map_width;
-  const float *a = fm_frame_data (self->frame, self->index);
-  const float *b = fm_frame_data (self->frame_b, self->index_b);
-  float most = 0;
-
-  if (self->diff == NULL)
-    self->diff = g_new (float, MAX (n, 1));
-  for (gsize i = 0; i < n; i++)
-    {
-      float d = a[i] == b[i] ? 0.0f : fabsf (a[i] - b[i]);
-
-      self->diff[i] = d;
-      if (d > most)
-        most = d;
-    }
-  self->diff_max = most;
-}
-
-/* B's tiles, the marks where the verdicts differ and the difference, for
- * built sections with both frames. */
-static void
-apply_compare (FmLayerSection *self)
-{
-  gsize plane = (gsize) self->map_height * self->map_width;
-  FmTileStyle style = { 0 };
-  const float *data_b;
-
-  if (!self->compare || self->frame_b == NULL || self->flow == NULL)
-    return;
-  data_b = fm_frame_data (self->frame_b, self->index_b);
-  style.colormap = self->options.colormap;
-  for (guint c = 0; c < self->tiles_b->len; c++)
-    {
-      fm_view_options_range (&self->options, self->frame_b, self->index_b, (int) c, &style.vmin,
-                             &style.vmax);
-      style.all_zero = self->frame_b->stats[self->index_b][c].all_zero;
-      fm_tile_set_map (g_ptr_array_index (self->tiles_b, c), data_b + c * plane, &style);
-      if (self->frame != NULL)
-        mark_cell (self, c);
-    }
-  if (!self->show_diff || self->frame == NULL)
-    {
-      g_clear_pointer (&self->diff, g_free);
-      return;
-    }
-  compute_difference (self);
-  style.colormap = diff_colormap (&self->options);
-  style.vmin = 0;
-  style.vmax = self->diff_max > 0 ? self->diff_max : 1;
-  style.all_zero = FALSE;
-  for (guint c = 0; c < self->tiles_d->len; c++)
-    fm_tile_set_map (g_ptr_array_index (self->tiles_d, c), self->diff + c * plane, &style);
-  gtk_widget_queue_draw (self->legend_d);
-}
-
-void
-fm_layer_section_set_compare (FmLayerSection *self,
-                              gboolean        compare,
-                              guint           index_b,
-                              const char     *title_b)
-{
-  gboolean built = self->flow != NULL;
-
-  fm_layer_section_release_tiles (self);
-  self->compare = compare;
-  self->index_b = index_b;
-  g_clear_pointer (&self->frame_b, fm_frame_unref);
-  if (compare && title_b != NULL && g_strcmp0 (title_b, self->title_a) != 0)
-    {
-      /* Translators: a compared layer whose name differs in the two models */
-      g_autofree char *title = g_strdup_printf (_("%s in A, %s in B"), self->title_a, title_b);
-
-      gtk_label_set_text (GTK_LABEL (self->title), title);
-    }
-  else
-    gtk_label_set_text (GTK_LABEL (self->title), self->title_a);
-  FM_TILE_SPACE (self->space)->per = tiles_per_cell (self);
-  gtk_widget_queue_resize (self->space);
-  if (built)
-    fm_layer_section_ensure_tiles (self);
-  update_subtitle (self);
-  show_legends (self);
-}
-
-gboolean
-fm_layer_section_get_compare (FmLayerSection *self)
-{
-  return self->compare;
-}
-
-void
-fm_layer_section_set_compare_frame (FmLayerSection *self,
-                                    FmFrame        *frame_b)
-{
-  if (frame_b != NULL)
-    fm_frame_ref (frame_b);
-  g_clear_pointer (&self->frame_b, fm_frame_unref);
-  self->frame_b = frame_b;
-  if (self->flow != NULL)
-    update_subtitle (self);
-  apply_compare (self);
-  gtk_widget_queue_draw (self->legend_b);
-}
-
-void
-fm_layer_section_set_show_difference (FmLayerSection *self,
-                                      gboolean        show)
-{
-  if (self->show_diff == show)
-    return;
-  self->show_diff = show;
-  for (guint c = 0; c < self->tiles_d->len; c++)
-    gtk_widget_set_visible (g_ptr_array_index (self->tiles_d, c), show);
-  if (self->space != NULL)
-    {
-      FM_TILE_SPACE (self->space)->per = tiles_per_cell (self);
-      gtk_widget_queue_resize (self->space);
-    }
-  apply_compare (self);
-  show_legends (self);
-}
-
-GtkWidget *
-fm_layer_section_get_compare_tile (FmLayerSection *self,
-                                   guint           channel,
-                                   gboolean        difference)
-{
-  g_return_val_if_fail (self->compare && channel < self->n_channels, NULL);
-  fm_layer_section_ensure_tiles (self);
-  return g_ptr_array_index (difference ? self->tiles_d : self->tiles_b, channel);
-}
-
-const float *
-fm_layer_section_get_difference (FmLayerSection *self,
-                                 float          *max_out)
-{
-  if (max_out != NULL)
-    *max_out = self->diff_max;
-  return self->diff;
 }
