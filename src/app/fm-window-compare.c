@@ -24,22 +24,14 @@
 
 /* ---- B's live results ------------------------------------------------------- */
 
-/* The index of A's layer @a among the pairs, or -1. */
-static int
-pair_of (FmWindow *self,
-         guint     a)
-{
-  for (guint k = 0; self->compare_matches != NULL && k < self->compare_matches->len; k++)
-    if (g_array_index (self->compare_matches, FmLayerMatch, k).a == a)
-      return (int) k;
-  return -1;
-}
-
+/* pair_layers () set each section: a section of A's that is not in
+ * compare mode has no partner. */
 gboolean
 _fm_window_compare_hides (FmWindow *self,
                           guint     layer)
 {
-  return self->model_b != NULL && pair_of (self, layer) < 0;
+  return self->model_b != NULL &&
+         !fm_layer_section_get_compare (g_ptr_array_index (self->sections, layer));
 }
 
 static void
@@ -187,23 +179,25 @@ pair_layers (FmWindow *self)
                                                    self->layers_b, &only_a, &only_b);
   fm_layers_friendly_names (self->model, self->layers, &names_a);
   fm_layers_friendly_names (self->model_b, self->layers_b, &names_b);
-  for (guint i = 0; i < self->sections->len; i++)
+  /* The pairs come in A's order. */
+  for (guint i = 0, k = 0; i < self->sections->len; i++)
     {
       FmLayerSection *section = g_ptr_array_index (self->sections, i);
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->layer_list, (int) i + 1);
-      int k = pair_of (self, i);
+      const FmLayerMatch *m = k < self->compare_matches->len
+                              ? &g_array_index (self->compare_matches, FmLayerMatch, k) : NULL;
+      gboolean paired = m != NULL && m->a == i;
 
-      if (k >= 0)
+      if (paired)
         {
-          guint b = g_array_index (self->compare_matches, FmLayerMatch, k).b;
-
-          fm_layer_section_set_compare (section, TRUE, b, names_b[b]);
+          fm_layer_section_set_compare (section, TRUE, m->b, names_b[m->b]);
           fm_layer_section_set_show_difference (section, diff);
+          k++;
         }
       else
         fm_layer_section_set_compare (section, FALSE, 0, NULL);
       if (row != NULL)
-        gtk_widget_set_visible (GTK_WIDGET (row), k >= 0);
+        gtk_widget_set_visible (GTK_WIDGET (row), paired);
     }
   show_unpaired (self, only_a, only_b, names_a, names_b);
   _fm_window_compare_update_finish (self);
