@@ -110,6 +110,7 @@ struct _FmWindow
   GtkWidget       *scan_close;
   GCancellable    *scan_cancellable;
   FmScanResult    *scan;           /* for the current model, or NULL */
+  gboolean         scan_from_cache; /* that scan came from the cache */
   char            *scan_dataset;   /* the last dataset scanned for this model */
   char            *scan_look_up_next; /* _fm_window_scan_look_up () after the scan that runs */
   GPtrArray       *dead_labels;    /* GtkLabel* of the sidebar rows, borrowed */

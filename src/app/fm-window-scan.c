@@ -22,41 +22,37 @@
 #include "fm-file-chooser.h"
 #include "fm-window-private.h"
 
-typedef struct
+/* ---- the bar's jobs ----------------------------------------------------- */
+
+/* What every job the bar shows (a scan, an atlas) has first: its
+ * progress, written by its thread and read by the bar every 100 ms, and
+ * its words for it. */
+typedef struct _BarJob BarJob;
+struct _BarJob
 {
-  FmModel      *model;
-  char         *dataset_path;
-  FmScanOptions options;
-  GMutex        lock;
-  guint64       done;
-  guint64       total;
-  double        elapsed;
-  gboolean      from_cache;
-  gboolean      cache_only;   /* look the result up in the cache, never scan */
-  gboolean      quiet;        /* cache_only: a result found is not announced */
-  float         old_epsilon;  /* cache_only: the threshold of the result replaced */
-  GError       *cache_error;  /* the result could not be kept in the cache */
-  GError       *scan_error;   /* why a partial result stopped early, not Stop */
-} ScanJob;
+  GMutex   lock;
+  guint64  done;
+  guint64  total;
+  double   elapsed;
+  char  *(*status) (BarJob *job, guint64 done, guint64 total, double elapsed);
+};
 
 static void
-scan_job_free (ScanJob *job)
+bar_job_init (BarJob *job,
+              char  *(*status) (BarJob *, guint64, guint64, double))
 {
-  fm_model_unref (job->model);
-  g_free (job->dataset_path);
-  g_clear_error (&job->cache_error);
-  g_clear_error (&job->scan_error);
-  g_mutex_clear (&job->lock);
-  g_free (job);
+  g_mutex_init (&job->lock);
+  job->status = status;
 }
 
+/* From the job's thread (an FmScanProgressFunc of the BarJob). */
 static void
-progress_cb (guint64  done,
-             guint64  total,
-             double   elapsed,
-             gpointer user_data)
+bar_job_progress (guint64  done,
+                  guint64  total,
+                  double   elapsed,
+                  gpointer user_data)
 {
-  ScanJob *job = user_data;
+  BarJob *job = user_data;
 
   g_mutex_lock (&job->lock);
   job->done = done;
@@ -65,60 +61,15 @@ progress_cb (guint64  done,
   g_mutex_unlock (&job->lock);
 }
 
-static void
-scan_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  ScanJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FmDataset) dataset = NULL;
-  FmScanResult *result;
-
-  dataset = fm_dataset_open (job->dataset_path, NULL, &error);
-  if (dataset == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_mutex_lock (&job->lock);
-  job->total = fm_dataset_get_n_items (dataset);
-  g_mutex_unlock (&job->lock);
-
-  result = fm_scan_run_cached (job->model, dataset, &job->options,
-                               job->cache_only ? FM_SCAN_CACHE_LOOK_ONLY : FM_SCAN_CACHE_USE,
-                               progress_cb, job, cancellable, &job->from_cache,
-                               &job->cache_error, &error);
-  if (result == NULL && error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* A dataset that breaks mid-way: keep what was scanned, say why. */
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    job->scan_error = g_steal_pointer (&error);
-  g_task_return_pointer (task, result, (GDestroyNotify) fm_scan_result_unref);
-}
-
-static char *
-format_count (guint64 n)
-{
-  /* "60,000" in English, "60.000" in German: the locale's grouping. */
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
-}
-
 static gboolean
-poll_progress (gpointer user_data)
+poll_bar (gpointer user_data)
 {
   GTask *task = user_data;
   FmWindow *self = g_task_get_source_object (task);
-  ScanJob *job = g_task_get_task_data (task);
+  BarJob *job = g_task_get_task_data (task);
+  g_autofree char *text = NULL;
   guint64 done, total;
   double elapsed;
-  g_autofree char *done_s = NULL;
-  g_autofree char *total_s = NULL;
-  g_autofree char *text = NULL;
 
   if (g_task_get_completed (task))
     return G_SOURCE_REMOVE;
@@ -127,20 +78,7 @@ poll_progress (gpointer user_data)
   total = job->total;
   elapsed = job->elapsed;
   g_mutex_unlock (&job->lock);
-
-  done_s = format_count (done);
-  total_s = format_count (total);
-  if (done > 0 && elapsed > 0)
-    {
-      double rate = done / elapsed;
-      double left = total > done ? (total - done) / rate : 0;
-
-      /* Translators: "1,200 of 60,000 images · 850 images/s · about 70 s left" */
-      text = g_strdup_printf (_("%s of %s images · %.0f images/s · about %.0f s left"),
-                              done_s, total_s, rate, left);
-    }
-  else
-    text = g_strdup_printf (_("Preparing to scan %s images…"), total_s);
+  text = job->status (job, done, total, elapsed);
   gtk_label_set_text (self->scan_label, text);
   gtk_progress_bar_set_fraction (self->scan_progress, total > 0 ? (double) done / total : 0);
   return G_SOURCE_CONTINUE;
@@ -164,6 +102,129 @@ update_atlas_action (FmWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-export-atlas",
                                  self->scan != NULL && self->scan_cancellable == NULL);
+}
+
+/* Runs @thread on @job (freed with @free_job) with the bar's Stop as its
+ * cancellable, the bar saying @label until the first progress, then
+ * @done on the main thread. */
+static void
+run_bar_job (FmWindow            *self,
+             BarJob              *job,
+             GDestroyNotify       free_job,
+             gboolean             check_cancellable,
+             const char          *label,
+             GTaskThreadFunc      thread,
+             GAsyncReadyCallback  done)
+{
+  g_autoptr(GTask) task = NULL;
+
+  self->scan_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->scan_cancellable, done, NULL);
+  g_task_set_check_cancellable (task, check_cancellable);
+  g_task_set_task_data (task, job, free_job);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 100, poll_bar, g_object_ref (task), g_object_unref);
+  gtk_label_set_text (self->scan_label, label);
+  gtk_progress_bar_set_fraction (self->scan_progress, 0);
+  show_bar (self, TRUE);
+  update_atlas_action (self);
+  g_task_run_in_thread (task, thread);
+}
+
+/* A job of the bar ended: nothing runs now. */
+static void
+bar_job_ended (FmWindow *self)
+{
+  g_clear_object (&self->scan_cancellable);
+  update_atlas_action (self);
+}
+
+/* ---- the scan -------------------------------------------------------------- */
+
+typedef struct
+{
+  BarJob        bar;
+  FmModel      *model;
+  char         *dataset_path;
+  FmScanOptions options;
+  gboolean      from_cache;
+  gboolean      cache_only;   /* look the result up in the cache, never scan */
+  gboolean      quiet;        /* cache_only: a result found is not announced */
+  float         old_epsilon;  /* cache_only: the threshold of the result replaced */
+  GError       *cache_error;  /* the result could not be kept in the cache */
+  GError       *scan_error;   /* why a partial result stopped early, not Stop */
+} ScanJob;
+
+static void
+scan_job_free (ScanJob *job)
+{
+  fm_model_unref (job->model);
+  g_free (job->dataset_path);
+  g_clear_error (&job->cache_error);
+  g_clear_error (&job->scan_error);
+  g_mutex_clear (&job->bar.lock);
+  g_free (job);
+}
+
+static void
+scan_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ScanJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmDataset) dataset = NULL;
+  FmScanResult *result;
+
+  dataset = fm_dataset_open (job->dataset_path, NULL, &error);
+  if (dataset == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bar_job_progress (0, fm_dataset_get_n_items (dataset), 0, &job->bar);
+
+  result = fm_scan_run_cached (job->model, dataset, &job->options,
+                               job->cache_only ? FM_SCAN_CACHE_LOOK_ONLY : FM_SCAN_CACHE_USE,
+                               bar_job_progress, &job->bar, cancellable, &job->from_cache,
+                               &job->cache_error, &error);
+  if (result == NULL && error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* A dataset that breaks mid-way: keep what was scanned, say why. */
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    job->scan_error = g_steal_pointer (&error);
+  g_task_return_pointer (task, result, (GDestroyNotify) fm_scan_result_unref);
+}
+
+static char *
+format_count (guint64 n)
+{
+  /* "60,000" in English, "60.000" in German: the locale's grouping. */
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+}
+
+static char *
+scan_status (BarJob  *job,
+             guint64  done,
+             guint64  total,
+             double   elapsed)
+{
+  g_autofree char *done_s = format_count (done);
+  g_autofree char *total_s = format_count (total);
+
+  if (done > 0 && elapsed > 0)
+    {
+      double rate = done / elapsed;
+      double left = total > done ? (total - done) / rate : 0;
+
+      /* Translators: "1,200 of 60,000 images · 850 images/s · about 70 s left" */
+      return g_strdup_printf (_("%s of %s images · %.0f images/s · about %.0f s left"),
+                              done_s, total_s, rate, left);
+    }
+  return g_strdup_printf (_("Preparing to scan %s images…"), total_s);
 }
 
 /* A look in the cache after the settings changed found nothing. */
@@ -196,8 +257,8 @@ cache_only_missed (FmWindow *self,
 /* The scan bar's text for @result: dead and rarely active channels. */
 static char *
 result_status (FmWindow           *self,
-               ScanJob            *job,
-               const FmScanResult *result)
+               const FmScanResult *result,
+               gboolean            from_cache)
 {
   g_autofree char *images = format_count (result->images);
   g_autofree char *dataset = g_path_get_basename (result->dataset_path);
@@ -231,7 +292,7 @@ result_status (FmWindow           *self,
   /* Translators: the dataset's name, the number of images, "N dead
      channels", "N rarely active" and maybe " · from an earlier scan" */
   return g_strdup_printf (_("%s: %s images · %s · %s%s"), dataset, images, dead_text,
-                          rare_text, job->from_cache ? _(" · from an earlier scan") : "");
+                          rare_text, from_cache ? _(" · from an earlier scan") : "");
 }
 
 /* Shows @result's marks and status, and says what the user should know
@@ -247,9 +308,10 @@ show_result (FmWindow     *self,
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   self->scan = fm_scan_result_ref (result);
   self->scan_pp = job->options.preprocess;
+  self->scan_from_cache = job->from_cache;
   _fm_window_scan_apply (self);
 
-  text = result_status (self, job, result);
+  text = result_status (self, result, job->from_cache);
   /* Said when it replaces marks made under other settings; a plain look
    * (a checkpoint's verdicts) is quiet. */
   if (job->cache_only && !job->quiet)
@@ -327,8 +389,7 @@ scan_done (GObject      *source,
   g_autoptr(FmScanResult) result = g_task_propagate_pointer (G_TASK (res), &error);
   g_autofree char *next = NULL;
 
-  g_clear_object (&self->scan_cancellable);
-  update_atlas_action (self);
+  bar_job_ended (self);
   finish_scan (self, job, result, error);
   /* A look asked for while this one ran (for the model now shown). */
   next = g_steal_pointer (&self->scan_look_up_next);
@@ -368,15 +429,14 @@ start_scan (FmWindow   *self,
             float       old_epsilon,
             gboolean    quiet)
 {
-  g_autoptr(GTask) task = NULL;
   ScanJob *job;
 
   if (self->model == NULL || self->scan_cancellable != NULL)
     return;
   job = g_new0 (ScanJob, 1);
+  bar_job_init (&job->bar, scan_status);
   job->model = fm_model_ref (self->model);
   job->dataset_path = g_strdup (dataset_path);
-  g_mutex_init (&job->lock);
   fm_scan_options_init (&job->options);
   /* The window's input settings, so the scan sees what the tiles see. */
   job->options.preprocess = self->pp;
@@ -391,18 +451,11 @@ start_scan (FmWindow   *self,
     }
   job->old_epsilon = old_epsilon;
 
-  self->scan_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->scan_cancellable, scan_done, NULL);
-  /* A stopped scan still returns its partial result. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, job, (GDestroyNotify) scan_job_free);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 100, poll_progress, g_object_ref (task), g_object_unref);
-  gtk_label_set_text (self->scan_label, cache_only ? _("Looking for an earlier scan…")
-                                                   : _("Opening the dataset…"));
-  gtk_progress_bar_set_fraction (self->scan_progress, 0);
-  show_bar (self, TRUE);
-  update_atlas_action (self);
-  g_task_run_in_thread (task, scan_thread);
+  /* A stopped scan still returns its partial result: no check of the
+   * cancellable. */
+  run_bar_job (self, &job->bar, (GDestroyNotify) scan_job_free, FALSE,
+               cache_only ? _("Looking for an earlier scan…") : _("Opening the dataset…"),
+               scan_thread, scan_done);
 }
 
 void
@@ -672,6 +725,7 @@ scan_export_action (GtkWidget  *widget,
 
 typedef struct
 {
+  BarJob        bar;
   FmAtlasSpec   spec;
   FmModel      *model;
   FmScanResult *scan;
@@ -679,9 +733,6 @@ typedef struct
   GArray       *layers;     /* int: scan layer indexes, the window's order */
   GStrv         names;      /* their names in the window */
   char         *path;
-  GMutex        lock;
-  guint         done;
-  guint         total;
 } AtlasJob;
 
 static void
@@ -693,7 +744,7 @@ atlas_job_free (AtlasJob *job)
   g_array_unref (job->layers);
   g_strfreev (job->names);
   g_free (job->path);
-  g_mutex_clear (&job->lock);
+  g_mutex_clear (&job->bar.lock);
   g_free (job);
 }
 
@@ -704,10 +755,7 @@ atlas_progress_cb (guint    done,
 {
   AtlasJob *job = user_data;
 
-  g_mutex_lock (&job->lock);
-  job->done = done;
-  job->total = total;
-  g_mutex_unlock (&job->lock);
+  bar_job_progress (done, total, 0, &job->bar);
 }
 
 static void
@@ -725,28 +773,14 @@ atlas_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
-static gboolean
-poll_atlas (gpointer user_data)
+static char *
+atlas_status (BarJob  *job,
+              guint64  done,
+              guint64  total,
+              double   elapsed)
 {
-  GTask *task = user_data;
-  FmWindow *self = g_task_get_source_object (task);
-  AtlasJob *job = g_task_get_task_data (task);
-  g_autofree char *text = NULL;
-  guint done, total;
-
-  if (g_task_get_completed (task))
-    return G_SOURCE_REMOVE;
-  g_mutex_lock (&job->lock);
-  done = job->done;
-  total = job->total;
-  g_mutex_unlock (&job->lock);
   /* Translators: progress of writing the channel atlas */
-  text = g_strdup_printf (_("Writing the atlas: page %u of %u"), done,
-                          MAX (total, fm_atlas_count_pages (&job->spec)));
-  gtk_label_set_text (self->scan_label, text);
-  gtk_progress_bar_set_fraction (self->scan_progress,
-                                 total > 0 ? (double) done / total : 0);
-  return G_SOURCE_CONTINUE;
+  return g_strdup_printf (_("Writing the atlas: page %u of %u"), (guint) done, (guint) total);
 }
 
 /* A toast whose button opens the atlas. */
@@ -779,19 +813,17 @@ atlas_done (GObject      *source,
   AtlasJob *job = g_task_get_task_data (G_TASK (res));
   g_autoptr(GError) error = NULL;
 
-  g_clear_object (&self->scan_cancellable);
+  bar_job_ended (self);
   if (self->scan != NULL)
     {
       /* The bar shows the scan again. */
-      ScanJob shown = { 0 };
-      g_autofree char *text = result_status (self, &shown, self->scan);
+      g_autofree char *text = result_status (self, self->scan, self->scan_from_cache);
 
       gtk_label_set_text (self->scan_label, text);
       show_bar (self, FALSE);
     }
   else
     gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
-  update_atlas_action (self);
   if (g_task_propagate_boolean (G_TASK (res), &error))
     atlas_written (self, job->path);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -809,18 +841,17 @@ static void
 start_atlas (FmWindow   *self,
              const char *path)
 {
-  g_autoptr(GTask) task = NULL;
   AtlasJob *job;
 
   if (self->scan == NULL || self->scan_cancellable != NULL)
     return;
   job = g_new0 (AtlasJob, 1);
+  bar_job_init (&job->bar, atlas_status);
   job->model = fm_model_ref (self->model);
   job->scan = fm_scan_result_ref (self->scan);
   job->dataset_path = g_strdup (self->scan->dataset_path);
   job->path = g_strdup (path);
   job->layers = g_array_new (FALSE, FALSE, sizeof (int));
-  g_mutex_init (&job->lock);
   {
     g_auto(GStrv) names = NULL;
     g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
@@ -848,26 +879,28 @@ start_atlas (FmWindow   *self,
   job->spec.n_layers = job->layers->len;
   job->spec.names = job->names;
   job->spec.colormap = self->options.colormap;
+  /* The pages to write, known before the first is. */
+  job->bar.total = fm_atlas_count_pages (&job->spec);
 
-  self->scan_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->scan_cancellable, atlas_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) atlas_job_free);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 100, poll_atlas, g_object_ref (task), g_object_unref);
-  gtk_label_set_text (self->scan_label, _("Writing the atlas…"));
-  gtk_progress_bar_set_fraction (self->scan_progress, 0);
-  show_bar (self, TRUE);
-  update_atlas_action (self);
-  g_task_run_in_thread (task, atlas_thread);
+  run_bar_job (self, &job->bar, (GDestroyNotify) atlas_job_free, TRUE,
+               _("Writing the atlas…"), atlas_thread, atlas_done);
+}
+
+void
+fm_window_export_atlas (FmWindow *self,
+                        GFile    *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  if (path != NULL)
+    start_atlas (self, path);
 }
 
 static void
 atlas_chosen_cb (GFile    *file,
                  gpointer  user_data)
 {
-  g_autofree char *path = g_file_get_path (file);
-
-  if (path != NULL)
-    start_atlas (user_data, path);
+  fm_window_export_atlas (user_data, file);
 }
 
 static void

@@ -62,6 +62,10 @@ gboolean   fm_window_is_scanning     (FmWindow       *self);
 gboolean   fm_window_export_scan     (FmWindow       *self,
                                       const char     *path,
                                       GError        **error);
+/* Export Atlas…: the PDF @file of the scan shown, written in the
+ * background on the scan's bar (fm_window_is_scanning () meanwhile). */
+void       fm_window_export_atlas    (FmWindow       *self,
+                                      GFile          *file);
 
 /* For tests and benchmarks. */
 /* Compare With…: @file as model B beside the model shown (A), on the

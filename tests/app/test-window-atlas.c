@@ -6,7 +6,8 @@
  * The window's Export Atlas… under a real display (meson runs it under
  * xvfb-run and dbus-run-session): the scan bar's button is there but
  * cannot be used before a scan, can after one (by mouse and by keyboard:
- * it takes the focus), and not again once the model changes; the tile
+ * it takes the focus), and not again once the model changes; it writes
+ * the model's atlas on the scan's bar and the bar shows the scan again; the tile
  * detail has Export Channel… in its header bar. The Export dialog, set to
  * PDF, writes the window's scan marks and their key into a PDF (read back
  * with poppler-utils' pdftotext when it is installed).
@@ -72,6 +73,68 @@ test_enabled_after_scan (void)
             g_str_has_suffix (fm_window_get_model (window)->path, "mnist-cnn.onnx"));
   fm_test_settle ();
   g_assert_false (gtk_widget_get_sensitive (button));
+  fm_test_close_window (window);
+}
+
+/* pdfinfo's line starting @key for @pdf, or NULL where poppler-utils is
+ * missing. */
+static char *
+pdfinfo_line (const char *pdf,
+              const char *key)
+{
+  g_autofree char *pdfinfo = g_find_program_in_path ("pdfinfo");
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  int status;
+
+  if (pdfinfo == NULL)
+    return NULL;
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { pdfinfo, (char *) pdf, NULL }, NULL,
+                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status,
+                               NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], key))
+      return g_strdup (lines[i]);
+  return NULL;
+}
+
+/* Export Atlas… runs on the scan's bar: while it writes, the bar is busy
+ * (no second atlas, no scan); afterwards the bar shows the scan's result
+ * again, a toast names the file, and the file is the model's atlas. */
+static void
+test_atlas_written (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "window-atlas");
+  g_autofree char *pdf = g_build_filename (dir, "atlas.pdf", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (pdf);
+  g_autofree char *status = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  fm_test_scan_digits (window);
+  g_assert_nonnull (fm_window_get_scan (window));
+  status = g_strdup (fm_window_get_scan_status (window));
+  fm_window_export_atlas (window, file);
+  g_assert_true (fm_window_is_scanning (window));
+  g_assert_false (gtk_widget_get_sensitive (find_named (GTK_WIDGET (window),
+                                                        "scan_export_atlas")));
+  WAIT_FOR (!fm_window_is_scanning (window));
+  g_assert_true (gtk_widget_get_sensitive (find_named (GTK_WIDGET (window),
+                                                       "scan_export_atlas")));
+  g_assert_cmpstr (fm_window_get_scan_status (window), ==, status);
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), "atlas.pdf"));
+  g_assert_true (g_file_get_contents (pdf, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 5);
+  g_assert_true (memcmp (contents, "%PDF-", 5) == 0);
+  title = pdfinfo_line (pdf, "Title:");
+  if (title == NULL)
+    g_test_message ("pdfinfo (poppler-utils) is not installed: the PDF's title is not read");
+  else
+    g_assert_cmpstr (title, ==, "Title:           Channel atlas of mnist-cnn-dying.onnx");
   fm_test_close_window (window);
 }
 
@@ -146,6 +209,7 @@ main (int   argc,
   fm_test_fresh_scan_cache ();
 
   g_test_add_func ("/app/window-atlas/enabled-after-scan", test_enabled_after_scan);
+  g_test_add_func ("/app/window-atlas/written", test_atlas_written);
   g_test_add_func ("/app/window-atlas/detail-export-channel", test_detail_export_channel);
   g_test_add_func ("/app/window-atlas/dialog-pdf-with-scan", test_dialog_pdf_with_scan);
 
