@@ -39,8 +39,9 @@ struct _FmWindowCheckpoints
   GPtrArray      *paths;        /* char *, natural order; NULL: not in the mode */
   guint           current;
   char           *dataset;      /* the dataset the checkpoints were scanned with */
-  GPtrArray      *layer_names;  /* char *: the plotted layers (the first result's) */
-  GPtrArray      *layer_ops;    /* char *: their ops */
+  GPtrArray      *layer_names;  /* char *: the layers counted (the first result's) */
+  GPtrArray      *layer_labels; /* char *: their friendly names */
+  GArray         *plotted;      /* guint: the layers plotted, in the order of their colours */
   GArray         *dead;         /* guint [n_checkpoints * n_layers], G_MAXUINT: no result */
   GCancellable   *cancellable;  /* the running scan of every checkpoint */
   guint           poll_source;
@@ -78,12 +79,12 @@ static const char *const line_colours[] = {
   "#e01b24", "#3584e4", "#33d17a", "#ff7800", "#9141ac", "#986a44", "#f6d32d",
 };
 
-/* Whether layer @l is plotted: it has dead channels at some checkpoint,
- * and its counts are not those of the layer before it at every
- * checkpoint (a pooling layer repeats its activation's). */
+/* Whether layer @l is worth a line: it has dead channels at some
+ * checkpoint, and its counts are not those of the layer before it at
+ * every checkpoint (a pooling layer repeats its activation's). */
 static gboolean
-plotted (FmWindowCheckpoints *cp,
-         guint                l)
+worth_plotting (FmWindowCheckpoints *cp,
+                guint                l)
 {
   guint n = cp->paths->len, L = n_layers (cp);
   gboolean any = FALSE, same = l > 0;
@@ -109,7 +110,7 @@ plot_draw (GtkDrawingArea *area,
            gpointer        data)
 {
   FmWindowCheckpoints *cp = data;
-  guint n = cp->paths != NULL ? cp->paths->len : 0, L = n_layers (cp), max_dead = 1, colour = 0;
+  guint n = cp->paths != NULL ? cp->paths->len : 0, L = n_layers (cp), max_dead = 1;
   double left = 8, right = width - 8, top = 6, bottom = height - 6;
   GdkRGBA fg;
 
@@ -127,14 +128,13 @@ plot_draw (GtkDrawingArea *area,
   cairo_line_to (cr, PX (cp->current) + 0.5, bottom);
   cairo_stroke (cr);
   cairo_set_line_width (cr, 2);
-  for (guint l = 0; l < L; l++)
+  for (guint p = 0; p < cp->plotted->len; p++)
     {
+      guint l = g_array_index (cp->plotted, guint, p);
       gboolean drawing = FALSE;
       GdkRGBA rgba;
 
-      if (!plotted (cp, l))
-        continue;
-      gdk_rgba_parse (&rgba, line_colours[colour++ % G_N_ELEMENTS (line_colours)]);
+      gdk_rgba_parse (&rgba, line_colours[p % G_N_ELEMENTS (line_colours)]);
       gdk_cairo_set_source_rgba (cr, &rgba);
       for (guint k = 0; k < n; k++)
         {
@@ -163,22 +163,18 @@ static void
 update_legend (FmWindowCheckpoints *cp)
 {
   g_autoptr(GString) markup = g_string_new (NULL);
-  guint L = n_layers (cp), colour = 0;
+  guint L = n_layers (cp);
 
   g_string_append (markup, _("Dead channels per layer:"));
-  for (guint l = 0; l < L; l++)
+  for (guint p = 0; p < cp->plotted->len; p++)
     {
+      guint l = g_array_index (cp->plotted, guint, p);
       guint d = g_array_index (cp->dead, guint, cp->current * L + l);
-      g_autofree char *name = NULL;
-      g_autofree char *escaped = NULL;
+      g_autofree char *escaped = g_markup_escape_text (g_ptr_array_index (cp->layer_labels, l),
+                                                       -1);
 
-      if (!plotted (cp, l))
-        continue;
-      name = fm_layer_friendly_name (g_ptr_array_index (cp->layer_names, l),
-                                     g_ptr_array_index (cp->layer_ops, l));
-      escaped = g_markup_escape_text (name, -1);
       g_string_append_printf (markup, "   <span foreground=\"%s\">\u2501</span> %s ",
-                              line_colours[colour++ % G_N_ELEMENTS (line_colours)], escaped);
+                              line_colours[p % G_N_ELEMENTS (line_colours)], escaped);
       if (d == G_MAXUINT)
         g_string_append (markup, "–");
       else
@@ -227,7 +223,6 @@ update_buttons (FmWindow *self)
   gtk_widget_set_visible (cp->scan_button, !running);
   gtk_widget_set_visible (cp->stop_button, running);
   gtk_widget_set_visible (GTK_WIDGET (cp->progress), running);
-  gtk_widget_set_sensitive (GTK_WIDGET (cp->scale), TRUE);
 }
 
 static void
@@ -334,8 +329,17 @@ scan_all_poll (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+clear_dead_counts (FmWindowCheckpoints *cp)
+{
+  g_clear_pointer (&cp->layer_names, g_ptr_array_unref);
+  g_clear_pointer (&cp->layer_labels, g_ptr_array_unref);
+  g_clear_pointer (&cp->plotted, g_array_unref);
+  g_clear_pointer (&cp->dead, g_array_unref);
+}
+
 /* Keeps the dead count of every layer of the first result, by name, for
- * every checkpoint scanned. */
+ * every checkpoint scanned, and which layers are plotted. */
 static void
 keep_dead_counts (FmWindowCheckpoints *cp,
                   GPtrArray           *results)
@@ -345,17 +349,16 @@ keep_dead_counts (FmWindowCheckpoints *cp,
 
   for (guint k = 0; k < results->len && first == NULL; k++)
     first = g_ptr_array_index (results, k);
-  g_clear_pointer (&cp->layer_names, g_ptr_array_unref);
-  g_clear_pointer (&cp->layer_ops, g_ptr_array_unref);
-  g_clear_pointer (&cp->dead, g_array_unref);
+  clear_dead_counts (cp);
   if (first == NULL)
     return;
   cp->layer_names = g_ptr_array_new_with_free_func (g_free);
-  cp->layer_ops = g_ptr_array_new_with_free_func (g_free);
+  cp->layer_labels = g_ptr_array_new_with_free_func (g_free);
   for (guint l = 0; l < first->n_layers; l++)
     {
       g_ptr_array_add (cp->layer_names, g_strdup (first->layers[l].name));
-      g_ptr_array_add (cp->layer_ops, g_strdup (first->layers[l].op));
+      g_ptr_array_add (cp->layer_labels, fm_layer_friendly_name (first->layers[l].name,
+                                                                 first->layers[l].op));
     }
   L = first->n_layers;
   cp->dead = g_array_sized_new (FALSE, FALSE, sizeof (guint), cp->paths->len * L);
@@ -368,6 +371,10 @@ keep_dead_counts (FmWindowCheckpoints *cp,
 
         g_array_append_val (cp->dead, d);
       }
+  cp->plotted = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint l = 0; l < L; l++)
+    if (worth_plotting (cp, l))
+      g_array_append_val (cp->plotted, l);
 }
 
 static void
@@ -383,8 +390,8 @@ scan_all_done (GObject      *source,
 
   g_clear_handle_id (&cp->poll_source, g_source_remove);
   g_clear_object (&cp->cancellable);
-  if (cp->paths == NULL || cp->paths->len != job->paths->len)
-    return;  /* the mode was left meanwhile */
+  if (cp->paths != job->paths)
+    return;  /* the mode was left (or another folder opened) meanwhile */
   keep_dead_counts (cp, job->results);
   for (guint k = 0; k < job->results->len; k++)
     n_ok += g_ptr_array_index (job->results, k) != NULL;
@@ -504,9 +511,10 @@ fm_window_get_checkpoint_dead (FmWindow   *self,
 
   g_return_val_if_fail (FM_IS_WINDOW (self), G_MAXUINT);
   cp = self->checkpoints;
+  if (index >= fm_window_get_n_checkpoints (self))
+    return G_MAXUINT;
   for (guint l = 0; l < n_layers (cp); l++)
-    if (g_str_equal (g_ptr_array_index (cp->layer_names, l), layer)
-        && index < fm_window_get_n_checkpoints (self))
+    if (g_str_equal (g_ptr_array_index (cp->layer_names, l), layer))
       return g_array_index (cp->dead, guint, index * n_layers (cp) + l);
   return G_MAXUINT;
 }
@@ -518,9 +526,7 @@ leave (FmWindow *self)
 
   g_cancellable_cancel (cp->cancellable);
   g_clear_pointer (&cp->paths, g_ptr_array_unref);
-  g_clear_pointer (&cp->layer_names, g_ptr_array_unref);
-  g_clear_pointer (&cp->layer_ops, g_ptr_array_unref);
-  g_clear_pointer (&cp->dead, g_array_unref);
+  clear_dead_counts (cp);
   g_clear_pointer (&cp->dataset, g_free);
   gtk_revealer_set_reveal_child (cp->revealer, FALSE);
 }
@@ -624,12 +630,15 @@ scan_checkpoints_action (GtkWidget  *widget,
                          const char *name,
                          GVariant   *param)
 {
-  FmWindow *self = FM_WINDOW (widget);
+  fm_window_scan_checkpoints (FM_WINDOW (widget));
+}
 
-  if (g_str_equal (name, "win.checkpoints-stop"))
-    g_cancellable_cancel (self->checkpoints->cancellable);
-  else
-    fm_window_scan_checkpoints (self);
+static void
+stop_checkpoints_action (GtkWidget  *widget,
+                         const char *name,
+                         GVariant   *param)
+{
+  g_cancellable_cancel (FM_WINDOW (widget)->checkpoints->cancellable);
 }
 
 void
@@ -642,7 +651,7 @@ _fm_window_checkpoints_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.checkpoints-scan", NULL,
                                    scan_checkpoints_action);
   gtk_widget_class_install_action (widget_class, "win.checkpoints-stop", NULL,
-                                   scan_checkpoints_action);
+                                   stop_checkpoints_action);
 }
 
 static GtkWidget *
@@ -753,9 +762,7 @@ _fm_window_checkpoints_finalize (FmWindow *self)
     return;
   g_clear_object (&cp->cancellable);
   g_clear_pointer (&cp->paths, g_ptr_array_unref);
-  g_clear_pointer (&cp->layer_names, g_ptr_array_unref);
-  g_clear_pointer (&cp->layer_ops, g_ptr_array_unref);
-  g_clear_pointer (&cp->dead, g_array_unref);
+  clear_dead_counts (cp);
   g_free (cp->dataset);
   g_mutex_clear (&cp->lock);
   g_free (cp);
