@@ -103,10 +103,11 @@ void            _fm_worker_shared_post_failure (FmWorkerShared *s,
                                                 GError         *error);
 
 /* fm-worker-thread.c */
-/* The automatic thread count for @model (NULL: 1): for its passes while
- * the window draws, or (@first) for the first one, which it waits for. */
+/* The automatic thread count for @model (NULL: 1) for its passes while
+ * the window draws, and in @first the one for its first pass, which the
+ * window waits for. */
 guint           _fm_worker_auto_threads       (const FmModel  *model,
-                                               gboolean        first);
+                                               guint          *first);
 /* The worker thread; @shared is its reference. */
 gpointer        _fm_worker_thread             (gpointer        shared);
 

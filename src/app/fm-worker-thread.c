@@ -37,15 +37,17 @@
  * alone takes 26 ms on one thread and 17 ms on two. */
 guint
 _fm_worker_auto_threads (const FmModel *model,
-                         gboolean       first)
+                         guint         *first)
 {
   guint processors = g_get_num_processors ();
 
   if (model == NULL || fm_model_multiply_add_flops (model) < FM_WORKER_PARALLEL_MIN_FLOPS)
-    return 1;
-  if (!first && processors > 1)
-    processors--;
-  return CLAMP (processors, 1, FM_WORKER_MAX_THREADS);
+    {
+      *first = 1;
+      return 1;
+    }
+  *first = CLAMP (processors, 1, FM_WORKER_MAX_THREADS);
+  return CLAMP (processors > 1 ? processors - 1 : 1, 1, FM_WORKER_MAX_THREADS);
 }
 
 /* Worker thread */

@@ -450,8 +450,7 @@ fm_worker_set_model (FmWorker  *self,
         numel = model->values[model->inputs[0]].numel;
     }
   /* The model is immutable: estimated here, outside the mutex. */
-  auto_threads = _fm_worker_auto_threads (model, FALSE);
-  first_threads = _fm_worker_auto_threads (model, TRUE);
+  auto_threads = _fm_worker_auto_threads (model, &first_threads);
 
   s = self->shared;
   g_mutex_lock (&s->mutex);
