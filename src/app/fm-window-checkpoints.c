@@ -570,18 +570,29 @@ fm_window_open_checkpoints (FmWindow  *self,
   return TRUE;
 }
 
-void
-_fm_window_checkpoints_model_set (FmWindow *self)
+gboolean
+_fm_window_checkpoints_is_current (FmWindow   *self,
+                                   const char *path)
 {
   FmWindowCheckpoints *cp = self->checkpoints;
   g_autofree char *want = NULL;
   g_autofree char *got = NULL;
 
+  if (cp == NULL || cp->paths == NULL)
+    return FALSE;
+  want = g_canonicalize_filename (g_ptr_array_index (cp->paths, cp->current), NULL);
+  got = g_canonicalize_filename (path, NULL);
+  return g_str_equal (want, got);
+}
+
+void
+_fm_window_checkpoints_model_set (FmWindow *self)
+{
+  FmWindowCheckpoints *cp = self->checkpoints;
+
   if (cp->paths == NULL || self->model == NULL)
     return;
-  want = g_canonicalize_filename (g_ptr_array_index (cp->paths, cp->current), NULL);
-  got = g_canonicalize_filename (self->model->path, NULL);
-  if (!g_str_equal (want, got))
+  if (!_fm_window_checkpoints_is_current (self, self->model->path))
     {
       leave (self);  /* another model was opened */
       return;

@@ -214,6 +214,9 @@ void _fm_window_checkpoints_finalize (FmWindow     *self);
 /* A model was set: leaves the mode if it is not the checkpoint chosen,
  * else shows that checkpoint's verdicts if its scan is in the cache. */
 void _fm_window_checkpoints_model_set (FmWindow    *self);
+/* Whether @path is the checkpoint the slider is on (in the mode). */
+gboolean _fm_window_checkpoints_is_current (FmWindow   *self,
+                                            const char *path);
 /* The file chooser of a model, titled @title, calling @func. */
 void _fm_window_model_chooser    (FmWindow        *self,
                                   const char      *title,

@@ -381,6 +381,17 @@ set_model (FmWindow  *self,
 
   if (!_fm_window_model_input_settings (self, model, settings_path, &pp, &kept, error))
     return FALSE;
+  /* The checkpoints of one training take their input alike: one without
+   * metadata or settings of its own takes those of the checkpoint before
+   * it, rather than asking again at every step of the slider. */
+  if (!kept && had_model && !model_has_input_metadata (model)
+      && _fm_window_checkpoints_is_current (self, model->path)
+      && self->pp.channels == pp.channels && self->pp.height == pp.height
+      && self->pp.width == pp.width)
+    {
+      pp = self->pp;
+      kept = TRUE;
+    }
   selected_name = dup_selected_name (self);
   if (!fm_worker_set_model (self->worker, model, error))
     {

@@ -12,7 +12,10 @@
  *    script's fixture), and a checkpoint the slider reaches shows its own
  *    verdicts, the same channels;
  *  - opening another model leaves the mode; a folder without .onnx files
- *    is refused with its name.
+ *    is refused with its name;
+ *  - checkpoints without metadata of ours: the first asks for its input
+ *    settings, the next ones take those of the one before instead of
+ *    asking at every step.
  */
 #include "config.h"
 
@@ -23,6 +26,7 @@
 #include "fm-application.h"
 #include "fm-image.h"
 #include "fm-test-files.h"
+#include "fm-test-onnx.h"
 #include "fm-test-window.h"
 #include "fm-window.h"
 
@@ -180,6 +184,41 @@ test_leave_and_refuse (void)
   fm_test_close_window (window);
 }
 
+static void
+test_settings_carry_over (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "bare-series");
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+  FmPreprocess first;
+
+  /* Two checkpoints of other bytes (so other settings files), no metadata. */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(GByteArray) bytes = fm_test_relu_model (2, 2, k == 1, NULL);
+      g_autofree char *name = g_strdup_printf ("step-%u.onnx", k + 1);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+    }
+  g_assert_true (fm_window_open_checkpoints (window, folder, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (model_is (window, "step-1.onnx"));
+  /* The first one says nothing of its input: the window asks. */
+  WAIT_FOR (fm_window_get_input_dialog (window) != NULL);
+  gtk_window_destroy (fm_window_get_input_dialog (window));
+  WAIT_FOR (fm_window_get_input_dialog (window) == NULL);
+  first = *fm_window_get_preprocess (window);
+
+  fm_window_set_checkpoint (window, 1);
+  WAIT_FOR (model_is (window, "step-2.onnx"));
+  fm_test_settle ();
+  g_assert_null (fm_window_get_input_dialog (window));
+  g_assert_cmpmem (fm_window_get_preprocess (window), sizeof first, &first, sizeof first);
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -189,6 +228,7 @@ main (int   argc,
   g_test_add_func ("/app/window-checkpoints/slider-keeps-input", test_slider_keeps_input);
   g_test_add_func ("/app/window-checkpoints/scan-each", test_scan_each);
   g_test_add_func ("/app/window-checkpoints/leave-and-refuse", test_leave_and_refuse);
+  g_test_add_func ("/app/window-checkpoints/settings-carry-over", test_settings_carry_over);
 
   return g_test_run ();
 }
