@@ -5,9 +5,9 @@
  *
  * The channel atlas and what the channel card shares with it (see
  * fm-atlas.h): dataset items read back by index and run through the
- * model, a channel's verdict in words, one-page figures and the atlas
- * written atomically through cairo's PDF, SVG and image surfaces. It does
- * not scan and does not lay out the card (fm-card.c).
+ * model, a channel's verdict in words, and the atlas's pages, written by
+ * fm_figure_write (). It does not scan and does not lay out the card
+ * (fm-card.c).
  */
 #include "config.h"
 
@@ -16,21 +16,15 @@
 #include "fm-figure.h"
 
 #include <inttypes.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <glib/gi18n-lib.h>
-#include <pango/pangocairo.h>
 
 #include "fm-dataset.h"
 #include "fm-error.h"
-#include "fm-file.h"
-#include "fm-png-writer.h"
 #include "fm-stats.h"
 #include "fm-tile-render.h"
 
@@ -395,190 +389,6 @@ const double *
 fm_verdict_rgb (FmVerdict verdict)
 {
   return verdict == FM_VERDICT_DEAD ? dead_rgb : rare_rgb;
-}
-
-/* ---- writing ------------------------------------------------------------- */
-
-gboolean
-fm_figure_format_from_path (const char     *path,
-                            FmFigureFormat *format,
-                            GError        **error)
-{
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-
-  if (g_str_has_suffix (lower, ".pdf"))
-    *format = FM_FIGURE_PDF;
-  else if (g_str_has_suffix (lower, ".svg"))
-    *format = FM_FIGURE_SVG;
-  else if (g_str_has_suffix (lower, ".png"))
-    *format = FM_FIGURE_PNG;
-  else
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: the name must end in .pdf, .svg or .png to choose the format"),
-                   display);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-typedef struct
-{
-  int              fd;
-  int              write_errno;  /* the first failed write's errno, or 0 */
-  FmFigureFormat   format;
-  double           width;
-  double           height;
-  const char      *title;
-  FmFigureDrawFunc draw;
-  gpointer         user_data;
-  GError          *draw_error;   /* why drawing stopped (cancelled, say) */
-  GString         *svg;          /* an SVG, held until its images are marked */
-} VectorJob;
-
-static cairo_status_t
-write_to_fd (void                *closure,
-             const unsigned char *data,
-             unsigned int         length)
-{
-  VectorJob *job = closure;
-
-  if (job->svg != NULL)
-    {
-      g_string_append_len (job->svg, (const char *) data, length);
-      return CAIRO_STATUS_SUCCESS;
-    }
-  while (length > 0)
-    {
-      ssize_t n = write (job->fd, data, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          if (job->write_errno == 0)
-            job->write_errno = n < 0 ? errno : ENOSPC;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += n;
-      length -= (unsigned int) n;
-    }
-  return CAIRO_STATUS_SUCCESS;
-}
-
-/* The FmFileWriteFunc of a PDF or SVG: draws through a stream surface. */
-static gboolean
-write_vector (int       fd,
-              gpointer  user_data,
-              GError  **error)
-{
-  VectorJob *job = user_data;
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  cairo_t *cr;
-  gboolean drawn;
-
-  job->fd = fd;
-  if (job->format == FM_FIGURE_PDF)
-    {
-      surface = cairo_pdf_surface_create_for_stream (write_to_fd, job, job->width, job->height);
-      if (job->title != NULL)
-        cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, job->title);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Feature Maps");
-    }
-  else
-    {
-      job->svg = g_string_new (NULL);
-      surface = cairo_svg_surface_create_for_stream (write_to_fd, job, job->width, job->height);
-    }
-  cr = cairo_create (surface);
-  drawn = job->draw (cr, job->user_data, &job->draw_error);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  if (job->svg != NULL)
-    {
-      g_autoptr(GString) svg = g_steal_pointer (&job->svg);
-
-      /* cairo 1.16 does not say that its images (the maps) are drawn with
-       * NEAREST: without this, viewers smooth them. */
-      g_string_replace (svg, "<image ", "<image image-rendering=\"optimizeSpeed\" "
-                        "style=\"image-rendering:pixelated\" ", 0);
-      if (drawn && status == CAIRO_STATUS_SUCCESS)
-        write_to_fd (job, (const unsigned char *) svg->str, (unsigned int) svg->len);
-    }
-  if (!drawn)
-    {
-      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, job->draw_error->message);
-      return FALSE;
-    }
-  if (job->write_errno != 0)
-    {
-      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, g_strerror (job->write_errno));
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_png_figure (const char       *path,
-                  VectorJob        *job,
-                  double            scale,
-                  GError          **error)
-{
-  int w = (int) ceil (job->width * scale), h = (int) ceil (job->height * scale);
-  const char *text[] = { "Software", PACKAGE_NAME " " PACKAGE_VERSION,
-                         "Title", job->title != NULL ? job->title : "", NULL };
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cairo_t *cr = cairo_create (surface);
-  gboolean ok;
-
-  cairo_scale (cr, scale, scale);
-  ok = job->draw (cr, job->user_data, error);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  ok = ok && fm_png_write_surface (path, surface, text, error);
-  cairo_surface_destroy (surface);
-  return ok;
-}
-
-gboolean
-fm_figure_write (const char       *path,
-                 FmFigureFormat    format,
-                 double            width,
-                 double            height,
-                 double            png_scale,
-                 const char       *title,
-                 FmFigureDrawFunc  draw,
-                 gpointer          user_data,
-                 GError          **error)
-{
-  VectorJob job = { -1, 0, format, width, height, title, draw, user_data, NULL, NULL };
-  gboolean ok;
-
-  g_return_val_if_fail (path != NULL && draw != NULL, FALSE);
-
-  if (format == FM_FIGURE_PNG)
-    return write_png_figure (path, &job, png_scale, error);
-  ok = fm_file_write_atomic_with (path, write_vector, &job, error);
-  /* Drawing stopped on its own account (cancelled): that error, not the
-   * write's wrapping of it. */
-  if (!ok && job.draw_error != NULL)
-    {
-      g_clear_error (error);
-      g_propagate_error (error, g_steal_pointer (&job.draw_error));
-    }
-  g_clear_error (&job.draw_error);
-  return ok;
 }
 
 /* ---- the atlas ------------------------------------------------------------ */

@@ -236,33 +236,22 @@ fm_sheet_write_pdf (const FmSheetSpec *spec,
          && fm_file_write_atomic (path, bytes->data, bytes->len, error);
 }
 
-/* @bytes (the SVG cairo wrote) with <title> and <desc> first inside its
- * <svg> element, and a style asking viewers to scale its images (the
- * maps) by nearest neighbour, as cairo drew them: cairo 1.16 does not say
- * so itself. */
-static GByteArray *
-with_svg_description (GByteArray        *bytes,
-                      const FmSheetSpec *spec)
+/* @svg (what cairo wrote) with <title> and <desc> first inside its <svg>
+ * element. */
+static void
+add_svg_description (GString           *svg,
+                     const FmSheetSpec *spec)
 {
   g_autofree char *description = fm_sheet_description (spec);
-  g_autofree char *head = g_markup_printf_escaped ("\n<title>%s</title>\n<desc>%s</desc>\n"
-                                                   "<style type=\"text/css\">image { "
-                                                   "image-rendering: optimizeSpeed; "
-                                                   "image-rendering: pixelated; }</style>",
+  g_autofree char *head = g_markup_printf_escaped ("\n<title>%s</title>\n<desc>%s</desc>",
                                                    spec->model_name != NULL
                                                      ? spec->model_name : "",
                                                    description);
-  const char *data = (const char *) bytes->data;
-  const char *svg = g_strstr_len (data, bytes->len, "<svg");
-  const char *end = svg != NULL ? memchr (svg, '>', bytes->len - (gsize) (svg - data)) : NULL;
-  GByteArray *out = g_byte_array_sized_new (bytes->len + strlen (head));
-  gsize at = end != NULL ? (gsize) (end + 1 - data) : bytes->len;
+  const char *start = strstr (svg->str, "<svg");
+  const char *end = start != NULL ? strchr (start, '>') : NULL;
 
-  g_byte_array_append (out, bytes->data, at);
   if (end != NULL)
-    g_byte_array_append (out, (const guint8 *) head, strlen (head));
-  g_byte_array_append (out, bytes->data + at, bytes->len - at);
-  return out;
+    g_string_insert (svg, end + 1 - svg->str, head);
 }
 
 gboolean
@@ -271,6 +260,7 @@ fm_sheet_write_svg (const FmSheetSpec *spec,
                     GError           **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GString) svg = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
   int w, h;
@@ -286,11 +276,10 @@ fm_sheet_write_svg (const FmSheetSpec *spec,
   cairo_destroy (cr);
   if (!fm_figure_finish (surface, path, error))
     return FALSE;
-  {
-    g_autoptr(GByteArray) svg = with_svg_description (bytes, spec);
-
-    return fm_file_write_atomic (path, svg->data, svg->len, error);
-  }
+  svg = g_string_new_len ((const char *) bytes->data, (gssize) bytes->len);
+  add_svg_description (svg, spec);
+  fm_figure_svg_pixelated (svg);
+  return fm_file_write_atomic (path, svg->str, svg->len, error);
 }
 
 gboolean
