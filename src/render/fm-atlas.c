@@ -381,16 +381,6 @@ fm_verdict_text (const FmScanResult *result,
     }
 }
 
-/* The colours of the window's marks (fm-tile.c). */
-static const double dead_rgb[3] = { 0.88, 0.11, 0.14 };
-static const double rare_rgb[3] = { 0.90, 0.57, 0.04 };
-
-const double *
-fm_verdict_rgb (FmVerdict verdict)
-{
-  return verdict == FM_VERDICT_DEAD ? dead_rgb : rare_rgb;
-}
-
 /* ---- the atlas ------------------------------------------------------------ */
 
 /* Layout, in points, A4 landscape:
@@ -504,18 +494,9 @@ fm_verdict_draw_frame (cairo_t   *cr,
                        double     w,
                        double     h)
 {
-  static const double dash[] = { 4, 3 };
-
-  if (verdict != FM_VERDICT_DEAD && verdict != FM_VERDICT_RARE)
-    return;
-  cairo_save (cr);
-  fm_tile_colours_set_source (cr, fm_verdict_rgb (verdict));
-  if (verdict == FM_VERDICT_RARE)
-    cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
-  cairo_set_line_width (cr, 1.5);
-  cairo_rectangle (cr, x, y, w, h);
-  cairo_stroke (cr);
-  cairo_restore (cr);
+  if (verdict == FM_VERDICT_DEAD || verdict == FM_VERDICT_RARE)
+    fm_tile_render_scan_frame (cr, verdict == FM_VERDICT_DEAD, x, y, w, h, 1.5,
+                               fm_tile_scan_mark_dash);
 }
 
 static double
@@ -603,7 +584,7 @@ draw_toc_line (cairo_t        *cr,
   for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
     {
       fm_figure_text (cr, cells[c], MARGIN + toc_x[c], y, toc_x[c + 1] - toc_x[c] - 6, 9,
-                      c == 1, c == 4 && L->n_dead > 0 ? dead_rgb : job->colours->text);
+                      c == 1, c == 4 && L->n_dead > 0 ? fm_tile_scan_dead_rgb : job->colours->text);
       g_free (cells[c]);
     }
   cairo_tag_end (cr, CAIRO_TAG_LINK);

@@ -157,10 +157,9 @@ FmVerdict    fm_verdict_of       (const FmScanResult *result,
 char        *fm_verdict_text     (const FmScanResult *result,
                                   guint               scan_layer,
                                   guint               channel);
-/* The window's colours of the marks: dead red, rare amber (RGB). */
-const double *fm_verdict_rgb       (FmVerdict         verdict);
-/* The window's mark as a frame around (@x, @y, @w, @h): dead solid red,
- * rare dashed amber, nothing for the others. */
+/* The window's mark (fm_tile_render_scan_frame ()) as a frame around
+ * (@x, @y, @w, @h): dead solid red, rare dashed amber, nothing for the
+ * others. */
 void         fm_verdict_draw_frame (cairo_t          *cr,
                                     FmVerdict         verdict,
                                     double            x,

@@ -388,7 +388,7 @@ draw_scan (cairo_t             *cr,
   FmTileStyle style = { 0 };
 
   y += fm_figure_text (cr, words, RIGHT_X, y, RIGHT_W, 12, TRUE,
-                       verdict == FM_VERDICT_DEAD ? fm_verdict_rgb (verdict) : colours->text) + 10;
+                       verdict == FM_VERDICT_DEAD ? fm_tile_scan_dead_rgb : colours->text) + 10;
   heading = spec->n_tops > 0
             /* Translators: over the card's top images; the dataset's name */
             ? g_strdup_printf (_("Images of %s that excite it most"), dataset)
