@@ -246,6 +246,34 @@ fm_top_images_from_scan (const FmScanResult *result,
   return n;
 }
 
+gboolean
+fm_top_check_scan (const FmModel      *model,
+                   const FmScanResult *scan,
+                   const char         *scan_name,
+                   GError            **error)
+{
+  g_autoptr(GArray) every = fm_layers_list (model, FALSE);
+
+  for (guint i = 0; i < MAX (every->len, scan->n_layers); i++)
+    {
+      const FmLayer *entry = i < every->len ? &g_array_index (every, FmLayer, i) : NULL;
+      const FmScanLayer *L = i < scan->n_layers ? &scan->layers[i] : NULL;
+
+      if (entry == NULL || L == NULL ||
+          g_strcmp0 (model->values[entry->value_id].name, L->name) != 0 ||
+          entry->channels != L->channels)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       _("%s was made with another model: its layers are not those of %s "
+                         "(layer %u: “%s” in the scan, “%s” in the model)"),
+                       scan_name, model->display_name, i, L != NULL ? L->name : "-",
+                       entry != NULL ? model->values[entry->value_id].name : "-");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 typedef struct
 {
   FmModel       *model;
@@ -814,34 +842,23 @@ draw_atlas (cairo_t   *cr,
   return TRUE;
 }
 
-/* The scan's layers must be the model's: the same names and channels in
- * the same order (fm-scan.h). */
+/* The scan must be the model's (fm_top_check_scan ()) and have the
+ * layers asked for. */
 static gboolean
 check_layers (const FmAtlasSpec *spec,
-              GArray            *entries,
               GError           **error)
 {
+  /* Translators: what the message of a scan of another model names when
+   * the atlas is drawn */
+  if (!fm_top_check_scan (spec->model, spec->scan, _("the scan"), error))
+    return FALSE;
   for (guint i = 0; i < spec->n_layers; i++)
-    {
-      int l = spec->layers[i];
-      const FmLayer *entry;
-
-      if (l < 0 || (guint) l >= spec->scan->n_layers || (guint) l >= entries->len)
-        {
-          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       _("%s: the scan has no layer %d"), spec->model->path, l);
-          return FALSE;
-        }
-      entry = &g_array_index (entries, FmLayer, l);
-      if (g_strcmp0 (spec->model->values[entry->value_id].name, spec->scan->layers[l].name) != 0
-          || entry->channels != spec->scan->layers[l].channels)
-        {
-          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       _("%s: the scan was made with another model (its layer “%s” is not "
-                         "this model's)"), spec->model->path, spec->scan->layers[l].name);
-          return FALSE;
-        }
-    }
+    if (spec->layers[i] < 0 || (guint) spec->layers[i] >= spec->scan->n_layers)
+      {
+        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                     _("%s: the scan has no layer %d"), spec->model->path, spec->layers[i]);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -861,9 +878,9 @@ fm_atlas_write (const FmAtlasSpec *spec,
   g_return_val_if_fail (spec != NULL && spec->model != NULL && spec->scan != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  entries = fm_layers_list (spec->model, FALSE);
-  if (!check_layers (spec, entries, error))
+  if (!check_layers (spec, error))
     return FALSE;
+  entries = fm_layers_list (spec->model, FALSE);
   runner = fm_top_runner_new (spec->model, spec->dataset_path, &spec->pp, spec->threads, error);
   if (runner == NULL)
     return FALSE;

@@ -84,6 +84,15 @@ gboolean     fm_top_runner_run  (FmTopRunner        *runner,
                                  GCancellable       *cancellable,
                                  GError            **error);
 
+/* Whether @scan was made with @model: its layers those of
+ * fm_layers_list (@model, FALSE), in order, by name and channel count
+ * (FM_ERROR_INVALID_INPUT naming @scan_name otherwise), so that its layer
+ * indexes are the list's. */
+gboolean     fm_top_check_scan       (const FmModel      *model,
+                                      const FmScanResult *scan,
+                                      const char         *scan_name,
+                                      GError            **error);
+
 /* One of a channel's top images: the item, the maximum the scan recorded,
  * the input as drawn (its first channel, [input_h, input_w]) and the
  * channel's map on it ([map_h, map_w]); thumb and map NULL until fetched. */

@@ -408,6 +408,10 @@ test_card_refusals (void)
   /* Not a scan at all. */
   g_assert_true (g_file_set_contents (broken, "{\"model\": 3}", -1, NULL));
   assert_card_refused ("relu1:5", broken, "mnist-cnn-dying", "broken-scan.json");
+  /* An empty file (the card's own reader crashed on it). */
+  g_assert_true (g_file_set_contents (broken, "", -1, NULL));
+  assert_card_refused ("relu1:5", broken, "mnist-cnn-dying",
+                       "broken-scan.json: the file is empty");
 }
 
 int
