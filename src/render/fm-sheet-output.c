@@ -4,9 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Writes sheets as PNG, PDF, SVG or a folder of PNGs (see
- * fm-sheet-output.h). The vector files are made in memory by cairo's PDF
- * and SVG surfaces, then written by the one atomic writer; the drawing is
- * fm_sheet_draw ()'s, so they show what the PNG shows.
+ * fm-sheet-output.h; fm_sheet_write_png () is declared in fm-sheet.h).
+ * The vector files are made in memory by cairo's PDF and SVG surfaces,
+ * then written by the one atomic writer; the drawing is fm_sheet_draw
+ * ()'s, so they show what the PNG shows.
  */
 #include "config.h"
 
@@ -25,6 +26,7 @@
 #include "fm-error.h"
 #include "fm-export.h"
 #include "fm-file.h"
+#include "fm-png-writer.h"
 
 gboolean
 fm_sheet_format_parse (const char    *name,
@@ -140,7 +142,7 @@ fm_sheet_description (const FmSheetSpec *spec)
   return g_string_free (s, FALSE);
 }
 
-/* ---- vector files -------------------------------------------------------- */
+/* ---- single files --------------------------------------------------------- */
 
 /* The message of a file that could not be made: "Could not write “PATH”:
  * REASON", as the atomic writer says it. */
@@ -168,6 +170,27 @@ size_of (const FmSheetSpec *spec,
   if (fm_sheet_get_size (spec, w, h, &local_error))
     return TRUE;
   return fail_for_path (error, path, local_error->code, local_error->message);
+}
+
+gboolean
+fm_sheet_write_png (const FmSheetSpec *spec,
+                    const char        *path,
+                    GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) text = NULL;
+  cairo_surface_t *surface;
+  gboolean ok;
+
+  g_return_val_if_fail (spec != NULL && path != NULL, FALSE);
+
+  surface = fm_sheet_render (spec, &local_error);
+  if (surface == NULL)
+    return fail_for_path (error, path, local_error->code, local_error->message);
+  text = fm_sheet_png_text (spec);
+  ok = fm_png_write_surface (path, surface, (const char * const *) text, error);
+  cairo_surface_destroy (surface);
+  return ok;
 }
 
 gboolean
