@@ -42,22 +42,6 @@ fm_cli_card_clear (FmCliCard *card)
   g_clear_pointer (&card->scan, g_free);
 }
 
-static FmScanResult *
-load_scan (const char  *path,
-           GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
-
-  if (!json_parser_load_from_file (parser, path, &local_error))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT, _("%s: not a scan result: %s"),
-                   path, local_error->message);
-      return NULL;
-    }
-  return fm_scan_result_from_json (json_parser_get_root (parser), path, error);
-}
-
 /* The range the map is drawn with, as the window's tiles: the layer's
  * for this input, the channel's own, or the fixed one. */
 static void
@@ -97,7 +81,7 @@ add_scan (FmCliCard      *card,
   FmPreprocess pp = in->pp;
   int status;
 
-  *scan = load_scan (card->scan, &error);
+  *scan = fm_scan_result_load_json (card->scan, &error);
   if (*scan == NULL)
     return fm_cli_fail (error);
   /* A .npy input had no picture to preprocess: the flags say how. */

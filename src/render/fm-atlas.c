@@ -5,9 +5,9 @@
  *
  * The channel atlas and what the channel card shares with it (see
  * fm-atlas.h): dataset items read back by index and run through the
- * model, a channel's verdict in words, one-page figures and the atlas
- * written atomically through cairo's PDF, SVG and image surfaces. It does
- * not scan and does not lay out the card (fm-card.c).
+ * model, a channel's verdict in words, and the atlas's pages, written by
+ * fm_figure_write (). It does not scan and does not lay out the card
+ * (fm-card.c).
  */
 #include "config.h"
 
@@ -16,21 +16,15 @@
 #include "fm-figure.h"
 
 #include <inttypes.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <glib/gi18n-lib.h>
-#include <pango/pangocairo.h>
 
 #include "fm-dataset.h"
 #include "fm-error.h"
-#include "fm-file.h"
-#include "fm-png-writer.h"
 #include "fm-stats.h"
 #include "fm-tile-render.h"
 
@@ -252,6 +246,34 @@ fm_top_images_from_scan (const FmScanResult *result,
   return n;
 }
 
+gboolean
+fm_top_check_scan (const FmModel      *model,
+                   const FmScanResult *scan,
+                   const char         *scan_name,
+                   GError            **error)
+{
+  g_autoptr(GArray) every = fm_layers_list (model, FALSE);
+
+  for (guint i = 0; i < MAX (every->len, scan->n_layers); i++)
+    {
+      const FmLayer *entry = i < every->len ? &g_array_index (every, FmLayer, i) : NULL;
+      const FmScanLayer *L = i < scan->n_layers ? &scan->layers[i] : NULL;
+
+      if (entry == NULL || L == NULL ||
+          g_strcmp0 (model->values[entry->value_id].name, L->name) != 0 ||
+          entry->channels != L->channels)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       _("%s was made with another model: its layers are not those of %s "
+                         "(layer %u: “%s” in the scan, “%s” in the model)"),
+                       scan_name, model->display_name, i, L != NULL ? L->name : "-",
+                       entry != NULL ? model->values[entry->value_id].name : "-");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 typedef struct
 {
   FmModel       *model;
@@ -387,200 +409,6 @@ fm_verdict_text (const FmScanResult *result,
     }
 }
 
-/* The colours of the window's marks (fm-tile.c). */
-static const double dead_rgb[3] = { 0.88, 0.11, 0.14 };
-static const double rare_rgb[3] = { 0.90, 0.57, 0.04 };
-
-const double *
-fm_verdict_rgb (FmVerdict verdict)
-{
-  return verdict == FM_VERDICT_DEAD ? dead_rgb : rare_rgb;
-}
-
-/* ---- writing ------------------------------------------------------------- */
-
-gboolean
-fm_figure_format_from_path (const char     *path,
-                            FmFigureFormat *format,
-                            GError        **error)
-{
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-
-  if (g_str_has_suffix (lower, ".pdf"))
-    *format = FM_FIGURE_PDF;
-  else if (g_str_has_suffix (lower, ".svg"))
-    *format = FM_FIGURE_SVG;
-  else if (g_str_has_suffix (lower, ".png"))
-    *format = FM_FIGURE_PNG;
-  else
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: the name must end in .pdf, .svg or .png to choose the format"),
-                   display);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-typedef struct
-{
-  int              fd;
-  int              write_errno;  /* the first failed write's errno, or 0 */
-  FmFigureFormat   format;
-  double           width;
-  double           height;
-  const char      *title;
-  FmFigureDrawFunc draw;
-  gpointer         user_data;
-  GError          *draw_error;   /* why drawing stopped (cancelled, say) */
-  GString         *svg;          /* an SVG, held until its images are marked */
-} VectorJob;
-
-static cairo_status_t
-write_to_fd (void                *closure,
-             const unsigned char *data,
-             unsigned int         length)
-{
-  VectorJob *job = closure;
-
-  if (job->svg != NULL)
-    {
-      g_string_append_len (job->svg, (const char *) data, length);
-      return CAIRO_STATUS_SUCCESS;
-    }
-  while (length > 0)
-    {
-      ssize_t n = write (job->fd, data, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          if (job->write_errno == 0)
-            job->write_errno = n < 0 ? errno : ENOSPC;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += n;
-      length -= (unsigned int) n;
-    }
-  return CAIRO_STATUS_SUCCESS;
-}
-
-/* The FmFileWriteFunc of a PDF or SVG: draws through a stream surface. */
-static gboolean
-write_vector (int       fd,
-              gpointer  user_data,
-              GError  **error)
-{
-  VectorJob *job = user_data;
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  cairo_t *cr;
-  gboolean drawn;
-
-  job->fd = fd;
-  if (job->format == FM_FIGURE_PDF)
-    {
-      surface = cairo_pdf_surface_create_for_stream (write_to_fd, job, job->width, job->height);
-      if (job->title != NULL)
-        cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, job->title);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Feature Maps");
-    }
-  else
-    {
-      job->svg = g_string_new (NULL);
-      surface = cairo_svg_surface_create_for_stream (write_to_fd, job, job->width, job->height);
-    }
-  cr = cairo_create (surface);
-  drawn = job->draw (cr, job->user_data, &job->draw_error);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  if (job->svg != NULL)
-    {
-      g_autoptr(GString) svg = g_steal_pointer (&job->svg);
-
-      /* cairo 1.16 does not say that its images (the maps) are drawn with
-       * NEAREST: without this, viewers smooth them. */
-      g_string_replace (svg, "<image ", "<image image-rendering=\"optimizeSpeed\" "
-                        "style=\"image-rendering:pixelated\" ", 0);
-      if (drawn && status == CAIRO_STATUS_SUCCESS)
-        write_to_fd (job, (const unsigned char *) svg->str, (unsigned int) svg->len);
-    }
-  if (!drawn)
-    {
-      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, job->draw_error->message);
-      return FALSE;
-    }
-  if (job->write_errno != 0)
-    {
-      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, g_strerror (job->write_errno));
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_png_figure (const char       *path,
-                  VectorJob        *job,
-                  double            scale,
-                  GError          **error)
-{
-  int w = (int) ceil (job->width * scale), h = (int) ceil (job->height * scale);
-  const char *text[] = { "Software", PACKAGE_NAME " " PACKAGE_VERSION,
-                         "Title", job->title != NULL ? job->title : "", NULL };
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cairo_t *cr = cairo_create (surface);
-  gboolean ok;
-
-  cairo_scale (cr, scale, scale);
-  ok = job->draw (cr, job->user_data, error);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  ok = ok && fm_png_write_surface (path, surface, text, error);
-  cairo_surface_destroy (surface);
-  return ok;
-}
-
-gboolean
-fm_figure_write (const char       *path,
-                 FmFigureFormat    format,
-                 double            width,
-                 double            height,
-                 double            png_scale,
-                 const char       *title,
-                 FmFigureDrawFunc  draw,
-                 gpointer          user_data,
-                 GError          **error)
-{
-  VectorJob job = { -1, 0, format, width, height, title, draw, user_data, NULL, NULL };
-  gboolean ok;
-
-  g_return_val_if_fail (path != NULL && draw != NULL, FALSE);
-
-  if (format == FM_FIGURE_PNG)
-    return write_png_figure (path, &job, png_scale, error);
-  ok = fm_file_write_atomic_with (path, write_vector, &job, error);
-  /* Drawing stopped on its own account (cancelled): that error, not the
-   * write's wrapping of it. */
-  if (!ok && job.draw_error != NULL)
-    {
-      g_clear_error (error);
-      g_propagate_error (error, g_steal_pointer (&job.draw_error));
-    }
-  g_clear_error (&job.draw_error);
-  return ok;
-}
-
 /* ---- the atlas ------------------------------------------------------------ */
 
 /* Layout, in points, A4 landscape:
@@ -694,18 +522,9 @@ fm_verdict_draw_frame (cairo_t   *cr,
                        double     w,
                        double     h)
 {
-  static const double dash[] = { 4, 3 };
-
-  if (verdict != FM_VERDICT_DEAD && verdict != FM_VERDICT_RARE)
-    return;
-  cairo_save (cr);
-  fm_tile_colours_set_source (cr, fm_verdict_rgb (verdict));
-  if (verdict == FM_VERDICT_RARE)
-    cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
-  cairo_set_line_width (cr, 1.5);
-  cairo_rectangle (cr, x, y, w, h);
-  cairo_stroke (cr);
-  cairo_restore (cr);
+  if (verdict == FM_VERDICT_DEAD || verdict == FM_VERDICT_RARE)
+    fm_tile_render_scan_frame (cr, verdict == FM_VERDICT_DEAD, x, y, w, h, 1.5,
+                               fm_tile_scan_mark_dash);
 }
 
 static double
@@ -793,7 +612,7 @@ draw_toc_line (cairo_t        *cr,
   for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
     {
       fm_figure_text (cr, cells[c], MARGIN + toc_x[c], y, toc_x[c + 1] - toc_x[c] - 6, 9,
-                      c == 1, c == 4 && L->n_dead > 0 ? dead_rgb : job->colours->text);
+                      c == 1, c == 4 && L->n_dead > 0 ? fm_tile_scan_dead_rgb : job->colours->text);
       g_free (cells[c]);
     }
   cairo_tag_end (cr, CAIRO_TAG_LINK);
@@ -1023,34 +842,23 @@ draw_atlas (cairo_t   *cr,
   return TRUE;
 }
 
-/* The scan's layers must be the model's: the same names and channels in
- * the same order (fm-scan.h). */
+/* The scan must be the model's (fm_top_check_scan ()) and have the
+ * layers asked for. */
 static gboolean
 check_layers (const FmAtlasSpec *spec,
-              GArray            *entries,
               GError           **error)
 {
+  /* Translators: what the message of a scan of another model names when
+   * the atlas is drawn */
+  if (!fm_top_check_scan (spec->model, spec->scan, _("the scan"), error))
+    return FALSE;
   for (guint i = 0; i < spec->n_layers; i++)
-    {
-      int l = spec->layers[i];
-      const FmLayer *entry;
-
-      if (l < 0 || (guint) l >= spec->scan->n_layers || (guint) l >= entries->len)
-        {
-          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       _("%s: the scan has no layer %d"), spec->model->path, l);
-          return FALSE;
-        }
-      entry = &g_array_index (entries, FmLayer, l);
-      if (g_strcmp0 (spec->model->values[entry->value_id].name, spec->scan->layers[l].name) != 0
-          || entry->channels != spec->scan->layers[l].channels)
-        {
-          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       _("%s: the scan was made with another model (its layer “%s” is not "
-                         "this model's)"), spec->model->path, spec->scan->layers[l].name);
-          return FALSE;
-        }
-    }
+    if (spec->layers[i] < 0 || (guint) spec->layers[i] >= spec->scan->n_layers)
+      {
+        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                     _("%s: the scan has no layer %d"), spec->model->path, spec->layers[i]);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -1070,9 +878,9 @@ fm_atlas_write (const FmAtlasSpec *spec,
   g_return_val_if_fail (spec != NULL && spec->model != NULL && spec->scan != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  entries = fm_layers_list (spec->model, FALSE);
-  if (!check_layers (spec, entries, error))
+  if (!check_layers (spec, error))
     return FALSE;
+  entries = fm_layers_list (spec->model, FALSE);
   runner = fm_top_runner_new (spec->model, spec->dataset_path, &spec->pp, spec->threads, error);
   if (runner == NULL)
     return FALSE;

@@ -9,8 +9,8 @@
  * dead channels framed red and rarely active ones amber as in the window;
  * a title page with the key and a table of contents (also the PDF's
  * outline). Also what the channel card (fm-card.h) shares with it: the top
- * images read back from the dataset and run through the model, the words
- * of a channel's verdict, and the atomic write of a cairo vector surface.
+ * images read back from the dataset and run through the model, and the
+ * words of a channel's verdict.
  *
  * Pages are drawn and written one at a time, each page's images fetched
  * just before it is drawn, so memory stays bounded by one page whatever
@@ -83,6 +83,15 @@ gboolean     fm_top_runner_run  (FmTopRunner        *runner,
                                  gpointer            user_data,
                                  GCancellable       *cancellable,
                                  GError            **error);
+
+/* Whether @scan was made with @model: its layers those of
+ * fm_layers_list (@model, FALSE), in order, by name and channel count
+ * (FM_ERROR_INVALID_INPUT naming @scan_name otherwise), so that its layer
+ * indexes are the list's. */
+gboolean     fm_top_check_scan       (const FmModel      *model,
+                                      const FmScanResult *scan,
+                                      const char         *scan_name,
+                                      GError            **error);
 
 /* One of a channel's top images: the item, the maximum the scan recorded,
  * the input as drawn (its first channel, [input_h, input_w]) and the
@@ -157,51 +166,15 @@ FmVerdict    fm_verdict_of       (const FmScanResult *result,
 char        *fm_verdict_text     (const FmScanResult *result,
                                   guint               scan_layer,
                                   guint               channel);
-/* The window's colours of the marks: dead red, rare amber (RGB). */
-const double *fm_verdict_rgb       (FmVerdict         verdict);
-/* The window's mark as a frame around (@x, @y, @w, @h): dead solid red,
- * rare dashed amber, nothing for the others. */
+/* The window's mark (fm_tile_render_scan_frame ()) as a frame around
+ * (@x, @y, @w, @h): dead solid red, rare dashed amber, nothing for the
+ * others. */
 void         fm_verdict_draw_frame (cairo_t          *cr,
                                     FmVerdict         verdict,
                                     double            x,
                                     double            y,
                                     double            w,
                                     double            h);
-
-/* ---- writing ----------------------------------------------------------- */
-
-typedef enum
-{
-  FM_FIGURE_PDF,
-  FM_FIGURE_SVG,
-  FM_FIGURE_PNG,
-} FmFigureFormat;
-
-/* The format named by @path's extension (.pdf, .svg, .png, any case);
- * FM_ERROR_INVALID_INPUT naming the file otherwise. */
-gboolean     fm_figure_format_from_path (const char     *path,
-                                         FmFigureFormat *format,
-                                         GError        **error);
-
-/* Draws one page of @width x @height points on @cr. */
-typedef gboolean (*FmFigureDrawFunc) (cairo_t   *cr,
-                                      gpointer   user_data,
-                                      GError   **error);
-
-/* Writes a one-page figure to @path atomically (fm-file.h): PDF or SVG
- * through cairo's own surfaces (text stays text, maps stay pixel-exact),
- * PNG at @png_scale pixels per point through fm_png_write_surface. PDF
- * metadata: @title, creator "Feature Maps". On failure the old file keeps
- * its bytes and nothing is left beside it. */
-gboolean     fm_figure_write     (const char      *path,
-                                  FmFigureFormat   format,
-                                  double           width,
-                                  double           height,
-                                  double           png_scale,
-                                  const char      *title,
-                                  FmFigureDrawFunc draw,
-                                  gpointer         user_data,
-                                  GError         **error);
 
 /* ---- the atlas ---------------------------------------------------------- */
 

@@ -154,34 +154,6 @@ fm_card_resolve (const FmModel  *model,
 
 /* ---- the scan ------------------------------------------------------------ */
 
-gboolean
-fm_card_check_scan (const FmModel      *model,
-                    const FmScanResult *scan,
-                    const char         *scan_name,
-                    GError            **error)
-{
-  g_autoptr(GArray) every = fm_layers_list (model, FALSE);
-
-  for (guint i = 0; i < MAX (every->len, scan->n_layers); i++)
-    {
-      const FmLayer *entry = i < every->len ? &g_array_index (every, FmLayer, i) : NULL;
-      const FmScanLayer *L = i < scan->n_layers ? &scan->layers[i] : NULL;
-
-      if (entry == NULL || L == NULL ||
-          g_strcmp0 (model->values[entry->value_id].name, L->name) != 0 ||
-          entry->channels != L->channels)
-        {
-          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       _("%s was made with another model: its layers are not those of %s "
-                         "(layer %u: “%s” in the scan, “%s” in the model)"),
-                       scan_name, model->display_name, i, L != NULL ? L->name : "-",
-                       entry != NULL ? model->values[entry->value_id].name : "-");
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 static gboolean
 same_max (float a,
           float b)
@@ -265,7 +237,7 @@ fm_card_fetch_tops (FmModel            *model,
   guint n;
 
   *n_tops = 0;
-  if (!fm_card_check_scan (model, scan, scan_name, error))
+  if (!fm_top_check_scan (model, scan, scan_name, error))
     return FALSE;
   entry = &g_array_index (every, FmLayer, scan_layer);
   runner = fm_top_runner_new (model, scan->dataset_path, pp, threads, error);
@@ -388,7 +360,7 @@ draw_scan (cairo_t             *cr,
   FmTileStyle style = { 0 };
 
   y += fm_figure_text (cr, words, RIGHT_X, y, RIGHT_W, 12, TRUE,
-                       verdict == FM_VERDICT_DEAD ? fm_verdict_rgb (verdict) : colours->text) + 10;
+                       verdict == FM_VERDICT_DEAD ? fm_tile_scan_dead_rgb : colours->text) + 10;
   heading = spec->n_tops > 0
             /* Translators: over the card's top images; the dataset's name */
             ? g_strdup_printf (_("Images of %s that excite it most"), dataset)

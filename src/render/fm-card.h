@@ -71,13 +71,6 @@ gboolean fm_card_resolve     (const FmModel      *model,
 char    *fm_card_friendly_name (const FmModel    *model,
                                 guint             index);
 
-/* Whether @scan was made with @model: its layers the model's, by name and
- * channel count (FM_ERROR_INVALID_INPUT naming @scan_name otherwise). */
-gboolean fm_card_check_scan  (const FmModel      *model,
-                              const FmScanResult *scan,
-                              const char         *scan_name,
-                              GError            **error);
-
 /* The top images of @channel of scan layer @scan_layer into @tops
  * ([scan->top_k]; *@n_tops filled), read from the scan's dataset with
  * @pp and run through @model. Each map's maximum must be the one the

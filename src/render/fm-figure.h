@@ -12,7 +12,9 @@
  *
  * Vector files: a PDF or SVG surface whose bytes collect in memory, then
  * go to the file through the one atomic writer (fm-file.h), so a failed
- * or cancelled figure leaves an old file whole.
+ * or cancelled figure leaves an old file whole; or, for the card and the
+ * atlas, fm_figure_write (), which streams a PDF's pages to that writer
+ * as they are finished.
  */
 #pragma once
 
@@ -57,6 +59,49 @@ cairo_surface_t *fm_figure_svg_new   (GByteArray   *bytes,
  * “PATH”: REASON" when cairo failed. */
 gboolean         fm_figure_finish    (cairo_surface_t *surface,
                                       const char      *path,
+                                      GError         **error);
+
+/* @svg, the bytes of a cairo SVG surface, with each <image> (the maps)
+ * marked to be scaled by nearest neighbour as cairo drew it: cairo 1.16
+ * does not say so, and viewers smooth the maps otherwise. */
+void             fm_figure_svg_pixelated (GString  *svg);
+
+/* ---- figures written in one call ---------------------------------------- */
+
+typedef enum
+{
+  FM_FIGURE_PDF,
+  FM_FIGURE_SVG,
+  FM_FIGURE_PNG,
+} FmFigureFormat;
+
+/* The format named by @path's extension (.pdf, .svg, .png, any case);
+ * FM_ERROR_INVALID_INPUT naming the file otherwise. */
+gboolean         fm_figure_format_from_path (const char     *path,
+                                             FmFigureFormat *format,
+                                             GError        **error);
+
+/* Draws the figure on @cr: one page, or for a PDF any number, each ended
+ * with cairo_show_page (). FALSE with @error set stops the writing. */
+typedef gboolean (*FmFigureDrawFunc) (cairo_t   *cr,
+                                      gpointer   user_data,
+                                      GError   **error);
+
+/* Writes a figure of @width x @height points to @path atomically
+ * (fm-file.h): a PDF through cairo's stream surface, its pages written as
+ * they are finished (metadata: @title, creator "Feature Maps"); an SVG
+ * through fm_figure_svg_new () and fm_figure_svg_pixelated (); a PNG at
+ * @png_scale pixels per point through fm_png_write_surface. On failure,
+ * @draw's own error when it stopped (cancelled, say), the old file keeps
+ * its bytes and nothing is left beside it. */
+gboolean         fm_figure_write     (const char      *path,
+                                      FmFigureFormat   format,
+                                      double           width,
+                                      double           height,
+                                      double           png_scale,
+                                      const char      *title,
+                                      FmFigureDrawFunc draw,
+                                      gpointer         user_data,
                                       GError         **error);
 
 G_END_DECLS

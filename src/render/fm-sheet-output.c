@@ -4,9 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Writes sheets as PNG, PDF, SVG or a folder of PNGs (see
- * fm-sheet-output.h). The vector files are made in memory by cairo's PDF
- * and SVG surfaces, then written by the one atomic writer; the drawing is
- * fm_sheet_draw ()'s, so they show what the PNG shows.
+ * fm-sheet-output.h; fm_sheet_write_png () is declared in fm-sheet.h).
+ * The vector files are made in memory by cairo's PDF and SVG surfaces,
+ * then written by the one atomic writer; the drawing is fm_sheet_draw
+ * ()'s, so they show what the PNG shows.
  */
 #include "config.h"
 
@@ -25,6 +26,7 @@
 #include "fm-error.h"
 #include "fm-export.h"
 #include "fm-file.h"
+#include "fm-png-writer.h"
 
 gboolean
 fm_sheet_format_parse (const char    *name,
@@ -140,7 +142,7 @@ fm_sheet_description (const FmSheetSpec *spec)
   return g_string_free (s, FALSE);
 }
 
-/* ---- vector files -------------------------------------------------------- */
+/* ---- single files --------------------------------------------------------- */
 
 /* The message of a file that could not be made: "Could not write “PATH”:
  * REASON", as the atomic writer says it. */
@@ -168,6 +170,27 @@ size_of (const FmSheetSpec *spec,
   if (fm_sheet_get_size (spec, w, h, &local_error))
     return TRUE;
   return fail_for_path (error, path, local_error->code, local_error->message);
+}
+
+gboolean
+fm_sheet_write_png (const FmSheetSpec *spec,
+                    const char        *path,
+                    GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) text = NULL;
+  cairo_surface_t *surface;
+  gboolean ok;
+
+  g_return_val_if_fail (spec != NULL && path != NULL, FALSE);
+
+  surface = fm_sheet_render (spec, &local_error);
+  if (surface == NULL)
+    return fail_for_path (error, path, local_error->code, local_error->message);
+  text = fm_sheet_png_text (spec);
+  ok = fm_png_write_surface (path, surface, (const char * const *) text, error);
+  cairo_surface_destroy (surface);
+  return ok;
 }
 
 gboolean
@@ -236,33 +259,22 @@ fm_sheet_write_pdf (const FmSheetSpec *spec,
          && fm_file_write_atomic (path, bytes->data, bytes->len, error);
 }
 
-/* @bytes (the SVG cairo wrote) with <title> and <desc> first inside its
- * <svg> element, and a style asking viewers to scale its images (the
- * maps) by nearest neighbour, as cairo drew them: cairo 1.16 does not say
- * so itself. */
-static GByteArray *
-with_svg_description (GByteArray        *bytes,
-                      const FmSheetSpec *spec)
+/* @svg (what cairo wrote) with <title> and <desc> first inside its <svg>
+ * element. */
+static void
+add_svg_description (GString           *svg,
+                     const FmSheetSpec *spec)
 {
   g_autofree char *description = fm_sheet_description (spec);
-  g_autofree char *head = g_markup_printf_escaped ("\n<title>%s</title>\n<desc>%s</desc>\n"
-                                                   "<style type=\"text/css\">image { "
-                                                   "image-rendering: optimizeSpeed; "
-                                                   "image-rendering: pixelated; }</style>",
+  g_autofree char *head = g_markup_printf_escaped ("\n<title>%s</title>\n<desc>%s</desc>",
                                                    spec->model_name != NULL
                                                      ? spec->model_name : "",
                                                    description);
-  const char *data = (const char *) bytes->data;
-  const char *svg = g_strstr_len (data, bytes->len, "<svg");
-  const char *end = svg != NULL ? memchr (svg, '>', bytes->len - (gsize) (svg - data)) : NULL;
-  GByteArray *out = g_byte_array_sized_new (bytes->len + strlen (head));
-  gsize at = end != NULL ? (gsize) (end + 1 - data) : bytes->len;
+  const char *start = strstr (svg->str, "<svg");
+  const char *end = start != NULL ? strchr (start, '>') : NULL;
 
-  g_byte_array_append (out, bytes->data, at);
   if (end != NULL)
-    g_byte_array_append (out, (const guint8 *) head, strlen (head));
-  g_byte_array_append (out, bytes->data + at, bytes->len - at);
-  return out;
+    g_string_insert (svg, end + 1 - svg->str, head);
 }
 
 gboolean
@@ -271,6 +283,7 @@ fm_sheet_write_svg (const FmSheetSpec *spec,
                     GError           **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GString) svg = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
   int w, h;
@@ -286,11 +299,10 @@ fm_sheet_write_svg (const FmSheetSpec *spec,
   cairo_destroy (cr);
   if (!fm_figure_finish (surface, path, error))
     return FALSE;
-  {
-    g_autoptr(GByteArray) svg = with_svg_description (bytes, spec);
-
-    return fm_file_write_atomic (path, svg->data, svg->len, error);
-  }
+  svg = g_string_new_len ((const char *) bytes->data, (gssize) bytes->len);
+  add_svg_description (svg, spec);
+  fm_figure_svg_pixelated (svg);
+  return fm_file_write_atomic (path, svg->str, svg->len, error);
 }
 
 gboolean

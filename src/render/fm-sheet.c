@@ -4,9 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Lays out and draws a sheet of feature maps (see fm-sheet.h) on a cairo
- * image surface, and writes it as a PNG with text chunks. This file does
- * not compute statistics, ranges other than the window's rule, or file
- * names.
+ * image surface, with its PNG text chunks; fm-sheet-output.c writes it.
+ * This file does not compute statistics, ranges other than the window's
+ * rule, or file names.
  */
 #include "config.h"
 
@@ -19,10 +19,8 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <pango/pangocairo.h>
 
 #include "fm-error.h"
-#include "fm-png-writer.h"
 
 /* Layout, in pixels, all integers so every tile starts on a pixel:
  *
@@ -917,33 +915,6 @@ fm_sheet_render (const FmSheetSpec *spec,
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   return surface;
-}
-
-gboolean
-fm_sheet_write_png (const FmSheetSpec *spec,
-                    const char        *path,
-                    GError           **error)
-{
-  cairo_surface_t *surface;
-  g_auto(GStrv) text = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (spec != NULL && path != NULL, FALSE);
-
-  surface = fm_sheet_render (spec, &local_error);
-  if (surface == NULL)
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, FM_ERROR, local_error->code, _("Could not write “%s”: %s"),
-                   display, local_error->message);
-      return FALSE;
-    }
-  text = fm_sheet_png_text (spec);
-  ok = fm_png_write_surface (path, surface, (const char * const *) text, error);
-  cairo_surface_destroy (surface);
-  return ok;
 }
 
 void

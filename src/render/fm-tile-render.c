@@ -385,6 +385,30 @@ fm_tile_render_zero_mark (cairo_t *cr,
 }
 
 const double fm_tile_scan_mark_dash[2] = { 4, 3 };
+const double fm_tile_scan_dead_rgb[3] = { 0.88, 0.11, 0.14 };
+const double fm_tile_scan_rare_rgb[3] = { 0.90, 0.57, 0.04 };
+
+void
+fm_tile_render_scan_frame (cairo_t      *cr,
+                           gboolean      dead,
+                           double        x,
+                           double        y,
+                           double        width,
+                           double        height,
+                           double        line_width,
+                           const double  dash[2])
+{
+  g_return_if_fail (cr != NULL);
+
+  cairo_save (cr);
+  fm_tile_colours_set_source (cr, dead ? fm_tile_scan_dead_rgb : fm_tile_scan_rare_rgb);
+  if (!dead)
+    cairo_set_dash (cr, dash, 2, 0);
+  cairo_set_line_width (cr, line_width);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
 
 void
 fm_tile_render_scan_mark (cairo_t      *cr,
@@ -393,20 +417,8 @@ fm_tile_render_scan_mark (cairo_t      *cr,
                           double        line_width,
                           const double  dash[2])
 {
-  g_return_if_fail (cr != NULL);
-
-  cairo_save (cr);
-  if (dead)
-    cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
-  else
-    {
-      cairo_set_source_rgb (cr, 0.90, 0.57, 0.04);
-      cairo_set_dash (cr, dash, 2, 0);
-    }
-  cairo_set_line_width (cr, line_width);
-  cairo_rectangle (cr, line_width / 2, line_width / 2, side - line_width, side - line_width);
-  cairo_stroke (cr);
-  cairo_restore (cr);
+  fm_tile_render_scan_frame (cr, dead, line_width / 2, line_width / 2, side - line_width,
+                             side - line_width, line_width, dash);
 }
 
 /* Formats a legend label: 3 significant digits, in the locale's style. */

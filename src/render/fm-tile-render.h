@@ -87,12 +87,26 @@ void fm_tile_render_zero_mark (cairo_t *cr,
  * thinner. */
 #define FM_TILE_SCAN_MARK_WIDTH 3.0
 extern const double fm_tile_scan_mark_dash[2];
+/* Its colours (RGB), for text and keys that speak of it too. */
+extern const double fm_tile_scan_dead_rgb[3];
+extern const double fm_tile_scan_rare_rgb[3];
 
-void fm_tile_render_scan_mark (cairo_t      *cr,
-                               gboolean      dead,
-                               double        side,
-                               double        line_width,
-                               const double  dash[2]);
+void fm_tile_render_scan_mark  (cairo_t      *cr,
+                                gboolean      dead,
+                                double        side,
+                                double        line_width,
+                                const double  dash[2]);
+/* The same frame stroked on the rectangle (@x, @y, @width, @height), its
+ * line centred on the edges: the card's and the atlas's frames around a
+ * map or a channel's row. */
+void fm_tile_render_scan_frame (cairo_t      *cr,
+                                gboolean      dead,
+                                double        x,
+                                double        y,
+                                double        width,
+                                double        height,
+                                double        line_width,
+                                const double  dash[2]);
 
 void fm_legend_render (cairo_t          *cr,
                        const FmColormap *cm,

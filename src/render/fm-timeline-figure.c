@@ -25,6 +25,7 @@
 #include "fm-file.h"
 #include "fm-png-writer.h"
 #include "fm-figure.h"
+#include "fm-tile-render.h"
 
 #define MARGIN      24
 #define CELL_W      28
@@ -38,7 +39,6 @@
 #define MAX_PNG_SIDE 32767
 
 static const double ink[3] = { 0.13, 0.13, 0.13 };
-static const double dead_red[3] = { 0.88, 0.11, 0.14 };
 static const double grey[3] = { 0.80, 0.80, 0.80 };
 
 FmTimelineFigureFormat
@@ -97,13 +97,6 @@ layer_of (const Figure *f,
   return i >= 0 ? &r->layers[i] : NULL;
 }
 
-static void
-set_rgb (cairo_t      *cr,
-         const double  rgb[3])
-{
-  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-}
-
 /* The title, the checkpoints' numbers and names, and the colour key. */
 static double
 draw_header (cairo_t      *cr,
@@ -143,7 +136,7 @@ draw_header (cairo_t      *cr,
   /* xgettext:no-c-format */
   fm_figure_text_line (cr, _("fires on 0 … 100 % of the images"), MARGIN + 210, y - 1, 300, TEXT_PX,
                 FALSE, FALSE, ink);
-  set_rgb (cr, dead_red);
+  fm_tile_colours_set_source (cr, fm_tile_scan_dead_rgb);
   cairo_rectangle (cr, MARGIN + 520, y, 12, 12);
   cairo_fill (cr);
   fm_figure_text_line (cr, _("dead"), MARGIN + 538, y - 1, 120, TEXT_PX, FALSE, FALSE, ink);
@@ -167,9 +160,9 @@ draw_strip (cairo_t           *cr,
       for (guint c = 0; c < first->channels; c++)
         {
           if (L == NULL || c >= L->channels || images == 0)
-            set_rgb (cr, grey);
+            fm_tile_colours_set_source (cr, grey);
           else if (L->fire_count[c] == 0)
-            set_rgb (cr, dead_red);
+            fm_tile_colours_set_source (cr, fm_tile_scan_dead_rgb);
           else
             {
               guint32 rgb = fm_colormap_map (fm_colormap_get_default (),
@@ -204,14 +197,14 @@ draw_chart (cairo_t           *cr,
   gboolean drawing = FALSE;
   g_autofree char *top = g_strdup_printf ("%u", first->channels);
 
-  set_rgb (cr, grey);
+  fm_tile_colours_set_source (cr, grey);
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, x0 + 0.5, y0 + 0.5, CHART_W, h);
   cairo_stroke (cr);
   fm_figure_text_line (cr, top, x0 + CHART_W + 4, y0 - 2, 60, TEXT_PX - 2, FALSE, FALSE, ink);
   fm_figure_text_line (cr, "0", x0 + CHART_W + 4, y0 + h - TEXT_PX, 60, TEXT_PX - 2, FALSE, FALSE, ink);
 
-  set_rgb (cr, dead_red);
+  fm_tile_colours_set_source (cr, fm_tile_scan_dead_rgb);
   cairo_set_line_width (cr, 2.0);
   for (guint k = 0; k < f->n; k++)
     {
@@ -241,7 +234,7 @@ draw_chart (cairo_t           *cr,
                     FALSE, TRUE, ink);
       if (L == NULL)
         continue;
-      set_rgb (cr, dead_red);
+      fm_tile_colours_set_source (cr, fm_tile_scan_dead_rgb);
       cairo_new_path (cr);
       cairo_arc (cr, x0 + step * k, y0 + h - h * L->n_dead / MAX (first->channels, 1), 3.0, 0,
                  2 * G_PI);

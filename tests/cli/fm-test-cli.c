@@ -10,6 +10,7 @@
 #include <stdarg.h>
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "fm-test-cli.h"
@@ -135,4 +136,84 @@ fm_test_cli_tool_output (const char *tool,
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   return out;
+}
+
+typedef struct
+{
+  FmTestCliSvg *svg;
+  int           depth;
+  GString      *text;
+} SvgReader;
+
+static void
+svg_start (GMarkupParseContext  *context,
+           const char           *element,
+           const char          **names,
+           const char          **values,
+           gpointer              user_data,
+           GError              **error)
+{
+  SvgReader *r = user_data;
+  FmTestCliSvg *svg = r->svg;
+
+  if (r->depth++ == 0)
+    svg->svg_root = strcmp (element, "svg") == 0;
+  svg->uses += strcmp (element, "use") == 0;
+  svg->title |= strcmp (element, "title") == 0;
+  svg->desc |= strcmp (element, "desc") == 0;
+  if (strcmp (element, "image") != 0)
+    return;
+  svg->images++;
+  for (guint i = 0; names[i] != NULL; i++)
+    if (strcmp (names[i], "style") == 0 && strstr (values[i], "pixelated") != NULL)
+      svg->pixelated_images++;
+}
+
+static void
+svg_end (GMarkupParseContext  *context,
+         const char           *element,
+         gpointer              user_data,
+         GError              **error)
+{
+  ((SvgReader *) user_data)->depth--;
+}
+
+static void
+svg_text (GMarkupParseContext  *context,
+          const char           *text,
+          gsize                 len,
+          gpointer              user_data,
+          GError              **error)
+{
+  const char *element = g_markup_parse_context_get_element (context);
+  SvgReader *r = user_data;
+
+  if (g_strcmp0 (element, "title") == 0 || g_strcmp0 (element, "desc") == 0)
+    g_string_append_len (r->text, text, (gssize) len);
+}
+
+void
+fm_test_cli_svg_read (const char   *path,
+                      FmTestCliSvg *svg)
+{
+  static const GMarkupParser parser = { svg_start, svg_end, svg_text, NULL, NULL };
+  g_autofree char *contents = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  SvgReader r = { svg, 0, g_string_new (NULL) };
+  gsize len = 0;
+
+  memset (svg, 0, sizeof *svg);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  context = g_markup_parse_context_new (&parser, 0, &r, NULL);
+  g_assert_true (g_markup_parse_context_parse (context, contents, (gssize) len, &error)
+                 && g_markup_parse_context_end_parse (context, &error));
+  g_assert_no_error (error);
+  svg->text = g_string_free (r.text, FALSE);
+}
+
+void
+fm_test_cli_svg_clear (FmTestCliSvg *svg)
+{
+  g_clear_pointer (&svg->text, g_free);
 }

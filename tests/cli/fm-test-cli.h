@@ -54,4 +54,22 @@ char       *fm_test_cli_tool_output  (const char         *tool,
 JsonObject *fm_test_cli_find_layer   (JsonObject         *o,
                                       const char         *name);
 
+/* What an SVG file holds, as fm_test_cli_svg_read () counts it. */
+typedef struct
+{
+  gboolean svg_root;          /* its root element is <svg> */
+  guint    images;            /* <image> elements */
+  guint    pixelated_images;  /* those whose style says "pixelated" */
+  guint    uses;              /* <use> elements (glyphs) */
+  gboolean title;             /* a <title> and a <desc> somewhere */
+  gboolean desc;
+  char    *text;              /* the text of the <title> and <desc> */
+} FmTestCliSvg;
+
+/* Reads the SVG file @path, failing the test unless it is well-formed
+ * XML, and fills @svg (free its text with fm_test_cli_svg_clear ()). */
+void        fm_test_cli_svg_read     (const char         *path,
+                                      FmTestCliSvg       *svg);
+void        fm_test_cli_svg_clear    (FmTestCliSvg       *svg);
+
 G_END_DECLS

@@ -69,14 +69,7 @@ scan_layers (void)
 static JsonObject *
 scan_layer (const char *name)
 {
-  JsonArray *layers = scan_layers ();
-
-  for (guint i = 0; i < json_array_get_length (layers); i++)
-    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (layers, i),
-                                                    "name"), name))
-      return json_array_get_object_element (layers, i);
-  g_error ("no layer %s in the scan", name);
-  return NULL;
+  return fm_test_cli_find_layer (json_node_get_object (json_parser_get_root (scan_parser)), name);
 }
 
 static gboolean
@@ -322,68 +315,28 @@ test_card_without_scan (void)
   g_assert_null (strstr (text, "fires on"));
 }
 
-typedef struct
-{
-  int      depth;
-  gboolean svg_root;
-  guint    pixelated_images;
-} SvgCount;
-
-static void
-svg_start (GMarkupParseContext  *context,
-           const char           *element,
-           const char          **names,
-           const char          **values,
-           gpointer              user_data,
-           GError              **error)
-{
-  SvgCount *count = user_data;
-
-  if (count->depth++ == 0)
-    count->svg_root = g_str_equal (element, "svg");
-  if (g_str_equal (element, "image"))
-    for (guint i = 0; names[i] != NULL; i++)
-      if (g_str_equal (names[i], "style") && strstr (values[i], "pixelated") != NULL)
-        count->pixelated_images++;
-}
-
-static void
-svg_end (GMarkupParseContext  *context,
-         const char           *element,
-         gpointer              user_data,
-         GError              **error)
-{
-  ((SvgCount *) user_data)->depth--;
-}
-
 /* The SVG is well-formed XML whose images (the map, the legend, the top
  * images and their maps) are drawn pixel for pixel; the PNG is twice the
  * card's size in points; another extension is refused. */
 static void
 test_card_formats (void)
 {
-  static const GMarkupParser parser = { svg_start, svg_end, NULL, NULL, NULL };
   g_autofree char *svg = g_build_filename (fm_test_scratch (), "card.svg", NULL);
   g_autofree char *png = g_build_filename (fm_test_scratch (), "card.png", NULL);
   g_autofree char *jpg = g_build_filename (fm_test_scratch (), "card.jpg", NULL);
   g_autofree char *out = NULL, *err = NULL, *bytes = NULL;
-  g_autoptr(GMarkupParseContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  SvgCount count = { 0 };
+  FmTestCliSvg count;
   gsize len;
 
   g_assert_cmpint (run ("export", &out, &err, "mnist-cnn-dying", digit, "--card", "relu1:5",
                         "--scan", scan_json, "-o", svg, NULL), ==, 0);
-  g_assert_true (g_file_get_contents (svg, &bytes, &len, NULL));
-  context = g_markup_parse_context_new (&parser, 0, &count, NULL);
-  g_assert_true (g_markup_parse_context_parse (context, bytes, (gssize) len, &error) &&
-                 g_markup_parse_context_end_parse (context, &error));
-  g_assert_no_error (error);
+  fm_test_cli_svg_read (svg, &count);
   g_assert_true (count.svg_root);
   /* The map, the legend, 9 inputs and 9 maps. */
+  g_assert_cmpuint (count.images, ==, 20);
   g_assert_cmpuint (count.pixelated_images, ==, 20);
+  fm_test_cli_svg_clear (&count);
 
-  g_clear_pointer (&bytes, g_free);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run ("export", &out, &err, "mnist-cnn-dying", digit, "--card", "relu1:5",
@@ -455,6 +408,10 @@ test_card_refusals (void)
   /* Not a scan at all. */
   g_assert_true (g_file_set_contents (broken, "{\"model\": 3}", -1, NULL));
   assert_card_refused ("relu1:5", broken, "mnist-cnn-dying", "broken-scan.json");
+  /* An empty file (the card's own reader crashed on it). */
+  g_assert_true (g_file_set_contents (broken, "", -1, NULL));
+  assert_card_refused ("relu1:5", broken, "mnist-cnn-dying",
+                       "broken-scan.json: the file is empty");
 }
 
 int

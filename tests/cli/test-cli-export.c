@@ -528,73 +528,28 @@ test_pdf (gconstpointer data)
   g_assert_null (strstr (text, "Prediction (logits)"));
 }
 
-typedef struct
-{
-  guint images;
-  guint uses;
-  gboolean title, desc;
-  GString *text;
-} SvgCount;
-
-static void
-svg_start (GMarkupParseContext *context,
-           const char          *element,
-           const char         **names,
-           const char         **values,
-           gpointer             user_data,
-           GError             **error)
-{
-  SvgCount *c = user_data;
-
-  c->images += strcmp (element, "image") == 0;
-  c->uses += strcmp (element, "use") == 0;
-  c->title |= strcmp (element, "title") == 0;
-  c->desc |= strcmp (element, "desc") == 0;
-}
-
-static void
-svg_text (GMarkupParseContext *context,
-          const char          *text,
-          gsize                len,
-          gpointer             user_data,
-          GError             **error)
-{
-  const char *element = g_markup_parse_context_get_element (context);
-  SvgCount *c = user_data;
-
-  if (g_strcmp0 (element, "title") == 0 || g_strcmp0 (element, "desc") == 0)
-    g_string_append_len (c->text, text, (gssize) len);
-}
-
 /* The SVG is well-formed XML with one <image> per map at least (32 tiles,
- * the thumbnail, the legend), glyphs, and a title and description. */
+ * the thumbnail, the legend), each drawn pixel for pixel, glyphs, and a
+ * title and description. */
 static void
 test_svg (void)
 {
-  g_autofree char *svg = g_build_filename (fm_test_scratch (), "sheet.svg", NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  GMarkupParser parser = { svg_start, NULL, svg_text, NULL, NULL };
-  SvgCount count = { 0 };
-  GMarkupParseContext *context;
-  gsize len = 0;
-  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "--format", "svg", "-o", svg, NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "sheet.svg", NULL);
+  FmTestCliSvg svg;
+  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "--format", "svg", "-o", path,
+                                  NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   fm_test_cli_result_clear (&r);
-  g_assert_true (g_file_get_contents (svg, &contents, &len, NULL));
-  count.text = g_string_new (NULL);
-  context = g_markup_parse_context_new (&parser, 0, &count, NULL);
-  g_assert_true (g_markup_parse_context_parse (context, contents, (gssize) len, &error)
-                 && g_markup_parse_context_end_parse (context, &error));
-  g_assert_no_error (error);
-  g_markup_parse_context_free (context);
-  g_assert_cmpuint (count.images, >=, 32 + 2);
-  g_assert_cmpuint (count.uses, >, 0);
-  g_assert_true (count.title && count.desc);
-  g_assert_nonnull (strstr (count.text->str, "mnist-cnn.onnx"));
-  g_assert_nonnull (strstr (count.text->str, "/relu1/Relu_output_0"));
-  g_string_free (count.text, TRUE);
+  fm_test_cli_svg_read (path, &svg);
+  g_assert_true (svg.svg_root);
+  g_assert_cmpuint (svg.images, >=, 32 + 2);
+  g_assert_cmpuint (svg.pixelated_images, ==, svg.images);
+  g_assert_cmpuint (svg.uses, >, 0);
+  g_assert_true (svg.title && svg.desc);
+  g_assert_nonnull (strstr (svg.text, "mnist-cnn.onnx"));
+  g_assert_nonnull (strstr (svg.text, "/relu1/Relu_output_0"));
+  fm_test_cli_svg_clear (&svg);
 }
 
 /* One column of 512-pixel tiles: 32 rows of 530 pixels, taller than a
