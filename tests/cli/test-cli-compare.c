@@ -17,9 +17,10 @@
  * by |x - 2x| = x, at most 16, channel 1 by 0.
  *
  * On the bundled healthy and dying models and three bundled digits:
- * zero_a and zero_b equal what `run --json` lists for each model alone,
- * and max_abs_diff equals the largest |a - b| computed here over the two
- * models' `run --dump` files. Refusals: models with different inputs, a
+ * zero_a and zero_b equal what `run --json` lists for each model alone
+ * and the channels that are 0 everywhere in the models' `run --dump`
+ * files, and max_abs_diff equals the largest |a - b| computed here over
+ * those files. Refusals: models with different inputs, a
  * missing argument, a negative threshold.
  */
 #include "config.h"
@@ -251,12 +252,39 @@ run_zero_channels (JsonObject *run,
   return json_object_get_array_member (fm_test_cli_find_layer (run, name), "zero_channels");
 }
 
-/* max_abs_diff against the dumps, channel by channel ([1, C, H, W]). */
+/* @zero lists exactly the channels of the [1, C, H, W] map @x that are
+ * 0 everywhere (the default --zero-threshold). */
 static void
-assert_diff_from_dumps (JsonArray  *diff,
-                        const char *file_a,
-                        const char *file_b)
+assert_zero_from_dump (JsonArray   *zero,
+                       const float *x,
+                       gsize        channels,
+                       gsize        plane)
 {
+  guint listed = 0;
+
+  for (gsize c = 0; c < channels; c++)
+    {
+      gboolean all_zero = TRUE;
+
+      for (gsize k = 0; k < plane && all_zero; k++)
+        all_zero = x[c * plane + k] == 0.0f;
+      if (!all_zero)
+        continue;
+      g_assert_cmpuint (listed, <, json_array_get_length (zero));
+      g_assert_cmpint (json_array_get_int_element (zero, listed), ==, (gint64) c);
+      listed++;
+    }
+  g_assert_cmpuint (listed, ==, json_array_get_length (zero));
+}
+
+/* max_abs_diff, zero_a and zero_b of layer @l against the dumps, channel
+ * by channel ([1, C, H, W]). */
+static void
+assert_layer_from_dumps (JsonObject *l,
+                         const char *file_a,
+                         const char *file_b)
+{
+  JsonArray *diff = json_object_get_array_member (l, "max_abs_diff");
   g_autoptr(GError) error = NULL;
   FmShape sa, sb;
   g_autofree float *a = fm_npy_read (file_a, &sa, 0, &error);
@@ -277,6 +305,8 @@ assert_diff_from_dumps (JsonArray  *diff,
         want = MAX (want, fabs ((double) a[c * plane + k] - (double) b[c * plane + k]));
       g_assert_cmpfloat_with_epsilon (got, want, 1e-6 * MAX (1.0, want));
     }
+  assert_zero_from_dump (json_object_get_array_member (l, "zero_a"), a, channels, plane);
+  assert_zero_from_dump (json_object_get_array_member (l, "zero_b"), b, channels, plane);
 }
 
 static void
@@ -319,9 +349,8 @@ test_bundled (void)
           assert_same_ints (json_object_get_array_member (l, "zero_b"),
                             run_zero_channels (run_b, name));
           n_zero_b += json_array_get_length (json_object_get_array_member (l, "zero_b"));
-          assert_diff_from_dumps (json_object_get_array_member (l, "max_abs_diff"),
-                                  g_hash_table_lookup (files_a, name),
-                                  g_hash_table_lookup (files_b, name));
+          assert_layer_from_dumps (l, g_hash_table_lookup (files_a, name),
+                                   g_hash_table_lookup (files_b, name));
         }
       /* The dying model has channels that are zero here: the test sees some. */
       g_assert_cmpuint (n_zero_b, >, 0);

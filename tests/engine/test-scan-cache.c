@@ -6,7 +6,8 @@
  * The scan cache's key for a model whose weights are external data: a
  * model loaded from disk lists its external data file, and new weights in
  * that file (same .onnx) give another key, so a cached scan of the old
- * weights is never taken for the new ones.
+ * weights is never taken for the new ones. The model's digest a result
+ * names, against GChecksum's (not the nettle code under test).
  */
 #include "config.h"
 
@@ -69,11 +70,65 @@ test_external_weights_in_key (void)
   g_rmdir (dir);
 }
 
+/* fm_scan_model_sha256 (): a model's `sha256sum`, or with external data
+ * the SHA-256 of that digest, then each external file's name, a NUL and
+ * its digest. */
+static void
+test_model_sha256 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fm-scan-cache-XXXXXX", NULL);
+  g_autofree char *plain = g_build_filename (dir, "plain.onnx", NULL);
+  g_autofree char *onnx = g_build_filename (dir, "m.onnx", NULL);
+  g_autofree char *bin = g_build_filename (dir, "w.bin", NULL);
+  g_autoptr(GByteArray) plain_bytes = fm_test_relu_model (2, 2, TRUE, NULL);
+  g_autoptr(GByteArray) bytes = fm_test_relu_external_model ("w.bin");
+  const float w[4] = { 1, 2, 3, 4 };
+  g_autofree char *onnx_digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes->data,
+                                                             bytes->len);
+  g_autofree char *bin_digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                            (const guchar *) w, sizeof w);
+  g_autofree char *plain_digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                              plain_bytes->data,
+                                                              plain_bytes->len);
+  g_autoptr(GChecksum) both = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) model = NULL;
+  g_autofree char *digest = NULL;
+
+  g_assert_true (g_file_set_contents (plain, (const char *) plain_bytes->data,
+                                      plain_bytes->len, NULL));
+  g_assert_true (g_file_set_contents (onnx, (const char *) bytes->data, bytes->len, NULL));
+  g_assert_true (g_file_set_contents (bin, (const char *) w, sizeof w, NULL));
+
+  model = fm_model_load_file (plain, NULL, &error);
+  g_assert_no_error (error);
+  digest = fm_scan_model_sha256 (model, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (digest, ==, plain_digest);
+
+  g_clear_pointer (&model, fm_model_unref);
+  g_clear_pointer (&digest, g_free);
+  model = fm_model_load_file (onnx, NULL, &error);
+  g_assert_no_error (error);
+  digest = fm_scan_model_sha256 (model, &error);
+  g_assert_no_error (error);
+  g_checksum_update (both, (const guchar *) onnx_digest, -1);
+  g_checksum_update (both, (const guchar *) "w.bin", sizeof "w.bin");
+  g_checksum_update (both, (const guchar *) bin_digest, -1);
+  g_assert_cmpstr (digest, ==, g_checksum_get_string (both));
+
+  g_unlink (bin);
+  g_unlink (onnx);
+  g_unlink (plain);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/scan-cache/external-weights-in-key", test_external_weights_in_key);
+  g_test_add_func ("/engine/scan-cache/model-sha256", test_model_sha256);
   return g_test_run ();
 }

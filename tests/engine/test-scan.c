@@ -888,7 +888,17 @@ test_cache (void)
   g_autofree char *path = NULL;
   g_autofree char *path2 = NULL;
   g_autofree char *dir = NULL;
+  g_autofree char *model_bytes = NULL;
+  g_autofree char *model_digest = NULL;
+  gsize model_len = 0;
   FmScanOptions o;
+
+  /* The result names its model by the file's SHA-256 (by GChecksum, not
+   * the nettle code under test). */
+  g_assert_true (g_file_get_contents (r->model_path, &model_bytes, &model_len, NULL));
+  model_digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) model_bytes,
+                                              model_len);
+  g_assert_cmpstr (r->model_sha256, ==, model_digest);
 
   key = fm_dataset_dup_content_key (dataset, NULL, &error);
   g_assert_no_error (error);

@@ -5,8 +5,9 @@
  *
  * The result cache and the scan through it, one way for the CLI and the
  * window: a file per key under $XDG_CACHE_HOME/feature-maps/scans/, the
- * key made of the model file's bytes, the dataset's content key and the
- * options that change the numbers, never of file names.
+ * key made of the model's digest (its files' bytes), the dataset's
+ * content key and the options that change the numbers, never of file
+ * names.
  */
 #include "config.h"
 
@@ -71,45 +72,53 @@ append_options (GString             *opts,
       append_number (opts, "%.9g", pp->background[i]);
 }
 
-/* The model file's bytes, then each external data file's name (in the
- * model's folder) and bytes. */
-static gboolean
-update_with_model (FmSha256    *sum,
-                   const char  *model_path,
-                   GPtrArray   *external_files,
-                   GError     **error)
+/* What identifies the model: its file's digest alone (its `sha256sum`)
+ * or, with external data files, the SHA-256 of that digest and of each
+ * external data file's name (in the model's folder) and digest. The
+ * digests are fm_sha256_file ()'s, remembered across runs, so the cache
+ * key, the result's model_sha256 and the input settings read the file
+ * once. */
+static char *
+model_digest (const char  *model_path,
+              GPtrArray   *external_files,
+              GError     **error)
 {
-  if (!fm_sha256_update_file (sum, model_path, error))
-    return FALSE;
-  for (guint i = 0; external_files != NULL && i < external_files->len; i++)
-    {
-      g_autofree char *base = g_path_get_basename (g_ptr_array_index (external_files, i));
+  g_autoptr(FmSha256) sum = NULL;
+  g_autofree char *digest = fm_sha256_file (model_path, error);
 
+  if (digest == NULL || external_files == NULL || external_files->len == 0)
+    return g_steal_pointer (&digest);
+  sum = fm_sha256_new ();
+  fm_sha256_update (sum, digest, strlen (digest));
+  for (guint i = 0; i < external_files->len; i++)
+    {
+      const char *path = g_ptr_array_index (external_files, i);
+      g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *file_digest = fm_sha256_file (path, error);
+
+      if (file_digest == NULL)
+        return NULL;
       fm_sha256_update (sum, base, strlen (base) + 1);
-      if (!fm_sha256_update_file (sum, g_ptr_array_index (external_files, i), error))
-        return FALSE;
+      fm_sha256_update (sum, file_digest, strlen (file_digest));
     }
-  return TRUE;
+  return g_strdup (fm_sha256_get_string (sum));
 }
 
-/* The key: the model, then the dataset and the options. */
+/* The key: the model's digest, then the dataset and the options. */
 static char *
-cache_path (const char          *model_path,
-            GPtrArray           *external_files,
+cache_path (const char          *model_digest,
             const char          *dataset_key,
-            const FmScanOptions *options,
-            GError             **error)
+            const FmScanOptions *options)
 {
   g_autoptr(FmSha256) sum = fm_sha256_new ();
   g_autoptr(GString) opts = g_string_new (NULL);
   g_autofree char *name = NULL;
 
-  if (!update_with_model (sum, model_path, external_files, error))
-    return NULL;
+  fm_sha256_update (sum, model_digest, strlen (model_digest));
   append_options (opts, dataset_key, options);
   fm_sha256_update (sum, opts->str, opts->len);
 
-  name = g_strdup_printf ("%s.json", fm_sha256_get_string (sum));
+  name = g_strconcat (fm_sha256_get_string (sum), ".json", NULL);
   return g_build_filename (g_get_user_cache_dir (), "feature-maps", "scans", name, NULL);
 }
 
@@ -117,13 +126,11 @@ char *
 fm_scan_model_sha256 (const FmModel  *model,
                       GError        **error)
 {
-  g_autoptr(FmSha256) sum = fm_sha256_new ();
-
   g_return_val_if_fail (model != NULL, NULL);
 
-  if (model->path == NULL || !update_with_model (sum, model->path, model->external_files, error))
+  if (model->path == NULL)
     return NULL;
-  return g_strdup (fm_sha256_get_string (sum));
+  return model_digest (model->path, model->external_files, error);
 }
 
 char *
@@ -147,9 +154,12 @@ fm_scan_cache_path (const char          *model_path,
                     const FmScanOptions *options,
                     GError             **error)
 {
+  g_autofree char *digest = NULL;
+
   g_return_val_if_fail (model_path != NULL && dataset_key != NULL && options != NULL, NULL);
 
-  return cache_path (model_path, NULL, dataset_key, options, error);
+  digest = fm_sha256_file (model_path, error);
+  return digest != NULL ? cache_path (digest, dataset_key, options) : NULL;
 }
 
 char *
@@ -158,9 +168,12 @@ fm_scan_cache_path_for_model (const FmModel       *model,
                               const FmScanOptions *options,
                               GError             **error)
 {
+  g_autofree char *digest = NULL;
+
   g_return_val_if_fail (model != NULL && dataset_key != NULL && options != NULL, NULL);
 
-  return cache_path (model->path, model->external_files, dataset_key, options, error);
+  digest = model_digest (model->path, model->external_files, error);
+  return digest != NULL ? cache_path (digest, dataset_key, options) : NULL;
 }
 
 FmScanResult *

@@ -146,9 +146,12 @@ char         *fm_scan_result_explain  (const FmScanResult *result,
  * "bias-negative", "never-above-threshold". */
 const char   *fm_scan_diagnosis_to_string (FmScanDiagnosis diagnosis);
 
-/* What identifies the model a result belongs to: the SHA-256 of its
- * file's bytes and of each external data file's name and bytes, as the
- * cache key reads them (FM_ERROR_IO when a file cannot be read). */
+/* What identifies the model a result belongs to, and the model part of
+ * the cache key: its file's SHA-256 (`sha256sum`) or, with external data
+ * files, the SHA-256 of that digest and of each external data file's
+ * name and digest (digests of fm_sha256_file (), remembered while a file
+ * is unchanged). NULL for a model without a file, or with FM_ERROR_IO
+ * when a file cannot be read. */
 char         *fm_scan_model_sha256    (const FmModel      *model,
                                        GError            **error);
 /* The settings images went through, one line for comparing and for
@@ -184,8 +187,9 @@ gboolean      fm_scan_result_write_csv (const FmScanResult *result,
                                         GError            **error);
 
 /* $XDG_CACHE_HOME/feature-maps/scans/KEY.json, KEY the SHA-256 of the
- * model file's bytes, @dataset_key (fm_dataset_dup_content_key) and the
- * options that change results. Reads the model file (FM_ERROR_IO). */
+ * model file's digest (fm_sha256_file ()), @dataset_key
+ * (fm_dataset_dup_content_key) and the options that change results.
+ * Reads the model file unless its digest is remembered (FM_ERROR_IO). */
 char         *fm_scan_cache_path      (const char          *model_path,
                                        const char          *dataset_key,
                                        const FmScanOptions *options,

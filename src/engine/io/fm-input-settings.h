@@ -36,11 +36,9 @@ G_BEGIN_DECLS
 
 #define FM_INPUT_SETTINGS_MAX_BYTES (64 * 1024)
 
-/* The settings file for @model (whose file is read to hash it, unless an
- * unchanged file's digest is remembered: in
- * $XDG_CACHE_HOME/feature-maps/model-digests/, keyed by the file's path,
- * device, inode, size and change times). NULL with FM_ERROR_IO naming the
- * model file if it cannot be read. */
+/* The settings file for @model, named by its file's fm_sha256_file ()
+ * (read to hash it unless an unchanged file's digest is remembered). NULL
+ * with FM_ERROR_IO naming the model file if it cannot be read. */
 char     *fm_input_settings_path      (const FmModel       *model,
                                        GError             **error);
 /* The same for the model file at @path, before or while it is loaded (the

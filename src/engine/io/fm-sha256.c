@@ -7,6 +7,11 @@
 
 #include "fm-sha256.h"
 
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 #include <nettle/sha2.h>
 
 #include "fm-file.h"
@@ -77,4 +82,101 @@ fm_sha256_get_string (FmSha256 *sum)
       sum->done = TRUE;
     }
   return sum->hex;
+}
+
+/* ---- a file's digest, remembered -------------------------------------------- */
+
+/* A memo line: "v1 DEV INODE SIZE MTIME_S MTIME_NS CTIME_S CTIME_NS DIGEST". */
+#define MEMO_MAX_BYTES 256
+#define DIGEST_LEN     64
+
+/* What identifies the file's present bytes without reading them, as a
+ * version control system's index does: the same inode with the same size
+ * and change times holds the same bytes. */
+static char *
+memo_key (const struct stat *st)
+{
+  return g_strdup_printf ("v1 %ju %ju %jd %jd %ld %jd %ld", (uintmax_t) st->st_dev,
+                          (uintmax_t) st->st_ino, (intmax_t) st->st_size,
+                          (intmax_t) st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+                          (intmax_t) st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+/* The memo of the file @path: $XDG_CACHE_HOME/feature-maps/model-digests/
+ * named by the SHA-256 of the absolute path. */
+static char *
+memo_path (const char *path)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autoptr(FmSha256) sum = fm_sha256_new ();
+
+  fm_sha256_update (sum, absolute, strlen (absolute));
+  return g_build_filename (g_get_user_cache_dir (), "feature-maps", "model-digests",
+                           fm_sha256_get_string (sum), NULL);
+}
+
+/* The digest the memo @memo holds for @key, or NULL when it holds none
+ * (missing, of another state of the file, or not ours). */
+static char *
+memo_read (const char *memo,
+           const char *key)
+{
+  g_autofree char *data = NULL;
+  gsize len, key_len = strlen (key);
+  GStatBuf st;
+
+  if (g_stat (memo, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MEMO_MAX_BYTES
+      || !g_file_get_contents (memo, &data, &len, NULL))
+    return NULL;
+  if (len != key_len + 1 + DIGEST_LEN + 1 || strncmp (data, key, key_len) != 0
+      || data[key_len] != ' ' || data[len - 1] != '\n')
+    return NULL;
+  for (gsize i = key_len + 1; i < len - 1; i++)
+    if (!g_ascii_isxdigit (data[i]) || g_ascii_isupper (data[i]))
+      return NULL;
+  return g_strndup (data + key_len + 1, DIGEST_LEN);
+}
+
+/* Keeps @digest for @key; a memo that cannot be written is only slower
+ * next time. */
+static void
+memo_write (const char *memo,
+            const char *key,
+            const char *digest)
+{
+  g_autofree char *dir = g_path_get_dirname (memo);
+  g_autofree char *line = g_strdup_printf ("%s %s\n", key, digest);
+
+  if (g_mkdir_with_parents (dir, 0700) == 0)
+    g_file_set_contents (memo, line, -1, NULL);
+}
+
+/* The file is stat'ed before it is hashed, so a change while hashing is
+ * seen next time. */
+char *
+fm_sha256_file (const char  *path,
+                GError     **error)
+{
+  g_autoptr(FmSha256) sum = fm_sha256_new ();
+  g_autofree char *memo = NULL;
+  g_autofree char *key = NULL;
+  struct stat st;
+  char *digest;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (stat (path, &st) == 0 && S_ISREG (st.st_mode))
+    {
+      memo = memo_path (path);
+      key = memo_key (&st);
+      digest = memo_read (memo, key);
+      if (digest != NULL)
+        return digest;
+    }
+  if (!fm_sha256_update_file (sum, path, error))
+    return NULL;
+  digest = g_strdup (fm_sha256_get_string (sum));
+  if (memo != NULL)
+    memo_write (memo, key, digest);
+  return digest;
 }

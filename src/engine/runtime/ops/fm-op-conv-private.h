@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "fm-op-common.h"
 #include "fm-threads.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,22 @@ typedef struct
 gboolean fm_conv_params_finish    (FmConvParams       *p,
                                    gint64              pe_h,
                                    gint64              pe_w);
+/* Output range [lo, hi) of o such that o * s - p + k * d is in [0, len). */
+static inline void
+fm_conv_valid_range (gint64  len,
+                     gint64  out,
+                     gint64  s,
+                     gint64  pad,
+                     gint64  koff,
+                     gint64 *lo,
+                     gint64 *hi)
+{
+  *lo = CLAMP (fm_ceil_div (pad - koff, s), 0, out);
+  *hi = MIN (out, fm_floor_div (len - 1 + pad - koff, s) + 1);
+  if (*hi < *lo)
+    *hi = *lo;
+}
+
 /* Scratch bytes fm_conv_fast() needs (it packs the weights there). */
 gsize    fm_conv_scratch_size     (const FmConvParams *p);
 /* @b may be NULL when !has_bias. */
@@ -57,6 +74,15 @@ void     fm_conv_fast_full        (const FmConvParams *p,
                                    const float        *b,
                                    float              *y,
                                    gpointer            scratch,
+                                   FmThreads          *pool);
+
+/* The depthwise convolution (group = C = M) of fm_conv_fast_full(),
+ * planes split across @pool's threads (fm-op-conv-depthwise.c). */
+void     fm_conv_depthwise        (const FmConvParams *p,
+                                   const float        *x,
+                                   const float        *w,
+                                   const float        *b,
+                                   float              *y,
                                    FmThreads          *pool);
 
 G_END_DECLS
