@@ -105,16 +105,24 @@ test_digest_memo (void)
   struct timeval times[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
   char *space;
 
+  /* A file written just now is hashed but not remembered: a same-size
+   * rewrite within the clock's tick would keep its times. */
   write_file (model_file, "abcd", 4);
   path = fm_input_settings_path_for_file (model_file, &error);
   g_assert_no_error (error);
   assert_path_digest (path, "abcd");
-
-  /* The memo: named by the SHA-256 of the absolute path, holding a key
-   * and the digest. */
   path_digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, model_file, -1);
   memo = g_build_filename (g_get_user_cache_dir (), "feature-maps", "model-digests",
                            path_digest, NULL);
+  g_assert_false (g_file_test (memo, G_FILE_TEST_EXISTS));
+
+  /* Settled (its time set in the past): remembered. The memo is named by
+   * the SHA-256 of the absolute path and holds a key and the digest. */
+  g_assert_cmpint (utimes (model_file, times), ==, 0);
+  g_clear_pointer (&path, g_free);
+  path = fm_input_settings_path_for_file (model_file, &error);
+  g_assert_no_error (error);
+  assert_path_digest (path, "abcd");
   g_assert_true (g_file_get_contents (memo, &text, NULL, NULL));
   g_assert_true (g_str_has_prefix (text, "v1 "));
   space = strrchr (text, ' ');
@@ -148,6 +156,7 @@ test_digest_memo (void)
 
   /* Another size: hashed again. */
   write_file (model_file, "abc", 3);
+  g_assert_cmpint (utimes (model_file, times), ==, 0);
   g_clear_pointer (&path, g_free);
   path = fm_input_settings_path_for_file (model_file, &error);
   g_assert_no_error (error);

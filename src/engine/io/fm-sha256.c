@@ -151,6 +151,11 @@ memo_write (const char *memo,
     g_file_set_contents (memo, line, -1, NULL);
 }
 
+/* A file changed this many seconds ago or less is not remembered: a
+ * rewrite of the same size within the file system's clock tick would keep
+ * the times the memo is keyed by (git's "racily clean" files). */
+#define MEMO_SETTLED_S 2
+
 /* The file is stat'ed before it is hashed, so a change while hashing is
  * seen next time. */
 char *
@@ -176,7 +181,7 @@ fm_sha256_file (const char  *path,
   if (!fm_sha256_update_file (sum, path, error))
     return NULL;
   digest = g_strdup (fm_sha256_get_string (sum));
-  if (memo != NULL)
+  if (memo != NULL && st.st_mtim.tv_sec + MEMO_SETTLED_S < g_get_real_time () / G_USEC_PER_SEC)
     memo_write (memo, key, digest);
   return digest;
 }

@@ -38,8 +38,10 @@ const char *fm_sha256_get_string  (FmSha256    *sum);
  * first pass wants): in $XDG_CACHE_HOME/feature-maps/model-digests/, a
  * memo per absolute path holding the file's device, inode, size and
  * change times and its digest (a version control system's index trusts
- * the same). NULL with "PATH: REASON" when it cannot be read; a memo that
- * cannot be written is only slower next time. */
+ * the same). A file modified in the last two seconds is not remembered,
+ * so a same-size rewrite within the clock's tick cannot pass for it. NULL
+ * with "PATH: REASON" when it cannot be read; a memo that cannot be
+ * written is only slower next time. */
 char       *fm_sha256_file        (const char  *path,
                                    GError     **error);
 
