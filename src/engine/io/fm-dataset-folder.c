@@ -204,6 +204,7 @@ _fm_dataset_folder_open (FmDataset  *ds,
     }
   g_array_sort (ds->files, folder_file_compare);
   ds->n_items = ds->files->len;
+  ds->range_end = ds->n_items;
   return TRUE;
 }
 
@@ -224,7 +225,7 @@ _fm_dataset_folder_next (FmDataset  *ds,
       guint64 index;
 
       g_mutex_lock (&ds->lock);
-      if (ds->next_index >= ds->n_items)
+      if (ds->next_index >= ds->range_end)
         {
           g_mutex_unlock (&ds->lock);
           return FALSE;

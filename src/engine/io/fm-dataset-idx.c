@@ -292,6 +292,7 @@ idx_open_images (FmDataset  *ds,
       return FALSE;
     }
   ds->n_items = n;
+  ds->range_end = n;
   ds->height = (int) h;
   ds->width = (int) w;
 
@@ -410,6 +411,58 @@ idx_check_end (FmDataset  *ds,
                  _("%s: corrupt gzip data after the last item: %s"), path, reason);
 }
 
+/* Reads and drops @count items of @item_len bytes from @gz. Called
+ * before any reader thread runs. */
+static gboolean
+idx_skip_items (FmDataset   *ds,
+                gzFile       gz,
+                const char  *path,
+                const char  *what,
+                guint64      count,
+                gsize        item_len,
+                GError     **error)
+{
+  g_autofree guint8 *buf = g_malloc (FM_DATASET_READ_CHUNK);
+  guint64 left = count * item_len;   /* below 100 M * 64 M: no overflow */
+
+  while (left > 0)
+    {
+      gsize len = (gsize) MIN (left, (guint64) FM_DATASET_READ_CHUNK);
+      guint64 done = count * item_len - left;
+      ReadResult result;
+      const char *reason;
+      gsize got;
+
+      result = gz_read_full (gz, buf, len, &got, &reason);
+      if (result != READ_OK)
+        {
+          idx_fail_read (ds, path, what, (done + got) / item_len, result,
+                         (gsize) ((done + got) % item_len), item_len, reason);
+          g_propagate_error (error, g_error_copy (ds->failed));
+          return FALSE;
+        }
+      left -= len;
+    }
+  return TRUE;
+}
+
+gboolean
+_fm_dataset_idx_skip (FmDataset  *ds,
+                      GError    **error)
+{
+  gsize len = (gsize) ds->width * (gsize) ds->height;
+
+  if (ds->range_begin == 0)
+    return TRUE;
+  if (!idx_skip_items (ds, ds->images, ds->path, "item", ds->range_begin, len, error))
+    return FALSE;
+  if (ds->labels != NULL
+      && !idx_skip_items (ds, ds->labels, ds->labels_path, "label", ds->range_begin, 1, error))
+    return FALSE;
+  ds->next_index = ds->range_begin;
+  return TRUE;
+}
+
 gboolean
 _fm_dataset_idx_next (FmDataset  *ds,
                       guint64    *index_out,
@@ -431,7 +484,8 @@ _fm_dataset_idx_next (FmDataset  *ds,
     return FALSE;
 
   g_mutex_lock (&ds->lock);
-  if (ds->failed == NULL && ds->next_index >= ds->n_items && !ds->finished)
+  if (ds->failed == NULL && ds->next_index >= ds->range_end && !ds->finished
+      && ds->range_end == ds->n_items)
     {
       ds->finished = TRUE;
       idx_check_end (ds, ds->images, ds->path);
@@ -444,7 +498,7 @@ _fm_dataset_idx_next (FmDataset  *ds,
       g_mutex_unlock (&ds->lock);
       return FALSE;
     }
-  if (ds->next_index >= ds->n_items)
+  if (ds->next_index >= ds->range_end)
     {
       g_mutex_unlock (&ds->lock);
       return FALSE;

@@ -35,6 +35,9 @@ struct _FmDataset
   char         *path;
   char         *labels_path;      /* IDX, or NULL */
   guint64       n_items;
+  guint64       range_begin;      /* fm_dataset_set_range (), else 0 */
+  guint64       range_end;        /* ... else n_items */
+  gboolean      range_set;
   int           width;            /* IDX item size, 0 for a folder */
   int           height;
 
@@ -60,6 +63,10 @@ gboolean _fm_dataset_idx_open     (FmDataset   *ds,
                                    const char  *labels_path,
                                    GError     **error);
 gboolean _fm_dataset_folder_open  (FmDataset   *ds,
+                                   GError     **error);
+
+/* Skips the IDX items before ds->range_begin (ds->next_index is 0). */
+gboolean _fm_dataset_idx_skip     (FmDataset   *ds,
                                    GError     **error);
 
 /* fm_dataset_next() for each kind. */

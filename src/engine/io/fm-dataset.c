@@ -155,6 +155,49 @@ fm_dataset_get_height (FmDataset *dataset)
 }
 
 gboolean
+fm_dataset_set_range (FmDataset  *dataset,
+                      guint64     begin,
+                      guint64     end,
+                      GError    **error)
+{
+  g_return_val_if_fail (dataset != NULL, FALSE);
+  g_return_val_if_fail (!dataset->range_set && dataset->next_index == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  dataset->range_set = TRUE;
+  dataset->range_end = MIN (end, dataset->n_items);
+  dataset->range_begin = MIN (begin, dataset->range_end);
+  if (dataset->kind == FM_DATASET_IDX)
+    return _fm_dataset_idx_skip (dataset, error);
+  dataset->next_index = dataset->range_begin;
+  return TRUE;
+}
+
+guint64
+fm_dataset_get_range_begin (FmDataset *dataset)
+{
+  return dataset->range_begin;
+}
+
+guint64
+fm_dataset_get_range_end (FmDataset *dataset)
+{
+  return dataset->range_end;
+}
+
+const char *
+fm_dataset_get_class_name (FmDataset *dataset,
+                           int        label)
+{
+  g_return_val_if_fail (dataset != NULL, NULL);
+
+  /* IDX labels are bare numbers and a plain folder has none; the kinds
+   * that name their classes answer here. */
+  (void) label;
+  return NULL;
+}
+
+gboolean
 fm_dataset_next (FmDataset  *dataset,
                  guint64    *index_out,
                  FmImage   **image_out,

@@ -48,6 +48,7 @@ G_BEGIN_DECLS
 /* Limits checked on the IDX header before anything is allocated. */
 #define FM_DATASET_MAX_ITEMS       ((guint64) 100 * 1000 * 1000)
 #define FM_DATASET_MAX_ITEM_PIXELS ((guint64) 64 * 1000 * 1000)
+#define FM_DATASET_MAX_CLASSES     100000
 
 typedef enum
 {
@@ -108,6 +109,29 @@ gboolean       fm_dataset_next_input       (FmDataset          *dataset,
                                             float              *input,
                                             int                *label_out,
                                             GError            **error);
+
+/* Restricts reading to the items with @begin <= index < @end (@end is
+ * clamped to the number of items; @begin > @end is an empty range), for a
+ * sharded scan. Call it once, before the first next(): IDX files skip the
+ * bytes before @begin (decompressing them when gzipped), folders start at
+ * their @begin-th picture. The end-of-file checks of an IDX file (gzip
+ * trailer, trailing bytes) are made only when the range reaches its last
+ * item. FM_ERROR_INVALID_INPUT naming the file when it is shorter than
+ * its header says, FM_ERROR_IO when it cannot be read. */
+gboolean       fm_dataset_set_range        (FmDataset     *dataset,
+                                            guint64        begin,
+                                            guint64        end,
+                                            GError       **error);
+/* The range set, or [0, n_items). */
+guint64        fm_dataset_get_range_begin  (FmDataset     *dataset);
+guint64        fm_dataset_get_range_end    (FmDataset     *dataset);
+
+/* Labels (fm_dataset_next()'s @label_out) are class numbers, 0 up to
+ * FM_DATASET_MAX_CLASSES - 1. The name of class @label when the dataset
+ * names its classes, else NULL (IDX labels are bare numbers; a label out
+ * of range). The string belongs to the dataset. */
+const char    *fm_dataset_get_class_name   (FmDataset     *dataset,
+                                            int            label);
 
 /* Folder datasets: the warnings so far ("rel/path: reason"), sorted by
  * item index; a new array of strings. Empty for IDX. */
