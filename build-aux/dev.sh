@@ -56,7 +56,7 @@ tsan_stress_sequences=${FM_STRESS_SEQUENCES:-1000}
 packages=(
   # build
   gcc meson ninja-build pkg-config gettext
-  libglib2.0-dev libjson-glib-dev libpng-dev libjpeg-dev zlib1g-dev nettle-dev
+  libglib2.0-dev libjson-glib-dev libpng-dev libjpeg-dev zlib1g-dev nettle-dev libarchive-dev
   libgtk-4-dev libadwaita-1-dev
   # tests
   libonnx-testdata python3 xvfb xauth dbus xdotool imagemagick

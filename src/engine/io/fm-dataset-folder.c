@@ -5,7 +5,10 @@
  *
  * Folders of pictures (see fm-dataset.h): listed once at open (names,
  * sizes, mtimes, the magic bytes of each file checked), sorted with
- * strcmp, and decoded item by item with fm_image_load().
+ * strcmp, and decoded item by item with fm_image_load(). A folder with no
+ * pictures at its top but with subfolders is a folder of class folders
+ * (ImageNet, torchvision's ImageFolder): the classes are its non-hidden
+ * top-level folders sorted bytewise, as Python's sorted() orders str.
  */
 #include "config.h"
 
@@ -28,26 +31,17 @@ folder_file_clear (gpointer data)
 }
 
 static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static int
 folder_file_compare (gconstpointer a,
                      gconstpointer b)
 {
   return strcmp (((const FmFolderFile *) a)->rel, ((const FmFolderFile *) b)->rel);
-}
-
-/* @message without the "@path: " it starts with (" : " in French). */
-static const char *
-without_path (const char *message,
-              const char *path)
-{
-  gsize n = strlen (path);
-
-  if (strncmp (message, path, n) != 0)
-    return message;
-  if (g_str_has_prefix (message + n, ": "))
-    return message + n + 2;
-  if (g_str_has_prefix (message + n, " : "))
-    return message + n + 3;
-  return message;
 }
 
 /* Adds the warning "@rel: REASON" for @error about @full. */
@@ -58,7 +52,7 @@ add_list_warning (FmDataset    *ds,
                   const GError *error)
 {
   g_ptr_array_add (ds->list_warnings,
-                   g_strdup_printf ("%s: %s", rel, without_path (error->message, full)));
+                   g_strdup_printf ("%s: %s", rel, _fm_dataset_without_path (error->message, full)));
 }
 
 typedef enum
@@ -123,6 +117,7 @@ add_if_picture (FmDataset      *ds,
     return;
 
   file.rel = g_strdup (child);
+  file.label = -1;
   file.size = (guint64) st->st_size;
   file.mtime_us = (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC
                   + st->st_mtim.tv_nsec / 1000;
@@ -185,6 +180,75 @@ list_folder (FmDataset   *ds,
   return TRUE;
 }
 
+/* The non-hidden folders at the top of ds->path (not links), sorted. */
+static GPtrArray *
+list_top_folders (FmDataset *ds)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  GDir *dir = g_dir_open (ds->path, 0, NULL);
+
+  if (dir == NULL)
+    return names;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *full = g_build_filename (ds->path, name, NULL);
+      GStatBuf st;
+
+      if (name[0] != '.' && g_lstat (full, &st) == 0 && S_ISDIR (st.st_mode))
+        g_ptr_array_add (names, g_strdup (name));
+    }
+  g_dir_close (dir);
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
+/* Labels the listed pictures by their class folder when the top of the
+ * folder holds no pictures but has subfolders; pictures under hidden
+ * top-level folders (.git, .ipynb_checkpoints) are dropped then. */
+static gboolean
+label_by_class_folders (FmDataset  *ds,
+                        GError    **error)
+{
+  g_autoptr(GPtrArray) classes = NULL;
+  guint kept = 0;
+
+  for (guint i = 0; i < ds->files->len; i++)
+    if (strchr (g_array_index (ds->files, FmFolderFile, i).rel, '/') == NULL)
+      return TRUE;
+  classes = list_top_folders (ds);
+  if (classes->len == 0)
+    return TRUE;
+  if (classes->len > FM_DATASET_MAX_CLASSES)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_LIMIT,
+                   _("%s: %u class folders, above the limit of %d"),
+                   ds->path, classes->len, FM_DATASET_MAX_CLASSES);
+      return FALSE;
+    }
+  for (guint i = 0; i < ds->files->len; i++)
+    {
+      FmFolderFile *file = &g_array_index (ds->files, FmFolderFile, i);
+      g_autofree char *top = g_strndup (file->rel, strchr (file->rel, '/') - file->rel);
+      guint at;
+
+      if (!g_ptr_array_find_with_equal_func (classes, top, g_str_equal, &at))
+        {
+          g_clear_pointer (&file->rel, g_free);
+          continue;
+        }
+      file->label = (int) at;
+      g_array_index (ds->files, FmFolderFile, kept++) = *file;
+    }
+  /* The slots past the kept ones were moved or cleared: nothing to free. */
+  for (guint i = kept; i < ds->files->len; i++)
+    g_array_index (ds->files, FmFolderFile, i).rel = NULL;
+  g_array_set_size (ds->files, kept);
+  ds->class_names = g_steal_pointer (&classes);
+  ds->has_labels = TRUE;
+  return TRUE;
+}
+
 gboolean
 _fm_dataset_folder_open (FmDataset  *ds,
                          GError    **error)
@@ -193,7 +257,7 @@ _fm_dataset_folder_open (FmDataset  *ds,
   g_array_set_clear_func (ds->files, folder_file_clear);
   ds->list_warnings = g_ptr_array_new_with_free_func (g_free);
 
-  if (!list_folder (ds, "", error))
+  if (!list_folder (ds, "", error) || !label_by_class_folders (ds, error))
     return FALSE;
   if (ds->files->len == 0)
     {
@@ -221,17 +285,10 @@ _fm_dataset_folder_next (FmDataset  *ds,
       g_autofree char *full = NULL;
       const FmFolderFile *file;
       FmImage *image;
-      FmDatasetWarning warning;
       guint64 index;
 
-      g_mutex_lock (&ds->lock);
-      if (ds->next_index >= ds->range_end)
-        {
-          g_mutex_unlock (&ds->lock);
-          return FALSE;
-        }
-      index = ds->next_index++;
-      g_mutex_unlock (&ds->lock);
+      if (!_fm_dataset_take_index (ds, &index, error))
+        return FALSE;
 
       /* ds->files does not change after open. */
       file = &g_array_index (ds->files, FmFolderFile, index);
@@ -242,7 +299,7 @@ _fm_dataset_folder_next (FmDataset  *ds,
           if (index_out != NULL)
             *index_out = index;
           if (label_out != NULL)
-            *label_out = -1;
+            *label_out = file->label;
           if (image_out != NULL)
             *image_out = image;
           else
@@ -250,11 +307,9 @@ _fm_dataset_folder_next (FmDataset  *ds,
           return TRUE;
         }
 
-      warning.index = index;
-      warning.text = g_strdup_printf ("%s: %s", file->rel,
-                                      without_path (local_error->message, full));
-      g_mutex_lock (&ds->lock);
-      g_array_append_val (ds->warnings, warning);
-      g_mutex_unlock (&ds->lock);
+      _fm_dataset_add_warning (ds, index,
+                               g_strdup_printf ("%s: %s", file->rel,
+                                                _fm_dataset_without_path (local_error->message,
+                                                                          full)));
     }
 }

@@ -361,7 +361,10 @@ _fm_dataset_idx_open (FmDataset   *ds,
     return FALSE;
   ds->labels_path = labels_path != NULL ? g_strdup (labels_path)
                                         : find_labels_file (ds->path);
-  return ds->labels_path == NULL || idx_open_labels (ds, error);
+  if (ds->labels_path != NULL && !idx_open_labels (ds, error))
+    return FALSE;
+  ds->has_labels = ds->labels != NULL;
+  return TRUE;
 }
 
 /* Called with the lock held. Sets ds->failed. */

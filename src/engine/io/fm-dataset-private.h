@@ -3,14 +3,16 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What fm-dataset.c (the public API) shares with its two kinds:
- * fm-dataset-idx.c and fm-dataset-folder.c.
+ * What fm-dataset.c (the public API) shares with its kinds:
+ * fm-dataset-idx.c, fm-dataset-folder.c, fm-dataset-tar.c and
+ * fm-dataset-npy.c.
  */
 #pragma once
 
 #include <zlib.h>
 
 #include "fm-dataset.h"
+#include "fm-npy.h"
 
 G_BEGIN_DECLS
 
@@ -21,7 +23,10 @@ typedef struct
   char    *rel;       /* path relative to the folder, '/'-separated */
   guint64  size;
   gint64   mtime_us;
+  int      label;     /* index of its class folder, or -1 */
 } FmFolderFile;
+
+typedef struct _FmDatasetTar FmDatasetTar;
 
 typedef struct
 {
@@ -38,11 +43,21 @@ struct _FmDataset
   guint64       range_begin;      /* fm_dataset_set_range (), else 0 */
   guint64       range_end;        /* ... else n_items */
   gboolean      range_set;
-  int           width;            /* IDX item size, 0 for a folder */
+  int           width;            /* IDX and NPY item size, 0 for pictures */
   int           height;
+  int           channels;         /* NPY: 1 or 3 */
+  gboolean      has_labels;
 
   GArray       *files;            /* FOLDER: [n_items] FmFolderFile, sorted */
-  GPtrArray    *list_warnings;    /* FOLDER: from listing, in order found */
+  GPtrArray    *list_warnings;    /* FOLDER, TAR: from listing, in order found */
+  GPtrArray    *class_names;      /* FOLDER of class folders: sorted names */
+
+  FmDatasetTar *tar;              /* TAR */
+
+  FmNpyHeader   npy;              /* NPY: the images file */
+  FmNpyHeader   npy_labels;       /* NPY: the labels file, if any */
+  int           npy_fd;           /* NPY, or -1 */
+  int           npy_labels_fd;    /* NPY, or -1 */
 
   /* Everything below up to key_lock is guarded by lock. */
   GMutex        lock;
@@ -51,7 +66,9 @@ struct _FmDataset
   gboolean      finished;         /* IDX: gzip trailers checked */
   gzFile        images;           /* IDX */
   gzFile        labels;           /* IDX, or NULL */
-  GArray       *warnings;         /* FOLDER: FmDatasetWarning, from decoding */
+  GArray       *warnings;         /* FOLDER, TAR: FmDatasetWarning, from decoding */
+  guint64       n_clamped;        /* NPY: items with values outside [0, 1] */
+  guint64       first_clamped;    /* NPY: the first of them */
 
   GMutex        key_lock;
   char         *content_key;
@@ -80,5 +97,59 @@ gboolean _fm_dataset_folder_next  (FmDataset   *ds,
                                    FmImage    **image_out,
                                    int         *label_out,
                                    GError     **error);
+
+/* Shared by the kinds: takes the next index of the range under the lock
+ * (FALSE at the end, or with the sticky error copied into @error). */
+gboolean _fm_dataset_take_index   (FmDataset   *ds,
+                                   guint64     *index,
+                                   GError     **error);
+/* Makes @reason the sticky error (unless one is there) and copies the
+ * sticky error into @error. */
+void     _fm_dataset_fail         (FmDataset     *ds,
+                                   const GError  *reason,
+                                   GError       **error);
+/* Adds the warning @text (taken) for item @index. */
+void     _fm_dataset_add_warning  (FmDataset   *ds,
+                                   guint64      index,
+                                   char        *text);
+/* @message without the "@path: " it starts with (" : " in French). */
+const char *_fm_dataset_without_path (const char *message,
+                                      const char *path);
+
+/* .npy arrays. */
+gboolean _fm_dataset_npy_open     (FmDataset   *ds,
+                                   const char  *labels_path,
+                                   GError     **error);
+guint64  _fm_dataset_npy_item_bytes (FmDataset *ds);
+gboolean _fm_dataset_npy_next     (FmDataset   *ds,
+                                   guint64     *index_out,
+                                   FmImage    **image_out,
+                                   int         *label_out,
+                                   GError     **error);
+/* The warning about clamped values, or NULL. */
+char    *_fm_dataset_npy_dup_clamp_warning (FmDataset *ds);
+
+/* TRUE if @head (the first @len bytes of a file) is a tar header: "ustar"
+ * at offset 257 (POSIX and GNU tar). */
+gboolean _fm_dataset_is_tar_head  (const guint8 *head,
+                                   gsize         len);
+
+/* WebDataset .tar shards. TRUE (with *@is_tar) when @path is a tar file or
+ * a folder of them, or brace notation that expands to tar files. */
+gboolean _fm_dataset_tar_detect   (const char  *path,
+                                   gboolean    *is_tar,
+                                   GError     **error);
+gboolean _fm_dataset_tar_open     (FmDataset   *ds,
+                                   GError     **error);
+void     _fm_dataset_tar_free     (FmDatasetTar *tar);
+gboolean _fm_dataset_tar_next     (FmDataset   *ds,
+                                   guint64     *index_out,
+                                   FmImage    **image_out,
+                                   int         *label_out,
+                                   GError     **error);
+char    *_fm_dataset_tar_dup_item_name (FmDataset *ds,
+                                        guint64    index);
+/* One line "shard\tsize\tmtime" per shard, for the content key. */
+char    *_fm_dataset_tar_dup_listing (FmDataset *ds);
 
 G_END_DECLS

@@ -3,9 +3,10 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The dataset API (see fm-dataset.h) over its two kinds, IDX files
- * (fm-dataset-idx.c) and folders of pictures (fm-dataset-folder.c): the
- * warnings, item names and the content key. It does not resize or
+ * The dataset API (see fm-dataset.h) over its kinds, IDX files
+ * (fm-dataset-idx.c), folders of pictures (fm-dataset-folder.c), .tar
+ * shards (fm-dataset-tar.c) and .npy arrays (fm-dataset-npy.c): which kind
+ * a path is, the warnings, item names and the content key. It does not resize or
  * normalise: fm_dataset_next_input() hands that to fm_preprocess_image().
  */
 #include "config.h"
@@ -21,6 +22,7 @@
 
 #include "fm-dataset-private.h"
 #include "fm-file.h"
+#include "fm-npy.h"
 #include "fm-sha256.h"
 
 static void
@@ -40,6 +42,63 @@ warning_compare (gconstpointer a,
   return ia < ib ? -1 : ia > ib;
 }
 
+/* NPY or IDX, from the first bytes of the file at @path (tar files were
+ * found before). */
+static gboolean
+detect_file_kind (const char     *path,
+                  FmDatasetKind  *kind,
+                  GError        **error)
+{
+  guint8 head[8];
+  gsize len = 0;
+
+  if (!fm_file_read_head (path, head, sizeof head, &len, error))
+    return FALSE;
+  *kind = fm_npy_has_magic (head, len) ? FM_DATASET_NPY : FM_DATASET_IDX;
+  return TRUE;
+}
+
+static gboolean
+open_kind (FmDataset   *ds,
+           gboolean     is_dir,
+           const char  *labels_path,
+           GError     **error)
+{
+  gboolean is_tar = FALSE;
+
+  if (!_fm_dataset_tar_detect (ds->path, &is_tar, error))
+    return FALSE;
+  if (is_tar)
+    ds->kind = FM_DATASET_TAR;
+  else if (is_dir)
+    ds->kind = FM_DATASET_FOLDER;
+  else if (!detect_file_kind (ds->path, &ds->kind, error))
+    return FALSE;
+
+  if (labels_path != NULL && ds->kind != FM_DATASET_IDX && ds->kind != FM_DATASET_NPY)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   ds->kind == FM_DATASET_TAR
+                   ? _("%s: .tar shards take their labels from .cls members, not from a "
+                       "labels file (given %s)")
+                   : _("%s: a folder of pictures has no labels file (given %s)"),
+                   ds->path, labels_path);
+      return FALSE;
+    }
+  switch (ds->kind)
+    {
+    case FM_DATASET_FOLDER:
+      return _fm_dataset_folder_open (ds, error);
+    case FM_DATASET_TAR:
+      return _fm_dataset_tar_open (ds, error);
+    case FM_DATASET_NPY:
+      return _fm_dataset_npy_open (ds, labels_path, error);
+    case FM_DATASET_IDX:
+    default:
+      return _fm_dataset_idx_open (ds, labels_path, error);
+    }
+}
+
 FmDataset *
 fm_dataset_open (const char  *path,
                  const char  *labels_path,
@@ -47,11 +106,13 @@ fm_dataset_open (const char  *path,
 {
   g_autoptr(FmDataset) ds = NULL;
   GStatBuf st;
+  gboolean exists;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (g_stat (path, &st) != 0)
+  exists = g_stat (path, &st) == 0;
+  if (!exists && (errno != ENOENT || strchr (path, '{') == NULL))
     {
       int saved = errno;
 
@@ -67,26 +128,11 @@ fm_dataset_open (const char  *path,
   g_mutex_init (&ds->lock);
   g_mutex_init (&ds->key_lock);
   ds->path = g_strdup (path);
+  ds->npy_fd = -1;
+  ds->npy_labels_fd = -1;
   ds->warnings = g_array_new (FALSE, FALSE, sizeof (FmDatasetWarning));
   g_array_set_clear_func (ds->warnings, warning_clear);
-
-  if (S_ISDIR (st.st_mode))
-    {
-      if (labels_path != NULL)
-        {
-          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                       _("%s: a folder of pictures has no labels file (given %s)"),
-                       path, labels_path);
-          return NULL;
-        }
-      ds->kind = FM_DATASET_FOLDER;
-      if (!_fm_dataset_folder_open (ds, error))
-        return NULL;
-      return g_steal_pointer (&ds);
-    }
-
-  ds->kind = FM_DATASET_IDX;
-  if (!_fm_dataset_idx_open (ds, labels_path, error))
+  if (!open_kind (ds, exists && S_ISDIR (st.st_mode), labels_path, error))
     return NULL;
   return g_steal_pointer (&ds);
 }
@@ -100,6 +146,12 @@ fm_dataset_free (FmDataset *dataset)
     gzclose (dataset->images);
   if (dataset->labels != NULL)
     gzclose (dataset->labels);
+  if (dataset->npy_fd >= 0)
+    close (dataset->npy_fd);
+  if (dataset->npy_labels_fd >= 0)
+    close (dataset->npy_labels_fd);
+  g_clear_pointer (&dataset->tar, _fm_dataset_tar_free);
+  g_clear_pointer (&dataset->class_names, g_ptr_array_unref);
   g_clear_pointer (&dataset->files, g_array_unref);
   g_clear_pointer (&dataset->list_warnings, g_ptr_array_unref);
   g_clear_pointer (&dataset->warnings, g_array_unref);
@@ -133,7 +185,7 @@ fm_dataset_get_labels_path (FmDataset *dataset)
 gboolean
 fm_dataset_has_labels (FmDataset *dataset)
 {
-  return dataset->labels != NULL;
+  return dataset->has_labels;
 }
 
 guint64
@@ -191,10 +243,10 @@ fm_dataset_get_class_name (FmDataset *dataset,
 {
   g_return_val_if_fail (dataset != NULL, NULL);
 
-  /* IDX labels are bare numbers and a plain folder has none; the kinds
-   * that name their classes answer here. */
-  (void) label;
-  return NULL;
+  /* IDX, .npy and .cls labels are bare numbers; class folders are named. */
+  if (dataset->class_names == NULL || label < 0 || (guint) label >= dataset->class_names->len)
+    return NULL;
+  return dataset->class_names->pdata[label];
 }
 
 gboolean
@@ -207,9 +259,18 @@ fm_dataset_next (FmDataset  *dataset,
   g_return_val_if_fail (dataset != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (dataset->kind == FM_DATASET_IDX)
-    return _fm_dataset_idx_next (dataset, index_out, image_out, label_out, error);
-  return _fm_dataset_folder_next (dataset, index_out, image_out, label_out, error);
+  switch (dataset->kind)
+    {
+    case FM_DATASET_IDX:
+      return _fm_dataset_idx_next (dataset, index_out, image_out, label_out, error);
+    case FM_DATASET_TAR:
+      return _fm_dataset_tar_next (dataset, index_out, image_out, label_out, error);
+    case FM_DATASET_NPY:
+      return _fm_dataset_npy_next (dataset, index_out, image_out, label_out, error);
+    case FM_DATASET_FOLDER:
+    default:
+      return _fm_dataset_folder_next (dataset, index_out, image_out, label_out, error);
+    }
 }
 
 gboolean
@@ -231,7 +292,8 @@ fm_dataset_next_input (FmDataset          *dataset,
     return FALSE;
   if (index_out != NULL)
     *index_out = index;
-  if (dataset->kind == FM_DATASET_IDX && pp->invert == FM_INVERT_AUTO)
+  if ((dataset->kind == FM_DATASET_IDX || dataset->kind == FM_DATASET_NPY)
+      && pp->invert == FM_INVERT_AUTO)
     {
       idx_pp = *pp;
       idx_pp.invert = FM_INVERT_NO;
@@ -260,6 +322,13 @@ fm_dataset_dup_warnings (FmDataset *dataset)
   if (dataset->list_warnings != NULL)
     for (guint i = 0; i < dataset->list_warnings->len; i++)
       g_ptr_array_add (out, g_strdup (dataset->list_warnings->pdata[i]));
+  if (dataset->kind == FM_DATASET_NPY)
+    {
+      char *clamped = _fm_dataset_npy_dup_clamp_warning (dataset);
+
+      if (clamped != NULL)
+        g_ptr_array_add (out, clamped);
+    }
 
   g_mutex_lock (&dataset->lock);
   for (guint i = 0; i < dataset->warnings->len; i++)
@@ -286,9 +355,17 @@ fm_dataset_dup_item_name (FmDataset *dataset,
 
   if (index >= dataset->n_items)
     return NULL;
-  if (dataset->kind == FM_DATASET_IDX)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT, index);
-  return g_strdup (g_array_index (dataset->files, FmFolderFile, index).rel);
+  switch (dataset->kind)
+    {
+    case FM_DATASET_FOLDER:
+      return g_strdup (g_array_index (dataset->files, FmFolderFile, index).rel);
+    case FM_DATASET_TAR:
+      return _fm_dataset_tar_dup_item_name (dataset, index);
+    case FM_DATASET_IDX:
+    case FM_DATASET_NPY:
+    default:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, index);
+    }
 }
 
 /* Feeds the bytes of @path to @checksum. */
@@ -346,7 +423,7 @@ fm_dataset_dup_content_key (FmDataset     *dataset,
     }
 
   checksum = fm_sha256_new ();
-  if (dataset->kind == FM_DATASET_IDX)
+  if (dataset->kind == FM_DATASET_IDX || dataset->kind == FM_DATASET_NPY)
     {
       if (!checksum_file (checksum, dataset->path, cancellable, error)
           || (dataset->labels_path != NULL
@@ -356,8 +433,22 @@ fm_dataset_dup_content_key (FmDataset     *dataset,
           return NULL;
         }
     }
+  else if (dataset->kind == FM_DATASET_TAR)
+    {
+      g_autofree char *listing = _fm_dataset_tar_dup_listing (dataset);
+
+      fm_sha256_update (checksum, listing, strlen (listing));
+    }
   else
     {
+      /* The class list too: an empty class folder shifts the labels. */
+      for (guint i = 0; dataset->class_names != NULL && i < dataset->class_names->len; i++)
+        {
+          g_autofree char *line = g_strdup_printf ("class\t%s\n",
+                                                   (char *) dataset->class_names->pdata[i]);
+
+          fm_sha256_update (checksum, line, strlen (line));
+        }
       for (guint i = 0; i < dataset->files->len; i++)
         {
           const FmFolderFile *file = &g_array_index (dataset->files, FmFolderFile, i);
@@ -378,4 +469,64 @@ fm_dataset_dup_content_key (FmDataset     *dataset,
   key = g_strdup (dataset->content_key);
   g_mutex_unlock (&dataset->key_lock);
   return key;
+}
+
+/* ---- shared by the kinds ---------------------------------------------- */
+
+gboolean
+_fm_dataset_take_index (FmDataset  *ds,
+                        guint64    *index,
+                        GError    **error)
+{
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&ds->lock);
+  if (ds->failed != NULL)
+    g_propagate_error (error, g_error_copy (ds->failed));
+  else if (ds->next_index < ds->range_end)
+    {
+      *index = ds->next_index++;
+      ok = TRUE;
+    }
+  g_mutex_unlock (&ds->lock);
+  return ok;
+}
+
+void
+_fm_dataset_fail (FmDataset     *ds,
+                  const GError  *reason,
+                  GError       **error)
+{
+  g_mutex_lock (&ds->lock);
+  if (ds->failed == NULL)
+    ds->failed = g_error_copy (reason);
+  g_propagate_error (error, g_error_copy (ds->failed));
+  g_mutex_unlock (&ds->lock);
+}
+
+void
+_fm_dataset_add_warning (FmDataset *ds,
+                         guint64    index,
+                         char      *text)
+{
+  FmDatasetWarning warning = { index, text };
+
+  g_mutex_lock (&ds->lock);
+  g_array_append_val (ds->warnings, warning);
+  g_mutex_unlock (&ds->lock);
+}
+
+const char *
+_fm_dataset_without_path (const char *message,
+                          const char *path)
+{
+  gsize n = strlen (path);
+
+  if (strncmp (message, path, n) != 0)
+    return message;
+  if (g_str_has_prefix (message + n, ": "))
+    return message + n + 2;
+  if (g_str_has_prefix (message + n, " : "))
+    return message + n + 3;
+  return message;
 }

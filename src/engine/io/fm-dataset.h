@@ -49,11 +49,15 @@ G_BEGIN_DECLS
 #define FM_DATASET_MAX_ITEMS       ((guint64) 100 * 1000 * 1000)
 #define FM_DATASET_MAX_ITEM_PIXELS ((guint64) 64 * 1000 * 1000)
 #define FM_DATASET_MAX_CLASSES     100000
+/* The largest picture member of a .tar shard read into memory. */
+#define FM_DATASET_MAX_MEMBER_BYTES ((guint64) 256 * 1024 * 1024)
 
 typedef enum
 {
   FM_DATASET_IDX,
   FM_DATASET_FOLDER,
+  FM_DATASET_TAR,
+  FM_DATASET_NPY,
 } FmDatasetKind;
 
 typedef struct _FmDataset FmDataset;

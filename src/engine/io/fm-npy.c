@@ -295,10 +295,36 @@ bad:
   return FALSE;
 }
 
-/* The value of 'descr': only '<f4' is read. */
+/* The dtypes the readers know, by their 'descr' (numpy writes '|u1' and
+ * '|i1' for bytes; '<u1' is accepted too). */
+static const struct
+{
+  const char *descr;
+  FmNpyDtype  dtype;
+  gsize       size;
+} npy_dtypes[] = {
+  { "<f4", FM_NPY_F4, 4 }, { "<f8", FM_NPY_F8, 8 },
+  { "|u1", FM_NPY_U1, 1 }, { "<u1", FM_NPY_U1, 1 }, { "|i1", FM_NPY_I1, 1 },
+  { "<i1", FM_NPY_I1, 1 }, { "<u2", FM_NPY_U2, 2 }, { "<i2", FM_NPY_I2, 2 },
+  { "<u4", FM_NPY_U4, 4 }, { "<i4", FM_NPY_I4, 4 }, { "<u8", FM_NPY_U8, 8 },
+  { "<i8", FM_NPY_I8, 8 },
+};
+
+const char *
+fm_npy_dtype_name (FmNpyDtype dtype)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (npy_dtypes); i++)
+    if (npy_dtypes[i].dtype == dtype)
+      return npy_dtypes[i].descr;
+  return "?";
+}
+
+/* The value of 'descr', one of npy_dtypes; anything else is refused in
+ * words (big-endian, Python objects, structured records). */
 static gboolean
 parse_descr (Lexer       *lx,
              const char  *name,
+             FmNpyHeader *header,
              GError     **error)
 {
   g_autofree char *descr = parse_string (lx);
@@ -307,27 +333,38 @@ parse_descr (Lexer       *lx,
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                    _("%s: unsupported npy dtype (a structured or non-string "
-                     "'descr'); only little-endian float32 '<f4' is read"),
+                     "'descr'); only plain numbers are read"),
                    name);
       return FALSE;
     }
-  if (strcmp (descr, "<f4") != 0)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: unsupported npy dtype '%s'; only little-endian "
-                     "float32 '<f4' is read"),
-                   name, descr);
-      return FALSE;
-    }
-  return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (npy_dtypes); i++)
+    if (strcmp (descr, npy_dtypes[i].descr) == 0)
+      {
+        header->dtype = npy_dtypes[i].dtype;
+        header->item_size = npy_dtypes[i].size;
+        return TRUE;
+      }
+  if (descr[0] == '>')
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("%s: npy dtype '%s' is big-endian; save the array as "
+                   "little-endian (numpy: a.astype(a.dtype.newbyteorder('<')))"),
+                 name, descr);
+  else if (descr[0] == '|' && descr[1] == 'O')
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("%s: npy dtype '%s' holds Python objects, which are never read; "
+                   "save an array of numbers"), name, descr);
+  else
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("%s: unsupported npy dtype '%s'"), name, descr);
+  return FALSE;
 }
 
 static gboolean
-parse_header (const char *text,
-              gsize       len,
-              const char *name,
-              FmShape    *shape,
-              GError    **error)
+parse_header (const char  *text,
+              gsize        len,
+              const char  *name,
+              FmNpyHeader *header,
+              GError     **error)
 {
   Lexer lx = { text, text + len };
   gboolean have_descr = FALSE, have_order = FALSE, have_shape = FALSE;
@@ -344,7 +381,7 @@ parse_header (const char *text,
 
       if (strcmp (key, "descr") == 0 && !have_descr)
         {
-          if (!parse_descr (&lx, name, error))
+          if (!parse_descr (&lx, name, header, error))
             return FALSE;
           have_descr = TRUE;
         }
@@ -363,7 +400,7 @@ parse_header (const char *text,
         }
       else if (strcmp (key, "shape") == 0 && !have_shape)
         {
-          if (!parse_shape (&lx, shape, error, name))
+          if (!parse_shape (&lx, &header->shape, error, name))
             return FALSE;
           have_shape = TRUE;
         }
@@ -482,6 +519,27 @@ check_data_size (const FmShape  *shape,
   return TRUE;
 }
 
+gboolean
+fm_npy_parse_header (const guint8  *bytes,
+                     gsize          len,
+                     const char    *name,
+                     FmNpyHeader   *header,
+                     GError       **error)
+{
+  gsize preamble, hlen;
+
+  g_return_val_if_fail (bytes != NULL || len == 0, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (header != NULL, FALSE);
+
+  memset (header, 0, sizeof *header);
+  if (!parse_preamble (bytes, len, name, &preamble, &hlen, error)
+      || !parse_header ((const char *) bytes + preamble, hlen, name, header, error))
+    return FALSE;
+  header->data_offset = preamble + hlen;
+  return TRUE;
+}
+
 float *
 fm_npy_parse (const guint8   *bytes,
               gsize           len,
@@ -490,8 +548,8 @@ fm_npy_parse (const guint8   *bytes,
               gsize           max_bytes,
               GError        **error)
 {
-  FmShape shape = { 0 };
-  gsize preamble, hlen, nbytes;
+  FmNpyHeader header;
+  gsize nbytes;
   const guint8 *src;
   float *data;
 
@@ -501,9 +559,18 @@ fm_npy_parse (const guint8   *bytes,
 
   if (max_bytes == 0)
     max_bytes = FM_NPY_DEFAULT_MAX_BYTES;
-  if (!parse_preamble (bytes, len, name, &preamble, &hlen, error)
-      || !parse_header ((const char *) bytes + preamble, hlen, name, &shape, error)
-      || !check_data_size (&shape, len - preamble - hlen, max_bytes, name, &nbytes, error))
+  if (!fm_npy_parse_header (bytes, len, name, &header, error))
+    return NULL;
+  if (header.dtype != FM_NPY_F4)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: unsupported npy dtype '%s'; only little-endian "
+                     "float32 '<f4' is read"),
+                   name, fm_npy_dtype_name (header.dtype));
+      return NULL;
+    }
+  if (!check_data_size (&header.shape, len - header.data_offset, max_bytes, name, &nbytes,
+                        error))
     return NULL;
 
   data = g_try_malloc (MAX (nbytes, 1));
@@ -513,7 +580,7 @@ fm_npy_parse (const guint8   *bytes,
                    _("%s: cannot allocate %zu bytes"), name, nbytes);
       return NULL;
     }
-  src = bytes + preamble + hlen;
+  src = bytes + header.data_offset;
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
   if (nbytes > 0)
     memcpy (data, src, nbytes);
@@ -526,7 +593,7 @@ fm_npy_parse (const guint8   *bytes,
       memcpy (&data[i], &u, 4);
     }
 #endif
-  *shape_out = shape;
+  *shape_out = header.shape;
   return data;
 }
 

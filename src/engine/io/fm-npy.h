@@ -9,6 +9,9 @@
  * 1.0 and 2.0, '<f4' and C order only, rank <= FM_MAX_RANK, with every
  * size checked before anything is allocated. Other dtypes, Fortran order,
  * pickled object arrays and format 3.0 are refused, not converted.
+ * fm_npy_parse_header() reads the header alone and knows the little-endian
+ * numbers (for .npy datasets, fm-dataset-npy.c, which reads the data
+ * itself item by item).
  */
 #pragma once
 
@@ -56,6 +59,46 @@ float    *fm_npy_parse   (const guint8   *bytes,
                           FmShape        *shape_out,
                           gsize           max_bytes,
                           GError        **error);
+
+typedef enum
+{
+  FM_NPY_F4,
+  FM_NPY_F8,
+  FM_NPY_U1,
+  FM_NPY_I1,
+  FM_NPY_U2,
+  FM_NPY_I2,
+  FM_NPY_U4,
+  FM_NPY_I4,
+  FM_NPY_U8,
+  FM_NPY_I8,
+} FmNpyDtype;
+
+typedef struct
+{
+  FmShape     shape;
+  FmNpyDtype  dtype;
+  gsize       item_size;     /* bytes per element */
+  gsize       data_offset;   /* bytes before the data */
+} FmNpyHeader;
+
+/* Parses the preamble and header in the first @len bytes of an npy file
+ * (the whole header must be there: at most 65,548 bytes). Accepts C order
+ * and the dtypes of FmNpyDtype, little-endian; refuses in words Fortran
+ * order, big-endian, object and structured dtypes. Does not look at the
+ * data or check its size. FM_ERROR_INVALID_INPUT or FM_ERROR_LIMIT
+ * naming @name. */
+gboolean    fm_npy_parse_header (const guint8  *bytes,
+                                 gsize          len,
+                                 const char    *name,
+                                 FmNpyHeader   *header,
+                                 GError       **error);
+
+/* The 'descr' of @dtype ("<f4", "|u1", ...). */
+const char *fm_npy_dtype_name   (FmNpyDtype     dtype);
+
+/* The most bytes fm_npy_parse_header() may need. */
+#define FM_NPY_MAX_HEADER_BYTES (12 + 65536)
 
 /* TRUE if @bytes start with the npy magic "\x93NUMPY". */
 gboolean  fm_npy_has_magic (const guint8 *bytes,
