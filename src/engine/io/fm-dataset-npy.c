@@ -188,8 +188,8 @@ npy_open_labels (FmDataset  *ds,
       g_autofree char *s = fm_shape_to_string (&h.shape);
 
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s has %" PRIu64 " images but the labels %s have shape %s, not (%"
-                     PRIu64 ",)"), ds->path, ds->n_items, ds->labels_path, s, ds->n_items);
+                   _("%s has %" PRIu64 " images but the labels %s have shape %s, not [%"
+                     PRIu64 "]"), ds->path, ds->n_items, ds->labels_path, s, ds->n_items);
       return FALSE;
     }
   ds->npy_labels = h;
