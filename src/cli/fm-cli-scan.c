@@ -301,7 +301,8 @@ fm_cli_scan_flags_add_options (FmCliScanFlags *f,
 {
   const GOptionEntry entries[] = {
     { "labels", 0, 0, G_OPTION_ARG_FILENAME, &f->labels,
-      N_("IDX labels file (default: found next to the images)"), N_("FILE") },
+      N_("IDX or 1-D integer .npy labels file (default: found next to the images)"),
+      N_("FILE") },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &f->limit,
       N_("Scan only the first N images"), N_("N") },
     { "top-k", 0, 0, G_OPTION_ARG_INT, &f->top_k,
@@ -339,9 +340,14 @@ scan_context_new (ScanState *s)
                                          "for every channel of every feature-map layer, how "
                                          "often it fires, which channels are dead and why.\n"
                                          "MODEL is an .onnx file or a bundled model name. "
-                                         "DATASET is an IDX images file (plain or .gz), a "
-                                         "folder of PNG/JPEG pictures (searched recursively), "
-                                         "or “mnist-heldout” for the bundled digits."));
+                                         "DATASET is an IDX images file (plain or .gz); a "
+                                         "folder of PNG/JPEG pictures (searched recursively; "
+                                         "labelled by class folder when its top holds only "
+                                         "folders, as ImageNet's); a WebDataset .tar shard, a "
+                                         "folder of shards or “shard-{000000..000099}.tar” "
+                                         "(pictures with .cls labels); an .npy array [N, H, W] "
+                                         "or [N, C, H, W] of uint8 (0 to 255) or float (0 to "
+                                         "1); or “mnist-heldout” for the bundled digits."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   fm_cli_scan_flags_add_options (&s->flags, context);
   return context;
@@ -394,9 +400,9 @@ fm_cli_scan_load_model (const FmCliScanFlags  *s,
 {
   FmModelOptions model_options;
 
-  /* An IDX file's size fills in symbolic model dims. */
+  /* An IDX or .npy file's item size fills in symbolic model dims. */
   fm_model_options_init (&model_options);
-  if (fm_dataset_get_kind (dataset) == FM_DATASET_IDX)
+  if (fm_dataset_get_width (dataset) > 0)
     {
       model_options.default_height = fm_dataset_get_height (dataset);
       model_options.default_width = fm_dataset_get_width (dataset);

@@ -1,0 +1,224 @@
+/* test-cli-datasets.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps scan` on the bundled dying model over the bundled 2,000
+ * held-out digits stored in every dataset format: the IDX file itself, a
+ * WebDataset .tar shard of PNGs with .cls labels, a folder of class
+ * folders, an .npy array of uint8 [N, H, W] and one of float32
+ * [N, 1, H, W] (pixel / 255). The pixels are the same, so every layer's
+ * zero and fire counts and maxima must equal the IDX scan's exactly. The
+ * files are built here from the IDX bytes (gunzipped with zlib, the header
+ * parsed by hand), the PNGs by libpng, the tar and .npy byte by byte.
+ */
+#include "config.h"
+
+#include "fm-test-archive.h"
+#include "fm-test-cli.h"
+#include "fm-test-files.h"
+#include "fm-test-image.h"
+
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <zlib.h>
+
+#define N_DIGITS 2000
+#define SIDE     28
+
+static const char *binary;
+static const char *cache_dir;
+static guint8 *pixels;   /* [N_DIGITS, SIDE, SIDE] */
+static guint8 *labels;   /* [N_DIGITS] */
+
+/* The bytes of the gzip file @relative under data/digits, without its
+ * IDX header of @header bytes; asserts the size. */
+static guint8 *
+read_digits_file (const char *relative,
+                  gsize       header,
+                  gsize       len)
+{
+  g_autofree char *path = g_build_filename (FM_SOURCE_DATADIR, "digits", relative, NULL);
+  g_autofree guint8 *buf = g_malloc (header + len + 1);
+  gzFile gz = gzopen (path, "rb");
+
+  g_assert_nonnull (gz);
+  g_assert_cmpint (gzread (gz, buf, (unsigned) (header + len + 1)), ==, (int) (header + len));
+  gzclose (gz);
+  return g_memdup2 (buf + header, len);
+}
+
+/* The JSON of `scan mnist-cnn-dying DATASET --json --no-cache`. */
+static JsonParser *
+scan_json (const char *dataset)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  JsonParser *parser = json_parser_new ();
+  int status = fm_test_cli_run (binary, "scan",
+                                (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL },
+                                &out, &err, NULL,
+                                FM_TEST_CLI_ARGS ("mnist-cnn-dying", dataset, "--json",
+                                                  "--no-cache", NULL));
+
+  if (status != 0)
+    g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 0);
+  fm_test_cli_parse_object (parser, out);
+  return parser;
+}
+
+/* Every layer's zero_count, fire_count and max of @a and @b are equal. */
+static void
+assert_same_counts (JsonParser *a,
+                    JsonParser *b)
+{
+  JsonObject *oa = json_node_get_object (json_parser_get_root (a));
+  JsonObject *ob = json_node_get_object (json_parser_get_root (b));
+  JsonArray *la = json_object_get_array_member (oa, "layers");
+  JsonArray *lb = json_object_get_array_member (ob, "layers");
+  const char *arrays[] = { "zero_count", "fire_count", "max" };
+  guint dead = 0;
+
+  g_assert_cmpint (json_object_get_int_member (ob, "images"), ==, N_DIGITS);
+  g_assert_cmpuint (json_array_get_length (la), ==, json_array_get_length (lb));
+  for (guint l = 0; l < json_array_get_length (la); l++)
+    {
+      JsonObject *xa = json_array_get_object_element (la, l);
+      JsonObject *xb = json_array_get_object_element (lb, l);
+
+      for (guint k = 0; k < G_N_ELEMENTS (arrays); k++)
+        {
+          JsonArray *va = json_object_get_array_member (xa, arrays[k]);
+          JsonArray *vb = json_object_get_array_member (xb, arrays[k]);
+
+          g_assert_cmpuint (json_array_get_length (va), ==, json_array_get_length (vb));
+          for (guint c = 0; c < json_array_get_length (va); c++)
+            {
+              g_assert_cmpfloat (json_array_get_double_element (va, c), ==,
+                                 json_array_get_double_element (vb, c));
+              if (k == 1 && json_array_get_int_element (va, c) == 0)
+                dead++;
+            }
+        }
+    }
+  /* The dying model has dead channels: the comparison is not vacuous. */
+  g_assert_cmpuint (dead, >, 0);
+}
+
+static GByteArray *
+digit_png (guint i)
+{
+  return fm_test_encode_png (SIDE, SIDE, PNG_COLOR_TYPE_GRAY, 8, pixels + i * SIDE * SIDE,
+                             NULL, 0, NULL, 0);
+}
+
+static void
+test_formats (void)
+{
+  g_autofree char *idx = g_build_filename (FM_SOURCE_DATADIR, "digits",
+                                           "mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *tar_path = g_build_filename (fm_test_scratch (), "digits.tar", NULL);
+  g_autofree char *npy_path = g_build_filename (fm_test_scratch (), "digits-images.npy", NULL);
+  g_autofree char *npy_labels = g_build_filename (fm_test_scratch (), "digits-labels.npy",
+                                                  NULL);
+  g_autofree char *f32_path = g_build_filename (fm_test_scratch (), "digits-f32.npy", NULL);
+  g_autofree char *classes = fm_test_fresh_dir (fm_test_scratch (), "digit-classes");
+  g_autoptr(GByteArray) tar = g_byte_array_new ();
+  g_autoptr(GByteArray) npy = fm_test_npy_header ("|u1", "(2000, 28, 28)", FALSE);
+  g_autoptr(GByteArray) lnpy = fm_test_npy_header ("|u1", "(2000,)", FALSE);
+  g_autoptr(GByteArray) f32 = fm_test_npy_header ("<f4", "(2000, 1, 28, 28)", FALSE);
+  g_autoptr(JsonParser) want = NULL;
+  const char *datasets[4] = { tar_path, classes, npy_path, f32_path };
+
+  for (guint i = 0; i < N_DIGITS; i++)
+    {
+      g_autoptr(GByteArray) png = digit_png (i);
+      g_autofree char *name = g_strdup_printf ("%04u.png", i);
+      g_autofree char *cls_name = g_strdup_printf ("%04u.cls", i);
+      g_autofree char *cls = g_strdup_printf ("%u", labels[i]);
+      g_autofree char *dir = g_strdup_printf ("%s/class-%u", classes, labels[i]);
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+
+      fm_test_tar_add (tar, name, png->data, png->len);
+      fm_test_tar_add (tar, cls_name, cls, strlen (cls));
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+      fm_test_write_bytes (file, png->data, png->len);
+      for (guint p = 0; p < SIDE * SIDE; p++)
+        {
+          float v = (float) pixels[i * SIDE * SIDE + p] / 255.0f;
+
+          g_byte_array_append (f32, (const guint8 *) &v, 4);
+        }
+    }
+  fm_test_tar_end (tar);
+  fm_test_write_bytes (tar_path, tar->data, tar->len);
+  g_byte_array_append (npy, pixels, N_DIGITS * SIDE * SIDE);
+  fm_test_write_bytes (npy_path, npy->data, npy->len);
+  g_byte_array_append (lnpy, labels, N_DIGITS);
+  fm_test_write_bytes (npy_labels, lnpy->data, lnpy->len);
+  fm_test_write_bytes (f32_path, f32->data, f32->len);
+
+  want = scan_json (idx);
+  for (guint d = 0; d < G_N_ELEMENTS (datasets); d++)
+    {
+      g_autoptr(JsonParser) got = scan_json (datasets[d]);
+
+      g_test_message ("%s", datasets[d]);
+      assert_same_counts (want, got);
+    }
+}
+
+/* Damaged shards and arrays: exit 1 with the file and the reason. */
+static void
+test_damaged (void)
+{
+  g_autofree char *tar_path = g_build_filename (fm_test_scratch (), "cut.tar", NULL);
+  g_autofree char *npy_path = g_build_filename (fm_test_scratch (), "nhwc.npy", NULL);
+  g_autoptr(GByteArray) tar = g_byte_array_new ();
+  g_autoptr(GByteArray) npy = fm_test_npy_header ("|u1", "(2, 28, 28, 3)", FALSE);
+  g_autoptr(GByteArray) png = digit_png (0);
+  const char *paths[2] = { tar_path, npy_path };
+  const char *reasons[2] = { "truncated", "channels-last" };
+
+  fm_test_tar_add (tar, "a.png", png->data, png->len);
+  fm_test_tar_add (tar, "b.png", png->data, png->len);
+  fm_test_write_bytes (tar_path, tar->data, tar->len - 100);
+  g_byte_array_set_size (npy, npy->len + 2 * 28 * 28 * 3);
+  fm_test_write_bytes (npy_path, npy->data, npy->len);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      int status = fm_test_cli_run (binary, "scan",
+                                    (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL },
+                                    &out, &err, NULL,
+                                    FM_TEST_CLI_ARGS ("mnist-cnn-dying", paths[i], "--no-cache",
+                                                      NULL));
+
+      g_test_message ("%s", err);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_nonnull (strstr (err, paths[i]));
+      g_assert_nonnull (strstr (err, reasons[i]));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_cmpint (argc, ==, 2);
+  binary = argv[1];
+  cache_dir = fm_test_scratch ();
+  pixels = read_digits_file ("mnist-heldout-images-idx3-ubyte.gz", 16,
+                             N_DIGITS * SIDE * SIDE);
+  labels = read_digits_file ("mnist-heldout-labels-idx1-ubyte.gz", 8, N_DIGITS);
+
+  g_test_add_func ("/cli/datasets/same-counts", test_formats);
+  g_test_add_func ("/cli/datasets/damaged", test_damaged);
+
+  return g_test_run ();
+}
