@@ -67,6 +67,13 @@ struct _FmDatasetTar
   guint32          ar_member; /* members read from ar so far */
 };
 
+/* Member names are bytes; messages and reports are UTF-8. */
+static char *
+shown (const char *name)
+{
+  return g_utf8_make_valid (name != NULL ? name : "?", -1);
+}
+
 gboolean
 _fm_dataset_is_tar_head (const guint8 *head,
                          gsize         len)
@@ -316,10 +323,14 @@ finish_sample (FmDataset      *ds,
   if (p->key == NULL)
     return TRUE;
   if (!p->has_image)
-    g_ptr_array_add (ds->list_warnings,
-                     /* Translators: the shard file, then the sample's key. */
-                     g_strdup_printf (_("%s: %s: no .jpg, .jpeg or .png member; skipped"),
-                                      shard->name, p->key));
+    {
+      g_autofree char *key = shown (p->key);
+
+      g_ptr_array_add (ds->list_warnings,
+                       /* Translators: the shard file, then the sample's key. */
+                       g_strdup_printf (_("%s: %s: no .jpg, .jpeg or .png member; skipped"),
+                                        shard->name, key));
+    }
   else if (tar->samples->len >= FM_DATASET_MAX_ITEMS
            || tar->keys->len + strlen (p->key) + 1 > MAX_KEY_BYTES)
     {
@@ -379,15 +390,15 @@ set_archive_error (GError         **error,
                    const char      *last_member,
                    struct archive  *ar)
 {
-  const char *reason = archive_error_string (ar);
+  g_autofree char *reason = shown (archive_error_string (ar) != NULL
+                                   ? archive_error_string (ar) : _("damaged archive"));
+  g_autofree char *member = last_member != NULL ? shown (last_member) : NULL;
 
-  if (reason == NULL)
-    reason = _("damaged archive");
-  if (last_member != NULL)
+  if (member != NULL)
     g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                  /* Translators: the shard file, the last member read, libarchive's reason. */
                  _("%s: damaged or truncated after member %s: %s"),
-                 shard->path, last_member, reason);
+                 shard->path, member, reason);
   else
     g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                  _("%s: damaged or truncated tar archive: %s"), shard->path, reason);
@@ -490,7 +501,9 @@ _fm_dataset_tar_dup_item_name (FmDataset *ds,
   const TarSample *sample = &g_array_index (ds->tar->samples, TarSample, index);
   const TarShard *shard = &g_array_index (ds->tar->shards, TarShard, sample->shard);
 
-  return g_strdup_printf ("%s:%s", shard->name, ds->tar->keys->str + sample->key);
+  g_autofree char *key = shown (ds->tar->keys->str + sample->key);
+
+  return g_strdup_printf ("%s:%s", shard->name, key);
 }
 
 char *
@@ -593,13 +606,13 @@ take_member (FmDataset             *ds,
              GError               **error)
 {
   struct archive *ar = ds->tar->ar;
-  const char *name = archive_entry_pathname (entry);
+  g_autofree char *name = shown (archive_entry_pathname (entry));
   gint64 size = archive_entry_size (entry);
   gboolean ok = TRUE;
 
   if (is_image_ext (ext) && b->image_member == NULL && b->problem == NULL)
     {
-      b->image_member = g_strdup (name);
+      b->image_member = g_strdup (name);   /* already shown () */
       if (size < 0 || (guint64) size > FM_DATASET_MAX_MEMBER_BYTES)
         b->problem = g_strdup_printf (_("%s: %s: %" PRId64 " bytes, above the limit of %"
                                         PRIu64 " bytes for a picture"), shard->name, name,
@@ -676,9 +689,11 @@ read_sample (FmDataset    *ds,
         }
       if (strcmp (member_key, key) != 0)
         {
+          g_autofree char *member = shown (name);
+
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                        _("%s: member %s is not where it was when the shard was opened; "
-                         "was the file changed?"), shard->path, name);
+                         "was the file changed?"), shard->path, member);
           return FALSE;
         }
       if (!take_member (ds, shard, entry, ext, b, error))
@@ -720,11 +735,11 @@ decode_sample (FmDataset          *ds,
     return NULL;
   if (b->has_cls && !parse_cls (b->cls, label))
     {
-      g_autofree char *shown = g_strescape (b->cls, NULL);
+      g_autofree char *text = g_strescape (b->cls, NULL);
+      g_autofree char *key = shown (tar->keys->str + sample->key);
 
       b->problem = g_strdup_printf (_("%s: %s.cls: “%s” is not a class number (0 to %d)"),
-                                    shard->name, tar->keys->str + sample->key, shown,
-                                    FM_DATASET_MAX_CLASSES - 1);
+                                    shard->name, key, text, FM_DATASET_MAX_CLASSES - 1);
       return NULL;
     }
   if (!fm_image_has_magic (b->image, b->image_len))

@@ -192,7 +192,8 @@ accept (Lexer *lx,
   return FALSE;
 }
 
-/* A '...' or "..." literal without escapes; NULL if there is none. */
+/* A '...' or "..." literal of UTF-8 without escapes; NULL if there is
+ * none. */
 static char *
 parse_string (Lexer *lx)
 {
@@ -213,6 +214,9 @@ parse_string (Lexer *lx)
   if (lx->p >= lx->end)
     return NULL;
   lx->p++;
+  /* numpy writes ASCII; other bytes would end up in messages. */
+  if (!g_utf8_validate (start, lx->p - 1 - start, NULL))
+    return NULL;
   return g_strndup (start, lx->p - 1 - start);
 }
 
