@@ -578,16 +578,19 @@ choose_dataset (FmWindow *self,
 {
   GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (folder ? _("Choose a Folder of Images")
-                                                : _("Choose an IDX Images File"),
+  chooser = gtk_file_chooser_native_new (folder ? _("Choose a Folder of Images or .tar Shards")
+                                                : _("Choose a Dataset File"),
                                          GTK_WINDOW (self),
                                          folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
                                                 : GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Scan"), _("_Cancel"));
   if (!folder)
     {
-      fm_file_chooser_add_filter (chooser, fm_file_filter_new (_("IDX Files (MNIST Style)"),
-                                                               "*idx3*", "*-ubyte*", NULL));
+      /* The kind is found from the file's bytes; the names only filter. */
+      fm_file_chooser_add_filter (chooser,
+                                  fm_file_filter_new (_("Datasets (IDX, .tar Shards, .npy Arrays)"),
+                                                      "*idx3*", "*-ubyte*", "*.tar", "*.tar.gz",
+                                                      "*.tgz", "*.npy", NULL));
     }
   fm_file_chooser_show (chooser, dataset_chosen_cb, self);
 }
@@ -629,8 +632,8 @@ scan_action (GtkWidget  *widget,
         "input is dead.")));
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
-                                    "folder", _("_Folder of Images…"),
-                                    "file", _("_IDX File…"),
+                                    "folder", _("_Folder…"),
+                                    "file", _("_IDX, .tar or .npy File…"),
                                     "bundled", _("_Bundled Digits"),
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, "bundled", ADW_RESPONSE_SUGGESTED);

@@ -7,7 +7,8 @@
  * xvfb-run and dbus-run-session): a dataset that breaks mid-way (a gzip
  * IDX file whose header promises more digits than it holds) keeps the
  * partial result, labelled partial, and a toast says why, naming the
- * file.
+ * file; a .tar shard and an .npy array are scanned whole, and a truncated
+ * shard is refused in a toast naming it.
  */
 #include "config.h"
 
@@ -16,7 +17,9 @@
 #include <zlib.h>
 
 #include "fm-application.h"
+#include "fm-test-archive.h"
 #include "fm-test-files.h"
+#include "fm-test-image.h"
 #include "fm-test-window.h"
 #include "fm-window.h"
 
@@ -72,6 +75,72 @@ test_dataset_breaks_mid_scan (void)
   fm_test_close_window (window);
 }
 
+/* A .tar shard of @n 28 x 28 PNGs of noise (cut short by @cut bytes) and
+ * an .npy [n, 28, 28] of the same; returns the shard's path. */
+static char *
+write_tar_and_npy (const char *name,
+                   guint       n,
+                   gsize       cut,
+                   char      **npy_path)
+{
+  g_autoptr(GByteArray) tar = g_byte_array_new ();
+  g_autoptr(GByteArray) npy = fm_test_npy_header ("|u1", "(30, 28, 28)", FALSE);
+  char *path = g_build_filename (tmp_dir, name, NULL);
+
+  g_assert_cmpuint (n, ==, 30);
+  for (guint i = 0; i < n; i++)
+    {
+      guint8 pixels[28 * 28];
+      g_autoptr(GByteArray) png = NULL;
+      g_autofree char *member = g_strdup_printf ("%03u.png", i);
+
+      for (guint p = 0; p < sizeof pixels; p++)
+        pixels[p] = (guint8) g_random_int_range (0, 256);
+      png = fm_test_encode_png (28, 28, PNG_COLOR_TYPE_GRAY, 8, pixels, NULL, 0, NULL, 0);
+      fm_test_tar_add (tar, member, png->data, png->len);
+      g_byte_array_append (npy, pixels, sizeof pixels);
+    }
+  fm_test_tar_end (tar);
+  fm_test_write_bytes (path, tar->data, tar->len - cut);
+  if (npy_path != NULL)
+    {
+      *npy_path = g_build_filename (tmp_dir, "noise.npy", NULL);
+      fm_test_write_bytes (*npy_path, npy->data, npy->len);
+    }
+  return path;
+}
+
+static void
+test_tar_and_npy (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *npy = NULL;
+  g_autofree char *tar = write_tar_and_npy ("noise.tar", 30, 0, &npy);
+  g_autofree char *cut = write_tar_and_npy ("cut.tar", 30, 1500, NULL);
+  const char *datasets[2] = { tar, npy };
+  const char *toast;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      FmScanResult *scan;
+
+      fm_window_start_scan (window, datasets[i]);
+      WAIT_FOR (!fm_window_is_scanning (window));
+      scan = fm_window_get_scan (window);
+      g_assert_nonnull (scan);
+      g_assert_false (scan->partial);
+      g_assert_cmpuint (scan->images, ==, 30);
+    }
+
+  fm_window_start_scan (window, cut);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  toast = fm_window_get_last_toast (window);
+  g_assert_nonnull (toast);
+  g_test_message ("%s", toast);
+  g_assert_nonnull (strstr (toast, "cut.tar"));
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -85,6 +154,7 @@ main (int   argc,
   }
 
   g_test_add_func ("/app/window-scan/dataset-breaks-mid-scan", test_dataset_breaks_mid_scan);
+  g_test_add_func ("/app/window-scan/tar-and-npy", test_tar_and_npy);
 
   return g_test_run ();
 }
