@@ -149,6 +149,30 @@ assert_warnings (FmDataset   *ds,
     g_assert_cmpstr (warnings->pdata[i], ==, expected[i]);
 }
 
+/* Reads every item of @ds: indexes 0..@n-1 named @names with @labels and
+ * the pictures of @seeds. */
+static void
+assert_items (FmDataset    *ds,
+              guint         n,
+              const char  **names,
+              const int    *labels,
+              const guint8 *seeds)
+{
+  Items items = read_all (ds);
+
+  g_assert_cmpuint (items.indexes->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = fm_dataset_dup_item_name (ds, i);
+
+      g_assert_cmpuint (g_array_index (items.indexes, guint64, i), ==, i);
+      g_assert_cmpint (g_array_index (items.labels, int, i), ==, labels[i]);
+      g_assert_cmpstr (name, ==, names[i]);
+      assert_gray_image (items.images->pdata[i], seeds[i]);
+    }
+  items_clear (&items);
+}
+
 static void
 write_png (const char *dir,
            const char *rel,
@@ -235,7 +259,6 @@ test_class_folders (void)
   const char *names[4] = { "Zebra/a.png", "cat/x.png", "cat/y/z.png", "dog/b.png" };
   const guint8 seeds[4] = { 10, 20, 30, 40 };
   const int labels[4] = { 0, 1, 1, 2 };
-  Items items;
 
   for (int i = 0; i < 4; i++)
     write_png (root, names[i], seeds[i]);
@@ -252,18 +275,7 @@ test_class_folders (void)
   g_assert_null (fm_dataset_get_class_name (ds, 4));
   g_assert_null (fm_dataset_get_class_name (ds, -1));
 
-  items = read_all (ds);
-  g_assert_cmpuint (items.indexes->len, ==, 4);
-  for (guint i = 0; i < 4; i++)
-    {
-      g_autofree char *name = fm_dataset_dup_item_name (ds, i);
-
-      g_assert_cmpuint (g_array_index (items.indexes, guint64, i), ==, i);
-      g_assert_cmpint (g_array_index (items.labels, int, i), ==, labels[i]);
-      g_assert_cmpstr (name, ==, names[i]);
-      assert_gray_image (items.images->pdata[i], seeds[i]);
-    }
-  items_clear (&items);
+  assert_items (ds, 4, names, labels, seeds);
 
   /* A new empty class folder shifts every label: a new content key. */
   key = fm_dataset_dup_content_key (ds, NULL, NULL);
@@ -360,7 +372,6 @@ test_tar_good (void)
   const guint8 seeds[4] = { 5, 6, 7, 8 };
   const int labels[4] = { 3, 12, 0, -1 };
   const char *warnings[1] = { "good.tar: c: no .jpg, .jpeg or .png member; skipped" };
-  Items items;
 
   tar_add_png (tar, "n01/a.png", 5);
   fm_test_tar_add (tar, "n01/a.cls", "3\n", 2);
@@ -381,18 +392,7 @@ test_tar_good (void)
   g_assert_true (fm_dataset_has_labels (ds));
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 4);
   g_assert_null (fm_dataset_get_class_name (ds, 3));
-  items = read_all (ds);
-  g_assert_cmpuint (items.indexes->len, ==, 4);
-  for (guint i = 0; i < 4; i++)
-    {
-      g_autofree char *name = fm_dataset_dup_item_name (ds, i);
-
-      g_assert_cmpuint (g_array_index (items.indexes, guint64, i), ==, i);
-      g_assert_cmpint (g_array_index (items.labels, int, i), ==, labels[i]);
-      g_assert_cmpstr (name, ==, names[i]);
-      assert_gray_image (items.images->pdata[i], seeds[i]);
-    }
-  items_clear (&items);
+  assert_items (ds, 4, names, labels, seeds);
   assert_warnings (ds, warnings, 1);
 
   /* A labels file makes no sense for shards. */

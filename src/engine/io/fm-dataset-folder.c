@@ -295,17 +295,8 @@ _fm_dataset_folder_next (FmDataset  *ds,
       full = g_build_filename (ds->path, file->rel, NULL);
       image = fm_image_load (full, 0, &local_error);
       if (image != NULL)
-        {
-          if (index_out != NULL)
-            *index_out = index;
-          if (label_out != NULL)
-            *label_out = file->label;
-          if (image_out != NULL)
-            *image_out = image;
-          else
-            fm_image_free (image);
-          return TRUE;
-        }
+        return _fm_dataset_hand_out (index, image, file->label, index_out, image_out,
+                                     label_out);
 
       _fm_dataset_add_warning (ds, index,
                                g_strdup_printf ("%s: %s", file->rel,

@@ -412,13 +412,8 @@ _fm_dataset_npy_next (FmDataset  *ds,
       ds->n_clamped++;
       g_mutex_unlock (&ds->lock);
     }
-  if (index_out != NULL)
-    *index_out = index;
-  if (label_out != NULL)
-    *label_out = label;
-  if (image_out != NULL)
-    *image_out = g_steal_pointer (&image);
-  return TRUE;
+  return _fm_dataset_hand_out (index, g_steal_pointer (&image), label, index_out, image_out,
+                               label_out);
 }
 
 char *

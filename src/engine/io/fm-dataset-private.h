@@ -108,6 +108,14 @@ gboolean _fm_dataset_take_index   (FmDataset   *ds,
 void     _fm_dataset_fail         (FmDataset     *ds,
                                    const GError  *reason,
                                    GError       **error);
+/* Fills next()'s out arguments (any may be NULL) with item @index:
+ * @image (taken) and @label. Returns TRUE. */
+gboolean _fm_dataset_hand_out     (guint64      index,
+                                   FmImage     *image,
+                                   int          label,
+                                   guint64     *index_out,
+                                   FmImage    **image_out,
+                                   int         *label_out);
 /* Adds the warning @text (taken) for item @index. */
 void     _fm_dataset_add_warning  (FmDataset   *ds,
                                    guint64      index,

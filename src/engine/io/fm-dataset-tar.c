@@ -791,15 +791,7 @@ _fm_dataset_tar_next (FmDataset  *ds,
       if (image != NULL)
         {
           sample_bytes_clear (&b);
-          if (index_out != NULL)
-            *index_out = index;
-          if (label_out != NULL)
-            *label_out = label;
-          if (image_out != NULL)
-            *image_out = image;
-          else
-            fm_image_free (image);
-          return TRUE;
+          return _fm_dataset_hand_out (index, image, label, index_out, image_out, label_out);
         }
       _fm_dataset_add_warning (ds, index, g_steal_pointer (&b.problem));
       sample_bytes_clear (&b);

@@ -504,6 +504,25 @@ _fm_dataset_fail (FmDataset     *ds,
   g_mutex_unlock (&ds->lock);
 }
 
+gboolean
+_fm_dataset_hand_out (guint64    index,
+                      FmImage   *image,
+                      int        label,
+                      guint64   *index_out,
+                      FmImage  **image_out,
+                      int       *label_out)
+{
+  if (index_out != NULL)
+    *index_out = index;
+  if (label_out != NULL)
+    *label_out = label;
+  if (image_out != NULL)
+    *image_out = image;
+  else
+    fm_image_free (image);
+  return TRUE;
+}
+
 void
 _fm_dataset_add_warning (FmDataset *ds,
                          guint64    index,
