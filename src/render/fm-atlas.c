@@ -146,7 +146,8 @@ run_folder_item (FmTopRunner  *r,
   return run_one (r, index, func, user_data, cancellable, error);
 }
 
-/* An IDX file is read from its start up to the last item wanted. */
+/* An IDX, .npy or .tar dataset is read from its start up to the last item
+ * wanted. */
 static gboolean
 run_idx_items (FmTopRunner  *r,
                const gint64 *sorted,
@@ -212,7 +213,8 @@ fm_top_runner_run (FmTopRunner  *runner,
       if (n_unique == 0 || sorted[n_unique - 1] != sorted[i])
         sorted[n_unique++] = sorted[i];
     }
-  if (runner->kind == FM_DATASET_IDX)
+  /* Pictures of a folder by name; IDX, .npy and .tar read in order. */
+  if (runner->kind != FM_DATASET_FOLDER)
     return run_idx_items (runner, sorted, n_unique, func, user_data, cancellable, error);
   for (guint i = 0; i < n_unique; i++)
     if (g_cancellable_set_error_if_cancelled (cancellable, error) ||

@@ -8,7 +8,8 @@
  * WebDataset .tar shard of PNGs with .cls labels, a folder of class
  * folders, an .npy array of uint8 [N, H, W] and one of float32
  * [N, 1, H, W] (pixel / 255). The pixels are the same, so every layer's
- * zero and fire counts and maxima must equal the IDX scan's exactly. The
+ * zero and fire counts and maxima must equal the IDX scan's exactly; and
+ * `atlas` reads its top images back from the shard and the array. The
  * files are built here from the IDX bytes (gunzipped with zlib, the header
  * parsed by hand), the PNGs by libpng, the tar and .npy byte by byte.
  */
@@ -168,6 +169,25 @@ test_formats (void)
 
       g_test_message ("%s", datasets[d]);
       assert_same_counts (want, got);
+    }
+
+  /* The atlas reads its top images back from a shard and an array. */
+  for (guint d = 0; d < G_N_ELEMENTS (datasets); d += 2)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      g_autofree char *pdf = g_build_filename (fm_test_scratch (), "atlas.pdf", NULL);
+      int status;
+
+      g_unlink (pdf);
+      status = fm_test_cli_run (binary, "atlas",
+                                (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL },
+                                &out, &err, NULL,
+                                FM_TEST_CLI_ARGS ("mnist-cnn-dying", datasets[d], "-o", pdf,
+                                                  NULL));
+      if (status != 0)
+        g_test_message ("%s", err);
+      g_assert_cmpint (status, ==, 0);
+      g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
     }
 }
 
