@@ -399,7 +399,6 @@ open_labelled_28 (const char *images,
                   const char *labels,
                   guint64     n_items)
 {
-  g_autoptr(GError) error = NULL;
   FmDataset *ds = open_ok (images, NULL);
   g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==, labels);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, n_items);
@@ -1135,7 +1134,6 @@ test_threads (void)
   g_autofree char *labels_path = NULL;
   g_autofree gint *seen = NULL;
   g_autoptr(FmDataset) ds = NULL;
-  g_autoptr(GError) error = NULL;
   Reader readers[2];
   GThread *threads[2];
 
