@@ -74,6 +74,19 @@ FmScanResult *fm_cli_scan_run               (FmCliScanFlags        *f,
                                              gboolean              *from_cache,
                                              GError               **error);
 
+/* --scan SCAN.json for @model (`export`, `prune`): the result, or NULL
+ * with FM_ERROR_INVALID_INPUT naming the file and what differs when it is
+ * of another model (by its SHA-256), was made with input settings other
+ * than @pp's (NULL: not checked) or a zero threshold other than @epsilon,
+ * or with fm_scan_result_load_json ()'s error when it is malformed.
+ * @subcommand is named in the advice. */
+FmScanResult *fm_cli_scan_load_result       (const char            *path,
+                                             FmModel               *model,
+                                             const FmPreprocess    *pp,
+                                             float                  epsilon,
+                                             const char            *subcommand,
+                                             GError               **error);
+
 /* Ctrl+C sets a flag instead of ending the program, between scans too
  * (@catch TRUE), or no more (FALSE). fm_cli_scan_run () catches it during
  * its own scan anyway. */

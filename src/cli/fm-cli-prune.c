@@ -1,0 +1,252 @@
+/* fm-cli-prune.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps prune MODEL DATASET -o PRUNED.onnx` (README.md "Prune dead
+ * channels"): the scan of DATASET (from the cache, or --scan SCAN.json of
+ * the same model and settings), the exact pruning of fm-prune.h, its
+ * verification over DATASET, then the file, written only when both models
+ * agree. Progress goes to stderr when it is a terminal; Ctrl+C stops and
+ * leaves no file.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "fm-cli.h"
+#include "fm-cli-scan.h"
+
+#include <glib/gi18n.h>
+
+#include "fm-card.h"
+#include "fm-prune.h"
+
+typedef struct
+{
+  /* options */
+  char          *output;
+  char          *scan_path;
+  gboolean       json;
+  FmCliScanFlags scan;
+} PruneState;
+
+static void
+prune_state_clear (PruneState *s)
+{
+  g_free (s->output);
+  g_free (s->scan_path);
+  fm_cli_scan_flags_clear (&s->scan);
+}
+
+static void
+on_verify_progress (guint64  done,
+                    guint64  total,
+                    double   elapsed,
+                    gpointer user_data)
+{
+  PruneState *s = user_data;
+
+  if (fm_cli_scan_interrupted ())
+    g_cancellable_cancel (s->scan.cancellable);
+  if (s->scan.tty)
+    {
+      fputc ('\r', stderr);
+      fprintf (stderr, _("Verifying: %" PRIu64 " / %" PRIu64 " images"), done, total);
+      fputs ("   ", stderr);
+    }
+}
+
+/* One layer of the text report: what went and, grouped by reason, what
+ * stayed. */
+static void
+print_layer (FmModel            *model,
+             const FmPruneLayer *l)
+{
+  g_autofree char *name = l->scan_layer >= 0 ? fm_card_friendly_name (model, l->scan_layer)
+                                             : g_strdup (l->layer);
+  g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* Translators: "relu1: removed 16 of 32 channels" */
+  g_print (_("%s: removed %u of %u channels"), name, l->removed->len, l->channels);
+  g_print ("\n");
+  for (guint k = 0; k < l->removed->len; k++)
+    g_print ("%s%u", k == 0 ? _("  removed: ") : ", ", g_array_index (l->removed, guint, k));
+  if (l->removed->len > 0)
+    g_print ("\n");
+  for (guint k = 0; k < l->kept->len; k++)
+    {
+      const char *reason = g_array_index (l->kept, FmPruneKept, k).reason;
+
+      if (!g_hash_table_add (done, (gpointer) reason))
+        continue;
+      g_print ("%s", _("  kept dead: "));
+      for (guint j = k, n = 0; j < l->kept->len; j++)
+        if (g_strcmp0 (g_array_index (l->kept, FmPruneKept, j).reason, reason) == 0)
+          g_print ("%s%u", n++ == 0 ? "" : ", ", g_array_index (l->kept, FmPruneKept, j).channel);
+      /* Translators: after a list of channels kept: why */
+      g_print (_(" (%s)\n"), reason);
+    }
+}
+
+static void
+print_text (const PruneState *s,
+            FmModel          *model,
+            const FmPrune    *prune)
+{
+  g_autofree char *summary = fm_prune_summary (prune);
+
+  for (guint i = 0; i < prune->layers->len; i++)
+    print_layer (model, g_ptr_array_index (prune->layers, i));
+  if (prune->layers->len == 0)
+    g_print ("%s\n", _("No dead channels: nothing to remove."));
+  g_print (_("Parameters: %" PRIu64 " before, %" PRIu64 " after (elements of all weights)\n"),
+           prune->params_before, prune->params_after);
+  g_print (_("Multiply-adds: %" PRIu64 " before, %" PRIu64 " after (Conv, Gemm and MatMul, "
+             "one image)\n"), prune->macs_before, prune->macs_after);
+  g_print (_("Verified on %" PRIu64 " images: same top class, largest difference %.3g "
+             "(%.3g relative, allowed %g)\n"),
+           prune->images, prune->max_abs_diff, prune->max_rel_diff, FM_PRUNE_TOLERANCE);
+  g_print ("%s\n", summary);
+  g_print (_("Wrote %s\n"), s->output);
+}
+
+/* The scan: --scan's, checked against this model and these settings, or
+ * one through the cache. */
+static FmScanResult *
+get_scan (PruneState          *s,
+          FmModel             *model,
+          FmDataset           *dataset,
+          const FmScanOptions *options,
+          GError             **error)
+{
+  gboolean from_cache = FALSE;
+  FmScanResult *r;
+
+  if (s->scan_path != NULL)
+    return fm_cli_scan_load_result (s->scan_path, model, &options->preprocess, 0.0f,
+                                     "prune", error);
+  r = fm_cli_scan_run (&s->scan, model, dataset, options, &from_cache, error);
+  if (r != NULL && error != NULL && *error != NULL)
+    g_clear_pointer (&r, fm_scan_result_unref);
+  return r;
+}
+
+/* Scan, prune, verify, write; returns an exit status. */
+static int
+prune_model (PruneState          *s,
+             FmModel             *model,
+             FmDataset           *dataset,
+             const FmScanOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmScanResult) scan = NULL;
+  g_autoptr(FmPrune) prune = NULL;
+  FmModelOptions model_options;
+  const FmValue *in = &model->values[model->inputs[0]];
+
+  /* the pruned model's symbolic dims as the original's came out */
+  fm_model_options_init (&model_options);
+  if (in->shape.rank == 4)
+    {
+      model_options.default_height = in->shape.dims[2];
+      model_options.default_width = in->shape.dims[3];
+    }
+  if ((scan = get_scan (s, model, dataset, options, &error)) == NULL
+      || (prune = fm_prune_new (model, scan, &model_options, &error)) == NULL)
+    return fm_cli_fail (error);
+  s->scan.tty = isatty (fileno (stderr));
+  if (!fm_prune_verify (prune, model, fm_dataset_get_path (dataset), s->scan.labels,
+                        &options->preprocess, options->limit, options->threads,
+                        on_verify_progress, s, s->scan.cancellable, &error))
+    {
+      if (s->scan.tty)
+        fprintf (stderr, "\r%80s\r", "");
+      return fm_cli_fail (error);
+    }
+  if (s->scan.tty)
+    fprintf (stderr, "\r%80s\r", "");
+  if (fm_cli_scan_interrupted () || !fm_prune_write (prune, s->output, &error))
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Stopped"));
+      return fm_cli_fail (error);
+    }
+  if (s->json)
+    {
+      g_autoptr(JsonNode) root = fm_prune_to_json (prune);
+
+      json_object_set_string_member (json_node_get_object (root), "model", model->path);
+      json_object_set_string_member (json_node_get_object (root), "output", s->output);
+      fm_cli_print_json (root);
+    }
+  else
+    print_text (s, model, prune);
+  return FM_CLI_EXIT_OK;
+}
+
+int
+fm_cli_prune (int    argc,
+              char **argv)
+{
+  PruneState s = { 0 };
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s.output,
+      N_("Write the pruned model to FILE (ONNX)"), N_("FILE") },
+    { "scan", 0, 0, G_OPTION_ARG_FILENAME, &s.scan_path,
+      N_("Take the dead channels from this scan of the model (feature-maps scan --json) "
+         "instead of scanning"), N_("SCAN.json") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &s.json, N_("Print the report as JSON"), NULL },
+    { NULL }
+  };
+  static const char *const missing[] = { N_("missing MODEL and DATASET"),
+                                         N_("missing DATASET"), NULL };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmDataset) dataset = NULL;
+  g_autoptr(FmModel) model = NULL;
+  FmScanOptions options;
+  int status;
+
+  fm_cli_scan_flags_init (&s.scan);
+  context = fm_cli_option_context_new ("prune", _("MODEL DATASET"),
+                                       _("Remove the channels that are dead on DATASET (zero "
+                                         "for every image) where removing them leaves every "
+                                         "output unchanged, check that both models agree on "
+                                         "DATASET, and write the smaller model. DATASET is as "
+                                         "for “scan”."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  fm_cli_scan_flags_add_options (&s.scan, context);
+  status = fm_cli_parse_arguments (context, "prune", &argc, &argv, missing, 2);
+  if (status == FM_CLI_EXIT_OK && s.output == NULL)
+    status = fm_cli_usage_error (context, "prune", "%s",
+                                 _("give the model to write: -o PRUNED.onnx"));
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_scan_flags_check (&s.scan, context, "prune");
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_scan_open_dataset (&s.scan, argv[2], &dataset);
+  if (status == FM_CLI_EXIT_OK)
+    {
+      status = fm_cli_scan_load_model (&s.scan, context, "prune", argv[1], dataset, &model,
+                                       &options, &error);
+      if (error != NULL)
+        status = fm_cli_fail (error);
+      g_clear_error (&error);
+    }
+  if (status == FM_CLI_EXIT_OK && model->n_inputs != 1)
+    {
+      g_set_error (&error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: prune needs a model with one input"), model->path);
+      status = fm_cli_fail (error);
+    }
+  if (status == FM_CLI_EXIT_OK)
+    {
+      s.scan.cancellable = g_cancellable_new ();
+      fm_cli_scan_catch_interrupt (TRUE);
+      status = prune_model (&s, model, dataset, &options);
+      fm_cli_scan_catch_interrupt (FALSE);
+    }
+  prune_state_clear (&s);
+  return status;
+}
