@@ -19,6 +19,13 @@
 
 enum { WIRE_VARINT = 0, WIRE_FIXED64 = 1, WIRE_LEN = 2, WIRE_FIXED32 = 5 };
 
+/* The length of an array that a hand-made struct may leave NULL. */
+static guint
+len_of (const GPtrArray *a)
+{
+  return a != NULL ? a->len : 0;
+}
+
 static void
 put_varint (GByteArray *b,
             guint64     v)
@@ -181,7 +188,7 @@ encode_attribute (const FmOnnxAttribute *a)
     put_message (b, FM_ONNX_ATTRIBUTE_T, encode_tensor (a->t));
   put_packed_fixed (b, FM_ONNX_ATTRIBUTE_FLOATS, a->floats, 4);
   put_packed_varints (b, FM_ONNX_ATTRIBUTE_INTS, a->ints, 8);
-  for (guint i = 0; a->strings != NULL && i < a->strings->len; i++)
+  for (guint i = 0; i < len_of (a->strings); i++)
     put_string (b, FM_ONNX_ATTRIBUTE_STRINGS, g_ptr_array_index (a->strings, i));
   if (type != 0)
     put_int (b, FM_ONNX_ATTRIBUTE_TYPE, type);
@@ -193,15 +200,15 @@ encode_node (const FmOnnxNode *n)
 {
   GByteArray *b = g_byte_array_new ();
 
-  for (guint i = 0; i < n->inputs->len; i++)
+  for (guint i = 0; i < len_of (n->inputs); i++)
     put_bytes (b, FM_ONNX_NODE_INPUT, g_ptr_array_index (n->inputs, i),
                strlen (g_ptr_array_index (n->inputs, i)));
-  for (guint i = 0; i < n->outputs->len; i++)
+  for (guint i = 0; i < len_of (n->outputs); i++)
     put_bytes (b, FM_ONNX_NODE_OUTPUT, g_ptr_array_index (n->outputs, i),
                strlen (g_ptr_array_index (n->outputs, i)));
   put_string (b, FM_ONNX_NODE_NAME, n->name);
   put_string (b, FM_ONNX_NODE_OP_TYPE, n->op_type);
-  for (guint i = 0; i < n->attributes->len; i++)
+  for (guint i = 0; i < len_of (n->attributes); i++)
     put_message (b, FM_ONNX_NODE_ATTRIBUTE, encode_attribute (g_ptr_array_index (n->attributes, i)));
   put_string (b, FM_ONNX_NODE_DOC_STRING, n->doc_string);
   put_string (b, FM_ONNX_NODE_DOMAIN, n->domain);
@@ -251,7 +258,7 @@ put_value_infos (GByteArray      *b,
                  guint32          number,
                  const GPtrArray *values)
 {
-  for (guint i = 0; i < values->len; i++)
+  for (guint i = 0; i < len_of (values); i++)
     put_message (b, number, encode_value_info (g_ptr_array_index (values, i)));
 }
 
@@ -260,10 +267,10 @@ encode_graph (const FmOnnxGraph *g)
 {
   GByteArray *b = g_byte_array_new ();
 
-  for (guint i = 0; i < g->nodes->len; i++)
+  for (guint i = 0; i < len_of (g->nodes); i++)
     put_message (b, FM_ONNX_GRAPH_NODE, encode_node (g_ptr_array_index (g->nodes, i)));
   put_string (b, FM_ONNX_GRAPH_NAME, g->name);
-  for (guint i = 0; i < g->initializers->len; i++)
+  for (guint i = 0; i < len_of (g->initializers); i++)
     put_message (b, FM_ONNX_GRAPH_INITIALIZER,
                  encode_tensor (g_ptr_array_index (g->initializers, i)));
   put_string (b, FM_ONNX_GRAPH_DOC_STRING, g->doc_string);
@@ -301,7 +308,7 @@ fm_onnx_model_encode (const FmOnnxModel *model)
   put_string (b, FM_ONNX_MODEL_DOC_STRING, model->doc_string);
   if (model->graph != NULL)
     put_message (b, FM_ONNX_MODEL_GRAPH, encode_graph (model->graph));
-  for (guint i = 0; i < model->opset_imports->len; i++)
+  for (guint i = 0; i < len_of (model->opset_imports); i++)
     {
       const FmOnnxOpset *o = g_ptr_array_index (model->opset_imports, i);
       GByteArray *sub = g_byte_array_new ();
@@ -310,7 +317,7 @@ fm_onnx_model_encode (const FmOnnxModel *model)
       put_int (sub, FM_ONNX_OPSET_VERSION, o->version);
       put_message (b, FM_ONNX_MODEL_OPSET_IMPORT, sub);
     }
-  for (guint i = 0; i < model->metadata_props->len; i++)
+  for (guint i = 0; i < len_of (model->metadata_props); i++)
     put_message (b, FM_ONNX_MODEL_METADATA_PROPS,
                  encode_pair (FM_ONNX_ENTRY_KEY, FM_ONNX_ENTRY_VALUE,
                               g_ptr_array_index (model->metadata_props, i)));
@@ -352,7 +359,7 @@ check_nodes (const FmOnnxGraph *g,
              const char        *what,
              GError           **error)
 {
-  for (guint i = 0; i < g->nodes->len; i++)
+  for (guint i = 0; i < len_of (g->nodes); i++)
     {
       const FmOnnxNode *n = g_ptr_array_index (g->nodes, i);
 
@@ -389,7 +396,7 @@ fm_onnx_model_check_writable (const FmOnnxModel *model,
     return refuse (error, what, "graph", _("no graph"));
   if (g->n_sparse_initializers > 0)
     return refuse (error, what, "graph.sparse_initializer", _("sparse weights"));
-  for (guint i = 0; i < g->initializers->len; i++)
+  for (guint i = 0; i < len_of (g->initializers); i++)
     if (!check_tensor (g_ptr_array_index (g->initializers, i), what, "graph.initializer", error))
       return FALSE;
   return check_nodes (g, what, error);
