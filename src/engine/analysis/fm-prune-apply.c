@@ -281,8 +281,10 @@ fm_prune_summary (const FmPrune *prune)
   if (prune->verified)
     {
       g_string_append_c (s, ' ');
-      g_string_append_printf (s, ngettext ("Outputs the same on %'" PRIu64 " image.",
-                                           "Outputs the same on %'" PRIu64 " images.",
+      /* Translators: the outputs of the original and the pruned model agree
+       * within 1e-4 (relative) */
+      g_string_append_printf (s, ngettext ("Outputs agree on %'" PRIu64 " image.",
+                                           "Outputs agree on %'" PRIu64 " images.",
                                            (gulong) prune->images),
                               prune->images);
     }

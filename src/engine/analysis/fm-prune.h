@@ -114,9 +114,9 @@ gboolean   fm_prune_write    (const FmPrune        *prune,
  * after, and verification (images, max_abs_diff, max_rel_diff,
  * tolerance, verified). */
 JsonNode  *fm_prune_to_json  (const FmPrune        *prune);
-/* One translated sentence: "Removed 16 of 32 channels of 1 layer: 41 %
- * fewer multiply-adds, 12 % fewer parameters; outputs identical on 2,000
- * images." */
+/* One translated sentence: "Removed 45 of 45 dead channels, from 3
+ * layers: 81 % fewer multiply-adds, 53 % fewer parameters. Outputs agree
+ * on 2,000 images." (the last part once verified). */
 char      *fm_prune_summary  (const FmPrune        *prune);
 
 G_END_DECLS
