@@ -58,38 +58,6 @@ on_verify_progress (guint64  done,
     }
 }
 
-/* One layer of the text report: what went and, grouped by reason, what
- * stayed. */
-static void
-print_layer (FmModel            *model,
-             const FmPruneLayer *l)
-{
-  g_autofree char *name = l->scan_layer >= 0 ? fm_card_friendly_name (model, l->scan_layer)
-                                             : g_strdup (l->layer);
-  g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
-
-  /* Translators: "relu1: removed 16 of 32 channels" */
-  g_print (_("%s: removed %u of %u channels"), name, l->removed->len, l->channels);
-  g_print ("\n");
-  for (guint k = 0; k < l->removed->len; k++)
-    g_print ("%s%u", k == 0 ? _("  removed: ") : ", ", g_array_index (l->removed, guint, k));
-  if (l->removed->len > 0)
-    g_print ("\n");
-  for (guint k = 0; k < l->kept->len; k++)
-    {
-      const char *reason = g_array_index (l->kept, FmPruneKept, k).reason;
-
-      if (!g_hash_table_add (done, (gpointer) reason))
-        continue;
-      g_print ("%s", _("  kept dead: "));
-      for (guint j = k, n = 0; j < l->kept->len; j++)
-        if (g_strcmp0 (g_array_index (l->kept, FmPruneKept, j).reason, reason) == 0)
-          g_print ("%s%u", n++ == 0 ? "" : ", ", g_array_index (l->kept, FmPruneKept, j).channel);
-      /* Translators: after a list of channels kept: why */
-      g_print (_(" (%s)\n"), reason);
-    }
-}
-
 static void
 print_text (const PruneState *s,
             FmModel          *model,
@@ -98,7 +66,14 @@ print_text (const PruneState *s,
   g_autofree char *summary = fm_prune_summary (prune);
 
   for (guint i = 0; i < prune->layers->len; i++)
-    print_layer (model, g_ptr_array_index (prune->layers, i));
+    {
+      const FmPruneLayer *l = g_ptr_array_index (prune->layers, i);
+      g_autofree char *name = l->scan_layer >= 0 ? fm_card_friendly_name (model, l->scan_layer)
+                                                 : g_strdup (l->layer);
+      g_autofree char *text = fm_prune_layer_describe (l, name);
+
+      g_print ("%s\n", text);
+    }
   if (prune->layers->len == 0)
     g_print ("%s\n", _("No dead channels: nothing to remove."));
   g_print (_("Parameters: %" PRIu64 " before, %" PRIu64 " after (elements of all weights)\n"),
@@ -143,18 +118,9 @@ prune_model (PruneState          *s,
   g_autoptr(GError) error = NULL;
   g_autoptr(FmScanResult) scan = NULL;
   g_autoptr(FmPrune) prune = NULL;
-  FmModelOptions model_options;
-  const FmValue *in = &model->values[model->inputs[0]];
 
-  /* the pruned model's symbolic dims as the original's came out */
-  fm_model_options_init (&model_options);
-  if (in->shape.rank == 4)
-    {
-      model_options.default_height = in->shape.dims[2];
-      model_options.default_width = in->shape.dims[3];
-    }
   if ((scan = get_scan (s, model, dataset, options, &error)) == NULL
-      || (prune = fm_prune_new (model, scan, &model_options, &error)) == NULL)
+      || (prune = fm_prune_new (model, scan, NULL, &error)) == NULL)
     return fm_cli_fail (error);
   s->scan.tty = isatty (fileno (stderr));
   if (!fm_prune_verify (prune, model, fm_dataset_get_path (dataset), s->scan.labels,

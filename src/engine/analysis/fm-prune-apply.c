@@ -290,3 +290,33 @@ fm_prune_summary (const FmPrune *prune)
     }
   return g_string_free (s, FALSE);
 }
+
+char *
+fm_prune_layer_describe (const FmPruneLayer *l,
+                         const char         *name)
+{
+  g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+  GString *s = g_string_new (NULL);
+
+  /* Translators: "relu1: removed 16 of 32 channels" */
+  g_string_append_printf (s, _("%s: removed %u of %u channels"), name, l->removed->len,
+                          l->channels);
+  for (guint k = 0; k < l->removed->len; k++)
+    g_string_append_printf (s, "%s%u", k == 0 ? _("\n  removed: ") : ", ",
+                            g_array_index (l->removed, guint, k));
+  for (guint k = 0; k < l->kept->len; k++)
+    {
+      const char *reason = g_array_index (l->kept, FmPruneKept, k).reason;
+
+      if (!g_hash_table_add (done, (gpointer) reason))
+        continue;
+      g_string_append (s, _("\n  kept dead: "));
+      for (guint j = k, n = 0; j < l->kept->len; j++)
+        if (g_strcmp0 (g_array_index (l->kept, FmPruneKept, j).reason, reason) == 0)
+          g_string_append_printf (s, "%s%u", n++ == 0 ? "" : ", ",
+                                  g_array_index (l->kept, FmPruneKept, j).channel);
+      /* Translators: after a list of channels kept: why */
+      g_string_append_printf (s, _(" (%s)"), reason);
+    }
+  return g_string_free (s, FALSE);
+}

@@ -659,6 +659,7 @@ fm_prune_new (FmModel              *model,
   g_autoptr(GMappedFile) file = NULL;
   g_autoptr(GBytes) bytes = NULL;
   Pruner p = { model, scan };
+  FmModelOptions defaults;
   gboolean ok;
 
   g_return_val_if_fail (model != NULL && scan != NULL, NULL);
@@ -693,9 +694,15 @@ fm_prune_new (FmModel              *model,
       prune->n_dead += l->removed->len + l->kept->len;
     }
   prune->macs_before = (guint64) (fm_model_multiply_add_flops (model) / 2.0);
+  fm_model_options_init (&defaults);
+  if (model->n_inputs > 0 && model->values[model->inputs[0]].shape.rank == 4)
+    {
+      defaults.default_height = model->values[model->inputs[0]].shape.dims[2];
+      defaults.default_width = model->values[model->inputs[0]].shape.dims[3];
+    }
   prune->pruned = fm_model_load_bytes (g_bytes_get_data (prune->bytes, NULL),
                                        g_bytes_get_size (prune->bytes), model->path,
-                                       NULL, options, error);
+                                       NULL, options != NULL ? options : &defaults, error);
   if (prune->pruned == NULL)
     {
       g_prefix_error (error, _("The pruned model does not load: "));

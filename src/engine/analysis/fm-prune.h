@@ -79,8 +79,9 @@ typedef struct
 
 /* Plans and applies the pruning of @model (loaded from its file) by
  * @scan (of the same model, complete, epsilon 0: refused otherwise with
- * FM_ERROR_INVALID_INPUT), and loads the result with @options (NULL:
- * defaults). Errors name the file. */
+ * FM_ERROR_INVALID_INPUT), and loads the result with @options (NULL: the
+ * defaults, with symbolic spatial dims of a rank-4 input as @model's came
+ * out). Errors name the file. */
 FmPrune   *fm_prune_new      (FmModel              *model,
                               const FmScanResult   *scan,
                               const FmModelOptions *options,
@@ -118,5 +119,11 @@ JsonNode  *fm_prune_to_json  (const FmPrune        *prune);
  * layers: 81 % fewer multiply-adds, 53 % fewer parameters. Outputs agree
  * on 2,000 images." (the last part once verified). */
 char      *fm_prune_summary  (const FmPrune        *prune);
+
+/* Layer @l in a few translated lines, named @name: "relu1: removed 16
+ * of 32 channels", the channels removed, then the dead ones kept grouped
+ * by reason ("  kept dead: 3, 5 (it is part of the model output “y”)"). */
+char      *fm_prune_layer_describe (const FmPruneLayer *l,
+                                    const char         *name);
 
 G_END_DECLS
