@@ -24,33 +24,21 @@
 
 /* ---- the bar's jobs ----------------------------------------------------- */
 
-/* What every job the bar shows (a scan, an atlas) has first: its
- * progress, written by its thread and read by the bar every 100 ms, and
- * its words for it. */
-typedef struct _BarJob BarJob;
-struct _BarJob
-{
-  GMutex   lock;
-  guint64  done;
-  guint64  total;
-  double   elapsed;
-  char  *(*status) (BarJob *job, guint64 done, guint64 total, double elapsed);
-};
+typedef FmBarJob BarJob;
 
-static void
-bar_job_init (BarJob *job,
-              char  *(*status) (BarJob *, guint64, guint64, double))
+void
+_fm_window_bar_job_init (BarJob *job,
+                         char  *(*status) (BarJob *, guint64, guint64, double))
 {
   g_mutex_init (&job->lock);
   job->status = status;
 }
 
-/* From the job's thread (an FmScanProgressFunc of the BarJob). */
-static void
-bar_job_progress (guint64  done,
-                  guint64  total,
-                  double   elapsed,
-                  gpointer user_data)
+void
+_fm_window_bar_job_progress (guint64  done,
+                             guint64  total,
+                             double   elapsed,
+                             gpointer user_data)
 {
   BarJob *job = user_data;
 
@@ -92,6 +80,7 @@ show_bar (FmWindow *self,
   gtk_widget_set_visible (self->scan_cancel, running);
   gtk_widget_set_visible (self->scan_export, !running && self->scan != NULL);
   gtk_widget_set_visible (self->scan_export_atlas, !running && self->scan != NULL);
+  gtk_widget_set_visible (self->scan_export_pruned, !running && self->scan != NULL);
   gtk_widget_set_visible (self->scan_close, !running);
   gtk_widget_set_visible (GTK_WIDGET (self->scan_progress), running);
 }
@@ -102,19 +91,18 @@ update_atlas_action (FmWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-export-atlas",
                                  self->scan != NULL && self->scan_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-export-pruned",
+                                 self->scan != NULL && self->scan_cancellable == NULL);
 }
 
-/* Runs @thread on @job (freed with @free_job) with the bar's Stop as its
- * cancellable, the bar saying @label until the first progress, then
- * @done on the main thread. */
-static void
-run_bar_job (FmWindow            *self,
-             BarJob              *job,
-             GDestroyNotify       free_job,
-             gboolean             check_cancellable,
-             const char          *label,
-             GTaskThreadFunc      thread,
-             GAsyncReadyCallback  done)
+void
+_fm_window_run_bar_job (FmWindow            *self,
+                        BarJob              *job,
+                        GDestroyNotify       free_job,
+                        gboolean             check_cancellable,
+                        const char          *label,
+                        GTaskThreadFunc      thread,
+                        GAsyncReadyCallback  done)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -182,12 +170,12 @@ scan_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  bar_job_progress (0, fm_dataset_get_n_items (dataset), 0, &job->bar);
+  _fm_window_bar_job_progress (0, fm_dataset_get_n_items (dataset), 0, &job->bar);
 
   result = fm_scan_run_cached (job->model, dataset, &job->options,
                                job->cache_only ? FM_SCAN_CACHE_LOOK_ONLY : FM_SCAN_CACHE_USE,
-                               bar_job_progress, &job->bar, cancellable, &job->from_cache,
-                               &job->cache_error, &error);
+                               _fm_window_bar_job_progress, &job->bar, cancellable,
+                               &job->from_cache, &job->cache_error, &error);
   if (result == NULL && error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -434,7 +422,7 @@ start_scan (FmWindow   *self,
   if (self->model == NULL || self->scan_cancellable != NULL)
     return;
   job = g_new0 (ScanJob, 1);
-  bar_job_init (&job->bar, scan_status);
+  _fm_window_bar_job_init (&job->bar, scan_status);
   job->model = fm_model_ref (self->model);
   job->dataset_path = g_strdup (dataset_path);
   fm_scan_options_init (&job->options);
@@ -453,7 +441,7 @@ start_scan (FmWindow   *self,
 
   /* A stopped scan still returns its partial result: no check of the
    * cancellable. */
-  run_bar_job (self, &job->bar, (GDestroyNotify) scan_job_free, FALSE,
+  _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) scan_job_free, FALSE,
                cache_only ? _("Looking for an earlier scan…") : _("Opening the dataset…"),
                scan_thread, scan_done);
 }
@@ -755,7 +743,7 @@ atlas_progress_cb (guint    done,
 {
   AtlasJob *job = user_data;
 
-  bar_job_progress (done, total, 0, &job->bar);
+  _fm_window_bar_job_progress (done, total, 0, &job->bar);
 }
 
 static void
@@ -813,17 +801,7 @@ atlas_done (GObject      *source,
   AtlasJob *job = g_task_get_task_data (G_TASK (res));
   g_autoptr(GError) error = NULL;
 
-  bar_job_ended (self);
-  if (self->scan != NULL)
-    {
-      /* The bar shows the scan again. */
-      g_autofree char *text = result_status (self, self->scan, self->scan_from_cache);
-
-      gtk_label_set_text (self->scan_label, text);
-      show_bar (self, FALSE);
-    }
-  else
-    gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+  _fm_window_bar_job_done (self);
   if (g_task_propagate_boolean (G_TASK (res), &error))
     atlas_written (self, job->path);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -837,6 +815,22 @@ atlas_done (GObject      *source,
     }
 }
 
+void
+_fm_window_bar_job_done (FmWindow *self)
+{
+  bar_job_ended (self);
+  if (self->scan != NULL)
+    {
+      /* The bar shows the scan again. */
+      g_autofree char *text = result_status (self, self->scan, self->scan_from_cache);
+
+      gtk_label_set_text (self->scan_label, text);
+      show_bar (self, FALSE);
+    }
+  else
+    gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+}
+
 static void
 start_atlas (FmWindow   *self,
              const char *path)
@@ -846,7 +840,7 @@ start_atlas (FmWindow   *self,
   if (self->scan == NULL || self->scan_cancellable != NULL)
     return;
   job = g_new0 (AtlasJob, 1);
-  bar_job_init (&job->bar, atlas_status);
+  _fm_window_bar_job_init (&job->bar, atlas_status);
   job->model = fm_model_ref (self->model);
   job->scan = fm_scan_result_ref (self->scan);
   job->dataset_path = g_strdup (self->scan->dataset_path);
@@ -882,7 +876,7 @@ start_atlas (FmWindow   *self,
   /* The pages to write, known before the first is. */
   job->bar.total = fm_atlas_count_pages (&job->spec);
 
-  run_bar_job (self, &job->bar, (GDestroyNotify) atlas_job_free, TRUE,
+  _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) atlas_job_free, TRUE,
                _("Writing the atlas…"), atlas_thread, atlas_done);
 }
 
@@ -939,6 +933,7 @@ _fm_window_scan_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.scan-export", NULL, scan_export_action);
   gtk_widget_class_install_action (widget_class, "win.scan-export-atlas", NULL,
                                    scan_export_atlas_action);
+  _fm_window_prune_class_init (widget_class);
 }
 
 void
@@ -956,6 +951,7 @@ _fm_window_scan_init (FmWindow *self)
   gtk_widget_insert_after (self->scan_export_atlas, gtk_widget_get_parent (self->scan_export),
                            self->scan_export);
   gtk_widget_set_visible (self->scan_export_atlas, FALSE);
+  _fm_window_prune_init (self);
   update_atlas_action (self);
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
 }
