@@ -168,7 +168,7 @@ check_flatten (Pruner           *p,
   for (int d = 2; d < p->model->values[id].shape.rank; d++)
     block *= p->model->values[id].shape.dims[d];
   if (g_hash_table_contains (p->outputs, out) || gemms == NULL)
-    return g_strdup_printf (_("it reaches the model output “%s”"), out);
+    return g_strdup_printf (_("it is part of the model output “%s”"), out);
   for (guint i = 0; i < gemms->len; i++)
     {
       const FmOnnxNode *g = g_ptr_array_index (gemms, i);

@@ -350,7 +350,7 @@ check_tensor (const FmOnnxTensor *t,
   if (t->data_location == FM_ONNX_DATA_LOCATION_EXTERNAL || t->external_data != NULL)
     return refuse (error, what, where, _("weights in an external data file"));
   if (t->n_string_data > 0)
-    return refuse (error, what, where, _("strings"));
+    return refuse (error, what, where, _("string tensors"));
   return TRUE;
 }
 
