@@ -191,15 +191,7 @@ fm_cli_prune (int    argc,
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_flags_check (&s.scan, context, "prune");
   if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_scan_open_dataset (&s.scan, argv[2], &dataset);
-  if (status == FM_CLI_EXIT_OK)
-    {
-      status = fm_cli_scan_load_model (&s.scan, context, "prune", argv[1], dataset, &model,
-                                       &options, &error);
-      if (error != NULL)
-        status = fm_cli_fail (error);
-      g_clear_error (&error);
-    }
+    status = fm_cli_scan_open (&s.scan, context, "prune", argv, &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK && model->n_inputs != 1)
     {
       g_set_error (&error, FM_ERROR, FM_ERROR_INVALID_INPUT,

@@ -416,6 +416,28 @@ fm_cli_scan_load_model (const FmCliScanFlags  *s,
   return FM_CLI_EXIT_OK;
 }
 
+int
+fm_cli_scan_open (const FmCliScanFlags  *f,
+                  GOptionContext        *context,
+                  const char            *subcommand,
+                  char                 **argv,
+                  FmDataset            **dataset,
+                  FmModel              **model,
+                  FmScanOptions         *options)
+{
+  g_autoptr(GError) error = NULL;
+  int status = fm_cli_scan_open_dataset (f, argv[2], dataset);
+
+  if (status == FM_CLI_EXIT_OK)
+    {
+      status = fm_cli_scan_load_model (f, context, subcommand, argv[1], *dataset, model,
+                                       options, &error);
+      if (error != NULL)
+        status = fm_cli_fail (error);
+    }
+  return status;
+}
+
 /* The settings that differ between two fm_scan_preprocess_text () lines
  * (same keys, same order): "invert=auto (here invert=no)". */
 static char *

@@ -64,6 +64,15 @@ int           fm_cli_scan_load_model        (const FmCliScanFlags  *f,
                                              FmModel              **model,
                                              FmScanOptions         *options,
                                              GError               **error);
+/* fm_cli_scan_open_dataset () of @argv[2], then fm_cli_scan_load_model ()
+ * of @argv[1], printing what goes wrong; returns an exit status. */
+int           fm_cli_scan_open              (const FmCliScanFlags  *f,
+                                             GOptionContext        *context,
+                                             const char            *subcommand,
+                                             char                 **argv,
+                                             FmDataset            **dataset,
+                                             FmModel              **model,
+                                             FmScanOptions         *options);
 /* fm_scan_run_cached () with progress on a terminal and Ctrl+C cancelling
  * (f->cancellable stays cancelled afterwards); a cache that cannot be
  * written is a warning on stderr. */

@@ -18,23 +18,6 @@
 #include "fm-test-window.h"
 #include "fm-window.h"
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The report dialog's text, or NULL while there is none. */
 static GtkWidget *
 report_dialog (void)
@@ -66,7 +49,7 @@ static void
 test_written (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  GtkWidget *button = find_named (GTK_WIDGET (window), "scan_export_pruned");
+  GtkWidget *button = fm_test_find_named (GTK_WIDGET (window), "scan_export_pruned");
   g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "window-prune");
   g_autofree char *path = g_build_filename (dir, "pruned.onnx", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);

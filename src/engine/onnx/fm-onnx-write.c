@@ -94,12 +94,15 @@ put_message (GByteArray *b,
   g_byte_array_unref (sub);
 }
 
-/* Packed 32- or 64-bit little-endian numbers (floats, doubles). */
+/* Packed numbers of @size bytes each: little-endian fixed-width (floats,
+ * doubles), or with @varint varints of gint32 (@size 4) or 64-bit
+ * elements. */
 static void
-put_packed_fixed (GByteArray   *b,
-                  guint32       number,
-                  const GArray *a,
-                  guint         size)
+put_packed (GByteArray   *b,
+            guint32       number,
+            const GArray *a,
+            guint         size,
+            gboolean      varint)
 {
   g_autoptr(GByteArray) run = g_byte_array_new ();
 
@@ -110,28 +113,17 @@ put_packed_fixed (GByteArray   *b,
       guint8 le[8];
       guint64 bits = 0;
 
+      if (varint)
+        {
+          put_varint (run, size == 4 ? (guint64) (gint64) g_array_index (a, gint32, i)
+                                     : g_array_index (a, guint64, i));
+          continue;
+        }
       memcpy (&bits, a->data + (gsize) i * size, size);
       for (guint k = 0; k < size; k++)
         le[k] = (guint8) (bits >> (8 * k));
       g_byte_array_append (run, le, size);
     }
-  put_bytes (b, number, run->data, run->len);
-}
-
-/* Packed varints of gint32, gint64 or guint64 elements. */
-static void
-put_packed_varints (GByteArray   *b,
-                    guint32       number,
-                    const GArray *a,
-                    guint         size)
-{
-  g_autoptr(GByteArray) run = g_byte_array_new ();
-
-  if (a == NULL)
-    return;
-  for (guint i = 0; i < a->len; i++)
-    put_varint (run, size == 4 ? (guint64) (gint64) g_array_index (a, gint32, i)
-                               : g_array_index (a, guint64, i));
   put_bytes (b, number, run->data, run->len);
 }
 
@@ -158,16 +150,16 @@ encode_tensor (const FmOnnxTensor *t)
 
   g_array_append_vals (dims, t->dims, t->rank);
   if (t->rank > 0)
-    put_packed_varints (b, FM_ONNX_TENSOR_DIMS, dims, 8);
+    put_packed (b, FM_ONNX_TENSOR_DIMS, dims, 8, TRUE);
   put_int (b, FM_ONNX_TENSOR_DATA_TYPE, t->data_type);
-  put_packed_fixed (b, FM_ONNX_TENSOR_FLOAT_DATA, t->float_data, 4);
-  put_packed_varints (b, FM_ONNX_TENSOR_INT32_DATA, t->int32_data, 4);
-  put_packed_varints (b, FM_ONNX_TENSOR_INT64_DATA, t->int64_data, 8);
+  put_packed (b, FM_ONNX_TENSOR_FLOAT_DATA, t->float_data, 4, FALSE);
+  put_packed (b, FM_ONNX_TENSOR_INT32_DATA, t->int32_data, 4, TRUE);
+  put_packed (b, FM_ONNX_TENSOR_INT64_DATA, t->int64_data, 8, TRUE);
   put_string (b, FM_ONNX_TENSOR_NAME, t->name);
   if (t->has_raw_data)
     put_bytes (b, FM_ONNX_TENSOR_RAW_DATA, t->raw_data.data, t->raw_data.len);
-  put_packed_fixed (b, FM_ONNX_TENSOR_DOUBLE_DATA, t->double_data, 8);
-  put_packed_varints (b, FM_ONNX_TENSOR_UINT64_DATA, t->uint64_data, 8);
+  put_packed (b, FM_ONNX_TENSOR_DOUBLE_DATA, t->double_data, 8, FALSE);
+  put_packed (b, FM_ONNX_TENSOR_UINT64_DATA, t->uint64_data, 8, TRUE);
   return b;
 }
 
@@ -186,8 +178,8 @@ encode_attribute (const FmOnnxAttribute *a)
     put_bytes (b, FM_ONNX_ATTRIBUTE_S, a->s, a->s_len);
   if (a->t != NULL)
     put_message (b, FM_ONNX_ATTRIBUTE_T, encode_tensor (a->t));
-  put_packed_fixed (b, FM_ONNX_ATTRIBUTE_FLOATS, a->floats, 4);
-  put_packed_varints (b, FM_ONNX_ATTRIBUTE_INTS, a->ints, 8);
+  put_packed (b, FM_ONNX_ATTRIBUTE_FLOATS, a->floats, 4, FALSE);
+  put_packed (b, FM_ONNX_ATTRIBUTE_INTS, a->ints, 8, TRUE);
   for (guint i = 0; i < len_of (a->strings); i++)
     put_string (b, FM_ONNX_ATTRIBUTE_STRINGS, g_ptr_array_index (a->strings, i));
   if (type != 0)
