@@ -12,8 +12,9 @@
  * independently of fm_prune_verify (), and agree. Hand-built models keep
  * a dead channel that feeds a residual Add with a live partner, or a
  * BatchNormalization after the ReLU that shifts it, naming the reason;
- * with a zero shift the channel goes. A scan with epsilon > 0 or a
- * partial one is refused.
+ * with a zero shift the channel goes; a Gemm after Flatten loses the
+ * rows the channel fed, unless the channel is a model output. A scan with
+ * epsilon > 0 is refused.
  */
 #include "config.h"
 
@@ -470,6 +471,71 @@ test_bn_after_relu (void)
   g_assert_cmpfloat (q->max_abs_diff, ==, 0.0);
 }
 
+/* x -> Conv (w 0, 1; b -1, 0) -> Relu r (channel 0 dead) -> Flatten f ->
+ * Gemm (B [8, 3], not transposed) -> y: channel 0 feeds rows 0-3 of B,
+ * which go with it. Parameters 2 + 2 + 24 = 28 become 1 + 1 + 12 = 14;
+ * multiply-adds 2 x 4 (Conv) + 8 x 3 (Gemm) = 32 become 4 + 12 = 16. A
+ * second model that also outputs r keeps the channel. */
+static FmModel *
+build_flatten_gemm (gboolean    r_is_output,
+                    const char *name)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  float b[24];
+  FmOnnxNode *gemm;
+
+  for (guint i = 0; i < 24; i++)
+    b[i] = (float) i / 8.0f - 1.0f;
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (g, "fc", FM_DIMS (8, 3), b);
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_graph_node (g, "Flatten", "r", "f");
+  gemm = fm_test_graph_node (g, "Gemm", "f,fc", "y");
+  fm_test_node_int (gemm, "transB", 0);
+  fm_test_graph_output (g, "y");
+  if (r_is_output)
+    fm_test_graph_output (g, "r");
+  return save_and_load (g, name);
+}
+
+static void
+test_flatten_gemm (void)
+{
+  g_autoptr(FmModel) model = build_flatten_gemm (FALSE, "flatten-gemm.onnx");
+  g_autoptr(FmModel) shown = build_flatten_gemm (TRUE, "flatten-gemm-output.onnx");
+  g_autoptr(FmPrune) p = NULL;
+  g_autoptr(FmPrune) q = NULL;
+  g_autofree char *digits = write_digits ();
+  const FmPruneLayer *l;
+  GError *error = NULL;
+  FmPreprocess pp;
+
+  p = prune_tiny (model, 0.0f, &error);
+  g_assert_no_error (error);
+  l = prune_layer (p, "r");
+  g_assert_cmpuint (l->removed->len, ==, 1);
+  g_assert_cmpuint (p->params_before, ==, 28);
+  g_assert_cmpuint (p->params_after, ==, 14);
+  g_assert_cmpuint (p->macs_before, ==, 32);
+  g_assert_cmpuint (p->macs_after, ==, 16);
+  fm_preprocess_init (&pp, 1, 2, 2);
+  pp.invert = FM_INVERT_NO;
+  g_assert_true (fm_prune_verify (p, model, digits, NULL, &pp, 0, 1, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (p->images, ==, 4);
+
+  q = prune_tiny (shown, 0.0f, &error);
+  g_assert_no_error (error);
+  l = prune_layer (q, "r");
+  g_assert_cmpuint (l->removed->len, ==, 0);
+  g_assert_cmpuint (l->kept->len, ==, 1);
+  g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason,
+                            "part of the model output “r”"));
+}
+
 /* Zero under an epsilon is not zero: prune refuses such a scan. */
 static void
 test_epsilon_refused (void)
@@ -493,6 +559,7 @@ main (int    argc,
   g_test_add_func ("/prune/dying", test_dying);
   g_test_add_func ("/prune/residual-kept", test_residual);
   g_test_add_func ("/prune/bn-after-relu", test_bn_after_relu);
+  g_test_add_func ("/prune/flatten-gemm", test_flatten_gemm);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   return g_test_run ();
 }

@@ -31,7 +31,10 @@ typedef struct
   GHashTable         *outputs;    /* graph output names */
   GHashTable         *inits;      /* initializer name -> FmOnnxTensor* */
   GHashTable         *uses;       /* initializer name -> node inputs reading it */
-  GHashTable         *changed;    /* values whose channels change (and covered) */
+  GHashTable         *changed;    /* values whose channels change */
+  GHashTable         *covered;    /* values a Conv's line or its consumers reach */
+  GPtrArray          *touched;    /* those of the Conv being planned */
+  GHashTable         *graph_inputs; /* graph input names */
   GHashTable         *masks;      /* FmOnnxTensor* -> guint8 *[FM_MAX_RANK]: 1 = remove */
   GPtrArray          *buffers;    /* the new weights' bytes, until encoded */
   FmPrune            *prune;

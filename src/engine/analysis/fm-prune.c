@@ -114,6 +114,9 @@ own_weights (Pruner      *p,
   if (t == NULL)
     *reason = g_strdup_printf (_("“%s” is not a weight stored in the model"),
                                name != NULL ? name : "");
+  else if (g_hash_table_contains (p->graph_inputs, name))
+    *reason = g_strdup_printf (_("the weights “%s” are also a graph input, which a caller "
+                                 "may replace"), name);
   else if (GPOINTER_TO_UINT (g_hash_table_lookup (p->uses, name)) > 1)
     *reason = g_strdup_printf (_("the weights “%s” are shared with another node"), name);
   else if (!_fm_prune_tensor_floats_ok (t))
@@ -167,9 +170,9 @@ check_flatten (Pruner           *p,
                             _fm_prune_node_name (flatten));
   for (int d = 2; d < p->model->values[id].shape.rank; d++)
     block *= p->model->values[id].shape.dims[d];
-  if (g_hash_table_contains (p->outputs, out) || gemms == NULL)
+  if (g_hash_table_contains (p->outputs, out))
     return g_strdup_printf (_("it is part of the model output “%s”"), out);
-  for (guint i = 0; i < gemms->len; i++)
+  for (guint i = 0; gemms != NULL && i < gemms->len; i++)
     {
       const FmOnnxNode *g = g_ptr_array_index (gemms, i);
       FmOnnxTensor *b;
@@ -187,7 +190,7 @@ check_flatten (Pruner           *p,
                                 _fm_prune_node_name (g));
       add_cut (cuts, b, axis, block);
     }
-  g_hash_table_add (p->changed, g_strdup (out));
+  g_ptr_array_add (p->touched, (gpointer) out);
   return NULL;
 }
 
@@ -203,7 +206,7 @@ check_frontier (Pruner     *p,
   GPtrArray *readers = consumers_of (p, value);
   char *reason = NULL;
 
-  g_hash_table_add (p->changed, g_strdup (value));
+  g_ptr_array_add (p->touched, (gpointer) value);
   if (g_hash_table_contains (p->outputs, value))
     return g_strdup_printf (_("it is part of the model output “%s”"), value);
   if (depth > 64)
@@ -346,7 +349,7 @@ check_line (Pruner           *p,
           }
     }
   for (guint i = 0; i < values->len; i++)
-    g_hash_table_add (p->changed, g_strdup (g_ptr_array_index (values, i)));
+    g_ptr_array_add (p->touched, g_ptr_array_index (values, i));
   if (reason == NULL)
     reason = check_frontier (p, g_ptr_array_index (values, values->len - 1), channels, cuts, 0);
   return reason;
@@ -435,6 +438,7 @@ prune_conv (Pruner           *p,
   if (layer < 0)
     return;
   l = layer_new (p->scan->layers[layer].name, layer, _fm_prune_node_name (conv), channels);
+  g_ptr_array_set_size (p->touched, 0);
   g_ptr_array_add (p->prune->layers, l);
   common = check_line (p, conv, values, nodes, channels, cuts);
   for (guint c = 0; c < channels; c++)
@@ -448,6 +452,14 @@ prune_conv (Pruner           *p,
         keep (l, c, reason);
       else
         g_array_append_val (l->removed, c);
+    }
+  for (guint i = 0; i < p->touched->len; i++)
+    {
+      const char *v = g_ptr_array_index (p->touched, i);
+
+      g_hash_table_add (p->covered, g_strdup (v));
+      if (l->removed->len > 0)
+        g_hash_table_add (p->changed, g_strdup (v));
     }
   if (l->removed->len == channels)
     {
@@ -467,7 +479,7 @@ add_uncovered (Pruner *p)
       const FmScanLayer *sl = &p->scan->layers[i];
       FmPruneLayer *l;
 
-      if (sl->n_dead == 0 || g_hash_table_contains (p->changed, sl->name))
+      if (sl->n_dead == 0 || g_hash_table_contains (p->covered, sl->name))
         continue;
       l = layer_new (sl->name, (int) i, NULL, sl->channels);
       for (guint k = 0; k < sl->n_dead; k++)
@@ -515,7 +527,7 @@ index_graph (Pruner *p)
 /* An old-style file lists its initializers as graph inputs too: a caller
  * may replace them, so their slices would change the inputs. */
 static void
-count_input_uses (Pruner *p)
+index_graph_inputs (Pruner *p)
 {
   const FmOnnxGraph *g = p->onnx->graph;
 
@@ -523,9 +535,8 @@ count_input_uses (Pruner *p)
     {
       const char *in = ((FmOnnxValueInfo *) g_ptr_array_index (g->inputs, i))->name;
 
-      if (in != NULL && g_hash_table_contains (p->inits, in))
-        g_hash_table_insert (p->uses, (gpointer) in,
-                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (p->uses, in)) + 1));
+      if (in != NULL)
+        g_hash_table_add (p->graph_inputs, (gpointer) in);
     }
 }
 
@@ -614,6 +625,9 @@ pruner_clear (Pruner *p)
   g_clear_pointer (&p->inits, g_hash_table_unref);
   g_clear_pointer (&p->uses, g_hash_table_unref);
   g_clear_pointer (&p->changed, g_hash_table_unref);
+  g_clear_pointer (&p->covered, g_hash_table_unref);
+  g_clear_pointer (&p->touched, g_ptr_array_unref);
+  g_clear_pointer (&p->graph_inputs, g_hash_table_unref);
   g_clear_pointer (&p->masks, g_hash_table_unref);
   g_clear_pointer (&p->buffers, g_ptr_array_unref);
   g_clear_pointer (&p->onnx, fm_onnx_model_free);
@@ -632,7 +646,7 @@ prune_bytes (Pruner     *p,
   if (p->onnx == NULL || !fm_onnx_model_check_writable (p->onnx, p->model->path, error))
     return FALSE;
   index_graph (p);
-  count_input_uses (p);
+  index_graph_inputs (p);
   p->prune->params_before = count_params (p->onnx);
   for (guint i = 0; i < p->onnx->graph->nodes->len; i++)
     {
@@ -680,6 +694,9 @@ fm_prune_new (FmModel              *model,
   p.inits = g_hash_table_new (g_str_hash, g_str_equal);
   p.uses = g_hash_table_new (g_str_hash, g_str_equal);
   p.changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  p.covered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  p.touched = g_ptr_array_new ();
+  p.graph_inputs = g_hash_table_new (g_str_hash, g_str_equal);
   p.masks = g_hash_table_new_full (NULL, NULL, NULL, _fm_prune_masks_free);
   p.buffers = g_ptr_array_new_with_free_func (g_free);
   ok = prune_bytes (&p, bytes, error);
