@@ -13,7 +13,8 @@
  * a dead channel that feeds a residual Add with a live partner, or a
  * BatchNormalization after the ReLU that shifts it, naming the reason;
  * with a zero shift the channel goes; a Gemm after Flatten loses the
- * rows the channel fed, unless the channel is a model output. A scan with
+ * rows the channel fed, unless the channel is a model output; after a
+ * Concat the consumer loses the channel where it landed. A scan with
  * epsilon > 0 is refused.
  */
 #include "config.h"
@@ -536,6 +537,68 @@ test_flatten_gemm (void)
                             "part of the model output “r”"));
 }
 
+/* x -> Conv q (w 1, 2; b 0.1, 0.2) -> Relu rq (live) and x -> Conv (w 0,
+ * 1; b -1, 0) -> Relu r (channel 0 dead); Concat (rq, r) -> cat -> Conv
+ * head (weights 1, 2, 3, 4) -> y. r's channel 0 is channel 2 of cat:
+ * the head keeps weights 1, 2, 4. */
+static void
+test_concat (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  g_autofree char *digits = write_digits ();
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "concat-pruned.onnx", NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(FmOnnxModel) back = NULL;
+  const FmPruneLayer *l;
+  GError *error = NULL;
+  FmPreprocess pp;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "wq", FM_DIMS (2, 1, 1, 1), (const float[]) { 1, 2 });
+  fm_test_graph_float (g, "bq", FM_DIMS (2), (const float[]) { 0.1f, 0.2f });
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (g, "head", FM_DIMS (1, 4, 1, 1), (const float[]) { 1, 2, 3, 4 });
+  fm_test_graph_node (g, "Conv", "x,wq,bq", "q");
+  fm_test_graph_node (g, "Relu", "q", "rq");
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_node_int (fm_test_graph_node (g, "Concat", "rq,r", "cat"), "axis", 1);
+  fm_test_graph_node (g, "Conv", "cat,head", "y");
+  fm_test_graph_output (g, "y");
+  model = save_and_load (g, "concat.onnx");
+  p = prune_tiny (model, 0.0f, &error);
+  g_assert_no_error (error);
+  l = prune_layer (p, "r");
+  g_assert_cmpuint (l->removed->len, ==, 1);
+  g_assert_cmpuint (p->params_before, ==, 12);
+  g_assert_cmpuint (p->params_after, ==, 9);
+  fm_preprocess_init (&pp, 1, 2, 2);
+  pp.invert = FM_INVERT_NO;
+  g_assert_true (fm_prune_verify (p, model, digits, NULL, &pp, 0, 1, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
+  g_assert_true (fm_prune_write (p, out, &error));
+  g_assert_no_error (error);
+  back = decode_file (out, &bytes);
+  for (guint i = 0; i < back->graph->initializers->len; i++)
+    {
+      const FmOnnxTensor *t = g_ptr_array_index (back->graph->initializers, i);
+      float v[3];
+
+      if (strcmp (t->name, "head") != 0)
+        continue;
+      g_assert_cmpint (t->dims[1], ==, 3);
+      g_assert_cmpuint (t->raw_data.len, ==, sizeof v);
+      memcpy (v, t->raw_data.data, sizeof v);
+      g_assert_cmpfloat (v[0], ==, 1.0f);
+      g_assert_cmpfloat (v[1], ==, 2.0f);
+      g_assert_cmpfloat (v[2], ==, 4.0f);
+    }
+}
+
 /* Zero under an epsilon is not zero: prune refuses such a scan. */
 static void
 test_epsilon_refused (void)
@@ -560,6 +623,7 @@ main (int    argc,
   g_test_add_func ("/prune/residual-kept", test_residual);
   g_test_add_func ("/prune/bn-after-relu", test_bn_after_relu);
   g_test_add_func ("/prune/flatten-gemm", test_flatten_gemm);
+  g_test_add_func ("/prune/concat", test_concat);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   return g_test_run ();
 }

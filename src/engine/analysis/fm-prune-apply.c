@@ -89,7 +89,7 @@ _fm_prune_mark (Pruner       *p,
           gint64 c = g_array_index (removed, guint, k);
 
           /* the plan checked that dims[axis] is channels * block */
-          memset (m[cut->axis] + c * cut->block, 1, cut->block);
+          memset (m[cut->axis] + (cut->offset + c) * cut->block, 1, cut->block);
         }
     }
 }

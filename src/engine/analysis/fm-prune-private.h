@@ -14,12 +14,14 @@
 G_BEGIN_DECLS
 
 /* A slice that a removed channel c takes from a weight: the indexes
- * [c * block, (c + 1) * block) of @axis. */
+ * [(offset + c) * block, (offset + c + 1) * block) of @axis (the offset
+ * of the channel's block after a Concat). */
 typedef struct
 {
   FmOnnxTensor *tensor;
   int           axis;
   gint64        block;
+  guint         offset;
 } Cut;
 
 typedef struct

@@ -127,14 +127,15 @@ own_weights (Pruner      *p,
 }
 
 /* Records that @t loses, for a removed channel c, the indexes
- * [c * block, (c + 1) * block) of axis @axis. */
+ * [(offset + c) * block, (offset + c + 1) * block) of axis @axis. */
 static void
 add_cut (GArray       *cuts,
          FmOnnxTensor *t,
          int           axis,
-         gint64        block)
+         gint64        block,
+         guint         offset)
 {
-  Cut cut = { t, axis, block };
+  Cut cut = { t, axis, block, offset };
 
   if (t != NULL)
     g_array_append_val (cuts, cut);
@@ -156,6 +157,7 @@ check_flatten (Pruner           *p,
                const FmOnnxNode *flatten,
                const char       *value,
                guint             channels,
+               guint             offset,
                GArray           *cuts)
 {
   int id = fm_model_find_value (p->model, value);
@@ -188,18 +190,27 @@ check_flatten (Pruner           *p,
       if (!cut_axis_fits (b, axis, block, channels))
         return g_strdup_printf (_("the weights of Gemm “%s” do not match the map"),
                                 _fm_prune_node_name (g));
-      add_cut (cuts, b, axis, block);
+      add_cut (cuts, b, axis, block, offset);
     }
   g_ptr_array_add (p->touched, (gpointer) out);
   return NULL;
 }
 
-/* What reads the zero channel of @value from here on; NULL when every
- * consumer lets it go (their cuts added), else why not. */
+static char *check_concat (Pruner           *p,
+                           const FmOnnxNode *concat,
+                           const char       *value,
+                           guint             offset,
+                           GArray           *cuts,
+                           guint             depth);
+
+/* What reads the zero channels of @value (of @channels, theirs from
+ * @offset on) from here on; NULL when every consumer lets them go (their
+ * cuts added), else why not. */
 static char *
 check_frontier (Pruner     *p,
                 const char *value,
                 guint       channels,
+                guint       offset,
                 GArray     *cuts,
                 guint       depth)
 {
@@ -219,7 +230,7 @@ check_frontier (Pruner     *p,
 
       if (is_zero_preserving_tree (op) && g_strcmp0 (input_name (n, 0), value) == 0
           && n->outputs->len == 1)
-        reason = check_frontier (p, output_name (n), channels, cuts, depth + 1);
+        reason = check_frontier (p, output_name (n), channels, offset, cuts, depth + 1);
       else if (strcmp (op, "Conv") == 0 && g_strcmp0 (input_name (n, 0), value) == 0)
         {
           if (attribute_int (n, "group", 1) != 1)
@@ -228,14 +239,16 @@ check_frontier (Pruner     *p,
           else if ((w = own_weights (p, input_name (n, 1), &reason)) != NULL)
             {
               if (cut_axis_fits (w, 1, 1, channels))
-                add_cut (cuts, w, 1, 1);
+                add_cut (cuts, w, 1, 1, offset);
               else
                 reason = g_strdup_printf (_("the weights of Conv “%s” do not match the map"),
                                           _fm_prune_node_name (n));
             }
         }
       else if (strcmp (op, "Flatten") == 0 && g_strcmp0 (input_name (n, 0), value) == 0)
-        reason = check_flatten (p, n, value, channels, cuts);
+        reason = check_flatten (p, n, value, channels, offset, cuts);
+      else if (strcmp (op, "Concat") == 0)
+        reason = check_concat (p, n, value, offset, cuts, depth + 1);
       else if (strcmp (op, "Add") == 0 || strcmp (op, "Sum") == 0)
         reason = g_strdup_printf (_("it feeds the residual %s “%s”, whose other input’s "
                                     "channel is not removed with it"), op,
@@ -245,6 +258,55 @@ check_frontier (Pruner     *p,
                                   _fm_prune_node_name (n));
     }
   return reason;
+}
+
+/* The channels of value @name on axis 1, or -1 when unknown. */
+static gint64
+value_channels (Pruner     *p,
+                const char *name)
+{
+  int id = fm_model_find_value (p->model, name);
+
+  if (id < 0 || p->model->values[id].shape.rank < 2)
+    return -1;
+  return p->model->values[id].shape.dims[1];
+}
+
+/* Concat along the channels: @value's channels land after those of the
+ * inputs before it, and the consumers of the result take them there. */
+static char *
+check_concat (Pruner           *p,
+              const FmOnnxNode *concat,
+              const char       *value,
+              guint             offset,
+              GArray           *cuts,
+              guint             depth)
+{
+  const char *out = output_name (concat);
+  int id = fm_model_find_value (p->model, out);
+  gint64 axis = attribute_int (concat, "axis", 1), before = 0, total = value_channels (p, out);
+  int rank = id >= 0 ? p->model->values[id].shape.rank : 0;
+  gboolean unknown = FALSE;
+  guint seen = 0;
+
+  if (axis < 0)
+    axis += rank;
+  for (guint i = 0; i < concat->inputs->len; i++)
+    {
+      const char *in = input_name (concat, i);
+      gint64 c = in != NULL ? value_channels (p, in) : -1;
+
+      if (g_strcmp0 (in, value) == 0)
+        seen++;
+      else if (seen == 0 && c < 0)
+        unknown = TRUE;
+      else if (seen == 0)
+        before += c;
+    }
+  if (axis != 1 || rank < 2 || seen != 1 || unknown || total <= 0 || total > G_MAXINT)
+    return g_strdup_printf (_("consumer %s “%s” is not supported"), concat->op_type,
+                            _fm_prune_node_name (concat));
+  return check_frontier (p, out, (guint) total, offset + (guint) before, cuts, depth);
 }
 
 /* A BatchNormalization's shift for channel @c: what it makes of a zero,
@@ -329,10 +391,10 @@ check_line (Pruner           *p,
   char *reason = NULL;
   FmOnnxTensor *t;
 
-  add_cut (cuts, own_weights (p, input_name (conv, 1), &reason), 0, 1);
+  add_cut (cuts, own_weights (p, input_name (conv, 1), &reason), 0, 1, 0);
   if (reason == NULL && input_name (conv, 2) != NULL
       && (t = own_weights (p, input_name (conv, 2), &reason)) != NULL)
-    add_cut (cuts, t, 0, 1);
+    add_cut (cuts, t, 0, 1, 0);
   for (guint i = 0; i < nodes->len && reason == NULL; i++)
     {
       const FmOnnxNode *n = g_ptr_array_index (nodes, i);
@@ -342,7 +404,7 @@ check_line (Pruner           *p,
         if ((t = own_weights (p, input_name (n, k), &reason)) != NULL)
           {
             if (cut_axis_fits (t, 0, 1, channels))
-              add_cut (cuts, t, 0, 1);
+              add_cut (cuts, t, 0, 1, 0);
             else
               reason = g_strdup_printf (_("the weights of BatchNormalization “%s” do not "
                                           "match the map"), _fm_prune_node_name (n));
@@ -351,7 +413,8 @@ check_line (Pruner           *p,
   for (guint i = 0; i < values->len; i++)
     g_ptr_array_add (p->touched, g_ptr_array_index (values, i));
   if (reason == NULL)
-    reason = check_frontier (p, g_ptr_array_index (values, values->len - 1), channels, cuts, 0);
+    reason = check_frontier (p, g_ptr_array_index (values, values->len - 1), channels, 0, cuts,
+                             0);
   return reason;
 }
 

@@ -14,15 +14,16 @@
  * after V carries the zero to consumers that ignore it: zero-preserving
  * ops (f(0) = 0: Relu, LeakyRelu, MaxPool, AveragePool,
  * GlobalAveragePool, GlobalMaxPool, Dropout, Identity, and a
- * BatchNormalization whose shift for c is exactly 0) and, at the end,
- * Conv (group 1: its weights' input channel c goes; zero padding of a
- * zero map is zero) and Gemm after Flatten (axis 1: the H*W columns or
- * rows that channel c feeds). Removed: the Conv's output channel (weight
+ * BatchNormalization whose shift for c is exactly 0, a Concat on axis 1,
+ * after which c sits behind the channels of the inputs before it) and,
+ * at the end, Conv (group 1: its weights' input channel c goes; zero
+ * padding of a zero map is zero) and Gemm after Flatten (axis 1: the H*W
+ * columns or rows that channel c feeds). Removed: the Conv's output channel (weight
  * rows, bias entry), the entries of the BatchNormalizations on the way
- * and the consumers' input slices. Anything else (a residual Add or a
- * Concat, a graph output, an unknown op, weights shared by two nodes or
- * not float32) keeps the channel, with the reason; so does one channel
- * of a layer whose channels are all dead.
+ * and the consumers' input slices. Anything else (a residual Add, a
+ * graph output, an unknown op, weights shared by two nodes, not float32
+ * or a graph input) keeps the channel, with the reason; so does one
+ * channel of a layer whose channels are all dead.
  *
  * Removal is exact in arithmetic (a zero times a weight adds 0), but the
  * smaller sums may round differently: fm_prune_verify () runs both models
