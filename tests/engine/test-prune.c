@@ -365,6 +365,22 @@ prune_tiny (FmModel *model,
   return fm_prune_new (model, scan, NULL, error);
 }
 
+/* fm_prune_verify () over the 4 tiny images passes. */
+static void
+verify_tiny (FmPrune *p,
+             FmModel *model)
+{
+  g_autofree char *digits = write_digits ();
+  GError *error = NULL;
+  FmPreprocess pp;
+
+  fm_preprocess_init (&pp, 1, 2, 2);
+  pp.invert = FM_INVERT_NO;
+  g_assert_true (fm_prune_verify (p, model, digits, NULL, &pp, 0, 1, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (p->images, ==, 4);
+}
+
 /* x -> Conv a (w 0, 1; b -1, 0) -> Relu ra: channel 0 is -1 -> 0, dead.
  * x -> Conv b (w 1, 1; b 0.5, 0) -> Relu rb: channel 0 is x + 0.5, live.
  * ra + rb -> s -> Conv (1 channel) -> y. Removing ra's channel 0 would
@@ -438,10 +454,8 @@ test_bn_after_relu (void)
   g_autoptr(FmModel) plain = build_bn_after_relu (0.0f, "bn-plain.onnx");
   g_autoptr(FmPrune) p = NULL;
   g_autoptr(FmPrune) q = NULL;
-  g_autofree char *digits = write_digits ();
   const FmPruneLayer *l;
   GError *error = NULL;
-  FmPreprocess pp;
 
   p = prune_tiny (shifted, 0.0f, &error);
   g_assert_no_error (error);
@@ -464,10 +478,7 @@ test_bn_after_relu (void)
   g_assert_cmpuint (q->params_after, ==, 7);
   g_assert_cmpuint (q->macs_before, ==, 16);
   g_assert_cmpuint (q->macs_after, ==, 8);
-  fm_preprocess_init (&pp, 1, 2, 2);
-  pp.invert = FM_INVERT_NO;
-  g_assert_true (fm_prune_verify (q, plain, digits, NULL, &pp, 0, 1, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
+  verify_tiny (q, plain);
   g_assert_cmpuint (q->images, ==, 4);
   g_assert_cmpfloat (q->max_abs_diff, ==, 0.0);
 }
@@ -509,10 +520,8 @@ test_flatten_gemm (void)
   g_autoptr(FmModel) shown = build_flatten_gemm (TRUE, "flatten-gemm-output.onnx");
   g_autoptr(FmPrune) p = NULL;
   g_autoptr(FmPrune) q = NULL;
-  g_autofree char *digits = write_digits ();
   const FmPruneLayer *l;
   GError *error = NULL;
-  FmPreprocess pp;
 
   p = prune_tiny (model, 0.0f, &error);
   g_assert_no_error (error);
@@ -522,10 +531,7 @@ test_flatten_gemm (void)
   g_assert_cmpuint (p->params_after, ==, 14);
   g_assert_cmpuint (p->macs_before, ==, 32);
   g_assert_cmpuint (p->macs_after, ==, 16);
-  fm_preprocess_init (&pp, 1, 2, 2);
-  pp.invert = FM_INVERT_NO;
-  g_assert_true (fm_prune_verify (p, model, digits, NULL, &pp, 0, 1, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
+  verify_tiny (p, model);
   g_assert_cmpuint (p->images, ==, 4);
 
   q = prune_tiny (shown, 0.0f, &error);
@@ -547,13 +553,11 @@ test_concat (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   g_autoptr(FmModel) model = NULL;
   g_autoptr(FmPrune) p = NULL;
-  g_autofree char *digits = write_digits ();
   g_autofree char *out = g_build_filename (fm_test_scratch (), "concat-pruned.onnx", NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(FmOnnxModel) back = NULL;
   const FmPruneLayer *l;
   GError *error = NULL;
-  FmPreprocess pp;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   fm_test_graph_float (g, "wq", FM_DIMS (2, 1, 1, 1), (const float[]) { 1, 2 });
@@ -575,10 +579,7 @@ test_concat (void)
   g_assert_cmpuint (l->removed->len, ==, 1);
   g_assert_cmpuint (p->params_before, ==, 12);
   g_assert_cmpuint (p->params_after, ==, 9);
-  fm_preprocess_init (&pp, 1, 2, 2);
-  pp.invert = FM_INVERT_NO;
-  g_assert_true (fm_prune_verify (p, model, digits, NULL, &pp, 0, 1, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
+  verify_tiny (p, model);
   g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
   g_assert_true (fm_prune_write (p, out, &error));
   g_assert_no_error (error);
