@@ -87,6 +87,20 @@ print_text (const PruneState *s,
   g_print (_("Wrote %s\n"), s->output);
 }
 
+/* Exit status 1 with @error, or, when it is NULL or a cancellation, with
+ * words that say nothing was written. */
+static int
+stopped_or_failed (GError *error)
+{
+  g_autoptr(GError) stopped = NULL;
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return fm_cli_fail (error);
+  stopped = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _("Stopped: nothing was written."));
+  return fm_cli_fail (stopped);
+}
+
 /* The scan: --scan's, checked against this model and these settings, or
  * one through the cache. */
 static FmScanResult *
@@ -129,16 +143,12 @@ prune_model (PruneState          *s,
     {
       if (s->scan.tty)
         fprintf (stderr, "\r%80s\r", "");
-      return fm_cli_fail (error);
+      return stopped_or_failed (error);
     }
   if (s->scan.tty)
     fprintf (stderr, "\r%80s\r", "");
   if (fm_cli_scan_interrupted () || !fm_prune_write (prune, s->output, &error))
-    {
-      if (error == NULL)
-        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Stopped"));
-      return fm_cli_fail (error);
-    }
+    return stopped_or_failed (error);
   if (s->json)
     {
       g_autoptr(JsonNode) root = fm_prune_to_json (prune);
