@@ -15,7 +15,7 @@
  * with a zero shift the channel goes; a Gemm after Flatten loses the
  * rows the channel fed, unless the channel is a model output; after a
  * Concat the consumer loses the channel where it landed. A scan with
- * epsilon > 0 is refused.
+ * epsilon > 0 is refused, and so is a model with external data.
  */
 #include "config.h"
 
@@ -30,6 +30,7 @@
 #include "fm-scan.h"
 #include "fm-test-files.h"
 #include "fm-test-graph.h"
+#include "fm-test-onnx.h"
 
 #define DYING_MODEL    "models/mnist-cnn-dying.onnx"
 #define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
@@ -615,6 +616,39 @@ test_epsilon_refused (void)
   g_clear_error (&error);
 }
 
+/* Weights in an external data file are refused, naming the tensor: the
+ * encoder writes weights inline only. */
+static void
+test_external_refused (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "external");
+  g_autofree char *onnx = g_build_filename (dir, "m.onnx", NULL);
+  g_autofree char *bin = g_build_filename (dir, "w.bin", NULL);
+  g_autofree char *digits = write_digits ();
+  g_autoptr(GByteArray) bytes = fm_test_relu_external_model ("w.bin");
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmScanResult) scan = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  const float w[4] = { -1, -2, -3, -4 };
+  GError *error = NULL;
+  FmScanOptions o;
+
+  g_assert_true (g_file_set_contents (onnx, (const char *) bytes->data, bytes->len, NULL));
+  g_assert_true (g_file_set_contents (bin, (const char *) w, sizeof w, NULL));
+  model = load_ok (onnx);
+  fm_scan_options_init (&o);
+  fm_preprocess_init (&o.preprocess, 1, 2, 2);
+  o.preprocess.invert = FM_INVERT_NO;
+  scan = scan_ok (model, digits, &o);
+  p = fm_prune_new (model, scan, NULL, &error);
+  g_assert_null (p);
+  g_assert_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_ATTRIBUTE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "m.onnx"));
+  g_assert_nonnull (strstr (error->message, "external data file"));
+  g_clear_error (&error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -626,5 +660,6 @@ main (int    argc,
   g_test_add_func ("/prune/flatten-gemm", test_flatten_gemm);
   g_test_add_func ("/prune/concat", test_concat);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
+  g_test_add_func ("/prune/external-refused", test_external_refused);
   return g_test_run ();
 }
