@@ -24,21 +24,23 @@
 
 /* ---- the bar's jobs ----------------------------------------------------- */
 
+/* What every job the bar shows has first (fm-window-private.h). */
 typedef FmBarJob BarJob;
 
-void
-_fm_window_bar_job_init (BarJob *job,
-                         char  *(*status) (BarJob *, guint64, guint64, double))
+static void
+bar_job_init (BarJob *job,
+              char  *(*status) (BarJob *, guint64, guint64, double))
 {
   g_mutex_init (&job->lock);
   job->status = status;
 }
 
-void
-_fm_window_bar_job_progress (guint64  done,
-                             guint64  total,
-                             double   elapsed,
-                             gpointer user_data)
+/* From the job's thread (an FmScanProgressFunc of the BarJob). */
+static void
+bar_job_progress (guint64  done,
+                  guint64  total,
+                  double   elapsed,
+                  gpointer user_data)
 {
   BarJob *job = user_data;
 
@@ -95,14 +97,17 @@ update_atlas_action (FmWindow *self)
                                  self->scan != NULL && self->scan_cancellable == NULL);
 }
 
-void
-_fm_window_run_bar_job (FmWindow            *self,
-                        BarJob              *job,
-                        GDestroyNotify       free_job,
-                        gboolean             check_cancellable,
-                        const char          *label,
-                        GTaskThreadFunc      thread,
-                        GAsyncReadyCallback  done)
+/* Runs @thread on @job (freed with @free_job) with the bar's Stop as its
+ * cancellable, the bar saying @label until the first progress, then
+ * @done on the main thread. */
+static void
+run_bar_job (FmWindow            *self,
+             BarJob              *job,
+             GDestroyNotify       free_job,
+             gboolean             check_cancellable,
+             const char          *label,
+             GTaskThreadFunc      thread,
+             GAsyncReadyCallback  done)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -170,12 +175,12 @@ scan_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  _fm_window_bar_job_progress (0, fm_dataset_get_n_items (dataset), 0, &job->bar);
+  bar_job_progress (0, fm_dataset_get_n_items (dataset), 0, &job->bar);
 
   result = fm_scan_run_cached (job->model, dataset, &job->options,
                                job->cache_only ? FM_SCAN_CACHE_LOOK_ONLY : FM_SCAN_CACHE_USE,
-                               _fm_window_bar_job_progress, &job->bar, cancellable,
-                               &job->from_cache, &job->cache_error, &error);
+                               bar_job_progress, &job->bar, cancellable, &job->from_cache,
+                               &job->cache_error, &error);
   if (result == NULL && error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -422,7 +427,7 @@ start_scan (FmWindow   *self,
   if (self->model == NULL || self->scan_cancellable != NULL)
     return;
   job = g_new0 (ScanJob, 1);
-  _fm_window_bar_job_init (&job->bar, scan_status);
+  bar_job_init (&job->bar, scan_status);
   job->model = fm_model_ref (self->model);
   job->dataset_path = g_strdup (dataset_path);
   fm_scan_options_init (&job->options);
@@ -441,7 +446,7 @@ start_scan (FmWindow   *self,
 
   /* A stopped scan still returns its partial result: no check of the
    * cancellable. */
-  _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) scan_job_free, FALSE,
+  run_bar_job (self, &job->bar, (GDestroyNotify) scan_job_free, FALSE,
                cache_only ? _("Looking for an earlier scan…") : _("Opening the dataset…"),
                scan_thread, scan_done);
 }
@@ -743,7 +748,7 @@ atlas_progress_cb (guint    done,
 {
   AtlasJob *job = user_data;
 
-  _fm_window_bar_job_progress (done, total, 0, &job->bar);
+  bar_job_progress (done, total, 0, &job->bar);
 }
 
 static void
@@ -815,6 +820,36 @@ atlas_done (GObject      *source,
     }
 }
 
+/* ---- the bar for the other files' jobs (fm-window-private.h) ----------- */
+
+void
+_fm_window_bar_job_init (FmBarJob *job,
+                         char   *(*status) (FmBarJob *, guint64, guint64, double))
+{
+  bar_job_init (job, status);
+}
+
+void
+_fm_window_bar_job_progress (guint64  done,
+                             guint64  total,
+                             double   elapsed,
+                             gpointer user_data)
+{
+  bar_job_progress (done, total, elapsed, user_data);
+}
+
+void
+_fm_window_run_bar_job (FmWindow            *self,
+                        FmBarJob            *job,
+                        GDestroyNotify       free_job,
+                        gboolean             check_cancellable,
+                        const char          *label,
+                        GTaskThreadFunc      thread,
+                        GAsyncReadyCallback  done)
+{
+  run_bar_job (self, job, free_job, check_cancellable, label, thread, done);
+}
+
 void
 _fm_window_bar_job_done (FmWindow *self)
 {
@@ -840,7 +875,7 @@ start_atlas (FmWindow   *self,
   if (self->scan == NULL || self->scan_cancellable != NULL)
     return;
   job = g_new0 (AtlasJob, 1);
-  _fm_window_bar_job_init (&job->bar, atlas_status);
+  bar_job_init (&job->bar, atlas_status);
   job->model = fm_model_ref (self->model);
   job->scan = fm_scan_result_ref (self->scan);
   job->dataset_path = g_strdup (self->scan->dataset_path);
@@ -876,7 +911,7 @@ start_atlas (FmWindow   *self,
   /* The pages to write, known before the first is. */
   job->bar.total = fm_atlas_count_pages (&job->spec);
 
-  _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) atlas_job_free, TRUE,
+  run_bar_job (self, &job->bar, (GDestroyNotify) atlas_job_free, TRUE,
                _("Writing the atlas…"), atlas_thread, atlas_done);
 }
 
