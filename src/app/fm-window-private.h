@@ -107,6 +107,7 @@ struct _FmWindow
   GtkWidget       *scan_cancel;
   GtkWidget       *scan_export;
   GtkWidget       *scan_export_atlas;  /* made in fm-window-scan.c */
+  GtkWidget       *scan_export_pruned; /* made in fm-window-prune.c */
   GtkWidget       *scan_close;
   GCancellable    *scan_cancellable;
   FmScanResult    *scan;           /* for the current model, or NULL */
@@ -238,6 +239,42 @@ void _fm_window_compare_layers_rebuilt (FmWindow *self);
 /* TRUE when comparing and A's layer @layer has no partner in B. */
 gboolean _fm_window_compare_hides (FmWindow    *self,
                                    guint        layer);
+
+/* fm-window-scan.c: the bar's jobs (a scan, an atlas, a pruning). What
+ * each has first: its progress, written by its thread and read by the bar
+ * every 100 ms, and its words for it. */
+typedef struct _FmBarJob FmBarJob;
+struct _FmBarJob
+{
+  GMutex   lock;
+  guint64  done;
+  guint64  total;
+  double   elapsed;
+  char  *(*status) (FmBarJob *job, guint64 done, guint64 total, double elapsed);
+};
+void _fm_window_bar_job_init     (FmBarJob     *job,
+                                  char       *(*status) (FmBarJob *, guint64, guint64, double));
+/* From the job's thread (an FmScanProgressFunc of the FmBarJob). */
+void _fm_window_bar_job_progress (guint64       done,
+                                  guint64       total,
+                                  double        elapsed,
+                                  gpointer      user_data);
+/* Runs @thread on @job (freed with @free_job) with the bar's Stop as its
+ * cancellable, the bar saying @label until the first progress, then
+ * @done on the main thread. */
+void _fm_window_run_bar_job      (FmWindow            *self,
+                                  FmBarJob            *job,
+                                  GDestroyNotify       free_job,
+                                  gboolean             check_cancellable,
+                                  const char          *label,
+                                  GTaskThreadFunc      thread,
+                                  GAsyncReadyCallback  done);
+/* In @done: nothing runs now; the bar shows the scan again. */
+void _fm_window_bar_job_done     (FmWindow            *self);
+
+/* fm-window-prune.c: Export Pruned Model…, beside Export Atlas… */
+void _fm_window_prune_class_init (GtkWidgetClass *widget_class);
+void _fm_window_prune_init       (FmWindow     *self);
 
 /* fm-window-scan.c */
 void _fm_window_scan_class_init  (GtkWidgetClass *widget_class);

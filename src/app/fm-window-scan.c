@@ -24,18 +24,8 @@
 
 /* ---- the bar's jobs ----------------------------------------------------- */
 
-/* What every job the bar shows (a scan, an atlas) has first: its
- * progress, written by its thread and read by the bar every 100 ms, and
- * its words for it. */
-typedef struct _BarJob BarJob;
-struct _BarJob
-{
-  GMutex   lock;
-  guint64  done;
-  guint64  total;
-  double   elapsed;
-  char  *(*status) (BarJob *job, guint64 done, guint64 total, double elapsed);
-};
+/* What every job the bar shows has first (fm-window-private.h). */
+typedef FmBarJob BarJob;
 
 static void
 bar_job_init (BarJob *job,
@@ -92,6 +82,7 @@ show_bar (FmWindow *self,
   gtk_widget_set_visible (self->scan_cancel, running);
   gtk_widget_set_visible (self->scan_export, !running && self->scan != NULL);
   gtk_widget_set_visible (self->scan_export_atlas, !running && self->scan != NULL);
+  gtk_widget_set_visible (self->scan_export_pruned, !running && self->scan != NULL);
   gtk_widget_set_visible (self->scan_close, !running);
   gtk_widget_set_visible (GTK_WIDGET (self->scan_progress), running);
 }
@@ -101,6 +92,8 @@ static void
 update_atlas_action (FmWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-export-atlas",
+                                 self->scan != NULL && self->scan_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-export-pruned",
                                  self->scan != NULL && self->scan_cancellable == NULL);
 }
 
@@ -816,17 +809,7 @@ atlas_done (GObject      *source,
   AtlasJob *job = g_task_get_task_data (G_TASK (res));
   g_autoptr(GError) error = NULL;
 
-  bar_job_ended (self);
-  if (self->scan != NULL)
-    {
-      /* The bar shows the scan again. */
-      g_autofree char *text = result_status (self, self->scan, self->scan_from_cache);
-
-      gtk_label_set_text (self->scan_label, text);
-      show_bar (self, FALSE);
-    }
-  else
-    gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+  _fm_window_bar_job_done (self);
   if (g_task_propagate_boolean (G_TASK (res), &error))
     atlas_written (self, job->path);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -838,6 +821,52 @@ atlas_done (GObject      *source,
                                               error->message);
       _fm_window_toast (self, msg);
     }
+}
+
+/* ---- the bar for the other files' jobs (fm-window-private.h) ----------- */
+
+void
+_fm_window_bar_job_init (FmBarJob *job,
+                         char   *(*status) (FmBarJob *, guint64, guint64, double))
+{
+  bar_job_init (job, status);
+}
+
+void
+_fm_window_bar_job_progress (guint64  done,
+                             guint64  total,
+                             double   elapsed,
+                             gpointer user_data)
+{
+  bar_job_progress (done, total, elapsed, user_data);
+}
+
+void
+_fm_window_run_bar_job (FmWindow            *self,
+                        FmBarJob            *job,
+                        GDestroyNotify       free_job,
+                        gboolean             check_cancellable,
+                        const char          *label,
+                        GTaskThreadFunc      thread,
+                        GAsyncReadyCallback  done)
+{
+  run_bar_job (self, job, free_job, check_cancellable, label, thread, done);
+}
+
+void
+_fm_window_bar_job_done (FmWindow *self)
+{
+  bar_job_ended (self);
+  if (self->scan != NULL)
+    {
+      /* The bar shows the scan again. */
+      g_autofree char *text = result_status (self, self->scan, self->scan_from_cache);
+
+      gtk_label_set_text (self->scan_label, text);
+      show_bar (self, FALSE);
+    }
+  else
+    gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
 }
 
 static void
@@ -942,6 +971,7 @@ _fm_window_scan_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.scan-export", NULL, scan_export_action);
   gtk_widget_class_install_action (widget_class, "win.scan-export-atlas", NULL,
                                    scan_export_atlas_action);
+  _fm_window_prune_class_init (widget_class);
 }
 
 void
@@ -959,6 +989,7 @@ _fm_window_scan_init (FmWindow *self)
   gtk_widget_insert_after (self->scan_export_atlas, gtk_widget_get_parent (self->scan_export),
                            self->scan_export);
   gtk_widget_set_visible (self->scan_export_atlas, FALSE);
+  _fm_window_prune_init (self);
   update_atlas_action (self);
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
 }

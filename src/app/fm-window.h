@@ -66,6 +66,11 @@ gboolean   fm_window_export_scan     (FmWindow       *self,
  * background on the scan's bar (fm_window_is_scanning () meanwhile). */
 void       fm_window_export_atlas    (FmWindow       *self,
                                       GFile          *file);
+/* Export Pruned Model…: the pruned model (fm-prune.h) by the scan shown,
+ * verified on the scan's dataset and written to @file in the background
+ * on the scan's bar; then a dialog with the report. */
+void       fm_window_export_pruned   (FmWindow       *self,
+                                      GFile          *file);
 
 /* For tests and benchmarks. */
 /* Compare With…: @file as model B beside the model shown (A), on the

@@ -190,15 +190,7 @@ fm_cli_atlas (int    argc,
   if (status == FM_CLI_EXIT_OK)
     status = check_options (&s, context);
   if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_scan_open_dataset (&s.scan, argv[2], &dataset);
-  if (status == FM_CLI_EXIT_OK)
-    {
-      status = fm_cli_scan_load_model (&s.scan, context, "atlas", argv[1], dataset, &model,
-                                       &options, &error);
-      if (error != NULL)
-        status = fm_cli_fail (error);
-      g_clear_error (&error);
-    }
+    status = fm_cli_scan_open (&s.scan, context, "atlas", argv, &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK && !choose_layers (&s, model, &error))
     status = fm_cli_fail (error);
   if (status == FM_CLI_EXIT_OK)

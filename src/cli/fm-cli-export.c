@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "fm-cli.h"
+#include "fm-cli-scan.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -352,77 +353,16 @@ choose_layers (ExportState  *s,
   return take_planes (s, error);
 }
 
-/* The settings that differ between two fm_scan_preprocess_text () lines
- * (same keys, same order): "invert=auto (here invert=no)". */
-static char *
-settings_difference (const char *scan,
-                     const char *here)
-{
-  g_auto(GStrv) a = g_strsplit (scan, "; ", -1);
-  g_auto(GStrv) b = g_strsplit (here, "; ", -1);
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; a[i] != NULL && b[i] != NULL; i++)
-    if (strcmp (a[i], b[i]) != 0)
-      /* Translators: a setting of the scan, then this export's */
-      g_string_append_printf (s, _("%s%s (here %s)"), s->len > 0 ? ", " : "", a[i], b[i]);
-  if (s->len == 0)
-    g_string_append (s, scan);
-  return g_string_free (s, FALSE);
-}
-
 /* --scan: the result, if it is of this model, with the same input
  * settings and zero threshold as this export. */
 static gboolean
 load_scan (ExportState  *s,
            GError      **error)
 {
-  g_autofree char *display = g_filename_display_name (s->scan_path);
-  g_autofree char *digest = NULL;
-  g_autofree char *settings = NULL;
-
-  s->scan = fm_scan_result_load_json (s->scan_path, error);
-  if (s->scan == NULL || (digest = fm_scan_model_sha256 (s->in.model, error)) == NULL)
-    return FALSE;
-  if (s->scan->model_sha256 == NULL)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s does not say which model it was made with (an older Feature Maps "
-                     "wrote it); scan again with “feature-maps scan MODEL DATASET --json”"),
-                   display);
-      return FALSE;
-    }
-  if (strcmp (s->scan->model_sha256, digest) != 0)
-    {
-      g_autofree char *theirs = g_path_get_basename (s->scan->model_path);
-
-      /* Translators: "scan.json is a scan of another model (mnist-cnn-dying.onnx,
-       * by its contents), not of mnist-cnn.onnx" */
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s is a scan of another model (%s, by its contents), not of %s"),
-                   display, theirs, s->in.model->display_name);
-      return FALSE;
-    }
-  settings = fm_scan_preprocess_text (&s->in.pp);
-  if (!s->in.input_is_npy && s->scan->preprocess != NULL
-      && strcmp (s->scan->preprocess, settings) != 0)
-    {
-      g_autofree char *difference = settings_difference (s->scan->preprocess, settings);
-
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s was made with other input settings: %s; give export the scan's "
-                     "flags or scan again"), display, difference);
-      return FALSE;
-    }
-  if (s->scan->epsilon != (float) s->zero_threshold)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s was made with zero threshold %g, this export uses %g "
-                     "(--zero-threshold)"), display, (double) s->scan->epsilon,
-                   s->zero_threshold);
-      return FALSE;
-    }
-  return TRUE;
+  s->scan = fm_cli_scan_load_result (s->scan_path, s->in.model,
+                                     s->in.input_is_npy ? NULL : &s->in.pp,
+                                     (float) s->zero_threshold, "export", error);
+  return s->scan != NULL;
 }
 
 /* Writes the sheet as the format and -o say. */

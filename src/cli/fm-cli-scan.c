@@ -422,6 +422,117 @@ fm_cli_scan_load_model (const FmCliScanFlags  *s,
   return FM_CLI_EXIT_OK;
 }
 
+int
+fm_cli_scan_open (const FmCliScanFlags  *f,
+                  GOptionContext        *context,
+                  const char            *subcommand,
+                  char                 **argv,
+                  FmDataset            **dataset,
+                  FmModel              **model,
+                  FmScanOptions         *options)
+{
+  g_autoptr(GError) error = NULL;
+  int status = fm_cli_scan_open_dataset (f, argv[2], dataset);
+
+  if (status == FM_CLI_EXIT_OK)
+    {
+      status = fm_cli_scan_load_model (f, context, subcommand, argv[1], *dataset, model,
+                                       options, &error);
+      if (error != NULL)
+        status = fm_cli_fail (error);
+    }
+  return status;
+}
+
+/* The settings that differ between two fm_scan_preprocess_text () lines
+ * (same keys, same order): "invert=auto (here invert=no)". */
+static char *
+settings_difference (const char *scan,
+                     const char *here)
+{
+  g_auto(GStrv) a = g_strsplit (scan, "; ", -1);
+  g_auto(GStrv) b = g_strsplit (here, "; ", -1);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; a[i] != NULL && b[i] != NULL; i++)
+    if (strcmp (a[i], b[i]) != 0)
+      /* Translators: a setting of the scan, then this command's */
+      g_string_append_printf (s, _("%s%s (here %s)"), s->len > 0 ? ", " : "", a[i], b[i]);
+  if (s->len == 0)
+    g_string_append (s, scan);
+  return g_string_free (s, FALSE);
+}
+
+/* Whether @r is a scan of @model: FM_ERROR_INVALID_INPUT naming @display
+ * if not. */
+static gboolean
+check_scan_model (const FmScanResult *r,
+                  FmModel            *model,
+                  const char         *display,
+                  GError            **error)
+{
+  g_autofree char *digest = fm_scan_model_sha256 (model, error);
+
+  if (digest == NULL)
+    return FALSE;
+  if (r->model_sha256 == NULL)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s does not say which model it was made with (an older Feature Maps "
+                     "wrote it); scan again with “feature-maps scan MODEL DATASET --json”"),
+                   display);
+      return FALSE;
+    }
+  if (strcmp (r->model_sha256, digest) != 0)
+    {
+      g_autofree char *theirs = g_path_get_basename (r->model_path);
+
+      /* Translators: "scan.json is a scan of another model (mnist-cnn-dying.onnx,
+       * by its contents), not of mnist-cnn.onnx" */
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s is a scan of another model (%s, by its contents), not of %s"),
+                   display, theirs, model->display_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+FmScanResult *
+fm_cli_scan_load_result (const char         *path,
+                         FmModel            *model,
+                         const FmPreprocess *pp,
+                         float               epsilon,
+                         const char         *subcommand,
+                         GError            **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *settings = NULL;
+  g_autoptr(FmScanResult) r = fm_scan_result_load_json (path, error);
+
+  if (r == NULL || !check_scan_model (r, model, display, error))
+    return NULL;
+  settings = pp != NULL ? fm_scan_preprocess_text (pp) : NULL;
+  if (settings != NULL && r->preprocess != NULL && strcmp (r->preprocess, settings) != 0)
+    {
+      g_autofree char *difference = settings_difference (r->preprocess, settings);
+
+      /* Translators: the last %s is the command ("export", "prune") */
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s was made with other input settings: %s; give %s the scan's "
+                     "flags or scan again"), display, difference, subcommand);
+      return NULL;
+    }
+  if (r->epsilon != epsilon)
+    {
+      /* Translators: "scan.json was made with zero threshold 0.1, export uses 0" */
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s was made with zero threshold %g, %s uses %g"),
+                   display, (double) r->epsilon, subcommand, (double) epsilon);
+      return NULL;
+    }
+  return g_steal_pointer (&r);
+}
+
 FmScanResult *
 fm_cli_scan_run (FmCliScanFlags       *s,
                  FmModel              *model,

@@ -64,6 +64,15 @@ int           fm_cli_scan_load_model        (const FmCliScanFlags  *f,
                                              FmModel              **model,
                                              FmScanOptions         *options,
                                              GError               **error);
+/* fm_cli_scan_open_dataset () of @argv[2], then fm_cli_scan_load_model ()
+ * of @argv[1], printing what goes wrong; returns an exit status. */
+int           fm_cli_scan_open              (const FmCliScanFlags  *f,
+                                             GOptionContext        *context,
+                                             const char            *subcommand,
+                                             char                 **argv,
+                                             FmDataset            **dataset,
+                                             FmModel              **model,
+                                             FmScanOptions         *options);
 /* fm_scan_run_cached () with progress on a terminal and Ctrl+C cancelling
  * (f->cancellable stays cancelled afterwards); a cache that cannot be
  * written is a warning on stderr. */
@@ -72,6 +81,19 @@ FmScanResult *fm_cli_scan_run               (FmCliScanFlags        *f,
                                              FmDataset             *dataset,
                                              const FmScanOptions   *options,
                                              gboolean              *from_cache,
+                                             GError               **error);
+
+/* --scan SCAN.json for @model (`export`, `prune`): the result, or NULL
+ * with FM_ERROR_INVALID_INPUT naming the file and what differs when it is
+ * of another model (by its SHA-256), was made with input settings other
+ * than @pp's (NULL: not checked) or a zero threshold other than @epsilon,
+ * or with fm_scan_result_load_json ()'s error when it is malformed.
+ * @subcommand is named in the advice. */
+FmScanResult *fm_cli_scan_load_result       (const char            *path,
+                                             FmModel               *model,
+                                             const FmPreprocess    *pp,
+                                             float                  epsilon,
+                                             const char            *subcommand,
                                              GError               **error);
 
 /* Ctrl+C sets a flag instead of ending the program, between scans too

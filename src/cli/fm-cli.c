@@ -36,6 +36,7 @@ static const FmCliCommand commands[] = {
   { "compare", fm_cli_compare, N_("Run two models on the same input and compare their feature maps layer by layer") },
   { "scan",    fm_cli_scan,    N_("Scan a dataset and report, per channel, how often it fires and which channels are dead") },
   { "timeline", fm_cli_timeline, N_("Scan a dataset with every checkpoint of a training and show when channels died") },
+  { "prune",   fm_cli_prune,   N_("Remove the dead channels of a model where that changes no output, and write the smaller model") },
   { "atlas",   fm_cli_atlas,   N_("Scan a dataset and write a PDF of every channel's most exciting images and its maps on them") },
   { "bench",   fm_cli_bench,   N_("Measure a model's load time, forward-pass latency and peak memory") },
 };

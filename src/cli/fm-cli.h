@@ -55,6 +55,8 @@ int       fm_cli_timeline        (int             argc,
                                   char          **argv);
 int       fm_cli_bench           (int             argc,
                                   char          **argv);
+int       fm_cli_prune           (int             argc,
+                                  char          **argv);
 int       fm_cli_atlas           (int             argc,
                                   char          **argv);
 

@@ -95,3 +95,20 @@ fm_test_set_dropdown (FmWindow   *window,
   g_assert_nonnull (w);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (w), index);
 }
+
+GtkWidget *
+fm_test_find_named (GtkWidget  *widget,
+                    const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = fm_test_find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

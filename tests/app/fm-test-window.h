@@ -47,6 +47,9 @@ FmWindow *fm_test_open_window  (const char *model_name);
 void      fm_test_close_window (FmWindow   *window);
 /* Lets the window lay out and paint a few frames (about 0.1 s). */
 void      fm_test_settle       (void);
+/* The descendant of @widget named @name, or NULL. */
+GtkWidget *fm_test_find_named  (GtkWidget  *widget,
+                                const char *name);
 /* Selects item @index of the window's drop-down @id ("filter_dropdown",
  * "sort_dropdown"). */
 void      fm_test_set_dropdown (FmWindow   *window,

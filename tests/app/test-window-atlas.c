@@ -25,29 +25,11 @@
 #include "fm-tile-detail.h"
 #include "fm-window.h"
 
-/* The descendant of @widget named @name, or NULL. */
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_enabled_after_scan (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  GtkWidget *button = find_named (GTK_WIDGET (window), "scan_export_atlas");
+  GtkWidget *button = fm_test_find_named (GTK_WIDGET (window), "scan_export_atlas");
   g_autofree char *other = fm_data_resolve_model ("mnist-cnn", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (other);
 
@@ -120,11 +102,11 @@ test_atlas_written (void)
   status = g_strdup (fm_window_get_scan_status (window));
   fm_window_export_atlas (window, file);
   g_assert_true (fm_window_is_scanning (window));
-  g_assert_false (gtk_widget_get_sensitive (find_named (GTK_WIDGET (window),
-                                                        "scan_export_atlas")));
+  g_assert_false (gtk_widget_get_sensitive (fm_test_find_named (GTK_WIDGET (window),
+                                                                "scan_export_atlas")));
   WAIT_FOR (!fm_window_is_scanning (window));
-  g_assert_true (gtk_widget_get_sensitive (find_named (GTK_WIDGET (window),
-                                                       "scan_export_atlas")));
+  g_assert_true (gtk_widget_get_sensitive (fm_test_find_named (GTK_WIDGET (window),
+                                                               "scan_export_atlas")));
   g_assert_cmpstr (fm_window_get_scan_status (window), ==, status);
   g_assert_nonnull (strstr (fm_window_get_last_toast (window), "atlas.pdf"));
   g_assert_true (g_file_get_contents (pdf, &contents, &len, NULL));
@@ -145,7 +127,7 @@ test_detail_export_channel (void)
   FmViewOptions options = { fm_colormap_get_default (), FM_NORMALIZE_LAYER, 0, 1, 72 };
   GtkWindow *detail = fm_tile_detail_new (GTK_WINDOW (window), fm_window_get_frame (window), 0,
                                           3, &options, NULL, -1);
-  GtkWidget *button = find_named (GTK_WIDGET (detail), "export_channel");
+  GtkWidget *button = fm_test_find_named (GTK_WIDGET (detail), "export_channel");
 
   gtk_window_present (detail);
   fm_test_settle ();

@@ -7,13 +7,16 @@
  * decoded as a ModelProto and as a lone TensorProto. On success every
  * decoded string is read to its end, every raw_data slice must lie inside
  * the input, ranks stay within FM_MAX_RANK and counts within the limits;
- * on failure the GError must be an FM_ERROR with a message. It does not
- * load models (see fuzz-model-load.c).
+ * on failure the GError must be an FM_ERROR with a message. A model the
+ * encoder takes (fm-onnx-write.h) must decode again from its bytes, and
+ * encode to the same bytes a second time. It does not load models (see
+ * fuzz-model-load.c).
  */
 #include <string.h>
 
 #include "fm-fuzz.h"
 #include "fm-onnx-proto.h"
+#include "fm-onnx-write.h"
 
 static const guint8 *input_start;
 static gsize input_len;
@@ -130,6 +133,31 @@ check_model (const FmOnnxModel *m,
       check_value_info (m->graph->value_infos->pdata[i]);
 }
 
+/* encode, decode, encode: the same bytes twice. */
+static void
+check_round_trip (const FmOnnxModel  *m,
+                  const FmOnnxLimits *limits)
+{
+  GError *error = NULL;
+  GBytes *once, *twice;
+  FmOnnxModel *again;
+
+  if (!fm_onnx_model_check_writable (m, "fuzz", &error))
+    {
+      fm_fuzz_check_result (FALSE, error);
+      return;
+    }
+  once = fm_onnx_model_encode (m);
+  again = fm_onnx_model_decode (g_bytes_get_data (once, NULL), g_bytes_get_size (once), limits,
+                                &error);
+  FM_FUZZ_CHECK (again != NULL && error == NULL);
+  twice = fm_onnx_model_encode (again);
+  FM_FUZZ_CHECK (g_bytes_equal (once, twice));
+  g_bytes_unref (twice);
+  fm_onnx_model_free (again);
+  g_bytes_unref (once);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -146,7 +174,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   model = fm_onnx_model_decode (data, size, &limits, &error);
   fm_fuzz_check_result (model != NULL, error);
   if (model != NULL)
-    check_model (model, &limits);
+    {
+      check_model (model, &limits);
+      check_round_trip (model, &limits);
+    }
   g_clear_pointer (&model, fm_onnx_model_free);
 
   error = NULL;

@@ -272,6 +272,7 @@ static const Field node_fields[] = {
   FIELD (NODE_ATTRIBUTE, MESSAGES, FmOnnxNode, attributes, "attribute",
          LIMIT (max_attributes), .message = &attribute_message),
   FIELD (NODE_DOMAIN, STRING, FmOnnxNode, domain, "domain"),
+  FIELD (NODE_DOC_STRING, STRING, FmOnnxNode, doc_string, "doc_string"),
 };
 static const Message node_message = MESSAGE (node_fields, sizeof (FmOnnxNode), .arrays = TRUE);
 
@@ -322,6 +323,7 @@ static const Field graph_fields[] = {
          .message = &value_info_message),
   FIELD (GRAPH_SPARSE_INITIALIZER, COUNT, FmOnnxGraph, n_sparse_initializers,
          "sparse_initializer"),
+  FIELD (GRAPH_DOC_STRING, STRING, FmOnnxGraph, doc_string, "doc_string"),
 };
 static const Message graph_message = MESSAGE (graph_fields, sizeof (FmOnnxGraph), .arrays = TRUE);
 

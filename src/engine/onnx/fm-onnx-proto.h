@@ -105,6 +105,7 @@ typedef struct
   char      *op_type;
   char      *domain;
   GPtrArray *attributes;           /* FmOnnxAttribute* */
+  char      *doc_string;
 } FmOnnxNode;
 
 typedef struct
@@ -127,6 +128,7 @@ typedef struct
   GPtrArray *outputs;              /* FmOnnxValueInfo* */
   GPtrArray *value_infos;          /* FmOnnxValueInfo* */
   guint      n_sparse_initializers;
+  char      *doc_string;
 } FmOnnxGraph;
 
 typedef struct

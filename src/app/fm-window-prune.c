@@ -1,0 +1,232 @@
+/* fm-window-prune.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Export Pruned Model… on the scan's bar: the exact pruning of fm-prune.h
+ * by the scan shown, its verification over the scan's dataset and the
+ * atomic write, in a thread on the bar (progress, Stop: nothing is
+ * written), then a dialog with the summary, each layer's channels removed
+ * and the reasons for the dead ones kept.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "fm-card.h"
+#include "fm-file-chooser.h"
+#include "fm-prune.h"
+#include "fm-window-private.h"
+
+typedef struct
+{
+  FmBarJob      bar;
+  FmModel      *model;
+  FmScanResult *scan;
+  FmPreprocess  pp;
+  char         *dataset_path;
+  char         *path;
+} PruneJob;
+
+static void
+prune_job_free (PruneJob *job)
+{
+  fm_model_unref (job->model);
+  fm_scan_result_unref (job->scan);
+  g_free (job->dataset_path);
+  g_free (job->path);
+  g_mutex_clear (&job->bar.lock);
+  g_free (job);
+}
+
+static void
+prune_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  PruneJob *job = task_data;
+  GError *error = NULL;
+  FmPrune *prune = fm_prune_new (job->model, job->scan, NULL, &error);
+
+  if (prune != NULL
+      && (!fm_prune_verify (prune, job->model, job->dataset_path, NULL, &job->pp, 0, 1,
+                            _fm_window_bar_job_progress, &job->bar, cancellable, &error)
+          || g_cancellable_set_error_if_cancelled (cancellable, &error)
+          || !fm_prune_write (prune, job->path, &error)))
+    g_clear_pointer (&prune, fm_prune_free);
+  if (prune != NULL)
+    g_task_return_pointer (task, prune, (GDestroyNotify) fm_prune_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static char *
+prune_status (FmBarJob *job,
+              guint64   done,
+              guint64   total,
+              double    elapsed)
+{
+  /* Translators: progress of checking the pruned model against the original */
+  return g_strdup_printf (_("Verifying the pruned model: %" PRIu64 " of %" PRIu64 " images"),
+                          done, total);
+}
+
+/* The report: the summary, then each layer. */
+static char *
+report_text (FmModel       *model,
+             const FmPrune *prune)
+{
+  g_autofree char *summary = fm_prune_summary (prune);
+  GString *s = g_string_new (summary);
+
+  for (guint i = 0; i < prune->layers->len; i++)
+    {
+      const FmPruneLayer *l = g_ptr_array_index (prune->layers, i);
+      g_autofree char *name = l->scan_layer >= 0 ? fm_card_friendly_name (model, l->scan_layer)
+                                                 : g_strdup (l->layer);
+      g_autofree char *text = fm_prune_layer_describe (l, name);
+
+      g_string_append_printf (s, "\n\n%s", text);
+    }
+  if (prune->layers->len == 0)
+    g_string_append_printf (s, "\n\n%s", _("No dead channels: nothing to remove."));
+  return g_string_free (s, FALSE);
+}
+
+static void
+show_report (FmWindow      *self,
+             const char    *path,
+             const FmPrune *prune)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *text = report_text (self->model, prune);
+  /* Translators: the heading of the dialog after Export Pruned Model… */
+  g_autofree char *heading = g_strdup_printf (_("Wrote “%s”"), name);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_name (dialog, "prune_report");
+  /* room for a line of channel numbers */
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 520, -1);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), label);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 200);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 320);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scroller);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_free (self->last_toast);
+  self->last_toast = g_steal_pointer (&heading);
+}
+
+static void
+prune_done (GObject      *source,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  FmWindow *self = FM_WINDOW (source);
+  PruneJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmPrune) prune = g_task_propagate_pointer (G_TASK (res), &error);
+
+  _fm_window_bar_job_done (self);
+  if (prune != NULL)
+    show_report (self, job->path, prune);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _fm_window_toast (self, _("The pruning was stopped; nothing was written."));
+  else
+    {
+      /* Translators: %s says why */
+      g_autofree char *msg = g_strdup_printf (_("Could not prune the model: %s"),
+                                              error->message);
+      _fm_window_toast (self, msg);
+    }
+}
+
+void
+fm_window_export_pruned (FmWindow *self,
+                         GFile    *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  PruneJob *job;
+
+  if (path == NULL || self->scan == NULL || self->scan_cancellable != NULL)
+    return;
+  job = g_new0 (PruneJob, 1);
+  _fm_window_bar_job_init (&job->bar, prune_status);
+  job->model = fm_model_ref (self->model);
+  job->scan = fm_scan_result_ref (self->scan);
+  job->pp = self->scan_pp;
+  job->dataset_path = g_strdup (self->scan->dataset_path);
+  job->path = g_steal_pointer (&path);
+  _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) prune_job_free, TRUE,
+                          _("Pruning the model…"), prune_thread, prune_done);
+}
+
+static void
+pruned_chosen_cb (GFile    *file,
+                  gpointer  user_data)
+{
+  fm_window_export_pruned (user_data, file);
+}
+
+static void
+export_pruned_action (GtkWidget  *widget,
+                      const char *name,
+                      GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) onnx = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *suggested = NULL;
+
+  if (self->scan == NULL || self->scan_cancellable != NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export Pruned Model"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  onnx = fm_file_filter_new (_("ONNX model"), "*.onnx", NULL);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), onnx);
+  base = g_path_get_basename (self->model->path);
+  if (g_str_has_suffix (base, ".onnx"))
+    base[strlen (base) - 5] = '\0';
+  /* Translators: the suggested file name: "mnist-cnn-dying-pruned.onnx" */
+  suggested = g_strdup_printf (_("%s-pruned.onnx"), base);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  fm_file_chooser_show (chooser, pruned_chosen_cb, self);
+}
+
+void
+_fm_window_prune_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.scan-export-pruned", NULL,
+                                   export_pruned_action);
+}
+
+void
+_fm_window_prune_init (FmWindow *self)
+{
+  /* Beside Export Atlas…, shown with it. */
+  self->scan_export_pruned = gtk_button_new_with_mnemonic (_("Export _Pruned Model…"));
+  gtk_widget_set_name (self->scan_export_pruned, "scan_export_pruned");
+  gtk_widget_set_valign (self->scan_export_pruned, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->scan_export_pruned,
+                               _("The model without its dead channels, where removing them "
+                                 "changes no output, checked on the scan's images"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->scan_export_pruned),
+                                  "win.scan-export-pruned");
+  gtk_widget_insert_after (self->scan_export_pruned,
+                           gtk_widget_get_parent (self->scan_export_atlas),
+                           self->scan_export_atlas);
+  gtk_widget_set_visible (self->scan_export_pruned, FALSE);
+}

@@ -1,0 +1,323 @@
+/* fm-prune-apply.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * fm-prune.h's weights rewritten without the removed channels' slices
+ * (one mask per axis of each weight, applied once), the report as JSON
+ * and in one sentence, and the atomic write.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "fm-error.h"
+#include "fm-file.h"
+#include "fm-prune-private.h"
+
+static gint64
+tensor_numel (const FmOnnxTensor *t)
+{
+  gint64 n = 1;
+
+  for (int d = 0; d < t->rank; d++)
+    n *= MAX (t->dims[d], 0);
+  return n;
+}
+
+gboolean
+_fm_prune_tensor_floats_ok (const FmOnnxTensor *t)
+{
+  gint64 n = tensor_numel (t);
+
+  if (t->data_type != FM_ONNX_FLOAT)
+    return FALSE;
+  if (t->has_raw_data)
+    return t->raw_data.len / 4 == (gsize) n && t->raw_data.len % 4 == 0;
+  return t->float_data != NULL && t->float_data->len == (guint) n;
+}
+
+gboolean
+_fm_prune_tensor_value (const FmOnnxTensor *t,
+                        gint64              index,
+                        float              *value)
+{
+  guint32 bits;
+
+  if (t == NULL || !_fm_prune_tensor_floats_ok (t) || index < 0 || index >= tensor_numel (t))
+    return FALSE;
+  if (!t->has_raw_data)
+    {
+      *value = g_array_index (t->float_data, float, index);
+      return TRUE;
+    }
+  memcpy (&bits, t->raw_data.data + 4 * index, 4);
+  bits = GUINT32_FROM_LE (bits);
+  memcpy (value, &bits, 4);
+  return TRUE;
+}
+
+void
+_fm_prune_masks_free (gpointer masks)
+{
+  guint8 **m = masks;
+
+  for (int a = 0; a < FM_MAX_RANK; a++)
+    g_free (m[a]);
+  g_free (m);
+}
+
+void
+_fm_prune_mark (Pruner       *p,
+                const GArray *cuts,
+                const GArray *removed)
+{
+  for (guint i = 0; i < cuts->len && removed->len > 0; i++)
+    {
+      const Cut *cut = &g_array_index (cuts, Cut, i);
+      guint8 **m = g_hash_table_lookup (p->masks, cut->tensor);
+
+      if (m == NULL)
+        g_hash_table_insert (p->masks, cut->tensor, m = g_new0 (guint8 *, FM_MAX_RANK));
+      if (m[cut->axis] == NULL)
+        m[cut->axis] = g_malloc0 (cut->tensor->dims[cut->axis]);
+      for (guint k = 0; k < removed->len; k++)
+        {
+          gint64 c = g_array_index (removed, guint, k);
+
+          /* the plan checked that dims[axis] is channels * block */
+          memset (m[cut->axis] + (cut->offset + c) * cut->block, 1, cut->block);
+        }
+    }
+}
+
+/* Copies the elements of @t that no mask removes into a new buffer,
+ * which becomes its raw_data. */
+static void
+cut_tensor (Pruner       *p,
+            FmOnnxTensor *t,
+            guint8      **m)
+{
+  gint64 n = tensor_numel (t), idx[FM_MAX_RANK] = { 0 };
+  float *out = g_new (float, MAX (n, 1));
+  gint64 kept = 0;
+
+  for (gint64 e = 0; e < n; e++)
+    {
+      gboolean removed = FALSE;
+      float v = 0.0f;
+
+      for (int a = 0; a < t->rank && !removed; a++)
+        removed = m[a] != NULL && m[a][idx[a]];
+      if (!removed && _fm_prune_tensor_value (t, e, &v))
+        {
+          guint32 bits;
+
+          memcpy (&bits, &v, 4);
+          bits = GUINT32_TO_LE (bits);
+          memcpy (&out[kept++], &bits, 4);
+        }
+      for (int a = t->rank - 1; a >= 0 && ++idx[a] == t->dims[a]; a--)
+        idx[a] = 0;
+    }
+  for (int a = 0; a < t->rank; a++)
+    for (gint64 i = 0, d = t->dims[a]; m[a] != NULL && i < d; i++)
+      t->dims[a] -= m[a][i];
+  g_clear_pointer (&t->float_data, g_array_unref);
+  t->has_raw_data = TRUE;
+  t->raw_data.data = (const guint8 *) out;
+  t->raw_data.len = (gsize) kept * 4;
+  g_ptr_array_add (p->buffers, out);
+}
+
+void
+_fm_prune_apply_masks (Pruner *p)
+{
+  GHashTableIter iter;
+  gpointer tensor, masks;
+
+  g_hash_table_iter_init (&iter, p->masks);
+  while (g_hash_table_iter_next (&iter, &tensor, &masks))
+    cut_tensor (p, tensor, masks);
+}
+
+void
+_fm_prune_layer_free (FmPruneLayer *layer)
+{
+  for (guint i = 0; i < layer->kept->len; i++)
+    g_free (g_array_index (layer->kept, FmPruneKept, i).reason);
+  g_array_unref (layer->kept);
+  g_array_unref (layer->removed);
+  g_free (layer->layer);
+  g_free (layer->node);
+  g_free (layer);
+}
+
+void
+fm_prune_free (FmPrune *prune)
+{
+  if (prune == NULL)
+    return;
+  g_clear_pointer (&prune->layers, g_ptr_array_unref);
+  g_clear_pointer (&prune->bytes, g_bytes_unref);
+  g_clear_pointer (&prune->pruned, fm_model_unref);
+  g_free (prune);
+}
+
+gboolean
+fm_prune_write (const FmPrune *prune,
+                const char    *path,
+                GError       **error)
+{
+  g_return_val_if_fail (prune != NULL && prune->bytes != NULL, FALSE);
+
+  return fm_file_write_atomic (path, g_bytes_get_data (prune->bytes, NULL),
+                               g_bytes_get_size (prune->bytes), error);
+}
+
+static void
+add_int (JsonBuilder *b,
+         const char  *member,
+         gint64       v)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_int_value (b, v);
+}
+
+static void
+add_layer_json (JsonBuilder        *b,
+                const FmPruneLayer *l)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "layer");
+  json_builder_add_string_value (b, l->layer);
+  json_builder_set_member_name (b, "node");
+  if (l->node != NULL)
+    json_builder_add_string_value (b, l->node);
+  else
+    json_builder_add_null_value (b);
+  add_int (b, "channels", l->channels);
+  json_builder_set_member_name (b, "removed");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < l->removed->len; k++)
+    json_builder_add_int_value (b, g_array_index (l->removed, guint, k));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "kept");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < l->kept->len; k++)
+    {
+      const FmPruneKept *kept = &g_array_index (l->kept, FmPruneKept, k);
+
+      json_builder_begin_object (b);
+      add_int (b, "channel", kept->channel);
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, kept->reason);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+JsonNode *
+fm_prune_to_json (const FmPrune *prune)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "layers");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < prune->layers->len; i++)
+    add_layer_json (b, g_ptr_array_index (prune->layers, i));
+  json_builder_end_array (b);
+  add_int (b, "dead", prune->n_dead);
+  add_int (b, "removed", prune->n_removed);
+  add_int (b, "params_before", (gint64) prune->params_before);
+  add_int (b, "params_after", (gint64) prune->params_after);
+  add_int (b, "macs_before", (gint64) prune->macs_before);
+  add_int (b, "macs_after", (gint64) prune->macs_after);
+  json_builder_set_member_name (b, "verification");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "verified");
+  json_builder_add_boolean_value (b, prune->verified);
+  add_int (b, "images", (gint64) prune->images);
+  json_builder_set_member_name (b, "max_abs_diff");
+  json_builder_add_double_value (b, prune->max_abs_diff);
+  json_builder_set_member_name (b, "max_rel_diff");
+  json_builder_add_double_value (b, prune->max_rel_diff);
+  json_builder_set_member_name (b, "tolerance");
+  json_builder_add_double_value (b, FM_PRUNE_TOLERANCE);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static double
+percent_fewer (guint64 before,
+               guint64 after)
+{
+  return before > 0 ? 100.0 * (double) (before - MIN (after, before)) / (double) before : 0.0;
+}
+
+char *
+fm_prune_summary (const FmPrune *prune)
+{
+  guint layers = 0;
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < prune->layers->len; i++)
+    layers += ((FmPruneLayer *) g_ptr_array_index (prune->layers, i))->removed->len > 0;
+  /* Translators: "Removed 45 of 45 dead channels, from 3 layers: 81 % fewer
+   * multiply-adds, 53 % fewer parameters."; "%.0f %%" are percentages */
+  g_string_append_printf (s, ngettext ("Removed %u of %u dead channels, from %u layer: %.0f %% "
+                                       "fewer multiply-adds, %.0f %% fewer parameters.",
+                                       "Removed %u of %u dead channels, from %u layers: %.0f %% "
+                                       "fewer multiply-adds, %.0f %% fewer parameters.",
+                                       layers),
+                          prune->n_removed, prune->n_dead, layers,
+                          percent_fewer (prune->macs_before, prune->macs_after),
+                          percent_fewer (prune->params_before, prune->params_after));
+  if (prune->verified)
+    {
+      g_string_append_c (s, ' ');
+      /* Translators: the outputs of the original and the pruned model agree
+       * within 1e-4 (relative) */
+      g_string_append_printf (s, ngettext ("Outputs agree on %'" PRIu64 " image.",
+                                           "Outputs agree on %'" PRIu64 " images.",
+                                           (gulong) prune->images),
+                              prune->images);
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+fm_prune_layer_describe (const FmPruneLayer *l,
+                         const char         *name)
+{
+  g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+  GString *s = g_string_new (NULL);
+
+  /* Translators: "relu1: removed 16 of 32 channels" */
+  g_string_append_printf (s, _("%s: removed %u of %u channels"), name, l->removed->len,
+                          l->channels);
+  for (guint k = 0; k < l->removed->len; k++)
+    g_string_append_printf (s, "%s%u", k == 0 ? _("\n  removed: ") : ", ",
+                            g_array_index (l->removed, guint, k));
+  for (guint k = 0; k < l->kept->len; k++)
+    {
+      const char *reason = g_array_index (l->kept, FmPruneKept, k).reason;
+
+      if (!g_hash_table_add (done, (gpointer) reason))
+        continue;
+      g_string_append (s, _("\n  kept dead: "));
+      for (guint j = k, n = 0; j < l->kept->len; j++)
+        if (g_strcmp0 (g_array_index (l->kept, FmPruneKept, j).reason, reason) == 0)
+          g_string_append_printf (s, "%s%u", n++ == 0 ? "" : ", ",
+                                  g_array_index (l->kept, FmPruneKept, j).channel);
+      /* Translators: after a list of channels kept: why */
+      g_string_append_printf (s, _(" (%s)"), reason);
+    }
+  return g_string_free (s, FALSE);
+}

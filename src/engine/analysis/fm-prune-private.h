@@ -1,0 +1,61 @@
+/* fm-prune-private.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What fm-prune.c (the plan), fm-prune-apply.c (rewriting the weights)
+ * and fm-prune-verify.c share.
+ */
+#pragma once
+
+#include "fm-onnx-proto.h"
+#include "fm-prune.h"
+
+G_BEGIN_DECLS
+
+/* A slice that a removed channel c takes from a weight: the indexes
+ * [(offset + c) * block, (offset + c + 1) * block) of @axis (the offset
+ * of the channel's block after a Concat). */
+typedef struct
+{
+  FmOnnxTensor *tensor;
+  int           axis;
+  gint64        block;
+  guint         offset;
+} Cut;
+
+typedef struct
+{
+  FmModel            *model;
+  const FmScanResult *scan;
+  FmOnnxModel        *onnx;
+  GHashTable         *consumers;  /* value name -> GPtrArray of FmOnnxNode* */
+  GHashTable         *outputs;    /* graph output names */
+  GHashTable         *inits;      /* initializer name -> FmOnnxTensor* */
+  GHashTable         *uses;       /* initializer name -> node inputs reading it */
+  GHashTable         *changed;    /* values whose channels change */
+  GHashTable         *covered;    /* values a Conv's line or its consumers reach */
+  GPtrArray          *touched;    /* those of the Conv being planned */
+  GHashTable         *graph_inputs; /* graph input names */
+  GHashTable         *masks;      /* FmOnnxTensor* -> guint8 *[FM_MAX_RANK]: 1 = remove */
+  GPtrArray          *buffers;    /* the new weights' bytes, until encoded */
+  FmPrune            *prune;
+} Pruner;
+
+const char *_fm_prune_node_name    (const FmOnnxNode   *n);
+/* Element @index of a float32 initializer; FALSE if it has none. */
+gboolean    _fm_prune_tensor_value (const FmOnnxTensor *t,
+                                    gint64              index,
+                                    float              *value);
+/* Whether @t holds its numel floats, in raw_data or float_data. */
+gboolean    _fm_prune_tensor_floats_ok (const FmOnnxTensor *t);
+/* Marks the slices @cuts for each channel in @removed. */
+void        _fm_prune_mark         (Pruner             *p,
+                                    const GArray       *cuts,
+                                    const GArray       *removed);
+/* Rewrites every marked weight without its marked slices. */
+void        _fm_prune_apply_masks  (Pruner             *p);
+void        _fm_prune_layer_free   (FmPruneLayer       *layer);
+void        _fm_prune_masks_free   (gpointer            masks);
+
+G_END_DECLS

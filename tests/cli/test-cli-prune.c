@@ -1,0 +1,207 @@
+/* test-cli-prune.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `feature-maps prune`, run as a user would on the bundled dying model
+ * and digits: --json removes exactly the channels `scan --json` lists as
+ * dead in each ReLU, verifies on the 2,000 digits and writes a model that
+ * `inspect` loads; --scan SCAN.json gives the same; a scan of another
+ * model, one made with other input settings and a malformed file are
+ * refused naming what is wrong, and no file is left; so is a missing -o.
+ */
+#include "config.h"
+
+#include "fm-test-cli.h"
+#include "fm-test-files.h"
+
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+static const char *binary;
+static const char *cache_dir;
+static char *scan_json;       /* scan --json of the dying model */
+static char *other_scan_json; /* scan --json of mnist-cnn */
+static JsonParser *scan_parser;
+
+#define run(sub, out, err, ...) \
+  fm_test_cli_run (binary, sub, (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL }, \
+                   out, err, NULL, FM_TEST_CLI_ARGS (__VA_ARGS__))
+
+static JsonArray *
+scan_dead (const char *layer)
+{
+  JsonObject *l = fm_test_cli_find_layer (json_node_get_object (json_parser_get_root (scan_parser)),
+                                          layer);
+
+  return json_object_get_array_member (l, "dead");
+}
+
+/* The report's layer @name, or NULL. */
+static JsonObject *
+report_layer (JsonObject *o,
+              const char *name)
+{
+  JsonArray *layers = json_object_get_array_member (o, "layers");
+
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+
+      if (strcmp (json_object_get_string_member (l, "layer"), name) == 0)
+        return l;
+    }
+  return NULL;
+}
+
+static void
+check_report (const char *json)
+{
+  static const char *const relus[] = { "/relu1/Relu_output_0", "/relu2/Relu_output_0",
+                                       "/relu3/Relu_output_0" };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o = fm_test_cli_parse_object (parser, json);
+  JsonObject *v = json_object_get_object_member (o, "verification");
+  gint64 removed = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (relus); i++)
+    {
+      JsonObject *l = report_layer (o, relus[i]);
+      JsonArray *dead = scan_dead (relus[i]);
+      JsonArray *gone;
+
+      g_assert_nonnull (l);
+      gone = json_object_get_array_member (l, "removed");
+      g_assert_cmpuint (json_array_get_length (gone), ==, json_array_get_length (dead));
+      for (guint k = 0; k < json_array_get_length (dead); k++)
+        g_assert_cmpint (json_array_get_int_element (gone, k), ==,
+                         json_array_get_int_element (dead, k));
+      removed += json_array_get_length (dead);
+    }
+  g_assert_cmpint (json_object_get_int_member (o, "removed"), ==, removed);
+  g_assert_cmpint (json_object_get_int_member (o, "params_before"), ==, 34506);
+  g_assert_cmpint (json_object_get_int_member (o, "params_after"), <,
+                   json_object_get_int_member (o, "params_before"));
+  g_assert_true (json_object_get_boolean_member (v, "verified"));
+  g_assert_cmpint (json_object_get_int_member (v, "images"), ==, 2000);
+  g_assert_cmpfloat (json_object_get_double_member (v, "max_rel_diff"), <=, 1e-4);
+}
+
+static void
+test_json (void)
+{
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "pruned.onnx", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", "mnist-heldout", "-o", path,
+                        "--json", NULL), ==, 0);
+  check_report (out);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run ("inspect", &out, &err, path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "feature-maps prune (from pytorch 1.13.0)"));
+}
+
+static void
+test_scan_file (void)
+{
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "pruned-scan.onnx", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", "mnist-heldout", "-o", path,
+                        "--scan", scan_json, "--json", NULL), ==, 0);
+  check_report (out);
+}
+
+static void
+test_text (void)
+{
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "pruned-text.onnx", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *want = g_strdup_printf ("relu1: removed %u of 32 channels",
+                                           json_array_get_length (scan_dead ("/relu1/Relu_output_0")));
+
+  g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", "mnist-heldout", "-o", path,
+                        NULL), ==, 0);
+  g_assert_nonnull (strstr (out, want));
+  g_assert_nonnull (strstr (out, "Parameters: 34506 before"));
+  g_assert_nonnull (strstr (out, "Multiply-adds: 2499392 before"));
+  g_assert_nonnull (strstr (out, "Verified on 2000 images"));
+}
+
+/* Another model's scan, other settings, a malformed file; no -o. */
+static void
+test_refused (void)
+{
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "refused.onnx", NULL);
+  g_autofree char *broken = g_build_filename (fm_test_scratch (), "broken.json", NULL);
+  g_autofree char *empty = g_build_filename (fm_test_scratch (), "empty-layers.json", NULL);
+  const char *cases[][5] = {
+    { "--scan", other_scan_json, NULL, "another model", "mnist-cnn.onnx" },
+    { "--scan", scan_json, "--invert=yes", "other input settings", "invert=auto (here invert=yes)" },
+    { "--scan", broken, NULL, "broken.json", "cannot read the scan" },
+    { "--scan", empty, NULL, "empty-layers.json", "missing" },
+  };
+
+  g_assert_true (g_file_set_contents (broken, "{\"model\":", -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "{\"model\": \"m.onnx\", \"layers\": 3}", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      int status = cases[i][2] == NULL
+        ? run ("prune", &out, &err, "mnist-cnn-dying", "mnist-heldout", "-o", path,
+               cases[i][0], cases[i][1], NULL)
+        : run ("prune", &out, &err, "mnist-cnn-dying", "mnist-heldout", "-o", path,
+               cases[i][0], cases[i][1], cases[i][2], NULL);
+
+      g_test_message ("case %u: %s", i, err);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_nonnull (strstr (err, cases[i][3]));
+      g_assert_nonnull (strstr (err, cases[i][4]));
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", "mnist-heldout", NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "-o PRUNED.onnx"));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *out = NULL, *err = NULL;
+  GError *error = NULL;
+  int status;
+
+  binary = fm_test_cli_init (&argc, &argv);
+  cache_dir = fm_test_fresh_dir (fm_test_scratch (), "cache");
+  scan_json = g_build_filename (fm_test_scratch (), "scan.json", NULL);
+  g_assert_cmpint (run ("scan", &out, &err, "mnist-cnn-dying", "mnist-heldout", "--json", NULL),
+                   ==, 0);
+  g_assert_true (g_file_set_contents (scan_json, out, -1, NULL));
+  scan_parser = json_parser_new ();
+  json_parser_load_from_data (scan_parser, out, -1, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  other_scan_json = g_build_filename (fm_test_scratch (), "other.json", NULL);
+  g_assert_cmpint (run ("scan", &out, &err, "mnist-cnn", "mnist-heldout", "--json", "--limit",
+                        "10", NULL), ==, 0);
+  g_assert_true (g_file_set_contents (other_scan_json, out, -1, NULL));
+
+  g_test_add_func ("/cli/prune/json", test_json);
+  g_test_add_func ("/cli/prune/scan-file", test_scan_file);
+  g_test_add_func ("/cli/prune/text", test_text);
+  g_test_add_func ("/cli/prune/refused", test_refused);
+  status = g_test_run ();
+  g_object_unref (scan_parser);
+  g_free (scan_json);
+  g_free (other_scan_json);
+  return status;
+}

@@ -1,0 +1,665 @@
+/* test-prune.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Exact pruning (fm-prune.h). The bundled mnist-cnn-dying scanned on the
+ * held-out digits: the channels removed are the scan's dead ones, the
+ * parameter and multiply-add counts are worked out here from the
+ * architecture (3x3 convs with padding 1 on 28x28, 14x14, 7x7, then a
+ * Gemm on 7x7 maps), and the written file, read back by our decoder,
+ * keeps every field; both models then run over the 2,000 digits here,
+ * independently of fm_prune_verify (), and agree. Hand-built models keep
+ * a dead channel that feeds a residual Add with a live partner, or a
+ * BatchNormalization after the ReLU that shifts it, naming the reason;
+ * with a zero shift the channel goes; a Gemm after Flatten loses the
+ * rows the channel fed, unless the channel is a model output; after a
+ * Concat the consumer loses the channel where it landed. A scan with
+ * epsilon > 0 is refused, and so is a model with external data.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fm-data.h"
+#include "fm-onnx-write.h"
+#include "fm-preprocess.h"
+#include "fm-prune.h"
+#include "fm-run.h"
+#include "fm-scan.h"
+#include "fm-test-files.h"
+#include "fm-test-graph.h"
+#include "fm-test-onnx.h"
+
+#define DYING_MODEL    "models/mnist-cnn-dying.onnx"
+#define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
+
+static char *
+bundled (const char *rel)
+{
+  GError *error = NULL;
+  char *path = fm_data_find (rel, &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+static FmModel *
+load_ok (const char *path)
+{
+  GError *error = NULL;
+  FmModel *model = fm_model_load_file (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return model;
+}
+
+static FmScanResult *
+scan_ok (FmModel             *model,
+         const char          *path,
+         const FmScanOptions *options)
+{
+  GError *error = NULL;
+  g_autoptr(FmDataset) dataset = fm_dataset_open (path, NULL, &error);
+  g_autoptr(FmScan) scan = NULL;
+
+  g_assert_no_error (error);
+  scan = fm_scan_new (model, dataset, options);
+  g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return fm_scan_result_ref (fm_scan_get_result (scan));
+}
+
+static guint
+n_dead (const FmScanResult *r,
+        const char         *layer)
+{
+  int i = fm_scan_result_find_layer (r, layer);
+
+  g_assert_cmpint (i, >=, 0);
+  return r->layers[i].n_dead;
+}
+
+static const FmPruneLayer *
+prune_layer (const FmPrune *p,
+             const char    *layer)
+{
+  for (guint i = 0; i < p->layers->len; i++)
+    if (strcmp (((FmPruneLayer *) g_ptr_array_index (p->layers, i))->layer, layer) == 0)
+      return g_ptr_array_index (p->layers, i);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static const char *
+meta_value (const FmOnnxModel *m,
+            const char        *key)
+{
+  for (guint i = 0; i < m->metadata_props->len; i++)
+    {
+      const FmOnnxStringPair *p = g_ptr_array_index (m->metadata_props, i);
+
+      if (strcmp (p->key, key) == 0)
+        return p->value;
+    }
+  return NULL;
+}
+
+static FmOnnxModel *
+decode_file (const char *path,
+             GBytes    **bytes)
+{
+  GError *error = NULL;
+  g_autoptr(GMappedFile) f = g_mapped_file_new (path, FALSE, &error);
+  FmOnnxModel *m;
+
+  g_assert_no_error (error);
+  *bytes = g_mapped_file_get_bytes (f);
+  m = fm_onnx_model_decode (g_bytes_get_data (*bytes, NULL), g_bytes_get_size (*bytes), NULL,
+                            &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+/* Every field the decoder keeps, but the producer and the sliced weights,
+ * is as in the original. */
+static void
+assert_fields_kept (const char *original,
+                    const char *pruned)
+{
+  g_autoptr(GBytes) ba = NULL;
+  g_autoptr(GBytes) bb = NULL;
+  g_autoptr(FmOnnxModel) a = decode_file (original, &ba);
+  g_autoptr(FmOnnxModel) b = decode_file (pruned, &bb);
+
+  g_assert_cmpint (b->ir_version, ==, a->ir_version);
+  g_assert_cmpstr (b->producer_name, ==, "feature-maps prune (from pytorch 1.13.0)");
+  g_assert_cmpstr (b->producer_version, ==, PACKAGE_VERSION);
+  g_assert_cmpstr (b->doc_string, ==, a->doc_string);
+  g_assert_cmpuint (b->opset_imports->len, ==, a->opset_imports->len);
+  g_assert_cmpint (((FmOnnxOpset *) g_ptr_array_index (b->opset_imports, 0))->version, ==,
+                   ((FmOnnxOpset *) g_ptr_array_index (a->opset_imports, 0))->version);
+  g_assert_cmpuint (b->metadata_props->len, ==, a->metadata_props->len);
+  for (guint i = 0; i < a->metadata_props->len; i++)
+    {
+      const FmOnnxStringPair *p = g_ptr_array_index (a->metadata_props, i);
+
+      g_assert_cmpstr (meta_value (b, p->key), ==, p->value);
+    }
+  g_assert_cmpstr (b->graph->name, ==, a->graph->name);
+  g_assert_cmpuint (b->graph->nodes->len, ==, a->graph->nodes->len);
+  for (guint i = 0; i < a->graph->nodes->len; i++)
+    {
+      const FmOnnxNode *na = g_ptr_array_index (a->graph->nodes, i);
+      const FmOnnxNode *nb = g_ptr_array_index (b->graph->nodes, i);
+
+      g_assert_cmpstr (nb->name, ==, na->name);
+      g_assert_cmpstr (nb->op_type, ==, na->op_type);
+      g_assert_cmpuint (nb->attributes->len, ==, na->attributes->len);
+      g_assert_cmpuint (nb->inputs->len, ==, na->inputs->len);
+    }
+  g_assert_cmpuint (b->graph->initializers->len, ==, a->graph->initializers->len);
+  for (guint i = 0; i < a->graph->inputs->len; i++)
+    {
+      const FmOnnxValueInfo *va = g_ptr_array_index (a->graph->inputs, i);
+      const FmOnnxValueInfo *vb = g_ptr_array_index (b->graph->inputs, i);
+
+      g_assert_cmpstr (vb->name, ==, va->name);
+      g_assert_cmpint (vb->rank, ==, va->rank);
+      g_assert_cmpstr (vb->dim_params[0], ==, va->dim_params[0]);
+    }
+}
+
+/* The index of the largest of @n floats. */
+static gsize
+top1 (const float *v,
+      gsize        n)
+{
+  gsize best = 0;
+
+  for (gsize i = 1; i < n; i++)
+    if (v[i] > v[best])
+      best = i;
+  return best;
+}
+
+/* Runs @a and @b over every held-out digit and compares their outputs:
+ * the same top class and |x - y| <= 1e-4 max (1, |x|); returns the
+ * images run. */
+static guint
+compare_on_digits (FmModel *a,
+                   FmModel *b)
+{
+  GError *error = NULL;
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autoptr(FmDataset) dataset = fm_dataset_open (digits, NULL, &error);
+  g_autoptr(FmRun) ra = fm_run_new (a, &error);
+  g_autoptr(FmRun) rb = fm_run_new (b, &error);
+  const FmValue *out = &a->values[a->outputs[0]];
+  FmPreprocess pp;
+  float input[28 * 28];
+  guint images = 0;
+  guint64 index;
+  double worst = 0.0;
+
+  g_assert_no_error (error);
+  g_assert_true (fm_preprocess_init_from_model (&pp, a, NULL));
+  g_assert_cmpuint (out->numel, ==, 10);
+  while (fm_dataset_next_input (dataset, &pp, &index, input, NULL, &error))
+    {
+      const float *ya, *yb;
+
+      memcpy (fm_run_input_data (ra, 0), input, sizeof input);
+      memcpy (fm_run_input_data (rb, 0), input, sizeof input);
+      g_assert_true (fm_run_execute (ra, NULL, &error));
+      g_assert_true (fm_run_execute (rb, NULL, &error));
+      ya = fm_run_value_data (ra, a->outputs[0]);
+      yb = fm_run_value_data (rb, b->outputs[0]);
+      g_assert_cmpuint (top1 (ya, 10), ==, top1 (yb, 10));
+      for (guint k = 0; k < 10; k++)
+        {
+          double d = fabs ((double) ya[k] - (double) yb[k]);
+
+          g_assert_cmpfloat (d, <=, 1e-4 * MAX (1.0, fabs ((double) ya[k])));
+          worst = MAX (worst, d);
+        }
+      images++;
+    }
+  g_assert_no_error (error);
+  g_test_message ("largest difference over %u digits: %g", images, worst);
+  return images;
+}
+
+/* ---- the bundled dying model ------------------------------------------ */
+
+/* Parameters and multiply-adds of mnist-cnn-dying with c1, c2, c3
+ * channels in its three convolutions (3x3, padding 1, each followed by a
+ * 2x2 max pool: 28x28, 14x14, 7x7 maps) and the Gemm to 10 classes on
+ * the flattened c3 x 7 x 7. */
+static guint64
+dying_params (guint64 c1,
+              guint64 c2,
+              guint64 c3)
+{
+  return c1 * 1 * 9 + c1 + c2 * c1 * 9 + c2 + c3 * c2 * 9 + c3 + 10 * c3 * 49 + 10;
+}
+
+static guint64
+dying_macs (guint64 c1,
+            guint64 c2,
+            guint64 c3)
+{
+  return c1 * 1 * 9 * 28 * 28 + c2 * c1 * 9 * 14 * 14 + c3 * c2 * 9 * 7 * 7 + 10 * c3 * 7 * 7;
+}
+
+static void
+test_dying (void)
+{
+  static const char *const relus[] = { "/relu1/Relu_output_0", "/relu2/Relu_output_0",
+                                       "/relu3/Relu_output_0" };
+  g_autofree char *model_path = bundled (DYING_MODEL);
+  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "pruned.onnx", NULL);
+  g_autoptr(FmModel) model = load_ok (model_path);
+  g_autoptr(FmModel) pruned = NULL;
+  g_autoptr(FmScanResult) scan = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  GError *error = NULL;
+  guint64 c[3];
+  FmScanOptions o;
+  FmPreprocess pp;
+
+  fm_scan_options_init (&o);
+  scan = scan_ok (model, digits, &o);
+  g_assert_cmpuint (scan->images, ==, 2000);
+  p = fm_prune_new (model, scan, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Every dead channel of the three ReLUs goes, and nothing else. */
+  for (guint i = 0; i < 3; i++)
+    {
+      const FmScanLayer *sl = &scan->layers[fm_scan_result_find_layer (scan, relus[i])];
+      const FmPruneLayer *l = prune_layer (p, relus[i]);
+
+      g_assert_cmpuint (l->channels, ==, 32);
+      g_assert_cmpuint (l->kept->len, ==, 0);
+      g_assert_cmpuint (l->removed->len, ==, sl->n_dead);
+      for (guint k = 0; k < sl->n_dead; k++)
+        {
+          g_assert_cmpuint (g_array_index (l->removed, guint, k), ==, sl->dead[k]);
+          g_assert_cmpuint (sl->zero_count[sl->dead[k]], ==, 2000);
+        }
+      c[i] = 32 - n_dead (scan, relus[i]);
+    }
+  g_test_message ("channels left: %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", %"
+                  G_GUINT64_FORMAT, c[0], c[1], c[2]);
+  /* "roughly half of relu1's channels" */
+  g_assert_cmpuint (c[0], >=, 10);
+  g_assert_cmpuint (c[0], <=, 22);
+  g_assert_cmpuint (p->params_before, ==, dying_params (32, 32, 32));
+  g_assert_cmpuint (p->macs_before, ==, dying_macs (32, 32, 32));
+  g_assert_cmpuint (p->params_after, ==, dying_params (c[0], c[1], c[2]));
+  g_assert_cmpuint (p->macs_after, ==, dying_macs (c[0], c[1], c[2]));
+
+  /* prune's own verification */
+  g_assert_true (fm_preprocess_init_from_model (&pp, model, NULL));
+  g_assert_true (fm_prune_verify (p, model, digits, NULL, &pp, 0, 1, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (p->verified);
+  g_assert_cmpuint (p->images, ==, 2000);
+  g_assert_cmpfloat (p->max_rel_diff, <=, FM_PRUNE_TOLERANCE);
+
+  /* the file, read back, and run here */
+  g_assert_true (fm_prune_write (p, out, &error));
+  g_assert_no_error (error);
+  assert_fields_kept (model_path, out);
+  pruned = load_ok (out);
+  g_assert_cmpuint (compare_on_digits (model, pruned), ==, 2000);
+}
+
+/* ---- hand-built models ------------------------------------------------ */
+
+/* 4 images of 2 x 2 pixels, none black. */
+static char *
+write_digits (void)
+{
+  static const guint8 px[16] = { 10, 20, 30, 40,  255, 0, 0, 1,  7, 7, 7, 7,  0, 90, 0, 0 };
+  char *path = g_build_filename (fm_test_scratch (), "tiny.idx", NULL);
+  guint8 file[16 + 16] = { 0, 0, 8, 3,  0, 0, 0, 4,  0, 0, 0, 2,  0, 0, 0, 2 };
+  GError *error = NULL;
+
+  memcpy (file + 16, px, 16);
+  g_file_set_contents (path, (const char *) file, sizeof file, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Writes @g with our encoder as @name and loads it. */
+static FmModel *
+save_and_load (FmTestGraph *g,
+               const char  *name)
+{
+  g_autofree char *path = g_build_filename (fm_test_scratch (), name, NULL);
+  g_autoptr(GBytes) bytes = fm_onnx_model_encode (g);
+  GError *error = NULL;
+
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  return load_ok (path);
+}
+
+static FmPrune *
+prune_tiny (FmModel *model,
+            float    epsilon,
+            GError **error)
+{
+  g_autofree char *digits = write_digits ();
+  g_autoptr(FmScanResult) scan = NULL;
+  FmScanOptions o;
+
+  fm_scan_options_init (&o);
+  fm_preprocess_init (&o.preprocess, 1, 2, 2);
+  o.preprocess.invert = FM_INVERT_NO;
+  o.epsilon = epsilon;
+  scan = scan_ok (model, digits, &o);
+  return fm_prune_new (model, scan, NULL, error);
+}
+
+/* fm_prune_verify () over the 4 tiny images passes. */
+static void
+verify_tiny (FmPrune *p,
+             FmModel *model)
+{
+  g_autofree char *digits = write_digits ();
+  GError *error = NULL;
+  FmPreprocess pp;
+
+  fm_preprocess_init (&pp, 1, 2, 2);
+  pp.invert = FM_INVERT_NO;
+  g_assert_true (fm_prune_verify (p, model, digits, NULL, &pp, 0, 1, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (p->images, ==, 4);
+}
+
+/* x -> Conv a (w 0, 1; b -1, 0) -> Relu ra: channel 0 is -1 -> 0, dead.
+ * x -> Conv b (w 1, 1; b 0.5, 0) -> Relu rb: channel 0 is x + 0.5, live.
+ * ra + rb -> s -> Conv (1 channel) -> y. Removing ra's channel 0 would
+ * take s's channel 0, which rb makes live: the channel stays. */
+static void
+test_residual (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  const FmPruneLayer *l;
+  GError *error = NULL;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "wa", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "ba", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (g, "wb", FM_DIMS (2, 1, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_float (g, "bb", FM_DIMS (2), (const float[]) { 0.5f, 0 });
+  fm_test_graph_float (g, "wc", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_node (g, "Conv", "x,wa,ba", "a");
+  fm_test_graph_node (g, "Relu", "a", "ra");
+  fm_test_graph_node (g, "Conv", "x,wb,bb", "b");
+  fm_test_graph_node (g, "Relu", "b", "rb");
+  fm_test_graph_node (g, "Add", "ra,rb", "s");
+  fm_test_graph_node (g, "Conv", "s,wc", "y");
+  fm_test_graph_output (g, "y");
+  model = save_and_load (g, "residual.onnx");
+  p = prune_tiny (model, 0.0f, &error);
+  g_assert_no_error (error);
+  l = prune_layer (p, "ra");
+  g_assert_cmpuint (l->removed->len, ==, 0);
+  g_assert_cmpuint (l->kept->len, ==, 1);
+  g_assert_cmpuint (g_array_index (l->kept, FmPruneKept, 0).channel, ==, 0);
+  g_test_message ("kept: %s", g_array_index (l->kept, FmPruneKept, 0).reason);
+  g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason, "residual Add"));
+  g_assert_cmpuint (p->n_removed, ==, 0);
+  g_assert_cmpuint (p->params_after, ==, p->params_before);
+  g_assert_cmpuint (p->macs_after, ==, p->macs_before);
+}
+
+/* x -> Conv (w 0, 1; b -1, 0) -> Relu r (channel 0 dead) ->
+ * BatchNormalization (scale 1, B @shift, 0, mean 0, var 1) -> n -> Conv
+ * (1 channel, weights 1, 1) -> y. The normalisation turns the dead zero
+ * into @shift: with a shift the channel stays, without it goes. */
+static FmModel *
+build_bn_after_relu (float       shift,
+                     const char *name)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (g, "scale", FM_DIMS (2), (const float[]) { 1, 1 });
+  fm_test_graph_float (g, "shift", FM_DIMS (2), (const float[]) { shift, 0 });
+  fm_test_graph_float (g, "mean", FM_DIMS (2), (const float[]) { 0, 0 });
+  fm_test_graph_float (g, "var", FM_DIMS (2), (const float[]) { 1, 1 });
+  fm_test_graph_float (g, "head", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_graph_node (g, "BatchNormalization", "r,scale,shift,mean,var", "n");
+  fm_test_graph_node (g, "Conv", "n,head", "y");
+  fm_test_graph_output (g, "y");
+  return save_and_load (g, name);
+}
+
+static void
+test_bn_after_relu (void)
+{
+  g_autoptr(FmModel) shifted = build_bn_after_relu (0.5f, "bn-shift.onnx");
+  g_autoptr(FmModel) plain = build_bn_after_relu (0.0f, "bn-plain.onnx");
+  g_autoptr(FmPrune) p = NULL;
+  g_autoptr(FmPrune) q = NULL;
+  const FmPruneLayer *l;
+  GError *error = NULL;
+
+  p = prune_tiny (shifted, 0.0f, &error);
+  g_assert_no_error (error);
+  l = prune_layer (p, "r");
+  g_assert_cmpuint (l->removed->len, ==, 0);
+  g_assert_cmpuint (l->kept->len, ==, 1);
+  g_test_message ("kept: %s", g_array_index (l->kept, FmPruneKept, 0).reason);
+  g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason,
+                            "BatchNormalization"));
+  g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason, "0.5"));
+
+  /* Without the shift: channel 0 goes from w, b, the four BN vectors and
+   * the head: 2 + 2 + 4 * 2 + 2 = 14 parameters become 7; multiply-adds
+   * 2 x 4 + 2 x 4 = 16 become 4 + 4 = 8. */
+  q = prune_tiny (plain, 0.0f, &error);
+  g_assert_no_error (error);
+  l = prune_layer (q, "r");
+  g_assert_cmpuint (l->removed->len, ==, 1);
+  g_assert_cmpuint (q->params_before, ==, 14);
+  g_assert_cmpuint (q->params_after, ==, 7);
+  g_assert_cmpuint (q->macs_before, ==, 16);
+  g_assert_cmpuint (q->macs_after, ==, 8);
+  verify_tiny (q, plain);
+  g_assert_cmpuint (q->images, ==, 4);
+  g_assert_cmpfloat (q->max_abs_diff, ==, 0.0);
+}
+
+/* x -> Conv (w 0, 1; b -1, 0) -> Relu r (channel 0 dead) -> Flatten f ->
+ * Gemm (B [8, 3], not transposed) -> y: channel 0 feeds rows 0-3 of B,
+ * which go with it. Parameters 2 + 2 + 24 = 28 become 1 + 1 + 12 = 14;
+ * multiply-adds 2 x 4 (Conv) + 8 x 3 (Gemm) = 32 become 4 + 12 = 16. A
+ * second model that also outputs r keeps the channel. */
+static FmModel *
+build_flatten_gemm (gboolean    r_is_output,
+                    const char *name)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  float b[24];
+  FmOnnxNode *gemm;
+
+  for (guint i = 0; i < 24; i++)
+    b[i] = (float) i / 8.0f - 1.0f;
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (g, "fc", FM_DIMS (8, 3), b);
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_graph_node (g, "Flatten", "r", "f");
+  gemm = fm_test_graph_node (g, "Gemm", "f,fc", "y");
+  fm_test_node_int (gemm, "transB", 0);
+  fm_test_graph_output (g, "y");
+  if (r_is_output)
+    fm_test_graph_output (g, "r");
+  return save_and_load (g, name);
+}
+
+static void
+test_flatten_gemm (void)
+{
+  g_autoptr(FmModel) model = build_flatten_gemm (FALSE, "flatten-gemm.onnx");
+  g_autoptr(FmModel) shown = build_flatten_gemm (TRUE, "flatten-gemm-output.onnx");
+  g_autoptr(FmPrune) p = NULL;
+  g_autoptr(FmPrune) q = NULL;
+  const FmPruneLayer *l;
+  GError *error = NULL;
+
+  p = prune_tiny (model, 0.0f, &error);
+  g_assert_no_error (error);
+  l = prune_layer (p, "r");
+  g_assert_cmpuint (l->removed->len, ==, 1);
+  g_assert_cmpuint (p->params_before, ==, 28);
+  g_assert_cmpuint (p->params_after, ==, 14);
+  g_assert_cmpuint (p->macs_before, ==, 32);
+  g_assert_cmpuint (p->macs_after, ==, 16);
+  verify_tiny (p, model);
+  g_assert_cmpuint (p->images, ==, 4);
+
+  q = prune_tiny (shown, 0.0f, &error);
+  g_assert_no_error (error);
+  l = prune_layer (q, "r");
+  g_assert_cmpuint (l->removed->len, ==, 0);
+  g_assert_cmpuint (l->kept->len, ==, 1);
+  g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason,
+                            "part of the model output “r”"));
+}
+
+/* x -> Conv q (w 1, 2; b 0.1, 0.2) -> Relu rq (live) and x -> Conv (w 0,
+ * 1; b -1, 0) -> Relu r (channel 0 dead); Concat (rq, r) -> cat -> Conv
+ * head (weights 1, 2, 3, 4) -> y. r's channel 0 is channel 2 of cat:
+ * the head keeps weights 1, 2, 4. */
+static void
+test_concat (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "concat-pruned.onnx", NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(FmOnnxModel) back = NULL;
+  const FmPruneLayer *l;
+  GError *error = NULL;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "wq", FM_DIMS (2, 1, 1, 1), (const float[]) { 1, 2 });
+  fm_test_graph_float (g, "bq", FM_DIMS (2), (const float[]) { 0.1f, 0.2f });
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (g, "head", FM_DIMS (1, 4, 1, 1), (const float[]) { 1, 2, 3, 4 });
+  fm_test_graph_node (g, "Conv", "x,wq,bq", "q");
+  fm_test_graph_node (g, "Relu", "q", "rq");
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_node_int (fm_test_graph_node (g, "Concat", "rq,r", "cat"), "axis", 1);
+  fm_test_graph_node (g, "Conv", "cat,head", "y");
+  fm_test_graph_output (g, "y");
+  model = save_and_load (g, "concat.onnx");
+  p = prune_tiny (model, 0.0f, &error);
+  g_assert_no_error (error);
+  l = prune_layer (p, "r");
+  g_assert_cmpuint (l->removed->len, ==, 1);
+  g_assert_cmpuint (p->params_before, ==, 12);
+  g_assert_cmpuint (p->params_after, ==, 9);
+  verify_tiny (p, model);
+  g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
+  g_assert_true (fm_prune_write (p, out, &error));
+  g_assert_no_error (error);
+  back = decode_file (out, &bytes);
+  for (guint i = 0; i < back->graph->initializers->len; i++)
+    {
+      const FmOnnxTensor *t = g_ptr_array_index (back->graph->initializers, i);
+      float v[3];
+
+      if (strcmp (t->name, "head") != 0)
+        continue;
+      g_assert_cmpint (t->dims[1], ==, 3);
+      g_assert_cmpuint (t->raw_data.len, ==, sizeof v);
+      memcpy (v, t->raw_data.data, sizeof v);
+      g_assert_cmpfloat (v[0], ==, 1.0f);
+      g_assert_cmpfloat (v[1], ==, 2.0f);
+      g_assert_cmpfloat (v[2], ==, 4.0f);
+    }
+}
+
+/* Zero under an epsilon is not zero: prune refuses such a scan. */
+static void
+test_epsilon_refused (void)
+{
+  g_autoptr(FmModel) plain = build_bn_after_relu (0.0f, "bn-eps.onnx");
+  g_autoptr(FmPrune) p = NULL;
+  GError *error = NULL;
+
+  p = prune_tiny (plain, 0.1f, &error);
+  g_assert_null (p);
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "exactly zero"));
+  g_clear_error (&error);
+}
+
+/* Weights in an external data file are refused, naming the tensor: the
+ * encoder writes weights inline only. */
+static void
+test_external_refused (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "external");
+  g_autofree char *onnx = g_build_filename (dir, "m.onnx", NULL);
+  g_autofree char *bin = g_build_filename (dir, "w.bin", NULL);
+  g_autofree char *digits = write_digits ();
+  g_autoptr(GByteArray) bytes = fm_test_relu_external_model ("w.bin");
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmScanResult) scan = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  const float w[4] = { -1, -2, -3, -4 };
+  GError *error = NULL;
+  FmScanOptions o;
+
+  g_assert_true (g_file_set_contents (onnx, (const char *) bytes->data, bytes->len, NULL));
+  g_assert_true (g_file_set_contents (bin, (const char *) w, sizeof w, NULL));
+  model = load_ok (onnx);
+  fm_scan_options_init (&o);
+  fm_preprocess_init (&o.preprocess, 1, 2, 2);
+  o.preprocess.invert = FM_INVERT_NO;
+  scan = scan_ok (model, digits, &o);
+  p = fm_prune_new (model, scan, NULL, &error);
+  g_assert_null (p);
+  g_assert_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_ATTRIBUTE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "m.onnx"));
+  g_assert_nonnull (strstr (error->message, "external data file"));
+  g_clear_error (&error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/prune/dying", test_dying);
+  g_test_add_func ("/prune/residual-kept", test_residual);
+  g_test_add_func ("/prune/bn-after-relu", test_bn_after_relu);
+  g_test_add_func ("/prune/flatten-gemm", test_flatten_gemm);
+  g_test_add_func ("/prune/concat", test_concat);
+  g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
+  g_test_add_func ("/prune/external-refused", test_external_refused);
+  return g_test_run ();
+}
