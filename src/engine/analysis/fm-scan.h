@@ -26,7 +26,10 @@
  *   the layer's channels, dead ones included (as in the paper), and the
  *   standard deviation is the population one (divided by C, not C - 1).
  *   A dead channel is dead, never near-dead; a channel can be both rare
- *   and near-dead.
+ *   and near-dead. Beyond the paper, a near-dead channel must also be
+ *   zero on at least half of its cells (FM_SCAN_NEAR_DEAD_MIN_APOZ): in a
+ *   layer before its activation (a Conv output) almost every APoZ is 0,
+ *   and one at 0.001 % would otherwise stand above mean + std.
  * A layer warns (dead_warning) when 10 % or more of its channels are
  * dead, the threshold of Keras's dead-ReLU detector.
  *
@@ -61,6 +64,8 @@ G_BEGIN_DECLS
 #define FM_SCAN_MAX_THREADS 64
 /* A Conv channel whose weights all have |w| at or below this has collapsed. */
 #define FM_SCAN_WEIGHT_COLLAPSED 1e-6f
+/* The least APoZ of a near-dead channel (see above). */
+#define FM_SCAN_NEAR_DEAD_MIN_APOZ 0.5
 
 typedef struct
 {
