@@ -340,23 +340,6 @@ print_near_dead (const FmScanResult *r)
     }
 }
 
-/* "7: 412 · 1: 388 · 9: 120", the classes channel @c fires for most. */
-static char *
-top_classes_text (const FmScanResult *r,
-                  guint               l,
-                  guint               c)
-{
-  guint classes[TOP_CLASSES];
-  guint32 counts[TOP_CLASSES];
-  guint n = fm_scan_result_top_classes (r, l, c, TOP_CLASSES, classes, counts);
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (text, "%s%s: %u", i > 0 ? " · " : "", r->class_names[classes[i]],
-                            counts[i]);
-  return g_string_free (text, FALSE);
-}
-
 /* For a labelled dataset: the classes each rare or near-dead channel
  * fires for most, which tell a specialist from a dying channel. */
 static void
@@ -371,20 +354,18 @@ print_classes (const FmScanResult *r)
       for (guint c = 0; L->class_fire_count != NULL && c < L->channels; c++)
         {
           g_autofree char *text = NULL;
-          gboolean rare = FALSE, near = FALSE;
+          gboolean rare = FALSE;
 
           for (guint i = 0; i < L->n_rare; i++)
             rare |= L->rare[i] == c;
-          for (guint i = 0; i < L->n_near_dead; i++)
-            near |= L->near_dead[i] == c;
-          if (!rare && !near)
+          if (!rare && !fm_scan_result_is_near_dead (r, l, c))
             continue;
-          text = top_classes_text (r, l, c);
+          text = fm_scan_result_top_classes_text (r, l, c, TOP_CLASSES);
           if (!any)
             g_print ("\n%s\n", _("Classes the rare and near-dead channels fire for most "
                                  "(class: images):"));
           any = TRUE;
-          g_print ("  %s %u: %s\n", L->name, c, *text != '\0' ? text : "-");
+          g_print ("  %s %u: %s\n", L->name, c, text != NULL ? text : "-");
         }
     }
 }

@@ -211,6 +211,21 @@ guint         fm_scan_result_top_classes (const FmScanResult *result,
                                           guint               n,
                                           guint              *classes,
                                           guint32            *counts);
+/* The same as text, "7: 412 · 1: 388 · 9: 120" (class name or number:
+ * images), or NULL without labels or when it never fired. */
+char         *fm_scan_result_top_classes_text (const FmScanResult *result,
+                                               guint               layer,
+                                               guint               channel,
+                                               guint               n);
+/* "89.7 % (layer mean 57.6 %)", translated, or NULL when APoZ is unknown
+ * (a result of before it was kept). */
+char         *fm_scan_result_apoz_text (const FmScanResult *result,
+                                        guint               layer,
+                                        guint               channel);
+/* Whether channel @channel of layer @layer is in its near_dead list. */
+gboolean      fm_scan_result_is_near_dead (const FmScanResult *result,
+                                           guint               layer,
+                                           guint               channel);
 /* Stable names: "none", "weights-collapsed", "inputs-dead",
  * "bias-negative", "never-above-threshold". */
 const char   *fm_scan_diagnosis_to_string (FmScanDiagnosis diagnosis);
