@@ -338,6 +338,7 @@ test_top_classes_and_bound (void)
   text = fm_scan_result_explain (r, (guint) l, L->dead[0]);
   g_assert_nonnull (strstr (text, "more than 0.15 % of such inputs (about 3 in 2000) would "
                                   "have shown with 95 % confidence"));
+  g_assert_nonnull (strstr (text, "scanned images. Its largest pre-activation"));
 }
 
 /* The result as JSON text. */

@@ -189,7 +189,7 @@ explain_live (const FmScanResult *result,
   if (fm_scan_result_is_near_dead (result, (guint) (l - result->layers), channel))
     {
       g_string_append_c (text, ' ');
-      g_string_append (text, _("It is near-dead: its APoZ is above the layer's mean plus "
+      g_string_append (text, _("It is near-dead: its APoZ is above the layer’s mean plus "
                                "one standard deviation, the usual criterion for pruning "
                                "it."));
     }
@@ -293,9 +293,9 @@ fm_scan_result_explain (const FmScanResult *result,
 
   g_string_printf (text, _("This channel is dead: it is zero for all %s scanned images."),
                    images);
-  append_bound (text, result, images);
   g_string_append_c (text, ' ');
   append_diagnosis (text, result, l, channel);
+  append_bound (text, result, images);
   g_string_append_c (text, ' ');
   g_string_append (text, _("Usual remedies: a lower learning rate, batch normalisation "
                            "before the activation, LeakyReLU instead of ReLU, and better "
