@@ -371,7 +371,7 @@ test_json_round_trip (void)
   g_autofree char *odd_text = NULL;
   GError *error = NULL;
   FmScanLayer *L0 = &r->layers[0];
-  const double sums[] = { 1e17, 9e18, 1e21, -0.1, 5e-324, -0.0 };
+  const double sums[] = { 1e17, 9e18, 1e21, -0.1, 5e-324, -0.0, INFINITY, -INFINITY, NAN };
 
   text = to_text (r);
   back = from_text (text, &error);
@@ -402,7 +402,8 @@ test_json_round_trip (void)
   g_assert_cmpstr (text, ==, text2);
 
   /* sums json-glib 1.6 would write as "1e+17.0" (not JSON), and others
-   * at the edges, come back bit for bit */
+   * at the edges (infinite activations, +inf + -inf), come back bit for
+   * bit */
   memcpy (L0->sum, sums, sizeof sums);
   odd_text = to_text (r);
   g_assert_null (strstr (odd_text, "e+17.0"));
