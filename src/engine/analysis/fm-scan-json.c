@@ -627,9 +627,10 @@ read_layer_sums (FmScanLayer   *L,
   L->sum = g_new (double, MAX (L->channels, 1));
   for (guint c = 0; c < L->channels; c++)
     {
-      /* every cell of an all-zero image is zero, and APoZ 100 % is dead */
+      /* zero cells are numbers; every cell of an all-zero image is zero,
+       * and APoZ 100 % is dead */
       if (!read_exact_double (json_array_get_element (sum, c), &L->sum[c]) ||
-          L->zero_cells[c] > all || L->value_count[c] > all ||
+          L->zero_cells[c] > L->value_count[c] || L->value_count[c] > all ||
           L->zero_cells[c] < L->zero_count[c] * L->cells_per_image ||
           ((L->zero_cells[c] == all) != (L->zero_count[c] == images) && cells > 0))
         BAD (_("%s: layer “%s”: channel %u: “sum”, “zero_cells” or “value_count” does not "
