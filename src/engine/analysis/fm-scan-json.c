@@ -167,7 +167,30 @@ add_result_measures (JsonBuilder        *b,
   json_builder_end_object (b);
 }
 
-/* The layer's raw sums and measures (fm-scan.h), when it has them. */
+/* "class_fire_count": per channel @n_classes counts, or null. */
+static void
+add_class_counts (JsonBuilder       *b,
+                  const FmScanLayer *L,
+                  guint              n_classes)
+{
+  json_builder_set_member_name (b, "class_fire_count");
+  if (L->class_fire_count == NULL || n_classes == 0)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_array (b);
+  for (guint c = 0; c < L->channels; c++)
+    {
+      json_builder_begin_array (b);
+      for (guint k = 0; k < n_classes; k++)
+        json_builder_add_int_value (b, L->class_fire_count[(gsize) c * n_classes + k]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+}
+
+/* The layer's measures (fm-scan.h) and, when it has them, its raw sums. */
 static void
 add_layer_measures (JsonBuilder       *b,
                     const FmScanLayer *L,
@@ -177,6 +200,7 @@ add_layer_measures (JsonBuilder       *b,
 
   json_builder_set_member_name (b, "dead_warning");
   json_builder_add_boolean_value (b, L->dead_warning);
+  add_class_counts (b, L, n_classes);
   if (L->zero_cells == NULL || L->value_count == NULL || L->sum == NULL)
     return;
   json_builder_set_member_name (b, "cells_per_image");
@@ -191,21 +215,6 @@ add_layer_measures (JsonBuilder       *b,
   json_builder_set_member_name (b, "apoz_std");
   add_exact_double (b, L->apoz_std);
   add_ints (b, "near_dead", NULL, L->near_dead, L->n_near_dead);
-  json_builder_set_member_name (b, "class_fire_count");
-  if (L->class_fire_count == NULL || n_classes == 0)
-    {
-      json_builder_add_null_value (b);
-      return;
-    }
-  json_builder_begin_array (b);
-  for (guint c = 0; c < C; c++)
-    {
-      json_builder_begin_array (b);
-      for (guint k = 0; k < n_classes; k++)
-        json_builder_add_int_value (b, L->class_fire_count[(gsize) c * n_classes + k]);
-      json_builder_end_array (b);
-    }
-  json_builder_end_array (b);
 }
 
 /* "top" (image indexes) or, with @values, "top_max": per channel the
