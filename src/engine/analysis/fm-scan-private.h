@@ -121,13 +121,15 @@ gboolean      _fm_scan_diagnosis_from_string (const char      *s,
 
 /* Works out layer @l's derived values from its raw sums, the same way for
  * a scan, a file read back and a merge of shards. Needs channels,
- * zero_count and fire_count (zero_count + fire_count = @images); uses
- * zero_cells, cells_per_image, sum and value_count when they are there
- * (not NULL / 0). Sets, replacing what was there: mean (from sum /
- * value_count, when both are there; else left alone), apoz, apoz_mean,
- * apoz_std (NaN without zero_cells or images), the dead, rare and
- * near_dead lists and dead_warning. Diagnosis, maxima, top lists and
- * class counts are not touched. */
+ * zero_count and fire_count (zero_count + fire_count = @images) and, when
+ * sum and value_count are there, mean allocated [C]; uses zero_cells,
+ * cells_per_image, sum and value_count when they are there (not NULL).
+ * Sets, freeing what was there (NULL is fine): mean (sum / value_count,
+ * NaN for no numbers; left alone without sum or value_count), apoz [C],
+ * apoz_mean, apoz_std (NaN without zero_cells, images or cells), the
+ * dead, rare (fire_count < rare_below * images) and near_dead lists,
+ * ascending, and dead_warning. Diagnosis, maxima, top lists and class
+ * counts are not touched. */
 void          _fm_scan_result_finish_layer (FmScanLayer *l,
                                             guint64      images,
                                             double       rare_below);
