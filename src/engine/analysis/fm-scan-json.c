@@ -98,6 +98,44 @@ add_result_members (JsonBuilder        *b,
     }
 }
 
+/* What a merge of shards checks: "dataset_key" (when known),
+ * "dataset_items", "limit", "range" [begin, end], "shard" {"index",
+ * "count"} of a shard and "parts" of a merged result. */
+static void
+add_range_members (JsonBuilder        *b,
+                   const FmScanResult *result)
+{
+  if (result->dataset_key != NULL)
+    {
+      json_builder_set_member_name (b, "dataset_key");
+      json_builder_add_string_value (b, result->dataset_key);
+    }
+  json_builder_set_member_name (b, "dataset_items");
+  json_builder_add_int_value (b, (gint64) result->dataset_items);
+  json_builder_set_member_name (b, "limit");
+  json_builder_add_int_value (b, (gint64) result->limit);
+  json_builder_set_member_name (b, "range");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, (gint64) result->range_begin);
+  json_builder_add_int_value (b, (gint64) result->range_end);
+  json_builder_end_array (b);
+  if (result->shard_count > 0)
+    {
+      json_builder_set_member_name (b, "shard");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "index");
+      json_builder_add_int_value (b, result->shard_index);
+      json_builder_set_member_name (b, "count");
+      json_builder_add_int_value (b, result->shard_count);
+      json_builder_end_object (b);
+    }
+  if (result->parts > 0)
+    {
+      json_builder_set_member_name (b, "parts");
+      json_builder_add_int_value (b, result->parts);
+    }
+}
+
 /* "top" (image indexes) or, with @values, "top_max": per channel the
  * filled slots of its top list. */
 static void
@@ -163,6 +201,7 @@ fm_scan_result_to_json (const FmScanResult *result)
 
   json_builder_begin_object (b);
   add_result_members (b, result);
+  add_range_members (b, result);
   json_builder_set_member_name (b, "layers");
   json_builder_begin_array (b);
   for (guint l = 0; l < result->n_layers; l++)
@@ -425,6 +464,56 @@ read_warnings (FmScanResult  *result,
   return TRUE;
 }
 
+/* Optional (a result of before has none): "dataset_key",
+ * "dataset_items", "limit", "range", "shard", "parts", consistent with
+ * each other and with "total". */
+static gboolean
+read_range_members (FmScanResult  *result,
+                    JsonObject    *o,
+                    const char    *what,
+                    GError       **error)
+{
+  JsonArray *range = get_array (o, "range", 2, FALSE, NULL);
+  JsonNode *shard = json_object_get_member (o, "shard");
+  gboolean ok = TRUE;
+  guint64 r[2] = { 1, 0 };  /* [begin, end], invalid until read */
+  gint64 items, limit, k = 0, n = 0, parts = 0;
+
+  if (json_object_get_member (o, "range") == NULL)
+    return TRUE;
+  result->dataset_key = g_strdup (member_string (o, "dataset_key"));
+  items = member_int (o, "dataset_items", &ok);
+  limit = member_int (o, "limit", &ok);
+  if (range != NULL && !read_uints (range, 2, (gint64) FM_DATASET_MAX_ITEMS, TRUE, r, sizeof *r))
+    r[0] = 1, r[1] = 0;
+  if (json_object_get_member (o, "parts") != NULL)
+    parts = member_int (o, "parts", &ok);
+  if (shard != NULL)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (shard))
+        ok = FALSE;
+      else
+        {
+          k = member_int (json_node_get_object (shard), "index", &ok);
+          n = member_int (json_node_get_object (shard), "count", &ok);
+        }
+    }
+  if (!ok || items < 0 || items > (gint64) FM_DATASET_MAX_ITEMS || limit < 0 ||
+      r[0] > r[1] || r[1] > (guint64) items || r[1] - r[0] != result->total ||
+      parts < 0 || parts > G_MAXINT ||
+      n < 0 || n > FM_SCAN_MAX_SHARDS || (n > 0 && (k < 1 || k > n)) || (n == 0 && k != 0))
+    BAD (_("%s: “dataset_items”, “limit”, “range”, “shard” or “parts” is missing or "
+           "invalid"), what);
+  result->dataset_items = (guint64) items;
+  result->limit = (guint64) limit;
+  result->range_begin = r[0];
+  result->range_end = r[1];
+  result->shard_index = (guint) k;
+  result->shard_count = (guint) n;
+  result->parts = (guint) parts;
+  return TRUE;
+}
+
 /* The per-channel arrays of counts and numbers, checked against images. */
 static gboolean
 read_layer_arrays (FmScanLayer   *L,
@@ -558,7 +647,8 @@ read_result (FmScanResult  *result,
     BAD (_("%s: not a JSON object"), what);
   o = json_node_get_object (root);
   if (!read_result_members (result, o, what, error) ||
-      !read_warnings (result, o, what, error))
+      !read_warnings (result, o, what, error) ||
+      !read_range_members (result, o, what, error))
     return FALSE;
   layers = get_array (o, "layers", G_MAXUINT, FALSE, NULL);
   if (layers == NULL)

@@ -64,6 +64,7 @@ fm_scan_result_unref (FmScanResult *result)
   g_free (result->dataset_path);
   g_free (result->model_sha256);
   g_free (result->preprocess);
+  g_free (result->dataset_key);
   g_strfreev (result->warnings);
   g_free (result);
 }
@@ -239,16 +240,14 @@ result_new_for (FmScan       *scan,
   return result;
 }
 
-/* Channel @c of layer @l: the workers' counts, maxima, sums and top
- * lists as one. */
-static void
-merge_channel (FmScanLayer  *out,
-               guint64       images,
-               guint         k,
-               FmScanWorker *workers,
-               guint         n_workers,
-               guint         l,
-               guint         c)
+void
+_fm_scan_merge_channel (FmScanLayer  *out,
+                        guint64       images,
+                        guint         k,
+                        FmScanWorker *workers,
+                        guint         n_workers,
+                        guint         l,
+                        guint         c)
 {
   gint64 *top_index = out->top_index + (gsize) c * k;
   float *top_max = out->top_max + (gsize) c * k;
@@ -341,7 +340,7 @@ _fm_scan_merge (FmScan       *scan,
       out->top_index = g_new (gint64, MAX ((gsize) C * k, 1));
       out->top_max = g_new (float, MAX ((gsize) C * k, 1));
       for (guint c = 0; c < C; c++)
-        merge_channel (out, result->images, k, workers, n_workers, l, c);
+        _fm_scan_merge_channel (out, result->images, k, workers, n_workers, l, c);
       layer_add_model_facts (scan, layer, result, out);
       layer_classify (out, result->images, result->rare_below);
       layer_diagnose (scan, result, l);
