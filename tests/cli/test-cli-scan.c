@@ -125,11 +125,12 @@ test_text_csv_cache (void)
   /* header + 8 layers * 32 channels + the empty string after the last \n */
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 8 * 32 + 1);
   g_assert_cmpstr (lines[0], ==,
-                   "layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare");
+                   "layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare,"
+                   "apoz,near_dead");
   /* relu1 channel 0 is dead over the first 200 digits as over all 2000:
    * zero 200 times, fired 0 times. */
   g_assert_true (g_str_has_prefix (lines[1 + 32 + 0], "/relu1/Relu_output_0,0,200,0,0,"));
-  g_assert_true (g_str_has_suffix (lines[1 + 32 + 0], ",true,false"));
+  g_assert_true (g_str_has_suffix (lines[1 + 32 + 0], ",true,false,1,false"));
 
   /* The same scan again comes from the cache. */
   g_assert_cmpint (run_scan (&out2, &err2, "mnist-cnn-dying", "mnist-heldout", "--limit", "200",

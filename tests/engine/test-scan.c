@@ -851,14 +851,15 @@ test_csv_round_trip (void)
   g_assert_true (g_file_get_contents (path, &text, NULL, &error));
   lines = g_strsplit (text, "\n", -1);
   g_assert_cmpstr (lines[0], ==,
-                   "layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare");
+                   "layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare,"
+                   "apoz,near_dead");
   for (guint l = 0; l < r->n_layers; l++)
     for (guint c = 0; c < r->layers[l].channels; c++, line++)
       {
         const FmScanLayer *L = &r->layers[l];
         g_auto(GStrv) f = g_strsplit (lines[line], ",", -1);
 
-        g_assert_cmpuint (g_strv_length (f), ==, 9);
+        g_assert_cmpuint (g_strv_length (f), ==, 11);
         g_assert_cmpstr (f[0], ==, L->name);
         g_assert_cmpuint (g_ascii_strtoull (f[1], NULL, 10), ==, c);
         g_assert_cmpuint (g_ascii_strtoull (f[2], NULL, 10), ==, L->zero_count[c]);
@@ -871,6 +872,11 @@ test_csv_round_trip (void)
           g_assert_cmpfloat ((float) g_ascii_strtod (f[6], NULL), ==, L->pre_activation_max[c]);
         g_assert_cmpstr (f[7], ==, list_has (L->dead, L->n_dead, c) ? "true" : "false");
         g_assert_cmpstr (f[8], ==, list_has (L->rare, L->n_rare, c) ? "true" : "false");
+        /* APoZ as zero_cells / (images * cells), computed here */
+        g_assert_cmpfloat (g_ascii_strtod (f[9], NULL), ==,
+                           (double) L->zero_cells[c] / ((double) r->images * L->cells_per_image));
+        g_assert_cmpstr (f[10], ==,
+                         list_has (L->near_dead, L->n_near_dead, c) ? "true" : "false");
       }
   g_assert_cmpstr (lines[line], ==, "");
   g_assert_null (lines[line + 1]);
@@ -1063,7 +1069,9 @@ test_csv_one_spelling (void)
   g_assert_true (fm_scan_result_write_csv (r, path, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &scan_csv, NULL, NULL));
-  g_assert_cmpstr (strchr (scan_csv, '\n') + 1, ==, "\"odd,\"\"name\"\"\",0,0,0,,,,false,false\n");
+  /* a file of before the measures: APoZ unknown, an empty field */
+  g_assert_cmpstr (strchr (scan_csv, '\n') + 1, ==,
+                   "\"odd,\"\"name\"\"\",0,0,0,,,,false,false,,false\n");
   stats_csv = fm_export_stats_csv (&layer, 1);
   g_assert_cmpstr (strchr (stats_csv, '\n') + 1, ==, "\"odd,\"\"name\"\"\",0,,,,0,false\n");
 }

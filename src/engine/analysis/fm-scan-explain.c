@@ -5,7 +5,8 @@
  *
  * A scanned channel in words: the diagnosis's stable name (JSON, cache)
  * and the translated explanation the window shows, with the usual
- * remedies for a dead channel.
+ * remedies for a dead channel and what "dead" can promise; the bound
+ * itself and a channel's top classes.
  */
 #include "config.h"
 
@@ -48,7 +49,64 @@ _fm_scan_diagnosis_from_string (const char      *s,
   return FALSE;
 }
 
-/* A live channel: how often it fires, and whether that is rarely. */
+gboolean
+fm_scan_result_dead_bound (const FmScanResult *result,
+                           double             *rule_of_three,
+                           double             *exact_95)
+{
+  double n;
+
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  n = (double) result->images;
+  if (rule_of_three != NULL)
+    *rule_of_three = n > 0 ? 3.0 / n : NAN;
+  /* (1 - p)^N = 0.05 at p = 1 - 0.05^(1/N); -expm1 keeps it exact for large N */
+  if (exact_95 != NULL)
+    *exact_95 = n > 0 ? -expm1 (log (0.05) / n) : NAN;
+  return n > 0;
+}
+
+guint
+fm_scan_result_top_classes (const FmScanResult *result,
+                            guint               layer,
+                            guint               channel,
+                            guint               n,
+                            guint              *classes,
+                            guint32            *counts)
+{
+  const FmScanLayer *l;
+  const guint32 *row;
+  guint found = 0;
+
+  g_return_val_if_fail (result != NULL && layer < result->n_layers, 0);
+  l = &result->layers[layer];
+  g_return_val_if_fail (channel < l->channels, 0);
+  if (l->class_fire_count == NULL || result->n_classes == 0 || n == 0)
+    return 0;
+  row = l->class_fire_count + (gsize) channel * result->n_classes;
+  /* insertion into the n best: count descending, then class ascending */
+  for (guint k = 0; k < result->n_classes; k++)
+    {
+      guint pos;
+
+      if (row[k] == 0 || (found == n && row[k] <= counts[n - 1]))
+        continue;
+      pos = found < n ? found++ : n - 1;
+      while (pos > 0 && counts[pos - 1] < row[k])
+        {
+          counts[pos] = counts[pos - 1];
+          classes[pos] = classes[pos - 1];
+          pos--;
+        }
+      counts[pos] = row[k];
+      classes[pos] = k;
+    }
+  return found;
+}
+
+/* How often a live channel fires, whether that is rarely, its APoZ and
+ * whether it is near-dead. */
 static char *
 explain_live (const FmScanResult *result,
               const FmScanLayer  *l,
@@ -66,7 +124,52 @@ explain_live (const FmScanResult *result,
     g_string_append_printf (text, " %s",
                             _("It is rarely active: it may be close to dying, or "
                               "detect something uncommon."));
+  if (l->apoz != NULL && !isnan (l->apoz[channel]))
+    {
+      g_string_append_c (text, ' ');
+      /* Translators: APoZ is "Average Percentage of Zeros" (Hu et al.
+       * 2016); keep the abbreviation. The numbers are percentages. */
+      g_string_append_printf (text, _("APoZ %.1f %%: that share of its values over all "
+                                      "images and positions is zero (layer mean %.1f %%)."),
+                              100.0 * l->apoz[channel], 100.0 * l->apoz_mean);
+    }
+  for (guint i = 0; i < l->n_near_dead; i++)
+    if (l->near_dead[i] == channel)
+      {
+        g_string_append_c (text, ' ');
+        g_string_append (text, _("It is near-dead: its APoZ is above the layer's mean plus "
+                                 "one standard deviation, the usual criterion for pruning "
+                                 "it."));
+      }
   return g_string_free (text, FALSE);
+}
+
+/* What "dead" can promise after N images. */
+static void
+append_bound (GString            *text,
+              const FmScanResult *result,
+              const char         *images)
+{
+  double rule, exact;
+  char share[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!fm_scan_result_dead_bound (result, &rule, &exact))
+    return;
+  g_snprintf (share, sizeof share, "%.2g", 100.0 * exact);
+  g_string_append_c (text, ' ');
+  if (result->images >= 30)
+    /* Translators: the first %s is a percentage ("0.15"), the second a
+     * number of images; "3 in 2000" is the rule of three. */
+    g_string_append_printf (text, _("A channel that fires on more than %s %% of such inputs "
+                                    "(about 3 in %s) would have shown with 95 %% "
+                                    "confidence; a rarer one may have been missed."),
+                            share, images);
+  else
+    /* Translators: %s is a percentage ("14"). */
+    g_string_append_printf (text, _("A channel that fires on more than %s %% of such inputs "
+                                    "would have shown with 95 %% confidence; a rarer one may "
+                                    "have been missed."),
+                            share);
 }
 
 /* Why a dead channel is dead, from its diagnosis. */
@@ -138,6 +241,7 @@ fm_scan_result_explain (const FmScanResult *result,
 
   g_string_printf (text, _("This channel is dead: it is zero for all %s scanned images."),
                    images);
+  append_bound (text, result, images);
   g_string_append_c (text, ' ');
   append_diagnosis (text, result, l, channel);
   g_string_append_c (text, ' ');

@@ -9,11 +9,50 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "fm-scan-private.h"
 
 /* ---- writing ---------------------------------------------------------- */
+
+/* A double that reads back bit for bit: json-glib writes %.17g, but 1.6
+ * spells a whole number like 1e+17 as "1e+17.0", which is not JSON; such a
+ * number goes as an integer (below 2^63) or as its %.17g text in a string
+ * (read_exact_double takes both). NaN and infinities are null. */
+static void
+add_exact_double (JsonBuilder *b,
+                  double       v)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (v))
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  g_ascii_dtostr (text, sizeof text, v);
+  if (strchr (text, '.') != NULL || strchr (text, 'e') == NULL)
+    json_builder_add_double_value (b, v);
+  else if (fabs (v) < 9.2e18)
+    json_builder_add_int_value (b, (gint64) v);
+  else
+    json_builder_add_string_value (b, text);
+}
+
+static void
+add_exact_doubles (JsonBuilder  *b,
+                   const char   *member,
+                   const double *v,
+                   guint         n)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    add_exact_double (b, v[i]);
+  json_builder_end_array (b);
+}
 
 static void
 add_float (JsonBuilder *b,
@@ -136,6 +175,71 @@ add_range_members (JsonBuilder        *b,
     }
 }
 
+/* "classes" and "dead_bound". */
+static void
+add_result_measures (JsonBuilder        *b,
+                     const FmScanResult *result)
+{
+  double rule, exact;
+
+  json_builder_set_member_name (b, "classes");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < result->n_classes; k++)
+    json_builder_add_string_value (b, result->class_names[k]);
+  json_builder_end_array (b);
+  fm_scan_result_dead_bound (result, &rule, &exact);
+  json_builder_set_member_name (b, "dead_bound");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "images");
+  json_builder_add_int_value (b, (gint64) result->images);
+  json_builder_set_member_name (b, "rule_of_three");
+  add_exact_double (b, rule);
+  json_builder_set_member_name (b, "exact_95");
+  add_exact_double (b, exact);
+  json_builder_end_object (b);
+}
+
+/* The layer's raw sums and measures (fm-scan.h), when it has them. */
+static void
+add_layer_measures (JsonBuilder       *b,
+                    const FmScanLayer *L,
+                    guint              n_classes)
+{
+  guint C = L->channels;
+
+  json_builder_set_member_name (b, "dead_warning");
+  json_builder_add_boolean_value (b, L->dead_warning);
+  if (L->zero_cells == NULL || L->value_count == NULL || L->sum == NULL)
+    return;
+  json_builder_set_member_name (b, "cells_per_image");
+  json_builder_add_int_value (b, (gint64) L->cells_per_image);
+  add_ints (b, "zero_cells", L->zero_cells, NULL, C);
+  add_ints (b, "value_count", L->value_count, NULL, C);
+  add_exact_doubles (b, "sum", L->sum, C);
+  if (L->apoz != NULL)
+    add_exact_doubles (b, "apoz", L->apoz, C);
+  json_builder_set_member_name (b, "apoz_mean");
+  add_exact_double (b, L->apoz_mean);
+  json_builder_set_member_name (b, "apoz_std");
+  add_exact_double (b, L->apoz_std);
+  add_ints (b, "near_dead", NULL, L->near_dead, L->n_near_dead);
+  json_builder_set_member_name (b, "class_fire_count");
+  if (L->class_fire_count == NULL || n_classes == 0)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_array (b);
+  for (guint c = 0; c < C; c++)
+    {
+      json_builder_begin_array (b);
+      for (guint k = 0; k < n_classes; k++)
+        json_builder_add_int_value (b, L->class_fire_count[(gsize) c * n_classes + k]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+}
+
 /* "top" (image indexes) or, with @values, "top_max": per channel the
  * filled slots of its top list. */
 static void
@@ -162,7 +266,8 @@ add_tops (JsonBuilder       *b,
 static void
 add_layer (JsonBuilder       *b,
            const FmScanLayer *L,
-           guint              k)
+           guint              k,
+           guint              n_classes)
 {
   guint C = L->channels;
 
@@ -189,6 +294,7 @@ add_layer (JsonBuilder       *b,
   for (guint c = 0; c < C; c++)
     json_builder_add_string_value (b, fm_scan_diagnosis_to_string (L->diagnosis[c]));
   json_builder_end_array (b);
+  add_layer_measures (b, L, n_classes);
   json_builder_end_object (b);
 }
 
@@ -202,10 +308,11 @@ fm_scan_result_to_json (const FmScanResult *result)
   json_builder_begin_object (b);
   add_result_members (b, result);
   add_range_members (b, result);
+  add_result_measures (b, result);
   json_builder_set_member_name (b, "layers");
   json_builder_begin_array (b);
   for (guint l = 0; l < result->n_layers; l++)
-    add_layer (b, &result->layers[l], result->top_k);
+    add_layer (b, &result->layers[l], result->top_k, result->n_classes);
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
@@ -541,6 +648,138 @@ read_layer_arrays (FmScanLayer   *L,
   return TRUE;
 }
 
+/* A number written by add_exact_double: a number, or its %.17g text. */
+static gboolean
+read_exact_double (JsonNode *e,
+                   double   *out)
+{
+  const char *text;
+  char *end;
+
+  if (is_number (e))
+    {
+      *out = json_node_get_value_type (e) == G_TYPE_INT64
+             ? (double) json_node_get_int (e) : json_node_get_double (e);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+    return FALSE;
+  text = json_node_get_string (e);
+  *out = g_ascii_strtod (text, &end);
+  return *text != '\0' && *end == '\0' && isfinite (*out);
+}
+
+/* The raw sums of one layer: "cells_per_image", "zero_cells",
+ * "value_count" and "sum", all or none (a file of before them). */
+static gboolean
+read_layer_sums (FmScanLayer   *L,
+                 JsonObject    *lo,
+                 guint64        images,
+                 const char    *what,
+                 GError       **error)
+{
+  gboolean ok = TRUE;
+  gint64 cells;
+  guint64 all;
+  JsonArray *sum;
+
+  if (!json_object_has_member (lo, "zero_cells"))
+    return TRUE;
+  cells = member_int (lo, "cells_per_image", &ok);
+  sum = get_array (lo, "sum", L->channels, FALSE, NULL);
+  if (!ok || cells < 0 || sum == NULL ||
+      !read_counts (lo, "zero_cells", L->channels, &L->zero_cells) ||
+      !read_counts (lo, "value_count", L->channels, &L->value_count) ||
+      !g_uint64_checked_mul (&all, images, (guint64) cells))
+    BAD (_("%s: layer “%s”: “cells_per_image”, “zero_cells”, “value_count” or “sum” is "
+           "missing or invalid"), what, L->name);
+  L->cells_per_image = (guint64) cells;
+  L->sum = g_new (double, MAX (L->channels, 1));
+  for (guint c = 0; c < L->channels; c++)
+    {
+      /* every cell of an all-zero image is zero, and APoZ 100 % is dead */
+      if (!read_exact_double (json_array_get_element (sum, c), &L->sum[c]) ||
+          L->zero_cells[c] > all || L->value_count[c] > all ||
+          L->zero_cells[c] < L->zero_count[c] * L->cells_per_image ||
+          ((L->zero_cells[c] == all) != (L->zero_count[c] == images) && cells > 0))
+        BAD (_("%s: layer “%s”: channel %u: “sum”, “zero_cells” or “value_count” does not "
+               "agree with the counts"), what, L->name, c);
+    }
+  return TRUE;
+}
+
+/* "class_fire_count": null, or per channel @n_classes counts, none above
+ * the channel's fire_count. The lengths are checked before the table is
+ * made, so it is never larger than the file. */
+static gboolean
+read_layer_classes (FmScanLayer   *L,
+                    JsonObject    *lo,
+                    guint          n_classes,
+                    const char    *what,
+                    GError       **error)
+{
+  gboolean is_null;
+  JsonArray *a = get_array (lo, "class_fire_count", L->channels, TRUE, &is_null);
+  g_autofree guint64 *row = NULL;
+
+  if (n_classes == 0 && (is_null || !json_object_has_member (lo, "class_fire_count")))
+    return TRUE;
+  if (a == NULL)
+    BAD (_("%s: layer “%s”: “class_fire_count” is missing or has the wrong length"),
+         what, L->name);
+  for (guint c = 0; c < L->channels; c++)
+    {
+      JsonNode *e = json_array_get_element (a, c);
+
+      if (!JSON_NODE_HOLDS_ARRAY (e) ||
+          json_array_get_length (json_node_get_array (e)) != n_classes)
+        BAD (_("%s: layer “%s”: channel %u: “class_fire_count” does not have one count per "
+               "class"), what, L->name, c);
+    }
+  L->class_fire_count = g_new (guint32, MAX ((gsize) L->channels * n_classes, 1));
+  row = g_new (guint64, MAX (n_classes, 1));
+  for (guint c = 0; c < L->channels; c++)
+    {
+      if (!read_uints (json_node_get_array (json_array_get_element (a, c)), n_classes,
+                       (gint64) L->fire_count[c], TRUE, row, sizeof *row))
+        BAD (_("%s: layer “%s”: channel %u: “class_fire_count” holds a count that is not a "
+               "whole number up to its fire_count"), what, L->name, c);
+      for (guint k = 0; k < n_classes; k++)
+        L->class_fire_count[(gsize) c * n_classes + k] = (guint32) row[k];
+    }
+  return TRUE;
+}
+
+/* "classes": the class names, [] or missing without labels. */
+static gboolean
+read_classes (FmScanResult  *result,
+              JsonObject    *o,
+              const char    *what,
+              GError       **error)
+{
+  JsonArray *a;
+  guint n;
+
+  if (!json_object_has_member (o, "classes"))
+    return TRUE;
+  a = get_array (o, "classes", G_MAXUINT, FALSE, NULL);
+  n = a != NULL ? json_array_get_length (a) : 0;
+  if (a == NULL || n > FM_DATASET_MAX_CLASSES)
+    BAD (_("%s: “classes” is not an array of at most %d names"), what,
+         FM_DATASET_MAX_CLASSES);
+  result->class_names = g_new0 (char *, MAX (n, 1));
+  result->n_classes = n;
+  for (guint k = 0; k < n; k++)
+    {
+      JsonNode *e = json_array_get_element (a, k);
+
+      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+        BAD (_("%s: classes[%u] is not a string"), what, k);
+      result->class_names[k] = g_strdup (json_node_get_string (e));
+    }
+  return TRUE;
+}
+
 /* Channel @c's top list and diagnosis from its entries of "top",
  * "top_max" and "diagnosis". */
 static gboolean
@@ -630,8 +869,14 @@ read_layer (FmScanResult  *result,
   L->name = g_strdup (member_string (lo, "name"));
   L->op = g_strdup (member_string (lo, "op"));
   L->channels = (guint) C;
-  return read_layer_arrays (L, lo, result->images, what, error) &&
-         read_layer_tops (L, lo, result->top_k, what, error);
+  if (!read_layer_arrays (L, lo, result->images, what, error) ||
+      !read_layer_tops (L, lo, result->top_k, what, error) ||
+      !read_layer_sums (L, lo, result->images, what, error) ||
+      !read_layer_classes (L, lo, result->n_classes, what, error))
+    return FALSE;
+  /* the derived values from the raw sums, as the scan made them */
+  _fm_scan_result_finish_layer (L, result->images, result->rare_below);
+  return TRUE;
 }
 
 static gboolean
@@ -648,7 +893,8 @@ read_result (FmScanResult  *result,
   o = json_node_get_object (root);
   if (!read_result_members (result, o, what, error) ||
       !read_warnings (result, o, what, error) ||
-      !read_range_members (result, o, what, error))
+      !read_range_members (result, o, what, error) ||
+      !read_classes (result, o, what, error))
     return FALSE;
   layers = get_array (o, "layers", G_MAXUINT, FALSE, NULL);
   if (layers == NULL)

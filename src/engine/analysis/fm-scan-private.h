@@ -19,8 +19,13 @@
 G_BEGIN_DECLS
 
 /* Changes when the cache file or its key would read differently. */
-/* 2: the result names its model's SHA-256 and its settings. */
-#define FM_SCAN_FORMAT_VERSION 2
+/* 2: the result names its model's SHA-256 and its settings.
+ * 3: APoZ, near-dead, per-class counts and the raw sums of a merge. */
+#define FM_SCAN_FORMAT_VERSION 3
+
+/* A layer warns at this share of dead channels (Keras's dead-ReLU
+ * detector). */
+#define FM_SCAN_DEAD_WARNING_SHARE 0.1
 
 /* One worker's sums for one layer. */
 typedef struct
@@ -29,6 +34,7 @@ typedef struct
   float   *max;       /* [C], NaN until a number is seen */
   double  *sum;       /* [C] */
   guint64 *count;     /* [C] cells that were numbers */
+  guint64 *zero_cells; /* [C] cells with |x| <= epsilon */
   gint64  *top_index; /* [C * K], sorted by (value desc, index asc); -1 empty */
   float   *top_max;   /* [C * K] */
 } FmScanLayerAcc;
@@ -67,6 +73,14 @@ struct _FmScan
   gint           stop;            /* atomic: an error or cancellation */
   GMutex         error_lock;
   GError        *error;           /* the first error */
+
+  /* Per-class fire counts, shared by the workers: class_rows[label] is
+   * NULL until that label is seen, then [n_all_channels] counts (layer l
+   * from layer_offset[l]), added to atomically. */
+  guint64       *layer_offset;    /* [n_layers + 1] */
+  guint32      **class_rows;      /* [FM_DATASET_MAX_CLASSES], or NULL */
+  gint           max_label;       /* atomic: largest label seen, -1 none */
+  GMutex         class_lock;      /* held while a row is allocated */
 };
 
 static inline const FmLayer *
@@ -116,5 +130,19 @@ void          _fm_scan_merge_channel     (FmScanLayer  *out,
                                           guint         c);
 gboolean      _fm_scan_diagnosis_from_string (const char      *s,
                                               FmScanDiagnosis *out);
+
+/* Works out layer @l's derived values from its raw sums, the same way for
+ * a scan, a file read back and a merge of shards. Needs channels,
+ * zero_count and fire_count (zero_count + fire_count = @images); uses
+ * zero_cells, cells_per_image, sum and value_count when they are there
+ * (not NULL / 0). Sets, replacing what was there: mean (from sum /
+ * value_count, when both are there; else left alone), apoz, apoz_mean,
+ * apoz_std (NaN without zero_cells or images), the dead, rare and
+ * near_dead lists and dead_warning. Diagnosis, maxima, top lists and
+ * class counts are not touched. */
+void          _fm_scan_result_finish_layer (FmScanLayer *l,
+                                            guint64      images,
+                                            double       rare_below);
+void          _fm_scan_layer_clear       (FmScanLayer  *l);
 
 G_END_DECLS

@@ -4,9 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The scan's result: the workers' sums merged into one, the
- * pre-activation maxima taken from the layers they come from, the dead
- * and rare lists and each dead channel's diagnosis; and the result's
- * reference counting.
+ * pre-activation maxima taken from the layers they come from, the
+ * per-class counts, the derived values (dead, rare and near-dead lists,
+ * APoZ, the layer warning; _fm_scan_result_finish_layer, shared with
+ * the file reader and the merge of shards) and each dead channel's
+ * diagnosis; and the result's reference counting.
  */
 #include "config.h"
 
@@ -25,8 +27,8 @@ _fm_scan_result_new (void)
   return result;
 }
 
-static void
-scan_layer_clear (FmScanLayer *l)
+void
+_fm_scan_layer_clear (FmScanLayer *l)
 {
   g_free (l->name);
   g_free (l->op);
@@ -42,6 +44,12 @@ scan_layer_clear (FmScanLayer *l)
   g_free (l->top_max);
   g_free (l->dead);
   g_free (l->rare);
+  g_free (l->zero_cells);
+  g_free (l->value_count);
+  g_free (l->sum);
+  g_free (l->apoz);
+  g_free (l->near_dead);
+  g_free (l->class_fire_count);
 }
 
 FmScanResult *
@@ -58,8 +66,11 @@ fm_scan_result_unref (FmScanResult *result)
   if (result == NULL || !g_atomic_int_dec_and_test (&result->ref_count))
     return;
   for (guint i = 0; i < result->n_layers; i++)
-    scan_layer_clear (&result->layers[i]);
+    _fm_scan_layer_clear (&result->layers[i]);
   g_free (result->layers);
+  for (guint i = 0; result->class_names != NULL && i < result->n_classes; i++)
+    g_free (result->class_names[i]);
+  g_free (result->class_names);
   g_free (result->model_path);
   g_free (result->dataset_path);
   g_free (result->model_sha256);
@@ -81,12 +92,44 @@ fm_scan_result_find_layer (const FmScanResult *result,
   return -1;
 }
 
-/* Dead and rare lists from the counts. */
+/* APoZ per channel, its mean and population standard deviation over the
+ * layer (dead channels included), and the near-dead list: APoZ above
+ * mean + 1 standard deviation, dead channels left out. */
 static void
-layer_classify (FmScanLayer *l,
-                guint64      images,
-                double       rare_below)
+layer_apoz (FmScanLayer *l,
+            guint64      images)
 {
+  double cells = (double) images * (double) l->cells_per_image;
+  double sum = 0, sq = 0;
+
+  g_free (l->apoz);
+  g_free (l->near_dead);
+  l->apoz = g_new (double, MAX (l->channels, 1));
+  l->near_dead = g_new (guint, MAX (l->channels, 1));
+  l->n_near_dead = 0;
+  l->apoz_mean = l->apoz_std = NAN;
+  for (guint c = 0; c < l->channels; c++)
+    l->apoz[c] = l->zero_cells != NULL && cells > 0 ? (double) l->zero_cells[c] / cells : NAN;
+  if (l->zero_cells == NULL || !(cells > 0) || l->channels == 0)
+    return;
+  for (guint c = 0; c < l->channels; c++)
+    sum += l->apoz[c];
+  l->apoz_mean = sum / l->channels;
+  for (guint c = 0; c < l->channels; c++)
+    sq += (l->apoz[c] - l->apoz_mean) * (l->apoz[c] - l->apoz_mean);
+  l->apoz_std = sqrt (sq / l->channels);
+  for (guint c = 0; c < l->channels; c++)
+    if (l->fire_count[c] > 0 && l->apoz[c] > l->apoz_mean + l->apoz_std)
+      l->near_dead[l->n_near_dead++] = c;
+}
+
+void
+_fm_scan_result_finish_layer (FmScanLayer *l,
+                              guint64      images,
+                              double       rare_below)
+{
+  g_free (l->dead);
+  g_free (l->rare);
   l->dead = g_new (guint, MAX (l->channels, 1));
   l->rare = g_new (guint, MAX (l->channels, 1));
   l->n_dead = l->n_rare = 0;
@@ -96,7 +139,13 @@ layer_classify (FmScanLayer *l,
         l->dead[l->n_dead++] = c;
       else if (l->fire_count[c] > 0 && (double) l->fire_count[c] < rare_below * (double) images)
         l->rare[l->n_rare++] = c;
+      if (l->sum != NULL && l->value_count != NULL)
+        l->mean[c] = l->value_count[c] > 0
+                     ? (float) (l->sum[c] / (double) l->value_count[c]) : NAN;
     }
+  l->dead_warning = l->channels > 0 &&
+                    l->n_dead >= FM_SCAN_DEAD_WARNING_SHARE * l->channels;
+  layer_apoz (l, images);
 }
 
 static gboolean
@@ -251,8 +300,6 @@ _fm_scan_merge_channel (FmScanLayer  *out,
 {
   gint64 *top_index = out->top_index + (gsize) c * k;
   float *top_max = out->top_max + (gsize) c * k;
-  double sum = 0;
-  guint64 count = 0;
   float m = NAN;
 
   _fm_scan_top_clear (top_index, top_max, k);
@@ -261,8 +308,9 @@ _fm_scan_merge_channel (FmScanLayer  *out,
       FmScanLayerAcc *acc = &workers[t].acc[l];
 
       out->zero_count[c] += acc->zero[c];
-      sum += acc->sum[c];
-      count += acc->count[c];
+      out->zero_cells[c] += acc->zero_cells[c];
+      out->sum[c] += acc->sum[c];
+      out->value_count[c] += acc->count[c];
       if (!isnan (acc->max[c]) && (isnan (m) || acc->max[c] > m))
         m = acc->max[c];
       for (guint j = 0; j < k; j++)
@@ -272,7 +320,37 @@ _fm_scan_merge_channel (FmScanLayer  *out,
     }
   out->fire_count[c] = images - out->zero_count[c];
   out->max[c] = m;
-  out->mean[c] = count > 0 ? (float) (sum / (double) count) : NAN;
+}
+
+/* The shared per-class counts as each layer's [C * n_classes] table and
+ * the classes' names. */
+static void
+result_add_classes (FmScan       *scan,
+                    FmScanResult *result)
+{
+  guint n = (guint) (scan->max_label + 1);
+
+  if (scan->class_rows == NULL || scan->max_label < 0)
+    return;
+  result->n_classes = n;
+  result->class_names = g_new0 (char *, n);
+  for (guint k = 0; k < n; k++)
+    {
+      const char *name = fm_dataset_get_class_name (scan->dataset, (int) k);
+
+      result->class_names[k] = name != NULL ? g_strdup (name) : g_strdup_printf ("%u", k);
+    }
+  for (guint l = 0; l < result->n_layers; l++)
+    {
+      FmScanLayer *out = &result->layers[l];
+      guint64 offset = scan->layer_offset[l];
+
+      out->class_fire_count = g_new0 (guint32, MAX ((gsize) out->channels * n, 1));
+      for (guint k = 0; k < n; k++)
+        if (scan->class_rows[k] != NULL)
+          for (guint c = 0; c < out->channels; c++)
+            out->class_fire_count[(gsize) c * n + k] = scan->class_rows[k][offset + c];
+    }
 }
 
 /* What the model itself says about @layer: the maxima of its
@@ -332,7 +410,11 @@ _fm_scan_merge (FmScan       *scan,
       out->name = g_strdup (model->values[layer->value_id].name);
       out->op = g_strdup (fm_layer_op_label (model, layer));
       out->channels = C;
+      out->cells_per_image = (guint64) layer->height * layer->width;
       out->zero_count = g_new0 (guint64, MAX (C, 1));
+      out->zero_cells = g_new0 (guint64, MAX (C, 1));
+      out->value_count = g_new0 (guint64, MAX (C, 1));
+      out->sum = g_new0 (double, MAX (C, 1));
       out->fire_count = g_new0 (guint64, MAX (C, 1));
       out->max = g_new (float, MAX (C, 1));
       out->mean = g_new (float, MAX (C, 1));
@@ -342,8 +424,9 @@ _fm_scan_merge (FmScan       *scan,
       for (guint c = 0; c < C; c++)
         _fm_scan_merge_channel (out, result->images, k, workers, n_workers, l, c);
       layer_add_model_facts (scan, layer, result, out);
-      layer_classify (out, result->images, result->rare_below);
+      _fm_scan_result_finish_layer (out, result->images, result->rare_below);
       layer_diagnose (scan, result, l);
     }
+  result_add_classes (scan, result);
   return result;
 }

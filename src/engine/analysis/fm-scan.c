@@ -6,8 +6,9 @@
  * Running the dataset scan (rules in fm-scan.h): worker threads each pull
  * items from the shared FmDataset, run them through their own FmRun and
  * add one pass over every feature-map layer to their own per-channel
- * sums (zero count, max, sum, top-k in fixed arrays); fm-scan-result.c
- * merges them. Nothing is kept per image.
+ * sums (zero count, zero cells, max, sum, top-k in fixed arrays) and,
+ * for a labelled item, atomic adds to the shared per-class counts;
+ * fm-scan-result.c merges them. Nothing is kept per image.
  */
 #include "config.h"
 
@@ -54,6 +55,8 @@ fm_scan_new (FmModel             *model,
     scan->options.threads = 2;
   scan->layers = fm_layers_list (model, FALSE);
   g_mutex_init (&scan->error_lock);
+  g_mutex_init (&scan->class_lock);
+  scan->max_label = -1;
   return scan;
 }
 
@@ -68,6 +71,11 @@ fm_scan_free (FmScan *scan)
   g_free (scan->dataset_key);
   g_clear_error (&scan->error);
   g_mutex_clear (&scan->error_lock);
+  g_mutex_clear (&scan->class_lock);
+  for (guint i = 0; scan->class_rows != NULL && i < FM_DATASET_MAX_CLASSES; i++)
+    g_free (scan->class_rows[i]);
+  g_free (scan->class_rows);
+  g_free (scan->layer_offset);
   g_free (scan);
 }
 
@@ -89,6 +97,7 @@ layer_acc_init (FmScanLayerAcc *acc,
   acc->max = g_new (float, channels);
   acc->sum = g_new0 (double, channels);
   acc->count = g_new0 (guint64, channels);
+  acc->zero_cells = g_new0 (guint64, channels);
   acc->top_index = g_new (gint64, (gsize) channels * MAX (top_k, 1));
   acc->top_max = g_new (float, (gsize) channels * MAX (top_k, 1));
   for (guint c = 0; c < channels; c++)
@@ -103,6 +112,7 @@ layer_acc_clear (FmScanLayerAcc *acc)
   g_free (acc->max);
   g_free (acc->sum);
   g_free (acc->count);
+  g_free (acc->zero_cells);
   g_free (acc->top_index);
   g_free (acc->top_max);
 }
@@ -147,8 +157,9 @@ typedef float  v4f __attribute__ ((vector_size (16)));
 typedef gint32 v4i __attribute__ ((vector_size (16)));
 
 /* One plane's max (NaN skipped), sum (NaN skipped), number count and
- * whether any cell is active (|x| > epsilon or NaN). The fast loop has no
- * branches; a plane holding a NaN is summed again carefully. */
+ * zero cells (|x| <= epsilon; a NaN is not zero): the plane is active
+ * when not every cell is zero. The fast loop has no branches; a plane
+ * holding a NaN is summed again carefully. */
 static void
 plane_stats (const float *p,        /* [H * W] */
              gsize        n,
@@ -156,15 +167,15 @@ plane_stats (const float *p,        /* [H * W] */
              float       *max_out,
              double      *sum_out,
              gsize       *count_out,
-             gboolean    *active_out)
+             gsize       *zero_out)
 {
   const v4i abs_mask = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
   const v4f eps = { epsilon, epsilon, epsilon, epsilon };
   v4f vm = { -INFINITY, -INFINITY, -INFINITY, -INFINITY };
   v4f vs = { 0, 0, 0, 0 };
-  v4i quiet = { -1, -1, -1, -1 };  /* lanes where every cell so far was zero */
+  v4i zeros = { 0, 0, 0, 0 };  /* minus the zero cells per lane */
   float m, sum;
-  int active = 0;
+  gsize zero;
   gsize i = 0;
 
   for (; i + 4 <= n; i += 4)
@@ -177,21 +188,22 @@ plane_stats (const float *p,        /* [H * W] */
       gt = x > vm;
       vm = (v4f) (((v4i) x & gt) | ((v4i) vm & ~gt));
       vs += x;
-      /* |x| <= eps is false for NaN, so a NaN is active. */
-      quiet &= (v4f) ((v4i) x & abs_mask) <= eps;
+      /* |x| <= eps is false for NaN, so a NaN is not zero; true is -1. */
+      zeros += (v4f) ((v4i) x & abs_mask) <= eps;
     }
   m = MAX (MAX (vm[0], vm[1]), MAX (vm[2], vm[3]));
   sum = (vs[0] + vs[1]) + (vs[2] + vs[3]);
-  active = !(quiet[0] & quiet[1] & quiet[2] & quiet[3]);
+  /* each lane counts at most n / 4 cells: no overflow below 8 G cells */
+  zero = (gsize) -((gint64) zeros[0] + zeros[1] + zeros[2] + zeros[3]);
   for (; i < n; i++)
     {
       float x = p[i];
 
       m = x > m ? x : m;
       sum += x;
-      active |= !(fabsf (x) <= epsilon);
+      zero += fabsf (x) <= epsilon;
     }
-  *active_out = active != 0;
+  *zero_out = zero;
 
   if (!isnan (sum))
     {
@@ -220,13 +232,43 @@ plane_stats (const float *p,        /* [H * W] */
   }
 }
 
+/* The shared per-class counts of @label, allocated when first seen; NULL
+ * for an unlabelled item. */
+static guint32 *
+class_row (FmScan *scan,
+           int     label)
+{
+  guint32 *row;
+  gint max;
+
+  if (label < 0 || label >= FM_DATASET_MAX_CLASSES || scan->class_rows == NULL)
+    return NULL;
+  row = g_atomic_pointer_get (&scan->class_rows[label]);
+  if (row != NULL)
+    return row;
+  g_mutex_lock (&scan->class_lock);
+  row = scan->class_rows[label];
+  if (row == NULL)
+    {
+      row = g_new0 (guint32, MAX (scan->layer_offset[scan->layers->len], 1));
+      g_atomic_pointer_set (&scan->class_rows[label], row);
+    }
+  max = g_atomic_int_get (&scan->max_label);
+  if (label > max)
+    g_atomic_int_set (&scan->max_label, label);
+  g_mutex_unlock (&scan->class_lock);
+  return row;
+}
+
 static void
 worker_accumulate (FmScanWorker *w,
-                   guint64       index)
+                   guint64       index,
+                   int           label)
 {
   FmScan *scan = w->scan;
   const FmModel *model = scan->model;
   guint k = scan->options.top_k;
+  guint32 *row = class_row (scan, label);
 
   for (guint l = 0; l < scan->layers->len; l++)
     {
@@ -241,13 +283,17 @@ worker_accumulate (FmScanWorker *w,
         {
           float m;
           double s;
-          gsize count;
+          gsize count, zero;
           gboolean active;
 
           plane_stats (data + (gsize) c * plane, plane, scan->options.epsilon,
-                       &m, &s, &count, &active);
+                       &m, &s, &count, &zero);
+          active = zero < plane;
           if (!active)
             acc->zero[c]++;
+          else if (row != NULL)
+            __atomic_add_fetch (&row[scan->layer_offset[l] + c], 1, __ATOMIC_RELAXED);
+          acc->zero_cells[c] += zero;
           acc->sum[c] += s;
           acc->count[c] += count;
           if (!isnan (m))
@@ -304,6 +350,7 @@ worker_main (gpointer data)
     {
       GError *error = NULL;
       guint64 index = 0;
+      int label = -1;
 
       if (g_cancellable_is_cancelled (scan->cancellable))
         {
@@ -311,7 +358,7 @@ worker_main (gpointer data)
           break;
         }
       if (!fm_dataset_next_input (scan->dataset, &scan->options.preprocess, &index,
-                                  w->input, NULL, &error))
+                                  w->input, &label, &error))
         {
           if (error != NULL)
             scan_set_error (scan, error);
@@ -333,7 +380,7 @@ worker_main (gpointer data)
             scan_set_error (scan, error);
           break;
         }
-      worker_accumulate (w, index);
+      worker_accumulate (w, index, label);
       w->images++;
       __atomic_add_fetch (&scan->done, 1, __ATOMIC_RELAXED);
       scan_maybe_report (scan);
@@ -461,8 +508,15 @@ workers_new (FmScan   *scan,
   FmScanWorker *workers = g_new0 (FmScanWorker, n_workers);
   gsize copy_size = 0;
 
+  scan->layer_offset = g_new0 (guint64, scan->layers->len + 1);
   for (guint l = 0; l < scan->layers->len; l++)
-    copy_size = MAX (copy_size, fm_layer_copy_size (_fm_scan_layer (scan, l)));
+    {
+      copy_size = MAX (copy_size, fm_layer_copy_size (_fm_scan_layer (scan, l)));
+      scan->layer_offset[l + 1] = scan->layer_offset[l] +
+                                  fm_layer_channels (scan->model, _fm_scan_layer (scan, l));
+    }
+  /* pointers only (0.8 MB, zero pages until touched); rows come with labels */
+  scan->class_rows = g_new0 (guint32 *, FM_DATASET_MAX_CLASSES);
   for (guint t = 0; t < n_workers; t++)
     {
       FmScanWorker *w = &workers[t];

@@ -12,10 +12,39 @@
  *
  * Zero means |x| <= epsilon everywhere in the image (a NaN fires, as in
  * fm-stats.h). Top-k ties go to the smaller index, so a result does not
- * depend on thread timing. Dead: zero for every scanned image; rare:
- * fires on fewer than rare_below of them. Results are immutable and
- * reference counted. It does not use labels, keep per-image values, or
- * batch images (models are loaded with batch 1).
+ * depend on thread timing. Results are immutable and reference counted.
+ * It does not keep per-image values or batch images (models are loaded
+ * with batch 1).
+ *
+ * The tiers, from the counts:
+ * - dead: zero for every scanned image, which is exactly APoZ 100 %;
+ * - rare: fires (is not all zero) on fewer than rare_below of the images;
+ * - near-dead: APoZ (Hu et al. 2016, "Network Trimming": the share of
+ *   zero cells, |x| <= epsilon, NaN not zero, over all images and
+ *   positions) above the layer's mean APoZ + 1 standard deviation, the
+ *   paper's pruning criterion. Mean and standard deviation are over all
+ *   the layer's channels, dead ones included (as in the paper), and the
+ *   standard deviation is the population one (divided by C, not C - 1).
+ *   A dead channel is dead, never near-dead; a channel can be both rare
+ *   and near-dead.
+ * A layer warns (dead_warning) when 10 % or more of its channels are
+ * dead, the threshold of Keras's dead-ReLU detector.
+ *
+ * What "dead" can promise: a channel that fires on a share p of such
+ * inputs goes unseen over N images with probability (1 - p)^N, so one
+ * that fires on more than 1 - 0.05^(1/N) of them (about the rule of
+ * three's 3/N) would have shown with 95 % confidence
+ * (fm_scan_result_dead_bound ()).
+ *
+ * Per-class fire counts, when items have labels (fm_dataset_next_input's
+ * label_out): per channel and class the images of that class on which
+ * the channel fired. n_classes is 1 + the largest label seen; unlabelled
+ * items (label -1) count in no class. The scan keeps one shared table of
+ * guint32 counts per class seen, each as long as the model's channels in
+ * all scanned layers, updated with atomic adds (no per-thread copies):
+ * 4 bytes x channels x classes, e.g. 104 MB for ResNet-50 (~26,000
+ * channels) on ImageNet (1,000 classes), and as much again while the
+ * result is made.
  */
 #pragma once
 
@@ -81,6 +110,22 @@ typedef struct
   guint           *dead;               /* [n_dead] channel indexes, ascending */
   guint            n_rare;
   guint           *rare;               /* [n_rare] channel indexes, ascending */
+  /* The measures practitioners use, and the raw sums an exact merge of
+   * shards needs. NULL / NaN in a result read from a file of before
+   * they were kept. */
+  guint64          cells_per_image;    /* H * W positions per image; 0 unknown */
+  guint64         *zero_cells;         /* [C] cells at zero over all images, or NULL */
+  guint64         *value_count;        /* [C] cells that were numbers (not NaN), or NULL */
+  double          *sum;                /* [C] their sum, or NULL */
+  double          *apoz;               /* [C] zero_cells / (images * cells_per_image),
+                                        * NaN unknown; or NULL */
+  double           apoz_mean;          /* over the channels; NaN unknown */
+  double           apoz_std;           /* population standard deviation; NaN unknown */
+  guint            n_near_dead;
+  guint           *near_dead;          /* [n_near_dead] channel indexes, ascending */
+  gboolean         dead_warning;       /* n_dead >= 10 % of channels */
+  guint32         *class_fire_count;   /* [C * n_classes] images per class it fired on,
+                                        * channel-major; NULL without labels */
 } FmScanLayer;
 
 typedef struct
@@ -114,6 +159,8 @@ typedef struct
   guint        shard_index;   /* K of a scan of shard K/N, or 0 */
   guint        shard_count;   /* N, or 0 */
   guint        parts;         /* the parts a merged result was made of, or 0 */
+  guint        n_classes;   /* 1 + the largest label seen; 0 without labels */
+  char       **class_names; /* [n_classes]: the dataset's names, else the number */
 } FmScanResult;
 
 typedef struct _FmScan FmScan;
@@ -160,6 +207,23 @@ int           fm_scan_result_find_layer (const FmScanResult *result,
 char         *fm_scan_result_explain  (const FmScanResult *result,
                                        guint               layer,
                                        guint               channel);
+/* What a dead channel can promise after @result's images N: the rule of
+ * three's 3 / N and the exact 95 % bound 1 - 0.05^(1/N), the share of
+ * inputs above which a channel would have fired at least once with 95 %
+ * confidence. FALSE (and NaN) when no image was scanned. */
+gboolean      fm_scan_result_dead_bound (const FmScanResult *result,
+                                         double             *rule_of_three,
+                                         double             *exact_95);
+/* The @n classes channel @channel of layer @layer fires for most often
+ * (count descending, then class ascending; classes it never fired for
+ * left out) into @classes and @counts; returns how many, 0 without
+ * labels. */
+guint         fm_scan_result_top_classes (const FmScanResult *result,
+                                          guint               layer,
+                                          guint               channel,
+                                          guint               n,
+                                          guint              *classes,
+                                          guint32            *counts);
 /* Stable names: "none", "weights-collapsed", "inputs-dead",
  * "bias-negative", "never-above-threshold". */
 const char   *fm_scan_diagnosis_to_string (FmScanDiagnosis diagnosis);
@@ -184,7 +248,15 @@ char         *fm_scan_preprocess_text (const FmPreprocess *pp);
  * rare_below, epsilon, elapsed, warnings, model_sha256 and preprocess
  * (when known) and per layer top_max, bias,
  * weight_max_abs and diagnosis, so that fm_scan_result_from_json() gives
- * back an equal result. NaN is written as null. */
+ * back an equal result. NaN is written as null. The measures: "dead_bound"
+ * {images, rule_of_three, exact_95} and "classes" (names, numbers as
+ * strings; [] without labels); per layer cells_per_image, zero_cells,
+ * value_count, sum (doubles written to round-trip exactly), apoz,
+ * apoz_mean, apoz_std, near_dead, dead_warning and class_fire_count
+ * (per channel n_classes counts; null without labels). A file of before
+ * the measures loads with them unknown. Read back, the derived values
+ * (mean, apoz, dead, rare, near_dead, dead_warning) are worked out again
+ * from the raw sums when the file has them. */
 JsonNode     *fm_scan_result_to_json  (const FmScanResult *result);
 /* @what names the source in messages. FM_ERROR_INVALID_INPUT naming the
  * member when something is missing or inconsistent. */
@@ -212,9 +284,11 @@ FmScanResult *fm_scan_result_merge    (FmScanResult *const *parts,
                                        guint                n_parts,
                                        GError             **error);
 /* CSV, atomically: a header line, then one line per channel:
- * layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare
+ * layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare,
+ * apoz,near_dead
  * (fields as fm-csv.h spells them: an empty field for NaN or no
- * pre-activation; dead and rare are true/false). */
+ * pre-activation; dead, rare and near_dead are true/false). Per-class
+ * counts are not in it (a column per class is too wide): see the JSON. */
 gboolean      fm_scan_result_write_csv (const FmScanResult *result,
                                         const char         *path,
                                         GError            **error);
