@@ -227,6 +227,7 @@ test_bundled (void)
   for (guint l = 0; l < whole->n_layers; l++)
     dead += whole->layers[l].n_dead;
   g_assert_cmpuint (dead, >, 0);  /* the dying model: something to merge */
+  g_assert_cmpuint (whole->n_classes, ==, 10);  /* the digits' labels: per-class counts */
 
   for (guint n = 2; n <= 4; n++)
     {
@@ -451,8 +452,9 @@ test_refuse_ranges (Fixture       *f,
   g_autoptr(FmScanResult) d = part (f, 2, 2);   /* items 45-89 */
   g_autoptr(FmScanResult) e = part (f, 2, 3);   /* items 30-59 */
 
-  /* a gap, named with the part on each side of it */
-  assert_refused (b, a, "b.json covers items 60 to 89", "a.json ends at item 29",
+  /* a gap, named with the part on each side of it (b comes first, as
+   * "a.json") */
+  assert_refused (b, a, "a.json covers items 60 to 89", "b.json ends at item 29",
                   "items 30 to 59", NULL);
   /* an overlap */
   assert_refused (c, e, "b.json covers items 30 to 59",
