@@ -39,7 +39,7 @@ build_dir=${FM_BUILD_DIR:-_build}
 asan_dir=${FM_ASAN_BUILD_DIR:-_build-asan}
 fuzz_dir=${FM_FUZZ_BUILD_DIR:-_build-fuzz}
 tsan_dir=${FM_TSAN_BUILD_DIR:-_build-tsan}
-fuzz_targets=(onnx-proto model-load model-run idx image export input-settings)
+fuzz_targets=(onnx-proto model-load model-run idx image export input-settings scan-json)
 # The fuzz smoke run by `test` (CI): 60 s per target from a fixed seed, two
 # targets at a time (one per core), so about 4 minutes. A fixed seed makes a
 # failure reproducible (rerun the target with -seed=$fuzz_smoke_seed on the

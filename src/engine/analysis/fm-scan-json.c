@@ -571,9 +571,10 @@ read_warnings (FmScanResult  *result,
   return TRUE;
 }
 
-/* Optional (a result of before has none): "dataset_key",
- * "dataset_items", "limit", "range", "shard", "parts", consistent with
- * each other and with "total". */
+/* Optional (a result of before has none, and reads as a scan of all its
+ * dataset's "total" items): "dataset_key", "dataset_items", "limit",
+ * "range", "shard", "parts", consistent with each other and with
+ * "total". */
 static gboolean
 read_range_members (FmScanResult  *result,
                     JsonObject    *o,
@@ -587,7 +588,12 @@ read_range_members (FmScanResult  *result,
   gint64 items, limit, k = 0, n = 0, parts = 0;
 
   if (json_object_get_member (o, "range") == NULL)
-    return TRUE;
+    {
+      /* Of before ranges were kept: a scan of the first items. */
+      result->dataset_items = result->total;
+      result->range_end = result->total;
+      return TRUE;
+    }
   result->dataset_key = g_strdup (member_string (o, "dataset_key"));
   items = member_int (o, "dataset_items", &ok);
   limit = member_int (o, "limit", &ok);

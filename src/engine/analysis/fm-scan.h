@@ -149,8 +149,8 @@ typedef struct
   guint        n_layers;
   FmScanLayer *layers;      /* [n_layers], fm_layers_list (model, FALSE) order */
   /* What merging the parts of a sharded scan checks (fm_scan_result_merge).
-   * Unknown in a result written before they were kept: dataset_key NULL,
-   * the numbers 0. */
+   * A result written before they were kept has no dataset_key and reads
+   * as a scan of all its dataset's `total` items. */
   char        *dataset_key;   /* fm_dataset_dup_content_key () of the dataset, or NULL */
   guint64      dataset_items; /* items in the whole dataset */
   guint64      limit;         /* the scan's limit; 0 = all */
