@@ -9,8 +9,8 @@
  * as if it had been scanned here (marks on the tiles, the scan bar, the
  * atlas and the export), when it is a scan of the model shown, made with
  * the window's input settings and zero threshold. Otherwise a toast says
- * what differs and nothing changes. The file is read and the model's
- * SHA-256 worked out in a thread.
+ * what differs (its Details give the numbers) and nothing changes. The
+ * file is read and the model's SHA-256 worked out in a thread.
  */
 #include "config.h"
 
@@ -90,41 +90,59 @@ settings_differ (const char *a,
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
-/* Why @r cannot be the scan of the window's model (@sha256), or NULL. */
-static char *
-refusal (FmWindow           *self,
-         const FmScanResult *r,
-         const char         *name,
-         const char         *sha256)
+/* Whether @r can be the scan of the window's model (@sha256): else
+ * @error says why in a sentence, with the numbers as its detail. */
+static gboolean
+check_result (FmWindow           *self,
+              const FmScanResult *r,
+              const char         *name,
+              const char         *sha256,
+              GError            **error)
 {
   g_autofree char *pp = fm_scan_preprocess_text (&self->pp);
   float epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
 
   if (r->model_sha256 == NULL)
-    /* Translators: %s is the file's name */
-    return g_strdup_printf (_("“%s” does not say which model it is a scan of"), name);
+    {
+      /* Translators: %s is the file's name */
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("“%s” does not say which model it is a scan of"), name);
+      return FALSE;
+    }
   if (sha256 == NULL || strcmp (r->model_sha256, sha256) != 0)
     {
       g_autofree char *model = g_path_get_basename (r->model_path);
 
       /* Translators: the file's name and the model it was made with
-         ("mnist-cnn.onnx"): not the model shown */
-      return g_strdup_printf (_("“%s” is a scan of another model (%s, SHA-256 %.12s…), "
-                                "not of the one shown"), name, model, r->model_sha256);
+         ("mnist-cnn.onnx"); then the detail: the SHA-256 of that model
+         and of the one shown */
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("“%s” is a scan of another model, %s\nIts model’s SHA-256 is %s, the "
+                     "model shown’s %s."), name, model, r->model_sha256,
+                   sha256 != NULL ? sha256 : "?");
+      return FALSE;
     }
   if (g_strcmp0 (r->preprocess, pp) != 0)
     {
       g_autofree char *differ = settings_differ (r->preprocess, pp);
 
-      /* Translators: the file's name, then how its input settings
-         differ from the window's ("invert=yes, not invert=auto") */
-      return g_strdup_printf (_("“%s” was made with other input settings: %s"), name, differ);
+      /* Translators: the file's name, how its input settings differ from
+         the window's ("invert=yes, not invert=auto"); then the detail:
+         all of its settings and of the window's */
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("“%s” was made with other input settings: %s\nIts settings: %s\nThe "
+                     "window’s: %s"), name, differ, r->preprocess, pp);
+      return FALSE;
     }
   if (r->epsilon != epsilon)
-    /* Translators: the file's name, its zero threshold, the window's */
-    return g_strdup_printf (_("“%s” was made with zero threshold %g; the window uses %g "
-                              "(Preferences)"), name, (double) r->epsilon, (double) epsilon);
-  return NULL;
+    {
+      /* Translators: the file's name, its zero threshold, the window's */
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("“%s” was made with zero threshold %g; the window uses %g "
+                     "(Preferences)"), name, (double) r->epsilon, (double) epsilon);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -136,28 +154,19 @@ open_done (GObject      *source,
   OpenJob *job = g_task_get_task_data (G_TASK (res));
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_path_get_basename (job->path);
-  g_autofree char *why = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (res), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          /* Translators: %s names the file and says why */
-          g_autofree char *msg = g_strdup_printf (_("Could not open the scan result: %s"),
-                                                  error->message);
-          _fm_window_toast (self, msg);
-        }
+        _fm_window_show_error (self, error);
       return;
     }
   if (job->model != self->model)
     return;  /* another model now: the file was for the one before */
-  why = refusal (self, job->result, name, job->model_sha256);
-  if (why != NULL)
-    {
-      _fm_window_toast (self, why);
-      return;
-    }
-  _fm_window_scan_show (self, job->result, FALSE, name);
+  if (!check_result (self, job->result, name, job->model_sha256, &error))
+    _fm_window_show_error (self, error);
+  else
+    _fm_window_scan_show (self, job->result, FALSE, name);
 }
 
 void

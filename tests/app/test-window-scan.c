@@ -153,7 +153,8 @@ test_open_scan_result (void)
   toast = fm_window_get_last_toast (window);
   g_test_message ("%s", toast);
   g_assert_nonnull (strstr (toast, "merged.json"));
-  g_assert_nonnull (strstr (toast, "another model (mnist-cnn-dying.onnx"));
+  g_assert_nonnull (strstr (toast, "another model, mnist-cnn-dying.onnx"));
+  g_assert_nonnull (strstr (fm_window_get_error_detail (window), "SHA-256"));
   g_assert_null (fm_window_get_scan (window));
   fm_test_close_window (window);
 }
