@@ -104,8 +104,8 @@ check_result (FmWindow           *self,
 
   if (r->model_sha256 == NULL)
     {
-      /* Translators: %s is the file's name */
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   /* Translators: %s is the file's name */
                    _("“%s” does not say which model it is a scan of"), name);
       return FALSE;
     }
@@ -113,10 +113,10 @@ check_result (FmWindow           *self,
     {
       g_autofree char *model = g_path_get_basename (r->model_path);
 
-      /* Translators: the file's name and the model it was made with
-         ("mnist-cnn.onnx"); then the detail: the SHA-256 of that model
-         and of the one shown */
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   /* Translators: the file's name and the model it was made
+                      with ("mnist-cnn.onnx"); then the detail: the SHA-256 of
+                      that model and of the one shown */
                    _("“%s” is a scan of another model, %s\nIts model’s SHA-256 is %s, the "
                      "model shown’s %s."), name, model, r->model_sha256,
                    sha256 != NULL ? sha256 : "?");
@@ -126,18 +126,20 @@ check_result (FmWindow           *self,
     {
       g_autofree char *differ = settings_differ (r->preprocess, pp);
 
-      /* Translators: the file's name, how its input settings differ from
-         the window's ("invert=yes, not invert=auto"); then the detail:
-         all of its settings and of the window's */
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   /* Translators: the file's name, how its input settings
+                      differ from the window's ("invert=yes, not
+                      invert=auto"); then the detail: all of its settings and
+                      of the window's */
                    _("“%s” was made with other input settings: %s\nIts settings: %s\nThe "
                      "window’s: %s"), name, differ, r->preprocess, pp);
       return FALSE;
     }
   if (r->epsilon != epsilon)
     {
-      /* Translators: the file's name, its zero threshold, the window's */
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   /* Translators: the file's name, its zero threshold, the
+                      window's */
                    _("“%s” was made with zero threshold %g; the window uses %g "
                      "(Preferences)"), name, (double) r->epsilon, (double) epsilon);
       return FALSE;

@@ -137,9 +137,9 @@ check_same (const Merge  *m,
 
   if (strcmp (a->model_sha256, b->model_sha256) != 0 || !same_layers (a, b))
     {
-      /* Translators: two part files, then the first 12 hex digits of
-         each one's model SHA-256 */
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   /* Translators: two part files, then the first 12 hex digits of
+                      each one's model SHA-256 */
                    _("%s and %s are scans of different models (SHA-256 %.12s… and %.12s…)"),
                    name_of (m, 0), name_of (m, i), a->model_sha256, b->model_sha256);
       return FALSE;
@@ -155,8 +155,8 @@ check_same (const Merge  *m,
   differ = options_differ (a, b);
   if (differ != NULL)
     {
-      /* Translators: two part files, then e.g. "top-k 9 and 5" */
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   /* Translators: two part files, then e.g. "top-k 9 and 5" */
                    _("%s and %s were made with different options: %s"),
                    name_of (m, 0), name_of (m, i), differ);
       return FALSE;
