@@ -19,26 +19,16 @@
 
 #include <json-glib/json-glib.h>
 
-#include "fm-data.h"
 #include "fm-scan.h"
 #include "fm-test-files.h"
 #include "fm-test-graph.h"
+#include "fm-test-scan.h"
 
 #define DYING_MODEL    "models/mnist-cnn-dying.onnx"
 #define OTHER_MODEL    "models/mnist-cnn.onnx"
 #define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static char *
-bundled (const char *rel)
-{
-  GError *error = NULL;
-  char *path = fm_data_find (rel, &error);
-
-  g_assert_no_error (error);
-  return path;
-}
 
 /* A plain idx3-ubyte file of @n items of 1 x 1 byte. */
 static char *
@@ -92,126 +82,13 @@ through_json (FmScanResult *r)
   return back;
 }
 
-static void
-assert_float_same (float a,
-                   float b)
-{
-  if (isnan (a) || isnan (b))
-    g_assert_true (isnan (a) && isnan (b));
-  else
-    g_assert_cmpfloat (a, ==, b);
-}
-
-static void
-assert_close (double a,
-              double b)
-{
-  if (isnan (a) || isnan (b))
-    g_assert_true (isnan (a) && isnan (b));
-  else
-    g_assert_cmpfloat (fabs (a - b), <=, 1e-9 * MAX (fabs (a), fabs (b)));
-}
-
-static void
-assert_uints_equal (const guint *a,
-                    guint        na,
-                    const guint *b,
-                    guint        nb)
-{
-  g_assert_cmpuint (na, ==, nb);
-  for (guint i = 0; i < na; i++)
-    g_assert_cmpuint (a[i], ==, b[i]);
-}
-
-static void
-assert_channel_equal (const FmScanLayer *x,
-                      const FmScanLayer *y,
-                      guint              c,
-                      guint              k)
-{
-  g_assert_cmpuint (x->zero_count[c], ==, y->zero_count[c]);
-  g_assert_cmpuint (x->fire_count[c], ==, y->fire_count[c]);
-  g_assert_cmpuint (x->zero_cells[c], ==, y->zero_cells[c]);
-  g_assert_cmpuint (x->value_count[c], ==, y->value_count[c]);
-  assert_close (x->sum[c], y->sum[c]);
-  assert_float_same (x->max[c], y->max[c]);
-  /* float means of double sums equal within rounding */
-  g_assert_cmpfloat (fabsf (x->mean[c] - y->mean[c]), <=, 1e-6f * fabsf (x->mean[c]) + 1e-30f);
-  assert_close (x->apoz[c], y->apoz[c]);
-  if (x->pre_activation_max != NULL)
-    assert_float_same (x->pre_activation_max[c], y->pre_activation_max[c]);
-  if (x->bias != NULL)
-    assert_float_same (x->bias[c], y->bias[c]);
-  if (x->weight_max_abs != NULL)
-    assert_float_same (x->weight_max_abs[c], y->weight_max_abs[c]);
-  g_assert_cmpint (x->diagnosis[c], ==, y->diagnosis[c]);
-  for (guint j = 0; j < k; j++)
-    {
-      g_assert_cmpint (x->top_index[c * k + j], ==, y->top_index[c * k + j]);
-      assert_float_same (x->top_max[c * k + j], y->top_max[c * k + j]);
-    }
-}
-
-/* Every field of the whole scan @w in the merged @m, but the elapsed
- * time and what says how it was made (parts, shard, dataset key: a
- * whole scan without the cache has none). */
-static void
-assert_merged_equals (const FmScanResult *m,
-                      const FmScanResult *w)
-{
-  g_assert_cmpstr (m->model_path, ==, w->model_path);
-  g_assert_cmpstr (m->dataset_path, ==, w->dataset_path);
-  g_assert_cmpstr (m->model_sha256, ==, w->model_sha256);
-  g_assert_cmpstr (m->preprocess, ==, w->preprocess);
-  g_assert_cmpuint (m->images, ==, w->images);
-  g_assert_cmpuint (m->total, ==, w->total);
-  g_assert_false (m->partial);
-  g_assert_cmpuint (m->top_k, ==, w->top_k);
-  g_assert_cmpfloat (m->rare_below, ==, w->rare_below);
-  g_assert_cmpfloat (m->epsilon, ==, w->epsilon);
-  g_assert_cmpuint (m->dataset_items, ==, w->dataset_items);
-  g_assert_cmpuint (m->limit, ==, w->limit);
-  g_assert_cmpuint (m->range_begin, ==, w->range_begin);
-  g_assert_cmpuint (m->range_end, ==, w->range_end);
-  g_assert_cmpuint (m->shard_count, ==, 0);
-  g_assert_cmpuint (g_strv_length (m->warnings), ==, g_strv_length (w->warnings));
-  g_assert_cmpuint (m->n_classes, ==, w->n_classes);
-  for (guint k = 0; k < m->n_classes; k++)
-    g_assert_cmpstr (m->class_names[k], ==, w->class_names[k]);
-  g_assert_cmpuint (m->n_layers, ==, w->n_layers);
-  for (guint l = 0; l < m->n_layers; l++)
-    {
-      const FmScanLayer *x = &m->layers[l], *y = &w->layers[l];
-
-      g_assert_cmpstr (x->name, ==, y->name);
-      g_assert_cmpstr (x->op, ==, y->op);
-      g_assert_cmpuint (x->channels, ==, y->channels);
-      g_assert_cmpuint (x->cells_per_image, ==, y->cells_per_image);
-      assert_uints_equal (x->dead, x->n_dead, y->dead, y->n_dead);
-      assert_uints_equal (x->rare, x->n_rare, y->rare, y->n_rare);
-      assert_uints_equal (x->near_dead, x->n_near_dead, y->near_dead, y->n_near_dead);
-      g_assert_cmpint (x->dead_warning, ==, y->dead_warning);
-      assert_close (x->apoz_mean, y->apoz_mean);
-      assert_close (x->apoz_std, y->apoz_std);
-      g_assert_cmpint (x->pre_activation_max != NULL, ==, y->pre_activation_max != NULL);
-      g_assert_cmpint (x->bias != NULL, ==, y->bias != NULL);
-      g_assert_cmpint (x->weight_max_abs != NULL, ==, y->weight_max_abs != NULL);
-      g_assert_cmpint (x->class_fire_count != NULL, ==, y->class_fire_count != NULL);
-      if (x->class_fire_count != NULL)
-        g_assert_cmpmem (x->class_fire_count, (gsize) x->channels * m->n_classes * 4,
-                         y->class_fire_count, (gsize) y->channels * w->n_classes * 4);
-      for (guint c = 0; c < x->channels; c++)
-        assert_channel_equal (x, y, c, m->top_k);
-    }
-}
-
 /* ---- the bundled digits: whole = merged shards -------------------------- */
 
 static void
 test_bundled (void)
 {
-  g_autofree char *model_path = bundled (DYING_MODEL);
-  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *model_path = fm_test_bundled (DYING_MODEL);
+  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
   g_autoptr(FmModel) model = NULL;
   g_autoptr(FmScanResult) whole = NULL;
   GError *error = NULL;
@@ -255,30 +132,36 @@ test_bundled (void)
       merged = fm_scan_result_merge ((FmScanResult *const *) parts->pdata, NULL, n, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (merged->parts, ==, n);
-      assert_merged_equals (merged, whole);
+      g_assert_cmpuint (merged->shard_count, ==, 0);
+      fm_test_assert_scans_equal (merged, whole, TRUE);
     }
 }
 
 /* ---- diagnoses that differ between the parts ---------------------------- */
 
-/* x [1, 1, 1, 1] -> Conv (2 channels: w 1, 1; b -0.5, -2) -> c1 -> Relu ->
- * r1 -> Conv (group 2: w 1, 1; b -100, 0) -> c2 -> Relu -> r2. Items 0
- * and 1 are black (x = 0), item 2 white (x = 1).
- * r1 channel 0 is x - 0.5: dead on items 0-1, fires on item 2. Channel 1
- * (x - 2) is dead everywhere.
- * r2 channel 0 reads r1 channel 0 - 100: dead everywhere. Shard 1/2
- * (items 0) sees its input dead ("inputs dead"), shard 2/2 (items 1-2)
- * does not ("bias negative", largest pre-activation 0.5 - 100); the whole
- * says "bias negative". r2 channel 1 reads the dead r1 channel 1: "inputs
- * dead" in each part and in the whole. */
+/* x [1, 1, 1, 1] -> Conv (4 channels) -> c1 -> Relu -> r1 -> Conv (group
+ * 4) -> c2 -> Relu -> r2, zero threshold 0.1. Items 0 and 1 are black
+ * (x = 0), item 2 white (x = 1); shard 1/2 is item 0, 2/2 items 1-2.
+ * r1 = relu (x - 0.5), relu (x - 2), relu (x - 0.5), relu (0.05 x):
+ * channels 0 and 2 fire on item 2 only; 1 is dead, its pre-activation
+ * negative everywhere ("bias negative"); 3 is 0.05 at most, dead under
+ * the threshold: "bias negative" in shard 1 (largest pre-activation 0),
+ * "never above the threshold" in shard 2 and in the whole (0.05).
+ * r2 = relu (r1[0] - 100), relu (r1[1]), relu (0.1 r1[2]), relu (r1[3]),
+ * all dead. Channel 0: its input is dead in shard 1 ("inputs dead") but
+ * not in shard 2 ("bias negative", largest pre-activation 0.5 - 100),
+ * so "bias negative" in the whole. Channel 1 reads a channel dead
+ * everywhere: "inputs dead" in each part and in the whole. Channel 2:
+ * "inputs dead" in shard 1, "never above the threshold" (0.05) in
+ * shard 2 and in the whole. */
 static void
 test_diagnoses (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  static const float w1[] = { 1, 1 };
-  static const float b1[] = { -0.5f, -2 };
-  static const float w2[] = { 1, 1 };
-  static const float b2[] = { -100, 0 };
+  static const float w1[] = { 1, 1, 1, 0.05f };
+  static const float b1[] = { -0.5f, -2, -0.5f, 0 };
+  static const float w2[] = { 1, 1, 0.1f, 1 };
+  static const float b2[] = { -100, 0, 0, 0 };
   static const guint8 px[] = { 0, 0, 255 };
   g_autoptr(FmModel) model = NULL;
   g_autoptr(FmScanResult) whole = NULL;
@@ -289,16 +172,16 @@ test_diagnoses (void)
   FmScanResult *parts[2];
   GError *error = NULL;
   FmScanOptions o;
-  int r2;
+  int r1, r2;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 1, 1));
-  fm_test_graph_float (g, "w1", FM_DIMS (2, 1, 1, 1), w1);
-  fm_test_graph_float (g, "b1", FM_DIMS (2), b1);
-  fm_test_graph_float (g, "w2", FM_DIMS (2, 1, 1, 1), w2);
-  fm_test_graph_float (g, "b2", FM_DIMS (2), b2);
+  fm_test_graph_float (g, "w1", FM_DIMS (4, 1, 1, 1), w1);
+  fm_test_graph_float (g, "b1", FM_DIMS (4), b1);
+  fm_test_graph_float (g, "w2", FM_DIMS (4, 1, 1, 1), w2);
+  fm_test_graph_float (g, "b2", FM_DIMS (4), b2);
   fm_test_graph_node (g, "Conv", "x,w1,b1", "c1");
   fm_test_graph_node (g, "Relu", "c1", "r1");
-  fm_test_node_int (fm_test_graph_node (g, "Conv", "r1,w2,b2", "c2"), "group", 2);
+  fm_test_node_int (fm_test_graph_node (g, "Conv", "r1,w2,b2", "c2"), "group", 4);
   fm_test_graph_node (g, "Relu", "c2", "r2");
   fm_test_graph_output (g, "r2");
   model = fm_test_graph_build_ok (g);
@@ -308,17 +191,28 @@ test_diagnoses (void)
   fm_preprocess_init (&o.preprocess, 1, 1, 1);
   o.preprocess.invert = FM_INVERT_NO;
   o.threads = 1;
+  o.epsilon = 0.1f;
   whole = scan_part (model, path, &o, 0, 0);
   p1 = scan_part (model, path, &o, 1, 2);
   p2 = scan_part (model, path, &o, 2, 2);
   g_assert_cmpuint (p1->range_end, ==, 1);
+  r1 = fm_scan_result_find_layer (whole, "r1");
   r2 = fm_scan_result_find_layer (whole, "r2");
+  g_assert_cmpint (r1, >=, 0);
   g_assert_cmpint (r2, >=, 0);
   /* the parts disagree, as the graph was built to */
+  g_assert_cmpint (p1->layers[r1].diagnosis[3], ==, FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE);
+  g_assert_cmpint (p2->layers[r1].diagnosis[3], ==, FM_SCAN_DIAGNOSIS_NEVER_ABOVE_THRESHOLD);
   g_assert_cmpint (p1->layers[r2].diagnosis[0], ==, FM_SCAN_DIAGNOSIS_INPUTS_DEAD);
   g_assert_cmpint (p2->layers[r2].diagnosis[0], ==, FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE);
+  g_assert_cmpint (p1->layers[r2].diagnosis[2], ==, FM_SCAN_DIAGNOSIS_INPUTS_DEAD);
+  g_assert_cmpint (p2->layers[r2].diagnosis[2], ==, FM_SCAN_DIAGNOSIS_NEVER_ABOVE_THRESHOLD);
+  /* the whole, by hand */
+  g_assert_cmpint (whole->layers[r1].diagnosis[1], ==, FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE);
+  g_assert_cmpint (whole->layers[r1].diagnosis[3], ==, FM_SCAN_DIAGNOSIS_NEVER_ABOVE_THRESHOLD);
   g_assert_cmpint (whole->layers[r2].diagnosis[0], ==, FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE);
   g_assert_cmpint (whole->layers[r2].diagnosis[1], ==, FM_SCAN_DIAGNOSIS_INPUTS_DEAD);
+  g_assert_cmpint (whole->layers[r2].diagnosis[2], ==, FM_SCAN_DIAGNOSIS_NEVER_ABOVE_THRESHOLD);
 
   /* A model built in memory has no file to name it by. */
   g_assert_null (p1->model_sha256);
@@ -328,11 +222,28 @@ test_diagnoses (void)
   parts[1] = p1;
   merged = fm_scan_result_merge (parts, NULL, 2, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (merged->layers[r2].diagnosis[0], ==, FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE);
-  g_assert_cmpint (merged->layers[r2].diagnosis[1], ==, FM_SCAN_DIAGNOSIS_INPUTS_DEAD);
   g_free (whole->model_sha256);
   whole->model_sha256 = g_strdup ("in-memory");
-  assert_merged_equals (merged, whole);
+  fm_test_assert_scans_equal (merged, whole, TRUE);
+
+  /* More shards than items: shard 1/4 of 3 items is empty, and says
+   * nothing about any channel. */
+  {
+    FmScanResult *four[4];
+    g_autoptr(FmScanResult) merged4 = NULL;
+
+    for (guint k = 1; k <= 4; k++)
+      {
+        four[k - 1] = scan_part (model, path, &o, k, 4);
+        four[k - 1]->model_sha256 = g_strdup ("in-memory");
+      }
+    g_assert_cmpuint (four[0]->images, ==, 0);
+    merged4 = fm_scan_result_merge (four, NULL, 4, &error);
+    g_assert_no_error (error);
+    fm_test_assert_scans_equal (merged4, whole, TRUE);
+    for (guint k = 0; k < 4; k++)
+      fm_scan_result_unref (four[k]);
+  }
 }
 
 /* ---- refusals ----------------------------------------------------------- */
@@ -348,12 +259,12 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *model_path = bundled (DYING_MODEL);
+  g_autofree char *model_path = fm_test_bundled (DYING_MODEL);
   GError *error = NULL;
 
   f->model = fm_model_load_file (model_path, NULL, &error);
   g_assert_no_error (error);
-  f->digits = bundled (HELDOUT_DIGITS);
+  f->digits = fm_test_bundled (HELDOUT_DIGITS);
   fm_scan_options_init (&f->o);
   f->o.limit = 90;
 }
@@ -403,7 +314,7 @@ static void
 test_refuse_model (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *other_path = bundled (OTHER_MODEL);
+  g_autofree char *other_path = fm_test_bundled (OTHER_MODEL);
   g_autoptr(FmModel) other = fm_model_load_file (other_path, NULL, NULL);
   g_autoptr(FmScanResult) a = part (f, 1, 2);
   g_autoptr(FmScanResult) b = scan_part (other, f->digits, &f->o, 2, 2);

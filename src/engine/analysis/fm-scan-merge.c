@@ -419,18 +419,8 @@ merge_layer (const Merge  *m,
 
   out->name = g_strdup (first->name);
   out->op = g_strdup (first->op);
-  out->channels = C;
   out->cells_per_image = first->cells_per_image;
-  out->zero_count = g_new0 (guint64, MAX (C, 1));
-  out->fire_count = g_new0 (guint64, MAX (C, 1));
-  out->zero_cells = first->zero_cells != NULL ? g_new0 (guint64, MAX (C, 1)) : NULL;
-  out->value_count = first->value_count != NULL ? g_new0 (guint64, MAX (C, 1)) : NULL;
-  out->sum = first->sum != NULL ? g_new0 (double, MAX (C, 1)) : NULL;
-  out->max = g_new (float, MAX (C, 1));
-  out->mean = g_new (float, MAX (C, 1));
-  out->diagnosis = g_new0 (FmScanDiagnosis, MAX (C, 1));
-  out->top_index = g_new (gint64, MAX ((gsize) C * k, 1));
-  out->top_max = g_new (float, MAX ((gsize) C * k, 1));
+  _fm_scan_layer_alloc (out, C, k);
   for (guint c = 0; c < C; c++)
     _fm_scan_merge_channel (out, r->images, k, workers, m->n, l, c);
   merge_model_facts (m, l, out);

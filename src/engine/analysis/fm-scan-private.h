@@ -118,6 +118,11 @@ FmScanResult *_fm_scan_merge             (FmScan       *scan,
                                           FmScanWorker *workers,
                                           guint         n_workers,
                                           double        elapsed);
+/* @out's per-channel arrays for @C channels and top-@k lists, zeroed
+ * where _fm_scan_merge_channel adds up. */
+void          _fm_scan_layer_alloc       (FmScanLayer  *out,
+                                          guint         C,
+                                          guint         k);
 /* Channel @c of layer @l: the workers' counts, maxima, sums and top
  * lists as one, into @out's (zeroed) arrays; what a scan's workers and
  * the parts of a sharded scan (fm-scan-merge.c) share. */

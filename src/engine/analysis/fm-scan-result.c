@@ -290,6 +290,24 @@ result_new_for (FmScan       *scan,
 }
 
 void
+_fm_scan_layer_alloc (FmScanLayer *out,
+                      guint        C,
+                      guint        k)
+{
+  out->channels = C;
+  out->zero_count = g_new0 (guint64, MAX (C, 1));
+  out->zero_cells = g_new0 (guint64, MAX (C, 1));
+  out->value_count = g_new0 (guint64, MAX (C, 1));
+  out->sum = g_new0 (double, MAX (C, 1));
+  out->fire_count = g_new0 (guint64, MAX (C, 1));
+  out->max = g_new (float, MAX (C, 1));
+  out->mean = g_new (float, MAX (C, 1));
+  out->diagnosis = g_new0 (FmScanDiagnosis, MAX (C, 1));
+  out->top_index = g_new (gint64, MAX ((gsize) C * k, 1));
+  out->top_max = g_new (float, MAX ((gsize) C * k, 1));
+}
+
+void
 _fm_scan_merge_channel (FmScanLayer  *out,
                         guint64       images,
                         guint         k,
@@ -409,18 +427,8 @@ _fm_scan_merge (FmScan       *scan,
 
       out->name = g_strdup (model->values[layer->value_id].name);
       out->op = g_strdup (fm_layer_op_label (model, layer));
-      out->channels = C;
       out->cells_per_image = (guint64) layer->height * layer->width;
-      out->zero_count = g_new0 (guint64, MAX (C, 1));
-      out->zero_cells = g_new0 (guint64, MAX (C, 1));
-      out->value_count = g_new0 (guint64, MAX (C, 1));
-      out->sum = g_new0 (double, MAX (C, 1));
-      out->fire_count = g_new0 (guint64, MAX (C, 1));
-      out->max = g_new (float, MAX (C, 1));
-      out->mean = g_new (float, MAX (C, 1));
-      out->diagnosis = g_new0 (FmScanDiagnosis, MAX (C, 1));
-      out->top_index = g_new (gint64, MAX ((gsize) C * k, 1));
-      out->top_max = g_new (float, MAX ((gsize) C * k, 1));
+      _fm_scan_layer_alloc (out, C, k);
       for (guint c = 0; c < C; c++)
         _fm_scan_merge_channel (out, result->images, k, workers, n_workers, l, c);
       layer_add_model_facts (scan, layer, result, out);
