@@ -111,6 +111,25 @@ write_result (const FmScanResult *r,
   return g_file_new_for_path (path);
 }
 
+/* Opening @file in @window shows no scan and a toast holding @name and
+ * @why. */
+static void
+assert_refused (FmWindow   *window,
+                GFile      *file,
+                const char *name,
+                const char *why)
+{
+  const char *toast;
+
+  fm_window_open_scan_result (window, file);
+  WAIT_FOR (fm_window_get_last_toast (window) != NULL);
+  toast = fm_window_get_last_toast (window);
+  g_test_message ("%s", toast);
+  g_assert_nonnull (strstr (toast, name));
+  g_assert_nonnull (strstr (toast, why));
+  g_assert_null (fm_window_get_scan (window));
+}
+
 static void
 test_open_scan_result (void)
 {
@@ -123,16 +142,10 @@ test_open_scan_result (void)
   g_autoptr(GFile) inverted_file = write_result (inverted, "inverted.json");
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
   FmScanResult *scan;
-  const char *status, *toast;
+  const char *status;
 
   /* Settings other than the window's: refused, saying which. */
-  fm_window_open_scan_result (window, inverted_file);
-  WAIT_FOR (fm_window_get_last_toast (window) != NULL);
-  toast = fm_window_get_last_toast (window);
-  g_test_message ("%s", toast);
-  g_assert_nonnull (strstr (toast, "inverted.json"));
-  g_assert_nonnull (strstr (toast, "invert=yes, not invert=auto"));
-  g_assert_null (fm_window_get_scan (window));
+  assert_refused (window, inverted_file, "inverted.json", "invert=yes, not invert=auto");
 
   fm_window_open_scan_result (window, merged_file);
   WAIT_FOR (fm_window_get_scan (window) != NULL);
@@ -148,14 +161,8 @@ test_open_scan_result (void)
 
   /* Another model: refused, naming the file's. */
   window = fm_test_open_window ("mnist-cnn");
-  fm_window_open_scan_result (window, merged_file);
-  WAIT_FOR (fm_window_get_last_toast (window) != NULL);
-  toast = fm_window_get_last_toast (window);
-  g_test_message ("%s", toast);
-  g_assert_nonnull (strstr (toast, "merged.json"));
-  g_assert_nonnull (strstr (toast, "another model, mnist-cnn-dying.onnx"));
+  assert_refused (window, merged_file, "merged.json", "another model, mnist-cnn-dying.onnx");
   g_assert_nonnull (strstr (fm_window_get_error_detail (window), "SHA-256"));
-  g_assert_null (fm_window_get_scan (window));
   fm_test_close_window (window);
 }
 
