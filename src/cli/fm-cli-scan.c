@@ -192,11 +192,15 @@ print_header (const FmScanResult *r,
 {
   g_print ("%-9s %s\n", _("Model:"), r->model_path);
   g_print ("%-9s %s\n", _("Dataset:"), r->dataset_path);
-  if (r->shard_count > 0)
+  if (r->shard_count > 0 && r->range_end > r->range_begin)
     /* Translators: "Shard 2 of 4: items 500 to 999 of 2000" (item indexes from 0) */
     g_print (_("Shard %u of %u: items %" PRIu64 " to %" PRIu64 " of %" PRIu64 "\n"),
-             r->shard_index, r->shard_count, r->range_begin, MAX (r->range_end, 1) - 1,
+             r->shard_index, r->shard_count, r->range_begin, r->range_end - 1,
              r->limit > 0 ? MIN (r->limit, r->dataset_items) : r->dataset_items);
+  else if (r->shard_count > 0)
+    /* Translators: more shards than items left this one none */
+    g_print (_("Shard %u of %u: no items (there are more shards than items)\n"),
+             r->shard_index, r->shard_count);
   if (r->parts > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE, "Merged %" PRIu64 " images from %u part "
                           "(their scans took %.1f s in all)\n",

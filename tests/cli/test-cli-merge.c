@@ -232,6 +232,14 @@ test_parallel_shards (void)
                             NULL), ==, 0);
   fm_test_assert_contains (text_out, "Merged 2000 images from 4 parts", NULL);
   fm_test_assert_contains (text_out, "Dead channels", NULL);
+  g_clear_pointer (&text_out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A shard again: its own range from the cache, not another shard's. */
+  g_assert_cmpint (run_cmd ("scan", &text_out, &err, "mnist-cnn-dying", "mnist-heldout",
+                            "--rare-below", "0.2", "--shard", "2/4", NULL), ==, 0);
+  fm_test_assert_contains (text_out, "Shard 2 of 4: items 500 to 999 of 2000",
+                           "(result from the cache)", NULL);
   for (guint k = 1; k <= N_SHARDS; k++)
     g_free (part[k]);
 }
