@@ -155,7 +155,7 @@ open_done (GObject      *source,
   FmWindow *self = FM_WINDOW (source);
   OpenJob *job = g_task_get_task_data (G_TASK (res));
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_path_get_basename (job->path);
+  g_autofree char *name = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (res), &error))
     {
@@ -165,7 +165,11 @@ open_done (GObject      *source,
     }
   if (job->model != self->model)
     return;  /* another model now: the file was for the one before */
-  if (!check_result (self, job->result, name, job->model_sha256, &error))
+  name = g_path_get_basename (job->path);
+  if (self->scan_cancellable != NULL)
+    _fm_window_toast (self, _("A scan or an atlas is running: stop it, then open the scan "
+                              "result again."));
+  else if (!check_result (self, job->result, name, job->model_sha256, &error))
     _fm_window_show_error (self, error);
   else
     _fm_window_scan_show (self, job->result, FALSE, name);

@@ -320,7 +320,7 @@ merge_classes (const Merge  *m,
     {
       const FmScanResult *p = m->parts[m->order[j]];
 
-      for (guint k = 0; k < p->n_classes; k++)
+      for (guint k = 0; p->class_names != NULL && k < p->n_classes; k++)
         if (r->class_names[k] == NULL)
           r->class_names[k] = g_strdup (p->class_names[k]);
     }
