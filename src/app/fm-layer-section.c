@@ -547,6 +547,8 @@ channel_passes (FmLayerSection *self,
       return channel_scan (self, c) == FM_TILE_SCAN_DEAD;
     case FM_TILE_FILTER_RARE:
       return channel_scan (self, c) == FM_TILE_SCAN_RARE;
+    case FM_TILE_FILTER_NEAR_DEAD:
+      return self->scan != NULL && fm_scan_result_is_near_dead (self->scan, self->scan_layer, c);
     case FM_TILE_FILTER_ALL:
     default:
       return TRUE;
@@ -927,6 +929,7 @@ apply_scan (FmLayerSection *self)
       if (state == FM_TILE_SCAN_NONE)
         {
           fm_tile_set_scan (tile, FM_TILE_SCAN_NONE, NULL);
+          fm_tile_set_near_dead (tile, FALSE);
           continue;
         }
       fired = g_strdup_printf ("%'" G_GUINT64_FORMAT, sl->fire_count[c]);
@@ -934,6 +937,7 @@ apply_scan (FmLayerSection *self)
       note = g_strdup_printf (_("fires on %s of %s images%s"), fired, images,
                               self->scan->partial ? _(" scanned so far") : "");
       fm_tile_set_scan (tile, state, note);
+      fm_tile_set_near_dead (tile, fm_scan_result_is_near_dead (self->scan, self->scan_layer, c));
     }
 }
 

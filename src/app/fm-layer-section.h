@@ -41,6 +41,7 @@ typedef enum
   FM_TILE_FILTER_DEAD,    /* never fired on the scanned dataset */
   FM_TILE_FILTER_RARE,    /* fired on fewer images than the rare threshold */
   FM_TILE_FILTER_FIRING,  /* not all zero for this input */
+  FM_TILE_FILTER_NEAR_DEAD, /* APoZ above the layer's mean + 1 std (fm-scan.h) */
 } FmTileFilter;
 
 typedef enum

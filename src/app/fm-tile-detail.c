@@ -150,7 +150,8 @@ motion_cb (GtkEventControllerMotion *motion,
 
 /* The statistics rows, in the order they are shown. */
 static const char * const stat_keys[] = {
-  "min", "max", "mean", "active", "pre-activation", "bias", "fires-on", "dataset-pre-activation",
+  "min", "max", "mean", "active", "pre-activation", "bias", "fires-on", "apoz", "top-classes",
+  "dataset-pre-activation",
 };
 
 static guint
@@ -761,6 +762,22 @@ update_range (FmTileDetail *self)
     gtk_widget_set_visible (GTK_WIDGET (self->range_label), FALSE);
 }
 
+/* After a scan: APoZ and, with labels, the classes it fires for most. */
+static void
+add_scan_measures (FmTileDetail *self)
+{
+  g_autofree char *classes = fm_scan_result_top_classes_text (self->scan, self->scan_layer,
+                                                               self->channel, 3);
+  g_autofree char *apoz = fm_scan_result_apoz_text (self->scan, self->scan_layer, self->channel);
+
+  if (apoz != NULL)
+    /* Translators: "Average Percentage of Zeros" (Hu et al. 2016); keep APoZ */
+    add_stat (self, "apoz", _("APoZ"), apoz);
+  if (classes != NULL)
+    /* Translators: the classes it fires on most, "7: 412 · 1: 388" (class: images) */
+    add_stat (self, "top-classes", _("Fires most for"), classes);
+}
+
 static void
 update_stats (FmTileDetail *self)
 {
@@ -792,6 +809,7 @@ update_stats (FmTileDetail *self)
                                                 self->scan->partial ? _(" (partial scan)") : "");
 
       add_stat (self, "fires-on", _("Fires on"), value);
+      add_scan_measures (self);
       if (sl->pre_activation_max != NULL)
         add_number (self, "dataset-pre-activation", _("Largest pre-activation over the dataset"),
                     sl->pre_activation_max[self->channel]);

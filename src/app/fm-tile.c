@@ -35,6 +35,7 @@ struct _FmTile
   char        *note;
   char        *label;      /* the accessible label */
   FmTileScan   scan;
+  gboolean     near_dead;
   gboolean     culled;     /* its last snapshot was out of sight: no map */
 };
 
@@ -46,6 +47,7 @@ update_label (FmTile *self)
   g_autofree char *label = NULL;
 
   const char *zero = self->style.all_zero ? _(", all zero for this input") : "";
+  const char *near = self->near_dead ? _(", near-dead") : "";
 
   /* Translators: accessible label of a tile: "Channel 7, all zero for this
    * input, dead: fires on 0 of 2,000 images" */
@@ -58,6 +60,13 @@ update_label (FmTile *self)
     label = g_strdup_printf (_("Channel %u%s, %s"), self->channel, zero, self->note);
   else
     label = g_strdup_printf (_("Channel %u%s"), self->channel, zero);
+  if (*near != '\0')
+    {
+      char *with = g_strconcat (label, near, NULL);
+
+      g_free (label);
+      label = with;
+    }
   GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -165,6 +174,8 @@ fm_tile_snapshot (GtkWidget   *widget,
   if (self->scan == FM_TILE_SCAN_DEAD || self->scan == FM_TILE_SCAN_RARE)
     fm_tile_render_scan_mark (cr, self->scan == FM_TILE_SCAN_DEAD, side,
                               FM_TILE_SCAN_MARK_WIDTH, fm_tile_scan_mark_dash);
+  if (self->near_dead)
+    fm_tile_render_near_dead_mark (cr, 0, 0, fm_tile_near_dead_mark_size (side));
   cairo_destroy (cr);
 }
 
@@ -347,4 +358,21 @@ FmTileScan
 fm_tile_get_scan (FmTile *self)
 {
   return self->scan;
+}
+
+void
+fm_tile_set_near_dead (FmTile   *self,
+                       gboolean  near_dead)
+{
+  if (self->near_dead == near_dead)
+    return;
+  self->near_dead = near_dead;
+  update_label (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+fm_tile_get_near_dead (FmTile *self)
+{
+  return self->near_dead;
 }

@@ -50,5 +50,10 @@ void         fm_tile_set_scan     (FmTile            *self,
                                    FmTileScan         state,
                                    const char        *note);
 FmTileScan   fm_tile_get_scan     (FmTile            *self);
+/* The near-dead mark (fm_tile_render_near_dead_mark), besides the above:
+ * a rarely active channel can be near-dead too. */
+void         fm_tile_set_near_dead (FmTile           *self,
+                                    gboolean          near_dead);
+gboolean     fm_tile_get_near_dead (FmTile           *self);
 
 G_END_DECLS

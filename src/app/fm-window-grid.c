@@ -29,7 +29,7 @@ _fm_window_apply_view (FmWindow *self)
   guint shown = 0, total = 0;
   g_autofree char *text = NULL;
 
-  if (filter > FM_TILE_FILTER_FIRING)
+  if (filter > FM_TILE_FILTER_NEAR_DEAD)
     filter = FM_TILE_FILTER_ALL;
   if (sort > FM_TILE_SORT_FIRE_RATE)
     sort = FM_TILE_SORT_CHANNEL;
@@ -44,6 +44,7 @@ _fm_window_apply_view (FmWindow *self)
       total += fm_layer_section_n_tiles (section);
     }
   if (self->scan == NULL && (filter == FM_TILE_FILTER_DEAD || filter == FM_TILE_FILTER_RARE ||
+                             filter == FM_TILE_FILTER_NEAR_DEAD ||
                              sort == FM_TILE_SORT_FIRE_RATE))
     text = g_strdup (_("Scan a dataset to see which channels are dead or rare"));
   else
@@ -484,11 +485,21 @@ make_layer_row (FmWindow      *self,
   g_ptr_array_add (self->zero_labels, zero);
   {
     GtkWidget *dead = gtk_label_new ("");
+    /* the layer warning (10 % or more dead), shown by _fm_window_scan_apply */
+    GtkWidget *warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+    GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
     gtk_label_set_xalign (GTK_LABEL (dead), 0);
     gtk_widget_add_css_class (dead, "caption");
     gtk_label_set_wrap (GTK_LABEL (dead), TRUE);
     gtk_widget_set_visible (dead, FALSE);
-    gtk_box_append (GTK_BOX (box), dead);
+    gtk_widget_add_css_class (warning, "warning");
+    gtk_widget_set_valign (warning, GTK_ALIGN_START);
+    gtk_widget_set_visible (warning, FALSE);
+    gtk_box_append (GTK_BOX (line), warning);
+    gtk_box_append (GTK_BOX (line), dead);
+    gtk_box_append (GTK_BOX (box), line);
+    g_object_set_data (G_OBJECT (dead), "fm-warning-icon", warning);
     g_ptr_array_add (self->dead_labels, dead);
   }
   return box;
@@ -568,7 +579,10 @@ _fm_window_rebuild_layers (FmWindow *self)
 
 /* ---- the key to the marks ------------------------------------------------- */
 
-typedef enum { KEY_ZERO, KEY_DEAD, KEY_RARE, KEY_DIFFERS } KeyKind;
+typedef enum { KEY_ZERO, KEY_DEAD, KEY_RARE, KEY_DIFFERS, KEY_NEAR_DEAD } KeyKind;
+
+/* The near-dead key entry, kept on the key's box (not a window field). */
+#define KEY_NEAR_DEAD_DATA "fm-key-near-dead"
 
 /* A small sample of each mark, drawn by the code that draws the tiles. */
 static void
@@ -602,7 +616,9 @@ key_swatch_draw (GtkDrawingArea *area,
       return;
     }
   fm_tile_render (cr, kind == KEY_ZERO ? zero_map : live_map, 2, 2, side, side, &style);
-  if (kind != KEY_ZERO)
+  if (kind == KEY_NEAR_DEAD)
+    fm_tile_render_near_dead_mark (cr, 0, 0, side * 0.55);
+  else if (kind != KEY_ZERO)
     {
       static const double dash[] = { 3, 2 };
 
@@ -646,6 +662,7 @@ void
 _fm_window_update_key (FmWindow *self)
 {
   gboolean scanned = self->scan != NULL;
+  GtkWidget *key_near = g_object_get_data (G_OBJECT (self->key_flow), KEY_NEAR_DEAD_DATA);
 
   if (scanned)
     {
@@ -665,6 +682,7 @@ _fm_window_update_key (FmWindow *self)
     }
   gtk_widget_set_visible (self->key_dead, scanned);
   gtk_widget_set_visible (self->key_rare, scanned);
+  gtk_widget_set_visible (key_near, scanned);
   gtk_widget_set_visible (self->scan_offer, !scanned);
   gtk_widget_queue_draw (GTK_WIDGET (self->key_flow));
   _fm_window_apply_view (self);
@@ -711,6 +729,13 @@ _fm_window_grid_init (FmWindow *self)
   set_key_text (add_key_entry (self, KEY_ZERO), _("Hatched, “0”: zero for this input"));
   self->key_dead = add_key_entry (self, KEY_DEAD);
   self->key_rare = add_key_entry (self, KEY_RARE);
+  g_object_set_data (G_OBJECT (self->key_flow), KEY_NEAR_DEAD_DATA,
+                     add_key_entry (self, KEY_NEAR_DEAD));
+  /* Translators: the key to the tiles' blue corner; APoZ is the "Average
+     Percentage of Zeros" (keep the abbreviation) */
+  set_key_text (g_object_get_data (G_OBJECT (self->key_flow), KEY_NEAR_DEAD_DATA),
+                _("Blue corner: APoZ above the layer’s mean + 1 standard deviation "
+                  "(near-dead)"));
   self->key_differs = add_key_entry (self, KEY_DIFFERS);
   set_key_text (self->key_differs, _("Highlighted pair: zero for this input in one model, "
                                      "not in the other"));

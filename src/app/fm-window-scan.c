@@ -21,6 +21,7 @@
 #include "fm-dataset.h"
 #include "fm-file-chooser.h"
 #include "fm-window-private.h"
+#include "fm-window-measures.h"
 
 /* ---- the bar's jobs ----------------------------------------------------- */
 
@@ -275,7 +276,8 @@ result_status_origin (FmWindow           *self,
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
-/* The scan bar's text for @result: dead and rarely active channels. */
+/* The scan bar's text for @result: dead, rarely active and near-dead
+ * channels, and the layers that warn. */
 static char *
 result_status (FmWindow           *self,
                const FmScanResult *result,
@@ -285,8 +287,9 @@ result_status (FmWindow           *self,
   g_autofree char *dataset = g_path_get_basename (result->dataset_path);
   g_autofree char *dead_text = NULL;
   g_autofree char *rare_text = NULL;
+  g_autofree char *measures = NULL;
   char *text;
-  guint dead = 0, rare = 0;
+  guint dead = 0, rare = 0, near = 0, warned = 0;
 
   /* Count the activations computed from a Conv, Gemm or BatchNorm, so a
    * pool after a dead ReLU does not count its channels twice. */
@@ -299,18 +302,30 @@ result_status (FmWindow           *self,
         continue;
       dead += result->layers[l].n_dead;
       rare += result->layers[l].n_rare;
+      near += result->layers[l].n_near_dead;
+      warned += result->layers[l].dead_warning;
     }
   if (result->partial)
     {
       g_autofree char *total = format_count (result->total);
       /* Translators: a stopped scan; the counts hold for the images scanned */
-      return g_strdup_printf (_("Partial scan of %s: stopped after %s of %s images · "
-                                "%u channels never fired so far"), dataset, images, total, dead);
+      return result_status_origin (self, result,
+                                   g_strdup_printf (_("Partial scan of %s: stopped after %s of "
+                                                      "%s images · %u channels never fired so "
+                                                      "far"), dataset, images, total, dead));
     }
   dead_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u dead channel",
                                             "%u dead channels", dead), dead);
   rare_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u rarely active",
                                             "%u rarely active", rare), rare);
+  measures = _fm_window_measures_status (near, warned);
+  /* the measures go with the rare ones, before " · from an earlier scan" */
+  {
+    char *with = g_strconcat (rare_text, measures, NULL);
+
+    g_free (rare_text);
+    rare_text = with;
+  }
   /* Translators: the dataset's name, the number of images, "N dead
      channels", "N rarely active" and maybe " · from an earlier scan" */
   text = g_strdup_printf (_("%s: %s images · %s · %s%s"), dataset, images, dead_text,
@@ -561,31 +576,9 @@ _fm_window_scan_apply (FmWindow *self)
       if (label == NULL)
         continue;
       if (index >= 0)
-        {
-          g_autofree char *text = NULL;
-          g_autofree char *dead_text = NULL, *rare_text = NULL;
-
-          fm_layer_section_count_scan_marks (section, &dead, &rare);
-
-          /* Translators: from a dataset scan, the first half of "5 dead, 2
-             rarely active" */
-          dead_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u dead", "%u dead", dead),
-                                       dead);
-          /* Translators: from a dataset scan, the second half of "5 dead, 2
-             rarely active" */
-          rare_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u rarely active",
-                                                    "%u rarely active", rare), rare);
-          /* Translators: "5 dead" and "2 rarely active" */
-          text = g_strdup_printf (_("%s, %s"), dead_text, rare_text);
-          gtk_label_set_text (GTK_LABEL (label), text);
-          /* Only what is bad is coloured. */
-          gtk_widget_remove_css_class (label, "error");
-          gtk_widget_remove_css_class (label, "warning");
-          gtk_widget_remove_css_class (label, "dim-label");
-          gtk_widget_add_css_class (label, dead > 0 ? "error" : rare > 0 ? "warning"
-                                                               : "dim-label");
-        }
-      gtk_widget_set_visible (label, index >= 0);
+        fm_layer_section_count_scan_marks (section, &dead, &rare);
+      _fm_window_show_layer_marks (label, index >= 0 ? &self->scan->layers[index] : NULL,
+                                   dead, rare);
     }
   update_atlas_action (self);
   _fm_window_update_key (self);

@@ -119,7 +119,8 @@ resolve_dataset (const char  *arg,
   return g_strdup (arg);
 }
 
-#define TABLE_COLUMNS 5
+#define TABLE_COLUMNS 8
+#define TOP_CLASSES   3
 
 /* Appends @text padded with spaces to @width characters (not bytes). */
 static void
@@ -138,12 +139,23 @@ append_cell (GString    *line,
     g_string_append (line, text);
 }
 
-/* Layer, op, channels, dead and rare per layer, each column as wide as its
- * widest cell, counted in characters so any name lines up. */
+/* "12.3 %", or "-" when unknown (a result of before APoZ). */
+static char *
+percent_cell (double share)
+{
+  /* Translators: a percentage in the scan's table. */
+  return isnan (share) ? g_strdup ("-") : g_strdup_printf (_("%.1f %%"), 100.0 * share);
+}
+
+/* Layer, op, channels, dead, near-dead and rare counts, mean APoZ and the
+ * dead warning per layer, each column as wide as its widest cell,
+ * counted in characters so any name lines up. */
 static void
 print_layer_table (const FmScanResult *r)
 {
-  const gboolean align_right[TABLE_COLUMNS] = { FALSE, FALSE, TRUE, TRUE, TRUE };
+  const gboolean align_right[TABLE_COLUMNS] = { FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE,
+                                                FALSE };
+  gboolean warned = FALSE;
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
   glong width[TABLE_COLUMNS] = { 0 };
   guint n_rows = r->n_layers + 1;
@@ -152,7 +164,14 @@ print_layer_table (const FmScanResult *r)
   g_ptr_array_add (cells, g_strdup (_("Op")));
   g_ptr_array_add (cells, g_strdup (_("Channels")));
   g_ptr_array_add (cells, g_strdup (_("Dead")));
+  /* Translators: a column of the scan's table: channels whose APoZ is
+   * above the layer's mean + 1 standard deviation. */
+  g_ptr_array_add (cells, g_strdup (_("Near-dead")));
   g_ptr_array_add (cells, g_strdup (_("Rare")));
+  /* Translators: a column: the layer's mean APoZ ("Average Percentage of
+   * Zeros"); keep the abbreviation. */
+  g_ptr_array_add (cells, g_strdup (_("APoZ")));
+  g_ptr_array_add (cells, g_strdup (""));
   for (guint l = 0; l < r->n_layers; l++)
     {
       const FmScanLayer *L = &r->layers[l];
@@ -161,7 +180,12 @@ print_layer_table (const FmScanResult *r)
       g_ptr_array_add (cells, g_strdup (L->op));
       g_ptr_array_add (cells, g_strdup_printf ("%u", L->channels));
       g_ptr_array_add (cells, g_strdup_printf ("%u", L->n_dead));
+      g_ptr_array_add (cells, isnan (L->apoz_mean) ? g_strdup ("-")
+                                                   : g_strdup_printf ("%u", L->n_near_dead));
       g_ptr_array_add (cells, g_strdup_printf ("%u", L->n_rare));
+      g_ptr_array_add (cells, percent_cell (L->apoz_mean));
+      g_ptr_array_add (cells, g_strdup (L->dead_warning ? "!" : ""));
+      warned |= L->dead_warning;
     }
 
   for (guint i = 0; i < cells->len; i++)
@@ -182,8 +206,15 @@ print_layer_table (const FmScanResult *r)
             g_string_append_c (line, ' ');
           append_cell (line, text, w, align_right[c]);
         }
+      /* no spaces after an empty last cell */
+      while (line->len > 0 && line->str[line->len - 1] == ' ')
+        g_string_truncate (line, line->len - 1);
       g_print ("%s\n", line->str);
     }
+  if (warned)
+    /* xgettext:no-c-format */
+    g_print ("\n  %s\n", _("!: 10 % or more of the layer's channels are dead (the threshold "
+                         "of Keras's dead-ReLU detector)."));
 }
 
 static void
@@ -217,6 +248,21 @@ print_header (const FmScanResult *r,
                " images; the counts cover those only.\n"), r->images, r->total);
   for (guint i = 0; r->warnings != NULL && r->warnings[i] != NULL; i++)
     g_print (_("Skipped: %s\n"), r->warnings[i]);
+}
+
+/* What "dead" can promise after these images. */
+static void
+print_bound (const FmScanResult *r)
+{
+  double rule, exact;
+
+  if (!fm_scan_result_dead_bound (r, &rule, &exact))
+    return;
+  g_print ("\n");
+  /* Translators: "3/N" is the rule of three; the numbers are percentages. */
+  g_print (_("Dead means unseen in %" PRIu64 " images: a channel firing on more than "
+             "%.3g %% of such inputs (3/N = %.3g %%) would have shown with 95 %% "
+             "confidence.\n"), r->images, 100.0 * exact, 100.0 * rule);
 }
 
 /* One line under its layer: the channel and why it is dead. */
@@ -267,6 +313,7 @@ print_dead (const FmScanResult *r)
   g_print ("\n%s\n", _("Usual remedies: a lower learning rate, batch normalisation before "
                        "the activation, LeakyReLU instead of ReLU, and better "
                        "initialisation (He/Kaiming)."));
+  print_bound (r);
 }
 
 static void
@@ -290,10 +337,62 @@ print_rare (const FmScanResult *r)
 }
 
 static void
+print_near_dead (const FmScanResult *r)
+{
+  g_print ("\n%s\n", _("Near-dead channels (APoZ above the layer's mean + 1 standard "
+                       "deviation):"));
+  for (guint l = 0; l < r->n_layers; l++)
+    {
+      const FmScanLayer *L = &r->layers[l];
+      g_autoptr(GString) list = g_string_new (NULL);
+
+      if (L->n_near_dead == 0)
+        continue;
+      for (guint i = 0; i < L->n_near_dead; i++)
+        {
+          g_autofree char *apoz = percent_cell (L->apoz[L->near_dead[i]]);
+
+          g_string_append_printf (list, "%s%u (%s)", i > 0 ? ", " : "", L->near_dead[i], apoz);
+        }
+      g_print ("  %s: %s\n", L->name, list->str);
+    }
+}
+
+/* For a labelled dataset: the classes each rare or near-dead channel
+ * fires for most, which tell a specialist from a dying channel. */
+static void
+print_classes (const FmScanResult *r)
+{
+  gboolean any = FALSE;
+
+  for (guint l = 0; l < r->n_layers; l++)
+    {
+      const FmScanLayer *L = &r->layers[l];
+
+      for (guint c = 0; L->class_fire_count != NULL && c < L->channels; c++)
+        {
+          g_autofree char *text = NULL;
+          gboolean rare = FALSE;
+
+          for (guint i = 0; i < L->n_rare; i++)
+            rare |= L->rare[i] == c;
+          if (!rare && !fm_scan_result_is_near_dead (r, l, c))
+            continue;
+          text = fm_scan_result_top_classes_text (r, l, c, TOP_CLASSES);
+          if (!any)
+            g_print ("\n%s\n", _("Classes the rare and near-dead channels fire for most "
+                                 "(class: images):"));
+          any = TRUE;
+          g_print ("  %s %u: %s\n", L->name, c, text != NULL ? text : "-");
+        }
+    }
+}
+
+static void
 print_text (const FmScanResult *r,
             gboolean            from_cache)
 {
-  guint total_dead = 0, total_rare = 0;
+  guint total_dead = 0, total_rare = 0, total_near = 0;
 
   print_header (r, from_cache);
   g_print ("\n");
@@ -302,13 +401,18 @@ print_text (const FmScanResult *r,
     {
       total_dead += r->layers[l].n_dead;
       total_rare += r->layers[l].n_rare;
+      total_near += r->layers[l].n_near_dead;
     }
   if (total_dead > 0)
     print_dead (r);
   else if (r->images > 0)
     g_print ("\n%s\n", _("No dead channels."));
+  if (total_near > 0)
+    print_near_dead (r);
   if (total_rare > 0)
     print_rare (r);
+  if (r->n_classes > 0)
+    print_classes (r);
 }
 
 /* ---- the command ------------------------------------------------------ */

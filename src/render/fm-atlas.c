@@ -379,10 +379,11 @@ fm_verdict_of (const FmScanResult *result,
   return FM_VERDICT_ACTIVE;
 }
 
-char *
-fm_verdict_text (const FmScanResult *result,
-                 guint               scan_layer,
-                 guint               channel)
+/* The verdict alone (fm_verdict_text () adds the near-dead part). */
+static char *
+verdict_words (const FmScanResult *result,
+               guint               scan_layer,
+               guint               channel)
 {
   const FmScanLayer *L = &result->layers[scan_layer];
   g_autofree char *images = g_strdup_printf ("%'" G_GUINT64_FORMAT, result->images);
@@ -407,6 +408,36 @@ fm_verdict_text (const FmScanResult *result,
        * images, then maybe " (partial scan)" */
       return g_strdup_printf (_("fires on %.1f %% of %s images%s"), share, images, partial);
     }
+}
+
+char *
+fm_verdict_text (const FmScanResult *result,
+                 guint               scan_layer,
+                 guint               channel)
+{
+  char *words = verdict_words (result, scan_layer, channel);
+  char *with;
+
+  if (!fm_scan_result_is_near_dead (result, scan_layer, channel))
+    return words;
+  /* Translators: added to a channel's verdict: its APoZ, a percentage */
+  with = g_strdup_printf (_("%s; near-dead: APoZ %.1f %%"), words,
+                          100.0 * result->layers[scan_layer].apoz[channel]);
+  g_free (words);
+  return with;
+}
+
+void
+fm_verdict_draw_near_dead (cairo_t            *cr,
+                           const FmScanResult *result,
+                           guint               scan_layer,
+                           guint               channel,
+                           double              x,
+                           double              y,
+                           double              size)
+{
+  if (result != NULL && fm_scan_result_is_near_dead (result, scan_layer, channel))
+    fm_tile_render_near_dead_mark (cr, x, y, size);
 }
 
 /* ---- the atlas ------------------------------------------------------------ */
@@ -546,6 +577,17 @@ draw_key (cairo_t        *cr,
                       MARGIN + 32, y, CONTENT_W - 32, 9, FALSE, job->colours->text);
       y += TOC_LINE;
     }
+  for (guint l = 0; l < scan->n_layers; l++)
+    if (scan->layers[l].n_near_dead > 0)
+      {
+        /* the near-dead corner, as on a channel's row (draw_channel) */
+        fm_tile_render_near_dead_mark (cr, MARGIN + 1, y + 1, 9);
+        fm_figure_text (cr, _("near-dead: APoZ (the share of zero values) above the layer’s "
+                              "mean + 1 standard deviation"),
+                        MARGIN + 32, y, CONTENT_W - 32, 9, FALSE, job->colours->text);
+        y += TOC_LINE;
+        break;
+      }
   return y;
 }
 
@@ -746,9 +788,14 @@ draw_channel (cairo_t          *cr,
   g_autofree char *label = g_strdup_printf (_("Channel %u"), channel);
   g_autofree char *words = fm_verdict_text (scan, scan_layer, channel);
   FmTileStyle style = { 0 };
+  double near;
 
   fm_verdict_draw_frame (cr, verdict, MARGIN - 3, y + 1, CONTENT_W + 6, lines * LINE_H - 2);
-  fm_figure_text (cr, label, MARGIN, y + 2, LABEL_W - 8, 10, TRUE, job->colours->text);
+  /* in the frame's left corner, before "Channel N" (moved right for it) */
+  fm_verdict_draw_near_dead (cr, scan, scan_layer, channel, MARGIN - 3, y + 1, 9);
+  near = fm_scan_result_is_near_dead (scan, scan_layer, channel) ? 8 : 0;
+  fm_figure_text (cr, label, MARGIN + near, y + 2, LABEL_W - 8 - near, 10, TRUE,
+                  job->colours->text);
   fm_figure_text (cr, words, MARGIN, y + 14, LABEL_W - 8, 6.5, FALSE, job->colours->grey);
   if (n == 0)
     {

@@ -162,7 +162,8 @@ FmVerdict    fm_verdict_of       (const FmScanResult *result,
                                   guint               scan_layer,
                                   guint               channel);
 /* "dead: zero on all 2,000 images", "fires on 0.4 % of 2,000 images"
- * (translated; the count in the locale's grouping). */
+ * (translated; the count in the locale's grouping), with "; near-dead:
+ * APoZ 89.7 %" for a near-dead channel. */
 char        *fm_verdict_text     (const FmScanResult *result,
                                   guint               scan_layer,
                                   guint               channel);
@@ -175,6 +176,16 @@ void         fm_verdict_draw_frame (cairo_t          *cr,
                                     double            y,
                                     double            w,
                                     double            h);
+
+/* The near-dead mark (fm_tile_render_near_dead_mark ()) in the corner at
+ * (@x, @y) when the channel is near-dead, else nothing. */
+void         fm_verdict_draw_near_dead (cairo_t            *cr,
+                                        const FmScanResult *result,
+                                        guint               scan_layer,
+                                        guint               channel,
+                                        double              x,
+                                        double              y,
+                                        double              size);
 
 /* ---- the atlas ---------------------------------------------------------- */
 

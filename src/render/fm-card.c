@@ -326,8 +326,13 @@ draw_map (cairo_t             *cr,
                   MAP_SIDE, MAP_SIDE, &style);
   cairo_restore (cr);
   if (spec->scan != NULL)
-    fm_verdict_draw_frame (cr, fm_verdict_of (spec->scan, spec->scan_layer, spec->channel),
-                           MARGIN - 2, TOP_Y - 2, MAP_SIDE + 4, MAP_SIDE + 4);
+    {
+      fm_verdict_draw_frame (cr, fm_verdict_of (spec->scan, spec->scan_layer, spec->channel),
+                             MARGIN - 2, TOP_Y - 2, MAP_SIDE + 4, MAP_SIDE + 4);
+      /* as on the window's tile; the verdict's words say what it means */
+      fm_verdict_draw_near_dead (cr, spec->scan, spec->scan_layer, spec->channel, MARGIN, TOP_Y,
+                                 fm_tile_near_dead_mark_size (MAP_SIDE));
+    }
   cairo_save (cr);
   cairo_translate (cr, MARGIN, y);
   fm_legend_render (cr, spec->colormap, spec->vmin, spec->vmax, MAP_SIDE, LEGEND_H, spec->dark);

@@ -164,11 +164,21 @@ header_lines (const FmSheetSpec *spec)
   return 2 + (spec->preprocess != NULL ? 1 : 0) + (spec->n_top > 0 ? 1 : 0);
 }
 
-/* The key: the zero mark, and with a scan the dead and rare frames. */
+/* The key: the zero mark; with a scan the dead, rare (and near-dead) marks. */
 static int
 key_entries (const FmSheetSpec *spec)
 {
-  return spec->scan_dataset != NULL ? 3 : 1;
+  return spec->scan_dataset != NULL ? 3 + (spec->scan_near_dead ? 1 : 0) : 1;
+}
+
+static gboolean
+is_near_dead (const FmSheetLayer *l,
+              guint               c)
+{
+  for (guint i = 0; l->near_dead != NULL && i < l->n_near_dead; i++)
+    if (l->near_dead[i] == c)
+      return TRUE;
+  return FALSE;
 }
 
 static gint64
@@ -448,8 +458,15 @@ fm_sheet_spec_set_scan (FmSheetSpec        *spec,
       int index = fm_scan_result_find_layer (scan, layers[i].name);
 
       layers[i].fire_count = NULL;
+      layers[i].near_dead = NULL;
+      layers[i].n_near_dead = 0;
       if (index >= 0 && scan->layers[index].channels == (guint) layers[i].channels)
-        layers[i].fire_count = scan->layers[index].fire_count;
+        {
+          layers[i].fire_count = scan->layers[index].fire_count;
+          layers[i].near_dead = scan->layers[index].near_dead;
+          layers[i].n_near_dead = scan->layers[index].n_near_dead;
+          spec->scan_near_dead |= layers[i].n_near_dead > 0;
+        }
     }
 }
 
@@ -699,7 +716,9 @@ draw_key_entry (cairo_t             *cr,
   cairo_translate (cr, MARGIN, top);
   fm_tile_render (cr, style.all_zero ? zero_map : live_map, 2, 2, KEY_SWATCH, KEY_SWATCH,
                   &style);
-  if (!style.all_zero)
+  if (verdict == FM_SHEET_VERDICT_LIVE)  /* the near-dead corner */
+    fm_tile_render_near_dead_mark (cr, 0, 0, fm_tile_near_dead_mark_size (KEY_SWATCH));
+  else if (!style.all_zero)
     fm_tile_render_scan_mark (cr, verdict == FM_SHEET_VERDICT_DEAD, KEY_SWATCH, 2, dash);
   cairo_restore (cr);
   fm_figure_text_line (cr, text, MARGIN + KEY_SWATCH + 8, top + (KEY_SWATCH - TEXT_LINE) / 2 + 1,
@@ -740,6 +759,11 @@ draw_key (cairo_t             *cr,
   rare = g_strdup_printf (_("Dashed amber frame: fires on under %s of them"), percent);
   draw_key_entry (cr, spec, FM_SHEET_VERDICT_DEAD, dead, y + KEY_LINE, sheet_w, colours);
   draw_key_entry (cr, spec, FM_SHEET_VERDICT_RARE, rare, y + 2 * KEY_LINE, sheet_w, colours);
+  if (spec->scan_near_dead)
+    /* Translators: the key to the sheet's blue corner; keep "APoZ" */
+    draw_key_entry (cr, spec, FM_SHEET_VERDICT_LIVE,
+                    _("Blue corner: near-dead, APoZ above the layer’s mean + 1 standard "
+                      "deviation"), y + 3 * KEY_LINE, sheet_w, colours);
 }
 
 static void
@@ -864,6 +888,8 @@ draw_layer (cairo_t             *cr,
       if (verdict == FM_SHEET_VERDICT_DEAD || verdict == FM_SHEET_VERDICT_RARE)
         fm_tile_render_scan_mark (cr, verdict == FM_SHEET_VERDICT_DEAD, spec->tile_side,
                                   FM_TILE_SCAN_MARK_WIDTH, fm_tile_scan_mark_dash);
+      if (is_near_dead (l, (guint) c))
+        fm_tile_render_near_dead_mark (cr, 0, 0, fm_tile_near_dead_mark_size (spec->tile_side));
       cairo_restore (cr);
 
       g_snprintf (label, sizeof label, "%d", c);

@@ -63,6 +63,9 @@ typedef struct
   const guint          *shown;     /* [n_shown] the channels drawn, ascending (see
                                     * fm_sheet_select_channels ()); NULL: all */
   guint                 n_shown;
+  const guint          *near_dead; /* [n_near_dead] the scan's near-dead channels,
+                                    * ascending (fm_sheet_spec_set_scan ()), or NULL */
+  guint                 n_near_dead;
 } FmSheetLayer;
 
 /* What a dataset scan says of a channel, as the window's tiles mark it. */
@@ -120,6 +123,8 @@ typedef struct
   guint64             scan_images;
   gboolean            scan_partial;
   double              rare_below;   /* rare: fires on fewer than this share */
+  gboolean            scan_near_dead; /* some layer has near-dead channels: the key
+                                       * explains their mark */
 } FmSheetSpec;
 
 /* Starts @spec for @n_layers @layers of @model: its display name in the

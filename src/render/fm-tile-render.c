@@ -421,6 +421,38 @@ fm_tile_render_scan_mark (cairo_t      *cr,
                              side - line_width, line_width, dash);
 }
 
+/* Okabe-Ito's sky blue: apart from red, amber and the compare purple for
+ * every common colour vision. */
+const double fm_tile_scan_near_dead_rgb[3] = { 0.34, 0.71, 0.91 };
+
+double
+fm_tile_near_dead_mark_size (double side)
+{
+  return CLAMP (side * 0.3, 7.0, 18.0);
+}
+
+void
+fm_tile_render_near_dead_mark (cairo_t *cr,
+                               double   x,
+                               double   y,
+                               double   size)
+{
+  g_return_if_fail (cr != NULL);
+
+  cairo_save (cr);
+  cairo_move_to (cr, x, y);
+  cairo_line_to (cr, x + size, y);
+  cairo_line_to (cr, x, y + size);
+  cairo_close_path (cr);
+  fm_tile_colours_set_source (cr, fm_tile_scan_near_dead_rgb);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0.05, 0.1, 0.2, 0.9);
+  cairo_set_line_width (cr, 1.0);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 /* Formats a legend label: 3 significant digits, in the locale's style. */
 static char *
 format_value (float v)

@@ -96,6 +96,20 @@ void fm_tile_render_scan_mark  (cairo_t      *cr,
                                 double        side,
                                 double        line_width,
                                 const double  dash[2]);
+/* The mark of a near-dead channel (fm-scan.h: its APoZ stands above its
+ * layer's mean + 1 standard deviation): a blue right triangle in the
+ * corner at (@x, @y), legs @size long, pointing into the square, with a
+ * dark edge. A shape and a hue of its own, so it reads beside the red and
+ * amber frames (a channel can be rare and near-dead at once), on any
+ * colormap, in either colour scheme and without telling red from amber. */
+extern const double fm_tile_scan_near_dead_rgb[3];
+void fm_tile_render_near_dead_mark (cairo_t *cr,
+                                    double   x,
+                                    double   y,
+                                    double   size);
+/* Its size on a tile of @side pixels. */
+double fm_tile_near_dead_mark_size (double side);
+
 /* The same frame stroked on the rectangle (@x, @y, @width, @height), its
  * line centred on the edges: the card's and the atlas's frames around a
  * map or a channel's row. */

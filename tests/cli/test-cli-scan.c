@@ -27,6 +27,8 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
+
 #include <json-glib/json-glib.h>
 
 static const char *binary;
@@ -102,6 +104,102 @@ test_json_bundled (void)
         g_assert_cmpint (json_array_get_int_element (got, j), ==,
                          json_array_get_int_element (want, j));
     }
+}
+
+/* One layer of --json's measures against its own counts: APoZ is
+ * zero_cells / (images * cells), every image has one label so the class
+ * counts add up to fire_count, near-dead channels stand above mean + std,
+ * the warning is 10 % dead. */
+static void
+check_json_measures_layer (JsonObject *l,
+                           gint64      images,
+                           guint       n_classes)
+{
+  gint64 C = json_object_get_int_member (l, "channels");
+  gint64 cells = json_object_get_int_member (l, "cells_per_image");
+  JsonArray *apoz = json_object_get_array_member (l, "apoz");
+  JsonArray *zero_cells = json_object_get_array_member (l, "zero_cells");
+  JsonArray *fire = json_object_get_array_member (l, "fire_count");
+  JsonArray *classes = json_object_get_array_member (l, "class_fire_count");
+  JsonArray *near = json_object_get_array_member (l, "near_dead");
+  JsonArray *dead = json_object_get_array_member (l, "dead");
+  double bar = json_object_get_double_member (l, "apoz_mean") +
+               json_object_get_double_member (l, "apoz_std");
+
+  g_assert_cmpint (cells, >, 0);
+  g_assert_cmpuint (json_array_get_length (apoz), ==, C);
+  g_assert_cmpuint (json_array_get_length (classes), ==, C);
+  for (guint c = 0; c < C; c++)
+    {
+      JsonArray *row = json_array_get_array_element (classes, c);
+      gint64 sum = 0;
+
+      g_assert_cmpfloat (json_array_get_double_element (apoz, c), ==,
+                         (double) json_array_get_int_element (zero_cells, c) /
+                         ((double) images * cells));
+      g_assert_cmpuint (json_array_get_length (row), ==, n_classes);
+      for (guint k = 0; k < n_classes; k++)
+        sum += json_array_get_int_element (row, k);
+      g_assert_cmpint (sum, ==, json_array_get_int_element (fire, c));
+    }
+  for (guint i = 0; i < json_array_get_length (near); i++)
+    g_assert_cmpfloat (json_array_get_double_element (apoz, json_array_get_int_element (near, i)),
+                       >, bar);
+  g_assert_cmpint (json_object_get_boolean_member (l, "dead_warning"), ==,
+                   json_array_get_length (dead) * 10 >= C);
+}
+
+/* The measures in --json and in the text, for both bundled models. */
+static void
+test_measures (void)
+{
+  const char *models[] = { "mnist-cnn-dying", "mnist-cnn" };
+  guint near = 0, warned = 0;
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      g_autofree char *out = NULL, *err = NULL, *text = NULL, *err2 = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *o, *bound;
+      JsonArray *classes, *layers;
+
+      g_assert_cmpint (run_scan (&out, &err, models[m], "mnist-heldout", "--json", "--limit",
+                                 "200", "--no-cache", NULL), ==, 0);
+      o = fm_test_cli_parse_object (parser, out);
+      classes = json_object_get_array_member (o, "classes");
+      g_assert_cmpuint (json_array_get_length (classes), ==, 10);
+      g_assert_cmpstr (json_array_get_string_element (classes, 7), ==, "7");
+      bound = json_object_get_object_member (o, "dead_bound");
+      g_assert_cmpint (json_object_get_int_member (bound, "images"), ==, 200);
+      g_assert_cmpfloat (json_object_get_double_member (bound, "rule_of_three"), ==, 3.0 / 200);
+      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (bound, "exact_95"),
+                                      1 - pow (0.05, 1.0 / 200), 1e-15);
+      layers = json_object_get_array_member (o, "layers");
+      for (guint i = 0; i < json_array_get_length (layers); i++)
+        {
+          JsonObject *l = json_array_get_object_element (layers, i);
+
+          check_json_measures_layer (l, 200, 10);
+          near += json_array_get_length (json_object_get_array_member (l, "near_dead"));
+          warned += json_object_get_boolean_member (l, "dead_warning");
+        }
+
+      g_assert_cmpint (run_scan (&text, &err2, models[m], "mnist-heldout", "--limit", "200",
+                                 NULL), ==, 0);
+      g_test_message ("%s", text);
+      fm_test_assert_contains (text, "Near-dead", "APoZ", NULL);
+      if (m == 0)
+        fm_test_assert_contains (text, "!: 10 % or more of the layer's channels are dead",
+                                 "Dead means unseen in 200 images: a channel firing on more "
+                                 "than 1.49 % of such inputs (3/N = 1.5 %) would have shown "
+                                 "with 95 % confidence.", NULL);
+      else
+        fm_test_assert_contains (text, "Near-dead channels (APoZ above the layer's mean + 1 "
+                                 "standard deviation):",
+                                 "Classes the rare and near-dead channels fire for most", NULL);
+    }
+  g_assert_cmpuint (near, >, 0);
+  g_assert_cmpuint (warned, >, 0);
 }
 
 /* Text, --limit, --csv, --rare-below and the cache. */
@@ -365,14 +463,17 @@ test_text_long_names (void)
     first++;
   g_assert_nonnull (lines[first]);
   header = tokens (lines[first]);
-  g_assert_cmpuint (header->len, ==, 5);
+  /* Layer Op Channels Dead Near-dead Rare APoZ */
+  g_assert_cmpuint (header->len, ==, 7);
 
   for (guint r = first + 1; lines[r] != NULL && lines[r][0] != '\0'; r++, n_rows++)
     {
       g_autoptr(GArray) row = tokens (lines[r]);
       const char *name = n_rows == 0 ? long_name : utf8_name;
 
-      g_assert_cmpuint (row->len, ==, 5);
+      /* the APoZ is two words ("12.5 %"), then maybe the warning "!" */
+      g_assert_cmpuint (row->len, >=, 8);
+      g_assert_cmpuint (row->len, <=, 9);
       g_assert_true (g_str_has_prefix (lines[r], "  "));
       /* Under LC_ALL=C, g_print writes each non-ASCII character as one
        * '?': the name keeps its length in characters. */
@@ -385,10 +486,13 @@ test_text_long_names (void)
       for (guint c = 0; c < 2; c++)
         g_assert_cmpint (g_array_index (row, Token, c).start, ==,
                          g_array_index (header, Token, c).start);
-      for (guint c = 2; c < 5; c++)
+      for (guint c = 2; c < 6; c++)
         g_assert_cmpint (g_array_index (row, Token, c).end, ==,
                          g_array_index (header, Token, c).end);
-      g_assert_cmpint (g_utf8_strlen (lines[r], -1), ==, g_array_index (row, Token, 4).end);
+      g_assert_cmpint (g_array_index (row, Token, 7).end, ==,
+                       g_array_index (header, Token, 6).end);
+      g_assert_cmpint (g_utf8_strlen (lines[r], -1), ==,
+                       g_array_index (row, Token, row->len - 1).end);
     }
   g_assert_cmpuint (n_rows, ==, 2);
   /* The name column is as wide as the longest name, plus one space. */
@@ -529,6 +633,7 @@ main (int    argc,
 
   g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);
   g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);
+  g_test_add_func ("/cli/scan/measures", test_measures);
   g_test_add_func ("/cli/scan/cache-other-names", test_cache_other_names);
   g_test_add_func ("/cli/scan/folder", test_folder);
   g_test_add_func ("/cli/scan/text-long-names", test_text_long_names);

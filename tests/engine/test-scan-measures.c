@@ -28,6 +28,7 @@
 #include "fm-scan.h"
 
 #define DYING_MODEL    "models/mnist-cnn-dying.onnx"
+#define HEALTHY_MODEL  "models/mnist-cnn.onnx"
 #define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
 #define HELDOUT_LABELS "digits/mnist-heldout-labels-idx1-ubyte.gz"
 #define N_IMAGES       2000
@@ -130,9 +131,10 @@ naive_scan (FmModel      *model,
 }
 
 static FmScanResult *
-scan_dying (guint threads)
+scan_model (const char *rel,
+            guint       threads)
 {
-  g_autofree char *model_path = bundled (DYING_MODEL);
+  g_autofree char *model_path = bundled (rel);
   g_autofree char *digits = bundled (HELDOUT_DIGITS);
   g_autoptr(FmModel) model = fm_model_load_file (model_path, NULL, NULL);
   g_autoptr(FmDataset) dataset = fm_dataset_open (digits, NULL, NULL);
@@ -150,6 +152,12 @@ scan_dying (guint threads)
   return fm_scan_result_ref (fm_scan_get_result (scan));
 }
 
+static FmScanResult *
+scan_dying (guint threads)
+{
+  return scan_model (DYING_MODEL, threads);
+}
+
 static gboolean
 list_has (const guint *list,
           guint        n,
@@ -163,7 +171,7 @@ list_has (const guint *list,
 
 /* The layer's APoZ tier worked out here: population mean and standard
  * deviation over every channel, dead ones included; near-dead above
- * mean + std and not dead. Checks @L against it; returns how many
+ * mean + std, zero on at least half its cells and not dead. Checks @L against it; returns how many
  * channels are near-dead. */
 static guint
 check_layer_apoz (const FmScanLayer *L,
@@ -185,7 +193,7 @@ check_layer_apoz (const FmScanLayer *L,
     {
       double apoz = naive->zero_cells[c] / all;
       gboolean dead = naive->zero_images[c] == N_IMAGES;
-      gboolean want = !dead && apoz > mean + sqrt (var);
+      gboolean want = !dead && apoz > mean + sqrt (var) && apoz >= 0.5;
 
       g_assert_cmpuint (L->zero_cells[c], ==, naive->zero_cells[c]);
       g_assert_cmpfloat (L->apoz[c], ==, apoz);
@@ -198,16 +206,21 @@ check_layer_apoz (const FmScanLayer *L,
   return near;
 }
 
+/* Model @rel's scan against the naive loop; adds up the near-dead
+ * channels and the layers with and without the warning. */
 static void
-test_naive (void)
+check_naive (const char *rel,
+             guint      *near,
+             guint      *warned,
+             guint      *quiet)
 {
-  g_autofree char *model_path = bundled (DYING_MODEL);
+  g_autofree char *model_path = bundled (rel);
   g_autoptr(FmModel) model = fm_model_load_file (model_path, NULL, NULL);
   g_autoptr(GArray) layers = fm_layers_list (model, FALSE);
-  g_autoptr(FmScanResult) r = scan_dying (2);
+  g_autoptr(FmScanResult) r = scan_model (rel, 2);
   g_autofree guint8 *labels = NULL;
   Naive *naive;
-  guint n_labels, near = 0, warned = 0, quiet = 0;
+  guint n_labels;
 
   labels = read_labels (&n_labels);
   g_assert_cmpuint (n_labels, ==, N_IMAGES);
@@ -228,7 +241,7 @@ test_naive (void)
       guint n_dead = 0;
 
       g_assert_cmpuint (L->cells_per_image, ==, naive[l].cells);
-      near += check_layer_apoz (L, &naive[l]);
+      *near += check_layer_apoz (L, &naive[l]);
       g_assert_nonnull (L->class_fire_count);
       g_assert_cmpmem (L->class_fire_count, L->channels * N_CLASSES * sizeof (guint32),
                        naive[l].class_fired, L->channels * N_CLASSES * sizeof (guint32));
@@ -236,13 +249,22 @@ test_naive (void)
         n_dead += naive[l].zero_images[c] == N_IMAGES;
       /* the warning: 10 % or more dead */
       g_assert_cmpint (L->dead_warning, ==, n_dead * 10 >= L->channels);
-      warned += L->dead_warning;
-      quiet += !L->dead_warning;
+      *warned += L->dead_warning;
+      *quiet += !L->dead_warning;
       g_free (naive[l].zero_cells);
       g_free (naive[l].zero_images);
       g_free (naive[l].class_fired);
     }
   g_free (naive);
+}
+
+static void
+test_naive (void)
+{
+  guint near = 0, warned = 0, quiet = 0;
+
+  check_naive (DYING_MODEL, &near, &warned, &quiet);
+  check_naive (HEALTHY_MODEL, &near, &warned, &quiet);
   /* the comparisons were not vacuous */
   g_assert_cmpuint (near, >, 0);
   g_assert_cmpuint (warned, >, 0);
@@ -316,6 +338,7 @@ test_top_classes_and_bound (void)
   text = fm_scan_result_explain (r, (guint) l, L->dead[0]);
   g_assert_nonnull (strstr (text, "more than 0.15 % of such inputs (about 3 in 2000) would "
                                   "have shown with 95 % confidence"));
+  g_assert_nonnull (strstr (text, "scanned images. Its largest pre-activation"));
 }
 
 /* The result as JSON text. */
@@ -348,7 +371,7 @@ test_json_round_trip (void)
   g_autofree char *odd_text = NULL;
   GError *error = NULL;
   FmScanLayer *L0 = &r->layers[0];
-  const double sums[] = { 1e17, 9e18, 1e21, -0.1, 5e-324, -0.0 };
+  const double sums[] = { 1e17, 9e18, 1e21, -0.1, 5e-324, -0.0, INFINITY, -INFINITY, NAN };
 
   text = to_text (r);
   back = from_text (text, &error);
@@ -379,7 +402,8 @@ test_json_round_trip (void)
   g_assert_cmpstr (text, ==, text2);
 
   /* sums json-glib 1.6 would write as "1e+17.0" (not JSON), and others
-   * at the edges, come back bit for bit */
+   * at the edges (infinite activations, +inf + -inf), come back bit for
+   * bit */
   memcpy (L0->sum, sums, sizeof sums);
   odd_text = to_text (r);
   g_assert_null (strstr (odd_text, "e+17.0"));

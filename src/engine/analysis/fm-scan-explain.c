@@ -105,6 +105,59 @@ fm_scan_result_top_classes (const FmScanResult *result,
   return found;
 }
 
+char *
+fm_scan_result_top_classes_text (const FmScanResult *result,
+                                 guint               layer,
+                                 guint               channel,
+                                 guint               n)
+{
+  g_autofree guint *classes = g_new (guint, MAX (n, 1));
+  g_autofree guint32 *counts = g_new (guint32, MAX (n, 1));
+  guint found = fm_scan_result_top_classes (result, layer, channel, n, classes, counts);
+  GString *text;
+
+  if (found == 0)
+    return NULL;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < found; i++)
+    g_string_append_printf (text, "%s%s: %u", i > 0 ? " · " : "",
+                            result->class_names[classes[i]], counts[i]);
+  return g_string_free (text, FALSE);
+}
+
+char *
+fm_scan_result_apoz_text (const FmScanResult *result,
+                          guint               layer,
+                          guint               channel)
+{
+  const FmScanLayer *l;
+
+  g_return_val_if_fail (result != NULL && layer < result->n_layers, NULL);
+  l = &result->layers[layer];
+  if (channel >= l->channels || l->apoz == NULL || isnan (l->apoz[channel]))
+    return NULL;
+  /* Translators: a channel's APoZ, then its layer's mean APoZ */
+  return g_strdup_printf (_("%.1f %% (layer mean %.1f %%)"), 100.0 * l->apoz[channel],
+                          100.0 * l->apoz_mean);
+}
+
+gboolean
+fm_scan_result_is_near_dead (const FmScanResult *result,
+                             guint               layer,
+                             guint               channel)
+{
+  const FmScanLayer *l;
+
+  g_return_val_if_fail (result != NULL, FALSE);
+  if (layer >= result->n_layers)
+    return FALSE;
+  l = &result->layers[layer];
+  for (guint i = 0; i < l->n_near_dead; i++)
+    if (l->near_dead[i] == channel)
+      return TRUE;
+  return FALSE;
+}
+
 /* How often a live channel fires, whether that is rarely, its APoZ and
  * whether it is near-dead. */
 static char *
@@ -133,14 +186,13 @@ explain_live (const FmScanResult *result,
                                       "images and positions is zero (layer mean %.1f %%)."),
                               100.0 * l->apoz[channel], 100.0 * l->apoz_mean);
     }
-  for (guint i = 0; i < l->n_near_dead; i++)
-    if (l->near_dead[i] == channel)
-      {
-        g_string_append_c (text, ' ');
-        g_string_append (text, _("It is near-dead: its APoZ is above the layer's mean plus "
-                                 "one standard deviation, the usual criterion for pruning "
-                                 "it."));
-      }
+  if (fm_scan_result_is_near_dead (result, (guint) (l - result->layers), channel))
+    {
+      g_string_append_c (text, ' ');
+      g_string_append (text, _("It is near-dead: its APoZ is above the layer’s mean plus "
+                               "one standard deviation, the usual criterion for pruning "
+                               "it."));
+    }
   return g_string_free (text, FALSE);
 }
 
@@ -241,9 +293,9 @@ fm_scan_result_explain (const FmScanResult *result,
 
   g_string_printf (text, _("This channel is dead: it is zero for all %s scanned images."),
                    images);
-  append_bound (text, result, images);
   g_string_append_c (text, ' ');
   append_diagnosis (text, result, l, channel);
+  append_bound (text, result, images);
   g_string_append_c (text, ' ');
   g_string_append (text, _("Usual remedies: a lower learning rate, batch normalisation "
                            "before the activation, LeakyReLU instead of ReLU, and better "

@@ -20,16 +20,22 @@
 /* A double that reads back bit for bit: json-glib writes %.17g, but 1.6
  * spells a whole number like 1e+17 as "1e+17.0", which is not JSON; such a
  * number goes as an integer (below 2^63) or as its %.17g text in a string
- * (read_exact_double takes both). NaN and infinities are null. */
+ * (read_exact_double takes both). NaN is null, an infinity the string
+ * "inf" or "-inf" (a sum over infinite activations). */
 static void
 add_exact_double (JsonBuilder *b,
                   double       v)
 {
   char text[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (!isfinite (v))
+  if (isnan (v))
     {
       json_builder_add_null_value (b);
+      return;
+    }
+  if (isinf (v))
+    {
+      json_builder_add_string_value (b, v > 0 ? "inf" : "-inf");
       return;
     }
   g_ascii_dtostr (text, sizeof text, v);
@@ -115,11 +121,11 @@ add_result_members (JsonBuilder        *b,
   json_builder_set_member_name (b, "top_k");
   json_builder_add_int_value (b, result->top_k);
   json_builder_set_member_name (b, "rare_below");
-  json_builder_add_double_value (b, result->rare_below);
+  add_exact_double (b, result->rare_below);
   json_builder_set_member_name (b, "epsilon");
-  json_builder_add_double_value (b, result->epsilon);
+  add_exact_double (b, result->epsilon);
   json_builder_set_member_name (b, "elapsed");
-  json_builder_add_double_value (b, result->elapsed);
+  add_exact_double (b, result->elapsed);
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; result->warnings != NULL && result->warnings[i] != NULL; i++)
@@ -486,19 +492,24 @@ member_int (JsonObject *o,
   return json_node_get_int (node);
 }
 
+static gboolean read_exact_double (JsonNode *e,
+                                   double   *out);
+
+/* A finite number (as add_exact_double writes it), else *@ok = FALSE. */
 static double
 member_double (JsonObject *o,
                const char *name,
                gboolean   *ok)
 {
   JsonNode *node = json_object_get_member (o, name);
+  double v = 0;
 
-  if (node == NULL || !is_number (node))
+  if (node == NULL || !read_exact_double (node, &v) || !isfinite (v))
     {
       *ok = FALSE;
       return 0;
     }
-  return json_node_get_double (node);
+  return v;
 }
 
 static const char *
@@ -538,6 +549,8 @@ read_result_members (FmScanResult  *result,
   result->elapsed = member_double (o, "elapsed", &ok);
   partial = json_object_get_member (o, "partial");
   if (!ok || images < 0 || total < 0 || top_k < 0 || top_k > FM_SCAN_MAX_TOP_K ||
+      !(result->rare_below >= 0 && result->rare_below <= 1) || !(result->epsilon >= 0) ||
+      !isfinite (result->epsilon) || !(result->elapsed >= 0) ||
       partial == NULL || !JSON_NODE_HOLDS_VALUE (partial) ||
       json_node_get_value_type (partial) != G_TYPE_BOOLEAN)
     BAD (_("%s: “images”, “total”, “top_k”, “rare_below”, “epsilon”, “elapsed” or "
@@ -654,7 +667,8 @@ read_layer_arrays (FmScanLayer   *L,
   return TRUE;
 }
 
-/* A number written by add_exact_double: a number, or its %.17g text. */
+/* A number written by add_exact_double: a number, its %.17g text, "inf",
+ * "-inf", or null for NaN. */
 static gboolean
 read_exact_double (JsonNode *e,
                    double   *out)
@@ -662,6 +676,11 @@ read_exact_double (JsonNode *e,
   const char *text;
   char *end;
 
+  if (JSON_NODE_HOLDS_NULL (e))
+    {
+      *out = NAN;
+      return TRUE;
+    }
   if (is_number (e))
     {
       *out = json_node_get_value_type (e) == G_TYPE_INT64
@@ -672,7 +691,7 @@ read_exact_double (JsonNode *e,
     return FALSE;
   text = json_node_get_string (e);
   *out = g_ascii_strtod (text, &end);
-  return *text != '\0' && *end == '\0' && isfinite (*out);
+  return *text != '\0' && *end == '\0';
 }
 
 /* The raw sums of one layer: "cells_per_image", "zero_cells",

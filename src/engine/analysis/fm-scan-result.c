@@ -94,7 +94,8 @@ fm_scan_result_find_layer (const FmScanResult *result,
 
 /* APoZ per channel, its mean and population standard deviation over the
  * layer (dead channels included), and the near-dead list: APoZ above
- * mean + 1 standard deviation, dead channels left out. */
+ * mean + 1 standard deviation and at least FM_SCAN_NEAR_DEAD_MIN_APOZ,
+ * dead channels left out. */
 static void
 layer_apoz (FmScanLayer *l,
             guint64      images)
@@ -119,7 +120,8 @@ layer_apoz (FmScanLayer *l,
     sq += (l->apoz[c] - l->apoz_mean) * (l->apoz[c] - l->apoz_mean);
   l->apoz_std = sqrt (sq / l->channels);
   for (guint c = 0; c < l->channels; c++)
-    if (l->fire_count[c] > 0 && l->apoz[c] > l->apoz_mean + l->apoz_std)
+    if (l->fire_count[c] > 0 && l->apoz[c] > l->apoz_mean + l->apoz_std &&
+        l->apoz[c] >= FM_SCAN_NEAR_DEAD_MIN_APOZ)
       l->near_dead[l->n_near_dead++] = c;
 }
 

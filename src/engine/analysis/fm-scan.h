@@ -26,7 +26,10 @@
  *   the layer's channels, dead ones included (as in the paper), and the
  *   standard deviation is the population one (divided by C, not C - 1).
  *   A dead channel is dead, never near-dead; a channel can be both rare
- *   and near-dead.
+ *   and near-dead. Beyond the paper, a near-dead channel must also be
+ *   zero on at least half of its cells (FM_SCAN_NEAR_DEAD_MIN_APOZ): in a
+ *   layer before its activation (a Conv output) almost every APoZ is 0,
+ *   and one at 0.001 % would otherwise stand above mean + std.
  * A layer warns (dead_warning) when 10 % or more of its channels are
  * dead, the threshold of Keras's dead-ReLU detector.
  *
@@ -62,6 +65,8 @@ G_BEGIN_DECLS
 #define FM_SCAN_MAX_SHARDS  100000
 /* A Conv channel whose weights all have |w| at or below this has collapsed. */
 #define FM_SCAN_WEIGHT_COLLAPSED 1e-6f
+/* The least APoZ of a near-dead channel (see above). */
+#define FM_SCAN_NEAR_DEAD_MIN_APOZ 0.5
 
 typedef struct
 {
@@ -224,6 +229,21 @@ guint         fm_scan_result_top_classes (const FmScanResult *result,
                                           guint               n,
                                           guint              *classes,
                                           guint32            *counts);
+/* The same as text, "7: 412 · 1: 388 · 9: 120" (class name or number:
+ * images), or NULL without labels or when it never fired. */
+char         *fm_scan_result_top_classes_text (const FmScanResult *result,
+                                               guint               layer,
+                                               guint               channel,
+                                               guint               n);
+/* "89.7 % (layer mean 57.6 %)", translated, or NULL when APoZ is unknown
+ * (a result of before it was kept). */
+char         *fm_scan_result_apoz_text (const FmScanResult *result,
+                                        guint               layer,
+                                        guint               channel);
+/* Whether channel @channel of layer @layer is in its near_dead list. */
+gboolean      fm_scan_result_is_near_dead (const FmScanResult *result,
+                                           guint               layer,
+                                           guint               channel);
 /* Stable names: "none", "weights-collapsed", "inputs-dead",
  * "bias-negative", "never-above-threshold". */
 const char   *fm_scan_diagnosis_to_string (FmScanDiagnosis diagnosis);
