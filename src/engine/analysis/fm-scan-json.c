@@ -359,6 +359,15 @@ get_array (JsonObject *o,
   return json_node_get_array (node);
 }
 
+/* A string member that is text: json-glib takes bytes that are not
+ * UTF-8, which would not write back as JSON. */
+static gboolean
+is_text (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+         g_utf8_validate (json_node_get_string (node), -1, NULL);
+}
+
 static gboolean
 is_number (JsonNode *node)
 {
@@ -518,8 +527,7 @@ member_string (JsonObject *o,
 {
   JsonNode *node = json_object_get_member (o, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !is_text (node))
     return NULL;
   return json_node_get_string (node);
 }
@@ -577,7 +585,7 @@ read_warnings (FmScanResult  *result,
     {
       JsonNode *e = json_array_get_element (warnings, i);
 
-      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+      if (!is_text (e))
         BAD (_("%s: warnings[%u] is not a string"), what, i);
       result->warnings[i] = g_strdup (json_node_get_string (e));
     }
@@ -798,7 +806,7 @@ read_classes (FmScanResult  *result,
     {
       JsonNode *e = json_array_get_element (a, k);
 
-      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+      if (!is_text (e))
         BAD (_("%s: classes[%u] is not a string"), what, k);
       result->class_names[k] = g_strdup (json_node_get_string (e));
     }
