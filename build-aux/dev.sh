@@ -42,7 +42,7 @@ tsan_dir=${FM_TSAN_BUILD_DIR:-_build-tsan}
 fuzz_targets=(onnx-proto model-load model-run idx dataset-tar dataset-npy image export
               input-settings scan-json)
 # The fuzz smoke run by `test` (CI): 60 s per target from a fixed seed, two
-# targets at a time (one per core), so about 4 minutes. A fixed seed makes a
+# targets at a time (one per core), so about 5 minutes. A fixed seed makes a
 # failure reproducible (rerun the target with -seed=$fuzz_smoke_seed on the
 # crash file); how far each target gets in 60 s still depends on the
 # machine. `fuzz` explores at random for as long as you say.

@@ -114,6 +114,8 @@ struct _FmWindow
   gboolean         scan_from_cache; /* that scan came from the cache */
   char            *scan_dataset;   /* the last dataset scanned for this model */
   char            *scan_look_up_next; /* _fm_window_scan_look_up () after the scan that runs */
+  char            *scan_file;      /* the file the scan shown was opened from, or NULL */
+  GCancellable    *scan_result_cancellable; /* Open Scan Result… (fm-window-scan-result.c) */
   GPtrArray       *dead_labels;    /* GtkLabel* of the sidebar rows, borrowed */
 
   /* comparing with a second model B (fm-window-compare.c) */
@@ -284,6 +286,15 @@ void _fm_window_scan_reset       (FmWindow     *self);
 /* Marks dead and rarely active channels in the sections and the sidebar. */
 void _fm_window_scan_apply       (FmWindow     *self);
 void _fm_window_scan_dispose     (FmWindow     *self);
+/* @result (for the current model, made with the window's settings)
+ * becomes the scan shown: marks, bar. @file: the name of the file it was
+ * opened from, or NULL. */
+void _fm_window_scan_show        (FmWindow     *self,
+                                  FmScanResult *result,
+                                  gboolean      from_cache,
+                                  const char   *file);
+/* fm-window-scan-result.c */
+void _fm_window_scan_result_class_init (GtkWidgetClass *widget_class);
 /* The zero threshold or the input settings changed: a scan made under
  * others loses its marks, or is replaced by a cached scan made under the
  * new ones. */

@@ -7,12 +7,12 @@
  * a thread while the window stays usable, the bar with progress and Stop
  * (a stopped scan keeps its partial result), toasts that say why a scan
  * stopped early or could not be kept, the marks on the tiles and in the
- * sidebar, and exporting the result as JSON or CSV.
+ * sidebar, and Export Atlas (exporting the result as JSON or CSV and
+ * opening one are in fm-window-scan-result.c).
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -248,6 +248,27 @@ cache_only_missed (FmWindow *self,
   _fm_window_toast (self, msg);
 }
 
+/* @text (taken) and where @result comes from: the parts it was merged
+ * from, the file it was opened from. */
+static char *
+result_status_origin (FmWindow           *self,
+                      const FmScanResult *result,
+                      char               *text)
+{
+  g_autoptr(GString) s = g_string_new (text);
+
+  g_free (text);
+  if (result->parts > 1)
+    /* Translators: appended to the scan bar's text */
+    g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, " · merged from %u part",
+                                            " · merged from %u parts", result->parts),
+                            result->parts);
+  if (self->scan_file != NULL)
+    /* Translators: appended to the scan bar's text; %s is a file name */
+    g_string_append_printf (s, _(" · from %s"), self->scan_file);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
 /* The scan bar's text for @result: dead, rarely active and near-dead
  * channels, and the layers that warn. */
 static char *
@@ -260,6 +281,7 @@ result_status (FmWindow           *self,
   g_autofree char *dead_text = NULL;
   g_autofree char *rare_text = NULL;
   g_autofree char *measures = NULL;
+  char *text;
   guint dead = 0, rare = 0, near = 0, warned = 0;
 
   /* Count the activations computed from a Conv, Gemm or BatchNorm, so a
@@ -280,8 +302,10 @@ result_status (FmWindow           *self,
     {
       g_autofree char *total = format_count (result->total);
       /* Translators: a stopped scan; the counts hold for the images scanned */
-      return g_strdup_printf (_("Partial scan of %s: stopped after %s of %s images · "
-                                "%u channels never fired so far"), dataset, images, total, dead);
+      return result_status_origin (self, result,
+                                   g_strdup_printf (_("Partial scan of %s: stopped after %s of "
+                                                      "%s images · %u channels never fired so "
+                                                      "far"), dataset, images, total, dead));
     }
   dead_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u dead channel",
                                             "%u dead channels", dead), dead);
@@ -297,8 +321,36 @@ result_status (FmWindow           *self,
   }
   /* Translators: the dataset's name, the number of images, "N dead
      channels", "N rarely active" and maybe " · from an earlier scan" */
-  return g_strdup_printf (_("%s: %s images · %s · %s%s"), dataset, images, dead_text,
+  text = g_strdup_printf (_("%s: %s images · %s · %s%s"), dataset, images, dead_text,
                           rare_text, from_cache ? _(" · from an earlier scan") : "");
+  return result_status_origin (self, result, text);
+}
+
+void
+_fm_window_scan_show (FmWindow     *self,
+                      FmScanResult *result,
+                      gboolean      from_cache,
+                      const char   *file)
+{
+  g_autofree char *text = NULL;
+
+  g_clear_pointer (&self->scan, fm_scan_result_unref);
+  self->scan = fm_scan_result_ref (result);
+  self->scan_pp = self->pp;
+  self->scan_from_cache = from_cache;
+  g_free (self->scan_file);
+  self->scan_file = g_strdup (file);
+  if (file != NULL)
+    {
+      /* Looked up again under other settings, if it is here. */
+      g_free (self->scan_dataset);
+      self->scan_dataset = g_file_test (result->dataset_path, G_FILE_TEST_EXISTS)
+                           ? g_strdup (result->dataset_path) : NULL;
+    }
+  _fm_window_scan_apply (self);
+  text = result_status (self, result, from_cache);
+  gtk_label_set_text (self->scan_label, text);
+  show_bar (self, FALSE);
 }
 
 /* Shows @result's marks and status, and says what the user should know
@@ -309,15 +361,7 @@ show_result (FmWindow     *self,
              ScanJob      *job,
              FmScanResult *result)
 {
-  g_autofree char *text = NULL;
-
-  g_clear_pointer (&self->scan, fm_scan_result_unref);
-  self->scan = fm_scan_result_ref (result);
-  self->scan_pp = job->options.preprocess;
-  self->scan_from_cache = job->from_cache;
-  _fm_window_scan_apply (self);
-
-  text = result_status (self, result, job->from_cache);
+  _fm_window_scan_show (self, result, job->from_cache, NULL);
   /* Said when it replaces marks made under other settings; a plain look
    * (a checkpoint's verdicts) is quiet. */
   if (job->cache_only && !job->quiet)
@@ -328,8 +372,6 @@ show_result (FmWindow     *self,
                                                 "with these settings (zero threshold %s)."), eps);
       _fm_window_toast (self, msg);
     }
-  gtk_label_set_text (self->scan_label, text);
-  show_bar (self, FALSE);
 
   if (job->scan_error != NULL)
     {
@@ -417,10 +459,23 @@ _fm_window_scan_settings_changed (FmWindow *self)
   g_autofree char *dataset = g_strdup (self->scan_dataset);
   float old = self->scan != NULL ? self->scan->epsilon : NAN;
 
-  if (dataset == NULL || self->scan_cancellable != NULL ||
+  if (self->scan_cancellable != NULL ||
       (self->scan != NULL && self->scan->epsilon == epsilon &&
        memcmp (&self->scan_pp, &self->pp, sizeof self->pp) == 0))
     return;
+  if (dataset == NULL)
+    {
+      /* A result opened from a file, of a dataset not here. */
+      if (self->scan != NULL)
+        {
+          g_clear_pointer (&self->scan, fm_scan_result_unref);
+          _fm_window_scan_apply (self);
+          gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
+          _fm_window_toast (self, _("The scan's marks are removed: they were made with other "
+                                    "settings."));
+        }
+      return;
+    }
   /* The marks go at once; a scan of the same dataset under the new
    * threshold, if the cache has one, brings them back. */
   g_clear_pointer (&self->scan, fm_scan_result_unref);
@@ -526,6 +581,8 @@ void
 _fm_window_scan_reset (FmWindow *self)
 {
   g_cancellable_cancel (self->scan_cancellable);
+  g_cancellable_cancel (self->scan_result_cancellable);
+  g_clear_pointer (&self->scan_file, g_free);
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   g_clear_pointer (&self->scan_dataset, g_free);
   g_clear_pointer (&self->scan_look_up_next, g_free);
@@ -539,6 +596,9 @@ _fm_window_scan_dispose (FmWindow *self)
 {
   g_cancellable_cancel (self->scan_cancellable);
   g_clear_object (&self->scan_cancellable);
+  g_cancellable_cancel (self->scan_result_cancellable);
+  g_clear_object (&self->scan_result_cancellable);
+  g_clear_pointer (&self->scan_file, g_free);
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   g_clear_pointer (&self->scan_dataset, g_free);
   g_clear_pointer (&self->scan_look_up_next, g_free);
@@ -641,71 +701,6 @@ scan_hide_action (GtkWidget  *widget,
                   GVariant   *param)
 {
   gtk_revealer_set_reveal_child (FM_WINDOW (widget)->scan_revealer, FALSE);
-}
-
-/* ---- exporting the result ---------------------------------------------- */
-
-gboolean
-fm_window_export_scan (FmWindow    *self,
-                       const char  *path,
-                       GError     **error)
-{
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-
-  if (self->scan == NULL)
-    return TRUE;
-  if (g_str_has_suffix (path, ".csv") || g_str_has_suffix (path, ".CSV"))
-    return fm_scan_result_write_csv (self->scan, path, error);
-
-  root = fm_scan_result_to_json (self->scan);
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
-    {
-      g_prefix_error (error, _("Could not write “%s”: "), path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-export_chosen_cb (GFile    *file,
-                  gpointer  user_data)
-{
-  FmWindow *self = user_data;
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GError) error = NULL;
-
-  if (path != NULL && fm_window_export_scan (self, path, &error))
-    fm_window_show_exported (self, file);
-  else if (error != NULL)
-    _fm_window_toast (self, error->message);
-}
-
-static void
-scan_export_action (GtkWidget  *widget,
-                    const char *name,
-                    GVariant   *param)
-{
-  FmWindow *self = FM_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) json = NULL;
-  g_autoptr(GtkFileFilter) csv = NULL;
-
-  if (self->scan == NULL)
-    return;
-  chooser = gtk_file_chooser_native_new (_("Export Scan Results"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  json = fm_file_filter_new (_("JSON (every number)"), "*.json", NULL);
-  csv = fm_file_filter_new (_("CSV (one line per channel)"), "*.csv", NULL);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), json);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "scan.json");
-  fm_file_chooser_show (chooser, export_chosen_cb, self);
 }
 
 /* ---- the atlas of the result ------------------------------------------- */
@@ -959,7 +954,6 @@ _fm_window_scan_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.scan", NULL, scan_action);
   gtk_widget_class_install_action (widget_class, "win.scan-cancel", NULL, scan_cancel_action);
   gtk_widget_class_install_action (widget_class, "win.scan-hide", NULL, scan_hide_action);
-  gtk_widget_class_install_action (widget_class, "win.scan-export", NULL, scan_export_action);
   gtk_widget_class_install_action (widget_class, "win.scan-export-atlas", NULL,
                                    scan_export_atlas_action);
   _fm_window_prune_class_init (widget_class);

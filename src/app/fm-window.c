@@ -556,6 +556,7 @@ update_model_actions (FmWindow *self)
 {
   static const char * const needs_model[] = {
     "win.scan", "win.export", "win.input-settings", "win.go-to-channel",
+    "win.open-scan-result",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (needs_model); i++)
@@ -737,6 +738,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, view_count);
   _fm_window_scan_class_init (widget_class);
+  _fm_window_scan_result_class_init (widget_class);
   _fm_window_checkpoints_class_init (widget_class);
   _fm_window_compare_class_init (widget_class);
 

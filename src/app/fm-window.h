@@ -58,6 +58,11 @@ GtkWindow *fm_window_open_export     (FmWindow       *self);
 void       fm_window_start_scan      (FmWindow       *self,
                                       const char     *dataset_path);
 gboolean   fm_window_is_scanning     (FmWindow       *self);
+/* Open Scan Result…: reads @file (a `scan --json` or `merge` result) in
+ * the background and shows it as the window's scan if it is of the model
+ * shown, made with its settings; else a toast says what differs. */
+void       fm_window_open_scan_result (FmWindow      *self,
+                                       GFile         *file);
 /* Writes the scan result as JSON, or CSV for a .csv path. */
 gboolean   fm_window_export_scan     (FmWindow       *self,
                                       const char     *path,

@@ -25,6 +25,7 @@
 
 #include "fm-data.h"
 #include "fm-dataset.h"
+#include "fm-file.h"
 #include "fm-scan.h"
 
 #define BUNDLED_DATASET "mnist-heldout"
@@ -32,10 +33,12 @@
 
 typedef struct
 {
-  FmCliScanFlags flags;
+  FmCliScanFlags  flags;
   /* scan's own options */
-  gboolean       json;
-  char          *csv;
+  FmCliScanOutput output;
+  char           *shard;
+  guint           shard_index;
+  guint           shard_count;
 } ScanState;
 
 static volatile sig_atomic_t interrupted;
@@ -220,7 +223,22 @@ print_header (const FmScanResult *r,
 {
   g_print ("%-9s %s\n", _("Model:"), r->model_path);
   g_print ("%-9s %s\n", _("Dataset:"), r->dataset_path);
-  if (from_cache)
+  if (r->shard_count > 0 && r->range_end > r->range_begin)
+    /* Translators: "Shard 2 of 4: items 500 to 999 of 2000" (item indexes from 0) */
+    g_print (_("Shard %u of %u: items %" PRIu64 " to %" PRIu64 " of %" PRIu64 "\n"),
+             r->shard_index, r->shard_count, r->range_begin, r->range_end - 1,
+             r->limit > 0 ? MIN (r->limit, r->dataset_items) : r->dataset_items);
+  else if (r->shard_count > 0)
+    /* Translators: more shards than items left this one none */
+    g_print (_("Shard %u of %u: no items (there are more shards than items)\n"),
+             r->shard_index, r->shard_count);
+  if (r->parts > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Merged %" PRIu64 " images from %u part "
+                          "(their scans took %.1f s in all)\n",
+                          "Merged %" PRIu64 " images from %u parts "
+                          "(their scans took %.1f s in all)\n", r->parts),
+             r->images, r->parts, r->elapsed);
+  else if (from_cache)
     g_print (_("Scanned %" PRIu64 " images (result from the cache)\n"), r->images);
   else
     g_print (_("Scanned %" PRIu64 " images in %.1f s (%.0f images/s)\n"),
@@ -427,14 +445,61 @@ fm_cli_scan_flags_add_options (FmCliScanFlags *f,
                                           "never inverted), yes or no"));
 }
 
+void
+fm_cli_scan_output_add_options (FmCliScanOutput *o,
+                                GOptionContext  *context)
+{
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json,
+      N_("Print one JSON object instead of text"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv,
+      N_("Also write one line per channel to FILE"), N_("FILE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
+      N_("Also write the JSON object to FILE"), N_("FILE") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+void
+fm_cli_scan_output_clear (FmCliScanOutput *o)
+{
+  g_clear_pointer (&o->csv, g_free);
+  g_clear_pointer (&o->output, g_free);
+}
+
+int
+fm_cli_scan_output_write (const FmCliScanOutput *o,
+                          const FmScanResult    *result,
+                          gboolean               from_cache)
+{
+  g_autoptr(JsonNode) root = fm_scan_result_to_json (result);
+  g_autoptr(GError) error = NULL;
+
+  if (o->json)
+    fm_cli_print_json (root);
+  else
+    print_text (result, from_cache);
+  if (o->csv != NULL && !fm_scan_result_write_csv (result, o->csv, &error))
+    return fm_cli_fail (error);
+  if (o->output != NULL)
+    {
+      g_autofree char *text = fm_cli_json_to_text (root);
+
+      if (!fm_file_write_atomic (o->output, text, strlen (text), &error))
+        return fm_cli_fail (error);
+    }
+  return FM_CLI_EXIT_OK;
+}
+
 static GOptionContext *
 scan_context_new (ScanState *s)
 {
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &s->json,
-      N_("Print one JSON object instead of text"), NULL },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &s->csv,
-      N_("Also write one line per channel to FILE"), N_("FILE") },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &s->shard,
+      N_("Scan only the K-th of N equal parts of the images, K from 1 to N "
+         "(merge the parts with “feature-maps merge”)"), N_("K/N") },
     { NULL }
   };
   GOptionContext *context;
@@ -452,9 +517,32 @@ scan_context_new (ScanState *s)
                                          "(pictures with .cls labels); an .npy array [N, H, W] "
                                          "or [N, C, H, W] of uint8 (0 to 255) or float (0 to "
                                          "1); or “mnist-heldout” for the bundled digits."));
+  fm_cli_scan_output_add_options (&s->output, context);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   fm_cli_scan_flags_add_options (&s->flags, context);
   return context;
+}
+
+/* --shard K/N: 1 <= K <= N <= FM_SCAN_MAX_SHARDS. */
+static int
+parse_shard (ScanState      *s,
+             GOptionContext *context)
+{
+  const char *spec = s->shard;
+  g_auto(GStrv) parts = spec != NULL ? g_strsplit (spec, "/", 3) : NULL;
+  guint64 k = 0, n = 0;
+
+  if (spec == NULL)
+    return FM_CLI_EXIT_OK;
+  if (g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 1, FM_SCAN_MAX_SHARDS, &k, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 1, FM_SCAN_MAX_SHARDS, &n, NULL) || k > n)
+    return fm_cli_usage_error (context, "scan",
+                               _("--shard must be K/N with 1 <= K <= N <= %d (shards are "
+                                 "numbered from 1), not “%s”"), FM_SCAN_MAX_SHARDS, spec);
+  s->shard_index = (guint) k;
+  s->shard_count = (guint) n;
+  return FM_CLI_EXIT_OK;
 }
 
 int
@@ -684,28 +772,7 @@ report (ScanState          *s,
         const GError       *error)
 {
   gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  if (s->json)
-    {
-      g_autoptr(JsonNode) root = fm_scan_result_to_json (result);
-
-      fm_cli_print_json (root);
-    }
-  else
-    print_text (result, from_cache);
-
-  if (s->csv != NULL)
-    {
-      g_autoptr(GError) csv_error = NULL;
-
-      /* @error may already hold why the scan stopped early: report both. */
-      if (!fm_scan_result_write_csv (result, s->csv, &csv_error))
-        {
-          if (error != NULL && !cancelled)
-            fm_cli_fail (error);
-          return fm_cli_fail (csv_error);
-        }
-    }
+  int status = fm_cli_scan_output_write (&s->output, result, from_cache);
 
   if (cancelled)
     {
@@ -715,7 +782,7 @@ report (ScanState          *s,
     }
   /* A dataset error after some images: the partial result is printed,
    * then the error. */
-  return error != NULL ? fm_cli_fail (error) : FM_CLI_EXIT_OK;
+  return error != NULL ? fm_cli_fail (error) : status;
 }
 
 int
@@ -740,6 +807,8 @@ fm_cli_scan (int    argc,
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_flags_check (&s.flags, context, "scan");
   if (status == FM_CLI_EXIT_OK)
+    status = parse_shard (&s, context);
+  if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_open_dataset (&s.flags, argv[2], &dataset);
   if (status == FM_CLI_EXIT_OK)
     {
@@ -750,10 +819,13 @@ fm_cli_scan (int    argc,
     }
   if (status == FM_CLI_EXIT_OK)
     {
+      options.shard_index = s.shard_index;
+      options.shard_count = s.shard_count;
       result = fm_cli_scan_run (&s.flags, model, dataset, &options, &from_cache, &error);
       status = result != NULL ? report (&s, result, from_cache, error) : fm_cli_fail (error);
     }
   fm_cli_scan_flags_clear (&s.flags);
-  g_free (s.csv);
+  fm_cli_scan_output_clear (&s.output);
+  g_free (s.shard);
   return status;
 }

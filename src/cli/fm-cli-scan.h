@@ -95,6 +95,24 @@ FmScanResult *fm_cli_scan_load_result       (const char            *path,
                                              float                  epsilon,
                                              const char            *subcommand,
                                              GError               **error);
+/* How a scan result is reported, shared by `scan` and `merge`: text on
+ * stdout (or the `scan --json` object with --json), --csv FILE and
+ * -o FILE (the JSON, written atomically). */
+typedef struct
+{
+  gboolean json;
+  char    *csv;
+  char    *output;
+} FmCliScanOutput;
+
+void          fm_cli_scan_output_add_options (FmCliScanOutput     *o,
+                                              GOptionContext      *context);
+void          fm_cli_scan_output_clear      (FmCliScanOutput       *o);
+/* Prints @result and writes the files asked for; returns an exit status,
+ * having printed why a file could not be written. */
+int           fm_cli_scan_output_write      (const FmCliScanOutput *o,
+                                             const FmScanResult    *result,
+                                             gboolean               from_cache);
 
 /* Ctrl+C sets a flag instead of ending the program, between scans too
  * (@catch TRUE), or no more (FALSE). fm_cli_scan_run () catches it during

@@ -35,6 +35,7 @@ static const FmCliCommand commands[] = {
   { "export",  fm_cli_export,  N_("Write a layer's feature maps as PNG, statistics as CSV, activations as .npy") },
   { "compare", fm_cli_compare, N_("Run two models on the same input and compare their feature maps layer by layer") },
   { "scan",    fm_cli_scan,    N_("Scan a dataset and report, per channel, how often it fires and which channels are dead") },
+  { "merge",   fm_cli_merge,   N_("Combine the JSON results of a sharded scan (scan --shard K/N) into one") },
   { "timeline", fm_cli_timeline, N_("Scan a dataset with every checkpoint of a training and show when channels died") },
   { "prune",   fm_cli_prune,   N_("Remove the dead channels of a model where that changes no output, and write the smaller model") },
   { "atlas",   fm_cli_atlas,   N_("Scan a dataset and write a PDF of every channel's most exciting images and its maps on them") },
@@ -185,8 +186,8 @@ fm_cli_threads_valid (int n)
   return n >= 1 && n <= 256;
 }
 
-void
-fm_cli_print_json (JsonNode *root)
+char *
+fm_cli_json_to_text (JsonNode *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
@@ -195,8 +196,15 @@ fm_cli_print_json (JsonNode *root)
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, NULL);
+  return g_strconcat (text, "\n", NULL);
+}
+
+void
+fm_cli_print_json (JsonNode *root)
+{
+  g_autofree char *text = fm_cli_json_to_text (root);
+
   fputs (text, stdout);
-  fputc ('\n', stdout);
   fflush (stdout);
 }
 

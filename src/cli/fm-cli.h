@@ -51,6 +51,8 @@ int       fm_cli_compare         (int             argc,
                                   char          **argv);
 int       fm_cli_scan            (int             argc,
                                   char          **argv);
+int       fm_cli_merge           (int             argc,
+                                  char          **argv);
 int       fm_cli_timeline        (int             argc,
                                   char          **argv);
 int       fm_cli_bench           (int             argc,
@@ -102,6 +104,8 @@ FmModel  *fm_cli_load_model      (const char     *arg,
 /* Whether @n is a thread count the subcommands take (1..256). */
 gboolean  fm_cli_threads_valid   (int             n);
 
+/* @root pretty printed, with a final newline. */
+char     *fm_cli_json_to_text    (JsonNode       *root);
 /* Writes @root to stdout, pretty printed, with a final newline. */
 void      fm_cli_print_json      (JsonNode       *root);
 /* The object a subcommand's --json prints about @model, begun with its

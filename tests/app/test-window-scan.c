@@ -9,6 +9,9 @@
  * partial result, labelled partial, and a toast says why, naming the
  * file; a .tar shard and an .npy array are scanned whole, and a truncated
  * shard is refused in a toast naming it.
+ * file. Open Scan Result… shows the merge of two shards scanned here as
+ * the window's scan, and refuses it, saying why, for another model or
+ * a scan made with other input settings.
  */
 #include "config.h"
 
@@ -18,6 +21,7 @@
 
 #include "fm-application.h"
 #include "fm-test-archive.h"
+#include "fm-data.h"
 #include "fm-test-files.h"
 #include "fm-test-image.h"
 #include "fm-test-window.h"
@@ -138,6 +142,94 @@ test_tar_and_npy (void)
   g_assert_nonnull (toast);
   g_test_message ("%s", toast);
   g_assert_nonnull (strstr (toast, "cut.tar"));
+/* The bundled digits through the bundled dying model (its own input
+ * settings but @invert), shard @k of @n (0: all), written to @name. */
+static FmScanResult *
+scan_digits (guint     k,
+             guint     n,
+             FmInvert  invert)
+{
+  g_autofree char *model_path = fm_data_find ("models/mnist-cnn-dying.onnx", NULL);
+  g_autofree char *digits = fm_test_heldout_digits ();
+  g_autoptr(FmModel) model = fm_model_load_file (model_path, NULL, NULL);
+  g_autoptr(FmDataset) dataset = fm_dataset_open (digits, NULL, NULL);
+  g_autoptr(FmScan) scan = NULL;
+  FmScanOptions o;
+
+  fm_scan_options_init (&o);
+  g_assert_true (fm_preprocess_init_from_model (&o.preprocess, model, NULL));
+  o.preprocess.invert = invert;
+  o.shard_index = k;
+  o.shard_count = n;
+  scan = fm_scan_new (model, dataset, &o);
+  g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, NULL));
+  return fm_scan_result_ref (fm_scan_get_result (scan));
+}
+
+static GFile *
+write_result (const FmScanResult *r,
+              const char         *name)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autoptr(JsonNode) root = fm_scan_result_to_json (r);
+  g_autofree char *text = json_to_string (root, TRUE);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return g_file_new_for_path (path);
+}
+
+/* Opening @file in @window shows no scan and a toast holding @name and
+ * @why. */
+static void
+assert_refused (FmWindow   *window,
+                GFile      *file,
+                const char *name,
+                const char *why)
+{
+  const char *toast;
+
+  fm_window_open_scan_result (window, file);
+  WAIT_FOR (fm_window_get_last_toast (window) != NULL);
+  toast = fm_window_get_last_toast (window);
+  g_test_message ("%s", toast);
+  g_assert_nonnull (strstr (toast, name));
+  g_assert_nonnull (strstr (toast, why));
+  g_assert_null (fm_window_get_scan (window));
+}
+
+static void
+test_open_scan_result (void)
+{
+  g_autoptr(FmScanResult) p1 = scan_digits (1, 2, FM_INVERT_AUTO);
+  g_autoptr(FmScanResult) p2 = scan_digits (2, 2, FM_INVERT_AUTO);
+  g_autoptr(FmScanResult) inverted = scan_digits (0, 0, FM_INVERT_YES);
+  FmScanResult *parts[] = { p1, p2 };
+  g_autoptr(FmScanResult) merged = fm_scan_result_merge (parts, NULL, 2, NULL);
+  g_autoptr(GFile) merged_file = write_result (merged, "merged.json");
+  g_autoptr(GFile) inverted_file = write_result (inverted, "inverted.json");
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  FmScanResult *scan;
+  const char *status;
+
+  /* Settings other than the window's: refused, saying which. */
+  assert_refused (window, inverted_file, "inverted.json", "invert=yes, not invert=auto");
+
+  fm_window_open_scan_result (window, merged_file);
+  WAIT_FOR (fm_window_get_scan (window) != NULL);
+  scan = fm_window_get_scan (window);
+  g_assert_cmpuint (scan->images, ==, 2000);
+  g_assert_cmpuint (scan->parts, ==, 2);
+  status = fm_window_get_scan_status (window);
+  g_test_message ("%s", status);
+  g_assert_nonnull (strstr (status, "merged from 2 parts"));
+  g_assert_nonnull (strstr (status, "from merged.json"));
+  g_assert_true (fm_window_export_scan (window, g_file_peek_path (merged_file), NULL));
+  fm_test_close_window (window);
+
+  /* Another model: refused, naming the file's. */
+  window = fm_test_open_window ("mnist-cnn");
+  assert_refused (window, merged_file, "merged.json", "another model, mnist-cnn-dying.onnx");
+  g_assert_nonnull (strstr (fm_window_get_error_detail (window), "SHA-256"));
   fm_test_close_window (window);
 }
 
@@ -155,6 +247,7 @@ main (int   argc,
 
   g_test_add_func ("/app/window-scan/dataset-breaks-mid-scan", test_dataset_breaks_mid_scan);
   g_test_add_func ("/app/window-scan/tar-and-npy", test_tar_and_npy);
+  g_test_add_func ("/app/window-scan/open-scan-result", test_open_scan_result);
 
   return g_test_run ();
 }

@@ -36,6 +36,7 @@
 #include "fm-test-files.h"
 #include "fm-test-graph.h"
 #include "fm-test-image.h"
+#include "fm-test-scan.h"
 
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -80,17 +81,6 @@ write_idx (const char   *name,
 
 #define DYING_MODEL    "models/mnist-cnn-dying.onnx"
 #define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
-
-/* The bundled file @rel, which must be there. */
-static char *
-bundled (const char *rel)
-{
-  GError *error = NULL;
-  char *path = fm_data_find (rel, &error);
-
-  g_assert_no_error (error);
-  return path;
-}
 
 static FmModel *
 load_ok (const char *path)
@@ -475,8 +465,8 @@ static void
 test_bundled_naive (void)
 {
   GError *error = NULL;
-  g_autofree char *model_path = bundled (DYING_MODEL);
-  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *model_path = fm_test_bundled (DYING_MODEL);
+  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
   g_autofree char *dead_json = NULL;
   g_autoptr(FmModel) model = load_ok (model_path);
   g_autoptr(FmDataset) dataset = open_ok (digits);
@@ -674,8 +664,8 @@ static void
 test_cancel (void)
 {
   GError *error = NULL;
-  g_autofree char *model_path = bundled ("models/mnist-cnn.onnx");
-  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *model_path = fm_test_bundled ("models/mnist-cnn.onnx");
+  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
   g_autoptr(FmModel) model = load_ok (model_path);
   g_autoptr(FmDataset) dataset = open_ok (digits);
   g_autoptr(FmScan) scan = NULL;
@@ -713,72 +703,11 @@ test_cancel (void)
 
 /* ---- JSON, CSV and the cache ------------------------------------------ */
 
-static void
-assert_float_same (float a,
-                   float b)
-{
-  if (isnan (a) || isnan (b))
-    g_assert_true (isnan (a) && isnan (b));
-  else
-    g_assert_cmpfloat (a, ==, b);
-}
-
-static void
-assert_results_equal (const FmScanResult *a,
-                      const FmScanResult *b)
-{
-  g_assert_cmpstr (a->model_path, ==, b->model_path);
-  g_assert_cmpstr (a->dataset_path, ==, b->dataset_path);
-  g_assert_cmpuint (a->images, ==, b->images);
-  g_assert_cmpuint (a->total, ==, b->total);
-  g_assert_cmpint (a->partial, ==, b->partial);
-  g_assert_cmpuint (a->top_k, ==, b->top_k);
-  g_assert_cmpfloat (a->rare_below, ==, b->rare_below);
-  g_assert_cmpfloat (a->epsilon, ==, b->epsilon);
-  g_assert_cmpfloat (a->elapsed, ==, b->elapsed);
-  g_assert_cmpuint (g_strv_length (a->warnings), ==, g_strv_length (b->warnings));
-  g_assert_cmpuint (a->n_layers, ==, b->n_layers);
-  for (guint l = 0; l < a->n_layers; l++)
-    {
-      const FmScanLayer *x = &a->layers[l], *y = &b->layers[l];
-
-      g_assert_cmpstr (x->name, ==, y->name);
-      g_assert_cmpstr (x->op, ==, y->op);
-      g_assert_cmpuint (x->channels, ==, y->channels);
-      g_assert_cmpuint (x->n_dead, ==, y->n_dead);
-      g_assert_cmpuint (x->n_rare, ==, y->n_rare);
-      g_assert_cmpmem (x->dead, x->n_dead * sizeof (guint), y->dead, y->n_dead * sizeof (guint));
-      g_assert_cmpmem (x->rare, x->n_rare * sizeof (guint), y->rare, y->n_rare * sizeof (guint));
-      g_assert_cmpint (x->pre_activation_max != NULL, ==, y->pre_activation_max != NULL);
-      g_assert_cmpint (x->bias != NULL, ==, y->bias != NULL);
-      g_assert_cmpint (x->weight_max_abs != NULL, ==, y->weight_max_abs != NULL);
-      for (guint c = 0; c < x->channels; c++)
-        {
-          g_assert_cmpuint (x->zero_count[c], ==, y->zero_count[c]);
-          g_assert_cmpuint (x->fire_count[c], ==, y->fire_count[c]);
-          assert_float_same (x->max[c], y->max[c]);
-          assert_float_same (x->mean[c], y->mean[c]);
-          if (x->pre_activation_max != NULL)
-            assert_float_same (x->pre_activation_max[c], y->pre_activation_max[c]);
-          if (x->bias != NULL)
-            assert_float_same (x->bias[c], y->bias[c]);
-          if (x->weight_max_abs != NULL)
-            assert_float_same (x->weight_max_abs[c], y->weight_max_abs[c]);
-          g_assert_cmpint (x->diagnosis[c], ==, y->diagnosis[c]);
-          for (guint j = 0; j < a->top_k; j++)
-            {
-              g_assert_cmpint (x->top_index[c * a->top_k + j], ==, y->top_index[c * a->top_k + j]);
-              assert_float_same (x->top_max[c * a->top_k + j], y->top_max[c * a->top_k + j]);
-            }
-        }
-    }
-}
-
 static FmScanResult *
 bundled_result (guint64 limit)
 {
-  g_autofree char *model_path = bundled (DYING_MODEL);
-  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *model_path = fm_test_bundled (DYING_MODEL);
+  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
   g_autoptr(FmModel) model = load_ok (model_path);
   FmScanOptions o;
 
@@ -823,7 +752,7 @@ test_json_round_trip (void)
   g_assert_no_error (error);
   back = fm_scan_result_from_json (json_parser_get_root (parser), "test", &error);
   g_assert_no_error (error);
-  assert_results_equal (r, back);
+  fm_test_assert_scans_equal (r, back, FALSE);
   root2 = fm_scan_result_to_json (back);
   text2 = json_to_string (root2, FALSE);
   g_assert_cmpstr (text, ==, text2);
@@ -887,7 +816,7 @@ test_cache (void)
 {
   g_autoptr(FmScanResult) r = bundled_result (100);
   g_autoptr(FmScanResult) back = NULL;
-  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
   g_autoptr(FmDataset) dataset = open_ok (digits);
   GError *error = NULL;
   g_autofree char *key = NULL;
@@ -934,7 +863,7 @@ test_cache (void)
   g_assert_no_error (error);
   back = fm_scan_cache_load (path, &error);
   g_assert_no_error (error);
-  assert_results_equal (r, back);
+  fm_test_assert_scans_equal (r, back, FALSE);
 
   /* A corrupt cache file is an error, not a crash. */
   g_assert_true (g_file_set_contents (path, "{\"format\": 1, \"model\": 3}", -1, NULL));
@@ -948,7 +877,7 @@ static char *
 copy_bundled (const char *rel,
               const char *name)
 {
-  g_autofree char *src = bundled (rel);
+  g_autofree char *src = fm_test_bundled (rel);
   char *path = g_build_filename (fm_test_scratch (), name, NULL);
 
   fm_test_copy_file (src, path);
@@ -985,8 +914,8 @@ run_cached (const char      *model_path,
 static void
 test_run_cached (void)
 {
-  g_autofree char *model_path = bundled (DYING_MODEL);
-  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *model_path = fm_test_bundled (DYING_MODEL);
+  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
   g_autofree char *model_copy = copy_bundled (DYING_MODEL, "renamed.onnx");
   g_autofree char *digits_copy = copy_bundled (HELDOUT_DIGITS, "renamed-images-idx3-ubyte.gz");
   /* The labels are part of the dataset's content key. */
@@ -1019,7 +948,7 @@ test_run_cached (void)
   again->model_path = g_strdup (r->model_path);
   g_free (again->dataset_path);
   again->dataset_path = g_strdup (r->dataset_path);
-  assert_results_equal (r, again);
+  fm_test_assert_scans_equal (r, again, FALSE);
 }
 
 /* ---- one CSV spelling -------------------------------------------------- */

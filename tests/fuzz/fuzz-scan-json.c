@@ -8,7 +8,10 @@
  * JSON json-glib parses: the measures' members (raw sums, class counts,
  * classes) included. A failure must be an FM_ERROR naming the source; a
  * result must survive writing out and reading back, giving the same text
- * again (so a file the reader takes is one the writer can reproduce). It
+ * again (so a file the reader takes is one the writer can reproduce).
+ * Then the merge of shards (fm_scan_result_merge, which `merge` and the
+ * window's Open Scan Result read with) of the result alone and with
+ * itself: an error naming the parts, or a result that writes out. It
  * does not fuzz json-glib itself.
  */
 #include <math.h>
@@ -25,6 +28,26 @@ to_text (const FmScanResult *result)
   g_autoptr(JsonNode) root = fm_scan_result_to_json (result);
 
   return json_to_string (root, FALSE);
+}
+
+static void
+check_merge (FmScanResult *result)
+{
+  FmScanResult *parts[2] = { result, result };
+  const char *names[2] = { "fuzz-a", "fuzz-b" };
+
+  for (guint n = 1; n <= 2; n++)
+    {
+      GError *error = NULL;
+      g_autoptr(FmScanResult) merged = fm_scan_result_merge (parts, names, n, &error);
+
+      if (merged == NULL && error != NULL)
+        FM_FUZZ_CHECK (strstr (error->message, "fuzz-") != NULL ||
+                       strstr (error->message, "No part") != NULL);
+      fm_fuzz_check_result (merged != NULL, error);
+      if (merged != NULL)
+        g_free (to_text (merged));
+    }
 }
 
 int
@@ -71,5 +94,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   FM_FUZZ_CHECK (back != NULL);
   text2 = to_text (back);
   FM_FUZZ_CHECK (strcmp (text, text2) == 0);
+  check_merge (result);
   return 0;
 }

@@ -42,6 +42,10 @@ append_options (GString             *opts,
 
   g_string_append_printf (opts, "\nformat %d\n%s\nlimit %" G_GUINT64_FORMAT " top_k %u",
                           FM_SCAN_FORMAT_VERSION, dataset_key, options->limit, options->top_k);
+  /* A shard is another set of items (its range follows from the
+   * dataset, the limit and K/N). */
+  if (options->shard_count > 0)
+    g_string_append_printf (opts, " shard %u/%u", options->shard_index, options->shard_count);
   g_string_append (opts, " rare");
   append_number (opts, "%.17g", options->rare_below);
   g_string_append (opts, " eps");
@@ -304,6 +308,10 @@ fm_scan_run_cached (FmModel              *model,
   scan = fm_scan_new (model, dataset, options);
   fm_scan_run (scan, progress, user_data, cancellable, error);
   result = fm_scan_get_result (scan);
+  /* Only this function and the scan hold the fresh result: it may still
+   * change. */
+  if (result != NULL && result->dataset_key == NULL)
+    result->dataset_key = g_strdup (key);
   if (result == NULL || result->partial || mode == FM_SCAN_CACHE_SKIP)
     return result != NULL ? fm_scan_result_ref (result) : NULL;
 

@@ -143,6 +143,44 @@ add_result_members (JsonBuilder        *b,
     }
 }
 
+/* What a merge of shards checks: "dataset_key" (when known),
+ * "dataset_items", "limit", "range" [begin, end], "shard" {"index",
+ * "count"} of a shard and "parts" of a merged result. */
+static void
+add_range_members (JsonBuilder        *b,
+                   const FmScanResult *result)
+{
+  if (result->dataset_key != NULL)
+    {
+      json_builder_set_member_name (b, "dataset_key");
+      json_builder_add_string_value (b, result->dataset_key);
+    }
+  json_builder_set_member_name (b, "dataset_items");
+  json_builder_add_int_value (b, (gint64) result->dataset_items);
+  json_builder_set_member_name (b, "limit");
+  json_builder_add_int_value (b, (gint64) result->limit);
+  json_builder_set_member_name (b, "range");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, (gint64) result->range_begin);
+  json_builder_add_int_value (b, (gint64) result->range_end);
+  json_builder_end_array (b);
+  if (result->shard_count > 0)
+    {
+      json_builder_set_member_name (b, "shard");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "index");
+      json_builder_add_int_value (b, result->shard_index);
+      json_builder_set_member_name (b, "count");
+      json_builder_add_int_value (b, result->shard_count);
+      json_builder_end_object (b);
+    }
+  if (result->parts > 0)
+    {
+      json_builder_set_member_name (b, "parts");
+      json_builder_add_int_value (b, result->parts);
+    }
+}
+
 /* "classes" and "dead_bound". */
 static void
 add_result_measures (JsonBuilder        *b,
@@ -284,6 +322,7 @@ fm_scan_result_to_json (const FmScanResult *result)
 
   json_builder_begin_object (b);
   add_result_members (b, result);
+  add_range_members (b, result);
   add_result_measures (b, result);
   json_builder_set_member_name (b, "layers");
   json_builder_begin_array (b);
@@ -327,6 +366,15 @@ get_array (JsonObject *o,
   if (n != G_MAXUINT && json_array_get_length (json_node_get_array (node)) != n)
     return NULL;
   return json_node_get_array (node);
+}
+
+/* A string member that is text: json-glib takes bytes that are not
+ * UTF-8, which would not write back as JSON. */
+static gboolean
+is_text (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+         g_utf8_validate (json_node_get_string (node), -1, NULL);
 }
 
 static gboolean
@@ -488,8 +536,7 @@ member_string (JsonObject *o,
 {
   JsonNode *node = json_object_get_member (o, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !is_text (node))
     return NULL;
   return json_node_get_string (node);
 }
@@ -547,10 +594,66 @@ read_warnings (FmScanResult  *result,
     {
       JsonNode *e = json_array_get_element (warnings, i);
 
-      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+      if (!is_text (e))
         BAD (_("%s: warnings[%u] is not a string"), what, i);
       result->warnings[i] = g_strdup (json_node_get_string (e));
     }
+  return TRUE;
+}
+
+/* Optional (a result of before has none, and reads as a scan of all its
+ * dataset's "total" items): "dataset_key", "dataset_items", "limit",
+ * "range", "shard", "parts", consistent with each other and with
+ * "total". */
+static gboolean
+read_range_members (FmScanResult  *result,
+                    JsonObject    *o,
+                    const char    *what,
+                    GError       **error)
+{
+  JsonArray *range = get_array (o, "range", 2, FALSE, NULL);
+  JsonNode *shard = json_object_get_member (o, "shard");
+  gboolean ok = TRUE;
+  guint64 r[2] = { 1, 0 };  /* [begin, end], invalid until read */
+  gint64 items, limit, k = 0, n = 0, parts = 0;
+
+  if (json_object_get_member (o, "range") == NULL)
+    {
+      /* Of before ranges were kept: a scan of the first items. */
+      result->dataset_items = result->total;
+      result->range_end = result->total;
+      return TRUE;
+    }
+  result->dataset_key = g_strdup (member_string (o, "dataset_key"));
+  items = member_int (o, "dataset_items", &ok);
+  limit = member_int (o, "limit", &ok);
+  if (range != NULL && !read_uints (range, 2, (gint64) FM_DATASET_MAX_ITEMS, TRUE, r, sizeof *r))
+    r[0] = 1, r[1] = 0;
+  if (json_object_get_member (o, "parts") != NULL)
+    parts = member_int (o, "parts", &ok);
+  if (shard != NULL)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (shard))
+        ok = FALSE;
+      else
+        {
+          k = member_int (json_node_get_object (shard), "index", &ok);
+          n = member_int (json_node_get_object (shard), "count", &ok);
+        }
+    }
+  if (!ok || items < 0 || items > (gint64) FM_DATASET_MAX_ITEMS || limit < 0 ||
+      r[0] > r[1] || r[1] > (guint64) items || r[1] - r[0] != result->total ||
+      parts < 0 || parts > G_MAXINT ||
+      n < 0 || n > FM_SCAN_MAX_SHARDS || (n > 0 && (k < 1 || k > n)) || (n == 0 && k != 0))
+    BAD (_("%s: “dataset_items”, “limit”, “range”, “shard” or “parts” is missing or "
+           "invalid"), what);
+  result->dataset_items = (guint64) items;
+  result->limit = (guint64) limit;
+  result->range_begin = r[0];
+  result->range_end = r[1];
+  result->shard_index = (guint) k;
+  result->shard_count = (guint) n;
+  result->parts = (guint) parts;
   return TRUE;
 }
 
@@ -713,7 +816,7 @@ read_classes (FmScanResult  *result,
     {
       JsonNode *e = json_array_get_element (a, k);
 
-      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+      if (!is_text (e))
         BAD (_("%s: classes[%u] is not a string"), what, k);
       result->class_names[k] = g_strdup (json_node_get_string (e));
     }
@@ -833,6 +936,7 @@ read_result (FmScanResult  *result,
   o = json_node_get_object (root);
   if (!read_result_members (result, o, what, error) ||
       !read_warnings (result, o, what, error) ||
+      !read_range_members (result, o, what, error) ||
       !read_classes (result, o, what, error))
     return FALSE;
   layers = get_array (o, "layers", G_MAXUINT, FALSE, NULL);

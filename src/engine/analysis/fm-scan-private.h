@@ -67,7 +67,9 @@ struct _FmScan
   gint64         start_us;
   gint64         last_report_us;  /* atomic */
   guint64        done;            /* atomic */
-  guint64        total;
+  guint64        total;           /* items in the range */
+  guint64        range_begin;     /* the first item's index */
+  char          *dataset_key;     /* a shard's dataset's content key, or NULL */
   gint           stop;            /* atomic: an error or cancellation */
   GMutex         error_lock;
   GError        *error;           /* the first error */
@@ -116,6 +118,21 @@ FmScanResult *_fm_scan_merge             (FmScan       *scan,
                                           FmScanWorker *workers,
                                           guint         n_workers,
                                           double        elapsed);
+/* @out's per-channel arrays for @C channels and top-@k lists, zeroed
+ * where _fm_scan_merge_channel adds up. */
+void          _fm_scan_layer_alloc       (FmScanLayer  *out,
+                                          guint         C,
+                                          guint         k);
+/* Channel @c of layer @l: the workers' counts, maxima, sums and top
+ * lists as one, into @out's (zeroed) arrays; what a scan's workers and
+ * the parts of a sharded scan (fm-scan-merge.c) share. */
+void          _fm_scan_merge_channel     (FmScanLayer  *out,
+                                          guint64       images,
+                                          guint         k,
+                                          FmScanWorker *workers,
+                                          guint         n_workers,
+                                          guint         l,
+                                          guint         c);
 gboolean      _fm_scan_diagnosis_from_string (const char      *s,
                                               FmScanDiagnosis *out);
 

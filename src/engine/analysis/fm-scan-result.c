@@ -75,6 +75,7 @@ fm_scan_result_unref (FmScanResult *result)
   g_free (result->dataset_path);
   g_free (result->model_sha256);
   g_free (result->preprocess);
+  g_free (result->dataset_key);
   g_strfreev (result->warnings);
   g_free (result);
 }
@@ -290,16 +291,32 @@ result_new_for (FmScan       *scan,
   return result;
 }
 
-/* Channel @c of layer @l: the workers' counts, maxima, sums and top
- * lists as one. */
-static void
-merge_channel (FmScanLayer  *out,
-               guint64       images,
-               guint         k,
-               FmScanWorker *workers,
-               guint         n_workers,
-               guint         l,
-               guint         c)
+void
+_fm_scan_layer_alloc (FmScanLayer *out,
+                      guint        C,
+                      guint        k)
+{
+  out->channels = C;
+  out->zero_count = g_new0 (guint64, MAX (C, 1));
+  out->zero_cells = g_new0 (guint64, MAX (C, 1));
+  out->value_count = g_new0 (guint64, MAX (C, 1));
+  out->sum = g_new0 (double, MAX (C, 1));
+  out->fire_count = g_new0 (guint64, MAX (C, 1));
+  out->max = g_new (float, MAX (C, 1));
+  out->mean = g_new (float, MAX (C, 1));
+  out->diagnosis = g_new0 (FmScanDiagnosis, MAX (C, 1));
+  out->top_index = g_new (gint64, MAX ((gsize) C * k, 1));
+  out->top_max = g_new (float, MAX ((gsize) C * k, 1));
+}
+
+void
+_fm_scan_merge_channel (FmScanLayer  *out,
+                        guint64       images,
+                        guint         k,
+                        FmScanWorker *workers,
+                        guint         n_workers,
+                        guint         l,
+                        guint         c)
 {
   gint64 *top_index = out->top_index + (gsize) c * k;
   float *top_max = out->top_max + (gsize) c * k;
@@ -412,20 +429,10 @@ _fm_scan_merge (FmScan       *scan,
 
       out->name = g_strdup (model->values[layer->value_id].name);
       out->op = g_strdup (fm_layer_op_label (model, layer));
-      out->channels = C;
       out->cells_per_image = (guint64) layer->height * layer->width;
-      out->zero_count = g_new0 (guint64, MAX (C, 1));
-      out->zero_cells = g_new0 (guint64, MAX (C, 1));
-      out->value_count = g_new0 (guint64, MAX (C, 1));
-      out->sum = g_new0 (double, MAX (C, 1));
-      out->fire_count = g_new0 (guint64, MAX (C, 1));
-      out->max = g_new (float, MAX (C, 1));
-      out->mean = g_new (float, MAX (C, 1));
-      out->diagnosis = g_new0 (FmScanDiagnosis, MAX (C, 1));
-      out->top_index = g_new (gint64, MAX ((gsize) C * k, 1));
-      out->top_max = g_new (float, MAX ((gsize) C * k, 1));
+      _fm_scan_layer_alloc (out, C, k);
       for (guint c = 0; c < C; c++)
-        merge_channel (out, result->images, k, workers, n_workers, l, c);
+        _fm_scan_merge_channel (out, result->images, k, workers, n_workers, l, c);
       layer_add_model_facts (scan, layer, result, out);
       _fm_scan_result_finish_layer (out, result->images, result->rare_below);
       layer_diagnose (scan, result, l);

@@ -68,6 +68,7 @@ fm_scan_free (FmScan *scan)
   g_clear_pointer (&scan->result, fm_scan_result_unref);
   g_clear_pointer (&scan->layers, g_array_unref);
   g_clear_pointer (&scan->model, fm_model_unref);
+  g_free (scan->dataset_key);
   g_clear_error (&scan->error);
   g_mutex_clear (&scan->error_lock);
   g_mutex_clear (&scan->class_lock);
@@ -459,6 +460,16 @@ check_options (const FmScanOptions  *options,
                    options->rare_below);
       return FALSE;
     }
+  if (options->shard_count > FM_SCAN_MAX_SHARDS ||
+      (options->shard_count > 0 &&
+       (options->shard_index < 1 || options->shard_index > options->shard_count)))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("shard %u of %u does not exist: shards are numbered from 1 to the "
+                     "number of shards, at most %d"), options->shard_index,
+                   options->shard_count, FM_SCAN_MAX_SHARDS);
+      return FALSE;
+    }
   if (!(options->epsilon >= 0.0f) || isinf (options->epsilon))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
@@ -550,6 +561,52 @@ workers_run (FmScanWorker *workers,
     g_thread_join (workers[t].thread);
 }
 
+/* What a merge of shards checks: the dataset, the options and the items
+ * this scan covered. */
+static void
+scan_record_range (FmScan       *scan,
+                   FmScanResult *result)
+{
+  result->dataset_key = g_strdup (scan->dataset_key);
+  result->dataset_items = fm_dataset_get_n_items (scan->dataset);
+  result->limit = scan->options.limit;
+  result->range_begin = scan->range_begin;
+  result->range_end = scan->range_begin + scan->total;
+  result->shard_index = scan->options.shard_index;
+  result->shard_count = scan->options.shard_count;
+}
+
+/* The items to scan, [scan->range_begin, + scan->total): the first
+ * `limit` of them, or shard K/N of those, which the dataset is told to
+ * skip to. A shard's result names the dataset's contents, so the parts
+ * of different datasets are not merged. */
+static gboolean
+scan_set_range (FmScan        *scan,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  const FmScanOptions *o = &scan->options;
+  guint64 n_items = fm_dataset_get_n_items (scan->dataset);
+  guint64 m = o->limit > 0 ? MIN (o->limit, n_items) : n_items;
+  guint64 begin, end;
+
+  if (o->shard_count == 0)
+    {
+      scan->range_begin = 0;
+      scan->total = m;
+      return TRUE;
+    }
+  /* m <= FM_DATASET_MAX_ITEMS and K <= FM_SCAN_MAX_SHARDS: no overflow. */
+  begin = m * (o->shard_index - 1) / o->shard_count;
+  end = m * o->shard_index / o->shard_count;
+  scan->dataset_key = fm_dataset_dup_content_key (scan->dataset, cancellable, error);
+  if (scan->dataset_key == NULL || !fm_dataset_set_range (scan->dataset, begin, end, error))
+    return FALSE;
+  scan->range_begin = begin;
+  scan->total = end - begin;
+  return TRUE;
+}
+
 /* The merged result, flagged partial when an error or a cancellation
  * stopped the workers early. */
 static gboolean
@@ -562,6 +619,7 @@ scan_finish (FmScan        *scan,
   gboolean ok = TRUE;
 
   scan->result = _fm_scan_merge (scan, workers, n_workers, elapsed);
+  scan_record_range (scan, scan->result);
   /* Without a readable file (a model built in memory) the result names no model. */
   scan->result->model_sha256 = fm_scan_model_sha256 (scan->model, NULL);
   scan->result->preprocess = fm_scan_preprocess_text (&scan->options.preprocess);
@@ -591,18 +649,16 @@ fm_scan_run (FmScan             *scan,
 {
   FmScanWorker *workers;
   guint n_workers;
-  guint64 n_items;
   gboolean ok;
 
   g_return_val_if_fail (scan != NULL, FALSE);
   g_return_val_if_fail (!scan->ran, FALSE);
   scan->ran = TRUE;
 
-  if (!check_model_input (scan, error) || !check_options (&scan->options, error))
+  if (!check_model_input (scan, error) || !check_options (&scan->options, error) ||
+      !scan_set_range (scan, cancellable, error))
     return FALSE;
 
-  n_items = fm_dataset_get_n_items (scan->dataset);
-  scan->total = scan->options.limit > 0 ? MIN (scan->options.limit, n_items) : n_items;
   n_workers = (guint) MAX (1, MIN ((guint64) scan->options.threads, MAX (scan->total, 1)));
   scan->cancellable = cancellable;
   scan->progress = progress;

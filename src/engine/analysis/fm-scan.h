@@ -62,6 +62,7 @@ G_BEGIN_DECLS
 
 #define FM_SCAN_MAX_TOP_K   100
 #define FM_SCAN_MAX_THREADS 64
+#define FM_SCAN_MAX_SHARDS  100000
 /* A Conv channel whose weights all have |w| at or below this has collapsed. */
 #define FM_SCAN_WEIGHT_COLLAPSED 1e-6f
 /* The least APoZ of a near-dead channel (see above). */
@@ -78,6 +79,12 @@ typedef struct
   guint        top_k;       /* 0..FM_SCAN_MAX_TOP_K; default 9 */
   double       rare_below;  /* share of images; default 0.01 */
   float        epsilon;     /* |x| <= epsilon is zero; default 0 */
+  /* Shard K of N (K from 1): only the items of the K-th of N contiguous
+   * ranges of the first `limit` items (all without a limit), items
+   * [floor(m * (K - 1) / N), floor(m * K / N)) of m. shard_count 0 (what
+   * fm_scan_options_init leaves): not sharded. */
+  guint        shard_index;
+  guint        shard_count;
 } FmScanOptions;
 
 typedef enum
@@ -146,6 +153,17 @@ typedef struct
   char        *preprocess;  /* fm_scan_preprocess_text () of the settings, or NULL */
   guint        n_layers;
   FmScanLayer *layers;      /* [n_layers], fm_layers_list (model, FALSE) order */
+  /* What merging the parts of a sharded scan checks (fm_scan_result_merge).
+   * A result written before they were kept has no dataset_key and reads
+   * as a scan of all its dataset's `total` items. */
+  char        *dataset_key;   /* fm_dataset_dup_content_key () of the dataset, or NULL */
+  guint64      dataset_items; /* items in the whole dataset */
+  guint64      limit;         /* the scan's limit; 0 = all */
+  guint64      range_begin;   /* the items scanned: indexes [range_begin, range_end) */
+  guint64      range_end;
+  guint        shard_index;   /* K of a scan of shard K/N, or 0 */
+  guint        shard_count;   /* N, or 0 */
+  guint        parts;         /* the parts a merged result was made of, or 0 */
   guint        n_classes;   /* 1 + the largest label seen; 0 without labels */
   char       **class_names; /* [n_classes]: the dataset's names, else the number */
 } FmScanResult;
@@ -270,6 +288,21 @@ FmScanResult *fm_scan_result_from_json (JsonNode          *root,
  * not such a JSON object). */
 FmScanResult *fm_scan_result_load_json (const char        *path,
                                         GError           **error);
+/* The parts of a sharded scan (shard K/N for every K of the same N, or
+ * any complete results whose item ranges follow each other), in any
+ * order, as the result the whole scan gives: counts, maxima, lists, top
+ * images and diagnoses identical, means and APoZ from the summed raw
+ * numbers (equal within rounding). The result names the first part's
+ * model and dataset paths, its range is all the items, "parts" says how
+ * many were merged, "elapsed" is the parts' scan times added up.
+ * @names (or NULL: "part 1", ...) name the parts in messages.
+ * FM_ERROR_INVALID_INPUT naming the parts when they are of different
+ * models, datasets or options, when one is partial or of an older
+ * version, or when their ranges leave items out or overlap. */
+FmScanResult *fm_scan_result_merge    (FmScanResult *const *parts,
+                                       const char   *const *names,
+                                       guint                n_parts,
+                                       GError             **error);
 /* CSV, atomically: a header line, then one line per channel:
  * layer,channel,zero_count,fire_count,max,mean,pre_activation_max,dead,rare,
  * apoz,near_dead

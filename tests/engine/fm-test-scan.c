@@ -1,0 +1,162 @@
+/* fm-test-scan.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the scan tests share (fm-test-scan.h).
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "fm-data.h"
+#include "fm-test-scan.h"
+
+char *
+fm_test_bundled (const char *rel)
+{
+  GError *error = NULL;
+  char *path = fm_data_find (rel, &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+void
+fm_test_assert_float_same (float a,
+                           float b)
+{
+  if (isnan (a) || isnan (b))
+    g_assert_true (isnan (a) && isnan (b));
+  else
+    g_assert_cmpfloat (a, ==, b);
+}
+
+/* Equal, both NaN, or with @rel > 0 within @rel of the larger. */
+static void
+assert_double_close (double a,
+                     double b,
+                     double rel)
+{
+  if (isnan (a) || isnan (b))
+    g_assert_true (isnan (a) && isnan (b));
+  else
+    g_assert_cmpfloat (fabs (a - b), <=, rel * MAX (fabs (a), fabs (b)));
+}
+
+static void
+assert_list_equal (const guint *a,
+                   guint        na,
+                   const guint *b,
+                   guint        nb)
+{
+  g_assert_cmpuint (na, ==, nb);
+  for (guint i = 0; i < na; i++)
+    g_assert_cmpuint (a[i], ==, b[i]);
+}
+
+static void
+assert_channels_equal (const FmScanLayer *x,
+                       const FmScanLayer *y,
+                       guint              k,
+                       double             rel)
+{
+  for (guint c = 0; c < x->channels; c++)
+    {
+      g_assert_cmpuint (x->zero_count[c], ==, y->zero_count[c]);
+      g_assert_cmpuint (x->fire_count[c], ==, y->fire_count[c]);
+      fm_test_assert_float_same (x->max[c], y->max[c]);
+      if (rel > 0)
+        /* a float of the double sum / count: one float rounding apart at most */
+        assert_double_close (x->mean[c], y->mean[c], 1.2e-7);
+      else
+        fm_test_assert_float_same (x->mean[c], y->mean[c]);
+      if (x->pre_activation_max != NULL)
+        fm_test_assert_float_same (x->pre_activation_max[c], y->pre_activation_max[c]);
+      if (x->bias != NULL)
+        fm_test_assert_float_same (x->bias[c], y->bias[c]);
+      if (x->weight_max_abs != NULL)
+        fm_test_assert_float_same (x->weight_max_abs[c], y->weight_max_abs[c]);
+      if (x->sum != NULL)
+        {
+          g_assert_cmpuint (x->zero_cells[c], ==, y->zero_cells[c]);
+          g_assert_cmpuint (x->value_count[c], ==, y->value_count[c]);
+          assert_double_close (x->sum[c], y->sum[c], rel);
+          assert_double_close (x->apoz[c], y->apoz[c], rel);
+        }
+      g_assert_cmpint (x->diagnosis[c], ==, y->diagnosis[c]);
+      for (guint j = 0; j < k; j++)
+        {
+          g_assert_cmpint (x->top_index[c * k + j], ==, y->top_index[c * k + j]);
+          fm_test_assert_float_same (x->top_max[c * k + j], y->top_max[c * k + j]);
+        }
+    }
+}
+
+static void
+assert_layers_equal (const FmScanResult *a,
+                     const FmScanResult *b,
+                     double              rel)
+{
+  g_assert_cmpuint (a->n_layers, ==, b->n_layers);
+  for (guint l = 0; l < a->n_layers; l++)
+    {
+      const FmScanLayer *x = &a->layers[l], *y = &b->layers[l];
+
+      g_assert_cmpstr (x->name, ==, y->name);
+      g_assert_cmpstr (x->op, ==, y->op);
+      g_assert_cmpuint (x->channels, ==, y->channels);
+      g_assert_cmpuint (x->cells_per_image, ==, y->cells_per_image);
+      assert_list_equal (x->dead, x->n_dead, y->dead, y->n_dead);
+      assert_list_equal (x->rare, x->n_rare, y->rare, y->n_rare);
+      assert_list_equal (x->near_dead, x->n_near_dead, y->near_dead, y->n_near_dead);
+      g_assert_cmpint (x->dead_warning, ==, y->dead_warning);
+      assert_double_close (x->apoz_mean, y->apoz_mean, rel);
+      assert_double_close (x->apoz_std, y->apoz_std, rel);
+      g_assert_cmpint (x->pre_activation_max != NULL, ==, y->pre_activation_max != NULL);
+      g_assert_cmpint (x->bias != NULL, ==, y->bias != NULL);
+      g_assert_cmpint (x->weight_max_abs != NULL, ==, y->weight_max_abs != NULL);
+      g_assert_cmpint (x->sum != NULL, ==, y->sum != NULL);
+      g_assert_cmpint (x->class_fire_count != NULL, ==, y->class_fire_count != NULL);
+      if (x->class_fire_count != NULL)
+        g_assert_cmpmem (x->class_fire_count, (gsize) x->channels * a->n_classes * 4,
+                         y->class_fire_count, (gsize) y->channels * b->n_classes * 4);
+      assert_channels_equal (x, y, a->top_k, rel);
+    }
+}
+
+void
+fm_test_assert_scans_equal (const FmScanResult *a,
+                            const FmScanResult *b,
+                            gboolean            merged)
+{
+  g_assert_cmpstr (a->model_path, ==, b->model_path);
+  g_assert_cmpstr (a->dataset_path, ==, b->dataset_path);
+  g_assert_cmpstr (a->model_sha256, ==, b->model_sha256);
+  g_assert_cmpstr (a->preprocess, ==, b->preprocess);
+  g_assert_cmpuint (a->images, ==, b->images);
+  g_assert_cmpuint (a->total, ==, b->total);
+  g_assert_cmpint (a->partial, ==, b->partial);
+  g_assert_cmpuint (a->top_k, ==, b->top_k);
+  g_assert_cmpfloat (a->rare_below, ==, b->rare_below);
+  g_assert_cmpfloat (a->epsilon, ==, b->epsilon);
+  g_assert_cmpuint (a->dataset_items, ==, b->dataset_items);
+  g_assert_cmpuint (a->limit, ==, b->limit);
+  g_assert_cmpuint (a->range_begin, ==, b->range_begin);
+  g_assert_cmpuint (a->range_end, ==, b->range_end);
+  if (!merged)
+    {
+      g_assert_cmpfloat (a->elapsed, ==, b->elapsed);
+      g_assert_cmpstr (a->dataset_key, ==, b->dataset_key);
+      g_assert_cmpuint (a->shard_index, ==, b->shard_index);
+      g_assert_cmpuint (a->shard_count, ==, b->shard_count);
+      g_assert_cmpuint (a->parts, ==, b->parts);
+    }
+  g_assert_cmpuint (g_strv_length (a->warnings), ==, g_strv_length (b->warnings));
+  for (guint i = 0; a->warnings[i] != NULL; i++)
+    g_assert_cmpstr (a->warnings[i], ==, b->warnings[i]);
+  g_assert_cmpuint (a->n_classes, ==, b->n_classes);
+  for (guint k = 0; k < a->n_classes; k++)
+    g_assert_cmpstr (a->class_names[k], ==, b->class_names[k]);
+  assert_layers_equal (a, b, merged ? 1e-9 : 0.0);
+}

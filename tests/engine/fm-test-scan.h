@@ -1,0 +1,30 @@
+/* fm-test-scan.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the scan tests share: the bundled files, and comparing two scan
+ * results field by field (a JSON round trip, a merge of shards against
+ * the whole scan).
+ */
+#pragma once
+
+#include "fm-scan.h"
+
+G_BEGIN_DECLS
+
+/* The bundled file @rel (data/@rel), which must be there. */
+char *fm_test_bundled           (const char         *rel);
+/* Equal, or both NaN. */
+void  fm_test_assert_float_same (float               a,
+                                 float               b);
+/* Every field of @a equals @b's: with @merged FALSE exactly (a result
+ * read back); with @merged TRUE as a merge of shards @a equals the whole
+ * scan @b: the same but for the elapsed time and what says how it was
+ * made (parts, shard, dataset key), the raw sums and APoZ within 1e-9
+ * relative and the float means within one float rounding. */
+void  fm_test_assert_scans_equal (const FmScanResult *a,
+                                  const FmScanResult *b,
+                                  gboolean            merged);
+
+G_END_DECLS
