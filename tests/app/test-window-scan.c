@@ -142,6 +142,9 @@ test_tar_and_npy (void)
   g_assert_nonnull (toast);
   g_test_message ("%s", toast);
   g_assert_nonnull (strstr (toast, "cut.tar"));
+  fm_test_close_window (window);
+}
+
 /* The bundled digits through the bundled dying model (its own input
  * settings but @invert), shard @k of @n (0: all), written to @name. */
 static FmScanResult *
