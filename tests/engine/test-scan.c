@@ -925,6 +925,8 @@ test_run_cached (void)
   g_autoptr(FmScanResult) again = NULL;
   gboolean from_cache = TRUE;
 
+  /* Found beside the images by its name. */
+  g_assert_true (g_file_test (labels_copy, G_FILE_TEST_IS_REGULAR));
   g_assert_null (run_cached (model_copy, digits_copy, FM_SCAN_CACHE_LOOK_ONLY, &from_cache));
   g_assert_false (from_cache);
 
