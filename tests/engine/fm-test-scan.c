@@ -22,6 +22,44 @@ fm_test_bundled (const char *rel)
   return path;
 }
 
+FmModel *
+fm_test_load_model (const char *path)
+{
+  GError *error = NULL;
+  FmModel *model = fm_model_load_file (path, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  return model;
+}
+
+FmDataset *
+fm_test_open_dataset (const char *path,
+                      const char *labels_path)
+{
+  GError *error = NULL;
+  FmDataset *ds = fm_dataset_open (path, labels_path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ds);
+  return ds;
+}
+
+FmScanResult *
+fm_test_scan (FmModel             *model,
+              const char          *path,
+              const FmScanOptions *options)
+{
+  g_autoptr(FmDataset) dataset = fm_test_open_dataset (path, NULL);
+  g_autoptr(FmScan) scan = fm_scan_new (model, dataset, options);
+  GError *error = NULL;
+
+  g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (fm_scan_get_result (scan));
+  return fm_scan_result_ref (fm_scan_get_result (scan));
+}
+
 void
 fm_test_assert_float_same (float a,
                            float b)

@@ -9,9 +9,19 @@
  */
 #pragma once
 
+#include "fm-model.h"
 #include "fm-scan.h"
 
 G_BEGIN_DECLS
+
+/* fm_model_load_file (), fm_dataset_open () and a whole scan of the
+ * dataset at @path, each asserting that it succeeds. */
+FmModel      *fm_test_load_model   (const char          *path);
+FmDataset    *fm_test_open_dataset (const char          *path,
+                                    const char          *labels_path);
+FmScanResult *fm_test_scan         (FmModel             *model,
+                                    const char          *path,
+                                    const FmScanOptions *options);
 
 /* The bundled file @rel (data/@rel), which must be there. */
 char *fm_test_bundled           (const char         *rel);

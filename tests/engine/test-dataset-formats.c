@@ -24,6 +24,7 @@
 #include "fm-test-archive.h"
 #include "fm-test-files.h"
 #include "fm-test-image.h"
+#include "fm-test-scan.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -61,18 +62,6 @@ assert_gray_image (const FmImage *image,
   g_assert_cmpint (image->channels, ==, 1);
   for (int i = 0; i < 6; i++)
     g_assert_cmpint (image->pixels[i], ==, (guint8) (seed + i));
-}
-
-static FmDataset *
-open_ok (const char *path,
-         const char *labels_path)
-{
-  g_autoptr(GError) error = NULL;
-  FmDataset *ds = fm_dataset_open (path, labels_path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (ds);
-  return ds;
 }
 
 /* Opens @path expecting failure with @code and every one of the
@@ -266,7 +255,7 @@ test_class_folders (void)
   fm_test_write_bytes (readme, "digits\n", 7);
   g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
 
-  ds = open_ok (root, NULL);
+  ds = fm_test_open_dataset (root, NULL);
   g_assert_cmpint (fm_dataset_get_kind (ds), ==, FM_DATASET_FOLDER);
   g_assert_true (fm_dataset_has_labels (ds));
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 4);
@@ -280,7 +269,7 @@ test_class_folders (void)
   /* A new empty class folder shifts every label: a new content key. */
   key = fm_dataset_dup_content_key (ds, NULL, NULL);
   g_assert_cmpint (g_mkdir (extra, 0755), ==, 0);
-  ds2 = open_ok (root, NULL);
+  ds2 = fm_test_open_dataset (root, NULL);
   g_assert_cmpstr (fm_dataset_get_class_name (ds2, 0), ==, "Zebra");
   g_assert_cmpstr (fm_dataset_get_class_name (ds2, 1), ==, "aardvark");
   key2 = fm_dataset_dup_content_key (ds2, NULL, NULL);
@@ -297,7 +286,7 @@ test_class_folders_flat (void)
   /* A picture at the top: a flat folder searched recursively, no labels. */
   write_png (root, "top.png", 1);
   write_png (root, "cat/x.png", 2);
-  ds = open_ok (root, NULL);
+  ds = fm_test_open_dataset (root, NULL);
   g_assert_false (fm_dataset_has_labels (ds));
   g_assert_null (fm_dataset_get_class_name (ds, 0));
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 2);
@@ -319,7 +308,7 @@ test_folder_range (void)
       write_png (root, rel, (guint8) (i * 10));
     }
   /* Sorted: c0/p0, c0/p2, c0/p4, c1/p1, c1/p3, c1/p5. */
-  ds = open_ok (root, NULL);
+  ds = fm_test_open_dataset (root, NULL);
   g_assert_true (fm_dataset_set_range (ds, 2, 5, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fm_dataset_get_range_begin (ds), ==, 2);
@@ -337,7 +326,7 @@ test_folder_range (void)
     }
   items_clear (&items);
 
-  ds2 = open_ok (root, NULL);
+  ds2 = fm_test_open_dataset (root, NULL);
   g_assert_true (fm_dataset_set_range (ds2, 1, 100, NULL));
   assert_two_readers (ds2, 1, 6);
 }
@@ -387,7 +376,7 @@ test_tar_good (void)
   fm_test_tar_end (tar);
   g_free (write_tar (path, tar));
 
-  ds = open_ok (path, NULL);
+  ds = fm_test_open_dataset (path, NULL);
   g_assert_cmpint (fm_dataset_get_kind (ds), ==, FM_DATASET_TAR);
   g_assert_true (fm_dataset_has_labels (ds));
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 4);
@@ -446,7 +435,7 @@ test_tar_shards (void)
   write_shards (dir, 3, 4);
   fm_test_write_bytes (hidden, "x", 1);
 
-  ds = open_ok (dir, NULL);
+  ds = fm_test_open_dataset (dir, NULL);
   g_assert_cmpint (fm_dataset_get_kind (ds), ==, FM_DATASET_TAR);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 12);
   items = read_all (ds);
@@ -464,7 +453,7 @@ test_tar_shards (void)
   items_clear (&items);
 
   /* Brace notation names the same shards; a missing one is named. */
-  ds2 = open_ok (braces, NULL);
+  ds2 = fm_test_open_dataset (braces, NULL);
   g_assert_cmpuint (fm_dataset_get_n_items (ds2), ==, 12);
   key = fm_dataset_dup_content_key (ds, NULL, NULL);
   key2 = fm_dataset_dup_content_key (ds2, NULL, NULL);
@@ -472,7 +461,7 @@ test_tar_shards (void)
   open_fails (missing, NULL, FM_ERROR_IO, "shard-000003.tar", "no such file", NULL);
 
   /* A range across a shard boundary. */
-  ds3 = open_ok (dir, NULL);
+  ds3 = fm_test_open_dataset (dir, NULL);
   g_assert_true (fm_dataset_set_range (ds3, 3, 9, &error));
   g_assert_no_error (error);
   items = read_all (ds3);
@@ -489,9 +478,9 @@ test_tar_shards (void)
 
   /* One shard alone; and two readers over a range. */
   g_clear_pointer (&ds3, fm_dataset_free);
-  ds3 = open_ok (first, NULL);
+  ds3 = fm_test_open_dataset (first, NULL);
   g_assert_cmpuint (fm_dataset_get_n_items (ds3), ==, 4);
-  ds4 = open_ok (dir, NULL);
+  ds4 = fm_test_open_dataset (dir, NULL);
   g_assert_true (fm_dataset_set_range (ds4, 2, 11, NULL));
   assert_two_readers (ds4, 2, 11);
 }
@@ -503,7 +492,7 @@ test_tar_threads (void)
   g_autoptr(FmDataset) ds = NULL;
 
   write_shards (dir, 4, 25);
-  ds = open_ok (dir, NULL);
+  ds = fm_test_open_dataset (dir, NULL);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 100);
   assert_two_readers (ds, 0, 100);
 }
@@ -534,7 +523,7 @@ test_tar_damaged_members (void)
   fm_test_tar_end (tar);
   g_free (write_tar (path, tar));
 
-  ds = open_ok (path, NULL);
+  ds = fm_test_open_dataset (path, NULL);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 5);
   items = read_all (ds);
   /* The damaged samples are skipped: items 0 and 4 come. */
@@ -621,7 +610,7 @@ test_npy_u8 (void)
   /* Found by the IDX rule: "images" -> "labels" in the name. */
   labels_path = write_npy ("digits-labels.npy", lh, labels, sizeof labels);
 
-  ds = open_ok (path, NULL);
+  ds = fm_test_open_dataset (path, NULL);
   g_assert_cmpint (fm_dataset_get_kind (ds), ==, FM_DATASET_NPY);
   g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==, labels_path);
   g_assert_true (fm_dataset_has_labels (ds));
@@ -658,7 +647,7 @@ test_npy_u8 (void)
     g_assert_cmpstr (key, ==, g_checksum_get_string (sum));
   }
 
-  ds2 = open_ok (path, NULL);
+  ds2 = fm_test_open_dataset (path, NULL);
   g_assert_true (fm_dataset_set_range (ds2, 1, 3, NULL));
   items = read_all (ds2);
   g_assert_cmpuint (items.indexes->len, ==, 2);
@@ -701,8 +690,8 @@ test_npy_rgb_float (void)
   path64 = write_npy ("rgb-f8.npy", h64, data64, sizeof data64);
   labels_path = write_npy ("rgb-labels-i4.npy", lh, labels, sizeof labels);
 
-  ds = open_ok (path, labels_path);
-  ds64 = open_ok (path64, NULL);
+  ds = fm_test_open_dataset (path, labels_path);
+  ds64 = fm_test_open_dataset (path64, NULL);
   g_assert_false (fm_dataset_has_labels (ds64));
   for (int pass = 0; pass < 2; pass++)
     {
@@ -744,8 +733,8 @@ test_npy_threads (void)
   g_autoptr(GByteArray) h = fm_test_npy_header ("|u1", "(300, 2, 2)", FALSE);
   g_autofree guint8 *data = g_malloc0 (300 * 4);
   g_autofree char *path = write_npy ("threads.npy", h, data, 300 * 4);
-  g_autoptr(FmDataset) ds = open_ok (path, NULL);
-  g_autoptr(FmDataset) ds2 = open_ok (path, NULL);
+  g_autoptr(FmDataset) ds = fm_test_open_dataset (path, NULL);
+  g_autoptr(FmDataset) ds2 = fm_test_open_dataset (path, NULL);
 
   assert_two_readers (ds, 0, 300);
   g_assert_true (fm_dataset_set_range (ds2, 100, 250, NULL));
@@ -811,7 +800,7 @@ test_npy_bad (void)
 
   /* A label that is no class number stops the reading at its item. */
   {
-    g_autoptr(FmDataset) ds = open_ok (path, neg_path);
+    g_autoptr(FmDataset) ds = fm_test_open_dataset (path, neg_path);
     g_autoptr(GError) error = NULL;
     int label = -2;
 

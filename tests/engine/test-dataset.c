@@ -24,6 +24,7 @@
 
 #include "fm-dataset.h"
 #include "fm-test-files.h"
+#include "fm-test-scan.h"
 
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 
@@ -121,19 +122,6 @@ data_path (const char *relative)
   const char *dir = g_getenv ("FEATURE_MAPS_DATADIR");
 
   return g_build_filename (dir != NULL ? dir : FM_SOURCE_DATADIR, relative, NULL);
-}
-
-/* fm_dataset_open (), asserting that it succeeds. */
-static FmDataset *
-open_ok (const char *path,
-         const char *labels_path)
-{
-  g_autoptr(GError) error = NULL;
-  FmDataset *ds = fm_dataset_open (path, labels_path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (ds);
-  return ds;
 }
 
 /* Reads to the end; returns the number of items, or -1 with @error set. */
@@ -239,7 +227,7 @@ test_idx_plain (void)
   g_autofree char *name = NULL;
 
   /* Labels found next to the images by name. */
-  ds = open_ok (images_path, NULL);
+  ds = fm_test_open_dataset (images_path, NULL);
   g_assert_cmpstr (fm_dataset_get_path (ds), ==, images_path);
   g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==, labels_path);
   check_small (ds, TRUE);
@@ -265,7 +253,7 @@ test_idx_gzip (void)
   g_assert_cmphex (raw->data[0], ==, 0x1f);
   g_assert_cmphex (raw->data[1], ==, 0x8b);
 
-  ds = open_ok (images_path, NULL);
+  ds = fm_test_open_dataset (images_path, NULL);
   g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==, labels_path);
   check_small (ds, TRUE);
 }
@@ -284,9 +272,9 @@ test_idx_range (void)
                                                   gz, gz ? "range-labels-idx1-ubyte.gz"
                                                          : "range-labels-idx1-ubyte",
                                                   gz, &labels_path);
-      g_autoptr(FmDataset) ds = open_ok (images_path, NULL);
-      g_autoptr(FmDataset) all = open_ok (images_path, NULL);
-      g_autoptr(FmDataset) none = open_ok (images_path, NULL);
+      g_autoptr(FmDataset) ds = fm_test_open_dataset (images_path, NULL);
+      g_autoptr(FmDataset) all = fm_test_open_dataset (images_path, NULL);
+      g_autoptr(FmDataset) none = fm_test_open_dataset (images_path, NULL);
       g_autoptr(GError) error = NULL;
       g_autoptr(FmImage) image = NULL;
       guint64 index = 99;
@@ -332,7 +320,7 @@ test_idx_range_truncated (void)
    * (its size says nothing), so the skip finds it. */
   g_assert_null (fm_dataset_open (path, NULL, &error));
   g_clear_error (&error);
-  ds = open_ok (gz_path, NULL);
+  ds = fm_test_open_dataset (gz_path, NULL);
   g_assert_false (fm_dataset_set_range (ds, 2, 3, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
   g_assert_nonnull (strstr (error->message, gz_path));
@@ -351,12 +339,12 @@ test_idx_labels_choice (void)
   g_autoptr(GError) error = NULL;
 
   /* No labels file under the usual name ("alone.idx1.gz"): no labels. */
-  ds = open_ok (images_path, NULL);
+  ds = fm_test_open_dataset (images_path, NULL);
   g_assert_null (fm_dataset_get_labels_path (ds));
   check_small (ds, FALSE);
 
   /* A labels file given by name. */
-  ds2 = open_ok (images_path, labels_path);
+  ds2 = fm_test_open_dataset (images_path, labels_path);
   check_small (ds2, TRUE);
 
   /* A labels file given by name that does not exist is an error. */
@@ -399,7 +387,7 @@ open_labelled_28 (const char *images,
                   const char *labels,
                   guint64     n_items)
 {
-  FmDataset *ds = open_ok (images, NULL);
+  FmDataset *ds = fm_test_open_dataset (images, NULL);
   g_assert_cmpstr (fm_dataset_get_labels_path (ds), ==, labels);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, n_items);
   g_assert_cmpint (fm_dataset_get_width (ds), ==, 28);
@@ -536,7 +524,7 @@ test_next_input (void)
   pp.background_black = TRUE;
   g_assert_cmpint (pp.invert, ==, FM_INVERT_AUTO);
 
-  ds = open_ok (path, NULL);
+  ds = fm_test_open_dataset (path, NULL);
   g_assert_true (fm_dataset_next_input (ds, &pp, &index, input, &label, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (index, ==, 0);
@@ -556,7 +544,7 @@ test_next_input (void)
   pixels[5] = pixels[6] = pixels[9] = pixels[10] = 0;
   images = idx_images (0x803, 1, 4, 4, pixels, 16);
   bright_path = write_plain ("bright-idx3", images);
-  bright = open_ok (bright_path, NULL);
+  bright = fm_test_open_dataset (bright_path, NULL);
 
   fm_preprocess_init (&pp, 1, 4, 4);
   pp.background_black = TRUE;
@@ -655,7 +643,7 @@ test_fashion_t10k (void)
       g_test_skip (FASHION_DIR " is not installed (Debian package dataset-fashion-mnist)");
       return;
     }
-  ds = open_ok (FASHION_DIR "/t10k-images-idx3-ubyte.gz", NULL);
+  ds = fm_test_open_dataset (FASHION_DIR "/t10k-images-idx3-ubyte.gz", NULL);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 10000);
   g_assert_true (fm_dataset_has_labels (ds));
   g_assert_cmpint (drain (ds, &error), ==, 10000);
@@ -824,7 +812,7 @@ test_bad_truncated_gz (void)
   g_byte_array_set_size (gz, gz->len / 2);
   path = write_plain ("cutgz-half-idx3.gz", gz);
 
-  ds = open_ok (path, NULL);
+  ds = fm_test_open_dataset (path, NULL);
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 100);
   count = read_until_error (ds, pixels, 16, &error);
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
@@ -872,7 +860,7 @@ test_bad_corrupt_gz (void)
   gz->data[gz->len - 8] ^= 0xff;
   g_free (path);
   path = write_plain ("crc-idx3.gz", gz);
-  ds = open_ok (path, NULL);
+  ds = fm_test_open_dataset (path, NULL);
   count = read_until_error (ds, pixels, 1024, &error);
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
   g_test_message ("%s after %" G_GINT64_FORMAT " items", error->message, count);
@@ -999,7 +987,7 @@ test_folder (void)
   g_assert_true (g_file_set_contents (corrupt, (const char *) broken, sizeof broken, NULL));
   g_assert_true (g_file_set_contents (readme, "These are digits.\n", -1, NULL));
 
-  ds = open_ok (root, NULL);
+  ds = fm_test_open_dataset (root, NULL);
   g_assert_cmpint (fm_dataset_get_kind (ds), ==, FM_DATASET_FOLDER);
   g_assert_false (fm_dataset_has_labels (ds));
   g_assert_cmpint (fm_dataset_get_width (ds), ==, 0);
@@ -1053,14 +1041,14 @@ test_folder (void)
   key = fm_dataset_dup_content_key (ds, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (strlen (key), ==, 64);
-  ds2 = open_ok (root, NULL);
+  ds2 = fm_test_open_dataset (root, NULL);
   key2 = fm_dataset_dup_content_key (ds2, NULL, &error);
   g_assert_cmpstr (key, ==, key2);
   g_clear_pointer (&ds2, fm_dataset_free);
   times[0].tv_sec = times[1].tv_sec = 1000000000;
   times[0].tv_nsec = times[1].tv_nsec = 0;
   g_assert_cmpint (utimensat (AT_FDCWD, mid, times, 0), ==, 0);
-  ds2 = open_ok (root, NULL);
+  ds2 = fm_test_open_dataset (root, NULL);
   key3 = fm_dataset_dup_content_key (ds2, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (key3, !=, key);
@@ -1149,7 +1137,7 @@ test_threads (void)
   label_file = idx_labels (THREAD_ITEMS, labels->data, labels->len);
   path = write_gz ("threads-images-idx3-ubyte.gz", images);
   labels_path = write_gz ("threads-labels-idx1-ubyte.gz", label_file);
-  ds = open_ok (path, NULL);
+  ds = fm_test_open_dataset (path, NULL);
   g_assert_true (fm_dataset_has_labels (ds));
 
   seen = g_new0 (gint, THREAD_ITEMS);

@@ -31,45 +31,10 @@
 #include "fm-test-files.h"
 #include "fm-test-graph.h"
 #include "fm-test-onnx.h"
+#include "fm-test-scan.h"
 
 #define DYING_MODEL    "models/mnist-cnn-dying.onnx"
 #define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
-
-static char *
-bundled (const char *rel)
-{
-  GError *error = NULL;
-  char *path = fm_data_find (rel, &error);
-
-  g_assert_no_error (error);
-  return path;
-}
-
-static FmModel *
-load_ok (const char *path)
-{
-  GError *error = NULL;
-  FmModel *model = fm_model_load_file (path, NULL, &error);
-
-  g_assert_no_error (error);
-  return model;
-}
-
-static FmScanResult *
-scan_ok (FmModel             *model,
-         const char          *path,
-         const FmScanOptions *options)
-{
-  GError *error = NULL;
-  g_autoptr(FmDataset) dataset = fm_dataset_open (path, NULL, &error);
-  g_autoptr(FmScan) scan = NULL;
-
-  g_assert_no_error (error);
-  scan = fm_scan_new (model, dataset, options);
-  g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-  return fm_scan_result_ref (fm_scan_get_result (scan));
-}
 
 static guint
 n_dead (const FmScanResult *r,
@@ -192,7 +157,7 @@ compare_on_digits (FmModel *a,
                    FmModel *b)
 {
   GError *error = NULL;
-  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
   g_autoptr(FmDataset) dataset = fm_dataset_open (digits, NULL, &error);
   g_autoptr(FmRun) ra = fm_run_new (a, &error);
   g_autoptr(FmRun) rb = fm_run_new (b, &error);
@@ -258,10 +223,10 @@ test_dying (void)
 {
   static const char *const relus[] = { "/relu1/Relu_output_0", "/relu2/Relu_output_0",
                                        "/relu3/Relu_output_0" };
-  g_autofree char *model_path = bundled (DYING_MODEL);
-  g_autofree char *digits = bundled (HELDOUT_DIGITS);
+  g_autofree char *model_path = fm_test_bundled (DYING_MODEL);
+  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
   g_autofree char *out = g_build_filename (fm_test_scratch (), "pruned.onnx", NULL);
-  g_autoptr(FmModel) model = load_ok (model_path);
+  g_autoptr(FmModel) model = fm_test_load_model (model_path);
   g_autoptr(FmModel) pruned = NULL;
   g_autoptr(FmScanResult) scan = NULL;
   g_autoptr(FmPrune) p = NULL;
@@ -271,7 +236,7 @@ test_dying (void)
   FmPreprocess pp;
 
   fm_scan_options_init (&o);
-  scan = scan_ok (model, digits, &o);
+  scan = fm_test_scan (model, digits, &o);
   g_assert_cmpuint (scan->images, ==, 2000);
   p = fm_prune_new (model, scan, NULL, &error);
   g_assert_no_error (error);
@@ -314,7 +279,7 @@ test_dying (void)
   g_assert_true (fm_prune_write (p, out, &error));
   g_assert_no_error (error);
   assert_fields_kept (model_path, out);
-  pruned = load_ok (out);
+  pruned = fm_test_load_model (out);
   g_assert_cmpuint (compare_on_digits (model, pruned), ==, 2000);
 }
 
@@ -346,7 +311,7 @@ save_and_load (FmTestGraph *g,
 
   g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
   g_assert_no_error (error);
-  return load_ok (path);
+  return fm_test_load_model (path);
 }
 
 static FmPrune *
@@ -362,7 +327,7 @@ prune_tiny (FmModel *model,
   fm_preprocess_init (&o.preprocess, 1, 2, 2);
   o.preprocess.invert = FM_INVERT_NO;
   o.epsilon = epsilon;
-  scan = scan_ok (model, digits, &o);
+  scan = fm_test_scan (model, digits, &o);
   return fm_prune_new (model, scan, NULL, error);
 }
 
@@ -635,11 +600,11 @@ test_external_refused (void)
 
   g_assert_true (g_file_set_contents (onnx, (const char *) bytes->data, bytes->len, NULL));
   g_assert_true (g_file_set_contents (bin, (const char *) w, sizeof w, NULL));
-  model = load_ok (onnx);
+  model = fm_test_load_model (onnx);
   fm_scan_options_init (&o);
   fm_preprocess_init (&o.preprocess, 1, 2, 2);
   o.preprocess.invert = FM_INVERT_NO;
-  scan = scan_ok (model, digits, &o);
+  scan = fm_test_scan (model, digits, &o);
   p = fm_prune_new (model, scan, NULL, &error);
   g_assert_null (p);
   g_assert_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_ATTRIBUTE);

@@ -82,26 +82,6 @@ write_idx (const char   *name,
 #define DYING_MODEL    "models/mnist-cnn-dying.onnx"
 #define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
 
-static FmModel *
-load_ok (const char *path)
-{
-  GError *error = NULL;
-  FmModel *model = fm_model_load_file (path, NULL, &error);
-
-  g_assert_no_error (error);
-  return model;
-}
-
-static FmDataset *
-open_ok (const char *path)
-{
-  GError *error = NULL;
-  FmDataset *dataset = fm_dataset_open (path, NULL, &error);
-
-  g_assert_no_error (error);
-  return dataset;
-}
-
 /* Options for the in-memory models: input = byte / 255 exactly. */
 static void
 plain_options (FmScanOptions *o,
@@ -111,22 +91,6 @@ plain_options (FmScanOptions *o,
   fm_scan_options_init (o);
   fm_preprocess_init (&o->preprocess, 1, h, w);
   o->preprocess.invert = FM_INVERT_NO;
-}
-
-static FmScanResult *
-scan_ok (FmModel             *model,
-         const char          *path,
-         const FmScanOptions *options)
-{
-  g_autoptr(FmDataset) dataset = open_ok (path);
-  g_autoptr(FmScan) scan = NULL;
-  GError *error = NULL;
-
-  scan = fm_scan_new (model, dataset, options);
-  g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_nonnull (fm_scan_get_result (scan));
-  return fm_scan_result_ref (fm_scan_get_result (scan));
 }
 
 static const FmScanLayer *
@@ -195,7 +159,7 @@ test_dead_bias (void)
   path = write_idx ("dead-bias.idx", 5, 5, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
-  r = scan_ok (model, path, &o);
+  r = fm_test_scan (model, path, &o);
   g_assert_false (r->partial);
   g_assert_cmpuint (r->images, ==, 5);
   g_assert_cmpuint (r->total, ==, 5);
@@ -280,7 +244,7 @@ test_nhwc (void)
   path = write_idx ("nhwc.idx", 5, 5, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
-  r = scan_ok (model, path, &o);
+  r = fm_test_scan (model, path, &o);
   g_assert_cmpuint (r->n_layers, ==, 3);
   lr = layer_named (r, "r");
   g_assert_cmpuint (lr->channels, ==, 2);
@@ -332,7 +296,7 @@ test_fire_count (void)
   plain_options (&o, 3, 3);
   o.rare_below = 0.1;
   o.threads = 2;
-  r = scan_ok (model, path, &o);
+  r = fm_test_scan (model, path, &o);
   l = layer_named (r, "r");
   g_assert_cmpuint (r->images, ==, FIRE_N);
   g_assert_cmpuint (l->fire_count[0], ==, 3);
@@ -357,7 +321,7 @@ test_fire_count (void)
   plain_options (&o, 3, 3);
   o.threads = 1;
   o.limit = 30;
-  r2 = scan_ok (model, path, &o);
+  r2 = fm_test_scan (model, path, &o);
   l = layer_named (r2, "r");
   g_assert_cmpuint (r2->images, ==, 30);
   g_assert_cmpuint (r2->total, ==, 30);
@@ -404,7 +368,7 @@ test_diagnoses (void)
   path = write_idx ("diag.idx", 3, 3, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
-  r = scan_ok (model, path, &o);
+  r = fm_test_scan (model, path, &o);
   g_assert_cmpuint (r->n_layers, ==, 4);
 
   l = layer_named (r, "r1");
@@ -468,8 +432,8 @@ test_bundled_naive (void)
   g_autofree char *model_path = fm_test_bundled (DYING_MODEL);
   g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
   g_autofree char *dead_json = NULL;
-  g_autoptr(FmModel) model = load_ok (model_path);
-  g_autoptr(FmDataset) dataset = open_ok (digits);
+  g_autoptr(FmModel) model = fm_test_load_model (model_path);
+  g_autoptr(FmDataset) dataset = fm_test_open_dataset (digits, NULL);
   g_autoptr(FmScan) scan = NULL;
   g_autoptr(FmRun) run = NULL;
   g_autoptr(GArray) layers = NULL;
@@ -496,7 +460,7 @@ test_bundled_naive (void)
 
   /* The naive loop: one run per image, statistics by fm-stats. */
   g_clear_pointer (&dataset, fm_dataset_free);
-  dataset = open_ok (digits);
+  dataset = fm_test_open_dataset (digits, NULL);
   g_assert_true (fm_preprocess_init_from_model (&pp, model, &error));
   run = fm_run_new (model, &error);
   g_assert_no_error (error);
@@ -666,8 +630,8 @@ test_cancel (void)
   GError *error = NULL;
   g_autofree char *model_path = fm_test_bundled ("models/mnist-cnn.onnx");
   g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
-  g_autoptr(FmModel) model = load_ok (model_path);
-  g_autoptr(FmDataset) dataset = open_ok (digits);
+  g_autoptr(FmModel) model = fm_test_load_model (model_path);
+  g_autoptr(FmDataset) dataset = fm_test_open_dataset (digits, NULL);
   g_autoptr(FmScan) scan = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(FmScanResult) kept = NULL;
@@ -708,13 +672,13 @@ bundled_result (guint64 limit)
 {
   g_autofree char *model_path = fm_test_bundled (DYING_MODEL);
   g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
-  g_autoptr(FmModel) model = load_ok (model_path);
+  g_autoptr(FmModel) model = fm_test_load_model (model_path);
   FmScanOptions o;
 
   fm_scan_options_init (&o);
   o.limit = limit;
   o.rare_below = 0.2;  /* so that some channels are rare */
-  return scan_ok (model, digits, &o);
+  return fm_test_scan (model, digits, &o);
 }
 
 static void
@@ -817,7 +781,7 @@ test_cache (void)
   g_autoptr(FmScanResult) r = bundled_result (100);
   g_autoptr(FmScanResult) back = NULL;
   g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
-  g_autoptr(FmDataset) dataset = open_ok (digits);
+  g_autoptr(FmDataset) dataset = fm_test_open_dataset (digits, NULL);
   GError *error = NULL;
   g_autofree char *key = NULL;
   g_autofree char *path = NULL;
@@ -890,9 +854,9 @@ run_cached (const char      *model_path,
             FmScanCacheMode  mode,
             gboolean        *from_cache)
 {
-  g_autoptr(FmModel) model = load_ok (model_path);
+  g_autoptr(FmModel) model = fm_test_load_model (model_path);
   /* A dataset is read once: each scan opens its own. */
-  g_autoptr(FmDataset) dataset = open_ok (dataset_path);
+  g_autoptr(FmDataset) dataset = fm_test_open_dataset (dataset_path, NULL);
   g_autoptr(GError) cache_error = NULL;
   GError *error = NULL;
   FmScanResult *r;
@@ -1151,7 +1115,7 @@ tiny_result (void)
     px[i] = (guint8) (i * 20);
   path = write_idx ("tiny.idx", 3, 3, 2, 2, px, FALSE);
   plain_options (&o, 2, 2);
-  return scan_ok (model, path, &o);
+  return fm_test_scan (model, path, &o);
 }
 
 /* Runs in a subprocess: a 4096-byte file-size limit with SIGXFSZ ignored,
