@@ -8,9 +8,9 @@
 #                                   UndefinedBehaviorSanitizer; the engine, worker and stress
 #                                   tests (all 1,000 sequences) under ThreadSanitizer, as `tsan`;
 #                                   a 60 s smoke of each fuzz target, two at a time; ends with
-#                                   "N passed, N failed" over all of them. About 22 minutes on
+#                                   "N passed, N failed" over all of them. About 28 minutes on
 #                                   2 cores (CI=true bash .ci/run), of which ThreadSanitizer
-#                                   takes about 6 and the fuzz smoke 3
+#                                   takes about 13 and the fuzz smoke 6
 #   build-aux/dev.sh build          set-up and build only
 #   build-aux/dev.sh fuzz [SECONDS]  every libFuzzer target of tests/fuzz/ for SECONDS each
 #                                   (default 60), built with clang + ASan + UBSan in
