@@ -79,11 +79,14 @@ static void
 show_bar (FmWindow *self,
           gboolean  running)
 {
+  gboolean exports = !running && self->scan != NULL;
+
   gtk_revealer_set_reveal_child (self->scan_revealer, TRUE);
   gtk_widget_set_visible (self->scan_cancel, running);
-  gtk_widget_set_visible (self->scan_export, !running && self->scan != NULL);
-  gtk_widget_set_visible (self->scan_export_atlas, !running && self->scan != NULL);
-  gtk_widget_set_visible (self->scan_export_pruned, !running && self->scan != NULL);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->scan_export), exports);
+  gtk_widget_set_visible (self->scan_export, exports);
+  gtk_widget_set_visible (self->scan_export_atlas, exports);
+  gtk_widget_set_visible (self->scan_export_pruned, exports);
   gtk_widget_set_visible (self->scan_close, !running);
   gtk_widget_set_visible (GTK_WIDGET (self->scan_progress), running);
 }
