@@ -770,16 +770,8 @@ atlas_written (FmWindow   *self,
   g_autofree char *name = g_file_get_basename (file);
   g_autofree char *uri = g_file_get_uri (file);
   g_autofree char *text = g_strdup_printf (_("Wrote the atlas “%s”"), name);
-  g_autofree char *markup = g_markup_escape_text (text, -1);
-  AdwToast *toast = adw_toast_new (markup);
 
-  adw_toast_set_button_label (toast, _("_Open"));
-  adw_toast_set_action_name (toast, "win.open-folder");
-  adw_toast_set_action_target (toast, "s", uri);
-  adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (text);
+  _fm_window_toast_open (self, text, _("_Open"), uri);
 }
 
 static void
