@@ -612,19 +612,29 @@ flow_sort (GtkFlowBoxChild *a,
   return ca < cb ? -1 : ca > cb;
 }
 
-/* After a new frame, scan or view: the flow box filters and sorts again,
- * and an unbuilt section's space fits the channels that pass. */
+/* After a new frame (@new_frame), scan or view: the flow box filters and
+ * sorts again, and an unbuilt section's space fits the channels that
+ * pass. A new frame redoes only a filter or a sort of the frame's values
+ * (zero, firing; largest, mean): those of the scan (dead, rare, near-dead;
+ * fire rate) change with the scan alone, and redoing them on every frame
+ * would look every channel up in the scan again while the user draws. */
 static void
-refresh_view (FmLayerSection *self)
+refresh_view (FmLayerSection *self,
+              gboolean        new_frame)
 {
+  gboolean filter = !new_frame || self->filter == FM_TILE_FILTER_ZERO ||
+                    self->filter == FM_TILE_FILTER_FIRING;
+  gboolean sort = !new_frame || self->sort == FM_TILE_SORT_MAX ||
+                  self->sort == FM_TILE_SORT_MEAN;
+
   if (self->flow != NULL)
     {
-      if (self->filter != FM_TILE_FILTER_ALL)
+      if (filter && self->filter != FM_TILE_FILTER_ALL)
         gtk_flow_box_invalidate_filter (GTK_FLOW_BOX (self->flow));
-      if (self->sort != FM_TILE_SORT_CHANNEL)
+      if (sort && self->sort != FM_TILE_SORT_CHANNEL)
         gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
     }
-  if (self->space != NULL)
+  if (self->space != NULL && filter)
     {
       guint n = fm_layer_section_count_shown (self);
 
@@ -650,7 +660,7 @@ fm_layer_section_set_view (FmLayerSection *self,
       gtk_flow_box_invalidate_filter (GTK_FLOW_BOX (self->flow));
       gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
     }
-  refresh_view (self);
+  refresh_view (self, FALSE);
 }
 
 GArray *
@@ -863,7 +873,7 @@ fm_layer_section_update (FmLayerSection      *self,
     _fm_layer_section_update_subtitle (self);
   apply_frame (self);
   _fm_layer_section_apply_compare (self, restyle_b);
-  refresh_view (self);
+  refresh_view (self, TRUE);
   _fm_layer_section_show_legends (self);
 }
 
@@ -957,7 +967,7 @@ fm_layer_section_set_scan (FmLayerSection *self,
   self->scan_layer = scan != NULL ? scan_layer : -1;
   self->rare_below = rare_below;
   apply_scan (self);
-  refresh_view (self);
+  refresh_view (self, FALSE);
   sl = scan_entry (self);
   if (sl != NULL)
     images = g_strdup_printf ("%'" G_GUINT64_FORMAT, scan->images);

@@ -138,6 +138,11 @@ struct _FmWindow
 /* fm-window.c */
 void _fm_window_toast            (FmWindow     *self,
                                   const char   *text);
+/* The same with a button named @button that opens @uri. */
+void _fm_window_toast_open       (FmWindow     *self,
+                                  const char   *text,
+                                  const char   *button,
+                                  const char   *uri);
 /* A toast with the error's first line, the rest behind Details. */
 void _fm_window_show_error       (FmWindow     *self,
                                   const GError *error);

@@ -25,25 +25,23 @@
 
 /* ---- the bar's jobs ----------------------------------------------------- */
 
-/* What every job the bar shows has first (fm-window-private.h). */
-typedef FmBarJob BarJob;
-
-static void
-bar_job_init (BarJob *job,
-              char  *(*status) (BarJob *, guint64, guint64, double))
+/* The bar's jobs (fm-window-private.h): the scan and the atlas here, the
+ * pruning in fm-window-prune.c. */
+void
+_fm_window_bar_job_init (FmBarJob *job,
+                         char   *(*status) (FmBarJob *, guint64, guint64, double))
 {
   g_mutex_init (&job->lock);
   job->status = status;
 }
 
-/* From the job's thread (an FmScanProgressFunc of the BarJob). */
-static void
-bar_job_progress (guint64  done,
-                  guint64  total,
-                  double   elapsed,
-                  gpointer user_data)
+void
+_fm_window_bar_job_progress (guint64  done,
+                             guint64  total,
+                             double   elapsed,
+                             gpointer user_data)
 {
-  BarJob *job = user_data;
+  FmBarJob *job = user_data;
 
   g_mutex_lock (&job->lock);
   job->done = done;
@@ -57,7 +55,7 @@ poll_bar (gpointer user_data)
 {
   GTask *task = user_data;
   FmWindow *self = g_task_get_source_object (task);
-  BarJob *job = g_task_get_task_data (task);
+  FmBarJob *job = g_task_get_task_data (task);
   g_autofree char *text = NULL;
   guint64 done, total;
   double elapsed;
@@ -91,9 +89,10 @@ show_bar (FmWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->scan_progress), running);
 }
 
-/* Export Atlas… needs a scan of this model, and nothing running. */
+/* Export Atlas… and Export Pruned Model… need a scan of this model, and
+ * nothing running. */
 static void
-update_atlas_action (FmWindow *self)
+update_bar_actions (FmWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-export-atlas",
                                  self->scan != NULL && self->scan_cancellable == NULL);
@@ -101,17 +100,14 @@ update_atlas_action (FmWindow *self)
                                  self->scan != NULL && self->scan_cancellable == NULL);
 }
 
-/* Runs @thread on @job (freed with @free_job) with the bar's Stop as its
- * cancellable, the bar saying @label until the first progress, then
- * @done on the main thread. */
-static void
-run_bar_job (FmWindow            *self,
-             BarJob              *job,
-             GDestroyNotify       free_job,
-             gboolean             check_cancellable,
-             const char          *label,
-             GTaskThreadFunc      thread,
-             GAsyncReadyCallback  done)
+void
+_fm_window_run_bar_job (FmWindow            *self,
+                        FmBarJob            *job,
+                        GDestroyNotify       free_job,
+                        gboolean             check_cancellable,
+                        const char          *label,
+                        GTaskThreadFunc      thread,
+                        GAsyncReadyCallback  done)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -123,7 +119,7 @@ run_bar_job (FmWindow            *self,
   gtk_label_set_text (self->scan_label, label);
   gtk_progress_bar_set_fraction (self->scan_progress, 0);
   show_bar (self, TRUE);
-  update_atlas_action (self);
+  update_bar_actions (self);
   g_task_run_in_thread (task, thread);
 }
 
@@ -132,14 +128,14 @@ static void
 bar_job_ended (FmWindow *self)
 {
   g_clear_object (&self->scan_cancellable);
-  update_atlas_action (self);
+  update_bar_actions (self);
 }
 
 /* ---- the scan -------------------------------------------------------------- */
 
 typedef struct
 {
-  BarJob        bar;
+  FmBarJob      bar;
   FmModel      *model;
   char         *dataset_path;
   FmScanOptions options;
@@ -179,12 +175,12 @@ scan_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  bar_job_progress (0, fm_dataset_get_n_items (dataset), 0, &job->bar);
+  _fm_window_bar_job_progress (0, fm_dataset_get_n_items (dataset), 0, &job->bar);
 
   result = fm_scan_run_cached (job->model, dataset, &job->options,
                                job->cache_only ? FM_SCAN_CACHE_LOOK_ONLY : FM_SCAN_CACHE_USE,
-                               bar_job_progress, &job->bar, cancellable, &job->from_cache,
-                               &job->cache_error, &error);
+                               _fm_window_bar_job_progress, &job->bar, cancellable,
+                               &job->from_cache, &job->cache_error, &error);
   if (result == NULL && error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -204,10 +200,10 @@ format_count (guint64 n)
 }
 
 static char *
-scan_status (BarJob  *job,
-             guint64  done,
-             guint64  total,
-             double   elapsed)
+scan_status (FmBarJob *job,
+             guint64   done,
+             guint64   total,
+             double    elapsed)
 {
   g_autofree char *done_s = format_count (done);
   g_autofree char *total_s = format_count (total);
@@ -498,7 +494,7 @@ start_scan (FmWindow   *self,
   if (self->model == NULL || self->scan_cancellable != NULL)
     return;
   job = g_new0 (ScanJob, 1);
-  bar_job_init (&job->bar, scan_status);
+  _fm_window_bar_job_init (&job->bar, scan_status);
   job->model = fm_model_ref (self->model);
   job->dataset_path = g_strdup (dataset_path);
   fm_scan_options_init (&job->options);
@@ -517,7 +513,7 @@ start_scan (FmWindow   *self,
 
   /* A stopped scan still returns its partial result: no check of the
    * cancellable. */
-  run_bar_job (self, &job->bar, (GDestroyNotify) scan_job_free, FALSE,
+  _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) scan_job_free, FALSE,
                cache_only ? _("Looking for an earlier scan…") : _("Opening the dataset…"),
                scan_thread, scan_done);
 }
@@ -576,7 +572,7 @@ _fm_window_scan_apply (FmWindow *self)
       _fm_window_show_layer_marks (label, index >= 0 ? &self->scan->layers[index] : NULL,
                                    dead, rare);
     }
-  update_atlas_action (self);
+  update_bar_actions (self);
   _fm_window_update_key (self);
 }
 
@@ -590,7 +586,7 @@ _fm_window_scan_reset (FmWindow *self)
   g_clear_pointer (&self->scan_dataset, g_free);
   g_clear_pointer (&self->scan_look_up_next, g_free);
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
-  update_atlas_action (self);
+  update_bar_actions (self);
   _fm_window_update_key (self);
 }
 
@@ -710,7 +706,7 @@ scan_hide_action (GtkWidget  *widget,
 
 typedef struct
 {
-  BarJob        bar;
+  FmBarJob      bar;
   FmAtlasSpec   spec;
   FmModel      *model;
   FmScanResult *scan;
@@ -740,7 +736,7 @@ atlas_progress_cb (guint    done,
 {
   AtlasJob *job = user_data;
 
-  bar_job_progress (done, total, 0, &job->bar);
+  _fm_window_bar_job_progress (done, total, 0, &job->bar);
 }
 
 static void
@@ -759,10 +755,10 @@ atlas_thread (GTask        *task,
 }
 
 static char *
-atlas_status (BarJob  *job,
-              guint64  done,
-              guint64  total,
-              double   elapsed)
+atlas_status (FmBarJob *job,
+              guint64   done,
+              guint64   total,
+              double    elapsed)
 {
   /* Translators: progress of writing the channel atlas */
   return g_strdup_printf (_("Writing the atlas: page %u of %u"), (guint) done, (guint) total);
@@ -777,16 +773,8 @@ atlas_written (FmWindow   *self,
   g_autofree char *name = g_file_get_basename (file);
   g_autofree char *uri = g_file_get_uri (file);
   g_autofree char *text = g_strdup_printf (_("Wrote the atlas “%s”"), name);
-  g_autofree char *markup = g_markup_escape_text (text, -1);
-  AdwToast *toast = adw_toast_new (markup);
 
-  adw_toast_set_button_label (toast, _("_Open"));
-  adw_toast_set_action_name (toast, "win.open-folder");
-  adw_toast_set_action_target (toast, "s", uri);
-  adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (text);
+  _fm_window_toast_open (self, text, _("_Open"), uri);
 }
 
 static void
@@ -810,36 +798,6 @@ atlas_done (GObject      *source,
                                               error->message);
       _fm_window_toast (self, msg);
     }
-}
-
-/* ---- the bar for the other files' jobs (fm-window-private.h) ----------- */
-
-void
-_fm_window_bar_job_init (FmBarJob *job,
-                         char   *(*status) (FmBarJob *, guint64, guint64, double))
-{
-  bar_job_init (job, status);
-}
-
-void
-_fm_window_bar_job_progress (guint64  done,
-                             guint64  total,
-                             double   elapsed,
-                             gpointer user_data)
-{
-  bar_job_progress (done, total, elapsed, user_data);
-}
-
-void
-_fm_window_run_bar_job (FmWindow            *self,
-                        FmBarJob            *job,
-                        GDestroyNotify       free_job,
-                        gboolean             check_cancellable,
-                        const char          *label,
-                        GTaskThreadFunc      thread,
-                        GAsyncReadyCallback  done)
-{
-  run_bar_job (self, job, free_job, check_cancellable, label, thread, done);
 }
 
 void
@@ -867,7 +825,7 @@ start_atlas (FmWindow   *self,
   if (self->scan == NULL || self->scan_cancellable != NULL)
     return;
   job = g_new0 (AtlasJob, 1);
-  bar_job_init (&job->bar, atlas_status);
+  _fm_window_bar_job_init (&job->bar, atlas_status);
   job->model = fm_model_ref (self->model);
   job->scan = fm_scan_result_ref (self->scan);
   job->dataset_path = g_strdup (self->scan->dataset_path);
@@ -903,7 +861,7 @@ start_atlas (FmWindow   *self,
   /* The pages to write, known before the first is. */
   job->bar.total = fm_atlas_count_pages (&job->spec);
 
-  run_bar_job (self, &job->bar, (GDestroyNotify) atlas_job_free, TRUE,
+  _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) atlas_job_free, TRUE,
                _("Writing the atlas…"), atlas_thread, atlas_done);
 }
 
@@ -978,6 +936,6 @@ _fm_window_scan_init (FmWindow *self)
                            self->scan_export);
   gtk_widget_set_visible (self->scan_export_atlas, FALSE);
   _fm_window_prune_init (self);
-  update_atlas_action (self);
+  update_bar_actions (self);
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
 }

@@ -22,18 +22,45 @@
 
 G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
 
-void
-_fm_window_toast (FmWindow   *self,
-                  const char *text)
+/* A toast saying @text for @timeout seconds; with @uri, a button named
+ * @button that opens it (win.open-folder). */
+static void
+add_toast (FmWindow   *self,
+           const char *text,
+           guint       timeout,
+           const char *button,
+           const char *uri)
 {
   /* Toast titles are markup in libadwaita 1.2: a file name is not. */
   g_autofree char *markup = g_markup_escape_text (text, -1);
   AdwToast *toast = adw_toast_new (markup);
 
-  adw_toast_set_timeout (toast, 8);
+  adw_toast_set_timeout (toast, timeout);
+  if (uri != NULL)
+    {
+      adw_toast_set_button_label (toast, button);
+      adw_toast_set_action_name (toast, "win.open-folder");
+      adw_toast_set_action_target (toast, "s", uri);
+    }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
   g_free (self->last_toast);
   self->last_toast = g_strdup (text);
+}
+
+void
+_fm_window_toast (FmWindow   *self,
+                  const char *text)
+{
+  add_toast (self, text, 8, NULL, NULL);
+}
+
+void
+_fm_window_toast_open (FmWindow   *self,
+                       const char *text,
+                       const char *button,
+                       const char *uri)
+{
+  add_toast (self, text, 8, button, uri);
 }
 
 /* An error's message is a plain sentence naming the file, then maybe a
@@ -823,19 +850,10 @@ fm_window_show_exported (FmWindow *self,
   g_autoptr(GFile) parent = g_file_get_parent (file);
   g_autofree char *name = g_file_get_basename (file);
   g_autofree char *text = g_strdup_printf (_("Exported “%s”"), name);
-  g_autofree char *markup = g_markup_escape_text (text, -1);
-  AdwToast *toast = adw_toast_new (markup);
+  g_autofree char *uri = parent != NULL ? g_file_get_uri (parent) : NULL;
 
-  if (parent != NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (parent);
-      adw_toast_set_button_label (toast, _("Open Folder"));
-      adw_toast_set_action_name (toast, "win.open-folder");
-      adw_toast_set_action_target (toast, "s", uri);
-    }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (text);
+  /* libadwaita's default timeout */
+  add_toast (self, text, 5, _("Open Folder"), uri);
 }
 
 const char *
