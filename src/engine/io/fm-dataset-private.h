@@ -103,6 +103,10 @@ gboolean _fm_dataset_folder_next  (FmDataset   *ds,
 gboolean _fm_dataset_take_index   (FmDataset   *ds,
                                    guint64     *index,
                                    GError     **error);
+/* The same with ds->lock already held (for a kind that reads under it). */
+gboolean _fm_dataset_take_index_locked (FmDataset  *ds,
+                                        guint64    *index,
+                                        GError    **error);
 /* Makes @reason the sticky error (unless one is there) and copies the
  * sticky error into @error. */
 void     _fm_dataset_fail         (FmDataset     *ds,

@@ -768,15 +768,13 @@ _fm_dataset_tar_next (FmDataset  *ds,
       guint64 index;
       int label;
 
+      /* The shards are read in order: under the lock. */
       g_mutex_lock (&ds->lock);
-      if (ds->failed != NULL || ds->next_index >= ds->range_end)
+      if (!_fm_dataset_take_index_locked (ds, &index, error))
         {
-          if (ds->failed != NULL)
-            g_propagate_error (error, g_error_copy (ds->failed));
           g_mutex_unlock (&ds->lock);
           return FALSE;
         }
-      index = ds->next_index++;
       if (!read_sample (ds, index, &b, &local_error))
         {
           ds->failed = g_error_copy (local_error);

@@ -478,18 +478,28 @@ _fm_dataset_take_index (FmDataset  *ds,
                         guint64    *index,
                         GError    **error)
 {
-  gboolean ok = FALSE;
+  gboolean ok;
 
   g_mutex_lock (&ds->lock);
-  if (ds->failed != NULL)
-    g_propagate_error (error, g_error_copy (ds->failed));
-  else if (ds->next_index < ds->range_end)
-    {
-      *index = ds->next_index++;
-      ok = TRUE;
-    }
+  ok = _fm_dataset_take_index_locked (ds, index, error);
   g_mutex_unlock (&ds->lock);
   return ok;
+}
+
+gboolean
+_fm_dataset_take_index_locked (FmDataset  *ds,
+                               guint64    *index,
+                               GError    **error)
+{
+  if (ds->failed != NULL)
+    {
+      g_propagate_error (error, g_error_copy (ds->failed));
+      return FALSE;
+    }
+  if (ds->next_index >= ds->range_end)
+    return FALSE;
+  *index = ds->next_index++;
+  return TRUE;
 }
 
 void
