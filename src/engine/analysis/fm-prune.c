@@ -62,26 +62,12 @@ _fm_prune_node_name (const FmOnnxNode *n)
   return n->name != NULL && n->name[0] != '\0' ? n->name : output_name (n);
 }
 
-static const FmOnnxAttribute *
-find_attribute (const FmOnnxNode *n,
-                const char       *name)
-{
-  for (guint i = 0; i < n->attributes->len; i++)
-    {
-      const FmOnnxAttribute *a = g_ptr_array_index (n->attributes, i);
-
-      if (g_strcmp0 (a->name, name) == 0)
-        return a;
-    }
-  return NULL;
-}
-
 static gint64
 attribute_int (const FmOnnxNode *n,
                const char       *name,
                gint64            fallback)
 {
-  const FmOnnxAttribute *a = find_attribute (n, name);
+  const FmOnnxAttribute *a = fm_onnx_node_get_attribute (n, name);
 
   return a != NULL ? a->i : fallback;
 }
@@ -316,7 +302,7 @@ bn_shift (Pruner           *p,
           const FmOnnxNode *bn,
           guint             c)
 {
-  const FmOnnxAttribute *eps = find_attribute (bn, "epsilon");
+  const FmOnnxAttribute *eps = fm_onnx_node_get_attribute (bn, "epsilon");
   float v[4];
 
   for (guint k = 0; k < 4; k++)
