@@ -453,14 +453,16 @@ test_bn_after_relu (void)
  * Gemm (B [8, 3], not transposed) -> y: channel 0 feeds rows 0-3 of B,
  * which go with it. Parameters 2 + 2 + 24 = 28 become 1 + 1 + 12 = 14;
  * multiply-adds 2 x 4 (Conv) + 8 x 3 (Gemm) = 32 become 4 + 12 = 16. A
- * second model that also outputs r keeps the channel. */
+ * second model that also outputs r keeps the channel. With @axis_twice
+ * the Flatten has "axis" 2 then "axis" 1: the last one is the one run. */
 static FmModel *
 build_flatten_gemm (gboolean    r_is_output,
+                    gboolean    axis_twice,
                     const char *name)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   float b[24];
-  FmOnnxNode *gemm;
+  FmOnnxNode *gemm, *flatten;
 
   for (guint i = 0; i < 24; i++)
     b[i] = (float) i / 8.0f - 1.0f;
@@ -470,7 +472,12 @@ build_flatten_gemm (gboolean    r_is_output,
   fm_test_graph_float (g, "fc", FM_DIMS (8, 3), b);
   fm_test_graph_node (g, "Conv", "x,w,b", "c");
   fm_test_graph_node (g, "Relu", "c", "r");
-  fm_test_graph_node (g, "Flatten", "r", "f");
+  flatten = fm_test_graph_node (g, "Flatten", "r", "f");
+  if (axis_twice)
+    {
+      fm_test_node_int (flatten, "axis", 2);
+      fm_test_node_int (flatten, "axis", 1);
+    }
   gemm = fm_test_graph_node (g, "Gemm", "f,fc", "y");
   fm_test_node_int (gemm, "transB", 0);
   fm_test_graph_output (g, "y");
@@ -482,8 +489,8 @@ build_flatten_gemm (gboolean    r_is_output,
 static void
 test_flatten_gemm (void)
 {
-  g_autoptr(FmModel) model = build_flatten_gemm (FALSE, "flatten-gemm.onnx");
-  g_autoptr(FmModel) shown = build_flatten_gemm (TRUE, "flatten-gemm-output.onnx");
+  g_autoptr(FmModel) model = build_flatten_gemm (FALSE, FALSE, "flatten-gemm.onnx");
+  g_autoptr(FmModel) shown = build_flatten_gemm (TRUE, FALSE, "flatten-gemm-output.onnx");
   g_autoptr(FmPrune) p = NULL;
   g_autoptr(FmPrune) q = NULL;
   const FmPruneLayer *l;
@@ -507,6 +514,24 @@ test_flatten_gemm (void)
   g_assert_cmpuint (l->kept->len, ==, 1);
   g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason,
                             "part of the model output “r”"));
+}
+
+/* A repeated attribute is read as the runtime reads it, the last one
+ * winning: Flatten's axis is 1, and channel 0 of r goes with its rows of
+ * the Gemm's B as in test_flatten_gemm (with the first, axis 2, it would
+ * stay). */
+static void
+test_repeated_attribute (void)
+{
+  g_autoptr(FmModel) model = build_flatten_gemm (FALSE, TRUE, "flatten-axis-twice.onnx");
+  g_autoptr(FmPrune) p = NULL;
+  GError *error = NULL;
+
+  p = prune_tiny (model, 0.0f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (prune_layer (p, "r")->removed->len, ==, 1);
+  g_assert_cmpuint (p->params_after, ==, 14);
+  verify_tiny (p, model);
 }
 
 /* x -> Conv q (w 1, 2; b 0.1, 0.2) -> Relu rq (live) and x -> Conv (w 0,
@@ -623,6 +648,7 @@ main (int    argc,
   g_test_add_func ("/prune/residual-kept", test_residual);
   g_test_add_func ("/prune/bn-after-relu", test_bn_after_relu);
   g_test_add_func ("/prune/flatten-gemm", test_flatten_gemm);
+  g_test_add_func ("/prune/repeated-attribute", test_repeated_attribute);
   g_test_add_func ("/prune/concat", test_concat);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);
