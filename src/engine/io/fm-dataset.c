@@ -64,11 +64,12 @@ open_kind (FmDataset   *ds,
            const char  *labels_path,
            GError     **error)
 {
-  gboolean is_tar = FALSE;
+  g_autoptr(GPtrArray) shards = NULL;
 
-  if (!_fm_dataset_tar_detect (ds->path, &is_tar, error))
+  /* The shards found here are the ones opened: one listing, not two. */
+  if (!_fm_dataset_tar_detect (ds->path, &shards, error))
     return FALSE;
-  if (is_tar)
+  if (shards != NULL)
     ds->kind = FM_DATASET_TAR;
   else if (is_dir)
     ds->kind = FM_DATASET_FOLDER;
@@ -90,7 +91,7 @@ open_kind (FmDataset   *ds,
     case FM_DATASET_FOLDER:
       return _fm_dataset_folder_open (ds, error);
     case FM_DATASET_TAR:
-      return _fm_dataset_tar_open (ds, error);
+      return _fm_dataset_tar_open (ds, shards, error);
     case FM_DATASET_NPY:
       return _fm_dataset_npy_open (ds, labels_path, error);
     case FM_DATASET_IDX:
