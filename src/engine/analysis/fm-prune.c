@@ -729,11 +729,9 @@ fm_prune_new (FmModel              *model,
 
   if (!check_scan (model, scan, error))
     return NULL;
-  if ((file = g_mapped_file_new (model->path, FALSE, NULL)) == NULL)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot be read again"), model->path);
-      return NULL;
-    }
+  /* The model is decoded again here: FmModel keeps no protobuf. */
+  if ((file = fm_file_map (model->path, error)) == NULL)
+    return NULL;
   bytes = g_mapped_file_get_bytes (file);
   prune->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) _fm_prune_layer_free);
   p.prune = prune;
