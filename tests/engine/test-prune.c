@@ -453,14 +453,16 @@ test_bn_after_relu (void)
  * Gemm (B [8, 3], not transposed) -> y: channel 0 feeds rows 0-3 of B,
  * which go with it. Parameters 2 + 2 + 24 = 28 become 1 + 1 + 12 = 14;
  * multiply-adds 2 x 4 (Conv) + 8 x 3 (Gemm) = 32 become 4 + 12 = 16. A
- * second model that also outputs r keeps the channel. */
+ * second model that also outputs r keeps the channel. With @axis_twice
+ * the Flatten has "axis" 2 then "axis" 1: the last one is the one run. */
 static FmModel *
 build_flatten_gemm (gboolean    r_is_output,
+                    gboolean    axis_twice,
                     const char *name)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   float b[24];
-  FmOnnxNode *gemm;
+  FmOnnxNode *gemm, *flatten;
 
   for (guint i = 0; i < 24; i++)
     b[i] = (float) i / 8.0f - 1.0f;
@@ -470,7 +472,12 @@ build_flatten_gemm (gboolean    r_is_output,
   fm_test_graph_float (g, "fc", FM_DIMS (8, 3), b);
   fm_test_graph_node (g, "Conv", "x,w,b", "c");
   fm_test_graph_node (g, "Relu", "c", "r");
-  fm_test_graph_node (g, "Flatten", "r", "f");
+  flatten = fm_test_graph_node (g, "Flatten", "r", "f");
+  if (axis_twice)
+    {
+      fm_test_node_int (flatten, "axis", 2);
+      fm_test_node_int (flatten, "axis", 1);
+    }
   gemm = fm_test_graph_node (g, "Gemm", "f,fc", "y");
   fm_test_node_int (gemm, "transB", 0);
   fm_test_graph_output (g, "y");
@@ -482,8 +489,8 @@ build_flatten_gemm (gboolean    r_is_output,
 static void
 test_flatten_gemm (void)
 {
-  g_autoptr(FmModel) model = build_flatten_gemm (FALSE, "flatten-gemm.onnx");
-  g_autoptr(FmModel) shown = build_flatten_gemm (TRUE, "flatten-gemm-output.onnx");
+  g_autoptr(FmModel) model = build_flatten_gemm (FALSE, FALSE, "flatten-gemm.onnx");
+  g_autoptr(FmModel) shown = build_flatten_gemm (TRUE, FALSE, "flatten-gemm-output.onnx");
   g_autoptr(FmPrune) p = NULL;
   g_autoptr(FmPrune) q = NULL;
   const FmPruneLayer *l;
@@ -507,6 +514,93 @@ test_flatten_gemm (void)
   g_assert_cmpuint (l->kept->len, ==, 1);
   g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason,
                             "part of the model output “r”"));
+}
+
+/* The encoder against bytes written here independently with fm-test-pb.c,
+ * field by field in number order as protobuf writers do, repeated numbers
+ * packed: decoding them and encoding again gives them back unchanged. */
+static void
+test_encoder_bytes (void)
+{
+  static const gint64 dims[1] = { 2 };
+  static const float w[2] = { 1.5f, -2.0f };
+  g_autoptr(GByteArray) model = g_byte_array_new ();
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) node = g_byte_array_new ();
+  g_autoptr(GByteArray) attr = g_byte_array_new ();
+  g_autoptr(GByteArray) init = g_byte_array_new ();
+  g_autoptr(GByteArray) in = g_byte_array_new ();
+  g_autoptr(GByteArray) type = g_byte_array_new ();
+  g_autoptr(GByteArray) tensor_type = g_byte_array_new ();
+  g_autoptr(GByteArray) shape = g_byte_array_new ();
+  g_autoptr(GByteArray) dim = g_byte_array_new ();
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GByteArray) opset = g_byte_array_new ();
+  g_autoptr(GByteArray) meta = g_byte_array_new ();
+  g_autoptr(FmOnnxModel) m = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  fm_pb_string (attr, 1, "alpha");                 /* AttributeProto.name */
+  fm_pb_float (attr, 2, 0.25f);                    /* f */
+  fm_pb_int (attr, 20, 1);                         /* type FLOAT */
+  fm_pb_string (node, 1, "x");                     /* NodeProto.input */
+  fm_pb_string (node, 1, "w");
+  fm_pb_string (node, 2, "y");                     /* output */
+  fm_pb_string (node, 3, "n");                     /* name */
+  fm_pb_string (node, 4, "LeakyRelu");             /* op_type */
+  fm_pb_message (node, 5, attr);                   /* attribute */
+  fm_pb_packed_ints (init, 1, dims, 1);            /* TensorProto.dims */
+  fm_pb_int (init, 2, 1);                          /* data_type FLOAT */
+  fm_pb_packed_floats (init, 4, w, 2);             /* float_data */
+  fm_pb_string (init, 8, "w");                     /* name */
+  fm_pb_int (dim, 1, 2);                           /* Dimension.dim_value */
+  fm_pb_message (shape, 1, dim);                   /* TensorShapeProto.dim */
+  fm_pb_int (tensor_type, 1, 1);                   /* Tensor.elem_type */
+  fm_pb_message (tensor_type, 2, shape);           /* shape */
+  fm_pb_message (type, 1, tensor_type);            /* TypeProto.tensor_type */
+  fm_pb_string (in, 1, "x");                       /* ValueInfoProto.name */
+  fm_pb_message (in, 2, type);                     /* type */
+  fm_pb_string (out, 1, "y");
+  fm_pb_message (graph, 1, node);                  /* GraphProto.node */
+  fm_pb_string (graph, 2, "g");                    /* name */
+  fm_pb_message (graph, 5, init);                  /* initializer */
+  fm_pb_message (graph, 11, in);                   /* input */
+  fm_pb_message (graph, 12, out);                  /* output */
+  fm_pb_int (opset, 2, 13);                        /* OperatorSetIdProto.version */
+  fm_pb_string (meta, 1, "k");                     /* StringStringEntryProto */
+  fm_pb_string (meta, 2, "v");
+  fm_pb_int (model, 1, 7);                         /* ModelProto.ir_version */
+  fm_pb_string (model, 2, "p");                    /* producer_name */
+  fm_pb_message (model, 7, graph);                 /* graph */
+  fm_pb_message (model, 8, opset);                 /* opset_import */
+  fm_pb_message (model, 14, meta);                 /* metadata_props */
+
+  m = fm_onnx_model_decode (model->data, model->len, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_onnx_model_check_writable (m, "m", &error));
+  g_assert_no_error (error);
+  bytes = fm_onnx_model_encode (m);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), model->data,
+                   model->len);
+}
+
+/* A repeated attribute is read as the runtime reads it, the last one
+ * winning: Flatten's axis is 1, and channel 0 of r goes with its rows of
+ * the Gemm's B as in test_flatten_gemm (with the first, axis 2, it would
+ * stay). */
+static void
+test_repeated_attribute (void)
+{
+  g_autoptr(FmModel) model = build_flatten_gemm (FALSE, TRUE, "flatten-axis-twice.onnx");
+  g_autoptr(FmPrune) p = NULL;
+  GError *error = NULL;
+
+  p = prune_tiny (model, 0.0f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (prune_layer (p, "r")->removed->len, ==, 1);
+  g_assert_cmpuint (p->params_after, ==, 14);
+  verify_tiny (p, model);
 }
 
 /* x -> Conv q (w 1, 2; b 0.1, 0.2) -> Relu rq (live) and x -> Conv (w 0,
@@ -623,6 +717,8 @@ main (int    argc,
   g_test_add_func ("/prune/residual-kept", test_residual);
   g_test_add_func ("/prune/bn-after-relu", test_bn_after_relu);
   g_test_add_func ("/prune/flatten-gemm", test_flatten_gemm);
+  g_test_add_func ("/prune/encoder-bytes", test_encoder_bytes);
+  g_test_add_func ("/prune/repeated-attribute", test_repeated_attribute);
   g_test_add_func ("/prune/concat", test_concat);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);

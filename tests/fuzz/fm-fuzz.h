@@ -104,3 +104,20 @@ fm_fuzz_scratch_file (const char *tmpl,
   g_ptr_array_add (s->files, path);
   return path;
 }
+
+/* Writes @len bytes of @data to @path, truncating it; aborts on failure.
+ * Plain stdio: no fsync (thousands of files a second), and truncated,
+ * which GLib 2.74's g_file_set_contents_full() without flags is not. */
+static inline void
+fm_fuzz_write_file (const char   *path,
+                    const guint8 *data,
+                    gsize         len)
+{
+  FILE *file = fopen (path, "wb");
+
+  if (file == NULL || (len > 0 && fwrite (data, 1, len, file) != len) || fclose (file) != 0)
+    {
+      fprintf (stderr, "%s: cannot write\n", path);
+      abort ();
+    }
+}

@@ -38,17 +38,6 @@ LLVMFuzzerInitialize (int    *argc,
 }
 
 static void
-write_file (const char   *path,
-            const guint8 *data,
-            gsize         len)
-{
-  FILE *file = fopen (path, "wb");
-
-  if (file == NULL || (len > 0 && fwrite (data, 1, len, file) != len) || fclose (file) != 0)
-    abort ();
-}
-
-static void
 check_items (FmDataset *dataset,
              guint64    begin)
 {
@@ -98,7 +87,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (size < 1)
     return 0;
   begin = data[0] % 4;
-  write_file (shard_path, data + 1, size - 1);
+  fm_fuzz_write_file (shard_path, data + 1, size - 1);
 
   dataset = fm_dataset_open (shard_path, NULL, &error);
   fm_fuzz_check_result (dataset != NULL, error);

@@ -62,26 +62,12 @@ _fm_prune_node_name (const FmOnnxNode *n)
   return n->name != NULL && n->name[0] != '\0' ? n->name : output_name (n);
 }
 
-static const FmOnnxAttribute *
-find_attribute (const FmOnnxNode *n,
-                const char       *name)
-{
-  for (guint i = 0; i < n->attributes->len; i++)
-    {
-      const FmOnnxAttribute *a = g_ptr_array_index (n->attributes, i);
-
-      if (g_strcmp0 (a->name, name) == 0)
-        return a;
-    }
-  return NULL;
-}
-
 static gint64
 attribute_int (const FmOnnxNode *n,
                const char       *name,
                gint64            fallback)
 {
-  const FmOnnxAttribute *a = find_attribute (n, name);
+  const FmOnnxAttribute *a = fm_onnx_node_get_attribute (n, name);
 
   return a != NULL ? a->i : fallback;
 }
@@ -316,7 +302,7 @@ bn_shift (Pruner           *p,
           const FmOnnxNode *bn,
           guint             c)
 {
-  const FmOnnxAttribute *eps = find_attribute (bn, "epsilon");
+  const FmOnnxAttribute *eps = fm_onnx_node_get_attribute (bn, "epsilon");
   float v[4];
 
   for (guint k = 0; k < 4; k++)
@@ -743,11 +729,9 @@ fm_prune_new (FmModel              *model,
 
   if (!check_scan (model, scan, error))
     return NULL;
-  if ((file = g_mapped_file_new (model->path, FALSE, NULL)) == NULL)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot be read again"), model->path);
-      return NULL;
-    }
+  /* The model is decoded again here: FmModel keeps no protobuf. */
+  if ((file = fm_file_map (model->path, error)) == NULL)
+    return NULL;
   bytes = g_mapped_file_get_bytes (file);
   prune->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) _fm_prune_layer_free);
   p.prune = prune;

@@ -103,6 +103,10 @@ gboolean _fm_dataset_folder_next  (FmDataset   *ds,
 gboolean _fm_dataset_take_index   (FmDataset   *ds,
                                    guint64     *index,
                                    GError     **error);
+/* The same with ds->lock already held (for a kind that reads under it). */
+gboolean _fm_dataset_take_index_locked (FmDataset  *ds,
+                                        guint64    *index,
+                                        GError    **error);
 /* Makes @reason the sticky error (unless one is there) and copies the
  * sticky error into @error. */
 void     _fm_dataset_fail         (FmDataset     *ds,
@@ -142,12 +146,15 @@ char    *_fm_dataset_npy_dup_clamp_warning (FmDataset *ds);
 gboolean _fm_dataset_is_tar_head  (const guint8 *head,
                                    gsize         len);
 
-/* WebDataset .tar shards. TRUE (with *@is_tar) when @path is a tar file or
- * a folder of them, or brace notation that expands to tar files. */
+/* WebDataset .tar shards. TRUE with *@shards the shard files (NULL when
+ * @path is not shards) if @path is a tar file or a folder of them, or
+ * brace notation that expands to tar files; _fm_dataset_tar_open () lists
+ * those @shards. */
 gboolean _fm_dataset_tar_detect   (const char  *path,
-                                   gboolean    *is_tar,
+                                   GPtrArray  **shards,
                                    GError     **error);
 gboolean _fm_dataset_tar_open     (FmDataset   *ds,
+                                   GPtrArray   *shards,
                                    GError     **error);
 void     _fm_dataset_tar_free     (FmDatasetTar *tar);
 gboolean _fm_dataset_tar_next     (FmDataset   *ds,

@@ -235,13 +235,12 @@ find_shards (const char  *path,
 
 gboolean
 _fm_dataset_tar_detect (const char  *path,
-                        gboolean    *is_tar,
+                        GPtrArray  **shards,
                         GError     **error)
 {
   GError *local_error = NULL;
   g_autoptr(GPtrArray) files = find_shards (path, &local_error);
 
-  *is_tar = files != NULL;
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -252,6 +251,7 @@ _fm_dataset_tar_detect (const char  *path,
       g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: no such file or folder"), path);
       return FALSE;
     }
+  *shards = g_steal_pointer (&files);
   return TRUE;
 }
 
@@ -448,13 +448,11 @@ list_shard (FmDataset  *ds,
 
 gboolean
 _fm_dataset_tar_open (FmDataset  *ds,
+                      GPtrArray  *files,
                       GError    **error)
 {
-  g_autoptr(GPtrArray) files = find_shards (ds->path, error);
   FmDatasetTar *tar;
 
-  if (files == NULL)
-    return FALSE;
   ds->tar = tar = g_new0 (FmDatasetTar, 1);
   tar->shards = g_array_new (FALSE, TRUE, sizeof (TarShard));
   g_array_set_clear_func (tar->shards, shard_clear);
@@ -768,15 +766,13 @@ _fm_dataset_tar_next (FmDataset  *ds,
       guint64 index;
       int label;
 
+      /* The shards are read in order: under the lock. */
       g_mutex_lock (&ds->lock);
-      if (ds->failed != NULL || ds->next_index >= ds->range_end)
+      if (!_fm_dataset_take_index_locked (ds, &index, error))
         {
-          if (ds->failed != NULL)
-            g_propagate_error (error, g_error_copy (ds->failed));
           g_mutex_unlock (&ds->lock);
           return FALSE;
         }
-      index = ds->next_index++;
       if (!read_sample (ds, index, &b, &local_error))
         {
           ds->failed = g_error_copy (local_error);

@@ -64,11 +64,12 @@ open_kind (FmDataset   *ds,
            const char  *labels_path,
            GError     **error)
 {
-  gboolean is_tar = FALSE;
+  g_autoptr(GPtrArray) shards = NULL;
 
-  if (!_fm_dataset_tar_detect (ds->path, &is_tar, error))
+  /* The shards found here are the ones opened: one listing, not two. */
+  if (!_fm_dataset_tar_detect (ds->path, &shards, error))
     return FALSE;
-  if (is_tar)
+  if (shards != NULL)
     ds->kind = FM_DATASET_TAR;
   else if (is_dir)
     ds->kind = FM_DATASET_FOLDER;
@@ -90,7 +91,7 @@ open_kind (FmDataset   *ds,
     case FM_DATASET_FOLDER:
       return _fm_dataset_folder_open (ds, error);
     case FM_DATASET_TAR:
-      return _fm_dataset_tar_open (ds, error);
+      return _fm_dataset_tar_open (ds, shards, error);
     case FM_DATASET_NPY:
       return _fm_dataset_npy_open (ds, labels_path, error);
     case FM_DATASET_IDX:
@@ -478,18 +479,28 @@ _fm_dataset_take_index (FmDataset  *ds,
                         guint64    *index,
                         GError    **error)
 {
-  gboolean ok = FALSE;
+  gboolean ok;
 
   g_mutex_lock (&ds->lock);
-  if (ds->failed != NULL)
-    g_propagate_error (error, g_error_copy (ds->failed));
-  else if (ds->next_index < ds->range_end)
-    {
-      *index = ds->next_index++;
-      ok = TRUE;
-    }
+  ok = _fm_dataset_take_index_locked (ds, index, error);
   g_mutex_unlock (&ds->lock);
   return ok;
+}
+
+gboolean
+_fm_dataset_take_index_locked (FmDataset  *ds,
+                               guint64    *index,
+                               GError    **error)
+{
+  if (ds->failed != NULL)
+    {
+      g_propagate_error (error, g_error_copy (ds->failed));
+      return FALSE;
+    }
+  if (ds->next_index >= ds->range_end)
+    return FALSE;
+  *index = ds->next_index++;
+  return TRUE;
 }
 
 void

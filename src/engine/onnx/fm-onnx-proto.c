@@ -681,6 +681,24 @@ fm_onnx_tensor_decode (const guint8        *data,
                       &(FmOnnxDecodeInfo) { 0 }, error);
 }
 
+const FmOnnxAttribute *
+fm_onnx_node_get_attribute (const FmOnnxNode *node,
+                            const char       *name)
+{
+  GPtrArray *attrs = node->attributes;
+
+  if (attrs == NULL)
+    return NULL;
+  for (guint i = attrs->len; i > 0; i--)
+    {
+      const FmOnnxAttribute *a = g_ptr_array_index (attrs, i - 1);
+
+      if (g_strcmp0 (a->name, name) == 0)
+        return a;
+    }
+  return NULL;
+}
+
 void
 fm_onnx_tensor_free (FmOnnxTensor *tensor)
 {

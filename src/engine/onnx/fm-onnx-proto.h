@@ -188,6 +188,11 @@ FmOnnxModel  *fm_onnx_model_decode_full (const guint8       *data,
 void          fm_onnx_model_free    (FmOnnxModel        *model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmOnnxModel, fm_onnx_model_free)
 
+/* The attribute @name of @node, or NULL. The last one wins if a name
+ * repeats, as for protobuf fields: the runtime and prune read the same. */
+const FmOnnxAttribute *fm_onnx_node_get_attribute (const FmOnnxNode *node,
+                                                   const char       *name);
+
 /* Decodes a lone TensorProto (the .pb files of the ONNX test data). */
 FmOnnxTensor *fm_onnx_tensor_decode (const guint8       *data,
                                      gsize               len,

@@ -94,6 +94,19 @@ put_message (GByteArray *b,
   g_byte_array_unref (sub);
 }
 
+/* The low @size bytes of @bits, little-endian on any host. */
+static void
+put_le (GByteArray *b,
+        guint64     bits,
+        guint       size)
+{
+  guint8 le[8];
+
+  for (guint k = 0; k < size; k++)
+    le[k] = (guint8) (bits >> (8 * k));
+  g_byte_array_append (b, le, size);
+}
+
 /* Packed numbers of @size bytes each: little-endian fixed-width (floats,
  * doubles), or with @varint varints of gint32 (@size 4) or 64-bit
  * elements. */
@@ -110,7 +123,6 @@ put_packed (GByteArray   *b,
     return;
   for (guint i = 0; i < a->len; i++)
     {
-      guint8 le[8];
       guint64 bits = 0;
 
       if (varint)
@@ -120,9 +132,7 @@ put_packed (GByteArray   *b,
           continue;
         }
       memcpy (&bits, a->data + (gsize) i * size, size);
-      for (guint k = 0; k < size; k++)
-        le[k] = (guint8) (bits >> (8 * k));
-      g_byte_array_append (run, le, size);
+      put_le (run, bits, size);
     }
   put_bytes (b, number, run->data, run->len);
 }
@@ -133,13 +143,10 @@ put_float (GByteArray *b,
            float       f)
 {
   guint32 bits;
-  guint8 le[4];
 
   memcpy (&bits, &f, 4);
-  for (guint k = 0; k < 4; k++)
-    le[k] = (guint8) (bits >> (8 * k));
   put_tag (b, number, WIRE_FIXED32);
-  g_byte_array_append (b, le, 4);
+  put_le (b, bits, 4);
 }
 
 static GByteArray *
@@ -193,11 +200,9 @@ encode_node (const FmOnnxNode *n)
   GByteArray *b = g_byte_array_new ();
 
   for (guint i = 0; i < len_of (n->inputs); i++)
-    put_bytes (b, FM_ONNX_NODE_INPUT, g_ptr_array_index (n->inputs, i),
-               strlen (g_ptr_array_index (n->inputs, i)));
+    put_string (b, FM_ONNX_NODE_INPUT, g_ptr_array_index (n->inputs, i));
   for (guint i = 0; i < len_of (n->outputs); i++)
-    put_bytes (b, FM_ONNX_NODE_OUTPUT, g_ptr_array_index (n->outputs, i),
-               strlen (g_ptr_array_index (n->outputs, i)));
+    put_string (b, FM_ONNX_NODE_OUTPUT, g_ptr_array_index (n->outputs, i));
   put_string (b, FM_ONNX_NODE_NAME, n->name);
   put_string (b, FM_ONNX_NODE_OP_TYPE, n->op_type);
   for (guint i = 0; i < len_of (n->attributes); i++)
@@ -212,16 +217,13 @@ static GByteArray *
 encode_value_info (const FmOnnxValueInfo *v)
 {
   GByteArray *b = g_byte_array_new ();
-  GByteArray *tensor_type = g_byte_array_new ();
-  GByteArray *type = g_byte_array_new ();
+  GByteArray *tensor_type, *type;
 
   put_string (b, FM_ONNX_VALUE_INFO_NAME, v->name);
   if (!v->has_type)
-    {
-      g_byte_array_unref (tensor_type);
-      g_byte_array_unref (type);
-      return b;
-    }
+    return b;
+  tensor_type = g_byte_array_new ();
+  type = g_byte_array_new ();
   if (v->elem_type != 0)
     put_int (tensor_type, FM_ONNX_TENSOR_TYPE_ELEM_TYPE, v->elem_type);
   if (v->has_shape)
@@ -355,7 +357,7 @@ check_nodes (const FmOnnxGraph *g,
     {
       const FmOnnxNode *n = g_ptr_array_index (g->nodes, i);
 
-      for (guint k = 0; k < n->attributes->len; k++)
+      for (guint k = 0; k < len_of (n->attributes); k++)
         {
           const FmOnnxAttribute *a = g_ptr_array_index (n->attributes, k);
           g_autofree char *where = g_strdup_printf ("graph.node “%s”.attribute “%s”",

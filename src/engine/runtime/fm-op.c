@@ -216,18 +216,7 @@ const FmOnnxAttribute *
 fm_op_attr (FmOpContext *ctx,
             const char  *name)
 {
-  GPtrArray *attrs = ctx->proto->attributes;
-
-  if (attrs == NULL)
-    return NULL;
-  /* The last one wins if a name repeats, as for protobuf fields. */
-  for (guint i = attrs->len; i > 0; i--)
-    {
-      const FmOnnxAttribute *a = g_ptr_array_index (attrs, i - 1);
-      if (g_strcmp0 (a->name, name) == 0)
-        return a;
-    }
-  return NULL;
+  return fm_onnx_node_get_attribute (ctx->proto, name);
 }
 
 /* Attributes of very old files may lack their type field (0); they are
