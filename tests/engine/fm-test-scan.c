@@ -60,6 +60,17 @@ fm_test_scan (FmModel             *model,
   return fm_scan_result_ref (fm_scan_get_result (scan));
 }
 
+gboolean
+fm_test_list_has (const guint *list,
+                  guint        n,
+                  guint        c)
+{
+  for (guint i = 0; i < n; i++)
+    if (list[i] == c)
+      return TRUE;
+  return FALSE;
+}
+
 void
 fm_test_assert_float_same (float a,
                            float b)

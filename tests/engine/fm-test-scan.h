@@ -40,6 +40,11 @@ FmScanResult *fm_test_scan         (FmModel             *model,
 
 /* The bundled file @rel (data/@rel), which must be there. */
 char *fm_test_bundled           (const char         *rel);
+/* Whether @c is among the @n entries of @list (a dead, rare or near-dead
+ * list). */
+gboolean fm_test_list_has         (const guint        *list,
+                                   guint               n,
+                                   guint               c);
 /* Equal, or both NaN. */
 void  fm_test_assert_float_same (float               a,
                                  float               b);

@@ -105,6 +105,19 @@ test_model_sha256 (void)
   digest = fm_scan_model_sha256 (model, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (digest, ==, plain_digest);
+  /* Without external data the key by the file and by the model agree. */
+  {
+    FmScanOptions options;
+    g_autofree char *by_file = NULL;
+    g_autofree char *by_model = NULL;
+
+    fm_scan_options_init (&options);
+    by_file = fm_scan_cache_path (plain, "dataset", &options, &error);
+    g_assert_no_error (error);
+    by_model = fm_scan_cache_path_for_model (model, "dataset", &options, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (by_file, ==, by_model);
+  }
 
   g_clear_pointer (&model, fm_model_unref);
   g_clear_pointer (&digest, g_free);

@@ -22,7 +22,6 @@
 #include <json-glib/json-glib.h>
 #include <zlib.h>
 
-#include "fm-data.h"
 #include "fm-layers.h"
 #include "fm-run.h"
 #include "fm-scan.h"
@@ -35,21 +34,11 @@
 #define N_IMAGES       FM_TEST_DIGITS
 #define N_CLASSES      10
 
-static char *
-bundled (const char *rel)
-{
-  GError *error = NULL;
-  char *path = fm_data_find (rel, &error);
-
-  g_assert_no_error (error);
-  return path;
-}
-
 /* The labels straight from the gzipped idx1 file: magic 0x801, N, bytes. */
 static guint8 *
 read_labels (guint *n_out)
 {
-  g_autofree char *path = bundled (HELDOUT_LABELS);
+  g_autofree char *path = fm_test_bundled (HELDOUT_LABELS);
   gzFile f = gzopen (path, "rb");
   guint8 header[8];
   guint8 *labels;
@@ -80,8 +69,8 @@ naive_scan (FmModel      *model,
             GArray       *layers,
             const guint8 *labels)
 {
-  g_autofree char *digits = bundled (HELDOUT_DIGITS);
-  g_autoptr(FmDataset) dataset = fm_dataset_open (digits, NULL, NULL);
+  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
+  g_autoptr(FmDataset) dataset = fm_test_open_dataset (digits, NULL);
   g_autoptr(FmRun) run = fm_run_new (model, NULL);
   Naive *naive = g_new0 (Naive, layers->len);
   GError *error = NULL;
@@ -137,40 +126,21 @@ scan_model (const char *rel,
             guint       threads,
             guint64     limit)
 {
-  g_autofree char *model_path = bundled (rel);
-  g_autofree char *digits = bundled (HELDOUT_DIGITS);
-  g_autoptr(FmModel) model = fm_model_load_file (model_path, NULL, NULL);
-  g_autoptr(FmDataset) dataset = fm_dataset_open (digits, NULL, NULL);
-  g_autoptr(FmScan) scan = NULL;
-  GError *error = NULL;
+  g_autofree char *model_path = fm_test_bundled (rel);
+  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
+  g_autoptr(FmModel) model = fm_test_load_model (model_path);
   FmScanOptions o;
 
-  g_assert_nonnull (model);
-  g_assert_nonnull (dataset);
   fm_scan_options_init (&o);
   o.threads = threads;
   o.limit = limit;
-  scan = fm_scan_new (model, dataset, &o);
-  g_assert_true (fm_scan_run (scan, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-  return fm_scan_result_ref (fm_scan_get_result (scan));
+  return fm_test_scan (model, digits, &o);
 }
 
 static FmScanResult *
 scan_dying (guint threads)
 {
   return scan_model (DYING_MODEL, threads, N_IMAGES);
-}
-
-static gboolean
-list_has (const guint *list,
-          guint        n,
-          guint        c)
-{
-  for (guint i = 0; i < n; i++)
-    if (list[i] == c)
-      return TRUE;
-  return FALSE;
 }
 
 /* The layer's APoZ tier worked out here: population mean and standard
@@ -203,8 +173,8 @@ check_layer_apoz (const FmScanLayer *L,
       g_assert_cmpfloat (L->apoz[c], ==, apoz);
       /* dead is exactly APoZ 100 % */
       g_assert_cmpint (dead, ==, L->apoz[c] == 1.0);
-      g_assert_cmpint (list_has (L->dead, L->n_dead, c), ==, dead);
-      g_assert_cmpint (list_has (L->near_dead, L->n_near_dead, c), ==, want);
+      g_assert_cmpint (fm_test_list_has (L->dead, L->n_dead, c), ==, dead);
+      g_assert_cmpint (fm_test_list_has (L->near_dead, L->n_near_dead, c), ==, want);
       near += want;
     }
   return near;
@@ -218,8 +188,8 @@ check_naive (const char *rel,
              guint      *warned,
              guint      *quiet)
 {
-  g_autofree char *model_path = bundled (rel);
-  g_autoptr(FmModel) model = fm_model_load_file (model_path, NULL, NULL);
+  g_autofree char *model_path = fm_test_bundled (rel);
+  g_autoptr(FmModel) model = fm_test_load_model (model_path);
   g_autoptr(GArray) layers = fm_layers_list (model, FALSE);
   g_autoptr(FmScanResult) r = scan_model (rel, 2, N_IMAGES);
   g_autofree guint8 *labels = NULL;

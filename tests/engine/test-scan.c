@@ -103,17 +103,6 @@ layer_named (const FmScanResult *r,
   return &r->layers[i];
 }
 
-static gboolean
-list_has (const guint *list,
-          guint        n,
-          guint        c)
-{
-  for (guint i = 0; i < n; i++)
-    if (list[i] == c)
-      return TRUE;
-  return FALSE;
-}
-
 /* x [1, 1, @h, @w] -> Conv 1x1 with @m channels (weights @weights, bias
  * @bias, or none if NULL) -> c -> Relu -> r. */
 static FmModel *
@@ -537,7 +526,7 @@ test_bundled_naive (void)
                                           1e-5 * MAX (1.0, fabs (naive[l].mean[c] / N)));
           if (L->pre_activation_max != NULL)
             g_assert_cmpfloat (L->pre_activation_max[c], ==, naive[l].pre[c]);
-          g_assert_cmpint (list_has (L->dead, L->n_dead, c), ==, naive[l].zero[c] == N);
+          g_assert_cmpint (fm_test_list_has (L->dead, L->n_dead, c), ==, naive[l].zero[c] == N);
 
           /* top-k: the images it fired on, sorted by max, then index. */
           for (guint i = 0; i < N; i++)
@@ -763,13 +752,13 @@ test_csv_round_trip (void)
           g_assert_cmpstr (f[6], ==, "");
         else
           g_assert_cmpfloat ((float) g_ascii_strtod (f[6], NULL), ==, L->pre_activation_max[c]);
-        g_assert_cmpstr (f[7], ==, list_has (L->dead, L->n_dead, c) ? "true" : "false");
-        g_assert_cmpstr (f[8], ==, list_has (L->rare, L->n_rare, c) ? "true" : "false");
+        g_assert_cmpstr (f[7], ==, fm_test_list_has (L->dead, L->n_dead, c) ? "true" : "false");
+        g_assert_cmpstr (f[8], ==, fm_test_list_has (L->rare, L->n_rare, c) ? "true" : "false");
         /* APoZ as zero_cells / (images * cells), computed here */
         g_assert_cmpfloat (g_ascii_strtod (f[9], NULL), ==,
                            (double) L->zero_cells[c] / ((double) r->images * L->cells_per_image));
         g_assert_cmpstr (f[10], ==,
-                         list_has (L->near_dead, L->n_near_dead, c) ? "true" : "false");
+                         fm_test_list_has (L->near_dead, L->n_near_dead, c) ? "true" : "false");
       }
   g_assert_cmpstr (lines[line], ==, "");
   g_assert_null (lines[line + 1]);

@@ -162,7 +162,7 @@ fm_scan_cache_path (const char          *model_path,
 
   g_return_val_if_fail (model_path != NULL && dataset_key != NULL && options != NULL, NULL);
 
-  digest = fm_sha256_file (model_path, error);
+  digest = model_digest (model_path, NULL, error);
   return digest != NULL ? cache_path (digest, dataset_key, options) : NULL;
 }
 

@@ -47,6 +47,16 @@ add_exact_double (JsonBuilder *b,
     json_builder_add_string_value (b, text);
 }
 
+/* Member @member: add_exact_double's @v. */
+static void
+add_exact_member (JsonBuilder *b,
+                  const char  *member,
+                  double       v)
+{
+  json_builder_set_member_name (b, member);
+  add_exact_double (b, v);
+}
+
 static void
 add_exact_doubles (JsonBuilder  *b,
                    const char   *member,
@@ -120,12 +130,9 @@ add_result_members (JsonBuilder        *b,
   json_builder_add_int_value (b, (gint64) result->total);
   json_builder_set_member_name (b, "top_k");
   json_builder_add_int_value (b, result->top_k);
-  json_builder_set_member_name (b, "rare_below");
-  add_exact_double (b, result->rare_below);
-  json_builder_set_member_name (b, "epsilon");
-  add_exact_double (b, result->epsilon);
-  json_builder_set_member_name (b, "elapsed");
-  add_exact_double (b, result->elapsed);
+  add_exact_member (b, "rare_below", result->rare_below);
+  add_exact_member (b, "epsilon", result->epsilon);
+  add_exact_member (b, "elapsed", result->elapsed);
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; result->warnings != NULL && result->warnings[i] != NULL; i++)
@@ -198,10 +205,8 @@ add_result_measures (JsonBuilder        *b,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "images");
   json_builder_add_int_value (b, (gint64) result->images);
-  json_builder_set_member_name (b, "rule_of_three");
-  add_exact_double (b, rule);
-  json_builder_set_member_name (b, "exact_95");
-  add_exact_double (b, exact);
+  add_exact_member (b, "rule_of_three", rule);
+  add_exact_member (b, "exact_95", exact);
   json_builder_end_object (b);
 }
 
@@ -248,10 +253,8 @@ add_layer_measures (JsonBuilder       *b,
   add_exact_doubles (b, "sum", L->sum, C);
   if (L->apoz != NULL)
     add_exact_doubles (b, "apoz", L->apoz, C);
-  json_builder_set_member_name (b, "apoz_mean");
-  add_exact_double (b, L->apoz_mean);
-  json_builder_set_member_name (b, "apoz_std");
-  add_exact_double (b, L->apoz_std);
+  add_exact_member (b, "apoz_mean", L->apoz_mean);
+  add_exact_member (b, "apoz_std", L->apoz_std);
   add_ints (b, "near_dead", NULL, L->near_dead, L->n_near_dead);
 }
 
