@@ -189,9 +189,10 @@ explain_live (const FmScanResult *result,
   if (fm_scan_result_is_near_dead (result, (guint) (l - result->layers), channel))
     {
       g_string_append_c (text, ' ');
+      /* xgettext:no-c-format */
       g_string_append (text, _("It is near-dead: its APoZ is above the layer’s mean plus "
                                "one standard deviation, the usual criterion for pruning "
-                               "it."));
+                               "it, and at least 50 %."));
     }
   return g_string_free (text, FALSE);
 }
