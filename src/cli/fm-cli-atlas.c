@@ -168,8 +168,6 @@ fm_cli_atlas (int    argc,
       N_("Colormap of the maps (default viridis)"), N_("NAME") },
     { NULL }
   };
-  static const char *const missing[] = { N_("missing MODEL and DATASET"),
-                                         N_("missing DATASET"), NULL };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FmDataset) dataset = NULL;
@@ -185,8 +183,7 @@ fm_cli_atlas (int    argc,
                                          "and its map on each; dead channels are framed red, "
                                          "rarely active ones amber. DATASET is as for “scan”."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  fm_cli_scan_flags_add_options (&s.scan, context);
-  status = fm_cli_parse_arguments (context, "atlas", &argc, &argv, missing, 2);
+  status = fm_cli_scan_parse (&s.scan, context, "atlas", &argc, &argv);
   if (status == FM_CLI_EXIT_OK)
     status = check_options (&s, context);
   if (status == FM_CLI_EXIT_OK)

@@ -176,8 +176,6 @@ fm_cli_prune (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &s.json, N_("Print the report as JSON"), NULL },
     { NULL }
   };
-  static const char *const missing[] = { N_("missing MODEL and DATASET"),
-                                         N_("missing DATASET"), NULL };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FmDataset) dataset = NULL;
@@ -193,8 +191,7 @@ fm_cli_prune (int    argc,
                                          "DATASET, and write the smaller model. DATASET is as "
                                          "for “scan”."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  fm_cli_scan_flags_add_options (&s.scan, context);
-  status = fm_cli_parse_arguments (context, "prune", &argc, &argv, missing, 2);
+  status = fm_cli_scan_parse (&s.scan, context, "prune", &argc, &argv);
   if (status == FM_CLI_EXIT_OK && s.output == NULL)
     status = fm_cli_usage_error (context, "prune", "%s",
                                  _("give the model to write: -o PRUNED.onnx"));

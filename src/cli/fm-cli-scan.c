@@ -519,7 +519,6 @@ scan_context_new (ScanState *s)
                                          "1); or “mnist-heldout” for the bundled digits."));
   fm_cli_scan_output_add_options (&s->output, context);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  fm_cli_scan_flags_add_options (&s->flags, context);
   return context;
 }
 
@@ -543,6 +542,20 @@ parse_shard (ScanState      *s,
   s->shard_index = (guint) k;
   s->shard_count = (guint) n;
   return FM_CLI_EXIT_OK;
+}
+
+int
+fm_cli_scan_parse (FmCliScanFlags   *f,
+                   GOptionContext   *context,
+                   const char       *subcommand,
+                   int              *argc,
+                   char           ***argv)
+{
+  static const char *const missing[] = { N_("missing MODEL and DATASET"),
+                                         N_("missing DATASET"), NULL };
+
+  fm_cli_scan_flags_add_options (f, context);
+  return fm_cli_parse_arguments (context, subcommand, argc, argv, missing, 2);
 }
 
 int
@@ -797,26 +810,17 @@ fm_cli_scan (int    argc,
   g_autoptr(FmScanResult) result = NULL;
   FmScanOptions options;
   gboolean from_cache = FALSE;
-  static const char *const missing[] = { N_("missing MODEL and DATASET"),
-                                         N_("missing DATASET"), NULL };
   int status;
 
   fm_cli_scan_flags_init (&s.flags);
   context = scan_context_new (&s);
-  status = fm_cli_parse_arguments (context, "scan", &argc, &argv, missing, 2);
+  status = fm_cli_scan_parse (&s.flags, context, "scan", &argc, &argv);
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_flags_check (&s.flags, context, "scan");
   if (status == FM_CLI_EXIT_OK)
     status = parse_shard (&s, context);
   if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_scan_open_dataset (&s.flags, argv[2], &dataset);
-  if (status == FM_CLI_EXIT_OK)
-    {
-      status = fm_cli_scan_load_model (&s.flags, context, "scan", argv[1], dataset, &model,
-                                       &options, &error);
-      if (error != NULL)
-        status = fm_cli_fail (error);
-    }
+    status = fm_cli_scan_open (&s.flags, context, "scan", argv, &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK)
     {
       options.shard_index = s.shard_index;

@@ -3,12 +3,12 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What `scan` shares with the commands that scan too (`timeline`): the
- * scan's flags (--labels, --limit, --top-k, --rare-below, --threads,
- * --no-cache and the preprocessing flags), their checks, opening the
- * dataset, loading a model for it, and one scan through the result cache
- * with progress on a terminal and Ctrl+C stopping it. Implemented in
- * fm-cli-scan.c.
+ * What `scan` shares with the commands that scan too (`timeline`,
+ * `atlas`, `prune`): the scan's flags (--labels, --limit, --top-k,
+ * --rare-below, --threads, --no-cache and the preprocessing flags), their
+ * checks, opening the dataset, loading a model for it, and one scan
+ * through the result cache with progress on a terminal and Ctrl+C
+ * stopping it. Implemented in fm-cli-scan.c.
  */
 #pragma once
 
@@ -42,6 +42,14 @@ void          fm_cli_scan_flags_init        (FmCliScanFlags        *f);
 void          fm_cli_scan_flags_clear       (FmCliScanFlags        *f);
 void          fm_cli_scan_flags_add_options (FmCliScanFlags        *f,
                                              GOptionContext        *context);
+/* Adds the flags' options to @context and parses the command line of a
+ * command that takes MODEL DATASET (`scan`, `atlas`, `prune`); returns an
+ * exit status, having printed a usage error. */
+int           fm_cli_scan_parse             (FmCliScanFlags        *f,
+                                             GOptionContext        *context,
+                                             const char            *subcommand,
+                                             int                   *argc,
+                                             char                ***argv);
 /* The values alone; returns an exit status, having printed a usage error
  * naming the flag. */
 int           fm_cli_scan_flags_check       (const FmCliScanFlags  *f,

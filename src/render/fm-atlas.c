@@ -728,17 +728,6 @@ fm_top_images_range (const FmTopImage *images,
     *vmin = *vmax = 0;
 }
 
-static gboolean
-all_zero (const float *map,
-          gsize        n,
-          float        epsilon)
-{
-  for (gsize i = 0; i < n; i++)
-    if (!(fabsf (map[i]) <= epsilon))
-      return FALSE;
-  return TRUE;
-}
-
 void
 fm_top_image_draw (cairo_t           *cr,
                    const FmTopImage  *image,
@@ -754,6 +743,7 @@ fm_top_image_draw (cairo_t           *cr,
   gsize plane = (gsize) entry->height * entry->width;
   FmTileStyle gray = { 0 };
   FmTileStyle style = *map_style;
+  FmChannelStats stats;
 
   if (image->thumb == NULL || image->map == NULL)
     return;
@@ -762,7 +752,9 @@ fm_top_image_draw (cairo_t           *cr,
   cairo_translate (cr, x, y);
   fm_tile_render (cr, image->thumb, input_h, input_w, side, side, &gray);
   cairo_translate (cr, side + FM_TOP_IMAGE_GAP, 0);
-  style.all_zero = all_zero (image->map, plane, epsilon);
+  /* Zero as the window and the sheet decide it (fm-stats.h). */
+  fm_channel_stats_compute (image->map, 1, plane, epsilon, &stats);
+  style.all_zero = stats.all_zero;
   fm_tile_render (cr, image->map, (int) entry->height, (int) entry->width, side, side, &style);
   cairo_restore (cr);
 }

@@ -81,6 +81,9 @@ check_report (const char *json)
                          json_array_get_int_element (dead, k));
       removed += json_array_get_length (dead);
     }
+  /* The dying model has dead channels (tests/engine/test-scan.c checks
+   * them against PyTorch), so the comparison above is not of empty lists. */
+  g_assert_cmpint (removed, >, 0);
   g_assert_cmpint (json_object_get_int_member (o, "removed"), ==, removed);
   g_assert_cmpint (json_object_get_int_member (o, "params_before"), ==, 34506);
   g_assert_cmpint (json_object_get_int_member (o, "params_after"), <,
