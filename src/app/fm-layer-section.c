@@ -243,7 +243,8 @@ channel_scan (FmLayerSection *self,
 {
   const FmScanLayer *sl = scan_entry (self);
 
-  if (sl == NULL || c >= sl->channels)
+  /* A scan stopped before its first image says nothing of any channel. */
+  if (sl == NULL || c >= sl->channels || self->scan->images == 0)
     return FM_TILE_SCAN_NONE;
   if (sl->fire_count[c] == 0)
     return FM_TILE_SCAN_DEAD;

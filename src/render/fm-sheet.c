@@ -430,10 +430,11 @@ fm_sheet_verdict (const FmSheetSpec  *spec,
 {
   g_return_val_if_fail (spec != NULL && layer != NULL, FM_SHEET_VERDICT_NONE);
 
-  if (spec->scan_dataset == NULL || layer->fire_count == NULL
+  /* A scan stopped before its first image says nothing of any channel. */
+  if (spec->scan_dataset == NULL || layer->fire_count == NULL || spec->scan_images == 0
       || channel >= (guint) MAX (layer->channels, 0))
     return FM_SHEET_VERDICT_NONE;
-  /* The window's rule (fm-layer-section.c). */
+  /* The window's rule (fm-layer-section.c), and the engine's (fm-scan-result.c). */
   if (layer->fire_count[channel] == 0)
     return FM_SHEET_VERDICT_DEAD;
   if (layer->fire_count[channel] < spec->rare_below * spec->scan_images)

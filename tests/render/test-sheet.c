@@ -186,7 +186,8 @@ check_tiles (const FmSheetSpec *spec,
           /* FmTile's frame of a dead (never fired) or rare channel. */
           framed = spec->scan_dataset != NULL && l->fire_count != NULL
                    && (l->fire_count[c] == 0
-                       || l->fire_count[c] < spec->rare_below * spec->scan_images);
+                       || l->fire_count[c] < spec->rare_below * spec->scan_images)
+                   && spec->scan_images > 0;
           if (framed)
             fm_tile_render_scan_mark (cr, l->fire_count[c] == 0, side, FM_TILE_SCAN_MARK_WIDTH,
                                       fm_tile_scan_mark_dash);
@@ -544,6 +545,11 @@ test_scan_marks (void)
   /* c % 3 == 0 and c % 4 == 0: 0, 12, 24; c % 4 == 1: 9, 21. */
   g_assert_cmpuint (dead, ==, 3);
   g_assert_cmpuint (rare, ==, 2);
+
+  /* A scan stopped before its first image: no channel is dead or rare. */
+  spec.scan_images = 0;
+  for (int c = 0; c < 32; c++)
+    g_assert_cmpint (fm_sheet_verdict (&spec, &layers[0], (guint) c), ==, FM_SHEET_VERDICT_NONE);
   fm_test_png_clear (&png);
 }
 
