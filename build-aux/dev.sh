@@ -166,6 +166,10 @@ fuzz_one() {
     printf 'fuzz-%s: %s executions, %s\n' "$target" "${execs:-?}" "$cov"
   else
     printf 'fuzz-%s: FAILED after %s executions (see %s)\n' "$target" "${execs:-?}" "$log"
+    # What failed, in CI's own output: the sanitizer's or libFuzzer's
+    # verdict, the top frames and the failing input (base64, if short).
+    grep -E -m 24 '(ERROR|WARNING): |SUMMARY: |runtime error|^ +#[0-9] |check failed|round trip refused|Test unit written|^Base64: .{0,400}$' \
+      "$log" | sed 's/^/    /' || true
   fi
   return $status
 }
