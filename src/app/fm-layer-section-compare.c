@@ -22,6 +22,7 @@
 
 #include "fm-layer-section-private.h"
 #include "fm-tile.h"
+#include "fm-wrap-label.h"
 
 /* ---- the legends ------------------------------------------------------------ */
 
@@ -78,22 +79,27 @@ make_legend_area (FmLayerSection          *self,
   return area;
 }
 
-/* @legend after its name, @name (in compare mode: "A", "B", "|A − B|"). */
+/* A legend's name in compare mode: "A", "B", "|A − B|". */
 static GtkWidget *
-legend_row (GtkWidget   *legend,
-            const char  *name,
-            GtkWidget  **name_out)
+legend_name (const char *name)
 {
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (name);
 
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_label_set_width_chars (GTK_LABEL (label), 5);
   gtk_widget_add_css_class (label, "caption-heading");
-  gtk_box_append (GTK_BOX (row), label);
+  return label;
+}
+
+/* @legend after its name, @name. */
+static GtkWidget *
+legend_row (GtkWidget   *legend,
+            const char  *name)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  gtk_box_append (GTK_BOX (row), legend_name (name));
   gtk_box_append (GTK_BOX (row), legend);
-  if (name_out != NULL)
-    *name_out = label;
   return row;
 }
 
@@ -101,20 +107,33 @@ GtkWidget *
 _fm_layer_section_compare_legends (FmLayerSection *self)
 {
   GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
   gtk_widget_set_valign (column, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (column), legend_row (self->legend, "A", &self->legend_a_name));
-  gtk_widget_set_visible (self->legend_a_name, FALSE);
+  gtk_box_append (GTK_BOX (row), self->legend);
+  gtk_box_append (GTK_BOX (column), row);
+  self->legend_column = column;
+  return column;
+}
+
+/* The names and B's and the difference's legends, made when the section
+ * is first shown in compare mode (a model of 60 layers would otherwise
+ * build 240 widgets it may never show). */
+void
+_fm_layer_section_ensure_compare_legends (FmLayerSection *self)
+{
+  if (self->legends_b != NULL)
+    return;
+  self->legend_a_name = legend_name ("A");
+  gtk_box_prepend (GTK_BOX (gtk_widget_get_parent (self->legend)), self->legend_a_name);
   self->legends_b = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   self->legend_b = make_legend_area (self, _("Colour scale of model B"), legend_b_draw);
-  gtk_box_append (GTK_BOX (self->legends_b), legend_row (self->legend_b, "B", NULL));
+  gtk_box_append (GTK_BOX (self->legends_b), legend_row (self->legend_b, "B"));
   self->legend_d = make_legend_area (self, _("Colour scale of the difference"), legend_d_draw);
   /* Translators: names the colour scale of the difference tiles */
-  self->legend_d_row = legend_row (self->legend_d, _("|A − B|"), NULL);
+  self->legend_d_row = legend_row (self->legend_d, _("|A − B|"));
   gtk_box_append (GTK_BOX (self->legends_b), self->legend_d_row);
-  gtk_widget_set_visible (self->legends_b, FALSE);
-  gtk_box_append (GTK_BOX (column), self->legends_b);
-  return column;
+  gtk_box_append (GTK_BOX (self->legend_column), self->legends_b);
 }
 
 /* ---- the cells ---------------------------------------------------------------- */
@@ -260,7 +279,8 @@ apply_pair (FmLayerSection *self)
   style.vmax = self->diff_max > 0 ? self->diff_max : 1;
   for (guint c = 0; c < self->tiles_d->len; c++)
     fm_tile_set_map (g_ptr_array_index (self->tiles_d, c), self->diff + c * plane, &style);
-  gtk_widget_queue_draw (self->legend_d);
+  if (self->legend_d != NULL)
+    gtk_widget_queue_draw (self->legend_d);
 }
 
 void
@@ -296,10 +316,10 @@ fm_layer_section_set_compare (FmLayerSection *self,
       /* Translators: a compared layer whose name differs in the two models */
       g_autofree char *title = g_strdup_printf (_("%s in A, %s in B"), self->title_a, title_b);
 
-      gtk_label_set_text (GTK_LABEL (self->title), title);
+      fm_wrap_label_set_text (FM_WRAP_LABEL (self->title), title);
     }
   else
-    gtk_label_set_text (GTK_LABEL (self->title), self->title_a);
+    fm_wrap_label_set_text (FM_WRAP_LABEL (self->title), self->title_a);
   _fm_layer_section_resize_space (self);
   if (built)
     fm_layer_section_ensure_tiles (self);
@@ -324,7 +344,8 @@ fm_layer_section_set_compare_frame (FmLayerSection *self,
   if (self->flow != NULL)
     _fm_layer_section_update_subtitle (self);
   _fm_layer_section_apply_compare (self, TRUE);
-  gtk_widget_queue_draw (self->legend_b);
+  if (self->legend_b != NULL)
+    gtk_widget_queue_draw (self->legend_b);
 }
 
 void

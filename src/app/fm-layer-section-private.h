@@ -51,6 +51,8 @@ struct _FmLayerSection
   GPtrArray     *tiles_b;    /* FmTile*, borrowed, like tiles */
   GPtrArray     *tiles_d;
   GPtrArray     *cells;      /* the GtkBox of each channel's tiles, borrowed */
+  GtkWidget     *legend_column; /* A's legend row, then legends_b */
+  /* made when first in compare mode (NULL before): */
   GtkWidget     *legends_b;  /* B's legend and the difference's, with their names */
   GtkWidget     *legend_b;
   GtkWidget     *legend_d;
@@ -85,6 +87,8 @@ void _fm_layer_section_draw_legend   (FmLayerSection *self,
 /* The header's column of legends: A's (self->legend), and B's and the
  * difference's for compare mode. */
 GtkWidget *_fm_layer_section_compare_legends (FmLayerSection *self);
+/* The names and B's and the difference's legends, once. */
+void       _fm_layer_section_ensure_compare_legends (FmLayerSection *self);
 /* One channel's cell in compare mode, around A's @tile. */
 GtkWidget *_fm_layer_section_compare_cell    (FmLayerSection *self,
                                               GtkWidget      *tile,

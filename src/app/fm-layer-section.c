@@ -22,6 +22,7 @@
 
 #include "fm-layer-section-private.h"
 #include "fm-tile.h"
+#include "fm-wrap-label.h"
 
 
 G_DEFINE_FINAL_TYPE (FmLayerSection, fm_layer_section, GTK_TYPE_WIDGET)
@@ -423,15 +424,11 @@ fm_layer_section_init (FmLayerSection *self)
   self->tiles_d = g_ptr_array_new ();
   self->cells = g_ptr_array_new ();
 
-  self->title = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->title), 0);
-  gtk_label_set_wrap (GTK_LABEL (self->title), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (self->title), PANGO_WRAP_WORD_CHAR);
+  /* Wrapped, never cut: the part of a name that tells two layers apart
+   * may be anywhere in it. */
+  self->title = fm_wrap_label_new (NULL);
   gtk_widget_add_css_class (self->title, "heading");
-  self->subtitle = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->subtitle), 0);
-  gtk_label_set_wrap (GTK_LABEL (self->subtitle), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (self->subtitle), PANGO_WRAP_WORD_CHAR);
+  self->subtitle = fm_wrap_label_new (NULL);
   gtk_widget_add_css_class (self->subtitle, "dim-label");
   gtk_widget_add_css_class (self->subtitle, "caption");
   gtk_box_append (GTK_BOX (titles), self->title);
@@ -485,9 +482,9 @@ fm_layer_section_new (const FmModel *model,
   self->index = index;
   self->shape_text = fm_layer_shape_text (model, layer);
   self->op_label = g_strdup (fm_layer_op_label (model, layer));
-  gtk_label_set_text (GTK_LABEL (self->title), v->name);
+  fm_wrap_label_set_text (FM_WRAP_LABEL (self->title), v->name);
   gtk_widget_set_tooltip_text (self->title, v->name);
-  gtk_label_set_text (GTK_LABEL (self->subtitle), self->op_label);
+  fm_wrap_label_set_text (FM_WRAP_LABEL (self->subtitle), self->op_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, v->name, -1);
 
@@ -508,19 +505,19 @@ fm_layer_section_set_title (FmLayerSection *self,
 {
   g_free (self->title_a);
   self->title_a = g_strdup (title);
-  gtk_label_set_text (GTK_LABEL (self->title), title);
+  fm_wrap_label_set_text (FM_WRAP_LABEL (self->title), title);
 }
 
 const char *
 fm_layer_section_get_title (FmLayerSection *self)
 {
-  return gtk_label_get_text (GTK_LABEL (self->title));
+  return fm_wrap_label_get_text (FM_WRAP_LABEL (self->title));
 }
 
 const char *
 fm_layer_section_get_subtitle (FmLayerSection *self)
 {
-  return gtk_label_get_text (GTK_LABEL (self->subtitle));
+  return fm_wrap_label_get_text (FM_WRAP_LABEL (self->subtitle));
 }
 
 guint
@@ -805,7 +802,7 @@ _fm_layer_section_update_subtitle (FmLayerSection *self)
     subtitle = g_strdup_printf (_("%s · %s · %u / %u zero for this input"), self->op_label,
                                 self->shape_text, self->frame->n_zero[self->index],
                                 self->n_channels);
-  gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
+  fm_wrap_label_set_text (FM_WRAP_LABEL (self->subtitle), subtitle);
 }
 
 static void
@@ -834,12 +831,16 @@ _fm_layer_section_show_legends (FmLayerSection *self)
   gboolean per_tile = self->options.normalize == FM_NORMALIZE_TILE;
 
   gtk_widget_set_visible (self->legend, !per_tile);
-  gtk_widget_set_visible (self->legend_a_name, self->compare && !per_tile);
   gtk_widget_set_visible (self->legend_note, per_tile);
+  gtk_widget_queue_draw (self->legend);
+  if (self->compare)
+    _fm_layer_section_ensure_compare_legends (self);
+  if (self->legends_b == NULL)
+    return;
+  gtk_widget_set_visible (self->legend_a_name, self->compare && !per_tile);
   gtk_widget_set_visible (self->legends_b, self->compare);
   gtk_widget_set_visible (gtk_widget_get_parent (self->legend_b), !per_tile);
   gtk_widget_set_visible (self->legend_d_row, self->compare && self->show_diff);
-  gtk_widget_queue_draw (self->legend);
   if (self->compare)
     {
       gtk_widget_queue_draw (self->legend_b);

@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One channel's feature map as a widget: the map drawn by fm_tile_render()
- * (the same code the PNG export uses), its channel index under it, and an
+ * (the same code the PNG export uses), its channel index under it (drawn
+ * from one kept PangoLayout, not a label widget: a 512-channel layer would
+ * otherwise build, measure and style 512 labels as it comes into sight), and an
  * accessible label such as "Channel 7, all zero" (also set on its flow
  * box child, which is what takes focus and is activated with a click or
  * Enter; the layer section opens the detail). The map data is borrowed from the
@@ -17,6 +19,7 @@
 #include <math.h>
 
 #include "fm-tile.h"
+#include "fm-wrap-label.h"
 
 #define LABEL_HEIGHT 16
 
@@ -29,7 +32,9 @@ struct _FmTile
   int          map_width;
   int          size;
   const float *map;        /* [H, W], borrowed */
-  GtkWidget   *index_label;
+  char        *caption;    /* under the map: the channel index by default */
+  PangoLayout *caption_layout;
+  guint        caption_serial;  /* of the pango context it was made with */
   GtkWidget   *scroller;   /* ancestor GtkScrolledWindow, borrowed */
   FmTileStyle  style;
   char        *note;
@@ -145,6 +150,36 @@ is_visible_in_scroller (FmTile *self)
          bounds.origin.x <= gtk_widget_get_width (scroller);
 }
 
+/* The caption under the map, centred in the band of LABEL_HEIGHT at @y:
+ * the theme's caption text colour, dimmed as a dim-label is unless the map
+ * is all zero (then bold, from the caption-heading class, and at full
+ * contrast). The layout is made once and remade when the caption, its
+ * weight or the widget's fonts change. */
+static void
+snapshot_caption (FmTile      *self,
+                  GtkSnapshot *snapshot,
+                  double       width,
+                  double       y)
+{
+  PangoLayout *layout = fm_widget_kept_layout (GTK_WIDGET (self), &self->caption_layout,
+                                               &self->caption_serial, self->caption);
+  GdkRGBA color;
+  int text_w, text_h;
+
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_get_pixel_size (layout, &text_w, &text_h);
+  fm_widget_get_text_color (GTK_WIDGET (self), &color);
+  if (!self->style.all_zero)
+    color.alpha *= 0.55f; /* as libadwaita's .dim-label */
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (floor ((width - MIN (text_w, width)) / 2),
+                                                y + floor ((LABEL_HEIGHT - text_h) / 2.0)));
+  gtk_snapshot_append_layout (snapshot, layout, &color);
+  gtk_snapshot_restore (snapshot);
+}
+
 static void
 fm_tile_snapshot (GtkWidget   *widget,
                   GtkSnapshot *snapshot)
@@ -157,7 +192,7 @@ fm_tile_snapshot (GtkWidget   *widget,
 
   if (side <= 0)
     return;
-  gtk_widget_snapshot_child (widget, self->index_label, snapshot);
+  snapshot_caption (self, snapshot, w, gtk_widget_get_height (widget) - LABEL_HEIGHT);
   self->culled = FALSE;
   if (self->map == NULL)
     return;
@@ -180,19 +215,6 @@ fm_tile_snapshot (GtkWidget   *widget,
 }
 
 static void
-fm_tile_size_allocate (GtkWidget *widget,
-                       int        width,
-                       int        height,
-                       int        baseline)
-{
-  FmTile *self = FM_TILE (widget);
-
-  gtk_widget_size_allocate (self->index_label,
-                            &(GtkAllocation) { 0, height - LABEL_HEIGHT, width, LABEL_HEIGHT },
-                            -1);
-}
-
-static void
 fm_tile_measure (GtkWidget      *widget,
                  GtkOrientation  orientation,
                  int             for_size,
@@ -207,12 +229,13 @@ fm_tile_measure (GtkWidget      *widget,
 }
 
 static void
-fm_tile_dispose (GObject *object)
+fm_tile_system_setting_changed (GtkWidget       *widget,
+                                GtkSystemSetting setting)
 {
-  FmTile *self = FM_TILE (object);
+  FmTile *self = FM_TILE (widget);
 
-  g_clear_pointer (&self->index_label, gtk_widget_unparent);
-  G_OBJECT_CLASS (fm_tile_parent_class)->dispose (object);
+  g_clear_object (&self->caption_layout);
+  GTK_WIDGET_CLASS (fm_tile_parent_class)->system_setting_changed (widget, setting);
 }
 
 static void
@@ -222,6 +245,8 @@ fm_tile_finalize (GObject *object)
 
   g_free (self->note);
   g_free (self->label);
+  g_free (self->caption);
+  g_clear_object (&self->caption_layout);
   G_OBJECT_CLASS (fm_tile_parent_class)->finalize (object);
 }
 
@@ -231,11 +256,10 @@ fm_tile_class_init (FmTileClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = fm_tile_dispose;
   object_class->finalize = fm_tile_finalize;
   widget_class->snapshot = fm_tile_snapshot;
-  widget_class->size_allocate = fm_tile_size_allocate;
   widget_class->measure = fm_tile_measure;
+  widget_class->system_setting_changed = fm_tile_system_setting_changed;
 
   gtk_widget_class_set_css_name (widget_class, "fmtile");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -259,13 +283,10 @@ fm_tile_new (guint channel,
   FmTile *self = g_object_new (FM_TYPE_TILE, NULL);
 
   self->channel = channel;
-  {
-    g_autofree char *index = g_strdup_printf ("%u", channel);
-    self->index_label = gtk_label_new (index);
-    gtk_widget_add_css_class (self->index_label, "caption");
-    gtk_widget_add_css_class (self->index_label, "dim-label");
-    gtk_widget_set_parent (self->index_label, GTK_WIDGET (self));
-  }
+  self->caption = g_strdup_printf ("%u", channel);
+  /* The caption's font: the theme's caption style (the tile draws no other
+   * text). */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "caption");
   self->map_height = map_height;
   self->map_width = map_width;
   self->size = size;
@@ -292,18 +313,9 @@ fm_tile_set_map (FmTile            *self,
     {
       update_label (self);
       /* The index of a zero map stands out, in bold and full contrast. */
-      if (style->all_zero)
-        {
-          gtk_widget_remove_css_class (self->index_label, "dim-label");
-          gtk_widget_remove_css_class (self->index_label, "caption");
-          gtk_widget_add_css_class (self->index_label, "caption-heading");
-        }
-      else
-        {
-          gtk_widget_remove_css_class (self->index_label, "caption-heading");
-          gtk_widget_add_css_class (self->index_label, "caption");
-          gtk_widget_add_css_class (self->index_label, "dim-label");
-        }
+      gtk_widget_remove_css_class (GTK_WIDGET (self), style->all_zero ? "caption" : "caption-heading");
+      gtk_widget_add_css_class (GTK_WIDGET (self), style->all_zero ? "caption-heading" : "caption");
+      g_clear_object (&self->caption_layout);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -337,7 +349,12 @@ void
 fm_tile_set_caption (FmTile     *self,
                      const char *caption)
 {
-  gtk_label_set_text (GTK_LABEL (self->index_label), caption);
+  if (g_strcmp0 (self->caption, caption) == 0)
+    return;
+  g_free (self->caption);
+  self->caption = g_strdup (caption);
+  g_clear_object (&self->caption_layout);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

@@ -140,23 +140,13 @@ preview_draw (GtkDrawingArea *area,
   plane = (gsize) self->pp.height * self->pp.width;
   if (self->pp.channels == 3 && fm_draw_pad_get_channels (self->draw_pad) == 3)
     {
-      const float *rgb = fm_draw_pad_get_pixels (self->draw_pad);
       cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, self->pp.width,
                                                              self->pp.height);
-      guint8 *data = cairo_image_surface_get_data (surface);
-      int stride = cairo_image_surface_get_stride (surface);
 
       cairo_surface_flush (surface);
-      for (int y = 0; y < self->pp.height; y++)
-        for (int x = 0; x < self->pp.width; x++)
-          {
-            gsize i = (gsize) y * self->pp.width + x;
-            guint32 px = 0;
-
-            for (int c = 0; c < 3; c++)
-              px = px << 8 | (guint32) lrintf (CLAMP (rgb[c * plane + i], 0.0f, 1.0f) * 255);
-            ((guint32 *) (data + y * stride))[x] = px;
-          }
+      fm_planes_to_rgb24 (fm_draw_pad_get_pixels (self->draw_pad), 3, self->pp.height,
+                          self->pp.width, cairo_image_surface_get_data (surface),
+                          cairo_image_surface_get_stride (surface));
       cairo_surface_mark_dirty (surface);
       cairo_scale (cr, (double) width / self->pp.width, (double) height / self->pp.height);
       cairo_set_source_surface (cr, surface, 0, 0);

@@ -259,6 +259,37 @@ fm_tile_render (cairo_t           *cr,
     fm_tile_render_zero_mark (cr, width, height, style->dark);
 }
 
+static inline guint32
+unit_to_byte (float v)
+{
+  return (guint32) (CLAMP (v, 0.0f, 1.0f) * 255 + 0.5f);
+}
+
+void
+fm_planes_to_rgb24 (const float *planes,
+                    int          channels,
+                    int          h,
+                    int          w,
+                    guint8      *data,
+                    int          stride)
+{
+  gsize plane = (gsize) h * w;
+  const float *g = channels == 3 ? planes + plane : planes;
+  const float *b = channels == 3 ? planes + 2 * plane : planes;
+
+  for (int y = 0; y < h; y++)
+    {
+      guint32 *row = (guint32 *) (data + (gsize) y * stride);
+
+      for (int x = 0; x < w; x++)
+        {
+          gsize i = (gsize) y * w + x;
+
+          row[x] = unit_to_byte (planes[i]) << 16 | unit_to_byte (g[i]) << 8 | unit_to_byte (b[i]);
+        }
+    }
+}
+
 void
 fm_tile_style_gray_input (FmTileStyle *style,
                           const float *map,

@@ -68,6 +68,17 @@ void fm_tile_style_gray_input (FmTileStyle *style,
                                const float *map,
                                gsize        n);
 
+/* A picture of @channels (1: gray, 3: RGB) planes of @h x @w values in
+ * [0, 1] (clamped) as 8-bit pixels in @data, a CAIRO_FORMAT_RGB24 image of
+ * @stride bytes a row: the canvas and the window's preview of an RGB
+ * input. */
+void fm_planes_to_rgb24 (const float *planes,
+                         int          channels,
+                         int          h,
+                         int          w,
+                         guint8      *data,
+                         int          stride);
+
 void fm_tile_colorize (const float       *map,
                        int                h,
                        int                w,

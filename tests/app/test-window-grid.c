@@ -24,6 +24,7 @@
 #include "fm-test-window.h"
 #include "fm-tile.h"
 #include "fm-window.h"
+#include "fm-wrap-label.h"
 
 /* Zero channels per layer name from `feature-maps run --json`. */
 static GHashTable *
@@ -737,6 +738,36 @@ test_grid_keys (void)
   fm_test_close_window (window);
 }
 
+/* A section's title (FmWrapLabel): one line when it has its width, as
+ * many lines as it needs when narrower, its text whole either way; it
+ * asks for no more than 64 pixels of width. */
+static void
+test_wrap_label (void)
+{
+  const char *name = "/layer4/layer4.0/relu/Relu_output_0";
+  GtkWidget *label = g_object_ref_sink (fm_wrap_label_new (name));
+  int min, nat, line, narrow, unset, nat_short;
+
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (nat, >, 3 * 64);
+  g_assert_cmpint (min, ==, 64);
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, nat, &line, NULL, NULL, NULL);
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, -1, &unset, NULL, NULL, NULL);
+  g_assert_cmpint (line, >, 0);
+  g_assert_cmpint (unset, ==, line);
+  /* at a third of its width, at least three lines */
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, nat / 3, &narrow, NULL, NULL, NULL);
+  g_assert_cmpint (narrow, >=, 3 * line);
+  g_assert_cmpstr (fm_wrap_label_get_text (FM_WRAP_LABEL (label)), ==, name);
+
+  fm_wrap_label_set_text (FM_WRAP_LABEL (label), "fc");
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat_short, NULL, NULL);
+  g_assert_cmpint (nat_short, <, 64);
+  g_assert_cmpint (min, ==, nat_short);
+  g_assert_cmpstr (fm_wrap_label_get_text (FM_WRAP_LABEL (label)), ==, "fc");
+  g_object_unref (label);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -752,6 +783,7 @@ main (int   argc,
   g_test_add_func ("/app/window/filter-and-sort", test_filter_and_sort);
   g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
   g_test_add_func ("/app/window/grid-keys", test_grid_keys);
+  g_test_add_func ("/app/window/wrap-label", test_wrap_label);
 
   return g_test_run ();
 }

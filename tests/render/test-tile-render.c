@@ -358,6 +358,33 @@ test_legend (void)
   cairo_surface_destroy (surface);
 }
 
+/* Planes in [0, 1] to 8-bit RGB24, by hand: v * 255 rounded, clamped;
+ * one plane is gray, three are R, G, B. */
+static void
+test_planes_to_rgb24 (void)
+{
+  const float gray[4] = { 0.0f, 0.5f, 1.0f, -0.25f };
+  const float rgb[3 * 2] = { 1.0f, 0.2f,    /* R */
+                             0.0f, 2.0f,    /* G (2 clamps to 255) */
+                             0.1f, 0.998f };/* B */
+  guint8 data[2 * 16];
+
+  memset (data, 0xaa, sizeof data);
+  fm_planes_to_rgb24 (gray, 1, 2, 2, data, 16);
+  /* 0.5 * 255 = 127.5 rounds to 128 */
+  g_assert_cmphex (((guint32 *) data)[0], ==, 0x000000);
+  g_assert_cmphex (((guint32 *) data)[1], ==, 0x808080);
+  g_assert_cmphex (((guint32 *) (data + 16))[0], ==, 0xffffff);
+  g_assert_cmphex (((guint32 *) (data + 16))[1], ==, 0x000000);
+  /* the stride's padding is left alone */
+  g_assert_cmphex (data[8], ==, 0xaa);
+
+  fm_planes_to_rgb24 (rgb, 3, 1, 2, data, 16);
+  /* R 255, G 0, B 0.1 * 255 = 25.5 -> 26; R 0.2 * 255 = 51, G 255, B 254.49 -> 254 */
+  g_assert_cmphex (((guint32 *) data)[0], ==, 0xff001a);
+  g_assert_cmphex (((guint32 *) data)[1], ==, 0x33fffe);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/render/tile/zero-mark", test_zero_mark);
   g_test_add_func ("/render/tile/zero-mark-small", test_zero_mark_small);
   g_test_add_func ("/render/legend/bar", test_legend);
+  g_test_add_func ("/render/planes-to-rgb24", test_planes_to_rgb24);
 
   ret = g_test_run ();
   return ret;

@@ -1,0 +1,197 @@
+/* fm-wrap-label.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A line of text, start-aligned, wrapped anywhere (between words, or inside
+ * one when a word is longer than the line) when it is given less than its
+ * width: a layer's name, whose distinguishing part may sit anywhere in it,
+ * is never cut. It takes its font and colour from CSS like a label
+ * ("heading", "caption", "dim-label").
+ *
+ * Why not a wrapping GtkLabel: GTK 4.8's label lays its text out afresh
+ * (a copied PangoLayout) for each width it is measured at, about 38
+ * layouts per label as a page of sections is allocated. A model of 40
+ * layers spent some 50 ms of its first frame there. This one keeps one
+ * layout and lays it out again only when the width changes.
+ */
+#include "config.h"
+
+#include "fm-wrap-label.h"
+
+/* The narrowest it asks for, in pixels, when its text is wider. */
+#define MIN_WIDTH 64
+
+struct _FmWrapLabel
+{
+  GtkWidget    parent_instance;
+
+  char        *text;
+  PangoLayout *layout;
+  guint        serial;   /* of the pango context the layout follows */
+};
+
+G_DEFINE_FINAL_TYPE (FmWrapLabel, fm_wrap_label, GTK_TYPE_WIDGET)
+
+PangoLayout *
+fm_widget_kept_layout (GtkWidget    *widget,
+                       PangoLayout **layout,
+                       guint        *serial,
+                       const char   *text)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+
+  if (*layout == NULL)
+    *layout = gtk_widget_create_pango_layout (widget, text);
+  else if (*serial != pango_context_get_serial (context))
+    pango_layout_context_changed (*layout);
+  *serial = pango_context_get_serial (context);
+  return *layout;
+}
+
+void
+fm_widget_get_text_color (GtkWidget *widget,
+                          GdkRGBA   *color)
+{
+  /* gtk_widget_get_color () is GTK 4.10's */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
+G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+/* The layout, wrapping at @width pixels (-1: not at all). */
+static PangoLayout *
+get_layout (FmWrapLabel *self,
+            int          width)
+{
+  PangoLayout *layout = fm_widget_kept_layout (GTK_WIDGET (self), &self->layout, &self->serial,
+                                               self->text);
+
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_width (layout, width < 0 ? -1 : width * PANGO_SCALE);
+  return layout;
+}
+
+static GtkSizeRequestMode
+fm_wrap_label_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+fm_wrap_label_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  FmWrapLabel *self = FM_WRAP_LABEL (widget);
+  int width, height;
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      pango_layout_get_pixel_size (get_layout (self, -1), &width, NULL);
+      *natural = width;
+      *minimum = MIN (width, MIN_WIDTH);
+    }
+  else
+    {
+      pango_layout_get_pixel_size (get_layout (self, for_size), NULL, &height);
+      *minimum = *natural = height;
+    }
+}
+
+static void
+fm_wrap_label_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  FmWrapLabel *self = FM_WRAP_LABEL (widget);
+  PangoLayout *layout = get_layout (self, gtk_widget_get_width (widget));
+  GdkRGBA color;
+
+  fm_widget_get_text_color (widget, &color);
+  pango_layout_set_alignment (layout, gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL
+                                      ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+  gtk_snapshot_append_layout (snapshot, layout, &color);
+}
+
+static void
+fm_wrap_label_system_setting_changed (GtkWidget       *widget,
+                                      GtkSystemSetting setting)
+{
+  FmWrapLabel *self = FM_WRAP_LABEL (widget);
+
+  if (self->layout != NULL)
+    pango_layout_context_changed (self->layout);
+  gtk_widget_queue_resize (widget);
+  GTK_WIDGET_CLASS (fm_wrap_label_parent_class)->system_setting_changed (widget, setting);
+}
+
+static void
+fm_wrap_label_finalize (GObject *object)
+{
+  FmWrapLabel *self = FM_WRAP_LABEL (object);
+
+  g_free (self->text);
+  g_clear_object (&self->layout);
+  G_OBJECT_CLASS (fm_wrap_label_parent_class)->finalize (object);
+}
+
+static void
+fm_wrap_label_class_init (FmWrapLabelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = fm_wrap_label_finalize;
+  widget_class->get_request_mode = fm_wrap_label_get_request_mode;
+  widget_class->measure = fm_wrap_label_measure;
+  widget_class->snapshot = fm_wrap_label_snapshot;
+  widget_class->system_setting_changed = fm_wrap_label_system_setting_changed;
+  gtk_widget_class_set_css_name (widget_class, "label");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LABEL);
+}
+
+static void
+fm_wrap_label_init (FmWrapLabel *self)
+{
+  self->text = g_strdup ("");
+}
+
+GtkWidget *
+fm_wrap_label_new (const char *text)
+{
+  FmWrapLabel *self = g_object_new (FM_TYPE_WRAP_LABEL, NULL);
+
+  fm_wrap_label_set_text (self, text);
+  return GTK_WIDGET (self);
+}
+
+void
+fm_wrap_label_set_text (FmWrapLabel *self,
+                        const char  *text)
+{
+  g_return_if_fail (FM_IS_WRAP_LABEL (self));
+
+  if (text == NULL)
+    text = "";
+  if (g_strcmp0 (self->text, text) == 0)
+    return;
+  g_free (self->text);
+  self->text = g_strdup (text);
+  if (self->layout != NULL)
+    pango_layout_set_text (self->layout, self->text, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->text, -1);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+const char *
+fm_wrap_label_get_text (FmWrapLabel *self)
+{
+  g_return_val_if_fail (FM_IS_WRAP_LABEL (self), NULL);
+
+  return self->text;
+}

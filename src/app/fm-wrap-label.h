@@ -1,0 +1,32 @@
+/* fm-wrap-label.h
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define FM_TYPE_WRAP_LABEL (fm_wrap_label_get_type ())
+
+G_DECLARE_FINAL_TYPE (FmWrapLabel, fm_wrap_label, FM, WRAP_LABEL, GtkWidget)
+
+GtkWidget  *fm_wrap_label_new      (const char  *text);
+void        fm_wrap_label_set_text (FmWrapLabel *self,
+                                    const char  *text);
+const char *fm_wrap_label_get_text (FmWrapLabel *self);
+
+/* For a widget that draws its own text (this label, the tile's caption):
+ * *@layout, made with @text from @widget's fonts when NULL, and told when
+ * those fonts changed since *@serial. */
+PangoLayout *fm_widget_kept_layout   (GtkWidget    *widget,
+                                      PangoLayout **layout,
+                                      guint        *serial,
+                                      const char   *text);
+/* @widget's text colour from CSS. */
+void         fm_widget_get_text_color (GtkWidget  *widget,
+                                       GdkRGBA    *color);
+
+G_END_DECLS
