@@ -29,6 +29,10 @@ struct _FmWrapLabel
   char        *text;
   PangoLayout *layout;
   guint        serial;   /* of the pango context the layout follows */
+  /* the text on one line, measured with the layout at serial (0 x 0:
+   * not yet) */
+  int          line_width;
+  int          line_height;
 };
 
 G_DEFINE_FINAL_TYPE (FmWrapLabel, fm_wrap_label, GTK_TYPE_WIDGET)
@@ -78,6 +82,27 @@ fm_wrap_label_get_request_mode (GtkWidget *widget)
   return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
+/* The size of the text on one line. Most names fit their width: those
+ * are measured (and shaped) once, whatever widths they are asked about. */
+static void
+get_line_size (FmWrapLabel *self,
+               int         *width,
+               int         *height)
+{
+  guint serial = self->serial;
+  PangoLayout *layout = fm_widget_kept_layout (GTK_WIDGET (self), &self->layout, &self->serial,
+                                               self->text);
+
+  if (layout != NULL && (self->line_height == 0 || serial != self->serial))
+    {
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_width (layout, -1);
+      pango_layout_get_pixel_size (layout, &self->line_width, &self->line_height);
+    }
+  *width = self->line_width;
+  *height = self->line_height;
+}
+
 static void
 fm_wrap_label_measure (GtkWidget      *widget,
                        GtkOrientation  orientation,
@@ -90,15 +115,16 @@ fm_wrap_label_measure (GtkWidget      *widget,
   FmWrapLabel *self = FM_WRAP_LABEL (widget);
   int width, height;
 
+  get_line_size (self, &width, &height);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      pango_layout_get_pixel_size (get_layout (self, -1), &width, NULL);
       *natural = width;
       *minimum = MIN (width, MIN_WIDTH);
     }
   else
     {
-      pango_layout_get_pixel_size (get_layout (self, for_size), NULL, &height);
+      if (for_size >= 0 && for_size < width)
+        pango_layout_get_pixel_size (get_layout (self, for_size), NULL, &height);
       *minimum = *natural = height;
     }
 }
@@ -108,13 +134,22 @@ fm_wrap_label_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
   FmWrapLabel *self = FM_WRAP_LABEL (widget);
-  PangoLayout *layout = get_layout (self, gtk_widget_get_width (widget));
+  int width = gtk_widget_get_width (widget);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  int line_width, line_height;
+  PangoLayout *layout;
   GdkRGBA color;
 
+  /* On one line when it fits: the layout it was measured with. */
+  get_line_size (self, &line_width, &line_height);
+  layout = get_layout (self, width >= line_width ? -1 : width);
+  pango_layout_set_alignment (layout, rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
   fm_widget_get_text_color (widget, &color);
-  pango_layout_set_alignment (layout, gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL
-                                      ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+  gtk_snapshot_save (snapshot);
+  if (rtl && width >= line_width)
+    gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (width - line_width, 0));
   gtk_snapshot_append_layout (snapshot, layout, &color);
+  gtk_snapshot_restore (snapshot);
 }
 
 static void
@@ -125,6 +160,7 @@ fm_wrap_label_system_setting_changed (GtkWidget       *widget,
 
   if (self->layout != NULL)
     pango_layout_context_changed (self->layout);
+  self->line_width = self->line_height = 0;
   gtk_widget_queue_resize (widget);
   GTK_WIDGET_CLASS (fm_wrap_label_parent_class)->system_setting_changed (widget, setting);
 }
@@ -183,6 +219,7 @@ fm_wrap_label_set_text (FmWrapLabel *self,
   self->text = g_strdup (text);
   if (self->layout != NULL)
     pango_layout_set_text (self->layout, self->text, -1);
+  self->line_width = self->line_height = 0;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->text, -1);
   gtk_widget_queue_resize (GTK_WIDGET (self));
