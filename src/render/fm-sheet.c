@@ -4,13 +4,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Lays out and draws a sheet of feature maps (see fm-sheet.h) on a cairo
- * image surface, with its PNG text chunks; fm-sheet-output.c writes it.
+ * image surface; fm-sheet-text.c says what it shows (ranges, verdicts,
+ * texts, PNG text chunks), fm-sheet-output.c writes it.
  * This file does not compute statistics, ranges other than the window's
  * rule, or file names.
  */
 #include "config.h"
 
 #include "fm-sheet.h"
+#include "fm-sheet-private.h"
 
 #include "fm-figure.h"
 
@@ -58,7 +60,6 @@
 #define LEGEND_GAP    8
 #define LAYER_GAP     16
 #define MIN_CONTENT_W 600
-#define HEADER_TOP    3   /* classes the header's prediction line names */
 
 /* ---- layout ------------------------------------------------------------- */
 
@@ -86,9 +87,8 @@ cell_height (const FmSheetSpec *spec)
   return tile_cell_height (spec->tile_side);
 }
 
-/* The tiles a layer draws. */
-static int
-layer_count (const FmSheetLayer *l)
+int
+_fm_sheet_layer_count (const FmSheetLayer *l)
 {
   return l->shown != NULL ? (int) l->n_shown : MAX (l->channels, 0);
 }
@@ -126,7 +126,7 @@ static int
 layer_columns (const FmSheetSpec  *spec,
                const FmSheetLayer *l)
 {
-  int n = layer_count (l);
+  int n = _fm_sheet_layer_count (l);
 
   if (spec->columns > 0)
     return MAX (1, MIN (spec->columns, n));
@@ -148,7 +148,7 @@ layer_rows (const FmSheetSpec  *spec,
 {
   int cols = layer_columns (spec, l);
 
-  return ((gint64) layer_count (l) + cols - 1) / cols;
+  return ((gint64) _fm_sheet_layer_count (l) + cols - 1) / cols;
 }
 
 static gint64
@@ -372,299 +372,6 @@ fm_sheet_legend_rect (const FmSheetSpec     *spec,
   return TRUE;
 }
 
-/* ---- ranges and text ---------------------------------------------------- */
-
-void
-fm_sheet_tile_range (const FmSheetSpec *spec,
-                     guint              layer,
-                     int                channel,
-                     float             *vmin,
-                     float             *vmax)
-{
-  const FmSheetLayer *l;
-
-  g_return_if_fail (spec != NULL && layer < spec->n_layers);
-
-  l = &spec->layers[layer];
-  switch (spec->normalize)
-    {
-    case FM_NORMALIZE_FIXED:
-      *vmin = spec->fixed_min;
-      *vmax = spec->fixed_max;
-      return;
-    case FM_NORMALIZE_TILE:
-      if (channel >= 0 && channel < l->channels)
-        {
-          *vmin = l->stats[channel].min;
-          *vmax = l->stats[channel].max;
-          return;
-        }
-      G_GNUC_FALLTHROUGH;
-    case FM_NORMALIZE_LAYER:
-    default:
-      fm_channel_stats_range (l->stats, (guint) l->channels, vmin, vmax);
-      return;
-    }
-}
-
-void
-fm_sheet_tile_style (const FmSheetSpec *spec,
-                     guint              layer,
-                     guint              channel,
-                     FmTileStyle       *style)
-{
-  g_return_if_fail (spec != NULL && layer < spec->n_layers);
-  g_return_if_fail (channel < (guint) spec->layers[layer].channels);
-
-  memset (style, 0, sizeof *style);
-  style->colormap = spec->colormap;
-  fm_sheet_tile_range (spec, layer, (int) channel, &style->vmin, &style->vmax);
-  style->all_zero = spec->layers[layer].stats[channel].all_zero;
-  style->dark = spec->dark;
-}
-
-FmSheetVerdict
-fm_sheet_verdict (const FmSheetSpec  *spec,
-                  const FmSheetLayer *layer,
-                  guint               channel)
-{
-  g_return_val_if_fail (spec != NULL && layer != NULL, FM_SHEET_VERDICT_NONE);
-
-  /* A scan stopped before its first image says nothing of any channel. */
-  if (spec->scan_dataset == NULL || layer->fire_count == NULL || spec->scan_images == 0
-      || channel >= (guint) MAX (layer->channels, 0))
-    return FM_SHEET_VERDICT_NONE;
-  /* The window's rule (fm-layer-section.c), and the engine's (fm-scan-result.c). */
-  if (layer->fire_count[channel] == 0)
-    return FM_SHEET_VERDICT_DEAD;
-  if (layer->fire_count[channel] < spec->rare_below * spec->scan_images)
-    return FM_SHEET_VERDICT_RARE;
-  return FM_SHEET_VERDICT_LIVE;
-}
-
-void
-fm_sheet_spec_set_scan (FmSheetSpec        *spec,
-                        FmSheetLayer       *layers,
-                        const FmScanResult *scan,
-                        double              rare_below)
-{
-  g_return_if_fail (spec != NULL && scan != NULL);
-
-  spec->scan_dataset = scan->dataset_path;
-  spec->scan_images = scan->images;
-  spec->scan_partial = scan->partial;
-  spec->rare_below = rare_below;
-  for (guint i = 0; i < spec->n_layers; i++)
-    {
-      int index = fm_scan_result_find_layer (scan, layers[i].name);
-
-      layers[i].fire_count = NULL;
-      layers[i].near_dead = NULL;
-      layers[i].n_near_dead = 0;
-      if (index >= 0 && scan->layers[index].channels == (guint) layers[i].channels)
-        {
-          layers[i].fire_count = scan->layers[index].fire_count;
-          layers[i].near_dead = scan->layers[index].near_dead;
-          layers[i].n_near_dead = scan->layers[index].n_near_dead;
-          spec->scan_near_dead |= layers[i].n_near_dead > 0;
-        }
-    }
-}
-
-static guint
-count_verdict (const FmSheetSpec  *spec,
-               const FmSheetLayer *l,
-               FmSheetVerdict      verdict)
-{
-  guint n = 0;
-
-  for (int c = 0; c < l->channels; c++)
-    n += fm_sheet_verdict (spec, l, (guint) c) == verdict ? 1 : 0;
-  return n;
-}
-
-static guint
-count_zero (const FmSheetLayer *l)
-{
-  guint n = 0;
-
-  for (int c = 0; c < l->channels; c++)
-    n += l->stats[c].all_zero ? 1 : 0;
-  return n;
-}
-
-char *
-fm_sheet_zero_channels_text (const FmSheetSpec *spec)
-{
-  GString *s = g_string_new (NULL);
-
-  g_return_val_if_fail (spec != NULL, NULL);
-
-  for (guint i = 0; i < spec->n_layers; i++)
-    {
-      const FmSheetLayer *l = &spec->layers[i];
-      gboolean any = FALSE;
-
-      g_string_append_printf (s, "%s%s:", i > 0 ? "; " : "", l->name);
-      for (int c = 0; c < l->channels; c++)
-        if (l->stats[c].all_zero)
-          {
-            g_string_append_printf (s, "%s %d", any ? "," : "", c);
-            any = TRUE;
-          }
-      if (!any)
-        g_string_append (s, " none");
-    }
-  return g_string_free (s, FALSE);
-}
-
-static const char *
-colormap_name (const FmSheetSpec *spec)
-{
-  return fm_colormap_get_name (spec->colormap != NULL ? spec->colormap
-                                                      : fm_colormap_get_default ());
-}
-
-/* "layer", "tile" or "fixed MIN:MAX" (C locale, float32 round-trip). */
-static char *
-normalisation_text (const FmSheetSpec *spec)
-{
-  char lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE];
-
-  switch (spec->normalize)
-    {
-    case FM_NORMALIZE_TILE:
-      return g_strdup ("tile");
-    case FM_NORMALIZE_FIXED:
-      g_ascii_formatd (lo, sizeof lo, "%.9g", spec->fixed_min);
-      g_ascii_formatd (hi, sizeof hi, "%.9g", spec->fixed_max);
-      return g_strdup_printf ("fixed %s:%s", lo, hi);
-    case FM_NORMALIZE_LAYER:
-    default:
-      return g_strdup ("layer");
-    }
-}
-
-/* The chunk's: "digit-7.png" or "three.png (inverted)", untranslated. */
-static char *
-input_text (const FmSheetSpec *spec)
-{
-  const char *name = spec->input_name != NULL ? spec->input_name : "";
-
-  return spec->inverted ? g_strdup_printf ("%s (inverted)", name) : g_strdup (name);
-}
-
-/* "7 99.6 %, 3 0.2 %, …": the first @n classes. */
-static char *
-prediction_classes_text (const FmSheetSpec *spec,
-                         guint              n)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint k = 0; k < MIN (n, spec->n_top); k++)
-    {
-      const FmSheetClass *t = &spec->top[k];
-      char prob[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_ascii_formatd (prob, sizeof prob, "%.1f", 100.0 * t->probability);
-      if (t->label != NULL)
-        g_string_append_printf (s, "%s%s %s %%", k > 0 ? ", " : "", t->label, prob);
-      else
-        g_string_append_printf (s, "%s#%u %s %%", k > 0 ? ", " : "", t->index, prob);
-    }
-  return g_string_free (s, FALSE);
-}
-
-/* The header's: probabilities, saying whether we applied the softmax. */
-static char *
-prediction_text (const FmSheetSpec *spec)
-{
-  g_autofree char *classes = prediction_classes_text (spec, HEADER_TOP);
-  const char *output = spec->output_name != NULL ? spec->output_name : "?";
-
-  if (spec->softmax_applied)
-    /* Translators: the sheet's prediction line: the output "logits" went
-     * through a softmax, then the top classes "7 99.6 %, 3 0.2 %" */
-    return g_strdup_printf (_("Probabilities (softmax of “%s”): %s"), output, classes);
-  /* Translators: the sheet's prediction line for an output that already
-   * holds probabilities */
-  return g_strdup_printf (_("Probabilities (output “%s”): %s"), output, classes);
-}
-
-static char *
-scan_text (const FmSheetSpec *spec)
-{
-  g_autofree char *dataset = g_path_get_basename (spec->scan_dataset);
-
-  return g_strdup_printf ("%s, %" G_GUINT64_FORMAT " images%s", dataset, spec->scan_images,
-                          spec->scan_partial ? " (partial)" : "");
-}
-
-/* "conv1: 0, 5; conv2: 3" when some layer shows only some channels. */
-static gboolean
-shown_text (const FmSheetSpec *spec,
-            GString           *s)
-{
-  gboolean some = FALSE;
-
-  for (guint i = 0; i < spec->n_layers; i++)
-    {
-      const FmSheetLayer *l = &spec->layers[i];
-
-      some |= l->shown != NULL;
-      g_string_append_printf (s, "%s%s:", i > 0 ? "; " : "", l->name);
-      for (int k = 0; k < layer_count (l); k++)
-        g_string_append_printf (s, "%s %u", k > 0 ? "," : "",
-                                l->shown != NULL ? l->shown[k] : (guint) k);
-    }
-  return some;
-}
-
-GStrv
-fm_sheet_png_text (const FmSheetSpec *spec)
-{
-  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-  g_autoptr(GString) shown = g_string_new (NULL);
-  g_autoptr(GString) layers = g_string_new (NULL);
-  g_autofree char *zeros = NULL;
-  g_autofree char *norm = NULL;
-  g_autofree char *input = NULL;
-
-  g_return_val_if_fail (spec != NULL, NULL);
-
-  for (guint i = 0; i < spec->n_layers; i++)
-    g_string_append_printf (layers, "%s%s", i > 0 ? ", " : "", spec->layers[i].name);
-  zeros = fm_sheet_zero_channels_text (spec);
-  norm = normalisation_text (spec);
-  input = input_text (spec);
-
-  g_strv_builder_add_many (b, "Software", PACKAGE_NAME " " PACKAGE_VERSION, NULL);
-  if (spec->model_file != NULL)
-    g_strv_builder_add_many (b, "Source", spec->model_file, NULL);
-  g_strv_builder_add_many (b, "Layer", layers->str, "Input", input, NULL);
-  if (spec->preprocess != NULL)
-    g_strv_builder_add_many (b, "Preprocessing", spec->preprocess, NULL);
-  g_strv_builder_add_many (b, "Normalisation", norm,
-                           "Colormap", colormap_name (spec),
-                           "Zero channels", zeros,
-                           NULL);
-  if (spec->n_top > 0)
-    {
-      g_autofree char *prediction = prediction_classes_text (spec, spec->n_top);
-
-      g_strv_builder_add_many (b, "Prediction", prediction, NULL);
-    }
-  if (spec->scan_dataset != NULL)
-    {
-      g_autofree char *scan = scan_text (spec);
-
-      g_strv_builder_add_many (b, "Scan", scan, NULL);
-    }
-  if (shown_text (spec, shown))
-    g_strv_builder_add_many (b, "Channels shown", shown->str, NULL);
-  return g_strv_builder_end (b);
-}
-
 /* ---- drawing ------------------------------------------------------------ */
 
 /* The input's first channel in gray, scaled to its own range, fitted in
@@ -773,7 +480,7 @@ draw_header (cairo_t             *cr,
              int                  sheet_w,
              const FmTileColours *colours)
 {
-  g_autofree char *norm = normalisation_text (spec);
+  g_autofree char *norm = _fm_sheet_normalisation_text (spec);
   g_autofree char *line = NULL;
   const char *input = spec->input_name != NULL ? spec->input_name : "";
   gboolean thumb = spec->input != NULL && spec->input_height > 0 && spec->input_width > 0;
@@ -805,13 +512,13 @@ draw_header (cairo_t             *cr,
     }
   /* Translators: the sheet's colour line: "Colormap: viridis ·
    * normalisation: layer" (layer, tile or fixed MIN:MAX) */
-  line = g_strdup_printf (_("Colormap: %s · normalisation: %s"), colormap_name (spec), norm);
+  line = g_strdup_printf (_("Colormap: %s · normalisation: %s"), _fm_sheet_colormap_name (spec), norm);
   fm_figure_text_line (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->grey);
   y += TEXT_LINE;
 
   if (spec->n_top > 0)
     {
-      g_autofree char *prediction = prediction_text (spec);
+      g_autofree char *prediction = _fm_sheet_prediction_text (spec);
 
       fm_figure_text_line (cr, prediction, x, y, w, TEXT_PX, TRUE, FALSE, colours->text);
     }
@@ -833,12 +540,12 @@ layer_subtitle (const FmSheetSpec  *spec,
     g_string_append_printf (s, " · [%d, %d, %d, %d]", l->batch, l->channels, l->height,
                             l->width);
   /* Translators: a layer's count of channels that are zero for this input */
-  g_string_append_printf (s, _(" · %u / %d zero"), count_zero (l), l->channels);
+  g_string_append_printf (s, _(" · %u / %d zero"), _fm_sheet_count_zero (l), l->channels);
   if (l->fire_count != NULL)
     /* Translators: a layer's counts from the dataset scan */
     g_string_append_printf (s, _(" · %u dead, %u rare"),
-                            count_verdict (spec, l, FM_SHEET_VERDICT_DEAD),
-                            count_verdict (spec, l, FM_SHEET_VERDICT_RARE));
+                            _fm_sheet_count_verdict (spec, l, FM_SHEET_VERDICT_DEAD),
+                            _fm_sheet_count_verdict (spec, l, FM_SHEET_VERDICT_RARE));
   if (l->shown != NULL)
     /* Translators: how many of a layer's channels the sheet shows */
     g_string_append_printf (s, _(" · %u shown"), l->n_shown);
@@ -871,7 +578,7 @@ draw_layer (cairo_t             *cr,
   fm_legend_render (cr, spec->colormap, vmin, vmax, legend.width, legend.height, spec->dark);
   cairo_restore (cr);
 
-  for (int k = 0; k < layer_count (l); k++)
+  for (int k = 0; k < _fm_sheet_layer_count (l); k++)
     {
       int c = l->shown != NULL ? (int) l->shown[k] : k;
       FmSheetVerdict verdict = fm_sheet_verdict (spec, l, (guint) c);
