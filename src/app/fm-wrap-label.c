@@ -13,7 +13,8 @@
  * (a copied PangoLayout) for each width it is measured at, about 38
  * layouts per label as a page of sections is allocated. A model of 40
  * layers spent some 50 ms of its first frame there. This one keeps one
- * layout and lays it out again only when the width changes.
+ * layout: a text that fits on one line is measured (shaped) once, one that
+ * wraps is laid out again only when its width changes.
  */
 #include "config.h"
 
