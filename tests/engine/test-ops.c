@@ -741,6 +741,9 @@ test_reshape_allowzero (void)
   fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "-1");
 }
 
+/* Negative steps, and steps past the axis (found by the CI fuzz smoke:
+ * UBSan saw 4 - (-2^63 + 1) and 2 * (-2^63 + 1) overflow, and the axis
+ * came out empty): those take one element, the start. */
 static void
 test_slice_negative_steps (void)
 {
@@ -749,6 +752,8 @@ test_slice_negative_steps (void)
   static const gint64 starts[] = { -1 }, ends[] = { G_MININT64 }, axes[] = { 1 };
   static const gint64 steps[] = { -2 };
   static const gint64 s2[] = { 1 }, e2[] = { 100 };
+  static const gint64 huge_down[] = { -G_MAXINT64 }, huge_up[] = { G_MAXINT64 };
+  static const gint64 lowest[] = { G_MININT64 }, e3[] = { G_MAXINT64 };
   float x[10];
 
   for (int i = 0; i < 10; i++)
@@ -760,11 +765,29 @@ test_slice_negative_steps (void)
   fm_test_graph_int64 (g, "steps", FM_DIMS (1), steps);
   fm_test_graph_int64 (g, "s2", FM_DIMS (1), s2);
   fm_test_graph_int64 (g, "e2", FM_DIMS (1), e2);
+  fm_test_graph_int64 (g, "huge_down", FM_DIMS (1), huge_down);
+  fm_test_graph_int64 (g, "huge_up", FM_DIMS (1), huge_up);
+  fm_test_graph_int64 (g, "lowest", FM_DIMS (1), lowest);
+  fm_test_graph_int64 (g, "e3", FM_DIMS (1), e3);
   fm_test_graph_node (g, "Slice", "x,starts,ends,axes,steps", "y");
   fm_test_graph_node (g, "Slice", "x,s2,e2", "z");
+  fm_test_graph_node (g, "Slice", "x,starts,ends,axes,huge_down", "down");
+  fm_test_graph_node (g, "Slice", "x,s2,e3,axes,huge_up", "up");
+  fm_test_graph_node (g, "Slice", "x,starts,ends,axes,lowest", "low");
   fm_test_graph_output (g, "y");
   fm_test_graph_output (g, "z");
+  fm_test_graph_output (g, "down");
+  fm_test_graph_output (g, "up");
+  fm_test_graph_output (g, "low");
   m = fm_test_graph_build_ok (g);
+  /* column 4 down (or 1 up), the next step far past the axis */
+  fm_test_assert_shape (m, "down", FM_DIMS (2, 1));
+  CHECK (m, x, NULL, "down", 0, 4, 9);
+  fm_test_assert_shape (m, "up", FM_DIMS (2, 1));
+  CHECK (m, x, NULL, "up", 0, 1, 6);
+  /* a step of -2^63, whose magnitude int64 cannot hold */
+  fm_test_assert_shape (m, "low", FM_DIMS (2, 1));
+  CHECK (m, x, NULL, "low", 0, 4, 9);
   /* axis 1 from -1 (= 4) down to the clamped start, step -2: cols 4, 2, 0 */
   fm_test_assert_shape (m, "y", FM_DIMS (2, 3));
   CHECK (m, x, NULL, "y", 0, 4, 2, 0, 9, 7, 5);

@@ -458,7 +458,7 @@ slice_axis (FmOpContext      *ctx,
             GError          **error)
 {
   gint64 step = a->n_steps ? a->steps[i] : 1;
-  gint64 dim, s = a->starts[i], e = a->ends[i];
+  gint64 dim, magnitude, span, s = a->starts[i], e = a->ends[i];
   int ax;
 
   if (!fm_op_norm_axis (ctx, a->has_axes ? a->axes[i] : (gint64) i, x->shape.rank,
@@ -470,6 +470,9 @@ slice_axis (FmOpContext      *ctx,
   if (step == 0)
     return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL, _("steps must not be 0"));
   dim = x->shape.dims[ax];
+  /* |step|, which for INT64_MIN is as good as INT64_MAX: any step past
+   * the axis takes one element */
+  magnitude = step > 0 ? step : step == G_MININT64 ? G_MAXINT64 : -step;
   if (s < 0)
     s += dim;
   if (e < 0)
@@ -478,16 +481,20 @@ slice_axis (FmOpContext      *ctx,
     {
       s = CLAMP (s, 0, dim);
       e = CLAMP (e, 0, dim);
-      out->dims[ax] = e > s ? (e - s + step - 1) / step : 0;
     }
   else
     {
       s = CLAMP (s, 0, dim - 1);
       e = CLAMP (e, -1, dim - 1);
-      out->dims[ax] = s > e ? (s - e - step - 1) / -step : 0;
     }
+  /* ceil (span / |step|), which cannot overflow: span <= dim + 1 */
+  span = step > 0 ? e - s : s - e;
+  out->dims[ax] = span > 0 ? (span - 1) / magnitude + 1 : 0;
   start_d[ax] = s;
-  step_d[ax] = step;
+  /* A step past the axis takes one element: the stride is then never
+   * used, and the step times a stride could overflow. With two or more,
+   * |step| < dim + 1. */
+  step_d[ax] = out->dims[ax] > 1 ? step : 1;
   return TRUE;
 }
 
