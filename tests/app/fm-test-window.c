@@ -97,18 +97,33 @@ fm_test_set_dropdown (FmWindow   *window,
 }
 
 GtkWidget *
-fm_test_find_named (GtkWidget  *widget,
-                    const char *name)
+fm_test_find (GtkWidget     *widget,
+              FmTestMatch    match,
+              gconstpointer  data)
 {
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+  if (match (widget, data))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = fm_test_find_named (child, name);
+      GtkWidget *found = fm_test_find (child, match, data);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+has_name (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+GtkWidget *
+fm_test_find_named (GtkWidget  *widget,
+                    const char *name)
+{
+  return fm_test_find (widget, has_name, name);
 }

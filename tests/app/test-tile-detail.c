@@ -133,21 +133,19 @@ shown_number (FmTileDetail *detail,
   return value;
 }
 
+static gboolean
+is_button_for (GtkWidget     *widget,
+               gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *action)
 {
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, action);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return fm_test_find (widget, is_button_for, action);
 }
 
 static void
@@ -329,20 +327,18 @@ press (const char *keys)
     g_error ("xdotool key %s failed: %s", keys, err);
 }
 
+static gboolean
+is_shown_selectable_label (GtkWidget     *widget,
+                           gconstpointer  unused)
+{
+  return GTK_IS_LABEL (widget) && gtk_label_get_selectable (GTK_LABEL (widget)) &&
+         gtk_widget_get_mapped (widget);
+}
+
 static GtkWidget *
 find_selectable_label (GtkWidget *widget)
 {
-  if (GTK_IS_LABEL (widget) && gtk_label_get_selectable (GTK_LABEL (widget)) &&
-      gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_selectable_label (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return fm_test_find (widget, is_shown_selectable_label, NULL);
 }
 
 /* The same with real key presses (X events from xdotool), wherever the

@@ -27,6 +27,16 @@
 #include "fm-tile.h"
 #include "fm-tile-detail.h"
 #include "fm-window.h"
+#include "fm-wrap-label.h"
+
+/* An FmWrapLabel (a section's title) that shows @text. */
+static gboolean
+shows_text (GtkWidget     *widget,
+            gconstpointer  text)
+{
+  return FM_IS_WRAP_LABEL (widget) &&
+         g_strcmp0 (fm_wrap_label_get_text (FM_WRAP_LABEL (widget)), text) == 0;
+}
 
 static void
 test_opens_bundled (void)
@@ -46,8 +56,15 @@ test_opens_bundled (void)
     static const char *friendly[] = { "relu1", "pool1", "relu2", "pool2", "relu3" };
 
     for (guint i = 0; i < 5; i++)
-      g_assert_cmpstr (fm_layer_section_get_title (FM_LAYER_SECTION (fm_window_get_section (window, i))),
-                       ==, friendly[i]);
+      {
+        GtkWidget *section = fm_window_get_section (window, i);
+        GtkWidget *title = fm_test_find (section, shows_text, friendly[i]);
+
+        g_assert_cmpstr (fm_layer_section_get_title (FM_LAYER_SECTION (section)), ==, friendly[i]);
+        g_assert_nonnull (title);
+        g_assert_cmpstr (gtk_widget_get_tooltip_text (title), ==,
+                         frame->model->values[fm_frame_layer (frame, i)->value_id].name);
+      }
   }
   fm_test_close_window (window);
 }
