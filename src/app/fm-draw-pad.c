@@ -123,8 +123,6 @@ stamp (FmDrawPad *self,
         if (d2 >= reach * reach)
           continue;
         v = (float) CLAMP ((radius - sqrt (d2)) / scale + 0.5, 0.0, 1.0);
-        if (v <= 0.0f)
-          continue;
         for (int c = 0; c < self->channels; c++)
           {
             float *p = &self->pixels[c * plane + (gsize) y * self->width + x];

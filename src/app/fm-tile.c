@@ -153,8 +153,8 @@ is_visible_in_scroller (FmTile *self)
 /* The caption under the map, centred in the band of LABEL_HEIGHT at @y:
  * the theme's caption text colour, dimmed as a dim-label is unless the map
  * is all zero (then bold, from the caption-heading class, and at full
- * contrast). The layout is made once and remade when the caption, its
- * weight or the widget's fonts change. */
+ * contrast). The layout is made once, made again for a new caption, and
+ * told when the widget's fonts change (the bold comes with the class). */
 static void
 snapshot_caption (FmTile      *self,
                   GtkSnapshot *snapshot,
@@ -229,16 +229,6 @@ fm_tile_measure (GtkWidget      *widget,
 }
 
 static void
-fm_tile_system_setting_changed (GtkWidget       *widget,
-                                GtkSystemSetting setting)
-{
-  FmTile *self = FM_TILE (widget);
-
-  g_clear_object (&self->caption_layout);
-  GTK_WIDGET_CLASS (fm_tile_parent_class)->system_setting_changed (widget, setting);
-}
-
-static void
 fm_tile_finalize (GObject *object)
 {
   FmTile *self = FM_TILE (object);
@@ -259,7 +249,6 @@ fm_tile_class_init (FmTileClass *klass)
   object_class->finalize = fm_tile_finalize;
   widget_class->snapshot = fm_tile_snapshot;
   widget_class->measure = fm_tile_measure;
-  widget_class->system_setting_changed = fm_tile_system_setting_changed;
 
   gtk_widget_class_set_css_name (widget_class, "fmtile");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -315,7 +304,6 @@ fm_tile_set_map (FmTile            *self,
       /* The index of a zero map stands out, in bold and full contrast. */
       gtk_widget_remove_css_class (GTK_WIDGET (self), style->all_zero ? "caption" : "caption-heading");
       gtk_widget_add_css_class (GTK_WIDGET (self), style->all_zero ? "caption-heading" : "caption");
-      g_clear_object (&self->caption_layout);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -469,8 +469,6 @@ make_layer_row (FmWindow      *self,
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_wrap (GTK_LABEL (name), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
-  /* (natural width unwrapped: see fm-layer-section.c) */
-  gtk_label_set_natural_wrap_mode (GTK_LABEL (name), GTK_NATURAL_WRAP_NONE);
   gtk_widget_set_tooltip_text (name, self->model->values[layer->value_id].name);
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
   gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);
@@ -494,7 +492,6 @@ make_layer_row (FmWindow      *self,
     gtk_label_set_xalign (GTK_LABEL (dead), 0);
     gtk_widget_add_css_class (dead, "caption");
     gtk_label_set_wrap (GTK_LABEL (dead), TRUE);
-    gtk_label_set_natural_wrap_mode (GTK_LABEL (dead), GTK_NATURAL_WRAP_NONE);
     gtk_widget_set_visible (dead, FALSE);
     gtk_widget_add_css_class (warning, "warning");
     gtk_widget_set_valign (warning, GTK_ALIGN_START);

@@ -154,19 +154,6 @@ fm_wrap_label_snapshot (GtkWidget   *widget,
 }
 
 static void
-fm_wrap_label_system_setting_changed (GtkWidget       *widget,
-                                      GtkSystemSetting setting)
-{
-  FmWrapLabel *self = FM_WRAP_LABEL (widget);
-
-  if (self->layout != NULL)
-    pango_layout_context_changed (self->layout);
-  self->line_width = self->line_height = 0;
-  gtk_widget_queue_resize (widget);
-  GTK_WIDGET_CLASS (fm_wrap_label_parent_class)->system_setting_changed (widget, setting);
-}
-
-static void
 fm_wrap_label_finalize (GObject *object)
 {
   FmWrapLabel *self = FM_WRAP_LABEL (object);
@@ -186,7 +173,6 @@ fm_wrap_label_class_init (FmWrapLabelClass *klass)
   widget_class->get_request_mode = fm_wrap_label_get_request_mode;
   widget_class->measure = fm_wrap_label_measure;
   widget_class->snapshot = fm_wrap_label_snapshot;
-  widget_class->system_setting_changed = fm_wrap_label_system_setting_changed;
   gtk_widget_class_set_css_name (widget_class, "label");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LABEL);
 }

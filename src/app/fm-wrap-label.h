@@ -20,7 +20,9 @@ const char *fm_wrap_label_get_text (FmWrapLabel *self);
 
 /* For a widget that draws its own text (this label, the tile's caption):
  * *@layout, made with @text from @widget's fonts when NULL, and told when
- * those fonts changed since *@serial. */
+ * those fonts changed since *@serial (a CSS class, the theme or the
+ * desktop's font settings: GTK updates the widget's pango context, whose
+ * serial then moves, and queues the resize itself). */
 PangoLayout *fm_widget_kept_layout   (GtkWidget    *widget,
                                       PangoLayout **layout,
                                       guint        *serial,
