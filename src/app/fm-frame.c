@@ -3,9 +3,9 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Derives per-layer statistics from one worker result (see fm-frame.h).
- * Runs on the main thread when a result arrives; for the bundled model it
- * touches about 40,000 floats.
+ * Derives per-layer statistics from one worker result (see fm-frame.h),
+ * on the worker thread (fm_frame_finish_pass ()) or, when the layers or
+ * the threshold changed since, on the main thread.
  */
 #include "config.h"
 
@@ -18,6 +18,7 @@ struct _FmFrameSpec
   FmModel *model;
   GArray *layers;
   float   epsilon;
+  guint8 *sight;   /* [layers->len] or NULL */
 };
 
 static void
@@ -27,18 +28,21 @@ spec_clear (gpointer data)
 
   fm_model_unref (spec->model);
   g_array_unref (spec->layers);
+  g_free (spec->sight);
 }
 
 FmFrameSpec *
-fm_frame_spec_new (FmModel *model,
-                   GArray  *layers,
-                   float    epsilon)
+fm_frame_spec_new (FmModel      *model,
+                   GArray       *layers,
+                   float         epsilon,
+                   const guint8 *sight)
 {
   FmFrameSpec *spec = g_atomic_rc_box_new (FmFrameSpec);
 
   spec->model = fm_model_ref (model);
   spec->layers = g_array_ref (layers);
   spec->epsilon = epsilon;
+  spec->sight = sight != NULL ? g_memdup2 (sight, MAX (layers->len, 1)) : NULL;
   return spec;
 }
 
@@ -63,6 +67,10 @@ typedef struct _FmFrameStats
   guint           *n_zero;
   float          **planes;   /* [n_layers]: item 0's [C, H, W] copied for a layout
                               * that is not channel major, else NULL */
+  float          **pre_max;  /* [n_layers][C] of a partial result: the largest
+                              * pre-activation of each channel, or NULL */
+  guint            n_done;   /* of the result: stats of the layers it did not
+                              * make are NULL */
 } FmFrameStats;
 
 static void
@@ -74,7 +82,9 @@ stats_clear (gpointer data)
     {
       g_free (st->stats[i]);
       g_free (st->planes[i]);
+      g_free (st->pre_max[i]);
     }
+  g_free (st->pre_max);
   g_free (st->stats);
   g_free (st->planes);
   g_free (st->n_zero);
@@ -87,42 +97,91 @@ fm_frame_stats_release (gpointer stats)
   g_atomic_rc_box_release_full (stats, stats_clear);
 }
 
+/* Whether the first @n_done planned nodes made @layer (and its
+ * pre-activation, which comes before it). */
+static gboolean
+layer_done (const FmModel *model,
+            const FmLayer *layer,
+            guint          n_done)
+{
+  if (n_done >= model->n_plan)
+    return TRUE;
+  for (guint k = 0; k < n_done; k++)
+    if (model->plan[k] == (guint) layer->node)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+stats_derive (const float    *data,
+              const FmLayer  *layer,
+              float           epsilon,
+              FmChannelStats **stats,
+              guint          *n_zero)
+{
+  guint channels = layer->channels;
+
+  *stats = g_new (FmChannelStats, MAX (channels, 1));
+  fm_channel_stats_compute (data, channels, (gsize) layer->height * layer->width,
+                            epsilon, *stats);
+  *n_zero = 0;
+  for (guint c = 0; c < channels; c++)
+    *n_zero += (*stats)[c].all_zero;
+}
+
+/* The statistics of the layers the first @n_done planned nodes made (of
+ * a partial result, only those in @sight, NULL: all); the others stay
+ * NULL. */
 static FmFrameStats *
 stats_compute (FmModel *model,
                FmRun   *run,
                GArray  *layers,
-               float    epsilon)
+               float    epsilon,
+               guint    n_done,
+               const guint8 *sight)
 {
   FmFrameStats *st = g_atomic_rc_box_new0 (FmFrameStats);
+  gboolean partial = n_done < model->n_plan;
 
   st->layers = g_array_ref (layers);
   st->epsilon = epsilon;
   st->stats = g_new0 (FmChannelStats *, MAX (layers->len, 1));
   st->n_zero = g_new0 (guint, MAX (layers->len, 1));
   st->planes = g_new0 (float *, MAX (layers->len, 1));
+  st->pre_max = g_new0 (float *, MAX (layers->len, 1));
   for (guint i = 0; i < layers->len; i++)
     {
       const FmLayer *layer = &g_array_index (layers, FmLayer, i);
-      guint channels = layer->channels;
       gsize copy = fm_layer_copy_size (layer);
       const float *data;
 
+      if (!layer_done (model, layer, n_done) || (partial && sight != NULL && !sight[i]))
+        continue;
       /* NCHW: the run's own data, no copy (the per-frame cost of old) */
       if (copy > 0)
         st->planes[i] = g_new (float, copy);
       data = fm_layer_planes (model, layer, run, 0, st->planes[i]);
-      st->stats[i] = g_new (FmChannelStats, MAX (channels, 1));
-      fm_channel_stats_compute (data, channels, (gsize) layer->height * layer->width,
-                                epsilon, st->stats[i]);
-      for (guint c = 0; c < channels; c++)
-        st->n_zero[i] += st->stats[i][c].all_zero;
+      stats_derive (data, layer, epsilon, &st->stats[i], &st->n_zero[i]);
+      /* A partial result keeps no run: the data and the pre-activation
+       * maxima go with it. */
+      if (partial && copy == 0 && data != NULL)
+        st->planes[i] = g_memdup2 (data, (gsize) layer->channels * layer->height *
+                                         layer->width * sizeof (float));
+      if (partial && layer->pre_value_id >= 0)
+        {
+          st->pre_max[i] = g_new (float, MAX (layer->channels, 1));
+          for (guint c = 0; c < layer->channels; c++)
+            st->pre_max[i][c] = fm_layer_pre_activation_max_channel (model, layer, run, c);
+        }
     }
+  st->n_done = n_done;
   return st;
 }
 
 gpointer
 fm_frame_finish_pass (FmModel  *model,
                       FmRun    *run,
+                      guint     n_done,
                       gpointer  spec)
 {
   FmFrameSpec *s = spec;
@@ -130,34 +189,111 @@ fm_frame_finish_pass (FmModel  *model,
   /* A pass of the model before: its layers are not these. */
   if (model != s->model)
     return NULL;
-  return stats_compute (model, run, s->layers, s->epsilon);
+  return stats_compute (model, run, s->layers, s->epsilon, n_done, s->sight);
+}
+
+static void
+add_source (FmFrame *frame,
+            FmFrame *source)
+{
+  if (!g_ptr_array_find (frame->sources, source, NULL))
+    g_ptr_array_add (frame->sources, fm_frame_ref (source));
+}
+
+/* Points the layers @st lacks at the frames of @base that computed them,
+ * and takes @base's prediction. */
+static void
+take_from_base (FmFrame      *frame,
+                FmFrameStats *st,
+                FmFrame      *base)
+{
+  guint n = frame->layers->len;
+
+  frame->stats = g_new0 (FmChannelStats *, MAX (n, 1));
+  frame->n_zero = g_new0 (guint, MAX (n, 1));
+  frame->planes = g_new0 (float *, MAX (n, 1));
+  frame->source = g_new0 (FmFrame *, MAX (n, 1));
+  frame->own_stats = g_new0 (FmChannelStats *, MAX (n, 1));
+  frame->sources = g_ptr_array_new_with_free_func ((GDestroyNotify) fm_frame_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      FmFrame *src;
+
+      if (st->stats[i] != NULL)
+        {
+          frame->planes[i] = st->planes[i];
+          if (st->epsilon == frame->epsilon)
+            {
+              frame->stats[i] = st->stats[i];
+              frame->n_zero[i] = st->n_zero[i];
+            }
+          else
+            {
+              stats_derive (st->planes[i], fm_frame_layer (frame, i), frame->epsilon,
+                            &frame->own_stats[i], &frame->n_zero[i]);
+              frame->stats[i] = frame->own_stats[i];
+            }
+          continue;
+        }
+      src = base->source != NULL && base->source[i] != NULL ? base->source[i] : base;
+      frame->source[i] = src;
+      add_source (frame, src);
+      frame->planes[i] = src->planes[i];
+      if (src->epsilon == frame->epsilon)
+        {
+          frame->stats[i] = src->stats[i];
+          frame->n_zero[i] = src->n_zero[i];
+        }
+      else
+        {
+          stats_derive (fm_frame_data (src, i), fm_frame_layer (frame, i), frame->epsilon,
+                        &frame->own_stats[i], &frame->n_zero[i]);
+          frame->stats[i] = frame->own_stats[i];
+        }
+    }
+  frame->prediction = base->prediction;
 }
 
 FmFrame *
 fm_frame_new (FmWorkerResult *result,
               GArray         *layers,
-              float           epsilon)
+              float           epsilon,
+              FmFrame        *base)
 {
-  FmFrame *frame = g_new0 (FmFrame, 1);
+  FmFrame *frame;
   FmFrameStats *st = fm_worker_result_get_extra (result);
+  FmModel *model = fm_worker_result_get_model (result);
+  guint n_done = fm_worker_result_get_n_done (result);
+  gboolean complete = fm_worker_result_is_complete (result);
+
+  /* A partial result's data are the copies made for these layers. */
+  if (!complete && (st == NULL || st->layers != layers ||
+                    base == NULL || base->model != model || base->layers != layers))
+    return NULL;
+  frame = g_new0 (FmFrame, 1);
 
   frame->ref_count = 1;
   frame->result = fm_worker_result_ref (result);
-  frame->model = fm_worker_result_get_model (result);
+  frame->model = model;
   frame->layers = g_array_ref (layers);
   frame->epsilon = epsilon;
+  frame->complete = complete;
   /* The same layers array (not only equal ones): a new model or a change
    * of the listed layers makes a new one. */
-  if (st != NULL && st->layers == layers && st->epsilon == epsilon)
+  if (st != NULL && st->layers == layers && (st->epsilon == epsilon || !complete))
     st = g_atomic_rc_box_acquire (st);
   else
-    st = stats_compute (frame->model, fm_worker_result_get_run (result), layers, epsilon);
+    st = stats_compute (model, fm_worker_result_get_run (result), layers, epsilon, n_done, NULL);
   frame->owner = st;
+  if (!complete)
+    {
+      take_from_base (frame, st, base);
+      return frame;
+    }
   frame->stats = st->stats;
   frame->n_zero = st->n_zero;
   frame->planes = st->planes;
-  fm_predict (frame->model, fm_worker_result_get_run (result), FM_PREDICT_TOP_K,
-              &frame->prediction);
+  fm_predict (model, fm_worker_result_get_run (result), FM_PREDICT_TOP_K, &frame->prediction);
   return frame;
 }
 
@@ -173,6 +309,17 @@ fm_frame_unref (FmFrame *frame)
 {
   if (!g_atomic_int_dec_and_test (&frame->ref_count))
     return;
+  if (!frame->complete)
+    {
+      for (guint i = 0; i < frame->layers->len; i++)
+        g_free (frame->own_stats[i]);
+      g_free (frame->own_stats);
+      g_free (frame->stats);
+      g_free (frame->n_zero);
+      g_free (frame->planes);
+      g_free (frame->source);
+      g_ptr_array_unref (frame->sources);
+    }
   fm_frame_stats_release (frame->owner);
   g_array_unref (frame->layers);
   fm_worker_result_unref (frame->result);
@@ -197,6 +344,10 @@ fm_frame_pre_max (FmFrame *frame,
                   guint    index,
                   guint    channel)
 {
+  if (frame->source != NULL && frame->source[index] != NULL)
+    frame = frame->source[index];
+  if (!frame->complete)
+    return frame->owner->pre_max[index] != NULL ? frame->owner->pre_max[index][channel] : NAN;
   return fm_layer_pre_activation_max_channel (frame->model, fm_frame_layer (frame, index),
                                               fm_worker_result_get_run (frame->result), channel);
 }
@@ -207,6 +358,8 @@ fm_frame_data (FmFrame *frame,
 {
   if (frame->planes[index] != NULL)
     return frame->planes[index];
+  if (frame->source != NULL && frame->source[index] != NULL)
+    frame = frame->source[index];
   return fm_layer_planes (frame->model, fm_frame_layer (frame, index),
                           fm_worker_result_get_run (frame->result), 0, NULL);
 }

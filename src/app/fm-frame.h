@@ -9,6 +9,13 @@
  * tiles, the tile detail and exports so nothing is computed twice; what
  * only the tile detail shows (a channel's largest pre-activation) is read
  * when asked for. Immutable once made.
+ *
+ * A frame of a partial result (fm_worker_set_needed ()) holds only the
+ * layers its pass reached; it takes every other layer, with its
+ * statistics, and the prediction from the frame shown before it, and
+ * keeps the frames that computed them. Each layer of a frame is
+ * therefore of one input, but two layers may be of two inputs, a few
+ * pointer motions apart, until the stroke's last pass completes.
  */
 #pragma once
 
@@ -19,7 +26,7 @@
 
 G_BEGIN_DECLS
 
-typedef struct
+typedef struct _FmFrame
 {
   gint             ref_count;
   FmWorkerResult  *result;
@@ -30,18 +37,27 @@ typedef struct
   guint           *n_zero;    /* [n_layers] */
   float          **planes;    /* [n_layers]: copies for layouts that need one
                                * (fm_layer_copy_size ()), else NULL */
-  struct _FmFrameStats *owner; /* holds the three above */
+  struct _FmFrameStats *owner; /* holds the three above for a complete frame */
   FmPrediction     prediction; /* the top FM_PREDICT_TOP_K classes */
+  gboolean         complete;   /* every layer and the prediction are of this result */
+  struct _FmFrame **source;    /* [n_layers] of a partial frame: the frame that
+                                * computed the layer, or NULL for this one */
+  FmChannelStats **own_stats;  /* [n_layers] of a partial frame: statistics
+                                * derived again under another epsilon */
+  GPtrArray       *sources;    /* the distinct frames in source, held */
 } FmFrame;
 
 /* What a frame is derived for: the model, its listed layers and the zero threshold.
  * Reference counted, immutable; shared with the worker thread. */
 typedef struct _FmFrameSpec FmFrameSpec;
 
-/* @layers: of @model (fm_layers_list ()). */
+/* @layers: of @model (fm_layers_list ()). @sight (NULL: all), one flag
+ * per layer: the layers a partial result carries (the ones in sight); it
+ * leaves the others, even those its pass made, to the frame before. */
 FmFrameSpec *fm_frame_spec_new   (FmModel     *model,
                                   GArray      *layers,
-                                  float        epsilon);
+                                  float        epsilon,
+                                  const guint8 *sight);
 FmFrameSpec *fm_frame_spec_ref   (FmFrameSpec *spec);
 void         fm_frame_spec_unref (FmFrameSpec *spec);
 
@@ -50,15 +66,20 @@ void         fm_frame_spec_unref (FmFrameSpec *spec);
  * paints), for fm_frame_new () to take. */
 gpointer     fm_frame_finish_pass (FmModel  *model,
                                    FmRun    *run,
+                                   guint     n_done,
                                    gpointer  spec);
 /* Frees what fm_frame_finish_pass () returned. */
 void         fm_frame_stats_release (gpointer stats);
 
 /* Uses the statistics the worker derived for @result when they were made
- * for @layers and @epsilon, else derives them now. */
+ * for @layers and @epsilon, else derives them now. A partial @result
+ * takes the layers it did not reach from @base, the frame shown before;
+ * without a @base of the same model and @layers it makes no frame
+ * (NULL). @base may be NULL for a complete @result. */
 FmFrame     *fm_frame_new       (FmWorkerResult *result,
                                  GArray         *layers,
-                                 float           epsilon);
+                                 float           epsilon,
+                                 FmFrame        *base);
 FmFrame     *fm_frame_ref       (FmFrame        *frame);
 void         fm_frame_unref     (FmFrame        *frame);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmFrame, fm_frame_unref)

@@ -56,7 +56,7 @@ worker_b_result_cb (FmWorker       *worker,
   if (self->model_b == NULL || fm_worker_result_get_model (result) != self->model_b)
     return;
   g_clear_pointer (&self->frame_b, fm_frame_unref);
-  self->frame_b = fm_frame_new (result, self->layers_b, epsilon);
+  self->frame_b = fm_frame_new (result, self->layers_b, epsilon, NULL);
   self->n_frames_b++;
   apply_frame_b (self);
 }
@@ -92,7 +92,7 @@ _fm_window_compare_update_finish (FmWindow *self)
   if (self->model_b == NULL)
     return;
   fm_worker_set_finish (self->worker_b, fm_frame_finish_pass,
-                        fm_frame_spec_new (self->model_b, self->layers_b, epsilon),
+                        fm_frame_spec_new (self->model_b, self->layers_b, epsilon, NULL),
                         (GBoxedCopyFunc) fm_frame_spec_ref,
                         (GDestroyNotify) fm_frame_spec_unref, fm_frame_stats_release);
   if (self->frame_b != NULL)

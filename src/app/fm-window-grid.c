@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fm-bench-live.h"
 #include "fm-layer-section.h"
@@ -88,6 +89,27 @@ sight_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+/* The planned nodes a pass must run for @section's tiles: up to the one
+ * that makes its layer. While the user draws, passes stop there when
+ * newer input waits (fm_worker_set_needed ()): the layers in sight follow
+ * the stroke, and the rest catch up when it pauses. */
+static guint
+nodes_for_section (FmWindow       *self,
+                   FmLayerSection *section)
+{
+  const FmModel *model = self->model;
+  guint index = fm_layer_section_get_index (section);
+  int node;
+
+  if (model == NULL || index >= self->layers->len)
+    return G_MAXUINT;
+  node = g_array_index (self->layers, FmLayer, index).node;
+  for (guint k = 0; k < model->n_plan; k++)
+    if (model->plan[k] == (guint) node)
+      return k + 1;
+  return 0;  /* not planned (computed at load): no pass makes it */
+}
+
 static gboolean
 update_tiles_in_sight (gpointer user_data)
 {
@@ -95,7 +117,8 @@ update_tiles_in_sight (gpointer user_data)
   GtkWidget *scroller = GTK_WIDGET (self->layers_scroller);
   double page = MAX (1, gtk_widget_get_height (scroller));
 
-  guint n_built = 0;
+  guint n_built = 0, needed = 0;
+  g_autofree guint8 *sight = NULL;
 
   self->sight_idle = 0;
   /* Before the first layout of the page or of new sections, every section
@@ -110,6 +133,9 @@ update_tiles_in_sight (gpointer user_data)
           self->sight_tick = gtk_widget_add_tick_callback (scroller, sight_tick_cb, self, NULL);
         return G_SOURCE_REMOVE;
       }
+  if (self->layers == NULL || self->model == NULL)
+    return G_SOURCE_REMOVE;
+  sight = g_new0 (guint8, MAX (self->layers->len, 1));
   for (guint i = 0; i < self->sections->len; i++)
     {
       FmLayerSection *section = g_ptr_array_index (self->sections, i);
@@ -118,6 +144,11 @@ update_tiles_in_sight (gpointer user_data)
       if (!gtk_widget_get_visible (GTK_WIDGET (section)) ||
           !gtk_widget_compute_bounds (GTK_WIDGET (section), scroller, &b))
         continue;
+      if (b.origin.y + b.size.height >= 0 && b.origin.y <= page)
+        {
+          needed = MAX (needed, nodes_for_section (self, section));
+          sight[fm_layer_section_get_index (section)] = TRUE;
+        }
       if (b.origin.y + b.size.height >= -BUILD_PAGES_ABOVE * page &&
           b.origin.y <= (1 + BUILD_PAGES_BELOW) * page)
         {
@@ -129,10 +160,24 @@ update_tiles_in_sight (gpointer user_data)
                b.origin.y > (1 + DROP_PAGES) * page)
         fm_layer_section_release_tiles (section);
     }
+  /* Nothing in sight (no section laid out yet): only complete results. */
+  if (needed == 0)
+    needed = G_MAXUINT;
+  fm_worker_set_needed (self->worker, needed);
+  /* The partial results carry the layers in sight, no others. */
+  if (self->sight == NULL || memcmp (self->sight, sight, self->layers->len) != 0)
+    {
+      g_free (self->sight);
+      self->sight = g_steal_pointer (&sight);
+      _fm_window_update_worker_finish (self);
+    }
   if (fm_bench_live_enabled ())
     {
-      g_autofree char *phase = g_strdup_printf ("tiles in sight: %u sections of %u, page %.0f",
-                                                n_built, self->sections->len, page);
+      g_autofree char *phase = g_strdup_printf ("tiles in sight: %u sections of %u, page %.0f, "
+                                                "%u of %u nodes needed",
+                                                n_built, self->sections->len, page,
+                                                MIN (needed, self->model->n_plan),
+                                                self->model->n_plan);
       fm_bench_live_mark (phase);
     }
   return G_SOURCE_REMOVE;
@@ -518,7 +563,7 @@ _fm_window_update_worker_finish (FmWindow *self)
       return;
     }
   fm_worker_set_finish (self->worker, fm_frame_finish_pass,
-                        fm_frame_spec_new (self->model, self->layers, epsilon),
+                        fm_frame_spec_new (self->model, self->layers, epsilon, self->sight),
                         (GBoxedCopyFunc) fm_frame_spec_ref,
                         (GDestroyNotify) fm_frame_spec_unref, fm_frame_stats_release);
 }
@@ -530,6 +575,7 @@ _fm_window_rebuild_layers (FmWindow *self)
   GtkWidget *all;
 
   g_clear_pointer (&self->frame, fm_frame_unref);
+  g_clear_pointer (&self->sight, g_free);
   g_ptr_array_set_size (self->sections, 0);
   g_ptr_array_set_size (self->zero_labels, 0);
   g_ptr_array_set_size (self->dead_labels, 0);

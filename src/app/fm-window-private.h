@@ -95,6 +95,7 @@ struct _FmWindow
   guint            wait_tick;      /* tick callback of wait_for_result_tick () */
   guint            sight_idle;     /* update_tiles_in_sight () is queued */
   guint            sight_tick;     /* waits for a layout before queueing sight_idle */
+  guint8          *sight;          /* [layers->len]: the sections in sight, or NULL */
   guint            grid_focus_tick;  /* places the focus after a page key */
   int              grid_focus;       /* GridFocus */
   double           grid_focus_x, grid_focus_y;

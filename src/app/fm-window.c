@@ -163,6 +163,7 @@ worker_result_cb (FmWorker       *worker,
                   FmWindow       *self)
 {
   float epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
+  FmFrame *frame;
 
   if (fm_worker_result_get_model (result) != self->model)
     return;
@@ -173,8 +174,14 @@ worker_result_cb (FmWorker       *worker,
                                                 fm_worker_result_get_threads (result));
       fm_bench_live_mark (phase);
     }
+  /* A partial result takes the layers out of sight from the frame before;
+   * without one of these layers (it came before a rebuild) it is dropped,
+   * and the stroke's last pass, which completes, shows them. */
+  frame = fm_frame_new (result, self->layers, epsilon, self->frame);
+  if (frame == NULL)
+    return;
   g_clear_pointer (&self->frame, fm_frame_unref);
-  self->frame = fm_frame_new (result, self->layers, epsilon);
+  self->frame = frame;
   self->n_frames++;
   refresh_frame (self);
   fm_bench_live_mark ("first result shown");
@@ -699,6 +706,7 @@ fm_window_dispose (GObject *object)
   _fm_window_checkpoints_dispose (self);
   _fm_window_compare_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
+  g_clear_pointer (&self->sight, g_free);
   if (self->input_dialog != NULL)
     gtk_window_destroy (self->input_dialog);
   _fm_window_grid_dispose (self);
@@ -866,6 +874,12 @@ guint
 fm_window_get_n_frames (FmWindow *self)
 {
   return self->n_frames;
+}
+
+guint
+fm_window_get_needed_nodes (FmWindow *self)
+{
+  return fm_worker_get_needed (self->worker);
 }
 
 const char *

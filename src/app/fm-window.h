@@ -103,6 +103,8 @@ GArray    *fm_window_dup_marked_zero (FmWindow       *self,
                                       guint           index);
 /* Counts of results shown, and the last toast's text. */
 guint      fm_window_get_n_frames    (FmWindow       *self);
+/* The planned nodes the layers in sight need (fm_worker_set_needed ()). */
+guint      fm_window_get_needed_nodes (FmWindow      *self);
 /* The scan result for the current model, or NULL, and the scan bar's text. */
 FmScanResult *fm_window_get_scan     (FmWindow       *self);
 const char   *fm_window_get_scan_status (FmWindow    *self);

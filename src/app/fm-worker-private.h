@@ -37,6 +37,7 @@ typedef struct
   float          *spare;            /* [input_numel], a free input buffer */
   guint64         input_generation; /* last one handed out by submit */
   guint64         delivered_generation;
+  gboolean        delivered_complete; /* the result of delivered_generation was complete */
   FmWorkerResult *latest;           /* the newest finished pass, for fm_worker_wait () */
 
   GCancellable   *in_flight;        /* the running pass's, or NULL */
@@ -53,6 +54,8 @@ typedef struct
   GDestroyNotify  finish_data_unref;
   GDestroyNotify  extra_free;
 
+  guint           needed;           /* fm_worker_set_needed () */
+  gboolean        partial_ok;       /* the current model is slow enough for partial results */
   guint           threads_request;  /* fm_worker_set_threads (); 0: automatic */
   guint           auto_threads;     /* the automatic count for the current model */
   guint           first_threads;    /* the same for its first pass */
@@ -71,6 +74,7 @@ struct _FmWorkerResult
   guint64          model_generation;
   gint64           duration;
   guint            threads;         /* set on run for this pass */
+  guint            n_done;          /* planned nodes run */
   gpointer         extra;           /* made by the finish function */
   GDestroyNotify   extra_free;
   gboolean         delivered;       /* by fm_worker_wait (); the idle source skips it */

@@ -113,6 +113,8 @@ _fm_worker_shared_recycle_run (FmWorkerShared *s,
                                guint           threads,
                                guint64         model_generation)
 {
+  if (run == NULL)
+    return;
   g_mutex_lock (&s->mutex);
   if (!s->quit && model_generation == s->model_generation &&
       s->n_pool < FM_WORKER_POOL_SIZE)
@@ -149,6 +151,22 @@ fm_worker_result_unref (FmWorkerResult *result)
   fm_model_unref (result->model);
   _fm_worker_shared_unref (result->shared);
   g_free (result);
+}
+
+guint
+fm_worker_result_get_n_done (FmWorkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, 0);
+
+  return result->n_done;
+}
+
+gboolean
+fm_worker_result_is_complete (FmWorkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  return result->n_done >= result->model->n_plan;
 }
 
 gpointer
@@ -218,8 +236,28 @@ shared_dup_owner (FmWorkerShared *s)
   return g_object_ref (s->owner);
 }
 
-/* A result is delivered if its model generation is current and its input
- * generation newer than the last delivered one. It is not held back
+/* Whether @result is news: of a newer input than the last result
+ * delivered, or the complete result of the same input after its partial
+ * one. Under the mutex. */
+static gboolean
+shared_result_is_news (FmWorkerShared *s,
+                       FmWorkerResult *result)
+{
+  if (result->input_generation != s->delivered_generation)
+    return result->input_generation > s->delivered_generation;
+  return !s->delivered_complete && fm_worker_result_is_complete (result);
+}
+
+static void
+shared_mark_delivered (FmWorkerShared *s,
+                       FmWorkerResult *result)
+{
+  s->delivered_generation = result->input_generation;
+  s->delivered_complete = fm_worker_result_is_complete (result);
+}
+
+/* A result is delivered if its model generation is current and it is
+ * news (shared_result_is_news ()). It is not held back
  * because a newer input is pending: while someone draws there always is
  * one, and the view would never update. */
 static gboolean
@@ -244,9 +282,9 @@ dispatch_result (gpointer data)
   owner = shared_dup_owner (s);
   if (owner != NULL &&
       result->model_generation == s->model_generation &&
-      result->input_generation > s->delivered_generation)
+      shared_result_is_news (s, result))
     {
-      s->delivered_generation = result->input_generation;
+      shared_mark_delivered (s, result);
       s->stats.n_delivered++;
     }
   else
@@ -402,6 +440,7 @@ fm_worker_init (FmWorker *self)
   self->shared = shared_new ();
   self->shared->owner = self;
   self->shared->auto_threads = 1;
+  self->shared->needed = G_MAXUINT;
   /* For benchmarks of the window, which has no other way in. */
   if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT, &n, NULL))
     self->shared->threads_request = (guint) MIN (n, FM_WORKER_THREADS_LIMIT);
@@ -461,6 +500,9 @@ fm_worker_set_model (FmWorker  *self,
   s->auto_threads = auto_threads;
   s->first_threads = first_threads;
   s->first_pass = TRUE;
+  s->needed = G_MAXUINT;
+  s->partial_ok = model != NULL &&
+                  fm_model_multiply_add_flops (model) >= FM_WORKER_PARALLEL_MIN_FLOPS;
   old_pending = g_steal_pointer (&s->pending);
   old_spare = g_steal_pointer (&s->spare);
   if (s->in_flight != NULL)
@@ -589,6 +631,30 @@ fm_worker_get_threads (FmWorker *self)
 }
 
 void
+fm_worker_set_needed (FmWorker *self,
+                      guint     n_nodes)
+{
+  g_return_if_fail (FM_IS_WORKER (self));
+
+  g_mutex_lock (&self->shared->mutex);
+  self->shared->needed = n_nodes;
+  g_mutex_unlock (&self->shared->mutex);
+}
+
+guint
+fm_worker_get_needed (FmWorker *self)
+{
+  guint n;
+
+  g_return_val_if_fail (FM_IS_WORKER (self), G_MAXUINT);
+
+  g_mutex_lock (&self->shared->mutex);
+  n = self->shared->needed;
+  g_mutex_unlock (&self->shared->mutex);
+  return n;
+}
+
+void
 fm_worker_shutdown (FmWorker *self)
 {
   FmWorkerShared *s;
@@ -690,11 +756,11 @@ fm_worker_wait (FmWorker *self,
   if (!s->quit && s->latest != NULL &&
       s->latest->input_generation == s->input_generation &&
       s->latest->model_generation == s->model_generation &&
-      s->latest->input_generation > s->delivered_generation)
+      shared_result_is_news (s, s->latest))
     {
       take = g_steal_pointer (&s->latest);
       take->delivered = TRUE;
-      s->delivered_generation = take->input_generation;
+      shared_mark_delivered (s, take);
       s->stats.n_delivered++;
       owner = shared_dup_owner (s);
     }

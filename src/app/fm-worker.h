@@ -27,6 +27,15 @@
  * for tests and benchmarks. Every pass sets the count on its run, pooled
  * runs included.
  *
+ * Layers in sight first. A pass of a slow model outlasts several pointer
+ * motions, and each motion would wait for the pass in flight and then its
+ * own. With fm_worker_set_needed (), a pass posts the nodes the caller
+ * needs as soon as they have run, as a partial result
+ * (fm_worker_result_get_n_done ()) whose later values the caller takes
+ * from an earlier complete one, then goes on, and stops between two nodes
+ * as soon as newer input waits. The pass of the last input of a stroke
+ * always completes and is delivered after its partial result.
+ *
  * It does not preprocess (the caller submits the model's input tensor) or
  * draw.
  */
@@ -54,24 +63,34 @@ FmRun          *fm_worker_result_get_run              (FmWorkerResult *result);
 /* What fm_worker_submit() returned for the input of this pass. */
 guint64         fm_worker_result_get_input_generation (FmWorkerResult *result);
 guint64         fm_worker_result_get_model_generation (FmWorkerResult *result);
-/* Time spent in fm_run_execute(), in microseconds. */
+/* Time spent running its nodes, in microseconds (for a partial result:
+ * up to its last needed node). */
 gint64          fm_worker_result_get_duration         (FmWorkerResult *result);
 /* The thread count set on the run for this pass (fm_run_set_threads ());
  * the run may have started fewer if threads could not start. */
 guint           fm_worker_result_get_threads          (FmWorkerResult *result);
+/* The planned nodes whose values this result holds: the first n_done of
+ * model->plan. All of them (model->n_plan) for a complete pass; for a
+ * partial result (fm_worker_set_needed ()) only the needed ones, and then
+ * fm_worker_result_get_run () is NULL: the finish function's extra has
+ * to hold copies of what it keeps. */
+guint           fm_worker_result_get_n_done           (FmWorkerResult *result);
+gboolean        fm_worker_result_is_complete          (FmWorkerResult *result);
 /* What the finish function (fm_worker_set_finish ()) made of this pass on
  * the worker thread, or NULL. Owned by the result. */
 gpointer        fm_worker_result_get_extra            (FmWorkerResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmWorkerResult, fm_worker_result_unref)
 
 /* Counters since the worker was made, for benchmarks and tests. Every
- * started pass ends as exactly one of completed, cancelled or failed; a
- * completed pass is then delivered or dropped as stale (or is still on its
- * way to the main context). */
+ * started pass ends as exactly one of completed, cut, cancelled or failed;
+ * each result (a completed pass's, a partial one) is then delivered or
+ * dropped as stale (or is still on its way to the main context). */
 typedef struct
 {
   guint64 n_started;
   guint64 n_completed;
+  guint64 n_cut;           /* posted their partial result, then stopped for newer input */
+  guint64 n_partial;       /* partial results posted (fm_worker_set_needed ()) */
   guint64 n_delivered;     /* "result" emitted */
   guint64 n_stale;         /* completed, then dropped: model changed or older */
   guint64 n_cancelled;
@@ -126,17 +145,32 @@ void      fm_worker_set_threads          (FmWorker       *self,
 /* The thread count the next pass will set on its run: the fixed count, or
  * the automatic one for the current model (1 without a model). */
 guint     fm_worker_get_threads          (FmWorker       *self);
+/* Lets passes deliver early: a pass that has run the first @n_nodes
+ * nodes of the plan, and has more to run, posts them as a partial result,
+ * goes on, and stops before any further node when newer input waits.
+ * G_MAXUINT (the default, and after each fm_worker_set_model ()) or
+ * n_plan: only complete passes. A model below
+ * FM_WORKER_PARALLEL_MIN_FLOPS, whose passes take well under a frame, has
+ * only complete passes whatever is set: partial ones would double the
+ * results for nothing. Takes effect from the next pass that starts. */
+void      fm_worker_set_needed           (FmWorker       *self,
+                                          guint           n_nodes);
+/* What fm_worker_set_needed () set (G_MAXUINT: every node). */
+guint     fm_worker_get_needed           (FmWorker       *self);
 /* Cancels the pass in flight and joins the thread; no signal is emitted
  * afterwards and further submits are ignored. Dispose does this too. */
 void      fm_worker_shutdown             (FmWorker       *self);
-/* Work done on the worker thread after each completed pass, so that the
- * main thread does not: @func gets the pass's model and run and a
- * reference to @data (taken with @data_ref for the pass, dropped with
+/* Work done on the worker thread after each completed pass and before
+ * each partial result, so that the main thread does not: @func gets the
+ * pass's model and run, the number of planned nodes the result holds
+ * (fm_worker_result_get_n_done (); below n_plan, the run is not the
+ * result's and goes on: copy what you keep) and a reference to @data (taken with @data_ref for the pass, dropped with
  * @data_unref after it) and returns the result's extra, freed with
  * @extra_free. Replaces the previous function; a pass already past its
  * start keeps the data it took. NULL @func: none. */
 typedef gpointer (*FmWorkerFinishFunc) (FmModel  *model,
                                         FmRun    *run,
+                                        guint     n_done,
                                         gpointer  data);
 void      fm_worker_set_finish           (FmWorker          *self,
                                           FmWorkerFinishFunc func,

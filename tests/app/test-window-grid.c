@@ -434,6 +434,54 @@ check_layers_keep_place (FmWindow              *window,
     }
 }
 
+/* The worker is told how far in the plan the layers in sight go
+ * (fm_worker_set_needed ()): for one layer, up to its own node; for All
+ * Layers at the top, no further than the last section in sight. */
+static void
+test_needed_nodes (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmModel *model = fm_window_get_model (window);
+  FmFrame *frame = fm_window_get_frame (window);
+  guint last_in_sight = 0;
+
+  for (guint i = 0; i < fm_frame_n_layers (frame); i++)
+    {
+      int node = fm_frame_layer (frame, i)->node;
+      guint position = 0;
+
+      while (position < model->n_plan && model->plan[position] != (guint) node)
+        position++;
+      g_assert_cmpuint (position, <, model->n_plan);
+      fm_window_select_layer (window, (int) i);
+      fm_test_settle ();
+      g_assert_cmpuint (fm_window_get_needed_nodes (window), ==, position + 1);
+    }
+  fm_window_select_layer (window, -1);
+  fm_test_settle ();
+  for (guint i = 0; i < fm_frame_n_layers (frame); i++)
+    {
+      GtkWidget *section = fm_window_get_section (window, i);
+      GtkWidget *scroller = gtk_widget_get_ancestor (section, GTK_TYPE_SCROLLED_WINDOW);
+      graphene_rect_t b;
+
+      g_assert_true (gtk_widget_compute_bounds (section, scroller, &b));
+      if (b.origin.y <= gtk_widget_get_height (scroller))
+        last_in_sight = i;
+    }
+  {
+    int node = fm_frame_layer (frame, last_in_sight)->node;
+    guint position = 0;
+
+    while (model->plan[position] != (guint) node)
+      position++;
+    g_test_message ("All Layers: sections 0-%u in sight, %u of %u nodes needed", last_in_sight,
+                    fm_window_get_needed_nodes (window), model->n_plan);
+    g_assert_cmpuint (fm_window_get_needed_nodes (window), ==, position + 1);
+  }
+  fm_test_close_window (window);
+}
+
 static void
 test_fits_small_screen (void)
 {
@@ -776,6 +824,7 @@ main (int   argc,
 
   g_test_add_func ("/app/window/marks-match-cli", test_marks_match_cli);
   g_test_add_func ("/app/window/tiles-drawn-after-layer-change", test_tiles_drawn_after_layer_change);
+  g_test_add_func ("/app/window/needed-nodes", test_needed_nodes);
   g_test_add_func ("/app/window/fits-small-screen", test_fits_small_screen);
   g_test_add_func ("/app/window/sidebar-one-tab-stop", test_sidebar_one_tab_stop);
   g_test_add_func ("/app/window/tile-space-height", test_tile_space_height);

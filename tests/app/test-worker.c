@@ -3,8 +3,8 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Tests of FmWorker, the latest-wins live forward pass, without a
- * display. Models are built in memory: a small Conv -> Relu whose output
+ * Tests of FmWorker, the latest-wins live forward pass, and of the
+ * FmFrame the window makes of its results, without a display. Models are built in memory: a small Conv -> Relu whose output
  * is worked out by hand, and a chain of identity convs (the kernel is 1 at
  * the centre of channel o -> o and 0 elsewhere, padding 1) that is slow but
  * returns its input exactly, so a result tells which input it came from.
@@ -24,6 +24,7 @@
 #include <glib/gstdio.h>
 
 #include "fm-test-graph.h"
+#include "fm-frame.h"
 #include "fm-worker.h"
 
 #define TIMEOUT_S 60
@@ -335,6 +336,7 @@ finish_extra_free (gpointer extra)
 static gpointer
 finish_pass (FmModel  *model,
              FmRun    *run,
+             guint     n_done,
              gpointer  data)
 {
   FinishData *d = data;
@@ -383,6 +385,256 @@ test_finish (SmallFixture  *f,
   g_assert_cmpint (g_atomic_int_get (&data.made), ==, 1);
   g_assert_cmpint (g_atomic_int_get (&data.freed), ==, 1);
   g_assert_cmpint (g_atomic_int_get (&data.refs), ==, 1);
+}
+
+/* Partial results (fm_worker_set_needed ()): the finish function of the
+ * first partial result holds the pass until the test has submitted a
+ * newer input, so the order of events does not depend on timing. */
+typedef struct
+{
+  gint     entered;      /* finish calls begun */
+  gint     release;      /* set by the test: the first call may return */
+  guint    n_done[4];    /* of each call */
+  float    first[4];     /* element 0 of the last value of the result, per call */
+} NeededData;
+
+typedef struct
+{
+  guint n_done;
+  float first;           /* element 0 of the deepest value the result holds */
+} NeededExtra;
+
+static gpointer
+needed_finish (FmModel  *model,
+               FmRun    *run,
+               guint     n_done,
+               gpointer  data)
+{
+  NeededData *d = data;
+  NeededExtra *e = g_new0 (NeededExtra, 1);
+  /* The slow model's plan is its convs in order: node k makes v<k + 1>. */
+  g_autofree char *name = g_strdup_printf ("v%u", n_done);
+  gint call = g_atomic_int_add (&d->entered, 1);
+
+  e->n_done = n_done;
+  e->first = ((const float *) fm_run_value_data (run, fm_model_find_value (model, name)))[0];
+  if (call < (gint) G_N_ELEMENTS (d->n_done))
+    {
+      d->n_done[call] = n_done;
+      d->first[call] = e->first;
+    }
+  if (call == 0)
+    while (!g_atomic_int_get (&d->release))
+      g_usleep (100);
+  return e;
+}
+
+static void
+test_needed (void)
+{
+  g_autoptr(FmModel) model = build_slow (6);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autofree float *a = filled (SLOW_NUMEL, 1.0f);
+  g_autofree float *b = filled (SLOW_NUMEL, 2.0f);
+  NeededData data = { 0 };
+  FmWorkerResult *r;
+  FmWorkerStats stats;
+  guint64 gen_a, gen_b;
+  Sink sink;
+
+  g_assert_cmpuint (model->n_plan, ==, 6);
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  fm_worker_set_finish (worker, needed_finish, &data, NULL, NULL, g_free);
+  fm_worker_set_needed (worker, 2);
+
+  /* A's pass posts its first two nodes, then waits in the finish
+   * function until B is pending: past that, it stops for B. */
+  gen_a = fm_worker_submit (worker, a, SLOW_NUMEL);
+  WAIT_FOR (worker, FALSE, g_atomic_int_get (&data.entered) == 1);
+  gen_b = fm_worker_submit (worker, b, SLOW_NUMEL);
+  g_atomic_int_set (&data.release, 1);
+  WAIT_FOR (worker, TRUE, sink.results->len >= 3);
+  drain_main_context (50);
+
+  /* Delivered: A's partial result, B's partial one, B's complete one. */
+  g_assert_cmpuint (sink.results->len, ==, 3);
+  g_assert_cmpuint (sink.n_errors, ==, 0);
+  r = g_ptr_array_index (sink.results, 0);
+  g_assert_cmpuint (fm_worker_result_get_input_generation (r), ==, gen_a);
+  g_assert_cmpuint (fm_worker_result_get_n_done (r), ==, 2);
+  g_assert_false (fm_worker_result_is_complete (r));
+  g_assert_null (fm_worker_result_get_run (r));
+  g_assert_cmpfloat (((NeededExtra *) fm_worker_result_get_extra (r))->first, ==, 1.0f);
+  r = g_ptr_array_index (sink.results, 1);
+  g_assert_cmpuint (fm_worker_result_get_input_generation (r), ==, gen_b);
+  g_assert_cmpuint (fm_worker_result_get_n_done (r), ==, 2);
+  g_assert_null (fm_worker_result_get_run (r));
+  g_assert_cmpfloat (((NeededExtra *) fm_worker_result_get_extra (r))->first, ==, 2.0f);
+  r = g_ptr_array_index (sink.results, 2);
+  g_assert_cmpuint (fm_worker_result_get_input_generation (r), ==, gen_b);
+  g_assert_cmpuint (fm_worker_result_get_n_done (r), ==, 6);
+  g_assert_true (fm_worker_result_is_complete (r));
+  /* Identity convs: the complete pass of B returns B. */
+  assert_result_filled (r, "v6", 2.0f);
+  g_assert_cmpuint (((NeededExtra *) fm_worker_result_get_extra (r))->n_done, ==, 6);
+
+  /* A's pass made no complete result: its finish ran once. */
+  g_assert_cmpint (g_atomic_int_get (&data.entered), ==, 3);
+  g_assert_cmpuint (data.n_done[0], ==, 2);
+  g_assert_cmpfloat (data.first[0], ==, 1.0f);
+  g_assert_cmpuint (data.n_done[1], ==, 2);
+  g_assert_cmpuint (data.n_done[2], ==, 6);
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_started, ==, 2);
+  g_assert_cmpuint (stats.n_partial, ==, 2);
+  g_assert_cmpuint (stats.n_cut, ==, 1);
+  g_assert_cmpuint (stats.n_completed, ==, 1);
+  g_assert_cmpuint (stats.n_delivered, ==, 3);
+  g_assert_cmpuint (stats.n_stale, ==, 0);
+
+  /* Setting the model again goes back to complete passes only. */
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  g_ptr_array_set_size (sink.results, 0);
+  fm_worker_submit (worker, a, SLOW_NUMEL);
+  WAIT_FOR (worker, TRUE, sink.results->len >= 1);
+  drain_main_context (50);
+  g_assert_cmpuint (sink.results->len, ==, 1);
+  g_assert_true (fm_worker_result_is_complete (g_ptr_array_index (sink.results, 0)));
+  fm_worker_get_stats (worker, &stats);
+  g_assert_cmpuint (stats.n_partial, ==, 2);
+
+  /* A model of well under 50 MFLOP has complete passes only. */
+  {
+    g_autoptr(FmModel) small = build_small (-4.5f);
+    g_autofree float *ones = filled (28 * 28, 1.0f);
+
+    g_assert_true (fm_worker_set_model (worker, small, NULL));
+    fm_worker_set_finish (worker, NULL, NULL, NULL, NULL, NULL);
+    fm_worker_set_needed (worker, 1);
+    g_assert_cmpuint (fm_worker_get_needed (worker), ==, 1);
+    g_ptr_array_set_size (sink.results, 0);
+    fm_worker_submit (worker, ones, 28 * 28);
+    WAIT_FOR (worker, TRUE, sink.results->len >= 1);
+    drain_main_context (50);
+    g_assert_cmpuint (sink.results->len, ==, 1);
+    g_assert_true (fm_worker_result_is_complete (g_ptr_array_index (sink.results, 0)));
+    fm_worker_get_stats (worker, &stats);
+    g_assert_cmpuint (stats.n_partial, ==, 2);
+  }
+
+  sink_clear (&sink);
+  fm_worker_shutdown (worker);
+}
+
+/* The index in @layers of the layer showing value @name. */
+static guint
+layer_of (FmModel    *model,
+          GArray     *layers,
+          const char *name)
+{
+  int id = fm_model_find_value (model, name);
+
+  for (guint i = 0; i < layers->len; i++)
+    if (g_array_index (layers, FmLayer, i).value_id == id)
+      return i;
+  g_error ("no layer shows %s", name);
+}
+
+static void
+assert_plane_filled (FmFrame *frame,
+                     guint    layer,
+                     float    want)
+{
+  const float *data = fm_frame_data (frame, layer);
+
+  for (gsize i = 0; i < SLOW_NUMEL; i++)
+    if (data[i] != want)
+      g_error ("layer %u [%" G_GSIZE_FORMAT "] = %g, want %g", layer, i, data[i], want);
+}
+
+/* FmFrame of a partial result: the layers in sight that the pass made
+ * are its own, every other layer is the frame before's, and a frame made
+ * from it later takes those from the frame that computed them. */
+static void
+test_frame_partial (void)
+{
+  g_autoptr(FmModel) model = build_slow (6);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autoptr(GArray) layers = fm_layers_list (model, TRUE);
+  g_autofree float *a = filled (SLOW_NUMEL, 1.0f);
+  g_autofree float *b = filled (SLOW_NUMEL, 2.0f);
+  g_autofree guint8 *sight = NULL;
+  FmFrame *f1, *f2, *f3, *f4;
+  FmWorkerResult *partial;
+  guint l1, l2, l6;
+  Sink sink;
+
+  l1 = layer_of (model, layers, "v1");
+  l2 = layer_of (model, layers, "v2");
+  l6 = layer_of (model, layers, "v6");
+  /* In sight: v2 only; v1 is made by the partial pass but out of sight. */
+  sight = g_new0 (guint8, layers->len);
+  sight[l2] = TRUE;
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  fm_worker_set_finish (worker, fm_frame_finish_pass, fm_frame_spec_new (model, layers, 0, sight),
+                        (GBoxedCopyFunc) fm_frame_spec_ref, (GDestroyNotify) fm_frame_spec_unref,
+                        fm_frame_stats_release);
+
+  fm_worker_submit (worker, a, SLOW_NUMEL);
+  WAIT_FOR (worker, TRUE, sink.results->len >= 1);
+  f1 = fm_frame_new (g_ptr_array_index (sink.results, 0), layers, 0, NULL);
+  g_assert_true (f1->complete);
+  assert_plane_filled (f1, l6, 1.0f);
+
+  fm_worker_set_needed (worker, 2);
+  fm_worker_submit (worker, b, SLOW_NUMEL);
+  WAIT_FOR (worker, TRUE, sink.results->len >= 2);
+  partial = g_ptr_array_index (sink.results, 1);
+  g_assert_cmpuint (fm_worker_result_get_n_done (partial), ==, 2);
+
+  /* Without the frame before, or with one of other layers, none. */
+  g_assert_null (fm_frame_new (partial, layers, 0, NULL));
+  {
+    g_autoptr(GArray) other = fm_layers_list (model, TRUE);
+    g_assert_null (fm_frame_new (partial, other, 0, f1));
+  }
+
+  f2 = fm_frame_new (partial, layers, 0, f1);
+  g_assert_nonnull (f2);
+  g_assert_false (f2->complete);
+  assert_plane_filled (f2, l2, 2.0f);
+  g_assert_cmpfloat (f2->stats[l2][0].max, ==, 2.0f);
+  g_assert_null (f2->source[l2]);
+  assert_plane_filled (f2, l1, 1.0f);
+  g_assert_true (f2->source[l1] == f1);
+  assert_plane_filled (f2, l6, 1.0f);
+  g_assert_cmpfloat (f2->stats[l6][SLOW_C - 1].max, ==, 1.0f);
+  g_assert_true (f2->source[l6] == f1);
+  g_assert_cmpmem (&f2->prediction, sizeof f2->prediction, &f1->prediction, sizeof f1->prediction);
+
+  /* Another threshold: every layer's statistics again, its own and the
+   * ones it takes (|x| <= 1.5 holds for v6's ones, not for v2's twos). */
+  f3 = fm_frame_new (partial, layers, 1.5f, f2);
+  g_assert_cmpuint (f3->n_zero[l2], ==, 0);
+  g_assert_cmpuint (f3->n_zero[l6], ==, SLOW_C);
+  g_assert_true (f3->stats[l6][0].all_zero);
+  g_assert_cmpuint (f2->n_zero[l6], ==, 0);
+
+  /* Made on a partial frame, a frame takes v6 from the frame that
+   * computed it, which it keeps after the others go. */
+  f4 = fm_frame_new (partial, layers, 0, f2);
+  g_assert_true (f4->source[l6] == f1);
+  fm_frame_unref (f1);
+  fm_frame_unref (f2);
+  fm_frame_unref (f3);
+  assert_plane_filled (f4, l6, 1.0f);
+  assert_plane_filled (f4, l2, 2.0f);
+  fm_frame_unref (f4);
+
+  sink_clear (&sink);
+  fm_worker_shutdown (worker);
 }
 
 static void
@@ -1091,6 +1343,8 @@ main (int   argc,
   ADD_SMALL ("/app/worker/single", test_single);
   ADD_SMALL ("/app/worker/finish", test_finish);
   g_test_add_func ("/app/worker/latest-wins", test_latest_wins);
+  g_test_add_func ("/app/worker/needed", test_needed);
+  g_test_add_func ("/app/worker/frame-partial", test_frame_partial);
   ADD_SMALL ("/app/worker/stale-model", test_stale_model);
   g_test_add_func ("/app/worker/cancel-on-model-swap", test_cancel_on_model_swap);
   g_test_add_func ("/app/worker/dispose-during-run", test_dispose_during_run);

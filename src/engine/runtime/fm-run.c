@@ -101,10 +101,21 @@ fm_run_execute (FmRun         *run,
                 GCancellable  *cancellable,
                 GError       **error)
 {
+  return fm_run_execute_part (run, 0, run->model->n_plan, cancellable, error);
+}
+
+gboolean
+fm_run_execute_part (FmRun         *run,
+                     guint          from,
+                     guint          to,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
   const FmModel *model = run->model;
   FmRunCtx rc = { model, run->ptrs, run->scratch, run->threads };
 
-  for (guint k = 0; k < model->n_plan; k++)
+  g_return_val_if_fail (from <= to && to <= model->n_plan, FALSE);
+  for (guint k = from; k < to; k++)
     {
       const FmNode *node = &model->nodes[model->plan[k]];
 

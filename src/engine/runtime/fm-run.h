@@ -37,6 +37,15 @@ void          fm_run_set_threads  (FmRun         *run,
 gboolean      fm_run_execute      (FmRun         *run,
                                    GCancellable  *cancellable,
                                    GError       **error);
+/* Runs planned nodes @from to @to - 1 (positions in model->plan, @to at
+ * most n_plan) the same way: a pass split in parts, for a caller that
+ * looks at its state between them. Values of nodes before @from must
+ * have been computed by earlier parts on this run. */
+gboolean      fm_run_execute_part (FmRun         *run,
+                                   guint          from,
+                                   guint          to,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
 /* The data of any value (input, constant or activation) after a run;
  * NULL for a constant released at load (Conv weights, kept only packed:
  * see fm-op.h). */
