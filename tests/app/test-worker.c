@@ -704,6 +704,81 @@ test_latest_wins (void)
   sink_clear (&sink);
 }
 
+/* Latest wins with partial results: inputs come faster than passes, so
+ * passes are cut; every result holds its own input, partial ones before
+ * the complete one of the same input, and the last input's pass
+ * completes. */
+static void
+test_latest_wins_partial (void)
+{
+  g_autoptr(FmModel) model = build_slow (40);
+  g_autoptr(FmWorker) worker = fm_worker_new ();
+  g_autofree float *x = g_new (float, SLOW_NUMEL);
+  guint64 gens[101] = { 0 };
+  NeededData data = { .release = 1 };
+  FmWorkerStats stats;
+  FmWorkerResult *last;
+  guint64 prev_gen = 0;
+  gboolean prev_complete = TRUE;
+  Sink sink;
+
+  sink_init (&sink, worker, TRUE);
+  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  fm_worker_set_finish (worker, needed_finish, &data, NULL, NULL, g_free);
+  fm_worker_set_needed (worker, 5);
+  for (guint k = 1; k <= 100; k++)
+    {
+      for (gsize i = 0; i < SLOW_NUMEL; i++)
+        x[i] = (float) k;
+      gens[k] = fm_worker_submit (worker, x, SLOW_NUMEL);
+      drain_main_context (2);
+    }
+  WAIT_FOR (worker, TRUE,
+            sink.results->len > 0 &&
+            fm_worker_result_is_complete (g_ptr_array_index (sink.results, sink.results->len - 1)));
+  drain_main_context (50);
+  fm_worker_get_stats (worker, &stats);
+  g_test_message ("%u results of %" G_GUINT64_FORMAT " passes: %" G_GUINT64_FORMAT
+                  " partial, %" G_GUINT64_FORMAT " cut, %" G_GUINT64_FORMAT " complete",
+                  sink.results->len, stats.n_started, stats.n_partial, stats.n_cut,
+                  stats.n_completed);
+
+  g_assert_cmpuint (sink.n_errors, ==, 0);
+  for (guint r = 0; r < sink.results->len; r++)
+    {
+      FmWorkerResult *result = g_ptr_array_index (sink.results, r);
+      guint64 gen = fm_worker_result_get_input_generation (result);
+      gboolean complete = fm_worker_result_is_complete (result);
+      guint k = 1;
+
+      while (k <= 100 && gens[k] != gen)
+        k++;
+      g_assert_cmpuint (k, <=, 100);
+      if (complete)
+        assert_result_filled (result, "v40", (float) k);
+      else
+        {
+          g_assert_cmpuint (fm_worker_result_get_n_done (result), ==, 5);
+          g_assert_cmpfloat (((NeededExtra *) fm_worker_result_get_extra (result))->first, ==,
+                             (float) k);
+        }
+      /* Newer inputs, or the complete result after the partial one. */
+      g_assert_true (gen > prev_gen || (gen == prev_gen && !prev_complete && complete));
+      prev_gen = gen;
+      prev_complete = complete;
+    }
+  last = g_ptr_array_index (sink.results, sink.results->len - 1);
+  g_assert_cmpuint (fm_worker_result_get_input_generation (last), ==, gens[100]);
+  g_assert_true (fm_worker_result_is_complete (last));
+  g_assert_cmpuint (stats.n_started, ==, stats.n_completed + stats.n_cut);
+  g_assert_cmpuint (stats.n_partial, ==, stats.n_started);
+  g_assert_cmpuint (stats.n_cut, >, 0);
+  g_assert_cmpuint (stats.n_cancelled, ==, 0);
+
+  sink_clear (&sink);
+  fm_worker_shutdown (worker);
+}
+
 static void
 test_stale_model (SmallFixture  *f,
                   gconstpointer  user_data)
@@ -1344,6 +1419,7 @@ main (int   argc,
   ADD_SMALL ("/app/worker/finish", test_finish);
   g_test_add_func ("/app/worker/latest-wins", test_latest_wins);
   g_test_add_func ("/app/worker/needed", test_needed);
+  g_test_add_func ("/app/worker/latest-wins-partial", test_latest_wins_partial);
   g_test_add_func ("/app/worker/frame-partial", test_frame_partial);
   ADD_SMALL ("/app/worker/stale-model", test_stale_model);
   g_test_add_func ("/app/worker/cancel-on-model-swap", test_cancel_on_model_swap);
