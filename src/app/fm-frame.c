@@ -200,15 +200,42 @@ add_source (FmFrame *frame,
     g_ptr_array_add (frame->sources, fm_frame_ref (source));
 }
 
+/* Zero statistics and data for layer @i, which no pass has made. */
+static void
+make_pending (FmFrame *frame,
+              guint    i,
+              gsize    max_numel)
+{
+  const FmLayer *layer = fm_frame_layer (frame, i);
+
+  if (frame->pending == NULL)
+    {
+      frame->pending = g_new0 (gboolean, MAX (frame->layers->len, 1));
+      frame->zeros = g_new0 (float, MAX (max_numel, 1));
+    }
+  frame->pending[i] = TRUE;
+  frame->own_stats[i] = g_new0 (FmChannelStats, MAX (layer->channels, 1));
+  frame->stats[i] = frame->own_stats[i];
+  frame->planes[i] = frame->zeros;
+}
+
 /* Points the layers @st lacks at the frames of @base that computed them,
- * and takes @base's prediction. */
+ * and takes @base's prediction; without @base, or where @base has none,
+ * they are pending. */
 static void
 take_from_base (FmFrame      *frame,
                 FmFrameStats *st,
                 FmFrame      *base)
 {
   guint n = frame->layers->len;
+  gsize max_numel = 0;
 
+  for (guint i = 0; i < n; i++)
+    {
+      const FmLayer *layer = fm_frame_layer (frame, i);
+
+      max_numel = MAX (max_numel, (gsize) layer->channels * layer->height * layer->width);
+    }
   frame->stats = g_new0 (FmChannelStats *, MAX (n, 1));
   frame->n_zero = g_new0 (guint, MAX (n, 1));
   frame->planes = g_new0 (float *, MAX (n, 1));
@@ -235,6 +262,11 @@ take_from_base (FmFrame      *frame,
             }
           continue;
         }
+      if (base == NULL || (base->pending != NULL && base->pending[i]))
+        {
+          make_pending (frame, i, max_numel);
+          continue;
+        }
       src = base->source != NULL && base->source[i] != NULL ? base->source[i] : base;
       frame->source[i] = src;
       add_source (frame, src);
@@ -251,7 +283,10 @@ take_from_base (FmFrame      *frame,
           frame->stats[i] = frame->own_stats[i];
         }
     }
-  frame->prediction = base->prediction;
+  if (base != NULL)
+    frame->prediction = base->prediction;
+  else
+    frame->prediction.output_id = -1;  /* none yet: n_top 0 */
 }
 
 FmFrame *
@@ -268,7 +303,7 @@ fm_frame_new (FmWorkerResult *result,
 
   /* A partial result's data are the copies made for these layers. */
   if (!complete && (st == NULL || st->layers != layers ||
-                    base == NULL || base->model != model || base->layers != layers))
+                    (base != NULL && (base->model != model || base->layers != layers))))
     return NULL;
   frame = g_new0 (FmFrame, 1);
 
@@ -318,6 +353,8 @@ fm_frame_unref (FmFrame *frame)
       g_free (frame->n_zero);
       g_free (frame->planes);
       g_free (frame->source);
+      g_free (frame->pending);
+      g_free (frame->zeros);
       g_ptr_array_unref (frame->sources);
     }
   fm_frame_stats_release (frame->owner);
@@ -330,6 +367,13 @@ guint
 fm_frame_n_layers (FmFrame *frame)
 {
   return frame->layers->len;
+}
+
+gboolean
+fm_frame_layer_pending (FmFrame *frame,
+                        guint    index)
+{
+  return frame->pending != NULL && frame->pending[index];
 }
 
 const FmLayer *
@@ -346,6 +390,8 @@ fm_frame_pre_max (FmFrame *frame,
 {
   if (frame->source != NULL && frame->source[index] != NULL)
     frame = frame->source[index];
+  if (fm_frame_layer_pending (frame, index))
+    return NAN;
   if (!frame->complete)
     return frame->owner->pre_max[index] != NULL ? frame->owner->pre_max[index][channel] : NAN;
   return fm_layer_pre_activation_max_channel (frame->model, fm_frame_layer (frame, index),

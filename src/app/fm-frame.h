@@ -45,6 +45,10 @@ typedef struct _FmFrame
   FmChannelStats **own_stats;  /* [n_layers] of a partial frame: statistics
                                 * derived again under another epsilon */
   GPtrArray       *sources;    /* the distinct frames in source, held */
+  gboolean        *pending;    /* [n_layers] or NULL: layers no pass has made yet
+                                * (a partial result with no frame before it):
+                                * zero statistics and data, not to be shown */
+  float           *zeros;      /* their data */
 } FmFrame;
 
 /* What a frame is derived for: the model, its listed layers and the zero threshold.
@@ -73,9 +77,11 @@ void         fm_frame_stats_release (gpointer stats);
 
 /* Uses the statistics the worker derived for @result when they were made
  * for @layers and @epsilon, else derives them now. A partial @result
- * takes the layers it did not reach from @base, the frame shown before;
- * without a @base of the same model and @layers it makes no frame
- * (NULL). @base may be NULL for a complete @result. */
+ * takes the layers it did not reach from @base, the frame shown before
+ * (NULL: there is none, as for a model's first pass; those layers are
+ * then pending, fm_frame_layer_pending ()); with a @base of another
+ * model or other @layers, or a partial result whose statistics were made
+ * for other layers, it makes no frame (NULL). */
 FmFrame     *fm_frame_new       (FmWorkerResult *result,
                                  GArray         *layers,
                                  float           epsilon,
@@ -85,6 +91,11 @@ void         fm_frame_unref     (FmFrame        *frame);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmFrame, fm_frame_unref)
 
 guint        fm_frame_n_layers  (FmFrame        *frame);
+/* Whether no pass has made layer @index yet: its statistics and data are
+ * zeros, and the window does not show it (it keeps its tiles as they
+ * are) until a frame that has it. */
+gboolean     fm_frame_layer_pending (FmFrame      *frame,
+                                     guint         index);
 const FmLayer *fm_frame_layer   (FmFrame        *frame,
                                  guint           index);
 /* [C, H, W] of batch item 0 of layer @index (fm_layer_planes (): the

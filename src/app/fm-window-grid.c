@@ -89,16 +89,15 @@ sight_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-/* The planned nodes a pass must run for @section's tiles: up to the one
- * that makes its layer. While the user draws, passes stop there when
+/* The planned nodes a pass must run for layer @index's tiles: up to the
+ * one that makes it. While the user draws, passes stop there when
  * newer input waits (fm_worker_set_needed ()): the layers in sight follow
  * the stroke, and the rest catch up when it pauses. */
 static guint
-nodes_for_section (FmWindow       *self,
-                   FmLayerSection *section)
+nodes_for_layer (FmWindow *self,
+                 guint     index)
 {
   const FmModel *model = self->model;
-  guint index = fm_layer_section_get_index (section);
   int node;
 
   if (model == NULL || index >= self->layers->len)
@@ -108,6 +107,32 @@ nodes_for_section (FmWindow       *self,
     if (model->plan[k] == (guint) node)
       return k + 1;
   return 0;  /* not planned (computed at load): no pass makes it */
+}
+
+/* Before the sections are laid out: the planned nodes for the sections
+ * that fill the first page of All Layers, estimated from the page's size
+ * (1280 x 800 before the window has one) and the tile size, with a header
+ * counted as a row of tiles. Over-estimating costs a few nodes; a section
+ * left out shows its tiles when the pass completes. */
+static guint
+first_page_nodes (FmWindow *self)
+{
+  GtkWidget *scroller = GTK_WIDGET (self->layers_scroller);
+  double cell = self->options.tile_size + 24;
+  int width = gtk_widget_get_width (scroller) > 0 ? gtk_widget_get_width (scroller) : 1280;
+  int height = gtk_widget_get_height (scroller) > 0 ? gtk_widget_get_height (scroller) : 800;
+  guint columns = MAX (1, (guint) (width / cell));
+  double rows = 0;
+  guint needed = 0;
+
+  for (guint i = 0; i < self->layers->len && rows * cell < height; i++)
+    {
+      const FmLayer *layer = &g_array_index (self->layers, FmLayer, i);
+
+      needed = MAX (needed, nodes_for_layer (self, i));
+      rows += 1 + (layer->channels + columns - 1) / columns;
+    }
+  return needed > 0 ? needed : G_MAXUINT;
 }
 
 static gboolean
@@ -146,7 +171,7 @@ update_tiles_in_sight (gpointer user_data)
         continue;
       if (b.origin.y + b.size.height >= 0 && b.origin.y <= page)
         {
-          needed = MAX (needed, nodes_for_section (self, section));
+          needed = MAX (needed, nodes_for_layer (self, fm_layer_section_get_index (section)));
           sight[fm_layer_section_get_index (section)] = TRUE;
         }
       if (b.origin.y + b.size.height >= -BUILD_PAGES_ABOVE * page &&
@@ -589,7 +614,9 @@ _fm_window_rebuild_layers (FmWindow *self)
                                  !g_settings_get_boolean (self->settings, "show-all-nodes"));
   _fm_window_update_worker_finish (self);
   /* The worker starts on the new model's first pass while the sections
-   * are built (~50 ms for ResNet-18's 38). */
+   * are built (~50 ms for ResNet-18's 38), and shows the first sections as
+   * soon as it has made them. */
+  fm_worker_set_needed (self->worker, first_page_nodes (self));
   _fm_window_submit_input (self);
 
   all = gtk_label_new (_("All Layers"));

@@ -142,12 +142,21 @@ refresh_frame (FmWindow *self)
 {
   if (self->frame == NULL)
     return;
+  /* A layer no pass has made yet (the model's first pass showed the
+   * layers in sight first) keeps its tiles and count as they are. */
   for (guint i = 0; i < self->sections->len; i++)
-    fm_layer_section_update (g_ptr_array_index (self->sections, i), self->frame,
-                             &self->options);
+    {
+      FmLayerSection *section = g_ptr_array_index (self->sections, i);
+
+      if (!fm_frame_layer_pending (self->frame, fm_layer_section_get_index (section)))
+        fm_layer_section_update (section, self->frame, &self->options);
+    }
   for (guint i = 0; i < self->zero_labels->len; i++)
     {
       guint channels = fm_layer_channels (self->model, fm_frame_layer (self->frame, i));
+
+      if (fm_frame_layer_pending (self->frame, i))
+        continue;
       /* Translators: channels that are all zero for this input, e.g. "5 / 32 zero" */
       g_autofree char *text = g_strdup_printf (_("%u / %u zero"), self->frame->n_zero[i],
                                                channels);

@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -594,11 +595,37 @@ test_frame_partial (void)
   partial = g_ptr_array_index (sink.results, 1);
   g_assert_cmpuint (fm_worker_result_get_n_done (partial), ==, 2);
 
-  /* Without the frame before, or with one of other layers, none. */
-  g_assert_null (fm_frame_new (partial, layers, 0, NULL));
+  /* With a frame before of other layers, none. */
   {
     g_autoptr(GArray) other = fm_layers_list (model, TRUE);
     g_assert_null (fm_frame_new (partial, other, 0, f1));
+  }
+
+  /* Without a frame before (a model's first pass), the layers it did not
+   * carry are pending: zeros, no prediction; and they stay pending in a
+   * frame made on that one. */
+  {
+    FmFrame *f0 = fm_frame_new (partial, layers, 0, NULL);
+    FmFrame *f0b;
+
+    g_assert_nonnull (f0);
+    g_assert_false (fm_frame_layer_pending (f0, l2));
+    assert_plane_filled (f0, l2, 2.0f);
+    g_assert_true (fm_frame_layer_pending (f0, l1));
+    g_assert_true (fm_frame_layer_pending (f0, l6));
+    assert_plane_filled (f0, l6, 0.0f);
+    g_assert_cmpfloat (f0->stats[l6][0].max, ==, 0.0f);
+    g_assert_false (f0->stats[l6][0].all_zero);
+    g_assert_cmpuint (f0->n_zero[l6], ==, 0);
+    g_assert_cmpuint (f0->prediction.n_top, ==, 0);
+    g_assert_true (isnan (fm_frame_pre_max (f0, l6, 0)));
+    f0b = fm_frame_new (partial, layers, 0, f0);
+    g_assert_true (fm_frame_layer_pending (f0b, l6));
+    g_assert_false (fm_frame_layer_pending (f0b, l2));
+    g_assert_false (fm_frame_layer_pending (f1, l6));
+    fm_frame_unref (f0);
+    assert_plane_filled (f0b, l6, 0.0f);
+    fm_frame_unref (f0b);
   }
 
   f2 = fm_frame_new (partial, layers, 0, f1);
