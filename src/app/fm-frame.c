@@ -97,21 +97,6 @@ fm_frame_stats_release (gpointer stats)
   g_atomic_rc_box_release_full (stats, stats_clear);
 }
 
-/* Whether the first @n_done planned nodes made @layer (and its
- * pre-activation, which comes before it). */
-static gboolean
-layer_done (const FmModel *model,
-            const FmLayer *layer,
-            guint          n_done)
-{
-  if (n_done >= model->n_plan)
-    return TRUE;
-  for (guint k = 0; k < n_done; k++)
-    if (model->plan[k] == (guint) layer->node)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 stats_derive (const float    *data,
               const FmLayer  *layer,
@@ -155,7 +140,7 @@ stats_compute (FmModel *model,
       gsize copy = fm_layer_copy_size (layer);
       const float *data;
 
-      if (!layer_done (model, layer, n_done) || (partial && sight != NULL && !sight[i]))
+      if (fm_layer_plan_end (model, layer) > n_done || (partial && sight != NULL && !sight[i]))
         continue;
       /* NCHW: the run's own data, no copy (the per-frame cost of old) */
       if (copy > 0)
@@ -203,39 +188,38 @@ add_source (FmFrame *frame,
 /* Zero statistics and data for layer @i, which no pass has made. */
 static void
 make_pending (FmFrame *frame,
-              guint    i,
-              gsize    max_numel)
+              guint    i)
 {
-  const FmLayer *layer = fm_frame_layer (frame, i);
-
   if (frame->pending == NULL)
     {
-      frame->pending = g_new0 (gboolean, MAX (frame->layers->len, 1));
-      frame->zeros = g_new0 (float, MAX (max_numel, 1));
+      gsize max_numel = 1;
+
+      for (guint k = 0; k < frame->layers->len; k++)
+        {
+          const FmLayer *layer = fm_frame_layer (frame, k);
+
+          max_numel = MAX (max_numel, (gsize) layer->channels * layer->height * layer->width);
+        }
+      frame->pending = g_new0 (gboolean, frame->layers->len);
+      frame->zeros = g_new0 (float, max_numel);
     }
   frame->pending[i] = TRUE;
-  frame->own_stats[i] = g_new0 (FmChannelStats, MAX (layer->channels, 1));
+  frame->own_stats[i] = g_new0 (FmChannelStats, MAX (fm_frame_layer (frame, i)->channels, 1));
   frame->stats[i] = frame->own_stats[i];
   frame->planes[i] = frame->zeros;
 }
 
 /* Points the layers @st lacks at the frames of @base that computed them,
  * and takes @base's prediction; without @base, or where @base has none,
- * they are pending. */
+ * they are pending. Statistics made under another threshold are derived
+ * again from the data. */
 static void
 take_from_base (FmFrame      *frame,
                 FmFrameStats *st,
                 FmFrame      *base)
 {
   guint n = frame->layers->len;
-  gsize max_numel = 0;
 
-  for (guint i = 0; i < n; i++)
-    {
-      const FmLayer *layer = fm_frame_layer (frame, i);
-
-      max_numel = MAX (max_numel, (gsize) layer->channels * layer->height * layer->width);
-    }
   frame->stats = g_new0 (FmChannelStats *, MAX (n, 1));
   frame->n_zero = g_new0 (guint, MAX (n, 1));
   frame->planes = g_new0 (float *, MAX (n, 1));
@@ -244,41 +228,41 @@ take_from_base (FmFrame      *frame,
   frame->sources = g_ptr_array_new_with_free_func ((GDestroyNotify) fm_frame_unref);
   for (guint i = 0; i < n; i++)
     {
-      FmFrame *src;
+      FmChannelStats *stats;
+      guint n_zero;
+      float epsilon;
 
       if (st->stats[i] != NULL)
         {
           frame->planes[i] = st->planes[i];
-          if (st->epsilon == frame->epsilon)
-            {
-              frame->stats[i] = st->stats[i];
-              frame->n_zero[i] = st->n_zero[i];
-            }
-          else
-            {
-              stats_derive (st->planes[i], fm_frame_layer (frame, i), frame->epsilon,
-                            &frame->own_stats[i], &frame->n_zero[i]);
-              frame->stats[i] = frame->own_stats[i];
-            }
-          continue;
+          stats = st->stats[i];
+          n_zero = st->n_zero[i];
+          epsilon = st->epsilon;
         }
-      if (base == NULL || (base->pending != NULL && base->pending[i]))
+      else if (base == NULL || fm_frame_layer_pending (base, i))
         {
-          make_pending (frame, i, max_numel);
+          make_pending (frame, i);
           continue;
-        }
-      src = base->source != NULL && base->source[i] != NULL ? base->source[i] : base;
-      frame->source[i] = src;
-      add_source (frame, src);
-      frame->planes[i] = src->planes[i];
-      if (src->epsilon == frame->epsilon)
-        {
-          frame->stats[i] = src->stats[i];
-          frame->n_zero[i] = src->n_zero[i];
         }
       else
         {
-          stats_derive (fm_frame_data (src, i), fm_frame_layer (frame, i), frame->epsilon,
+          FmFrame *src = fm_frame_layer_origin (base, i);
+
+          frame->source[i] = src;
+          add_source (frame, src);
+          frame->planes[i] = src->planes[i];
+          stats = src->stats[i];
+          n_zero = src->n_zero[i];
+          epsilon = src->epsilon;
+        }
+      if (epsilon == frame->epsilon)
+        {
+          frame->stats[i] = stats;
+          frame->n_zero[i] = n_zero;
+        }
+      else
+        {
+          stats_derive (fm_frame_data (frame, i), fm_frame_layer (frame, i), frame->epsilon,
                         &frame->own_stats[i], &frame->n_zero[i]);
           frame->stats[i] = frame->own_stats[i];
         }
@@ -376,6 +360,15 @@ fm_frame_layer_pending (FmFrame *frame,
   return frame->pending != NULL && frame->pending[index];
 }
 
+FmFrame *
+fm_frame_layer_origin (FmFrame *frame,
+                       guint    index)
+{
+  if (frame->source != NULL && frame->source[index] != NULL)
+    return frame->source[index];
+  return frame;
+}
+
 const FmLayer *
 fm_frame_layer (FmFrame *frame,
                 guint    index)
@@ -388,8 +381,7 @@ fm_frame_pre_max (FmFrame *frame,
                   guint    index,
                   guint    channel)
 {
-  if (frame->source != NULL && frame->source[index] != NULL)
-    frame = frame->source[index];
+  frame = fm_frame_layer_origin (frame, index);
   if (fm_frame_layer_pending (frame, index))
     return NAN;
   if (!frame->complete)
@@ -404,8 +396,7 @@ fm_frame_data (FmFrame *frame,
 {
   if (frame->planes[index] != NULL)
     return frame->planes[index];
-  if (frame->source != NULL && frame->source[index] != NULL)
-    frame = frame->source[index];
+  frame = fm_frame_layer_origin (frame, index);
   return fm_layer_planes (frame->model, fm_frame_layer (frame, index),
                           fm_worker_result_get_run (frame->result), 0, NULL);
 }

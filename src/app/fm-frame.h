@@ -96,6 +96,12 @@ guint        fm_frame_n_layers  (FmFrame        *frame);
  * are) until a frame that has it. */
 gboolean     fm_frame_layer_pending (FmFrame      *frame,
                                      guint         index);
+/* The frame that computed layer @index: a frame of a partial result
+ * takes the layers it lacks from others (@frame itself for the rest).
+ * Two frames with the same origin for a layer and the same epsilon show
+ * the same tiles for it. */
+FmFrame     *fm_frame_layer_origin  (FmFrame      *frame,
+                                     guint         index);
 const FmLayer *fm_frame_layer   (FmFrame        *frame,
                                  guint           index);
 /* [C, H, W] of batch item 0 of layer @index (fm_layer_planes (): the

@@ -89,24 +89,15 @@ sight_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-/* The planned nodes a pass must run for layer @index's tiles: up to the
- * one that makes it. While the user draws, passes stop there when
+/* The planned nodes a pass must run for layer @index's tiles
+ * (fm_layer_plan_end ()). While the user draws, passes stop there when
  * newer input waits (fm_worker_set_needed ()): the layers in sight follow
  * the stroke, and the rest catch up when it pauses. */
 static guint
 nodes_for_layer (FmWindow *self,
                  guint     index)
 {
-  const FmModel *model = self->model;
-  int node;
-
-  if (model == NULL || index >= self->layers->len)
-    return G_MAXUINT;
-  node = g_array_index (self->layers, FmLayer, index).node;
-  for (guint k = 0; k < model->n_plan; k++)
-    if (model->plan[k] == (guint) node)
-      return k + 1;
-  return 0;  /* not planned (computed at load): no pass makes it */
+  return fm_layer_plan_end (self->model, &g_array_index (self->layers, FmLayer, index));
 }
 
 /* Before the sections are laid out: the planned nodes for the sections

@@ -137,26 +137,37 @@ read_view_options (FmWindow *self)
 
 /* ---- live results --------------------------------------------------------- */
 
+/* Shows self->frame. @previous (NULL: the view options changed, redraw
+ * all) is the frame it replaces: a section whose layer the new frame took
+ * from the same frame as @previous did, under the same threshold, already
+ * shows it (a partial result changes only the layers in sight). A layer
+ * no pass has made yet (the model's first pass showed the layers in
+ * sight first) keeps its tiles and count as they are. */
 static void
-refresh_frame (FmWindow *self)
+refresh_frame (FmWindow *self,
+               FmFrame  *previous)
 {
   if (self->frame == NULL)
     return;
-  /* A layer no pass has made yet (the model's first pass showed the
-   * layers in sight first) keeps its tiles and count as they are. */
   for (guint i = 0; i < self->sections->len; i++)
     {
       FmLayerSection *section = g_ptr_array_index (self->sections, i);
+      guint index = fm_layer_section_get_index (section);
 
-      if (!fm_frame_layer_pending (self->frame, fm_layer_section_get_index (section)))
-        fm_layer_section_update (section, self->frame, &self->options);
+      if (fm_frame_layer_pending (self->frame, index))
+        continue;
+      if (previous != NULL && previous->epsilon == self->frame->epsilon &&
+          fm_frame_layer_origin (previous, index) == fm_frame_layer_origin (self->frame, index))
+        continue;
+      fm_layer_section_update (section, self->frame, &self->options);
     }
   for (guint i = 0; i < self->zero_labels->len; i++)
     {
-      guint channels = fm_layer_channels (self->model, fm_frame_layer (self->frame, i));
+      guint channels;
 
       if (fm_frame_layer_pending (self->frame, i))
         continue;
+      channels = fm_layer_channels (self->model, fm_frame_layer (self->frame, i));
       /* Translators: channels that are all zero for this input, e.g. "5 / 32 zero" */
       g_autofree char *text = g_strdup_printf (_("%u / %u zero"), self->frame->n_zero[i],
                                                channels);
@@ -172,6 +183,7 @@ worker_result_cb (FmWorker       *worker,
                   FmWindow       *self)
 {
   float epsilon = (float) g_settings_get_double (self->settings, "zero-threshold");
+  g_autoptr(FmFrame) previous = NULL;
   FmFrame *frame;
 
   if (fm_worker_result_get_model (result) != self->model)
@@ -184,15 +196,15 @@ worker_result_cb (FmWorker       *worker,
       fm_bench_live_mark (phase);
     }
   /* A partial result takes the layers out of sight from the frame before;
-   * without one of these layers (it came before a rebuild) it is dropped,
-   * and the stroke's last pass, which completes, shows them. */
+   * one whose statistics were made for the layers before a rebuild is
+   * dropped, and the stroke's last pass, which completes, shows them. */
   frame = fm_frame_new (result, self->layers, epsilon, self->frame);
   if (frame == NULL)
     return;
-  g_clear_pointer (&self->frame, fm_frame_unref);
+  previous = g_steal_pointer (&self->frame);
   self->frame = frame;
   self->n_frames++;
-  refresh_frame (self);
+  refresh_frame (self, previous);
   fm_bench_live_mark ("first result shown");
   fm_bench_live_shown (GTK_WIDGET (self->sections_box),
                        fm_worker_result_get_input_generation (result));
@@ -244,7 +256,7 @@ settings_changed_cb (GSettings  *settings,
       return;
     }
   read_view_options (self);
-  refresh_frame (self);
+  refresh_frame (self, NULL);
 }
 
 /* ---- models --------------------------------------------------------------- */

@@ -148,7 +148,8 @@ newer_input_waits (FmWorkerShared *s,
 }
 
 static FmWorkerResult *result_new (FmWorkerShared *s,
-                                   Pass           *pass);
+                                   Pass           *pass,
+                                   FmRun          *run);
 
 /* Posts the first @n_done nodes of the pass as a partial result: the
  * finish function's copies, no run (the pass goes on with it). */
@@ -165,15 +166,11 @@ post_partial (FmWorkerShared *s,
   g_mutex_lock (&s->mutex);
   if (!s->quit && pass->model_generation == s->model_generation)
     {
-      FmRun *run = g_steal_pointer (&pass->run);
-
       s->stats.n_partial++;
       pass->n_done = n_done;
-      pass->extra = extra;
+      pass->extra = g_steal_pointer (&extra);
       pass->duration = g_get_monotonic_time () - pass->start;
-      result = result_new (s, pass);
-      pass->run = run;
-      extra = NULL;
+      result = result_new (s, pass, NULL);
       old_latest = g_steal_pointer (&s->latest);
       s->latest = fm_worker_result_ref (result);
       g_cond_broadcast (&s->cond);
@@ -240,17 +237,19 @@ pass_execute (FmWorkerShared  *s,
   return ok;
 }
 
-/* A result of @pass, which gives it its run and extra. */
+/* A result of @pass, which gives it its extra, with @run (taken; NULL
+ * for a partial result, whose pass goes on with its run). */
 static FmWorkerResult *
 result_new (FmWorkerShared *s,
-            Pass           *pass)
+            Pass           *pass,
+            FmRun          *run)
 {
   FmWorkerResult *result = g_new0 (FmWorkerResult, 1);
 
   g_atomic_ref_count_init (&result->ref_count);
   result->shared = _fm_worker_shared_ref (s);
   result->model = fm_model_ref (pass->model);
-  result->run = g_steal_pointer (&pass->run);
+  result->run = run;
   result->input_generation = pass->input_generation;
   result->model_generation = pass->model_generation;
   result->duration = pass->duration;
@@ -289,7 +288,7 @@ shared_end_pass (FmWorkerShared  *s,
         s->stats.n_stale++;
       else
         {
-          result = result_new (s, pass);
+          result = result_new (s, pass, g_steal_pointer (&pass->run));
           old_latest = g_steal_pointer (&s->latest);
           s->latest = fm_worker_result_ref (result);
           g_cond_broadcast (&s->cond);

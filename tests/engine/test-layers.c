@@ -177,6 +177,45 @@ run_net (FmModel *model)
   return run;
 }
 
+/* fm_layer_plan_end (): the net's nodes run in the order built, so r1
+ * needs Conv and Relu (2), p1 the MaxPool too (3), r2 five nodes; and a
+ * pass run that far holds r1's hand values (6.5, 8.5, 12.5, 14.5 and
+ * zeros; see build_net). */
+static void
+test_layers_plan_end (void)
+{
+  g_autoptr(FmModel) m = build_net ();
+  g_autoptr(GArray) layers = fm_layers_list (m, TRUE);
+  g_autoptr(FmRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  static const struct { const char *name; guint end; } want[] = {
+    { "r1", 2 }, { "p1", 3 }, { "r2", 5 },
+  };
+  static const float r1[] = { 6.5f, 8.5f, 12.5f, 14.5f, 0, 0, 0, 0 };
+  guint found = 0;
+
+  g_assert_cmpuint (m->n_plan, ==, 7);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const FmLayer *layer = &g_array_index (layers, FmLayer, i);
+
+      for (guint k = 0; k < G_N_ELEMENTS (want); k++)
+        if (layer->value_id == fm_model_find_value (m, want[k].name))
+          {
+            g_assert_cmpuint (fm_layer_plan_end (m, layer), ==, want[k].end);
+            found++;
+          }
+    }
+  g_assert_cmpuint (found, ==, G_N_ELEMENTS (want));
+
+  run = fm_run_new (m, &error);
+  g_assert_no_error (error);
+  memcpy (fm_run_input_data (run, 0), net_x, sizeof net_x);
+  g_assert_true (fm_run_execute_part (run, 0, 2, NULL, &error));
+  g_assert_cmpmem (fm_run_value_data (run, fm_model_find_value (m, "r1")), sizeof r1,
+                   r1, sizeof r1);
+}
+
 static void
 test_layers_merged (void)
 {
@@ -903,6 +942,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/engine/layers/merged", test_layers_merged);
+  g_test_add_func ("/engine/layers/plan-end", test_layers_plan_end);
   g_test_add_func ("/engine/layers/unmerged", test_layers_unmerged);
   g_test_add ("/engine/layers/pre-max", NetRun, NULL, net_run_setup, test_layers_pre_max,
               net_run_teardown);

@@ -408,6 +408,18 @@ gather_channel (const float     *item_data,
       *out++ = p[(gsize) y * s->y_step + (gsize) x * s->x_step];
 }
 
+guint
+fm_layer_plan_end (const FmModel *model,
+                   const FmLayer *layer)
+{
+  g_return_val_if_fail (model != NULL && layer != NULL, 0);
+
+  for (guint k = 0; k < model->n_plan; k++)
+    if (model->plan[k] == (guint) layer->node)
+      return k + 1;
+  return 0;
+}
+
 gsize
 fm_layer_copy_size (const FmLayer *layer)
 {

@@ -134,6 +134,13 @@ char       *fm_layer_layout_text        (const FmLayer *layer);
 char       *fm_layer_shape_text         (const FmModel *model,
                                          const FmLayer *layer);
 
+/* How many planned nodes a pass runs before @layer's data exists: the
+ * position of its node in model->plan plus one (its pre-activation comes
+ * before it), or 0 for a layer computed at load. What a partial pass
+ * (fm_run_execute_part ()) must reach to show it. */
+guint       fm_layer_plan_end           (const FmModel *model,
+                                         const FmLayer *layer);
+
 /* How many floats fm_layer_planes() writes into its buffer: 0 when the
  * run's data already is [C, H, W] (NCHW, NCL), else C * H * W. */
 gsize       fm_layer_copy_size          (const FmLayer *layer);
