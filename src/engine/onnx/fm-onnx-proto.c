@@ -629,8 +629,7 @@ decode_root (const guint8        *data,
   for (guint i = 0; limits != NULL && i < sizeof *limits / sizeof (guint); i++)
     if (((const guint *) limits)[i] != 0)
       ((guint *) &d.limits)[i] = ((const guint *) limits)[i];
-  /* A model's fields are named from its top ("graph.node[3]"); a lone
-   * tensor's from "tensor" ("tensor.dims"). */
+  /* Paths start at the model's top ("graph.node[3]") or at "tensor" ("tensor.dims"). */
   d.path = g_string_new (msg == &tensor_message ? root : NULL);
   d.root = root;
   d.depth = 1; /* the root message itself */
@@ -679,24 +678,6 @@ fm_onnx_tensor_decode (const guint8        *data,
 
   return decode_root (data, len, limits, &tensor_message, "tensor",
                       &(FmOnnxDecodeInfo) { 0 }, error);
-}
-
-const FmOnnxAttribute *
-fm_onnx_node_get_attribute (const FmOnnxNode *node,
-                            const char       *name)
-{
-  GPtrArray *attrs = node->attributes;
-
-  if (attrs == NULL)
-    return NULL;
-  for (guint i = attrs->len; i > 0; i--)
-    {
-      const FmOnnxAttribute *a = g_ptr_array_index (attrs, i - 1);
-
-      if (g_strcmp0 (a->name, name) == 0)
-        return a;
-    }
-  return NULL;
 }
 
 void

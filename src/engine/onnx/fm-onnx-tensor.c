@@ -7,7 +7,8 @@
  * float types to float32, integer and BOOL types to int64, from raw_data,
  * the typed arrays or external data (fm-onnx-external.c). Sizes are
  * checked against the shape and the caller's byte limit before the
- * constant is allocated.
+ * constant is allocated. Also a node's attribute by name, as the runtime
+ * and prune read it (fm_onnx_node_get_attribute).
  */
 #include "config.h"
 
@@ -420,4 +421,22 @@ fm_onnx_tensor_to_const_full (const FmOnnxTensor *tensor,
       }
 
   return g_steal_pointer (&out);
+}
+
+const FmOnnxAttribute *
+fm_onnx_node_get_attribute (const FmOnnxNode *node,
+                            const char       *name)
+{
+  GPtrArray *attrs = node->attributes;
+
+  if (attrs == NULL)
+    return NULL;
+  for (guint i = attrs->len; i > 0; i--)
+    {
+      const FmOnnxAttribute *a = g_ptr_array_index (attrs, i - 1);
+
+      if (g_strcmp0 (a->name, name) == 0)
+        return a;
+    }
+  return NULL;
 }
