@@ -380,8 +380,11 @@ print_classes (const FmScanResult *r)
             continue;
           text = fm_scan_result_top_classes_text (r, l, c, TOP_CLASSES);
           if (!any)
-            g_print ("\n%s\n", _("Classes the rare and near-dead channels fire for most "
-                                 "(class: images):"));
+            g_print ("\n%s\n", r->class_images != NULL
+                     ? _("Classes the rare and near-dead channels fire for most "
+                         "(class: share of its images):")
+                     : _("Classes the rare and near-dead channels fire for most "
+                         "(class: images):"));
           any = TRUE;
           g_print ("  %s %u: %s\n", L->name, c, text != NULL ? text : "-");
         }

@@ -207,5 +207,8 @@ fm_test_assert_scans_equal (const FmScanResult *a,
   g_assert_cmpuint (a->n_classes, ==, b->n_classes);
   for (guint k = 0; k < a->n_classes; k++)
     g_assert_cmpstr (a->class_names[k], ==, b->class_names[k]);
+  g_assert_cmpint (a->class_images != NULL, ==, b->class_images != NULL);
+  if (a->class_images != NULL)
+    g_assert_cmpmem (a->class_images, a->n_classes * 8, b->class_images, b->n_classes * 8);
   assert_layers_equal (a, b, merged ? 1e-9 : 0.0);
 }

@@ -202,11 +202,16 @@ check_naive (const char *rel,
 
   g_assert_cmpuint (r->images, ==, N_IMAGES);
   g_assert_cmpuint (r->n_classes, ==, N_CLASSES);
+  g_assert_nonnull (r->class_images);
   for (guint k = 0; k < N_CLASSES; k++)
     {
       g_autofree char *number = g_strdup_printf ("%u", k);
+      guint64 images = 0;
 
       g_assert_cmpstr (r->class_names[k], ==, number);  /* IDX classes have no names */
+      for (guint i = 0; i < N_IMAGES; i++)
+        images += labels[i] == k;
+      g_assert_cmpuint (r->class_images[k], ==, images);
     }
   g_assert_cmpuint (r->n_layers, ==, layers->len);
   for (guint l = 0; l < r->n_layers; l++)
@@ -288,18 +293,25 @@ test_top_classes_and_bound (void)
       for (guint k = 0; k < r->n_classes; k++)
         positive += row[k] > 0;
       g_assert_cmpuint (n, ==, MIN (3, positive));
+      /* shares compared as fractions: a / b > c / d when a d > c b */
+#define SHARE_ABOVE(a, k, b, m) ((guint64) (a) * r->class_images[m] > \
+                                 (guint64) (b) * r->class_images[k])
       for (guint j = 0; j < n; j++)
         {
           g_assert_cmpuint (counts[j], ==, row[classes[j]]);
-          /* no class left out counts more, nor as much with a smaller number */
+          /* no class left out has a larger share of its images, nor the same
+           * share with a smaller number */
           for (guint k = 0; k < r->n_classes; k++)
             if (!(k == classes[0] || (n > 1 && k == classes[1]) || (n > 2 && k == classes[2])))
-              g_assert_true (row[k] < counts[j] || (row[k] == counts[j] && k > classes[j]) ||
-                             j < n - 1);
+              g_assert_true (SHARE_ABOVE (counts[j], classes[j], row[k], k) ||
+                             (!SHARE_ABOVE (row[k], k, counts[j], classes[j]) &&
+                              k > classes[j]) || j < n - 1);
         }
       for (guint j = 1; j < n; j++)
-        g_assert_true (counts[j - 1] > counts[j] ||
-                       (counts[j - 1] == counts[j] && classes[j - 1] < classes[j]));
+        g_assert_true (SHARE_ABOVE (counts[j - 1], classes[j - 1], counts[j], classes[j]) ||
+                       (!SHARE_ABOVE (counts[j], classes[j], counts[j - 1], classes[j - 1]) &&
+                        classes[j - 1] < classes[j]));
+#undef SHARE_ABOVE
     }
 
   g_assert_true (fm_scan_result_dead_bound (r, &rule, &exact));
@@ -353,6 +365,7 @@ test_json_round_trip (void)
   back = from_text (text, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->n_classes, ==, r->n_classes);
+  g_assert_cmpmem (back->class_images, r->n_classes * 8, r->class_images, r->n_classes * 8);
   for (guint k = 0; k < r->n_classes; k++)
     g_assert_cmpstr (back->class_names[k], ==, r->class_names[k]);
   for (guint l = 0; l < r->n_layers; l++)
@@ -416,11 +429,65 @@ without (const char         *text,
   return json_to_string (json_parser_get_root (parser), FALSE);
 }
 
+/* Six images of three classes (1, 3 and 2 images), a layer of 1x1 maps
+ * whose channel 0 fires on all six and channel 1 on one image of each
+ * class: shares 100 %, 33.3 % and 50 %. */
+static const char small_scan[] =
+  "{\"model\":\"m.onnx\",\"dataset\":\"d.idx\",\"images\":6,\"partial\":false,\"total\":6,"
+  "\"top_k\":1,\"rare_below\":0.01,\"epsilon\":0.0,\"elapsed\":0.1,\"warnings\":[],"
+  "\"classes\":[\"zero\",\"one\",\"two\"],\"class_images\":[1,3,2],"
+  "\"layers\":[{\"name\":\"r\",\"op\":\"Relu\",\"channels\":2,\"zero_count\":[0,3],"
+  "\"fire_count\":[6,3],\"max\":[1.0,1.0],\"mean\":[1.0,0.5],\"pre_activation_max\":null,"
+  "\"bias\":null,\"weight_max_abs\":null,"
+  "\"dead\":[],\"rare\":[],\"top\":[[0],[0]],\"top_max\":[[1.0],[1.0]],"
+  "\"diagnosis\":[\"none\",\"none\"],"
+  "\"cells_per_image\":1,\"zero_cells\":[0,3],\"value_count\":[6,6],\"sum\":[6.0,3.0],"
+  "\"class_fire_count\":[[1,3,2],[1,1,1]]}]}";
+
+/* The classes as text, worked out by hand from small_scan. */
+static void
+test_top_classes_text (void)
+{
+  g_autofree char *old_text = NULL;
+  GError *error = NULL;
+  g_autoptr(FmScanResult) r = from_text (small_scan, &error);
+  g_autoptr(FmScanResult) old = NULL;
+  g_autofree char *alike = NULL, *shares = NULL, *counts = NULL;
+  guint classes[3];
+  guint32 fired[3];
+
+  g_assert_no_error (error);
+  alike = fm_scan_result_top_classes_text (r, 0, 0, 3);
+  g_assert_cmpstr (alike, ==, "every class alike (100.0 %)");
+  g_free (alike);
+  /* the share, not the count, ranks: one image of one is 100 % */
+  alike = fm_scan_result_top_classes_text (r, 0, 0, 1);
+  g_assert_cmpstr (alike, ==, "every class alike (100.0 %)");
+  shares = fm_scan_result_top_classes_text (r, 0, 1, 3);
+  g_assert_cmpstr (shares, ==, "zero: 100.0 % · two: 50.0 % · one: 33.3 %");
+  g_assert_cmpuint (fm_scan_result_top_classes (r, 0, 1, 2, classes, fired), ==, 2);
+  g_assert_cmpuint (classes[0], ==, 0);
+  g_assert_cmpuint (classes[1], ==, 2);
+  g_assert_cmpuint (fired[1], ==, 1);
+
+  /* a result of before the class images: counts, ties by class */
+  {
+    static const char * const names[] = { "class_images", NULL };
+
+    old_text = without (small_scan, names);
+  }
+  old = from_text (old_text, &error);
+  g_assert_no_error (error);
+  g_assert_null (old->class_images);
+  counts = fm_scan_result_top_classes_text (old, 0, 1, 3);
+  g_assert_cmpstr (counts, ==, "zero: 1 · one: 1 · two: 1");
+}
+
 static void
 test_old_format (void)
 {
   static const char * const measures[] = {
-    "classes", "dead_bound", "cells_per_image", "zero_cells", "value_count", "sum", "apoz",
+    "classes", "class_images", "dead_bound", "cells_per_image", "zero_cells", "value_count", "sum", "apoz",
     "apoz_mean", "apoz_std", "near_dead", "dead_warning", "class_fire_count", NULL
   };
   g_autoptr(FmScanResult) r = scan_dying (2);
@@ -433,6 +500,7 @@ test_old_format (void)
   back = from_text (old, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->n_classes, ==, 0);
+  g_assert_null (back->class_images);
   for (guint l = 0; l < r->n_layers; l++)
     {
       const FmScanLayer *x = &r->layers[l], *y = &back->layers[l];
@@ -473,6 +541,10 @@ test_refused (void)
     { "\"class_fire_count\":[[213,", "\"class_fire_count\":[[2001,", "class_fire_count" },
     { "\"class_fire_count\":[[", "\"class_fire_count\":[[1,", "class_fire_count" },
     { "\"classes\":[", "\"classes\":[7,", "classes" },
+    /* 213 of the 2,000 digits are zeros, all of them firing conv1's channel 0 */
+    { "\"class_images\":[213,", "\"class_images\":[212,", "class_images" },
+    { "\"class_images\":[213,", "\"class_images\":[2001,", "class_images" },
+    { "\"class_images\":[", "\"class_images\":[1,", "class_images" },
     { "\"cells_per_image\":", "\"cells_per_image\":-", "cells_per_image" },
     { "\"sum\":[", "\"sum\":[\"x\",", "sum" },
   };
@@ -507,6 +579,7 @@ main (int    argc,
   g_test_add_func ("/scan-measures/top-classes-and-bound", test_top_classes_and_bound);
   g_test_add_func ("/scan-measures/json-round-trip", test_json_round_trip);
   g_test_add_func ("/scan-measures/old-format", test_old_format);
+  g_test_add_func ("/scan-measures/top-classes-text", test_top_classes_text);
   g_test_add_func ("/scan-measures/refused", test_refused);
   return g_test_run ();
 }

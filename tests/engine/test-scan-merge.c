@@ -136,6 +136,24 @@ test_bundled (void)
       g_assert_cmpuint (merged->shard_count, ==, 0);
       fm_test_assert_scans_equal (merged, whole, TRUE);
     }
+
+  /* A part written before the class images were kept: the merge does not
+   * know them either (the per-class counts still add up). */
+  {
+    g_autoptr(FmScanResult) a = scan_part (model, digits, &o, 1, 2);
+    g_autoptr(FmScanResult) b = scan_part (model, digits, &o, 2, 2);
+    FmScanResult *pair[2] = { a, b };
+    g_autoptr(FmScanResult) merged = NULL;
+
+    g_assert_nonnull (a->class_images);
+    g_clear_pointer (&a->class_images, g_free);
+    merged = fm_scan_result_merge (pair, NULL, 2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (merged->n_classes, ==, 10);
+    g_assert_null (merged->class_images);
+    g_assert_cmpmem (merged->layers[0].class_fire_count, whole->layers[0].channels * 10 * 4,
+                     whole->layers[0].class_fire_count, whole->layers[0].channels * 10 * 4);
+  }
 }
 
 /* ---- diagnoses that differ between the parts ---------------------------- */

@@ -67,6 +67,29 @@ fm_scan_result_dead_bound (const FmScanResult *result,
   return n > 0;
 }
 
+/* Whether class @a goes before class @b for a channel's per-class fire
+ * counts @row: the larger share of the class's images when they are known
+ * (equal fractions are equal doubles), else the larger count; then the
+ * smaller class. */
+static gboolean
+class_before (const FmScanResult *result,
+              const guint32      *row,
+              guint               a,
+              guint               b)
+{
+  if (result->class_images != NULL)
+    {
+      double x = (double) row[a] / (double) result->class_images[a];
+      double y = (double) row[b] / (double) result->class_images[b];
+
+      if (x != y)
+        return x > y;
+    }
+  else if (row[a] != row[b])
+    return row[a] > row[b];
+  return a < b;
+}
+
 guint
 fm_scan_result_top_classes (const FmScanResult *result,
                             guint               layer,
@@ -85,15 +108,15 @@ fm_scan_result_top_classes (const FmScanResult *result,
   if (l->class_fire_count == NULL || result->n_classes == 0 || n == 0)
     return 0;
   row = l->class_fire_count + (gsize) channel * result->n_classes;
-  /* insertion into the n best: count descending, then class ascending */
+  /* insertion into the n best */
   for (guint k = 0; k < result->n_classes; k++)
     {
       guint pos;
 
-      if (row[k] == 0 || (found == n && row[k] <= counts[n - 1]))
+      if (row[k] == 0 || (found == n && !class_before (result, row, k, classes[n - 1])))
         continue;
       pos = found < n ? found++ : n - 1;
-      while (pos > 0 && counts[pos - 1] < row[k])
+      while (pos > 0 && class_before (result, row, k, classes[pos - 1]))
         {
           counts[pos] = counts[pos - 1];
           classes[pos] = classes[pos - 1];
@@ -105,6 +128,42 @@ fm_scan_result_top_classes (const FmScanResult *result,
   return found;
 }
 
+/* @count of @images as a percentage, "41.2 %" (translated), never
+ * "100.0 %" short of all of them; below 0.1 % to two digits ("0.025 %"). */
+static char *
+share_text (guint64 count,
+            guint64 images)
+{
+  double percent = 100.0 * (double) count / (double) images;
+
+  if (count < images && percent < 0.1)
+    return g_strdup_printf (_("%.2g %%"), percent);
+  return g_strdup_printf (_("%.1f %%"), count < images ? MIN (percent, 99.9) : 100.0);
+}
+
+/* Whether the channel of @row fires on the same share of every class's
+ * images (as a channel firing on every image does): no class stands out. */
+static gboolean
+classes_alike (const FmScanResult *result,
+               const guint32      *row)
+{
+  double share = 0.0;
+  guint seen = 0;
+
+  for (guint k = 0; result->class_images != NULL && k < result->n_classes; k++)
+    {
+      double x;
+
+      if (result->class_images[k] == 0)
+        continue;
+      x = (double) row[k] / (double) result->class_images[k];
+      if (seen++ > 0 && x != share)
+        return FALSE;
+      share = x;
+    }
+  return seen >= 2;
+}
+
 char *
 fm_scan_result_top_classes_text (const FmScanResult *result,
                                  guint               layer,
@@ -114,14 +173,30 @@ fm_scan_result_top_classes_text (const FmScanResult *result,
   g_autofree guint *classes = g_new (guint, MAX (n, 1));
   g_autofree guint32 *counts = g_new (guint32, MAX (n, 1));
   guint found = fm_scan_result_top_classes (result, layer, channel, n, classes, counts);
+  const guint32 *row;
   GString *text;
 
   if (found == 0)
     return NULL;
+  row = result->layers[layer].class_fire_count + (gsize) channel * result->n_classes;
+  if (classes_alike (result, row))
+    {
+      g_autofree char *share = share_text (counts[0], result->class_images[classes[0]]);
+
+      /* Translators: a channel fires on the same share of every class's images,
+         e.g. "every class alike (100.0 %)" */
+      return g_strdup_printf (_("every class alike (%s)"), share);
+    }
   text = g_string_new (NULL);
   for (guint i = 0; i < found; i++)
-    g_string_append_printf (text, "%s%s: %u", i > 0 ? " · " : "",
-                            result->class_names[classes[i]], counts[i]);
+    {
+      g_autofree char *value = result->class_images != NULL
+                               ? share_text (counts[i], result->class_images[classes[i]])
+                               : g_strdup_printf ("%u", counts[i]);
+
+      g_string_append_printf (text, "%s%s: %s", i > 0 ? " · " : "",
+                              result->class_names[classes[i]], value);
+    }
   return g_string_free (text, FALSE);
 }
 

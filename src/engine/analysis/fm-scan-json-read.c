@@ -430,12 +430,14 @@ read_layer_sums (FmScanLayer   *L,
 }
 
 /* "class_fire_count": null, or per channel @n_classes counts, none above
- * the channel's fire_count. The lengths are checked before the table is
- * made, so it is never larger than the file. */
+ * the channel's fire_count nor the class's images when known. The lengths
+ * are checked before the table is made, so it is never larger than the
+ * file. */
 static gboolean
 read_layer_classes (FmScanLayer   *L,
                     JsonObject    *lo,
                     guint          n_classes,
+                    const guint64 *class_images,
                     const char    *what,
                     GError       **error)
 {
@@ -466,12 +468,18 @@ read_layer_classes (FmScanLayer   *L,
         BAD (_("%s: layer “%s”: channel %u: “class_fire_count” holds a count that is not a "
                "whole number up to its fire_count"), what, L->name, c);
       for (guint k = 0; k < n_classes; k++)
-        L->class_fire_count[(gsize) c * n_classes + k] = (guint32) row[k];
+        {
+          if (class_images != NULL && row[k] > class_images[k])
+            BAD (_("%s: layer “%s”: channel %u: fires on more images of class %u than "
+                   "“class_images” has"), what, L->name, c, k);
+          L->class_fire_count[(gsize) c * n_classes + k] = (guint32) row[k];
+        }
     }
   return TRUE;
 }
 
-/* "classes": the class names, [] or missing without labels. */
+/* "classes": the class names, [] or missing without labels; and
+ * "class_images", missing in a file written before they were kept. */
 static gboolean
 read_classes (FmScanResult  *result,
               JsonObject    *o,
@@ -498,6 +506,14 @@ read_classes (FmScanResult  *result,
         BAD (_("%s: classes[%u] is not a string"), what, k);
       result->class_names[k] = g_strdup (json_node_get_string (e));
     }
+  if (!json_object_has_member (o, "class_images"))
+    return TRUE;
+  a = get_array (o, "class_images", n, FALSE, NULL);
+  result->class_images = g_new (guint64, MAX (n, 1));
+  if (a == NULL || !read_uints (a, n, (gint64) result->images, TRUE, result->class_images,
+                                sizeof (guint64)))
+    BAD (_("%s: “class_images” is not one whole number per class up to the images scanned"),
+         what);
   return TRUE;
 }
 
@@ -593,7 +609,7 @@ read_layer (FmScanResult  *result,
   if (!read_layer_arrays (L, lo, result->images, what, error) ||
       !read_layer_tops (L, lo, result->top_k, what, error) ||
       !read_layer_sums (L, lo, result->images, what, error) ||
-      !read_layer_classes (L, lo, result->n_classes, what, error))
+      !read_layer_classes (L, lo, result->n_classes, result->class_images, what, error))
     return FALSE;
   /* the derived values from the raw sums, as the scan made them */
   _fm_scan_result_finish_layer (L, result->images, result->rare_below);

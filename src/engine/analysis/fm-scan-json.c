@@ -183,7 +183,7 @@ add_range_members (JsonBuilder        *b,
     }
 }
 
-/* "classes" and "dead_bound". */
+/* "classes", "class_images" (when known) and "dead_bound". */
 static void
 add_result_measures (JsonBuilder        *b,
                      const FmScanResult *result)
@@ -195,6 +195,8 @@ add_result_measures (JsonBuilder        *b,
   for (guint k = 0; k < result->n_classes; k++)
     json_builder_add_string_value (b, result->class_names[k]);
   json_builder_end_array (b);
+  if (result->class_images != NULL)
+    add_ints (b, "class_images", result->class_images, NULL, result->n_classes);
   fm_scan_result_dead_bound (result, &rule, &exact);
   json_builder_set_member_name (b, "dead_bound");
   json_builder_begin_object (b);

@@ -305,8 +305,9 @@ workers_from_parts (const Merge *m)
   return workers;
 }
 
-/* The classes' names and each channel's fire counts per class, added up
- * over the parts (a part that saw fewer classes has fewer columns). */
+/* The classes' names, their images and each channel's fire counts per
+ * class, added up over the parts (a part that saw fewer classes has fewer
+ * columns; the images are known when every labelled part kept them). */
 static void
 merge_classes (const Merge  *m,
                FmScanResult *r)
@@ -316,6 +317,7 @@ merge_classes (const Merge  *m,
   if (n == 0)
     return;
   r->class_names = g_new0 (char *, n);
+  r->class_images = g_new0 (guint64, n);
   for (guint j = 0; j < m->n; j++)
     {
       const FmScanResult *p = m->parts[m->order[j]];
@@ -323,6 +325,10 @@ merge_classes (const Merge  *m,
       for (guint k = 0; p->class_names != NULL && k < p->n_classes; k++)
         if (r->class_names[k] == NULL)
           r->class_names[k] = g_strdup (p->class_names[k]);
+      if (p->n_classes > 0 && p->class_images == NULL)
+        g_clear_pointer (&r->class_images, g_free);
+      for (guint k = 0; r->class_images != NULL && k < p->n_classes; k++)
+        r->class_images[k] += p->class_images[k];
     }
   for (guint k = 0; k < n; k++)
     if (r->class_names[k] == NULL)

@@ -20,8 +20,9 @@ G_BEGIN_DECLS
 
 /* Changes when the cache file or its key would read differently. */
 /* 2: the result names its model's SHA-256 and its settings.
- * 3: APoZ, near-dead, per-class counts and the raw sums of a merge. */
-#define FM_SCAN_FORMAT_VERSION 3
+ * 3: APoZ, near-dead, per-class counts and the raw sums of a merge.
+ * 4: the images of each class (shares instead of counts per class). */
+#define FM_SCAN_FORMAT_VERSION 4
 
 /* A layer warns at this share of dead channels (Keras's dead-ReLU
  * detector). */
@@ -75,8 +76,9 @@ struct _FmScan
   GError        *error;           /* the first error */
 
   /* Per-class fire counts, shared by the workers: class_rows[label] is
-   * NULL until that label is seen, then [n_all_channels] counts (layer l
-   * from layer_offset[l]), added to atomically. */
+   * NULL until that label is seen, then [n_all_channels + 1] counts (layer
+   * l from layer_offset[l]; the last, the images of the class), added to
+   * atomically. */
   guint64       *layer_offset;    /* [n_layers + 1] */
   guint32      **class_rows;      /* [FM_DATASET_MAX_CLASSES], or NULL */
   gint           max_label;       /* atomic: largest label seen, -1 none */

@@ -71,6 +71,7 @@ fm_scan_result_unref (FmScanResult *result)
   for (guint i = 0; result->class_names != NULL && i < result->n_classes; i++)
     g_free (result->class_names[i]);
   g_free (result->class_names);
+  g_free (result->class_images);
   g_free (result->model_path);
   g_free (result->dataset_path);
   g_free (result->model_sha256);
@@ -354,11 +355,14 @@ result_add_classes (FmScan       *scan,
     return;
   result->n_classes = n;
   result->class_names = g_new0 (char *, n);
+  result->class_images = g_new0 (guint64, n);
   for (guint k = 0; k < n; k++)
     {
       const char *name = fm_dataset_get_class_name (scan->dataset, (int) k);
 
       result->class_names[k] = name != NULL ? g_strdup (name) : g_strdup_printf ("%u", k);
+      if (scan->class_rows[k] != NULL)
+        result->class_images[k] = scan->class_rows[k][scan->layer_offset[scan->layers->len]];
     }
   for (guint l = 0; l < result->n_layers; l++)
     {

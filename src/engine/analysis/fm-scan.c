@@ -232,8 +232,9 @@ plane_stats (const float *p,        /* [H * W] */
   }
 }
 
-/* The shared per-class counts of @label, allocated when first seen; NULL
- * for an unlabelled item. */
+/* The shared per-class counts of @label, allocated when first seen: a
+ * count per channel, then the images of the class; NULL for an unlabelled
+ * item. */
 static guint32 *
 class_row (FmScan *scan,
            int     label)
@@ -250,7 +251,7 @@ class_row (FmScan *scan,
   row = scan->class_rows[label];
   if (row == NULL)
     {
-      row = g_new0 (guint32, MAX (scan->layer_offset[scan->layers->len], 1));
+      row = g_new0 (guint32, scan->layer_offset[scan->layers->len] + 1);
       g_atomic_pointer_set (&scan->class_rows[label], row);
     }
   max = g_atomic_int_get (&scan->max_label);
@@ -270,6 +271,8 @@ worker_accumulate (FmScanWorker *w,
   guint k = scan->options.top_k;
   guint32 *row = class_row (scan, label);
 
+  if (row != NULL)
+    __atomic_add_fetch (&row[scan->layer_offset[scan->layers->len]], 1, __ATOMIC_RELAXED);
   for (guint l = 0; l < scan->layers->len; l++)
     {
       const FmLayer *layer = _fm_scan_layer (scan, l);

@@ -166,6 +166,8 @@ typedef struct
   guint        parts;         /* the parts a merged result was made of, or 0 */
   guint        n_classes;   /* 1 + the largest label seen; 0 without labels */
   char       **class_names; /* [n_classes]: the dataset's names, else the number */
+  guint64     *class_images; /* [n_classes]: the images of each class scanned, or NULL
+                              * (a result written before they were kept) */
 } FmScanResult;
 
 typedef struct _FmScan FmScan;
@@ -220,17 +222,20 @@ gboolean      fm_scan_result_dead_bound (const FmScanResult *result,
                                          double             *rule_of_three,
                                          double             *exact_95);
 /* The @n classes channel @channel of layer @layer fires for most often
- * (count descending, then class ascending; classes it never fired for
- * left out) into @classes and @counts; returns how many, 0 without
- * labels. */
+ * into @classes and their fire counts into @counts: by the share of the
+ * class's images it fired on, descending (by the count in a result without
+ * class_images), then class ascending; classes it never fired for left
+ * out. Returns how many, 0 without labels. */
 guint         fm_scan_result_top_classes (const FmScanResult *result,
                                           guint               layer,
                                           guint               channel,
                                           guint               n,
                                           guint              *classes,
                                           guint32            *counts);
-/* The same as text, "7: 412 · 1: 388 · 9: 120" (class name or number:
- * images), or NULL without labels or when it never fired. */
+/* The same as text, "7: 41.2 % · 1: 38.0 % · 9: 12.0 %" (class name or
+ * number: share of its images; images "7: 412" without class_images),
+ * "every class alike (100.0 %)" when it fires on the same share of every
+ * class, or NULL without labels or when it never fired. */
 char         *fm_scan_result_top_classes_text (const FmScanResult *result,
                                                guint               layer,
                                                guint               channel,
@@ -269,8 +274,9 @@ char         *fm_scan_preprocess_text (const FmPreprocess *pp);
  * (when known) and per layer top_max, bias,
  * weight_max_abs and diagnosis, so that fm_scan_result_from_json() gives
  * back an equal result. NaN is written as null. The measures: "dead_bound"
- * {images, rule_of_three, exact_95} and "classes" (names, numbers as
- * strings; [] without labels); per layer cells_per_image, zero_cells,
+ * {images, rule_of_three, exact_95}, "classes" (names, numbers as
+ * strings; [] without labels) and "class_images" (the images of each
+ * class; missing in a file of before them); per layer cells_per_image, zero_cells,
  * value_count, sum (doubles written to round-trip exactly), apoz,
  * apoz_mean, apoz_std, near_dead, dead_warning and class_fire_count
  * (per channel n_classes counts; null without labels). A file of before
