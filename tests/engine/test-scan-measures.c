@@ -430,19 +430,21 @@ without (const char         *text,
 }
 
 /* Six images of three classes (1, 3 and 2 images), a layer of 1x1 maps
- * whose channel 0 fires on all six and channel 1 on one image of each
- * class: shares 100 %, 33.3 % and 50 %. */
+ * whose channel 0 fires on all six, channel 1 on one image of each class
+ * (shares 100 %, 33.3 % and 50 %) and channel 2 on all but one image of
+ * class two (100 %, 100 %, 50 %). */
 static const char small_scan[] =
   "{\"model\":\"m.onnx\",\"dataset\":\"d.idx\",\"images\":6,\"partial\":false,\"total\":6,"
   "\"top_k\":1,\"rare_below\":0.01,\"epsilon\":0.0,\"elapsed\":0.1,\"warnings\":[],"
   "\"classes\":[\"zero\",\"one\",\"two\"],\"class_images\":[1,3,2],"
-  "\"layers\":[{\"name\":\"r\",\"op\":\"Relu\",\"channels\":2,\"zero_count\":[0,3],"
-  "\"fire_count\":[6,3],\"max\":[1.0,1.0],\"mean\":[1.0,0.5],\"pre_activation_max\":null,"
+  "\"layers\":[{\"name\":\"r\",\"op\":\"Relu\",\"channels\":3,\"zero_count\":[0,3,1],"
+  "\"fire_count\":[6,3,5],\"max\":[1.0,1.0,1.0],\"mean\":[1.0,0.5,0.8333333],"
+  "\"pre_activation_max\":null,"
   "\"bias\":null,\"weight_max_abs\":null,"
-  "\"dead\":[],\"rare\":[],\"top\":[[0],[0]],\"top_max\":[[1.0],[1.0]],"
-  "\"diagnosis\":[\"none\",\"none\"],"
-  "\"cells_per_image\":1,\"zero_cells\":[0,3],\"value_count\":[6,6],\"sum\":[6.0,3.0],"
-  "\"class_fire_count\":[[1,3,2],[1,1,1]]}]}";
+  "\"dead\":[],\"rare\":[],\"top\":[[0],[0],[0]],\"top_max\":[[1.0],[1.0],[1.0]],"
+  "\"diagnosis\":[\"none\",\"none\",\"none\"],"
+  "\"cells_per_image\":1,\"zero_cells\":[0,3,1],\"value_count\":[6,6,6],"
+  "\"sum\":[6.0,3.0,5.0],\"class_fire_count\":[[1,3,2],[1,1,1],[1,3,1]]}]}";
 
 /* The classes as text, worked out by hand from small_scan. */
 static void
@@ -469,6 +471,13 @@ test_top_classes_text (void)
   g_assert_cmpuint (classes[0], ==, 0);
   g_assert_cmpuint (classes[1], ==, 2);
   g_assert_cmpuint (fired[1], ==, 1);
+  g_free (shares);
+  /* a tie cut by the class number says how many more share it */
+  shares = fm_scan_result_top_classes_text (r, 0, 2, 1);
+  g_assert_cmpstr (shares, ==, "zero: 100.0 % · 1 more at 100.0 %");
+  g_free (shares);
+  shares = fm_scan_result_top_classes_text (r, 0, 2, 3);
+  g_assert_cmpstr (shares, ==, "zero: 100.0 % · one: 100.0 % · two: 50.0 %");
 
   /* a result of before the class images: counts, ties by class */
   {
@@ -481,6 +490,9 @@ test_top_classes_text (void)
   g_assert_null (old->class_images);
   counts = fm_scan_result_top_classes_text (old, 0, 1, 3);
   g_assert_cmpstr (counts, ==, "zero: 1 · one: 1 · two: 1");
+  g_free (counts);
+  counts = fm_scan_result_top_classes_text (old, 0, 2, 2);
+  g_assert_cmpstr (counts, ==, "one: 3 · zero: 1 · 1 more at 1");
 }
 
 static void

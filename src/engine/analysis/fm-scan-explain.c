@@ -67,6 +67,20 @@ fm_scan_result_dead_bound (const FmScanResult *result,
   return n > 0;
 }
 
+/* Whether classes @a and @b have the same share of their images (the same
+ * count when the images are unknown) in @row. */
+static gboolean
+same_share (const FmScanResult *result,
+            const guint32      *row,
+            guint               a,
+            guint               b)
+{
+  if (result->class_images == NULL)
+    return row[a] == row[b];
+  return (double) row[a] / (double) result->class_images[a] ==
+         (double) row[b] / (double) result->class_images[b];
+}
+
 /* Whether class @a goes before class @b for a channel's per-class fire
  * counts @row: the larger share of the class's images when they are known
  * (equal fractions are equal doubles), else the larger count; then the
@@ -193,9 +207,20 @@ fm_scan_result_top_classes_text (const FmScanResult *result,
       g_autofree char *value = result->class_images != NULL
                                ? share_text (counts[i], result->class_images[classes[i]])
                                : g_strdup_printf ("%u", counts[i]);
+      guint more = 0;
 
       g_string_append_printf (text, "%s%s: %s", i > 0 ? " · " : "",
                               result->class_names[classes[i]], value);
+      if (i + 1 < n)
+        continue;
+      /* the classes left out only by their number: as many as the last */
+      for (guint k = classes[i] + 1; k < result->n_classes; k++)
+        more += row[k] > 0 && same_share (result, row, k, classes[i]);
+      if (more > 0)
+        /* Translators: further classes with the same share (or count), e.g.
+           "7: 100.0 % · 1: 100.0 % · 6 more at 100.0 %" */
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " · %u more at %s",
+                                                   " · %u more at %s", more), more, value);
     }
   return g_string_free (text, FALSE);
 }

@@ -233,7 +233,8 @@ guint         fm_scan_result_top_classes (const FmScanResult *result,
                                           guint              *classes,
                                           guint32            *counts);
 /* The same as text, "7: 41.2 % · 1: 38.0 % · 9: 12.0 %" (class name or
- * number: share of its images; images "7: 412" without class_images),
+ * number: share of its images; images "7: 412" without class_images), with
+ * " · 6 more at 38.0 %" when classes left out have the last one's share,
  * "every class alike (100.0 %)" when it fires on the same share of every
  * class, or NULL without labels or when it never fired. */
 char         *fm_scan_result_top_classes_text (const FmScanResult *result,
