@@ -179,14 +179,86 @@ print_json (const Maps *maps)
   return FM_CLI_EXIT_OK;
 }
 
+/* Name, type and shape of the values @ids, as a table. */
 static void
-print_value_line (const FmModel *model,
-                  int            id)
+print_values (const FmModel *model,
+              const int     *ids,
+              guint          n)
 {
-  const FmValue *v = &model->values[id];
-  g_autofree char *shape = fm_shape_to_string (&v->shape);
+  static const gboolean align_right[3] = { FALSE, FALSE, FALSE };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
 
-  g_print ("  %-24s %-8s %s\n", v->name, fm_dtype_name (v->dtype), shape);
+  for (guint i = 0; i < n; i++)
+    if (ids[i] >= 0)
+      {
+        const FmValue *v = &model->values[ids[i]];
+
+        g_ptr_array_add (cells, g_strdup (v->name));
+        g_ptr_array_add (cells, g_strdup (fm_dtype_name (v->dtype)));
+        g_ptr_array_add (cells, fm_shape_to_string (&v->shape));
+      }
+  fm_cli_print_table (cells, 3, align_right, 2);
+}
+
+/* What inspect says of value @id beside its node: folded, a feature map
+ * (and how it is read), or not shown. */
+static char *
+value_note (const Maps *maps,
+            const FmNode *node,
+            int           id)
+{
+  if (node->folded)
+    return g_strdup (_("folded at load"));
+  if (maps->by_value[id] != NULL && maps->by_value[id]->layout != FM_LAYOUT_NCHW)
+    /* Translators: %s is how the tensor is read: NHWC, NCL, tokens */
+    return g_strdup_printf (_("feature map (%s)"), fm_layout_name (maps->by_value[id]->layout));
+  if (maps->by_value[id] != NULL)
+    return g_strdup (_("feature map"));
+  if (layout_unknown (maps, id))
+    return g_strdup (_("layout unknown: not shown"));
+  return g_strdup ("");
+}
+
+/* A row a node output: number, op, node, output, shape, parameters, note
+ * (the first four and the parameters only on a node's first output). */
+static void
+print_nodes (const Maps *maps)
+{
+  static const gboolean align_right[7] = { FALSE, FALSE, FALSE, FALSE, FALSE, TRUE, FALSE };
+  const FmModel *model = maps->model;
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (cells, g_strdup ("#"));
+  g_ptr_array_add (cells, g_strdup (_("op")));
+  g_ptr_array_add (cells, g_strdup (_("node")));
+  g_ptr_array_add (cells, g_strdup (_("output")));
+  g_ptr_array_add (cells, g_strdup (_("shape")));
+  g_ptr_array_add (cells, g_strdup (_("parameters")));
+  g_ptr_array_add (cells, g_strdup (""));
+  for (guint i = 0; i < model->n_nodes; i++)
+    {
+      const FmNode *node = &model->nodes[i];
+      guint64 params = node_parameters (model, node);
+      gboolean first = TRUE;
+
+      for (guint k = 0; k < node->n_outputs; k++)
+        {
+          int id = node->outputs[k];
+
+          if (id < 0)
+            continue;
+          g_ptr_array_add (cells, first ? g_strdup_printf ("%u", i) : g_strdup (""));
+          g_ptr_array_add (cells, g_strdup (first ? fm_op_type_name (node->op) : ""));
+          g_ptr_array_add (cells, g_strdup (first ? node->name : ""));
+          g_ptr_array_add (cells, g_strdup (model->values[id].name));
+          g_ptr_array_add (cells, fm_shape_to_string (&model->values[id].shape));
+          g_ptr_array_add (cells, first ? g_strdup_printf ("%" G_GUINT64_FORMAT, params)
+                                        : g_strdup (""));
+          g_ptr_array_add (cells, value_note (maps, node, id));
+          first = FALSE;
+        }
+    }
+  fm_cli_print_table (cells, 7, align_right, 2);
 }
 
 static int
@@ -205,12 +277,9 @@ print_text (const Maps *maps)
            _("activations per run"), model->arena_size / 1048576.0);
 
   g_print ("\n%s\n", _("Inputs:"));
-  for (guint i = 0; i < model->n_inputs; i++)
-    print_value_line (model, model->inputs[i]);
+  print_values (model, model->inputs, model->n_inputs);
   g_print ("%s\n", _("Outputs:"));
-  for (guint i = 0; i < model->n_outputs; i++)
-    if (model->outputs[i] >= 0)
-      print_value_line (model, model->outputs[i]);
+  print_values (model, model->outputs, model->n_outputs);
 
   if (model->metadata != NULL && g_hash_table_size (model->metadata) > 0)
     {
@@ -224,43 +293,7 @@ print_text (const Maps *maps)
     }
 
   g_print ("\n%s\n", _("Nodes:"));
-  g_print ("  %-4s %-20s %-24s %-24s %-18s %10s\n", "#", _("op"), _("node"),
-           _("output"), _("shape"), _("parameters"));
-  for (guint i = 0; i < model->n_nodes; i++)
-    {
-      const FmNode *node = &model->nodes[i];
-      guint64 params = node_parameters (model, node);
-
-      for (guint k = 0; k < node->n_outputs; k++)
-        {
-          int id = node->outputs[k];
-          g_autofree char *shape = NULL;
-          g_autofree char *note = NULL;
-
-          if (id < 0)
-            continue;
-          shape = fm_shape_to_string (&model->values[id].shape);
-          if (node->folded)
-            note = g_strdup (_("folded at load"));
-          else if (maps->by_value[id] != NULL && maps->by_value[id]->layout != FM_LAYOUT_NCHW)
-            /* Translators: %s is how the tensor is read: NHWC, NCL, tokens */
-            note = g_strdup_printf (_("feature map (%s)"),
-                                    fm_layout_name (maps->by_value[id]->layout));
-          else if (maps->by_value[id] != NULL)
-            note = g_strdup (_("feature map"));
-          else if (layout_unknown (maps, id))
-            note = g_strdup (_("layout unknown: not shown"));
-          else
-            note = g_strdup ("");
-          if (k == 0)
-            g_print ("  %-4u %-20s %-24s %-24s %-18s %10" G_GUINT64_FORMAT "  %s\n",
-                     i, fm_op_type_name (node->op), node->name,
-                     model->values[id].name, shape, params, note);
-          else
-            g_print ("  %-4s %-20s %-24s %-24s %-18s %10s  %s\n",
-                     "", "", "", model->values[id].name, shape, "", note);
-        }
-    }
+  print_nodes (maps);
   g_print ("\n");
   g_print (g_dngettext (GETTEXT_PACKAGE, "%u feature-map layer\n",
                         "%u feature-map layers\n", maps->layers->len), maps->layers->len);

@@ -122,23 +122,6 @@ resolve_dataset (const char  *arg,
 #define TABLE_COLUMNS 8
 #define TOP_CLASSES   3
 
-/* Appends @text padded with spaces to @width characters (not bytes). */
-static void
-append_cell (GString    *line,
-             const char *text,
-             glong       width,
-             gboolean    align_right)
-{
-  glong pad = MAX (width - g_utf8_strlen (text, -1), 0);
-
-  if (!align_right)
-    g_string_append (line, text);
-  for (glong i = 0; i < pad; i++)
-    g_string_append_c (line, ' ');
-  if (align_right)
-    g_string_append (line, text);
-}
-
 /* "12.3 %", or "-" when unknown (a result of before APoZ). */
 static char *
 percent_cell (double share)
@@ -157,8 +140,6 @@ print_layer_table (const FmScanResult *r)
                                                 FALSE };
   gboolean warned = FALSE;
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-  glong width[TABLE_COLUMNS] = { 0 };
-  guint n_rows = r->n_layers + 1;
 
   g_ptr_array_add (cells, g_strdup (_("Layer")));
   g_ptr_array_add (cells, g_strdup (_("Op")));
@@ -188,29 +169,7 @@ print_layer_table (const FmScanResult *r)
       warned |= L->dead_warning;
     }
 
-  for (guint i = 0; i < cells->len; i++)
-    width[i % TABLE_COLUMNS] = MAX (width[i % TABLE_COLUMNS],
-                                    g_utf8_strlen (g_ptr_array_index (cells, i), -1));
-
-  for (guint row = 0; row < n_rows; row++)
-    {
-      g_autoptr(GString) line = g_string_new ("  ");
-
-      for (guint c = 0; c < TABLE_COLUMNS; c++)
-        {
-          const char *text = g_ptr_array_index (cells, row * TABLE_COLUMNS + c);
-          /* No spaces after a left-aligned last column. */
-          glong w = c + 1 == TABLE_COLUMNS && !align_right[c] ? 0 : width[c];
-
-          if (c > 0)
-            g_string_append_c (line, ' ');
-          append_cell (line, text, w, align_right[c]);
-        }
-      /* no spaces after an empty last cell */
-      while (line->len > 0 && line->str[line->len - 1] == ' ')
-        g_string_truncate (line, line->len - 1);
-      g_print ("%s\n", line->str);
-    }
+  fm_cli_print_table (cells, TABLE_COLUMNS, align_right, 1);
   if (warned)
     /* xgettext:no-c-format */
     g_print ("\n  %s\n", _("!: 10 % or more of the layer's channels are dead (the threshold "

@@ -239,3 +239,54 @@ fm_cli_shape_to_json (const FmShape *shape)
   json_node_take_array (node, array);
   return node;
 }
+
+/* Appends @text padded with spaces to @width characters (not bytes). */
+static void
+append_cell (GString    *line,
+             const char *text,
+             glong       width,
+             gboolean    align_right)
+{
+  glong pad = MAX (width - g_utf8_strlen (text, -1), 0);
+
+  if (!align_right)
+    g_string_append (line, text);
+  for (glong i = 0; i < pad; i++)
+    g_string_append_c (line, ' ');
+  if (align_right)
+    g_string_append (line, text);
+}
+
+void
+fm_cli_print_table (GPtrArray      *cells,
+                    guint           n_columns,
+                    const gboolean *align_right,
+                    guint           gap)
+{
+  g_autofree glong *width = g_new0 (glong, n_columns);
+
+  g_return_if_fail (n_columns > 0 && cells->len % n_columns == 0);
+
+  for (guint i = 0; i < cells->len; i++)
+    width[i % n_columns] = MAX (width[i % n_columns],
+                                g_utf8_strlen (g_ptr_array_index (cells, i), -1));
+  for (guint row = 0; row < cells->len / n_columns; row++)
+    {
+      g_autoptr(GString) line = g_string_new ("  ");
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          const char *text = g_ptr_array_index (cells, row * n_columns + c);
+          /* No spaces after a left-aligned last column. */
+          glong w = c + 1 == n_columns && !align_right[c] ? 0 : width[c];
+
+          if (c > 0)
+            append_cell (line, "", gap, FALSE);
+          append_cell (line, text, w, align_right[c]);
+        }
+      /* no spaces after an empty last cell */
+      while (line->len > 0 && line->str[line->len - 1] == ' ')
+        g_string_truncate (line, line->len - 1);
+      g_print ("%s\n", line->str);
+    }
+}

@@ -101,6 +101,16 @@ FmModel  *fm_cli_load_model      (const char     *arg,
                                   const FmModelOptions *options,
                                   GError        **error);
 
+/* Prints @cells (strings, row by row, @n_columns a row, the first row the
+ * header) as a table indented by two spaces, @gap spaces between columns:
+ * each column as wide as its widest cell, counted in characters so that
+ * any name lines up; a column is right-aligned where @align_right says so;
+ * no spaces end a line. */
+void      fm_cli_print_table     (GPtrArray      *cells,
+                                  guint           n_columns,
+                                  const gboolean *align_right,
+                                  guint           gap);
+
 /* Whether @n is a thread count the subcommands take (1..256). */
 gboolean  fm_cli_threads_valid   (int             n);
 

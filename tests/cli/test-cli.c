@@ -453,6 +453,53 @@ test_inspect (void)
   fm_test_cli_result_clear (&t);
 }
 
+/* `inspect`'s tables line up whatever the names' lengths: in tiny_resnet
+ * (names from 5 to 32 characters) every node row's shape starts in the
+ * same column, and so does every row's parameter count end. */
+static void
+test_inspect_columns (void)
+{
+  g_autofree char *model = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
+                                             "tiny_resnet", "model.onnx", NULL);
+  FmTestCliResult t = run_cli (NULL, "inspect", model, NULL);
+  g_auto(GStrv) lines = NULL;
+  const char *nodes;
+  glong shape_at = -1, params_end = -1;
+  guint rows = 0;
+
+  g_assert_cmpint (t.status, ==, 0);
+  nodes = strstr (t.out, "Nodes:\n");
+  g_assert_nonnull (nodes);
+  lines = g_strsplit (nodes, "\n", -1);
+  for (guint i = 2; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      const char *bracket = strchr (lines[i], '[');
+      const char *after = strchr (bracket, ']');
+      const char *digits;
+
+      g_assert_nonnull (after);
+      /* the shape's column */
+      if (shape_at < 0)
+        shape_at = bracket - lines[i];
+      g_assert_cmpint (bracket - lines[i], ==, shape_at);
+      /* the parameter count, right-aligned: its last digit in one column */
+      digits = after + 1;
+      while (*digits == ' ')
+        digits++;
+      g_assert_true (g_ascii_isdigit (*digits));
+      while (g_ascii_isdigit (*digits))
+        digits++;
+      if (params_end < 0)
+        params_end = digits - lines[i];
+      g_assert_cmpint (digits - lines[i], ==, params_end);
+      rows++;
+    }
+  g_assert_cmpuint (rows, >, 20);
+  /* the longest output name does not run into its shape */
+  g_assert_nonnull (strstr (t.out, "/bn0/BatchNormalization_output_0  [1, 8, 16, 16]"));
+  fm_test_cli_result_clear (&t);
+}
+
 /* tests/fixtures/pytorch/keras_nhwc (tf2onnx's shape of a Keras model):
  * `run --json` lists the channels-last Transpose output as 8 channels of
  * 7 x 7, read off the graph (MaxPool [1, 8, 7, 7] -> Transpose [0, 2, 3,
@@ -754,6 +801,7 @@ main (int   argc,
   g_test_add_func ("/cli/run/probabilities", test_run_probabilities);
   g_test_add_func ("/cli/run/dump", test_dump);
   g_test_add_func ("/cli/inspect", test_inspect);
+  g_test_add_func ("/cli/inspect-columns", test_inspect_columns);
   g_test_add_func ("/cli/run/keras-nhwc", test_keras_nhwc);
   g_test_add_func ("/cli/exit/failure", test_exit_1);
   g_test_add_func ("/cli/exit/usage", test_exit_2);
