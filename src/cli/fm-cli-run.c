@@ -226,6 +226,59 @@ print_json (RunState *s)
   fm_cli_json_print (b);
 }
 
+/* Rank, class, label and probability of the top classes, as a table. */
+static void
+print_prediction (RunState *s)
+{
+  static const gboolean align_right[4] = { FALSE, FALSE, FALSE, TRUE };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint k = 0; k < s->prediction.n_top; k++)
+    {
+      const char *label = fm_labels_get (s->labels, s->prediction.index[k]);
+
+      g_ptr_array_add (cells, g_strdup_printf ("%u.", k + 1));
+      g_ptr_array_add (cells, g_strdup_printf ("%u", s->prediction.index[k]));
+      g_ptr_array_add (cells, g_strdup (label != NULL ? label : ""));
+      g_ptr_array_add (cells, g_strdup_printf ("%.3f %%", 100.0 * s->prediction.probability[k]));
+    }
+  fm_cli_print_table (cells, 4, align_right, 2);
+}
+
+/* Name, op, shape and channels of each feature-map layer (how it is read,
+ * the channels all zero for this input), as a table. */
+static void
+print_layers (RunState *s)
+{
+  static const gboolean align_right[4] = { FALSE, FALSE, FALSE, FALSE };
+  const FmModel *model = s->in.model;
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < s->layers->len; i++)
+    {
+      const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
+      const FmValue *v = &model->values[l->value_id];
+      g_autoptr(GArray) zeros = zero_channels (s, l);
+      g_autofree char *reading = fm_layer_layout_text (l);
+      GString *text = g_string_new (NULL);
+      g_autoptr(GString) list = g_string_new (NULL);
+
+      for (guint z = 0; z < zeros->len; z++)
+        g_string_append_printf (list, "%s%d", z > 0 ? ", " : "", g_array_index (zeros, int, z));
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels",
+                                                 l->channels), l->channels);
+      if (reading != NULL)
+        g_string_append_printf (text, " (%s)", reading);
+      if (zeros->len > 0)
+        g_string_append_printf (text, _(", all zero: %s"), list->str);
+      g_ptr_array_add (cells, g_strdup (v->name));
+      g_ptr_array_add (cells, g_strdup (fm_op_type_name (model->nodes[l->node].op)));
+      g_ptr_array_add (cells, fm_shape_to_string (&v->shape));
+      g_ptr_array_add (cells, g_string_free (text, FALSE));
+    }
+  fm_cli_print_table (cells, 4, align_right, 2);
+}
+
 static void
 print_text (RunState *s)
 {
@@ -245,37 +298,11 @@ print_text (RunState *s)
                  model->values[s->prediction.output_id].name);
       else
         g_print (_("Prediction (output “%s”):\n"), model->values[s->prediction.output_id].name);
-      for (guint k = 0; k < s->prediction.n_top; k++)
-        {
-          const char *label = fm_labels_get (s->labels, s->prediction.index[k]);
-
-          g_print ("  %u. %-6u %-16s %7.3f %%\n", k + 1, s->prediction.index[k],
-                   label ? label : "", 100.0 * s->prediction.probability[k]);
-        }
+      print_prediction (s);
     }
 
   g_print ("\n%s\n", _("Feature-map layers:"));
-  for (guint i = 0; i < s->layers->len; i++)
-    {
-      const FmLayer *l = &g_array_index (s->layers, FmLayer, i);
-      const FmValue *v = &model->values[l->value_id];
-      g_autoptr(GArray) zeros = zero_channels (s, l);
-      g_autofree char *shape = fm_shape_to_string (&v->shape);
-      g_autofree char *reading = fm_layer_layout_text (l);
-      g_autoptr(GString) list = g_string_new (NULL);
-
-      for (guint z = 0; z < zeros->len; z++)
-        g_string_append_printf (list, "%s%d", z > 0 ? ", " : "", g_array_index (zeros, int, z));
-      g_print ("  %-24s %-18s %-18s ", v->name, fm_op_type_name (model->nodes[l->node].op),
-               shape);
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels", l->channels),
-               l->channels);
-      if (reading != NULL)
-        g_print (" (%s)", reading);
-      if (zeros->len > 0)
-        g_print (_(", all zero: %s"), list->str);
-      g_print ("\n");
-    }
+  print_layers (s);
   if (s->dump_dir != NULL)
     g_print ("\n%s %s\n", _("Activations written to"), s->dump_dir);
 }

@@ -101,8 +101,8 @@ FmModel  *fm_cli_load_model      (const char     *arg,
                                   const FmModelOptions *options,
                                   GError        **error);
 
-/* Prints @cells (strings, row by row, @n_columns a row, the first row the
- * header) as a table indented by two spaces, @gap spaces between columns:
+/* Prints @cells (strings, row by row, @n_columns a row, a header first if
+ * any) as a table indented by two spaces, @gap spaces between columns:
  * each column as wide as its widest cell, counted in characters so that
  * any name lines up; a column is right-aligned where @align_right says so;
  * no spaces end a line. */
