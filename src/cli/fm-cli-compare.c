@@ -254,17 +254,23 @@ print_unmatched (CompareState *s,
                  GArray       *indices,
                  gboolean      side_a)
 {
+  static const gboolean align_right[2] = { FALSE, FALSE };
+  g_autoptr(GPtrArray) cells = NULL;
+
   if (indices->len == 0)
     return;
   g_print ("\n%s\n", title);
+  cells = g_ptr_array_new_with_free_func (g_free);
   for (guint k = 0; k < indices->len; k++)
     {
       guint i = g_array_index (indices, guint, k);
       const FmLayer *l = side_a ? layer_a (s, i) : layer_b (s, i);
 
-      g_print ("  %-32s %u x %u x %u\n", side_a ? name_a (s, i) : name_b (s, i), l->channels,
-               l->height, l->width);
+      g_ptr_array_add (cells, g_strdup (side_a ? name_a (s, i) : name_b (s, i)));
+      g_ptr_array_add (cells, g_strdup_printf ("%u x %u x %u", l->channels, l->height,
+                                               l->width));
     }
+  fm_cli_print_table (cells, 2, align_right, 2);
 }
 
 static void
