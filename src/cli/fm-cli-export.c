@@ -8,7 +8,8 @@
  * fm-sheet.c with the window's tile renderer (a PNG, a PDF of pages, an
  * SVG, or a folder of PNGs with an index: fm-sheet-output.c), the
  * per-channel statistics as CSV (--csv) and the layers' activations as
- * .npy (--npy). Layers: --layer NAME (repeatable, any feature-map value),
+ * .npy (--npy). Layers: --layer NAME (repeatable, any feature-map value,
+ * by its tensor's or the window's name),
  * --all-layers (the window's list, with the prediction in the header), or
  * by default the first layer of the window's list; channels: --select
  * and --only; the dead and rare marks of --scan SCAN.json, refused when
@@ -27,6 +28,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "fm-card.h"
 #include "fm-colormap.h"
 #include "fm-export.h"
 #include "fm-file.h"
@@ -323,21 +325,14 @@ choose_layers (ExportState  *s,
     {
       for (char **name = s->layer_names; *name != NULL; name++)
         {
-          const FmLayer *l = entry_for (merged, every, fm_model_find_value (model, *name));
+          guint index;
 
-          if (l == NULL)
-            {
-              g_autoptr(GString) list = g_string_new (NULL);
-
-              for (guint i = 0; i < every->len; i++)
-                g_string_append_printf (list, "%s%s", i > 0 ? ", " : "",
-                                        model->values[g_array_index (every, FmLayer, i).value_id].name);
-              g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                           _("%s: no feature-map layer “%s”; the layers are: %s"),
-                           model->path, *name, list->str);
-              return FALSE;
-            }
-          g_array_append_val (s->layers, *l);
+          /* a tensor name, or the window's ("layer4.0.relu") */
+          if (!fm_card_find_layer (model, *name, &index, error))
+            return FALSE;
+          g_array_append_val (s->layers, *entry_for (merged, every,
+                                                     g_array_index (every, FmLayer,
+                                                                    index).value_id));
         }
     }
   else
@@ -547,7 +542,8 @@ fm_cli_export (int    argc,
     { "split", 0, 0, G_OPTION_ARG_NONE, &s.split,
       N_("Write one PNG per layer into the folder -o names, with an index.md"), NULL },
     { "layer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &s.layer_names,
-      N_("Export this feature-map layer (repeatable; default: the first layer)"), N_("NAME") },
+      N_("Export this feature-map layer (repeatable; a tensor or the window's name; default: "
+         "the first layer)"), N_("NAME") },
     { "all-layers", 0, 0, G_OPTION_ARG_NONE, &s.all_layers,
       N_("Export every layer the window lists, with the prediction"), NULL },
     { "colormap", 0, 0, G_OPTION_ARG_STRING, &s.colormap,

@@ -275,6 +275,29 @@ test_usage (void)
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
 }
 
+/* --layer takes the window's name as well as the tensor's: "relu2" is
+ * /relu2/Relu_output_0 (no tensor of mnist-cnn is named "relu2"). */
+static void
+test_friendly_name (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "friendly");
+  g_autofree char *by_tensor = g_build_filename (dir, "tensor.csv", NULL);
+  g_autofree char *by_window = g_build_filename (dir, "window.csv", NULL);
+  g_autofree char *a = NULL, *b = NULL;
+  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "--csv", by_tensor,
+                                  "--layer", "/relu2/Relu_output_0", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  fm_test_cli_result_clear (&r);
+  r = run_export (FALSE, "mnist-cnn", digit, "--csv", by_window, "--layer", "relu2", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  fm_test_cli_result_clear (&r);
+  g_assert_true (g_file_get_contents (by_tensor, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (by_window, &b, NULL, NULL));
+  g_assert_nonnull (strstr (a, "\n/relu2/Relu_output_0,31,"));
+  g_assert_cmpstr (a, ==, b);
+}
+
 static void
 test_bad_files (void)
 {
@@ -638,6 +661,7 @@ main (int   argc,
   g_test_add_func ("/cli/export/csv-npy", test_csv_npy);
   g_test_add_func ("/cli/export/usage", test_usage);
   g_test_add_func ("/cli/export/bad-files", test_bad_files);
+  g_test_add_func ("/cli/export/friendly-name", test_friendly_name);
   g_test_add_func ("/cli/export/fsize-limit", test_fsize_limit);
   g_test_add_func ("/cli/export/not-a-directory", test_not_a_directory);
   g_test_add_func ("/cli/export/columns", test_columns);
