@@ -88,16 +88,17 @@ fm_card_find_layer (const FmModel  *model,
     i = entry_of_friendly (model, every, every, name);
   if (i < 0)
     {
-      g_autoptr(GString) list = g_string_new (NULL);
-
-      for (guint j = 0; j < every->len; j++)
-        g_string_append_printf (list, "%s%s", j > 0 ? ", " : "",
-                                model->values[g_array_index (every, FmLayer, j).value_id].name);
+      /* the window's names, shorter than the tensors' (both are taken) */
+      g_auto(GStrv) names = NULL;
+      g_autofree char *list = NULL;
       g_autofree char *shown = g_utf8_make_valid (name, -1);
+
+      fm_layers_friendly_names (model, every, &names);
+      list = g_strjoinv (", ", names);
 
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                    _("%s: no feature-map layer “%s”; the layers are: %s"), model->path, shown,
-                   list->len > 0 ? list->str : _("none"));
+                   list[0] != '\0' ? list : _("none"));
       return FALSE;
     }
   *index = (guint) i;
