@@ -53,7 +53,7 @@ put_msg (GByteArray *b,
   g_byte_array_unref (sub);
 }
 
-/* TensorProto: dims 1, data_type 2 (FLOAT = 1), name 8, raw_data 9. */
+/* A float TensorProto with raw data. */
 static GByteArray *
 tensor (const char   *name,
         const gint64 *dims,
@@ -65,16 +65,16 @@ tensor (const char   *name,
 
   for (int i = 0; i < rank; i++)
     {
-      fm_pb_int (t, 1, dims[i]);
+      fm_pb_int (t, FM_ONNX_TENSOR_DIMS, dims[i]);
       n *= dims[i];
     }
-  fm_pb_int (t, 2, 1);
-  fm_pb_string (t, 8, name);
-  fm_pb_bytes (t, 9, data, n * sizeof (float));
+  fm_pb_int (t, FM_ONNX_TENSOR_DATA_TYPE, 1);
+  fm_pb_string (t, FM_ONNX_TENSOR_NAME, name);
+  fm_pb_bytes (t, FM_ONNX_TENSOR_RAW_DATA, data, n * sizeof (float));
   return t;
 }
 
-/* AttributeProto name 1, i 3, ints 8, type 20 (INT 2, INTS 7). */
+/* An AttributeProto of type INTS (7); attr_int () of type INT (2). */
 static GByteArray *
 attr_ints (const char   *name,
            const gint64 *v,
@@ -82,10 +82,10 @@ attr_ints (const char   *name,
 {
   GByteArray *a = g_byte_array_new ();
 
-  fm_pb_string (a, 1, name);
+  fm_pb_string (a, FM_ONNX_ATTRIBUTE_NAME, name);
   for (int i = 0; i < n; i++)
-    fm_pb_int (a, 8, v[i]);
-  fm_pb_int (a, 20, 7);
+    fm_pb_int (a, FM_ONNX_ATTRIBUTE_INTS, v[i]);
+  fm_pb_int (a, FM_ONNX_ATTRIBUTE_TYPE, 7);
   return a;
 }
 
@@ -95,9 +95,9 @@ attr_int (const char *name,
 {
   GByteArray *a = g_byte_array_new ();
 
-  fm_pb_string (a, 1, name);
-  fm_pb_int (a, 3, v);
-  fm_pb_int (a, 20, 2);
+  fm_pb_string (a, FM_ONNX_ATTRIBUTE_NAME, name);
+  fm_pb_int (a, FM_ONNX_ATTRIBUTE_I, v);
+  fm_pb_int (a, FM_ONNX_ATTRIBUTE_TYPE, 2);
   return a;
 }
 
@@ -129,40 +129,39 @@ build_model (gboolean softmax)
     }
 
   n = fm_test_node ("Conv", "conv", conv_in, "a/b");
-  put_msg (n, 5, attr_ints ("pads", pads, 4));
-  put_msg (n, 5, attr_ints ("kernel_shape", kernel, 2));
-  put_msg (graph, 1, n);
-  put_msg (graph, 1, fm_test_node ("Relu", "relu", relu_in, "a:b"));
+  put_msg (n, FM_ONNX_NODE_ATTRIBUTE, attr_ints ("pads", pads, 4));
+  put_msg (n, FM_ONNX_NODE_ATTRIBUTE, attr_ints ("kernel_shape", kernel, 2));
+  put_msg (graph, FM_ONNX_GRAPH_NODE, n);
+  put_msg (graph, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "relu", relu_in, "a:b"));
   n = fm_test_node ("Flatten", "flatten", flat_in, "flat");
-  put_msg (n, 5, attr_int ("axis", 1));
-  put_msg (graph, 1, n);
+  put_msg (n, FM_ONNX_NODE_ATTRIBUTE, attr_int ("axis", 1));
+  put_msg (graph, FM_ONNX_GRAPH_NODE, n);
   n = fm_test_node ("Gemm", "fc", gemm_in, "logits");
-  put_msg (n, 5, attr_int ("transB", 1));
-  put_msg (graph, 1, n);
+  put_msg (n, FM_ONNX_NODE_ATTRIBUTE, attr_int ("transB", 1));
+  put_msg (graph, FM_ONNX_GRAPH_NODE, n);
   if (softmax)
     {
       const char *sm_in[] = { "logits", NULL };
-      put_msg (graph, 1, fm_test_node ("Softmax", "softmax", sm_in, "probs"));
+      put_msg (graph, FM_ONNX_GRAPH_NODE, fm_test_node ("Softmax", "softmax", sm_in, "probs"));
     }
-  fm_pb_string (graph, 2, "tiny");
-  put_msg (graph, 5, tensor ("W", w_dims, 4, w));
-  put_msg (graph, 5, tensor ("B", b_dims, 1, bias));
-  put_msg (graph, 5, tensor ("GW", g_dims, 2, gw));
-  put_msg (graph, 5, tensor ("GC", c_dims, 1, gc));
-  put_msg (graph, 11, fm_test_value_info ("image", in_dims, 4));
-  put_msg (graph, 12, fm_test_value_info (softmax ? "probs" : "logits", out_dims, 2));
+  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "tiny");
+  put_msg (graph, FM_ONNX_GRAPH_INITIALIZER, tensor ("W", w_dims, 4, w));
+  put_msg (graph, FM_ONNX_GRAPH_INITIALIZER, tensor ("B", b_dims, 1, bias));
+  put_msg (graph, FM_ONNX_GRAPH_INITIALIZER, tensor ("GW", g_dims, 2, gw));
+  put_msg (graph, FM_ONNX_GRAPH_INITIALIZER, tensor ("GC", c_dims, 1, gc));
+  put_msg (graph, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("image", in_dims, 4));
+  put_msg (graph, FM_ONNX_GRAPH_OUTPUT,
+           fm_test_value_info (softmax ? "probs" : "logits", out_dims, 2));
 
-  /* ModelProto ir_version 1, producer_name 2, graph 7, opset_import 8,
-   * metadata_props 14. */
-  fm_pb_int (model, 1, 7);
-  fm_pb_string (model, 2, "test-cli");
-  put_msg (model, 7, graph);
-  fm_pb_string (opset, 1, "");
-  fm_pb_int (opset, 2, 13);
-  put_msg (model, 8, opset);
-  fm_pb_string (meta, 1, "feature_maps.labels");
-  fm_pb_string (meta, 2, "cat, dog ,bird");
-  put_msg (model, 14, meta);
+  fm_pb_int (model, FM_ONNX_MODEL_IR_VERSION, 7);
+  fm_pb_string (model, FM_ONNX_MODEL_PRODUCER_NAME, "test-cli");
+  put_msg (model, FM_ONNX_MODEL_GRAPH, graph);
+  fm_pb_string (opset, FM_ONNX_OPSET_DOMAIN, "");
+  fm_pb_int (opset, FM_ONNX_OPSET_VERSION, 13);
+  put_msg (model, FM_ONNX_MODEL_OPSET_IMPORT, opset);
+  fm_pb_string (meta, FM_ONNX_ENTRY_KEY, "feature_maps.labels");
+  fm_pb_string (meta, FM_ONNX_ENTRY_VALUE, "cat, dog ,bird");
+  put_msg (model, FM_ONNX_MODEL_METADATA_PROPS, meta);
   return model;
 }
 

@@ -33,16 +33,16 @@ value_info (const char   *name,
     {
       g_autoptr(GByteArray) dim = g_byte_array_new ();
       if (dims[i] >= 0)
-        fm_pb_int (dim, 1, dims[i]);
+        fm_pb_int (dim, FM_ONNX_DIM_VALUE, dims[i]);
       else
-        fm_pb_string (dim, 2, i == 0 ? "batch" : "size");
-      fm_pb_message (shape, 1, dim);
+        fm_pb_string (dim, FM_ONNX_DIM_PARAM, i == 0 ? "batch" : "size");
+      fm_pb_message (shape, FM_ONNX_SHAPE_DIM, dim);
     }
-  fm_pb_int (tensor, 1, 1); /* FLOAT */
-  fm_pb_message (tensor, 2, shape);
-  fm_pb_message (type, 1, tensor);
-  fm_pb_string (vi, 1, name);
-  fm_pb_message (vi, 2, type);
+  fm_pb_int (tensor, FM_ONNX_TENSOR_TYPE_ELEM_TYPE, 1); /* FLOAT */
+  fm_pb_message (tensor, FM_ONNX_TENSOR_TYPE_SHAPE, shape);
+  fm_pb_message (type, FM_ONNX_TYPE_TENSOR_TYPE, tensor);
+  fm_pb_string (vi, FM_ONNX_VALUE_INFO_NAME, name);
+  fm_pb_message (vi, FM_ONNX_VALUE_INFO_TYPE, type);
   return vi;
 }
 
@@ -55,10 +55,10 @@ float_tensor (const char   *name,
 {
   GByteArray *t = g_byte_array_new ();
 
-  fm_pb_packed_ints (t, 1, dims, rank);
-  fm_pb_int (t, 2, 1); /* FLOAT */
-  fm_pb_packed_floats (t, 4, values, n_values);
-  fm_pb_string (t, 8, name);
+  fm_pb_packed_ints (t, FM_ONNX_TENSOR_DIMS, dims, rank);
+  fm_pb_int (t, FM_ONNX_TENSOR_DATA_TYPE, 1); /* FLOAT */
+  fm_pb_packed_floats (t, FM_ONNX_TENSOR_FLOAT_DATA, values, n_values);
+  fm_pb_string (t, FM_ONNX_TENSOR_NAME, name);
   return t;
 }
 
@@ -70,12 +70,12 @@ model_bytes (GByteArray *graph,
   g_autoptr(GByteArray) m = g_byte_array_new ();
   g_autoptr(GByteArray) imp = g_byte_array_new ();
 
-  fm_pb_int (m, 1, 8);
-  fm_pb_string (m, 2, "test-model.c");
-  fm_pb_message (m, 7, graph);
-  fm_pb_string (imp, 1, "");
-  fm_pb_int (imp, 2, opset);
-  fm_pb_message (m, 8, imp);
+  fm_pb_int (m, FM_ONNX_MODEL_IR_VERSION, 8);
+  fm_pb_string (m, FM_ONNX_MODEL_PRODUCER_NAME, "test-model.c");
+  fm_pb_message (m, FM_ONNX_MODEL_GRAPH, graph);
+  fm_pb_string (imp, FM_ONNX_OPSET_DOMAIN, "");
+  fm_pb_int (imp, FM_ONNX_OPSET_VERSION, opset);
+  fm_pb_message (m, FM_ONNX_MODEL_OPSET_IMPORT, imp);
   g_byte_array_unref (graph);
   return g_bytes_new (m->data, m->len);
 }
@@ -98,8 +98,8 @@ static const gint64 dims_1144[] = { -1, 1, 4, 4 };
 static GBytes *
 xy_model_bytes (GByteArray *g)
 {
-  graph_add (g, 11, value_info ("x", dims_1144, 4));
-  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("y", dims_1144, 4));
   return model_bytes (g, 13);
 }
 
@@ -109,10 +109,10 @@ relu_graph (void)
 {
   GByteArray *g = g_byte_array_new ();
 
-  graph_add (g, 1, fm_test_node ("Relu", "relu", STRV ("x"), "y"));
-  fm_pb_string (g, 2, "relu-graph");
-  graph_add (g, 11, value_info ("x", dims_1144, 4));
-  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "relu", STRV ("x"), "y"));
+  fm_pb_string (g, FM_ONNX_GRAPH_NAME, "relu-graph");
+  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("y", dims_1144, 4));
   return g;
 }
 
@@ -149,9 +149,9 @@ relu_dims_bytes (const gint64 *dims)
 {
   GByteArray *g = g_byte_array_new ();
 
-  graph_add (g, 1, fm_test_node ("Relu", "r", STRV ("x"), "y"));
-  graph_add (g, 11, value_info ("x", dims, 4));
-  graph_add (g, 12, value_info ("y", dims, 4));
+  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "r", STRV ("x"), "y"));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("y", dims, 4));
   return model_bytes (g, 13);
 }
 
@@ -165,10 +165,10 @@ add_weights_bytes (const gint64 *dims,
 {
   GByteArray *g = g_byte_array_new ();
 
-  graph_add (g, 1, fm_test_node ("Add", "add", STRV ("x", "w"), "y"));
-  graph_add (g, 5, float_tensor ("w", dims, rank, w, n_values));
-  graph_add (g, 11, value_info ("x", dims, rank));
-  graph_add (g, 12, value_info ("y", dims, rank));
+  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "add", STRV ("x", "w"), "y"));
+  graph_add (g, FM_ONNX_GRAPH_INITIALIZER, float_tensor ("w", dims, rank, w, n_values));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims, rank));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("y", dims, rank));
   return model_bytes (g, 13);
 }
 
@@ -260,13 +260,13 @@ test_unsorted (void)
   const float *y;
   float *in;
 
-  graph_add (g, 1, fm_test_node ("Add", "add", STRV ("t", "b"), "y"));
-  graph_add (g, 1, fm_test_node ("Relu", "relu", STRV ("x"), "t"));
-  graph_add (g, 5, float_tensor ("b", one, 1, bias, 1));
-  graph_add (g, 11, value_info ("x", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "add", STRV ("t", "b"), "y"));
+  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "relu", STRV ("x"), "t"));
+  graph_add (g, FM_ONNX_GRAPH_INITIALIZER, float_tensor ("b", one, 1, bias, 1));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims_1144, 4));
   /* Before IR v4 initializers were also listed as inputs. */
-  graph_add (g, 11, value_info ("b", one, 1));
-  graph_add (g, 12, value_info ("y", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("b", one, 1));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("y", dims_1144, 4));
   bytes = model_bytes (g, 13);
 
   model = load (bytes, NULL, &error);
@@ -296,10 +296,10 @@ test_cycle (void)
   GByteArray *g = g_byte_array_new ();
   g_autoptr(GBytes) bytes = NULL;
 
-  graph_add (g, 1, fm_test_node ("Add", "a", STRV ("x", "t2"), "t1"));
-  graph_add (g, 1, fm_test_node ("Relu", "b", STRV ("t1"), "t2"));
-  graph_add (g, 11, value_info ("x", dims_1144, 4));
-  graph_add (g, 12, value_info ("t2", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "a", STRV ("x", "t2"), "t1"));
+  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "b", STRV ("t1"), "t2"));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("t2", dims_1144, 4));
   bytes = model_bytes (g, 13);
   assert_error (bytes, FM_ERROR_INVALID_MODEL, "cycle", "node '");
 }
@@ -363,19 +363,19 @@ test_xy_error (gconstpointer data)
   g_autoptr(GBytes) bytes = NULL;
 
   if (c->domain != NULL)
-    fm_pb_string (first, 7, c->domain);
+    fm_pb_string (first, FM_ONNX_NODE_DOMAIN, c->domain);
   if (c->int_attribute != NULL)
     {
       g_autoptr(GByteArray) attr = g_byte_array_new ();
 
-      fm_pb_string (attr, 1, c->int_attribute);
-      fm_pb_int (attr, 3, 1);
-      fm_pb_int (attr, 20, 2); /* INT */
-      fm_pb_message (first, 5, attr);
+      fm_pb_string (attr, FM_ONNX_ATTRIBUTE_NAME, c->int_attribute);
+      fm_pb_int (attr, FM_ONNX_ATTRIBUTE_I, 1);
+      fm_pb_int (attr, FM_ONNX_ATTRIBUTE_TYPE, 2); /* INT */
+      fm_pb_message (first, FM_ONNX_NODE_ATTRIBUTE, attr);
     }
-  graph_add (g, 1, first);
+  graph_add (g, FM_ONNX_GRAPH_NODE, first);
   if (c->nodes[1].name != NULL)
-    graph_add (g, 1, spec_node (&c->nodes[1]));
+    graph_add (g, FM_ONNX_GRAPH_NODE, spec_node (&c->nodes[1]));
   bytes = xy_model_bytes (g);
   for (guint i = 0; i < G_N_ELEMENTS (c->fragments) && c->fragments[i][0] != NULL; i++)
     assert_error (bytes, c->code, c->fragments[i][0], c->fragments[i][1]);
@@ -420,7 +420,7 @@ test_output_not_produced (void)
   GByteArray *g = relu_graph ();
   g_autoptr(GBytes) bytes = NULL;
 
-  graph_add (g, 12, value_info ("ghost", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("ghost", dims_1144, 4));
   bytes = model_bytes (g, 13);
   assert_error (bytes, FM_ERROR_INVALID_MODEL, "'ghost'", "not produced");
 }
@@ -654,7 +654,7 @@ test_bytes_plain_errors (void)
   {
     GByteArray *g = relu_graph ();
 
-    graph_add (g, 1, fm_test_node ("Relu", "relu2", STRV ("y"), "z"));
+    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "relu2", STRV ("y"), "z"));
     two = model_bytes (g, 13);
   }
   error = bytes_error (g_bytes_get_data (two, NULL), g_bytes_get_size (two), &options,
@@ -668,7 +668,7 @@ test_bytes_plain_errors (void)
   {
     GByteArray *g = g_byte_array_new ();
 
-    graph_add (g, 1, fm_test_node ("Frobnicate", "frob", STRV ("x"), "y"));
+    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Frobnicate", "frob", STRV ("x"), "y"));
     unknown_op = xy_model_bytes (g);
   }
   error = bytes_error (g_bytes_get_data (unknown_op, NULL), g_bytes_get_size (unknown_op), NULL,

@@ -541,40 +541,40 @@ test_encoder_bytes (void)
   g_autoptr(GBytes) bytes = NULL;
   GError *error = NULL;
 
-  fm_pb_string (attr, 1, "alpha");                 /* AttributeProto.name */
-  fm_pb_float (attr, 2, 0.25f);                    /* f */
-  fm_pb_int (attr, 20, 1);                         /* type FLOAT */
-  fm_pb_string (node, 1, "x");                     /* NodeProto.input */
-  fm_pb_string (node, 1, "w");
-  fm_pb_string (node, 2, "y");                     /* output */
-  fm_pb_string (node, 3, "n");                     /* name */
-  fm_pb_string (node, 4, "LeakyRelu");             /* op_type */
-  fm_pb_message (node, 5, attr);                   /* attribute */
-  fm_pb_packed_ints (init, 1, dims, 1);            /* TensorProto.dims */
-  fm_pb_int (init, 2, 1);                          /* data_type FLOAT */
-  fm_pb_packed_floats (init, 4, w, 2);             /* float_data */
-  fm_pb_string (init, 8, "w");                     /* name */
-  fm_pb_int (dim, 1, 2);                           /* Dimension.dim_value */
-  fm_pb_message (shape, 1, dim);                   /* TensorShapeProto.dim */
-  fm_pb_int (tensor_type, 1, 1);                   /* Tensor.elem_type */
-  fm_pb_message (tensor_type, 2, shape);           /* shape */
-  fm_pb_message (type, 1, tensor_type);            /* TypeProto.tensor_type */
-  fm_pb_string (in, 1, "x");                       /* ValueInfoProto.name */
-  fm_pb_message (in, 2, type);                     /* type */
-  fm_pb_string (out, 1, "y");
-  fm_pb_message (graph, 1, node);                  /* GraphProto.node */
-  fm_pb_string (graph, 2, "g");                    /* name */
-  fm_pb_message (graph, 5, init);                  /* initializer */
-  fm_pb_message (graph, 11, in);                   /* input */
-  fm_pb_message (graph, 12, out);                  /* output */
-  fm_pb_int (opset, 2, 13);                        /* OperatorSetIdProto.version */
-  fm_pb_string (meta, 1, "k");                     /* StringStringEntryProto */
-  fm_pb_string (meta, 2, "v");
-  fm_pb_int (model, 1, 7);                         /* ModelProto.ir_version */
-  fm_pb_string (model, 2, "p");                    /* producer_name */
-  fm_pb_message (model, 7, graph);                 /* graph */
-  fm_pb_message (model, 8, opset);                 /* opset_import */
-  fm_pb_message (model, 14, meta);                 /* metadata_props */
+  fm_pb_string (attr, FM_ONNX_ATTRIBUTE_NAME, "alpha");
+  fm_pb_float (attr, FM_ONNX_ATTRIBUTE_F, 0.25f);
+  fm_pb_int (attr, FM_ONNX_ATTRIBUTE_TYPE, 1); /* FLOAT */
+  fm_pb_string (node, FM_ONNX_NODE_INPUT, "x");
+  fm_pb_string (node, FM_ONNX_NODE_INPUT, "w");
+  fm_pb_string (node, FM_ONNX_NODE_OUTPUT, "y");
+  fm_pb_string (node, FM_ONNX_NODE_NAME, "n");
+  fm_pb_string (node, FM_ONNX_NODE_OP_TYPE, "LeakyRelu");
+  fm_pb_message (node, FM_ONNX_NODE_ATTRIBUTE, attr);
+  fm_pb_packed_ints (init, FM_ONNX_TENSOR_DIMS, dims, 1);
+  fm_pb_int (init, FM_ONNX_TENSOR_DATA_TYPE, 1); /* FLOAT */
+  fm_pb_packed_floats (init, FM_ONNX_TENSOR_FLOAT_DATA, w, 2);
+  fm_pb_string (init, FM_ONNX_TENSOR_NAME, "w");
+  fm_pb_int (dim, FM_ONNX_DIM_VALUE, 2);
+  fm_pb_message (shape, FM_ONNX_SHAPE_DIM, dim);
+  fm_pb_int (tensor_type, FM_ONNX_TENSOR_TYPE_ELEM_TYPE, 1);
+  fm_pb_message (tensor_type, FM_ONNX_TENSOR_TYPE_SHAPE, shape);
+  fm_pb_message (type, FM_ONNX_TYPE_TENSOR_TYPE, tensor_type);
+  fm_pb_string (in, FM_ONNX_VALUE_INFO_NAME, "x");
+  fm_pb_message (in, FM_ONNX_VALUE_INFO_TYPE, type);
+  fm_pb_string (out, FM_ONNX_VALUE_INFO_NAME, "y");
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, node);
+  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "g");
+  fm_pb_message (graph, FM_ONNX_GRAPH_INITIALIZER, init);
+  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
+  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
+  fm_pb_int (opset, FM_ONNX_OPSET_VERSION, 13);
+  fm_pb_string (meta, FM_ONNX_ENTRY_KEY, "k");
+  fm_pb_string (meta, FM_ONNX_ENTRY_VALUE, "v");
+  fm_pb_int (model, FM_ONNX_MODEL_IR_VERSION, 7);
+  fm_pb_string (model, FM_ONNX_MODEL_PRODUCER_NAME, "p");
+  fm_pb_message (model, FM_ONNX_MODEL_GRAPH, graph);
+  fm_pb_message (model, FM_ONNX_MODEL_OPSET_IMPORT, opset);
+  fm_pb_message (model, FM_ONNX_MODEL_METADATA_PROPS, meta);
 
   m = fm_onnx_model_decode (model->data, model->len, NULL, &error);
   g_assert_no_error (error);
