@@ -90,7 +90,10 @@ fm_test_value_info (const char   *name,
     {
       g_autoptr(GByteArray) dim = g_byte_array_new ();
 
-      fm_pb_int (dim, FM_ONNX_DIM_VALUE, dims[i]);
+      if (dims[i] >= 0)
+        fm_pb_int (dim, FM_ONNX_DIM_VALUE, dims[i]);
+      else
+        fm_pb_string (dim, FM_ONNX_DIM_PARAM, i == 0 ? "batch" : "size");
       fm_pb_message (shape, FM_ONNX_SHAPE_DIM, dim);
     }
   fm_pb_int (ttype, FM_ONNX_TENSOR_TYPE_ELEM_TYPE, FM_ONNX_FLOAT);

@@ -50,8 +50,9 @@ void          fm_test_attr_ints       (GByteArray         *node,
                                        const char         *name,
                                        const gint64       *v,
                                        gsize               n);
-/* ValueInfoProto {name, type.tensor_type {elem_type FLOAT, shape}}; with
- * @rank < 0 only the name. */
+/* ValueInfoProto {name, type.tensor_type {elem_type FLOAT, shape}}, a
+ * negative dim written as a dim_param ("batch" on axis 0, else "size");
+ * with @rank < 0 only the name. */
 GByteArray   *fm_test_value_info      (const char         *name,
                                        const gint64       *dims,
                                        int                 rank);

@@ -17,34 +17,7 @@
 #include "fm-run.h"
 #include "fm-test-onnx.h"
 
-/* ---- a few ONNX messages, by field number (shared/ONNX-NOTES.md) ------- */
-
-static GByteArray *
-value_info (const char   *name,
-            const gint64 *dims,   /* -1 = symbolic */
-            guint         rank)
-{
-  GByteArray *vi = g_byte_array_new ();
-  g_autoptr(GByteArray) type = g_byte_array_new ();
-  g_autoptr(GByteArray) tensor = g_byte_array_new ();
-  g_autoptr(GByteArray) shape = g_byte_array_new ();
-
-  for (guint i = 0; i < rank; i++)
-    {
-      g_autoptr(GByteArray) dim = g_byte_array_new ();
-      if (dims[i] >= 0)
-        fm_pb_int (dim, FM_ONNX_DIM_VALUE, dims[i]);
-      else
-        fm_pb_string (dim, FM_ONNX_DIM_PARAM, i == 0 ? "batch" : "size");
-      fm_pb_message (shape, FM_ONNX_SHAPE_DIM, dim);
-    }
-  fm_pb_int (tensor, FM_ONNX_TENSOR_TYPE_ELEM_TYPE, 1); /* FLOAT */
-  fm_pb_message (tensor, FM_ONNX_TENSOR_TYPE_SHAPE, shape);
-  fm_pb_message (type, FM_ONNX_TYPE_TENSOR_TYPE, tensor);
-  fm_pb_string (vi, FM_ONNX_VALUE_INFO_NAME, name);
-  fm_pb_message (vi, FM_ONNX_VALUE_INFO_TYPE, type);
-  return vi;
-}
+/* ---- a few ONNX messages (fm-onnx-fields.h) --------------------------- */
 
 static GByteArray *
 float_tensor (const char   *name,
@@ -98,8 +71,8 @@ static const gint64 dims_1144[] = { -1, 1, 4, 4 };
 static GBytes *
 xy_model_bytes (GByteArray *g)
 {
-  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims_1144, 4));
-  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("y", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("y", dims_1144, 4));
   return model_bytes (g, 13);
 }
 
@@ -111,8 +84,8 @@ relu_graph (void)
 
   graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "relu", STRV ("x"), "y"));
   fm_pb_string (g, FM_ONNX_GRAPH_NAME, "relu-graph");
-  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims_1144, 4));
-  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("y", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("y", dims_1144, 4));
   return g;
 }
 
@@ -150,8 +123,8 @@ relu_dims_bytes (const gint64 *dims)
   GByteArray *g = g_byte_array_new ();
 
   graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "r", STRV ("x"), "y"));
-  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims, 4));
-  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("y", dims, 4));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("y", dims, 4));
   return model_bytes (g, 13);
 }
 
@@ -167,8 +140,8 @@ add_weights_bytes (const gint64 *dims,
 
   graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "add", STRV ("x", "w"), "y"));
   graph_add (g, FM_ONNX_GRAPH_INITIALIZER, float_tensor ("w", dims, rank, w, n_values));
-  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims, rank));
-  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("y", dims, rank));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims, rank));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("y", dims, rank));
   return model_bytes (g, 13);
 }
 
@@ -263,10 +236,10 @@ test_unsorted (void)
   graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "add", STRV ("t", "b"), "y"));
   graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "relu", STRV ("x"), "t"));
   graph_add (g, FM_ONNX_GRAPH_INITIALIZER, float_tensor ("b", one, 1, bias, 1));
-  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
   /* Before IR v4 initializers were also listed as inputs. */
-  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("b", one, 1));
-  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("y", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("b", one, 1));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("y", dims_1144, 4));
   bytes = model_bytes (g, 13);
 
   model = load (bytes, NULL, &error);
@@ -298,8 +271,8 @@ test_cycle (void)
 
   graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "a", STRV ("x", "t2"), "t1"));
   graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "b", STRV ("t1"), "t2"));
-  graph_add (g, FM_ONNX_GRAPH_INPUT, value_info ("x", dims_1144, 4));
-  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("t2", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("t2", dims_1144, 4));
   bytes = model_bytes (g, 13);
   assert_error (bytes, FM_ERROR_INVALID_MODEL, "cycle", "node '");
 }
@@ -420,7 +393,7 @@ test_output_not_produced (void)
   GByteArray *g = relu_graph ();
   g_autoptr(GBytes) bytes = NULL;
 
-  graph_add (g, FM_ONNX_GRAPH_OUTPUT, value_info ("ghost", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("ghost", dims_1144, 4));
   bytes = model_bytes (g, 13);
   assert_error (bytes, FM_ERROR_INVALID_MODEL, "'ghost'", "not produced");
 }
