@@ -53,54 +53,6 @@ put_msg (GByteArray *b,
   g_byte_array_unref (sub);
 }
 
-/* A float TensorProto with raw data. */
-static GByteArray *
-tensor (const char   *name,
-        const gint64 *dims,
-        int           rank,
-        const float  *data)
-{
-  GByteArray *t = g_byte_array_new ();
-  gsize n = 1;
-
-  for (int i = 0; i < rank; i++)
-    {
-      fm_pb_int (t, FM_ONNX_TENSOR_DIMS, dims[i]);
-      n *= dims[i];
-    }
-  fm_pb_int (t, FM_ONNX_TENSOR_DATA_TYPE, 1);
-  fm_pb_string (t, FM_ONNX_TENSOR_NAME, name);
-  fm_pb_bytes (t, FM_ONNX_TENSOR_RAW_DATA, data, n * sizeof (float));
-  return t;
-}
-
-/* An AttributeProto of type INTS (7); attr_int () of type INT (2). */
-static GByteArray *
-attr_ints (const char   *name,
-           const gint64 *v,
-           int           n)
-{
-  GByteArray *a = g_byte_array_new ();
-
-  fm_pb_string (a, FM_ONNX_ATTRIBUTE_NAME, name);
-  for (int i = 0; i < n; i++)
-    fm_pb_int (a, FM_ONNX_ATTRIBUTE_INTS, v[i]);
-  fm_pb_int (a, FM_ONNX_ATTRIBUTE_TYPE, 7);
-  return a;
-}
-
-static GByteArray *
-attr_int (const char *name,
-          gint64      v)
-{
-  GByteArray *a = g_byte_array_new ();
-
-  fm_pb_string (a, FM_ONNX_ATTRIBUTE_NAME, name);
-  fm_pb_int (a, FM_ONNX_ATTRIBUTE_I, v);
-  fm_pb_int (a, FM_ONNX_ATTRIBUTE_TYPE, 2);
-  return a;
-}
-
 /* With @softmax, a Softmax node turns "logits" into the graph output
  * "probs", which the CLI must not soften a second time. */
 static GByteArray *
@@ -129,15 +81,15 @@ build_model (gboolean softmax)
     }
 
   n = fm_test_node ("Conv", "conv", conv_in, "a/b");
-  put_msg (n, FM_ONNX_NODE_ATTRIBUTE, attr_ints ("pads", pads, 4));
-  put_msg (n, FM_ONNX_NODE_ATTRIBUTE, attr_ints ("kernel_shape", kernel, 2));
+  fm_test_attr_ints (n, "pads", pads, 4);
+  fm_test_attr_ints (n, "kernel_shape", kernel, 2);
   put_msg (graph, FM_ONNX_GRAPH_NODE, n);
   put_msg (graph, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "relu", relu_in, "a:b"));
   n = fm_test_node ("Flatten", "flatten", flat_in, "flat");
-  put_msg (n, FM_ONNX_NODE_ATTRIBUTE, attr_int ("axis", 1));
+  fm_test_attr_int (n, "axis", 1);
   put_msg (graph, FM_ONNX_GRAPH_NODE, n);
   n = fm_test_node ("Gemm", "fc", gemm_in, "logits");
-  put_msg (n, FM_ONNX_NODE_ATTRIBUTE, attr_int ("transB", 1));
+  fm_test_attr_int (n, "transB", 1);
   put_msg (graph, FM_ONNX_GRAPH_NODE, n);
   if (softmax)
     {
@@ -145,10 +97,10 @@ build_model (gboolean softmax)
       put_msg (graph, FM_ONNX_GRAPH_NODE, fm_test_node ("Softmax", "softmax", sm_in, "probs"));
     }
   fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "tiny");
-  put_msg (graph, FM_ONNX_GRAPH_INITIALIZER, tensor ("W", w_dims, 4, w));
-  put_msg (graph, FM_ONNX_GRAPH_INITIALIZER, tensor ("B", b_dims, 1, bias));
-  put_msg (graph, FM_ONNX_GRAPH_INITIALIZER, tensor ("GW", g_dims, 2, gw));
-  put_msg (graph, FM_ONNX_GRAPH_INITIALIZER, tensor ("GC", c_dims, 1, gc));
+  fm_test_initializer (graph, "W", w_dims, 4, w);
+  fm_test_initializer (graph, "B", b_dims, 1, bias);
+  fm_test_initializer (graph, "GW", g_dims, 2, gw);
+  fm_test_initializer (graph, "GC", c_dims, 1, gc);
   put_msg (graph, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("image", in_dims, 4));
   put_msg (graph, FM_ONNX_GRAPH_OUTPUT,
            fm_test_value_info (softmax ? "probs" : "logits", out_dims, 2));

@@ -157,6 +157,19 @@ fm_test_attr_ints (GByteArray   *node,
 }
 
 void
+fm_test_attr_int (GByteArray *node,
+                  const char *name,
+                  gint64      v)
+{
+  g_autoptr(GByteArray) attr = g_byte_array_new ();
+
+  fm_pb_string (attr, FM_ONNX_ATTRIBUTE_NAME, name);
+  fm_pb_int (attr, FM_ONNX_ATTRIBUTE_I, v);
+  fm_pb_int (attr, FM_ONNX_ATTRIBUTE_TYPE, FM_ONNX_ATTR_INT);
+  fm_pb_message (node, FM_ONNX_NODE_ATTRIBUTE, attr);
+}
+
+void
 fm_test_initializer (GByteArray   *graph,
                      const char   *name,
                      const gint64 *dims,

@@ -50,6 +50,10 @@ void          fm_test_attr_ints       (GByteArray         *node,
                                        const char         *name,
                                        const gint64       *v,
                                        gsize               n);
+/* Appends AttributeProto {name, i, type INT} to @node. */
+void          fm_test_attr_int        (GByteArray         *node,
+                                       const char         *name,
+                                       gint64              v);
 /* ValueInfoProto {name, type.tensor_type {elem_type FLOAT, shape}}, a
  * negative dim written as a dim_param ("batch" on axis 0, else "size");
  * with @rank < 0 only the name. */
