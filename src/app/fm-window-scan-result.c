@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "fm-file.h"
 #include "fm-window-private.h"
 
 typedef struct
@@ -238,6 +239,7 @@ fm_window_export_scan (FmWindow    *self,
   g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
+  gsize len = 0;
 
   if (self->scan == NULL)
     return TRUE;
@@ -248,13 +250,8 @@ fm_window_export_scan (FmWindow    *self,
   generator = json_generator_new ();
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
-    {
-      g_prefix_error (error, _("Could not write “%s”: "), path);
-      return FALSE;
-    }
-  return TRUE;
+  text = json_generator_to_data (generator, &len);
+  return fm_file_write_atomic (path, text, len, error);
 }
 
 static void

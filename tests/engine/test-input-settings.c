@@ -278,7 +278,7 @@ test_round_trip (void)
     g_assert_false (fm_input_settings_save (path, &pp, &error));
     fm_test_fsize_restore (&saved);
     g_assert_error (error, FM_ERROR, FM_ERROR_IO);
-    g_assert_true (g_str_has_prefix (error->message, path));
+    g_assert_nonnull (strstr (error->message, path));
     g_clear_error (&error);
     fm_test_assert_file_is (path, old);
     fm_test_assert_listing (dir, "m.ini");

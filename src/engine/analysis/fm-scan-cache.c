@@ -222,7 +222,6 @@ fm_scan_cache_save (const FmScanResult *result,
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *text = NULL;
   gsize len = 0;
@@ -236,13 +235,7 @@ fm_scan_cache_save (const FmScanResult *result,
   json_object_set_int_member (json_node_get_object (root), "format", FM_SCAN_FORMAT_VERSION);
   json_generator_set_root (gen, root);
   text = json_generator_to_data (gen, &len);
-  if (!g_file_set_contents (path, text, (gssize) len, &local_error))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot write: %s"), path,
-                   local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return fm_file_write_atomic (path, text, len, error);
 }
 
 /* ---- scanning through the cache --------------------------------------- */

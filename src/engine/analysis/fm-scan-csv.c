@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fm-csv.h"
+#include "fm-file.h"
 #include "fm-scan-private.h"
 
 /* Whether the ascending list @v [n] holds @c; *@pos walks along it as the
@@ -57,7 +58,6 @@ fm_scan_result_write_csv (const FmScanResult *result,
 {
   g_autoptr(GString) s = g_string_new ("layer,channel,zero_count,fire_count,max,mean,"
                                        "pre_activation_max,dead,rare,apoz,near_dead\n");
-  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (result != NULL && path != NULL, FALSE);
 
@@ -71,11 +71,5 @@ fm_scan_result_write_csv (const FmScanResult *result,
                         list_has (L->rare, L->n_rare, &ri, c),
                         list_has (L->near_dead, L->n_near_dead, &ni, c));
     }
-  if (!g_file_set_contents (path, s->str, (gssize) s->len, &local_error))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot write: %s"), path,
-                   local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return fm_file_write_atomic (path, s->str, s->len, error);
 }

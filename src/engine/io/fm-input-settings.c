@@ -365,12 +365,5 @@ fm_input_settings_save (const char          *path,
       return FALSE;
     }
   text = fm_input_settings_to_data (pp);
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
-                                 &local_error))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, _("%s: cannot write: %s"), path,
-                   local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return fm_file_write_atomic (path, text, strlen (text), error);
 }

@@ -148,7 +148,7 @@ memo_write (const char *memo,
   g_autofree char *line = g_strdup_printf ("%s %s\n", key, digest);
 
   if (g_mkdir_with_parents (dir, 0700) == 0)
-    g_file_set_contents (memo, line, -1, NULL);
+    fm_file_write_atomic (memo, line, strlen (line), NULL);
 }
 
 /* A file changed this many seconds ago or less is not remembered: a
