@@ -23,6 +23,7 @@
 
 #include "fm-compare.h"
 #include "fm-layers.h"
+#include "fm-sheet-select.h"
 
 typedef struct
 {
@@ -227,14 +228,13 @@ print_json (CompareState *s)
 
 /* ---- text ------------------------------------------------------------- */
 
+/* Channels as --select takes them: "0-4,6-31". */
 static char *
 join_ints (GArray *ints)
 {
-  GString *list = g_string_new (NULL);
+  g_autoptr(GArray) ranges = fm_channel_list_from_indexes ((const int *) ints->data, ints->len);
 
-  for (guint k = 0; k < ints->len; k++)
-    g_string_append_printf (list, "%s%d", k > 0 ? ", " : "", g_array_index (ints, int, k));
-  return g_string_free (list, FALSE);
+  return fm_channel_list_to_string (ranges);
 }
 
 /* "  LABEL  VALUE" with the labels in one column, however many bytes a

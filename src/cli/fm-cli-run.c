@@ -37,6 +37,7 @@
 #include "fm-predict.h"
 #include "fm-preprocess.h"
 #include "fm-run.h"
+#include "fm-sheet-select.h"
 #include "fm-stats.h"
 
 typedef struct
@@ -261,16 +262,15 @@ print_layers (RunState *s)
       g_autoptr(GArray) zeros = zero_channels (s, l);
       g_autofree char *reading = fm_layer_layout_text (l);
       GString *text = g_string_new (NULL);
-      g_autoptr(GString) list = g_string_new (NULL);
-
-      for (guint z = 0; z < zeros->len; z++)
-        g_string_append_printf (list, "%s%d", z > 0 ? ", " : "", g_array_index (zeros, int, z));
+      g_autoptr(GArray) ranges = fm_channel_list_from_indexes ((const int *) zeros->data,
+                                                               zeros->len);
+      g_autofree char *list = fm_channel_list_to_string (ranges);
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels",
                                                  l->channels), l->channels);
       if (reading != NULL)
         g_string_append_printf (text, " (%s)", reading);
       if (zeros->len > 0)
-        g_string_append_printf (text, _(", all zero: %s"), list->str);
+        g_string_append_printf (text, _(", all zero: %s"), list);
       g_ptr_array_add (cells, g_strdup (v->name));
       g_ptr_array_add (cells, g_strdup (fm_op_type_name (model->nodes[l->node].op)));
       g_ptr_array_add (cells, fm_shape_to_string (&v->shape));

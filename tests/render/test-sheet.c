@@ -570,6 +570,17 @@ test_select (void)
   g_assert_no_error (error);
   text = fm_channel_list_to_string (ranges);
   g_assert_cmpstr (text, ==, "0-4,12");
+  /* channel indexes as the command line lists them: runs become ranges */
+  {
+    const int zero[] = { 9, 0, 1, 2, 3, 6, 7, 31, 3 };
+    g_autoptr(GArray) from = fm_channel_list_from_indexes (zero, G_N_ELEMENTS (zero));
+    g_autofree char *listed = fm_channel_list_to_string (from);
+    g_autoptr(GArray) none = fm_channel_list_from_indexes (NULL, 0);
+    g_autofree char *empty = fm_channel_list_to_string (none);
+
+    g_assert_cmpstr (listed, ==, "0-3,6-7,9,31");
+    g_assert_cmpstr (empty, ==, "");
+  }
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr(GArray) none = fm_channel_list_parse (bad[i], "--select", &error);
