@@ -502,16 +502,15 @@ add_scan_measures (FmTileDetail *self)
     add_stat (self, "apoz", _("APoZ"), apoz);
   if (classes != NULL)
     {
-      /* lines break between classes, not inside "7: 41.2 %" (no-break spaces) */
+      /* lines break between classes and words, not inside "7: 41.2 %"
+       * (no-break spaces after the class and before the per cent sign) */
       GString *text = g_string_new (classes);
       g_autofree char *value = NULL;
-
-      g_string_replace (text, " · ", "\1", 0);
-      g_string_replace (text, " ", "\u00a0", 0);
-      g_string_replace (text, "\1", " · ", 0);
-      value = g_string_free (text, FALSE);
       GtkLabel *label;
 
+      g_string_replace (text, ": ", ":\u00a0", 0);
+      g_string_replace (text, " %", "\u00a0%", 0);
+      value = g_string_free (text, FALSE);
       /* Translators: the classes it fires on most, "7: 41.2 % · 1: 38.0 %" (class: share of
          its images) */
       add_stat (self, "top-classes", _("Fires most for"), value);

@@ -284,8 +284,7 @@ apply_input_settings (FmWindow           *self,
   if (self->settings_path != NULL && !fm_input_settings_save (self->settings_path, pp, &error))
     {
       /* Translators: %s names the file and the reason */
-      g_autofree char *msg = g_strdup_printf (_("Could not keep the input settings: %s"),
-                                              error->message);
+      g_autofree char *msg = g_strdup_printf (_("Input settings not kept: %s"), error->message);
       _fm_window_toast (self, msg);
     }
 }

@@ -425,9 +425,11 @@ test_inspect_columns (void)
   for (guint i = 2; lines[i] != NULL && lines[i][0] != '\0'; i++)
     {
       const char *bracket = strchr (lines[i], '[');
-      const char *after = strchr (bracket, ']');
+      const char *after;
       const char *digits;
 
+      g_assert_nonnull (bracket);
+      after = strchr (bracket, ']');
       g_assert_nonnull (after);
       /* the shape's column */
       if (shape_at < 0)
@@ -522,6 +524,25 @@ test_keras_nhwc (void)
 
   g_assert_cmpint (t.status, ==, 0);
   g_assert_nonnull (strstr (t.out, "8 channels (channels last)"));
+  /* run's table lines up names of 13 to 21 characters: every shape in one
+   * column */
+  {
+    g_auto(GStrv) lines = g_strsplit (strstr (t.out, "Feature-map layers:\n"), "\n", -1);
+    glong at = -1;
+    guint rows = 0;
+
+    for (guint k = 1; lines[k] != NULL && lines[k][0] != '\0'; k++)
+      {
+        const char *bracket = strchr (lines[k], '[');
+
+        g_assert_nonnull (bracket);
+        if (at < 0)
+          at = bracket - lines[k];
+        g_assert_cmpint (bracket - lines[k], ==, at);
+        rows++;
+      }
+    g_assert_cmpuint (rows, ==, 6);
+  }
 
   /* A picture goes in channels-last ([1, 28, 28, 1]), not refused as a
    * [1, C, H, W] input of 28 channels. */

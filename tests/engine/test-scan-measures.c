@@ -446,6 +446,38 @@ static const char small_scan[] =
   "\"cells_per_image\":1,\"zero_cells\":[0,3,1],\"value_count\":[6,6,6],"
   "\"sum\":[6.0,3.0,5.0],\"class_fire_count\":[[1,3,2],[1,1,1],[1,3,1]]}]}";
 
+/* 24,000 images: classes a and b of 2,000, c of 20,000. Channel 0 fires
+ * on one image of a (0.05 %) and one of c (0.005 %); channel 1 on all but
+ * one of a (99.95 %) and on all of b and c. */
+static const char edge_scan[] =
+  "{\"model\":\"m.onnx\",\"dataset\":\"d.idx\",\"images\":24000,\"partial\":false,"
+  "\"total\":24000,\"top_k\":1,\"rare_below\":0.01,\"epsilon\":0.0,\"elapsed\":0.1,"
+  "\"warnings\":[],\"classes\":[\"a\",\"b\",\"c\"],\"class_images\":[2000,2000,20000],"
+  "\"layers\":[{\"name\":\"r\",\"op\":\"Relu\",\"channels\":2,"
+  "\"zero_count\":[23998,1],\"fire_count\":[2,23999],\"max\":[1.0,1.0],"
+  "\"mean\":[0.0000833,0.9999583],\"pre_activation_max\":null,\"bias\":null,"
+  "\"weight_max_abs\":null,\"dead\":[],\"rare\":[0],\"top\":[[0],[0]],"
+  "\"top_max\":[[1.0],[1.0]],\"diagnosis\":[\"none\",\"none\"],"
+  "\"cells_per_image\":1,\"zero_cells\":[23998,1],\"value_count\":[24000,24000],"
+  "\"sum\":[2.0,23999.0],\"class_fire_count\":[[1,0,1],[1999,2000,20000]]}]}";
+
+/* Shares at the edges, by hand: 1 / 2,000 = 0.05 %, 1 / 20,000 =
+ * 0.005 %, 1,999 / 2,000 = 99.95 %, which must not read 100.0 % beside
+ * classes that are. */
+static void
+test_top_classes_edges (void)
+{
+  GError *error = NULL;
+  g_autoptr(FmScanResult) r = from_text (edge_scan, &error);
+  g_autofree char *rare = NULL, *almost = NULL;
+
+  g_assert_no_error (error);
+  rare = fm_scan_result_top_classes_text (r, 0, 0, 3);
+  g_assert_cmpstr (rare, ==, "a: 0.05 % · c: < 0.01 %");
+  almost = fm_scan_result_top_classes_text (r, 0, 1, 3);
+  g_assert_cmpstr (almost, ==, "b: 100.0 % · c: 100.0 % · a: 99.9 %");
+}
+
 /* The classes as text, worked out by hand from small_scan. */
 static void
 test_top_classes_text (void)
@@ -462,9 +494,10 @@ test_top_classes_text (void)
   alike = fm_scan_result_top_classes_text (r, 0, 0, 3);
   g_assert_cmpstr (alike, ==, "every class alike (100.0 %)");
   g_free (alike);
-  /* the share, not the count, ranks: one image of one is 100 % */
   alike = fm_scan_result_top_classes_text (r, 0, 0, 1);
   g_assert_cmpstr (alike, ==, "every class alike (100.0 %)");
+  /* the share, not the count, ranks: one image of one is 100 %, one of
+   * three 33.3 % */
   shares = fm_scan_result_top_classes_text (r, 0, 1, 3);
   g_assert_cmpstr (shares, ==, "zero: 100.0 % · two: 50.0 % · one: 33.3 %");
   g_assert_cmpuint (fm_scan_result_top_classes (r, 0, 1, 2, classes, fired), ==, 2);
@@ -555,6 +588,8 @@ test_refused (void)
     { "\"classes\":[", "\"classes\":[7,", "classes" },
     /* 213 of the 2,000 digits are zeros, all of them firing conv1's channel 0 */
     { "\"class_images\":[213,", "\"class_images\":[212,", "class_images" },
+    /* each class at most the 2,000 images, but more than 2,000 in all */
+    { "\"class_images\":[213,", "\"class_images\":[2000,", "class_images" },
     { "\"class_images\":[213,", "\"class_images\":[2001,", "class_images" },
     { "\"class_images\":[", "\"class_images\":[1,", "class_images" },
     { "\"cells_per_image\":", "\"cells_per_image\":-", "cells_per_image" },
@@ -592,6 +627,7 @@ main (int    argc,
   g_test_add_func ("/scan-measures/json-round-trip", test_json_round_trip);
   g_test_add_func ("/scan-measures/old-format", test_old_format);
   g_test_add_func ("/scan-measures/top-classes-text", test_top_classes_text);
+  g_test_add_func ("/scan-measures/top-classes-edges", test_top_classes_edges);
   g_test_add_func ("/scan-measures/refused", test_refused);
   return g_test_run ();
 }

@@ -143,15 +143,21 @@ fm_scan_result_top_classes (const FmScanResult *result,
 }
 
 /* @count of @images as a percentage, "41.2 %" (translated), never
- * "100.0 %" short of all of them; below 0.1 % to two digits ("0.025 %"). */
+ * "100.0 %" short of all of them; below 0.1 % to two decimals ("0.05 %"),
+ * below 0.01 % "< 0.01 %". */
 static char *
 share_text (guint64 count,
             guint64 images)
 {
   double percent = 100.0 * (double) count / (double) images;
 
+  if (count < images && percent < 0.01)
+    /* Translators: a share of a class's images below 0.01 per cent */
+    return g_strdup (_("< 0.01 %"));
   if (count < images && percent < 0.1)
-    return g_strdup_printf (_("%.2g %%"), percent);
+    /* Translators: a small share of a class's images, e.g. "0.05 %" */
+    return g_strdup_printf (_("%.2f %%"), percent);
+  /* Translators: the share of a class's images a channel fires on, e.g. "41.2 %" */
   return g_strdup_printf (_("%.1f %%"), count < images ? MIN (percent, 99.9) : 100.0);
 }
 

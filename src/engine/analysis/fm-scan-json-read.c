@@ -487,6 +487,7 @@ read_classes (FmScanResult  *result,
               GError       **error)
 {
   JsonArray *a;
+  guint64 sum = 0;
   guint n;
 
   if (!json_object_has_member (o, "classes"))
@@ -514,6 +515,12 @@ read_classes (FmScanResult  *result,
                                 sizeof (guint64)))
     BAD (_("%s: “class_images” is not one whole number per class up to the images scanned"),
          what);
+  for (guint k = 0; k < n; k++)
+    {
+      sum += result->class_images[k];   /* each <= images: no overflow */
+      if (sum > result->images)
+        BAD (_("%s: “class_images” adds up to more than the images scanned"), what);
+    }
   return TRUE;
 }
 
