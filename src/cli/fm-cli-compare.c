@@ -23,7 +23,7 @@
 
 #include "fm-compare.h"
 #include "fm-layers.h"
-#include "fm-sheet-select.h"
+#include "fm-channel-list.h"
 
 typedef struct
 {

@@ -37,7 +37,7 @@
 #include "fm-predict.h"
 #include "fm-preprocess.h"
 #include "fm-run.h"
-#include "fm-sheet-select.h"
+#include "fm-channel-list.h"
 #include "fm-stats.h"
 
 typedef struct

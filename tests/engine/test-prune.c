@@ -708,6 +708,30 @@ test_external_refused (void)
   g_clear_error (&error);
 }
 
+/* A layer's report, by hand: removed 0, 1, 2, 5 of 8; kept dead 4 and 3
+ * for one reason, 7 for another. Channels read as --select takes them. */
+static void
+test_describe (void)
+{
+  const guint removed[] = { 0, 1, 2, 5 };
+  FmPruneKept kept[] = { { 4, (char *) "first reason" }, { 7, (char *) "second" },
+                         { 3, (char *) "first reason" } };
+  FmPruneLayer l = { .layer = (char *) "r", .scan_layer = 0, .channels = 8 };
+  g_autofree char *text = NULL;
+
+  l.removed = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_vals (l.removed, removed, G_N_ELEMENTS (removed));
+  l.kept = g_array_new (FALSE, FALSE, sizeof (FmPruneKept));
+  g_array_append_vals (l.kept, kept, G_N_ELEMENTS (kept));
+  text = fm_prune_layer_describe (&l, "relu1");
+  g_assert_cmpstr (text, ==, "relu1: removed 4 of 8 channels\n"
+                             "  removed: 0-2,5\n"
+                             "  kept dead: 3-4 (first reason)\n"
+                             "  kept dead: 7 (second)");
+  g_array_unref (l.removed);
+  g_array_unref (l.kept);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -722,5 +746,6 @@ main (int    argc,
   g_test_add_func ("/prune/concat", test_concat);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);
+  g_test_add_func ("/prune/describe", test_describe);
   return g_test_run ();
 }

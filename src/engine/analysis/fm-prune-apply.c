@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fm-channel-list.h"
 #include "fm-error.h"
 #include "fm-file.h"
 #include "fm-prune-private.h"
@@ -302,20 +303,31 @@ fm_prune_layer_describe (const FmPruneLayer *l,
   /* Translators: "relu1: removed 16 of 32 channels" */
   g_string_append_printf (s, _("%s: removed %u of %u channels"), name, l->removed->len,
                           l->channels);
-  for (guint k = 0; k < l->removed->len; k++)
-    g_string_append_printf (s, "%s%u", k == 0 ? _("\n  removed: ") : ", ",
-                            g_array_index (l->removed, guint, k));
+  if (l->removed->len > 0)
+    {
+      g_autoptr(GArray) ranges = fm_channel_list_from_indexes ((const int *) l->removed->data,
+                                                               l->removed->len);
+      g_autofree char *list = fm_channel_list_to_string (ranges);
+
+      g_string_append (s, _("\n  removed: "));
+      g_string_append (s, list);
+    }
   for (guint k = 0; k < l->kept->len; k++)
     {
       const char *reason = g_array_index (l->kept, FmPruneKept, k).reason;
+      g_autoptr(GArray) channels = g_array_new (FALSE, FALSE, sizeof (int));
+      g_autoptr(GArray) ranges = NULL;
+      g_autofree char *list = NULL;
 
       if (!g_hash_table_add (done, (gpointer) reason))
         continue;
-      g_string_append (s, _("\n  kept dead: "));
-      for (guint j = k, n = 0; j < l->kept->len; j++)
+      for (guint j = k; j < l->kept->len; j++)
         if (g_strcmp0 (g_array_index (l->kept, FmPruneKept, j).reason, reason) == 0)
-          g_string_append_printf (s, "%s%u", n++ == 0 ? "" : ", ",
-                                  g_array_index (l->kept, FmPruneKept, j).channel);
+          g_array_append_val (channels, g_array_index (l->kept, FmPruneKept, j).channel);
+      ranges = fm_channel_list_from_indexes ((const int *) channels->data, channels->len);
+      list = fm_channel_list_to_string (ranges);
+      g_string_append (s, _("\n  kept dead: "));
+      g_string_append (s, list);
       /* Translators: after a list of channels kept: why */
       g_string_append_printf (s, _(" (%s)"), reason);
     }
