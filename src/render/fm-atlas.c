@@ -744,13 +744,16 @@ fm_top_image_draw (cairo_t           *cr,
   FmTileStyle gray = { 0 };
   FmTileStyle style = *map_style;
   FmChannelStats stats;
+  g_autofree char *key = NULL;
 
   if (image->thumb == NULL || image->map == NULL)
     return;
   fm_tile_style_gray_input (&gray, image->thumb, (gsize) input_h * input_w);
   cairo_save (cr);
   cairo_translate (cr, x, y);
-  fm_tile_render (cr, image->thumb, input_h, input_w, side, side, &gray);
+  /* an image is the top of several channels: embedded once */
+  key = g_strdup_printf ("fm-atlas-item-%" G_GINT64_FORMAT, image->index);
+  fm_tile_render_keyed (cr, image->thumb, input_h, input_w, side, side, &gray, key);
   cairo_translate (cr, side + FM_TOP_IMAGE_GAP, 0);
   /* Zero as the window and the sheet decide it (fm-stats.h). */
   fm_channel_stats_compute (image->map, 1, plane, epsilon, &stats);

@@ -176,21 +176,24 @@ colorize_to_surface (const float       *map,
 }
 
 /* Paints @surface ([h, w] pixels) over the rectangle (0, 0, width,
- * height) of @cr with NEAREST filtering. */
+ * height) of @cr with NEAREST filtering, its edge pixels padded outwards
+ * unless @pad is FALSE (a PDF embeds a padded picture anew at each
+ * place, so a picture meant to be embedded once is not padded). */
 static void
 paint_scaled (cairo_t         *cr,
               cairo_surface_t *surface,
               int              h,
               int              w,
               double           width,
-              double           height)
+              double           height,
+              gboolean         pad)
 {
   cairo_pattern_t *pattern;
   cairo_matrix_t matrix;
 
   pattern = cairo_pattern_create_for_surface (surface);
   cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
-  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  cairo_pattern_set_extend (pattern, pad ? CAIRO_EXTEND_PAD : CAIRO_EXTEND_NONE);
   /* The pattern matrix maps user space to pattern space. */
   cairo_matrix_init_scale (&matrix, w / width, h / height);
   cairo_pattern_set_matrix (pattern, &matrix);
@@ -228,6 +231,19 @@ fm_tile_render (cairo_t           *cr,
                 double             height,
                 const FmTileStyle *style)
 {
+  fm_tile_render_keyed (cr, map, h, w, width, height, style, NULL);
+}
+
+void
+fm_tile_render_keyed (cairo_t           *cr,
+                      const float       *map,
+                      int                h,
+                      int                w,
+                      double             width,
+                      double             height,
+                      const FmTileStyle *style,
+                      const char        *key)
+{
   cairo_surface_t *surface;
 
   g_return_if_fail (cr != NULL);
@@ -238,9 +254,17 @@ fm_tile_render (cairo_t           *cr,
     return;
 
   surface = colorize_to_surface (map, h, w, style);
+  if (surface != NULL && key != NULL)
+    {
+      char *id = g_strdup (key);
+
+      /* cairo's PDF and SVG backends emit one image per unique id */
+      cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_UNIQUE_ID, (const guchar *) id,
+                                   strlen (id), g_free, id);
+    }
   if (surface != NULL)
     {
-      paint_scaled (cr, surface, h, w, width, height);
+      paint_scaled (cr, surface, h, w, width, height, key == NULL);
       cairo_surface_destroy (surface);
     }
   else
@@ -541,7 +565,7 @@ fm_legend_render (cairo_t          *cr,
   surface = colorize_to_surface (ramp, 1, FM_COLORMAP_SIZE, &ramp_style);
   if (surface != NULL)
     {
-      paint_scaled (cr, surface, 1, FM_COLORMAP_SIZE, width, bar_h);
+      paint_scaled (cr, surface, 1, FM_COLORMAP_SIZE, width, bar_h, TRUE);
       cairo_surface_destroy (surface);
     }
 

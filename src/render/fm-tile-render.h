@@ -61,6 +61,17 @@ void fm_tile_render   (cairo_t           *cr,
                        double             width,
                        double             height,
                        const FmTileStyle *style);
+/* The same, the picture named by @key (unique in the document for these
+ * pixels): a PDF or SVG holds a picture drawn again under the same key
+ * once (the atlas's dataset images, each beside several channels). */
+void fm_tile_render_keyed (cairo_t           *cr,
+                           const float       *map,
+                           int                h,
+                           int                w,
+                           double             width,
+                           double             height,
+                           const FmTileStyle *style,
+                           const char        *key);
 
 /* The style of a model input as the window's preview and the sheet's
  * thumbnail show it: gray, scaled to the own range of @map's @n values. */
