@@ -276,10 +276,12 @@ print_unmatched (CompareState *s,
 static void
 print_text (CompareState *s)
 {
-  g_print ("%-6s %s\n", "A:", s->a.model->path);
-  g_print ("%-6s %s\n", "B:", s->b.model->path);
-  g_print ("%-6s %s%s\n", _("Input:"), s->a.input_path,
-           s->a.inverted || s->b.inverted ? _(" (inverted)") : "");
+  g_autofree char *input = g_strconcat (s->a.input_path,
+                                        s->a.inverted || s->b.inverted ? _(" (inverted)") : "",
+                                        NULL);
+
+  fm_cli_print_fields ("A:", s->a.model->path, "B:", s->b.model->path, _("Input:"), input,
+                       NULL);
 
   for (guint k = 0; k < s->matches->len; k++)
     {

@@ -265,16 +265,18 @@ static int
 print_text (const Maps *maps)
 {
   const FmModel *model = maps->model;
+  g_autofree char *producer = g_strdup_printf (
+    "%s %s", model->producer_name && *model->producer_name ? model->producer_name : _("(unknown)"),
+    model->producer_version ? model->producer_version : "");
+  g_autofree char *version = g_strdup_printf ("%" PRId64 ", %s %" PRId64, model->ir_version,
+                                              _("opset"), model->opset);
+  g_autofree char *memory = g_strdup_printf ("%s %.2f MiB, %s %.2f MiB",
+                                             _("weights"), model->weights_size / 1048576.0,
+                                             _("activations per run"),
+                                             model->arena_size / 1048576.0);
 
-  g_print ("%-11s %s\n", _("Model:"), model->path);
-  g_print ("%-11s %s %s\n", _("Producer:"),
-           model->producer_name && *model->producer_name ? model->producer_name : _("(unknown)"),
-           model->producer_version ? model->producer_version : "");
-  g_print ("%-11s %" PRId64 ", %s %" PRId64 "\n", _("IR version:"),
-           model->ir_version, _("opset"), model->opset);
-  g_print ("%-11s %s %.2f MiB, %s %.2f MiB\n", _("Memory:"),
-           _("weights"), model->weights_size / 1048576.0,
-           _("activations per run"), model->arena_size / 1048576.0);
+  fm_cli_print_fields (_("Model:"), model->path, _("Producer:"), g_strchomp (producer),
+                       _("IR version:"), version, _("Memory:"), memory, NULL);
 
   g_print ("\n%s\n", _("Inputs:"));
   print_values (model, model->inputs, model->n_inputs);

@@ -285,10 +285,10 @@ print_text (RunState *s)
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
   g_autofree char *in_shape = fm_shape_to_string (&input->shape);
+  g_autofree char *in_text = g_strdup_printf ("%s -> “%s” %s%s", s->in.input_path, input->name,
+                                              in_shape, s->in.inverted ? _(" (inverted)") : "");
 
-  g_print ("%-8s %s\n", _("Model:"), model->path);
-  g_print ("%-8s %s -> “%s” %s%s\n", _("Input:"), s->in.input_path, input->name, in_shape,
-           s->in.inverted ? _(" (inverted)") : "");
+  fm_cli_print_fields (_("Model:"), model->path, _("Input:"), in_text, NULL);
 
   if (s->prediction.n_top > 0)
     {

@@ -180,8 +180,7 @@ static void
 print_header (const FmScanResult *r,
               gboolean            from_cache)
 {
-  g_print ("%-9s %s\n", _("Model:"), r->model_path);
-  g_print ("%-9s %s\n", _("Dataset:"), r->dataset_path);
+  fm_cli_print_fields (_("Model:"), r->model_path, _("Dataset:"), r->dataset_path, NULL);
   if (r->shard_count > 0 && r->range_end > r->range_begin)
     /* Translators: "Shard 2 of 4: items 500 to 999 of 2000" (item indexes from 0) */
     g_print (_("Shard %u of %u: items %" PRIu64 " to %" PRIu64 " of %" PRIu64 "\n"),

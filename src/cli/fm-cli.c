@@ -290,3 +290,32 @@ fm_cli_print_table (GPtrArray      *cells,
       g_print ("%s\n", line->str);
     }
 }
+
+void
+fm_cli_print_fields (const char *label,
+                     const char *value,
+                     ...)
+{
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new ();
+  glong width = 0;
+  va_list args;
+
+  va_start (args, value);
+  for (const char *l = label, *v = value; l != NULL;
+       l = va_arg (args, const char *), v = l != NULL ? va_arg (args, const char *) : NULL)
+    {
+      g_ptr_array_add (pairs, (gpointer) l);
+      g_ptr_array_add (pairs, (gpointer) v);
+      if (v != NULL)
+        width = MAX (width, g_utf8_strlen (l, -1));
+    }
+  va_end (args);
+  for (guint i = 0; i < pairs->len; i += 2)
+    if (pairs->pdata[i + 1] != NULL)
+      {
+        g_autoptr(GString) line = g_string_new (NULL);
+
+        append_cell (line, pairs->pdata[i], width, FALSE);
+        g_print ("%s %s\n", line->str, (const char *) pairs->pdata[i + 1]);
+      }
+}

@@ -111,6 +111,13 @@ void      fm_cli_print_table     (GPtrArray      *cells,
                                   const gboolean *align_right,
                                   guint           gap);
 
+/* Prints "LABEL VALUE" lines, the values in one column after the longest
+ * label (counted in characters, so a translation's lines up): pairs of
+ * strings, NULL-terminated; a NULL value skips its line. */
+void      fm_cli_print_fields    (const char     *label,
+                                  const char     *value,
+                                  ...) G_GNUC_NULL_TERMINATED;
+
 /* Whether @n is a thread count the subcommands take (1..256). */
 gboolean  fm_cli_threads_valid   (int             n);
 

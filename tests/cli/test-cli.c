@@ -448,6 +448,11 @@ test_inspect_columns (void)
       rows++;
     }
   g_assert_cmpuint (rows, >, 20);
+  /* the header's values in one column after its longest label, "IR version:" */
+  g_assert_true (g_str_has_prefix (t.out, "Model:      "));
+  g_assert_nonnull (strstr (t.out, "\nProducer:   pytorch"));
+  g_assert_nonnull (strstr (t.out, "\nIR version: 6, opset 11\n"));
+  g_assert_nonnull (strstr (t.out, "\nMemory:     weights"));
   /* the longest output name does not run into its shape */
   g_assert_nonnull (strstr (t.out, "/bn0/BatchNormalization_output_0  [1, 8, 16, 16]"));
   fm_test_cli_result_clear (&t);
