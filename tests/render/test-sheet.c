@@ -558,40 +558,15 @@ static void
 test_select (void)
 {
   g_autoptr(GError) error = NULL;
+  /* 0-4,12 (the list itself: tests/engine/test-channel-list.c) */
   g_autoptr(GArray) ranges = fm_channel_list_parse (" 12, 0-3 ,2,4", "--select", &error);
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  g_autofree char *text = NULL;
   g_autofree char *path = g_build_filename (fm_test_scratch (), "select.png", NULL);
   g_autofree FmSheetLayer *layers = NULL;
   FmSheetSpec spec;
   FmTestPng png;
-  const char *bad[] = { "", "1,", "a", "3-", "-3", "5-2", "1048576", "1 2", "0x3", "+1" };
 
   g_assert_no_error (error);
-  text = fm_channel_list_to_string (ranges);
-  g_assert_cmpstr (text, ==, "0-4,12");
-  /* channel indexes as the command line lists them: runs become ranges */
-  {
-    const int zero[] = { 9, 0, 1, 2, 3, 6, 7, 31, 3 };
-    g_autoptr(GArray) from = fm_channel_list_from_indexes (zero, G_N_ELEMENTS (zero));
-    g_autofree char *listed = fm_channel_list_to_string (from);
-    g_autoptr(GArray) none = fm_channel_list_from_indexes (NULL, 0);
-    g_autofree char *empty = fm_channel_list_to_string (none);
-
-    g_assert_cmpstr (listed, ==, "0-3,6-7,9,31");
-    g_assert_cmpstr (empty, ==, "");
-  }
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr(GArray) none = fm_channel_list_parse (bad[i], "--select", &error);
-
-      g_test_message ("“%s”", bad[i]);
-      g_assert_null (none);
-      g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
-      g_assert_nonnull (strstr (error->message, "--select"));
-      g_clear_error (&error);
-    }
-
   fixture_spec (&spec);
   layers = g_memdup2 (spec.layers, sizeof (FmSheetLayer) * spec.n_layers);
   spec.layers = layers;
