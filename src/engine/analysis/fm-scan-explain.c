@@ -67,23 +67,20 @@ fm_scan_result_dead_bound (const FmScanResult *result,
   return n > 0;
 }
 
-/* Whether classes @a and @b have the same share of their images (the same
- * count when the images are unknown) in @row. */
-static gboolean
-same_share (const FmScanResult *result,
-            const guint32      *row,
-            guint               a,
-            guint               b)
+/* What ranks class @k for a channel's per-class fire counts @row: the
+ * share of the class's images it fired on when they are known (equal
+ * fractions are equal doubles), else the count. */
+static double
+class_share (const FmScanResult *result,
+             const guint32      *row,
+             guint               k)
 {
   if (result->class_images == NULL)
-    return row[a] == row[b];
-  return (double) row[a] / (double) result->class_images[a] ==
-         (double) row[b] / (double) result->class_images[b];
+    return row[k];
+  return (double) row[k] / (double) result->class_images[k];
 }
 
-/* Whether class @a goes before class @b for a channel's per-class fire
- * counts @row: the larger share of the class's images when they are known
- * (equal fractions are equal doubles), else the larger count; then the
+/* Whether class @a goes before class @b: the larger share, then the
  * smaller class. */
 static gboolean
 class_before (const FmScanResult *result,
@@ -91,17 +88,9 @@ class_before (const FmScanResult *result,
               guint               a,
               guint               b)
 {
-  if (result->class_images != NULL)
-    {
-      double x = (double) row[a] / (double) result->class_images[a];
-      double y = (double) row[b] / (double) result->class_images[b];
+  double x = class_share (result, row, a), y = class_share (result, row, b);
 
-      if (x != y)
-        return x > y;
-    }
-  else if (row[a] != row[b])
-    return row[a] > row[b];
-  return a < b;
+  return x != y ? x > y : a < b;
 }
 
 guint
@@ -167,19 +156,17 @@ static gboolean
 classes_alike (const FmScanResult *result,
                const guint32      *row)
 {
-  double share = 0.0;
-  guint seen = 0;
+  guint first = G_MAXUINT, seen = 0;
 
   for (guint k = 0; result->class_images != NULL && k < result->n_classes; k++)
     {
-      double x;
-
       if (result->class_images[k] == 0)
         continue;
-      x = (double) row[k] / (double) result->class_images[k];
-      if (seen++ > 0 && x != share)
+      if (first == G_MAXUINT)
+        first = k;
+      else if (class_share (result, row, k) != class_share (result, row, first))
         return FALSE;
-      share = x;
+      seen++;
     }
   return seen >= 2;
 }
@@ -221,7 +208,8 @@ fm_scan_result_top_classes_text (const FmScanResult *result,
         continue;
       /* the classes left out only by their number: as many as the last */
       for (guint k = classes[i] + 1; k < result->n_classes; k++)
-        more += row[k] > 0 && same_share (result, row, k, classes[i]);
+        more += row[k] > 0 &&
+                class_share (result, row, k) == class_share (result, row, classes[i]);
       if (more > 0)
         /* Translators: further classes with the same share (or count), e.g.
            "7: 100.0 % · 1: 100.0 % · 6 more at 100.0 %" */
