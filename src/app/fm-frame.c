@@ -69,8 +69,6 @@ typedef struct _FmFrameStats
                               * that is not channel major, else NULL */
   float          **pre_max;  /* [n_layers][C] of a partial result: the largest
                               * pre-activation of each channel, or NULL */
-  guint            n_done;   /* of the result: stats of the layers it did not
-                              * make are NULL */
 } FmFrameStats;
 
 static void
@@ -159,7 +157,6 @@ stats_compute (FmModel *model,
             st->pre_max[i][c] = fm_layer_pre_activation_max_channel (model, layer, run, c);
         }
     }
-  st->n_done = n_done;
   return st;
 }
 
@@ -282,7 +279,6 @@ fm_frame_new (FmWorkerResult *result,
   FmFrame *frame;
   FmFrameStats *st = fm_worker_result_get_extra (result);
   FmModel *model = fm_worker_result_get_model (result);
-  guint n_done = fm_worker_result_get_n_done (result);
   gboolean complete = fm_worker_result_is_complete (result);
 
   /* A partial result's data are the copies made for these layers. */
@@ -302,7 +298,9 @@ fm_frame_new (FmWorkerResult *result,
   if (st != NULL && st->layers == layers && (st->epsilon == epsilon || !complete))
     st = g_atomic_rc_box_acquire (st);
   else
-    st = stats_compute (model, fm_worker_result_get_run (result), layers, epsilon, n_done, NULL);
+    /* only a complete result gets here: a partial one made its own */
+    st = stats_compute (model, fm_worker_result_get_run (result), layers, epsilon,
+                        model->n_plan, NULL);
   frame->owner = st;
   if (!complete)
     {

@@ -143,6 +143,17 @@ read_view_options (FmWindow *self)
  * shows it (a partial result changes only the layers in sight). A layer
  * no pass has made yet (the model's first pass showed the layers in
  * sight first) keeps its tiles and count as they are. */
+/* Whether @index shows the same in self->frame as in @previous: taken
+ * from the same frame, under the same threshold. */
+static gboolean
+layer_unchanged (FmWindow *self,
+                 FmFrame  *previous,
+                 guint     index)
+{
+  return previous != NULL && previous->epsilon == self->frame->epsilon &&
+         fm_frame_layer_origin (previous, index) == fm_frame_layer_origin (self->frame, index);
+}
+
 static void
 refresh_frame (FmWindow *self,
                FmFrame  *previous)
@@ -154,10 +165,7 @@ refresh_frame (FmWindow *self,
       FmLayerSection *section = g_ptr_array_index (self->sections, i);
       guint index = fm_layer_section_get_index (section);
 
-      if (fm_frame_layer_pending (self->frame, index))
-        continue;
-      if (previous != NULL && previous->epsilon == self->frame->epsilon &&
-          fm_frame_layer_origin (previous, index) == fm_frame_layer_origin (self->frame, index))
+      if (fm_frame_layer_pending (self->frame, index) || layer_unchanged (self, previous, index))
         continue;
       fm_layer_section_update (section, self->frame, &self->options);
     }
@@ -165,7 +173,7 @@ refresh_frame (FmWindow *self,
     {
       guint channels;
 
-      if (fm_frame_layer_pending (self->frame, i))
+      if (fm_frame_layer_pending (self->frame, i) || layer_unchanged (self, previous, i))
         continue;
       channels = fm_layer_channels (self->model, fm_frame_layer (self->frame, i));
       /* Translators: channels that are all zero for this input, e.g. "5 / 32 zero" */
@@ -173,7 +181,9 @@ refresh_frame (FmWindow *self,
                                                channels);
       gtk_label_set_text (g_ptr_array_index (self->zero_labels, i), text);
     }
-  _fm_window_update_prediction (self);
+  /* a partial result's prediction is @previous's, already shown */
+  if (previous == NULL || self->frame->complete)
+    _fm_window_update_prediction (self);
   _fm_window_apply_view (self);
 }
 

@@ -468,6 +468,7 @@ fm_worker_set_model (FmWorker  *self,
   gsize numel = 0;
   guint auto_threads, first_threads;
   gboolean ok = TRUE;
+  gboolean partial_ok;
 
   g_return_val_if_fail (FM_IS_WORKER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -490,6 +491,8 @@ fm_worker_set_model (FmWorker  *self,
     }
   /* The model is immutable: estimated here, outside the mutex. */
   auto_threads = _fm_worker_auto_threads (model, &first_threads);
+  partial_ok = model != NULL &&
+               fm_model_multiply_add_flops (model) >= FM_WORKER_PARALLEL_MIN_FLOPS;
 
   s = self->shared;
   g_mutex_lock (&s->mutex);
@@ -501,8 +504,7 @@ fm_worker_set_model (FmWorker  *self,
   s->first_threads = first_threads;
   s->first_pass = TRUE;
   s->needed = G_MAXUINT;
-  s->partial_ok = model != NULL &&
-                  fm_model_multiply_add_flops (model) >= FM_WORKER_PARALLEL_MIN_FLOPS;
+  s->partial_ok = partial_ok;
   old_pending = g_steal_pointer (&s->pending);
   old_spare = g_steal_pointer (&s->spare);
   if (s->in_flight != NULL)

@@ -595,10 +595,16 @@ test_frame_partial (void)
   partial = g_ptr_array_index (sink.results, 1);
   g_assert_cmpuint (fm_worker_result_get_n_done (partial), ==, 2);
 
-  /* With a frame before of other layers, none. */
+  /* Made for other layers than its pass copied, none; on a frame before
+   * of other layers, none either. */
   {
     g_autoptr(GArray) other = fm_layers_list (model, TRUE);
+    FmFrame *f_other = fm_frame_new (g_ptr_array_index (sink.results, 0), other, 0, NULL);
+
     g_assert_null (fm_frame_new (partial, other, 0, f1));
+    g_assert_nonnull (f_other);
+    g_assert_null (fm_frame_new (partial, layers, 0, f_other));
+    fm_frame_unref (f_other);
   }
 
   /* Without a frame before (a model's first pass), the layers it did not

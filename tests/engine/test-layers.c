@@ -202,7 +202,12 @@ test_layers_plan_end (void)
       for (guint k = 0; k < G_N_ELEMENTS (want); k++)
         if (layer->value_id == fm_model_find_value (m, want[k].name))
           {
+            FmLayer made_otherwise = *layer;
+
             g_assert_cmpuint (fm_layer_plan_end (m, layer), ==, want[k].end);
+            /* an entry not from fm_layers_list () is looked up in the plan */
+            made_otherwise.plan_end = 0;
+            g_assert_cmpuint (fm_layer_plan_end (m, &made_otherwise), ==, want[k].end);
             found++;
           }
     }

@@ -255,6 +255,7 @@ fm_layers_list (const FmModel *model,
           layer = shown[id];
           layer.value_id = id;
           layer.node = node_index;
+          layer.plan_end = k + 1;
           find_pre (model, &layer);
           layer.merged = layer.pre_value_id >= 0 && hidden[layer.pre_value_id];
           g_array_append_val (layers, layer);
@@ -414,6 +415,9 @@ fm_layer_plan_end (const FmModel *model,
 {
   g_return_val_if_fail (model != NULL && layer != NULL, 0);
 
+  /* kept by fm_layers_list (); searched for an entry made otherwise */
+  if (layer->plan_end > 0)
+    return layer->plan_end;
   for (guint k = 0; k < model->n_plan; k++)
     if (model->plan[k] == (guint) layer->node)
       return k + 1;

@@ -101,6 +101,7 @@ typedef struct
   guint    channels;      /* the maps: C of height x width */
   guint    height;
   guint    width;
+  guint    plan_end;      /* 1 + its node's place in the model's plan (fm_layer_plan_end ()) */
 } FmLayer;
 
 /* Feature-map layers in execution order; an array of FmLayer, never NULL
