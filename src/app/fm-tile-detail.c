@@ -517,6 +517,7 @@ add_scan_measures (FmTileDetail *self)
       /* a long list wraps rather than squeezing the title letter by letter */
       label = g_object_get_data (G_OBJECT (find_stat_row (self, "top-classes")), "fm-value");
       gtk_label_set_wrap (label, TRUE);
+      gtk_label_set_width_chars (label, 24);
       gtk_label_set_max_width_chars (label, 28);
       gtk_label_set_justify (label, GTK_JUSTIFY_RIGHT);
       gtk_label_set_xalign (label, 1.0f);
