@@ -95,7 +95,10 @@ for r in $(seq "$rounds"); do
   done
   echo "round $r: inspect ${wall} ms (whole process); load ${load} ms, pass ${fwd} ms (bench);" \
        "window to first tiles: started on the model ${start_ms:-?} ms, opened in the window ${window_ms:-?} ms"
-  cli_wall+=("$wall") cli_load+=("$load") pass+=("$fwd") at_start+=("${start_ms:-0}") in_window+=("${window_ms:-0}")
+  # A round whose window did not report (?) is left out of the medians.
+  cli_wall+=("$wall") cli_load+=("$load") pass+=("$fwd")
+  [ -z "${start_ms:-}" ] || at_start+=("$start_ms")
+  [ -z "${window_ms:-}" ] || in_window+=("$window_ms")
 done
 m_wall=$(printf '%s\n' "${cli_wall[@]}" | median)
 m_load=$(printf '%s\n' "${cli_load[@]}" | median)
