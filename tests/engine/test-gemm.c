@@ -228,11 +228,13 @@ test_conv_paths (void)
   FmThreads *pool = fm_threads_new (2);
   int n_checked = 0;
 
-  /* The last 8 are large enough for the copies around the GEMM (padding,
-   * im2col, compaction) to be split across the threads too (each share at
-   * least 16k floats), and for im2col and compaction to go in several
-   * slices. */
-  for (int iter = 0; iter < 208; iter++)
+  /* Iterations 200-207 are large enough for the copies around the GEMM
+   * (padding, im2col, compaction) to be split across the threads too (each
+   * share at least 16k floats), and for im2col and compaction to go in
+   * several slices; 208-210 have more weights than im2col columns (7x7
+   * outputs, 49 columns, where a slice would be 48), so im2col goes in
+   * one slice. */
+  for (int iter = 0; iter < 211; iter++)
     {
       FmConvParams p = { 0 };
       gint64 peh, pew, cg, mg, rows;
@@ -276,6 +278,17 @@ test_conv_paths (void)
               p.h = p.w = 64;
               p.sh = p.sw = 1;
               p.ph = p.pw = iter - 205;
+            }
+          if (iter >= 208)
+            {
+              /* stride 2 on 14x14, pads 1: 7x7 outputs; 600 x 3 x 3 rows */
+              p.c = 600;
+              p.m = 64;
+              p.h = p.w = 14;
+              p.sh = p.sw = 2;
+              p.dh = p.dw = 1;
+              p.ph = p.pw = 1;
+              peh = pew = 1;
             }
         }
       if (!fm_conv_params_finish (&p, peh, pew))
