@@ -303,6 +303,10 @@ test_conv_paths (void)
         fm_gemm_pack_a (mg, rows, t.w + g * mg * rows, rows, FALSE, packed + g * per_group);
       scratch = fm_aligned_alloc0 (MAX (fm_conv_scratch_size (&p), 64));
 
+      if (iter >= 208)
+        g_assert_cmpint (fm_conv_im2col_columns (&p), ==, 49);   /* one slice */
+      if (iter >= 200 && iter < 208 && p.sh == 2)   /* several slices */
+        g_assert_cmpint (fm_conv_im2col_columns (&p), <, p.oh * p.ow);
       fm_conv_reference (&p, t.x, t.w, t.b, t.y0);
       fm_gemm_set_isa (isa);
       for (int threads = 1; threads <= 2; threads++)

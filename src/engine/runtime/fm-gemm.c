@@ -6,8 +6,9 @@
  * The matrix product of fm-gemm.h. C is cut into tiles of FM_GEMM_MR rows
  * by up to NR = 48 columns; a microkernel keeps one tile in registers
  * while it walks a block of at most KC rows of B. A block of B's columns
- * stays in L2 while every A panel passes over it, each panel in L1. The AVX-512 kernel
- * holds 8 x 3 zmm accumulators and masks the last columns; the AVX2 kernel
+ * stays in L2 while every A panel passes over it, each panel in L1. The
+ * AVX-512 kernel holds 8 x 3 zmm accumulators, masks the last columns and
+ * asks for the packed A panel ahead of its reads; the AVX2 kernel
  * does the same tile as four 4 x 24 pieces; the scalar kernel is plain C.
  * Threads split the column tiles (or the row panels when there are more of
  * them). One-row products (a fully connected layer on one image) go to
@@ -229,10 +230,11 @@ avx512_tile (int           nv,
       const float *bk = b + off[kk];
       __m512 b0, b1 = _mm512_setzero_ps (), b2 = _mm512_setzero_ps ();
 
-      /* Weights too large for the caches (ResNet's 512-channel layers:
-       * 9 MB, each used for 49 columns) come from memory at a few bytes a
-       * cycle: ask for them 4 KiB ahead, or the kernel waits on each line
-       * (3.4 ms instead of 2.0 for one such product on cold weights). */
+      /* The A panel 4 KiB ahead, at every k step of a full tile (so each
+       * line is asked for twice, which costs little). Where the weights
+       * are not in the caches (ResNet's 512-channel layers: 9 MB, each
+       * weight used for 49 columns) the kernel would otherwise wait on
+       * every line: 3.4 ms instead of 2.0 for one such product. */
       if (nv == 3)
         _mm_prefetch ((const char *) (ap + 1024), _MM_HINT_T0);
       b0 = _mm512_maskz_loadu_ps (m0, bk);

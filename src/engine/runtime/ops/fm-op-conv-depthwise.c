@@ -117,14 +117,7 @@ dw_load (FmVecF      *v,
 
       fm_vload (&lo, src);
       fm_vload (&hi, src + DW_VL);
-      /* the even lanes of lo then hi (clang spells GCC's shuffle its own way) */
-#ifdef __clang__
-      *v = __builtin_shufflevector (lo, hi, 0, 2, 4, 6, 8, 10, 12, 14,
-                                    16, 18, 20, 22, 24, 26, 28, 30);
-#else
-      *v = __builtin_shuffle (lo, hi, (FmVecI) { 0, 2, 4, 6, 8, 10, 12, 14,
-                                                16, 18, 20, 22, 24, 26, 28, 30 });
-#endif
+      fm_vshuffle_even (v, &lo, &hi);
     }
   else
     for (int i = 0; i < DW_VL; i++)

@@ -51,6 +51,9 @@ fm_conv_valid_range (gint64  len,
 
 /* Scratch bytes fm_conv_fast() needs (it packs the weights there). */
 gsize    fm_conv_scratch_size     (const FmConvParams *p);
+/* The output columns of one im2col slice, or 0 for a conv without
+ * im2col (for the tests). */
+gint64   fm_conv_im2col_columns   (const FmConvParams *p);
 /* @b may be NULL when !has_bias. */
 void     fm_conv_reference        (const FmConvParams *p,
                                    const float        *x,

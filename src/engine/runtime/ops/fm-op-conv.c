@@ -105,16 +105,15 @@ gather_even_body (const float *src,
                   float       *dst,
                   gint64       n)
 {
-  const FmVecI even = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 };
   gint64 i = 0;
 
   for (; i + FM_VL < n; i += FM_VL)
     {
-      FmVecF a, b, v;
+      FmVecF lo, hi, v;
 
-      fm_vload (&a, src + 2 * i);
-      fm_vload (&b, src + 2 * i + FM_VL);
-      v = __builtin_shuffle (a, b, even);
+      fm_vload (&lo, src + 2 * i);
+      fm_vload (&hi, src + 2 * i + FM_VL);
+      fm_vshuffle_even (&v, &lo, &hi);
       fm_vstore (dst + i, &v);
     }
   for (; i < n; i++)
@@ -254,13 +253,15 @@ conv_plan (const FmConvParams *p,
   else
     {
       /* im2col in slices of columns whose [rows, chunk] block stays in
-       * the L2 cache (about 512 KiB) until the GEMM reads it, a whole
-       * number of the GEMM's 48-column tiles; ResNet's stem would
-       * otherwise write and read back 7 MB. But each slice streams every
-       * weight again: where the weights outweigh the whole im2col matrix
-       * (ResNet's 512-channel stride-2 layers, 49 columns and 5-9 MB of
-       * weights, cut at 48 read them twice for one more column), all
-       * the columns go in one slice of up to 2 MiB. */
+       * the L2 cache (about 512 KiB) until the GEMM reads it; ResNet's
+       * stem would otherwise write and read back 7 MB. Several slices are
+       * each a whole number of the GEMM's 48-column tiles; columns that
+       * fit in one slice are not rounded down (ResNet-18's stride-2
+       * 512-channel conv, 49 columns, was cut at 48 and read its 4.7 MB
+       * of weights twice for one more column). Each slice streams every
+       * weight again, so where the weights outweigh the whole im2col
+       * matrix (ResNet-50's, 9.4 MB for 49 columns) all the columns go in
+       * one slice of up to 2 MiB. */
       plan->chunk = MAX (131072 / MAX (plan->rows, 1), 48);
       if (plan->chunk < plan->cols && plan->mg >= plan->cols
           && plan->rows * plan->cols <= 524288)
@@ -272,6 +273,15 @@ conv_plan (const FmConvParams *p,
       at += align64 ((gsize) plan->rows * plan->chunk * sizeof (float));
     }
   plan->size = at;
+}
+
+gint64
+fm_conv_im2col_columns (const FmConvParams *p)
+{
+  ConvPlan plan;
+
+  conv_plan (p, FALSE, &plan);
+  return plan.mode == CONV_IM2COL ? plan.chunk : 0;
 }
 
 gsize

@@ -50,6 +50,22 @@ fm_vstore (float        *dst,
   memcpy (dst, v, sizeof *v);
 }
 
+/* The even lanes of @lo, then those of @hi (clang spells GCC's shuffle
+ * its own way). */
+static FM_SIMD_INLINE void
+fm_vshuffle_even (FmVecF       *v,
+                  const FmVecF *lo,
+                  const FmVecF *hi)
+{
+#ifdef __clang__
+  *v = __builtin_shufflevector (*lo, *hi, 0, 2, 4, 6, 8, 10, 12, 14,
+                                16, 18, 20, 22, 24, 26, 28, 30);
+#else
+  *v = __builtin_shuffle (*lo, *hi, (FmVecI) { 0, 2, 4, 6, 8, 10, 12, 14,
+                                               16, 18, 20, 22, 24, 26, 28, 30 });
+#endif
+}
+
 #if defined(__x86_64__) || defined(__i386__)
 #define FM_SIMD_AVX2   __attribute__ ((target ("avx2,fma")))
 #define FM_SIMD_AVX512 __attribute__ ((target ("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
