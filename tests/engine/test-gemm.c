@@ -226,14 +226,16 @@ static void
 test_conv_paths (void)
 {
   FmThreads *pool = fm_threads_new (2);
-  int n_checked = 0;
+  int n_checked = 0, n_parity = 0, n_strided_im2col = 0;
 
-  /* Iterations 200-207 are large enough for the copies around the GEMM
-   * (padding, im2col, compaction) to be split across the threads too (each
-   * share at least 16k floats), and for im2col and compaction to go in
-   * several slices; 208-210 have more weights than im2col columns (7x7
-   * outputs, 49 columns, where a slice would be 48), so im2col goes in
-   * one slice. */
+  /* A third have stride 2: with dilation 1 on parity planes where they
+   * copy less than im2col would, else (and when dilated) through im2col. Iterations 200-207 are
+   * large enough for the copies around the GEMM (padding, parity planes,
+   * im2col, compaction) to be split across the threads too (each share
+   * at least 16k floats), and for im2col (203: stride 2, dilation 2) and
+   * compaction to go in several slices; 208-210 (stride 3) have more
+   * weights than im2col columns (7x7 outputs, 49 columns, where a slice
+   * would be 48), so im2col goes in one slice. */
   for (int iter = 0; iter < 211; iter++)
     {
       FmConvParams p = { 0 };
@@ -281,11 +283,11 @@ test_conv_paths (void)
             }
           if (iter >= 208)
             {
-              /* stride 2 on 14x14, pads 1: 7x7 outputs; 600 x 3 x 3 rows */
+              /* stride 3 on 19x19, pads 1: 7x7 outputs; 600 x 3 x 3 rows */
               p.c = 600;
               p.m = 64;
-              p.h = p.w = 14;
-              p.sh = p.sw = 2;
+              p.h = p.w = 19;
+              p.sh = p.sw = 3;
               p.dh = p.dw = 1;
               p.ph = p.pw = 1;
               peh = pew = 1;
@@ -305,8 +307,17 @@ test_conv_paths (void)
 
       if (iter >= 208)
         g_assert_cmpint (fm_conv_im2col_columns (&p), ==, 49);   /* one slice */
-      if (iter >= 200 && iter < 208 && p.sh == 2)   /* several slices */
+      if (iter == 203)   /* several slices */
         g_assert_cmpint (fm_conv_im2col_columns (&p), <, p.oh * p.ow);
+      if (iter == 201 || iter == 205)   /* parity planes */
+        g_assert_cmpint (fm_conv_im2col_columns (&p), ==, 0);
+      if (p.sh == 2 && p.sw == 2)
+        {
+          if (fm_conv_im2col_columns (&p) == 0)
+            n_parity++;
+          else
+            n_strided_im2col++;
+        }
       fm_conv_reference (&p, t.x, t.w, t.b, t.y0);
       fm_gemm_set_isa (isa);
       for (int threads = 1; threads <= 2; threads++)
@@ -330,8 +341,11 @@ test_conv_paths (void)
     }
   fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
   fm_threads_free (pool);
-  g_test_message ("%d conv runs match the reference", n_checked);
+  g_test_message ("%d conv runs match the reference; stride 2: %d on parity planes, %d "
+                  "through im2col", n_checked, n_parity, n_strided_im2col);
   g_assert_cmpint (n_checked, >, 400);
+  g_assert_cmpint (n_parity, >, 10);
+  g_assert_cmpint (n_strided_im2col, >, 10);
 }
 
 #if !defined(__SANITIZE_ADDRESS__)
