@@ -137,12 +137,6 @@ read_view_options (FmWindow *self)
 
 /* ---- live results --------------------------------------------------------- */
 
-/* Shows self->frame. @previous (NULL: the view options changed, redraw
- * all) is the frame it replaces: a section whose layer the new frame took
- * from the same frame as @previous did, under the same threshold, already
- * shows it (a partial result changes only the layers in sight). A layer
- * no pass has made yet (the model's first pass showed the layers in
- * sight first) keeps its tiles and count as they are. */
 /* Whether @index shows the same in self->frame as in @previous: taken
  * from the same frame, under the same threshold. */
 static gboolean
@@ -154,6 +148,12 @@ layer_unchanged (FmWindow *self,
          fm_frame_layer_origin (previous, index) == fm_frame_layer_origin (self->frame, index);
 }
 
+/* Shows self->frame. @previous (NULL: the view options changed, redraw
+ * all) is the frame it replaces: a section whose layer the new frame took
+ * from the same frame as @previous did, under the same threshold, already
+ * shows it (a partial result changes only the layers in sight). A layer
+ * no pass has made yet (the model's first pass showed the layers in
+ * sight first) keeps its tiles and count as they are. */
 static void
 refresh_frame (FmWindow *self,
                FmFrame  *previous)

@@ -232,9 +232,7 @@ print_json (CompareState *s)
 static char *
 join_ints (GArray *ints)
 {
-  g_autoptr(GArray) ranges = fm_channel_list_from_indexes ((const int *) ints->data, ints->len);
-
-  return fm_channel_list_to_string (ranges);
+  return fm_channel_list_indexes_to_string ((const int *) ints->data, ints->len);
 }
 
 /* "  LABEL  VALUE" with the labels in one column, however many bytes a

@@ -264,10 +264,8 @@ check_options (ExportState    *s,
   return check_sheet_options (s, context);
 }
 
-/* The op label of a feature-map value: its entry in the window's list
- * (merged) or in the list of every node, else its node's op. */
 /* The entry of value @id: from the merged list (so a Relu after a Conv
- * says "Conv + Relu"), else from the whole list; NULL when it is none. */
+ * says "Conv + Relu"), else from the whole list. */
 static const FmLayer *
 entry_for (GArray *merged,
            GArray *every,

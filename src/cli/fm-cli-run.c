@@ -262,9 +262,8 @@ print_layers (RunState *s)
       g_autoptr(GArray) zeros = zero_channels (s, l);
       g_autofree char *reading = fm_layer_layout_text (l);
       GString *text = g_string_new (NULL);
-      g_autoptr(GArray) ranges = fm_channel_list_from_indexes ((const int *) zeros->data,
-                                                               zeros->len);
-      g_autofree char *list = fm_channel_list_to_string (ranges);
+      g_autofree char *list = fm_channel_list_indexes_to_string ((const int *) zeros->data,
+                                                                 zeros->len);
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels",
                                                  l->channels), l->channels);
       if (reading != NULL)

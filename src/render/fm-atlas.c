@@ -752,7 +752,7 @@ fm_top_image_draw (cairo_t           *cr,
   cairo_save (cr);
   cairo_translate (cr, x, y);
   /* an image is the top of several channels: embedded once */
-  key = g_strdup_printf ("fm-atlas-item-%" G_GINT64_FORMAT, image->index);
+  key = g_strdup_printf ("fm-dataset-item-%" G_GINT64_FORMAT, image->index);
   fm_tile_render_keyed (cr, image->thumb, input_h, input_w, side, side, &gray, key);
   cairo_translate (cr, side + FM_TOP_IMAGE_GAP, 0);
   /* Zero as the window and the sheet decide it (fm-stats.h). */

@@ -10,9 +10,6 @@
 
 #include "fm-sheet-select.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "fm-error.h"

@@ -245,6 +245,7 @@ fm_tile_render_keyed (cairo_t           *cr,
                       const char        *key)
 {
   cairo_surface_t *surface;
+  cairo_surface_type_t target;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (map != NULL);
@@ -253,6 +254,11 @@ fm_tile_render_keyed (cairo_t           *cr,
   if (h <= 0 || w <= 0 || !(width > 0) || !(height > 0))
     return;
 
+  /* Only PDF and SVG keep an image once per key, and only unpadded: on
+   * other targets (a PNG card) the key changes nothing. */
+  target = cairo_surface_get_type (cairo_get_target (cr));
+  if (target != CAIRO_SURFACE_TYPE_PDF && target != CAIRO_SURFACE_TYPE_SVG)
+    key = NULL;
   surface = colorize_to_surface (map, h, w, style);
   if (surface != NULL && key != NULL)
     {

@@ -63,7 +63,8 @@ void fm_tile_render   (cairo_t           *cr,
                        const FmTileStyle *style);
 /* The same, the picture named by @key (unique in the document for these
  * pixels): a PDF or SVG holds a picture drawn again under the same key
- * once (the atlas's dataset images, each beside several channels). */
+ * once (the atlas's dataset images, each beside several channels); other
+ * targets draw it as fm_tile_render () does. */
 void fm_tile_render_keyed (cairo_t           *cr,
                            const float       *map,
                            int                h,

@@ -532,7 +532,11 @@ test_keras_nhwc (void)
   /* run's table lines up names of 13 to 21 characters: every shape in one
    * column */
   {
-    g_auto(GStrv) lines = g_strsplit (strstr (t.out, "Feature-map layers:\n"), "\n", -1);
+    const char *table = strstr (t.out, "Feature-map layers:\n");
+    g_auto(GStrv) lines = NULL;
+
+    g_assert_nonnull (table);
+    lines = g_strsplit (table, "\n", -1);
     glong at = -1;
     guint rows = 0;
 

@@ -229,13 +229,13 @@ test_conv_paths (void)
   int n_checked = 0, n_parity = 0, n_strided_im2col = 0;
 
   /* A third have stride 2: with dilation 1 on parity planes where they
-   * copy less than im2col would, else (and when dilated) through im2col. Iterations 200-207 are
-   * large enough for the copies around the GEMM (padding, parity planes,
-   * im2col, compaction) to be split across the threads too (each share
-   * at least 16k floats), and for im2col (203: stride 2, dilation 2) and
-   * compaction to go in several slices; 208-210 (stride 3) have more
-   * weights than im2col columns (7x7 outputs, 49 columns, where a slice
-   * would be 48), so im2col goes in one slice. */
+   * copy less than im2col would, else (and when dilated) through im2col.
+   * Iterations 200-207 are large enough for the copies around the GEMM
+   * (padding, parity planes, im2col, compaction) to be split across the
+   * threads too (each share at least 16k floats), and for im2col (203:
+   * stride 2, dilation 2) and compaction to go in several slices; in
+   * 208-210 (stride 3) the 49 im2col columns of 7x7 outputs fit one
+   * slice, which is not cut to 48. */
   for (int iter = 0; iter < 211; iter++)
     {
       FmConvParams p = { 0 };
@@ -283,8 +283,9 @@ test_conv_paths (void)
             }
           if (iter >= 208)
             {
-              /* stride 3 on 19x19, pads 1: 7x7 outputs; 600 x 3 x 3 rows */
-              p.c = 600;
+              /* stride 3 on 19x19, pads 1: 7x7 outputs; 256 x 3 x 3 rows,
+               * so a slice may hold 131072 / 2304 = 56 columns */
+              p.c = 256;
               p.m = 64;
               p.h = p.w = 19;
               p.sh = p.sw = 3;

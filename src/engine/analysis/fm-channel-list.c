@@ -125,21 +125,21 @@ fm_channel_list_parse (const char  *text,
   return g_steal_pointer (&ranges);
 }
 
-GArray *
-fm_channel_list_from_indexes (const int *indexes,
-                              guint      n)
+char *
+fm_channel_list_indexes_to_string (const int *indexes,
+                                   guint      n)
 {
-  GArray *ranges = g_array_sized_new (FALSE, FALSE, sizeof (FmChannelRange), n);
+  g_autoptr(GArray) ranges = g_array_sized_new (FALSE, FALSE, sizeof (FmChannelRange), n);
 
   for (guint i = 0; i < n; i++)
     {
       FmChannelRange r = { (guint) indexes[i], (guint) indexes[i] };
 
-      g_return_val_if_fail (indexes[i] >= 0, ranges);
+      g_return_val_if_fail (indexes[i] >= 0, g_strdup (""));
       g_array_append_val (ranges, r);
     }
   normalise_ranges (ranges);
-  return ranges;
+  return fm_channel_list_to_string (ranges);
 }
 
 char *

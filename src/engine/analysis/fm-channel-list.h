@@ -34,10 +34,10 @@ GArray   *fm_channel_list_parse     (const char      *text,
                                      GError         **error);
 /* The ranges as fm_channel_list_parse() reads them: "0-7,12". */
 char     *fm_channel_list_to_string (const GArray    *ranges);
-/* The channels @indexes[@n] (any order, none negative) as sorted, merged
- * ranges, so that fm_channel_list_to_string() writes 0, 1, 2, 3, 5 as
- * "0-3,5". Free with g_array_unref(). */
-GArray   *fm_channel_list_from_indexes (const int *indexes,
-                                        guint      n);
+/* The channels @indexes[@n] (any order, none negative) as
+ * fm_channel_list_to_string() writes their sorted, merged ranges: 0, 1,
+ * 2, 3, 5 as "0-3,5"; "" for none. */
+char     *fm_channel_list_indexes_to_string (const int *indexes,
+                                             guint      n);
 
 G_END_DECLS

@@ -305,9 +305,8 @@ fm_prune_layer_describe (const FmPruneLayer *l,
                           l->channels);
   if (l->removed->len > 0)
     {
-      g_autoptr(GArray) ranges = fm_channel_list_from_indexes ((const int *) l->removed->data,
-                                                               l->removed->len);
-      g_autofree char *list = fm_channel_list_to_string (ranges);
+      g_autofree char *list = fm_channel_list_indexes_to_string ((const int *) l->removed->data,
+                                                                 l->removed->len);
 
       g_string_append (s, _("\n  removed: "));
       g_string_append (s, list);
@@ -315,17 +314,16 @@ fm_prune_layer_describe (const FmPruneLayer *l,
   for (guint k = 0; k < l->kept->len; k++)
     {
       const char *reason = g_array_index (l->kept, FmPruneKept, k).reason;
-      g_autoptr(GArray) channels = g_array_new (FALSE, FALSE, sizeof (int));
-      g_autoptr(GArray) ranges = NULL;
+      g_autoptr(GArray) channels = NULL;
       g_autofree char *list = NULL;
 
       if (!g_hash_table_add (done, (gpointer) reason))
         continue;
+      channels = g_array_new (FALSE, FALSE, sizeof (guint));
       for (guint j = k; j < l->kept->len; j++)
         if (g_strcmp0 (g_array_index (l->kept, FmPruneKept, j).reason, reason) == 0)
           g_array_append_val (channels, g_array_index (l->kept, FmPruneKept, j).channel);
-      ranges = fm_channel_list_from_indexes ((const int *) channels->data, channels->len);
-      list = fm_channel_list_to_string (ranges);
+      list = fm_channel_list_indexes_to_string ((const int *) channels->data, channels->len);
       g_string_append (s, _("\n  kept dead: "));
       g_string_append (s, list);
       /* Translators: after a list of channels kept: why */

@@ -67,17 +67,25 @@ fm_scan_result_dead_bound (const FmScanResult *result,
   return n > 0;
 }
 
-/* What ranks class @k for a channel's per-class fire counts @row: the
- * share of the class's images it fired on when they are known (equal
- * fractions are equal doubles), else the count. */
-static double
-class_share (const FmScanResult *result,
-             const guint32      *row,
-             guint               k)
+/* How class @a ranks against class @b for a channel's per-class fire
+ * counts @row, as the sign of @a's value less @b's: the share of the
+ * class's images it fired on when they are known, compared exactly as
+ * row[a] * images[b] against row[b] * images[a] (both under 2^64), else
+ * the count. */
+static int
+class_compare (const FmScanResult *result,
+               const guint32      *row,
+               guint               a,
+               guint               b)
 {
-  if (result->class_images == NULL)
-    return row[k];
-  return (double) row[k] / (double) result->class_images[k];
+  guint64 x = row[a], y = row[b];
+
+  if (result->class_images != NULL)
+    {
+      x *= result->class_images[b];
+      y *= result->class_images[a];
+    }
+  return (x > y) - (x < y);
 }
 
 /* Whether class @a goes before class @b: the larger share, then the
@@ -88,9 +96,9 @@ class_before (const FmScanResult *result,
               guint               a,
               guint               b)
 {
-  double x = class_share (result, row, a), y = class_share (result, row, b);
+  int c = class_compare (result, row, a, b);
 
-  return x != y ? x > y : a < b;
+  return c != 0 ? c > 0 : a < b;
 }
 
 guint
@@ -158,13 +166,15 @@ classes_alike (const FmScanResult *result,
 {
   guint first = G_MAXUINT, seen = 0;
 
-  for (guint k = 0; result->class_images != NULL && k < result->n_classes; k++)
+  if (result->class_images == NULL)
+    return FALSE;
+  for (guint k = 0; k < result->n_classes; k++)
     {
       if (result->class_images[k] == 0)
         continue;
       if (first == G_MAXUINT)
         first = k;
-      else if (class_share (result, row, k) != class_share (result, row, first))
+      else if (class_compare (result, row, k, first) != 0)
         return FALSE;
       seen++;
     }
@@ -181,6 +191,7 @@ fm_scan_result_top_classes_text (const FmScanResult *result,
   g_autofree guint32 *counts = g_new (guint32, MAX (n, 1));
   guint found = fm_scan_result_top_classes (result, layer, channel, n, classes, counts);
   const guint32 *row;
+  g_autofree char *value = NULL;
   GString *text;
 
   if (found == 0)
@@ -197,19 +208,20 @@ fm_scan_result_top_classes_text (const FmScanResult *result,
   text = g_string_new (NULL);
   for (guint i = 0; i < found; i++)
     {
-      g_autofree char *value = result->class_images != NULL
-                               ? share_text (counts[i], result->class_images[classes[i]])
-                               : g_strdup_printf ("%u", counts[i]);
-      guint more = 0;
-
+      g_free (value);
+      value = result->class_images != NULL
+              ? share_text (counts[i], result->class_images[classes[i]])
+              : g_strdup_printf ("%u", counts[i]);
       g_string_append_printf (text, "%s%s: %s", i > 0 ? " · " : "",
                               result->class_names[classes[i]], value);
-      if (i + 1 < n)
-        continue;
+    }
+  if (found == n)
+    {
       /* the classes left out only by their number: as many as the last */
-      for (guint k = classes[i] + 1; k < result->n_classes; k++)
-        more += row[k] > 0 &&
-                class_share (result, row, k) == class_share (result, row, classes[i]);
+      guint last = classes[found - 1], more = 0;
+
+      for (guint k = last + 1; k < result->n_classes; k++)
+        more += row[k] > 0 && class_compare (result, row, k, last) == 0;
       if (more > 0)
         /* Translators: further classes with the same share (or count), e.g.
            "7: 100.0 % · 1: 100.0 % · 6 more at 100.0 %" */

@@ -187,6 +187,7 @@ typedef struct
   gint64   hp, wp;              /* implicit: the (padded) input plane read; with
                                  * parity, each of its four parity planes */
   gboolean parity;              /* implicit, stride 2: xpad holds parity planes */
+  gint64   npy, npx;            /* parity planes made: row and column parities */
   gint64   flat;                /* implicit: output columns in input-row pitch */
   gboolean pad_copy;            /* implicit: copy x into a padded buffer */
   gboolean compact;             /* implicit: output goes through cbuf */
@@ -203,21 +204,22 @@ align64 (gsize bytes)
 }
 
 /* Stride 2 on parity planes (below) or through im2col: the floats each
- * writes and reads back. Parity planes copy the input once (its planes
- * that taps read) and, unless each output row fills a plane row, compact
- * the output; im2col copies kh * kw values per output. ResNet's 7x7 stem
- * (3 channels in, 64 out) and its 3x3 and 1x1 stride-2 convs take the
- * planes; MobileNet's 3x3 stem (3 in, 32 out: 27 rows) stays on im2col,
- * which was a third faster there. */
+ * writes and reads back. Parity planes copy the input once (the @planes
+ * of [@hp, @wp] that taps read) and, unless each output row fills a plane
+ * row, compact the output; im2col copies kh * kw values per output.
+ * ResNet's 7x7 stem (3 channels in, 64 out) and its 3x3 and 1x1 stride-2
+ * convs take the planes; MobileNet's 3x3 stem (3 in, 32 out: 27 rows)
+ * stays on im2col, which was a third faster there. */
 static gboolean
 parity_pays (const FmConvParams *p,
-             const ConvPlan     *plan)
+             const ConvPlan     *plan,
+             gint64              hp,
+             gint64              wp,
+             gint64              planes)
 {
-  double hq = (2.0 * (p->oh - 1) + p->kh + 1) / 2, wq = (2.0 * (p->ow - 1) + p->kw + 1) / 2;
-  double planes = MIN (p->kh, 2) * MIN (p->kw, 2);
-  double compact = (gint64) wq != p->ow ? 2.0 * plan->mg * plan->cols : 0;
+  double compact = wp != p->ow ? 2.0 * plan->mg * plan->cols : 0;
 
-  return planes * plan->cg * hq * wq + compact <= 2.0 * plan->rows * plan->cols;
+  return (double) planes * plan->cg * hp * wp + compact <= 2.0 * plan->rows * plan->cols;
 }
 
 static void
@@ -239,7 +241,25 @@ conv_plan (const FmConvParams *p,
       plan->mode = CONV_DEPTHWISE;
       return;
     }
-  plan->parity = p->sh == 2 && p->sw == 2 && p->dh == 1 && p->dw == 1 && parity_pays (p, plan);
+  /* Stride 1 reads one plane, the padded input; stride 2, parity planes
+   * of half its height and width (below) */
+  plan->npy = plan->npx = 1;
+  plan->hp = p->oh + ekh - 1;
+  plan->wp = p->ow + ekw - 1;
+  if (p->sh == 2 && p->sw == 2 && p->dh == 1 && p->dw == 1)
+    {
+      gint64 hp = (2 * (p->oh - 1) + p->kh + 1) / 2, wp = (2 * (p->ow - 1) + p->kw + 1) / 2;
+      gint64 npy = MIN (p->kh, 2), npx = MIN (p->kw, 2);
+
+      plan->parity = parity_pays (p, plan, hp, wp, npy * npx);
+      if (plan->parity)
+        {
+          plan->hp = hp;
+          plan->wp = wp;
+          plan->npy = npy;
+          plan->npx = npx;
+        }
+    }
   plan->mode = (p->sh == 1 && p->sw == 1) || plan->parity ? CONV_IMPLICIT : CONV_IM2COL;
   if (!prepacked)
     {
@@ -253,31 +273,24 @@ conv_plan (const FmConvParams *p,
       /* Stride 1: output (oy, ox) reads xpad at (oy + ky * dh, ox + kx * dw),
        * so with the output laid out in rows of pitch wp, row (c, ky, kx)
        * of the im2col matrix is xpad shifted by c * hp * wp + ky * dh * wp
-       * + kx * dw: no im2col. The wp - ow extra columns are dropped. */
-      plan->hp = p->oh + ekh - 1;
-      plan->wp = p->ow + ekw - 1;
-      plan->pad_copy = plan->hp != p->h || plan->wp != p->w;
-      if (plan->parity)
-        {
-          /* Stride 2: the padded input, (oh - 1) * 2 + kh rows by (ow - 1)
-           * * 2 + kw columns, goes into four planes by the parity of its
-           * rows and columns, each hp x wp: plane (py, px) holds xpad at
-           * (2 i + py, 2 j + px). Output (oy, ox) reads xpad at (2 oy + ky,
-           * 2 ox + kx), plane (ky % 2, kx % 2) at (oy + ky / 2, ox + kx / 2):
-           * so here too row (c, ky, kx) of the im2col matrix is a plane
-           * shifted, in rows of pitch wp, and the copy is the input's size,
-           * not kh * kw times it (ResNet's stem: 0.16 against 1.8 million
-           * values). The sums are those of im2col, in the same order. */
-          plan->hp = (2 * (p->oh - 1) + p->kh + 1) / 2;
-          plan->wp = (2 * (p->ow - 1) + p->kw + 1) / 2;
-          plan->pad_copy = TRUE;
-        }
+       * + kx * dw: no im2col. The wp - ow extra columns are dropped.
+       * Stride 2: the padded input, (oh - 1) * 2 + kh rows by (ow - 1) * 2
+       * + kw columns, goes into planes by the parity of its rows and
+       * columns, each hp x wp: plane (py, px) holds xpad at (2 i + py, 2 j
+       * + px). Output (oy, ox) reads xpad at (2 oy + ky, 2 ox + kx), plane
+       * (ky % 2, kx % 2) at (oy + ky / 2, ox + kx / 2): so here too row (c,
+       * ky, kx) is a plane shifted, in rows of pitch wp, and the copy is
+       * the input's size, not kh * kw times it (ResNet's stem: 0.16
+       * against 1.8 million values). The sums are those of im2col, in the
+       * same order. Only the npy x npx planes taps read are made (one for
+       * a 1x1 kernel). */
+      plan->pad_copy = plan->parity || plan->hp != p->h || plan->wp != p->w;
       plan->flat = (p->oh - 1) * plan->wp + p->ow;
       plan->compact = plan->wp != p->ow;
       if (plan->pad_copy)
         {
           plan->at_xpad = at;
-          at += align64 ((gsize) (plan->parity ? 4 : 1) * plan->cg * plan->hp * plan->wp *
+          at += align64 ((gsize) plan->npy * plan->npx * plan->cg * plan->hp * plan->wp *
                          sizeof (float));
         }
       if (plan->compact)
@@ -293,19 +306,13 @@ conv_plan (const FmConvParams *p,
   else
     {
       /* im2col in slices of columns whose [rows, chunk] block stays in
-       * the L2 cache (about 512 KiB) until the GEMM reads it; ResNet's
-       * stem would otherwise write and read back 7 MB. Several slices are
-       * each a whole number of the GEMM's 48-column tiles; columns that
-       * fit in one slice are not rounded down (ResNet-18's stride-2
-       * 512-channel conv, 49 columns, was cut at 48 and read its 4.7 MB
-       * of weights twice for one more column). Each slice streams every
-       * weight again, so where the weights outweigh the whole im2col
-       * matrix (ResNet-50's, 9.4 MB for 49 columns) all the columns go in
-       * one slice of up to 2 MiB. */
+       * the L2 cache (about 512 KiB) until the GEMM reads it; a large
+       * stem would otherwise write and read back megabytes. Several slices
+       * are each a whole number of the GEMM's 48-column tiles; columns
+       * that fit in one slice are not rounded down, since each slice
+       * streams every weight again (49 columns cut at 48 read the weights
+       * twice for one more column). */
       plan->chunk = MAX (131072 / MAX (plan->rows, 1), 48);
-      if (plan->chunk < plan->cols && plan->mg >= plan->cols
-          && plan->rows * plan->cols <= 524288)
-        plan->chunk = plan->cols;
       if (plan->chunk < plan->cols)
         plan->chunk = plan->chunk / 48 * 48;
       plan->chunk = MIN (plan->chunk, plan->cols);
@@ -334,10 +341,9 @@ fm_conv_scratch_size (const FmConvParams *p)
 }
 
 /* Channels [c0, c1) of xpad from x [cg, h, w], zeros around: one plane
- * [cg, hp, wp] holding x at (ph, pw), or with parity four planes [2][2][cg]
- * [hp][wp], plane (py, px) at (i, j) holding x at (2 i + py - ph, 2 j + px
- * - pw) (a plane no tap reads, for an odd row or column of a kernel one
- * wide, is left alone). */
+ * [cg, hp, wp] holding x at (ph, pw), or with parity the planes [npy][npx]
+ * [cg][hp][wp], plane (py, px) at (i, j) holding x at (2 i + py - ph, 2 j
+ * + px - pw). */
 static void
 pad_copy (const FmConvParams *p,
           const ConvPlan     *plan,
@@ -349,8 +355,8 @@ pad_copy (const FmConvParams *p,
   gint64 s = plan->parity ? 2 : 1;
   gint64 plane = plan->hp * plan->wp;
 
-  for (gint64 py = 0; py < MIN (p->kh, s); py++)
-    for (gint64 px = 0; px < MIN (p->kw, s); px++)
+  for (gint64 py = 0; py < plan->npy; py++)
+    for (gint64 px = 0; px < plan->npx; px++)
       {
         /* the columns j with 0 <= s j + px - pw < w */
         gint64 jlo = CLAMP (fm_ceil_div (p->pw - px, s), 0, plan->wp);
@@ -360,7 +366,7 @@ pad_copy (const FmConvParams *p,
           for (gint64 i = 0; i < plan->hp; i++)
             {
               gint64 iy = s * i + py - p->ph;
-              float *dst = xpad + ((py * s + px) * plan->cg + c) * plane + i * plan->wp;
+              float *dst = xpad + ((py * plan->npx + px) * plan->cg + c) * plane + i * plan->wp;
               const float *src;
 
               if (iy < 0 || iy >= p->h || jlo == jhi)
@@ -449,7 +455,7 @@ conv_copy (FmThreads          *pool,
     {
     case STAGE_PAD:
       n = plan->cg;
-      each = (plan->parity ? 4 : 1) * plan->hp * plan->wp;
+      each = plan->npy * plan->npx * plan->hp * plan->wp;
       break;
     case STAGE_IM2COL:
       n = plan->rows;
@@ -476,7 +482,7 @@ conv_row_offsets (const FmConvParams *p,
     for (gint64 ky = 0; ky < p->kh; ky++)
       for (gint64 kx = 0; kx < p->kw; kx++, r++)
         if (plan->parity)
-          boff[r] = (((ky % 2) * 2 + kx % 2) * plan->cg + c) * plan->hp * plan->wp +
+          boff[r] = (((ky % 2) * plan->npx + kx % 2) * plan->cg + c) * plan->hp * plan->wp +
                     (ky / 2) * plan->wp + kx / 2;
         else if (plan->mode == CONV_IMPLICIT)
           boff[r] = (c * plan->hp + ky * p->dh) * plan->wp + kx * p->dw;
@@ -484,7 +490,8 @@ conv_row_offsets (const FmConvParams *p,
           boff[r] = r * plan->chunk;
 }
 
-/* One group, stride 1: GEMM straight on the (padded) input rows, into
+/* One group, stride 1 (or 2 on parity planes): GEMM straight on the
+ * (padded) input rows, into
  * @yg directly or through cbuf, dropping the columns in the padding. */
 static void
 conv_group_implicit (FmThreads          *pool,
@@ -531,7 +538,8 @@ conv_group_implicit (FmThreads          *pool,
     }
 }
 
-/* One group, strided: im2col a chunk of output columns, then GEMM. */
+/* One group, any other stride: im2col a chunk of output columns, then
+ * GEMM. */
 static void
 conv_group_im2col (FmThreads          *pool,
                    const FmConvParams *p,
