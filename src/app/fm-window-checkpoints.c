@@ -247,6 +247,8 @@ typedef struct
   char                *dataset;
   FmScanOptions        options;
   GPtrArray           *results;  /* FmScanResult * or NULL, per checkpoint */
+  GError              *error;    /* why the first checkpoint that failed did */
+  GError              *cache_error;  /* the first result the cache could not keep */
 } ScanAllJob;
 
 static void
@@ -254,6 +256,8 @@ scan_all_job_free (ScanAllJob *job)
 {
   g_ptr_array_unref (job->paths);
   g_ptr_array_unref (job->results);
+  g_clear_error (&job->error);
+  g_clear_error (&job->cache_error);
   g_free (job->dataset);
   g_free (job);
 }
@@ -303,6 +307,13 @@ scan_all_thread (GTask        *task,
       if (result != NULL && result->partial)
         g_clear_pointer (&result, fm_scan_result_unref);
       g_ptr_array_add (job->results, result);
+      /* The first reason of each kind is what the toast says (the job's
+       * fields are read on the main thread only after the task returns). */
+      if (job->error == NULL && error != NULL &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        job->error = g_steal_pointer (&error);
+      if (job->cache_error == NULL && cache_error != NULL)
+        job->cache_error = g_steal_pointer (&cache_error);
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -404,10 +415,29 @@ scan_all_done (GObject      *source,
                                               cp->paths->len);
       _fm_window_toast (self, msg);
     }
+  else if (n_ok < cp->paths->len && job->error != NULL)
+    {
+      /* The reason's first line (a model's load error has the technical
+       * detail after a line break). */
+      g_autofree char *reason = g_strndup (job->error->message,
+                                           strcspn (job->error->message, "\n"));
+      /* Translators: the first two %u count checkpoints; %s is why the
+       * first of them failed, e.g. "ep3.onnx is truncated: 1.2 MB of at
+       * least 3.4 MB" */
+      g_autofree char *msg = g_strdup_printf (_("%u of %u checkpoints could not be scanned: %s"),
+                                              cp->paths->len - n_ok, cp->paths->len, reason);
+      _fm_window_toast (self, msg);
+    }
   else if (n_ok < cp->paths->len)
     {
       g_autofree char *msg = g_strdup_printf (_("%u of %u checkpoints could not be scanned"),
                                               cp->paths->len - n_ok, cp->paths->len);
+      _fm_window_toast (self, msg);
+    }
+  if (job->cache_error != NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Could not keep the scan result for next "
+                                                "time: %s"), job->cache_error->message);
       _fm_window_toast (self, msg);
     }
   /* The verdicts of the checkpoint on show, now in the cache. */

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 
 #include <glib/gi18n.h>
@@ -19,6 +18,7 @@
 #include "fm-bench-live.h"
 #include "fm-input-dialog.h"
 #include "fm-input-settings.h"
+#include "fm-file.h"
 #include "fm-npy.h"
 #include "fm-tile.h"
 #include "fm-window-private.h"
@@ -270,18 +270,15 @@ _fm_window_set_canvas (FmWindow *self,
  * the caption says them, the model gets the input anew, a scan made under
  * other settings loses its marks, and the settings are kept for the model
  * (atomically; a failure is said, the settings still apply). */
-static void
-apply_input_settings (FmWindow           *self,
-                      const FmPreprocess *pp)
+/* Keeps self->pp as the current model's settings (atomically); a failure
+ * is said, the settings still apply. */
+void
+_fm_window_keep_input_settings (FmWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
-  self->pp = *pp;
-  resample_canvas (self, pp);
-  _fm_window_update_input_caption (self);
-  _fm_window_submit_input (self);
-  _fm_window_scan_settings_changed (self);
-  if (self->settings_path != NULL && !fm_input_settings_save (self->settings_path, pp, &error))
+  if (self->settings_path != NULL &&
+      !fm_input_settings_save (self->settings_path, &self->pp, &error))
     {
       /* Translators: %s names the file and the reason */
       g_autofree char *msg = g_strdup_printf (_("Input settings not kept: %s"), error->message);
@@ -290,11 +287,29 @@ apply_input_settings (FmWindow           *self,
 }
 
 static void
+apply_input_settings (FmWindow           *self,
+                      const FmPreprocess *pp)
+{
+  self->pp = *pp;
+  resample_canvas (self, pp);
+  _fm_window_update_input_caption (self);
+  _fm_window_submit_input (self);
+  _fm_window_scan_settings_changed (self);
+  _fm_window_keep_input_settings (self);
+}
+
+static void
 input_dialog_changed_cb (FmInputDialog *dialog,
                          FmWindow      *self)
 {
-  if (self->model != NULL)
-    apply_input_settings (self, fm_input_dialog_get (dialog));
+  const FmPreprocess *pp = fm_input_dialog_get (dialog);
+
+  /* Only for the model it was opened for, and only an input of its size
+   * (set_model () replaces the dialog; this guards the tensor). */
+  if (self->model != NULL && self->model == g_object_get_data (G_OBJECT (dialog), "fm-model") &&
+      pp->channels == self->pp.channels && pp->height == self->pp.height &&
+      pp->width == self->pp.width)
+    apply_input_settings (self, pp);
 }
 
 void
@@ -303,11 +318,22 @@ _fm_window_open_input_settings (FmWindow   *self,
 {
   if (self->model == NULL)
     return;
+  /* The old dialog lets go of self->input_dialog first: a reference
+   * still held on it would otherwise clear the new one's pointer when it
+   * finally goes. */
   if (self->input_dialog != NULL)
-    gtk_window_destroy (self->input_dialog);
+    {
+      GtkWindow *old = self->input_dialog;
+
+      g_object_remove_weak_pointer (G_OBJECT (old), (gpointer *) &self->input_dialog);
+      self->input_dialog = NULL;
+      gtk_window_destroy (old);
+    }
   self->input_dialog = fm_input_dialog_new (GTK_WINDOW (self), self->model->display_name,
                                             &self->pp, explain);
   g_object_add_weak_pointer (G_OBJECT (self->input_dialog), (gpointer *) &self->input_dialog);
+  /* Compared only, never dereferenced: the dialog goes with its model. */
+  g_object_set_data (G_OBJECT (self->input_dialog), "fm-model", self->model);
   g_signal_connect (self->input_dialog, "changed", G_CALLBACK (input_dialog_changed_cb), self);
   gtk_window_present (self->input_dialog);
 }
@@ -475,11 +501,11 @@ _fm_window_save_last_input (FmWindow *self)
   shape.dims[0] = fm_draw_pad_get_channels (self->draw_pad);
   shape.dims[1] = fm_draw_pad_get_height (self->draw_pad);
   shape.dims[2] = fm_draw_pad_get_width (self->draw_pad);
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+  if (!fm_file_make_folder (dir, 0700, &error) ||
       !fm_npy_write (path, &shape, fm_draw_pad_get_pixels (self->draw_pad), &error))
     {
-      g_warning ("Could not keep the canvas in %s: %s", path,
-                 error != NULL ? error->message : g_strerror (errno));
+      /* The messages name the file or folder. */
+      g_warning ("Could not keep the canvas: %s", error->message);
       return;
     }
   g_settings_set_string (self->settings, "last-input", path);

@@ -182,6 +182,9 @@ void _fm_window_update_input_caption (FmWindow *self);
 void _fm_window_set_canvas       (FmWindow     *self,
                                   gboolean      keep);
 /* Opens Input Settings, with the line @explain on top if not NULL. */
+/* Keeps self->pp for the current model in its settings file; a failure
+ * is toasted. */
+void _fm_window_keep_input_settings (FmWindow *self);
 void _fm_window_open_input_settings (FmWindow  *self,
                                      const char *explain);
 void _fm_window_save_last_input  (FmWindow     *self);

@@ -478,9 +478,11 @@ set_model (FmWindow  *self,
   self->labels = fm_model_dup_labels (model);
   g_free (self->input_shape);
   self->input_shape = fm_shape_to_string (&model->values[model->inputs[0]].shape);
-  _fm_window_update_input_caption (self);
   show_model_title (self);
   _fm_window_set_canvas (self, had_model);
+  /* After the canvas: a picture read again for this model says whether
+   * it was inverted for it. */
+  _fm_window_update_input_caption (self);
 
   fm_bench_live_mark ("worker and canvas set");
   _fm_window_rebuild_layers (self);
@@ -489,12 +491,20 @@ set_model (FmWindow  *self,
   restore_scroll (self, scroll);
   add_recent_model (self, model->path);
   /* A model without our metadata and without settings kept for it: ask,
-   * rather than be silently wrong. */
+   * rather than be silently wrong. Input Settings left open show the new
+   * model's (the old model's settings never reach it). */
   if (!kept && !model_has_input_metadata (model))
-    _fm_window_open_input_settings (self, _("This model says nothing of how its input was "
-                                            "prepared. Check the settings below (a PyTorch "
-                                            "model for photos usually wants the ImageNet "
-                                            "preset); they are kept for this model."));
+    {
+      _fm_window_open_input_settings (self, _("This model says nothing of how its input was "
+                                              "prepared. Check the settings below (a PyTorch "
+                                              "model for photos usually wants the ImageNet "
+                                              "preset); they are kept for this model."));
+      /* Shown once: kept as they are now, so the next load does not ask
+       * again (a change in the dialog keeps the new ones). */
+      _fm_window_keep_input_settings (self);
+    }
+  else if (self->input_dialog != NULL)
+    _fm_window_open_input_settings (self, NULL);
   return TRUE;
 }
 

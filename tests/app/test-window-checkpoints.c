@@ -160,6 +160,43 @@ test_scan_each (void)
   fm_test_close_window (window);
 }
 
+/* A checkpoint that cannot be read: the scan of the others goes on, and
+ * the toast says which and why, not only how many. */
+static void
+test_scan_says_why (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "broken-series");
+  g_autofree char *series = series_dir ();
+  g_autofree char *good = g_build_filename (series, "epoch-0.onnx", NULL);
+  g_autofree char *copy = g_build_filename (dir, "epoch-1.onnx", NULL);
+  g_autofree char *broken = g_build_filename (dir, "epoch-2.onnx", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  gsize len;
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  const char *toast;
+
+  g_assert_true (g_file_get_contents (good, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, bytes, len, NULL));
+  g_assert_true (g_file_set_contents (broken, bytes, len / 2, NULL));
+  g_assert_true (fm_window_open_checkpoints (window, folder, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (model_is (window, "epoch-1.onnx"));
+
+  fm_test_fresh_scan_cache ();
+  fm_test_scan_digits (window);
+  fm_window_scan_checkpoints (window);
+  WAIT_FOR (!fm_window_is_scanning_checkpoints (window));
+  toast = fm_window_get_last_toast (window);
+  g_assert_nonnull (toast);
+  g_assert_nonnull (strstr (toast, "1 of 2 checkpoints could not be scanned"));
+  g_assert_nonnull (strstr (toast, "epoch-2.onnx"));
+  g_assert_nonnull (strstr (toast, "truncated"));
+  g_assert_null (strchr (toast, '\n'));
+  fm_test_close_window (window);
+}
+
 static void
 test_leave_and_refuse (void)
 {
@@ -227,6 +264,7 @@ main (int   argc,
 
   g_test_add_func ("/app/window-checkpoints/slider-keeps-input", test_slider_keeps_input);
   g_test_add_func ("/app/window-checkpoints/scan-each", test_scan_each);
+  g_test_add_func ("/app/window-checkpoints/scan-says-why", test_scan_says_why);
   g_test_add_func ("/app/window-checkpoints/leave-and-refuse", test_leave_and_refuse);
   g_test_add_func ("/app/window-checkpoints/settings-carry-over", test_settings_carry_over);
 

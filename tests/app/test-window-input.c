@@ -21,6 +21,7 @@
 #include "fm-input-dialog.h"
 #include "fm-input-settings.h"
 #include "fm-npy.h"
+#include "fm-test-onnx.h"
 #include "fm-test-files.h"
 #include "fm-test-window.h"
 #include "fm-window.h"
@@ -271,11 +272,14 @@ test_input_settings_round_trip (void)
   g_autoptr(GFile) file = g_file_new_for_path (tiny);
   static const float want[3] = { (1 - 0.485f) / 0.229f, (1 - 0.456f) / 0.224f,
                                  (1 - 0.406f) / 0.225f };
+  g_autofree char *settings = fm_input_settings_path_for_file (tiny, NULL);
   FmWindow *window = fm_window_new (NULL);
   GtkWindow *dialog;
   const float *tensor;
   guint frames;
 
+  /* As a model never opened: earlier tests kept settings for it. */
+  g_unlink (settings);
   fm_window_open_model (window, file);
   gtk_window_present (GTK_WINDOW (window));
   WAIT_FOR (fm_window_get_frame (window) != NULL);
@@ -322,6 +326,115 @@ test_inverted_notice (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (caption)), "Inverted: dark ink on light paper"));
   fm_window_open_image (window, seven_file);
   WAIT_FOR (strstr (gtk_label_get_text (GTK_LABEL (caption)), "Inverted") == NULL);
+  fm_test_close_window (window);
+}
+
+/* The notice follows a model switch: the paper "3", inverted for MNIST
+ * (white ink on black), is not for a white-background model, and is
+ * again on the way back. */
+static void
+test_inverted_notice_follows_switch (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *paper = fm_data_find ("digits/digit-3-paper.png", NULL);
+  g_autofree char *tiny = tiny_resnet ();
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
+  GtkLabel *caption = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                               FM_TYPE_WINDOW, "input_caption"));
+
+  fm_window_open_image (window, paper_file);
+  WAIT_FOR (strstr (gtk_label_get_text (caption), "Inverted") != NULL);
+  open_model_and_wait (window, tiny);
+  g_assert_null (strstr (gtk_label_get_text (caption), "Inverted"));
+  open_model_and_wait (window, healthy);
+  g_assert_nonnull (strstr (gtk_label_get_text (caption), "Inverted"));
+  fm_test_close_window (window);
+}
+
+/* A model without metadata asks once: the settings it showed are kept
+ * (the user saw them), and the next load takes them without asking. */
+static void
+test_input_settings_asked_once (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "asked-once");
+  g_autofree char *path = g_build_filename (dir, "model.onnx", NULL);
+  g_autoptr(GByteArray) bytes = fm_test_relu_model (3, 5, FALSE, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *settings = NULL;
+  FmWindow *window;
+
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+  settings = fm_input_settings_path_for_file (path, NULL);
+  g_assert_nonnull (settings);
+  g_assert_false (g_file_test (settings, G_FILE_TEST_EXISTS));
+
+  window = fm_window_new (NULL);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  g_assert_nonnull (fm_window_get_input_dialog (window));
+  g_assert_true (g_file_test (settings, G_FILE_TEST_EXISTS));
+  fm_test_close_window (window);
+
+  window = fm_window_new (NULL);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  fm_test_settle ();
+  g_assert_null (fm_window_get_input_dialog (window));
+  fm_test_close_window (window);
+  g_unlink (settings);
+}
+
+/* Input Settings left open follow a model switch: the dialog then shows
+ * the new model's input, and one made for the model before changes
+ * nothing (it once wrote a 1 x 28 x 28 tensor's settings over a
+ * 3 x 16 x 16 model's input). */
+static void
+test_input_settings_follow_switch (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *tiny = tiny_resnet ();
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  GtkWindow *old_dialog;
+  const FmPreprocess *pp;
+  GtkWindow *dialog;
+  guint frames;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.input-settings", NULL);
+  old_dialog = g_object_ref (fm_window_get_input_dialog (window));
+  g_assert_cmpint (fm_input_dialog_get (FM_INPUT_DIALOG (old_dialog))->channels, ==, 1);
+
+  open_model_and_wait (window, tiny);
+  dialog = fm_window_get_input_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_true (dialog != old_dialog);
+  pp = fm_input_dialog_get (FM_INPUT_DIALOG (dialog));
+  g_assert_cmpint (pp->channels, ==, 3);
+  g_assert_cmpint (pp->height, ==, 16);
+  g_assert_cmpint (pp->width, ==, 16);
+
+  /* The old dialog's change is refused: the window keeps its input. */
+  fm_input_dialog_preset (FM_INPUT_DIALOG (old_dialog), "none");
+  g_assert_cmpint (fm_window_get_preprocess (window)->channels, ==, 3);
+  g_assert_cmpint (fm_window_get_preprocess (window)->height, ==, 16);
+  /* Let go of it while its parent lives (GTK unlinks it from the parent). */
+  g_object_unref (old_dialog);
+
+  /* The new one applies to the new model. */
+  frames = fm_window_get_n_frames (window);
+  fm_input_dialog_preset (FM_INPUT_DIALOG (dialog), "none");
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "none");
+  g_assert_cmpint (fm_window_get_preprocess (window)->channels, ==, 3);
+
+  /* Back to a model with metadata: the open dialog shows its input. */
+  open_model_and_wait (window, healthy);
+  dialog = fm_window_get_input_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_cmpint (fm_input_dialog_get (FM_INPUT_DIALOG (dialog))->channels, ==, 1);
+  g_assert_cmpint (fm_input_dialog_get (FM_INPUT_DIALOG (dialog))->height, ==, 28);
   fm_test_close_window (window);
 }
 
@@ -488,6 +601,11 @@ main (int   argc,
   g_test_add_func ("/app/window/switch-rereads-picture", test_switch_rereads_picture);
   g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
+  g_test_add_func ("/app/window/inverted-notice-follows-switch",
+                   test_inverted_notice_follows_switch);
+  g_test_add_func ("/app/window/input-settings-asked-once", test_input_settings_asked_once);
+  g_test_add_func ("/app/window/input-settings-follow-switch",
+                   test_input_settings_follow_switch);
   g_test_add_func ("/app/window/tensor-matches-cli", test_tensor_matches_cli);
 
   return g_test_run ();
