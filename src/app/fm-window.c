@@ -304,19 +304,54 @@ restore_scroll (FmWindow *self,
 
 #define MAX_RECENT 8
 
-/* The model's path first in the recent models, and in the main menu. */
+/* How many of the files @paths (@n of them) are called @base. */
+static guint
+count_basename (char       **paths,
+                guint        n,
+                const char  *base)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *other = g_path_get_basename (paths[i]);
+
+      count += g_str_equal (other, base);
+    }
+  return count;
+}
+
+/* The recent models in the main menu: those still there, by file name,
+ * with their folder's name where two share a file name (exports are
+ * often all "model.onnx"). */
 static void
 update_recent_menu (FmWindow *self)
 {
   g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-models");
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
 
-  g_menu_remove_all (self->recent_menu);
   for (guint i = 0; recent[i] != NULL; i++)
+    if (g_file_test (recent[i], G_FILE_TEST_IS_REGULAR))
+      g_ptr_array_add (shown, recent[i]);
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; i < shown->len; i++)
     {
-      g_autofree char *base = g_path_get_basename (recent[i]);
-      g_autoptr(GMenuItem) item = g_menu_item_new (base, NULL);
+      const char *path = g_ptr_array_index (shown, i);
+      g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *label = NULL;
+      g_autoptr(GMenuItem) item = NULL;
 
-      g_menu_item_set_action_and_target (item, "win.open-recent", "s", recent[i]);
+      if (count_basename ((char **) shown->pdata, shown->len, base) > 1)
+        {
+          g_autofree char *dir = g_path_get_dirname (path);
+          g_autofree char *folder = g_path_get_basename (dir);
+
+          /* Translators: a recent model in the main menu whose file name
+           * another one shares: "model.onnx in run-3" (file, folder) */
+          label = g_strdup_printf (_("%s in %s"), base, folder);
+        }
+      item = g_menu_item_new (label != NULL ? label : base, NULL);
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s", path);
       g_menu_append_item (self->recent_menu, item);
     }
 }

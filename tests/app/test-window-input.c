@@ -222,6 +222,67 @@ test_recent_models (void)
   fm_test_close_window (window);
 }
 
+/* The label of the recent models menu's item @i. */
+static char *
+recent_label (FmWindow *window,
+              int       i)
+{
+  GMenuModel *menu = G_MENU_MODEL (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  FM_TYPE_WINDOW, "recent_menu"));
+  char *label = NULL;
+
+  g_assert_true (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  return label;
+}
+
+/* Two exports called model.onnx are told apart by their folders; a
+ * recent model whose file is gone is not offered. */
+static void
+test_recent_models_menu (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  g_autofree char *top = fm_test_fresh_dir (fm_test_scratch (), "recent-menu");
+  const char *runs[] = { "run-1", "run-2", "gone" };
+  g_autofree char *bytes = NULL;
+  char *paths[3];
+  gsize len;
+  FmWindow *window;
+  GMenuModel *menu;
+
+  g_assert_true (g_file_get_contents (healthy, &bytes, &len, NULL));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *dir = g_build_filename (top, runs[i], NULL);
+
+      g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+      paths[i] = g_build_filename (dir, "model.onnx", NULL);
+      g_assert_true (g_file_set_contents (paths[i], bytes, len, NULL));
+    }
+  g_settings_reset (settings, "recent-models");
+  window = fm_test_open_window ("mnist-cnn");
+  for (guint i = 0; i < 3; i++)
+    open_model_and_wait (window, paths[i]);
+  g_assert_cmpint (g_unlink (paths[2]), ==, 0);
+  open_model_and_wait (window, healthy);
+
+  menu = G_MENU_MODEL (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
+                                                      "recent_menu"));
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 3);
+  {
+    g_autofree char *l0 = recent_label (window, 0);
+    g_autofree char *l1 = recent_label (window, 1);
+    g_autofree char *l2 = recent_label (window, 2);
+
+    g_assert_cmpstr (l0, ==, "mnist-cnn.onnx");
+    g_assert_cmpstr (l1, ==, "model.onnx in run-2");
+    g_assert_cmpstr (l2, ==, "model.onnx in run-1");
+  }
+  fm_test_close_window (window);
+  for (guint i = 0; i < 3; i++)
+    g_free (paths[i]);
+}
+
 /* Closing keeps the canvas; the next start shows it again. */
 static void
 test_last_input_restored (void)
@@ -597,6 +658,7 @@ main (int   argc,
   g_test_add_func ("/app/window/switch-keeps-input", test_switch_keeps_input);
   g_test_add_func ("/app/window/switch-resamples-input", test_switch_resamples_input);
   g_test_add_func ("/app/window/recent-models", test_recent_models);
+  g_test_add_func ("/app/window/recent-models-menu", test_recent_models_menu);
   g_test_add_func ("/app/window/last-input-restored", test_last_input_restored);
   g_test_add_func ("/app/window/switch-rereads-picture", test_switch_rereads_picture);
   g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
