@@ -396,6 +396,81 @@ test_filter_dead (void)
   g_unsetenv ("XDG_CACHE_HOME");
 }
 
+/* After a scan: "rare" shows exactly the scan's rare channels of each
+ * layer, the count above the tiles says how many of all pass, and "fire
+ * rate" orders every channel from the least firing. */
+static void
+test_filter_rare_and_fire_rate (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  GtkLabel *count = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                             FM_TYPE_WINDOW, "view_count"));
+  FmFrame *frame;
+  FmScanResult *scan;
+  guint n_rare = 0, n_channels = 0, n_layers_with_rare = 0;
+  g_autofree char *want = NULL;
+
+  fm_test_fresh_scan_cache ();
+  fm_test_scan_digits (window);
+  scan = fm_window_get_scan (window);
+  frame = fm_window_get_frame (window);
+  g_assert_nonnull (scan);
+
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_RARE);
+  fm_test_settle ();
+  for (guint k = 0; k < fm_frame_n_layers (frame); k++)
+    {
+      const char *name = frame->model->values[fm_frame_layer (frame, k)->value_id].name;
+      FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, k));
+      int l = fm_scan_result_find_layer (scan, name);
+      g_autoptr(GArray) shown = NULL;
+
+      g_assert_cmpint (l, >=, 0);
+      fm_layer_section_ensure_tiles (section);
+      fm_test_settle ();
+      shown = fm_layer_section_dup_shown (section);
+      g_assert_cmpuint (shown->len, ==, scan->layers[l].n_rare);
+      /* Both ascending by channel: the same list. */
+      for (guint j = 0; j < shown->len; j++)
+        g_assert_cmpuint (g_array_index (shown, guint, j), ==, scan->layers[l].rare[j]);
+      n_rare += scan->layers[l].n_rare;
+      n_layers_with_rare += scan->layers[l].n_rare > 0;
+      n_channels += fm_layer_section_n_tiles (section);
+    }
+  /* The fixture's scan has rare channels, or the filter shows nothing. */
+  g_assert_cmpuint (n_layers_with_rare, >, 0);
+  want = g_strdup_printf ("%u of %u shown", n_rare, n_channels);
+  g_assert_cmpstr (gtk_label_get_text (count), ==, want);
+
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ALL);
+  fm_test_set_dropdown (window, "sort_dropdown", FM_TILE_SORT_FIRE_RATE);
+  fm_test_settle ();
+  for (guint k = 0; k < fm_frame_n_layers (frame); k++)
+    {
+      const char *name = frame->model->values[fm_frame_layer (frame, k)->value_id].name;
+      FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, k));
+      const FmScanLayer *L = &scan->layers[fm_scan_result_find_layer (scan, name)];
+      g_autoptr(GArray) shown = fm_layer_section_dup_shown (section);
+      g_autofree gboolean *seen = g_new0 (gboolean, L->channels);
+
+      g_assert_cmpuint (shown->len, ==, L->channels);
+      for (guint j = 0; j < shown->len; j++)
+        {
+          guint c = g_array_index (shown, guint, j);
+
+          g_assert_cmpuint (c, <, L->channels);
+          g_assert_false (seen[c]);
+          seen[c] = TRUE;
+          if (j > 0)
+            g_assert_cmpuint (L->fire_count[g_array_index (shown, guint, j - 1)], <=,
+                              L->fire_count[c]);
+        }
+    }
+  fm_test_set_dropdown (window, "sort_dropdown", FM_TILE_SORT_CHANNEL);
+  fm_test_close_window (window);
+  g_unsetenv ("XDG_CACHE_HOME");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -408,6 +483,7 @@ main (int   argc,
   g_test_add_func ("/app/window/key-to-marks", test_key_to_marks);
   g_test_add_func ("/app/window/threshold-change-drops-marks", test_threshold_change_drops_marks);
   g_test_add_func ("/app/window/filter-dead", test_filter_dead);
+  g_test_add_func ("/app/window/filter-rare-and-fire-rate", test_filter_rare_and_fire_rate);
 
   return g_test_run ();
 }
