@@ -127,3 +127,37 @@ fm_test_find_named (GtkWidget  *widget,
 {
   return fm_test_find (widget, has_name, name);
 }
+
+/* The render node of what @paintable's widget shows now (the widget
+ * paintable takes it when the widget is next drawn), or NULL. */
+static GskRenderNode *
+snapshot_paintable (GdkPaintable *paintable,
+                    int           width,
+                    int           height)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+/* What @widget draws on screen, in a cairo image surface of its size. */
+cairo_surface_t *
+fm_test_render_widget (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderNode *node = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+
+  gtk_widget_queue_draw (widget);
+  WAIT_FOR ((node != NULL ||
+             (node = snapshot_paintable (paintable, width, height)) != NULL));
+  gsk_render_node_draw (node, cr);
+  gsk_render_node_unref (node);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}

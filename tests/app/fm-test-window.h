@@ -56,6 +56,9 @@ GtkWidget *fm_test_find       (GtkWidget    *widget,
                                gconstpointer data);
 GtkWidget *fm_test_find_named  (GtkWidget  *widget,
                                 const char *name);
+/* What @widget draws on screen, in a cairo image surface of its size
+ * (free with cairo_surface_destroy ()). */
+cairo_surface_t *fm_test_render_widget (GtkWidget *widget);
 /* Selects item @index of the window's drop-down @id ("filter_dropdown",
  * "sort_dropdown"). */
 void      fm_test_set_dropdown (FmWindow   *window,

@@ -465,41 +465,6 @@ test_tile_range (void)
 
 /* ---- the colour bar's pixels ------------------------------------------- */
 
-/* The render node of what @paintable's widget shows now (the widget
- * paintable takes it when the widget is next drawn), or NULL. */
-static GskRenderNode *
-snapshot_paintable (GdkPaintable *paintable,
-                    int           width,
-                    int           height)
-{
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  return gtk_snapshot_free_to_node (snapshot);
-}
-
-/* What @widget draws on screen, in a cairo image surface of its size. */
-static cairo_surface_t *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderNode *node = NULL;
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-
-  gtk_widget_queue_draw (widget);
-  WAIT_FOR ((node != NULL ||
-             (node = snapshot_paintable (paintable, width, height)) != NULL));
-  gsk_render_node_draw (node, cr);
-  gsk_render_node_unref (node);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  return surface;
-}
-
-
 static void
 assert_colour (guint32 argb,
                guint32 rgb)
@@ -533,7 +498,7 @@ test_colour_bar_pixels (void)
 
   for (int step = 0; step < 2; step++)
     {
-      cairo_surface_t *surface = render_widget (legend);
+      cairo_surface_t *surface = fm_test_render_widget (legend);
       guint32 middle = fm_test_pixel (surface, width / 2, 1);
       gboolean middle_ok = FALSE;
 

@@ -196,6 +196,55 @@ test_switch_rereads_picture (void)
   fm_test_close_window (window);
 }
 
+/* The pixel (@x, @y) of @surface (ARGB32) as 0xRRGGBB. */
+static guint32
+surface_rgb (cairo_surface_t *surface,
+             int              x,
+             int              y)
+{
+  const guint8 *row = cairo_image_surface_get_data (surface) +
+                      (gsize) y * cairo_image_surface_get_stride (surface);
+
+  return *(const guint32 *) (row + (gsize) x * 4) & 0xffffff;
+}
+
+/* An RGB model's "Model input" preview is in colour: a picture yellow on
+ * the left and magenta on the right shows so (a gray preview cannot tell
+ * the two apart). */
+static void
+test_colour_preview (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *tiny = tiny_resnet ();
+  g_autoptr(FmImage) image = fm_image_new (32, 32, 3, 0, NULL);
+  GtkWidget *preview = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                 FM_TYPE_WINDOW, "preview"));
+  cairo_surface_t *surface;
+  int w, h;
+
+  for (int i = 0; i < 32 * 32; i++)
+    {
+      guint8 *p = image->pixels + i * 3;
+
+      p[0] = 255;
+      p[1] = i % 32 < 16 ? 255 : 0;
+      p[2] = i % 32 < 16 ? 0 : 255;
+    }
+  open_model_and_wait (window, tiny);
+  fm_window_load_image (window, image, "yellow-magenta");
+  fm_test_settle ();
+  surface = fm_test_render_widget (preview);
+  w = cairo_image_surface_get_width (surface);
+  h = cairo_image_surface_get_height (surface);
+  g_assert_cmpint (w, >, 8);
+  g_assert_cmpint (h, >, 8);
+  /* A quarter in from each side, half way down: inside each half. */
+  g_assert_cmphex (surface_rgb (surface, w / 4, h / 2), ==, 0xffff00);
+  g_assert_cmphex (surface_rgb (surface, 3 * w / 4, h / 2), ==, 0xff00ff);
+  cairo_surface_destroy (surface);
+  fm_test_close_window (window);
+}
+
 /* Recent models: the last opened first, no duplicates, at most eight. */
 static void
 test_recent_models (void)
@@ -661,6 +710,7 @@ main (int   argc,
   g_test_add_func ("/app/window/recent-models-menu", test_recent_models_menu);
   g_test_add_func ("/app/window/last-input-restored", test_last_input_restored);
   g_test_add_func ("/app/window/switch-rereads-picture", test_switch_rereads_picture);
+  g_test_add_func ("/app/window/colour-preview", test_colour_preview);
   g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
   g_test_add_func ("/app/window/inverted-notice-follows-switch",
