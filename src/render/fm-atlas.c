@@ -41,6 +41,8 @@ struct _FmTopRunner
   FmRun        *run;
   float        *input;      /* the model's input tensor */
   float        *planes;     /* the same as [C, H, W] */
+  guint         until;      /* run the plan this far (0: all of it) */
+  gboolean      no_run;     /* only preprocess: the caller wants the input alone */
 };
 
 FmTopRunner *
@@ -114,12 +116,16 @@ run_one (FmTopRunner  *r,
 {
   const FmModel *model = r->model;
 
-  memcpy (fm_run_input_data (r->run, 0), r->input,
-          model->values[model->inputs[0]].numel * sizeof (float));
-  if (!fm_run_execute (r->run, cancellable, error))
-    return FALSE;
+  if (!r->no_run)
+    {
+      memcpy (fm_run_input_data (r->run, 0), r->input,
+              model->values[model->inputs[0]].numel * sizeof (float));
+      if (!(r->until > 0 ? fm_run_execute_part (r->run, 0, r->until, cancellable, error)
+                         : fm_run_execute (r->run, cancellable, error)))
+        return FALSE;
+    }
   fm_preprocess_tensor_planes (&r->pp, r->input, r->planes);
-  func (index, r->planes, r->pp.height, r->pp.width, r->run, user_data);
+  func (index, r->planes, r->pp.height, r->pp.width, r->no_run ? NULL : r->run, user_data);
   return TRUE;
 }
 
@@ -146,8 +152,8 @@ run_folder_item (FmTopRunner  *r,
   return run_one (r, index, func, user_data, cancellable, error);
 }
 
-/* An IDX, .npy or .tar dataset is read from its start up to the last item
- * wanted. */
+/* An IDX, .npy or .tar dataset is read from the first item wanted to the
+ * last; only the items wanted are preprocessed. */
 static gboolean
 run_idx_items (FmTopRunner  *r,
                const gint64 *sorted,
@@ -162,13 +168,17 @@ run_idx_items (FmTopRunner  *r,
 
   if (dataset == NULL)
     return FALSE;
+  if (n > 0 && !fm_dataset_set_range (dataset, (guint64) sorted[0], (guint64) sorted[n - 1] + 1,
+                                      error))
+    return FALSE;
   while (next < n)
     {
+      g_autoptr(FmImage) image = NULL;
       guint64 index;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      if (!fm_dataset_next_input (dataset, &r->pp, &index, r->input, NULL, error))
+      if (!fm_dataset_next (dataset, &index, &image, NULL, error))
         {
           if (error != NULL && *error == NULL)
             g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
@@ -178,7 +188,8 @@ run_idx_items (FmTopRunner  *r,
         }
       if ((gint64) index != sorted[next])
         continue;
-      if (!run_one (r, sorted[next], func, user_data, cancellable, error))
+      if (!fm_dataset_preprocess_item (dataset, &r->pp, index, image, r->input, error) ||
+          !run_one (r, sorted[next], func, user_data, cancellable, error))
         return FALSE;
       next++;
     }
@@ -285,6 +296,8 @@ typedef struct
   float         *copy;    /* fm_layer_copy_size () floats, or NULL */
   int            input_h;
   int            input_w;
+  gboolean       thumbs;  /* fill thumb */
+  gboolean       maps;    /* fill map and max (the run went as far as the layer) */
 } FetchJob;
 
 static void
@@ -297,7 +310,8 @@ fetch_one (gint64       index,
 {
   FetchJob *job = user_data;
   gsize plane = (gsize) job->layer->height * job->layer->width;
-  const float *maps = fm_layer_planes (job->model, job->layer, run, 0, job->copy);
+  const float *maps = job->maps ? fm_layer_planes (job->model, job->layer, run, 0, job->copy)
+                                : NULL;
 
   job->input_h = height;
   job->input_w = width;
@@ -305,14 +319,56 @@ fetch_one (gint64       index,
     {
       FmTopImage *t = &job->images[i];
 
-      if (t->index != index || maps == NULL)
+      if (t->index != index || (job->maps && maps == NULL))
         continue;
-      g_free (t->thumb);
-      g_free (t->map);
-      t->thumb = g_memdup2 (input, (gsize) height * width * sizeof (float));
-      t->map = g_memdup2 (maps + (gsize) t->channel * plane, plane * sizeof (float));
-      t->max = fm_plane_max (t->map, plane);
+      if (job->thumbs)
+        {
+          g_free (t->thumb);
+          t->thumb = g_memdup2 (input, (gsize) height * width * sizeof (float));
+        }
+      if (job->maps)
+        {
+          g_free (t->map);
+          t->map = g_memdup2 (maps + (gsize) t->channel * plane, plane * sizeof (float));
+          t->max = fm_plane_max (t->map, plane);
+        }
     }
+}
+
+/* fm_top_images_fetch () with the parts asked for: @thumbs, @maps (the
+ * run then goes only as far as @layer), or both. */
+static gboolean
+fetch_parts (FmTopRunner   *runner,
+             const FmLayer *layer,
+             FmTopImage    *images,
+             guint          n,
+             gboolean       thumbs,
+             gboolean       maps,
+             int           *input_h,
+             int           *input_w,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autofree gint64 *indexes = g_new (gint64, MAX (n, 1));
+  g_autofree float *copy = NULL;
+  FetchJob job = { runner->model, layer, images, n, NULL, 0, 0, thumbs, maps };
+  gboolean ok;
+
+  if (maps && fm_layer_copy_size (layer) > 0)
+    job.copy = copy = g_new (float, fm_layer_copy_size (layer));
+  for (guint i = 0; i < n; i++)
+    indexes[i] = images[i].index;
+  runner->until = maps ? fm_layer_plan_end (runner->model, layer) : 0;
+  runner->no_run = !maps;
+  ok = fm_top_runner_run (runner, indexes, n, fetch_one, &job, cancellable, error);
+  runner->until = 0;
+  runner->no_run = FALSE;
+  if (ok && input_h != NULL)
+    {
+      *input_h = job.input_h;
+      *input_w = job.input_w;
+    }
+  return ok;
 }
 
 gboolean
@@ -325,19 +381,8 @@ fm_top_images_fetch (FmTopRunner   *runner,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autofree gint64 *indexes = g_new (gint64, MAX (n, 1));
-  g_autofree float *copy = NULL;
-  FetchJob job = { runner->model, layer, images, n, NULL, 0, 0 };
-
-  if (fm_layer_copy_size (layer) > 0)
-    job.copy = copy = g_new (float, fm_layer_copy_size (layer));
-  for (guint i = 0; i < n; i++)
-    indexes[i] = images[i].index;
-  if (!fm_top_runner_run (runner, indexes, n, fetch_one, &job, cancellable, error))
-    return FALSE;
-  *input_h = job.input_h;
-  *input_w = job.input_w;
-  return TRUE;
+  return fetch_parts (runner, layer, images, n, TRUE, TRUE, input_h, input_w, cancellable,
+                      error);
 }
 
 void
@@ -517,7 +562,69 @@ typedef struct
   FmAtlasProgress      progress;
   gpointer             user_data;
   GCancellable        *cancellable;
+  /* The layer being drawn: its channels' top images with their maps, made
+   * before its first page (NULL: each page runs its own images). */
+  FmTopImage          *layer_images;
+  guint               *layer_first;   /* [channels]: a channel's first in layer_images */
+  guint               *layer_count;   /* [channels]: how many it has */
+  guint                layer_n;
 } AtlasJob;
+
+/* What the maps of one layer's top images may take (fm_atlas_set_maps_budget ()). */
+static gsize maps_budget = 64 << 20;
+
+void
+fm_atlas_set_maps_budget (gsize bytes)
+{
+  maps_budget = bytes;
+}
+
+static void
+layer_maps_clear (AtlasJob *job)
+{
+  fm_top_images_clear (job->layer_images, job->layer_n);
+  g_clear_pointer (&job->layer_images, g_free);
+  g_clear_pointer (&job->layer_first, g_free);
+  g_clear_pointer (&job->layer_count, g_free);
+  job->layer_n = 0;
+}
+
+/* The maps of every channel's top images of layer @i, each image run once
+ * for the whole layer, as far as the layer: a page alone would run again
+ * the images it shares with the layer's other pages (on a ResNet-18's
+ * 512-channel layer, about 5 times as many runs). Within the budget only;
+ * beyond it each page runs its own. */
+static gboolean
+layer_maps_fetch (AtlasJob  *job,
+                  guint      i,
+                  GError   **error)
+{
+  const FmScanResult *scan = job->spec->scan;
+  guint scan_layer = (guint) job->spec->layers[i];
+  const FmScanLayer *L = &scan->layers[scan_layer];
+  const FmLayer *entry = &g_array_index (job->entries, FmLayer, scan_layer);
+  gsize plane = (gsize) entry->height * entry->width;
+  guint k = MAX (scan->top_k, 1);
+  guint n = 0;
+
+  job->layer_images = g_new0 (FmTopImage, MAX ((gsize) L->channels * k, 1));
+  job->layer_first = g_new0 (guint, MAX (L->channels, 1));
+  job->layer_count = g_new0 (guint, MAX (L->channels, 1));
+  for (guint c = 0; c < L->channels; c++)
+    {
+      job->layer_first[c] = n;
+      job->layer_count[c] = fm_top_images_from_scan (scan, scan_layer, c, job->layer_images + n);
+      n += job->layer_count[c];
+    }
+  if ((guint64) n * plane * sizeof (float) > maps_budget)
+    {
+      layer_maps_clear (job);
+      return TRUE;
+    }
+  job->layer_n = n;
+  return n == 0 || fetch_parts (job->runner, entry, job->layer_images, n, FALSE, TRUE, NULL,
+                                NULL, job->cancellable, error);
+}
 
 static const char *
 layer_name (const AtlasJob *job,
@@ -832,11 +939,23 @@ draw_layer_page (cairo_t   *cr,
 
   for (guint c = c0; c < c1; c++)
     {
-      counts[c - c0] = fm_top_images_from_scan (scan, scan_layer, c, images + n);
+      if (job->layer_images != NULL)
+        {
+          /* The layer's maps, copied; the pictures are read again. */
+          counts[c - c0] = job->layer_count[c];
+          for (guint j = 0; j < counts[c - c0]; j++)
+            {
+              images[n + j] = job->layer_images[job->layer_first[c] + j];
+              images[n + j].map = g_memdup2 (images[n + j].map,
+                                             (gsize) entry->height * entry->width * sizeof (float));
+            }
+        }
+      else
+        counts[c - c0] = fm_top_images_from_scan (scan, scan_layer, c, images + n);
       n += counts[c - c0];
     }
-  ok = n == 0 || fm_top_images_fetch (job->runner, entry, images, n, &input_h, &input_w,
-                                      job->cancellable, error);
+  ok = n == 0 || fetch_parts (job->runner, entry, images, n, TRUE, job->layer_images == NULL,
+                              &input_h, &input_w, job->cancellable, error);
   if (ok)
     {
       const char *friendly = job->spec->names != NULL ? job->spec->names[i] : NULL;
@@ -879,9 +998,13 @@ draw_atlas (cairo_t   *cr,
     {
       guint channels = spec->scan->layers[spec->layers[i]].channels;
 
-      for (guint c0 = 0; c0 < MAX (channels, 1); c0 += per_page)
-        if (!draw_layer_page (cr, job, i, c0, MIN (c0 + per_page, channels), error))
-          return FALSE;
+      gboolean ok = layer_maps_fetch (job, i, error);
+
+      for (guint c0 = 0; ok && c0 < MAX (channels, 1); c0 += per_page)
+        ok = draw_layer_page (cr, job, i, c0, MIN (c0 + per_page, channels), error);
+      layer_maps_clear (job);
+      if (!ok)
+        return FALSE;
     }
   return TRUE;
 }

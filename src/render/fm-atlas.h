@@ -211,6 +211,10 @@ typedef void (*FmAtlasProgress) (guint    done,
                                  guint    total,
                                  gpointer user_data);
 
+/* For tests: the memory the maps of one layer's top images may take
+ * before each page runs its own images (default 64 MiB; 0: always). */
+void         fm_atlas_set_maps_budget (gsize bytes);
+
 /* Writes the atlas to @path (a PDF) atomically. Cancelling stops at the
  * next page with G_IO_ERROR_CANCELLED and leaves no file (an old @path
  * keeps its bytes). Errors name the file. */

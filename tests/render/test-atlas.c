@@ -84,6 +84,32 @@ test_pages (void)
   fm_test_assert_listing (dir, "atlas.pdf");
 }
 
+/* Each image run once for a whole layer, or once for each page it is
+ * on: the same maps, so the same file to the byte. */
+static void
+test_layer_maps_same_pdf (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "layer-maps");
+  g_autofree char *by_layer = g_build_filename (dir, "by-layer.pdf", NULL);
+  g_autofree char *by_page = g_build_filename (dir, "by-page.pdf", NULL);
+  g_autofree char *a = NULL, *b = NULL;
+  gsize len_a, len_b;
+  g_autoptr(GError) error = NULL;
+  int layers[16];
+  FmAtlasSpec spec;
+
+  spec_init (&spec, layers);
+  g_assert_true (fm_atlas_write (&spec, by_layer, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  fm_atlas_set_maps_budget (0);
+  g_assert_true (fm_atlas_write (&spec, by_page, NULL, NULL, NULL, &error));
+  fm_atlas_set_maps_budget (64 << 20);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (by_layer, &a, &len_a, NULL));
+  g_assert_true (g_file_get_contents (by_page, &b, &len_b, NULL));
+  g_assert_cmpmem (a, len_a, b, len_b);
+}
+
 /* Stopped after page 3: the old file keeps its bytes, nothing is left
  * beside it, and the error says cancelled. */
 static void
@@ -171,6 +197,7 @@ main (int   argc,
   scan = fm_scan_result_ref (fm_scan_get_result (scanner));
 
   g_test_add_func ("/render/atlas/pages", test_pages);
+  g_test_add_func ("/render/atlas/layer-maps-same-pdf", test_layer_maps_same_pdf);
   g_test_add_func ("/render/atlas/cancel-leaves-no-file", test_cancel_leaves_no_file);
   g_test_add_func ("/render/atlas/refusals", test_refusals);
 

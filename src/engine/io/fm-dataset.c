@@ -275,24 +275,18 @@ fm_dataset_next (FmDataset  *dataset,
 }
 
 gboolean
-fm_dataset_next_input (FmDataset          *dataset,
-                       const FmPreprocess *pp,
-                       guint64            *index_out,
-                       float              *input,
-                       int                *label_out,
-                       GError            **error)
+fm_dataset_preprocess_item (FmDataset          *dataset,
+                            const FmPreprocess *pp,
+                            guint64             index,
+                            const FmImage      *image,
+                            float              *input,
+                            GError            **error)
 {
-  g_autoptr(FmImage) image = NULL;
   FmPreprocess idx_pp;
-  guint64 index = 0;
 
-  g_return_val_if_fail (pp != NULL, FALSE);
+  g_return_val_if_fail (dataset != NULL && pp != NULL && image != NULL, FALSE);
   g_return_val_if_fail (input != NULL, FALSE);
 
-  if (!fm_dataset_next (dataset, &index, &image, label_out, error))
-    return FALSE;
-  if (index_out != NULL)
-    *index_out = index;
   if ((dataset->kind == FM_DATASET_IDX || dataset->kind == FM_DATASET_NPY)
       && pp->invert == FM_INVERT_AUTO)
     {
@@ -310,6 +304,27 @@ fm_dataset_next_input (FmDataset          *dataset,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+fm_dataset_next_input (FmDataset          *dataset,
+                       const FmPreprocess *pp,
+                       guint64            *index_out,
+                       float              *input,
+                       int                *label_out,
+                       GError            **error)
+{
+  g_autoptr(FmImage) image = NULL;
+  guint64 index = 0;
+
+  g_return_val_if_fail (pp != NULL, FALSE);
+  g_return_val_if_fail (input != NULL, FALSE);
+
+  if (!fm_dataset_next (dataset, &index, &image, label_out, error))
+    return FALSE;
+  if (index_out != NULL)
+    *index_out = index;
+  return fm_dataset_preprocess_item (dataset, pp, index, image, input, error);
 }
 
 GPtrArray *

@@ -153,6 +153,16 @@ gboolean       fm_dataset_next_input       (FmDataset          *dataset,
                                             int                *label_out,
                                             GError            **error);
 
+/* What fm_dataset_next_input () does with an item fm_dataset_next ()
+ * gave (@index, @image): for a reader that preprocesses only the items it
+ * wants. */
+gboolean       fm_dataset_preprocess_item  (FmDataset          *dataset,
+                                            const FmPreprocess *pp,
+                                            guint64             index,
+                                            const FmImage      *image,
+                                            float              *input,
+                                            GError            **error);
+
 /* Restricts reading to the items with @begin <= index < @end (@end is
  * clamped to the number of items; @begin > @end is an empty range), for a
  * sharded scan. Call it once, before the first next(): IDX files skip the
