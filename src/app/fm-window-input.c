@@ -420,11 +420,15 @@ load_image_done (GObject      *source,
       _fm_window_show_error (self, error);
       return;
     }
-  /* The model may have changed while the picture loaded. */
+  /* The model changed while the picture loaded (a model and a picture
+   * dropped together): read it again for the model now shown. */
   if (job->pp.channels != fm_draw_pad_get_channels (self->draw_pad) ||
       job->pp.height != fm_draw_pad_get_height (self->draw_pad) ||
       job->pp.width != fm_draw_pad_get_width (self->draw_pad))
-    return;
+    {
+      fm_window_open_image (self, job->file);
+      return;
+    }
   g_free (self->input_name);
   self->input_name = g_file_get_basename (job->file);
   self->input_inverted = job->inverted;

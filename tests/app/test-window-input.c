@@ -196,6 +196,54 @@ test_switch_rereads_picture (void)
   fm_test_close_window (window);
 }
 
+/* A picture and a model asked for together (dropped together), the model
+ * loaded first: the picture is read again for it, not dropped. */
+static void
+test_picture_and_model_together (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "together");
+  g_autofree char *paper = g_build_filename (dir, "big-paper.png", NULL);
+  g_autofree char *tiny = tiny_resnet ();
+  g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
+  g_autoptr(GFile) tiny_file = g_file_new_for_path (tiny);
+  cairo_surface_t *big = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 3000, 3000);
+  cairo_t *cr = cairo_create (big);
+
+  /* A picture large enough to load after the small model does: white
+   * paper with a black bar. */
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_rectangle (cr, 1200, 300, 600, 2400);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (big, paper), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (big);
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+
+  for (int round = 0; round < 4; round++)
+    {
+      fm_draw_pad_clear (pad);
+      fm_window_open_image (window, paper_file);
+      fm_window_open_model (window, tiny_file);
+      WAIT_FOR (g_str_has_suffix (fm_window_get_model (window)->path, "model.onnx") &&
+                fm_draw_pad_get_channels (pad) == 3 && !fm_draw_pad_is_empty (pad));
+      /* Dark ink on the paper: the picture, not a blank canvas. */
+      {
+        const float *px = fm_draw_pad_get_pixels (pad);
+        float darkest = 1;
+
+        for (int i = 0; i < 16 * 16; i++)
+          darkest = MIN (darkest, px[i]);
+        g_assert_cmpfloat (darkest, <, 0.5f);
+      }
+      open_model_and_wait (window, healthy);
+    }
+  fm_test_close_window (window);
+}
+
 /* The pixel (@x, @y) of @surface (ARGB32) as 0xRRGGBB. */
 static guint32
 surface_rgb (cairo_surface_t *surface,
@@ -711,6 +759,7 @@ main (int   argc,
   g_test_add_func ("/app/window/last-input-restored", test_last_input_restored);
   g_test_add_func ("/app/window/switch-rereads-picture", test_switch_rereads_picture);
   g_test_add_func ("/app/window/colour-preview", test_colour_preview);
+  g_test_add_func ("/app/window/picture-and-model-together", test_picture_and_model_together);
   g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
   g_test_add_func ("/app/window/inverted-notice-follows-switch",
