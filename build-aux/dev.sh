@@ -39,10 +39,14 @@ build_dir=${FM_BUILD_DIR:-_build}
 asan_dir=${FM_ASAN_BUILD_DIR:-_build-asan}
 fuzz_dir=${FM_FUZZ_BUILD_DIR:-_build-fuzz}
 tsan_dir=${FM_TSAN_BUILD_DIR:-_build-tsan}
-fuzz_targets=(onnx-proto model-load model-run idx dataset-tar dataset-npy image export
-              input-settings scan-json)
+# Every tests/fuzz/fuzz-NAME.c is a target (tests/fuzz/meson.build builds each).
+fuzz_targets=()
+for f in "$top"/tests/fuzz/fuzz-*.c; do
+  f=${f##*/fuzz-}
+  fuzz_targets+=("${f%.c}")
+done
 # The fuzz smoke run by `test` (CI): 60 s per target from a fixed seed, two
-# targets at a time (one per core), so about 5 minutes. A fixed seed makes a
+# targets at a time (one per core), so about 6 minutes. A fixed seed makes a
 # failure reproducible (rerun the target with -seed=$fuzz_smoke_seed on the
 # crash file); how far each target gets in 60 s still depends on the
 # machine. `fuzz` explores at random for as long as you say.
