@@ -336,12 +336,16 @@ fetch_one (gint64       index,
 }
 
 /* fm_top_images_fetch () with the parts asked for: @thumbs, @maps (the
- * run then goes only as far as @layer), or both. */
+ * run then goes only as far as @layer), or both; of the items @indexes
+ * (@n_indexes of them; NULL: those of all @n images), filling every one
+ * of the @n images of those items. */
 static gboolean
 fetch_parts (FmTopRunner   *runner,
              const FmLayer *layer,
              FmTopImage    *images,
              guint          n,
+             const gint64  *indexes,
+             guint          n_indexes,
              gboolean       thumbs,
              gboolean       maps,
              int           *input_h,
@@ -349,18 +353,23 @@ fetch_parts (FmTopRunner   *runner,
              GCancellable  *cancellable,
              GError       **error)
 {
-  g_autofree gint64 *indexes = g_new (gint64, MAX (n, 1));
+  g_autofree gint64 *all = NULL;
   g_autofree float *copy = NULL;
   FetchJob job = { runner->model, layer, images, n, NULL, 0, 0, thumbs, maps };
   gboolean ok;
 
   if (maps && fm_layer_copy_size (layer) > 0)
     job.copy = copy = g_new (float, fm_layer_copy_size (layer));
-  for (guint i = 0; i < n; i++)
-    indexes[i] = images[i].index;
+  if (indexes == NULL)
+    {
+      indexes = all = g_new (gint64, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        all[i] = images[i].index;
+      n_indexes = n;
+    }
   runner->until = maps ? fm_layer_plan_end (runner->model, layer) : 0;
   runner->no_run = !maps;
-  ok = fm_top_runner_run (runner, indexes, n, fetch_one, &job, cancellable, error);
+  ok = fm_top_runner_run (runner, indexes, n_indexes, fetch_one, &job, cancellable, error);
   runner->until = 0;
   runner->no_run = FALSE;
   if (ok && input_h != NULL)
@@ -381,8 +390,8 @@ fm_top_images_fetch (FmTopRunner   *runner,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  return fetch_parts (runner, layer, images, n, TRUE, TRUE, input_h, input_w, cancellable,
-                      error);
+  return fetch_parts (runner, layer, images, n, NULL, 0, TRUE, TRUE, input_h, input_w,
+                      cancellable, error);
 }
 
 void
@@ -568,6 +577,7 @@ typedef struct
   guint               *layer_first;   /* [channels]: a channel's first in layer_images */
   guint               *layer_count;   /* [channels]: how many it has */
   guint                layer_n;
+  GHashTable          *layer_ran;     /* gint64 items run for the layer so far */
 } AtlasJob;
 
 /* What the maps of one layer's top images may take (fm_atlas_set_maps_budget ()). */
@@ -586,18 +596,19 @@ layer_maps_clear (AtlasJob *job)
   g_clear_pointer (&job->layer_images, g_free);
   g_clear_pointer (&job->layer_first, g_free);
   g_clear_pointer (&job->layer_count, g_free);
+  g_clear_pointer (&job->layer_ran, g_hash_table_unref);
   job->layer_n = 0;
 }
 
-/* The maps of every channel's top images of layer @i, each image run once
- * for the whole layer, as far as the layer: a page alone would run again
- * the images it shares with the layer's other pages (on a ResNet-18's
- * 512-channel layer, about 5 times as many runs). Within the budget only;
- * beyond it each page runs its own. */
-static gboolean
-layer_maps_fetch (AtlasJob  *job,
-                  guint      i,
-                  GError   **error)
+/* Layer @i's channels' top images, whose maps the pages fill as they go:
+ * each item runs once for the layer (as far as the layer), giving the
+ * maps of every channel it is a top image of, so a page runs only the
+ * items no page before it ran (on a ResNet-18's 512-channel layer, a
+ * fifth of the runs of each page running its own). Within the budget
+ * only; beyond it each page runs its own. */
+static void
+layer_maps_init (AtlasJob *job,
+                 guint     i)
 {
   const FmScanResult *scan = job->spec->scan;
   guint scan_layer = (guint) job->spec->layers[i];
@@ -619,11 +630,40 @@ layer_maps_fetch (AtlasJob  *job,
   if ((guint64) n * plane * sizeof (float) > maps_budget)
     {
       layer_maps_clear (job);
-      return TRUE;
+      return;
     }
   job->layer_n = n;
-  return n == 0 || fetch_parts (job->runner, entry, job->layer_images, n, FALSE, TRUE, NULL,
-                                NULL, job->cancellable, error);
+  job->layer_ran = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+/* Runs the items of channels [c0, c1) of layer @i that no page ran yet,
+ * filling the maps of every channel of the layer they are top images of. */
+static gboolean
+layer_maps_fetch (AtlasJob  *job,
+                  guint      i,
+                  guint      c0,
+                  guint      c1,
+                  GError   **error)
+{
+  guint scan_layer = (guint) job->spec->layers[i];
+  const FmLayer *entry = &g_array_index (job->entries, FmLayer, scan_layer);
+  g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint c = c0; c < c1; c++)
+    for (guint j = 0; j < job->layer_count[c]; j++)
+      {
+        gint64 index = job->layer_images[job->layer_first[c] + j].index;
+
+        if (!g_hash_table_contains (job->layer_ran, &index))
+          {
+            g_hash_table_add (job->layer_ran, g_memdup2 (&index, sizeof index));
+            g_array_append_val (wanted, index);
+          }
+      }
+  return wanted->len == 0 ||
+         fetch_parts (job->runner, entry, job->layer_images, job->layer_n,
+                      (const gint64 *) wanted->data, wanted->len, FALSE, TRUE, NULL, NULL,
+                      job->cancellable, error);
 }
 
 static const char *
@@ -937,6 +977,8 @@ draw_layer_page (cairo_t   *cr,
   guint n = 0;
   gboolean ok;
 
+  if (job->layer_images != NULL && !layer_maps_fetch (job, i, c0, c1, error))
+    return FALSE;
   for (guint c = c0; c < c1; c++)
     {
       if (job->layer_images != NULL)
@@ -954,8 +996,9 @@ draw_layer_page (cairo_t   *cr,
         counts[c - c0] = fm_top_images_from_scan (scan, scan_layer, c, images + n);
       n += counts[c - c0];
     }
-  ok = n == 0 || fetch_parts (job->runner, entry, images, n, TRUE, job->layer_images == NULL,
-                              &input_h, &input_w, job->cancellable, error);
+  ok = n == 0 || fetch_parts (job->runner, entry, images, n, NULL, 0, TRUE,
+                              job->layer_images == NULL, &input_h, &input_w, job->cancellable,
+                              error);
   if (ok)
     {
       const char *friendly = job->spec->names != NULL ? job->spec->names[i] : NULL;
@@ -998,8 +1041,9 @@ draw_atlas (cairo_t   *cr,
     {
       guint channels = spec->scan->layers[spec->layers[i]].channels;
 
-      gboolean ok = layer_maps_fetch (job, i, error);
+      gboolean ok = TRUE;
 
+      layer_maps_init (job, i);
       for (guint c0 = 0; ok && c0 < MAX (channels, 1); c0 += per_page)
         ok = draw_layer_page (cr, job, i, c0, MIN (c0 + per_page, channels), error);
       layer_maps_clear (job);
