@@ -313,22 +313,28 @@ input_dialog_changed_cb (FmInputDialog *dialog,
 }
 
 void
+_fm_window_close_input_settings (FmWindow *self)
+{
+  GtkWindow *old = self->input_dialog;
+
+  /* It lets go of self->input_dialog and of self first: a reference still
+   * held on it would otherwise clear that pointer (or call back) when it
+   * finally goes, after a new dialog or after the window. */
+  if (old == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (old), (gpointer *) &self->input_dialog);
+  g_signal_handlers_disconnect_by_data (old, self);
+  self->input_dialog = NULL;
+  gtk_window_destroy (old);
+}
+
+void
 _fm_window_open_input_settings (FmWindow   *self,
                                 const char *explain)
 {
   if (self->model == NULL)
     return;
-  /* The old dialog lets go of self->input_dialog first: a reference
-   * still held on it would otherwise clear the new one's pointer when it
-   * finally goes. */
-  if (self->input_dialog != NULL)
-    {
-      GtkWindow *old = self->input_dialog;
-
-      g_object_remove_weak_pointer (G_OBJECT (old), (gpointer *) &self->input_dialog);
-      self->input_dialog = NULL;
-      gtk_window_destroy (old);
-    }
+  _fm_window_close_input_settings (self);
   self->input_dialog = fm_input_dialog_new (GTK_WINDOW (self), self->model->display_name,
                                             &self->pp, explain);
   g_object_add_weak_pointer (G_OBJECT (self->input_dialog), (gpointer *) &self->input_dialog);

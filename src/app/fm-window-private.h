@@ -187,6 +187,8 @@ void _fm_window_set_canvas       (FmWindow     *self,
 void _fm_window_keep_input_settings (FmWindow *self);
 void _fm_window_open_input_settings (FmWindow  *self,
                                      const char *explain);
+/* Closes Input Settings, if open, letting go of the window first. */
+void _fm_window_close_input_settings (FmWindow *self);
 void _fm_window_save_last_input  (FmWindow     *self);
 void _fm_window_restore_last_input (FmWindow   *self);
 

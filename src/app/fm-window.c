@@ -535,8 +535,10 @@ set_model (FmWindow  *self,
                                               "model for photos usually wants the ImageNet "
                                               "preset); they are kept for this model."));
       /* Shown once: kept as they are now, so the next load does not ask
-       * again (a change in the dialog keeps the new ones). */
-      _fm_window_keep_input_settings (self);
+       * again (a change in the dialog keeps the new ones). A file that is
+       * there but could not be used (its toast said why) is left as it is. */
+      if (self->settings_path != NULL && !g_file_test (self->settings_path, G_FILE_TEST_EXISTS))
+        _fm_window_keep_input_settings (self);
     }
   else if (self->input_dialog != NULL)
     _fm_window_open_input_settings (self, NULL);
@@ -783,8 +785,7 @@ fm_window_dispose (GObject *object)
   _fm_window_compare_dispose (self);
   g_clear_pointer (&self->frame, fm_frame_unref);
   g_clear_pointer (&self->sight, g_free);
-  if (self->input_dialog != NULL)
-    gtk_window_destroy (self->input_dialog);
+  _fm_window_close_input_settings (self);
   _fm_window_grid_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_WINDOW);
 
