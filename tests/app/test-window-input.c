@@ -545,6 +545,38 @@ test_input_settings_asked_once (void)
   g_unlink (settings);
 }
 
+/* A kept settings file that cannot be used (a typo in mean=) is said and
+ * left as it is: the panel opens, but nothing overwrites the file. */
+static void
+test_bad_settings_file_kept (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "bad-settings");
+  g_autofree char *path = g_build_filename (dir, "model.onnx", NULL);
+  g_autoptr(GByteArray) bytes = fm_test_relu_model (4, 6, FALSE, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *settings = NULL;
+  g_autofree char *folder = NULL;
+  static const char bad[] = "[Input]\nmean=0.5x\n";
+  FmWindow *window;
+
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+  settings = fm_input_settings_path_for_file (path, NULL);
+  folder = g_path_get_dirname (settings);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (settings, bad, -1, NULL));
+
+  window = fm_window_new (NULL);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  g_assert_nonnull (fm_window_get_input_dialog (window));
+  g_assert_nonnull (fm_window_get_last_toast (window));
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), "mean"));
+  fm_test_assert_file_is (settings, bad);
+  fm_test_close_window (window);
+  g_unlink (settings);
+}
+
 /* Input Settings left open follow a model switch: the dialog then shows
  * the new model's input, and one made for the model before changes
  * nothing (it once wrote a 1 x 28 x 28 tensor's settings over a
@@ -765,6 +797,7 @@ main (int   argc,
   g_test_add_func ("/app/window/inverted-notice-follows-switch",
                    test_inverted_notice_follows_switch);
   g_test_add_func ("/app/window/input-settings-asked-once", test_input_settings_asked_once);
+  g_test_add_func ("/app/window/bad-settings-file-kept", test_bad_settings_file_kept);
   g_test_add_func ("/app/window/input-settings-follow-switch",
                    test_input_settings_follow_switch);
   g_test_add_func ("/app/window/tensor-matches-cli", test_tensor_matches_cli);
