@@ -22,6 +22,8 @@ struct _FmInputDialog
 
   FmPreprocess  pp;
   gboolean      updating;     /* rows are being set from pp: no "changed" */
+  AdwWindowTitle      *window_title;
+  AdwPreferencesGroup *tensor;      /* its description says why it is open */
   AdwComboRow  *preset_row;
   AdwComboRow  *order_row;
   AdwComboRow  *range_row;
@@ -206,6 +208,16 @@ entry_row (AdwPreferencesGroup *group,
   return row;
 }
 
+/* The line at the top: @explain, or what the dialog is for. */
+static void
+set_explanation (FmInputDialog *self,
+                 const char    *explain)
+{
+  adw_preferences_group_set_description (self->tensor, explain != NULL ? explain
+    : _("How a picture or a drawing becomes this model’s input tensor. The settings are kept "
+        "for this model."));
+}
+
 /* The summary, the preset and how the tensor is made of [0, 1] values. */
 static AdwPreferencesGroup *
 tensor_group (FmInputDialog *self,
@@ -218,9 +230,8 @@ tensor_group (FmInputDialog *self,
   const char *orders[] = { self->pp.channels == 1 ? N_("Gray") : N_("RGB"), N_("BGR"), NULL };
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
 
-  adw_preferences_group_set_description (group, explain != NULL ? explain
-    : _("How a picture or a drawing becomes this model’s input tensor. The settings are kept "
-        "for this model."));
+  self->tensor = group;
+  set_explanation (self, explain);
   self->summary = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->summary, TRUE);
   gtk_label_set_xalign (self->summary, 0);
@@ -318,8 +329,8 @@ fm_input_dialog_new (GtkWindow          *parent,
 
   self->pp = *pp;
   gtk_window_set_title (GTK_WINDOW (self), title);
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
-                                   adw_window_title_new (_("Input Settings"), model_name));
+  self->window_title = ADW_WINDOW_TITLE (adw_window_title_new (_("Input Settings"), model_name));
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->window_title));
   gtk_box_append (GTK_BOX (content), header);
   adw_preferences_page_add (page, tensor_group (self, explain));
   adw_preferences_page_add (page, picture_group (self));
@@ -330,6 +341,27 @@ fm_input_dialog_new (GtkWindow          *parent,
   show_settings (self);
   connect_rows (self);
   return GTK_WINDOW (self);
+}
+
+gboolean
+fm_input_dialog_show_model (FmInputDialog      *self,
+                            const char         *model_name,
+                            const FmPreprocess *pp,
+                            const char         *explain)
+{
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (FM_IS_INPUT_DIALOG (self), FALSE);
+
+  if (pp->channels != self->pp.channels)
+    return FALSE;
+  title = g_strdup_printf (_("Input Settings of %s"), model_name);
+  self->pp = *pp;
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_subtitle (self->window_title, model_name);
+  set_explanation (self, explain);
+  show_settings (self);
+  return TRUE;
 }
 
 const FmPreprocess *

@@ -23,6 +23,14 @@ GtkWindow          *fm_input_dialog_new    (GtkWindow          *parent,
                                             const char         *model_name,
                                             const FmPreprocess *pp,
                                             const char         *explain);
+/* Shows another model's settings @pp in place (title, rows, @explain as
+ * in _new), without a "changed"; FALSE, and nothing done, when its input
+ * has another number of channels (the Channels row differs: make a new
+ * dialog). */
+gboolean            fm_input_dialog_show_model (FmInputDialog      *self,
+                                                const char         *model_name,
+                                                const FmPreprocess *pp,
+                                                const char         *explain);
 const FmPreprocess *fm_input_dialog_get    (FmInputDialog      *self);
 /* Chooses preset @name ("mnist", "imagenet", "none") as its row would. */
 void                fm_input_dialog_preset (FmInputDialog      *self,

@@ -344,6 +344,22 @@ _fm_window_open_input_settings (FmWindow   *self,
   gtk_window_present (self->input_dialog);
 }
 
+void
+_fm_window_refresh_input_settings (FmWindow   *self,
+                                   const char *explain)
+{
+  if (self->model == NULL)
+    return;
+  /* In place, where it can be: a new window would take the focus from
+   * the window (say, from the checkpoint slider stepped with the keys). */
+  if (self->input_dialog != NULL &&
+      fm_input_dialog_show_model (FM_INPUT_DIALOG (self->input_dialog),
+                                  self->model->display_name, &self->pp, explain))
+    g_object_set_data (G_OBJECT (self->input_dialog), "fm-model", self->model);
+  else
+    _fm_window_open_input_settings (self, explain);
+}
+
 GtkWindow *
 fm_window_get_input_dialog (FmWindow *self)
 {

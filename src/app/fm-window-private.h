@@ -187,6 +187,10 @@ void _fm_window_set_canvas       (FmWindow     *self,
 void _fm_window_keep_input_settings (FmWindow *self);
 void _fm_window_open_input_settings (FmWindow  *self,
                                      const char *explain);
+/* Input Settings for the model now shown: the open dialog updated in
+ * place (or made anew for another number of channels), else opened. */
+void _fm_window_refresh_input_settings (FmWindow  *self,
+                                        const char *explain);
 /* Closes Input Settings, if open, letting go of the window first. */
 void _fm_window_close_input_settings (FmWindow *self);
 void _fm_window_save_last_input  (FmWindow     *self);

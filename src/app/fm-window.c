@@ -530,10 +530,11 @@ set_model (FmWindow  *self,
    * model's (the old model's settings never reach it). */
   if (!kept && !model_has_input_metadata (model))
     {
-      _fm_window_open_input_settings (self, _("This model says nothing of how its input was "
-                                              "prepared. Check the settings below (a PyTorch "
-                                              "model for photos usually wants the ImageNet "
-                                              "preset); they are kept for this model."));
+      _fm_window_refresh_input_settings (self, _("This model says nothing of how its input "
+                                                 "was prepared. Check the settings below (a "
+                                                 "PyTorch model for photos usually wants the "
+                                                 "ImageNet preset); they are kept for this "
+                                                 "model."));
       /* Shown once: kept as they are now, so the next load does not ask
        * again (a change in the dialog keeps the new ones). A file that is
        * there but could not be used (its toast said why) is left as it is. */
@@ -541,7 +542,7 @@ set_model (FmWindow  *self,
         _fm_window_keep_input_settings (self);
     }
   else if (self->input_dialog != NULL)
-    _fm_window_open_input_settings (self, NULL);
+    _fm_window_refresh_input_settings (self, NULL);
   return TRUE;
 }
 

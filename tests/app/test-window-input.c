@@ -628,6 +628,36 @@ test_input_settings_follow_switch (void)
   fm_test_close_window (window);
 }
 
+/* Between two models of one input the open dialog is updated in place
+ * (a new window would take the focus), and then changes the new model. */
+static void
+test_input_settings_in_place (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *dying = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  GtkWindow *dialog;
+  guint frames;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.input-settings", NULL);
+  dialog = fm_window_get_input_dialog (window);
+  g_assert_nonnull (dialog);
+  open_model_and_wait (window, dying);
+  g_assert_true (fm_window_get_input_dialog (window) == dialog);
+  g_assert_nonnull (strstr (gtk_window_get_title (dialog), "mnist-cnn-dying.onnx"));
+
+  frames = fm_window_get_n_frames (window);
+  fm_input_dialog_preset (FM_INPUT_DIALOG (dialog), "none");
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "none");
+  fm_test_close_window (window);
+  /* The bundled model's own settings again for the tests after this one. */
+  {
+    g_autofree char *kept = fm_input_settings_path_for_file (dying, NULL);
+
+    g_unlink (kept);
+  }
+}
+
 /* ---- one normalisation path (issue 15) ---------------------------------- */
 
 /* "a,b,c", each value as the float it is. */
@@ -798,6 +828,7 @@ main (int   argc,
                    test_inverted_notice_follows_switch);
   g_test_add_func ("/app/window/input-settings-asked-once", test_input_settings_asked_once);
   g_test_add_func ("/app/window/bad-settings-file-kept", test_bad_settings_file_kept);
+  g_test_add_func ("/app/window/input-settings-in-place", test_input_settings_in_place);
   g_test_add_func ("/app/window/input-settings-follow-switch",
                    test_input_settings_follow_switch);
   g_test_add_func ("/app/window/tensor-matches-cli", test_tensor_matches_cli);
