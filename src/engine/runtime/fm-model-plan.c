@@ -445,7 +445,9 @@ keep_perm (FmOpContext *ctx,
            FmNode      *node)
 {
   const FmOnnxAttribute *perm = fm_op_attr (ctx, "perm");
-  int rank = ctx->model->values[node->inputs[0]].shape.rank;
+  /* A shape's rank is at most FM_MAX_RANK; said again for GCC's -O3
+   * bounds check, which cannot see it. */
+  int rank = MIN (ctx->model->values[node->inputs[0]].shape.rank, FM_MAX_RANK);
 
   node->n_perm = (guint) rank;
   for (int d = 0; d < rank; d++)
