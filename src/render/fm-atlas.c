@@ -42,7 +42,8 @@ struct _FmTopRunner
   float        *input;      /* the model's input tensor */
   float        *planes;     /* the same as [C, H, W] */
   guint         until;      /* run the plan this far (0: all of it) */
-  gboolean      no_run;     /* only preprocess: the caller wants the input alone */
+  gboolean      no_run;     /* only preprocess: the caller wants the inputs alone */
+  GHashTable   *run_set;    /* gint64 items to run, the others only preprocessed; NULL: all */
 };
 
 FmTopRunner *
@@ -115,8 +116,10 @@ run_one (FmTopRunner  *r,
          GError      **error)
 {
   const FmModel *model = r->model;
+  gboolean run = !r->no_run &&
+                 (r->run_set == NULL || g_hash_table_contains (r->run_set, &index));
 
-  if (!r->no_run)
+  if (run)
     {
       memcpy (fm_run_input_data (r->run, 0), r->input,
               model->values[model->inputs[0]].numel * sizeof (float));
@@ -125,7 +128,7 @@ run_one (FmTopRunner  *r,
         return FALSE;
     }
   fm_preprocess_tensor_planes (&r->pp, r->input, r->planes);
-  func (index, r->planes, r->pp.height, r->pp.width, r->no_run ? NULL : r->run, user_data);
+  func (index, r->planes, r->pp.height, r->pp.width, run ? r->run : NULL, user_data);
   return TRUE;
 }
 
@@ -291,13 +294,14 @@ typedef struct
 {
   FmModel       *model;
   const FmLayer *layer;
-  FmTopImage    *images;
+  FmTopImage    *images;      /* whose thumb to fill */
   guint          n;
-  float         *copy;    /* fm_layer_copy_size () floats, or NULL */
+  FmTopImage    *map_images;  /* whose map and max to fill from the items run, or NULL */
+  guint          map_n;
+  float         *copy;        /* fm_layer_copy_size () floats, or NULL */
   int            input_h;
   int            input_w;
-  gboolean       thumbs;  /* fill thumb */
-  gboolean       maps;    /* fill map and max (the run went as far as the layer) */
+  gboolean       thumbs;
 } FetchJob;
 
 static void
@@ -310,68 +314,67 @@ fetch_one (gint64       index,
 {
   FetchJob *job = user_data;
   gsize plane = (gsize) job->layer->height * job->layer->width;
-  const float *maps = job->maps ? fm_layer_planes (job->model, job->layer, run, 0, job->copy)
-                                : NULL;
+  const float *maps = NULL;
 
   job->input_h = height;
   job->input_w = width;
-  for (guint i = 0; i < job->n; i++)
+  if (run != NULL && job->map_images != NULL)
+    maps = fm_layer_planes (job->model, job->layer, run, 0, job->copy);
+  for (guint i = 0; maps != NULL && i < job->map_n; i++)
+    {
+      FmTopImage *t = &job->map_images[i];
+
+      if (t->index != index)
+        continue;
+      g_free (t->map);
+      t->map = g_memdup2 (maps + (gsize) t->channel * plane, plane * sizeof (float));
+      t->max = fm_plane_max (t->map, plane);
+    }
+  for (guint i = 0; job->thumbs && i < job->n; i++)
     {
       FmTopImage *t = &job->images[i];
 
-      if (t->index != index || (job->maps && maps == NULL))
+      if (t->index != index)
         continue;
-      if (job->thumbs)
-        {
-          g_free (t->thumb);
-          t->thumb = g_memdup2 (input, (gsize) height * width * sizeof (float));
-        }
-      if (job->maps)
-        {
-          g_free (t->map);
-          t->map = g_memdup2 (maps + (gsize) t->channel * plane, plane * sizeof (float));
-          t->max = fm_plane_max (t->map, plane);
-        }
+      g_free (t->thumb);
+      t->thumb = g_memdup2 (input, (gsize) height * width * sizeof (float));
     }
 }
 
-/* fm_top_images_fetch () with the parts asked for: @thumbs, @maps (the
- * run then goes only as far as @layer), or both; of the items @indexes
- * (@n_indexes of them; NULL: those of all @n images), filling every one
- * of the @n images of those items. */
+/* One pass over the items of the @n @images: their thumbs if @thumbs,
+ * and the items of @run_set (NULL: all) run as far as @layer, filling the
+ * map and max of those of the @map_n @map_images (NULL: none run) that are
+ * of an item run. */
 static gboolean
 fetch_parts (FmTopRunner   *runner,
              const FmLayer *layer,
              FmTopImage    *images,
              guint          n,
-             const gint64  *indexes,
-             guint          n_indexes,
              gboolean       thumbs,
-             gboolean       maps,
+             FmTopImage    *map_images,
+             guint          map_n,
+             GHashTable    *run_set,
              int           *input_h,
              int           *input_w,
              GCancellable  *cancellable,
              GError       **error)
 {
-  g_autofree gint64 *all = NULL;
+  g_autofree gint64 *indexes = g_new (gint64, MAX (n, 1));
   g_autofree float *copy = NULL;
-  FetchJob job = { runner->model, layer, images, n, NULL, 0, 0, thumbs, maps };
+  FetchJob job = { runner->model, layer, images, n, map_images, map_n, NULL, 0, 0, thumbs };
   gboolean ok;
 
-  if (maps && fm_layer_copy_size (layer) > 0)
+  if (map_images != NULL && fm_layer_copy_size (layer) > 0)
     job.copy = copy = g_new (float, fm_layer_copy_size (layer));
-  if (indexes == NULL)
-    {
-      indexes = all = g_new (gint64, MAX (n, 1));
-      for (guint i = 0; i < n; i++)
-        all[i] = images[i].index;
-      n_indexes = n;
-    }
-  runner->until = maps ? fm_layer_plan_end (runner->model, layer) : 0;
-  runner->no_run = !maps;
-  ok = fm_top_runner_run (runner, indexes, n_indexes, fetch_one, &job, cancellable, error);
+  for (guint i = 0; i < n; i++)
+    indexes[i] = images[i].index;
+  runner->until = map_images != NULL ? fm_layer_plan_end (runner->model, layer) : 0;
+  runner->no_run = map_images == NULL;
+  runner->run_set = run_set;
+  ok = fm_top_runner_run (runner, indexes, n, fetch_one, &job, cancellable, error);
   runner->until = 0;
   runner->no_run = FALSE;
+  runner->run_set = NULL;
   if (ok && input_h != NULL)
     {
       *input_h = job.input_h;
@@ -390,7 +393,7 @@ fm_top_images_fetch (FmTopRunner   *runner,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  return fetch_parts (runner, layer, images, n, NULL, 0, TRUE, TRUE, input_h, input_w,
+  return fetch_parts (runner, layer, images, n, TRUE, images, n, NULL, input_h, input_w,
                       cancellable, error);
 }
 
@@ -636,34 +639,22 @@ layer_maps_init (AtlasJob *job,
   job->layer_ran = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
-/* Runs the items of channels [c0, c1) of layer @i that no page ran yet,
- * filling the maps of every channel of the layer they are top images of. */
-static gboolean
-layer_maps_fetch (AtlasJob  *job,
-                  guint      i,
-                  guint      c0,
-                  guint      c1,
-                  GError   **error)
+/* The items of the @n page @images that no page of the layer ran yet,
+ * marked as run now. */
+static GHashTable *
+layer_maps_to_run (AtlasJob         *job,
+                   const FmTopImage *images,
+                   guint             n)
 {
-  guint scan_layer = (guint) job->spec->layers[i];
-  const FmLayer *entry = &g_array_index (job->entries, FmLayer, scan_layer);
-  g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GHashTable *run = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
-  for (guint c = c0; c < c1; c++)
-    for (guint j = 0; j < job->layer_count[c]; j++)
+  for (guint j = 0; j < n; j++)
+    if (!g_hash_table_contains (job->layer_ran, &images[j].index))
       {
-        gint64 index = job->layer_images[job->layer_first[c] + j].index;
-
-        if (!g_hash_table_contains (job->layer_ran, &index))
-          {
-            g_hash_table_add (job->layer_ran, g_memdup2 (&index, sizeof index));
-            g_array_append_val (wanted, index);
-          }
+        g_hash_table_add (job->layer_ran, g_memdup2 (&images[j].index, sizeof (gint64)));
+        g_hash_table_add (run, g_memdup2 (&images[j].index, sizeof (gint64)));
       }
-  return wanted->len == 0 ||
-         fetch_parts (job->runner, entry, job->layer_images, job->layer_n,
-                      (const gint64 *) wanted->data, wanted->len, FALSE, TRUE, NULL, NULL,
-                      job->cancellable, error);
+  return run;
 }
 
 static const char *
@@ -977,28 +968,34 @@ draw_layer_page (cairo_t   *cr,
   guint n = 0;
   gboolean ok;
 
-  if (job->layer_images != NULL && !layer_maps_fetch (job, i, c0, c1, error))
-    return FALSE;
   for (guint c = c0; c < c1; c++)
     {
-      if (job->layer_images != NULL)
-        {
-          /* The layer's maps, copied; the pictures are read again. */
-          counts[c - c0] = job->layer_count[c];
-          for (guint j = 0; j < counts[c - c0]; j++)
-            {
-              images[n + j] = job->layer_images[job->layer_first[c] + j];
-              images[n + j].map = g_memdup2 (images[n + j].map,
-                                             (gsize) entry->height * entry->width * sizeof (float));
-            }
-        }
-      else
-        counts[c - c0] = fm_top_images_from_scan (scan, scan_layer, c, images + n);
+      counts[c - c0] = fm_top_images_from_scan (scan, scan_layer, c, images + n);
       n += counts[c - c0];
     }
-  ok = n == 0 || fetch_parts (job->runner, entry, images, n, NULL, 0, TRUE,
-                              job->layer_images == NULL, &input_h, &input_w, job->cancellable,
-                              error);
+  if (job->layer_images == NULL)
+    ok = n == 0 || fetch_parts (job->runner, entry, images, n, TRUE, images, n, NULL, &input_h,
+                                &input_w, job->cancellable, error);
+  else
+    {
+      /* One pass: the pictures, and the items no page ran yet through the
+       * model, filling the maps of every channel of the layer they are
+       * top images of; then the page's maps are the layer's. */
+      g_autoptr(GHashTable) run = layer_maps_to_run (job, images, n);
+      gsize bytes = (gsize) entry->height * entry->width * sizeof (float);
+
+      ok = n == 0 || fetch_parts (job->runner, entry, images, n, TRUE, job->layer_images,
+                                  job->layer_n, run, &input_h, &input_w, job->cancellable, error);
+      n = 0;
+      for (guint c = c0; ok && c < c1; c++)
+        for (guint j = 0; j < counts[c - c0]; j++, n++)
+          {
+            const FmTopImage *t = &job->layer_images[job->layer_first[c] + j];
+
+            images[n].map = g_memdup2 (t->map, bytes);
+            images[n].max = t->max;
+          }
+    }
   if (ok)
     {
       const char *friendly = job->spec->names != NULL ? job->spec->names[i] : NULL;
