@@ -266,10 +266,6 @@ _fm_window_set_canvas (FmWindow *self,
   update_undo_action (self);
 }
 
-/* New settings for the current model: the canvas takes the new background,
- * the caption says them, the model gets the input anew, a scan made under
- * other settings loses its marks, and the settings are kept for the model
- * (atomically; a failure is said, the settings still apply). */
 /* Keeps self->pp as the current model's settings (atomically); a failure
  * is said, the settings still apply. */
 void
@@ -286,6 +282,10 @@ _fm_window_keep_input_settings (FmWindow *self)
     }
 }
 
+/* New settings for the current model: the canvas takes the new background,
+ * the caption says them, the model gets the input anew, a scan made under
+ * other settings loses its marks, and the settings are kept for the model
+ * (atomically; a failure is said, the settings still apply). */
 static void
 apply_input_settings (FmWindow           *self,
                       const FmPreprocess *pp)
@@ -302,14 +302,10 @@ static void
 input_dialog_changed_cb (FmInputDialog *dialog,
                          FmWindow      *self)
 {
-  const FmPreprocess *pp = fm_input_dialog_get (dialog);
-
-  /* Only for the model it was opened for, and only an input of its size
-   * (set_model () replaces the dialog; this guards the tensor). */
-  if (self->model != NULL && self->model == g_object_get_data (G_OBJECT (dialog), "fm-model") &&
-      pp->channels == self->pp.channels && pp->height == self->pp.height &&
-      pp->width == self->pp.width)
-    apply_input_settings (self, pp);
+  /* Always the model shown: set_model () shows the new model's settings
+   * in the dialog or replaces it, and a closed one is disconnected. */
+  if (self->model != NULL)
+    apply_input_settings (self, fm_input_dialog_get (dialog));
 }
 
 void
@@ -338,8 +334,6 @@ _fm_window_open_input_settings (FmWindow   *self,
   self->input_dialog = fm_input_dialog_new (GTK_WINDOW (self), self->model->display_name,
                                             &self->pp, explain);
   g_object_add_weak_pointer (G_OBJECT (self->input_dialog), (gpointer *) &self->input_dialog);
-  /* Compared only, never dereferenced: the dialog goes with its model. */
-  g_object_set_data (G_OBJECT (self->input_dialog), "fm-model", self->model);
   g_signal_connect (self->input_dialog, "changed", G_CALLBACK (input_dialog_changed_cb), self);
   gtk_window_present (self->input_dialog);
 }
@@ -352,11 +346,9 @@ _fm_window_refresh_input_settings (FmWindow   *self,
     return;
   /* In place, where it can be: a new window would take the focus from
    * the window (say, from the checkpoint slider stepped with the keys). */
-  if (self->input_dialog != NULL &&
-      fm_input_dialog_show_model (FM_INPUT_DIALOG (self->input_dialog),
-                                  self->model->display_name, &self->pp, explain))
-    g_object_set_data (G_OBJECT (self->input_dialog), "fm-model", self->model);
-  else
+  if (self->input_dialog == NULL ||
+      !fm_input_dialog_show_model (FM_INPUT_DIALOG (self->input_dialog),
+                                   self->model->display_name, &self->pp, explain))
     _fm_window_open_input_settings (self, explain);
 }
 

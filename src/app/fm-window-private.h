@@ -181,10 +181,10 @@ void _fm_window_update_input_caption (FmWindow *self);
 /* The canvas for a new model's input settings (self->pp). */
 void _fm_window_set_canvas       (FmWindow     *self,
                                   gboolean      keep);
-/* Opens Input Settings, with the line @explain on top if not NULL. */
 /* Keeps self->pp for the current model in its settings file; a failure
  * is toasted. */
 void _fm_window_keep_input_settings (FmWindow *self);
+/* Opens Input Settings, with the line @explain on top if not NULL. */
 void _fm_window_open_input_settings (FmWindow  *self,
                                      const char *explain);
 /* Input Settings for the model now shown: the open dialog updated in

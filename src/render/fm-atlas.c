@@ -42,7 +42,6 @@ struct _FmTopRunner
   float        *input;      /* the model's input tensor */
   float        *planes;     /* the same as [C, H, W] */
   guint         until;      /* run the plan this far (0: all of it) */
-  gboolean      no_run;     /* only preprocess: the caller wants the inputs alone */
   GHashTable   *run_set;    /* gint64 items to run, the others only preprocessed; NULL: all */
 };
 
@@ -116,8 +115,7 @@ run_one (FmTopRunner  *r,
          GError      **error)
 {
   const FmModel *model = r->model;
-  gboolean run = !r->no_run &&
-                 (r->run_set == NULL || g_hash_table_contains (r->run_set, &index));
+  gboolean run = r->run_set == NULL || g_hash_table_contains (r->run_set, &index);
 
   if (run)
     {
@@ -296,12 +294,11 @@ typedef struct
   const FmLayer *layer;
   FmTopImage    *images;      /* whose thumb to fill */
   guint          n;
-  FmTopImage    *map_images;  /* whose map and max to fill from the items run, or NULL */
+  FmTopImage    *map_images;  /* whose map and max to fill from the items run */
   guint          map_n;
   float         *copy;        /* fm_layer_copy_size () floats, or NULL */
   int            input_h;
   int            input_w;
-  gboolean       thumbs;
 } FetchJob;
 
 static void
@@ -318,7 +315,7 @@ fetch_one (gint64       index,
 
   job->input_h = height;
   job->input_w = width;
-  if (run != NULL && job->map_images != NULL)
+  if (run != NULL)
     maps = fm_layer_planes (job->model, job->layer, run, 0, job->copy);
   for (guint i = 0; maps != NULL && i < job->map_n; i++)
     {
@@ -330,7 +327,7 @@ fetch_one (gint64       index,
       t->map = g_memdup2 (maps + (gsize) t->channel * plane, plane * sizeof (float));
       t->max = fm_plane_max (t->map, plane);
     }
-  for (guint i = 0; job->thumbs && i < job->n; i++)
+  for (guint i = 0; i < job->n; i++)
     {
       FmTopImage *t = &job->images[i];
 
@@ -341,16 +338,14 @@ fetch_one (gint64       index,
     }
 }
 
-/* One pass over the items of the @n @images: their thumbs if @thumbs,
- * and the items of @run_set (NULL: all) run as far as @layer, filling the
- * map and max of those of the @map_n @map_images (NULL: none run) that are
- * of an item run. */
+/* One pass over the items of the @n @images: their thumbs, and the items
+ * of @run_set (NULL: all) run as far as @layer, filling the map and max
+ * of those of the @map_n @map_images that are of an item run. */
 static gboolean
 fetch_parts (FmTopRunner   *runner,
              const FmLayer *layer,
              FmTopImage    *images,
              guint          n,
-             gboolean       thumbs,
              FmTopImage    *map_images,
              guint          map_n,
              GHashTable    *run_set,
@@ -361,19 +356,17 @@ fetch_parts (FmTopRunner   *runner,
 {
   g_autofree gint64 *indexes = g_new (gint64, MAX (n, 1));
   g_autofree float *copy = NULL;
-  FetchJob job = { runner->model, layer, images, n, map_images, map_n, NULL, 0, 0, thumbs };
+  FetchJob job = { runner->model, layer, images, n, map_images, map_n, NULL, 0, 0 };
   gboolean ok;
 
-  if (map_images != NULL && fm_layer_copy_size (layer) > 0)
+  if (fm_layer_copy_size (layer) > 0)
     job.copy = copy = g_new (float, fm_layer_copy_size (layer));
   for (guint i = 0; i < n; i++)
     indexes[i] = images[i].index;
-  runner->until = map_images != NULL ? fm_layer_plan_end (runner->model, layer) : 0;
-  runner->no_run = map_images == NULL;
+  runner->until = fm_layer_plan_end (runner->model, layer);
   runner->run_set = run_set;
   ok = fm_top_runner_run (runner, indexes, n, fetch_one, &job, cancellable, error);
   runner->until = 0;
-  runner->no_run = FALSE;
   runner->run_set = NULL;
   if (ok && input_h != NULL)
     {
@@ -393,8 +386,8 @@ fm_top_images_fetch (FmTopRunner   *runner,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  return fetch_parts (runner, layer, images, n, TRUE, images, n, NULL, input_h, input_w,
-                      cancellable, error);
+  return fetch_parts (runner, layer, images, n, images, n, NULL, input_h, input_w, cancellable,
+                      error);
 }
 
 void
@@ -574,8 +567,8 @@ typedef struct
   FmAtlasProgress      progress;
   gpointer             user_data;
   GCancellable        *cancellable;
-  /* The layer being drawn: its channels' top images with their maps, made
-   * before its first page (NULL: each page runs its own images). */
+  /* The layer being drawn: its channels' top images, whose maps its
+   * pages fill as they need them (NULL: each page runs its own images). */
   FmTopImage          *layer_images;
   guint               *layer_first;   /* [channels]: a channel's first in layer_images */
   guint               *layer_count;   /* [channels]: how many it has */
@@ -974,7 +967,7 @@ draw_layer_page (cairo_t   *cr,
       n += counts[c - c0];
     }
   if (job->layer_images == NULL)
-    ok = n == 0 || fetch_parts (job->runner, entry, images, n, TRUE, images, n, NULL, &input_h,
+    ok = n == 0 || fetch_parts (job->runner, entry, images, n, images, n, NULL, &input_h,
                                 &input_w, job->cancellable, error);
   else
     {
@@ -984,7 +977,7 @@ draw_layer_page (cairo_t   *cr,
       g_autoptr(GHashTable) run = layer_maps_to_run (job, images, n);
       gsize bytes = (gsize) entry->height * entry->width * sizeof (float);
 
-      ok = n == 0 || fetch_parts (job->runner, entry, images, n, TRUE, job->layer_images,
+      ok = n == 0 || fetch_parts (job->runner, entry, images, n, job->layer_images,
                                   job->layer_n, run, &input_h, &input_w, job->cancellable, error);
       n = 0;
       for (guint c = c0; ok && c < c1; c++)
@@ -1037,7 +1030,6 @@ draw_atlas (cairo_t   *cr,
   for (guint i = 0; i < spec->n_layers; i++)
     {
       guint channels = spec->scan->layers[spec->layers[i]].channels;
-
       gboolean ok = TRUE;
 
       layer_maps_init (job, i);

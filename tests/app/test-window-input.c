@@ -38,6 +38,18 @@ open_model_and_wait (FmWindow   *window,
             fm_window_get_frame (window)->model == fm_window_get_model (window));
 }
 
+/* A new window (not the application's) showing the model @file. */
+static FmWindow *
+open_in_new_window (GFile *file)
+{
+  FmWindow *window = fm_window_new (NULL);
+
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  return window;
+}
+
 /* From the healthy bundled model to the dying one (the same input): the
  * drawing, its undo history, the selected layer and the scroll position
  * stay. */
@@ -431,16 +443,14 @@ test_input_settings_round_trip (void)
   static const float want[3] = { (1 - 0.485f) / 0.229f, (1 - 0.456f) / 0.224f,
                                  (1 - 0.406f) / 0.225f };
   g_autofree char *settings = fm_input_settings_path_for_file (tiny, NULL);
-  FmWindow *window = fm_window_new (NULL);
+  FmWindow *window;
   GtkWindow *dialog;
   const float *tensor;
   guint frames;
 
   /* As a model never opened: earlier tests kept settings for it. */
   g_unlink (settings);
-  fm_window_open_model (window, file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  window = open_in_new_window (file);
   dialog = fm_window_get_input_dialog (window);
   g_assert_nonnull (dialog);
   g_assert_true (fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
@@ -455,10 +465,7 @@ test_input_settings_round_trip (void)
       g_assert_cmpfloat_with_epsilon (tensor[c * 256 + i], want[c], 1e-4);
   fm_test_close_window (window);
 
-  window = fm_window_new (NULL);
-  fm_window_open_model (window, file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  window = open_in_new_window (file);
   g_assert_null (fm_window_get_input_dialog (window));
   g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "imagenet");
   tensor = fm_window_get_input_tensor (window);
@@ -527,18 +534,12 @@ test_input_settings_asked_once (void)
   g_assert_nonnull (settings);
   g_assert_false (g_file_test (settings, G_FILE_TEST_EXISTS));
 
-  window = fm_window_new (NULL);
-  fm_window_open_model (window, file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  window = open_in_new_window (file);
   g_assert_nonnull (fm_window_get_input_dialog (window));
   g_assert_true (g_file_test (settings, G_FILE_TEST_EXISTS));
   fm_test_close_window (window);
 
-  window = fm_window_new (NULL);
-  fm_window_open_model (window, file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  window = open_in_new_window (file);
   fm_test_settle ();
   g_assert_null (fm_window_get_input_dialog (window));
   fm_test_close_window (window);
@@ -565,10 +566,7 @@ test_bad_settings_file_kept (void)
   g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
   g_assert_true (g_file_set_contents (settings, bad, -1, NULL));
 
-  window = fm_window_new (NULL);
-  fm_window_open_model (window, file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  window = open_in_new_window (file);
   g_assert_nonnull (fm_window_get_input_dialog (window));
   g_assert_nonnull (fm_window_get_last_toast (window));
   g_assert_nonnull (strstr (fm_window_get_last_toast (window), "mean"));
@@ -785,10 +783,7 @@ test_tensor_matches_cli (void)
   g_assert_true (fm_input_settings_save (kept, &pp, &error));
   g_assert_no_error (error);
 
-  window = fm_window_new (NULL);
-  fm_window_open_model (window, tiny_file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  window = open_in_new_window (tiny_file);
   g_assert_cmpint (fm_window_get_preprocess (window)->order, ==, FM_CHANNEL_ORDER_BGR);
   g_assert_cmpint (fm_window_get_preprocess (window)->resize, ==, FM_RESIZE_CROP);
   g_assert_false (fm_draw_pad_can_undo (fm_window_get_draw_pad (window)));
