@@ -151,6 +151,33 @@ test_conv_depthwise (void)
   CHECK (m, x, NULL, "y", 1e-5f, 10.5f, -31);
 }
 
+/* The largest |w| of channels longer than the vector lanes (36 weights
+ * each: 32 in lanes, 4 after): found in a lane and in the tail; a NaN
+ * weight never wins. */
+static void
+test_conv_weight_max_abs_long (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  float w[2 * 36];   /* [2, 4, 3, 3] */
+
+  for (int i = 0; i < 72; i++)
+    w[i] = (i % 2 ? -0.25f : 0.5f);
+  w[5] = -7.5f;        /* channel 0, lane 5 of the first block */
+  w[34] = 7.75f;       /* channel 0, in the tail: the largest */
+  w[36 + 31] = -6.25f; /* channel 1, lane 15 of the second block */
+  w[36 + 35] = NAN;    /* channel 1, its last weight */
+  fm_test_graph_float (g, "w", FM_DIMS (2, 4, 3, 3), w);
+  fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 4, 3, 3));
+  m = fm_test_graph_build_ok (g);
+  {
+    const FmNode *conv = &m->nodes[fm_test_model_producer (m, "y")];
+
+    g_assert_cmpfloat (fm_op_conv_weight_max_abs (conv, 0), ==, 7.75f);
+    g_assert_cmpfloat (fm_op_conv_weight_max_abs (conv, 1), ==, 6.25f);
+  }
+}
+
 /* Packed Conv weights are freed once every reader keeps its own copy; a
  * weight that anything else reads (another op, the graph's outputs) stays.
  * Either way the outputs and the per-channel largest |w| (for the scan's
@@ -1094,6 +1121,7 @@ main (int   argc,
   g_test_add_func ("/engine/ops/conv/basic", test_conv_basic);
   g_test_add_func ("/engine/ops/threads-split", test_threads_split);
   g_test_add_func ("/engine/ops/conv/weights-released", test_conv_weights_released);
+  g_test_add_func ("/engine/ops/conv/weight-max-abs-long", test_conv_weight_max_abs_long);
   g_test_add_func ("/engine/ops/conv/pads", test_conv_pads);
   g_test_add_func ("/engine/ops/conv/strides", test_conv_strides);
   g_test_add_func ("/engine/ops/conv/dilations", test_conv_dilations);

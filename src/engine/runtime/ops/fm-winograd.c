@@ -88,36 +88,48 @@ wg_pack_weights (const FmConvParams *p,
                  gsize               per,
                  float              *u)
 {
-  for (gint64 m = 0; m < p->m; m++)
-    for (gint64 c = 0; c < p->c; c++)
-      {
-        const float *g = w + (m * p->c + c) * 9;   /* [3, 3] */
-        float *dst = u + (m / FM_GEMM_MR) * FM_GEMM_MR * p->c + c * FM_GEMM_MR +
-                     m % FM_GEMM_MR;               /* element (m, c) of a packed matrix */
-        double t[4][3];                            /* G g */
+  /* By panels of FM_GEMM_MR rows, then channel, the rows of a panel
+   * side by side in lanes the compiler makes vectors of: the MR values
+   * of one (c, i, j) are one store. */
+  for (gint64 m0 = 0; m0 < p->m; m0 += FM_GEMM_MR)
+    {
+      gint64 rows = MIN (FM_GEMM_MR, p->m - m0);
+      float *panel = u + m0 * p->c;   /* element (m, c): panel[c MR + m - m0] */
 
-        for (int kx = 0; kx < 3; kx++)
-          {
-            double g0 = g[kx], g1 = g[3 + kx], g2 = g[6 + kx];
+      for (gint64 c = 0; c < p->c; c++)
+        {
+          double g[9][FM_GEMM_MR] = { { 0 } };
+          double t[4][3][FM_GEMM_MR];   /* G g */
 
-            t[0][kx] = g0;
-            t[1][kx] = 0.5 * (g0 + g1 + g2);
-            t[2][kx] = 0.5 * (g0 - g1 + g2);
-            t[3][kx] = g2;
-          }
-        for (int i = 0; i < 4; i++)   /* (G g) G^T, row i */
-          {
-            double r[4] = {
-              t[i][0],
-              0.5 * (t[i][0] + t[i][1] + t[i][2]),
-              0.5 * (t[i][0] - t[i][1] + t[i][2]),
-              t[i][2],
-            };
+          for (gint64 r = 0; r < rows; r++)
+            for (int k = 0; k < 9; k++)
+              g[k][r] = w[((m0 + r) * p->c + c) * 9 + k];   /* [3, 3] */
+          for (int kx = 0; kx < 3; kx++)
+            for (int l = 0; l < FM_GEMM_MR; l++)
+              {
+                double g0 = g[kx][l], g1 = g[3 + kx][l], g2 = g[6 + kx][l];
 
-            for (int j = 0; j < 4; j++)
-              dst[(4 * i + j) * per] = (float) r[j];
-          }
-      }
+                t[0][kx][l] = g0;
+                t[1][kx][l] = 0.5 * (g0 + g1 + g2);
+                t[2][kx][l] = 0.5 * (g0 - g1 + g2);
+                t[3][kx][l] = g2;
+              }
+          for (int i = 0; i < 4; i++)   /* (G g) G^T, row i */
+            {
+              float *dst = panel + c * FM_GEMM_MR + 4 * i * per;
+
+              for (gint64 r = 0; r < rows; r++)
+                {
+                  double t0 = t[i][0][r], t1 = t[i][1][r], t2 = t[i][2][r];
+
+                  dst[r] = (float) t0;
+                  dst[per + r] = (float) (0.5 * (t0 + t1 + t2));
+                  dst[2 * per + r] = (float) (0.5 * (t0 - t1 + t2));
+                  dst[3 * per + r] = (float) t2;
+                }
+            }
+        }
+    }
 }
 
 /* The tiles and the passes over them, and where the padded input rows,
