@@ -241,7 +241,7 @@ static void
 print_row (const char *label,
            const char *value)
 {
-  glong pad = 22 - g_utf8_strlen (label, -1);
+  glong pad = 22 - fm_cli_display_width (label);
 
   g_print ("  %s%*s %s\n", label, (int) MAX (pad, 0), "", value);
 }

@@ -219,7 +219,7 @@ print_text (TimelineState *s,
     {
       g_autofree char *base = g_path_get_basename (g_ptr_array_index (s->paths, k));
 
-      name_width = MAX (name_width, g_utf8_strlen (base, -1));
+      name_width = MAX (name_width, fm_cli_display_width (base));
       if (first == NULL)
         first = g_ptr_array_index (s->results, k);
     }
@@ -242,7 +242,7 @@ print_text (TimelineState *s,
     {
       const FmScanResult *r = g_ptr_array_index (s->results, k);
       g_autofree char *base = g_path_get_basename (g_ptr_array_index (s->paths, k));
-      glong pad = name_width - g_utf8_strlen (base, -1);
+      glong pad = name_width - fm_cli_display_width (base);
 
       g_print ("  %s%*s", base, (int) pad, "");
       if (r == NULL)

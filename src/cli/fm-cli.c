@@ -240,14 +240,36 @@ fm_cli_shape_to_json (const FmShape *shape)
   return node;
 }
 
-/* Appends @text padded with spaces to @width characters (not bytes). */
+glong
+fm_cli_display_width (const char *text)
+{
+  glong width = 0;
+
+  for (const char *p = text; *p != '\0';)
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          width++;   /* a byte of a file name in another encoding */
+          p++;
+          continue;
+        }
+      if (!g_unichar_iszerowidth (c))
+        width += g_unichar_iswide (c) ? 2 : 1;
+      p = g_utf8_next_char (p);
+    }
+  return width;
+}
+
+/* Appends @text padded with spaces to @width columns (not bytes). */
 static void
 append_cell (GString    *line,
              const char *text,
              glong       width,
              gboolean    align_right)
 {
-  glong pad = MAX (width - g_utf8_strlen (text, -1), 0);
+  glong pad = MAX (width - fm_cli_display_width (text), 0);
 
   if (!align_right)
     g_string_append (line, text);
@@ -269,7 +291,7 @@ fm_cli_print_table (GPtrArray      *cells,
 
   for (guint i = 0; i < cells->len; i++)
     width[i % n_columns] = MAX (width[i % n_columns],
-                                g_utf8_strlen (g_ptr_array_index (cells, i), -1));
+                                fm_cli_display_width (g_ptr_array_index (cells, i)));
   for (guint row = 0; row < cells->len / n_columns; row++)
     {
       g_autoptr(GString) line = g_string_new ("  ");
@@ -307,7 +329,7 @@ fm_cli_print_fields (const char *label,
       g_ptr_array_add (pairs, (gpointer) l);
       g_ptr_array_add (pairs, (gpointer) v);
       if (v != NULL)
-        width = MAX (width, g_utf8_strlen (l, -1));
+        width = MAX (width, fm_cli_display_width (l));
     }
   va_end (args);
   for (guint i = 0; i < pairs->len; i += 2)

@@ -101,18 +101,23 @@ FmModel  *fm_cli_load_model      (const char     *arg,
                                   const FmModelOptions *options,
                                   GError        **error);
 
+/* The columns @text takes on a terminal: two for a wide (CJK) character,
+ * none for a combining mark, one for any other character and for each
+ * byte that is not UTF-8 (a file name in another encoding). */
+glong     fm_cli_display_width   (const char     *text);
+
 /* Prints @cells (strings, row by row, @n_columns a row, a header first if
  * any) as a table indented by two spaces, @gap spaces between columns:
- * each column as wide as its widest cell, counted in characters so that
- * any name lines up; a column is right-aligned where @align_right says so;
- * no spaces end a line. */
+ * each column as wide as its widest cell in terminal columns
+ * (fm_cli_display_width ()), so that any name lines up; a column is
+ * right-aligned where @align_right says so; no spaces end a line. */
 void      fm_cli_print_table     (GPtrArray      *cells,
                                   guint           n_columns,
                                   const gboolean *align_right,
                                   guint           gap);
 
 /* Prints "LABEL VALUE" lines, the values in one column after the longest
- * label (counted in characters, so a translation's lines up): pairs of
+ * label (in terminal columns, so a translation's lines up): pairs of
  * strings, NULL-terminated; a NULL value skips its line. */
 void      fm_cli_print_fields    (const char     *label,
                                   const char     *value,

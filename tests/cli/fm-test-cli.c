@@ -62,10 +62,11 @@ fm_test_cli_run (const char         *binary,
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
+  /* Untranslated, unless @env says otherwise. */
+  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
   for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
     envp = env[i + 1] != NULL ? g_environ_setenv (envp, env[i], env[i + 1], TRUE)
                               : g_environ_unsetenv (envp, env[i]);
-  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
   t0 = g_get_monotonic_time ();
   g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
                 out, err, &status, &error);

@@ -26,7 +26,7 @@ void        fm_test_cli_result_clear (FmTestCliResult    *r);
 const char *fm_test_cli_init         (int                *argc,
                                       char             ***argv);
 /* Runs `BINARY SUBCOMMAND ARGS...` (@args ends with NULL; no SUBCOMMAND
- * when it is NULL) with LC_ALL=C and the extra "KEY", "VALUE" pairs of @env
+ * when it is NULL) with LC_ALL=C, then the "KEY", "VALUE" pairs of @env
  * (NULL-terminated, may be NULL; a NULL VALUE unsets KEY); stores stdout
  * and stderr, and the wall time in @seconds when not NULL. Returns the
  * exit status, -1 for a signal. */

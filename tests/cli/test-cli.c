@@ -458,6 +458,54 @@ test_inspect_columns (void)
   fm_test_cli_result_clear (&t);
 }
 
+/* Names of any script line up in `inspect`'s node table: "relu", "特征"
+ * (two wide characters) and "cafe" + a combining acute accent all take
+ * four columns, so the output names after them start after the same
+ * number of spaces (counted in characters, the two others would get two
+ * more and one less). */
+static void
+test_inspect_wide_names (void)
+{
+  const gint64 dims[4] = { 1, 1, 2, 2 };
+  const char *nodes[3] = { "relu", "\u7279\u5f81", "cafe\u0301" };
+  const char *outs[3] = { "r1", "r2", "r3" };
+  const char *ins[3] = { "x", "r1", "r2" };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("r3", dims, 4);
+  g_autoptr(GByteArray) m = NULL;
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "wide-names.onnx", NULL);
+  FmTestCliResult t;
+  int gap = -1;
+
+  for (int i = 0; i < 3; i++)
+    put_msg (graph, FM_ONNX_GRAPH_NODE,
+             fm_test_node ("Relu", nodes[i], (const char *[]) { ins[i], NULL }, outs[i]));
+  m = fm_test_graph_model_bytes (graph, "wide", in, out);
+  g_assert_true (g_file_set_contents (path, (const char *) m->data, m->len, NULL));
+  /* In the C locale, g_print () would print each non-ASCII character as "?" */
+  t = run_cli (((const char *[]) { "LC_ALL", "C.UTF-8", NULL }), "inspect", path, NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *row_start = g_strdup_printf ("Relu  %s ", nodes[i]);
+      const char *row = strstr (t.out, row_start);
+      const char *name_end, *o;
+
+      g_assert_nonnull (row);
+      name_end = row + strlen ("Relu  ") + strlen (nodes[i]);
+      o = name_end;
+      while (*o == ' ')
+        o++;
+      g_assert_true (g_str_has_prefix (o, outs[i]));
+      if (gap < 0)
+        gap = (int) (o - name_end);
+      g_assert_cmpint ((int) (o - name_end), ==, gap);
+    }
+  g_assert_cmpint (gap, ==, 2);   /* the column's widest name: 4 columns, then 2 */
+  fm_test_cli_result_clear (&t);
+}
+
 /* tests/fixtures/pytorch/keras_nhwc (tf2onnx's shape of a Keras model):
  * `run --json` lists the channels-last Transpose output as 8 channels of
  * 7 x 7, read off the graph (MaxPool [1, 8, 7, 7] -> Transpose [0, 2, 3,
@@ -783,6 +831,7 @@ main (int   argc,
   g_test_add_func ("/cli/run/dump", test_dump);
   g_test_add_func ("/cli/inspect", test_inspect);
   g_test_add_func ("/cli/inspect-columns", test_inspect_columns);
+  g_test_add_func ("/cli/inspect-wide-names", test_inspect_wide_names);
   g_test_add_func ("/cli/run/keras-nhwc", test_keras_nhwc);
   g_test_add_func ("/cli/exit/failure", test_exit_1);
   g_test_add_func ("/cli/exit/usage", test_exit_2);
