@@ -77,6 +77,22 @@ show_preset (FmInputDialog *self)
   self->updating = updating;
 }
 
+/* The Channels row for self->pp's number of channels: Gray or RGB first,
+ * only a 3-channel model may choose. */
+static void
+show_channels (FmInputDialog *self)
+{
+  g_autoptr(GtkStringList) orders = gtk_string_list_new (NULL);
+  gboolean one = self->pp.channels == 1;
+
+  gtk_string_list_append (orders, one ? _("Gray") : _("RGB"));
+  gtk_string_list_append (orders, _("BGR"));
+  adw_combo_row_set_model (self->order_row, G_LIST_MODEL (orders));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->order_row),
+                               one ? _("This model reads one channel") : "");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->order_row), self->pp.channels == 3);
+}
+
 /* The rows from self->pp. */
 static void
 show_settings (FmInputDialog *self)
@@ -86,6 +102,7 @@ show_settings (FmInputDialog *self)
 
   self->updating = TRUE;
   show_preset (self);
+  show_channels (self);
   adw_combo_row_set_selected (self->order_row,
                               self->pp.channels == 1 ? 0 : self->pp.order == FM_CHANNEL_ORDER_BGR ? 1 : 0);
   adw_combo_row_set_selected (self->range_row, self->pp.range);
@@ -227,7 +244,7 @@ tensor_group (FmInputDialog *self,
                                    N_("ImageNet (torchvision mean and std)"),
                                    N_("None (mean 0, std 1)"), N_("Custom"), NULL };
   static const char *ranges[] = { N_("0 to 1"), N_("0 to 255"), N_("−1 to 1"), NULL };
-  const char *orders[] = { self->pp.channels == 1 ? N_("Gray") : N_("RGB"), N_("BGR"), NULL };
+  static const char *orders[] = { NULL };   /* show_channels () fills it */
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
 
   self->tensor = group;
@@ -239,9 +256,7 @@ tensor_group (FmInputDialog *self,
   gtk_widget_set_margin_bottom (GTK_WIDGET (self->summary), 6);
   adw_preferences_group_add (group, GTK_WIDGET (self->summary));
   self->preset_row = combo_row (group, _("_Preset"), NULL, presets);
-  self->order_row = combo_row (group, _("C_hannels"), self->pp.channels == 1
-                               ? _("This model reads one channel") : NULL, orders);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->order_row), self->pp.channels == 3);
+  self->order_row = combo_row (group, _("C_hannels"), NULL, orders);
   self->range_row = combo_row (group, _("Value _range"),
                                _("What the model expects before the mean is taken off"), ranges);
   self->mean_row = entry_row (group, _("Mean (one value, or one per channel)"));
@@ -343,7 +358,7 @@ fm_input_dialog_new (GtkWindow          *parent,
   return GTK_WINDOW (self);
 }
 
-gboolean
+void
 fm_input_dialog_show_model (FmInputDialog      *self,
                             const char         *model_name,
                             const FmPreprocess *pp,
@@ -351,17 +366,14 @@ fm_input_dialog_show_model (FmInputDialog      *self,
 {
   g_autofree char *title = NULL;
 
-  g_return_val_if_fail (FM_IS_INPUT_DIALOG (self), FALSE);
+  g_return_if_fail (FM_IS_INPUT_DIALOG (self));
 
-  if (pp->channels != self->pp.channels)
-    return FALSE;
   title = g_strdup_printf (_("Input Settings of %s"), model_name);
   self->pp = *pp;
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_subtitle (self->window_title, model_name);
   set_explanation (self, explain);
   show_settings (self);
-  return TRUE;
 }
 
 const FmPreprocess *

@@ -24,10 +24,9 @@ GtkWindow          *fm_input_dialog_new    (GtkWindow          *parent,
                                             const FmPreprocess *pp,
                                             const char         *explain);
 /* Shows another model's settings @pp in place (title, rows, @explain as
- * in _new), without a "changed"; FALSE, and nothing done, when its input
- * has another number of channels (the Channels row differs: make a new
- * dialog). */
-gboolean            fm_input_dialog_show_model (FmInputDialog      *self,
+ * in _new), without a "changed" and without taking the focus, whatever
+ * its number of channels. */
+void                fm_input_dialog_show_model (FmInputDialog      *self,
                                                 const char         *model_name,
                                                 const FmPreprocess *pp,
                                                 const char         *explain);

@@ -344,12 +344,13 @@ _fm_window_refresh_input_settings (FmWindow   *self,
 {
   if (self->model == NULL)
     return;
-  /* In place, where it can be: a new window would take the focus from
-   * the window (say, from the checkpoint slider stepped with the keys). */
-  if (self->input_dialog == NULL ||
-      !fm_input_dialog_show_model (FM_INPUT_DIALOG (self->input_dialog),
-                                   self->model->display_name, &self->pp, explain))
+  /* In place: a new window would take the focus from the window (say,
+   * from the checkpoint slider stepped with the keys). */
+  if (self->input_dialog == NULL)
     _fm_window_open_input_settings (self, explain);
+  else
+    fm_input_dialog_show_model (FM_INPUT_DIALOG (self->input_dialog),
+                                self->model->display_name, &self->pp, explain);
 }
 
 GtkWindow *

@@ -575,54 +575,81 @@ test_bad_settings_file_kept (void)
   g_unlink (settings);
 }
 
-/* Input Settings left open follow a model switch: the dialog then shows
- * the new model's input, and one made for the model before changes
- * nothing (it once wrote a 1 x 28 x 28 tensor's settings over a
- * 3 x 16 x 16 model's input). */
+/* The Channels row of Input Settings @dialog: its first choice ("Gray"
+ * or "RGB") and whether it can be changed. */
+static const char *
+channels_row (GtkWindow *dialog,
+              gboolean  *sensitive)
+{
+  for (GtkWidget *w = GTK_WIDGET (dialog); w != NULL;)
+    {
+      if (ADW_IS_COMBO_ROW (w) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), "C_hannels") == 0)
+        {
+          GListModel *items = adw_combo_row_get_model (ADW_COMBO_ROW (w));
+
+          *sensitive = gtk_widget_get_sensitive (w);
+          return gtk_string_list_get_string (GTK_STRING_LIST (items), 0);
+        }
+      /* depth first */
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && w != GTK_WIDGET (dialog) && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == NULL || w == GTK_WIDGET (dialog) ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* Input Settings left open follow a model switch, in place whatever the
+ * number of channels (a new window would take the focus): the dialog then
+ * shows the new model's input and its Channels row, and its changes apply
+ * to the new model (a dialog of the model before once wrote a 1 x 28 x 28
+ * tensor's settings over a 3 x 16 x 16 model's input). */
 static void
 test_input_settings_follow_switch (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   g_autofree char *tiny = tiny_resnet ();
   g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
-  GtkWindow *old_dialog;
   const FmPreprocess *pp;
   GtkWindow *dialog;
+  gboolean sensitive = TRUE;
   guint frames;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.input-settings", NULL);
-  old_dialog = g_object_ref (fm_window_get_input_dialog (window));
-  g_assert_cmpint (fm_input_dialog_get (FM_INPUT_DIALOG (old_dialog))->channels, ==, 1);
+  dialog = fm_window_get_input_dialog (window);
+  g_assert_cmpint (fm_input_dialog_get (FM_INPUT_DIALOG (dialog))->channels, ==, 1);
+  g_assert_cmpstr (channels_row (dialog, &sensitive), ==, "Gray");
+  g_assert_false (sensitive);
 
   open_model_and_wait (window, tiny);
-  dialog = fm_window_get_input_dialog (window);
-  g_assert_nonnull (dialog);
-  g_assert_true (dialog != old_dialog);
+  g_assert_true (fm_window_get_input_dialog (window) == dialog);
   pp = fm_input_dialog_get (FM_INPUT_DIALOG (dialog));
   g_assert_cmpint (pp->channels, ==, 3);
   g_assert_cmpint (pp->height, ==, 16);
   g_assert_cmpint (pp->width, ==, 16);
+  g_assert_cmpstr (channels_row (dialog, &sensitive), ==, "RGB");
+  g_assert_true (sensitive);
 
-  /* The old dialog's change is refused: the window keeps its input. */
-  fm_input_dialog_preset (FM_INPUT_DIALOG (old_dialog), "none");
-  g_assert_cmpint (fm_window_get_preprocess (window)->channels, ==, 3);
-  g_assert_cmpint (fm_window_get_preprocess (window)->height, ==, 16);
-  /* Let go of it while its parent lives (GTK unlinks it from the parent). */
-  g_object_unref (old_dialog);
-
-  /* The new one applies to the new model. */
+  /* Its changes apply to the new model. */
   frames = fm_window_get_n_frames (window);
   fm_input_dialog_preset (FM_INPUT_DIALOG (dialog), "none");
   WAIT_FOR (fm_window_get_n_frames (window) > frames);
   g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "none");
   g_assert_cmpint (fm_window_get_preprocess (window)->channels, ==, 3);
+  g_assert_cmpint (fm_window_get_preprocess (window)->height, ==, 16);
 
   /* Back to a model with metadata: the open dialog shows its input. */
   open_model_and_wait (window, healthy);
-  dialog = fm_window_get_input_dialog (window);
-  g_assert_nonnull (dialog);
+  g_assert_true (fm_window_get_input_dialog (window) == dialog);
   g_assert_cmpint (fm_input_dialog_get (FM_INPUT_DIALOG (dialog))->channels, ==, 1);
   g_assert_cmpint (fm_input_dialog_get (FM_INPUT_DIALOG (dialog))->height, ==, 28);
+  g_assert_cmpstr (channels_row (dialog, &sensitive), ==, "Gray");
+  g_assert_false (sensitive);
   fm_test_close_window (window);
 }
 
