@@ -304,26 +304,66 @@ restore_scroll (FmWindow *self,
 
 #define MAX_RECENT 8
 
-/* How many of the files @paths (@n of them) are called @base. */
-static guint
-count_basename (char       **paths,
-                guint        n,
-                const char  *base)
+/* The last @depth folders of @path's folder, "a/run-2" (all of them, and
+ * TRUE in @whole, when it has no more). */
+static char *
+folder_tail (const char *path,
+             guint       depth,
+             gboolean   *whole)
 {
-  guint count = 0;
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char *start = dir + strlen (dir);
 
-  for (guint i = 0; i < n; i++)
+  for (guint d = 0; d < depth && start > dir; d++)
     {
-      g_autofree char *other = g_path_get_basename (paths[i]);
-
-      count += g_str_equal (other, base);
+      start--;   /* onto the separator after the folder, or its last byte */
+      while (start > dir && !G_IS_DIR_SEPARATOR (start[-1]))
+        start--;
+      if (d + 1 < depth && start > dir)
+        start--;   /* onto the separator before it */
     }
-  return count;
+  *whole = start == dir || (start == dir + 1 && G_IS_DIR_SEPARATOR (dir[0]));
+  return g_strdup (start);
 }
 
-/* The recent models in the main menu: those still there, by file name,
- * with their folder's name where two share a file name (exports are
- * often all "model.onnx"). */
+/* The menu label of @paths[@i]: its file name, and where another shares
+ * it, as many of its last folders as tell the two apart ("model.onnx in
+ * run-3", "model.onnx in b/run-3"; exports are often all "model.onnx"). */
+static char *
+recent_label (char  **paths,
+              guint   n,
+              guint   i)
+{
+  g_autofree char *base = g_path_get_basename (paths[i]);
+
+  for (guint depth = 1;; depth++)
+    {
+      gboolean whole = FALSE;
+      g_autofree char *tail = folder_tail (paths[i], depth, &whole);
+      gboolean shared = FALSE, told_apart = TRUE;
+
+      for (guint k = 0; k < n; k++)
+        {
+          g_autofree char *other = g_path_get_basename (paths[k]);
+          gboolean other_whole;
+          g_autofree char *other_tail = NULL;
+
+          if (k == i || !g_str_equal (other, base))
+            continue;
+          shared = TRUE;
+          other_tail = folder_tail (paths[k], depth, &other_whole);
+          told_apart &= !g_str_equal (tail, other_tail);
+        }
+      if (!shared)
+        return g_steal_pointer (&base);
+      if (told_apart || whole)
+        /* Translators: a recent model in the main menu whose file name
+         * another one shares: "model.onnx in run-3" (file, folder) */
+        return g_strdup_printf (_("%s in %s"), base, tail);
+    }
+}
+
+/* The recent models in the main menu: those still there. */
 static void
 update_recent_menu (FmWindow *self)
 {
@@ -336,22 +376,11 @@ update_recent_menu (FmWindow *self)
   g_menu_remove_all (self->recent_menu);
   for (guint i = 0; i < shown->len; i++)
     {
-      const char *path = g_ptr_array_index (shown, i);
-      g_autofree char *base = g_path_get_basename (path);
-      g_autofree char *label = NULL;
-      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *label = recent_label ((char **) shown->pdata, shown->len, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
-      if (count_basename ((char **) shown->pdata, shown->len, base) > 1)
-        {
-          g_autofree char *dir = g_path_get_dirname (path);
-          g_autofree char *folder = g_path_get_basename (dir);
-
-          /* Translators: a recent model in the main menu whose file name
-           * another one shares: "model.onnx in run-3" (file, folder) */
-          label = g_strdup_printf (_("%s in %s"), base, folder);
-        }
-      item = g_menu_item_new (label != NULL ? label : base, NULL);
-      g_menu_item_set_action_and_target (item, "win.open-recent", "s", path);
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s",
+                                         (const char *) g_ptr_array_index (shown, i));
       g_menu_append_item (self->recent_menu, item);
     }
 }

@@ -344,51 +344,51 @@ recent_label (FmWindow *window,
   return label;
 }
 
-/* Two exports called model.onnx are told apart by their folders; a
- * recent model whose file is gone is not offered. */
+/* Exports called model.onnx are told apart by their folders, by as many
+ * as it takes (two run-2 folders, in a and in b); a recent model whose
+ * file is gone is not offered. */
 static void
 test_recent_models_menu (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
   g_autofree char *top = fm_test_fresh_dir (fm_test_scratch (), "recent-menu");
-  const char *runs[] = { "run-1", "run-2", "gone" };
+  const char *runs[] = { "run-1", "a/run-2", "gone", "b/run-2" };
+  const char *expected[] = { "mnist-cnn.onnx", "model.onnx in b/run-2", "model.onnx in a/run-2",
+                             "model.onnx in run-1" };
   g_autofree char *bytes = NULL;
-  char *paths[3];
+  char *paths[4];
   gsize len;
   FmWindow *window;
   GMenuModel *menu;
 
   g_assert_true (g_file_get_contents (healthy, &bytes, &len, NULL));
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
       g_autofree char *dir = g_build_filename (top, runs[i], NULL);
 
-      g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
       paths[i] = g_build_filename (dir, "model.onnx", NULL);
       g_assert_true (g_file_set_contents (paths[i], bytes, len, NULL));
     }
   g_settings_reset (settings, "recent-models");
   window = fm_test_open_window ("mnist-cnn");
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     open_model_and_wait (window, paths[i]);
   g_assert_cmpint (g_unlink (paths[2]), ==, 0);
   open_model_and_wait (window, healthy);
 
   menu = G_MENU_MODEL (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
                                                       "recent_menu"));
-  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 3);
-  {
-    g_autofree char *l0 = recent_label (window, 0);
-    g_autofree char *l1 = recent_label (window, 1);
-    g_autofree char *l2 = recent_label (window, 2);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 4);
+  for (int i = 0; i < 4; i++)
+    {
+      g_autofree char *label = recent_label (window, i);
 
-    g_assert_cmpstr (l0, ==, "mnist-cnn.onnx");
-    g_assert_cmpstr (l1, ==, "model.onnx in run-2");
-    g_assert_cmpstr (l2, ==, "model.onnx in run-1");
-  }
+      g_assert_cmpstr (label, ==, expected[i]);
+    }
   fm_test_close_window (window);
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     g_free (paths[i]);
 }
 
