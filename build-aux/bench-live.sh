@@ -51,6 +51,6 @@ bench_quit
 INNER
 out=$(mktemp)
 bench_xvfb 1400x900x24 "$inner" "$top/$build_dir/src/feature-maps" "$seconds" "$out" "$model" "$position"
-echo "bench-live: $(basename "$model"), $(nproc) cores, ${seconds} s of drawing, layers page at its $position"
+echo "bench-live: $(basename "$model"), $(nproc) cores, ${seconds} s of drawing, layers page at its $position; $(bench_renderer)"
 cat "$out"
 rm -f "$out"

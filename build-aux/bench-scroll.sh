@@ -44,6 +44,6 @@ out=$(mktemp)
 bench_xvfb 1280x800x24 "$inner" "$top/$build_dir/src/feature-maps" "$model" "$seconds" "$out" \
   >/dev/null 2>&1
 echo "bench-scroll: $(basename "$model"), $(nproc) cores, ${seconds} s of scrolling," \
-     "renderer ${GSK_RENDERER:-default}; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+     "$(bench_renderer); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -E '^(scroll|live: longest)' "$out" || echo "no frames while scrolling were reported"
 rm -f "$out"

@@ -74,7 +74,7 @@ INNER
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 cli_wall=() cli_load=() pass=() at_start=() in_window=()
-echo "bench-window-load: $(basename "$model"), $(nproc) cores, $rounds rounds; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench-window-load: $(basename "$model"), $(nproc) cores, $rounds rounds; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(bench_renderer)"
 for r in $(seq "$rounds"); do
   start=$(date +%s%N)
   "$app" inspect "$model" >/dev/null

@@ -18,6 +18,10 @@
 #                                   opens first
 #   bench_quit                      quits the app (Ctrl+Q) that bench_open
 #                                   started, and waits for it
+#   bench_renderer                  prints the renderer the app will use, for
+#                                   the report's first line (Xvfb has no GPU:
+#                                   GTK's default OpenGL renderer runs on the
+#                                   CPU there, beside the app)
 
 # $top and $build_dir are the sourcing benchmark's.
 # shellcheck disable=SC2154
@@ -26,6 +30,14 @@ bench_xvfb() {
   shift
   FM_BENCH_WINDOW="$top/build-aux/bench-window.sh" GSETTINGS_SCHEMA_DIR="$top/$build_dir/data" \
     xvfb-run -a -s "-screen 0 $screen" dbus-run-session -- bash "$@"
+}
+
+bench_renderer() {
+  if [ -n "${GSK_RENDERER:-}" ]; then
+    echo "renderer $GSK_RENDERER"
+  else
+    echo "GTK's default renderer (OpenGL, in software under Xvfb; GSK_RENDERER=cairo to change)"
+  fi
 }
 
 bench_wait_window() {
