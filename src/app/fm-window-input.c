@@ -303,7 +303,7 @@ input_dialog_changed_cb (FmInputDialog *dialog,
                          FmWindow      *self)
 {
   /* Always the model shown: set_model () shows the new model's settings
-   * in the dialog or replaces it, and a closed one is disconnected. */
+   * in the dialog, and a closed one is disconnected. */
   if (self->model != NULL)
     apply_input_settings (self, fm_input_dialog_get (dialog));
 }

@@ -188,7 +188,7 @@ void _fm_window_keep_input_settings (FmWindow *self);
 void _fm_window_open_input_settings (FmWindow  *self,
                                      const char *explain);
 /* Input Settings for the model now shown: the open dialog updated in
- * place (or made anew for another number of channels), else opened. */
+ * place, else opened. */
 void _fm_window_refresh_input_settings (FmWindow  *self,
                                         const char *explain);
 /* Closes Input Settings, if open, letting go of the window first. */
