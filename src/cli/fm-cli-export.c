@@ -593,6 +593,10 @@ fm_cli_export (int    argc,
     goto out;
   status = check_options (&s, context);
   if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_outputs (context, "export",
+                                   (const char *[]) { argv[1], argv[2], s.scan_path }, 3,
+                                   (const char *[]) { s.output, s.csv }, 2);
+  if (status == FM_CLI_EXIT_OK)
     status = fm_cli_input_run (&s.in, context, "export", argv[1], argv[2]);
   if (status != FM_CLI_EXIT_OK)
     goto out;

@@ -39,6 +39,10 @@ fm_cli_merge (int    argc,
                                          "items left out or scanned twice are refused."));
   fm_cli_scan_output_add_options (&output, context);
   status = fm_cli_parse_arguments (context, "merge", &argc, &argv, missing, G_MAXINT - 1);
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_outputs (context, "merge", (const char * const *) argv + 1,
+                                   (guint) argc - 1,
+                                   (const char *[]) { output.output, output.csv }, 2);
   for (int i = 1; status == FM_CLI_EXIT_OK && i < argc; i++)
     {
       FmScanResult *part = fm_scan_result_load_json (argv[i], &error);

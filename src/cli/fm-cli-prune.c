@@ -198,6 +198,11 @@ fm_cli_prune (int    argc,
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_flags_check (&s.scan, context, "prune");
   if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_outputs (context, "prune",
+                                   (const char *[]) { argv[1], argv[2], s.scan.labels,
+                                                      s.scan_path }, 4,
+                                   (const char *[]) { s.output }, 1);
+  if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_open (&s.scan, context, "prune", argv, &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK && model->n_inputs != 1)
     {

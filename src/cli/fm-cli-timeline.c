@@ -339,6 +339,13 @@ fm_cli_timeline (int    argc,
   if (status == FM_CLI_EXIT_OK)
     status = check_output (&s, context);
   if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_outputs (context, "timeline", (const char * const *) argv + 1,
+                                   (guint) argc - 1, (const char *[]) { s.output }, 1);
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_outputs (context, "timeline",
+                                   (const char *[]) { s.dataset_arg, s.flags.labels }, 2,
+                                   (const char *[]) { s.output }, 1);
+  if (status == FM_CLI_EXIT_OK)
     {
       s.paths = fm_checkpoints_list ((const char * const *) argv + 1, (guint) argc - 1, &error);
       if (s.paths == NULL)

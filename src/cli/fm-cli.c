@@ -240,6 +240,60 @@ fm_cli_shape_to_json (const FmShape *shape)
   return node;
 }
 
+/* Whether the files @a and @b are one: the same file where both exist,
+ * the same path where neither does. */
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  GStatBuf sa, sb;
+  gboolean a_exists = g_stat (a, &sa) == 0;
+  gboolean b_exists = g_stat (b, &sb) == 0;
+
+  if (a_exists && b_exists)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  if (!a_exists && !b_exists)
+    {
+      g_autofree char *ca = g_canonicalize_filename (a, NULL);
+      g_autofree char *cb = g_canonicalize_filename (b, NULL);
+
+      return g_str_equal (ca, cb);
+    }
+  return FALSE;
+}
+
+int
+fm_cli_check_outputs (GOptionContext     *context,
+                      const char         *subcommand,
+                      const char * const *inputs,
+                      guint               n_inputs,
+                      const char * const *outputs,
+                      guint               n_outputs)
+{
+  for (guint o = 0; o < n_outputs; o++)
+    {
+      if (outputs[o] == NULL)
+        continue;
+      for (guint i = 0; i < n_inputs; i++)
+        {
+          g_autofree char *input = inputs[i] != NULL ? fm_cli_resolve_model (inputs[i], NULL)
+                                                     : NULL;
+
+          if (input != NULL && g_file_test (input, G_FILE_TEST_EXISTS)
+              && same_file (outputs[o], input))
+            return fm_cli_usage_error (context, subcommand,
+                                       _("%s is also an input: writing it would destroy it; "
+                                         "choose another file"), outputs[o]);
+        }
+      for (guint k = o + 1; k < n_outputs; k++)
+        if (outputs[k] != NULL && same_file (outputs[o], outputs[k]))
+          return fm_cli_usage_error (context, subcommand,
+                                     _("%s is given for two outputs; each needs a file of its "
+                                       "own"), outputs[o]);
+    }
+  return FM_CLI_EXIT_OK;
+}
+
 glong
 fm_cli_display_width (const char *text)
 {

@@ -101,6 +101,17 @@ FmModel  *fm_cli_load_model      (const char     *arg,
                                   const FmModelOptions *options,
                                   GError        **error);
 
+/* Refuses an output file (@outputs, NULL entries skipped) that is one of
+ * @inputs (bundled model names resolved; NULL entries and files that do
+ * not exist skipped) or another output: a usage error naming it, before
+ * any work is done. Returns an exit status. */
+int       fm_cli_check_outputs   (GOptionContext     *context,
+                                  const char         *subcommand,
+                                  const char * const *inputs,
+                                  guint               n_inputs,
+                                  const char * const *outputs,
+                                  guint               n_outputs);
+
 /* The columns @text takes on a terminal: two for a wide (CJK) character,
  * none for a combining mark, one for any other character and for each
  * byte that is not UTF-8 (a file name in another encoding). */

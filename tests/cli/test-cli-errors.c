@@ -226,6 +226,66 @@ test_window_no_display (void)
     }
 }
 
+/* `feature-maps SUB ARGS...` fails with a usage error (exit 2) that says
+ * @path is @what, before any work, and leaves every file as it was. */
+static void
+assert_refused (const char         *path,
+                const char         *what,
+                const char * const *args)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *want = g_strdup_printf ("feature-maps %s: %s %s", args[0], path, what);
+  gsize before_len = 0, after_len = 0;
+  gboolean existed = g_file_get_contents (path, &before, &before_len, NULL);
+  int status = fm_test_cli_run (binary, args[0], NULL, &out, &err, NULL, args + 1);
+  gboolean exists = g_file_get_contents (path, &after, &after_len, NULL);
+
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_true (g_str_has_prefix (err, want));
+  g_assert_cmpint (exists, ==, existed);
+  if (existed)
+    g_assert_true (after_len == before_len && memcmp (after, before, before_len) == 0);
+}
+
+/* An output that is one of the command's inputs, or another output, is
+ * refused before anything is written: it once replaced a picture, a
+ * model, a dataset or a scan part with the output, and wrote a PNG and a
+ * CSV over each other. */
+static void
+test_output_is_input (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "output-is-input");
+  g_autofree char *digits = g_build_filename (FM_SOURCE_DATADIR, "digits", NULL);
+  g_autofree char *src_model = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn.onnx",
+                                                 NULL);
+  g_autofree char *src_png = g_build_filename (digits, "digit-7.png", NULL);
+  g_autofree char *model = g_build_filename (dir, "model.onnx", NULL);
+  g_autofree char *png = g_build_filename (dir, "seven.png", NULL);
+  g_autofree char *part = g_build_filename (dir, "part.json", NULL);
+  g_autofree char *two = g_build_filename (dir, "two.out", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.out", NULL);
+  static const char input[] = "is also an input";
+  static const char twice[] = "is given for two outputs";
+
+  fm_test_copy_file (src_model, model);
+  fm_test_copy_file (src_png, png);
+  g_assert_true (g_file_set_contents (part, "{}", -1, NULL));
+
+  assert_refused (png, input, (const char *[]) { "export", model, png, "-o", png, NULL });
+  assert_refused (png, input, (const char *[]) { "export", model, png, "-o", other, "--csv", png,
+                                                 NULL });
+  assert_refused (model, input, (const char *[]) { "scan", model, digits, "--csv", model, NULL });
+  assert_refused (model, input, (const char *[]) { "prune", model, digits, "-o", model, NULL });
+  assert_refused (part, input, (const char *[]) { "merge", part, "-o", part, NULL });
+  assert_refused (two, twice, (const char *[]) { "export", model, png, "-o", two, "--csv", two,
+                                                 NULL });
+  assert_refused (two, twice, (const char *[]) { "scan", model, digits, "-o", two, "--csv", two,
+                                                 NULL });
+}
+
 int
 main (int    argc,
       char **argv)
@@ -235,6 +295,7 @@ main (int    argc,
   g_test_add_func ("/cli/errors/not-a-model", test_not_a_model);
   g_test_add_func ("/cli/errors/empty", test_empty);
   g_test_add_func ("/cli/errors/truncated", test_truncated);
+  g_test_add_func ("/cli/errors/output-is-input", test_output_is_input);
   g_test_add_func ("/cli/window/schema-uninstalled", test_window_schema_uninstalled);
   g_test_add_func ("/cli/window/schema-missing", test_window_schema_missing);
   g_test_add_func ("/cli/window/no-display", test_window_no_display);
