@@ -746,8 +746,12 @@ report (ScanState          *s,
         const GError       *error)
 {
   gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  int status = fm_cli_scan_output_write (&s->output, result, from_cache);
+  int status;
 
+  /* Nothing scanned (no item could be read): the error alone. */
+  if (error != NULL && !cancelled && result->images == 0)
+    return fm_cli_fail (error);
+  status = fm_cli_scan_output_write (&s->output, result, from_cache);
   if (cancelled)
     {
       fprintf (stderr, _("feature-maps: the scan was cancelled after %" PRIu64

@@ -286,6 +286,48 @@ test_output_is_input (void)
                                                  NULL });
 }
 
+/* A dataset none of whose items can be read is an error (exit 1, the
+ * first reason), not a scan of 0 images that finds no dead channel; no
+ * result is written. It once reported "Scanned 0 images", every layer
+ * healthy, and exited 0. */
+static void
+test_nothing_readable (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "nothing-readable");
+  g_autofree char *one = g_build_filename (dir, "one", NULL);
+  g_autofree char *two = g_build_filename (dir, "two", NULL);
+  g_autofree char *json = g_build_filename (dir, "scan.json", NULL);
+  static const char png_head[] = "\x89PNG\r\n\x1a\n";   /* the signature, then nothing */
+  struct { const char *folder; const char *want; } cases[] = {
+    { one, "one: its 1 item could not be read (a.png: " },
+    { two, "two: none of its 2 items could be read (the first: " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (guint k = 0; k <= i; k++)
+      {
+        g_autofree char *name = g_strdup_printf ("%c.png", 'a' + k);
+        g_autofree char *path = g_build_filename (cases[i].folder, name, NULL);
+
+        g_assert_cmpint (g_mkdir_with_parents (cases[i].folder, 0755), ==, 0);
+        g_assert_true (g_file_set_contents (path, png_head, sizeof png_head - 1, NULL));
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      g_autofree char *want = g_strconcat ("feature-maps: ", cases[i].folder, NULL);
+      int status = run ("scan", NULL, &out, &err, "mnist-cnn", cases[i].folder, "--no-cache",
+                        "-o", json, NULL);
+
+      g_test_message ("%s", err);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_true (g_str_has_prefix (err, want));
+      g_assert_nonnull (strstr (err, cases[i].want + strlen (i == 0 ? "one" : "two")));
+      g_assert_cmpstr (out, ==, "");
+      g_assert_false (g_file_test (json, G_FILE_TEST_EXISTS));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -296,6 +338,7 @@ main (int    argc,
   g_test_add_func ("/cli/errors/empty", test_empty);
   g_test_add_func ("/cli/errors/truncated", test_truncated);
   g_test_add_func ("/cli/errors/output-is-input", test_output_is_input);
+  g_test_add_func ("/cli/errors/nothing-readable", test_nothing_readable);
   g_test_add_func ("/cli/window/schema-uninstalled", test_window_schema_uninstalled);
   g_test_add_func ("/cli/window/schema-missing", test_window_schema_missing);
   g_test_add_func ("/cli/window/no-display", test_window_no_display);

@@ -638,6 +638,28 @@ scan_finish (FmScan        *scan,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The scan was cancelled"));
       ok = FALSE;
     }
+  else if (scan->result->images == 0 && scan->total > 0)
+    {
+      /* Every item was skipped: a scan of nothing would report no dead
+       * channel, as if all were fine. */
+      const char *first = scan->result->warnings != NULL ? scan->result->warnings[0] : NULL;
+
+      scan->result->partial = TRUE;
+      gulong n = (gulong) MIN (scan->total, G_MAXULONG);
+
+      if (first != NULL)
+        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                     ngettext ("%s: its %" PRIu64 " item could not be read (%s)",
+                               "%s: none of its %" PRIu64 " items could be read "
+                               "(the first: %s)", n),
+                     fm_dataset_get_path (scan->dataset), scan->total, first);
+      else
+        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                     ngettext ("%s: its %" PRIu64 " item could not be read",
+                               "%s: none of its %" PRIu64 " items could be read", n),
+                     fm_dataset_get_path (scan->dataset), scan->total);
+      ok = FALSE;
+    }
   if (scan->progress != NULL)
     scan->progress (scan->result->images, scan->total, elapsed, scan->progress_data);
   return ok;
