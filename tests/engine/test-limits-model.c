@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fm-error.h"
@@ -348,6 +349,26 @@ test_external_data (void)
     g_assert_null (c);
     fm_test_expect_error (error, FM_ERROR_INVALID_MODEL,
                           "external data file 'link.bin' is a symbolic link");
+    g_clear_error (&error);
+  }
+  /* A FIFO is refused at once (its open once waited for a writer, for
+   * ever), and so is a model file that is one. */
+  {
+    g_autofree char *fifo = g_build_filename (dir, "fifo.bin", NULL);
+    g_autoptr(FmOnnxTensor) t = fm_test_external_tensor ("w", 4, "fifo.bin", "4", NULL);
+    FmConstTensor *c;
+    FmModel *m;
+
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    c = fm_onnx_tensor_to_const (t, dir, 16, &error);
+    g_assert_null (c);
+    fm_test_expect_error (error, FM_ERROR_IO,
+                          "external data file 'fifo.bin' is not a regular file");
+    g_clear_error (&error);
+    m = fm_model_load_file (fifo, NULL, &error);
+    g_assert_null (m);
+    g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+    g_assert_nonnull (strstr (error->message, "not a regular file"));
     g_clear_error (&error);
   }
   fm_test_remove_tree (dir);

@@ -31,7 +31,9 @@ fm_file_open (const char  *path,
 
   if (st == NULL)
     st = &local_st;
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: a FIFO would block the open until something writes to
+   * it; a regular file reads as usual with it. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
       int saved = errno;

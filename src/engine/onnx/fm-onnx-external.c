@@ -133,7 +133,8 @@ open_inside (const char   *tname,
                          " model's folder"), tname, location);
           return -1;
         }
-      fd = g_open (canon, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+      /* O_NONBLOCK: a FIFO would block the open (see fm_file_open) */
+      fd = g_open (canon, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
     }
   if (fd < 0) /* errno is realpath's or g_open's */
     {
