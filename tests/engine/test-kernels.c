@@ -628,8 +628,8 @@ activation_want (const Activation *a,
 {
   float t;
 
-  if (g_str_equal (a->op, "Relu"))
-    return x > 0.0f ? x : 0.0f;
+  if (g_str_equal (a->op, "Relu"))   /* NaN kept: np.clip (x, 0, inf) */
+    return isnan (x) ? x : x > 0.0f ? x : 0.0f;
   if (g_str_equal (a->op, "LeakyRelu"))
     return x >= 0.0f ? x : a->alpha * x;
   if (g_str_equal (a->op, "Sigmoid"))

@@ -46,6 +46,8 @@ typedef struct
 } UnaryCase;
 
 static const UnaryCase unary_cases[] = {
+  /* NaN kept (ONNX's reference np.clip (x, 0, inf), PyTorch), -0 and 0 give 0 */
+  { "Relu", 14, NULL, 0, NULL, NULL, 0, 6, { -2, -0.0f, 0, 0.5f, 3, NAN }, { 0, 0, 0, 0.5f, 3, NAN } },
   /* e^x */
   { "Exp", 13, NULL, 0, NULL, NULL, 1e-6f, 7, { -2, -1, -0.5f, 0, 0.5f, 1, 2.5f },
     { 0.13533528f, 0.36787944f, 0.60653066f, 1, 1.6487213f, 2.7182818f, 12.182494f } },
@@ -320,6 +322,64 @@ test_variadic_nan (void)
   fm_test_check_floats (m, FM_INPUTS (x), "min", 0, 0, FM_FLOATS (NAN, NAN, 2));
 }
 
+/* A NaN anywhere in a max or min window wins, wherever it stands, as
+ * numpy's max and min (and ONNX's reference, np.maximum.reduce) say: the
+ * value after it once replaced it, so [1, NaN, 0] gave 0. */
+static void
+test_window_nan (void)
+{
+  float row[32];
+
+  {
+    g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+    static const float x[] = { 1, NAN, 0, 5 };   /* [1, 1, 1, 4]: windows of 3 */
+
+    fm_test_node_ints (fm_test_graph_one_node (g, "MaxPool", "x", FM_DIMS (1, 1, 1, 4)),
+                       "kernel_shape", FM_DIMS (1, 3));
+    fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 1, 1, 2), 0, FM_FLOATS (NAN, NAN));
+  }
+  /* 2x2 windows, stride 2, over 16 columns (the vector path): NaN in
+   * column 5 of row 0 takes output 2, column 14 of row 1 output 7 */
+  for (int i = 0; i < 32; i++)
+    row[i] = (float) (i % 16);
+  row[5] = NAN;
+  row[16 + 14] = NAN;
+  {
+    g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+    FmOnnxNode *n = fm_test_graph_one_node (g, "MaxPool", "x", FM_DIMS (1, 1, 2, 16));
+
+    fm_test_node_ints (n, "kernel_shape", FM_DIMS (2, 2));
+    fm_test_node_ints (n, "strides", FM_DIMS (2, 2));
+    fm_test_graph_check_y (g, FM_INPUTS (row), FM_DIMS (1, 1, 1, 8), 0,
+                           FM_FLOATS (1, 3, NAN, 7, 9, 11, 13, NAN));
+  }
+  {
+    g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+    static const float x[] = { 1, NAN, 0, 2, 3, 4 };   /* [1, 2, 3]: per channel */
+
+    fm_test_graph_one_node (g, "GlobalMaxPool", "x", FM_DIMS (1, 2, 3));
+    fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 2, 1), 0, FM_FLOATS (NAN, 4));
+  }
+  {
+    g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+    static const float x[] = { 1, NAN, 0, -1, NAN, -0.0f };   /* [2, 3] */
+    FmOnnxNode *n;
+
+    n = fm_test_graph_node (g, "ReduceMax", "x", "max");
+    fm_test_node_ints (n, "axes", FM_DIMS (1));
+    n = fm_test_graph_node (g, "ReduceMin", "x", "min");
+    fm_test_node_ints (n, "axes", FM_DIMS (1));
+    fm_test_graph_input (g, "x", FM_DIMS (2, 3));
+    fm_test_graph_output (g, "max");
+    {
+      g_autoptr(FmModel) m = fm_test_graph_build_ok (g);
+
+      fm_test_check_floats (m, FM_INPUTS (x), "max", 0, 0, FM_FLOATS (NAN, NAN));
+      fm_test_check_floats (m, FM_INPUTS (x), "min", 0, 0, FM_FLOATS (NAN, NAN));
+    }
+  }
+}
+
 /* int64, folded at load; Sum wraps: G_MAXINT64 + 0 + 3 = G_MININT64 + 2. */
 static void
 test_variadic_int64 (void)
@@ -488,6 +548,7 @@ main (int   argc,
   g_test_add_func ("/engine/ops-elementwise/pow/int64", test_pow_int64);
   g_test_add_func ("/engine/ops-elementwise/variadic/broadcast", test_variadic_broadcast);
   g_test_add_func ("/engine/ops-elementwise/variadic/nan", test_variadic_nan);
+  g_test_add_func ("/engine/ops-elementwise/window-nan", test_window_nan);
   g_test_add_func ("/engine/ops-elementwise/variadic/int64", test_variadic_int64);
   g_test_add_func ("/engine/ops-elementwise/variadic/opset7", test_variadic_opset7);
   g_test_add_func ("/engine/ops-elementwise/decomposed/layer-norm", test_decomposed_layer_norm);

@@ -288,8 +288,8 @@ act_vector (const FmActParams *p,
 
   switch (op)
     {
-    case FM_OP_Relu:        /* x > 0 ? x : 0 (NaN gives 0) */
-      *v = FM_VSEL (x > zero, x, zero);
+    case FM_OP_Relu:        /* x > 0 ? x : 0, NaN kept (as ONNX's and PyTorch's) */
+      *v = FM_VSEL ((x > zero) | (x != x), x, zero);
       break;
     case FM_OP_LeakyRelu:   /* x >= 0 ? x : a x */
       *v = FM_VSEL (x >= zero, x, p->a * x);

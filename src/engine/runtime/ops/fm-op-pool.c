@@ -103,6 +103,15 @@ pool_prepare (FmOpContext  *ctx,
   return TRUE;
 }
 
+/* The larger of @acc and @v; a NaN wins and stays, as numpy's max (MAX
+ * keeps a NaN only while nothing follows it). */
+static inline float
+max_nan (float acc,
+         float v)
+{
+  return acc > v || acc != acc ? acc : v;
+}
+
 /* Output pixels [ox0, ow) of one row of the 2x2 pool: the max of
  * r0[2 ox], r0[2 ox + 1], r1[2 ox], r1[2 ox + 1] in that order. */
 static void
@@ -116,10 +125,10 @@ max2x2_row_scalar (const float *r0,
     {
       float acc = -INFINITY;
 
-      acc = MAX (acc, r0[2 * ox]);
-      acc = MAX (acc, r0[2 * ox + 1]);
-      acc = MAX (acc, r1[2 * ox]);
-      acc = MAX (acc, r1[2 * ox + 1]);
+      acc = max_nan (acc, r0[2 * ox]);
+      acc = max_nan (acc, r0[2 * ox + 1]);
+      acc = max_nan (acc, r1[2 * ox]);
+      acc = max_nan (acc, r1[2 * ox + 1]);
       y[ox] = acc;
     }
 }
@@ -145,7 +154,8 @@ max2x2_avx2 (const float *x,
 
         for (; ox + 8 <= ow; ox += 8)
           {
-            /* _mm256_max_ps (a, b) is a > b ? a : b, as MAX */
+            /* _mm256_max_ps (a, b) is a > b ? a : b; a NaN anywhere is
+             * put back after, as max_nan () keeps it */
             __m256 a0 = _mm256_loadu_ps (r0 + 2 * ox);
             __m256 a1 = _mm256_loadu_ps (r0 + 2 * ox + 8);
             __m256 b0 = _mm256_loadu_ps (r1 + 2 * ox);
@@ -155,6 +165,10 @@ max2x2_avx2 (const float *x,
             __m256 be = _mm256_shuffle_ps (b0, b1, 0x88);
             __m256 bo = _mm256_shuffle_ps (b0, b1, 0xdd);
             __m256 m = _mm256_max_ps (_mm256_max_ps (_mm256_max_ps (ae, ao), be), bo);
+            __m256 nan = _mm256_or_ps (_mm256_cmp_ps (ae, ao, _CMP_UNORD_Q),
+                                       _mm256_cmp_ps (be, bo, _CMP_UNORD_Q));
+
+            m = _mm256_blendv_ps (m, _mm256_set1_ps (NAN), nan);
 
             m = _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (m), 0xd8));
             _mm256_storeu_ps (yr + ox, m);
@@ -226,7 +240,7 @@ pool_border (const FmPoolParams *p,
           float v = row[x0 + kx * d1];
 
           if (p->is_max)
-            acc = MAX (acc, v);
+            acc = max_nan (acc, v);
           else
             acc += v;
         }
@@ -270,7 +284,7 @@ pool_interior (const FmPoolParams *p,
 
           if (p->is_max)
             for (int u = 0; u < n; u++)
-              acc[u] = MAX (acc[u], tap[u * s1]);
+              acc[u] = max_nan (acc[u], tap[u * s1]);
           else
             for (int u = 0; u < n; u++)
               acc[u] += tap[u * s1];
@@ -383,7 +397,7 @@ pool_window_3d (const FmPoolParams *p,
             float v = row[kx * w->d[2]];
 
             if (p->is_max)
-              acc = MAX (acc, v);
+              acc = max_nan (acc, v);
             else
               acc += v;
           }
@@ -558,7 +572,7 @@ global_max_pool_run (const FmNode *node,
       float acc = x[pl * p->size];
 
       for (gint64 i = 1; i < p->size; i++)
-        acc = MAX (acc, x[pl * p->size + i]);
+        acc = max_nan (acc, x[pl * p->size + i]);
       y[pl] = acc;
     }
 }

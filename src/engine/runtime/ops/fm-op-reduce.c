@@ -202,13 +202,13 @@ reduce_one (const FmWalk *inner,
             acc *= r[i * st];
           break;
         case ACC_MAX:
-          /* NaN wins, as numpy's max */
-          for (gint64 i = 0; i < n; i++)
+          /* NaN wins and stays, as numpy's max */
+          for (gint64 i = 0; i < n && acc == acc; i++)
             if (!(r[i * st] <= acc))
               acc = r[i * st];
           break;
         case ACC_MIN:
-          for (gint64 i = 0; i < n; i++)
+          for (gint64 i = 0; i < n && acc == acc; i++)
             if (!(r[i * st] >= acc))
               acc = r[i * st];
           break;
