@@ -232,8 +232,26 @@ fm_cli_read_input (const char  *path,
 
   if (fm_npy_has_magic (magic, len))
     {
+      gsize numel = 0;
+
       *npy = fm_npy_read (path, npy_shape, 0, error);
-      return *npy != NULL;
+      if (*npy == NULL)
+        return FALSE;
+      /* A NaN or an infinity would run through the model unseen (a
+       * Relu or a MaxPool may hide it) and end in a made-up prediction. */
+      fm_shape_numel (npy_shape, G_MAXSIZE, &numel);
+      for (gsize i = 0; i < numel; i++)
+        if (!isfinite ((*npy)[i]))
+          {
+            g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                         isnan ((*npy)[i])
+                         ? _("%s: element %lu is NaN; an input must hold finite numbers")
+                         : _("%s: element %lu is infinite; an input must hold finite numbers"),
+                         path, (unsigned long) i);
+            g_clear_pointer (npy, g_free);
+            return FALSE;
+          }
+      return TRUE;
     }
   if (fm_image_has_magic (magic, len))
     {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include <glib.h>
+#include <math.h>
 #include <json-glib/json-glib.h>
 
 #include "fm-cli-input.h"
@@ -168,13 +169,18 @@ fm_cli_json_add_int (JsonBuilder *b,
   json_builder_add_int_value (b, value);
 }
 
+/* A NaN or an infinity is null: JSON has no spelling for them (json-glib
+ * would write "-nan.0", which no parser reads). */
 static inline void
 fm_cli_json_add_double (JsonBuilder *b,
                         const char  *member,
                         double       value)
 {
   json_builder_set_member_name (b, member);
-  json_builder_add_double_value (b, value);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
 }
 
 static inline void

@@ -674,6 +674,56 @@ test_exit_1 (void)
     assert_failure (&r, "mnist-cnn-dying");
 }
 
+/* A NaN or an infinity in an .npy input is refused, naming the element
+ * (it once ran through the model and gave a made-up prediction); an
+ * output that overflows to NaN is null in --json (it once wrote
+ * "-nan.0", which no JSON parser reads). */
+static void
+test_non_finite (void)
+{
+  g_autofree char *nan_npy = g_build_filename (fm_test_scratch (), "nan.npy", NULL);
+  g_autofree char *inf_npy = g_build_filename (fm_test_scratch (), "inf.npy", NULL);
+  g_autofree char *huge_npy = g_build_filename (fm_test_scratch (), "huge.npy", NULL);
+  FmShape in_shape = { 4, { 1, 1, 4, 4 } };   /* the tiny model's input */
+  FmShape mnist = { 4, { 1, 1, 28, 28 } };
+  float x[16], big[28 * 28];
+  FmTestCliResult r;
+
+  for (int i = 0; i < 16; i++)
+    x[i] = 0.1f;
+  x[3] = NAN;
+  g_assert_true (fm_npy_write (nan_npy, &in_shape, x, NULL));
+  x[3] = 0.1f;
+  x[0] = -INFINITY;
+  g_assert_true (fm_npy_write (inf_npy, &in_shape, x, NULL));
+  for (int i = 0; i < 28 * 28; i++)
+    big[i] = 1e38f;
+  g_assert_true (fm_npy_write (huge_npy, &mnist, big, NULL));
+
+  r = run_cli (NULL, "run", model_path, nan_npy, NULL);
+  g_assert_nonnull (strstr (r.err, "element 3 is NaN"));
+  assert_failure (&r, nan_npy);
+  r = run_cli (NULL, "run", model_path, inf_npy, "--json", NULL);
+  g_assert_nonnull (strstr (r.err, "element 0 is infinite"));
+  assert_failure (&r, inf_npy);
+
+  r = run_cli (NULL, "run", "mnist-cnn", huge_npy, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *o = fm_test_cli_parse_object (parser, r.out);
+    JsonArray *top = json_object_get_array_member (json_object_get_object_member (o, "prediction"),
+                                                   "top");
+    guint nulls = 0;
+
+    for (guint k = 0; k < json_array_get_length (top); k++)
+      nulls += json_node_is_null (json_object_get_member (json_array_get_object_element (top, k),
+                                                          "probability"));
+    g_assert_cmpuint (nulls, ==, json_array_get_length (top));
+  }
+  fm_test_cli_result_clear (&r);
+}
+
 static void
 assert_usage (FmTestCliResult *r)
 {
@@ -829,6 +879,7 @@ main (int   argc,
   g_test_add_func ("/cli/run/png", test_run_png);
   g_test_add_func ("/cli/run/probabilities", test_run_probabilities);
   g_test_add_func ("/cli/run/dump", test_dump);
+  g_test_add_func ("/cli/run/non-finite", test_non_finite);
   g_test_add_func ("/cli/inspect", test_inspect);
   g_test_add_func ("/cli/inspect-columns", test_inspect_columns);
   g_test_add_func ("/cli/inspect-wide-names", test_inspect_wide_names);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -245,9 +246,15 @@ fm_prune_to_json (const FmPrune *prune)
   json_builder_add_boolean_value (b, prune->verified);
   add_int (b, "images", (gint64) prune->images);
   json_builder_set_member_name (b, "max_abs_diff");
-  json_builder_add_double_value (b, prune->max_abs_diff);
+  if (isfinite (prune->max_abs_diff))   /* NaN outputs: null, JSON has no NaN */
+    json_builder_add_double_value (b, prune->max_abs_diff);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "max_rel_diff");
-  json_builder_add_double_value (b, prune->max_rel_diff);
+  if (isfinite (prune->max_rel_diff))
+    json_builder_add_double_value (b, prune->max_rel_diff);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "tolerance");
   json_builder_add_double_value (b, FM_PRUNE_TOLERANCE);
   json_builder_end_object (b);
