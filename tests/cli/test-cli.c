@@ -667,6 +667,10 @@ test_exit_1 (void)
   assert_failure (&r, bad_npy);
   r = run_cli (NULL, "run", model_path, text, NULL);
   assert_failure (&r, text);
+  /* a negative std would turn the picture over (it was taken as given) */
+  r = run_cli (NULL, "run", model_path, png_path, "--std", "-1", NULL);
+  g_assert_nonnull (strstr (r.err, "std value -1 is not a positive number"));
+  assert_failure (&r, png_path);
   r = run_cli (no_data, "inspect", "mnist-cnn-dying", NULL);
   if (r.status == 0)
     fm_test_cli_result_clear (&r);   /* installed or in the source tree: fine */

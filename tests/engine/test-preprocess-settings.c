@@ -183,7 +183,9 @@ test_from_model (void)
   expect_model_error (&f, FM_ERROR_INVALID_MODEL, "feature_maps.mean");
   g_hash_table_insert (f.model.metadata, (char *) "feature_maps.mean", (char *) "0.5");
   g_hash_table_insert (f.model.metadata, (char *) "feature_maps.std", (char *) "0");
-  expect_model_error (&f, FM_ERROR_INVALID_MODEL, "feature_maps.std");
+  expect_model_error (&f, FM_ERROR_INVALID_MODEL, "feature_maps.std: 0 is not a positive number");
+  g_hash_table_insert (f.model.metadata, (char *) "feature_maps.std", (char *) "-1");
+  expect_model_error (&f, FM_ERROR_INVALID_MODEL, "feature_maps.std: -1 is not a positive number");
   g_hash_table_insert (f.model.metadata, (char *) "feature_maps.std", (char *) "1");
   g_hash_table_insert (f.model.metadata, (char *) "feature_maps.background", (char *) "grey");
   expect_model_error (&f, FM_ERROR_INVALID_MODEL, "feature_maps.background");

@@ -105,10 +105,10 @@ load_floats (const char   *name,
       return FALSE;
     }
   for (int i = 0; i < n && strcmp (key, "std") == 0; i++)
-    if (v[i] == 0.0f)
+    if (!(v[i] > 0.0f))
       {
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     _("%s: a std of 0 would divide by zero"), what);
+                     _("%s: a std of %g is not a positive number"), what, (double) v[i]);
         return FALSE;
       }
   memcpy (values, v, sizeof (float) * n);

@@ -586,10 +586,11 @@ fm_preprocess_check (const FmPreprocess  *pp,
         return FALSE;
       }
   for (int i = 0; i < pp->n_std; i++)
-    if (pp->std[i] == 0.0f || !isfinite (pp->std[i]))
+    if (!(pp->std[i] > 0.0f) || !isfinite (pp->std[i]))
       {
+        /* 0 would divide by zero; a negative std turns the picture over */
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                     _("preprocessing: std value %g would divide by zero"),
+                     _("preprocessing: std value %g is not a positive number"),
                      (double) pp->std[i]);
         return FALSE;
       }
@@ -707,11 +708,11 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
                                  pp->std, &pp->n_std, error))
     return FALSE;
   for (int i = 0; i < pp->n_std; i++)
-    if (pp->std[i] == 0.0f)
+    if (!(pp->std[i] > 0.0f))
       {
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                     _("%s: metadata feature_maps.std: a std of 0 would divide by zero"),
-                     model->path);
+                     _("%s: metadata feature_maps.std: %g is not a positive number"),
+                     model->path, (double) pp->std[i]);
         return FALSE;
       }
 
