@@ -114,6 +114,15 @@ try:
     r = run([exe, 'run', 'mnist-cnn', digit], env=run_env, cwd=tmp)
     check(r.returncode == 0 and 'Prediction (output' in r.stdout,
           'with no LANGUAGE the output stays English', r.stdout + r.stderr)
+    # The engine's own reasons are translated too: libpng's read callback
+    # once said "the file is truncated" in English inside a German sentence.
+    cut = os.path.join(tmp, 'cut.png')
+    with open(digit, 'rb') as f_in, open(cut, 'wb') as f_out:
+        f_out.write(f_in.read()[:60])
+    r = run([exe, 'run', 'mnist-cnn', cut], env=dict(run_env, LANGUAGE='de'), cwd=tmp)
+    check(r.returncode == 1 and 'die Datei ist abgeschnitten' in r.stderr
+          and 'truncated' not in r.stderr,
+          'LANGUAGE=de: a truncated PNG is "abgeschnitten", in German throughout', r.stderr)
 
     # DESTDIR: the same files under DESTDIR + prefix.
     dest = os.path.join(tmp, 'dest')

@@ -166,7 +166,7 @@ check_plain_size (gzFile       gz,
   if (!gzdirect (gz) || file_size >= need)
     return TRUE;
   g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-               /* Translators: the file, then the untranslated English word “item” or “label”,
+               /* Translators: the file, then the word “item” or “label” (msgctxt “IDX record”),
                   then which item of how many, then the byte sizes expected and found. */
                _("%s: truncated at %s %" PRIu64 " of %" PRIu64
                  ": the header promises %" PRIu64 " bytes but the file has %"
@@ -297,7 +297,7 @@ idx_open_images (FmDataset  *ds,
   ds->width = (int) w;
 
   return check_plain_size (ds->images, ds->path, file_size, sizeof header,
-                           n, (guint64) h * w, "item", error);
+                           n, (guint64) h * w, C_("IDX record", "item"), error);
 }
 
 static gboolean
@@ -320,7 +320,7 @@ idx_open_labels (FmDataset  *ds,
       return FALSE;
     }
   return check_plain_size (ds->labels, ds->labels_path, file_size, sizeof header,
-                           n, 1, "label", error);
+                           n, 1, C_("IDX record", "label"), error);
 }
 
 /* The labels file next to @images_path under the usual name, or NULL. */
@@ -380,13 +380,13 @@ idx_fail_read (FmDataset   *ds,
 {
   if (result == READ_CORRUPT)
     g_set_error (&ds->failed, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                 /* Translators: the file, then the untranslated English word “item” or “label”
+                 /* Translators: the file, then the word “item” or “label” (msgctxt “IDX record”)
                     and its index, then zlib's (English) reason. */
                  _("%s: corrupt gzip data at %s %" PRIu64 ": %s"),
                  path, what, index, reason);
   else
     g_set_error (&ds->failed, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                 /* Translators: the file, then the untranslated English word “item” or “label”,
+                 /* Translators: the file, then the word “item” or “label” (msgctxt “IDX record”),
                     which one of how many, the bytes read of the bytes needed; the two final %s
                     add “: ” and zlib's reason when there is one and must stay at the end. */
                  _("%s: truncated at %s %" PRIu64 " of %" PRIu64
@@ -457,10 +457,12 @@ _fm_dataset_idx_skip (FmDataset  *ds,
 
   if (ds->range_begin == 0)
     return TRUE;
-  if (!idx_skip_items (ds, ds->images, ds->path, "item", ds->range_begin, len, error))
+  if (!idx_skip_items (ds, ds->images, ds->path, C_("IDX record", "item"), ds->range_begin, len,
+                       error))
     return FALSE;
   if (ds->labels != NULL
-      && !idx_skip_items (ds, ds->labels, ds->labels_path, "label", ds->range_begin, 1, error))
+      && !idx_skip_items (ds, ds->labels, ds->labels_path, C_("IDX record", "label"),
+                          ds->range_begin, 1, error))
     return FALSE;
   ds->next_index = ds->range_begin;
   return TRUE;
@@ -510,14 +512,16 @@ _fm_dataset_idx_next (FmDataset  *ds,
   index = ds->next_index;
   result = gz_read_full (ds->images, image->pixels, len, &got, &reason);
   if (result != READ_OK)
-    idx_fail_read (ds, ds->path, "item", index, result, got, len, reason);
+    idx_fail_read (ds, ds->path, C_("IDX record", "item"), index, result, got, len,
+                   reason);
   else if (ds->labels != NULL)
     {
       guint8 byte = 0;
 
       result = gz_read_full (ds->labels, &byte, 1, &got, &reason);
       if (result != READ_OK)
-        idx_fail_read (ds, ds->labels_path, "label", index, result, got, 1, reason);
+        idx_fail_read (ds, ds->labels_path, C_("IDX record", "label"), index, result, got, 1,
+                       reason);
       label = byte;
     }
   if (ds->failed != NULL)

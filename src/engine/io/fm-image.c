@@ -171,7 +171,7 @@ png_read_cb (png_structp png,
   PngContext *ctx = png_get_io_ptr (png);
 
   if (n > ctx->len - ctx->pos)
-    png_error (png, "the file is truncated");
+    png_error (png, _("the file is truncated"));
   memcpy (out, ctx->data + ctx->pos, n);
   ctx->pos += n;
 }
@@ -230,19 +230,19 @@ png_read_pixels (png_structp  png,
   rowbytes = png_get_rowbytes (png, info);
   if (png_get_bit_depth (png, info) != 8 || in_channels < 1 || in_channels > 4
       || rowbytes != (gsize) width * in_channels)
-    png_error (png, "unexpected pixel layout after expansion");
+    png_error (png, _("unexpected pixel layout after expansion"));
 
   if (!g_size_checked_mul (&rawsize, rowbytes, height)
       || (ctx->raw = g_try_malloc (MAX (rawsize, 1))) == NULL
       || (ctx->rows = g_try_new (png_bytep, height)) == NULL)
-    png_error (png, "out of memory");
+    png_error (png, _("out of memory"));
   for (png_uint_32 y = 0; y < height; y++)
     ctx->rows[y] = ctx->raw + (gsize) y * rowbytes;
 
   ctx->image = fm_image_new ((int) width, (int) height, in_channels <= 2 ? 1 : 3,
                              max_pixels, NULL);
   if (ctx->image == NULL)
-    png_error (png, "out of memory");
+    png_error (png, _("out of memory"));
 
   png_read_image (png, ctx->rows);
   png_read_end (png, NULL);
