@@ -571,6 +571,17 @@ test_tar_damaged_archive (void)
   fm_test_tar_end (only_text);
   fm_test_write_bytes (empty, only_text->data, only_text->len);
   open_fails (empty, NULL, FM_ERROR_INVALID_INPUT, empty, "no samples", NULL);
+
+  /* No member at all: only the end's zero blocks (it was taken for an
+   * IDX file, "magic 0x00000000"). */
+  {
+    g_autoptr(GByteArray) nothing = g_byte_array_new ();
+    g_autofree char *bare = scratch ("bare.tar");
+
+    fm_test_tar_end (nothing);
+    fm_test_write_bytes (bare, nothing->data, nothing->len);
+    open_fails (bare, NULL, FM_ERROR_INVALID_INPUT, bare, "an empty .tar archive", NULL);
+  }
 }
 
 /* ---- npy arrays ------------------------------------------------------- */

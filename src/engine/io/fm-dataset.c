@@ -49,11 +49,21 @@ detect_file_kind (const char     *path,
                   FmDatasetKind  *kind,
                   GError        **error)
 {
-  guint8 head[8];
-  gsize len = 0;
+  guint8 head[512];
+  gsize len = 0, zeros = 0;
 
   if (!fm_file_read_head (path, head, sizeof head, &len, error))
     return FALSE;
+  while (zeros < len && head[zeros] == 0)
+    zeros++;
+  if (len == sizeof head && zeros == len)
+    {
+      /* A tar archive of no member is its end: blocks of zeros (an IDX
+       * or .npy file starts with its magic). */
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: an empty .tar archive: it holds no samples"), path);
+      return FALSE;
+    }
   *kind = fm_npy_has_magic (head, len) ? FM_DATASET_NPY : FM_DATASET_IDX;
   return TRUE;
 }
