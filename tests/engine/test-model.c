@@ -277,6 +277,60 @@ test_cycle (void)
   assert_error (bytes, FM_ERROR_INVALID_MODEL, "cycle", "node '");
 }
 
+/* Graph errors name a node on the cycle, not one that only reads from it
+ * (the first node left was named), and call a node without a name as the
+ * built model does, "<op>_<index>" (they said ''). */
+static void
+test_graph_error_names (void)
+{
+  {
+    GByteArray *g = g_byte_array_new ();
+    g_autoptr(GBytes) bytes = NULL;
+
+    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Sigmoid", "", STRV ("t2"), "t3"));
+    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "a", STRV ("x", "t2"), "t1"));
+    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "b", STRV ("t1"), "t2"));
+    graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
+    graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("t3", dims_1144, 4));
+    bytes = model_bytes (g, 13);
+    /* from Sigmoid_0 to its producer b, then a, then b again */
+    assert_error (bytes, FM_ERROR_INVALID_MODEL, "the graph has a cycle through node 'b' (Relu)",
+                  NULL);
+  }
+  {
+    GByteArray *g = g_byte_array_new ();
+    g_autoptr(GBytes) bytes = NULL;
+
+    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "", STRV ("x", "t2"), "t1"));
+    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "", STRV ("t1"), "t2"));
+    graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
+    graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("t2", dims_1144, 4));
+    bytes = model_bytes (g, 13);
+    assert_error (bytes, FM_ERROR_INVALID_MODEL, "cycle through node 'Add_0' (Add)", NULL);
+  }
+  {
+    GByteArray *g = g_byte_array_new ();
+    g_autoptr(GBytes) bytes = NULL;
+
+    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "", STRV ("x", "nope"), "y"));
+    graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
+    graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("y", dims_1144, 4));
+    bytes = model_bytes (g, 13);
+    assert_error (bytes, FM_ERROR_INVALID_MODEL, "node 'Add_0' (Add) reads tensor 'nope'", NULL);
+  }
+  {
+    GByteArray *g = g_byte_array_new ();
+    g_autoptr(GBytes) bytes = NULL;
+
+    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "", STRV ("x"), "y"));
+    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Sigmoid", "", STRV ("x"), "y"));
+    graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
+    graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("y", dims_1144, 4));
+    bytes = model_bytes (g, 13);
+    assert_error (bytes, FM_ERROR_INVALID_MODEL, "again by node 1 'Sigmoid_1'", NULL);
+  }
+}
+
 /* Graphs from x [batch, 1, 4, 4] to y (xy_model_bytes ()) of one or two
  * nodes that the loader refuses, and what the error says. */
 typedef struct
@@ -728,6 +782,7 @@ main (int   argc,
   g_test_add_func ("/engine/model/relu-runs", test_relu_runs);
   g_test_add_func ("/engine/model/unsorted", test_unsorted);
   g_test_add_func ("/engine/model/cycle", test_cycle);
+  g_test_add_func ("/engine/model/graph-error-names", test_graph_error_names);
   g_test_add_data_func ("/engine/model/missing-producer", &xy_missing_producer, test_xy_error);
   g_test_add_data_func ("/engine/model/unknown-op", &xy_unknown_op, test_xy_error);
   g_test_add_data_func ("/engine/model/foreign-domain", &xy_foreign_domain, test_xy_error);

@@ -26,6 +26,17 @@ is_default_domain (const char *domain)
   return domain == NULL || domain[0] == '\0' || g_str_equal (domain, "ai.onnx");
 }
 
+/* What a message calls the graph's node @index: its name, or
+ * "<op_type>_<index>" for a node without one (as the built node is named). */
+static char *
+proto_label (const FmOnnxNode *proto,
+             guint             index)
+{
+  if (proto->name != NULL && proto->name[0] != '\0')
+    return g_strdup (proto->name);
+  return g_strdup_printf ("%s_%u", proto->op_type != NULL ? proto->op_type : "", index);
+}
+
 /* Fills @producers: output name -> node index + 1; refuses a tensor
  * produced twice or produced and also an initializer or input. */
 static gboolean
@@ -46,16 +57,50 @@ map_producers (FmModelBuilder  *b,
             continue;
           if (g_hash_table_contains (producers, name) || _fm_model_builder_lookup (b, name) >= 0)
             {
+              g_autofree char *label = proto_label (node, i);
+
               g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
                            _("%s: tensor '%s' is produced more than once (again "
-                             "by node %u '%s')"), b->model->path, name, i,
-                           node->name != NULL ? node->name : "");
+                             "by node %u '%s')"), b->model->path, name, i, label);
               return FALSE;
             }
           g_hash_table_insert (producers, (gpointer) name, GUINT_TO_POINTER (i + 1));
         }
     }
   return TRUE;
+}
+
+/* A node on a cycle, when Kahn's algorithm left nodes @pending (those on
+ * cycles and those that read from them): from the first, stepping to a
+ * pending producer of an input n times ends on a cycle. */
+static guint
+on_cycle (FmModelBuilder *b,
+          GHashTable     *producers,
+          const guint    *pending)
+{
+  GPtrArray *nodes = b->proto->graph->nodes;
+  guint n = nodes->len;
+  guint i = 0;
+
+  while (i < n && pending[i] == 0)
+    i++;
+  for (guint step = 0; step < n; step++)
+    {
+      const FmOnnxNode *node = g_ptr_array_index (nodes, i);
+
+      for (guint k = 0; node->inputs != NULL && k < node->inputs->len; k++)
+        {
+          guint p = GPOINTER_TO_UINT (g_hash_table_lookup (producers,
+                                                           g_ptr_array_index (node->inputs, k)));
+
+          if (p > 0 && pending[p - 1] > 0)
+            {
+              i = p - 1;
+              break;
+            }
+        }
+    }
+  return i;
 }
 
 /* Returns the nodes of the graph in an order where every producer comes
@@ -91,10 +136,11 @@ sort_nodes (FmModelBuilder *b,
           p = GPOINTER_TO_UINT (g_hash_table_lookup (producers, name));
           if (p == 0)
             {
+              g_autofree char *label = proto_label (node, i);
+
               g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
                            _("%s: node '%s' (%s) reads tensor '%s', which no node, "
-                             "initializer or input provides"), b->model->path,
-                           node->name != NULL ? node->name : "",
+                             "initializer or input provides"), b->model->path, label,
                            node->op_type != NULL ? node->op_type : "", name);
               return NULL;
             }
@@ -121,16 +167,14 @@ sort_nodes (FmModelBuilder *b,
     }
   if (n_order != n)
     {
-      for (guint i = 0; i < n; i++)
-        if (pending[i] > 0)
-          {
-            const FmOnnxNode *node = g_ptr_array_index (nodes, i);
-            g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                         _("%s: the graph has a cycle through node '%s' (%s)"),
-                         b->model->path, node->name != NULL ? node->name : "",
-                         node->op_type != NULL ? node->op_type : "");
-            return NULL;
-          }
+      guint i = on_cycle (b, producers, pending);
+      const FmOnnxNode *node = g_ptr_array_index (nodes, i);
+      g_autofree char *label = proto_label (node, i);
+
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
+                   _("%s: the graph has a cycle through node '%s' (%s)"),
+                   b->model->path, label, node->op_type != NULL ? node->op_type : "");
+      return NULL;
     }
   return g_steal_pointer (&order);
 }
@@ -298,10 +342,7 @@ identify_node (FmModelBuilder    *b,
   const char *op_type = proto->op_type != NULL ? proto->op_type : "";
   const FmOpInfo *info;
 
-  if (proto->name != NULL && proto->name[0] != '\0')
-    node->name = g_strdup (proto->name);
-  else
-    node->name = g_strdup_printf ("%s_%u", op_type, index);
+  node->name = proto_label (proto, index);
 
   if (!is_default_domain (proto->domain))
     {
