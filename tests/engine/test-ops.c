@@ -1016,6 +1016,42 @@ test_int64_glue (void)
   fm_test_check_int64s (m, NULL, "sq", FM_INT64S (7, 7));
 }
 
+/* Casts to a narrower integer type wrap to its width, as numpy's astype ()
+ * (ONNX's reference) does: the int64 values of
+ * [300, -1, 70000, 65504, 65520, 1e-8, 2.5, -3.7] (truncated toward zero)
+ * as uint8 are [44, 255, 112, 224, 240, 0, 2, 253] (300 - 256 = 44,
+ * 70000 mod 256 = 112, 65504 mod 256 = 224, 65520 mod 256 = 240, -3 + 256
+ * = 253), as int8 those above 127 less 256, as int16 70000 - 65536 = 4464,
+ * 65504 - 65536 = -32, 65520 - 65536 = -16. They were kept as int64. */
+static void
+test_cast_wraps (void)
+{
+  static const float x[] = { 300, -1, 70000, 65504, 65520, 1e-8f, 2.5f, -3.7f };
+  static const struct { int to; gint64 want[8]; } cases[] = {
+    { 2 /* UINT8 */, { 44, 255, 112, 224, 240, 0, 2, 253 } },
+    { 3 /* INT8 */, { 44, -1, 112, -32, -16, 0, 2, -3 } },
+    { 5 /* INT16 */, { 300, -1, 4464, -32, -16, 0, 2, -3 } },
+    { 4 /* UINT16 */, { 300, 65535, 4464, 65504, 65520, 0, 2, 65533 } },
+    { 6 /* INT32 */, { 300, -1, 70000, 65504, 65520, 0, 2, -3 } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+      g_autoptr(FmModel) m = NULL;
+
+      g_test_message ("to %d", cases[i].to);
+      fm_test_graph_float (g, "f", FM_DIMS (8), x);
+      fm_test_node_int (fm_test_graph_node (g, "Cast", "f", "i64"), "to", 7);
+      fm_test_node_int (fm_test_graph_node (g, "Cast", "i64", "narrow"), "to", cases[i].to);
+      fm_test_node_int (fm_test_graph_node (g, "Cast", "f", "direct"), "to", cases[i].to);
+      fm_test_graph_output (g, "narrow");
+      m = fm_test_graph_build_ok (g);
+      fm_test_check_int64s (m, NULL, "narrow", cases[i].want, 8);
+      fm_test_check_int64s (m, NULL, "direct", cases[i].want, 8);
+    }
+}
+
 static void
 test_reduce_mean_lrn (void)
 {
@@ -1156,6 +1192,7 @@ main (int   argc,
   g_test_add_func ("/engine/ops/glue/view-folded", test_view_glue_folded);
   g_test_add_func ("/engine/ops/glue/int64", test_int64_glue);
   g_test_add_func ("/engine/ops/reduce-mean-lrn", test_reduce_mean_lrn);
+  g_test_add_func ("/engine/ops/cast-wraps", test_cast_wraps);
   g_test_add_func ("/engine/ops/constant-dropout", test_constant_and_dropout);
 
   return g_test_run ();

@@ -338,6 +338,34 @@ float_to_int64 (float v)
   return (gint64) v;
 }
 
+/* @v as the integer type @target holds it (kept in int64): wrapped to its
+ * width, as numpy's astype () and C's conversions to unsigned do (300 ->
+ * uint8 44, int8 44; 65520 -> int16 -16). */
+static inline gint64
+wrap_to (gint64 v,
+         int    target)
+{
+  guint64 u = (guint64) v;
+
+  switch (target)
+    {
+    case FM_ONNX_UINT8:
+      return (gint64) (u & 0xff);
+    case FM_ONNX_INT8:
+      return (gint64) ((u & 0xff) ^ 0x80) - 0x80;
+    case FM_ONNX_UINT16:
+      return (gint64) (u & 0xffff);
+    case FM_ONNX_INT16:
+      return (gint64) ((u & 0xffff) ^ 0x8000) - 0x8000;
+    case FM_ONNX_UINT32:
+      return (gint64) (u & 0xffffffff);
+    case FM_ONNX_INT32:
+      return (gint64) ((u & 0xffffffff) ^ 0x80000000) - 0x80000000;
+    default:   /* int64, uint64 (its bits) */
+      return v;
+    }
+}
+
 static void
 cast_run (const FmNode *node,
           FmRunCtx     *rc)
@@ -367,7 +395,7 @@ cast_run (const FmNode *node,
       for (gsize i = 0; i < p->numel; i++)
         {
           float v = ((const float *) src)[i];
-          ((gint64 *) dst)[i] = p->to_bool ? v != 0.0f : float_to_int64 (v);
+          ((gint64 *) dst)[i] = p->to_bool ? v != 0.0f : wrap_to (float_to_int64 (v), p->target);
         }
     }
   else
@@ -375,7 +403,7 @@ cast_run (const FmNode *node,
       for (gsize i = 0; i < p->numel; i++)
         {
           gint64 v = ((const gint64 *) src)[i];
-          ((gint64 *) dst)[i] = p->to_bool ? v != 0 : v;
+          ((gint64 *) dst)[i] = p->to_bool ? v != 0 : wrap_to (v, p->target);
         }
     }
 }
