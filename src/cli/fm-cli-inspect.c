@@ -290,8 +290,13 @@ print_text (const Maps *maps)
       g_print ("%s\n", _("Metadata:"));
       keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
       for (GList *l = keys; l != NULL; l = l->next)
-        g_print ("  %s = %s\n", (const char *) l->data,
-                 (const char *) g_hash_table_lookup (model->metadata, l->data));
+        {
+          g_autofree char *key = fm_cli_escape_controls (l->data);
+          g_autofree char *text = fm_cli_escape_controls (g_hash_table_lookup (model->metadata,
+                                                                              l->data));
+
+          g_print ("  %s = %s\n", key, text);
+        }
     }
 
   g_print ("\n%s\n", _("Nodes:"));

@@ -294,6 +294,38 @@ fm_cli_check_outputs (GOptionContext     *context,
   return FM_CLI_EXIT_OK;
 }
 
+char *
+fm_cli_escape_controls (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+
+  for (const char *p = text; *p != '\0';)
+    {
+      guchar c = (guchar) *p;
+      gunichar u = g_utf8_get_char_validated (p, -1);
+
+      if (c < 0x20 || c == 0x7f)
+        {
+          g_string_append_printf (out, "\\x%02x", c);
+          p++;
+        }
+      else if (u >= 0x80 && u <= 0x9f)   /* C1 controls (U+009B is a CSI) */
+        {
+          g_string_append_printf (out, "\\u%04x", u);
+          p = g_utf8_next_char (p);
+        }
+      else
+        {
+          gsize n = u == (gunichar) -1 || u == (gunichar) -2 ? 1
+                    : (gsize) (g_utf8_next_char (p) - p);
+
+          g_string_append_len (out, p, (gssize) n);
+          p += n;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
 glong
 fm_cli_display_width (const char *text)
 {
@@ -340,9 +372,16 @@ fm_cli_print_table (GPtrArray      *cells,
                     guint           gap)
 {
   g_autofree glong *width = g_new0 (glong, n_columns);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
 
   g_return_if_fail (n_columns > 0 && cells->len % n_columns == 0);
 
+  /* A model's names may hold control characters: shown escaped, never
+   * sent to the terminal (an ESC sequence would set its title or
+   * colours, a newline break the table). */
+  for (guint i = 0; i < cells->len; i++)
+    g_ptr_array_add (shown, fm_cli_escape_controls (g_ptr_array_index (cells, i)));
+  cells = shown;
   for (guint i = 0; i < cells->len; i++)
     width[i % n_columns] = MAX (width[i % n_columns],
                                 fm_cli_display_width (g_ptr_array_index (cells, i)));
@@ -390,8 +429,9 @@ fm_cli_print_fields (const char *label,
     if (pairs->pdata[i + 1] != NULL)
       {
         g_autoptr(GString) line = g_string_new (NULL);
+        g_autofree char *text = fm_cli_escape_controls (pairs->pdata[i + 1]);
 
         append_cell (line, pairs->pdata[i], width, FALSE);
-        g_print ("%s %s\n", line->str, (const char *) pairs->pdata[i + 1]);
+        g_print ("%s %s\n", line->str, text);
       }
 }

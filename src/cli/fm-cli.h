@@ -113,6 +113,10 @@ int       fm_cli_check_outputs   (GOptionContext     *context,
                                   const char * const *outputs,
                                   guint               n_outputs);
 
+/* @text with its control characters (C0, DEL, C1) written as \\xNN or
+ * \\uNNNN, so that a model's names cannot drive the terminal. */
+char     *fm_cli_escape_controls (const char     *text);
+
 /* The columns @text takes on a terminal: two for a wide (CJK) character,
  * none for a combining mark, one for any other character and for each
  * byte that is not UTF-8 (a file name in another encoding). */

@@ -506,6 +506,32 @@ test_inspect_wide_names (void)
   fm_test_cli_result_clear (&t);
 }
 
+/* A model's names reach the terminal with their control characters
+ * escaped: an ESC sequence in a node's name once set the terminal's
+ * colours and a newline broke the table. */
+static void
+test_inspect_controls (void)
+{
+  const gint64 dims[4] = { 1, 1, 2, 2 };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("y", dims, 4);
+  g_autoptr(GByteArray) m = NULL;
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "controls.onnx", NULL);
+  FmTestCliResult t;
+
+  put_msg (graph, FM_ONNX_GRAPH_NODE,
+           fm_test_node ("Relu", "a\x1b[31mb\nc\xc2\x9b", (const char *[]) { "x", NULL }, "y"));
+  m = fm_test_graph_model_bytes (graph, "controls", in, out);
+  g_assert_true (g_file_set_contents (path, (const char *) m->data, m->len, NULL));
+  t = run_cli (((const char *[]) { "LC_ALL", "C.UTF-8", NULL }), "inspect", path, NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_null (strchr (t.out, '\x1b'));
+  g_assert_null (strstr (t.out, "\xc2\x9b"));
+  g_assert_nonnull (strstr (t.out, "Relu  a\\x1b[31mb\\x0ac\\u009b  y "));
+  fm_test_cli_result_clear (&t);
+}
+
 /* tests/fixtures/pytorch/keras_nhwc (tf2onnx's shape of a Keras model):
  * `run --json` lists the channels-last Transpose output as 8 channels of
  * 7 x 7, read off the graph (MaxPool [1, 8, 7, 7] -> Transpose [0, 2, 3,
@@ -887,6 +913,7 @@ main (int   argc,
   g_test_add_func ("/cli/inspect", test_inspect);
   g_test_add_func ("/cli/inspect-columns", test_inspect_columns);
   g_test_add_func ("/cli/inspect-wide-names", test_inspect_wide_names);
+  g_test_add_func ("/cli/inspect-controls", test_inspect_controls);
   g_test_add_func ("/cli/run/keras-nhwc", test_keras_nhwc);
   g_test_add_func ("/cli/exit/failure", test_exit_1);
   g_test_add_func ("/cli/exit/usage", test_exit_2);
