@@ -30,6 +30,8 @@ struct _FmWindow
 
   /* template children */
   AdwToastOverlay *toast_overlay;
+  GtkMenuButton   *menu_button;
+  GtkWidget       *last_focus;  /* weak: the last focus outside the main menu */
   AdwWindowTitle  *window_title;
   GtkSpinner      *spinner;
   FmDrawPad       *draw_pad;

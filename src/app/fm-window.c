@@ -756,6 +756,65 @@ load_model_done (FmWindow *self,
     }
 }
 
+/* ---- the main menu's focus ----------------------------------------------- */
+
+static void
+keep_last_focus (FmWindow  *self,
+                       GtkWidget *widget)
+{
+  if (self->last_focus != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->last_focus),
+                                  (gpointer *) &self->last_focus);
+  self->last_focus = widget;
+  if (widget != NULL)
+    g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &self->last_focus);
+}
+
+/* The last focus outside the main menu and its button: where the focus
+ * goes back when the menu closes. */
+static void
+focus_changed_cb (GtkWindow  *window,
+                  GParamSpec *pspec,
+                  FmWindow   *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (window);
+
+  if (focus != NULL && focus != GTK_WIDGET (self->menu_button)
+      && !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->menu_button)))
+    keep_last_focus (self, focus);
+}
+
+static gboolean
+restore_focus_after_menu (gpointer data)
+{
+  FmWindow *self = data;
+  GtkWidget *target = self->last_focus;
+
+  if (!gtk_widget_get_realized (GTK_WIDGET (self)))   /* closed meanwhile */
+    {
+      g_object_unref (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (target == NULL || gtk_widget_get_root (target) != GTK_ROOT (self)
+      || !gtk_widget_get_mapped (target) || !gtk_widget_grab_focus (target))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* GTK 4.8 on X11 leaves the keyboard dead once an item of a submenu
+ * (Bundled Models, Recent Models) closed the main menu: the focus goes
+ * back to the menu button and no key reaches the window until the menu
+ * is opened again with the mouse. Moving the focus away after the close
+ * (back to where it was, else nowhere) gives the keys back. It must wait
+ * for an idle: GTK is still closing the popover when "closed" runs. */
+static void
+main_menu_closed_cb (GtkPopover *popover,
+                     FmWindow   *self)
+{
+  g_idle_add (restore_focus_after_menu, g_object_ref (self));
+}
+
 void
 fm_window_open_model (FmWindow *self,
                       GFile    *file)
@@ -797,6 +856,7 @@ fm_window_dispose (GObject *object)
 {
   FmWindow *self = FM_WINDOW (object);
 
+  keep_last_focus (self, NULL);
   if (self->worker != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->worker, self);
@@ -862,6 +922,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/featuremaps/FeatureMaps/fm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, draw_pad);
@@ -896,6 +957,9 @@ fm_window_init (FmWindow *self)
   GSimpleActionGroup *group;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), self);
+  g_signal_connect (gtk_menu_button_get_popover (self->menu_button), "closed",
+                    G_CALLBACK (main_menu_closed_cb), self);
 
   self->settings = g_settings_new (APP_ID);
   self->sections = g_ptr_array_new ();

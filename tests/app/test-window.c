@@ -422,6 +422,34 @@ test_first_model_refused (void)
   fm_test_close_window (window);
 }
 
+/* After the main menu closes, the focus goes back where it was when the
+ * menu opened, not to the menu button: GTK 4.8 on X11 gave no key to the
+ * window once a submenu's item (Bundled Models) had closed the menu and
+ * left the focus there (checked by hand with xdotool under Xvfb, with and
+ * without a window manager). GTK's own step is played here: the focus on
+ * the menu button as the menu closes. */
+static void
+test_menu_gives_focus_back (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  GtkMenuButton *menu = GTK_MENU_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                        FM_TYPE_WINDOW,
+                                                                        "menu_button"));
+  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  FM_TYPE_WINDOW, "layer_list"));
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1));
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (menu));
+
+  g_assert_true (gtk_widget_grab_focus (row));
+  gtk_menu_button_popup (menu);
+  WAIT_FOR (gtk_widget_get_mapped (popover));
+  gtk_widget_grab_focus (GTK_WIDGET (menu));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) != row);
+  gtk_menu_button_popdown (menu);
+  WAIT_FOR (gtk_window_get_focus (GTK_WINDOW (window)) == row);
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -429,6 +457,7 @@ main (int   argc,
   fm_test_window_init (&argc, &argv);
 
   g_test_add_func ("/app/window/opens-bundled", test_opens_bundled);
+  g_test_add_func ("/app/window/menu-gives-focus-back", test_menu_gives_focus_back);
   g_test_add_func ("/app/window/stroke-changes-tiles", test_stroke_changes_tiles);
   g_test_add_func ("/app/window/model-then-image", test_model_then_image);
   g_test_add_func ("/app/window/bad-model-keeps-old", test_bad_model_keeps_old);
