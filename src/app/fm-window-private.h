@@ -107,6 +107,7 @@ struct _FmWindow
   GtkRevealer     *scan_revealer;
   GtkProgressBar  *scan_progress;
   GtkLabel        *scan_label;
+  char            *bar_job_stopped;  /* the toast if a model switch stops the job */
   GtkWidget       *scan_cancel;
   GtkWidget       *scan_export;
   GtkWidget       *scan_export_atlas;  /* made in fm-window-scan.c */
@@ -280,12 +281,14 @@ void _fm_window_bar_job_progress (guint64       done,
                                   gpointer      user_data);
 /* Runs @thread on @job (freed with @free_job) with the bar's Stop as its
  * cancellable, the bar saying @label until the first progress, then
- * @done on the main thread. */
+ * @done on the main thread; a toast says @stopped if another model is
+ * opened while it runs (which stops it). */
 void _fm_window_run_bar_job      (FmWindow            *self,
                                   FmBarJob            *job,
                                   GDestroyNotify       free_job,
                                   gboolean             check_cancellable,
                                   const char          *label,
+                                  const char          *stopped,
                                   GTaskThreadFunc      thread,
                                   GAsyncReadyCallback  done);
 /* In @done: nothing runs now; the bar shows the scan again. */

@@ -170,7 +170,9 @@ fm_window_export_pruned (FmWindow *self,
   job->dataset_path = g_strdup (self->scan->dataset_path);
   job->path = g_steal_pointer (&path);
   _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) prune_job_free, TRUE,
-                          _("Pruning the model…"), prune_thread, prune_done);
+                          _("Pruning the model…"),
+                          _("The pruned model was not written: another model was opened"),
+                          prune_thread, prune_done);
 }
 
 static void

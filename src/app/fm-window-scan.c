@@ -106,10 +106,14 @@ _fm_window_run_bar_job (FmWindow            *self,
                         GDestroyNotify       free_job,
                         gboolean             check_cancellable,
                         const char          *label,
+                        const char          *stopped,
                         GTaskThreadFunc      thread,
                         GAsyncReadyCallback  done)
 {
   g_autoptr(GTask) task = NULL;
+
+  g_free (self->bar_job_stopped);
+  self->bar_job_stopped = g_strdup (stopped);
 
   self->scan_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->scan_cancellable, done, NULL);
@@ -515,7 +519,7 @@ start_scan (FmWindow   *self,
    * cancellable. */
   _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) scan_job_free, FALSE,
                cache_only ? _("Looking for an earlier scan…") : _("Opening the dataset…"),
-               scan_thread, scan_done);
+               _("The scan stopped: another model was opened"), scan_thread, scan_done);
 }
 
 void
@@ -579,6 +583,11 @@ _fm_window_scan_apply (FmWindow *self)
 void
 _fm_window_scan_reset (FmWindow *self)
 {
+  /* A job of the model before: say that it stopped, rather than let its
+   * bar vanish (a scan may have run for minutes). */
+  if (self->scan_cancellable != NULL && !g_cancellable_is_cancelled (self->scan_cancellable)
+      && self->bar_job_stopped != NULL)
+    _fm_window_toast (self, self->bar_job_stopped);
   g_cancellable_cancel (self->scan_cancellable);
   g_cancellable_cancel (self->scan_result_cancellable);
   g_clear_pointer (&self->scan_file, g_free);
@@ -593,6 +602,7 @@ _fm_window_scan_reset (FmWindow *self)
 void
 _fm_window_scan_dispose (FmWindow *self)
 {
+  g_clear_pointer (&self->bar_job_stopped, g_free);
   g_cancellable_cancel (self->scan_cancellable);
   g_clear_object (&self->scan_cancellable);
   g_cancellable_cancel (self->scan_result_cancellable);
@@ -862,7 +872,9 @@ start_atlas (FmWindow   *self,
   job->bar.total = fm_atlas_count_pages (&job->spec);
 
   _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) atlas_job_free, TRUE,
-               _("Writing the atlas…"), atlas_thread, atlas_done);
+               _("Writing the atlas…"),
+               _("The atlas was not written: another model was opened"), atlas_thread,
+               atlas_done);
 }
 
 void

@@ -79,6 +79,31 @@ test_dataset_breaks_mid_scan (void)
   fm_test_close_window (window);
 }
 
+/* Opening another model while a scan runs stops it and says so: the bar
+ * used to vanish without a word (on ResNet-18 a scan runs for minutes). */
+static void
+test_model_switch_stops_scan (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autoptr(GByteArray) npy = fm_test_npy_header ("|u1", "(20000, 28, 28)", FALSE);
+  g_autofree char *path = g_build_filename (tmp_dir, "zeros.npy", NULL);
+  g_autofree char *dying = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (dying);
+
+  g_byte_array_set_size (npy, npy->len + 20000 * 28 * 28);   /* zeros after the header */
+  memset (npy->data + npy->len - 20000 * 28 * 28, 0, 20000 * 28 * 28);
+  fm_test_write_bytes (path, npy->data, npy->len);
+  fm_window_start_scan (window, path);
+  g_assert_true (fm_window_is_scanning (window));
+  fm_window_open_model (window, file);
+  WAIT_FOR (g_str_equal (fm_window_get_model (window)->path, dying));
+  g_assert_cmpstr (fm_window_get_last_toast (window), ==,
+                   "The scan stopped: another model was opened");
+  WAIT_FOR (!fm_window_is_scanning (window));
+  g_assert_null (fm_window_get_scan (window));
+  fm_test_close_window (window);
+}
+
 /* A .tar shard of @n 28 x 28 PNGs of noise (cut short by @cut bytes) and
  * an .npy [n, 28, 28] of the same; returns the shard's path. */
 static char *
@@ -251,6 +276,7 @@ main (int   argc,
   g_test_add_func ("/app/window-scan/dataset-breaks-mid-scan", test_dataset_breaks_mid_scan);
   g_test_add_func ("/app/window-scan/tar-and-npy", test_tar_and_npy);
   g_test_add_func ("/app/window-scan/open-scan-result", test_open_scan_result);
+  g_test_add_func ("/app/window-scan/model-switch-stops-scan", test_model_switch_stops_scan);
 
   return g_test_run ();
 }
