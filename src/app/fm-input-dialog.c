@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fm-input-dialog.h"
 
@@ -193,6 +194,72 @@ preset_changed_cb (FmInputDialog *self)
   fm_input_dialog_preset (self, preset_names[i]);
 }
 
+/* A choice in the row itself: its text up to " (", the details in the
+ * list ("MNIST" for "MNIST (mean 0.1307, std 0.3081)"), so that the row
+ * keeps room for its title in any language. */
+static void
+row_item_setup (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+row_item_bind (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  const char *paren = strstr (text, " (");
+  g_autofree char *shown = paren != NULL ? g_strndup (text, paren - text) : g_strdup (text);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), shown);
+}
+
+static gboolean
+selected_to_opacity (GBinding     *binding,
+                     const GValue *from,
+                     GValue       *to,
+                     gpointer      data)
+{
+  g_value_set_double (to, g_value_get_boolean (from) ? 1.0 : 0.0);
+  return TRUE;
+}
+
+/* A choice in the list: the whole text, wrapped rather than cut, and a
+ * check mark on the chosen one (as the row's own list has). */
+static void
+list_item_setup (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), check);
+  g_object_bind_property_full (item, "selected", check, "opacity", G_BINDING_SYNC_CREATE,
+                               selected_to_opacity, NULL, NULL, NULL);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+list_item_bind (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  GtkWidget *label = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+
+  gtk_label_set_text (GTK_LABEL (label),
+                      gtk_string_object_get_string (gtk_list_item_get_item (item)));
+}
+
 /* A row choosing one of @items (N_() strings, translated here). */
 static AdwComboRow *
 combo_row (AdwPreferencesGroup *group,
@@ -207,8 +274,19 @@ combo_row (AdwPreferencesGroup *group,
     gtk_string_list_append (model, _(items[i]));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  g_autoptr(GtkListItemFactory) shown = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) listed = gtk_signal_list_item_factory_new ();
+
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* a long subtitle wraps rather than squeeze the choice to "W…" */
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  g_signal_connect (shown, "setup", G_CALLBACK (row_item_setup), NULL);
+  g_signal_connect (shown, "bind", G_CALLBACK (row_item_bind), NULL);
+  g_signal_connect (listed, "setup", G_CALLBACK (list_item_setup), NULL);
+  g_signal_connect (listed, "bind", G_CALLBACK (list_item_bind), NULL);
+  adw_combo_row_set_factory (row, shown);
+  adw_combo_row_set_list_factory (row, listed);
   adw_combo_row_set_model (row, G_LIST_MODEL (model));
   adw_preferences_group_add (group, GTK_WIDGET (row));
   return row;
@@ -329,7 +407,7 @@ fm_input_dialog_new (GtkWindow          *parent,
   FmInputDialog *self = g_object_new (FM_TYPE_INPUT_DIALOG,
                                       "transient-for", parent,
                                       "modal", FALSE,
-                                      "default-width", 520,
+                                      "default-width", 680,
                                       "default-height", 640,
                                       "destroy-with-parent", TRUE,
                                       NULL);
