@@ -90,10 +90,13 @@ show_bar (FmWindow *self,
 }
 
 /* Export Atlas… and Export Pruned Model… need a scan of this model, and
- * nothing running. */
+ * nothing running; Scan Dataset… nothing running (its button did nothing
+ * during a scan while it looked as if it would). */
 static void
 update_bar_actions (FmWindow *self)
 {
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan",
+                                 self->model != NULL && self->scan_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-export-atlas",
                                  self->scan != NULL && self->scan_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-export-pruned",

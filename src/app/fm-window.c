@@ -703,6 +703,9 @@ update_model_actions (FmWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (needs_model); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), needs_model[i], self->model != NULL);
+  /* and no scan, atlas or pruning running */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan",
+                                 self->model != NULL && self->scan_cancellable == NULL);
 }
 
 /* A model that could not be opened leaves the previous one on show, or,

@@ -79,8 +79,28 @@ test_dataset_breaks_mid_scan (void)
   fm_test_close_window (window);
 }
 
+/* The first button in @widget's tree that activates @action. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_button (c, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Opening another model while a scan runs stops it and says so: the bar
- * used to vanish without a word (on ResNet-18 a scan runs for minutes). */
+ * used to vanish without a word (on ResNet-18 a scan runs for minutes).
+ * Scan Dataset… is off while it runs. */
 static void
 test_model_switch_stops_scan (void)
 {
@@ -95,12 +115,15 @@ test_model_switch_stops_scan (void)
   fm_test_write_bytes (path, npy->data, npy->len);
   fm_window_start_scan (window, path);
   g_assert_true (fm_window_is_scanning (window));
+  /* Scan Dataset… cannot be pressed while it runs (it did nothing) */
+  g_assert_false (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (window), "win.scan")));
   fm_window_open_model (window, file);
   WAIT_FOR (g_str_equal (fm_window_get_model (window)->path, dying));
   g_assert_cmpstr (fm_window_get_last_toast (window), ==,
                    "The scan stopped: another model was opened");
   WAIT_FOR (!fm_window_is_scanning (window));
   g_assert_null (fm_window_get_scan (window));
+  g_assert_true (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (window), "win.scan")));
   fm_test_close_window (window);
 }
 
