@@ -48,6 +48,13 @@ _fm_window_apply_view (FmWindow *self)
                              filter == FM_TILE_FILTER_NEAR_DEAD ||
                              sort == FM_TILE_SORT_FIRE_RATE))
     text = g_strdup (_("Scan a dataset to see which channels are dead or rare"));
+  else if (shown == 0 && total > 0 && filter != FM_TILE_FILTER_ALL)
+    /* An empty grid says why rather than stay blank. */
+    text = g_strdup (filter == FM_TILE_FILTER_ZERO ? _("No channel is zero for this input")
+                     : filter == FM_TILE_FILTER_FIRING ? _("No channel fires for this input")
+                     : filter == FM_TILE_FILTER_DEAD ? _("No channel is dead in the scan")
+                     : filter == FM_TILE_FILTER_RARE ? _("No channel is rarely active in the scan")
+                     : _("No channel is near-dead in the scan"));
   else
     /* Translators: channels that pass the filter, e.g. "65 of 512 shown" */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u shown", "%u of %u shown",

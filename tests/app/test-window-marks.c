@@ -471,6 +471,61 @@ test_filter_rare_and_fire_rate (void)
   g_unsetenv ("XDG_CACHE_HOME");
 }
 
+/* A filter that leaves a layer without a tile says why in the count ("No
+ * channel is dead in the scan"), not "0 of 32 shown" over a blank grid;
+ * a filter that leaves some says how many. Every layer and filter of the
+ * dying model after a scan of the bundled digits, on the empty canvas. */
+static void
+test_empty_filter_says_why (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  GtkLabel *count = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                             FM_TYPE_WINDOW, "view_count"));
+  static const struct { FmTileFilter filter; const char *why; } filters[] = {
+    { FM_TILE_FILTER_ZERO, "No channel is zero for this input" },
+    { FM_TILE_FILTER_FIRING, "No channel fires for this input" },
+    { FM_TILE_FILTER_DEAD, "No channel is dead in the scan" },
+    { FM_TILE_FILTER_RARE, "No channel is rarely active in the scan" },
+    { FM_TILE_FILTER_NEAR_DEAD, "No channel is near-dead in the scan" },
+  };
+  guint n_empty = 0, n_some = 0;
+
+  fm_test_fresh_scan_cache ();
+  fm_test_scan_digits (window);
+  for (guint k = 0; k < fm_frame_n_layers (fm_window_get_frame (window)); k++)
+    {
+      fm_window_select_layer (window, (int) k);
+      for (guint f = 0; f < G_N_ELEMENTS (filters); f++)
+        {
+          FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, k));
+          guint shown;
+
+          fm_test_set_dropdown (window, "filter_dropdown", filters[f].filter);
+          fm_test_settle ();
+          shown = fm_layer_section_count_shown (section);
+          if (shown == 0)
+            {
+              g_assert_cmpstr (gtk_label_get_text (count), ==, filters[f].why);
+              n_empty++;
+            }
+          else
+            {
+              g_autofree char *want = g_strdup_printf ("%u of %u shown", shown,
+                                                       fm_layer_section_n_tiles (section));
+
+              g_assert_cmpstr (gtk_label_get_text (count), ==, want);
+              n_some++;
+            }
+        }
+    }
+  g_test_message ("%u empty, %u not", n_empty, n_some);
+  g_assert_cmpuint (n_empty, >, 0);
+  g_assert_cmpuint (n_some, >, 0);
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ALL);
+  fm_test_close_window (window);
+  g_unsetenv ("XDG_CACHE_HOME");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -484,6 +539,7 @@ main (int   argc,
   g_test_add_func ("/app/window/threshold-change-drops-marks", test_threshold_change_drops_marks);
   g_test_add_func ("/app/window/filter-dead", test_filter_dead);
   g_test_add_func ("/app/window/filter-rare-and-fire-rate", test_filter_rare_and_fire_rate);
+  g_test_add_func ("/app/window/empty-filter-says-why", test_empty_filter_says_why);
 
   return g_test_run ();
 }
