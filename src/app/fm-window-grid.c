@@ -395,6 +395,18 @@ fm_window_grid_key (FmWindow        *self,
   gboolean ctrl = (state & GDK_CONTROL_MASK) != 0;
   graphene_rect_t b;
 
+  /* The grid is one stop for Tab, with the arrow keys inside, as the
+   * sidebar is (a flow box steps Tab through every tile: 9,216 on
+   * ResNet-18's All Layers): Shift+Tab goes back to Sort, Tab on past the
+   * grid, to the top of the window. */
+  if (keyval == GDK_KEY_ISO_Left_Tab
+      || ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) && (state & GDK_SHIFT_MASK)))
+    return gtk_widget_grab_focus (GTK_WIDGET (self->sort_dropdown));
+  if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
+    {
+      gtk_root_set_focus (GTK_ROOT (self), NULL);
+      return gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+    }
   if ((state & (GDK_SHIFT_MASK | GDK_ALT_MASK)) != 0)
     return FALSE;
   switch (keyval)

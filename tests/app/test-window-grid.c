@@ -683,6 +683,37 @@ focused_cell (FmWindow *window)
   return w != NULL && GTK_IS_FLOW_BOX_CHILD (w) ? w : NULL;
 }
 
+/* The grid is one stop for Tab: from a tile, Tab leaves the grid (it
+ * stepped to the next of 160 tiles) and Shift+Tab goes to Sort. */
+static void
+test_grid_one_tab_stop (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  GtkWidget *scroller = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                   FM_TYPE_WINDOW,
+                                                                   "layers_scroller"));
+  GtkWidget *sort = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                               FM_TYPE_WINDOW, "sort_dropdown"));
+  GtkWidget *focus;
+
+  gtk_window_present (GTK_WINDOW (window));
+  fm_test_settle ();
+  g_assert_true (fm_window_go_to_channel (window, 1));
+  fm_test_settle ();
+  g_assert_nonnull (focused_cell (window));
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_Tab, 0));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_false (gtk_widget_is_ancestor (focus, scroller));
+
+  g_assert_true (fm_window_go_to_channel (window, 1));
+  fm_test_settle ();
+  g_assert_true (fm_window_grid_key (window, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus == sort || gtk_widget_is_ancestor (focus, sort));
+  fm_test_close_window (window);
+}
+
 /* Page Down scrolls one page and focuses a tile in sight, in the same
  * column; Ctrl+End and Ctrl+Home focus the last tile of the last layer
  * and the first of the first, scrolled to; Page Up at the top and Page
@@ -825,6 +856,7 @@ main (int   argc,
   g_test_add_func ("/app/window/filter-and-sort", test_filter_and_sort);
   g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
   g_test_add_func ("/app/window/grid-keys", test_grid_keys);
+  g_test_add_func ("/app/window/grid-one-tab-stop", test_grid_one_tab_stop);
   g_test_add_func ("/app/window/wrap-label", test_wrap_label);
 
   return g_test_run ();
