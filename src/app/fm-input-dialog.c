@@ -60,6 +60,20 @@ format_values (const float *v,
   return g_string_free (s, FALSE);
 }
 
+/* What "If dark on light" does for this model: only a model whose
+ * background is dark (MNIST's light strokes on black) inverts a
+ * dark-on-light picture; on another it never does, which the row says
+ * (it said it would, while the summary said "not inverted"). */
+static void
+show_invert_subtitle (FmInputDialog *self)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->invert_row),
+                               fm_preprocess_background_is_dark (&self->pp)
+                               ? _("For a model trained on light strokes on black")
+                               : _("This model’s background is light: “If dark on light” "
+                                   "leaves pictures as they are"));
+}
+
 /* The preset row (a match, or Custom) and the summary from self->pp. */
 static void
 show_preset (FmInputDialog *self)
@@ -104,6 +118,7 @@ show_settings (FmInputDialog *self)
   self->updating = TRUE;
   show_preset (self);
   show_channels (self);
+  show_invert_subtitle (self);
   adw_combo_row_set_selected (self->order_row,
                               self->pp.channels == 1 ? 0 : self->pp.order == FM_CHANNEL_ORDER_BGR ? 1 : 0);
   adw_combo_row_set_selected (self->range_row, self->pp.range);
@@ -171,6 +186,7 @@ row_changed_cb (FmInputDialog *self)
     return;
   self->pp = pp;
   show_preset (self);  /* not the rows: the one being typed in keeps its text */
+  show_invert_subtitle (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 

@@ -604,6 +604,28 @@ channels_row (GtkWindow *dialog,
   g_assert_not_reached ();
 }
 
+/* The subtitle of Input Settings @dialog's row titled @title. */
+static const char *
+row_subtitle (GtkWindow  *dialog,
+              const char *title)
+{
+  for (GtkWidget *w = GTK_WIDGET (dialog); w != NULL;)
+    {
+      if (ADW_IS_ACTION_ROW (w) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+        return adw_action_row_get_subtitle (ADW_ACTION_ROW (w));
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && w != GTK_WIDGET (dialog) && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == NULL || w == GTK_WIDGET (dialog) ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_not_reached ();
+}
+
 /* Input Settings left open follow a model switch, in place whatever the
  * number of channels (a new window would take the focus): the dialog then
  * shows the new model's input and its Channels row, and its changes apply
@@ -634,6 +656,12 @@ test_input_settings_follow_switch (void)
   g_assert_cmpint (pp->width, ==, 16);
   g_assert_cmpstr (channels_row (dialog, &sensitive), ==, "RGB");
   g_assert_true (sensitive);
+  /* "If dark on light" never inverts for a model with a light background,
+   * and the row says so (it promised to, under a summary of "not
+   * inverted") */
+  g_assert_false (fm_preprocess_background_is_dark (pp));
+  g_assert_true (g_str_has_prefix (row_subtitle (dialog, "_Invert"),
+                                   "This model’s background is light"));
 
   /* Its changes apply to the new model. */
   frames = fm_window_get_n_frames (window);
@@ -650,6 +678,8 @@ test_input_settings_follow_switch (void)
   g_assert_cmpint (fm_input_dialog_get (FM_INPUT_DIALOG (dialog))->height, ==, 28);
   g_assert_cmpstr (channels_row (dialog, &sensitive), ==, "Gray");
   g_assert_false (sensitive);
+  g_assert_cmpstr (row_subtitle (dialog, "_Invert"), ==,
+                   "For a model trained on light strokes on black");
   fm_test_close_window (window);
 }
 
