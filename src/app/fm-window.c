@@ -624,6 +624,7 @@ load_model_thread (GTask        *task,
   g_autofree char *settings_path = NULL;
   g_autoptr(GError) error = NULL;
   GThread *hasher;
+  FmModelOptions options;
   FmModel *model;
 
   if (path == NULL)
@@ -631,7 +632,12 @@ load_model_thread (GTask        *task,
   /* The model's bytes are hashed for its settings file beside the load
    * (on ResNet-18 each takes ~0.2 s). */
   hasher = g_thread_new ("fm-hash-model", hash_model_thread, g_strdup (path));
-  model = fm_model_load_file (path, NULL, &error);
+  /* A symbolic height and width (an export with dynamic axes): the
+   * canvas needs a size, ImageNet's, and set_model () says so. */
+  fm_model_options_init (&options);
+  options.default_height = FM_MODEL_DEFAULT_SIDE;
+  options.default_width = FM_MODEL_DEFAULT_SIDE;
+  model = fm_model_load_file (path, &options, &error);
   fm_bench_live_mark ("model loaded");
   settings_path = g_thread_join (hasher);
   fm_bench_live_mark ("model hashed");
@@ -746,6 +752,16 @@ load_model_done (FmWindow *self,
       return;
     }
   update_model_actions (self);
+  if (model->sized_by_default)
+    {
+      /* Translators: a model exported with dynamic axes; %s is its file name */
+      g_autofree char *text = g_strdup_printf (_("%s does not fix its input’s height and "
+                                                 "width: shown at %d × %d"),
+                                               model->display_name, FM_MODEL_DEFAULT_SIDE,
+                                               FM_MODEL_DEFAULT_SIDE);
+
+      _fm_window_toast (self, text);
+    }
   _fm_window_checkpoints_model_set (self);
   fm_bench_live_mark ("model set");
   g_settings_set_string (self->settings, "last-model", model->path);

@@ -136,6 +136,8 @@ print_json (const Maps *maps)
   fm_cli_json_add_int (b, "opset", model->opset);
   fm_cli_json_add_int (b, "weights_bytes", (gint64) model->weights_size);
   fm_cli_json_add_int (b, "activations_bytes", (gint64) model->arena_size);
+  /* the input's height and width were symbolic: the shapes are for this size */
+  fm_cli_json_add_boolean (b, "default_size", model->sized_by_default);
 
   json_builder_set_member_name (b, "metadata");
   json_builder_begin_object (b);
@@ -280,6 +282,9 @@ print_text (const Maps *maps)
 
   g_print ("\n%s\n", _("Inputs:"));
   print_values (model, model->inputs, model->n_inputs);
+  if (model->sized_by_default)
+    g_print (_("  (height and width are not fixed: shown for %d x %d; run, export and scan "
+               "take them from the picture)\n"), FM_MODEL_DEFAULT_SIDE, FM_MODEL_DEFAULT_SIDE);
   g_print ("%s\n", _("Outputs:"));
   print_values (model, model->outputs, model->n_outputs);
 
@@ -322,6 +327,7 @@ fm_cli_inspect (int    argc,
   g_autoptr(FmModel) model = NULL;
   static const char *const missing[] = { N_("missing MODEL"), NULL };
   Maps maps;
+  FmModelOptions options;
   int status;
 
   context = fm_cli_option_context_new ("inspect", _("MODEL"),
@@ -333,7 +339,12 @@ fm_cli_inspect (int    argc,
   if (status != FM_CLI_EXIT_OK)
     return status;
 
-  model = fm_cli_load_model (argv[1], NULL, &error);
+  /* With no picture to give them, a symbolic height and width are shown
+   * at FM_MODEL_DEFAULT_SIDE, and the text says so. */
+  fm_model_options_init (&options);
+  options.default_height = FM_MODEL_DEFAULT_SIDE;
+  options.default_width = FM_MODEL_DEFAULT_SIDE;
+  model = fm_cli_load_model (argv[1], &options, &error);
   if (model == NULL)
     return fm_cli_fail (error);
 

@@ -50,6 +50,40 @@ open_in_new_window (GFile *file)
   return window;
 }
 
+/* A model whose input's height and width are symbolic (an export with
+ * dynamic axes) opens at 224 x 224 and a toast says so; the window used
+ * to refuse it ("only the batch dimension may be symbolic"). */
+static void
+test_dynamic_size_model (void)
+{
+  const gint64 dims[4] = { -1, 1, -1, -1 };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("y", dims, 4);
+  g_autoptr(GByteArray) node = fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL },
+                                             "y");
+  g_autoptr(GByteArray) bytes = NULL;
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "dynamic-axes.onnx", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FmWindow *window;
+  FmModel *model;
+
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, node);
+  bytes = fm_test_graph_model_bytes (graph, "dynamic", in, out);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+  window = open_in_new_window (file);
+  model = fm_window_get_model (window);
+  g_assert_nonnull (model);
+  g_assert_cmpint (model->values[model->inputs[0]].shape.dims[2], ==, 224);
+  g_assert_cmpint (model->values[model->inputs[0]].shape.dims[3], ==, 224);
+  g_assert_cmpint (fm_window_get_preprocess (window)->height, ==, 224);
+  g_assert_nonnull (fm_window_get_last_toast (window));
+  g_assert_cmpstr (fm_window_get_last_toast (window), ==,
+                   "dynamic-axes.onnx does not fix its input’s height and width: shown at "
+                   "224 × 224");
+  fm_test_close_window (window);
+}
+
 /* From the healthy bundled model to the dying one (the same input): the
  * drawing, its undo history, the selected layer and the scroll position
  * stay. */
@@ -880,6 +914,7 @@ main (int   argc,
                    test_inverted_notice_follows_switch);
   g_test_add_func ("/app/window/input-settings-asked-once", test_input_settings_asked_once);
   g_test_add_func ("/app/window/bad-settings-file-kept", test_bad_settings_file_kept);
+  g_test_add_func ("/app/window/dynamic-size-model", test_dynamic_size_model);
   g_test_add_func ("/app/window/input-settings-in-place", test_input_settings_in_place);
   g_test_add_func ("/app/window/input-settings-follow-switch",
                    test_input_settings_follow_switch);

@@ -532,6 +532,70 @@ test_inspect_controls (void)
   fm_test_cli_result_clear (&t);
 }
 
+/* An input of symbolic height and width (an export with dynamic axes) is
+ * shown at 224 x 224 and said to be (inspect refused it while run took
+ * the picture's size); a negative declared size is called that, not
+ * "symbolic". */
+static void
+test_inspect_symbolic_size (void)
+{
+  const gint64 dims[4] = { -1, 1, -1, -1 };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("y", dims, 4);
+  g_autoptr(GByteArray) m = NULL;
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "dynamic.onnx", NULL);
+  g_autofree char *neg_path = g_build_filename (fm_test_scratch (), "negative.onnx", NULL);
+  FmTestCliResult t;
+
+  put_msg (graph, FM_ONNX_GRAPH_NODE,
+           fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL }, "y"));
+  m = fm_test_graph_model_bytes (graph, "dynamic", in, out);
+  g_assert_true (g_file_set_contents (path, (const char *) m->data, m->len, NULL));
+  t = run_cli (NULL, "inspect", path, NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_nonnull (strstr (t.out, "  x  float32  [1, 1, 224, 224]\n"));
+  g_assert_nonnull (strstr (t.out, "height and width are not fixed: shown for 224 x 224"));
+  fm_test_cli_result_clear (&t);
+  t = run_cli (NULL, "inspect", path, "--json", NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_nonnull (strstr (t.out, "\"default_size\" : true"));
+  fm_test_cli_result_clear (&t);
+
+  /* x [1, 1, -5, 4]: -5 as a dim_value */
+  {
+    g_autoptr(GByteArray) g2 = g_byte_array_new ();
+    g_autoptr(GByteArray) vi = g_byte_array_new ();
+    g_autoptr(GByteArray) shape = g_byte_array_new ();
+    g_autoptr(GByteArray) ttype = g_byte_array_new ();
+    g_autoptr(GByteArray) type = g_byte_array_new ();
+    g_autoptr(GByteArray) out2 = fm_test_value_info ("y", dims, 4);
+    g_autoptr(GByteArray) m2 = NULL;
+    const gint64 neg[4] = { 1, 1, -5, 4 };
+
+    for (int i = 0; i < 4; i++)
+      {
+        g_autoptr(GByteArray) dim = g_byte_array_new ();
+
+        fm_pb_int (dim, FM_ONNX_DIM_VALUE, neg[i]);
+        fm_pb_message (shape, FM_ONNX_SHAPE_DIM, dim);
+      }
+    fm_pb_string (vi, FM_ONNX_VALUE_INFO_NAME, "x");
+    fm_pb_int (ttype, FM_ONNX_TENSOR_TYPE_ELEM_TYPE, FM_ONNX_FLOAT);
+    fm_pb_message (ttype, FM_ONNX_TENSOR_TYPE_SHAPE, shape);
+    fm_pb_message (type, FM_ONNX_TYPE_TENSOR_TYPE, ttype);
+    fm_pb_message (vi, FM_ONNX_VALUE_INFO_TYPE, type);
+    put_msg (g2, FM_ONNX_GRAPH_NODE,
+             fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL }, "y"));
+    m2 = fm_test_graph_model_bytes (g2, "negative", vi, out2);
+    g_assert_true (g_file_set_contents (neg_path, (const char *) m2->data, m2->len, NULL));
+    t = run_cli (NULL, "inspect", neg_path, NULL);
+    g_assert_cmpint (t.status, ==, 1);
+    g_assert_nonnull (strstr (t.err, "input 'x' declares dimension 2 as -5, a negative size"));
+    fm_test_cli_result_clear (&t);
+  }
+}
+
 /* tests/fixtures/pytorch/keras_nhwc (tf2onnx's shape of a Keras model):
  * `run --json` lists the channels-last Transpose output as 8 channels of
  * 7 x 7, read off the graph (MaxPool [1, 8, 7, 7] -> Transpose [0, 2, 3,
@@ -914,6 +978,7 @@ main (int   argc,
   g_test_add_func ("/cli/inspect-columns", test_inspect_columns);
   g_test_add_func ("/cli/inspect-wide-names", test_inspect_wide_names);
   g_test_add_func ("/cli/inspect-controls", test_inspect_controls);
+  g_test_add_func ("/cli/inspect-symbolic-size", test_inspect_symbolic_size);
   g_test_add_func ("/cli/run/keras-nhwc", test_keras_nhwc);
   g_test_add_func ("/cli/exit/failure", test_exit_1);
   g_test_add_func ("/cli/exit/usage", test_exit_2);

@@ -207,10 +207,23 @@ input_shape (FmModelBuilder        *b,
         shape->dims[d] = dim;
       else if (d == 0)
         shape->dims[d] = 1;  /* symbolic batch */
-      else if (info->rank == 4 && d == 2 && o->default_height > 0)
-        shape->dims[d] = o->default_height;
-      else if (info->rank == 4 && d == 3 && o->default_width > 0)
-        shape->dims[d] = o->default_width;
+      else if (info->rank == 4 && d == 2 && o->default_height > 0 && dim == -1)
+        {
+          shape->dims[d] = o->default_height;
+          b->model->sized_by_default = TRUE;
+        }
+      else if (info->rank == 4 && d == 3 && o->default_width > 0 && dim == -1)
+        {
+          shape->dims[d] = o->default_width;
+          b->model->sized_by_default = TRUE;
+        }
+      else if (dim < -1)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
+                       _("%s: input '%s' declares dimension %d as %" PRId64 ", a negative size"),
+                       b->model->path, info->name, d, dim);
+          return FALSE;
+        }
       else
         {
           g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,

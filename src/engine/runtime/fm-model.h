@@ -113,7 +113,14 @@ struct _FmModel
   gsize        arena_size;      /* bytes of one run's arena */
   gsize        scratch_size;    /* bytes of one run's scratch buffer */
   gsize        weights_size;    /* bytes held by constants */
+  gboolean     sized_by_default; /* a symbolic height and width of the input took
+                                  * FmModelOptions' default_height and _width */
 };
+
+/* The height and width the window and `inspect` give an input whose
+ * height and width are symbolic (an export with dynamic axes), when no
+ * picture gives them: ImageNet's. */
+#define FM_MODEL_DEFAULT_SIDE 224
 
 void       fm_model_options_init (FmModelOptions       *options);
 
