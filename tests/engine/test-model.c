@@ -277,6 +277,38 @@ test_cycle (void)
   assert_error (bytes, FM_ERROR_INVALID_MODEL, "cycle", "node '");
 }
 
+/* An input of another element type is refused naming the type, not its
+ * DataType number ("element type 7"). */
+static void
+test_input_type_named (void)
+{
+  GByteArray *g = g_byte_array_new ();
+  GByteArray *vi = g_byte_array_new ();
+  g_autoptr(GByteArray) shape = g_byte_array_new ();
+  g_autoptr(GByteArray) ttype = g_byte_array_new ();
+  g_autoptr(GByteArray) type = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  for (int i = 0; i < 4; i++)
+    {
+      g_autoptr(GByteArray) dim = g_byte_array_new ();
+
+      fm_pb_int (dim, FM_ONNX_DIM_VALUE, dims_1144[i]);
+      fm_pb_message (shape, FM_ONNX_SHAPE_DIM, dim);
+    }
+  fm_pb_string (vi, FM_ONNX_VALUE_INFO_NAME, "x");
+  fm_pb_int (ttype, FM_ONNX_TENSOR_TYPE_ELEM_TYPE, FM_ONNX_INT64);
+  fm_pb_message (ttype, FM_ONNX_TENSOR_TYPE_SHAPE, shape);
+  fm_pb_message (type, FM_ONNX_TYPE_TENSOR_TYPE, ttype);
+  fm_pb_message (vi, FM_ONNX_VALUE_INFO_TYPE, type);
+  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "r", STRV ("x"), "y"));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, vi);
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("y", dims_1144, 4));
+  bytes = model_bytes (g, 13);
+  assert_error (bytes, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
+                "input 'x' has element type int64; only float32 inputs can be fed", NULL);
+}
+
 /* Graph errors name a node on the cycle, not one that only reads from it
  * (the first node left was named), and call a node without a name as the
  * built model does, "<op>_<index>" (they said ''). */
@@ -783,6 +815,7 @@ main (int   argc,
   g_test_add_func ("/engine/model/unsorted", test_unsorted);
   g_test_add_func ("/engine/model/cycle", test_cycle);
   g_test_add_func ("/engine/model/graph-error-names", test_graph_error_names);
+  g_test_add_func ("/engine/model/input-type-named", test_input_type_named);
   g_test_add_data_func ("/engine/model/missing-producer", &xy_missing_producer, test_xy_error);
   g_test_add_data_func ("/engine/model/unknown-op", &xy_unknown_op, test_xy_error);
   g_test_add_data_func ("/engine/model/foreign-domain", &xy_foreign_domain, test_xy_error);

@@ -201,6 +201,34 @@ test_conv_transpose_3d (void)
   check_y (g, x, w, FM_DIMS (1, 1, 4, 1, 1), FM_FLOATS (1, 10, 2, 20));
 }
 
+/* Weights with no output channel are said to be that (the message was "0
+ * output channels are not divisible by group 1"); a count that group
+ * does not divide still says so. */
+static void
+test_conv_no_output_channel (void)
+{
+  static const float w[8] = { 0 };
+  {
+    g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+
+    fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
+    fm_test_graph_float (g, "w", FM_DIMS (0, 1, 3, 3), w);
+    fm_test_graph_node (g, "Conv", "x,w", "y");
+    fm_test_graph_output (g, "y");
+    fm_test_graph_build_fails (g, FM_ERROR_SHAPE,
+                               "weights W of shape [0, 1, 3, 3] have no output channel");
+  }
+  {
+    g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+
+    fm_test_graph_input (g, "x", FM_DIMS (1, 2, 3, 3));
+    fm_test_graph_float (g, "w", FM_DIMS (3, 1, 1, 1), w);
+    fm_test_node_int (fm_test_graph_node (g, "Conv", "x,w", "y"), "group", 2);
+    fm_test_graph_output (g, "y");
+    fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "3 output channels are not divisible by group 2");
+  }
+}
+
 static void
 test_conv_transpose_refused (void)
 {
@@ -700,6 +728,7 @@ main (int   argc,
                    test_conv_transpose_groups_dilations);
   g_test_add_func ("/engine/ops-conv/conv-transpose/3d", test_conv_transpose_3d);
   g_test_add_func ("/engine/ops-conv/conv-transpose/refused", test_conv_transpose_refused);
+  g_test_add_func ("/engine/ops-conv/conv/no-output-channel", test_conv_no_output_channel);
   g_test_add_func ("/engine/ops-conv/conv-transpose/vs-naive", test_conv_transpose_vs_naive);
   g_test_add_func ("/engine/ops-conv/conv/3d", test_conv_3d);
   g_test_add_func ("/engine/ops-conv/conv/3d-refused", test_conv_3d_refused);

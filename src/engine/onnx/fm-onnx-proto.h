@@ -49,6 +49,9 @@ enum
   FM_ONNX_UINT32 = 12, FM_ONNX_UINT64 = 13, FM_ONNX_BFLOAT16 = 16,
 };
 
+/* "float32", "int64", ... for a DataType value; NULL for another. */
+const char *fm_onnx_data_type_name (int data_type);
+
 typedef struct
 {
   char      *key;

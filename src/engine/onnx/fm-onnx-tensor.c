@@ -440,3 +440,18 @@ fm_onnx_node_get_attribute (const FmOnnxNode *node,
     }
   return NULL;
 }
+
+const char *
+fm_onnx_data_type_name (int data_type)
+{
+  static const char *const names[] = {
+    [FM_ONNX_FLOAT] = "float32", [FM_ONNX_UINT8] = "uint8", [FM_ONNX_INT8] = "int8",
+    [FM_ONNX_UINT16] = "uint16", [FM_ONNX_INT16] = "int16", [FM_ONNX_INT32] = "int32",
+    [FM_ONNX_INT64] = "int64", [FM_ONNX_STRING] = "string", [FM_ONNX_BOOL] = "bool",
+    [FM_ONNX_FLOAT16] = "float16", [FM_ONNX_DOUBLE] = "float64", [FM_ONNX_UINT32] = "uint32",
+    [FM_ONNX_UINT64] = "uint64", [14] = "complex64", [15] = "complex128",
+    [FM_ONNX_BFLOAT16] = "bfloat16",
+  };
+
+  return data_type > 0 && data_type < (int) G_N_ELEMENTS (names) ? names[data_type] : NULL;
+}

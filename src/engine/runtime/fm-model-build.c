@@ -303,10 +303,13 @@ add_inputs (FmModelBuilder *b,
 
       if (info->has_type && info->elem_type != FM_ONNX_FLOAT)
         {
+          const char *type = fm_onnx_data_type_name (info->elem_type);
+          g_autofree char *number = g_strdup_printf ("%d", info->elem_type);
+
           g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_ATTRIBUTE,
-                       _("%s: input '%s' has element type %d; only float32 "
+                       _("%s: input '%s' has element type %s; only float32 "
                          "inputs can be fed"), b->model->path, info->name,
-                       info->elem_type);
+                       type != NULL ? type : number);
           goto fail;
         }
       if (!input_shape (b, info, &v->shape, error))

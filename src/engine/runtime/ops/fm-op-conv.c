@@ -740,7 +740,13 @@ conv_check_channels (FmOpContext    *ctx,
                                       (gulong) want),
                          xs, ws, group, want);
     }
-  if (w->shape.dims[0] < 1 || w->shape.dims[0] % group != 0)
+  if (w->shape.dims[0] < 1)
+    {
+      g_autofree char *ws = fm_shape_to_string (&w->shape);
+      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
+                         _("weights W of shape %s have no output channel"), ws);
+    }
+  if (w->shape.dims[0] % group != 0)
     {
       g_autofree char *ws = fm_shape_to_string (&w->shape);
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
