@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "fm-dataset.h"
+#include "fm-npy.h"
 #include "fm-test-files.h"
 #include "fm-test-scan.h"
 
@@ -703,6 +704,23 @@ test_bad_magic (void)
   /* Images given as labels. */
   assert_open_fails (good_path, good_path, FM_ERROR_INVALID_INPUT,
                      "not an IDX label file (magic 0x00000803", NULL);
+  /* .npy labels for IDX images: said to go with .npy datasets (it read
+   * "not an IDX label file (magic 0x934e554d ...)") */
+  {
+    g_autofree char *npy_labels = g_build_filename (fm_test_scratch (), "labels.npy", NULL);
+    FmShape shape = { 1, { 2 } };
+    const float v[2] = { 0, 1 };
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FmDataset) ds = NULL;
+
+    g_assert_true (fm_npy_write (npy_labels, &shape, v, NULL));
+    ds = fm_dataset_open (good_path, npy_labels, &error);
+    g_assert_null (ds);
+    g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT);
+    g_assert_true (g_str_has_prefix (error->message, npy_labels));
+    g_assert_nonnull (strstr (error->message, ".npy labels go with an .npy dataset"));
+  }
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fm-dataset-private.h"
+#include "fm-npy.h"
 #include "fm-file.h"
 
 #define IDX_IMAGES_MAGIC 0x00000803u
@@ -237,6 +238,10 @@ idx_open_header (const char  *path,
     {
       if (magic == IDX_IMAGES_MAGIC)
         set_images_magic_error (path, header, got, error);
+      else if (fm_npy_has_magic (header, got))
+        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                     _("%s: .npy labels go with an .npy dataset; an IDX dataset takes an IDX "
+                       "labels file (…-labels-idx1-ubyte)"), path);
       else
         g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                      _("%s: not an IDX label file (magic 0x%08x, expected 0x%08x)"),
