@@ -48,6 +48,23 @@ figure_layout (cairo_t    *cr,
   return layout;
 }
 
+int
+fm_figure_text_width (const char *text,
+                      double      px,
+                      gboolean    bold)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+  PangoLayout *layout = figure_layout (cr, text, px, bold);
+  int width;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  g_object_unref (layout);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return width;
+}
+
 static void
 show (cairo_t      *cr,
       PangoLayout  *layout,

@@ -35,6 +35,11 @@ int              fm_figure_text_line (cairo_t      *cr,
                                       gboolean      bold,
                                       gboolean      centre,
                                       const double  rgb[3]);
+/* The width @text takes on one line at @px (hint metrics off: the same on
+ * every surface). */
+int              fm_figure_text_width (const char   *text,
+                                       double        px,
+                                       gboolean      bold);
 /* @text at @size, left-aligned at (x, y) (its top), wrapped at @max_w into
  * at most two lines and ellipsized (@max_w 0: one line, any width); bold
  * or not; in @rgb. Returns the height drawn. */

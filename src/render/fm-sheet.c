@@ -158,10 +158,41 @@ grid_width (const FmSheetSpec  *spec,
   return (gint64) layer_columns (spec, l) * cell_width (spec) - CELL_GAP;
 }
 
+/* The "Preprocessing:" line's lines: two where it does not fit the width
+ * beside the thumbnail on one (it was cut with "…", and the figure is the
+ * report's record of how the input was made). Measured once per text and
+ * width: the layout asks for it at every layer. */
+static int
+preprocess_lines (const FmSheetSpec *spec)
+{
+  static _Thread_local char *last_text;
+  static _Thread_local gint64 last_w;
+  static _Thread_local int last_lines;
+  gint64 content_w = MIN_CONTENT_W;
+  gint64 text_w;
+  g_autofree char *line = NULL;
+
+  if (spec->preprocess == NULL)
+    return 0;
+  for (guint i = 0; i < spec->n_layers; i++)
+    content_w = MAX (content_w, grid_width (spec, &spec->layers[i]));
+  text_w = content_w - (spec->input != NULL && spec->input_height > 0 && spec->input_width > 0
+                        ? THUMB_SIDE + 12 : 0);
+  line = g_strdup_printf (_("Preprocessing: %s"), spec->preprocess);
+  if (last_text == NULL || last_w != text_w || strcmp (last_text, line) != 0)
+    {
+      g_free (last_text);
+      last_text = g_steal_pointer (&line);
+      last_w = text_w;
+      last_lines = fm_figure_text_width (last_text, TEXT_PX, FALSE) > text_w ? 2 : 1;
+    }
+  return last_lines;
+}
+
 static int
 header_lines (const FmSheetSpec *spec)
 {
-  return 2 + (spec->preprocess != NULL ? 1 : 0) + (spec->n_top > 0 ? 1 : 0);
+  return 2 + preprocess_lines (spec) + (spec->n_top > 0 ? 1 : 0);
 }
 
 /* The key: the zero mark; with a scan the dead, rare (and near-dead) marks. */
@@ -506,8 +537,11 @@ draw_header (cairo_t             *cr,
       /* Translators: the sheet's line on how the input was preprocessed
        * ("gray, 0–1, not normalised, inverted") */
       line = g_strdup_printf (_("Preprocessing: %s"), spec->preprocess);
-      fm_figure_text_line (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->grey);
-      y += TEXT_LINE;
+      if (preprocess_lines (spec) == 2)
+        fm_figure_text (cr, line, x, y, w, TEXT_PX, FALSE, colours->grey);
+      else
+        fm_figure_text_line (cr, line, x, y, w, TEXT_PX, FALSE, FALSE, colours->grey);
+      y += preprocess_lines (spec) * TEXT_LINE;
       g_free (line);
     }
   /* Translators: the sheet's colour line: "Colormap: viridis ·

@@ -599,6 +599,29 @@ test_select (void)
   g_assert_nonnull (strstr (error->message, "40"));
 }
 
+/* A "Preprocessing:" line too long for the width beside the thumbnail
+ * takes two lines (17 pixels more), rather than end in "…" (the window's
+ * export cut "inverted when the picture is dark on light" to
+ * "inverted w…"); a short one keeps one. */
+static void
+test_long_preprocessing (void)
+{
+  FmSheetSpec spec;
+  gint64 w, h_none, h_short, h_long;
+  g_autoptr(GError) error = NULL;
+
+  fixture_spec (&spec);
+  g_assert_true (fm_sheet_measure (&spec, &w, &h_none, &error));
+  spec.preprocess = "gray, 0–1";
+  g_assert_true (fm_sheet_measure (&spec, &w, &h_short, &error));
+  spec.preprocess = "gray, 0–1, normalised with mean 0.1307 and std 0.3081, inverted when the "
+                    "picture is dark on light, letterboxed with the picture's own border";
+  g_assert_true (fm_sheet_measure (&spec, &w, &h_long, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (h_short, >, h_none);   /* a line, less what the thumbnail's height held */
+  g_assert_cmpint (h_long, ==, h_short + 17);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -617,6 +640,7 @@ main (int   argc,
   g_test_add_func ("/render/sheet/auto-columns", test_auto_columns);
   g_test_add_func ("/render/sheet/scan-marks", test_scan_marks);
   g_test_add_func ("/render/sheet/select", test_select);
+  g_test_add_func ("/render/sheet/long-preprocessing", test_long_preprocessing);
   status = g_test_run ();
 
   fixture_free ();
