@@ -165,12 +165,14 @@ grid_width (const FmSheetSpec  *spec,
 static int
 preprocess_lines (const FmSheetSpec *spec)
 {
-  static _Thread_local char *last_text;
+  /* no heap: a thread that exits leaves nothing behind */
+  static _Thread_local char last_text[512];
   static _Thread_local gint64 last_w;
   static _Thread_local int last_lines;
   gint64 content_w = MIN_CONTENT_W;
   gint64 text_w;
   g_autofree char *line = NULL;
+  int lines;
 
   if (spec->preprocess == NULL)
     return 0;
@@ -179,14 +181,16 @@ preprocess_lines (const FmSheetSpec *spec)
   text_w = content_w - (spec->input != NULL && spec->input_height > 0 && spec->input_width > 0
                         ? THUMB_SIDE + 12 : 0);
   line = g_strdup_printf (_("Preprocessing: %s"), spec->preprocess);
-  if (last_text == NULL || last_w != text_w || strcmp (last_text, line) != 0)
+  if (last_lines > 0 && last_w == text_w && strcmp (last_text, line) == 0)
+    return last_lines;
+  lines = fm_figure_text_width (line, TEXT_PX, FALSE) > text_w ? 2 : 1;
+  if (strlen (line) < sizeof last_text)
     {
-      g_free (last_text);
-      last_text = g_steal_pointer (&line);
+      g_strlcpy (last_text, line, sizeof last_text);
       last_w = text_w;
-      last_lines = fm_figure_text_width (last_text, TEXT_PX, FALSE) > text_w ? 2 : 1;
+      last_lines = lines;
     }
-  return last_lines;
+  return lines;
 }
 
 static int
