@@ -288,8 +288,9 @@ act_vector (const FmActParams *p,
 
   switch (op)
     {
-    case FM_OP_Relu:        /* x > 0 ? x : 0, NaN kept (as ONNX's and PyTorch's) */
-      *v = FM_VSEL ((x > zero) | (x != x), x, zero);
+    case FM_OP_Relu:        /* x <= 0 ? 0 : x: NaN kept (as ONNX's and PyTorch's), -0 gives 0;
+                             * one compare and an and-not */
+      *v = (FmVecF) (~(x <= zero) & (FmVecI) x);
       break;
     case FM_OP_LeakyRelu:   /* x >= 0 ? x : a x */
       *v = FM_VSEL (x >= zero, x, p->a * x);
