@@ -39,6 +39,7 @@ open_bundled_action (GtkWidget  *widget,
       return;
     }
   file = g_file_new_for_path (path);
+  self->submenu_item_chosen = TRUE;
   fm_window_open_model (self, file);
 }
 
@@ -49,6 +50,7 @@ open_recent_action (GtkWidget  *widget,
 {
   g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (param, NULL));
 
+  FM_WINDOW (widget)->submenu_item_chosen = TRUE;
   fm_window_open_model (FM_WINDOW (widget), file);
 }
 

@@ -290,13 +290,15 @@ scan_all_thread (GTask        *task,
       g_autoptr(FmModel) model = NULL;
       g_autoptr(FmDataset) dataset = NULL;
       FmScanResult *result = NULL;
+      FmModelOptions load_options;
       gboolean from_cache = FALSE;
 
       g_mutex_lock (&job->cp->lock);
       job->cp->scanning = k + 1;
       job->cp->fraction = 0;
       g_mutex_unlock (&job->cp->lock);
-      model = fm_model_load_file (g_ptr_array_index (job->paths, k), NULL, &error);
+      _fm_window_model_options (&load_options);
+      model = fm_model_load_file (g_ptr_array_index (job->paths, k), &load_options, &error);
       if (model != NULL)
         dataset = fm_dataset_open (job->dataset, NULL, &error);
       if (model != NULL && dataset != NULL)

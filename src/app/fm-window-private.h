@@ -32,6 +32,7 @@ struct _FmWindow
   AdwToastOverlay *toast_overlay;
   GtkMenuButton   *menu_button;
   GtkWidget       *last_focus;  /* weak: the last focus outside the main menu */
+  gboolean         submenu_item_chosen;  /* Bundled or Recent Models: see main_menu_closed_cb */
   AdwWindowTitle  *window_title;
   GtkSpinner      *spinner;
   FmDrawPad       *draw_pad;
@@ -187,6 +188,8 @@ void _fm_window_set_canvas       (FmWindow     *self,
 /* Keeps self->pp for the current model in its settings file; a failure
  * is toasted. */
 void _fm_window_keep_input_settings (FmWindow *self);
+/* The options every model of the window is loaded with (from any thread). */
+void _fm_window_model_options (FmModelOptions *options);
 /* Opens Input Settings, with the line @explain on top if not NULL. */
 void _fm_window_open_input_settings (FmWindow  *self,
                                      const char *explain);

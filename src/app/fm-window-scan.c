@@ -522,7 +522,9 @@ start_scan (FmWindow   *self,
    * cancellable. */
   _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) scan_job_free, FALSE,
                cache_only ? _("Looking for an earlier scan…") : _("Opening the dataset…"),
-               _("The scan stopped: another model was opened"), scan_thread, scan_done);
+               /* the window's own look-ups in the cache stop without a word */
+               cache_only ? NULL : _("The scan stopped: another model was opened"),
+               scan_thread, scan_done);
 }
 
 void

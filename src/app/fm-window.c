@@ -613,6 +613,17 @@ hash_model_thread (gpointer data)
   return fm_input_settings_path_for_file (path, NULL);
 }
 
+/* How the window loads every model. A symbolic height and width (an
+ * export with dynamic axes): the canvas needs a size, ImageNet's, and
+ * load_model_done () says so. */
+void
+_fm_window_model_options (FmModelOptions *options)
+{
+  fm_model_options_init (options);
+  options->default_height = FM_MODEL_DEFAULT_SIDE;
+  options->default_width = FM_MODEL_DEFAULT_SIDE;
+}
+
 static void
 load_model_thread (GTask        *task,
                    gpointer      source,
@@ -632,11 +643,7 @@ load_model_thread (GTask        *task,
   /* The model's bytes are hashed for its settings file beside the load
    * (on ResNet-18 each takes ~0.2 s). */
   hasher = g_thread_new ("fm-hash-model", hash_model_thread, g_strdup (path));
-  /* A symbolic height and width (an export with dynamic axes): the
-   * canvas needs a size, ImageNet's, and set_model () says so. */
-  fm_model_options_init (&options);
-  options.default_height = FM_MODEL_DEFAULT_SIDE;
-  options.default_width = FM_MODEL_DEFAULT_SIDE;
+  _fm_window_model_options (&options);
   model = fm_model_load_file (path, &options, &error);
   fm_bench_live_mark ("model loaded");
   settings_path = g_thread_join (hasher);
@@ -809,11 +816,14 @@ restore_focus_after_menu (gpointer data)
   FmWindow *self = data;
   GtkWidget *target = self->last_focus;
 
-  if (!gtk_widget_get_realized (GTK_WIDGET (self)))   /* closed meanwhile */
+  /* Only after a submenu's item (what GTK gets wrong): Escape leaves the
+   * focus on the menu button, as GNOME's menus do. */
+  if (!self->submenu_item_chosen || !gtk_widget_get_realized (GTK_WIDGET (self)))
     {
       g_object_unref (self);
       return G_SOURCE_REMOVE;
     }
+  self->submenu_item_chosen = FALSE;
   if (target == NULL || gtk_widget_get_root (target) != GTK_ROOT (self)
       || !gtk_widget_get_mapped (target) || !gtk_widget_grab_focus (target))
     gtk_window_set_focus (GTK_WINDOW (self), NULL);
@@ -822,11 +832,12 @@ restore_focus_after_menu (gpointer data)
 }
 
 /* GTK 4.8 on X11 leaves the keyboard dead once an item of a submenu
- * (Bundled Models, Recent Models) closed the main menu: the focus goes
- * back to the menu button and no key reaches the window until the menu
- * is opened again with the mouse. Moving the focus away after the close
- * (back to where it was, else nowhere) gives the keys back. It must wait
- * for an idle: GTK is still closing the popover when "closed" runs. */
+ * (Bundled Models, Recent Models: their actions set submenu_item_chosen)
+ * closed the main menu: the focus goes back to the menu button and no key
+ * reaches the window until the menu is opened again with the mouse.
+ * Moving the focus away after the close (back to where it was, else
+ * nowhere) gives the keys back. It must wait for an idle: GTK is still
+ * closing the popover when "closed" runs. */
 static void
 main_menu_closed_cb (GtkPopover *popover,
                      FmWindow   *self)

@@ -197,6 +197,50 @@ test_scan_says_why (void)
   fm_test_close_window (window);
 }
 
+/* Checkpoints exported with dynamic height and width scan as the window
+ * shows them, at 224 x 224 (Scan All loaded them without the window's
+ * size, and every one failed as "symbolic"). */
+static void
+test_scan_dynamic_size (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "dynamic-series");
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+  const gint64 dims[4] = { -1, 1, -1, -1 };
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+
+  for (int k = 1; k <= 2; k++)
+    {
+      g_autoptr(GByteArray) graph = g_byte_array_new ();
+      g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
+      g_autoptr(GByteArray) out = fm_test_value_info ("y", dims, 4);
+      g_autoptr(GByteArray) node = fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL },
+                                                 "y");
+      g_autoptr(GByteArray) bytes = NULL;
+      g_autofree char *name = g_strdup_printf ("epoch-%d.onnx", k);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      fm_pb_message (graph, FM_ONNX_GRAPH_NODE, node);
+      bytes = fm_test_graph_model_bytes (graph, name, in, out);
+      g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+    }
+  g_assert_true (fm_window_open_checkpoints (window, folder, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (model_is (window, "epoch-1.onnx"));
+
+  fm_test_fresh_scan_cache ();
+  fm_test_scan_digits (window);
+  g_assert_nonnull (fm_window_get_scan (window));
+  fm_window_scan_checkpoints (window);
+  WAIT_FOR (!fm_window_is_scanning_checkpoints (window));
+  /* a scan of each (G_MAXUINT: none), and no failure said */
+  g_assert_cmpuint (fm_window_get_checkpoint_dead (window, 0, "y"), !=, G_MAXUINT);
+  g_assert_cmpuint (fm_window_get_checkpoint_dead (window, 1, "y"), !=, G_MAXUINT);
+  g_assert_true (fm_window_get_last_toast (window) == NULL
+                 || strstr (fm_window_get_last_toast (window), "could not be scanned") == NULL);
+  fm_test_close_window (window);
+}
+
 static void
 test_leave_and_refuse (void)
 {
@@ -265,6 +309,7 @@ main (int   argc,
   g_test_add_func ("/app/window-checkpoints/slider-keeps-input", test_slider_keeps_input);
   g_test_add_func ("/app/window-checkpoints/scan-each", test_scan_each);
   g_test_add_func ("/app/window-checkpoints/scan-says-why", test_scan_says_why);
+  g_test_add_func ("/app/window-checkpoints/scan-dynamic-size", test_scan_dynamic_size);
   g_test_add_func ("/app/window-checkpoints/leave-and-refuse", test_leave_and_refuse);
   g_test_add_func ("/app/window-checkpoints/settings-carry-over", test_settings_carry_over);
 
