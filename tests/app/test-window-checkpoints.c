@@ -206,22 +206,14 @@ test_scan_dynamic_size (void)
   g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "dynamic-series");
   g_autoptr(GFile) folder = g_file_new_for_path (dir);
   g_autoptr(GError) error = NULL;
-  const gint64 dims[4] = { -1, 1, -1, -1 };
   FmWindow *window = fm_test_open_window ("mnist-cnn");
 
   for (int k = 1; k <= 2; k++)
     {
-      g_autoptr(GByteArray) graph = g_byte_array_new ();
-      g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
-      g_autoptr(GByteArray) out = fm_test_value_info ("y", dims, 4);
-      g_autoptr(GByteArray) node = fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL },
-                                                 "y");
-      g_autoptr(GByteArray) bytes = NULL;
       g_autofree char *name = g_strdup_printf ("epoch-%d.onnx", k);
       g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GByteArray) bytes = fm_test_dynamic_relu_model (name);
 
-      fm_pb_message (graph, FM_ONNX_GRAPH_NODE, node);
-      bytes = fm_test_graph_model_bytes (graph, name, in, out);
       g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
     }
   g_assert_true (fm_window_open_checkpoints (window, folder, &error));

@@ -56,20 +56,12 @@ open_in_new_window (GFile *file)
 static void
 test_dynamic_size_model (void)
 {
-  const gint64 dims[4] = { -1, 1, -1, -1 };
-  g_autoptr(GByteArray) graph = g_byte_array_new ();
-  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
-  g_autoptr(GByteArray) out = fm_test_value_info ("y", dims, 4);
-  g_autoptr(GByteArray) node = fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL },
-                                             "y");
-  g_autoptr(GByteArray) bytes = NULL;
+  g_autoptr(GByteArray) bytes = fm_test_dynamic_relu_model ("dynamic");
   g_autofree char *path = g_build_filename (fm_test_scratch (), "dynamic-axes.onnx", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   FmWindow *window;
   FmModel *model;
 
-  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, node);
-  bytes = fm_test_graph_model_bytes (graph, "dynamic", in, out);
   g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
   window = open_in_new_window (file);
   model = fm_window_get_model (window);

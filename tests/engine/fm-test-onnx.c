@@ -316,3 +316,16 @@ fm_test_external_tensor (const char *name,
   fm_pb_int (b, FM_ONNX_TENSOR_DATA_LOCATION, FM_ONNX_DATA_LOCATION_EXTERNAL);
   return fm_test_decode_tensor (b);
 }
+
+GByteArray *
+fm_test_dynamic_relu_model (const char *name)
+{
+  const gint64 dims[4] = { -1, 1, -1, -1 };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("y", dims, 4);
+  g_autoptr(GByteArray) node = fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL }, "y");
+
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, node);
+  return fm_test_graph_model_bytes (graph, name, in, out);
+}

@@ -83,6 +83,9 @@ GByteArray   *fm_test_relu_model      (gint64              h,
                                        gint64              w,
                                        gboolean            with_weight,
                                        const char        **meta);
+/* Relu: x [batch, 1, size, size] -> y (an export with dynamic axes:
+ * symbolic batch, height and width), named @name, without metadata. */
+GByteArray   *fm_test_dynamic_relu_model (const char *name);
 /* fm_test_relu_model (2, 2, TRUE, NULL) with w's values in the external
  * data file @location (16 bytes, beside the model). */
 GByteArray   *fm_test_relu_external_model (const char *location);
