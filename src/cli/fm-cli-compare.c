@@ -304,11 +304,15 @@ print_text (CompareState *s)
             if (isnan (largest))
               break;
           }
-      g_print ("\n%s", name_a (s, m->a));
-      if (m->kind == FM_MATCH_ORDER)
+      g_autofree char *shown_a = fm_cli_escape_controls (name_a (s, m->a));
+      g_autofree char *shown_b = m->kind == FM_MATCH_ORDER
+                                 ? fm_cli_escape_controls (name_b (s, m->b)) : NULL;
+
+      g_print ("\n%s", shown_a);
+      if (shown_b != NULL)
         /* Translators: a layer of model A paired with a differently named
          * layer of model B, e.g. "(B: conv1_out, paired in order)" */
-        g_print (_(" (B: %s, paired in order)"), name_b (s, m->b));
+        g_print (_(" (B: %s, paired in order)"), shown_b);
       g_print (", ");
       g_print (g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels", la->channels),
                la->channels);

@@ -291,12 +291,13 @@ print_text (RunState *s)
 
   if (s->prediction.n_top > 0)
     {
+      g_autofree char *output = fm_cli_escape_controls (model->values[s->prediction.output_id].name);
+
       g_print ("\n");
       if (s->prediction.softmax_applied)
-        g_print (_("Prediction (output “%s”, softmax applied):\n"),
-                 model->values[s->prediction.output_id].name);
+        g_print (_("Prediction (output “%s”, softmax applied):\n"), output);
       else
-        g_print (_("Prediction (output “%s”):\n"), model->values[s->prediction.output_id].name);
+        g_print (_("Prediction (output “%s”):\n"), output);
       print_prediction (s);
     }
 

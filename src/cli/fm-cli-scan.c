@@ -262,9 +262,12 @@ print_dead (const FmScanResult *r)
     {
       const FmScanLayer *L = &r->layers[l];
 
+      g_autofree char *name = NULL;
+
       if (L->n_dead == 0)
         continue;
-      g_print ("  %s\n", L->name);
+      name = fm_cli_escape_controls (L->name);   /* a model's name drives no terminal */
+      g_print ("  %s\n", name);
       for (guint i = 0; i < L->n_dead; i++)
         print_dead_channel (r, L, L->dead[i]);
     }
@@ -284,13 +287,15 @@ print_rare (const FmScanResult *r)
     {
       const FmScanLayer *L = &r->layers[l];
       g_autoptr(GString) list = g_string_new (NULL);
+      g_autofree char *name = NULL;
 
       if (L->n_rare == 0)
         continue;
       for (guint i = 0; i < L->n_rare; i++)
         g_string_append_printf (list, "%s%u (%" G_GUINT64_FORMAT ")", i > 0 ? ", " : "",
                                 L->rare[i], L->fire_count[L->rare[i]]);
-      g_print ("  %s: %s\n", L->name, list->str);
+      name = fm_cli_escape_controls (L->name);
+      g_print ("  %s: %s\n", name, list->str);
     }
 }
 
@@ -303,6 +308,7 @@ print_near_dead (const FmScanResult *r)
     {
       const FmScanLayer *L = &r->layers[l];
       g_autoptr(GString) list = g_string_new (NULL);
+      g_autofree char *name = NULL;
 
       if (L->n_near_dead == 0)
         continue;
@@ -312,7 +318,8 @@ print_near_dead (const FmScanResult *r)
 
           g_string_append_printf (list, "%s%u (%s)", i > 0 ? ", " : "", L->near_dead[i], apoz);
         }
-      g_print ("  %s: %s\n", L->name, list->str);
+      name = fm_cli_escape_controls (L->name);
+      g_print ("  %s: %s\n", name, list->str);
     }
 }
 
@@ -344,7 +351,10 @@ print_classes (const FmScanResult *r)
                      : _("Classes the rare and near-dead channels fire for most "
                          "(class: images):"));
           any = TRUE;
-          g_print ("  %s %u: %s\n", L->name, c, text != NULL ? text : "-");
+          g_autofree char *name = fm_cli_escape_controls (L->name);
+          g_autofree char *shown = fm_cli_escape_controls (text != NULL ? text : "-");
+
+          g_print ("  %s %u: %s\n", name, c, shown);
         }
     }
 }

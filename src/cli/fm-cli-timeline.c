@@ -232,8 +232,11 @@ print_text (TimelineState *s,
   g_print (_("Dead channels per layer (zero for every one of %" PRIu64 " images):\n"),
            first->images);
   for (guint l = 0; l < first->n_layers; l++)
-    g_print ("  %c  %s (%u)\n", 'A' + (char) MIN (l, 25), first->layers[l].name,
-             first->layers[l].channels);
+    {
+      g_autofree char *name = fm_cli_escape_controls (first->layers[l].name);
+
+      g_print ("  %c  %s (%u)\n", 'A' + (char) MIN (l, 25), name, first->layers[l].channels);
+    }
   g_print ("\n  %*s", (int) name_width, "");
   for (guint l = 0; l < first->n_layers; l++)
     g_print (" %5c", 'A' + (char) MIN (l, 25));

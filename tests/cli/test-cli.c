@@ -513,22 +513,34 @@ static void
 test_inspect_controls (void)
 {
   const gint64 dims[4] = { 1, 1, 2, 2 };
+  static const char out_name[] = "y\x1b[31mZ";
   g_autoptr(GByteArray) graph = g_byte_array_new ();
   g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
-  g_autoptr(GByteArray) out = fm_test_value_info ("y", dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info (out_name, dims, 4);
   g_autoptr(GByteArray) m = NULL;
   g_autofree char *path = g_build_filename (fm_test_scratch (), "controls.onnx", NULL);
+  g_autofree char *npy = g_build_filename (fm_test_scratch (), "controls.npy", NULL);
+  FmShape shape = { 4, { 1, 1, 2, 2 } };
+  const float ones[4] = { 1, 1, 1, 1 };
   FmTestCliResult t;
 
   put_msg (graph, FM_ONNX_GRAPH_NODE,
-           fm_test_node ("Relu", "a\x1b[31mb\nc\xc2\x9b", (const char *[]) { "x", NULL }, "y"));
+           fm_test_node ("Relu", "a\x1b[31mb\nc\xc2\x9b", (const char *[]) { "x", NULL },
+                         out_name));
   m = fm_test_graph_model_bytes (graph, "controls", in, out);
   g_assert_true (g_file_set_contents (path, (const char *) m->data, m->len, NULL));
+  g_assert_true (fm_npy_write (npy, &shape, ones, NULL));
   t = run_cli (((const char *[]) { "LC_ALL", "C.UTF-8", NULL }), "inspect", path, NULL);
   g_assert_cmpint (t.status, ==, 0);
   g_assert_null (strchr (t.out, '\x1b'));
   g_assert_null (strstr (t.out, "\xc2\x9b"));
-  g_assert_nonnull (strstr (t.out, "Relu  a\\x1b[31mb\\x0ac\\u009b  y "));
+  g_assert_nonnull (strstr (t.out, "Relu  a\\x1b[31mb\\x0ac\\u009b  y\\x1b[31mZ "));
+  fm_test_cli_result_clear (&t);
+  /* run's prediction and layer lines too */
+  t = run_cli (((const char *[]) { "LC_ALL", "C.UTF-8", NULL }), "run", path, npy, NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_null (strchr (t.out, '\x1b'));
+  g_assert_nonnull (strstr (t.out, "y\\x1b[31mZ"));
   fm_test_cli_result_clear (&t);
 }
 
