@@ -145,26 +145,43 @@ error_details_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Opens the detail of @channel of layer @layer, or, while no pass has
+ * made that layer yet (a model's first pass shows the layers in sight
+ * first), as soon as one has: the detail is a snapshot, and would show
+ * zeros. */
+void
+_fm_window_open_tile (FmWindow *self,
+                      guint     layer,
+                      guint     channel)
+{
+  int scan_layer = -1;
+  FmScanResult *scan;
+  GtkWindow *detail;
+
+  if (self->layers == NULL || layer >= self->layers->len)
+    return;
+  if (self->frame == NULL || fm_frame_layer_pending (self->frame, layer))
+    {
+      self->tile_wanted_layer = (int) layer;
+      self->tile_wanted_channel = channel;
+      return;
+    }
+  self->tile_wanted_layer = -1;
+  scan = fm_layer_section_get_scan (g_ptr_array_index (self->sections, layer), &scan_layer);
+  detail = fm_tile_detail_new (GTK_WINDOW (self), self->frame, layer, channel, &self->options,
+                               scan, scan_layer);
+  gtk_window_present (detail);
+}
+
 static void
 open_tile_action (GtkWidget  *widget,
                   const char *name,
                   GVariant   *param)
 {
-  FmWindow *self = FM_WINDOW (widget);
   guint layer, channel;
-  GtkWindow *detail;
 
   g_variant_get (param, "(uu)", &layer, &channel);
-  if (self->frame == NULL || layer >= fm_frame_n_layers (self->frame))
-    return;
-  {
-    int scan_layer = -1;
-    FmScanResult *scan = fm_layer_section_get_scan (g_ptr_array_index (self->sections, layer),
-                                                    &scan_layer);
-    detail = fm_tile_detail_new (GTK_WINDOW (self), self->frame, layer, channel, &self->options,
-                                 scan, scan_layer);
-  }
-  gtk_window_present (detail);
+  _fm_window_open_tile (FM_WINDOW (widget), layer, channel);
 }
 
 static void

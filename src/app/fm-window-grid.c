@@ -610,6 +610,7 @@ _fm_window_rebuild_layers (FmWindow *self)
   GtkWidget *all;
 
   g_clear_pointer (&self->frame, fm_frame_unref);
+  self->tile_wanted_layer = -1;   /* another model's, or another layer list's */
   g_clear_pointer (&self->sight, g_free);
   g_ptr_array_set_size (self->sections, 0);
   g_ptr_array_set_size (self->zero_labels, 0);

@@ -88,6 +88,8 @@ struct _FmWindow
   GPtrArray       *sections;     /* FmLayerSection*, borrowed */
   GPtrArray       *zero_labels;  /* GtkLabel* of the sidebar rows, borrowed */
   int              selected;     /* layer index, -1 = all layers */
+  int              tile_wanted_layer;   /* a tile clicked before its layer's first pass, or -1 */
+  guint            tile_wanted_channel;
 
   GtkWidget       *top_labels[FM_PREDICT_TOP_K];
   GtkWidget       *top_bars[FM_PREDICT_TOP_K];
@@ -221,6 +223,11 @@ void _fm_window_update_key       (FmWindow     *self);
 
 /* fm-window-actions.c */
 void _fm_window_actions_class_init (GtkWidgetClass *widget_class);
+/* Opens a tile's detail, or keeps the wish until a pass has made its
+ * layer (worker_result_cb opens it then). */
+void _fm_window_open_tile (FmWindow *self,
+                           guint     layer,
+                           guint     channel);
 
 /* fm-window-dnd.c */
 void _fm_window_dnd_init         (FmWindow     *self);

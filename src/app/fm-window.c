@@ -215,6 +215,9 @@ worker_result_cb (FmWorker       *worker,
   self->frame = frame;
   self->n_frames++;
   refresh_frame (self, previous);
+  if (self->tile_wanted_layer >= 0
+      && !fm_frame_layer_pending (self->frame, (guint) self->tile_wanted_layer))
+    _fm_window_open_tile (self, (guint) self->tile_wanted_layer, self->tile_wanted_channel);
   fm_bench_live_mark ("first result shown");
   fm_bench_live_shown (GTK_WIDGET (self->sections_box),
                        fm_worker_result_get_input_generation (result));
@@ -996,6 +999,7 @@ fm_window_init (FmWindow *self)
   self->zero_labels = g_ptr_array_new ();
   self->dead_labels = g_ptr_array_new ();
   self->selected = -1;
+  self->tile_wanted_layer = -1;
   self->input_name = g_strdup (_("canvas"));
   read_view_options (self);
   gtk_window_set_default_size (GTK_WINDOW (self),

@@ -255,6 +255,49 @@ test_previous_next (void)
   fm_test_close_window (FM_WINDOW (window));
 }
 
+/* The detail windows open now. */
+static GtkWindow *
+find_detail (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (FM_IS_TILE_DETAIL (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* A tile clicked before any pass has made its layer (a model's first
+ * pass shows the layers in sight first; here the layers are being built
+ * again) opens once a pass has: with the layer's values, not the zeros
+ * a pending layer holds. */
+static void
+test_open_before_pass (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  g_autoptr(FmFrame) frame = draw_something (window);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  gboolean all_nodes = g_settings_get_boolean (settings, "show-all-nodes");
+  guint channel = 0;
+  GtkWindow *detail;
+
+  while (expected_stats (frame, 0, channel).all_zero)
+    channel++;
+  g_assert_null (find_detail ());
+  /* Twice: the same layers again, with no frame until the next pass. */
+  g_settings_set_boolean (settings, "show-all-nodes", !all_nodes);
+  g_settings_set_boolean (settings, "show-all-nodes", all_nodes);
+  g_assert_null (fm_window_get_frame (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-tile", "(uu)", 0, channel);
+  g_assert_null (find_detail ());
+  WAIT_FOR (find_detail () != NULL);
+  detail = find_detail ();
+  g_assert_nonnull (fm_window_get_frame (window));
+  check_channel_shown (FM_TILE_DETAIL (detail), frame, 0, channel);
+  gtk_window_destroy (detail);
+  fm_test_close_window (window);
+}
+
 /* The keys: the window's capture-phase shortcuts name the two actions
  * (pressing keys needs a real keyboard; this checks the wiring). */
 static void
@@ -715,6 +758,7 @@ main (int   argc,
   g_test_add_func ("/app/tile-detail/colour-bar-pixels", test_colour_bar_pixels);
   g_test_add_func ("/app/tile-detail/top-image-loads", test_top_image_loads);
   g_test_add_func ("/app/tile-detail/parent-closed", test_parent_closed);
+  g_test_add_func ("/app/tile-detail/open-before-pass", test_open_before_pass);
 
   return g_test_run ();
 }
