@@ -192,6 +192,10 @@ print_text (const FmModel      *model,
 {
   printf (_("Model:       %s\n"), model->path);
   printf (_("Input:       %s\n"), input_path != NULL ? input_path : _("fixed pattern"));
+  if (input_path == NULL && model->sized_by_default)
+    printf (_("             (height and width are not fixed by the model: measured at %d x %d; "
+              "give a picture or an .npy file for another size)\n"),
+            FM_MODEL_DEFAULT_SIDE, FM_MODEL_DEFAULT_SIDE);
   printf (_("Threads:     %d\n"), o->threads);
   printf (_("Load:        %.2f ms (median of %d loads)\n"), r->load_ms, BENCH_LOADS);
   printf (_("Forward:     median %.3f ms, p90 %.3f ms over %d runs after %d warm-up runs\n"),
@@ -217,6 +221,7 @@ print_json (const FmModel      *model,
   g_autoptr(JsonBuilder) b = fm_cli_json_begin (model);
 
   fm_cli_json_add_int (b, "threads", o->threads);
+  fm_cli_json_add_boolean (b, "default_size", model->sized_by_default);
   fm_cli_json_add_int (b, "runs", o->runs);
   fm_cli_json_add_int (b, "warmup", o->warmup);
   fm_cli_json_add_double (b, "median_ms", r->median_ms);
@@ -372,6 +377,12 @@ fm_cli_bench (int    argc,
       if (!fm_cli_read_input (input_path, &image, &npy, &npy_shape, &error))
         goto fail;
       fm_cli_input_size_options (image, &npy_shape, &options);
+    }
+  else
+    {
+      /* The fixed pattern, at the size the window and `inspect` take. */
+      options.default_height = FM_MODEL_DEFAULT_SIDE;
+      options.default_width = FM_MODEL_DEFAULT_SIDE;
     }
 
   /* What the program and its libraries hold before any model. */

@@ -567,6 +567,18 @@ test_inspect_symbolic_size (void)
   g_assert_cmpint (t.status, ==, 0);
   g_assert_nonnull (strstr (t.out, "\"default_size\" : true"));
   fm_test_cli_result_clear (&t);
+  /* bench without an input measures it at that size, and says so; with a
+   * picture, at the picture's. */
+  t = run_cli (NULL, "bench", path, "--runs", "2", NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_nonnull (strstr (t.out, "not fixed by the model: measured at 224 x 224"));
+  /* 224 x 224 floats of the input and as many of the Relu's output */
+  g_assert_nonnull (strstr (t.out, "activations 0.4 MB"));
+  fm_test_cli_result_clear (&t);
+  t = run_cli (NULL, "bench", path, "--runs", "2", "--json", NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_nonnull (strstr (t.out, "\"default_size\" : true"));
+  fm_test_cli_result_clear (&t);
 
   /* x [1, 1, -5, 4]: -5 as a dim_value */
   {
