@@ -736,6 +736,8 @@ test_npy_rgb_float (void)
   warnings = fm_dataset_dup_warnings (ds64);
   g_assert_cmpuint (warnings->len, ==, 1);
   g_assert_nonnull (strstr (warnings->pdata[0], "1 item "));
+  /* The NaN is said to be one, and read as 0 (it was called "clamped"). */
+  g_assert_nonnull (strstr (warnings->pdata[0], "not a number, read as 0"));
 }
 
 static void

@@ -238,7 +238,7 @@ _fm_dataset_npy_item_bytes (FmDataset *ds)
   return (guint64) ds->channels * ds->height * ds->width * ds->npy.item_size;
 }
 
-/* One value as a pixel; *@clamped is set when it was outside [0, 1]. */
+/* One value as a pixel; *@clamped is set when it was outside [0, 1] or NaN. */
 static inline guint8
 to_pixel (double    v,
           gboolean *clamped)
@@ -425,11 +425,13 @@ _fm_dataset_npy_dup_clamp_warning (FmDataset *ds)
   if (ds->n_clamped > 0)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "%" PRIu64 " item had values outside 0 to 1, "
-                                         "clamped (the first: item %" PRIu64 "); float "
-                                         "arrays are read as pixel values from 0 to 1",
+                                         "clamped, or not a number, read as 0 (the first: "
+                                         "item %" PRIu64 "); float arrays are read as pixel "
+                                         "values from 0 to 1",
                                          "%" PRIu64 " items had values outside 0 to 1, "
-                                         "clamped (the first: item %" PRIu64 "); float "
-                                         "arrays are read as pixel values from 0 to 1",
+                                         "clamped, or not a number, read as 0 (the first: "
+                                         "item %" PRIu64 "); float arrays are read as pixel "
+                                         "values from 0 to 1",
                                          ds->n_clamped),
                             ds->n_clamped, ds->first_clamped);
   g_mutex_unlock (&ds->lock);
