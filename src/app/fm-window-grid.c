@@ -710,10 +710,14 @@ key_swatch_draw (GtkDrawingArea *area,
     }
 }
 
+/* An entry of the key: a swatch and a short name, the whole sentence in
+ * its tooltip (the key then takes a line or two, not one an entry, and
+ * leaves the tiles room on a small screen). */
 static GtkWidget *
 add_key_entry (FmWindow *self,
                KeyKind   kind)
 {
+  GtkWidget *child = gtk_flow_box_child_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *swatch = gtk_drawing_area_new ();
   GtkWidget *label = gtk_label_new (NULL);
@@ -724,22 +728,30 @@ add_key_entry (FmWindow *self,
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), key_swatch_draw,
                                   GINT_TO_POINTER (kind), NULL);
   gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (label, "caption");
   gtk_box_append (GTK_BOX (box), swatch);
   gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (self->key_flow, box);
-  g_object_set_data (G_OBJECT (box), "fm-label", label);
-  return box;
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), box);
+  gtk_flow_box_append (self->key_flow, child);
+  g_object_set_data (G_OBJECT (child), "fm-label", label);
+  return child;
 }
 
+/* @name shown, @text (NULL: @name) in the tooltip and to screen readers. */
 static void
 set_key_text (GtkWidget  *entry,
+              const char *name,
               const char *text)
 {
-  gtk_label_set_text (g_object_get_data (G_OBJECT (entry), "fm-label"), text);
+  GtkWidget *label = g_object_get_data (G_OBJECT (entry), "fm-label");
+
+  text = text != NULL ? text : name;
+  gtk_label_set_text (GTK_LABEL (label), name);
+  gtk_widget_set_tooltip_text (entry, g_strcmp0 (text, name) != 0 ? text : NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text, -1);
+  g_object_set_data_full (G_OBJECT (entry), "fm-text", g_strdup (text), g_free);
 }
 
 void
@@ -761,8 +773,11 @@ _fm_window_update_key (FmWindow *self)
       g_autofree char *rare_text = g_strdup_printf (_("Dashed amber: fires on under %s of %s "
                                                       "(rarely active)"), percent, dataset);
 
-      set_key_text (self->key_dead, dead);
-      set_key_text (self->key_rare, rare_text);
+      /* Translators: the key to the tiles' red frame, in short (the
+         sentence is in its tooltip) */
+      set_key_text (self->key_dead, _("Red frame: dead"), dead);
+      /* Translators: the key to the tiles' dashed amber frame, in short */
+      set_key_text (self->key_rare, _("Dashed amber: rarely active"), rare_text);
     }
   gtk_widget_set_visible (self->key_dead, scanned);
   gtk_widget_set_visible (self->key_rare, scanned);
@@ -784,10 +799,15 @@ fm_window_dup_key_text (FmWindow *self)
         continue;
       if (text->len > 0)
         g_string_append_c (text, '\n');
-      g_string_append (text, gtk_label_get_text (g_object_get_data (G_OBJECT (entry),
-                                                                    "fm-label")));
+      g_string_append (text, g_object_get_data (G_OBJECT (entry), "fm-text"));
     }
   return g_string_free (text, FALSE);
+}
+
+GtkWidget *
+fm_window_get_key (FmWindow *self)
+{
+  return GTK_WIDGET (self->key_flow);
 }
 
 gboolean
@@ -810,19 +830,21 @@ _fm_window_grid_init (FmWindow *self)
   g_signal_connect (gtk_scrolled_window_get_hadjustment (self->layers_scroller), "changed",
                     G_CALLBACK (in_sight_changed_cb), self);
 
-  set_key_text (add_key_entry (self, KEY_ZERO), _("Hatched, “0”: zero for this input"));
+  set_key_text (add_key_entry (self, KEY_ZERO), _("Hatched, “0”: zero for this input"), NULL);
   self->key_dead = add_key_entry (self, KEY_DEAD);
   self->key_rare = add_key_entry (self, KEY_RARE);
   g_object_set_data (G_OBJECT (self->key_flow), KEY_NEAR_DEAD_DATA,
                      add_key_entry (self, KEY_NEAR_DEAD));
-  /* Translators: the key to the tiles' blue corner; APoZ is the "Average
-     Percentage of Zeros" (keep the abbreviation) */
+  /* Translators: the key to the tiles' blue corner, in short, and in full;
+     APoZ is the "Average Percentage of Zeros" (keep the abbreviation) */
   set_key_text (g_object_get_data (G_OBJECT (self->key_flow), KEY_NEAR_DEAD_DATA),
+                _("Blue corner: near-dead"),
                 _("Blue corner: APoZ above the layer’s mean + 1 standard deviation "
                   "(near-dead)"));
   self->key_differs = add_key_entry (self, KEY_DIFFERS);
-  set_key_text (self->key_differs, _("Highlighted pair: zero for this input in one model, "
-                                     "not in the other"));
+  /* Translators: the key to a compared pair's highlight, in short, and in full */
+  set_key_text (self->key_differs, _("Highlighted pair: zero in one model only"),
+                _("Highlighted pair: zero for this input in one model, not in the other"));
   gtk_widget_set_visible (self->key_differs, FALSE);
   _fm_window_update_key (self);
   g_signal_connect (self->filter_dropdown, "notify::selected", G_CALLBACK (view_changed_cb), self);

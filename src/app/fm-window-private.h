@@ -45,7 +45,7 @@ struct _FmWindow
   GtkBox          *sections_box;
   AdwFlap         *input_flap;
   AdwFlap         *layers_flap;
-  GtkBox          *key_flow;     /* the key's entries, one a line */
+  GtkFlowBox      *key_flow;     /* the key's entries, side by side as they fit */
   GtkWidget       *scan_offer;
   GtkWidget       *key_dead;     /* key entries shown after a scan */
   GtkWidget       *key_rare;

@@ -114,9 +114,11 @@ GtkWidget    *fm_window_get_section  (FmWindow       *self,
 const char *fm_window_get_last_toast (FmWindow       *self);
 /* The technical detail behind the last error toast's Details, or NULL. */
 const char *fm_window_get_error_detail (FmWindow     *self);
-/* The key to the marks, one line per entry shown, and whether the offer
- * to scan a dataset is shown and can be used. */
+/* The key to the marks, one line per entry shown (in full, as its
+ * tooltip says it), the key's widget, and whether the offer to scan a
+ * dataset is shown and can be used. */
 char       *fm_window_dup_key_text   (FmWindow       *self);
+GtkWidget  *fm_window_get_key        (FmWindow       *self);
 gboolean    fm_window_get_scan_offered (FmWindow     *self);
 /* Rows of the prediction shown (none for an empty canvas). */
 guint       fm_window_get_n_prediction_rows (FmWindow *self);

@@ -475,6 +475,49 @@ test_needed_nodes (void)
   fm_test_close_window (window);
 }
 
+/* After a scan, at 1024 x 600, the key (four entries) takes two lines at
+ * most, not one an entry, leaving the tiles room; each entry names its
+ * mark in short, the whole sentence in its tooltip. */
+static void
+test_key_compact (void)
+{
+  FmWindow *window = fm_window_new (NULL);
+  g_autofree char *path = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GHashTable) lines = g_hash_table_new (NULL, NULL);
+  g_autofree char *full = NULL;
+  GtkWidget *key;
+  guint shown = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  fm_test_scan_digits (window);
+  g_assert_nonnull (fm_window_get_scan (window));
+  fm_test_settle ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1024);
+
+  key = fm_window_get_key (window);
+  for (GtkWidget *e = gtk_widget_get_first_child (key); e != NULL;
+       e = gtk_widget_get_next_sibling (e))
+    {
+      graphene_rect_t b;
+
+      if (!gtk_widget_get_visible (e))
+        continue;
+      shown++;
+      g_assert_true (gtk_widget_compute_bounds (e, key, &b));
+      g_hash_table_add (lines, GINT_TO_POINTER ((int) b.origin.y + 1));
+    }
+  g_test_message ("the key's %u entries on %u lines", shown, g_hash_table_size (lines));
+  g_assert_cmpuint (shown, ==, 4);
+  g_assert_cmpuint (g_hash_table_size (lines), <=, 2);
+  full = fm_window_dup_key_text (window);
+  g_assert_nonnull (strstr (full, "Red frame: never fires on mnist-heldout-images-idx3-ubyte.gz"));
+  fm_test_close_window (window);
+}
+
 static void
 test_fits_small_screen (void)
 {
@@ -850,6 +893,7 @@ main (int   argc,
   g_test_add_func ("/app/window/tiles-drawn-after-layer-change", test_tiles_drawn_after_layer_change);
   g_test_add_func ("/app/window/needed-nodes", test_needed_nodes);
   g_test_add_func ("/app/window/fits-small-screen", test_fits_small_screen);
+  g_test_add_func ("/app/window/key-compact", test_key_compact);
   g_test_add_func ("/app/window/sidebar-one-tab-stop", test_sidebar_one_tab_stop);
   g_test_add_func ("/app/window/tile-space-height", test_tile_space_height);
   g_test_add_func ("/app/window/subtitle-counts", test_subtitle_counts);
