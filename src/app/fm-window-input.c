@@ -376,6 +376,7 @@ fm_window_get_input_tensor (FmWindow *self)
 typedef struct
 {
   GFile        *file;
+  guint         generation;  /* self->image_generation when asked for */
   FmPreprocess  pp;
   gboolean      inverted;  /* the picture was inverted for the model */
   FmImage      *image;     /* as read */
@@ -430,14 +431,19 @@ load_image_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree float *pixels = g_task_propagate_pointer (G_TASK (res), &error);
 
+  self->image_loads--;
+  /* A picture opened since (a slow photo, then a small one) wins. */
+  if (job->generation != self->image_generation)
+    return;
   if (pixels == NULL)
     {
       _fm_window_show_error (self, error);
       return;
     }
-  /* The model changed while the picture loaded (a model and a picture
-   * dropped together): read it again for the model now shown. */
-  if (job->pp.channels != fm_draw_pad_get_channels (self->draw_pad) ||
+  /* The model or its input settings changed while the picture loaded (a
+   * model and a picture dropped together): read it again for them. */
+  if (memcmp (&job->pp, &self->pp, sizeof job->pp) != 0 ||
+      job->pp.channels != fm_draw_pad_get_channels (self->draw_pad) ||
       job->pp.height != fm_draw_pad_get_height (self->draw_pad) ||
       job->pp.width != fm_draw_pad_get_width (self->draw_pad))
     {
@@ -467,10 +473,18 @@ fm_window_open_image (FmWindow *self,
     }
   job = g_new0 (ImageJob, 1);
   job->file = g_object_ref (file);
+  job->generation = ++self->image_generation;
   job->pp = self->pp;
+  self->image_loads++;
   task = g_task_new (self, NULL, load_image_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) image_job_free);
   g_task_run_in_thread (task, load_image_thread);
+}
+
+gboolean
+fm_window_is_loading_image (FmWindow *self)
+{
+  return self->image_loads > 0;
 }
 
 void
@@ -483,6 +497,7 @@ fm_window_load_image (FmWindow      *self,
 
   if (self->model == NULL)
     return;
+  self->image_generation++;   /* a picture still loading is not wanted now */
   pixels = image_to_canvas (&self->pp, image, &error);
   if (pixels == NULL)
     {

@@ -74,6 +74,8 @@ struct _FmWindow
   GCancellable    *load_cancellable;
   guint            busy_source;    /* shows the spinner after a delay */
   GFile           *pending_image;  /* opened before any model had loaded */
+  guint            image_generation; /* of the last picture asked for: it wins */
+  guint            image_loads;      /* pictures being read */
   char            *input_name;     /* the picture loaded, or "canvas" */
 
   FmModel         *model;

@@ -28,6 +28,9 @@ void       fm_window_open_model      (FmWindow       *self,
 /* Loads a picture into the canvas (PNG or JPEG), off the main thread. */
 void       fm_window_open_image      (FmWindow       *self,
                                       GFile          *file);
+/* Whether a picture is still being read; of several, the last asked for
+ * is the one shown. */
+gboolean   fm_window_is_loading_image (FmWindow      *self);
 
 /* Loads a decoded picture (a dataset item, say) into the canvas as
  * fm_window_open_image () does for a file: preprocessed for the current

@@ -282,6 +282,51 @@ test_picture_and_model_together (void)
   fm_test_close_window (window);
 }
 
+/* Of two pictures opened one after the other, the last is the one shown,
+ * even when the first (a 3000 x 3000 photo) finishes loading after it. */
+static void
+test_last_picture_wins (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "last-wins");
+  g_autofree char *paper = g_build_filename (dir, "big-paper.png", NULL);
+  g_autofree char *seven = fm_data_find ("digits/digit-7.png", NULL);
+  g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
+  g_autoptr(GFile) seven_file = g_file_new_for_path (seven);
+  cairo_surface_t *big = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 3000, 3000);
+  cairo_t *cr = cairo_create (big);
+  g_autofree float *want = NULL;
+  gsize n = 28 * 28;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_rectangle (cr, 300, 1200, 2400, 600);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (big, paper), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (big);
+
+  /* The 7 alone, as the canvas shows it. */
+  fm_window_open_image (window, seven_file);
+  WAIT_FOR (!fm_window_is_loading_image (window));
+  g_assert_cmpuint ((gsize) fm_draw_pad_get_height (pad) * fm_draw_pad_get_width (pad), ==, n);
+  want = g_memdup2 (fm_draw_pad_get_pixels (pad), n * sizeof (float));
+  fm_draw_pad_clear (pad);
+
+  for (int round = 0; round < 3; round++)
+    {
+      fm_window_open_image (window, paper_file);
+      fm_window_open_image (window, seven_file);
+      WAIT_FOR (!fm_window_is_loading_image (window));
+      fm_test_settle ();
+      g_assert_cmpmem (fm_draw_pad_get_pixels (pad), n * sizeof (float), want, n * sizeof (float));
+      fm_draw_pad_clear (pad);
+    }
+  fm_test_close_window (window);
+}
+
 /* The pixel (@x, @y) of @surface (ARGB32) as 0xRRGGBB. */
 static guint32
 surface_rgb (cairo_surface_t *surface,
@@ -900,6 +945,7 @@ main (int   argc,
   g_test_add_func ("/app/window/switch-rereads-picture", test_switch_rereads_picture);
   g_test_add_func ("/app/window/colour-preview", test_colour_preview);
   g_test_add_func ("/app/window/picture-and-model-together", test_picture_and_model_together);
+  g_test_add_func ("/app/window/last-picture-wins", test_last_picture_wins);
   g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
   g_test_add_func ("/app/window/inverted-notice-follows-switch",
