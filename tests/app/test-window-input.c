@@ -234,22 +234,16 @@ test_switch_rereads_picture (void)
   fm_test_close_window (window);
 }
 
-/* A picture and a model asked for together (dropped together), the model
- * loaded first: the picture is read again for it, not dropped. */
-static void
-test_picture_and_model_together (void)
+/* Writes @dir/big-paper.png: 3000 x 3000 white paper with a black bar, a
+ * picture slow enough to read that a small model or picture asked for
+ * after it is ready first. */
+static char *
+write_big_paper (const char *dir)
 {
-  FmWindow *window = fm_test_open_window ("mnist-cnn");
-  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "together");
-  g_autofree char *paper = g_build_filename (dir, "big-paper.png", NULL);
-  g_autofree char *tiny = tiny_resnet ();
-  g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
-  g_autoptr(GFile) tiny_file = g_file_new_for_path (tiny);
+  char *paper = g_build_filename (dir, "big-paper.png", NULL);
   cairo_surface_t *big = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 3000, 3000);
   cairo_t *cr = cairo_create (big);
 
-  /* A picture large enough to load after the small model does: white
-   * paper with a black bar. */
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
@@ -258,6 +252,20 @@ test_picture_and_model_together (void)
   cairo_destroy (cr);
   g_assert_cmpint (cairo_surface_write_to_png (big, paper), ==, CAIRO_STATUS_SUCCESS);
   cairo_surface_destroy (big);
+  return paper;
+}
+
+/* A picture and a model asked for together (dropped together), the model
+ * loaded first: the picture is read again for it, not dropped. */
+static void
+test_picture_and_model_together (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "together");
+  g_autofree char *paper = write_big_paper (dir);
+  g_autofree char *tiny = tiny_resnet ();
+  g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
+  g_autoptr(GFile) tiny_file = g_file_new_for_path (tiny);
   g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
   FmDrawPad *pad = fm_window_get_draw_pad (window);
 
@@ -290,23 +298,12 @@ test_last_picture_wins (void)
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   FmDrawPad *pad = fm_window_get_draw_pad (window);
   g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "last-wins");
-  g_autofree char *paper = g_build_filename (dir, "big-paper.png", NULL);
+  g_autofree char *paper = write_big_paper (dir);
   g_autofree char *seven = fm_data_find ("digits/digit-7.png", NULL);
   g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
   g_autoptr(GFile) seven_file = g_file_new_for_path (seven);
-  cairo_surface_t *big = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 3000, 3000);
-  cairo_t *cr = cairo_create (big);
   g_autofree float *want = NULL;
   gsize n = 28 * 28;
-
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_rectangle (cr, 300, 1200, 2400, 600);
-  cairo_fill (cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (big, paper), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (big);
 
   /* The 7 alone, as the canvas shows it. */
   fm_window_open_image (window, seven_file);
