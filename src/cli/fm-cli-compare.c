@@ -235,15 +235,33 @@ join_ints (GArray *ints)
   return fm_channel_list_indexes_to_string ((const int *) ints->data, ints->len);
 }
 
-/* "  LABEL  VALUE" with the labels in one column, however many bytes a
- * translation's characters take. */
+/* The labels of a layer's rows, as print_row () lines them up. */
+static const char *
+row_label (guint i)
+{
+  switch (i)
+    {
+    case 0: return _("zero in A:");
+    case 1: return _("zero in B:");
+    case 2: return _("zero in one only:");
+    default: return _("largest difference:");
+    }
+}
+
+/* "  LABEL  VALUE" with the labels in one column as wide as the widest
+ * label's translation (at least 22), however many bytes its characters
+ * take. */
 static void
-print_row (const char *label,
+print_row (guint       i,
            const char *value)
 {
-  glong pad = 22 - fm_cli_display_width (label);
+  glong width = 22;
+  glong pad;
 
-  g_print ("  %s%*s %s\n", label, (int) MAX (pad, 0), "", value);
+  for (guint k = 0; k < 4; k++)
+    width = MAX (width, fm_cli_display_width (row_label (k)));
+  pad = width - fm_cli_display_width (row_label (i));
+  g_print ("  %s%*s %s\n", row_label (i), (int) pad, "", value);
 }
 
 static void
@@ -320,14 +338,14 @@ print_text (CompareState *s)
       zero_a = join_ints (f.zero_a);
       zero_b = join_ints (f.zero_b);
       changed_list = join_ints (changed);
-      print_row (_("zero in A:"), f.zero_a->len > 0 ? zero_a : _("none"));
-      print_row (_("zero in B:"), f.zero_b->len > 0 ? zero_b : _("none"));
+      print_row (0, f.zero_a->len > 0 ? zero_a : _("none"));
+      print_row (1, f.zero_b->len > 0 ? zero_b : _("none"));
       if (changed->len > 0)
-        print_row (_("zero in one only:"), changed_list);
+        print_row (2, changed_list);
       /* Translators: the largest difference between the two models' maps
        * of one layer, and the channel where it is, e.g. "0.53 (channel 7)" */
       largest_text = g_strdup_printf (_("%.4g (channel %u)"), largest, at);
-      print_row (_("largest difference:"), largest_text);
+      print_row (3, largest_text);
       pair_figures_clear (&f);
     }
   print_unmatched (s, _("Layers of A with no counterpart in B:"), s->unmatched_a, TRUE);
