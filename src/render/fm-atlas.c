@@ -34,7 +34,8 @@ struct _FmTopRunner
 {
   FmModel      *model;
   char         *dataset_path;
-  FmDataset    *dataset;    /* a folder's listing; IDX files are reopened per run */
+  FmDataset    *dataset;    /* opened once (a folder's or tar's listing); IDX files are
+                             * reopened per run */
   FmDatasetKind kind;
   guint64       n_items;
   FmPreprocess  pp;
@@ -153,8 +154,9 @@ run_folder_item (FmTopRunner  *r,
   return run_one (r, index, func, user_data, cancellable, error);
 }
 
-/* An IDX, .npy or .tar dataset is read from the first item wanted to the
- * last; only the items wanted are preprocessed. */
+/* An IDX file is read from the first item wanted to the last, only the
+ * items wanted preprocessed; a .npy array or a tar dataset reads only
+ * those (fm_dataset_select_items ()), from the dataset opened once. */
 static gboolean
 run_idx_items (FmTopRunner  *r,
                const gint64 *sorted,
@@ -164,14 +166,21 @@ run_idx_items (FmTopRunner  *r,
                GCancellable *cancellable,
                GError      **error)
 {
-  g_autoptr(FmDataset) dataset = fm_dataset_open (r->dataset_path, NULL, error);
+  g_autoptr(FmDataset) reopened = NULL;
+  FmDataset *dataset = r->dataset;
   guint next = 0;
 
-  if (dataset == NULL)
-    return FALSE;
-  if (n > 0 && !fm_dataset_set_range (dataset, (guint64) sorted[0], (guint64) sorted[n - 1] + 1,
-                                      error))
-    return FALSE;
+  G_STATIC_ASSERT (sizeof (gint64) == sizeof (guint64));
+  /* sorted[] are checked to be 0 <= i < n_items, unique and increasing. */
+  if (!fm_dataset_select_items (dataset, (const guint64 *) sorted, n))
+    {
+      dataset = reopened = fm_dataset_open (r->dataset_path, NULL, error);
+      if (dataset == NULL)
+        return FALSE;
+      if (n > 0 && !fm_dataset_set_range (dataset, (guint64) sorted[0],
+                                          (guint64) sorted[n - 1] + 1, error))
+        return FALSE;
+    }
   while (next < n)
     {
       g_autoptr(FmImage) image = NULL;
@@ -225,7 +234,7 @@ fm_top_runner_run (FmTopRunner  *runner,
       if (n_unique == 0 || sorted[n_unique - 1] != sorted[i])
         sorted[n_unique++] = sorted[i];
     }
-  /* Pictures of a folder by name; IDX, .npy and .tar read in order. */
+  /* Pictures of a folder by name; IDX, .npy and .tar in order. */
   if (runner->kind != FM_DATASET_FOLDER)
     return run_idx_items (runner, sorted, n_unique, func, user_data, cancellable, error);
   for (guint i = 0; i < n_unique; i++)

@@ -740,6 +740,111 @@ test_npy_rgb_float (void)
   g_assert_nonnull (strstr (warnings->pdata[0], "not a number, read as 0"));
 }
 
+/* fm_dataset_select_items (): only the items asked for, in order, the
+ * others neither read nor decoded (the broken picture between them gives
+ * no warning, which a full read does), and again from the start with
+ * other items; an .npy array the same; IDX files refuse it. */
+static void
+test_select_items (void)
+{
+  g_autoptr(GByteArray) tar = g_byte_array_new ();
+  g_autofree char *path = scratch ("select.tar");
+  g_autoptr(FmDataset) ds = NULL;
+  g_autoptr(FmDataset) full = NULL;
+  const guint64 first[2] = { 1, 3 };
+  const guint64 again[3] = { 0, 2, 4 };
+  const guint8 seeds[5] = { 10, 20, 0, 40, 50 };
+  g_autoptr(GError) error = NULL;
+  guint64 index;
+  FmImage *image;
+  int label;
+
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%d.png", i);
+
+      if (i == 2)
+        fm_test_tar_add (tar, name, "not a picture", 13);
+      else
+        tar_add_png (tar, name, seeds[i]);
+    }
+  fm_test_tar_end (tar);
+  g_free (write_tar (path, tar));
+
+  /* Read in full, the broken s2 is skipped with a warning. */
+  full = fm_test_open_dataset (path, NULL);
+  {
+    Items items = read_all (full);
+    g_autoptr(GPtrArray) warnings = fm_dataset_dup_warnings (full);
+
+    g_assert_cmpuint (items.indexes->len, ==, 4);
+    g_assert_cmpuint (warnings->len, ==, 1);
+    items_clear (&items);
+  }
+
+  ds = fm_test_open_dataset (path, NULL);
+  g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 5);
+  g_assert_true (fm_dataset_select_items (ds, first, 2));
+  for (guint k = 0; k < 2; k++)
+    {
+      g_assert_true (fm_dataset_next (ds, &index, &image, &label, &error));
+      g_assert_cmpuint (index, ==, first[k]);
+      assert_gray_image (image, seeds[first[k]]);
+      fm_image_free (image);
+    }
+  g_assert_false (fm_dataset_next (ds, &index, &image, &label, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) warnings = fm_dataset_dup_warnings (ds);
+
+    g_assert_cmpuint (warnings->len, ==, 0);
+  }
+  /* Again, from the start: 0, then 4 (2 is broken: skipped, warned). */
+  g_assert_true (fm_dataset_select_items (ds, again, 3));
+  g_assert_true (fm_dataset_next (ds, &index, &image, &label, &error));
+  g_assert_cmpuint (index, ==, 0);
+  assert_gray_image (image, seeds[0]);
+  fm_image_free (image);
+  g_assert_true (fm_dataset_next (ds, &index, &image, &label, &error));
+  g_assert_cmpuint (index, ==, 4);
+  assert_gray_image (image, seeds[4]);
+  fm_image_free (image);
+  g_assert_false (fm_dataset_next (ds, &index, &image, &label, &error));
+  g_assert_no_error (error);
+
+  /* An .npy array of four 2 x 3 items: item k's pixels are 10 k + i. */
+  {
+    guint8 data[4 * 6];
+    g_autoptr(GByteArray) h = fm_test_npy_header ("|u1", "(4, 2, 3)", FALSE);
+    g_autofree char *npy = NULL;
+    g_autoptr(FmDataset) nds = NULL;
+    const guint64 two[1] = { 2 };
+
+    for (int i = 0; i < 24; i++)
+      data[i] = (guint8) (10 * (i / 6) + i % 6);
+    npy = write_npy ("select.npy", h, data, sizeof data);
+    nds = fm_test_open_dataset (npy, NULL);
+    g_assert_true (fm_dataset_select_items (nds, two, 1));
+    g_assert_true (fm_dataset_next (nds, &index, &image, &label, &error));
+    g_assert_cmpuint (index, ==, 2);
+    g_assert_cmpint (image->width, ==, 3);
+    for (int i = 0; i < 6; i++)
+      g_assert_cmpint (image->pixels[i], ==, 20 + i);
+    fm_image_free (image);
+    g_assert_false (fm_dataset_next (nds, &index, &image, &label, &error));
+    g_assert_no_error (error);
+  }
+
+  /* IDX: read in order only. */
+  {
+    g_autofree char *digits = g_build_filename (FM_SOURCE_DATADIR, "digits",
+                                                "mnist-heldout-images-idx3-ubyte.gz", NULL);
+    g_autoptr(FmDataset) idx = fm_test_open_dataset (digits, NULL);
+
+    g_assert_false (fm_dataset_select_items (idx, first, 2));
+  }
+}
+
 static void
 test_npy_threads (void)
 {
@@ -847,6 +952,7 @@ main (int   argc,
   g_test_add_func ("/engine/dataset-formats/npy/u8", test_npy_u8);
   g_test_add_func ("/engine/dataset-formats/npy/rgb-float", test_npy_rgb_float);
   g_test_add_func ("/engine/dataset-formats/npy/threads", test_npy_threads);
+  g_test_add_func ("/engine/dataset-formats/select-items", test_select_items);
   g_test_add_func ("/engine/dataset-formats/npy/bad", test_npy_bad);
 
   return g_test_run ();

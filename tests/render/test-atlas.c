@@ -19,6 +19,8 @@
 #include "fm-atlas.h"
 #include "fm-data.h"
 #include "fm-dataset.h"
+#include "fm-npy.h"
+#include "fm-preprocess.h"
 #include "fm-test-files.h"
 
 static FmModel *model;
@@ -187,6 +189,90 @@ test_refusals (void)
   fm_test_assert_listing (dir, "");
 }
 
+/* What a top runner's function saw: the items' indexes and inputs. */
+typedef struct
+{
+  GArray *indexes;   /* gint64 */
+  GArray *inputs;    /* float, [28 x 28] an item */
+} Seen;
+
+static void
+seen_cb (gint64       index,
+         const float *input,
+         int          height,
+         int          width,
+         FmRun       *run,
+         gpointer     user_data)
+{
+  Seen *seen = user_data;
+
+  g_assert_cmpint (height * width, ==, 28 * 28);
+  g_array_append_val (seen->indexes, index);
+  g_array_append_vals (seen->inputs, input, 28 * 28);
+}
+
+/* The top images of an .npy array are the IDX file's: the first 100
+ * held-out digits written as floats (pixel / 255, read back as the same
+ * pixels) give the same inputs for the same items, run after run from
+ * the one dataset the runner opened (an .npy array reads only the items
+ * asked for). */
+static void
+test_top_runner_npy (void)
+{
+  static const gint64 runs[2][4] = { { 42, 3, 99, 17 }, { 5, 5, 0, 64 } };
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "top-npy");
+  g_autofree char *npy = g_build_filename (dir, "digits.npy", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmTopRunner) from_idx = NULL;
+  g_autoptr(FmTopRunner) from_npy = NULL;
+  FmPreprocess pp;
+
+  {
+    g_autoptr(FmDataset) ds = fm_dataset_open (dataset_path, NULL, &error);
+    g_autofree float *data = g_new (float, 100 * 28 * 28);
+    FmShape shape = { 3, { 100, 28, 28 } };
+    FmImage *image;
+    guint64 index;
+
+    g_assert_no_error (error);
+    g_assert_true (fm_dataset_set_range (ds, 0, 100, &error));
+    while (fm_dataset_next (ds, &index, &image, NULL, &error))
+      {
+        for (int i = 0; i < 28 * 28; i++)
+          data[index * 28 * 28 + i] = image->pixels[i] / 255.0f;
+        fm_image_free (image);
+      }
+    g_assert_no_error (error);
+    g_assert_true (fm_npy_write (npy, &shape, data, &error));
+  }
+  g_assert_true (fm_preprocess_init_from_model (&pp, model, NULL));
+  from_idx = fm_top_runner_new (model, dataset_path, &pp, 1, &error);
+  g_assert_no_error (error);
+  from_npy = fm_top_runner_new (model, npy, &pp, 1, &error);
+  g_assert_no_error (error);
+  for (guint r = 0; r < 2; r++)
+    {
+      Seen a = { g_array_new (FALSE, FALSE, sizeof (gint64)), g_array_new (FALSE, FALSE, sizeof (float)) };
+      Seen b = { g_array_new (FALSE, FALSE, sizeof (gint64)), g_array_new (FALSE, FALSE, sizeof (float)) };
+
+      g_assert_true (fm_top_runner_run (from_idx, runs[r], 4, seen_cb, &a, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (fm_top_runner_run (from_npy, runs[r], 4, seen_cb, &b, NULL, &error));
+      g_assert_no_error (error);
+      /* Ascending, repeats once: 3 17 42 99, then 0 5 64. */
+      g_assert_cmpuint (a.indexes->len, ==, r == 0 ? 4 : 3);
+      g_assert_cmpmem (a.indexes->data, a.indexes->len * sizeof (gint64),
+                       b.indexes->data, b.indexes->len * sizeof (gint64));
+      g_assert_cmpint (g_array_index (a.indexes, gint64, 0), ==, r == 0 ? 3 : 0);
+      g_assert_cmpmem (a.inputs->data, a.inputs->len * sizeof (float),
+                       b.inputs->data, b.inputs->len * sizeof (float));
+      g_array_unref (a.indexes);
+      g_array_unref (a.inputs);
+      g_array_unref (b.indexes);
+      g_array_unref (b.inputs);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -218,6 +304,7 @@ main (int   argc,
   g_test_add_func ("/render/atlas/layer-maps-same-pdf", test_layer_maps_same_pdf);
   g_test_add_func ("/render/atlas/cancel-leaves-no-file", test_cancel_leaves_no_file);
   g_test_add_func ("/render/atlas/refusals", test_refusals);
+  g_test_add_func ("/render/atlas/top-runner-npy", test_top_runner_npy);
 
   status = g_test_run ();
   fm_scan_result_unref (scan);

@@ -62,6 +62,8 @@ struct _FmDataset
   /* Everything below up to key_lock is guarded by lock. */
   GMutex        lock;
   guint64       next_index;
+  GArray       *selected;         /* fm_dataset_select_items (): guint64, or NULL */
+  guint         selected_at;      /* the next of them to hand out */
   GError       *failed;           /* sticky fatal error */
   gboolean      finished;         /* IDX: gzip trailers checked */
   gzFile        images;           /* IDX */

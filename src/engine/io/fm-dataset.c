@@ -164,6 +164,7 @@ fm_dataset_free (FmDataset *dataset)
   g_clear_pointer (&dataset->tar, _fm_dataset_tar_free);
   g_clear_pointer (&dataset->class_names, g_ptr_array_unref);
   g_clear_pointer (&dataset->files, g_array_unref);
+  g_clear_pointer (&dataset->selected, g_array_unref);
   g_clear_pointer (&dataset->list_warnings, g_ptr_array_unref);
   g_clear_pointer (&dataset->warnings, g_array_unref);
   g_clear_error (&dataset->failed);
@@ -233,6 +234,29 @@ fm_dataset_set_range (FmDataset  *dataset,
   if (dataset->kind == FM_DATASET_IDX)
     return _fm_dataset_idx_skip (dataset, error);
   dataset->next_index = dataset->range_begin;
+  return TRUE;
+}
+
+gboolean
+fm_dataset_select_items (FmDataset     *dataset,
+                         const guint64 *indexes,
+                         gsize          n)
+{
+  g_return_val_if_fail (dataset != NULL && (indexes != NULL || n == 0), FALSE);
+  g_return_val_if_fail (!dataset->range_set, FALSE);
+
+  if (dataset->kind == FM_DATASET_IDX)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    g_return_val_if_fail (indexes[i] < dataset->n_items && (i == 0 || indexes[i] > indexes[i - 1]),
+                          FALSE);
+  g_mutex_lock (&dataset->lock);
+  if (dataset->selected == NULL)
+    dataset->selected = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_array_set_size (dataset->selected, 0);
+  g_array_append_vals (dataset->selected, indexes, (guint) n);
+  dataset->selected_at = 0;
+  g_mutex_unlock (&dataset->lock);
   return TRUE;
 }
 
@@ -521,6 +545,13 @@ _fm_dataset_take_index_locked (FmDataset  *ds,
     {
       g_propagate_error (error, g_error_copy (ds->failed));
       return FALSE;
+    }
+  if (ds->selected != NULL)
+    {
+      if (ds->selected_at >= ds->selected->len)
+        return FALSE;
+      *index = g_array_index (ds->selected, guint64, ds->selected_at++);
+      return TRUE;
     }
   if (ds->next_index >= ds->range_end)
     return FALSE;

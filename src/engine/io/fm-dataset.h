@@ -177,6 +177,17 @@ gboolean       fm_dataset_set_range        (FmDataset     *dataset,
                                             guint64        begin,
                                             guint64        end,
                                             GError       **error);
+/* Makes the next fm_dataset_next () calls hand out only the items at
+ * @indexes (@n of them, increasing, each below the number of items), in
+ * that order, and then end; the items between are neither read nor
+ * decoded (a tar dataset seeks past their members). It may be called
+ * again, whatever was read before, to read other items: the atlas reads
+ * its pages' top images from one dataset opened once. For .npy arrays,
+ * folders and tar datasets; FALSE for IDX files, which are read in
+ * order (use a range), and not with fm_dataset_set_range (). */
+gboolean       fm_dataset_select_items     (FmDataset     *dataset,
+                                            const guint64 *indexes,
+                                            gsize          n);
 /* The range set, or [0, n_items). */
 guint64        fm_dataset_get_range_begin  (FmDataset     *dataset);
 guint64        fm_dataset_get_range_end    (FmDataset     *dataset);
