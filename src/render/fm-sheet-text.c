@@ -167,7 +167,26 @@ _fm_sheet_colormap_name (const FmSheetSpec *spec)
                                                       : fm_colormap_get_default ());
 }
 
-/* "layer", "tile" or "fixed MIN:MAX" (C locale, float32 round-trip). */
+/* @v in the C locale with the fewest digits that read back as the same
+ * float: 0.1, not 0.100000001. */
+static void
+format_float (char  *buf,
+              gsize  len,
+              float  v)
+{
+  for (int digits = 1; digits <= 9; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, len, format, v);
+      if ((float) g_ascii_strtod (buf, NULL) == v)
+        return;
+    }
+}
+
+/* "layer", "tile" or "fixed MIN:MAX" (C locale, read back as the same
+ * float32 values). */
 char *
 _fm_sheet_normalisation_text (const FmSheetSpec *spec)
 {
@@ -178,8 +197,8 @@ _fm_sheet_normalisation_text (const FmSheetSpec *spec)
     case FM_NORMALIZE_TILE:
       return g_strdup ("tile");
     case FM_NORMALIZE_FIXED:
-      g_ascii_formatd (lo, sizeof lo, "%.9g", spec->fixed_min);
-      g_ascii_formatd (hi, sizeof hi, "%.9g", spec->fixed_max);
+      format_float (lo, sizeof lo, spec->fixed_min);
+      format_float (hi, sizeof hi, spec->fixed_max);
       return g_strdup_printf ("fixed %s:%s", lo, hi);
     case FM_NORMALIZE_LAYER:
     default:

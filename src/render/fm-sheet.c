@@ -610,10 +610,19 @@ draw_layer (cairo_t             *cr,
              colours->grey);
 
   fm_sheet_legend_rect (spec, index, &legend);
-  fm_sheet_tile_range (spec, index, -1, &vmin, &vmax);
   cairo_save (cr);
   cairo_translate (cr, legend.x, legend.y);
-  fm_legend_render (cr, spec->colormap, vmin, vmax, legend.width, legend.height, spec->dark);
+  if (spec->normalize == FM_NORMALIZE_TILE)
+    /* Translators: the ends of a colour bar when every tile is scaled
+       to its own range, under its left and right ends */
+    fm_legend_render_text (cr, spec->colormap, _("each tile’s min"), _("each tile’s max"),
+                           legend.width, legend.height, spec->dark);
+  else
+    {
+      fm_sheet_tile_range (spec, index, -1, &vmin, &vmax);
+      fm_legend_render (cr, spec->colormap, vmin, vmax, legend.width, legend.height,
+                        spec->dark);
+    }
   cairo_restore (cr);
 
   for (int k = 0; k < _fm_sheet_layer_count (l); k++)

@@ -537,15 +537,17 @@ format_value (float v)
  * clamp (height / 3, 8, 13) units; when @height leaves less than 4 units
  * for the bar, only the bar is drawn, over the full height. The bar is
  * the 256-entry table scaled with NEAREST filtering, like the tiles.
+ * fm_legend_render_text () is the same with the labels @lo and @hi as
+ * given (tiles normalised each to its own range have no one scale).
  */
 void
-fm_legend_render (cairo_t          *cr,
-                  const FmColormap *cm,
-                  float             vmin,
-                  float             vmax,
-                  double            width,
-                  double            height,
-                  gboolean          dark)
+fm_legend_render_text (cairo_t          *cr,
+                       const FmColormap *cm,
+                       const char       *lo,
+                       const char       *hi,
+                       double            width,
+                       double            height,
+                       gboolean          dark)
 {
   const FmTileColours *c = fm_tile_colours (dark);
   float ramp[FM_COLORMAP_SIZE]; /* [1, 256] */
@@ -577,8 +579,6 @@ fm_legend_render (cairo_t          *cr,
 
   if (labels)
     {
-      g_autofree char *lo = format_value (vmin);
-      g_autofree char *hi = format_value (vmax);
       PangoLayout *layout;
       PangoFontDescription *desc;
       int text_w, text_h;
@@ -603,4 +603,19 @@ fm_legend_render (cairo_t          *cr,
       g_object_unref (layout);
       cairo_restore (cr);
     }
+}
+
+void
+fm_legend_render (cairo_t          *cr,
+                  const FmColormap *cm,
+                  float             vmin,
+                  float             vmax,
+                  double            width,
+                  double            height,
+                  gboolean          dark)
+{
+  g_autofree char *lo = format_value (vmin);
+  g_autofree char *hi = format_value (vmax);
+
+  fm_legend_render_text (cr, cm, lo, hi, width, height, dark);
 }

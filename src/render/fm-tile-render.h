@@ -152,5 +152,12 @@ void fm_legend_render (cairo_t          *cr,
                        double            width,
                        double            height,
                        gboolean          dark);
+void fm_legend_render_text (cairo_t          *cr,
+                            const FmColormap *cm,
+                            const char       *lo,
+                            const char       *hi,
+                            double            width,
+                            double            height,
+                            gboolean          dark);
 
 G_END_DECLS

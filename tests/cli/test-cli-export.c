@@ -553,6 +553,36 @@ test_pdf (gconstpointer data)
   g_assert_null (strstr (text, "Prediction (logits)"));
 }
 
+/* Tiles scaled each to its own range have no one scale: the colour bar
+ * says so at its ends ("each tile's min/max"), not the layer's range,
+ * which it shows otherwise; "fixed" shows the range given, as typed. */
+static void
+test_tile_legend (void)
+{
+  g_autofree char *pdf = g_build_filename (fm_test_scratch (), "tile-legend.pdf", NULL);
+  const char *modes[3] = { "tile", "layer", "0.1:0.3" };
+
+  for (int m = 0; m < 3; m++)
+    {
+      g_autofree char *text = NULL;
+      FmTestCliResult r = m < 2
+        ? run_export (FALSE, "mnist-cnn-dying", digit, "-o", pdf, "--layer", "relu1",
+                      "--normalize", modes[m], NULL)
+        : run_export (FALSE, "mnist-cnn-dying", digit, "-o", pdf, "--layer", "relu1",
+                      "--normalize", "fixed", "--range", modes[m], NULL);
+
+      g_assert_cmpint (r.status, ==, 0);
+      fm_test_cli_result_clear (&r);
+      text = poppler ("pdftotext", pdf);
+      if (text == NULL)
+        return;
+      g_assert_cmpint (strstr (text, "each tile’s max") != NULL, ==, m == 0);
+      g_assert_cmpint (strstr (text, "each tile’s min") != NULL, ==, m == 0);
+      if (m == 2)
+        g_assert_nonnull (strstr (text, "normalisation: fixed 0.1:0.3"));
+    }
+}
+
 /* The SVG is well-formed XML with one <image> per map at least (32 tiles,
  * the thumbnail, the legend), each drawn pixel for pixel, glyphs, and a
  * title and description. */
@@ -673,6 +703,7 @@ main (int   argc,
   g_test_add_data_func ("/cli/export/pdf-logits", GINT_TO_POINTER (FALSE), test_pdf);
   g_test_add_data_func ("/cli/export/pdf-softmax", GINT_TO_POINTER (TRUE), test_pdf);
   g_test_add_func ("/cli/export/svg", test_svg);
+  g_test_add_func ("/cli/export/tile-legend", test_tile_legend);
   g_test_add_func ("/cli/export/tall-png", test_tall);
   g_test_add_func ("/cli/export/folder", test_folder);
   return g_test_run ();
