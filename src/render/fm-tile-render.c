@@ -206,6 +206,49 @@ paint_scaled (cairo_t         *cr,
   cairo_pattern_destroy (pattern);
 }
 
+/* @map [h, w] reduced to [rh, rw] (rh <= h, rw <= w): each cell the
+ * largest value of the cells it covers (NaN if any is), so that no
+ * activation falls between the samples of a map drawn smaller than it
+ * is (one active cell of a ReLU map stays in sight). */
+static float *
+reduce_max (const float *map,
+            int          h,
+            int          w,
+            int          rh,
+            int          rw)
+{
+  float *out = g_new (float, (gsize) rh * (gsize) rw);
+
+  for (int y = 0; y < rh; y++)
+    {
+      int y0 = (int) ((gint64) y * h / rh);
+      int y1 = MAX ((int) (((gint64) (y + 1) * h + rh - 1) / rh), y0 + 1);
+
+      for (int x = 0; x < rw; x++)
+        {
+          int x0 = (int) ((gint64) x * w / rw);
+          int x1 = MAX ((int) (((gint64) (x + 1) * w + rw - 1) / rw), x0 + 1);
+          float m = map[(gsize) y0 * w + x0];
+
+          for (int sy = y0; sy < y1 && !isnan (m); sy++)
+            for (int sx = x0; sx < x1; sx++)
+              {
+                float v = map[(gsize) sy * w + sx];
+
+                if (isnan (v))
+                  {
+                    m = v;
+                    break;
+                  }
+                if (v > m)
+                  m = v;
+              }
+          out[(gsize) y * rw + x] = m;
+        }
+    }
+  return out;
+}
+
 /**
  * fm_tile_render:
  * @cr: the context to draw on
@@ -244,6 +287,7 @@ fm_tile_render_keyed (cairo_t           *cr,
                       const FmTileStyle *style,
                       const char        *key)
 {
+  g_autofree float *reduced = NULL;
   cairo_surface_t *surface;
   cairo_surface_type_t target;
 
@@ -258,7 +302,26 @@ fm_tile_render_keyed (cairo_t           *cr,
    * other targets (a PNG card) the key changes nothing. */
   target = cairo_surface_get_type (cairo_get_target (cr));
   if (target != CAIRO_SURFACE_TYPE_PDF && target != CAIRO_SURFACE_TYPE_SVG)
-    key = NULL;
+    {
+      double dw = width, dh = height;
+      int rw, rh;
+
+      key = NULL;
+      /* Drawn in fewer pixels than it has cells (ResNet's 112 x 112 maps
+       * on a 72-pixel tile): each pixel shows the largest value it
+       * covers, not the one cell NEAREST would pick. PDF and SVG keep
+       * every cell for the viewer to zoom into. */
+      cairo_user_to_device_distance (cr, &dw, &dh);
+      rw = (int) MIN (ceil (fabs (dw) - 1e-6), (double) w);
+      rh = (int) MIN (ceil (fabs (dh) - 1e-6), (double) h);
+      if ((rw < w || rh < h) && rw > 0 && rh > 0)
+        {
+          reduced = reduce_max (map, h, w, rh, rw);
+          map = reduced;
+          h = rh;
+          w = rw;
+        }
+    }
   surface = colorize_to_surface (map, h, w, style);
   if (surface != NULL && key != NULL)
     {

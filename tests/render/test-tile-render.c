@@ -199,6 +199,57 @@ test_nearest (void)
   cairo_surface_destroy (surface);
 }
 
+/* A map drawn in fewer pixels than it has cells shows in each pixel the
+ * largest value the pixel covers: a 28 x 28 map whose one active cell is
+ * (0, 0), drawn at 9 x 9, lights pixel (0, 0) (NEAREST sampled cells 1,
+ * 4, 7, ... and showed nothing); cells (27, 27) and (13, 14) light the
+ * pixels covering them, 27 * 9 / 28 = 8.7 -> 8 and 13 * 9 / 28 = 4.2 ->
+ * 4, 14 * 9 / 28 = 4.5 -> 4. Drawn at twice the size (a 2x display),
+ * the map is reduced to 18 x 18 device pixels instead. A NaN cell turns
+ * its pixel grey. */
+static void
+test_downscale_keeps_peaks (void)
+{
+  const FmColormap *gray = fm_colormap_lookup ("gray");
+  FmTileStyle style = { gray, 0.0f, 1.0f, FALSE, FALSE };
+  g_autofree float *map = g_new0 (float, 28 * 28);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  map[0] = 1.0f;
+  map[27 * 28 + 27] = 1.0f;
+  map[13 * 28 + 14] = 1.0f;
+  map[20 * 28 + 5] = NAN;
+  surface = new_surface (9, 9);
+  cr = cairo_create (surface);
+  fm_tile_render (cr, map, 28, 28, 9, 9, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  for (int y = 0; y < 9; y++)
+    for (int x = 0; x < 9; x++)
+      {
+        gboolean lit = (x == 0 && y == 0) || (x == 8 && y == 8) || (x == 4 && y == 4);
+        /* NaN at row 20, column 5: 20 * 9 / 28 = 6.4, 5 * 9 / 28 = 1.6 */
+        guint32 expect = x == 1 && y == 6 ? 0xff000000u | FM_TILE_NAN_RGB
+                         : lit ? 0xffffffffu : 0xff000000u;
+
+        g_assert_cmphex (fm_test_pixel (surface, x, y), ==, expect);
+      }
+  cairo_surface_destroy (surface);
+
+  surface = new_surface (18, 18);
+  cr = cairo_create (surface);
+  cairo_scale (cr, 2, 2);
+  fm_tile_render (cr, map, 28, 28, 9, 9, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  /* (0, 0) lights device pixel (0, 0) only: 28 cells over 18 pixels */
+  g_assert_cmphex (fm_test_pixel (surface, 0, 0), ==, 0xffffffffu);
+  g_assert_cmphex (fm_test_pixel (surface, 1, 0), ==, 0xff000000u);
+  g_assert_cmphex (fm_test_pixel (surface, 17, 17), ==, 0xffffffffu);
+  cairo_surface_destroy (surface);
+}
+
 /* The zero mark, as documented in fm-tile-render.c, on a 64x64 tile of
  * an all-zero map (vmin = vmax = 0, so the plain tile is entry 0):
  *  - hatch lines are x + y = 6k; pixel (x, y), centre (x + .5, y + .5),
@@ -449,6 +500,7 @@ main (int   argc,
   g_test_add_func ("/render/tile/colorize-large", test_colorize_large);
   g_test_add_func ("/render/tile/flat-range", test_flat_range);
   g_test_add_func ("/render/tile/nearest", test_nearest);
+  g_test_add_func ("/render/tile/downscale-keeps-peaks", test_downscale_keeps_peaks);
   g_test_add_func ("/render/tile/zero-mark", test_zero_mark);
   g_test_add_func ("/render/tile/zero-mark-small", test_zero_mark_small);
   g_test_add_func ("/render/legend/bar", test_legend);
