@@ -139,8 +139,8 @@ parse_range (const char *text,
   return TRUE;
 }
 
-/* The output's format (--format, else the name's extension, else PNG)
- * and whether it is a folder. */
+/* The output's format (--format, else the name's extension; a folder
+ * holds PNGs) and whether it is a folder. */
 static int
 check_format (ExportState    *s,
               GOptionContext *context)
@@ -168,6 +168,14 @@ check_format (ExportState    *s,
   if ((s->split || s->format_name != NULL) && s->output == NULL)
     return fm_cli_usage_error (context, "export", "%s",
                                _("--split and --format need -o"));
+  /* "out.jpg" or "figure" would get PNG bytes under a name that says
+   * otherwise, or nothing. */
+  if (s->output != NULL && !named && !s->folder && s->format_name == NULL
+      && s->card.spec == NULL)   /* a card says so itself */
+    return fm_cli_usage_error (context, "export",
+                               _("“%s”: the name must end in .png, .pdf or .svg, or give "
+                                 "--format (a name ending in / is a folder of PNGs)"),
+                               s->output);
   return FM_CLI_EXIT_OK;
 }
 

@@ -265,8 +265,8 @@ test_output_is_input (void)
   g_autofree char *model = g_build_filename (dir, "model.onnx", NULL);
   g_autofree char *png = g_build_filename (dir, "seven.png", NULL);
   g_autofree char *part = g_build_filename (dir, "part.json", NULL);
-  g_autofree char *two = g_build_filename (dir, "two.out", NULL);
-  g_autofree char *other = g_build_filename (dir, "other.out", NULL);
+  g_autofree char *two = g_build_filename (dir, "two.png", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.png", NULL);
   static const char input[] = "is also an input";
   static const char twice[] = "is given for two outputs";
 

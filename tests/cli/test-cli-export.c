@@ -236,6 +236,8 @@ test_usage (void)
 {
   g_autofree char *out = g_build_filename (fm_test_scratch (), "never.png", NULL);
   g_autofree char *pdf = g_build_filename (fm_test_scratch (), "never.pdf", NULL);
+  g_autofree char *jpg = g_build_filename (fm_test_scratch (), "never.jpg", NULL);
+  g_autofree char *noext = g_build_filename (fm_test_scratch (), "never", NULL);
   const char *cases[][6] = {
     { "mnist-cnn", NULL },                                   /* missing INPUT */
     { "mnist-cnn", "DIGIT", NULL },                          /* nothing to write */
@@ -254,6 +256,8 @@ test_usage (void)
     { "mnist-cnn", "DIGIT", "-o", "OUT", "--format", "gif" },
     { "mnist-cnn", "DIGIT", "-o", "OUT.pdf", "--format", "svg" },
     { "mnist-cnn", "DIGIT", "-o", "OUT.pdf", "--split", NULL },
+    { "mnist-cnn", "DIGIT", "-o", "OUT.jpg", NULL },         /* no format of ours */
+    { "mnist-cnn", "DIGIT", "-o", "OUT-NOEXT", NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -264,7 +268,9 @@ test_usage (void)
       for (int k = 0; k < 6; k++)
         a[k] = g_strcmp0 (cases[i][k], "DIGIT") == 0 ? digit
              : g_strcmp0 (cases[i][k], "OUT") == 0 ? out
-             : g_strcmp0 (cases[i][k], "OUT.pdf") == 0 ? pdf : cases[i][k];
+             : g_strcmp0 (cases[i][k], "OUT.pdf") == 0 ? pdf
+             : g_strcmp0 (cases[i][k], "OUT.jpg") == 0 ? jpg
+             : g_strcmp0 (cases[i][k], "OUT-NOEXT") == 0 ? noext : cases[i][k];
       r = run_export (FALSE, a[0], a[1], a[2], a[3], a[4], a[5], NULL);
       g_test_message ("case %u: %s", i, r.err);
       g_assert_cmpint (r.status, ==, 2);
@@ -273,6 +279,8 @@ test_usage (void)
     }
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (jpg, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (noext, G_FILE_TEST_EXISTS));
 }
 
 /* --layer takes the window's name as well as the tensor's: "relu2" is
