@@ -191,6 +191,8 @@ fm_cli_atlas (int    argc,
                                    (const char *[]) { argv[1], argv[2], s.scan.labels }, 3,
                                    (const char *[]) { s.output }, 1);
   if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_output_folders ((const char *[]) { s.output }, 1);
+  if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_open (&s.scan, context, "atlas", argv, &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK && !choose_layers (&s, model, &error))
     status = fm_cli_fail (error);

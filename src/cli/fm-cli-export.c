@@ -605,6 +605,9 @@ fm_cli_export (int    argc,
                                    (const char *[]) { argv[1], argv[2], s.scan_path }, 3,
                                    (const char *[]) { s.output, s.csv }, 2);
   if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_output_folders ((const char *[]) { s.folder ? NULL : s.output,
+                                                             s.csv }, 2);
+  if (status == FM_CLI_EXIT_OK)
     status = fm_cli_input_run (&s.in, context, "export", argv[1], argv[2]);
   if (status != FM_CLI_EXIT_OK)
     goto out;

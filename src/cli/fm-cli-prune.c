@@ -203,6 +203,8 @@ fm_cli_prune (int    argc,
                                                       s.scan_path }, 4,
                                    (const char *[]) { s.output }, 1);
   if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_output_folders ((const char *[]) { s.output }, 1);
+  if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_open (&s.scan, context, "prune", argv, &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK && model->n_inputs != 1)
     {

@@ -799,6 +799,8 @@ fm_cli_scan (int    argc,
                                    (const char *[]) { argv[1], argv[2], s.flags.labels }, 3,
                                    (const char *[]) { s.output.output, s.output.csv }, 2);
   if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_output_folders ((const char *[]) { s.output.output, s.output.csv }, 2);
+  if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_open (&s.flags, context, "scan", argv, &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK)
     {

@@ -349,6 +349,8 @@ fm_cli_timeline (int    argc,
                                    (const char *[]) { s.dataset_arg, s.flags.labels }, 2,
                                    (const char *[]) { s.output }, 1);
   if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_output_folders ((const char *[]) { s.output }, 1);
+  if (status == FM_CLI_EXIT_OK)
     {
       s.paths = fm_checkpoints_list ((const char * const *) argv + 1, (guint) argc - 1, &error);
       if (s.paths == NULL)

@@ -294,6 +294,32 @@ fm_cli_check_outputs (GOptionContext     *context,
   return FM_CLI_EXIT_OK;
 }
 
+int
+fm_cli_check_output_folders (const char * const *files,
+                             guint               n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *dir = NULL;
+      g_autoptr(GError) error = NULL;
+      GStatBuf st;
+      int saved;
+
+      if (files[i] == NULL || g_str_has_suffix (files[i], G_DIR_SEPARATOR_S))
+        continue;
+      dir = g_path_get_dirname (files[i]);
+      if (g_stat (dir, &st) == 0 && S_ISDIR (st.st_mode) && g_access (dir, W_OK) == 0)
+        continue;
+      saved = errno;
+      if (saved == 0 || (g_stat (dir, &st) == 0 && !S_ISDIR (st.st_mode)))
+        saved = ENOTDIR;
+      g_set_error (&error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"), files[i],
+                   g_strerror (saved));
+      return fm_cli_fail (error);
+    }
+  return FM_CLI_EXIT_OK;
+}
+
 char *
 fm_cli_escape_controls (const char *text)
 {

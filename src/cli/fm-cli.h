@@ -102,6 +102,12 @@ FmModel  *fm_cli_load_model      (const char     *arg,
                                   const FmModelOptions *options,
                                   GError        **error);
 
+/* Refuses, before any work, an output file (@files, NULL entries and
+ * folders ending in "/" skipped) whose folder does not exist, is not a
+ * folder or cannot be written: "Could not write “FILE”: REASON", as the
+ * write would say after the scan. Returns an exit status. */
+int       fm_cli_check_output_folders (const char * const *files,
+                                       guint               n);
 /* Refuses an output file (@outputs, NULL entries skipped) that is one of
  * @inputs (bundled model names resolved; NULL entries and files that do
  * not exist skipped) or another output: a usage error naming it, before

@@ -286,6 +286,42 @@ test_output_is_input (void)
                                                  NULL });
 }
 
+/* An output whose folder does not exist (or is a file) is refused before
+ * any work, as its write would be refused after it: atlas names it even
+ * when the dataset is missing too, and scan writes no CSV beside a JSON
+ * it cannot write (it wrote the CSV, then failed). */
+static void
+test_output_folder (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "output-folder");
+  g_autofree char *digits = g_build_filename (FM_SOURCE_DATADIR, "digits", NULL);
+  g_autofree char *nodir_pdf = g_build_filename (dir, "nodir", "atlas.pdf", NULL);
+  g_autofree char *nodir_json = g_build_filename (dir, "nodir", "scan.json", NULL);
+  g_autofree char *file = g_build_filename (dir, "a-file", NULL);
+  g_autofree char *under_file = g_build_filename (file, "scan.json", NULL);
+  g_autofree char *csv = g_build_filename (dir, "scan.csv", NULL);
+  const char *jsons[2] = { nodir_json, under_file };
+
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (run ("atlas", NULL, &out, &err, "mnist-cnn-dying", "/nonexistent/digits",
+                          "-o", nodir_pdf, NULL), ==, 1);
+    fm_test_assert_contains (err, "Could not write", nodir_pdf, "No such file or directory",
+                             NULL);
+  }
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+
+      g_assert_cmpint (run ("scan", NULL, &out, &err, "mnist-cnn-dying", digits, "--no-cache",
+                            "-o", jsons[i], "--csv", csv, NULL), ==, 1);
+      fm_test_assert_contains (err, "Could not write", jsons[i], NULL);
+      g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* A dataset none of whose items can be read is an error (exit 1, the
  * first reason), not a scan of 0 images that finds no dead channel; no
  * result is written. It once reported "Scanned 0 images", every layer
@@ -338,6 +374,7 @@ main (int    argc,
   g_test_add_func ("/cli/errors/empty", test_empty);
   g_test_add_func ("/cli/errors/truncated", test_truncated);
   g_test_add_func ("/cli/errors/output-is-input", test_output_is_input);
+  g_test_add_func ("/cli/errors/output-folder", test_output_folder);
   g_test_add_func ("/cli/errors/nothing-readable", test_nothing_readable);
   g_test_add_func ("/cli/window/schema-uninstalled", test_window_schema_uninstalled);
   g_test_add_func ("/cli/window/schema-missing", test_window_schema_missing);
