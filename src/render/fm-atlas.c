@@ -448,7 +448,9 @@ verdict_words (const FmScanResult *result,
 {
   const FmScanLayer *L = &result->layers[scan_layer];
   g_autofree char *images = g_strdup_printf ("%'" G_GUINT64_FORMAT, result->images);
-  double share = result->images > 0 ? 100.0 * L->fire_count[channel] / result->images : 0;
+  g_autofree char *share = fm_scan_percent_text (result->images > 0
+                                                 ? (double) L->fire_count[channel] / result->images
+                                                 : 0);
   const char *partial = result->partial ? _(" (partial scan)") : "";
 
   switch (fm_verdict_of (result, scan_layer, channel))
@@ -458,16 +460,16 @@ verdict_words (const FmScanResult *result,
        * of images, then maybe " (partial scan)" */
       return g_strdup_printf (_("dead: zero on all %s images%s"), images, partial);
     case FM_VERDICT_RARE:
-      /* Translators: a channel's verdict; a percentage, the number of
-       * images, then maybe " (partial scan)" */
-      return g_strdup_printf (_("rarely active: fires on %.1f %% of %s images%s"), share,
+      /* Translators: a channel's verdict; a percentage like "0.05 %", the
+       * number of images, then maybe " (partial scan)" */
+      return g_strdup_printf (_("rarely active: fires on %s of %s images%s"), share,
                               images, partial);
     case FM_VERDICT_ACTIVE:
     case FM_VERDICT_NONE:
     default:
-      /* Translators: a channel's verdict; a percentage, the number of
-       * images, then maybe " (partial scan)" */
-      return g_strdup_printf (_("fires on %.1f %% of %s images%s"), share, images, partial);
+      /* Translators: a channel's verdict; a percentage like "41.2 %", the
+       * number of images, then maybe " (partial scan)" */
+      return g_strdup_printf (_("fires on %s of %s images%s"), share, images, partial);
     }
 }
 
@@ -477,13 +479,15 @@ fm_verdict_text (const FmScanResult *result,
                  guint               channel)
 {
   char *words = verdict_words (result, scan_layer, channel);
+  g_autofree char *apoz = NULL;
   char *with;
 
   if (!fm_scan_result_is_near_dead (result, scan_layer, channel))
     return words;
-  /* Translators: added to a channel's verdict: its APoZ, a percentage */
-  with = g_strdup_printf (_("%s; near-dead: APoZ %.1f %%"), words,
-                          100.0 * result->layers[scan_layer].apoz[channel]);
+  apoz = fm_scan_percent_text (result->layers[scan_layer].apoz[channel]);
+  /* Translators: added to a channel's verdict: its APoZ, a percentage
+     like "99.9 %" */
+  with = g_strdup_printf (_("%s; near-dead: APoZ %s"), words, apoz);
   g_free (words);
   return with;
 }
@@ -516,7 +520,7 @@ fm_verdict_draw_near_dead (cairo_t            *cr,
 #define MARGIN    28.0
 #define HEAD_H    40.0
 #define FOOT_H    14.0
-#define LABEL_W   132.0
+#define LABEL_W   160.0   /* a verdict with its APoZ in two lines of 6 pt */
 #define TILE_MAX  26.0
 #define PAIR_GAP  8.0
 #define TOC_LINE  14.0
@@ -933,7 +937,8 @@ draw_channel (cairo_t          *cr,
   near = fm_scan_result_is_near_dead (scan, scan_layer, channel) ? 8 : 0;
   fm_figure_text (cr, label, MARGIN + near, y + 2, LABEL_W - 8 - near, 10, TRUE,
                   job->colours->text);
-  fm_figure_text (cr, words, MARGIN, y + 14, LABEL_W - 8, 6.5, FALSE, job->colours->grey);
+  /* two lines at most, inside the frame's one-line row (LINE_H 30 pt) */
+  fm_figure_text (cr, words, MARGIN, y + 13.5, LABEL_W - 8, 6.0, FALSE, job->colours->grey);
   if (n == 0)
     {
       fm_figure_text (cr, _("No scanned image activates it."), MARGIN + LABEL_W,

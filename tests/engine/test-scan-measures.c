@@ -614,6 +614,33 @@ test_refused (void)
     }
 }
 
+/* Percentages as every scan text gives them, computed by hand: one
+ * decimal, never 100.0 short of all (1999 of 2000 is 99.95 %) nor 0.0
+ * above none (1 of 2000 is 0.05 %: two decimals below 0.1 %; 1 of
+ * 200,000 is under 0.01 %). An atlas said "fires on 0.1 %" and "APoZ
+ * 100.0 %" for such channels. */
+static void
+test_percent_text (void)
+{
+  static const struct { double fraction; const char *text; } cases[] = {
+    { 0.0, "0.0 %" },
+    { 1.0, "100.0 %" },
+    { 0.412, "41.2 %" },
+    { 1999.0 / 2000.0, "99.9 %" },
+    { 0.99999, "99.9 %" },
+    { 1.0 / 2000.0, "0.05 %" },
+    { 1.0 / 200000.0, "< 0.01 %" },
+    { 0.001, "0.1 %" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = fm_scan_percent_text (cases[i].fraction);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -622,6 +649,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/scan-measures/naive", test_naive);
+  g_test_add_func ("/scan-measures/percent-text", test_percent_text);
   g_test_add_func ("/scan-measures/threads", test_threads);
   g_test_add_func ("/scan-measures/top-classes-and-bound", test_top_classes_and_bound);
   g_test_add_func ("/scan-measures/json-round-trip", test_json_round_trip);

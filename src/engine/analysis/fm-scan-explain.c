@@ -139,23 +139,27 @@ fm_scan_result_top_classes (const FmScanResult *result,
   return found;
 }
 
-/* @count of @images as a percentage, "41.2 %" (translated), never
- * "100.0 %" short of all of them; below 0.1 % to two decimals ("0.05 %"),
- * below 0.01 % "< 0.01 %". */
+char *
+fm_scan_percent_text (double fraction)
+{
+  double percent = 100.0 * fraction;
+
+  if (fraction > 0 && percent < 0.01)
+    /* Translators: a share of a class's images below 0.01 per cent */
+    return g_strdup (_("< 0.01 %"));
+  if (fraction > 0 && percent < 0.1)
+    /* Translators: a small share of a class's images, e.g. "0.05 %" */
+    return g_strdup_printf (_("%.2f %%"), percent);
+  /* Translators: the share of a class's images a channel fires on, e.g. "41.2 %" */
+  return g_strdup_printf (_("%.1f %%"), fraction < 1 ? MIN (percent, 99.9) : 100.0);
+}
+
+/* @count of @images as fm_scan_percent_text () says it. */
 static char *
 share_text (guint64 count,
             guint64 images)
 {
-  double percent = 100.0 * (double) count / (double) images;
-
-  if (count < images && percent < 0.01)
-    /* Translators: a share of a class's images below 0.01 per cent */
-    return g_strdup (_("< 0.01 %"));
-  if (count < images && percent < 0.1)
-    /* Translators: a small share of a class's images, e.g. "0.05 %" */
-    return g_strdup_printf (_("%.2f %%"), percent);
-  /* Translators: the share of a class's images a channel fires on, e.g. "41.2 %" */
-  return g_strdup_printf (_("%.1f %%"), count < images ? MIN (percent, 99.9) : 100.0);
+  return fm_scan_percent_text ((double) count / (double) images);
 }
 
 /* Whether the channel of @row fires on the same share of every class's
@@ -242,9 +246,14 @@ fm_scan_result_apoz_text (const FmScanResult *result,
   l = &result->layers[layer];
   if (channel >= l->channels || l->apoz == NULL || isnan (l->apoz[channel]))
     return NULL;
-  /* Translators: a channel's APoZ, then its layer's mean APoZ */
-  return g_strdup_printf (_("%.1f %% (layer mean %.1f %%)"), 100.0 * l->apoz[channel],
-                          100.0 * l->apoz_mean);
+  {
+    g_autofree char *apoz = fm_scan_percent_text (l->apoz[channel]);
+    g_autofree char *mean = fm_scan_percent_text (l->apoz_mean);
+
+    /* Translators: a channel's APoZ, then its layer's mean APoZ, e.g.
+       "99.9 % (layer mean 60.2 %)" */
+    return g_strdup_printf (_("%s (layer mean %s)"), apoz, mean);
+  }
 }
 
 gboolean
@@ -288,9 +297,12 @@ explain_live (const FmScanResult *result,
       g_string_append_c (text, ' ');
       /* Translators: APoZ is "Average Percentage of Zeros" (Hu et al.
        * 2016); keep the abbreviation. The numbers are percentages. */
-      g_string_append_printf (text, _("APoZ %.1f %%: that share of its values over all "
-                                      "images and positions is zero (layer mean %.1f %%)."),
-                              100.0 * l->apoz[channel], 100.0 * l->apoz_mean);
+      g_autofree char *apoz = fm_scan_percent_text (l->apoz[channel]);
+      g_autofree char *mean = fm_scan_percent_text (l->apoz_mean);
+
+      g_string_append_printf (text, _("APoZ %s: that share of its values over all "
+                                      "images and positions is zero (layer mean %s)."),
+                              apoz, mean);
     }
   if (fm_scan_result_is_near_dead (result, (guint) (l - result->layers), channel))
     {

@@ -243,6 +243,9 @@ char         *fm_scan_result_top_classes_text (const FmScanResult *result,
                                                guint               n);
 /* "89.7 % (layer mean 57.6 %)", translated, or NULL when APoZ is unknown
  * (a result of before it was kept). */
+/* @fraction (0 to 1) as a percentage, translated: "41.2 %", never
+ * "100.0 %" short of 1 nor "0.0 %" above 0 ("0.05 %", "< 0.01 %"). */
+char         *fm_scan_percent_text    (double              fraction);
 char         *fm_scan_result_apoz_text (const FmScanResult *result,
                                         guint               layer,
                                         guint               channel);
