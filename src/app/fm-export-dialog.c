@@ -542,6 +542,8 @@ fm_export_dialog_init (FmExportDialog *self)
   fm_settings_bind_choice_row (self->settings, "export-format", self->format_row, formats);
   fm_settings_bind_colormap_row (self->settings, self->colormap_row);
   fm_settings_bind_normalize_row (self->settings, self->normalize_row);
+  fm_settings_name_spin_button (GTK_WIDGET (self->tile_size));
+  fm_settings_name_spin_button (GTK_WIDGET (self->columns));
   chosen = g_settings_get_user_value (self->settings, "export-tile-size");
   gtk_spin_button_set_value (self->tile_size,
                              g_settings_get_int (self->settings, chosen != NULL

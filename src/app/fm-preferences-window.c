@@ -90,6 +90,11 @@ fm_preferences_window_init (FmPreferencesWindow *self)
   g_signal_connect_swapped (self->normalize_row, "notify::selected",
                             G_CALLBACK (update_sensitivity), self);
   update_sensitivity (self);
+  fm_settings_name_spin_button (GTK_WIDGET (self->fixed_min));
+  fm_settings_name_spin_button (GTK_WIDGET (self->fixed_max));
+  fm_settings_name_spin_button (GTK_WIDGET (self->threshold));
+  fm_settings_name_spin_button (GTK_WIDGET (self->rare));
+  fm_settings_name_spin_button (GTK_WIDGET (self->tile_size));
 }
 
 GtkWindow *

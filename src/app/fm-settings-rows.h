@@ -25,4 +25,9 @@ void fm_settings_bind_choice_row    (GSettings          *settings,
                                      AdwComboRow        *row,
                                      const char * const *nicks);
 
+/* Makes @spin, inside an AdwActionRow, the row's activatable widget (its
+ * mnemonic focuses it) and names it with the row's title, so a screen
+ * reader says "Tile size", not "spin button". */
+void fm_settings_name_spin_button   (GtkWidget          *spin);
+
 G_END_DECLS

@@ -749,7 +749,7 @@ _fm_window_checkpoints_init (FmWindow *self)
                                 _("Scan the dataset of the last scan with every checkpoint, "
                                   "to see when channels died"));
   gtk_box_append (GTK_BOX (row), cp->scan_button);
-  cp->stop_button = bar_button (_("_Stop"), "win.checkpoints-stop",
+  cp->stop_button = bar_button (_("S_top"), "win.checkpoints-stop",
                                 _("Stop; the checkpoints scanned so far are kept"));
   gtk_box_append (GTK_BOX (row), cp->stop_button);
 

@@ -486,6 +486,13 @@ show_model_title (FmWindow *self)
   g_autofree char *subtitle = NULL;
 
   adw_window_title_set_title (self->window_title, model->display_name);
+  {
+    /* Translators: the window's title, for the window list and screen
+       readers: the model file, then the application's name */
+    g_autofree char *title = g_strdup_printf (_("%s — Feature Maps"), model->display_name);
+
+    gtk_window_set_title (GTK_WINDOW (self), title);
+  }
   if (model->producer_name != NULL && *model->producer_name != '\0')
     subtitle = g_strdup_printf (_("%s %s · opset %" PRId64), model->producer_name,
                                 model->producer_version != NULL ? model->producer_version : "",

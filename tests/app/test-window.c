@@ -21,6 +21,7 @@
 #include "fm-export-dialog.h"
 #include "fm-layer-section.h"
 #include "fm-predict.h"
+#include "fm-preferences-window.h"
 #include "fm-test-files.h"
 #include "fm-test-onnx.h"
 #include "fm-test-window.h"
@@ -464,6 +465,69 @@ test_menu_gives_focus_back (void)
   fm_test_close_window (window);
 }
 
+/* The spin buttons under @widget, in tree order. */
+static void
+collect_spins (GtkWidget *widget,
+               GPtrArray *out)
+{
+  if (GTK_IS_SPIN_BUTTON (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    collect_spins (c, out);
+}
+
+/* Every spin button under @root is its row's activatable widget (the
+ * row's mnemonic focuses it, not the row); returns how many. */
+static guint
+assert_spins_in_rows (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) spins = g_ptr_array_new ();
+
+  collect_spins (root, spins);
+  for (guint i = 0; i < spins->len; i++)
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (spins->pdata[i], ADW_TYPE_ACTION_ROW);
+
+      g_assert_nonnull (row);
+      g_assert_true (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row))
+                     == spins->pdata[i]);
+    }
+  return spins->len;
+}
+
+/* For the window list and screen readers: the window is called by its
+ * model; the spin buttons of Preferences and Export are reached by their
+ * rows' mnemonics; Enter in the Export dialog exports (it did nothing). */
+static void
+test_window_names (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *dying = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (dying);
+  GtkWindow *prefs = fm_preferences_window_new (GTK_WINDOW (window));
+  GtkWindow *export;
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "mnist-cnn.onnx — Feature Maps");
+  fm_window_open_model (window, file);
+  WAIT_FOR (g_str_has_suffix (fm_window_get_model (window)->path, "mnist-cnn-dying.onnx")
+            && fm_window_get_frame (window) != NULL);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "mnist-cnn-dying.onnx — Feature Maps");
+
+  g_assert_cmpuint (assert_spins_in_rows (GTK_WIDGET (prefs)), ==, 5);
+  gtk_window_destroy (prefs);
+  export = fm_window_open_export (window);
+  g_assert_nonnull (export);
+  g_assert_cmpuint (assert_spins_in_rows (GTK_WIDGET (export)), ==, 2);
+  g_assert_nonnull (gtk_window_get_default_widget (export));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (gtk_window_get_default_widget (export))),
+                   ==, "export.choose");
+  gtk_window_destroy (export);
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -482,6 +546,7 @@ main (int   argc,
   g_test_add_func ("/app/window/channels-last", test_channels_last);
   g_test_add_func ("/app/window/channels-last-input", test_channels_last_input);
   g_test_add_func ("/app/window/first-model-refused", test_first_model_refused);
+  g_test_add_func ("/app/window/window-names", test_window_names);
 
   return g_test_run ();
 }
