@@ -528,6 +528,63 @@ test_window_names (void)
   fm_test_close_window (window);
 }
 
+/* The mnemonic keys of the labels under @widget that are shown (visible
+ * and mapped), each once in @keys; FALSE (with the key) on a second. */
+static gboolean
+collect_mnemonics (GtkWidget  *widget,
+                   GHashTable *keys,
+                   guint      *clash)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return TRUE;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)))
+    {
+      guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+
+      if (key != GDK_KEY_VoidSymbol)
+        {
+          g_test_message ("mnemonic %s: %s", gdk_keyval_name (key),
+                          gtk_label_get_label (GTK_LABEL (widget)));
+          if (!g_hash_table_add (keys, GUINT_TO_POINTER (key)))
+            {
+              *clash = key;
+              return FALSE;
+            }
+        }
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (!collect_mnemonics (c, keys, clash))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+assert_mnemonics_unique (FmWindow *window)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new (NULL, NULL);
+  guint clash = 0;
+
+  fm_test_settle ();
+  if (!collect_mnemonics (GTK_WIDGET (window), keys, &clash))
+    g_error ("Alt+%s belongs to two controls shown at once", gdk_keyval_name (clash));
+  g_assert_cmpuint (g_hash_table_size (keys), >=, 4);
+}
+
+/* Alt+letter reaches one control: the window's shown mnemonics differ,
+ * before a scan (Input Settings, Scan a Dataset, Show, Sort...) and
+ * after one (its exports). */
+static void
+test_mnemonics_unique (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+
+  assert_mnemonics_unique (window);
+  fm_test_scan_digits (window);
+  assert_mnemonics_unique (window);
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,6 +604,7 @@ main (int   argc,
   g_test_add_func ("/app/window/channels-last-input", test_channels_last_input);
   g_test_add_func ("/app/window/first-model-refused", test_first_model_refused);
   g_test_add_func ("/app/window/window-names", test_window_names);
+  g_test_add_func ("/app/window/mnemonics-unique", test_mnemonics_unique);
 
   return g_test_run ();
 }
