@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "fm-focus-keeper.h"
 #include "fm-export-dialog.h"
 #include "fm-export.h"
 #include "fm-file-chooser.h"
@@ -537,6 +538,7 @@ fm_export_dialog_init (FmExportDialog *self)
   g_autoptr(GVariant) chosen = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  fm_focus_keeper_attach (GTK_WINDOW (self));
   self->settings = g_settings_new (APP_ID);
   fm_settings_bind_choice_row (self->settings, "export-scope", self->scope_row, scopes);
   fm_settings_bind_choice_row (self->settings, "export-format", self->format_row, formats);

@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "fm-focus-keeper.h"
 #include "fm-tile-detail-private.h"
 #include "fm-card.h"
 #include "fm-file-chooser.h"
@@ -423,6 +424,7 @@ fm_tile_detail_init (FmTileDetail *self)
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  fm_focus_keeper_attach (GTK_WINDOW (self));
   self->scan_layer = -1;
   self->top_items = g_ptr_array_new_with_free_func ((GDestroyNotify) _fm_tile_detail_top_item_free);
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-focus-keeper.h"
 #include "fm-bench-live.h"
 #include "fm-input-settings.h"
 #include "fm-layer-section.h"
@@ -998,6 +999,7 @@ fm_window_init (FmWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), self);
+  fm_focus_keeper_attach (GTK_WINDOW (self));
   g_signal_connect (gtk_menu_button_get_popover (self->menu_button), "closed",
                     G_CALLBACK (main_menu_closed_cb), self);
 

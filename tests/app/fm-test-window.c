@@ -161,3 +161,18 @@ fm_test_render_widget (GtkWidget *widget)
   cairo_surface_flush (surface);
   return surface;
 }
+
+static gboolean
+is_button_for (GtkWidget     *widget,
+               gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+GtkWidget *
+fm_test_find_button (GtkWidget  *widget,
+                     const char *action)
+{
+  return fm_test_find (widget, is_button_for, action);
+}

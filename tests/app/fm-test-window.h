@@ -56,6 +56,9 @@ GtkWidget *fm_test_find       (GtkWidget    *widget,
                                gconstpointer data);
 GtkWidget *fm_test_find_named  (GtkWidget  *widget,
                                 const char *name);
+/* The button under @widget that activates @action ("win.clear"), or NULL. */
+GtkWidget *fm_test_find_button (GtkWidget  *widget,
+                                const char *action);
 /* What @widget draws on screen, in a cairo image surface of its size
  * (free with cairo_surface_destroy ()). */
 cairo_surface_t *fm_test_render_widget (GtkWidget *widget);

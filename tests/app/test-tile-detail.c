@@ -133,21 +133,6 @@ shown_number (FmTileDetail *detail,
   return value;
 }
 
-static gboolean
-is_button_for (GtkWidget     *widget,
-               gconstpointer  action)
-{
-  return GTK_IS_BUTTON (widget) &&
-         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *action)
-{
-  return fm_test_find (widget, is_button_for, action);
-}
-
 static void
 check_channel_shown (FmTileDetail *detail,
                      FmFrame      *frame,
@@ -194,8 +179,8 @@ test_previous_next (void)
 
   detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, 0, &options, NULL, -1);
   gtk_window_present (detail);
-  previous = find_button (GTK_WIDGET (detail), "detail.previous");
-  next = find_button (GTK_WIDGET (detail), "detail.next");
+  previous = fm_test_find_button (GTK_WIDGET (detail), "detail.previous");
+  next = fm_test_find_button (GTK_WIDGET (detail), "detail.next");
   g_assert_nonnull (previous);
   g_assert_nonnull (next);
   g_assert_nonnull (gtk_widget_get_tooltip_text (previous));
@@ -245,6 +230,16 @@ test_previous_next (void)
   fm_tile_detail_set_channel (FM_TILE_DETAIL (detail), 0);
   check_channel_shown (FM_TILE_DETAIL (detail), frame, 0, 0);
   g_assert_false (gtk_widget_get_sensitive (previous));
+
+  /* Previous pressed from the keyboard to the first channel is disabled
+   * under the focus, which goes on to Next (it went to nothing). */
+  fm_tile_detail_set_channel (FM_TILE_DETAIL (detail), 1);
+  iterate (5);
+  g_assert_true (gtk_widget_grab_focus (previous));
+  gtk_widget_activate (previous);
+  for (int i = 0; i < 50 && gtk_window_get_focus (detail) != next; i++)
+    iterate (1), g_usleep (1000);
+  g_assert_true (gtk_window_get_focus (detail) == next);
   gtk_window_destroy (detail);
 
   detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 2, 5, &options, NULL, -1);

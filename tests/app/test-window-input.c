@@ -324,6 +324,44 @@ test_last_picture_wins (void)
   fm_test_close_window (window);
 }
 
+/* Clear pressed from the keyboard is disabled under the focus (the canvas
+ * is empty now): the focus goes on to Undo, not to nothing (a keyboard
+ * or screen-reader user was lost, the next Tab starting over at the
+ * header bar); Undo at the end of its history, with Clear off too,
+ * gives it to the next control. */
+static void
+test_focus_kept (void)
+{
+  static const double stroke[] = { 5, 5, 20, 20 };
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  GtkWidget *clear = fm_test_find_button (GTK_WIDGET (window), "win.clear");
+  GtkWidget *undo = fm_test_find_button (GTK_WIDGET (window), "win.undo");
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+
+  g_assert_nonnull (clear);
+  g_assert_nonnull (undo);
+  fm_draw_pad_clear (pad);
+  fm_test_settle ();
+  fm_draw_pad_stroke (pad, stroke, 2);
+  fm_test_settle ();
+  g_assert_true (gtk_widget_grab_focus (clear));
+  gtk_widget_activate (clear);
+  fm_test_settle ();
+  g_assert_false (gtk_widget_is_sensitive (clear));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == undo);
+
+  /* Undo the clear, then the stroke: Undo is spent, Clear is not. */
+  gtk_widget_activate (undo);
+  fm_test_settle ();
+  g_assert_true (gtk_widget_grab_focus (undo));
+  gtk_widget_activate (undo);
+  fm_test_settle ();
+  g_assert_true (fm_draw_pad_is_empty (pad));
+  g_assert_false (gtk_widget_is_sensitive (undo));
+  g_assert_nonnull (gtk_window_get_focus (GTK_WINDOW (window)));
+  fm_test_close_window (window);
+}
+
 /* The pixel (@x, @y) of @surface (ARGB32) as 0xRRGGBB. */
 static guint32
 surface_rgb (cairo_surface_t *surface,
@@ -943,6 +981,7 @@ main (int   argc,
   g_test_add_func ("/app/window/colour-preview", test_colour_preview);
   g_test_add_func ("/app/window/picture-and-model-together", test_picture_and_model_together);
   g_test_add_func ("/app/window/last-picture-wins", test_last_picture_wins);
+  g_test_add_func ("/app/window/focus-kept", test_focus_kept);
   g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
   g_test_add_func ("/app/window/inverted-notice-follows-switch",
