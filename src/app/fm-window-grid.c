@@ -397,11 +397,17 @@ fm_window_grid_key (FmWindow        *self,
 
   /* The grid is one stop for Tab, with the arrow keys inside, as the
    * sidebar is (a flow box steps Tab through every tile: 9,216 on
-   * ResNet-18's All Layers): Shift+Tab goes back to Sort, Tab on past the
-   * grid, to the top of the window. */
+   * ResNet-18's All Layers): Shift+Tab goes back to the bar above it
+   * (its last control, Go to Channel), Tab on past the grid, to the top
+   * of the window. */
   if (keyval == GDK_KEY_ISO_Left_Tab
       || ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) && (state & GDK_SHIFT_MASK)))
-    return gtk_widget_grab_focus (GTK_WIDGET (self->sort_dropdown));
+    {
+      GtkWidget *bar = gtk_widget_get_parent (GTK_WIDGET (self->sort_dropdown));
+
+      return gtk_widget_child_focus (bar, GTK_DIR_TAB_BACKWARD)
+             || gtk_widget_grab_focus (GTK_WIDGET (self->sort_dropdown));
+    }
   if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
     {
       gtk_root_set_focus (GTK_ROOT (self), NULL);
@@ -468,7 +474,9 @@ grid_key_cb (GtkEventControllerKey *controller,
 }
 
 /* The sidebar is one stop for Tab, with the arrow keys inside, like GTK's
- * list views: Tab leaves it for the tiles, Shift+Tab for the input. */
+ * list views: Tab leaves it for the controls above the tiles (the scan
+ * offer or the scan's bar, Show, Sort...), Shift+Tab for the input
+ * pane's last control. */
 static gboolean
 layer_list_key_cb (GtkEventControllerKey *controller,
                    guint                  keyval,
@@ -482,13 +490,14 @@ layer_list_key_cb (GtkEventControllerKey *controller,
     return FALSE;
   if (keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK))
     {
-      target = GTK_WIDGET (self->draw_pad);
-      if (!adw_flap_get_reveal_flap (self->input_flap) || !gtk_widget_grab_focus (target))
+      target = adw_flap_get_flap (self->input_flap);
+      if (!adw_flap_get_reveal_flap (self->input_flap) || target == NULL)
         return FALSE;
-      return TRUE;
+      return gtk_widget_child_focus (target, GTK_DIR_TAB_BACKWARD)
+             || gtk_widget_grab_focus (GTK_WIDGET (self->draw_pad));
     }
-  target = gtk_stack_get_visible_child (self->content_stack);
-  return target != NULL && gtk_widget_child_focus (target, GTK_DIR_TAB_FORWARD);
+  target = gtk_widget_get_parent (GTK_WIDGET (self->content_stack));
+  return gtk_widget_child_focus (target, GTK_DIR_TAB_FORWARD);
 }
 
 /* The section Ctrl+G goes into: the selected layer, or the first one in

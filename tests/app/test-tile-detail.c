@@ -237,8 +237,12 @@ test_previous_next (void)
   iterate (5);
   g_assert_true (gtk_widget_grab_focus (previous));
   gtk_widget_activate (previous);
-  for (int i = 0; i < 50 && gtk_window_get_focus (detail) != next; i++)
+  for (int i = 0; i < 2000 && gtk_window_get_focus (detail) != next; i++)
     iterate (1), g_usleep (1000);
+  g_test_message ("focus: %s, previous %s",
+                  gtk_window_get_focus (detail) != NULL
+                  ? G_OBJECT_TYPE_NAME (gtk_window_get_focus (detail)) : "none",
+                  gtk_widget_is_sensitive (previous) ? "sensitive" : "insensitive");
   g_assert_true (gtk_window_get_focus (detail) == next);
   gtk_window_destroy (detail);
 
