@@ -89,6 +89,8 @@ show_preset (FmInputDialog *self)
   self->updating = TRUE;
   adw_combo_row_set_selected (self->preset_row, preset_index);
   gtk_label_set_text (self->summary, summary);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary), "error");   /* show_problem () */
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
   self->updating = updating;
 }
 
@@ -138,14 +140,46 @@ show_settings (FmInputDialog *self)
 
 /* The settings from the rows; FALSE (and the row marked) when the mean or
  * the std cannot be used. */
+/* Parses @row's text into @values: FALSE with a sentence in *@problem
+ * (the first met) when it is not 1 or @channels numbers. */
 static gboolean
-read_settings (FmInputDialog *self,
-               FmPreprocess  *pp)
+read_floats (AdwEntryRow *row,
+             const char  *what,
+             int          channels,
+             float       *values,
+             int         *n_values,
+             char       **problem)
 {
   g_autoptr(GError) error = NULL;
-  gboolean ok = TRUE;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  if (fm_preprocess_parse_floats (gtk_editable_get_text (GTK_EDITABLE (row)), what, values,
+                                  FM_PREPROCESS_MAX_CHANNELS, n_values, &error)
+      && (*n_values == 1 || *n_values == channels))
+    return TRUE;
+  gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  if (*problem == NULL)
+    *problem = error != NULL ? g_strdup (error->message)
+               : channels == 1
+               /* Translators: "mean" or "std" of a one-channel (gray) model */
+               ? g_strdup_printf (_("%s needs 1 value"), what)
+               /* Translators: "mean" or "std", then the model's number of channels */
+               : g_strdup_printf (_("%s needs 1 value or %d, one per channel"), what, channels);
+  return FALSE;
+}
+
+/* self->pp with the rows' choices and the mean and std typed, or FALSE
+ * with what is wrong in *@problem: a value that cannot be parsed, or a
+ * std that cannot be used. */
+static gboolean
+read_settings (FmInputDialog *self,
+               FmPreprocess  *pp,
+               char         **problem)
+{
+  g_autoptr(GError) error = NULL;
   static const float white[3] = { 1, 1, 1 }, black[3] = { 0, 0, 0 };
   guint bg = adw_combo_row_get_selected (self->background_row);
+  gboolean ok;
 
   *pp = self->pp;
   if (pp->channels == 3)
@@ -156,34 +190,49 @@ read_settings (FmInputDialog *self,
   pp->resize = MIN (adw_combo_row_get_selected (self->resize_row), FM_RESIZE_CROP);
   fm_preprocess_set_background (pp, bg == 0, bg == 2 ? black : white);
 
-  gtk_widget_remove_css_class (GTK_WIDGET (self->mean_row), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->std_row), "error");
-  if (!fm_preprocess_parse_floats (gtk_editable_get_text (GTK_EDITABLE (self->mean_row)),
-                                   _("mean"), pp->mean, FM_PREPROCESS_MAX_CHANNELS,
-                                   &pp->n_mean, NULL) ||
-      (pp->n_mean != 1 && pp->n_mean != pp->channels))
+  ok = read_floats (self->mean_row, _("mean"), pp->channels, pp->mean, &pp->n_mean, problem);
+  ok = read_floats (self->std_row, _("std"), pp->channels, pp->std, &pp->n_std, problem) && ok;
+  if (ok && !fm_preprocess_check (pp, &error))
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->mean_row), "error");
-      ok = FALSE;
+      *problem = g_strdup (error->message);
+      return FALSE;
     }
-  if (!fm_preprocess_parse_floats (gtk_editable_get_text (GTK_EDITABLE (self->std_row)),
-                                   _("std"), pp->std, FM_PREPROCESS_MAX_CHANNELS, &pp->n_std,
-                                   NULL) ||
-      (pp->n_std != 1 && pp->n_std != pp->channels))
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->std_row), "error");
-      ok = FALSE;
-    }
-  return ok && fm_preprocess_check (pp, &error);
+  return ok;
+}
+
+/* What is wrong with the values typed, said in words where the summary
+ * is (a red row alone says nothing to a screen reader or a colour-blind
+ * eye), or the summary again once they are right. */
+static void
+show_problem (FmInputDialog *self,
+              const char    *problem)
+{
+  if (problem == NULL)
+    return;   /* show_preset () shows the summary again */
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary), "error");
+  /* Translators: shown in place of the settings' summary while a typed
+     value is wrong; the reason follows */
+  {
+    g_autofree char *text = g_strdup_printf (_("Not applied: %s"), problem);
+
+    gtk_label_set_text (self->summary, text);
+  }
 }
 
 static void
 row_changed_cb (FmInputDialog *self)
 {
+  g_autofree char *problem = NULL;
   FmPreprocess pp;
 
-  if (self->updating || !read_settings (self, &pp))
+  if (self->updating)
     return;
+  if (!read_settings (self, &pp, &problem))
+    {
+      show_problem (self, problem);
+      return;
+    }
   self->pp = pp;
   show_preset (self);  /* not the rows: the one being typed in keeps its text */
   show_invert_subtitle (self);

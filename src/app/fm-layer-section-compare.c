@@ -69,7 +69,7 @@ make_legend_area (FmLayerSection          *self,
                   const char              *label,
                   GtkDrawingAreaDrawFunc   draw)
 {
-  GtkWidget *area = gtk_drawing_area_new ();
+  GtkWidget *area = GTK_WIDGET (g_object_new (GTK_TYPE_DRAWING_AREA, "accessible-role", GTK_ACCESSIBLE_ROLE_IMG, NULL));
 
   gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (area), 220);
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 30);

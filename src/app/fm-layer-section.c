@@ -435,7 +435,7 @@ fm_layer_section_init (FmLayerSection *self)
   gtk_box_append (GTK_BOX (titles), self->subtitle);
   gtk_widget_set_hexpand (titles, TRUE);
 
-  self->legend = gtk_drawing_area_new ();
+  self->legend = GTK_WIDGET (g_object_new (GTK_TYPE_DRAWING_AREA, "accessible-role", GTK_ACCESSIBLE_ROLE_IMG, NULL));
   gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->legend), 220);
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->legend), 30);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend), legend_draw, self, NULL);
@@ -452,7 +452,7 @@ fm_layer_section_init (FmLayerSection *self)
   gtk_widget_set_valign (self->legend_note, GTK_ALIGN_CENTER);
   gtk_widget_set_visible (self->legend_note, FALSE);
 
-  self->histogram = gtk_drawing_area_new ();
+  self->histogram = GTK_WIDGET (g_object_new (GTK_TYPE_DRAWING_AREA, "accessible-role", GTK_ACCESSIBLE_ROLE_IMG, NULL));
   gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->histogram), 132);
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->histogram), 44);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->histogram), histogram_draw, self, NULL);

@@ -765,7 +765,8 @@ _fm_window_checkpoints_init (FmWindow *self)
 
   cp->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_box_append (GTK_BOX (outer), GTK_WIDGET (cp->progress));
-  cp->plot = GTK_DRAWING_AREA (gtk_drawing_area_new ());
+  cp->plot = g_object_new (GTK_TYPE_DRAWING_AREA, "accessible-role", GTK_ACCESSIBLE_ROLE_IMG,
+                           NULL);
   gtk_drawing_area_set_content_height (cp->plot, 64);
   gtk_drawing_area_set_draw_func (cp->plot, plot_draw, cp, NULL);
   gtk_box_append (GTK_BOX (outer), GTK_WIDGET (cp->plot));

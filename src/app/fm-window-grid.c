@@ -728,7 +728,9 @@ add_key_entry (FmWindow *self,
 {
   GtkWidget *child = gtk_flow_box_child_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *swatch = gtk_drawing_area_new ();
+  /* the entry's label says it all */
+  GtkWidget *swatch = g_object_new (GTK_TYPE_DRAWING_AREA, "accessible-role",
+                                    GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
   GtkWidget *label = gtk_label_new (NULL);
 
   g_object_set_data (G_OBJECT (swatch), "fm-window", self);

@@ -819,6 +819,56 @@ test_input_settings_in_place (void)
   }
 }
 
+static gboolean
+is_entry_row_titled (GtkWidget     *widget,
+                     gconstpointer  prefix)
+{
+  return ADW_IS_ENTRY_ROW (widget) &&
+         g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), prefix);
+}
+
+static gboolean
+is_label_with (GtkWidget     *widget,
+               gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+         && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* A mean or std that cannot be used is said to be in words where the
+ * summary is ("Not applied: ..."), not by a red row alone; right again,
+ * the summary comes back and the settings follow. */
+static void
+test_input_settings_problem (void)
+{
+  FmPreprocess pp;
+  GtkWindow *dialog;
+  GtkWidget *std_row, *said;
+
+  fm_preprocess_init (&pp, 3, 8, 8);
+  dialog = fm_input_dialog_new (NULL, "rgb.onnx", &pp, NULL);
+  gtk_window_present (dialog);
+  fm_test_settle ();
+  std_row = fm_test_find (GTK_WIDGET (dialog), is_entry_row_titled, "Standard deviation");
+  g_assert_nonnull (std_row);
+
+  gtk_editable_set_text (GTK_EDITABLE (std_row), "0.3,0.2");
+  fm_test_settle ();
+  said = fm_test_find (GTK_WIDGET (dialog), is_label_with, "Not applied: ");
+  g_assert_nonnull (said);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (said)),
+                            "std needs 1 value or 3, one per channel"));
+  g_assert_true (gtk_widget_has_css_class (said, "error"));
+  g_assert_cmpint (fm_input_dialog_get (FM_INPUT_DIALOG (dialog))->n_std, ==, 1);
+
+  gtk_editable_set_text (GTK_EDITABLE (std_row), "0.5");
+  fm_test_settle ();
+  g_assert_null (fm_test_find (GTK_WIDGET (dialog), is_label_with, "Not applied: "));
+  g_assert_false (gtk_widget_has_css_class (said, "error"));
+  g_assert_cmpfloat (fm_input_dialog_get (FM_INPUT_DIALOG (dialog))->std[0], ==, 0.5f);
+  gtk_window_destroy (dialog);
+}
+
 /* ---- one normalisation path (issue 15) ---------------------------------- */
 
 /* "a,b,c", each value as the float it is. */
@@ -982,6 +1032,7 @@ main (int   argc,
   g_test_add_func ("/app/window/picture-and-model-together", test_picture_and_model_together);
   g_test_add_func ("/app/window/last-picture-wins", test_last_picture_wins);
   g_test_add_func ("/app/window/focus-kept", test_focus_kept);
+  g_test_add_func ("/app/window/input-settings-problem", test_input_settings_problem);
   g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
   g_test_add_func ("/app/window/inverted-notice-follows-switch",
