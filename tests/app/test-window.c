@@ -465,16 +465,17 @@ test_menu_gives_focus_back (void)
   fm_test_close_window (window);
 }
 
-/* The spin buttons under @widget, in tree order. */
+/* The widgets of @type under @widget, in tree order. */
 static void
-collect_spins (GtkWidget *widget,
-               GPtrArray *out)
+collect_type (GtkWidget *widget,
+              GType      type,
+              GPtrArray *out)
 {
-  if (GTK_IS_SPIN_BUTTON (widget))
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
     g_ptr_array_add (out, widget);
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
        c = gtk_widget_get_next_sibling (c))
-    collect_spins (c, out);
+    collect_type (c, type, out);
 }
 
 /* Every spin button under @root is its row's activatable widget (the
@@ -484,7 +485,7 @@ assert_spins_in_rows (GtkWidget *root)
 {
   g_autoptr(GPtrArray) spins = g_ptr_array_new ();
 
-  collect_spins (root, spins);
+  collect_type (root, GTK_TYPE_SPIN_BUTTON, spins);
   for (guint i = 0; i < spins->len; i++)
     {
       GtkWidget *row = gtk_widget_get_ancestor (spins->pdata[i], ADW_TYPE_ACTION_ROW);
@@ -515,6 +516,22 @@ test_window_names (void)
             && fm_window_get_frame (window) != NULL);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
                    "mnist-cnn-dying.onnx — Feature Maps");
+  /* Pictures that carry information are images, not filler a screen
+   * reader skips: the model-input preview and a layer's colour scale. */
+  {
+    GObject *preview = gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
+                                                      "preview");
+    GtkWidget *section = fm_window_get_section (window, 0);
+    g_autoptr(GPtrArray) areas = g_ptr_array_new ();
+
+    g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (preview)), ==,
+                     GTK_ACCESSIBLE_ROLE_IMG);
+    collect_type (section, GTK_TYPE_DRAWING_AREA, areas);
+    g_assert_cmpuint (areas->len, >=, 1);
+    for (guint i = 0; i < areas->len; i++)
+      g_assert_cmpint (gtk_accessible_get_accessible_role (areas->pdata[i]), ==,
+                       GTK_ACCESSIBLE_ROLE_IMG);
+  }
 
   g_assert_cmpuint (assert_spins_in_rows (GTK_WIDGET (prefs)), ==, 5);
   gtk_window_destroy (prefs);
