@@ -28,6 +28,9 @@
 #include "fm-file.h"
 #include "fm-png-writer.h"
 
+/* The largest page side PDF readers take, in units (Acrobat's limit). */
+#define PDF_MAX_SIDE 14400.0
+
 gboolean
 fm_sheet_format_parse (const char    *name,
                        FmSheetFormat *format)
@@ -205,6 +208,7 @@ fm_sheet_write_pdf (const FmSheetSpec *spec,
   g_autofree char *title = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
+  double scale;
   int w, h;
 
   g_return_val_if_fail (spec != NULL && path != NULL, FALSE);
@@ -243,7 +247,13 @@ fm_sheet_write_pdf (const FmSheetSpec *spec,
 
       fm_sheet_spec_page (spec, first, n, &page);
       fm_sheet_get_size (&page, &w, &h, NULL);
-      cairo_pdf_surface_set_size (surface, w, h);
+      /* PDF readers refuse pages over 14,400 units a side (200 inches):
+       * a page that would be larger (256 columns, say) is scaled down
+       * to that, its pictures and text with it. */
+      scale = MIN (1.0, PDF_MAX_SIDE / MAX (w, h));
+      cairo_pdf_surface_set_size (surface, w * scale, h * scale);
+      cairo_save (cr);
+      cairo_scale (cr, scale, scale);
       for (guint i = 0; i < n; i++)
         {
           g_autofree char *link = g_strdup_printf ("page=%u", p + 1);
@@ -252,6 +262,7 @@ fm_sheet_write_pdf (const FmSheetSpec *spec,
                                          spec->layers[first + i].name, link, 0);
         }
       fm_sheet_draw (&page, cr, w);
+      cairo_restore (cr);
       cairo_show_page (cr);
     }
   cairo_destroy (cr);

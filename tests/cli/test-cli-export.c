@@ -591,6 +591,25 @@ test_tile_legend (void)
     }
 }
 
+/* A page wider than PDF readers take (32 tiles of 512 points in a row:
+ * 16,384 points and margins, over the 14,400 limit) is scaled down to
+ * 14,400 points wide, keeping its proportions. */
+static void
+test_pdf_page_limit (void)
+{
+  g_autofree char *pdf = g_build_filename (fm_test_scratch (), "wide.pdf", NULL);
+  g_autofree char *info = NULL;
+  FmTestCliResult r = run_export (FALSE, "mnist-cnn", digit, "-o", pdf, "--layer", "relu1",
+                                  "--columns", "32", "--scale", "512", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  fm_test_cli_result_clear (&r);
+  info = poppler ("pdfinfo", pdf);
+  if (info == NULL)
+    return;
+  g_assert_nonnull (strstr (info, "Page size:       14400 x "));
+}
+
 /* The SVG is well-formed XML with one <image> per map at least (32 tiles,
  * the thumbnail, the legend), each drawn pixel for pixel, glyphs, and a
  * title and description. */
@@ -712,6 +731,7 @@ main (int   argc,
   g_test_add_data_func ("/cli/export/pdf-softmax", GINT_TO_POINTER (TRUE), test_pdf);
   g_test_add_func ("/cli/export/svg", test_svg);
   g_test_add_func ("/cli/export/tile-legend", test_tile_legend);
+  g_test_add_func ("/cli/export/pdf-page-limit", test_pdf_page_limit);
   g_test_add_func ("/cli/export/tall-png", test_tall);
   g_test_add_func ("/cli/export/folder", test_folder);
   return g_test_run ();
