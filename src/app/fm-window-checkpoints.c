@@ -230,7 +230,9 @@ scale_changed (GtkRange *range,
                FmWindow *self)
 {
   FmWindowCheckpoints *cp = self->checkpoints;
-  guint k = (guint) CLAMP (lround (gtk_range_get_value (range)), 0,
+  /* The slider counts from 1, as the label does ("Checkpoint 3 of 9"),
+   * so a screen reader says the same number. */
+  guint k = (guint) CLAMP (lround (gtk_range_get_value (range)) - 1, 0,
                            cp->paths != NULL ? (long) cp->paths->len - 1 : 0);
 
   if (cp->paths == NULL || k == cp->current)
@@ -510,8 +512,8 @@ fm_window_set_checkpoint (FmWindow *self,
   if (cp->paths == NULL || index >= cp->paths->len)
     return;
   cp->current = index;
-  if ((guint) lround (gtk_range_get_value (GTK_RANGE (cp->scale))) != index)
-    gtk_range_set_value (GTK_RANGE (cp->scale), index);
+  if ((guint) lround (gtk_range_get_value (GTK_RANGE (cp->scale))) != index + 1)
+    gtk_range_set_value (GTK_RANGE (cp->scale), index + 1);
   update_label (self);
   update_plot (self);
   file = g_file_new_for_path (g_ptr_array_index (cp->paths, index));
@@ -588,11 +590,11 @@ fm_window_open_checkpoints (FmWindow  *self,
   cp->paths = paths;
   cp->current = 0;
   g_signal_handlers_block_by_func (cp->scale, scale_changed, self);
-  gtk_range_set_range (GTK_RANGE (cp->scale), 0, MAX (paths->len - 1, 1));
-  gtk_range_set_value (GTK_RANGE (cp->scale), 0);
+  gtk_range_set_range (GTK_RANGE (cp->scale), 1, MAX (paths->len, 2));
+  gtk_range_set_value (GTK_RANGE (cp->scale), 1);
   gtk_scale_clear_marks (cp->scale);
   for (guint k = 0; k < paths->len; k++)
-    gtk_scale_add_mark (cp->scale, k, GTK_POS_BOTTOM, NULL);
+    gtk_scale_add_mark (cp->scale, k + 1, GTK_POS_BOTTOM, NULL);
   g_signal_handlers_unblock_by_func (cp->scale, scale_changed, self);
   gtk_widget_set_sensitive (GTK_WIDGET (cp->scale), paths->len > 1);
   update_buttons (self);
@@ -736,7 +738,7 @@ _fm_window_checkpoints_init (FmWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (cp->label), "numeric");
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (cp->label));
 
-  cp->scale = GTK_SCALE (gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 1));
+  cp->scale = GTK_SCALE (gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 1, 2, 1));
   gtk_scale_set_draw_value (cp->scale, FALSE);
   gtk_range_set_round_digits (GTK_RANGE (cp->scale), 0);
   gtk_widget_set_hexpand (GTK_WIDGET (cp->scale), TRUE);

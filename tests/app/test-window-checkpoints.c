@@ -45,6 +45,13 @@ model_is (FmWindow   *window,
   return model != NULL && g_str_has_suffix (model->path, file);
 }
 
+static gboolean
+is_scale (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return GTK_IS_SCALE (widget);
+}
+
 static FmWindow *
 open_series (void)
 {
@@ -79,10 +86,14 @@ test_slider_keeps_input (void)
   for (guint k = 8; k > 0; k -= 4)
     {
       g_autofree char *file = g_strdup_printf ("epoch-%u.onnx", k);
+      GtkRange *slider = GTK_RANGE (fm_test_find (GTK_WIDGET (window), is_scale, NULL));
 
       fm_window_set_checkpoint (window, k);
       WAIT_FOR (model_is (window, file));
       g_assert_cmpuint (fm_window_get_checkpoint (window), ==, k);
+      /* The slider counts as its label does ("Checkpoint 9 of 9"), which
+       * is what a screen reader says of it. */
+      g_assert_cmpfloat (gtk_range_get_value (slider), ==, k + 1);
       g_assert_cmpmem (fm_window_get_input_tensor (window), numel * sizeof (float), before,
                        numel * sizeof (float));
     }
