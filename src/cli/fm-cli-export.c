@@ -331,14 +331,19 @@ choose_layers (ExportState  *s,
     {
       for (char **name = s->layer_names; *name != NULL; name++)
         {
+          const FmLayer *entry;
+          gboolean again = FALSE;
           guint index;
 
           /* a tensor name, or the window's ("layer4.0.relu") */
           if (!fm_card_find_layer (model, *name, &index, error))
             return FALSE;
-          g_array_append_val (s->layers, *entry_for (merged, every,
-                                                     g_array_index (every, FmLayer,
-                                                                    index).value_id));
+          entry = entry_for (merged, every, g_array_index (every, FmLayer, index).value_id);
+          /* A layer named twice (by either name) is drawn once. */
+          for (guint k = 0; k < s->layers->len && !again; k++)
+            again = g_array_index (s->layers, FmLayer, k).value_id == entry->value_id;
+          if (!again)
+            g_array_append_val (s->layers, *entry);
         }
     }
   else

@@ -304,6 +304,20 @@ test_friendly_name (void)
   g_assert_true (g_file_get_contents (by_window, &b, NULL, NULL));
   g_assert_nonnull (strstr (a, "\n/relu2/Relu_output_0,31,"));
   g_assert_cmpstr (a, ==, b);
+
+  /* Named twice, by both names: drawn and listed once (the CSV had each
+   * channel twice). */
+  {
+    g_autofree char *twice = g_build_filename (dir, "twice.csv", NULL);
+    g_autofree char *c = NULL;
+
+    r = run_export (FALSE, "mnist-cnn", digit, "--csv", twice, "--layer", "relu2",
+                    "--layer", "/relu2/Relu_output_0", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    fm_test_cli_result_clear (&r);
+    g_assert_true (g_file_get_contents (twice, &c, NULL, NULL));
+    g_assert_cmpstr (c, ==, a);
+  }
 }
 
 static void
