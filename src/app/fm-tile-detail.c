@@ -57,6 +57,7 @@ map_draw (GtkDrawingArea *area,
   style.vmax = self->vmax;
   style.all_zero = self->frame->stats[self->layer][self->channel].all_zero;
   style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  style.device_scale = gtk_widget_get_scale_factor (GTK_WIDGET (area));
   fm_tile_render (cr, channel_map (self), self->height, self->width, side, side, &style);
 }
 

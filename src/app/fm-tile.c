@@ -202,6 +202,7 @@ fm_tile_snapshot (GtkWidget   *widget,
       return;
     }
   self->style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  self->style.device_scale = gtk_widget_get_scale_factor (widget);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, 0, side, side));
   cairo_translate (cr, x0, 0);

@@ -215,13 +215,15 @@ print_text (const FmModel      *model,
 
 static void
 print_json (const FmModel      *model,
+            const char         *input_path,
             const BenchOptions *o,
             const BenchResult  *r)
 {
   g_autoptr(JsonBuilder) b = fm_cli_json_begin (model);
 
   fm_cli_json_add_int (b, "threads", o->threads);
-  fm_cli_json_add_boolean (b, "default_size", model->sized_by_default);
+  /* measured at 224 x 224 for want of an input (an input's size is its own) */
+  fm_cli_json_add_boolean (b, "default_size", input_path == NULL && model->sized_by_default);
   fm_cli_json_add_int (b, "runs", o->runs);
   fm_cli_json_add_int (b, "warmup", o->warmup);
   fm_cli_json_add_double (b, "median_ms", r->median_ms);
@@ -402,7 +404,7 @@ fm_cli_bench (int    argc,
   r.gflop = fm_model_multiply_add_flops (model) / 1e9;
 
   if (o.json)
-    print_json (model, &o, &r);
+    print_json (model, input_path, &o, &r);
   else
     print_text (model, input_path, &o, &r);
   goto out;

@@ -311,10 +311,12 @@ fm_tile_render_keyed (cairo_t           *cr,
        * on a 72-pixel tile): each pixel shows the largest value it
        * covers, not the one cell NEAREST would pick. PDF and SVG keep
        * every cell for the viewer to zoom into. */
+      double scale = style->device_scale > 0 ? style->device_scale : 1.0;
+
       cairo_user_to_device_distance (cr, &dw, &dh);
-      rw = (int) MIN (ceil (fabs (dw) - 1e-6), (double) w);
-      rh = (int) MIN (ceil (fabs (dh) - 1e-6), (double) h);
-      if ((rw < w || rh < h) && rw > 0 && rh > 0)
+      rw = (int) MIN (ceil (fabs (dw) * scale - 1e-6), (double) w);
+      rh = (int) MIN (ceil (fabs (dh) * scale - 1e-6), (double) h);
+      if (!style->picture && (rw < w || rh < h) && rw > 0 && rh > 0)
         {
           reduced = reduce_max (map, h, w, rh, rw);
           map = reduced;
@@ -389,6 +391,7 @@ fm_tile_style_gray_input (FmTileStyle *style,
                           gsize        n)
 {
   style->colormap = fm_colormap_lookup ("gray");
+  style->picture = TRUE;
   style->vmin = G_MAXFLOAT;
   style->vmax = -G_MAXFLOAT;
   for (gsize i = 0; i < n; i++)

@@ -34,6 +34,12 @@ typedef struct
   float vmin, vmax;           /* the range to map (layer range, tile range, or fixed) */
   gboolean all_zero;          /* draw the zero mark */
   gboolean dark;              /* dark UI style (affects mark colours only) */
+  gboolean picture;           /* an input picture (fm_tile_style_gray_input ()): never
+                               * reduced to its largest values, which would erase
+                               * dark strokes on white */
+  double   device_scale;      /* screen pixels per unit of @cr's device space (a
+                               * widget's scale factor: GTK's cairo nodes draw in
+                               * logical pixels); 0 means 1 */
 } FmTileStyle;
 
 /* The colour of NaN cells, whatever the colormap. */

@@ -579,6 +579,17 @@ test_inspect_symbolic_size (void)
   g_assert_cmpint (t.status, ==, 0);
   g_assert_nonnull (strstr (t.out, "\"default_size\" : true"));
   fm_test_cli_result_clear (&t);
+  /* with a picture, at the picture's size: not the default */
+  {
+    g_autofree char *seven = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-7.png", NULL);
+
+    t = run_cli (NULL, "bench", path, seven, "--runs", "2", "--json", NULL);
+    g_assert_cmpint (t.status, ==, 0);
+    g_assert_nonnull (strstr (t.out, "\"default_size\" : false"));
+    /* 28 x 28 floats in and out */
+    g_assert_nonnull (strstr (t.out, "\"activations_mb\" : 0.005981"));
+    fm_test_cli_result_clear (&t);
+  }
 
   /* x [1, 1, -5, 4]: -5 as a dim_value */
   {

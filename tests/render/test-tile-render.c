@@ -199,6 +199,20 @@ test_nearest (void)
   cairo_surface_destroy (surface);
 }
 
+/* @map [28, 28] drawn at 9 x 9 pixels on a new image surface, with @style. */
+static cairo_surface_t *
+render_28_at_9 (const float       *map,
+                const FmTileStyle *style)
+{
+  cairo_surface_t *surface = new_surface (9, 9);
+  cairo_t *cr = cairo_create (surface);
+
+  fm_tile_render (cr, map, 28, 28, 9, 9, style);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
 /* A map drawn in fewer pixels than it has cells shows in each pixel the
  * largest value the pixel covers: a 28 x 28 map whose one active cell is
  * (0, 0), drawn at 9 x 9, lights pixel (0, 0) (NEAREST sampled cells 1,
@@ -220,11 +234,7 @@ test_downscale_keeps_peaks (void)
   map[27 * 28 + 27] = 1.0f;
   map[13 * 28 + 14] = 1.0f;
   map[20 * 28 + 5] = NAN;
-  surface = new_surface (9, 9);
-  cr = cairo_create (surface);
-  fm_tile_render (cr, map, 28, 28, 9, 9, &style);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
+  surface = render_28_at_9 (map, &style);
   for (int y = 0; y < 9; y++)
     for (int x = 0; x < 9; x++)
       {
@@ -248,6 +258,48 @@ test_downscale_keeps_peaks (void)
   g_assert_cmphex (fm_test_pixel (surface, 1, 0), ==, 0xff000000u);
   g_assert_cmphex (fm_test_pixel (surface, 17, 17), ==, 0xffffffffu);
   cairo_surface_destroy (surface);
+
+  /* As GTK draws a widget on a 2x screen: in logical units on a
+   * recording surface, replayed at twice the size. With device_scale 2
+   * the map is reduced to 18 x 18, not 9 x 9 doubled (which lit pixel
+   * (1, 0) too: half the detail gone for nothing). */
+  {
+    cairo_surface_t *rec = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+
+    style.device_scale = 2;
+    cr = cairo_create (rec);
+    fm_tile_render (cr, map, 28, 28, 9, 9, &style);
+    cairo_destroy (cr);
+    surface = new_surface (18, 18);
+    cr = cairo_create (surface);
+    cairo_scale (cr, 2, 2);
+    cairo_set_source_surface (cr, rec, 0, 0);
+    cairo_paint (cr);
+    cairo_destroy (cr);
+    cairo_surface_flush (surface);
+    g_assert_cmphex (fm_test_pixel (surface, 0, 0), ==, 0xffffffffu);
+    g_assert_cmphex (fm_test_pixel (surface, 1, 0), ==, 0xff000000u);
+    cairo_surface_destroy (surface);
+    cairo_surface_destroy (rec);
+    style.device_scale = 0;
+  }
+
+  /* An input picture is never reduced to its largest values: white paper
+   * with a one-cell dark stroke at column 1, which NEAREST samples at
+   * 9 pixels, keeps its stroke (the brightest of each block is white). */
+  {
+    g_autofree float *paper = g_new (float, 28 * 28);
+    FmTileStyle picture = { 0 };
+
+    for (int i = 0; i < 28 * 28; i++)
+      paper[i] = i % 28 == 1 ? 0.0f : 1.0f;
+    fm_tile_style_gray_input (&picture, paper, 28 * 28);
+    g_assert_true (picture.picture);
+    surface = render_28_at_9 (paper, &picture);
+    for (int y = 0; y < 9; y++)
+      g_assert_cmphex (fm_test_pixel (surface, 0, y), ==, 0xff000000u);
+    cairo_surface_destroy (surface);
+  }
 }
 
 /* The zero mark, as documented in fm-tile-render.c, on a 64x64 tile of
