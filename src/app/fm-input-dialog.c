@@ -202,13 +202,11 @@ read_settings (FmInputDialog *self,
 
 /* What is wrong with the values typed, said in words where the summary
  * is (a red row alone says nothing to a screen reader or a colour-blind
- * eye), or the summary again once they are right. */
+ * eye); show_preset () shows the summary again once they are right. */
 static void
 show_problem (FmInputDialog *self,
               const char    *problem)
 {
-  if (problem == NULL)
-    return;   /* show_preset () shows the summary again */
   gtk_widget_remove_css_class (GTK_WIDGET (self->summary), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (self->summary), "error");
   /* Translators: shown in place of the settings' summary while a typed

@@ -79,16 +79,14 @@ void
 fm_settings_name_spin_button (GtkWidget *spin)
 {
   GtkWidget *row = gtk_widget_get_ancestor (spin, ADW_TYPE_ACTION_ROW);
-  GString *name;
+  g_autofree char *name = NULL;
 
   g_return_if_fail (row != NULL);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
-  /* The title without its mnemonic's underscore ("_Tile size"). */
-  name = g_string_new (NULL);
-  for (const char *p = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)); *p != '\0'; p++)
-    if (*p != '_' || (p[1] == '_' && p++))
-      g_string_append_c (name, *p);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  name->str, -1);
-  g_string_free (name, TRUE);
+  /* The title (markup, as the row shows it) without its mnemonic's
+   * underscore: "_Tile size" is "Tile size". */
+  if (!pango_parse_markup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1, '_',
+                           NULL, &name, NULL, NULL))
+    return;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }

@@ -442,10 +442,7 @@ load_image_done (GObject      *source,
     }
   /* The model or its input settings changed while the picture loaded (a
    * model and a picture dropped together): read it again for them. */
-  if (memcmp (&job->pp, &self->pp, sizeof job->pp) != 0 ||
-      job->pp.channels != fm_draw_pad_get_channels (self->draw_pad) ||
-      job->pp.height != fm_draw_pad_get_height (self->draw_pad) ||
-      job->pp.width != fm_draw_pad_get_width (self->draw_pad))
+  if (memcmp (&job->pp, &self->pp, sizeof job->pp) != 0)   /* the canvas follows self->pp */
     {
       fm_window_open_image (self, job->file);
       return;

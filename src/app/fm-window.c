@@ -15,8 +15,8 @@
 
 #include <glib/gi18n.h>
 
-#include "fm-focus-keeper.h"
 #include "fm-bench-live.h"
+#include "fm-focus-keeper.h"
 #include "fm-input-settings.h"
 #include "fm-layer-section.h"
 #include "fm-window-private.h"

@@ -308,11 +308,14 @@ fm_cli_check_output_folders (const char * const *files,
       if (files[i] == NULL || g_str_has_suffix (files[i], G_DIR_SEPARATOR_S))
         continue;
       dir = g_path_get_dirname (files[i]);
-      if (g_stat (dir, &st) == 0 && S_ISDIR (st.st_mode) && g_access (dir, W_OK) == 0)
-        continue;
-      saved = errno;
-      if (saved == 0 || (g_stat (dir, &st) == 0 && !S_ISDIR (st.st_mode)))
+      if (g_stat (dir, &st) != 0)
+        saved = errno;
+      else if (!S_ISDIR (st.st_mode))
         saved = ENOTDIR;
+      else if (g_access (dir, W_OK) != 0)
+        saved = errno;
+      else
+        continue;
       g_set_error (&error, FM_ERROR, FM_ERROR_IO, _("Could not write “%s”: %s"), files[i],
                    g_strerror (saved));
       return fm_cli_fail (error);
