@@ -109,14 +109,7 @@ on_page (guint    done,
 {
   AtlasState *s = user_data;
 
-  if (fm_cli_scan_interrupted ())
-    g_cancellable_cancel (s->scan.cancellable);
-  if (s->scan.tty)
-    {
-      fputc ('\r', stderr);
-      fprintf (stderr, _("Drawing the atlas: page %u of %u"), done, total);
-      fputs ("   ", stderr);
-    }
+  fm_cli_scan_progress (&s->scan, _("Drawing the atlas: page %u of %u"), done, total);
 }
 
 /* The scan, then the PDF; returns an exit status. */
@@ -145,8 +138,7 @@ write_atlas (AtlasState          *s,
   spec.names = (char **) s->names->pdata;
   spec.colormap = s->colormap != NULL ? fm_colormap_lookup (s->colormap) : NULL;
   ok = fm_atlas_write (&spec, s->output, on_page, s, s->scan.cancellable, &error);
-  if (s->scan.tty)
-    fprintf (stderr, "\r%80s\r", "");
+  fm_cli_scan_progress_clear (&s->scan);
   if (!ok)
     return fm_cli_fail (error);
   g_print (_("Wrote %s (%u pages)\n"), s->output, fm_atlas_count_pages (&spec));
@@ -187,13 +179,8 @@ fm_cli_atlas (int    argc,
   if (status == FM_CLI_EXIT_OK)
     status = check_options (&s, context);
   if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_check_outputs (context, "atlas",
-                                   (const char *[]) { argv[1], argv[2], s.scan.labels }, 3,
-                                   (const char *[]) { s.output }, 1);
-  if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_check_output_folders ((const char *[]) { s.output }, 1);
-  if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_scan_open (&s.scan, context, "atlas", argv, &dataset, &model, &options);
+    status = fm_cli_scan_open (&s.scan, context, "atlas", argv, NULL,
+                               (const char *[]) { s.output }, 1, &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK && !choose_layers (&s, model, &error))
     status = fm_cli_fail (error);
   if (status == FM_CLI_EXIT_OK)

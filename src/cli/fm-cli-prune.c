@@ -48,14 +48,7 @@ on_verify_progress (guint64  done,
 {
   PruneState *s = user_data;
 
-  if (fm_cli_scan_interrupted ())
-    g_cancellable_cancel (s->scan.cancellable);
-  if (s->scan.tty)
-    {
-      fputc ('\r', stderr);
-      fprintf (stderr, _("Verifying: %" PRIu64 " / %" PRIu64 " images"), done, total);
-      fputs ("   ", stderr);
-    }
+  fm_cli_scan_progress (&s->scan, _("Verifying: %" PRIu64 " / %" PRIu64 " images"), done, total);
 }
 
 static void
@@ -141,12 +134,10 @@ prune_model (PruneState          *s,
                         &options->preprocess, options->limit, options->threads,
                         on_verify_progress, s, s->scan.cancellable, &error))
     {
-      if (s->scan.tty)
-        fprintf (stderr, "\r%80s\r", "");
+      fm_cli_scan_progress_clear (&s->scan);
       return stopped_or_failed (error);
     }
-  if (s->scan.tty)
-    fprintf (stderr, "\r%80s\r", "");
+  fm_cli_scan_progress_clear (&s->scan);
   if (fm_cli_scan_interrupted () || !fm_prune_write (prune, s->output, &error))
     return stopped_or_failed (error);
   if (s->json)
@@ -198,14 +189,8 @@ fm_cli_prune (int    argc,
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_flags_check (&s.scan, context, "prune");
   if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_check_outputs (context, "prune",
-                                   (const char *[]) { argv[1], argv[2], s.scan.labels,
-                                                      s.scan_path }, 4,
-                                   (const char *[]) { s.output }, 1);
-  if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_check_output_folders ((const char *[]) { s.output }, 1);
-  if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_scan_open (&s.scan, context, "prune", argv, &dataset, &model, &options);
+    status = fm_cli_scan_open (&s.scan, context, "prune", argv, s.scan_path,
+                               (const char *[]) { s.output }, 1, &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK && model->n_inputs != 1)
     {
       g_set_error (&error, FM_ERROR, FM_ERROR_INVALID_INPUT,

@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -89,6 +90,31 @@ fm_cli_scan_flags_clear (FmCliScanFlags *f)
   g_free (f->labels);
   fm_cli_preprocess_flags_clear (&f->preprocess);
   g_clear_object (&f->cancellable);
+}
+
+void
+fm_cli_scan_progress (FmCliScanFlags *f,
+                      const char     *format,
+                      ...)
+{
+  va_list args;
+
+  if (interrupted)
+    g_cancellable_cancel (f->cancellable);
+  if (!f->tty)
+    return;
+  fputc ('\r', stderr);
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fputs ("   ", stderr);
+}
+
+void
+fm_cli_scan_progress_clear (const FmCliScanFlags *f)
+{
+  if (f->tty)
+    fprintf (stderr, "\r%80s\r", "");
 }
 
 /* Called from the scan's worker threads, at most ~20 times a second. */
@@ -603,13 +629,23 @@ fm_cli_scan_open (const FmCliScanFlags  *f,
                   GOptionContext        *context,
                   const char            *subcommand,
                   char                 **argv,
+                  const char            *extra_input,
+                  const char * const    *outputs,
+                  guint                  n_outputs,
                   FmDataset            **dataset,
                   FmModel              **model,
                   FmScanOptions         *options)
 {
   g_autoptr(GError) error = NULL;
-  int status = fm_cli_scan_open_dataset (f, argv[2], dataset);
+  int status;
 
+  status = fm_cli_check_outputs (context, subcommand,
+                                 (const char *[]) { argv[1], argv[2], f->labels, extra_input }, 4,
+                                 outputs, n_outputs);
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_output_folders (outputs, n_outputs);
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_scan_open_dataset (f, argv[2], dataset);
   if (status == FM_CLI_EXIT_OK)
     {
       status = fm_cli_scan_load_model (f, context, subcommand, argv[1], *dataset, model,
@@ -795,13 +831,9 @@ fm_cli_scan (int    argc,
   if (status == FM_CLI_EXIT_OK)
     status = parse_shard (&s, context);
   if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_check_outputs (context, "scan",
-                                   (const char *[]) { argv[1], argv[2], s.flags.labels }, 3,
-                                   (const char *[]) { s.output.output, s.output.csv }, 2);
-  if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_check_output_folders ((const char *[]) { s.output.output, s.output.csv }, 2);
-  if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_scan_open (&s.flags, context, "scan", argv, &dataset, &model, &options);
+    status = fm_cli_scan_open (&s.flags, context, "scan", argv, NULL,
+                               (const char *[]) { s.output.output, s.output.csv }, 2,
+                               &dataset, &model, &options);
   if (status == FM_CLI_EXIT_OK)
     {
       options.shard_index = s.shard_index;

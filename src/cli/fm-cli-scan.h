@@ -72,12 +72,19 @@ int           fm_cli_scan_load_model        (const FmCliScanFlags  *f,
                                              FmModel              **model,
                                              FmScanOptions         *options,
                                              GError               **error);
-/* fm_cli_scan_open_dataset () of @argv[2], then fm_cli_scan_load_model ()
- * of @argv[1], printing what goes wrong; returns an exit status. */
+/* For a command of MODEL DATASET that writes @outputs (NULL entries
+ * skipped): fm_cli_check_outputs () of them against MODEL, DATASET,
+ * --labels and @extra_input (NULL: none), fm_cli_check_output_folders ()
+ * of them, fm_cli_scan_open_dataset () of @argv[2], then
+ * fm_cli_scan_load_model () of @argv[1], printing what goes wrong; returns
+ * an exit status. */
 int           fm_cli_scan_open              (const FmCliScanFlags  *f,
                                              GOptionContext        *context,
                                              const char            *subcommand,
                                              char                 **argv,
+                                             const char            *extra_input,
+                                             const char * const    *outputs,
+                                             guint                  n_outputs,
                                              FmDataset            **dataset,
                                              FmModel              **model,
                                              FmScanOptions         *options);
@@ -121,6 +128,15 @@ void          fm_cli_scan_output_clear      (FmCliScanOutput       *o);
 int           fm_cli_scan_output_write      (const FmCliScanOutput *o,
                                              const FmScanResult    *result,
                                              gboolean               from_cache);
+
+/* For the progress callback of what follows a scan (drawing, verifying):
+ * cancels f->cancellable once Ctrl+C was pressed and, on a terminal,
+ * rewrites the progress line with @format. */
+void          fm_cli_scan_progress          (FmCliScanFlags        *f,
+                                             const char            *format,
+                                             ...) G_GNUC_PRINTF (2, 3);
+/* Erases the progress line, on a terminal. */
+void          fm_cli_scan_progress_clear    (const FmCliScanFlags  *f);
 
 /* Ctrl+C sets a flag instead of ending the program, between scans too
  * (@catch TRUE), or no more (FALSE). fm_cli_scan_run () catches it during
