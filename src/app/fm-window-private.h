@@ -305,6 +305,36 @@ void _fm_window_run_bar_job      (FmWindow            *self,
                                   GAsyncReadyCallback  done);
 /* In @done: nothing runs now; the bar shows the scan again. */
 void _fm_window_bar_job_done     (FmWindow            *self);
+/* In @done, for a job that failed with @error: a toast that says @stopped
+ * when it was stopped, else @format (whose %s is @error's message). */
+void _fm_window_bar_job_failed   (FmWindow            *self,
+                                  const GError        *error,
+                                  const char          *stopped,
+                                  const char          *format,
+                                  ...) G_GNUC_PRINTF (4, 5);
+
+/* A bar job on the scan shown that writes a file (Export Atlas…, Export
+ * Pruned Model…): what it works on, held while it runs. */
+typedef struct
+{
+  FmBarJob      bar;
+  FmModel      *model;
+  FmScanResult *scan;
+  char         *dataset_path;  /* the scan's */
+  char         *path;          /* the file written */
+} FmScanJob;
+/* Takes the window's model and scan, and a copy of @path. */
+void _fm_window_scan_job_init    (FmWindow     *self,
+                                  FmScanJob    *job,
+                                  char       *(*status) (FmBarJob *, guint64, guint64, double),
+                                  const char   *path);
+void _fm_window_scan_job_clear   (FmScanJob    *job);
+/* A button of the scan's bar after @after, for @action, hidden at first. */
+GtkWidget *_fm_window_add_bar_button (GtkWidget  *after,
+                                      const char *mnemonic,
+                                      const char *name,
+                                      const char *tooltip,
+                                      const char *action);
 
 /* fm-window-prune.c: Export Pruned Model…, beside Export Atlas… */
 void _fm_window_prune_class_init (GtkWidgetClass *widget_class);

@@ -23,22 +23,14 @@
 
 typedef struct
 {
-  FmBarJob      bar;
-  FmModel      *model;
-  FmScanResult *scan;
+  FmScanJob     base;
   FmPreprocess  pp;
-  char         *dataset_path;
-  char         *path;
 } PruneJob;
 
 static void
 prune_job_free (PruneJob *job)
 {
-  fm_model_unref (job->model);
-  fm_scan_result_unref (job->scan);
-  g_free (job->dataset_path);
-  g_free (job->path);
-  g_mutex_clear (&job->bar.lock);
+  _fm_window_scan_job_clear (&job->base);
   g_free (job);
 }
 
@@ -50,13 +42,13 @@ prune_thread (GTask        *task,
 {
   PruneJob *job = task_data;
   GError *error = NULL;
-  FmPrune *prune = fm_prune_new (job->model, job->scan, NULL, &error);
+  FmPrune *prune = fm_prune_new (job->base.model, job->base.scan, NULL, &error);
 
   if (prune != NULL
-      && (!fm_prune_verify (prune, job->model, job->dataset_path, NULL, &job->pp, 0, 1,
-                            _fm_window_bar_job_progress, &job->bar, cancellable, &error)
+      && (!fm_prune_verify (prune, job->base.model, job->base.dataset_path, NULL, &job->pp, 0, 1,
+                            _fm_window_bar_job_progress, &job->base.bar, cancellable, &error)
           || g_cancellable_set_error_if_cancelled (cancellable, &error)
-          || !fm_prune_write (prune, job->path, &error)))
+          || !fm_prune_write (prune, job->base.path, &error)))
     g_clear_pointer (&prune, fm_prune_free);
   if (prune != NULL)
     g_task_return_pointer (task, prune, (GDestroyNotify) fm_prune_free);
@@ -141,16 +133,11 @@ prune_done (GObject      *source,
 
   _fm_window_bar_job_done (self);
   if (prune != NULL)
-    show_report (self, job->path, prune);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    _fm_window_toast (self, _("The pruning was stopped; nothing was written."));
+    show_report (self, job->base.path, prune);
   else
-    {
-      /* Translators: %s says why */
-      g_autofree char *msg = g_strdup_printf (_("Could not prune the model: %s"),
-                                              error->message);
-      _fm_window_toast (self, msg);
-    }
+    _fm_window_bar_job_failed (self, error, _("The pruning was stopped; nothing was written."),
+                               /* Translators: %s says why */
+                               _("Could not prune the model: %s"), error->message);
 }
 
 void
@@ -163,13 +150,9 @@ fm_window_export_pruned (FmWindow *self,
   if (path == NULL || self->scan == NULL || self->scan_cancellable != NULL)
     return;
   job = g_new0 (PruneJob, 1);
-  _fm_window_bar_job_init (&job->bar, prune_status);
-  job->model = fm_model_ref (self->model);
-  job->scan = fm_scan_result_ref (self->scan);
+  _fm_window_scan_job_init (self, &job->base, prune_status, path);
   job->pp = self->scan_pp;
-  job->dataset_path = g_strdup (self->scan->dataset_path);
-  job->path = g_steal_pointer (&path);
-  _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) prune_job_free, TRUE,
+  _fm_window_run_bar_job (self, &job->base.bar, (GDestroyNotify) prune_job_free, TRUE,
                           _("Pruning the model…"),
                           _("The pruned model was not written: another model was opened"),
                           prune_thread, prune_done);
@@ -219,16 +202,10 @@ void
 _fm_window_prune_init (FmWindow *self)
 {
   /* Beside Export Atlas…, shown with it. */
-  self->scan_export_pruned = gtk_button_new_with_mnemonic (_("Export _Pruned Model…"));
-  gtk_widget_set_name (self->scan_export_pruned, "scan_export_pruned");
-  gtk_widget_set_valign (self->scan_export_pruned, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (self->scan_export_pruned,
+  self->scan_export_pruned =
+    _fm_window_add_bar_button (self->scan_export_atlas, _("Export _Pruned Model…"),
+                               "scan_export_pruned",
                                _("The model without its dead channels, where removing them "
-                                 "changes no output, checked on the scan's images"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->scan_export_pruned),
-                                  "win.scan-export-pruned");
-  gtk_widget_insert_after (self->scan_export_pruned,
-                           gtk_widget_get_parent (self->scan_export_atlas),
-                           self->scan_export_atlas);
-  gtk_widget_set_visible (self->scan_export_pruned, FALSE);
+                                 "changes no output, checked on the scan's images"),
+                               "win.scan-export-pruned");
 }

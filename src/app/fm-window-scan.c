@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "fm-atlas.h"
@@ -721,26 +722,18 @@ scan_hide_action (GtkWidget  *widget,
 
 typedef struct
 {
-  FmBarJob      bar;
+  FmScanJob     base;
   FmAtlasSpec   spec;
-  FmModel      *model;
-  FmScanResult *scan;
-  char         *dataset_path;
   GArray       *layers;     /* int: scan layer indexes, the window's order */
   GStrv         names;      /* their names in the window */
-  char         *path;
 } AtlasJob;
 
 static void
 atlas_job_free (AtlasJob *job)
 {
-  fm_model_unref (job->model);
-  fm_scan_result_unref (job->scan);
-  g_free (job->dataset_path);
+  _fm_window_scan_job_clear (&job->base);
   g_array_unref (job->layers);
   g_strfreev (job->names);
-  g_free (job->path);
-  g_mutex_clear (&job->bar.lock);
   g_free (job);
 }
 
@@ -751,7 +744,7 @@ atlas_progress_cb (guint    done,
 {
   AtlasJob *job = user_data;
 
-  _fm_window_bar_job_progress (done, total, 0, &job->bar);
+  _fm_window_bar_job_progress (done, total, 0, &job->base.bar);
 }
 
 static void
@@ -763,7 +756,7 @@ atlas_thread (GTask        *task,
   AtlasJob *job = task_data;
   GError *error = NULL;
 
-  if (fm_atlas_write (&job->spec, job->path, atlas_progress_cb, job, cancellable, &error))
+  if (fm_atlas_write (&job->spec, job->base.path, atlas_progress_cb, job, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -803,16 +796,11 @@ atlas_done (GObject      *source,
 
   _fm_window_bar_job_done (self);
   if (g_task_propagate_boolean (G_TASK (res), &error))
-    atlas_written (self, job->path);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    _fm_window_toast (self, _("The atlas was stopped; nothing was written."));
+    atlas_written (self, job->base.path);
   else
-    {
-      /* Translators: %s says which file and why */
-      g_autofree char *msg = g_strdup_printf (_("Could not write the atlas: %s"),
-                                              error->message);
-      _fm_window_toast (self, msg);
-    }
+    _fm_window_bar_job_failed (self, error, _("The atlas was stopped; nothing was written."),
+                               /* Translators: %s says which file and why */
+                               _("Could not write the atlas: %s"), error->message);
 }
 
 void
@@ -831,6 +819,50 @@ _fm_window_bar_job_done (FmWindow *self)
     gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
 }
 
+void
+_fm_window_bar_job_failed (FmWindow     *self,
+                           const GError *error,
+                           const char   *stopped,
+                           const char   *format,
+                           ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      _fm_window_toast (self, stopped);
+      return;
+    }
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  _fm_window_toast (self, msg);
+}
+
+void
+_fm_window_scan_job_init (FmWindow   *self,
+                          FmScanJob  *job,
+                          char     *(*status) (FmBarJob *, guint64, guint64, double),
+                          const char *path)
+{
+  _fm_window_bar_job_init (&job->bar, status);
+  job->model = fm_model_ref (self->model);
+  job->scan = fm_scan_result_ref (self->scan);
+  job->dataset_path = g_strdup (self->scan->dataset_path);
+  job->path = g_strdup (path);
+}
+
+void
+_fm_window_scan_job_clear (FmScanJob *job)
+{
+  fm_model_unref (job->model);
+  fm_scan_result_unref (job->scan);
+  g_free (job->dataset_path);
+  g_free (job->path);
+  g_mutex_clear (&job->bar.lock);
+}
+
 static void
 start_atlas (FmWindow   *self,
              const char *path)
@@ -840,11 +872,7 @@ start_atlas (FmWindow   *self,
   if (self->scan == NULL || self->scan_cancellable != NULL)
     return;
   job = g_new0 (AtlasJob, 1);
-  _fm_window_bar_job_init (&job->bar, atlas_status);
-  job->model = fm_model_ref (self->model);
-  job->scan = fm_scan_result_ref (self->scan);
-  job->dataset_path = g_strdup (self->scan->dataset_path);
-  job->path = g_strdup (path);
+  _fm_window_scan_job_init (self, &job->base, atlas_status, path);
   job->layers = g_array_new (FALSE, FALSE, sizeof (int));
   {
     g_auto(GStrv) names = NULL;
@@ -864,9 +892,9 @@ start_atlas (FmWindow   *self,
       }
     job->names = g_strv_builder_end (kept);
   }
-  job->spec.model = job->model;
-  job->spec.scan = job->scan;
-  job->spec.dataset_path = job->dataset_path;
+  job->spec.model = job->base.model;
+  job->spec.scan = job->base.scan;
+  job->spec.dataset_path = job->base.dataset_path;
   job->spec.pp = self->scan_pp;
   job->spec.threads = 1;
   job->spec.layers = (const int *) job->layers->data;
@@ -874,9 +902,9 @@ start_atlas (FmWindow   *self,
   job->spec.names = job->names;
   job->spec.colormap = self->options.colormap;
   /* The pages to write, known before the first is. */
-  job->bar.total = fm_atlas_count_pages (&job->spec);
+  job->base.bar.total = fm_atlas_count_pages (&job->spec);
 
-  _fm_window_run_bar_job (self, &job->bar, (GDestroyNotify) atlas_job_free, TRUE,
+  _fm_window_run_bar_job (self, &job->base.bar, (GDestroyNotify) atlas_job_free, TRUE,
                _("Writing the atlas…"),
                _("The atlas was not written: another model was opened"), atlas_thread,
                atlas_done);
@@ -937,21 +965,33 @@ _fm_window_scan_class_init (GtkWidgetClass *widget_class)
   _fm_window_prune_class_init (widget_class);
 }
 
+GtkWidget *
+_fm_window_add_bar_button (GtkWidget  *after,
+                           const char *mnemonic,
+                           const char *name,
+                           const char *tooltip,
+                           const char *action)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_insert_after (button, gtk_widget_get_parent (after), after);
+  gtk_widget_set_visible (button, FALSE);
+  return button;
+}
+
 void
 _fm_window_scan_init (FmWindow *self)
 {
   /* Beside Export Results…, shown with it. */
-  self->scan_export_atlas = gtk_button_new_with_mnemonic (_("Export _Atlas…"));
-  gtk_widget_set_name (self->scan_export_atlas, "scan_export_atlas");
-  gtk_widget_set_valign (self->scan_export_atlas, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (self->scan_export_atlas,
+  self->scan_export_atlas =
+    _fm_window_add_bar_button (self->scan_export, _("Export _Atlas…"), "scan_export_atlas",
                                _("A PDF with every channel's most exciting images and its "
-                                 "maps on them"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->scan_export_atlas),
-                                  "win.scan-export-atlas");
-  gtk_widget_insert_after (self->scan_export_atlas, gtk_widget_get_parent (self->scan_export),
-                           self->scan_export);
-  gtk_widget_set_visible (self->scan_export_atlas, FALSE);
+                                 "maps on them"),
+                               "win.scan-export-atlas");
   _fm_window_prune_init (self);
   update_bar_actions (self);
   gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
