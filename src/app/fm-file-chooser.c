@@ -75,3 +75,21 @@ fm_file_chooser_show (GtkFileChooserNative *chooser,
   g_signal_connect (chooser, "response", G_CALLBACK (response_cb), chosen);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
+
+void
+fm_file_chooser_save (GtkWindow        *parent,
+                      const char       *title,
+                      GtkFileFilter    *filter,
+                      const char       *suggested,
+                      FmFileChosenFunc  func,
+                      gpointer          user_data)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                         _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  fm_file_chooser_show (chooser, func, user_data);
+}

@@ -28,5 +28,14 @@ void fm_file_chooser_add_filter (GtkFileChooserNative *chooser,
 void fm_file_chooser_show       (GtkFileChooserNative *chooser,
                                  FmFileChosenFunc      func,
                                  gpointer              user_data);
+/* Shows a chooser that saves one file, titled @title over @parent, with
+ * @filter (taken) as its only filter and @suggested as the name; then as
+ * fm_file_chooser_show (). */
+void fm_file_chooser_save       (GtkWindow            *parent,
+                                 const char           *title,
+                                 GtkFileFilter        *filter,
+                                 const char           *suggested,
+                                 FmFileChosenFunc      func,
+                                 gpointer              user_data);
 
 G_END_DECLS

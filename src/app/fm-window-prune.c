@@ -171,24 +171,19 @@ export_pruned_action (GtkWidget  *widget,
                       GVariant   *param)
 {
   FmWindow *self = FM_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) onnx = NULL;
   g_autofree char *base = NULL;
   g_autofree char *suggested = NULL;
 
   if (self->scan == NULL || self->scan_cancellable != NULL)
     return;
-  chooser = gtk_file_chooser_native_new (_("Export Pruned Model"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  onnx = fm_file_filter_new (_("ONNX model"), "*.onnx", NULL);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), onnx);
   base = g_path_get_basename (self->model->path);
   if (g_str_has_suffix (base, ".onnx"))
     base[strlen (base) - 5] = '\0';
   /* Translators: the suggested file name: "mnist-cnn-dying-pruned.onnx" */
   suggested = g_strdup_printf (_("%s-pruned.onnx"), base);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
-  fm_file_chooser_show (chooser, pruned_chosen_cb, self);
+  fm_file_chooser_save (GTK_WINDOW (self), _("Export Pruned Model"),
+                        fm_file_filter_new (_("ONNX model"), "*.onnx", NULL), suggested,
+                        pruned_chosen_cb, self);
 }
 
 void

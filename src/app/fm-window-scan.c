@@ -933,17 +933,12 @@ scan_export_atlas_action (GtkWidget  *widget,
                           GVariant   *param)
 {
   FmWindow *self = FM_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) pdf = NULL;
 
   if (self->scan == NULL || self->scan_cancellable != NULL)
     return;
-  chooser = gtk_file_chooser_native_new (_("Export Atlas"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  pdf = fm_file_filter_new (_("PDF (one page per 16 channels)"), "*.pdf", NULL);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "atlas.pdf");
-  fm_file_chooser_show (chooser, atlas_chosen_cb, self);
+  fm_file_chooser_save (GTK_WINDOW (self), _("Export Atlas"),
+                        fm_file_filter_new (_("PDF (one page per 16 channels)"), "*.pdf", NULL),
+                        "atlas.pdf", atlas_chosen_cb, self);
 }
 
 /* ---- set-up --------------------------------------------------------------- */
