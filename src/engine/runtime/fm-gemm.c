@@ -30,30 +30,18 @@
 #define NR 48
 #define KC 384
 
-typedef void (*KernelFunc) (gint64        kc,
-                            const float  *ap,     /* [kc][MR] */
-                            const float  *b,      /* row kk at b + off[kk] */
-                            const gint64 *off,    /* [kc] */
-                            float        *c,      /* [mr, ldc] */
-                            gint64        ldc,
-                            int           mr,     /* 1..MR */
-                            int           nr,     /* 1..NR */
-                            float         alpha,
-                            const float  *bias,   /* [mr] or NULL */
-                            gboolean      acc);
+/* The parameters of every microkernel: C [mr, nr] (row pitch @ldc) gets
+ * @alpha times the packed A panel @ap [kc][MR] by B's rows (row kk at
+ * @b + @off[kk]), plus C's own values when @acc, else plus @bias [mr]
+ * when not NULL; mr in 1..MR, nr in 1..NR. */
+#define KERNEL_PARAMS                                                       \
+  gint64 kc, const float *ap, const float *b, const gint64 *off, float *c, \
+  gint64 ldc, int mr, int nr, float alpha, const float *bias, gboolean acc
+
+typedef void (*KernelFunc) (KERNEL_PARAMS);
 
 static void
-kernel_scalar (gint64        kc,
-               const float  *ap,
-               const float  *b,
-               const gint64 *off,
-               float        *c,
-               gint64        ldc,
-               int           mr,
-               int           nr,
-               float         alpha,
-               const float  *bias,
-               gboolean      acc)
+kernel_scalar (KERNEL_PARAMS)
 {
   float t[MR][NR];
 
@@ -170,17 +158,7 @@ avx2_piece (int           nv,
 }
 
 static T_AVX2 void
-kernel_avx2 (gint64        kc,
-             const float  *ap,
-             const float  *b,
-             const gint64 *off,
-             float        *c,
-             gint64        ldc,
-             int           mr,
-             int           nr,
-             float         alpha,
-             const float  *bias,
-             gboolean      acc)
+kernel_avx2 (KERNEL_PARAMS)
 {
   for (int i0 = 0; i0 < mr; i0 += 4)
     for (int j0 = 0; j0 < nr; j0 += 24)
@@ -280,17 +258,7 @@ avx512_tile (int           nv,
 }
 
 static T_AVX512 void
-kernel_avx512 (gint64        kc,
-               const float  *ap,
-               const float  *b,
-               const gint64 *off,
-               float        *c,
-               gint64        ldc,
-               int           mr,
-               int           nr,
-               float         alpha,
-               const float  *bias,
-               gboolean      acc)
+kernel_avx512 (KERNEL_PARAMS)
 {
   int nv = (nr + 15) / 16;
   __mmask16 last = (__mmask16) ((1u << (nr - 16 * (nv - 1))) - 1);
