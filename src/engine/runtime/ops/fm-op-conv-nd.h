@@ -122,6 +122,13 @@ gboolean fm_op_conv_check_bias   (FmOpContext    *ctx,
                                   const FmValue  *b,
                                   gint64          m,
                                   GError        **error);
+/* The @n_kshape values of the attribute kernel_shape of a Conv or
+ * ConvTranspose, if given, are the spatial dims of its weights @w. */
+gboolean fm_op_conv_check_kernel_shape (FmOpContext    *ctx,
+                                        const FmValue  *w,
+                                        const gint64   *kshape,
+                                        guint           n_kshape,
+                                        GError        **error);
 
 void     fm_conv_nd_plan         (const FmConvNd *p,
                                   gboolean        prepacked,

@@ -99,12 +99,7 @@ ct_check_shapes (FmOpContext    *ctx,
   if (!fm_op_conv_check_bias (ctx, b, w->shape.dims[1] * group, error) ||
       !fm_op_attr_ints (ctx, "kernel_shape", kshape, 3, &n_kshape, error))
     return FALSE;
-  if (n_kshape != 0 &&
-      (n_kshape != (guint) n ||
-       memcmp (kshape, w->shape.dims + 2, n * sizeof (gint64)) != 0))
-    return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                       _("kernel_shape does not match weights W of shape %s"), ws);
-  return TRUE;
+  return fm_op_conv_check_kernel_shape (ctx, w, kshape, n_kshape, error);
 }
 
 /* Y's size and the begin pads of spatial dim @j (slot of @win) from X's

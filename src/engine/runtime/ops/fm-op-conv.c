@@ -702,15 +702,7 @@ conv_kernel (FmOpContext    *ctx,
     return FALSE;
   for (int i = 0; i < n; i++)
     kernel[i] = w->shape.dims[2 + i];
-  if (n_kshape != 0 &&
-      (n_kshape != (guint) n || kshape[0] != kernel[0] ||
-       (n == 2 && kshape[1] != kernel[1])))
-    {
-      g_autofree char *ws = fm_shape_to_string (&w->shape);
-      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         _("kernel_shape does not match weights W of shape %s"), ws);
-    }
-  return TRUE;
+  return fm_op_conv_check_kernel_shape (ctx, w, kshape, n_kshape, error);
 }
 
 /* X's channels, W's and B's shapes agree with @group. */
@@ -883,15 +875,9 @@ conv_prepare_3d (FmOpContext    *ctx,
     }
   if (!fm_op_attr_int (ctx, "group", 1, &group, error) ||
       !fm_op_attr_ints (ctx, "kernel_shape", kshape, 3, &n_kshape, error) ||
-      !conv_check_channels (ctx, x, w, b, group, error))
+      !conv_check_channels (ctx, x, w, b, group, error) ||
+      !fm_op_conv_check_kernel_shape (ctx, w, kshape, n_kshape, error))
     return FALSE;
-  if (n_kshape != 0 &&
-      (n_kshape != 3 || memcmp (kshape, w->shape.dims + 2, sizeof kshape) != 0))
-    {
-      g_autofree char *ws = fm_shape_to_string (&w->shape);
-      return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
-                         _("kernel_shape does not match weights W of shape %s"), ws);
-    }
 
   cn = fm_op_new_params (ctx, sizeof *cn);
   ctx->node->free_params = conv_node_free;
