@@ -296,36 +296,18 @@ static const char * const reduce_attributes[] = {
 };
 
 /* One prepare and one run for all: the node's op says which. */
-const FmOpInfo fm_op_reduce_sum = {
-  "ReduceSum", reduce_attributes, reduce_prepare, reduce_run
-};
-const FmOpInfo fm_op_reduce_mean = {
-  "ReduceMean", reduce_attributes, reduce_prepare, reduce_run
-};
-const FmOpInfo fm_op_reduce_max = {
-  "ReduceMax", reduce_attributes, reduce_prepare, reduce_run
-};
-const FmOpInfo fm_op_reduce_min = {
-  "ReduceMin", reduce_attributes, reduce_prepare, reduce_run
-};
-const FmOpInfo fm_op_reduce_prod = {
-  "ReduceProd", reduce_attributes, reduce_prepare, reduce_run
-};
-const FmOpInfo fm_op_reduce_l1 = {
-  "ReduceL1", reduce_attributes, reduce_prepare, reduce_run
-};
-const FmOpInfo fm_op_reduce_l2 = {
-  "ReduceL2", reduce_attributes, reduce_prepare, reduce_run
-};
-const FmOpInfo fm_op_reduce_sum_square = {
-  "ReduceSumSquare", reduce_attributes, reduce_prepare, reduce_run
-};
-const FmOpInfo fm_op_reduce_log_sum = {
-  "ReduceLogSum", reduce_attributes, reduce_prepare, reduce_run
-};
-const FmOpInfo fm_op_reduce_log_sum_exp = {
-  "ReduceLogSumExp", reduce_attributes, reduce_prepare, reduce_run
-};
+#define REDUCE_OP(name) { name, reduce_attributes, reduce_prepare, reduce_run }
+
+const FmOpInfo fm_op_reduce_sum = REDUCE_OP ("ReduceSum");
+const FmOpInfo fm_op_reduce_mean = REDUCE_OP ("ReduceMean");
+const FmOpInfo fm_op_reduce_max = REDUCE_OP ("ReduceMax");
+const FmOpInfo fm_op_reduce_min = REDUCE_OP ("ReduceMin");
+const FmOpInfo fm_op_reduce_prod = REDUCE_OP ("ReduceProd");
+const FmOpInfo fm_op_reduce_l1 = REDUCE_OP ("ReduceL1");
+const FmOpInfo fm_op_reduce_l2 = REDUCE_OP ("ReduceL2");
+const FmOpInfo fm_op_reduce_sum_square = REDUCE_OP ("ReduceSumSquare");
+const FmOpInfo fm_op_reduce_log_sum = REDUCE_OP ("ReduceLogSum");
+const FmOpInfo fm_op_reduce_log_sum_exp = REDUCE_OP ("ReduceLogSumExp");
 
 /* ArgMax, ArgMin and CumSum: along one axis of x seen as [outer, n, inner] */
 
