@@ -681,33 +681,28 @@ test_bad_settings_file_kept (void)
   g_unlink (settings);
 }
 
+/* Whether @widget is an action row (a combo row included) titled @title. */
+static gboolean
+is_action_row_titled (GtkWidget     *widget,
+                      gconstpointer  title)
+{
+  return ADW_IS_ACTION_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
 /* The Channels row of Input Settings @dialog: its first choice ("Gray"
  * or "RGB") and whether it can be changed. */
 static const char *
 channels_row (GtkWindow *dialog,
               gboolean  *sensitive)
 {
-  for (GtkWidget *w = GTK_WIDGET (dialog); w != NULL;)
-    {
-      if (ADW_IS_COMBO_ROW (w) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), "C_hannels") == 0)
-        {
-          GListModel *items = adw_combo_row_get_model (ADW_COMBO_ROW (w));
+  GtkWidget *w = fm_test_find (GTK_WIDGET (dialog), is_action_row_titled, "C_hannels");
+  GListModel *items;
 
-          *sensitive = gtk_widget_get_sensitive (w);
-          return gtk_string_list_get_string (GTK_STRING_LIST (items), 0);
-        }
-      /* depth first */
-      if (gtk_widget_get_first_child (w) != NULL)
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w != NULL && w != GTK_WIDGET (dialog) && gtk_widget_get_next_sibling (w) == NULL)
-            w = gtk_widget_get_parent (w);
-          w = w == NULL || w == GTK_WIDGET (dialog) ? NULL : gtk_widget_get_next_sibling (w);
-        }
-    }
-  g_assert_not_reached ();
+  g_assert_true (ADW_IS_COMBO_ROW (w));
+  items = adw_combo_row_get_model (ADW_COMBO_ROW (w));
+  *sensitive = gtk_widget_get_sensitive (w);
+  return gtk_string_list_get_string (GTK_STRING_LIST (items), 0);
 }
 
 /* The subtitle of Input Settings @dialog's row titled @title. */
@@ -715,21 +710,10 @@ static const char *
 row_subtitle (GtkWindow  *dialog,
               const char *title)
 {
-  for (GtkWidget *w = GTK_WIDGET (dialog); w != NULL;)
-    {
-      if (ADW_IS_ACTION_ROW (w) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
-        return adw_action_row_get_subtitle (ADW_ACTION_ROW (w));
-      if (gtk_widget_get_first_child (w) != NULL)
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w != NULL && w != GTK_WIDGET (dialog) && gtk_widget_get_next_sibling (w) == NULL)
-            w = gtk_widget_get_parent (w);
-          w = w == NULL || w == GTK_WIDGET (dialog) ? NULL : gtk_widget_get_next_sibling (w);
-        }
-    }
-  g_assert_not_reached ();
+  GtkWidget *w = fm_test_find (GTK_WIDGET (dialog), is_action_row_titled, title);
+
+  g_assert_nonnull (w);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (w));
 }
 
 /* Input Settings left open follow a model switch, in place whatever the
