@@ -90,23 +90,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *key = NULL;
   FmDataset *dataset;
   GError *error = NULL;
-  const guint8 *labels = NULL;
-  gsize n_labels = 0;
+  const guint8 *labels;
+  gsize n_labels;
   guint flags, begin;
 
-  if (size < 1)
+  if (!fm_fuzz_split_labels (&data, &size, 1, &flags, &labels, &n_labels))
     return 0;
-  flags = data[0];
   begin = (flags >> 1) & 3;
-  data++, size--;
-  if (flags & 1)
-    {
-      if (size < 1)
-        return 0;
-      n_labels = MIN ((gsize) data[0], size - 1);
-      labels = data + 1;
-      data += 1 + n_labels, size -= 1 + n_labels;
-    }
   write_file (images_path, data, size, checksum);
   if (labels != NULL)
     write_file (labels_path, labels, n_labels, checksum);

@@ -93,24 +93,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   FmDataset *dataset;
   GError *error = NULL;
   guint flags;
-  const guint8 *labels = NULL;
-  gsize n_labels = 0;
+  const guint8 *labels;
+  gsize n_labels;
   guint64 n_items, n_read = 0;
   gboolean ended = FALSE;
 
-  if (size < 1)
+  if (!fm_fuzz_split_labels (&data, &size, 2, &flags, &labels, &n_labels))
     return 0;
-  flags = data[0];
-  data++, size--;
-  if (flags & 2)
-    {
-      if (size < 1)
-        return 0;
-      n_labels = MIN ((gsize) data[0], size - 1);
-      labels = data + 1;
-      data += 1 + n_labels, size -= 1 + n_labels;
-    }
-
   write_file (images_path, data, size, flags & 1, checksum);
   if (labels != NULL)
     write_file (labels_path, labels, n_labels, flags & 4, checksum);
