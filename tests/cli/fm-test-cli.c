@@ -40,6 +40,17 @@ fm_test_cli_init (int    *argc,
   return binary;
 }
 
+const char *
+fm_test_cli_init_cached (int          *argc,
+                         char       ***argv,
+                         const char  **cache_dir)
+{
+  const char *binary = fm_test_cli_init (argc, argv);
+
+  *cache_dir = fm_test_fresh_dir (fm_test_scratch (), "cache");
+  return binary;
+}
+
 int
 fm_test_cli_run (const char         *binary,
                  const char         *subcommand,

@@ -25,6 +25,11 @@ void        fm_test_cli_result_clear (FmTestCliResult    *r);
  * The tests' files go in fm_test_scratch () (fm-test-files.h). */
 const char *fm_test_cli_init         (int                *argc,
                                       char             ***argv);
+/* fm_test_cli_init (), and in @cache_dir a new, empty folder "cache" in
+ * fm_test_scratch (), for the runs' XDG_CACHE_HOME (never freed). */
+const char *fm_test_cli_init_cached  (int                *argc,
+                                      char             ***argv,
+                                      const char        **cache_dir);
 /* Runs `BINARY SUBCOMMAND ARGS...` (@args ends with NULL; no SUBCOMMAND
  * when it is NULL) with LC_ALL=C, then the "KEY", "VALUE" pairs of @env
  * (NULL-terminated, may be NULL; a NULL VALUE unsets KEY); stores stdout

@@ -424,8 +424,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  binary = fm_test_cli_init (&argc, &argv);
-  cache_dir = fm_test_fresh_dir (fm_test_scratch (), "cache");
+  binary = fm_test_cli_init_cached (&argc, &argv, &cache_dir);
   digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-3-paper.png", NULL);
 
   /* The scan every test compares with, made once. */

@@ -182,8 +182,7 @@ main (int   argc,
   GError *error = NULL;
   int status;
 
-  binary = fm_test_cli_init (&argc, &argv);
-  cache_dir = fm_test_fresh_dir (fm_test_scratch (), "cache");
+  binary = fm_test_cli_init_cached (&argc, &argv, &cache_dir);
   scan_json = g_build_filename (fm_test_scratch (), "scan.json", NULL);
   g_assert_cmpint (run ("scan", &out, &err, "mnist-cnn-dying", "mnist-heldout", "--json", NULL),
                    ==, 0);

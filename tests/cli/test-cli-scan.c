@@ -627,11 +627,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *cache = NULL;
-
-  binary = fm_test_cli_init (&argc, &argv);
-  cache = g_build_filename (fm_test_scratch (), "cache", NULL);
-  cache_dir = cache;
+  binary = fm_test_cli_init_cached (&argc, &argv, &cache_dir);
 
   g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);
   g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);

@@ -285,11 +285,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *cache = NULL;
-
-  binary = fm_test_cli_init (&argc, &argv);
-  cache = fm_test_fresh_dir (fm_test_scratch (), "cache");
-  cache_dir = cache;
+  binary = fm_test_cli_init_cached (&argc, &argv, &cache_dir);
 
   g_test_add_func ("/cli/timeline/bundled", test_bundled);
   g_test_add_func ("/cli/timeline/order-and-damage", test_order_and_damage);
