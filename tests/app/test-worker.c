@@ -670,6 +670,33 @@ test_frame_partial (void)
   fm_worker_shutdown (worker);
 }
 
+/* The latest-wins tests submit inputs numbered 1 to 100, input k filled
+ * with k. Submits input @k in @x (SLOW_NUMEL floats); returns its
+ * generation. */
+static guint64
+submit_numbered (FmWorker *worker,
+                 float    *x,
+                 guint     k)
+{
+  for (gsize i = 0; i < SLOW_NUMEL; i++)
+    x[i] = (float) k;
+  return fm_worker_submit (worker, x, SLOW_NUMEL);
+}
+
+/* The number k (1 to 100) of the input whose generation, @gens[k], is
+ * @gen; fails the test when no input has it. */
+static guint
+input_number (const guint64 *gens,
+              guint64        gen)
+{
+  guint k = 1;
+
+  while (k <= 100 && gens[k] != gen)
+    k++;
+  g_assert_cmpuint (k, <=, 100);
+  return k;
+}
+
 static void
 test_latest_wins (void)
 {
@@ -688,9 +715,7 @@ test_latest_wins (void)
   /* Input k is filled with k; the identity chain returns it unchanged. */
   for (guint k = 1; k <= 100; k++)
     {
-      for (gsize i = 0; i < SLOW_NUMEL; i++)
-        x[i] = (float) k;
-      gens[k] = fm_worker_submit (worker, x, SLOW_NUMEL);
+      gens[k] = submit_numbered (worker, x, k);
       g_assert_cmpuint (gens[k], >, gens[k - 1]);
       if (k == 1)
         WAIT_FOR (worker, FALSE, st.n_started == 1);
@@ -721,12 +746,8 @@ test_latest_wins (void)
   for (guint r = 0; r < sink.results->len; r++)
     {
       FmWorkerResult *result = g_ptr_array_index (sink.results, r);
-      guint64 gen = fm_worker_result_get_input_generation (result);
-      guint k = 1;
+      guint k = input_number (gens, fm_worker_result_get_input_generation (result));
 
-      while (k <= 100 && gens[k] != gen)
-        k++;
-      g_assert_cmpuint (k, <=, 100);
       assert_result_filled (result, "v40", (float) k);
     }
 
@@ -761,9 +782,7 @@ test_latest_wins_partial (void)
   fm_worker_set_needed (worker, 5);
   for (guint k = 1; k <= 100; k++)
     {
-      for (gsize i = 0; i < SLOW_NUMEL; i++)
-        x[i] = (float) k;
-      gens[k] = fm_worker_submit (worker, x, SLOW_NUMEL);
+      gens[k] = submit_numbered (worker, x, k);
       drain_main_context (2);
     }
   WAIT_FOR (worker, TRUE,
@@ -782,11 +801,8 @@ test_latest_wins_partial (void)
       FmWorkerResult *result = g_ptr_array_index (sink.results, r);
       guint64 gen = fm_worker_result_get_input_generation (result);
       gboolean complete = fm_worker_result_is_complete (result);
-      guint k = 1;
+      guint k = input_number (gens, gen);
 
-      while (k <= 100 && gens[k] != gen)
-        k++;
-      g_assert_cmpuint (k, <=, 100);
       if (complete)
         assert_result_filled (result, "v40", (float) k);
       else
