@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fm-layer-section.h"
+#include "fm-test-scan.h"
 #include "fm-test-window.h"
 #include "fm-tile.h"
 #include "fm-tile-detail.h"
@@ -35,17 +36,6 @@ scan_layer_of (FmWindow *window,
 
   *index = fm_scan_result_find_layer (scan, name);
   return *index >= 0 ? &scan->layers[*index] : NULL;
-}
-
-static gboolean
-listed (const guint *list,
-        guint        n,
-        guint        c)
-{
-  for (guint i = 0; i < n; i++)
-    if (list[i] == c)
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -72,7 +62,7 @@ test_near_dead_marks_and_filter (void)
       for (guint c = 0; c < sl->channels; c++)
         {
           FmTile *tile = FM_TILE (fm_layer_section_get_tile (section, c));
-          gboolean want = listed (sl->near_dead, sl->n_near_dead, c);
+          gboolean want = fm_test_list_has (sl->near_dead, sl->n_near_dead, c);
 
           g_assert_cmpint (fm_tile_get_near_dead (tile), ==, want);
           marked += fm_tile_get_near_dead (tile);
