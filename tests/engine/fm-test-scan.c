@@ -60,6 +60,64 @@ fm_test_scan (FmModel             *model,
   return fm_scan_result_ref (fm_scan_get_result (scan));
 }
 
+typedef struct
+{
+  FmDataset      *ds;
+  guint64         n;
+  gint           *seen;
+  FmTestItemCheck check;
+  guint           count;
+  guint           bad;
+  GError         *error;
+} Reader;
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Reader *r = data;
+
+  for (;;)
+    {
+      g_autoptr(FmImage) image = NULL;
+      guint64 index;
+      int label;
+
+      if (!fm_dataset_next (r->ds, &index, &image, &label, &r->error))
+        break;
+      if (index >= r->n || (r->check != NULL && !r->check (index, image, label)))
+        r->bad++;
+      else
+        g_atomic_int_inc (&r->seen[index]);
+      r->count++;
+    }
+  return NULL;
+}
+
+guint64
+fm_test_read_in_two_threads (FmDataset      *ds,
+                             guint64         n,
+                             gint           *seen,
+                             FmTestItemCheck check)
+{
+  Reader readers[2];
+  GThread *threads[2];
+
+  for (int t = 0; t < 2; t++)
+    {
+      readers[t] = (Reader) { ds, n, seen, check, 0, 0, NULL };
+      threads[t] = g_thread_new ("reader", reader_thread, &readers[t]);
+    }
+  for (int t = 0; t < 2; t++)
+    g_thread_join (threads[t]);
+  for (int t = 0; t < 2; t++)
+    {
+      g_assert_no_error (readers[t].error);
+      g_assert_cmpuint (readers[t].bad, ==, 0);
+      g_test_message ("thread %d read %u items", t, readers[t].count);
+    }
+  return (guint64) readers[0].count + readers[1].count;
+}
+
 gboolean
 fm_test_list_has (const guint *list,
                   guint        n,

@@ -38,6 +38,20 @@ FmScanResult *fm_test_scan         (FmModel             *model,
                                     const char          *path,
                                     const FmScanOptions *options);
 
+/* Whether item @index of a dataset read by fm_test_read_in_two_threads ()
+ * holds what it should (@image, @label). */
+typedef gboolean (*FmTestItemCheck) (guint64        index,
+                                     const FmImage *image,
+                                     int            label);
+/* Reads @ds to its end from two threads at once (one FmDataset shared),
+ * adding 1 to @seen[index] (atomically) for every item read. Fails the
+ * test when a reader fails, or an item's index is @n or more or @check
+ * (may be NULL) says no. Returns how many items the two read. */
+guint64 fm_test_read_in_two_threads (FmDataset      *ds,
+                                     guint64         n,
+                                     gint           *seen,
+                                     FmTestItemCheck check);
+
 /* The bundled file @rel (data/@rel), which must be there. */
 char *fm_test_bundled           (const char         *rel);
 /* Whether @c is among the @n entries of @list (a dead, rare or near-dead

@@ -177,32 +177,6 @@ write_png (const char *dir,
 
 /* ---- two threads ------------------------------------------------------ */
 
-typedef struct
-{
-  FmDataset *ds;
-  gint      *seen;
-  guint64    n;
-  guint      count;
-  GError    *error;
-} Reader;
-
-static gpointer
-reader_thread (gpointer data)
-{
-  Reader *r = data;
-  guint64 index;
-  FmImage *image;
-
-  while (fm_dataset_next (r->ds, &index, &image, NULL, &r->error))
-    {
-      g_assert_cmpuint (index, <, r->n);
-      g_atomic_int_inc (&r->seen[index]);
-      fm_image_free (image);
-      r->count++;
-    }
-  return NULL;
-}
-
 /* Two readers share @ds: each index of [@begin, @end) comes once. */
 static void
 assert_two_readers (FmDataset *ds,
@@ -211,20 +185,8 @@ assert_two_readers (FmDataset *ds,
 {
   guint64 n = fm_dataset_get_n_items (ds);
   g_autofree gint *seen = g_new0 (gint, n);
-  Reader readers[2];
-  GThread *threads[2];
 
-  for (int t = 0; t < 2; t++)
-    {
-      readers[t] = (Reader) { ds, seen, n, 0, NULL };
-      threads[t] = g_thread_new ("reader", reader_thread, &readers[t]);
-    }
-  for (int t = 0; t < 2; t++)
-    {
-      g_thread_join (threads[t]);
-      g_assert_no_error (readers[t].error);
-    }
-  g_assert_cmpuint (readers[0].count + readers[1].count, ==, end - begin);
+  g_assert_cmpuint (fm_test_read_in_two_threads (ds, n, seen, NULL), ==, end - begin);
   for (guint64 i = 0; i < n; i++)
     g_assert_cmpint (seen[i], ==, i >= begin && i < end ? 1 : 0);
 }

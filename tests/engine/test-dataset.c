@@ -1094,39 +1094,15 @@ test_folder_bad (void)
 
 #define THREAD_ITEMS 20000
 
-typedef struct
+/* Item i holds i in its first two bytes (big-endian) and i % 10 as its
+ * label: pixels, label and index must belong together. */
+static gboolean
+item_holds_index (guint64        index,
+                  const FmImage *image,
+                  int            label)
 {
-  FmDataset *ds;
-  gint      *seen;     /* [THREAD_ITEMS], atomic counts */
-  gint       bad;      /* atomic */
-  guint      count;
-  GError    *error;
-} Reader;
-
-static gpointer
-reader_thread (gpointer data)
-{
-  Reader *r = data;
-
-  for (;;)
-    {
-      g_autoptr(FmImage) image = NULL;
-      guint64 index;
-      int label;
-
-      if (!fm_dataset_next (r->ds, &index, &image, &label, &r->error))
-        break;
-      /* Item i holds i in its first two bytes (big-endian) and i % 10 as
-       * its label: pixels, label and index must belong together. */
-      if (index >= THREAD_ITEMS
-          || image->pixels[0] != (index >> 8) || image->pixels[1] != (index & 0xff)
-          || label != (int) (index % 10))
-        g_atomic_int_inc (&r->bad);
-      else
-        g_atomic_int_inc (&r->seen[index]);
-      r->count++;
-    }
-  return NULL;
+  return image->pixels[0] == (index >> 8) && image->pixels[1] == (index & 0xff)
+         && label == (int) (index % 10);
 }
 
 static void
@@ -1140,8 +1116,6 @@ test_threads (void)
   g_autofree char *labels_path = NULL;
   g_autofree gint *seen = NULL;
   g_autoptr(FmDataset) ds = NULL;
-  Reader readers[2];
-  GThread *threads[2];
 
   for (guint i = 0; i < THREAD_ITEMS; i++)
     {
@@ -1159,21 +1133,8 @@ test_threads (void)
   g_assert_true (fm_dataset_has_labels (ds));
 
   seen = g_new0 (gint, THREAD_ITEMS);
-  for (int t = 0; t < 2; t++)
-    {
-      readers[t] = (Reader) { ds, seen, 0, 0, NULL };
-      threads[t] = g_thread_new ("reader", reader_thread, &readers[t]);
-    }
-  for (int t = 0; t < 2; t++)
-    g_thread_join (threads[t]);
-
-  for (int t = 0; t < 2; t++)
-    {
-      g_assert_no_error (readers[t].error);
-      g_assert_cmpint (readers[t].bad, ==, 0);
-      g_test_message ("thread %d read %u items", t, readers[t].count);
-    }
-  g_assert_cmpuint (readers[0].count + readers[1].count, ==, THREAD_ITEMS);
+  g_assert_cmpuint (fm_test_read_in_two_threads (ds, THREAD_ITEMS, seen, item_holds_index), ==,
+                    THREAD_ITEMS);
   for (guint i = 0; i < THREAD_ITEMS; i++)
     g_assert_cmpint (seen[i], ==, 1);
 }
