@@ -670,28 +670,59 @@ test_frame_partial (void)
   fm_worker_shutdown (worker);
 }
 
-/* The latest-wins tests submit inputs numbered 1 to 100, input k filled
- * with k. Submits input @k in @x (SLOW_NUMEL floats); returns its
- * generation. */
-static guint64
-submit_numbered (FmWorker *worker,
-                 float    *x,
-                 guint     k)
+/* The latest-wins tests' set-up: a pass of a 40-conv identity chain
+ * (~0.1 s here) on a worker whose results @sink keeps, and inputs
+ * numbered 1 to 100, input k filled with k (in @x), whose generations
+ * go in @gens[k]. */
+typedef struct
 {
-  for (gsize i = 0; i < SLOW_NUMEL; i++)
-    x[i] = (float) k;
-  return fm_worker_submit (worker, x, SLOW_NUMEL);
+  FmModel  *model;
+  FmWorker *worker;
+  float    *x;        /* SLOW_NUMEL */
+  guint64   gens[101];
+  Sink      sink;
+} Burst;
+
+static void
+burst_init (Burst *b)
+{
+  b->model = build_slow (40);
+  b->worker = fm_worker_new ();
+  b->x = g_new (float, SLOW_NUMEL);
+  memset (b->gens, 0, sizeof b->gens);
+  sink_init (&b->sink, b->worker, TRUE);
+  g_assert_true (fm_worker_set_model (b->worker, b->model, NULL));
 }
 
-/* The number k (1 to 100) of the input whose generation, @gens[k], is
- * @gen; fails the test when no input has it. */
+static void
+burst_clear (Burst *b)
+{
+  sink_clear (&b->sink);
+  g_free (b->x);
+  g_object_unref (b->worker);
+  fm_model_unref (b->model);
+}
+
+/* Submits input @k; returns its generation, also kept in @b->gens[k]. */
+static guint64
+burst_submit (Burst *b,
+              guint  k)
+{
+  for (gsize i = 0; i < SLOW_NUMEL; i++)
+    b->x[i] = (float) k;
+  b->gens[k] = fm_worker_submit (b->worker, b->x, SLOW_NUMEL);
+  return b->gens[k];
+}
+
+/* The number k (1 to 100) of the input whose generation is @gen; fails
+ * the test when no input has it. */
 static guint
-input_number (const guint64 *gens,
-              guint64        gen)
+burst_input_number (const Burst *b,
+                    guint64      gen)
 {
   guint k = 1;
 
-  while (k <= 100 && gens[k] != gen)
+  while (k <= 100 && b->gens[k] != gen)
     k++;
   g_assert_cmpuint (k, <=, 100);
   return k;
@@ -700,62 +731,56 @@ input_number (const guint64 *gens,
 static void
 test_latest_wins (void)
 {
-  /* A pass (40 convs, ~0.1 s here) outlasts the burst of submits. */
-  g_autoptr(FmModel) model = build_slow (40);
-  g_autoptr(FmWorker) worker = fm_worker_new ();
-  g_autofree float *x = g_new (float, SLOW_NUMEL);
-  guint64 gens[101] = { 0 };
+  /* A pass outlasts the burst of submits. */
   FmWorkerStats stats;
   FmWorkerResult *first, *last;
-  Sink sink;
+  Burst b;
 
-  sink_init (&sink, worker, TRUE);
-  g_assert_true (fm_worker_set_model (worker, model, NULL));
+  burst_init (&b);
 
   /* Input k is filled with k; the identity chain returns it unchanged. */
   for (guint k = 1; k <= 100; k++)
     {
-      gens[k] = submit_numbered (worker, x, k);
-      g_assert_cmpuint (gens[k], >, gens[k - 1]);
+      g_assert_cmpuint (burst_submit (&b, k), >, b.gens[k - 1]);
       if (k == 1)
-        WAIT_FOR (worker, FALSE, st.n_started == 1);
+        WAIT_FOR (b.worker, FALSE, st.n_started == 1);
     }
 
-  WAIT_FOR (worker, TRUE,
-            sink.results->len > 0 &&
+  WAIT_FOR (b.worker, TRUE,
+            b.sink.results->len > 0 &&
             fm_worker_result_get_input_generation (
-              g_ptr_array_index (sink.results, sink.results->len - 1)) == gens[100]);
+              g_ptr_array_index (b.sink.results, b.sink.results->len - 1)) == b.gens[100]);
   drain_main_context (50);
-  fm_worker_get_stats (worker, &stats);
+  fm_worker_get_stats (b.worker, &stats);
   g_test_message ("%u results, %" G_GUINT64_FORMAT " passes, last took %.1f ms",
-                  sink.results->len, stats.n_started, stats.last_duration / 1000.0);
+                  b.sink.results->len, stats.n_started, stats.last_duration / 1000.0);
 
   /* The first pass, in flight during the burst, is not cancelled by it and
    * is shown; then at most the pass that took whatever was pending when it
    * finished, then the last input. */
-  g_assert_cmpuint (sink.results->len, >=, 2);
-  g_assert_cmpuint (sink.results->len, <=, 3);
-  g_assert_false (sink.out_of_order);
-  g_assert_cmpuint (sink.n_errors, ==, 0);
-  first = g_ptr_array_index (sink.results, 0);
-  last = g_ptr_array_index (sink.results, sink.results->len - 1);
-  g_assert_cmpuint (fm_worker_result_get_input_generation (first), ==, gens[1]);
+  g_assert_cmpuint (b.sink.results->len, >=, 2);
+  g_assert_cmpuint (b.sink.results->len, <=, 3);
+  g_assert_false (b.sink.out_of_order);
+  g_assert_cmpuint (b.sink.n_errors, ==, 0);
+  first = g_ptr_array_index (b.sink.results, 0);
+  last = g_ptr_array_index (b.sink.results, b.sink.results->len - 1);
+  g_assert_cmpuint (fm_worker_result_get_input_generation (first), ==, b.gens[1]);
   assert_result_filled (first, "v40", 1.0f);
   assert_result_filled (last, "v0", 100.0f);
   assert_result_filled (last, "v40", 100.0f);
-  for (guint r = 0; r < sink.results->len; r++)
+  for (guint r = 0; r < b.sink.results->len; r++)
     {
-      FmWorkerResult *result = g_ptr_array_index (sink.results, r);
-      guint k = input_number (gens, fm_worker_result_get_input_generation (result));
+      FmWorkerResult *result = g_ptr_array_index (b.sink.results, r);
+      guint k = burst_input_number (&b, fm_worker_result_get_input_generation (result));
 
       assert_result_filled (result, "v40", (float) k);
     }
 
-  g_assert_cmpuint (stats.n_started, ==, sink.results->len);
+  g_assert_cmpuint (stats.n_started, ==, b.sink.results->len);
   g_assert_cmpuint (stats.n_cancelled, ==, 0);
   g_assert_cmpuint (stats.n_stale, ==, 0);
 
-  sink_clear (&sink);
+  burst_clear (&b);
 }
 
 /* Latest wins with partial results: inputs come faster than passes, so
@@ -765,43 +790,39 @@ test_latest_wins (void)
 static void
 test_latest_wins_partial (void)
 {
-  g_autoptr(FmModel) model = build_slow (40);
-  g_autoptr(FmWorker) worker = fm_worker_new ();
-  g_autofree float *x = g_new (float, SLOW_NUMEL);
-  guint64 gens[101] = { 0 };
   NeededData data = { .release = 1 };
   FmWorkerStats stats;
   FmWorkerResult *last;
   guint64 prev_gen = 0;
   gboolean prev_complete = TRUE;
-  Sink sink;
+  Burst b;
 
-  sink_init (&sink, worker, TRUE);
-  g_assert_true (fm_worker_set_model (worker, model, NULL));
-  fm_worker_set_finish (worker, needed_finish, &data, NULL, NULL, g_free);
-  fm_worker_set_needed (worker, 5);
+  burst_init (&b);
+  fm_worker_set_finish (b.worker, needed_finish, &data, NULL, NULL, g_free);
+  fm_worker_set_needed (b.worker, 5);
   for (guint k = 1; k <= 100; k++)
     {
-      gens[k] = submit_numbered (worker, x, k);
+      burst_submit (&b, k);
       drain_main_context (2);
     }
-  WAIT_FOR (worker, TRUE,
-            sink.results->len > 0 &&
-            fm_worker_result_is_complete (g_ptr_array_index (sink.results, sink.results->len - 1)));
+  WAIT_FOR (b.worker, TRUE,
+            b.sink.results->len > 0 &&
+            fm_worker_result_is_complete (g_ptr_array_index (b.sink.results,
+                                                             b.sink.results->len - 1)));
   drain_main_context (50);
-  fm_worker_get_stats (worker, &stats);
+  fm_worker_get_stats (b.worker, &stats);
   g_test_message ("%u results of %" G_GUINT64_FORMAT " passes: %" G_GUINT64_FORMAT
                   " partial, %" G_GUINT64_FORMAT " cut, %" G_GUINT64_FORMAT " complete",
-                  sink.results->len, stats.n_started, stats.n_partial, stats.n_cut,
+                  b.sink.results->len, stats.n_started, stats.n_partial, stats.n_cut,
                   stats.n_completed);
 
-  g_assert_cmpuint (sink.n_errors, ==, 0);
-  for (guint r = 0; r < sink.results->len; r++)
+  g_assert_cmpuint (b.sink.n_errors, ==, 0);
+  for (guint r = 0; r < b.sink.results->len; r++)
     {
-      FmWorkerResult *result = g_ptr_array_index (sink.results, r);
+      FmWorkerResult *result = g_ptr_array_index (b.sink.results, r);
       guint64 gen = fm_worker_result_get_input_generation (result);
       gboolean complete = fm_worker_result_is_complete (result);
-      guint k = input_number (gens, gen);
+      guint k = burst_input_number (&b, gen);
 
       if (complete)
         assert_result_filled (result, "v40", (float) k);
@@ -816,16 +837,16 @@ test_latest_wins_partial (void)
       prev_gen = gen;
       prev_complete = complete;
     }
-  last = g_ptr_array_index (sink.results, sink.results->len - 1);
-  g_assert_cmpuint (fm_worker_result_get_input_generation (last), ==, gens[100]);
+  last = g_ptr_array_index (b.sink.results, b.sink.results->len - 1);
+  g_assert_cmpuint (fm_worker_result_get_input_generation (last), ==, b.gens[100]);
   g_assert_true (fm_worker_result_is_complete (last));
   g_assert_cmpuint (stats.n_started, ==, stats.n_completed + stats.n_cut);
   g_assert_cmpuint (stats.n_partial, ==, stats.n_started);
   g_assert_cmpuint (stats.n_cut, >, 0);
   g_assert_cmpuint (stats.n_cancelled, ==, 0);
 
-  sink_clear (&sink);
-  fm_worker_shutdown (worker);
+  fm_worker_shutdown (b.worker);
+  burst_clear (&b);
 }
 
 static void
