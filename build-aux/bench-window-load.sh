@@ -23,6 +23,14 @@
 # the benchmark's own would also make fontconfig rebuild its cache in the
 # first round, a second of its own.)
 #
+# Every process starts after the same pause (FM_BENCH_PAUSE seconds, default
+# 5): on a virtual machine that hands free memory back to its host ("free
+# page reporting"), pages freed by the process before are cheap to touch
+# again for about two seconds and dear afterwards, so a command run right
+# after another would be measured on warmer memory than a window, whose
+# model is opened seconds after anything else ended. FM_BENCH_PAUSE=0 gives
+# the back-to-back figures.
+#
 # The ResNet-18 export of build-aux/bench-peers-models.py (random weights,
 # no metadata of ours) is the model the issue names.
 set -euo pipefail
@@ -30,6 +38,7 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 model=${1:?usage: build-aux/bench-window-load.sh MODEL [ROUNDS]}
 rounds=${2:-5}
+pause=${FM_BENCH_PAUSE:-5}
 build_dir=${FM_BUILD_DIR:-_build}
 "$top/build-aux/dev.sh" build >/dev/null
 . "$top/build-aux/bench-window.sh"
@@ -73,15 +82,18 @@ INNER
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-cli_wall=() cli_load=() pass=() at_start=() in_window=()
+cli_wall=() cli_load=() cli_first=() pass=() at_start=() in_window=()
 echo "bench-window-load: $(basename "$model"), $(nproc) cores, $rounds rounds; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(bench_renderer)"
 for r in $(seq "$rounds"); do
+  sleep "$pause"
   start=$(date +%s%N)
   "$app" inspect "$model" >/dev/null
   end=$(date +%s%N)
   wall=$(( (end - start) / 1000000 ))
+  sleep "$pause"
   bench=$("$app" bench "$model" --runs 3)
   load=$(sed -n 's/^Load: *\([0-9.]*\) ms.*/\1/p' <<<"$bench")
+  first=$(sed -n 's/^First load: *\([0-9.]*\) ms.*/\1/p' <<<"$bench")
   fwd=$(sed -n 's/^Forward: *median \([0-9.]*\) ms.*/\1/p' <<<"$bench")
   for how in start window; do
     out=$(mktemp)
@@ -93,24 +105,33 @@ for r in $(seq "$rounds"); do
     fi
     rm -f "$out"
   done
-  echo "round $r: inspect ${wall} ms (whole process); load ${load} ms, pass ${fwd} ms (bench);" \
+  echo "round $r: inspect ${wall} ms (whole process); first load ${first} ms, load ${load} ms," \
+       "pass ${fwd} ms (bench);" \
        "window to first tiles: started on the model ${start_ms:-?} ms, opened in the window ${window_ms:-?} ms"
   # A round whose window did not report (?) is left out of the medians.
-  cli_wall+=("$wall") cli_load+=("$load") pass+=("$fwd")
+  cli_wall+=("$wall") cli_load+=("$load") cli_first+=("$first") pass+=("$fwd")
   [ -z "${start_ms:-}" ] || at_start+=("$start_ms")
   [ -z "${window_ms:-}" ] || in_window+=("$window_ms")
 done
 m_wall=$(printf '%s\n' "${cli_wall[@]}" | median)
 m_load=$(printf '%s\n' "${cli_load[@]}" | median)
+m_first=$(printf '%s\n' "${cli_first[@]}" | median)
 m_pass=$(printf '%s\n' "${pass[@]}" | median)
 m_start=$(printf '%s\n' "${at_start[@]}" | median)
 m_win=$(printf '%s\n' "${in_window[@]}" | median)
 goal=$(awk -v l="$m_load" -v p="$m_pass" 'BEGIN {printf "%.0f", 1.5 * l + p}')
-echo "median: inspect ${m_wall} ms; load ${m_load} ms; pass ${m_pass} ms;" \
+goal_first=$(awk -v l="$m_first" -v p="$m_pass" 'BEGIN {printf "%.0f", 1.5 * l + p}')
+echo "median: inspect ${m_wall} ms; first load ${m_first} ms; load ${m_load} ms; pass ${m_pass} ms;" \
      "window to first tiles: started on the model ${m_start} ms, opened in the window ${m_win} ms"
-if [ "${#in_window[@]}" -eq 0 ]; then
-  verdict="n/a (no round reported)"
-else
-  verdict=$(awk -v w="$m_win" -v g="$goal" 'BEGIN {print (w + 0 <= g + 0) ? "met" : "not met"}')
-fi
-echo "goal: opened in the window <= 1.5 x load + one pass = ${goal} ms: $verdict"
+verdict() {
+  if [ "${#in_window[@]}" -eq 0 ]; then
+    echo "n/a (no round reported)"
+  else
+    awk -v w="$m_win" -v g="$1" 'BEGIN {print (w + 0 <= g + 0) ? "met" : "not met"}'
+  fi
+}
+# The window opens a model once, in a process that has not loaded it
+# before: the CLI's first load is the like-for-like figure; the median load
+# (memory just freed by the load before) is given beside it.
+echo "goal: opened in the window <= 1.5 x first load + one pass = ${goal_first} ms: $(verdict "$goal_first")"
+echo "      (<= 1.5 x median load + one pass = ${goal} ms: $(verdict "$goal"))"
