@@ -47,13 +47,13 @@ FmWindow *fm_test_open_window  (const char *model_name);
 void      fm_test_close_window (FmWindow   *window);
 /* Lets the window lay out and paint a few frames (about 0.1 s). */
 void      fm_test_settle       (void);
-/* The descendant of @widget named @name, or NULL. */
 /* The first widget under @widget (itself included, depth first) that
  * @match says yes to with @data. */
 typedef gboolean (*FmTestMatch) (GtkWidget *widget, gconstpointer data);
 GtkWidget *fm_test_find       (GtkWidget    *widget,
                                FmTestMatch   match,
                                gconstpointer data);
+/* The descendant of @widget named @name, or NULL. */
 GtkWidget *fm_test_find_named  (GtkWidget  *widget,
                                 const char *name);
 /* The button under @widget that activates @action ("win.clear"), or NULL. */
