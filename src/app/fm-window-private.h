@@ -231,6 +231,13 @@ void _fm_window_open_tile (FmWindow *self,
                            guint     layer,
                            guint     channel);
 
+/* fm-window-recent.c */
+/* The recent models in the main menu: those still there. */
+void _fm_window_update_recent_menu (FmWindow   *self);
+/* Puts @path (NULL: nothing) first in the recent models. */
+void _fm_window_add_recent_model   (FmWindow   *self,
+                                    const char *path);
+
 /* fm-window-dnd.c */
 void _fm_window_dnd_init         (FmWindow     *self);
 /* The file chooser of Open Model (@model) or Open Image. */

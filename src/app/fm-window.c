@@ -6,7 +6,8 @@
  * The main window: the input pane, the layer sidebar and the tiles of every
  * feature-map layer. This file holds the live results, loading models off
  * the main thread and the window's life; the input, the layers, the
- * actions, the file choosers and drops, and the scan are in fm-window-*.c.
+ * actions, the file choosers and drops, the recent models and the scan
+ * are in fm-window-*.c.
  */
 #include "config.h"
 
@@ -306,112 +307,6 @@ restore_scroll (FmWindow *self,
                                                     NULL, NULL);
 }
 
-#define MAX_RECENT 8
-
-/* The last @depth folders of @path's folder, "a/run-2" (all of them, and
- * TRUE in @whole, when it has no more). */
-static char *
-folder_tail (const char *path,
-             guint       depth,
-             gboolean   *whole)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  const char *start = dir + strlen (dir);
-
-  for (guint d = 0; d < depth && start > dir; d++)
-    {
-      start--;   /* onto the separator after the folder, or its last byte */
-      while (start > dir && !G_IS_DIR_SEPARATOR (start[-1]))
-        start--;
-      if (d + 1 < depth && start > dir)
-        start--;   /* onto the separator before it */
-    }
-  *whole = start == dir || (start == dir + 1 && G_IS_DIR_SEPARATOR (dir[0]));
-  return g_strdup (start);
-}
-
-/* The menu label of @paths[@i]: its file name, and where another shares
- * it, as many of its last folders as tell the two apart ("model.onnx in
- * run-3", "model.onnx in b/run-3"; exports are often all "model.onnx"). */
-static char *
-recent_label (char  **paths,
-              guint   n,
-              guint   i)
-{
-  g_autofree char *base = g_path_get_basename (paths[i]);
-
-  for (guint depth = 1;; depth++)
-    {
-      gboolean whole = FALSE;
-      g_autofree char *tail = folder_tail (paths[i], depth, &whole);
-      gboolean shared = FALSE, told_apart = TRUE;
-
-      for (guint k = 0; k < n; k++)
-        {
-          g_autofree char *other = g_path_get_basename (paths[k]);
-          gboolean other_whole;
-          g_autofree char *other_tail = NULL;
-
-          if (k == i || !g_str_equal (other, base))
-            continue;
-          shared = TRUE;
-          other_tail = folder_tail (paths[k], depth, &other_whole);
-          told_apart &= !g_str_equal (tail, other_tail);
-        }
-      if (!shared)
-        return g_steal_pointer (&base);
-      if (told_apart || whole)
-        /* Translators: a recent model in the main menu whose file name
-         * another one shares: "model.onnx in run-3" (file, folder) */
-        return g_strdup_printf (_("%s in %s"), base, tail);
-    }
-}
-
-/* The recent models in the main menu: those still there. */
-static void
-update_recent_menu (FmWindow *self)
-{
-  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-models");
-  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
-
-  for (guint i = 0; recent[i] != NULL; i++)
-    if (g_file_test (recent[i], G_FILE_TEST_IS_REGULAR))
-      g_ptr_array_add (shown, recent[i]);
-  g_menu_remove_all (self->recent_menu);
-  for (guint i = 0; i < shown->len; i++)
-    {
-      g_autofree char *label = recent_label ((char **) shown->pdata, shown->len, i);
-      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
-
-      g_menu_item_set_action_and_target (item, "win.open-recent", "s",
-                                         (const char *) g_ptr_array_index (shown, i));
-      g_menu_append_item (self->recent_menu, item);
-    }
-}
-
-static void
-add_recent_model (FmWindow   *self,
-                  const char *path)
-{
-  g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-models");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) recent = NULL;
-  guint n = 1;
-
-  if (path == NULL)
-    return;
-  g_strv_builder_add (builder, path);
-  for (guint i = 0; old[i] != NULL && n < MAX_RECENT; i++)
-    if (!g_str_equal (old[i], path))
-      {
-        g_strv_builder_add (builder, old[i]);
-        n++;
-      }
-  recent = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "recent-models", (const char * const *) recent);
-  update_recent_menu (self);
-}
-
 static gboolean
 model_has_input_metadata (const FmModel *model)
 {
@@ -564,7 +459,7 @@ set_model (FmWindow  *self,
   fm_bench_live_mark ("layers built");
   select_layer_named (self, selected_name);
   restore_scroll (self, scroll);
-  add_recent_model (self, model->path);
+  _fm_window_add_recent_model (self, model->path);
   /* A model without our metadata and without settings kept for it: ask,
    * rather than be silently wrong. Input Settings left open show the new
    * model's (the old model's settings never reach it). */
@@ -1031,7 +926,7 @@ fm_window_init (FmWindow *self)
   _fm_window_compare_init (self);
   _fm_window_input_init (self);
   _fm_window_grid_init (self);
-  update_recent_menu (self);
+  _fm_window_update_recent_menu (self);
   _fm_window_dnd_init (self);
 
   set_busy (self, FALSE);
