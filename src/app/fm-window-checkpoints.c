@@ -152,6 +152,18 @@ plot_draw (GtkDrawingArea *area,
           drawing = TRUE;
         }
       cairo_stroke (cr);
+      /* A dot at each checkpoint scanned: one between two that could not
+       * be has no line to show it. */
+      for (guint k = 0; k < n; k++)
+        {
+          guint d = g_array_index (cp->dead, guint, k * L + l);
+
+          if (d == G_MAXUINT)
+            continue;
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, PX (k), PY (d), 2.5, 0, 2 * G_PI);
+        }
+      cairo_fill (cr);
     }
 #undef PX
 #undef PY
@@ -284,6 +296,7 @@ scan_all_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   ScanAllJob *job = task_data;
+  int first = -1;   /* the first checkpoint scanned: the others have its layers */
 
   for (guint k = 0; k < job->paths->len && !g_cancellable_is_cancelled (cancellable); k++)
     {
@@ -310,6 +323,19 @@ scan_all_thread (GTask        *task,
       /* Only whole scans count: a stopped one is dropped. */
       if (result != NULL && result->partial)
         g_clear_pointer (&result, fm_scan_result_unref);
+      if (result != NULL && first >= 0)
+        {
+          g_autofree char *name = g_path_get_basename (g_ptr_array_index (job->paths, k));
+          g_autofree char *first_name = g_path_get_basename (g_ptr_array_index (job->paths,
+                                                                                 first));
+
+          if (!fm_scan_result_check_same_layers (result, name,
+                                                 g_ptr_array_index (job->results, first),
+                                                 first_name, &error))
+            g_clear_pointer (&result, fm_scan_result_unref);
+        }
+      if (result != NULL && first < 0)
+        first = (int) k;
       g_ptr_array_add (job->results, result);
       /* The first reason of each kind is what the toast says (the job's
        * fields are read on the main thread only after the task returns). */
@@ -631,8 +657,38 @@ _fm_window_checkpoints_model_set (FmWindow *self)
       leave (self);  /* another model was opened */
       return;
     }
+  update_label (self);
   if (cp->dataset != NULL)
     _fm_window_scan_look_up (self, cp->dataset);
+}
+
+void
+_fm_window_checkpoints_load_failed (FmWindow *self)
+{
+  FmWindowCheckpoints *cp = self->checkpoints;
+  g_autofree char *base = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *text = NULL;
+
+  if (cp == NULL || cp->paths == NULL || self->model == NULL
+      || _fm_window_checkpoints_is_current (self, self->model->path))
+    return;
+  base = g_path_get_basename (g_ptr_array_index (cp->paths, cp->current));
+  shown = g_path_get_basename (self->model->path);
+  /* Translators: the checkpoint bar when the slider's checkpoint could not
+   * be opened, e.g. "Checkpoint 4 of 9: epoch-3.onnx could not be opened;
+   * the maps are still epoch-2.onnx's" */
+  text = g_strdup_printf (_("Checkpoint %u of %u: %s could not be opened; the maps are still "
+                            "%s’s"), cp->current + 1, cp->paths->len, base, shown);
+  gtk_label_set_text (cp->label, text);
+}
+
+const char *
+fm_window_get_checkpoint_label (FmWindow *self)
+{
+  g_return_val_if_fail (FM_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->checkpoints->label);
 }
 
 /* ---- actions and set-up -------------------------------------------------- */
@@ -769,6 +825,7 @@ _fm_window_checkpoints_init (FmWindow *self)
   gtk_box_append (GTK_BOX (outer), GTK_WIDGET (cp->progress));
   cp->plot = g_object_new (GTK_TYPE_DRAWING_AREA, "accessible-role", GTK_ACCESSIBLE_ROLE_IMG,
                            NULL);
+  gtk_widget_set_name (GTK_WIDGET (cp->plot), "checkpoint_plot");
   gtk_drawing_area_set_content_height (cp->plot, 64);
   gtk_drawing_area_set_draw_func (cp->plot, plot_draw, cp, NULL);
   gtk_box_append (GTK_BOX (outer), GTK_WIDGET (cp->plot));

@@ -254,6 +254,9 @@ void _fm_window_checkpoints_finalize (FmWindow     *self);
 /* A model was set: leaves the mode if it is not the checkpoint chosen,
  * else shows that checkpoint's verdicts if its scan is in the cache. */
 void _fm_window_checkpoints_model_set (FmWindow    *self);
+/* After a model failed to open: the bar says when it was the slider's
+ * checkpoint, and whose maps are still shown. */
+void _fm_window_checkpoints_load_failed (FmWindow    *self);
 /* Whether @path is the checkpoint the slider is on (in the mode). */
 gboolean _fm_window_checkpoints_is_current (FmWindow   *self,
                                             const char *path);

@@ -656,12 +656,14 @@ load_model_done (FmWindow *self,
     {
       _fm_window_show_error (self, load_error);
       show_content_after_failure (self);
+      _fm_window_checkpoints_load_failed (self);
       return;
     }
   if (!set_model (self, model, &error))
     {
       _fm_window_show_error (self, error);
       show_content_after_failure (self);
+      _fm_window_checkpoints_load_failed (self);
       return;
     }
   update_model_actions (self);

@@ -158,6 +158,8 @@ void        fm_window_set_checkpoint     (FmWindow    *self,
 /* Scans the dataset of the window's last scan with every checkpoint. */
 void        fm_window_scan_checkpoints   (FmWindow    *self);
 gboolean    fm_window_is_scanning_checkpoints (FmWindow *self);
+/* The checkpoint bar's text ("Checkpoint 3 of 9: epoch-2.onnx"). */
+const char *fm_window_get_checkpoint_label (FmWindow  *self);
 /* The dead channels of @layer at checkpoint @index after that scan, or
  * G_MAXUINT when it has none. */
 guint       fm_window_get_checkpoint_dead (FmWindow   *self,

@@ -36,6 +36,7 @@ typedef struct
   char          *output;
   /* state */
   GPtrArray     *paths;       /* char *: the checkpoints, in order */
+  char         **labels;      /* what to call each (fm_checkpoints_labels ()) */
   GPtrArray     *results;     /* FmScanResult * or NULL, one per path scanned */
   GPtrArray     *errors;      /* char *: why, or NULL, one per path scanned */
   gboolean       cancelled;
@@ -48,6 +49,7 @@ timeline_state_clear (TimelineState *s)
   g_free (s->dataset_arg);
   g_free (s->output);
   g_clear_pointer (&s->paths, g_ptr_array_unref);
+  g_clear_pointer (&s->labels, g_strfreev);
   g_clear_pointer (&s->results, g_ptr_array_unref);
   g_clear_pointer (&s->errors, g_ptr_array_unref);
 }
@@ -64,8 +66,7 @@ scan_checkpoint (TimelineState   *s,
                  GError         **error)
 {
   const char *path = g_ptr_array_index (s->paths, k);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *label = g_strdup_printf ("%s (%u/%u): ", base, k + 1, s->paths->len);
+  g_autofree char *label = g_strdup_printf ("%s (%u/%u): ", s->labels[k], k + 1, s->paths->len);
   g_autoptr(FmDataset) dataset = NULL;
   g_autoptr(FmModel) model = NULL;
   FmScanOptions options;
@@ -88,12 +89,14 @@ scan_checkpoint (TimelineState   *s,
 }
 
 /* Scans every checkpoint in order; a usage error stops at once (returned),
- * a failing checkpoint is reported and skipped, Ctrl+C stops after the
- * finished ones. */
+ * a failing checkpoint (unreadable, or not the network of the first one
+ * scanned) is reported and skipped, Ctrl+C stops after the finished ones. */
 static int
 scan_all (TimelineState  *s,
           GOptionContext *context)
 {
+  int first = -1;   /* the first checkpoint scanned: the others have its layers */
+
   s->results = g_ptr_array_new_with_free_func ((GDestroyNotify) fm_scan_result_unref);
   s->errors = g_ptr_array_new_with_free_func (g_free);
   for (guint k = 0; k < s->paths->len; k++)
@@ -115,6 +118,13 @@ scan_all (TimelineState  *s,
         }
       if (result == NULL && error == NULL)
         return status;  /* a usage error or the dataset's, already printed */
+      if (result != NULL && first >= 0
+          && !fm_scan_result_check_same_layers (result, g_ptr_array_index (s->paths, k),
+                                                g_ptr_array_index (s->results, first),
+                                                s->labels[first], &error))
+        g_clear_pointer (&result, fm_scan_result_unref);
+      if (result != NULL && first < 0)
+        first = (int) k;
       if (result == NULL)
         fm_cli_fail (error);
       else
@@ -217,9 +227,7 @@ print_text (TimelineState *s,
 
   for (guint k = 0; k < s->results->len; k++)
     {
-      g_autofree char *base = g_path_get_basename (g_ptr_array_index (s->paths, k));
-
-      name_width = MAX (name_width, fm_cli_display_width (base));
+      name_width = MAX (name_width, fm_cli_display_width (s->labels[k]));
       if (first == NULL)
         first = g_ptr_array_index (s->results, k);
     }
@@ -244,10 +252,9 @@ print_text (TimelineState *s,
   for (guint k = 0; k < s->results->len; k++)
     {
       const FmScanResult *r = g_ptr_array_index (s->results, k);
-      g_autofree char *base = g_path_get_basename (g_ptr_array_index (s->paths, k));
-      glong pad = name_width - fm_cli_display_width (base);
+      glong pad = name_width - fm_cli_display_width (s->labels[k]);
 
-      g_print ("  %s%*s", base, (int) pad, "");
+      g_print ("  %s%*s", s->labels[k], (int) pad, "");
       if (r == NULL)
         {
           g_print ("  %s\n", _("(not scanned)"));
@@ -311,7 +318,7 @@ write_figure (TimelineState *s,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!fm_timeline_figure_write (s->output, (const char * const *) s->paths->pdata,
+  if (!fm_timeline_figure_write (s->output, (const char * const *) s->labels,
                                  (FmScanResult * const *) s->results->pdata, s->results->len,
                                  fm_dataset_get_path (dataset), &error))
     return fm_cli_fail (error);
@@ -355,6 +362,8 @@ fm_cli_timeline (int    argc,
       s.paths = fm_checkpoints_list ((const char * const *) argv + 1, (guint) argc - 1, &error);
       if (s.paths == NULL)
         status = fm_cli_fail (error);
+      else
+        s.labels = fm_checkpoints_labels (s.paths);
     }
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_open_dataset (&s.flags, s.dataset_arg, &dataset);

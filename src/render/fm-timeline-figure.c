@@ -55,7 +55,7 @@ fm_timeline_figure_format_for (const char *path)
 
 typedef struct
 {
-  const char * const   *paths;
+  const char * const   *names;
   FmScanResult * const *results;
   guint                 n;
   const char           *dataset;
@@ -115,8 +115,7 @@ draw_header (cairo_t      *cr,
   y += TITLE_PX + 10;
   for (guint k = 0; k < f->n; k++)
     {
-      g_autofree char *base = g_path_get_basename (f->paths[k]);
-      g_autofree char *line = g_strdup_printf ("%u  %s%s", k + 1, base,
+      g_autofree char *line = g_strdup_printf ("%u  %s%s", k + 1, f->names[k],
                                                f->results[k] == NULL ? _(" (not scanned)") : "");
 
       fm_figure_text_line (cr, line, MARGIN, y, (int) (width - 2 * MARGIN), TEXT_PX, FALSE, FALSE, ink);
@@ -353,13 +352,13 @@ write_pdf (const char    *path,
 
 gboolean
 fm_timeline_figure_write (const char           *path,
-                          const char * const   *paths,
+                          const char * const   *names,
                           FmScanResult * const *results,
                           guint                 n,
                           const char           *dataset,
                           GError              **error)
 {
-  Figure f = { paths, results, n, dataset, NULL };
+  Figure f = { names, results, n, dataset, NULL };
 
   for (guint k = 0; k < n && f.first == NULL; k++)
     f.first = results[k];

@@ -29,12 +29,13 @@ typedef enum
 /* From @path's extension (case-insensitive): .png, .pdf, else NONE. */
 FmTimelineFigureFormat fm_timeline_figure_format_for (const char          *path);
 
-/* Draws @n checkpoints: @paths[k] and its scan @results[k] (NULL: not
+/* Draws @n checkpoints: @names[k] (what to call it, as
+ * fm_checkpoints_labels () says) and its scan @results[k] (NULL: not
  * scanned) into @path. FALSE with FM_ERROR_IO naming @path when it cannot
  * be written, FM_ERROR_LIMIT when a PNG would exceed the largest picture
  * (the message suggests .pdf). */
 gboolean fm_timeline_figure_write (const char           *path,
-                                   const char * const   *paths,
+                                   const char * const   *names,
                                    FmScanResult * const *results,
                                    guint                 n,
                                    const char           *dataset,

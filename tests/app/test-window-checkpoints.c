@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <math.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -171,6 +172,24 @@ test_scan_each (void)
   fm_test_close_window (window);
 }
 
+/* Opens the checkpoints of @folder (the first is epoch-1.onnx), scans the
+ * bundled digits, then every checkpoint; returns the toast that ends it. */
+static const char *
+scan_series (FmWindow *window,
+             GFile    *folder)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fm_window_open_checkpoints (window, folder, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (model_is (window, "epoch-1.onnx"));
+  fm_test_fresh_scan_cache ();
+  fm_test_scan_digits (window);
+  fm_window_scan_checkpoints (window);
+  WAIT_FOR (!fm_window_is_scanning_checkpoints (window));
+  return fm_window_get_last_toast (window);
+}
+
 /* A checkpoint that cannot be read: the scan of the others goes on, and
  * the toast says which and why, not only how many. */
 static void
@@ -182,7 +201,6 @@ test_scan_says_why (void)
   g_autofree char *copy = g_build_filename (dir, "epoch-1.onnx", NULL);
   g_autofree char *broken = g_build_filename (dir, "epoch-2.onnx", NULL);
   g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  g_autoptr(GError) error = NULL;
   g_autofree char *bytes = NULL;
   gsize len;
   FmWindow *window = fm_test_open_window ("mnist-cnn");
@@ -191,20 +209,95 @@ test_scan_says_why (void)
   g_assert_true (g_file_get_contents (good, &bytes, &len, NULL));
   g_assert_true (g_file_set_contents (copy, bytes, len, NULL));
   g_assert_true (g_file_set_contents (broken, bytes, len / 2, NULL));
-  g_assert_true (fm_window_open_checkpoints (window, folder, &error));
-  g_assert_no_error (error);
-  WAIT_FOR (model_is (window, "epoch-1.onnx"));
-
-  fm_test_fresh_scan_cache ();
-  fm_test_scan_digits (window);
-  fm_window_scan_checkpoints (window);
-  WAIT_FOR (!fm_window_is_scanning_checkpoints (window));
-  toast = fm_window_get_last_toast (window);
+  toast = scan_series (window, folder);
   g_assert_nonnull (toast);
   g_assert_nonnull (strstr (toast, "1 of 2 checkpoints could not be scanned"));
   g_assert_nonnull (strstr (toast, "epoch-2.onnx"));
   g_assert_nonnull (strstr (toast, "truncated"));
   g_assert_null (strchr (toast, '\n'));
+  fm_test_close_window (window);
+}
+
+/* Whether column @x of @surface (an RGB image) holds a saturated pixel:
+ * one of the plot's coloured lines or dots. */
+static gboolean
+column_has_colour (cairo_surface_t *surface,
+                   int              x)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  for (int y = 0; y < cairo_image_surface_get_height (surface); y++)
+    {
+      const guint8 *px = data + (gsize) y * stride + 4 * x;   /* B, G, R, A */
+      int hi = MAX (MAX (px[0], px[1]), px[2]), lo = MIN (MIN (px[0], px[1]), px[2]);
+
+      if (px[3] > 200 && hi - lo > 100)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A series with a damaged checkpoint and one of another network (the
+ * LeNet fixture): Scan Each Checkpoint scans the rest and counts both as
+ * not scanned; a checkpoint scanned between the two has a dot on the plot
+ * (no line reaches it); and the slider on the damaged one says that it
+ * could not be opened and whose maps are still shown. */
+static void
+test_broken_in_series (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "broken-in-series");
+  g_autofree char *series = series_dir ();
+  g_autofree char *lenet = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "lenet",
+                                             "model.onnx", NULL);
+  static const char *const from[] = { "epoch-0.onnx", "epoch-8.onnx", "epoch-8.onnx",
+                                      "epoch-4.onnx", NULL };
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  GtkWidget *plot;
+  cairo_surface_t *surface;
+  const char *toast;
+  int width, x;
+
+  for (guint k = 0; k < 5; k++)
+    {
+      g_autofree char *src = from[k] != NULL ? g_build_filename (series, from[k], NULL)
+                                             : g_strdup (lenet);
+      g_autofree char *name = g_strdup_printf ("epoch-%u.onnx", k + 1);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *bytes = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
+      g_assert_true (g_file_set_contents (path, bytes, k == 2 ? len / 2 : len, NULL));
+    }
+  toast = scan_series (window, folder);
+  g_test_message ("%s", toast);
+  g_assert_nonnull (strstr (toast, "2 of 5 checkpoints could not be scanned"));
+  g_assert_cmpuint (fm_window_get_checkpoint_dead (window, 3, "/relu1/Relu_output_0"),
+                    !=, G_MAXUINT);
+  g_assert_cmpuint (fm_window_get_checkpoint_dead (window, 2, "/relu1/Relu_output_0"),
+                    ==, G_MAXUINT);
+  g_assert_cmpuint (fm_window_get_checkpoint_dead (window, 4, "/relu1/Relu_output_0"),
+                    ==, G_MAXUINT);
+
+  /* The fourth checkpoint's dot, where no line passes. */
+  plot = fm_test_find_named (GTK_WIDGET (window), "checkpoint_plot");
+  g_assert_nonnull (plot);
+  fm_test_settle ();
+  surface = fm_test_render_widget (plot);
+  width = cairo_image_surface_get_width (surface);
+  x = (int) lround (8 + (width - 16) * 3 / 4.0);
+  g_assert_true (column_has_colour (surface, x));
+  cairo_surface_destroy (surface);
+
+  /* The slider on the damaged checkpoint. */
+  fm_window_set_checkpoint (window, 2);
+  WAIT_FOR (strstr (fm_window_get_checkpoint_label (window), "could not be opened") != NULL);
+  g_test_message ("%s", fm_window_get_checkpoint_label (window));
+  g_assert_nonnull (strstr (fm_window_get_checkpoint_label (window), "epoch-3.onnx"));
+  g_assert_nonnull (strstr (fm_window_get_checkpoint_label (window), "epoch-1.onnx’s"));
+  g_assert_true (model_is (window, "epoch-1.onnx"));
   fm_test_close_window (window);
 }
 
@@ -312,6 +405,7 @@ main (int   argc,
   g_test_add_func ("/app/window-checkpoints/slider-keeps-input", test_slider_keeps_input);
   g_test_add_func ("/app/window-checkpoints/scan-each", test_scan_each);
   g_test_add_func ("/app/window-checkpoints/scan-says-why", test_scan_says_why);
+  g_test_add_func ("/app/window-checkpoints/broken-in-series", test_broken_in_series);
   g_test_add_func ("/app/window-checkpoints/scan-dynamic-size", test_scan_dynamic_size);
   g_test_add_func ("/app/window-checkpoints/leave-and-refuse", test_leave_and_refuse);
   g_test_add_func ("/app/window-checkpoints/settings-carry-over", test_settings_carry_over);

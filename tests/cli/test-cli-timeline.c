@@ -9,7 +9,10 @@
  *  - each checkpoint's dead ReLU channels equal PyTorch's, which
  *    build-aux/train-mnist.py computed while training and committed
  *    (tests/fixtures/mnist/mnist-cnn-dying-checkpoints/dead.json);
- *  - files are taken in natural order (epoch-2 before epoch-10);
+ *  - files are taken in natural order (epoch-2 before epoch-10), and files
+ *    of the same name in natural order of their folders, which their
+ *    labels name (step-2/model.onnx before step-10/model.onnx);
+ *  - a checkpoint of another network is reported and not compared;
  *  - a damaged checkpoint is reported by name and the others are still
  *    scanned (exit status 1);
  *  - Ctrl+C keeps the checkpoints already finished;
@@ -184,6 +187,111 @@ test_order_and_damage (void)
   }
 }
 
+/* Copies @src to @dir/@sub/@name and returns the new path. */
+static char *
+copy_checkpoint (const char *src,
+                 const char *dir,
+                 const char *sub,
+                 const char *name)
+{
+  g_autofree char *bytes = NULL;
+  g_autofree char *folder = g_build_filename (dir, sub, NULL);
+  char *path = g_build_filename (folder, name, NULL);
+  gsize len;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  return path;
+}
+
+/* A training that saves step-N/model.onnx, given in the shell's order
+ * (step-10 before step-2): taken in the steps' order, and each row of the
+ * table named by its folder. */
+static void
+test_same_names (void)
+{
+  g_autofree char *src = checkpoints_dir ();
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "same-names");
+  static const char *const steps[] = { "step-0", "step-1", "step-10", "step-2" };
+  static const char *const epochs[] = { "epoch-0.onnx", "epoch-1.onnx", "epoch-8.onnx",
+                                        "epoch-2.onnx" };
+  static const guint order[] = { 0, 1, 3, 2 };   /* into steps[] */
+  char *paths[4];
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *got;
+  const char *at = NULL;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *epoch = g_build_filename (src, epochs[i], NULL);
+
+      paths[i] = copy_checkpoint (epoch, dir, steps[i], "model.onnx");
+    }
+  g_assert_cmpint (run_timeline (&out, &err, paths[0], paths[1], paths[2], paths[3],
+                                 "--dataset", "mnist-heldout", "--json", "--limit", "50", NULL),
+                   ==, 0);
+  got = json_object_get_array_member (fm_test_cli_parse_object (parser, out), "checkpoints");
+  g_assert_cmpuint (json_array_get_length (got), ==, 4);
+  for (guint k = 0; k < 4; k++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (got, k),
+                                                    "model"), ==, paths[order[k]]);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The table's rows, in order, each named by its folder. */
+  g_assert_cmpint (run_timeline (&out, &err, paths[0], paths[1], paths[2], paths[3],
+                                 "--dataset", "mnist-heldout", "--limit", "50", NULL), ==, 0);
+  at = out;
+  for (guint k = 0; k < 4; k++)
+    {
+      g_autofree char *row = g_strdup_printf ("\n  %s/model.onnx ", steps[order[k]]);
+
+      at = strstr (at, row);
+      g_assert_nonnull (at);
+    }
+  for (guint i = 0; i < 4; i++)
+    g_free (paths[i]);
+}
+
+/* A folder that mixes in another network (the LeNet fixture): that
+ * checkpoint is named on stderr as not the same network and its row says
+ * why; the others are scanned; exit status 1. */
+static void
+test_other_network (void)
+{
+  g_autofree char *src = checkpoints_dir ();
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "other-network");
+  g_autofree char *epoch = g_build_filename (src, "epoch-3.onnx", NULL);
+  g_autofree char *lenet = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "lenet",
+                                             "model.onnx", NULL);
+  g_autofree char *a = copy_checkpoint (epoch, dir, "run", "epoch-1.onnx");
+  g_autofree char *b = copy_checkpoint (lenet, dir, "run", "epoch-2.onnx");
+  g_autofree char *c = copy_checkpoint (epoch, dir, "run", "epoch-3.onnx");
+  g_autofree char *folder = g_path_get_dirname (a);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *cps;
+  JsonObject *other;
+
+  g_assert_cmpint (run_timeline (&out, &err, folder, "--dataset", "mnist-heldout", "--json",
+                                 "--limit", "50", NULL), ==, 1);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, b));
+  g_assert_nonnull (strstr (err, "is not the same network as epoch-1.onnx"));
+  cps = json_object_get_array_member (fm_test_cli_parse_object (parser, out), "checkpoints");
+  g_assert_cmpuint (json_array_get_length (cps), ==, 3);
+  other = json_array_get_object_element (cps, 1);
+  g_assert_false (json_object_has_member (other, "layers"));
+  g_assert_nonnull (strstr (json_object_get_string_member (other, "error"),
+                            "is not the same network"));
+  g_assert_true (json_object_has_member (json_array_get_object_element (cps, 0), "layers"));
+  g_assert_true (json_object_has_member (json_array_get_object_element (cps, 2), "layers"));
+}
+
 /* Ctrl+C after the first checkpoint is done: the finished ones are
  * printed, the run says it was cancelled. Many uncached scans of the
  * series make sure there is work left when the signal comes. */
@@ -289,6 +397,8 @@ main (int   argc,
 
   g_test_add_func ("/cli/timeline/bundled", test_bundled);
   g_test_add_func ("/cli/timeline/order-and-damage", test_order_and_damage);
+  g_test_add_func ("/cli/timeline/same-names", test_same_names);
+  g_test_add_func ("/cli/timeline/other-network", test_other_network);
   g_test_add_func ("/cli/timeline/cancel", test_cancel);
   g_test_add_func ("/cli/timeline/figure", test_figure);
 

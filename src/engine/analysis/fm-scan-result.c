@@ -14,6 +14,8 @@
 
 #include "fm-scan-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "fm-op.h"
 
 /* ---- result ----------------------------------------------------------- */
@@ -91,6 +93,49 @@ fm_scan_result_find_layer (const FmScanResult *result,
     if (g_strcmp0 (result->layers[i].name, name) == 0)
       return (int) i;
   return -1;
+}
+
+gboolean
+fm_scan_result_check_same_layers (const FmScanResult *result,
+                                  const char         *name,
+                                  const FmScanResult *first,
+                                  const char         *first_name,
+                                  GError            **error)
+{
+  for (guint l = 0; l < first->n_layers; l++)
+    {
+      const FmScanLayer *want = &first->layers[l];
+      int i = fm_scan_result_find_layer (result, want->name);
+
+      if (i < 0)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       /* Translators: checkpoint, the first checkpoint, a layer */
+                       _("%s is not the same network as %s: it has no layer %s"),
+                       name, first_name, want->name);
+          return FALSE;
+        }
+      if (result->layers[i].channels != want->channels)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       /* Translators: "ep9.onnx is not the same network as ep0.onnx:
+                        * relu1 has 6 channels, not 32" */
+                       _("%s is not the same network as %s: %s has %u channels, not %u"),
+                       name, first_name, want->name, result->layers[i].channels,
+                       want->channels);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < result->n_layers; i++)
+    if (fm_scan_result_find_layer (first, result->layers[i].name) < 0)
+      {
+        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                     /* Translators: checkpoint, the first checkpoint, a layer */
+                     _("%s is not the same network as %s: it has a layer %s"),
+                     name, first_name, result->layers[i].name);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 /* APoZ per channel, its mean and population standard deviation over the

@@ -208,6 +208,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmScanResult, fm_scan_result_unref)
 /* Index of the layer named @name, or -1. */
 int           fm_scan_result_find_layer (const FmScanResult *result,
                                          const char         *name);
+/* Whether @result (of the checkpoint called @name) has the layers of
+ * @first (of @first_name), each with as many channels, and no other: the
+ * checkpoints of one training do. FALSE with FM_ERROR_INVALID_INPUT saying
+ * the first difference. */
+gboolean      fm_scan_result_check_same_layers (const FmScanResult *result,
+                                                const char         *name,
+                                                const FmScanResult *first,
+                                                const char         *first_name,
+                                                GError            **error);
 
 /* The diagnosis of a channel in plain, translated words, with the usual
  * remedies for a dead one; for a live channel how often it fires. */

@@ -24,6 +24,14 @@ natural_order (gconstpointer a,
   g_autofree char *kb = g_utf8_collate_key_for_filename (bb, -1);
   int order = strcmp (ka, kb);
 
+  if (order == 0)
+    {
+      /* step-2/model.onnx before step-10/model.onnx */
+      g_autofree char *fa = g_utf8_collate_key_for_filename (pa, -1);
+      g_autofree char *fb = g_utf8_collate_key_for_filename (pb, -1);
+
+      order = strcmp (fa, fb);
+    }
   return order != 0 ? order : strcmp (pa, pb);
 }
 
@@ -84,4 +92,50 @@ fm_checkpoints_list (const char * const *args,
     }
   g_ptr_array_sort (paths, natural_order);
   return g_steal_pointer (&paths);
+}
+
+/* The last @depth parts of @path ("step-2/model.onnx" for 2), and in
+ * @whole whether that is all of it. */
+static char *
+path_tail (const char *path,
+           guint       depth,
+           gboolean   *whole)
+{
+  const char *start = path + strlen (path);
+
+  for (guint d = 0; d < depth; d++)
+    {
+      while (start > path && G_IS_DIR_SEPARATOR (start[-1]))
+        start--;
+      while (start > path && !G_IS_DIR_SEPARATOR (start[-1]))
+        start--;
+    }
+  *whole = start == path;
+  return g_strdup (start);
+}
+
+char **
+fm_checkpoints_labels (const GPtrArray *paths)
+{
+  char **labels = g_new0 (char *, paths->len + 1);
+
+  for (guint i = 0; i < paths->len; i++)
+    for (guint depth = 1; labels[i] == NULL; depth++)
+      {
+        gboolean whole;
+        g_autofree char *tail = path_tail (g_ptr_array_index (paths, i), depth, &whole);
+        gboolean unique = TRUE;
+
+        /* (a file named twice keeps its whole path) */
+        for (guint k = 0; k < paths->len && unique; k++)
+          {
+            gboolean other_whole;
+            g_autofree char *other = path_tail (g_ptr_array_index (paths, k), depth, &other_whole);
+
+            unique = k == i || !g_str_equal (tail, other);
+          }
+        if (unique || whole)
+          labels[i] = g_steal_pointer (&tail);
+      }
+  return labels;
 }

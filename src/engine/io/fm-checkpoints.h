@@ -6,7 +6,8 @@
  * A training's checkpoints as `feature-maps timeline` and the window's
  * Open Checkpoints take them: .onnx files and folders of them (only the
  * folder's own files, not its subfolders), all in natural order of their
- * file names (epoch-2 before epoch-10; equal names by path).
+ * file names (epoch-2 before epoch-10; equal names by their whole path, so
+ * step-2/model.onnx before step-10/model.onnx).
  */
 #pragma once
 
@@ -23,5 +24,11 @@ G_BEGIN_DECLS
 GPtrArray *fm_checkpoints_list (const char * const *args,
                                 guint               n_args,
                                 GError            **error);
+
+/* What to call each of @paths in a table or on a slider: its file name,
+ * or where another has the same one, as many of its folders as tell
+ * them apart ("step-2/model.onnx"). A NULL-terminated array, as long as
+ * @paths. Free with g_strfreev (). */
+char     **fm_checkpoints_labels (const GPtrArray   *paths);
 
 G_END_DECLS
