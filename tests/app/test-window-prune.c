@@ -111,6 +111,54 @@ test_stopped (void)
   fm_test_close_window (window);
 }
 
+/* The open model is never the pruned model's file (the chooser asks only
+ * whether to replace it), and a model whose file has changed since the
+ * scan is not pruned from the new contents. */
+static void
+test_protects_model (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "window-prune-own");
+  g_autofree char *path = g_build_filename (dir, "mine.onnx", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.onnx", NULL);
+  g_autofree char *dying = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn-dying.onnx",
+                                             NULL);
+  g_autofree char *healthy = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn.onnx",
+                                               NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) other_file = g_file_new_for_path (other);
+  g_autofree char *bytes = NULL;
+  g_autofree char *after = NULL;
+  gsize len, after_len;
+
+  g_assert_true (g_file_get_contents (dying, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  fm_window_open_model (window, file);
+  WAIT_FOR (g_str_has_suffix (fm_window_get_model (window)->path, "mine.onnx"));
+  fm_test_scan_digits (window);
+  fm_test_settle ();
+
+  /* Onto the open model: refused, the file untouched. */
+  fm_window_export_pruned (window, file);
+  g_assert_false (fm_window_is_scanning (window));
+  g_test_message ("%s", fm_window_get_last_toast (window));
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), "was not written"));
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, bytes, len);
+  g_clear_pointer (&after, g_free);
+
+  /* The model's file replaced by another model after the scan. */
+  g_assert_true (g_file_get_contents (healthy, &after, &after_len, NULL));
+  g_assert_true (g_file_set_contents (path, after, (gssize) after_len, NULL));
+  fm_window_export_pruned (window, other_file);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  fm_test_settle ();
+  g_test_message ("%s", fm_window_get_last_toast (window));
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), "has changed since it was scanned"));
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -120,5 +168,6 @@ main (int   argc,
 
   g_test_add_func ("/app/window-prune/written", test_written);
   g_test_add_func ("/app/window-prune/stopped", test_stopped);
+  g_test_add_func ("/app/window-prune/protects-model", test_protects_model);
   return g_test_run ();
 }

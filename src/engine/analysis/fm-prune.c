@@ -614,6 +614,21 @@ check_scan (const FmModel      *model,
                    _("The model was not loaded from a file"));
       return FALSE;
     }
+  /* The file is read again below: it must still be the model scanned. */
+  if (scan->model_sha256 != NULL)
+    {
+      g_autofree char *digest = fm_scan_model_sha256 (model, error);
+
+      if (digest == NULL)
+        return FALSE;
+      if (strcmp (digest, scan->model_sha256) != 0)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       _("%s has changed since it was scanned: open it again and scan again"),
+                       model->path);
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 
