@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include "fm-test-archive.h"
 #include "fm-test-cli.h"
 #include "fm-test-files.h"
 
@@ -135,6 +136,42 @@ test_text (void)
   g_assert_nonnull (strstr (out, "Verified on 2000 images"));
 }
 
+/* A float .npy dataset with values above 1: scan and verification read
+ * them clamped to [0, 1], and prune says so, as scan does, in the text and
+ * in the JSON. */
+static void
+test_clamped_npy (void)
+{
+  g_autofree char *npy = g_build_filename (fm_test_scratch (), "bright.npy", NULL);
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "pruned-bright.onnx", NULL);
+  g_autoptr(GByteArray) bytes = fm_test_npy_header ("<f4", "(4, 1, 28, 28)", FALSE);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL, *err = NULL;
+  JsonArray *warnings;
+
+  for (guint i = 0; i < 4 * 28 * 28; i++)
+    {
+      float v = (float) ((i * 7 + i / 28) % 29) / 14.0f;   /* 0 to 2 */
+
+      g_byte_array_append (bytes, (const guint8 *) &v, sizeof v);
+    }
+  fm_test_write_bytes (npy, bytes->data, bytes->len);
+  g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", npy, "-o", path, "--json", NULL),
+                   ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  warnings = json_object_get_array_member (
+    json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                   "verification"), "warnings");
+  g_assert_cmpuint (json_array_get_length (warnings), ==, 1);
+  g_test_message ("%s", json_array_get_string_element (warnings, 0));
+  g_assert_nonnull (strstr (json_array_get_string_element (warnings, 0), "4 items had values "
+                                                                            "outside 0 to 1"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", npy, "-o", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Reading the dataset: 4 items had values outside 0 to 1"));
+}
+
 /* Another model's scan, other settings, a malformed file; no -o. */
 static void
 test_refused (void)
@@ -201,6 +238,7 @@ main (int   argc,
   g_test_add_func ("/cli/prune/scan-file", test_scan_file);
   g_test_add_func ("/cli/prune/text", test_text);
   g_test_add_func ("/cli/prune/refused", test_refused);
+  g_test_add_func ("/cli/prune/clamped-npy", test_clamped_npy);
   status = g_test_run ();
   g_object_unref (scan_parser);
   g_free (scan_json);

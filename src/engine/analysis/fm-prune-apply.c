@@ -166,6 +166,7 @@ fm_prune_free (FmPrune *prune)
   g_clear_pointer (&prune->layers, g_ptr_array_unref);
   g_clear_pointer (&prune->bytes, g_bytes_unref);
   g_clear_pointer (&prune->pruned, fm_model_unref);
+  g_clear_pointer (&prune->warnings, g_ptr_array_unref);
   g_free (prune);
 }
 
@@ -257,6 +258,11 @@ fm_prune_to_json (const FmPrune *prune)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "tolerance");
   json_builder_add_double_value (b, FM_PRUNE_TOLERANCE);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; prune->warnings != NULL && i < prune->warnings->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (prune->warnings, i));
+  json_builder_end_array (b);
   json_builder_end_object (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
@@ -296,6 +302,14 @@ fm_prune_summary (const FmPrune *prune)
                                            "Outputs agree on %'" PRIu64 " images.",
                                            (gulong) prune->images),
                               prune->images);
+    }
+  for (guint i = 0; prune->warnings != NULL && i < prune->warnings->len; i++)
+    {
+      g_string_append_c (s, ' ');
+      /* Translators: after "Outputs agree on 8 images.": what reading the
+       * dataset warned of, e.g. "8 items had values outside 0 to 1, ..." */
+      g_string_append_printf (s, _("Reading the dataset: %s."),
+                              (const char *) g_ptr_array_index (prune->warnings, i));
     }
   return g_string_free (s, FALSE);
 }

@@ -160,6 +160,7 @@ fm_prune_verify (FmPrune             *prune,
   prune->verified = FALSE;
   prune->images = 0;
   prune->max_abs_diff = prune->max_rel_diff = 0.0;
+  g_clear_pointer (&prune->warnings, g_ptr_array_unref);
   if (original->n_inputs != 1 || prune->pruned->n_inputs != 1
       || original->n_outputs != prune->pruned->n_outputs)
     {
@@ -180,6 +181,7 @@ fm_prune_verify (FmPrune             *prune,
     total = MIN (total, limit);
   if (!run_items (&pair, dataset, pp, total, progress, user_data, cancellable, error))
     return FALSE;
+  prune->warnings = fm_dataset_dup_warnings (dataset);
   prune->verified = prune->images > 0;
   if (!prune->verified)
     g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,

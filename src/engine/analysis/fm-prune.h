@@ -76,6 +76,8 @@ typedef struct
   guint64    images;        /* images both models ran */
   double     max_abs_diff;  /* largest |a - b| over every output element */
   double     max_rel_diff;  /* largest |a - b| / max (1, |a|) */
+  GPtrArray *warnings;      /* char *: what reading the dataset warned of (items
+                             * skipped, .npy values clamped), or NULL */
 } FmPrune;
 
 /* Plans and applies the pruning of @model (loaded from its file) by
@@ -114,11 +116,12 @@ gboolean   fm_prune_write    (const FmPrune        *prune,
 /* The `prune --json` object: layers (name, node, channels, removed, kept
  * with channel and reason), dead, removed, params and macs before and
  * after, and verification (images, max_abs_diff, max_rel_diff,
- * tolerance, verified). */
+ * tolerance, verified, warnings). */
 JsonNode  *fm_prune_to_json  (const FmPrune        *prune);
 /* One translated sentence: "Removed 45 of 45 dead channels, from 3
  * layers: 81 % fewer multiply-adds, 53 % fewer parameters. Outputs agree
- * on 2,000 images." (the last part once verified). */
+ * on 2,000 images." (that part once verified), then what reading the
+ * dataset warned of. */
 char      *fm_prune_summary  (const FmPrune        *prune);
 
 /* Layer @l in a few translated lines, named @name: "relu1: removed 16
