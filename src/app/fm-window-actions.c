@@ -126,21 +126,26 @@ error_details_action (GtkWidget  *widget,
 {
   FmWindow *self = FM_WINDOW (widget);
   AdwMessageDialog *dialog;
-  GtkWidget *expander, *label;
 
-  if (self->error_detail == NULL)
+  if (self->last_toast == NULL)
     return;
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Could Not Open"),
+  /* The whole toast, and an error's technical detail when it has one. */
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), self->details_heading,
                                                        self->last_toast));
-  label = gtk_label_new (self->error_detail);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "monospace");
-  expander = gtk_expander_new_with_mnemonic (_("_Technical Details"));
-  gtk_expander_set_child (GTK_EXPANDER (expander), label);
-  adw_message_dialog_set_extra_child (dialog, expander);
+  gtk_widget_set_name (GTK_WIDGET (dialog), "toast_details");
+  if (self->error_detail != NULL && *self->error_detail != '\0')
+    {
+      GtkWidget *label = gtk_label_new (self->error_detail);
+      GtkWidget *expander = gtk_expander_new_with_mnemonic (_("_Technical Details"));
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "monospace");
+      gtk_expander_set_child (GTK_EXPANDER (expander), label);
+      adw_message_dialog_set_extra_child (dialog, expander);
+    }
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -129,6 +129,38 @@ list_names (GArray *indices,
   return g_string_free (text, FALSE);
 }
 
+/* Moves the layers of @only_a named as one of @only_b (a pruned copy's,
+ * with fewer channels) from both into a new array of A's indices. */
+static GArray *
+take_same_names (GArray *only_a,
+                 GArray *only_b,
+                 char  **names_a,
+                 char  **names_b)
+{
+  GArray *both = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < only_a->len;)
+    {
+      guint a = g_array_index (only_a, guint, i);
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < only_b->len && !found; j++)
+        if (g_str_equal (names_a[a], names_b[g_array_index (only_b, guint, j)]))
+          {
+            g_array_remove_index (only_b, j);
+            found = TRUE;
+          }
+      if (found)
+        {
+          g_array_append_val (both, a);
+          g_array_remove_index (only_a, i);
+        }
+      else
+        i++;
+    }
+  return both;
+}
+
 /* The line under the banner's title: the layers that have no partner. */
 static void
 show_unpaired (FmWindow *self,
@@ -138,10 +170,22 @@ show_unpaired (FmWindow *self,
                char    **names_b)
 {
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) both = take_same_names (only_a, only_b, names_a, names_b);
 
+  if (both->len > 0)
+    {
+      g_autofree char *list = list_names (both, names_a);
+      /* Translators: layers of the same name in models A and B whose maps
+       * differ in channels, height or width (a pruned copy's), so that
+       * they are not compared */
+      g_string_append_printf (text, _("Not the same maps in A and B: %s"), list);
+    }
   if (only_a->len > 0)
     {
       g_autofree char *list = list_names (only_a, names_a);
+
+      if (text->len > 0)
+        g_string_append (text, " · ");
       /* Translators: layers of model A that model B has no partner for */
       g_string_append_printf (text, _("Only in A: %s"), list);
     }
@@ -278,6 +322,20 @@ show_banner (FmWindow *self)
   gtk_widget_set_visible (self->key_differs, TRUE);
 }
 
+/* Whether a layer of @model has the maps of a layer of the window's model:
+ * else there is nothing to compare. */
+static gboolean
+has_a_pair (FmWindow *self,
+            FmModel  *model)
+{
+  g_autoptr(GArray) layers = fm_layers_list (model, !g_settings_get_boolean (self->settings,
+                                                                             "show-all-nodes"));
+  g_autoptr(GArray) matches = fm_compare_match_layers (self->model, self->layers, model, layers,
+                                                       NULL, NULL);
+
+  return matches->len > 0;
+}
+
 /* B as the model compared with: FALSE, and nothing changes, when it
  * cannot be. */
 static gboolean
@@ -320,6 +378,17 @@ set_model_b (FmWindow   *self,
                      "size than the model shown."), name_b);
       return FALSE;
     }
+  if (!has_a_pair (self, model))
+    {
+      g_autofree char *name_a = g_path_get_basename (self->model->path);
+      g_autofree char *name_b = g_path_get_basename (model->path);
+
+      g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
+                   /* Translators: no layer of the two models has the same maps */
+                   _("Cannot compare: no layer of %s has the same maps (channels, height and "
+                     "width) as a layer of %s."), name_a, name_b);
+      return FALSE;
+    }
   if (!fm_worker_set_model (self->worker_b, model, error))
     return FALSE;
   fm_worker_set_finish (self->worker_b, NULL, NULL, NULL, NULL, NULL);
@@ -347,7 +416,8 @@ compare_load_done (FmWindow *self,
       _fm_window_show_error (self, load_error);
       return;
     }
-  /* B was read: what keeps it from being compared is said as it is. */
+  /* B was read: what keeps it from being compared is said as it is, and a
+   * comparison already shown stays. */
   if (!set_model_b (self, model, settings_path, &error))
     {
       _fm_window_toast (self, error->message);
@@ -355,19 +425,6 @@ compare_load_done (FmWindow *self,
     }
   show_banner (self);
   pair_layers (self);
-  if (self->compare_matches->len == 0)
-    {
-      g_autofree char *name_a = g_path_get_basename (self->model->path);
-      g_autofree char *name_b = g_path_get_basename (self->model_b->path);
-      /* Translators: no layer of the two models has the same maps */
-      g_autofree char *text = g_strdup_printf (_("Cannot compare: no layer of %s has the same "
-                                                 "maps (channels, height and width) as a layer "
-                                                 "of %s."), name_a, name_b);
-
-      fm_window_stop_comparing (self);
-      _fm_window_toast (self, text);
-      return;
-    }
   _fm_window_show_selected (self);
   _fm_window_submit_input (self);
   update_compare_actions (self);

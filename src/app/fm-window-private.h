@@ -51,6 +51,7 @@ struct _FmWindow
   GtkWidget       *key_rare;
   GtkWidget       *prediction_empty;
   char            *error_detail; /* technical detail of the last error toast */
+  const char      *details_heading;  /* of Details' dialog: the error's, or NULL */
   GMenu           *recent_menu;  /* the main menu's Recent Models */
   GtkDropDown     *filter_dropdown;
   GtkDropDown     *sort_dropdown;
@@ -144,7 +145,7 @@ struct _FmWindow
   guint            n_frames_b;
 };
 
-/* fm-window.c */
+/* fm-window-toast.c: a long toast has its whole text behind Details */
 void _fm_window_toast            (FmWindow     *self,
                                   const char   *text);
 /* The same with a button named @button that opens @uri. */
@@ -155,6 +156,8 @@ void _fm_window_toast_open       (FmWindow     *self,
 /* A toast with the error's first line, the rest behind Details. */
 void _fm_window_show_error       (FmWindow     *self,
                                   const GError *error);
+
+/* fm-window.c */
 /* What a model load gives back on the main thread: the model (borrowed)
  * and its input settings file (taken, or NULL), or NULL and @error.
  * Not called when the load was cancelled. */

@@ -6,13 +6,12 @@
  * The main window: the input pane, the layer sidebar and the tiles of every
  * feature-map layer. This file holds the live results, loading models off
  * the main thread and the window's life; the input, the layers, the
- * actions, the file choosers and drops, the recent models and the scan
- * are in fm-window-*.c.
+ * actions, the file choosers and drops, the recent models, the toasts
+ * and the scan are in fm-window-*.c.
  */
 #include "config.h"
 
 #include <inttypes.h>
-#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -23,75 +22,6 @@
 #include "fm-window-private.h"
 
 G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
-
-/* A toast saying @text for @timeout seconds; with @uri, a button named
- * @button that opens it (win.open-folder). */
-static void
-add_toast (FmWindow   *self,
-           const char *text,
-           guint       timeout,
-           const char *button,
-           const char *uri)
-{
-  /* Toast titles are markup in libadwaita 1.2: a file name is not. */
-  g_autofree char *markup = g_markup_escape_text (text, -1);
-  AdwToast *toast = adw_toast_new (markup);
-
-  adw_toast_set_timeout (toast, timeout);
-  if (uri != NULL)
-    {
-      adw_toast_set_button_label (toast, button);
-      adw_toast_set_action_name (toast, "win.open-folder");
-      adw_toast_set_action_target (toast, "s", uri);
-    }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (text);
-}
-
-void
-_fm_window_toast (FmWindow   *self,
-                  const char *text)
-{
-  add_toast (self, text, 8, NULL, NULL);
-}
-
-void
-_fm_window_toast_open (FmWindow   *self,
-                       const char *text,
-                       const char *button,
-                       const char *uri)
-{
-  add_toast (self, text, 8, button, uri);
-}
-
-/* An error's message is a plain sentence naming the file, then maybe a
- * technical detail after the first newline: the toast says the sentence,
- * and its Details button shows the rest. */
-void
-_fm_window_show_error (FmWindow     *self,
-                       const GError *error)
-{
-  const char *nl = strchr (error->message, '\n');
-  g_autofree char *first = nl != NULL ? g_strndup (error->message, nl - error->message)
-                                      : g_strdup (error->message);
-  /* Engine messages already begin with the file name. */
-  g_autofree char *text = g_strdup_printf (_("Could not open: %s"), first);
-  g_autofree char *markup = g_markup_escape_text (text, -1);
-  AdwToast *toast = adw_toast_new (markup);
-
-  g_free (self->error_detail);
-  self->error_detail = nl != NULL ? g_strstrip (g_strdup (nl + 1)) : NULL;
-  adw_toast_set_timeout (toast, 10);
-  if (self->error_detail != NULL && *self->error_detail != '\0')
-    {
-      adw_toast_set_button_label (toast, _("_Details"));
-      adw_toast_set_action_name (toast, "win.error-details");
-    }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  g_free (self->last_toast);
-  self->last_toast = g_steal_pointer (&text);
-}
 
 /* The header's spinner shows only for a load that lasts (after
  * BUSY_DELAY_MS): a quick open does not flash it, and its animation does
@@ -960,19 +890,6 @@ FmFrame *
 fm_window_get_frame (FmWindow *self)
 {
   return self->frame;
-}
-
-void
-fm_window_show_exported (FmWindow *self,
-                         GFile    *file)
-{
-  g_autoptr(GFile) parent = g_file_get_parent (file);
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *text = g_strdup_printf (_("Exported “%s”"), name);
-  g_autofree char *uri = parent != NULL ? g_file_get_uri (parent) : NULL;
-
-  /* libadwaita's default timeout */
-  add_toast (self, text, 5, _("Open Folder"), uri);
 }
 
 const char *

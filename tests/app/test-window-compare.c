@@ -23,6 +23,7 @@
 #include "fm-layer-section.h"
 #include "fm-layers.h"
 #include "fm-test-files.h"
+#include "fm-test-onnx.h"
 #include "fm-test-window.h"
 #include "fm-tile.h"
 #include "fm-window.h"
@@ -217,6 +218,55 @@ test_other_shape_refused (void)
   assert_refused (tiny, expected);
 }
 
+/* The toplevel named @name, or NULL. */
+static GtkWidget *
+toplevel_named (const char *name)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (tops, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (w), name) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+/* A comparison shown stays when the next model cannot be compared (LeNet
+ * has no layer of the same maps); the toast, longer than a toast shows,
+ * is whole behind Details. */
+static void
+test_refused_keeps_comparison (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *lenet = fixture ("lenet");
+  g_autoptr(GFile) file = g_file_new_for_path (lenet);
+  FmModel *b;
+  GtkWidget *dialog;
+  const char *toast;
+
+  open_compare (window, "mnist-cnn-dying");
+  b = fm_window_get_compare_model (window);
+  fm_window_compare_with (window, file);
+  WAIT_FOR (fm_window_get_last_toast (window) != NULL);
+  toast = fm_window_get_last_toast (window);
+  g_test_message ("%s", toast);
+  g_assert_nonnull (strstr (toast, "no layer of mnist-cnn.onnx"));
+  g_assert_true (fm_window_get_compare_model (window) == b);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (fm_window_get_compare_banner (window))));
+  g_assert_true (fm_layer_section_get_compare (FM_LAYER_SECTION (fm_window_get_section (window, 0))));
+
+  g_assert_cmpuint (g_utf8_strlen (toast, -1), >, 80);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.error-details", NULL);
+  dialog = toplevel_named ("toast_details");
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, toast);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  fm_test_close_window (window);
+}
+
 /* LeNet has no layer of the maps of the bundled CNN's: refused in words. */
 static void
 test_no_pair_refused (void)
@@ -225,6 +275,72 @@ test_no_pair_refused (void)
   static const char * const expected[] = { "no layer of mnist-cnn.onnx", NULL };
 
   assert_refused (lenet, expected);
+}
+
+/* x [1, 1, 8, 8] -> Conv (@c1 channels, 3 x 3, padded) -> Relu "r1" ->
+ * Conv (2 channels, 1 x 1) -> Relu "r2", with MNIST's input settings in
+ * its metadata, written to @name in the scratch folder; returns the path. */
+static char *
+write_two_relu_model (const char *name,
+                      gint64      c1)
+{
+  const gint64 x_dims[] = { 1, 1, 8, 8 }, w1_dims[] = { c1, 1, 3, 3 }, w2_dims[] = { 2, c1, 1, 1 };
+  const gint64 pads[] = { 1, 1, 1, 1 };
+  static const char *meta[] = { "feature_maps.mean", "0.5", "feature_maps.std", "0.5", NULL };
+  g_autofree float *w1 = g_new (float, c1 * 9);
+  g_autofree float *w2 = g_new (float, 2 * c1);
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) conv1 = fm_test_node ("Conv", "conv1", (const char *[]) { "x", "w1", NULL },
+                                              "c1");
+  g_autoptr(GByteArray) relu1 = fm_test_node ("Relu", "relu1", (const char *[]) { "c1", NULL },
+                                              "r1");
+  g_autoptr(GByteArray) conv2 = fm_test_node ("Conv", "conv2", (const char *[]) { "r1", "w2",
+                                                                                   NULL }, "c2");
+  g_autoptr(GByteArray) relu2 = fm_test_node ("Relu", "relu2", (const char *[]) { "c2", NULL },
+                                              "r2");
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", x_dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("r2", NULL, -1);
+  g_autoptr(GByteArray) bytes = NULL;
+  char *path = g_build_filename (fm_test_scratch (), name, NULL);
+
+  for (gint64 i = 0; i < c1 * 9; i++)
+    w1[i] = (float) ((i * 5) % 7) / 7.0f - 0.3f;
+  for (gint64 i = 0; i < 2 * c1; i++)
+    w2[i] = (float) ((i * 3) % 5) / 5.0f - 0.2f;
+  fm_test_attr_ints (conv1, "pads", pads, 4);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, conv1);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu1);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, conv2);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu2);
+  fm_test_initializer (graph, "w1", w1_dims, 4, w1);
+  fm_test_initializer (graph, "w2", w2_dims, 4, w2);
+  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "g");
+  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
+  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
+  bytes = fm_test_model_bytes (graph, meta);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+  return path;
+}
+
+/* A copy with fewer channels in a layer (as prune makes): that layer,
+ * of the same name in both, is said to have other maps, not to be only in
+ * A and only in B. */
+static void
+test_same_name_other_maps (void)
+{
+  g_autofree char *a = write_two_relu_model ("two-relu-4.onnx", 4);
+  g_autofree char *b = write_two_relu_model ("two-relu-3.onnx", 3);
+  FmWindow *window = fm_test_open_window (a);
+  g_autoptr(GFile) file = g_file_new_for_path (b);
+  const char *text;
+
+  fm_window_compare_with (window, file);
+  WAIT_FOR (fm_window_get_compare_model (window) != NULL);
+  fm_test_settle ();
+  text = fm_window_get_compare_unpaired_text (window);
+  g_test_message ("%s", text);
+  g_assert_cmpstr (text, ==, "Not the same maps in A and B: r1");
+  fm_test_close_window (window);
 }
 
 /* A small ResNet and a small U-Net of the same input share two layers'
@@ -332,7 +448,9 @@ main (int   argc,
   g_test_add_func ("/window-compare/bundled", test_compare_bundled);
   g_test_add_func ("/window-compare/other-shape", test_other_shape_refused);
   g_test_add_func ("/window-compare/no-pair", test_no_pair_refused);
+  g_test_add_func ("/window-compare/refused-keeps-comparison", test_refused_keeps_comparison);
   g_test_add_func ("/window-compare/unpaired", test_unpaired_listed);
+  g_test_add_func ("/window-compare/same-name-other-maps", test_same_name_other_maps);
   g_test_add_func ("/window-compare/stop-keeps-input", test_stop_keeps_input);
   return g_test_run ();
 }
