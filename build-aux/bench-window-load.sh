@@ -121,7 +121,8 @@ m_start=$(printf '%s\n' "${at_start[@]}" | median)
 m_win=$(printf '%s\n' "${in_window[@]}" | median)
 goal=$(awk -v l="$m_load" -v p="$m_pass" 'BEGIN {printf "%.0f", 1.5 * l + p}')
 goal_first=$(awk -v l="$m_first" -v p="$m_pass" 'BEGIN {printf "%.0f", 1.5 * l + p}')
-echo "median: inspect ${m_wall} ms; first load ${m_first} ms; load ${m_load} ms; pass ${m_pass} ms;" \
+echo "median: inspect ${m_wall} ms; first load ${m_first} ms; load ${m_load} ms;" \
+     "pass ${m_pass} ms;" \
      "window to first tiles: started on the model ${m_start} ms, opened in the window ${m_win} ms"
 verdict() {
   if [ "${#in_window[@]}" -eq 0 ]; then
@@ -133,5 +134,6 @@ verdict() {
 # The window opens a model once, in a process that has not loaded it
 # before: the CLI's first load is the like-for-like figure; the median load
 # (memory just freed by the load before) is given beside it.
-echo "goal: opened in the window <= 1.5 x first load + one pass = ${goal_first} ms: $(verdict "$goal_first")"
+echo "goal: opened in the window <= 1.5 x first load + one pass = ${goal_first} ms:" \
+     "$(verdict "$goal_first")"
 echo "      (<= 1.5 x median load + one pass = ${goal} ms: $(verdict "$goal"))"

@@ -126,16 +126,17 @@ error_details_action (GtkWidget  *widget,
 {
   FmWindow *self = FM_WINDOW (widget);
   AdwMessageDialog *dialog;
+  const char *heading, *text, *detail;
 
-  if (self->last_toast == NULL)
-    return;
-  /* The whole toast, and an error's technical detail when it has one. */
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), self->details_heading,
-                                                       self->last_toast));
+  /* The toast's whole text, and an error's technical detail when it has
+   * one (fm-window-toast.c). */
+  g_variant_get (param, "(&s&s&s)", &heading, &text, &detail);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       *heading != '\0' ? heading : NULL, text));
   gtk_widget_set_name (GTK_WIDGET (dialog), "toast_details");
-  if (self->error_detail != NULL && *self->error_detail != '\0')
+  if (*detail != '\0')
     {
-      GtkWidget *label = gtk_label_new (self->error_detail);
+      GtkWidget *label = gtk_label_new (detail);
       GtkWidget *expander = gtk_expander_new_with_mnemonic (_("_Technical Details"));
 
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
@@ -272,7 +273,8 @@ _fm_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-tile", "(uu)", open_tile_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder", "s", open_folder_action);
-  gtk_widget_class_install_action (widget_class, "win.error-details", NULL, error_details_action);
+  gtk_widget_class_install_action (widget_class, "win.error-details", "(sss)",
+                                   error_details_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.input-settings", NULL,
                                    input_settings_action);

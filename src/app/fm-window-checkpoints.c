@@ -37,6 +37,7 @@ struct _FmWindowCheckpoints
   GtkDrawingArea *plot;
   GtkLabel       *legend;
   GPtrArray      *paths;        /* char *, natural order; NULL: not in the mode */
+  char          **labels;       /* what to call each (fm_checkpoints_labels ()) */
   guint           current;
   char           *dataset;      /* the dataset the checkpoints were scanned with */
   GPtrArray      *layer_names;  /* char *: the layers counted (the first result's) */
@@ -57,14 +58,13 @@ static void
 update_label (FmWindow *self)
 {
   FmWindowCheckpoints *cp = self->checkpoints;
-  g_autofree char *base = NULL;
   g_autofree char *text = NULL;
 
   if (cp->paths == NULL)
     return;
-  base = g_path_get_basename (g_ptr_array_index (cp->paths, cp->current));
   /* Translators: the checkpoint bar, e.g. "Checkpoint 3 of 9: epoch-2.onnx" */
-  text = g_strdup_printf (_("Checkpoint %u of %u: %s"), cp->current + 1, cp->paths->len, base);
+  text = g_strdup_printf (_("Checkpoint %u of %u: %s"), cp->current + 1, cp->paths->len,
+                          cp->labels[cp->current]);
   gtk_label_set_text (cp->label, text);
 }
 
@@ -258,6 +258,7 @@ typedef struct
 {
   FmWindowCheckpoints *cp;
   GPtrArray           *paths;    /* char * */
+  char               **labels;   /* what to call each */
   char                *dataset;
   FmScanOptions        options;
   GPtrArray           *results;  /* FmScanResult * or NULL, per checkpoint */
@@ -269,6 +270,7 @@ static void
 scan_all_job_free (ScanAllJob *job)
 {
   g_ptr_array_unref (job->paths);
+  g_strfreev (job->labels);
   g_ptr_array_unref (job->results);
   g_clear_error (&job->error);
   g_clear_error (&job->cache_error);
@@ -325,13 +327,9 @@ scan_all_thread (GTask        *task,
         g_clear_pointer (&result, fm_scan_result_unref);
       if (result != NULL && first >= 0)
         {
-          g_autofree char *name = g_path_get_basename (g_ptr_array_index (job->paths, k));
-          g_autofree char *first_name = g_path_get_basename (g_ptr_array_index (job->paths,
-                                                                                 first));
-
-          if (!fm_scan_result_check_same_layers (result, name,
+          if (!fm_scan_result_check_same_layers (result, job->labels[k],
                                                  g_ptr_array_index (job->results, first),
-                                                 first_name, &error))
+                                                 job->labels[first], &error))
             g_clear_pointer (&result, fm_scan_result_unref);
         }
       if (result != NULL && first < 0)
@@ -498,6 +496,7 @@ fm_window_scan_checkpoints (FmWindow *self)
   job = g_new0 (ScanAllJob, 1);
   job->cp = cp;
   job->paths = g_ptr_array_ref (cp->paths);
+  job->labels = g_strdupv (cp->labels);
   job->dataset = g_strdup (dataset);
   job->results = g_ptr_array_new_with_free_func ((GDestroyNotify) fm_scan_result_unref);
   /* The window's settings, as its own scan takes them, so the cache
@@ -586,6 +585,7 @@ leave (FmWindow *self)
 
   g_cancellable_cancel (cp->cancellable);
   g_clear_pointer (&cp->paths, g_ptr_array_unref);
+  g_clear_pointer (&cp->labels, g_strfreev);
   clear_dead_counts (cp);
   g_clear_pointer (&cp->dataset, g_free);
   gtk_revealer_set_reveal_child (cp->revealer, FALSE);
@@ -614,6 +614,7 @@ fm_window_open_checkpoints (FmWindow  *self,
     return FALSE;
   leave (self);
   cp->paths = paths;
+  cp->labels = fm_checkpoints_labels (paths);
   cp->current = 0;
   g_signal_handlers_block_by_func (cp->scale, scale_changed, self);
   gtk_range_set_range (GTK_RANGE (cp->scale), 1, MAX (paths->len, 2));
@@ -666,20 +667,30 @@ void
 _fm_window_checkpoints_load_failed (FmWindow *self)
 {
   FmWindowCheckpoints *cp = self->checkpoints;
-  g_autofree char *base = NULL;
   g_autofree char *shown = NULL;
+  g_autofree char *model = NULL;
   g_autofree char *text = NULL;
 
   if (cp == NULL || cp->paths == NULL || self->model == NULL
       || _fm_window_checkpoints_is_current (self, self->model->path))
     return;
-  base = g_path_get_basename (g_ptr_array_index (cp->paths, cp->current));
-  shown = g_path_get_basename (self->model->path);
+  /* The maps shown are another checkpoint's, named as the bar names it. */
+  model = g_canonicalize_filename (self->model->path, NULL);
+  for (guint k = 0; k < cp->paths->len && shown == NULL; k++)
+    {
+      g_autofree char *path = g_canonicalize_filename (g_ptr_array_index (cp->paths, k), NULL);
+
+      if (g_str_equal (path, model))
+        shown = g_strdup (cp->labels[k]);
+    }
+  if (shown == NULL)
+    shown = g_path_get_basename (self->model->path);
   /* Translators: the checkpoint bar when the slider's checkpoint could not
    * be opened, e.g. "Checkpoint 4 of 9: epoch-3.onnx could not be opened;
    * the maps are still epoch-2.onnx's" */
   text = g_strdup_printf (_("Checkpoint %u of %u: %s could not be opened; the maps are still "
-                            "%s’s"), cp->current + 1, cp->paths->len, base, shown);
+                            "%s’s"), cp->current + 1, cp->paths->len, cp->labels[cp->current],
+                          shown);
   gtk_label_set_text (cp->label, text);
 }
 
@@ -854,6 +865,7 @@ _fm_window_checkpoints_dispose (FmWindow *self)
   g_clear_handle_id (&cp->poll_source, g_source_remove);
   /* A scan finishing after this finds the mode left. */
   g_clear_pointer (&cp->paths, g_ptr_array_unref);
+  g_clear_pointer (&cp->labels, g_strfreev);
 }
 
 void
@@ -865,6 +877,7 @@ _fm_window_checkpoints_finalize (FmWindow *self)
     return;
   g_clear_object (&cp->cancellable);
   g_clear_pointer (&cp->paths, g_ptr_array_unref);
+  g_clear_pointer (&cp->labels, g_strfreev);
   clear_dead_counts (cp);
   g_free (cp->dataset);
   g_mutex_clear (&cp->lock);

@@ -51,7 +51,6 @@ struct _FmWindow
   GtkWidget       *key_rare;
   GtkWidget       *prediction_empty;
   char            *error_detail; /* technical detail of the last error toast */
-  const char      *details_heading;  /* of Details' dialog: the error's, or NULL */
   GMenu           *recent_menu;  /* the main menu's Recent Models */
   GtkDropDown     *filter_dropdown;
   GtkDropDown     *sort_dropdown;
@@ -318,6 +317,8 @@ void _fm_window_run_bar_job      (FmWindow            *self,
                                   GAsyncReadyCallback  done);
 /* In @done: nothing runs now; the bar shows the scan again. */
 void _fm_window_bar_job_done     (FmWindow            *self);
+
+/* fm-window-bar-jobs.c: what the bar's jobs that write a file share */
 /* In @done, for a job that failed with @error: a toast that says @stopped
  * when it was stopped, else @format (whose %s is @error's message). */
 void _fm_window_bar_job_failed   (FmWindow            *self,
@@ -336,6 +337,12 @@ typedef struct
   char         *dataset_path;  /* the scan's */
   char         *path;          /* the file written */
 } FmScanJob;
+/* Whether @path is the open model or the scan's dataset, which a bar job
+ * never writes (the file chooser only asks whether to replace a file):
+ * then a toast says "@what: PATH is the model or the dataset…". */
+gboolean _fm_window_bar_job_refuses (FmWindow   *self,
+                                     const char *path,
+                                     const char *what);
 /* Takes the window's model and scan, and a copy of @path. */
 void _fm_window_scan_job_init    (FmWindow     *self,
                                   FmScanJob    *job,

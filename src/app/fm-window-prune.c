@@ -145,28 +145,11 @@ fm_window_export_pruned (FmWindow *self,
                          GFile    *file)
 {
   g_autofree char *path = g_file_get_path (file);
-  g_autofree char *target = NULL;
-  g_autofree char *model = NULL;
-  g_autofree char *dataset = NULL;
   PruneJob *job;
 
-  if (path == NULL || self->scan == NULL || self->scan_cancellable != NULL)
+  if (path == NULL || self->scan == NULL || self->scan_cancellable != NULL
+      || _fm_window_bar_job_refuses (self, path, _("The pruned model was not written")))
     return;
-  /* The file chooser asks only whether to replace a file: never the open
-   * model or the dataset the pruning is checked on. */
-  target = g_canonicalize_filename (path, NULL);
-  model = g_canonicalize_filename (self->model->path, NULL);
-  dataset = g_canonicalize_filename (self->scan->dataset_path, NULL);
-  if (g_str_equal (target, model) || g_str_equal (target, dataset))
-    {
-      /* Translators: %s is a file name */
-      g_autofree char *msg = g_strdup_printf (_("The pruned model was not written: %s is the "
-                                                "model or the dataset it is made from; choose "
-                                                "another name"), path);
-
-      _fm_window_toast (self, msg);
-      return;
-    }
   job = g_new0 (PruneJob, 1);
   _fm_window_scan_job_init (self, &job->base, prune_status, path);
   job->pp = self->scan_pp;

@@ -14,12 +14,12 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "fm-atlas.h"
 #include "fm-data.h"
 #include "fm-dataset.h"
+#include "fm-file.h"
 #include "fm-file-chooser.h"
 #include "fm-window-private.h"
 #include "fm-window-measures.h"
@@ -819,50 +819,6 @@ _fm_window_bar_job_done (FmWindow *self)
     gtk_revealer_set_reveal_child (self->scan_revealer, FALSE);
 }
 
-void
-_fm_window_bar_job_failed (FmWindow     *self,
-                           const GError *error,
-                           const char   *stopped,
-                           const char   *format,
-                           ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      _fm_window_toast (self, stopped);
-      return;
-    }
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  _fm_window_toast (self, msg);
-}
-
-void
-_fm_window_scan_job_init (FmWindow   *self,
-                          FmScanJob  *job,
-                          char     *(*status) (FmBarJob *, guint64, guint64, double),
-                          const char *path)
-{
-  _fm_window_bar_job_init (&job->bar, status);
-  job->model = fm_model_ref (self->model);
-  job->scan = fm_scan_result_ref (self->scan);
-  job->dataset_path = g_strdup (self->scan->dataset_path);
-  job->path = g_strdup (path);
-}
-
-void
-_fm_window_scan_job_clear (FmScanJob *job)
-{
-  fm_model_unref (job->model);
-  fm_scan_result_unref (job->scan);
-  g_free (job->dataset_path);
-  g_free (job->path);
-  g_mutex_clear (&job->bar.lock);
-}
-
 static void
 start_atlas (FmWindow   *self,
              const char *path)
@@ -916,7 +872,7 @@ fm_window_export_atlas (FmWindow *self,
 {
   g_autofree char *path = g_file_get_path (file);
 
-  if (path != NULL)
+  if (path != NULL && !_fm_window_bar_job_refuses (self, path, _("The atlas was not written")))
     start_atlas (self, path);
 }
 
@@ -958,24 +914,6 @@ _fm_window_scan_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.scan-export-atlas", NULL,
                                    scan_export_atlas_action);
   _fm_window_prune_class_init (widget_class);
-}
-
-GtkWidget *
-_fm_window_add_bar_button (GtkWidget  *after,
-                           const char *mnemonic,
-                           const char *name,
-                           const char *tooltip,
-                           const char *action)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
-
-  gtk_widget_set_name (button, name);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_widget_insert_after (button, gtk_widget_get_parent (after), after);
-  gtk_widget_set_visible (button, FALSE);
-  return button;
 }
 
 void

@@ -25,6 +25,21 @@ toast_is_long (const char *text)
   return g_utf8_strlen (text, -1) > TOAST_FITS;
 }
 
+/* Gives @toast a Details button that shows @heading (or none), @text and
+ * the technical @detail (or none): what the dialog shows travels with the
+ * toast, as toasts wait in a queue while another is shown. */
+static void
+add_details (AdwToast   *toast,
+             const char *heading,
+             const char *text,
+             const char *detail)
+{
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.error-details");
+  adw_toast_set_action_target (toast, "(sss)", heading != NULL ? heading : "", text,
+                               detail != NULL ? detail : "");
+}
+
 /* A toast saying @text for @timeout seconds; with @uri, a button named
  * @button that opens it (win.open-folder); a long one without @uri, a
  * Details button that shows it whole. */
@@ -47,12 +62,7 @@ add_toast (FmWindow   *self,
       adw_toast_set_action_target (toast, "s", uri);
     }
   else if (toast_is_long (text))
-    {
-      adw_toast_set_button_label (toast, _("_Details"));
-      adw_toast_set_action_name (toast, "win.error-details");
-    }
-  g_clear_pointer (&self->error_detail, g_free);
-  self->details_heading = NULL;
+    add_details (toast, NULL, text, NULL);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
   g_free (self->last_toast);
   self->last_toast = g_strdup (text);
@@ -92,13 +102,9 @@ _fm_window_show_error (FmWindow     *self,
   g_free (self->error_detail);
   self->error_detail = nl != NULL ? g_strstrip (g_strdup (nl + 1)) : NULL;
   adw_toast_set_timeout (toast, 10);
-  /* Translators: the heading of the dialog behind an error toast's Details */
-  self->details_heading = _("Could Not Open");
   if ((self->error_detail != NULL && *self->error_detail != '\0') || toast_is_long (text))
-    {
-      adw_toast_set_button_label (toast, _("_Details"));
-      adw_toast_set_action_name (toast, "win.error-details");
-    }
+    /* Translators: the heading of the dialog behind an error toast's Details */
+    add_details (toast, _("Could Not Open"), text, self->error_detail);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
   g_free (self->last_toast);
   self->last_toast = g_steal_pointer (&text);

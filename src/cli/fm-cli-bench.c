@@ -199,7 +199,8 @@ print_text (const FmModel      *model,
             FM_MODEL_DEFAULT_SIDE, FM_MODEL_DEFAULT_SIDE);
   printf (_("Threads:     %d\n"), o->threads);
   printf (_("Load:        %.2f ms (median of %d loads)\n"), r->load_ms, BENCH_LOADS);
-  printf (_("First load:  %.2f ms (the process's first, on memory it has not touched before)\n"),
+  printf (_("First load:  %.2f ms (the process's first: on fresh memory, and reading the file "
+            "if it is not cached)\n"),
           r->first_load_ms);
   printf (_("Forward:     median %.3f ms, p90 %.3f ms over %d runs after %d warm-up runs\n"),
           r->median_ms, r->p90_ms, o->runs, o->warmup);

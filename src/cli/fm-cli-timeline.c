@@ -119,7 +119,7 @@ scan_all (TimelineState  *s,
       if (result == NULL && error == NULL)
         return status;  /* a usage error or the dataset's, already printed */
       if (result != NULL && first >= 0
-          && !fm_scan_result_check_same_layers (result, g_ptr_array_index (s->paths, k),
+          && !fm_scan_result_check_same_layers (result, s->labels[k],
                                                 g_ptr_array_index (s->results, first),
                                                 s->labels[first], &error))
         g_clear_pointer (&result, fm_scan_result_unref);

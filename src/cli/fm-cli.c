@@ -12,6 +12,7 @@
 
 #include "fm-cli.h"
 #include "fm-data.h"
+#include "fm-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -240,28 +241,6 @@ fm_cli_shape_to_json (const FmShape *shape)
   return node;
 }
 
-/* Whether the files @a and @b are one: the same file where both exist,
- * the same path where neither does. */
-static gboolean
-same_file (const char *a,
-           const char *b)
-{
-  GStatBuf sa, sb;
-  gboolean a_exists = g_stat (a, &sa) == 0;
-  gboolean b_exists = g_stat (b, &sb) == 0;
-
-  if (a_exists && b_exists)
-    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-  if (!a_exists && !b_exists)
-    {
-      g_autofree char *ca = g_canonicalize_filename (a, NULL);
-      g_autofree char *cb = g_canonicalize_filename (b, NULL);
-
-      return g_str_equal (ca, cb);
-    }
-  return FALSE;
-}
-
 int
 fm_cli_check_outputs (GOptionContext     *context,
                       const char         *subcommand,
@@ -280,13 +259,13 @@ fm_cli_check_outputs (GOptionContext     *context,
                                                      : NULL;
 
           if (input != NULL && g_file_test (input, G_FILE_TEST_EXISTS)
-              && same_file (outputs[o], input))
+              && fm_file_same (outputs[o], input))
             return fm_cli_usage_error (context, subcommand,
                                        _("%s is also an input: writing it would destroy it; "
                                          "choose another file"), outputs[o]);
         }
       for (guint k = o + 1; k < n_outputs; k++)
-        if (outputs[k] != NULL && same_file (outputs[o], outputs[k]))
+        if (outputs[k] != NULL && fm_file_same (outputs[o], outputs[k]))
           return fm_cli_usage_error (context, subcommand,
                                      _("%s is given for two outputs; each needs a file of its "
                                        "own"), outputs[o]);

@@ -13,6 +13,7 @@
 
 #include <adwaita.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fm-test-files.h"
 #include "fm-test-window.h"
@@ -121,6 +122,8 @@ test_protects_model (void)
   g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "window-prune-own");
   g_autofree char *path = g_build_filename (dir, "mine.onnx", NULL);
   g_autofree char *other = g_build_filename (dir, "other.onnx", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.onnx", NULL);
+  g_autoptr(GFile) link_file = g_file_new_for_path (link);
   g_autofree char *dying = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn-dying.onnx",
                                              NULL);
   g_autofree char *healthy = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn.onnx",
@@ -138,11 +141,19 @@ test_protects_model (void)
   fm_test_scan_digits (window);
   fm_test_settle ();
 
-  /* Onto the open model: refused, the file untouched. */
+  /* Onto the open model, by its name or through a link, and an atlas
+   * onto it: refused, the file untouched. */
+  g_assert_cmpint (symlink (path, link), ==, 0);
   fm_window_export_pruned (window, file);
   g_assert_false (fm_window_is_scanning (window));
   g_test_message ("%s", fm_window_get_last_toast (window));
   g_assert_nonnull (strstr (fm_window_get_last_toast (window), "was not written"));
+  fm_window_export_pruned (window, link_file);
+  g_assert_false (fm_window_is_scanning (window));
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), "link.onnx is the model"));
+  fm_window_export_atlas (window, file);
+  g_assert_false (fm_window_is_scanning (window));
+  g_assert_nonnull (strstr (fm_window_get_last_toast (window), "The atlas was not written"));
   g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
   g_assert_cmpmem (after, after_len, bytes, len);
   g_clear_pointer (&after, g_free);

@@ -280,8 +280,7 @@ test_other_network (void)
   g_assert_cmpint (run_timeline (&out, &err, folder, "--dataset", "mnist-heldout", "--json",
                                  "--limit", "50", NULL), ==, 1);
   g_test_message ("%s", err);
-  g_assert_nonnull (strstr (err, b));
-  g_assert_nonnull (strstr (err, "is not the same network as epoch-1.onnx"));
+  g_assert_nonnull (strstr (err, "epoch-2.onnx is not the same network as epoch-1.onnx: "));
   cps = json_object_get_array_member (fm_test_cli_parse_object (parser, out), "checkpoints");
   g_assert_cmpuint (json_array_get_length (cps), ==, 3);
   other = json_array_get_object_element (cps, 1);

@@ -732,6 +732,31 @@ test_describe (void)
   g_array_unref (l.kept);
 }
 
+/* The summary names the first three of the dataset's warnings and counts
+ * the others (a folder of many unreadable pictures warns of each). */
+static void
+test_summary_warnings (void)
+{
+  FmPrune prune = { 0 };
+  g_autofree char *text = NULL;
+
+  prune.layers = g_ptr_array_new ();
+  prune.warnings = g_ptr_array_new ();
+  for (guint i = 0; i < 5; i++)
+    g_ptr_array_add (prune.warnings, g_strdup_printf ("bad-%u.png: not a picture", i));
+  text = fm_prune_summary (&prune);
+  g_test_message ("%s", text);
+  g_assert_cmpstr (text, ==, "Removed 0 of 0 dead channels, from 0 layers: 0 % fewer "
+                             "multiply-adds, 0 % fewer parameters. "
+                             "Reading the dataset: bad-0.png: not a picture. "
+                             "Reading the dataset: bad-1.png: not a picture. "
+                             "Reading the dataset: bad-2.png: not a picture. "
+                             "2 more warnings.");
+  g_ptr_array_set_free_func (prune.warnings, g_free);
+  g_ptr_array_unref (prune.warnings);
+  g_ptr_array_unref (prune.layers);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -747,5 +772,6 @@ main (int    argc,
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);
   g_test_add_func ("/prune/describe", test_describe);
+  g_test_add_func ("/prune/summary-warnings", test_summary_warnings);
   return g_test_run ();
 }

@@ -303,13 +303,22 @@ fm_prune_summary (const FmPrune *prune)
                                            (gulong) prune->images),
                               prune->images);
     }
-  for (guint i = 0; prune->warnings != NULL && i < prune->warnings->len; i++)
+  /* The first few: a folder with many unreadable pictures warns of each. */
+  for (guint i = 0; prune->warnings != NULL && i < MIN (prune->warnings->len, 3); i++)
     {
       g_string_append_c (s, ' ');
       /* Translators: after "Outputs agree on 8 images.": what reading the
        * dataset warned of, e.g. "8 items had values outside 0 to 1, ..." */
       g_string_append_printf (s, _("Reading the dataset: %s."),
                               (const char *) g_ptr_array_index (prune->warnings, i));
+    }
+  if (prune->warnings != NULL && prune->warnings->len > 3)
+    {
+      guint more = prune->warnings->len - 3;
+
+      g_string_append_c (s, ' ');
+      /* Translators: after the first three warnings of the dataset */
+      g_string_append_printf (s, ngettext ("%u more warning.", "%u more warnings.", more), more);
     }
   return g_string_free (s, FALSE);
 }

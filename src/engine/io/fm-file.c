@@ -242,3 +242,23 @@ fm_file_write_atomic (const char  *path,
 
   return fm_file_write_atomic_with (path, write_bytes, &b, error);
 }
+
+gboolean
+fm_file_same (const char *a,
+              const char *b)
+{
+  GStatBuf sa, sb;
+  gboolean a_exists = g_stat (a, &sa) == 0;
+  gboolean b_exists = g_stat (b, &sb) == 0;
+
+  if (a_exists && b_exists)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  if (!a_exists && !b_exists)
+    {
+      g_autofree char *ca = g_canonicalize_filename (a, NULL);
+      g_autofree char *cb = g_canonicalize_filename (b, NULL);
+
+      return g_str_equal (ca, cb);
+    }
+  return FALSE;
+}

@@ -73,4 +73,9 @@ gboolean     fm_file_write_atomic       (const char       *path,
                                          gsize             len,
                                          GError          **error);
 
+/* Whether the files @a and @b are one: the same file where both exist
+ * (links included), the same path where neither does. */
+gboolean     fm_file_same               (const char       *a,
+                                         const char       *b);
+
 G_END_DECLS

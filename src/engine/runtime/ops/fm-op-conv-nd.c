@@ -244,10 +244,12 @@ fm_op_conv_check_kernel_shape (FmOpContext    *ctx,
 {
   int n = w->shape.rank - 2;
 
-  if (n_kshape != 0 &&
-      (n_kshape != (guint) n || memcmp (kshape, w->shape.dims + 2, n * sizeof *kshape) != 0))
+  if (n_kshape != 0
+      && (n_kshape != (guint) n
+          || memcmp (kshape, w->shape.dims + 2, n * sizeof *kshape) != 0))
     {
       g_autofree char *ws = fm_shape_to_string (&w->shape);
+
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
                          _("kernel_shape does not match weights W of shape %s"), ws);
     }
