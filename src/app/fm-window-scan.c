@@ -125,6 +125,7 @@ _fm_window_run_bar_job (FmWindow            *self,
   g_task_set_task_data (task, job, free_job);
   g_timeout_add_full (G_PRIORITY_DEFAULT, 100, poll_bar, g_object_ref (task), g_object_unref);
   gtk_label_set_text (self->scan_label, label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->scan_label), NULL);
   gtk_progress_bar_set_fraction (self->scan_progress, 0);
   show_bar (self, TRUE);
   update_bar_actions (self);
@@ -273,6 +274,15 @@ result_status_origin (FmWindow           *self,
   if (self->scan_file != NULL)
     /* Translators: appended to the scan bar's text; %s is a file name */
     g_string_append_printf (s, _(" · from %s"), self->scan_file);
+  if (result->warnings != NULL && result->warnings[0] != NULL)
+    {
+      guint n = g_strv_length (result->warnings);
+
+      /* Translators: appended to the scan bar's text: pictures that could
+       * not be read (their list is the text's tooltip) */
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, " · %u warning", " · %u warnings",
+                                              n), n);
+    }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
@@ -291,14 +301,14 @@ result_status (FmWindow           *self,
   char *text;
   guint dead = 0, rare = 0, near = 0, warned = 0;
 
-  /* Count the activations computed from a Conv, Gemm or BatchNorm, so a
-   * pool after a dead ReLU does not count its channels twice. */
+  /* Count the activations (a ReLU after a Conv or after a residual Add),
+   * so a pool after a dead ReLU does not count its channels twice. */
   for (guint i = 0; i < self->layers->len; i++)
     {
       const FmLayer *layer = &g_array_index (self->layers, FmLayer, i);
       int l = fm_scan_result_find_layer (result, self->model->values[layer->value_id].name);
 
-      if (l < 0 || layer->pre_value_id < 0)
+      if (l < 0 || !fm_layer_is_activation (self->model, layer))
         continue;
       dead += result->layers[l].n_dead;
       rare += result->layers[l].n_rare;
@@ -333,14 +343,32 @@ result_status (FmWindow           *self,
   return result_status_origin (self, result, text);
 }
 
+/* The scan bar says @result (result_status ()), and its tooltip the
+ * dataset's warnings: the pictures that could not be read. */
+static void
+set_status (FmWindow           *self,
+            const FmScanResult *result,
+            gboolean            from_cache)
+{
+  g_autofree char *text = result_status (self, result, from_cache);
+  g_autoptr(GString) tip = g_string_new (NULL);
+  guint n = result->warnings != NULL ? g_strv_length (result->warnings) : 0;
+
+  gtk_label_set_text (self->scan_label, text);
+  for (guint i = 0; i < MIN (n, 20); i++)
+    g_string_append_printf (tip, "%s%s", i > 0 ? "\n" : "", result->warnings[i]);
+  if (n > 20)
+    /* Translators: the scan bar's tooltip after the first 20 warnings */
+    g_string_append_printf (tip, "\n%s", _("…"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->scan_label), n > 0 ? tip->str : NULL);
+}
+
 void
 _fm_window_scan_show (FmWindow     *self,
                       FmScanResult *result,
                       gboolean      from_cache,
                       const char   *file)
 {
-  g_autofree char *text = NULL;
-
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   self->scan = fm_scan_result_ref (result);
   self->scan_pp = self->pp;
@@ -355,8 +383,7 @@ _fm_window_scan_show (FmWindow     *self,
                            ? g_strdup (result->dataset_path) : NULL;
     }
   _fm_window_scan_apply (self);
-  text = result_status (self, result, from_cache);
-  gtk_label_set_text (self->scan_label, text);
+  set_status (self, result, from_cache);
   show_bar (self, FALSE);
 }
 
@@ -810,9 +837,7 @@ _fm_window_bar_job_done (FmWindow *self)
   if (self->scan != NULL)
     {
       /* The bar shows the scan again. */
-      g_autofree char *text = result_status (self, self->scan, self->scan_from_cache);
-
-      gtk_label_set_text (self->scan_label, text);
+      set_status (self, self->scan, self->scan_from_cache);
       show_bar (self, FALSE);
     }
   else
@@ -919,6 +944,7 @@ _fm_window_scan_class_init (GtkWidgetClass *widget_class)
 void
 _fm_window_scan_init (FmWindow *self)
 {
+  gtk_widget_set_name (GTK_WIDGET (self->scan_label), "scan_label");
   /* Beside Export Results…, shown with it. */
   self->scan_export_atlas =
     _fm_window_add_bar_button (self->scan_export, _("Export _Atlas…"), "scan_export_atlas",

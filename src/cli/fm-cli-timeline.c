@@ -129,10 +129,8 @@ scan_all (TimelineState  *s,
         fm_cli_fail (error);
       else
         {
-          guint dead = 0;
+          guint dead = fm_scan_result_count_dead (result);
 
-          for (guint l = 0; l < result->n_layers; l++)
-            dead += result->layers[l].n_dead;
           /* Translators: one line per checkpoint scanned, e.g.
            * "epoch-3.onnx: 2000 images, 45 dead channels" */
           fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,

@@ -64,6 +64,7 @@ test_scan (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   FmScanResult *scan;
   JsonArray *layers;
+  guint total_dead = 0;
   gint64 start;
 
   fm_test_fresh_scan_cache ();
@@ -76,6 +77,16 @@ test_scan (void)
   g_assert_cmpuint (scan->images, ==, 2000);
 
   layers = load_dead_layers (parser);
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    total_dead += json_array_get_length (
+      json_object_get_array_member (json_array_get_object_element (layers, i), "dead"));
+  /* The bar counts each dead ReLU channel once, not again in its pool. */
+  {
+    g_autofree char *want = g_strdup_printf (" %u dead channels", total_dead);
+
+    g_test_message ("%s", fm_window_get_scan_status (window));
+    g_assert_nonnull (strstr (fm_window_get_scan_status (window), want));
+  }
   for (guint i = 0; i < json_array_get_length (layers); i++)
     {
       JsonObject *l = json_array_get_object_element (layers, i);

@@ -127,6 +127,39 @@ test_model_switch_stops_scan (void)
   fm_test_close_window (window);
 }
 
+/* A folder of two digits and a text file named as a picture: the bar says
+ * there is a warning, and its tooltip which file and why. */
+static void
+test_folder_warning (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *dir = g_build_filename (tmp_dir, "warned", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.png", NULL);
+  const char *tip;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      static const char *const digits[] = { "digit-0.png", "digit-7.png" };
+      g_autofree char *from = g_build_filename (FM_SOURCE_DATADIR, "digits", digits[i], NULL);
+      g_autofree char *to = g_build_filename (dir, digits[i], NULL);
+      g_autofree char *bytes = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (from, &bytes, &len, NULL));
+      g_assert_true (g_file_set_contents (to, bytes, (gssize) len, NULL));
+    }
+  g_assert_true (g_file_set_contents (bad, "not a picture\n", -1, NULL));
+  fm_window_start_scan (window, dir);
+  WAIT_FOR (!fm_window_is_scanning (window));
+  g_test_message ("%s", fm_window_get_scan_status (window));
+  g_assert_nonnull (strstr (fm_window_get_scan_status (window), "2 images"));
+  g_assert_nonnull (strstr (fm_window_get_scan_status (window), " · 1 warning"));
+  tip = gtk_widget_get_tooltip_text (fm_test_find_named (GTK_WIDGET (window), "scan_label"));
+  g_assert_cmpstr (tip, ==, "bad.png: not a JPEG or PNG picture");
+  fm_test_close_window (window);
+}
+
 /* A .tar shard of @n 28 x 28 PNGs of noise (cut short by @cut bytes) and
  * an .npy [n, 28, 28] of the same; returns the shard's path. */
 static char *
@@ -298,6 +331,7 @@ main (int   argc,
 
   g_test_add_func ("/app/window-scan/dataset-breaks-mid-scan", test_dataset_breaks_mid_scan);
   g_test_add_func ("/app/window-scan/tar-and-npy", test_tar_and_npy);
+  g_test_add_func ("/app/window-scan/folder-warning", test_folder_warning);
   g_test_add_func ("/app/window-scan/open-scan-result", test_open_scan_result);
   g_test_add_func ("/app/window-scan/model-switch-stops-scan", test_model_switch_stops_scan);
 

@@ -976,6 +976,7 @@ test_folder (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) warnings = NULL;
   g_autofree char *readme = g_build_filename (root, "README.txt", NULL);
+  g_autofree char *notes = g_build_filename (root, "a/notes.JPG", NULL);
   g_autofree char *corrupt = g_build_filename (root, "a/b/corrupt.png", NULL);
   g_autofree char *mid = g_build_filename (root, "a/mid.png", NULL);
   g_autofree char *key = NULL;
@@ -1004,12 +1005,14 @@ test_folder (void)
     }
   g_assert_true (g_file_set_contents (corrupt, (const char *) broken, sizeof broken, NULL));
   g_assert_true (g_file_set_contents (readme, "These are digits.\n", -1, NULL));
+  g_assert_true (g_file_set_contents (notes, "Not a picture either.\n", -1, NULL));
 
   ds = fm_test_open_dataset (root, NULL);
   g_assert_cmpint (fm_dataset_get_kind (ds), ==, FM_DATASET_FOLDER);
   g_assert_false (fm_dataset_has_labels (ds));
   g_assert_cmpint (fm_dataset_get_width (ds), ==, 0);
-  /* The corrupt PNG has PNG magic, so it is listed; README.txt is not. */
+  /* The corrupt PNG has PNG magic, so it is listed; README.txt and the
+   * text file named notes.JPG are not. */
   g_assert_cmpuint (fm_dataset_get_n_items (ds), ==, 4);
   for (guint i = 0; i < 4; i++)
     {
@@ -1047,13 +1050,16 @@ test_folder (void)
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 3);
 
+  /* What listing found first (notes.JPG is named as a picture and is not;
+   * README.txt is no concern), then the picture that did not decode. */
   warnings = fm_dataset_dup_warnings (ds);
-  g_assert_cmpuint (warnings->len, ==, 1);
-  g_test_message ("%s", (char *) warnings->pdata[0]);
-  g_assert_true (g_str_has_prefix (warnings->pdata[0], "a/b/corrupt.png: "));
+  g_assert_cmpuint (warnings->len, ==, 2);
+  g_test_message ("%s / %s", (char *) warnings->pdata[0], (char *) warnings->pdata[1]);
+  g_assert_cmpstr (warnings->pdata[0], ==, "a/notes.JPG: not a JPEG or PNG picture");
+  g_assert_true (g_str_has_prefix (warnings->pdata[1], "a/b/corrupt.png: "));
   /* The decoder's reason follows, not the absolute path again. */
-  g_assert_null (strstr (warnings->pdata[0], root));
-  g_assert_cmpuint (strlen (warnings->pdata[0]), >, strlen ("a/b/corrupt.png: ") + 3);
+  g_assert_null (strstr (warnings->pdata[1], root));
+  g_assert_cmpuint (strlen (warnings->pdata[1]), >, strlen ("a/b/corrupt.png: ") + 3);
 
   /* The content key is stable across opens and changes with an mtime. */
   key = fm_dataset_dup_content_key (ds, NULL, &error);

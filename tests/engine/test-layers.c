@@ -482,6 +482,40 @@ load_mixed (void)
   return m;
 }
 
+/* tests/fixtures/pytorch/tiny_resnet: the activations are the layers made
+ * by Relu and Clip, the ReLU after the residual Add among them; the Add,
+ * the pools and the Mul are not (their channels come from another layer). */
+static void
+test_layers_activations (void)
+{
+  g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "tiny_resnet",
+                                            "model.onnx", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmModel) m = NULL;
+  g_autoptr(GArray) layers = NULL;
+  g_autoptr(GString) got = g_string_new (NULL);
+  FmModelOptions options;
+
+  fm_model_options_init (&options);
+  m = fm_model_load_file (path, &options, &error);
+  g_assert_no_error (error);
+  layers = fm_layers_list (m, TRUE);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const FmLayer *l = &g_array_index (layers, FmLayer, i);
+
+      if (fm_layer_is_activation (m, l))
+        g_string_append_printf (got, "%s ", m->values[l->value_id].name);
+    }
+  g_test_message ("%s", got->str);
+  g_assert_nonnull (strstr (got->str, "/Relu_2_output_0 "));   /* after /Add */
+  g_assert_nonnull (strstr (got->str, "/Clip_output_0 "));
+  g_assert_null (strstr (got->str, "/Add_output_0 "));
+  g_assert_null (strstr (got->str, "/MaxPool_output_0 "));
+  g_assert_null (strstr (got->str, "GlobalAveragePool"));
+  g_assert_null (strstr (got->str, "/Mul_output_0 "));
+}
+
 /* @names is exactly the @n strings of @want. */
 static void
 check_names (char *const       *names,
@@ -957,6 +991,7 @@ main (int   argc,
   g_test_add_func ("/engine/layers/graph-output", test_layers_graph_output);
   g_test_add_func ("/engine/layers/batch-norm", test_layers_batch_norm);
   g_test_add_func ("/engine/layers/pytorch-mixed", test_layers_pytorch_mixed);
+  g_test_add_func ("/engine/layers/activations", test_layers_activations);
   g_test_add_func ("/engine/layers/friendly-name", test_layers_friendly_name);
   g_test_add_func ("/engine/layers/friendly-resnet18", test_layers_friendly_resnet18);
   g_test_add_func ("/engine/layers/friendly-mixed", test_layers_friendly_mixed);

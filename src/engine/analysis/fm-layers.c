@@ -283,6 +283,16 @@ fm_layer_op_label (const FmModel *model,
   return g_intern_string (buf);
 }
 
+gboolean
+fm_layer_is_activation (const FmModel *model,
+                        const FmLayer *layer)
+{
+  g_return_val_if_fail (model != NULL && layer != NULL, FALSE);
+  g_return_val_if_fail (layer->node >= 0 && (guint) layer->node < model->n_nodes, FALSE);
+
+  return is_elementwise_activation (model->nodes[layer->node].op);
+}
+
 guint
 fm_layer_channels (const FmModel *model,
                    const FmLayer *layer)

@@ -114,6 +114,13 @@ GArray     *fm_layers_list              (const FmModel *model,
 const char *fm_layer_op_label           (const FmModel *model,
                                          const FmLayer *layer);
 
+/* Whether the entry is made by an element-wise activation (Relu, Clip,
+ * ...): its channels are the ones that fire or not, wherever its input
+ * comes from (a Conv, or a residual Add); a pool or a Concat after it
+ * only passes them on. */
+gboolean    fm_layer_is_activation      (const FmModel *model,
+                                         const FmLayer *layer);
+
 /* Channel count of the entry (layer->channels). */
 guint       fm_layer_channels           (const FmModel *model,
                                          const FmLayer *layer);

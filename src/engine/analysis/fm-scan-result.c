@@ -96,6 +96,27 @@ fm_scan_result_find_layer (const FmScanResult *result,
 }
 
 gboolean
+fm_scan_layer_is_activation (const FmScanLayer *layer)
+{
+  /* fm-layers.c's element-wise activations, by the op name stored */
+  static const char *const ops[] = { "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh",
+                                     "HardSigmoid", "HardSwish", "PRelu", NULL };
+
+  return layer->op != NULL && g_strv_contains (ops, layer->op);
+}
+
+guint
+fm_scan_result_count_dead (const FmScanResult *result)
+{
+  guint dead = 0;
+
+  for (guint l = 0; l < result->n_layers; l++)
+    if (fm_scan_layer_is_activation (&result->layers[l]))
+      dead += result->layers[l].n_dead;
+  return dead;
+}
+
+gboolean
 fm_scan_result_check_same_layers (const FmScanResult *result,
                                   const char         *name,
                                   const FmScanResult *first,

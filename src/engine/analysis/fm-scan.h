@@ -208,6 +208,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmScanResult, fm_scan_result_unref)
 /* Index of the layer named @name, or -1. */
 int           fm_scan_result_find_layer (const FmScanResult *result,
                                          const char         *name);
+/* Whether @layer is made by an element-wise activation (Relu, Clip, ...;
+ * fm_layer_is_activation ()): its channels are the ones that fire or
+ * not; a pool after it only passes them on. */
+gboolean      fm_scan_layer_is_activation (const FmScanLayer *layer);
+/* The dead channels of @result's activation layers: each dead channel
+ * once, not again in the pool after it. */
+guint         fm_scan_result_count_dead (const FmScanResult *result);
 /* Whether @result (of the checkpoint called @name) has the layers of
  * @first (of @first_name), each with as many channels, and no other: the
  * checkpoints of one training do. FALSE with FM_ERROR_INVALID_INPUT saying

@@ -96,7 +96,18 @@ stat_entry (FmDataset  *ds,
   return S_ISREG (st->st_mode) ? ENTRY_FILE : ENTRY_SKIP;
 }
 
-/* Lists @child if its magic bytes are PNG or JPEG. */
+/* Whether @name ends as a picture's does (.png, .jpg, .jpeg, in any case). */
+static gboolean
+named_as_picture (const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  return g_str_has_suffix (lower, ".png") || g_str_has_suffix (lower, ".jpg")
+         || g_str_has_suffix (lower, ".jpeg");
+}
+
+/* Lists @child if its magic bytes are PNG or JPEG; one named as a picture
+ * that is not is a warning (other files, a README, are no concern). */
 static void
 add_if_picture (FmDataset      *ds,
                 const char     *child,
@@ -114,7 +125,12 @@ add_if_picture (FmDataset      *ds,
       return;
     }
   if (!fm_image_has_magic (head, head_len))
-    return;
+    {
+      if (named_as_picture (child))
+        g_ptr_array_add (ds->list_warnings,
+                         g_strdup_printf (_("%s: not a JPEG or PNG picture"), child));
+      return;
+    }
 
   file.rel = g_strdup (child);
   file.label = -1;
