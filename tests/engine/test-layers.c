@@ -514,6 +514,14 @@ test_layers_activations (void)
   g_assert_null (strstr (got->str, "/MaxPool_output_0 "));
   g_assert_null (strstr (got->str, "GlobalAveragePool"));
   g_assert_null (strstr (got->str, "/Mul_output_0 "));
+
+  /* The same from the op label a scan result keeps. */
+  g_assert_true (fm_layer_op_label_is_activation ("Relu"));
+  g_assert_true (fm_layer_op_label_is_activation ("Conv + Relu"));
+  g_assert_true (fm_layer_op_label_is_activation ("BatchNormalization + Clip"));
+  g_assert_false (fm_layer_op_label_is_activation ("MaxPool"));
+  g_assert_false (fm_layer_op_label_is_activation ("Conv"));
+  g_assert_false (fm_layer_op_label_is_activation ("Add"));
 }
 
 /* @names is exactly the @n strings of @want. */

@@ -20,23 +20,36 @@
 #include <math.h>
 #include <string.h>
 
+/* The element-wise activations: a layer they make is one whose channels
+ * fire or not. */
+static const FmOpType activation_ops[] = {
+  FM_OP_Relu, FM_OP_LeakyRelu, FM_OP_Clip, FM_OP_Sigmoid, FM_OP_Tanh, FM_OP_HardSigmoid,
+  FM_OP_HardSwish, FM_OP_PRelu,
+};
+
 static gboolean
 is_elementwise_activation (FmOpType op)
 {
-  switch (op)
-    {
-    case FM_OP_Relu:
-    case FM_OP_LeakyRelu:
-    case FM_OP_Clip:
-    case FM_OP_Sigmoid:
-    case FM_OP_Tanh:
-    case FM_OP_HardSigmoid:
-    case FM_OP_HardSwish:
-    case FM_OP_PRelu:
+  for (guint i = 0; i < G_N_ELEMENTS (activation_ops); i++)
+    if (activation_ops[i] == op)
       return TRUE;
-    default:
-      return FALSE;
-    }
+  return FALSE;
+}
+
+gboolean
+fm_layer_op_label_is_activation (const char *label)
+{
+  const char *last;
+
+  g_return_val_if_fail (label != NULL, FALSE);
+
+  /* "Conv + Relu": the op that made it is the last */
+  last = strrchr (label, ' ');
+  last = last != NULL ? last + 1 : label;
+  for (guint i = 0; i < G_N_ELEMENTS (activation_ops); i++)
+    if (g_str_equal (last, fm_op_type_name (activation_ops[i])))
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean

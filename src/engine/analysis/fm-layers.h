@@ -120,6 +120,9 @@ const char *fm_layer_op_label           (const FmModel *model,
  * only passes them on. */
 gboolean    fm_layer_is_activation      (const FmModel *model,
                                          const FmLayer *layer);
+/* The same from the entry's fm_layer_op_label () ("Relu", "Conv + Relu"),
+ * as a scan result keeps it. */
+gboolean    fm_layer_op_label_is_activation (const char *label);
 
 /* Channel count of the entry (layer->channels). */
 guint       fm_layer_channels           (const FmModel *model,

@@ -98,11 +98,7 @@ fm_scan_result_find_layer (const FmScanResult *result,
 gboolean
 fm_scan_layer_is_activation (const FmScanLayer *layer)
 {
-  /* fm-layers.c's element-wise activations, by the op name stored */
-  static const char *const ops[] = { "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh",
-                                     "HardSigmoid", "HardSwish", "PRelu", NULL };
-
-  return layer->op != NULL && g_strv_contains (ops, layer->op);
+  return layer->op != NULL && fm_layer_op_label_is_activation (layer->op);
 }
 
 guint
