@@ -66,6 +66,7 @@ packages=(
   # tests
   libonnx-testdata python3 xvfb xauth dbus xdotool imagemagick
   poppler-utils  # pdfinfo, pdftotext: the exported PDFs
+  dataset-fashion-mnist  # real IDX files for the dataset and scan tests
   # fuzzing (libFuzzer) and ThreadSanitizer
   clang libclang-rt-14-dev
   desktop-file-utils appstream shared-mime-info
