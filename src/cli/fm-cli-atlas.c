@@ -142,6 +142,7 @@ write_atlas (AtlasState          *s,
   if (!ok)
     return fm_cli_fail (error);
   g_print (_("Wrote %s (%u pages)\n"), s->output, fm_atlas_count_pages (&spec));
+  fm_cli_scan_print_warnings (scan);
   return FM_CLI_EXIT_OK;
 }
 

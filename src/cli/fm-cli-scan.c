@@ -230,8 +230,16 @@ print_header (const FmScanResult *r,
   if (r->partial)
     g_print (_("PARTIAL: the scan stopped after %" PRIu64 " of %" PRIu64
                " images; the counts cover those only.\n"), r->images, r->total);
+  fm_cli_scan_print_warnings (r);
+}
+
+void
+fm_cli_scan_print_warnings (const FmScanResult *r)
+{
+  /* Translators: a file the dataset could not read and why, or values it
+   * clamped; the scan's counts cover the rest */
   for (guint i = 0; r->warnings != NULL && r->warnings[i] != NULL; i++)
-    g_print (_("Skipped: %s\n"), r->warnings[i]);
+    g_print (_("Warning: %s\n"), r->warnings[i]);
 }
 
 /* What "dead" can promise after these images. */

@@ -98,6 +98,10 @@ FmScanResult *fm_cli_scan_run               (FmCliScanFlags        *f,
                                              gboolean              *from_cache,
                                              GError               **error);
 
+/* The dataset's warnings in @r (pictures skipped, values clamped), one
+ * "Warning: " line each on stdout. */
+void          fm_cli_scan_print_warnings    (const FmScanResult    *r);
+
 /* --scan SCAN.json for @model (`export`, `prune`): the result, or NULL
  * with FM_ERROR_INVALID_INPUT naming the file and what differs when it is
  * of another model (by its SHA-256), was made with input settings other

@@ -350,6 +350,40 @@ draw_key (cairo_t        *cr,
   return y;
 }
 
+/* How the pictures became the model's input, and what the dataset's
+ * reading warned about (pictures skipped, values clamped): the scan's
+ * counts cover what it read. Returns the height drawn. */
+static double
+draw_input_lines (cairo_t        *cr,
+                  const AtlasJob *job,
+                  double          y0)
+{
+  const FmScanResult *scan = job->spec->scan;
+  g_autofree char *how = fm_preprocess_describe (&job->spec->pp);
+  g_autofree char *input = NULL;
+  guint n = scan->warnings != NULL ? g_strv_length (scan->warnings) : 0;
+  double y = y0;
+
+  /* Translators: fm_preprocess_describe ()'s line, e.g. "gray, 0–1, not
+   * normalised, not inverted" */
+  input = g_strdup_printf (_("Input: %s"), how);
+  y += fm_figure_text (cr, input, MARGIN, y, CONTENT_W, 9, FALSE, job->colours->text) + 2;
+  if (n > 0)
+    {
+      /* Translators: the number of warnings, then the first one (a file
+       * and the reason it was skipped, say) */
+      g_autofree char *line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u warning while reading the "
+                                                            "dataset: %s",
+                                                            "%u warnings while reading the "
+                                                            "dataset, the first: %s", n),
+                                               n, scan->warnings[0]);
+
+      y += fm_figure_text (cr, line, MARGIN, y, CONTENT_W, 9, FALSE, job->colours->text) + 2;
+    }
+  return y - y0;
+}
+
 static double
 draw_title (cairo_t        *cr,
             const AtlasJob *job)
@@ -371,6 +405,7 @@ draw_title (cairo_t        *cr,
   line1 = g_strdup_printf (_("Dataset: %s · %s images scanned%s"), dataset, images,
                            scan->partial ? _(" (partial scan)") : "");
   y += fm_figure_text (cr, line1, MARGIN, y, CONTENT_W, 9, FALSE, job->colours->text) + 2;
+  y += draw_input_lines (cr, job, y);
   /* Translators: how to read an atlas page; the number of images and the
    * colormap */
   line2 = g_strdup_printf (_("Per channel, the %u images that excite it most, each as the "

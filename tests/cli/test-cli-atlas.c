@@ -203,6 +203,38 @@ test_atlas_default_and_cache (void)
   fm_test_assert_contains (text, "fewer than 40 % of the scanned images", NULL);
 }
 
+/* A folder with a picture that is not one: the atlas says so on its
+ * title page and on stdout, as scan does, beside how the pictures became
+ * the input (the bundled model's metadata: gray, MNIST's mean and std). */
+static void
+test_atlas_warnings (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "atlas-folder");
+  g_autofree char *bad = g_build_filename (dir, "broken.png", NULL);
+  g_autofree char *pdf = g_build_filename (fm_test_scratch (), "folder.pdf", NULL);
+  g_autofree char *out = NULL, *err = NULL, *text = NULL;
+  g_auto(GStrv) pages = NULL;
+
+  if (!have_poppler ())
+    return;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("d%u.png", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      fm_test_copy_file (digit, path);
+    }
+  g_assert_true (g_file_set_contents (bad, "\x89PNG\r\n\x1a\n nope", 13, NULL));
+  g_assert_cmpint (run ("atlas", &out, &err, "mnist-cnn", dir, "-o", pdf, "--no-cache", NULL),
+                   ==, 0);
+  fm_test_assert_contains (out, "Warning: broken.png: ", NULL);
+  text = fm_test_cli_tool_output ("pdftotext", "-raw", pdf, "-", NULL);
+  pages = g_strsplit (text, "\f", -1);
+  fm_test_assert_contains (pages[0], "3 images scanned", "Input: gray, 0–1, normalised with mean "
+                           "0.1307 and std 0.3081", "1 warning while reading the dataset: "
+                           "broken.png: ", NULL);
+}
+
 static void
 test_atlas_refusals (void)
 {
@@ -439,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/cli/atlas/every-layer", test_atlas_every_layer);
   g_test_add_func ("/cli/atlas/default-and-cache", test_atlas_default_and_cache);
   g_test_add_func ("/cli/atlas/refusals", test_atlas_refusals);
+  g_test_add_func ("/cli/atlas/warnings", test_atlas_warnings);
   g_test_add_func ("/cli/card/top-images", test_card_top_images);
   g_test_add_func ("/cli/card/without-scan", test_card_without_scan);
   g_test_add_func ("/cli/card/formats", test_card_formats);

@@ -225,6 +225,44 @@ test_damaged (void)
     }
 }
 
+/* A float array with a value outside [0, 1]: the scan says so as a
+ * warning, and nothing was skipped (both images counted), so the line is
+ * not headed "Skipped". */
+static void
+test_clamp_warning (void)
+{
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "outside.npy", NULL);
+  g_autoptr(GByteArray) npy = fm_test_npy_header ("<f4", "(2, 1, 28, 28)", FALSE);
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint warnings = 0;
+  int status;
+
+  for (guint p = 0; p < 2 * SIDE * SIDE; p++)
+    {
+      float v = p == SIDE * SIDE + 5 ? 1.5f : (float) pixels[p] / 255.0f;
+
+      g_byte_array_append (npy, (const guint8 *) &v, 4);
+    }
+  fm_test_write_bytes (path, npy->data, npy->len);
+  status = fm_test_cli_run (binary, "scan",
+                            (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL },
+                            &out, &err, NULL,
+                            FM_TEST_CLI_ARGS ("mnist-cnn", path, "--no-cache", NULL));
+  g_test_message ("%s%s", out, err);
+  g_assert_cmpint (status, ==, 0);
+  fm_test_assert_contains (out, "Scanned 2 images", NULL);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "1 item had values outside 0 to 1") != NULL)
+      {
+        g_assert_true (g_str_has_prefix (lines[i], "Warning: "));
+        g_assert_nonnull (strstr (lines[i], "(the first: item 1)"));
+        warnings++;
+      }
+  g_assert_cmpuint (warnings, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +277,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/datasets/same-counts", test_formats);
   g_test_add_func ("/cli/datasets/damaged", test_damaged);
+  g_test_add_func ("/cli/datasets/clamp-warning", test_clamp_warning);
 
   return g_test_run ();
 }

@@ -29,7 +29,8 @@ encode_jpeg (int           width,
              int           height,
              int           channels,
              const guint8 *pixels,
-             gboolean      progressive)
+             gboolean      progressive,
+             J_COLOR_SPACE stored)
 {
   struct jpeg_compress_struct cinfo;
   struct jpeg_error_mgr jerr;
@@ -43,9 +44,11 @@ encode_jpeg (int           width,
   cinfo.image_width = width;
   cinfo.image_height = height;
   cinfo.input_components = channels;
-  cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : channels == 4 ? JCS_CMYK : JCS_RGB;
   jpeg_set_defaults (&cinfo);
   jpeg_set_quality (&cinfo, 100, TRUE);
+  if (stored != JCS_UNKNOWN)
+    jpeg_set_colorspace (&cinfo, stored);
   if (progressive)
     jpeg_simple_progression (&cinfo);
   jpeg_start_compress (&cinfo, TRUE);
@@ -207,9 +210,9 @@ test_jpeg (void)
       rgb[3 * i + 1] = 50;
       rgb[3 * i + 2] = 120;
     }
-  g = encode_jpeg (16, 8, 1, gray, FALSE);
-  c = encode_jpeg (16, 8, 3, rgb, FALSE);
-  p = encode_jpeg (16, 8, 3, rgb, TRUE);
+  g = encode_jpeg (16, 8, 1, gray, FALSE, JCS_UNKNOWN);
+  c = encode_jpeg (16, 8, 3, rgb, FALSE, JCS_UNKNOWN);
+  p = encode_jpeg (16, 8, 3, rgb, TRUE, JCS_UNKNOWN);
   gi = load_ok (g);
   ci = load_ok (c);
   pi = load_ok (p);
@@ -227,6 +230,45 @@ test_jpeg (void)
       g_assert_cmpint (ABS (ci->pixels[i] - rgb[i]), <=, 3);
       g_assert_cmpint (ABS (pi->pixels[i] - rgb[i]), <=, 3);
     }
+}
+
+/* A CMYK JPEG (about 22 in ImageNet's training set) and a YCCK one, as
+ * Photoshop writes them: libjpeg stores the values given with an Adobe
+ * marker, which says each ink is stored inverted (stored 255 = no ink).
+ * By hand, RGB = (255 - ink) (255 - black ink) / 255 per channel, which
+ * is stored ink value x stored black / 255. */
+static void
+test_jpeg_cmyk (void)
+{
+  static const struct
+  {
+    guint8 stored[4];
+    guint8 rgb[3];
+  } cases[] = {
+    { { 255, 255, 255, 255 }, { 255, 255, 255 } },  /* no ink: white */
+    { { 0, 255, 255, 255 }, { 0, 255, 255 } },      /* full cyan */
+    { { 255, 255, 255, 128 }, { 128, 128, 128 } },  /* half black */
+    { { 200, 100, 50, 255 }, { 200, 100, 50 } },
+    { { 200, 100, 50, 102 }, { 80, 40, 20 } },      /* x 0.4 */
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (int ycck = 0; ycck < 2; ycck++)
+      {
+        guint8 cmyk[16 * 8 * 4];
+        g_autoptr(GByteArray) bytes = NULL;
+        g_autoptr(FmImage) image = NULL;
+
+        for (int p = 0; p < 16 * 8; p++)
+          memcpy (cmyk + 4 * p, cases[i].stored, 4);
+        bytes = encode_jpeg (16, 8, 4, cmyk, FALSE, ycck ? JCS_YCCK : JCS_CMYK);
+        image = load_ok (bytes);
+        g_assert_cmpint (image->width, ==, 16);
+        g_assert_cmpint (image->channels, ==, 3);
+        for (int p = 0; p < 16 * 8; p++)
+          for (int c = 0; c < 3; c++)
+            g_assert_cmpint (ABS (image->pixels[3 * p + c] - cases[i].rgb[c]), <=, 3);
+      }
 }
 
 /* ---- format detection ------------------------------------------------- */
@@ -301,7 +343,7 @@ test_limit_parameter (void)
 
   memset (px, 77, sizeof px);
   png = fm_test_encode_png (10, 10, PNG_COLOR_TYPE_GRAY, 8, px, NULL, 0, NULL, 0);
-  jpg = encode_jpeg (10, 10, 3, px, FALSE);
+  jpg = encode_jpeg (10, 10, 3, px, FALSE, JCS_UNKNOWN);
 
   /* 10 x 10 = 100 pixels: a limit of 99 refuses, 100 accepts. */
   image = fm_image_load_bytes (png->data, png->len, "a.png", 99, &error);
@@ -385,7 +427,7 @@ test_corrupt_jpeg (void)
 
   for (int i = 0; i < 32 * 32 * 3; i++)
     px[i] = (guint8) (i * 13);
-  jpg = encode_jpeg (32, 32, 3, px, FALSE);
+  jpg = encode_jpeg (32, 32, 3, px, FALSE, JCS_UNKNOWN);
 
   /* Inside the header segments, the entropy-coded data, and without the
    * final EOI marker. */
@@ -414,6 +456,7 @@ main (int   argc,
   g_test_add_func ("/engine/image/png/palette", test_png_palette);
   g_test_add_func ("/engine/image/png/depths", test_png_depths);
   g_test_add_func ("/engine/image/jpeg", test_jpeg);
+  g_test_add_func ("/engine/image/jpeg/cmyk", test_jpeg_cmyk);
   g_test_add_func ("/engine/image/magic", test_magic_not_extension);
   g_test_add_func ("/engine/image/limit/huge-png", test_limit_huge_png);
   g_test_add_func ("/engine/image/limit/parameter", test_limit_parameter);

@@ -331,6 +331,7 @@ typedef struct
   jmp_buf                       jmp;
   char                          message[JMSG_LENGTH_MAX];
   FmImage                      *image;
+  guint8                       *row;   /* one CMYK row */
 } JpegContext;
 
 static void
@@ -376,6 +377,30 @@ jpeg_progress_cb (j_common_ptr cinfo)
     }
 }
 
+/* A row of CMYK (or YCCK, which libjpeg turns into CMYK) as RGB, the way
+ * Pillow's convert ("RGB") does it, which a torchvision model's training
+ * used: R = (255 - C) (255 - K) / 255, and likewise G from M and B from Y.
+ * Photoshop's files, the ones with an Adobe marker, store each ink
+ * inverted (255 - C), as Pillow and libjpeg's own djpeg assume. */
+static void
+cmyk_to_rgb (const guint8 *cmyk,
+             guint8       *rgb,
+             int           width,
+             gboolean      inverted)
+{
+  for (int x = 0; x < width; x++, cmyk += 4, rgb += 3)
+    {
+      int k = inverted ? cmyk[3] : 255 - cmyk[3];
+
+      for (int c = 0; c < 3; c++)
+        {
+          int v = (inverted ? cmyk[c] : 255 - cmyk[c]) * k;
+
+          rgb[c] = (guint8) ((v + 127) / 255);
+        }
+    }
+}
+
 static FmImage *
 load_jpeg (const guint8 *data,
            gsize         len,
@@ -386,6 +411,7 @@ load_jpeg (const guint8 *data,
   JpegContext *ctx = g_new0 (JpegContext, 1);
   FmImage *image;
   int channels;
+  gboolean cmyk;
 
   if (len > ULONG_MAX)
     {
@@ -406,6 +432,7 @@ load_jpeg (const guint8 *data,
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                    _("%s: invalid JPEG: %s"), name, ctx->message);
       fm_image_free (ctx->image);
+      g_free (ctx->row);
       g_free (ctx);
       return NULL;
     }
@@ -426,11 +453,12 @@ load_jpeg (const guint8 *data,
       return NULL;
     }
 
+  cmyk = ctx->cinfo.jpeg_color_space == JCS_CMYK || ctx->cinfo.jpeg_color_space == JCS_YCCK;
   channels = ctx->cinfo.num_components == 1 ? 1 : 3;
-  ctx->cinfo.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  ctx->cinfo.out_color_space = cmyk ? JCS_CMYK : channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
   jpeg_start_decompress (&ctx->cinfo);
 
-  if (ctx->cinfo.output_components != channels)
+  if (ctx->cinfo.output_components != (cmyk ? 4 : channels))
     {
       g_snprintf (ctx->message, sizeof ctx->message,
                   "unexpected %d output components", ctx->cinfo.output_components);
@@ -440,7 +468,8 @@ load_jpeg (const guint8 *data,
   ctx->image = fm_image_new ((int) ctx->cinfo.output_width,
                              (int) ctx->cinfo.output_height,
                              channels, max_pixels, NULL);
-  if (ctx->image == NULL)
+  if (ctx->image == NULL ||
+      (cmyk && (ctx->row = g_try_malloc ((gsize) ctx->image->width * 4)) == NULL))
     {
       g_strlcpy (ctx->message, "out of memory", sizeof ctx->message);
       longjmp (ctx->jmp, 1);
@@ -448,14 +477,19 @@ load_jpeg (const guint8 *data,
 
   while (ctx->cinfo.output_scanline < ctx->cinfo.output_height)
     {
-      JSAMPROW row = ctx->image->pixels
-                     + (gsize) ctx->cinfo.output_scanline * ctx->image->width * channels;
+      guint8 *out = ctx->image->pixels
+                    + (gsize) ctx->cinfo.output_scanline * ctx->image->width * channels;
+      JSAMPROW row = cmyk ? ctx->row : out;
+
       jpeg_read_scanlines (&ctx->cinfo, &row, 1);
+      if (cmyk)
+        cmyk_to_rgb (ctx->row, out, ctx->image->width, ctx->cinfo.saw_Adobe_marker);
     }
   jpeg_finish_decompress (&ctx->cinfo);
   jpeg_destroy_decompress (&ctx->cinfo);
 
   image = g_steal_pointer (&ctx->image);
+  g_free (ctx->row);
   g_free (ctx);
   return image;
 }
