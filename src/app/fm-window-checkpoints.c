@@ -100,6 +100,24 @@ worth_plotting (FmWindowCheckpoints *cp,
   return any && !same;
 }
 
+/* The plot's top: the largest dead count of a plotted layer (at least 1);
+ * its bottom is 0. The legend says so. */
+static guint
+plot_top (FmWindowCheckpoints *cp)
+{
+  guint n = cp->paths != NULL ? cp->paths->len : 0, L = n_layers (cp), top = 1;
+
+  for (guint p = 0; p < cp->plotted->len; p++)
+    for (guint k = 0; k < n; k++)
+      {
+        guint d = g_array_index (cp->dead, guint, k * L + g_array_index (cp->plotted, guint, p));
+
+        if (d != G_MAXUINT)
+          top = MAX (top, d);
+      }
+  return top;
+}
+
 /* The dead count of each plotted layer across the checkpoints, one
  * coloured line a layer; the current checkpoint as a vertical line. */
 static void
@@ -110,16 +128,14 @@ plot_draw (GtkDrawingArea *area,
            gpointer        data)
 {
   FmWindowCheckpoints *cp = data;
-  guint n = cp->paths != NULL ? cp->paths->len : 0, L = n_layers (cp), max_dead = 1;
+  guint n = cp->paths != NULL ? cp->paths->len : 0, L = n_layers (cp), max_dead;
   double left = 8, right = width - 8, top = 6, bottom = height - 6;
   GdkRGBA fg;
 
   if (n == 0 || L == 0)
     return;
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
-  for (guint i = 0; i < n * L; i++)
-    if (g_array_index (cp->dead, guint, i) != G_MAXUINT)
-      max_dead = MAX (max_dead, g_array_index (cp->dead, guint, i));
+  max_dead = plot_top (cp);
 #define PX(k) (n > 1 ? left + (right - left) * (k) / (double) (n - 1) : (left + right) / 2)
 #define PY(v) (bottom - (bottom - top) * (v) / (double) max_dead)
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.3);
@@ -177,7 +193,10 @@ update_legend (FmWindowCheckpoints *cp)
   g_autoptr(GString) markup = g_string_new (NULL);
   guint L = n_layers (cp);
 
-  g_string_append (markup, _("Dead channels per layer:"));
+  /* Translators: the checkpoint plot's legend; the plot's height spans
+   * 0 to this many dead channels */
+  g_string_append_printf (markup, _("Dead channels per layer, plotted from 0 to %u:"),
+                          plot_top (cp));
   for (guint p = 0; p < cp->plotted->len; p++)
     {
       guint l = g_array_index (cp->plotted, guint, p);
@@ -841,6 +860,7 @@ _fm_window_checkpoints_init (FmWindow *self)
   gtk_drawing_area_set_draw_func (cp->plot, plot_draw, cp, NULL);
   gtk_box_append (GTK_BOX (outer), GTK_WIDGET (cp->plot));
   cp->legend = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (cp->legend), "checkpoint_legend");
   gtk_label_set_xalign (cp->legend, 0);
   gtk_label_set_wrap (cp->legend, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (cp->legend), "caption");

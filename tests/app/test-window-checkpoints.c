@@ -121,6 +121,8 @@ test_scan_each (void)
   FmWindow *window;
   FmScanResult *scan;
   JsonArray *want_layers;
+  g_autofree char *legend = NULL;
+  guint most = 0;
 
   fm_test_fresh_scan_cache ();
   window = open_series ();
@@ -144,12 +146,21 @@ test_scan_each (void)
         {
           JsonObject *wl = json_array_get_object_element (layers, l);
 
+          most = MAX (most, json_array_get_length (json_object_get_array_member (wl, "dead")));
+
           g_assert_cmpuint (fm_window_get_checkpoint_dead (window, k,
                                                            json_object_get_string_member (wl,
                                                                                           "name")),
                             ==, json_array_get_length (json_object_get_array_member (wl, "dead")));
         }
     }
+
+  /* The legend gives the plot's scale: 0 up to the most dead channels
+   * PyTorch found in one layer at one checkpoint. */
+  legend = g_strdup_printf ("plotted from 0 to %u:", most);
+  g_assert_cmpuint (most, >, 1);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (fm_test_find_named (
+                              GTK_WIDGET (window), "checkpoint_legend"))), legend));
 
   /* Checkpoint 3's own verdicts, from the cache. */
   fm_window_set_checkpoint (window, 3);
