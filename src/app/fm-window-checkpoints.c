@@ -510,8 +510,10 @@ fm_window_scan_checkpoints (FmWindow *self)
                                 "checkpoint is then scanned with the same one"));
       return;
     }
+  /* dataset may be cp->dataset itself: copied before it is freed */
+  dataset = g_strdup (dataset);
   g_free (cp->dataset);
-  cp->dataset = g_strdup (dataset);
+  cp->dataset = (char *) dataset;
   job = g_new0 (ScanAllJob, 1);
   job->cp = cp;
   job->paths = g_ptr_array_ref (cp->paths);
@@ -617,6 +619,7 @@ fm_window_open_checkpoints (FmWindow  *self,
 {
   FmWindowCheckpoints *cp = self->checkpoints;
   g_autofree char *path = g_file_get_path (folder);
+  g_autofree char *dataset = NULL;
   GPtrArray *paths;
 
   g_return_val_if_fail (FM_IS_WINDOW (self), FALSE);
@@ -631,7 +634,11 @@ fm_window_open_checkpoints (FmWindow  *self,
   paths = fm_checkpoints_list ((const char * const []) { path }, 1, error);
   if (paths == NULL)
     return FALSE;
+  /* The dataset scanned last stays the one each checkpoint is scanned
+   * with: another run's checkpoints are checked on the same images. */
+  dataset = g_strdup (self->scan_dataset != NULL ? self->scan_dataset : cp->dataset);
   leave (self);
+  cp->dataset = g_steal_pointer (&dataset);
   cp->paths = paths;
   cp->labels = fm_checkpoints_labels (paths);
   cp->current = 0;

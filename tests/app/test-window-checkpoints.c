@@ -407,6 +407,65 @@ test_settings_carry_over (void)
   fm_test_close_window (window);
 }
 
+/* Another folder of checkpoints opened after a scan: Scan Each
+ * Checkpoint scans them with the same dataset at once (it asked for a
+ * dataset scan again), and the counts are PyTorch's. */
+static void
+test_next_folder_keeps_dataset (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "second-series");
+  g_autofree char *series = series_dir ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *want = fixture_checkpoints (parser);
+  JsonArray *layers;
+  FmWindow *window;
+
+  for (guint k = 7; k <= 8; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("epoch-%u.onnx", k);
+      g_autofree char *src = g_build_filename (series, name, NULL);
+      g_autofree char *dst = g_build_filename (dir, name, NULL);
+
+      fm_test_copy_file (src, dst);
+    }
+  fm_test_fresh_scan_cache ();
+  window = open_series ();
+  fm_test_scan_digits (window);
+  g_assert_true (fm_window_open_checkpoints (window, folder, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (model_is (window, "second-series/epoch-7.onnx"));
+  fm_window_scan_checkpoints (window);
+  g_assert_true (fm_window_is_scanning_checkpoints (window));
+  WAIT_FOR (!fm_window_is_scanning_checkpoints (window));
+  layers = json_object_get_array_member (json_array_get_object_element (want, 8), "layers");
+  for (guint l = 0; l < json_array_get_length (layers); l++)
+    {
+      JsonObject *wl = json_array_get_object_element (layers, l);
+
+      g_assert_cmpuint (fm_window_get_checkpoint_dead (window, 1,
+                                                       json_object_get_string_member (wl, "name")),
+                        ==, json_array_get_length (json_object_get_array_member (wl, "dead")));
+    }
+
+  /* On the slider's other checkpoint (a look-up in the cache, no scan of
+   * its own), a second Scan Each takes the dataset the bar kept: it read
+   * that string after freeing it. */
+  fm_window_set_checkpoint (window, 0);
+  WAIT_FOR (model_is (window, "second-series/epoch-7.onnx"));
+  fm_window_scan_checkpoints (window);
+  g_assert_true (fm_window_is_scanning_checkpoints (window));
+  WAIT_FOR (!fm_window_is_scanning_checkpoints (window));
+  g_assert_true (fm_window_get_last_toast (window) == NULL ||
+                 strstr (fm_window_get_last_toast (window), "could not be scanned") == NULL);
+  g_assert_cmpuint (fm_window_get_checkpoint_dead (window, 1, json_object_get_string_member (
+                      json_array_get_object_element (layers, 0), "name")),
+                    ==, json_array_get_length (json_object_get_array_member (
+                          json_array_get_object_element (layers, 0), "dead")));
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -420,6 +479,8 @@ main (int   argc,
   g_test_add_func ("/app/window-checkpoints/scan-dynamic-size", test_scan_dynamic_size);
   g_test_add_func ("/app/window-checkpoints/leave-and-refuse", test_leave_and_refuse);
   g_test_add_func ("/app/window-checkpoints/settings-carry-over", test_settings_carry_over);
+  g_test_add_func ("/app/window-checkpoints/next-folder-keeps-dataset",
+                   test_next_folder_keeps_dataset);
 
   return g_test_run ();
 }
