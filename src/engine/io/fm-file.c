@@ -161,6 +161,57 @@ commit (int         fd,
   return TRUE;
 }
 
+/* Writes straight into @path, which is no regular file: a device such as
+ * /dev/null, a FIFO, /dev/stdout or a shell's >(...). Renaming over it
+ * would replace it (as root, /dev/null itself) with a regular file. */
+static gboolean
+write_in_place (const char       *path,
+                FmFileWriteFunc   func,
+                gpointer          user_data,
+                GError          **reason)
+{
+  int fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return set_errno_reason (reason, errno);
+  if (!func (fd, user_data, reason))
+    {
+      close (fd);
+      return FALSE;
+    }
+  if (close (fd) != 0)
+    return set_errno_reason (reason, errno);
+  return TRUE;
+}
+
+/* The file a chain of symbolic links at @path ends at (@path itself when
+ * it is none), so that the link stays and its target is replaced; a
+ * dangling link's target is created. NULL with ELOOP after 32 links. */
+static char *
+link_target (const char *path)
+{
+  g_autofree char *at = g_strdup (path);
+
+  for (int hops = 0; hops < 32; hops++)
+    {
+      GStatBuf st;
+      g_autofree char *target = NULL;
+      g_autofree char *dir = NULL;
+
+      if (g_lstat (at, &st) != 0 || !S_ISLNK (st.st_mode))
+        return g_steal_pointer (&at);
+      target = g_file_read_link (at, NULL);
+      if (target == NULL)
+        return g_steal_pointer (&at);
+      dir = g_path_get_dirname (at);
+      g_free (at);
+      at = g_path_is_absolute (target) ? g_steal_pointer (&target)
+                                       : g_build_filename (dir, target, NULL);
+    }
+  errno = ELOOP;
+  return NULL;
+}
+
 gboolean
 fm_file_write_atomic_with (const char       *path,
                            FmFileWriteFunc   func,
@@ -171,13 +222,27 @@ fm_file_write_atomic_with (const char       *path,
   g_autofree char *dir = NULL;
   g_autofree char *tmp_name = NULL;
   g_autofree char *tmp_path = NULL;
+  g_autofree char *target = NULL;
+  GStatBuf st;
   int fd;
 
   g_return_val_if_fail (path != NULL && func != NULL, FALSE);
 
-  dir = g_path_get_dirname (path);
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode) && !S_ISDIR (st.st_mode))
+    {
+      if (!write_in_place (path, func, user_data, &reason))
+        goto failed;
+      return TRUE;
+    }
+  target = link_target (path);
+  if (target == NULL)
+    {
+      set_errno_reason (&reason, errno);
+      goto failed;
+    }
+  dir = g_path_get_dirname (target);
   {
-    g_autofree char *base = g_path_get_basename (path);
+    g_autofree char *base = g_path_get_basename (target);
     tmp_name = g_strdup_printf (".%s.XXXXXX", base);
   }
   tmp_path = g_build_filename (dir, tmp_name, NULL);
@@ -189,9 +254,10 @@ fm_file_write_atomic_with (const char       *path,
       close (fd);
       g_unlink (tmp_path);
     }
-  else if (!commit (fd, tmp_path, path, &reason))
+  else if (!commit (fd, tmp_path, target, &reason))
     g_unlink (tmp_path);
 
+failed:
   if (reason != NULL)
     {
       g_autofree char *display = g_filename_display_name (path);

@@ -58,7 +58,10 @@ typedef gboolean (*FmFileWriteFunc)     (int               fd,
 
 /* Creates or replaces @path atomically: @func writes ".NAME.XXXXXX" in the
  * same folder (mode 0666 less the umask, like any new file), which is
- * flushed to disk and renamed over @path. On failure the temporary file
+ * flushed to disk and renamed over @path. A symbolic link stays: the file
+ * it ends at is the one replaced. A @path that is neither a regular file
+ * nor a folder (/dev/null, /dev/stdout, a FIFO, a shell's >(...)) is
+ * written in place, never replaced. On failure the temporary file
  * is removed, an old @path keeps its bytes, and @error is FM_ERROR_IO
  * "Could not write “PATH”: REASON" in the system's words ("File too
  * large", "Read-only file system", "Not a directory"). */
