@@ -257,37 +257,6 @@ print_bound (const FmScanResult *r)
              "confidence.\n"), r->images, 100.0 * exact, 100.0 * rule);
 }
 
-/* One line under its layer: the channel and why it is dead. */
-static void
-print_dead_channel (const FmScanResult *r,
-                    const FmScanLayer  *L,
-                    guint               c)
-{
-  float bias = L->bias != NULL ? L->bias[c] : NAN;
-
-  g_print ("    %3u  ", c);
-  switch (L->diagnosis[c])
-    {
-    case FM_SCAN_DIAGNOSIS_WEIGHTS_COLLAPSED:
-      g_print (_("weights collapsed to near zero (largest |w| %.2g)"),
-               (double) L->weight_max_abs[c]);
-      break;
-    case FM_SCAN_DIAGNOSIS_INPUTS_DEAD:
-      g_print ("%s", _("every input channel it reads is dead"));
-      break;
-    case FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE:
-      g_print (_("the bias keeps it negative: largest pre-activation %.2f"),
-               (double) L->pre_activation_max[c]);
-      break;
-    default:
-      g_print (_("never above the zero threshold (%g)"), (double) r->epsilon);
-      break;
-    }
-  if (!isnan (bias))
-    g_print (_(", bias %.2f"), (double) bias);
-  g_print ("\n");
-}
-
 static void
 print_dead (const FmScanResult *r)
 {
@@ -303,7 +272,11 @@ print_dead (const FmScanResult *r)
       name = fm_cli_escape_controls (L->name);   /* a model's name drives no terminal */
       g_print ("  %s\n", name);
       for (guint i = 0; i < L->n_dead; i++)
-        print_dead_channel (r, L, L->dead[i]);
+        {
+          g_autofree char *why = fm_scan_result_dead_reason (r, l, L->dead[i]);
+
+          g_print ("    %3u  %s\n", L->dead[i], why);
+        }
     }
   g_print ("\n%s\n", _("Usual remedies: a lower learning rate, batch normalisation before "
                        "the activation, LeakyReLU instead of ReLU, and better "

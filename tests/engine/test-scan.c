@@ -179,6 +179,10 @@ test_dead_bias (void)
   g_assert_cmpfloat (lr->bias[0], ==, -100.0f);
   g_assert_cmpint (lr->diagnosis[0], ==, FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE);
   g_assert_cmpint (lr->diagnosis[1], ==, FM_SCAN_DIAGNOSIS_NONE);
+  text = fm_scan_result_dead_reason (r, 1, 0);
+  g_assert_cmpstr (text, ==, "the bias keeps it negative: largest pre-activation -99.00, "
+                   "bias -100.00");
+  g_clear_pointer (&text, g_free);
   /* A dead channel has no top images; channel 1's are 3 (max 1), 2
    * (51/255 = 0.2), 1 (40/255), 4 (1/255). */
   g_assert_cmpint (lr->top_index[0], ==, -1);
@@ -198,6 +202,58 @@ test_dead_bias (void)
   g_clear_pointer (&text, g_free);
   text = fm_scan_result_explain (r, 1, 1);
   g_assert_nonnull (strstr (text, "4 of 5 images"));
+}
+
+/* ---- dead with a positive bias, and without one ----------------------- */
+
+/* x [1, 1, 2, 2] -> Conv 1x1 (w = -10, -1; b = 1, 0, or no bias) -> Relu.
+ * Every pixel is at least 51/255 = 0.2, so channel 0 is 1 - 10 x <= -1
+ * and channel 1 is -x <= -0.2: both dead, though channel 0's bias is
+ * positive. The words blame the bias only when it is negative. */
+static void
+test_dead_not_bias (void)
+{
+  static const float w[] = { -10, -1 };
+  static const float b[] = { 1, 0 };
+  static const guint8 px[12] = { 51, 60, 70, 80,  255, 255, 255, 255,  51, 51, 51, 51 };
+  g_autofree char *path = write_idx ("dead-not-bias.idx", 3, 3, 2, 2, px, FALSE);
+
+  for (int with_bias = 0; with_bias < 2; with_bias++)
+    {
+      g_autoptr(FmModel) model = build_conv_relu (2, 2, 2, w, with_bias ? b : NULL);
+      g_autoptr(FmScanResult) r = NULL;
+      const FmScanLayer *lr;
+      FmScanOptions o;
+      int l;
+
+      plain_options (&o, 2, 2);
+      r = fm_test_scan (model, path, &o);
+      l = fm_scan_result_find_layer (r, "r");
+      lr = &r->layers[l];
+      g_assert_cmpuint (lr->n_dead, ==, 2);
+      /* the largest pre-activations: 1 - 10 * 0.2 = -1 and -0.2 */
+      g_assert_cmpfloat_with_epsilon (lr->pre_activation_max[0], with_bias ? -1.0f : -2.0f,
+                                      1e-5);
+      g_assert_cmpfloat_with_epsilon (lr->pre_activation_max[1], -0.2f, 1e-6);
+      for (guint c = 0; c < 2; c++)
+        {
+          g_autofree char *line = fm_scan_result_dead_reason (r, (guint) l, c);
+          g_autofree char *text = fm_scan_result_explain (r, (guint) l, c);
+
+          g_test_message ("%s | %s", line, text);
+          g_assert_null (strstr (line, "bias keeps"));
+          g_assert_null (strstr (text, "keeps it negative"));
+          fm_test_assert_contains (line, "never rises above zero", NULL);
+          if (with_bias && c == 0)
+            fm_test_assert_contains (line, "-1.00, bias 1.00", NULL);
+          if (with_bias && c == 0)
+            fm_test_assert_contains (text, "its bias, 1.00, is not negative", NULL);
+          if (!with_bias)
+            g_assert_null (strstr (line, "bias"));
+          if (!with_bias)
+            g_assert_null (strstr (text, "bias"));
+        }
+    }
 }
 
 /* ---- a channels-last layer ------------------------------------------- */
@@ -1198,6 +1254,7 @@ main (int    argc,
   }
 
   g_test_add_func ("/engine/scan/dead-bias", test_dead_bias);
+  g_test_add_func ("/engine/scan/dead-not-bias", test_dead_not_bias);
   g_test_add_func ("/engine/scan/nhwc", test_nhwc);
   g_test_add_func ("/engine/scan/fire-count", test_fire_count);
   g_test_add_func ("/engine/scan/diagnoses", test_diagnoses);

@@ -371,11 +371,18 @@ append_diagnosis (GString            *text,
                                "receives a signal: look at the earlier layer first."));
       break;
     case FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE:
-      if (!isnan (bias))
+      if (!isnan (bias) && bias < 0.0f)
         g_string_append_printf (text, _("Its largest pre-activation over the whole dataset "
                                         "was %.2f, at or below zero, so the activation zeroed "
                                         "every position of every image; the bias, %.2f, keeps "
                                         "it negative."),
+                                (double) pre, (double) bias);
+      else if (!isnan (bias))
+        g_string_append_printf (text, _("Its largest pre-activation over the whole dataset "
+                                        "was %.2f, at or below zero, so the activation zeroed "
+                                        "every position of every image; its bias, %.2f, is not "
+                                        "negative: its weights alone turn every input below "
+                                        "zero."),
                                 (double) pre, (double) bias);
       else
         g_string_append_printf (text, _("Its largest pre-activation over the whole dataset "
@@ -389,6 +396,47 @@ append_diagnosis (GString            *text,
                               (double) result->epsilon);
       break;
     }
+}
+
+char *
+fm_scan_result_dead_reason (const FmScanResult *result,
+                            guint               layer,
+                            guint               channel)
+{
+  const FmScanLayer *l;
+  float bias;
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (result != NULL && layer < result->n_layers, NULL);
+  l = &result->layers[layer];
+  g_return_val_if_fail (channel < l->channels, NULL);
+
+  bias = l->bias != NULL ? l->bias[channel] : NAN;
+  switch (l->diagnosis[channel])
+    {
+    case FM_SCAN_DIAGNOSIS_WEIGHTS_COLLAPSED:
+      g_string_printf (text, _("weights collapsed to near zero (largest |w| %.2g)"),
+                       (double) l->weight_max_abs[channel]);
+      break;
+    case FM_SCAN_DIAGNOSIS_INPUTS_DEAD:
+      g_string_assign (text, _("every input channel it reads is dead"));
+      break;
+    case FM_SCAN_DIAGNOSIS_BIAS_NEGATIVE:
+      if (!isnan (bias) && bias < 0.0f)
+        g_string_printf (text, _("the bias keeps it negative: largest pre-activation %.2f"),
+                         (double) l->pre_activation_max[channel]);
+      else
+        g_string_printf (text, _("its weighted input never rises above zero: largest "
+                                 "pre-activation %.2f"),
+                         (double) l->pre_activation_max[channel]);
+      break;
+    default:
+      g_string_printf (text, _("never above the zero threshold (%g)"), (double) result->epsilon);
+      break;
+    }
+  if (!isnan (bias))
+    g_string_append_printf (text, _(", bias %.2f"), (double) bias);
+  return g_string_free (text, FALSE);
 }
 
 char *

@@ -230,6 +230,12 @@ gboolean      fm_scan_result_check_same_layers (const FmScanResult *result,
 char         *fm_scan_result_explain  (const FmScanResult *result,
                                        guint               layer,
                                        guint               channel);
+/* A dead channel's diagnosis in one short, translated line, as `scan`
+ * lists it: "the bias keeps it negative: largest pre-activation -0.21,
+ * bias -1.04". The bias is blamed only when it is negative. */
+char         *fm_scan_result_dead_reason (const FmScanResult *result,
+                                          guint               layer,
+                                          guint               channel);
 /* What a dead channel can promise after @result's images N: the rule of
  * three's 3 / N and the exact 95 % bound 1 - 0.05^(1/N), the share of
  * inputs above which a channel would have fired at least once with 95 %
