@@ -249,9 +249,22 @@ model_has_input_metadata (const FmModel *model)
   return FALSE;
 }
 
+/* Whether @model is a PyTorch export of RGB pictures that says nothing of
+ * its input: such a model most likely saw torchvision's ImageNet
+ * transform, so the window starts from it (and asks to check). */
+static gboolean
+guess_pytorch_rgb (const FmModel      *model,
+                   const FmPreprocess *pp)
+{
+  return !model_has_input_metadata (model) && pp->channels == 3 && !pp->channels_last
+         && model->producer_name != NULL && g_str_equal (model->producer_name, "pytorch");
+}
+
 /* The input settings for @model: its metadata's, overridden by those kept
- * for these model bytes in @settings_path (*@kept TRUE). A kept file that
- * cannot be used is said so, and the metadata's settings hold. */
+ * for these model bytes in @settings_path (*@kept TRUE); without either, a
+ * PyTorch model of RGB pictures gets torchvision's ImageNet mean, std and
+ * centre crop. A kept file that cannot be used is said so, and the
+ * metadata's settings hold. */
 gboolean
 _fm_window_model_input_settings (FmWindow      *self,
                                  FmModel       *model,
@@ -266,6 +279,11 @@ _fm_window_model_input_settings (FmWindow      *self,
   *kept = FALSE;
   if (!fm_preprocess_init_from_model (pp, model, error))
     return FALSE;
+  if (guess_pytorch_rgb (model, pp))
+    {
+      fm_preprocess_apply_preset (pp, "imagenet", NULL);
+      pp->resize = FM_RESIZE_CROP;
+    }
   if (settings_path == NULL)
     return TRUE;
   saved = *pp;
@@ -395,11 +413,13 @@ set_model (FmWindow  *self,
    * model's (the old model's settings never reach it). */
   if (!kept && !model_has_input_metadata (model))
     {
-      _fm_window_refresh_input_settings (self, _("This model says nothing of how its input "
-                                                 "was prepared. Check the settings below (a "
-                                                 "PyTorch model for photos usually wants the "
-                                                 "ImageNet preset); they are kept for this "
-                                                 "model."));
+      _fm_window_refresh_input_settings (self, guess_pytorch_rgb (model, &pp)
+        ? _("This model says nothing of how its input was prepared. As a PyTorch model of "
+            "colour pictures it starts with torchvision’s ImageNet settings (mean, standard "
+            "deviation and a centre crop). Check them below; they are kept for this model.")
+        : _("This model says nothing of how its input was prepared. Check the settings "
+            "below (a PyTorch model for photos usually wants the ImageNet preset); they are "
+            "kept for this model."));
       /* Shown once: kept as they are now, so the next load does not ask
        * again (a change in the dialog keeps the new ones). A file that is
        * there but could not be used (its toast said why) is left as it is. */

@@ -537,10 +537,48 @@ test_last_input_restored (void)
 
 /* ---- input settings (issue 14) ------------------------------------------ */
 
-/* A model without our metadata opens the Input Settings by itself; the
- * ImageNet preset makes the empty (white) canvas the tensor computed by
- * hand, (1 - mean) / std per channel; a new window on the same model
- * finds the preset again and asks nothing. */
+static gboolean
+label_says (GtkWidget     *widget,
+            gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* The label under @widget that says @text, or NULL. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  return fm_test_find (widget, label_says, text);
+}
+
+/* An RGB Relu x [1, 3, 8, 8] -> y, written to @dir/@name, with no
+ * producer and no metadata. Free with g_free (). */
+static char *
+write_rgb_model (const char *dir,
+                 const char *name)
+{
+  const gint64 dims[4] = { 1, 3, 8, 8 };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("y", dims, 4);
+  g_autoptr(GByteArray) node = fm_test_node ("Relu", "relu", (const char *[]) { "x", NULL }, "y");
+  g_autoptr(GByteArray) bytes = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, node);
+  bytes = fm_test_graph_model_bytes (graph, name, in, out);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+  return path;
+}
+
+/* A model without our metadata opens the Input Settings by itself. A
+ * PyTorch export of RGB pictures starts from torchvision's ImageNet
+ * transform (mean, std, centre crop), which makes the empty (white)
+ * canvas the tensor computed by hand, (1 - mean) / std per channel, and
+ * the dialog says so; a new window on the same model finds the preset
+ * again and asks nothing. An RGB model from another producer starts from
+ * mean 0, std 1, fit and pad, as before. */
 static void
 test_input_settings_round_trip (void)
 {
@@ -549,10 +587,12 @@ test_input_settings_round_trip (void)
   static const float want[3] = { (1 - 0.485f) / 0.229f, (1 - 0.456f) / 0.224f,
                                  (1 - 0.406f) / 0.225f };
   g_autofree char *settings = fm_input_settings_path_for_file (tiny, NULL);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "round-trip");
+  g_autofree char *other = NULL;
+  g_autoptr(GFile) other_file = NULL;
   FmWindow *window;
   GtkWindow *dialog;
   const float *tensor;
-  guint frames;
 
   /* As a model never opened: earlier tests kept settings for it. */
   g_unlink (settings);
@@ -560,11 +600,11 @@ test_input_settings_round_trip (void)
   dialog = fm_window_get_input_dialog (window);
   g_assert_nonnull (dialog);
   g_assert_true (fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "torchvision’s ImageNet settings"));
 
-  frames = fm_window_get_n_frames (window);
-  fm_input_dialog_preset (FM_INPUT_DIALOG (dialog), "imagenet");
-  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  WAIT_FOR (fm_window_get_n_frames (window) > 0);
   g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "imagenet");
+  g_assert_cmpint (fm_window_get_preprocess (window)->resize, ==, FM_RESIZE_CROP);
   tensor = fm_window_get_input_tensor (window);
   for (int c = 0; c < 3; c++)
     for (int i = 0; i < 16 * 16; i++)
@@ -576,6 +616,16 @@ test_input_settings_round_trip (void)
   g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "imagenet");
   tensor = fm_window_get_input_tensor (window);
   g_assert_cmpfloat_with_epsilon (tensor[0], want[0], 1e-4);
+  fm_test_close_window (window);
+
+  other = write_rgb_model (dir, "not-pytorch.onnx");
+  other_file = g_file_new_for_path (other);
+  window = open_in_new_window (other_file);
+  g_assert_nonnull (fm_window_get_input_dialog (window));
+  g_assert_null (find_label (GTK_WIDGET (fm_window_get_input_dialog (window)),
+                                     "torchvision’s ImageNet settings"));
+  g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "none");
+  g_assert_cmpint (fm_window_get_preprocess (window)->resize, ==, FM_RESIZE_FIT);
   fm_test_close_window (window);
 }
 
