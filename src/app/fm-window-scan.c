@@ -709,6 +709,7 @@ scan_action (GtkWidget  *widget,
 {
   FmWindow *self = FM_WINDOW (widget);
   AdwMessageDialog *dialog;
+  const char *suggested;
 
   if (self->model == NULL || self->scan_cancellable != NULL)
     return;
@@ -722,8 +723,11 @@ scan_action (GtkWidget  *widget,
                                     "file", _("_IDX, .tar or .npy File…"),
                                     "bundled", _("_Bundled Digits"),
                                     NULL);
-  adw_message_dialog_set_response_appearance (dialog, "bundled", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "bundled");
+  /* The bundled digits suit a gray model (MNIST's own); a model of colour
+   * pictures wants the user's folder of photos. */
+  suggested = self->pp.channels == 1 ? "bundled" : "folder";
+  adw_message_dialog_set_response_appearance (dialog, suggested, ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, suggested);
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (dataset_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));

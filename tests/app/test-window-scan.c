@@ -127,6 +127,53 @@ test_model_switch_stops_scan (void)
   fm_test_close_window (window);
 }
 
+/* The Scan a Dataset dialog open on top of @window, or NULL. */
+static AdwMessageDialog *
+scan_dialog (FmWindow *window)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (window))
+      return l->data;
+  return NULL;
+}
+
+/* Scan Dataset… suggests the bundled digits to a gray model (MNIST's
+ * own) and a folder to a model of colour pictures (the PyTorch RGB
+ * fixture), for which 28 x 28 gray digits mean nothing. */
+static void
+test_dialog_suggestion (void)
+{
+  static const char *const models[2] = { NULL, "tiny_resnet" };
+  static const char *const want[2] = { "bundled", "folder" };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      FmWindow *window = fm_test_open_window ("mnist-cnn");
+      AdwMessageDialog *dialog;
+
+      if (models[i] != NULL)
+        {
+          g_autofree char *path = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
+                                                    models[i], "model.onnx", NULL);
+          g_autoptr(GFile) file = g_file_new_for_path (path);
+
+          fm_window_open_model (window, file);
+          WAIT_FOR (g_str_equal (fm_window_get_model (window)->path, path));
+        }
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.scan", NULL));
+      dialog = scan_dialog (window);
+      g_assert_nonnull (dialog);
+      g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, want[i]);
+      g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, want[i]), ==,
+                       ADW_RESPONSE_SUGGESTED);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      fm_test_close_window (window);
+    }
+}
+
 /* A folder of two digits and a text file named as a picture: the bar says
  * there is a warning, and its tooltip which file and why. */
 static void
@@ -332,6 +379,7 @@ main (int   argc,
   g_test_add_func ("/app/window-scan/dataset-breaks-mid-scan", test_dataset_breaks_mid_scan);
   g_test_add_func ("/app/window-scan/tar-and-npy", test_tar_and_npy);
   g_test_add_func ("/app/window-scan/folder-warning", test_folder_warning);
+  g_test_add_func ("/app/window-scan/dialog-suggestion", test_dialog_suggestion);
   g_test_add_func ("/app/window-scan/open-scan-result", test_open_scan_result);
   g_test_add_func ("/app/window-scan/model-switch-stops-scan", test_model_switch_stops_scan);
 
