@@ -390,6 +390,29 @@ image_job_free (ImageJob *job)
   g_free (job);
 }
 
+/* A picture that does not decode is said in plain words, with the
+ * decoder's own (libpng's, libjpeg's) behind Details: *@error becomes
+ * "NAME: damaged, …\nPATH: invalid JPEG: …". A file that cannot be read
+ * or is too large already says so plainly. */
+static void
+plain_image_error (GFile   *file,
+                   GError **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *sentence = NULL;
+  GError *plain;
+
+  if (!g_error_matches (*error, FM_ERROR, FM_ERROR_INVALID_INPUT))
+    return;
+  name = g_file_get_basename (file);
+  /* Translators: a picture file's name; the first line of an error toast,
+   * the decoder's own message goes behind Details */
+  sentence = g_strdup_printf (_("%s: damaged, incomplete or not a PNG or JPEG picture"), name);
+  plain = g_error_new (FM_ERROR, FM_ERROR_INVALID_INPUT, "%s\n%s", sentence, (*error)->message);
+  g_clear_error (error);
+  *error = plain;
+}
+
 static void
 load_image_thread (GTask        *task,
                    gpointer      source,
@@ -407,6 +430,7 @@ load_image_thread (GTask        *task,
   image = fm_image_load (path, 0, &error);
   if (image == NULL)
     {
+      plain_image_error (job->file, &error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -420,6 +444,7 @@ load_image_thread (GTask        *task,
   job->image = g_steal_pointer (&image);
   g_task_return_pointer (task, pixels, g_free);
 }
+
 
 static void
 load_image_done (GObject      *source,

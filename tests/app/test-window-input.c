@@ -650,6 +650,28 @@ test_inverted_notice (void)
   fm_test_close_window (window);
 }
 
+/* A picture that does not decode: the toast names the file in plain words
+ * and the decoder's own message waits behind Details. */
+static void
+test_broken_picture_notice (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "broken-picture");
+  g_autofree char *path = g_build_filename (dir, "cut.jpg", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  static const char cut[] = "\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01";
+
+  g_assert_true (g_file_set_contents (path, cut, sizeof cut - 1, NULL));
+  fm_window_open_image (window, file);
+  WAIT_FOR (!fm_window_is_loading_image (window));
+  g_assert_cmpstr (fm_window_get_last_toast (window), ==,
+                   "Could not open: cut.jpg: damaged, incomplete or not a PNG or JPEG picture");
+  g_assert_nonnull (fm_window_get_error_detail (window));
+  g_assert_true (g_str_has_prefix (fm_window_get_error_detail (window), path));
+  g_assert_nonnull (strstr (fm_window_get_error_detail (window), "invalid JPEG"));
+  fm_test_close_window (window);
+}
+
 /* The notice follows a model switch: the paper "3", inverted for MNIST
  * (white ink on black), is not for a white-background model, and is
  * again on the way back. */
@@ -1069,6 +1091,7 @@ main (int   argc,
   g_test_add_func ("/app/window/input-settings-problem", test_input_settings_problem);
   g_test_add_func ("/app/window/input-settings-round-trip", test_input_settings_round_trip);
   g_test_add_func ("/app/window/inverted-notice", test_inverted_notice);
+  g_test_add_func ("/app/window/broken-picture-notice", test_broken_picture_notice);
   g_test_add_func ("/app/window/inverted-notice-follows-switch",
                    test_inverted_notice_follows_switch);
   g_test_add_func ("/app/window/input-settings-asked-once", test_input_settings_asked_once);
