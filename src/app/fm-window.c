@@ -882,7 +882,9 @@ fm_window_init (FmWindow *self)
   _fm_window_dnd_init (self);
 
   set_busy (self, FALSE);
-  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  /* Until a model is asked for (fm_window_open_model () shows "loading"):
+   * with no bundled model found, the window offers Open. */
+  gtk_stack_set_visible_child_name (self->content_stack, "no-model");
   _fm_window_scan_init (self);
   _fm_window_checkpoints_init (self);
   update_model_actions (self);
