@@ -717,15 +717,21 @@ scan_action (GtkWidget  *widget,
       _("Every image of the dataset goes through the model to find the channels that never "
         "fire. A channel that is zero for one input is normal; one that is zero for every "
         "input is dead.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "folder", _("_Folder…"),
-                                    "file", _("_IDX, .tar or .npy File…"),
-                                    "bundled", _("_Bundled Digits"),
-                                    NULL);
   /* The bundled digits suit a gray model (MNIST's own); a model of colour
-   * pictures wants the user's folder of photos. */
+   * pictures wants the user's folder of photos. The suggested response
+   * comes last: the dialog focuses the last one added (at the end of a
+   * row, at the top of a column), and Enter presses the focused button. */
   suggested = self->pp.channels == 1 ? "bundled" : "folder";
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  if (self->pp.channels == 1)
+    adw_message_dialog_add_response (dialog, "folder", _("_Folder…"));
+  else
+    adw_message_dialog_add_response (dialog, "bundled", _("_Bundled Digits"));
+  adw_message_dialog_add_response (dialog, "file", _("_IDX, .tar or .npy File…"));
+  if (self->pp.channels == 1)
+    adw_message_dialog_add_response (dialog, "bundled", _("_Bundled Digits"));
+  else
+    adw_message_dialog_add_response (dialog, "folder", _("_Folder…"));
   adw_message_dialog_set_response_appearance (dialog, suggested, ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, suggested);
   adw_message_dialog_set_close_response (dialog, "cancel");

@@ -148,6 +148,7 @@ test_dialog_suggestion (void)
 {
   static const char *const models[2] = { NULL, "tiny_resnet" };
   static const char *const want[2] = { "bundled", "folder" };
+  static const char *const labels[2] = { "_Bundled Digits", "_Folder…" };
 
   for (guint i = 0; i < 2; i++)
     {
@@ -169,6 +170,11 @@ test_dialog_suggestion (void)
       g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, want[i]);
       g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, want[i]), ==,
                        ADW_RESPONSE_SUGGESTED);
+      /* Enter presses it: the focus is on its button, not on the first */
+      fm_test_settle ();
+      g_assert_true (GTK_IS_BUTTON (gtk_window_get_focus (GTK_WINDOW (dialog))));
+      g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (gtk_window_get_focus (
+                         GTK_WINDOW (dialog)))), ==, labels[i]);
       gtk_window_destroy (GTK_WINDOW (dialog));
       fm_test_close_window (window);
     }
