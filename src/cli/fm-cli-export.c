@@ -539,60 +539,54 @@ write_npy (ExportState  *s,
   return TRUE;
 }
 
-int
-fm_cli_export (int    argc,
-               char **argv)
+/* export's options, the card's among them, in a new context. */
+static GOptionContext *
+export_context_new (ExportState *s)
 {
-  ExportState s = { 0 };
   const GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s.output,
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s->output,
       N_("Write the feature maps to FILE (.png, .pdf or .svg), or one PNG per layer into "
          "DIR/"), N_("FILE") },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &s.format_name,
+    { "format", 0, 0, G_OPTION_ARG_STRING, &s->format_name,
       N_("The picture's format, when the name does not say it"), N_("png|pdf|svg") },
-    { "split", 0, 0, G_OPTION_ARG_NONE, &s.split,
+    { "split", 0, 0, G_OPTION_ARG_NONE, &s->split,
       N_("Write one PNG per layer into the folder -o names, with an index.md"), NULL },
-    { "layer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &s.layer_names,
+    { "layer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &s->layer_names,
       N_("Export this feature-map layer (repeatable; a tensor or the window's name; default: "
          "the first layer)"), N_("NAME") },
-    { "all-layers", 0, 0, G_OPTION_ARG_NONE, &s.all_layers,
+    { "all-layers", 0, 0, G_OPTION_ARG_NONE, &s->all_layers,
       N_("Export every layer the window lists, with the prediction"), NULL },
-    { "colormap", 0, 0, G_OPTION_ARG_STRING, &s.colormap,
+    { "colormap", 0, 0, G_OPTION_ARG_STRING, &s->colormap,
       N_("Colormap (default viridis)"), N_("NAME") },
-    { "normalize", 0, 0, G_OPTION_ARG_STRING, &s.normalize,
+    { "normalize", 0, 0, G_OPTION_ARG_STRING, &s->normalize,
       N_("Colour range per layer (default), per tile, or fixed (--range)"),
       N_("layer|tile|fixed") },
-    { "range", 0, 0, G_OPTION_ARG_STRING, &s.range,
+    { "range", 0, 0, G_OPTION_ARG_STRING, &s->range,
       N_("The fixed colour range"), N_("MIN:MAX") },
-    { "scale", 0, 0, G_OPTION_ARG_INT, &s.scale,
+    { "scale", 0, 0, G_OPTION_ARG_INT, &s->scale,
       N_("Tile side in pixels (default 72, as in the window)"), N_("N") },
-    { "columns", 0, 0, G_OPTION_ARG_INT, &s.columns,
+    { "columns", 0, 0, G_OPTION_ARG_INT, &s->columns,
       N_("Tiles per row (default: the grid closest to 4:3)"), N_("N") },
-    { "select", 0, 0, G_OPTION_ARG_STRING, &s.select,
+    { "select", 0, 0, G_OPTION_ARG_STRING, &s->select,
       N_("Show only these channels, such as 0-7,12"), N_("LIST") },
-    { "only", 0, 0, G_OPTION_ARG_STRING, &s.only_name,
+    { "only", 0, 0, G_OPTION_ARG_STRING, &s->only_name,
       N_("Show only the channels that are zero for this input, or dead or rare in the "
          "--scan"), N_("zero|dead|rare") },
-    { "scan", 0, 0, G_OPTION_ARG_FILENAME, &s.scan_path,
+    { "scan", 0, 0, G_OPTION_ARG_FILENAME, &s->scan_path,
       N_("Mark the dead and rarely active channels of this scan of the model "
          "(feature-maps scan --json)"), N_("SCAN.json") },
-    { "theme", 0, 0, G_OPTION_ARG_STRING, &s.theme,
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &s->theme,
       N_("Light (default) or dark background"), N_("light|dark") },
-    { "zero-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &s.zero_threshold,
+    { "zero-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &s->zero_threshold,
       N_("Values with |x| up to E count as zero (default 0)"), N_("E") },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &s.csv,
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &s->csv,
       N_("Write per-channel statistics of the exported layers as CSV to FILE"), N_("FILE") },
-    { "npy", 0, 0, G_OPTION_ARG_FILENAME, &s.npy_dir,
+    { "npy", 0, 0, G_OPTION_ARG_FILENAME, &s->npy_dir,
       N_("Write each exported layer's activations as .npy into DIR"), N_("DIR") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  int status;
+  GOptionContext *context;
 
-  fm_cli_input_init (&s.in);
-  s.scale = DEFAULT_SCALE;
-  s.columns = NO_COLUMNS;
   context = fm_cli_option_context_new ("export", _("MODEL INPUT"),
                                        _("Run MODEL on INPUT (as “run” does) and write the "
                                          "feature maps with the window's drawing as a PNG, a "
@@ -600,7 +594,23 @@ fm_cli_export (int    argc,
                                          "statistics as CSV, and the activations as .npy. "
                                          "Every file is replaced atomically."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  fm_cli_card_add_options (&s.card, context);
+  fm_cli_card_add_options (&s->card, context);
+  return context;
+}
+
+int
+fm_cli_export (int    argc,
+               char **argv)
+{
+  ExportState s = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  fm_cli_input_init (&s.in);
+  s.scale = DEFAULT_SCALE;
+  s.columns = NO_COLUMNS;
+  context = export_context_new (&s);
   status = fm_cli_input_parse (&s.in, context, "export", &argc, &argv);
   if (status != FM_CLI_EXIT_OK)
     goto out;
@@ -614,6 +624,10 @@ fm_cli_export (int    argc,
                                                              s.csv }, 2);
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_input_run (&s.in, context, "export", argv[1], argv[2]);
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_found_inputs (context, "export", NULL, s.in.model,
+                                        (const char *[]) { s.folder ? NULL : s.output, s.csv },
+                                        NULL, 2);
   if (status != FM_CLI_EXIT_OK)
     goto out;
   if (s.card.spec != NULL)

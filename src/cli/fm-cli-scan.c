@@ -634,6 +634,9 @@ fm_cli_scan_open (const FmCliScanFlags  *f,
       if (error != NULL)
         status = fm_cli_fail (error);
     }
+  if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_found_inputs (context, subcommand, *dataset, *model, outputs, NULL,
+                                        n_outputs);
   return status;
 }
 

@@ -75,9 +75,10 @@ int           fm_cli_scan_load_model        (const FmCliScanFlags  *f,
 /* For a command of MODEL DATASET that writes @outputs (NULL entries
  * skipped): fm_cli_check_outputs () of them against MODEL, DATASET,
  * --labels and @extra_input (NULL: none), fm_cli_check_output_folders ()
- * of them, fm_cli_scan_open_dataset () of @argv[2], then
- * fm_cli_scan_load_model () of @argv[1], printing what goes wrong; returns
- * an exit status. */
+ * of them, fm_cli_scan_open_dataset () of @argv[2],
+ * fm_cli_scan_load_model () of @argv[1], then fm_cli_check_found_inputs ()
+ * of the outputs against the files the dataset and the model read,
+ * printing what goes wrong; returns an exit status. */
 int           fm_cli_scan_open              (const FmCliScanFlags  *f,
                                              GOptionContext        *context,
                                              const char            *subcommand,

@@ -78,6 +78,9 @@ scan_checkpoint (TimelineState   *s,
     return NULL;
   *status = fm_cli_scan_load_model (&s->flags, context, "timeline", path, dataset, &model,
                                     &options, error);
+  if (*status == FM_CLI_EXIT_OK)
+    *status = fm_cli_check_found_inputs (context, "timeline", NULL, model,
+                                         (const char *[]) { s->output }, NULL, 1);
   if (*status != FM_CLI_EXIT_OK)
     return NULL;
   s->flags.progress_label = label;
@@ -364,7 +367,18 @@ fm_cli_timeline (int    argc,
         s.labels = fm_checkpoints_labels (s.paths);
     }
   if (status == FM_CLI_EXIT_OK)
+    status = fm_cli_check_outputs (context, "timeline", (const char * const *) s.paths->pdata,
+                                   s.paths->len, (const char *[]) { s.output }, 1);
+  if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_open_dataset (&s.flags, s.dataset_arg, &dataset);
+  if (status == FM_CLI_EXIT_OK)
+    {
+      gboolean png = s.output != NULL
+                     && fm_timeline_figure_format_for (s.output) == FM_TIMELINE_FIGURE_PNG;
+
+      status = fm_cli_check_found_inputs (context, "timeline", dataset, NULL,
+                                          (const char *[]) { s.output }, &png, 1);
+    }
   if (status == FM_CLI_EXIT_OK)
     {
       fm_cli_scan_catch_interrupt (TRUE);

@@ -273,6 +273,65 @@ fm_cli_check_outputs (GOptionContext     *context,
   return FM_CLI_EXIT_OK;
 }
 
+/* What @output is among the files @dataset and @model read, in words
+ * for "FILE is also an input (…)", or NULL. */
+static const char *
+found_input (FmDataset     *dataset,
+             const FmModel *model,
+             const char    *output)
+{
+  switch (dataset != NULL ? fm_dataset_find_file (dataset, output) : FM_DATASET_FILE_NONE)
+    {
+    case FM_DATASET_FILE_IMAGES:
+      return _("the dataset's images");
+    case FM_DATASET_FILE_LABELS:
+      return _("the dataset's labels");
+    case FM_DATASET_FILE_PICTURE:
+      return _("a picture of the dataset");
+    case FM_DATASET_FILE_SHARD:
+      return _("a shard of the dataset");
+    case FM_DATASET_FILE_NONE:
+    default:
+      break;
+    }
+  for (guint i = 0; model != NULL && model->external_files != NULL
+                    && i < model->external_files->len; i++)
+    if (fm_file_same (output, g_ptr_array_index (model->external_files, i)))
+      return _("the model's external data");
+  return NULL;
+}
+
+int
+fm_cli_check_found_inputs (GOptionContext     *context,
+                           const char         *subcommand,
+                           FmDataset          *dataset,
+                           const FmModel      *model,
+                           const char * const *outputs,
+                           const gboolean     *pictures,
+                           guint               n_outputs)
+{
+  for (guint o = 0; o < n_outputs; o++)
+    {
+      const char *what;
+
+      if (outputs[o] == NULL)
+        continue;
+      what = found_input (dataset, model, outputs[o]);
+      if (what != NULL)
+        /* Translators: "labels-idx1-ubyte is also an input (the dataset's labels): …" */
+        return fm_cli_usage_error (context, subcommand,
+                                   _("%s is also an input (%s): writing it would destroy it; "
+                                     "choose another file"), outputs[o], what);
+      if (pictures != NULL && pictures[o] && dataset != NULL
+          && fm_dataset_would_list (dataset, outputs[o]))
+        return fm_cli_usage_error (context, subcommand,
+                                   _("%s is in the dataset's folder: the next scan of it would "
+                                     "read the picture as one of its own; choose another "
+                                     "folder"), outputs[o]);
+    }
+  return FM_CLI_EXIT_OK;
+}
+
 int
 fm_cli_check_output_folders (const char * const *files,
                              guint               n)

@@ -19,6 +19,7 @@
 #include <json-glib/json-glib.h>
 
 #include "fm-cli-input.h"
+#include "fm-dataset.h"
 #include "fm-image.h"
 #include "fm-model.h"
 #include "fm-preprocess.h"
@@ -118,6 +119,23 @@ int       fm_cli_check_outputs   (GOptionContext     *context,
                                   guint               n_inputs,
                                   const char * const *outputs,
                                   guint               n_outputs);
+
+/* After the inputs were opened: refuses an output (@outputs, NULL
+ * entries skipped) that would be written over a file the command reads
+ * without its being named: one of @dataset's (a labels file found next to
+ * the images, a folder's picture, a shard: fm_dataset_find_file ()) or
+ * one of @model's external data files (either may be NULL); and, where
+ * @pictures (NULL: none) says an output is written as a PNG, one that the
+ * next scan of @dataset, a folder, would take for one of its pictures
+ * (fm_dataset_would_list ()). A usage error naming the file and what it
+ * is; returns an exit status. */
+int       fm_cli_check_found_inputs (GOptionContext     *context,
+                                     const char         *subcommand,
+                                     FmDataset          *dataset,
+                                     const FmModel      *model,
+                                     const char * const *outputs,
+                                     const gboolean     *pictures,
+                                     guint               n_outputs);
 
 /* @text with its control characters (C0, DEL, C1) written as \\xNN or
  * \\uNNNN, so that a model's names cannot drive the terminal. */

@@ -89,6 +89,29 @@ fm_test_cli_run (const char         *binary,
   return -1;
 }
 
+void
+fm_test_cli_assert_refused (const char         *binary,
+                            const char         *path,
+                            const char         *what,
+                            const char * const *args)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *want = g_strdup_printf ("feature-maps %s: %s %s", args[0], path, what);
+  gsize before_len = 0, after_len = 0;
+  gboolean existed = g_file_get_contents (path, &before, &before_len, NULL);
+  int status = fm_test_cli_run (binary, args[0], NULL, &out, &err, NULL, args + 1);
+  gboolean exists = g_file_get_contents (path, &after, &after_len, NULL);
+
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_true (g_str_has_prefix (err, want));
+  g_assert_cmpint (exists, ==, existed);
+  if (existed)
+    g_assert_true (after_len == before_len && memcmp (after, before, before_len) == 0);
+}
+
 JsonObject *
 fm_test_cli_parse_object (JsonParser *parser,
                           const char *text)

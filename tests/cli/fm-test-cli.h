@@ -48,6 +48,13 @@ int         fm_test_cli_run          (const char         *binary,
 /* Parses @text and asserts it is one JSON object. */
 JsonObject *fm_test_cli_parse_object (JsonParser         *parser,
                                       const char         *text);
+/* `BINARY SUB ARGS...` (@args: SUB first, NULL-terminated) fails with a
+ * usage error (exit 2) whose message starts "feature-maps SUB: @path
+ * @what", and leaves @path as it was (there or not, with its bytes). */
+void        fm_test_cli_assert_refused (const char         *binary,
+                                        const char         *path,
+                                        const char         *what,
+                                        const char * const *args);
 /* The standard output of `TOOL ARGS...` (NULL-terminated), failing the
  * test when it fails; NULL, the test marked skipped and saying why, when
  * @tool is not installed (poppler-utils' pdfinfo and pdftotext, which

@@ -35,6 +35,10 @@ static const char *cache_dir;
 static guint8 *pixels;   /* [N_DIGITS, SIDE, SIDE] */
 static guint8 *labels;   /* [N_DIGITS] */
 
+/* `BINARY ARGS...` is refused: fm_test_cli_assert_refused (). */
+#define refused(path, what, ...) \
+  fm_test_cli_assert_refused (binary, path, what, FM_TEST_CLI_ARGS (__VA_ARGS__))
+
 /* The bytes of the gzip file @relative under data/digits, without its
  * IDX header of @header bytes; asserts the size. */
 static guint8 *
@@ -263,6 +267,92 @@ test_clamp_warning (void)
   g_assert_cmpuint (warnings, ==, 1);
 }
 
+/* Writes the first @n digits as one-sample shards @dir/s-000.tar, ... */
+static void
+write_shards (const char *dir,
+              guint       n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GByteArray) tar = g_byte_array_new ();
+      g_autoptr(GByteArray) png = digit_png (i);
+      g_autofree char *name = g_strdup_printf ("s-%03u.tar", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      fm_test_tar_add (tar, "a.png", png->data, png->len);
+      fm_test_tar_end (tar);
+      fm_test_write_bytes (path, tar->data, tar->len);
+    }
+}
+
+/* An output that is a file the dataset reads without its being named is
+ * refused like a named input (exit 2, the file as it was): the labels
+ * found next to IDX images or an .npy array, a picture of a folder (told
+ * by its bytes: "fig.pdf" holds a PNG), a shard of brace notation or of a
+ * folder. So is a PNG written into a folder dataset, which its next scan
+ * would read; a CSV there is no picture and is written. Each was written
+ * over, or into the folder, before: the check compared the outputs with
+ * the arguments as typed. */
+static void
+test_output_is_found_input (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "found-inputs");
+  g_autofree char *pics = fm_test_fresh_dir (dir, "pics");
+  g_autofree char *shards = fm_test_fresh_dir (dir, "shards");
+  g_autofree char *src_images = g_build_filename (FM_SOURCE_DATADIR, "digits",
+                                                  "mnist-heldout-images-idx3-ubyte.gz", NULL);
+  g_autofree char *src_labels = g_build_filename (FM_SOURCE_DATADIR, "digits",
+                                                  "mnist-heldout-labels-idx1-ubyte.gz", NULL);
+  g_autofree char *images = g_build_filename (dir, "x-images-idx3-ubyte.gz", NULL);
+  g_autofree char *labels_idx = g_build_filename (dir, "x-labels-idx1-ubyte.gz", NULL);
+  g_autofree char *npy = g_build_filename (dir, "y-images.npy", NULL);
+  g_autofree char *labels_npy = g_build_filename (dir, "y-labels.npy", NULL);
+  g_autofree char *pic = g_build_filename (pics, "a.png", NULL);
+  g_autofree char *fig = g_build_filename (pics, "fig.pdf", NULL);
+  g_autofree char *new_png = g_build_filename (pics, "timeline.png", NULL);
+  g_autofree char *new_csv = g_build_filename (pics, "scan.csv", NULL);
+  g_autofree char *braces = g_build_filename (shards, "s-{000..001}.tar", NULL);
+  g_autofree char *shard = g_build_filename (shards, "s-001.tar", NULL);
+  g_autoptr(GByteArray) header = fm_test_npy_header ("|u1", "(2, 28, 28)", FALSE);
+  g_autoptr(GByteArray) lheader = fm_test_npy_header ("|u1", "(2,)", FALSE);
+  static const char input[] = "is also an input";
+
+  fm_test_copy_file (src_images, images);
+  fm_test_copy_file (src_labels, labels_idx);
+  g_byte_array_append (header, pixels, 2 * SIDE * SIDE);
+  fm_test_write_bytes (npy, header->data, header->len);
+  g_byte_array_append (lheader, labels, 2);
+  fm_test_write_bytes (labels_npy, lheader->data, lheader->len);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GByteArray) png = digit_png (i);
+
+      fm_test_write_bytes (i == 0 ? pic : fig, png->data, png->len);
+    }
+  write_shards (shards, 2);
+
+  refused (labels_idx, input, "scan", "mnist-cnn", images, "--csv", labels_idx, NULL);
+  refused (labels_idx, input, "prune", "mnist-cnn", images, "-o", labels_idx, NULL);
+  refused (labels_npy, input, "scan", "mnist-cnn", npy, "-o", labels_npy, NULL);
+  refused (pic, input, "scan", "mnist-cnn", pics, "--csv", pic, NULL);
+  refused (fig, input, "atlas", "mnist-cnn", pics, "-o", fig, NULL);
+  refused (shard, input, "scan", "mnist-cnn", braces, "-o", shard, NULL);
+  refused (shard, input, "scan", "mnist-cnn", shards, "--csv", shard, NULL);
+  refused (new_png, "is in the dataset's folder", "timeline", "mnist-cnn", "--dataset", pics,
+           "-o", new_png, NULL);
+
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (fm_test_cli_run (binary, "scan",
+                                      (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL },
+                                      &out, &err, NULL,
+                                      FM_TEST_CLI_ARGS ("mnist-cnn", pics, "--no-cache",
+                                                        "--csv", new_csv, NULL)), ==, 0);
+    g_assert_true (g_file_test (new_csv, G_FILE_TEST_IS_REGULAR));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -278,6 +368,7 @@ main (int   argc,
   g_test_add_func ("/cli/datasets/same-counts", test_formats);
   g_test_add_func ("/cli/datasets/damaged", test_damaged);
   g_test_add_func ("/cli/datasets/clamp-warning", test_clamp_warning);
+  g_test_add_func ("/cli/datasets/output-is-found-input", test_output_is_found_input);
 
   return g_test_run ();
 }

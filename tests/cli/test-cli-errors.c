@@ -35,6 +35,9 @@ static const char *binary;
  * status. */
 #define run(subcommand, env, out, err, ...) \
   fm_test_cli_run (binary, subcommand, env, out, err, NULL, FM_TEST_CLI_ARGS (__VA_ARGS__))
+/* `BINARY ARGS...` is refused: fm_test_cli_assert_refused (). */
+#define refused(path, what, ...) \
+  fm_test_cli_assert_refused (binary, path, what, FM_TEST_CLI_ARGS (__VA_ARGS__))
 
 /* Every subcommand that loads MODEL fails on @model with exit status 1,
  * nothing on stdout, and exactly "feature-maps: @sentence" then one line
@@ -226,30 +229,6 @@ test_window_no_display (void)
     }
 }
 
-/* `feature-maps SUB ARGS...` fails with a usage error (exit 2) that says
- * @path is @what, before any work, and leaves every file as it was. */
-static void
-assert_refused (const char         *path,
-                const char         *what,
-                const char * const *args)
-{
-  g_autofree char *out = NULL, *err = NULL;
-  g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
-  g_autofree char *want = g_strdup_printf ("feature-maps %s: %s %s", args[0], path, what);
-  gsize before_len = 0, after_len = 0;
-  gboolean existed = g_file_get_contents (path, &before, &before_len, NULL);
-  int status = fm_test_cli_run (binary, args[0], NULL, &out, &err, NULL, args + 1);
-  gboolean exists = g_file_get_contents (path, &after, &after_len, NULL);
-
-  g_test_message ("%s", err);
-  g_assert_cmpint (status, ==, 2);
-  g_assert_true (g_str_has_prefix (err, want));
-  g_assert_cmpint (exists, ==, existed);
-  if (existed)
-    g_assert_true (after_len == before_len && memcmp (after, before, before_len) == 0);
-}
-
 /* An output that is one of the command's inputs, or another output, is
  * refused before anything is written: it once replaced a picture, a
  * model, a dataset or a scan part with the output, and wrote a PNG and a
@@ -274,16 +253,13 @@ test_output_is_input (void)
   fm_test_copy_file (src_png, png);
   g_assert_true (g_file_set_contents (part, "{}", -1, NULL));
 
-  assert_refused (png, input, (const char *[]) { "export", model, png, "-o", png, NULL });
-  assert_refused (png, input, (const char *[]) { "export", model, png, "-o", other, "--csv", png,
-                                                 NULL });
-  assert_refused (model, input, (const char *[]) { "scan", model, digits, "--csv", model, NULL });
-  assert_refused (model, input, (const char *[]) { "prune", model, digits, "-o", model, NULL });
-  assert_refused (part, input, (const char *[]) { "merge", part, "-o", part, NULL });
-  assert_refused (two, twice, (const char *[]) { "export", model, png, "-o", two, "--csv", two,
-                                                 NULL });
-  assert_refused (two, twice, (const char *[]) { "scan", model, digits, "-o", two, "--csv", two,
-                                                 NULL });
+  refused (png, input, "export", model, png, "-o", png, NULL);
+  refused (png, input, "export", model, png, "-o", other, "--csv", png, NULL);
+  refused (model, input, "scan", model, digits, "--csv", model, NULL);
+  refused (model, input, "prune", model, digits, "-o", model, NULL);
+  refused (part, input, "merge", part, "-o", part, NULL);
+  refused (two, twice, "export", model, png, "-o", two, "--csv", two, NULL);
+  refused (two, twice, "scan", model, digits, "-o", two, "--csv", two, NULL);
 }
 
 /* An output whose folder does not exist (or is a file) is refused before

@@ -623,6 +623,31 @@ test_cache_not_a_directory (void)
   fm_test_assert_plain_file (file, OLD_BYTES);
 }
 
+/* The external data file of a model is an input the command finds by
+ * itself: an output there is refused (exit 2, the weights as they were)
+ * by scan, prune and export alike. They were written over before. */
+static void
+test_output_is_external_data (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "external-data");
+  g_autofree char *onnx = g_build_filename (dir, "m.onnx", NULL);
+  g_autofree char *bin = g_build_filename (dir, "w.bin", NULL);
+  g_autofree char *digits = g_build_filename (FM_SOURCE_DATADIR, "digits", NULL);
+  g_autofree char *png = g_build_filename (digits, "digit-7.png", NULL);
+  g_autoptr(GByteArray) bytes = fm_test_relu_external_model ("w.bin");
+  const float w[4] = { 1, 2, 3, 4 };
+  static const char what[] = "is also an input (the model's external data)";
+
+  g_assert_true (g_file_set_contents (onnx, (const char *) bytes->data, bytes->len, NULL));
+  g_assert_true (g_file_set_contents (bin, (const char *) w, sizeof w, NULL));
+  fm_test_cli_assert_refused (binary, bin, what,
+                              FM_TEST_CLI_ARGS ("scan", onnx, digits, "--csv", bin, NULL));
+  fm_test_cli_assert_refused (binary, bin, what,
+                              FM_TEST_CLI_ARGS ("prune", onnx, digits, "-o", bin, NULL));
+  fm_test_cli_assert_refused (binary, bin, what,
+                              FM_TEST_CLI_ARGS ("export", onnx, png, "--csv", bin, NULL));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -640,5 +665,6 @@ main (int    argc,
   g_test_add_func ("/cli/scan/csv-not-a-directory", test_csv_not_a_directory);
   g_test_add_func ("/cli/scan/cache-fsize-limit", test_cache_fsize_limit);
   g_test_add_func ("/cli/scan/cache-not-a-directory", test_cache_not_a_directory);
+  g_test_add_func ("/cli/scan/output-is-external-data", test_output_is_external_data);
   return g_test_run ();
 }

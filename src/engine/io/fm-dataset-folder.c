@@ -137,6 +137,8 @@ add_if_picture (FmDataset      *ds,
   file.size = (guint64) st->st_size;
   file.mtime_us = (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC
                   + st->st_mtim.tv_nsec / 1000;
+  file.dev = (guint64) st->st_dev;
+  file.ino = (guint64) st->st_ino;
   g_array_append_val (ds->files, file);
 }
 

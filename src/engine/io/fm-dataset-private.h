@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <glib/gstdio.h>
 #include <zlib.h>
 
 #include "fm-dataset.h"
@@ -23,6 +24,8 @@ typedef struct
   char    *rel;       /* path relative to the folder, '/'-separated */
   guint64  size;
   gint64   mtime_us;
+  guint64  dev;       /* the file it is (a link's target), for */
+  guint64  ino;       /* fm_dataset_find_file () */
   int      label;     /* index of its class folder, or -1 */
 } FmFolderFile;
 
@@ -166,6 +169,9 @@ gboolean _fm_dataset_tar_next     (FmDataset   *ds,
                                    GError     **error);
 char    *_fm_dataset_tar_dup_item_name (FmDataset *ds,
                                         guint64    index);
+/* Whether @st (a stat of a file) is one of the shards. */
+gboolean _fm_dataset_tar_has_file (FmDataset      *ds,
+                                   const GStatBuf *st);
 /* One line "shard\tsize\tmtime" per shard, for the content key. */
 char    *_fm_dataset_tar_dup_listing (FmDataset *ds);
 

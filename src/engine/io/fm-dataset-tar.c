@@ -45,6 +45,8 @@ typedef struct
   char    *name;       /* base name, for messages */
   guint64  size;
   gint64   mtime_us;
+  guint64  dev;
+  guint64  ino;
 } TarShard;
 
 typedef struct
@@ -475,6 +477,8 @@ _fm_dataset_tar_open (FmDataset  *ds,
       shard.name = g_path_get_basename (shard.path);
       shard.size = (guint64) st.st_size;
       shard.mtime_us = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+      shard.dev = (guint64) st.st_dev;
+      shard.ino = (guint64) st.st_ino;
       g_array_append_val (tar->shards, shard);
       if (!list_shard (ds, i, error))
         return FALSE;
@@ -502,6 +506,20 @@ _fm_dataset_tar_dup_item_name (FmDataset *ds,
   g_autofree char *key = shown (ds->tar->keys->str + sample->key);
 
   return g_strdup_printf ("%s:%s", shard->name, key);
+}
+
+gboolean
+_fm_dataset_tar_has_file (FmDataset      *ds,
+                          const GStatBuf *st)
+{
+  for (guint i = 0; i < ds->tar->shards->len; i++)
+    {
+      const TarShard *shard = &g_array_index (ds->tar->shards, TarShard, i);
+
+      if (shard->dev == (guint64) st->st_dev && shard->ino == (guint64) st->st_ino)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 char *

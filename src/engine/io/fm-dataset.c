@@ -14,6 +14,7 @@
 #include "fm-dataset.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -395,6 +396,85 @@ fm_dataset_dup_warnings (FmDataset *dataset)
   for (guint i = 0; i < sorted->len; i++)
     g_ptr_array_add (out, g_array_index (sorted, FmDatasetWarning, i).text);
   return out;
+}
+
+/* Whether the file @path names is the one @st describes. */
+static gboolean
+is_file (const char     *path,
+         const GStatBuf *st)
+{
+  GStatBuf other;
+
+  return path != NULL && g_stat (path, &other) == 0 && other.st_dev == st->st_dev
+         && other.st_ino == st->st_ino;
+}
+
+FmDatasetFile
+fm_dataset_find_file (FmDataset  *dataset,
+                      const char *path)
+{
+  GStatBuf st;
+
+  g_return_val_if_fail (dataset != NULL && path != NULL, FM_DATASET_FILE_NONE);
+
+  if (g_stat (path, &st) != 0)
+    return FM_DATASET_FILE_NONE;
+  switch (dataset->kind)
+    {
+    case FM_DATASET_FOLDER:
+      for (guint i = 0; i < dataset->files->len; i++)
+        {
+          const FmFolderFile *file = &g_array_index (dataset->files, FmFolderFile, i);
+
+          if (file->dev == (guint64) st.st_dev && file->ino == (guint64) st.st_ino)
+            return FM_DATASET_FILE_PICTURE;
+        }
+      return FM_DATASET_FILE_NONE;
+    case FM_DATASET_TAR:
+      return _fm_dataset_tar_has_file (dataset, &st) ? FM_DATASET_FILE_SHARD
+                                                     : FM_DATASET_FILE_NONE;
+    case FM_DATASET_IDX:
+    case FM_DATASET_NPY:
+    default:
+      if (is_file (dataset->path, &st))
+        return FM_DATASET_FILE_IMAGES;
+      return is_file (dataset->labels_path, &st) ? FM_DATASET_FILE_LABELS
+                                                 : FM_DATASET_FILE_NONE;
+    }
+}
+
+/* @path with its folder's symbolic links resolved ("/a/b/c.png" with
+ * /a/b real), or NULL when its folder does not exist. */
+static char *
+real_location (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *real_dir = realpath (dir, NULL);
+
+  return real_dir != NULL ? g_build_filename (real_dir, base, NULL) : NULL;
+}
+
+gboolean
+fm_dataset_would_list (FmDataset  *dataset,
+                       const char *path)
+{
+  g_autofree char *real_top = NULL;
+  g_autofree char *real = NULL;
+  const char *rel;
+  gsize n;
+
+  g_return_val_if_fail (dataset != NULL && path != NULL, FALSE);
+
+  if (dataset->kind != FM_DATASET_FOLDER || (real_top = realpath (dataset->path, NULL)) == NULL
+      || (real = real_location (path)) == NULL)
+    return FALSE;
+  n = strlen (real_top);
+  if (strncmp (real, real_top, n) != 0 || (real[n] != '/' && n > 1))
+    return FALSE;
+  rel = real + n + (real[n] == '/');
+  /* A class folders' hidden top-level folders are left out. */
+  return dataset->class_names == NULL || strchr (rel, '/') == NULL || rel[0] != '.';
 }
 
 char *

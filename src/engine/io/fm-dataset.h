@@ -211,6 +211,32 @@ GPtrArray     *fm_dataset_dup_warnings     (FmDataset     *dataset);
 char          *fm_dataset_dup_item_name    (FmDataset     *dataset,
                                             guint64        index);
 
+/* Which of the dataset's files a file written at @path would replace
+ * (following symbolic links, as fm_file_write_atomic () does), for a
+ * command that must not write over its inputs: also those it found by
+ * itself (a labels file next to the images, a folder's pictures, the
+ * shards of a folder or of brace notation). NONE when @path does not
+ * exist: every file the dataset reads does. */
+typedef enum
+{
+  FM_DATASET_FILE_NONE,
+  FM_DATASET_FILE_IMAGES,   /* the IDX or .npy images file */
+  FM_DATASET_FILE_LABELS,   /* its labels file, given or found */
+  FM_DATASET_FILE_PICTURE,  /* a picture of a folder */
+  FM_DATASET_FILE_SHARD,    /* a .tar shard */
+} FmDatasetFile;
+
+FmDatasetFile  fm_dataset_find_file        (FmDataset     *dataset,
+                                            const char    *path);
+/* Whether a PNG or JPEG picture written at @path would be one of the
+ * pictures of @dataset, a folder, the next time it is opened: @path lies
+ * in the folder or below it (its folders' symbolic links resolved), and
+ * not under a hidden top-level folder of a folder of class folders (a
+ * picture at the top of one would even make it an unlabelled folder).
+ * FALSE for the other kinds. */
+gboolean       fm_dataset_would_list       (FmDataset     *dataset,
+                                            const char    *path);
+
 /* A stable identity of the contents, for caching scan results: the
  * lowercase hex SHA-256 of the images file's bytes followed by the labels
  * file's bytes (IDX, .npy; as stored, compressed or not, so for an
