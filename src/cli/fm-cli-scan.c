@@ -459,7 +459,13 @@ fm_cli_scan_output_write (const FmCliScanOutput *o,
     fm_cli_print_json (root);
   else
     print_text (result, from_cache);
-  if (o->csv != NULL && !fm_scan_result_write_csv (result, o->csv, &error))
+  /* A CSV has no place to say that it is partial: a partial result
+   * neither makes one nor replaces a complete one. */
+  if (o->csv != NULL && result->partial)
+    fprintf (stderr, _("feature-maps: %s not written: the scan is partial, and a CSV cannot "
+                       "say so (-o FILE writes it as JSON marked \"partial\": true)\n"),
+             o->csv);
+  else if (o->csv != NULL && !fm_scan_result_write_csv (result, o->csv, &error))
     return fm_cli_fail (error);
   if (o->output != NULL)
     {

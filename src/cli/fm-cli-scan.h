@@ -128,8 +128,10 @@ typedef struct
 void          fm_cli_scan_output_add_options (FmCliScanOutput     *o,
                                               GOptionContext      *context);
 void          fm_cli_scan_output_clear      (FmCliScanOutput       *o);
-/* Prints @result and writes the files asked for; returns an exit status,
- * having printed why a file could not be written. */
+/* Prints @result and writes the files asked for, but no CSV of a partial
+ * result (it says so on stderr: the JSON is marked partial, a CSV could
+ * not be); returns an exit status, having printed why a file could not be
+ * written. */
 int           fm_cli_scan_output_write      (const FmCliScanOutput *o,
                                              const FmScanResult    *result,
                                              gboolean               from_cache);

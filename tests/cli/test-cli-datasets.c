@@ -353,6 +353,46 @@ test_output_is_found_input (void)
   }
 }
 
+/* A scan that stops part-way (here a gzipped IDX file whose header says
+ * 2000 images and which holds 50) writes no --csv, keeping an earlier
+ * complete one, and says so; -o writes the JSON marked partial, 50
+ * images. The CSV was written as if the scan were complete, replacing the
+ * earlier one. */
+static void
+test_partial_no_csv (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "partial");
+  g_autofree char *images = g_build_filename (dir, "short-images-idx3-ubyte.gz", NULL);
+  g_autofree char *csv = g_build_filename (dir, "scan.csv", NULL);
+  g_autofree char *json = g_build_filename (dir, "scan.json", NULL);
+  g_autofree char *out = NULL, *err = NULL, *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  /* magic 0x00000803, N = 2000, 28, 28: big-endian int32s */
+  static const guint8 header[16] = { 0, 0, 8, 3, 0, 0, 0x07, 0xd0, 0, 0, 0, 28, 0, 0, 0, 28 };
+  gzFile gz = gzopen (images, "wb");
+  JsonObject *o;
+  int status;
+
+  g_assert_nonnull (gz);
+  g_assert_cmpint (gzwrite (gz, header, sizeof header), ==, sizeof header);
+  g_assert_cmpint (gzwrite (gz, pixels, 50 * SIDE * SIDE), ==, 50 * SIDE * SIDE);
+  g_assert_cmpint (gzclose (gz), ==, Z_OK);
+  g_assert_true (g_file_set_contents (csv, "complete\n", -1, NULL));
+
+  status = fm_test_cli_run (binary, "scan", (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL },
+                            &out, &err, NULL,
+                            FM_TEST_CLI_ARGS ("mnist-cnn", images, "--no-cache", "--csv", csv,
+                                              "-o", json, NULL));
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 1);
+  fm_test_assert_file_is (csv, "complete\n");
+  fm_test_assert_contains (err, csv, "not written: the scan is partial", "truncated", NULL);
+  g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
+  o = fm_test_cli_parse_object (parser, text);
+  g_assert_true (json_object_get_boolean_member (o, "partial"));
+  g_assert_cmpint (json_object_get_int_member (o, "images"), ==, 50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -369,6 +409,7 @@ main (int   argc,
   g_test_add_func ("/cli/datasets/damaged", test_damaged);
   g_test_add_func ("/cli/datasets/clamp-warning", test_clamp_warning);
   g_test_add_func ("/cli/datasets/output-is-found-input", test_output_is_found_input);
+  g_test_add_func ("/cli/datasets/partial-no-csv", test_partial_no_csv);
 
   return g_test_run ();
 }
