@@ -149,6 +149,26 @@ scan_all (TimelineState  *s,
 
 /* ---- output ----------------------------------------------------------- */
 
+/* The dataset's warnings (pictures skipped, values clamped): every
+ * checkpoint's scan read the same dataset and has them, so each is kept
+ * once, in the order found. The strings belong to the results. */
+static GPtrArray *
+dataset_warnings (TimelineState *s)
+{
+  GPtrArray *warnings = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint k = 0; k < s->results->len; k++)
+    {
+      const FmScanResult *r = g_ptr_array_index (s->results, k);
+
+      for (guint i = 0; r != NULL && r->warnings != NULL && r->warnings[i] != NULL; i++)
+        if (g_hash_table_add (seen, r->warnings[i]))
+          g_ptr_array_add (warnings, r->warnings[i]);
+    }
+  return warnings;
+}
+
 static void
 add_uints (JsonBuilder *b,
            const char  *member,
@@ -167,6 +187,7 @@ print_json (TimelineState *s,
             FmDataset     *dataset)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) warnings = dataset_warnings (s);
   guint64 images = 0;
 
   for (guint k = 0; k < s->results->len && images == 0; k++)
@@ -177,6 +198,11 @@ print_json (TimelineState *s,
   fm_cli_json_add_string (b, "dataset", fm_dataset_get_path (dataset));
   fm_cli_json_add_int (b, "images", (gint64) images);
   fm_cli_json_add_boolean (b, "cancelled", s->cancelled);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < warnings->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (warnings, i));
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "checkpoints");
   json_builder_begin_array (b);
   for (guint k = 0; k < s->results->len; k++)
@@ -223,6 +249,7 @@ static void
 print_text (TimelineState *s,
             FmDataset     *dataset)
 {
+  g_autoptr(GPtrArray) warnings = dataset_warnings (s);
   const FmScanResult *first = NULL;
   glong name_width = 0;
 
@@ -233,6 +260,8 @@ print_text (TimelineState *s,
         first = g_ptr_array_index (s->results, k);
     }
   g_print ("%s %s\n", _("Dataset:"), fm_dataset_get_path (dataset));
+  for (guint i = 0; i < warnings->len; i++)
+    g_print (_("Warning: %s\n"), (const char *) g_ptr_array_index (warnings, i));
   if (first == NULL)
     {
       g_print ("%s\n", _("No checkpoint could be scanned."));

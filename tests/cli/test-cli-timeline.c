@@ -396,6 +396,75 @@ test_figure (void)
   g_assert_nonnull (strstr (err, "--dataset"));
 }
 
+/* The lines of @text that start with "Warning: ", without it. */
+static GPtrArray *
+warning_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "Warning: "))
+      g_ptr_array_add (warnings, g_strdup (lines[i] + strlen ("Warning: ")));
+  return warnings;
+}
+
+/* A folder dataset with two digits, a file named .png that is none and a
+ * truncated PNG: the timeline names the two skipped files once, not once
+ * per checkpoint, in text and in --json's "warnings" (as scan does). It
+ * skipped them without a word. */
+static void
+test_warnings (void)
+{
+  g_autofree char *ckpt = checkpoints_dir ();
+  g_autofree char *epoch0 = g_build_filename (ckpt, "epoch-0.onnx", NULL);
+  g_autofree char *epoch1 = g_build_filename (ckpt, "epoch-1.onnx", NULL);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "warnings");
+  g_autofree char *png = NULL;
+  gsize png_len = 0;
+  const char *digits[] = { "digit-1.png", "digit-7.png" };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *json_warnings;
+
+  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
+    {
+      g_autofree char *src = g_build_filename (FM_SOURCE_DATADIR, "digits", digits[i], NULL);
+      g_autofree char *dest = g_build_filename (dir, digits[i], NULL);
+
+      fm_test_copy_file (src, dest);
+    }
+  {
+    g_autofree char *src = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-2.png", NULL);
+    g_autofree char *cut = g_build_filename (dir, "b.png", NULL);
+    g_autofree char *fake = g_build_filename (dir, "c.png", NULL);
+
+    g_assert_true (g_file_get_contents (src, &png, &png_len, NULL));
+    g_assert_cmpuint (png_len, >, 100);
+    g_assert_true (g_file_set_contents (cut, png, 100, NULL));
+    g_assert_true (g_file_set_contents (fake, "not a picture\n", -1, NULL));
+  }
+
+  g_assert_cmpint (run_timeline (&out, &err, epoch0, epoch1, "--dataset", dir, NULL), ==, 0);
+  warnings = warning_lines (out);
+  g_assert_cmpuint (warnings->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, "c.png: not a JPEG or PNG picture");
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (warnings, 1), "b.png: "));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_timeline (&out, &err, epoch0, epoch1, "--dataset", dir, "--json", NULL),
+                   ==, 0);
+  json_warnings = json_object_get_array_member (fm_test_cli_parse_object (parser, out),
+                                                "warnings");
+  g_assert_nonnull (json_warnings);
+  g_assert_cmpuint (json_array_get_length (json_warnings), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (json_warnings, 0), ==,
+                   "c.png: not a JPEG or PNG picture");
+  g_assert_true (g_str_has_prefix (json_array_get_string_element (json_warnings, 1), "b.png: "));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -408,6 +477,7 @@ main (int   argc,
   g_test_add_func ("/cli/timeline/other-network", test_other_network);
   g_test_add_func ("/cli/timeline/cancel", test_cancel);
   g_test_add_func ("/cli/timeline/figure", test_figure);
+  g_test_add_func ("/cli/timeline/warnings", test_warnings);
 
   return g_test_run ();
 }
