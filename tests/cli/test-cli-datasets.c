@@ -393,6 +393,97 @@ test_partial_no_csv (void)
   g_assert_cmpint (json_object_get_int_member (o, "images"), ==, 50);
 }
 
+/* Runs `scan mnist-cnn @dataset --no-cache ARGS...`; returns the exit
+ * status. */
+#define run_scan(dataset, out, err, ...) \
+  fm_test_cli_run (binary, "scan", (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL }, \
+                   out, err, NULL, \
+                   FM_TEST_CLI_ARGS ("mnist-cnn", dataset, "--no-cache", __VA_ARGS__))
+
+/* A folder whose files are named as pictures and are none: the error
+ * names them, the first three and how many there are, in the order of
+ * their names (it said "no PNG or JPEG pictures in this folder" though it
+ * had found why). */
+static void
+test_no_pictures_reasons (void)
+{
+  g_autofree char *two = fm_test_fresh_dir (fm_test_scratch (), "two-fakes");
+  g_autofree char *five = fm_test_fresh_dir (fm_test_scratch (), "five-fakes");
+  const char *names[] = { "e.png", "b.jpg", "a.png", "d.jpeg", "c.png" };
+  g_autofree char *want_two = g_strdup_printf (
+    "feature-maps: %s: no usable PNG or JPEG pictures in this folder or below it; 2 files "
+    "skipped: a.png: not a JPEG or PNG picture; b.jpg: not a JPEG or PNG picture\n", two);
+  g_autofree char *want_five = g_strdup_printf (
+    "feature-maps: %s: no usable PNG or JPEG pictures in this folder or below it; 5 files "
+    "skipped: a.png: not a JPEG or PNG picture; b.jpg: not a JPEG or PNG picture; c.png: not "
+    "a JPEG or PNG picture; …\n", five);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (five, names[i], NULL);
+
+      g_assert_true (g_file_set_contents (path, "text\n", -1, NULL));
+      if (i == 1 || i == 2)
+        {
+          g_autofree char *other = g_build_filename (two, names[i], NULL);
+
+          g_assert_true (g_file_set_contents (other, "text\n", -1, NULL));
+        }
+    }
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+
+      g_assert_cmpint (run_scan (k == 0 ? two : five, &out, &err, NULL), ==, 1);
+      g_assert_cmpstr (err, ==, k == 0 ? want_two : want_five);
+    }
+}
+
+/* A folder of shards as WebDataset users keep them: two .tar shards and
+ * a .tar.gz one beside a README and img2dataset's _stats.json and
+ * .parquet files, which are ignored: 3 samples, one a shard. It said "no
+ * PNG or JPEG pictures in this folder". A file named .tar that is none is
+ * an error naming it, not a shard left out. */
+static void
+test_shard_folder_extras (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "shards-extras");
+  g_autofree char *gz_path = g_build_filename (dir, "s-002.tar.gz", NULL);
+  g_autofree char *junk = g_build_filename (dir, "s-003.tar", NULL);
+  g_autoptr(GByteArray) tar = g_byte_array_new ();
+  g_autoptr(GByteArray) png = digit_png (2);
+  const char *extras[] = { "README", "00000_stats.json", "00000.parquet" };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  gzFile gz;
+
+  write_shards (dir, 2);
+  fm_test_tar_add (tar, "c.png", png->data, png->len);
+  fm_test_tar_end (tar);
+  gz = gzopen (gz_path, "wb");
+  g_assert_nonnull (gz);
+  g_assert_cmpint (gzwrite (gz, tar->data, tar->len), ==, (int) tar->len);
+  g_assert_cmpint (gzclose (gz), ==, Z_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (extras); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, extras[i], NULL);
+
+      g_assert_true (g_file_set_contents (path, "not a shard\n", -1, NULL));
+    }
+
+  g_assert_cmpint (run_scan (dir, &out, &err, "--json", NULL), ==, 0);
+  o = fm_test_cli_parse_object (parser, out);
+  g_assert_cmpint (json_object_get_int_member (o, "images"), ==, 3);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "warnings")), ==, 0);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (g_file_set_contents (junk, "not a shard\n", -1, NULL));
+  g_assert_cmpint (run_scan (dir, &out, &err, NULL), ==, 1);
+  fm_test_assert_contains (err, junk, "not a tar file", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -410,6 +501,8 @@ main (int   argc,
   g_test_add_func ("/cli/datasets/clamp-warning", test_clamp_warning);
   g_test_add_func ("/cli/datasets/output-is-found-input", test_output_is_found_input);
   g_test_add_func ("/cli/datasets/partial-no-csv", test_partial_no_csv);
+  g_test_add_func ("/cli/datasets/no-pictures-reasons", test_no_pictures_reasons);
+  g_test_add_func ("/cli/datasets/shard-folder-extras", test_shard_folder_extras);
 
   return g_test_run ();
 }

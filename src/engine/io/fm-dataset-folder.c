@@ -172,6 +172,9 @@ list_folder (FmDataset   *ds,
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
   g_dir_close (dir);
+  /* The listing's warnings come in the order of the names, on every
+   * machine. */
+  g_ptr_array_sort (names, compare_names);
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -267,6 +270,41 @@ label_by_class_folders (FmDataset  *ds,
   return TRUE;
 }
 
+#define MAX_REASONS_SHOWN 3
+
+/* No picture was listed: the error says so, with the first reasons found
+ * while listing (a file named .png that is none, one that cannot be
+ * read) and their count, when there are any. */
+static void
+no_pictures_error (FmDataset  *ds,
+                   GError    **error)
+{
+  guint n = ds->list_warnings->len;
+  g_autoptr(GString) reasons = g_string_new (NULL);
+
+  if (n == 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s: no PNG or JPEG pictures in this folder or below it"), ds->path);
+      return;
+    }
+  for (guint i = 0; i < MIN (n, MAX_REASONS_SHOWN); i++)
+    g_string_append_printf (reasons, "%s%s", i > 0 ? "; " : "",
+                            (const char *) g_ptr_array_index (ds->list_warnings, i));
+  if (n > MAX_REASONS_SHOWN)
+    g_string_append (reasons, "; …");
+  /* Translators: "pics: no usable PNG or JPEG pictures in this folder or
+   * below it; 2 files skipped: a.png: not a JPEG or PNG picture; b.jpg:
+   * not a JPEG or PNG picture" (the first three reasons, then "…") */
+  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%s: no usable PNG or JPEG pictures in this folder or below it; "
+                            "%u file skipped: %s",
+                            "%s: no usable PNG or JPEG pictures in this folder or below it; "
+                            "%u files skipped: %s", n),
+               ds->path, n, reasons->str);
+}
+
 gboolean
 _fm_dataset_folder_open (FmDataset  *ds,
                          GError    **error)
@@ -279,9 +317,7 @@ _fm_dataset_folder_open (FmDataset  *ds,
     return FALSE;
   if (ds->files->len == 0)
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
-                   _("%s: no PNG or JPEG pictures in this folder or below it"),
-                   ds->path);
+      no_pictures_error (ds, error);
       return FALSE;
     }
   g_array_sort (ds->files, folder_file_compare);

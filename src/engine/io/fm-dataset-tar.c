@@ -105,14 +105,34 @@ _fm_dataset_tar_free (FmDatasetTar *tar)
 
 /* ---- which paths are shards ------------------------------------------- */
 
+/* Whether @head, the first @len bytes of @path, begin a tar archive,
+ * plain or gzipped (a .tar.gz shard: the tar header is inside the gzip
+ * stream). */
 static gboolean
-is_tar_file (const char *path)
+is_tar_head (const char   *path,
+             const guint8 *head,
+             gsize         len)
+{
+  guint8 inner[512];
+  gzFile gz;
+  int n;
+
+  if (_fm_dataset_is_tar_head (head, len))
+    return TRUE;
+  if (len < 2 || head[0] != 0x1f || head[1] != 0x8b || (gz = gzopen (path, "rb")) == NULL)
+    return FALSE;
+  n = gzread (gz, inner, sizeof inner);
+  gzclose (gz);
+  return n > 0 && _fm_dataset_is_tar_head (inner, (gsize) n);
+}
+
+static gboolean
+is_shard_file (const char *path)
 {
   guint8 head[512];
   gsize len = 0;
 
-  return fm_file_read_head (path, head, sizeof head, &len, NULL)
-         && _fm_dataset_is_tar_head (head, len);
+  return fm_file_read_head (path, head, sizeof head, &len, NULL) && is_tar_head (path, head, len);
 }
 
 static int
@@ -122,12 +142,53 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* The files of folder @path when every non-hidden entry is a tar file,
- * sorted bytewise; else NULL. */
+/* Whether @name ends as a shard's does: .tar, .tar.gz or .tgz, in any
+ * case. */
+static gboolean
+named_as_shard (const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  return g_str_has_suffix (lower, ".tar") || g_str_has_suffix (lower, ".tar.gz")
+         || g_str_has_suffix (lower, ".tgz");
+}
+
+/* What the entry @full of a folder is, for telling a folder of shards. */
+typedef enum
+{
+  ENTRY_OTHER,    /* a README, img2dataset's .parquet and _stats.json: ignored */
+  ENTRY_SHARD,    /* a tar file, gzipped or not */
+  ENTRY_NO_SHARD, /* a picture or a folder: a folder of pictures */
+} EntryKind;
+
+static EntryKind
+shard_folder_entry (const char *full)
+{
+  guint8 head[512];
+  gsize len = 0;
+
+  if (g_file_test (full, G_FILE_TEST_IS_DIR))
+    return ENTRY_NO_SHARD;
+  if (!fm_file_read_head (full, head, sizeof head, &len, NULL))
+    return ENTRY_OTHER;
+  if (fm_image_has_magic (head, len))
+    return ENTRY_NO_SHARD;
+  return is_tar_head (full, head, len) ? ENTRY_SHARD : ENTRY_OTHER;
+}
+
+/* The tar files of folder @path, sorted bytewise, when its top holds
+ * some and neither a picture nor a folder (hidden entries ignored); its
+ * other files are ignored, as WebDataset users keep a README or
+ * img2dataset's .parquet and _stats.json files beside the shards. NULL
+ * when it is no folder of shards; NULL with @error when it holds more
+ * than MAX_SHARDS, or a file named as a shard (.tar, .tar.gz, .tgz) that
+ * is no tar file: a shard left out without a word would be worse. */
 static GPtrArray *
-list_shard_folder (const char *path)
+list_shard_folder (const char  *path,
+                   GError     **error)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *misnamed = NULL;
   const char *name;
   GDir *dir = g_dir_open (path, 0, NULL);
 
@@ -136,19 +197,31 @@ list_shard_folder (const char *path)
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *full = g_build_filename (path, name, NULL);
+      EntryKind kind = name[0] == '.' ? ENTRY_OTHER : shard_folder_entry (full);
 
-      if (name[0] == '.')
-        continue;
-      if (!is_tar_file (full) || files->len >= MAX_SHARDS)
+      if (kind == ENTRY_NO_SHARD)
         {
           g_dir_close (dir);
           return NULL;
         }
-      g_ptr_array_add (files, g_steal_pointer (&full));
+      if (kind == ENTRY_SHARD)
+        g_ptr_array_add (files, g_steal_pointer (&full));
+      else if (name[0] != '.' && named_as_shard (name) && misnamed == NULL)
+        misnamed = g_steal_pointer (&full);
     }
   g_dir_close (dir);
   if (files->len == 0)
     return NULL;
+  if (misnamed != NULL || files->len > MAX_SHARDS)
+    {
+      if (misnamed != NULL)
+        g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                     _("%s: not a tar file, in a folder of shards"), misnamed);
+      else
+        g_set_error (error, FM_ERROR, FM_ERROR_LIMIT, _("%s: more than %d shards"), path,
+                     MAX_SHARDS);
+      return NULL;
+    }
   g_ptr_array_sort (files, compare_strings);
   return g_steal_pointer (&files);
 }
@@ -197,25 +270,11 @@ find_shards (const char  *path,
   g_autoptr(GPtrArray) files = NULL;
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    return list_shard_folder (path);
+    return list_shard_folder (path, error);
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      if (!is_tar_file (path))
-        {
-          guint8 head[512];
-          gsize len = 0;
-          int n = 0;
-          gzFile gz;
-
-          /* A .tar.gz: the tar header is inside the gzip stream. */
-          if (!fm_file_read_head (path, head, 2, &len, NULL) || len < 2
-              || head[0] != 0x1f || head[1] != 0x8b || (gz = gzopen (path, "rb")) == NULL)
-            return NULL;
-          n = gzread (gz, head, sizeof head);
-          gzclose (gz);
-          if (n <= 0 || !_fm_dataset_is_tar_head (head, (gsize) n))
-            return NULL;
-        }
+      if (!is_shard_file (path))
+        return NULL;
       files = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (files, g_strdup (path));
       return g_steal_pointer (&files);
@@ -224,7 +283,7 @@ find_shards (const char  *path,
   if (files == NULL)
     return NULL;
   for (guint i = 0; i < files->len; i++)
-    if (!is_tar_file (files->pdata[i]))
+    if (!is_shard_file (files->pdata[i]))
       {
         g_set_error (error, FM_ERROR, FM_ERROR_IO,
                      g_file_test (files->pdata[i], G_FILE_TEST_EXISTS)

@@ -18,7 +18,9 @@
  *    machine sees the same order. Files that are not PNG or JPEG by their
  *    magic bytes (README.txt, ...) are skipped silently; a picture that
  *    cannot be decoded becomes a warning ("rel/path.png: reason") and the
- *    reading goes on. When the folder's top holds no pictures but holds
+ *    reading goes on. A folder without pictures is an error that names
+ *    the first three reasons found while listing (a file named .png that
+ *    is none, ...) and their count. When the folder's top holds no pictures but holds
  *    folders, it is a folder of class folders (ImageNet, torchvision's
  *    ImageFolder): the classes are the non-hidden top-level folders
  *    sorted bytewise (as Python sorts str), a picture's label is its
@@ -26,9 +28,11 @@
  *    pictures under hidden top-level folders are left out. Otherwise
  *    folder items have no labels;
  *  - WebDataset .tar shards ("ustar" at byte 257, gzipped or not): one
- *    file, a folder holding only tar files (read in bytewise name order,
- *    hidden entries ignored), or "name-{000000..000099}.tar" (one range,
- *    at most 100,000 shards). Members group into samples as WebDataset
+ *    file, a folder whose top holds tar files and neither pictures nor
+ *    folders (read in bytewise name order; its other files, a README or
+ *    img2dataset's .parquet, are ignored as hidden entries are, but a file
+ *    named .tar, .tar.gz or .tgz that is no tar file is an error), or
+ *    "name-{000000..000099}.tar" (one range, at most 100,000 shards). Members group into samples as WebDataset
  *    groups them (key: the path up to the first dot of the base name;
  *    consecutive members with one key); a sample's picture is its .jpg,
  *    .jpeg or .png member (case-insensitive, checked by magic), its label
