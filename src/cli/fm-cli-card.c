@@ -102,11 +102,29 @@ add_scan (FmCliCard      *card,
 }
 
 int
+fm_cli_card_check (const FmCliCard *card,
+                   GOptionContext  *context,
+                   const char      *output,
+                   gboolean         others)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *layer = NULL;
+  guint channel;
+
+  if (others || output == NULL)
+    return fm_cli_usage_error (context, "export", "%s",
+                               _("--card writes one file, -o CARD.pdf, .svg or .png; --layer, "
+                                 "--all-layers, --csv and --npy do not go with it"));
+  if (!fm_card_parse (card->spec, &layer, &channel, &error))
+    return fm_cli_usage_error (context, "export", "--card: %s", error->message);
+  return FM_CLI_EXIT_OK;
+}
+
+int
 fm_cli_card_export (FmCliCard         *card,
                     FmCliInput        *in,
                     GOptionContext    *context,
                     const char        *output,
-                    gboolean           others,
                     const FmTileStyle *colours,
                     FmNormalize        normalize,
                     float              epsilon)
@@ -124,10 +142,6 @@ fm_cli_card_export (FmCliCard         *card,
   gsize plane;
   int status = FM_CLI_EXIT_OK;
 
-  if (others || output == NULL)
-    return fm_cli_usage_error (context, "export", "%s",
-                               _("--card writes one file, -o CARD.pdf, .svg or .png; --layer, "
-                                 "--all-layers, --csv and --npy do not go with it"));
   if (!fm_card_resolve (in->model, card->spec, &spec.scan_layer, &spec.channel, &error))
     return fm_cli_fail (error);
   every = fm_layers_list (in->model, FALSE);

@@ -269,6 +269,15 @@ check_options (ExportState    *s,
   if (!(s->zero_threshold >= 0.0) || s->zero_threshold > 1000.0)
     return fm_cli_usage_error (context, "export", "%s",
                                _("--zero-threshold must be 0 to 1000"));
+  if (s->card.spec != NULL)
+    {
+      int status = fm_cli_card_check (&s->card, context, s->output,
+                                      s->layer_names != NULL || s->all_layers || s->csv != NULL
+                                      || s->npy_dir != NULL);
+
+      if (status != FM_CLI_EXIT_OK)
+        return status;
+    }
   return check_sheet_options (s, context);
 }
 
@@ -636,9 +645,7 @@ fm_cli_export (int    argc,
                               g_strcmp0 (s.theme, "dark") == 0 };
 
       s.card.scan = g_strdup (s.scan_path);
-      status = fm_cli_card_export (&s.card, &s.in, context, s.output,
-                                   s.layer_names != NULL || s.all_layers || s.csv != NULL
-                                   || s.npy_dir != NULL, &colours, s.norm,
+      status = fm_cli_card_export (&s.card, &s.in, context, s.output, &colours, s.norm,
                                    (float) s.zero_threshold);
       goto out;
     }

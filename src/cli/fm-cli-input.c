@@ -116,6 +116,12 @@ fm_cli_preprocess_flags_check (const FmCliPreprocessFlags *flags,
       return fm_cli_usage_error (context, subcommand, "%s",
                                  _("--std: a standard deviation of 0 would "
                                    "divide by zero"));
+    else if (!(scratch.std[i] > 0.0f))
+      /* Translators: a negative standard deviation would turn the picture
+       * over (dark becomes light) */
+      return fm_cli_usage_error (context, subcommand,
+                                 _("--std: %g is not a positive number"),
+                                 (double) scratch.std[i]);
   return FM_CLI_EXIT_OK;
 }
 

@@ -316,15 +316,21 @@ typedef struct
 void      fm_cli_card_add_options    (FmCliCard      *card,
                                       GOptionContext *context);
 void      fm_cli_card_clear          (FmCliCard      *card);
+/* Before any file is read, when --card was given: a usage error when it
+ * is not LAYER:CHANNEL (fm_card_parse ()), when there is no -o @output or
+ * when the export was also asked for what a card does not write
+ * (@others: layers, CSV or .npy). Returns an exit status. */
+int       fm_cli_card_check          (const FmCliCard *card,
+                                      GOptionContext *context,
+                                      const char     *output,
+                                      gboolean        others);
 /* After `export` ran MODEL on INPUT (@in): writes the channel card to
- * @output with the export's colours (@others: the export was also asked
- * for layers, CSV or .npy, which a card does not write: a usage error).
- * Returns an exit status, having printed what went wrong. */
+ * @output with the export's colours. Returns an exit status, having
+ * printed what went wrong. */
 int       fm_cli_card_export         (FmCliCard      *card,
                                       FmCliInput     *in,
                                       GOptionContext *context,
                                       const char     *output,
-                                      gboolean        others,
                                       const FmTileStyle *colours,
                                       FmNormalize     normalize,
                                       float           epsilon);

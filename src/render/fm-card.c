@@ -106,19 +106,14 @@ fm_card_find_layer (const FmModel  *model,
 }
 
 gboolean
-fm_card_resolve (const FmModel  *model,
-                 const char     *text,
-                 guint          *index,
-                 guint          *channel,
-                 GError        **error)
+fm_card_parse (const char  *text,
+               char       **layer,
+               guint       *channel,
+               GError     **error)
 {
-  g_autoptr(GArray) every = fm_layers_list (model, FALSE);
   const char *colon = strrchr (text, ':');
   /* Messages quote what was typed: in UTF-8 whatever it was. */
   g_autofree char *shown = g_utf8_make_valid (text, -1);
-  g_autofree char *layer = NULL;
-  g_autofree char *shown_layer = NULL;
-  const FmLayer *entry;
   guint64 c;
 
   if (colon == NULL || colon == text)
@@ -136,7 +131,26 @@ fm_card_resolve (const FmModel  *model,
                    _("“%s”: “%s” is not a channel number"), shown, number);
       return FALSE;
     }
-  layer = g_strndup (text, colon - text);
+  *layer = g_strndup (text, colon - text);
+  *channel = (guint) c;
+  return TRUE;
+}
+
+gboolean
+fm_card_resolve (const FmModel  *model,
+                 const char     *text,
+                 guint          *index,
+                 guint          *channel,
+                 GError        **error)
+{
+  g_autoptr(GArray) every = fm_layers_list (model, FALSE);
+  g_autofree char *layer = NULL;
+  g_autofree char *shown_layer = NULL;
+  const FmLayer *entry;
+  guint c;
+
+  if (!fm_card_parse (text, &layer, &c, error))
+    return FALSE;
   shown_layer = g_utf8_make_valid (layer, -1);
   if (!fm_card_find_layer (model, layer, index, error))
     return FALSE;
@@ -146,10 +160,10 @@ fm_card_resolve (const FmModel  *model,
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                    _("%s: layer “%s” has %u channels (0 to %u); there is no channel %"
                      PRIu64), model->path, shown_layer, entry->channels,
-                   entry->channels - 1, c);
+                   entry->channels - 1, (guint64) c);
       return FALSE;
     }
-  *channel = (guint) c;
+  *channel = c;
   return TRUE;
 }
 

@@ -55,9 +55,18 @@ gboolean fm_card_find_layer  (const FmModel      *model,
                               guint              *index,
                               GError            **error);
 
-/* "LAYER:CHANNEL" (split at the last colon, so a TensorFlow name with
- * ":0" works) resolved against @model: LAYER as fm_card_find_layer ()
- * takes it, CHANNEL a decimal below its channel count.
+/* "LAYER:CHANNEL" split at the last colon (so a TensorFlow name with
+ * ":0" works): *@layer a new string, *@channel the decimal after the
+ * colon. The syntax alone, for a check before any file is read:
+ * FM_ERROR_INVALID_INPUT when there is no colon, nothing before it or no
+ * channel number after it. */
+gboolean fm_card_parse       (const char         *text,
+                              char              **layer,
+                              guint              *channel,
+                              GError            **error);
+
+/* "LAYER:CHANNEL" (fm_card_parse ()) resolved against @model: LAYER as
+ * fm_card_find_layer () takes it, CHANNEL below its channel count.
  * FM_ERROR_INVALID_INPUT naming the layers there are, or the channels the
  * layer has. */
 gboolean fm_card_resolve     (const FmModel      *model,

@@ -390,11 +390,13 @@ test_card_formats (void)
   g_assert_false (g_file_test (jpg, G_FILE_TEST_EXISTS));
 }
 
-/* Each refusal exits 1 with a message and writes nothing. */
+/* Each refusal exits with @status (1 for what the files say, 2 for a
+ * command-line mistake) with a message and writes nothing. */
 static void
 assert_card_refused (const char *spec,
                      const char *scan,
                      const char *model,
+                     int         status,
                      const char *fragment)
 {
   g_autofree char *pdf = g_build_filename (fm_test_scratch (), "refused-card.pdf", NULL);
@@ -402,10 +404,10 @@ assert_card_refused (const char *spec,
 
   if (scan != NULL)
     g_assert_cmpint (run ("export", &out, &err, model, digit, "--card", spec, "--scan", scan,
-                          "-o", pdf, NULL), ==, 1);
+                          "-o", pdf, NULL), ==, status);
   else
     g_assert_cmpint (run ("export", &out, &err, model, digit, "--card", spec, "-o", pdf, NULL),
-                     ==, 1);
+                     ==, status);
   g_test_message ("%s", err);
   fm_test_assert_contains (err, fragment, NULL);
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
@@ -419,17 +421,22 @@ test_card_refusals (void)
   g_autofree char *broken = g_build_filename (fm_test_scratch (), "broken-scan.json", NULL);
   g_autofree char *out = NULL, *err = NULL;
 
-  assert_card_refused ("no-such-layer:1", NULL, "mnist-cnn-dying",
+  assert_card_refused ("no-such-layer:1", NULL, "mnist-cnn-dying", 1,
                        "no feature-map layer “no-such-layer”");
-  assert_card_refused ("relu1:32", NULL, "mnist-cnn-dying", "has 32 channels (0 to 31)");
-  assert_card_refused ("relu1", NULL, "mnist-cnn-dying", "is not LAYER:CHANNEL");
-  assert_card_refused ("relu1:x", NULL, "mnist-cnn-dying", "is not a channel number");
+  assert_card_refused ("relu1:32", NULL, "mnist-cnn-dying", 1, "has 32 channels (0 to 31)");
+  /* Not LAYER:CHANNEL at all: a usage error, found before any file is
+   * read (the last two name a model that does not exist); they exited 1. */
+  assert_card_refused ("relu1", NULL, "mnist-cnn-dying", 2,
+                       "feature-maps export: --card: “relu1” is not LAYER:CHANNEL");
+  assert_card_refused ("relu1:x", NULL, "/nonexistent/model.onnx", 2,
+                       "feature-maps export: --card: “relu1:x”: “x” is not a channel number");
+  assert_card_refused (":3", NULL, "/nonexistent/model.onnx", 2, "is not LAYER:CHANNEL");
 
   /* The healthy model has the same layers: only the numbers tell. */
   g_assert_cmpint (run ("scan", &out, &err, "mnist-cnn", "mnist-heldout", "--json", "--limit",
                         "200", NULL), ==, 0);
   g_assert_true (g_file_set_contents (healthy, out, -1, NULL));
-  assert_card_refused ("relu1:5", healthy, "mnist-cnn-dying",
+  assert_card_refused ("relu1:5", healthy, "mnist-cnn-dying", 1,
                        "was made with another model or other preprocessing");
   /* The same model, the digits inverted. */
   g_clear_pointer (&out, g_free);
@@ -437,14 +444,14 @@ test_card_refusals (void)
   g_assert_cmpint (run ("scan", &out, &err, "mnist-cnn-dying", "mnist-heldout", "--json",
                         "--limit", "200", "--invert", "yes", NULL), ==, 0);
   g_assert_true (g_file_set_contents (inverted, out, -1, NULL));
-  assert_card_refused ("relu1:5", inverted, "mnist-cnn-dying",
+  assert_card_refused ("relu1:5", inverted, "mnist-cnn-dying", 1,
                        "was made with another model or other preprocessing");
   /* Not a scan at all. */
   g_assert_true (g_file_set_contents (broken, "{\"model\": 3}", -1, NULL));
-  assert_card_refused ("relu1:5", broken, "mnist-cnn-dying", "broken-scan.json");
+  assert_card_refused ("relu1:5", broken, "mnist-cnn-dying", 1, "broken-scan.json");
   /* An empty file (the card's own reader crashed on it). */
   g_assert_true (g_file_set_contents (broken, "", -1, NULL));
-  assert_card_refused ("relu1:5", broken, "mnist-cnn-dying",
+  assert_card_refused ("relu1:5", broken, "mnist-cnn-dying", 1,
                        "broken-scan.json: the file is empty");
 }
 

@@ -340,6 +340,52 @@ test_usage_errors (void)
   }
 }
 
+/* A negative --std is a usage error naming --std for every subcommand
+ * that takes it, found before any file is read (the model does not
+ * exist). `run mnist-cnn digit-7.png --std -1` exited 1 blaming the
+ * picture ("preprocessing: std value -1 is not a positive number"). */
+static void
+test_std_negative (void)
+{
+  g_autofree char *digit = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-7.png", NULL);
+  g_autofree char *out_png = g_build_filename (fm_test_scratch (), "std.png", NULL);
+  g_autofree char *out_pdf = g_build_filename (fm_test_scratch (), "std.pdf", NULL);
+  g_autofree char *out_onnx = g_build_filename (fm_test_scratch (), "std.onnx", NULL);
+  const char *model = "/nonexistent/model.onnx";
+  const char *const commands[][10] = {
+    { "run", "mnist-cnn", digit, NULL },
+    { "run", model, digit, NULL },
+    { "export", model, digit, "-o", out_png, NULL },
+    { "compare", model, model, digit, NULL },
+    { "scan", model, "mnist-heldout", NULL },
+    { "atlas", model, "mnist-heldout", "-o", out_pdf, NULL },
+    { "prune", model, "mnist-heldout", "-o", out_onnx, NULL },
+    { "timeline", model, "--dataset", "mnist-heldout", NULL },
+  };
+  const char *values[][2] = { { "-1", "-1" }, { "1,-0.5,1", "-0.5" } };
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+      {
+        g_autofree char *out = NULL, *err = NULL;
+        g_autofree char *want = g_strdup_printf ("feature-maps %s: --std: %s is not a positive "
+                                                 "number\n", commands[c][0], values[v][1]);
+        g_autoptr(GPtrArray) args = g_ptr_array_new ();
+        int status;
+
+        for (guint i = 1; commands[c][i] != NULL; i++)
+          g_ptr_array_add (args, (gpointer) commands[c][i]);
+        g_ptr_array_add (args, (gpointer) "--std");
+        g_ptr_array_add (args, (gpointer) values[v][0]);
+        g_ptr_array_add (args, NULL);
+        status = fm_test_cli_run (binary, commands[c][0], NULL, &out, &err, NULL,
+                                  (const char * const *) args->pdata);
+        g_test_message ("%s: %s", commands[c][0], err);
+        g_assert_cmpint (status, ==, 2);
+        g_assert_true (g_str_has_prefix (err, want));
+      }
+}
+
 /* export takes the flags too; its own --range (the colour range) is
  * another option. */
 static void
@@ -504,6 +550,7 @@ main (int   argc,
   g_test_add_func ("/cli/input/resize", test_resize);
   g_test_add_func ("/cli/input/background", test_background);
   g_test_add_func ("/cli/input/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/input/std-negative", test_std_negative);
   g_test_add_func ("/cli/input/export", test_export);
   g_test_add_func ("/cli/input/scan-cache", test_scan_cache);
   g_test_add_func ("/cli/input/bundled-unchanged", test_bundled_unchanged);
