@@ -70,8 +70,7 @@ main (int   argc,
   if (!gtk_init_check ())
     {
       fprintf (stderr, "%s\n", _("feature-maps: cannot open a display; the window needs one "
-                                 "(the subcommands inspect, run, export, scan and bench do "
-                                 "not)"));
+                                 "(no subcommand does: “feature-maps --help” lists them)"));
       return FM_CLI_EXIT_FAILURE;
     }
 

@@ -338,8 +338,10 @@ print_text (CompareState *s)
       zero_a = join_ints (f.zero_a);
       zero_b = join_ints (f.zero_b);
       changed_list = join_ints (changed);
-      print_row (0, f.zero_a->len > 0 ? zero_a : _("none"));
-      print_row (1, f.zero_b->len > 0 ? zero_b : _("none"));
+      /* Translators: no channel (French "aucun", not the "aucune" of
+       * "none" said of layers) is all zero in this model */
+      print_row (0, f.zero_a->len > 0 ? zero_a : C_("channels", "none"));
+      print_row (1, f.zero_b->len > 0 ? zero_b : C_("channels", "none"));
       if (changed->len > 0)
         print_row (2, changed_list);
       /* Translators: the largest difference between the two models' maps

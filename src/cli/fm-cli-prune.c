@@ -144,8 +144,11 @@ prune_model (PruneState          *s,
     {
       g_autoptr(JsonNode) root = fm_prune_to_json (prune);
 
-      json_object_set_string_member (json_node_get_object (root), "model", model->path);
-      json_object_set_string_member (json_node_get_object (root), "output", s->output);
+      g_autofree char *model_path = g_filename_display_name (model->path);
+      g_autofree char *output = g_filename_display_name (s->output);
+
+      json_object_set_string_member (json_node_get_object (root), "model", model_path);
+      json_object_set_string_member (json_node_get_object (root), "output", output);
       fm_cli_print_json (root);
     }
   else

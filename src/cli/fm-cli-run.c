@@ -284,8 +284,11 @@ print_text (RunState *s)
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
   g_autofree char *in_shape = fm_shape_to_string (&input->shape);
-  g_autofree char *in_text = g_strdup_printf ("%s -> “%s” %s%s", s->in.input_path, input->name,
-                                              in_shape, s->in.inverted ? _(" (inverted)") : "");
+  /* Translators: "digit-7.png -> “input” [1, 1, 28, 28]": the picture,
+   * the model input it feeds and the input's shape */
+  g_autofree char *fed = g_strdup_printf (_("%s -> “%s” %s"), s->in.input_path, input->name,
+                                          in_shape);
+  g_autofree char *in_text = g_strconcat (fed, s->in.inverted ? _(" (inverted)") : "", NULL);
 
   fm_cli_print_fields (_("Model:"), model->path, _("Input:"), in_text, NULL);
 

@@ -251,10 +251,29 @@ print_bound (const FmScanResult *r)
   if (!fm_scan_result_dead_bound (r, &rule, &exact))
     return;
   g_print ("\n");
-  /* Translators: "3/N" is the rule of three; the numbers are percentages. */
-  g_print (_("Dead means unseen in %" PRIu64 " images: a channel firing on more than "
-             "%.3g %% of such inputs (3/N = %.3g %%) would have shown with 95 %% "
-             "confidence.\n"), r->images, 100.0 * exact, 100.0 * rule);
+  /* The rule of three approximates the bound from about 30 images on (as
+   * the explanation of fm-scan-explain.c says it); below, 3/N is far off
+   * and from 3 images down above 100 %. */
+  if (r->images >= 30)
+    /* Translators: "3/N" is the rule of three; the numbers are percentages. */
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Dead means unseen in %" PRIu64 " image: a channel firing on more "
+                          "than %.3g %% of such inputs (3/N = %.3g %%) would have shown with "
+                          "95 %% confidence.\n",
+                          "Dead means unseen in %" PRIu64 " images: a channel firing on more "
+                          "than %.3g %% of such inputs (3/N = %.3g %%) would have shown with "
+                          "95 %% confidence.\n", r->images),
+             r->images, 100.0 * exact, 100.0 * rule);
+  else
+    /* Translators: the number is a percentage. */
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Dead means unseen in %" PRIu64 " image: a channel firing on more "
+                          "than %.3g %% of such inputs would have shown with 95 %% "
+                          "confidence.\n",
+                          "Dead means unseen in %" PRIu64 " images: a channel firing on more "
+                          "than %.3g %% of such inputs would have shown with 95 %% "
+                          "confidence.\n", r->images),
+             r->images, 100.0 * exact);
 }
 
 static void
@@ -404,7 +423,7 @@ fm_cli_scan_flags_add_options (FmCliScanFlags *f,
       N_("IDX or 1-D integer .npy labels file (default: found next to the images)"),
       N_("FILE") },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &f->limit,
-      N_("Scan only the first N images"), N_("N") },
+      N_("Scan only the first N images (0, the default: all)"), N_("N") },
     { "top-k", 0, 0, G_OPTION_ARG_INT, &f->top_k,
       N_("Keep the K images with the largest activation per channel (default 9)"), N_("K") },
     { "rare-below", 0, 0, G_OPTION_ARG_DOUBLE, &f->rare_below,

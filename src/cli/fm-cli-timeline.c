@@ -201,7 +201,7 @@ print_json (TimelineState *s,
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; i < warnings->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (warnings, i));
+    fm_cli_json_add_text (b, g_ptr_array_index (warnings, i));
   json_builder_end_array (b);
   json_builder_set_member_name (b, "checkpoints");
   json_builder_begin_array (b);

@@ -34,6 +34,9 @@ figure_layout (cairo_t    *cr,
   PangoContext *context = pango_layout_get_context (layout);
   PangoFontDescription *desc = pango_font_description_from_string (bold ? "Sans Bold" : "Sans");
   cairo_font_options_t *options = cairo_font_options_create ();
+  /* File names (a picture's, a dataset's) need not be UTF-8; Pango takes
+   * only UTF-8 and warns. */
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
 
   cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
   cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
@@ -42,7 +45,7 @@ figure_layout (cairo_t    *cr,
   pango_layout_context_changed (layout);
   pango_font_description_set_absolute_size (desc, px * PANGO_SCALE);
   pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text, -1);
+  pango_layout_set_text (layout, valid, -1);
   cairo_font_options_destroy (options);
   pango_font_description_free (desc);
   return layout;

@@ -24,8 +24,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#define NO_DISPLAY_LINE "feature-maps: cannot open a display; the window needs one (the " \
-                        "subcommands inspect, run, export, scan and bench do not)\n"
+/* It named 5 of the 10 subcommands that need no display. */
+#define NO_DISPLAY_LINE "feature-maps: cannot open a display; the window needs one (no " \
+                        "subcommand does: “feature-maps --help” lists them)\n"
 #define NO_SCHEMA_LINE "feature-maps: the settings schema " APP_ID " is not installed; run " \
                        "“meson install” or set GSETTINGS_SCHEMA_DIR\n"
 

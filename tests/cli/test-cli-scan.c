@@ -202,6 +202,38 @@ test_measures (void)
   g_assert_cmpuint (warned, >, 0);
 }
 
+/* The bound on what "dead" promises, for few images: 1 image is singular,
+ * and the rule of three (3/N), which approximates the bound only from
+ * about 30 images on, is left out below that (it said "unseen in 1
+ * images ... (3/N = 300 %)"). The percentages by hand: 1 - 0.05^(1/N)
+ * is 95 % for N = 1, 9.81 % for 29, 9.50 % for 30, where 3/N is 10 %.
+ * scan --help says that --limit 0 means all. */
+static void
+test_dead_bound_few_images (void)
+{
+  const struct { const char *limit; const char *line; } cases[] = {
+    { "1", "Dead means unseen in 1 image: a channel firing on more than 95 % of such inputs "
+           "would have shown with 95 % confidence.\n" },
+    { "29", "Dead means unseen in 29 images: a channel firing on more than 9.81 % of such "
+            "inputs would have shown with 95 % confidence.\n" },
+    { "30", "Dead means unseen in 30 images: a channel firing on more than 9.5 % of such "
+            "inputs (3/N = 10 %) would have shown with 95 % confidence.\n" },
+  };
+  g_autofree char *help = NULL, *help_err = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+
+      g_assert_cmpint (run_scan (&out, &err, "mnist-cnn-dying", "mnist-heldout", "--limit",
+                                 cases[i].limit, "--no-cache", NULL), ==, 0);
+      g_test_message ("%s", out);
+      fm_test_assert_contains (out, cases[i].line, NULL);
+    }
+  g_assert_cmpint (run_scan (&help, &help_err, "--help", NULL), ==, 0);
+  fm_test_assert_contains (help, "Scan only the first N images (0, the default: all)", NULL);
+}
+
 /* Text, --limit, --csv, --rare-below and the cache. */
 static void
 test_text_csv_cache (void)
@@ -623,6 +655,109 @@ test_cache_not_a_directory (void)
   fm_test_assert_plain_file (file, OLD_BYTES);
 }
 
+/* Parses @text as one JSON object (json-glib refuses bytes that are not
+ * UTF-8), failing the test with @what when it is not. */
+static JsonObject *
+parse_json (JsonParser *parser,
+            const char *text,
+            const char *what)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!json_parser_load_from_data (parser, text, -1, &error))
+    g_error ("%s --json is not JSON: %s", what, error->message);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* File names that are not UTF-8 (Latin-1 bytes 0xe9 and 0xff) keep the
+ * JSON of run, inspect and scan valid: they are written with U+FFFD for
+ * those bytes (run, inspect and scan wrote the raw bytes, which no JSON
+ * reader takes, so the scan could not be used by --scan either); scan's
+ * "dataset_escaped" keeps the folder's bytes, so export --card --scan
+ * reads the top images back from it. */
+static void
+test_json_non_utf8_names (void)
+{
+  g_autofree char *top = fm_test_fresh_dir (fm_test_scratch (), "names");
+  g_autofree char *dir = g_build_filename (top, "caf\xe9", NULL);
+  g_autofree char *model = g_build_filename (top, "m\xff.onnx", NULL);
+  g_autofree char *picture = g_build_filename (dir, "seven\xff.png", NULL);
+  g_autofree char *fake = g_build_filename (dir, "fake\xe9.png", NULL);
+  g_autofree char *scan_json = g_build_filename (top, "scan.json", NULL);
+  g_autofree char *card = g_build_filename (top, "card.pdf", NULL);
+  g_autofree char *src_model = g_build_filename (FM_SOURCE_DATADIR, "models",
+                                                 "mnist-cnn-dying.onnx", NULL);
+  g_autofree char *shown_picture = g_utf8_make_valid (picture, -1);
+  g_autofree char *shown_model = g_utf8_make_valid (model, -1);
+  g_autofree char *shown_dir = g_utf8_make_valid (dir, -1);
+  /* The scratch folder's name is ASCII letters, digits, "-" and "/". */
+  g_autofree char *escaped = g_strconcat (top, "/caf%E9", NULL);
+  const char *digits[] = { "digit-7.png", "digit-1.png", "digit-2.png" };
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  fm_test_copy_file (src_model, model);
+  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
+    {
+      g_autofree char *src = g_build_filename (FM_SOURCE_DATADIR, "digits", digits[i], NULL);
+      g_autofree char *dest = i == 0 ? g_strdup (picture)
+                                     : g_strdup_printf ("%s/%u\xff.png", dir, i);
+
+      fm_test_copy_file (src, dest);
+    }
+  g_assert_true (g_file_set_contents (fake, "no picture", -1, NULL));
+  /* The names exercise what they should: not UTF-8. */
+  g_assert_false (g_utf8_validate (picture, -1, NULL));
+  g_assert_false (g_utf8_validate (model, -1, NULL));
+
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *o;
+
+    g_assert_cmpint (fm_test_cli_run (binary, "run", NULL, &out, &err, NULL,
+                                      FM_TEST_CLI_ARGS (model, picture, "--json", NULL)), ==, 0);
+    o = parse_json (parser, out, "run");
+    g_assert_cmpstr (json_object_get_string_member (o, "model"), ==, shown_model);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "input"),
+                                                    "file"), ==, shown_picture);
+  }
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+
+    g_assert_cmpint (fm_test_cli_run (binary, "inspect", NULL, &out, &err, NULL,
+                                      FM_TEST_CLI_ARGS (model, "--json", NULL)), ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (parse_json (parser, out, "inspect"),
+                                                    "model"), ==, shown_model);
+  }
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *o;
+    JsonArray *warnings;
+
+    g_assert_cmpint (run_scan (&out, &err, model, dir, "--json", "--no-cache", NULL), ==, 0);
+    o = parse_json (parser, out, "scan");
+    g_assert_cmpstr (json_object_get_string_member (o, "dataset"), ==, shown_dir);
+    g_assert_cmpstr (json_object_get_string_member (o, "dataset_escaped"), ==, escaped);
+    warnings = json_object_get_array_member (o, "warnings");
+    g_assert_cmpuint (json_array_get_length (warnings), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (warnings, 0), ==,
+                     "fake\xef\xbf\xbd.png: not a JPEG or PNG picture");
+    g_assert_true (g_file_set_contents (scan_json, out, -1, NULL));
+  }
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (fm_test_cli_run (binary, "export", NULL, &out, &err, NULL,
+                                      FM_TEST_CLI_ARGS (model, picture, "--card", "relu1:5",
+                                                        "--scan", scan_json, "-o", card, NULL)),
+                     ==, 0);
+    g_assert_true (g_file_test (card, G_FILE_TEST_IS_REGULAR));
+  }
+}
+
 /* The external data file of a model is an input the command finds by
  * itself: an output there is refused (exit 2, the weights as they were)
  * by scan, prune and export alike. They were written over before. */
@@ -657,6 +792,7 @@ main (int    argc,
   g_test_add_func ("/cli/scan/json-bundled", test_json_bundled);
   g_test_add_func ("/cli/scan/text-csv-cache", test_text_csv_cache);
   g_test_add_func ("/cli/scan/measures", test_measures);
+  g_test_add_func ("/cli/scan/dead-bound-few-images", test_dead_bound_few_images);
   g_test_add_func ("/cli/scan/cache-other-names", test_cache_other_names);
   g_test_add_func ("/cli/scan/folder", test_folder);
   g_test_add_func ("/cli/scan/text-long-names", test_text_long_names);
@@ -666,5 +802,6 @@ main (int    argc,
   g_test_add_func ("/cli/scan/cache-fsize-limit", test_cache_fsize_limit);
   g_test_add_func ("/cli/scan/cache-not-a-directory", test_cache_not_a_directory);
   g_test_add_func ("/cli/scan/output-is-external-data", test_output_is_external_data);
+  g_test_add_func ("/cli/scan/json-non-utf8-names", test_json_non_utf8_names);
   return g_test_run ();
 }

@@ -261,7 +261,12 @@ fm_prune_to_json (const FmPrune *prune)
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; prune->warnings != NULL && i < prune->warnings->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (prune->warnings, i));
+    {
+      /* The dataset's warnings name its files: UTF-8 or not. */
+      g_autofree char *valid = g_utf8_make_valid (g_ptr_array_index (prune->warnings, i), -1);
+
+      json_builder_add_string_value (b, valid);
+    }
   json_builder_end_array (b);
   json_builder_end_object (b);
   json_builder_end_object (b);

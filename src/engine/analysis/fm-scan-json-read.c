@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "fm-scan-private.h"
@@ -232,7 +234,20 @@ read_result_members (FmScanResult  *result,
   if (member_string (o, "model") == NULL || member_string (o, "dataset") == NULL)
     BAD (_("%s: “model” or “dataset” is missing"), what);
   result->model_path = g_strdup (member_string (o, "model"));
-  result->dataset_path = g_strdup (member_string (o, "dataset"));
+  if (member_string (o, "dataset_escaped") != NULL)
+    {
+      /* The bytes of a dataset path that is not UTF-8 (fm-scan-json.c). */
+      g_autoptr(GBytes) bytes = g_uri_unescape_bytes (member_string (o, "dataset_escaped"), -1,
+                                                      NULL, NULL);
+      gsize n = 0;
+      const char *data = bytes != NULL ? g_bytes_get_data (bytes, &n) : NULL;
+
+      if (data == NULL || n == 0 || memchr (data, 0, n) != NULL)
+        BAD (_("%s: “dataset_escaped” is not a %%-escaped file name"), what);
+      result->dataset_path = g_strndup (data, n);
+    }
+  else
+    result->dataset_path = g_strdup (member_string (o, "dataset"));
   /* Optional: results of before they were kept have neither. */
   result->model_sha256 = g_strdup (member_string (o, "model_sha256"));
   result->preprocess = g_strdup (member_string (o, "preprocess"));

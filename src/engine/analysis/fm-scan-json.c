@@ -109,14 +109,38 @@ add_ints (JsonBuilder   *b,
   json_builder_end_array (b);
 }
 
+/* @text as a JSON string value, valid UTF-8 whatever it holds (a file
+ * name in another encoding becomes U+FFFD where it is not UTF-8):
+ * json-glib would write the bytes as they are, which no JSON reader
+ * takes. */
+static void
+add_text (JsonBuilder *b,
+          const char  *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  json_builder_add_string_value (b, valid);
+}
+
 static void
 add_result_members (JsonBuilder        *b,
                     const FmScanResult *result)
 {
   json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, result->model_path);
+  add_text (b, result->model_path);
   json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, result->dataset_path);
+  add_text (b, result->dataset_path);
+  /* A dataset path that is not UTF-8 is kept to the byte as well, for
+   * what reads the dataset again (the card's and the window's top
+   * images). */
+  if (!g_utf8_validate (result->dataset_path, -1, NULL))
+    {
+      g_autofree char *escaped = g_uri_escape_bytes ((const guint8 *) result->dataset_path,
+                                                     strlen (result->dataset_path), "/");
+
+      json_builder_set_member_name (b, "dataset_escaped");
+      json_builder_add_string_value (b, escaped);
+    }
   json_builder_set_member_name (b, "images");
   json_builder_add_int_value (b, (gint64) result->images);
   json_builder_set_member_name (b, "partial");
@@ -131,7 +155,7 @@ add_result_members (JsonBuilder        *b,
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; result->warnings != NULL && result->warnings[i] != NULL; i++)
-    json_builder_add_string_value (b, result->warnings[i]);
+    add_text (b, result->warnings[i]);
   json_builder_end_array (b);
   if (result->model_sha256 != NULL)
     {
@@ -193,7 +217,7 @@ add_result_measures (JsonBuilder        *b,
   json_builder_set_member_name (b, "classes");
   json_builder_begin_array (b);
   for (guint k = 0; k < result->n_classes; k++)
-    json_builder_add_string_value (b, result->class_names[k]);
+    add_text (b, result->class_names[k]);
   json_builder_end_array (b);
   if (result->class_images != NULL)
     add_ints (b, "class_images", result->class_images, NULL, result->n_classes);
