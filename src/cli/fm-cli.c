@@ -16,7 +16,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -65,11 +68,78 @@ fm_cli_print_usage (FILE *out)
            "feature-maps");
 }
 
+/* ---- a write's temporary file, removed on SIGINT and SIGTERM ----------- */
+
+/* The temporary file being written (fm_file_set_temp_hook ()), in one of
+ * two buffers so that the handler never reads the one being filled:
+ * temp_current is 0 for none, else the buffer's number. The lock orders
+ * writes of several threads; the handler takes no lock. */
+static char temp_paths[2][PATH_MAX];
+static atomic_int temp_current;
+static GMutex temp_lock;
+
+static void
+note_temp (const char *tmp_path)
+{
+  g_mutex_lock (&temp_lock);
+  if (tmp_path == NULL || strlen (tmp_path) >= PATH_MAX)
+    atomic_store (&temp_current, 0);
+  else
+    {
+      int next = atomic_load (&temp_current) == 1 ? 2 : 1;
+
+      strcpy (temp_paths[next - 1], tmp_path);
+      atomic_store (&temp_current, next);
+    }
+  g_mutex_unlock (&temp_lock);
+}
+
+/* Ends the program as @sig would (SA_RESETHAND made the default action
+ * the next), without the temporary file of a write in progress:
+ * async-signal-safe calls only. */
+static void
+on_fatal_signal (int sig)
+{
+  int current = atomic_load (&temp_current);
+  int saved = errno;
+
+  if (current > 0)
+    unlink (temp_paths[current - 1]);
+  errno = saved;
+  raise (sig);
+}
+
+/* A write cut short by Ctrl+C or SIGTERM would leave ".NAME.XXXXXX"
+ * beside its output: the handler removes it, then the signal ends the
+ * program as it would have. A signal ignored by who started us stays
+ * ignored; the scan's own Ctrl+C handling (fm-cli-scan.c) comes on top
+ * and gives this one back. */
+static void
+remove_temp_on_signal (void)
+{
+  const int signals[] = { SIGINT, SIGTERM };
+
+  fm_file_set_temp_hook (note_temp);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      struct sigaction sa = { 0 }, old;
+
+      if (sigaction (signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+        continue;
+      sa.sa_handler = on_fatal_signal;
+      sa.sa_flags = SA_RESETHAND;
+      sigemptyset (&sa.sa_mask);
+      sigaction (signals[i], &sa, NULL);
+    }
+}
+
 int
 fm_cli_main (int    argc,
              char **argv)
 {
   g_return_val_if_fail (argc >= 2, FM_CLI_EXIT_USAGE);
+
+  remove_temp_on_signal ();
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)

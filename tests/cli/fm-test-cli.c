@@ -9,9 +9,12 @@
 
 #include <stdarg.h>
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+
+#include <glib/gstdio.h>
 
 #include "fm-test-cli.h"
 #include "fm-test-files.h"
@@ -110,6 +113,86 @@ fm_test_cli_assert_refused (const char         *binary,
   g_assert_cmpint (exists, ==, existed);
   if (existed)
     g_assert_true (after_len == before_len && memcmp (after, before, before_len) == 0);
+}
+
+/* Whether @dir holds a file whose name starts with @prefix. */
+static gboolean
+has_file_starting (const char *dir,
+                   const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* One run for fm_test_cli_assert_signal_cleans (): TRUE once it was
+ * signalled while writing. */
+static gboolean
+signal_during_write (char       **argv,
+                     char       **envp,
+                     const char  *dir,
+                     const char  *prefix,
+                     int          sig)
+{
+  GError *error = NULL;
+  GPid pid;
+  int status = 0;
+  gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_spawn_async (NULL, argv, envp, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
+                 | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error);
+  g_assert_no_error (error);
+  while (!has_file_starting (dir, prefix))
+    {
+      if (waitpid (pid, &status, WNOHANG) == pid)
+        {
+          g_test_message ("%s ended before its temporary file was seen", argv[1]);
+          return FALSE;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, until);
+      g_usleep (500);
+    }
+  g_assert_cmpint (kill (pid, sig), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, sig);
+  return TRUE;
+}
+
+void
+fm_test_cli_assert_signal_cleans (const char         *binary,
+                                  const char * const *env,
+                                  const char         *output,
+                                  int                 sig,
+                                  const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *dir = g_path_get_dirname (output);
+  g_autofree char *base = g_path_get_basename (output);
+  g_autofree char *prefix = g_strconcat (".", base, ".", NULL);
+  gboolean caught = FALSE;
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
+  for (int attempt = 0; attempt < 5 && !caught; attempt++)
+    {
+      g_unlink (output);
+      caught = signal_during_write ((char **) argv->pdata, envp, dir, prefix, sig);
+    }
+  g_assert_true (caught);
+  g_assert_false (has_file_starting (dir, prefix));
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
 }
 
 JsonObject *

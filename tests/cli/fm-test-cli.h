@@ -55,6 +55,18 @@ void        fm_test_cli_assert_refused (const char         *binary,
                                         const char         *path,
                                         const char         *what,
                                         const char * const *args);
+/* Starts `BINARY SUB ARGS...` (@args: SUB first, NULL-terminated; LC_ALL=C
+ * and the "KEY", "VALUE" pairs of @env), waits until the temporary file
+ * of its write of @output (".NAME.XXXXXX" in @output's folder) is there,
+ * sends it @sig and asserts that the signal ended it and that it left
+ * neither @output nor a temporary file. A program that finishes before
+ * its temporary file is seen is run again, up to 5 times, then fails the
+ * test. */
+void        fm_test_cli_assert_signal_cleans (const char         *binary,
+                                              const char * const *env,
+                                              const char         *output,
+                                              int                 sig,
+                                              const char * const *args);
 /* The standard output of `TOOL ARGS...` (NULL-terminated), failing the
  * test when it fails; NULL, the test marked skipped and saying why, when
  * @tool is not installed (poppler-utils' pdfinfo and pdftotext, which

@@ -18,6 +18,7 @@
 #include "fm-test-cli.h"
 #include "fm-test-files.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -455,6 +456,22 @@ test_card_refusals (void)
                        "broken-scan.json: the file is empty");
 }
 
+/* SIGTERM while the atlas is being written leaves neither the atlas nor
+ * its temporary ".atlas.pdf.XXXXXX" (it left the temporary file: only
+ * Ctrl+C, which atlas catches, cleaned up). */
+static void
+test_atlas_sigterm (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "sigterm");
+  g_autofree char *pdf = g_build_filename (dir, "atlas.pdf", NULL);
+
+  fm_test_cli_assert_signal_cleans (binary,
+                                    (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL },
+                                    pdf, SIGTERM,
+                                    FM_TEST_CLI_ARGS ("atlas", "mnist-cnn-dying",
+                                                      "mnist-heldout", "-o", pdf, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -479,6 +496,7 @@ main (int   argc,
   g_test_add_func ("/cli/atlas/default-and-cache", test_atlas_default_and_cache);
   g_test_add_func ("/cli/atlas/refusals", test_atlas_refusals);
   g_test_add_func ("/cli/atlas/warnings", test_atlas_warnings);
+  g_test_add_func ("/cli/atlas/sigterm", test_atlas_sigterm);
   g_test_add_func ("/cli/card/top-images", test_card_top_images);
   g_test_add_func ("/cli/card/without-scan", test_card_without_scan);
   g_test_add_func ("/cli/card/formats", test_card_formats);

@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -718,6 +719,23 @@ make_dying_scan (void)
   return path;
 }
 
+/* Ctrl+C or SIGTERM while export writes a large PNG (every layer at
+ * 256 pixels a tile: its encoding takes a while) leaves neither the PNG
+ * nor its temporary ".big.png.XXXXXX"; both left the temporary file. */
+static void
+test_signal_cleans (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "signals");
+  g_autofree char *png = g_build_filename (dir, "big.png", NULL);
+  const int signals[] = { SIGINT, SIGTERM };
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    fm_test_cli_assert_signal_cleans (binary, NULL, png, signals[i],
+                                      FM_TEST_CLI_ARGS ("export", "mnist-cnn-dying", digit,
+                                                        "--all-layers", "--scale", "256",
+                                                        "-o", png, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -748,5 +766,6 @@ main (int   argc,
   g_test_add_func ("/cli/export/pdf-page-limit", test_pdf_page_limit);
   g_test_add_func ("/cli/export/tall-png", test_tall);
   g_test_add_func ("/cli/export/folder", test_folder);
+  g_test_add_func ("/cli/export/signal-cleans", test_signal_cleans);
   return g_test_run ();
 }

@@ -8,7 +8,8 @@
  * file) is written into and stays a FIFO, and a symbolic link stays a
  * link while the file it points at gets the bytes, dangling or not. The
  * old writer renamed its temporary file over each of them. Checked by
- * reading the FIFO from a thread and by lstat () of the paths.
+ * reading the FIFO from a thread and by lstat () of the paths. And the
+ * hook told of the temporary file, for the command line's signal handler.
  */
 #include "config.h"
 
@@ -123,6 +124,66 @@ test_links (void)
   assert_link_to (loop, "loop.csv");
 }
 
+/* What the temporary-file hook saw: each call's path (NULL as ""), and
+ * whether the file was there when it was told of it. */
+static GPtrArray *hook_calls;
+static gboolean hook_file_existed;
+
+static void
+record_temp (const char *tmp_path)
+{
+  g_ptr_array_add (hook_calls, g_strdup (tmp_path != NULL ? tmp_path : ""));
+  if (tmp_path != NULL)
+    hook_file_existed = g_file_test (tmp_path, G_FILE_TEST_IS_REGULAR);
+}
+
+static gboolean
+write_nothing (int       fd,
+               gpointer  user_data,
+               GError  **error)
+{
+  g_set_error_literal (error, FM_ERROR, FM_ERROR_IO, "No space left on device");
+  return FALSE;
+}
+
+/* The hook is told of the temporary file ".out.csv.XXXXXX" beside the
+ * output once it exists, then NULL once it is renamed (a success) or
+ * removed (a failure), so that a signal handler can remove it between
+ * (the command line does). */
+static void
+test_temp_hook (void)
+{
+  g_autofree char *dir = fm_test_make_tmp_dir ("fm-test-file-write-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "out.csv", NULL);
+  g_autofree char *prefix = g_build_filename (dir, ".out.csv.", NULL);
+  g_autoptr(GError) error = NULL;
+
+  hook_calls = g_ptr_array_new_with_free_func (g_free);
+  fm_file_set_temp_hook (record_temp);
+  for (int fail = 0; fail < 2; fail++)
+    {
+      const char *tmp;
+
+      g_ptr_array_set_size (hook_calls, 0);
+      hook_file_existed = FALSE;
+      if (fail)
+        g_assert_false (fm_file_write_atomic_with (path, write_nothing, NULL, &error));
+      else
+        g_assert_true (fm_file_write_atomic (path, text, strlen (text), NULL));
+      g_assert_cmpuint (hook_calls->len, ==, 2);
+      tmp = g_ptr_array_index (hook_calls, 0);
+      g_assert_true (g_str_has_prefix (tmp, prefix));
+      g_assert_cmpuint (strlen (tmp), ==, strlen (prefix) + 6);
+      g_assert_true (hook_file_existed);
+      g_assert_cmpstr (g_ptr_array_index (hook_calls, 1), ==, "");
+      g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+    }
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  fm_file_set_temp_hook (NULL);
+  g_clear_pointer (&hook_calls, g_ptr_array_unref);
+  fm_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -131,6 +192,7 @@ main (int   argc,
 
   g_test_add_func ("/engine/file-write/fifo", test_fifo);
   g_test_add_func ("/engine/file-write/links", test_links);
+  g_test_add_func ("/engine/file-write/temp-hook", test_temp_hook);
 
   return g_test_run ();
 }

@@ -212,6 +212,14 @@ link_target (const char *path)
   return NULL;
 }
 
+static FmFileTempHook temp_hook;
+
+void
+fm_file_set_temp_hook (FmFileTempHook hook)
+{
+  temp_hook = hook;
+}
+
 gboolean
 fm_file_write_atomic_with (const char       *path,
                            FmFileWriteFunc   func,
@@ -249,13 +257,20 @@ fm_file_write_atomic_with (const char       *path,
   fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0)
     set_errno_reason (&reason, errno);
-  else if (!func (fd, user_data, &reason))
+  else
     {
-      close (fd);
-      g_unlink (tmp_path);
+      if (temp_hook != NULL)
+        temp_hook (tmp_path);
+      if (!func (fd, user_data, &reason))
+        {
+          close (fd);
+          g_unlink (tmp_path);
+        }
+      else if (!commit (fd, tmp_path, target, &reason))
+        g_unlink (tmp_path);
+      if (temp_hook != NULL)
+        temp_hook (NULL);
     }
-  else if (!commit (fd, tmp_path, target, &reason))
-    g_unlink (tmp_path);
 
 failed:
   if (reason != NULL)

@@ -70,6 +70,17 @@ gboolean     fm_file_write_atomic_with  (const char       *path,
                                          gpointer          user_data,
                                          GError          **error);
 
+/* Told the path of the temporary file fm_file_write_atomic_with () has
+ * just made, and NULL once that file is renamed over its target or
+ * removed, so that a program stopped by a signal (SIGTERM, Ctrl+C) can
+ * remove it from its handler instead of leaving ".NAME.XXXXXX" behind:
+ * the hook copies the path (it is freed after the write). Called on the
+ * writing thread; one hook for the process, NULL (the default) for none,
+ * set before any thread writes. */
+typedef void (*FmFileTempHook) (const char *tmp_path);
+
+void         fm_file_set_temp_hook      (FmFileTempHook    hook);
+
 /* The same for @len bytes held in memory. */
 gboolean     fm_file_write_atomic       (const char       *path,
                                          const void       *bytes,
