@@ -3,13 +3,15 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The layer section's state and what its two files share:
- * fm-layer-section.c (the tiles, their space, filter, sort, scan marks)
- * and fm-layer-section-compare.c (compare mode's cells and legends).
+ * The layer section's state and what its three files share:
+ * fm-layer-section.c (the tiles, their space, scan marks),
+ * fm-layer-section-view.c (which tiles are shown, in what order) and
+ * fm-layer-section-compare.c (compare mode's cells and legends).
  */
 #pragma once
 
 #include "fm-layer-section.h"
+#include "fm-tile.h"
 
 G_BEGIN_DECLS
 
@@ -68,8 +70,18 @@ _fm_layer_section_tiles_per_cell (FmLayerSection *self)
 }
 
 /* fm-layer-section.c */
-/* The space held for tiles not built follows the tiles per cell. */
+/* The space held for tiles not built follows the tiles per cell, and
+ * holds @n cells (fit_space). */
 void _fm_layer_section_resize_space  (FmLayerSection *self);
+void _fm_layer_section_fit_space     (FmLayerSection *self,
+                                      guint           n);
+/* A's tile of a flow box child: the child itself, or the first of a
+ * compare cell. */
+FmTile *_fm_layer_section_cell_tile  (GtkFlowBoxChild *child);
+/* The scan's entry for this layer, or NULL; channel @c's mark from it. */
+const FmScanLayer *_fm_layer_section_scan_entry (FmLayerSection *self);
+FmTileScan _fm_layer_section_channel_scan (FmLayerSection *self,
+                                           guint           c);
 void _fm_layer_section_update_subtitle (FmLayerSection *self);
 /* Shows the legends that hold for the view options and compare mode. */
 void _fm_layer_section_show_legends  (FmLayerSection *self);
@@ -81,6 +93,13 @@ void _fm_layer_section_draw_legend   (FmLayerSection *self,
                                       guint           index,
                                       int             width,
                                       int             height);
+
+/* fm-layer-section-view.c */
+/* Gives the new flow box the filter and sort of the view. */
+void _fm_layer_section_view_init_flow (FmLayerSection *self);
+/* After a new frame (@new_frame), scan or view: filters and sorts again. */
+void _fm_layer_section_refresh_view   (FmLayerSection *self,
+                                       gboolean        new_frame);
 
 /* fm-layer-section-compare.c */
 #define FM_LAYER_SECTION_CELL_SPACING 2

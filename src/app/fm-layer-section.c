@@ -11,8 +11,9 @@
  * Activating a tile (click, or arrow keys and Enter) triggers the window
  * action win.open-tile (layer, channel).
  *
- * Compare mode, a second model's tiles beside these, is in
- * fm-layer-section-compare.c.
+ * Which tiles are shown and in what order (Show and Sort) is in
+ * fm-layer-section-view.c; compare mode, a second model's tiles beside
+ * these, in fm-layer-section-compare.c.
  */
 #include "config.h"
 
@@ -187,10 +188,18 @@ _fm_layer_section_resize_space (FmLayerSection *self)
   gtk_widget_queue_resize (self->space);
 }
 
-/* A's tile of a flow box child: the child itself, or the first of a
- * compare cell. */
-static FmTile *
-cell_tile (GtkFlowBoxChild *child)
+void
+_fm_layer_section_fit_space (FmLayerSection *self,
+                             guint           n)
+{
+  if (self->space == NULL || FM_TILE_SPACE (self->space)->n == n)
+    return;
+  FM_TILE_SPACE (self->space)->n = n;
+  gtk_widget_queue_resize (self->space);
+}
+
+FmTile *
+_fm_layer_section_cell_tile (GtkFlowBoxChild *child)
 {
   GtkWidget *w = gtk_flow_box_child_get_child (child);
 
@@ -228,9 +237,8 @@ legend_draw (GtkDrawingArea *area,
 
 /* ---- the scan's marks ----------------------------------------------------- */
 
-/* The scan's entry for this layer, or NULL. */
-static const FmScanLayer *
-scan_entry (FmLayerSection *self)
+const FmScanLayer *
+_fm_layer_section_scan_entry (FmLayerSection *self)
 {
   return self->scan != NULL && self->scan_layer >= 0 ? &self->scan->layers[self->scan_layer]
                                                      : NULL;
@@ -238,11 +246,11 @@ scan_entry (FmLayerSection *self)
 
 /* Channel @c's mark from the scan: dead (never fired), rare (on fewer
  * than rare_below of the images), live, or none without a scan. */
-static FmTileScan
-channel_scan (FmLayerSection *self,
-              guint           c)
+FmTileScan
+_fm_layer_section_channel_scan (FmLayerSection *self,
+                                guint           c)
 {
-  const FmScanLayer *sl = scan_entry (self);
+  const FmScanLayer *sl = _fm_layer_section_scan_entry (self);
 
   /* A scan stopped before its first image says nothing of any channel. */
   if (sl == NULL || c >= sl->channels || self->scan->images == 0)
@@ -259,12 +267,12 @@ fm_layer_section_count_scan_marks (FmLayerSection *self,
                                    guint          *dead,
                                    guint          *rare)
 {
-  const FmScanLayer *sl = scan_entry (self);
+  const FmScanLayer *sl = _fm_layer_section_scan_entry (self);
 
   *dead = *rare = 0;
   for (guint c = 0; sl != NULL && c < sl->channels; c++)
     {
-      FmTileScan state = channel_scan (self, c);
+      FmTileScan state = _fm_layer_section_channel_scan (self, c);
 
       *dead += state == FM_TILE_SCAN_DEAD;
       *rare += state == FM_TILE_SCAN_RARE;
@@ -295,7 +303,7 @@ histogram_draw (GtkDrawingArea *area,
   PangoFontDescription *font;
   int tw, th;
 
-  sl = scan_entry (self);
+  sl = _fm_layer_section_scan_entry (self);
   if (sl == NULL)
     return;
   for (guint c = 0; c < sl->channels; c++)
@@ -358,7 +366,7 @@ child_activated_cb (GtkFlowBox      *flow,
                     GtkFlowBoxChild *child,
                     FmLayerSection  *self)
 {
-  FmTile *tile = cell_tile (child);
+  FmTile *tile = _fm_layer_section_cell_tile (child);
 
   gtk_widget_activate_action (GTK_WIDGET (self), "win.open-tile", "(uu)",
                               self->index, fm_tile_get_channel (tile));
@@ -527,169 +535,6 @@ fm_layer_section_get_index (FmLayerSection *self)
 }
 
 
-/* ---- filter and sort ------------------------------------------------------ */
-
-static gboolean
-channel_passes (FmLayerSection *self,
-                guint           c)
-{
-  gboolean zero = self->frame != NULL && self->frame->stats[self->index][c].all_zero;
-
-  switch (self->filter)
-    {
-    case FM_TILE_FILTER_ZERO:
-      return self->frame != NULL && zero;
-    case FM_TILE_FILTER_FIRING:
-      return self->frame != NULL && !zero;
-    case FM_TILE_FILTER_DEAD:
-      return channel_scan (self, c) == FM_TILE_SCAN_DEAD;
-    case FM_TILE_FILTER_RARE:
-      return channel_scan (self, c) == FM_TILE_SCAN_RARE;
-    case FM_TILE_FILTER_NEAR_DEAD:
-      return self->scan != NULL && fm_scan_result_is_near_dead (self->scan, self->scan_layer, c);
-    case FM_TILE_FILTER_ALL:
-    default:
-      return TRUE;
-    }
-}
-
-guint
-fm_layer_section_count_shown (FmLayerSection *self)
-{
-  guint n = 0;
-
-  for (guint c = 0; c < self->n_channels; c++)
-    n += channel_passes (self, c);
-  return n;
-}
-
-static gboolean
-flow_filter (GtkFlowBoxChild *child,
-             gpointer         user_data)
-{
-  FmLayerSection *self = user_data;
-
-  return channel_passes (self, fm_tile_get_channel (cell_tile (child)));
-}
-
-static double
-sort_key (FmLayerSection *self,
-          guint           c)
-{
-  const FmScanLayer *sl = scan_entry (self);
-
-  switch (self->sort)
-    {
-    case FM_TILE_SORT_MAX:
-      return self->frame != NULL ? -self->frame->stats[self->index][c].max : 0;
-    case FM_TILE_SORT_MEAN:
-      return self->frame != NULL ? -self->frame->stats[self->index][c].mean : 0;
-    case FM_TILE_SORT_FIRE_RATE:
-      return sl != NULL && c < sl->channels ? (double) sl->fire_count[c] : 0;
-    case FM_TILE_SORT_CHANNEL:
-    default:
-      return 0;
-    }
-}
-
-static int
-flow_sort (GtkFlowBoxChild *a,
-           GtkFlowBoxChild *b,
-           gpointer         user_data)
-{
-  FmLayerSection *self = user_data;
-  guint ca = fm_tile_get_channel (cell_tile (a));
-  guint cb = fm_tile_get_channel (cell_tile (b));
-  double ka = sort_key (self, ca), kb = sort_key (self, cb);
-
-  /* NaN sorts last; ties keep channel order. */
-  if (isnan (ka) != isnan (kb))
-    return isnan (ka) ? 1 : -1;
-  if (ka != kb && !isnan (ka))
-    return ka < kb ? -1 : 1;
-  return ca < cb ? -1 : ca > cb;
-}
-
-/* After a new frame (@new_frame), scan or view: the flow box filters and
- * sorts again, and an unbuilt section's space fits the channels that
- * pass. A new frame redoes only a filter or a sort of the frame's values
- * (zero, firing; largest, mean): those of the scan (dead, rare, near-dead;
- * fire rate) change with the scan alone, and redoing them on every frame
- * would look every channel up in the scan again while the user draws. */
-static void
-refresh_view (FmLayerSection *self,
-              gboolean        new_frame)
-{
-  gboolean filter = !new_frame || self->filter == FM_TILE_FILTER_ZERO ||
-                    self->filter == FM_TILE_FILTER_FIRING;
-  gboolean sort = !new_frame || self->sort == FM_TILE_SORT_MAX ||
-                  self->sort == FM_TILE_SORT_MEAN;
-
-  if (self->flow != NULL)
-    {
-      if (filter && self->filter != FM_TILE_FILTER_ALL)
-        gtk_flow_box_invalidate_filter (GTK_FLOW_BOX (self->flow));
-      if (sort && self->sort != FM_TILE_SORT_CHANNEL)
-        gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
-    }
-  if (self->space != NULL && filter)
-    {
-      guint n = fm_layer_section_count_shown (self);
-
-      if (FM_TILE_SPACE (self->space)->n != n)
-        {
-          FM_TILE_SPACE (self->space)->n = n;
-          gtk_widget_queue_resize (self->space);
-        }
-    }
-}
-
-void
-fm_layer_section_set_view (FmLayerSection *self,
-                           FmTileFilter    filter,
-                           FmTileSort      sort)
-{
-  if (self->filter == filter && self->sort == sort)
-    return;
-  self->filter = filter;
-  self->sort = sort;
-  if (self->flow != NULL)
-    {
-      gtk_flow_box_invalidate_filter (GTK_FLOW_BOX (self->flow));
-      gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
-    }
-  refresh_view (self, FALSE);
-}
-
-GArray *
-fm_layer_section_dup_shown (FmLayerSection *self)
-{
-  GArray *shown = g_array_new (FALSE, FALSE, sizeof (guint));
-  GtkFlowBoxChild *child;
-
-  if (self->flow == NULL)
-    return shown;
-  for (int i = 0; (child = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (self->flow), i)) != NULL; i++)
-    if (gtk_widget_get_child_visible (GTK_WIDGET (child)))
-      {
-        guint c = fm_tile_get_channel (cell_tile (child));
-        g_array_append_val (shown, c);
-      }
-  return shown;
-}
-
-gboolean
-fm_layer_section_focus_channel (FmLayerSection *self,
-                                guint           channel)
-{
-  GtkWidget *tile;
-
-  if (channel >= self->n_channels || !channel_passes (self, channel))
-    return FALSE;
-  tile = fm_layer_section_get_tile (self, channel);
-  return gtk_widget_grab_focus (gtk_widget_get_ancestor (tile, GTK_TYPE_FLOW_BOX_CHILD));
-}
-
 /* Takes the size of a laid-out tile cell, for the space of the sections
  * whose tiles are not built. */
 void
@@ -728,8 +573,7 @@ fm_layer_section_ensure_tiles (FmLayerSection *self)
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->flow), ROW_SPACING);
   gtk_widget_add_css_class (self->flow, "tiles");
   g_signal_connect (self->flow, "child-activated", G_CALLBACK (child_activated_cb), self);
-  gtk_flow_box_set_filter_func (GTK_FLOW_BOX (self->flow), flow_filter, self, NULL);
-  gtk_flow_box_set_sort_func (GTK_FLOW_BOX (self->flow), flow_sort, self, NULL);
+  _fm_layer_section_view_init_flow (self);
   for (guint c = 0; c < self->n_channels; c++)
     {
       GtkWidget *tile = fm_tile_new (c, self->map_height, self->map_width, self->tile_size);
@@ -875,7 +719,7 @@ fm_layer_section_update (FmLayerSection      *self,
     _fm_layer_section_update_subtitle (self);
   apply_frame (self);
   _fm_layer_section_apply_compare (self, restyle_b);
-  refresh_view (self, TRUE);
+  _fm_layer_section_refresh_view (self, TRUE);
   _fm_layer_section_show_legends (self);
 }
 
@@ -926,7 +770,7 @@ fm_layer_section_redraw_culled (FmLayerSection *self)
 static void
 apply_scan (FmLayerSection *self)
 {
-  const FmScanLayer *sl = scan_entry (self);
+  const FmScanLayer *sl = _fm_layer_section_scan_entry (self);
   g_autofree char *images = NULL;
 
   if (sl != NULL)
@@ -934,7 +778,7 @@ apply_scan (FmLayerSection *self)
   for (guint c = 0; c < self->tiles->len; c++)
     {
       FmTile *tile = g_ptr_array_index (self->tiles, c);
-      FmTileScan state = channel_scan (self, c);
+      FmTileScan state = _fm_layer_section_channel_scan (self, c);
       g_autofree char *fired = NULL;
       g_autofree char *note = NULL;
 
@@ -969,8 +813,8 @@ fm_layer_section_set_scan (FmLayerSection *self,
   self->scan_layer = scan != NULL ? scan_layer : -1;
   self->rare_below = rare_below;
   apply_scan (self);
-  refresh_view (self, FALSE);
-  sl = scan_entry (self);
+  _fm_layer_section_refresh_view (self, FALSE);
+  sl = _fm_layer_section_scan_entry (self);
   if (sl != NULL)
     images = g_strdup_printf ("%'" G_GUINT64_FORMAT, scan->images);
 
