@@ -97,6 +97,18 @@ flow_sort (GtkFlowBoxChild *a,
   return ca < cb ? -1 : ca > cb;
 }
 
+/* The flow box moves its children to their new places without drawing
+ * them again: GTK keeps a widget's last render node when only its
+ * position changes. A tile whose last snapshot was out of sight drew no
+ * map (fm-tile.c), so one that a new order or filter brings into sight
+ * would show only its number: those tiles draw again, at their new
+ * places. The window does the same after a scroll. */
+static void
+redraw_moved (FmLayerSection *self)
+{
+  fm_layer_section_redraw_culled (self);
+}
+
 /* After a new frame (@new_frame), scan or view: the flow box filters and
  * sorts again, and an unbuilt section's space fits the channels that
  * pass. A new frame redoes only a filter or a sort of the frame's values
@@ -114,10 +126,20 @@ _fm_layer_section_refresh_view (FmLayerSection *self,
 
   if (self->flow != NULL)
     {
+      gboolean moved = FALSE;
+
       if (filter && self->filter != FM_TILE_FILTER_ALL)
-        gtk_flow_box_invalidate_filter (GTK_FLOW_BOX (self->flow));
+        {
+          gtk_flow_box_invalidate_filter (GTK_FLOW_BOX (self->flow));
+          moved = TRUE;
+        }
       if (sort && self->sort != FM_TILE_SORT_CHANNEL)
-        gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
+        {
+          gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
+          moved = TRUE;
+        }
+      if (moved)
+        redraw_moved (self);
     }
   if (self->space != NULL && filter)
     _fm_layer_section_fit_space (self, fm_layer_section_count_shown (self));
@@ -136,6 +158,7 @@ fm_layer_section_set_view (FmLayerSection *self,
     {
       gtk_flow_box_invalidate_filter (GTK_FLOW_BOX (self->flow));
       gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
+      redraw_moved (self);
     }
   _fm_layer_section_refresh_view (self, FALSE);
 }

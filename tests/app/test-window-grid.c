@@ -6,7 +6,7 @@
  * The window's layers under a real display: the zero marks shown for a
  * digit and the "zero" filter are exactly the zero channels `feature-maps
  * run --json` reports for the same picture, every tile in sight shows its
- * map after layer changes, the window fits a small screen, the sidebar is
+ * map after layer changes and after a change of Sort or Show, the window fits a small screen, the sidebar is
  * one Tab stop, tiles held as space keep their height, sorting, going to a
  * channel and the paging keys.
  */
@@ -280,6 +280,9 @@ check_tiles_in_sight (FmWindow *window,
       cairo_t *cr;
       const float *map = fm_frame_data (frame, index) + (gsize) c * mh * mw;
 
+      /* A tile the filter hides keeps the place it had. */
+      if (!gtk_widget_get_child_visible (gtk_widget_get_parent (tile)))
+        continue;
       if (!gtk_widget_compute_bounds (tile, scroller, &b) || b.origin.y < 0 ||
           b.origin.x < 0 || b.origin.y + b.size.height > th || b.origin.x + b.size.width > tw)
         continue;
@@ -387,6 +390,88 @@ test_tiles_drawn_after_layer_change (void)
     g_unsetenv ("XDG_CACHE_HOME");
   }
   fm_test_close_window (window);
+}
+
+/* Whether @tile lies wholly inside the layers' scroller. */
+static gboolean
+tile_in_sight (FmWindow  *window,
+               GtkWidget *tile)
+{
+  GtkWidget *scroller = fm_window_get_layers_scroller (window);
+  graphene_rect_t b;
+
+  return gtk_widget_get_child_visible (gtk_widget_get_parent (tile)) &&
+         gtk_widget_compute_bounds (tile, scroller, &b) && b.origin.y >= 0 && b.origin.x >= 0 &&
+         b.origin.y + b.size.height <= gtk_widget_get_height (scroller) &&
+         b.origin.x + b.size.width <= gtk_widget_get_width (scroller);
+}
+
+/* Chooses @id's item @item, then checks that every tile of layer @index
+ * wholly in sight shows its map. Returns how many of them are tiles whose
+ * last drawing was out of sight (the ones that were blank). */
+static guint
+check_view_change (FmWindow   *window,
+                   guint       index,
+                   const char *id,
+                   guint       item)
+{
+  FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, index));
+  g_autoptr(GPtrArray) culled = g_ptr_array_new ();
+  guint moved_in = 0;
+
+  for (guint c = 0; c < fm_layer_section_n_tiles (section); c++)
+    if (fm_tile_get_culled (FM_TILE (fm_layer_section_get_tile (section, c))))
+      g_ptr_array_add (culled, fm_layer_section_get_tile (section, c));
+  g_assert_cmpuint (culled->len, >, 0);
+  fm_test_set_dropdown (window, id, item);
+  fm_test_settle ();
+  for (guint k = 0; k < culled->len; k++)
+    moved_in += tile_in_sight (window, g_ptr_array_index (culled, k));
+  g_test_message ("%s %u: %u of %u tiles drawn out of sight moved into sight", id, item,
+                  moved_in, culled->len);
+  g_assert_cmpuint (check_tiles_in_sight (window, index), >, 0);
+  return moved_in;
+}
+
+/* A layer taller than the page, sorted by largest value, then by mean,
+ * then back by channel, then filtered: the tiles that come into sight
+ * were last drawn out of sight, without their map (a tile skips it
+ * there), and must draw it now; they showed only their number. */
+static void
+test_tiles_drawn_after_sort (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  FmWindow *window;
+  FmDrawPad *pad;
+  static const double stroke[] = { 8, 6, 12, 10, 16, 14, 20, 20, 20, 24 };
+  guint frames;
+
+  /* Big tiles: the 32 of one layer do not fit the page. */
+  g_settings_set_int (settings, "tile-size", 200);
+  window = fm_test_open_window ("mnist-cnn-dying");
+  pad = fm_window_get_draw_pad (window);
+  frames = fm_window_get_n_frames (window);
+  fm_draw_pad_stroke (pad, stroke, G_N_ELEMENTS (stroke) / 2);
+  WAIT_FOR (fm_window_get_n_frames (window) > frames);
+  fm_window_select_layer (window, 0);
+  fm_test_settle ();
+  g_assert_cmpuint (check_tiles_in_sight (window, 0), >, 0);
+
+  /* Each change brings tiles into sight that were drawn out of it (the
+   * test is not vacuous), except perhaps back to channel order. */
+  g_assert_cmpuint (check_view_change (window, 0, "sort_dropdown", FM_TILE_SORT_MAX), >, 0);
+  g_assert_cmpuint (check_view_change (window, 0, "sort_dropdown", FM_TILE_SORT_MEAN), >, 0);
+  check_view_change (window, 0, "sort_dropdown", FM_TILE_SORT_CHANNEL);
+  /* The firing channels of the dying model's first ReLUs: the zero ones
+   * leave gaps that tiles from below fill. */
+  fm_window_select_layer (window, 1);
+  fm_test_settle ();
+  g_assert_cmpuint (check_tiles_in_sight (window, 1), >, 0);
+  g_assert_cmpuint (check_view_change (window, 1, "filter_dropdown", FM_TILE_FILTER_FIRING),
+                    >, 0);
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ALL);
+  fm_test_close_window (window);
+  g_settings_reset (settings, "tile-size");
 }
 
 /* The window fits a 1024 x 600 screen at every moment: before a scan,
@@ -898,6 +983,7 @@ main (int   argc,
 
   g_test_add_func ("/app/window/marks-match-cli", test_marks_match_cli);
   g_test_add_func ("/app/window/tiles-drawn-after-layer-change", test_tiles_drawn_after_layer_change);
+  g_test_add_func ("/app/window/tiles-drawn-after-sort", test_tiles_drawn_after_sort);
   g_test_add_func ("/app/window/needed-nodes", test_needed_nodes);
   g_test_add_func ("/app/window/fits-small-screen", test_fits_small_screen);
   g_test_add_func ("/app/window/key-compact", test_key_compact);
