@@ -6,8 +6,9 @@
  * The window's Open Checkpoints (issue "When did they die?"): a bar
  * above the grid with a slider over a training's checkpoints (a folder of
  * .onnx files in natural order, fm-checkpoints.h). Moving the slider
- * opens that checkpoint as any model is opened, so the drawing, the
- * selected layer and the scroll position stay. "Scan Each Checkpoint"
+ * opens that checkpoint under the same drawing, and, unlike any other
+ * model opened, the same selected layer and scroll position
+ * (_fm_window_checkpoints_is_step ()). "Scan Each Checkpoint"
  * scans the dataset of the window's last scan with every checkpoint (in
  * a thread, through the scan cache, with progress and Stop); afterwards
  * the bar plots the dead channels per layer across the checkpoints, and
@@ -670,6 +671,27 @@ _fm_window_checkpoints_is_current (FmWindow   *self,
   want = g_canonicalize_filename (g_ptr_array_index (cp->paths, cp->current), NULL);
   got = g_canonicalize_filename (path, NULL);
   return g_str_equal (want, got);
+}
+
+gboolean
+_fm_window_checkpoints_is_step (FmWindow   *self,
+                                const char *from,
+                                const char *to)
+{
+  FmWindowCheckpoints *cp = self->checkpoints;
+  g_autofree char *canonical = NULL;
+
+  if (from == NULL || !_fm_window_checkpoints_is_current (self, to))
+    return FALSE;
+  canonical = g_canonicalize_filename (from, NULL);
+  for (guint k = 0; k < cp->paths->len; k++)
+    {
+      g_autofree char *path = g_canonicalize_filename (g_ptr_array_index (cp->paths, k), NULL);
+
+      if (g_str_equal (path, canonical))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 void

@@ -262,6 +262,11 @@ void _fm_window_checkpoints_load_failed (FmWindow    *self);
 /* Whether @path is the checkpoint the slider is on (in the mode). */
 gboolean _fm_window_checkpoints_is_current (FmWindow   *self,
                                             const char *path);
+/* Whether opening @to is a step of the slider from @from: @to is the
+ * checkpoint the slider is on and @from another of the same folder. */
+gboolean _fm_window_checkpoints_is_step (FmWindow   *self,
+                                         const char *from,
+                                         const char *to);
 /* The file chooser of a model, titled @title, calling @func. */
 void _fm_window_model_chooser    (FmWindow        *self,
                                   const char      *title,

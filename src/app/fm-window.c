@@ -346,9 +346,38 @@ show_model_title (FmWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
-/* Shows @model, keeping the picture, the selected layer (by name) and the
- * scroll position of the one before; FALSE, and the current model stays,
- * when @model cannot be fed a picture. */
+/* Where the layers of a model just set open. A step of the checkpoint
+ * slider keeps the selected layer (@selected_name, NULL for All Layers)
+ * and the scroll position (@scroll) of the checkpoint before, so one
+ * layer can be followed through the training; any other model opens on
+ * All Layers at its first layer, the grid and the sidebar at their tops
+ * (it opened where the model before was scrolled). */
+static void
+place_layers (FmWindow   *self,
+              gboolean    keep,
+              const char *selected_name,
+              double      scroll)
+{
+  GtkWidget *sidebar = gtk_widget_get_ancestor (GTK_WIDGET (self->layer_list),
+                                                GTK_TYPE_SCROLLED_WINDOW);
+
+  if (keep)
+    {
+      select_layer_named (self, selected_name);
+      restore_scroll (self, scroll);
+      return;
+    }
+  /* _fm_window_rebuild_layers () chose All Layers and scrolled the grid
+   * to 0; a restore still running for the model before stops. */
+  restore_scroll (self, 0);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->layers_scroller), 0);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sidebar)),
+                            0);
+}
+
+/* Shows @model, keeping the picture (and, for a step of the checkpoint
+ * slider, the place: place_layers ()); FALSE, and the current model
+ * stays, when @model cannot be fed a picture. */
 static gboolean
 set_model (FmWindow  *self,
            FmModel   *model,
@@ -357,6 +386,8 @@ set_model (FmWindow  *self,
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->layers_scroller);
   double scroll = gtk_adjustment_get_value (adj);
   gboolean had_model = self->model != NULL;
+  gboolean keep_place = had_model &&
+                        _fm_window_checkpoints_is_step (self, self->model->path, model->path);
   g_autofree char *settings_path = g_steal_pointer (&self->next_settings_path);
   g_autofree char *selected_name = NULL;
   FmPreprocess pp;
@@ -405,8 +436,7 @@ set_model (FmWindow  *self,
   fm_bench_live_mark ("worker and canvas set");
   _fm_window_rebuild_layers (self);
   fm_bench_live_mark ("layers built");
-  select_layer_named (self, selected_name);
-  restore_scroll (self, scroll);
+  place_layers (self, keep_place, selected_name, scroll);
   _fm_window_add_recent_model (self, model->path);
   /* A model without our metadata and without settings kept for it: ask,
    * rather than be silently wrong. Input Settings left open show the new

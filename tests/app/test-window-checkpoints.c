@@ -6,7 +6,8 @@
  * The window's Open Checkpoints on the bundled series of the dying
  * model (data/models/mnist-cnn-dying-checkpoints/), under a real display:
  *  - the slider opens each checkpoint and the picture on the canvas stays
- *    (the tensor the model gets is the same before and after);
+ *    (the tensor the model gets is the same before and after), and so do
+ *    the selected layer and the scroll position (a new model's do not);
  *  - "Scan Each Checkpoint" with the bundled digits finds, per checkpoint
  *    and ReLU layer, as many dead channels as PyTorch did (the training
  *    script's fixture), and a checkpoint the slider reaches shows its own
@@ -98,6 +99,45 @@ test_slider_keeps_input (void)
       g_assert_cmpmem (fm_window_get_input_tensor (window), numel * sizeof (float), before,
                        numel * sizeof (float));
     }
+  fm_test_close_window (window);
+}
+
+/* A step of the slider keeps the place, unlike a new model: All Layers
+ * scrolled down stays scrolled, one layer selected stays selected. The
+ * series itself, opened after another model, opens at the top. */
+static void
+test_slider_keeps_place (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *dir = series_dir ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (fm_window_get_layers_scroller (window)));
+
+  fm_test_settle ();
+  gtk_adjustment_set_value (adj, 120);
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 120);
+  g_assert_true (fm_window_open_checkpoints (window, folder, NULL));
+  WAIT_FOR (model_is (window, "epoch-0.onnx"));
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
+
+  gtk_adjustment_set_value (adj, 120);
+  fm_test_settle ();
+  fm_window_set_checkpoint (window, 4);
+  WAIT_FOR (model_is (window, "epoch-4.onnx"));
+  for (int i = 0; i < 3; i++)
+    fm_test_settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 120);
+
+  fm_window_select_layer (window, 2);
+  fm_test_settle ();
+  fm_window_set_checkpoint (window, 8);
+  WAIT_FOR (model_is (window, "epoch-8.onnx"));
+  fm_test_settle ();
+  g_assert_true (gtk_widget_get_visible (fm_window_get_section (window, 2)));
+  g_assert_false (gtk_widget_get_visible (fm_window_get_section (window, 0)));
   fm_test_close_window (window);
 }
 
@@ -473,6 +513,7 @@ main (int   argc,
   fm_test_window_init (&argc, &argv);
 
   g_test_add_func ("/app/window-checkpoints/slider-keeps-input", test_slider_keeps_input);
+  g_test_add_func ("/app/window-checkpoints/slider-keeps-place", test_slider_keeps_place);
   g_test_add_func ("/app/window-checkpoints/scan-each", test_scan_each);
   g_test_add_func ("/app/window-checkpoints/scan-says-why", test_scan_says_why);
   g_test_add_func ("/app/window-checkpoints/broken-in-series", test_broken_in_series);

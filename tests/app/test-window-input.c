@@ -3,8 +3,8 @@
  * Copyright 2026 The Feature Maps developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The window's input under a real display: the drawing, its undo history,
- * the selected layer and the scroll position survive a model switch, a
+ * The window's input under a real display: the drawing and its undo history
+ * survive a model switch (a new model opens at the top of its layers), a
  * drawing is resampled and a picture read again for another input, recent
  * models, the last canvas comes back at the next start, Input Settings
  * round trip, the inverted picture is said so, and the tensor given to the
@@ -76,9 +76,6 @@ test_dynamic_size_model (void)
   fm_test_close_window (window);
 }
 
-/* From the healthy bundled model to the dying one (the same input): the
- * drawing, its undo history, the selected layer and the scroll position
- * stay. */
 /* tests/fixtures/pytorch/tiny_resnet/model.onnx: an RGB [1, 3, 16, 16]
  * input with a white background. Free with g_free (). */
 static char *
@@ -88,6 +85,10 @@ tiny_resnet (void)
                            NULL);
 }
 
+/* From the healthy bundled model to the dying one (the same input): the
+ * drawing and its undo history stay; the place does not (a new model
+ * opens on All Layers at the top, even where the layer selected before
+ * has a namesake: see test_new_model_at_top). */
 static void
 test_switch_keeps_input (void)
 {
@@ -122,20 +123,117 @@ test_switch_keeps_input (void)
   fm_test_settle ();
   g_assert_cmpstr (fm_window_get_model (window)->display_name, ==, "mnist-cnn-dying.onnx");
   g_assert_true (memcmp (fm_draw_pad_get_pixels (pad), both, n * sizeof (float)) == 0);
-  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 120);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
 
-  /* A selected layer, relu2, is selected again in the other model. */
+  /* relu2 selected: the other model opens on All Layers all the same. */
   fm_window_select_layer (window, 2);
   fm_test_settle ();
   open_model_and_wait (window, healthy);
   fm_test_settle ();
+  g_assert_true (gtk_widget_get_visible (fm_window_get_section (window, 0)));
   g_assert_true (gtk_widget_get_visible (fm_window_get_section (window, 2)));
-  g_assert_false (gtk_widget_get_visible (fm_window_get_section (window, 0)));
   g_assert_true (memcmp (fm_draw_pad_get_pixels (pad), both, n * sizeof (float)) == 0);
   g_assert_true (fm_draw_pad_undo (pad));
   g_assert_true (memcmp (fm_draw_pad_get_pixels (pad), first, n * sizeof (float)) == 0);
   g_assert_true (fm_draw_pad_undo (pad));
   g_assert_true (fm_draw_pad_is_empty (pad));
+  fm_test_close_window (window);
+}
+
+/* A model of @n MaxPool layers (1 x 1 windows) over a [1, 1, 28, 28]
+ * input named as the bundled models' is, with our metadata (so nothing
+ * is asked), written to @file in the scratch folder. Free with g_free (). */
+static char *
+write_pool_chain (const char *file,
+                  guint       n)
+{
+  static const gint64 dims[] = { 1, 1, 28, 28 };
+  static const gint64 window[] = { 1, 1 };
+  static const char *meta[] = { "feature_maps.mean", "0", "feature_maps.std", "1", NULL };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) input = fm_test_value_info ("input", dims, 4);
+  g_autoptr(GByteArray) output = NULL;
+  g_autoptr(GByteArray) bytes = NULL;
+  g_autofree char *last = NULL;
+  char *path = g_build_filename (fm_test_scratch (), file, NULL);
+
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autofree char *in = i == 1 ? g_strdup ("input") : g_strdup_printf ("pool%u", i - 1);
+      g_autofree char *out = g_strdup_printf ("pool%u", i);
+      const char *inputs[] = { in, NULL };
+      g_autoptr(GByteArray) node = fm_test_node ("MaxPool", out, inputs, out);
+
+      fm_test_attr_ints (node, "kernel_shape", window, 2);
+      fm_pb_message (graph, FM_ONNX_GRAPH_NODE, node);
+      g_free (last);
+      last = g_steal_pointer (&out);
+    }
+  output = fm_test_value_info (last, dims, 4);
+  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "chain");
+  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, input);
+  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, output);
+  bytes = fm_test_model_bytes (graph, meta);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+  return path;
+}
+
+/* The vertical adjustment of the scrolled window around @widget. */
+static GtkAdjustment *
+scroller_adjustment (GtkWidget *widget)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+
+  g_assert_nonnull (scroller);
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+}
+
+/* A new model opens at its first layer, at the top of the grid and of the
+ * sidebar: it opened where the model before was scrolled. Two models of
+ * 30 layers each, of the same names, so any place in one is a place in
+ * the other. */
+static void
+test_new_model_at_top (void)
+{
+  g_autofree char *a = write_pool_chain ("chain-a.onnx", 30);
+  g_autofree char *b = write_pool_chain ("chain-b.onnx", 30);
+  g_autoptr(GFile) file = g_file_new_for_path (a);
+  FmWindow *window = open_in_new_window (file);
+  GtkAdjustment *grid = scroller_adjustment (GTK_WIDGET (fm_window_get_section (window, 0)));
+  GtkAdjustment *sidebar = scroller_adjustment (fm_window_get_layer_list (window));
+
+  g_assert_cmpuint (fm_frame_n_layers (fm_window_get_frame (window)), ==, 30);
+  fm_test_settle ();
+  /* Both lists scrolled well down (they are long enough to be). */
+  gtk_adjustment_set_value (grid, 900);
+  gtk_adjustment_set_value (sidebar, 300);
+  fm_test_settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (grid), ==, 900);
+  g_assert_cmpfloat (gtk_adjustment_get_value (sidebar), ==, 300);
+
+  open_model_and_wait (window, b);
+  for (int i = 0; i < 3; i++)
+    fm_test_settle ();
+  g_assert_cmpstr (fm_window_get_model (window)->display_name, ==, "chain-b.onnx");
+  g_assert_cmpfloat (gtk_adjustment_get_value (grid), ==, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (sidebar), ==, 0);
+  g_assert_true (gtk_widget_get_visible (fm_window_get_section (window, 0)));
+  g_assert_true (gtk_widget_get_visible (fm_window_get_section (window, 1)));
+
+  /* One layer selected, far down the sidebar: the next model opens on
+   * All Layers, not on that layer's namesake. */
+  fm_window_select_layer (window, 25);
+  gtk_adjustment_set_value (sidebar, 300);
+  fm_test_settle ();
+  g_assert_false (gtk_widget_get_visible (fm_window_get_section (window, 0)));
+  g_assert_cmpfloat (gtk_adjustment_get_value (sidebar), ==, 300);
+  open_model_and_wait (window, a);
+  for (int i = 0; i < 3; i++)
+    fm_test_settle ();
+  g_assert_true (gtk_widget_get_visible (fm_window_get_section (window, 0)));
+  g_assert_true (gtk_widget_get_visible (fm_window_get_section (window, 25)));
+  g_assert_cmpfloat (gtk_adjustment_get_value (grid), ==, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (sidebar), ==, 0);
   fm_test_close_window (window);
 }
 
@@ -1080,6 +1178,7 @@ main (int   argc,
 
   g_test_add_func ("/app/window/switch-keeps-input", test_switch_keeps_input);
   g_test_add_func ("/app/window/switch-resamples-input", test_switch_resamples_input);
+  g_test_add_func ("/app/window/new-model-at-top", test_new_model_at_top);
   g_test_add_func ("/app/window/recent-models", test_recent_models);
   g_test_add_func ("/app/window/recent-models-menu", test_recent_models_menu);
   g_test_add_func ("/app/window/last-input-restored", test_last_input_restored);
