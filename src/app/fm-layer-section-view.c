@@ -79,22 +79,50 @@ sort_key (FmLayerSection *self,
     }
 }
 
+/* Channel @ca before @cb (< 0), after (> 0): by the sort key, NaN last,
+ * ties in channel order. */
 static int
-flow_sort (GtkFlowBoxChild *a,
-           GtkFlowBoxChild *b,
-           gpointer         user_data)
+compare_channels (FmLayerSection *self,
+                  guint           ca,
+                  guint           cb)
 {
-  FmLayerSection *self = user_data;
-  guint ca = fm_tile_get_channel (_fm_layer_section_cell_tile (a));
-  guint cb = fm_tile_get_channel (_fm_layer_section_cell_tile (b));
   double ka = sort_key (self, ca), kb = sort_key (self, cb);
 
-  /* NaN sorts last; ties keep channel order. */
   if (isnan (ka) != isnan (kb))
     return isnan (ka) ? 1 : -1;
   if (ka != kb && !isnan (ka))
     return ka < kb ? -1 : 1;
   return ca < cb ? -1 : ca > cb;
+}
+
+static int
+flow_sort (GtkFlowBoxChild *a,
+           GtkFlowBoxChild *b,
+           gpointer         user_data)
+{
+  return compare_channels (user_data, fm_tile_get_channel (_fm_layer_section_cell_tile (a)),
+                           fm_tile_get_channel (_fm_layer_section_cell_tile (b)));
+}
+
+static int
+order_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  return compare_channels (user_data, *(const guint *) a, *(const guint *) b);
+}
+
+GArray *
+fm_layer_section_dup_order (FmLayerSection *self)
+{
+  GArray *order = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->n_channels);
+
+  for (guint c = 0; c < self->n_channels; c++)
+    if (channel_passes (self, c))
+      g_array_append_val (order, c);
+  if (self->sort != FM_TILE_SORT_CHANNEL)
+    g_array_sort_with_data (order, order_compare, self);
+  return order;
 }
 
 /* The flow box moves its children to their new places without drawing

@@ -103,6 +103,10 @@ void       fm_layer_section_set_view      (FmLayerSection *self,
 guint      fm_layer_section_count_shown   (FmLayerSection *self);
 /* The channels shown, in the order shown (built tiles only; for tests). */
 GArray    *fm_layer_section_dup_shown     (FmLayerSection *self);
+/* The channels that pass the filter, in the order of the sort: the order
+ * the tiles are shown in, worked out from the frame and the scan (so also
+ * for a section whose tiles are not built). */
+GArray    *fm_layer_section_dup_order     (FmLayerSection *self);
 /* Gives the tile of @channel the keyboard focus (building the tiles if
  * need be); FALSE when it is filtered out. */
 gboolean   fm_layer_section_focus_channel (FmLayerSection *self,

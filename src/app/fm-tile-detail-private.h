@@ -44,6 +44,8 @@ struct _FmTileDetail
   guint           layer;
   guint           channel;
   guint           channels;     /* in the layer */
+  GArray         *order;        /* guint: the channels Previous and Next go through, in the
+                                 * grid's order; NULL: every channel, by number */
   FmViewOptions   options;
   float           vmin;         /* the range the map and the colour bar use */
   float           vmax;

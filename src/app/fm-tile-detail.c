@@ -14,7 +14,9 @@
  * that excite it most (read back from the dataset in a thread); activating
  * one loads it into the main window's canvas. Previous and Next (header
  * bar, Page Up / Page Down, Alt+Left / Alt+Right) move to the neighbouring
- * channels of the same layer and refresh all of it. Export Channel…
+ * channels of the same layer, in the order the grid shows them
+ * (fm_tile_detail_set_order), and refresh all of it; the window follows
+ * the "channel" property with the grid's focus. Export Channel…
  * (Ctrl+E) writes the channel's card (fm-card.h) as PDF, SVG or PNG, in a
  * thread. It keeps the frame it was opened on, so later strokes do not
  * change what it explains.
@@ -32,6 +34,15 @@
 #include "fm-window.h"
 
 G_DEFINE_FINAL_TYPE (FmTileDetail, fm_tile_detail, ADW_TYPE_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_CHANNEL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const float *
 channel_map (FmTileDetail *self)
@@ -195,17 +206,38 @@ top_activated_cb (GtkFlowBox      *flow,
   fm_window_load_image (FM_WINDOW (self->parent), item->image, item->name);
 }
 
+/* The channel before (@step -1) or after (+1) the one shown, in the
+ * grid's order; by number without one, or for a channel it leaves out.
+ * FALSE at the ends. */
+static gboolean
+neighbour (FmTileDetail *self,
+           int           step,
+           guint        *channel)
+{
+  for (guint k = 0; self->order != NULL && k < self->order->len; k++)
+    if (g_array_index (self->order, guint, k) == self->channel)
+      {
+        if (step < 0 ? k == 0 : k + 1 >= self->order->len)
+          return FALSE;
+        *channel = g_array_index (self->order, guint, k + step);
+        return TRUE;
+      }
+  if (step < 0 ? self->channel == 0 : self->channel + 1 >= self->channels)
+    return FALSE;
+  *channel = self->channel + step;
+  return TRUE;
+}
+
 static void
 step_action (GtkWidget  *widget,
              const char *name,
              GVariant   *param)
 {
   FmTileDetail *self = FM_TILE_DETAIL (widget);
+  guint channel;
 
-  if (g_str_equal (name, "detail.previous") && self->channel > 0)
-    fm_tile_detail_set_channel (self, self->channel - 1);
-  else if (g_str_equal (name, "detail.next") && self->channel + 1 < self->channels)
-    fm_tile_detail_set_channel (self, self->channel + 1);
+  if (neighbour (self, g_str_equal (name, "detail.previous") ? -1 : 1, &channel))
+    fm_tile_detail_set_channel (self, channel);
 }
 
 /* Page Up and Alt+Left (or Page Down and Alt+Right), also on the keypad.
@@ -385,8 +417,27 @@ fm_tile_detail_dispose (GObject *object)
   g_clear_pointer (&self->frame, fm_frame_unref);
   g_clear_pointer (&self->scan, fm_scan_result_unref);
   g_clear_pointer (&self->top_items, g_ptr_array_unref);
+  g_clear_pointer (&self->order, g_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_TILE_DETAIL);
   G_OBJECT_CLASS (fm_tile_detail_parent_class)->dispose (object);
+}
+
+static void
+fm_tile_detail_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  FmTileDetail *self = FM_TILE_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHANNEL:
+      g_value_set_uint (value, self->channel);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -396,6 +447,13 @@ fm_tile_detail_class_init (FmTileDetailClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fm_tile_detail_dispose;
+  object_class->get_property = fm_tile_detail_get_property;
+
+  /* The channel shown (fm_tile_detail_set_channel () changes it). */
+  properties[PROP_CHANNEL] =
+    g_param_spec_uint ("channel", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/featuremaps/FeatureMaps/fm-tile-detail.ui");
@@ -605,6 +663,17 @@ explain (FmTileDetail *self)
                             "input."), 100.0 * st->active_share);
 }
 
+/* Previous and Next work where there is a channel to go to. */
+static void
+update_steps (FmTileDetail *self)
+{
+  guint other;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.previous",
+                                 neighbour (self, -1, &other));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.next", neighbour (self, 1, &other));
+}
+
 /* Everything that depends on the channel: title, map, colour bar, range,
  * statistics, explanation, scan diagnosis and top images. */
 static void
@@ -617,9 +686,7 @@ show_channel (FmTileDetail *self)
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, self->frame->model->values[l->value_id].name);
   gtk_window_set_title (GTK_WINDOW (self), title);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.previous", self->channel > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.next",
-                                 self->channel + 1 < self->channels);
+  update_steps (self);
 
   update_range (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->map_area));
@@ -680,6 +747,22 @@ fm_tile_detail_get_channel (FmTileDetail *self)
   return self->channel;
 }
 
+guint
+fm_tile_detail_get_layer (FmTileDetail *self)
+{
+  g_return_val_if_fail (FM_IS_TILE_DETAIL (self), 0);
+
+  return self->layer;
+}
+
+FmFrame *
+fm_tile_detail_get_frame (FmTileDetail *self)
+{
+  g_return_val_if_fail (FM_IS_TILE_DETAIL (self), NULL);
+
+  return self->frame;
+}
+
 void
 fm_tile_detail_set_channel (FmTileDetail *self,
                             guint         channel)
@@ -692,6 +775,19 @@ fm_tile_detail_set_channel (FmTileDetail *self,
     return;
   self->channel = channel;
   show_channel (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANNEL]);
+}
+
+void
+fm_tile_detail_set_order (FmTileDetail *self,
+                          GArray       *order)
+{
+  g_return_if_fail (FM_IS_TILE_DETAIL (self));
+
+  g_clear_pointer (&self->order, g_array_unref);
+  if (order != NULL)
+    self->order = g_array_ref (order);
+  update_steps (self);
 }
 
 const char *

@@ -26,11 +26,20 @@ GtkWindow *fm_tile_detail_new             (GtkWindow           *parent,
                                            const FmViewOptions *options,
                                            FmScanResult        *scan,
                                            int                  scan_layer);
-/* The channel shown; setting it (below the layer's channel count) shows
- * that channel as Previous and Next do. */
+/* The channel shown (the "channel" property, notified when it changes);
+ * setting it (below the layer's channel count) shows that channel as
+ * Previous and Next do. */
 guint       fm_tile_detail_get_channel      (FmTileDetail *self);
 void        fm_tile_detail_set_channel      (FmTileDetail *self,
                                              guint         channel);
+/* The layer shown, and the frame the detail was opened on. */
+guint       fm_tile_detail_get_layer        (FmTileDetail *self);
+FmFrame    *fm_tile_detail_get_frame        (FmTileDetail *self);
+/* @order (guint channels of the layer; NULL: all, by number) is the order
+ * Previous and Next go in: the grid's, under its filter and sort. A
+ * channel it leaves out steps by number. */
+void        fm_tile_detail_set_order        (FmTileDetail *self,
+                                             GArray       *order);
 
 /* For tests: the explanation shown; the top images once loaded, and the
  * widget that activating loads image @index into the canvas (NULL past

@@ -151,6 +151,22 @@ error_details_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The detail of a tile stepped to another channel: the grid's focus goes
+ * to that tile (scrolled to), as if the user had moved there. */
+static void
+detail_channel_cb (FmTileDetail *detail,
+                   GParamSpec   *pspec,
+                   FmWindow     *self)
+{
+  guint layer = fm_tile_detail_get_layer (detail);
+  FmLayerSection *section;
+
+  if (fm_tile_detail_get_frame (detail)->model != self->model || layer >= self->sections->len)
+    return;
+  section = g_ptr_array_index (self->sections, layer);
+  fm_layer_section_focus_channel (section, fm_tile_detail_get_channel (detail));
+}
+
 /* Opens the detail of @channel of layer @layer, or, while no pass has
  * made that layer yet (a model's first pass shows the layers in sight
  * first), as soon as one has: the detail is a snapshot, and would show
@@ -162,7 +178,9 @@ _fm_window_open_tile (FmWindow *self,
 {
   int scan_layer = -1;
   FmScanResult *scan;
+  FmLayerSection *section;
   GtkWindow *detail;
+  g_autoptr(GArray) order = NULL;
 
   if (self->layers == NULL || layer >= self->layers->len)
     return;
@@ -173,9 +191,16 @@ _fm_window_open_tile (FmWindow *self,
       return;
     }
   self->tile_wanted_layer = -1;
-  scan = fm_layer_section_get_scan (g_ptr_array_index (self->sections, layer), &scan_layer);
+  section = g_ptr_array_index (self->sections, layer);
+  scan = fm_layer_section_get_scan (section, &scan_layer);
   detail = fm_tile_detail_new (GTK_WINDOW (self), self->frame, layer, channel, &self->options,
                                scan, scan_layer);
+  /* Previous and Next go through the tiles as the grid shows them, and
+   * the grid's focus follows: closing the detail leaves it on the
+   * channel shown last. */
+  order = fm_layer_section_dup_order (section);
+  fm_tile_detail_set_order (FM_TILE_DETAIL (detail), order);
+  g_signal_connect_object (detail, "notify::channel", G_CALLBACK (detail_channel_cb), self, 0);
   gtk_window_present (detail);
 }
 

@@ -5,7 +5,9 @@
  *
  * The tile detail under a real display (meson runs it under xvfb-run and
  * dbus-run-session), on the bundled model: Previous and Next walk the
- * channels of the layer and show each one's statistics and explanation
+ * channels of the layer (opened from the grid, in the grid's order under
+ * its sort and filter, the grid's focus following them to the tile shown
+ * last) and show each one's statistics and explanation
  * (checked against statistics this test computes from the frame's raw
  * maps) and are disabled at the ends; so do their keys (Page Up/Down and
  * Alt+Left/Right, pressed with xdotool where it is installed, wherever
@@ -294,6 +296,112 @@ test_open_before_pass (void)
   g_assert_nonnull (fm_window_get_frame (window));
   check_channel_shown (FM_TILE_DETAIL (detail), frame, 0, channel);
   gtk_window_destroy (detail);
+  fm_test_close_window (window);
+}
+
+/* The flow box child (what takes the focus) of @channel's tile in @section. */
+static GtkWidget *
+tile_cell (FmLayerSection *section,
+           guint           channel)
+{
+  return gtk_widget_get_parent (fm_layer_section_get_tile (section, channel));
+}
+
+/* Steps the detail @d with @action and checks that it shows @channel and
+ * that the grid's focus is on that tile. */
+static void
+step_to (FmWindow       *window,
+         FmTileDetail   *d,
+         FmLayerSection *section,
+         const char     *action,
+         guint           channel)
+{
+  gtk_widget_activate_action (GTK_WIDGET (d), action, NULL);
+  iterate (5);
+  g_assert_cmpuint (fm_tile_detail_get_channel (d), ==, channel);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == tile_cell (section, channel));
+}
+
+/* Opens the detail of @channel from its tile in the grid, as Enter does. */
+static FmTileDetail *
+open_from_grid (FmLayerSection *section,
+                guint           channel)
+{
+  g_assert_true (fm_layer_section_focus_channel (section, channel));
+  g_assert_true (gtk_widget_activate (tile_cell (section, channel)));
+  WAIT_FOR (find_detail () != NULL);
+  g_assert_cmpuint (fm_tile_detail_get_channel (FM_TILE_DETAIL (find_detail ())), ==, channel);
+  return FM_TILE_DETAIL (find_detail ());
+}
+
+/* Sorted by largest value, a detail opened from a tile steps to the tiles
+ * before and after it in the grid (channel 287 was followed by 288, not by
+ * the next tile); the grid's focus follows, and is on the tile shown last
+ * when the detail closes (Escape); Previous and Next stop at the grid's
+ * ends. With Show -> Firing, the walk skips the channels the grid hides. */
+static void
+test_steps_in_grid_order (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
+  g_autoptr(FmFrame) frame = draw_something (window);
+  FmLayerSection *section = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+  g_autoptr(GArray) shown = NULL;
+  FmTileDetail *d;
+  guint k = 1, n;
+
+  fm_window_select_layer (window, 0);
+  fm_test_set_dropdown (window, "sort_dropdown", FM_TILE_SORT_MAX);
+  fm_test_settle ();
+  g_assert_true (fm_window_get_frame (window) == frame);
+  /* The grid's order, read from its widgets: by largest value. */
+  shown = fm_layer_section_dup_shown (section);
+  n = shown->len;
+  g_assert_cmpuint (n, ==, 32);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpfloat (frame->stats[0][g_array_index (shown, guint, i - 1)].max, >=,
+                       frame->stats[0][g_array_index (shown, guint, i)].max);
+  /* A tile whose neighbours in the grid are not its neighbours by number. */
+  while (k + 2 < n && (g_array_index (shown, guint, k + 1) == g_array_index (shown, guint, k) + 1 ||
+                       g_array_index (shown, guint, k - 1) == g_array_index (shown, guint, k) - 1))
+    k++;
+  g_assert_cmpuint (k + 2, <, n);
+
+  d = open_from_grid (section, g_array_index (shown, guint, k));
+  step_to (window, d, section, "detail.next", g_array_index (shown, guint, k + 1));
+  step_to (window, d, section, "detail.next", g_array_index (shown, guint, k + 2));
+  step_to (window, d, section, "detail.previous", g_array_index (shown, guint, k + 1));
+  step_to (window, d, section, "detail.previous", g_array_index (shown, guint, k));
+  step_to (window, d, section, "detail.previous", g_array_index (shown, guint, k - 1));
+  /* The grid's ends. */
+  fm_tile_detail_set_channel (d, g_array_index (shown, guint, 0));
+  iterate (5);
+  g_assert_false (gtk_widget_get_sensitive (fm_test_find_button (GTK_WIDGET (d),
+                                                                 "detail.previous")));
+  fm_tile_detail_set_channel (d, g_array_index (shown, guint, n - 1));
+  iterate (5);
+  g_assert_false (gtk_widget_get_sensitive (fm_test_find_button (GTK_WIDGET (d), "detail.next")));
+  step_to (window, d, section, "detail.previous", g_array_index (shown, guint, n - 2));
+  /* Escape closes it; the focus is on the tile shown last. */
+  gtk_widget_activate_action (GTK_WIDGET (d), "window.close", NULL);
+  WAIT_FOR (find_detail () == NULL);
+  iterate (20);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 tile_cell (section, g_array_index (shown, guint, n - 2)));
+
+  /* Only the firing channels, by channel: Next walks them all, in order. */
+  fm_test_set_dropdown (window, "sort_dropdown", FM_TILE_SORT_CHANNEL);
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_FIRING);
+  fm_test_settle ();
+  g_clear_pointer (&shown, g_array_unref);
+  shown = fm_layer_section_dup_shown (section);
+  g_assert_cmpuint (shown->len, >, 1);
+  g_assert_cmpuint (shown->len, <, 32);
+  d = open_from_grid (section, g_array_index (shown, guint, 0));
+  for (guint i = 1; i < shown->len; i++)
+    step_to (window, d, section, "detail.next", g_array_index (shown, guint, i));
+  g_assert_false (gtk_widget_get_sensitive (fm_test_find_button (GTK_WIDGET (d), "detail.next")));
+  gtk_window_destroy (GTK_WINDOW (d));
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ALL);
   fm_test_close_window (window);
 }
 
@@ -751,6 +859,7 @@ main (int   argc,
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
 
   g_test_add_func ("/app/tile-detail/previous-next", test_previous_next);
+  g_test_add_func ("/app/tile-detail/steps-in-grid-order", test_steps_in_grid_order);
   g_test_add_func ("/app/tile-detail/shortcuts", test_shortcuts);
   g_test_add_func ("/app/tile-detail/keys", test_keys);
   g_test_add_func ("/app/tile-detail/tile-range", test_tile_range);
