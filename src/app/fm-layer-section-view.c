@@ -209,6 +209,23 @@ fm_layer_section_dup_shown (FmLayerSection *self)
 }
 
 gboolean
+fm_layer_section_channel_at (FmLayerSection *self,
+                             GtkWidget      *widget,
+                             guint          *channel)
+{
+  GtkWidget *cell;
+
+  if (widget == NULL || self->flow == NULL)
+    return FALSE;
+  cell = GTK_IS_FLOW_BOX_CHILD (widget) ? widget
+         : gtk_widget_get_ancestor (widget, GTK_TYPE_FLOW_BOX_CHILD);
+  if (cell == NULL || gtk_widget_get_parent (cell) != self->flow)
+    return FALSE;
+  *channel = fm_tile_get_channel (_fm_layer_section_cell_tile (GTK_FLOW_BOX_CHILD (cell)));
+  return TRUE;
+}
+
+gboolean
 fm_layer_section_focus_channel (FmLayerSection *self,
                                 guint           channel)
 {

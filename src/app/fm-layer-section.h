@@ -107,6 +107,11 @@ GArray    *fm_layer_section_dup_shown     (FmLayerSection *self);
  * the tiles are shown in, worked out from the frame and the scan (so also
  * for a section whose tiles are not built). */
 GArray    *fm_layer_section_dup_order     (FmLayerSection *self);
+/* The channel of the tile cell that is or holds @widget (in this
+ * section's grid), or FALSE. */
+gboolean   fm_layer_section_channel_at    (FmLayerSection *self,
+                                           GtkWidget      *widget,
+                                           guint          *channel);
 /* Gives the tile of @channel the keyboard focus (building the tiles if
  * need be); FALSE when it is filtered out. */
 gboolean   fm_layer_section_focus_channel (FmLayerSection *self,

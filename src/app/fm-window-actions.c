@@ -221,12 +221,15 @@ go_to_response_cb (AdwMessageDialog *dialog,
                    FmWindow         *self)
 {
   GtkSpinButton *spin = GTK_SPIN_BUTTON (adw_message_dialog_get_extra_child (dialog));
+  guint layer = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "fm-layer"));
 
-  if (g_str_equal (response, "go"))
+  if (g_str_equal (response, "go") && layer < self->sections->len)
     {
       /* The number typed, not yet taken by the spin button. */
       gtk_spin_button_update (spin);
-      fm_window_go_to_channel (self, (guint) gtk_spin_button_get_value_as_int (spin));
+      /* The layer the dialog names, wherever the focus went meanwhile. */
+      _fm_window_go_to (self, g_ptr_array_index (self->sections, layer),
+                        (guint) gtk_spin_button_get_value_as_int (spin));
     }
 }
 
@@ -246,7 +249,8 @@ go_to_channel_action (GtkWidget  *widget,
                       GVariant   *param)
 {
   FmWindow *self = FM_WINDOW (widget);
-  FmLayerSection *section = _fm_window_section_in_sight (self);
+  guint channel = 0;
+  FmLayerSection *section = _fm_window_section_for_go_to (self, &channel);
   AdwMessageDialog *dialog;
   GtkWidget *spin;
   g_autofree char *body = NULL;
@@ -260,8 +264,12 @@ go_to_channel_action (GtkWidget  *widget,
                           n - 1);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Go to Channel"),
                                                        body));
+  g_object_set_data (G_OBJECT (dialog), "fm-layer",
+                     GUINT_TO_POINTER (fm_layer_section_get_index (section)));
   spin = gtk_spin_button_new_with_range (0, n - 1, 1);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  /* From the tile with the focus. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), channel);
   g_signal_connect (gtk_editable_get_delegate (GTK_EDITABLE (spin)), "activate",
                     G_CALLBACK (go_to_activate_cb), dialog);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,

@@ -500,20 +500,30 @@ layer_list_key_cb (GtkEventControllerKey *controller,
   return gtk_widget_child_focus (target, GTK_DIR_TAB_FORWARD);
 }
 
-/* The section Ctrl+G goes into: the selected layer, or the first one in
- * sight on All Layers. */
+/* The section Ctrl+G goes into, and the channel it starts at: the tile
+ * with the focus in the grid; else channel 0 of the selected layer, or of
+ * the first one in sight on All Layers. */
 FmLayerSection *
-_fm_window_section_in_sight (FmWindow *self)
+_fm_window_section_for_go_to (FmWindow *self,
+                              guint    *channel)
 {
   GtkWidget *scroller = GTK_WIDGET (self->layers_scroller);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *section = focus != NULL ? gtk_widget_get_ancestor (focus, FM_TYPE_LAYER_SECTION)
+                                     : NULL;
 
+  if (section != NULL && gtk_widget_get_visible (section) &&
+      fm_layer_section_channel_at (FM_LAYER_SECTION (section), focus, channel))
+    return FM_LAYER_SECTION (section);
+  *channel = 0;
   if (self->selected >= 0 && (guint) self->selected < self->sections->len)
     return g_ptr_array_index (self->sections, self->selected);
   for (guint i = 0; i < self->sections->len; i++)
     {
       graphene_rect_t b;
 
-      if (gtk_widget_compute_bounds (g_ptr_array_index (self->sections, i), scroller, &b) &&
+      if (gtk_widget_get_visible (g_ptr_array_index (self->sections, i)) &&
+          gtk_widget_compute_bounds (g_ptr_array_index (self->sections, i), scroller, &b) &&
           b.origin.y + b.size.height > 0)
         return g_ptr_array_index (self->sections, i);
     }
@@ -521,11 +531,10 @@ _fm_window_section_in_sight (FmWindow *self)
 }
 
 gboolean
-fm_window_go_to_channel (FmWindow *self,
-                         guint     channel)
+_fm_window_go_to (FmWindow       *self,
+                  FmLayerSection *section,
+                  guint           channel)
 {
-  FmLayerSection *section = _fm_window_section_in_sight (self);
-
   if (section == NULL || channel >= fm_layer_section_n_tiles (section))
     return FALSE;
   /* A channel the filter hides: show every channel first. */
@@ -535,6 +544,15 @@ fm_window_go_to_channel (FmWindow *self,
       return fm_layer_section_focus_channel (section, channel);
     }
   return TRUE;
+}
+
+gboolean
+fm_window_go_to_channel (FmWindow *self,
+                         guint     channel)
+{
+  guint focused;
+
+  return _fm_window_go_to (self, _fm_window_section_for_go_to (self, &focused), channel);
 }
 
 /* ---- sections and sidebar rows --------------------------------------------- */

@@ -220,8 +220,16 @@ void _fm_window_apply_view       (FmWindow     *self);
 /* Shows the selected layer's section, or all of them (but those compare
  * mode hides), from the top. */
 void _fm_window_show_selected    (FmWindow     *self);
-/* The selected layer's section, or the first in sight on All Layers. */
-FmLayerSection *_fm_window_section_in_sight (FmWindow *self);
+/* Where Ctrl+G goes: the section of the tile with the focus and its
+ * channel; else the selected layer's section, or the first in sight on
+ * All Layers, and channel 0. */
+FmLayerSection *_fm_window_section_for_go_to (FmWindow *self,
+                                              guint    *channel);
+/* Focuses @channel of @section, showing every channel if the filter hides
+ * it; FALSE past the layer's channels. */
+gboolean _fm_window_go_to        (FmWindow       *self,
+                                  FmLayerSection *section,
+                                  guint           channel);
 /* Updates the key to the marks (and the offer to scan) for the scan shown. */
 void _fm_window_update_key       (FmWindow     *self);
 

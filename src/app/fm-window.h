@@ -129,8 +129,9 @@ guint       fm_window_get_n_prediction_rows (FmWindow *self);
 void        fm_window_select_layer   (FmWindow       *self,
                                       int             index);
 GtkWidget  *fm_window_get_layer_list (FmWindow       *self);
-/* Focuses channel @channel of the selected layer (or the first one in
- * sight), showing every channel if the filter hides it (Ctrl+G). */
+/* Focuses channel @channel of the layer of the tile with the focus (else
+ * of the selected layer, or the first one in sight), showing every
+ * channel if the filter hides it (Ctrl+G). */
 gboolean    fm_window_go_to_channel  (FmWindow       *self,
                                       guint           channel);
 GtkWidget  *fm_window_get_layers_scroller (FmWindow  *self);

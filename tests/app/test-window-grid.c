@@ -806,6 +806,66 @@ test_go_to_channel (void)
   fm_test_close_window (window);
 }
 
+/* The Go to Channel dialog open now, or NULL. */
+static AdwMessageDialog *
+find_go_to_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Ctrl+G with the focus on a tile of the second layer while the first is
+ * at the top of the view: the dialog names the focused tile's layer and
+ * starts at its channel (it took the layer at the top and started at 0),
+ * and going there stays in that layer. */
+static void
+test_go_to_focused_tile (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (fm_window_get_layers_scroller (window)));
+  FmLayerSection *first = FM_LAYER_SECTION (fm_window_get_section (window, 0));
+  FmLayerSection *second = FM_LAYER_SECTION (fm_window_get_section (window, 1));
+  AdwMessageDialog *dialog;
+  GtkSpinButton *spin;
+  g_autofree char *body = NULL;
+
+  fm_test_settle ();
+  g_assert_true (fm_layer_section_focus_channel (second, 3));
+  fm_test_settle ();
+  gtk_adjustment_set_value (adj, 0);
+  fm_test_settle ();
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 gtk_widget_get_parent (fm_layer_section_get_tile (second, 3)));
+  g_assert_cmpstr (fm_layer_section_get_title (first), !=, fm_layer_section_get_title (second));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.go-to-channel", NULL);
+  WAIT_FOR (find_go_to_dialog () != NULL);
+  dialog = find_go_to_dialog ();
+  body = g_strdup_printf ("Channel of %s, from 0 to 31", fm_layer_section_get_title (second));
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, body);
+  spin = GTK_SPIN_BUTTON (adw_message_dialog_get_extra_child (dialog));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 3);
+  gtk_spin_button_set_value (spin, 20);
+  adw_message_dialog_response (dialog, "go");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  fm_test_settle ();
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 gtk_widget_get_parent (fm_layer_section_get_tile (second, 20)));
+
+  /* The same without the dialog, scrolled back to the top first. */
+  gtk_adjustment_set_value (adj, 0);
+  fm_test_settle ();
+  g_assert_true (fm_window_go_to_channel (window, 25));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 gtk_widget_get_parent (fm_layer_section_get_tile (second, 25)));
+  fm_test_close_window (window);
+}
+
 /* The flow box child that has the focus, or NULL. */
 static GtkWidget *
 focused_cell (FmWindow *window)
@@ -992,6 +1052,7 @@ main (int   argc,
   g_test_add_func ("/app/window/subtitle-counts", test_subtitle_counts);
   g_test_add_func ("/app/window/filter-and-sort", test_filter_and_sort);
   g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
+  g_test_add_func ("/app/window/go-to-focused-tile", test_go_to_focused_tile);
   g_test_add_func ("/app/window/grid-keys", test_grid_keys);
   g_test_add_func ("/app/window/grid-one-tab-stop", test_grid_one_tab_stop);
   g_test_add_func ("/app/window/wrap-label", test_wrap_label);
