@@ -144,8 +144,10 @@ fm_tile_space_measure (GtkWidget      *widget,
   cell_size (self->tile_size, self->per, &w, &h);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
+      /* One cell at least, also for no cell at all (GTK warns when the
+       * natural size is below the minimum). */
       *minimum = w;
-      *natural = (int) MIN (self->n, 8) * (w + COLUMN_SPACING);
+      *natural = MAX (w, (int) MIN (self->n, 8) * (w + COLUMN_SPACING));
       return;
     }
   *minimum = *natural = tiles_height (self->n, self->tile_size, self->per,

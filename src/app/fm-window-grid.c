@@ -20,14 +20,43 @@
 
 /* ---- filter and sort ------------------------------------------------------ */
 
+/* Whether section @i is one the sidebar's choice shows (the selected
+ * layer, or all of them but those compare mode hides). */
+static gboolean
+section_chosen (FmWindow *self,
+                guint     i)
+{
+  return (self->selected < 0 || (guint) self->selected == i) && !_fm_window_compare_hides (self, i);
+}
+
+/* Shows or hides @section; TRUE when that changed. A section shown again
+ * draws all its tiles anew: a hidden tile kept the render node of its
+ * last map, and the ones shown now have moved. */
+static gboolean
+set_section_shown (FmLayerSection *section,
+                   gboolean        shown)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (section)) == shown)
+    return FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (section), shown);
+  if (shown)
+    fm_layer_section_queue_draw_tiles (section);
+  return TRUE;
+}
+
+static void queue_update_tiles_in_sight (FmWindow *self);
+
 /* The filter and sort chosen above the tiles, for every section, and how
- * many channels pass in what is shown. */
+ * many channels pass in what is shown. A section none of whose channels
+ * pass is hidden, heading and all: it showed a heading and a colour bar
+ * over no tiles. */
 void
 _fm_window_apply_view (FmWindow *self)
 {
   FmTileFilter filter = gtk_drop_down_get_selected (self->filter_dropdown);
   FmTileSort sort = gtk_drop_down_get_selected (self->sort_dropdown);
   guint shown = 0, total = 0;
+  gboolean moved = FALSE;
   g_autofree char *text = NULL;
 
   if (filter > FM_TILE_FILTER_NEAR_DEAD)
@@ -37,13 +66,27 @@ _fm_window_apply_view (FmWindow *self)
   for (guint i = 0; i < self->sections->len; i++)
     {
       FmLayerSection *section = g_ptr_array_index (self->sections, i);
+      guint n;
 
       fm_layer_section_set_view (section, filter, sort);
-      if ((self->selected >= 0 && (guint) self->selected != i) || _fm_window_compare_hides (self, i))
+      n = fm_layer_section_count_shown (section);
+      moved |= set_section_shown (section, section_chosen (self, i) &&
+                                           (n > 0 || filter == FM_TILE_FILTER_ALL));
+      if (!section_chosen (self, i))
         continue;
-      shown += fm_layer_section_count_shown (section);
+      shown += n;
       total += fm_layer_section_n_tiles (section);
     }
+  /* The sections below one shown or hidden moved: their tiles that were
+   * out of sight draw their maps, and those coming near are built. */
+  for (guint i = 0; moved && i < self->sections->len; i++)
+    fm_layer_section_redraw_culled (g_ptr_array_index (self->sections, i));
+  if (moved)
+    queue_update_tiles_in_sight (self);
+  /* With no tile to go to, the scroller would take the focus itself (GTK
+   * puts a scrolled window with nothing focusable in the Tab order): a
+   * stop that shows nothing. */
+  gtk_widget_set_can_focus (GTK_WIDGET (self->layers_scroller), shown > 0);
   if (self->scan == NULL && (filter == FM_TILE_FILTER_DEAD || filter == FM_TILE_FILTER_RARE ||
                              filter == FM_TILE_FILTER_NEAR_DEAD ||
                              sort == FM_TILE_SORT_FIRE_RATE))
@@ -79,8 +122,6 @@ view_changed_cb (GObject    *dropdown,
 #define BUILD_PAGES_ABOVE 1
 #define BUILD_PAGES_BELOW 2
 #define DROP_PAGES        4
-
-static void queue_update_tiles_in_sight (FmWindow *self);
 
 /* Runs before the layout of a frame: what is in sight is looked at after
  * it (the idle runs once the frame is painted). */
@@ -229,24 +270,22 @@ in_sight_changed_cb (GtkAdjustment *adjustment,
 void
 _fm_window_show_selected (FmWindow *self)
 {
+  /* Which sections show: those chosen with a channel that passes Show. */
+  _fm_window_apply_view (self);
   for (guint i = 0; i < self->sections->len; i++)
     {
-      GtkWidget *section = g_ptr_array_index (self->sections, i);
-      gboolean shown = (self->selected < 0 || (guint) self->selected == i) &&
-                       !_fm_window_compare_hides (self, i);
+      FmLayerSection *section = g_ptr_array_index (self->sections, i);
 
-      gtk_widget_set_visible (section, shown);
-      /* A hidden tile kept the render node of its last map, and the ones
-       * shown now have moved: draw them all anew. */
-      if (shown)
-        fm_layer_section_queue_draw_tiles (FM_LAYER_SECTION (section));
+      if (!gtk_widget_get_visible (GTK_WIDGET (section)))
+        continue;
+      /* The ones shown now have moved: draw them all anew. */
+      fm_layer_section_queue_draw_tiles (section);
       /* One layer alone is always built. */
-      if (shown && self->selected >= 0)
-        fm_layer_section_ensure_tiles (FM_LAYER_SECTION (section));
+      if (self->selected >= 0)
+        fm_layer_section_ensure_tiles (section);
     }
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->layers_scroller), 0);
   queue_update_tiles_in_sight (self);
-  _fm_window_apply_view (self);
 }
 
 static void

@@ -474,6 +474,87 @@ test_tiles_drawn_after_sort (void)
   g_settings_reset (settings, "tile-size");
 }
 
+/* Whether the focus is on the layers' scroller or something in it. */
+static gboolean
+focus_in_grid (FmWindow *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  GtkWidget *scroller = fm_window_get_layers_scroller (window);
+
+  return focus != NULL && (focus == scroller || gtk_widget_is_ancestor (focus, scroller));
+}
+
+/* Tab from Go to Channel, the last control above the grid. */
+static void
+tab_from_bar (FmWindow *window)
+{
+  g_assert_true (gtk_widget_grab_focus (fm_test_find_button (GTK_WIDGET (window),
+                                                             "win.go-to-channel")));
+  gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+}
+
+/* Show with a filter that some layers match nothing of: those layers'
+ * sections (heading, colour bar and an empty grid) are hidden, the others
+ * stay, as `feature-maps run --json` counts the zero channels; "Dead"
+ * before any scan matches nothing anywhere, and Tab from the bar above
+ * then passes the grid (the empty grid's scroller took the focus, with
+ * nothing to show for it); "All" shows every layer again, with its maps
+ * drawn, and Tab goes into the grid again. */
+static void
+test_filter_hides_empty_layers (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  FmWindow *window;
+  g_autoptr(GHashTable) cli = NULL;
+  FmFrame *frame;
+  guint n, hidden = 0;
+
+  /* Every node: the convolutions (no zero map for a digit) apart from
+   * their ReLUs (many). */
+  g_settings_set_boolean (settings, "show-all-nodes", TRUE);
+  window = fm_test_open_window ("mnist-cnn-dying");
+  cli = show_digit (window, "mnist-cnn-dying", "digit-2.png");
+  frame = fm_window_get_frame (window);
+  n = fm_frame_n_layers (frame);
+
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ZERO);
+  fm_test_settle ();
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = frame->model->values[fm_frame_layer (frame, i)->value_id].name;
+      GArray *zeros = g_hash_table_lookup (cli, name);
+
+      g_assert_nonnull (zeros);
+      g_test_message ("%s: %u zero, %s", name, zeros->len,
+                      gtk_widget_get_visible (fm_window_get_section (window, i)) ? "shown" : "hidden");
+      g_assert_cmpint (gtk_widget_get_visible (fm_window_get_section (window, i)), ==,
+                       zeros->len > 0);
+      hidden += zeros->len == 0;
+    }
+  /* Some layers go, some stay. */
+  g_assert_cmpuint (hidden, >, 0);
+  g_assert_cmpuint (hidden, <, n);
+
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_DEAD);
+  fm_test_settle ();
+  g_assert_null (fm_window_get_scan (window));
+  for (guint i = 0; i < n; i++)
+    g_assert_false (gtk_widget_get_visible (fm_window_get_section (window, i)));
+  tab_from_bar (window);
+  g_assert_false (focus_in_grid (window));
+
+  fm_test_set_dropdown (window, "filter_dropdown", FM_TILE_FILTER_ALL);
+  fm_test_settle ();
+  for (guint i = 0; i < n; i++)
+    g_assert_true (gtk_widget_get_visible (fm_window_get_section (window, i)));
+  g_assert_cmpuint (check_tiles_in_sight (window, 0), >, 0);
+  /* The grid is a Tab stop again. */
+  tab_from_bar (window);
+  g_assert_true (focus_in_grid (window));
+  fm_test_close_window (window);
+  g_settings_reset (settings, "show-all-nodes");
+}
+
 /* The window fits a 1024 x 600 screen at every moment: before a scan,
  * while one runs and after it, with each layer selected; the panes do not
  * move when the layer changes or the scan ends. */
@@ -1051,6 +1132,7 @@ main (int   argc,
   g_test_add_func ("/app/window/tile-space-height", test_tile_space_height);
   g_test_add_func ("/app/window/subtitle-counts", test_subtitle_counts);
   g_test_add_func ("/app/window/filter-and-sort", test_filter_and_sort);
+  g_test_add_func ("/app/window/filter-hides-empty-layers", test_filter_hides_empty_layers);
   g_test_add_func ("/app/window/go-to-channel", test_go_to_channel);
   g_test_add_func ("/app/window/go-to-focused-tile", test_go_to_focused_tile);
   g_test_add_func ("/app/window/grid-keys", test_grid_keys);
