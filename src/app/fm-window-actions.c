@@ -292,7 +292,7 @@ toggle_flap_action (GtkWidget  *widget,
   FmWindow *self = FM_WINDOW (widget);
   AdwFlap *flap = g_str_equal (name, "win.toggle-input") ? self->input_flap : self->layers_flap;
 
-  adw_flap_set_reveal_flap (flap, !adw_flap_get_reveal_flap (flap));
+  _fm_window_toggle_panel (self, flap);
 }
 
 void

@@ -6,7 +6,8 @@
  * The window's state and the functions its files share: fm-window.c (live
  * results, models, life), -input.c (canvas, pictures, input settings,
  * prediction), -grid.c (sidebar, sections, tiles in sight, filter, keys),
- * -actions.c, -dnd.c (file choosers and drops), -scan.c (the dataset
+ * -actions.c, -panels.c (the input pane and the layer list, and the focus
+ * around them), -dnd.c (file choosers and drops), -scan.c (the dataset
  * scan) and -compare.c (a second model beside the first). Other files use
  * fm-window.h.
  */
@@ -45,6 +46,10 @@ struct _FmWindow
   GtkBox          *sections_box;
   AdwFlap         *input_flap;
   AdwFlap         *layers_flap;
+  GtkWidget       *input_toggle;   /* the header's toggles of the two flaps */
+  GtkWidget       *layers_toggle;
+  GtkWidget       *panel_focus_before[2]; /* weak: the focus before each panel opened
+                                           * (fm-window-panels.c) */
   GtkFlowBox      *key_flow;     /* the key's entries, side by side as they fit */
   GtkWidget       *scan_offer;
   GtkWidget       *key_dead;     /* key entries shown after a scan */
@@ -240,6 +245,15 @@ void _fm_window_actions_class_init (GtkWidgetClass *widget_class);
 void _fm_window_open_tile (FmWindow *self,
                            guint     layer,
                            guint     channel);
+
+/* fm-window-panels.c: the input pane and the layer list, and the focus */
+void _fm_window_panels_class_init (GtkWidgetClass *widget_class);
+void _fm_window_panels_init      (FmWindow     *self);
+void _fm_window_panels_dispose   (FmWindow     *self);
+/* F8, F9: opens @flap with the focus in it, or closes it (the focus goes
+ * back to a visible widget). */
+void _fm_window_toggle_panel     (FmWindow     *self,
+                                  AdwFlap      *flap);
 
 /* fm-window-recent.c */
 /* The recent models in the main menu: those still there. */

@@ -775,6 +775,7 @@ fm_window_dispose (GObject *object)
   FmWindow *self = FM_WINDOW (object);
 
   keep_last_focus (self, NULL);
+  _fm_window_panels_dispose (self);
   if (self->worker != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->worker, self);
@@ -862,6 +863,7 @@ fm_window_class_init (FmWindowClass *klass)
   _fm_window_scan_result_class_init (widget_class);
   _fm_window_checkpoints_class_init (widget_class);
   _fm_window_compare_class_init (widget_class);
+  _fm_window_panels_class_init (widget_class);
 
   gtk_widget_class_bind_template_child_full (widget_class, "recent_menu", FALSE,
                                              G_STRUCT_OFFSET (FmWindow, recent_menu));
@@ -910,6 +912,7 @@ fm_window_init (FmWindow *self)
   _fm_window_grid_init (self);
   _fm_window_update_recent_menu (self);
   _fm_window_dnd_init (self);
+  _fm_window_panels_init (self);
 
   set_busy (self, FALSE);
   /* Until a model is asked for (fm_window_open_model () shows "loading"):

@@ -1,0 +1,193 @@
+/* test-window-keys.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window from the keyboard, keys pressed as GTK delivers them
+ * (fm-test-keys.c): F8 and F9 take the focus into the panel they open and
+ * give it back to a visible widget when it closes; a layer chosen in the
+ * list laid over the tiles closes the list.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "fm-data.h"
+#include "fm-draw-pad.h"
+#include "fm-test-keys.h"
+#include "fm-test-window.h"
+#include "fm-window.h"
+
+static GtkWidget *
+template_child (FmWindow   *window,
+                const char *id)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW, id);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* A window @width x @height on the bundled @model showing @picture
+ * (NULL: the empty canvas), laid out. */
+static FmWindow *
+open_sized_window (const char *model,
+                   const char *picture,
+                   int         width,
+                   int         height)
+{
+  FmWindow *window = fm_window_new (NULL);
+  g_autofree char *path = fm_data_resolve_model (model, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  if (picture != NULL)
+    {
+      g_autofree char *image = fm_data_find (picture, NULL);
+      g_autoptr(GFile) image_file = g_file_new_for_path (image);
+      guint frames = fm_window_get_n_frames (window);
+
+      fm_window_open_image (window, image_file);
+      WAIT_FOR (fm_window_get_n_frames (window) > frames
+                && !fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
+    }
+  fm_test_settle ();
+  return window;
+}
+
+static GtkWidget *
+focus_of (FmWindow *window)
+{
+  return gtk_root_get_focus (GTK_ROOT (window));
+}
+
+static gboolean
+focus_inside (FmWindow  *window,
+              GtkWidget *area)
+{
+  GtkWidget *focus = focus_of (window);
+
+  return focus != NULL && (focus == area || gtk_widget_is_ancestor (focus, area));
+}
+
+/* The focus is on a widget one can see: mapped, and not in a panel that
+ * is closed or closing. */
+static void
+assert_focus_visible (FmWindow *window)
+{
+  GtkWidget *focus = focus_of (window);
+  const char *flaps[] = { "input_flap", "layers_flap" };
+
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_get_mapped (focus));
+  for (guint i = 0; i < G_N_ELEMENTS (flaps); i++)
+    {
+      AdwFlap *flap = ADW_FLAP (template_child (window, flaps[i]));
+
+      if (!adw_flap_get_reveal_flap (flap))
+        g_assert_false (focus_inside (window, adw_flap_get_flap (flap)));
+    }
+}
+
+static int
+selected_row (FmWindow *window)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (GTK_LIST_BOX (fm_window_get_layer_list (window)));
+
+  return row != NULL ? gtk_list_box_row_get_index (row) : -1;
+}
+
+/* At 1024 x 600 the layer list folds away. F9 lays it over the tiles
+ * with the focus on the selected layer; Down, Down, Enter chooses the
+ * second layer, as one would expect, and the list makes way for its tiles,
+ * which take the focus. The keys used to go to the input pane, where
+ * Down, Down, Enter pressed Clear and the picture was gone. */
+static void
+test_layers_panel_focus (void)
+{
+  FmWindow *window = open_sized_window ("mnist-cnn", "digits/digit-7.png", 1024, 600);
+  AdwFlap *layers = ADW_FLAP (template_child (window, "layers_flap"));
+  GtkWidget *list = fm_window_get_layer_list (window);
+  FmDrawPad *pad = fm_window_get_draw_pad (window);
+
+  g_assert_true (adw_flap_get_folded (layers));
+  g_assert_false (adw_flap_get_reveal_flap (layers));
+  g_assert_cmpint (selected_row (window), ==, 0);
+
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_F9, 0));
+  g_assert_true (adw_flap_get_reveal_flap (layers));
+  WAIT_FOR (focus_inside (window, list));
+  g_assert_true (focus_of (window)
+                 == GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0)));
+
+  fm_test_press_key (GTK_WINDOW (window), GDK_KEY_Down, 0);
+  fm_test_press_key (GTK_WINDOW (window), GDK_KEY_Down, 0);
+  fm_test_press_key (GTK_WINDOW (window), GDK_KEY_Return, 0);
+  fm_test_settle ();
+  g_assert_cmpint (selected_row (window), ==, 2);
+  g_assert_false (adw_flap_get_reveal_flap (layers));
+  g_assert_false (fm_draw_pad_is_empty (pad));
+  /* on a tile of the chosen layer */
+  g_assert_true (focus_inside (window, fm_window_get_section (window, 1)));
+  assert_focus_visible (window);
+
+  /* F9 again, and F9 to close: the focus comes back to that tile. */
+  {
+    GtkWidget *tile = focus_of (window);
+
+    g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_F9, 0));
+    WAIT_FOR (focus_inside (window, list));
+    g_assert_true (focus_of (window)
+                   == GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2)));
+    g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_F9, 0));
+    g_assert_false (adw_flap_get_reveal_flap (layers));
+    g_assert_true (focus_of (window) == tile);
+  }
+  fm_test_close_window (window);
+}
+
+/* F8 opens the input pane with the focus on the canvas and closes it with
+ * the focus back where it was; at 1024 x 600 the pane is beside the tiles,
+ * and the focus must not stay in it while it slides away. */
+static void
+test_input_panel_focus (void)
+{
+  FmWindow *window = open_sized_window ("mnist-cnn", NULL, 1024, 600);
+  AdwFlap *input = ADW_FLAP (template_child (window, "input_flap"));
+  GtkWidget *pane = adw_flap_get_flap (input);
+  GtkWidget *before = template_child (window, "filter_dropdown");
+
+  g_assert_false (adw_flap_get_folded (input));
+  g_assert_true (adw_flap_get_reveal_flap (input));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (fm_window_get_draw_pad (window))));
+
+  /* Closing with the focus inside: not left on the hidden canvas. */
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_F8, 0));
+  g_assert_false (adw_flap_get_reveal_flap (input));
+  assert_focus_visible (window);
+  WAIT_FOR (!gtk_widget_get_mapped (pane));
+  assert_focus_visible (window);
+
+  g_assert_true (gtk_widget_grab_focus (before));
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_F8, 0));
+  WAIT_FOR (focus_inside (window, pane));
+  g_assert_true (focus_of (window) == GTK_WIDGET (fm_window_get_draw_pad (window)));
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_F8, 0));
+  g_assert_true (focus_inside (window, before));
+  fm_test_close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  fm_test_window_init (&argc, &argv);
+
+  g_test_add_func ("/app/window/keys/layers-panel-focus", test_layers_panel_focus);
+  g_test_add_func ("/app/window/keys/input-panel-focus", test_input_panel_focus);
+
+  return g_test_run ();
+}
