@@ -486,8 +486,6 @@ _fm_window_compare_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
   gtk_widget_class_install_action (widget_class, "win.stop-comparing", NULL,
                                    stop_comparing_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.stop-comparing",
-                                       NULL);
 }
 
 void

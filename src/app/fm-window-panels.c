@@ -8,8 +8,9 @@
  * tiles when the window is narrow), and the keyboard focus around them:
  * a panel that opens takes the focus, one that closes gives it back to a
  * visible widget, and a layer chosen in the list laid over the tiles
- * closes the list and puts the focus on the chosen layer's tiles. It does
- * not lay the panels out (fm-window.ui).
+ * closes the list and puts the focus on the chosen layer's tiles. Escape
+ * is here too, as it starts with the panels: it closes the topmost thing
+ * first. It does not lay the panels out (fm-window.ui).
  */
 #include "config.h"
 
@@ -196,11 +197,47 @@ layer_row_activated_cb (GtkListBox    *list,
   adw_flap_set_reveal_flap (self->layers_flap, FALSE);
 }
 
+/* The open panel laid over the others (the input pane lies over the
+ * layer list), closed; FALSE when none is open over the tiles. */
+static gboolean
+close_overlay_panel (FmWindow *self)
+{
+  for (guint p = PANEL_INPUT; p <= PANEL_LAYERS; p++)
+    {
+      AdwFlap *flap = panel_flap (self, p);
+
+      if (adw_flap_get_folded (flap) && adw_flap_get_reveal_flap (flap))
+        {
+          adw_flap_set_reveal_flap (flap, FALSE);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Escape closes the topmost thing: a panel laid over the tiles; else it
+ * stops comparing. Dialogs and popovers are windows of their own and take
+ * their Escape first. */
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  FmWindow *self = FM_WINDOW (widget);
+
+  if (close_overlay_panel (self))
+    return TRUE;
+  if (self->model_b != NULL)
+    return gtk_widget_activate_action (widget, "win.stop-comparing", NULL);
+  return FALSE;
+}
+
 void
 _fm_window_panels_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_bind_template_child (widget_class, FmWindow, input_toggle);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, layers_toggle);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
 }
 
 void

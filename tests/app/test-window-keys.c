@@ -6,7 +6,8 @@
  * The window from the keyboard, keys pressed as GTK delivers them
  * (fm-test-keys.c): F8 and F9 take the focus into the panel they open and
  * give it back to a visible widget when it closes; a layer chosen in the
- * list laid over the tiles closes the list.
+ * list laid over the tiles closes the list; Escape closes the topmost
+ * thing first.
  */
 #include "config.h"
 
@@ -180,6 +181,50 @@ test_input_panel_focus (void)
   fm_test_close_window (window);
 }
 
+/* Escape closes the topmost thing first. At 800 x 600 both panels fold
+ * away: with the input pane laid over the layer list laid over a
+ * comparison, Escape closes the input pane, then the layer list, and only
+ * then stops comparing. It used to stop the comparison at once and leave
+ * the panels open. */
+static void
+test_escape_topmost_first (void)
+{
+  FmWindow *window = open_sized_window ("mnist-cnn", NULL, 800, 600);
+  AdwFlap *input = ADW_FLAP (template_child (window, "input_flap"));
+  AdwFlap *layers = ADW_FLAP (template_child (window, "layers_flap"));
+  g_autofree char *path_b = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  g_autoptr(GFile) file_b = g_file_new_for_path (path_b);
+
+  fm_window_compare_with (window, file_b);
+  WAIT_FOR (fm_window_get_compare_model (window) != NULL);
+  fm_test_settle ();
+  g_assert_true (adw_flap_get_folded (input));
+  g_assert_true (adw_flap_get_folded (layers));
+
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_F9, 0));
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_F8, 0));
+  WAIT_FOR (focus_inside (window, adw_flap_get_flap (input)));
+
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
+  g_assert_false (adw_flap_get_reveal_flap (input));
+  g_assert_true (adw_flap_get_reveal_flap (layers));
+  g_assert_nonnull (fm_window_get_compare_model (window));
+  assert_focus_visible (window);
+
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
+  g_assert_false (adw_flap_get_reveal_flap (layers));
+  g_assert_nonnull (fm_window_get_compare_model (window));
+  assert_focus_visible (window);
+
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
+  g_assert_null (fm_window_get_compare_model (window));
+  /* Nothing left for it (once the panels have slid away: AdwFlap takes
+   * Escape while one still slides). */
+  WAIT_FOR (adw_flap_get_reveal_progress (input) == 0 && adw_flap_get_reveal_progress (layers) == 0);
+  g_assert_false (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -188,6 +233,7 @@ main (int   argc,
 
   g_test_add_func ("/app/window/keys/layers-panel-focus", test_layers_panel_focus);
   g_test_add_func ("/app/window/keys/input-panel-focus", test_input_panel_focus);
+  g_test_add_func ("/app/window/keys/escape-topmost-first", test_escape_topmost_first);
 
   return g_test_run ();
 }
