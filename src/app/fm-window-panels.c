@@ -10,7 +10,7 @@
  * visible widget, and a layer chosen in the list laid over the tiles
  * closes the list and puts the focus on the chosen layer's tiles. Escape
  * is here too, as it starts with the panels: it closes the topmost thing
- * first. It does not lay the panels out (fm-window.ui).
+ * first, then stops a scan, then a comparison. It does not lay the panels out (fm-window.ui).
  */
 #include "config.h"
 
@@ -216,8 +216,11 @@ close_overlay_panel (FmWindow *self)
 }
 
 /* Escape closes the topmost thing: a panel laid over the tiles; else it
- * stops comparing. Dialogs and popovers are windows of their own and take
- * their Escape first. */
+ * stops a running dataset scan, as the bar's Stop does (the scan keeps and
+ * shows what it found so far); else it stops comparing. Dialogs and
+ * popovers are windows of their own and take their Escape first. An
+ * atlas or a pruned model being written is left to its Stop: stopping it
+ * loses the work. */
 static gboolean
 escape_cb (GtkWidget *widget,
            GVariant  *args,
@@ -227,6 +230,8 @@ escape_cb (GtkWidget *widget,
 
   if (close_overlay_panel (self))
     return TRUE;
+  if (self->scan_cancellable != NULL && self->bar_job_scans)
+    return gtk_widget_activate_action (widget, "win.scan-cancel", NULL);
   if (self->model_b != NULL)
     return gtk_widget_activate_action (widget, "win.stop-comparing", NULL);
   return FALSE;

@@ -124,6 +124,7 @@ struct _FmWindow
   GtkWidget       *scan_export_pruned; /* made in fm-window-prune.c */
   GtkWidget       *scan_close;
   GCancellable    *scan_cancellable;
+  gboolean         bar_job_scans;  /* the bar's job is a dataset scan (Escape stops it) */
   FmScanResult    *scan;           /* for the current model, or NULL */
   gboolean         scan_from_cache; /* that scan came from the cache */
   char            *scan_dataset;   /* the last dataset scanned for this model */

@@ -120,6 +120,7 @@ _fm_window_run_bar_job (FmWindow            *self,
   self->bar_job_stopped = g_strdup (stopped);
 
   self->scan_cancellable = g_cancellable_new ();
+  self->bar_job_scans = FALSE;
   task = g_task_new (self, self->scan_cancellable, done, NULL);
   g_task_set_check_cancellable (task, check_cancellable);
   g_task_set_task_data (task, job, free_job);
@@ -137,6 +138,7 @@ static void
 bar_job_ended (FmWindow *self)
 {
   g_clear_object (&self->scan_cancellable);
+  self->bar_job_scans = FALSE;
   update_bar_actions (self);
 }
 
@@ -553,6 +555,8 @@ start_scan (FmWindow   *self,
                /* the window's own look-ups in the cache stop without a word */
                cache_only ? NULL : _("The scan stopped: another model was opened"),
                scan_thread, scan_done);
+  /* Escape stops it as Stop does; not the window's own look-ups. */
+  self->bar_job_scans = !cache_only;
 }
 
 void

@@ -7,14 +7,17 @@
  * (fm-test-keys.c): F8 and F9 take the focus into the panel they open and
  * give it back to a visible widget when it closes; a layer chosen in the
  * list laid over the tiles closes the list; Escape closes the topmost
- * thing first.
+ * thing first, then stops a scan, then a comparison.
  */
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "fm-data.h"
 #include "fm-draw-pad.h"
+#include "fm-scan.h"
+#include "fm-test-files.h"
 #include "fm-test-keys.h"
 #include "fm-test-window.h"
 #include "fm-window.h"
@@ -225,6 +228,107 @@ test_escape_topmost_first (void)
   fm_test_close_window (window);
 }
 
+/* @n images of noise in an IDX file in the scratch folder, new every run
+ * (no earlier scan in the cache fits), enough for a scan that lasts. */
+static char *
+write_noise_idx (const char *name,
+                 guint       n)
+{
+  const guint8 header[16] = { 0, 0, 8, 3, n >> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff,
+                              0, 0, 0, 28, 0, 0, 0, 28 };
+  gsize size = sizeof header + (gsize) n * 28 * 28;
+  g_autofree guint8 *bytes = g_malloc (size);
+  guint32 x = g_random_int () | 1;
+  char *path = g_build_filename (fm_test_scratch (), name, NULL);
+
+  memcpy (bytes, header, sizeof header);
+  for (gsize i = sizeof header; i < size; i++)
+    {
+      x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+      bytes[i] = (guint8) x;
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) bytes, (gssize) size, NULL));
+  return path;
+}
+
+/* Escape stops a running dataset scan as the bar's Stop does, and the
+ * scan keeps what it found; only when nothing lies on top of it (here the
+ * layer list, laid over the tiles at 800 x 600, goes first), and before a
+ * comparison (the second Escape leaves it, the third stops it). Escape
+ * used to stop the comparison and let the scan run. The Shortcuts window
+ * lists it. */
+static void
+test_escape_stops_scan (void)
+{
+  FmWindow *window = open_sized_window ("mnist-cnn", NULL, 800, 600);
+  AdwFlap *layers = ADW_FLAP (template_child (window, "layers_flap"));
+  g_autofree char *noise = write_noise_idx ("noise-60000-images-idx3-ubyte", 60000);
+  g_autofree char *path_b = fm_data_resolve_model ("mnist-cnn-dying", NULL);
+  g_autoptr(GFile) file_b = g_file_new_for_path (path_b);
+  FmScanResult *scan;
+
+  fm_window_compare_with (window, file_b);
+  WAIT_FOR (fm_window_get_compare_model (window) != NULL);
+  fm_test_fresh_scan_cache ();
+  fm_window_start_scan (window, noise);
+  WAIT_FOR (!fm_window_is_scanning (window)
+            || strstr (fm_window_get_scan_status (window), " images/s") != NULL);
+  g_assert_true (fm_window_is_scanning (window));
+
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_F9, 0));
+  g_assert_true (adw_flap_get_reveal_flap (layers));
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
+  g_assert_false (adw_flap_get_reveal_flap (layers));
+  g_assert_true (fm_window_is_scanning (window));
+
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
+  g_assert_nonnull (fm_window_get_compare_model (window));
+  WAIT_FOR (!fm_window_is_scanning (window));
+  scan = fm_window_get_scan (window);
+  g_assert_nonnull (scan);
+  g_assert_true (scan->partial);
+  g_assert_cmpuint (scan->images, >, 0);
+  g_assert_cmpuint (scan->images, <, 60000);
+  g_test_message ("stopped after %" G_GUINT64_FORMAT " images", scan->images);
+  g_assert_nonnull (strstr (fm_window_get_scan_status (window), "Partial"));
+
+  g_assert_true (fm_test_press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
+  g_assert_null (fm_window_get_compare_model (window));
+  /* The scan shown stays. */
+  g_assert_true (fm_window_get_scan (window) == scan);
+  fm_test_close_window (window);
+  g_unsetenv ("XDG_CACHE_HOME");
+}
+
+/* The Shortcuts window has Escape for the scan beside Escape for the
+ * comparison. */
+static void
+test_shortcuts_list_escape (void)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/featuremaps/FeatureMaps/gtk/help-overlay.ui");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  guint scan = 0, compare = 0;
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *title = NULL;
+      g_autofree char *accel = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "title", &title, "accelerator", &accel, NULL);
+      if (g_strcmp0 (accel, "Escape") != 0)
+        continue;
+      g_test_message ("Escape: %s", title);
+      scan += strstr (title, "scan") != NULL;
+      compare += strstr (title, "comparing") != NULL;
+    }
+  g_assert_cmpuint (scan, ==, 1);
+  g_assert_cmpuint (compare, ==, 1);
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,6 +338,8 @@ main (int   argc,
   g_test_add_func ("/app/window/keys/layers-panel-focus", test_layers_panel_focus);
   g_test_add_func ("/app/window/keys/input-panel-focus", test_input_panel_focus);
   g_test_add_func ("/app/window/keys/escape-topmost-first", test_escape_topmost_first);
+  g_test_add_func ("/app/window/keys/escape-stops-scan", test_escape_stops_scan);
+  g_test_add_func ("/app/window/keys/shortcuts-list-escape", test_shortcuts_list_escape);
 
   return g_test_run ();
 }
