@@ -89,7 +89,14 @@ _fm_window_update_recent_menu (FmWindow *self)
   for (guint i = 0; i < shown->len; i++)
     {
       g_autofree char *label = recent_label ((char **) shown->pdata, shown->len, i);
-      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+      g_autoptr(GMenuItem) item = NULL;
+      GString *escaped = g_string_new (label);
+
+      /* A menu reads "_x" as the mnemonic x: "my_net.onnx" showed as
+       * "mynet.onnx", and two such names shared their letter. */
+      g_string_replace (escaped, "_", "__", 0);
+      item = g_menu_item_new (escaped->str, NULL);
+      g_string_free (escaped, TRUE);
 
       g_menu_item_set_action_and_target (item, "win.open-recent", "s",
                                          (const char *) g_ptr_array_index (shown, i));

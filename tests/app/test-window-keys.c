@@ -7,7 +7,8 @@
  * (fm-test-keys.c): F8 and F9 take the focus into the panel they open and
  * give it back to a visible widget when it closes; a layer chosen in the
  * list laid over the tiles closes the list; Escape closes the topmost
- * thing first, then stops a scan, then a comparison.
+ * thing first, then stops a scan, then a comparison; F10 and a letter run
+ * one menu item.
  */
 #include "config.h"
 
@@ -329,6 +330,122 @@ test_shortcuts_list_escape (void)
   gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 }
 
+/* ---- the menus' mnemonics ------------------------------------------------ */
+
+/* The mnemonic of a menu label as GTK reads it: the character after the
+ * first lone '_' ("__" shows one underscore), lower-cased; 0 for none. */
+static gunichar
+label_mnemonic (const char *label)
+{
+  for (const char *p = label; *p != '\0'; p = g_utf8_next_char (p))
+    if (*p == '_')
+      {
+        p++;
+        if (*p == '\0')
+          return 0;
+        if (*p != '_')
+          return g_unichar_tolower (g_utf8_get_char (p));
+      }
+  return 0;
+}
+
+/* What a menu shows of @label: mnemonic underscores gone, "__" as "_". */
+static char *
+label_shown (const char *label)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    if (*p != '_' || (p[1] == '_' && p++))
+      g_string_append_c (s, *p);
+  return g_string_free (s, FALSE);
+}
+
+/* The items of one menu level of @menu (its sections are shown on the
+ * same level): no two share a mnemonic, and each has one unless it names a
+ * file (@files, the Recent Models). A submenu is a level of its own. */
+static void
+check_menu_level (GMenuModel *menu,
+                  GMenuModel *files,
+                  GHashTable *taken,
+                  guint      *n_items)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SUBMENU);
+      g_autofree char *label = NULL;
+      gunichar m;
+
+      if (section != NULL)
+        {
+          check_menu_level (section, files, taken, n_items);
+          continue;
+        }
+      g_assert_true (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s",
+                                                      &label));
+      (*n_items)++;
+      m = label_mnemonic (label);
+      g_test_message ("%s: %s", label, m != 0 ? "has a mnemonic" : "none");
+      if (m == 0)
+        g_assert_true (menu == files);
+      else if (g_hash_table_contains (taken, GUINT_TO_POINTER (m)))
+        g_error ("“%s” and “%s” share a mnemonic", label,
+                 (const char *) g_hash_table_lookup (taken, GUINT_TO_POINTER (m)));
+      else
+        g_hash_table_insert (taken, GUINT_TO_POINTER (m), g_strdup (label));
+      if (submenu != NULL)
+        {
+          g_autoptr(GHashTable) level = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+
+          check_menu_level (submenu, files, level, n_items);
+        }
+    }
+}
+
+/* F10 and a letter run one item of the main menu: no two items of a menu
+ * share a letter (_Export… and Show _Every Node did, and e ran neither).
+ * The Recent Models name files, whose underscores are their own: shown,
+ * and no mnemonic ("x_net.onnx" showed as "xnet.onnx" with n underlined,
+ * the letter of "y_net.onnx" too). */
+static void
+test_menu_mnemonics (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *x = g_build_filename (fm_test_scratch (), "x_net.onnx", NULL);
+  g_autofree char *y = g_build_filename (fm_test_scratch (), "y_net.onnx", NULL);
+  const char *recent[] = { x, y, NULL };
+  FmWindow *window;
+  GMenuModel *menu, *files;
+  g_autoptr(GHashTable) top = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  guint n_items = 0;
+
+  /* Only listed, never opened: any bytes do. */
+  g_assert_true (g_file_set_contents (x, "x", -1, NULL));
+  g_assert_true (g_file_set_contents (y, "y", -1, NULL));
+  g_settings_set_strv (settings, "recent-models", recent);
+  window = fm_test_open_window ("mnist-cnn");
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (template_child (window, "menu_button")));
+  files = G_MENU_MODEL (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
+                                                       "recent_menu"));
+  g_assert_cmpint (g_menu_model_get_n_items (files), ==, 3);
+  for (int i = 0; i < g_menu_model_get_n_items (files); i++)
+    {
+      g_autofree char *label = NULL;
+      g_autofree char *shown = NULL;
+
+      g_menu_model_get_item_attribute (files, i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+      shown = label_shown (label);
+      g_assert_true (g_str_equal (shown, "mnist-cnn.onnx") || g_str_equal (shown, "x_net.onnx")
+                     || g_str_equal (shown, "y_net.onnx"));
+    }
+  check_menu_level (menu, files, top, &n_items);
+  /* 14 items of the menu, 2 bundled models, 3 recent ones */
+  g_assert_cmpuint (n_items, ==, 19);
+  fm_test_close_window (window);
+  g_settings_reset (settings, "recent-models");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +457,7 @@ main (int   argc,
   g_test_add_func ("/app/window/keys/escape-topmost-first", test_escape_topmost_first);
   g_test_add_func ("/app/window/keys/escape-stops-scan", test_escape_stops_scan);
   g_test_add_func ("/app/window/keys/shortcuts-list-escape", test_shortcuts_list_escape);
+  g_test_add_func ("/app/window/keys/menu-mnemonics", test_menu_mnemonics);
 
   return g_test_run ();
 }
