@@ -43,7 +43,10 @@ struct _FmExportDialog
   AdwEntryRow *select_row;
   GtkWidget   *image_group;
   GtkWidget   *export_button;
-  GtkLabel    *status_label;
+  GtkScrolledWindow *scroller;
+  GtkLabel    *status_label;    /* why the last write failed */
+  GtkLabel    *format_problem;  /* why the choices cannot be exported, beside them */
+  GtkLabel    *channels_problem;
 
   GSettings   *settings;
   FmWindow    *window;     /* weak: the dialog is transient for it */
@@ -99,51 +102,118 @@ job_free (Job *job)
   g_free (job);
 }
 
+/* A sheet as the dialog draws it: its spec and what the spec points into. */
+typedef struct
+{
+  FmSheetSpec   spec;
+  FmSheetLayer *layers;
+  GPtrArray    *shown;      /* GArray of each layer's channels shown */
+  GStrv         labels;
+  FmSheetClass  top[FM_PREDICT_TOP_K];
+} Sheet;
+
+static void
+sheet_clear (Sheet *sheet)
+{
+  g_clear_pointer (&sheet->layers, g_free);
+  g_clear_pointer (&sheet->shown, g_ptr_array_unref);
+  g_clear_pointer (&sheet->labels, g_strfreev);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Sheet, sheet_clear)
+
+static FmSheetFormat
+sheet_format (Format format)
+{
+  return format == FORMAT_PDF ? FM_SHEET_FORMAT_PDF
+         : format == FORMAT_SVG ? FM_SHEET_FORMAT_SVG
+         : FM_SHEET_FORMAT_PNG;
+}
+
+/* @job's layers with the channels it chooses, in @sheet; FALSE when the
+ * channel list names a channel a layer lacks or nothing is left to draw. */
+static gboolean
+sheet_init (Sheet      *sheet,
+            const Job  *job,
+            GError    **error)
+{
+  FmFrame *frame = job->frame;
+  FmSheetSpec *spec = &sheet->spec;
+  const FmPrediction *p = &frame->prediction;
+
+  sheet->layers = g_new0 (FmSheetLayer, job->indexes->len);
+  sheet->shown = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  sheet->labels = fm_model_dup_labels (frame->model);
+  for (guint i = 0; i < job->indexes->len; i++)
+    {
+      guint index = g_array_index (job->indexes, guint, i);
+      fm_sheet_layer_init (&sheet->layers[i], frame->model, fm_frame_layer (frame, index),
+                           fm_frame_data (frame, index), frame->stats[index]);
+    }
+  fm_sheet_spec_init (spec, frame->model, sheet->layers, job->indexes->len);
+  spec->input_name = job->input_name;
+  spec->input = job->input;
+  spec->input_channels = job->input_c;
+  spec->input_height = job->input_h;
+  spec->input_width = job->input_w;
+  spec->colormap = job->colormap;
+  spec->normalize = job->normalize;
+  spec->fixed_min = job->fixed_min;
+  spec->fixed_max = job->fixed_max;
+  spec->tile_side = job->tile_side;
+  spec->columns = job->columns;
+  spec->preprocess = job->preprocess;
+
+  /* The prediction goes on the sheet of every layer. */
+  if (job->indexes->len > 1 && p->n_top > 0)
+    fm_sheet_spec_set_prediction (spec, sheet->top, frame->model, p, sheet->labels);
+  if (job->scan != NULL)
+    fm_sheet_spec_set_scan (spec, sheet->layers, job->scan, job->rare_below);
+  return fm_sheet_spec_select (spec, sheet->layers, job->ranges, job->only, sheet->shown, error);
+}
+
+/* Whether @sheet fits the limits of @format, as its writer checks them
+ * (a PNG's height and size, an SVG's size, each PDF page's size). */
+static gboolean
+sheet_fits (const Sheet  *sheet,
+            Format        format,
+            GError      **error)
+{
+  const FmSheetSpec *spec = &sheet->spec;
+  g_autoptr(GArray) pages = NULL;
+  int w, h;
+
+  switch (sheet_format (format))
+    {
+    case FM_SHEET_FORMAT_PNG:
+      return fm_sheet_check_png_height (spec, _("choose PDF instead (a page per layer)"), error)
+             && fm_sheet_get_size (spec, &w, &h, error);
+    case FM_SHEET_FORMAT_SVG:
+      return fm_sheet_get_size (spec, &w, &h, error);
+    case FM_SHEET_FORMAT_PDF:
+    default:
+      pages = fm_sheet_pages (spec);
+      for (guint p = 0; p + 1 < pages->len; p++)
+        {
+          FmSheetSpec page;
+          guint first = g_array_index (pages, guint, p);
+
+          fm_sheet_spec_page (spec, first, g_array_index (pages, guint, p + 1) - first, &page);
+          if (!fm_sheet_get_size (&page, &w, &h, error))
+            return FALSE;
+        }
+      return TRUE;
+    }
+}
+
 static gboolean
 write_sheet (Job     *job,
              GError **error)
 {
-  FmFrame *frame = job->frame;
-  g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, job->indexes->len);
-  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  g_auto(GStrv) labels = fm_model_dup_labels (frame->model);
-  FmSheetFormat format = job->format == FORMAT_PDF ? FM_SHEET_FORMAT_PDF
-                         : job->format == FORMAT_SVG ? FM_SHEET_FORMAT_SVG
-                         : FM_SHEET_FORMAT_PNG;
-  FmSheetClass top[FM_PREDICT_TOP_K];
-  FmSheetSpec spec;
-  const FmPrediction *p = &frame->prediction;
+  g_auto(Sheet) sheet = { 0 };
 
-  for (guint i = 0; i < job->indexes->len; i++)
-    {
-      guint index = g_array_index (job->indexes, guint, i);
-      fm_sheet_layer_init (&layers[i], frame->model, fm_frame_layer (frame, index),
-                           fm_frame_data (frame, index), frame->stats[index]);
-    }
-  fm_sheet_spec_init (&spec, frame->model, layers, job->indexes->len);
-  spec.input_name = job->input_name;
-  spec.input = job->input;
-  spec.input_channels = job->input_c;
-  spec.input_height = job->input_h;
-  spec.input_width = job->input_w;
-  spec.colormap = job->colormap;
-  spec.normalize = job->normalize;
-  spec.fixed_min = job->fixed_min;
-  spec.fixed_max = job->fixed_max;
-  spec.tile_side = job->tile_side;
-  spec.columns = job->columns;
-  spec.preprocess = job->preprocess;
-
-  /* The prediction goes on the sheet of every layer. */
-  if (job->indexes->len > 1 && p->n_top > 0)
-    fm_sheet_spec_set_prediction (&spec, top, frame->model, p, labels);
-  if (job->scan != NULL)
-    fm_sheet_spec_set_scan (&spec, layers, job->scan, job->rare_below);
-  return fm_sheet_spec_select (&spec, layers, job->ranges, job->only, shown, error)
-         && (format != FM_SHEET_FORMAT_PNG
-             || fm_sheet_check_png_height (&spec, _("choose PDF instead (a page per layer)"),
-                                           error))
-         && fm_sheet_write (&spec, job->path, format, error);
+  return sheet_init (&sheet, job, error) && sheet_fits (&sheet, job->format, error)
+         && fm_sheet_write (&sheet.spec, job->path, sheet_format (job->format), error);
 }
 
 static gboolean
@@ -223,13 +293,25 @@ export_thread (GTask        *task,
     g_task_return_error (task, g_steal_pointer (&error));
 }
 
+static gboolean update_check (FmExportDialog *self);
+
+/* Why the last write failed, on top of the options, scrolled into sight. */
+static void
+show_status (FmExportDialog *self,
+             const char     *text)
+{
+  gtk_label_set_text (self->status_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
 static void
 set_busy (FmExportDialog *self,
           gboolean        busy)
 {
   self->busy = busy;
   gtk_widget_set_sensitive (self->export_button, !busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.choose", !busy);
+  update_check (self);
 }
 
 static void
@@ -247,8 +329,7 @@ export_done (GObject      *source,
       /* The frame is still here: the person can pick another place. */
       g_autofree char *text = g_strdup_printf (_("%s\nNothing was changed. Choose another "
                                                  "place to try again."), error->message);
-      gtk_label_set_text (self->status_label, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+      show_status (self, text);
       return;
     }
   if (self->window != NULL)
@@ -277,14 +358,6 @@ current_layers (FmExportDialog *self)
   return indexes;
 }
 
-static void
-show_status (FmExportDialog *self,
-             const char     *text)
-{
-  gtk_label_set_text (self->status_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
-}
-
 /* The channel row's choice: all, zero, and with a scan dead and rare. */
 static FmSheetOnly
 current_only (FmExportDialog *self)
@@ -292,43 +365,81 @@ current_only (FmExportDialog *self)
   return (FmSheetOnly) MIN (adw_combo_row_get_selected (self->only_row), FM_SHEET_ONLY_RARE);
 }
 
+/* The last channel of the layers exported (the largest, for all layers). */
+static guint
+last_channel (FmExportDialog *self)
+{
+  g_autoptr(GArray) indexes = current_layers (self);
+  guint last = 0;
+
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      const FmLayer *l = fm_frame_layer (self->frame, g_array_index (indexes, guint, i));
+      guint n = (guint) fm_layer_channels (self->frame->model, l);
+
+      last = MAX (last, n > 0 ? n - 1 : 0);
+    }
+  return last;
+}
+
 /* The channel list typed, NULL for every channel; FALSE when it does not
- * parse (the reason is shown). */
+ * parse, with the reason in the layers' own channel range (the parser
+ * knows no layer: it quoted its limit, 0 to 1048575, to a layer of 32). */
 static gboolean
 current_ranges (FmExportDialog  *self,
-                GArray         **ranges)
+                GArray         **ranges,
+                GError         **error)
 {
   const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->select_row));
   g_autofree char *text = g_strstrip (g_strdup (typed));
-  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) items = NULL;
 
   *ranges = NULL;
   if (text[0] == '\0')
     return TRUE;
+  items = g_strsplit (text, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_autoptr(GArray) one = NULL;
+      char *item = g_strstrip (items[i]);
+
+      if (item[0] == '\0')
+        {
+          g_set_error_literal (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                               _("Only channels: an item between commas is empty (write a "
+                                 "list such as 0-7,12)"));
+          return FALSE;
+        }
+      one = fm_channel_list_parse (item, "", NULL);
+      if (one == NULL)
+        {
+          /* Translators: a bad item of the Export dialog's channel list
+             ("zz"); the numbers are the channels of the layers exported */
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       _("Only channels: “%s” is not a channel or a range FIRST-LAST of "
+                         "channels 0 to %u (write a list such as 0-7,12)"),
+                       item, last_channel (self));
+          return FALSE;
+        }
+    }
   /* Translators: names the dialog's channel list in its errors */
-  *ranges = fm_channel_list_parse (text, _("Only channels"), &error);
-  if (*ranges == NULL)
-    show_status (self, error->message);
+  *ranges = fm_channel_list_parse (text, _("Only channels"), error);
   return *ranges != NULL;
 }
 
-static void
-start_export (FmExportDialog *self,
-              GFile          *target)
+/* What the thread needs to write @path (NULL: only to check the choices). */
+static Job *
+job_new (FmExportDialog *self,
+         GArray         *ranges,
+         const char     *path)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GArray) ranges = NULL;
-  Job *job;
+  Job *job = g_new0 (Job, 1);
   g_autofree char *cm = g_settings_get_string (self->settings, "colormap");
-
-  if (!current_ranges (self, &ranges))
-    return;
-  job = g_new0 (Job, 1);
 
   job->frame = fm_frame_ref (self->frame);
   job->indexes = current_layers (self);
   job->format = current_format (self);
-  job->path = g_file_get_path (target);
+  job->path = g_strdup (path);
   job->input_name = g_strdup (self->input_name);
   job->input = g_memdup2 (self->input, sizeof (float) * self->input_c * self->input_h *
                                        self->input_w);
@@ -344,15 +455,148 @@ start_export (FmExportDialog *self,
   job->preprocess = g_strdup (self->preprocess);
   job->scan = self->scan != NULL ? fm_scan_result_ref (self->scan) : NULL;
   job->rare_below = self->rare_below;
-  job->ranges = g_steal_pointer (&ranges);
+  job->ranges = ranges;
   job->only = current_only (self);
+  return job;
+}
 
-  if (job->path == NULL)
+static gboolean
+is_sheet (Format format)
+{
+  return format == FORMAT_PNG || format == FORMAT_PDF || format == FORMAT_SVG;
+}
+
+/* The choices as the writer would meet them, before any file is chosen:
+ * for a picture, the channels (the list, a channel past a layer's end,
+ * a filter that leaves nothing) and the size (a PNG too tall, a sheet too
+ * large). FALSE with the reason, in @problem the label beside the choice
+ * to change. CSV and .npy take every channel and have no such limit. */
+static gboolean
+check_choices (FmExportDialog  *self,
+               GtkLabel       **problem,
+               GError         **error)
+{
+  g_autoptr(GArray) ranges = NULL;
+  g_auto(Sheet) sheet = { 0 };
+  Job *job;
+  gboolean ok;
+
+  *problem = self->channels_problem;
+  if (!is_sheet (current_format (self)))
+    return TRUE;
+  if (!current_ranges (self, &ranges, error))
+    return FALSE;
+  job = job_new (self, g_steal_pointer (&ranges), NULL);
+  ok = sheet_init (&sheet, job, error);
+  if (ok)
+    {
+      *problem = self->format_problem;
+      ok = sheet_fits (&sheet, job->format, error);
+    }
+  job_free (job);
+  return ok;
+}
+
+/* A reason that has just appeared is scrolled into sight, once laid out
+ * (a frame after it was shown): it may be below the field typed in. */
+static gboolean
+reveal_tick (GtkWidget     *label,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (label,
+                                                       GTK_TYPE_SCROLLED_WINDOW));
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+  graphene_rect_t b;
+
+  if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "fm-frames")) == 0)
+    {
+      g_object_set_data (G_OBJECT (label), "fm-frames", GUINT_TO_POINTER (1));
+      return G_SOURCE_CONTINUE;
+    }
+  g_object_set_data (G_OBJECT (label), "fm-frames", NULL);
+  if (gtk_widget_get_visible (label)
+      && gtk_widget_compute_bounds (label, GTK_WIDGET (scroller), &b)
+      && b.origin.y + b.size.height > gtk_widget_get_height (GTK_WIDGET (scroller)))
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + b.origin.y + b.size.height
+                                   - gtk_widget_get_height (GTK_WIDGET (scroller)));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_problem (GtkLabel   *label,
+             const char *text)
+{
+  gboolean was_shown = gtk_widget_get_visible (GTK_WIDGET (label));
+
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+  if (text == NULL)
+    return;
+  if (!was_shown)
+    gtk_widget_add_tick_callback (GTK_WIDGET (label), reveal_tick, NULL, NULL);
+  {
+    /* The engine's reasons start in lower case, to follow a name. */
+    g_autofree char *first = g_utf8_strup (text, g_utf8_next_char (text) - text);
+
+    g_autofree char *sentence = g_strconcat (first, g_utf8_next_char (text), NULL);
+    gtk_label_set_text (label, sentence);
+  }
+}
+
+/* Checks the choices: the reason beside the one to change, the Export
+ * button (and Enter) off until it is changed. TRUE when they can be
+ * exported. */
+static gboolean
+update_check (FmExportDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkLabel *problem = NULL;
+  gboolean ok;
+  const char *reason;
+
+  if (self->frame == NULL)
+    return FALSE;  /* not yet: fm_export_dialog_new () checks */
+  ok = check_choices (self, &problem, &error);
+  reason = ok ? NULL : error->message;
+
+  set_problem (self->format_problem, problem == self->format_problem ? reason : NULL);
+  set_problem (self->channels_problem, problem == self->channels_problem ? reason : NULL);
+  if (!ok && problem == self->channels_problem)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->select_row), "error");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->select_row),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->select_row), "error");
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (self->select_row),
+                                  GTK_ACCESSIBLE_STATE_INVALID);
+    }
+  gtk_widget_set_tooltip_text (self->export_button, reason);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.choose", ok && !self->busy);
+  return ok;
+}
+
+static void
+start_export (FmExportDialog *self,
+              GFile          *target)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GArray) ranges = NULL;
+  g_autofree char *path = g_file_get_path (target);
+  Job *job;
+
+  if (!update_check (self))
+    return;
+  if (path == NULL)
     {
       show_status (self, _("Only local files can be written."));
-      job_free (job);
       return;
     }
+  if (is_sheet (current_format (self)) && !current_ranges (self, &ranges, NULL))
+    return;
+  job = job_new (self, g_steal_pointer (&ranges), path);
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), FALSE);
   set_busy (self, TRUE);
   task = g_task_new (self, NULL, export_done, NULL);
@@ -400,7 +644,8 @@ choose_action (GtkWidget  *widget,
   GtkFileChooserNative *chooser;
   g_autofree char *suggestion = NULL;
 
-  if (self->busy)
+  /* A choice that cannot be written opens no file chooser. */
+  if (self->busy || !update_check (self))
     return;
   chooser = gtk_file_chooser_native_new (folder ? _("Choose a Folder for the .npy Files")
                                                 : _("Export As"),
@@ -423,8 +668,8 @@ update_rows (FmExportDialog *self)
 {
   Format format = current_format (self);
 
-  gtk_widget_set_sensitive (self->image_group, format == FORMAT_PNG || format == FORMAT_PDF
-                                               || format == FORMAT_SVG);
+  gtk_widget_set_sensitive (self->image_group, is_sheet (format));
+  update_check (self);
 }
 
 /* 0 columns reads "Auto". */
@@ -525,7 +770,10 @@ fm_export_dialog_class_init (FmExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmExportDialog, select_row);
   gtk_widget_class_bind_template_child (widget_class, FmExportDialog, image_group);
   gtk_widget_class_bind_template_child (widget_class, FmExportDialog, export_button);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, scroller);
   gtk_widget_class_bind_template_child (widget_class, FmExportDialog, status_label);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, format_problem);
+  gtk_widget_class_bind_template_child (widget_class, FmExportDialog, channels_problem);
   gtk_widget_class_install_action (widget_class, "export.choose", NULL, choose_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -544,6 +792,11 @@ fm_export_dialog_init (FmExportDialog *self)
   fm_settings_bind_choice_row (self->settings, "export-format", self->format_row, formats);
   fm_settings_bind_colormap_row (self->settings, self->colormap_row);
   fm_settings_bind_normalize_row (self->settings, self->normalize_row);
+  fm_combo_row_show_whole_items (self->scope_row);
+  fm_combo_row_show_whole_items (self->format_row);
+  fm_combo_row_show_whole_items (self->colormap_row);
+  fm_combo_row_show_whole_items (self->normalize_row);
+  fm_combo_row_show_whole_items (self->only_row);
   fm_settings_name_spin_button (GTK_WIDGET (self->tile_size));
   fm_settings_name_spin_button (GTK_WIDGET (self->columns));
   chosen = g_settings_get_user_value (self->settings, "export-tile-size");
@@ -558,6 +811,12 @@ fm_export_dialog_init (FmExportDialog *self)
   g_settings_bind (self->settings, "export-columns", self->columns, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_swapped (self->format_row, "notify::selected", G_CALLBACK (update_rows), self);
+  /* The choices are checked as they are made. */
+  g_signal_connect_swapped (self->scope_row, "notify::selected", G_CALLBACK (update_check), self);
+  g_signal_connect_swapped (self->only_row, "notify::selected", G_CALLBACK (update_check), self);
+  g_signal_connect_swapped (self->select_row, "changed", G_CALLBACK (update_check), self);
+  g_signal_connect_swapped (self->tile_size, "value-changed", G_CALLBACK (update_check), self);
+  g_signal_connect_swapped (self->columns, "value-changed", G_CALLBACK (update_check), self);
   update_rows (self);
 }
 
@@ -595,6 +854,7 @@ fm_export_dialog_new (FmWindow    *window,
       adw_combo_row_set_selected (self->scope_row, 1);
       gtk_widget_set_sensitive (GTK_WIDGET (self->scope_row), FALSE);
     }
+  update_check (self);
   return GTK_WINDOW (self);
 }
 
