@@ -28,6 +28,7 @@
 #include "fm-sheet-output.h"
 #include "fm-sheet-select.h"
 #include "fm-sheet.h"
+#include "fm-wrap-label.h"
 
 struct _FmExportDialog
 {
@@ -787,6 +788,10 @@ fm_export_dialog_init (FmExportDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   fm_focus_keeper_attach (GTK_WINDOW (self));
+  /* the reasons name layers */
+  fm_label_keep_names_whole (self->status_label);
+  fm_label_keep_names_whole (self->format_problem);
+  fm_label_keep_names_whole (self->channels_problem);
   self->settings = g_settings_new (APP_ID);
   fm_settings_bind_choice_row (self->settings, "export-scope", self->scope_row, scopes);
   fm_settings_bind_choice_row (self->settings, "export-format", self->format_row, formats);

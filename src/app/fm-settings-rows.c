@@ -9,6 +9,7 @@
 
 #include "fm-colormap.h"
 #include "fm-settings-rows.h"
+#include "fm-wrap-label.h"
 
 static gboolean
 choice_get (GValue   *value,
@@ -140,6 +141,7 @@ list_item_setup (GtkSignalListItemFactory *factory,
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  fm_label_keep_names_whole (GTK_LABEL (label));  /* "Only those dead on data_set-1.idx" */
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), label);

@@ -13,6 +13,7 @@
 #include "fm-export-dialog.h"
 #include "fm-tile-detail.h"
 #include "fm-window-private.h"
+#include "fm-wrap-label.h"
 
 /* win.open-model and win.open-image. */
 static void
@@ -141,6 +142,7 @@ error_details_action (GtkWidget  *widget,
 
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      fm_label_keep_names_whole (GTK_LABEL (label));
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_add_css_class (label, "monospace");

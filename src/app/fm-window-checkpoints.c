@@ -26,6 +26,7 @@
 #include "fm-dataset.h"
 #include "fm-file-chooser.h"
 #include "fm-layers.h"
+#include "fm-wrap-label.h"
 
 struct _FmWindowCheckpoints
 {
@@ -892,6 +893,7 @@ _fm_window_checkpoints_init (FmWindow *self)
   gtk_widget_set_name (GTK_WIDGET (cp->legend), "checkpoint_legend");
   gtk_label_set_xalign (cp->legend, 0);
   gtk_label_set_wrap (cp->legend, TRUE);
+  fm_label_keep_names_whole (cp->legend);
   gtk_widget_add_css_class (GTK_WIDGET (cp->legend), "caption");
   gtk_widget_add_css_class (GTK_WIDGET (cp->legend), "numeric");
   gtk_box_append (GTK_BOX (outer), GTK_WIDGET (cp->legend));

@@ -21,6 +21,7 @@
 #include "fm-compare.h"
 #include "fm-file-chooser.h"
 #include "fm-window-private.h"
+#include "fm-wrap-label.h"
 
 /* ---- B's live results ------------------------------------------------------- */
 
@@ -495,6 +496,9 @@ _fm_window_compare_init (FmWindow *self)
   g_signal_connect (self->worker_b, "result", G_CALLBACK (worker_b_result_cb), self);
   g_signal_connect (self->worker_b, "error", G_CALLBACK (worker_b_error_cb), self);
   g_signal_connect (self->compare_diff_toggle, "toggled", G_CALLBACK (diff_toggled_cb), self);
+  /* the models' files and the layers of one only */
+  fm_label_keep_names_whole (self->compare_label);
+  fm_label_keep_names_whole (self->compare_only_label);
   update_compare_actions (self);
 }
 

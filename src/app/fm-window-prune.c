@@ -20,6 +20,7 @@
 #include "fm-file-chooser.h"
 #include "fm-prune.h"
 #include "fm-window-private.h"
+#include "fm-wrap-label.h"
 
 typedef struct
 {
@@ -106,6 +107,7 @@ show_report (FmWindow      *self,
   /* room for a line of channel numbers */
   gtk_window_set_default_size (GTK_WINDOW (dialog), 520, -1);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  fm_label_keep_names_whole (GTK_LABEL (label));
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), label);

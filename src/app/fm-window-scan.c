@@ -23,6 +23,7 @@
 #include "fm-file-chooser.h"
 #include "fm-window-private.h"
 #include "fm-window-measures.h"
+#include "fm-wrap-label.h"
 
 /* ---- the bar's jobs ----------------------------------------------------- */
 
@@ -959,6 +960,7 @@ void
 _fm_window_scan_init (FmWindow *self)
 {
   gtk_widget_set_name (GTK_WIDGET (self->scan_label), "scan_label");
+  fm_label_keep_names_whole (self->scan_label);
   /* Beside Export Results…, shown with it. */
   self->scan_export_atlas =
     _fm_window_add_bar_button (self->scan_export, _("Export _Atlas…"), "scan_export_atlas",

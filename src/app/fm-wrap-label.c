@@ -6,8 +6,10 @@
  * A line of text, start-aligned, wrapped anywhere (between words, or inside
  * one when a word is longer than the line) when it is given less than its
  * width: a layer's name, whose distinguishing part may sit anywhere in it,
- * is never cut. It takes its font and colour from CSS like a label
- * ("heading", "caption", "dim-label").
+ * is never cut, nor given a hyphen it does not have. It takes its font and
+ * colour from CSS like a label ("heading", "caption", "dim-label"). The
+ * same keeps names whole in the GtkLabels that wrap them
+ * (fm_label_keep_names_whole ()).
  *
  * Why not a wrapping GtkLabel: GTK 4.8's label lays its text out afresh
  * (a copied PangoLayout) for each width it is measured at, about 38
@@ -64,13 +66,59 @@ G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
+PangoAttrList *
+fm_attrs_no_hyphens (void)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+  return attrs;
+}
+
+void
+fm_label_keep_names_whole (GtkLabel *label)
+{
+  PangoAttrList *own = gtk_label_get_attributes (label);
+  PangoAttrList *attrs = own != NULL ? pango_attr_list_copy (own) : pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+  gtk_label_set_attributes (label, attrs);
+  pango_attr_list_unref (attrs);
+}
+
+void
+fm_widget_keep_names_whole (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_wrap (GTK_LABEL (widget)))
+    fm_label_keep_names_whole (GTK_LABEL (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    fm_widget_keep_names_whole (child);
+}
+
+/* The kept layout, which never adds a hyphen to a name it wraps. */
+static PangoLayout *
+name_layout (FmWrapLabel *self)
+{
+  PangoLayout *layout = fm_widget_kept_layout (GTK_WIDGET (self), &self->layout, &self->serial,
+                                               self->text);
+
+  if (pango_layout_get_attributes (layout) == NULL)
+    {
+      PangoAttrList *attrs = fm_attrs_no_hyphens ();
+
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  return layout;
+}
+
 /* The layout, wrapping at @width pixels (-1: not at all). */
 static PangoLayout *
 get_layout (FmWrapLabel *self,
             int          width)
 {
-  PangoLayout *layout = fm_widget_kept_layout (GTK_WIDGET (self), &self->layout, &self->serial,
-                                               self->text);
+  PangoLayout *layout = name_layout (self);
 
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_width (layout, width < 0 ? -1 : width * PANGO_SCALE);
@@ -91,8 +139,7 @@ get_line_size (FmWrapLabel *self,
                int         *height)
 {
   guint serial = self->serial;
-  PangoLayout *layout = fm_widget_kept_layout (GTK_WIDGET (self), &self->layout, &self->serial,
-                                               self->text);
+  PangoLayout *layout = name_layout (self);
 
   if (layout != NULL && (self->line_height == 0 || serial != self->serial))
     {
@@ -218,4 +265,12 @@ fm_wrap_label_get_text (FmWrapLabel *self)
   g_return_val_if_fail (FM_IS_WRAP_LABEL (self), NULL);
 
   return self->text;
+}
+
+PangoLayout *
+fm_wrap_label_get_layout (FmWrapLabel *self)
+{
+  g_return_val_if_fail (FM_IS_WRAP_LABEL (self), NULL);
+
+  return self->layout;
 }

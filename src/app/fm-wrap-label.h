@@ -18,6 +18,19 @@ void        fm_wrap_label_set_text (FmWrapLabel *self,
                                     const char  *text);
 const char *fm_wrap_label_get_text (FmWrapLabel *self);
 
+/* The layout of the text as last measured or drawn (tests). */
+PangoLayout *fm_wrap_label_get_layout (FmWrapLabel *self);
+
+/* Attributes that keep Pango from adding a hyphen where it breaks a line
+ * inside a word: a layer's name ("features.denseblock1.denselayer1") is
+ * one word to Pango, and "features.denseblock1.denselay-" "er1" shows a
+ * name that no layer has. For any text that is or holds such a name. */
+PangoAttrList *fm_attrs_no_hyphens (void);
+/* @label (its other attributes kept) never gets such a hyphen. */
+void        fm_label_keep_names_whole  (GtkLabel  *label);
+/* The same for every wrapping label under @widget. */
+void        fm_widget_keep_names_whole (GtkWidget *widget);
+
 /* For a widget that draws its own text (this label, the tile's caption):
  * *@layout, made with @text from @widget's fonts when NULL, and told when
  * those fonts changed since *@serial (a CSS class, the theme or the

@@ -1,0 +1,152 @@
+/* test-window-names.c
+ *
+ * Copyright 2026 The Feature Maps developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Layer names as the window wraps them: broken where the line ends, never
+ * given a hyphen the name does not have ("features.denseblock1.denselay-"
+ * "er1" names no layer).
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "fm-test-files.h"
+#include "fm-test-onnx.h"
+#include "fm-test-window.h"
+#include "fm-window.h"
+#include "fm-wrap-label.h"
+
+/* The module path of the test model's layer: one word to Pango, longer
+ * than a section's title is wide at 1024 px, let alone the sidebar. */
+#define MODULES "/features/denseblock1/denselayer1/transitionblockwithaverylongname/relu1"
+#define FRIENDLY "features.denseblock1.denselayer1.transitionblockwithaverylongname.relu1"
+
+/* x [1, 1, 8, 8] -> Conv (4 channels, 3 x 3, padded) -> Relu, named as
+ * PyTorch names a module's op, with MNIST's input settings; the path. */
+static char *
+write_long_name_model (void)
+{
+  const gint64 x_dims[] = { 1, 1, 8, 8 }, w_dims[] = { 4, 1, 3, 3 }, pads[] = { 1, 1, 1, 1 };
+  static const char *meta[] = { "feature_maps.mean", "0.5", "feature_maps.std", "0.5", NULL };
+  float w[36];
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) conv = fm_test_node ("Conv", MODULES "/conv/Conv",
+                                             (const char *[]) { "x", "w", NULL },
+                                             MODULES "/conv/Conv_output_0");
+  g_autoptr(GByteArray) relu = fm_test_node ("Relu", MODULES "/Relu",
+                                             (const char *[]) { MODULES "/conv/Conv_output_0",
+                                                                NULL },
+                                             MODULES "/Relu_output_0");
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", x_dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info (MODULES "/Relu_output_0", NULL, -1);
+  g_autoptr(GByteArray) bytes = NULL;
+  char *path = g_build_filename (fm_test_scratch (), "long-names.onnx", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (w); i++)
+    w[i] = (float) ((i * 5) % 7) / 7.0f - 0.3f;
+  fm_test_attr_ints (conv, "pads", pads, 4);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, conv);
+  fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu);
+  fm_test_initializer (graph, "w", w_dims, 4, w);
+  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "g");
+  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
+  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
+  bytes = fm_test_model_bytes (graph, meta);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+  return path;
+}
+
+/* Whether a line of @layout ends in a hyphen Pango added: a glyph more
+ * than its characters (the names here are ASCII: a glyph a character). */
+static gboolean
+adds_hyphen (PangoLayout *layout)
+{
+  const char *text = pango_layout_get_text (layout);
+
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+    {
+      PangoLayoutLine *line = l->data;
+      long chars = g_utf8_strlen (text + line->start_index, line->length);
+      long glyphs = 0;
+
+      for (GSList *r = line->runs; r != NULL; r = r->next)
+        glyphs += ((PangoGlyphItem *) r->data)->glyphs->num_glyphs;
+      if (glyphs > chars)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Every label under @widget that shows the name, wrapped as it is now. */
+static void
+check_labels (GtkWidget *widget,
+              guint     *n_labels)
+{
+  PangoLayout *layout = NULL;
+  const char *text = NULL;
+
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      text = gtk_label_get_text (GTK_LABEL (widget));
+      layout = gtk_label_get_layout (GTK_LABEL (widget));
+    }
+  else if (FM_IS_WRAP_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      text = fm_wrap_label_get_text (FM_WRAP_LABEL (widget));
+      layout = fm_wrap_label_get_layout (FM_WRAP_LABEL (widget));
+    }
+  if (layout != NULL && strstr (text, FRIENDLY) != NULL)
+    {
+      g_test_message ("%s “%s”: %d lines", G_OBJECT_TYPE_NAME (widget), text,
+                      pango_layout_get_line_count (layout));
+      /* wrapped (else there is nothing to check), and without a hyphen */
+      g_assert_cmpint (pango_layout_get_line_count (layout), >, 1);
+      g_assert_false (adds_hyphen (layout));
+      (*n_labels)++;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    check_labels (c, n_labels);
+}
+
+/* At 1024 x 600 the layer's name wraps in the sidebar (opened) and in
+ * its section's title; neither adds a hyphen. */
+static void
+test_names_wrap_without_hyphens (void)
+{
+  g_autofree char *path = write_long_name_model ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FmWindow *window = fm_window_new (NULL);
+  AdwFlap *layers;
+  guint n_labels = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  fm_window_open_model (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fm_window_get_frame (window) != NULL);
+  /* laid out first: the list folds away at this width */
+  fm_test_settle ();
+  layers = ADW_FLAP (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
+                                                    "layers_flap"));
+  g_assert_true (adw_flap_get_folded (layers));
+  adw_flap_set_reveal_flap (layers, TRUE);
+  WAIT_FOR (adw_flap_get_reveal_progress (layers) == 1);
+  fm_test_settle ();
+  check_labels (GTK_WIDGET (window), &n_labels);
+  /* the sidebar's row and the section's title */
+  g_assert_cmpuint (n_labels, ==, 2);
+  fm_test_close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  fm_test_window_init (&argc, &argv);
+
+  g_test_add_func ("/app/window/names/wrap-without-hyphens", test_names_wrap_without_hyphens);
+
+  return g_test_run ();
+}
