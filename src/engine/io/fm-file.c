@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
@@ -220,6 +222,31 @@ fm_file_set_temp_hook (FmFileTempHook hook)
   temp_hook = hook;
 }
 
+/* Creates the temporary file @tmpl (its XXXXXX filled in) and tells the
+ * hook. SIGINT and SIGTERM wait meanwhile on this thread, so that a
+ * handler that removes the file the hook names never runs between the two
+ * (a file made but not yet named would be left behind). */
+static int
+make_temp (char *tmpl)
+{
+  sigset_t stop, old;
+  int fd, saved;
+
+  if (temp_hook == NULL)
+    return g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0666);
+  sigemptyset (&stop);
+  sigaddset (&stop, SIGINT);
+  sigaddset (&stop, SIGTERM);
+  pthread_sigmask (SIG_BLOCK, &stop, &old);
+  fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0666);
+  saved = errno;
+  if (fd >= 0)
+    temp_hook (tmpl);
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  errno = saved;
+  return fd;
+}
+
 gboolean
 fm_file_write_atomic_with (const char       *path,
                            FmFileWriteFunc   func,
@@ -254,13 +281,11 @@ fm_file_write_atomic_with (const char       *path,
     tmp_name = g_strdup_printf (".%s.XXXXXX", base);
   }
   tmp_path = g_build_filename (dir, tmp_name, NULL);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0666);
+  fd = make_temp (tmp_path);
   if (fd < 0)
     set_errno_reason (&reason, errno);
   else
     {
-      if (temp_hook != NULL)
-        temp_hook (tmp_path);
       if (!func (fd, user_data, &reason))
         {
           close (fd);

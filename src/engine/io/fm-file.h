@@ -75,8 +75,9 @@ gboolean     fm_file_write_atomic_with  (const char       *path,
  * removed, so that a program stopped by a signal (SIGTERM, Ctrl+C) can
  * remove it from its handler instead of leaving ".NAME.XXXXXX" behind:
  * the hook copies the path (it is freed after the write). Called on the
- * writing thread; one hook for the process, NULL (the default) for none,
- * set before any thread writes. */
+ * writing thread, with SIGINT and SIGTERM held back from the file's
+ * creation until the hook has it; one hook for the process, NULL (the
+ * default) for none, set before any thread writes. */
 typedef void (*FmFileTempHook) (const char *tmp_path);
 
 void         fm_file_set_temp_hook      (FmFileTempHook    hook);
