@@ -14,6 +14,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +24,7 @@
 
 #include "fm-error.h"
 #include "fm-file.h"
+#include "fm-threads.h"
 #include "fm-test-files.h"
 
 static const char text[] = "channel,dead\n5,true\n";
@@ -184,6 +187,35 @@ test_temp_hook (void)
   fm_test_remove_tree (dir);
 }
 
+static gpointer
+blocked_here (gpointer data)
+{
+  sigset_t now;
+
+  pthread_sigmask (SIG_BLOCK, NULL, &now);
+  return GINT_TO_POINTER (sigismember (&now, SIGINT) == 1 && sigismember (&now, SIGTERM) == 1);
+}
+
+/* The engine's worker threads leave SIGINT and SIGTERM to the thread that
+ * started them: the command line's handler, run on a worker, could come
+ * between a temporary file's creation and the hook being told of it. The
+ * starting thread's own mask is as before. */
+static void
+test_workers_leave_signals (void)
+{
+  sigset_t before, after;
+  GThread *thread;
+
+  pthread_sigmask (SIG_BLOCK, NULL, &before);
+  g_assert_false (sigismember (&before, SIGINT));
+  thread = fm_thread_spawn ("test", blocked_here, NULL, NULL);
+  g_assert_nonnull (thread);
+  g_assert_true (GPOINTER_TO_INT (g_thread_join (thread)));
+  pthread_sigmask (SIG_BLOCK, NULL, &after);
+  g_assert_false (sigismember (&after, SIGINT));
+  g_assert_false (sigismember (&after, SIGTERM));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,6 +225,8 @@ main (int   argc,
   g_test_add_func ("/engine/file-write/fifo", test_fifo);
   g_test_add_func ("/engine/file-write/links", test_links);
   g_test_add_func ("/engine/file-write/temp-hook", test_temp_hook);
+
+  g_test_add_func ("/engine/file-write/workers-leave-signals", test_workers_leave_signals);
 
   return g_test_run ();
 }

@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fm-scan-private.h"
+#include "fm-threads.h"
 
 #define PROGRESS_INTERVAL_US   (G_USEC_PER_SEC / 20)
 
@@ -554,7 +555,7 @@ workers_run (FmScanWorker *workers,
     {
       g_autoptr(GError) thread_error = NULL;
 
-      workers[t].thread = g_thread_try_new ("fm-scan", worker_main, &workers[t], &thread_error);
+      workers[t].thread = fm_thread_spawn ("fm-scan", worker_main, &workers[t], &thread_error);
       if (workers[t].thread == NULL)
         break;
       started++;

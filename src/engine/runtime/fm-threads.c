@@ -15,6 +15,9 @@
 
 #include "fm-threads.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define cpu_relax() _mm_pause ()
@@ -142,6 +145,24 @@ worker_main (gpointer user_data)
   return NULL;
 }
 
+GThread *
+fm_thread_spawn (const char  *name,
+                 GThreadFunc  func,
+                 gpointer     data,
+                 GError     **error)
+{
+  sigset_t stop, old;
+  GThread *thread;
+
+  sigemptyset (&stop);
+  sigaddset (&stop, SIGINT);
+  sigaddset (&stop, SIGTERM);
+  pthread_sigmask (SIG_BLOCK, &stop, &old);
+  thread = g_thread_try_new (name, func, data, error);
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  return thread;
+}
+
 FmThreads *
 fm_threads_new (guint n_threads)
 {
@@ -162,7 +183,7 @@ fm_threads_new (guint n_threads)
 
       w->pool = pool;
       w->index = i;
-      t = g_thread_try_new ("fm-kernel", worker_main, w, NULL);
+      t = fm_thread_spawn ("fm-kernel", worker_main, w, NULL);
       if (t == NULL)
         {
           g_free (w);

@@ -25,6 +25,16 @@ typedef void (*FmThreadsFunc) (gpointer data,
                                guint    index,
                                guint    n);
 
+/* g_thread_try_new () with SIGINT and SIGTERM blocked in the new thread:
+ * the engine's workers leave the signals to the thread that started them
+ * (the command line's handler removes a temporary file it has been told
+ * of, fm_file_set_temp_hook (); run on a worker, it could come between
+ * the file's creation and the telling). */
+GThread   *fm_thread_spawn  (const char     *name,
+                             GThreadFunc     func,
+                             gpointer        data,
+                             GError        **error);
+
 /* NULL (and no error) when @n_threads <= 1 or no thread could start. */
 FmThreads *fm_threads_new   (guint           n_threads);
 void       fm_threads_free  (FmThreads      *pool);
