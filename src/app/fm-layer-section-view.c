@@ -125,18 +125,6 @@ fm_layer_section_dup_order (FmLayerSection *self)
   return order;
 }
 
-/* The flow box moves its children to their new places without drawing
- * them again: GTK keeps a widget's last render node when only its
- * position changes. A tile whose last snapshot was out of sight drew no
- * map (fm-tile.c), so one that a new order or filter brings into sight
- * would show only its number: those tiles draw again, at their new
- * places. The window does the same after a scroll. */
-static void
-redraw_moved (FmLayerSection *self)
-{
-  fm_layer_section_redraw_culled (self);
-}
-
 /* After a new frame (@new_frame), scan or view: the flow box filters and
  * sorts again, and an unbuilt section's space fits the channels that
  * pass. A new frame redoes only a filter or a sort of the frame's values
@@ -166,8 +154,14 @@ _fm_layer_section_refresh_view (FmLayerSection *self,
           gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
           moved = TRUE;
         }
-      if (moved)
-        redraw_moved (self);
+      /* The flow box moves its children without drawing them again (GTK
+       * keeps a widget's last render node when only its place changes): a
+       * tile whose last snapshot was out of sight drew no map (fm-tile.c)
+       * and would show only its number where the new order or filter
+       * brings it into sight. A new frame has already asked every tile to
+       * draw its new map. */
+      if (moved && !new_frame)
+        fm_layer_section_redraw_culled (self);
     }
   if (self->space != NULL && filter)
     _fm_layer_section_fit_space (self, fm_layer_section_count_shown (self));
@@ -182,13 +176,15 @@ fm_layer_section_set_view (FmLayerSection *self,
     return;
   self->filter = filter;
   self->sort = sort;
+  /* Filtered and sorted anew even back to all channels, by number. */
   if (self->flow != NULL)
     {
       gtk_flow_box_invalidate_filter (GTK_FLOW_BOX (self->flow));
       gtk_flow_box_invalidate_sort (GTK_FLOW_BOX (self->flow));
-      redraw_moved (self);
+      fm_layer_section_redraw_culled (self);
     }
-  _fm_layer_section_refresh_view (self, FALSE);
+  if (self->space != NULL)
+    _fm_layer_section_fit_space (self, fm_layer_section_count_shown (self));
 }
 
 GArray *

@@ -5,8 +5,7 @@
  *
  * The window's layers: the sidebar and the sections of tiles, which tiles
  * are built near the view, the filter and sort above them, the key to the
- * marks, paging keys and going to a channel.
- */
+ * marks, paging keys and going to a channel. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -17,6 +16,7 @@
 #include "fm-layers.h"
 #include "fm-tile.h"
 #include "fm-window-private.h"
+#include "fm-wrap-label.h"
 
 /* ---- filter and sort ------------------------------------------------------ */
 
@@ -45,11 +45,11 @@ set_section_shown (FmLayerSection *section,
 }
 
 static void queue_update_tiles_in_sight (FmWindow *self);
+static void redraw_in_sight (FmWindow *self);
 
 /* The filter and sort chosen above the tiles, for every section, and how
  * many channels pass in what is shown. A section none of whose channels
- * pass is hidden, heading and all: it showed a heading and a colour bar
- * over no tiles. */
+ * pass is hidden, heading and all (not a heading over no tiles). */
 void
 _fm_window_apply_view (FmWindow *self)
 {
@@ -66,23 +66,19 @@ _fm_window_apply_view (FmWindow *self)
   for (guint i = 0; i < self->sections->len; i++)
     {
       FmLayerSection *section = g_ptr_array_index (self->sections, i);
+      gboolean chosen = section_chosen (self, i);
       guint n;
 
-      fm_layer_section_set_view (section, filter, sort);
-      n = fm_layer_section_count_shown (section);
-      moved |= set_section_shown (section, section_chosen (self, i) &&
-                                           (n > 0 || filter == FM_TILE_FILTER_ALL));
-      if (!section_chosen (self, i))
-        continue;
+      fm_layer_section_set_view (section, filter, sort);   /* every frame: count the chosen */
+      n = !chosen ? 0 : filter == FM_TILE_FILTER_ALL ? fm_layer_section_n_tiles (section)
+                                                     : fm_layer_section_count_shown (section);
+      moved |= set_section_shown (section, chosen && (n > 0 || filter == FM_TILE_FILTER_ALL));
       shown += n;
-      total += fm_layer_section_n_tiles (section);
+      total += chosen ? fm_layer_section_n_tiles (section) : 0;
     }
-  /* The sections below one shown or hidden moved: their tiles that were
-   * out of sight draw their maps, and those coming near are built. */
-  for (guint i = 0; moved && i < self->sections->len; i++)
-    fm_layer_section_redraw_culled (g_ptr_array_index (self->sections, i));
+  /* The sections below one shown or hidden moved: as after a scroll. */
   if (moved)
-    queue_update_tiles_in_sight (self);
+    redraw_in_sight (self);
   /* With no tile to go to, the scroller would take the focus itself (GTK
    * puts a scrolled window with nothing focusable in the Tab order): a
    * stop that shows nothing. */
@@ -254,23 +250,29 @@ queue_update_tiles_in_sight (FmWindow *self)
     self->sight_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_tiles_in_sight, self, NULL);
 }
 
-/* What is in sight may have changed (a scroll, a new width or height of
- * the page or of its content): tiles that skipped their map draw it, and
- * sections coming near build their tiles. */
+/* In sight may be new (a scroll, a resize, sections above shown or hidden):
+ * tiles that skipped their map draw it, sections coming near build tiles. */
 static void
-in_sight_changed_cb (GtkAdjustment *adjustment,
-                     FmWindow      *self)
+redraw_in_sight (FmWindow *self)
 {
-  fm_bench_live_scrolled ();
   for (guint i = 0; i < self->sections->len; i++)
     fm_layer_section_redraw_culled (g_ptr_array_index (self->sections, i));
   queue_update_tiles_in_sight (self);
 }
 
+static void
+in_sight_changed_cb (GtkAdjustment *adjustment,
+                     FmWindow      *self)
+{
+  fm_bench_live_scrolled ();
+  redraw_in_sight (self);
+}
+
 void
 _fm_window_show_selected (FmWindow *self)
 {
-  /* Which sections show: those chosen with a channel that passes Show. */
+  /* Which sections show: those chosen with a channel that passes Show.
+   * Those shown have moved and draw anew; one layer alone is built. */
   _fm_window_apply_view (self);
   for (guint i = 0; i < self->sections->len; i++)
     {
@@ -278,9 +280,7 @@ _fm_window_show_selected (FmWindow *self)
 
       if (!gtk_widget_get_visible (GTK_WIDGET (section)))
         continue;
-      /* The ones shown now have moved: draw them all anew. */
       fm_layer_section_queue_draw_tiles (section);
-      /* One layer alone is always built. */
       if (self->selected >= 0)
         fm_layer_section_ensure_tiles (section);
     }
@@ -303,10 +303,9 @@ layer_row_selected_cb (GtkListBox    *list,
 
 /* Keyboard paging in the grid. Page Up and Page Down scroll a page and
  * move the focus to the tile at the same place on screen; Ctrl+Home and
- * Ctrl+End go to the first and the last tile of the page (Home and End
- * stay the flow box's: the first and last tile of the layer). The tiles
- * there may not be built yet, so the focus is placed once they are laid
- * out: a tick callback tries each frame, for a few frames. */
+ * Ctrl+End go to the page's first and last tile (Home and End stay the
+ * flow box's, the layer's). The tiles there may not be built yet: a tick
+ * callback places the focus once they are laid out, for a few frames. */
 typedef enum
 {
   GRID_FOCUS_POINT,  /* the tile at (grid_focus_x, grid_focus_y), else the nearest row */
@@ -615,6 +614,7 @@ make_layer_row (FmWindow      *self,
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_wrap (GTK_LABEL (name), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
+  fm_label_keep_names_whole (GTK_LABEL (name));   /* no hyphen Pango would add */
   gtk_widget_set_tooltip_text (name, self->model->values[layer->value_id].name);
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
   gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);

@@ -715,6 +715,7 @@ scan_action (GtkWidget  *widget,
   FmWindow *self = FM_WINDOW (widget);
   AdwMessageDialog *dialog;
   const char *suggested;
+  gboolean gray;
 
   if (self->model == NULL || self->scan_cancellable != NULL)
     return;
@@ -726,17 +727,15 @@ scan_action (GtkWidget  *widget,
    * pictures wants the user's folder of photos. The suggested response
    * comes last: the dialog focuses the last one added (at the end of a
    * row, at the top of a column), and Enter presses the focused button. */
-  suggested = self->pp.channels == 1 ? "bundled" : "folder";
-  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
-  if (self->pp.channels == 1)
-    adw_message_dialog_add_response (dialog, "folder", _("_Folder…"));
-  else
-    adw_message_dialog_add_response (dialog, "bundled", _("_Bundled Digits"));
-  adw_message_dialog_add_response (dialog, "file", _("_IDX, .tar or .npy File…"));
-  if (self->pp.channels == 1)
-    adw_message_dialog_add_response (dialog, "bundled", _("_Bundled Digits"));
-  else
-    adw_message_dialog_add_response (dialog, "folder", _("_Folder…"));
+  gray = self->pp.channels == 1;
+  suggested = gray ? "bundled" : "folder";
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    gray ? "folder" : "bundled",
+                                    gray ? _("_Folder…") : _("_Bundled Digits"),
+                                    "file", _("_IDX, .tar or .npy File…"),
+                                    suggested, gray ? _("_Bundled Digits") : _("_Folder…"),
+                                    NULL);
   adw_message_dialog_set_response_appearance (dialog, suggested, ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, suggested);
   adw_message_dialog_set_close_response (dialog, "cancel");

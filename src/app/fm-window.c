@@ -164,16 +164,6 @@ worker_error_cb (FmWorker     *worker,
   _fm_window_toast (self, error->message);
 }
 
-/* New sections and sidebar rows for the model. The rows (made in
- * fm-window-grid.c) wrap the layers' names, which Pango would break with
- * a hyphen the name does not have. */
-static void
-rebuild_layers (FmWindow *self)
-{
-  _fm_window_rebuild_layers (self);
-  fm_widget_keep_names_whole (GTK_WIDGET (self->layer_list));
-}
-
 static void
 settings_changed_cb (GSettings  *settings,
                      const char *key,
@@ -182,14 +172,14 @@ settings_changed_cb (GSettings  *settings,
   if (g_str_equal (key, "show-all-nodes"))
     {
       if (self->model != NULL)
-        rebuild_layers (self);
+        _fm_window_rebuild_layers (self);
       return;
     }
   if (g_str_equal (key, "tile-size"))
     {
       read_view_options (self);
       if (self->model != NULL)
-        rebuild_layers (self);
+        _fm_window_rebuild_layers (self);
       return;
     }
   if (g_str_equal (key, "rare-threshold"))
@@ -445,7 +435,7 @@ set_model (FmWindow  *self,
   _fm_window_update_input_caption (self);
 
   fm_bench_live_mark ("worker and canvas set");
-  rebuild_layers (self);
+  _fm_window_rebuild_layers (self);
   fm_bench_live_mark ("layers built");
   place_layers (self, keep_place, selected_name, scroll);
   _fm_window_add_recent_model (self, model->path);

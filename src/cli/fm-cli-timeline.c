@@ -201,7 +201,7 @@ print_json (TimelineState *s,
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; i < warnings->len; i++)
-    fm_cli_json_add_text (b, g_ptr_array_index (warnings, i));
+    fm_json_add_text (b, g_ptr_array_index (warnings, i));
   json_builder_end_array (b);
   json_builder_set_member_name (b, "checkpoints");
   json_builder_begin_array (b);
@@ -378,9 +378,6 @@ fm_cli_timeline (int    argc,
     status = fm_cli_scan_flags_check (&s.flags, context, "timeline");
   if (status == FM_CLI_EXIT_OK)
     status = check_output (&s, context);
-  if (status == FM_CLI_EXIT_OK)
-    status = fm_cli_check_outputs (context, "timeline", (const char * const *) argv + 1,
-                                   (guint) argc - 1, (const char *[]) { s.output }, 1);
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_check_outputs (context, "timeline",
                                    (const char *[]) { s.dataset_arg, s.flags.labels }, 2,

@@ -72,8 +72,10 @@ fm_cli_print_usage (FILE *out)
 
 /* The temporary file being written (fm_file_set_temp_hook ()), in one of
  * two buffers so that the handler never reads the one being filled:
- * temp_current is 0 for none, else the buffer's number. The lock orders
- * writes of several threads; the handler takes no lock. */
+ * temp_current is 0 for none, else the buffer's number. The command line
+ * writes one file at a time, so one slot is enough (a second writer at
+ * once would take it over); the lock keeps the buffers whole, the handler
+ * takes none. */
 static char temp_paths[2][PATH_MAX];
 static atomic_int temp_current;
 static GMutex temp_lock;

@@ -21,6 +21,7 @@
 #include "fm-cli-input.h"
 #include "fm-dataset.h"
 #include "fm-image.h"
+#include "fm-json-text.h"
 #include "fm-model.h"
 #include "fm-preprocess.h"
 #include "fm-run.h"
@@ -177,20 +178,8 @@ JsonBuilder *fm_cli_json_begin   (const FmModel  *model);
 void      fm_cli_json_print      (JsonBuilder    *b);
 /* [d0, d1, ...] */
 JsonNode *fm_cli_shape_to_json   (const FmShape  *shape);
-/* A string value, valid UTF-8 whatever @value holds: a file name in
- * another encoding gets U+FFFD where it is not UTF-8 (json-glib would
- * write its bytes, and no JSON reader takes them). */
-static inline void
-fm_cli_json_add_text (JsonBuilder *b,
-                      const char  *value)
-{
-  g_autofree char *valid = g_utf8_make_valid (value, -1);
-
-  json_builder_add_string_value (b, valid);
-}
-
 /* One member of the object @b is building: its name, then its value
- * (fm_cli_json_add_string: as fm_cli_json_add_text () writes it;
+ * (fm_cli_json_add_string: as fm_json_add_text () writes it;
  * fm_cli_json_add_shape: @shape as fm_cli_shape_to_json() writes it). */
 static inline void
 fm_cli_json_add_string (JsonBuilder *b,
@@ -198,7 +187,7 @@ fm_cli_json_add_string (JsonBuilder *b,
                         const char  *value)
 {
   json_builder_set_member_name (b, member);
-  fm_cli_json_add_text (b, value);
+  fm_json_add_text (b, value);
 }
 
 static inline void

@@ -18,6 +18,7 @@
 #include "fm-channel-list.h"
 #include "fm-error.h"
 #include "fm-file.h"
+#include "fm-json-text.h"
 #include "fm-prune-private.h"
 
 static gint64
@@ -260,13 +261,9 @@ fm_prune_to_json (const FmPrune *prune)
   json_builder_add_double_value (b, FM_PRUNE_TOLERANCE);
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
+  /* The dataset's warnings name its files: UTF-8 or not. */
   for (guint i = 0; prune->warnings != NULL && i < prune->warnings->len; i++)
-    {
-      /* The dataset's warnings name its files: UTF-8 or not. */
-      g_autofree char *valid = g_utf8_make_valid (g_ptr_array_index (prune->warnings, i), -1);
-
-      json_builder_add_string_value (b, valid);
-    }
+    fm_json_add_text (b, g_ptr_array_index (prune->warnings, i));
   json_builder_end_array (b);
   json_builder_end_object (b);
   json_builder_end_object (b);

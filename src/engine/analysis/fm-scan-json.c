@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "fm-json-text.h"
 #include "fm-scan-private.h"
 
 /* A double that reads back bit for bit: json-glib writes %.17g, but 1.6
@@ -109,27 +110,14 @@ add_ints (JsonBuilder   *b,
   json_builder_end_array (b);
 }
 
-/* @text as a JSON string value, valid UTF-8 whatever it holds (a file
- * name in another encoding becomes U+FFFD where it is not UTF-8):
- * json-glib would write the bytes as they are, which no JSON reader
- * takes. */
-static void
-add_text (JsonBuilder *b,
-          const char  *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-
-  json_builder_add_string_value (b, valid);
-}
-
 static void
 add_result_members (JsonBuilder        *b,
                     const FmScanResult *result)
 {
   json_builder_set_member_name (b, "model");
-  add_text (b, result->model_path);
+  fm_json_add_text (b, result->model_path);
   json_builder_set_member_name (b, "dataset");
-  add_text (b, result->dataset_path);
+  fm_json_add_text (b, result->dataset_path);
   /* A dataset path that is not UTF-8 is kept to the byte as well, for
    * what reads the dataset again (the card's and the window's top
    * images). */
@@ -155,7 +143,7 @@ add_result_members (JsonBuilder        *b,
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; result->warnings != NULL && result->warnings[i] != NULL; i++)
-    add_text (b, result->warnings[i]);
+    fm_json_add_text (b, result->warnings[i]);
   json_builder_end_array (b);
   if (result->model_sha256 != NULL)
     {
@@ -217,7 +205,7 @@ add_result_measures (JsonBuilder        *b,
   json_builder_set_member_name (b, "classes");
   json_builder_begin_array (b);
   for (guint k = 0; k < result->n_classes; k++)
-    add_text (b, result->class_names[k]);
+    fm_json_add_text (b, result->class_names[k]);
   json_builder_end_array (b);
   if (result->class_images != NULL)
     add_ints (b, "class_images", result->class_images, NULL, result->n_classes);

@@ -205,7 +205,11 @@ list_shard_folder (const char  *path,
           return NULL;
         }
       if (kind == ENTRY_SHARD)
-        g_ptr_array_add (files, g_steal_pointer (&full));
+        {
+          g_ptr_array_add (files, g_steal_pointer (&full));
+          if (files->len > MAX_SHARDS)
+            break;   /* one too many: the rest need not be read */
+        }
       else if (name[0] != '.' && named_as_shard (name) && misnamed == NULL)
         misnamed = g_steal_pointer (&full);
     }
