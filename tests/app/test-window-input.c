@@ -635,20 +635,7 @@ test_last_input_restored (void)
 
 /* ---- input settings (issue 14) ------------------------------------------ */
 
-static gboolean
-label_says (GtkWidget     *widget,
-            gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
-}
-
-/* The label under @widget that says @text, or NULL. */
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  return fm_test_find (widget, label_says, text);
-}
+static gboolean is_label_with (GtkWidget *widget, gconstpointer text);
 
 /* An RGB Relu x [1, 3, 8, 8] -> y, written to @dir/@name, with no
  * producer and no metadata. Free with g_free (). */
@@ -698,7 +685,7 @@ test_input_settings_round_trip (void)
   dialog = fm_window_get_input_dialog (window);
   g_assert_nonnull (dialog);
   g_assert_true (fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
-  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "torchvision’s ImageNet settings"));
+  g_assert_nonnull (fm_test_find (GTK_WIDGET (dialog), is_label_with, "torchvision’s ImageNet settings"));
 
   WAIT_FOR (fm_window_get_n_frames (window) > 0);
   g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "imagenet");
@@ -720,8 +707,8 @@ test_input_settings_round_trip (void)
   other_file = g_file_new_for_path (other);
   window = open_in_new_window (other_file);
   g_assert_nonnull (fm_window_get_input_dialog (window));
-  g_assert_null (find_label (GTK_WIDGET (fm_window_get_input_dialog (window)),
-                                     "torchvision’s ImageNet settings"));
+  g_assert_null (fm_test_find (GTK_WIDGET (fm_window_get_input_dialog (window)),
+                                     is_label_with, "torchvision’s ImageNet settings"));
   g_assert_cmpstr (fm_preprocess_get_preset (fm_window_get_preprocess (window)), ==, "none");
   g_assert_cmpint (fm_window_get_preprocess (window)->resize, ==, FM_RESIZE_FIT);
   fm_test_close_window (window);

@@ -186,21 +186,17 @@ static void
 test_folder_warning (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
-  g_autofree char *dir = g_build_filename (tmp_dir, "warned", NULL);
+  g_autofree char *dir = fm_test_fresh_dir (tmp_dir, "warned");
   g_autofree char *bad = g_build_filename (dir, "bad.png", NULL);
   const char *tip;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   for (guint i = 0; i < 2; i++)
     {
       static const char *const digits[] = { "digit-0.png", "digit-7.png" };
       g_autofree char *from = g_build_filename (FM_SOURCE_DATADIR, "digits", digits[i], NULL);
       g_autofree char *to = g_build_filename (dir, digits[i], NULL);
-      g_autofree char *bytes = NULL;
-      gsize len;
 
-      g_assert_true (g_file_get_contents (from, &bytes, &len, NULL));
-      g_assert_true (g_file_set_contents (to, bytes, (gssize) len, NULL));
+      fm_test_copy_file (from, to);
     }
   g_assert_true (g_file_set_contents (bad, "not a picture\n", -1, NULL));
   fm_window_start_scan (window, dir);
