@@ -58,12 +58,23 @@ fm_test_scan_digits (FmWindow *window)
 FmWindow *
 fm_test_open_window (const char *model_name)
 {
+  return fm_test_open_window_sized (model_name, 0, 0);
+}
+
+FmWindow *
+fm_test_open_window_sized (const char *model_name,
+                           int         width,
+                           int         height)
+{
   FmWindow *window = fm_window_new (NULL);
   g_autofree char *path = fm_data_resolve_model (model_name, NULL);
   g_autoptr(GFile) file = NULL;
 
   g_assert_nonnull (path);
   file = g_file_new_for_path (path);
+  /* 0 x 0 keeps the size the window takes from its settings. */
+  if (width > 0 && height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   fm_window_open_model (window, file);
   gtk_window_present (GTK_WINDOW (window));
   WAIT_FOR (fm_window_get_model (window) != NULL && fm_window_get_frame (window) != NULL);
@@ -85,15 +96,22 @@ fm_test_settle (void)
     g_main_context_iteration (NULL, FALSE), g_usleep (2000);
 }
 
+GObject *
+fm_test_window_child (FmWindow   *window,
+                      const char *id)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW, id);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
 void
 fm_test_set_dropdown (FmWindow   *window,
                       const char *id,
                       guint       index)
 {
-  GtkWidget *w = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
-                                                            id));
-  g_assert_nonnull (w);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (w), index);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (fm_test_window_child (window, id)), index);
 }
 
 GtkWidget *

@@ -43,6 +43,10 @@ void      fm_test_scan_digits      (FmWindow   *window);
 
 /* A window on the bundled model @model_name, shown, with its first frame. */
 FmWindow *fm_test_open_window  (const char *model_name);
+/* The same, @width x @height (0 x 0: the size from the settings). */
+FmWindow *fm_test_open_window_sized (const char *model_name,
+                                     int         width,
+                                     int         height);
 /* Destroys @window and lets the main loop finish with it. */
 void      fm_test_close_window (FmWindow   *window);
 /* Lets the window lay out and paint a few frames (about 0.1 s). */
@@ -62,6 +66,10 @@ GtkWidget *fm_test_find_button (GtkWidget  *widget,
 /* What @widget draws on screen, in a cairo image surface of its size
  * (free with cairo_surface_destroy ()). */
 cairo_surface_t *fm_test_render_widget (GtkWidget *widget);
+/* The object @id of @window's template (a widget or a menu); fails the
+ * test when there is none. */
+GObject  *fm_test_window_child (FmWindow   *window,
+                                const char *id);
 /* Selects item @index of the window's drop-down @id ("filter_dropdown",
  * "sort_dropdown"). */
 void      fm_test_set_dropdown (FmWindow   *window,

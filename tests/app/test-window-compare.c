@@ -23,6 +23,7 @@
 #include "fm-layer-section.h"
 #include "fm-layers.h"
 #include "fm-test-files.h"
+#include "fm-test-model.h"
 #include "fm-test-onnx.h"
 #include "fm-test-window.h"
 #include "fm-tile.h"
@@ -310,8 +311,6 @@ write_two_relu_model (const char *name,
                                               "r2");
   g_autoptr(GByteArray) in = fm_test_value_info ("x", x_dims, 4);
   g_autoptr(GByteArray) out = fm_test_value_info ("r2", NULL, -1);
-  g_autoptr(GByteArray) bytes = NULL;
-  char *path = g_build_filename (fm_test_scratch (), name, NULL);
 
   for (gint64 i = 0; i < c1 * 9; i++)
     w1[i] = (float) ((i * 5) % 7) / 7.0f - 0.3f;
@@ -324,12 +323,7 @@ write_two_relu_model (const char *name,
   fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu2);
   fm_test_initializer (graph, "w1", w1_dims, 4, w1);
   fm_test_initializer (graph, "w2", w2_dims, 4, w2);
-  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "g");
-  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
-  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
-  bytes = fm_test_model_bytes (graph, meta);
-  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
-  return path;
+  return fm_test_write_model (name, graph, "g", in, out, meta);
 }
 
 /* A copy with fewer channels in a layer (as prune makes): that layer,

@@ -647,18 +647,12 @@ test_needed_nodes (void)
 static void
 test_key_compact (void)
 {
-  FmWindow *window = fm_window_new (NULL);
-  g_autofree char *path = fm_data_resolve_model ("mnist-cnn-dying", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FmWindow *window = fm_test_open_window_sized ("mnist-cnn-dying", 1024, 600);
   g_autoptr(GHashTable) lines = g_hash_table_new (NULL, NULL);
   g_autofree char *full = NULL;
   GtkWidget *key;
   guint shown = 0;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
-  fm_window_open_model (window, file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_frame (window) != NULL);
   fm_test_scan_digits (window);
   g_assert_nonnull (fm_window_get_scan (window));
   fm_test_settle ();
@@ -962,11 +956,8 @@ static void
 test_grid_one_tab_stop (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
-  GtkWidget *scroller = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                                   FM_TYPE_WINDOW,
-                                                                   "layers_scroller"));
-  GtkWidget *sort = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                               FM_TYPE_WINDOW, "sort_dropdown"));
+  GtkWidget *scroller = GTK_WIDGET (fm_test_window_child (window, "layers_scroller"));
+  GtkWidget *sort = GTK_WIDGET (fm_test_window_child (window, "sort_dropdown"));
   GtkWidget *focus;
 
   gtk_window_present (GTK_WINDOW (window));
@@ -997,9 +988,8 @@ test_grid_one_tab_stop (void)
 static void
 test_grid_keys (void)
 {
-  FmWindow *window = fm_window_new (NULL);
-  g_autofree char *path = fm_data_resolve_model ("mnist-cnn", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  /* Low, so that a layer is taller than the page (as on ResNet-18). */
+  FmWindow *window = fm_test_open_window_sized ("mnist-cnn", 1000, 560);
   GtkWidget *scroller = fm_window_get_layers_scroller (window);
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
   guint n_layers;
@@ -1008,11 +998,6 @@ test_grid_keys (void)
   graphene_rect_t before, after;
   double page, bottom;
 
-  /* Low, so that a layer is taller than the page (as on ResNet-18). */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 560);
-  fm_window_open_model (window, file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_frame (window) != NULL);
   fm_test_settle ();
   page = gtk_adjustment_get_page_size (adj);
   bottom = gtk_adjustment_get_upper (adj) - page;

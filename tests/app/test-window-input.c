@@ -23,6 +23,7 @@
 #include "fm-npy.h"
 #include "fm-test-onnx.h"
 #include "fm-test-files.h"
+#include "fm-test-model.h"
 #include "fm-test-window.h"
 #include "fm-window.h"
 
@@ -153,9 +154,7 @@ write_pool_chain (const char *file,
   g_autoptr(GByteArray) graph = g_byte_array_new ();
   g_autoptr(GByteArray) input = fm_test_value_info ("input", dims, 4);
   g_autoptr(GByteArray) output = NULL;
-  g_autoptr(GByteArray) bytes = NULL;
   g_autofree char *last = NULL;
-  char *path = g_build_filename (fm_test_scratch (), file, NULL);
 
   for (guint i = 1; i <= n; i++)
     {
@@ -170,12 +169,7 @@ write_pool_chain (const char *file,
       last = g_steal_pointer (&out);
     }
   output = fm_test_value_info (last, dims, 4);
-  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "chain");
-  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, input);
-  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, output);
-  bytes = fm_test_model_bytes (graph, meta);
-  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
-  return path;
+  return fm_test_write_model (file, graph, "chain", input, output, meta);
 }
 
 /* The vertical adjustment of the scrolled window around @widget. */
@@ -481,8 +475,7 @@ test_colour_preview (void)
   FmWindow *window = fm_test_open_window ("mnist-cnn");
   g_autofree char *tiny = tiny_resnet ();
   g_autoptr(FmImage) image = fm_image_new (32, 32, 3, 0, NULL);
-  GtkWidget *preview = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                                 FM_TYPE_WINDOW, "preview"));
+  GtkWidget *preview = GTK_WIDGET (fm_test_window_child (window, "preview"));
   cairo_surface_t *surface;
   int w, h;
 
@@ -540,8 +533,7 @@ static char *
 recent_label (FmWindow *window,
               int       i)
 {
-  GMenuModel *menu = G_MENU_MODEL (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                                  FM_TYPE_WINDOW, "recent_menu"));
+  GMenuModel *menu = G_MENU_MODEL (fm_test_window_child (window, "recent_menu"));
   char *label = NULL;
 
   g_assert_true (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
@@ -582,8 +574,7 @@ test_recent_models_menu (void)
   g_assert_cmpint (g_unlink (paths[2]), ==, 0);
   open_model_and_wait (window, healthy);
 
-  menu = G_MENU_MODEL (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
-                                                      "recent_menu"));
+  menu = G_MENU_MODEL (fm_test_window_child (window, "recent_menu"));
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 4);
   for (int i = 0; i < 4; i++)
     {
@@ -727,8 +718,7 @@ test_inverted_notice (void)
 
   fm_window_open_image (window, paper_file);
   WAIT_FOR (!fm_draw_pad_is_empty (fm_window_get_draw_pad (window)));
-  caption = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
-                                                      "input_caption"));
+  caption = GTK_WIDGET (fm_test_window_child (window, "input_caption"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (caption)), "Inverted: dark ink on light paper"));
   fm_window_open_image (window, seven_file);
   WAIT_FOR (strstr (gtk_label_get_text (GTK_LABEL (caption)), "Inverted") == NULL);
@@ -768,8 +758,7 @@ test_inverted_notice_follows_switch (void)
   g_autofree char *tiny = tiny_resnet ();
   g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
   g_autoptr(GFile) paper_file = g_file_new_for_path (paper);
-  GtkLabel *caption = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                               FM_TYPE_WINDOW, "input_caption"));
+  GtkLabel *caption = GTK_LABEL (fm_test_window_child (window, "input_caption"));
 
   fm_window_open_image (window, paper_file);
   WAIT_FOR (strstr (gtk_label_get_text (caption), "Inverted") != NULL);

@@ -23,16 +23,6 @@
 #include "fm-test-window.h"
 #include "fm-window.h"
 
-static GtkWidget *
-template_child (FmWindow   *window,
-                const char *id)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW, id);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
 /* A window @width x @height on the bundled @model showing @picture
  * (NULL: the empty canvas), laid out. */
 static FmWindow *
@@ -41,14 +31,8 @@ open_sized_window (const char *model,
                    int         width,
                    int         height)
 {
-  FmWindow *window = fm_window_new (NULL);
-  g_autofree char *path = fm_data_resolve_model (model, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FmWindow *window = fm_test_open_window_sized (model, width, height);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  fm_window_open_model (window, file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_frame (window) != NULL);
   if (picture != NULL)
     {
       g_autofree char *image = fm_data_find (picture, NULL);
@@ -90,7 +74,7 @@ assert_focus_visible (FmWindow *window)
   g_assert_true (gtk_widget_get_mapped (focus));
   for (guint i = 0; i < G_N_ELEMENTS (flaps); i++)
     {
-      AdwFlap *flap = ADW_FLAP (template_child (window, flaps[i]));
+      AdwFlap *flap = ADW_FLAP (fm_test_window_child (window, flaps[i]));
 
       if (!adw_flap_get_reveal_flap (flap))
         g_assert_false (focus_inside (window, adw_flap_get_flap (flap)));
@@ -114,7 +98,7 @@ static void
 test_layers_panel_focus (void)
 {
   FmWindow *window = open_sized_window ("mnist-cnn", "digits/digit-7.png", 1024, 600);
-  AdwFlap *layers = ADW_FLAP (template_child (window, "layers_flap"));
+  AdwFlap *layers = ADW_FLAP (fm_test_window_child (window, "layers_flap"));
   GtkWidget *list = fm_window_get_layer_list (window);
   FmDrawPad *pad = fm_window_get_draw_pad (window);
 
@@ -161,9 +145,9 @@ static void
 test_input_panel_focus (void)
 {
   FmWindow *window = open_sized_window ("mnist-cnn", NULL, 1024, 600);
-  AdwFlap *input = ADW_FLAP (template_child (window, "input_flap"));
+  AdwFlap *input = ADW_FLAP (fm_test_window_child (window, "input_flap"));
   GtkWidget *pane = adw_flap_get_flap (input);
-  GtkWidget *before = template_child (window, "filter_dropdown");
+  GtkWidget *before = GTK_WIDGET (fm_test_window_child (window, "filter_dropdown"));
 
   g_assert_false (adw_flap_get_folded (input));
   g_assert_true (adw_flap_get_reveal_flap (input));
@@ -194,8 +178,8 @@ static void
 test_escape_topmost_first (void)
 {
   FmWindow *window = open_sized_window ("mnist-cnn", NULL, 800, 600);
-  AdwFlap *input = ADW_FLAP (template_child (window, "input_flap"));
-  AdwFlap *layers = ADW_FLAP (template_child (window, "layers_flap"));
+  AdwFlap *input = ADW_FLAP (fm_test_window_child (window, "input_flap"));
+  AdwFlap *layers = ADW_FLAP (fm_test_window_child (window, "layers_flap"));
   g_autofree char *path_b = fm_data_resolve_model ("mnist-cnn-dying", NULL);
   g_autoptr(GFile) file_b = g_file_new_for_path (path_b);
 
@@ -262,7 +246,7 @@ static void
 test_escape_stops_scan (void)
 {
   FmWindow *window = open_sized_window ("mnist-cnn", NULL, 800, 600);
-  AdwFlap *layers = ADW_FLAP (template_child (window, "layers_flap"));
+  AdwFlap *layers = ADW_FLAP (fm_test_window_child (window, "layers_flap"));
   g_autofree char *noise = write_noise_idx ("noise-60000-images-idx3-ubyte", 60000);
   g_autofree char *path_b = fm_data_resolve_model ("mnist-cnn-dying", NULL);
   g_autoptr(GFile) file_b = g_file_new_for_path (path_b);
@@ -425,9 +409,9 @@ test_menu_mnemonics (void)
   g_assert_true (g_file_set_contents (y, "y", -1, NULL));
   g_settings_set_strv (settings, "recent-models", recent);
   window = fm_test_open_window ("mnist-cnn");
-  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (template_child (window, "menu_button")));
-  files = G_MENU_MODEL (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
-                                                       "recent_menu"));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (fm_test_window_child (window,
+                                                                                "menu_button")));
+  files = G_MENU_MODEL (fm_test_window_child (window, "recent_menu"));
   g_assert_cmpint (g_menu_model_get_n_items (files), ==, 3);
   for (int i = 0; i < g_menu_model_get_n_items (files); i++)
     {

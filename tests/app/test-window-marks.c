@@ -414,8 +414,7 @@ static void
 test_filter_rare_and_fire_rate (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  GtkLabel *count = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                             FM_TYPE_WINDOW, "view_count"));
+  GtkLabel *count = GTK_LABEL (fm_test_window_child (window, "view_count"));
   FmFrame *frame;
   FmScanResult *scan;
   guint n_rare = 0, n_channels = 0, n_layers_with_rare = 0;
@@ -490,8 +489,7 @@ static void
 test_empty_filter_says_why (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn-dying");
-  GtkLabel *count = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                             FM_TYPE_WINDOW, "view_count"));
+  GtkLabel *count = GTK_LABEL (fm_test_window_child (window, "view_count"));
   static const struct { FmTileFilter filter; const char *why; } filters[] = {
     { FM_TILE_FILTER_ZERO, "No channel is zero for this input" },
     { FM_TILE_FILTER_FIRING, "No channel fires for this input" },

@@ -12,7 +12,7 @@
 #include <adwaita.h>
 #include <string.h>
 
-#include "fm-test-files.h"
+#include "fm-test-model.h"
 #include "fm-test-onnx.h"
 #include "fm-test-window.h"
 #include "fm-window.h"
@@ -41,8 +41,6 @@ write_long_name_model (void)
                                              MODULES "/Relu_output_0");
   g_autoptr(GByteArray) in = fm_test_value_info ("x", x_dims, 4);
   g_autoptr(GByteArray) out = fm_test_value_info (MODULES "/Relu_output_0", NULL, -1);
-  g_autoptr(GByteArray) bytes = NULL;
-  char *path = g_build_filename (fm_test_scratch (), "long-names.onnx", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (w); i++)
     w[i] = (float) ((i * 5) % 7) / 7.0f - 0.3f;
@@ -50,12 +48,7 @@ write_long_name_model (void)
   fm_pb_message (graph, FM_ONNX_GRAPH_NODE, conv);
   fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu);
   fm_test_initializer (graph, "w", w_dims, 4, w);
-  fm_pb_string (graph, FM_ONNX_GRAPH_NAME, "g");
-  fm_pb_message (graph, FM_ONNX_GRAPH_INPUT, in);
-  fm_pb_message (graph, FM_ONNX_GRAPH_OUTPUT, out);
-  bytes = fm_test_model_bytes (graph, meta);
-  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
-  return path;
+  return fm_test_write_model ("long-names.onnx", graph, "g", in, out, meta);
 }
 
 /* Whether a line of @layout ends in a hyphen Pango added: a glyph more
@@ -117,19 +110,13 @@ static void
 test_names_wrap_without_hyphens (void)
 {
   g_autofree char *path = write_long_name_model ();
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  FmWindow *window = fm_window_new (NULL);
+  FmWindow *window = fm_test_open_window_sized (path, 1024, 600);
   AdwFlap *layers;
   guint n_labels = 0;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
-  fm_window_open_model (window, file);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (fm_window_get_frame (window) != NULL);
   /* laid out first: the list folds away at this width */
   fm_test_settle ();
-  layers = ADW_FLAP (gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
-                                                    "layers_flap"));
+  layers = ADW_FLAP (fm_test_window_child (window, "layers_flap"));
   g_assert_true (adw_flap_get_folded (layers));
   adw_flap_set_reveal_flap (layers, TRUE);
   WAIT_FOR (adw_flap_get_reveal_progress (layers) == 1);

@@ -437,11 +437,8 @@ static void
 test_menu_gives_focus_back (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
-  GtkMenuButton *menu = GTK_MENU_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                                        FM_TYPE_WINDOW,
-                                                                        "menu_button"));
-  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                                  FM_TYPE_WINDOW, "layer_list"));
+  GtkMenuButton *menu = GTK_MENU_BUTTON (fm_test_window_child (window, "menu_button"));
+  GtkListBox *list = GTK_LIST_BOX (fm_test_window_child (window, "layer_list"));
   GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (menu));
   GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (menu));
   FmModel *before = fm_window_get_model (window);
@@ -522,8 +519,7 @@ test_window_names (void)
   /* Pictures that carry information are images, not filler a screen
    * reader skips: the model-input preview and a layer's colour scale. */
   {
-    GObject *preview = gtk_widget_get_template_child (GTK_WIDGET (window), FM_TYPE_WINDOW,
-                                                      "preview");
+    GObject *preview = fm_test_window_child (window, "preview");
     GtkWidget *section = fm_window_get_section (window, 0);
     g_autoptr(GPtrArray) areas = g_ptr_array_new ();
 
