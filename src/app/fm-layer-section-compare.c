@@ -240,24 +240,6 @@ compute_difference (FmLayerSection *self)
   self->diff_max = most;
 }
 
-/* B's tiles: B's maps under the view options. */
-static void
-apply_tiles_b (FmLayerSection *self)
-{
-  gsize plane = (gsize) self->map_height * self->map_width;
-  const float *data_b = fm_frame_data (self->frame_b, self->index_b);
-  FmTileStyle style = { 0 };
-
-  style.colormap = self->options.colormap;
-  for (guint c = 0; c < self->tiles_b->len; c++)
-    {
-      fm_view_options_range (&self->options, self->frame_b, self->index_b, (int) c, &style.vmin,
-                             &style.vmax);
-      style.all_zero = self->frame_b->stats[self->index_b][c].all_zero;
-      fm_tile_set_map (g_ptr_array_index (self->tiles_b, c), data_b + c * plane, &style);
-    }
-}
-
 /* What needs both frames: the highlighted cells, and the difference tiles
  * in the difference view. */
 static void
@@ -290,7 +272,7 @@ _fm_layer_section_apply_compare (FmLayerSection *self,
   if (!self->compare || self->frame_b == NULL || self->flow == NULL)
     return;
   if (tiles_b)
-    apply_tiles_b (self);
+    _fm_layer_section_apply_maps (self, self->frame_b, self->index_b, self->tiles_b);
   if (self->frame != NULL)
     apply_pair (self);
   else

@@ -83,6 +83,12 @@ const FmScanLayer *_fm_layer_section_scan_entry (FmLayerSection *self);
 FmTileScan _fm_layer_section_channel_scan (FmLayerSection *self,
                                            guint           c);
 void _fm_layer_section_update_subtitle (FmLayerSection *self);
+/* Shows the maps of layer @index of @frame in @tiles (A's or B's) under
+ * the view options. */
+void _fm_layer_section_apply_maps    (FmLayerSection *self,
+                                      FmFrame        *frame,
+                                      guint           index,
+                                      GPtrArray      *tiles);
 /* Shows the legends that hold for the view options and compare mode. */
 void _fm_layer_section_show_legends  (FmLayerSection *self);
 /* The colour scale of layer @index of @frame (NULL: none) under the view

@@ -552,7 +552,6 @@ fm_layer_section_note_cell_size (FmLayerSection *self)
   cell_per = _fm_layer_section_tiles_per_cell (self);
 }
 
-static void apply_frame (FmLayerSection *self);
 static void apply_scan (FmLayerSection *self);
 
 gboolean
@@ -600,7 +599,7 @@ fm_layer_section_ensure_tiles (FmLayerSection *self)
                                     gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller)));
   }
   if (self->frame != NULL)
-    apply_frame (self);
+    _fm_layer_section_apply_maps (self, self->frame, self->index, self->tiles);
   _fm_layer_section_update_subtitle (self);
   apply_scan (self);
   _fm_layer_section_apply_compare (self, TRUE);
@@ -651,21 +650,23 @@ _fm_layer_section_update_subtitle (FmLayerSection *self)
   fm_wrap_label_set_text (FM_WRAP_LABEL (self->subtitle), subtitle);
 }
 
-static void
-apply_frame (FmLayerSection *self)
+void
+_fm_layer_section_apply_maps (FmLayerSection *self,
+                              FmFrame        *frame,
+                              guint           index,
+                              GPtrArray      *tiles)
 {
-  const FmLayer *layer = fm_frame_layer (self->frame, self->index);
+  const FmLayer *layer = fm_frame_layer (frame, index);
   gsize plane = (gsize) layer->height * layer->width;
-  const float *data = fm_frame_data (self->frame, self->index);
+  const float *data = fm_frame_data (frame, index);
   FmTileStyle style = { 0 };
 
   style.colormap = self->options.colormap;
-  for (guint c = 0; c < self->tiles->len; c++)
+  for (guint c = 0; c < tiles->len; c++)
     {
-      fm_view_options_range (&self->options, self->frame, self->index, (int) c, &style.vmin,
-                             &style.vmax);
-      style.all_zero = self->frame->stats[self->index][c].all_zero;
-      fm_tile_set_map (g_ptr_array_index (self->tiles, c), data + c * plane, &style);
+      fm_view_options_range (&self->options, frame, index, (int) c, &style.vmin, &style.vmax);
+      style.all_zero = frame->stats[index][c].all_zero;
+      fm_tile_set_map (g_ptr_array_index (tiles, c), data + c * plane, &style);
     }
 }
 
@@ -719,7 +720,7 @@ fm_layer_section_update (FmLayerSection      *self,
 
   if (self->flow != NULL)
     _fm_layer_section_update_subtitle (self);
-  apply_frame (self);
+  _fm_layer_section_apply_maps (self, self->frame, self->index, self->tiles);
   _fm_layer_section_apply_compare (self, restyle_b);
   _fm_layer_section_refresh_view (self, TRUE);
   _fm_layer_section_show_legends (self);
