@@ -54,20 +54,18 @@ fm_test_cli_init_cached (int          *argc,
   return binary;
 }
 
-int
-fm_test_cli_run (const char         *binary,
-                 const char         *subcommand,
-                 const char * const *env,
-                 char              **out,
-                 char              **err,
-                 double             *seconds,
-                 const char * const *args)
+/* Fills @argv with `BINARY SUBCOMMAND ARGS...` (no SUBCOMMAND when it is
+ * NULL) and its NULL; returns the environment to run it in: ours with
+ * LC_ALL=C, then the "KEY", "VALUE" pairs of @env (a NULL VALUE unsets
+ * KEY). Free it with g_strfreev (). */
+static char **
+command_line (const char         *binary,
+              const char         *subcommand,
+              const char * const *env,
+              const char * const *args,
+              GPtrArray          *argv)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  GError *error = NULL;
-  int status = 0;
-  gint64 t0;
+  char **envp = g_get_environ ();
 
   g_ptr_array_add (argv, (gpointer) binary);
   if (subcommand != NULL)
@@ -81,6 +79,24 @@ fm_test_cli_run (const char         *binary,
   for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
     envp = env[i + 1] != NULL ? g_environ_setenv (envp, env[i], env[i + 1], TRUE)
                               : g_environ_unsetenv (envp, env[i]);
+  return envp;
+}
+
+int
+fm_test_cli_run (const char         *binary,
+                 const char         *subcommand,
+                 const char * const *env,
+                 char              **out,
+                 char              **err,
+                 double             *seconds,
+                 const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = command_line (binary, subcommand, env, args, argv);
+  GError *error = NULL;
+  int status = 0;
+  gint64 t0;
+
   t0 = g_get_monotonic_time ();
   g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
                 out, err, &status, &error);
@@ -172,19 +188,12 @@ fm_test_cli_assert_signal_cleans (const char         *binary,
                                   const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
+  g_auto(GStrv) envp = command_line (binary, NULL, env, args, argv);
   g_autofree char *dir = g_path_get_dirname (output);
   g_autofree char *base = g_path_get_basename (output);
   g_autofree char *prefix = g_strconcat (".", base, ".", NULL);
   gboolean caught = FALSE;
 
-  g_ptr_array_add (argv, (gpointer) binary);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
-  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
-    envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
   for (int attempt = 0; attempt < 5 && !caught; attempt++)
     {
       g_unlink (output);
@@ -193,6 +202,27 @@ fm_test_cli_assert_signal_cleans (const char         *binary,
   g_assert_true (caught);
   g_assert_false (has_file_starting (dir, prefix));
   g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+}
+
+JsonParser *
+fm_test_cli_scan_dying (const char  *binary,
+                        const char  *cache_dir,
+                        char       **path)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  JsonParser *parser = json_parser_new ();
+  GError *error = NULL;
+
+  *path = g_build_filename (fm_test_scratch (), "scan.json", NULL);
+  g_assert_cmpint (fm_test_cli_run (binary, "scan",
+                                    (const char *[]) { "XDG_CACHE_HOME", cache_dir, NULL },
+                                    &out, &err, NULL,
+                                    FM_TEST_CLI_ARGS ("mnist-cnn-dying", "mnist-heldout", "--json",
+                                                      NULL)), ==, 0);
+  g_assert_true (g_file_set_contents (*path, out, -1, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  return parser;
 }
 
 JsonObject *
@@ -208,20 +238,30 @@ fm_test_cli_parse_object (JsonParser *parser,
 }
 
 JsonObject *
+fm_test_cli_find_object (JsonArray  *array,
+                         const char *key,
+                         const char *value)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (o, key), value) == 0)
+        return o;
+    }
+  return NULL;
+}
+
+JsonObject *
 fm_test_cli_find_layer (JsonObject *o,
                         const char *name)
 {
-  JsonArray *layers = json_object_get_array_member (o, "layers");
+  JsonObject *l = fm_test_cli_find_object (json_object_get_array_member (o, "layers"), "name",
+                                           name);
 
-  for (guint i = 0; i < json_array_get_length (layers); i++)
-    {
-      JsonObject *l = json_array_get_object_element (layers, i);
-
-      if (g_strcmp0 (json_object_get_string_member (l, "name"), name) == 0)
-        return l;
-    }
-  g_error ("no layer %s", name);
-  return NULL;
+  if (l == NULL)
+    g_error ("no layer %s", name);
+  return l;
 }
 
 char *

@@ -45,6 +45,14 @@ int         fm_test_cli_run          (const char         *binary,
 /* The NULL-terminated argument list for fm_test_cli_run():
  * FM_TEST_CLI_ARGS (model, "--json", NULL). */
 #define FM_TEST_CLI_ARGS(...) ((const char * const []) { __VA_ARGS__ })
+/* `scan mnist-cnn-dying mnist-heldout --json` (the bundled dying model
+ * on the bundled held-out digits) with XDG_CACHE_HOME @cache_dir, for the
+ * tests that compare with it: its JSON written to "scan.json" in
+ * fm_test_scratch () (the path in *@path, free with g_free ()) and
+ * returned parsed (free with g_object_unref ()). */
+JsonParser *fm_test_cli_scan_dying   (const char         *binary,
+                                      const char         *cache_dir,
+                                      char              **path);
 /* Parses @text and asserts it is one JSON object. */
 JsonObject *fm_test_cli_parse_object (JsonParser         *parser,
                                       const char         *text);
@@ -73,6 +81,10 @@ void        fm_test_cli_assert_signal_cleans (const char         *binary,
  * build-aux/dev.sh installs). */
 char       *fm_test_cli_tool_output  (const char         *tool,
                                       ...) G_GNUC_NULL_TERMINATED;
+/* The object in @array whose string member @key is @value, or NULL. */
+JsonObject *fm_test_cli_find_object  (JsonArray          *array,
+                                      const char         *key,
+                                      const char         *value);
 /* The member of @o's "layers" array whose "name" is @name (fails the
  * test when there is none). */
 JsonObject *fm_test_cli_find_layer   (JsonObject         *o,

@@ -476,21 +476,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *out = NULL, *err = NULL;
-  g_autoptr(GError) error = NULL;
   int status;
 
   binary = fm_test_cli_init_cached (&argc, &argv, &cache_dir);
   digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-3-paper.png", NULL);
 
   /* The scan every test compares with, made once. */
-  scan_json = g_build_filename (fm_test_scratch (), "scan.json", NULL);
-  g_assert_cmpint (run ("scan", &out, &err, "mnist-cnn-dying", "mnist-heldout", "--json", NULL),
-                   ==, 0);
-  g_assert_true (g_file_set_contents (scan_json, out, -1, NULL));
-  scan_parser = json_parser_new ();
-  g_assert_true (json_parser_load_from_data (scan_parser, out, -1, &error));
-  g_assert_no_error (error);
+  scan_parser = fm_test_cli_scan_dying (binary, cache_dir, &scan_json);
 
   g_test_add_func ("/cli/atlas/every-layer", test_atlas_every_layer);
   g_test_add_func ("/cli/atlas/default-and-cache", test_atlas_default_and_cache);

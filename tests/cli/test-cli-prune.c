@@ -41,23 +41,6 @@ scan_dead (const char *layer)
   return json_object_get_array_member (l, "dead");
 }
 
-/* The report's layer @name, or NULL. */
-static JsonObject *
-report_layer (JsonObject *o,
-              const char *name)
-{
-  JsonArray *layers = json_object_get_array_member (o, "layers");
-
-  for (guint i = 0; i < json_array_get_length (layers); i++)
-    {
-      JsonObject *l = json_array_get_object_element (layers, i);
-
-      if (strcmp (json_object_get_string_member (l, "layer"), name) == 0)
-        return l;
-    }
-  return NULL;
-}
-
 static void
 check_report (const char *json)
 {
@@ -70,7 +53,8 @@ check_report (const char *json)
 
   for (guint i = 0; i < G_N_ELEMENTS (relus); i++)
     {
-      JsonObject *l = report_layer (o, relus[i]);
+      JsonObject *l = fm_test_cli_find_object (json_object_get_array_member (o, "layers"), "layer",
+                                               relus[i]);
       JsonArray *dead = scan_dead (relus[i]);
       JsonArray *gone;
 
@@ -216,19 +200,10 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *out = NULL, *err = NULL;
-  GError *error = NULL;
   int status;
 
   binary = fm_test_cli_init_cached (&argc, &argv, &cache_dir);
-  scan_json = g_build_filename (fm_test_scratch (), "scan.json", NULL);
-  g_assert_cmpint (run ("scan", &out, &err, "mnist-cnn-dying", "mnist-heldout", "--json", NULL),
-                   ==, 0);
-  g_assert_true (g_file_set_contents (scan_json, out, -1, NULL));
-  scan_parser = json_parser_new ();
-  json_parser_load_from_data (scan_parser, out, -1, &error);
-  g_assert_no_error (error);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
+  scan_parser = fm_test_cli_scan_dying (binary, cache_dir, &scan_json);
   other_scan_json = g_build_filename (fm_test_scratch (), "other.json", NULL);
   g_assert_cmpint (run ("scan", &out, &err, "mnist-cnn", "mnist-heldout", "--json", "--limit",
                         "10", NULL), ==, 0);
