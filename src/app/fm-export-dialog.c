@@ -612,13 +612,35 @@ file_chosen_cb (GFile    *file,
   start_export (self, file);
 }
 
+/* @name as part of a file name: its ASCII letters, digits, '.', '_' and
+ * '-', every run of other characters one '-' ("layer1.0 (Add)" gives
+ * "layer1.0-Add"). */
+static char *
+file_name_part (const char *name)
+{
+  GString *part = g_string_new (NULL);
+
+  for (const char *p = name; *p != '\0'; p++)
+    if (g_ascii_isalnum (*p) || *p == '.' || *p == '_' || *p == '-')
+      g_string_append_c (part, *p);
+    else if (part->len > 0 && part->str[part->len - 1] != '-')
+      g_string_append_c (part, '-');
+  while (part->len > 0 && part->str[part->len - 1] == '-')
+    g_string_truncate (part, part->len - 1);
+  if (part->len == 0)
+    g_string_assign (part, "layer");
+  return g_string_free (part, FALSE);
+}
+
+/* "resnet18-layer1.0.relu.png": the model's name and the layer's as the
+ * grid names it, not its tensor ("/layer1/layer1.0/relu/Relu_output_0"). */
 static char *
 suggested_name (FmExportDialog *self,
                 const char     *suffix)
 {
   g_autoptr(GArray) indexes = current_layers (self);
   g_autofree char *stem = g_strdup (self->frame->model->display_name);
-  g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) names = NULL;
   g_autofree char *layer = NULL;
   char *dot = strrchr (stem, '.');
 
@@ -626,8 +648,8 @@ suggested_name (FmExportDialog *self,
     *dot = '\0';
   if (indexes->len == 1)
     {
-      const FmLayer *l = fm_frame_layer (self->frame, g_array_index (indexes, guint, 0));
-      layer = fm_export_file_name (self->frame->model->values[l->value_id].name, "", used);
+      fm_layers_friendly_names (self->frame->model, self->frame->layers, &names);
+      layer = file_name_part (names[g_array_index (indexes, guint, 0)]);
       return g_strconcat (stem, "-", layer, suffix, NULL);
     }
   return g_strconcat (stem, "-all-layers", suffix, NULL);

@@ -849,6 +849,30 @@ test_parent_closed (void)
     g_object_remove_weak_pointer (G_OBJECT (window), (gpointer *) &window);
 }
 
+/* The title names the layer as the grid does ("relu1" for the bundled
+ * model's first layer), not by its tensor "/relu1/Relu_output_0", which
+ * is shown on hover (what the command line's --layer takes). */
+static void
+test_names_layer (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autoptr(FmFrame) frame = draw_something (window);
+  FmViewOptions options = view_options (FM_NORMALIZE_LAYER);
+  GtkWindow *detail = fm_tile_detail_new (GTK_WINDOW (window), frame, 0, 3, &options, NULL, -1);
+  GtkWidget *title;
+
+  gtk_window_present (detail);
+  iterate (5);
+  title = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (detail), FM_TYPE_TILE_DETAIL,
+                                                      "window_title"));
+  g_assert_nonnull (title);
+  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (title)), ==, "Channel 3");
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)), ==, "relu1");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (title), ==, "/relu1/Relu_output_0");
+  gtk_window_destroy (detail);
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -867,6 +891,7 @@ main (int   argc,
   g_test_add_func ("/app/tile-detail/top-image-loads", test_top_image_loads);
   g_test_add_func ("/app/tile-detail/parent-closed", test_parent_closed);
   g_test_add_func ("/app/tile-detail/open-before-pass", test_open_before_pass);
+  g_test_add_func ("/app/tile-detail/names-layer", test_names_layer);
 
   return g_test_run ();
 }
