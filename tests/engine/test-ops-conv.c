@@ -45,11 +45,9 @@ test_conv_transpose_2d (void)
   static const float w[] = { 1, 2, 3, 4 };   /* [1, 1, 2, 2] */
   static const float b[] = { 0.5f };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
   fm_test_graph_float (g, "b", FM_DIMS (1), b);
-  fm_test_graph_node (g, "ConvTranspose", "x,w,b", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "ConvTranspose", "x,w,b", FM_DIMS (1, 1, 2, 2));
   /* y[o] = sum over i + k = o of x[i] w[k], + 0.5:
    * y00 = 1*1 = 1;  y01 = 1*2 + 2*1 = 4;  y02 = 2*2 = 4
    * y10 = 1*3 + 3*1 = 6;  y11 = 1*4 + 2*3 + 3*2 + 4*1 = 20;  y12 = 2*4 + 4*2 = 16
@@ -71,9 +69,8 @@ ct_1d (const float *w,
   FmTestGraph *g = fm_test_graph_new (13);
   FmOnnxNode *node;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3));
   fm_test_graph_float (g, "w", 3, (const gint64[]) { 1, 1, k }, w);
-  node = fm_test_graph_node (g, "ConvTranspose", "x,w", "y");
+  node = fm_test_graph_one_node (g, "ConvTranspose", "x,w", FM_DIMS (1, 1, 3));
   fm_test_node_ints (node, "strides", FM_DIMS (2));
   if (auto_pad != NULL)
     fm_test_node_string (node, "auto_pad", auto_pad);
@@ -83,7 +80,6 @@ ct_1d (const float *w,
     fm_test_node_ints (node, "pads", FM_DIMS (pad_begin, 1));
   if (output_padding >= 0)
     fm_test_node_ints (node, "output_padding", FM_DIMS (output_padding));
-  fm_test_graph_output (g, "y");
   return g;
 }
 
@@ -160,11 +156,10 @@ test_conv_transpose_groups_dilations (void)
     static const float w[] = { 2, 3 };
     static const float b[] = { 1, -1 };
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2));
     fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1), w);
     fm_test_graph_float (g, "b", FM_DIMS (2), b);
-    fm_test_node_int (fm_test_graph_node (g, "ConvTranspose", "x,w,b", "y"), "group", 2);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "ConvTranspose", "x,w,b", FM_DIMS (1, 2, 2)),
+                      "group", 2);
     check_y (g, x, NULL, FM_DIMS (1, 2, 2), FM_FLOATS (3, 5, 8, 11));
   }
   /* dilation 2, k = 2: x[i] writes at i and i + 2: x = 1 2, w = 1 10 ->
@@ -175,11 +170,9 @@ test_conv_transpose_groups_dilations (void)
     static const float x[] = { 1, 2 };
     static const float w[] = { 1, 10, -1, -10 };
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2));
     fm_test_graph_float (g, "w", FM_DIMS (1, 2, 2), w);
-    fm_test_node_ints (fm_test_graph_node (g, "ConvTranspose", "x,w", "y"), "dilations",
-                       FM_DIMS (2));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "ConvTranspose", "x,w", FM_DIMS (1, 1, 2)),
+                       "dilations", FM_DIMS (2));
     check_y (g, x, NULL, FM_DIMS (1, 2, 4), FM_FLOATS (1, 2, 10, 20, -1, -2, -10, -20));
   }
 }
@@ -211,20 +204,16 @@ test_conv_no_output_channel (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
     fm_test_graph_float (g, "w", FM_DIMS (0, 1, 3, 3), w);
-    fm_test_graph_node (g, "Conv", "x,w", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 3, 3));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE,
                                "weights W of shape [0, 1, 3, 3] have no output channel");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 2, 3, 3));
     fm_test_graph_float (g, "w", FM_DIMS (3, 1, 1, 1), w);
-    fm_test_node_int (fm_test_graph_node (g, "Conv", "x,w", "y"), "group", 2);
-    fm_test_graph_output (g, "y");
+    fm_test_node_int (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 2, 3, 3)), "group", 2);
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "3 output channels are not divisible by group 2");
   }
 }
@@ -238,20 +227,16 @@ test_conv_transpose_refused (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 2, 3, 3));
     fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
-    fm_test_graph_node (g, "ConvTranspose", "x,w", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "ConvTranspose", "x,w", FM_DIMS (1, 2, 3, 3));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "does not fit weights W");
   }
   /* rank 6: 4 spatial dims */
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 1, 1, 1, 1, 1));
     fm_test_graph_float (g, "w", FM_DIMS (1, 1, 1, 1, 1, 1), w);
-    fm_test_graph_node (g, "ConvTranspose", "x,w", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "ConvTranspose", "x,w", FM_DIMS (1, 1, 1, 1, 1, 1));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "1 to 3 spatial dims");
   }
   /* unknown auto_pad, output_shape of the wrong length, negative
@@ -271,10 +256,10 @@ test_conv_transpose_refused (void)
         g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
         FmOnnxNode *node;
 
-        fm_test_graph_input (g, "x", FM_DIMS (1, 1, 3, 3));
         fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
         fm_test_graph_float (g, "b", FM_DIMS (2), w);
-        node = fm_test_graph_node (g, "ConvTranspose", i == 4 ? "x,w,b" : "x,w", "y");
+        node = fm_test_graph_one_node (g, "ConvTranspose", i == 4 ? "x,w,b" : "x,w",
+                                       FM_DIMS (1, 1, 3, 3));
         if (i == 0)
           fm_test_node_string (node, "auto_pad", "SAME");
         else if (i == 1)
@@ -288,7 +273,6 @@ test_conv_transpose_refused (void)
             fm_test_node_string (node, "auto_pad", "SAME_UPPER");
             fm_test_node_ints (node, "pads", FM_DIMS (0, 1, 0, 0));
           }
-        fm_test_graph_output (g, "y");
         fm_test_graph_build_fails (g, codes[i], fragments[i]);
       }
   }
@@ -305,13 +289,11 @@ test_conv_3d (void)
   static const float b[] = { 0.25f };
   FmOnnxNode *node;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2, 2));
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 1, 1), w);
   fm_test_graph_float (g, "b", FM_DIMS (1), b);
-  node = fm_test_graph_node (g, "Conv", "x,w,b", "y");
+  node = fm_test_graph_one_node (g, "Conv", "x,w,b", FM_DIMS (1, 1, 2, 2, 2));
   fm_test_node_ints (node, "kernel_shape", FM_DIMS (2, 1, 1));
   fm_test_node_ints (node, "pads", FM_DIMS (0, 0, 1, 0, 0, 0));
-  fm_test_graph_output (g, "y");
   /* y[0, h, w] = x[0, h, w] - x[1, h, w] + 0.25 = -4 + 0.25; W padded by
    * one column at the begin, so y[.., 0] = 0.25 there. */
   check_y (g, x, NULL, FM_DIMS (1, 1, 1, 2, 3),
@@ -326,30 +308,24 @@ test_conv_3d_refused (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2, 2));
     fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2, 2), w);
-    fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w", "y"), "kernel_shape",
-                       FM_DIMS (2, 2, 1));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 2, 2, 2)),
+                       "kernel_shape", FM_DIMS (2, 2, 1));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "kernel_shape does not match");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2, 2));
     fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
-    fm_test_graph_node (g, "Conv", "x,w", "y");
-    fm_test_graph_output (g, "y");
+    fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 2, 2, 2));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "input X is 3-D");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2, 2));
     fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2, 2), w);
-    fm_test_node_ints (fm_test_graph_node (g, "Conv", "x,w", "y"), "pads",
-                       FM_DIMS (0, 0, 0, 0));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 2, 2, 2)),
+                       "pads", FM_DIMS (0, 0, 0, 0));
     fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "must have 3, 3 and 6 values");
   }
 }
@@ -366,10 +342,8 @@ pool_3d (const char   *op,
 {
   FmTestGraph *g = fm_test_graph_new (13);
 
-  fm_test_graph_input (g, "x", 5, x_dims);
-  *node = fm_test_graph_node (g, op, "x", "y");
+  *node = fm_test_graph_one_node (g, op, "x", 5, x_dims);
   fm_test_node_ints (*node, "kernel_shape", 3, kernel);
-  fm_test_graph_output (g, "y");
   return g;
 }
 
@@ -477,10 +451,8 @@ test_pool_refused (void)
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2, 2, 2));
-    fm_test_node_ints (fm_test_graph_node (g, "MaxPool", "x", "y"), "kernel_shape",
-                       FM_DIMS (1, 1, 1));
-    fm_test_graph_output (g, "y");
+    fm_test_node_ints (fm_test_graph_one_node (g, "MaxPool", "x", FM_DIMS (1, 1, 2, 2, 2, 2)),
+                       "kernel_shape", FM_DIMS (1, 1, 1));
     fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "only 1-D, 2-D and 3-D");
   }
   /* a 3-D window that does not fit */
