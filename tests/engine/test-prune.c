@@ -218,6 +218,20 @@ dying_macs (guint64 c1,
   return c1 * 1 * 9 * 28 * 28 + c2 * c1 * 9 * 14 * 14 + c3 * c2 * 9 * 7 * 7 + 10 * c3 * 7 * 7;
 }
 
+/* @p's counts of parameters and multiply-adds before and after. */
+static void
+assert_counts (const FmPrune *p,
+               guint64        params_before,
+               guint64        params_after,
+               guint64        macs_before,
+               guint64        macs_after)
+{
+  g_assert_cmpuint (p->params_before, ==, params_before);
+  g_assert_cmpuint (p->params_after, ==, params_after);
+  g_assert_cmpuint (p->macs_before, ==, macs_before);
+  g_assert_cmpuint (p->macs_after, ==, macs_after);
+}
+
 static void
 test_dying (void)
 {
@@ -262,10 +276,8 @@ test_dying (void)
   /* "roughly half of relu1's channels" */
   g_assert_cmpuint (c[0], >=, 10);
   g_assert_cmpuint (c[0], <=, 22);
-  g_assert_cmpuint (p->params_before, ==, dying_params (32, 32, 32));
-  g_assert_cmpuint (p->macs_before, ==, dying_macs (32, 32, 32));
-  g_assert_cmpuint (p->params_after, ==, dying_params (c[0], c[1], c[2]));
-  g_assert_cmpuint (p->macs_after, ==, dying_macs (c[0], c[1], c[2]));
+  assert_counts (p, dying_params (32, 32, 32), dying_params (c[0], c[1], c[2]),
+                 dying_macs (32, 32, 32), dying_macs (c[0], c[1], c[2]));
 
   /* prune's own verification */
   g_assert_true (fm_preprocess_init_from_model (&pp, model, NULL));
@@ -331,6 +343,46 @@ prune_tiny (FmModel *model,
   return fm_prune_new (model, scan, NULL, error);
 }
 
+/* prune_tiny () with epsilon 0, asserting that it succeeds. */
+static FmPrune *
+prune_tiny_ok (FmModel *model)
+{
+  GError *error = NULL;
+  FmPrune *p = prune_tiny (model, 0.0f, &error);
+
+  g_assert_no_error (error);
+  return p;
+}
+
+/* Layer @layer of @p removes nothing and keeps its one dead channel, for
+ * a reason that names @fragment; returns the kept channel. */
+static const FmPruneKept *
+assert_kept (const FmPrune *p,
+             const char    *layer,
+             const char    *fragment)
+{
+  const FmPruneLayer *l = prune_layer (p, layer);
+  const FmPruneKept *kept;
+
+  g_assert_cmpuint (l->removed->len, ==, 0);
+  g_assert_cmpuint (l->kept->len, ==, 1);
+  kept = &g_array_index (l->kept, FmPruneKept, 0);
+  g_test_message ("kept: %s", kept->reason);
+  g_assert_nonnull (strstr (kept->reason, fragment));
+  return kept;
+}
+
+/* Adds x -> Conv (w 0, 1; b -1, 0) -> c -> Relu r to @g (input x is the
+ * caller's): channel 0 of r is -1 -> 0 on every image, dead. */
+static void
+add_dead_relu (FmTestGraph *g)
+{
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+}
+
 /* fm_prune_verify () over the 4 tiny images passes. */
 static void
 verify_tiny (FmPrune *p,
@@ -357,8 +409,6 @@ test_residual (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   g_autoptr(FmModel) model = NULL;
   g_autoptr(FmPrune) p = NULL;
-  const FmPruneLayer *l;
-  GError *error = NULL;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   fm_test_graph_float (g, "wa", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
@@ -374,14 +424,8 @@ test_residual (void)
   fm_test_graph_node (g, "Conv", "s,wc", "y");
   fm_test_graph_output (g, "y");
   model = save_and_load (g, "residual.onnx");
-  p = prune_tiny (model, 0.0f, &error);
-  g_assert_no_error (error);
-  l = prune_layer (p, "ra");
-  g_assert_cmpuint (l->removed->len, ==, 0);
-  g_assert_cmpuint (l->kept->len, ==, 1);
-  g_assert_cmpuint (g_array_index (l->kept, FmPruneKept, 0).channel, ==, 0);
-  g_test_message ("kept: %s", g_array_index (l->kept, FmPruneKept, 0).reason);
-  g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason, "residual Add"));
+  p = prune_tiny_ok (model);
+  g_assert_cmpuint (assert_kept (p, "ra", "residual Add")->channel, ==, 0);
   g_assert_cmpuint (p->n_removed, ==, 0);
   g_assert_cmpuint (p->params_after, ==, p->params_before);
   g_assert_cmpuint (p->macs_after, ==, p->macs_before);
@@ -398,15 +442,12 @@ build_bn_after_relu (float       shift,
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
-  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  add_dead_relu (g);
   fm_test_graph_float (g, "scale", FM_DIMS (2), (const float[]) { 1, 1 });
   fm_test_graph_float (g, "shift", FM_DIMS (2), (const float[]) { shift, 0 });
   fm_test_graph_float (g, "mean", FM_DIMS (2), (const float[]) { 0, 0 });
   fm_test_graph_float (g, "var", FM_DIMS (2), (const float[]) { 1, 1 });
   fm_test_graph_float (g, "head", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
-  fm_test_graph_node (g, "Conv", "x,w,b", "c");
-  fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_node (g, "BatchNormalization", "r,scale,shift,mean,var", "n");
   fm_test_graph_node (g, "Conv", "n,head", "y");
   fm_test_graph_output (g, "y");
@@ -420,30 +461,16 @@ test_bn_after_relu (void)
   g_autoptr(FmModel) plain = build_bn_after_relu (0.0f, "bn-plain.onnx");
   g_autoptr(FmPrune) p = NULL;
   g_autoptr(FmPrune) q = NULL;
-  const FmPruneLayer *l;
-  GError *error = NULL;
 
-  p = prune_tiny (shifted, 0.0f, &error);
-  g_assert_no_error (error);
-  l = prune_layer (p, "r");
-  g_assert_cmpuint (l->removed->len, ==, 0);
-  g_assert_cmpuint (l->kept->len, ==, 1);
-  g_test_message ("kept: %s", g_array_index (l->kept, FmPruneKept, 0).reason);
-  g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason,
-                            "BatchNormalization"));
-  g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason, "0.5"));
+  p = prune_tiny_ok (shifted);
+  g_assert_nonnull (strstr (assert_kept (p, "r", "BatchNormalization")->reason, "0.5"));
 
   /* Without the shift: channel 0 goes from w, b, the four BN vectors and
    * the head: 2 + 2 + 4 * 2 + 2 = 14 parameters become 7; multiply-adds
    * 2 x 4 + 2 x 4 = 16 become 4 + 4 = 8. */
-  q = prune_tiny (plain, 0.0f, &error);
-  g_assert_no_error (error);
-  l = prune_layer (q, "r");
-  g_assert_cmpuint (l->removed->len, ==, 1);
-  g_assert_cmpuint (q->params_before, ==, 14);
-  g_assert_cmpuint (q->params_after, ==, 7);
-  g_assert_cmpuint (q->macs_before, ==, 16);
-  g_assert_cmpuint (q->macs_after, ==, 8);
+  q = prune_tiny_ok (plain);
+  g_assert_cmpuint (prune_layer (q, "r")->removed->len, ==, 1);
+  assert_counts (q, 14, 7, 16, 8);
   verify_tiny (q, plain);
   g_assert_cmpuint (q->images, ==, 4);
   g_assert_cmpfloat (q->max_abs_diff, ==, 0.0);
@@ -467,11 +494,8 @@ build_flatten_gemm (gboolean    r_is_output,
   for (guint i = 0; i < 24; i++)
     b[i] = (float) i / 8.0f - 1.0f;
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
-  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  add_dead_relu (g);
   fm_test_graph_float (g, "fc", FM_DIMS (8, 3), b);
-  fm_test_graph_node (g, "Conv", "x,w,b", "c");
-  fm_test_graph_node (g, "Relu", "c", "r");
   flatten = fm_test_graph_node (g, "Flatten", "r", "f");
   if (axis_twice)
     {
@@ -493,27 +517,15 @@ test_flatten_gemm (void)
   g_autoptr(FmModel) shown = build_flatten_gemm (TRUE, FALSE, "flatten-gemm-output.onnx");
   g_autoptr(FmPrune) p = NULL;
   g_autoptr(FmPrune) q = NULL;
-  const FmPruneLayer *l;
-  GError *error = NULL;
 
-  p = prune_tiny (model, 0.0f, &error);
-  g_assert_no_error (error);
-  l = prune_layer (p, "r");
-  g_assert_cmpuint (l->removed->len, ==, 1);
-  g_assert_cmpuint (p->params_before, ==, 28);
-  g_assert_cmpuint (p->params_after, ==, 14);
-  g_assert_cmpuint (p->macs_before, ==, 32);
-  g_assert_cmpuint (p->macs_after, ==, 16);
+  p = prune_tiny_ok (model);
+  g_assert_cmpuint (prune_layer (p, "r")->removed->len, ==, 1);
+  assert_counts (p, 28, 14, 32, 16);
   verify_tiny (p, model);
   g_assert_cmpuint (p->images, ==, 4);
 
-  q = prune_tiny (shown, 0.0f, &error);
-  g_assert_no_error (error);
-  l = prune_layer (q, "r");
-  g_assert_cmpuint (l->removed->len, ==, 0);
-  g_assert_cmpuint (l->kept->len, ==, 1);
-  g_assert_nonnull (strstr (g_array_index (l->kept, FmPruneKept, 0).reason,
-                            "part of the model output “r”"));
+  q = prune_tiny_ok (shown);
+  assert_kept (q, "r", "part of the model output “r”");
 }
 
 /* The encoder against bytes written here independently with fm-test-pb.c,
@@ -594,10 +606,8 @@ test_repeated_attribute (void)
 {
   g_autoptr(FmModel) model = build_flatten_gemm (FALSE, TRUE, "flatten-axis-twice.onnx");
   g_autoptr(FmPrune) p = NULL;
-  GError *error = NULL;
 
-  p = prune_tiny (model, 0.0f, &error);
-  g_assert_no_error (error);
+  p = prune_tiny_ok (model);
   g_assert_cmpuint (prune_layer (p, "r")->removed->len, ==, 1);
   g_assert_cmpuint (p->params_after, ==, 14);
   verify_tiny (p, model);
@@ -616,27 +626,21 @@ test_concat (void)
   g_autofree char *out = g_build_filename (fm_test_scratch (), "concat-pruned.onnx", NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(FmOnnxModel) back = NULL;
-  const FmPruneLayer *l;
   GError *error = NULL;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   fm_test_graph_float (g, "wq", FM_DIMS (2, 1, 1, 1), (const float[]) { 1, 2 });
   fm_test_graph_float (g, "bq", FM_DIMS (2), (const float[]) { 0.1f, 0.2f });
-  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
-  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
-  fm_test_graph_float (g, "head", FM_DIMS (1, 4, 1, 1), (const float[]) { 1, 2, 3, 4 });
   fm_test_graph_node (g, "Conv", "x,wq,bq", "q");
   fm_test_graph_node (g, "Relu", "q", "rq");
-  fm_test_graph_node (g, "Conv", "x,w,b", "c");
-  fm_test_graph_node (g, "Relu", "c", "r");
+  add_dead_relu (g);
+  fm_test_graph_float (g, "head", FM_DIMS (1, 4, 1, 1), (const float[]) { 1, 2, 3, 4 });
   fm_test_node_int (fm_test_graph_node (g, "Concat", "rq,r", "cat"), "axis", 1);
   fm_test_graph_node (g, "Conv", "cat,head", "y");
   fm_test_graph_output (g, "y");
   model = save_and_load (g, "concat.onnx");
-  p = prune_tiny (model, 0.0f, &error);
-  g_assert_no_error (error);
-  l = prune_layer (p, "r");
-  g_assert_cmpuint (l->removed->len, ==, 1);
+  p = prune_tiny_ok (model);
+  g_assert_cmpuint (prune_layer (p, "r")->removed->len, ==, 1);
   g_assert_cmpuint (p->params_before, ==, 12);
   g_assert_cmpuint (p->params_after, ==, 9);
   verify_tiny (p, model);
@@ -683,23 +687,16 @@ test_external_refused (void)
   g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "external");
   g_autofree char *onnx = g_build_filename (dir, "m.onnx", NULL);
   g_autofree char *bin = g_build_filename (dir, "w.bin", NULL);
-  g_autofree char *digits = write_digits ();
   g_autoptr(GByteArray) bytes = fm_test_relu_external_model ("w.bin");
   g_autoptr(FmModel) model = NULL;
-  g_autoptr(FmScanResult) scan = NULL;
   g_autoptr(FmPrune) p = NULL;
   const float w[4] = { -1, -2, -3, -4 };
   GError *error = NULL;
-  FmScanOptions o;
 
   g_assert_true (g_file_set_contents (onnx, (const char *) bytes->data, bytes->len, NULL));
   g_assert_true (g_file_set_contents (bin, (const char *) w, sizeof w, NULL));
   model = fm_test_load_model (onnx);
-  fm_scan_options_init (&o);
-  fm_preprocess_init (&o.preprocess, 1, 2, 2);
-  o.preprocess.invert = FM_INVERT_NO;
-  scan = fm_test_scan (model, digits, &o);
-  p = fm_prune_new (model, scan, NULL, &error);
+  p = prune_tiny (model, 0.0f, &error);
   g_assert_null (p);
   g_assert_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED_ATTRIBUTE);
   g_test_message ("%s", error->message);
