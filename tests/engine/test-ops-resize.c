@@ -407,38 +407,40 @@ test_block_refused (void)
 
 /* Tile */
 
+/* A Tile of a [2, 2] X by the @n values of @repeats, at opset 13. */
+static FmTestGraph *
+tile_graph (const gint64 *repeats,
+            gsize         n)
+{
+  FmTestGraph *g = fm_test_graph_new (13);
+
+  fm_test_graph_int64 (g, "r", 1, (const gint64[]) { (gint64) n }, repeats);
+  fm_test_graph_one_node (g, "Tile", "x,r", FM_DIMS (2, 2));
+  return g;
+}
+
 static void
 test_tile (void)
 {
-  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmTestGraph) empty = fm_test_graph_new (13);
+  g_autoptr(FmTestGraph) g = tile_graph (FM_INT64S (2, 3));
+  g_autoptr(FmTestGraph) empty = tile_graph (FM_INT64S (0, 3));
 
   /* [[1, 2], [3, 4]] twice down, three times across */
-  fm_test_graph_int64 (g, "r", FM_DIMS (2), (const gint64[]) { 2, 3 });
-  fm_test_graph_one_node (g, "Tile", "x,r", FM_DIMS (2, 2));
   EXPECT_Y (g, x22, FM_DIMS (4, 6),
             1, 2, 1, 2, 1, 2,  3, 4, 3, 4, 3, 4,
             1, 2, 1, 2, 1, 2,  3, 4, 3, 4, 3, 4);
-  fm_test_graph_int64 (empty, "r", FM_DIMS (2), (const gint64[]) { 0, 3 });
-  fm_test_graph_one_node (empty, "Tile", "x,r", FM_DIMS (2, 2));
   fm_test_graph_check_y (empty, FM_INPUTS (x22), FM_DIMS (0, 6), 1e-5f, NULL, 0);
 }
 
 static void
 test_tile_refused (void)
 {
-  g_autoptr(FmTestGraph) neg = fm_test_graph_new (13);
-  g_autoptr(FmTestGraph) count = fm_test_graph_new (13);
-  g_autoptr(FmTestGraph) huge = fm_test_graph_new (13);
+  g_autoptr(FmTestGraph) neg = tile_graph (FM_INT64S (1, -1));
+  g_autoptr(FmTestGraph) count = tile_graph (FM_INT64S (2));
+  g_autoptr(FmTestGraph) huge = tile_graph (FM_INT64S (G_MAXINT64 / 2, 2));
 
-  fm_test_graph_int64 (neg, "r", FM_DIMS (2), (const gint64[]) { 1, -1 });
-  fm_test_graph_one_node (neg, "Tile", "x,r", FM_DIMS (2, 2));
   fm_test_graph_build_fails (neg, FM_ERROR_INVALID_MODEL, "repeats value -1");
-  fm_test_graph_int64 (count, "r", FM_DIMS (1), (const gint64[]) { 2 });
-  fm_test_graph_one_node (count, "Tile", "x,r", FM_DIMS (2, 2));
   fm_test_graph_build_fails (count, FM_ERROR_SHAPE, "repeats has 1 values");
-  fm_test_graph_int64 (huge, "r", FM_DIMS (2), (const gint64[]) { G_MAXINT64 / 2, 2 });
-  fm_test_graph_one_node (huge, "Tile", "x,r", FM_DIMS (2, 2));
   fm_test_graph_build_fails (huge, FM_ERROR_LIMIT, "too large");
 }
 
@@ -604,20 +606,25 @@ test_pad_reflect_wide_axes (void)
   EXPECT_Y (crop, x22, FM_DIMS (2, 2), 2, 2, 4, 4);
 }
 
+/* A Pad of a [2, 2] X in @mode is refused at @opset, naming the mode. */
+static void
+pad_mode_refused (gint64      opset,
+                  const char *mode)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (opset);
+  g_autofree char *fragment = g_strdup_printf ("mode '%s'", mode);
+
+  fm_test_graph_int64 (g, "pads", FM_DIMS (4), (const gint64[]) { 0, 1, 0, 1 });
+  fm_test_node_string (fm_test_graph_one_node (g, "Pad", "x,pads", FM_DIMS (2, 2)),
+                       "mode", mode);
+  fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, fragment);
+}
+
 static void
 test_pad_refused (void)
 {
-  g_autoptr(FmTestGraph) sym = fm_test_graph_new (19);
-  g_autoptr(FmTestGraph) wrap18 = fm_test_graph_new (18);
-
-  fm_test_graph_int64 (sym, "pads", FM_DIMS (4), (const gint64[]) { 0, 1, 0, 1 });
-  fm_test_node_string (fm_test_graph_one_node (sym, "Pad", "x,pads", FM_DIMS (2, 2)),
-                       "mode", "symmetric");
-  fm_test_graph_build_fails (sym, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'symmetric'");
-  fm_test_graph_int64 (wrap18, "pads", FM_DIMS (4), (const gint64[]) { 0, 1, 0, 1 });
-  fm_test_node_string (fm_test_graph_one_node (wrap18, "Pad", "x,pads", FM_DIMS (2, 2)),
-                       "mode", "wrap");
-  fm_test_graph_build_fails (wrap18, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "mode 'wrap'");
+  pad_mode_refused (19, "symmetric");
+  pad_mode_refused (18, "wrap");
 }
 
 int
