@@ -263,17 +263,26 @@ test_unsorted (void)
   g_assert_cmpfloat (y[15], ==, 8.0f);
 }
 
+/* x and t2 -> Add @add_name -> t1 -> Relu @relu_name -> t2, the output:
+ * a cycle of two nodes, as the bytes of an opset 13 model. */
+static GBytes *
+cycle_model_bytes (const char *add_name,
+                   const char *relu_name)
+{
+  GByteArray *g = g_byte_array_new ();
+
+  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", add_name, STRV ("x", "t2"), "t1"));
+  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", relu_name, STRV ("t1"), "t2"));
+  graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
+  graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("t2", dims_1144, 4));
+  return model_bytes (g, 13);
+}
+
 static void
 test_cycle (void)
 {
-  GByteArray *g = g_byte_array_new ();
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) bytes = cycle_model_bytes ("a", "b");
 
-  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "a", STRV ("x", "t2"), "t1"));
-  graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "b", STRV ("t1"), "t2"));
-  graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
-  graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("t2", dims_1144, 4));
-  bytes = model_bytes (g, 13);
   assert_error (bytes, FM_ERROR_INVALID_MODEL, "cycle", "node '");
 }
 
@@ -330,14 +339,8 @@ test_graph_error_names (void)
                   NULL);
   }
   {
-    GByteArray *g = g_byte_array_new ();
-    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GBytes) bytes = cycle_model_bytes ("", "");
 
-    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "", STRV ("x", "t2"), "t1"));
-    graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "", STRV ("t1"), "t2"));
-    graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
-    graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("t2", dims_1144, 4));
-    bytes = model_bytes (g, 13);
     assert_error (bytes, FM_ERROR_INVALID_MODEL, "cycle through node 'Add_0' (Add)", NULL);
   }
   {
@@ -345,9 +348,7 @@ test_graph_error_names (void)
     g_autoptr(GBytes) bytes = NULL;
 
     graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Add", "", STRV ("x", "nope"), "y"));
-    graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
-    graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("y", dims_1144, 4));
-    bytes = model_bytes (g, 13);
+    bytes = xy_model_bytes (g);
     assert_error (bytes, FM_ERROR_INVALID_MODEL, "node 'Add_0' (Add) reads tensor 'nope'", NULL);
   }
   {
@@ -356,9 +357,7 @@ test_graph_error_names (void)
 
     graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Relu", "", STRV ("x"), "y"));
     graph_add (g, FM_ONNX_GRAPH_NODE, fm_test_node ("Sigmoid", "", STRV ("x"), "y"));
-    graph_add (g, FM_ONNX_GRAPH_INPUT, fm_test_value_info ("x", dims_1144, 4));
-    graph_add (g, FM_ONNX_GRAPH_OUTPUT, fm_test_value_info ("y", dims_1144, 4));
-    bytes = model_bytes (g, 13);
+    bytes = xy_model_bytes (g);
     assert_error (bytes, FM_ERROR_INVALID_MODEL, "again by node 1 'Sigmoid_1'", NULL);
   }
 }
