@@ -194,26 +194,41 @@ test_conv_transpose_3d (void)
   check_y (g, x, w, FM_DIMS (1, 1, 4, 1, 1), FM_FLOATS (1, 10, 2, 20));
 }
 
+/* All-zero weights, for graphs refused at load. */
+static const float zeros[8] = { 0 };
+
+/* Adds to @g one @op node reading input x of @x_rank / @x_dims and zero
+ * weights w of @w_rank / @w_dims (8 values at most), writing output y. */
+static FmOnnxNode *
+zero_weights_node (FmTestGraph  *g,
+                   const char   *op,
+                   int           x_rank,
+                   const gint64 *x_dims,
+                   int           w_rank,
+                   const gint64 *w_dims)
+{
+  fm_test_graph_float (g, "w", w_rank, w_dims, zeros);
+  return fm_test_graph_one_node (g, op, "x,w", x_rank, x_dims);
+}
+
 /* Weights with no output channel are said to be that (the message was "0
  * output channels are not divisible by group 1"); a count that group
  * does not divide still says so. */
 static void
 test_conv_no_output_channel (void)
 {
-  static const float w[8] = { 0 };
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_float (g, "w", FM_DIMS (0, 1, 3, 3), w);
-    fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 3, 3));
+    zero_weights_node (g, "Conv", FM_DIMS (1, 1, 3, 3), FM_DIMS (0, 1, 3, 3));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE,
                                "weights W of shape [0, 1, 3, 3] have no output channel");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_float (g, "w", FM_DIMS (3, 1, 1, 1), w);
-    fm_test_node_int (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 2, 3, 3)), "group", 2);
+    fm_test_node_int (zero_weights_node (g, "Conv", FM_DIMS (1, 2, 3, 3), FM_DIMS (3, 1, 1, 1)),
+                      "group", 2);
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "3 output channels are not divisible by group 2");
   }
 }
@@ -221,22 +236,19 @@ test_conv_no_output_channel (void)
 static void
 test_conv_transpose_refused (void)
 {
-  static const float w[8] = { 0 };
-
   /* X has 2 channels, W's first dim says 1 */
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
-    fm_test_graph_one_node (g, "ConvTranspose", "x,w", FM_DIMS (1, 2, 3, 3));
+    zero_weights_node (g, "ConvTranspose", FM_DIMS (1, 2, 3, 3), FM_DIMS (1, 1, 2, 2));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "does not fit weights W");
   }
   /* rank 6: 4 spatial dims */
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_float (g, "w", FM_DIMS (1, 1, 1, 1, 1, 1), w);
-    fm_test_graph_one_node (g, "ConvTranspose", "x,w", FM_DIMS (1, 1, 1, 1, 1, 1));
+    zero_weights_node (g, "ConvTranspose", FM_DIMS (1, 1, 1, 1, 1, 1),
+                       FM_DIMS (1, 1, 1, 1, 1, 1));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "1 to 3 spatial dims");
   }
   /* unknown auto_pad, output_shape of the wrong length, negative
@@ -256,8 +268,8 @@ test_conv_transpose_refused (void)
         g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
         FmOnnxNode *node;
 
-        fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
-        fm_test_graph_float (g, "b", FM_DIMS (2), w);
+        fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), zeros);
+        fm_test_graph_float (g, "b", FM_DIMS (2), zeros);
         node = fm_test_graph_one_node (g, "ConvTranspose", i == 4 ? "x,w,b" : "x,w",
                                        FM_DIMS (1, 1, 3, 3));
         if (i == 0)
@@ -303,28 +315,25 @@ test_conv_3d (void)
 static void
 test_conv_3d_refused (void)
 {
-  static const float w[8] = { 0 };
-
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2, 2), w);
-    fm_test_node_ints (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 2, 2, 2)),
+    fm_test_node_ints (zero_weights_node (g, "Conv", FM_DIMS (1, 1, 2, 2, 2),
+                                          FM_DIMS (1, 1, 2, 2, 2)),
                        "kernel_shape", FM_DIMS (2, 2, 1));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "kernel_shape does not match");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
-    fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 2, 2, 2));
+    zero_weights_node (g, "Conv", FM_DIMS (1, 1, 2, 2, 2), FM_DIMS (1, 1, 2, 2));
     fm_test_graph_build_fails (g, FM_ERROR_SHAPE, "input X is 3-D");
   }
   {
     g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
 
-    fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2, 2), w);
-    fm_test_node_ints (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 2, 2, 2)),
+    fm_test_node_ints (zero_weights_node (g, "Conv", FM_DIMS (1, 1, 2, 2, 2),
+                                          FM_DIMS (1, 1, 2, 2, 2)),
                        "pads", FM_DIMS (0, 0, 0, 0));
     fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "must have 3, 3 and 6 values");
   }
