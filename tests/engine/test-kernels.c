@@ -588,12 +588,10 @@ test_winograd_graph (void)
       g_autoptr(FmModel) model = NULL;
       FmOnnxNode *node;
 
-      fm_test_graph_input (g, "x", FM_DIMS (1, 5, 9, 11));
       fm_test_graph_float (g, "w", FM_DIMS (6, 5, 3, 3), t.w);
       fm_test_graph_float (g, "b", FM_DIMS (6), t.b);
-      node = fm_test_graph_node (g, "Conv", "x,w,b", "y");
+      node = fm_test_graph_one_node (g, "Conv", "x,w,b", FM_DIMS (1, 5, 9, 11));
       fm_test_node_ints (node, "pads", 4, (const gint64[]) { 1, 1, 1, 1 });
-      fm_test_graph_output (g, "y");
       g_setenv ("FM_WINOGRAD", modes[i], TRUE);
       model = fm_test_graph_build_ok (g);
       g_unsetenv ("FM_WINOGRAD");
@@ -815,13 +813,12 @@ test_batch_norm_threads (void)
       mean[c] = fm_test_rand_float ();
       var[c] = fm_test_rand_float () + 1.5f;
     }
-  fm_test_graph_input (g, "x", FM_DIMS (N, C, 40, 40));
   fm_test_graph_float (g, "scale", FM_DIMS (C), scale);
   fm_test_graph_float (g, "shift", FM_DIMS (C), shift);
   fm_test_graph_float (g, "mean", FM_DIMS (C), mean);
   fm_test_graph_float (g, "var", FM_DIMS (C), var);
-  fm_test_graph_node (g, "BatchNormalization", "x,scale,shift,mean,var", "y");
-  fm_test_graph_output (g, "y");
+  fm_test_graph_one_node (g, "BatchNormalization", "x,scale,shift,mean,var",
+                          FM_DIMS (N, C, 40, 40));
   m = fm_test_graph_build_ok (g);
   for (guint threads = 1; threads <= 3; threads++)
     {

@@ -116,13 +116,11 @@ test_unary_case (gconstpointer data)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (c->opset);
   FmOnnxNode *node;
 
-  fm_test_graph_input (g, "x", FM_DIMS ((gint64) c->n));
-  node = fm_test_graph_node (g, c->op, "x", "y");
+  node = fm_test_graph_one_node (g, c->op, "x", FM_DIMS ((gint64) c->n));
   if (c->attr != NULL)
     fm_test_node_float (node, c->attr, c->value);
   if (c->sattr != NULL)
     fm_test_node_string (node, c->sattr, c->svalue);
-  fm_test_graph_output (g, "y");
   assert_y (g, c->x, c->want, c->n, c->rtol);
 }
 
@@ -456,16 +454,14 @@ test_refused (gconstpointer data)
   static const float f[] = { 1, 2, 3 }, one[] = { 1 };
   FmOnnxNode *node;
 
-  fm_test_graph_input (g, "x", FM_DIMS (2));
   fm_test_graph_int64 (g, "d", FM_DIMS (2), d);
   fm_test_graph_float (g, "f", FM_DIMS (3), f);
   fm_test_graph_float (g, "g", FM_DIMS (1), one);
-  node = fm_test_graph_node (g, r->op, r->inputs, "y");
+  node = fm_test_graph_one_node (g, r->op, r->inputs, FM_DIMS (2));
   if (r->attr != NULL)
     fm_test_node_float (node, r->attr, r->value);
   if (r->svalue != NULL)
     fm_test_node_string (node, "approximate", r->svalue);
-  fm_test_graph_output (g, "y");
   fm_test_graph_build_fails (g, r->code, r->part);
 }
 

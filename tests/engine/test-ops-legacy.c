@@ -71,14 +71,12 @@ test_broadcast (gconstpointer data)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (c->opset);
   FmOnnxNode *node;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 2));
   fm_test_graph_float (g, "b", 1, &c->b_len, c->b);
-  node = fm_test_graph_node (g, c->op, "x,b", "y");
+  node = fm_test_graph_one_node (g, c->op, "x,b", FM_DIMS (1, 3, 2));
   if (c->broadcast >= 0)
     fm_test_node_int (node, "broadcast", c->broadcast);
   if (c->axis >= 0)
     fm_test_node_int (node, "axis", c->axis);
-  fm_test_graph_output (g, "y");
   if (c->fragment == NULL)
     assert_y (g, x6, c->want, G_N_ELEMENTS (c->want));
   else
@@ -123,13 +121,11 @@ gemm_graph (FmTestGraph *g,
   static const float c[] = { 10, 20 };
   FmOnnxNode *node;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3));
   fm_test_graph_float (g, "b", FM_DIMS (3, 2), b);
   fm_test_graph_float (g, "c", FM_DIMS (2), c);
-  node = fm_test_graph_node (g, "Gemm", "x,b,c", "y");
+  node = fm_test_graph_one_node (g, "Gemm", "x,b,c", FM_DIMS (1, 3));
   if (broadcast)
     fm_test_node_int (node, "broadcast", 1);
-  fm_test_graph_output (g, "y");
 }
 
 static void
