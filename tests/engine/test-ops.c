@@ -567,21 +567,24 @@ test_mat_mul_batched (void)
   CHECK (m, a, NULL, "u", 1e-5f, 1, 2, 6, 8, 1, 0, 0, 2);
 }
 
-/* A BatchNormalization of "x" into "y" over @c channels, its four
- * parameters initializers of [@c]; the node, for its attributes. */
+/* The graph of one BatchNormalization of input "x" (@rank / @dims) into
+ * "y" over @c channels, its four parameters initializers of [@c]; the
+ * node, for its attributes. */
 static FmOnnxNode *
-add_batch_norm (FmTestGraph *g,
-                gint64       c,
-                const float *scale,
-                const float *bias,
-                const float *mean,
-                const float *var)
+add_batch_norm (FmTestGraph  *g,
+                int           rank,
+                const gint64 *dims,
+                gint64        c,
+                const float  *scale,
+                const float  *bias,
+                const float  *mean,
+                const float  *var)
 {
   fm_test_graph_float (g, "s", FM_DIMS (c), scale);
   fm_test_graph_float (g, "b", FM_DIMS (c), bias);
   fm_test_graph_float (g, "m", FM_DIMS (c), mean);
   fm_test_graph_float (g, "v", FM_DIMS (c), var);
-  return fm_test_graph_node (g, "BatchNormalization", "x,s,b,m,v", "y");
+  return fm_test_graph_one_node (g, "BatchNormalization", "x,s,b,m,v", rank, dims);
 }
 
 static void
@@ -593,9 +596,8 @@ test_batch_norm (void)
   static const float scale[] = { 1, 2 }, bias[] = { 0, 1 };
   static const float mean[] = { 1, 3 }, var[] = { 4, 0.25f };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 1, 2));
-  fm_test_node_float (add_batch_norm (g, 2, scale, bias, mean, var), "momentum", 0.9f);
-  fm_test_graph_output (g, "y");
+  fm_test_node_float (add_batch_norm (g, FM_DIMS (1, 2, 1, 2), 2, scale, bias, mean, var),
+                      "momentum", 0.9f);
   m = fm_test_graph_build_ok (g);
   /* ch0: (x - 1) / 2 * 1 + 0 -> 0, 0.5; ch1: (x - 3) / 0.5 * 2 + 1 -> 1, 5
    * (epsilon 1e-5 moves these by < 1e-4) */
@@ -608,9 +610,8 @@ test_batch_norm_training_refused (void)
   g_autoptr(FmTestGraph) g = fm_test_graph_new (15);
   static const float one[] = { 1 };
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_node_int (add_batch_norm (g, 1, one, one, one, one), "training_mode", 1);
-  fm_test_graph_output (g, "y");
+  fm_test_node_int (add_batch_norm (g, FM_DIMS (1, 1, 2, 2), 1, one, one, one, one),
+                    "training_mode", 1);
   fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "training_mode");
 }
 
