@@ -91,6 +91,51 @@ transpose (FmTestGraph  *g,
   fm_test_node_ints (fm_test_graph_node (g, "Transpose", in, out), "perm", rank, perm);
 }
 
+/* x [1, 2, 3, 4] -> Conv (identity) c -> Transpose [0, 2, 3, 1] t
+ * [1, 3, 4, 2]: a channels-last tensor from an NCHW one. */
+static void
+add_nhwc_start (FmTestGraph *g)
+{
+  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 3, 4));
+  identity_conv (g, "x", "c", 2, FALSE);
+  transpose (g, "c", "t", 4, (const gint64[]) { 0, 2, 3, 1 });
+}
+
+/* A vision transformer's start: x [1, @c, @h, @w] -> Conv p (the patch
+ * embedding, identity) -> Reshape [1, @c, @h * @w] f -> Transpose
+ * [0, 2, 1] t -> Concat (the class token @cls [1, 1, @c], t) tok. */
+static void
+add_patch_tokens (FmTestGraph *g,
+                  guint        c,
+                  guint        h,
+                  guint        w,
+                  const float *cls)
+{
+  fm_test_graph_input (g, "x", FM_DIMS (1, c, h, w));
+  identity_conv (g, "x", "p", c, FALSE);
+  fm_test_graph_int64 (g, "shape", FM_DIMS (3), (const gint64[]) { 1, c, h * w });
+  fm_test_graph_node (g, "Reshape", "p,shape", "f");
+  transpose (g, "f", "t", 3, (const gint64[]) { 0, 2, 1 });
+  fm_test_graph_float (g, "cls", FM_DIMS (1, 1, c), cls);
+  fm_test_node_int (fm_test_graph_node (g, "Concat", "cls,t", "tok"), "axis", 1);
+}
+
+/* Builds @g and lists its layers (the input's too when @with_input),
+ * which must be @want; returns the model, the list in @layers. */
+static FmModel *
+build_listed (FmTestGraph *g,
+              gboolean     with_input,
+              const Want  *want,
+              guint        n,
+              GArray     **layers)
+{
+  FmModel *m = fm_test_graph_build_ok (g);
+
+  *layers = fm_layers_list (m, with_input);
+  check_list (m, *layers, want, n);
+  return m;
+}
+
 /* [C, H, W] with cell (c, y, x) = 100 c + 10 y + x */
 static float *
 ramp (guint C,
@@ -160,18 +205,13 @@ test_layout_nhwc_chain (void)
   FmRun *run;
   const FmLayer *l;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 3, 4));
-  identity_conv (g, "x", "c", 2, FALSE);
-  transpose (g, "c", "t", 4, (const gint64[]) { 0, 2, 3, 1 });
+  add_nhwc_start (g);
   fm_test_graph_node (g, "Relu", "t", "r");
   fm_test_graph_float (g, "s", FM_DIMS (2), (const float[]) { 1.0f, -1.0f });
   fm_test_graph_node (g, "Mul", "r,s", "m");
   transpose (g, "m", "back", 4, (const gint64[]) { 0, 3, 1, 2 });
   fm_test_graph_output (g, "back");
-  m = fm_test_graph_build_ok (g);
-
-  layers = fm_layers_list (m, FALSE);
-  check_list (m, layers, want, G_N_ELEMENTS (want));
+  m = build_listed (g, FALSE, want, G_N_ELEMENTS (want), &layers);
 
   run = run_on (m, x, 24);
   /* NCHW: the run's data itself, no copy */
@@ -224,10 +264,7 @@ test_layout_keras_input (void)
   identity_conv (g, "xt", "c", 2, FALSE);
   transpose (g, "c", "y", 4, (const gint64[]) { 0, 2, 3, 1 });
   fm_test_graph_output (g, "y");
-  m = fm_test_graph_build_ok (g);
-
-  layers = fm_layers_list (m, TRUE);
-  check_list (m, layers, want, G_N_ELEMENTS (want));
+  m = build_listed (g, TRUE, want, G_N_ELEMENTS (want), &layers);
   run = run_on (m, x, 24);
   for (guint i = 0; i < layers->len; i++)
     check_planes (m, &g_array_index (layers, FmLayer, i), run, planes);
@@ -273,9 +310,7 @@ test_layout_unknown (void)
         {
           /* x [1, 2, 3, 4] -> Conv c -> Transpose [0, 2, 3, 1] t [1, 3, 4, 2]
            * -> Conv c2 (3 channels of 4 x 2) */
-          fm_test_graph_input (g, "x", FM_DIMS (1, 2, 3, 4));
-          identity_conv (g, "x", "c", 2, FALSE);
-          transpose (g, "c", "t", 4, (const gint64[]) { 0, 2, 3, 1 });
+          add_nhwc_start (g);
           identity_conv (g, "t", "c2", 3, FALSE);
           fm_test_graph_output (g, "c2");
         }
@@ -315,15 +350,11 @@ test_layout_newer_ops (void)
   g_autoptr(GArray) layers = NULL;
   g_autoptr(GArray) layers2 = NULL;
 
-  fm_test_graph_input (g, "x", FM_DIMS (1, 2, 3, 4));
-  identity_conv (g, "x", "c", 2, FALSE);
-  transpose (g, "c", "t", 4, (const gint64[]) { 0, 2, 3, 1 });
+  add_nhwc_start (g);
   fm_test_graph_node (g, "Elu", "t", "e");
   fm_test_graph_node (g, "Softplus", "e", "s");
   fm_test_graph_output (g, "s");
-  m = fm_test_graph_build_ok (g);
-  layers = fm_layers_list (m, FALSE);
-  check_list (m, layers, want_last, G_N_ELEMENTS (want_last));
+  m = build_listed (g, FALSE, want_last, G_N_ELEMENTS (want_last), &layers);
 
   fm_test_graph_input (g2, "x", FM_DIMS (1, 24));
   fm_test_graph_int64 (g2, "shape", FM_DIMS (4), shape);
@@ -332,9 +363,7 @@ test_layout_newer_ops (void)
   fm_test_graph_float (g2, "bias", FM_DIMS (2), (const float[]) { 0.0f, 0.0f });
   fm_test_graph_node (g2, "InstanceNormalization", "y,scale,bias", "n");
   fm_test_graph_output (g2, "n");
-  m2 = fm_test_graph_build_ok (g2);
-  layers2 = fm_layers_list (m2, FALSE);
-  check_list (m2, layers2, want_norm, G_N_ELEMENTS (want_norm));
+  m2 = build_listed (g2, FALSE, want_norm, G_N_ELEMENTS (want_norm), &layers2);
 }
 
 /* A vision transformer's start: x [1, 3, 4, 4] -> Conv p (the patch
@@ -363,20 +392,11 @@ test_layout_tokens (void)
 
   for (guint i = 0; i < 17 * 3; i++)
     pos[i] = i < 3 ? 1000.0f : 0.5f;
-  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 4, 4));
-  identity_conv (g, "x", "p", 3, FALSE);
-  fm_test_graph_int64 (g, "shape", FM_DIMS (3), (const gint64[]) { 1, 3, 16 });
-  fm_test_graph_node (g, "Reshape", "p,shape", "f");
-  transpose (g, "f", "t", 3, (const gint64[]) { 0, 2, 1 });
-  fm_test_graph_float (g, "cls", FM_DIMS (1, 1, 3), (const float[]) { -7, -7, -7 });
-  fm_test_node_int (fm_test_graph_node (g, "Concat", "cls,t", "tok"), "axis", 1);
+  add_patch_tokens (g, 3, 4, 4, (const float[]) { -7, -7, -7 });
   fm_test_graph_float (g, "pos", FM_DIMS (1, 17, 3), pos);
   fm_test_graph_node (g, "Add", "tok,pos", "a");
   fm_test_graph_output (g, "a");
-  m = fm_test_graph_build_ok (g);
-
-  layers = fm_layers_list (m, FALSE);
-  check_list (m, layers, want, G_N_ELEMENTS (want));
+  m = build_listed (g, FALSE, want, G_N_ELEMENTS (want), &layers);
   run = run_on (m, x, 48);
   /* the strip: the run's data, [3, 1, 16] = the input's planes */
   l = find_layer (m, layers, "f");
@@ -409,17 +429,9 @@ test_layout_not_tokens (void)
       { "f", FM_LAYOUT_NCL, 2, 1, 12 },
     };
 
-    fm_test_graph_input (g, "x", FM_DIMS (1, 2, 4, 3));
-    identity_conv (g, "x", "p", 2, FALSE);
-    fm_test_graph_int64 (g, "shape", FM_DIMS (3), (const gint64[]) { 1, 2, 12 });
-    fm_test_graph_node (g, "Reshape", "p,shape", "f");
-    transpose (g, "f", "t", 3, (const gint64[]) { 0, 2, 1 });
-    fm_test_graph_float (g, "cls", FM_DIMS (1, 1, 2), (const float[]) { 0, 0 });
-    fm_test_node_int (fm_test_graph_node (g, "Concat", "cls,t", "tok"), "axis", 1);
+    add_patch_tokens (g, 2, 4, 3, (const float[]) { 0, 0 });
     fm_test_graph_output (g, "tok");
-    m = fm_test_graph_build_ok (g);
-    layers = fm_layers_list (m, FALSE);
-    check_list (m, layers, want, G_N_ELEMENTS (want));
+    m = build_listed (g, FALSE, want, G_N_ELEMENTS (want), &layers);
   }
   /* x [1, 2, 10] -> Conv1d c -> Transpose [0, 2, 1] t [1, 10, 2]: a
    * sequence, not a grid */
@@ -435,9 +447,7 @@ test_layout_not_tokens (void)
     identity_conv (g, "x", "c", 2, TRUE);
     transpose (g, "c", "t", 3, (const gint64[]) { 0, 2, 1 });
     fm_test_graph_output (g, "t");
-    m = fm_test_graph_build_ok (g);
-    layers = fm_layers_list (m, FALSE);
-    check_list (m, layers, want, G_N_ELEMENTS (want));
+    m = build_listed (g, FALSE, want, G_N_ELEMENTS (want), &layers);
   }
 }
 
@@ -464,9 +474,7 @@ test_layout_ncl (void)
   identity_conv (g, "x", "c", 2, TRUE);
   fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_output (g, "r");
-  m = fm_test_graph_build_ok (g);
-  layers = fm_layers_list (m, TRUE);
-  check_list (m, layers, want, G_N_ELEMENTS (want));
+  m = build_listed (g, TRUE, want, G_N_ELEMENTS (want), &layers);
   l = &g_array_index (layers, FmLayer, 0);
   g_assert_cmpuint (fm_layer_batch (m, l), ==, 2);
   text = fm_layer_shape_text (m, l);
