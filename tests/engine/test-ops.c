@@ -34,43 +34,37 @@ static void
 test_conv_basic (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmModel) m = NULL;
   static const float w[] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
   static const float b[] = { 0.5f };
 
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), w);
   fm_test_graph_float (g, "b", FM_DIMS (1), b);
   fm_test_graph_one_node (g, "Conv", "x,w,b", FM_DIMS (1, 1, 3, 3));
-  m = fm_test_graph_build_ok (g);
-  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 1, 1));
   /* diagonal kernel: 1 + 5 + 9 + bias 0.5 */
-  CHECK (m, x9, NULL, "y", 1e-6f, 15.5f);
+  fm_test_graph_check_y (g, FM_INPUTS (x9), FM_DIMS (1, 1, 1, 1), 1e-6f, FM_FLOATS (15.5f));
 }
 
 static void
 test_conv_pads (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmModel) m = NULL;
 
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), ones9);
   fm_test_node_ints (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 3, 3)), "pads",
                      FM_DIMS (1, 1, 1, 1));
-  m = fm_test_graph_build_ok (g);
-  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
   /* all-ones 3x3 with zero padding: sum of each 3x3 neighbourhood of
    * 1 2 3 / 4 5 6 / 7 8 9:
    * 1+2+4+5=12, 1+..+6=21, 2+3+5+6=16,
    * 1+2+4+5+7+8=27, 45, 2+3+5+6+8+9=33,
    * 4+5+7+8=24, 4+..+9=39, 5+6+8+9=28 */
-  CHECK (m, x9, NULL, "y", 1e-5f, 12, 21, 16, 27, 45, 33, 24, 39, 28);
+  fm_test_graph_check_y (g, FM_INPUTS (x9), FM_DIMS (1, 1, 3, 3), 1e-5f,
+                         FM_FLOATS (12, 21, 16, 27, 45, 33, 24, 39, 28));
 }
 
 static void
 test_conv_strides (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmModel) m = NULL;
   FmOnnxNode *n;
 
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 3, 3), ones9);
@@ -78,17 +72,15 @@ test_conv_strides (void)
   fm_test_node_ints (n, "pads", FM_DIMS (1, 1, 1, 1));
   fm_test_node_ints (n, "strides", FM_DIMS (2, 2));
   fm_test_node_ints (n, "kernel_shape", FM_DIMS (3, 3));
-  m = fm_test_graph_build_ok (g);
   /* (3 + 2 - 3) / 2 + 1 = 2; the corners of the padded case above */
-  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 2, 2));
-  CHECK (m, x9, NULL, "y", 1e-5f, 12, 16, 24, 28);
+  fm_test_graph_check_y (g, FM_INPUTS (x9), FM_DIMS (1, 1, 2, 2), 1e-5f,
+                         FM_FLOATS (12, 16, 24, 28));
 }
 
 static void
 test_conv_dilations (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmModel) m = NULL;
   static const float w[] = { 1, 1, 1, 1 };
   float x[25];
 
@@ -97,11 +89,10 @@ test_conv_dilations (void)
   fm_test_graph_float (g, "w", FM_DIMS (1, 1, 2, 2), w);
   fm_test_node_ints (fm_test_graph_one_node (g, "Conv", "x,w", FM_DIMS (1, 1, 5, 5)), "dilations",
                      FM_DIMS (2, 2));
-  m = fm_test_graph_build_ok (g);
   /* effective kernel 3: out 3x3, y[i][j] = x[i][j] + x[i][j+2] + x[i+2][j]
    * + x[i+2][j+2] = 4 (5i + j) + 2 + 10 + 12 = 20i + 4j + 24 */
-  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 3, 3));
-  CHECK (m, x, NULL, "y", 1e-5f, 24, 28, 32, 44, 48, 52, 64, 68, 72);
+  fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 1, 3, 3), 1e-5f,
+                         FM_FLOATS (24, 28, 32, 44, 48, 52, 64, 68, 72));
 }
 
 static void
@@ -417,7 +408,6 @@ static void
 test_max_pool_ceil_drop (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmModel) m = NULL;
   static const float x[] = { 1, 2, 3 };
   FmOnnxNode *n;
 
@@ -426,11 +416,9 @@ test_max_pool_ceil_drop (void)
   fm_test_node_ints (n, "strides", FM_DIMS (2));
   fm_test_node_ints (n, "pads", FM_DIMS (0, 1));
   fm_test_node_int (n, "ceil_mode", 1);
-  m = fm_test_graph_build_ok (g);
   /* ceil((3 + 1 - 1) / 2) + 1 = 3 windows at 0, 2, 4; the one at 4 starts
    * in the end padding (4 >= 3) and is dropped: [x0, x2] */
-  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 2));
-  CHECK (m, x, NULL, "y", 0, 1, 3);
+  fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 1, 2), 0, FM_FLOATS (1, 3));
 }
 
 static void
@@ -845,7 +833,6 @@ static void
 test_pad (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
-  g_autoptr(FmModel) m = NULL;
   static const float x[] = { 1, 2, 3, 4 };                       /* [1, 1, 2, 2] */
   static const gint64 pads[] = { 0, 0, 1, 0, 0, 0, 0, -1 };
   static const float value[] = { 9 };
@@ -853,10 +840,8 @@ test_pad (void)
   fm_test_graph_int64 (g, "pads", FM_DIMS (8), pads);
   fm_test_graph_float (g, "value", 0, NULL, value);
   fm_test_graph_one_node (g, "Pad", "x,pads,value", FM_DIMS (1, 1, 2, 2));
-  m = fm_test_graph_build_ok (g);
   /* one row of 9 on top, the last column cropped: [9; 1; 3] */
-  fm_test_assert_shape (m, "y", FM_DIMS (1, 1, 3, 1));
-  CHECK (m, x, NULL, "y", 0, 9, 1, 3);
+  fm_test_graph_check_y (g, FM_INPUTS (x), FM_DIMS (1, 1, 3, 1), 0, FM_FLOATS (9, 1, 3));
 }
 
 static void
