@@ -413,33 +413,38 @@ test_scatter_nd_max_int64 (void)
   CHECK_I (m, NULL, "mn", 1, 2, -5, 4);
 }
 
+/* A ScatterND of x [4, 2] at row @row (indices [1, 1]) by updates u
+ * (1, 2) of shape @u_rank / @u_dims; the node, for its reduction. */
+static FmOnnxNode *
+scatter_nd_row (FmTestGraph  *g,
+                gint64        row,
+                int           u_rank,
+                const gint64 *u_dims)
+{
+  static const float upd[] = { 1, 2 };
+
+  fm_test_graph_int64 (g, "i", FM_DIMS (1, 1), &row);
+  fm_test_graph_float (g, "u", u_rank, u_dims, upd);
+  return fm_test_graph_one_node (g, "ScatterND", "x,i,u", FM_DIMS (4, 2));
+}
+
 static void
 test_scatter_nd_refusals (void)
 {
   g_autoptr(FmTestGraph) g = fm_test_graph_new (16);
   g_autoptr(FmTestGraph) g2 = fm_test_graph_new (16);
   g_autoptr(FmTestGraph) g3 = fm_test_graph_new (16);
-  static const gint64 idx[] = { 4 };
-  static const gint64 idx0[] = { 0 };
-  static const float upd[] = { 1, 2 };
 
   /* max needs opset 18 */
-  fm_test_graph_int64 (g, "i", FM_DIMS (1, 1), idx0);
-  fm_test_graph_float (g, "u", FM_DIMS (1, 2), upd);
-  fm_test_node_string (fm_test_graph_one_node (g, "ScatterND", "x,i,u", FM_DIMS (4, 2)),
-                       "reduction", "max");
+  fm_test_node_string (scatter_nd_row (g, 0, FM_DIMS (1, 2)), "reduction", "max");
   fm_test_graph_build_fails (g, FM_ERROR_UNSUPPORTED_ATTRIBUTE, "reduction 'max'");
 
   /* row 4 of 4 */
-  fm_test_graph_int64 (g2, "i", FM_DIMS (1, 1), idx);
-  fm_test_graph_float (g2, "u", FM_DIMS (1, 2), upd);
-  fm_test_graph_one_node (g2, "ScatterND", "x,i,u", FM_DIMS (4, 2));
+  scatter_nd_row (g2, 4, FM_DIMS (1, 2));
   fm_test_graph_build_fails (g2, FM_ERROR_SHAPE, "out of range");
 
   /* updates should be [1, 2] */
-  fm_test_graph_int64 (g3, "i", FM_DIMS (1, 1), idx0);
-  fm_test_graph_float (g3, "u", FM_DIMS (2), upd);
-  fm_test_graph_one_node (g3, "ScatterND", "x,i,u", FM_DIMS (4, 2));
+  scatter_nd_row (g3, 0, FM_DIMS (2));
   fm_test_graph_build_fails (g3, FM_ERROR_SHAPE, "expected [1, 2]");
 }
 
@@ -521,28 +526,31 @@ test_one_hot (void)
   CHECK_F (m, NULL, "f", 0.0f, 2, 0, 0, 0, 0, 2);
 }
 
+/* A OneHot of index 1 at @depth with the @n_values @values is refused
+ * with @code and a message containing @fragment. */
+static void
+one_hot_refused (gint64       depth,
+                 const float *values,
+                 gsize        n_values,
+                 FmError      code,
+                 const char  *fragment)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (11);
+  static const gint64 idx[] = { 1 };
+
+  fm_test_graph_int64 (g, "i", FM_DIMS (1), idx);
+  fm_test_graph_int64 (g, "d", 0, NULL, &depth);
+  fm_test_graph_float (g, "v", 1, (const gint64[]) { (gint64) n_values }, values);
+  fm_test_graph_node (g, "OneHot", "i,d,v", "y");
+  fm_test_graph_output (g, "y");
+  fm_test_graph_build_fails (g, code, fragment);
+}
+
 static void
 test_one_hot_refusals (void)
 {
-  g_autoptr(FmTestGraph) g = fm_test_graph_new (11);
-  g_autoptr(FmTestGraph) g2 = fm_test_graph_new (11);
-  static const gint64 idx[] = { 1 };
-  static const gint64 zero[] = { 0 }, three[] = { 3 };
-  static const float values3[] = { 0, 1, 2 }, values[] = { 0, 1 };
-
-  fm_test_graph_int64 (g, "i", FM_DIMS (1), idx);
-  fm_test_graph_int64 (g, "d", 0, NULL, zero);
-  fm_test_graph_float (g, "v", FM_DIMS (2), values);
-  fm_test_graph_node (g, "OneHot", "i,d,v", "y");
-  fm_test_graph_output (g, "y");
-  fm_test_graph_build_fails (g, FM_ERROR_INVALID_MODEL, "depth is 0");
-
-  fm_test_graph_int64 (g2, "i", FM_DIMS (1), idx);
-  fm_test_graph_int64 (g2, "d", 0, NULL, three);
-  fm_test_graph_float (g2, "v", FM_DIMS (3), values3);
-  fm_test_graph_node (g2, "OneHot", "i,d,v", "y");
-  fm_test_graph_output (g2, "y");
-  fm_test_graph_build_fails (g2, FM_ERROR_SHAPE, "two elements");
+  one_hot_refused (0, FM_FLOATS (0, 1), FM_ERROR_INVALID_MODEL, "depth is 0");
+  one_hot_refused (3, FM_FLOATS (0, 1, 2), FM_ERROR_SHAPE, "two elements");
 }
 
 /* NonZero */
