@@ -134,6 +134,21 @@ fm_test_graph_int64 (FmTestGraph  *g,
                    tensor_new (name, FM_ONNX_INT64, rank, dims, data));
 }
 
+void
+fm_test_graph_batch_norm_params (FmTestGraph  *g,
+                                 int           rank,
+                                 const gint64 *dims,
+                                 const float  *scale,
+                                 const float  *shift,
+                                 const float  *mean,
+                                 const float  *var)
+{
+  fm_test_graph_float (g, "scale", rank, dims, scale);
+  fm_test_graph_float (g, "shift", rank, dims, shift);
+  fm_test_graph_float (g, "mean", rank, dims, mean);
+  fm_test_graph_float (g, "var", rank, dims, var);
+}
+
 static GPtrArray *
 split_names (const char *list)
 {

@@ -63,6 +63,16 @@ void         fm_test_graph_int64        (FmTestGraph       *g,
                                          int                rank,
                                          const gint64      *dims,
                                          const gint64      *data);
+/* The four parameters of a BatchNormalization as initializers "scale",
+ * "shift", "mean" and "var", each of @rank / @dims: the node then reads
+ * "X,scale,shift,mean,var". */
+void         fm_test_graph_batch_norm_params (FmTestGraph  *g,
+                                              int           rank,
+                                              const gint64 *dims,
+                                              const float  *scale,
+                                              const float  *shift,
+                                              const float  *mean,
+                                              const float  *var);
 /* @inputs and @outputs are comma-separated names; an empty name is an
  * omitted optional input ("x,,b"). The node belongs to the graph. */
 FmOnnxNode  *fm_test_graph_node         (FmTestGraph       *g,

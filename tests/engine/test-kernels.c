@@ -813,10 +813,7 @@ test_batch_norm_threads (void)
       mean[c] = fm_test_rand_float ();
       var[c] = fm_test_rand_float () + 1.5f;
     }
-  fm_test_graph_float (g, "scale", FM_DIMS (C), scale);
-  fm_test_graph_float (g, "shift", FM_DIMS (C), shift);
-  fm_test_graph_float (g, "mean", FM_DIMS (C), mean);
-  fm_test_graph_float (g, "var", FM_DIMS (C), var);
+  fm_test_graph_batch_norm_params (g, FM_DIMS (C), scale, shift, mean, var);
   fm_test_graph_one_node (g, "BatchNormalization", "x,scale,shift,mean,var",
                           FM_DIMS (N, C, 40, 40));
   m = fm_test_graph_build_ok (g);

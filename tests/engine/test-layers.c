@@ -452,10 +452,7 @@ test_layers_batch_norm (void)
   g_autoptr(FmModel) m = NULL;
   g_autoptr(GArray) merged = NULL;
 
-  fm_test_graph_float (g, "scale", FM_DIMS (2), scale);
-  fm_test_graph_float (g, "shift", FM_DIMS (2), shift);
-  fm_test_graph_float (g, "mean", FM_DIMS (2), mean);
-  fm_test_graph_float (g, "var", FM_DIMS (2), var);
+  fm_test_graph_batch_norm_params (g, FM_DIMS (2), scale, shift, mean, var);
   fm_test_graph_node (g, "BatchNormalization", "c,scale,shift,mean,var", "n");
   fm_test_graph_node (g, "Relu", "n", "r");
   fm_test_graph_output (g, "r");

@@ -155,11 +155,9 @@ test_batch_norm_spatial0 (void)
   static const float want[] = { 1, 0, 0, 0, 0, 1 };
   FmOnnxNode *node;
 
-  fm_test_graph_float (g, "s", FM_DIMS (3, 2), scale);
-  fm_test_graph_float (g, "b", FM_DIMS (3, 2), bias);
-  fm_test_graph_float (g, "m", FM_DIMS (3, 2), mean);
-  fm_test_graph_float (g, "v", FM_DIMS (3, 2), var);
-  node = fm_test_graph_one_node (g, "BatchNormalization", "x,s,b,m,v", FM_DIMS (1, 3, 2));
+  fm_test_graph_batch_norm_params (g, FM_DIMS (3, 2), scale, bias, mean, var);
+  node = fm_test_graph_one_node (g, "BatchNormalization", "x,scale,shift,mean,var",
+                                 FM_DIMS (1, 3, 2));
   fm_test_node_int (node, "is_test", 1);
   fm_test_node_int (node, "spatial", 0);
   fm_test_node_float (node, "epsilon", 0.0f);

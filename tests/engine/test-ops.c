@@ -568,11 +568,8 @@ add_batch_norm (FmTestGraph  *g,
                 const float  *mean,
                 const float  *var)
 {
-  fm_test_graph_float (g, "s", FM_DIMS (c), scale);
-  fm_test_graph_float (g, "b", FM_DIMS (c), bias);
-  fm_test_graph_float (g, "m", FM_DIMS (c), mean);
-  fm_test_graph_float (g, "v", FM_DIMS (c), var);
-  return fm_test_graph_one_node (g, "BatchNormalization", "x,s,b,m,v", rank, dims);
+  fm_test_graph_batch_norm_params (g, FM_DIMS (c), scale, bias, mean, var);
+  return fm_test_graph_one_node (g, "BatchNormalization", "x,scale,shift,mean,var", rank, dims);
 }
 
 static void

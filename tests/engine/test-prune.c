@@ -443,10 +443,9 @@ build_bn_after_relu (float       shift,
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   add_dead_relu (g);
-  fm_test_graph_float (g, "scale", FM_DIMS (2), (const float[]) { 1, 1 });
-  fm_test_graph_float (g, "shift", FM_DIMS (2), (const float[]) { shift, 0 });
-  fm_test_graph_float (g, "mean", FM_DIMS (2), (const float[]) { 0, 0 });
-  fm_test_graph_float (g, "var", FM_DIMS (2), (const float[]) { 1, 1 });
+  fm_test_graph_batch_norm_params (g, FM_DIMS (2), (const float[]) { 1, 1 },
+                                   (const float[]) { shift, 0 }, (const float[]) { 0, 0 },
+                                   (const float[]) { 1, 1 });
   fm_test_graph_float (g, "head", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
   fm_test_graph_node (g, "BatchNormalization", "r,scale,shift,mean,var", "n");
   fm_test_graph_node (g, "Conv", "n,head", "y");
