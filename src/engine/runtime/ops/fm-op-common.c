@@ -379,6 +379,35 @@ fm_op_copy_run (const FmNode *node,
     memcpy (dst, src, p->nbytes);
 }
 
+gboolean
+fm_op_set_walk_params (FmOpContext    *ctx,
+                       const FmValue  *x,
+                       const FmShape  *out,
+                       const FmShape  *walk_shape,
+                       gint64          strides[][FM_MAX_RANK],
+                       GError        **error)
+{
+  FmWalkParams *p;
+
+  if (!fm_op_numel (ctx, out, &(gsize) { 0 }, error))
+    return FALSE;
+  p = fm_op_new_params (ctx, sizeof *p);
+  p->elem_size = fm_dtype_size (x->dtype);
+  fm_walk_init (&p->walk, walk_shape, 1, strides);
+  fm_op_set_output (ctx, 0, x->dtype, out);
+  return TRUE;
+}
+
+void
+fm_op_walk_run (const FmNode *node,
+                FmRunCtx     *rc)
+{
+  const FmWalkParams *p = node->params;
+
+  fm_walk_copy (&p->walk, rc->ptrs[node->inputs[0]], rc->ptrs[node->outputs[0]],
+                p->elem_size);
+}
+
 /* *@auto_pad, "" read as NOTSET, is one of the four values and, unless
  * NOTSET, comes without explicit pads in @win. */
 static gboolean

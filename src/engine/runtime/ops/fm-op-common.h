@@ -229,4 +229,23 @@ gboolean fm_op_set_copy_params  (FmOpContext    *ctx,
 void     fm_op_copy_run         (const FmNode   *node,
                                  FmRunCtx       *rc);
 
+/* Params of the ops whose output is a strided walk over their one input
+ * (Transpose, Expand, DepthToSpace, SpaceToDepth). */
+typedef struct
+{
+  FmWalk walk;
+  gsize  elem_size;
+} FmWalkParams;
+
+/* Output 0 is @out of X's dtype: @out's elements in order are those of
+ * @walk_shape, read from @x along @strides (per dim of @walk_shape). */
+gboolean fm_op_set_walk_params  (FmOpContext    *ctx,
+                                 const FmValue  *x,
+                                 const FmShape  *out,
+                                 const FmShape  *walk_shape,
+                                 gint64          strides[][FM_MAX_RANK],
+                                 GError        **error);
+void     fm_op_walk_run         (const FmNode   *node,
+                                 FmRunCtx       *rc);
+
 G_END_DECLS

@@ -380,42 +380,8 @@ const FmOpInfo fm_op_unsqueeze = {
   "Unsqueeze", axes_attributes, unsqueeze_prepare, fm_op_copy_run
 };
 
-/* Transpose and Expand: a strided walk over one input. */
-
-typedef struct
-{
-  FmWalk walk;
-  gsize  elem_size;
-} FmWalkParams;
-
-/* Output @out read from @x along @strides (per dim of @out). */
-static gboolean
-finish_walk (FmOpContext    *ctx,
-             const FmValue  *x,
-             const FmShape  *out,
-             gint64          strides[][FM_MAX_RANK],
-             GError        **error)
-{
-  FmWalkParams *p;
-
-  if (!fm_op_numel (ctx, out, &(gsize) { 0 }, error))
-    return FALSE;
-  p = fm_op_new_params (ctx, sizeof *p);
-  p->elem_size = fm_dtype_size (x->dtype);
-  fm_walk_init (&p->walk, out, 1, strides);
-  fm_op_set_output (ctx, 0, x->dtype, out);
-  return TRUE;
-}
-
-static void
-walk_run (const FmNode *node,
-          FmRunCtx     *rc)
-{
-  const FmWalkParams *p = node->params;
-
-  fm_walk_copy (&p->walk, rc->ptrs[node->inputs[0]], rc->ptrs[node->outputs[0]],
-                p->elem_size);
-}
+/* Transpose and Expand: a strided walk over one input
+ * (fm_op_set_walk_params()). */
 
 static gboolean
 transpose_prepare (FmOpContext  *ctx,
@@ -452,13 +418,13 @@ transpose_prepare (FmOpContext  *ctx,
       out.dims[d] = x->shape.dims[perm[d]];
       strides[0][d] = in_strides[perm[d]];
     }
-  return finish_walk (ctx, x, &out, strides, error);
+  return fm_op_set_walk_params (ctx, x, &out, &out, strides, error);
 }
 
 static const char * const perm_attributes[] = { "perm", NULL };
 
 const FmOpInfo fm_op_transpose = {
-  "Transpose", perm_attributes, transpose_prepare, walk_run
+  "Transpose", perm_attributes, transpose_prepare, fm_op_walk_run
 };
 
 static gboolean
@@ -484,9 +450,9 @@ expand_prepare (FmOpContext  *ctx,
                          _("input of shape %s cannot be expanded to %s"), xs, ts);
     }
   fm_broadcast_strides (&x->shape, &out, strides[0]);
-  return finish_walk (ctx, x, &out, strides, error);
+  return fm_op_set_walk_params (ctx, x, &out, &out, strides, error);
 }
 
 const FmOpInfo fm_op_expand = {
-  "Expand", no_attributes, expand_prepare, walk_run
+  "Expand", no_attributes, expand_prepare, fm_op_walk_run
 };

@@ -18,12 +18,6 @@
 
 #include "fm-op-common.h"
 
-typedef struct
-{
-  FmWalk walk;
-  gsize  elem_size;
-} FmBlockParams;
-
 /* DepthToSpace / SpaceToDepth: X of rank 4 and its blocksize. */
 static FmValue *
 block_x (FmOpContext  *ctx,
@@ -62,26 +56,9 @@ block_finish (FmOpContext    *ctx,
               GError        **error)
 {
   FmShape six = { 6, { 0 } };
-  FmBlockParams *p;
 
-  if (!fm_op_numel (ctx, out, &(gsize) { 0 }, error))
-    return FALSE;
   memcpy (six.dims, dims, 6 * sizeof (gint64));
-  p = fm_op_new_params (ctx, sizeof *p);
-  p->elem_size = fm_dtype_size (x->dtype);
-  fm_walk_init (&p->walk, &six, 1, strides);
-  fm_op_set_output (ctx, 0, x->dtype, out);
-  return TRUE;
-}
-
-static void
-block_run (const FmNode *node,
-           FmRunCtx     *rc)
-{
-  const FmBlockParams *p = node->params;
-
-  fm_walk_copy (&p->walk, rc->ptrs[node->inputs[0]], rc->ptrs[node->outputs[0]],
-                p->elem_size);
+  return fm_op_set_walk_params (ctx, x, out, &six, strides, error);
 }
 
 static gboolean
@@ -166,11 +143,11 @@ static const char * const depth_to_space_attributes[] = { "blocksize", "mode", N
 static const char * const space_to_depth_attributes[] = { "blocksize", NULL };
 
 const FmOpInfo fm_op_depth_to_space = {
-  "DepthToSpace", depth_to_space_attributes, depth_to_space_prepare, block_run
+  "DepthToSpace", depth_to_space_attributes, depth_to_space_prepare, fm_op_walk_run
 };
 
 const FmOpInfo fm_op_space_to_depth = {
-  "SpaceToDepth", space_to_depth_attributes, space_to_depth_prepare, block_run
+  "SpaceToDepth", space_to_depth_attributes, space_to_depth_prepare, fm_op_walk_run
 };
 
 /* Tile */
