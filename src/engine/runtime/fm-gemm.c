@@ -576,12 +576,6 @@ gemv_range (gpointer data,
     }
 }
 
-static gsize
-align64 (gsize bytes)
-{
-  return (bytes + 63) & ~(gsize) 63;
-}
-
 gsize
 fm_sgemm_scratch_size (gboolean trans_a,
                        gboolean trans_b,
@@ -591,9 +585,9 @@ fm_sgemm_scratch_size (gboolean trans_a,
 {
   if (m <= 2 && !trans_a)
     return 0;
-  return align64 (fm_gemm_packed_a_size (m, k) * sizeof (float)) +
-         align64 ((gsize) k * sizeof (gint64)) +
-         (trans_b ? align64 ((gsize) k * n * sizeof (float)) : 0);
+  return fm_align64 (fm_gemm_packed_a_size (m, k) * sizeof (float)) +
+         fm_align64 ((gsize) k * sizeof (gint64)) +
+         (trans_b ? fm_align64 ((gsize) k * n * sizeof (float)) : 0);
 }
 
 void
@@ -640,9 +634,9 @@ fm_sgemm (gboolean     trans_a,
     }
 
   ap = (float *) s;
-  s += align64 (fm_gemm_packed_a_size (m, k) * sizeof (float));
+  s += fm_align64 (fm_gemm_packed_a_size (m, k) * sizeof (float));
   boff = (gint64 *) s;
-  s += align64 ((gsize) k * sizeof (gint64));
+  s += fm_align64 ((gsize) k * sizeof (gint64));
   fm_gemm_pack_a (m, k, a, lda, trans_a, ap);
   if (trans_b)
     {

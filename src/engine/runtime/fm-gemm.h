@@ -24,6 +24,13 @@ G_BEGIN_DECLS
 
 #define FM_GEMM_MR 8   /* rows of a packed A panel */
 
+/* @bytes rounded up to a multiple of 64, for buffers carved from scratch. */
+static inline gsize
+fm_align64 (gsize bytes)
+{
+  return (bytes + 63) & ~(gsize) 63;
+}
+
 typedef enum
 {
   FM_GEMM_ISA_SCALAR,

@@ -18,6 +18,7 @@
 
 #include "fm-gemm.h"
 #include "fm-op-conv-nd.h"
+#include "fm-op-conv-private.h"
 
 void
 fm_col_geom_init (FmColGeom        *g,
@@ -39,7 +40,8 @@ fm_col_chunk (gint64 rows,
   return MAX (MIN (chunk, cols), 1);
 }
 
-/* Outputs [lo, hi) whose tap o * s - pb + koff lands in [0, len). */
+/* Outputs [lo, hi) of dim @j whose tap o * s - pb + koff lands on the
+ * input. */
 static inline void
 tap_range (const FmWindowNd *w,
            int               j,
@@ -47,8 +49,7 @@ tap_range (const FmWindowNd *w,
            gint64           *lo,
            gint64           *hi)
 {
-  *lo = CLAMP (fm_ceil_div (w->pb[j] - koff, w->s[j]), 0, w->out[j]);
-  *hi = CLAMP (fm_floor_div (w->in[j] - 1 + w->pb[j] - koff, w->s[j]) + 1, *lo, w->out[j]);
+  fm_conv_valid_range (w->in[j], w->out[j], w->s[j], w->pb[j], koff, lo, hi);
 }
 
 /* Row @r of the im2col matrix, columns [j0, j0 + jn), as @row[j - j0]:
@@ -220,6 +221,21 @@ fm_col_plan_group (const FmColPlan *plan,
 }
 
 gboolean
+fm_op_conv_inputs (FmOpContext  *ctx,
+                   FmValue     **x,
+                   FmValue     **w,
+                   FmValue     **b,
+                   GError      **error)
+{
+  *x = fm_op_float_x (ctx, 2, 3, -1, error);
+  if (*x == NULL || !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
+    return FALSE;
+  *w = fm_op_input (ctx, 1);
+  *b = fm_op_input (ctx, 2);
+  return TRUE;
+}
+
+gboolean
 fm_op_conv_check_bias (FmOpContext    *ctx,
                        const FmValue  *b,
                        gint64          m,
@@ -253,6 +269,26 @@ fm_op_conv_check_kernel_shape (FmOpContext    *ctx,
       return fm_op_fail (ctx, error, FM_ERROR_SHAPE,
                          _("kernel_shape does not match weights W of shape %s"), ws);
     }
+  return TRUE;
+}
+
+gboolean
+fm_op_conv_pack_weights (FmOpContext     *ctx,
+                         const FmColPlan *plan,
+                         gint64           group,
+                         const FmValue   *w,
+                         float          **packed,
+                         GError         **error)
+{
+  gsize bytes = plan->per_group;
+
+  if (!g_size_checked_mul (&bytes, bytes, group) ||
+      !g_size_checked_mul (&bytes, bytes, sizeof (float)) ||
+      (*packed = fm_aligned_alloc0 (MAX (bytes, 64))) == NULL)
+    return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
+                       _("not enough memory to pack the weights"));
+  fm_col_plan_pack (plan, group, w->constant->data, *packed);
+  ctx->own_copy |= 1u << 1;   /* run reads only the packed weights */
   return TRUE;
 }
 

@@ -19,13 +19,6 @@
 
 G_BEGIN_DECLS
 
-/* @bytes rounded up to a multiple of 64, for buffers carved from scratch. */
-static inline gsize
-fm_align64 (gsize bytes)
-{
-  return (bytes + 63) & ~(gsize) 63;
-}
-
 /* The im2col matrix [c * k0 * k1 * k2, out0 * out1 * out2] of an image
  * [c, in0, in1, in2]: row (ch, kz, ky, kx), column (oz, oy, ox) holds the
  * image at o * s - pb + k * d per dim, or 0 outside it. */
@@ -116,6 +109,13 @@ typedef struct
   gboolean   has_bias;
 } FmConvNd;
 
+/* X, W and B (NULL when absent) of a Conv or ConvTranspose: two or
+ * three inputs, X and W float. */
+gboolean fm_op_conv_inputs       (FmOpContext    *ctx,
+                                  FmValue       **x,
+                                  FmValue       **w,
+                                  FmValue       **b,
+                                  GError        **error);
 /* B [M] float of a Conv or ConvTranspose with @m output channels, if
  * present. */
 gboolean fm_op_conv_check_bias   (FmOpContext    *ctx,
@@ -129,6 +129,16 @@ gboolean fm_op_conv_check_kernel_shape (FmOpContext    *ctx,
                                         const gint64   *kshape,
                                         guint           n_kshape,
                                         GError        **error);
+
+/* Packs the constant weights @w of a Conv or ConvTranspose with @group
+ * groups by fm_col_plan_pack() into *@packed, newly allocated; its run
+ * then reads only those. */
+gboolean fm_op_conv_pack_weights (FmOpContext     *ctx,
+                                  const FmColPlan *plan,
+                                  gint64           group,
+                                  const FmValue   *w,
+                                  float          **packed,
+                                  GError         **error);
 
 void     fm_conv_nd_plan         (const FmConvNd *p,
                                   gboolean        prepacked,

@@ -206,11 +206,8 @@ conv_transpose_prepare (FmOpContext  *ctx,
   FmShape out;
   gint64 group;
 
-  x = fm_op_float_x (ctx, 2, 3, -1, error);
-  if (x == NULL || !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
+  if (!fm_op_conv_inputs (ctx, &x, &w, &b, error))
     return FALSE;
-  w = fm_op_input (ctx, 1);
-  b = fm_op_input (ctx, 2);
   if (!fm_op_attr_int (ctx, "group", 1, &group, error) ||
       !ct_check_shapes (ctx, x, w, b, group, error))
     return FALSE;
@@ -225,18 +222,9 @@ conv_transpose_prepare (FmOpContext  *ctx,
   if (!ct_window (ctx, x, w, cn->p.m, &cn->p.win, &out, error))
     return FALSE;
   fm_conv_transpose_plan (&cn->p, w->kind == FM_VALUE_CONST, &plan);
-  if (w->kind == FM_VALUE_CONST)
-    {
-      gsize floats = plan.per_group;
-
-      if (!g_size_checked_mul (&floats, floats, group) ||
-          !g_size_checked_mul (&floats, floats, sizeof (float)) ||
-          (cn->packed = fm_aligned_alloc0 (MAX (floats, 64))) == NULL)
-        return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
-                           _("not enough memory to pack the weights"));
-      fm_col_plan_pack (&plan, group, w->constant->data, cn->packed);
-      ctx->own_copy |= 1u << 1;   /* run reads only the packed weights */
-    }
+  if (w->kind == FM_VALUE_CONST &&
+      !fm_op_conv_pack_weights (ctx, &plan, group, w, &cn->packed, error))
+    return FALSE;
   ctx->scratch_size = plan.size;
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
   return TRUE;

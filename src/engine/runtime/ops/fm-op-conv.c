@@ -197,12 +197,6 @@ typedef struct
   gsize    size;
 } ConvPlan;
 
-static gsize
-align64 (gsize bytes)
-{
-  return (bytes + 63) & ~(gsize) 63;
-}
-
 /* Stride 2 on parity planes (below) or through im2col: the floats each
  * writes and reads back. Parity planes copy the input once (the @planes
  * of [@hp, @wp] that taps read) and, unless each output row fills a plane
@@ -264,10 +258,10 @@ conv_plan (const FmConvParams *p,
   if (!prepacked)
     {
       plan->at_pack = at;
-      at += align64 (fm_gemm_packed_a_size (plan->mg, plan->rows) * sizeof (float));
+      at += fm_align64 (fm_gemm_packed_a_size (plan->mg, plan->rows) * sizeof (float));
     }
   plan->at_boff = at;
-  at += align64 (plan->rows * sizeof (gint64));
+  at += fm_align64 (plan->rows * sizeof (gint64));
   if (plan->mode == CONV_IMPLICIT)
     {
       /* Stride 1: output (oy, ox) reads xpad at (oy + ky * dh, ox + kx * dw),
@@ -290,8 +284,8 @@ conv_plan (const FmConvParams *p,
       if (plan->pad_copy)
         {
           plan->at_xpad = at;
-          at += align64 ((gsize) plan->npy * plan->npx * plan->cg * plan->hp * plan->wp *
-                         sizeof (float));
+          at += fm_align64 ((gsize) plan->npy * plan->npx * plan->cg * plan->hp * plan->wp *
+                            sizeof (float));
         }
       if (plan->compact)
         {
@@ -300,7 +294,7 @@ conv_plan (const FmConvParams *p,
            * compacted into y), not the whole [mg, flat] through memory. */
           plan->crows = CLAMP (131072 / MAX (plan->mg * plan->wp, 1), 1, p->oh);
           plan->at_cbuf = at;
-          at += align64 ((gsize) plan->mg * plan->crows * plan->wp * sizeof (float));
+          at += fm_align64 ((gsize) plan->mg * plan->crows * plan->wp * sizeof (float));
         }
     }
   else
@@ -317,7 +311,7 @@ conv_plan (const FmConvParams *p,
         plan->chunk = plan->chunk / 48 * 48;
       plan->chunk = MIN (plan->chunk, plan->cols);
       plan->at_col = at;
-      at += align64 ((gsize) plan->rows * plan->chunk * sizeof (float));
+      at += fm_align64 ((gsize) plan->rows * plan->chunk * sizeof (float));
     }
   plan->size = at;
 }
@@ -808,18 +802,20 @@ max_abs (const float *v,
 }
 
 /* Constant weights: the largest |w| per output channel (the layer view's
- * dead-channel hint), and the weights packed for fm-gemm per group. */
+ * dead-channel hint), and, for @mode, the weights transformed for
+ * Winograd or packed for fm-gemm per group as @gemm says (W [mg, rows]
+ * per group, as fm_conv_fast_full() and fm_conv_nd_run() read it). */
 static gboolean
 conv_pack_weights (FmOpContext     *ctx,
                    ConvNode        *cn,
                    const FmValue   *w,
-                   const ConvPlan  *plan,
+                   ConvMode         mode,
+                   const FmColPlan *gemm,
                    GError         **error)
 {
   const FmConvParams *p = &cn->p;
   const float *wd = w->constant->data;   /* [M, C / group, kh, kw] */
   gsize per_m = w->numel / (gsize) p->m;
-  gsize per_group = fm_gemm_packed_a_size (plan->mg, plan->rows);
 
   cn->w_max_abs = g_try_new (float, p->m);
   if (cn->w_max_abs == NULL)
@@ -827,9 +823,9 @@ conv_pack_weights (FmOpContext     *ctx,
                        _("not enough memory to pack the weights"));
   for (gint64 m = 0; m < p->m; m++)
     cn->w_max_abs[m] = max_abs (wd + m * per_m, per_m);
-  if (plan->mode == CONV_DEPTHWISE)
+  if (mode == CONV_DEPTHWISE)
     return TRUE;
-  if (plan->mode == CONV_WINOGRAD)
+  if (mode == CONV_WINOGRAD)
     {
       cn->wino = fm_winograd_new (p, wd);
       if (cn->wino == NULL)
@@ -838,16 +834,7 @@ conv_pack_weights (FmOpContext     *ctx,
       ctx->own_copy |= 1u << 1;
       return TRUE;
     }
-
-  cn->packed = fm_aligned_alloc0 (MAX (per_group * p->group * sizeof (float), 64));
-  if (cn->packed == NULL)
-    return fm_op_fail (ctx, error, FM_ERROR_LIMIT,
-                       _("not enough memory to pack the weights"));
-  for (gint64 g = 0; g < p->group; g++)
-    fm_gemm_pack_a (plan->mg, plan->rows, wd + g * plan->mg * plan->rows, plan->rows,
-                    FALSE, cn->packed + g * per_group);
-  ctx->own_copy |= 1u << 1;   /* run reads only the packed weights */
-  return TRUE;
+  return fm_op_conv_pack_weights (ctx, gemm, p->group, w, &cn->packed, error);
 }
 
 /* 3-D: im2col + GEMM through fm-op-conv-nd.c, weights packed at load
@@ -863,7 +850,6 @@ conv_prepare_3d (FmOpContext    *ctx,
   guint n_kshape;
   ConvNode *cn;
   FmConvNd *nd;
-  ConvPlan plan = { .mode = CONV_IM2COL };
   FmColPlan col_plan;
   FmShape out;
 
@@ -893,9 +879,8 @@ conv_prepare_3d (FmOpContext    *ctx,
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
   fm_conv_nd_plan (nd, w->kind == FM_VALUE_CONST, &col_plan);
-  plan.mg = col_plan.a_rows;   /* conv_pack_weights() packs as fm_col_plan_pack() */
-  plan.rows = col_plan.a_cols;
-  if (w->kind == FM_VALUE_CONST && !conv_pack_weights (ctx, cn, w, &plan, error))
+  if (w->kind == FM_VALUE_CONST &&
+      !conv_pack_weights (ctx, cn, w, CONV_IM2COL, &col_plan, error))
     return FALSE;
   ctx->scratch_size = col_plan.size;
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
@@ -914,11 +899,8 @@ conv_prepare (FmOpContext  *ctx,
   gint64 group, kernel[2];
   int n;
 
-  x = fm_op_float_x (ctx, 2, 3, -1, error);
-  if (x == NULL || !fm_op_check_input (ctx, 1, FM_DTYPE_FLOAT, -1, error))
+  if (!fm_op_conv_inputs (ctx, &x, &w, &b, error))
     return FALSE;
-  w = fm_op_input (ctx, 1);
-  b = fm_op_input (ctx, 2);
   if (x->shape.rank == 5)
     return conv_prepare_3d (ctx, x, w, b, error);
   if (!conv_check_ranks (ctx, x, w, &n, error) ||
@@ -936,10 +918,16 @@ conv_prepare (FmOpContext  *ctx,
   if (!fm_op_numel (ctx, &out, &(gsize) { 0 }, error))
     return FALSE;
   conv_plan (&cn->p, w->kind == FM_VALUE_CONST, &plan);
-  if (w->kind == FM_VALUE_CONST && fm_winograd_pays (&cn->p))
-    plan.mode = CONV_WINOGRAD;
-  if (w->kind == FM_VALUE_CONST && !conv_pack_weights (ctx, cn, w, &plan, error))
-    return FALSE;
+  if (w->kind == FM_VALUE_CONST)
+    {
+      FmColPlan gemm;
+
+      if (fm_winograd_pays (&cn->p))
+        plan.mode = CONV_WINOGRAD;
+      fm_col_plan_init (&gemm, plan.mg, plan.rows, FALSE, plan.rows, plan.cols, TRUE);
+      if (!conv_pack_weights (ctx, cn, w, plan.mode, &gemm, error))
+        return FALSE;
+    }
   ctx->scratch_size = cn->wino != NULL ? fm_winograd_get_scratch_size (cn->wino) : plan.size;
   fm_op_set_output (ctx, 0, FM_DTYPE_FLOAT, &out);
   return TRUE;
