@@ -221,15 +221,23 @@ fm_op_attr (FmOpContext *ctx,
 
 /* Attributes of very old files may lack their type field (0); they are
  * read as the type the op asks for. */
-static gboolean
-attr_type_error (FmOpContext           *ctx,
-                 const FmOnnxAttribute *a,
-                 const char            *expected,
-                 GError               **error)
+gboolean
+fm_op_attr_typed (FmOpContext            *ctx,
+                  const char             *name,
+                  int                     type,
+                  const char             *expected,
+                  const FmOnnxAttribute **a,
+                  GError                **error)
 {
+  *a = fm_op_attr (ctx, name);
+  if (*a == NULL || (*a)->type == type || (*a)->type == 0)
+    return TRUE;
   return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                     /* Translators: an attribute name, the attribute's type number in
+                        the file and the expected ONNX type name (INT, FLOAT, STRING,
+                        INTS or FLOATS, not translated). */
                      _("attribute '%s' has type %d, expected %s"),
-                     a->name, a->type, expected);
+                     (*a)->name, (*a)->type, expected);
 }
 
 gboolean
@@ -239,14 +247,13 @@ fm_op_attr_int (FmOpContext  *ctx,
                 gint64       *out,
                 GError      **error)
 {
-  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
+  const FmOnnxAttribute *a;
 
   *out = def;
-  if (a == NULL)
-    return TRUE;
-  if (a->type != FM_ONNX_ATTR_INT && a->type != 0)
-    return attr_type_error (ctx, a, "INT", error);
-  *out = a->i;
+  if (!fm_op_attr_typed (ctx, name, FM_ONNX_ATTR_INT, "INT", &a, error))
+    return FALSE;
+  if (a != NULL)
+    *out = a->i;
   return TRUE;
 }
 
@@ -257,14 +264,13 @@ fm_op_attr_float (FmOpContext  *ctx,
                   float        *out,
                   GError      **error)
 {
-  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
+  const FmOnnxAttribute *a;
 
   *out = def;
-  if (a == NULL)
-    return TRUE;
-  if (a->type != FM_ONNX_ATTR_FLOAT && a->type != 0)
-    return attr_type_error (ctx, a, "FLOAT", error);
-  *out = a->f;
+  if (!fm_op_attr_typed (ctx, name, FM_ONNX_ATTR_FLOAT, "FLOAT", &a, error))
+    return FALSE;
+  if (a != NULL)
+    *out = a->f;
   return TRUE;
 }
 
@@ -275,14 +281,13 @@ fm_op_attr_string (FmOpContext  *ctx,
                    const char  **out,
                    GError      **error)
 {
-  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
+  const FmOnnxAttribute *a;
 
   *out = def;
-  if (a == NULL)
-    return TRUE;
-  if (a->type != FM_ONNX_ATTR_STRING && a->type != 0)
-    return attr_type_error (ctx, a, "STRING", error);
-  *out = a->s != NULL ? a->s : "";
+  if (!fm_op_attr_typed (ctx, name, FM_ONNX_ATTR_STRING, "STRING", &a, error))
+    return FALSE;
+  if (a != NULL)
+    *out = a->s != NULL ? a->s : "";
   return TRUE;
 }
 
@@ -298,14 +303,15 @@ attr_list (FmOpContext  *ctx,
            guint        *n_out,
            GError      **error)
 {
-  const FmOnnxAttribute *a = fm_op_attr (ctx, name);
+  const FmOnnxAttribute *a;
   GArray *list;
 
   *n_out = 0;
+  if (!fm_op_attr_typed (ctx, name, type, type == FM_ONNX_ATTR_INTS ? "INTS" : "FLOATS", &a,
+                         error))
+    return FALSE;
   if (a == NULL)
     return TRUE;
-  if (a->type != type && a->type != 0)
-    return attr_type_error (ctx, a, type == FM_ONNX_ATTR_INTS ? "INTS" : "FLOATS", error);
   list = type == FM_ONNX_ATTR_INTS ? a->ints : a->floats;
   if (list != NULL && list->len > max)
     return fm_op_fail (ctx, error, FM_ERROR_UNSUPPORTED_ATTRIBUTE,

@@ -113,6 +113,14 @@ void      fm_op_set_output_const  (FmOpContext   *ctx,
 /* Attribute access. Each returns TRUE and leaves @out at @def when the
  * attribute is absent; FALSE with an error when it has the wrong type. */
 const FmOnnxAttribute *fm_op_attr (FmOpContext *ctx, const char *name);
+/* Attribute @name into *@a, NULL when absent; fails when it has another
+ * type than @type (an FM_ONNX_ATTR_*, named @expected in the error). */
+gboolean  fm_op_attr_typed        (FmOpContext            *ctx,
+                                   const char             *name,
+                                   int                     type,
+                                   const char             *expected,
+                                   const FmOnnxAttribute **a,
+                                   GError                **error);
 gboolean  fm_op_attr_int          (FmOpContext  *ctx,
                                    const char   *name,
                                    gint64        def,

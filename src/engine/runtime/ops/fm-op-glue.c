@@ -666,13 +666,8 @@ constant_prepare (FmOpContext  *ctx,
                  (g_str_has_prefix (a->name, "value_float") ? FM_ONNX_ATTR_FLOATS : FM_ONNX_ATTR_INTS) :
                  (g_str_has_prefix (a->name, "value_float") ? FM_ONNX_ATTR_FLOAT : FM_ONNX_ATTR_INT);
 
-      if (a->type != type && a->type != 0)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           /* Translators: an attribute name, the attribute's type number in
-                              the file and the expected ONNX type name (FLOAT, FLOATS, INT or
-                              INTS, not translated). */
-                           _("attribute '%s' has type %d, expected %s"),
-                           a->name, a->type, expect);
+      if (!fm_op_attr_typed (ctx, a->name, type, expect, &a, error))
+        return FALSE;
       t = constant_from_numbers (ctx, a, error);
       if (t == NULL)
         return FALSE;
