@@ -45,22 +45,6 @@ block_x (FmOpContext  *ctx,
   return x;
 }
 
-/* Output @out ([N, C', H', W']) read as the six axes @dims along
- * @strides (elements of X). */
-static gboolean
-block_finish (FmOpContext    *ctx,
-              const FmValue  *x,
-              const FmShape  *out,
-              const gint64   *dims,
-              gint64          strides[][FM_MAX_RANK],
-              GError        **error)
-{
-  FmShape six = { 6, { 0 } };
-
-  memcpy (six.dims, dims, 6 * sizeof (gint64));
-  return fm_op_set_walk_params (ctx, x, out, &six, strides, error);
-}
-
 static gboolean
 depth_to_space_prepare (FmOpContext  *ctx,
                         GError      **error)
@@ -97,12 +81,12 @@ depth_to_space_prepare (FmOpContext  *ctx,
     FmShape out = { 4, { n, cb, h * b, w * b } };
     /* out as [N, C', H, b, W, b]; X as [N, b, b, C', H, W] (DCR) or
      * [N, C', b, b, H, W] (CRD) */
-    gint64 dims[6] = { n, cb, h, b, w, b };
+    FmShape six = { 6, { n, cb, h, b, w, b } };
     gint64 strides[1][FM_MAX_RANK] = {
       { c * hw, crd ? b * b * hw : hw, w, crd ? b * hw : b * cb * hw, 1, crd ? hw : cb * hw }
     };
 
-    return block_finish (ctx, x, &out, dims, strides, error);
+    return fm_op_set_walk_params (ctx, x, &out, &six, strides, error);
   }
 }
 
@@ -132,10 +116,10 @@ space_to_depth_prepare (FmOpContext  *ctx,
   {
     FmShape out = { 4, { n, c * b * b, h / b, w / b } };
     /* out as [N, b, b, C, H', W']; X as [N, C, H', b, W', b] */
-    gint64 dims[6] = { n, b, b, c, h / b, w / b };
+    FmShape six = { 6, { n, b, b, c, h / b, w / b } };
     gint64 strides[1][FM_MAX_RANK] = { { c * h * w, w, 1, h * w, b * w, b } };
 
-    return block_finish (ctx, x, &out, dims, strides, error);
+    return fm_op_set_walk_params (ctx, x, &out, &six, strides, error);
   }
 }
 
