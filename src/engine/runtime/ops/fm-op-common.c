@@ -379,6 +379,13 @@ fm_op_copy_run (const FmNode *node,
     memcpy (dst, src, p->nbytes);
 }
 
+void
+fm_op_nothing_run (const FmNode *node,
+                   FmRunCtx     *rc)
+{
+  /* The output was made in prepare. */
+}
+
 gboolean
 fm_op_set_walk_params (FmOpContext    *ctx,
                        const FmValue  *x,

@@ -228,6 +228,9 @@ gboolean fm_op_set_copy_params  (FmOpContext    *ctx,
                                  GError        **error);
 void     fm_op_copy_run         (const FmNode   *node,
                                  FmRunCtx       *rc);
+/* Run of the ops whose output is made in prepare (fm_op_set_output_const ()). */
+void     fm_op_nothing_run      (const FmNode   *node,
+                                 FmRunCtx       *rc);
 
 /* Params of the ops whose output is a strided walk over their one input
  * (Transpose, Expand, DepthToSpace, SpaceToDepth). */

@@ -54,16 +54,9 @@ shape_prepare (FmOpContext  *ctx,
   return TRUE;
 }
 
-static void
-nothing_run (const FmNode *node,
-             FmRunCtx     *rc)
-{
-  /* The output was made in prepare. */
-}
-
 static const char * const shape_attributes[] = { "start", "end", NULL };
 
-const FmOpInfo fm_op_shape = { "Shape", shape_attributes, shape_prepare, nothing_run };
+const FmOpInfo fm_op_shape = { "Shape", shape_attributes, shape_prepare, fm_op_nothing_run };
 
 /* Size: the input's element count, an int64 scalar made in prepare. */
 
@@ -86,7 +79,7 @@ size_prepare (FmOpContext  *ctx,
 
 static const char * const size_attributes[] = { NULL };
 
-const FmOpInfo fm_op_size = { "Size", size_attributes, size_prepare, nothing_run };
+const FmOpInfo fm_op_size = { "Size", size_attributes, size_prepare, fm_op_nothing_run };
 
 /* Gather with indices known at load. */
 
@@ -686,7 +679,9 @@ static const char * const constant_attributes[] = {
   "sparse_value", "value_string", "value_strings", NULL
 };
 
-const FmOpInfo fm_op_constant = { "Constant", constant_attributes, constant_prepare, nothing_run };
+const FmOpInfo fm_op_constant = {
+  "Constant", constant_attributes, constant_prepare, fm_op_nothing_run
+};
 
 /* ConstantOfShape */
 

@@ -158,16 +158,9 @@ range_prepare (FmOpContext  *ctx,
   return TRUE;
 }
 
-static void
-nothing_run (const FmNode *node,
-             FmRunCtx     *rc)
-{
-  /* The output was made in prepare. */
-}
-
 static const char * const no_attributes[] = { NULL };
 
-const FmOpInfo fm_op_range = { "Range", no_attributes, range_prepare, nothing_run };
+const FmOpInfo fm_op_range = { "Range", no_attributes, range_prepare, fm_op_nothing_run };
 
 /* NonZero: made in prepare. */
 
@@ -225,7 +218,7 @@ non_zero_prepare (FmOpContext  *ctx,
   return TRUE;
 }
 
-const FmOpInfo fm_op_non_zero = { "NonZero", no_attributes, non_zero_prepare, nothing_run };
+const FmOpInfo fm_op_non_zero = { "NonZero", no_attributes, non_zero_prepare, fm_op_nothing_run };
 
 /* Trilu */
 
