@@ -142,7 +142,6 @@ add_initializers (FmModelBuilder *b,
       const FmOnnxTensor *t = g_ptr_array_index (inits, i);
       g_autoptr(GError) local_error = NULL;
       FmConstTensor *c;
-      FmValue *v;
       int id;
 
       if (t->name == NULL || t->name[0] == '\0')
@@ -173,12 +172,7 @@ add_initializers (FmModelBuilder *b,
           fm_const_tensor_free (c);
           return FALSE;
         }
-      v = BUILDER_VALUE (b, id);
-      v->kind = FM_VALUE_CONST;
-      v->dtype = c->dtype;
-      v->shape = c->shape;
-      v->numel = c->numel;
-      v->constant = c;
+      _fm_value_set_const (BUILDER_VALUE (b, id), c);
       b->model->weights_size += c->numel * fm_dtype_size (c->dtype);
     }
   return TRUE;
@@ -254,11 +248,7 @@ bind_input (FmModelBuilder       *b,
     return FALSE;
   if (bytes > 0)
     memcpy (c->data, bound->data, bytes);
-  v->kind = FM_VALUE_CONST;
-  v->dtype = c->dtype;
-  v->shape = c->shape;
-  v->numel = c->numel;
-  v->constant = c;
+  _fm_value_set_const (v, c);
   return TRUE;
 }
 

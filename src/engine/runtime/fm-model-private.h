@@ -35,4 +35,9 @@ FmModel *_fm_model_build (const FmOnnxModel    *proto,
                           gboolean              drop_source,
                           GError              **error);
 
+/* @v becomes the constant @c (taken, in place of any it held): its
+ * dtype, shape and element count are @c's. */
+void     _fm_value_set_const (FmValue       *v,
+                              FmConstTensor *c);
+
 G_END_DECLS

@@ -32,6 +32,18 @@ fm_model_ref (FmModel *model)
   return model;
 }
 
+void
+_fm_value_set_const (FmValue       *v,
+                     FmConstTensor *c)
+{
+  g_clear_pointer (&v->constant, fm_const_tensor_free);
+  v->kind = FM_VALUE_CONST;
+  v->dtype = c->dtype;
+  v->shape = c->shape;
+  v->numel = c->numel;
+  v->constant = c;
+}
+
 static void
 fm_model_free (FmModel *model)
 {

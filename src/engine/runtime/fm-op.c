@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fm-model-private.h"
 #include "fm-op.h"
 
 #define FM_OP(Name, name) #Name,
@@ -204,12 +205,7 @@ fm_op_set_output_const (FmOpContext   *ctx,
       fm_const_tensor_free (t);
       return;
     }
-  g_clear_pointer (&v->constant, fm_const_tensor_free);
-  v->kind = FM_VALUE_CONST;
-  v->dtype = t->dtype;
-  v->shape = t->shape;
-  v->numel = t->numel;
-  v->constant = t;
+  _fm_value_set_const (v, t);
 }
 
 const FmOnnxAttribute *
