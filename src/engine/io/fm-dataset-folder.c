@@ -31,13 +31,6 @@ folder_file_clear (gpointer data)
 }
 
 static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-static int
 folder_file_compare (gconstpointer a,
                      gconstpointer b)
 {
@@ -96,15 +89,8 @@ stat_entry (FmDataset  *ds,
   return S_ISREG (st->st_mode) ? ENTRY_FILE : ENTRY_SKIP;
 }
 
-/* Whether @name ends as a picture's does (.png, .jpg, .jpeg, in any case). */
-static gboolean
-named_as_picture (const char *name)
-{
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-
-  return g_str_has_suffix (lower, ".png") || g_str_has_suffix (lower, ".jpg")
-         || g_str_has_suffix (lower, ".jpeg");
-}
+/* How a picture's name ends (in any case). */
+static const char * const picture_suffixes[] = { ".png", ".jpg", ".jpeg", NULL };
 
 /* Lists @child if its magic bytes are PNG or JPEG; one named as a picture
  * that is not is a warning (other files, a README, are no concern). */
@@ -126,7 +112,7 @@ add_if_picture (FmDataset      *ds,
     }
   if (!fm_image_has_magic (head, head_len))
     {
-      if (named_as_picture (child))
+      if (_fm_dataset_named_as (child, picture_suffixes))
         g_ptr_array_add (ds->list_warnings,
                          g_strdup_printf (_("%s: not a JPEG or PNG picture"), child));
       return;
@@ -174,7 +160,7 @@ list_folder (FmDataset   *ds,
   g_dir_close (dir);
   /* The listing's warnings come in the order of the names, on every
    * machine. */
-  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_sort (names, _fm_dataset_compare_strings);
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -220,7 +206,7 @@ list_top_folders (FmDataset *ds)
         g_ptr_array_add (names, g_strdup (name));
     }
   g_dir_close (dir);
-  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_sort (names, _fm_dataset_compare_strings);
   return names;
 }
 

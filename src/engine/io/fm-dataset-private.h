@@ -132,6 +132,13 @@ void     _fm_dataset_add_warning  (FmDataset   *ds,
 /* @message without the "@path: " it starts with (" : " in French). */
 const char *_fm_dataset_without_path (const char *message,
                                       const char *path);
+/* strcmp () of two char * in arrays, for sorting names bytewise. */
+int      _fm_dataset_compare_strings (gconstpointer a,
+                                      gconstpointer b);
+/* Whether @name ends in one of @suffixes (lowercase, NULL-terminated), in
+ * any case. */
+gboolean _fm_dataset_named_as     (const char         *name,
+                                   const char * const *suffixes);
 
 /* .npy arrays. */
 gboolean _fm_dataset_npy_open     (FmDataset   *ds,

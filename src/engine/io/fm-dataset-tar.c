@@ -135,23 +135,8 @@ is_shard_file (const char *path)
   return fm_file_read_head (path, head, sizeof head, &len, NULL) && is_tar_head (path, head, len);
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* Whether @name ends as a shard's does: .tar, .tar.gz or .tgz, in any
- * case. */
-static gboolean
-named_as_shard (const char *name)
-{
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-
-  return g_str_has_suffix (lower, ".tar") || g_str_has_suffix (lower, ".tar.gz")
-         || g_str_has_suffix (lower, ".tgz");
-}
+/* How a shard's name ends (in any case). */
+static const char * const shard_suffixes[] = { ".tar", ".tar.gz", ".tgz", NULL };
 
 /* What the entry @full of a folder is, for telling a folder of shards. */
 typedef enum
@@ -210,7 +195,7 @@ list_shard_folder (const char  *path,
           if (files->len > MAX_SHARDS)
             break;   /* one too many: the rest need not be read */
         }
-      else if (name[0] != '.' && named_as_shard (name) && misnamed == NULL)
+      else if (name[0] != '.' && _fm_dataset_named_as (name, shard_suffixes) && misnamed == NULL)
         misnamed = g_steal_pointer (&full);
     }
   g_dir_close (dir);
@@ -226,7 +211,7 @@ list_shard_folder (const char  *path,
                      MAX_SHARDS);
       return NULL;
     }
-  g_ptr_array_sort (files, compare_strings);
+  g_ptr_array_sort (files, _fm_dataset_compare_strings);
   return g_steal_pointer (&files);
 }
 

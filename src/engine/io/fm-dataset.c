@@ -696,3 +696,22 @@ _fm_dataset_without_path (const char *message,
     return message + n + 3;
   return message;
 }
+
+int
+_fm_dataset_compare_strings (gconstpointer a,
+                             gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+gboolean
+_fm_dataset_named_as (const char         *name,
+                      const char * const *suffixes)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  for (guint i = 0; suffixes[i] != NULL; i++)
+    if (g_str_has_suffix (lower, suffixes[i]))
+      return TRUE;
+  return FALSE;
+}
