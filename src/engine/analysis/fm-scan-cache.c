@@ -108,17 +108,23 @@ model_digest (const char  *model_path,
   return g_strdup (fm_sha256_get_string (sum));
 }
 
-/* The key: the model's digest, then the dataset and the options. */
+/* The key: the model's digest (of @model_path and @external_files, see
+ * model_digest ()), then the dataset and the options. */
 static char *
-cache_path (const char          *model_digest,
+cache_path (const char          *model_path,
+            GPtrArray           *external_files,
             const char          *dataset_key,
-            const FmScanOptions *options)
+            const FmScanOptions *options,
+            GError             **error)
 {
+  g_autofree char *digest = model_digest (model_path, external_files, error);
   g_autoptr(FmSha256) sum = fm_sha256_new ();
   g_autoptr(GString) opts = g_string_new (NULL);
   g_autofree char *name = NULL;
 
-  fm_sha256_update (sum, model_digest, strlen (model_digest));
+  if (digest == NULL)
+    return NULL;
+  fm_sha256_update (sum, digest, strlen (digest));
   append_options (opts, dataset_key, options);
   fm_sha256_update (sum, opts->str, opts->len);
 
@@ -158,12 +164,9 @@ fm_scan_cache_path (const char          *model_path,
                     const FmScanOptions *options,
                     GError             **error)
 {
-  g_autofree char *digest = NULL;
-
   g_return_val_if_fail (model_path != NULL && dataset_key != NULL && options != NULL, NULL);
 
-  digest = model_digest (model_path, NULL, error);
-  return digest != NULL ? cache_path (digest, dataset_key, options) : NULL;
+  return cache_path (model_path, NULL, dataset_key, options, error);
 }
 
 char *
@@ -172,12 +175,9 @@ fm_scan_cache_path_for_model (const FmModel       *model,
                               const FmScanOptions *options,
                               GError             **error)
 {
-  g_autofree char *digest = NULL;
-
   g_return_val_if_fail (model != NULL && dataset_key != NULL && options != NULL, NULL);
 
-  digest = model_digest (model->path, model->external_files, error);
-  return digest != NULL ? cache_path (digest, dataset_key, options) : NULL;
+  return cache_path (model->path, model->external_files, dataset_key, options, error);
 }
 
 FmScanResult *
