@@ -119,6 +119,24 @@ read_uints (JsonArray *a,
   return TRUE;
 }
 
+/* The @n elements of @a, copied into @out; the index of the first that
+ * is not text (those before it copied), or @n. */
+static guint
+read_texts (JsonArray *a,
+            guint      n,
+            char     **out)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+
+      if (!is_text (e))
+        return i;
+      out[i] = g_strdup (json_node_get_string (e));
+    }
+  return n;
+}
+
 static gboolean
 read_float_member (JsonObject *o,
                    const char *name,
@@ -279,18 +297,14 @@ read_warnings (FmScanResult  *result,
                GError       **error)
 {
   JsonArray *warnings = get_array (o, "warnings", G_MAXUINT, FALSE, NULL);
+  guint n, bad;
 
   if (warnings == NULL)
     BAD (_("%s: “warnings” is missing"), what);
-  result->warnings = g_new0 (char *, json_array_get_length (warnings) + 1);
-  for (guint i = 0; i < json_array_get_length (warnings); i++)
-    {
-      JsonNode *e = json_array_get_element (warnings, i);
-
-      if (!is_text (e))
-        BAD (_("%s: warnings[%u] is not a string"), what, i);
-      result->warnings[i] = g_strdup (json_node_get_string (e));
-    }
+  n = json_array_get_length (warnings);
+  result->warnings = g_new0 (char *, n + 1);
+  if ((bad = read_texts (warnings, n, result->warnings)) < n)
+    BAD (_("%s: warnings[%u] is not a string"), what, bad);
   return TRUE;
 }
 
@@ -503,7 +517,7 @@ read_classes (FmScanResult  *result,
 {
   JsonArray *a;
   guint64 sum = 0;
-  guint n;
+  guint n, bad;
 
   if (!json_object_has_member (o, "classes"))
     return TRUE;
@@ -514,14 +528,8 @@ read_classes (FmScanResult  *result,
          FM_DATASET_MAX_CLASSES);
   result->class_names = g_new0 (char *, MAX (n, 1));
   result->n_classes = n;
-  for (guint k = 0; k < n; k++)
-    {
-      JsonNode *e = json_array_get_element (a, k);
-
-      if (!is_text (e))
-        BAD (_("%s: classes[%u] is not a string"), what, k);
-      result->class_names[k] = g_strdup (json_node_get_string (e));
-    }
+  if ((bad = read_texts (a, n, result->class_names)) < n)
+    BAD (_("%s: classes[%u] is not a string"), what, bad);
   if (!json_object_has_member (o, "class_images"))
     return TRUE;
   a = get_array (o, "class_images", n, FALSE, NULL);
