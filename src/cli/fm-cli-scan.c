@@ -303,6 +303,32 @@ print_dead (const FmScanResult *r)
   print_bound (r);
 }
 
+/* "  LAYER: C (NOTE), C (NOTE)…" for the @n channels @channels of @L,
+ * each noted with its APoZ (@apoz) or else its fire count; nothing when
+ * @n is 0. */
+static void
+print_channel_line (const FmScanLayer *L,
+                    const guint       *channels,
+                    guint              n,
+                    gboolean           apoz)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree char *name = NULL;
+
+  if (n == 0)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      guint c = channels[i];
+      g_autofree char *note = apoz ? percent_cell (L->apoz[c])
+                                   : g_strdup_printf ("%" G_GUINT64_FORMAT, L->fire_count[c]);
+
+      g_string_append_printf (list, "%s%u (%s)", i > 0 ? ", " : "", c, note);
+    }
+  name = fm_cli_escape_controls (L->name);
+  g_print ("  %s: %s\n", name, list->str);
+}
+
 static void
 print_rare (const FmScanResult *r)
 {
@@ -310,19 +336,7 @@ print_rare (const FmScanResult *r)
   g_print (_("Rarely active channels (fire on fewer than %g %% of the images):\n"),
            100.0 * r->rare_below);
   for (guint l = 0; l < r->n_layers; l++)
-    {
-      const FmScanLayer *L = &r->layers[l];
-      g_autoptr(GString) list = g_string_new (NULL);
-      g_autofree char *name = NULL;
-
-      if (L->n_rare == 0)
-        continue;
-      for (guint i = 0; i < L->n_rare; i++)
-        g_string_append_printf (list, "%s%u (%" G_GUINT64_FORMAT ")", i > 0 ? ", " : "",
-                                L->rare[i], L->fire_count[L->rare[i]]);
-      name = fm_cli_escape_controls (L->name);
-      g_print ("  %s: %s\n", name, list->str);
-    }
+    print_channel_line (&r->layers[l], r->layers[l].rare, r->layers[l].n_rare, FALSE);
 }
 
 static void
@@ -331,22 +345,7 @@ print_near_dead (const FmScanResult *r)
   g_print ("\n%s\n", _("Near-dead channels (APoZ above the layer's mean + 1 standard "
                        "deviation):"));
   for (guint l = 0; l < r->n_layers; l++)
-    {
-      const FmScanLayer *L = &r->layers[l];
-      g_autoptr(GString) list = g_string_new (NULL);
-      g_autofree char *name = NULL;
-
-      if (L->n_near_dead == 0)
-        continue;
-      for (guint i = 0; i < L->n_near_dead; i++)
-        {
-          g_autofree char *apoz = percent_cell (L->apoz[L->near_dead[i]]);
-
-          g_string_append_printf (list, "%s%u (%s)", i > 0 ? ", " : "", L->near_dead[i], apoz);
-        }
-      name = fm_cli_escape_controls (L->name);
-      g_print ("  %s: %s\n", name, list->str);
-    }
+    print_channel_line (&r->layers[l], r->layers[l].near_dead, r->layers[l].n_near_dead, TRUE);
 }
 
 /* For a labelled dataset: the classes each rare or near-dead channel
