@@ -60,6 +60,18 @@ fm_test_scan (FmModel             *model,
   return fm_scan_result_ref (fm_scan_get_result (scan));
 }
 
+FmScanResult *
+fm_test_scan_bundled (const char          *model_rel,
+                      const char          *dataset_rel,
+                      const FmScanOptions *options)
+{
+  g_autofree char *model_path = fm_test_bundled (model_rel);
+  g_autofree char *dataset_path = fm_test_bundled (dataset_rel);
+  g_autoptr(FmModel) model = fm_test_load_model (model_path);
+
+  return fm_test_scan (model, dataset_path, options);
+}
+
 typedef struct
 {
   FmDataset      *ds;

@@ -54,6 +54,11 @@ guint64 fm_test_read_in_two_threads (FmDataset      *ds,
 
 /* The bundled file @rel (data/@rel), which must be there. */
 char *fm_test_bundled           (const char         *rel);
+/* fm_test_scan () of the bundled dataset @dataset_rel by the bundled
+ * model @model_rel (both as for fm_test_bundled ()). */
+FmScanResult *fm_test_scan_bundled (const char          *model_rel,
+                                    const char          *dataset_rel,
+                                    const FmScanOptions *options);
 /* Whether @c is among the @n entries of @list (a dead, rare or near-dead
  * list). */
 gboolean fm_test_list_has         (const guint        *list,

@@ -126,15 +126,12 @@ scan_model (const char *rel,
             guint       threads,
             guint64     limit)
 {
-  g_autofree char *model_path = fm_test_bundled (rel);
-  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
-  g_autoptr(FmModel) model = fm_test_load_model (model_path);
   FmScanOptions o;
 
   fm_scan_options_init (&o);
   o.threads = threads;
   o.limit = limit;
-  return fm_test_scan (model, digits, &o);
+  return fm_test_scan_bundled (rel, HELDOUT_DIGITS, &o);
 }
 
 static FmScanResult *

@@ -715,15 +715,12 @@ test_cancel (void)
 static FmScanResult *
 bundled_result (guint64 limit)
 {
-  g_autofree char *model_path = fm_test_bundled (DYING_MODEL);
-  g_autofree char *digits = fm_test_bundled (HELDOUT_DIGITS);
-  g_autoptr(FmModel) model = fm_test_load_model (model_path);
   FmScanOptions o;
 
   fm_scan_options_init (&o);
   o.limit = limit;
   o.rare_below = 0.2;  /* so that some channels are rare */
-  return fm_test_scan (model, digits, &o);
+  return fm_test_scan_bundled (DYING_MODEL, HELDOUT_DIGITS, &o);
 }
 
 static void
