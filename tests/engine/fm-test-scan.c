@@ -9,7 +9,10 @@
 
 #include <math.h>
 
+#include <zlib.h>
+
 #include "fm-data.h"
+#include "fm-test-files.h"
 #include "fm-test-scan.h"
 
 char *
@@ -58,6 +61,39 @@ fm_test_scan (FmModel             *model,
   g_assert_no_error (error);
   g_assert_nonnull (fm_scan_get_result (scan));
   return fm_scan_result_ref (fm_scan_get_result (scan));
+}
+
+char *
+fm_test_write_idx (const char   *name,
+                   guint         n,
+                   guint         stored_n,
+                   guint         h,
+                   guint         w,
+                   const guint8 *pixels,
+                   gboolean      gz)
+{
+  char *path = g_build_filename (fm_test_scratch (), name, NULL);
+  const guint32 header[4] = { GUINT32_TO_BE (0x803), GUINT32_TO_BE (stored_n),
+                              GUINT32_TO_BE (h), GUINT32_TO_BE (w) };
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  GError *error = NULL;
+
+  g_byte_array_append (bytes, (const guint8 *) header, sizeof header);
+  g_byte_array_append (bytes, pixels, n * h * w);
+  if (gz)
+    {
+      gzFile f = gzopen (path, "wb");
+
+      g_assert_nonnull (f);
+      g_assert_cmpint (gzwrite (f, bytes->data, bytes->len), ==, (int) bytes->len);
+      g_assert_cmpint (gzclose (f), ==, Z_OK);
+    }
+  else
+    {
+      g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error);
+      g_assert_no_error (error);
+    }
+  return path;
 }
 
 FmScanResult *

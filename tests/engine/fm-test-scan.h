@@ -54,6 +54,16 @@ guint64 fm_test_read_in_two_threads (FmDataset      *ds,
 
 /* The bundled file @rel (data/@rel), which must be there. */
 char *fm_test_bundled           (const char         *rel);
+/* An idx3-ubyte file @name in fm_test_scratch (): @n items of @h x @w
+ * bytes (@pixels), gzip-compressed when @gz. @stored_n is the count
+ * written in the header (normally @n). */
+char *fm_test_write_idx         (const char         *name,
+                                 guint               n,
+                                 guint               stored_n,
+                                 guint               h,
+                                 guint               w,
+                                 const guint8       *pixels,
+                                 gboolean            gz);
 /* fm_test_scan () of the bundled dataset @dataset_rel by the bundled
  * model @model_rel (both as for fm_test_bundled ()). */
 FmScanResult *fm_test_scan_bundled (const char          *model_rel,

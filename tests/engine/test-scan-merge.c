@@ -20,7 +20,6 @@
 #include <json-glib/json-glib.h>
 
 #include "fm-scan.h"
-#include "fm-test-files.h"
 #include "fm-test-graph.h"
 #include "fm-test-scan.h"
 
@@ -29,25 +28,6 @@
 #define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-/* A plain idx3-ubyte file of @n items of 1 x 1 byte. */
-static char *
-write_idx (const char   *name,
-           guint         n,
-           const guint8 *pixels)
-{
-  char *path = g_build_filename (fm_test_scratch (), name, NULL);
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  const guint8 header[16] = { 0, 0, 8, 3,  0, 0, 0, (guint8) n,  0, 0, 0, 1,  0, 0, 0, 1 };
-  GError *error = NULL;
-
-  g_assert_cmpuint (n, <, 256);
-  g_byte_array_append (bytes, header, sizeof header);
-  g_byte_array_append (bytes, pixels, n);
-  g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error);
-  g_assert_no_error (error);
-  return path;
-}
 
 /* @model over @path with @o; shard K/N when @n > 0. Complete. */
 static FmScanResult *
@@ -204,7 +184,7 @@ test_diagnoses (void)
   fm_test_graph_node (g, "Relu", "c2", "r2");
   fm_test_graph_output (g, "r2");
   model = fm_test_graph_build_ok (g);
-  path = write_idx ("diag.idx", 3, px);
+  path = fm_test_write_idx ("diag.idx", 3, 3, 1, 1, px, FALSE);
 
   fm_scan_options_init (&o);
   fm_preprocess_init (&o.preprocess, 1, 1, 1);

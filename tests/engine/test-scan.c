@@ -24,7 +24,6 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <zlib.h>
 
 #include "fm-csv.h"
 #include "fm-data.h"
@@ -35,49 +34,10 @@
 #include "fm-stats.h"
 #include "fm-test-files.h"
 #include "fm-test-graph.h"
-#include "fm-test-image.h"
 #include "fm-test-scan.h"
 
 
 /* ---- helpers ---------------------------------------------------------- */
-
-/* An idx3-ubyte file of @n items of @h x @w bytes; gzip-compressed when
- * @gz. @stored_n is the count written in the header (normally @n). */
-static char *
-write_idx (const char   *name,
-           guint         n,
-           guint         stored_n,
-           guint         h,
-           guint         w,
-           const guint8 *pixels,
-           gboolean      gz)
-{
-  char *path = g_build_filename (fm_test_scratch (), name, NULL);
-  guint8 header[16];
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  GError *error = NULL;
-
-  fm_test_put_be32 (header, 0x803);
-  fm_test_put_be32 (header + 4, stored_n);
-  fm_test_put_be32 (header + 8, h);
-  fm_test_put_be32 (header + 12, w);
-  g_byte_array_append (bytes, header, 16);
-  g_byte_array_append (bytes, pixels, n * h * w);
-  if (gz)
-    {
-      gzFile f = gzopen (path, "wb");
-
-      g_assert_nonnull (f);
-      g_assert_cmpint (gzwrite (f, bytes->data, bytes->len), ==, (int) bytes->len);
-      g_assert_cmpint (gzclose (f), ==, Z_OK);
-    }
-  else
-    {
-      g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error);
-      g_assert_no_error (error);
-    }
-  return path;
-}
 
 #define DYING_MODEL    "models/mnist-cnn-dying.onnx"
 #define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
@@ -145,7 +105,7 @@ test_dead_bias (void)
                                  255, 0, 0, 0,  1, 1, 1, 1 };
 
   model = build_conv_relu (2, 2, 2, w, b);
-  path = write_idx ("dead-bias.idx", 5, 5, 2, 2, px, FALSE);
+  path = fm_test_write_idx ("dead-bias.idx", 5, 5, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
   r = fm_test_scan (model, path, &o);
@@ -216,7 +176,7 @@ test_dead_not_bias (void)
   static const float w[] = { -10, -1 };
   static const float b[] = { 1, 0 };
   static const guint8 px[12] = { 51, 60, 70, 80,  255, 255, 255, 255,  51, 51, 51, 51 };
-  g_autofree char *path = write_idx ("dead-not-bias.idx", 3, 3, 2, 2, px, FALSE);
+  g_autofree char *path = fm_test_write_idx ("dead-not-bias.idx", 3, 3, 2, 2, px, FALSE);
 
   for (int with_bias = 0; with_bias < 2; with_bias++)
     {
@@ -286,7 +246,7 @@ test_nhwc (void)
   fm_test_graph_node (g, "Relu", "t", "r");
   fm_test_graph_output (g, "r");
   model = fm_test_graph_build_ok (g);
-  path = write_idx ("nhwc.idx", 5, 5, 2, 2, px, FALSE);
+  path = fm_test_write_idx ("nhwc.idx", 5, 5, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
   r = fm_test_scan (model, path, &o);
@@ -335,7 +295,7 @@ test_fire_count (void)
   px[41 * 9 + 8] = 204;
 
   model = build_conv_relu (3, 3, 1, w, b);
-  path = write_idx ("fire.idx.gz", FIRE_N, FIRE_N, 3, 3, px, TRUE);
+  path = fm_test_write_idx ("fire.idx.gz", FIRE_N, FIRE_N, 3, 3, px, TRUE);
 
   /* 3 / 50 = 6 %: rare under 10 %, not under 1 %. */
   plain_options (&o, 3, 3);
@@ -410,7 +370,7 @@ test_diagnoses (void)
   fm_test_graph_node (g, "Relu", "c2", "r2");
   fm_test_graph_output (g, "r2");
   model = fm_test_graph_build_ok (g);
-  path = write_idx ("diag.idx", 3, 3, 2, 2, px, FALSE);
+  path = fm_test_write_idx ("diag.idx", 3, 3, 2, 2, px, FALSE);
 
   plain_options (&o, 2, 2);
   r = fm_test_scan (model, path, &o);
@@ -1053,7 +1013,7 @@ test_bad_datasets (void)
   /* A gzip file whose header promises 10 items but holds 6: the scan
    * stops with the reader's error, naming the file, and keeps the 6. */
   {
-    g_autofree char *path = write_idx ("short.idx.gz", 6, 10, 2, 2, px, TRUE);
+    g_autofree char *path = fm_test_write_idx ("short.idx.gz", 6, 10, 2, 2, px, TRUE);
     g_autoptr(FmDataset) dataset = fm_dataset_open (path, NULL, &error);
     g_autoptr(FmScan) scan = NULL;
     FmScanResult *r;
@@ -1109,7 +1069,7 @@ test_bad_datasets (void)
 
   /* Options the scan refuses before it starts. */
   {
-    g_autofree char *path = write_idx ("ok.idx", 2, 2, 2, 2, px, FALSE);
+    g_autofree char *path = fm_test_write_idx ("ok.idx", 2, 2, 2, 2, px, FALSE);
     g_autoptr(FmDataset) dataset = fm_dataset_open (path, NULL, &error);
     g_autoptr(FmScan) scan = NULL;
     FmScanOptions bad = o;
@@ -1154,7 +1114,7 @@ tiny_result (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (px); i++)
     px[i] = (guint8) (i * 20);
-  path = write_idx ("tiny.idx", 3, 3, 2, 2, px, FALSE);
+  path = fm_test_write_idx ("tiny.idx", 3, 3, 2, 2, px, FALSE);
   plain_options (&o, 2, 2);
   return fm_test_scan (model, path, &o);
 }
