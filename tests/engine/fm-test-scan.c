@@ -64,6 +64,31 @@ fm_test_scan (FmModel             *model,
 }
 
 char *
+fm_test_write_scratch (const char   *name,
+                       const guint8 *data,
+                       gsize         len,
+                       gboolean      gz)
+{
+  char *path = g_build_filename (fm_test_scratch (), name, NULL);
+  GError *error = NULL;
+
+  if (gz)
+    {
+      gzFile f = gzopen (path, "wb");
+
+      g_assert_nonnull (f);
+      g_assert_cmpint (gzwrite (f, data, len), ==, (int) len);
+      g_assert_cmpint (gzclose (f), ==, Z_OK);
+    }
+  else
+    {
+      g_file_set_contents (path, (const char *) data, len, &error);
+      g_assert_no_error (error);
+    }
+  return path;
+}
+
+char *
 fm_test_write_idx (const char   *name,
                    guint         n,
                    guint         stored_n,
@@ -72,28 +97,13 @@ fm_test_write_idx (const char   *name,
                    const guint8 *pixels,
                    gboolean      gz)
 {
-  char *path = g_build_filename (fm_test_scratch (), name, NULL);
   const guint32 header[4] = { GUINT32_TO_BE (0x803), GUINT32_TO_BE (stored_n),
                               GUINT32_TO_BE (h), GUINT32_TO_BE (w) };
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  GError *error = NULL;
 
   g_byte_array_append (bytes, (const guint8 *) header, sizeof header);
   g_byte_array_append (bytes, pixels, n * h * w);
-  if (gz)
-    {
-      gzFile f = gzopen (path, "wb");
-
-      g_assert_nonnull (f);
-      g_assert_cmpint (gzwrite (f, bytes->data, bytes->len), ==, (int) bytes->len);
-      g_assert_cmpint (gzclose (f), ==, Z_OK);
-    }
-  else
-    {
-      g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error);
-      g_assert_no_error (error);
-    }
-  return path;
+  return fm_test_write_scratch (name, bytes->data, bytes->len, gz);
 }
 
 FmScanResult *

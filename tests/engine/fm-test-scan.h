@@ -54,6 +54,12 @@ guint64 fm_test_read_in_two_threads (FmDataset      *ds,
 
 /* The bundled file @rel (data/@rel), which must be there. */
 char *fm_test_bundled           (const char         *rel);
+/* Writes the @len bytes @data to the file @name in fm_test_scratch (),
+ * gzip-compressed when @gz; returns its path. */
+char *fm_test_write_scratch     (const char         *name,
+                                 const guint8       *data,
+                                 gsize               len,
+                                 gboolean            gz);
 /* An idx3-ubyte file @name in fm_test_scratch (): @n items of @h x @w
  * bytes (@pixels), gzip-compressed when @gz. @stored_n is the count
  * written in the header (normally @n). */

@@ -20,7 +20,6 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
-#include <zlib.h>
 
 #include "fm-dataset.h"
 #include "fm-npy.h"
@@ -84,25 +83,14 @@ static char *
 write_plain (const char *name,
              GByteArray *bytes)
 {
-  char *path = tmp_path (name);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error);
-  g_assert_no_error (error);
-  return path;
+  return fm_test_write_scratch (name, bytes->data, bytes->len, FALSE);
 }
 
 static char *
 write_gz (const char *name,
           GByteArray *bytes)
 {
-  char *path = tmp_path (name);
-  gzFile gz = gzopen (path, "wb");
-
-  g_assert_nonnull (gz);
-  g_assert_cmpint (gzwrite (gz, bytes->data, bytes->len), ==, (int) bytes->len);
-  g_assert_cmpint (gzclose (gz), ==, Z_OK);
-  return path;
+  return fm_test_write_scratch (name, bytes->data, bytes->len, TRUE);
 }
 
 static GByteArray *
