@@ -121,33 +121,3 @@ fm_fuzz_write_file (const char   *path,
       abort ();
     }
 }
-
-/* The input layout of the dataset targets that write an optional labels
- * file: byte 0 is a flags byte (@flags); if it has @labels_bit, the next
- * byte is a length L (at most what follows), then L bytes of labels
- * (@labels, @n_labels; else NULL and 0); the rest is the images file
- * (@data, @size, moved past the rest). FALSE when the input is too short. */
-static inline gboolean
-fm_fuzz_split_labels (const guint8 **data,
-                      gsize         *size,
-                      guint          labels_bit,
-                      guint         *flags,
-                      const guint8 **labels,
-                      gsize         *n_labels)
-{
-  *labels = NULL;
-  *n_labels = 0;
-  if (*size < 1)
-    return FALSE;
-  *flags = (*data)[0];
-  (*data)++, (*size)--;
-  if (*flags & labels_bit)
-    {
-      if (*size < 1)
-        return FALSE;
-      *n_labels = MIN ((gsize) (*data)[0], *size - 1);
-      *labels = *data + 1;
-      *data += 1 + *n_labels, *size -= 1 + *n_labels;
-    }
-  return TRUE;
-}

@@ -22,8 +22,7 @@
 
 #include <glib/gstdio.h>
 
-#include "fm-dataset.h"
-#include "fm-fuzz.h"
+#include "fm-fuzz-dataset.h"
 
 #define MAX_READ 256
 
@@ -103,22 +102,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   else
     g_unlink (labels_path);
 
-  dataset = fm_dataset_open (images_path, NULL, &error);
-  fm_fuzz_check_result (dataset != NULL, error);
+  dataset = fm_fuzz_open_dataset (images_path, NULL, FM_DATASET_NPY);
   if (dataset == NULL)
     return 0;
-  if (fm_dataset_get_kind (dataset) != FM_DATASET_NPY)
-    {
-      fm_dataset_free (dataset);
-      return 0;
-    }
   FM_FUZZ_CHECK (fm_dataset_has_labels (dataset) == (labels != NULL));
   FM_FUZZ_CHECK (fm_dataset_get_n_items (dataset) > 0);
   FM_FUZZ_CHECK (fm_dataset_get_n_items (dataset) <= FM_DATASET_MAX_ITEMS);
   FM_FUZZ_CHECK ((guint64) fm_dataset_get_width (dataset) * fm_dataset_get_height (dataset)
                  <= FM_DATASET_MAX_ITEM_PIXELS);
 
-  error = NULL;
   FM_FUZZ_CHECK (fm_dataset_set_range (dataset, begin, G_MAXUINT64, &error));
   check_items (dataset, MIN (begin, fm_dataset_get_n_items (dataset)), labels != NULL);
   warnings = fm_dataset_dup_warnings (dataset);

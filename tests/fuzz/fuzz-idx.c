@@ -26,8 +26,7 @@
 #include <glib/gstdio.h>
 #include <zlib.h>
 
-#include "fm-dataset.h"
-#include "fm-fuzz.h"
+#include "fm-fuzz-dataset.h"
 
 #define MAX_READ 256
 
