@@ -137,18 +137,6 @@ verdict_changes (const PairFigures *f,
 /* ---- JSON ------------------------------------------------------------- */
 
 static void
-add_ints (JsonBuilder *b,
-          const char  *member,
-          GArray      *ints)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
-  for (guint k = 0; k < ints->len; k++)
-    json_builder_add_int_value (b, g_array_index (ints, int, k));
-  json_builder_end_array (b);
-}
-
-static void
 add_names (CompareState *s,
            JsonBuilder  *b,
            const char   *member,
@@ -203,8 +191,8 @@ print_json (CompareState *s)
       fm_cli_json_add_int (b, "channels", la->channels);
       fm_cli_json_add_int (b, "height", la->height);
       fm_cli_json_add_int (b, "width", la->width);
-      add_ints (b, "zero_a", f.zero_a);
-      add_ints (b, "zero_b", f.zero_b);
+      fm_cli_json_add_ints (b, "zero_a", f.zero_a);
+      fm_cli_json_add_ints (b, "zero_b", f.zero_b);
       json_builder_set_member_name (b, "max_abs_diff");
       json_builder_begin_array (b);
       for (guint c = 0; c < la->channels; c++)

@@ -215,11 +215,7 @@ print_json (RunState *s)
       fm_cli_json_add_int (b, "channels", l->channels);
       fm_cli_json_add_int (b, "height", l->height);
       fm_cli_json_add_int (b, "width", l->width);
-      json_builder_set_member_name (b, "zero_channels");
-      json_builder_begin_array (b);
-      for (guint z = 0; z < zeros->len; z++)
-        json_builder_add_int_value (b, g_array_index (zeros, int, z));
-      json_builder_end_array (b);
+      fm_cli_json_add_ints (b, "zero_channels", zeros);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -231,6 +231,19 @@ fm_cli_json_add_shape (JsonBuilder   *b,
   json_builder_add_value (b, fm_cli_shape_to_json (shape));
 }
 
+/* @ints, a GArray of int (channel indexes), as an array of numbers. */
+static inline void
+fm_cli_json_add_ints (JsonBuilder *b,
+                      const char  *member,
+                      GArray      *ints)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint k = 0; k < ints->len; k++)
+    json_builder_add_int_value (b, g_array_index (ints, int, k));
+  json_builder_end_array (b);
+}
+
 /* ---- INPUT, shared by run, export and bench ---------------------------- */
 
 /* INPUT told by its magic bytes: a PNG/JPEG picture into *@image or a
