@@ -110,6 +110,18 @@ add_ints (JsonBuilder   *b,
   json_builder_end_array (b);
 }
 
+/* Member @member with @value, when @value is not NULL. */
+static void
+add_optional_string (JsonBuilder *b,
+                     const char  *member,
+                     const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (b, member);
+  json_builder_add_string_value (b, value);
+}
+
 static void
 add_result_members (JsonBuilder        *b,
                     const FmScanResult *result)
@@ -145,16 +157,8 @@ add_result_members (JsonBuilder        *b,
   for (guint i = 0; result->warnings != NULL && result->warnings[i] != NULL; i++)
     fm_json_add_text (b, result->warnings[i]);
   json_builder_end_array (b);
-  if (result->model_sha256 != NULL)
-    {
-      json_builder_set_member_name (b, "model_sha256");
-      json_builder_add_string_value (b, result->model_sha256);
-    }
-  if (result->preprocess != NULL)
-    {
-      json_builder_set_member_name (b, "preprocess");
-      json_builder_add_string_value (b, result->preprocess);
-    }
+  add_optional_string (b, "model_sha256", result->model_sha256);
+  add_optional_string (b, "preprocess", result->preprocess);
 }
 
 /* What a merge of shards checks: "dataset_key" (when known),
@@ -164,11 +168,7 @@ static void
 add_range_members (JsonBuilder        *b,
                    const FmScanResult *result)
 {
-  if (result->dataset_key != NULL)
-    {
-      json_builder_set_member_name (b, "dataset_key");
-      json_builder_add_string_value (b, result->dataset_key);
-    }
+  add_optional_string (b, "dataset_key", result->dataset_key);
   json_builder_set_member_name (b, "dataset_items");
   json_builder_add_int_value (b, (gint64) result->dataset_items);
   json_builder_set_member_name (b, "limit");
