@@ -238,29 +238,6 @@ restore_scroll (FmWindow *self,
                                                     NULL, NULL);
 }
 
-static gboolean
-model_has_input_metadata (const FmModel *model)
-{
-  static const char *keys[] = { "feature_maps.mean", "feature_maps.std",
-                                "feature_maps.background", NULL };
-
-  for (guint i = 0; keys[i] != NULL; i++)
-    if (fm_model_get_metadata (model, keys[i]) != NULL)
-      return TRUE;
-  return FALSE;
-}
-
-/* Whether @model is a PyTorch export of RGB pictures that says nothing of
- * its input: such a model most likely saw torchvision's ImageNet
- * transform, so the window starts from it (and asks to check). */
-static gboolean
-guess_pytorch_rgb (const FmModel      *model,
-                   const FmPreprocess *pp)
-{
-  return !model_has_input_metadata (model) && pp->channels == 3 && !pp->channels_last
-         && model->producer_name != NULL && g_str_equal (model->producer_name, "pytorch");
-}
-
 /* The input settings for @model: its metadata's, overridden by those kept
  * for these model bytes in @settings_path (*@kept TRUE); without either, a
  * PyTorch model of RGB pictures gets torchvision's ImageNet mean, std and
@@ -278,13 +255,8 @@ _fm_window_model_input_settings (FmWindow      *self,
   FmPreprocess saved;
 
   *kept = FALSE;
-  if (!fm_preprocess_init_from_model (pp, model, error))
+  if (!fm_preprocess_init_defaults (pp, model, error))
     return FALSE;
-  if (guess_pytorch_rgb (model, pp))
-    {
-      fm_preprocess_apply_preset (pp, "imagenet", NULL);
-      pp->resize = FM_RESIZE_CROP;
-    }
   if (settings_path == NULL)
     return TRUE;
   saved = *pp;
@@ -399,7 +371,7 @@ set_model (FmWindow  *self,
   /* The checkpoints of one training take their input alike: one without
    * metadata or settings of its own takes those of the checkpoint before
    * it, rather than asking again at every step of the slider. */
-  if (!kept && had_model && !model_has_input_metadata (model)
+  if (!kept && had_model && !fm_preprocess_model_has_metadata (model)
       && _fm_window_checkpoints_is_current (self, model->path)
       && self->pp.channels == pp.channels && self->pp.height == pp.height
       && self->pp.width == pp.width)
@@ -442,9 +414,9 @@ set_model (FmWindow  *self,
   /* A model without our metadata and without settings kept for it: ask,
    * rather than be silently wrong. Input Settings left open show the new
    * model's (the old model's settings never reach it). */
-  if (!kept && !model_has_input_metadata (model))
+  if (!kept && !fm_preprocess_model_has_metadata (model))
     {
-      _fm_window_refresh_input_settings (self, guess_pytorch_rgb (model, &pp)
+      _fm_window_refresh_input_settings (self, fm_preprocess_is_torchvision_guess (&pp, model)
         ? _("This model says nothing of how its input was prepared. As a PyTorch model of "
             "colour pictures it starts with torchvision’s ImageNet settings (mean, standard "
             "deviation and a centre crop). Check them below; they are kept for this model.")

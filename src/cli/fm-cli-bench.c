@@ -166,7 +166,7 @@ feed (FmRun         *run,
         {
           FmPreprocess pp;
 
-          if (!fm_preprocess_init_from_model (&pp, model, error)
+          if (!fm_preprocess_init_defaults (&pp, model, error)
               || !fm_cli_feed_image (&pp, image, dest, input_path, error))
             return FALSE;
         }

@@ -136,7 +136,7 @@ fm_cli_preprocess_flags_apply (const FmCliPreprocessFlags *flags,
   const char *texts[2] = { flags->mean, flags->std };
   const char *names[2] = { "--mean", "--std" };
 
-  if (!fm_preprocess_init_from_model (pp, model, &error))
+  if (!fm_preprocess_init_defaults (pp, model, &error))
     return fm_cli_fail (error);
   /* The values were checked by fm_cli_preprocess_flags_check (). */
   if (!parse_flags (flags, pp, &error))

@@ -7,7 +7,7 @@
  * --std, --invert, --channels, --input-range, --resize and --background.
  * Their values are checked before any file is touched (a usage error
  * names the flag), then laid over the model's own settings
- * (fm_preprocess_init_from_model) once it is loaded. fm-cli.h includes
+ * (fm_preprocess_init_defaults: as the window starts) once it is loaded. fm-cli.h includes
  * this; the rest of the input handling of `run`, `export` and `bench` is
  * there.
  */

@@ -37,6 +37,7 @@
 #include "fm-predict.h"
 #include "fm-preprocess.h"
 #include "fm-run.h"
+#include "fm-scan.h"
 #include "fm-channel-list.h"
 #include "fm-stats.h"
 
@@ -169,6 +170,15 @@ print_json (RunState *s)
   fm_cli_json_add_shape (b, "shape", &input->shape);
   fm_cli_json_add_string (b, "format", s->in.input_is_npy ? "npy" : "image");
   fm_cli_json_add_boolean (b, "inverted", s->in.inverted);
+  json_builder_set_member_name (b, "preprocess");
+  if (s->in.input_is_npy)
+    json_builder_add_null_value (b);
+  else
+    {
+      g_autofree char *settings = fm_scan_preprocess_text (&s->in.pp);
+
+      json_builder_add_string_value (b, settings);
+    }
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "prediction");
@@ -285,8 +295,11 @@ print_text (RunState *s)
   g_autofree char *fed = g_strdup_printf (_("%s -> “%s” %s"), s->in.input_path, input->name,
                                           in_shape);
   g_autofree char *in_text = g_strconcat (fed, s->in.inverted ? _(" (inverted)") : "", NULL);
+  /* How a picture became the tensor: the defaults depend on the model. */
+  g_autofree char *prepared = s->in.input_is_npy ? NULL : fm_preprocess_describe (&s->in.pp);
 
-  fm_cli_print_fields (_("Model:"), model->path, _("Input:"), in_text, NULL);
+  fm_cli_print_fields (_("Model:"), model->path, _("Input:"), in_text,
+                       prepared != NULL ? _("Preprocessing:") : NULL, prepared, NULL);
 
   if (s->prediction.n_top > 0)
     {

@@ -238,6 +238,8 @@ test_run_npy_json (void)
   input = json_object_get_object_member (root, "input");
   g_assert_cmpstr (json_object_get_string_member (input, "name"), ==, "image");
   assert_shape (json_object_get_array_member (input, "shape"), in_dims, 4);
+  /* An .npy is fed as it is: no preprocessing to tell. */
+  g_assert_true (json_object_get_null_member (input, "preprocess"));
 
   /* The .npy is all 0.1. */
   assert_prediction (root, 0.1);
@@ -290,6 +292,65 @@ test_run_png (void)
   fm_test_cli_result_clear (&r);
   fm_test_cli_result_clear (&t);
   fm_test_cli_result_clear (&m);
+}
+
+/* The "top" array of @out, run's --json, as text: what the predictions
+ * of two runs are compared by. */
+static char *
+top_text (const char *out)
+{
+  g_autoptr(JsonNode) node = parse_json (out);
+  JsonObject *prediction = json_object_get_object_member (json_node_get_object (node),
+                                                          "prediction");
+  g_autoptr(JsonNode) top = json_node_copy (json_object_get_member (prediction, "top"));
+
+  return json_to_string (top, FALSE);
+}
+
+/* A PyTorch export of RGB pictures without our metadata (tiny_resnet)
+ * starts from what the window starts from: torchvision's ImageNet mean
+ * and std and a centre crop; the command line used mean 0, std 1 and
+ * fit, so a scan there and one in the window disagreed. The defaults
+ * give what those flags given by hand give, not what mean 0, std 1 and
+ * fit give, and `run` says how the picture was prepared. */
+static void
+test_run_pytorch_rgb (void)
+{
+  g_autofree char *model = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch",
+                                             "tiny_resnet", "model.onnx", NULL);
+  g_autofree char *digit = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits",
+                                             "digit-3-paper.png", NULL);
+  FmTestCliResult d = run_cli (NULL, "run", model, digit, "--json", NULL);
+  FmTestCliResult i = run_cli (NULL, "run", model, digit, "--json", "--mean", "0.485,0.456,0.406",
+                               "--std", "0.229,0.224,0.225", "--resize", "crop", NULL);
+  FmTestCliResult z = run_cli (NULL, "run", model, digit, "--json", "--mean", "0", "--std", "1",
+                               "--resize", "fit", NULL);
+  FmTestCliResult t = run_cli (NULL, "run", model, digit, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *top_d = NULL, *top_i = NULL, *top_z = NULL;
+  const char *settings;
+
+  g_assert_cmpint (d.status, ==, 0);
+  g_assert_cmpint (i.status, ==, 0);
+  g_assert_cmpint (z.status, ==, 0);
+  g_assert_cmpint (t.status, ==, 0);
+  node = parse_json (d.out);
+  settings = json_object_get_string_member (
+    json_object_get_object_member (json_node_get_object (node), "input"), "preprocess");
+  g_assert_nonnull (settings);
+  g_assert_nonnull (strstr (settings, "preset=imagenet"));
+  g_assert_nonnull (strstr (settings, "resize=crop"));
+  top_d = top_text (d.out);
+  top_i = top_text (i.out);
+  top_z = top_text (z.out);
+  g_assert_cmpstr (top_d, ==, top_i);
+  g_assert_cmpstr (top_d, !=, top_z);
+  g_assert_nonnull (strstr (t.out, "ImageNet"));
+  g_assert_nonnull (strstr (t.out, "centre cropped"));
+  fm_test_cli_result_clear (&d);
+  fm_test_cli_result_clear (&i);
+  fm_test_cli_result_clear (&z);
+  fm_test_cli_result_clear (&t);
 }
 
 static void
@@ -1002,6 +1063,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/run/npy-json", test_run_npy_json);
   g_test_add_func ("/cli/run/png", test_run_png);
+  g_test_add_func ("/cli/run/pytorch-rgb", test_run_pytorch_rgb);
   g_test_add_func ("/cli/run/probabilities", test_run_probabilities);
   g_test_add_func ("/cli/run/dump", test_dump);
   g_test_add_func ("/cli/run/non-finite", test_non_finite);

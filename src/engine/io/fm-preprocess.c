@@ -733,3 +733,38 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
     }
   return TRUE;
 }
+
+gboolean
+fm_preprocess_model_has_metadata (const FmModel *model)
+{
+  static const char *keys[] = { "feature_maps.mean", "feature_maps.std",
+                                "feature_maps.background", NULL };
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (fm_model_get_metadata (model, keys[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+fm_preprocess_is_torchvision_guess (const FmPreprocess *pp,
+                                    const FmModel      *model)
+{
+  return !fm_preprocess_model_has_metadata (model) && pp->channels == 3 && !pp->channels_last
+         && model->producer_name != NULL && g_str_equal (model->producer_name, "pytorch");
+}
+
+gboolean
+fm_preprocess_init_defaults (FmPreprocess   *pp,
+                             const FmModel  *model,
+                             GError        **error)
+{
+  if (!fm_preprocess_init_from_model (pp, model, error))
+    return FALSE;
+  if (fm_preprocess_is_torchvision_guess (pp, model))
+    {
+      fm_preprocess_apply_preset (pp, "imagenet", NULL);
+      pp->resize = FM_RESIZE_CROP;
+    }
+  return TRUE;
+}

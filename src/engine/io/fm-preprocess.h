@@ -118,6 +118,23 @@ gboolean  fm_preprocess_init_from_model (FmPreprocess   *pp,
                                          const FmModel  *model,
                                          GError        **error);
 
+/* Whether @model has any of the metadata above. */
+gboolean  fm_preprocess_model_has_metadata (const FmModel *model);
+
+/* Whether @pp (from fm_preprocess_init_from_model) is of a PyTorch export
+ * of RGB pictures ([1, 3, H, W]) that has none of the metadata: such a
+ * model most likely saw torchvision's ImageNet transform. */
+gboolean  fm_preprocess_is_torchvision_guess (const FmPreprocess *pp,
+                                              const FmModel      *model);
+
+/* The settings a model starts with, in the window and on the command
+ * line alike: fm_preprocess_init_from_model (), then, where
+ * fm_preprocess_is_torchvision_guess (), torchvision's ImageNet mean and
+ * std and a centre crop. */
+gboolean  fm_preprocess_init_defaults   (FmPreprocess   *pp,
+                                         const FmModel  *model,
+                                         GError        **error);
+
 /* "0.5,0.5,0.5" -> up to @max_values finite floats (C locale, spaces
  * around values allowed). @what names the source in messages ("--mean",
  * "model.onnx: metadata feature_maps.mean"). FM_ERROR_INVALID_INPUT on
