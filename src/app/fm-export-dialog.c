@@ -845,6 +845,11 @@ fm_export_dialog_init (FmExportDialog *self)
   g_signal_connect_swapped (self->tile_size, "value-changed", G_CALLBACK (update_check), self);
   g_signal_connect_swapped (self->columns, "value-changed", G_CALLBACK (update_check), self);
   update_rows (self);
+  /* Enter exports: the dialog opens on Export… (GTK would focus Cancel,
+   * the first button, and Enter cancelled), and Enter in the channel
+   * list exports what it says. */
+  adw_entry_row_set_activates_default (self->select_row, TRUE);
+  gtk_window_set_focus (GTK_WINDOW (self), self->export_button);
 }
 
 GtkWindow *

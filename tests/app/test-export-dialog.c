@@ -361,6 +361,43 @@ test_suggested_name (void)
   fm_test_close_window (window);
 }
 
+static gboolean
+is_text (GtkWidget     *widget,
+         gconstpointer  data)
+{
+  return GTK_IS_TEXT (widget);
+}
+
+/* Enter exports: the dialog opens with Export… focused (it opened on
+ * Cancel, so Enter closed it), and Enter in the channel list opens the
+ * file chooser too. */
+static void
+test_enter_exports (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  GtkWindow *dialog;
+  GtkWidget *text;
+  GtkWindow *chooser;
+
+  dialog = fm_window_open_export (window);
+  gtk_window_present (dialog);
+  fm_test_settle ();
+  g_assert_true (gtk_window_get_focus (dialog) == dialog_child (dialog, "export_button"));
+
+  set_channels (dialog, "0-3");
+  text = fm_test_find (dialog_child (dialog, "select_row"), is_text, NULL);
+  g_assert_nonnull (text);
+  g_assert_null (find_chooser ());
+  g_signal_emit_by_name (text, "activate");
+  fm_test_settle ();
+  chooser = find_chooser ();
+  g_assert_nonnull (chooser);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  fm_test_settle ();
+  gtk_window_destroy (dialog);
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,6 +409,7 @@ main (int   argc,
   g_test_add_func ("/app/export-dialog/fits-small-screen", test_fits_small_screen);
   g_test_add_func ("/app/export-dialog/items-whole", test_items_whole);
   g_test_add_func ("/app/export-dialog/suggested-name", test_suggested_name);
+  g_test_add_func ("/app/export-dialog/enter-exports", test_enter_exports);
 
   return g_test_run ();
 }
