@@ -204,9 +204,15 @@ print_layer_table (const FmScanResult *r)
 
 static void
 print_header (const FmScanResult *r,
+              const FmPreprocess *pp,
               gboolean            from_cache)
 {
-  fm_cli_print_fields (_("Model:"), r->model_path, _("Dataset:"), r->dataset_path, NULL);
+  /* The dead channels depend on how the pictures were prepared, and the
+   * defaults on the model. */
+  g_autofree char *prepared = pp != NULL ? fm_preprocess_describe (pp) : NULL;
+
+  fm_cli_print_fields (_("Model:"), r->model_path, _("Dataset:"), r->dataset_path,
+                       prepared != NULL ? _("Preprocessing:") : NULL, prepared, NULL);
   if (r->shard_count > 0 && r->range_end > r->range_begin)
     /* Translators: "Shard 2 of 4: items 500 to 999 of 2000" (item indexes from 0) */
     g_print (_("Shard %u of %u: items %" PRIu64 " to %" PRIu64 " of %" PRIu64 "\n"),
@@ -386,11 +392,12 @@ print_classes (const FmScanResult *r)
 
 static void
 print_text (const FmScanResult *r,
+            const FmPreprocess *pp,
             gboolean            from_cache)
 {
   guint total_dead = 0, total_rare = 0, total_near = 0;
 
-  print_header (r, from_cache);
+  print_header (r, pp, from_cache);
   g_print ("\n");
   print_layer_table (r);
   for (guint l = 0; l < r->n_layers; l++)
@@ -476,7 +483,7 @@ fm_cli_scan_output_write (const FmCliScanOutput *o,
   if (o->json)
     fm_cli_print_json (root);
   else
-    print_text (result, from_cache);
+    print_text (result, o->pp, from_cache);
   /* A CSV has no place to say that it is partial: a partial result
    * neither makes one nor replaces a complete one. */
   if (o->csv != NULL && result->partial)
@@ -846,6 +853,8 @@ fm_cli_scan (int    argc,
     {
       options.shard_index = s.shard_index;
       options.shard_count = s.shard_count;
+      if (model->n_inputs == 1)
+        s.output.pp = &options.preprocess;
       result = fm_cli_scan_run (&s.flags, model, dataset, &options, &from_cache, &error);
       status = result != NULL ? report (&s, result, from_cache, error) : fm_cli_fail (error);
     }

@@ -123,6 +123,9 @@ typedef struct
   gboolean json;
   char    *csv;
   char    *output;
+  /* How the pictures became the model's input, said in the text; NULL
+   * (a merge) leaves it out. Not owned. */
+  const FmPreprocess *pp;
 } FmCliScanOutput;
 
 void          fm_cli_scan_output_add_options (FmCliScanOutput     *o,

@@ -358,6 +358,39 @@ test_folder (void)
   g_assert_nonnull (strstr (json_array_get_string_element (warnings, 0), "broken.png"));
 }
 
+/* The text says how the pictures were prepared, which decides what is
+ * dead: the bundled model's MNIST mean and std from its metadata; for a
+ * PyTorch export of RGB pictures without metadata (tiny_resnet),
+ * torchvision's ImageNet mean, std and centre crop, as the window starts
+ * (the command line used mean 0, std 1 and fit). */
+static void
+test_preprocessing_said (void)
+{
+  g_autofree char *top = g_build_filename (fm_test_scratch (), "prepared", NULL);
+  g_autofree char *src = g_build_filename (FM_TEST_SRCDIR, "..", "data", "digits", "digit-7.png",
+                                           NULL);
+  g_autofree char *a = g_build_filename (top, "a.png", NULL);
+  g_autofree char *tiny = g_build_filename (FM_TEST_SRCDIR, "fixtures", "pytorch", "tiny_resnet",
+                                            "model.onnx", NULL);
+  g_autofree char *out = NULL, *err = NULL, *json = NULL, *err2 = NULL;
+  g_autofree char *mnist = NULL, *err3 = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *settings;
+
+  g_assert_cmpint (g_mkdir_with_parents (top, 0755), ==, 0);
+  fm_test_copy_file (src, a);
+  g_assert_cmpint (run_scan (&out, &err, tiny, top, "--no-cache", NULL), ==, 0);
+  g_test_message ("%s", out);
+  fm_test_assert_contains (out, "Preprocessing:", "RGB", "ImageNet", "centre cropped", NULL);
+  g_assert_cmpint (run_scan (&json, &err2, tiny, top, "--no-cache", "--json", NULL), ==, 0);
+  settings = json_object_get_string_member (fm_test_cli_parse_object (parser, json),
+                                            "preprocess");
+  fm_test_assert_contains (settings, "preset=imagenet", "resize=crop", NULL);
+
+  g_assert_cmpint (run_scan (&mnist, &err3, "mnist-cnn", top, "--no-cache", NULL), ==, 0);
+  fm_test_assert_contains (mnist, "Preprocessing:", "gray", "mean 0.1307 and std 0.3081", NULL);
+}
+
 static void
 test_errors (void)
 {
@@ -795,6 +828,7 @@ main (int    argc,
   g_test_add_func ("/cli/scan/dead-bound-few-images", test_dead_bound_few_images);
   g_test_add_func ("/cli/scan/cache-other-names", test_cache_other_names);
   g_test_add_func ("/cli/scan/folder", test_folder);
+  g_test_add_func ("/cli/scan/preprocessing-said", test_preprocessing_said);
   g_test_add_func ("/cli/scan/text-long-names", test_text_long_names);
   g_test_add_func ("/cli/scan/errors", test_errors);
   g_test_add_func ("/cli/scan/csv-fsize-limit", test_csv_fsize_limit);
