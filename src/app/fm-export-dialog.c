@@ -612,19 +612,36 @@ file_chosen_cb (GFile    *file,
   start_export (self, file);
 }
 
-/* @name as part of a file name: its ASCII letters, digits, '.', '_' and
- * '-', every run of other characters one '-' ("layer1.0 (Add)" gives
- * "layer1.0-Add"). */
+/* @name as part of a file name: its letters, digits, '.', '_' and '-',
+ * every run of other characters one '-' ("layer1.0 (Add)" gives
+ * "layer1.0-Add"), at most FILE_PART_BYTES bytes so that the whole name
+ * stays under the usual 255. */
+#define FILE_PART_BYTES 200
+
 static char *
 file_name_part (const char *name)
 {
   GString *part = g_string_new (NULL);
+  g_autofree char *valid = g_utf8_make_valid (name, -1);   /* tensor names are bytes */
 
-  for (const char *p = name; *p != '\0'; p++)
-    if (g_ascii_isalnum (*p) || *p == '.' || *p == '_' || *p == '-')
-      g_string_append_c (part, *p);
-    else if (part->len > 0 && part->str[part->len - 1] != '-')
-      g_string_append_c (part, '-');
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *next = g_utf8_next_char (p);
+
+      if (g_unichar_isalnum (c) || c == '.' || c == '_' || c == '-')
+        {
+          if (part->len + (gsize) (next - p) > FILE_PART_BYTES)
+            break;
+          g_string_append_len (part, p, next - p);
+        }
+      else if (part->len > 0 && part->str[part->len - 1] != '-')
+        {
+          if (part->len + 1 > FILE_PART_BYTES)
+            break;
+          g_string_append_c (part, '-');
+        }
+    }
   while (part->len > 0 && part->str[part->len - 1] == '-')
     g_string_truncate (part, part->len - 1);
   if (part->len == 0)

@@ -55,7 +55,8 @@ fm_cli_preprocess_flags_add_options (FmCliPreprocessFlags *flags,
       N_("What the picture's [0, 1] becomes before the mean and std (default 0-1)"),
       N_("0-1|0-255|-1-1") },
     { "resize", 0, 0, G_OPTION_ARG_STRING, &flags->resize,
-      N_("Fit keeping the aspect ratio (default), stretch, or crop the centre"),
+      N_("Fit keeping the aspect ratio, stretch, or crop the centre (default: crop for a "
+         "PyTorch model of colour pictures without our metadata, else fit)"),
       N_("fit|stretch|crop") },
     { "background", 0, 0, G_OPTION_ARG_STRING, &flags->background,
       N_("Letterbox colour: auto (the picture's border, default), white, black, "

@@ -194,3 +194,49 @@ fm_test_find_button (GtkWidget  *widget,
 {
   return fm_test_find (widget, is_button_for, action);
 }
+
+GtkWindow *
+fm_test_find_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_visible (w))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+char *
+fm_test_export_suggested_name (FmWindow *window,
+                               guint     scope)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWindow *dialog = fm_window_open_export (window);
+  GtkWindow *chooser;
+  char *name;
+
+  gtk_window_present (dialog);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (
+                                GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), "scope_row")),
+                              scope);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (
+                                GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), "format_row")),
+                              0);
+  fm_test_settle ();
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "export.choose", NULL);
+  fm_test_settle ();
+  chooser = fm_test_find_chooser ();
+  g_assert_nonnull (chooser);
+  name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  fm_test_settle ();
+  g_assert_null (fm_test_find_chooser ());
+  gtk_window_destroy (dialog);
+  g_settings_reset (settings, "export-format");
+  g_settings_reset (settings, "export-scope");
+  return name;
+}

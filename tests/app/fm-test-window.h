@@ -57,6 +57,14 @@ typedef gboolean (*FmTestMatch) (GtkWidget *widget, gconstpointer data);
 GtkWidget *fm_test_find       (GtkWidget    *widget,
                                FmTestMatch   match,
                                gconstpointer data);
+/* The visible file chooser among the toplevels (GTK's own dialog, with
+ * no portal under test), or NULL. */
+GtkWindow *fm_test_find_chooser (void);
+/* The name the file chooser of @window's Export dialog offers for the
+ * layer chosen (@scope 0) or all layers (1), as PNG; the chooser is
+ * cancelled, the dialog closed and its settings reset. */
+char      *fm_test_export_suggested_name (FmWindow *window,
+                                          guint     scope);
 /* The descendant of @widget named @name, or NULL. */
 GtkWidget *fm_test_find_named  (GtkWidget  *widget,
                                 const char *name);

@@ -294,46 +294,6 @@ test_items_whole (void)
   fm_test_close_window (window);
 }
 
-/* The visible file chooser among the toplevels (GTK's own dialog, with no
- * portal under test), or NULL. */
-static GtkWindow *
-find_chooser (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_visible (w))
-        return GTK_WINDOW (w);
-    }
-  return NULL;
-}
-
-/* The name the chooser offers for the layer chosen (@scope 0) or all
- * layers (1), as PNG. */
-static char *
-suggested_name (GtkWindow *dialog,
-                guint      scope)
-{
-  GtkWindow *chooser;
-  char *name;
-
-  adw_combo_row_set_selected (ADW_COMBO_ROW (dialog_child (dialog, "scope_row")), scope);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (dialog_child (dialog, "format_row")), 0);
-  fm_test_settle ();
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "export.choose", NULL);
-  fm_test_settle ();
-  chooser = find_chooser ();
-  g_assert_nonnull (chooser);
-  name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
-  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-  fm_test_settle ();
-  g_assert_null (find_chooser ());
-  return name;
-}
-
 /* A layer's file is named as the grid names the layer, "relu1", not
  * after its tensor: the bundled model's first layer is the tensor
  * "/relu1/Relu_output_0", which used to give
@@ -342,22 +302,15 @@ static void
 test_suggested_name (void)
 {
   FmWindow *window = fm_test_open_window ("mnist-cnn");
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *one = NULL;
   g_autofree char *all = NULL;
-  GtkWindow *dialog;
 
   fm_window_select_layer (window, 0);
   fm_test_settle ();
-  dialog = fm_window_open_export (window);
-  gtk_window_present (dialog);
-  one = suggested_name (dialog, 0);
-  all = suggested_name (dialog, 1);
+  one = fm_test_export_suggested_name (window, 0);
+  all = fm_test_export_suggested_name (window, 1);
   g_assert_cmpstr (one, ==, "mnist-cnn-relu1.png");
   g_assert_cmpstr (all, ==, "mnist-cnn-all-layers.png");
-  gtk_window_destroy (dialog);
-  g_settings_reset (settings, "export-format");
-  g_settings_reset (settings, "export-scope");
   fm_test_close_window (window);
 }
 
@@ -387,10 +340,10 @@ test_enter_exports (void)
   set_channels (dialog, "0-3");
   text = fm_test_find (dialog_child (dialog, "select_row"), is_text, NULL);
   g_assert_nonnull (text);
-  g_assert_null (find_chooser ());
+  g_assert_null (fm_test_find_chooser ());
   g_signal_emit_by_name (text, "activate");
   fm_test_settle ();
-  chooser = find_chooser ();
+  chooser = fm_test_find_chooser ();
   g_assert_nonnull (chooser);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
   fm_test_settle ();

@@ -24,23 +24,26 @@
 #define FRIENDLY "features.denseblock1.denselayer1.transitionblockwithaverylongname.relu1"
 
 /* x [1, 1, 8, 8] -> Conv (4 channels, 3 x 3, padded) -> Relu, named as
- * PyTorch names a module's op, with MNIST's input settings; the path. */
+ * PyTorch names the ops of module @modules ("/a/b"), with input settings
+ * of ours, written to @file; the path. */
 static char *
-write_long_name_model (void)
+write_model_named (const char *modules,
+                   const char *file)
 {
   const gint64 x_dims[] = { 1, 1, 8, 8 }, w_dims[] = { 4, 1, 3, 3 }, pads[] = { 1, 1, 1, 1 };
   static const char *meta[] = { "feature_maps.mean", "0.5", "feature_maps.std", "0.5", NULL };
   float w[36];
   g_autoptr(GByteArray) graph = g_byte_array_new ();
-  g_autoptr(GByteArray) conv = fm_test_node ("Conv", MODULES "/conv/Conv",
-                                             (const char *[]) { "x", "w", NULL },
-                                             MODULES "/conv/Conv_output_0");
-  g_autoptr(GByteArray) relu = fm_test_node ("Relu", MODULES "/Relu",
-                                             (const char *[]) { MODULES "/conv/Conv_output_0",
-                                                                NULL },
-                                             MODULES "/Relu_output_0");
+  g_autofree char *conv_name = g_strconcat (modules, "/conv/Conv", NULL);
+  g_autofree char *conv_out = g_strconcat (modules, "/conv/Conv_output_0", NULL);
+  g_autofree char *relu_name = g_strconcat (modules, "/Relu", NULL);
+  g_autofree char *relu_out = g_strconcat (modules, "/Relu_output_0", NULL);
+  g_autoptr(GByteArray) conv = fm_test_node ("Conv", conv_name,
+                                             (const char *[]) { "x", "w", NULL }, conv_out);
+  g_autoptr(GByteArray) relu = fm_test_node ("Relu", relu_name,
+                                             (const char *[]) { conv_out, NULL }, relu_out);
   g_autoptr(GByteArray) in = fm_test_value_info ("x", x_dims, 4);
-  g_autoptr(GByteArray) out = fm_test_value_info (MODULES "/Relu_output_0", NULL, -1);
+  g_autoptr(GByteArray) out = fm_test_value_info (relu_out, NULL, -1);
 
   for (guint i = 0; i < G_N_ELEMENTS (w); i++)
     w[i] = (float) ((i * 5) % 7) / 7.0f - 0.3f;
@@ -48,7 +51,7 @@ write_long_name_model (void)
   fm_pb_message (graph, FM_ONNX_GRAPH_NODE, conv);
   fm_pb_message (graph, FM_ONNX_GRAPH_NODE, relu);
   fm_test_initializer (graph, "w", w_dims, 4, w);
-  return fm_test_write_model ("long-names.onnx", graph, "g", in, out, meta);
+  return fm_test_write_model (file, graph, "g", in, out, meta);
 }
 
 /* Whether a line of @layout ends in a hyphen Pango added: a glyph more
@@ -109,7 +112,7 @@ check_labels (GtkWidget *widget,
 static void
 test_names_wrap_without_hyphens (void)
 {
-  g_autofree char *path = write_long_name_model ();
+  g_autofree char *path = write_model_named (MODULES, "long-names.onnx");
   FmWindow *window = fm_test_open_window_sized (path, 1024, 600);
   AdwFlap *layers;
   guint n_labels = 0;
@@ -127,6 +130,31 @@ test_names_wrap_without_hyphens (void)
   fm_test_close_window (window);
 }
 
+/* The Export dialog's suggested name stays a name a file can have (at
+ * most 255 bytes) for a layer named by a module path of 300 characters,
+ * and begins with the layer's name as the grid shows it; it used to be
+ * 326 bytes, which the chooser could not save. */
+static void
+test_export_name_fits (void)
+{
+  g_autofree char *m = g_strnfill (150, 'm');
+  g_autofree char *n = g_strnfill (150, 'n');
+  g_autofree char *modules = g_strconcat ("/", m, "/", n, NULL);
+  g_autofree char *path = write_model_named (modules, "very-long-names.onnx");
+  g_autofree char *start = g_strconcat ("very-long-names-", m, ".", NULL);
+  FmWindow *window = fm_test_open_window (path);
+  g_autofree char *name = NULL;
+
+  fm_window_select_layer (window, 0);
+  fm_test_settle ();
+  name = fm_test_export_suggested_name (window, 0);
+  g_test_message ("%zu bytes: %s", strlen (name), name);
+  g_assert_cmpuint (strlen (name), <=, 255);
+  g_assert_true (g_str_has_prefix (name, start));
+  g_assert_true (g_str_has_suffix (name, ".png"));
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -134,6 +162,7 @@ main (int   argc,
   fm_test_window_init (&argc, &argv);
 
   g_test_add_func ("/app/window/names/wrap-without-hyphens", test_names_wrap_without_hyphens);
+  g_test_add_func ("/app/window/names/export-name-fits", test_export_name_fits);
 
   return g_test_run ();
 }

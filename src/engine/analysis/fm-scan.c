@@ -420,7 +420,7 @@ check_model_input (FmScan  *scan,
       return FALSE;
     }
   if (pp->channels == 0 &&
-      !fm_preprocess_init_from_model (&scan->options.preprocess, model, error))
+      !fm_preprocess_init_defaults (&scan->options.preprocess, model, error))
     return FALSE;
   if (!fm_preprocess_check (pp, error))
     return FALSE;

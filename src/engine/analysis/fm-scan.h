@@ -71,8 +71,9 @@ G_BEGIN_DECLS
 typedef struct
 {
   /* How items become model inputs. channels == 0 (what
-   * fm_scan_options_init leaves) means: from the model
-   * (fm_preprocess_init_from_model). */
+   * fm_scan_options_init leaves) means: the model's defaults
+   * (fm_preprocess_init_defaults), as the window and the command line
+   * start. */
   FmPreprocess preprocess;
   guint        threads;     /* worker threads; 0 = 2 */
   guint64      limit;       /* scan items with index < limit; 0 = all */
