@@ -12,7 +12,8 @@
  *  - files are taken in natural order (epoch-2 before epoch-10), and files
  *    of the same name in natural order of their folders, which their
  *    labels name (step-2/model.onnx before step-10/model.onnx);
- *  - a checkpoint of another network is reported and not compared;
+ *  - a checkpoint of another network is reported and not compared, and
+ *    so is one of the same layers exported for another input size;
  *  - a damaged checkpoint is reported by name and the others are still
  *    scanned (exit status 1);
  *  - Ctrl+C keeps the checkpoints already finished;
@@ -31,6 +32,7 @@
 
 #include "fm-test-cli.h"
 #include "fm-test-files.h"
+#include "fm-test-onnx.h"
 
 static const char *binary;
 static const char *cache_dir;
@@ -264,6 +266,25 @@ test_same_names (void)
     g_free (paths[i]);
 }
 
+/* --json's @out of three checkpoints: the second has no layers and an
+ * error holding @why; the first and the third have their layers. */
+static void
+assert_second_left_out (const char *out,
+                        const char *why)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *cps = json_object_get_array_member (fm_test_cli_parse_object (parser, out),
+                                                 "checkpoints");
+  JsonObject *other;
+
+  g_assert_cmpuint (json_array_get_length (cps), ==, 3);
+  other = json_array_get_object_element (cps, 1);
+  g_assert_false (json_object_has_member (other, "layers"));
+  g_assert_nonnull (strstr (json_object_get_string_member (other, "error"), why));
+  g_assert_true (json_object_has_member (json_array_get_object_element (cps, 0), "layers"));
+  g_assert_true (json_object_has_member (json_array_get_object_element (cps, 2), "layers"));
+}
+
 /* A folder that mixes in another network (the LeNet fixture): that
  * checkpoint is named on stderr as not the same network and its row says
  * why; the others are scanned; exit status 1. */
@@ -281,22 +302,48 @@ test_other_network (void)
   g_autofree char *folder = g_path_get_dirname (a);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonArray *cps;
-  JsonObject *other;
 
   g_assert_cmpint (run_timeline (&out, &err, folder, "--dataset", "mnist-heldout", "--json",
                                  "--limit", "50", NULL), ==, 1);
   g_test_message ("%s", err);
   g_assert_nonnull (strstr (err, "epoch-2.onnx is not the same network as epoch-1.onnx: "));
-  cps = json_object_get_array_member (fm_test_cli_parse_object (parser, out), "checkpoints");
-  g_assert_cmpuint (json_array_get_length (cps), ==, 3);
-  other = json_array_get_object_element (cps, 1);
-  g_assert_false (json_object_has_member (other, "layers"));
-  g_assert_nonnull (strstr (json_object_get_string_member (other, "error"),
-                            "is not the same network"));
-  g_assert_true (json_object_has_member (json_array_get_object_element (cps, 0), "layers"));
-  g_assert_true (json_object_has_member (json_array_get_object_element (cps, 2), "layers"));
+  assert_second_left_out (out, "is not the same network");
+}
+
+/* Writes @bytes to @dir/@name. */
+static void
+write_model (const char *dir,
+             const char *name,
+             GByteArray *bytes)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+}
+
+/* The same network (one Relu of one channel) exported for 8 x 8 inputs,
+ * then for 6 x 6, then 8 x 8 again: the second is named on stderr and in
+ * its JSON entry as taking another input size (each map of 36 pixels, not
+ * 64) and is left out; the others are scanned; exit status 1. It was
+ * scanned at its own size and its dead channels put beside the others'. */
+static void
+test_other_size (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "other-size");
+  g_autoptr(GByteArray) big = fm_test_relu_model (8, 8, FALSE, NULL);
+  g_autoptr(GByteArray) small = fm_test_relu_model (6, 6, FALSE, NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  write_model (dir, "epoch-1.onnx", big);
+  write_model (dir, "epoch-2.onnx", small);
+  write_model (dir, "epoch-3.onnx", big);
+  g_assert_cmpint (run_timeline (&out, &err, dir, "--dataset", "mnist-heldout", "--json",
+                                 "--limit", "5", NULL), ==, 1);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "epoch-2.onnx takes inputs of another size than "
+                                 "epoch-1.onnx: each map of y has 36 pixels, not 64"));
+  assert_second_left_out (out, "another size");
 }
 
 /* Ctrl+C after the first checkpoint is done: the finished ones are
@@ -475,6 +522,7 @@ main (int   argc,
   g_test_add_func ("/cli/timeline/order-and-damage", test_order_and_damage);
   g_test_add_func ("/cli/timeline/same-names", test_same_names);
   g_test_add_func ("/cli/timeline/other-network", test_other_network);
+  g_test_add_func ("/cli/timeline/other-size", test_other_size);
   g_test_add_func ("/cli/timeline/cancel", test_cancel);
   g_test_add_func ("/cli/timeline/figure", test_figure);
   g_test_add_func ("/cli/timeline/warnings", test_warnings);

@@ -142,6 +142,21 @@ fm_scan_result_check_same_layers (const FmScanResult *result,
                        want->channels);
           return FALSE;
         }
+      /* The same layers at another size: a checkpoint exported for
+       * another input size, whose channels see other pictures. Unknown
+       * (0) in a result cached before sizes were kept. */
+      if (result->layers[i].cells_per_image != 0 && want->cells_per_image != 0
+          && result->layers[i].cells_per_image != want->cells_per_image)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                       /* Translators: "ep9.onnx takes inputs of another size than
+                        * ep0.onnx: each map of relu1 has 6400 pixels, not 12544" */
+                       _("%s takes inputs of another size than %s: each map of %s has %"
+                         G_GUINT64_FORMAT " pixels, not %" G_GUINT64_FORMAT),
+                       name, first_name, want->name, result->layers[i].cells_per_image,
+                       want->cells_per_image);
+          return FALSE;
+        }
     }
   for (guint i = 0; i < result->n_layers; i++)
     if (fm_scan_result_find_layer (first, result->layers[i].name) < 0)

@@ -217,8 +217,9 @@ gboolean      fm_scan_layer_is_activation (const FmScanLayer *layer);
  * once, not again in the pool after it. */
 guint         fm_scan_result_count_dead (const FmScanResult *result);
 /* Whether @result (of the checkpoint called @name) has the layers of
- * @first (of @first_name), each with as many channels, and no other: the
- * checkpoints of one training do. FALSE with FM_ERROR_INVALID_INPUT saying
+ * @first (of @first_name), each with as many channels and maps of as many
+ * pixels (when both results know it), and no other: the checkpoints of one
+ * training do. FALSE with FM_ERROR_INVALID_INPUT saying
  * the first difference. */
 gboolean      fm_scan_result_check_same_layers (const FmScanResult *result,
                                                 const char         *name,
