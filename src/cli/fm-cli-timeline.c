@@ -243,6 +243,23 @@ print_json (TimelineState *s,
   fm_cli_print_json (json_builder_get_root (b));
 }
 
+/* The letters of column @l as a spreadsheet names its columns: A ... Z,
+ * AA ... AZ, BA ..., so each of a network's layers (ResNet-18 has 47) has
+ * its own. */
+static void
+column_label (guint l,
+              char  out[8])
+{
+  char reversed[8];
+  guint n = 0;
+
+  for (guint64 v = (guint64) l + 1; v > 0 && n < 7; v = (v - 1) / 26)
+    reversed[n++] = (char) ('A' + (v - 1) % 26);
+  for (guint i = 0; i < n; i++)
+    out[i] = reversed[n - 1 - i];
+  out[n] = '\0';
+}
+
 /* A table: one row per checkpoint, one column per layer of the first
  * result, the dead channels of each. */
 static void
@@ -272,12 +289,20 @@ print_text (TimelineState *s,
   for (guint l = 0; l < first->n_layers; l++)
     {
       g_autofree char *name = fm_cli_escape_controls (first->layers[l].name);
+      char column[8];
 
-      g_print ("  %c  %s (%u)\n", 'A' + (char) MIN (l, 25), name, first->layers[l].channels);
+      column_label (l, column);
+      g_print ("  %-*s  %s (%u)\n", first->n_layers > 26 ? 2 : 1, column, name,
+               first->layers[l].channels);
     }
   g_print ("\n  %*s", (int) name_width, "");
   for (guint l = 0; l < first->n_layers; l++)
-    g_print (" %5c", 'A' + (char) MIN (l, 25));
+    {
+      char column[8];
+
+      column_label (l, column);
+      g_print (" %5s", column);
+    }
   g_print ("\n");
   for (guint k = 0; k < s->results->len; k++)
     {

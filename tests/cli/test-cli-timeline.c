@@ -9,6 +9,7 @@
  *  - each checkpoint's dead ReLU channels equal PyTorch's, which
  *    build-aux/train-mnist.py computed while training and committed
  *    (tests/fixtures/mnist/mnist-cnn-dying-checkpoints/dead.json);
+ *  - the table names each layer's column apart, past Z too (AA, AB);
  *  - files are taken in natural order (epoch-2 before epoch-10), and files
  *    of the same name in natural order of their folders, which their
  *    labels name (step-2/model.onnx before step-10/model.onnx);
@@ -346,6 +347,51 @@ test_other_size (void)
   assert_second_left_out (out, "another size");
 }
 
+/* A chain of @n Relu nodes on x [1, 1, 4, 4]: layers t0 ... t(n-2), y. */
+static GByteArray *
+relu_chain_model (guint n)
+{
+  const gint64 dims[] = { 1, 1, 4, 4 };
+  g_autoptr(GByteArray) graph = g_byte_array_new ();
+  g_autoptr(GByteArray) in = fm_test_value_info ("x", dims, 4);
+  g_autoptr(GByteArray) out = fm_test_value_info ("y", NULL, -1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("relu%u", i);
+      g_autofree char *from = i == 0 ? g_strdup ("x") : g_strdup_printf ("t%u", i - 1);
+      g_autofree char *to = i + 1 == n ? g_strdup ("y") : g_strdup_printf ("t%u", i);
+      g_autoptr(GByteArray) node = fm_test_node ("Relu", name, (const char *[]) { from, NULL },
+                                                 to);
+
+      fm_pb_message (graph, FM_ONNX_GRAPH_NODE, node);
+    }
+  return fm_test_graph_model_bytes (graph, "chain", in, out);
+}
+
+/* A network of more layers than letters (28; ResNet-18 has 47): the
+ * table names each of its columns apart, as a spreadsheet does: the 26th
+ * layer Z, the 27th AA, the 28th AB. Every layer from the 26th on was
+ * called Z, so one could not tell which column was which. */
+static void
+test_many_layers (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "many-layers");
+  g_autoptr(GByteArray) chain = relu_chain_model (28);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  write_model (dir, "epoch-1.onnx", chain);
+  g_assert_cmpint (run_timeline (&out, &err, dir, "--dataset", "mnist-heldout", "--limit", "3",
+                                 NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "\n  A   t0 (1)\n"));
+  g_assert_nonnull (strstr (out, "\n  Z   t25 (1)\n"));
+  g_assert_nonnull (strstr (out, "\n  AA  t26 (1)\n"));
+  g_assert_nonnull (strstr (out, "\n  AB  y (1)\n"));
+  g_assert_nonnull (strstr (out, "     Y     Z    AA    AB\n"));
+}
+
 /* Ctrl+C after the first checkpoint is done: the finished ones are
  * printed, the run says it was cancelled. Many uncached scans of the
  * series make sure there is work left when the signal comes. */
@@ -523,6 +569,7 @@ main (int   argc,
   g_test_add_func ("/cli/timeline/same-names", test_same_names);
   g_test_add_func ("/cli/timeline/other-network", test_other_network);
   g_test_add_func ("/cli/timeline/other-size", test_other_size);
+  g_test_add_func ("/cli/timeline/many-layers", test_many_layers);
   g_test_add_func ("/cli/timeline/cancel", test_cancel);
   g_test_add_func ("/cli/timeline/figure", test_figure);
   g_test_add_func ("/cli/timeline/warnings", test_warnings);
