@@ -25,6 +25,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-channel-list.h"
 #include "fm-checkpoints.h"
 #include "fm-timeline-figure.h"
 
@@ -243,6 +244,151 @@ print_json (TimelineState *s,
   fm_cli_print_json (json_builder_get_root (b));
 }
 
+/* ---- since when ------------------------------------------------------- */
+
+/* Layer @name's channels through the scanned checkpoints, in order:
+ * @since[c] the first checkpoint of the run of dead ones that lasts to the
+ * last scanned (-1: not dead there), @last_dead[c] the last checkpoint
+ * where c was dead (-1: never). A checkpoint not scanned breaks no run. */
+static void
+layer_history (TimelineState *s,
+               const char    *name,
+               guint          channels,
+               int           *since,
+               int           *last_dead)
+{
+  g_autofree gboolean *dead = g_new0 (gboolean, MAX (channels, 1));
+
+  for (guint c = 0; c < channels; c++)
+    since[c] = last_dead[c] = -1;
+  for (guint k = 0; k < s->results->len; k++)
+    {
+      const FmScanResult *r = g_ptr_array_index (s->results, k);
+      int i = r != NULL ? fm_scan_result_find_layer (r, name) : -1;
+
+      if (i < 0)
+        continue;
+      memset (dead, 0, sizeof (gboolean) * MAX (channels, 1));
+      for (guint d = 0; d < r->layers[i].n_dead; d++)
+        if (r->layers[i].dead[d] < channels)
+          dead[r->layers[i].dead[d]] = TRUE;
+      for (guint c = 0; c < channels; c++)
+        {
+          if (dead[c] && since[c] < 0)
+            since[c] = (int) k;
+          if (!dead[c])
+            since[c] = -1;
+          if (dead[c])
+            last_dead[c] = (int) k;
+        }
+    }
+}
+
+/* "0-9 since epoch-6.onnx; 26 since epoch-10.onnx": the channels c with
+ * @by[c] >= 0, grouped by the checkpoint @by[c], in order; NULL for none.
+ * With @skip, only the channels c whose @skip[c] < 0, and "last dead at"
+ * instead of "since". */
+static char *
+grouped_channels (TimelineState *s,
+                  guint          channels,
+                  const int     *by,
+                  const int     *skip)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  for (guint k = 0; k < s->results->len; k++)
+    {
+      g_autoptr(GArray) group = g_array_new (FALSE, FALSE, sizeof (int));
+      g_autofree char *list = NULL;
+
+      for (guint c = 0; c < channels; c++)
+        if (by[c] == (int) k && (skip == NULL || skip[c] < 0))
+          {
+            int ci = (int) c;
+
+            g_array_append_val (group, ci);
+          }
+      if (group->len == 0)
+        continue;
+      list = fm_channel_list_indexes_to_string ((const int *) group->data, group->len);
+      if (line->len > 0)
+        g_string_append (line, "; ");
+      if (skip == NULL)
+        /* Translators: channels dead since a checkpoint, e.g.
+         * "0-9 since epoch-6.onnx" */
+        g_string_append_printf (line, _("%s since %s"), list, s->labels[k]);
+      else
+        /* Translators: channels that came back to life, and the last
+         * checkpoint where they were dead, e.g. "20 last dead at epoch-8.onnx" */
+        g_string_append_printf (line, _("%s last dead at %s"), list, s->labels[k]);
+    }
+  return line->len > 0 ? g_string_free (g_steal_pointer (&line), FALSE) : NULL;
+}
+
+/* Under the table: per layer, the channels dead at the last checkpoint
+ * scanned with the checkpoint since which they are, and those that were
+ * dead before and came back, with the last checkpoint they were dead at.
+ * Counts alone hide channels that die while others come back. Only the
+ * activation layers (as the dead count on stderr) when there are any. */
+static void
+print_since (TimelineState      *s,
+             const FmScanResult *first)
+{
+  g_autoptr(GPtrArray) dead_lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) back_lines = g_ptr_array_new_with_free_func (g_free);
+  const char *last = NULL;   /* the last checkpoint scanned */
+  gboolean activations = FALSE;
+  guint scanned = 0;
+
+  for (guint k = 0; k < s->results->len; k++)
+    if (g_ptr_array_index (s->results, k) != NULL)
+      {
+        scanned++;
+        last = s->labels[k];
+      }
+  for (guint l = 0; l < first->n_layers; l++)
+    activations |= fm_scan_layer_is_activation (&first->layers[l]);
+  if (scanned < 2)
+    return;
+  for (guint l = 0; l < first->n_layers; l++)
+    {
+      const FmScanLayer *L = &first->layers[l];
+      g_autofree int *since = g_new (int, MAX (L->channels, 1));
+      g_autofree int *last_dead = g_new (int, MAX (L->channels, 1));
+      g_autofree char *name = fm_cli_escape_controls (L->name);
+      char *dead, *back;
+
+      /* A pool after a ReLU only repeats its dead channels. */
+      if (activations && !fm_scan_layer_is_activation (L))
+        continue;
+      layer_history (s, L->name, L->channels, since, last_dead);
+      dead = grouped_channels (s, L->channels, since, NULL);
+      back = grouped_channels (s, L->channels, last_dead, since);
+      if (dead != NULL)
+        g_ptr_array_add (dead_lines, g_strdup_printf ("  %s: %s\n", name, dead));
+      if (back != NULL)
+        g_ptr_array_add (back_lines, g_strdup_printf ("  %s: %s\n", name, back));
+      g_free (dead);
+      g_free (back);
+    }
+  g_print ("\n");
+  /* Translators: the heading of the list of dead channels, with the last
+   * checkpoint scanned, e.g. "Dead at the last checkpoint (epoch-9.onnx)…" */
+  g_print (_("Dead at the last checkpoint (%s), and since when:\n"), last);
+  if (dead_lines->len == 0)
+    g_print ("  %s\n", C_("channels", "none"));
+  for (guint i = 0; i < dead_lines->len; i++)
+    g_print ("%s", (const char *) g_ptr_array_index (dead_lines, i));
+  if (back_lines->len == 0)
+    return;
+  g_print ("\n");
+  /* Translators: the heading of the list of channels that were dead at an
+   * earlier checkpoint and fire at the last one scanned */
+  g_print (_("Came back (dead at an earlier checkpoint, firing at %s):\n"), last);
+  for (guint i = 0; i < back_lines->len; i++)
+    g_print ("%s", (const char *) g_ptr_array_index (back_lines, i));
+}
+
 /* The letters of column @l as a spreadsheet names its columns: A ... Z,
  * AA ... AZ, BA ..., so each of a network's layers (ResNet-18 has 47) has
  * its own. */
@@ -326,6 +472,7 @@ print_text (TimelineState *s,
         }
       g_print ("\n");
     }
+  print_since (s, first);
 }
 
 /* ---- the command ------------------------------------------------------ */
