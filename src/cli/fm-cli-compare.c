@@ -334,7 +334,11 @@ print_text (CompareState *s)
         print_row (2, changed_list);
       /* Translators: the largest difference between the two models' maps
        * of one layer, and the channel where it is, e.g. "0.53 (channel 7)" */
-      largest_text = g_strdup_printf (_("%.4g (channel %u)"), largest, at);
+      if (largest == 0.0f)
+        /* Translators: no channel of the layer differs between the models */
+        largest_text = g_strdup (_("0 (the same maps)"));
+      else
+        largest_text = g_strdup_printf (_("%.4g (channel %u)"), largest, at);
       print_row (3, largest_text);
       pair_figures_clear (&f);
     }

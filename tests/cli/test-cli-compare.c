@@ -212,6 +212,27 @@ test_pairing (void)
     g_assert_nonnull (strstr (out, "a_relu (B: b_relu, paired in order), 2 channels"));
     g_assert_nonnull (strstr (out, "largest difference:    16 (channel 0)"));
     g_assert_nonnull (strstr (out, "Layers of B with no counterpart in A:\n  a_relu"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+
+    /* A against itself: no difference anywhere, and no channel named as
+     * where the largest one is (it said "0 (channel 0)" for every layer). */
+    g_assert_cmpint (fm_test_cli_run (binary, "compare", NULL, &out, &err, NULL,
+                                      FM_TEST_CLI_ARGS (a, a, x, NULL)), ==, 0);
+    g_assert_nonnull (strstr (out, "a_conv, 2 channels\n"));
+    g_assert_nonnull (strstr (out, "a_relu, 2 channels\n"));
+    g_assert_null (strstr (out, "(channel"));
+    {
+      const char *at = out;
+      guint rows = 0;
+
+      while ((at = strstr (at, "largest difference:    0 (the same maps)\n")) != NULL)
+        {
+          rows++;
+          at++;
+        }
+      g_assert_cmpuint (rows, ==, 2);
+    }
   }
 }
 
