@@ -432,6 +432,18 @@ fm_cli_compare (int    argc,
     print_json (&s);
   else
     print_text (&s);
+  if (s.matches->len == 0)
+    {
+      /* Each layer listed as without a counterpart says no more than that:
+       * say why, and fail as the window refuses such a pair. */
+      g_set_error (&error, FM_ERROR, FM_ERROR_SHAPE,
+                   /* Translators: compare found no pair of layers, e.g. "a.onnx and
+                    * a-pruned.onnx have no layer of the same maps …" */
+                   _("%s and %s have no layer of the same maps (channels, height and width), so "
+                     "no layer was compared; a pruned copy, for one, has fewer channels"),
+                   s.a.model->path, s.b.model->path);
+      status = fm_cli_fail (error);
+    }
 
 out:
   compare_state_clear (&s);

@@ -20,8 +20,8 @@
  * zero_a and zero_b equal what `run --json` lists for each model alone
  * and the channels that are 0 everywhere in the models' `run --dump`
  * files, and max_abs_diff equals the largest |a - b| computed here over
- * those files. Refusals: models with different inputs, a
- * missing argument, a negative threshold.
+ * those files. Refusals: models with different inputs, models with no
+ * layer of the same maps, a missing argument, a negative threshold.
  */
 #include "config.h"
 
@@ -394,6 +394,23 @@ test_refusals (void)
   g_assert_nonnull (strstr (err, "compare needs models with the same input"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
+
+  /* The same input but no layer of the same maps (a's layers have two
+   * channels, this Relu of x one): said in words, exit status 1. It
+   * exited 0 and only listed every layer as without a counterpart. */
+  {
+    g_autoptr(GByteArray) bytes = fm_test_relu_model (4, 4, FALSE, NULL);
+    g_autofree char *relu = g_build_filename (fm_test_scratch (), "relu.onnx", NULL);
+
+    g_assert_true (g_file_set_contents (relu, (const char *) bytes->data, bytes->len, NULL));
+    g_assert_cmpint (fm_test_cli_run (binary, "compare", NULL, &out, &err, NULL,
+                                      FM_TEST_CLI_ARGS (a, relu, x, NULL)), ==, 1);
+    g_assert_nonnull (strstr (out, "Layers of A with no counterpart in B:"));
+    g_assert_nonnull (strstr (err, "relu.onnx have no layer of the same maps (channels, height "
+                                   "and width), so no layer was compared"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
 
   g_assert_cmpint (fm_test_cli_run (binary, "compare", NULL, &out, &err, NULL,
                                     FM_TEST_CLI_ARGS (a, NULL)), ==, 2);
