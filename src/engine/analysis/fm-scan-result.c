@@ -14,6 +14,8 @@
 
 #include "fm-scan-private.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "fm-op.h"
@@ -152,7 +154,7 @@ fm_scan_result_check_same_layers (const FmScanResult *result,
                        /* Translators: "ep9.onnx takes inputs of another size than
                         * ep0.onnx: each map of relu1 has 6400 pixels, not 12544" */
                        _("%s takes inputs of another size than %s: each map of %s has %"
-                         G_GUINT64_FORMAT " pixels, not %" G_GUINT64_FORMAT),
+                         PRIu64 " pixels, not %" PRIu64),
                        name, first_name, want->name, result->layers[i].cells_per_image,
                        want->cells_per_image);
           return FALSE;
