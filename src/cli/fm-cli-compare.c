@@ -117,20 +117,16 @@ contains (GArray *ints,
   return FALSE;
 }
 
-/* The channels zero on one side only. */
+/* The channels of @zero that @other does not list. */
 static GArray *
-verdict_changes (const PairFigures *f,
-                 guint              channels)
+zero_only (GArray *zero,
+           GArray *other)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (int));
 
-  for (guint c = 0; c < channels; c++)
-    if (contains (f->zero_a, (int) c) != contains (f->zero_b, (int) c))
-      {
-        int ci = (int) c;
-
-        g_array_append_val (out, ci);
-      }
+  for (guint k = 0; k < zero->len; k++)
+    if (!contains (other, g_array_index (zero, int, k)))
+      g_array_append_val (out, g_array_index (zero, int, k));
   return out;
 }
 
@@ -231,7 +227,8 @@ row_label (guint i)
     {
     case 0: return _("zero in A:");
     case 1: return _("zero in B:");
-    case 2: return _("zero in one only:");
+    case 2: return _("zero in A only:");
+    case 3: return _("zero in B only:");
     default: return _("largest difference:");
     }
 }
@@ -246,10 +243,32 @@ print_row (guint       i,
   glong width = 22;
   glong pad;
 
-  for (guint k = 0; k < 4; k++)
+  for (guint k = 0; k < 5; k++)
     width = MAX (width, fm_cli_display_width (row_label (k)));
   pad = width - fm_cli_display_width (row_label (i));
   g_print ("  %s%*s %s\n", row_label (i), (int) pad, "", value);
+}
+
+/* A pair's rows of channels all zero: in A, in B ("none" for none), and
+ * those zero in one model only, each side apart (when there are any). */
+static void
+print_zero_rows (const PairFigures *f)
+{
+  g_autoptr(GArray) only_a = zero_only (f->zero_a, f->zero_b);
+  g_autoptr(GArray) only_b = zero_only (f->zero_b, f->zero_a);
+  GArray *rows[4] = { f->zero_a, f->zero_b, only_a, only_b };
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *list = join_ints (rows[i]);
+
+      if (rows[i]->len > 0)
+        print_row (i, list);
+      else if (i < 2)
+        /* Translators: no channel (French "aucun", not the "aucune" of
+         * "none" said of layers) is all zero in this model */
+        print_row (i, C_("channels", "none"));
+    }
 }
 
 static void
@@ -292,16 +311,11 @@ print_text (CompareState *s)
       const FmLayerMatch *m = &g_array_index (s->matches, FmLayerMatch, k);
       const FmLayer *la = layer_a (s, m->a);
       PairFigures f = { 0 };
-      g_autoptr(GArray) changed = NULL;
-      g_autofree char *zero_a = NULL;
-      g_autofree char *zero_b = NULL;
-      g_autofree char *changed_list = NULL;
       g_autofree char *largest_text = NULL;
       float largest = 0.0f;
       guint at = 0;
 
       pair_figures (s, m, &f);
-      changed = verdict_changes (&f, la->channels);
       for (guint c = 0; c < la->channels; c++)
         if (isnan (f.max_abs_diff[c]) || f.max_abs_diff[c] > largest)
           {
@@ -323,23 +337,15 @@ print_text (CompareState *s)
       g_print (g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels", la->channels),
                la->channels);
       g_print ("\n");
-      zero_a = join_ints (f.zero_a);
-      zero_b = join_ints (f.zero_b);
-      changed_list = join_ints (changed);
-      /* Translators: no channel (French "aucun", not the "aucune" of
-       * "none" said of layers) is all zero in this model */
-      print_row (0, f.zero_a->len > 0 ? zero_a : C_("channels", "none"));
-      print_row (1, f.zero_b->len > 0 ? zero_b : C_("channels", "none"));
-      if (changed->len > 0)
-        print_row (2, changed_list);
-      /* Translators: the largest difference between the two models' maps
-       * of one layer, and the channel where it is, e.g. "0.53 (channel 7)" */
+      print_zero_rows (&f);
       if (largest == 0.0f)
         /* Translators: no channel of the layer differs between the models */
         largest_text = g_strdup (_("0 (the same maps)"));
       else
+        /* Translators: the largest difference between the two models' maps
+         * of one layer, and the channel where it is, e.g. "0.53 (channel 7)" */
         largest_text = g_strdup_printf (_("%.4g (channel %u)"), largest, at);
-      print_row (3, largest_text);
+      print_row (4, largest_text);
       pair_figures_clear (&f);
     }
   print_unmatched (s, _("Layers of A with no counterpart in B:"), s->unmatched_a, TRUE);

@@ -20,7 +20,8 @@
  * zero_a and zero_b equal what `run --json` lists for each model alone
  * and the channels that are 0 everywhere in the models' `run --dump`
  * files, and max_abs_diff equals the largest |a - b| computed here over
- * those files. Refusals: models with different inputs, models with no
+ * those files. The channels zero in one model only, each side on its
+ * own row, as each model's `run --json` lists differ. Refusals: models with different inputs, models with no
  * layer of the same maps, a missing argument, a negative threshold.
  */
 #include "config.h"
@@ -378,6 +379,90 @@ test_bundled (void)
     }
 }
 
+/* "0,2-4,6" (consecutive ones as a range): the channels of @zero that
+ * @other does not list, both ascending JSON arrays of ints. */
+static char *
+only_in (JsonArray *zero,
+         JsonArray *other)
+{
+  GString *list = g_string_new (NULL);
+  gint64 run_start = -1, previous = -2;
+
+  for (guint k = 0; k <= json_array_get_length (zero); k++)
+    {
+      gint64 c = k < json_array_get_length (zero) ? json_array_get_int_element (zero, k) : -10;
+      gboolean in_other = FALSE;
+
+      for (guint j = 0; c >= 0 && j < json_array_get_length (other); j++)
+        in_other |= json_array_get_int_element (other, j) == c;
+      if (in_other)
+        continue;
+      if (c == previous + 1)
+        {
+          previous = c;
+          continue;
+        }
+      if (run_start >= 0)
+        {
+          g_string_append_printf (list, "%s%" G_GINT64_FORMAT, list->len > 0 ? "," : "",
+                                  run_start);
+          if (previous > run_start)
+            g_string_append_printf (list, "-%" G_GINT64_FORMAT, previous);
+        }
+      run_start = previous = c;
+    }
+  return g_string_free (list, FALSE);
+}
+
+/* The rows of channels zero in one model only name the model: "zero in A
+ * only" and "zero in B only", each as `run --json` lists the zero channels
+ * of each model alone, the one's less the other's. The bundled dying
+ * model against its first checkpoint on a 7: relu1 and relu3 have
+ * channels zero in A only and others zero in B only, which one row "zero
+ * in one only" mixed, so one had to tell them apart from the lists. */
+static void
+test_zero_one_side (void)
+{
+  g_autofree char *digit = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-7.png", NULL);
+  g_autofree char *epoch = g_build_filename (FM_SOURCE_DATADIR, "models",
+                                             "mnist-cnn-dying-checkpoints", "epoch-1.onnx", NULL);
+  static const char *const layers[] = { "/relu1/Relu_output_0", "/relu3/Relu_output_0" };
+  g_autoptr(JsonParser) pa = json_parser_new ();
+  g_autoptr(JsonParser) pb = json_parser_new ();
+  JsonObject *run_a = run_json (pa, "run", FM_TEST_CLI_ARGS ("mnist-cnn-dying", digit, "--json",
+                                                             NULL));
+  JsonObject *run_b = run_json (pb, "run", FM_TEST_CLI_ARGS (epoch, digit, "--json", NULL));
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (fm_test_cli_run (binary, "compare", NULL, &out, &err, NULL,
+                                    FM_TEST_CLI_ARGS ("mnist-cnn-dying", epoch, digit, NULL)),
+                   ==, 0);
+  g_assert_null (strstr (out, "one only"));
+  for (guint i = 0; i < G_N_ELEMENTS (layers); i++)
+    {
+      JsonArray *za = run_zero_channels (run_a, layers[i]);
+      JsonArray *zb = run_zero_channels (run_b, layers[i]);
+      g_autofree char *a_only = only_in (za, zb);
+      g_autofree char *b_only = only_in (zb, za);
+      g_autofree char *head = g_strdup_printf ("\n%s, 32 channels\n", layers[i]);
+      g_autofree char *row_a = g_strdup_printf ("\n  zero in A only:        %s\n", a_only);
+      g_autofree char *row_b = g_strdup_printf ("\n  zero in B only:        %s\n", b_only);
+      const char *block = strstr (out, head);
+      const char *end;
+
+      g_assert_nonnull (block);
+      end = strstr (block + 1, "\n\n");
+      if (end == NULL)
+        end = block + strlen (block);
+      /* The test has a case: both sides have channels of their own. */
+      g_assert_cmpuint (strlen (a_only), >, 0);
+      g_assert_cmpuint (strlen (b_only), >, 0);
+      g_assert_true (strstr (block, row_a) != NULL && strstr (block, row_a) < end);
+      g_assert_true (strstr (block, row_b) != NULL && strstr (block, row_b) < end);
+    }
+}
+
 static void
 test_refusals (void)
 {
@@ -432,6 +517,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/compare/pairing", test_pairing);
   g_test_add_func ("/cli/compare/bundled", test_bundled);
+  g_test_add_func ("/cli/compare/zero-one-side", test_zero_one_side);
   g_test_add_func ("/cli/compare/refusals", test_refusals);
 
   return g_test_run ();
