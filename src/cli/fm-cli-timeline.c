@@ -406,32 +406,30 @@ column_label (guint l,
   out[n] = '\0';
 }
 
-/* A table: one row per checkpoint, one column per layer of the first
- * result, the dead channels of each. */
+/* One cell of the table: the dead channels of layer @name in @r, "-"
+ * when it was not scanned or has no such layer. */
 static void
-print_text (TimelineState *s,
-            FmDataset     *dataset)
+print_dead_cell (const FmScanResult *r,
+                 const char         *name)
 {
-  g_autoptr(GPtrArray) warnings = dataset_warnings (s);
-  const FmScanResult *first = NULL;
+  int i = r != NULL ? fm_scan_result_find_layer (r, name) : -1;
+
+  if (i < 0)
+    g_print (" %5s", "-");
+  else
+    g_print (" %5u", r->layers[i].n_dead);
+}
+
+/* The table with one row per checkpoint and one column per layer of
+ * @first, lettered (a network of fewer layers than checkpoints). */
+static void
+print_by_checkpoint (TimelineState      *s,
+                     const FmScanResult *first)
+{
   glong name_width = 0;
 
   for (guint k = 0; k < s->results->len; k++)
-    {
-      name_width = MAX (name_width, fm_cli_display_width (s->labels[k]));
-      if (first == NULL)
-        first = g_ptr_array_index (s->results, k);
-    }
-  g_print ("%s %s\n", _("Dataset:"), fm_dataset_get_path (dataset));
-  for (guint i = 0; i < warnings->len; i++)
-    g_print (_("Warning: %s\n"), (const char *) g_ptr_array_index (warnings, i));
-  if (first == NULL)
-    {
-      g_print ("%s\n", _("No checkpoint could be scanned."));
-      return;
-    }
-  g_print (_("Dead channels per layer (zero for every one of %" PRIu64 " images):\n"),
-           first->images);
+    name_width = MAX (name_width, fm_cli_display_width (s->labels[k]));
   for (guint l = 0; l < first->n_layers; l++)
     {
       g_autofree char *name = fm_cli_escape_controls (first->layers[l].name);
@@ -462,16 +460,80 @@ print_text (TimelineState *s,
           continue;
         }
       for (guint l = 0; l < first->n_layers; l++)
-        {
-          int i = fm_scan_result_find_layer (r, first->layers[l].name);
-
-          if (i < 0)
-            g_print (" %5s", "-");
-          else
-            g_print (" %5u", r->layers[i].n_dead);
-        }
+        print_dead_cell (r, first->layers[l].name);
       g_print ("\n");
     }
+}
+
+/* The table with one row per layer of @first and one column per
+ * checkpoint, numbered (a network of more layers than checkpoints: a
+ * ResNet-18 has 47, which as columns made rows 300 characters wide). */
+static void
+print_by_layer (TimelineState      *s,
+                const FmScanResult *first)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  int digits = 1;
+  glong row_width = 0;
+
+  for (guint n = s->results->len; n >= 10; n /= 10)
+    digits++;
+  for (guint k = 0; k < s->results->len; k++)
+    {
+      if (g_ptr_array_index (s->results, k) == NULL)
+        g_print ("  %*u  %s  %s\n", digits, k + 1, s->labels[k], _("(not scanned)"));
+      else
+        g_print ("  %*u  %s\n", digits, k + 1, s->labels[k]);
+    }
+  for (guint l = 0; l < first->n_layers; l++)
+    {
+      g_autofree char *name = fm_cli_escape_controls (first->layers[l].name);
+      char *row = g_strdup_printf ("%s (%u)", name, first->layers[l].channels);
+
+      row_width = MAX (row_width, fm_cli_display_width (row));
+      g_ptr_array_add (rows, row);
+    }
+  g_print ("\n  %*s", (int) row_width, "");
+  for (guint k = 0; k < s->results->len; k++)
+    g_print (" %5u", k + 1);
+  g_print ("\n");
+  for (guint l = 0; l < first->n_layers; l++)
+    {
+      const char *row = g_ptr_array_index (rows, l);
+
+      g_print ("  %s%*s", row, (int) (row_width - fm_cli_display_width (row)), "");
+      for (guint k = 0; k < s->results->len; k++)
+        print_dead_cell (g_ptr_array_index (s->results, k), first->layers[l].name);
+      g_print ("\n");
+    }
+}
+
+/* The dead channels of each layer at each checkpoint: the checkpoints as
+ * rows, or as columns when the network has more layers than there are
+ * checkpoints, so the table grows down, not sideways; then since when. */
+static void
+print_text (TimelineState *s,
+            FmDataset     *dataset)
+{
+  g_autoptr(GPtrArray) warnings = dataset_warnings (s);
+  const FmScanResult *first = NULL;
+
+  for (guint k = 0; k < s->results->len && first == NULL; k++)
+    first = g_ptr_array_index (s->results, k);
+  g_print ("%s %s\n", _("Dataset:"), fm_dataset_get_path (dataset));
+  for (guint i = 0; i < warnings->len; i++)
+    g_print (_("Warning: %s\n"), (const char *) g_ptr_array_index (warnings, i));
+  if (first == NULL)
+    {
+      g_print ("%s\n", _("No checkpoint could be scanned."));
+      return;
+    }
+  g_print (_("Dead channels per layer (zero for every one of %" PRIu64 " images):\n"),
+           first->images);
+  if (first->n_layers > s->results->len)
+    print_by_layer (s, first);
+  else
+    print_by_checkpoint (s, first);
   print_since (s, first);
 }
 

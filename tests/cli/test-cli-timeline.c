@@ -11,7 +11,9 @@
  *    (tests/fixtures/mnist/mnist-cnn-dying-checkpoints/dead.json);
  *  - under the table, the channels dead at the last checkpoint since
  *    when, and those that came back, as PyTorch's dead lists say;
- *  - the table names each layer's column apart, past Z too (AA, AB);
+ *  - the table has a row per checkpoint, its layers' columns named apart
+ *    past Z too (AA, AB), or a row per layer when there are more layers
+ *    than checkpoints;
  *  - files are taken in natural order (epoch-2 before epoch-10), and files
  *    of the same name in natural order of their folders, which their
  *    labels name (step-2/model.onnx before step-10/model.onnx);
@@ -342,8 +344,8 @@ copy_checkpoint (const char *src,
 }
 
 /* A training that saves step-N/model.onnx, given in the shell's order
- * (step-10 before step-2): taken in the steps' order, and each row of the
- * table named by its folder. */
+ * (step-10 before step-2): taken in the steps' order, and each named by
+ * its folder above the table. */
 static void
 test_same_names (void)
 {
@@ -377,13 +379,16 @@ test_same_names (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  /* The table's rows, in order, each named by its folder. */
+  /* The checkpoints above the table, in order, each named by its folder. */
   g_assert_cmpint (run_timeline (&out, &err, paths[0], paths[1], paths[2], paths[3],
                                  "--dataset", "mnist-heldout", "--limit", "50", NULL), ==, 0);
   at = out;
   for (guint k = 0; k < 4; k++)
     {
-      g_autofree char *row = g_strdup_printf ("\n  %s/model.onnx ", steps[order[k]]);
+      /* (a network of more layers than checkpoints: they are numbered
+       * columns, named in this order above the table) */
+      g_autofree char *row = g_strdup_printf ("\n  %u  %s/model.onnx\n", k + 1,
+                                              steps[order[k]]);
 
       at = strstr (at, row);
       g_assert_nonnull (at);
@@ -494,10 +499,11 @@ relu_chain_model (guint n)
   return fm_test_graph_model_bytes (graph, "chain", in, out);
 }
 
-/* A network of more layers than letters (28; ResNet-18 has 47): the
- * table names each of its columns apart, as a spreadsheet does: the 26th
- * layer Z, the 27th AA, the 28th AB. Every layer from the 26th on was
- * called Z, so one could not tell which column was which. */
+/* A network of more layers than letters (28) in as many checkpoints (a
+ * table of one row per checkpoint): the table names each of its columns
+ * apart, as a spreadsheet does: the 26th layer Z, the 27th AA, the 28th
+ * AB. Every layer from the 26th on was called Z, so one could not tell
+ * which column was which. */
 static void
 test_many_layers (void)
 {
@@ -506,7 +512,12 @@ test_many_layers (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  write_model (dir, "epoch-1.onnx", chain);
+  for (guint k = 1; k <= 28; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("epoch-%u.onnx", k);
+
+      write_model (dir, name, chain);
+    }
   g_assert_cmpint (run_timeline (&out, &err, dir, "--dataset", "mnist-heldout", "--limit", "3",
                                  NULL), ==, 0);
   g_test_message ("%s", out);
@@ -515,6 +526,52 @@ test_many_layers (void)
   g_assert_nonnull (strstr (out, "\n  AA  t26 (1)\n"));
   g_assert_nonnull (strstr (out, "\n  AB  y (1)\n"));
   g_assert_nonnull (strstr (out, "     Y     Z    AA    AB\n"));
+  g_assert_nonnull (strstr (out, "\n  epoch-28.onnx "));
+}
+
+/* The same network of 28 layers in two checkpoints: one row per layer,
+ * named, and one numbered column per checkpoint, the checkpoints named in
+ * order above. Each checkpoint was a row 28 columns wide (a ResNet-18's
+ * 47 made rows of 300 characters). The two are the same model: each row
+ * has two equal counts. */
+static void
+test_layers_as_rows (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "layers-as-rows");
+  g_autoptr(GByteArray) chain = relu_chain_model (28);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  write_model (dir, "epoch-1.onnx", chain);
+  write_model (dir, "epoch-2.onnx", chain);
+  g_assert_cmpint (run_timeline (&out, &err, dir, "--dataset", "mnist-heldout", "--limit", "3",
+                                 NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "images):\n  1  epoch-1.onnx\n  2  epoch-2.onnx\n\n"));
+  g_assert_nonnull (strstr (out, "     1     2\n"));
+  for (guint l = 0; l < 28; l++)
+    {
+      g_autofree char *name = l < 27 ? g_strdup_printf ("t%u", l) : g_strdup ("y");
+      g_autofree char *head = g_strdup_printf ("\n  %s (1) ", name);
+      const char *row = strstr (out, head);
+      g_autofree char *line = NULL;
+      g_auto(GStrv) cells = NULL;
+
+      g_assert_nonnull (row);
+      line = g_strndup (row + 1, strcspn (row + 1, "\n"));
+      cells = g_strsplit_set (g_strstrip (line), " ", -1);
+      /* name, "(1)", then the two counts (empty strings between spaces) */
+      {
+        g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+        for (guint i = 0; cells[i] != NULL; i++)
+          if (cells[i][0] != '\0')
+            g_ptr_array_add (words, cells[i]);
+        g_assert_cmpuint (words->len, ==, 4);
+        g_assert_cmpstr (g_ptr_array_index (words, 2), ==, g_ptr_array_index (words, 3));
+      }
+    }
+  g_assert_null (strstr (out, "\n  AA "));
 }
 
 /* Ctrl+C after the first checkpoint is done: the finished ones are
@@ -696,6 +753,7 @@ main (int   argc,
   g_test_add_func ("/cli/timeline/other-network", test_other_network);
   g_test_add_func ("/cli/timeline/other-size", test_other_size);
   g_test_add_func ("/cli/timeline/many-layers", test_many_layers);
+  g_test_add_func ("/cli/timeline/layers-as-rows", test_layers_as_rows);
   g_test_add_func ("/cli/timeline/cancel", test_cancel);
   g_test_add_func ("/cli/timeline/figure", test_figure);
   g_test_add_func ("/cli/timeline/warnings", test_warnings);
