@@ -14,7 +14,9 @@
  * BatchNormalization after the ReLU that shifts it, naming the reason;
  * with a zero shift the channel goes; a Gemm after Flatten loses the
  * rows the channel fed, unless the channel is a model output; after a
- * Concat the consumer loses the channel where it landed. A scan with
+ * Concat the consumer loses the channel where it landed; a bias shared by
+ * two convolutions (directly and through an Identity, as PyTorch writes
+ * equal weights) is copied for each and loses the channel. A scan with
  * epsilon > 0 is refused, and so is a model with external data.
  */
 #include "config.h"
@@ -663,6 +665,72 @@ test_concat (void)
     }
 }
 
+/* PyTorch writes equal weights once: here the bias b (-1, 0) of two
+ * convolutions, read by Conv a directly and by Conv c through an Identity.
+ * x -> Conv a (w 0, 1; b) -> Relu ra -> Conv (1, 1) -> ya and x -> Conv c
+ * (w 0, 2; Identity (b)) -> Relu rc -> Conv (1, 3) -> yc; y = ya + yc.
+ * Channel 0 of ra and of rc is -1 -> 0, dead: each convolution gets its
+ * own copy of the bias without it, and the Identity and the shared b go.
+ * Parameters wa 2 + b 2 + wc 2 + ha 2 + hc 2 = 10 become one each of wa,
+ * wc, ha, hc and of the two copies of b: 6; multiply-adds 4 convolutions x 2 x 4 = 32 become 4 x 4 = 16. */
+static void
+test_shared_weights (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  g_autofree char *out = g_build_filename (fm_test_scratch (), "shared-pruned.onnx", NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(FmOnnxModel) back = NULL;
+  g_autoptr(FmModel) pruned = NULL;
+  GError *error = NULL;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "wa", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (g, "wc", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 2 });
+  fm_test_graph_float (g, "ha", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_float (g, "hc", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 3 });
+  fm_test_graph_node (g, "Conv", "x,wa,b", "a");
+  fm_test_graph_node (g, "Relu", "a", "ra");
+  fm_test_graph_node (g, "Identity", "b", "bi");
+  fm_test_graph_node (g, "Conv", "x,wc,bi", "c");
+  fm_test_graph_node (g, "Relu", "c", "rc");
+  fm_test_graph_node (g, "Conv", "ra,ha", "ya");
+  fm_test_graph_node (g, "Conv", "rc,hc", "yc");
+  fm_test_graph_node (g, "Add", "ya,yc", "y");
+  fm_test_graph_output (g, "y");
+  model = save_and_load (g, "shared.onnx");
+  p = prune_tiny_ok (model);
+  g_assert_cmpuint (prune_layer (p, "ra")->removed->len, ==, 1);
+  g_assert_cmpuint (prune_layer (p, "rc")->removed->len, ==, 1);
+  g_assert_cmpuint (prune_layer (p, "ra")->kept->len, ==, 0);
+  g_assert_cmpuint (prune_layer (p, "rc")->kept->len, ==, 0);
+  assert_counts (p, 10, 6, 32, 16);
+  verify_tiny (p, model);
+  g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
+
+  /* The file: wa, wc, ha, hc and one bias (0) per convolution; no
+   * Identity, no b. */
+  g_assert_true (fm_prune_write (p, out, &error));
+  g_assert_no_error (error);
+  back = decode_file (out, &bytes);
+  g_assert_cmpuint (back->graph->initializers->len, ==, 6);
+  g_assert_cmpuint (back->graph->nodes->len, ==, 7);
+  for (guint i = 0; i < back->graph->initializers->len; i++)
+    {
+      const FmOnnxTensor *t = g_ptr_array_index (back->graph->initializers, i);
+
+      g_assert_cmpstr (t->name, !=, "b");
+      g_assert_cmpint (t->dims[0] * (t->rank > 1 ? t->dims[1] : 1), ==, 1);
+    }
+  for (guint i = 0; i < back->graph->nodes->len; i++)
+    g_assert_cmpstr (((FmOnnxNode *) g_ptr_array_index (back->graph->nodes, i))->op_type, !=,
+                     "Identity");
+  pruned = fm_test_load_model (out);
+  g_assert_nonnull (pruned);
+}
+
 /* Zero under an epsilon is not zero: prune refuses such a scan. */
 static void
 test_epsilon_refused (void)
@@ -765,6 +833,7 @@ main (int    argc,
   g_test_add_func ("/prune/encoder-bytes", test_encoder_bytes);
   g_test_add_func ("/prune/repeated-attribute", test_repeated_attribute);
   g_test_add_func ("/prune/concat", test_concat);
+  g_test_add_func ("/prune/shared-weights", test_shared_weights);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);
   g_test_add_func ("/prune/describe", test_describe);

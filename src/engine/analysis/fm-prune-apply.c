@@ -73,6 +73,69 @@ _fm_prune_masks_free (gpointer masks)
   g_free (m);
 }
 
+/* Whether @name names a value or a weight of the graph already. */
+static gboolean
+name_taken (Pruner     *p,
+            const char *name)
+{
+  return g_hash_table_contains (p->inits, name) || g_hash_table_contains (p->consumers, name)
+         || g_hash_table_contains (p->producers, name)
+         || g_hash_table_contains (p->graph_inputs, name)
+         || g_hash_table_contains (p->outputs, name);
+}
+
+/* Adds @delta to the count of @name in @counts (name -> guint). */
+static void
+add_count (GHashTable *counts,
+           const char *name,
+           int         delta)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, name));
+
+  g_hash_table_insert (counts, (gpointer) name, GUINT_TO_POINTER (n + delta));
+}
+
+/* The weight input @k of @n reads, its own: when it reads it through an
+ * Identity or shares it with another node input, a copy under a new name
+ * that it reads instead (the slices then go from the copy only). */
+static FmOnnxTensor *
+own_tensor (Pruner     *p,
+            FmOnnxNode *n,
+            guint       k)
+{
+  const char *name = g_ptr_array_index (n->inputs, k);
+  FmOnnxTensor *t = _fm_prune_resolve (p, name), *copy;
+  g_autofree char *base = NULL;
+  char *copy_name;
+
+  if (strcmp (name, t->name) == 0 && GPOINTER_TO_UINT (g_hash_table_lookup (p->uses, name)) <= 1)
+    return t;
+  base = g_strdup_printf ("%s.%s", t->name, _fm_prune_node_name (n));
+  copy_name = g_strdup (base);
+  for (guint i = 2; name_taken (p, copy_name); i++)
+    {
+      g_free (copy_name);
+      copy_name = g_strdup_printf ("%s.%u", base, i);
+    }
+  copy = g_new0 (FmOnnxTensor, 1);
+  copy->name = copy_name;
+  copy->data_type = t->data_type;
+  copy->rank = t->rank;
+  memcpy (copy->dims, t->dims, sizeof t->dims);
+  copy->raw_data = t->raw_data;
+  copy->has_raw_data = t->has_raw_data;
+  copy->float_data = t->float_data != NULL ? g_array_ref (t->float_data) : NULL;
+  g_ptr_array_add (p->onnx->graph->initializers, copy);
+  g_hash_table_insert (p->inits, copy->name, copy);
+  add_count (p->uses, copy->name, 1);
+  add_count (p->uses, name, -1);
+  g_hash_table_add (p->unread, g_strdup (name));
+  /* The old name stays alive: the tables' keys may point at it. */
+  g_ptr_array_add (p->buffers, (gpointer) name);
+  g_ptr_array_index (n->inputs, k) = g_strdup (copy->name);
+  return copy;
+}
+
 void
 _fm_prune_mark (Pruner       *p,
                 const GArray *cuts,
@@ -81,12 +144,13 @@ _fm_prune_mark (Pruner       *p,
   for (guint i = 0; i < cuts->len && removed->len > 0; i++)
     {
       const Cut *cut = &g_array_index (cuts, Cut, i);
-      guint8 **m = g_hash_table_lookup (p->masks, cut->tensor);
+      FmOnnxTensor *t = own_tensor (p, cut->node, cut->input);
+      guint8 **m = g_hash_table_lookup (p->masks, t);
 
       if (m == NULL)
-        g_hash_table_insert (p->masks, cut->tensor, m = g_new0 (guint8 *, FM_MAX_RANK));
+        g_hash_table_insert (p->masks, t, m = g_new0 (guint8 *, FM_MAX_RANK));
       if (m[cut->axis] == NULL)
-        m[cut->axis] = g_malloc0 (cut->tensor->dims[cut->axis]);
+        m[cut->axis] = g_malloc0 (t->dims[cut->axis]);
       for (guint k = 0; k < removed->len; k++)
         {
           gint64 c = g_array_index (removed, guint, k);
@@ -94,6 +158,81 @@ _fm_prune_mark (Pruner       *p,
           /* the plan checked that dims[axis] is channels * block */
           memset (m[cut->axis] + (cut->offset + c) * cut->block, 1, cut->block);
         }
+    }
+}
+
+/* Whether @n is an Identity without attributes whose output is in
+ * p->unread and read by nothing (@reads: value -> readers). */
+static gboolean
+identity_unread (Pruner           *p,
+                 const FmOnnxNode *n,
+                 GHashTable       *reads)
+{
+  const char *out = n->outputs->len == 1 ? g_ptr_array_index (n->outputs, 0) : NULL;
+
+  return strcmp (n->op_type, "Identity") == 0 && (n->domain == NULL || n->domain[0] == '\0')
+         && (n->attributes == NULL || n->attributes->len == 0) && n->inputs->len == 1
+         && out != NULL && g_hash_table_contains (p->unread, out)
+         && !g_hash_table_contains (p->outputs, out)
+         && GPOINTER_TO_UINT (g_hash_table_lookup (reads, out)) == 0;
+}
+
+static void
+node_free (FmOnnxNode *n)
+{
+  g_ptr_array_unref (n->inputs);
+  g_ptr_array_unref (n->outputs);
+  g_clear_pointer (&n->attributes, g_ptr_array_unref);
+  g_free (n->name);
+  g_free (n->op_type);
+  g_free (n->domain);
+  g_free (n->doc_string);
+  g_free (n);
+}
+
+void
+_fm_prune_drop_unread (Pruner *p)
+{
+  FmOnnxGraph *g = p->onnx->graph;
+  g_autoptr(GHashTable) reads = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
+  gboolean again = TRUE;
+
+  for (guint i = 0; i < g->nodes->len; i++)
+    {
+      const FmOnnxNode *n = g_ptr_array_index (g->nodes, i);
+
+      for (guint k = 0; k < n->inputs->len; k++)
+        add_count (reads, g_ptr_array_index (n->inputs, k), 1);
+    }
+  while (again)
+    {
+      again = FALSE;
+      for (guint i = g->nodes->len; i-- > 0;)
+        {
+          FmOnnxNode *n = g_ptr_array_index (g->nodes, i);
+          const char *in = g_ptr_array_index (n->inputs, 0);
+
+          if (!identity_unread (p, n, reads))
+            continue;
+          add_count (reads, in, -1);
+          g_hash_table_add (p->unread, g_strdup (in));
+          g_hash_table_add (p->changed, g_strdup (g_ptr_array_index (n->outputs, 0)));
+          g_ptr_array_add (dropped, g_ptr_array_steal_index (g->nodes, i));
+          again = TRUE;
+        }
+    }
+  for (guint i = g->initializers->len; i-- > 0;)
+    {
+      FmOnnxTensor *t = g_ptr_array_index (g->initializers, i);
+
+      if (t->name == NULL || !g_hash_table_contains (p->unread, t->name)
+          || g_hash_table_lookup (reads, t->name) != NULL
+          || g_hash_table_contains (p->outputs, t->name)
+          || g_hash_table_contains (p->graph_inputs, t->name))
+        continue;
+      g_hash_table_remove (p->inits, t->name);
+      fm_onnx_tensor_free (g_ptr_array_steal_index (g->initializers, i));
     }
 }
 

@@ -13,12 +13,14 @@
 
 G_BEGIN_DECLS
 
-/* A slice that a removed channel c takes from a weight: the indexes
- * [(offset + c) * block, (offset + c + 1) * block) of @axis (the offset
- * of the channel's block after a Concat). */
+/* A slice that a removed channel c takes from the weight that input
+ * @input of @node reads: the indexes [(offset + c) * block, (offset + c +
+ * 1) * block) of @axis (the offset of the channel's block after a
+ * Concat). */
 typedef struct
 {
-  FmOnnxTensor *tensor;
+  FmOnnxNode   *node;
+  guint         input;
   int           axis;
   gint64        block;
   guint         offset;
@@ -30,6 +32,7 @@ typedef struct
   const FmScanResult *scan;
   FmOnnxModel        *onnx;
   GHashTable         *consumers;  /* value name -> GPtrArray of FmOnnxNode* */
+  GHashTable         *producers;  /* value name -> FmOnnxNode* */
   GHashTable         *outputs;    /* graph output names */
   GHashTable         *inits;      /* initializer name -> FmOnnxTensor* */
   GHashTable         *uses;       /* initializer name -> node inputs reading it */
@@ -38,21 +41,32 @@ typedef struct
   GPtrArray          *touched;    /* those of the Conv being planned */
   GHashTable         *graph_inputs; /* graph input names */
   GHashTable         *masks;      /* FmOnnxTensor* -> guint8 *[FM_MAX_RANK]: 1 = remove */
-  GPtrArray          *buffers;    /* the new weights' bytes, until encoded */
+  GPtrArray          *buffers;    /* the new weights' bytes and the node inputs
+                                   * renamed, until encoded */
+  GHashTable         *unread;     /* values a node no longer reads (a weight
+                                   * copied for it): maybe gone */
   FmPrune            *prune;
 } Pruner;
 
 const char *_fm_prune_node_name    (const FmOnnxNode   *n);
+/* The initializer value @name is, directly or through Identity nodes
+ * (PyTorch writes equal weights once, then Identity copies), or NULL. */
+FmOnnxTensor *_fm_prune_resolve    (Pruner             *p,
+                                    const char         *name);
 /* Element @index of a float32 initializer; FALSE if it has none. */
 gboolean    _fm_prune_tensor_value (const FmOnnxTensor *t,
                                     gint64              index,
                                     float              *value);
 /* Whether @t holds its numel floats, in raw_data or float_data. */
 gboolean    _fm_prune_tensor_floats_ok (const FmOnnxTensor *t);
-/* Marks the slices @cuts for each channel in @removed. */
+/* Marks the slices @cuts for each channel in @removed; a weight that is
+ * not its node's alone is first copied for it. */
 void        _fm_prune_mark         (Pruner             *p,
                                     const GArray       *cuts,
                                     const GArray       *removed);
+/* Drops the Identity nodes and the weights that nothing reads any more
+ * after the copies. */
+void        _fm_prune_drop_unread  (Pruner             *p);
 /* Rewrites every marked weight without its marked slices. */
 void        _fm_prune_apply_masks  (Pruner             *p);
 void        _fm_prune_layer_free   (FmPruneLayer       *layer);

@@ -88,23 +88,44 @@ n_consumers (Pruner     *p,
   return c != NULL ? c->len : 0;
 }
 
-/* The float32 initializer @name if only one node input reads it, else
- * NULL with *@reason. */
-static FmOnnxTensor *
-own_weights (Pruner      *p,
-             const char  *name,
-             char       **reason)
+FmOnnxTensor *
+_fm_prune_resolve (Pruner     *p,
+                   const char *name)
 {
-  FmOnnxTensor *t = name != NULL ? g_hash_table_lookup (p->inits, name) : NULL;
+  for (guint hops = 0; name != NULL && hops < 64; hops++)
+    {
+      FmOnnxTensor *t = g_hash_table_lookup (p->inits, name);
+      const FmOnnxNode *n = g_hash_table_lookup (p->producers, name);
+
+      if (t != NULL)
+        return t;
+      if (n == NULL || strcmp (n->op_type, "Identity") != 0
+          || (n->domain != NULL && n->domain[0] != '\0'))
+        return NULL;
+      name = input_name (n, 0);
+    }
+  return NULL;
+}
+
+/* The float32 initializer that input @k of @n reads, directly or through
+ * Identity nodes, else NULL with *@reason. Shared with other nodes, it is
+ * copied for @n when a channel goes (_fm_prune_mark ()). */
+static FmOnnxTensor *
+own_weights (Pruner           *p,
+             const FmOnnxNode *n,
+             guint             k,
+             char            **reason)
+{
+  const char *name = input_name (n, k);
+  FmOnnxTensor *t = _fm_prune_resolve (p, name);
 
   if (t == NULL)
     *reason = g_strdup_printf (_("“%s” is not a weight stored in the model"),
                                name != NULL ? name : "");
-  else if (g_hash_table_contains (p->graph_inputs, name))
+  else if (g_hash_table_contains (p->graph_inputs, name)
+           || g_hash_table_contains (p->graph_inputs, t->name))
     *reason = g_strdup_printf (_("the weights “%s” are also a graph input, which a caller "
-                                 "may replace"), name);
-  else if (GPOINTER_TO_UINT (g_hash_table_lookup (p->uses, name)) > 1)
-    *reason = g_strdup_printf (_("the weights “%s” are shared with another node"), name);
+                                 "may replace"), t->name);
   else if (!_fm_prune_tensor_floats_ok (t))
     *reason = g_strdup_printf (_("the weights “%s” are not stored as float32"), name);
   else
@@ -112,19 +133,20 @@ own_weights (Pruner      *p,
   return NULL;
 }
 
-/* Records that @t loses, for a removed channel c, the indexes
- * [(offset + c) * block, (offset + c + 1) * block) of axis @axis. */
+/* Records that the weight input @k of @n reads loses, for a removed
+ * channel c, the indexes [(offset + c) * block, (offset + c + 1) * block)
+ * of axis @axis. */
 static void
-add_cut (GArray       *cuts,
-         FmOnnxTensor *t,
-         int           axis,
-         gint64        block,
-         guint         offset)
+add_cut (GArray           *cuts,
+         const FmOnnxNode *n,
+         guint             k,
+         int               axis,
+         gint64            block,
+         guint             offset)
 {
-  Cut cut = { t, axis, block, offset };
+  Cut cut = { (FmOnnxNode *) n, k, axis, block, offset };
 
-  if (t != NULL)
-    g_array_append_val (cuts, cut);
+  g_array_append_val (cuts, cut);
 }
 
 static gboolean
@@ -170,13 +192,13 @@ check_flatten (Pruner           *p,
           || attribute_int (g, "transA", 0) != 0)
         return g_strdup_printf (_("consumer %s “%s” of the flattened map is not supported"),
                                 g->op_type, _fm_prune_node_name (g));
-      if ((b = own_weights (p, input_name (g, 1), &reason)) == NULL)
+      if ((b = own_weights (p, g, 1, &reason)) == NULL)
         return reason;
       axis = attribute_int (g, "transB", 0) != 0 ? 1 : 0;
       if (!cut_axis_fits (b, axis, block, channels))
         return g_strdup_printf (_("the weights of Gemm “%s” do not match the map"),
                                 _fm_prune_node_name (g));
-      add_cut (cuts, b, axis, block, offset);
+      add_cut (cuts, g, 1, axis, block, offset);
     }
   g_ptr_array_add (p->touched, (gpointer) out);
   return NULL;
@@ -222,10 +244,10 @@ check_frontier (Pruner     *p,
           if (attribute_int (n, "group", 1) != 1)
             reason = g_strdup_printf (_("grouped convolution “%s” reads it"),
                                       _fm_prune_node_name (n));
-          else if ((w = own_weights (p, input_name (n, 1), &reason)) != NULL)
+          else if ((w = own_weights (p, n, 1, &reason)) != NULL)
             {
               if (cut_axis_fits (w, 1, 1, channels))
-                add_cut (cuts, w, 1, 1, offset);
+                add_cut (cuts, n, 1, 1, 1, offset);
               else
                 reason = g_strdup_printf (_("the weights of Conv “%s” do not match the map"),
                                           _fm_prune_node_name (n));
@@ -306,8 +328,7 @@ bn_shift (Pruner           *p,
   float v[4];
 
   for (guint k = 0; k < 4; k++)
-    if (!_fm_prune_tensor_value (g_hash_table_lookup (p->inits, input_name (bn, k + 1)),
-                                 c, &v[k]))
+    if (!_fm_prune_tensor_value (_fm_prune_resolve (p, input_name (bn, k + 1)), c, &v[k]))
       return NAN;
   /* inputs: X, scale, B, mean, var */
   return (double) v[1] - (double) v[2] * (double) v[0]
@@ -377,20 +398,20 @@ check_line (Pruner           *p,
   char *reason = NULL;
   FmOnnxTensor *t;
 
-  add_cut (cuts, own_weights (p, input_name (conv, 1), &reason), 0, 1, 0);
-  if (reason == NULL && input_name (conv, 2) != NULL
-      && (t = own_weights (p, input_name (conv, 2), &reason)) != NULL)
-    add_cut (cuts, t, 0, 1, 0);
+  if (own_weights (p, conv, 1, &reason) != NULL)
+    add_cut (cuts, conv, 1, 0, 1, 0);
+  if (reason == NULL && input_name (conv, 2) != NULL && own_weights (p, conv, 2, &reason) != NULL)
+    add_cut (cuts, conv, 2, 0, 1, 0);
   for (guint i = 0; i < nodes->len && reason == NULL; i++)
     {
       const FmOnnxNode *n = g_ptr_array_index (nodes, i);
 
       for (guint k = 1; k <= 4 && reason == NULL
                         && strcmp (n->op_type, "BatchNormalization") == 0; k++)
-        if ((t = own_weights (p, input_name (n, k), &reason)) != NULL)
+        if ((t = own_weights (p, n, k, &reason)) != NULL)
           {
             if (cut_axis_fits (t, 0, 1, channels))
-              add_cut (cuts, t, 0, 1, 0);
+              add_cut (cuts, n, k, 0, 1, 0);
             else
               reason = g_strdup_printf (_("the weights of BatchNormalization “%s” do not "
                                           "match the map"), _fm_prune_node_name (n));
@@ -465,7 +486,7 @@ prune_conv (Pruner           *p,
   g_autoptr(GArray) cuts = g_array_new (FALSE, FALSE, sizeof (Cut));
   g_autofree char *common = NULL;
   g_autofree int *at = NULL;
-  const FmOnnxTensor *w = g_hash_table_lookup (p->inits, input_name (conv, 1) ? : "");
+  const FmOnnxTensor *w = _fm_prune_resolve (p, input_name (conv, 1));
   FmPruneLayer *l = NULL;
   guint channels;
   int first = G_MAXINT, layer = -1;
@@ -556,6 +577,8 @@ index_graph (Pruner *p)
     {
       FmOnnxNode *n = g_ptr_array_index (g->nodes, i);
 
+      for (guint k = 0; k < n->outputs->len; k++)
+        g_hash_table_insert (p->producers, g_ptr_array_index (n->outputs, k), n);
       for (guint k = 0; k < n->inputs->len; k++)
         {
           const char *in = g_ptr_array_index (n->inputs, k);
@@ -685,6 +708,8 @@ static void
 pruner_clear (Pruner *p)
 {
   g_clear_pointer (&p->consumers, g_hash_table_unref);
+  g_clear_pointer (&p->producers, g_hash_table_unref);
+  g_clear_pointer (&p->unread, g_hash_table_unref);
   g_clear_pointer (&p->outputs, g_hash_table_unref);
   g_clear_pointer (&p->inits, g_hash_table_unref);
   g_clear_pointer (&p->uses, g_hash_table_unref);
@@ -721,6 +746,7 @@ prune_bytes (Pruner     *p,
     }
   add_uncovered (p);
   _fm_prune_apply_masks (p);
+  _fm_prune_drop_unread (p);
   p->prune->params_after = count_params (p->onnx);
   finish_graph (p);
   p->prune->bytes = fm_onnx_model_encode (p->onnx);
@@ -752,6 +778,8 @@ fm_prune_new (FmModel              *model,
   p.prune = prune;
   p.consumers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) g_ptr_array_unref);
+  p.producers = g_hash_table_new (g_str_hash, g_str_equal);
+  p.unread = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   p.outputs = g_hash_table_new (g_str_hash, g_str_equal);
   p.inits = g_hash_table_new (g_str_hash, g_str_equal);
   p.uses = g_hash_table_new (g_str_hash, g_str_equal);

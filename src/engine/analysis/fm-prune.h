@@ -21,9 +21,10 @@
  * columns or rows that channel c feeds). Removed: the Conv's output channel (weight
  * rows, bias entry), the entries of the BatchNormalizations on the way
  * and the consumers' input slices. Anything else (a residual Add, a
- * graph output, an unknown op, weights shared by two nodes, not float32
- * or a graph input) keeps the channel, with the reason; so does one
- * channel of a layer whose channels are all dead.
+ * graph output, an unknown op, weights not float32 or a graph input)
+ * keeps the channel, with the reason; so does one channel of a layer
+ * whose channels are all dead. Weights read by several nodes, or through
+ * Identity nodes, are copied for the node that loses channels.
  *
  * Removal is exact in arithmetic (a zero times a weight adds 0), but the
  * smaller sums may round differently: fm_prune_verify () runs both models
