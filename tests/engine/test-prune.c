@@ -89,8 +89,8 @@ decode_file (const char *path,
   return m;
 }
 
-/* Every field the decoder keeps, but the producer and the sliced weights,
- * is as in the original. */
+/* Every field the decoder keeps, but the sliced weights, is as in the
+ * original, the producer too; one metadata entry records the pruning. */
 static void
 assert_fields_kept (const char *original,
                     const char *pruned)
@@ -101,13 +101,16 @@ assert_fields_kept (const char *original,
   g_autoptr(FmOnnxModel) b = decode_file (pruned, &bb);
 
   g_assert_cmpint (b->ir_version, ==, a->ir_version);
-  g_assert_cmpstr (b->producer_name, ==, "feature-maps prune (from pytorch 1.13.0)");
-  g_assert_cmpstr (b->producer_version, ==, PACKAGE_VERSION);
+  g_assert_cmpstr (b->producer_name, ==, "pytorch");
+  g_assert_cmpstr (b->producer_version, ==, "1.13.0");
+  g_assert_null (meta_value (a, "feature_maps.pruned_by"));
+  g_assert_cmpstr (meta_value (b, "feature_maps.pruned_by"), ==,
+                   "feature-maps prune " PACKAGE_VERSION);
   g_assert_cmpstr (b->doc_string, ==, a->doc_string);
   g_assert_cmpuint (b->opset_imports->len, ==, a->opset_imports->len);
   g_assert_cmpint (((FmOnnxOpset *) g_ptr_array_index (b->opset_imports, 0))->version, ==,
                    ((FmOnnxOpset *) g_ptr_array_index (a->opset_imports, 0))->version);
-  g_assert_cmpuint (b->metadata_props->len, ==, a->metadata_props->len);
+  g_assert_cmpuint (b->metadata_props->len, ==, a->metadata_props->len + 1);
   for (guint i = 0; i < a->metadata_props->len; i++)
     {
       const FmOnnxStringPair *p = g_ptr_array_index (a->metadata_props, i);
@@ -731,6 +734,52 @@ test_shared_weights (void)
   g_assert_nonnull (pruned);
 }
 
+/* A PyTorch export of RGB pictures without our metadata is read with
+ * torchvision's settings (ImageNet mean and std, centre crop): so is the
+ * pruned copy, which keeps the producer, or `run` and `scan` would feed it
+ * other numbers than the original and prune's verification saw. */
+static void
+test_pytorch_settings_kept (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  g_autofree char *digits = write_digits ();
+  g_autoptr(FmScanResult) scan = NULL;
+  GError *error = NULL;
+  FmScanOptions o;
+  FmPreprocess pp;
+
+  g_free (g->producer_name);
+  g->producer_name = g_strdup ("pytorch");
+  g->producer_version = g_strdup ("2.1.0");
+  fm_test_graph_input (g, "x", FM_DIMS (1, 3, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 3, 1, 1), (const float[]) { 0, 0, 0, 1, 1, 1 });
+  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (g, "head", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_graph_node (g, "Conv", "r,head", "y");
+  fm_test_graph_output (g, "y");
+  model = save_and_load (g, "pytorch-rgb.onnx");
+  fm_scan_options_init (&o);
+  fm_preprocess_init (&o.preprocess, 3, 2, 2);
+  scan = fm_test_scan (model, digits, &o);
+  p = fm_prune_new (model, scan, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (prune_layer (p, "r")->removed->len, ==, 1);
+
+  g_assert_true (fm_preprocess_init_defaults (&pp, p->pruned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pp.resize, ==, FM_RESIZE_CROP);
+  g_assert_cmpfloat_with_epsilon (pp.mean[0], 0.485, 1e-6);
+  g_assert_cmpfloat_with_epsilon (pp.mean[2], 0.406, 1e-6);
+  g_assert_cmpfloat_with_epsilon (pp.std[1], 0.224, 1e-6);
+  g_assert_cmpstr (p->pruned->producer_name, ==, "pytorch");
+  g_assert_cmpstr (fm_model_get_metadata (p->pruned, "feature_maps.pruned_by"), ==,
+                   "feature-maps prune " PACKAGE_VERSION);
+}
+
 /* Zero under an epsilon is not zero: prune refuses such a scan. */
 static void
 test_epsilon_refused (void)
@@ -834,6 +883,7 @@ main (int    argc,
   g_test_add_func ("/prune/repeated-attribute", test_repeated_attribute);
   g_test_add_func ("/prune/concat", test_concat);
   g_test_add_func ("/prune/shared-weights", test_shared_weights);
+  g_test_add_func ("/prune/pytorch-settings-kept", test_pytorch_settings_kept);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);
   g_test_add_func ("/prune/describe", test_describe);

@@ -672,18 +672,16 @@ count_params (const FmOnnxModel *onnx)
   return n;
 }
 
-/* The value infos of values whose channels changed go (they are hints);
- * the producer records the pruning. */
+/* The value infos of values whose channels changed go (they are hints).
+ * The producer stays (readers guess the input settings from it: a
+ * PyTorch export of RGB pictures gets torchvision's); the metadata
+ * FM_PRUNE_METADATA_KEY records the pruning. */
 static void
 finish_graph (Pruner *p)
 {
   GPtrArray *infos = p->onnx->graph->value_infos;
-  FmOnnxModel *m = p->onnx;
-  char *from = m->producer_name != NULL && m->producer_name[0] != '\0'
-               ? g_strdup_printf ("feature-maps prune (from %s%s%s)", m->producer_name,
-                                  m->producer_version != NULL ? " " : "",
-                                  m->producer_version != NULL ? m->producer_version : "")
-               : g_strdup ("feature-maps prune");
+  GPtrArray *props = p->onnx->metadata_props;
+  FmOnnxStringPair *record = NULL;
 
   for (guint i = infos->len; i-- > 0;)
     {
@@ -698,10 +696,18 @@ finish_graph (Pruner *p)
           g_free (v);
         }
     }
-  g_free (m->producer_name);
-  m->producer_name = from;
-  g_free (m->producer_version);
-  m->producer_version = g_strdup (PACKAGE_VERSION);
+  for (guint i = 0; i < props->len && record == NULL; i++)
+    if (g_strcmp0 (((FmOnnxStringPair *) g_ptr_array_index (props, i))->key,
+                   FM_PRUNE_METADATA_KEY) == 0)
+      record = g_ptr_array_index (props, i);
+  if (record == NULL)
+    {
+      record = g_new0 (FmOnnxStringPair, 1);
+      record->key = g_strdup (FM_PRUNE_METADATA_KEY);
+      g_ptr_array_add (props, record);
+    }
+  g_free (record->value);
+  record->value = g_strdup ("feature-maps prune " PACKAGE_VERSION);
 }
 
 static void

@@ -43,6 +43,9 @@
 G_BEGIN_DECLS
 
 #define FM_PRUNE_TOLERANCE 1e-4
+/* The metadata of a pruned model that records it: "feature-maps prune
+ * VERSION". Its producer_name and producer_version are the original's. */
+#define FM_PRUNE_METADATA_KEY "feature_maps.pruned_by"
 
 typedef struct
 {
