@@ -14,6 +14,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "fm-cli.h"
 #include "fm-cli-scan.h"
@@ -94,6 +95,57 @@ stopped_or_failed (GError *error)
   return fm_cli_fail (stopped);
 }
 
+/* Whether the scan @r read from @display saw DATASET's items that the
+ * verification runs (indexes below @limit, all if 0): the channels it
+ * found dead may not be dead on others, and the verification would then
+ * fail on an image, not saying why. */
+static gboolean
+check_scan_items (const FmScanResult *r,
+                  const char         *display,
+                  FmDataset          *dataset,
+                  guint64             limit,
+                  GCancellable       *cancellable,
+                  GError            **error)
+{
+  guint64 n = fm_dataset_get_n_items (dataset);
+  guint64 verified = limit > 0 ? MIN (limit, n) : n;
+  g_autofree char *key = NULL;
+
+  if (r->dataset_key == NULL)  /* written before scans kept it: all its items */
+    return TRUE;
+  if ((key = fm_dataset_dup_content_key (dataset, cancellable, error)) == NULL)
+    return FALSE;
+  if (strcmp (key, r->dataset_key) != 0)
+    {
+      g_autofree char *path = g_filename_display_name (fm_dataset_get_path (dataset));
+
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s is a scan of another dataset than %s: scan this one, or give prune "
+                     "the dataset scanned"), display, path);
+      return FALSE;
+    }
+  if (r->range_begin > 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s is a scan of items %" PRIu64 " to %" PRIu64 " only (one shard): "
+                     "merge the shards with “feature-maps merge” first, or scan all the items"),
+                   display, r->range_begin, r->range_end - 1);
+      return FALSE;
+    }
+  if (r->range_end < verified)
+    {
+      /* Translators: "scan.json is a scan of the first 100 of 2000 items
+       * only, and prune would check the pruned model on 2000: ..." */
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                   _("%s is a scan of the first %" PRIu64 " of %" PRIu64 " items only, and "
+                     "prune would check the pruned model on %" PRIu64 ", where the channels "
+                     "the scan found dead may not be: give prune --limit %" PRIu64 " too, or "
+                     "scan all the items"), display, r->range_end, n, verified, r->range_end);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The scan: --scan's, checked against this model and these settings, or
  * one through the cache. */
 static FmScanResult *
@@ -107,8 +159,16 @@ get_scan (PruneState          *s,
   FmScanResult *r;
 
   if (s->scan_path != NULL)
-    return fm_cli_scan_load_result (s->scan_path, model, &options->preprocess, 0.0f,
-                                     "prune", error);
+    {
+      g_autofree char *display = g_filename_display_name (s->scan_path);
+
+      r = fm_cli_scan_load_result (s->scan_path, model, &options->preprocess, 0.0f, "prune",
+                                   error);
+      if (r != NULL && !check_scan_items (r, display, dataset, options->limit,
+                                          s->scan.cancellable, error))
+        g_clear_pointer (&r, fm_scan_result_unref);
+      return r;
+    }
   r = fm_cli_scan_run (&s->scan, model, dataset, options, &from_cache, error);
   if (r != NULL && error != NULL && *error != NULL)
     g_clear_pointer (&r, fm_scan_result_unref);

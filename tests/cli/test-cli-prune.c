@@ -8,7 +8,9 @@
  * dead in each ReLU, verifies on the 2,000 digits and writes a model that
  * `inspect` loads; --scan SCAN.json gives the same; a scan of another
  * model, one made with other input settings and a malformed file are
- * refused naming what is wrong, and no file is left; so is a missing -o.
+ * refused naming what is wrong, and no file is left; so is a missing -o,
+ * and a scan of fewer items than prune verifies on, of one shard or of
+ * another dataset.
  */
 #include "config.h"
 
@@ -157,6 +159,75 @@ test_clamped_npy (void)
   g_assert_nonnull (strstr (out, "Reading the dataset: 4 items had values outside 0 to 1"));
 }
 
+/* Writes `scan --json` of the dying model on the digits with @flag
+ * @value to @path. */
+static void
+write_scan (const char *path,
+            const char *flag,
+            const char *value)
+{
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run ("scan", &out, &err, "mnist-cnn-dying", "mnist-heldout", "--json", flag,
+                        value, NULL), ==, 0);
+  g_assert_true (g_file_set_contents (path, out, -1, NULL));
+}
+
+/* prune --scan @scan of @dataset fails with status 1 and words that hold
+ * @want and @also; no file is left at @path. */
+static void
+assert_prune_refused (const char *path,
+                      const char *dataset,
+                      const char *scan,
+                      const char *want,
+                      const char *also)
+{
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", dataset, "-o", path, "--scan",
+                        scan, NULL), ==, 1);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, want));
+  g_assert_nonnull (strstr (err, also));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+/* A scan of fewer items than prune verifies on (--limit 100 of the 2,000
+ * digits), of one shard, or of another dataset is refused, saying what to
+ * do: the channels it found dead may be alive on the other items, and the
+ * verification would fail on one, not saying why. With prune --limit 100
+ * the scan of the first 100 items is the one verified on. */
+static void
+test_scan_items (void)
+{
+  g_autofree char *path = g_build_filename (fm_test_scratch (), "pruned-items.onnx", NULL);
+  g_autofree char *first = g_build_filename (fm_test_scratch (), "first-100.json", NULL);
+  g_autofree char *shard = g_build_filename (fm_test_scratch (), "shard-2-of-2.json", NULL);
+  g_autofree char *npy = g_build_filename (fm_test_scratch (), "four.npy", NULL);
+  g_autoptr(GByteArray) bytes = fm_test_npy_header ("<f4", "(4, 1, 28, 28)", FALSE);
+  g_autofree char *out = NULL, *err = NULL;
+
+  write_scan (first, "--limit", "100");
+  assert_prune_refused (path, "mnist-heldout", first, "first 100 of 2000 items", "--limit 100");
+  g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", "mnist-heldout", "-o", path,
+                        "--scan", first, "--limit", "100", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Verified on 100 images"));
+  g_assert_cmpint (g_remove (path), ==, 0);
+
+  write_scan (shard, "--shard", "2/2");
+  assert_prune_refused (path, "mnist-heldout", shard, "items 1000 to 1999 only",
+                        "feature-maps merge");
+
+  for (guint i = 0; i < 4 * 28 * 28; i++)
+    {
+      float v = (float) (i % 5) / 4.0f;
+
+      g_byte_array_append (bytes, (const guint8 *) &v, sizeof v);
+    }
+  fm_test_write_bytes (npy, bytes->data, bytes->len);
+  assert_prune_refused (path, npy, scan_json, "another dataset than", "four.npy");
+}
+
 /* Another model's scan, other settings, a malformed file; no -o. */
 static void
 test_refused (void)
@@ -214,6 +285,7 @@ main (int   argc,
   g_test_add_func ("/cli/prune/scan-file", test_scan_file);
   g_test_add_func ("/cli/prune/text", test_text);
   g_test_add_func ("/cli/prune/refused", test_refused);
+  g_test_add_func ("/cli/prune/scan-items", test_scan_items);
   g_test_add_func ("/cli/prune/clamped-npy", test_clamped_npy);
   status = g_test_run ();
   g_object_unref (scan_parser);
