@@ -16,7 +16,8 @@
  * rows the channel fed, unless the channel is a model output; after a
  * Concat the consumer loses the channel where it landed; a bias shared by
  * two convolutions (directly and through an Identity, as PyTorch writes
- * equal weights) is copied for each and loses the channel. A scan with
+ * equal weights) is copied for each and loses the channel; a dead channel
+ * of a residual sum or a grouped convolution names it. A scan with
  * epsilon > 0 is refused, and so is a model with external data.
  */
 #include "config.h"
@@ -780,6 +781,50 @@ test_pytorch_settings_kept (void)
                    "feature-maps prune " PACKAGE_VERSION);
 }
 
+/* A dead channel no convolution line reaches says what makes it: the
+ * residual Add (r + rb, both channel 0 dead, read by Relu rs), or
+ * the grouped convolution (group 2 on the two channels of x's Conv
+ * with weights 1, 1: its channel 0 is 0 x c - 1, dead after Relu rg). */
+static void
+test_uncovered_reasons (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmTestGraph) h = fm_test_graph_new (13);
+  g_autoptr(FmModel) residual = NULL;
+  g_autoptr(FmModel) grouped = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  g_autoptr(FmPrune) q = NULL;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  add_dead_relu (g);
+  fm_test_graph_float (g, "wb", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "bb", FM_DIMS (2), (const float[]) { -2, 0 });
+  fm_test_graph_float (g, "head", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_node (g, "Conv", "x,wb,bb", "cb");
+  fm_test_graph_node (g, "Relu", "cb", "rb");
+  fm_test_graph_node (g, "Add", "r,rb", "s");
+  fm_test_graph_node (g, "Relu", "s", "rs");
+  fm_test_graph_node (g, "Conv", "rs,head", "y");
+  fm_test_graph_output (g, "y");
+  residual = save_and_load (g, "uncovered-add.onnx");
+  p = prune_tiny_ok (residual);
+  assert_kept (p, "rs", "it comes from the residual Add");
+
+  fm_test_graph_input (h, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (h, "w1", FM_DIMS (2, 1, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_float (h, "wg", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (h, "bg", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (h, "head", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_node (h, "Conv", "x,w1", "c1");
+  fm_test_node_int (fm_test_graph_node (h, "Conv", "c1,wg,bg", "g"), "group", 2);
+  fm_test_graph_node (h, "Relu", "g", "rg");
+  fm_test_graph_node (h, "Conv", "rg,head", "y");
+  fm_test_graph_output (h, "y");
+  grouped = save_and_load (h, "uncovered-grouped.onnx");
+  q = prune_tiny_ok (grouped);
+  assert_kept (q, "rg", "it comes from the grouped convolution");
+}
+
 /* Zero under an epsilon is not zero: prune refuses such a scan. */
 static void
 test_epsilon_refused (void)
@@ -884,6 +929,7 @@ main (int    argc,
   g_test_add_func ("/prune/concat", test_concat);
   g_test_add_func ("/prune/shared-weights", test_shared_weights);
   g_test_add_func ("/prune/pytorch-settings-kept", test_pytorch_settings_kept);
+  g_test_add_func ("/prune/uncovered-reasons", test_uncovered_reasons);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);
   g_test_add_func ("/prune/describe", test_describe);

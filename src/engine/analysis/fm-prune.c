@@ -540,6 +540,46 @@ prune_conv (Pruner           *p,
   _fm_prune_mark (p, cuts, l->removed);
 }
 
+/* Why no Conv line reached value @value: what makes it, back through the
+ * per-channel nodes before it. */
+static char *
+uncovered_reason (Pruner     *p,
+                  const char *value)
+{
+  const FmOnnxNode *n = g_hash_table_lookup (p->producers, value), *via = NULL;
+
+  for (guint hops = 0; n != NULL && hops < 64; hops++)
+    {
+      gboolean line = is_zero_preserving (n->op_type)
+                      || strcmp (n->op_type, "BatchNormalization") == 0;
+
+      if (!line && !is_zero_preserving_tree (n->op_type) && strcmp (n->op_type, "Clip") != 0)
+        break;
+      if (!line)
+        via = n;
+      n = input_name (n, 0) != NULL ? g_hash_table_lookup (p->producers, input_name (n, 0))
+                                    : NULL;
+    }
+  if (n == NULL)
+    return g_strdup (_("it is not made by a convolution that prune can shrink"));
+  if (strcmp (n->op_type, "Conv") == 0 && attribute_int (n, "group", 1) != 1)
+    return g_strdup_printf (_("it comes from the grouped convolution “%s”, which prune does "
+                              "not shrink"), _fm_prune_node_name (n));
+  if (strcmp (n->op_type, "Conv") == 0 && via != NULL)
+    /* Translators: "it comes from Conv “conv1” through Clip “relu6”, ..." */
+    return g_strdup_printf (_("it comes from Conv “%s” through %s “%s”, which prune does not "
+                              "follow"), _fm_prune_node_name (n), via->op_type,
+                            _fm_prune_node_name (via));
+  if (strcmp (n->op_type, "Add") == 0 || strcmp (n->op_type, "Sum") == 0)
+    return g_strdup_printf (_("it comes from the residual %s “%s”: prune removes only "
+                              "channels that one convolution makes"), n->op_type,
+                            _fm_prune_node_name (n));
+  if (strcmp (n->op_type, "Conv") == 0)
+    return g_strdup (_("it is not made by a convolution that prune can shrink"));
+  return g_strdup_printf (_("it comes from %s “%s”, not from a convolution that prune can "
+                            "shrink"), n->op_type, _fm_prune_node_name (n));
+}
+
 /* Dead channels of layers no Conv line reached. */
 static void
 add_uncovered (Pruner *p)
@@ -553,8 +593,7 @@ add_uncovered (Pruner *p)
         continue;
       l = layer_new (sl->name, (int) i, NULL, sl->channels);
       for (guint k = 0; k < sl->n_dead; k++)
-        keep (l, sl->dead[k],
-              g_strdup (_("it is not made by a convolution that prune can shrink")));
+        keep (l, sl->dead[k], uncovered_reason (p, sl->name));
       g_ptr_array_add (p->prune->layers, l);
     }
 }
