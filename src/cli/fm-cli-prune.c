@@ -12,14 +12,17 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fm-cli.h"
 #include "fm-cli-scan.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "fm-card.h"
 #include "fm-prune.h"
@@ -93,6 +96,33 @@ stopped_or_failed (GError *error)
   stopped = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                  _("Stopped: nothing was written."));
   return fm_cli_fail (stopped);
+}
+
+/* Whether @path can be written (not a folder, in a folder that exists
+ * and is writable): said before the scan and the verification, which
+ * may take long, rather than after them. */
+static gboolean
+check_output (const char  *path,
+              GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *dir_display = g_filename_display_name (dir);
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("%s is a folder: give -o the file to write, such as %s/pruned.onnx"),
+                 display, display);
+  else if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("Cannot write %s: the folder %s does not exist"), display, dir_display);
+  else if (g_access (dir, W_OK) != 0)
+    g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
+                 _("Cannot write %s: the folder %s is not writable (%s)"), display,
+                 dir_display, g_strerror (errno));
+  else
+    return TRUE;
+  return FALSE;
 }
 
 /* Whether the scan @r read from @display saw DATASET's items that the
@@ -251,6 +281,8 @@ fm_cli_prune (int    argc,
                                  _("give the model to write: -o PRUNED.onnx"));
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_flags_check (&s.scan, context, "prune");
+  if (status == FM_CLI_EXIT_OK && !check_output (s.output, &error))
+    status = fm_cli_fail (error);
   if (status == FM_CLI_EXIT_OK)
     status = fm_cli_scan_open (&s.scan, context, "prune", argv, s.scan_path,
                                (const char *[]) { s.output }, 1, &dataset, &model, &options);

@@ -10,7 +10,7 @@
  * model, one made with other input settings and a malformed file are
  * refused naming what is wrong, and no file is left; so is a missing -o,
  * and a scan of fewer items than prune verifies on, of one shard or of
- * another dataset.
+ * another dataset; -o a folder is refused before the work.
  */
 #include "config.h"
 
@@ -228,6 +228,29 @@ test_scan_items (void)
   assert_prune_refused (path, npy, scan_json, "another dataset than", "four.npy");
 }
 
+/* -o a folder, or a file in a folder that does not exist: said first, in
+ * words that say what to give, not after the scan and the verification
+ * (which take long on a large model) as "Could not write". */
+static void
+test_output_checked (void)
+{
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "prune-out");
+  g_autofree char *missing = g_build_filename (dir, "no-such-folder", "p.onnx", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", "mnist-heldout", "-o", dir,
+                        NULL), ==, 1);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "is a folder: give -o the file to write"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", "mnist-heldout", "-o", missing,
+                        NULL), ==, 1);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "no-such-folder does not exist"));
+  g_assert_cmpstr (out, ==, "");
+}
+
 /* Another model's scan, other settings, a malformed file; no -o. */
 static void
 test_refused (void)
@@ -286,6 +309,7 @@ main (int   argc,
   g_test_add_func ("/cli/prune/text", test_text);
   g_test_add_func ("/cli/prune/refused", test_refused);
   g_test_add_func ("/cli/prune/scan-items", test_scan_items);
+  g_test_add_func ("/cli/prune/output-checked", test_output_checked);
   g_test_add_func ("/cli/prune/clamped-npy", test_clamped_npy);
   status = g_test_run ();
   g_object_unref (scan_parser);
