@@ -17,7 +17,8 @@
  * Concat the consumer loses the channel where it landed; a bias shared by
  * two convolutions (directly and through an Identity, as PyTorch writes
  * equal weights) is copied for each and loses the channel; a dead channel
- * of a residual sum or a grouped convolution names it. A scan with
+ * of a residual sum or a grouped convolution names it; a ReLU6 (Clip 0 to
+ * 6) is passed like a Relu. A scan with
  * epsilon > 0 is refused, and so is a model with external data.
  */
 #include "config.h"
@@ -825,6 +826,39 @@ test_uncovered_reasons (void)
   assert_kept (q, "rg", "it comes from the grouped convolution");
 }
 
+/* ReLU6 as PyTorch writes it: Clip with min 0 and max 6 from Constant
+ * nodes. x -> Conv (w 0, 1; b -1, 0) -> c -> Clip r6 (channel 0 is
+ * clip (-1) = 0, dead) -> Conv (1, 1) -> y: the channel goes as after a
+ * Relu. Parameters 2 + 2 + 2 = 6 become 3; multiply-adds 2 x 4 + 2 x 4 =
+ * 16 become 8. */
+static void
+test_relu6 (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmPrune) p = NULL;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (g, "head", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_node_float_tensor (fm_test_graph_node (g, "Constant", "", "lo"), "value", 0, NULL,
+                             (const float[]) { 0 });
+  fm_test_node_float_tensor (fm_test_graph_node (g, "Constant", "", "hi"), "value", 0, NULL,
+                             (const float[]) { 6 });
+  fm_test_graph_node (g, "Clip", "c,lo,hi", "r6");
+  fm_test_graph_node (g, "Conv", "r6,head", "y");
+  fm_test_graph_output (g, "y");
+  model = save_and_load (g, "relu6.onnx");
+  p = prune_tiny_ok (model);
+  g_assert_cmpuint (prune_layer (p, "r6")->removed->len, ==, 1);
+  g_assert_cmpuint (prune_layer (p, "r6")->kept->len, ==, 0);
+  assert_counts (p, 6, 3, 16, 8);
+  verify_tiny (p, model);
+  g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
+}
+
 /* Zero under an epsilon is not zero: prune refuses such a scan. */
 static void
 test_epsilon_refused (void)
@@ -930,6 +964,7 @@ main (int    argc,
   g_test_add_func ("/prune/shared-weights", test_shared_weights);
   g_test_add_func ("/prune/pytorch-settings-kept", test_pytorch_settings_kept);
   g_test_add_func ("/prune/uncovered-reasons", test_uncovered_reasons);
+  g_test_add_func ("/prune/relu6", test_relu6);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);
   g_test_add_func ("/prune/describe", test_describe);

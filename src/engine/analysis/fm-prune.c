@@ -22,25 +22,6 @@
 #include "fm-onnx-write.h"
 #include "fm-prune-private.h"
 
-/* Per-channel nodes a dead channel's line may pass before and after
- * its dead point (a BatchNormalization only when its shift is 0 after). */
-static gboolean
-is_zero_preserving (const char *op)
-{
-  static const char *const ops[] = { "Relu", "LeakyRelu", "MaxPool", "AveragePool",
-                                     "Dropout", "Identity", NULL };
-
-  return g_strv_contains (ops, op);
-}
-
-/* Global pools keep a channel's zero too, but change its map's size. */
-static gboolean
-is_zero_preserving_tree (const char *op)
-{
-  return is_zero_preserving (op) || strcmp (op, "GlobalAveragePool") == 0
-         || strcmp (op, "GlobalMaxPool") == 0;
-}
-
 static const char *
 input_name (const FmOnnxNode *n,
             guint             i)
@@ -105,6 +86,70 @@ _fm_prune_resolve (Pruner     *p,
       name = input_name (n, 0);
     }
   return NULL;
+}
+
+/* Bound @k (1 min, 2 max) of Clip @n, from its input (an initializer or
+ * a Constant) or, before opset 11, its attribute @attr; @fallback when
+ * it has none. FALSE when it cannot be read. */
+static gboolean
+clip_bound (Pruner           *p,
+            const FmOnnxNode *n,
+            guint             k,
+            const char       *attr,
+            float             fallback,
+            float            *v)
+{
+  const char *name = input_name (n, k);
+  const FmOnnxNode *c = name != NULL ? g_hash_table_lookup (p->producers, name) : NULL;
+  const FmOnnxAttribute *a;
+
+  *v = fallback;
+  if (name == NULL)
+    {
+      a = fm_onnx_node_get_attribute (n, attr);
+      if (a != NULL && a->type != FM_ONNX_ATTR_FLOAT && a->type != 0)
+        return FALSE;
+      *v = a != NULL ? a->f : fallback;
+      return TRUE;
+    }
+  if (_fm_prune_tensor_value (_fm_prune_resolve (p, name), 0, v))
+    return TRUE;
+  if (c == NULL || strcmp (c->op_type, "Constant") != 0)
+    return FALSE;
+  if ((a = fm_onnx_node_get_attribute (c, "value")) != NULL)
+    return _fm_prune_tensor_value (a->t, 0, v);
+  if ((a = fm_onnx_node_get_attribute (c, "value_float")) != NULL)
+    return (*v = a->f, TRUE);
+  return FALSE;
+}
+
+/* Per-channel nodes a dead channel's line may pass before and after
+ * its dead point (a BatchNormalization only when its shift is 0 after):
+ * f(0) = 0, a Clip too when its range holds 0 (ReLU6). */
+static gboolean
+keeps_zero (Pruner           *p,
+            const FmOnnxNode *n)
+{
+  static const char *const ops[] = { "Relu", "LeakyRelu", "MaxPool", "AveragePool",
+                                     "Dropout", "Identity", NULL };
+  float lo, hi;
+
+  if (n->domain != NULL && n->domain[0] != '\0')
+    return FALSE;
+  if (g_strv_contains (ops, n->op_type))
+    return TRUE;
+  return strcmp (n->op_type, "Clip") == 0
+         && clip_bound (p, n, 1, "min", -INFINITY, &lo) && lo <= 0.0f
+         && clip_bound (p, n, 2, "max", INFINITY, &hi) && hi >= 0.0f;
+}
+
+/* Global pools keep a channel's zero too, but change its map's size. */
+static gboolean
+keeps_zero_tree (Pruner           *p,
+                 const FmOnnxNode *n)
+{
+  return keeps_zero (p, n) || strcmp (n->op_type, "GlobalAveragePool") == 0
+         || strcmp (n->op_type, "GlobalMaxPool") == 0;
 }
 
 /* The float32 initializer that input @k of @n reads, directly or through
@@ -236,7 +281,7 @@ check_frontier (Pruner     *p,
       const char *op = n->op_type;
       FmOnnxTensor *w;
 
-      if (is_zero_preserving_tree (op) && g_strcmp0 (input_name (n, 0), value) == 0
+      if (keeps_zero_tree (p, n) && g_strcmp0 (input_name (n, 0), value) == 0
           && n->outputs->len == 1)
         reason = check_frontier (p, output_name (n), channels, offset, cuts, depth + 1);
       else if (strcmp (op, "Conv") == 0 && g_strcmp0 (input_name (n, 0), value) == 0)
@@ -376,7 +421,7 @@ follow_line (Pruner           *p,
       FmOnnxNode *n = g_ptr_array_index (consumers_of (p, cur), 0);
 
       if (g_strcmp0 (input_name (n, 0), cur) != 0 || n->outputs->len != 1
-          || !(is_zero_preserving (n->op_type)
+          || !(keeps_zero (p, n)
                || strcmp (n->op_type, "BatchNormalization") == 0))
         break;
       g_ptr_array_add (nodes, n);
@@ -550,10 +595,9 @@ uncovered_reason (Pruner     *p,
 
   for (guint hops = 0; n != NULL && hops < 64; hops++)
     {
-      gboolean line = is_zero_preserving (n->op_type)
-                      || strcmp (n->op_type, "BatchNormalization") == 0;
+      gboolean line = keeps_zero (p, n) || strcmp (n->op_type, "BatchNormalization") == 0;
 
-      if (!line && !is_zero_preserving_tree (n->op_type) && strcmp (n->op_type, "Clip") != 0)
+      if (!line && !keeps_zero_tree (p, n) && strcmp (n->op_type, "Clip") != 0)
         break;
       if (!line)
         via = n;

@@ -10,9 +10,10 @@
  * A channel c of a Conv (group 1) is removed when the scan found it dead
  * (zero on every image, epsilon 0) at a value V that the Conv feeds
  * through a line of per-channel nodes (BatchNormalization, Relu,
- * LeakyRelu, MaxPool, AveragePool, Dropout, Identity), and everything
- * after V carries the zero to consumers that ignore it: zero-preserving
- * ops (f(0) = 0: Relu, LeakyRelu, MaxPool, AveragePool,
+ * LeakyRelu, Clip whose range holds 0, MaxPool, AveragePool, Dropout,
+ * Identity), and everything after V carries the zero to consumers that
+ * ignore it: zero-preserving ops (f(0) = 0: Relu, LeakyRelu, such a
+ * Clip, MaxPool, AveragePool,
  * GlobalAveragePool, GlobalMaxPool, Dropout, Identity, and a
  * BatchNormalization whose shift for c is exactly 0, a Concat on axis 1,
  * after which c sits behind the channels of the inputs before it) and,
