@@ -18,7 +18,8 @@
  * two convolutions (directly and through an Identity, as PyTorch writes
  * equal weights) is copied for each and loses the channel; a dead channel
  * of a residual sum or a grouped convolution names it; a ReLU6 (Clip 0 to
- * 6) is passed like a Relu. A scan with
+ * 6) is passed like a Relu, and a Reshape that flattens like Flatten.
+ * A scan with
  * epsilon > 0 is refused, and so is a model with external data.
  */
 #include "config.h"
@@ -859,6 +860,76 @@ test_relu6 (void)
   g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
 }
 
+/* x.view (x.size (0), -1) and x.view (-1, 8) as PyTorch exports them: a
+ * Reshape by a Constant shape [1, -1] or [-1, 8] in place of Flatten.
+ * x -> Conv (w 0, 1; b -1, 0) -> Relu r (channel 0 dead) -> Reshape ->
+ * Gemm (B [8, 3]) -> y: as in test_flatten_gemm, rows 0-3 of B go with
+ * the channel, 28 parameters become 14 and 32 multiply-adds 16; the shape
+ * [-1, 8] becomes [-1, 4] (one channel of 2 x 2 less), [1, -1] stays. */
+static void
+test_reshape_gemm (void)
+{
+  static const gint64 shapes[2][2] = { { 1, -1 }, { -1, 8 } };
+  static const gint64 wanted[2][2] = { { 1, -1 }, { -1, 4 } };
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+      g_autofree char *name = g_strdup_printf ("reshape-gemm-%u.onnx", k);
+      g_autofree char *out = g_build_filename (fm_test_scratch (), "reshape-pruned.onnx", NULL);
+      g_autoptr(FmModel) model = NULL;
+      g_autoptr(FmPrune) p = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(FmOnnxModel) back = NULL;
+      GError *error = NULL;
+      float b[24];
+
+      for (guint i = 0; i < 24; i++)
+        b[i] = (float) i / 8.0f - 1.0f;
+      fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+      add_dead_relu (g);
+      fm_test_graph_float (g, "fc", FM_DIMS (8, 3), b);
+      fm_test_node_int64_tensor (fm_test_graph_node (g, "Constant", "", "shape"), "value", 1,
+                                 (const gint64[]) { 2 }, shapes[k]);
+      fm_test_graph_node (g, "Reshape", "r,shape", "f");
+      fm_test_graph_node (g, "Gemm", "f,fc", "y");
+      fm_test_graph_output (g, "y");
+      model = save_and_load (g, name);
+      p = prune_tiny_ok (model);
+      g_assert_cmpuint (prune_layer (p, "r")->removed->len, ==, 1);
+      assert_counts (p, 28, 14, 32, 16);
+      verify_tiny (p, model);
+      g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
+      g_assert_true (fm_prune_write (p, out, &error));
+      g_assert_no_error (error);
+      back = decode_file (out, &bytes);
+      for (guint i = 0; i < back->graph->nodes->len; i++)
+        {
+          const FmOnnxNode *n = g_ptr_array_index (back->graph->nodes, i);
+          const FmOnnxTensor *t;
+          gint64 v[2];
+
+          if (strcmp (n->op_type, "Constant") != 0)
+            continue;
+          t = fm_onnx_node_get_attribute (n, "value")->t;
+          if (t->has_raw_data)
+            {
+              g_assert_cmpuint (t->raw_data.len, ==, sizeof v);
+              memcpy (v, t->raw_data.data, sizeof v);
+              v[0] = GINT64_FROM_LE (v[0]);
+              v[1] = GINT64_FROM_LE (v[1]);
+            }
+          else
+            {
+              g_assert_cmpuint (t->int64_data->len, ==, 2);
+              memcpy (v, t->int64_data->data, sizeof v);
+            }
+          g_assert_cmpint (v[0], ==, wanted[k][0]);
+          g_assert_cmpint (v[1], ==, wanted[k][1]);
+        }
+    }
+}
+
 /* Zero under an epsilon is not zero: prune refuses such a scan. */
 static void
 test_epsilon_refused (void)
@@ -965,6 +1036,7 @@ main (int    argc,
   g_test_add_func ("/prune/pytorch-settings-kept", test_pytorch_settings_kept);
   g_test_add_func ("/prune/uncovered-reasons", test_uncovered_reasons);
   g_test_add_func ("/prune/relu6", test_relu6);
+  g_test_add_func ("/prune/reshape-gemm", test_reshape_gemm);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);
   g_test_add_func ("/prune/describe", test_describe);

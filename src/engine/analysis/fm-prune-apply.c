@@ -136,6 +136,68 @@ own_tensor (Pruner     *p,
   return copy;
 }
 
+FmOnnxTensor *
+_fm_prune_shape_tensor (Pruner           *p,
+                        const FmOnnxNode *r)
+{
+  const char *name = r->inputs->len > 1 ? g_ptr_array_index (r->inputs, 1) : "";
+  const FmOnnxNode *c = g_hash_table_lookup (p->producers, name);
+  FmOnnxTensor *t = g_hash_table_lookup (p->inits, name);
+  const FmOnnxAttribute *a;
+
+  if (GPOINTER_TO_UINT (g_hash_table_lookup (p->uses, name)) != 1
+      || g_hash_table_contains (p->graph_inputs, name) || g_hash_table_contains (p->outputs, name))
+    return NULL;
+  if (t != NULL)
+    return t;
+  if (c == NULL || strcmp (c->op_type, "Constant") != 0
+      || (a = fm_onnx_node_get_attribute (c, "value")) == NULL)
+    return NULL;
+  return a->t;
+}
+
+gboolean
+_fm_prune_int64_pair (const FmOnnxTensor *t,
+                      gint64              v[2])
+{
+  if (t == NULL || t->data_type != FM_ONNX_INT64 || t->rank != 1 || t->dims[0] != 2)
+    return FALSE;
+  if (!t->has_raw_data)
+    {
+      if (t->int64_data == NULL || t->int64_data->len != 2)
+        return FALSE;
+      memcpy (v, t->int64_data->data, 2 * sizeof (gint64));
+      return TRUE;
+    }
+  if (t->raw_data.len != 2 * sizeof (gint64))
+    return FALSE;
+  memcpy (v, t->raw_data.data, 2 * sizeof (gint64));
+  v[0] = GINT64_FROM_LE (v[0]);
+  v[1] = GINT64_FROM_LE (v[1]);
+  return TRUE;
+}
+
+/* The flattening Reshape of @cut loses @removed blocks of its size. */
+static void
+shrink_shape (Pruner    *p,
+              const Cut *cut,
+              guint      removed)
+{
+  FmOnnxTensor *t = _fm_prune_shape_tensor (p, cut->node);
+  gint64 *v = g_new (gint64, 2);
+
+  /* the plan checked that it is [-1 or N, size] */
+  _fm_prune_int64_pair (t, v);
+  v[1] -= (gint64) removed * cut->block;
+  v[0] = GINT64_TO_LE (v[0]);
+  v[1] = GINT64_TO_LE (v[1]);
+  g_clear_pointer (&t->int64_data, g_array_unref);
+  t->has_raw_data = TRUE;
+  t->raw_data.data = (const guint8 *) v;
+  t->raw_data.len = 2 * sizeof (gint64);
+  g_ptr_array_add (p->buffers, v);
+}
+
 void
 _fm_prune_mark (Pruner       *p,
                 const GArray *cuts,
@@ -144,9 +206,16 @@ _fm_prune_mark (Pruner       *p,
   for (guint i = 0; i < cuts->len && removed->len > 0; i++)
     {
       const Cut *cut = &g_array_index (cuts, Cut, i);
-      FmOnnxTensor *t = own_tensor (p, cut->node, cut->input);
-      guint8 **m = g_hash_table_lookup (p->masks, t);
+      FmOnnxTensor *t;
+      guint8 **m;
 
+      if (cut->axis < 0)
+        {
+          shrink_shape (p, cut, removed->len);
+          continue;
+        }
+      t = own_tensor (p, cut->node, cut->input);
+      m = g_hash_table_lookup (p->masks, t);
       if (m == NULL)
         g_hash_table_insert (p->masks, t, m = g_new0 (guint8 *, FM_MAX_RANK));
       if (m[cut->axis] == NULL)

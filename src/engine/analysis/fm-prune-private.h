@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 /* A slice that a removed channel c takes from the weight that input
  * @input of @node reads: the indexes [(offset + c) * block, (offset + c +
  * 1) * block) of @axis (the offset of the channel's block after a
- * Concat). */
+ * Concat). Axis -1: the shape of a flattening Reshape, whose size
+ * loses @block. */
 typedef struct
 {
   FmOnnxNode   *node;
@@ -53,6 +54,13 @@ const char *_fm_prune_node_name    (const FmOnnxNode   *n);
  * (PyTorch writes equal weights once, then Identity copies), or NULL. */
 FmOnnxTensor *_fm_prune_resolve    (Pruner             *p,
                                     const char         *name);
+/* The constant shape Reshape @r reads, if only it reads it: an
+ * initializer or a Constant's value; else NULL. */
+FmOnnxTensor *_fm_prune_shape_tensor (Pruner           *p,
+                                      const FmOnnxNode *r);
+/* The two elements of an int64 tensor of two; FALSE if it is not one. */
+gboolean    _fm_prune_int64_pair   (const FmOnnxTensor *t,
+                                    gint64              v[2]);
 /* Element @index of a float32 initializer; FALSE if it has none. */
 gboolean    _fm_prune_tensor_value (const FmOnnxTensor *t,
                                     gint64              index,

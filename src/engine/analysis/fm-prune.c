@@ -203,8 +203,39 @@ cut_axis_fits (const FmOnnxTensor *t,
   return t != NULL && axis < t->rank && t->dims[axis] == block * (gint64) channels;
 }
 
-/* Flatten (axis 1) of a [N, C, ...] map read only by Gemms (transA 0)
- * with their own weights: their B loses H*W rows (or columns, transB). */
+/* Whether Reshape @r turns a [N, C, H, W] map (@n items, @size = C x H
+ * x W) into [N, size] as x.view (x.size (0), -1) and x.view (-1, size)
+ * write it: its shape, a constant only it reads, is [n or 0, -1], or
+ * [-1, n or 0: size] ([-1 or n or 0, size]), whose size then loses
+ * @block per channel removed (a cut of axis -1). */
+static gboolean
+reshape_flattens (Pruner           *p,
+                  const FmOnnxNode *r,
+                  gint64            n,
+                  gint64            size,
+                  gint64            block,
+                  guint             offset,
+                  GArray           *cuts)
+{
+  int id = fm_model_find_value (p->model, output_name (r));
+  const FmOnnxTensor *t = _fm_prune_shape_tensor (p, r);
+  gint64 shape[2];
+
+  if (id < 0 || p->model->values[id].shape.rank != 2 || p->model->values[id].shape.dims[0] != n
+      || p->model->values[id].shape.dims[1] != size || attribute_int (r, "allowzero", 0) != 0
+      || t == NULL || !_fm_prune_int64_pair (t, shape))
+    return FALSE;
+  if (shape[1] == -1 && (shape[0] == n || shape[0] == 0))
+    return TRUE;
+  if (shape[1] != size || (shape[0] != -1 && shape[0] != n && shape[0] != 0))
+    return FALSE;
+  add_cut (cuts, r, 1, -1, block, offset);
+  return TRUE;
+}
+
+/* Flatten (axis 1), or a Reshape that flattens alike, of a [N, C, ...]
+ * map read only by Gemms (transA 0) with their own weights: their B loses
+ * H*W rows (or columns, transB). */
 static char *
 check_flatten (Pruner           *p,
                const FmOnnxNode *flatten,
@@ -216,15 +247,20 @@ check_flatten (Pruner           *p,
   int id = fm_model_find_value (p->model, value);
   const char *out = output_name (flatten);
   GPtrArray *gemms = consumers_of (p, out);
+  gboolean reshape = strcmp (flatten->op_type, "Reshape") == 0;
   gint64 block = 1;
   char *reason = NULL;
 
-  if (attribute_int (flatten, "axis", 1) != 1 || id < 0
+  if ((!reshape && attribute_int (flatten, "axis", 1) != 1) || id < 0
       || p->model->values[id].shape.rank < 2 || p->model->values[id].shape.dims[1] != channels)
-    return g_strdup_printf (_("Flatten “%s” does not keep channels in blocks"),
+    return g_strdup_printf (_("%s “%s” does not keep channels in blocks"), flatten->op_type,
                             _fm_prune_node_name (flatten));
   for (int d = 2; d < p->model->values[id].shape.rank; d++)
     block *= p->model->values[id].shape.dims[d];
+  if (reshape && !reshape_flattens (p, flatten, p->model->values[id].shape.dims[0],
+                                    block * channels, block, offset, cuts))
+    return g_strdup_printf (_("consumer %s “%s” is not supported"), flatten->op_type,
+                            _fm_prune_node_name (flatten));
   if (g_hash_table_contains (p->outputs, out))
     return g_strdup_printf (_("it is part of the model output “%s”"), out);
   for (guint i = 0; gemms != NULL && i < gemms->len; i++)
@@ -298,7 +334,8 @@ check_frontier (Pruner     *p,
                                           _fm_prune_node_name (n));
             }
         }
-      else if (strcmp (op, "Flatten") == 0 && g_strcmp0 (input_name (n, 0), value) == 0)
+      else if ((strcmp (op, "Flatten") == 0 || strcmp (op, "Reshape") == 0)
+               && g_strcmp0 (input_name (n, 0), value) == 0)
         reason = check_flatten (p, n, value, channels, offset, cuts);
       else if (strcmp (op, "Concat") == 0)
         reason = check_concat (p, n, value, offset, cuts, depth + 1);
