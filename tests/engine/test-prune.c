@@ -18,7 +18,8 @@
  * two convolutions (directly and through an Identity, as PyTorch writes
  * equal weights) is copied for each and loses the channel; a dead channel
  * of a residual sum or a grouped convolution names it; a ReLU6 (Clip 0 to
- * 6) is passed like a Relu, and a Reshape that flattens like Flatten.
+ * 6) is passed like a Relu, a Reshape that flattens like Flatten, and a
+ * ReduceMean over H and W before a Gemm.
  * A scan with
  * epsilon > 0 is refused, and so is a model with external data.
  */
@@ -930,6 +931,35 @@ test_reshape_gemm (void)
     }
 }
 
+/* x.mean ([2, 3]) before the classifier, as in torchvision's MNASNet: x ->
+ * Conv (w 0, 1; b -1, 0) -> Relu r (channel 0 dead) -> ReduceMean (axes
+ * 2, 3, keepdims 0) -> m [1, 2] -> Gemm (B [3, 2], transB) -> y: column 0
+ * of B goes with the channel. Parameters 2 + 2 + 6 = 10 become 5;
+ * multiply-adds 2 x 4 + 3 x 2 = 14 become 4 + 3 = 7. */
+static void
+test_reduce_mean_gemm (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  FmOnnxNode *n;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  add_dead_relu (g);
+  fm_test_graph_float (g, "fc", FM_DIMS (3, 2), (const float[]) { 1, 2, 3, 4, 5, 6 });
+  n = fm_test_graph_node (g, "ReduceMean", "r", "m");
+  fm_test_node_ints (n, "axes", 2, (const gint64[]) { 2, 3 });
+  fm_test_node_int (n, "keepdims", 0);
+  fm_test_node_int (fm_test_graph_node (g, "Gemm", "m,fc", "y"), "transB", 1);
+  fm_test_graph_output (g, "y");
+  model = save_and_load (g, "reduce-mean-gemm.onnx");
+  p = prune_tiny_ok (model);
+  g_assert_cmpuint (prune_layer (p, "r")->removed->len, ==, 1);
+  assert_counts (p, 10, 5, 14, 7);
+  verify_tiny (p, model);
+  g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
+}
+
 /* Zero under an epsilon is not zero: prune refuses such a scan. */
 static void
 test_epsilon_refused (void)
@@ -1037,6 +1067,7 @@ main (int    argc,
   g_test_add_func ("/prune/uncovered-reasons", test_uncovered_reasons);
   g_test_add_func ("/prune/relu6", test_relu6);
   g_test_add_func ("/prune/reshape-gemm", test_reshape_gemm);
+  g_test_add_func ("/prune/reduce-mean-gemm", test_reduce_mean_gemm);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);
   g_test_add_func ("/prune/describe", test_describe);

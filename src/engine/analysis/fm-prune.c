@@ -203,6 +203,71 @@ cut_axis_fits (const FmOnnxTensor *t,
   return t != NULL && axis < t->rank && t->dims[axis] == block * (gint64) channels;
 }
 
+/* The [N, C x block] value @out, the channels flattened, read only by
+ * Gemms (transA 0) with their own weights: their B loses @block rows (or
+ * columns, transB) per channel removed. */
+static char *
+check_gemms (Pruner     *p,
+             const char *out,
+             guint       channels,
+             gint64      block,
+             guint       offset,
+             GArray     *cuts)
+{
+  GPtrArray *gemms = consumers_of (p, out);
+  char *reason = NULL;
+
+  if (g_hash_table_contains (p->outputs, out))
+    return g_strdup_printf (_("it is part of the model output “%s”"), out);
+  for (guint i = 0; gemms != NULL && i < gemms->len; i++)
+    {
+      const FmOnnxNode *g = g_ptr_array_index (gemms, i);
+      FmOnnxTensor *b;
+      int axis;
+
+      if (strcmp (g->op_type, "Gemm") != 0 || g_strcmp0 (input_name (g, 0), out) != 0
+          || attribute_int (g, "transA", 0) != 0)
+        return g_strdup_printf (_("consumer %s “%s” of the flattened map is not supported"),
+                                g->op_type, _fm_prune_node_name (g));
+      if ((b = own_weights (p, g, 1, &reason)) == NULL)
+        return reason;
+      axis = attribute_int (g, "transB", 0) != 0 ? 1 : 0;
+      if (!cut_axis_fits (b, axis, block, channels))
+        return g_strdup_printf (_("the weights of Gemm “%s” do not match the map"),
+                                _fm_prune_node_name (g));
+      add_cut (cuts, g, 1, axis, block, offset);
+    }
+  g_ptr_array_add (p->touched, (gpointer) out);
+  return NULL;
+}
+
+/* Whether @n (ReduceMean, ReduceMax or ReduceSum of @value) reduces
+ * exactly the H and W of a [N, C, H, W] map, as x.mean ([2, 3]) does:
+ * a zero channel stays zero; *@keepdims as it keeps them. */
+static gboolean
+reduces_space (Pruner           *p,
+               const FmOnnxNode *n,
+               const char       *value,
+               gboolean         *keepdims)
+{
+  static const char *const ops[] = { "ReduceMean", "ReduceMax", "ReduceSum", NULL };
+  const FmOnnxAttribute *a = fm_onnx_node_get_attribute (n, "axes");
+  int id = fm_model_find_value (p->model, value);
+  gint64 axes[2];
+
+  if (!g_strv_contains (ops, n->op_type) || g_strcmp0 (input_name (n, 0), value) != 0
+      || id < 0 || p->model->values[id].shape.rank != 4)
+    return FALSE;
+  if (a != NULL && a->ints != NULL && a->ints->len == 2)
+    memcpy (axes, a->ints->data, sizeof axes);
+  else if (a != NULL || !_fm_prune_int64_pair (_fm_prune_shape_tensor (p, n), axes))
+    return FALSE;
+  for (guint k = 0; k < 2; k++)
+    axes[k] += axes[k] < 0 ? 4 : 0;
+  *keepdims = attribute_int (n, "keepdims", 1) != 0;
+  return MIN (axes[0], axes[1]) == 2 && MAX (axes[0], axes[1]) == 3;
+}
+
 /* Whether Reshape @r turns a [N, C, H, W] map (@n items, @size = C x H
  * x W) into [N, size] as x.view (x.size (0), -1) and x.view (-1, size)
  * write it: its shape, a constant only it reads, is [n or 0, -1], or
@@ -246,10 +311,8 @@ check_flatten (Pruner           *p,
 {
   int id = fm_model_find_value (p->model, value);
   const char *out = output_name (flatten);
-  GPtrArray *gemms = consumers_of (p, out);
   gboolean reshape = strcmp (flatten->op_type, "Reshape") == 0;
   gint64 block = 1;
-  char *reason = NULL;
 
   if ((!reshape && attribute_int (flatten, "axis", 1) != 1) || id < 0
       || p->model->values[id].shape.rank < 2 || p->model->values[id].shape.dims[1] != channels)
@@ -261,28 +324,7 @@ check_flatten (Pruner           *p,
                                     block * channels, block, offset, cuts))
     return g_strdup_printf (_("consumer %s “%s” is not supported"), flatten->op_type,
                             _fm_prune_node_name (flatten));
-  if (g_hash_table_contains (p->outputs, out))
-    return g_strdup_printf (_("it is part of the model output “%s”"), out);
-  for (guint i = 0; gemms != NULL && i < gemms->len; i++)
-    {
-      const FmOnnxNode *g = g_ptr_array_index (gemms, i);
-      FmOnnxTensor *b;
-      int axis;
-
-      if (strcmp (g->op_type, "Gemm") != 0 || g_strcmp0 (input_name (g, 0), out) != 0
-          || attribute_int (g, "transA", 0) != 0)
-        return g_strdup_printf (_("consumer %s “%s” of the flattened map is not supported"),
-                                g->op_type, _fm_prune_node_name (g));
-      if ((b = own_weights (p, g, 1, &reason)) == NULL)
-        return reason;
-      axis = attribute_int (g, "transB", 0) != 0 ? 1 : 0;
-      if (!cut_axis_fits (b, axis, block, channels))
-        return g_strdup_printf (_("the weights of Gemm “%s” do not match the map"),
-                                _fm_prune_node_name (g));
-      add_cut (cuts, g, 1, axis, block, offset);
-    }
-  g_ptr_array_add (p->touched, (gpointer) out);
-  return NULL;
+  return check_gemms (p, out, channels, block, offset, cuts);
 }
 
 static char *check_concat (Pruner           *p,
@@ -315,6 +357,7 @@ check_frontier (Pruner     *p,
     {
       const FmOnnxNode *n = g_ptr_array_index (readers, i);
       const char *op = n->op_type;
+      gboolean keepdims;
       FmOnnxTensor *w;
 
       if (keeps_zero_tree (p, n) && g_strcmp0 (input_name (n, 0), value) == 0
@@ -337,6 +380,9 @@ check_frontier (Pruner     *p,
       else if ((strcmp (op, "Flatten") == 0 || strcmp (op, "Reshape") == 0)
                && g_strcmp0 (input_name (n, 0), value) == 0)
         reason = check_flatten (p, n, value, channels, offset, cuts);
+      else if (reduces_space (p, n, value, &keepdims))
+        reason = keepdims ? check_frontier (p, output_name (n), channels, offset, cuts, depth + 1)
+                          : check_gemms (p, output_name (n), channels, 1, offset, cuts);
       else if (strcmp (op, "Concat") == 0)
         reason = check_concat (p, n, value, offset, cuts, depth + 1);
       else if (strcmp (op, "Add") == 0 || strcmp (op, "Sum") == 0)

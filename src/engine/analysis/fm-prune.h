@@ -19,7 +19,8 @@
  * after which c sits behind the channels of the inputs before it) and,
  * at the end, Conv (group 1: its weights' input channel c goes; zero
  * padding of a zero map is zero) and Gemm after Flatten (axis 1: the H*W
- * columns or rows that channel c feeds). Removed: the Conv's output channel (weight
+ * columns or rows that channel c feeds), a Reshape that flattens alike
+ * or a ReduceMean/Max/Sum over H and W. Removed: the Conv's output channel (weight
  * rows, bias entry), the entries of the BatchNormalizations on the way
  * and the consumers' input slices. Anything else (a residual Add, a
  * graph output, an unknown op, weights not float32 or a graph input)
