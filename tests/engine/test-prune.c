@@ -19,7 +19,8 @@
  * equal weights) is copied for each and loses the channel; a dead channel
  * of a residual sum or a grouped convolution names it; a ReLU6 (Clip 0 to
  * 6) is passed like a Relu, a Reshape that flattens like Flatten, and a
- * ReduceMean over H and W before a Gemm.
+ * ReduceMean over H and W before a Gemm; a failed verification names
+ * the item.
  * A scan with
  * epsilon > 0 is refused, and so is a model with external data.
  */
@@ -306,12 +307,12 @@ test_dying (void)
 
 /* ---- hand-built models ------------------------------------------------ */
 
-/* 4 images of 2 x 2 pixels, none black. */
+/* 4 images of 2 x 2 pixels @px in an IDX file @name. */
 static char *
-write_digits (void)
+write_idx (const char   *name,
+           const guint8  px[16])
 {
-  static const guint8 px[16] = { 10, 20, 30, 40,  255, 0, 0, 1,  7, 7, 7, 7,  0, 90, 0, 0 };
-  char *path = g_build_filename (fm_test_scratch (), "tiny.idx", NULL);
+  char *path = g_build_filename (fm_test_scratch (), name, NULL);
   guint8 file[16 + 16] = { 0, 0, 8, 3,  0, 0, 0, 4,  0, 0, 0, 2,  0, 0, 0, 2 };
   GError *error = NULL;
 
@@ -319,6 +320,15 @@ write_digits (void)
   g_file_set_contents (path, (const char *) file, sizeof file, &error);
   g_assert_no_error (error);
   return path;
+}
+
+/* 4 images of 2 x 2 pixels, none black; pixel 0 of item 1 is 255. */
+static char *
+write_digits (void)
+{
+  static const guint8 px[16] = { 10, 20, 30, 40,  255, 0, 0, 1,  7, 7, 7, 7,  0, 90, 0, 0 };
+
+  return write_idx ("tiny.idx", px);
 }
 
 /* Writes @g with our encoder as @name and loads it. */
@@ -960,6 +970,48 @@ test_reduce_mean_gemm (void)
   g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
 }
 
+/* When the models differ, the error names the item and the output. x ->
+ * Conv (w 1, 1; b -0.99, 0) -> Relu r -> Conv (1, 1) -> y: channel 0 of r
+ * is x - 0.99, dead on pictures without a 255 pixel, which the scan saw;
+ * item 1 of the tiny digits has one: y[0] there is 0.01 + 1 in the
+ * original and 1 in the pruned model. */
+static void
+test_verify_names_item (void)
+{
+  static const guint8 dim[16] = { 10, 20, 30, 40,  200, 0, 0, 1,  7, 7, 7, 7,  0, 90, 0, 0 };
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autofree char *scanned = write_idx ("tiny-dim.idx", dim);
+  g_autofree char *digits = write_digits ();
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmScanResult) scan = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  GError *error = NULL;
+  FmScanOptions o;
+
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -0.99f, 0 });
+  fm_test_graph_float (g, "head", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
+  fm_test_graph_node (g, "Conv", "x,w,b", "c");
+  fm_test_graph_node (g, "Relu", "c", "r");
+  fm_test_graph_node (g, "Conv", "r,head", "y");
+  fm_test_graph_output (g, "y");
+  model = save_and_load (g, "verify-item.onnx");
+  fm_scan_options_init (&o);
+  fm_preprocess_init (&o.preprocess, 1, 2, 2);
+  o.preprocess.invert = FM_INVERT_NO;
+  scan = fm_test_scan (model, scanned, &o);
+  p = fm_prune_new (model, scan, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (prune_layer (p, "r")->removed->len, ==, 1);
+  g_assert_false (fm_prune_verify (p, model, digits, NULL, &o.preprocess, 0, 1, NULL, NULL,
+                                   NULL, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Verification failed on item 1: output “y”[0]"));
+  g_clear_error (&error);
+}
+
 /* Zero under an epsilon is not zero: prune refuses such a scan. */
 static void
 test_epsilon_refused (void)
@@ -1068,6 +1120,7 @@ main (int    argc,
   g_test_add_func ("/prune/relu6", test_relu6);
   g_test_add_func ("/prune/reshape-gemm", test_reshape_gemm);
   g_test_add_func ("/prune/reduce-mean-gemm", test_reduce_mean_gemm);
+  g_test_add_func ("/prune/verify-names-item", test_verify_names_item);
   g_test_add_func ("/prune/epsilon-refused", test_epsilon_refused);
   g_test_add_func ("/prune/external-refused", test_external_refused);
   g_test_add_func ("/prune/describe", test_describe);

@@ -35,9 +35,10 @@ argmax (const float *v,
 
 typedef struct
 {
-  FmPrune  *prune;
-  FmRun    *a;              /* the original */
-  FmRun    *b;              /* the pruned model */
+  FmPrune   *prune;
+  FmRun     *a;             /* the original */
+  FmRun     *b;             /* the pruned model */
+  FmDataset *dataset;
 } Pair;
 
 /* Compares the outputs of the item @index just run. */
@@ -47,7 +48,10 @@ compare_outputs (Pair     *pair,
                  GError  **error)
 {
   FmModel *ma = fm_run_get_model (pair->a), *mb = fm_run_get_model (pair->b);
+  g_autofree char *item = fm_dataset_dup_item_name (pair->dataset, index);
 
+  if (item == NULL)
+    item = g_strdup_printf ("%" PRIu64, index);
   for (guint o = 0; o < ma->n_outputs; o++)
     {
       const FmValue *va = &ma->values[ma->outputs[o]], *vb = &mb->values[mb->outputs[o]];
@@ -72,10 +76,12 @@ compare_outputs (Pair     *pair,
             continue;
           if (isnan (d) || rel > FM_PRUNE_TOLERANCE)
             {
+              /* Translators: the item is a file of the dataset ("cat/img1.png")
+               * or, in an IDX or .npy file, its index */
               g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                           _("Verification failed on image %" PRIu64 ": output “%s”[%zu] is "
-                             "%g in the original and %g in the pruned model"),
-                           index, va->name, i, (double) a[i], (double) b[i]);
+                           _("Verification failed on item %s: output “%s”[%zu] is %g in the "
+                             "original and %g in the pruned model"),
+                           item, va->name, i, (double) a[i], (double) b[i]);
               return FALSE;
             }
           pair->prune->max_abs_diff = MAX (pair->prune->max_abs_diff, d);
@@ -84,9 +90,9 @@ compare_outputs (Pair     *pair,
       if (o == 0 && argmax (a, va->numel) != argmax (b, vb->numel))
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
-                       _("Verification failed on image %" PRIu64 ": the top class is %zu in "
-                         "the original and %zu in the pruned model"),
-                       index, argmax (a, va->numel), argmax (b, vb->numel));
+                       _("Verification failed on item %s: the top class is %zu in the "
+                         "original and %zu in the pruned model"),
+                       item, argmax (a, va->numel), argmax (b, vb->numel));
           return FALSE;
         }
     }
@@ -176,6 +182,7 @@ fm_prune_verify (FmPrune             *prune,
   fm_run_set_threads (b, MAX (threads, 1));
   pair.a = a;
   pair.b = b;
+  pair.dataset = dataset;
   total = fm_dataset_get_n_items (dataset);
   if (limit > 0)
     total = MIN (total, limit);

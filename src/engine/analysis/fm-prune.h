@@ -100,7 +100,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmPrune, fm_prune_free)
 
 /* Runs @original and the pruned model over the items of @dataset_path
  * (index < @limit unless 0) through @pp and compares them as above; FALSE
- * with FM_ERROR_INVALID_MODEL naming the image and the output when they
+ * with FM_ERROR_INVALID_MODEL naming the item (fm_dataset_dup_item_name ())
+ * and the output when they
  * differ, or the dataset's error, or G_IO_ERROR_CANCELLED. */
 gboolean   fm_prune_verify   (FmPrune              *prune,
                               FmModel              *original,
