@@ -33,6 +33,21 @@ argmax (const float *v,
   return best;
 }
 
+/* Whether the top class of @b is that of @a, or one that @a ties with it
+ * within the tolerance (equal scores, such as a saturated sigmoid's 1s,
+ * may come out in another order after the smaller sums round). */
+static gboolean
+same_top (const float *a,
+          const float *b,
+          gsize        n)
+{
+  gsize ta = argmax (a, n), tb = argmax (b, n);
+  double top = a[ta];
+
+  return ta == tb
+         || fabs (top - (double) a[tb]) <= FM_PRUNE_TOLERANCE * MAX (1.0, fabs (top));
+}
+
 typedef struct
 {
   FmPrune   *prune;
@@ -87,7 +102,7 @@ compare_outputs (Pair     *pair,
           pair->prune->max_abs_diff = MAX (pair->prune->max_abs_diff, d);
           pair->prune->max_rel_diff = MAX (pair->prune->max_rel_diff, rel);
         }
-      if (o == 0 && argmax (a, va->numel) != argmax (b, vb->numel))
+      if (o == 0 && !same_top (a, b, va->numel))
         {
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
                        _("Verification failed on item %s: the top class is %zu in the "

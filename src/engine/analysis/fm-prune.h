@@ -31,7 +31,7 @@
  * Removal is exact in arithmetic (a zero times a weight adds 0), but the
  * smaller sums may round differently: fm_prune_verify () runs both models
  * over the dataset and requires the same top-1 class of the first output
- * and |a - b| <= FM_PRUNE_TOLERANCE * max (1, |a|) for every element a of
+ * (or one the original ties with it within the tolerance) and |a - b| <= FM_PRUNE_TOLERANCE * max (1, |a|) for every element a of
  * every original output and b of the pruned one.
  */
 #pragma once
