@@ -77,8 +77,10 @@ print_text (const PruneState *s,
            prune->params_before, prune->params_after);
   g_print (_("Multiply-adds: %" PRIu64 " before, %" PRIu64 " after (Conv, Gemm and MatMul, "
              "one image)\n"), prune->macs_before, prune->macs_after);
-  g_print (_("Verified on %" PRIu64 " images: same top class, largest difference %.3g "
-             "(%.3g relative, allowed %g)\n"),
+  g_print (ngettext ("Verified on %" PRIu64 " image: same top class, largest difference %.3g "
+                     "(%.3g relative, allowed %g)\n",
+                     "Verified on %" PRIu64 " images: same top class, largest difference %.3g "
+                     "(%.3g relative, allowed %g)\n", (gulong) prune->images),
            prune->images, prune->max_abs_diff, prune->max_rel_diff, FM_PRUNE_TOLERANCE);
   g_print ("%s\n", summary);
   g_print (_("Wrote %s\n"), s->output);

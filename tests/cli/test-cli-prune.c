@@ -121,6 +121,14 @@ test_text (void)
   g_assert_nonnull (strstr (out, "Parameters: 34506 before"));
   g_assert_nonnull (strstr (out, "Multiply-adds: 2499392 before"));
   g_assert_nonnull (strstr (out, "Verified on 2000 images"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* one image: singular */
+  g_assert_cmpint (run ("prune", &out, &err, "mnist-cnn-dying", "mnist-heldout", "-o", path,
+                        "--limit", "1", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Verified on 1 image: same top class"));
+  g_assert_nonnull (strstr (out, "Outputs agree on 1 image."));
 }
 
 /* A float .npy dataset with values above 1: scan and verification read
