@@ -60,7 +60,19 @@ typedef struct
   guint                 n;
   const char           *dataset;
   const FmScanResult   *first;   /* the layers drawn */
+  /* Only the activation layers are drawn when there are any: they are
+   * the ones whose channels die (a Conv or an Add before them is never
+   * zero, a pool after them repeats them), and the others made a
+   * ResNet-18's figure twice as tall. */
+  gboolean              activations_only;
 } Figure;
+
+static gboolean
+is_drawn (const Figure *f,
+          guint         l)
+{
+  return !f->activations_only || fm_scan_layer_is_activation (&f->first->layers[l]);
+}
 
 static double
 cell_h (guint channels)
@@ -113,6 +125,22 @@ draw_header (cairo_t      *cr,
 
   fm_figure_text_line (cr, title, MARGIN, y, (int) (width - 2 * MARGIN), TITLE_PX, TRUE, FALSE, ink);
   y += TITLE_PX + 10;
+  if (f->activations_only)
+    {
+      guint drawn = 0;
+      g_autofree char *note = NULL;
+
+      for (guint l = 0; l < f->first->n_layers; l++)
+        drawn += is_drawn (f, l);
+      /* Translators: under the timeline figure's title, e.g. "The 17
+       * activation layers of 47, where channels die; the others feed them
+       * or repeat them" */
+      note = g_strdup_printf (_("The %u activation layers of %u, where channels die; the others "
+                                "feed them or repeat them"), drawn, f->first->n_layers);
+      fm_figure_text_line (cr, note, MARGIN, y, (int) (width - 2 * MARGIN), TEXT_PX, FALSE, FALSE,
+                           ink);
+      y += TEXT_PX + 8;
+    }
   for (guint k = 0; k < f->n; k++)
     {
       g_autofree char *line = g_strdup_printf ("%u  %s%s", k + 1, f->names[k],
@@ -286,7 +314,8 @@ write_png (const char    *path,
     cairo_surface_destroy (probe);
   }
   for (guint l = 0; l < f->first->n_layers; l++)
-    height += block_height (f, l);
+    if (is_drawn (f, l))
+      height += block_height (f, l);
   height += MARGIN;
   if (height > MAX_PNG_SIDE || width > MAX_PNG_SIDE)
     {
@@ -302,10 +331,11 @@ write_png (const char    *path,
   cairo_paint (cr);
   y = draw_header (cr, f, width);
   for (guint l = 0; l < f->first->n_layers; l++)
-    {
-      draw_block (cr, f, l, y);
-      y += block_height (f, l);
-    }
+    if (is_drawn (f, l))
+      {
+        draw_block (cr, f, l, y);
+        y += block_height (f, l);
+      }
   cairo_destroy (cr);
   ok = fm_png_write_surface (path, surface,
                              (const char * const []) { "Software", "Feature Maps " PACKAGE_VERSION,
@@ -334,6 +364,8 @@ write_pdf (const char    *path,
   y = draw_header (cr, f, width);
   for (guint l = 0; l < f->first->n_layers; l++)
     {
+      if (!is_drawn (f, l))
+        continue;
       /* A block that does not fit starts a new page (unless the page is
        * new: a block taller than a page is drawn and cut). */
       if (y + block_height (f, l) > PAGE_H && y > MARGIN)
@@ -358,7 +390,7 @@ fm_timeline_figure_write (const char           *path,
                           const char           *dataset,
                           GError              **error)
 {
-  Figure f = { names, results, n, dataset, NULL };
+  Figure f = { names, results, n, dataset, NULL, FALSE };
 
   for (guint k = 0; k < n && f.first == NULL; k++)
     f.first = results[k];
@@ -368,6 +400,8 @@ fm_timeline_figure_write (const char           *path,
                    _("%s: not drawn: no checkpoint could be scanned"), path);
       return FALSE;
     }
+  for (guint l = 0; l < f.first->n_layers; l++)
+    f.activations_only |= fm_scan_layer_is_activation (&f.first->layers[l]);
   switch (fm_timeline_figure_format_for (path))
     {
     case FM_TIMELINE_FIGURE_PNG:

@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The figure of `feature-maps timeline`: per layer (those of the first
- * scanned checkpoint, matched by name in the others), a heat strip of
+ * scanned checkpoint, matched by name in the others; only its activation
+ * layers when it has any), a heat strip of
  * channels (rows) by checkpoints (columns) coloured by the share of the
  * dataset's images each channel fires on (viridis, dead in red, grey
  * where a checkpoint was not scanned or lacks the layer), and beside it
