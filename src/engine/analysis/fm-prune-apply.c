@@ -239,7 +239,7 @@ identity_unread (Pruner           *p,
 {
   const char *out = n->outputs->len == 1 ? g_ptr_array_index (n->outputs, 0) : NULL;
 
-  return strcmp (n->op_type, "Identity") == 0 && (n->domain == NULL || n->domain[0] == '\0')
+  return g_strcmp0 (n->op_type, "Identity") == 0 && (n->domain == NULL || n->domain[0] == '\0')
          && (n->attributes == NULL || n->attributes->len == 0) && n->inputs->len == 1
          && out != NULL && g_hash_table_contains (p->unread, out)
          && !g_hash_table_contains (p->outputs, out)
@@ -280,10 +280,11 @@ _fm_prune_drop_unread (Pruner *p)
       for (guint i = g->nodes->len; i-- > 0;)
         {
           FmOnnxNode *n = g_ptr_array_index (g->nodes, i);
-          const char *in = g_ptr_array_index (n->inputs, 0);
+          const char *in;
 
           if (!identity_unread (p, n, reads))
             continue;
+          in = g_ptr_array_index (n->inputs, 0);   /* an Identity has one */
           add_count (reads, in, -1);
           g_hash_table_add (p->unread, g_strdup (in));
           g_hash_table_add (p->changed, g_strdup (g_ptr_array_index (n->outputs, 0)));
