@@ -871,6 +871,50 @@ test_relu6 (void)
   g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
 }
 
+/* Two convolutions, each with a dead channel, concatenated and flattened
+ * by x.view (-1, 16): x -> Conv a (w 0, 1; b -1, 0) -> Relu ra and x ->
+ * Conv c (w 0, 2; b -1, 0) -> Relu rc; Concat (ra, rc) [1, 4, 2, 2] ->
+ * Reshape [-1, 16] -> Gemm (B [16, 1]) -> y. Channel 0 of each goes: the
+ * shape becomes [-1, 8] (two channels of 2 x 2 less), B 16 rows 8. The
+ * first cut used to rewrite the shape at once, and the second Conv then
+ * found [-1, 12] where its plan wanted 16 and kept its channel. */
+static void
+test_concat_reshape (void)
+{
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) model = NULL;
+  g_autoptr(FmPrune) p = NULL;
+  float fc[16];
+
+  for (guint i = 0; i < 16; i++)
+    fc[i] = (float) i / 4.0f - 2.0f;
+  fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
+  fm_test_graph_float (g, "wa", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
+  fm_test_graph_float (g, "ba", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_float (g, "wc", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 2 });
+  fm_test_graph_float (g, "bc", FM_DIMS (2), (const float[]) { -1, 0 });
+  fm_test_graph_node (g, "Conv", "x,wa,ba", "a");
+  fm_test_graph_node (g, "Relu", "a", "ra");
+  fm_test_graph_node (g, "Conv", "x,wc,bc", "c");
+  fm_test_graph_node (g, "Relu", "c", "rc");
+  fm_test_node_int (fm_test_graph_node (g, "Concat", "ra,rc", "cat"), "axis", 1);
+  fm_test_graph_float (g, "fc", FM_DIMS (16, 1), fc);
+  fm_test_node_int64_tensor (fm_test_graph_node (g, "Constant", "", "shape"), "value", 1,
+                             (const gint64[]) { 2 }, (const gint64[]) { -1, 16 });
+  fm_test_graph_node (g, "Reshape", "cat,shape", "f");
+  fm_test_graph_node (g, "Gemm", "f,fc", "y");
+  fm_test_graph_output (g, "y");
+  model = save_and_load (g, "concat-reshape.onnx");
+  p = prune_tiny_ok (model);
+  g_assert_cmpuint (prune_layer (p, "ra")->removed->len, ==, 1);
+  g_assert_cmpuint (prune_layer (p, "rc")->removed->len, ==, 1);
+  /* wa, ba, wc, bc 2 each and fc 16: 24; one of each and fc 8: 12 */
+  g_assert_cmpuint (p->params_before, ==, 24);
+  g_assert_cmpuint (p->params_after, ==, 12);
+  verify_tiny (p, model);
+  g_assert_cmpfloat (p->max_abs_diff, ==, 0.0);
+}
+
 /* x.view (x.size (0), -1) and x.view (-1, 8) as PyTorch exports them: a
  * Reshape by a Constant shape [1, -1] or [-1, 8] in place of Flatten.
  * x -> Conv (w 0, 1; b -1, 0) -> Relu r (channel 0 dead) -> Reshape ->
@@ -1155,6 +1199,7 @@ main (int    argc,
   g_test_add_func ("/prune/encoder-bytes", test_encoder_bytes);
   g_test_add_func ("/prune/repeated-attribute", test_repeated_attribute);
   g_test_add_func ("/prune/concat", test_concat);
+  g_test_add_func ("/prune/concat-reshape", test_concat_reshape);
   g_test_add_func ("/prune/shared-weights", test_shared_weights);
   g_test_add_func ("/prune/pytorch-settings-kept", test_pytorch_settings_kept);
   g_test_add_func ("/prune/uncovered-reasons", test_uncovered_reasons);

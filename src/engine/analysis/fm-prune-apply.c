@@ -177,18 +177,33 @@ _fm_prune_int64_pair (const FmOnnxTensor *t,
   return TRUE;
 }
 
-/* The flattening Reshape of @cut loses @removed blocks of its size. */
+/* The flattening Reshape of @cut loses @removed blocks of its size: noted
+ * here, written by shrink_shape () once every Conv is planned (the plans
+ * of the other Convs before the same Reshape check its size as it is). */
 static void
-shrink_shape (Pruner    *p,
-              const Cut *cut,
-              guint      removed)
+note_shape_cut (Pruner    *p,
+                const Cut *cut,
+                guint      removed)
 {
   FmOnnxTensor *t = _fm_prune_shape_tensor (p, cut->node);
+  gint64 *lost = g_hash_table_lookup (p->shape_cuts, t);
+
+  if (lost == NULL)
+    g_hash_table_insert (p->shape_cuts, t, lost = g_new0 (gint64, 1));
+  *lost += (gint64) removed * cut->block;
+}
+
+/* Shape tensor @t, [-1 or N, size], loses @lost elements of its size. */
+static void
+shrink_shape (Pruner       *p,
+              FmOnnxTensor *t,
+              gint64        lost)
+{
   gint64 *v = g_new (gint64, 2);
 
   /* the plan checked that it is [-1 or N, size] */
   _fm_prune_int64_pair (t, v);
-  v[1] -= (gint64) removed * cut->block;
+  v[1] -= lost;
   v[0] = GINT64_TO_LE (v[0]);
   v[1] = GINT64_TO_LE (v[1]);
   g_clear_pointer (&t->int64_data, g_array_unref);
@@ -211,7 +226,7 @@ _fm_prune_mark (Pruner       *p,
 
       if (cut->axis < 0)
         {
-          shrink_shape (p, cut, removed->len);
+          note_shape_cut (p, cut, removed->len);
           continue;
         }
       t = own_tensor (p, cut->node, cut->input);
@@ -349,11 +364,14 @@ void
 _fm_prune_apply_masks (Pruner *p)
 {
   GHashTableIter iter;
-  gpointer tensor, masks;
+  gpointer tensor, masks, lost;
 
   g_hash_table_iter_init (&iter, p->masks);
   while (g_hash_table_iter_next (&iter, &tensor, &masks))
     cut_tensor (p, tensor, masks);
+  g_hash_table_iter_init (&iter, p->shape_cuts);
+  while (g_hash_table_iter_next (&iter, &tensor, &lost))
+    shrink_shape (p, tensor, *(gint64 *) lost);
 }
 
 void

@@ -42,6 +42,8 @@ typedef struct
   GPtrArray          *touched;    /* those of the Conv being planned */
   GHashTable         *graph_inputs; /* graph input names */
   GHashTable         *masks;      /* FmOnnxTensor* -> guint8 *[FM_MAX_RANK]: 1 = remove */
+  GHashTable         *shape_cuts; /* a flattening Reshape's shape (FmOnnxTensor*) ->
+                                   * gint64 *: the elements its size loses */
   GPtrArray          *buffers;    /* the new weights' bytes and the node inputs
                                    * renamed, until encoded */
   GHashTable         *unread;     /* values a node no longer reads (a weight

@@ -890,6 +890,7 @@ pruner_clear (Pruner *p)
   g_clear_pointer (&p->touched, g_ptr_array_unref);
   g_clear_pointer (&p->graph_inputs, g_hash_table_unref);
   g_clear_pointer (&p->masks, g_hash_table_unref);
+  g_clear_pointer (&p->shape_cuts, g_hash_table_unref);
   g_clear_pointer (&p->buffers, g_ptr_array_unref);
   g_clear_pointer (&p->onnx, fm_onnx_model_free);
 }
@@ -960,6 +961,7 @@ fm_prune_new (FmModel              *model,
   p.touched = g_ptr_array_new ();
   p.graph_inputs = g_hash_table_new (g_str_hash, g_str_equal);
   p.masks = g_hash_table_new_full (NULL, NULL, NULL, _fm_prune_masks_free);
+  p.shape_cuts = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   p.buffers = g_ptr_array_new_with_free_func (g_free);
   ok = prune_bytes (&p, bytes, error);
   pruner_clear (&p);
