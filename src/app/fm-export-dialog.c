@@ -612,14 +612,15 @@ file_chosen_cb (GFile    *file,
   start_export (self, file);
 }
 
+/* The longest file name most file systems take, in bytes. */
+#define NAME_MAX_BYTES 255
+
 /* @name as part of a file name: its letters, digits, '.', '_' and '-',
  * every run of other characters one '-' ("layer1.0 (Add)" gives
- * "layer1.0-Add"), at most FILE_PART_BYTES bytes so that the whole name
- * stays under the usual 255. */
-#define FILE_PART_BYTES 200
-
+ * "layer1.0-Add"), at most @max_bytes bytes. */
 static char *
-file_name_part (const char *name)
+file_name_part (const char *name,
+                gsize       max_bytes)
 {
   GString *part = g_string_new (NULL);
   g_autofree char *valid = g_utf8_make_valid (name, -1);   /* tensor names are bytes */
@@ -628,19 +629,16 @@ file_name_part (const char *name)
     {
       gunichar c = g_utf8_get_char (p);
       const char *next = g_utf8_next_char (p);
+      gboolean kept = g_unichar_isalnum (c) || c == '.' || c == '_' || c == '-';
 
-      if (g_unichar_isalnum (c) || c == '.' || c == '_' || c == '-')
-        {
-          if (part->len + (gsize) (next - p) > FILE_PART_BYTES)
-            break;
-          g_string_append_len (part, p, next - p);
-        }
-      else if (part->len > 0 && part->str[part->len - 1] != '-')
-        {
-          if (part->len + 1 > FILE_PART_BYTES)
-            break;
-          g_string_append_c (part, '-');
-        }
+      if (!kept && (part->len == 0 || part->str[part->len - 1] == '-'))
+        continue;
+      if (part->len + (kept ? (gsize) (next - p) : 1) > max_bytes)
+        break;
+      if (kept)
+        g_string_append_len (part, p, next - p);
+      else
+        g_string_append_c (part, '-');
     }
   while (part->len > 0 && part->str[part->len - 1] == '-')
     g_string_truncate (part, part->len - 1);
@@ -650,7 +648,9 @@ file_name_part (const char *name)
 }
 
 /* "resnet18-layer1.0.relu.png": the model's name and the layer's as the
- * grid names it, not its tensor ("/layer1/layer1.0/relu/Relu_output_0"). */
+ * grid names it, not its tensor ("/layer1/layer1.0/relu/Relu_output_0"),
+ * in at most NAME_MAX_BYTES bytes: the layer's part takes what the
+ * model's name leaves (at least 32 bytes, then the model's name is cut). */
 static char *
 suggested_name (FmExportDialog *self,
                 const char     *suffix)
@@ -660,16 +660,21 @@ suggested_name (FmExportDialog *self,
   g_auto(GStrv) names = NULL;
   g_autofree char *layer = NULL;
   char *dot = strrchr (stem, '.');
+  gsize room = NAME_MAX_BYTES - strlen (suffix) - 1;   /* 1: the '-' */
 
   if (dot != NULL)
     *dot = '\0';
-  if (indexes->len == 1)
+  if (indexes->len != 1)
+    layer = g_strdup ("all-layers");
+  else
     {
       fm_layers_friendly_names (self->frame->model, self->frame->layers, &names);
-      layer = file_name_part (names[g_array_index (indexes, guint, 0)]);
-      return g_strconcat (stem, "-", layer, suffix, NULL);
+      layer = file_name_part (names[g_array_index (indexes, guint, 0)],
+                              strlen (stem) + 32 < room ? room - strlen (stem) : 32);
     }
-  return g_strconcat (stem, "-all-layers", suffix, NULL);
+  while (strlen (stem) + strlen (layer) > room)
+    *g_utf8_find_prev_char (stem, stem + strlen (stem)) = '\0';
+  return g_strconcat (stem, "-", layer, suffix, NULL);
 }
 
 static void

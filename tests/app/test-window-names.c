@@ -132,27 +132,37 @@ test_names_wrap_without_hyphens (void)
 
 /* The Export dialog's suggested name stays a name a file can have (at
  * most 255 bytes) for a layer named by a module path of 300 characters,
- * and begins with the layer's name as the grid shows it; it used to be
- * 326 bytes, which the chooser could not save. */
+ * in a model named with 15 characters and with 150, and begins with the
+ * model's name and then the layer's as the grid shows it; it used to be
+ * 326 bytes, which the chooser could not save, and the model's name was
+ * not counted. */
 static void
 test_export_name_fits (void)
 {
   g_autofree char *m = g_strnfill (150, 'm');
   g_autofree char *n = g_strnfill (150, 'n');
+  g_autofree char *f = g_strnfill (150, 'f');
   g_autofree char *modules = g_strconcat ("/", m, "/", n, NULL);
-  g_autofree char *path = write_model_named (modules, "very-long-names.onnx");
-  g_autofree char *start = g_strconcat ("very-long-names-", m, ".", NULL);
-  FmWindow *window = fm_test_open_window (path);
-  g_autofree char *name = NULL;
+  g_autofree char *long_file = g_strconcat (f, ".onnx", NULL);
+  const char *files[] = { "very-long-names.onnx", long_file };
+  const char *stems[] = { "very-long-names", f };
 
-  fm_window_select_layer (window, 0);
-  fm_test_settle ();
-  name = fm_test_export_suggested_name (window, 0);
-  g_test_message ("%zu bytes: %s", strlen (name), name);
-  g_assert_cmpuint (strlen (name), <=, 255);
-  g_assert_true (g_str_has_prefix (name, start));
-  g_assert_true (g_str_has_suffix (name, ".png"));
-  fm_test_close_window (window);
+  for (guint k = 0; k < G_N_ELEMENTS (files); k++)
+    {
+      g_autofree char *path = write_model_named (modules, files[k]);
+      g_autofree char *start = g_strconcat (stems[k], "-mmmmmmmmmm", NULL);
+      FmWindow *window = fm_test_open_window (path);
+      g_autofree char *name = NULL;
+
+      fm_window_select_layer (window, 0);
+      fm_test_settle ();
+      name = fm_test_export_suggested_name (window, 0);
+      g_test_message ("%zu bytes: %s", strlen (name), name);
+      g_assert_cmpuint (strlen (name), <=, 255);
+      g_assert_true (g_str_has_prefix (name, start));
+      g_assert_true (g_str_has_suffix (name, ".png"));
+      fm_test_close_window (window);
+    }
 }
 
 int
