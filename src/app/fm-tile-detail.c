@@ -679,18 +679,10 @@ update_steps (FmTileDetail *self)
 static void
 show_channel (FmTileDetail *self)
 {
-  const FmLayer *l = fm_frame_layer (self->frame, self->layer);
   g_autofree char *title = g_strdup_printf (_("Channel %u"), self->channel);
   g_autofree char *text = NULL;
-  g_auto(GStrv) names = NULL;
 
-  /* The layer as the grid names it; its tensor (what --layer takes) on
-   * hover. */
-  fm_layers_friendly_names (self->frame->model, self->frame->layers, &names);
   adw_window_title_set_title (self->window_title, title);
-  adw_window_title_set_subtitle (self->window_title, names[self->layer]);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title),
-                               self->frame->model->values[l->value_id].name);
   gtk_window_set_title (GTK_WINDOW (self), title);
   update_steps (self);
 
@@ -741,6 +733,16 @@ fm_tile_detail_new (GtkWindow           *parent,
       self->scan_layer = scan_layer;
       gtk_label_set_text (self->top_title, heading);
     }
+  {
+    g_auto(GStrv) names = NULL;
+
+    /* The layer as the grid names it; its tensor (what --layer takes) on
+     * hover. The layer stays; Next and Previous change the channel. */
+    fm_layers_friendly_names (frame->model, frame->layers, &names);
+    adw_window_title_set_subtitle (self->window_title, names[layer]);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title),
+                                 frame->model->values[l->value_id].name);
+  }
   show_channel (self);
   return GTK_WINDOW (self);
 }

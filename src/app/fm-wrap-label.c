@@ -86,16 +86,6 @@ fm_label_keep_names_whole (GtkLabel *label)
   pango_attr_list_unref (attrs);
 }
 
-void
-fm_widget_keep_names_whole (GtkWidget *widget)
-{
-  if (GTK_IS_LABEL (widget) && gtk_label_get_wrap (GTK_LABEL (widget)))
-    fm_label_keep_names_whole (GTK_LABEL (widget));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    fm_widget_keep_names_whole (child);
-}
-
 /* The kept layout, which never adds a hyphen to a name it wraps. */
 static PangoLayout *
 name_layout (FmWrapLabel *self)

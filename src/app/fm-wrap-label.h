@@ -28,8 +28,6 @@ PangoLayout *fm_wrap_label_get_layout (FmWrapLabel *self);
 PangoAttrList *fm_attrs_no_hyphens (void);
 /* @label (its other attributes kept) never gets such a hyphen. */
 void        fm_label_keep_names_whole  (GtkLabel  *label);
-/* The same for every wrapping label under @widget. */
-void        fm_widget_keep_names_whole (GtkWidget *widget);
 
 /* For a widget that draws its own text (this label, the tile's caption):
  * *@layout, made with @text from @widget's fonts when NULL, and told when

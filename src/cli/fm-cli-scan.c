@@ -853,7 +853,7 @@ fm_cli_scan (int    argc,
     {
       options.shard_index = s.shard_index;
       options.shard_count = s.shard_count;
-      if (model->n_inputs == 1)
+      if (options.preprocess.channels != 0)   /* set from the model and the flags */
         s.output.pp = &options.preprocess;
       result = fm_cli_scan_run (&s.flags, model, dataset, &options, &from_cache, &error);
       status = result != NULL ? report (&s, result, from_cache, error) : fm_cli_fail (error);

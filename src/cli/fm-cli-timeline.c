@@ -337,7 +337,7 @@ print_since (TimelineState      *s,
   g_autoptr(GPtrArray) dead_lines = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) back_lines = g_ptr_array_new_with_free_func (g_free);
   const char *last = NULL;   /* the last checkpoint scanned */
-  gboolean activations = FALSE;
+  gboolean activations = fm_scan_result_has_activations (first);
   guint scanned = 0;
 
   for (guint k = 0; k < s->results->len; k++)
@@ -346,8 +346,6 @@ print_since (TimelineState      *s,
         scanned++;
         last = s->labels[k];
       }
-  for (guint l = 0; l < first->n_layers; l++)
-    activations |= fm_scan_layer_is_activation (&first->layers[l]);
   if (scanned < 2)
     return;
   for (guint l = 0; l < first->n_layers; l++)

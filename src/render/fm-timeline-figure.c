@@ -65,6 +65,7 @@ typedef struct
    * zero, a pool after them repeats them), and the others made a
    * ResNet-18's figure twice as tall. */
   gboolean              activations_only;
+  guint                 n_drawn;   /* the layers drawn */
 } Figure;
 
 static gboolean
@@ -127,16 +128,13 @@ draw_header (cairo_t      *cr,
   y += TITLE_PX + 10;
   if (f->activations_only)
     {
-      guint drawn = 0;
       g_autofree char *note = NULL;
 
-      for (guint l = 0; l < f->first->n_layers; l++)
-        drawn += is_drawn (f, l);
       /* Translators: under the timeline figure's title, e.g. "The 17
        * activation layers of 47, where channels die; the others feed them
        * or repeat them" */
       note = g_strdup_printf (_("The %u activation layers of %u, where channels die; the others "
-                                "feed them or repeat them"), drawn, f->first->n_layers);
+                                "feed them or repeat them"), f->n_drawn, f->first->n_layers);
       fm_figure_text_line (cr, note, MARGIN, y, (int) (width - 2 * MARGIN), TEXT_PX, FALSE, FALSE,
                            ink);
       y += TEXT_PX + 8;
@@ -390,7 +388,7 @@ fm_timeline_figure_write (const char           *path,
                           const char           *dataset,
                           GError              **error)
 {
-  Figure f = { names, results, n, dataset, NULL, FALSE };
+  Figure f = { names, results, n, dataset, NULL, FALSE, 0 };
 
   for (guint k = 0; k < n && f.first == NULL; k++)
     f.first = results[k];
@@ -400,8 +398,9 @@ fm_timeline_figure_write (const char           *path,
                    _("%s: not drawn: no checkpoint could be scanned"), path);
       return FALSE;
     }
+  f.activations_only = fm_scan_result_has_activations (f.first);
   for (guint l = 0; l < f.first->n_layers; l++)
-    f.activations_only |= fm_scan_layer_is_activation (&f.first->layers[l]);
+    f.n_drawn += is_drawn (&f, l);
   switch (fm_timeline_figure_format_for (path))
     {
     case FM_TIMELINE_FIGURE_PNG:

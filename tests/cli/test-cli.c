@@ -338,15 +338,13 @@ test_run_pytorch_rgb (void)
   settings = json_object_get_string_member (
     json_object_get_object_member (json_node_get_object (node), "input"), "preprocess");
   g_assert_nonnull (settings);
-  g_assert_nonnull (strstr (settings, "preset=imagenet"));
-  g_assert_nonnull (strstr (settings, "resize=crop"));
+  fm_test_assert_contains (settings, "preset=imagenet", "resize=crop", NULL);
   top_d = top_text (d.out);
   top_i = top_text (i.out);
   top_z = top_text (z.out);
   g_assert_cmpstr (top_d, ==, top_i);
   g_assert_cmpstr (top_d, !=, top_z);
-  g_assert_nonnull (strstr (t.out, "ImageNet"));
-  g_assert_nonnull (strstr (t.out, "centre cropped"));
+  fm_test_assert_contains (t.out, "ImageNet", "centre cropped", NULL);
   fm_test_cli_result_clear (&d);
   fm_test_cli_result_clear (&i);
   fm_test_cli_result_clear (&z);

@@ -63,10 +63,8 @@ compare_outputs (Pair     *pair,
                  GError  **error)
 {
   FmModel *ma = fm_run_get_model (pair->a), *mb = fm_run_get_model (pair->b);
-  g_autofree char *item = fm_dataset_dup_item_name (pair->dataset, index);
+  g_autofree char *item = NULL;   /* named only for a failure */
 
-  if (item == NULL)
-    item = g_strdup_printf ("%" PRIu64, index);
   for (guint o = 0; o < ma->n_outputs; o++)
     {
       const FmValue *va = &ma->values[ma->outputs[o]], *vb = &mb->values[mb->outputs[o]];
@@ -91,6 +89,7 @@ compare_outputs (Pair     *pair,
             continue;
           if (isnan (d) || rel > FM_PRUNE_TOLERANCE)
             {
+              item = fm_dataset_dup_item_name (pair->dataset, index);
               /* Translators: the item is a file of the dataset ("cat/img1.png")
                * or, in an IDX or .npy file, its index */
               g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
@@ -104,6 +103,7 @@ compare_outputs (Pair     *pair,
         }
       if (o == 0 && !same_top (a, b, va->numel))
         {
+          item = fm_dataset_dup_item_name (pair->dataset, index);
           g_set_error (error, FM_ERROR, FM_ERROR_INVALID_MODEL,
                        _("Verification failed on item %s: the top class is %zu in the "
                          "original and %zu in the pruned model"),

@@ -103,6 +103,15 @@ fm_scan_layer_is_activation (const FmScanLayer *layer)
   return layer->op != NULL && fm_layer_op_label_is_activation (layer->op);
 }
 
+gboolean
+fm_scan_result_has_activations (const FmScanResult *result)
+{
+  for (guint l = 0; l < result->n_layers; l++)
+    if (fm_scan_layer_is_activation (&result->layers[l]))
+      return TRUE;
+  return FALSE;
+}
+
 guint
 fm_scan_result_count_dead (const FmScanResult *result)
 {

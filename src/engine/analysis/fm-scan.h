@@ -213,6 +213,9 @@ int           fm_scan_result_find_layer (const FmScanResult *result,
  * fm_layer_is_activation ()): its channels are the ones that fire or
  * not; a pool after it only passes them on. */
 gboolean      fm_scan_layer_is_activation (const FmScanLayer *layer);
+/* Whether any layer of @result is an activation layer: the layers to
+ * show when there are (the others' channels feed or repeat theirs). */
+gboolean      fm_scan_result_has_activations (const FmScanResult *result);
 /* The dead channels of @result's activation layers: each dead channel
  * once, not again in the pool after it. */
 guint         fm_scan_result_count_dead (const FmScanResult *result);

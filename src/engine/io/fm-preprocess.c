@@ -20,6 +20,11 @@
 #include <glib/gi18n-lib.h>
 
 static const float mnist_mean = 0.1307f, mnist_std = 0.3081f;
+/* The model metadata of ours that says how its input was prepared. */
+#define META_MEAN       "feature_maps.mean"
+#define META_STD        "feature_maps.std"
+#define META_BACKGROUND "feature_maps.background"
+
 static const float imagenet_mean[3] = { 0.485f, 0.456f, 0.406f };
 static const float imagenet_std[3] = { 0.229f, 0.224f, 0.225f };
 
@@ -702,9 +707,9 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
                       (int) input->shape.dims[h_axis], (int) input->shape.dims[h_axis + 1]);
   pp->channels_last = channels_last;
 
-  if (!parse_metadata_floats (model, "feature_maps.mean", pp->channels,
+  if (!parse_metadata_floats (model, META_MEAN, pp->channels,
                               pp->mean, &pp->n_mean, error)
-      || !parse_metadata_floats (model, "feature_maps.std", pp->channels,
+      || !parse_metadata_floats (model, META_STD, pp->channels,
                                  pp->std, &pp->n_std, error))
     return FALSE;
   for (int i = 0; i < pp->n_std; i++)
@@ -716,7 +721,7 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
         return FALSE;
       }
 
-  background = fm_model_get_metadata (model, "feature_maps.background");
+  background = fm_model_get_metadata (model, META_BACKGROUND);
   if (background != NULL)
     {
       if (strcmp (background, "black") == 0)
@@ -737,8 +742,7 @@ fm_preprocess_init_from_model (FmPreprocess   *pp,
 gboolean
 fm_preprocess_model_has_metadata (const FmModel *model)
 {
-  static const char *keys[] = { "feature_maps.mean", "feature_maps.std",
-                                "feature_maps.background", NULL };
+  static const char *keys[] = { META_MEAN, META_STD, META_BACKGROUND, NULL };
 
   for (guint i = 0; keys[i] != NULL; i++)
     if (fm_model_get_metadata (model, keys[i]) != NULL)
