@@ -867,11 +867,8 @@ fm_export_dialog_init (FmExportDialog *self)
   g_signal_connect_swapped (self->tile_size, "value-changed", G_CALLBACK (update_check), self);
   g_signal_connect_swapped (self->columns, "value-changed", G_CALLBACK (update_check), self);
   update_rows (self);
-  /* Enter exports: the dialog opens on Export… (GTK would focus Cancel,
-   * the first button, and Enter cancelled), and Enter in the channel
-   * list exports what it says. */
+  /* Enter in the channel list exports what it says. */
   adw_entry_row_set_activates_default (self->select_row, TRUE);
-  gtk_window_set_focus (GTK_WINDOW (self), self->export_button);
 }
 
 GtkWindow *
@@ -908,7 +905,15 @@ fm_export_dialog_new (FmWindow    *window,
       adw_combo_row_set_selected (self->scope_row, 1);
       gtk_widget_set_sensitive (GTK_WIDGET (self->scope_row), FALSE);
     }
-  update_check (self);
+  /* Enter exports: the dialog opens on Export… (GTK would focus Cancel,
+   * the first button, and Enter cancelled), or, when the choices cannot
+   * be exported, on the row to change, beside its reason. */
+  if (update_check (self))
+    gtk_window_set_focus (GTK_WINDOW (self), self->export_button);
+  else
+    gtk_window_set_focus (GTK_WINDOW (self),
+                          gtk_widget_get_visible (GTK_WIDGET (self->channels_problem))
+                          ? GTK_WIDGET (self->select_row) : GTK_WIDGET (self->format_row));
   return GTK_WINDOW (self);
 }
 

@@ -351,6 +351,34 @@ test_enter_exports (void)
   fm_test_close_window (window);
 }
 
+/* A dialog that opens on choices it cannot export (every layer as one
+ * PNG too tall) starts on the Format row, beside its reason, not on
+ * Cancel, which Enter would press. */
+static void
+test_refused_focus (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWindow *dialog;
+
+  g_settings_set_string (settings, "export-scope", "all");
+  g_settings_set_string (settings, "export-format", "png");
+  g_settings_set_int (settings, "export-tile-size", 512);
+  g_settings_set_int (settings, "export-columns", 1);
+  dialog = fm_window_open_export (window);
+  gtk_window_present (dialog);
+  fm_test_settle ();
+  g_assert_false (gtk_widget_is_sensitive (dialog_child (dialog, "export_button")));
+  g_assert_nonnull (reason (dialog, "format_problem"));
+  g_assert_true (gtk_window_get_focus (dialog) == dialog_child (dialog, "format_row"));
+  gtk_window_destroy (dialog);
+  g_settings_reset (settings, "export-tile-size");
+  g_settings_reset (settings, "export-columns");
+  g_settings_reset (settings, "export-format");
+  g_settings_reset (settings, "export-scope");
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -363,6 +391,7 @@ main (int   argc,
   g_test_add_func ("/app/export-dialog/items-whole", test_items_whole);
   g_test_add_func ("/app/export-dialog/suggested-name", test_suggested_name);
   g_test_add_func ("/app/export-dialog/enter-exports", test_enter_exports);
+  g_test_add_func ("/app/export-dialog/refused-focus", test_refused_focus);
 
   return g_test_run ();
 }
