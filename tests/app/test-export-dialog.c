@@ -73,6 +73,16 @@ set_channels (GtkWindow  *dialog,
   fm_test_settle ();
 }
 
+/* Forgets the Export dialog's choices a test made. */
+static void
+reset_export_settings (GSettings *settings)
+{
+  g_settings_reset (settings, "export-tile-size");
+  g_settings_reset (settings, "export-columns");
+  g_settings_reset (settings, "export-format");
+  g_settings_reset (settings, "export-scope");
+}
+
 /* The channel list is checked as it is typed, with the layer's own
  * channels: "zz" on relu1 (32 channels) says 0 to 31, and Export… is off
  * until it is mended. It used to be read only after the file chooser, and
@@ -159,10 +169,7 @@ test_png_too_tall_refused (void)
   g_assert_true (gtk_widget_is_sensitive (dialog_child (dialog, "export_button")));
 
   gtk_window_destroy (dialog);
-  g_settings_reset (settings, "export-tile-size");
-  g_settings_reset (settings, "export-columns");
-  g_settings_reset (settings, "export-format");
-  g_settings_reset (settings, "export-scope");
+  reset_export_settings (settings);
   fm_test_close_window (window);
 }
 
@@ -372,10 +379,7 @@ test_refused_focus (void)
   g_assert_nonnull (reason (dialog, "format_problem"));
   g_assert_true (gtk_window_get_focus (dialog) == dialog_child (dialog, "format_row"));
   gtk_window_destroy (dialog);
-  g_settings_reset (settings, "export-tile-size");
-  g_settings_reset (settings, "export-columns");
-  g_settings_reset (settings, "export-format");
-  g_settings_reset (settings, "export-scope");
+  reset_export_settings (settings);
   fm_test_close_window (window);
 }
 
