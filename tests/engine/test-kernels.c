@@ -16,7 +16,8 @@
  * the naive fm_conv_reference (); and the Conv op's choice of path through
  * FM_WINOGRAD), the activations with vector code
  * (Relu, LeakyRelu, Sigmoid, Clip, HardSigmoid, HardSwish), Mul with a
- * per-channel broadcast, GlobalAveragePool and BatchNormalization. Expected values come from
+ * per-channel broadcast, GlobalAveragePool, MaxPool and AveragePool in 2-D,
+ * and BatchNormalization. Expected values come from
  * naive loops written here (in double where the kernels round
  * differently), and from hand computation for one convolution. Every
  * kernel level the CPU has (scalar, AVX2, AVX-512) is tried, and more
@@ -851,6 +852,138 @@ test_grain (void)
   g_assert_cmpint (fm_threads_grain (0.0, 0.0), >=, 1);
 }
 
+/* MaxPool and AveragePool in 2-D: rows of outputs whose windows all land
+ * on the input go FM_VL at a time with strides 1 and 2 (the last vector
+ * of a row overlapping the one before), the others one by one. Each
+ * geometry against the definition, computed here: the max of the window's
+ * taps on the input (NaN if any is NaN; +0 and -0 compare equal), or
+ * their mean in double (with count_include_pad, over the taps inside the
+ * padded extent), within 1e-6. Every kernel level and 1 to 3 threads. */
+typedef struct
+{
+  gint64 h, w, k, s, pad;
+  gboolean ceil_mode, include_pad;
+} PoolCase;
+
+static void
+naive_pool (const PoolCase *pc,
+            gboolean        is_max,
+            gint64          planes,
+            gint64          oh,
+            gint64          ow,
+            const float    *x,
+            float          *y)
+{
+  for (gint64 pl = 0; pl < planes; pl++)
+    for (gint64 oy = 0; oy < oh; oy++)
+      for (gint64 ox = 0; ox < ow; ox++)
+        {
+          double acc = is_max ? -INFINITY : 0.0;
+          gint64 count = 0, padded = 0;
+          gboolean nan = FALSE;
+
+          for (gint64 ky = 0; ky < pc->k; ky++)
+            for (gint64 kx = 0; kx < pc->k; kx++)
+              {
+                gint64 iy = oy * pc->s - pc->pad + ky, ix = ox * pc->s - pc->pad + kx;
+                float v;
+
+                if (iy < pc->h + pc->pad && ix < pc->w + pc->pad)
+                  padded++;
+                if (iy < 0 || iy >= pc->h || ix < 0 || ix >= pc->w)
+                  continue;
+                v = x[(pl * pc->h + iy) * pc->w + ix];
+                nan = nan || isnan (v);
+                acc = is_max ? MAX (acc, v) : acc + v;
+                count++;
+              }
+          if (!is_max && count > 0)
+            acc /= (double) (pc->include_pad ? padded : count);
+          y[(pl * oh + oy) * ow + ox] = nan ? NAN : count == 0 ? 0.0f : (float) acc;
+        }
+}
+
+static void
+check_pool (const PoolCase *pc,
+            gboolean        is_max,
+            const float    *x)
+{
+  enum { PLANES = 3 };
+  g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
+  g_autoptr(FmModel) m = NULL;
+  FmOnnxNode *node;
+  gint64 span_h = pc->h + 2 * pc->pad - pc->k, span_w = pc->w + 2 * pc->pad - pc->k;
+  gint64 round_up = pc->ceil_mode ? pc->s - 1 : 0;
+  gint64 oh = (span_h + round_up) / pc->s + 1, ow = (span_w + round_up) / pc->s + 1;
+  gint64 n;
+  g_autofree float *want = NULL;
+
+  if (pc->ceil_mode && (oh - 1) * pc->s >= pc->h + pc->pad)
+    oh--;   /* ONNX drops a last window that starts in the end padding */
+  if (pc->ceil_mode && (ow - 1) * pc->s >= pc->w + pc->pad)
+    ow--;
+  n = PLANES * oh * ow;
+  want = g_new (float, n);
+  naive_pool (pc, is_max, PLANES, oh, ow, x, want);
+  node = fm_test_graph_one_node (g, is_max ? "MaxPool" : "AveragePool", "x",
+                                 FM_DIMS (1, PLANES, pc->h, pc->w));
+  fm_test_node_ints (node, "kernel_shape", 2, (gint64[]) { pc->k, pc->k });
+  fm_test_node_ints (node, "strides", 2, (gint64[]) { pc->s, pc->s });
+  fm_test_node_ints (node, "pads", 4, (gint64[]) { pc->pad, pc->pad, pc->pad, pc->pad });
+  fm_test_node_int (node, "ceil_mode", pc->ceil_mode);
+  if (!is_max)
+    fm_test_node_int (node, "count_include_pad", pc->include_pad);
+  m = fm_test_graph_build_ok (g);
+  for (int isa = 0; isa < n_isas (); isa++)
+    for (guint threads = 1; threads <= 3; threads++)
+      {
+        GError *error = NULL;
+        gsize n_y;
+        g_autofree float *y = NULL;
+
+        fm_gemm_set_isa ((FmGemmIsa) isa);
+        y = fm_test_run_threads (m, FM_INPUTS (x), "y", threads, &n_y, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (n_y, ==, n);
+        for (gint64 i = 0; i < n; i++)
+          if (isnan (want[i]))
+            g_assert_true (isnan (y[i]));
+          else if (is_max)
+            g_assert_cmpfloat (y[i], ==, want[i]);
+          else
+            g_assert_cmpfloat_with_epsilon (y[i], want[i], 1e-6 * (1.0 + fabsf (want[i])));
+      }
+}
+
+static void
+test_pools (void)
+{
+  static const PoolCase cases[] = {
+    { 112, 112, 3, 2, 1, FALSE, FALSE },   /* ResNet's stem */
+    { 40, 70, 3, 2, 1, FALSE, FALSE },     /* interior 34: two vectors and an overlap */
+    { 9, 37, 3, 1, 1, FALSE, TRUE },
+    { 8, 33, 2, 2, 0, FALSE, FALSE },      /* 2x2 stride 2 */
+    { 11, 50, 5, 2, 2, TRUE, TRUE },
+    { 6, 16, 3, 1, 0, FALSE, FALSE },      /* interior 14: no vector */
+    { 7, 48, 4, 1, 3, TRUE, FALSE },       /* windows wider than the pads */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const PoolCase *pc = &cases[i];
+      gint64 n = 3 * pc->h * pc->w;
+      g_autofree float *x = fm_test_rand_floats (n);
+
+      /* ties of +0 and -0, and a NaN in each plane */
+      for (gint64 j = 0; j < n; j += 7)
+        x[j] = j % 2 ? -0.0f : 0.0f;
+      for (gint64 pl = 0; pl < 3; pl++)
+        x[pl * pc->h * pc->w + (pl * 13 + 5) % (pc->h * pc->w)] = NAN;
+      check_pool (pc, TRUE, x);
+      check_pool (pc, FALSE, x);
+    }
+  fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -866,6 +999,7 @@ main (int    argc,
   g_test_add_func ("/engine/kernels/mul-broadcast-global-pool",
                    test_mul_broadcast_and_global_pool);
   g_test_add_func ("/engine/kernels/batch-norm-threads", test_batch_norm_threads);
+  g_test_add_func ("/engine/kernels/pools", test_pools);
   g_test_add_func ("/engine/kernels/grain", test_grain);
   g_test_add_func ("/engine/kernels/winograd/hand", test_winograd_hand);
   g_test_add_data_func ("/engine/kernels/winograd/random", GINT_TO_POINTER (RANDOM_WINOGRAD),
