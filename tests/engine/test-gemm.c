@@ -411,6 +411,32 @@ test_aligned_alloc (void)
 #endif
 }
 
+/* FM_ISA in the environment caps the level the kernels run at, read
+ * once, before the first product (so in a fresh process). */
+static void
+test_isa_from_env (gconstpointer data)
+{
+  const char *level = data;
+
+  if (g_test_subprocess ())
+    {
+      FmGemmIsa isa;
+
+      g_setenv ("FM_ISA", level, TRUE);
+      isa = fm_gemm_get_isa ();
+      if (g_str_equal (level, "scalar"))
+        g_assert_cmpint (isa, ==, FM_GEMM_ISA_SCALAR);
+      else
+        g_assert_cmpint (isa, <=, FM_GEMM_ISA_AVX2);
+      /* and it stays the cap */
+      fm_gemm_set_isa (FM_GEMM_ISA_AVX512);
+      g_assert_cmpint (fm_gemm_get_isa (), ==, isa);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -422,5 +448,7 @@ main (int    argc,
   g_test_add_func ("/engine/gemm/random", test_sgemm_random);
   g_test_add_func ("/engine/gemm/large", test_sgemm_large);
   g_test_add_func ("/engine/gemm/conv", test_conv_paths);
+  g_test_add_data_func ("/engine/gemm/isa-env/scalar", "scalar", test_isa_from_env);
+  g_test_add_data_func ("/engine/gemm/isa-env/avx2", "avx2", test_isa_from_env);
   return g_test_run ();
 }

@@ -371,6 +371,21 @@ impl_set (FmGemmIsa isa)
 #endif
 }
 
+/* FM_ISA=avx2 or FM_ISA=scalar in the environment caps the level, so
+ * that the kernels a CPU without AVX-512 runs can be measured on one
+ * that has it. */
+static FmGemmIsa
+isa_from_env (void)
+{
+  const char *env = g_getenv ("FM_ISA");
+
+  if (g_strcmp0 (env, "scalar") == 0)
+    return FM_GEMM_ISA_SCALAR;
+  if (g_strcmp0 (env, "avx2") == 0)
+    return FM_GEMM_ISA_AVX2;
+  return FM_GEMM_ISA_AVX512;
+}
+
 static const Impl *
 impl_get (void)
 {
@@ -388,6 +403,7 @@ impl_get (void)
           __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx512bw"))
         cpu_isa = FM_GEMM_ISA_AVX512;
 #endif
+      cpu_isa = MIN (cpu_isa, isa_from_env ());
       impl_set (cpu_isa);
 #ifdef _SC_LEVEL2_CACHE_SIZE
       {

@@ -92,9 +92,10 @@ void      fm_sgemm              (gboolean      trans_a,
                                  FmThreads    *pool);
 
 /* The kernels in use, for the GEMM and for the ops' vector kernels
- * (ops/fm-op-simd.h); tests may force a lower one (not thread-safe: call
- * before any run). Returns the previous value; a level the CPU lacks is
- * ignored. */
+ * (ops/fm-op-simd.h): the CPU's best, or lower with FM_ISA=avx2 or
+ * FM_ISA=scalar in the environment. Tests may force a lower one (not
+ * thread-safe: call before any run). Returns the previous value; a level
+ * the CPU lacks, or above FM_ISA's, is ignored. */
 FmGemmIsa fm_gemm_get_isa       (void);
 FmGemmIsa fm_gemm_set_isa       (FmGemmIsa     isa);
 

@@ -250,18 +250,20 @@ act_range_scalar (const FmActParams *p,
  * clamped to [-87.34, 88.72] first, so lower x give 1.2e-38 and higher
  * ones about 3.4e38 or inf; NaN gives 1, and the caller handles it. */
 static FM_SIMD_INLINE void
-vexp (FmVecF *v)
+vexp (int     lanes,
+      FmVecF *v)
 {
+  const FmVecF zero = { 0 }, hi = zero + 88.7228391f, lo = zero - 87.3365448f;
   FmVecF x = *v, fx, r, p;
   FmVecI n;
 
-  x = FM_VSEL (x == x, x, (FmVecF) { 0 });   /* no NaN into the int conversion */
-  x = FM_VSEL (x > 88.7228391f, (FmVecF) { 0 } + 88.7228391f, x);
-  x = FM_VSEL (x < -87.3365448f, (FmVecF) { 0 } - 87.3365448f, x);
+  x = FM_VSEL (FM_VCMP (lanes, x, ==, x), x, zero);   /* no NaN into the int conversion */
+  x = FM_VSEL (FM_VCMP (lanes, x, >, hi), hi, x);
+  x = FM_VSEL (FM_VCMP (lanes, x, <, lo), lo, x);
   /* n = floor (x / ln 2 + 0.5) */
   fx = x * 1.44269504088896341f + 0.5f;
   n = __builtin_convertvector (fx, FmVecI);
-  n += (FmVecI) (__builtin_convertvector (n, FmVecF) > fx);   /* truncation to floor */
+  n += FM_VCMP (lanes, __builtin_convertvector (n, FmVecF), >, fx);   /* truncation to floor */
   fx = __builtin_convertvector (n, FmVecF);
   r = x - fx * 0.693359375f;
   r = r - fx * -2.12194440e-4f;
@@ -275,13 +277,16 @@ vexp (FmVecF *v)
   *v = p * (FmVecF) (((n >> 1) + 127) << 23) * (FmVecF) (((n - (n >> 1)) + 127) << 23);
 }
 
-/* One vector of an activation with a vector kernel (act_has_vector ()).
- * Each lane computes what the scalar loops did before (NaN handling
- * included), except Sigmoid's e^x (vexp ()). */
+/* One vector of an activation with a vector kernel (act_has_vector ()),
+ * whose attributes a and b are @a and @b in every lane. Each lane
+ * computes what the scalar loops did before (NaN handling included),
+ * except Sigmoid's e^x (vexp ()). */
 static FM_SIMD_INLINE void
-act_vector (const FmActParams *p,
-            FmOpType           op,
-            FmVecF            *v)
+act_vector (int           lanes,
+            const FmVecF *a,
+            const FmVecF *b,
+            FmOpType      op,
+            FmVecF       *v)
 {
   const FmVecF zero = { 0 }, one = zero + 1.0f;
   FmVecF x = *v, t;
@@ -290,81 +295,86 @@ act_vector (const FmActParams *p,
     {
     case FM_OP_Relu:        /* x <= 0 ? 0 : x: NaN kept (as ONNX's and PyTorch's), -0 gives 0;
                              * one compare and an and-not */
-      *v = (FmVecF) (~(x <= zero) & (FmVecI) x);
+      *v = (FmVecF) (~FM_VCMP (lanes, x, <=, zero) & (FmVecI) x);
       break;
     case FM_OP_LeakyRelu:   /* x >= 0 ? x : a x */
-      *v = FM_VSEL (x >= zero, x, p->a * x);
+      *v = FM_VSEL (FM_VCMP (lanes, x, >=, zero), x, *a * x);
       break;
     case FM_OP_Sigmoid:     /* 1 / (1 + e^-x), NaN kept */
       t = -x;
-      vexp (&t);
-      *v = FM_VSEL (x == x, 1.0f / (1.0f + t), x);
+      vexp (lanes, &t);
+      *v = FM_VSEL (FM_VCMP (lanes, x, ==, x), 1.0f / (1.0f + t), x);
       break;
     case FM_OP_Clip:        /* MIN (b, MAX (a, x)) as GLib's macros say */
-      t = FM_VSEL (p->a > x, zero + p->a, x);
-      *v = FM_VSEL (p->b < t, zero + p->b, t);
+      t = FM_VSEL (FM_VCMP (lanes, *a, >, x), *a, x);
+      *v = FM_VSEL (FM_VCMP (lanes, *b, <, t), *b, t);
       break;
     case FM_OP_HardSigmoid: /* MAX (0, MIN (1, a x + b)) */
-      t = p->a * x + p->b;
-      t = FM_VSEL (1.0f < t, one, t);
-      *v = FM_VSEL (0.0f > t, zero, t);
+      t = *a * x + *b;
+      t = FM_VSEL (FM_VCMP (lanes, one, <, t), one, t);
+      *v = FM_VSEL (FM_VCMP (lanes, zero, >, t), zero, t);
       break;
     case FM_OP_HardSwish:   /* x MAX (0, MIN (1, x / 6 + 1 / 2)) */
     default:
       t = x / 6.0f + 0.5f;
-      t = FM_VSEL (1.0f < t, one, t);
-      *v = x * FM_VSEL (0.0f > t, zero, t);
+      t = FM_VSEL (FM_VCMP (lanes, one, <, t), one, t);
+      *v = x * FM_VSEL (FM_VCMP (lanes, zero, >, t), zero, t);
       break;
     }
 }
 
 /* [0, @n) of @x into @y, whole vectors and then the last few through a
  * vector too, so that every element is computed alike wherever the
- * threads' shares begin. @op is p->op, a constant in each copy. */
+ * threads' shares begin. @op is p->op, a constant in each copy. The
+ * attributes are spread over a vector once (with AVX2, a scalar times a
+ * vector of 16 is 16 scalar products). */
 static FM_SIMD_INLINE void
-act_vector_loop (const FmActParams *p,
+act_vector_loop (int                lanes,
+                 const FmActParams *p,
                  FmOpType           op,
                  const float       *x,
                  float             *y,
                  gsize              n)
 {
+  const FmVecF a = (FmVecF) { 0 } + p->a, b = (FmVecF) { 0 } + p->b;
   FmVecF v = { 0 };
   gsize i = 0;
 
   for (; i + FM_VL <= n; i += FM_VL)
     {
       fm_vload (&v, x + i);
-      act_vector (p, op, &v);
+      act_vector (lanes, &a, &b, op, &v);
       fm_vstore (y + i, &v);
     }
   if (i == n)
     return;
   for (gsize k = 0; k < FM_VL; k++)
     v[k] = i + k < n ? x[i + k] : 0.0f;
-  act_vector (p, op, &v);
+  act_vector (lanes, &a, &b, op, &v);
   for (gsize k = 0; i + k < n; k++)
     y[i + k] = v[k];
 }
 
 static FM_SIMD_INLINE void
-act_vector_range_body (const FmActParams *p,
+act_vector_range_body (int                lanes,
+                       const FmActParams *p,
                        const float       *x,
                        float             *y,
                        gsize              n)
 {
   switch (p->op)
     {
-    case FM_OP_Relu: act_vector_loop (p, FM_OP_Relu, x, y, n); break;
-    case FM_OP_LeakyRelu: act_vector_loop (p, FM_OP_LeakyRelu, x, y, n); break;
-    case FM_OP_Sigmoid: act_vector_loop (p, FM_OP_Sigmoid, x, y, n); break;
-    case FM_OP_Clip: act_vector_loop (p, FM_OP_Clip, x, y, n); break;
-    case FM_OP_HardSigmoid: act_vector_loop (p, FM_OP_HardSigmoid, x, y, n); break;
+    case FM_OP_Relu: act_vector_loop (lanes, p, FM_OP_Relu, x, y, n); break;
+    case FM_OP_LeakyRelu: act_vector_loop (lanes, p, FM_OP_LeakyRelu, x, y, n); break;
+    case FM_OP_Sigmoid: act_vector_loop (lanes, p, FM_OP_Sigmoid, x, y, n); break;
+    case FM_OP_Clip: act_vector_loop (lanes, p, FM_OP_Clip, x, y, n); break;
+    case FM_OP_HardSigmoid: act_vector_loop (lanes, p, FM_OP_HardSigmoid, x, y, n); break;
     case FM_OP_HardSwish:
-    default: act_vector_loop (p, FM_OP_HardSwish, x, y, n); break;
+    default: act_vector_loop (lanes, p, FM_OP_HardSwish, x, y, n); break;
     }
 }
 
-FM_SIMD_FUNCS (act_vector_range,
+FM_SIMD_FUNCS_LANES (act_vector_range,
                (const FmActParams *p, const float *x, float *y, gsize n),
                (p, x, y, n))
 

@@ -337,7 +337,8 @@ typedef struct
 } PoolRow;
 
 static FM_SIMD_INLINE void
-pool_row_vector_body (const PoolRow *r)
+pool_row_vector_body (int            lanes,
+                      const PoolRow *r)
 {
   const FmPoolParams *p = r->p;
   const FmWindowNd *w = &p->win;
@@ -373,15 +374,15 @@ pool_row_vector_body (const PoolRow *r)
                   /* max_nan () in two selects of one compare each (GCC
                    * turns a select on two compares into scalar code):
                    * the max, and the first NaN, which wins at the end */
-                  acc = FM_VSEL (acc > t, acc, t);
-                  nan = FM_VSEL (nan == nan, t, nan);
+                  acc = FM_VSEL (FM_VCMP (lanes, acc, >, t), acc, t);
+                  nan = FM_VSEL (FM_VCMP (lanes, nan, ==, nan), t, nan);
                 }
               else
                 acc += t;
             }
         }
       if (p->is_max)
-        acc = FM_VSEL (nan == nan, acc, nan);
+        acc = FM_VSEL (FM_VCMP (lanes, nan, ==, nan), acc, nan);
       if (count == 0)
         acc = (FmVecF) { 0 };
       else if (!p->is_max)
@@ -390,7 +391,7 @@ pool_row_vector_body (const PoolRow *r)
     }
 }
 
-FM_SIMD_FUNCS (pool_row_vector, (const PoolRow *r), (r))
+FM_SIMD_FUNCS_LANES (pool_row_vector, (const PoolRow *r), (r))
 
 /* Planes [pl0, pl1). Per output row, the window rows that land on the
  * input and those inside the padded extent are computed once, and so is
