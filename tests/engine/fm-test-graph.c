@@ -181,6 +181,16 @@ fm_test_graph_node (FmTestGraph *g,
   return n;
 }
 
+void
+fm_test_graph_outputs (FmTestGraph *g,
+                       const char  *names)
+{
+  g_autoptr(GPtrArray) arr = split_names (names);
+
+  for (guint i = 0; i < arr->len; i++)
+    fm_test_graph_output (g, g_ptr_array_index (arr, i));
+}
+
 FmOnnxNode *
 fm_test_graph_one_node (FmTestGraph  *g,
                         const char   *op_type,

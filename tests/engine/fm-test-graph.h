@@ -52,6 +52,9 @@ void         fm_test_graph_input        (FmTestGraph       *g,
                                          const gint64      *dims);
 void         fm_test_graph_output       (FmTestGraph       *g,
                                          const char        *name);
+/* The graph outputs of the comma-separated @names, in order ("a,b,c"). */
+void         fm_test_graph_outputs      (FmTestGraph       *g,
+                                         const char        *names);
 /* Initializers, stored in float_data / int64_data. */
 void         fm_test_graph_float        (FmTestGraph       *g,
                                          const char        *name,

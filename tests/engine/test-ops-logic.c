@@ -77,9 +77,7 @@ test_compare_int64_folded (void)
   fm_test_graph_node (g, "Equal", "a,b", "eq");
   fm_test_graph_node (g, "Less", "a,b", "lt");
   fm_test_graph_node (g, "GreaterOrEqual", "a,b", "ge");
-  fm_test_graph_output (g, "eq");
-  fm_test_graph_output (g, "lt");
-  fm_test_graph_output (g, "ge");
+  fm_test_graph_outputs (g, "eq,lt,ge");
   m = fm_test_graph_build_ok (g);
   /* { 1, 5, -2 } against 1 */
   CHECK_I (m, NULL, "eq", 1, 0, 0);
@@ -125,10 +123,7 @@ test_logic_bool (void)
   fm_test_graph_node (g, "Or", "a,b", "or");
   fm_test_graph_node (g, "Xor", "a,b", "xor");
   fm_test_graph_node (g, "Not", "a", "not");
-  fm_test_graph_output (g, "and");
-  fm_test_graph_output (g, "or");
-  fm_test_graph_output (g, "xor");
-  fm_test_graph_output (g, "not");
+  fm_test_graph_outputs (g, "and,or,xor,not");
   m = fm_test_graph_build_ok (g);
   /* a = 0 1 / 1 0, b = 1 0 / 1 0 */
   fm_test_assert_shape (m, "and", FM_DIMS (2, 2));
@@ -229,9 +224,7 @@ test_mod (void)
   fm_test_graph_node (g, "Mod", "a,b", "py");
   fm_test_node_int (fm_test_graph_node (g, "Mod", "a,b", "c"), "fmod", 1);
   fm_test_node_int (fm_test_graph_node (g, "Mod", "x,d", "f"), "fmod", 1);
-  fm_test_graph_output (g, "py");
-  fm_test_graph_output (g, "c");
-  fm_test_graph_output (g, "f");
+  fm_test_graph_outputs (g, "py,c,f");
   m = fm_test_graph_build_ok (g);
   /* fmod 0 takes the divisor's sign: 7 mod 3 = 1, -7 mod 3 = 2,
    * 7 mod -3 = -2, -7 mod -3 = -1; a zero divisor gives 0 */
@@ -277,9 +270,7 @@ test_range (void)
   fm_test_graph_node (g, "Range", "s,l,d", "r");
   fm_test_graph_node (g, "Range", "fs,fl,fd", "f");
   fm_test_graph_node (g, "Range", "l,s,d", "empty");
-  fm_test_graph_output (g, "r");
-  fm_test_graph_output (g, "f");
-  fm_test_graph_output (g, "empty");
+  fm_test_graph_outputs (g, "r,f,empty");
   m = fm_test_graph_build_ok (g);
   /* 10, 7, 4 stops before 4: ceil ((4 - 10) / -3) = 2 values */
   fm_test_assert_shape (m, "r", FM_DIMS (2));
@@ -339,9 +330,7 @@ test_trilu (void)
   fm_test_graph_node (g, "Trilu", "x,k1", "up");
   fm_test_node_int (fm_test_graph_node (g, "Trilu", "x,km1", "low"), "upper", 0);
   fm_test_graph_node (g, "Trilu", "x", "up0");
-  fm_test_graph_output (g, "up");
-  fm_test_graph_output (g, "low");
-  fm_test_graph_output (g, "up0");
+  fm_test_graph_outputs (g, "up,low,up0");
   m = fm_test_graph_build_ok (g);
   /* upper, k 1: keep j >= i + 1 */
   CHECK_F (m, x, "up", 0.0f, 0, 2, 3, 4, 0, 0, 7, 8, 0, 0, 0, 12);
@@ -381,9 +370,7 @@ test_scatter_nd (void)
   fm_test_graph_node (g, "ScatterND", "x,i,u", "set");
   fm_test_node_string (fm_test_graph_node (g, "ScatterND", "x,i,u", "add"), "reduction", "add");
   fm_test_node_string (fm_test_graph_node (g, "ScatterND", "x,i,u", "mul"), "reduction", "mul");
-  fm_test_graph_output (g, "set");
-  fm_test_graph_output (g, "add");
-  fm_test_graph_output (g, "mul");
+  fm_test_graph_outputs (g, "set,add,mul");
   m = fm_test_graph_build_ok (g);
   /* row 2 <- [1, 2], row -4 = 0 <- [3, 4] */
   CHECK_F (m, x, "set", 0.0f, 3, 4, 20, 20, 1, 2, 40, 40);
@@ -405,8 +392,7 @@ test_scatter_nd_max_int64 (void)
   fm_test_graph_int64 (g, "u", FM_DIMS (2), upd);
   fm_test_node_string (fm_test_graph_node (g, "ScatterND", "d,i,u", "mx"), "reduction", "max");
   fm_test_node_string (fm_test_graph_node (g, "ScatterND", "d,i,u", "mn"), "reduction", "min");
-  fm_test_graph_output (g, "mx");
-  fm_test_graph_output (g, "mn");
+  fm_test_graph_outputs (g, "mx,mn");
   m = fm_test_graph_build_ok (g);
   /* (0, 1): max (2, 5) = 5, min 2; (1, 0): max (3, -5) = 3, min -5 */
   CHECK_I (m, NULL, "mx", 1, 5, 3, 4);
@@ -466,8 +452,7 @@ test_gather_elements (void)
   n = fm_test_graph_node (g, "GatherElements", "x,i1", "a1");
   fm_test_node_int (n, "axis", -1);
   fm_test_graph_node (g, "GatherElements", "x,i0", "a0");
-  fm_test_graph_output (g, "a1");
-  fm_test_graph_output (g, "a0");
+  fm_test_graph_outputs (g, "a1,a0");
   m = fm_test_graph_build_ok (g);
   /* a1[r][c] = x[r][i1[r][c]]: x[0][2] = 3, x[0][0] = 1, x[1][2] = 6,
    * x[1][1] = 5 */
@@ -513,9 +498,7 @@ test_one_hot (void)
   fm_test_graph_node (g, "OneHot", "i,d,v", "last");
   fm_test_node_int (fm_test_graph_node (g, "OneHot", "i,d,v", "first"), "axis", 0);
   fm_test_graph_node (g, "OneHot", "fi,d,v", "f");
-  fm_test_graph_output (g, "last");
-  fm_test_graph_output (g, "first");
-  fm_test_graph_output (g, "f");
+  fm_test_graph_outputs (g, "last,first,f");
   m = fm_test_graph_build_ok (g);
   /* 1 -> [0 2 0], -1 = 2 -> [0 0 2], 5 is out of range -> [0 0 0] */
   fm_test_assert_shape (m, "last", FM_DIMS (3, 3));
@@ -602,12 +585,7 @@ test_einsum (void)
                        "bid,bjd->bij");
   fm_test_node_string (fm_test_graph_node (g, "Einsum", "x,w", "implicit"), "equation",
                        "bij,bjk");
-  fm_test_graph_output (g, "mm");
-  fm_test_graph_output (g, "dot");
-  fm_test_graph_output (g, "t");
-  fm_test_graph_output (g, "sum");
-  fm_test_graph_output (g, "gram");
-  fm_test_graph_output (g, "implicit");
+  fm_test_graph_outputs (g, "mm,dot,t,sum,gram,implicit");
   m = fm_test_graph_build_ok (g);
   /* x = 1 2 3 / 4 5 6, w = 1 0 / 1 1 / 2 -1:
    * row 0: 1 + 2 + 6 = 9, 0 + 2 - 3 = -1; row 1: 4 + 5 + 12 = 21, 5 - 6 = -1 */
@@ -713,8 +691,7 @@ test_shape_glue_folds (void)
   fm_test_graph_node (g, "Gather", "s,two", "n");
   fm_test_graph_node (g, "Range", "zero,n,one", "r");
   fm_test_graph_node (g, "Less", "r,two", "lt");
-  fm_test_graph_output (g, "w");
-  fm_test_graph_output (g, "lt");
+  fm_test_graph_outputs (g, "w,lt");
   m = fm_test_graph_build_ok (g);
   CHECK_I (m, x, "w", -1, 2, 3);
   CHECK_I (m, x, "lt", 1, 1, 0);

@@ -450,10 +450,7 @@ static FmModel *
 split_model (FmTestGraph *g,
              const char  *outputs)
 {
-  g_auto(GStrv) names = g_strsplit (outputs, ",", -1);
-
-  for (guint i = 0; names[i] != NULL; i++)
-    fm_test_graph_output (g, names[i]);
+  fm_test_graph_outputs (g, outputs);
   return fm_test_graph_build_ok (g);
 }
 
@@ -509,15 +506,13 @@ split_node (FmTestGraph  *g,
             const char   *outputs,
             const gint64 *split)
 {
-  g_auto(GStrv) names = g_strsplit (outputs, ",", -1);
   FmOnnxNode *n;
 
   fm_test_graph_input (g, "x", FM_DIMS (6));
   if (split != NULL)
     fm_test_graph_int64 (g, "s", FM_DIMS (2), split);
   n = fm_test_graph_node (g, "Split", split != NULL ? "x,s" : "x", outputs);
-  for (guint i = 0; names[i] != NULL; i++)
-    fm_test_graph_output (g, names[i]);
+  fm_test_graph_outputs (g, outputs);
   return n;
 }
 

@@ -490,8 +490,7 @@ test_global_pools (void)
   fm_test_graph_input (g, "x", FM_DIMS (1, 2, 2, 2));
   fm_test_graph_node (g, "GlobalAveragePool", "x", "a");
   fm_test_graph_node (g, "GlobalMaxPool", "x", "b");
-  fm_test_graph_output (g, "a");
-  fm_test_graph_output (g, "b");
+  fm_test_graph_outputs (g, "a,b");
   m = fm_test_graph_build_ok (g);
   fm_test_assert_shape (m, "a", FM_DIMS (1, 2, 1, 1));
   /* means 12/4 = 3 and -12/4 = -3; maxima 6 and -1 */
@@ -542,9 +541,7 @@ test_mat_mul_batched (void)
   fm_test_graph_node (g, "MatMul", "a,b", "y");
   fm_test_graph_node (g, "MatMul", "a,v", "z");
   fm_test_graph_node (g, "MatMul", "s,a", "u");
-  fm_test_graph_output (g, "y");
-  fm_test_graph_output (g, "z");
-  fm_test_graph_output (g, "u");
+  fm_test_graph_outputs (g, "y,z,u");
   m = fm_test_graph_build_ok (g);
   /* [1 2; 3 4] [1 1; 0 1] = [1, 3; 3, 7]; I [2 3; 4 5] = [2, 3; 4, 5] */
   CHECK (m, a, NULL, "y", 1e-5f, 1, 3, 3, 7, 2, 3, 4, 5);
@@ -617,9 +614,7 @@ test_add_broadcast (void)
   fm_test_graph_node (g, "Add", "a,b", "y");
   fm_test_graph_node (g, "Sub", "x,a", "z");
   fm_test_graph_node (g, "Div", "x,b", "q");
-  fm_test_graph_output (g, "y");
-  fm_test_graph_output (g, "z");
-  fm_test_graph_output (g, "q");
+  fm_test_graph_outputs (g, "y,z,q");
   m = fm_test_graph_build_ok (g);
   fm_test_assert_shape (m, "y", FM_DIMS (2, 3));
   /* [1; 2] + [10 20 30] = [11 21 31; 12 22 32] */
@@ -733,8 +728,7 @@ test_reshape_zero_minus_one (void)
   fm_test_graph_int64 (g, "s2", FM_DIMS (3), s2);
   fm_test_graph_node (g, "Reshape", "x,s1", "y1");
   fm_test_graph_node (g, "Reshape", "x,s2", "y2");
-  fm_test_graph_output (g, "y1");
-  fm_test_graph_output (g, "y2");
+  fm_test_graph_outputs (g, "y1,y2");
   m = fm_test_graph_build_ok (g);
   /* [0, -1]: keep 2, infer 24 / 2 = 12. [-1, 0, 2]: copy 3, 24 / 6 = 4 */
   fm_test_assert_shape (m, "y1", FM_DIMS (2, 12));
@@ -787,11 +781,7 @@ test_slice_negative_steps (void)
   fm_test_graph_node (g, "Slice", "x,starts,ends,axes,huge_down", "down");
   fm_test_graph_node (g, "Slice", "x,s2,e3,axes,huge_up", "up");
   fm_test_graph_node (g, "Slice", "x,starts,ends,axes,lowest", "low");
-  fm_test_graph_output (g, "y");
-  fm_test_graph_output (g, "z");
-  fm_test_graph_output (g, "down");
-  fm_test_graph_output (g, "up");
-  fm_test_graph_output (g, "low");
+  fm_test_graph_outputs (g, "y,z,down,up,low");
   m = fm_test_graph_build_ok (g);
   /* column 4 down (or 1 up), the next step far past the axis */
   fm_test_assert_shape (m, "down", FM_DIMS (2, 1));
