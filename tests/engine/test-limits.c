@@ -398,7 +398,6 @@ test_onnx_rank (void)
 
   for (int rank = 8; rank <= 9; rank++)
     {
-      g_autoptr(GByteArray) init = g_byte_array_new ();
       g_autoptr(GByteArray) graph = g_byte_array_new ();
       g_autoptr(GByteArray) vgraph = g_byte_array_new ();
       g_autoptr(GByteArray) vi = fm_test_value_info ("x", ones, rank);
@@ -406,12 +405,7 @@ test_onnx_rank (void)
       g_autoptr(GByteArray) vm = NULL;
       g_autoptr(GByteArray) packed = g_byte_array_new ();
 
-      for (int i = 0; i < rank; i++)
-        fm_pb_int (init, FM_ONNX_TENSOR_DIMS, 1); /* unpacked */
-      fm_pb_int (init, FM_ONNX_TENSOR_DATA_TYPE, FM_ONNX_FLOAT);
-      fm_pb_string (init, FM_ONNX_TENSOR_NAME, "w");
-      fm_pb_bytes (init, FM_ONNX_TENSOR_RAW_DATA, &one, sizeof one);
-      fm_pb_message (graph, FM_ONNX_GRAPH_INITIALIZER, init);
+      fm_test_initializer (graph, "w", ones, rank, &one); /* dims unpacked */
       m = fm_test_model_bytes (graph, NULL);
 
       fm_pb_message (vgraph, FM_ONNX_GRAPH_INPUT, vi);
@@ -457,8 +451,6 @@ test_onnx_rank (void)
     }
 }
 
-/* A FLOAT TensorProto "w" decoded from @b (emptied first), which must
- * outlive it: raw_data points into it. */
 int
 main (int   argc,
       char *argv[])

@@ -423,14 +423,7 @@ test_xy_error (gconstpointer data)
   if (c->domain != NULL)
     fm_pb_string (first, FM_ONNX_NODE_DOMAIN, c->domain);
   if (c->int_attribute != NULL)
-    {
-      g_autoptr(GByteArray) attr = g_byte_array_new ();
-
-      fm_pb_string (attr, FM_ONNX_ATTRIBUTE_NAME, c->int_attribute);
-      fm_pb_int (attr, FM_ONNX_ATTRIBUTE_I, 1);
-      fm_pb_int (attr, FM_ONNX_ATTRIBUTE_TYPE, 2); /* INT */
-      fm_pb_message (first, FM_ONNX_NODE_ATTRIBUTE, attr);
-    }
+    fm_test_attr_int (first, c->int_attribute, 1);
   graph_add (g, FM_ONNX_GRAPH_NODE, first);
   if (c->nodes[1].name != NULL)
     graph_add (g, FM_ONNX_GRAPH_NODE, spec_node (&c->nodes[1]));
