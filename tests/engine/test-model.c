@@ -572,6 +572,25 @@ first_line (const GError *error)
   return g_strndup (error->message, nl - error->message);
 }
 
+/* @path written with @len bytes of @contents (-1: up to its nul) fails to
+ * load as an invalid model whose message's first line is @want: the
+ * error. */
+static GError *
+written_file_error (const char *path,
+                    const char *contents,
+                    gssize      len,
+                    const char *want)
+{
+  g_autofree char *line = NULL;
+  GError *error;
+
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
+  error = file_error (path, FM_ERROR_INVALID_MODEL);
+  line = first_line (error);
+  g_assert_cmpstr (line, ==, want);
+  return error;
+}
+
 /* Files that are not models, or not whole ones: a plain first line naming
  * the file, then the decoder's detail. */
 static void
@@ -590,13 +609,9 @@ test_file_plain_errors (void)
   {
     g_autoptr(GError) error = NULL;
     g_autofree char *want = g_strdup_printf ("%s is not an ONNX model", text);
-    g_autofree char *line = NULL;
 
-    g_assert_true (g_file_set_contents (text, "Feature maps: notes about layer conv1.\n"
-                                        "It has 32 channels.\n", -1, NULL));
-    error = file_error (text, FM_ERROR_INVALID_MODEL);
-    line = first_line (error);
-    g_assert_cmpstr (line, ==, want);
+    error = written_file_error (text, "Feature maps: notes about layer conv1.\n"
+                                "It has 32 channels.\n", -1, want);
     /* The detail keeps the decoder's words: where, and at which byte. */
     g_assert_nonnull (strstr (error->message, " at byte "));
   }
@@ -624,16 +639,12 @@ test_file_plain_errors (void)
       g_autofree char *have = g_format_size (cut);
       g_autofree char *need = g_format_size (end);
       g_autofree char *want = NULL;
-      g_autofree char *line = NULL;
 
       g_assert_cmpuint (end, >, cut);
       g_assert_cmpuint (end, <=, len);
       g_assert_cmpstr (have, !=, need);
       want = g_strdup_printf ("%s is truncated: %s of at least %s", half, have, need);
-      g_assert_true (g_file_set_contents (half, contents, cut, NULL));
-      error = file_error (half, FM_ERROR_INVALID_MODEL);
-      line = first_line (error);
-      g_assert_cmpstr (line, ==, want);
+      error = written_file_error (half, contents, cut, want);
       g_assert_nonnull (strstr (error->message, "\ngraph: length "));
     }
 
@@ -648,13 +659,9 @@ test_file_plain_errors (void)
       g_autofree char *need = g_format_size_full (end, G_FORMAT_SIZE_LONG_FORMAT);
       g_autofree char *want = g_strdup_printf ("%s is truncated: %s of at least %s", half, have,
                                                need);
-      g_autofree char *line = NULL;
 
       g_assert_cmpuint (end, ==, len);
-      g_assert_true (g_file_set_contents (half, contents, cut, NULL));
-      error = file_error (half, FM_ERROR_INVALID_MODEL);
-      line = first_line (error);
-      g_assert_cmpstr (line, ==, want);
+      error = written_file_error (half, contents, cut, want);
     }
 
   g_unlink (text);
