@@ -140,6 +140,20 @@ fm_op_norm_axis (FmOpContext  *ctx,
   return TRUE;
 }
 
+gboolean
+fm_op_norm_split_axis (FmOpContext  *ctx,
+                       gint64        axis,
+                       int           rank,
+                       int          *out,
+                       GError      **error)
+{
+  if (axis < -rank || axis > rank)
+    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
+                       _("axis %" PRId64 " is out of range for rank %d"), axis, rank);
+  *out = (int) (axis < 0 ? axis + rank : axis);
+  return TRUE;
+}
+
 void
 fm_op_split_axis (const FmShape *shape,
                   int            ax,

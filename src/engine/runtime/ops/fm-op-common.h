@@ -81,6 +81,13 @@ gboolean fm_op_norm_axis        (FmOpContext    *ctx,
                                  const char     *what,
                                  int            *out,
                                  GError        **error);
+/* The same for an axis that splits the dims in two, so that the rank
+ * itself is allowed too ([-rank, rank]: Flatten, Softmax before opset 13). */
+gboolean fm_op_norm_split_axis  (FmOpContext    *ctx,
+                                 gint64          axis,
+                                 int             rank,
+                                 int            *out,
+                                 GError        **error);
 /* Splits @shape at axis @ax (in [0, rank]) into [@outer, @n, @inner]:
  * the product of the dims before @ax, dim @ax (1 when @ax is the rank)
  * and the product of the dims after it. */

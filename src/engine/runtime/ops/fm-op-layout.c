@@ -56,19 +56,15 @@ flatten_prepare (FmOpContext  *ctx,
   FmValue *x;
   FmShape out = { 2, { 1, 1 } };
   gint64 axis;
+  int ax;
 
   x = fm_op_numeric_x (ctx, 1, 1, error);
   if (x == NULL ||
-      !fm_op_attr_int (ctx, "axis", 1, &axis, error))
+      !fm_op_attr_int (ctx, "axis", 1, &axis, error) ||
+      !fm_op_norm_split_axis (ctx, axis, x->shape.rank, &ax, error))
     return FALSE;
-  if (axis < -x->shape.rank || axis > x->shape.rank)
-    return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                       _("axis %" PRId64 " is out of range for rank %d"),
-                       axis, x->shape.rank);
-  if (axis < 0)
-    axis += x->shape.rank;
   for (int d = 0; d < x->shape.rank; d++)
-    out.dims[d < axis ? 0 : 1] *= x->shape.dims[d];
+    out.dims[d < ax ? 0 : 1] *= x->shape.dims[d];
   return finish_copy (ctx, x, &out, error);
 }
 

@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
@@ -43,11 +42,8 @@ softmax_prepare (FmOpContext  *ctx,
   if (ctx->node->opset < 13)
     {
       /* axis may equal rank here ([outer, 1]) per the old spec */
-      if (axis < -x->shape.rank || axis > x->shape.rank)
-        return fm_op_fail (ctx, error, FM_ERROR_INVALID_MODEL,
-                           _("axis %" PRId64 " is out of range for rank %d"),
-                           axis, x->shape.rank);
-      ax = (int) (axis < 0 ? axis + x->shape.rank : axis);
+      if (!fm_op_norm_split_axis (ctx, axis, x->shape.rank, &ax, error))
+        return FALSE;
       /* x coerced to 2-D: [outer, n * inner], normalised over the second */
       fm_op_split_axis (&x->shape, ax, &p->outer, &p->n, &p->inner);
       p->n *= p->inner;
