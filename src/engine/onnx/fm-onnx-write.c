@@ -84,6 +84,16 @@ put_string (GByteArray *b,
     put_bytes (b, number, s, strlen (s));
 }
 
+/* Each string of @strings (may be NULL) as field @number. */
+static void
+put_strings (GByteArray      *b,
+             guint32          number,
+             const GPtrArray *strings)
+{
+  for (guint i = 0; i < len_of (strings); i++)
+    put_string (b, number, g_ptr_array_index (strings, i));
+}
+
 /* Appends @sub as field @number and frees it. */
 static void
 put_message (GByteArray *b,
@@ -187,8 +197,7 @@ encode_attribute (const FmOnnxAttribute *a)
     put_message (b, FM_ONNX_ATTRIBUTE_T, encode_tensor (a->t));
   put_packed (b, FM_ONNX_ATTRIBUTE_FLOATS, a->floats, 4, FALSE);
   put_packed (b, FM_ONNX_ATTRIBUTE_INTS, a->ints, 8, TRUE);
-  for (guint i = 0; i < len_of (a->strings); i++)
-    put_string (b, FM_ONNX_ATTRIBUTE_STRINGS, g_ptr_array_index (a->strings, i));
+  put_strings (b, FM_ONNX_ATTRIBUTE_STRINGS, a->strings);
   if (type != 0)
     put_int (b, FM_ONNX_ATTRIBUTE_TYPE, type);
   return b;
@@ -199,10 +208,8 @@ encode_node (const FmOnnxNode *n)
 {
   GByteArray *b = g_byte_array_new ();
 
-  for (guint i = 0; i < len_of (n->inputs); i++)
-    put_string (b, FM_ONNX_NODE_INPUT, g_ptr_array_index (n->inputs, i));
-  for (guint i = 0; i < len_of (n->outputs); i++)
-    put_string (b, FM_ONNX_NODE_OUTPUT, g_ptr_array_index (n->outputs, i));
+  put_strings (b, FM_ONNX_NODE_INPUT, n->inputs);
+  put_strings (b, FM_ONNX_NODE_OUTPUT, n->outputs);
   put_string (b, FM_ONNX_NODE_NAME, n->name);
   put_string (b, FM_ONNX_NODE_OP_TYPE, n->op_type);
   for (guint i = 0; i < len_of (n->attributes); i++)
