@@ -375,8 +375,18 @@ fm_test_run_ok (FmModel             *model,
                 const char          *name,
                 gsize               *n_out)
 {
+  return fm_test_run_threads_ok (model, inputs, name, 1, n_out);
+}
+
+gpointer
+fm_test_run_threads_ok (FmModel             *model,
+                        const float * const *inputs,
+                        const char          *name,
+                        guint                threads,
+                        gsize               *n_out)
+{
   GError *error = NULL;
-  gpointer out = fm_test_run (model, inputs, name, n_out, &error);
+  gpointer out = fm_test_run_threads (model, inputs, name, threads, n_out, &error);
 
   g_assert_no_error (error);
   return out;

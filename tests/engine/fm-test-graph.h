@@ -153,6 +153,12 @@ gpointer     fm_test_run_ok             (FmModel           *model,
                                          const float * const *inputs,
                                          const char        *name,
                                          gsize             *n_out);
+/* fm_test_run_threads(), asserting that it succeeds. */
+gpointer     fm_test_run_threads_ok     (FmModel           *model,
+                                         const float * const *inputs,
+                                         const char        *name,
+                                         guint              threads,
+                                         gsize             *n_out);
 
 /* Asserts that @model has a value @name of shape @rank / @dims. */
 void         fm_test_assert_shape       (FmModel           *model,

@@ -280,14 +280,10 @@ test_threads_split (void)
   for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
     {
       const float *inputs[] = { x };
-      GError *error = NULL;
       gsize n1 = 0, n2 = 0;
-      g_autofree float *one = fm_test_run_threads (m, inputs, outputs[i], 1, &n1, &error);
-      g_autofree float *two = NULL;
+      g_autofree float *one = fm_test_run_threads_ok (m, inputs, outputs[i], 1, &n1);
+      g_autofree float *two = fm_test_run_threads_ok (m, inputs, outputs[i], 2, &n2);
 
-      g_assert_no_error (error);
-      two = fm_test_run_threads (m, inputs, outputs[i], 2, &n2, &error);
-      g_assert_no_error (error);
       g_assert_cmpuint (n1, ==, n2);
       g_assert_cmpuint (n1, >, 0);
       g_assert_cmpmem (one, n1 * sizeof (float), two, n2 * sizeof (float));
@@ -298,11 +294,9 @@ test_threads_split (void)
    * -5 + (300922 mod 1000 = 922) / 100 = 4.22; the max is 4.22. */
   {
     const float *inputs[] = { x };
-    GError *error = NULL;
     gsize n = 0;
-    g_autofree float *m2 = fm_test_run_threads (m, inputs, "m2", 2, &n, &error);
+    g_autofree float *m2 = fm_test_run_threads_ok (m, inputs, "m2", 2, &n);
 
-    g_assert_no_error (error);
     g_assert_cmpuint (n, ==, 64 * 18 * 18);
     g_assert_cmpfloat_with_epsilon (m2[0], 4.22f, 1e-5f);
   }
