@@ -747,26 +747,35 @@ fm_layer_section_n_tiles (FmLayerSection *self)
   return self->n_channels;
 }
 
+/* Calls @func on every tile: this model's, and in compare mode the other
+ * model's and the differences'. */
+static void
+foreach_tile (FmLayerSection *self,
+              void          (*func) (FmTile *tile))
+{
+  GPtrArray *lists[] = { self->tiles, self->tiles_b, self->tiles_d };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    for (guint c = 0; c < lists[i]->len; c++)
+      func (g_ptr_array_index (lists[i], c));
+}
+
+static void
+queue_draw_tile (FmTile *tile)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (tile));
+}
+
 void
 fm_layer_section_queue_draw_tiles (FmLayerSection *self)
 {
-  for (guint c = 0; c < self->tiles->len; c++)
-    gtk_widget_queue_draw (g_ptr_array_index (self->tiles, c));
-  for (guint c = 0; c < self->tiles_b->len; c++)
-    gtk_widget_queue_draw (g_ptr_array_index (self->tiles_b, c));
-  for (guint c = 0; c < self->tiles_d->len; c++)
-    gtk_widget_queue_draw (g_ptr_array_index (self->tiles_d, c));
+  foreach_tile (self, queue_draw_tile);
 }
 
 void
 fm_layer_section_redraw_culled (FmLayerSection *self)
 {
-  for (guint c = 0; c < self->tiles->len; c++)
-    fm_tile_redraw_if_culled (g_ptr_array_index (self->tiles, c));
-  for (guint c = 0; c < self->tiles_b->len; c++)
-    fm_tile_redraw_if_culled (g_ptr_array_index (self->tiles_b, c));
-  for (guint c = 0; c < self->tiles_d->len; c++)
-    fm_tile_redraw_if_culled (g_ptr_array_index (self->tiles_d, c));
+  foreach_tile (self, fm_tile_redraw_if_culled);
 }
 
 /* The tiles' dead and rarely active marks from the scan kept. */
