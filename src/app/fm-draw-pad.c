@@ -382,9 +382,7 @@ fm_draw_pad_set_pixels (FmDrawPad   *self,
                         const float *pixels)
 {
   push_undo (self);
-  memcpy (self->pixels, pixels, n_values (self) * sizeof (float));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_signal_emit (self, signals[CHANGED], 0);
+  fm_draw_pad_replace_pixels (self, pixels);
 }
 
 void
@@ -411,15 +409,12 @@ fm_draw_pad_clear (FmDrawPad *self)
 gboolean
 fm_draw_pad_undo (FmDrawPad *self)
 {
-  float *last;
+  g_autofree float *last = NULL;
 
   if (self->undo->len == 0)
     return FALSE;
   last = g_ptr_array_steal_index (self->undo, self->undo->len - 1);
-  memcpy (self->pixels, last, n_values (self) * sizeof (float));
-  g_free (last);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_signal_emit (self, signals[CHANGED], 0);
+  fm_draw_pad_replace_pixels (self, last);
   return TRUE;
 }
 
