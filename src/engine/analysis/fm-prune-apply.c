@@ -136,12 +136,23 @@ own_tensor (Pruner     *p,
   return copy;
 }
 
+const FmOnnxAttribute *
+_fm_prune_constant_attribute (Pruner     *p,
+                              const char *name,
+                              const char *attr)
+{
+  const FmOnnxNode *c = g_hash_table_lookup (p->producers, name);
+
+  if (c == NULL || strcmp (c->op_type, "Constant") != 0)
+    return NULL;
+  return fm_onnx_node_get_attribute (c, attr);
+}
+
 FmOnnxTensor *
 _fm_prune_shape_tensor (Pruner           *p,
                         const FmOnnxNode *r)
 {
   const char *name = r->inputs->len > 1 ? g_ptr_array_index (r->inputs, 1) : "";
-  const FmOnnxNode *c = g_hash_table_lookup (p->producers, name);
   FmOnnxTensor *t = g_hash_table_lookup (p->inits, name);
   const FmOnnxAttribute *a;
 
@@ -150,10 +161,8 @@ _fm_prune_shape_tensor (Pruner           *p,
     return NULL;
   if (t != NULL)
     return t;
-  if (c == NULL || strcmp (c->op_type, "Constant") != 0
-      || (a = fm_onnx_node_get_attribute (c, "value")) == NULL)
-    return NULL;
-  return a->t;
+  a = _fm_prune_constant_attribute (p, name, "value");
+  return a != NULL ? a->t : NULL;
 }
 
 gboolean

@@ -56,6 +56,11 @@ const char *_fm_prune_node_name    (const FmOnnxNode   *n);
  * (PyTorch writes equal weights once, then Identity copies), or NULL. */
 FmOnnxTensor *_fm_prune_resolve    (Pruner             *p,
                                     const char         *name);
+/* Attribute @attr of the Constant node that makes value @name; NULL if
+ * no Constant makes it or it has no such attribute. */
+const FmOnnxAttribute *_fm_prune_constant_attribute (Pruner     *p,
+                                                     const char *name,
+                                                     const char *attr);
 /* The constant shape Reshape @r reads, if only it reads it: an
  * initializer or a Constant's value; else NULL. */
 FmOnnxTensor *_fm_prune_shape_tensor (Pruner           *p,

@@ -100,7 +100,6 @@ clip_bound (Pruner           *p,
             float            *v)
 {
   const char *name = input_name (n, k);
-  const FmOnnxNode *c = name != NULL ? g_hash_table_lookup (p->producers, name) : NULL;
   const FmOnnxAttribute *a;
 
   *v = fallback;
@@ -114,11 +113,9 @@ clip_bound (Pruner           *p,
     }
   if (_fm_prune_tensor_value (_fm_prune_resolve (p, name), 0, v))
     return TRUE;
-  if (c == NULL || strcmp (c->op_type, "Constant") != 0)
-    return FALSE;
-  if ((a = fm_onnx_node_get_attribute (c, "value")) != NULL)
+  if ((a = _fm_prune_constant_attribute (p, name, "value")) != NULL)
     return _fm_prune_tensor_value (a->t, 0, v);
-  if ((a = fm_onnx_node_get_attribute (c, "value_float")) != NULL)
+  if ((a = _fm_prune_constant_attribute (p, name, "value_float")) != NULL)
     return (*v = a->f, TRUE);
   return FALSE;
 }
