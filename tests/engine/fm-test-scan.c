@@ -118,6 +118,16 @@ fm_test_scan_bundled (const char          *model_rel,
   return fm_test_scan (model, dataset_path, options);
 }
 
+void
+fm_test_plain_options (FmScanOptions *o,
+                       int            h,
+                       int            w)
+{
+  fm_scan_options_init (o);
+  fm_preprocess_init (&o->preprocess, 1, h, w);
+  o->preprocess.invert = FM_INVERT_NO;
+}
+
 typedef struct
 {
   FmDataset      *ds;

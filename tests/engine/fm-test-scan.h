@@ -75,6 +75,11 @@ char *fm_test_write_idx         (const char         *name,
 FmScanResult *fm_test_scan_bundled (const char          *model_rel,
                                     const char          *dataset_rel,
                                     const FmScanOptions *options);
+/* Options for the in-memory models: one channel of @h x @w, input =
+ * byte / 255 exactly. */
+void fm_test_plain_options        (FmScanOptions      *o,
+                                   int                 h,
+                                   int                 w);
 /* Whether @c is among the @n entries of @list (a dead, rare or near-dead
  * list). */
 gboolean fm_test_list_has         (const guint        *list,

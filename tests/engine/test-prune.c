@@ -354,9 +354,7 @@ prune_tiny (FmModel *model,
   g_autoptr(FmScanResult) scan = NULL;
   FmScanOptions o;
 
-  fm_scan_options_init (&o);
-  fm_preprocess_init (&o.preprocess, 1, 2, 2);
-  o.preprocess.invert = FM_INVERT_NO;
+  fm_test_plain_options (&o, 2, 2);
   o.epsilon = epsilon;
   scan = fm_test_scan (model, digits, &o);
   return fm_prune_new (model, scan, NULL, error);
@@ -1045,9 +1043,7 @@ verify_nearly_dead (float        bias,
   fm_test_graph_node (g, "Conv", "r,head", "y");
   fm_test_graph_output (g, "y");
   model = save_and_load (g, name);
-  fm_scan_options_init (&o);
-  fm_preprocess_init (&o.preprocess, 1, 2, 2);
-  o.preprocess.invert = FM_INVERT_NO;
+  fm_test_plain_options (&o, 2, 2);
   scan = fm_test_scan (model, scanned, &o);
   p = fm_prune_new (model, scan, NULL, error);
   g_assert_no_error (*error);

@@ -186,9 +186,7 @@ test_diagnoses (void)
   model = fm_test_graph_build_ok (g);
   path = fm_test_write_idx ("diag.idx", 3, 3, 1, 1, px, FALSE);
 
-  fm_scan_options_init (&o);
-  fm_preprocess_init (&o.preprocess, 1, 1, 1);
-  o.preprocess.invert = FM_INVERT_NO;
+  fm_test_plain_options (&o, 1, 1);
   o.threads = 1;
   o.epsilon = 0.1f;
   whole = scan_part (model, path, &o, 0, 0);

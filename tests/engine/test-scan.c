@@ -42,17 +42,6 @@
 #define DYING_MODEL    "models/mnist-cnn-dying.onnx"
 #define HELDOUT_DIGITS "digits/mnist-heldout-images-idx3-ubyte.gz"
 
-/* Options for the in-memory models: input = byte / 255 exactly. */
-static void
-plain_options (FmScanOptions *o,
-               int            h,
-               int            w)
-{
-  fm_scan_options_init (o);
-  fm_preprocess_init (&o->preprocess, 1, h, w);
-  o->preprocess.invert = FM_INVERT_NO;
-}
-
 static const FmScanLayer *
 layer_named (const FmScanResult *r,
              const char         *name)
@@ -107,7 +96,7 @@ test_dead_bias (void)
   model = build_conv_relu (2, 2, 2, w, b);
   path = fm_test_write_idx ("dead-bias.idx", 5, 5, 2, 2, px, FALSE);
 
-  plain_options (&o, 2, 2);
+  fm_test_plain_options (&o, 2, 2);
   r = fm_test_scan (model, path, &o);
   g_assert_false (r->partial);
   g_assert_cmpuint (r->images, ==, 5);
@@ -186,7 +175,7 @@ test_dead_not_bias (void)
       FmScanOptions o;
       int l;
 
-      plain_options (&o, 2, 2);
+      fm_test_plain_options (&o, 2, 2);
       r = fm_test_scan (model, path, &o);
       l = fm_scan_result_find_layer (r, "r");
       lr = &r->layers[l];
@@ -248,7 +237,7 @@ test_nhwc (void)
   model = fm_test_graph_build_ok (g);
   path = fm_test_write_idx ("nhwc.idx", 5, 5, 2, 2, px, FALSE);
 
-  plain_options (&o, 2, 2);
+  fm_test_plain_options (&o, 2, 2);
   r = fm_test_scan (model, path, &o);
   g_assert_cmpuint (r->n_layers, ==, 3);
   lr = layer_named (r, "r");
@@ -298,7 +287,7 @@ test_fire_count (void)
   path = fm_test_write_idx ("fire.idx.gz", FIRE_N, FIRE_N, 3, 3, px, TRUE);
 
   /* 3 / 50 = 6 %: rare under 10 %, not under 1 %. */
-  plain_options (&o, 3, 3);
+  fm_test_plain_options (&o, 3, 3);
   o.rare_below = 0.1;
   o.threads = 2;
   r = fm_test_scan (model, path, &o);
@@ -323,7 +312,7 @@ test_fire_count (void)
 
   /* The default threshold (1 %), one thread, and a limit of 30 images
    * (only 7 and 20 fire): 2 of 30 = 6.7 %, not rare. */
-  plain_options (&o, 3, 3);
+  fm_test_plain_options (&o, 3, 3);
   o.threads = 1;
   o.limit = 30;
   r2 = fm_test_scan (model, path, &o);
@@ -372,7 +361,7 @@ test_diagnoses (void)
   model = fm_test_graph_build_ok (g);
   path = fm_test_write_idx ("diag.idx", 3, 3, 2, 2, px, FALSE);
 
-  plain_options (&o, 2, 2);
+  fm_test_plain_options (&o, 2, 2);
   r = fm_test_scan (model, path, &o);
   g_assert_cmpuint (r->n_layers, ==, 4);
 
@@ -992,7 +981,7 @@ test_bad_datasets (void)
   FmScanOptions o;
 
   memset (px, 200, sizeof px);
-  plain_options (&o, 2, 2);
+  fm_test_plain_options (&o, 2, 2);
 
   /* Missing, and wrong magic: fm_dataset_open says so, naming the file. */
   {
@@ -1115,7 +1104,7 @@ tiny_result (void)
   for (guint i = 0; i < G_N_ELEMENTS (px); i++)
     px[i] = (guint8) (i * 20);
   path = fm_test_write_idx ("tiny.idx", 3, 3, 2, 2, px, FALSE);
-  plain_options (&o, 2, 2);
+  fm_test_plain_options (&o, 2, 2);
   return fm_test_scan (model, path, &o);
 }
 
