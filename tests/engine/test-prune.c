@@ -389,15 +389,32 @@ assert_kept (const FmPrune *p,
   return kept;
 }
 
+/* Adds x -> Conv (two channels: weights w@suffix = @w, bias b@suffix =
+ * @b) -> @conv -> Relu r@suffix to @g (input x is the caller's). */
+static void
+add_conv_relu (FmTestGraph *g,
+               const char  *suffix,
+               const char  *conv,
+               const float  w[2],
+               const float  b[2])
+{
+  g_autofree char *wname = g_strconcat ("w", suffix, NULL);
+  g_autofree char *bname = g_strconcat ("b", suffix, NULL);
+  g_autofree char *inputs = g_strdup_printf ("x,%s,%s", wname, bname);
+  g_autofree char *relu = g_strconcat ("r", suffix, NULL);
+
+  fm_test_graph_float (g, wname, FM_DIMS (2, 1, 1, 1), w);
+  fm_test_graph_float (g, bname, FM_DIMS (2), b);
+  fm_test_graph_node (g, "Conv", inputs, conv);
+  fm_test_graph_node (g, "Relu", conv, relu);
+}
+
 /* Adds x -> Conv (w 0, 1; b -1, 0) -> c -> Relu r to @g (input x is the
  * caller's): channel 0 of r is -1 -> 0 on every image, dead. */
 static void
 add_dead_relu (FmTestGraph *g)
 {
-  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
-  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -1, 0 });
-  fm_test_graph_node (g, "Conv", "x,w,b", "c");
-  fm_test_graph_node (g, "Relu", "c", "r");
+  add_conv_relu (g, "", "c", (const float[]) { 0, 1 }, (const float[]) { -1, 0 });
 }
 
 /* fm_prune_verify () over the 4 tiny images passes. */
@@ -428,15 +445,9 @@ test_residual (void)
   g_autoptr(FmPrune) p = NULL;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "wa", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
-  fm_test_graph_float (g, "ba", FM_DIMS (2), (const float[]) { -1, 0 });
-  fm_test_graph_float (g, "wb", FM_DIMS (2, 1, 1, 1), (const float[]) { 1, 1 });
-  fm_test_graph_float (g, "bb", FM_DIMS (2), (const float[]) { 0.5f, 0 });
+  add_conv_relu (g, "a", "a", (const float[]) { 0, 1 }, (const float[]) { -1, 0 });
+  add_conv_relu (g, "b", "b", (const float[]) { 1, 1 }, (const float[]) { 0.5f, 0 });
   fm_test_graph_float (g, "wc", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
-  fm_test_graph_node (g, "Conv", "x,wa,ba", "a");
-  fm_test_graph_node (g, "Relu", "a", "ra");
-  fm_test_graph_node (g, "Conv", "x,wb,bb", "b");
-  fm_test_graph_node (g, "Relu", "b", "rb");
   fm_test_graph_node (g, "Add", "ra,rb", "s");
   fm_test_graph_node (g, "Conv", "s,wc", "y");
   fm_test_graph_output (g, "y");
@@ -645,10 +656,7 @@ test_concat (void)
   GError *error = NULL;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "wq", FM_DIMS (2, 1, 1, 1), (const float[]) { 1, 2 });
-  fm_test_graph_float (g, "bq", FM_DIMS (2), (const float[]) { 0.1f, 0.2f });
-  fm_test_graph_node (g, "Conv", "x,wq,bq", "q");
-  fm_test_graph_node (g, "Relu", "q", "rq");
+  add_conv_relu (g, "q", "q", (const float[]) { 1, 2 }, (const float[]) { 0.1f, 0.2f });
   add_dead_relu (g);
   fm_test_graph_float (g, "head", FM_DIMS (1, 4, 1, 1), (const float[]) { 1, 2, 3, 4 });
   fm_test_node_int (fm_test_graph_node (g, "Concat", "rq,r", "cat"), "axis", 1);
@@ -808,11 +816,8 @@ test_uncovered_reasons (void)
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
   add_dead_relu (g);
-  fm_test_graph_float (g, "wb", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
-  fm_test_graph_float (g, "bb", FM_DIMS (2), (const float[]) { -2, 0 });
+  add_conv_relu (g, "b", "cb", (const float[]) { 0, 1 }, (const float[]) { -2, 0 });
   fm_test_graph_float (g, "head", FM_DIMS (1, 2, 1, 1), (const float[]) { 1, 1 });
-  fm_test_graph_node (g, "Conv", "x,wb,bb", "cb");
-  fm_test_graph_node (g, "Relu", "cb", "rb");
   fm_test_graph_node (g, "Add", "r,rb", "s");
   fm_test_graph_node (g, "Relu", "s", "rs");
   fm_test_graph_node (g, "Conv", "rs,head", "y");
@@ -887,14 +892,8 @@ test_concat_reshape (void)
   for (guint i = 0; i < 16; i++)
     fc[i] = (float) i / 4.0f - 2.0f;
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "wa", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 1 });
-  fm_test_graph_float (g, "ba", FM_DIMS (2), (const float[]) { -1, 0 });
-  fm_test_graph_float (g, "wc", FM_DIMS (2, 1, 1, 1), (const float[]) { 0, 2 });
-  fm_test_graph_float (g, "bc", FM_DIMS (2), (const float[]) { -1, 0 });
-  fm_test_graph_node (g, "Conv", "x,wa,ba", "a");
-  fm_test_graph_node (g, "Relu", "a", "ra");
-  fm_test_graph_node (g, "Conv", "x,wc,bc", "c");
-  fm_test_graph_node (g, "Relu", "c", "rc");
+  add_conv_relu (g, "a", "a", (const float[]) { 0, 1 }, (const float[]) { -1, 0 });
+  add_conv_relu (g, "c", "c", (const float[]) { 0, 2 }, (const float[]) { -1, 0 });
   fm_test_node_int (fm_test_graph_node (g, "Concat", "ra,rc", "cat"), "axis", 1);
   fm_test_graph_float (g, "fc", FM_DIMS (16, 1), fc);
   fm_test_node_int64_tensor (fm_test_graph_node (g, "Constant", "", "shape"), "value", 1,
@@ -1035,11 +1034,8 @@ verify_nearly_dead (float        bias,
   FmPrune *p;
 
   fm_test_graph_input (g, "x", FM_DIMS (1, 1, 2, 2));
-  fm_test_graph_float (g, "w", FM_DIMS (2, 1, 1, 1), (const float[]) { 1, 1 });
-  fm_test_graph_float (g, "b", FM_DIMS (2), (const float[]) { -bias, 0 });
+  add_conv_relu (g, "", "c", (const float[]) { 1, 1 }, (const float[]) { -bias, 0 });
   fm_test_graph_float (g, "head", FM_DIMS (outs, 2, 1, 1), head);
-  fm_test_graph_node (g, "Conv", "x,w,b", "c");
-  fm_test_graph_node (g, "Relu", "c", "r");
   fm_test_graph_node (g, "Conv", "r,head", "y");
   fm_test_graph_output (g, "y");
   model = save_and_load (g, name);
