@@ -171,19 +171,6 @@ dataset_warnings (TimelineState *s)
 }
 
 static void
-add_uints (JsonBuilder *b,
-           const char  *member,
-           const guint *values,
-           guint        n)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
-  for (guint k = 0; k < n; k++)
-    json_builder_add_int_value (b, values[k]);
-  json_builder_end_array (b);
-}
-
-static void
 print_json (TimelineState *s,
             FmDataset     *dataset)
 {
@@ -227,13 +214,9 @@ print_json (TimelineState *s,
           json_builder_begin_object (b);
           fm_cli_json_add_string (b, "name", L->name);
           fm_cli_json_add_int (b, "channels", L->channels);
-          add_uints (b, "dead", L->dead, L->n_dead);
-          add_uints (b, "rare", L->rare, L->n_rare);
-          json_builder_set_member_name (b, "fire_count");
-          json_builder_begin_array (b);
-          for (guint c = 0; c < L->channels; c++)
-            json_builder_add_int_value (b, (gint64) L->fire_count[c]);
-          json_builder_end_array (b);
+          fm_json_add_ints (b, "dead", NULL, L->dead, L->n_dead);
+          fm_json_add_ints (b, "rare", NULL, L->rare, L->n_rare);
+          fm_json_add_ints (b, "fire_count", L->fire_count, NULL, L->channels);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

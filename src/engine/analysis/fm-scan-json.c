@@ -94,22 +94,6 @@ add_floats (JsonBuilder *b,
   json_builder_end_array (b);
 }
 
-/* @member: an array of @n counts (@counts) or, with @counts NULL,
- * channel indexes (@indexes). */
-static void
-add_ints (JsonBuilder   *b,
-          const char    *member,
-          const guint64 *counts,
-          const guint   *indexes,
-          guint          n)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    json_builder_add_int_value (b, counts != NULL ? (gint64) counts[i] : indexes[i]);
-  json_builder_end_array (b);
-}
-
 /* Member @member with @value, when @value is not NULL. */
 static void
 add_optional_string (JsonBuilder *b,
@@ -208,7 +192,7 @@ add_result_measures (JsonBuilder        *b,
     fm_json_add_text (b, result->class_names[k]);
   json_builder_end_array (b);
   if (result->class_images != NULL)
-    add_ints (b, "class_images", result->class_images, NULL, result->n_classes);
+    fm_json_add_ints (b, "class_images", result->class_images, NULL, result->n_classes);
   fm_scan_result_dead_bound (result, &rule, &exact);
   json_builder_set_member_name (b, "dead_bound");
   json_builder_begin_object (b);
@@ -257,14 +241,14 @@ add_layer_measures (JsonBuilder       *b,
     return;
   json_builder_set_member_name (b, "cells_per_image");
   json_builder_add_int_value (b, (gint64) L->cells_per_image);
-  add_ints (b, "zero_cells", L->zero_cells, NULL, C);
-  add_ints (b, "value_count", L->value_count, NULL, C);
+  fm_json_add_ints (b, "zero_cells", L->zero_cells, NULL, C);
+  fm_json_add_ints (b, "value_count", L->value_count, NULL, C);
   add_exact_doubles (b, "sum", L->sum, C);
   if (L->apoz != NULL)
     add_exact_doubles (b, "apoz", L->apoz, C);
   add_exact_member (b, "apoz_mean", L->apoz_mean);
   add_exact_member (b, "apoz_std", L->apoz_std);
-  add_ints (b, "near_dead", NULL, L->near_dead, L->n_near_dead);
+  fm_json_add_ints (b, "near_dead", NULL, L->near_dead, L->n_near_dead);
 }
 
 /* "top" (image indexes) or, with @values, "top_max": per channel the
@@ -305,13 +289,13 @@ add_layer (JsonBuilder       *b,
   json_builder_add_string_value (b, L->op);
   json_builder_set_member_name (b, "channels");
   json_builder_add_int_value (b, C);
-  add_ints (b, "zero_count", L->zero_count, NULL, C);
-  add_ints (b, "fire_count", L->fire_count, NULL, C);
+  fm_json_add_ints (b, "zero_count", L->zero_count, NULL, C);
+  fm_json_add_ints (b, "fire_count", L->fire_count, NULL, C);
   add_floats (b, "max", L->max, C);
   add_floats (b, "mean", L->mean, C);
   add_floats (b, "pre_activation_max", L->pre_activation_max, C);
-  add_ints (b, "dead", NULL, L->dead, L->n_dead);
-  add_ints (b, "rare", NULL, L->rare, L->n_rare);
+  fm_json_add_ints (b, "dead", NULL, L->dead, L->n_dead);
+  fm_json_add_ints (b, "rare", NULL, L->rare, L->n_rare);
   add_tops (b, L, k, FALSE);
   add_tops (b, L, k, TRUE);
   add_floats (b, "bias", L->bias, C);
