@@ -210,11 +210,11 @@ def main():
     print()
     # A target whose rounds fall on both sides of its line is level: the
     # median's verdict is then the noise's.
-    for issue, label, ratio, limit, at_most, ok, rounds in verdicts:
+    for issue, label, ratio, limit, at_most, ok, each in verdicts:
         spread = ""
-        if len(rounds) > 1:
-            spread = " rounds %.2f-%.2f" % (min(rounds), max(rounds))
-            if min(rounds) <= limit <= max(rounds):
+        if len(each) > 1:
+            spread = " rounds %.2f-%.2f" % (min(each), max(each))
+            if min(each) <= limit <= max(each):
                 spread += ", level"
         print("target  issue %-2d %-62s %5.2f (%s %.1f)  %s%s"
               % (issue, label, ratio, "<=" if at_most else ">=", limit,
