@@ -23,6 +23,20 @@
 #include "fm-tile.h"
 #include "fm-window-private.h"
 
+/* @file's name in UTF-8, whatever the bytes of its path (a Latin-1 "é"
+ * shows as U+FFFD), for labels and the exported figures' text. */
+static char *
+display_basename (GFile *file)
+{
+  const char *path = g_file_peek_path (file);
+  g_autofree char *base = NULL;
+
+  if (path != NULL)
+    return g_filename_display_basename (path);
+  base = g_file_get_basename (file);
+  return g_utf8_make_valid (base, -1);
+}
+
 static void
 update_undo_action (FmWindow *self)
 {
@@ -404,7 +418,7 @@ plain_image_error (GFile   *file,
 
   if (!g_error_matches (*error, FM_ERROR, FM_ERROR_INVALID_INPUT))
     return;
-  name = g_file_get_basename (file);
+  name = display_basename (file);
   /* Translators: a picture file's name; the first line of an error toast,
    * the decoder's own message goes behind Details */
   sentence = g_strdup_printf (_("%s: damaged, incomplete or not a PNG or JPEG picture"), name);
@@ -473,7 +487,7 @@ load_image_done (GObject      *source,
       return;
     }
   g_free (self->input_name);
-  self->input_name = g_file_get_basename (job->file);
+  self->input_name = display_basename (job->file);
   self->input_inverted = job->inverted;
   fm_draw_pad_set_pixels (self->draw_pad, pixels);
   self->picture = g_steal_pointer (&job->image);

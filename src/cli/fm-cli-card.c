@@ -159,7 +159,7 @@ fm_cli_card_export (FmCliCard         *card,
   fm_channel_stats_compute (planes, spec.entry->channels, plane, epsilon, stats);
 
   friendly = fm_card_friendly_name (in->model, spec.scan_layer);
-  input_name = g_path_get_basename (in->input_path);
+  input_name = g_filename_display_basename (in->input_path);
   spec.model = in->model;
   spec.friendly = friendly;
   spec.input_name = input_name;

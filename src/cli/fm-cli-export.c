@@ -430,7 +430,7 @@ write_sheet (ExportState  *s,
   const FmModel *model = s->in.model;
   const FmValue *input = &model->values[model->inputs[0]];
   g_autofree FmSheetLayer *layers = g_new0 (FmSheetLayer, s->layers->len);
-  g_autofree char *input_name = g_path_get_basename (s->in.input_path);
+  g_autofree char *input_name = g_filename_display_basename (s->in.input_path);
   g_autofree float *planes = NULL;
   g_auto(GStrv) labels = fm_model_dup_labels (model);
   g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);

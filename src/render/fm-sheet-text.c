@@ -301,7 +301,11 @@ fm_sheet_png_text (const FmSheetSpec *spec)
 
   g_strv_builder_add_many (b, "Software", PACKAGE_NAME " " PACKAGE_VERSION, NULL);
   if (spec->model_file != NULL)
-    g_strv_builder_add_many (b, "Source", spec->model_file, NULL);
+    {
+      g_autofree char *source = g_filename_display_name (spec->model_file);
+
+      g_strv_builder_add_many (b, "Source", source, NULL);
+    }
   g_strv_builder_add_many (b, "Layer", layers->str, "Input", input, NULL);
   if (spec->preprocess != NULL)
     g_strv_builder_add_many (b, "Preprocessing", spec->preprocess, NULL);

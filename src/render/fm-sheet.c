@@ -485,7 +485,7 @@ draw_key (cairo_t             *cr,
                   _("Hatched: zero everywhere for this input"), y, sheet_w, colours);
   if (spec->scan_dataset == NULL)
     return;
-  dataset = g_path_get_basename (spec->scan_dataset);
+  dataset = g_filename_display_basename (spec->scan_dataset);
   images = g_strdup_printf ("%" G_GUINT64_FORMAT, spec->scan_images);
   percent = g_strdup_printf ("%g %%", 100.0 * spec->rare_below);
   if (spec->scan_partial)

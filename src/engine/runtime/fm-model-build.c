@@ -380,7 +380,7 @@ _fm_model_build (const FmOnnxModel    *proto,
 
   model->ref_count = 1;
   model->path = g_strdup (path);
-  model->display_name = g_path_get_basename (path);
+  model->display_name = g_filename_display_basename (path);   /* UTF-8 whatever the bytes */
   model->producer_name = g_strdup (proto->producer_name);
   model->producer_version = g_strdup (proto->producer_version);
   model->ir_version = proto->ir_version;
