@@ -759,7 +759,7 @@ fill_only_row (FmExportDialog *self)
   gtk_string_list_append (items, _("Only those zero for this input"));
   if (self->scan != NULL)
     {
-      g_autofree char *dataset = g_path_get_basename (self->scan->dataset_path);
+      g_autofree char *dataset = g_filename_display_basename (self->scan->dataset_path);
       /* Translators: a choice of channels: "Only those dead on digits.idx" */
       g_autofree char *dead = g_strdup_printf (_("Only those dead on %s"), dataset);
       g_autofree char *rare = g_strdup_printf (_("Only those rarely active on %s"), dataset);

@@ -146,7 +146,7 @@ top_done (GObject      *source,
   if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (res))) ||
       self->scan == NULL || self->frame == NULL || job->channel != self->channel)
     return;
-  dataset = g_path_get_basename (self->scan->dataset_path);
+  dataset = g_filename_display_basename (self->scan->dataset_path);
   for (guint i = 0; items != NULL && i < items->len; i++)
     {
       TopItem *item = g_ptr_array_index (items, i);

@@ -299,7 +299,7 @@ card_thread (GTask        *task,
 
   if (job->scan != NULL)
     {
-      g_autofree char *name = g_path_get_basename (job->scan->dataset_path);
+      g_autofree char *name = g_filename_display_basename (job->scan->dataset_path);
 
       if (!fm_card_fetch_tops (job->frame->model, job->scan, name, job->spec.scan_layer,
                                job->spec.channel, &job->pp, 1, job->tops, &job->spec.n_tops,
@@ -725,7 +725,7 @@ fm_tile_detail_new (GtkWindow           *parent,
 
   if (scan != NULL && scan_layer >= 0 && (guint) scan_layer < scan->n_layers)
     {
-      g_autofree char *dataset = g_path_get_basename (scan->dataset_path);
+      g_autofree char *dataset = g_filename_display_basename (scan->dataset_path);
       g_autofree char *heading = g_strdup_printf (_("Images of %s that excite it most"),
                                                   dataset);
 

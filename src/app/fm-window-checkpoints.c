@@ -733,7 +733,7 @@ _fm_window_checkpoints_load_failed (FmWindow *self)
         shown = g_strdup (cp->labels[k]);
     }
   if (shown == NULL)
-    shown = g_path_get_basename (self->model->path);
+    shown = g_filename_display_basename (self->model->path);
   /* Translators: the checkpoint bar when the slider's checkpoint could not
    * be opened, e.g. "Checkpoint 4 of 9: epoch-3.onnx could not be opened;
    * the maps are still epoch-2.onnx's" */

@@ -312,8 +312,8 @@ _fm_window_compare_layers_rebuilt (FmWindow *self)
 static void
 show_banner (FmWindow *self)
 {
-  g_autofree char *name_a = g_path_get_basename (self->model->path);
-  g_autofree char *name_b = g_path_get_basename (self->model_b->path);
+  g_autofree char *name_a = g_filename_display_basename (self->model->path);
+  g_autofree char *name_b = g_filename_display_basename (self->model_b->path);
   /* Translators: the compare banner: "Comparing mnist-cnn.onnx with mnist-cnn-dying.onnx" */
   g_autofree char *text = g_strdup_printf (_("Comparing %s (A) with %s (B)"), name_a, name_b);
 
@@ -355,8 +355,8 @@ set_model_b (FmWindow   *self,
       g_autofree char *shape_a = fm_shape_to_string (a);
       g_autofree char *shape_b = model->n_inputs > 0 ? fm_shape_to_string (b)
                                                      : g_strdup (_("no input"));
-      g_autofree char *name_a = g_path_get_basename (self->model->path);
-      g_autofree char *name_b = g_path_get_basename (model->path);
+      g_autofree char *name_a = g_filename_display_basename (self->model->path);
+      g_autofree char *name_b = g_filename_display_basename (model->path);
 
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
                    /* Translators: "Cannot compare: mnist-cnn.onnx takes an input of
@@ -371,7 +371,7 @@ set_model_b (FmWindow   *self,
   if (pp.channels != self->pp.channels || pp.height != self->pp.height ||
       pp.width != self->pp.width)
     {
-      g_autofree char *name_b = g_path_get_basename (model->path);
+      g_autofree char *name_b = g_filename_display_basename (model->path);
 
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
                    /* Translators: %s is the model compared with */
@@ -381,8 +381,8 @@ set_model_b (FmWindow   *self,
     }
   if (!has_a_pair (self, model))
     {
-      g_autofree char *name_a = g_path_get_basename (self->model->path);
-      g_autofree char *name_b = g_path_get_basename (model->path);
+      g_autofree char *name_a = g_filename_display_basename (self->model->path);
+      g_autofree char *name_b = g_filename_display_basename (model->path);
 
       g_set_error (error, FM_ERROR, FM_ERROR_SHAPE,
                    /* Translators: no layer of the two models has the same maps */

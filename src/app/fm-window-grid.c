@@ -830,7 +830,7 @@ _fm_window_update_key (FmWindow *self)
 
   if (scanned)
     {
-      g_autofree char *dataset = g_path_get_basename (self->scan->dataset_path);
+      g_autofree char *dataset = g_filename_display_basename (self->scan->dataset_path);
       double rare = g_settings_get_double (self->settings, "rare-threshold");
       g_autofree char *percent = g_strdup_printf ("%g %%", 100.0 * rare);
       /* Translators: the key to the tiles' red frame; %s is the dataset */

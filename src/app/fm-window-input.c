@@ -23,10 +23,8 @@
 #include "fm-tile.h"
 #include "fm-window-private.h"
 
-/* @file's name in UTF-8, whatever the bytes of its path (a Latin-1 "é"
- * shows as U+FFFD), for labels and the exported figures' text. */
-static char *
-display_basename (GFile *file)
+char *
+_fm_window_display_basename (GFile *file)
 {
   const char *path = g_file_peek_path (file);
   g_autofree char *base = NULL;
@@ -418,7 +416,7 @@ plain_image_error (GFile   *file,
 
   if (!g_error_matches (*error, FM_ERROR, FM_ERROR_INVALID_INPUT))
     return;
-  name = display_basename (file);
+  name = _fm_window_display_basename (file);
   /* Translators: a picture file's name; the first line of an error toast,
    * the decoder's own message goes behind Details */
   sentence = g_strdup_printf (_("%s: damaged, incomplete or not a PNG or JPEG picture"), name);
@@ -487,7 +485,7 @@ load_image_done (GObject      *source,
       return;
     }
   g_free (self->input_name);
-  self->input_name = display_basename (job->file);
+  self->input_name = _fm_window_display_basename (job->file);
   self->input_inverted = job->inverted;
   fm_draw_pad_set_pixels (self->draw_pad, pixels);
   self->picture = g_steal_pointer (&job->image);

@@ -190,6 +190,9 @@ char *_fm_window_task_local_path (GTask        *task,
 
 /* fm-window-input.c */
 void _fm_window_input_init       (FmWindow     *self);
+/* @file's name in UTF-8 whatever the bytes of its path (a Latin-1 "é"
+ * shows as U+FFFD), for labels, toasts and figures' text. */
+char *_fm_window_display_basename (GFile       *file);
 /* The canvas normalised into self->input and submitted to the worker. */
 void _fm_window_submit_input     (FmWindow     *self);
 void _fm_window_update_prediction (FmWindow    *self);

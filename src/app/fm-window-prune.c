@@ -95,7 +95,7 @@ show_report (FmWindow      *self,
              const char    *path,
              const FmPrune *prune)
 {
-  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *name = g_filename_display_basename (path);
   g_autofree char *text = report_text (self->model, prune);
   /* Translators: the heading of the dialog after Export Pruned Model… */
   g_autofree char *heading = g_strdup_printf (_("Wrote “%s”"), name);
@@ -179,7 +179,7 @@ export_pruned_action (GtkWidget  *widget,
 
   if (self->scan == NULL || self->scan_cancellable != NULL)
     return;
-  base = g_path_get_basename (self->model->path);
+  base = g_filename_display_basename (self->model->path);
   if (g_str_has_suffix (base, ".onnx"))
     base[strlen (base) - 5] = '\0';
   /* Translators: the suggested file name: "mnist-cnn-dying-pruned.onnx" */

@@ -47,7 +47,7 @@ recent_label (char  **paths,
               guint   n,
               guint   i)
 {
-  g_autofree char *base = g_path_get_basename (paths[i]);
+  g_autofree char *base = g_filename_display_basename (paths[i]);
 
   for (guint depth = 1;; depth++)
     {
@@ -57,7 +57,7 @@ recent_label (char  **paths,
 
       for (guint k = 0; k < n; k++)
         {
-          g_autofree char *other = g_path_get_basename (paths[k]);
+          g_autofree char *other = g_filename_display_basename (paths[k]);
           gboolean other_whole;
           g_autofree char *other_tail = NULL;
 

@@ -112,7 +112,7 @@ check_result (FmWindow           *self,
     }
   if (sha256 == NULL || strcmp (r->model_sha256, sha256) != 0)
     {
-      g_autofree char *model = g_path_get_basename (r->model_path);
+      g_autofree char *model = g_filename_display_basename (r->model_path);
 
       g_set_error (error, FM_ERROR, FM_ERROR_INVALID_INPUT,
                    /* Translators: the file's name and the model it was made
@@ -166,7 +166,7 @@ open_done (GObject      *source,
     }
   if (job->model != self->model)
     return;  /* another model now: the file was for the one before */
-  name = g_path_get_basename (job->path);
+  name = g_filename_display_basename (job->path);
   if (self->scan_cancellable != NULL)
     _fm_window_toast (self, _("A scan or an atlas is running: stop it, then open the scan "
                               "result again."));

@@ -297,7 +297,7 @@ result_status (FmWindow           *self,
                gboolean            from_cache)
 {
   g_autofree char *images = format_count (result->images);
-  g_autofree char *dataset = g_path_get_basename (result->dataset_path);
+  g_autofree char *dataset = g_filename_display_basename (result->dataset_path);
   g_autofree char *dead_text = NULL;
   g_autofree char *rare_text = NULL;
   g_autofree char *measures = NULL;
@@ -819,7 +819,7 @@ atlas_written (FmWindow   *self,
                const char *path)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *name = _fm_window_display_basename (file);
   g_autofree char *uri = g_file_get_uri (file);
   g_autofree char *text = g_strdup_printf (_("Wrote the atlas “%s”"), name);
 

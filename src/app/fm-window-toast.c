@@ -50,10 +50,13 @@ add_toast (FmWindow   *self,
            const char *button,
            const char *uri)
 {
+  /* A file name's bytes may not be UTF-8, which GTK and GVariant need. */
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
   /* Toast titles are markup in libadwaita 1.2: a file name is not. */
-  g_autofree char *markup = g_markup_escape_text (text, -1);
+  g_autofree char *markup = g_markup_escape_text (valid, -1);
   AdwToast *toast = adw_toast_new (markup);
 
+  text = valid;
   adw_toast_set_timeout (toast, timeout);
   if (uri != NULL)
     {
@@ -91,9 +94,10 @@ void
 _fm_window_show_error (FmWindow     *self,
                        const GError *error)
 {
-  const char *nl = strchr (error->message, '\n');
-  g_autofree char *first = nl != NULL ? g_strndup (error->message, nl - error->message)
-                                      : g_strdup (error->message);
+  /* The engine names files by their bytes, which may not be UTF-8. */
+  g_autofree char *message = g_utf8_make_valid (error->message, -1);
+  const char *nl = strchr (message, '\n');
+  g_autofree char *first = nl != NULL ? g_strndup (message, nl - message) : g_strdup (message);
   /* Engine messages already begin with the file name. */
   g_autofree char *text = g_strdup_printf (_("Could not open: %s"), first);
   g_autofree char *markup = g_markup_escape_text (text, -1);
@@ -115,7 +119,7 @@ fm_window_show_exported (FmWindow *self,
                          GFile    *file)
 {
   g_autoptr(GFile) parent = g_file_get_parent (file);
-  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *name = _fm_window_display_basename (file);
   g_autofree char *text = g_strdup_printf (_("Exported “%s”"), name);
   g_autofree char *uri = parent != NULL ? g_file_get_uri (parent) : NULL;
 

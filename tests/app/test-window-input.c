@@ -726,7 +726,8 @@ test_inverted_notice (void)
 }
 
 /* A picture that does not decode: the toast names the file in plain words
- * and the decoder's own message waits behind Details. */
+ * (in UTF-8 whatever its bytes) and the decoder's own message waits
+ * behind Details. */
 static void
 test_broken_picture_notice (void)
 {
@@ -744,6 +745,19 @@ test_broken_picture_notice (void)
   g_assert_nonnull (fm_window_get_error_detail (window));
   g_assert_true (g_str_has_prefix (fm_window_get_error_detail (window), path));
   g_assert_nonnull (strstr (fm_window_get_error_detail (window), "invalid JPEG"));
+
+  /* A name that is not UTF-8 (Latin-1 "é") is shown in UTF-8, the byte as
+   * U+FFFD, not passed to the toast as it is. */
+  g_free (path);
+  path = g_build_filename (dir, "cut-\xe9.jpg", NULL);
+  g_object_unref (file);
+  file = g_file_new_for_path (path);
+  g_assert_true (g_file_set_contents (path, cut, sizeof cut - 1, NULL));
+  fm_window_open_image (window, file);
+  WAIT_FOR (!fm_window_is_loading_image (window));
+  g_assert_cmpstr (fm_window_get_last_toast (window), ==,
+                   "Could not open: cut-\xef\xbf\xbd.jpg: damaged, incomplete or not a PNG or "
+                   "JPEG picture");
   fm_test_close_window (window);
 }
 
