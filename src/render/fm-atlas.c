@@ -390,7 +390,7 @@ draw_title (cairo_t        *cr,
 {
   const FmAtlasSpec *spec = job->spec;
   const FmScanResult *scan = spec->scan;
-  g_autofree char *dataset = g_path_get_basename (scan->dataset_path);
+  g_autofree char *dataset = g_filename_display_basename (scan->dataset_path);
   g_autofree char *images = g_strdup_printf ("%'" G_GUINT64_FORMAT, scan->images);
   g_autofree char *line1 = NULL;
   g_autofree char *line2 = NULL;

@@ -372,7 +372,7 @@ draw_scan (cairo_t             *cr,
 {
   FmVerdict verdict = fm_verdict_of (spec->scan, spec->scan_layer, spec->channel);
   g_autofree char *words = fm_verdict_text (spec->scan, spec->scan_layer, spec->channel);
-  g_autofree char *dataset = g_path_get_basename (spec->scan->dataset_path);
+  g_autofree char *dataset = g_filename_display_basename (spec->scan->dataset_path);
   g_autofree char *heading = NULL;
   gsize plane = (gsize) spec->entry->height * spec->entry->width;
   double cell_w = RIGHT_W / TOP_COLUMNS;

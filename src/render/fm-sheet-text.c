@@ -255,7 +255,7 @@ _fm_sheet_prediction_text (const FmSheetSpec *spec)
 static char *
 scan_text (const FmSheetSpec *spec)
 {
-  g_autofree char *dataset = g_path_get_basename (spec->scan_dataset);
+  g_autofree char *dataset = g_filename_display_basename (spec->scan_dataset);
 
   return g_strdup_printf ("%s, %" G_GUINT64_FORMAT " images%s", dataset, spec->scan_images,
                           spec->scan_partial ? " (partial)" : "");

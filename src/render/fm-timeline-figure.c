@@ -117,7 +117,7 @@ draw_header (cairo_t      *cr,
              double        width)
 {
   double y = MARGIN;
-  g_autofree char *dataset = g_path_get_basename (f->dataset);
+  g_autofree char *dataset = g_filename_display_basename (f->dataset);
   /* Translators: the timeline figure's title, e.g. "Dead channels across
    * 9 checkpoints, on mnist-heldout-images-idx3-ubyte.gz (2000 images)" */
   g_autofree char *title = g_strdup_printf (_("Dead channels across %u checkpoints, on %s "
@@ -298,6 +298,7 @@ write_png (const char    *path,
            GError       **error)
 {
   double width = figure_width (f), height = 0;
+  g_autofree char *source = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
   double y;
@@ -335,10 +336,11 @@ write_png (const char    *path,
         y += block_height (f, l);
       }
   cairo_destroy (cr);
+  source = g_filename_display_name (f->dataset);   /* UTF-8 whatever the bytes */
   ok = fm_png_write_surface (path, surface,
                              (const char * const []) { "Software", "Feature Maps " PACKAGE_VERSION,
                                                        "Title", "Feature Maps timeline",
-                                                       "Source", f->dataset, NULL },
+                                                       "Source", source, NULL },
                              error);
   cairo_surface_destroy (surface);
   return ok;

@@ -736,38 +736,44 @@ test_signal_cleans (void)
                                                         "-o", png, NULL));
 }
 
-/* A model and a picture whose file names are not UTF-8 (Latin-1 "é", as
- * on an old file system or from an archive): the PNG's text, the PDF's
- * metadata and the SVG's title name them in UTF-8, with the byte shown as
- * U+FFFD, rather than the export failing ("input string not valid
- * UTF-8"). */
+/* A model, a picture and a scanned folder whose names are not UTF-8
+ * (Latin-1 "é", as on an old file system or from an archive): the PNG's
+ * text, the PDF's metadata and the SVG's title and description name them
+ * in UTF-8, with the byte shown as U+FFFD, rather than the export failing
+ * ("input string not valid UTF-8"). */
 static void
 test_names_not_utf8 (void)
 {
   g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "latin1");
   g_autofree char *model = g_build_filename (dir, "mod\xe9le.onnx", NULL);
   g_autofree char *picture = g_build_filename (dir, "chiffre-\xe9.png", NULL);
+  g_autofree char *folder = g_build_filename (dir, "caf\xe9", NULL);
+  g_autofree char *scan = g_build_filename (dir, "scan.json", NULL);
   g_autofree char *src_model = g_build_filename (FM_SOURCE_DATADIR, "models", "mnist-cnn.onnx",
                                                  NULL);
-  g_autofree char *bytes = NULL;
-  gsize length;
-  GError *error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
   static const char * const formats[] = { "png", "pdf", "svg" };
+  const char *digits[] = { "digit-7.png", "digit-1.png", "digit-2.png" };
 
-  g_assert_true (g_file_get_contents (src_model, &bytes, &length, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_set_contents (model, bytes, (gssize) length, &error));
-  g_assert_no_error (error);
-  g_clear_pointer (&bytes, g_free);
-  g_assert_true (g_file_get_contents (digit, &bytes, &length, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_set_contents (picture, bytes, (gssize) length, &error));
-  g_assert_no_error (error);
+  fm_test_copy_file (src_model, model);
+  fm_test_copy_file (digit, picture);
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
+    {
+      g_autofree char *src = g_build_filename (FM_SOURCE_DATADIR, "digits", digits[i], NULL);
+      g_autofree char *dest = g_build_filename (folder, digits[i], NULL);
+
+      fm_test_copy_file (src, dest);
+    }
+  g_assert_cmpint (fm_test_cli_run (binary, "scan", NULL, &out, &err, NULL,
+                                    FM_TEST_CLI_ARGS (model, folder, "--json", "--no-cache",
+                                                      NULL)), ==, 0);
+  g_assert_true (g_file_set_contents (scan, out, -1, NULL));
   for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
     {
       g_autofree char *name = g_strconcat ("out.", formats[i], NULL);
-      g_autofree char *out = g_build_filename (dir, name, NULL);
-      FmTestCliResult r = run_export (FALSE, model, picture, "-o", out, NULL);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      FmTestCliResult r = run_export (FALSE, model, picture, "-o", path, "--scan", scan, NULL);
 
       g_test_message ("%s: %s", formats[i], r.err);
       g_assert_cmpint (r.status, ==, 0);
@@ -775,28 +781,31 @@ test_names_not_utf8 (void)
         {
           FmTestPng got;
 
-          fm_test_png_read (out, &got);
+          fm_test_png_read (path, &got);
           g_assert_cmpstr (g_hash_table_lookup (got.text, "Input"), ==,
                            "chiffre-\xef\xbf\xbd.png");
           g_assert_true (g_str_has_suffix (g_hash_table_lookup (got.text, "Source"),
                                            "mod\xef\xbf\xbdle.onnx"));
+          g_assert_true (g_str_has_prefix (g_hash_table_lookup (got.text, "Scan"),
+                                           "caf\xef\xbf\xbd, 3 images"));
           fm_test_png_clear (&got);
         }
       else if (i == 1)
         {
-          g_autofree char *info = poppler ("pdfinfo", out);
+          g_autofree char *info = poppler ("pdfinfo", path);
 
           if (info != NULL)
             fm_test_assert_contains (info, "Feature maps of mod\xef\xbf\xbdle.onnx on "
-                                     "chiffre-\xef\xbf\xbd.png", NULL);
+                                     "chiffre-\xef\xbf\xbd.png", "caf\xef\xbf\xbd", NULL);
         }
       else
         {
           FmTestCliSvg svg;
 
-          fm_test_cli_svg_read (out, &svg);
+          fm_test_cli_svg_read (path, &svg);
           g_assert_true (g_utf8_validate (svg.text, -1, NULL));
-          fm_test_assert_contains (svg.text, "chiffre-\xef\xbf\xbd.png", NULL);
+          fm_test_assert_contains (svg.text, "mod\xef\xbf\xbdle.onnx", "chiffre-\xef\xbf\xbd.png",
+                                   "caf\xef\xbf\xbd", NULL);
           fm_test_cli_svg_clear (&svg);
         }
       fm_test_cli_result_clear (&r);

@@ -37,6 +37,7 @@
 
 #include "fm-test-cli.h"
 #include "fm-test-files.h"
+#include "fm-test-png.h"
 #include "fm-test-onnx.h"
 
 static const char *binary;
@@ -744,6 +745,38 @@ test_warnings (void)
   g_assert_true (g_str_has_prefix (json_array_get_string_element (json_warnings, 1), "b.png: "));
 }
 
+/* A dataset folder whose name is not UTF-8 (Latin-1 "é"): the PNG
+ * figure's Source text names it in UTF-8, the byte as U+FFFD; the write
+ * failed ("the value of text key Source is not valid UTF-8"). */
+static void
+test_figure_folder_not_utf8 (void)
+{
+  g_autofree char *ckpt = checkpoints_dir ();
+  g_autofree char *epoch0 = g_build_filename (ckpt, "epoch-0.onnx", NULL);
+  g_autofree char *epoch1 = g_build_filename (ckpt, "epoch-1.onnx", NULL);
+  g_autofree char *top = fm_test_fresh_dir (fm_test_scratch (), "latin1");
+  g_autofree char *dir = g_build_filename (top, "caf\xe9", NULL);
+  g_autofree char *png = g_build_filename (top, "timeline.png", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *digits[] = { "digit-1.png", "digit-7.png" };
+  FmTestPng got;
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
+    {
+      g_autofree char *src = g_build_filename (FM_SOURCE_DATADIR, "digits", digits[i], NULL);
+      g_autofree char *dest = g_build_filename (dir, digits[i], NULL);
+
+      fm_test_copy_file (src, dest);
+    }
+  g_assert_cmpint (run_timeline (&out, &err, epoch0, epoch1, "--dataset", dir, "-o", png, NULL),
+                   ==, 0);
+  fm_test_png_read (png, &got);
+  g_assert_true (g_str_has_suffix (g_hash_table_lookup (got.text, "Source"),
+                                   "/caf\xef\xbf\xbd"));
+  fm_test_png_clear (&got);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -751,6 +784,7 @@ main (int   argc,
   binary = fm_test_cli_init_cached (&argc, &argv, &cache_dir);
 
   g_test_add_func ("/cli/timeline/bundled", test_bundled);
+  g_test_add_func ("/cli/timeline/figure-folder-not-utf8", test_figure_folder_not_utf8);
   g_test_add_func ("/cli/timeline/since", test_since);
   g_test_add_func ("/cli/timeline/order-and-damage", test_order_and_damage);
   g_test_add_func ("/cli/timeline/same-names", test_same_names);
