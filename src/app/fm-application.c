@@ -41,10 +41,11 @@ static GFile *
 default_model (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autofree char *last = g_settings_get_string (settings, "last-model");
+  g_autofree char *value = g_settings_get_string (settings, "last-model");
+  g_autofree char *last = fm_window_path_from_setting (value);
   g_autofree char *bundled = NULL;
 
-  if (*last != '\0' && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+  if (last != NULL && *last != '\0' && g_file_test (last, G_FILE_TEST_IS_REGULAR))
     return g_file_new_for_path (last);
   bundled = fm_data_resolve_model ("mnist-cnn", NULL);
   return bundled != NULL ? g_file_new_for_path (bundled) : NULL;

@@ -49,8 +49,12 @@ open_recent_action (GtkWidget  *widget,
                     const char *name,
                     GVariant   *param)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (param, NULL));
+  g_autofree char *path = fm_window_path_from_setting (g_variant_get_string (param, NULL));
+  g_autoptr(GFile) file = NULL;
 
+  if (path == NULL)
+    return;
+  file = g_file_new_for_path (path);
   FM_WINDOW (widget)->submenu_item_chosen = TRUE;
   fm_window_open_model (FM_WINDOW (widget), file);
 }

@@ -5,7 +5,8 @@
  *
  * The main menu's recent models: the last MAX_RECENT opened, kept in
  * GSettings, each labelled by its file name and as much of its folder as
- * tells it apart from another of the same name.
+ * tells it apart from another of the same name. A path that is not UTF-8
+ * is kept as a file:// URI (a GSettings string must be UTF-8).
  */
 #include "config.h"
 
@@ -16,6 +17,22 @@
 #include "fm-window-private.h"
 
 #define MAX_RECENT 8
+
+char *
+fm_window_path_to_setting (const char *path)
+{
+  if (g_utf8_validate (path, -1, NULL))
+    return g_strdup (path);
+  return g_filename_to_uri (path, NULL, NULL);
+}
+
+char *
+fm_window_path_from_setting (const char *value)
+{
+  if (g_str_has_prefix (value, "file://"))
+    return g_filename_from_uri (value, NULL, NULL);
+  return g_strdup (value);
+}
 
 /* The last @depth folders of @path's folder, "a/run-2" (all of them, and
  * TRUE in @whole, when it has no more). */
@@ -80,15 +97,26 @@ void
 _fm_window_update_recent_menu (FmWindow *self)
 {
   g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-models");
-  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) values = g_ptr_array_new ();
 
   for (guint i = 0; recent[i] != NULL; i++)
-    if (g_file_test (recent[i], G_FILE_TEST_IS_REGULAR))
-      g_ptr_array_add (shown, recent[i]);
+    {
+      char *path = fm_window_path_from_setting (recent[i]);
+
+      if (path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          g_ptr_array_add (shown, path);
+          g_ptr_array_add (values, recent[i]);
+        }
+      else
+        g_free (path);
+    }
   g_menu_remove_all (self->recent_menu);
   for (guint i = 0; i < shown->len; i++)
     {
-      g_autofree char *label = recent_label ((char **) shown->pdata, shown->len, i);
+      g_autofree char *raw = recent_label ((char **) shown->pdata, shown->len, i);
+      g_autofree char *label = g_utf8_make_valid (raw, -1);   /* the folders' bytes too */
       g_autoptr(GMenuItem) item = NULL;
       GString *escaped = g_string_new (label);
 
@@ -99,7 +127,7 @@ _fm_window_update_recent_menu (FmWindow *self)
       g_string_free (escaped, TRUE);
 
       g_menu_item_set_action_and_target (item, "win.open-recent", "s",
-                                         (const char *) g_ptr_array_index (shown, i));
+                                         (const char *) g_ptr_array_index (values, i));
       g_menu_append_item (self->recent_menu, item);
     }
 }
@@ -111,13 +139,14 @@ _fm_window_add_recent_model (FmWindow   *self,
   g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-models");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) recent = NULL;
+  g_autofree char *value = NULL;
   guint n = 1;
 
-  if (path == NULL)
+  if (path == NULL || (value = fm_window_path_to_setting (path)) == NULL)
     return;
-  g_strv_builder_add (builder, path);
+  g_strv_builder_add (builder, value);
   for (guint i = 0; old[i] != NULL && n < MAX_RECENT; i++)
-    if (!g_str_equal (old[i], path))
+    if (!g_str_equal (old[i], value))
       {
         g_strv_builder_add (builder, old[i]);
         n++;

@@ -632,7 +632,12 @@ load_model_done (FmWindow *self,
     }
   _fm_window_checkpoints_model_set (self);
   fm_bench_live_mark ("model set");
-  g_settings_set_string (self->settings, "last-model", model->path);
+  {
+    g_autofree char *value = fm_window_path_to_setting (model->path);
+
+    if (value != NULL)
+      g_settings_set_string (self->settings, "last-model", value);
+  }
   if (self->restore_input && self->pending_image == NULL)
     _fm_window_restore_last_input (self);
   self->restore_input = FALSE;

@@ -167,4 +167,10 @@ guint       fm_window_get_checkpoint_dead (FmWindow   *self,
                                            guint       index,
                                            const char *layer);
 
+/* A path as the settings keep it: as it is when it is UTF-8, else as a
+ * file:// URI (a GSettings string must be UTF-8); and back (NULL for a URI
+ * that is not a local file's). */
+char      *fm_window_path_to_setting   (const char *path);
+char      *fm_window_path_from_setting (const char *value);
+
 G_END_DECLS

@@ -506,6 +506,43 @@ test_next_folder_keeps_dataset (void)
   fm_test_close_window (window);
 }
 
+static gboolean
+label_shows_replacement (GtkWidget     *widget,
+                         gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), data) != NULL;
+}
+
+/* Checkpoints whose file names are not UTF-8 (Latin-1 "é"): the bar names
+ * them in UTF-8, the byte as U+FFFD (the raw bytes went to a GtkLabel,
+ * which Pango refuses with a warning). */
+static void
+test_names_not_utf8 (void)
+{
+  FmWindow *window = fm_test_open_window ("mnist-cnn");
+  g_autofree char *series = series_dir ();
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "latin1-series");
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("epoch-%u.onnx", k);
+      g_autofree char *src = g_build_filename (series, name, NULL);
+      g_autofree char *latin1 = g_strdup_printf ("\xe9poque-%u.onnx", k);
+      g_autofree char *dest = g_build_filename (dir, latin1, NULL);
+
+      fm_test_copy_file (src, dest);
+    }
+  g_assert_true (fm_window_open_checkpoints (window, folder, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (model_is (window, "poque-0.onnx"));
+  fm_test_settle ();
+  g_assert_nonnull (fm_test_find (GTK_WIDGET (window), label_shows_replacement,
+                                  "\xef\xbf\xbdpoque-0.onnx"));
+  fm_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +557,7 @@ main (int   argc,
   g_test_add_func ("/app/window-checkpoints/scan-dynamic-size", test_scan_dynamic_size);
   g_test_add_func ("/app/window-checkpoints/leave-and-refuse", test_leave_and_refuse);
   g_test_add_func ("/app/window-checkpoints/settings-carry-over", test_settings_carry_over);
+  g_test_add_func ("/app/window-checkpoints/names-not-utf8", test_names_not_utf8);
   g_test_add_func ("/app/window-checkpoints/next-folder-keeps-dataset",
                    test_next_folder_keeps_dataset);
 

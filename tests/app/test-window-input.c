@@ -540,6 +540,49 @@ recent_label (FmWindow *window,
   return label;
 }
 
+/* A model whose file name is not UTF-8 (Latin-1 "é"): its display name
+ * and the menu show it in UTF-8 (the byte as U+FFFD), the settings keep
+ * it as a file:// URI that reads back to the path (a GSettings string
+ * must be UTF-8: the path itself was a critical from
+ * g_variant_new_string ()), and the menu's entry opens it again. */
+static void
+test_recent_model_not_utf8 (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *healthy = fm_data_resolve_model ("mnist-cnn", NULL);
+  g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "recent-latin1");
+  g_autofree char *path = g_build_filename (dir, "mod\xe9le.onnx", NULL);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autofree char *last = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *back = NULL;
+  g_auto(GStrv) recent = NULL;
+  FmWindow *window;
+
+  fm_test_copy_file (healthy, path);
+  g_settings_reset (settings, "recent-models");
+  window = fm_test_open_window ("mnist-cnn-dying");
+  open_model_and_wait (window, path);
+  g_assert_cmpstr (fm_window_get_model (window)->display_name, ==, "mod\xef\xbf\xbdle.onnx");
+  last = g_settings_get_string (settings, "last-model");
+  g_assert_cmpstr (last, ==, uri);
+  recent = g_settings_get_strv (settings, "recent-models");
+  g_assert_cmpstr (recent[0], ==, uri);
+  label = recent_label (window, 0);
+  g_assert_cmpstr (label, ==, "mod\xef\xbf\xbdle.onnx");
+  back = fm_window_path_from_setting (uri);
+  g_assert_cmpstr (back, ==, path);
+  /* The menu's entry opens it. */
+  open_model_and_wait (window, healthy);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", uri);
+  WAIT_FOR (g_str_equal (fm_window_get_model (window)->path, path) &&
+            fm_window_get_frame (window) != NULL &&
+            fm_window_get_frame (window)->model == fm_window_get_model (window));
+  fm_test_close_window (window);
+  g_settings_reset (settings, "recent-models");
+  g_settings_reset (settings, "last-model");
+}
+
 /* Exports called model.onnx are told apart by their folders, by as many
  * as it takes (two run-2 folders, in a and in b); a recent model whose
  * file is gone is not offered. */
@@ -1171,6 +1214,7 @@ main (int   argc,
   g_test_add_func ("/app/window/new-model-at-top", test_new_model_at_top);
   g_test_add_func ("/app/window/recent-models", test_recent_models);
   g_test_add_func ("/app/window/recent-models-menu", test_recent_models_menu);
+  g_test_add_func ("/app/window/recent-model-not-utf8", test_recent_model_not_utf8);
   g_test_add_func ("/app/window/last-input-restored", test_last_input_restored);
   g_test_add_func ("/app/window/switch-rereads-picture", test_switch_rereads_picture);
   g_test_add_func ("/app/window/colour-preview", test_colour_preview);

@@ -134,8 +134,8 @@ fm_checkpoints_labels (const GPtrArray *paths)
 
             unique = k == i || !g_str_equal (tail, other);
           }
-        if (unique || whole)
-          labels[i] = g_steal_pointer (&tail);
+        if (unique || whole)   /* shown and drawn: UTF-8 whatever the bytes */
+          labels[i] = g_filename_display_name (tail);
       }
   return labels;
 }

@@ -27,8 +27,9 @@ GPtrArray *fm_checkpoints_list (const char * const *args,
 
 /* What to call each of @paths in a table or on a slider: its file name,
  * or where another has the same one, as many of its folders as tell
- * them apart ("step-2/model.onnx"). A NULL-terminated array, as long as
- * @paths. Free with g_strfreev (). */
+ * them apart ("step-2/model.onnx"), in UTF-8 (a byte that is not shows as
+ * U+FFFD). A NULL-terminated array, as long as @paths. Free with
+ * g_strfreev (). */
 char     **fm_checkpoints_labels (const GPtrArray   *paths);
 
 G_END_DECLS
