@@ -13,8 +13,8 @@
 # activation kept, ONNX Runtime returning every tensor and only the final
 # one, the two ratios, our GFLOP/s), ResNet-18's GFLOP/s at one thread
 # against one core's peak, and the targets of issues 7 and 17 met or not
-# (with, for the latency ratios, the lowest and highest of the rounds, and
-# "level" where the rounds fall on both sides of the line);
+# (with, for issue 17's latency ratios, the lowest and highest of the
+# rounds, and "level" where the rounds fall on both sides of the line);
 # it writes the tables in Markdown to TABLE. Models left out of the run
 # leave out their lines and targets. It measures nothing itself.
 #
@@ -63,6 +63,7 @@ def main():
                                           mode=num[3], what=None)]
         b = [r["median_ms"] for r in pick(peer=den[0], model=den[1], threads=den[2],
                                           mode=den[3], what=None)]
+        assert len(a) == len(b), "%s and %s have different numbers of rounds" % (num, den)
         return [x / y for x, y in zip(a, b)]
 
     def ours_over_rounds(model, threads, mode="all"):

@@ -852,17 +852,20 @@ test_grain (void)
   g_assert_cmpint (fm_threads_grain (0.0, 0.0), >=, 1);
 }
 
-/* MaxPool and AveragePool in 2-D: rows of outputs whose windows all land
- * on the input go FM_VL at a time with strides 1 and 2 (the last vector
- * of a row overlapping the one before), the others one by one. Each
- * geometry against the definition, computed here: the max of the window's
- * taps on the input (NaN if any is NaN; +0 and -0 compare equal), or
- * their mean in double (with count_include_pad, over the taps inside the
- * padded extent), within 1e-6. Every kernel level and 1 to 3 threads. */
+/* MaxPool and AveragePool: rows of outputs whose windows all land on the
+ * input go FM_VL at a time with strides 1 and 2 (the last vector of a row
+ * overlapping the one before), the others one by one. Each geometry
+ * against the definition, computed here in the window's row-major order:
+ * the max as numpy's (a NaN wins and stays; of equal values, +0 and -0,
+ * the later), to the bit, so that the two paths cannot differ even in a
+ * zero's sign; the mean of the taps on the input (with count_include_pad,
+ * over those inside the padded extent) in double, within 1e-6. Every
+ * kernel level and 1 to 3 threads. */
 typedef struct
 {
-  gint64 h, w, k, s, pad;
-  gboolean ceil_mode, include_pad;
+  gint64 h, w, k, s, dh, dw;
+  gint64 pad_top, pad_left, pad_bottom, pad_right;
+  gboolean ceil_mode, include_pad, one_d;
 } PoolCase;
 
 static void
@@ -874,33 +877,59 @@ naive_pool (const PoolCase *pc,
             const float    *x,
             float          *y)
 {
+  gint64 kh = pc->one_d ? 1 : pc->k;
+
   for (gint64 pl = 0; pl < planes; pl++)
     for (gint64 oy = 0; oy < oh; oy++)
       for (gint64 ox = 0; ox < ow; ox++)
         {
-          double acc = is_max ? -INFINITY : 0.0;
+          float max = -INFINITY;
+          double sum = 0.0;
           gint64 count = 0, padded = 0;
-          gboolean nan = FALSE;
 
-          for (gint64 ky = 0; ky < pc->k; ky++)
+          for (gint64 ky = 0; ky < kh; ky++)
             for (gint64 kx = 0; kx < pc->k; kx++)
               {
-                gint64 iy = oy * pc->s - pc->pad + ky, ix = ox * pc->s - pc->pad + kx;
+                gint64 iy = oy * pc->s - pc->pad_top + ky * pc->dh;
+                gint64 ix = ox * pc->s - pc->pad_left + kx * pc->dw;
                 float v;
 
-                if (iy < pc->h + pc->pad && ix < pc->w + pc->pad)
+                if (iy < pc->h + pc->pad_bottom && ix < pc->w + pc->pad_right)
                   padded++;
                 if (iy < 0 || iy >= pc->h || ix < 0 || ix >= pc->w)
                   continue;
                 v = x[(pl * pc->h + iy) * pc->w + ix];
-                nan = nan || isnan (v);
-                acc = is_max ? MAX (acc, v) : acc + v;
+                max = max > v || isnan (max) ? max : v;
+                sum += v;
                 count++;
               }
-          if (!is_max && count > 0)
-            acc /= (double) (pc->include_pad ? padded : count);
-          y[(pl * oh + oy) * ow + ox] = nan ? NAN : count == 0 ? 0.0f : (float) acc;
+          if (count == 0)
+            y[(pl * oh + oy) * ow + ox] = 0.0f;
+          else if (is_max)
+            y[(pl * oh + oy) * ow + ox] = max;
+          else
+            y[(pl * oh + oy) * ow + ox] =
+              (float) (sum / (double) (pc->include_pad ? padded : count));
         }
+}
+
+/* Outputs along one axis of @in values, window @k dilated @d, stride @s,
+ * pads @begin and @end. */
+static gint64
+pool_out (gint64   in,
+          gint64   k,
+          gint64   d,
+          gint64   s,
+          gint64   begin,
+          gint64   end,
+          gboolean ceil_mode)
+{
+  gint64 span = in + begin + end - (k - 1) * d - 1;
+  gint64 out = (ceil_mode ? (span + s - 1) / s : span / s) + 1;
+
+  if (ceil_mode && (out - 1) * s >= in + begin)
+    out--;   /* ONNX drops a last window that starts in the end padding */
+  return out;
 }
 
 static void
@@ -912,24 +941,33 @@ check_pool (const PoolCase *pc,
   g_autoptr(FmTestGraph) g = fm_test_graph_new (13);
   g_autoptr(FmModel) m = NULL;
   FmOnnxNode *node;
-  gint64 span_h = pc->h + 2 * pc->pad - pc->k, span_w = pc->w + 2 * pc->pad - pc->k;
-  gint64 round_up = pc->ceil_mode ? pc->s - 1 : 0;
-  gint64 oh = (span_h + round_up) / pc->s + 1, ow = (span_w + round_up) / pc->s + 1;
-  gint64 n;
-  g_autofree float *want = NULL;
+  gint64 oh = pc->one_d ? 1 : pool_out (pc->h, pc->k, pc->dh, pc->s, pc->pad_top,
+                                        pc->pad_bottom, pc->ceil_mode);
+  gint64 ow = pool_out (pc->w, pc->k, pc->dw, pc->s, pc->pad_left, pc->pad_right,
+                        pc->ceil_mode);
+  gint64 n = PLANES * oh * ow;
+  g_autofree float *want = g_new (float, n);
 
-  if (pc->ceil_mode && (oh - 1) * pc->s >= pc->h + pc->pad)
-    oh--;   /* ONNX drops a last window that starts in the end padding */
-  if (pc->ceil_mode && (ow - 1) * pc->s >= pc->w + pc->pad)
-    ow--;
-  n = PLANES * oh * ow;
-  want = g_new (float, n);
   naive_pool (pc, is_max, PLANES, oh, ow, x, want);
-  node = fm_test_graph_one_node (g, is_max ? "MaxPool" : "AveragePool", "x",
-                                 FM_DIMS (1, PLANES, pc->h, pc->w));
-  fm_test_node_ints (node, "kernel_shape", 2, (gint64[]) { pc->k, pc->k });
-  fm_test_node_ints (node, "strides", 2, (gint64[]) { pc->s, pc->s });
-  fm_test_node_ints (node, "pads", 4, (gint64[]) { pc->pad, pc->pad, pc->pad, pc->pad });
+  if (pc->one_d)
+    {
+      node = fm_test_graph_one_node (g, is_max ? "MaxPool" : "AveragePool", "x",
+                                     FM_DIMS (1, PLANES, pc->w));
+      fm_test_node_ints (node, "kernel_shape", 1, (gint64[]) { pc->k });
+      fm_test_node_ints (node, "strides", 1, (gint64[]) { pc->s });
+      fm_test_node_ints (node, "pads", 2, (gint64[]) { pc->pad_left, pc->pad_right });
+    }
+  else
+    {
+      node = fm_test_graph_one_node (g, is_max ? "MaxPool" : "AveragePool", "x",
+                                     FM_DIMS (1, PLANES, pc->h, pc->w));
+      fm_test_node_ints (node, "kernel_shape", 2, (gint64[]) { pc->k, pc->k });
+      fm_test_node_ints (node, "strides", 2, (gint64[]) { pc->s, pc->s });
+      fm_test_node_ints (node, "pads", 4, (gint64[]) { pc->pad_top, pc->pad_left,
+                                                       pc->pad_bottom, pc->pad_right });
+      if (pc->dh != 1 || pc->dw != 1)
+        fm_test_node_ints (node, "dilations", 2, (gint64[]) { pc->dh, pc->dw });
+    }
   fm_test_node_int (node, "ceil_mode", pc->ceil_mode);
   if (!is_max)
     fm_test_node_int (node, "count_include_pad", pc->include_pad);
@@ -946,10 +984,10 @@ check_pool (const PoolCase *pc,
         g_assert_no_error (error);
         g_assert_cmpuint (n_y, ==, n);
         for (gint64 i = 0; i < n; i++)
-          if (isnan (want[i]))
+          if (is_max)
+            g_assert_cmpmem (&y[i], sizeof (float), &want[i], sizeof (float));
+          else if (isnan (want[i]))
             g_assert_true (isnan (y[i]));
-          else if (is_max)
-            g_assert_cmpfloat (y[i], ==, want[i]);
           else
             g_assert_cmpfloat_with_epsilon (y[i], want[i], 1e-6 * (1.0 + fabsf (want[i])));
       }
@@ -959,14 +997,20 @@ static void
 test_pools (void)
 {
   static const PoolCase cases[] = {
-    { 112, 112, 3, 2, 1, FALSE, FALSE },   /* ResNet's stem */
-    { 40, 70, 3, 2, 1, FALSE, FALSE },     /* interior 34: two vectors and an overlap */
-    { 9, 37, 3, 1, 1, FALSE, TRUE },
-    { 8, 33, 2, 2, 0, FALSE, FALSE },      /* 2x2 stride 2 */
-    { 11, 50, 5, 2, 2, TRUE, TRUE },
-    { 6, 16, 3, 1, 0, FALSE, FALSE },      /* interior 14: no vector */
-    { 7, 48, 4, 1, 3, TRUE, FALSE },       /* windows wider than the pads */
+    /* h, w, k, s, dh, dw, pads top left bottom right, ceil, include_pad, 1-D */
+    { 112, 112, 3, 2, 1, 1, 1, 1, 1, 1, FALSE, FALSE, FALSE },   /* ResNet's stem */
+    { 40, 70, 3, 2, 1, 1, 1, 1, 1, 1, FALSE, FALSE, FALSE },     /* two vectors, an overlap */
+    { 9, 37, 3, 1, 1, 1, 1, 1, 1, 1, FALSE, TRUE, FALSE },
+    { 8, 33, 2, 2, 1, 1, 0, 0, 0, 0, FALSE, FALSE, FALSE },      /* 2x2 stride 2 */
+    { 11, 50, 5, 2, 1, 1, 2, 2, 2, 2, TRUE, TRUE, FALSE },
+    { 6, 16, 3, 1, 1, 1, 0, 0, 0, 0, FALSE, FALSE, FALSE },      /* interior 14: no vector */
+    { 7, 48, 4, 1, 1, 1, 3, 3, 3, 3, TRUE, FALSE, FALSE },       /* windows wider than the pads */
+    { 12, 45, 3, 1, 2, 1, 2, 1, 2, 1, FALSE, FALSE, FALSE },     /* rows dilated */
+    { 10, 41, 3, 2, 1, 2, 1, 1, 1, 1, FALSE, FALSE, FALSE },     /* columns dilated: no vector */
+    { 9, 40, 4, 2, 1, 1, 1, 1, 2, 2, FALSE, TRUE, FALSE },       /* as SAME_UPPER pads */
+    { 1, 75, 3, 2, 1, 1, 0, 1, 0, 1, FALSE, FALSE, TRUE },       /* 1-D */
   };
+
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const PoolCase *pc = &cases[i];
@@ -976,6 +1020,8 @@ test_pools (void)
       /* ties of +0 and -0, and a NaN in each plane */
       for (gint64 j = 0; j < n; j += 7)
         x[j] = j % 2 ? -0.0f : 0.0f;
+      for (gint64 j = 3; j < n; j += 11)
+        x[j] = -fabsf (x[j]);   /* windows whose max is a zero */
       for (gint64 pl = 0; pl < 3; pl++)
         x[pl * pc->h * pc->w + (pl * 13 + 5) % (pc->h * pc->w)] = NAN;
       check_pool (pc, TRUE, x);

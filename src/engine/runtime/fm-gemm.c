@@ -373,7 +373,7 @@ impl_set (FmGemmIsa isa)
 
 /* FM_ISA=avx2 or FM_ISA=scalar in the environment caps the level, so
  * that the kernels a CPU without AVX-512 runs can be measured on one
- * that has it. */
+ * that has it (another value is a typo, said once). */
 static FmGemmIsa
 isa_from_env (void)
 {
@@ -383,6 +383,8 @@ isa_from_env (void)
     return FM_GEMM_ISA_SCALAR;
   if (g_strcmp0 (env, "avx2") == 0)
     return FM_GEMM_ISA_AVX2;
+  if (env != NULL && g_strcmp0 (env, "avx512") != 0)
+    g_warning ("FM_ISA=%s is not scalar, avx2 or avx512: ignored", env);
   return FM_GEMM_ISA_AVX512;
 }
 

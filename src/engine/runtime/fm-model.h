@@ -91,7 +91,7 @@ struct _FmModel
   gint         ref_count;
   /*< public, read-only >*/
   char        *path;            /* as given, used in messages */
-  char        *display_name;    /* basename of path */
+  char        *display_name;    /* path's file name in UTF-8 (U+FFFD for other bytes) */
   char        *producer_name;
   char        *producer_version;
   gint64       ir_version;

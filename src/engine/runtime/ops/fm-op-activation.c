@@ -375,8 +375,8 @@ act_vector_range_body (int                lanes,
 }
 
 FM_SIMD_FUNCS_LANES (act_vector_range,
-               (const FmActParams *p, const float *x, float *y, gsize n),
-               (p, x, y, n))
+                     (const FmActParams *p, const float *x, float *y, gsize n),
+                     (p, x, y, n))
 
 static gboolean
 act_has_vector (FmOpType op)

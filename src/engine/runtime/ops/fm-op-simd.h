@@ -90,20 +90,21 @@ fm_vstore (float        *dst,
   memcpy (dst, v, sizeof *v);
 }
 
-/* The even lanes of @lo, then those of @hi (clang spells GCC's shuffle
- * its own way). */
+/* Lanes of @a and then @b (vectors of the type @mask_type's lanes count),
+ * picked by index: clang spells GCC's shuffle its own way. */
+#ifdef __clang__
+#define FM_SHUFFLE(a, b, mask_type, ...) __builtin_shufflevector (a, b, __VA_ARGS__)
+#else
+#define FM_SHUFFLE(a, b, mask_type, ...) __builtin_shuffle (a, b, (mask_type) { __VA_ARGS__ })
+#endif
+
+/* The even lanes of @lo, then those of @hi. */
 static FM_SIMD_INLINE void
 fm_vshuffle_even (FmVecF       *v,
                   const FmVecF *lo,
                   const FmVecF *hi)
 {
-#ifdef __clang__
-  *v = __builtin_shufflevector (*lo, *hi, 0, 2, 4, 6, 8, 10, 12, 14,
-                                16, 18, 20, 22, 24, 26, 28, 30);
-#else
-  *v = __builtin_shuffle (*lo, *hi, (FmVecI) { 0, 2, 4, 6, 8, 10, 12, 14,
-                                               16, 18, 20, 22, 24, 26, 28, 30 });
-#endif
+  *v = FM_SHUFFLE (*lo, *hi, FmVecI, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
