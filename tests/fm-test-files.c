@@ -84,6 +84,19 @@ fm_test_copy_file (const char *src,
   g_assert_true (g_file_set_contents (dest, bytes, (gssize) len, NULL));
 }
 
+void
+fm_test_copy_digits (const char         *dir,
+                     const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *src = g_build_filename (FM_SOURCE_DATADIR, "digits", names[i], NULL);
+      g_autofree char *dest = g_build_filename (dir, names[i], NULL);
+
+      fm_test_copy_file (src, dest);
+    }
+}
+
 char *
 fm_test_fresh_dir (const char *parent,
                    const char *name)

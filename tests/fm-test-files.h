@@ -37,6 +37,10 @@ void  fm_test_remove_tree        (const char        *path);
 /* Copies the file @src to @dest, byte for byte. */
 void  fm_test_copy_file          (const char        *src,
                                   const char        *dest);
+/* The bundled digits @names (NULL-terminated: "digit-7.png", ...) copied
+ * into the folder @dir, which exists. */
+void  fm_test_copy_digits        (const char        *dir,
+                                  const char * const *names);
 /* @parent/@name, made with its parents (0755). Free with g_free(). */
 char *fm_test_fresh_dir          (const char        *parent,
                                   const char        *name);

@@ -190,14 +190,7 @@ test_folder_warning (void)
   g_autofree char *bad = g_build_filename (dir, "bad.png", NULL);
   const char *tip;
 
-  for (guint i = 0; i < 2; i++)
-    {
-      static const char *const digits[] = { "digit-0.png", "digit-7.png" };
-      g_autofree char *from = g_build_filename (FM_SOURCE_DATADIR, "digits", digits[i], NULL);
-      g_autofree char *to = g_build_filename (dir, digits[i], NULL);
-
-      fm_test_copy_file (from, to);
-    }
+  fm_test_copy_digits (dir, (const char *[]) { "digit-0.png", "digit-7.png", NULL });
   g_assert_true (g_file_set_contents (bad, "not a picture\n", -1, NULL));
   fm_window_start_scan (window, dir);
   WAIT_FOR (!fm_window_is_scanning (window));

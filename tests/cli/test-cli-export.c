@@ -753,18 +753,12 @@ test_names_not_utf8 (void)
                                                  NULL);
   g_autofree char *out = NULL, *err = NULL;
   static const char * const formats[] = { "png", "pdf", "svg" };
-  const char *digits[] = { "digit-7.png", "digit-1.png", "digit-2.png" };
 
   fm_test_copy_file (src_model, model);
   fm_test_copy_file (digit, picture);
   g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
-    {
-      g_autofree char *src = g_build_filename (FM_SOURCE_DATADIR, "digits", digits[i], NULL);
-      g_autofree char *dest = g_build_filename (folder, digits[i], NULL);
-
-      fm_test_copy_file (src, dest);
-    }
+  fm_test_copy_digits (folder, (const char *[]) { "digit-7.png", "digit-1.png", "digit-2.png",
+                                                  NULL });
   g_assert_cmpint (fm_test_cli_run (binary, "scan", NULL, &out, &err, NULL,
                                     FM_TEST_CLI_ARGS (model, folder, "--json", "--no-cache",
                                                       NULL)), ==, 0);

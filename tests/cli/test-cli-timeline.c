@@ -702,19 +702,12 @@ test_warnings (void)
   g_autofree char *dir = fm_test_fresh_dir (fm_test_scratch (), "warnings");
   g_autofree char *png = NULL;
   gsize png_len = 0;
-  const char *digits[] = { "digit-1.png", "digit-7.png" };
   g_autofree char *out = NULL, *err = NULL;
   g_autoptr(GPtrArray) warnings = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *json_warnings;
 
-  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
-    {
-      g_autofree char *src = g_build_filename (FM_SOURCE_DATADIR, "digits", digits[i], NULL);
-      g_autofree char *dest = g_build_filename (dir, digits[i], NULL);
-
-      fm_test_copy_file (src, dest);
-    }
+  fm_test_copy_digits (dir, (const char *[]) { "digit-1.png", "digit-7.png", NULL });
   {
     g_autofree char *src = g_build_filename (FM_SOURCE_DATADIR, "digits", "digit-2.png", NULL);
     g_autofree char *cut = g_build_filename (dir, "b.png", NULL);
@@ -758,17 +751,10 @@ test_figure_folder_not_utf8 (void)
   g_autofree char *dir = g_build_filename (top, "caf\xe9", NULL);
   g_autofree char *png = g_build_filename (top, "timeline.png", NULL);
   g_autofree char *out = NULL, *err = NULL;
-  const char *digits[] = { "digit-1.png", "digit-7.png" };
   FmTestPng got;
 
   g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
-    {
-      g_autofree char *src = g_build_filename (FM_SOURCE_DATADIR, "digits", digits[i], NULL);
-      g_autofree char *dest = g_build_filename (dir, digits[i], NULL);
-
-      fm_test_copy_file (src, dest);
-    }
+  fm_test_copy_digits (dir, (const char *[]) { "digit-1.png", "digit-7.png", NULL });
   g_assert_cmpint (run_timeline (&out, &err, epoch0, epoch1, "--dataset", dir, "-o", png, NULL),
                    ==, 0);
   fm_test_png_read (png, &got);

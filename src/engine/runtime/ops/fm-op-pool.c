@@ -334,8 +334,7 @@ typedef struct
  * pool_interior () does and folds them the same way, so the outputs are
  * the same to the bit. */
 static FM_SIMD_INLINE void
-pool_row_vector_body (int            lanes,
-                      const PoolRow *r)
+pool_row_vector_body (const PoolRow *r)
 {
   const FmPoolParams *p = r->p;
   const FmWindowNd *w = &p->win;
@@ -371,15 +370,15 @@ pool_row_vector_body (int            lanes,
                   /* max_nan () in two selects of one compare each (GCC
                    * turns a select on two compares into scalar code):
                    * the max, and the first NaN, which wins at the end */
-                  acc = FM_VSEL (FM_VCMP (lanes, acc, >, t), acc, t);
-                  nan = FM_VSEL (FM_VCMP (lanes, nan, ==, nan), t, nan);
+                  acc = FM_VSEL (FM_VCMP (FM_VL, acc, >, t), acc, t);
+                  nan = FM_VSEL (FM_VCMP (FM_VL, nan, ==, nan), t, nan);
                 }
               else
                 acc += t;
             }
         }
       if (p->is_max)
-        acc = FM_VSEL (FM_VCMP (lanes, nan, ==, nan), acc, nan);
+        acc = FM_VSEL (FM_VCMP (FM_VL, nan, ==, nan), acc, nan);
       if (count == 0)
         acc = (FmVecF) { 0 };
       else if (!p->is_max)
@@ -388,7 +387,16 @@ pool_row_vector_body (int            lanes,
     }
 }
 
-FM_SIMD_FUNCS_LANES (pool_row_vector, (const PoolRow *r), (r))
+/* Used with AVX-512 only (see pool_planes ()): no other level's copy. */
+#ifdef FM_POOL_X86
+static FM_SIMD_AVX512 void
+#else
+static void
+#endif
+pool_row_vector (const PoolRow *r)
+{
+  pool_row_vector_body (r);
+}
 
 /* Planes [pl0, pl1). Per output row, the window rows that land on the
  * input and those inside the padded extent are computed once, and so is
